@@ -1,0 +1,36 @@
+"""Prefixed, time-sortable ids: `sub_01JD5Z...` (ULID body: 48-bit ms time + 80 random bits)."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+PREFIXES = {
+    "organization": "org", "customer": "cus", "contact": "con", "plan": "plan", "addon": "addon",
+    "coupon": "coupon", "subscription": "sub", "invoice": "inv", "credit_note": "cn",
+    "payment": "pay", "refund": "re", "payment_method": "pm", "estimate": "est",
+    "timesheet": "ts", "review": "rev", "activity": "act", "notification": "ntf",
+    "portal_user": "usr", "api_key": "key", "email": "eml", "message": "msg",
+}
+
+
+def _encode(number: int, length: int) -> str:
+    chars = []
+    for _ in range(length):
+        number, index = divmod(number, 32)
+        chars.append(_CROCKFORD[index])
+    return "".join(reversed(chars))
+
+
+def new_id(kind: str, now: datetime) -> str:
+    """A fresh id for `kind`; ids made later sort after earlier ones (to the millisecond)."""
+    millis = int(now.timestamp() * 1000)
+    randomness = int.from_bytes(secrets.token_bytes(10), "big")
+    return f"{PREFIXES[kind]}_{_encode(millis, 10)}{_encode(randomness, 16)}"
+
+
+def has_kind(identifier: str, kind: str) -> bool:
+    prefix = PREFIXES[kind] + "_"
+    body = identifier[len(prefix):]
+    return identifier.startswith(prefix) and len(body) == 26 and all(c in _CROCKFORD for c in body)

@@ -1,0 +1,142 @@
+"""Customer Portal Preferences: what the merchant lets customers do, with the reference defaults.
+
+The dataclasses double as the validation schema of `PUT /admin/preferences`
+(`__pydantic_config__` is read by pydantic at the edge; the domain does not import it).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from .errors import FeatureDisabled
+
+_STRICT = {"extra": "forbid"}
+
+When = Literal["immediately", "end_of_term"]
+
+
+@dataclass(frozen=True)
+class TrialPreferences:
+    __pydantic_config__ = _STRICT
+    convert_to_live: bool = False
+    extend: bool = False
+    extensions_allowed: int = 1
+    cancel: bool = False
+
+    def __post_init__(self):
+        if not 0 <= self.extensions_allowed <= 10:
+            raise ValueError("extensions_allowed must be between 0 and 10")
+
+
+@dataclass(frozen=True)
+class EditPreferences:
+    __pydantic_config__ = _STRICT
+    enabled: bool = False
+    change_plan: bool = True
+    allowed_plan_codes: tuple[str, ...] = ()  # empty: every active plan
+    change_addons: bool = True
+    change_coupon: bool = True
+    apply_when: tuple[When, ...] = ("immediately", "end_of_term")
+
+
+@dataclass(frozen=True)
+class PauseResumePreferences:
+    __pydantic_config__ = _STRICT
+    enabled: bool = False
+    customer_can_resume: bool = False
+
+
+@dataclass(frozen=True)
+class CancelPreferences:
+    __pydantic_config__ = _STRICT
+    enabled: bool = False
+    apply_when: tuple[When, ...] = ("immediately", "end_of_term")
+
+
+@dataclass(frozen=True)
+class Preferences:
+    __pydantic_config__ = _STRICT
+    subscriptions: bool = True
+    trial: TrialPreferences = field(default_factory=TrialPreferences)
+    edit_subscription: EditPreferences = field(default_factory=EditPreferences)
+    auto_charge: bool = False
+    pause_resume: PauseResumePreferences = field(default_factory=PauseResumePreferences)
+    cancel: CancelPreferences = field(default_factory=CancelPreferences)
+    reactivate: bool = False
+    forward_documents: bool = True
+    update_customer_details: bool = True
+    reviews: bool = True
+
+    def enabled_features(self) -> dict[str, bool]:
+        """Flat feature flags for `/portal/me` (what the browser shows)."""
+        subs = self.subscriptions
+        return {
+            "subscriptions": subs,
+            "trial_convert": subs and self.trial.convert_to_live,
+            "trial_extend": subs and self.trial.extend,
+            "trial_cancel": subs and self.trial.cancel,
+            "edit_subscription": subs and self.edit_subscription.enabled,
+            "auto_charge": subs and self.auto_charge,
+            "pause_resume": subs and self.pause_resume.enabled,
+            "customer_resume": subs and self.pause_resume.enabled and self.pause_resume.customer_can_resume,
+            "cancel": subs and self.cancel.enabled,
+            "reactivate": subs and self.reactivate,
+            "forward_documents": self.forward_documents,
+            "update_customer_details": self.update_customer_details,
+            "reviews": self.reviews,
+        }
+
+    def require(self, feature: str) -> None:
+        if not self.enabled_features()[feature]:
+            raise FeatureDisabled(feature)
+
+    def to_dict(self) -> dict:
+        return _lists(asdict(self))
+
+
+def preferences_from_dict(data: dict | None) -> Preferences:
+    """Rebuild from stored data; unknown keys (from older versions) are ignored."""
+    data = data or {}
+
+    def part(cls, key):
+        raw = data.get(key) or {}
+        known = {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items()
+                 if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    flat = {k: data[k] for k in ("subscriptions", "auto_charge", "reactivate", "forward_documents",
+                                 "update_customer_details", "reviews") if k in data}
+    return Preferences(trial=part(TrialPreferences, "trial"),
+                       edit_subscription=part(EditPreferences, "edit_subscription"),
+                       pause_resume=part(PauseResumePreferences, "pause_resume"),
+                       cancel=part(CancelPreferences, "cancel"), **flat)
+
+
+def _lists(value):
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class DunningSettings:
+    """How failed renewals are retried, and what happens when retries run out."""
+    __pydantic_config__ = _STRICT
+    retry_after_days: tuple[int, ...] = (1, 3, 5)
+    when_exhausted: Literal["unpaid", "cancel"] = "unpaid"
+
+    def __post_init__(self):
+        days = self.retry_after_days
+        if len(days) > 10 or any(d < 1 or d > 60 for d in days) or list(days) != sorted(set(days)):
+            raise ValueError("retry_after_days must be increasing whole days between 1 and 60")
+
+    def to_dict(self) -> dict:
+        return _lists(asdict(self))
+
+
+def dunning_from_dict(data: dict | None) -> DunningSettings:
+    data = data or {}
+    return DunningSettings(retry_after_days=tuple(int(d) for d in data.get("retry_after_days", (1, 3, 5))),
+                           when_exhausted=data.get("when_exhausted", "unpaid"))
