@@ -93,3 +93,10 @@ class Throttled(DomainError):
         super().__init__(f"Too many {what}; try again in {retry_after_seconds} s.",
                          {"retry_after_seconds": retry_after_seconds})
         self.retry_after_seconds = retry_after_seconds
+
+
+class TooLarge(DomainError):
+    code = "payload_too_large"
+
+    def __init__(self, limit_bytes: int):
+        super().__init__(f"The request body is larger than {limit_bytes} bytes.", {"limit_bytes": limit_bytes})

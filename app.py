@@ -1,0 +1,16 @@
+"""Portico: wires blueprints, authorizers, schedules and the webhook. No logic lives here."""
+from chalice import Chalice
+
+from chalicelib.handlers import authorizers
+from chalicelib.handlers.admin import catalog as admin_catalog
+from chalicelib.handlers.admin import customers as admin_customers
+from chalicelib.handlers.admin import organization as admin_organization
+from chalicelib.handlers.lifecycle import on_each_request
+
+app = Chalice(app_name="portico")
+app.api.binary_types.append("application/pdf")
+app.register_middleware(on_each_request, "http")
+
+app.register_blueprint(authorizers.bp)   # first: routes below refer to its authorizers
+for blueprint in (admin_organization.bp, admin_catalog.bp, admin_customers.bp):
+    app.register_blueprint(blueprint)

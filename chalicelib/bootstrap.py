@@ -1,0 +1,49 @@
+"""Adapters built lazily, in one place: tables pointed at their stage, the clock, gateways.
+
+Nothing here runs at import time (Lambda cold start; Chalice's config exists only in handlers).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Callable
+
+from . import config
+
+_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # noqa: E731
+
+
+def now() -> datetime:
+    """The real time, for services; domain code receives it as a parameter."""
+    return _clock()
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    """Tests pin time; None restores the real clock."""
+    global _clock
+    _clock = clock or (lambda: datetime.now(timezone.utc))
+
+
+@lru_cache(maxsize=1)
+def tables_ready() -> bool:
+    from . import tables
+    s = config.settings()
+    tables.configure(prefix=s.table_prefix, region=s.region, host=s.aws_endpoint)
+    return True
+
+
+def reset() -> None:
+    """Forget every built adapter (tests and the devstack re-point the environment)."""
+    config.reload()
+    for cached in (tables_ready, aws_client_factory):
+        cached.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def aws_client_factory(service: str):
+    """A factory of boto3 clients for `service`, honouring the local endpoint."""
+    def make():
+        import boto3
+        s = config.settings()
+        return boto3.client(service, region_name=s.region, endpoint_url=s.aws_endpoint)
+    return lru_cache(maxsize=1)(make)

@@ -1,0 +1,133 @@
+"""A merchant's customer: details, contact persons, addresses and custom fields."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Literal
+
+from .errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""   # ISO 3166-1 alpha-2
+
+    def lines(self) -> tuple[str, ...]:
+        city_line = " ".join(p for p in (self.postal_code, self.city, self.state) if p)
+        return tuple(p for p in (self.line1, self.line2, city_line, self.country) if p)
+
+
+@dataclass(frozen=True)
+class Contact:
+    contact_id: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str = ""
+    is_primary: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+FieldType = Literal["text", "number", "date", "boolean", "email", "url", "dropdown"]
+
+
+@dataclass(frozen=True)
+class CustomFieldDefinition:
+    """Declared per organization; `show_in_portal` lets customers see and edit it."""
+    key: str
+    label: str
+    type: FieldType = "text"
+    options: tuple[str, ...] = ()   # for dropdown
+    show_in_portal: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Customer:
+    customer_id: str
+    display_name: str
+    email: str
+    currency: str
+    company_name: str = ""
+    phone: str = ""
+    billing_address: Address = field(default_factory=Address)
+    shipping_address: Address = field(default_factory=Address)
+    contacts: tuple[Contact, ...] = ()
+    custom_fields: dict = field(default_factory=dict)
+    gateway_customer_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int | None = None
+
+    @property
+    def primary_contact(self) -> Contact | None:
+        return next((c for c in self.contacts if c.is_primary), None)
+
+    def contact(self, contact_id: str) -> Contact | None:
+        return next((c for c in self.contacts if c.contact_id == contact_id), None)
+
+    def with_contact(self, contact: Contact) -> "Customer":
+        """Add or replace a contact; a new primary contact demotes the old one."""
+        others = tuple(
+            replace(c, is_primary=False) if contact.is_primary else c
+            for c in self.contacts if c.contact_id != contact.contact_id
+        )
+        contacts = others + (contact,)
+        if not any(c.is_primary for c in contacts):
+            contacts = (replace(contacts[0], is_primary=True),) + contacts[1:]
+        return replace(self, contacts=contacts)
+
+
+def validate_custom_fields(values: dict, definitions: tuple[CustomFieldDefinition, ...],
+                           *, portal: bool) -> dict:
+    """Check custom field values against their definitions; from the portal only
+    show-in-portal fields may be set. Returns the values normalised."""
+    by_key = {d.key: d for d in definitions if d.show_in_portal or not portal}
+    errors, clean = {}, {}
+    for key, value in values.items():
+        definition = by_key.get(key)
+        path = f"custom_fields.{key}"
+        if definition is None:
+            errors[path] = "Unknown field."
+            continue
+        problem = _custom_field_problem(definition, value)
+        if problem:
+            errors[path] = problem
+        else:
+            clean[key] = value
+    if errors:
+        raise InvalidInput(errors)
+    return clean
+
+
+def _custom_field_problem(definition: CustomFieldDefinition, value) -> str | None:
+    if value is None:
+        return "This field is required." if definition.required else None
+    kind = definition.type
+    if kind == "boolean":
+        return None if isinstance(value, bool) else "Must be true or false."
+    if kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return None if ok else "Must be a number."
+    if not isinstance(value, str) or len(value) > 500:
+        return "Must be text of at most 500 characters."
+    if kind == "email" and ("@" not in value or value.startswith("@") or value.endswith("@")):
+        return "Must be an email address."
+    if kind == "url" and not value.startswith(("https://", "http://")):
+        return "Must be a web address starting with https://."
+    if kind == "date":
+        try:
+            datetime.strptime(value, "%Y-%m-%d")
+        except ValueError:
+            return "Must be a date (YYYY-MM-DD)."
+    if kind == "dropdown" and value not in definition.options:
+        return f"Must be one of: {', '.join(definition.options)}."
+    return None

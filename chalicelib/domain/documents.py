@@ -1,0 +1,168 @@
+"""Billing documents: invoices, credit notes, estimates and timesheets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from .money import Money
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    description: str
+    amount_minor: int
+    quantity: int = 1
+    unit_price_minor: int | None = None
+    code: str | None = None
+    kind: str = "charge"          # charge | discount | proration | credit | tax
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TaxLine:
+    name: str
+    rate_bp: int                  # basis points: 2000 = 20 %
+    amount_minor: int
+
+
+class InvoiceStatus(str, Enum):
+    OPEN = "open"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    VOID = "void"
+
+
+@dataclass(frozen=True)
+class CreditApplication:
+    credit_note_id: str
+    amount_minor: int
+    applied_at: datetime
+
+
+@dataclass(frozen=True)
+class Invoice:
+    invoice_id: str
+    customer_id: str
+    number: str
+    currency: str
+    status: InvoiceStatus
+    issued_at: datetime
+    due_at: datetime
+    lines: tuple[DocumentLine, ...]
+    subtotal_minor: int
+    tax_minor: int
+    total_minor: int
+    taxes: tuple[TaxLine, ...] = ()
+    credits_applied: tuple[CreditApplication, ...] = ()
+    amount_paid_minor: int = 0
+    subscription_id: str | None = None
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+    paid_at: datetime | None = None
+    voided_at: datetime | None = None
+    notes: str = ""
+    version: int | None = None
+
+    @property
+    def credits_applied_minor(self) -> int:
+        return sum(c.amount_minor for c in self.credits_applied)
+
+    @property
+    def balance_minor(self) -> int:
+        if self.status == InvoiceStatus.VOID:
+            return 0
+        return self.total_minor - self.credits_applied_minor - self.amount_paid_minor
+
+    @property
+    def balance(self) -> Money:
+        return Money(self.balance_minor, self.currency)
+
+    def is_outstanding(self) -> bool:
+        return self.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID) and self.balance_minor > 0
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.is_outstanding() and self.due_at < now
+
+
+class CreditNoteStatus(str, Enum):
+    OPEN = "open"          # has a balance to apply
+    CLOSED = "closed"      # fully applied or refunded
+    VOID = "void"
+
+
+@dataclass(frozen=True)
+class CreditNote:
+    credit_note_id: str
+    customer_id: str
+    number: str
+    currency: str
+    status: CreditNoteStatus
+    issued_at: datetime
+    lines: tuple[DocumentLine, ...]
+    total_minor: int
+    balance_minor: int
+    reason: str = ""
+    invoice_id: str | None = None
+    subscription_id: str | None = None
+    refunded_minor: int = 0
+    version: int | None = None
+
+
+class EstimateStatus(str, Enum):
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    estimate_id: str
+    customer_id: str
+    number: str
+    currency: str
+    status: EstimateStatus
+    issued_at: datetime
+    expires_at: datetime
+    lines: tuple[DocumentLine, ...]
+    total_minor: int
+    notes: str = ""
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    comment: str = ""
+    version: int | None = None
+
+
+class TimesheetStatus(str, Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class TimeEntry:
+    date: str            # YYYY-MM-DD
+    minutes: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Timesheet:
+    timesheet_id: str
+    customer_id: str
+    project: str
+    period_start: str
+    period_end: str
+    entries: tuple[TimeEntry, ...]
+    status: TimesheetStatus
+    submitted_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    comment: str = ""
+    version: int | None = None
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(e.minutes for e in self.entries)

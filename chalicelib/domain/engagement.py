@@ -1,0 +1,48 @@
+"""What customers tell the merchant, and what the merchant is told: reviews, notifications,
+and the activity timeline."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Review:
+    review_id: str
+    customer_id: str
+    contact_id: str
+    rating: int
+    comment: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Notification:
+    """Something the merchant's back office should see (payment received, review, approval...)."""
+    notification_id: str
+    kind: str
+    headline: str
+    created_at: datetime
+    customer_id: str | None = None
+    subject_type: str | None = None
+    subject_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    type: str          # customer | merchant | job | gateway
+    id: str
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    activity_id: str
+    customer_id: str
+    actor: Actor
+    action: str                    # e.g. subscription.cancel_scheduled
+    subject_type: str
+    subject_id: str
+    at: datetime
+    summary: str = ""
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)

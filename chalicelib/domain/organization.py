@@ -1,0 +1,42 @@
+"""The merchant: its public details, portal preferences and billing settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .customers import Address, CustomFieldDefinition
+from .preferences import DunningSettings, Preferences
+
+
+@dataclass(frozen=True)
+class Organization:
+    org_id: str
+    name: str
+    email: str                       # the primary contact's address: customer emails go here
+    currency: str
+    created_at: datetime
+    phone: str = ""
+    website: str = ""
+    address: Address = field(default_factory=Address)
+    preferences: Preferences = field(default_factory=Preferences)
+    dunning: DunningSettings = field(default_factory=DunningSettings)
+    custom_fields: tuple[CustomFieldDefinition, ...] = ()
+    payment_terms_days: int = 15
+    test_mode: bool = False
+    test_clock_at: datetime | None = None   # test mode: the organization's own "now"
+    version: int | None = None
+
+    def now(self, real_now: datetime) -> datetime:
+        """The time this organization's billing runs at: a test clock, or the real time."""
+        if self.test_mode and self.test_clock_at is not None:
+            return self.test_clock_at
+        return real_now
+
+    def public_details(self) -> dict:
+        return {"org_id": self.org_id, "name": self.name, "email": self.email, "phone": self.phone,
+                "website": self.website, "address": self.address.lines(), "currency": self.currency}
+
+
+def clock_name(org: Organization) -> str:
+    """Which clock runs this organization's scheduled work: real time, or its own test clock."""
+    return f"test:{org.org_id}" if org.test_mode else "live"

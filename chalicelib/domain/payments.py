@@ -1,0 +1,61 @@
+"""Payments made by customers and the payment methods they keep."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+
+class PaymentStatus(str, Enum):
+    PENDING = "pending"                   # sent to the gateway, no answer yet
+    REQUIRES_ACTION = "requires_action"   # the customer must finish 3-D Secure
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Allocation:
+    invoice_id: str
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class Payment:
+    payment_id: str
+    customer_id: str
+    status: PaymentStatus
+    amount_minor: int
+    currency: str
+    allocations: tuple[Allocation, ...]
+    created_at: datetime
+    gateway: str
+    payment_method_id: str | None = None
+    method_summary: str = ""             # "Visa •••• 4242"
+    gateway_payment_id: str | None = None
+    failure_code: str | None = None
+    failure_message: str | None = None
+    client_secret: str | None = None
+    idempotency_key: str = ""
+    succeeded_at: datetime | None = None
+    refunded_minor: int = 0
+    source: str = "portal"               # portal | auto_charge | merchant
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    payment_method_id: str
+    customer_id: str
+    gateway: str
+    gateway_method_id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    created_at: datetime
+    is_default: bool = False
+    version: int | None = None
+
+    @property
+    def summary(self) -> str:
+        return f"{self.brand.title()} •••• {self.last4}"

@@ -1,0 +1,1 @@
+"""The merchant's back office API (merchant API key)."""

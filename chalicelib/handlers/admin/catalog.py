@@ -1,0 +1,99 @@
+"""Plans, addons and coupons."""
+from __future__ import annotations
+
+from typing import Literal
+
+from chalice import Blueprint
+from pydantic import Field, model_validator
+
+from ...domain.catalog import Addon, Coupon, Plan
+from ...services import catalog
+from ..authorizers import merchant_key
+from ..http import Body, Routes
+from ..schemas import Code, Currency, Name
+from ... import bootstrap
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+MAX_PRICE_MINOR = 10**11
+
+
+class PlanBody(Body):
+    code: Code
+    name: Name
+    price_minor: int = Field(ge=0, le=MAX_PRICE_MINOR)
+    currency: Currency
+    interval: Literal["week", "month", "year"] = "month"
+    interval_count: int = Field(default=1, ge=1, le=12)
+    trial_days: int = Field(default=0, ge=0, le=365)
+    description: str = Field(default="", max_length=1000)
+
+
+class AddonBody(Body):
+    code: Code
+    name: Name
+    price_minor: int = Field(ge=0, le=MAX_PRICE_MINOR)
+    currency: Currency
+    recurring: bool = True
+    plan_codes: list[Code] = Field(default_factory=list, max_length=100)
+    description: str = Field(default="", max_length=1000)
+
+
+class CouponBody(Body):
+    code: Code
+    name: Name
+    duration: Literal["once", "forever", "repeating"] = "once"
+    cycles: int | None = Field(default=None, ge=1, le=120)
+    percent_off_bp: int | None = Field(default=None, ge=1, le=10000)
+    amount_off_minor: int | None = Field(default=None, ge=1, le=MAX_PRICE_MINOR)
+    currency: Currency | None = None
+    plan_codes: list[Code] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def one_kind_of_discount(self):
+        if (self.percent_off_bp is None) == (self.amount_off_minor is None):
+            raise ValueError("Give exactly one of percent_off_bp or amount_off_minor.")
+        if self.amount_off_minor is not None and self.currency is None:
+            raise ValueError("A fixed amount off needs its currency.")
+        if (self.duration == "repeating") != (self.cycles is not None):
+            raise ValueError("cycles is required for, and only for, a repeating coupon.")
+        return self
+
+
+@api.route("/admin/plans")
+def list_plans():
+    """Every plan."""
+    return {"items": catalog.list_items(api.merchant().org_id, "plan")}
+
+
+@api.route("/admin/plans", "POST", body=PlanBody, status=201)
+def create_plan(body: PlanBody):
+    """Add a plan."""
+    return catalog.add_plan(api.merchant().org_id, Plan(**body.model_dump()), bootstrap.now())
+
+
+@api.route("/admin/addons")
+def list_addons():
+    """Every addon."""
+    return {"items": catalog.list_items(api.merchant().org_id, "addon")}
+
+
+@api.route("/admin/addons", "POST", body=AddonBody, status=201)
+def create_addon(body: AddonBody):
+    """Add an addon."""
+    data = body.model_dump() | {"plan_codes": tuple(body.plan_codes)}
+    return catalog.add_addon(api.merchant().org_id, Addon(**data), bootstrap.now())
+
+
+@api.route("/admin/coupons")
+def list_coupons():
+    """Every coupon."""
+    return {"items": catalog.list_items(api.merchant().org_id, "coupon")}
+
+
+@api.route("/admin/coupons", "POST", body=CouponBody, status=201)
+def create_coupon(body: CouponBody):
+    """Add a coupon."""
+    data = body.model_dump() | {"plan_codes": tuple(body.plan_codes)}
+    return catalog.add_coupon(api.merchant().org_id, Coupon(**data), bootstrap.now())

@@ -1,0 +1,87 @@
+"""Customers and contact persons."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+from pydantic import Field
+
+from ... import bootstrap
+from ...domain.customers import Address
+from ...services import customers
+from ..authorizers import merchant_key
+from ..http import Body, Routes, page_answer
+from ..schemas import AddressBody, Currency, Email, Name, PageQuery
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+
+class ContactBody(Body):
+    first_name: Name
+    last_name: str = Field(default="", max_length=120)
+    email: Email
+    phone: str = Field(default="", max_length=40)
+    is_primary: bool = False
+
+
+class CustomerBody(Body):
+    display_name: Name
+    email: Email
+    company_name: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    currency: Currency | None = None
+    billing_address: AddressBody | None = None
+    shipping_address: AddressBody | None = None
+    contacts: list[ContactBody] = Field(default_factory=list, max_length=50)
+    custom_fields: dict[str, Any] = Field(default_factory=dict, max_length=50)
+
+
+class CustomerPatch(Body):
+    display_name: Name | None = None
+    email: Email | None = None
+    company_name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    billing_address: AddressBody | None = None
+    shipping_address: AddressBody | None = None
+    custom_fields: dict[str, Any] | None = Field(default=None, max_length=50)
+
+
+def _addresses(data: dict) -> dict:
+    for key in ("billing_address", "shipping_address"):
+        if data.get(key) is not None:
+            data[key] = Address(**data[key])
+    return data
+
+
+@api.route("/admin/customers", query=PageQuery)
+def list_customers(query: PageQuery):
+    """The organization's customers, a page at a time."""
+    page = customers.list_customers(api.merchant().org_id, limit=query.limit, cursor=query.cursor)
+    return page_answer(page)
+
+
+@api.route("/admin/customers", "POST", body=CustomerBody, status=201)
+def create_customer(body: CustomerBody):
+    """Add a customer with its contact persons (the first is primary unless one says so)."""
+    data = _addresses(body.model_dump())
+    return customers.create_customer(api.merchant().org_id, now=bootstrap.now(), **data)
+
+
+@api.route("/admin/customers/{customer_id}")
+def get_customer(customer_id: str):
+    """One customer."""
+    return customers.get_customer(api.merchant().org_id, customer_id)
+
+
+@api.route("/admin/customers/{customer_id}", "PATCH", body=CustomerPatch)
+def update_customer(customer_id: str, body: CustomerPatch):
+    """Change a customer's details."""
+    changes = _addresses(body.model_dump(exclude_unset=True))
+    return customers.update_customer(api.merchant().org_id, customer_id, changes, bootstrap.now())
+
+
+@api.route("/admin/customers/{customer_id}/contacts", "POST", body=ContactBody, status=201)
+def add_contact(customer_id: str, body: ContactBody):
+    """Add a contact person."""
+    return customers.add_contact(api.merchant().org_id, customer_id, body.model_dump(), bootstrap.now())

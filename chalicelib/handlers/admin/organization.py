@@ -1,0 +1,82 @@
+"""The merchant's organization: portal preferences and billing settings."""
+from __future__ import annotations
+
+from typing import Literal
+
+from chalice import Blueprint
+from pydantic import Field
+
+from ...domain.customers import CustomFieldDefinition
+from ...domain.preferences import DunningSettings, Preferences
+from ...services import merchant_access
+from ..authorizers import merchant_key
+from ..http import Body, Routes
+from ..schemas import Code, Email, Name
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+
+class PreferencesBody(Body):
+    """Every preference; omitted ones take the reference defaults."""
+    preferences: Preferences
+
+
+class CustomFieldBody(Body):
+    key: Code
+    label: Name
+    type: Literal["text", "number", "date", "boolean", "email", "url", "dropdown"] = "text"
+    options: list[Name] = Field(default_factory=list, max_length=50)
+    show_in_portal: bool = False
+    required: bool = False
+
+
+class SettingsBody(Body):
+    name: Name | None = None
+    email: Email | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    website: str | None = Field(default=None, max_length=200)
+    payment_terms_days: int | None = Field(default=None, ge=0, le=365)
+    dunning: DunningSettings | None = None
+    custom_fields: list[CustomFieldBody] | None = Field(default=None, max_length=50)
+    test_mode: bool | None = None
+
+
+def organization_view(org) -> dict:
+    return {**org.public_details(), "preferences": org.preferences.to_dict(),
+            "dunning": org.dunning.to_dict(), "payment_terms_days": org.payment_terms_days,
+            "custom_fields": org.custom_fields, "test_mode": org.test_mode,
+            "test_clock_at": org.test_clock_at}
+
+
+@api.route("/admin/organization")
+def get_organization():
+    """The organization's details and settings."""
+    return organization_view(merchant_access.get_organization(api.merchant().org_id))
+
+
+@api.route("/admin/organization", "PATCH", body=SettingsBody)
+def update_organization(body: SettingsBody):
+    """Change details, dunning, custom field definitions or test mode."""
+    changes = body.model_dump(exclude_unset=True, exclude={"custom_fields", "dunning"})
+    if body.custom_fields is not None:
+        changes["custom_fields"] = tuple(CustomFieldDefinition(**{**f.model_dump(), "options": tuple(f.options)})
+                                         for f in body.custom_fields)
+    if body.dunning is not None:
+        changes["dunning"] = body.dunning
+    return organization_view(merchant_access.update_organization(api.merchant().org_id, changes))
+
+
+@api.route("/admin/preferences")
+def get_preferences():
+    """Customer Portal Preferences."""
+    org = merchant_access.get_organization(api.merchant().org_id)
+    return {"preferences": org.preferences.to_dict()}
+
+
+@api.route("/admin/preferences", "PUT", body=PreferencesBody)
+def put_preferences(body: PreferencesBody):
+    """Replace the Customer Portal Preferences."""
+    org = merchant_access.update_organization(api.merchant().org_id, {"preferences": body.preferences})
+    return {"preferences": org.preferences.to_dict()}
+

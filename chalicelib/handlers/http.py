@@ -1,0 +1,188 @@
+"""How routes are declared: `Routes(bp).route(...)` wraps a Chalice route with request parsing
+(declared pydantic models for body and query), the caller's identity, JSON answers, and the
+one error mapping. Every declaration is recorded for the OpenAPI document and the route tests."""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Callable
+
+from chalice import BadRequestError, Blueprint, Response
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..domain.errors import DomainError, InvalidInput, TooLarge, Unauthenticated
+from .errors import domain_error_response, unexpected_error_response
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+class Body(BaseModel):
+    """Base of request bodies: unknown fields are refused, strings are trimmed."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    path: str
+    method: str
+    auth: str                 # merchant | portal | public | stripe
+    name: str
+    summary: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    status: int
+    content_type: str
+
+
+ROUTES: list[RouteSpec] = []
+
+
+@dataclass(frozen=True)
+class MerchantCaller:
+    org_id: str
+
+
+@dataclass(frozen=True)
+class CustomerCaller:
+    org_id: str
+    customer_id: str
+    contact_id: str
+    role: str
+    session_id: str
+
+    @property
+    def is_primary(self) -> bool:
+        return self.role == "primary"
+
+
+@dataclass
+class Routes:
+    bp: Blueprint
+    auth_name: str
+    authorizer: Any = None
+    specs: list = field(default_factory=list)
+
+    def route(self, path: str, method: str = "GET", *, body: type[BaseModel] | None = None,
+              query: type[BaseModel] | None = None, status: int = 200,
+              content_type: str = "application/json") -> Callable:
+        def decorate(fn: Callable) -> Callable:
+            ROUTES.append(RouteSpec(path, method, self.auth_name, fn.__name__,
+                                    (fn.__doc__ or "").strip().split("\n")[0], body, query, status,
+                                    content_type))
+
+            @functools.wraps(fn)
+            def view(**params):
+                request = self.bp.current_request
+                try:
+                    if body is not None:
+                        params["body"] = parse_body(request, body)
+                    if query is not None:
+                        params["query"] = parse_model(query, dict(request.query_params or {}), "query")
+                    return respond(fn(**params), status)
+                except DomainError as error:
+                    return domain_error_response(error)
+                except Exception as error:  # noqa: BLE001 - the envelope, never a bare 500
+                    return unexpected_error_response(error)
+
+            kwargs = {"methods": [method]}
+            if self.authorizer is not None:
+                kwargs["authorizer"] = self.authorizer
+            if method in ("POST", "PUT", "PATCH"):
+                kwargs["content_types"] = ["application/json"]
+            self.bp.route(path, **kwargs)(view)
+            return view
+        return decorate
+
+    def merchant(self) -> MerchantCaller:
+        context = _authorizer_context(self.bp)
+        return MerchantCaller(org_id=context["org_id"])
+
+    def customer(self) -> CustomerCaller:
+        c = _authorizer_context(self.bp)
+        return CustomerCaller(org_id=c["org_id"], customer_id=c["customer_id"], contact_id=c["contact_id"],
+                              role=c["role"], session_id=c["session_id"])
+
+    def header(self, name: str) -> str | None:
+        headers = self.bp.current_request.headers or {}
+        return headers.get(name) or headers.get(name.lower())
+
+
+def _authorizer_context(bp: Blueprint) -> dict:
+    context = (bp.current_request.context or {}).get("authorizer") or {}
+    if "org_id" not in context:
+        raise Unauthenticated("Sign in first.")
+    return context
+
+
+def parse_body(request, model: type[BaseModel]) -> BaseModel:
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise TooLarge(MAX_BODY_BYTES)
+    if not raw.strip():
+        data: Any = {}
+    else:
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError, BadRequestError):
+            raise InvalidInput({"body": "Not valid JSON."}) from None
+    if not isinstance(data, dict):
+        raise InvalidInput({"body": "Must be a JSON object."})
+    return parse_model(model, data, None)
+
+
+def parse_model(model: type[BaseModel], data: dict, prefix: str | None) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise InvalidInput(field_errors(error, prefix)) from None
+
+
+def field_errors(error: ValidationError, prefix: str | None = None) -> dict[str, str]:
+    fields = {}
+    for problem in error.errors():
+        path = ".".join(str(part) for part in problem["loc"]) or "body"
+        if prefix:
+            path = f"{prefix}.{path}"
+        message = problem["msg"]
+        if problem["type"] == "extra_forbidden":
+            message = "Unknown field."
+        fields.setdefault(path, message.removeprefix("Value error, "))
+    return fields
+
+
+def respond(result: Any, status: int) -> Response:
+    if isinstance(result, Response):
+        return result
+    if status == 204:
+        return Response(body="", status_code=204)
+    return Response(body=json.dumps(plain(result)), status_code=status,
+                    headers={"Content-Type": "application/json", "Cache-Control": "no-store"})
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready values: dataclasses, enums, datetimes (ISO 8601 UTC), tuples."""
+    import dataclasses
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def page_answer(page, convert: Callable = lambda x: x) -> dict:
+    return {"items": [convert(item) for item in page.items], "next_cursor": page.next_cursor}

@@ -1,0 +1,52 @@
+"""The merchant's catalog: plans, addons and coupons."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from ..domain.catalog import Addon, Coupon, Plan
+from ..domain.errors import InvalidInput
+from ..tables.repositories import catalog, organizations
+
+
+def add_plan(org_id: str, plan: Plan, now: datetime) -> Plan:
+    _same_currency(org_id, plan.currency, "currency")
+    plan = replace(plan, created_at=now)
+    catalog.add(org_id, "plan", plan)
+    return plan
+
+
+def add_addon(org_id: str, addon: Addon, now: datetime) -> Addon:
+    _same_currency(org_id, addon.currency, "currency")
+    _known_plans(org_id, addon.plan_codes)
+    addon = replace(addon, created_at=now)
+    catalog.add(org_id, "addon", addon)
+    return addon
+
+
+def add_coupon(org_id: str, coupon: Coupon, now: datetime) -> Coupon:
+    if coupon.amount_off_minor is not None:
+        _same_currency(org_id, coupon.currency, "currency")
+    _known_plans(org_id, coupon.plan_codes)
+    coupon = replace(coupon, created_at=now)
+    catalog.add(org_id, "coupon", coupon)
+    return coupon
+
+
+def list_items(org_id: str, kind: str) -> list:
+    return catalog.list_all(org_id, kind)
+
+
+def _same_currency(org_id: str, currency: str | None, field: str) -> None:
+    org = organizations.get(org_id)
+    if currency != org.currency:
+        raise InvalidInput({field: f"Must be the organization's currency, {org.currency}."})
+
+
+def _known_plans(org_id: str, plan_codes: tuple[str, ...]) -> None:
+    if not plan_codes:
+        return
+    found = catalog.get_many(org_id, "plan", list(plan_codes))
+    missing = [code for code in plan_codes if code not in found]
+    if missing:
+        raise InvalidInput({"plan_codes": f"Unknown plan(s): {', '.join(missing)}."})

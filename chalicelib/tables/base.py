@@ -1,0 +1,57 @@
+"""What every table shares: the model registry, lazy connection settings, key builders."""
+from __future__ import annotations
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+
+MODELS: list[type[Model]] = []
+_configured: dict = {}
+
+
+def table(logical_name: str):
+    """Register a model under its logical table name (the stage prefix is added by `configure`)."""
+    def register(model: type[Model]) -> type[Model]:
+        model.Meta.logical_name = logical_name
+        model.Meta.table_name = logical_name
+        MODELS.append(model)
+        return model
+    return register
+
+
+def configure(*, prefix: str, region: str, host: str | None) -> None:
+    """Point every model at its stage's table; call again to re-point (tests, devstack)."""
+    for model in MODELS:
+        model.Meta.table_name = prefix + model.Meta.logical_name
+        model.Meta.region = region
+        model.Meta.host = host
+        model._connection = None
+    _configured.update(prefix=prefix, region=region, host=host)
+
+
+def connection() -> Connection:
+    """A low-level connection for TransactWrite/TransactGet."""
+    return Connection(region=_configured.get("region"), host=_configured.get("host"))
+
+
+def create_all(wait: bool = False) -> list[str]:
+    """Create missing tables (local stack and tests; on AWS CloudFormation owns them)."""
+    created = []
+    for model in MODELS:
+        if not model.exists():
+            model.create_table(billing_mode="PAY_PER_REQUEST", wait=wait)
+            created.append(model.Meta.table_name)
+    return created
+
+
+def owner_key(org_id: str, customer_id: str) -> str:
+    """Partition key of customer-owned items: one customer's items live together and
+    no key built from another session can reach them."""
+    return f"{org_id}#{customer_id}"
+
+
+class OwnedByCustomer:
+    """Mixin for customer-owned items (the partition key is `owner`)."""
+    owner = UnicodeAttribute(hash_key=True)
+    org_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()

@@ -1,0 +1,39 @@
+"""Credit notes, per customer; an open balance is credit available to new invoices."""
+from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
+                                 VersionAttribute)
+from pynamodb.indexes import AllProjection, LocalSecondaryIndex
+from pynamodb.models import Model
+
+from .base import OwnedByCustomer, table
+
+
+class CreditNotesByStatus(LocalSecondaryIndex):
+    class Meta:
+        index_name = "owner-status"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)
+    status_key = UnicodeAttribute(range_key=True)
+
+
+@table("credit_notes")
+class CreditNoteItem(OwnedByCustomer, Model):
+    class Meta:
+        pass
+
+    credit_note_id = UnicodeAttribute(range_key=True)
+    number = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    status_key = UnicodeAttribute()
+    issued_at = UTCDateTimeAttribute()
+    lines = ListAttribute(default=list)
+    total_minor = NumberAttribute()
+    balance_minor = NumberAttribute()
+    reason = UnicodeAttribute(default="")
+    invoice_id = UnicodeAttribute(null=True)
+    subscription_id = UnicodeAttribute(null=True)
+    refunded_minor = NumberAttribute(default=0)
+    version = VersionAttribute()
+
+    by_status = CreditNotesByStatus()

@@ -1,0 +1,43 @@
+"""Portal sign-in accounts: one per contact person, keyed by organization and email."""
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from .base import table
+
+
+def login_key(org_id: str, email: str) -> str:
+    return f"{org_id}#{email.strip().lower()}"
+
+
+class PortalUsersByContact(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "contact"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)          # org#customer
+    contact_id = UnicodeAttribute(range_key=True)
+
+
+@table("portal_users")
+class PortalUserItem(Model):
+    class Meta:
+        pass
+
+    login = UnicodeAttribute(hash_key=True)           # org#email (lower case)
+    org_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    owner = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()                         # primary | contact
+    status = UnicodeAttribute(default="invited")      # invited | active | disabled
+    password_hash = UnicodeAttribute(null=True)
+    password_changed_at = UTCDateTimeAttribute(null=True)
+    failed_count = NumberAttribute(default=0)
+    last_failure_at = UTCDateTimeAttribute(null=True)
+    locked_until = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    by_contact = PortalUsersByContact()

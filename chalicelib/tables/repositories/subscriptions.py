@@ -1,0 +1,78 @@
+"""Subscriptions, with the due-work attributes kept in step with the domain."""
+from __future__ import annotations
+
+import zlib
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from ...config import settings
+from ...domain.errors import ConcurrentUpdate, NotFound
+from ...domain.subscription import Subscription, next_due_at
+from ..base import owner_key
+from ..mapping import from_item, to_item
+from ..pages import Page, collect, decode_cursor
+from ..subscriptions import SubscriptionItem
+from ..transactions import condition_failed
+
+
+def get(org_id: str, customer_id: str, subscription_id: str) -> Subscription:
+    try:
+        item = SubscriptionItem.get(owner_key(org_id, customer_id), subscription_id)
+    except DoesNotExist:
+        raise NotFound("subscription") from None
+    return from_item(Subscription, item)
+
+
+def page(org_id: str, customer_id: str, *, status: str | None, limit: int,
+         cursor: str | None) -> Page[Subscription]:
+    owner = owner_key(org_id, customer_id)
+    start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
+    if status:
+        results = SubscriptionItem.by_status.query(
+            owner, SubscriptionItem.status_key.startswith(f"{status}#"),
+            limit=limit, last_evaluated_key=start, scan_index_forward=False)
+    else:
+        results = SubscriptionItem.query(owner, limit=limit, last_evaluated_key=start,
+                                         scan_index_forward=False)
+    return collect(results, lambda item: from_item(Subscription, item), limit)
+
+
+def page_for_organization(org_id: str, *, limit: int, cursor: str | None) -> Page[Subscription]:
+    start = decode_cursor(cursor, hash_attribute="org_id", hash_value=org_id)
+    results = SubscriptionItem.by_organization.query(org_id, limit=limit, last_evaluated_key=start,
+                                                     scan_index_forward=False)
+    return collect(results, lambda item: from_item(Subscription, item), limit)
+
+
+def item_for(org_id: str, sub: Subscription, *, clock: str) -> SubscriptionItem:
+    """The item for `sub`, with its status key and due-work attributes; for saves and transactions."""
+    item = to_item(SubscriptionItem, sub, owner=owner_key(org_id, sub.customer_id), org_id=org_id,
+                   status_key=f"{sub.status.value}#{sub.subscription_id}")
+    due_at = next_due_at(sub)
+    if due_at is not None:
+        shard = zlib.crc32(sub.subscription_id.encode()) % settings().due_work_shards
+        item.due_partition, item.due_at = f"{clock}#{shard}", due_at
+    return item
+
+
+def add(org_id: str, sub: Subscription, *, clock: str) -> Subscription:
+    item = item_for(org_id, sub, clock=clock)
+    item.save(condition=SubscriptionItem.subscription_id.does_not_exist())
+    return from_item(Subscription, item)
+
+
+def save(org_id: str, sub: Subscription, *, clock: str) -> Subscription:
+    """Write back a subscription read earlier; ConcurrentUpdate if it changed meanwhile."""
+    item = item_for(org_id, sub, clock=clock)
+    try:
+        item.save()
+    except PutError as error:
+        if condition_failed(error):
+            raise ConcurrentUpdate("subscription") from error
+        raise
+    return from_item(Subscription, item)
+
+
+def saved(item: SubscriptionItem) -> Subscription:
+    """The domain view of an item after it was written in a transaction (version bumped)."""
+    return from_item(Subscription, item)

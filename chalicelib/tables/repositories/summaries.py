@@ -1,0 +1,86 @@
+"""The per-customer account summary behind the dashboard.
+
+Changes are ADD actions inside the transaction that changes the underlying items: they commute,
+so concurrent transactions never lose each other's updates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
+from ..account_summaries import AccountSummaryItem
+from ..base import owner_key
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    currency: str
+    outstanding_count: int = 0
+    outstanding_minor: int = 0
+    credits_minor: int = 0
+    last_payment_id: str | None = None
+    last_payment_minor: int | None = None
+    last_payment_at: datetime | None = None
+    last_payment_invoice_id: str | None = None
+    pending_estimates: int = 0
+    pending_timesheets: int = 0
+
+
+@dataclass(frozen=True)
+class SummaryChange:
+    outstanding_count: int = 0
+    outstanding_minor: int = 0
+    credits_minor: int = 0
+    pending_estimates: int = 0
+    pending_timesheets: int = 0
+
+    def __add__(self, other: "SummaryChange") -> "SummaryChange":
+        return SummaryChange(*(a + b for a, b in zip(self._values(), other._values())))
+
+    def _values(self):
+        return (self.outstanding_count, self.outstanding_minor, self.credits_minor,
+                self.pending_estimates, self.pending_timesheets)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self._values())
+
+
+def get(org_id: str, customer_id: str, currency: str) -> AccountSummary:
+    try:
+        item = AccountSummaryItem.get(owner_key(org_id, customer_id))
+    except DoesNotExist:
+        return AccountSummary(currency=currency)
+    return AccountSummary(
+        currency=item.currency, outstanding_count=int(item.outstanding_count),
+        outstanding_minor=int(item.outstanding_minor), credits_minor=int(item.credits_minor),
+        last_payment_id=item.last_payment_id,
+        last_payment_minor=None if item.last_payment_minor is None else int(item.last_payment_minor),
+        last_payment_at=item.last_payment_at, last_payment_invoice_id=item.last_payment_invoice_id,
+        pending_estimates=int(item.pending_estimates), pending_timesheets=int(item.pending_timesheets))
+
+
+def apply_in(tx: TransactWrite, org_id: str, customer_id: str, currency: str, change: SummaryChange,
+             *, last_payment: tuple[str, int, datetime, str | None] | None = None) -> None:
+    """Add `change` (and record the last payment) within the caller's transaction."""
+    if change.is_empty and last_payment is None:
+        return
+    S = AccountSummaryItem
+    actions = [S.currency.set(S.currency | currency)]
+    for name, delta in (("outstanding_count", change.outstanding_count),
+                        ("outstanding_minor", change.outstanding_minor),
+                        ("credits_minor", change.credits_minor),
+                        ("pending_estimates", change.pending_estimates),
+                        ("pending_timesheets", change.pending_timesheets)):
+        if delta:
+            actions.append(getattr(S, name).add(delta))
+    if last_payment is not None:
+        payment_id, amount_minor, at, invoice_id = last_payment
+        actions += [S.last_payment_id.set(payment_id), S.last_payment_minor.set(amount_minor),
+                    S.last_payment_at.set(at)]
+        actions.append(S.last_payment_invoice_id.set(invoice_id) if invoice_id
+                       else S.last_payment_invoice_id.remove())
+    tx.update(AccountSummaryItem(owner_key(org_id, customer_id)), actions=actions)

@@ -1,0 +1,30 @@
+"""Test harness: moto in-process as AWS, tables created per test, time pinned.
+
+moto is imported, and credentials/region set, before any PynamoDB model builds a client.
+"""
+import os
+
+os.environ.update({
+    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_XRAY_SDK_ENABLED": "false", "PORTICO_TABLE_PREFIX": "test-",
+    # the OWASP floor, as in production: tests prove the parameters, not a weakened copy
+    "PORTICO_ARGON2_MEMORY_KIB": "19456", "PORTICO_ARGON2_ITERATIONS": "2",
+})
+os.environ.pop("PORTICO_AWS_ENDPOINT", None)
+os.environ.pop("STRIPE_SECRET_KEY", None)
+
+from moto import mock_aws  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def aws():
+    """A fresh, empty AWS (moto) with every Portico table created."""
+    with mock_aws():
+        from chalicelib import bootstrap, tables
+        bootstrap.reset()
+        bootstrap.tables_ready()
+        tables.create_all()
+        yield
+        bootstrap.set_clock(None)
