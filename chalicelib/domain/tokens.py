@@ -1,0 +1,70 @@
+"""Opaque bearer tokens (sessions, invitations, password resets) and how long they last.
+
+Only `token_hash(token)` is ever stored: a leaked table does not hand out live sessions.
+Session limits follow OWASP ASVS 5.0 V7.3 and NIST SP 800-63B-4 (AAL1 reauthentication).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+TOKEN_BYTES = 32  # 256 bits of randomness
+
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+TOKEN_TTL = {
+    "invite": timedelta(hours=72),
+    "reset": timedelta(minutes=30),
+}
+
+
+def new_token() -> str:
+    """A fresh URL-safe token from the OS's CSPRNG (43 characters)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(token: str) -> str:
+    """The value stored and looked up in place of `token`: SHA-256, hex.
+
+    No salt and no slow hash: those protect guessable secrets such as passwords, and a
+    256-bit random token cannot be guessed or found in a precomputed table, so a fast
+    unsalted hash loses nothing and keeps the hash usable as a lookup key.
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def constant_time_equals(a: str, b: str) -> bool:
+    """Compare secrets without leaking, through timing, how many leading characters match."""
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def session_expiry(created_at: datetime, last_seen_at: datetime, *,
+                   idle: timedelta = SESSION_IDLE_TIMEOUT,
+                   absolute: timedelta = SESSION_ABSOLUTE_TIMEOUT) -> datetime:
+    """When a session ends: `idle` after it was last used, and never later than `absolute`
+    after sign-in."""
+    return min(last_seen_at + idle, created_at + absolute)
+
+
+def is_session_live(created_at: datetime, last_seen_at: datetime, now: datetime, *,
+                    idle: timedelta = SESSION_IDLE_TIMEOUT,
+                    absolute: timedelta = SESSION_ABSOLUTE_TIMEOUT) -> bool:
+    return now < session_expiry(created_at, last_seen_at, idle=idle, absolute=absolute)
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    """The two session timeouts as one value, for configuration to carry around."""
+
+    idle: timedelta = SESSION_IDLE_TIMEOUT
+    absolute: timedelta = SESSION_ABSOLUTE_TIMEOUT
+
+    def expiry(self, created_at: datetime, last_seen_at: datetime) -> datetime:
+        return session_expiry(created_at, last_seen_at, idle=self.idle, absolute=self.absolute)
+
+    def is_live(self, created_at: datetime, last_seen_at: datetime, now: datetime) -> bool:
+        return is_session_live(created_at, last_seen_at, now, idle=self.idle, absolute=self.absolute)
