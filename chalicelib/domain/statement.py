@@ -1,0 +1,110 @@
+"""Statement of accounts: what the customer owed at the start of a period, every transaction
+in it with the running balance, and what they owe at the end.
+
+opening + invoiced - paid - credited + refunded = closing, exactly, in minor units.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Literal
+
+from .calendar import require_utc
+from .money import Money
+
+EntryKind = Literal["invoice", "payment", "credit_note", "refund", "void"]
+
+# The sign each kind of entry has on what the customer owes: +1 raises it, -1 lowers it.
+_DIRECTION: dict[str, int] = {"invoice": 1, "payment": -1, "credit_note": -1, "refund": 1, "void": -1}
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One transaction, with `amount` its signed effect on what the customer owes: an invoice
+    raises it, a payment or credit note lowers it, a refund (money given back) raises it and
+    the void of an invoice lowers it."""
+
+    at: datetime
+    kind: EntryKind
+    reference: str
+    description: str
+    amount: Money
+
+    def __post_init__(self):
+        require_utc(self.at, "at")
+        if self.kind not in _DIRECTION:
+            raise ValueError(f"ledger entry kind must be one of {', '.join(_DIRECTION)}, got {self.kind!r}")
+        if self.amount.amount_minor * _DIRECTION[self.kind] < 0:
+            raise ValueError(f"a {self.kind} entry ({self.reference}) has the wrong sign: {self.amount.format()}")
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    at: datetime
+    kind: EntryKind
+    reference: str
+    description: str
+    amount: Money
+    balance: Money  # what the customer owes after this row
+
+
+@dataclass(frozen=True)
+class Statement:
+    currency: str
+    period_start: date
+    period_end: date
+    opening_balance: Money
+    rows: list[StatementRow]
+    invoiced: Money  # invoices less voids
+    paid: Money
+    credited: Money
+    refunded: Money
+    closing_balance: Money
+
+
+def month_to_date(today: date) -> tuple[date, date]:
+    """The default statement range: the first of this month to today."""
+    return today.replace(day=1), today
+
+
+def _sum(entries: Iterable[LedgerEntry], currency: str) -> Money:
+    return sum((entry.amount for entry in entries), Money.zero(currency))
+
+
+def _statement(currency: str, entries: list[LedgerEntry], start: date, end: date) -> Statement:
+    opening = _sum((entry for entry in entries if entry.at.date() < start), currency)
+    in_period = sorted((entry for entry in entries if start <= entry.at.date() <= end),
+                       key=lambda entry: entry.at)  # sorted() is stable: equal times keep their order
+
+    rows, balance = [], opening
+    for entry in in_period:
+        balance += entry.amount
+        rows.append(StatementRow(at=entry.at, kind=entry.kind, reference=entry.reference,
+                                 description=entry.description, amount=entry.amount, balance=balance))
+
+    def of(*kinds: str) -> Money:
+        return _sum((entry for entry in in_period if entry.kind in kinds), currency)
+
+    invoiced, paid, credited, refunded = of("invoice", "void"), -of("payment"), -of("credit_note"), of("refund")
+    closing = opening + invoiced - paid - credited + refunded
+    if closing != balance:  # not `assert`: it must hold even under python -O
+        raise AssertionError(f"statement does not add up: {closing.format()} != {balance.format()}")
+    return Statement(currency=currency, period_start=start, period_end=end, opening_balance=opening,
+                     rows=rows, invoiced=invoiced, paid=paid, credited=credited, refunded=refunded,
+                     closing_balance=closing)
+
+
+def build_statements(entries: Iterable[LedgerEntry], start: date, end: date,
+                     default_currency: str | None = None) -> list[Statement]:
+    """One statement per currency with entries up to `end`, for the dates `start`..`end`
+    inclusive (UTC). With no such entries, one empty statement in `default_currency` if given."""
+    if start > end:
+        raise ValueError(f"statement range starts ({start}) after it ends ({end})")
+    by_currency: dict[str, list[LedgerEntry]] = {}
+    for entry in entries:
+        if entry.at.date() <= end:
+            by_currency.setdefault(entry.amount.currency, []).append(entry)
+    if not by_currency and default_currency is not None:
+        by_currency[default_currency] = []
+    return [_statement(currency, by_currency[currency], start, end) for currency in sorted(by_currency)]
+

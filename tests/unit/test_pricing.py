@@ -1,0 +1,160 @@
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, strategies as st
+
+from chalicelib.domain.calendar import Term
+from chalicelib.domain.money import Money
+from chalicelib.domain.pricing import (
+    CouponTerms, Line, PricedItem, coupon_after_cycle, discount_for, term_lines, total,
+)
+
+UTC = timezone.utc
+NOVEMBER = Term(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+
+
+def usd(minor):
+    return Money(minor, "USD")
+
+
+def plan(price_minor=10_000, name="Pro plan", code="pro", currency="USD"):
+    return PricedItem(code=code, name=name, unit_price=Money(price_minor, currency), kind="plan")
+
+
+def addon(price_minor=1_000, quantity=1, name="Extra seat", code="seat"):
+    return PricedItem(code=code, name=name, unit_price=usd(price_minor), quantity=quantity, kind="addon")
+
+
+def percent_coupon(bp=2_000, duration="forever", cycles=None, code="SAVE20"):
+    return CouponTerms(code=code, name="Launch offer", percent_off_bp=bp, amount_off=None,
+                       duration=duration, cycles_remaining=cycles)
+
+
+def amount_coupon(minor=1_000, duration="once", cycles=None, currency="USD"):
+    return CouponTerms(code="TENOFF", name="Ten off", percent_off_bp=None, amount_off=Money(minor, currency),
+                       duration=duration, cycles_remaining=cycles)
+
+
+# term_lines
+
+def test_each_item_gets_a_line_naming_quantity_price_and_period():
+    # Given a plan and two seats; When the term is priced
+    lines = term_lines([plan(), addon(quantity=2)], None, NOVEMBER)
+    # Then each line explains itself
+    assert lines == [
+        Line("Pro plan (1 x 100.00) 2026-11-01 to 2026-12-01", usd(10_000), "pro", 1, usd(10_000), "charge"),
+        Line("Extra seat (2 x 10.00) 2026-11-01 to 2026-12-01", usd(2_000), "seat", 2, usd(1_000), "charge"),
+    ]
+    assert total(lines) == usd(12_000)
+
+
+def test_a_percent_coupon_adds_one_negative_discount_line_on_the_subtotal():
+    lines = term_lines([plan(), addon(quantity=2)], percent_coupon(), NOVEMBER)
+    assert lines[-1] == Line("Coupon SAVE20 (Launch offer): 20% off", usd(-2_400), "SAVE20", kind="discount")
+    assert total(lines) == usd(9_600)
+
+
+def test_a_percent_discount_rounds_once_on_the_subtotal_half_up():
+    # Given three items of 0.05 and 10% off: 0.015 -> 0.02 once (per item it would be 3 x 0.01)
+    items = [plan(5, code="a"), plan(5, code="b"), plan(5, code="c")]
+    lines = term_lines(items, percent_coupon(bp=1_000), NOVEMBER)
+    assert lines[-1].amount == usd(-2)
+
+
+def test_a_fixed_discount_never_exceeds_the_subtotal():
+    lines = term_lines([plan(600)], amount_coupon(1_000), NOVEMBER)
+    assert lines[-1].amount == usd(-600)
+    assert total(lines) == usd(0)
+
+
+def test_a_coupon_on_a_free_term_adds_no_line():
+    assert [line.kind for line in term_lines([plan(0)], percent_coupon(), NOVEMBER)] == ["charge"]
+
+
+def test_no_items_make_no_lines():
+    assert term_lines([], percent_coupon(), NOVEMBER) == []
+
+
+def test_mixed_currencies_are_refused():
+    with pytest.raises(ValueError):
+        term_lines([plan(), plan(currency="EUR", code="eu")], None, NOVEMBER)
+    with pytest.raises(ValueError):
+        term_lines([plan()], amount_coupon(currency="EUR"), NOVEMBER)
+
+
+@given(prices=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=5),
+       bp=st.integers(min_value=1, max_value=10_000))
+def test_a_percent_coupon_takes_off_the_subtotal_times_the_percent_rounded_once(prices, bp):
+    items = [plan(price, code=f"p{i}") for i, price in enumerate(prices)]
+    discount = sum(prices) - total(term_lines(items, percent_coupon(bp=bp), NOVEMBER)).amount_minor
+    exact_times_2 = 2 * sum(prices) * bp
+    assert discount == (exact_times_2 + 10_000) // 20_000  # half up: floor(x + 1/2)
+    assert 0 <= discount <= sum(prices)
+
+
+# coupons
+
+def test_coupon_percent_is_written_without_trailing_zeros():
+    assert percent_coupon(bp=2_000).off_text == "20% off"
+    assert percent_coupon(bp=1_250).off_text == "12.5% off"
+    assert percent_coupon(bp=1).off_text == "0.01% off"
+    assert amount_coupon(1_000).off_text == "10.00 off"
+
+
+@pytest.mark.parametrize("changes", [
+    dict(percent_off_bp=None, amount_off=None),
+    dict(percent_off_bp=2_000, amount_off=usd(100)),
+    dict(percent_off_bp=0),
+    dict(percent_off_bp=10_001),
+    dict(duration="repeating", cycles_remaining=0),
+    dict(duration="once", cycles_remaining=3),
+    dict(duration="sometimes"),
+])
+def test_coupon_terms_are_validated(changes):
+    fields = dict(code="X", name="X", percent_off_bp=2_000, amount_off=None, duration="forever",
+                  cycles_remaining=None)
+    with pytest.raises(ValueError):
+        CouponTerms(**{**fields, **changes})
+
+
+def test_a_once_coupon_is_gone_after_its_cycle():
+    assert coupon_after_cycle(amount_coupon(duration="once")) is None
+
+
+def test_a_repeating_coupon_counts_down_then_is_gone():
+    three = percent_coupon(duration="repeating", cycles=3)
+    assert coupon_after_cycle(three).cycles_remaining == 2
+    assert coupon_after_cycle(coupon_after_cycle(three)).cycles_remaining == 1
+    assert coupon_after_cycle(coupon_after_cycle(coupon_after_cycle(three))) is None
+
+
+def test_a_forever_coupon_stays_and_no_coupon_stays_none():
+    forever = percent_coupon(duration="forever")
+    assert coupon_after_cycle(forever) == forever
+    assert coupon_after_cycle(None) is None
+
+
+def test_discount_for_is_positive_and_capped():
+    assert discount_for(amount_coupon(1_000), usd(300)) == usd(300)
+    assert discount_for(percent_coupon(bp=10_000), usd(300)) == usd(300)
+
+
+# items and totals
+
+@pytest.mark.parametrize("changes", [dict(quantity=0), dict(unit_price=usd(-1)), dict(kind="fee")])
+def test_priced_items_are_validated(changes):
+    with pytest.raises(ValueError):
+        PricedItem(**{**dict(code="p", name="P", unit_price=usd(100), quantity=1, kind="plan"), **changes})
+
+
+def test_total_of_no_lines_needs_a_currency():
+    assert total([], "EUR") == Money(0, "EUR")
+    with pytest.raises(ValueError):
+        total([])
+
+
+def test_total_of_mixed_currencies_is_refused():
+    with pytest.raises(ValueError):
+        total([Line("a", usd(1)), Line("b", Money(1, "EUR"))])
+    with pytest.raises(ValueError):
+        total([Line("a", usd(1))], "EUR")

@@ -1,0 +1,119 @@
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, strategies as st
+
+from chalicelib.domain.money import Money
+from chalicelib.domain.statement import LedgerEntry, build_statements, month_to_date
+
+UTC = timezone.utc
+MARCH_1, MARCH_31 = date(2026, 3, 1), date(2026, 3, 31)
+
+
+def usd(minor):
+    return Money(minor, "USD")
+
+
+def entry(kind, minor, at, reference=None, currency="USD"):
+    return LedgerEntry(at=at, kind=kind, reference=reference or f"{kind}-{minor}", description=kind.title(),
+                       amount=Money(minor, currency))
+
+
+def on(month, day, hour=12):
+    return datetime(2026, month, day, hour, tzinfo=UTC)
+
+
+def test_a_month_of_transactions_adds_up_from_opening_to_closing():
+    # Given 100.00 owed from February and March's transactions
+    entries = [
+        entry("invoice", 10_000, on(2, 20)),
+        entry("payment", -10_000, on(3, 2)),
+        entry("invoice", 5_000, on(3, 5)),
+        entry("credit_note", -1_000, on(3, 6)),
+        entry("refund", 500, on(3, 7)),
+        entry("invoice", 2_000, on(3, 8)),
+        entry("void", -2_000, on(3, 9)),
+    ]
+    # When March's statement is built
+    [statement] = build_statements(entries, MARCH_1, MARCH_31)
+    # Then 100.00 + (50.00 + 20.00 - 20.00) - 100.00 - 10.00 + 5.00 = 45.00
+    assert statement.opening_balance == usd(10_000)
+    assert (statement.invoiced, statement.paid, statement.credited, statement.refunded) == \
+        (usd(5_000), usd(10_000), usd(1_000), usd(500))
+    assert statement.closing_balance == usd(4_500)
+    assert [row.balance.amount_minor for row in statement.rows] == [0, 5_000, 4_000, 4_500, 6_500, 4_500]
+
+
+def test_both_ends_of_the_range_are_included_whole_days():
+    entries = [entry("invoice", 100, datetime(2026, 2, 28, 23, 59, tzinfo=UTC), "feb"),
+               entry("invoice", 200, datetime(2026, 3, 1, 0, 0, tzinfo=UTC), "first"),
+               entry("invoice", 300, datetime(2026, 3, 31, 23, 59, tzinfo=UTC), "last"),
+               entry("invoice", 400, datetime(2026, 4, 1, 0, 0, tzinfo=UTC), "april")]
+    [statement] = build_statements(entries, MARCH_1, MARCH_31)
+    assert [row.reference for row in statement.rows] == ["first", "last"]
+    assert (statement.opening_balance, statement.closing_balance) == (usd(100), usd(600))
+
+
+def test_rows_are_in_time_order_and_equal_times_keep_their_order():
+    entries = [entry("invoice", 300, on(3, 9), "later"), entry("invoice", 100, on(3, 5), "a"),
+               entry("payment", -100, on(3, 5), "b")]
+    [statement] = build_statements(entries, MARCH_1, MARCH_31)
+    assert [row.reference for row in statement.rows] == ["a", "b", "later"]
+
+
+def test_each_currency_gets_its_own_statement():
+    entries = [entry("invoice", 100, on(3, 2), currency="USD"), entry("invoice", 70, on(2, 2), currency="EUR")]
+    statements = build_statements(entries, MARCH_1, MARCH_31)
+    assert [(s.currency, s.opening_balance.amount_minor, len(s.rows)) for s in statements] == \
+        [("EUR", 70, 0), ("USD", 0, 1)]
+
+
+def test_with_no_transactions_there_is_one_empty_statement_in_the_default_currency():
+    assert build_statements([], MARCH_1, MARCH_31) == []
+    [statement] = build_statements([], MARCH_1, MARCH_31, default_currency="GBP")
+    assert statement.rows == [] and statement.closing_balance == Money(0, "GBP")
+
+
+def test_a_range_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ValueError):
+        build_statements([], MARCH_31, MARCH_1)
+
+
+@pytest.mark.parametrize("kind, minor", [("invoice", -1), ("payment", 1), ("credit_note", 1), ("refund", -1),
+                                         ("void", 1), ("adjustment", 0)])
+def test_entries_with_the_wrong_sign_or_kind_are_refused(kind, minor):
+    with pytest.raises(ValueError):
+        entry(kind, minor, on(3, 1))
+
+
+def test_month_to_date_runs_from_the_first_to_today():
+    assert month_to_date(date(2026, 3, 17)) == (MARCH_1, date(2026, 3, 17))
+
+
+# Properties over random ledgers
+
+SIGNS = {"invoice": 1, "payment": -1, "credit_note": -1, "refund": 1, "void": -1}
+YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+ledger_entries = st.builds(
+    lambda kind, minor, minutes, currency: entry(kind, SIGNS[kind] * minor,
+                                                 YEAR_START + timedelta(minutes=minutes), currency=currency),
+    st.sampled_from(list(SIGNS)), st.integers(0, 10**7), st.integers(0, 365 * 24 * 60), st.sampled_from(["USD", "JPY"]))
+days_of_2026 = st.integers(0, 364).map(lambda n: date(2026, 1, 1) + timedelta(days=n))
+
+
+@given(entries=st.lists(ledger_entries, max_size=30), a=days_of_2026, b=days_of_2026, c=days_of_2026)
+def test_statements_add_up_and_consecutive_ranges_chain(entries, a, b, c):
+    a, b, c = sorted((a, b, c))
+    for statement in build_statements(entries, a, c):
+        assert statement.closing_balance == (statement.opening_balance + statement.invoiced - statement.paid
+                                             - statement.credited + statement.refunded)
+        if statement.rows:
+            assert statement.rows[-1].balance == statement.closing_balance
+    if a < b:
+        earlier = {s.currency: s for s in build_statements(entries, a, b - timedelta(days=1))}
+        for later in build_statements(entries, b, c):
+            if later.currency in earlier:
+                assert later.opening_balance == earlier[later.currency].closing_balance
+            else:  # nothing up to b - 1 day in that currency
+                assert later.opening_balance.is_zero
