@@ -1,0 +1,299 @@
+"""The merchant's back office for billing: subscriptions (new or imported in any status), invoices,
+offline payments, credit notes, estimates and timesheets. Each write is one transaction with the
+customer's account summary."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from ..domain import billing
+from ..domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate,
+                                EstimateStatus, Invoice, InvoiceStatus, TimeEntry, Timesheet,
+                                TimesheetStatus)
+from ..domain.engagement import ActivityRecord, Actor
+from ..domain.errors import BusinessRuleViolation, InvalidInput, NotFound
+from ..domain.ids import new_id
+from ..domain.organization import clock_name
+from ..domain.payments import Allocation, Payment, PaymentStatus
+from ..domain.pricing import term_lines
+from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
+from ..domain.subscription_status import Status
+from ..tables.repositories import catalog, customers, engagement, organizations, summaries
+from ..tables.repositories.documents import credit_notes, estimates, invoices, timesheets
+from ..tables.repositories.payments import payment_item
+from ..tables.repositories.subscriptions import item_for as subscription_item
+from ..tables.repositories.subscriptions import saved as saved_subscription
+from ..tables.repositories.summaries import SummaryChange
+from ..tables.transactions import transaction
+
+MERCHANT = Actor("merchant", "back office")
+
+
+def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: datetime,
+                        status: str = "live", addons: list[tuple[str, int]] = (), coupon_code: str | None = None,
+                        auto_charge: bool = False, payment_method_id: str | None = None,
+                        starts_at: datetime | None = None, reference: str = "", **status_fields) -> Subscription:
+    """A new subscription (future, trial or live), or one imported in any status with its dates.
+    A live subscription's first term is invoiced at once."""
+    org = organizations.get(org_id)
+    customer = customers.get(org_id, customer_id)
+    plan = catalog.get(org_id, "plan", plan_code)
+    if not plan.active:
+        raise InvalidInput({"plan_code": "This plan is no longer sold."})
+    snapshot = PlanSnapshot(plan.code, plan.name, plan.price_minor, plan.interval, plan.interval_count,
+                            plan.trial_days)
+    sub = Subscription(subscription_id=new_id("subscription", now), customer_id=customer.customer_id,
+                       status=Status(status), plan=snapshot, currency=customer.currency, created_at=now,
+                       addons=_addons(org_id, plan.code, addons), coupon=_coupon(org_id, plan.code, coupon_code),
+                       auto_charge=auto_charge, payment_method_id=payment_method_id, reference=reference)
+    sub = _place_in_time(sub, now, starts_at, status_fields)
+    invoice = None
+    if sub.status == Status.LIVE and not status_fields.get("term_start"):
+        invoice = _term_invoice(org, sub, now)
+    with transaction("subscription") as tx:
+        item = subscription_item(org_id, sub, clock=clock_name(org))
+        tx.save(item, condition=type(item).subscription_id.does_not_exist())
+        if invoice is not None:
+            _save_new_invoice(tx, org_id, invoice)
+        engagement.record_activity(org_id, _activity(now, sub.customer_id, "subscription.created", "subscription",
+                                                     sub.subscription_id, f"{snapshot.name}, {sub.status.value}"), tx)
+    return saved_subscription(item)
+
+
+def _place_in_time(sub: Subscription, now: datetime, starts_at: datetime | None, fields: dict) -> Subscription:
+    allowed = {"trial_end", "term_start", "term_end", "cancelled_at", "cancel_reason", "expired_at",
+               "pause_at", "resume_at", "paused_at", "next_retry_at", "dunning_attempts", "trial_extensions_used"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise InvalidInput({name: "Unknown field." for name in unknown})
+    sub = replace(sub, **fields)
+    status = sub.status
+    if status == Status.FUTURE:
+        if starts_at is None or starts_at <= now:
+            raise InvalidInput({"starts_at": "A future subscription needs a start date after now."})
+        return replace(sub, starts_at=starts_at)
+    if status == Status.TRIAL:
+        days = sub.plan.trial_days or 14
+        return replace(sub, trial_start=now, trial_end=sub.trial_end or now + timedelta(days=days))
+    if sub.term_start is None:
+        term = billing.term_from(now, sub.plan)
+        sub = replace(sub, term_start=term.start, term_end=term.end)
+    elif sub.term_end is None:
+        sub = replace(sub, term_end=billing.term_from(sub.term_start, sub.plan).end)
+    sub = replace(sub, activated_at=sub.term_start)
+    if status == Status.DUNNING and sub.next_retry_at is None:
+        sub = replace(sub, next_retry_at=now + timedelta(days=1))
+    if status == Status.PAUSED and sub.paused_at is None:
+        sub = replace(sub, paused_at=now)
+    if status == Status.CANCELLED and sub.cancelled_at is None:
+        sub = replace(sub, cancelled_at=now)
+    if status == Status.EXPIRED and sub.expired_at is None:
+        sub = replace(sub, expired_at=now)
+    return sub
+
+
+def _addons(org_id: str, plan_code: str, wanted) -> tuple[SubscriptionAddon, ...]:
+    found = catalog.get_many(org_id, "addon", [code for code, _ in wanted])
+    chosen = []
+    for index, (code, quantity) in enumerate(wanted):
+        addon = found.get(code)
+        if addon is None or not addon.active or not addon.fits(plan_code):
+            raise InvalidInput({f"addons.{index}.code": "Not an addon of this plan."})
+        chosen.append(SubscriptionAddon(addon.code, addon.name, addon.price_minor, quantity, addon.recurring))
+    return tuple(chosen)
+
+
+def _coupon(org_id: str, plan_code: str, code: str | None) -> AppliedCoupon | None:
+    if code is None:
+        return None
+    try:
+        coupon = catalog.get(org_id, "coupon", code)
+    except NotFound:
+        raise InvalidInput({"coupon_code": "No such coupon."}) from None
+    if not coupon.active or not coupon.fits(plan_code):
+        raise InvalidInput({"coupon_code": "This coupon does not apply to the plan."})
+    return AppliedCoupon(coupon.code, coupon.name, coupon.duration, coupon.percent_off_bp,
+                         coupon.amount_off_minor, coupon.cycles)
+
+
+def _term_invoice(org, sub: Subscription, now: datetime) -> Invoice:
+    term = billing.term_from(sub.term_start, sub.plan)
+    lines = term_lines(billing.priced_items(sub), billing.coupon_terms(sub.coupon, sub.currency), term)
+    return billing.build_invoice(
+        invoice_id=new_id("invoice", now), number=billing.number("INV", organizations.next_number(org.org_id, "invoice_seq")),
+        customer_id=sub.customer_id, currency=sub.currency, lines=billing.document_lines(lines, term),
+        issued_at=now, payment_terms_days=org.payment_terms_days, subscription_id=sub.subscription_id, term=term)
+
+
+def create_invoice(org_id: str, customer_id: str, *, lines: list[dict], now: datetime, due_days: int | None = None,
+                   tax_rate_bp: int = 0, subscription_id: str | None = None, notes: str = "",
+                   issued_at: datetime | None = None) -> Invoice:
+    org = organizations.get(org_id)
+    customer = customers.get(org_id, customer_id)
+    issued = issued_at or now
+    invoice = billing.build_invoice(
+        invoice_id=new_id("invoice", now), number=billing.number("INV", organizations.next_number(org_id, "invoice_seq")),
+        customer_id=customer.customer_id, currency=customer.currency, lines=_lines(lines), issued_at=issued,
+        payment_terms_days=org.payment_terms_days if due_days is None else due_days, tax_rate_bp=tax_rate_bp,
+        subscription_id=subscription_id, notes=notes)
+    with transaction("invoice") as tx:
+        item = _save_new_invoice(tx, org_id, invoice)
+        engagement.record_activity(org_id, _activity(now, customer_id, "invoice.issued", "invoice",
+                                                     invoice.invoice_id, invoice.number), tx)
+    return invoices.saved(item)
+
+
+def void_invoice(org_id: str, customer_id: str, invoice_id: str, now: datetime) -> Invoice:
+    invoice = invoices.get(org_id, customer_id, invoice_id)
+    if invoice.status == InvoiceStatus.VOID:
+        return invoice
+    if invoice.amount_paid_minor or invoice.credits_applied:
+        raise BusinessRuleViolation("An invoice with payments or credits applied cannot be voided; "
+                                    "issue a credit note instead.", "invoice_has_payments")
+    voided = replace(invoice, status=InvoiceStatus.VOID, voided_at=now)
+    with transaction("invoice") as tx:
+        item = invoices.item_for(org_id, voided)
+        tx.save(item)
+        summaries.apply_in(tx, org_id, customer_id, invoice.currency, _outstanding(invoice, -1))
+        engagement.record_activity(org_id, _activity(now, customer_id, "invoice.voided", "invoice",
+                                                     invoice_id, invoice.number), tx)
+    return invoices.saved(item)
+
+
+def record_payment(org_id: str, customer_id: str, *, invoice_id: str, amount_minor: int, now: datetime,
+                   method: str = "bank_transfer") -> Payment:
+    """A payment received outside the portal (bank transfer, cheque) against one invoice."""
+    invoice = invoices.get(org_id, customer_id, invoice_id)
+    if not invoice.is_outstanding():
+        raise BusinessRuleViolation("This invoice has nothing left to pay.", "invoice_not_outstanding")
+    if amount_minor > invoice.balance_minor:
+        raise InvalidInput({"amount_minor": f"At most the balance due, {invoice.balance_minor}."})
+    payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
+                      amount_minor=amount_minor, currency=invoice.currency,
+                      allocations=(Allocation(invoice_id, amount_minor),), created_at=now, gateway="offline",
+                      method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant")
+    paid = _paid(invoice, amount_minor, now)
+    with transaction("invoice") as tx:
+        tx.save(invoices.item_for(org_id, paid))
+        tx.save(payment_item(org_id, payment), condition=None)
+        change = _outstanding(paid, +1) + _outstanding(invoice, -1)
+        summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
+                           last_payment=(payment.payment_id, amount_minor, now, invoice_id))
+        engagement.record_activity(org_id, _activity(now, customer_id, "payment.recorded", "payment",
+                                                     payment.payment_id, f"{invoice.number}: {amount_minor}"), tx)
+    return payment
+
+
+def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now: datetime, reason: str = "",
+                       invoice_id: str | None = None) -> CreditNote:
+    customer = customers.get(org_id, customer_id)
+    if invoice_id is not None:
+        invoices.get(org_id, customer_id, invoice_id)
+    doc_lines = _lines(lines)
+    total = sum(line.amount_minor for line in doc_lines)
+    if total <= 0:
+        raise InvalidInput({"lines": "A credit note must credit a positive amount."})
+    note = CreditNote(credit_note_id=new_id("credit_note", now), customer_id=customer_id,
+                      number=billing.number("CN", organizations.next_number(org_id, "credit_note_seq")),
+                      currency=customer.currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
+                      total_minor=total, balance_minor=total, reason=reason, invoice_id=invoice_id)
+    with transaction("credit note") as tx:
+        item = credit_notes.item_for(org_id, note)
+        tx.save(item)
+        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total))
+        engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
+                                                     note.credit_note_id, note.number), tx)
+    return credit_notes.saved(item)
+
+
+def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: datetime) -> CreditNote:
+    note = credit_notes.get(org_id, customer_id, credit_note_id)
+    if note.status == CreditNoteStatus.VOID:
+        return note
+    if note.balance_minor != note.total_minor:
+        raise BusinessRuleViolation("A credit note that was applied or refunded cannot be voided.",
+                                    "credit_note_used")
+    voided = replace(note, status=CreditNoteStatus.VOID, balance_minor=0)
+    with transaction("credit note") as tx:
+        item = credit_notes.item_for(org_id, voided)
+        tx.save(item)
+        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor))
+        engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
+                                                     credit_note_id, note.number), tx)
+    return credit_notes.saved(item)
+
+
+def create_estimate(org_id: str, customer_id: str, *, lines: list[dict], now: datetime, expires_in_days: int = 30,
+                    notes: str = "") -> Estimate:
+    customer = customers.get(org_id, customer_id)
+    doc_lines = _lines(lines)
+    estimate = Estimate(estimate_id=new_id("estimate", now), customer_id=customer_id,
+                        number=billing.number("EST", organizations.next_number(org_id, "estimate_seq")),
+                        currency=customer.currency, status=EstimateStatus.SENT, issued_at=now,
+                        expires_at=now + timedelta(days=expires_in_days), lines=doc_lines,
+                        total_minor=sum(line.amount_minor for line in doc_lines), notes=notes)
+    with transaction("estimate") as tx:
+        item = estimates.item_for(org_id, estimate)
+        tx.save(item)
+        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_estimates=1))
+        engagement.record_activity(org_id, _activity(now, customer_id, "estimate.sent", "estimate",
+                                                     estimate.estimate_id, estimate.number), tx)
+    return estimates.saved(item)
+
+
+def create_timesheet(org_id: str, customer_id: str, *, project: str, period_start: str, period_end: str,
+                     entries: list[dict], now: datetime) -> Timesheet:
+    customer = customers.get(org_id, customer_id)
+    if period_end < period_start:
+        raise InvalidInput({"period_end": "Must not be before period_start."})
+    sheet = Timesheet(timesheet_id=new_id("timesheet", now), customer_id=customer_id, project=project,
+                      period_start=period_start, period_end=period_end,
+                      entries=tuple(TimeEntry(**e) for e in entries), status=TimesheetStatus.PENDING,
+                      submitted_at=now)
+    with transaction("timesheet") as tx:
+        item = timesheets.item_for(org_id, sheet)
+        tx.save(item)
+        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_timesheets=1))
+        engagement.record_activity(org_id, _activity(now, customer_id, "timesheet.submitted", "timesheet",
+                                                     sheet.timesheet_id, project), tx)
+    return timesheets.saved(item)
+
+
+# -- shared pieces --------------------------------------------------------------------------
+
+def _lines(lines: list[dict]) -> tuple[DocumentLine, ...]:
+    if not lines:
+        raise InvalidInput({"lines": "At least one line is needed."})
+    return tuple(DocumentLine(description=line["description"], quantity=line.get("quantity", 1),
+                              unit_price_minor=line["unit_price_minor"],
+                              amount_minor=line["unit_price_minor"] * line.get("quantity", 1))
+                 for line in lines)
+
+
+def _save_new_invoice(tx, org_id: str, invoice: Invoice):
+    item = invoices.item_for(org_id, invoice)
+    tx.save(item, condition=type(item).invoice_id.does_not_exist())
+    summaries.apply_in(tx, org_id, invoice.customer_id, invoice.currency, _outstanding(invoice, +1))
+    return item
+
+
+def _outstanding(invoice: Invoice, sign: int) -> SummaryChange:
+    """What `invoice` contributes to the outstanding figures (sign -1 takes it away)."""
+    if not invoice.is_outstanding():
+        return SummaryChange()
+    return SummaryChange(outstanding_count=sign, outstanding_minor=sign * invoice.balance_minor)
+
+
+def _paid(invoice: Invoice, amount_minor: int, now: datetime) -> Invoice:
+    paid = invoice.amount_paid_minor + amount_minor
+    settled = paid + invoice.credits_applied_minor >= invoice.total_minor
+    return replace(invoice, amount_paid_minor=paid, paid_at=now if settled else None,
+                   status=InvoiceStatus.PAID if settled else InvoiceStatus.PARTIALLY_PAID)
+
+
+def _activity(now: datetime, customer_id: str, action: str, subject_type: str, subject_id: str,
+              summary: str) -> ActivityRecord:
+    return ActivityRecord(activity_id=new_id("activity", now), customer_id=customer_id, actor=MERCHANT,
+                          action=action, subject_type=subject_type, subject_id=subject_id, at=now, summary=summary)
+
+
