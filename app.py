@@ -2,8 +2,10 @@
 from chalice import Chalice
 
 from chalicelib.handlers import authorizers
+from chalicelib.handlers.admin import billing as admin_billing
 from chalicelib.handlers.admin import catalog as admin_catalog
 from chalicelib.handlers.admin import customers as admin_customers
+from chalicelib.handlers.admin import engagement as admin_engagement
 from chalicelib.handlers.admin import organization as admin_organization
 from chalicelib.handlers.lifecycle import on_each_request
 
@@ -12,5 +14,6 @@ app.api.binary_types.append("application/pdf")
 app.register_middleware(on_each_request, "http")
 
 app.register_blueprint(authorizers.bp)   # first: routes below refer to its authorizers
-for blueprint in (admin_organization.bp, admin_catalog.bp, admin_customers.bp):
+for blueprint in (admin_organization.bp, admin_catalog.bp, admin_customers.bp, admin_billing.bp,
+                  admin_engagement.bp):
     app.register_blueprint(blueprint)

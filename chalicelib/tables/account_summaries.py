@@ -1,5 +1,7 @@
-"""Per-customer figures behind the dashboard, kept exact by the transactions that change them."""
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+"""Per-customer figures behind the dashboard, kept exact by the transactions that change them.
+
+No version attribute: every change is a commutative ADD, so concurrent writers never conflict."""
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
 from .base import table
@@ -21,4 +23,3 @@ class AccountSummaryItem(Model):
     last_payment_invoice_id = UnicodeAttribute(null=True)
     pending_estimates = NumberAttribute(default=0)
     pending_timesheets = NumberAttribute(default=0)
-    version = VersionAttribute()

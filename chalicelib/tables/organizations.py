@@ -25,8 +25,4 @@ class OrganizationItem(Model):
     test_mode = BooleanAttribute(default=False)
     test_clock_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
-    # document numbering: incremented atomically, outside the document's transaction
-    invoice_seq = NumberAttribute(default=0)
-    credit_note_seq = NumberAttribute(default=0)
-    estimate_seq = NumberAttribute(default=0)
     version = VersionAttribute()

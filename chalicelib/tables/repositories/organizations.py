@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from ...domain.customers import Address, CustomFieldDefinition
 from ...domain.errors import ConcurrentUpdate, NotFound
@@ -12,6 +12,7 @@ from ...domain.preferences import dunning_from_dict, preferences_from_dict
 from ..api_keys import ApiKeyItem
 from ..mapping import as_plain, from_dict, from_item
 from ..organizations import OrganizationItem
+from ..sequences import SequenceItem
 from ..transactions import condition_failed
 
 
@@ -46,16 +47,11 @@ def save(org: Organization) -> Organization:
 
 
 def next_number(org_id: str, sequence: str) -> int:
-    """Atomically take the next document number (invoice_seq, credit_note_seq, estimate_seq)."""
-    attribute = getattr(OrganizationItem, sequence)
-    item = OrganizationItem(org_id)
-    try:
-        item.update(actions=[attribute.add(1)], condition=OrganizationItem.org_id.exists())
-    except UpdateError as error:
-        if condition_failed(error):
-            raise NotFound("organization") from error
-        raise
-    return int(getattr(item, sequence))
+    """Atomically take the next document number of a sequence (invoice_seq, credit_note_seq, ...).
+    Taken before the document's transaction: a failed transaction leaves a gap, never a duplicate."""
+    item = SequenceItem(f"{org_id}#{sequence}")
+    item.update(actions=[SequenceItem.value.add(1)])
+    return int(item.value)
 
 
 def add_api_key(*, key_hash: str, key_id: str, org_id: str, name: str, hint: str, now: datetime) -> None:

@@ -1,0 +1,165 @@
+"""Subscriptions, invoices, payments received offline, credit notes, estimates and timesheets."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from chalice import Blueprint
+from pydantic import AwareDatetime, Field
+
+from ... import bootstrap
+from ...services import billing_admin
+from ..authorizers import merchant_key
+from ..http import Body, Routes
+from ..schemas import Code, LongText, Name, ShortText
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+Amount = Field(ge=0, le=10**11)
+
+
+class AddonChoice(Body):
+    code: Code
+    quantity: int = Field(default=1, ge=1, le=10_000)
+
+
+class SubscriptionBody(Body):
+    customer_id: str = Field(max_length=64)
+    plan_code: Code
+    status: Literal["future", "trial", "live", "non_renewing", "dunning", "unpaid", "paused", "cancelled",
+                    "expired"] = "live"
+    addons: list[AddonChoice] = Field(default_factory=list, max_length=20)
+    coupon_code: Code | None = None
+    auto_charge: bool = False
+    payment_method_id: str | None = Field(default=None, max_length=64)
+    starts_at: AwareDatetime | None = None
+    reference: ShortText = ""
+    # for importing a subscription that already runs elsewhere
+    trial_end: AwareDatetime | None = None
+    term_start: AwareDatetime | None = None
+    term_end: AwareDatetime | None = None
+    resume_at: AwareDatetime | None = None
+    cancel_reason: ShortText | None = None
+
+
+class LineBody(Body):
+    description: Name
+    unit_price_minor: int = Amount
+    quantity: int = Field(default=1, ge=1, le=100_000)
+
+
+class InvoiceBody(Body):
+    customer_id: str = Field(max_length=64)
+    lines: list[LineBody] = Field(min_length=1, max_length=200)
+    due_days: int | None = Field(default=None, ge=0, le=365)
+    tax_rate_bp: int = Field(default=0, ge=0, le=10_000)
+    subscription_id: str | None = Field(default=None, max_length=64)
+    notes: LongText = ""
+
+
+class CustomerRef(Body):
+    customer_id: str = Field(max_length=64)
+
+
+class OfflinePaymentBody(Body):
+    customer_id: str = Field(max_length=64)
+    invoice_id: str = Field(max_length=64)
+    amount_minor: int = Field(ge=1, le=10**11)
+    method: Literal["bank_transfer", "cash", "cheque", "other"] = "bank_transfer"
+
+
+class CreditNoteBody(Body):
+    customer_id: str = Field(max_length=64)
+    lines: list[LineBody] = Field(min_length=1, max_length=200)
+    reason: ShortText = ""
+    invoice_id: str | None = Field(default=None, max_length=64)
+
+
+class EstimateBody(Body):
+    customer_id: str = Field(max_length=64)
+    lines: list[LineBody] = Field(min_length=1, max_length=200)
+    expires_in_days: int = Field(default=30, ge=1, le=365)
+    notes: LongText = ""
+
+
+class TimeEntryBody(Body):
+    date: date
+    minutes: int = Field(ge=1, le=24 * 60)
+    description: ShortText = ""
+
+
+class TimesheetBody(Body):
+    customer_id: str = Field(max_length=64)
+    project: Name
+    period_start: date
+    period_end: date
+    entries: list[TimeEntryBody] = Field(min_length=1, max_length=400)
+
+
+def _when(value: datetime | None) -> datetime | None:
+    from datetime import timezone
+    return value.astimezone(timezone.utc) if value else None
+
+
+@api.route("/admin/subscriptions", "POST", body=SubscriptionBody, status=201)
+def create_subscription(body: SubscriptionBody):
+    """Start a subscription (future, trial, live), or import one in any status."""
+    extra = {k: _when(v) if isinstance(v, datetime) else v
+             for k, v in body.model_dump(include={"trial_end", "term_start", "term_end", "resume_at",
+                                                  "cancel_reason"}, exclude_none=True).items()}
+    return billing_admin.create_subscription(
+        api.merchant().org_id, body.customer_id, plan_code=body.plan_code, status=body.status,
+        addons=[(a.code, a.quantity) for a in body.addons], coupon_code=body.coupon_code,
+        auto_charge=body.auto_charge, payment_method_id=body.payment_method_id,
+        starts_at=_when(body.starts_at), reference=body.reference, now=bootstrap.now(), **extra)
+
+
+@api.route("/admin/invoices", "POST", body=InvoiceBody, status=201)
+def create_invoice(body: InvoiceBody):
+    """Issue an invoice."""
+    data = body.model_dump(exclude={"customer_id"})
+    return billing_admin.create_invoice(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
+
+
+@api.route("/admin/invoices/{invoice_id}/void", "POST", body=CustomerRef)
+def void_invoice(invoice_id: str, body: CustomerRef):
+    """Void an invoice that has no payments or credits."""
+    return billing_admin.void_invoice(api.merchant().org_id, body.customer_id, invoice_id, bootstrap.now())
+
+
+@api.route("/admin/payments", "POST", body=OfflinePaymentBody, status=201)
+def record_payment(body: OfflinePaymentBody):
+    """Record a payment received outside the portal."""
+    return billing_admin.record_payment(api.merchant().org_id, body.customer_id, invoice_id=body.invoice_id,
+                                        amount_minor=body.amount_minor, method=body.method, now=bootstrap.now())
+
+
+@api.route("/admin/credit-notes", "POST", body=CreditNoteBody, status=201)
+def create_credit_note(body: CreditNoteBody):
+    """Issue a credit note; its balance becomes available credit."""
+    data = body.model_dump(exclude={"customer_id"})
+    return billing_admin.create_credit_note(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
+
+
+@api.route("/admin/credit-notes/{credit_note_id}/void", "POST", body=CustomerRef)
+def void_credit_note(credit_note_id: str, body: CustomerRef):
+    """Void an unused credit note."""
+    return billing_admin.void_credit_note(api.merchant().org_id, body.customer_id, credit_note_id,
+                                          bootstrap.now())
+
+
+@api.route("/admin/estimates", "POST", body=EstimateBody, status=201)
+def create_estimate(body: EstimateBody):
+    """Send an estimate for the customer to accept."""
+    data = body.model_dump(exclude={"customer_id"})
+    return billing_admin.create_estimate(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
+
+
+@api.route("/admin/timesheets", "POST", body=TimesheetBody, status=201)
+def create_timesheet(body: TimesheetBody):
+    """Submit a timesheet for the customer to approve."""
+    entries = [{**e.model_dump(), "date": e.date.isoformat()} for e in body.entries]
+    return billing_admin.create_timesheet(
+        api.merchant().org_id, body.customer_id, project=body.project, entries=entries,
+        period_start=body.period_start.isoformat(), period_end=body.period_end.isoformat(), now=bootstrap.now())

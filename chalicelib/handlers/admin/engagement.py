@@ -1,0 +1,37 @@
+"""What the merchant reads: reviews, notifications, a customer's activity."""
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import Field
+
+from ...services import engagement
+from ..authorizers import merchant_key
+from ..http import Routes, page_answer
+from ..schemas import PageQuery
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+
+class ReviewQuery(PageQuery):
+    customer_id: str | None = Field(default=None, max_length=64)
+
+
+@api.route("/admin/reviews", query=ReviewQuery)
+def list_reviews(query: ReviewQuery):
+    """Reviews, newest first; optionally one customer's."""
+    return page_answer(engagement.reviews(api.merchant().org_id, customer_id=query.customer_id,
+                                          limit=query.limit, cursor=query.cursor))
+
+
+@api.route("/admin/notifications", query=PageQuery)
+def list_notifications(query: PageQuery):
+    """Notifications, newest first."""
+    return page_answer(engagement.notifications(api.merchant().org_id, limit=query.limit, cursor=query.cursor))
+
+
+@api.route("/admin/customers/{customer_id}/activity", query=PageQuery)
+def customer_activity(customer_id: str, query: PageQuery):
+    """A customer's timeline."""
+    return page_answer(engagement.activity(api.merchant().org_id, customer_id, limit=query.limit,
+                                           cursor=query.cursor))
