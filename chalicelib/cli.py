@@ -1,0 +1,44 @@
+"""Back-office commands. `python -m chalicelib.cli create-org --name ... --email ... --currency USD`
+creates an organization and prints its first admin API key (shown once; only its hash is stored)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import bootstrap
+from .domain.errors import DomainError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-org", help="create an organization and its first admin key")
+    create.add_argument("--name", required=True)
+    create.add_argument("--email", required=True, help="the primary contact's address")
+    create.add_argument("--currency", default="USD")
+    create.add_argument("--test-mode", action="store_true")
+    key = commands.add_parser("issue-key", help="issue another admin key for an organization")
+    key.add_argument("--org", required=True)
+    key.add_argument("--name", default="cli")
+    args = parser.parse_args(argv)
+
+    from .services import merchant_access
+    bootstrap.tables_ready()
+    try:
+        if args.command == "create-org":
+            org, api_key = merchant_access.create_organization(
+                name=args.name, email=args.email, currency=args.currency.upper(), now=bootstrap.now(),
+                test_mode=args.test_mode)
+            print(f"organization: {org.org_id}")
+        else:
+            merchant_access.get_organization(args.org)
+            api_key = merchant_access.issue_api_key(args.org, name=args.name, now=bootstrap.now())
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    print(f"admin API key (shown once): {api_key}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

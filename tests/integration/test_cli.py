@@ -1,0 +1,17 @@
+from chalicelib import cli
+from chalicelib.services import merchant_access
+
+
+def test_create_org_prints_a_key_that_opens_the_admin_api(aws, capsys):
+    # When the operator creates an organization from the command line
+    assert cli.main(["create-org", "--name", "Umbrella", "--email", "ops@umbrella.example"]) == 0
+    printed = capsys.readouterr().out
+    # Then the printed key belongs to the printed organization
+    org_id = printed.split("organization: ")[1].split()[0]
+    api_key = printed.split("(shown once): ")[1].strip()
+    assert merchant_access.org_for_api_key(api_key) == org_id
+
+
+def test_issue_key_for_an_unknown_org_fails_cleanly(aws, capsys):
+    assert cli.main(["issue-key", "--org", "org_nope"]) == 1
+    assert "No such organization" in capsys.readouterr().err

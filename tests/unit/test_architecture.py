@@ -1,0 +1,27 @@
+"""The layering rules of DESIGN.md hold, and nothing in chalicelib scans a table."""
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_no_module_in_chalicelib_calls_scan():
+    offenders = []
+    for path in (ROOT / "chalicelib").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("scan", "parallel_scan"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if isinstance(node, ast.Constant) and node.value == "Scan":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_the_shared_architecture_check_passes():
+    check = ROOT.parent / "shared" / "checks" / "architecture"
+    if not check.exists():
+        import pytest
+        pytest.skip("shared/checks/architecture is not beside this checkout")
+    result = subprocess.run([sys.executable, str(check), str(ROOT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
