@@ -1,0 +1,1 @@
+"""The embedded local stack behind `make run` (not deployed): see `devstack.server`."""

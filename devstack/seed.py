@@ -1,0 +1,303 @@
+"""Demo data for the local stack: Northwind Software, its catalog, customers and their billing.
+
+Seeding is idempotent: the demo organization has a fixed id, and when it already exists
+nothing is written except a fresh admin API key (keys are stored only as hashes, so the
+first one cannot be shown again). Everything goes through the services, as the back office
+would do it, so the demo data obeys the same rules as real data.
+
+Subscriptions, invoices, credit notes, estimates, timesheets and the portal user come from
+services that land separately; `seed_billing` and `seed_portal_user` use them once they exist.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from chalicelib.domain.catalog import Addon, Coupon, Plan
+from chalicelib.domain.customers import Address, CustomFieldDefinition, Customer
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, PauseResumePreferences,
+                                           Preferences, TrialPreferences)
+from chalicelib.services import catalog, customers, merchant_access
+
+log = logging.getLogger("devstack.seed")
+
+DEMO_ORG_ID = "org_demo"
+DEMO_PASSWORD = "harbour lantern pebble orchard"
+CURRENCY = "USD"
+
+
+@dataclass(frozen=True)
+class PortalSignIn:
+    org_id: str
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    org_id: str
+    api_key: str
+    created: bool                              # False: the demo organization was already there
+    portal_sign_in: PortalSignIn | None = None
+    skipped: tuple[str, ...] = ()              # steps waiting for services that have not landed
+    customer_ids: tuple[str, ...] = ()
+
+
+def seed_demo(now: datetime) -> SeedResult:
+    """Seed the demo organization unless it exists; either way, answer a usable admin key."""
+    try:
+        merchant_access.get_organization(DEMO_ORG_ID)
+    except NotFound:
+        return _seed_everything(now)
+    log.info("demo organization %s already seeded; issuing a fresh admin key", DEMO_ORG_ID)
+    api_key = merchant_access.issue_api_key(DEMO_ORG_ID, name="devstack restart", now=now)
+    sign_in = _demo_sign_in() if _service("portal_auth") else None
+    return SeedResult(DEMO_ORG_ID, api_key, created=False, portal_sign_in=sign_in)
+
+
+def _seed_everything(now: datetime) -> SeedResult:
+    api_key = seed_organization(now)
+    seed_catalog(DEMO_ORG_ID, now)
+    demo_customers = seed_customers(DEMO_ORG_ID, now)
+    skipped = seed_billing(DEMO_ORG_ID, demo_customers, now)
+    sign_in = seed_portal_user(DEMO_ORG_ID, demo_customers[0], now)
+    if sign_in is None:
+        skipped.append("portal user (needs chalicelib.services.portal_auth)")
+    return SeedResult(DEMO_ORG_ID, api_key, created=True, portal_sign_in=sign_in, skipped=tuple(skipped),
+                      customer_ids=tuple(c.customer_id for c in demo_customers))
+
+
+# --- the merchant -------------------------------------------------------------------------
+
+EVERY_FEATURE = Preferences(
+    subscriptions=True,
+    trial=TrialPreferences(convert_to_live=True, extend=True, extensions_allowed=2, cancel=True),
+    edit_subscription=EditPreferences(enabled=True, change_plan=True, change_addons=True, change_coupon=True),
+    auto_charge=True,
+    pause_resume=PauseResumePreferences(enabled=True, customer_can_resume=True),
+    cancel=CancelPreferences(enabled=True),
+    reactivate=True,
+    forward_documents=True,
+    update_customer_details=True,
+    reviews=True,
+)
+
+CUSTOM_FIELDS = (
+    CustomFieldDefinition(key="po_number", label="Purchase order number", show_in_portal=True),
+    CustomFieldDefinition(key="invoice_language", label="Invoice language", type="dropdown",
+                          options=("English", "French", "German"), show_in_portal=True),
+    CustomFieldDefinition(key="segment", label="Segment", type="dropdown",
+                          options=("startup", "mid-market", "enterprise")),   # merchant-only
+)
+
+
+def seed_organization(now: datetime) -> str:
+    """Northwind Software with every portal feature on; answers its first admin key."""
+    _, api_key = merchant_access.create_organization(
+        org_id=DEMO_ORG_ID, name="Northwind Software", email="billing@northwind.example",
+        currency=CURRENCY, now=now, phone="+1 206 555 0142", website="https://northwind.example",
+        address=Address(line1="400 Harbor Way", line2="Suite 210", city="Seattle", state="WA",
+                        postal_code="98101", country="US"))
+    merchant_access.update_organization(DEMO_ORG_ID, {"preferences": EVERY_FEATURE,
+                                                      "custom_fields": CUSTOM_FIELDS})
+    return api_key
+
+
+def seed_catalog(org_id: str, now: datetime) -> None:
+    for plan in (
+        Plan("starter", "Starter", 900, CURRENCY, "month", trial_days=14,
+             description="For small teams getting started."),
+        Plan("pro", "Pro", 2900, CURRENCY, "month", description="Everything a growing team needs."),
+        Plan("business", "Business", 29000, CURRENCY, "year", description="Billed yearly, priority support."),
+    ):
+        catalog.add_plan(org_id, plan, now)
+    catalog.add_addon(org_id, Addon("extra_seats", "Extra seats", 500, CURRENCY, recurring=True,
+                                    description="One more user, every billing period."), now)
+    catalog.add_addon(org_id, Addon("onboarding", "Onboarding session", 9900, CURRENCY, recurring=False,
+                                    description="A two-hour guided setup, charged once."), now)
+    catalog.add_coupon(org_id, Coupon("WELCOME20", "Welcome: 20% off", duration="forever",
+                                      percent_off_bp=2000), now)
+    catalog.add_coupon(org_id, Coupon("TENOFF", "10.00 off the first invoice", duration="once",
+                                      amount_off_minor=1000, currency=CURRENCY), now)
+
+
+# --- customers ----------------------------------------------------------------------------
+
+def _address(line1: str, city: str, state: str, postal_code: str, country: str = "US") -> Address:
+    return Address(line1=line1, city=city, state=state, postal_code=postal_code, country=country)
+
+
+def _person(first: str, last: str, email: str, phone: str = "") -> dict:
+    return {"first_name": first, "last_name": last, "email": email, "phone": phone}
+
+
+DEMO_CUSTOMERS = (
+    # The first customer's primary contact is the demo portal user: it gets every situation.
+    dict(display_name="Acme Analytics", company_name="Acme Analytics Inc.", email="ap@acme-analytics.example",
+         phone="+1 415 555 0101", billing_address=_address("1 Market St", "San Francisco", "CA", "94105"),
+         shipping_address=_address("500 Howard St", "San Francisco", "CA", "94105"),
+         contacts=[_person("Ada", "Lovelace", "ada@acme-analytics.example", "+1 415 555 0102"),
+                   _person("Charles", "Babbage", "charles@acme-analytics.example")],
+         custom_fields={"po_number": "PO-2026-0042", "invoice_language": "English", "segment": "mid-market"}),
+    dict(display_name="Globex Corporation", company_name="Globex Corporation", email="ap@globex.example",
+         billing_address=_address("77 Cypress Creek Rd", "Cypress Creek", "OR", "97301"),
+         contacts=[_person("Hank", "Scorpio", "hank@globex.example"),
+                   _person("Lisa", "Simpson", "lisa@globex.example")],
+         custom_fields={"segment": "enterprise"}),
+    dict(display_name="Initech", company_name="Initech LLC", email="accounts@initech.example",
+         billing_address=_address("4120 Freidrich Ln", "Austin", "TX", "78744"),
+         contacts=[_person("Peter", "Gibbons", "peter@initech.example")],
+         custom_fields={"po_number": "TPS-1999", "segment": "startup"}),
+    dict(display_name="Bluth Property Group", company_name="Bluth Company", email="finance@bluth.example",
+         billing_address=_address("1 Sudden Valley Rd", "Newport Beach", "CA", "92660"),
+         contacts=[_person("Michael", "Bluth", "michael@bluth.example")]),
+    dict(display_name="Harbour Books", company_name="Harbour Books Ltd", email="hello@harbourbooks.example",
+         billing_address=Address(line1="12 Quay Street", city="Bristol", postal_code="BS1 4DJ", country="GB"),
+         contacts=[_person("Ruth", "Okafor", "ruth@harbourbooks.example")],
+         custom_fields={"invoice_language": "English"}),
+)
+
+
+def seed_customers(org_id: str, now: datetime) -> list[Customer]:
+    return [customers.create_customer(org_id, now=now, **details) for details in DEMO_CUSTOMERS]
+
+
+# --- billing (lights up when chalicelib.services.billing_admin lands) -----------------------
+
+def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> list[str]:
+    """Subscriptions in every status, invoices (paid, open, overdue), a credit note, and pending
+    estimates and timesheets; answers what was skipped.
+
+    Expected service (`chalicelib.services.billing_admin`), all times aware UTC:
+
+        create_subscription(org_id, customer_id, *, plan_code, status, addons=[(code, qty)],
+                            coupon_code=None, auto_charge=False, now, **status_fields)
+            status_fields by status: future(start_at), trial(trial_end_at), live(), non_renewing(cancel_at),
+            dunning(next_retry_at), unpaid(), paused(paused_at, resume_at), cancelled(cancelled_at,
+            cancel_reason), expired(expired_at); `now` is when the subscription was created.
+        create_invoice(org_id, customer_id, *, lines=[{description, unit_price_minor, quantity}], now,
+                       due_days) -> object or dict with `invoice_id`
+        record_payment(org_id, customer_id, *, invoice_id, amount_minor, now)
+        create_credit_note(org_id, customer_id, *, lines, reason, now)
+        create_estimate(org_id, customer_id, *, lines, now)            (left pending)
+        create_timesheet(org_id, customer_id, *, project, period_start, period_end,
+                         entries=[{date, description, minutes, hourly_rate_minor}], now)   (left pending)
+
+    Each step that fails is logged and skipped, so a signature that drifted never stops `make run`.
+    """
+    billing = _service("billing_admin")
+    if billing is None:
+        return ["subscriptions, invoices, credit notes, estimates, timesheets "
+                "(need chalicelib.services.billing_admin)"]
+    demo, *others = demo_customers
+    skipped: list[str] = []
+
+    def attempt(what: str, call, *args, **kwargs):
+        try:
+            return call(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - a seed step that fails must not stop the stack
+            log.warning("seed: %s failed: %s: %s", what, type(error).__name__, error)
+            skipped.append(what)
+            return None
+
+    days = lambda n: timedelta(days=n)  # noqa: E731
+    for status, plan_code, created, extra in _subscriptions_in_every_status(now, days):
+        attempt(f"{status} subscription", billing.create_subscription, org_id, demo.customer_id,
+                plan_code=plan_code, status=status, now=created, **extra)
+    for index, customer in enumerate(others):
+        attempt(f"live subscription of {customer.display_name}", billing.create_subscription, org_id,
+                customer.customer_id, plan_code=("pro", "business")[index % 2], status="live",
+                auto_charge=index % 2 == 0, now=now - days(20 + index))
+
+    paid = attempt("paid invoice", billing.create_invoice, org_id, demo.customer_id,
+                   lines=[_line("Pro plan, March", 2900), _line("Extra seats", 500, 3)], now=now - days(60),
+                   due_days=15)
+    if paid is not None:
+        attempt("payment", billing.record_payment, org_id, demo.customer_id, invoice_id=_id(paid, "invoice_id"),
+                amount_minor=4400, now=now - days(55))
+    attempt("open invoice", billing.create_invoice, org_id, demo.customer_id,
+            lines=[_line("Pro plan", 2900), _line("Onboarding session", 9900)], now=now - days(3), due_days=30)
+    attempt("overdue invoice", billing.create_invoice, org_id, demo.customer_id,
+            lines=[_line("Consulting, half day", 45000)], now=now - days(45), due_days=15)
+    for customer in others[:2]:
+        attempt(f"overdue invoice of {customer.display_name}", billing.create_invoice, org_id,
+                customer.customer_id, lines=[_line("Business plan", 29000)], now=now - days(40), due_days=15)
+    attempt("credit note", billing.create_credit_note, org_id, demo.customer_id,
+            lines=[_line("Service credit for the 12 March outage", 1500)], reason="Service outage",
+            now=now - days(10))
+    attempt("estimate", billing.create_estimate, org_id, demo.customer_id,
+            lines=[_line("Data migration", 120000), _line("Training day", 80000)], now=now - days(2))
+    attempt("estimate of Globex", billing.create_estimate, org_id, others[0].customer_id,
+            lines=[_line("Custom connector", 250000)], now=now - days(1))
+    week_start = (now - days(now.weekday() + 7)).date()
+    attempt("timesheet", billing.create_timesheet, org_id, demo.customer_id, project="Dashboard rollout",
+            period_start=week_start, period_end=week_start + days(4),
+            entries=[_entry(week_start + days(d), task, minutes) for d, task, minutes in
+                     ((0, "Requirements workshop", 240), (1, "Connector setup", 420), (3, "User training", 180))],
+            now=now - days(1))
+    return skipped
+
+
+def _subscriptions_in_every_status(now: datetime, days):
+    """(status, plan, created at, status fields) for each subscription status of the demo customer."""
+    return [
+        ("future", "pro", now - days(1), {"start_at": now + days(10)}),
+        ("trial", "starter", now - days(5), {"trial_end_at": now + days(9)}),
+        ("live", "pro", now - days(40), {"addons": [("extra_seats", 3)], "coupon_code": "WELCOME20",
+                                         "auto_charge": True}),
+        ("non_renewing", "business", now - days(300), {"cancel_at": now + days(65)}),
+        ("dunning", "pro", now - days(33), {"next_retry_at": now + days(2)}),
+        ("unpaid", "starter", now - days(70), {}),
+        ("paused", "pro", now - days(90), {"paused_at": now - days(12), "resume_at": now + days(18)}),
+        ("cancelled", "starter", now - days(120), {"cancelled_at": now - days(30),
+                                                   "cancel_reason": "Moved to another tool"}),
+        ("expired", "starter", now - days(40), {"expired_at": now - days(26)}),
+    ]
+
+
+def _line(description: str, unit_price_minor: int, quantity: int = 1) -> dict:
+    return {"description": description, "unit_price_minor": unit_price_minor, "quantity": quantity}
+
+
+def _entry(day: date, description: str, minutes: int) -> dict:
+    return {"date": day.isoformat(), "description": description, "minutes": minutes,
+            "hourly_rate_minor": 12000}
+
+
+def _id(document, name: str) -> str:
+    return document[name] if isinstance(document, dict) else getattr(document, name)
+
+
+# --- the demo portal user (lights up when chalicelib.services.portal_auth lands) -----------
+
+def seed_portal_user(org_id: str, customer: Customer, now: datetime) -> PortalSignIn | None:
+    """Give the customer's primary contact a portal password.
+
+    Expected service: `chalicelib.services.portal_auth.create_portal_user(org_id, *, customer_id,
+    contact_id, password, now)`. Answers None while it is missing or fails.
+    """
+    portal_auth = _service("portal_auth")
+    if portal_auth is None or not hasattr(portal_auth, "create_portal_user"):
+        return None
+    contact = customer.primary_contact
+    try:
+        portal_auth.create_portal_user(org_id, customer_id=customer.customer_id, contact_id=contact.contact_id,
+                                       password=DEMO_PASSWORD, now=now)
+    except Exception as error:  # noqa: BLE001 - see seed_billing
+        log.warning("seed: portal user failed: %s: %s", type(error).__name__, error)
+        return None
+    return PortalSignIn(org_id, contact.email, DEMO_PASSWORD)
+
+
+def _demo_sign_in() -> PortalSignIn:
+    return PortalSignIn(DEMO_ORG_ID, DEMO_CUSTOMERS[0]["contacts"][0]["email"], DEMO_PASSWORD)
+
+
+def _service(name: str):
+    """A service module if it has landed, else None."""
+    module = f"chalicelib.services.{name}"
+    return importlib.import_module(module) if importlib.util.find_spec(module) else None

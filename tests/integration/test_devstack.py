@@ -1,0 +1,256 @@
+"""`make run`'s local stack: it serves the seeded demo, seeds once, and stops cleanly on Ctrl-C."""
+from __future__ import annotations
+
+import importlib.machinery
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import types
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.error import HTTPError
+
+from chalicelib.domain.subscription_status import Status
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+# --- builders -------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass
+class RunningDevstack:
+    process: subprocess.Popen
+    ports: dict
+    output: list[str] = field(default_factory=list)
+    serving: threading.Event = field(default_factory=threading.Event)
+
+    def read_output(self) -> None:
+        for line in self.process.stdout:
+            self.output.append(line.rstrip("\n"))
+            if line.strip().startswith("Scheduled jobs"):   # the banner's last line
+                self.serving.set()
+
+    def printed(self, label: str) -> str:
+        line = next(line for line in self.output if line.strip().startswith(label))
+        return line.split(label, 1)[1].split()[0]
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['PORT']}"
+
+    def interrupt(self, timeout: float = 5) -> int:
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=timeout)
+        self._reader.join(timeout=2)
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_devstack(table_prefix: str, **environment) -> RunningDevstack:
+    """`python -m devstack` on free ports; returns once it printed its banner."""
+    ports = {"PORT": free_port(), "PORTICO_MAILBOX_PORT": free_port(), "PORTICO_MOTO_PORT": free_port()}
+    env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "PYTHONUNBUFFERED": "1",
+           "PORTICO_TABLE_PREFIX": table_prefix, **environment}
+    if "PORTICO_AWS_ENDPOINT" not in environment:
+        env.pop("PORTICO_AWS_ENDPOINT", None)
+    process = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=PROJECT_DIR, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    stack = RunningDevstack(process, ports)
+    stack._reader = threading.Thread(target=stack.read_output, daemon=True)
+    stack._reader.start()
+    deadline = time.monotonic() + 60   # a generous bound for a loaded machine; it takes ~6 s
+    while not stack.serving.wait(0.2):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stack.kill()
+            raise AssertionError("devstack did not start:\n" + "\n".join(stack.output))
+    return stack
+
+
+def get(url: str, key: str | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"} if key else {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return answer.status, answer.read()
+    except HTTPError as error:
+        return error.code, error.read()
+
+
+def customer_names(stack: RunningDevstack, key: str) -> list[str]:
+    status, body = get(f"{stack.api_url}/admin/customers?limit=100", key)
+    assert status == 200, body
+    return sorted(c["display_name"] for c in json.loads(body)["items"])
+
+
+# --- the process ----------------------------------------------------------------------------
+
+def test_devstack_serves_the_demo_seeds_it_once_and_stops_cleanly_on_ctrl_c():
+    # Given a devstack with its embedded AWS
+    first = start_devstack("devstack-test-")
+    second = None
+    try:
+        key = first.printed("Admin API key")
+        endpoint = first.printed("AWS endpoint")
+        # When the merchant lists customers with the printed key, Then the demo customers are there
+        demo = customer_names(first, key)
+        assert "Acme Analytics" in demo and len(demo) >= 3
+        # And the admin API still demands a key, And the mailbox answers
+        assert get(f"{first.api_url}/admin/customers")[0] == 401
+        assert get(f"http://127.0.0.1:{first.ports['PORTICO_MAILBOX_PORT']}/")[0] == 200
+
+        # When a second devstack starts against the same endpoint
+        second = start_devstack("devstack-test-", PORTICO_AWS_ENDPOINT=endpoint)
+        # Then it keeps the demo data as it was, and its fresh key works
+        assert any("already there" in line for line in second.output)
+        assert customer_names(second, second.printed("Admin API key")) == demo
+        assert second.interrupt() == 0
+
+        # When Ctrl-C reaches the first one, Then it exits 0 within seconds and frees its ports
+        assert first.interrupt() == 0
+        assert all(port_is_free(port) for port in first.ports.values()), first.ports
+        assert first.output[-1] == "Stopped."
+    finally:
+        first.kill()
+        if second is not None:
+            second.kill()
+
+
+# --- the seed, in-process -------------------------------------------------------------------
+
+def test_demo_seed_enables_every_feature_reports_what_has_not_landed_and_runs_only_once(aws, monkeypatch):
+    from chalicelib.services import customers, merchant_access
+    from devstack import seed
+    # Given neither the billing service nor portal sign-in has landed
+    monkeypatch.setattr(seed, "_service", lambda name: None)
+    # When the demo is seeded
+    first = seed.seed_demo(NOW)
+    # Then every portal feature is on, the portal shows some custom fields, and what is missing is reported
+    org = merchant_access.get_organization(seed.DEMO_ORG_ID)
+    assert all(org.preferences.enabled_features().values())
+    assert any(definition.show_in_portal for definition in org.custom_fields)
+    assert first.created and first.portal_sign_in is None
+    assert [s for s in first.skipped if "billing_admin" in s or "portal_auth" in s] == list(first.skipped)
+    assert len(first.skipped) == 2
+    # When it is seeded again, Then nothing is added, and both keys open the demo organization
+    again = seed.seed_demo(NOW)
+    assert not again.created
+    listed = customers.list_customers(seed.DEMO_ORG_ID, limit=100, cursor=None).items
+    assert len(listed) == len(seed.DEMO_CUSTOMERS)
+    assert {merchant_access.org_for_api_key(k) for k in (first.api_key, again.api_key)} == {seed.DEMO_ORG_ID}
+
+
+class RecordingBillingAdmin(types.ModuleType):
+    """Stands in for chalicelib.services.billing_admin: records what the seed asks of it."""
+
+    def __init__(self):
+        super().__init__("chalicelib.services.billing_admin")
+        self.__spec__ = importlib.machinery.ModuleSpec(self.__name__, None)
+        self.calls: list[tuple[str, tuple, dict]] = []
+        for name in ("create_subscription", "record_payment", "create_credit_note", "create_estimate",
+                     "create_timesheet"):
+            setattr(self, name, self._recorder(name))
+
+    def _recorder(self, name):
+        return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
+
+    def create_invoice(self, *args, **kwargs):
+        self.calls.append(("create_invoice", args, kwargs))
+        return {"invoice_id": f"inv_{len(self.called('create_invoice'))}"}
+
+    def called(self, name: str) -> list[dict]:
+        return [kwargs for called, _, kwargs in self.calls if called == name]
+
+
+def test_billing_seed_asks_for_subscriptions_in_every_status_once_billing_admin_lands(aws, monkeypatch):
+    from devstack import seed
+    # Given the billing service has landed
+    billing = RecordingBillingAdmin()
+    monkeypatch.setitem(sys.modules, billing.__name__, billing)
+    # When the demo is seeded
+    result = seed.seed_demo(NOW)
+    # Then the demo customer gets a subscription in every status, and the other documents are made
+    demo_customer = result.customer_ids[0]
+    statuses = {kw["status"] for _, args, kw in billing.calls if args[1:] == (demo_customer,) and "status" in kw}
+    assert statuses == {status.value for status in Status}
+    assert len(billing.called("create_invoice")) >= 3
+    assert billing.called("record_payment")[0]["invoice_id"] == "inv_1"
+    for name in ("create_credit_note", "create_estimate", "create_timesheet"):
+        assert billing.called(name), name
+    assert not any("subscriptions" in skipped for skipped in result.skipped)
+
+
+# --- the jobs' timer and the mailbox, without AWS --------------------------------------------
+
+def test_schedule_timer_runs_every_scheduled_function_and_survives_a_failing_one():
+    from chalice import Blueprint, Chalice, Rate
+
+    from devstack.schedules import ScheduleTimer, scheduled_handlers
+    # Given an app with a scheduled function, another in a blueprint, and one that fails
+    app, jobs, seen = Chalice("jobs"), Blueprint("jobs.blueprint"), []
+
+    @app.schedule(Rate(1, unit=Rate.MINUTES))
+    def broken(event):
+        raise RuntimeError("boom")
+
+    @app.schedule("rate(5 minutes)")
+    def renewals(event):
+        seen.append(("renewals", event.detail_type))
+
+    @jobs.schedule("rate(1 hour)")
+    def reminders(event):
+        seen.append(("reminders", event.source))
+
+    app.register_blueprint(jobs)
+    # When the timer ticks once
+    handlers = scheduled_handlers(app)
+    ScheduleTimer(handlers, region="us-east-1").run_once()
+    # Then every job ran with a scheduled event, despite the failure
+    assert set(handlers) == {"broken", "renewals", "reminders"}
+    assert seen == [("renewals", "Scheduled Event"), ("reminders", "aws.events")]
+
+
+def test_mailbox_lists_emails_newest_first_with_everything_escaped():
+    from chalicelib.gateways.email import Attachment, OutgoingEmail, mime_message
+    from devstack.mailbox import parse_raw_email, render_email, render_inbox
+    # Given two captured emails, the second with markup in its subject and HTML part
+    sent = [OutgoingEmail(to=("ada@acme.example",), subject="Welcome", html="<p>Hi</p>", text="Hi Ada"),
+            OutgoingEmail(to=("ada@acme.example",), subject="Invoice <INV-7>", text="Due & payable",
+                          html="<p>Pay</p><script>alert(1)</script>",
+                          attachments=(Attachment("INV-7.pdf", "application/pdf", b"%PDF"),))]
+    captured = [parse_raw_email(f"m{i}", mime_message("portal@portico.example", mail).decode())
+                for i, mail in enumerate(sent)]
+    # When the mailbox renders them
+    inbox = render_inbox(captured)
+    # Then the newest comes first, escaped, with its attachment named and a link to its HTML part
+    assert inbox.index("Invoice &lt;INV-7&gt;") < inbox.index("Welcome")
+    assert "Due &amp; payable" in inbox and "INV-7.pdf" in inbox and "/messages/m1" in inbox
+    # And the HTML part is only ever shown escaped, inside a sandboxed frame
+    page = render_email(captured[1])
+    assert "<script>" not in page and "<iframe sandbox srcdoc=" in page
