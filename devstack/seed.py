@@ -176,7 +176,7 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
 
         create_subscription(org_id, customer_id, *, plan_code, status, addons=[(code, qty)],
                             coupon_code=None, auto_charge=False, now, **status_fields)
-            status_fields by status: future(start_at), trial(trial_end_at), live(), non_renewing(cancel_at),
+            status_fields by status: future(starts_at), trial(trial_end), live(), non_renewing(term_start, term_end),
             dunning(next_retry_at), unpaid(), paused(paused_at, resume_at), cancelled(cancelled_at,
             cancel_reason), expired(expired_at); `now` is when the subscription was created.
         create_invoice(org_id, customer_id, *, lines=[{description, unit_price_minor, quantity}], now,
@@ -185,7 +185,7 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
         create_credit_note(org_id, customer_id, *, lines, reason, now)
         create_estimate(org_id, customer_id, *, lines, now)            (left pending)
         create_timesheet(org_id, customer_id, *, project, period_start, period_end,
-                         entries=[{date, description, minutes, hourly_rate_minor}], now)   (left pending)
+                         entries=[{date, description, minutes}], now)   (left pending)
 
     Each step that fails is logged and skipped, so a signature that drifted never stops `make run`.
     """
@@ -235,7 +235,7 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
             lines=[_line("Custom connector", 250000)], now=now - days(1))
     week_start = (now - days(now.weekday() + 7)).date()
     attempt("timesheet", billing.create_timesheet, org_id, demo.customer_id, project="Dashboard rollout",
-            period_start=week_start, period_end=week_start + days(4),
+            period_start=week_start.isoformat(), period_end=(week_start + days(4)).isoformat(),
             entries=[_entry(week_start + days(d), task, minutes) for d, task, minutes in
                      ((0, "Requirements workshop", 240), (1, "Connector setup", 420), (3, "User training", 180))],
             now=now - days(1))
@@ -245,11 +245,11 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
 def _subscriptions_in_every_status(now: datetime, days):
     """(status, plan, created at, status fields) for each subscription status of the demo customer."""
     return [
-        ("future", "pro", now - days(1), {"start_at": now + days(10)}),
-        ("trial", "starter", now - days(5), {"trial_end_at": now + days(9)}),
+        ("future", "pro", now - days(1), {"starts_at": now + days(10)}),
+        ("trial", "starter", now - days(5), {"trial_end": now + days(9)}),
         ("live", "pro", now - days(40), {"addons": [("extra_seats", 3)], "coupon_code": "WELCOME20",
                                          "auto_charge": True}),
-        ("non_renewing", "business", now - days(300), {"cancel_at": now + days(65)}),
+        ("non_renewing", "business", now - days(300), {"term_start": now - days(300), "term_end": now + days(65)}),
         ("dunning", "pro", now - days(33), {"next_retry_at": now + days(2)}),
         ("unpaid", "starter", now - days(70), {}),
         ("paused", "pro", now - days(90), {"paused_at": now - days(12), "resume_at": now + days(18)}),
@@ -264,8 +264,7 @@ def _line(description: str, unit_price_minor: int, quantity: int = 1) -> dict:
 
 
 def _entry(day: date, description: str, minutes: int) -> dict:
-    return {"date": day.isoformat(), "description": description, "minutes": minutes,
-            "hourly_rate_minor": 12000}
+    return {"date": day.isoformat(), "description": description, "minutes": minutes}
 
 
 def _id(document, name: str) -> str:
