@@ -16,8 +16,7 @@ from ..domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
 from ..domain.password_policy import validate_password
 from ..domain.tokens import TOKEN_TTL, new_token, token_hash
 from ..tables.base import owner_key
-from ..tables.repositories import customers, emails, one_time_tokens, organizations, portal_users
-from ..tables.repositories import rate_counters
+from ..tables.repositories import customers, emails, one_time_tokens, organizations, portal_users, rate_counters
 from ..tables.repositories import sessions as stored_sessions
 from ..tables.repositories.one_time_tokens import OneTimeToken
 from ..tables.repositories.portal_users import PortalUser, login_key
@@ -51,8 +50,8 @@ def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Inv
     contact = customer.contact(contact_id)
     if contact is None:
         raise NotFound("contact")
-    login = login_key(org_id, contact.email)
-    user = portal_users.find(login)
+    account = login_key(org_id, contact.email)
+    user = portal_users.find(account)
     if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact_id):
         raise Conflict("Another contact of this organization signs in with this email address.",
                        {"email": contact.email})
@@ -62,7 +61,7 @@ def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Inv
                            ("invite_email_customer", owner_key(org_id, customer_id))], now, what="invitations")
     role = "primary" if contact.is_primary else "contact"
     user = replace(user, role=role) if user else PortalUser(
-        login=login, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
+        login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
         role=role, status="invited", created_at=now)
     token, one_time = _one_time_token("invite", user, now)
     with transaction("portal user") as tx:
@@ -102,17 +101,17 @@ def login(org_id: str, email: str, password: str, now: datetime) -> SignedIn:
 
     An unknown email costs the same work and gets the same answer as a wrong password: the
     same rate limits, the same failure counting and lockout, a dummy argon2 verification."""
-    login = login_key(org_id, email)
-    rate_limiting.hit_all([("login_organization", org_id), ("login_account", login)], now,
+    account = login_key(org_id, email)
+    rate_limiting.hit_all([("login_organization", org_id), ("login_account", account)], now,
                           what="sign-in attempts")
-    failures = _admit(login, now)
-    user = portal_users.find(login)
+    failures = _admit(account, now)
+    user = portal_users.find(account)
     hasher = bootstrap.password_hasher()
     matches = hasher.verify(user.password_hash if user else None, password)
     if not (matches and user.is_active):
-        _count_failure(login, failures, now)
+        _count_failure(account, failures, now)
         raise Unauthenticated(BAD_CREDENTIALS)
-    _forget_failures(login, failures)
+    _forget_failures(account, failures)
     role = _current_role(user)
     if role is None:
         raise Unauthenticated(BAD_CREDENTIALS)
@@ -148,14 +147,14 @@ def forgot_password(org_id: str, email: str, now: datetime) -> None:
     """Email a single-use reset link (30 minutes) if the account exists; the caller always
     answers the same. The email is queued, not sent here, so that the time this takes does
     not depend on whether the account exists either (the outbox job sends it)."""
-    login = login_key(org_id, email)
-    rate_limiting.hit_all([("forgot_password_organization", org_id), ("forgot_password_account", login)],
+    account = login_key(org_id, email)
+    rate_limiting.hit_all([("forgot_password_organization", org_id), ("forgot_password_account", account)],
                           now, what="password reset requests")
     try:
         org = organizations.get(org_id)
     except NotFound:
         return
-    user = portal_users.find(login)
+    user = portal_users.find(account)
     if user is None or not user.is_active:
         return
     token, one_time = _one_time_token("reset", user, now)

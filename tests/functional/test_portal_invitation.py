@@ -1,9 +1,10 @@
 """Invitations: the merchant invites a contact; the emailed single-use link sets the password."""
+from chalicelib.services import rate_limiting
 from chalicelib.tables.emails import EmailItem
 from chalicelib.tables.portal_users import PortalUserItem
 from tests.support.api import Api, client, new_organization
 from tests.support.portal import (
-    PASSWORD, Clock, contact_with, emails_to, invite, link_token, login, new_customer, portal_organization,
+    PASSWORD, Clock, contact_with, emails_to, invite, link_token, new_customer, portal_organization,
     signed_in_customer, text_of,
 )
 
@@ -219,3 +220,22 @@ def test_an_invitation_still_succeeds_when_ses_refuses_the_email(aws):
         [queued] = list(EmailItem.query(org.org_id))
         assert (queued.status, queued.attempts, queued.template) == ("queued", 1, "portal_invite")
         assert "MessageRejected" in queued.last_error
+
+
+def test_invitation_emails_across_an_organization_are_rate_limited(aws):
+    clock = Clock()
+    with client() as c:
+        # Given an organization that sent 200 invitations this hour (the limit)
+        api = Api(c)
+        acme = portal_organization(api)
+        customer = new_customer(acme.admin)
+        for _ in range(200):
+            rate_limiting.hit("invite_email_organization", acme.org.org_id, clock.now)
+
+        # When it invites one more contact
+        answer = acme.admin.post(f"/admin/customers/{customer['customer_id']}/portal-invite",
+                                 {"contact_id": customer["contacts"][0]["contact_id"]})
+
+        # Then it is throttled and no email goes out
+        assert answer.status == 429 and answer.headers["Retry-After"] == "3600"
+        assert emails_to("zoe@globex.example") == []
