@@ -7,7 +7,10 @@ from chalicelib.handlers.admin import catalog as admin_catalog
 from chalicelib.handlers.admin import customers as admin_customers
 from chalicelib.handlers.admin import engagement as admin_engagement
 from chalicelib.handlers.admin import organization as admin_organization
+from chalicelib.handlers.admin import portal_access as admin_portal_access
 from chalicelib.handlers.lifecycle import on_each_request
+from chalicelib.handlers.portal import auth as portal_auth
+from chalicelib.handlers.portal import me as portal_me
 
 app = Chalice(app_name="portico")
 app.api.binary_types.append("application/pdf")
@@ -15,5 +18,5 @@ app.register_middleware(on_each_request, "http")
 
 app.register_blueprint(authorizers.bp)   # first: routes below refer to its authorizers
 for blueprint in (admin_organization.bp, admin_catalog.bp, admin_customers.bp, admin_billing.bp,
-                  admin_engagement.bp):
+                  admin_engagement.bp, admin_portal_access.bp, portal_auth.bp, portal_me.bp):
     app.register_blueprint(blueprint)

@@ -35,7 +35,7 @@ def tables_ready() -> bool:
 def reset() -> None:
     """Forget every built adapter (tests and the devstack re-point the environment)."""
     config.reload()
-    for cached in (tables_ready, aws_client_factory):
+    for cached in (tables_ready, aws_client_factory, password_hasher, mailer):
         cached.cache_clear()
 
 
@@ -47,3 +47,18 @@ def aws_client_factory(service: str):
         s = config.settings()
         return boto3.client(service, region_name=s.region, endpoint_url=s.aws_endpoint)
     return lru_cache(maxsize=1)(make)
+
+
+@lru_cache(maxsize=1)
+def password_hasher():
+    """argon2id with the configured cost (never below the OWASP minimum: the hasher refuses)."""
+    from .gateways.password_hasher import PasswordHasher
+    s = config.settings()
+    return PasswordHasher(memory_cost=s.password_hash_memory_kib, time_cost=s.password_hash_iterations)
+
+
+@lru_cache(maxsize=1)
+def mailer():
+    """SES, sending as the configured (verified) sender identity."""
+    from .gateways.email import SesMailer
+    return SesMailer(sender=config.settings().email_sender, client_factory=aws_client_factory("ses"))

@@ -29,6 +29,7 @@ class EmailItem(Model):
     context = MapAttribute(default=dict)
     attachment = MapAttribute(null=True)     # what to render (kind + ids), not the bytes
     customer_id = UnicodeAttribute(null=True)
+    reply_to = UnicodeAttribute(null=True)
     status = UnicodeAttribute()              # queued | sent | failed
     attempts = NumberAttribute(default=0)
     message_id = UnicodeAttribute(null=True)

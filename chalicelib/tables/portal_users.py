@@ -1,5 +1,8 @@
-"""Portal sign-in accounts: one per contact person, keyed by organization and email."""
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+"""Portal sign-in accounts: one per contact person, keyed by organization and email.
+
+Failed sign-ins are not counted here but in `rate_counters`, under the same login key, so an
+email without an account is slowed down and locked exactly like one with an account."""
+from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -34,9 +37,6 @@ class PortalUserItem(Model):
     status = UnicodeAttribute(default="invited")      # invited | active | disabled
     password_hash = UnicodeAttribute(null=True)
     password_changed_at = UTCDateTimeAttribute(null=True)
-    failed_count = NumberAttribute(default=0)
-    last_failure_at = UTCDateTimeAttribute(null=True)
-    locked_until = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
 

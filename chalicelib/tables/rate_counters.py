@@ -1,5 +1,6 @@
-"""Fixed-window counters for rate limits (sign-in, password reset, outgoing email)."""
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+"""Fixed-window counters for rate limits (sign-in, password reset, outgoing email), and the
+failed sign-ins of each login ("sign_in_failures#org#email", whether or not it has an account)."""
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
 from .base import table
@@ -13,3 +14,6 @@ class RateCounterItem(Model):
     counter_key = UnicodeAttribute(hash_key=True)
     count = NumberAttribute(default=0)
     expires_at = TTLAttribute()
+    # sign-in failures only: when the last one happened and until when the login is locked
+    last_failure_at = UTCDateTimeAttribute(null=True)
+    locked_until = UTCDateTimeAttribute(null=True)

@@ -1,0 +1,25 @@
+"""Giving a customer's contacts access to the portal."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from chalice import Blueprint
+from pydantic import StringConstraints
+
+from ... import bootstrap
+from ...services import portal_auth
+from ..authorizers import merchant_key
+from ..http import Body, Routes
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+
+class InviteBody(Body):
+    contact_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+@api.route("/admin/customers/{customer_id}/portal-invite", "POST", body=InviteBody, status=202)
+def invite_to_portal(customer_id: str, body: InviteBody):
+    """Email a contact person an invitation (a single-use link, valid 72 hours) to the portal."""
+    return portal_auth.invite(api.merchant().org_id, customer_id, body.contact_id, bootstrap.now())

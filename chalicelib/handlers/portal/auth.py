@@ -1,0 +1,101 @@
+"""Signing in and out, invitations, password change and reset.
+
+The sign-in routes are the only public /portal routes (tests/functional/test_portal_route_table.py
+holds the list); signing out and changing the password need the session."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from chalice import Blueprint
+from pydantic import StringConstraints
+
+from ... import bootstrap
+from ...services import portal_auth
+from ..authorizers import portal_session
+from ..http import Body, Routes
+from ..schemas import Email
+
+bp = Blueprint(__name__)
+public = Routes(bp, "public")
+api = Routes(bp, "portal", portal_session)
+
+OrganizationId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+# Passwords arrive exactly as typed: never trimmed or cut (the policy counts every character).
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=1024)]
+LinkToken = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class LoginBody(Body):
+    organization: OrganizationId
+    email: Email
+    password: Password
+
+
+class AcceptInviteBody(Body):
+    organization: OrganizationId
+    token: LinkToken
+    password: Password
+
+
+class ForgotPasswordBody(Body):
+    organization: OrganizationId
+    email: Email
+
+
+class ResetPasswordBody(Body):
+    organization: OrganizationId
+    token: LinkToken
+    new_password: Password
+
+
+class ChangePasswordBody(Body):
+    current_password: Password
+    new_password: Password
+
+
+FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a link to choose a new "
+                                     "password is on its way. It works once, for 30 minutes."}
+
+
+@public.route("/portal/auth/login", "POST", body=LoginBody)
+def login(body: LoginBody):
+    """Sign in: a session token for the Authorization header."""
+    return signed_in(portal_auth.login(body.organization, body.email, body.password, bootstrap.now()))
+
+
+@public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201)
+def accept_invite(body: AcceptInviteBody):
+    """Choose a password with an invitation's token, and be signed in."""
+    return signed_in(portal_auth.accept_invite(body.organization, body.token, body.password, bootstrap.now()))
+
+
+@public.route("/portal/auth/forgot-password", "POST", body=ForgotPasswordBody, status=202)
+def forgot_password(body: ForgotPasswordBody):
+    """Ask for a password reset link; the answer is the same whether the account exists or not."""
+    portal_auth.forgot_password(body.organization, body.email, bootstrap.now())
+    return FORGOT_PASSWORD_ANSWER
+
+
+@public.route("/portal/auth/reset-password", "POST", body=ResetPasswordBody, status=204)
+def reset_password(body: ResetPasswordBody):
+    """Choose a new password with a reset token; every session of the account ends."""
+    portal_auth.reset_password(body.organization, body.token, body.new_password, bootstrap.now())
+
+
+@api.route("/portal/auth/logout", "POST", status=204)
+def logout():
+    """Sign out: this session's token stops working at once."""
+    portal_auth.logout(api.customer().session_id)
+
+
+@api.route("/portal/auth/change-password", "POST", body=ChangePasswordBody)
+def change_password(body: ChangePasswordBody):
+    """Change the password (the current one is needed); every other session ends."""
+    ended = portal_auth.change_password(api.customer().session_id, body.current_password, body.new_password,
+                                        bootstrap.now())
+    return {"other_sessions_ended": ended}
+
+
+def signed_in(session) -> dict:
+    return {"token": session.token, "token_type": "Bearer", "expires_at": session.expires_at,
+            "idle_timeout_seconds": session.idle_timeout_seconds}

@@ -1,0 +1,288 @@
+"""Portal sign-in and account security: invitations, sign-in, password change and reset.
+
+Numbers (lockout, rate limits, token lifetimes, session timeouts) live in domain/ and are
+documented in docs/security.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from .. import bootstrap
+from ..config import settings
+from ..domain.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
+from ..domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
+from ..domain.password_policy import validate_password
+from ..domain.tokens import TOKEN_TTL, new_token, token_hash
+from ..tables.base import owner_key
+from ..tables.repositories import customers, emails, one_time_tokens, organizations, portal_users, rate_counters
+from ..tables.repositories import sessions as stored_sessions
+from ..tables.repositories.one_time_tokens import OneTimeToken
+from ..tables.repositories.portal_users import PortalUser, login_key
+from ..tables.transactions import transaction
+from . import mail, rate_limiting, sessions
+from .sessions import SignedIn
+
+LOCKOUT = LockoutPolicy()
+# Every failed sign-in answers this, whether the email has no account, the password is wrong,
+# or the account is not active: the answer must not tell an attacker which.
+BAD_CREDENTIALS = "The email address or the password is not right."
+INVALID_LINK = "This link does not work any more: it was used already, it expired, or it is not for you."
+_SECOND = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    contact_id: str
+    email: str
+    role: str
+    status: str
+    expires_at: datetime
+
+
+# --- the merchant invites ---------------------------------------------------------------------
+
+def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
+    """Invite a customer's contact to the portal: an email carries a single-use link (72 h)."""
+    org = organizations.get(org_id)
+    customer = customers.get(org_id, customer_id)
+    contact = customer.contact(contact_id)
+    if contact is None:
+        raise NotFound("contact")
+    account = login_key(org_id, contact.email)
+    user = portal_users.find(account)
+    if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact_id):
+        raise Conflict("Another contact of this organization signs in with this email address.",
+                       {"email": contact.email})
+    if user is not None and user.status != "invited":
+        raise Conflict("This contact already has access to the portal.", {"status": user.status})
+    rate_limiting.hit_all([("invite_email_organization", org_id),
+                           ("invite_email_customer", owner_key(org_id, customer_id))], now, what="invitations")
+    role = "primary" if contact.is_primary else "contact"
+    user = replace(user, role=role) if user else PortalUser(
+        login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
+        role=role, status="invited", created_at=now)
+    token, one_time = _one_time_token("invite", user, now)
+    with transaction("portal user") as tx:
+        tx.save(portal_users.item_for(user))
+        tx.save(one_time_tokens.item_for(one_time))
+    mail.send(org_id, "portal_invite", {
+        "org_name": org.name, "contact_name": contact.name, "link": _link("accept-invite", org_id, token),
+        "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
+        [contact.email], customer_id=customer_id, reply_to=org.email, now=now)
+    return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
+
+
+def accept_invite(org_id: str, token: str, password: str, now: datetime) -> SignedIn:
+    """Choose a password with the invitation's token (once), and be signed in."""
+    one_time = _usable_token(token, "invite", org_id, now)
+    user = portal_users.find(one_time.login)
+    if user is None or user.status != "invited" or user.contact_id != one_time.contact_id:
+        raise Unauthenticated(INVALID_LINK)
+    role = _current_role(user)
+    if role is None:
+        raise Unauthenticated(INVALID_LINK)
+    validate_password(password, email=user.email, org_name=organizations.get(org_id).name, field="password")
+    user = replace(user, status="active", role=role, password_hash=bootstrap.password_hasher().hash(password),
+                   password_changed_at=now)
+    answer, session = sessions.new_session(user, role, now)
+    with transaction("invitation") as tx:
+        one_time_tokens.use_in(tx, one_time.token_hash, now)
+        tx.save(portal_users.item_for(user))
+        tx.save(stored_sessions.item_for(session))
+    return answer
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+def login(org_id: str, email: str, password: str, now: datetime) -> SignedIn:
+    """Sign in with organization, email and password.
+
+    An unknown email costs the same work and gets the same answer as a wrong password: the
+    same rate limits, the same failure counting and lockout, a dummy argon2 verification."""
+    account = login_key(org_id, email)
+    rate_limiting.hit_all([("login_organization", org_id), ("login_account", account)], now,
+                          what="sign-in attempts")
+    failures = _admit(account, now)
+    user = portal_users.find(account)
+    hasher = bootstrap.password_hasher()
+    matches = hasher.verify(user.password_hash if user else None, password)
+    if not (matches and user.is_active):
+        _count_failure(account, failures, now)
+        raise Unauthenticated(BAD_CREDENTIALS)
+    _forget_failures(account, failures)
+    role = _current_role(user)
+    if role is None:
+        raise Unauthenticated(BAD_CREDENTIALS)
+    if hasher.needs_rehash(user.password_hash):
+        _rehash(user, password)
+    return sessions.start(user, role, now)
+
+
+def logout(session_id: str) -> None:
+    sessions.end(session_id)
+
+
+def change_password(session_id: str, current_password: str, new_password: str, now: datetime) -> int:
+    """Change the password of the signed-in account; every other session of it ends.
+    Answers how many sessions were ended."""
+    user = _account_of_session(session_id)
+    org = organizations.get(user.org_id)
+    validate_password(new_password, email=user.email, org_name=org.name)
+    failures = _admit(user.login, now)
+    hasher = bootstrap.password_hasher()
+    if not hasher.verify(user.password_hash, current_password):
+        # counted like a failed sign-in: a stolen session cannot guess the password faster
+        _count_failure(user.login, failures, now)
+        raise InvalidInput({"current_password": "This is not your current password."})
+    _forget_failures(user.login, failures)
+    user = portal_users.save(replace(user, password_hash=hasher.hash(new_password), password_changed_at=now))
+    ended = sessions.end_all_of(user.login, keep=session_id)
+    _tell_password_changed(org, user, now)
+    return ended
+
+
+def forgot_password(org_id: str, email: str, now: datetime) -> None:
+    """Email a single-use reset link (30 minutes) if the account exists; the caller always
+    answers the same. The email is queued, not sent here, so that the time this takes does
+    not depend on whether the account exists either (the outbox job sends it)."""
+    account = login_key(org_id, email)
+    rate_limiting.hit_all([("forgot_password_organization", org_id), ("forgot_password_account", account)],
+                          now, what="password reset requests")
+    try:
+        org = organizations.get(org_id)
+    except NotFound:
+        return
+    user = portal_users.find(account)
+    if user is None or not user.is_active:
+        return
+    token, one_time = _one_time_token("reset", user, now)
+    email_record = mail.new_record(org_id, "password_reset", {
+        "org_name": org.name, "link": _link("reset-password", org_id, token),
+        "expires_minutes": _whole(TOKEN_TTL["reset"], timedelta(minutes=1))},
+        [user.email], customer_id=user.customer_id, reply_to=org.email, now=now, send_after=now)
+    with transaction("password reset") as tx:
+        tx.save(one_time_tokens.item_for(one_time))
+        tx.save(emails.item_for(email_record))
+
+
+def reset_password(org_id: str, token: str, new_password: str, now: datetime) -> None:
+    """Set a new password with a reset token (once); every session of the account ends."""
+    one_time = _usable_token(token, "reset", org_id, now)
+    user = portal_users.find(one_time.login)
+    changed_since = user is not None and user.password_changed_at is not None and \
+        one_time.created_at < user.password_changed_at
+    if user is None or not user.is_active or changed_since:
+        raise Unauthenticated(INVALID_LINK)
+    org = organizations.get(org_id)
+    validate_password(new_password, email=user.email, org_name=org.name)
+    user = replace(user, password_hash=bootstrap.password_hasher().hash(new_password), password_changed_at=now)
+    with transaction("password reset") as tx:
+        one_time_tokens.use_in(tx, one_time.token_hash, now)
+        tx.save(portal_users.item_for(user))
+    sessions.end_all_of(user.login)
+    rate_counters.forget_failures(user.login)   # whoever holds the mailbox is the owner
+    _tell_password_changed(org, user, now)
+
+
+# --- who am I -----------------------------------------------------------------------------------
+
+def me(org_id: str, customer_id: str, contact_id: str, role: str) -> dict:
+    """The signed-in contact, its customer, the organization's public details and what the
+    merchant has enabled in the portal."""
+    org = organizations.get(org_id)
+    customer = customers.get(org_id, customer_id)
+    contact = customer.contact(contact_id)
+    if contact is None:
+        raise Unauthenticated("Sign in again.")
+    return {
+        "contact": {"contact_id": contact.contact_id, "name": contact.name, "email": contact.email,
+                    "role": role},
+        "customer": {"customer_id": customer.customer_id, "display_name": customer.display_name},
+        "organization": org.public_details(),
+        "features": org.preferences.enabled_features(),
+        "payments_mode": settings().payments_mode,
+    }
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _admit(login: str, now: datetime) -> FailureState:
+    """The login's failures so far; Throttled while it must wait or is locked."""
+    failures = rate_counters.failures(login)
+    wait = LOCKOUT.check(failures, now)
+    if wait is not None:
+        raise Throttled(max(1, -(-wait // _SECOND)), "sign-in attempts")
+    return failures
+
+
+def _count_failure(login: str, failures: FailureState, now: datetime) -> None:
+    for _ in range(3):   # concurrent failures: re-read and count again, none is lost
+        after = LOCKOUT.after_failure(failures, now)
+        if after == failures:
+            return
+        forget_at = after.last_failure_at + LOCKOUT.forget_after
+        if rate_counters.save_failures(login, failures, after, expires_at=forget_at):
+            return
+        failures = rate_counters.failures(login)
+
+
+def _forget_failures(login: str, failures: FailureState) -> None:
+    if failures != NO_FAILURES:
+        rate_counters.forget_failures(login)
+
+
+def _rehash(user: PortalUser, password: str) -> None:
+    """Store the password again with the current argon2 parameters."""
+    try:
+        portal_users.save(replace(user, password_hash=bootstrap.password_hasher().hash(password)))
+    except ConcurrentUpdate:
+        pass   # changed meanwhile (e.g. a password change): the next sign-in rehashes
+
+
+def _current_role(user: PortalUser) -> str | None:
+    """primary or contact, as the customer's contacts stand now; None once the contact is gone
+    (or has another email): the account ends with its contact."""
+    try:
+        contact = customers.get(user.org_id, user.customer_id).contact(user.contact_id)
+    except NotFound:
+        return None
+    if contact is None or contact.email.strip().lower() != user.email.strip().lower():
+        return None
+    return "primary" if contact.is_primary else "contact"
+
+
+def _account_of_session(session_id: str) -> PortalUser:
+    session = stored_sessions.get(session_id)
+    user = portal_users.find(session.login) if session else None
+    if user is None or not user.is_active:
+        raise Unauthenticated("Sign in again.")
+    return user
+
+
+def _one_time_token(purpose: str, user: PortalUser, now: datetime) -> tuple[str, OneTimeToken]:
+    token = new_token()
+    return token, OneTimeToken(token_hash(token), purpose, user.login, user.org_id, user.customer_id,
+                               user.contact_id, created_at=now, expires_at=now + TOKEN_TTL[purpose])
+
+
+def _usable_token(token: str, purpose: str, org_id: str, now: datetime) -> OneTimeToken:
+    one_time = one_time_tokens.get(token_hash(token)) if token else None
+    if one_time is None or not one_time.is_usable(purpose, org_id, now):
+        raise Unauthenticated(INVALID_LINK)
+    return one_time
+
+
+def _link(page: str, org_id: str, token: str) -> str:
+    # The token rides in the fragment: browsers never send it to a server or in a Referer.
+    return f"{settings().portal_base_url}/#/{page}?{urlencode({'organization': org_id, 'token': token})}"
+
+
+def _tell_password_changed(org, user: PortalUser, now: datetime) -> None:
+    mail.send(user.org_id, "password_changed", {"org_name": org.name}, [user.email],
+              customer_id=user.customer_id, reply_to=org.email, now=now)
+
+
+def _whole(duration: timedelta, unit: timedelta) -> int:
+    return int(duration // unit)

@@ -1,0 +1,94 @@
+"""The email outbox: each message is recorded before it is sent, and stays queued (found
+through the sparse `due` index) until SES has accepted it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.exceptions import UpdateError
+
+from ..emails import EmailItem
+from ..transactions import condition_failed
+
+DUE_PARTITION = "emails#0"   # one shard: queued mail is rare, and a Query reads it in order
+E = EmailItem
+
+
+@dataclass(frozen=True)
+class EmailRecord:
+    org_id: str
+    email_id: str
+    template: str
+    to: tuple[str, ...]
+    context: dict
+    created_at: datetime
+    status: str = "queued"                 # queued | sent | failed
+    attempts: int = 0
+    customer_id: str | None = None
+    reply_to: str | None = None
+    attachment: dict | None = None         # what to render (kind + ids), not the bytes
+    message_id: str | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    due_at: datetime | None = None         # when a retry may pick it up (queued only)
+
+
+def item_for(record: EmailRecord) -> EmailItem:
+    return E(record.org_id, record.email_id, template=record.template, to=list(record.to),
+             context=record.context, attachment=record.attachment, customer_id=record.customer_id,
+             reply_to=record.reply_to, status=record.status, attempts=record.attempts,
+             created_at=record.created_at, due_partition=DUE_PARTITION if record.due_at else None,
+             due_at=record.due_at)
+
+
+def add(record: EmailRecord) -> None:
+    item_for(record).save(condition=E.email_id.does_not_exist())
+
+
+def mark_sent(record: EmailRecord, *, message_id: str, now: datetime) -> None:
+    E(record.org_id, record.email_id).update(actions=[
+        E.status.set("sent"), E.message_id.set(message_id), E.sent_at.set(now), E.attempts.add(1),
+        E.due_partition.remove(), E.due_at.remove(), E.last_error.remove()])
+
+
+def mark_attempt_failed(record: EmailRecord, *, error: str, retry_at: datetime | None) -> None:
+    """One more failed attempt; `retry_at` None gives up (status failed, out of the due index)."""
+    actions = [E.attempts.add(1), E.last_error.set(error[:500])]
+    if retry_at is None:
+        actions += [E.status.set("failed"), E.due_partition.remove(), E.due_at.remove()]
+    else:
+        actions += [E.due_at.set(retry_at)]
+    E(record.org_id, record.email_id).update(actions=actions)
+
+
+def due(now: datetime, *, limit: int) -> list[EmailRecord]:
+    """Queued emails whose retry time has come, oldest first (a Query, never a Scan)."""
+    items = E.due.query(DUE_PARTITION, E.due_at <= now, limit=limit)
+    return [_record(item) for item in items]
+
+
+def claim(record: EmailRecord, *, until: datetime) -> bool:
+    """Take a due email for one sender: moves its due time to `until` if nobody else did first,
+    so overlapping runs of the retry job never send it twice at once."""
+    try:
+        E(record.org_id, record.email_id).update(
+            actions=[E.due_at.set(until)],
+            condition=(E.status == "queued") & (E.due_at == record.due_at))
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def get(org_id: str, email_id: str) -> EmailRecord:
+    return _record(E.get(org_id, email_id, consistent_read=True))
+
+
+def _record(item: EmailItem) -> EmailRecord:
+    return EmailRecord(
+        org_id=item.org_id, email_id=item.email_id, template=item.template, to=tuple(item.to),
+        context=item.context.as_dict() if item.context is not None else {}, created_at=item.created_at,
+        status=item.status, attempts=int(item.attempts), customer_id=item.customer_id,
+        reply_to=item.reply_to, attachment=item.attachment.as_dict() if item.attachment else None,
+        message_id=item.message_id, last_error=item.last_error, sent_at=item.sent_at, due_at=item.due_at)
