@@ -17,15 +17,18 @@ def bearer(token_header: str | None) -> str:
 @bp.authorizer(ttl_seconds=0)
 def merchant_key(auth_request):
     org_id = merchant_access.org_for_api_key(bearer(auth_request.token))
-    if org_id is None:
-        return AuthResponse(routes=[], principal_id="anonymous")
+    if org_id is None:   # admitted without an identity: `Routes` answers 401 (see portal_session)
+        return AuthResponse(routes=["/admin/*"], principal_id="anonymous", context={"session": "none"})
     return AuthResponse(routes=["/admin/*"], principal_id=org_id, context={"org_id": org_id})
 
 
 @bp.authorizer(ttl_seconds=0)
 def portal_session(auth_request):
-    from ..services import sessions  # the session store arrives with portal sign-in
+    from ..services import sessions
     session = sessions.authenticate(bearer(auth_request.token))
     if session is None:
-        return AuthResponse(routes=[], principal_id="anonymous")
+        # Admitted without an identity so the route answers 401 in our envelope (an empty
+        # policy would be API Gateway's bare 403); `Routes` refuses every such request
+        # before its handler runs.
+        return AuthResponse(routes=["/portal/*"], principal_id="anonymous", context={"session": "none"})
     return AuthResponse(routes=["/portal/*"], principal_id=session["contact_id"], context=session)

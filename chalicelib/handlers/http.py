@@ -81,6 +81,8 @@ class Routes:
             def view(**params):
                 request = self.bp.current_request
                 try:
+                    if self.authorizer is not None:
+                        _authorizer_context(self.bp)   # no identity: 401 before anything else
                     if body is not None:
                         params["body"] = parse_body(request, body)
                     if query is not None:

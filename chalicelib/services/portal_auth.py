@@ -94,6 +94,26 @@ def accept_invite(org_id: str, token: str, password: str, now: datetime) -> Sign
     return answer
 
 
+def create_portal_user(org_id: str, *, customer_id: str, contact_id: str, password: str,
+                       now: datetime) -> PortalUser:
+    """Give a contact an active account with a password chosen by the operator (the local demo,
+    migrations). Not exposed as a route: customers get access through `invite`."""
+    org = organizations.get(org_id)
+    contact = customers.get(org_id, customer_id).contact(contact_id)
+    if contact is None:
+        raise NotFound("contact")
+    account = login_key(org_id, contact.email)
+    if portal_users.find(account) is not None:
+        raise Conflict("This contact already has access to the portal.", {"email": contact.email})
+    validate_password(password, email=contact.email, org_name=org.name, field="password")
+    user = PortalUser(login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id,
+                      email=contact.email, role="primary" if contact.is_primary else "contact",
+                      status="active", created_at=now,
+                      password_hash=bootstrap.password_hasher().hash(password), password_changed_at=now)
+    portal_users.item_for(user).save()
+    return user
+
+
 # --- signing in -------------------------------------------------------------------------------
 
 def login(org_id: str, email: str, password: str, now: datetime) -> SignedIn:

@@ -188,8 +188,6 @@ def test_nothing_in_a_request_body_can_change_who_the_session_is(aws):
         assert login(api, acme.org.org_id, zoe.email, PASSWORD).status == 200
 
 
-@pytest.mark.xfail(strict=True, reason="the portal_session authorizer denies with an empty policy, which "
-                                       "API Gateway answers 403; the issue asks for 401 (see report)")
 def test_a_refused_session_token_answers_401(aws):
     Clock()
     with client() as c:

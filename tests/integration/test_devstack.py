@@ -254,3 +254,15 @@ def test_mailbox_lists_emails_newest_first_with_everything_escaped():
     # And the HTML part is only ever shown escaped, inside a sandboxed frame
     page = render_email(captured[1])
     assert "<script>" not in page and "<iframe sandbox srcdoc=" in page
+
+
+def test_the_demo_customer_can_sign_in_to_the_portal(aws):
+    # Given the demo data seeded in-process
+    from devstack import seed
+    from chalicelib.services import portal_auth
+    from tests.support.api import NOW
+    result = seed.seed_demo(NOW)
+    # Then its printed sign-in really opens the portal
+    sign_in = result.portal_sign_in
+    signed_in = portal_auth.login(sign_in.org_id, sign_in.email, sign_in.password, NOW)
+    assert signed_in.token

@@ -128,10 +128,6 @@ def link_token(message: EmailMessage) -> str:
 
 
 def assert_refused(answer) -> None:
-    """The request was stopped for want of a valid session, and nothing of the account leaked.
-
-    A missing token answers 401. A token the portal_session authorizer does not accept is
-    answered by API Gateway (and Chalice's local gateway) with 403 for as long as the authorizer
-    denies with an empty policy; test_portal_sessions pins the 401 the issue asks for."""
-    assert answer.status in (401, 403), (answer.status, answer.json)
+    """The request was stopped for want of a valid session (401), and nothing of the account leaked."""
+    assert answer.status == 401, (answer.status, answer.json)
     assert "contact" not in (answer.json or {}), answer.json
