@@ -13,6 +13,7 @@ from typing import Any, Callable
 from chalice import BadRequestError, Blueprint, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .. import tracing
 from ..domain.errors import DomainError, InvalidInput, TooLarge, Unauthenticated
 from .errors import domain_error_response, unexpected_error_response
 
@@ -87,7 +88,9 @@ class Routes:
                         params["body"] = parse_body(request, body)
                     if query is not None:
                         params["query"] = parse_model(query, dict(request.query_params or {}), "query")
-                    return respond(fn(**params), status)
+                    with tracing.subsegment(f"route:{fn.__name__}", route=path, method=method,
+                                            org_id=_org_of(request)):
+                        return respond(fn(**params), status)
                 except DomainError as error:
                     return domain_error_response(error)
                 except Exception as error:  # noqa: BLE001 - the envelope, never a bare 500
@@ -114,6 +117,10 @@ class Routes:
     def header(self, name: str) -> str | None:
         headers = self.bp.current_request.headers or {}
         return headers.get(name) or headers.get(name.lower())
+
+
+def _org_of(request) -> str | None:
+    return ((request.context or {}).get("authorizer") or {}).get("org_id")
 
 
 def _authorizer_context(bp: Blueprint) -> dict:

@@ -1,7 +1,7 @@
 """Scheduled entry points (EventBridge): each calls one service with the current time."""
 from chalice import Blueprint, Rate
 
-from .. import bootstrap
+from .. import bootstrap, tracing
 from ..services import mail
 
 bp = Blueprint(__name__)
@@ -11,4 +11,5 @@ bp = Blueprint(__name__)
 def send_queued_email(event):
     """Send email that is queued or whose earlier attempt failed (the outbox)."""
     bootstrap.tables_ready()
-    return {"sent": mail.retry_due(bootstrap.now())}
+    with tracing.subsegment("job:send_queued_email", job="send_queued_email"):
+        return {"sent": mail.retry_due(bootstrap.now())}
