@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit venv package deploy clean
+.PHONY: run test unit venv package deploy bench clean
 STAGE ?= dev
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -47,3 +47,7 @@ deploy:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build infra/build
+
+## Benchmarks (not tests): cold start, DynamoDB calls per route, latency ratios, package size.
+bench: $(STAMP)
+	$(BIN)/python -m bench

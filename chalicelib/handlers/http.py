@@ -22,11 +22,11 @@ MAX_BODY_BYTES = 64 * 1024
 
 class Body(BaseModel):
     """Base of request bodies: unknown fields are refused, strings are trimmed."""
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Query(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,11 @@ def _share_one_client() -> None:
         model._get_connection().connection._client = shared
 
 
+def shared_client():
+    """The one botocore DynamoDB client every model uses (after `configure`)."""
+    return _configured["client"]
+
+
 def connection() -> Connection:
     """A low-level connection for TransactWrite/TransactGet, on the shared client."""
     conn = Connection(region=_configured.get("region"), host=_configured.get("host"))
