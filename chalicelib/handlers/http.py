@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -14,7 +15,7 @@ from chalice import BadRequestError, Blueprint, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import tracing
-from ..domain.errors import DomainError, InvalidInput, TooLarge, Unauthenticated
+from ..domain.errors import DomainError, InvalidInput, NotFound, TooLarge, Unauthenticated
 from .errors import domain_error_response, unexpected_error_response
 
 MAX_BODY_BYTES = 64 * 1024
@@ -84,6 +85,7 @@ class Routes:
                 try:
                     if self.authorizer is not None:
                         _authorizer_context(self.bp)   # no identity: 401 before anything else
+                    _well_formed_ids(params)
                     if body is not None:
                         params["body"] = parse_body(request, body)
                     if query is not None:
@@ -117,6 +119,16 @@ class Routes:
     def header(self, name: str) -> str | None:
         headers = self.bp.current_request.headers or {}
         return headers.get(name) or headers.get(name.lower())
+
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _well_formed_ids(path_params: dict) -> None:
+    """An id no item could have is simply not found (and never reaches DynamoDB as a key)."""
+    for name, value in path_params.items():
+        if name.endswith("_id") and not _ID.match(value or ""):
+            raise NotFound(name.removesuffix("_id").replace("_", " "))
 
 
 def _org_of(request) -> str | None:

@@ -15,6 +15,8 @@ Email = Annotated[str, StringConstraints(min_length=3, max_length=254,
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Cursor = Annotated[str, StringConstraints(max_length=2000)]
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]   # an item id: never empty, never a key injection
 
 
 class PageQuery(Query):

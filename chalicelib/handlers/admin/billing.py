@@ -11,7 +11,7 @@ from ... import bootstrap
 from ...services import billing_admin
 from ..authorizers import merchant_key
 from ..http import Body, Routes
-from ..schemas import Code, LongText, Name, ShortText
+from ..schemas import Code, Id, LongText, Name, ShortText
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
@@ -25,14 +25,14 @@ class AddonChoice(Body):
 
 
 class SubscriptionBody(Body):
-    customer_id: str = Field(max_length=64)
+    customer_id: Id
     plan_code: Code
     status: Literal["future", "trial", "live", "non_renewing", "dunning", "unpaid", "paused", "cancelled",
                     "expired"] = "live"
     addons: list[AddonChoice] = Field(default_factory=list, max_length=20)
     coupon_code: Code | None = None
     auto_charge: bool = False
-    payment_method_id: str | None = Field(default=None, max_length=64)
+    payment_method_id: Id | None = None
     starts_at: AwareDatetime | None = None
     reference: ShortText = ""
     # for importing a subscription that already runs elsewhere
@@ -50,34 +50,34 @@ class LineBody(Body):
 
 
 class InvoiceBody(Body):
-    customer_id: str = Field(max_length=64)
+    customer_id: Id
     lines: list[LineBody] = Field(min_length=1, max_length=200)
     due_days: int | None = Field(default=None, ge=0, le=365)
     tax_rate_bp: int = Field(default=0, ge=0, le=10_000)
-    subscription_id: str | None = Field(default=None, max_length=64)
+    subscription_id: Id | None = None
     notes: LongText = ""
 
 
 class CustomerRef(Body):
-    customer_id: str = Field(max_length=64)
+    customer_id: Id
 
 
 class OfflinePaymentBody(Body):
-    customer_id: str = Field(max_length=64)
-    invoice_id: str = Field(max_length=64)
+    customer_id: Id
+    invoice_id: Id
     amount_minor: int = Field(ge=1, le=10**11)
     method: Literal["bank_transfer", "cash", "cheque", "other"] = "bank_transfer"
 
 
 class CreditNoteBody(Body):
-    customer_id: str = Field(max_length=64)
+    customer_id: Id
     lines: list[LineBody] = Field(min_length=1, max_length=200)
     reason: ShortText = ""
-    invoice_id: str | None = Field(default=None, max_length=64)
+    invoice_id: Id | None = None
 
 
 class EstimateBody(Body):
-    customer_id: str = Field(max_length=64)
+    customer_id: Id
     lines: list[LineBody] = Field(min_length=1, max_length=200)
     expires_in_days: int = Field(default=30, ge=1, le=365)
     notes: LongText = ""
@@ -90,7 +90,7 @@ class TimeEntryBody(Body):
 
 
 class TimesheetBody(Body):
-    customer_id: str = Field(max_length=64)
+    customer_id: Id
     project: Name
     period_start: date
     period_end: date

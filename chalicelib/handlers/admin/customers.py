@@ -77,7 +77,7 @@ def get_customer(customer_id: str):
 @api.route("/admin/customers/{customer_id}", "PATCH", body=CustomerPatch)
 def update_customer(customer_id: str, body: CustomerPatch):
     """Change a customer's details."""
-    changes = _addresses(body.model_dump(exclude_unset=True))
+    changes = _addresses(body.model_dump(exclude_unset=True, exclude_none=True))
     return customers.update_customer(api.merchant().org_id, customer_id, changes, bootstrap.now())
 
 

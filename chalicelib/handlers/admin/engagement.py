@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 from chalice import Blueprint
-from pydantic import Field
 
 from ...services import engagement
 from ..authorizers import merchant_key
 from ..http import Routes, page_answer
-from ..schemas import PageQuery
+from ..schemas import Id, PageQuery
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
 
 
 class ReviewQuery(PageQuery):
-    customer_id: str | None = Field(default=None, max_length=64)
+    customer_id: Id | None = None
 
 
 @api.route("/admin/reviews", query=ReviewQuery)

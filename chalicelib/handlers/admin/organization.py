@@ -58,7 +58,7 @@ def get_organization():
 @api.route("/admin/organization", "PATCH", body=SettingsBody)
 def update_organization(body: SettingsBody):
     """Change details, dunning, custom field definitions or test mode."""
-    changes = body.model_dump(exclude_unset=True, exclude={"custom_fields", "dunning"})
+    changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"custom_fields", "dunning"})
     if body.custom_fields is not None:
         changes["custom_fields"] = tuple(CustomFieldDefinition(**{**f.model_dump(), "options": tuple(f.options)})
                                          for f in body.custom_fields)
