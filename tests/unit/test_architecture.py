@@ -13,7 +13,8 @@ def test_no_module_in_chalicelib_calls_scan():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("scan", "parallel_scan"):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-            if isinstance(node, ast.Constant) and node.value == "Scan":
+            if isinstance(node, ast.Call) and any(isinstance(a, ast.Constant) and a.value == "Scan"
+                                                  for a in node.args):   # low-level dispatch("Scan", ...)
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
 
