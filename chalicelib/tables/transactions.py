@@ -1,6 +1,8 @@
 """One TransactWrite per use case: every item changes, or none does."""
 from __future__ import annotations
 
+import random
+import time
 from contextlib import contextmanager
 
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
@@ -9,23 +11,43 @@ from pynamodb.transactions import TransactWrite
 from ..domain.errors import ConcurrentUpdate
 from .base import connection
 
+COMMIT_ATTEMPTS = 4
+
 
 @contextmanager
 def transaction(kind: str = "item"):
-    """Yields a TransactWrite; a failed condition becomes ConcurrentUpdate(kind)."""
-    try:
-        with TransactWrite(connection=connection()) as tx:
-            yield tx
-    except TransactWriteError as error:
-        if _condition_failed(error):
-            raise ConcurrentUpdate(kind) from error
-        raise
+    """Yields a TransactWrite to fill; commits when the block ends without an error.
+
+    A commit cancelled only because another transaction touched the same items at the same moment
+    (TransactionConflict) is safe to send again as it is, and is, with jittered backoff; throttling
+    is retried by botocore itself. A failed condition means the state that was read has changed:
+    that is never retried here, it becomes ConcurrentUpdate(kind) (409) for the caller to reload."""
+    tx = TransactWrite(connection=connection())
+    yield tx
+    for attempt in range(COMMIT_ATTEMPTS):
+        try:
+            tx._commit()
+            return
+        except TransactWriteError as error:
+            if _only_conflicts(error) and attempt + 1 < COMMIT_ATTEMPTS:
+                time.sleep(0.02 * 2 ** attempt * (1 + random.random()))
+                continue
+            if _condition_failed(error) or _only_conflicts(error):
+                raise ConcurrentUpdate(kind) from error
+            raise
+
+
+def _codes(error) -> set[str]:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return {r.code for r in reasons if r is not None and getattr(r, "code", None) not in (None, "None")}
+
+
+def _only_conflicts(error) -> bool:
+    return _codes(error) == {"TransactionConflict"}
 
 
 def _condition_failed(error) -> bool:
-    reasons = getattr(error, "cancellation_reasons", None) or []
-    return any(r is not None and getattr(r, "code", "") in ("ConditionalCheckFailed", "TransactionConflict")
-               for r in reasons) or "ConditionalCheckFailed" in str(error)
+    return "ConditionalCheckFailed" in _codes(error) or "ConditionalCheckFailed" in str(error)
 
 
 def condition_failed(error: Exception) -> bool:
