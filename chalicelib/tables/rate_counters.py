@@ -12,7 +12,8 @@ class RateCounterItem(Model):
         pass
 
     counter_key = UnicodeAttribute(hash_key=True)
-    count = NumberAttribute(default=0)
+    # not `count`: that would hide PynamoDB's Model.count()
+    events = NumberAttribute(default=0)
     expires_at = TTLAttribute()
     # sign-in failures only: when the last one happened and until when the login is locked
     last_failure_at = UTCDateTimeAttribute(null=True)

@@ -36,16 +36,16 @@ def test_a_transaction_conflict_is_retried_until_it_commits(aws, failing_commits
     failing_commits += [cancelled("TransactionConflict"), cancelled(None, "TransactionConflict")]
     # When a counter is written in a transaction
     with transaction("counter") as tx:
-        tx.save(RateCounterItem("k", count=1, expires_at=NOW))
+        tx.save(RateCounterItem("k", events=1, expires_at=NOW))
     # Then it was committed once the conflicts cleared
-    assert RateCounterItem.get("k").count == 1 and failing_commits == []
+    assert RateCounterItem.get("k").events == 1 and failing_commits == []
 
 
 def test_a_failed_condition_is_not_retried_and_becomes_a_concurrent_update(aws, failing_commits):
     failing_commits += [cancelled("ConditionalCheckFailed")]
     with pytest.raises(ConcurrentUpdate):
         with transaction("counter") as tx:
-            tx.save(RateCounterItem("k", count=1, expires_at=NOW))
+            tx.save(RateCounterItem("k", events=1, expires_at=NOW))
     with pytest.raises(DoesNotExist):
         RateCounterItem.get("k")
 
@@ -54,13 +54,13 @@ def test_endless_conflicts_end_in_a_409_not_a_crash(aws, failing_commits):
     failing_commits += [cancelled("TransactionConflict")] * 10
     with pytest.raises(ConcurrentUpdate):
         with transaction("counter") as tx:
-            tx.save(RateCounterItem("k", count=1, expires_at=NOW))
+            tx.save(RateCounterItem("k", events=1, expires_at=NOW))
 
 
 def test_an_error_inside_the_block_commits_nothing(aws):
     with pytest.raises(RuntimeError):
         with transaction("counter") as tx:
-            tx.save(RateCounterItem("k", count=1, expires_at=NOW))
+            tx.save(RateCounterItem("k", events=1, expires_at=NOW))
             raise RuntimeError("the use case failed half way")
     with pytest.raises(DoesNotExist):
         RateCounterItem.get("k")

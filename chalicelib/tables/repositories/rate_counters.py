@@ -18,8 +18,8 @@ def count_within(counter_key: str, *, max_events: int, expires_at: datetime) -> 
     One conditional ADD: concurrent requests never lose a count, and once the limit is
     reached the counter stops growing. The item expires (TTL) when its window ends."""
     try:
-        C(counter_key).update(actions=[C.count.add(1), C.expires_at.set(expires_at)],
-                              condition=C.count.does_not_exist() | (C.count < max_events))
+        C(counter_key).update(actions=[C.events.add(1), C.expires_at.set(expires_at)],
+                              condition=C.events.does_not_exist() | (C.events < max_events))
     except UpdateError as error:
         if condition_failed(error):
             return False
@@ -36,14 +36,14 @@ def failures(login: str) -> FailureState:
         item = C.get(_failures_key(login), consistent_read=True)
     except DoesNotExist:
         return NO_FAILURES
-    return FailureState(int(item.count), item.last_failure_at, item.locked_until)
+    return FailureState(int(item.events), item.last_failure_at, item.locked_until)
 
 
 def save_failures(login: str, previous: FailureState, state: FailureState, *, expires_at: datetime) -> bool:
     """Replace `previous` by `state`; False if another attempt changed the count meanwhile."""
-    expected = (C.counter_key.does_not_exist() if previous == NO_FAILURES
-                else C.count == previous.count)
-    item = C(_failures_key(login), count=state.count, last_failure_at=state.last_failure_at,
+    expected = (C.eventser_key.does_not_exist() if previous == NO_FAILURES
+                else C.events == previous.count)
+    item = C(_failures_key(login), events=state.count, last_failure_at=state.last_failure_at,
              locked_until=state.locked_until, expires_at=expires_at)
     try:
         item.save(condition=expected)
