@@ -41,7 +41,7 @@ def failures(login: str) -> FailureState:
 
 def save_failures(login: str, previous: FailureState, state: FailureState, *, expires_at: datetime) -> bool:
     """Replace `previous` by `state`; False if another attempt changed the count meanwhile."""
-    expected = (C.eventser_key.does_not_exist() if previous == NO_FAILURES
+    expected = (C.counter_key.does_not_exist() if previous == NO_FAILURES
                 else C.events == previous.count)
     item = C(_failures_key(login), events=state.count, last_failure_at=state.last_failure_at,
              locked_until=state.locked_until, expires_at=expires_at)
