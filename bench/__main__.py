@@ -84,6 +84,21 @@ def package_size(lines: list[str]) -> None:
         lines.append("No build/dev/deployment.zip: run `make package` first.")
 
 
+def load(lines: list[str]) -> None:
+    import requests
+
+    from bench.load import report, run_load
+    from devstack.seed import DEMO_PASSWORD
+    from tests.support.live_stack import start_devstack
+    stack = start_devstack("bench-load-")
+    try:
+        login = requests.post(f"{stack.api_url}/portal/auth/login", timeout=10, json={
+            "organization": "org_demo", "email": "ada@acme-analytics.example", "password": DEMO_PASSWORD})
+        lines += report(run_load(stack.api_url, stack.printed("Admin API key"), login.json()["token"]))
+    finally:
+        stack.interrupt()
+
+
 def main() -> None:
     floor, ours = cold_start()
     lines = ["# Bench results", "", f"Produced by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d}; ratios, "
@@ -91,6 +106,7 @@ def main() -> None:
              f"`import app` / floor (`import chalice, boto3, pynamodb`): **{ours / floor:.2f}x** "
              f"(target <= 1.5x)"]
     routes_and_latency(lines)
+    load(lines)
     package_size(lines)
     text = "\n".join(lines) + "\n"
     (ROOT / "bench" / "RESULTS.md").write_text(text)
