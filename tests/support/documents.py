@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypdf import PdfReader
 
 from tests.support.api import Api, new_organization
-from tests.support.portal import Clock, PortalOrganization, SignedInCustomer, new_customer, portal_organization, \
-    signed_in_customer
+from tests.support.portal import PASSWORD, Clock, PortalOrganization, SignedInCustomer, contact_with, new_customer, \
+    portal_organization
 
 PDF_HEADERS = {"Accept": "application/pdf"}
 TWO_CONTACTS = [{"first_name": "Zoë", "last_name": "Keller", "email": "zoe@globex.example", "is_primary": True},
@@ -40,8 +41,33 @@ def a_scene(api: Api, *, contacts: list[dict] | None = None, **org_extra) -> Sce
     """Acme (whose emails go out) and Globex's primary contact Zoë, signed in."""
     clock = Clock()
     acme = portal_organization(api, **org_extra)
-    zoe = signed_in_customer(api, acme.org, acme.key, contacts=contacts or TWO_CONTACTS)
-    return Scene(api, clock, acme, zoe)
+    customer = new_customer(acme.admin, display_name="Globex", email="zoe@globex.example",
+                            contacts=contacts or TWO_CONTACTS)
+    return Scene(api, clock, acme, signed_in(api, acme.org.org_id, customer, "zoe@globex.example"))
+
+
+@lru_cache(maxsize=1)
+def password_hash() -> str:
+    """PASSWORD hashed once per test run: signing in is tested elsewhere, and argon2 is slow on purpose."""
+    from chalicelib import bootstrap
+    return bootstrap.password_hasher().hash(PASSWORD)
+
+
+def signed_in(api: Api, org_id: str, customer: dict, email: str) -> SignedInCustomer:
+    """The contact with `email` holds an active portal account (password PASSWORD) and a session,
+    as if invited and signed in."""
+    from chalicelib import bootstrap
+    from chalicelib.services import sessions
+    from chalicelib.tables.repositories import portal_users
+    contact = contact_with(customer, email)
+    role = "primary" if contact["is_primary"] else "contact"
+    user = portal_users.PortalUser(
+        login=portal_users.login_key(org_id, email), org_id=org_id, customer_id=customer["customer_id"],
+        contact_id=contact["contact_id"], email=email, role=role, status="active", created_at=bootstrap.now(),
+        password_hash=password_hash(), password_changed_at=bootstrap.now())
+    portal_users.item_for(user).save()
+    token = sessions.start(user, role, bootstrap.now()).token
+    return SignedInCustomer(customer, contact, email, PASSWORD, token, api.as_(token))
 
 
 def turn(scene: Scene, preference: str, enabled: bool) -> None:
@@ -121,3 +147,12 @@ def a_timesheet(admin: Api, customer_id: str, project: str = "Onboarding") -> di
 def pdf_text(data: bytes) -> str:
     assert data.startswith(b"%PDF-"), data[:40]
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def sign_in_contact(scene: Scene, email: str) -> Api:
+    """Another contact of Globex, signed in: an API client with its session."""
+    return signed_in(scene.api, scene.acme.org.org_id, scene.zoe.customer, email).portal
+
+
+def attachments_of(message) -> list[tuple[str, str, bytes]]:
+    return [(part.get_filename(), part.get_content_type(), part.get_content()) for part in message.iter_attachments()]
