@@ -79,7 +79,6 @@ def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id:
 def timesheets_page(org_id: str, customer_id: str, *, status: str | None, limit: int,
                     cursor: str | None) -> Page[Timesheet]:
     """My timesheets, newest first; `status` pending (awaiting my answer), approved or rejected."""
-    customers.get(org_id, customer_id)
     return timesheets.page(org_id, customer_id, statuses=(status,) if status else (), limit=limit, cursor=cursor)
 
 

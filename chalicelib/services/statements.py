@@ -17,9 +17,10 @@ from typing import Callable, Iterable, Iterator
 from ..domain.documents import CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
 from ..domain.errors import InvalidInput
 from ..domain.money import Money
+from ..domain.organization import Organization
 from ..domain.payments import Payment, PaymentStatus
 from ..domain.statement import LedgerEntry, Statement, build_statements, month_to_date
-from ..tables.repositories import customers, organizations, payments
+from ..tables.repositories import organizations, payments
 from ..tables.repositories.documents import credit_notes, invoices
 
 PAGE = 100
@@ -37,14 +38,20 @@ class StatementOfAccounts:
 def statement_of_accounts(org_id: str, customer_id: str, *, start: date | None, end: date | None,
                           now: datetime) -> StatementOfAccounts:
     """The statement for `start`..`end` (both included, UTC days); by default this month so far."""
-    org = organizations.get(org_id)
-    customer = customers.get(org_id, customer_id)
+    return statement_for(organizations.get(org_id), customer_id, start=start, end=end, now=now)
+
+
+def statement_for(org: Organization, customer_id: str, *, start: date | None, end: date | None,
+                  now: datetime) -> StatementOfAccounts:
+    """As `statement_of_accounts`, for an organization read already. Customers bill in the
+    organization's currency: a customer without transactions gets an empty statement in it."""
+    org_id = org.org_id
     start, end = statement_range(start, end, today=org.now(now).date())
     entries = ledger_entries(_all(lambda cursor: invoices.page(org_id, customer_id, limit=PAGE, cursor=cursor)),
                              _all(lambda cursor: payments.page(org_id, customer_id, limit=PAGE, cursor=cursor)),
                              _all(lambda cursor: credit_notes.page(org_id, customer_id, limit=PAGE, cursor=cursor)))
     return StatementOfAccounts(customer_id, start, end,
-                               build_statements(entries, start, end, default_currency=customer.currency))
+                               build_statements(entries, start, end, default_currency=org.currency))
 
 
 def statement_range(start: date | None, end: date | None, *, today: date) -> tuple[date, date]:

@@ -100,17 +100,18 @@ def test_documents_go_only_to_contact_persons_of_the_same_customer(aws):
         assert len(sent_emails()) == before
 
 
-@pytest.mark.parametrize("body", [{"contact_ids": []}, {}, {"contact_ids": ["x"], "subject": "s" * 201},
-                                  {"contact_ids": ["x"], "cc": ["eve@evil.example"]}])
-def test_a_malformed_forward_is_refused_with_field_errors(aws, body):
+def test_a_malformed_forward_is_refused_with_field_errors(aws):
     with client() as c:
         scene = a_scene(Api(c))
         invoice = an_invoice(scene.admin, scene.customer_id)
+        hank = scene.contact_id(HANK)
 
-        answer = scene.zoe.portal.post(f"/portal/invoices/{invoice['invoice_id']}/forward", body)
+        for body in ({"contact_ids": []}, {}, {"contact_ids": [hank], "subject": "s" * 201},
+                     {"contact_ids": [hank], "cc": ["eve@evil.example"]}, {"contact_ids": hank}):
+            answer = scene.zoe.portal.post(f"/portal/invoices/{invoice['invoice_id']}/forward", body)
 
-        assert answer.status == 400 and answer.json["error"]["details"]["fields"]
-        assert sent_emails() == [] or all(HANK not in m["To"] for m in sent_emails())
+            assert answer.status == 400 and answer.json["error"]["details"]["fields"], body
+        assert sent_emails() == []
 
 
 def test_forwarding_is_refused_when_the_merchant_turned_it_off(aws):
