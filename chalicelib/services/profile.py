@@ -9,6 +9,7 @@ same transaction as the customer: the old account item is deleted, the new one c
 the account's sessions follow it, so the one in use stays valid."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
@@ -27,6 +28,8 @@ from ..tables.transactions import transaction
 from . import mail, portal_auth
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "email")
+SESSIONS_MOVED = 90        # with the customer, activity and two account items: within a transaction's 100
+LARGEST_NUMBER = 10**15    # custom field numbers DynamoDB stores exactly
 
 
 @dataclass(frozen=True)
@@ -64,15 +67,17 @@ def update_profile(org_id: str, customer_id: str, contact_id: str, session_id: s
         return _view(org, customer, contact)
     email_changed = updated_contact.email != contact.email
     account = _account_for_email_change(org, contact, updated_contact, changes, now) if email_changed else None
+    left_behind: list[str] = []
     with transaction("profile") as tx:
         tx.save(customers.item_for(org_id, updated))
         if account is not None:
-            _move_account(tx, account, updated_contact.email, session_id)
+            left_behind = _move_account(tx, account, updated_contact.email, session_id)
         engagement.record_activity(org_id, ActivityRecord(
             activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
             action="profile.updated", subject_type="customer", subject_id=customer_id, at=now,
             summary="Changed " + ", ".join(sorted(after)), before=before, after=after), tx)
     if account is not None:
+        stored_sessions.delete_many(left_behind)
         mail.send(org_id, "sign_in_email_changed", {"org_name": org.name, "contact_email": updated_contact.email},
                   [contact.email], now=now, customer_id=customer_id, reply_to=org.email)
     return _view(org, customers.get(org_id, customer_id), updated_contact)
@@ -94,12 +99,21 @@ def _changed_customer(org: Organization, customer: Customer, contact: Contact,
         raise InvalidInput({"contact.email": "Another contact person of your account has this email address."})
     fields = dict(customer.custom_fields)
     if changes.custom_fields is not None:
+        _storable_numbers(changes.custom_fields)
         fields.update(validate_custom_fields(changes.custom_fields, org.custom_fields, portal=True))
     return replace(
         customer, contacts=tuple(contact if c.contact_id == contact.contact_id else c for c in customer.contacts),
         billing_address=changes.billing_address or customer.billing_address,
         shipping_address=changes.shipping_address or customer.shipping_address,
         custom_fields={key: value for key, value in fields.items() if value is not None})
+
+
+def _storable_numbers(values: dict) -> None:
+    """JSON allows NaN, Infinity and numbers DynamoDB cannot hold; custom fields do not."""
+    for key, value in values.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+                not (math.isfinite(value) and abs(value) < LARGEST_NUMBER):
+            raise InvalidInput({f"custom_fields.{key}": f"Must be a number below {LARGEST_NUMBER:,}."})
 
 
 def _differences(customer: Customer, updated: Customer, contact: Contact,
@@ -140,19 +154,22 @@ def _check_password(account: PortalUser, password: str, now: datetime) -> None:
     portal_auth._forget_failures(account.login, failures)
 
 
-def _move_account(tx, account: PortalUser, email: str, session_id: str) -> None:
+def _move_account(tx, account: PortalUser, email: str, session_id: str) -> list[str]:
     """Within `tx`: the account under its new email (or just the new spelling), its sessions with it
-    (the index of sessions is eventually consistent: the one in use is named, not looked up)."""
+    (the index of sessions is eventually consistent: the one in use is named, not looked up).
+    A transaction holds at most 100 items: sessions beyond SESSIONS_MOVED are answered, to be ended."""
     new_login = login_key(account.org_id, email)
     if new_login == account.login:
         tx.save(portal_users.item_for(replace(account, email=email)))
-        return
+        return []
     tx.delete(portal_users.item_for(account))                       # on the version read
     tx.save(portal_users.item_for(replace(account, login=new_login, email=email, version=None)),
             condition=PortalUserItem.login.does_not_exist())
-    for token_hash in dict.fromkeys([session_id, *stored_sessions.token_hashes_of(account.login)]):
+    sessions = list(dict.fromkeys([session_id, *stored_sessions.token_hashes_of(account.login)]))
+    for token_hash in sessions[:SESSIONS_MOVED]:
         tx.update(SessionItem(token_hash), actions=[SessionItem.login.set(new_login)],
                   condition=SessionItem.token_hash.exists())
+    return sessions[SESSIONS_MOVED:]
 
 
 def _view(org: Organization, customer: Customer, contact: Contact) -> dict:

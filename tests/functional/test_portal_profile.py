@@ -91,6 +91,8 @@ def test_a_change_that_changes_nothing_writes_nothing(aws):
 BAD_PATCHES = [
     ({"custom_fields": {"risk_score": 1}}, "custom_fields.risk_score"),        # not shown in the portal
     ({"custom_fields": {"employees": "many"}}, "custom_fields.employees"),     # a number
+    ({"custom_fields": {"employees": float("nan")}}, "custom_fields.employees"),
+    ({"custom_fields": {"employees": 10**40}}, "custom_fields.employees"),
     ({"custom_fields": {"tier": "medium"}}, "custom_fields.tier"),             # not an option
     ({"custom_fields": {"nickname": "Z"}}, "custom_fields.nickname"),          # no such field
     ({"contact": {"first_name": ""}}, "contact.first_name"),
