@@ -80,7 +80,7 @@ def update_profile(org_id: str, customer_id: str, contact_id: str, session_id: s
         stored_sessions.delete_many(left_behind)
         mail.send(org_id, "sign_in_email_changed", {"org_name": org.name, "contact_email": updated_contact.email},
                   [contact.email], now=now, customer_id=customer_id, reply_to=org.email)
-    return _view(org, customers.get(org_id, customer_id), updated_contact)
+    return _view(org, updated, updated_contact)
 
 
 # --- the parts --------------------------------------------------------------------------------
