@@ -8,9 +8,16 @@ from chalicelib.handlers.admin import customers as admin_customers
 from chalicelib.handlers.admin import engagement as admin_engagement
 from chalicelib.handlers.admin import organization as admin_organization
 from chalicelib.handlers.admin import portal_access as admin_portal_access
+from chalicelib.handlers.admin import review_requests as admin_review_requests
 from chalicelib.handlers.lifecycle import on_each_request
+from chalicelib.handlers.portal import activity as portal_activity
+from chalicelib.handlers.portal import approvals as portal_approvals
 from chalicelib.handlers.portal import auth as portal_auth
+from chalicelib.handlers.portal import documents as portal_documents
+from chalicelib.handlers.portal import engagement as portal_engagement
 from chalicelib.handlers.portal import me as portal_me
+from chalicelib.handlers.portal import profile as portal_profile
+from chalicelib.handlers.portal import statements as portal_statements
 
 app = Chalice(app_name="portico")
 app.api.binary_types.append("application/pdf")
@@ -19,5 +26,6 @@ app.register_middleware(on_each_request, "http")
 app.register_blueprint(authorizers.bp)   # first: routes below refer to its authorizers
 for blueprint in (admin_organization.bp, admin_catalog.bp, admin_customers.bp, admin_billing.bp,
                   admin_engagement.bp, admin_portal_access.bp, portal_auth.bp, portal_me.bp, jobs.bp,
-                  openapi.bp):
+                  openapi.bp, admin_review_requests.bp, portal_statements.bp, portal_documents.bp,
+                  portal_profile.bp, portal_approvals.bp, portal_engagement.bp, portal_activity.bp):
     app.register_blueprint(blueprint)

@@ -30,6 +30,7 @@ TEMPLATE_NAMES = (
     "message_to_organization",
     "review_request",
     "merchant_notification",
+    "sign_in_email_changed",
 )
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -1,0 +1,47 @@
+"""Writing to the merchant: an email message, and reviews."""
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import Field
+
+from ... import bootstrap
+from ...services import messages, reviews
+from ..authorizers import portal_session
+from ..http import Body, Routes, page_answer
+from ..schemas import LongText, PageQuery, ShortText
+
+bp = Blueprint(__name__)
+api = Routes(bp, "portal", portal_session)
+
+
+class MessageBody(Body):
+    subject: ShortText = Field(min_length=1)
+    message: LongText = Field(min_length=1)
+
+
+class ReviewBody(Body):
+    rating: int = Field(ge=1, le=5, strict=True)
+    comment: LongText = ""
+
+
+@api.route("/portal/messages", "POST", body=MessageBody, status=202)
+def message_organization(body: MessageBody):
+    """Email the organization's primary address; replies come back to me."""
+    caller = api.customer()
+    return messages.message_organization(caller.org_id, caller.customer_id, caller.contact_id, subject=body.subject,
+                                         message=body.message, now=bootstrap.now())
+
+
+@api.route("/portal/reviews", "POST", body=ReviewBody, status=201)
+def write_review(body: ReviewBody):
+    """Rate the merchant from 1 to 5 stars with a comment; only the merchant sees it."""
+    caller = api.customer()
+    return reviews.write_review(caller.org_id, caller.customer_id, caller.contact_id, rating=body.rating,
+                                comment=body.comment, now=bootstrap.now())
+
+
+@api.route("/portal/reviews", query=PageQuery)
+def my_reviews(query: PageQuery):
+    """The reviews my account wrote, newest first."""
+    caller = api.customer()
+    return page_answer(reviews.my_reviews(caller.org_id, caller.customer_id, limit=query.limit, cursor=query.cursor))

@@ -1,0 +1,117 @@
+"""Pending approvals: estimates the customer accepts or declines, timesheets it approves or
+rejects. A decision, the dashboard's pending count, the merchant's notification and the
+activity record are written together; the decided item is saved on the version read, so two
+decisions at once cannot both win.
+
+An estimate past its validity date counts as expired (whether or not anything stored that):
+it is shown as expired and can no longer be accepted or declined."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from ..domain.documents import Estimate, EstimateStatus, Timesheet, TimesheetStatus
+from ..domain.engagement import ActivityRecord, Actor, Notification
+from ..domain.errors import BusinessRuleViolation, Conflict
+from ..domain.ids import new_id
+from ..tables.pages import Page
+from ..tables.repositories import customers, engagement, organizations, summaries
+from ..tables.repositories.documents import estimates, timesheets
+from ..tables.repositories.summaries import SummaryChange
+from ..tables.transactions import transaction
+
+ESTIMATE_DECISIONS = {"accept": EstimateStatus.ACCEPTED, "decline": EstimateStatus.DECLINED}
+TIMESHEET_DECISIONS = {"approve": TimesheetStatus.APPROVED, "reject": TimesheetStatus.REJECTED}
+
+
+# --- estimates --------------------------------------------------------------------------------
+
+def as_of(estimate: Estimate, at: datetime) -> Estimate:
+    """The estimate as it stands at `at`: a sent one past its validity date is expired."""
+    if estimate.status == EstimateStatus.SENT and at >= estimate.expires_at:
+        return replace(estimate, status=EstimateStatus.EXPIRED)
+    return estimate
+
+
+def estimates_page(org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
+                   now: datetime) -> Page[Estimate]:
+    """My estimates, newest first; `status` sent (awaiting my answer), accepted, declined or expired."""
+    at = organizations.get(org_id).now(now)
+    stored = {None: (), "expired": ("sent", "expired")}.get(status, (status,))
+    page = estimates.page(org_id, customer_id, statuses=stored, limit=limit, cursor=cursor)
+    shown = [as_of(estimate, at) for estimate in page.items]
+    if status is not None:
+        shown = [estimate for estimate in shown if estimate.status.value == status]
+    return Page(shown, page.next_cursor)
+
+
+def estimate(org_id: str, customer_id: str, estimate_id: str, now: datetime) -> Estimate:
+    return as_of(estimates.get(org_id, customer_id, estimate_id), organizations.get(org_id).now(now))
+
+
+def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
+                    comment: str, now: datetime) -> Estimate:
+    """Accept or decline an estimate that awaits an answer."""
+    org = organizations.get(org_id)
+    stored = estimates.get(org_id, customer_id, estimate_id)
+    current = as_of(stored, org.now(now))
+    if current.status == EstimateStatus.EXPIRED:
+        raise BusinessRuleViolation(f"This estimate expired on {current.expires_at.date().isoformat()}; "
+                                    f"ask {org.name} for a new one.", "estimate_expired")
+    if current.status != EstimateStatus.SENT:
+        raise Conflict(f"This estimate was {current.status.value} already.", {"current_status": current.status.value})
+    decided = replace(stored, status=ESTIMATE_DECISIONS[decision], decided_at=now, decided_by=contact_id,
+                      comment=comment)
+    customer = customers.get(org_id, customer_id)
+    verb = decided.status.value
+    with transaction("estimate") as tx:
+        item = estimates.item_for(org_id, decided)
+        tx.save(item)
+        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_estimates=-1))
+        _tell_merchant(tx, org_id, customer_id, contact_id, now, kind=f"estimate.{verb}", subject_type="estimate",
+                       subject_id=estimate_id, headline=f"{customer.display_name} {verb} estimate {stored.number}",
+                       comment=comment)
+    return estimates.saved(item)
+
+
+# --- timesheets -------------------------------------------------------------------------------
+
+def timesheets_page(org_id: str, customer_id: str, *, status: str | None, limit: int,
+                    cursor: str | None) -> Page[Timesheet]:
+    """My timesheets, newest first; `status` pending (awaiting my answer), approved or rejected."""
+    return timesheets.page(org_id, customer_id, statuses=(status,) if status else (), limit=limit, cursor=cursor)
+
+
+def timesheet(org_id: str, customer_id: str, timesheet_id: str) -> Timesheet:
+    return timesheets.get(org_id, customer_id, timesheet_id)
+
+
+def decide_timesheet(org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,
+                     comment: str, now: datetime) -> Timesheet:
+    """Approve or reject a timesheet that awaits an answer."""
+    sheet = timesheets.get(org_id, customer_id, timesheet_id)
+    if sheet.status != TimesheetStatus.PENDING:
+        raise Conflict(f"This timesheet was {sheet.status.value} already.", {"current_status": sheet.status.value})
+    decided = replace(sheet, status=TIMESHEET_DECISIONS[decision], decided_at=now, decided_by=contact_id,
+                      comment=comment)
+    customer = customers.get(org_id, customer_id)
+    verb = decided.status.value
+    with transaction("timesheet") as tx:
+        item = timesheets.item_for(org_id, decided)
+        tx.save(item)
+        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_timesheets=-1))
+        _tell_merchant(tx, org_id, customer_id, contact_id, now, kind=f"timesheet.{verb}", subject_type="timesheet",
+                       subject_id=timesheet_id, headline=f"{customer.display_name} {verb} the timesheet "
+                       f"{sheet.project} ({sheet.period_start} to {sheet.period_end})", comment=comment)
+    return timesheets.saved(item)
+
+
+def _tell_merchant(tx, org_id: str, customer_id: str, contact_id: str, now: datetime, *, kind: str,
+                   subject_type: str, subject_id: str, headline: str, comment: str) -> None:
+    """The merchant's notification and the customer's activity record, within `tx`."""
+    engagement.notify(org_id, Notification(
+        notification_id=new_id("notification", now), kind=kind, headline=headline, created_at=now,
+        customer_id=customer_id, subject_type=subject_type, subject_id=subject_id), tx)
+    engagement.record_activity(org_id, ActivityRecord(
+        activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
+        action=kind, subject_type=subject_type, subject_id=subject_id, at=now, summary=comment or headline), tx)

@@ -1,0 +1,96 @@
+"""Statements read from DynamoDB reconcile, whatever the ledger: a property test over random
+sequences of invoices, payments, credit notes and voids made through the billing services."""
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from moto import mock_aws
+
+from chalicelib import bootstrap, tables
+from chalicelib.domain.errors import BusinessRuleViolation
+from chalicelib.services import billing_admin, customers, statements
+from chalicelib.tables.repositories.documents import credit_notes, invoices
+from tests.support.api import new_organization
+
+START = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+BEGINNING, END_OF_TIME = date(2026, 1, 1), date(2030, 1, 1)   # a statement spans at most ten years
+
+operations = st.lists(st.one_of(
+    st.tuples(st.just("invoice"), st.integers(min_value=0, max_value=2_000_000)),
+    st.tuples(st.just("pay"), st.integers(min_value=1, max_value=100)),        # percent of a balance
+    st.tuples(st.just("credit"), st.integers(min_value=1, max_value=500_000)),
+    st.tuples(st.just("void"), st.integers(min_value=0, max_value=10)),
+), min_size=1, max_size=10)
+
+
+@contextmanager
+def fresh_aws():
+    with mock_aws():
+        bootstrap.reset()
+        bootstrap.tables_ready()
+        tables.create_all()
+        yield
+
+
+def run(org_id: str, customer_id: str, ops, gaps) -> None:
+    made = []
+    for (kind, value), gap in zip(ops, gaps):
+        now = START + timedelta(hours=gap)
+        if kind == "invoice":
+            made.append(billing_admin.create_invoice(org_id, customer_id, now=now, due_days=10, lines=[
+                {"description": "Work", "unit_price_minor": value}]).invoice_id)
+        elif kind == "credit":
+            billing_admin.create_credit_note(org_id, customer_id, now=now, lines=[
+                {"description": "Credit", "unit_price_minor": value}])
+        elif made:
+            invoice = invoices.get(org_id, customer_id, made[value % len(made)])
+            try:
+                if kind == "void":
+                    billing_admin.void_invoice(org_id, customer_id, invoice.invoice_id, now)
+                elif invoice.is_outstanding():
+                    amount = max(1, invoice.balance_minor * value // 100)
+                    billing_admin.record_payment(org_id, customer_id, invoice_id=invoice.invoice_id,
+                                                 amount_minor=amount, now=now)
+            except BusinessRuleViolation:
+                pass   # voiding a paid invoice: refused, as it should be
+
+
+def owed_by_the_items(org_id: str, customer_id: str) -> int:
+    all_invoices = invoices.page(org_id, customer_id, limit=100, cursor=None).items
+    all_notes = credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
+    return sum(i.balance_minor for i in all_invoices) - sum(n.balance_minor for n in all_notes)
+
+
+# Each example builds a fresh DynamoDB: few examples, and no shrinking (a failure shows its ledger as drawn).
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(operations, st.data())
+def test_statements_from_stored_documents_reconcile_and_match_what_is_owed(ops, data):
+    gaps = sorted(data.draw(st.lists(st.integers(min_value=0, max_value=24 * 60), min_size=len(ops),
+                                     max_size=len(ops))))
+    first = data.draw(st.integers(min_value=0, max_value=60))
+    length = data.draw(st.integers(min_value=0, max_value=60))
+    with fresh_aws():
+        # Given a random ledger
+        org, _ = new_organization()
+        customer = customers.create_customer(org.org_id, display_name="Globex", email="ap@globex.example",
+                                             now=START)
+        run(org.org_id, customer.customer_id, ops, gaps)
+        now = START + timedelta(days=90)
+        start = START.date() + timedelta(days=first)
+        end = start + timedelta(days=length)
+
+        # When statements are made for a range, up to its end, and for all time
+        def statement(since, until):
+            [usd] = statements.statement_of_accounts(org.org_id, customer.customer_id, start=since, end=until,
+                                                     now=now).statements
+            return usd
+        period, up_to_end, all_time = statement(start, end), statement(BEGINNING, end), \
+            statement(BEGINNING, END_OF_TIME)
+
+        # Then each adds up, the range ends where the history up to it ends, and all of it is what is owed
+        assert period.closing_balance == period.opening_balance + period.invoiced - period.paid - \
+            period.credited + period.refunded
+        assert period.closing_balance == up_to_end.closing_balance
+        assert all_time.closing_balance.amount_minor == owed_by_the_items(org.org_id, customer.customer_id)
+    bootstrap.reset()
