@@ -16,6 +16,12 @@ os.environ.pop("STRIPE_SECRET_KEY", None)
 
 from moto import mock_aws  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Property tests: deterministic examples (the same in CI as here) and no per-example deadline,
+# which a loaded 2-core CI machine would trip for reasons that have nothing to do with the code.
+settings.register_profile("portico", deadline=None, derandomize=True, database=None)
+settings.load_profile("portico")
 
 
 @pytest.fixture
