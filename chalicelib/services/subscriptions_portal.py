@@ -17,7 +17,7 @@ from ..domain.subscription import Subscription
 from ..tables.mapping import as_plain
 from ..tables.repositories import engagement, organizations
 from ..tables.repositories import subscriptions as subscription_store
-from ..tables.repositories.documents import invoices
+from ..tables.repositories.documents import credit_notes, invoices
 from ..tables.transactions import transaction
 from . import invoicing
 from .invoicing import Billing
@@ -99,10 +99,11 @@ def outcome(ctx: Context, sub: Subscription, billed: Billing | None = None, paym
     """The answer of an action: the subscription as it now stands, what was raised and charged."""
     answer = {"subscription": describe(ctx.org, sub, ctx.now)}
     if billed is not None:
-        invoice = billed.invoice
-        if invoice is not None and payment is not None:
-            invoice = invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
-        answer.update(invoice=invoice, credit_note=billed.credit_note, payment=payment)
+        org_id, customer_id = ctx.caller.org_id, ctx.caller.customer_id
+        invoice, note = billed.invoice, billed.credit_note   # as stored now (a payment may have changed it)
+        answer.update(invoice=invoices.get(org_id, customer_id, invoice.invoice_id) if invoice else None,
+                      credit_note=credit_notes.get(org_id, customer_id, note.credit_note_id) if note else None,
+                      payment=payment)
     return answer
 
 
