@@ -15,8 +15,8 @@ from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories.documents import invoices
 
 
-def list_subscriptions(org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
-                       now: datetime) -> dict:
+def list_subscriptions(org_id: str, customer_id: str, *, status: str | None, limit: int,
+                       cursor: str | None) -> dict:
     org = organizations.get(org_id)
     org.preferences.require("subscriptions")
     page = subscription_store.page(org_id, customer_id, status=status, limit=limit, cursor=cursor)

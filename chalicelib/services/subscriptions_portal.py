@@ -84,8 +84,8 @@ def charge(ctx: Context, sub: Subscription, billed: Billing, idempotency_key: st
     invoice = billed.invoice
     if invoice is None or invoice.balance_minor <= 0 or not (sub.auto_charge and sub.payment_method_id):
         return None
-    from . import collection   # payments are their own service; imported when a charge is due
     try:
+        from . import collection   # payments are their own service; imported when a charge is due
         return collection.collect_off_session(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id,
                                               payment_method_id=sub.payment_method_id,
                                               idempotency_key=idempotency_key, now=ctx.now, source="auto_charge")

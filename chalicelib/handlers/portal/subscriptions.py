@@ -98,7 +98,7 @@ def list_subscriptions(query: SubscriptionsQuery):
     caller = _caller()
     return subscription_views.list_subscriptions(
         caller.org_id, caller.customer_id, status=None if query.status == "all" else query.status,
-        limit=query.limit, cursor=query.cursor, now=bootstrap.now())
+        limit=query.limit, cursor=query.cursor)
 
 
 @api.route("/portal/subscriptions/{subscription_id}")
