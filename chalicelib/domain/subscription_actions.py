@@ -148,9 +148,8 @@ def _rule_refusal(action: str, sub: Subscription, prefs: Preferences, now: datet
             return Refusal("trial_not_extendable", "Only a trial that expired because its first charge "
                                                    "failed can be extended.")
         if sub.trial_extensions_used >= prefs.trial.extensions_allowed:
-            return Refusal("extension_limit_reached",
-                           f"The trial was already extended {sub.trial_extensions_used} time(s), the most "
-                           f"allowed.")
+            return Refusal("extension_limit_reached", f"The trial was already extended "
+                           f"{sub.trial_extensions_used} time(s), as often as the merchant allows.")
         if sub.plan.trial_days < 1:
             return Refusal("no_trial_period", "This plan has no trial period to extend by.")
     if action == "set_auto_charge" and not sub.payment_method_id:

@@ -55,8 +55,9 @@ def available(notes: Sequence[CreditNote]) -> list[AvailableCredit]:
 
 
 def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, actor: Actor,
-         subscription_id: str | None, charge_lines: Sequence[Line] = (), period: tuple[datetime, datetime] | None = None,
-         credit_lines: Sequence[Line] = (), credit_reason: str = "", credits: Sequence[CreditNote] = ()) -> Billing:
+         subscription_id: str | None, charge_lines: Sequence[Line] = (),
+         period: tuple[datetime, datetime] | None = None, credit_lines: Sequence[Line] = (),
+         credit_reason: str = "", credits: Sequence[CreditNote] = ()) -> Billing:
     """A credit note for `credit_lines` (if they credit anything) and an invoice for `charge_lines`
     (if any), with `credits` (open credit notes, oldest first) and then the new note applied to it."""
     note = _credit_note(org, customer_id, currency, credit_lines, credit_reason, subscription_id, now)
@@ -91,17 +92,37 @@ def bill_term(org: Organization, sub: Subscription, *, now: datetime, actor: Act
                 credits=credits)
 
 
-def write(tx, org_id: str, billed: Billing, *, also: SummaryChange = SummaryChange()) -> None:
+@dataclass(frozen=True)
+class Written:
+    """The documents `write` put in a transaction, as stored once it has committed."""
+    invoice_item: object | None = None
+    credit_note_item: object | None = None
+
+    @property
+    def invoice(self) -> Invoice | None:
+        return invoices.saved(self.invoice_item) if self.invoice_item is not None else None
+
+    @property
+    def credit_note(self) -> CreditNote | None:
+        return credit_notes.saved(self.credit_note_item) if self.credit_note_item is not None else None
+
+
+def write(tx, org_id: str, billed: Billing, *, also: SummaryChange = SummaryChange()) -> Written:
     """Put `billed` in the caller's transaction. Notes read earlier are written on their version;
     the account summary is changed once (with the caller's own change `also`)."""
+    invoice_item = note_item = None
     if billed.invoice is not None:
-        item = invoices.item_for(org_id, billed.invoice)
-        tx.save(item, condition=type(item).invoice_id.does_not_exist())
-    for note in ([billed.credit_note] if billed.credit_note else []) + list(billed.credit_notes_used):
+        invoice_item = invoices.item_for(org_id, billed.invoice)
+        tx.save(invoice_item, condition=type(invoice_item).invoice_id.does_not_exist())
+    if billed.credit_note is not None:
+        note_item = credit_notes.item_for(org_id, billed.credit_note)
+        tx.save(note_item)
+    for note in billed.credit_notes_used:
         tx.save(credit_notes.item_for(org_id, note))
     summaries.apply_in(tx, org_id, billed.customer_id, billed.currency, billed.summary + also)
     for record in billed.records:
         engagement.record_activity(org_id, record, tx)
+    return Written(invoice_item, note_item)
 
 
 # --- pieces ----------------------------------------------------------------------------------
@@ -114,7 +135,8 @@ def _document_lines(lines: Sequence[Line], period: tuple[datetime, datetime] | N
 def _invoice(org: Organization, customer_id: str, currency: str, lines: Sequence[Line],
              period: tuple[datetime, datetime] | None, subscription_id: str | None, now: datetime) -> Invoice:
     invoice = billing.build_invoice(
-        invoice_id=new_id("invoice", now), number=billing.number("INV", organizations.next_number(org.org_id, "invoice_seq")),
+        invoice_id=new_id("invoice", now),
+        number=billing.number("INV", organizations.next_number(org.org_id, "invoice_seq")),
         customer_id=customer_id, currency=currency, lines=_document_lines(lines, period), issued_at=now,
         payment_terms_days=org.payment_terms_days, subscription_id=subscription_id)
     if period is None:

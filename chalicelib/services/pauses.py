@@ -44,9 +44,9 @@ def resume(caller: Caller, subscription_id: str, *, quote_id: str | None, now: d
     credits = invoicing.open_credits(caller.org_id, caller.customer_id)
     actions.new_term_quote("resume", after, invoicing.available(credits), ctx.now).honour(quote_id)
     billed = invoicing.bill_term(ctx.org, after, now=ctx.now, actor=ctx.actor, credits=credits)
-    saved = commit(ctx, after, "subscription.resumed", f"Resumed; new term to {_day(after.term_end)}", billed)
-    payment = charge(ctx, saved, billed, f"resume:{saved.subscription_id}:{saved.term_start.isoformat()}")
-    return outcome(ctx, saved, billed, payment)
+    done = commit(ctx, after, "subscription.resumed", f"Resumed; new term to {_day(after.term_end)}", billed)
+    payment = charge(ctx, done, f"resume:{after.subscription_id}:{after.term_start.isoformat()}")
+    return outcome(ctx, done, payment)
 
 
 def _day(at: datetime | None) -> str:

@@ -27,10 +27,10 @@ def reactivate(caller: Caller, subscription_id: str, *, changes: ChangeRequest |
     credits = invoicing.open_credits(caller.org_id, caller.customer_id)
     actions.new_term_quote("reactivate", after, invoicing.available(credits), ctx.now).honour(quote_id)
     billed = invoicing.bill_term(ctx.org, after, now=ctx.now, actor=ctx.actor, credits=credits)
-    saved = commit(ctx, after, "subscription.reactivated",
-                   f"Reactivated ({after.plan.name}); new term to {after.term_end.date().isoformat()}", billed)
-    payment = charge(ctx, saved, billed, f"reactivate:{saved.subscription_id}:{saved.term_start.isoformat()}")
-    return outcome(ctx, saved, billed, payment)
+    done = commit(ctx, after, "subscription.reactivated",
+                  f"Reactivated ({after.plan.name}); new term to {after.term_end.date().isoformat()}", billed)
+    payment = charge(ctx, done, f"reactivate:{after.subscription_id}:{after.term_start.isoformat()}")
+    return outcome(ctx, done, payment)
 
 
 def _chosen(ctx: Context, changes: ChangeRequest | None) -> Selection:

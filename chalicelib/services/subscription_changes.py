@@ -12,7 +12,7 @@ from ..domain.subscription_actions import Quote, Selection, When
 from ..domain.subscription_status import Status
 from ..tables.repositories import catalog
 from . import invoicing
-from .subscriptions_portal import Caller, Context, charge, commit, load, outcome
+from .subscriptions_portal import Caller, Committed, Context, charge, commit, load, outcome
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,10 @@ def change(caller: Caller, subscription_id: str, request: ChangeRequest, *, when
         return outcome(ctx, saved)
     after = actions.changed_now(ctx.sub, chosen)
     billed = _prorated(ctx, after, credits) if ctx.sub.status == Status.LIVE else None
-    saved = commit(ctx, after, "subscription.changed", f"Changed to {_text(chosen)}", billed)
-    if billed is None:
-        return outcome(ctx, saved)
-    invoice = billed.invoice
-    payment = charge(ctx, saved, billed, f"change:{saved.subscription_id}:{invoice.invoice_id}") if invoice else None
-    return outcome(ctx, saved, billed, payment)
+    done = commit(ctx, after, "subscription.changed", f"Changed to {_text(chosen)}", billed)
+    invoice = done.invoice
+    payment = charge(ctx, done, f"change:{after.subscription_id}:{invoice.invoice_id}") if invoice else None
+    return outcome(ctx, done, payment)
 
 
 def set_auto_charge(caller: Caller, subscription_id: str, *, enabled: bool, now: datetime) -> dict:
@@ -60,7 +58,7 @@ def set_auto_charge(caller: Caller, subscription_id: str, *, enabled: bool, now:
     no more retries. On: invoices already raised are not collected."""
     ctx = load(caller, subscription_id, now, "set_auto_charge")
     if ctx.sub.auto_charge == enabled:
-        return outcome(ctx, ctx.sub)
+        return outcome(ctx, Committed(ctx.sub))
     after = actions.auto_charge_set(ctx.sub, enabled)
     saved = commit(ctx, after, f"subscription.auto_charge_{'enabled' if enabled else 'disabled'}",
                    f"Auto-charge turned {'on' if enabled else 'off'}")

@@ -9,9 +9,12 @@ from ..domain.documents import Invoice
 from ..domain.organization import Organization
 from ..domain.subscription import Subscription
 from ..domain.subscription_status import Status
+from ..tables.catalog import CatalogItem
+from ..tables.mapping import from_item
 from ..tables.pages import Page
-from ..tables.repositories import catalog, organizations, payments
+from ..tables.repositories import organizations
 from ..tables.repositories import subscriptions as subscription_store
+from ..tables.repositories.catalog import KINDS
 from ..tables.repositories.documents import invoices
 
 
@@ -32,30 +35,39 @@ def subscription_detail(org_id: str, customer_id: str, subscription_id: str, now
 
 def subscription_invoices(org_id: str, customer_id: str, subscription_id: str, *, limit: int,
                           cursor: str | None) -> Page[Invoice]:
-    organizations.get(org_id).preferences.require("subscriptions")
-    subscription_store.get(org_id, customer_id, subscription_id)   # someone else's: 404
+    """Not gated by the subscriptions module (one read less): these invoices are the customer's own
+    and shown by the invoices module anyway; only whose subscription it is matters (404)."""
+    subscription_store.get(org_id, customer_id, subscription_id)
     return invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
 
 
-def change_options(org_id: str, customer_id: str, subscription_id: str, now: datetime) -> dict:
-    """What the customer may choose when editing (or reactivating) this subscription."""
+def subscription_options(org_id: str) -> dict:
+    """What customers may choose when editing or reactivating a subscription, and when changes may
+    apply: the offered plans, the recurring addons (each says which plans it fits) and coupons."""
     org = organizations.get(org_id)
     org.preferences.require("edit_subscription")
-    sub = subscription_store.get(org_id, customer_id, subscription_id)
     edit = org.preferences.edit_subscription
-    plans = [p for p in catalog.list_all(org_id, "plan", active_only=True) if p.currency == sub.currency]
-    if not edit.change_plan:
-        plans = [p for p in plans if p.code == sub.plan.code]
-    elif edit.allowed_plan_codes:
-        plans = [p for p in plans if p.code in edit.allowed_plan_codes or p.code == sub.plan.code]
-    addons = [a for a in catalog.list_all(org_id, "addon", active_only=True)
-              if a.recurring and a.currency == sub.currency] if edit.change_addons else []
-    coupons = catalog.list_all(org_id, "coupon", active_only=True) if edit.change_coupon else []
-    return {"plans": plans, "addons": addons,
-            "coupons": [{"code": c.code, "name": c.name, "plan_codes": c.plan_codes} for c in coupons],
+    offered = _active_catalog(org_id)
+    plans = [p for p in offered["plan"] if p.currency == org.currency
+             and (not edit.allowed_plan_codes or p.code in edit.allowed_plan_codes)]
+    addons = [a for a in offered["addon"] if a.recurring and a.currency == org.currency]
+    coupons = [c for c in offered["coupon"] if c.currency in (None, org.currency)]
+    return {"plans": plans if edit.change_plan else [], "addons": addons if edit.change_addons else [],
+            "coupons": ([{"code": c.code, "name": c.name, "plan_codes": c.plan_codes} for c in coupons]
+                        if edit.change_coupon else []),
             "change_plan": edit.change_plan, "change_addons": edit.change_addons,
             "change_coupon": edit.change_coupon,
             "when": [{"immediately": "now"}.get(w, w) for w in edit.apply_when]}
+
+
+def _active_catalog(org_id: str) -> dict[str, list]:
+    """Plans, addons and coupons in one Query of the organization's catalog partition (the
+    repository reads one kind per Query; this route's read budget allows one)."""
+    found: dict[str, list] = {kind: [] for kind in KINDS}
+    for item in CatalogItem.query(org_id, filter_condition=CatalogItem.active == True):  # noqa: E712
+        if item.kind in KINDS:
+            found[item.kind].append(from_item(KINDS[item.kind], item))
+    return found
 
 
 def summary(sub: Subscription) -> dict:
@@ -79,7 +91,7 @@ def describe(org: Organization, sub: Subscription, now: datetime) -> dict:
         "trial": {"start": sub.trial_start, "end": sub.trial_end} if sub.trial_end else None,
         "next_billing_amount_minor": (actions.next_term_amount(sub).amount_minor
                                       if sub.next_billing_at else None),
-        "payment_method": _payment_method(org.org_id, sub),
+        "payment_method_id": sub.payment_method_id,
         "scheduled_change": ({"plan": change.plan, "addons": change.addons, "coupon": change.coupon,
                               "effective_at": term_ends, "requested_at": change.requested_at}
                              if change else None),
@@ -93,11 +105,3 @@ def describe(org: Organization, sub: Subscription, now: datetime) -> dict:
                              "allowed": org.preferences.trial.extensions_allowed},
         "allowed_actions": actions.allowed_actions(sub, org.preferences, now),
     }
-
-
-def _payment_method(org_id: str, sub: Subscription) -> dict | None:
-    if not sub.payment_method_id:
-        return None
-    method = next((m for m in payments.methods(org_id, sub.customer_id)
-                   if sub.payment_method_id in (m.payment_method_id, m.gateway_method_id)), None)
-    return {"payment_method_id": sub.payment_method_id, "summary": method.summary if method else None}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from ..domain import subscription_actions as actions
+from ..domain.documents import CreditNote, Invoice
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.ids import new_id
 from ..domain.organization import Organization, clock_name
@@ -17,10 +18,10 @@ from ..domain.subscription import Subscription
 from ..tables.mapping import as_plain
 from ..tables.repositories import engagement, organizations
 from ..tables.repositories import subscriptions as subscription_store
-from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.repositories.documents import invoices
 from ..tables.transactions import transaction
 from . import invoicing
-from .invoicing import Billing
+from .invoicing import Billing, Written
 from .subscription_views import describe
 
 log = logging.getLogger("portico")
@@ -59,7 +60,16 @@ def load(caller: Caller, subscription_id: str, real_now: datetime, action: str |
     return Context(caller, org, sub, now)
 
 
-def commit(ctx: Context, after: Subscription, action: str, summary: str, billed: Billing | None = None) -> Subscription:
+@dataclass(frozen=True)
+class Committed:
+    """An action's result as stored: the subscription, and the documents it raised."""
+    subscription: Subscription
+    billed: bool = False
+    invoice: Invoice | None = None
+    credit_note: CreditNote | None = None
+
+
+def commit(ctx: Context, after: Subscription, action: str, summary: str, billed: Billing | None = None) -> Committed:
     """Write `after` on the condition that the subscription is still the version read, with the
     documents `billed` and the activity record, all or nothing (ConcurrentUpdate: 409)."""
     org_id = ctx.caller.org_id
@@ -68,20 +78,21 @@ def commit(ctx: Context, after: Subscription, action: str, summary: str, billed:
                             actor=ctx.actor, action=action, subject_type="subscription",
                             subject_id=after.subscription_id, at=ctx.now, summary=summary,
                             before=before_fields, after=after_fields)
+    written = Written()
     with transaction("subscription") as tx:
         item = subscription_store.item_for(org_id, after, clock=clock_name(ctx.org))
         item.updated_at = ctx.now
         tx.save(item)
         if billed is not None:
-            invoicing.write(tx, org_id, billed)
+            written = invoicing.write(tx, org_id, billed)
         engagement.record_activity(org_id, record, tx)
-    return subscription_store.saved(item)
+    return Committed(subscription_store.saved(item), billed is not None, written.invoice, written.credit_note)
 
 
-def charge(ctx: Context, sub: Subscription, billed: Billing, idempotency_key: str) -> Payment | None:
+def charge(ctx: Context, done: Committed, idempotency_key: str) -> Payment | None:
     """Collect the invoice off-session when the subscription has auto-charge and a method. A
     failed charge leaves the invoice open and the subscription as it is: the action stands."""
-    invoice = billed.invoice
+    sub, invoice = done.subscription, done.invoice
     if invoice is None or invoice.balance_minor <= 0 or not (sub.auto_charge and sub.payment_method_id):
         return None
     try:
@@ -95,15 +106,14 @@ def charge(ctx: Context, sub: Subscription, billed: Billing, idempotency_key: st
         return None
 
 
-def outcome(ctx: Context, sub: Subscription, billed: Billing | None = None, payment: Payment | None = None) -> dict:
+def outcome(ctx: Context, done: Committed, payment: Payment | None = None) -> dict:
     """The answer of an action: the subscription as it now stands, what was raised and charged."""
-    answer = {"subscription": describe(ctx.org, sub, ctx.now)}
-    if billed is not None:
-        org_id, customer_id = ctx.caller.org_id, ctx.caller.customer_id
-        invoice, note = billed.invoice, billed.credit_note   # as stored now (a payment may have changed it)
-        answer.update(invoice=invoices.get(org_id, customer_id, invoice.invoice_id) if invoice else None,
-                      credit_note=credit_notes.get(org_id, customer_id, note.credit_note_id) if note else None,
-                      payment=payment)
+    answer = {"subscription": describe(ctx.org, done.subscription, ctx.now)}
+    if done.billed:
+        invoice = done.invoice
+        if invoice is not None and payment is not None:   # the payment changed it
+            invoice = invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
+        answer.update(invoice=invoice, credit_note=done.credit_note, payment=payment)
     return answer
 
 

@@ -7,13 +7,15 @@ from datetime import datetime
 from ..domain import subscription_actions as actions
 from ..domain.subscription_actions import Quote
 from . import invoicing
-from .subscriptions_portal import Caller, Context, charge, commit, load, outcome
+from .subscriptions_portal import Caller, charge, commit, load, outcome
 
 
 def activation_preview(caller: Caller, subscription_id: str, *, now: datetime) -> Quote:
     """The invoice of the first term, were the trial to end now."""
     ctx = load(caller, subscription_id, now, "activate")
-    return _quote(ctx, actions.activated(ctx.sub, ctx.now))
+    credits = invoicing.open_credits(caller.org_id, caller.customer_id)
+    return actions.new_term_quote("activate", actions.activated(ctx.sub, ctx.now), invoicing.available(credits),
+                                  ctx.now)
 
 
 def activate(caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> dict:
@@ -22,11 +24,11 @@ def activate(caller: Caller, subscription_id: str, *, quote_id: str | None, now:
     ctx = load(caller, subscription_id, now, "activate")
     after = actions.activated(ctx.sub, ctx.now)
     credits = invoicing.open_credits(caller.org_id, caller.customer_id)
-    _quote(ctx, after, credits).honour(quote_id)
+    actions.new_term_quote("activate", after, invoicing.available(credits), ctx.now).honour(quote_id)
     billed = invoicing.bill_term(ctx.org, after, now=ctx.now, actor=ctx.actor, credits=credits)
-    saved = commit(ctx, after, "subscription.activated", f"Trial converted to live ({after.plan.name})", billed)
-    payment = charge(ctx, saved, billed, f"activate:{saved.subscription_id}:{saved.term_start.isoformat()}")
-    return outcome(ctx, saved, billed, payment)
+    done = commit(ctx, after, "subscription.activated", f"Trial converted to live ({after.plan.name})", billed)
+    payment = charge(ctx, done, f"activate:{after.subscription_id}:{after.term_start.isoformat()}")
+    return outcome(ctx, done, payment)
 
 
 def extend_trial(caller: Caller, subscription_id: str, *, now: datetime) -> dict:
@@ -37,8 +39,3 @@ def extend_trial(caller: Caller, subscription_id: str, *, now: datetime) -> dict
                    f"Trial extended by {after.plan.trial_days} days to {after.trial_end.date().isoformat()}")
     return outcome(ctx, saved)
 
-
-def _quote(ctx: Context, after, credits=None) -> Quote:
-    if credits is None:
-        credits = invoicing.open_credits(ctx.caller.org_id, ctx.caller.customer_id)
-    return actions.new_term_quote("activate", after, invoicing.available(credits), ctx.now)

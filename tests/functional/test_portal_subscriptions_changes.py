@@ -154,12 +154,13 @@ def test_only_the_plans_and_parts_the_merchant_allows_can_be_chosen(aws):
         sub = shop.subscription("live", **TERM)
         path = f"/portal/subscriptions/{sub['subscription_id']}"
 
-        options = shop.portal.get(f"{path}/change-options").json
+        options = shop.portal.get("/portal/subscription-options").json
         yearly = shop.portal.post(f"{path}/changes", {"plan": "yearly", "when": "end_of_term"})
         coupon = shop.portal.post(f"{path}/changes", {"coupon": "welcome20", "when": "end_of_term"})
         now = shop.portal.post(f"{path}/changes", {"plan": "biz", "when": "now"})
 
         assert [p["code"] for p in options["plans"]] == ["biz", "pro"] and options["when"] == ["end_of_term"]
+        assert (options["coupons"], options["change_coupon"]) == ([], False)
         assert (yearly.status, yearly.json["error"]["details"]["fields"]) == (
             400, {"plan": "This plan cannot be chosen in the portal."})
         assert (coupon.status, coupon.json["error"]["details"]) == (403, {"feature": "edit_subscription.change_coupon"})

@@ -77,7 +77,7 @@ def test_resuming_now_starts_a_new_term_invoiced_as_previewed(aws):
         sub = shop.subscription("paused", **TERM)
         path = f"/portal/subscriptions/{sub['subscription_id']}"
 
-        quote = shop.portal.get(f"{path}/resume/preview").json
+        quote = shop.portal.post(f"{path}/resume/preview").json
         answer = shop.portal.post(f"{path}/resume", {"quote_id": quote["quote_id"]})
 
         # Then it is live with a month's term from today, invoiced at the previewed amount
@@ -105,7 +105,7 @@ def test_cancelling_now_during_a_paid_term_refunds_nothing_as_the_preview_says(a
         sub = shop.subscription("live")
         path = f"/portal/subscriptions/{sub['subscription_id']}"
 
-        preview = shop.portal.get(f"{path}/cancel/preview?when=now").json
+        preview = shop.portal.post(f"{path}/cancel/preview", {"when": "now"}).json
         answer = shop.portal.post(f"{path}/cancel", {"when": "now", "reason": "Switching provider"})
 
         assert (preview["refund_minor"], preview["effective_on"]) == (0, "2026-11-25")
@@ -125,7 +125,7 @@ def test_a_cancellation_at_term_end_is_scheduled_and_can_be_taken_back(aws):
         sub = shop.subscription("live", **TERM)
         path = f"/portal/subscriptions/{sub['subscription_id']}"
 
-        preview = shop.portal.get(f"{path}/cancel/preview?when=end_of_term").json
+        preview = shop.portal.post(f"{path}/cancel/preview", {"when": "end_of_term"}).json
         scheduled = shop.portal.post(f"{path}/cancel", {"when": "end_of_term"})
         removed = shop.portal.delete(f"{path}/scheduled-cancellation")
 

@@ -1,6 +1,6 @@
 """Trials from the portal: convert to live (the previewed charges honoured to the cent), extend a
 trial that expired on a failed charge, cancel a trial now or at its end."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from tests.support.api import NOW, client
 from tests.support.subscriptions import a_shop, action, mark_expired_at_trial_end
@@ -29,7 +29,7 @@ def test_activating_a_trial_raises_the_previewed_invoice_with_credits_applied_to
         path = f"/portal/subscriptions/{trial['subscription_id']}"
 
         # When Zoë previews the activation, then confirms that quote
-        quote = shop.portal.get(f"{path}/activate/preview").json
+        quote = shop.portal.post(f"{path}/activate/preview").json
         answer = shop.portal.post(f"{path}/activate", {"quote_id": quote["quote_id"]})
 
         # Then the preview said: a month from today, 100.00, 25.00 of credits, 75.00 due
@@ -56,14 +56,14 @@ def test_an_activation_whose_charges_changed_since_the_preview_is_refused_and_wr
         shop = a_shop(c)
         trial = shop.subscription("trial")
         path = f"/portal/subscriptions/{trial['subscription_id']}"
-        quote = shop.portal.get(f"{path}/activate/preview").json
+        quote = shop.portal.post(f"{path}/activate/preview").json
         a_credit_note(shop, 1_000)
 
         # When Zoë confirms the old quote
         answer = shop.portal.post(f"{path}/activate", {"quote_id": quote["quote_id"]})
 
         # Then she is told the charges changed, with the new quote's id, and nothing happened
-        fresh = shop.portal.get(f"{path}/activate/preview").json
+        fresh = shop.portal.post(f"{path}/activate/preview").json
         assert (answer.status, answer.json["error"]["code"]) == (409, "quote_changed")
         assert answer.json["error"]["details"]["quote_id"] == fresh["quote_id"] != quote["quote_id"]
         assert shop.portal.get(path).json["status"] == "trial"

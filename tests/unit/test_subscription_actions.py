@@ -152,7 +152,8 @@ def test_a_trial_cancelled_at_its_end_is_due_then_and_taking_it_back_makes_it_a_
     assert (ending.status, ending.cancel_reason, next_due_at(ending)) == (
         Status.NON_RENEWING, "Too expensive", trial.trial_end)
     assert actions.scheduled_cancellation_removed(ending).status == Status.TRIAL
-    assert actions.scheduled_cancellation_removed(actions.cancel_scheduled(a_subscription(), None)).status == Status.LIVE
+    live_again = actions.scheduled_cancellation_removed(actions.cancel_scheduled(a_subscription(), None))
+    assert live_again.status == Status.LIVE
 
 
 def test_cancelling_now_clears_everything_scheduled():
@@ -223,22 +224,22 @@ def test_reactivating_clears_the_end_and_starts_a_term_from_now():
         Status.LIVE, None, None, JAN_17, forever_20())
 
 
+def editing(**choices):
+    return prefs(edit_subscription={"enabled": True, **choices}).edit_subscription
+
+
 def test_edits_are_checked_against_what_the_merchant_lets_customers_change():
     current = Selection(PRO)
     with pytest.raises(FeatureDisabled) as refused:
-        actions.check_edit(current, Selection(BUSINESS), prefs(edit_subscription={"enabled": True,
-                                                                                  "change_plan": False}).edit_subscription)
+        actions.check_edit(current, Selection(BUSINESS), editing(change_plan=False))
     assert refused.value.details == {"feature": "edit_subscription.change_plan"}
     with pytest.raises(InvalidInput):
-        actions.check_edit(current, Selection(BUSINESS), prefs(edit_subscription={
-            "enabled": True, "allowed_plan_codes": ["pro"]}).edit_subscription)
+        actions.check_edit(current, Selection(BUSINESS), editing(allowed_plan_codes=["pro"]))
     seats = Selection(PRO, (SubscriptionAddon("seats", "Seat", 1_000, 2),))
     with pytest.raises(FeatureDisabled):
-        actions.check_edit(current, seats, prefs(edit_subscription={"enabled": True,
-                                                                    "change_addons": False}).edit_subscription)
+        actions.check_edit(current, seats, editing(change_addons=False))
     with pytest.raises(FeatureDisabled):
-        actions.check_edit(current, Selection(PRO, (), forever_20()), prefs(edit_subscription={
-            "enabled": True, "change_coupon": False}).edit_subscription)
+        actions.check_edit(current, Selection(PRO, (), forever_20()), editing(change_coupon=False))
 
 
 # --- quotes -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from ...services import cancellations, pauses, reactivation, subscription_change
 from ...services.subscription_changes import ChangeRequest
 from ...services.subscriptions_portal import Caller
 from ..authorizers import portal_session
-from ..http import Body, Query, Routes, page_answer
+from ..http import Body, Routes, page_answer
 from ..schemas import Code, PageQuery, ShortText
 
 bp = Blueprint(__name__)
@@ -28,7 +28,7 @@ class SubscriptionsQuery(PageQuery):
     status: StatusFilter = "all"
 
 
-class WhenQuery(Query):
+class CancelPreviewBody(Body):
     when: When = "now"
 
 
@@ -117,14 +117,13 @@ def subscription_invoices(subscription_id: str, query: PageQuery):
         caller.org_id, caller.customer_id, subscription_id, limit=query.limit, cursor=query.cursor))
 
 
-@api.route("/portal/subscriptions/{subscription_id}/change-options")
-def change_options(subscription_id: str):
-    """The plans, addons and coupons the customer may choose, and when changes may apply."""
-    caller = _caller()
-    return subscription_views.change_options(caller.org_id, caller.customer_id, subscription_id, bootstrap.now())
+@api.route("/portal/subscription-options")
+def subscription_options():
+    """The plans, addons and coupons customers may choose, and when changes may apply."""
+    return subscription_views.subscription_options(_caller().org_id)
 
 
-@api.route("/portal/subscriptions/{subscription_id}/activate/preview")
+@api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST")
 def activation_preview(subscription_id: str):
     """The charges of converting the trial to live now."""
     return trials.activation_preview(_caller(), subscription_id, now=bootstrap.now())
@@ -176,7 +175,7 @@ def remove_pause_schedule(subscription_id: str):
     return pauses.remove_pause_schedule(_caller(), subscription_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/resume/preview")
+@api.route("/portal/subscriptions/{subscription_id}/resume/preview", "POST")
 def resume_preview(subscription_id: str):
     """The charges of resuming a paused subscription now."""
     return pauses.resume_preview(_caller(), subscription_id, now=bootstrap.now())
@@ -188,10 +187,10 @@ def resume(subscription_id: str, body: QuoteBody):
     return pauses.resume(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/cancel/preview", query=WhenQuery)
-def cancellation_preview(subscription_id: str, query: WhenQuery):
+@api.route("/portal/subscriptions/{subscription_id}/cancel/preview", "POST", body=CancelPreviewBody)
+def cancellation_preview(subscription_id: str, body: CancelPreviewBody):
     """When a cancellation would take effect, and that nothing is refunded."""
-    return cancellations.cancellation_preview(_caller(), subscription_id, when=query.when, now=bootstrap.now())
+    return cancellations.cancellation_preview(_caller(), subscription_id, when=body.when, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/cancel", "POST", body=CancelBody)
