@@ -18,6 +18,7 @@ from chalicelib.handlers.portal import engagement as portal_engagement
 from chalicelib.handlers.portal import me as portal_me
 from chalicelib.handlers.portal import profile as portal_profile
 from chalicelib.handlers.portal import statements as portal_statements
+from chalicelib.handlers.portal import subscriptions as portal_subscriptions
 
 app = Chalice(app_name="portico")
 app.api.binary_types.append("application/pdf")
@@ -27,5 +28,6 @@ app.register_blueprint(authorizers.bp)   # first: routes below refer to its auth
 for blueprint in (admin_organization.bp, admin_catalog.bp, admin_customers.bp, admin_billing.bp,
                   admin_engagement.bp, admin_portal_access.bp, portal_auth.bp, portal_me.bp, jobs.bp,
                   openapi.bp, admin_review_requests.bp, portal_statements.bp, portal_documents.bp,
-                  portal_profile.bp, portal_approvals.bp, portal_engagement.bp, portal_activity.bp):
+                  portal_profile.bp, portal_approvals.bp, portal_engagement.bp, portal_activity.bp,
+                  portal_subscriptions.bp):
     app.register_blueprint(blueprint)

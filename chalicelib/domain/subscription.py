@@ -68,6 +68,7 @@ class Subscription:
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
     expired_at: datetime | None = None
+    expired_reason: str | None = None          # "trial_charge_failed": the customer may extend the trial
     scheduled_change: ScheduledChange | None = None
     pause_at: datetime | None = None
     resume_at: datetime | None = None
@@ -105,7 +106,7 @@ def next_due_at(sub: Subscription) -> datetime | None:
         Status.FUTURE: (sub.starts_at,),
         Status.TRIAL: (sub.trial_end,),
         Status.LIVE: (sub.term_end, sub.pause_at),
-        Status.NON_RENEWING: (sub.term_end,),
+        Status.NON_RENEWING: (sub.term_end or sub.trial_end,),   # a trial cancelled at its end has no term
         Status.DUNNING: (sub.next_retry_at,),
         Status.PAUSED: (sub.resume_at,),
     }.get(sub.status, ())

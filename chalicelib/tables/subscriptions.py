@@ -61,6 +61,7 @@ class SubscriptionItem(OwnedByCustomer, Model):
     cancelled_at = UTCDateTimeAttribute(null=True)
     cancel_reason = UnicodeAttribute(null=True)
     expired_at = UTCDateTimeAttribute(null=True)
+    expired_reason = UnicodeAttribute(null=True)
     scheduled_change = MapAttribute(null=True)
     pause_at = UTCDateTimeAttribute(null=True)
     resume_at = UTCDateTimeAttribute(null=True)

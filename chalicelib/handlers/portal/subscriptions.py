@@ -1,0 +1,221 @@
+"""The customer's subscriptions: list, detail, invoices, and every self-service action."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Literal
+
+from chalice import Blueprint
+from pydantic import AwareDatetime, Field, StrictBool
+
+from ... import bootstrap
+from ...services import cancellations, pauses, reactivation, subscription_changes, subscription_views, trials
+from ...services.subscription_changes import ChangeRequest
+from ...services.subscriptions_portal import Caller
+from ..authorizers import portal_session
+from ..http import Body, Routes, page_answer
+from ..schemas import Code, PageQuery, ShortText
+
+bp = Blueprint(__name__)
+api = Routes(bp, "portal", portal_session)
+
+StatusFilter = Literal["all", "future", "trial", "live", "non_renewing", "dunning", "unpaid", "paused",
+                       "cancelled", "expired"]
+When = Literal["now", "end_of_term"]
+QuoteId = Field(default=None, max_length=80)
+
+
+class SubscriptionsQuery(PageQuery):
+    status: StatusFilter = "all"
+
+
+class CancelPreviewBody(Body):
+    when: When = "now"
+
+
+class QuoteBody(Body):
+    quote_id: str | None = QuoteId
+
+
+class AddonChoice(Body):
+    code: Code
+    quantity: int = Field(default=1, ge=1, le=10_000)
+
+
+class ChangeFields(Body):
+    """Omitted fields keep what the subscription has; `"coupon": null` removes the coupon."""
+    plan: Code | None = None
+    addons: list[AddonChoice] | None = Field(default=None, max_length=20)
+    coupon: Code | None = None
+
+    def request(self) -> ChangeRequest:
+        addons = None if self.addons is None else tuple((a.code, a.quantity) for a in self.addons)
+        return ChangeRequest(plan=self.plan, addons=addons, coupon=self.coupon,
+                             remove_coupon="coupon" in self.model_fields_set and self.coupon is None)
+
+
+class ChangePreviewBody(ChangeFields):
+    when: When = "now"
+
+
+class ChangeBody(ChangePreviewBody):
+    quote_id: str | None = QuoteId
+
+
+class CancelBody(Body):
+    when: When
+    reason: ShortText | None = None
+
+
+class AutoChargeBody(Body):
+    enabled: StrictBool
+
+
+class PauseBody(Body):
+    pause_at: AwareDatetime | None = None      # none: now
+    resume_at: AwareDatetime | None = None
+
+
+class ReactivatePreviewBody(Body):
+    changes: ChangeFields | None = None
+
+
+class ReactivateBody(ReactivatePreviewBody):
+    quote_id: str | None = QuoteId
+
+
+def _caller() -> Caller:
+    customer = api.customer()
+    return Caller(customer.org_id, customer.customer_id, customer.contact_id)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(timezone.utc) if value else None
+
+
+@api.route("/portal/subscriptions", query=SubscriptionsQuery)
+def list_subscriptions(query: SubscriptionsQuery):
+    """My subscriptions, newest first, optionally in one status."""
+    caller = _caller()
+    return subscription_views.list_subscriptions(
+        caller.org_id, caller.customer_id, status=None if query.status == "all" else query.status,
+        limit=query.limit, cursor=query.cursor)
+
+
+@api.route("/portal/subscriptions/{subscription_id}")
+def get_subscription(subscription_id: str):
+    """One subscription with everything scheduled and the actions allowed now."""
+    caller = _caller()
+    return subscription_views.subscription_detail(caller.org_id, caller.customer_id, subscription_id,
+                                                  bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/invoices", query=PageQuery)
+def subscription_invoices(subscription_id: str, query: PageQuery):
+    """The invoices raised for one subscription."""
+    caller = _caller()
+    return page_answer(subscription_views.subscription_invoices(
+        caller.org_id, caller.customer_id, subscription_id, limit=query.limit, cursor=query.cursor))
+
+
+@api.route("/portal/subscription-options")
+def subscription_options():
+    """The plans, addons and coupons customers may choose, and when changes may apply."""
+    return subscription_views.subscription_options(_caller().org_id)
+
+
+@api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST")
+def activation_preview(subscription_id: str):
+    """The charges of converting the trial to live now."""
+    return trials.activation_preview(_caller(), subscription_id, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/activate", "POST", body=QuoteBody)
+def activate(subscription_id: str, body: QuoteBody):
+    """End the trial now: live, invoiced, charged with auto-charge."""
+    return trials.activate(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/extend-trial", "POST")
+def extend_trial(subscription_id: str):
+    """Extend a trial that expired because its first charge failed."""
+    return trials.extend_trial(_caller(), subscription_id, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/changes/preview", "POST", body=ChangePreviewBody)
+def change_preview(subscription_id: str, body: ChangePreviewBody):
+    """The quote of a plan/addon/coupon change, now (prorated) or at term end."""
+    return subscription_changes.change_preview(_caller(), subscription_id, body.request(), when=body.when,
+                                               now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/changes", "POST", body=ChangeBody)
+def change(subscription_id: str, body: ChangeBody):
+    """Change plan, addons or coupon, honouring the previewed quote."""
+    return subscription_changes.change(_caller(), subscription_id, body.request(), when=body.when,
+                                       quote_id=body.quote_id, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/auto-charge", "PUT", body=AutoChargeBody)
+def set_auto_charge(subscription_id: str, body: AutoChargeBody):
+    """Turn auto-charge on or off."""
+    return subscription_changes.set_auto_charge(_caller(), subscription_id, enabled=body.enabled,
+                                                now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "PUT", body=PauseBody)
+def set_pause_schedule(subscription_id: str, body: PauseBody):
+    """Pause now or later, optionally with a resume date; or change the resume date of a paused one."""
+    return pauses.set_pause_schedule(_caller(), subscription_id, pause_at=_utc(body.pause_at),
+                                     resume_at=_utc(body.resume_at), now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "DELETE")
+def remove_pause_schedule(subscription_id: str):
+    """Delete the pause and resume schedule."""
+    return pauses.remove_pause_schedule(_caller(), subscription_id, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/resume/preview", "POST")
+def resume_preview(subscription_id: str):
+    """The charges of resuming a paused subscription now."""
+    return pauses.resume_preview(_caller(), subscription_id, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/resume", "POST", body=QuoteBody)
+def resume(subscription_id: str, body: QuoteBody):
+    """Resume a paused subscription now: a new term, invoiced and charged with auto-charge."""
+    return pauses.resume(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/cancel/preview", "POST", body=CancelPreviewBody)
+def cancellation_preview(subscription_id: str, body: CancelPreviewBody):
+    """When a cancellation would take effect, and that nothing is refunded."""
+    return cancellations.cancellation_preview(_caller(), subscription_id, when=body.when, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/cancel", "POST", body=CancelBody)
+def cancel(subscription_id: str, body: CancelBody):
+    """Cancel now, or at the end of the term, with an optional reason."""
+    return cancellations.cancel(_caller(), subscription_id, when=body.when, reason=body.reason or None,
+                                now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/scheduled-cancellation", "DELETE")
+def remove_scheduled_cancellation(subscription_id: str):
+    """Keep a subscription whose cancellation was scheduled for the end of its term."""
+    return cancellations.remove_scheduled_cancellation(_caller(), subscription_id, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/reactivate/preview", "POST", body=ReactivatePreviewBody)
+def reactivation_preview(subscription_id: str, body: ReactivatePreviewBody):
+    """The charges of reactivating, optionally with changes."""
+    changes = body.changes.request() if body.changes else None
+    return reactivation.reactivation_preview(_caller(), subscription_id, changes=changes, now=bootstrap.now())
+
+
+@api.route("/portal/subscriptions/{subscription_id}/reactivate", "POST", body=ReactivateBody)
+def reactivate(subscription_id: str, body: ReactivateBody):
+    """Reactivate a cancelled or expired subscription, honouring the previewed quote."""
+    changes = body.changes.request() if body.changes else None
+    return reactivation.reactivate(_caller(), subscription_id, changes=changes, quote_id=body.quote_id,
+                                   now=bootstrap.now())

@@ -1,0 +1,189 @@
+"""Raising the documents of a subscription: the invoice of a term or of a prorated change, and
+the credit note of a change's unused time, with the customer's available credits applied.
+
+Two steps, so the caller's own change (the subscription) commits with them: `bill` prepares
+everything (taking document numbers), `write` puts it in the caller's transaction — invoice,
+credit notes whose balances went down, the account summary (once) and the activity records.
+The renewal job reuses both.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Sequence
+
+from ..domain import billing
+from ..domain.calendar import Term
+from ..domain.credits import AvailableCredit, allocate_credits
+from ..domain.documents import (CreditApplication, CreditNote, CreditNoteStatus, DocumentLine, Invoice,
+                                InvoiceStatus)
+from ..domain.engagement import ActivityRecord, Actor
+from ..domain.ids import new_id
+from ..domain.money import Money
+from ..domain.organization import Organization
+from ..domain.pricing import Line, term_lines
+from ..domain.subscription import Subscription
+from ..tables.repositories import engagement, organizations, summaries
+from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.repositories.summaries import SummaryChange
+
+
+@dataclass(frozen=True)
+class Billing:
+    """What one action bills, ready to be written in its transaction."""
+    currency: str
+    customer_id: str
+    invoice: Invoice | None = None
+    credit_note: CreditNote | None = None                 # issued by this action
+    credit_notes_used: tuple[CreditNote, ...] = ()        # earlier notes, balances lowered
+    summary: SummaryChange = field(default_factory=SummaryChange)
+    records: tuple[ActivityRecord, ...] = ()
+
+    @property
+    def amount_due_minor(self) -> int:
+        return self.invoice.balance_minor if self.invoice else 0
+
+
+def open_credits(org_id: str, customer_id: str) -> list[CreditNote]:
+    """The customer's credit notes with a balance left: their available credits."""
+    return [note for note in credit_notes.all_in_status(org_id, customer_id, CreditNoteStatus.OPEN.value)
+            if note.balance_minor > 0]
+
+
+def available(notes: Sequence[CreditNote]) -> list[AvailableCredit]:
+    return [AvailableCredit(n.credit_note_id, Money(n.balance_minor, n.currency), n.issued_at) for n in notes]
+
+
+def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, actor: Actor,
+         subscription_id: str | None, charge_lines: Sequence[Line] = (),
+         period: tuple[datetime, datetime] | None = None, credit_lines: Sequence[Line] = (),
+         credit_reason: str = "", credits: Sequence[CreditNote] = ()) -> Billing:
+    """A credit note for `credit_lines` (if they credit anything) and an invoice for `charge_lines`
+    (if any), with `credits` (open credit notes, oldest first) and then the new note applied to it."""
+    note = _credit_note(org, customer_id, currency, credit_lines, credit_reason, subscription_id, now)
+    invoice = _invoice(org, customer_id, currency, charge_lines, period, subscription_id, now) if charge_lines else None
+    used: list[CreditNote] = []
+    if invoice is not None and invoice.balance_minor > 0:
+        pool = {n.credit_note_id: n for n in [*credits, *([note] if note else [])] if n.currency == currency}
+        allocations = allocate_credits(invoice.balance, available(list(pool.values())))
+        invoice = _with_credits(invoice, allocations, now)
+        for note_id, amount in allocations:
+            lowered = _lowered(pool[note_id], amount.amount_minor)
+            if note is not None and note_id == note.credit_note_id:
+                note = lowered
+            else:
+                used.append(lowered)
+    applied = invoice.credits_applied_minor if invoice else 0
+    summary = SummaryChange(credits_minor=(note.total_minor if note else 0) - applied)
+    if invoice is not None and invoice.is_outstanding():
+        summary += SummaryChange(outstanding_count=1, outstanding_minor=invoice.balance_minor)
+    return Billing(currency=currency, customer_id=customer_id, invoice=invoice, credit_note=note,
+                   credit_notes_used=tuple(used), summary=summary,
+                   records=_records(customer_id, actor, now, invoice, note, used))
+
+
+def bill_term(org: Organization, sub: Subscription, *, now: datetime, actor: Actor,
+              credits: Sequence[CreditNote] = ()) -> Billing:
+    """The invoice of `sub`'s current term, its coupon taken off, available credits applied."""
+    term = Term(sub.term_start, sub.term_end)
+    lines = term_lines(billing.priced_items(sub), billing.coupon_terms(sub.coupon, sub.currency), term)
+    return bill(org, customer_id=sub.customer_id, currency=sub.currency, now=now, actor=actor,
+                subscription_id=sub.subscription_id, charge_lines=lines, period=(term.start, term.end),
+                credits=credits)
+
+
+@dataclass(frozen=True)
+class Written:
+    """The documents `write` put in a transaction, as stored once it has committed."""
+    invoice_item: object | None = None
+    credit_note_item: object | None = None
+
+    @property
+    def invoice(self) -> Invoice | None:
+        return invoices.saved(self.invoice_item) if self.invoice_item is not None else None
+
+    @property
+    def credit_note(self) -> CreditNote | None:
+        return credit_notes.saved(self.credit_note_item) if self.credit_note_item is not None else None
+
+
+def write(tx, org_id: str, billed: Billing, *, also: SummaryChange = SummaryChange()) -> Written:
+    """Put `billed` in the caller's transaction. Notes read earlier are written on their version;
+    the account summary is changed once (with the caller's own change `also`)."""
+    invoice_item = note_item = None
+    if billed.invoice is not None:
+        invoice_item = invoices.item_for(org_id, billed.invoice)
+        tx.save(invoice_item, condition=type(invoice_item).invoice_id.does_not_exist())
+    if billed.credit_note is not None:
+        note_item = credit_notes.item_for(org_id, billed.credit_note)
+        tx.save(note_item)
+    for note in billed.credit_notes_used:
+        tx.save(credit_notes.item_for(org_id, note))
+    summaries.apply_in(tx, org_id, billed.customer_id, billed.currency, billed.summary + also)
+    for record in billed.records:
+        engagement.record_activity(org_id, record, tx)
+    return Written(invoice_item, note_item)
+
+
+# --- pieces ----------------------------------------------------------------------------------
+
+def _document_lines(lines: Sequence[Line], period: tuple[datetime, datetime] | None) -> tuple[DocumentLine, ...]:
+    start, end = period if period else (None, None)
+    return tuple(replace(line, period_start=start, period_end=end) for line in billing.document_lines(list(lines)))
+
+
+def _invoice(org: Organization, customer_id: str, currency: str, lines: Sequence[Line],
+             period: tuple[datetime, datetime] | None, subscription_id: str | None, now: datetime) -> Invoice:
+    invoice = billing.build_invoice(
+        invoice_id=new_id("invoice", now),
+        number=billing.number("INV", organizations.next_number(org.org_id, "invoice_seq")),
+        customer_id=customer_id, currency=currency, lines=_document_lines(lines, period), issued_at=now,
+        payment_terms_days=org.payment_terms_days, subscription_id=subscription_id)
+    if period is None:
+        return invoice
+    return replace(invoice, period_start=period[0], period_end=period[1])
+
+
+def _credit_note(org: Organization, customer_id: str, currency: str, lines: Sequence[Line], reason: str,
+                 subscription_id: str | None, now: datetime) -> CreditNote | None:
+    doc_lines = billing.document_lines(list(lines))
+    credited = sum(line.amount_minor for line in doc_lines)
+    if credited <= 0:
+        return None
+    return CreditNote(credit_note_id=new_id("credit_note", now), customer_id=customer_id,
+                      number=billing.number("CN", organizations.next_number(org.org_id, "credit_note_seq")),
+                      currency=currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
+                      total_minor=credited, balance_minor=credited, reason=reason, subscription_id=subscription_id)
+
+
+def _with_credits(invoice: Invoice, allocations: list[tuple[str, Money]], now: datetime) -> Invoice:
+    applied = tuple(CreditApplication(note_id, amount.amount_minor, now) for note_id, amount in allocations)
+    credited = replace(invoice, credits_applied=invoice.credits_applied + applied)
+    if credited.balance_minor <= 0:
+        return replace(credited, status=InvoiceStatus.PAID, paid_at=now)
+    return credited
+
+
+def _lowered(note: CreditNote, amount_minor: int) -> CreditNote:
+    balance = note.balance_minor - amount_minor
+    return replace(note, balance_minor=balance,
+                   status=CreditNoteStatus.OPEN if balance > 0 else CreditNoteStatus.CLOSED)
+
+
+def _records(customer_id: str, actor: Actor, now: datetime, invoice: Invoice | None, note: CreditNote | None,
+             used: list[CreditNote]) -> tuple[ActivityRecord, ...]:
+    records = []
+    if note is not None:
+        records.append(ActivityRecord(new_id("activity", now), customer_id, actor, "credit_note.issued",
+                                      "credit_note", note.credit_note_id, now,
+                                      f"{note.number}: {Money(note.total_minor, note.currency).format()}"))
+    if invoice is not None:
+        credited = Money(invoice.credits_applied_minor, invoice.currency)
+        summary = f"{invoice.number}: {Money(invoice.total_minor, invoice.currency).format()}"
+        if invoice.credits_applied:
+            summary += f", {credited.format()} of available credits applied"
+        records.append(ActivityRecord(new_id("activity", now), customer_id, actor, "invoice.issued", "invoice",
+                                      invoice.invoice_id, now, summary,
+                                      after={"credits_applied": {a.credit_note_id: a.amount_minor
+                                                                 for a in invoice.credits_applied}}))
+    return tuple(records)

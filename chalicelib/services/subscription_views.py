@@ -1,0 +1,107 @@
+"""The customer's subscriptions as the portal shows them: the list with its filters, the detail
+with everything scheduled and what the customer may do now, and a subscription's invoices."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain import subscription_actions as actions
+from ..domain.documents import Invoice
+from ..domain.organization import Organization
+from ..domain.subscription import Subscription
+from ..domain.subscription_status import Status
+from ..tables.catalog import CatalogItem
+from ..tables.mapping import from_item
+from ..tables.pages import Page
+from ..tables.repositories import organizations
+from ..tables.repositories import subscriptions as subscription_store
+from ..tables.repositories.catalog import KINDS
+from ..tables.repositories.documents import invoices
+
+
+def list_subscriptions(org_id: str, customer_id: str, *, status: str | None, limit: int,
+                       cursor: str | None) -> dict:
+    org = organizations.get(org_id)
+    org.preferences.require("subscriptions")
+    page = subscription_store.page(org_id, customer_id, status=status, limit=limit, cursor=cursor)
+    return {"items": [summary(sub) for sub in page.items], "next_cursor": page.next_cursor}
+
+
+def subscription_detail(org_id: str, customer_id: str, subscription_id: str, now: datetime) -> dict:
+    org = organizations.get(org_id)
+    org.preferences.require("subscriptions")
+    sub = subscription_store.get(org_id, customer_id, subscription_id)
+    return describe(org, sub, org.now(now))
+
+
+def subscription_invoices(org_id: str, customer_id: str, subscription_id: str, *, limit: int,
+                          cursor: str | None) -> Page[Invoice]:
+    """Not gated by the subscriptions module (one read less): these invoices are the customer's own
+    and shown by the invoices module anyway; only whose subscription it is matters (404)."""
+    subscription_store.get(org_id, customer_id, subscription_id)
+    return invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
+
+
+def subscription_options(org_id: str) -> dict:
+    """What customers may choose when editing or reactivating a subscription, and when changes may
+    apply: the offered plans, the recurring addons (each says which plans it fits) and coupons."""
+    org = organizations.get(org_id)
+    org.preferences.require("edit_subscription")
+    edit = org.preferences.edit_subscription
+    offered = _active_catalog(org_id)
+    plans = [p for p in offered["plan"] if p.currency == org.currency
+             and (not edit.allowed_plan_codes or p.code in edit.allowed_plan_codes)]
+    addons = [a for a in offered["addon"] if a.recurring and a.currency == org.currency]
+    coupons = [c for c in offered["coupon"] if c.currency in (None, org.currency)]
+    return {"plans": plans if edit.change_plan else [], "addons": addons if edit.change_addons else [],
+            "coupons": ([{"code": c.code, "name": c.name, "plan_codes": c.plan_codes} for c in coupons]
+                        if edit.change_coupon else []),
+            "change_plan": edit.change_plan, "change_addons": edit.change_addons,
+            "change_coupon": edit.change_coupon,
+            "when": [{"immediately": "now"}.get(w, w) for w in edit.apply_when]}
+
+
+def _active_catalog(org_id: str) -> dict[str, list]:
+    """Plans, addons and coupons in one Query of the organization's catalog partition (the
+    repository reads one kind per Query; this route's read budget allows one)."""
+    found: dict[str, list] = {kind: [] for kind in KINDS}
+    for item in CatalogItem.query(org_id, filter_condition=CatalogItem.active == True):  # noqa: E712
+        if item.kind in KINDS:
+            found[item.kind].append(from_item(KINDS[item.kind], item))
+    return found
+
+
+def summary(sub: Subscription) -> dict:
+    """A line of the list."""
+    return {"subscription_id": sub.subscription_id, "status": sub.status, "plan_name": sub.plan.name,
+            "plan_code": sub.plan.code, "currency": sub.currency,
+            "amount_per_term_minor": actions.amount_per_term(actions.current_selection(sub), sub.currency).amount_minor,
+            "next_billing_at": sub.next_billing_at, "auto_charge": sub.auto_charge, "created_at": sub.created_at,
+            "reference": sub.reference}
+
+
+def describe(org: Organization, sub: Subscription, now: datetime) -> dict:
+    """Everything the detail screen shows."""
+    change = sub.scheduled_change
+    term_ends = actions.term_end_of(sub)
+    return {
+        **summary(sub),
+        "plan": sub.plan, "addons": sub.addons, "coupon": sub.coupon,
+        "current_term": ({"start": sub.term_start, "end": sub.term_end}
+                         if sub.term_start and not actions.is_trial(sub) else None),
+        "trial": {"start": sub.trial_start, "end": sub.trial_end} if sub.trial_end else None,
+        "next_billing_amount_minor": (actions.next_term_amount(sub).amount_minor
+                                      if sub.next_billing_at else None),
+        "payment_method_id": sub.payment_method_id,
+        "scheduled_change": ({"plan": change.plan, "addons": change.addons, "coupon": change.coupon,
+                              "effective_at": term_ends, "requested_at": change.requested_at}
+                             if change else None),
+        "scheduled_cancellation": ({"effective_at": term_ends, "reason": sub.cancel_reason}
+                                   if sub.status == Status.NON_RENEWING else None),
+        "pause": ({"pause_at": sub.pause_at, "resume_at": sub.resume_at, "paused_at": sub.paused_at}
+                  if sub.pause_at or sub.resume_at or sub.paused_at else None),
+        "activated_at": sub.activated_at, "cancelled_at": sub.cancelled_at, "cancel_reason": sub.cancel_reason,
+        "expired_at": sub.expired_at, "expired_reason": sub.expired_reason,
+        "trial_extensions": {"used": sub.trial_extensions_used,
+                             "allowed": org.preferences.trial.extensions_allowed},
+        "allowed_actions": actions.allowed_actions(sub, org.preferences, now),
+    }

@@ -1,0 +1,125 @@
+"""What every portal subscription action shares: loading the subscription the customer asked
+for (their own, or 404) at the organization's time, committing the change in one transaction
+conditional on the version that was read, with its documents and an activity record, then
+charging the invoice it raised when the subscription has auto-charge."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from ..domain import subscription_actions as actions
+from ..domain.documents import CreditNote, Invoice
+from ..domain.engagement import ActivityRecord, Actor
+from ..domain.ids import new_id
+from ..domain.organization import Organization, clock_name
+from ..domain.payments import Payment
+from ..domain.subscription import Subscription
+from ..tables.mapping import as_plain
+from ..tables.repositories import engagement, organizations
+from ..tables.repositories import subscriptions as subscription_store
+from ..tables.repositories.documents import invoices
+from ..tables.transactions import transaction
+from . import invoicing
+from .invoicing import Billing, Written
+from .subscription_views import describe
+
+log = logging.getLogger("portico")
+
+
+@dataclass(frozen=True)
+class Caller:
+    org_id: str
+    customer_id: str
+    contact_id: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """An action's starting point: who asks, the organization (its preferences and its time), and
+    the subscription as it was read."""
+    caller: Caller
+    org: Organization
+    sub: Subscription
+    now: datetime
+
+    @property
+    def actor(self) -> Actor:
+        return Actor("customer", self.caller.contact_id)
+
+
+def load(caller: Caller, subscription_id: str, real_now: datetime, action: str | None = None) -> Context:
+    """The caller's subscription (NotFound for anyone else's), checked for `action`: preferences,
+    then status, then the action's rules."""
+    org = organizations.get(caller.org_id)
+    org.preferences.require("subscriptions")
+    now = org.now(real_now)
+    sub = subscription_store.get(caller.org_id, caller.customer_id, subscription_id)
+    if action is not None:
+        actions.require(action, sub, org.preferences, now)
+    return Context(caller, org, sub, now)
+
+
+@dataclass(frozen=True)
+class Committed:
+    """An action's result as stored: the subscription, and the documents it raised."""
+    subscription: Subscription
+    billed: bool = False
+    invoice: Invoice | None = None
+    credit_note: CreditNote | None = None
+
+
+def commit(ctx: Context, after: Subscription, action: str, summary: str, billed: Billing | None = None) -> Committed:
+    """Write `after` on the condition that the subscription is still the version read, with the
+    documents `billed` and the activity record, all or nothing (ConcurrentUpdate: 409)."""
+    org_id = ctx.caller.org_id
+    before_fields, after_fields = _difference(ctx.sub, after)
+    record = ActivityRecord(activity_id=new_id("activity", ctx.now), customer_id=ctx.caller.customer_id,
+                            actor=ctx.actor, action=action, subject_type="subscription",
+                            subject_id=after.subscription_id, at=ctx.now, summary=summary,
+                            before=before_fields, after=after_fields)
+    written = Written()
+    with transaction("subscription") as tx:
+        item = subscription_store.item_for(org_id, after, clock=clock_name(ctx.org))
+        item.updated_at = ctx.now
+        tx.save(item)
+        if billed is not None:
+            written = invoicing.write(tx, org_id, billed)
+        engagement.record_activity(org_id, record, tx)
+    return Committed(subscription_store.saved(item), billed is not None, written.invoice, written.credit_note)
+
+
+def charge(ctx: Context, done: Committed, idempotency_key: str) -> Payment | None:
+    """Collect the invoice off-session when the subscription has auto-charge and a method. A
+    failed charge leaves the invoice open and the subscription as it is: the action stands."""
+    sub, invoice = done.subscription, done.invoice
+    if invoice is None or invoice.balance_minor <= 0 or not (sub.auto_charge and sub.payment_method_id):
+        return None
+    try:
+        from . import collection   # payments are their own service; imported when a charge is due
+        return collection.collect_off_session(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id,
+                                              payment_method_id=sub.payment_method_id,
+                                              idempotency_key=idempotency_key, now=ctx.now, source="auto_charge")
+    except Exception:  # noqa: BLE001 - the subscription change is committed; the invoice stays payable
+        log.exception("auto-charge of invoice %s for subscription %s failed", invoice.invoice_id,
+                      sub.subscription_id)
+        return None
+
+
+def outcome(ctx: Context, done: Committed, payment: Payment | None = None) -> dict:
+    """The answer of an action: the subscription as it now stands, what was raised and charged."""
+    answer = {"subscription": describe(ctx.org, done.subscription, ctx.now)}
+    if done.billed:
+        invoice = done.invoice
+        if invoice is not None and payment is not None:   # the payment changed it
+            invoice = invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
+        answer.update(invoice=invoice, credit_note=done.credit_note, payment=payment)
+    return answer
+
+
+def _difference(before: Subscription, after: Subscription) -> tuple[dict, dict]:
+    """The fields an action changed, before and after, as plain values."""
+    changed = [f.name for f in fields(Subscription)
+               if f.name != "version" and getattr(before, f.name) != getattr(after, f.name)]
+    return ({name: as_plain(getattr(before, name)) for name in changed},
+            {name: as_plain(getattr(after, name)) for name in changed})

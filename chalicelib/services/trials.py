@@ -1,0 +1,41 @@
+"""Trials from the portal: convert to live now (after a preview of the charges), and extend a
+trial that expired because its first charge failed."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain import subscription_actions as actions
+from ..domain.subscription_actions import Quote
+from . import invoicing
+from .subscriptions_portal import Caller, charge, commit, load, outcome
+
+
+def activation_preview(caller: Caller, subscription_id: str, *, now: datetime) -> Quote:
+    """The invoice of the first term, were the trial to end now."""
+    ctx = load(caller, subscription_id, now, "activate")
+    credits = invoicing.open_credits(caller.org_id, caller.customer_id)
+    return actions.new_term_quote("activate", actions.activated(ctx.sub, ctx.now), invoicing.available(credits),
+                                  ctx.now)
+
+
+def activate(caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> dict:
+    """End the trial now: live, the first term invoiced (available credits applied) and charged
+    with auto-charge; a failed charge leaves the invoice open and the subscription live."""
+    ctx = load(caller, subscription_id, now, "activate")
+    after = actions.activated(ctx.sub, ctx.now)
+    credits = invoicing.open_credits(caller.org_id, caller.customer_id)
+    actions.new_term_quote("activate", after, invoicing.available(credits), ctx.now).honour(quote_id)
+    billed = invoicing.bill_term(ctx.org, after, now=ctx.now, actor=ctx.actor, credits=credits)
+    done = commit(ctx, after, "subscription.activated", f"Trial converted to live ({after.plan.name})", billed)
+    payment = charge(ctx, done, f"activate:{after.subscription_id}:{after.term_start.isoformat()}")
+    return outcome(ctx, done, payment)
+
+
+def extend_trial(caller: Caller, subscription_id: str, *, now: datetime) -> dict:
+    """A new trial of the plan's trial period, for a trial that expired on a failed charge."""
+    ctx = load(caller, subscription_id, now, "extend_trial")
+    after = actions.trial_extended(ctx.sub, ctx.now)
+    saved = commit(ctx, after, "subscription.trial_extended",
+                   f"Trial extended by {after.plan.trial_days} days to {after.trial_end.date().isoformat()}")
+    return outcome(ctx, saved)
+
