@@ -1,7 +1,7 @@
 """Portico: wires blueprints, authorizers, schedules and the webhook. No logic lives here."""
 from chalice import Chalice
 
-from chalicelib.handlers import authorizers, jobs, openapi
+from chalicelib.handlers import authorizers, jobs, openapi, web
 from chalicelib.handlers.admin import billing as admin_billing
 from chalicelib.handlers.admin import catalog as admin_catalog
 from chalicelib.handlers.admin import customers as admin_customers
@@ -19,5 +19,5 @@ app.register_middleware(on_each_request, "http")
 app.register_blueprint(authorizers.bp)   # first: routes below refer to its authorizers
 for blueprint in (admin_organization.bp, admin_catalog.bp, admin_customers.bp, admin_billing.bp,
                   admin_engagement.bp, admin_portal_access.bp, portal_auth.bp, portal_me.bp, jobs.bp,
-                  openapi.bp):
+                  openapi.bp, web.bp):
     app.register_blueprint(blueprint)

@@ -1,0 +1,70 @@
+"""What a customer does in the browser, and the back-office arrangements the tests need
+(done through the services, in-process, as the merchant's tools would)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from playwright.sync_api import Page, expect
+
+PASSWORD = "velvet lantern orchard at dusk"
+
+
+@dataclass(frozen=True)
+class Customer:
+    org_id: str
+    customer_id: str
+    email: str
+    password: str
+
+
+def sign_in(page: Page, org_id: str, email: str, password: str) -> None:
+    page.goto("/#/sign-in")
+    page.get_by_label("Organization").fill(org_id)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Welcome"))).to_be_visible()
+
+
+def sidebar(page: Page):
+    return page.get_by_role("navigation", name="Portal")
+
+
+def go_to(page: Page, section: str) -> None:
+    sidebar(page).get_by_role("link", name=section, exact=True).click()
+
+
+def portal_user_for(org_id: str, customer_id: str, password: str = PASSWORD) -> Customer:
+    """Give the customer's primary contact a portal password."""
+    from chalicelib.services import portal_auth
+    from chalicelib.tables.repositories import customers
+    contact = customers.get(org_id, customer_id).primary_contact
+    portal_auth.create_portal_user(org_id, customer_id=customer_id, contact_id=contact.contact_id, password=password,
+                                   now=datetime.now(timezone.utc))
+    return Customer(org_id, customer_id, contact.email, password)
+
+
+def organization_with(name: str, email: str, **preferences) -> str:
+    """A new organization whose portal preferences are the defaults changed by `preferences`."""
+    from dataclasses import replace
+    from chalicelib.domain.preferences import Preferences
+    from chalicelib.services import merchant_access
+    org, _ = merchant_access.create_organization(name=name, email=email, currency="USD",
+                                                 now=datetime.now(timezone.utc))
+    merchant_access.update_organization(org.org_id, {"preferences": replace(Preferences(), **preferences)})
+    return org.org_id
+
+
+def new_customer(org_id: str, display_name: str, email: str, first_name: str, last_name: str) -> str:
+    from chalicelib.services import customers
+    customer = customers.create_customer(org_id, display_name=display_name, email=email,
+                                         now=datetime.now(timezone.utc),
+                                         contacts=[{"first_name": first_name, "last_name": last_name, "email": email}])
+    return customer.customer_id
+
+
+def route_exists(path: str, method: str = "GET") -> bool:
+    from app import app
+    return method in app.routes.get(path, {})
