@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import Page, expect
 
@@ -68,3 +68,39 @@ def new_customer(org_id: str, display_name: str, email: str, first_name: str, la
 def route_exists(path: str, method: str = "GET") -> bool:
     from app import app
     return method in app.routes.get(path, {})
+
+
+_count = iter(range(1, 10_000))
+
+
+def fresh_customer(org_id: str, name: str, *, colleagues: int = 0) -> Customer:
+    """A new customer of `org_id` whose primary contact can sign in (and `colleagues` more contacts)."""
+    n = next(_count)
+    slug = re.sub(r"\W+", "", name.lower())
+    email = f"owner{n}@{slug}.example"
+    from chalicelib.services import customers
+    people = [{"first_name": "Olive", "last_name": name, "email": email}] + [
+        {"first_name": f"Colleague{i}", "last_name": name, "email": f"colleague{i}.{n}@{slug}.example"}
+        for i in range(1, colleagues + 1)]
+    customer = customers.create_customer(org_id, display_name=f"{name} {n}", email=email, now=_now(), contacts=people)
+    return portal_user_for(org_id, customer.customer_id)
+
+
+def a_subscription(customer: Customer, plan_code: str = "pro", status: str = "live", days_ago: int = 10, **fields) -> str:
+    from chalicelib.services import billing_admin
+    sub = billing_admin.create_subscription(customer.org_id, customer.customer_id, plan_code=plan_code, status=status,
+                                            now=_now() - timedelta(days=days_ago), **fields)
+    return sub.subscription_id
+
+
+def an_invoice(customer: Customer, amount_minor: int, description: str = "Consulting", days_ago: int = 3,
+               due_days: int = 30) -> str:
+    from chalicelib.services import billing_admin
+    invoice = billing_admin.create_invoice(customer.org_id, customer.customer_id, now=_now() - timedelta(days=days_ago),
+                                           lines=[{"description": description, "unit_price_minor": amount_minor,
+                                                   "quantity": 1}], due_days=due_days)
+    return invoice.invoice_id
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
