@@ -203,7 +203,7 @@ def test_the_primary_contact_forwards_an_invoice_to_a_colleague(page, portal):
     expect(page.get_by_text(re.compile("sent"))).to_be_visible()
 
 
-@needs("GET /portal/profile", "PATCH /portal/profile", "GET /portal/payment-methods")
+@needs("GET /portal/profile", "PATCH /portal/profile")
 def test_updating_the_billing_address_with_a_field_error_first(page, portal):
     # Given a signed-in customer on My Details
     customer = fresh_customer(portal.org_id, "Mover")
