@@ -19,8 +19,10 @@ from pathlib import Path
 from chalice import Blueprint, Response
 
 from .. import config
+from .http import Routes
 
 bp = Blueprint(__name__)
+api = Routes(bp, "public")   # declared like every route, so the OpenAPI document lists them
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 ASSETS_DIR = WEB_DIR / "assets"
@@ -88,7 +90,7 @@ def index_html(stripe: bool) -> str:
     return page.replace("<!--stripe-->", stripe_tag)
 
 
-@bp.route("/", methods=["GET"])
+@api.route("/", content_type="text/html")
 def index():
     """The portal's single page; never cached, so a new version is picked up at once."""
     return _answer(index_html(_uses_stripe()), CONTENT_TYPES[".html"], "no-cache")
@@ -103,11 +105,13 @@ def _asset(asset_version: str, name: str) -> Response:
     return _answer(asset.body, asset.content_type, cache)
 
 
-@bp.route("/assets/{asset_version}/{name}", methods=["GET"])
+@api.route("/assets/{asset_version}/{name}", content_type="*/*")
 def asset(asset_version: str, name: str):
+    """A script, stylesheet or image of the portal; cached for a year under its version."""
     return _asset(asset_version, name)
 
 
-@bp.route("/assets/{asset_version}/{folder}/{name}", methods=["GET"])
+@api.route("/assets/{asset_version}/{folder}/{name}", content_type="*/*")
 def asset_in_folder(asset_version: str, folder: str, name: str):
+    """A script module of the portal's screens; cached for a year under its version."""
     return _asset(asset_version, f"{folder}/{name}")
