@@ -104,3 +104,27 @@ def an_invoice(customer: Customer, amount_minor: int, description: str = "Consul
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def link_emailed_to(address: str, page_name: str) -> str:
+    """The newest portal link to `page_name` (e.g. reset-password) emailed to `address`."""
+    from chalicelib.services import mail
+    from devstack.mailbox import embedded_ses_emails
+    mail.retry_due(_now())   # the outbox job's work: some emails (password resets) only go out through it
+    for message in reversed(embedded_ses_emails()):
+        found = re.search(rf"https?://\S+/#/{page_name}\?[^\s\"<>]+", message.text)
+        if address in message.to and found:
+            return found.group(0)
+    raise AssertionError(f"no {page_name} link was emailed to {address}")
+
+
+def invite_colleagues(customer: Customer) -> list[str]:
+    """Invite the customer's other contacts to the portal; answers their emails."""
+    from chalicelib.services import portal_auth
+    from chalicelib.tables.repositories import customers
+    invited = []
+    for contact in customers.get(customer.org_id, customer.customer_id).contacts:
+        if contact.email != customer.email:
+            portal_auth.invite(customer.org_id, customer.customer_id, contact.contact_id, _now())
+            invited.append(contact.email)
+    return invited

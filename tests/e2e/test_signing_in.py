@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.steps import go_to, new_customer, organization_with, portal_user_for, sidebar, sign_in
+from tests.e2e.steps import (fresh_customer, go_to, invite_colleagues, link_emailed_to, new_customer, organization_with,
+                             portal_user_for, sidebar, sign_in)
 
 pytestmark = pytest.mark.e2e
 
@@ -137,3 +138,41 @@ def test_the_api_refuses_a_weak_new_password_next_to_the_field(page, portal):
     # Then the API's reason is shown under the new password field
     expect(page.get_by_label("New password", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".field-error:visible")).to_have_count(1)
+
+
+def test_a_forgotten_password_is_reset_from_the_emailed_link(page, portal):
+    # Given a customer who forgot her password
+    bluth = portal_user_for(portal.org_id, portal.customer_ids[3])
+    page.goto("/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Organization").fill(bluth.org_id)
+    page.get_by_label("Email").fill(bluth.email)
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_text("a link to choose a new password is on its way")).to_be_visible()
+
+    # When she follows the emailed link and chooses a new password
+    page.goto(link_emailed_to(bluth.email, "reset-password"))
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Save the new password").click()
+    expect(page.get_by_text("Your password is changed. Sign in with it now.")).to_be_visible()
+
+    # Then she signs in with it
+    page.get_by_role("link", name="Sign in").click()
+    sign_in(page, bluth.org_id, bluth.email, NEW_PASSWORD)
+
+
+def test_an_invited_colleague_chooses_a_password_and_is_signed_in(page, portal):
+    # Given a colleague invited to the portal by email
+    customer = fresh_customer(portal.org_id, "Inviter", colleagues=1)
+    colleague = invite_colleagues(customer)[0]
+
+    # When she opens the invitation and chooses a password
+    page.goto(link_emailed_to(colleague, "accept-invite"))
+    expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+    page.get_by_label("Choose a password").fill(NEW_PASSWORD)
+    page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+
+    # Then she is signed in, on Home
+    expect(page.get_by_role("heading", name="Welcome, Colleague1")).to_be_visible()
