@@ -78,7 +78,7 @@ def test_a_declined_card_is_shown_and_the_invoice_stays_open(page, portal):
 
 
 @SUBSCRIPTIONS
-@needs("GET /portal/subscriptions/{subscription_id}/change-options", "POST /portal/subscriptions/{subscription_id}/changes/preview",
+@needs("GET /portal/subscription-options", "POST /portal/subscriptions/{subscription_id}/changes/preview",
        "POST /portal/subscriptions/{subscription_id}/changes")
 def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
     # Given a live Pro subscription, started ten days ago

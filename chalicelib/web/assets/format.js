@@ -79,6 +79,7 @@ export function invoiceBalance(invoice) {
 }
 
 export function isOverdue(invoice, now = new Date()) {
+  if (typeof invoice.overdue === "boolean") return invoice.overdue;
   return ["open", "partially_paid"].includes(invoice.status) && invoiceBalance(invoice) > 0
     && new Date(invoice.due_at) < now;
 }

@@ -147,7 +147,7 @@ async function paymentMethods(container, context) {
 
 async function makeDefault(method, context) {
   try {
-    await api.put(`/portal/payment-methods/${encodeURIComponent(method.payment_method_id)}`, { is_default: true });
+    await api.post(`/portal/payment-methods/${encodeURIComponent(method.payment_method_id)}/default`);
     toast(`${method.summary} is now your default card.`);
     await show(context);
   } catch (error) { if (!error.sessionEnded) toast(error.message, "error"); }

@@ -7,9 +7,10 @@ import { h, replace, loading, pageHeader, field, onSubmit, dialog, toast, alert 
 export async function show({ main, me }) {
   const organization = me.organization || {};
   const figures = h("div", {}, loading("Loading your account…"));
+  const details = myDetails(me);
   replace(main, pageHeader(`Welcome, ${me.contact.name.split(" ")[0] || me.contact.name}`, me.customer.display_name),
     figures,
-    h("div", { class: "grid" }, myDetails(me), organizationContact(organization)),
+    h("div", { class: "grid" }, details, organizationContact(organization)),
     h("section", { class: "card", "aria-labelledby": "reach-us" },
       h("h2", { id: "reach-us" }, `Talk to ${organization.name || "us"}`),
       h("p", { class: "hint" }, "Questions about your account? Write to us, or tell us how we are doing."),
@@ -26,6 +27,7 @@ export async function show({ main, me }) {
     return;
   }
   replace(figures, summary(dashboard, organization.currency));
+  if (dashboard.my_details) replace(details, myDetails(me, dashboard.my_details));
 }
 
 const minor = (value, currency) => (value && typeof value === "object" ? value : { amount_minor: value ?? 0, currency });
@@ -42,7 +44,7 @@ function summary(dashboard, currency) {
       outstanding.count ? h("a", { class: "button", href: "#/pay?all=1" }, "Pay Now") : h("span", { class: "hint" }, "You are all paid up.")),
     stat("credits", "Available credits", money(credits), "Applied to your next invoices automatically."),
     stat("last-payment", "Last payment made", last ? money(minor(last.amount ?? last.amount_minor, last.currency || currency)) : "None yet",
-      last ? `on ${date(last.succeeded_at || last.paid_at || last.at || last.created_at)}` : "Your payments will show here.",
+      last ? `on ${date(last.date || last.succeeded_at || last.paid_at || last.created_at)}` : "Your payments will show here.",
       last && (last.invoice_id || (last.invoice_ids || [])[0])
         ? h("a", { href: `#/invoices/${encodeURIComponent(last.invoice_id || last.invoice_ids[0])}` },
           `View invoice ${last.invoice_number || ""}`.trim())
@@ -59,13 +61,17 @@ function stat(id, label, value, sub, action) {
     sub ? h("p", { class: "sub" }, sub) : null, action || null);
 }
 
-function myDetails(me) {
+function myDetails(me, more = {}) {
+  const address = more.billing_address || [];
+  const card = (more.payment_methods || []).find((m) => m.is_default) || (more.payment_methods || [])[0];
   return h("section", { class: "card", "aria-labelledby": "my-details" },
     h("header", {}, h("h2", { id: "my-details" }, "My details"), h("a", { href: "#/details" }, "View more")),
     h("dl", { class: "details" },
       h("dt", {}, "Name"), h("dd", {}, me.contact.name),
       h("dt", {}, "Email"), h("dd", {}, me.contact.email),
-      h("dt", {}, "Account"), h("dd", {}, me.customer.display_name)));
+      h("dt", {}, "Account"), h("dd", {}, me.customer.display_name),
+      address.length ? [h("dt", {}, "Billing address"), h("dd", {}, h("address", {}, address.map((line, i) => [i ? h("br") : null, line])))] : null,
+      more.payment_methods ? [h("dt", {}, "Payment method"), h("dd", {}, card ? card.summary : "None saved")] : null));
 }
 
 function organizationContact(organization) {

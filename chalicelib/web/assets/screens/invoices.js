@@ -5,7 +5,7 @@ import { money, date, invoiceBalance, isOverdue } from "../format.js";
 import { h, replace, loading, empty, failure, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          checkbox } from "../ui.js";
 
-const FILTERS = [["all", "All"], ["outstanding", "Outstanding"], ["overdue", "Overdue"], ["paid", "Paid"], ["void", "Void"]];
+const FILTERS = [["all", "All"], ["outstanding", "Outstanding"], ["overdue", "Overdue"], ["partially_paid", "Partially paid"], ["paid", "Paid"], ["void", "Void"]];
 
 export async function list({ main, query }) {
   const status = FILTERS.some(([value]) => value === query.status) ? query.status : "all";
@@ -79,7 +79,14 @@ export async function detail({ main, params, me }) {
           credits ? row("Credits applied", `−${money(credits, currency)}`) : null,
           invoice.amount_paid_minor ? row("Paid", `−${money(invoice.amount_paid_minor, currency)}`) : null,
           row("Balance due", money(balance, currency), "total")))),
-      invoice.notes ? h("p", {}, invoice.notes) : null));
+      invoice.notes ? h("p", {}, invoice.notes) : null),
+    (invoice.payments || []).length ? h("section", { class: "card", "aria-labelledby": "invoice-payments" },
+      h("h2", { id: "invoice-payments" }, "Payments"),
+      table("Payments of this invoice", [
+        { label: "Date", cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.paid_at)) },
+        { label: "Paid with", cell: (p) => p.method_summary || "—" },
+        { label: "Amount", num: true, cell: (p) => money(p.amount_minor, currency) },
+      ], invoice.payments)) : null);
 }
 
 function row(label, amount, kind) {

@@ -119,14 +119,14 @@ function autoCharge(sub, allowed, reload) {
 function actions(sub, allowed, reload, { navigate, me }) {
   const id = sub.subscription_id;
   const act = {
-    activate: () => quoted("Activate subscription", () => api.get(path(id, "/activate/preview")), "Activate Subscription",
+    activate: () => quoted("Activate subscription", () => api.post(path(id, "/activate/preview")), "Activate Subscription",
       (quoteId) => api.post(path(id, "/activate"), { quote_id: quoteId })).then((done) => done && reload("Your subscription is live.")),
     extendTrial: async () => {
       if (!await confirmAction("Extend your trial", `Extend the trial of ${sub.plan_name}? (${sub.trial_extensions?.used || 0} of ` +
         `${sub.trial_extensions?.allowed || 0} extensions used)`, "Extend trial")) return;
       await run(() => api.post(path(id, "/extend-trial")), "Your trial is extended.", reload);
     },
-    resume: () => quoted("Resume subscription", () => api.get(path(id, "/resume/preview")), "Resume now",
+    resume: () => quoted("Resume subscription", () => api.post(path(id, "/resume/preview")), "Resume now",
       (quoteId) => api.post(path(id, "/resume"), { quote_id: quoteId })).then((done) => done && reload("Your subscription is resumed.")),
     reactivate: () => (me.features.edit_subscription ? navigate(`#/subscriptions/${encodeURIComponent(id)}/change?reactivate=1`)
       : quoted("Reactivate subscription", () => api.post(path(id, "/reactivate/preview"), {}), "Reactivate Subscription",
@@ -269,7 +269,10 @@ function cancelDialog(sub, allowed) {
 export async function change({ main, params, query, navigate }) {
   replace(main, loading("Loading your options…"));
   const reactivating = Boolean(query.reactivate);
-  const [sub, options] = await Promise.all([api.get(path(params.id)), api.get(path(params.id, "/change-options"))]);
+  const [sub, options] = await Promise.all([api.get(path(params.id)), api.get("/portal/subscription-options")]);
+  const current = { ...sub.plan, currency: sub.currency, description: "Your current plan." };
+  const plans = options.change_plan ? [...options.plans] : [];
+  if (!plans.some((plan) => plan.code === sub.plan_code)) plans.unshift(current);
   const allowed = new Set((sub.allowed_actions || []).filter((a) => a.allowed).map((a) => a.action));
   const whens = reactivating ? [] : [
     allowed.has("change_now") && (options.when || []).includes("now") ? ["now", "Now", "Prorated for the rest of this term."] : null,
@@ -281,7 +284,7 @@ export async function change({ main, params, query, navigate }) {
 
   const form = h("form", { class: "card", "aria-label": "Your changes" },
     h("fieldset", { "data-field": "plan", id: "plan-choice", tabindex: "-1" }, h("legend", {}, "Plan"),
-      options.plans.map((plan) => h("label", { class: "choice" },
+      plans.map((plan) => h("label", { class: "choice" },
         h("input", { type: "radio", name: "plan", value: plan.code, checked: plan.code === sub.plan_code, disabled: !options.change_plan && plan.code !== sub.plan_code }),
         h("span", {}, `${plan.name} — ${money(plan.price_minor, plan.currency)} ${per(plan.interval, plan.interval_count)}`,
           plan.description ? h("small", {}, plan.description) : null))),
