@@ -38,7 +38,7 @@ def test_paying_all_outstanding_with_the_test_card_then_downloading_the_receipt(
     page.get_by_role("link", name="Pay Now").click()
     expect(page.get_by_role("heading", name="Pay all outstanding invoices")).to_be_visible()
     page.get_by_label("A new card").check()
-    page.get_by_label("Test card").select_option("pm_card_visa")
+    page.get_by_label("Test card", exact=True).select_option("pm_card_visa")
     screenshot(page, "pay")
     page.get_by_role("button", name="Pay $150.50").click()
 
@@ -67,7 +67,7 @@ def test_a_declined_card_is_shown_and_the_invoice_stays_open(page, portal):
     go_to(page, "Invoices")
     page.get_by_role("link", name=re.compile("^Pay Now, invoice")).click()
     page.get_by_label("A new card").check()
-    page.get_by_label("Test card").select_option("pm_card_chargeDeclined")
+    page.get_by_label("Test card", exact=True).select_option("pm_card_chargeDeclined")
     page.get_by_role("button", name="Pay $49.00").click()
 
     # Then the refusal is shown beside the payment method, and nothing is paid
