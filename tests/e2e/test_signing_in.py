@@ -29,6 +29,7 @@ def test_a_customer_signs_in_and_sees_home_with_every_enabled_section(page, port
     expect(sidebar(page).get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("button", name="Send Email")).to_be_visible()
     expect(page.get_by_role("button", name="Review")).to_be_visible()
+    expect(page.get_by_text("Loading your account…")).to_have_count(0)
     screenshot(page, "home")
 
     # And the portal works at phone width
