@@ -237,3 +237,20 @@ export function filters(label, options, current, hrefFor) {
   return h("nav", { class: "filters", "aria-label": label }, options.map(([value, text]) => h("a", {
     href: hrefFor(value), "aria-current": value === current ? "true" : null }, text)));
 }
+
+/** A paged list: the first page, then "Load more" while the API has a next cursor. */
+export async function pages(container, load, render, whenEmpty) {
+  const items = [];
+  const more = async (cursor) => {
+    try {
+      const page = await load(cursor);
+      items.push(...(page.items || page));
+      if (!items.length) { replace(container, whenEmpty()); return; }
+      replace(container, render(items), page.next_cursor
+        ? h("button", { type: "button", class: "secondary more", onClick: () => more(page.next_cursor) }, "Load more") : null);
+    } catch (error) {
+      if (!error.sessionEnded) replace(container, failure(error, () => more(cursor)));
+    }
+  };
+  await more(undefined);
+}

@@ -1,8 +1,7 @@
 // Activity: everything done to my account, by me, the merchant or the system, newest first.
 import { api } from "../api.js";
 import { dateTime } from "../format.js";
-import { h, replace, loading, empty, pageHeader } from "../ui.js";
-import { pages } from "./invoices.js";
+import { h, replace, loading, empty, pageHeader, pages } from "../ui.js";
 
 const WHO = { merchant: "Your provider", job: "Automatically", gateway: "Payment service" };
 

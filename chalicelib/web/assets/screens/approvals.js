@@ -1,8 +1,7 @@
 // Pending approvals: estimates to accept or decline, timesheets to approve or reject.
 import { api, downloadPdf } from "../api.js";
 import { money, date } from "../format.js";
-import { h, replace, loading, empty, badge, pageHeader, table, filters, dialog, field, onSubmit, toast } from "../ui.js";
-import { pages } from "./invoices.js";
+import { h, replace, loading, empty, badge, pageHeader, table, filters, dialog, field, onSubmit, toast, pages } from "../ui.js";
 
 const TABS = [["estimates", "Estimates"], ["timesheets", "Timesheets"]];
 

@@ -2,7 +2,7 @@
 // Make Payment, its PDF, and Forward (the primary contact only).
 import { api, downloadPdf } from "../api.js";
 import { money, date, invoiceBalance, isOverdue } from "../format.js";
-import { h, replace, loading, empty, failure, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
+import { h, replace, loading, empty, pages, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          checkbox } from "../ui.js";
 
 const FILTERS = [["all", "All"], ["outstanding", "Outstanding"], ["overdue", "Overdue"], ["partially_paid", "Partially paid"], ["paid", "Paid"], ["void", "Void"]];
@@ -16,23 +16,6 @@ export async function list({ main, query }) {
   await pages(body, (cursor) => api.get("/portal/invoices", { status: status === "all" ? undefined : status, cursor }),
     (items) => invoiceTable(items), () => empty(status === "outstanding" ? "Nothing to pay" : "No invoices here",
       status === "outstanding" ? "You are all paid up." : "Invoices will appear here once they are issued."));
-}
-
-/** A paged list: the first page, then "Load more" while the API has a next cursor. */
-export async function pages(container, load, render, whenEmpty) {
-  const items = [];
-  const more = async (cursor) => {
-    try {
-      const page = await load(cursor);
-      items.push(...(page.items || page));
-      if (!items.length) { replace(container, whenEmpty()); return; }
-      replace(container, render(items), page.next_cursor
-        ? h("button", { type: "button", class: "secondary more", onClick: () => more(page.next_cursor) }, "Load more") : null);
-    } catch (error) {
-      if (!error.sessionEnded) replace(container, failure(error, () => more(cursor)));
-    }
-  };
-  await more(undefined);
 }
 
 export function invoiceTable(items, { caption = "Invoices" } = {}) {

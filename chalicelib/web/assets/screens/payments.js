@@ -1,8 +1,7 @@
 // Payments Made: every payment, and a payment's receipt to download or print.
 import { api, downloadPdf } from "../api.js";
 import { money, dateTime, date } from "../format.js";
-import { h, replace, loading, empty, badge, pageHeader, table, filters } from "../ui.js";
-import { pages } from "./invoices.js";
+import { h, replace, loading, empty, badge, pageHeader, table, filters, pages } from "../ui.js";
 
 const FILTERS = [["all", "All"], ["succeeded", "Succeeded"], ["failed", "Failed"]];
 

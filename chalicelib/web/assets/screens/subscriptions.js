@@ -4,8 +4,8 @@
 import { api } from "../api.js";
 import { money, date, startOfDay, isoDay, statusLabel } from "../format.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
-         confirmAction, showErrors } from "../ui.js";
-import { pages, invoiceTable } from "./invoices.js";
+         confirmAction, showErrors, pages } from "../ui.js";
+import { invoiceTable } from "./invoices.js";
 
 const FILTERS = [["all", "All"], ["live", "Live"], ["trial", "Trial"], ["future", "Future"], ["non_renewing", "Non-renewing"],
   ["paused", "Paused"], ["dunning", "Dunning"], ["unpaid", "Unpaid"], ["cancelled", "Cancelled"], ["expired", "Expired"]];
