@@ -128,3 +128,25 @@ def invite_colleagues(customer: Customer) -> list[str]:
             portal_auth.invite(customer.org_id, customer.customer_id, contact.contact_id, _now())
             invited.append(contact.email)
     return invited
+
+
+BASICS = """() => {
+  const problems = [];
+  const named = (el) => (el.labels && el.labels.length) || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (!named(el)) problems.push(`unlabelled ${el.tagName.toLowerCase()} ${el.name}`);
+  }
+  for (const el of document.querySelectorAll("button, a[href]")) {
+    if (!(el.innerText || "").trim() && !el.getAttribute("aria-label")) problems.push(`nameless ${el.tagName.toLowerCase()}`);
+  }
+  if (document.querySelectorAll("main").length !== 1) problems.push("not exactly one main landmark");
+  if (!document.querySelector("h1")) problems.push("no h1");
+  const ids = [...document.querySelectorAll("[id]")].map((el) => el.id);
+  for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`duplicate id ${id}`);
+  return problems;
+}"""
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """The basics an axe run would flag first: labels, names, one main, a heading, unique ids."""
+    return page.evaluate(BASICS)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.steps import (a_subscription, an_invoice, fresh_customer, go_to, new_customer, organization_with,
+from tests.e2e.steps import (accessibility_problems, a_subscription, an_invoice, fresh_customer, go_to, new_customer, organization_with,
                              portal_user_for, route_exists, sidebar, sign_in)
 
 pytestmark = pytest.mark.e2e
@@ -39,6 +39,7 @@ def test_paying_all_outstanding_with_the_test_card_then_downloading_the_receipt(
     expect(page.get_by_role("heading", name="Pay all outstanding invoices")).to_be_visible()
     page.get_by_label("A new card").check()
     page.get_by_label("Test card", exact=True).select_option("pm_card_visa")
+    assert accessibility_problems(page) == []
     screenshot(page, "pay")
     page.get_by_role("button", name="Pay $150.50").click()
 
@@ -94,6 +95,7 @@ def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
     page.get_by_label("Now").check()
     page.get_by_role("button", name="Preview changes").click()
     total = page.get_by_test_id("quote-invoice-total").inner_text()
+    assert accessibility_problems(page) == []
     screenshot(page, "change-plan-preview")
 
     # Then confirming raises an invoice of exactly that amount
@@ -151,6 +153,7 @@ def test_cancelling_at_term_end_then_keeping_the_subscription(page, portal):
     banner = page.get_by_role("region", name="Scheduled cancellation")
     expect(banner).to_contain_text("will be cancelled on")
     expect(page.get_by_text("Non-renewing").first).to_be_visible()
+    assert accessibility_problems(page) == []
     screenshot(page, "cancel-scheduled")
     banner.get_by_role("button", name="Remove Scheduled Cancellation").click()
     page.get_by_role("dialog").get_by_role("button", name="Remove Scheduled Cancellation").click()
@@ -174,6 +177,7 @@ def test_a_statement_for_a_chosen_range(page, portal):
     # Then the invoice and the closing balance are there, and the PDF downloads
     expect(page.get_by_role("table", name="Transactions")).to_contain_text("$250.00")
     expect(page.get_by_text("Closing balance")).to_be_visible()
+    assert accessibility_problems(page) == []
     screenshot(page, "statement")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
@@ -220,6 +224,7 @@ def test_updating_the_billing_address_with_a_field_error_first(page, portal):
 
     # Then the API's complaint is next to that field; fixing it saves the address
     expect(page.get_by_label("Postal code")).to_have_attribute("aria-invalid", "true")
+    assert accessibility_problems(page) == []
     screenshot(page, "details-field-error")
     page.get_by_label("Postal code").fill("SW1A 2AA")
     page.get_by_role("button", name="Save").click()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.steps import (fresh_customer, go_to, invite_colleagues, link_emailed_to, new_customer, organization_with,
+from tests.e2e.steps import (accessibility_problems, fresh_customer, go_to, invite_colleagues, link_emailed_to, new_customer, organization_with,
                              portal_user_for, sidebar, sign_in)
 
 pytestmark = pytest.mark.e2e
@@ -30,6 +30,7 @@ def test_a_customer_signs_in_and_sees_home_with_every_enabled_section(page, port
     expect(page.get_by_role("button", name="Send Email")).to_be_visible()
     expect(page.get_by_role("button", name="Review")).to_be_visible()
     expect(page.get_by_text("Loading your account…")).to_have_count(0)
+    assert accessibility_problems(page) == []
     screenshot(page, "home")
 
     # And the portal works at phone width
@@ -177,3 +178,26 @@ def test_an_invited_colleague_chooses_a_password_and_is_signed_in(page, portal):
 
     # Then she is signed in, on Home
     expect(page.get_by_role("heading", name="Welcome, Colleague1")).to_be_visible()
+
+
+def test_signing_in_works_from_the_keyboard_with_a_visible_focus(page, portal):
+    # Given the sign-in screen, focus on its first field
+    page.goto("/")
+    expect(page.get_by_label("Organization")).to_be_focused()
+    assert accessibility_problems(page) == []
+
+    # When the customer types and tabs through the form, then presses Enter
+    page.keyboard.type(portal.org_id)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Email")).to_be_focused()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    page.keyboard.type(portal.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(portal.password)
+    page.keyboard.press("Enter")
+
+    # Then she is signed in, and the focus she saw was drawn
+    expect(page.get_by_role("heading", name="Welcome, Ada")).to_be_visible()
+    assert outline not in ("", "none")
+    go_to(page, "Change Password")
+    assert accessibility_problems(page) == []
