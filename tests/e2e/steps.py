@@ -150,3 +150,11 @@ BASICS = """() => {
 def accessibility_problems(page: Page) -> list[str]:
     """The basics an axe run would flag first: labels, names, one main, a heading, unique ids."""
     return page.evaluate(BASICS)
+
+
+def an_estimate(customer: Customer, amount_minor: int, description: str = "Data migration") -> str:
+    from chalicelib.services import billing_admin
+    estimate = billing_admin.create_estimate(customer.org_id, customer.customer_id, now=_now() - timedelta(days=1),
+                                             lines=[{"description": description, "unit_price_minor": amount_minor,
+                                                     "quantity": 1}])
+    return estimate.estimate_id

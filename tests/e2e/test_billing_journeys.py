@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.steps import (accessibility_problems, a_subscription, an_invoice, fresh_customer, go_to, new_customer, organization_with,
-                             portal_user_for, route_exists, sidebar, sign_in)
+from tests.e2e.steps import (a_subscription, accessibility_problems, an_estimate, an_invoice, fresh_customer, go_to,
+                             new_customer, organization_with, portal_user_for, route_exists, sidebar, sign_in)
 
 pytestmark = pytest.mark.e2e
 
@@ -276,3 +276,55 @@ def test_disabled_features_offer_no_action(page, portal):
     expect(page.get_by_role("button", name="Download PDF")).to_be_visible()
     expect(page.get_by_role("button", name="Forward")).to_have_count(0)
     expect(sidebar(page).get_by_role("link", name="Subscriptions")).to_be_visible()
+
+
+@PAYING
+@needs("POST /portal/payments/{payment_id}/confirm-action", "GET /portal/payments")
+def test_a_payment_that_asks_for_3d_secure_completes_after_authentication(page, portal):
+    # Given a customer with an open invoice
+    customer = fresh_customer(portal.org_id, "Secure")
+    an_invoice(customer, 7500, "Workshop")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she pays with a card whose bank asks for authentication, and completes it
+    page.get_by_role("link", name="Pay Now").click()
+    page.get_by_label("A new card").check()
+    page.get_by_label("Test card", exact=True).select_option("pm_card_authenticationRequired")
+    page.get_by_role("button", name="Pay $75.00").click()
+    dialog = page.get_by_role("dialog", name="Confirm this payment with your bank")
+    expect(dialog).to_contain_text("$75.00")
+    screenshot(page, "payment-3ds")
+    dialog.get_by_role("button", name="Complete authentication").click()
+
+    # Then the payment is received and listed under Payments Made, with its receipt
+    expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
+    go_to(page, "Payments Made")
+    page.get_by_role("table", name="Payments made").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Payment receipt")).to_be_visible()
+    expect(page.get_by_role("region", name="Receipt")).to_contain_text("$75.00")
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+    screenshot(page, "receipt")
+
+
+@needs("GET /portal/estimates", "POST /portal/estimates/{estimate_id}/accept", "GET /portal/activity")
+def test_accepting_an_estimate_shows_in_the_activity(page, portal):
+    # Given a customer with an estimate awaiting her answer
+    customer = fresh_customer(portal.org_id, "Approver")
+    an_estimate(customer, 120000)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she accepts it from Approvals
+    go_to(page, "Approvals")
+    estimates = page.get_by_role("table", name="Estimates")
+    expect(estimates).to_contain_text("$1,200.00")
+    screenshot(page, "approvals")
+    estimates.get_by_role("button", name="Accept").click()
+    page.get_by_role("dialog").get_by_label("Comment (optional)").fill("Go ahead.")
+    page.get_by_role("dialog").get_by_role("button", name="Accept").click()
+
+    # Then nothing waits any more, and her activity tells what she did
+    expect(page.get_by_text("Estimate accepted.")).to_be_visible()
+    expect(page.get_by_text("No estimates waiting")).to_be_visible()
+    go_to(page, "Activity")
+    expect(page.locator(".timeline li").first).to_contain_text("You")
+    screenshot(page, "activity")
