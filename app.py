@@ -1,7 +1,7 @@
 """Portico: wires blueprints, authorizers, schedules and the webhook. No logic lives here."""
 from chalice import Chalice
 
-from chalicelib.handlers import authorizers, jobs, openapi
+from chalicelib.handlers import authorizers, jobs, openapi, web
 from chalicelib.handlers.admin import billing as admin_billing
 from chalicelib.handlers.admin import catalog as admin_catalog
 from chalicelib.handlers.admin import customers as admin_customers
@@ -29,5 +29,5 @@ for blueprint in (admin_organization.bp, admin_catalog.bp, admin_customers.bp, a
                   admin_engagement.bp, admin_portal_access.bp, portal_auth.bp, portal_me.bp, jobs.bp,
                   openapi.bp, admin_review_requests.bp, portal_statements.bp, portal_documents.bp,
                   portal_profile.bp, portal_approvals.bp, portal_engagement.bp, portal_activity.bp,
-                  portal_subscriptions.bp):
+                  portal_subscriptions.bp, web.bp):
     app.register_blueprint(blueprint)

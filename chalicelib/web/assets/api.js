@@ -1,0 +1,98 @@
+// The portal API from the browser: the session token (sessionStorage), JSON in and out, the
+// error envelope as ApiError, and one place that notices a session has ended (any 401).
+
+const TOKEN = "portico.session";
+const ORGANIZATION = "portico.organization";
+
+export const session = {
+  get token() { return sessionStorage.getItem(TOKEN); },
+  start(token, organization) {
+    sessionStorage.setItem(TOKEN, token);
+    if (organization) localStorage.setItem(ORGANIZATION, organization);
+  },
+  end() { sessionStorage.removeItem(TOKEN); },
+  rememberOrganization(organization) { localStorage.setItem(ORGANIZATION, organization); },
+  get lastOrganization() { return localStorage.getItem(ORGANIZATION) || ""; },
+};
+
+export class ApiError extends Error {
+  constructor(status, payload) {
+    const error = (payload && payload.error) || {};
+    super(error.message || (payload && payload.message) || `The request failed (${status}).`);
+    this.status = status;
+    this.code = error.code || (status === 0 ? "network" : "http_" + status);
+    this.details = error.details || {};
+    this.fields = this.details.fields || {};
+  }
+}
+
+let sessionEnded = () => {};
+/** Called (once per ended session) when any call answers 401 while signed in. */
+export function whenSessionEnds(callback) { sessionEnded = callback; }
+
+export async function request(method, path, { body, query, headers = {}, accept = "application/json" } = {}) {
+  const init = { method, headers: { Accept: accept, ...headers }, credentials: "omit", cache: "no-store" };
+  const token = session.token;
+  if (token) init.headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let answer;
+  try {
+    answer = await fetch(withQuery(path, query), init);
+  } catch {
+    throw new ApiError(0, { error: { message: "We could not reach the server. Check your connection and try again." } });
+  }
+  if (answer.status === 401 && token) {
+    session.end();
+    sessionEnded();
+    throw Object.assign(new ApiError(401, await json(answer)), { sessionEnded: true });
+  }
+  if (!answer.ok) throw new ApiError(answer.status, await json(answer));
+  if (accept !== "application/json") return answer;
+  return answer.status === 204 ? null : json(answer);
+}
+
+async function json(answer) {
+  try { return await answer.json(); } catch { return null; }
+}
+
+export function withQuery(path, query) {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== "") params.set(name, value);
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export const api = {
+  get: (path, query) => request("GET", path, { query }),
+  post: (path, body = {}, headers) => request("POST", path, { body, headers }),
+  put: (path, body = {}) => request("PUT", path, { body }),
+  patch: (path, body = {}) => request("PATCH", path, { body }),
+  delete: (path) => request("DELETE", path),
+};
+
+/** Download a PDF the API serves behind the session, under the name the server gives it. */
+export async function downloadPdf(path, query, fallbackName = "document.pdf") {
+  const answer = await request("GET", path, { query, accept: "application/pdf" });
+  const blob = await answer.blob();
+  const disposition = answer.headers.get("Content-Disposition") || "";
+  const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || fallbackName;
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}
+
+/** A fresh key per payment attempt, so a retried request never charges twice. */
+export function idempotencyKey() {
+  return crypto.randomUUID ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,190 @@
+// The portal's shell: a hash router (#/invoices/ID ...), the signed-in layout with the sidebar
+// of enabled features (from /portal/me), and the return to sign-in when a session ends.
+import { api, session, whenSessionEnds } from "./api.js";
+import { h, replace, loading, failure } from "./ui.js";
+import * as auth from "./screens/auth.js";
+import * as home from "./screens/home.js";
+import * as subscriptions from "./screens/subscriptions.js";
+import * as invoices from "./screens/invoices.js";
+import * as pay from "./screens/pay.js";
+import * as payments from "./screens/payments.js";
+import * as statements from "./screens/statements.js";
+import * as details from "./screens/details.js";
+import * as approvals from "./screens/approvals.js";
+import * as activity from "./screens/activity.js";
+import * as password from "./screens/password.js";
+
+const ICON = new URL("./icon.svg", import.meta.url).href;
+
+const NAV = [
+  { path: "home", label: "Home" },
+  { path: "subscriptions", label: "Subscriptions", feature: "subscriptions" },
+  { path: "invoices", label: "Invoices" },
+  { path: "payments", label: "Payments Made" },
+  { path: "statements", label: "Statements" },
+  { path: "approvals", label: "Approvals" },
+  { path: "details", label: "My Details" },
+  { path: "activity", label: "Activity" },
+  { path: "change-password", label: "Change Password" },
+];
+
+const ROUTES = [
+  { pattern: "sign-in", screen: auth.signIn, public: true, title: "Sign in" },
+  { pattern: "forgot-password", screen: auth.forgotPassword, public: true, title: "Forgot password" },
+  { pattern: "reset-password", screen: auth.resetPassword, public: true, title: "Choose a new password" },
+  { pattern: "accept-invite", screen: auth.acceptInvite, public: true, title: "Accept invitation" },
+  { pattern: "home", screen: home.show, title: "Home" },
+  { pattern: "subscriptions", screen: subscriptions.list, feature: "subscriptions", title: "Subscriptions" },
+  { pattern: "subscriptions/:id", screen: subscriptions.detail, feature: "subscriptions", nav: "subscriptions", title: "Subscription" },
+  { pattern: "subscriptions/:id/change", screen: subscriptions.change, feature: "edit_subscription", nav: "subscriptions", title: "Manage subscription" },
+  { pattern: "invoices", screen: invoices.list, title: "Invoices" },
+  { pattern: "invoices/:id", screen: invoices.detail, nav: "invoices", title: "Invoice" },
+  { pattern: "pay", screen: pay.show, nav: "invoices", title: "Pay" },
+  { pattern: "payments", screen: payments.list, title: "Payments made" },
+  { pattern: "payments/:id", screen: payments.receipt, nav: "payments", title: "Payment receipt" },
+  { pattern: "statements", screen: statements.show, title: "Statements" },
+  { pattern: "approvals", screen: approvals.show, title: "Approvals" },
+  { pattern: "details", screen: details.show, title: "My details" },
+  { pattern: "activity", screen: activity.show, title: "Activity" },
+  { pattern: "change-password", screen: password.show, title: "Change password" },
+];
+
+const app = document.getElementById("app");
+let me = null;            // /portal/me of the signed-in contact
+let notice = null;        // a message for the sign-in screen ("Your session ended")
+let rendering = 0;
+
+export function navigate(hash, { replace: replaceEntry = false } = {}) {
+  if (location.hash === hash) { render(); return; }
+  if (replaceEntry) { history.replaceState(null, "", hash); render(); } else location.hash = hash;
+}
+
+function parse(hash) {
+  const [path, query = ""] = hash.replace(/^#\/?/, "").split("?");
+  return { path: path.replace(/\/$/, ""), query: Object.fromEntries(new URLSearchParams(query)) };
+}
+
+function match(path) {
+  const parts = path.split("/");
+  for (const route of ROUTES) {
+    const pattern = route.pattern.split("/");
+    if (pattern.length !== parts.length) continue;
+    const params = {};
+    if (pattern.every((part, i) => (part.startsWith(":") ? (params[part.slice(1)] = decodeURIComponent(parts[i])) : part === parts[i]))) {
+      return { route, params };
+    }
+  }
+  return null;
+}
+
+async function render() {
+  if (location.hash && !location.hash.startsWith("#/")) return;   // an in-page anchor, not a route
+  const ticket = ++rendering;
+  const { path, query } = parse(location.hash);
+  const found = match(path);
+  if (!found) { navigate(session.token ? "#/home" : "#/sign-in", { replace: true }); return; }
+  const { route, params } = found;
+  document.title = `${route.title} · Customer portal`;
+
+  if (route.public) {
+    if (session.token && route.pattern === "sign-in") { navigate("#/home", { replace: true }); return; }
+    const main = h("main", { id: "main", tabindex: "-1" });
+    replace(app, h("div", { class: "auth" }, main));
+    const message = notice;
+    notice = null;
+    route.screen({ main, query, params, notice: message, signedIn, navigate });
+    focusTitle(main);
+    return;
+  }
+
+  if (!session.token) { notice = null; navigate("#/sign-in", { replace: true }); return; }
+  if (!me) {
+    replace(app, h("main", { id: "main", class: "boot", tabindex: "-1" }, loading("Loading your portal…")));
+    try {
+      me = await api.get("/portal/me");
+    } catch (error) {
+      if (error.sessionEnded || ticket !== rendering) return;
+      replace(app.querySelector("main"), failure(error, render));
+      return;
+    }
+    if (ticket !== rendering) return;
+  } else {
+    recheck(ticket);
+  }
+  if (route.feature && !me.features[route.feature]) {
+    navigate("#/home", { replace: true });
+    return;
+  }
+  const main = h("main", { id: "main", tabindex: "-1" });
+  replace(app, shell(me, route.nav || route.pattern, main));
+  const context = { main, query, params, me, navigate, refreshMe };
+  try {
+    await route.screen(context);
+  } catch (error) {
+    if (!error.sessionEnded) replace(main, failure(error, render));
+  }
+  if (ticket === rendering) focusTitle(main);
+}
+
+function shell(profile, current, main) {
+  const organization = profile.organization || {};
+  const links = NAV.filter((item) => !item.feature || profile.features[item.feature]);
+  return h("div", { class: "shell" },
+    h("header", { class: "topbar" },
+      h("a", { class: "brand", href: "#/home" }, h("img", { src: ICON, alt: "" }), organization.name || "Customer portal"),
+      h("div", { class: "who" },
+        h("span", { class: "name" }, `${profile.contact.name} · ${profile.customer.display_name}`),
+        h("button", { type: "button", class: "secondary", onClick: signOut }, "Sign out"))),
+    h("nav", { class: "sidebar", "aria-label": "Portal" }, h("ul", {}, links.map((item) => h("li", {},
+      h("a", { href: `#/${item.path}`, "aria-current": item.path === current ? "page" : null }, item.label))))),
+    main);
+}
+
+function focusTitle(main) {
+  if (!navigatedByUser) return;
+  const title = main.querySelector("h1");
+  (title || main).focus({ preventScroll: false });
+}
+
+/** Between screens, ask again who we are: an ended session goes back to sign-in, and a
+ * feature the merchant just turned on or off appears or disappears. */
+function recheck(ticket) {
+  const before = JSON.stringify(me.features);
+  api.get("/portal/me").then((fresh) => {
+    me = fresh;
+    if (ticket === rendering && JSON.stringify(fresh.features) !== before) render();
+  }).catch(() => { /* an ended session is handled by whenSessionEnds; anything else can wait */ });
+}
+
+async function refreshMe() {
+  me = await api.get("/portal/me");
+  return me;
+}
+
+function signedIn(answer, organization) {
+  session.start(answer.token, organization);
+  me = null;
+  navigate("#/home");
+}
+
+async function signOut() {
+  try { await api.post("/portal/auth/logout"); } catch { /* signed out here either way */ }
+  session.end();
+  me = null;
+  notice = { kind: "info", text: "You have signed out." };
+  navigate("#/sign-in");
+}
+
+whenSessionEnds(() => {
+  me = null;
+  notice = { kind: "warning", text: "Your session ended. Please sign in again." };
+  navigate("#/sign-in", { replace: true });
+});
+
+let navigatedByUser = false;
+window.addEventListener("hashchange", () => { navigatedByUser = true; render(); });
+document.getElementById("skip-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  document.getElementById("main")?.focus();
+});
+render();

@@ -1,0 +1,85 @@
+// Money and dates for people: the customer's locale (the browser's), the currency's own
+// number of decimals (amounts arrive as integer minor units).
+
+export const locale = (navigator.languages && navigator.languages[0]) || navigator.language || "en-US";
+const formatters = new Map();
+
+function currencyFormat(currency) {
+  if (!formatters.has(currency)) {
+    formatters.set(currency, new Intl.NumberFormat(locale, { style: "currency", currency }));
+  }
+  return formatters.get(currency);
+}
+
+/** money(1999, "USD") -> "$19.99"; money({amount_minor, currency}) works too. */
+export function money(amountMinor, currency) {
+  if (amountMinor && typeof amountMinor === "object") {
+    ({ amount_minor: amountMinor, currency } = amountMinor);
+  }
+  if (amountMinor === null || amountMinor === undefined || !currency) return "—";
+  const format = currencyFormat(currency);
+  const exponent = format.resolvedOptions().maximumFractionDigits;
+  return format.format(Number(amountMinor) / 10 ** exponent);
+}
+
+const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date ("2026-03-01" stays the 1st of March everywhere). */
+export function date(value) {
+  if (!value) return "—";
+  const at = dateOnly.test(value) ? new Date(value + "T00:00:00Z") : new Date(value);
+  if (Number.isNaN(at.getTime())) return String(value);
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", ...(dateOnly.test(value) ? { timeZone: "UTC" } : {}) })
+    .format(at);
+}
+
+export function dateTime(value) {
+  if (!value) return "—";
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) return String(value);
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(at);
+}
+
+/** YYYY-MM-DD of a local day, for <input type="date">. */
+export function isoDay(at = new Date()) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+/** The start of a local day as an ISO instant (what the API's datetimes want). */
+export function startOfDay(day) {
+  return new Date(day + "T00:00:00").toISOString();
+}
+
+const LABELS = {
+  future: "Future", trial: "Trial", live: "Live", non_renewing: "Non-renewing", dunning: "Dunning",
+  unpaid: "Unpaid", paused: "Paused", cancelled: "Cancelled", expired: "Expired",
+  open: "Open", partially_paid: "Partially paid", paid: "Paid", void: "Void", overdue: "Overdue",
+  succeeded: "Succeeded", failed: "Failed", pending: "Pending", requires_action: "Needs authentication",
+  sent: "Awaiting answer", accepted: "Accepted", declined: "Declined", approved: "Approved", rejected: "Rejected",
+};
+const TONES = {
+  live: "good", paid: "good", succeeded: "good", accepted: "good", approved: "good", trial: "info", future: "info",
+  non_renewing: "warn", dunning: "warn", unpaid: "bad", overdue: "bad", failed: "bad", cancelled: "", expired: "",
+  paused: "warn", open: "info", partially_paid: "warn", requires_action: "warn", sent: "info", pending: "info",
+  declined: "bad", rejected: "bad",
+};
+
+export function statusLabel(status) {
+  return LABELS[status] || String(status || "").replace(/_/g, " ");
+}
+export function statusTone(status) { return TONES[status] || ""; }
+
+/** What is still owed on an invoice. */
+export function invoiceBalance(invoice) {
+  if (invoice.balance_minor !== undefined) return invoice.balance_minor;
+  if (invoice.status === "void") return 0;
+  const credits = (invoice.credits_applied || []).reduce((sum, c) => sum + c.amount_minor, 0);
+  return invoice.total_minor - credits - (invoice.amount_paid_minor || 0);
+}
+
+export function isOverdue(invoice, now = new Date()) {
+  if (typeof invoice.overdue === "boolean") return invoice.overdue;
+  return ["open", "partially_paid"].includes(invoice.status) && invoiceBalance(invoice) > 0
+    && new Date(invoice.due_at) < now;
+}

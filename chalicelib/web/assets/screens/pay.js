@@ -1,0 +1,181 @@
+// Paying invoices: one invoice, several, or everything outstanding. A saved payment method
+// pays with one click; a new card can be kept for future payments. Declines and 3-D Secure
+// are shown as what they are. Card numbers never reach our server: with Stripe, Stripe.js
+// collects them; in simulated mode, Stripe's test cards stand in.
+import { api, downloadPdf, idempotencyKey } from "../api.js";
+import { money, date, invoiceBalance } from "../format.js";
+import { h, replace, loading, empty, alert, pageHeader, table, dialog, showErrors, clearErrors, checkbox } from "../ui.js";
+
+const TEST_CARDS = [
+  ["pm_card_visa", "Visa 4242 4242 4242 4242 (succeeds)"],
+  ["pm_card_mastercard", "Mastercard 5555 5555 5555 4444 (succeeds)"],
+  ["pm_card_chargeDeclined", "Visa 4000 0000 0000 0002 (declined)"],
+  ["pm_card_chargeDeclinedInsufficientFunds", "Visa 4000 0000 0000 9995 (insufficient funds)"],
+  ["pm_card_authenticationRequired", "Visa 4000 0027 6000 3184 (asks for 3-D Secure)"],
+];
+
+export async function show({ main, query, me }) {
+  replace(main, loading("Preparing your payment…"));
+  const everything = Boolean(query.all);
+  const ids = (query.invoices || "").split(",").filter(Boolean);
+  const [invoices, methods] = await Promise.all([
+    everything ? api.get("/portal/invoices", { status: "outstanding", limit: 100 }).then((page) => page.items || page)
+      : Promise.all(ids.map((id) => api.get(`/portal/invoices/${encodeURIComponent(id)}`))),
+    api.get("/portal/payment-methods").then((answer) => answer.items || answer).catch((error) => {
+      if (error.sessionEnded) throw error;
+      return [];
+    }),
+  ]);
+  const due = invoices.filter((invoice) => invoiceBalance(invoice) > 0);
+  if (!due.length) {
+    replace(main, pageHeader("Pay"), h("section", { class: "card" }, empty("Nothing to pay", "These invoices are already paid.",
+      h("a", { class: "button secondary", href: "#/invoices" }, "See your invoices"))));
+    return;
+  }
+  const currency = due[0].currency;
+  const total = due.reduce((sum, invoice) => sum + invoiceBalance(invoice), 0);
+  const stripe = me.payments_mode === "stripe";
+  const form = h("form", { class: "card", "aria-label": "Payment" });
+  const request = everything ? { all_outstanding: true } : { invoice_ids: due.map((invoice) => invoice.invoice_id) };
+  const card = newCard(stripe);
+
+  replace(form,
+    h("fieldset", { id: "pay-with", "data-field": "payment_method", tabindex: "-1" }, h("legend", {}, "Pay with"),
+      methods.map((method, index) => choice(method.payment_method_id, method.summary || `${method.brand} •••• ${method.last4}`,
+        `Expires ${String(method.exp_month).padStart(2, "0")}/${method.exp_year}${method.is_default ? " · default" : ""}`,
+        method.is_default || index === 0)),
+      choice("new", "A new card", stripe ? "Entered securely with Stripe." : "Test mode: choose one of Stripe's test cards.", !methods.length),
+      h("p", { class: "field-error", id: "pay-with-error", hidden: true })),
+    card.section,
+    h("button", { type: "submit" }, `Pay ${money(total, currency)}`));
+  const showCard = () => { card.section.hidden = form.querySelector("input[name=method]:checked")?.value !== "new"; };
+  form.addEventListener("change", showCard);
+  showCard();
+
+  let key = idempotencyKey();
+  form.noValidate = true;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    if (button.getAttribute("aria-busy") === "true") return;
+    clearErrors(form);
+    button.setAttribute("aria-busy", "true");
+    try {
+      const chosen = form.querySelector("input[name=method]:checked")?.value;
+      const paying = chosen === "new"
+        ? { payment_method: await card.paymentMethod(), save_for_future: card.save() }
+        : { payment_method: chosen, save_for_future: false };
+      let payment = await api.post("/portal/payments", { ...request, ...paying }, { "Idempotency-Key": key });
+      if (payment.status === "requires_action") payment = await authenticate(payment, stripe);
+      if (payment.status === "succeeded") { paid(main, payment, due); return; }
+      key = idempotencyKey();   // a definitive refusal: the next attempt is a new payment
+      declined(form, payment);
+    } catch (error) {
+      if (error.sessionEnded) return;
+      if (error.status && error.status < 500 && error.code !== "payment_pending") key = idempotencyKey();
+      showErrors(form, error);
+    } finally {
+      button.removeAttribute("aria-busy");
+    }
+  });
+
+  replace(main, h("p", {}, h("a", { href: "#/invoices" }, "← Invoices")),
+    pageHeader(everything ? "Pay all outstanding invoices" : due.length > 1 ? "Pay invoices" : `Pay invoice ${due[0].number}`,
+      `${due.length} ${due.length === 1 ? "invoice" : "invoices"}, ${money(total, currency)} in all.`),
+    h("section", { class: "card", "aria-label": "What you are paying" }, table("Invoices to pay", [
+      { label: "Invoice", cell: (i) => i.number },
+      { label: "Due", cell: (i) => date(i.due_at) },
+      { label: "Balance due", num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
+    ], due)),
+    form);
+}
+
+function choice(value, title, detail, checked) {
+  return h("label", { class: "choice" }, h("input", { type: "radio", name: "method", value, checked }),
+    h("span", {}, title, h("small", {}, detail)));
+}
+
+/** The "new card" part of the form: Stripe Elements, or the test cards. */
+function newCard(stripe) {
+  const saveBox = checkbox({ label: "Save this card for future payments", name: "save_for_future",
+                             hint: "It will also pay your subscriptions automatically." });
+  if (!stripe) {
+    const id = "test-card";
+    const section = h("div", {},
+      h("div", { class: "field" }, h("label", { for: id }, "Test card"),
+        h("select", { id, name: "test_card", "data-field": "card" }, TEST_CARDS.map(([value, text]) => h("option", { value }, text))),
+        h("p", { class: "field-error", id: `${id}-error`, hidden: true })),
+      saveBox);
+    return { section, paymentMethod: async () => section.querySelector("select").value,
+             save: () => section.querySelector("input[name=save_for_future]").checked };
+  }
+  const mount = h("div", { class: "field", id: "card-element" });
+  const section = h("div", {}, h("p", { class: "hint" }, "Card details"), mount, saveBox);
+  let elements = null;
+  const ready = (async () => {
+    const setup = await api.post("/portal/payment-methods/setup");
+    const client = window.Stripe(setup.publishable_key);
+    const cardElement = client.elements().create("card");
+    cardElement.mount(mount);
+    elements = { client, cardElement };
+  })();
+  return {
+    section,
+    async paymentMethod() {
+      await ready;
+      const { paymentMethod, error } = await elements.client.createPaymentMethod({ type: "card", card: elements.cardElement });
+      if (error) throw Object.assign(new Error(error.message), { fields: { payment_method: error.message } });
+      return paymentMethod.id;
+    },
+    save: () => section.querySelector("input[name=save_for_future]").checked,
+  };
+}
+
+/** 3-D Secure: Stripe.js shows the bank's challenge; in simulated mode a dialog stands in for it. */
+async function authenticate(payment, stripe) {
+  const action = payment.next_action || {};
+  if (stripe || action.type === "stripe_confirm_card_payment") {
+    const client = window.Stripe(action.publishable_key);
+    await client.confirmCardPayment(action.client_secret);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const now = await api.get(`/portal/payments/${encodeURIComponent(payment.payment_id)}`);
+      if (!["requires_action", "pending"].includes(now.status)) return now;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    return payment;
+  }
+  const approve = await dialog("Confirm this payment with your bank", (close) => ({
+    body: [h("p", {}, `Your bank asks you to confirm the payment of ${money(payment.amount_minor, payment.currency)}.`),
+      h("p", { class: "hint" }, "Test mode: choose how the authentication ends.")],
+    actions: [h("button", { type: "button", class: "secondary", onClick: () => close(false) }, "Fail authentication"),
+      h("button", { type: "button", autofocus: true, onClick: () => close(true) }, "Complete authentication")],
+  }));
+  return api.post(action.confirm_path || `/portal/payments/${encodeURIComponent(payment.payment_id)}/confirm-action`,
+    { approve: Boolean(approve) });
+}
+
+function declined(form, payment) {
+  const reason = payment.failure_message || (payment.status === "requires_action"
+    ? "The payment was not authenticated, so nothing was charged."
+    : "The payment did not go through, and nothing was charged.");
+  showErrors(form, { message: reason, fields: { payment_method: `${reason} Try another card.` } });
+}
+
+function paid(main, payment, invoices) {
+  const numbers = new Map(invoices.map((invoice) => [invoice.invoice_id, invoice.number]));
+  const receipt = () => downloadPdf(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`, null,
+    `receipt-${payment.payment_id}.pdf`);
+  replace(main, pageHeader("Payment received"),
+    h("section", { class: "card", "aria-label": "Payment received" },
+      alert("success", `Thank you! We received ${money(payment.amount_minor, payment.currency)}` +
+        (payment.method_summary ? ` from ${payment.method_summary}.` : ".")),
+      h("h2", {}, "Invoices paid"),
+      h("ul", {}, (payment.allocations || []).map((a) => h("li", {},
+        h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, `Invoice ${a.number || numbers.get(a.invoice_id) || a.invoice_id}`),
+        ` — ${money(a.amount_minor, payment.currency)}`))),
+      h("div", { class: "actions" },
+        h("a", { class: "button", href: `#/payments/${encodeURIComponent(payment.payment_id)}` }, "View receipt"),
+        h("button", { type: "button", class: "secondary", onClick: receipt }, "Download receipt"),
+        h("a", { class: "button secondary", href: "#/home" }, "Back to Home"))));
+  main.querySelector("h1").focus();
+}

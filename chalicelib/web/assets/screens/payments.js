@@ -1,0 +1,51 @@
+// Payments Made: every payment, and a payment's receipt to download or print.
+import { api, downloadPdf } from "../api.js";
+import { money, dateTime, date } from "../format.js";
+import { h, replace, loading, empty, badge, pageHeader, table, filters, pages } from "../ui.js";
+
+const FILTERS = [["all", "All"], ["succeeded", "Succeeded"], ["failed", "Failed"]];
+
+export async function list({ main, query }) {
+  const status = FILTERS.some(([value]) => value === query.status) ? query.status : "all";
+  const body = h("div", {}, loading("Loading payments…"));
+  replace(main, pageHeader("Payments made", "Each payment's receipt is a click away."),
+    filters("Filter payments", FILTERS, status, (value) => (value === "all" ? "#/payments" : `#/payments?status=${value}`)),
+    h("section", { class: "card", "aria-label": "Payments" }, body));
+  await pages(body, async (cursor) => {
+    const page = await api.get("/portal/payments", { cursor });
+    const items = (page.items || page).filter((p) => status === "all" || p.status === status);
+    return { items, next_cursor: page.next_cursor };
+  }, (items) => table("Payments made", [
+    { label: "Date", cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.succeeded_at || p.created_at)) },
+    { label: "Paid with", cell: (p) => p.method_summary || "—" },
+    { label: "Invoices", cell: (p) => String((p.allocations || []).length) },
+    { label: "Status", cell: (p) => badge(p.status) },
+    { label: "Amount", num: true, cell: (p) => money(p.amount_minor, p.currency) },
+  ], items), () => empty("No payments yet", "Payments you make will show here with their receipts."));
+}
+
+export async function receipt({ main, params, me }) {
+  replace(main, loading("Loading the receipt…"));
+  const payment = await api.get(`/portal/payments/${encodeURIComponent(params.id)}`);
+  const organization = me.organization || {};
+  replace(main,
+    h("p", { class: "no-print" }, h("a", { href: "#/payments" }, "← Payments made")),
+    pageHeader("Payment receipt", `${organization.name || ""}`,
+      h("button", { type: "button", onClick: () => downloadPdf(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`,
+        null, `receipt-${payment.payment_id}.pdf`) }, "Download receipt"),
+      h("button", { type: "button", class: "secondary", onClick: () => window.print() }, "Print")),
+    h("section", { class: "card", "aria-label": "Receipt" },
+      h("header", {}, h("h2", {}, money(payment.amount_minor, payment.currency)), badge(payment.status)),
+      h("dl", { class: "details" },
+        h("dt", {}, "Paid on"), h("dd", {}, dateTime(payment.succeeded_at || payment.created_at)),
+        h("dt", {}, "Paid by"), h("dd", {}, me.customer.display_name),
+        h("dt", {}, "Paid with"), h("dd", {}, payment.method_summary || "—"),
+        h("dt", {}, "Reference"), h("dd", {}, payment.payment_id),
+        payment.refunded_minor ? [h("dt", {}, "Refunded"), h("dd", {}, money(payment.refunded_minor, payment.currency))] : null,
+        payment.failure_message ? [h("dt", {}, "Why it failed"), h("dd", {}, payment.failure_message)] : null),
+      h("h3", {}, "Invoices paid"),
+      table("Invoices paid", [
+        { label: "Invoice", cell: (a) => h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, a.number || a.invoice_id) },
+        { label: "Amount", num: true, cell: (a) => money(a.amount_minor, payment.currency) },
+      ], payment.allocations || [])));
+}

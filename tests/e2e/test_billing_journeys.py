@@ -1,0 +1,330 @@
+"""Billing journeys in the browser: paying, subscriptions, statements, forwarding, details,
+reviews. Each is skipped until the API routes it drives are on the branch (they are built in
+parallel), and lights up once they are merged."""
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.steps import (a_subscription, accessibility_problems, an_estimate, an_invoice, fresh_customer, go_to,
+                             new_customer, organization_with, portal_user_for, route_exists, sidebar, sign_in)
+
+pytestmark = pytest.mark.e2e
+
+
+def needs(*routes):
+    missing = [f"{method} {path}" for method, path in (r.split(" ", 1) for r in routes) if not route_exists(path, method)]
+    return pytest.mark.skipif(bool(missing), reason=f"waiting for {', '.join(missing)}")
+
+
+PAYING = needs("GET /portal/dashboard", "GET /portal/invoices", "GET /portal/invoices/{invoice_id}", "POST /portal/payments",
+               "GET /portal/payment-methods", "GET /portal/payments/{payment_id}", "GET /portal/payments/{payment_id}/receipt")
+SUBSCRIPTIONS = needs("GET /portal/subscriptions", "GET /portal/subscriptions/{subscription_id}",
+                      "GET /portal/subscriptions/{subscription_id}/invoices")
+
+
+@PAYING
+def test_paying_all_outstanding_with_the_test_card_then_downloading_the_receipt(page, portal):
+    # Given a customer with two open invoices
+    customer = fresh_customer(portal.org_id, "Payall")
+    an_invoice(customer, 12000, "Setup")
+    an_invoice(customer, 3050, "Support hours")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    expect(page.get_by_role("region", name="Outstanding invoices")).to_contain_text("$150.50")
+
+    # When she pays everything outstanding with Stripe's test Visa
+    page.get_by_role("link", name="Pay Now").click()
+    expect(page.get_by_role("heading", name="Pay all outstanding invoices")).to_be_visible()
+    page.get_by_label("A new card").check()
+    page.get_by_label("Test card", exact=True).select_option("pm_card_visa")
+    assert accessibility_problems(page) == []
+    screenshot(page, "pay")
+    page.get_by_role("button", name="Pay $150.50").click()
+
+    # Then the payment is received, the receipt downloads, and the invoices are paid
+    expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
+    expect(page.get_by_text("We received $150.50")).to_be_visible()
+    screenshot(page, "payment-received")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download receipt").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    go_to(page, "Invoices")
+    page.get_by_role("link", name="Outstanding").click()
+    expect(page.get_by_text("You are all paid up.")).to_be_visible()
+    page.get_by_role("link", name="Paid", exact=True).click()
+    expect(page.get_by_role("table", name="Invoices").get_by_text("Paid")).to_have_count(2)
+
+
+@PAYING
+def test_a_declined_card_is_shown_and_the_invoice_stays_open(page, portal):
+    # Given a customer with an open invoice
+    customer = fresh_customer(portal.org_id, "Declined")
+    an_invoice(customer, 4900, "Annual audit")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she pays it with a card the bank declines
+    go_to(page, "Invoices")
+    page.get_by_role("link", name=re.compile("^Pay Now, invoice")).click()
+    page.get_by_label("A new card").check()
+    page.get_by_label("Test card", exact=True).select_option("pm_card_chargeDeclined")
+    page.get_by_role("button", name="Pay $49.00").click()
+
+    # Then the refusal is shown beside the payment method, and nothing is paid
+    expect(page.locator("#pay-with-error")).to_contain_text(re.compile("declined", re.I))
+    screenshot(page, "payment-declined")
+    go_to(page, "Invoices")
+    expect(page.get_by_role("table", name="Invoices").get_by_text("Open")).to_have_count(1)
+
+
+@SUBSCRIPTIONS
+@needs("GET /portal/subscription-options", "POST /portal/subscriptions/{subscription_id}/changes/preview",
+       "POST /portal/subscriptions/{subscription_id}/changes")
+def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
+    # Given a live Pro subscription, started ten days ago
+    customer = fresh_customer(portal.org_id, "Upgrader")
+    a_subscription(customer, "pro", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # When she previews moving to Business now
+    page.get_by_role("link", name="Manage Subscription").click()
+    page.get_by_label(re.compile("^Business")).check()
+    page.get_by_label("Now").check()
+    page.get_by_role("button", name="Preview changes").click()
+    total = page.get_by_test_id("quote-invoice-total").inner_text()
+    assert accessibility_problems(page) == []
+    screenshot(page, "change-plan-preview")
+
+    # Then confirming raises an invoice of exactly that amount
+    page.get_by_role("button", name="Confirm change").click()
+    expect(page.get_by_role("heading", name="Business", level=1)).to_be_visible()
+    invoices = page.get_by_role("table", name="Invoices of this subscription")
+    expect(invoices.get_by_role("row").nth(1)).to_contain_text(total)
+
+
+@SUBSCRIPTIONS
+@needs("PUT /portal/subscriptions/{subscription_id}/pause-schedule", "DELETE /portal/subscriptions/{subscription_id}/pause-schedule")
+def test_scheduling_a_pause_then_deleting_it(page, portal):
+    # Given a live subscription
+    customer = fresh_customer(portal.org_id, "Pauser")
+    a_subscription(customer, "pro")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # When she schedules a pause next week, resuming the week after
+    page.get_by_role("button", name="Pause Subscription").click()
+    page.get_by_label("Pause on").fill((date.today() + timedelta(days=7)).isoformat())
+    page.get_by_label("Resume on").fill((date.today() + timedelta(days=14)).isoformat())
+    page.get_by_role("button", name="Save schedule").click()
+
+    # Then the schedule shows, and deleting it removes it
+    banner = page.get_by_role("region", name="Pause schedule")
+    expect(banner).to_contain_text("Pauses on")
+    screenshot(page, "pause-scheduled")
+    banner.get_by_role("button", name="Delete Schedule").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete Schedule").click()
+    expect(page.get_by_text("The pause schedule is deleted.")).to_be_visible()
+    expect(page.get_by_role("region", name="Pause schedule")).to_have_count(0)
+
+
+@SUBSCRIPTIONS
+@needs("POST /portal/subscriptions/{subscription_id}/cancel",
+       "DELETE /portal/subscriptions/{subscription_id}/scheduled-cancellation")
+def test_cancelling_at_term_end_then_keeping_the_subscription(page, portal):
+    # Given a live subscription
+    customer = fresh_customer(portal.org_id, "Canceller")
+    a_subscription(customer, "pro")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # When she cancels it at the end of the term
+    page.get_by_role("button", name="Cancel Subscription").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label(re.compile("At the end of the current term")).check()
+    dialog.get_by_label("Why are you leaving? (optional)").fill("Trying another tool")
+    dialog.get_by_role("button", name="Cancel Subscription").click()
+
+    # Then it says when it ends, and she can take the cancellation back
+    banner = page.get_by_role("region", name="Scheduled cancellation")
+    expect(banner).to_contain_text("will be cancelled on")
+    expect(page.get_by_text("Non-renewing").first).to_be_visible()
+    assert accessibility_problems(page) == []
+    screenshot(page, "cancel-scheduled")
+    banner.get_by_role("button", name="Remove Scheduled Cancellation").click()
+    page.get_by_role("dialog").get_by_role("button", name="Remove Scheduled Cancellation").click()
+    expect(page.get_by_role("region", name="Scheduled cancellation")).to_have_count(0)
+    expect(page.get_by_text("Live").first).to_be_visible()
+
+
+@needs("GET /portal/statements", "GET /portal/statements/pdf")
+def test_a_statement_for_a_chosen_range(page, portal):
+    # Given a customer invoiced ten days ago
+    customer = fresh_customer(portal.org_id, "Statement")
+    an_invoice(customer, 25000, "Migration", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she asks for the statement of the last month
+    go_to(page, "Statements")
+    page.get_by_label("From").fill((date.today() - timedelta(days=30)).isoformat())
+    page.get_by_label("To").fill(date.today().isoformat())
+    page.get_by_role("button", name="Go").click()
+
+    # Then the invoice and the closing balance are there, and the PDF downloads
+    expect(page.get_by_role("table", name="Transactions")).to_contain_text("$250.00")
+    expect(page.get_by_text("Closing balance")).to_be_visible()
+    assert accessibility_problems(page) == []
+    screenshot(page, "statement")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+
+
+@needs("GET /portal/invoices", "GET /portal/invoices/{invoice_id}", "GET /portal/contacts",
+       "POST /portal/invoices/{invoice_id}/forward")
+def test_the_primary_contact_forwards_an_invoice_to_a_colleague(page, portal):
+    # Given a customer with a colleague and an invoice
+    customer = fresh_customer(portal.org_id, "Forwarder", colleagues=1)
+    an_invoice(customer, 9900, "Training day")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she forwards the invoice to her colleague
+    go_to(page, "Invoices")
+    page.get_by_role("table", name="Invoices").get_by_role("link").first.click()
+    page.get_by_role("button", name="Forward").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Send").click()
+    expect(dialog.get_by_text("Choose at least one person.")).to_be_visible()
+    dialog.get_by_label(re.compile("^Colleague1")).check()
+    screenshot(page, "forward")
+    dialog.get_by_role("button", name="Send").click()
+
+    # Then it is on its way
+    expect(page.get_by_text(re.compile("sent"))).to_be_visible()
+
+
+@needs("GET /portal/profile", "PATCH /portal/profile")
+def test_updating_the_billing_address_with_a_field_error_first(page, portal):
+    # Given a signed-in customer on My Details
+    customer = fresh_customer(portal.org_id, "Mover")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "My Details")
+
+    # When she types a postal code that is too long
+    page.get_by_role("button", name="Edit billing address").click()
+    page.get_by_label("Street address").fill("10 Downing Street")
+    page.get_by_label("City").fill("London")
+    page.get_by_label("Postal code").fill("X" * 30)
+    page.get_by_label("Country").select_option("GB")
+    page.get_by_role("button", name="Save").click()
+
+    # Then the API's complaint is next to that field; fixing it saves the address
+    expect(page.get_by_label("Postal code")).to_have_attribute("aria-invalid", "true")
+    assert accessibility_problems(page) == []
+    screenshot(page, "details-field-error")
+    page.get_by_label("Postal code").fill("SW1A 2AA")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your billing address is saved.")).to_be_visible()
+    expect(page.get_by_role("region", name="Billing address")).to_contain_text("SW1A 2AA London")
+
+
+@needs("POST /portal/reviews")
+def test_writing_a_review_from_home(page, portal):
+    # Given a signed-in customer on Home
+    customer = fresh_customer(portal.org_id, "Reviewer")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she gives four stars with a comment
+    page.get_by_role("button", name="Review").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Submit Review").click()
+    expect(dialog.get_by_text("Choose from 1 to 5 stars.")).to_be_visible()
+    dialog.get_by_label("4 stars: Very good").check()
+    dialog.get_by_label("Comment").fill("Quick support, clear invoices.")
+    screenshot(page, "review")
+    dialog.get_by_role("button", name="Submit Review").click()
+
+    # Then it is thanked for
+    expect(page.get_by_text("Thank you for your review.")).to_be_visible()
+
+
+@SUBSCRIPTIONS
+@needs("GET /portal/invoices/{invoice_id}")
+def test_disabled_features_offer_no_action(page, portal):
+    # Given a merchant with the defaults but forwarding turned off (cancel is off by default)
+    org_id = organization_with("Strict Co", "billing@strict.example", forward_documents=False)
+    from chalicelib.services import catalog
+    from chalicelib.domain.catalog import Plan
+    from datetime import datetime, timezone
+    catalog.add_plan(org_id, Plan("pro", "Pro", 2900, "USD", "month"), datetime.now(timezone.utc))
+    customer = portal_user_for(org_id, new_customer(org_id, "Wayne", "bruce@wayne.example", "Bruce", "Wayne"))
+    a_subscription(customer, "pro")
+    invoice_id = an_invoice(customer, 5000)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # Then the subscription offers no cancellation and the invoice no forwarding
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+    expect(page.get_by_role("heading", name="Pro", level=1)).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel Subscription")).to_have_count(0)
+    expect(page.get_by_role("button", name="Pause Subscription")).to_have_count(0)
+    page.goto(f"/#/invoices/{invoice_id}")
+    expect(page.get_by_role("button", name="Download PDF")).to_be_visible()
+    expect(page.get_by_role("button", name="Forward")).to_have_count(0)
+    expect(sidebar(page).get_by_role("link", name="Subscriptions")).to_be_visible()
+
+
+@PAYING
+@needs("POST /portal/payments/{payment_id}/confirm-action", "GET /portal/payments")
+def test_a_payment_that_asks_for_3d_secure_completes_after_authentication(page, portal):
+    # Given a customer with an open invoice
+    customer = fresh_customer(portal.org_id, "Secure")
+    an_invoice(customer, 7500, "Workshop")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she pays with a card whose bank asks for authentication, and completes it
+    page.get_by_role("link", name="Pay Now").click()
+    page.get_by_label("A new card").check()
+    page.get_by_label("Test card", exact=True).select_option("pm_card_authenticationRequired")
+    page.get_by_role("button", name="Pay $75.00").click()
+    dialog = page.get_by_role("dialog", name="Confirm this payment with your bank")
+    expect(dialog).to_contain_text("$75.00")
+    screenshot(page, "payment-3ds")
+    dialog.get_by_role("button", name="Complete authentication").click()
+
+    # Then the payment is received and listed under Payments Made, with its receipt
+    expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
+    go_to(page, "Payments Made")
+    page.get_by_role("table", name="Payments made").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Payment receipt")).to_be_visible()
+    expect(page.get_by_role("region", name="Receipt")).to_contain_text("$75.00")
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+    screenshot(page, "receipt")
+
+
+@needs("GET /portal/estimates", "POST /portal/estimates/{estimate_id}/accept", "GET /portal/activity")
+def test_accepting_an_estimate_shows_in_the_activity(page, portal):
+    # Given a customer with an estimate awaiting her answer
+    customer = fresh_customer(portal.org_id, "Approver")
+    an_estimate(customer, 120000)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she accepts it from Approvals
+    go_to(page, "Approvals")
+    estimates = page.get_by_role("table", name="Estimates")
+    expect(estimates).to_contain_text("$1,200.00")
+    screenshot(page, "approvals")
+    estimates.get_by_role("button", name="Accept").click()
+    page.get_by_role("dialog").get_by_label("Comment (optional)").fill("Go ahead.")
+    page.get_by_role("dialog").get_by_role("button", name="Accept").click()
+
+    # Then nothing waits any more, and her activity tells what she did
+    expect(page.get_by_text("Estimate accepted.")).to_be_visible()
+    expect(page.get_by_text("No estimates waiting")).to_be_visible()
+    go_to(page, "Activity")
+    expect(page.locator(".timeline li").first).to_contain_text("You")
+    screenshot(page, "activity")
