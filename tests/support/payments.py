@@ -131,3 +131,49 @@ def payment_intent(payment: dict, *, status: str = "succeeded", error: dict | No
     if error is not None:
         intent["last_payment_error"] = error
     return intent
+
+
+# --- a gateway that counts -------------------------------------------------------------------
+
+class CountingGateway:
+    """The simulated gateway, counting charges as Stripe would: calls with one idempotency key
+    are one charge. `pause` widens race windows; `lose_answers` makes the next charges go through
+    and then time out (the runner never hears back), as a crash between charge and settle."""
+
+    def __init__(self, *, pause: float = 0.0, lose_answers: int = 0):
+        import threading
+
+        from chalicelib.gateways.simulated_payments import SimulatedGateway
+        self._inner = SimulatedGateway()
+        self.name, self.publishable_key = self._inner.name, None
+        self.pause, self.lose_answers = pause, lose_answers
+        self.calls: list[tuple[str, str]] = []      # (idempotency key, status)
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def charge(self, **kwargs):
+        from chalicelib.gateways.payments import GatewayUnavailable
+        if self.pause:
+            time.sleep(self.pause)
+        result = self._inner.charge(**kwargs)
+        with self._lock:
+            self.calls.append((kwargs["idempotency_key"], result.status))
+            lose = self.lose_answers > 0
+            self.lose_answers -= lose
+        if lose:
+            raise GatewayUnavailable("timed out", gateway_payment_id=result.gateway_payment_id)
+        return result
+
+    @property
+    def charges(self) -> int:
+        """Money actually taken: distinct idempotency keys whose charge succeeded."""
+        return len({key for key, status in self.calls if status == "succeeded"})
+
+
+def counting_gateway(monkeypatch, **options) -> CountingGateway:
+    from chalicelib import bootstrap
+    gateway = CountingGateway(**options)
+    monkeypatch.setattr(bootstrap, "payment_gateway", lambda: gateway)
+    return gateway
