@@ -112,7 +112,7 @@ def _settle(org_id: str, payment: Payment, result: ChargeResult, now: datetime,
     numbers = [before[a.invoice_id].number for a in allocations]
     sent = _emails(org, customer, done, numbers, now) if done.amount_minor else []
     with transaction("invoice") as tx:
-        tx.save(payments.payment_item(org_id, done))
+        tx.save(item := payments.payment_item(org_id, done))
         for invoice_id, invoice in after.items():
             if invoice is not before[invoice_id]:
                 tx.save(invoices.item_for(org_id, invoice))
@@ -134,7 +134,7 @@ def _settle(org_id: str, payment: Payment, result: ChargeResult, now: datetime,
         for email in sent:
             tx.save(outbox.item_for(email))
         _event_in(tx, event, now)
-    return done, sent
+    return payments.saved(item), sent
 
 
 def _overpayment(org_id: str, payment: Payment, excess: int, now: datetime) -> CreditNote:
@@ -187,11 +187,11 @@ def requires_action(org_id: str, customer_id: str, payment_id: str, result: Char
                       client_secret=result.client_secret, method_summary=payment.method_summary or _summary(result))
     try:
         with transaction("payment") as tx:
-            tx.save(payments.payment_item(org_id, waiting))
+            tx.save(item := payments.payment_item(org_id, waiting))
             _event_in(tx, event, now)
     except ConcurrentUpdate:   # another outcome was recorded first: it stands
         return payments.get(org_id, customer_id, payment_id)
-    return waiting
+    return payments.saved(item)
 
 
 def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
@@ -209,7 +209,7 @@ def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult,
                           method_summary=payment.method_summary or _summary(result))
         try:
             with transaction("payment") as tx:
-                tx.save(payments.payment_item(org_id, refused))
+                tx.save(item := payments.payment_item(org_id, refused))
                 engagement.record_activity(org_id, _activity(refused, "payment.failed", now, event,
                                                              f"{_amount(refused)}: {refused.failure_code}"), tx)
                 _event_in(tx, event, now)
@@ -217,7 +217,7 @@ def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult,
             continue
         _release_claims(org_id, refused)
         _forget_unsaved_method(org_id, refused)
-        return refused
+        return payments.saved(item)
     raise ConcurrentUpdate("payment")
 
 
@@ -246,7 +246,7 @@ def refunded(org_id: str, customer_id: str, payment_id: str, refunded_minor: int
     refund = replace(payment, refunded_minor=min(refunded_minor, payment.amount_minor))
     added = Money(refund.refunded_minor - payment.refunded_minor, payment.currency)
     with transaction("payment") as tx:
-        tx.save(payments.payment_item(org_id, refund))
+        tx.save(item := payments.payment_item(org_id, refund))
         engagement.record_activity(org_id, _activity(refund, "payment.refunded", now, event,
                                                      f"{added.currency} {added.format()} refunded"), tx)
         engagement.notify(org_id, Notification(
@@ -254,7 +254,7 @@ def refunded(org_id: str, customer_id: str, payment_id: str, refunded_minor: int
             f"{added.currency} {added.format()} of payment {payment.payment_id} refunded", now,
             customer_id=customer_id, subject_type="payment", subject_id=payment_id), tx)
         _event_in(tx, event, now)
-    return refund
+    return payments.saved(item)
 
 
 # -- shared pieces ----------------------------------------------------------------------------

@@ -23,6 +23,11 @@ def payment_item(org_id: str, payment: Payment) -> PaymentItem:
     return to_item(PaymentItem, payment, owner=owner_key(org_id, payment.customer_id), org_id=org_id)
 
 
+def saved(item: PaymentItem) -> Payment:
+    """The payment as written (its version bumped) after a transaction saved `item`."""
+    return from_item(Payment, item)
+
+
 def get(org_id: str, customer_id: str, payment_id: str) -> Payment:
     try:
         return from_item(Payment, PaymentItem.get(owner_key(org_id, customer_id), payment_id,
