@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from .. import bootstrap
 from ..domain import billing
 from ..domain.documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice
 from ..domain.engagement import ActivityRecord, Actor, Notification
@@ -63,19 +64,19 @@ def succeeded(org_id: str, customer_id: str, payment_id: str, result: ChargeResu
         if payment.status == PaymentStatus.SUCCEEDED:
             _event_alone(event, now)
             return payment
+        plan = plan_of(org_id, payment)
         try:
-            done, sent = _settle(org_id, payment, result, now, event)
+            done, sent = _settle(org_id, payment, plan, result, now, event)
         except ConcurrentUpdate:
             continue
-        _release_claims(org_id, payment)
+        _release_claims(org_id, payment, plan)
         _deliver(sent, now)
         return done
     raise ConcurrentUpdate("payment")
 
 
-def _settle(org_id: str, payment: Payment, result: ChargeResult, now: datetime,
+def _settle(org_id: str, payment: Payment, plan: dict, result: ChargeResult, now: datetime,
             event: Event | None) -> tuple[Payment, list]:
-    plan = plan_of(org_id, payment)
     customer_id = payment.customer_id
     credit_plan = [tuple(c) for c in plan.get("credits", [])]
     invoice_ids = [a.invoice_id for a in payment.allocations] + [c[0] for c in credit_plan]
@@ -215,8 +216,9 @@ def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult,
                 _event_in(tx, event, now)
         except ConcurrentUpdate:
             continue
-        _release_claims(org_id, refused)
-        _forget_unsaved_method(org_id, refused)
+        plan = plan_of(org_id, refused)
+        _release_claims(org_id, refused, plan)
+        _forget_unsaved_method(plan)
         return payments.saved(item)
     raise ConcurrentUpdate("payment")
 
@@ -259,17 +261,16 @@ def refunded(org_id: str, customer_id: str, payment_id: str, refunded_minor: int
 
 # -- shared pieces ----------------------------------------------------------------------------
 
-def _release_claims(org_id: str, payment: Payment) -> None:
-    for invoice_id in plan_of(org_id, payment).get("invoice_ids", []):
+def _release_claims(org_id: str, payment: Payment, plan: dict) -> None:
+    for invoice_id in plan.get("invoice_ids", []):
         invoice_claims.release(org_id, payment.customer_id, invoice_id, payment.payment_id)
 
 
-def _forget_unsaved_method(org_id: str, payment: Payment) -> None:
+def _forget_unsaved_method(plan: dict) -> None:
     """A card attached to be saved with a payment that failed is not kept at the gateway."""
-    wanted = plan_of(org_id, payment).get("save_method") or {}
+    wanted = plan.get("save_method") or {}
     if not wanted.get("new"):
         return
-    from .. import bootstrap
     try:
         bootstrap.payment_gateway().detach_method(gateway_method_id=wanted["gateway_method_id"])
     except PaymentGatewayError:
