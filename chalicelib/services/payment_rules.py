@@ -15,9 +15,6 @@ from ..domain.money import Money
 from ..domain.payments import Allocation
 from ..tables.repositories.summaries import SummaryChange
 
-INVOICE_VIEWS = ("all", "outstanding", "overdue", "paid", "partially_paid", "void")
-
-
 def pay(invoice: Invoice, amount_minor: int, now: datetime) -> tuple[Invoice, int]:
     """The invoice after `amount_minor` is paid against it, and how much of it fitted."""
     applied = min(amount_minor, invoice.balance_minor) if invoice.is_outstanding() else 0
@@ -90,14 +87,3 @@ def plan_credits(invoices: Sequence[Invoice], notes: Sequence[CreditNote]) -> li
             plan.append((invoice.invoice_id, note_id, amount.amount_minor))
             left[note_id] -= amount.amount_minor
     return plan
-
-
-def in_view(invoice: Invoice, view: str, now: datetime) -> bool:
-    """Whether an invoice belongs in one of the portal's invoice filters."""
-    if view == "all":
-        return True
-    if view == "outstanding":
-        return invoice.is_outstanding()
-    if view == "overdue":
-        return invoice.is_overdue(now)
-    return invoice.status.value == view
