@@ -35,7 +35,8 @@ def tables_ready() -> bool:
 def reset() -> None:
     """Forget every built adapter (tests and the devstack re-point the environment)."""
     config.reload()
-    for cached in (tables_ready, aws_client_factory, password_hasher, mailer):
+    for cached in (tables_ready, aws_client_factory, password_hasher, mailer, payment_gateway,
+                   stripe_webhook_secret):
         cached.cache_clear()
 
 
@@ -62,3 +63,30 @@ def mailer():
     """SES, sending as the configured (verified) sender identity."""
     from .gateways.email import SesMailer
     return SesMailer(sender=config.settings().email_sender, client_factory=aws_client_factory("ses"))
+
+
+@lru_cache(maxsize=1)
+def payment_gateway():
+    """Stripe once a secret is configured (STRIPE_SECRET_KEY locally, the SSM parameter named by
+    PORTICO_STRIPE_SECRET_PARAMETER on AWS); otherwise the simulated gateway (tests, `make run`)."""
+    s = config.settings()
+    secret = s.stripe_secret_key or _parameter(s.stripe_secret_parameter)
+    if not secret:
+        from .gateways.simulated_payments import SimulatedGateway
+        return SimulatedGateway()
+    from .gateways.stripe_payments import StripeGateway
+    return StripeGateway(secret, publishable_key=s.stripe_publishable_key)
+
+
+@lru_cache(maxsize=1)
+def stripe_webhook_secret() -> str | None:
+    """The signing secret of the Stripe webhook endpoint (STRIPE_WEBHOOK_SECRET or an SSM parameter)."""
+    s = config.settings()
+    return s.stripe_webhook_secret or _parameter(s.stripe_webhook_secret_parameter)
+
+
+def _parameter(name: str | None) -> str | None:
+    if not name:
+        return None
+    from .gateways.secrets import parameter_value
+    return parameter_value(name, aws_client_factory("ssm")())

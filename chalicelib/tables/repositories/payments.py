@@ -1,38 +1,113 @@
-"""Payments and saved payment methods."""
+"""Payments and saved payment methods (and which subscriptions a method pays for)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
 
 from ...domain.errors import NotFound
-from ...domain.payments import Payment, PaymentMethod
+from ...domain.payments import Payment, PaymentMethod, PaymentStatus
+from ...domain.subscription import Subscription
 from ..base import owner_key
 from ..mapping import from_item, to_item
 from ..pages import Page, collect, decode_cursor
 from ..payment_methods import PaymentMethodItem
 from ..payments import PaymentItem
+from ..subscriptions import SubscriptionItem
 
+
+# -- payments ---------------------------------------------------------------------------------
 
 def payment_item(org_id: str, payment: Payment) -> PaymentItem:
     return to_item(PaymentItem, payment, owner=owner_key(org_id, payment.customer_id), org_id=org_id)
 
 
+def saved(item: PaymentItem) -> Payment:
+    """The payment as written (its version bumped) after a transaction saved `item`."""
+    return from_item(Payment, item)
+
+
 def get(org_id: str, customer_id: str, payment_id: str) -> Payment:
     try:
-        return from_item(Payment, PaymentItem.get(owner_key(org_id, customer_id), payment_id))
+        return from_item(Payment, PaymentItem.get(owner_key(org_id, customer_id), payment_id,
+                                                  consistent_read=True))
     except DoesNotExist:
         raise NotFound("payment") from None
 
 
-def page(org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Payment]:
+def page(org_id: str, customer_id: str, *, limit: int, cursor: str | None,
+         status: str | None = None) -> Page[Payment]:
     owner = owner_key(org_id, customer_id)
     start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
-    results = PaymentItem.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False)
+    condition = PaymentItem.status == status if status else None
+    results = PaymentItem.query(owner, filter_condition=condition, limit=limit, last_evaluated_key=start,
+                                scan_index_forward=False)
     return collect(results, lambda item: from_item(Payment, item), limit)
 
+
+def succeeded(org_id: str, customer_id: str) -> list[Payment]:
+    """Every succeeded payment of the customer (one partition: a Query, newest first)."""
+    results = PaymentItem.query(owner_key(org_id, customer_id), filter_condition=(
+        PaymentItem.status == PaymentStatus.SUCCEEDED.value), scan_index_forward=False)
+    return [from_item(Payment, item) for item in results]
+
+
+def by_gateway_id(gateway_payment_id: str) -> tuple[str, Payment] | None:
+    """(org_id, payment) of a gateway payment (a Stripe PaymentIntent), if it is one of ours."""
+    for item in PaymentItem.by_gateway_id.query(gateway_payment_id, limit=1):
+        return item.org_id, from_item(Payment, item)
+    return None
+
+
+# -- payment methods --------------------------------------------------------------------------
 
 def method_item(org_id: str, method: PaymentMethod) -> PaymentMethodItem:
     return to_item(PaymentMethodItem, method, owner=owner_key(org_id, method.customer_id), org_id=org_id)
 
 
 def methods(org_id: str, customer_id: str) -> list[PaymentMethod]:
-    return [from_item(PaymentMethod, item) for item in PaymentMethodItem.query(owner_key(org_id, customer_id))]
+    """The customer's saved methods, oldest first."""
+    items = PaymentMethodItem.query(owner_key(org_id, customer_id), consistent_read=True)
+    return sorted((from_item(PaymentMethod, item) for item in items), key=lambda m: m.created_at)
+
+
+def method(org_id: str, customer_id: str, payment_method_id: str) -> PaymentMethod:
+    try:
+        item = PaymentMethodItem.get(owner_key(org_id, customer_id), payment_method_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("payment method") from None
+    return from_item(PaymentMethod, item)
+
+
+def delete_method_in(tx: TransactWrite, org_id: str, method: PaymentMethod) -> None:
+    tx.delete(method_item(org_id, method))
+
+
+# -- subscriptions paid with a method ---------------------------------------------------------
+
+def subscriptions_using(org_id: str, customer_id: str, payment_method_id: str) -> list[Subscription]:
+    """The customer's subscriptions charged to `payment_method_id` (a Query by owner)."""
+    results = SubscriptionItem.query(owner_key(org_id, customer_id), consistent_read=True,
+                                     filter_condition=SubscriptionItem.payment_method_id == payment_method_id)
+    return [from_item(Subscription, item) for item in results]
+
+
+def subscriptions(org_id: str, customer_id: str, subscription_ids: list[str]) -> list[Subscription]:
+    owner = owner_key(org_id, customer_id)
+    keys = [(owner, s) for s in dict.fromkeys(subscription_ids)]
+    return [from_item(Subscription, item) for item in SubscriptionItem.batch_get(keys)] if keys else []
+
+
+def charge_subscription_to_in(tx: TransactWrite, org_id: str, sub: Subscription, payment_method_id: str | None,
+                              now: datetime, *, auto_charge: bool | None = None) -> None:
+    """Point a subscription at another payment method, on the condition that it is unchanged
+    since it was read (its version)."""
+    item = SubscriptionItem(owner_key(org_id, sub.customer_id), sub.subscription_id)
+    item.version = sub.version
+    S = SubscriptionItem
+    actions = [S.payment_method_id.set(payment_method_id) if payment_method_id else S.payment_method_id.remove(),
+               S.updated_at.set(now)]
+    if auto_charge is not None:
+        actions.append(S.auto_charge.set(auto_charge))
+    tx.update(item, actions=actions)

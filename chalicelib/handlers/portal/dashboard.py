@@ -1,0 +1,19 @@
+"""The portal's home screen."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from ...services import dashboard as dashboard_service
+from ..authorizers import portal_session
+from ..http import Routes
+
+bp = Blueprint(__name__)
+api = Routes(bp, "portal", portal_session)
+
+
+@api.route("/portal/dashboard")
+def dashboard():
+    """Outstanding invoices, available credits, last payment, my details, pending approvals and
+    the organization's contact details."""
+    caller = api.customer()
+    return dashboard_service.dashboard(caller.org_id, caller.customer_id, caller.contact_id)

@@ -1,0 +1,34 @@
+"""The customer's invoices: lists by filter and one invoice in full."""
+from __future__ import annotations
+
+from typing import Literal
+
+from chalice import Blueprint
+
+from ... import bootstrap
+from ...services import invoices_portal
+from ..authorizers import portal_session
+from ..http import Routes, page_answer
+from ..schemas import PageQuery
+
+bp = Blueprint(__name__)
+api = Routes(bp, "portal", portal_session)
+
+
+class InvoiceQuery(PageQuery):
+    status: Literal["all", "outstanding", "overdue", "paid", "partially_paid", "void"] = "all"
+
+
+@api.route("/portal/invoices", query=InvoiceQuery)
+def list_invoices(query: InvoiceQuery):
+    """My invoices, newest first: all, outstanding, overdue, paid, partially paid or void."""
+    caller = api.customer()
+    return page_answer(invoices_portal.page(caller.org_id, caller.customer_id, view=query.status,
+                                            limit=query.limit, cursor=query.cursor, now=bootstrap.now()))
+
+
+@api.route("/portal/invoices/{invoice_id}")
+def invoice(invoice_id: str):
+    """One invoice with its lines, taxes, credits applied and payments."""
+    caller = api.customer()
+    return invoices_portal.detail(caller.org_id, caller.customer_id, invoice_id, bootstrap.now())

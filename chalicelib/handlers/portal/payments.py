@@ -1,0 +1,63 @@
+"""Paying invoices (once per Idempotency-Key) and the payments made."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from chalice import Blueprint
+from pydantic import Field, StringConstraints
+
+from ... import bootstrap
+from ...services import payments
+from ..authorizers import portal_session
+from ..http import Body, Routes, page_answer
+from ..schemas import PageQuery
+
+bp = Blueprint(__name__)
+api = Routes(bp, "portal", portal_session)
+
+DocumentId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")]
+# our saved method (pm_01...) or what Stripe.js returned (pm_1..., or a test id such as pm_card_visa)
+MethodId = Annotated[str, StringConstraints(min_length=4, max_length=255, pattern=r"^pm_[A-Za-z0-9_]+$")]
+
+
+class PaymentBody(Body):
+    invoice_ids: list[DocumentId] | None = Field(default=None, min_length=1, max_length=25)
+    all_outstanding: bool = False
+    payment_method: MethodId
+    save_for_future: bool = False
+    amount_minor: int | None = Field(default=None, ge=1, le=10**11)
+    use_credits: bool = False
+
+
+class ConfirmBody(Body):
+    approve: bool
+
+
+@api.route("/portal/payments", "POST", body=PaymentBody, status=201)
+def pay(body: PaymentBody):
+    """Pay one, several or all outstanding invoices; send an Idempotency-Key header."""
+    caller = api.customer()
+    return payments.pay(caller.org_id, caller.customer_id, body.model_dump(exclude_defaults=True),
+                        idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())
+
+
+@api.route("/portal/payments", query=PageQuery)
+def list_payments(query: PageQuery):
+    """Payments made, newest first."""
+    caller = api.customer()
+    return page_answer(payments.page(caller.org_id, caller.customer_id, limit=query.limit, cursor=query.cursor))
+
+
+@api.route("/portal/payments/{payment_id}")
+def payment(payment_id: str):
+    """One payment and the invoices it paid."""
+    caller = api.customer()
+    return payments.detail(caller.org_id, caller.customer_id, payment_id)
+
+
+@api.route("/portal/payments/{payment_id}/confirm-action", "POST", body=ConfirmBody)
+def confirm_action(payment_id: str, body: ConfirmBody):
+    """Simulated mode: pass or fail the 3-D Secure step of a payment that requires it."""
+    caller = api.customer()
+    return payments.confirm_action(caller.org_id, caller.customer_id, payment_id, approve=body.approve,
+                                   now=bootstrap.now())

@@ -1,0 +1,17 @@
+"""Stripe's webhook: public, verified by its signature over the raw body."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from .. import bootstrap
+from ..services import webhooks
+from .http import Routes
+
+bp = Blueprint(__name__)
+stripe = Routes(bp, "stripe")
+
+
+@stripe.route("/webhooks/stripe", "POST")
+def stripe_webhook():
+    """A Stripe event (signature verified before anything is read)."""
+    return webhooks.receive(bp.current_request.raw_body, stripe.header("Stripe-Signature"), bootstrap.now())

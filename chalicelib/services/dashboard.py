@@ -1,0 +1,36 @@
+"""The portal's home: figures from the account summary (kept exact by the transactions that
+change invoices, payments and credits), so reading it is a few GetItems and one small Query."""
+from __future__ import annotations
+
+from ..tables.repositories import customers, organizations, payments, summaries
+
+
+def dashboard(org_id: str, customer_id: str, contact_id: str) -> dict:
+    org = organizations.get(org_id)
+    customer = customers.get(org_id, customer_id)
+    figures = summaries.get(org_id, customer_id, customer.currency)
+    contact = customer.contact(contact_id)
+    currency = figures.currency
+    last = None
+    if figures.last_payment_id:
+        last = {"payment_id": figures.last_payment_id, "amount_minor": figures.last_payment_minor,
+                "currency": currency, "date": figures.last_payment_at.isoformat(),
+                "invoice_id": figures.last_payment_invoice_id}
+    return {
+        "outstanding": {"count": figures.outstanding_count, "total_minor": figures.outstanding_minor,
+                        "currency": currency},
+        "available_credits": {"amount_minor": figures.credits_minor, "currency": currency},
+        "last_payment": last,
+        "my_details": {
+            "display_name": customer.display_name, "company_name": customer.company_name,
+            "email": customer.email, "phone": customer.phone,
+            "billing_address": list(customer.billing_address.lines()),
+            "shipping_address": list(customer.shipping_address.lines()),
+            "contact": {"name": contact.name, "email": contact.email, "phone": contact.phone} if contact else None,
+            "payment_methods": [{"payment_method_id": m.payment_method_id, "summary": m.summary,
+                                 "exp_month": m.exp_month, "exp_year": m.exp_year, "is_default": m.is_default}
+                                for m in payments.methods(org_id, customer_id)],
+        },
+        "pending_approvals": {"estimates": figures.pending_estimates, "timesheets": figures.pending_timesheets},
+        "organization": org.public_details(),
+    }

@@ -1,0 +1,54 @@
+"""The customer's invoices: lists by filter, and one invoice in full (lines, taxes, credits
+applied, the payments that paid it)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain.documents import Invoice
+from ..tables.pages import Page
+from ..tables.repositories import invoice_lists, organizations, payments
+from ..tables.repositories.documents import credit_notes, invoices
+
+
+def page(org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None, now: datetime) -> Page[dict]:
+    """`view`: all, outstanding, overdue (outstanding and past due), paid, partially_paid, void."""
+    now = organizations.get(org_id).now(now)
+    found = invoice_lists.page(org_id, customer_id, view=view, now=now, limit=limit, cursor=cursor)
+    return Page([summary(i, now) for i in found.items], found.next_cursor)
+
+
+def detail(org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
+    invoice = invoices.get(org_id, customer_id, invoice_id)
+    now = organizations.get(org_id).now(now)
+    notes = credit_notes.get_many(org_id, customer_id, [c.credit_note_id for c in invoice.credits_applied])
+    paid_by = [(p, a) for p in payments.succeeded(org_id, customer_id)
+               for a in p.allocations if a.invoice_id == invoice_id]
+    return {
+        **summary(invoice, now),
+        "lines": [{"description": line.description, "quantity": line.quantity,
+                   "unit_price_minor": line.unit_price_minor, "amount_minor": line.amount_minor, "kind": line.kind,
+                   "period_start": _iso(line.period_start), "period_end": _iso(line.period_end)}
+                  for line in invoice.lines],
+        "subtotal_minor": invoice.subtotal_minor, "tax_minor": invoice.tax_minor,
+        "taxes": [{"name": t.name, "rate_bp": t.rate_bp, "amount_minor": t.amount_minor} for t in invoice.taxes],
+        "credits_applied": [{"credit_note_id": c.credit_note_id, "amount_minor": c.amount_minor,
+                             "number": notes[c.credit_note_id].number if c.credit_note_id in notes else None,
+                             "applied_at": c.applied_at.isoformat()} for c in invoice.credits_applied],
+        "payments": [{"payment_id": p.payment_id, "amount_minor": a.amount_minor, "paid_at": _iso(p.succeeded_at),
+                      "method_summary": p.method_summary} for p, a in paid_by],
+        "notes": invoice.notes,
+    }
+
+
+def summary(invoice: Invoice, now: datetime) -> dict:
+    return {"invoice_id": invoice.invoice_id, "number": invoice.number, "status": invoice.status.value,
+            "currency": invoice.currency, "issued_at": invoice.issued_at.isoformat(),
+            "due_at": invoice.due_at.isoformat(), "total_minor": invoice.total_minor,
+            "amount_paid_minor": invoice.amount_paid_minor, "credits_applied_minor": invoice.credits_applied_minor,
+            "balance_minor": invoice.balance_minor, "overdue": invoice.is_overdue(now),
+            "subscription_id": invoice.subscription_id, "period_start": _iso(invoice.period_start),
+            "period_end": _iso(invoice.period_end), "paid_at": _iso(invoice.paid_at)}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,311 @@
+"""Recording what became of a payment: succeeded, requires_action, failed or refunded.
+
+Each outcome is one transaction, together with the webhook event that reported it (if any), and
+conditional on the payment as it was read: the same outcome arriving twice (a retry, a webhook,
+a confirmation) takes effect once, and a success always wins over a failure reported late or out
+of order. Money that no longer fits an invoice (it was paid or voided meanwhile) becomes a
+credit note, so a charge is never lost.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from .. import bootstrap
+from ..domain import billing
+from ..domain.documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice
+from ..domain.engagement import ActivityRecord, Actor, Notification
+from ..domain.errors import ConcurrentUpdate
+from ..domain.ids import new_id
+from ..domain.money import Money
+from ..domain.payments import Allocation, Payment, PaymentMethod, PaymentStatus
+from ..gateways.payments import ChargeResult, PaymentGatewayError
+from ..tables.repositories import customers, engagement, idempotency, invoice_claims, organizations
+from ..tables.repositories import payments, summaries, webhook_events
+from ..tables.repositories import emails as outbox
+from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.repositories.summaries import SummaryChange
+from ..tables.transactions import transaction
+from . import mail, payment_rules
+
+ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
+FINAL = (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Event:
+    """The webhook event reporting an outcome: recorded with its effect, exactly once."""
+    event_id: str
+    type: str
+
+
+def record(org_id: str, payment: Payment, result: ChargeResult, now: datetime, *,
+           event: Event | None = None) -> Payment:
+    """Record the gateway's answer about `payment`."""
+    if result.status == "succeeded":
+        return succeeded(org_id, payment.customer_id, payment.payment_id, result, now, event=event)
+    if result.status == "requires_action":
+        return requires_action(org_id, payment.customer_id, payment.payment_id, result, now, event=event)
+    return failed(org_id, payment.customer_id, payment.payment_id, result, now, event=event)
+
+
+def plan_of(org_id: str, payment: Payment) -> dict:
+    """How the payment was asked for (kept under its payment key); {} for payments made elsewhere."""
+    key = idempotency.payment_key(org_id, payment.customer_id, payment.source, payment.idempotency_key)
+    return (idempotency.payment_plan(key) or {}) if payment.idempotency_key else {}
+
+
+# -- succeeded --------------------------------------------------------------------------------
+
+def succeeded(org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
+              event: Event | None = None) -> Payment:
+    for _ in range(ATTEMPTS):
+        payment = payments.get(org_id, customer_id, payment_id)
+        if payment.status == PaymentStatus.SUCCEEDED:
+            _event_alone(event, now)
+            return payment
+        plan = plan_of(org_id, payment)
+        try:
+            done, sent = _settle(org_id, payment, plan, result, now, event)
+        except ConcurrentUpdate:
+            continue
+        _release_claims(org_id, payment, plan)
+        _deliver(sent, now)
+        return done
+    raise ConcurrentUpdate("payment")
+
+
+def _settle(org_id: str, payment: Payment, plan: dict, result: ChargeResult, now: datetime,
+            event: Event | None) -> tuple[Payment, list]:
+    customer_id = payment.customer_id
+    credit_plan = [tuple(c) for c in plan.get("credits", [])]
+    invoice_ids = [a.invoice_id for a in payment.allocations] + [c[0] for c in credit_plan]
+    before = invoices.get_many(org_id, customer_id, invoice_ids)
+    after = dict(before)
+    allocations, excess = [], 0
+    for allocation in payment.allocations:
+        invoice = after.get(allocation.invoice_id)
+        paid, applied = payment_rules.pay(invoice, allocation.amount_minor, now) if invoice else (None, 0)
+        excess += allocation.amount_minor - applied
+        if applied:
+            after[allocation.invoice_id] = paid
+            allocations.append(Allocation(allocation.invoice_id, applied))
+    notes = credit_notes.get_many(org_id, customer_id, [c[1] for c in credit_plan])
+    used_notes, credits_used = {}, 0
+    for invoice_id, note_id, wanted in credit_plan:
+        note, invoice = used_notes.get(note_id) or notes.get(note_id), after.get(invoice_id)
+        if note is None or invoice is None:
+            continue
+        credited, applied = payment_rules.credit(invoice, note_id, payment_rules.usable_credit(note, wanted), now)
+        if applied:
+            after[invoice_id], used_notes[note_id] = credited, payment_rules.use_credit(note, applied)
+            credits_used += applied
+    change = SummaryChange(credits_minor=excess - credits_used)
+    for invoice_id, invoice in after.items():
+        change += payment_rules.outstanding_change(before[invoice_id], invoice)
+
+    org, customer = organizations.get(org_id), customers.get(org_id, customer_id)
+    done = replace(payment, status=PaymentStatus.SUCCEEDED, allocations=tuple(allocations), succeeded_at=now,
+                   gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
+                   method_summary=payment.method_summary or _summary(result), client_secret=None,
+                   failure_code=None, failure_message=None)
+    overpaid = _overpayment(org_id, done, excess, now) if excess else None
+    numbers = [before[a.invoice_id].number for a in allocations]
+    sent = _emails(org, customer, done, numbers, now) if done.amount_minor else []
+    with transaction("invoice") as tx:
+        tx.save(item := payments.payment_item(org_id, done))
+        for invoice_id, invoice in after.items():
+            if invoice is not before[invoice_id]:
+                tx.save(invoices.item_for(org_id, invoice))
+        for note in used_notes.values():
+            tx.save(credit_notes.item_for(org_id, note))
+        if overpaid is not None:
+            tx.save(credit_notes.item_for(org_id, overpaid))
+        last = (done.payment_id, done.amount_minor, now, allocations[0].invoice_id if allocations else None)
+        summaries.apply_in(tx, org_id, customer_id, done.currency, change,
+                           last_payment=last if done.amount_minor else None)
+        _save_method_in(tx, org_id, plan.get("save_method"), customer_id, list(after.values()), now)
+        engagement.record_activity(org_id, _activity(done, "payment.succeeded", now, event,
+                                                     f"{_amount(done)} for {', '.join(numbers) or 'credit'}"), tx)
+        if done.amount_minor:
+            engagement.notify(org_id, Notification(
+                new_id("notification", now), "payment_received",
+                f"Payment of {_amount(done)} received from {customer.display_name}", now,
+                customer_id=customer_id, subject_type="payment", subject_id=done.payment_id), tx)
+        for email in sent:
+            tx.save(outbox.item_for(email))
+        _event_in(tx, event, now)
+    return payments.saved(item), sent
+
+
+def _overpayment(org_id: str, payment: Payment, excess: int, now: datetime) -> CreditNote:
+    """What was charged but no longer owed (the invoice was paid or voided meanwhile), as credit."""
+    number = billing.number("CN", organizations.next_number(org_id, "credit_note_seq"))
+    line = DocumentLine(f"Overpayment of payment {payment.payment_id}", excess, unit_price_minor=excess,
+                        kind="credit")
+    return CreditNote(new_id("credit_note", now), payment.customer_id, number, payment.currency,
+                      CreditNoteStatus.OPEN, now, (line,), excess, excess, reason="Overpayment")
+
+
+def _save_method_in(tx, org_id: str, wanted: dict | None, customer_id: str, paid: list[Invoice],
+                    now: datetime) -> None:
+    """save_for_future: keep a new method, and make it the method of the paid invoices' subscriptions."""
+    if not wanted:
+        return
+    method_id = wanted["payment_method_id"]
+    if wanted.get("new"):
+        first = not payments.methods(org_id, customer_id)
+        tx.save(payments.method_item(org_id, PaymentMethod(
+            method_id, customer_id, wanted["gateway"], wanted["gateway_method_id"], wanted["brand"],
+            wanted["last4"], wanted["exp_month"], wanted["exp_year"], now, is_default=first)))
+    subscription_ids = [i.subscription_id for i in paid if i.subscription_id]
+    for sub in payments.subscriptions(org_id, customer_id, subscription_ids):
+        payments.charge_subscription_to_in(tx, org_id, sub, method_id, now, auto_charge=True)
+
+
+def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) -> list:
+    receipt = mail.new_record(org.org_id, "payment_receipt", {
+        "org_name": org.name, "amount": _amount(payment), "date": now.date().isoformat(),
+        "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
+        reply_to=org.email)
+    merchant = mail.new_record(org.org_id, "merchant_notification", {
+        "org_name": org.name, "headline": f"Payment received from {customer.display_name}",
+        "details": [f"Amount: {_amount(payment)}", f"Invoices: {', '.join(numbers) or '-'}",
+                    f"Method: {payment.method_summary or payment.gateway}"]}, [org.email], now=now)
+    return [receipt, merchant]
+
+
+# -- requires action, failed, abandoned --------------------------------------------------------
+
+def requires_action(org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
+                    event: Event | None = None) -> Payment:
+    """The customer must authenticate (3-D Secure); the invoices stay claimed until then."""
+    payment = payments.get(org_id, customer_id, payment_id)
+    if payment.status != PaymentStatus.PENDING:
+        _event_alone(event, now)
+        return payment
+    waiting = replace(payment, status=PaymentStatus.REQUIRES_ACTION, gateway_payment_id=result.gateway_payment_id,
+                      client_secret=result.client_secret, method_summary=payment.method_summary or _summary(result))
+    try:
+        with transaction("payment") as tx:
+            tx.save(item := payments.payment_item(org_id, waiting))
+            _event_in(tx, event, now)
+    except ConcurrentUpdate:   # another outcome was recorded first: it stands
+        return payments.get(org_id, customer_id, payment_id)
+    return payments.saved(item)
+
+
+def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
+           event: Event | None = None) -> Payment:
+    """Nothing was collected: the payment says why; invoices are untouched and released."""
+    for _ in range(ATTEMPTS):
+        payment = payments.get(org_id, customer_id, payment_id)
+        if payment.status in FINAL:
+            _event_alone(event, now)
+            return payment
+        refused = replace(payment, status=PaymentStatus.FAILED, client_secret=None,
+                          gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
+                          failure_code=result.failure_code or "payment_failed",
+                          failure_message=result.failure_message or "The payment could not be completed.",
+                          method_summary=payment.method_summary or _summary(result))
+        try:
+            with transaction("payment") as tx:
+                tx.save(item := payments.payment_item(org_id, refused))
+                engagement.record_activity(org_id, _activity(refused, "payment.failed", now, event,
+                                                             f"{_amount(refused)}: {refused.failure_code}"), tx)
+                _event_in(tx, event, now)
+        except ConcurrentUpdate:
+            continue
+        plan = plan_of(org_id, refused)
+        _release_claims(org_id, refused, plan)
+        _forget_unsaved_method(plan)
+        return payments.saved(item)
+    raise ConcurrentUpdate("payment")
+
+
+def abandoned(org_id: str, payment: Payment, now: datetime) -> Payment:
+    """A payment left waiting for authentication, replaced by a new attempt of the customer's."""
+    return failed(org_id, payment.customer_id, payment.payment_id, ChargeResult(
+        "failed", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency),
+        failure_code="abandoned",
+        failure_message="The payment was not confirmed and was replaced by another payment."), now)
+
+
+# -- refunded ---------------------------------------------------------------------------------
+
+def refunded(org_id: str, customer_id: str, payment_id: str, refunded_minor: int, now: datetime, *,
+             event: Event | None = None) -> Payment:
+    """The gateway refunded (part of) a charge: `refunded_minor` is the total refunded so far, so
+    a late or repeated event never lowers or double-counts it."""
+    payment = payments.get(org_id, customer_id, payment_id)
+    if payment.status != PaymentStatus.SUCCEEDED:
+        # a refund proves the charge succeeded: its own event may still be on its way
+        payment = succeeded(org_id, customer_id, payment_id, ChargeResult(
+            "succeeded", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency)), now)
+    if refunded_minor <= payment.refunded_minor:
+        _event_alone(event, now)
+        return payment
+    refund = replace(payment, refunded_minor=min(refunded_minor, payment.amount_minor))
+    added = Money(refund.refunded_minor - payment.refunded_minor, payment.currency)
+    with transaction("payment") as tx:
+        tx.save(item := payments.payment_item(org_id, refund))
+        engagement.record_activity(org_id, _activity(refund, "payment.refunded", now, event,
+                                                     f"{added.currency} {added.format()} refunded"), tx)
+        engagement.notify(org_id, Notification(
+            new_id("notification", now), "payment_refunded",
+            f"{added.currency} {added.format()} of payment {payment.payment_id} refunded", now,
+            customer_id=customer_id, subject_type="payment", subject_id=payment_id), tx)
+        _event_in(tx, event, now)
+    return payments.saved(item)
+
+
+# -- shared pieces ----------------------------------------------------------------------------
+
+def _release_claims(org_id: str, payment: Payment, plan: dict) -> None:
+    for invoice_id in plan.get("invoice_ids", []):
+        invoice_claims.release(org_id, payment.customer_id, invoice_id, payment.payment_id)
+
+
+def _forget_unsaved_method(plan: dict) -> None:
+    """A card attached to be saved with a payment that failed is not kept at the gateway."""
+    wanted = plan.get("save_method") or {}
+    if not wanted.get("new"):
+        return
+    try:
+        bootstrap.payment_gateway().detach_method(gateway_method_id=wanted["gateway_method_id"])
+    except PaymentGatewayError:
+        pass   # it stays attached at the gateway, unused; nothing here depends on it
+
+
+def _deliver(records: list, now: datetime) -> None:
+    for record in records:
+        mail.deliver(record, now)
+
+
+def _event_in(tx, event: Event | None, now: datetime) -> None:
+    if event is not None:
+        webhook_events.record_in(tx, event.event_id, event.type, now)
+
+
+def _event_alone(event: Event | None, now: datetime) -> None:
+    if event is not None:
+        webhook_events.record(event.event_id, event.type, now)
+
+
+def _activity(payment: Payment, action: str, now: datetime, event: Event | None, summary: str) -> ActivityRecord:
+    if event is not None:
+        actor = Actor("gateway", event.event_id)
+    elif payment.source == "portal":
+        actor = Actor("customer", payment.customer_id)
+    else:
+        actor = Actor("job", payment.source)
+    return ActivityRecord(new_id("activity", now), payment.customer_id, actor, action, "payment",
+                          payment.payment_id, now, summary)
+
+
+def _amount(payment: Payment) -> str:
+    return f"{payment.currency} {Money(payment.amount_minor, payment.currency).format()}"
+
+
+def _summary(result: ChargeResult) -> str:
+    return f"{result.card.brand.title()} •••• {result.card.last4}" if result.card else ""

@@ -1,0 +1,53 @@
+"""Claims on invoices: while a payment is with the gateway, no other payment may charge the
+same invoice. A claim names its payment; it lives in the idempotency table under
+`org#customer#invoice_claim#invoice_id`."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DeleteError
+from pynamodb.transactions import TransactWrite
+
+from ...domain.documents import Invoice
+from ..base import owner_key
+from ..idempotency import IdempotencyItem
+from ..invoices import InvoiceItem
+
+I = IdempotencyItem
+KEEP_FOR = timedelta(days=7)   # a claim is released when its payment settles; this only tidies up
+
+
+def _key(org_id: str, customer_id: str, invoice_id: str) -> str:
+    return f"{org_id}#{customer_id}#invoice_claim#{invoice_id}"
+
+
+def claim_in(tx: TransactWrite, org_id: str, customer_id: str, invoice_id: str, payment_id: str,
+             now: datetime) -> None:
+    """Claim the invoice for `payment_id`; the transaction fails if it is claimed already."""
+    tx.save(I(_key(org_id, customer_id, invoice_id), request_hash=payment_id, state="claimed", created_at=now,
+              expires_at=now + KEEP_FOR), condition=I.idem_key.does_not_exist())
+
+
+def unchanged_in(tx: TransactWrite, org_id: str, invoice: Invoice) -> None:
+    """The transaction fails if the invoice changed since it was read (its version and balance)."""
+    tx.condition_check(InvoiceItem, owner_key(org_id, invoice.customer_id), invoice.invoice_id,
+                       condition=(InvoiceItem.version == invoice.version)
+                       & (InvoiceItem.balance_minor == invoice.balance_minor))
+
+
+def holders(org_id: str, customer_id: str, invoice_ids: list[str]) -> dict[str, str]:
+    """invoice_id -> the payment holding its claim, for the claimed ones."""
+    by_key = {_key(org_id, customer_id, i): i for i in dict.fromkeys(invoice_ids)}
+    if not by_key:
+        return {}
+    return {by_key[item.idem_key]: item.request_hash
+            for item in I.batch_get(list(by_key), consistent_read=True)}
+
+
+def release(org_id: str, customer_id: str, invoice_id: str, payment_id: str) -> None:
+    """Release the invoice if `payment_id` still holds it (another payment's claim stays)."""
+    try:
+        I(_key(org_id, customer_id, invoice_id)).delete(condition=I.request_hash == payment_id)
+    except DeleteError as error:
+        if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise

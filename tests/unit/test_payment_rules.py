@@ -1,0 +1,88 @@
+"""How payments and credits meet invoices (pure rules, no AWS)."""
+from datetime import datetime, timedelta, timezone
+
+from chalicelib.domain.documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice, InvoiceStatus
+from chalicelib.domain.payments import Allocation
+from chalicelib.services import payment_rules as rules
+from chalicelib.services.idempotency import request_hash
+from chalicelib.tables.repositories.summaries import SummaryChange
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+def an_invoice(total=10000, *, paid=0, status=InvoiceStatus.OPEN, invoice_id="inv_1", due_at=NOW, currency="USD"):
+    return Invoice(invoice_id=invoice_id, customer_id="cus_1", number=f"INV-{invoice_id}", currency=currency,
+                   status=status, issued_at=NOW - timedelta(days=15), due_at=due_at,
+                   lines=(DocumentLine("Work", total),), subtotal_minor=total, tax_minor=0, total_minor=total,
+                   amount_paid_minor=paid)
+
+
+def a_note(balance, *, note_id="cn_1", days_old=1, currency="USD", status=CreditNoteStatus.OPEN):
+    return CreditNote(credit_note_id=note_id, customer_id="cus_1", number=f"CN-{note_id}", currency=currency,
+                      status=status, issued_at=NOW - timedelta(days=days_old), lines=(), total_minor=balance,
+                      balance_minor=balance)
+
+
+def test_paying_the_balance_marks_the_invoice_paid_at_that_time():
+    paid, applied = rules.pay(an_invoice(10000), 10000, NOW)
+
+    assert (paid.status, paid.balance_minor, paid.paid_at, applied) == (InvoiceStatus.PAID, 0, NOW, 10000)
+
+
+def test_paying_part_leaves_it_partially_paid():
+    paid, applied = rules.pay(an_invoice(10000), 2500, NOW)
+
+    assert (paid.status, paid.balance_minor, paid.paid_at, applied) == (InvoiceStatus.PARTIALLY_PAID, 7500, None, 2500)
+
+
+def test_paying_more_than_the_balance_applies_only_the_balance():
+    _, applied = rules.pay(an_invoice(10000, paid=9000, status=InvoiceStatus.PARTIALLY_PAID), 5000, NOW)
+
+    assert applied == 1000
+
+
+def test_nothing_is_applied_to_a_paid_or_void_invoice():
+    for status in (InvoiceStatus.PAID, InvoiceStatus.VOID):
+        invoice = an_invoice(10000, status=status)
+        assert rules.pay(invoice, 100, NOW) == (invoice, 0)
+        assert rules.credit(invoice, "cn_1", 100, NOW) == (invoice, 0)
+
+
+def test_a_credit_is_recorded_on_the_invoice_and_spent_from_the_note():
+    credited, applied = rules.credit(an_invoice(10000), "cn_1", 3000, NOW)
+    note = rules.use_credit(a_note(5000), applied)
+
+    assert credited.credits_applied_minor == 3000 and credited.status == InvoiceStatus.PARTIALLY_PAID
+    assert (note.balance_minor, note.status) == (2000, CreditNoteStatus.OPEN)
+    assert rules.use_credit(note, 2000).status == CreditNoteStatus.CLOSED
+
+
+def test_the_outstanding_figures_move_by_what_changed():
+    before = an_invoice(10000)
+
+    assert rules.outstanding_change(before, rules.pay(before, 2500, NOW)[0]) == SummaryChange(0, -2500)
+    assert rules.outstanding_change(before, rules.pay(before, 10000, NOW)[0]) == SummaryChange(-1, -10000)
+    assert rules.outstanding_change(before, before) == SummaryChange()
+
+
+def test_credits_are_planned_oldest_first_in_the_invoice_currency_never_beyond_a_balance():
+    invoices = [an_invoice(3000, invoice_id="inv_1"), an_invoice(5000, invoice_id="inv_2")]
+    notes = [a_note(4000, note_id="cn_new", days_old=1), a_note(2000, note_id="cn_old", days_old=9),
+             a_note(9000, note_id="cn_eur", currency="EUR"), a_note(0, note_id="cn_used", status=CreditNoteStatus.CLOSED)]
+
+    plan = rules.plan_credits(invoices, notes)
+
+    assert plan == [("inv_1", "cn_old", 2000), ("inv_1", "cn_new", 1000), ("inv_2", "cn_new", 3000)]
+
+
+def test_allocations_charge_what_credits_leave_or_the_part_asked_for():
+    invoices = [an_invoice(3000, invoice_id="inv_1"), an_invoice(5000, invoice_id="inv_2")]
+
+    assert rules.allocations(invoices, credits_by_invoice={"inv_1": 3000, "inv_2": 1000}) == (
+        Allocation("inv_2", 4000),)
+    assert rules.allocations(invoices[:1], amount_minor=1200) == (Allocation("inv_1", 1200),)
+
+
+def test_a_request_hashes_the_same_however_its_json_was_spelled():
+    assert request_hash({"a": 1, "b": [1, 2]}) == request_hash({"b": [1, 2], "a": 1})
+    assert request_hash({"a": 1}) != request_hash({"a": 2})
