@@ -19,6 +19,7 @@ from pathlib import Path
 from chalice import Blueprint, Response
 
 from .. import config
+from ..domain.errors import NotFound
 from .http import Routes
 
 bp = Blueprint(__name__)
@@ -99,7 +100,7 @@ def index():
 def _asset(asset_version: str, name: str) -> Response:
     asset = assets().get(name)
     if asset is None:
-        return _answer("Not found", "text/plain; charset=utf-8", "no-cache", status=404)
+        raise NotFound("asset")
     # an old version's URL gets today's file, but only for a moment
     cache = FOREVER if asset_version == version() else "no-cache"
     return _answer(asset.body, asset.content_type, cache)

@@ -1,14 +1,15 @@
 """The portal's home: figures from the account summary (kept exact by the transactions that
-change invoices, payments and credits), so reading it is a few GetItems and one small Query."""
+change invoices, payments and credits), so reading it is one TransactGetItems (organization,
+customer, summary) and one small Query (payment methods)."""
 from __future__ import annotations
 
-from ..tables.repositories import customers, organizations, payments, summaries
+from ..tables.repositories import payments
+from ..tables.repositories.together import read_together
 
 
 def dashboard(org_id: str, customer_id: str, contact_id: str) -> dict:
-    org = organizations.get(org_id)
-    customer = customers.get(org_id, customer_id)
-    figures = summaries.get(org_id, customer_id, customer.currency)
+    found = read_together(org_id, customer_id, with_summary=True)
+    org, customer, figures = found.org, found.customer, found.summary
     contact = customer.contact(contact_id)
     currency = figures.currency
     last = None

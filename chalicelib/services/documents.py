@@ -10,28 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-from pynamodb.models import Model
-from pynamodb.transactions import TransactGet
-
-from ..domain.customers import Customer
-from ..domain.documents import Estimate, Invoice
-from ..domain.errors import BusinessRuleViolation, NotFound
-from ..domain.organization import Organization
-from ..domain.payments import Payment, PaymentStatus
+from ..domain.errors import BusinessRuleViolation
+from ..domain.payments import PaymentStatus
 from ..gateways.email import Attachment
 from ..gateways.pdf import render_pdf
-from ..tables.base import connection, owner_key
-from ..tables.customers import CustomerItem
-from ..tables.estimates import EstimateItem
-from ..tables.invoices import InvoiceItem
-from ..tables.mapping import from_item
-from ..tables.organizations import OrganizationItem
-from ..tables.payments import PaymentItem
-from ..tables.repositories import organizations
 from ..tables.repositories.documents import invoices
+from ..tables.repositories.together import read_together
 from . import document_views, mail, statements
 
 PDF = "application/pdf"
@@ -43,29 +28,20 @@ class RenderedPdf:
     data: bytes
 
 
-@dataclass(frozen=True)
-class Wanted:
-    """One of the customer's documents, to read with its issuer and recipient."""
-    model: type[Model]
-    domain: type
-    kind: str
-    document_id: str
-
-
 def invoice_pdf(org_id: str, customer_id: str, invoice_id: str) -> RenderedPdf:
-    org, customer, invoice = _read_together(org_id, customer_id, Wanted(InvoiceItem, Invoice, "invoice", invoice_id))
+    org, customer, invoice = _read_together(org_id, customer_id, ("invoice", invoice_id))
     return _rendered(invoice.number, document_views.invoice_document(org, customer, invoice))
 
 
 def estimate_pdf(org_id: str, customer_id: str, estimate_id: str) -> RenderedPdf:
     org, customer, estimate = _read_together(org_id, customer_id,
-                                             Wanted(EstimateItem, Estimate, "estimate", estimate_id))
+                                             ("estimate", estimate_id))
     return _rendered(estimate.number, document_views.estimate_document(org, customer, estimate))
 
 
 def receipt_pdf(org_id: str, customer_id: str, payment_id: str) -> RenderedPdf:
     """The receipt of a payment that went through (a pending or failed one has none)."""
-    org, customer, payment = _read_together(org_id, customer_id, Wanted(PaymentItem, Payment, "payment", payment_id))
+    org, customer, payment = _read_together(org_id, customer_id, ("payment", payment_id))
     if payment.status != PaymentStatus.SUCCEEDED:
         raise BusinessRuleViolation("Only a payment that went through has a receipt.", "payment_not_succeeded",
                                     {"status": payment.status.value})
@@ -81,21 +57,9 @@ def statement_pdf(org_id: str, customer_id: str, *, start: date | None, end: dat
     return _rendered(f"statement-{period.start.isoformat()}-to-{period.end.isoformat()}", doc)
 
 
-def _read_together(org_id: str, customer_id: str, wanted: Wanted | None = None) -> tuple[Organization, Customer, Any]:
-    """The issuer, the recipient and the wanted document in one TransactGetItems, so that a PDF
-    costs one read besides the session (the per-route budget of issue 9)."""
-    with TransactGet(connection=connection()) as read:
-        org_item = read.get(OrganizationItem, org_id)
-        customer_item = read.get(CustomerItem, org_id, customer_id)
-        document_item = read.get(wanted.model, owner_key(org_id, customer_id), wanted.document_id) if wanted else None
-    try:
-        document = from_item(wanted.domain, document_item.get()) if wanted else None
-        # the repository's own mapping of an organization item (no public name for it yet)
-        org = organizations._to_domain(org_item.get())
-        customer = from_item(Customer, customer_item.get())
-    except DoesNotExist:
-        raise NotFound(wanted.kind if wanted else "customer") from None
-    return org, customer, document
+def _read_together(org_id: str, customer_id: str, wanted: tuple[str, str] | None = None):
+    found = read_together(org_id, customer_id, document=wanted)
+    return found.org, found.customer, found.document
 
 
 def _rendered(name: str, doc) -> RenderedPdf:

@@ -7,7 +7,8 @@ from datetime import datetime
 from ..domain.documents import Invoice
 from ..tables.pages import Page
 from ..tables.repositories import invoice_lists, organizations, payments
-from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.repositories.documents import credit_notes
+from ..tables.repositories.together import read_together
 
 
 def page(org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None, now: datetime) -> Page[dict]:
@@ -18,8 +19,8 @@ def page(org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | 
 
 
 def detail(org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
-    invoice = invoices.get(org_id, customer_id, invoice_id)
-    now = organizations.get(org_id).now(now)
+    found = read_together(org_id, customer_id, document=("invoice", invoice_id))
+    invoice, now = found.document, found.org.now(now)
     notes = credit_notes.get_many(org_id, customer_id, [c.credit_note_id for c in invoice.credits_applied])
     paid_by = [(p, a) for p in payments.succeeded(org_id, customer_id)
                for a in p.allocations if a.invoice_id == invoice_id]

@@ -22,8 +22,12 @@ log = logging.getLogger("portico.webhooks")
 
 def receive(payload: bytes, signature: str | None, now: datetime) -> dict:
     """Verify and process one event; unknown types are acknowledged and otherwise ignored."""
+    secret = bootstrap.stripe_webhook_secret()
+    if not secret:   # nothing can be verified, so nothing is believed (simulated mode has no webhooks)
+        log.error("Stripe webhook received but no signing secret is configured")
+        raise InvalidInput({"Stripe-Signature": "This deployment has no Stripe webhook signing secret."})
     try:
-        event = parse_event(payload, signature, bootstrap.stripe_webhook_secret() or "")
+        event = parse_event(payload, signature, secret)
     except InvalidWebhook as error:
         raise InvalidInput({"Stripe-Signature": str(error)}) from None
     reported = Event(event["id"], event["type"])

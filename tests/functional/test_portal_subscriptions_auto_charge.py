@@ -116,7 +116,7 @@ def test_activating_with_a_good_card_pays_the_first_invoice(aws):
     pytest.importorskip("chalicelib.services.collection")
     with client() as c:
         shop = a_shop(c, preferences=ALL)
-        trial = shop.subscription("trial", auto_charge=True, payment_method_id="pm_card_visa")
+        trial = shop.subscription("trial", auto_charge=True, payment_method_id=shop.saved_card())
 
         answer = shop.portal.post(f"/portal/subscriptions/{trial['subscription_id']}/activate", {})
 
@@ -128,7 +128,8 @@ def test_activating_with_a_declined_card_leaves_the_subscription_live_and_the_in
     pytest.importorskip("chalicelib.services.collection")
     with client() as c:
         shop = a_shop(c, preferences=ALL)
-        trial = shop.subscription("trial", auto_charge=True, payment_method_id="pm_card_chargeDeclined")
+        trial = shop.subscription("trial", auto_charge=True,
+                                  payment_method_id=shop.saved_card("pm_card_chargeDeclined"))
 
         answer = shop.portal.post(f"/portal/subscriptions/{trial['subscription_id']}/activate", {})
 
@@ -140,7 +141,7 @@ def test_an_upgrade_charges_the_previewed_amount_due(aws):
     pytest.importorskip("chalicelib.services.collection")
     with client() as c:
         shop = a_shop(c, preferences=ALL)
-        sub = shop.subscription("live", auto_charge=True, payment_method_id="pm_card_visa", **TERM)
+        sub = shop.subscription("live", auto_charge=True, payment_method_id=shop.saved_card(), **TERM)
         path = f"/portal/subscriptions/{sub['subscription_id']}"
         quote = shop.portal.post(f"{path}/changes/preview", {"plan": "biz"}).json
 

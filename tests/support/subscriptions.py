@@ -42,6 +42,12 @@ class Shop:
         """A subscription of Zoë's customer, imported in `status` with the given fields."""
         return subscription_of(self.admin, self.zoe.customer_id, status=status, plan=plan, **fields)
 
+    def saved_card(self, test_card: str = "pm_card_visa") -> str:
+        """Zoë saves a card in the portal (a Stripe test id in simulated mode); its id, for auto-charge."""
+        answer = self.portal.post("/portal/payment-methods", {"payment_method": test_card})
+        assert answer.status == 201, answer.json
+        return answer.json["payment_method_id"]
+
     def another_customer(self, email: str = "hank@initech.example") -> SignedInCustomer:
         return signed_in_customer(self.api, self.acme.org, self.acme.key, email=email, display_name="Initech")
 

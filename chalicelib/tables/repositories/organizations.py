@@ -21,7 +21,7 @@ def get(org_id: str) -> Organization:
         item = OrganizationItem.get(org_id)
     except DoesNotExist:
         raise NotFound("organization") from None
-    return _to_domain(item)
+    return to_domain(item)
 
 
 def add(org: Organization) -> None:
@@ -43,7 +43,7 @@ def save(org: Organization) -> Organization:
         if condition_failed(error):
             raise ConcurrentUpdate("organization") from error
         raise
-    return _to_domain(item)
+    return to_domain(item)
 
 
 def next_number(org_id: str, sequence: str) -> int:
@@ -79,7 +79,7 @@ def _to_item(org: Organization) -> OrganizationItem:
     return item
 
 
-def _to_domain(item: OrganizationItem) -> Organization:
+def to_domain(item: OrganizationItem) -> Organization:
     return from_item(
         Organization, item,
         address=from_dict(Address, item.address.as_dict()),

@@ -54,6 +54,10 @@ def get(org_id: str, customer_id: str, currency: str) -> AccountSummary:
         item = AccountSummaryItem.get(owner_key(org_id, customer_id))
     except DoesNotExist:
         return AccountSummary(currency=currency)
+    return to_domain(item)
+
+
+def to_domain(item: AccountSummaryItem) -> AccountSummary:
     return AccountSummary(
         currency=item.currency, outstanding_count=int(item.outstanding_count),
         outstanding_minor=int(item.outstanding_minor), credits_minor=int(item.credits_minor),

@@ -1,0 +1,60 @@
+"""Reads that a screen needs at once, in one TransactGetItems: the organization, the customer and
+(optionally) one of its documents or its account summary. One call instead of three keeps a route
+within its read budget (issue 9)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactGet
+
+from ...domain.customers import Customer
+from ...domain.documents import Estimate, Invoice
+from ...domain.errors import NotFound
+from ...domain.organization import Organization
+from ...domain.payments import Payment
+from ..account_summaries import AccountSummaryItem
+from ..base import connection, owner_key
+from ..customers import CustomerItem
+from ..estimates import EstimateItem
+from ..invoices import InvoiceItem
+from ..mapping import from_item
+from ..organizations import OrganizationItem
+from ..payments import PaymentItem
+from . import organizations, summaries
+
+DOCUMENTS = {"invoice": (InvoiceItem, Invoice), "estimate": (EstimateItem, Estimate),
+             "payment": (PaymentItem, Payment)}
+
+
+@dataclass(frozen=True)
+class Together:
+    org: Organization
+    customer: Customer
+    document: Any = None
+    summary: summaries.AccountSummary | None = None
+
+
+def read_together(org_id: str, customer_id: str, *, document: tuple[str, str] | None = None,
+                  with_summary: bool = False) -> Together:
+    """`document` is (kind, id) with kind invoice | estimate | payment; NotFound if any is missing."""
+    owner = owner_key(org_id, customer_id)
+    with TransactGet(connection=connection()) as read:
+        org_item = read.get(OrganizationItem, org_id)
+        customer_item = read.get(CustomerItem, org_id, customer_id)
+        document_item = read.get(DOCUMENTS[document[0]][0], owner, document[1]) if document else None
+        summary_item = read.get(AccountSummaryItem, owner) if with_summary else None
+    try:
+        customer = from_item(Customer, customer_item.get())
+        found = from_item(DOCUMENTS[document[0]][1], document_item.get()) if document else None
+        org = organizations.to_domain(org_item.get())
+    except DoesNotExist:
+        raise NotFound(document[0] if document else "customer") from None
+    summary = None
+    if with_summary:
+        try:
+            summary = summaries.to_domain(summary_item.get())
+        except DoesNotExist:
+            summary = summaries.AccountSummary(currency=customer.currency)
+    return Together(org, customer, found, summary)
