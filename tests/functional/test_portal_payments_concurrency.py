@@ -5,40 +5,14 @@ The threads call the service behind POST /portal/payments (chalice.test.Client k
 atomically; moto in-process does not when threads share it, so DynamoDB requests are serialised
 here, as the service serialises them: the races under test are between requests, which is
 where they are in production."""
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from chalicelib.domain.errors import DomainError
 from chalicelib.services import collection, payments
 from tests.support.api import NOW, Api, client
+from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
 from tests.support.payments import a_payer, a_saved_card, an_invoice, counting_gateway
 from tests.support.portal import Clock
 
 THREADS = 10
-
-
-def dynamodb_requests_one_at_a_time(monkeypatch) -> None:
-    from moto.dynamodb.responses import DynamoHandler
-    lock, handle = threading.RLock(), DynamoHandler.call_action
-
-    def atomic(self):
-        with lock:
-            return handle(self)
-    monkeypatch.setattr(DynamoHandler, "call_action", atomic)
-
-
-def at_once(attempt, count: int = THREADS) -> list:
-    """Run `attempt(n)` in `count` threads released together; each answer or error, in order."""
-    start = threading.Barrier(count)
-
-    def run(n):
-        start.wait()
-        try:
-            return attempt(n)
-        except DomainError as error:
-            return error
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def codes(answers) -> set:

@@ -3,7 +3,7 @@ turns on, a signed-in customer, and subscriptions in any status (imported throug
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from tests.support.api import NOW, Api
 from tests.support.portal import Clock, PortalOrganization, SignedInCustomer, portal_organization, signed_in_customer
@@ -16,6 +16,10 @@ EVERYTHING_ON = {
     "cancel": {"enabled": True},
     "reactivate": True,
 }
+
+
+# a 31-day term that NOW (2026-11-25) falls in the middle of
+TERM = {"term_start": datetime(2026, 11, 9, tzinfo=timezone.utc), "term_end": datetime(2026, 12, 10, tzinfo=timezone.utc)}
 
 
 @dataclass
