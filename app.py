@@ -9,6 +9,7 @@ from chalicelib.handlers.admin import engagement as admin_engagement
 from chalicelib.handlers.admin import organization as admin_organization
 from chalicelib.handlers.admin import portal_access as admin_portal_access
 from chalicelib.handlers.admin import review_requests as admin_review_requests
+from chalicelib.handlers.admin import test_clock as admin_test_clock
 from chalicelib.handlers.lifecycle import on_each_request
 from chalicelib.handlers.portal import activity as portal_activity
 from chalicelib.handlers.portal import approvals as portal_approvals
@@ -30,7 +31,7 @@ app.register_middleware(on_each_request, "http")
 
 app.register_blueprint(authorizers.bp)   # first: routes below refer to its authorizers
 MERCHANT = (admin_organization, admin_catalog, admin_customers, admin_billing, admin_engagement,
-            admin_portal_access, admin_review_requests)
+            admin_portal_access, admin_review_requests, admin_test_clock)
 PORTAL = (portal_auth, portal_me, portal_dashboard, portal_subscriptions, portal_invoices, portal_payments,
           portal_payment_methods, portal_statements, portal_documents, portal_profile, portal_approvals,
           portal_engagement, portal_activity)

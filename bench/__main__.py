@@ -105,6 +105,8 @@ def main() -> None:
              f"`import app` / floor (`import chalice, boto3, pynamodb`): **{ours / floor:.2f}x** "
              f"(target <= 1.5x)"]
     routes_and_latency(lines)
+    from bench.jobs import section as scheduled_run
+    lines += scheduled_run()
     load(lines)
     package_size(lines)
     text = "\n".join(lines) + "\n"

@@ -2,7 +2,7 @@
 from chalice import Blueprint, Rate
 
 from .. import bootstrap, tracing
-from ..services import mail
+from ..services import mail, scheduled_work
 
 bp = Blueprint(__name__)
 
@@ -13,3 +13,12 @@ def send_queued_email(event):
     bootstrap.tables_ready()
     with tracing.subsegment("job:send_queued_email", job="send_queued_email"):
         return {"sent": mail.retry_due(bootstrap.now())}
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES), name="run_due_work")
+def run_due_work(event):
+    """Carry out the subscription work that is due: starts, trial ends, cancellations, pauses,
+    resumes, renewals and dunning retries (the real clock; test clocks run from /admin/test-clock)."""
+    bootstrap.tables_ready()
+    with tracing.subsegment("job:run_due_work", job="run_due_work"):
+        return scheduled_work.run_due("live", bootstrap.now()).as_dict()

@@ -1,0 +1,172 @@
+"""Scheduled work on a subscription: what is due at `now`, and what each piece of work turns the
+subscription into. Pure: the runner (services/scheduled_work.py) reads, claims, writes and charges.
+
+A term's first charge happens after the invoice is committed, so a crash in between must leave a
+marker: `unpaid_invoice_id` with `next_retry_at` (when to charge) on a subscription that is not in
+dunning means "this invoice still has to be charged", and the next run charges it with the same
+idempotency key instead of raising a second invoice.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from enum import Enum
+
+from .billing import term_from
+from .preferences import DunningSettings
+from .subscription import Subscription, next_due_at
+from .subscription_actions import next_cycle_coupon, pending_selection, resumed
+from .subscription_status import Status
+
+RETRY_PENDING_AFTER = timedelta(minutes=10)   # a charge whose outcome is not known yet
+
+
+class Work(str, Enum):
+    START = "start"
+    TRIAL_END = "trial_end"
+    CANCEL_AT_TERM_END = "cancel_at_term_end"
+    PAUSE = "pause"
+    RESUME = "resume"
+    RENEW = "renew"
+    CHARGE = "charge"                  # the first charge of a term already invoiced
+    DUNNING_RETRY = "dunning_retry"
+
+
+def charge_pending(sub: Subscription) -> bool:
+    """An invoice was raised for the current term and is still to be charged off-session."""
+    return (sub.unpaid_invoice_id is not None and sub.next_retry_at is not None
+            and sub.status in (Status.TRIAL, Status.LIVE))
+
+
+def due_at(sub: Subscription) -> datetime | None:
+    """When the runner next has something to do for `sub` (the `due` index's sort key)."""
+    if charge_pending(sub):
+        return sub.next_retry_at
+    return next_due_at(sub)
+
+
+def work_due(sub: Subscription, now: datetime) -> Work | None:
+    """The one piece of work due for `sub` at `now` (None: nothing yet)."""
+    at = due_at(sub)
+    if at is None or at > now:
+        return None
+    if charge_pending(sub):
+        return Work.CHARGE
+    status = sub.status
+    if status == Status.FUTURE:
+        return Work.START
+    if status == Status.TRIAL:
+        return Work.TRIAL_END
+    if status == Status.NON_RENEWING:
+        return Work.CANCEL_AT_TERM_END
+    if status == Status.PAUSED:
+        return Work.RESUME
+    if status == Status.DUNNING:
+        return Work.DUNNING_RETRY
+    if status == Status.LIVE and sub.pause_at is not None and sub.pause_at <= now and (
+            sub.term_end is None or sub.pause_at <= sub.term_end):
+        return Work.PAUSE
+    return Work.RENEW
+
+
+def charge_key(sub: Subscription) -> str:
+    """The idempotency key of a term's first charge: the same however often it is attempted."""
+    return f"term:{sub.subscription_id}:{sub.term_start.isoformat()}"
+
+
+def retry_key(sub: Subscription) -> str:
+    return f"dunning:{sub.subscription_id}:{sub.term_start.isoformat()}:{sub.dunning_attempts + 1}"
+
+
+# --- what the work turns the subscription into -----------------------------------------------
+
+def started(sub: Subscription) -> Subscription:
+    """A future subscription begins: a trial if its plan has one, else its first term (billed)."""
+    at = sub.starts_at
+    if sub.plan.trial_days:
+        return sub.apply("start_trial", trial_start=at, trial_end=at + timedelta(days=sub.plan.trial_days))
+    term = term_from(at, sub.plan)
+    return sub.apply("start", term_start=term.start, term_end=term.end, activated_at=at)
+
+
+def first_term_after_trial(sub: Subscription) -> Subscription:
+    """The term that starts when the trial ends (a change scheduled for the trial's end applies);
+    the status is still trial until it is paid, or live at once without auto-charge."""
+    chosen = pending_selection(sub)
+    term = term_from(sub.trial_end, chosen.plan)
+    return replace(sub, plan=chosen.plan, addons=chosen.addons, coupon=chosen.coupon, scheduled_change=None,
+                   term_start=term.start, term_end=term.end)
+
+
+def trial_converted(sub: Subscription) -> Subscription:
+    return sub.apply("trial_converted", activated_at=sub.trial_end, unpaid_invoice_id=None, next_retry_at=None)
+
+
+def trial_charge_failed(sub: Subscription, now: datetime) -> Subscription:
+    """Expired with the reason that lets the customer extend the trial (its term never started)."""
+    return sub.apply("trial_charge_failed", expired_at=now, expired_reason="trial_charge_failed",
+                     term_start=None, term_end=None, unpaid_invoice_id=None, next_retry_at=None)
+
+
+def cancelled_at_term_end(sub: Subscription) -> Subscription:
+    return sub.apply("term_end_cancellation", cancelled_at=sub.term_end or sub.trial_end, next_retry_at=None,
+                     unpaid_invoice_id=None)
+
+
+def paused(sub: Subscription) -> Subscription:
+    return sub.apply("pause_now", paused_at=sub.pause_at, pause_at=None)
+
+
+def resumed_on_schedule(sub: Subscription) -> Subscription:
+    """Live again with a new term from the resume date."""
+    return resumed(sub, sub.resume_at)
+
+
+def renewed(sub: Subscription) -> Subscription:
+    """The next term, from the end of this one: a scheduled change applies; a kept coupon moves to
+    its next cycle (a newly chosen one starts at its first)."""
+    chosen = pending_selection(sub)
+    kept = chosen.coupon is not None and sub.coupon is not None and chosen.coupon.code == sub.coupon.code
+    coupon = next_cycle_coupon(sub.coupon) if kept else chosen.coupon
+    term = term_from(sub.term_end, chosen.plan)
+    return sub.apply("renew", plan=chosen.plan, addons=chosen.addons, coupon=coupon, scheduled_change=None,
+                     term_start=term.start, term_end=term.end)
+
+
+def awaiting_charge(sub: Subscription, invoice_id: str, now: datetime) -> Subscription:
+    """The marker of an invoice committed and not yet charged."""
+    return replace(sub, unpaid_invoice_id=invoice_id, next_retry_at=now)
+
+
+def charge_left(sub: Subscription) -> Subscription:
+    """Paid, or left open for the customer (no retries off-session): nothing more to charge."""
+    return replace(sub, unpaid_invoice_id=None, next_retry_at=None)
+
+
+def charge_unknown(sub: Subscription, now: datetime) -> Subscription:
+    """The payment service did not answer: ask again later with the same key."""
+    return replace(sub, next_retry_at=now + RETRY_PENDING_AFTER)
+
+
+def renewal_charge_failed(sub: Subscription, dunning: DunningSettings) -> Subscription:
+    """Dunning: retries on the organization's schedule, counted from the start of the term."""
+    return sub.apply("renewal_charge_failed", dunning_attempts=0,
+                     next_retry_at=sub.term_start + timedelta(days=dunning.retry_after_days[0]))
+
+
+def dunning_paid(sub: Subscription) -> Subscription:
+    return sub.apply("dunning_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None)
+
+
+def dunning_retry_failed(sub: Subscription, dunning: DunningSettings, now: datetime) -> Subscription:
+    """The next retry on the schedule, or, when retries ran out, unpaid or cancelled per the
+    organization's setting."""
+    attempts = sub.dunning_attempts + 1
+    days = dunning.retry_after_days
+    if attempts < len(days):
+        return sub.apply("dunning_retry_failed", dunning_attempts=attempts,
+                         next_retry_at=sub.term_start + timedelta(days=days[attempts]))
+    if dunning.when_exhausted == "cancel":
+        return sub.apply("dunning_exhausted_to_cancelled", dunning_attempts=attempts, next_retry_at=None,
+                         cancelled_at=now, cancel_reason="dunning_exhausted")
+    return sub.apply("dunning_exhausted_to_unpaid", dunning_attempts=attempts, next_retry_at=None)

@@ -1,0 +1,24 @@
+"""The test clock of an organization in test mode: move it forward and run the due work up to it,
+so a merchant can watch a trial expire or a renewal fail without waiting."""
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import AwareDatetime
+
+from ... import bootstrap
+from ...services import scheduled_work
+from ..authorizers import merchant_key
+from ..http import Body, Routes
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+
+class AdvanceBody(Body):
+    advance_to: AwareDatetime
+
+
+@api.route("/admin/test-clock", "POST", body=AdvanceBody)
+def advance_test_clock(body: AdvanceBody):
+    """Advance the test clock (never backwards) and run the subscription work due up to it."""
+    return scheduled_work.advance_test_clock(api.merchant().org_id, body.advance_to, real_now=bootstrap.now())

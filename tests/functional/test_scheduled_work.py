@@ -1,0 +1,263 @@
+"""The scheduled job carries out what was scheduled on subscriptions, invoked as EventBridge would
+(a generated CloudWatch event through chalice.test.Client): cancellations at term end, pauses and
+resumes, trial ends (paid, declined, needing authentication, without auto-charge), renewals and
+dunning until retries run out."""
+from datetime import timedelta
+
+from tests.support.api import NOW, client
+from tests.support.payments import counting_gateway
+from tests.support.portal import emails_to, text_of
+from tests.support.subscriptions import a_shop
+
+DAY = timedelta(days=1)
+
+
+def run_jobs(c) -> dict:
+    event = c.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
+                                       resources=[])
+    return c.lambda_.invoke("run_due_work", event).payload
+
+
+def state(shop, sub: dict):
+    from chalicelib.tables.repositories import subscriptions
+    return subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, sub["subscription_id"])
+
+
+def invoices_of(shop, sub: dict) -> list[dict]:
+    """The subscription's invoices, oldest first (read from the store: the portal session expires
+    while the tests move the clock by weeks)."""
+    from chalicelib.tables.repositories.documents import invoices
+    found = invoices.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
+    return [{"invoice_id": i.invoice_id, "status": i.status.value, "total_minor": i.total_minor,
+             "balance_minor": i.balance_minor}
+            for i in sorted(found, key=lambda i: i.number) if i.subscription_id == sub["subscription_id"]]
+
+
+def auto_charged(shop, status: str = "live", card: str = "pm_card_visa", **fields) -> dict:
+    return shop.subscription(status, auto_charge=True, payment_method_id=shop.saved_card(card), **fields)
+
+
+def test_a_non_renewing_subscription_is_cancelled_at_term_end_without_an_invoice(aws):
+    with client() as c:
+        # Given a subscription cancelled at the end of its term, ten days from now
+        shop = a_shop(c)
+        sub = shop.subscription("non_renewing", term_start=NOW - 20 * DAY, term_end=NOW + 10 * DAY)
+
+        # When the job runs before and after the term ends
+        run_jobs(c)
+        before = state(shop, sub).status.value
+        shop.clock.advance(days=10)
+        run_jobs(c)
+
+        # Then it stayed non-renewing until then, and is cancelled since, with nothing invoiced
+        assert before == "non_renewing"
+        after = state(shop, sub)
+        assert after.status.value == "cancelled" and after.cancelled_at == NOW + 10 * DAY
+        assert invoices_of(shop, sub) == []
+
+
+def test_a_scheduled_pause_stops_billing_and_the_resume_starts_a_charged_term_from_its_date(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given a live subscription with auto-charge, a pause scheduled in 2 days and a resume in 40
+        shop = a_shop(c)
+        sub = auto_charged(shop, term_start=NOW - 5 * DAY)
+        answer = shop.portal.put(f"/portal/subscriptions/{sub['subscription_id']}/pause-schedule",
+                                 {"pause_at": (NOW + 2 * DAY).isoformat(), "resume_at": (NOW + 40 * DAY).isoformat()})
+        assert answer.status == 200, answer.json
+
+        # When the pause date comes, then the term end passes while paused, then the resume date
+        shop.clock.advance(days=2)
+        run_jobs(c)
+        paused = state(shop, sub)
+        shop.clock.advance(days=30)
+        run_jobs(c)
+        still_paused = state(shop, sub)
+        shop.clock.advance(days=8)
+        run_jobs(c)
+
+        # Then it paused on its date and nothing was billed while paused
+        assert paused.status.value == "paused" and paused.paused_at == NOW + 2 * DAY
+        assert still_paused.status.value == "paused"
+        # and it resumed live with a new term from the resume date, invoiced and charged once
+        resumed = state(shop, sub)
+        assert resumed.status.value == "live" and resumed.term_start == NOW + 40 * DAY
+        invoices = invoices_of(shop, sub)
+        assert [(i["status"], i["total_minor"]) for i in invoices] == [("paid", 10_000)]
+        assert gateway.charges == 1
+
+
+def test_a_trial_with_a_card_becomes_live_when_its_first_charge_succeeds(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given a trial ending in 14 days, with auto-charge and a saved card
+        shop = a_shop(c)
+        sub = auto_charged(shop, "trial", trial_end=NOW + 14 * DAY)
+
+        # When the trial ends and the job runs
+        shop.clock.advance(days=14)
+        run_jobs(c)
+
+        # Then the first term is invoiced, paid off-session, and the subscription is live
+        after = state(shop, sub)
+        assert after.status.value == "live" and after.term_start == NOW + 14 * DAY
+        assert after.unpaid_invoice_id is None
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["paid"]
+        assert gateway.charges == 1
+
+
+def test_a_trial_whose_first_charge_is_declined_expires_and_the_customer_may_extend_it(aws):
+    with client() as c:
+        # Given a trial with auto-charge on a card that will be declined
+        shop = a_shop(c)
+        sub = auto_charged(shop, "trial", card="pm_card_chargeDeclined", trial_end=NOW + 14 * DAY)
+
+        # When the trial ends and the job runs
+        shop.clock.advance(days=14)
+        run_jobs(c)
+
+        # Then it expired for that reason, its invoice voided, and the customer was told
+        after = state(shop, sub)
+        assert after.status.value == "expired" and after.expired_reason == "trial_charge_failed"
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["void"]
+        assert [m["Subject"] for m in emails_to(shop.zoe.email) if "failed" in m["Subject"]]
+        # and the customer can extend the trial (a fresh sign-in: two weeks passed)
+        from chalicelib.services import trials
+        from chalicelib.services.subscriptions_portal import Caller
+        caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
+        extended = trials.extend_trial(caller, sub["subscription_id"], now=shop.clock.now)
+        assert extended["subscription"]["status"] == "trial"
+
+
+def test_a_trial_needing_authentication_leaves_the_invoice_open_and_emails_a_link_without_retrying(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given a trial with auto-charge on a card whose bank asks for 3-D Secure
+        shop = a_shop(c)
+        sub = auto_charged(shop, "trial", card="pm_card_authenticationRequired", trial_end=NOW + 14 * DAY)
+
+        # When the trial ends and the job runs, and runs again days later
+        shop.clock.advance(days=14)
+        run_jobs(c)
+        shop.clock.advance(days=3)
+        run_jobs(c)
+
+        # Then the subscription is live with its invoice open, charged off-session only once
+        after = state(shop, sub)
+        assert after.status.value == "live"
+        [invoice] = invoices_of(shop, sub)
+        assert invoice["status"] != "paid" and invoice["balance_minor"] == 10_000
+        assert len(gateway.calls) == 1
+        # and the customer was emailed a link to pay it
+        [message] = [m for m in emails_to(shop.zoe.email) if m["Subject"].startswith("Action needed")]
+        assert f"/#/invoices/{invoice['invoice_id']}" in text_of(message)
+
+
+def test_a_trial_without_auto_charge_goes_live_with_an_open_invoice(aws):
+    with client() as c:
+        shop = a_shop(c)
+        sub = shop.subscription("trial", trial_end=NOW + 14 * DAY)
+
+        shop.clock.advance(days=14)
+        run_jobs(c)
+
+        assert state(shop, sub).status.value == "live"
+        assert [(i["status"], i["balance_minor"]) for i in invoices_of(shop, sub)] == [("open", 10_000)]
+
+
+def test_a_future_subscription_starts_on_its_date_with_its_trial(aws):
+    with client() as c:
+        shop = a_shop(c)
+        sub = shop.subscription("future", starts_at=NOW + 3 * DAY)
+
+        shop.clock.advance(days=3)
+        run_jobs(c)
+
+        after = state(shop, sub)
+        assert after.status.value == "trial" and after.trial_end == NOW + 17 * DAY
+
+
+def test_a_renewal_applies_the_scheduled_change_and_charges_the_new_term(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given a live Pro subscription with auto-charge, a move to Business scheduled at term end
+        shop = a_shop(c)
+        sub = auto_charged(shop, term_start=NOW - 20 * DAY, term_end=NOW + 10 * DAY)
+        answer = shop.portal.post(f"/portal/subscriptions/{sub['subscription_id']}/changes",
+                                  {"plan": "biz", "when": "end_of_term"})
+        assert answer.status in (200, 201), answer.json
+
+        # When the term ends and the job runs
+        shop.clock.advance(days=10)
+        run_jobs(c)
+
+        # Then the new term is Business, invoiced at 200.00 and paid
+        after = state(shop, sub)
+        assert after.status.value == "live" and after.plan.code == "biz" and after.scheduled_change is None
+        assert after.term_start == NOW + 10 * DAY
+        assert [(i["status"], i["total_minor"]) for i in invoices_of(shop, sub)] == [("paid", 20_000)]
+        assert gateway.charges == 1
+
+
+def test_a_declined_renewal_is_retried_after_1_3_and_5_days_then_becomes_unpaid(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given a live subscription charged to a card that will be declined, its term ending tomorrow
+        shop = a_shop(c)
+        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 29 * DAY, term_end=NOW + DAY)
+
+        # When the term ends, then day by day for a week
+        statuses = []
+        for _ in range(7):
+            shop.clock.advance(days=1)
+            run_jobs(c)
+            statuses.append(state(shop, sub).status.value)
+
+        # Then the renewal failed into dunning, was retried on days 1, 3 and 5, then left unpaid
+        assert statuses == ["dunning", "dunning", "dunning", "dunning", "dunning", "unpaid", "unpaid"]
+        assert len(gateway.calls) == 4 and gateway.charges == 0
+        [invoice] = invoices_of(shop, sub)
+        assert invoice["balance_minor"] == 10_000
+
+
+def test_when_retries_run_out_the_organization_may_cancel_instead(aws):
+    with client() as c:
+        # Given an organization that retries once after 2 days, then cancels
+        shop = a_shop(c)
+        answer = shop.admin.patch("/admin/organization", {"dunning": {"retry_after_days": [2],
+                                                                      "when_exhausted": "cancel"}})
+        assert answer.status == 200, answer.json
+        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
+
+        # When the renewal fails, and two days later the retry fails too
+        run_jobs(c)
+        first = state(shop, sub).status.value
+        shop.clock.advance(days=2)
+        run_jobs(c)
+
+        # Then it went to dunning, then was cancelled
+        assert first == "dunning"
+        after = state(shop, sub)
+        assert after.status.value == "cancelled" and after.cancel_reason == "dunning_exhausted"
+
+
+def test_a_renewal_paid_by_the_customer_during_dunning_ends_the_retries(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given a renewal that failed into dunning
+        shop = a_shop(c)
+        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
+        run_jobs(c)
+        [invoice] = invoices_of(shop, sub)
+
+        # When the customer pays the invoice with another card, and the retry date comes
+        paid = shop.portal.post("/portal/payments", {"invoice_ids": [invoice["invoice_id"]],
+                                                     "payment_method": "pm_card_visa"},
+                                headers={"Idempotency-Key": "pay-1"})
+        assert paid.status in (200, 201), paid.json
+        shop.clock.advance(days=1)
+        run_jobs(c)
+
+        # Then the subscription is live again and the retry charged nothing
+        assert state(shop, sub).status.value == "live"
+        assert gateway.charges == 1
