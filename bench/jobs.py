@@ -71,7 +71,7 @@ def one_run(total: int) -> tuple[dict, float, int]:
 
 def section(sizes=SIZES) -> list[str]:
     lines = ["", f"## Scheduled run: DynamoDB calls with {DUE} renewals due (no auto-charge)", "",
-             "| subscriptions | done | Query | GetItem | UpdateItem (claims) | TransactWriteItems | "
+             "| subscriptions | done | Query | GetItem | UpdateItem (claims, invoice numbers) | TransactWriteItems | "
              "all calls | time vs smallest |", "|---|---|---|---|---|---|---|---|"]
     first = None
     for total in sizes:

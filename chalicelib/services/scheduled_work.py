@@ -296,14 +296,18 @@ def _void_in(tx, job: _Job, customer_id: str, invoice_id: str) -> None:
 
 
 def _email(job: _Job, sub: Subscription, template: str, outcome: _Outcome) -> None:
-    invoice = invoices.get(job.org_id, sub.customer_id, sub.unpaid_invoice_id)
-    customer = customers.get(job.org_id, sub.customer_id)
-    amount = Money(invoice.balance_minor, invoice.currency)
-    mail.send(job.org_id, template, {
-        "org_name": job.org.name, "amount": f"{amount.format()} {amount.currency}",
-        "invoice_number": invoice.number, "reason": outcome.reason or "The payment was declined.",
-        "link": f"{settings().portal_base_url}/#/invoices/{invoice.invoice_id}"},
-        [customer.email], now=job.now, customer_id=sub.customer_id, reply_to=job.org.email)
+    """Tell the customer, with a link to pay; a failure to queue the email never undoes the work."""
+    try:
+        invoice = invoices.get(job.org_id, sub.customer_id, sub.unpaid_invoice_id)
+        customer = customers.get(job.org_id, sub.customer_id)
+        amount = Money(invoice.balance_minor, invoice.currency)
+        mail.send(job.org_id, template, {
+            "org_name": job.org.name, "amount": f"{amount.format()} {amount.currency}",
+            "invoice_number": invoice.number, "reason": outcome.reason or "The payment was declined.",
+            "link": f"{settings().portal_base_url}/#/invoices/{invoice.invoice_id}"},
+            [customer.email], now=job.now, customer_id=sub.customer_id, reply_to=job.org.email)
+    except Exception:  # noqa: BLE001 - the charge's outcome must still be recorded
+        log.exception("%s email for subscription %s failed", template, sub.subscription_id)
 
 
 def _day(at: datetime | None) -> str:

@@ -261,3 +261,21 @@ def test_a_renewal_paid_by_the_customer_during_dunning_ends_the_retries(aws, mon
         # Then the subscription is live again and the retry charged nothing
         assert state(shop, sub).status.value == "live"
         assert gateway.charges == 1
+
+
+def test_a_renewal_takes_the_customers_available_credits_off_the_new_term(aws):
+    with client() as c:
+        # Given a live subscription without auto-charge, and 30.00 of credits available
+        shop = a_shop(c)
+        sub = shop.subscription("live", term_start=NOW - 30 * DAY, term_end=NOW)
+        note = shop.admin.post("/admin/credit-notes", {"customer_id": shop.zoe.customer_id, "reason": "Goodwill",
+                                                       "lines": [{"description": "Goodwill",
+                                                                  "unit_price_minor": 3_000}]})
+        assert note.status == 201, note.json
+
+        # When the job renews it
+        run_jobs(c)
+
+        # Then the new term's invoice of 100.00 has 70.00 left to pay, open
+        assert [(i["status"], i["total_minor"], i["balance_minor"]) for i in invoices_of(shop, sub)] == [
+            ("open", 10_000, 7_000)]
