@@ -110,5 +110,8 @@ def next_due_at(sub: Subscription) -> datetime | None:
         Status.DUNNING: (sub.next_retry_at,),
         Status.PAUSED: (sub.resume_at,),
     }.get(sub.status, ())
+    if sub.unpaid_invoice_id and sub.status in (Status.TRIAL, Status.LIVE):
+        # a term invoiced by a job whose charge has not happened yet: the charge is due work
+        candidates = (*candidates, sub.next_retry_at)
     present = [c for c in candidates if c is not None]
     return min(present) if present else None
