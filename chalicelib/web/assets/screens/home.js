@@ -51,8 +51,8 @@ function summary(dashboard, currency) {
         : null),
     stat("approvals", "Pending approvals", String((approvals.estimates || 0) + (approvals.timesheets || 0)), null,
       h("div", { class: "actions" },
-        h("a", { href: "#/approvals?tab=estimates" }, `${approvals.estimates || 0} estimates`),
-        h("a", { href: "#/approvals?tab=timesheets" }, `${approvals.timesheets || 0} timesheets`))));
+        h("a", { href: "#/approvals?tab=estimates" }, counted(approvals.estimates, "estimate")),
+        h("a", { href: "#/approvals?tab=timesheets" }, counted(approvals.timesheets, "timesheet")))));
 }
 
 function stat(id, label, value, sub, action) {
@@ -130,4 +130,10 @@ function writeReview() {
         h("button", { type: "submit", form: "review-form" }, "Submit Review")],
     };
   });
+}
+
+
+function counted(count, noun) {
+  const n = count || 0;
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
