@@ -62,16 +62,8 @@ def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id:
         raise Conflict(f"This estimate was {current.status.value} already.", {"current_status": current.status.value})
     decided = replace(stored, status=ESTIMATE_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
-    customer = customers.get(org_id, customer_id)
-    verb = decided.status.value
-    with transaction("estimate") as tx:
-        item = estimates.item_for(org_id, decided)
-        tx.save(item)
-        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_estimates=-1))
-        _tell_merchant(tx, org_id, customer_id, contact_id, now, kind=f"estimate.{verb}", subject_type="estimate",
-                       subject_id=estimate_id, headline=f"{customer.display_name} {verb} estimate {stored.number}",
-                       comment=comment)
-    return estimates.saved(item)
+    return _record_decision(estimates, org_id, customer_id, contact_id, decided, SummaryChange(pending_estimates=-1),
+                            lambda name, verb: f"{name} {verb} estimate {stored.number}", comment, now)
 
 
 # --- timesheets -------------------------------------------------------------------------------
@@ -94,16 +86,26 @@ def decide_timesheet(org_id: str, customer_id: str, contact_id: str, timesheet_i
         raise Conflict(f"This timesheet was {sheet.status.value} already.", {"current_status": sheet.status.value})
     decided = replace(sheet, status=TIMESHEET_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
+    return _record_decision(timesheets, org_id, customer_id, contact_id, decided,
+                            SummaryChange(pending_timesheets=-1),
+                            lambda name, verb: f"{name} {verb} the timesheet {sheet.project} "
+                                               f"({sheet.period_start} to {sheet.period_end})", comment, now)
+
+
+def _record_decision(repository, org_id: str, customer_id: str, contact_id: str, decided, change: SummaryChange,
+                     headline, comment: str, now: datetime):
+    """The decided document, one less pending approval on the dashboard, and the merchant told:
+    one transaction."""
     customer = customers.get(org_id, customer_id)
-    verb = decided.status.value
-    with transaction("timesheet") as tx:
-        item = timesheets.item_for(org_id, decided)
+    kind, verb = repository.kind, decided.status.value
+    with transaction(kind) as tx:
+        item = repository.item_for(org_id, decided)
         tx.save(item)
-        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_timesheets=-1))
-        _tell_merchant(tx, org_id, customer_id, contact_id, now, kind=f"timesheet.{verb}", subject_type="timesheet",
-                       subject_id=timesheet_id, headline=f"{customer.display_name} {verb} the timesheet "
-                       f"{sheet.project} ({sheet.period_start} to {sheet.period_end})", comment=comment)
-    return timesheets.saved(item)
+        summaries.apply_in(tx, org_id, customer_id, customer.currency, change)
+        _tell_merchant(tx, org_id, customer_id, contact_id, now, kind=f"{kind}.{verb}", subject_type=kind,
+                       subject_id=getattr(decided, repository.id_field), headline=headline(customer.display_name, verb),
+                       comment=comment)
+    return repository.saved(item)
 
 
 def _tell_merchant(tx, org_id: str, customer_id: str, contact_id: str, now: datetime, *, kind: str,

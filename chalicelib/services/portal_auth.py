@@ -150,17 +150,22 @@ def change_password(session_id: str, current_password: str, new_password: str, n
     user = _account_of_session(session_id)
     org = organizations.get(user.org_id)
     validate_password(new_password, email=user.email, org_name=org.name)
-    failures = _admit(user.login, now)
+    confirm_current_password(user, current_password, now)
     hasher = bootstrap.password_hasher()
-    if not hasher.verify(user.password_hash, current_password):
-        # counted like a failed sign-in: a stolen session cannot guess the password faster
-        _count_failure(user.login, failures, now)
-        raise InvalidInput({"current_password": "This is not your current password."})
-    _forget_failures(user.login, failures)
     user = portal_users.save(replace(user, password_hash=hasher.hash(new_password), password_changed_at=now))
     ended = sessions.end_all_of(user.login, keep=session_id)
     _tell_password_changed(org, user, now)
     return ended
+
+
+def confirm_current_password(user: PortalUser, password: str, now: datetime) -> None:
+    """For changes that need the current password: the sign-in lockout holds, and a wrong password
+    counts as a failed sign-in, so a stolen session cannot guess faster than the sign-in page allows."""
+    failures = _admit(user.login, now)
+    if not bootstrap.password_hasher().verify(user.password_hash, password):
+        _count_failure(user.login, failures, now)
+        raise InvalidInput({"current_password": "This is not your current password."})
+    _forget_failures(user.login, failures)
 
 
 def forgot_password(org_id: str, email: str, now: datetime) -> None:

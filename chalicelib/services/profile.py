@@ -13,7 +13,6 @@ import math
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
-from .. import bootstrap
 from ..domain.customers import Address, Contact, Customer, validate_custom_fields
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import InvalidInput, Unauthenticated
@@ -137,21 +136,11 @@ def _account_for_email_change(org: Organization, contact: Contact, updated_conta
     account = portal_users.find(login_key(org.org_id, contact.email))
     if account is None or not account.is_active or account.contact_id != contact.contact_id:
         raise Unauthenticated("Sign in again.")
-    _check_password(account, changes.current_password, now)
+    portal_auth.confirm_current_password(account, changes.current_password, now)
     new_login = login_key(org.org_id, updated_contact.email)
     if new_login != account.login and portal_users.find(new_login) is not None:
         raise InvalidInput({"contact.email": "Another portal account signs in with this email address."})
     return account
-
-
-def _check_password(account: PortalUser, password: str, now: datetime) -> None:
-    """As a password change does: a lockout holds, and a wrong password counts as a failed sign-in,
-    so a stolen session cannot guess the password faster than the sign-in page allows."""
-    failures = portal_auth._admit(account.login, now)
-    if not bootstrap.password_hasher().verify(account.password_hash, password):
-        portal_auth._count_failure(account.login, failures, now)
-        raise InvalidInput({"current_password": "This is not your current password."})
-    portal_auth._forget_failures(account.login, failures)
 
 
 def _move_account(tx, account: PortalUser, email: str, session_id: str) -> list[str]:
