@@ -8,10 +8,9 @@ from chalicelib.services import cancellations
 from chalicelib.services.subscriptions_portal import Caller
 from tests.support.api import NOW, client
 from tests.support.portal import PortalOrganization, portal_organization, signed_in_customer
-from tests.support.subscriptions import EVERYTHING_ON, a_shop, action, mark_expired_at_trial_end, with_plans
+from tests.support.subscriptions import TERM, EVERYTHING_ON, a_shop, action, mark_expired_at_trial_end, with_plans
 
 UTC = timezone.utc
-TERM = {"term_start": datetime(2026, 11, 9, tzinfo=UTC), "term_end": datetime(2026, 12, 10, tzinfo=UTC)}
 
 # Every action route: method, path after /portal/subscriptions/{id}, body, a status it accepts
 # (with the fields that status needs), a status it refuses.

@@ -3,16 +3,15 @@ stand-in), and, once that service exists, what the customer is charged through t
 gateway."""
 import sys
 import types
-from datetime import datetime, timezone
+from datetime import timezone
 
 import pytest
 
 from chalicelib.domain.payments import Payment, PaymentStatus
 from tests.support.api import NOW, client
-from tests.support.subscriptions import a_shop
+from tests.support.subscriptions import TERM, a_shop
 
 UTC = timezone.utc
-TERM = {"term_start": datetime(2026, 11, 9, tzinfo=UTC), "term_end": datetime(2026, 12, 10, tzinfo=UTC)}
 
 
 class PaymentsStandIn:

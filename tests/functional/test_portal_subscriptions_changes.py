@@ -1,14 +1,13 @@
 """Editing a subscription from the portal: a preview quote honoured to the cent, proration by day
 with literal dates, changes scheduled for the term end, what the merchant allows, bad input;
 and the auto-charge toggle."""
-from datetime import datetime, timezone
+from datetime import timezone
 
 from tests.support.api import client
-from tests.support.subscriptions import a_shop
+from tests.support.subscriptions import TERM, a_shop
 
 UTC = timezone.utc
 # Nov 9 to Dec 10: a 31-day term; on Nov 25 (the tests' now) 16 days are used and 15 remain
-TERM = {"term_start": datetime(2026, 11, 9, tzinfo=UTC), "term_end": datetime(2026, 12, 10, tzinfo=UTC)}
 EDIT_ONLY = {"edit_subscription": {"enabled": True}}
 
 
