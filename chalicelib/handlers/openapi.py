@@ -1,5 +1,6 @@
 """`GET /openapi.json`: the API description, generated from the routes as declared (the same
-pydantic models that validate requests), so it cannot drift from what the code accepts."""
+pydantic models that validate requests, and the response models each route names from
+handlers/responses), so it cannot drift from what the code accepts; tests hold the answers to it."""
 from __future__ import annotations
 
 import re
@@ -11,7 +12,6 @@ from .http import ROUTES, Routes, RouteSpec
 
 bp = Blueprint(__name__)
 api = Routes(bp, "public")
-
 
 
 def _envelope(details: dict) -> dict:
@@ -75,6 +75,7 @@ def _operation(spec: RouteSpec, schemas: dict) -> dict:
 
 
 def response_model(name: str):
+    """The model a route declared by name (imported here, never when the handlers are)."""
     from .responses import model
     return model(name)
 
