@@ -1,5 +1,6 @@
 """`GET /openapi.json`: the API description, generated from the routes as declared (the same
-pydantic models that validate requests), so it cannot drift from what the code accepts."""
+pydantic models that validate requests, and the response models each route names from
+handlers/responses), so it cannot drift from what the code accepts; tests hold the answers to it."""
 from __future__ import annotations
 
 import re
@@ -12,10 +13,18 @@ from .http import ROUTES, Routes, RouteSpec
 bp = Blueprint(__name__)
 api = Routes(bp, "public")
 
-ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
-    "type": "object", "required": ["code", "message", "details"],
-    "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                   "details": {"type": "object"}}}}}
+
+def _envelope(details: dict) -> dict:
+    return {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message", "details"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": details}}}}
+
+
+ERROR = _envelope({"type": "object"})
+INVALID_INPUT = _envelope({"type": "object", "required": ["fields"], "properties": {"fields": {
+    "type": "object", "description": "What is wrong with each field, by its dotted path (`contact.email`, "
+                                     "`query.limit`, `body` for the body as a whole)",
+    "additionalProperties": {"type": "string"}}}})
 ERRORS = {"400": "Invalid input: `details.fields` maps each field to what is wrong",
           "401": "No valid session or key", "403": "Feature disabled or not allowed",
           "404": "Not found, or not yours", "409": "State conflict (e.g. `current_status`)",
@@ -23,7 +32,7 @@ ERRORS = {"400": "Invalid input: `details.fields` maps each field to what is wro
 SECURITY = {"merchant": [{"merchantKey": []}], "portal": [{"portalSession": []}]}
 
 
-@api.route("/openapi.json")
+@api.route("/openapi.json", response="ApiDescription")
 def openapi():
     """This API's OpenAPI 3.1 description."""
     return document()
@@ -31,7 +40,7 @@ def openapi():
 
 @lru_cache(maxsize=1)
 def document() -> dict:
-    schemas: dict = {"Error": ERROR}
+    schemas: dict = {"Error": ERROR, "InvalidInputError": INVALID_INPUT}
     paths: dict = {}
     for spec in ROUTES:
         paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, schemas)
@@ -51,7 +60,7 @@ def _operation(spec: RouteSpec, schemas: dict) -> dict:
                  "tags": [spec.path.strip("/").split("/")[0]],
                  "parameters": [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                                 for name in re.findall(r"{(\w+)}", spec.path)],
-                 "responses": _responses(spec)}
+                 "responses": _responses(spec, schemas)}
     if spec.auth in SECURITY:
         operation["security"] = SECURITY[spec.auth]
     if spec.query is not None:
@@ -65,11 +74,18 @@ def _operation(spec: RouteSpec, schemas: dict) -> dict:
     return operation
 
 
-def _responses(spec: RouteSpec) -> dict:
+def response_model(name: str):
+    """The model a route declared by name (imported here, never when the handlers are)."""
+    from .responses import model
+    return model(name)
+
+
+def _responses(spec: RouteSpec, schemas: dict) -> dict:
     if spec.status == 204:
         ok = {"description": "Done"}
     elif spec.content_type == "application/json":
-        ok = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+        schema = _component(response_model(spec.response), schemas, "serialization") if spec.response else {}
+        ok = {"description": "OK", "content": {"application/json": {"schema": schema}}}
     else:
         ok = {"description": "OK", "content": {spec.content_type: {"schema": {"type": "string",
                                                                            "format": "binary"}}}}
@@ -79,16 +95,17 @@ def _responses(spec: RouteSpec) -> dict:
             continue
         if status in ("401", "403") and spec.auth == "public":
             continue
+        envelope = "InvalidInputError" if status == "400" else "Error"
         answers[status] = {"description": description,
-                           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                           "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{envelope}"}}}}
     return answers
 
 
-def _component(model, schemas: dict) -> dict:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, definition in schema.pop("$defs", {}).items():
-        schemas.setdefault(name, definition)
-    schemas.setdefault(model.__name__, schema)
+def _component(model, schemas: dict, mode: str = "validation") -> dict:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
+    for name, definition in [*schema.pop("$defs", {}).items(), (model.__name__, schema)]:
+        if schemas.setdefault(name, definition) != definition:   # two shapes under one name: rename one
+            raise ValueError(f"two different schemas are named {name!r} in the OpenAPI document")
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 

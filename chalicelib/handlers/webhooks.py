@@ -11,7 +11,7 @@ bp = Blueprint(__name__)
 stripe = Routes(bp, "stripe")
 
 
-@stripe.route("/webhooks/stripe", "POST")
+@stripe.route("/webhooks/stripe", "POST", response="WebhookReceipt")
 def stripe_webhook():
     """A Stripe event (signature verified before anything is read)."""
     return webhooks.receive(bp.current_request.raw_body, stripe.header("Stripe-Signature"), bootstrap.now())

@@ -1,10 +1,12 @@
 """Schemathesis against /openapi.json on the app served locally (devstack: chalice local + moto):
-a bounded, deterministic number of generated requests per operation. No answer is a 5xx, and
-every error is in the documented envelope."""
+a bounded, deterministic number of generated requests per operation. No answer is a 5xx, every
+error is in the documented envelope, and every answer matches the schema the document declares
+for its status (schemathesis' response_schema_conformance)."""
 import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import response_schema_conformance
 
 from devstack.seed import DEMO_PASSWORD
 from tests.support.live_stack import start_devstack
@@ -61,6 +63,11 @@ def test_no_generated_request_gets_a_server_error_or_an_undocumented_error(live_
                 error = response.json().get("error") if response.content else None
                 if not (isinstance(error, dict) and {"code", "message", "details"} <= set(error)):
                     problems.append(f"{case.method} {case.formatted_path}: undocumented {response.text[:300]}")
+            try:
+                case.validate_response(response, checks=[response_schema_conformance])
+            except Exception as failure:  # noqa: BLE001 - schemathesis raises its failures as exceptions
+                problems.append(f"{case.method} {case.formatted_path}: {response.status_code} not as "
+                                f"documented: {str(failure)[:300]}")
 
         send()
     assert operations >= 20

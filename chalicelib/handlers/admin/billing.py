@@ -102,7 +102,7 @@ def _when(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value else None
 
 
-@api.route("/admin/subscriptions", "POST", body=SubscriptionBody, status=201)
+@api.route("/admin/subscriptions", "POST", body=SubscriptionBody, status=201, response="SubscriptionRecord")
 def create_subscription(body: SubscriptionBody):
     """Start a subscription (future, trial, live), or import one in any status."""
     extra = {k: _when(v) if isinstance(v, datetime) else v
@@ -115,48 +115,48 @@ def create_subscription(body: SubscriptionBody):
         starts_at=_when(body.starts_at), reference=body.reference, now=bootstrap.now(), **extra)
 
 
-@api.route("/admin/invoices", "POST", body=InvoiceBody, status=201)
+@api.route("/admin/invoices", "POST", body=InvoiceBody, status=201, response="Invoice")
 def create_invoice(body: InvoiceBody):
     """Issue an invoice."""
     data = body.model_dump(exclude={"customer_id"})
     return billing_admin.create_invoice(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
 
 
-@api.route("/admin/invoices/{invoice_id}/void", "POST", body=CustomerRef)
+@api.route("/admin/invoices/{invoice_id}/void", "POST", body=CustomerRef, response="Invoice")
 def void_invoice(invoice_id: str, body: CustomerRef):
     """Void an invoice that has no payments or credits."""
     return billing_admin.void_invoice(api.merchant().org_id, body.customer_id, invoice_id, bootstrap.now())
 
 
-@api.route("/admin/payments", "POST", body=OfflinePaymentBody, status=201)
+@api.route("/admin/payments", "POST", body=OfflinePaymentBody, status=201, response="RecordedPayment")
 def record_payment(body: OfflinePaymentBody):
     """Record a payment received outside the portal."""
     return billing_admin.record_payment(api.merchant().org_id, body.customer_id, invoice_id=body.invoice_id,
                                         amount_minor=body.amount_minor, method=body.method, now=bootstrap.now())
 
 
-@api.route("/admin/credit-notes", "POST", body=CreditNoteBody, status=201)
+@api.route("/admin/credit-notes", "POST", body=CreditNoteBody, status=201, response="CreditNote")
 def create_credit_note(body: CreditNoteBody):
     """Issue a credit note; its balance becomes available credit."""
     data = body.model_dump(exclude={"customer_id"})
     return billing_admin.create_credit_note(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
 
 
-@api.route("/admin/credit-notes/{credit_note_id}/void", "POST", body=CustomerRef)
+@api.route("/admin/credit-notes/{credit_note_id}/void", "POST", body=CustomerRef, response="CreditNote")
 def void_credit_note(credit_note_id: str, body: CustomerRef):
     """Void an unused credit note."""
     return billing_admin.void_credit_note(api.merchant().org_id, body.customer_id, credit_note_id,
                                           bootstrap.now())
 
 
-@api.route("/admin/estimates", "POST", body=EstimateBody, status=201)
+@api.route("/admin/estimates", "POST", body=EstimateBody, status=201, response="Estimate")
 def create_estimate(body: EstimateBody):
     """Send an estimate for the customer to accept."""
     data = body.model_dump(exclude={"customer_id"})
     return billing_admin.create_estimate(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
 
 
-@api.route("/admin/timesheets", "POST", body=TimesheetBody, status=201)
+@api.route("/admin/timesheets", "POST", body=TimesheetBody, status=201, response="Timesheet")
 def create_timesheet(body: TimesheetBody):
     """Submit a timesheet for the customer to approve."""
     entries = [{**e.model_dump(), "date": e.date.isoformat()} for e in body.entries]

@@ -61,38 +61,38 @@ class CouponBody(Body):
         return self
 
 
-@api.route("/admin/plans")
+@api.route("/admin/plans", response="PlanList")
 def list_plans():
     """Every plan."""
     return {"items": catalog.list_items(api.merchant().org_id, "plan")}
 
 
-@api.route("/admin/plans", "POST", body=PlanBody, status=201)
+@api.route("/admin/plans", "POST", body=PlanBody, status=201, response="Plan")
 def create_plan(body: PlanBody):
     """Add a plan."""
     return catalog.add_plan(api.merchant().org_id, Plan(**body.model_dump()), bootstrap.now())
 
 
-@api.route("/admin/addons")
+@api.route("/admin/addons", response="AddonList")
 def list_addons():
     """Every addon."""
     return {"items": catalog.list_items(api.merchant().org_id, "addon")}
 
 
-@api.route("/admin/addons", "POST", body=AddonBody, status=201)
+@api.route("/admin/addons", "POST", body=AddonBody, status=201, response="Addon")
 def create_addon(body: AddonBody):
     """Add an addon."""
     data = body.model_dump() | {"plan_codes": tuple(body.plan_codes)}
     return catalog.add_addon(api.merchant().org_id, Addon(**data), bootstrap.now())
 
 
-@api.route("/admin/coupons")
+@api.route("/admin/coupons", response="CouponList")
 def list_coupons():
     """Every coupon."""
     return {"items": catalog.list_items(api.merchant().org_id, "coupon")}
 
 
-@api.route("/admin/coupons", "POST", body=CouponBody, status=201)
+@api.route("/admin/coupons", "POST", body=CouponBody, status=201, response="Coupon")
 def create_coupon(body: CouponBody):
     """Add a coupon."""
     data = body.model_dump() | {"plan_codes": tuple(body.plan_codes)}

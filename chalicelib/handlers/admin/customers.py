@@ -54,34 +54,34 @@ def _addresses(data: dict) -> dict:
     return data
 
 
-@api.route("/admin/customers", query=PageQuery)
+@api.route("/admin/customers", query=PageQuery, response="CustomerPage")
 def list_customers(query: PageQuery):
     """The organization's customers, a page at a time."""
     page = customers.list_customers(api.merchant().org_id, limit=query.limit, cursor=query.cursor)
     return page_answer(page)
 
 
-@api.route("/admin/customers", "POST", body=CustomerBody, status=201)
+@api.route("/admin/customers", "POST", body=CustomerBody, status=201, response="Customer")
 def create_customer(body: CustomerBody):
     """Add a customer with its contact persons (the first is primary unless one says so)."""
     data = _addresses(body.model_dump())
     return customers.create_customer(api.merchant().org_id, now=bootstrap.now(), **data)
 
 
-@api.route("/admin/customers/{customer_id}")
+@api.route("/admin/customers/{customer_id}", response="Customer")
 def get_customer(customer_id: str):
     """One customer."""
     return customers.get_customer(api.merchant().org_id, customer_id)
 
 
-@api.route("/admin/customers/{customer_id}", "PATCH", body=CustomerPatch)
+@api.route("/admin/customers/{customer_id}", "PATCH", body=CustomerPatch, response="Customer")
 def update_customer(customer_id: str, body: CustomerPatch):
     """Change a customer's details."""
     changes = _addresses(body.model_dump(exclude_unset=True, exclude_none=True))
     return customers.update_customer(api.merchant().org_id, customer_id, changes, bootstrap.now())
 
 
-@api.route("/admin/customers/{customer_id}/contacts", "POST", body=ContactBody, status=201)
+@api.route("/admin/customers/{customer_id}/contacts", "POST", body=ContactBody, status=201, response="Customer")
 def add_contact(customer_id: str, body: ContactBody):
     """Add a contact person."""
     return customers.add_contact(api.merchant().org_id, customer_id, body.model_dump(), bootstrap.now())

@@ -16,20 +16,20 @@ class ReviewQuery(PageQuery):
     customer_id: Id | None = None
 
 
-@api.route("/admin/reviews", query=ReviewQuery)
+@api.route("/admin/reviews", query=ReviewQuery, response="ReviewPage")
 def list_reviews(query: ReviewQuery):
     """Reviews, newest first; optionally one customer's."""
     return page_answer(engagement.reviews(api.merchant().org_id, customer_id=query.customer_id,
                                           limit=query.limit, cursor=query.cursor))
 
 
-@api.route("/admin/notifications", query=PageQuery)
+@api.route("/admin/notifications", query=PageQuery, response="NotificationPage")
 def list_notifications(query: PageQuery):
     """Notifications, newest first."""
     return page_answer(engagement.notifications(api.merchant().org_id, limit=query.limit, cursor=query.cursor))
 
 
-@api.route("/admin/customers/{customer_id}/activity", query=PageQuery)
+@api.route("/admin/customers/{customer_id}/activity", query=PageQuery, response="ActivityPage")
 def customer_activity(customer_id: str, query: PageQuery):
     """A customer's timeline."""
     return page_answer(engagement.activity(api.merchant().org_id, customer_id, limit=query.limit,

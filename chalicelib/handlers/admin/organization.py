@@ -49,13 +49,13 @@ def organization_view(org) -> dict:
             "test_clock_at": org.test_clock_at}
 
 
-@api.route("/admin/organization")
+@api.route("/admin/organization", response="Organization")
 def get_organization():
     """The organization's details and settings."""
     return organization_view(merchant_access.get_organization(api.merchant().org_id))
 
 
-@api.route("/admin/organization", "PATCH", body=SettingsBody)
+@api.route("/admin/organization", "PATCH", body=SettingsBody, response="Organization")
 def update_organization(body: SettingsBody):
     """Change details, dunning, custom field definitions or test mode."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"custom_fields", "dunning"})
@@ -67,14 +67,14 @@ def update_organization(body: SettingsBody):
     return organization_view(merchant_access.update_organization(api.merchant().org_id, changes))
 
 
-@api.route("/admin/preferences")
+@api.route("/admin/preferences", response="PortalPreferences")
 def get_preferences():
     """Customer Portal Preferences."""
     org = merchant_access.get_organization(api.merchant().org_id)
     return {"preferences": org.preferences.to_dict()}
 
 
-@api.route("/admin/preferences", "PUT", body=PreferencesBody)
+@api.route("/admin/preferences", "PUT", body=PreferencesBody, response="PortalPreferences")
 def put_preferences(body: PreferencesBody):
     """Replace the Customer Portal Preferences."""
     org = merchant_access.update_organization(api.merchant().org_id, {"preferences": body.preferences})

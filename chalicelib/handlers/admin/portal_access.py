@@ -19,7 +19,8 @@ class InviteBody(Body):
     contact_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
-@api.route("/admin/customers/{customer_id}/portal-invite", "POST", body=InviteBody, status=202)
+@api.route("/admin/customers/{customer_id}/portal-invite", "POST", body=InviteBody, status=202,
+           response="Invitation")
 def invite_to_portal(customer_id: str, body: InviteBody):
     """Email a contact person an invitation (a single-use link, valid 72 hours) to the portal."""
     return portal_auth.invite(api.merchant().org_id, customer_id, body.contact_id, bootstrap.now())

@@ -12,7 +12,7 @@ bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
 
 
-@api.route("/admin/customers/{customer_id}/review-requests", "POST", status=202)
+@api.route("/admin/customers/{customer_id}/review-requests", "POST", status=202, response="ReviewRequested")
 def request_review(customer_id: str):
     """Email the customer's primary contact a link to write a review."""
     return reviews.request_review(api.merchant().org_id, customer_id, bootstrap.now())

@@ -18,7 +18,7 @@ class AdvanceBody(Body):
     advance_to: AwareDatetime
 
 
-@api.route("/admin/test-clock", "POST", body=AdvanceBody)
+@api.route("/admin/test-clock", "POST", body=AdvanceBody, response="TestClock")
 def advance_test_clock(body: AdvanceBody):
     """Advance the test clock (never backwards) and run the subscription work due up to it."""
     return scheduled_work.advance_test_clock(api.merchant().org_id, body.advance_to, real_now=bootstrap.now())

@@ -12,7 +12,7 @@ bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
 
 
-@api.route("/portal/activity", query=PageQuery)
+@api.route("/portal/activity", query=PageQuery, response="ActivityPage")
 def my_activity(query: PageQuery):
     """Everything done to my account (by me, the merchant or a job), newest first."""
     caller = api.customer()

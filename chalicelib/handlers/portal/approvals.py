@@ -27,7 +27,7 @@ class DecisionBody(Body):
     comment: LongText = ""
 
 
-@api.route("/portal/estimates", query=EstimateQuery)
+@api.route("/portal/estimates", query=EstimateQuery, response="EstimatePage")
 def list_estimates(query: EstimateQuery):
     """My estimates, newest first; status=sent lists those awaiting my answer."""
     caller = api.customer()
@@ -35,14 +35,14 @@ def list_estimates(query: EstimateQuery):
                                                 limit=query.limit, cursor=query.cursor, now=bootstrap.now()))
 
 
-@api.route("/portal/estimates/{estimate_id}")
+@api.route("/portal/estimates/{estimate_id}", response="Estimate")
 def get_estimate(estimate_id: str):
     """One estimate."""
     caller = api.customer()
     return approvals.estimate(caller.org_id, caller.customer_id, estimate_id, bootstrap.now())
 
 
-@api.route("/portal/estimates/{estimate_id}/accept", "POST", body=DecisionBody)
+@api.route("/portal/estimates/{estimate_id}/accept", "POST", body=DecisionBody, response="Estimate")
 def accept_estimate(estimate_id: str, body: DecisionBody):
     """Accept an estimate (optionally with a comment); the merchant is notified."""
     caller = api.customer()
@@ -50,7 +50,7 @@ def accept_estimate(estimate_id: str, body: DecisionBody):
                                      decision="accept", comment=body.comment, now=bootstrap.now())
 
 
-@api.route("/portal/estimates/{estimate_id}/decline", "POST", body=DecisionBody)
+@api.route("/portal/estimates/{estimate_id}/decline", "POST", body=DecisionBody, response="Estimate")
 def decline_estimate(estimate_id: str, body: DecisionBody):
     """Decline an estimate (optionally with a comment); the merchant is notified."""
     caller = api.customer()
@@ -58,7 +58,7 @@ def decline_estimate(estimate_id: str, body: DecisionBody):
                                      decision="decline", comment=body.comment, now=bootstrap.now())
 
 
-@api.route("/portal/timesheets", query=TimesheetQuery)
+@api.route("/portal/timesheets", query=TimesheetQuery, response="TimesheetPage")
 def list_timesheets(query: TimesheetQuery):
     """My timesheets, newest first; status=pending lists those awaiting my answer."""
     caller = api.customer()
@@ -66,14 +66,14 @@ def list_timesheets(query: TimesheetQuery):
                                                  limit=query.limit, cursor=query.cursor))
 
 
-@api.route("/portal/timesheets/{timesheet_id}")
+@api.route("/portal/timesheets/{timesheet_id}", response="Timesheet")
 def get_timesheet(timesheet_id: str):
     """One timesheet."""
     caller = api.customer()
     return approvals.timesheet(caller.org_id, caller.customer_id, timesheet_id)
 
 
-@api.route("/portal/timesheets/{timesheet_id}/approve", "POST", body=DecisionBody)
+@api.route("/portal/timesheets/{timesheet_id}/approve", "POST", body=DecisionBody, response="Timesheet")
 def approve_timesheet(timesheet_id: str, body: DecisionBody):
     """Approve a timesheet (optionally with a comment); the merchant is notified."""
     caller = api.customer()
@@ -81,7 +81,7 @@ def approve_timesheet(timesheet_id: str, body: DecisionBody):
                                       decision="approve", comment=body.comment, now=bootstrap.now())
 
 
-@api.route("/portal/timesheets/{timesheet_id}/reject", "POST", body=DecisionBody)
+@api.route("/portal/timesheets/{timesheet_id}/reject", "POST", body=DecisionBody, response="Timesheet")
 def reject_timesheet(timesheet_id: str, body: DecisionBody):
     """Reject a timesheet (optionally with a comment); the merchant is notified."""
     caller = api.customer()

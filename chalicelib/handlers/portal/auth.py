@@ -57,19 +57,19 @@ FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a li
                                      "password is on its way. It works once, for 30 minutes."}
 
 
-@public.route("/portal/auth/login", "POST", body=LoginBody)
+@public.route("/portal/auth/login", "POST", body=LoginBody, response="Session")
 def login(body: LoginBody):
     """Sign in: a session token for the Authorization header."""
     return signed_in(portal_auth.login(body.organization, body.email, body.password, bootstrap.now()))
 
 
-@public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201)
+@public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201, response="Session")
 def accept_invite(body: AcceptInviteBody):
     """Choose a password with an invitation's token, and be signed in."""
     return signed_in(portal_auth.accept_invite(body.organization, body.token, body.password, bootstrap.now()))
 
 
-@public.route("/portal/auth/forgot-password", "POST", body=ForgotPasswordBody, status=202)
+@public.route("/portal/auth/forgot-password", "POST", body=ForgotPasswordBody, status=202, response="Notice")
 def forgot_password(body: ForgotPasswordBody):
     """Ask for a password reset link; the answer is the same whether the account exists or not."""
     portal_auth.forgot_password(body.organization, body.email, bootstrap.now())
@@ -88,7 +88,7 @@ def logout():
     portal_auth.logout(api.customer().session_id)
 
 
-@api.route("/portal/auth/change-password", "POST", body=ChangePasswordBody)
+@api.route("/portal/auth/change-password", "POST", body=ChangePasswordBody, response="PasswordChanged")
 def change_password(body: ChangePasswordBody):
     """Change the password (the current one is needed); every other session ends."""
     ended = portal_auth.change_password(api.customer().session_id, body.current_password, body.new_password,

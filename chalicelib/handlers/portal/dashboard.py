@@ -11,7 +11,7 @@ bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
 
 
-@api.route("/portal/dashboard")
+@api.route("/portal/dashboard", response="Dashboard")
 def dashboard():
     """Outstanding invoices, available credits, last payment, my details, pending approvals and
     the organization's contact details."""

@@ -63,7 +63,7 @@ def statement_pdf(query: StatementQuery):
                                               now=bootstrap.now()))
 
 
-@api.route("/portal/invoices/{invoice_id}/forward", "POST", body=ForwardBody, status=202)
+@api.route("/portal/invoices/{invoice_id}/forward", "POST", body=ForwardBody, status=202, response="Forwarded")
 def forward_invoice(invoice_id: str, body: ForwardBody):
     """Email an invoice (PDF attached) to contact persons of my account; primary contact only."""
     caller = api.customer()
@@ -72,7 +72,7 @@ def forward_invoice(invoice_id: str, body: ForwardBody):
                                       now=bootstrap.now())
 
 
-@api.route("/portal/estimates/{estimate_id}/forward", "POST", body=ForwardBody, status=202)
+@api.route("/portal/estimates/{estimate_id}/forward", "POST", body=ForwardBody, status=202, response="Forwarded")
 def forward_estimate(estimate_id: str, body: ForwardBody):
     """Email an estimate (PDF attached) to contact persons of my account; primary contact only."""
     caller = api.customer()

@@ -24,7 +24,7 @@ class ReviewBody(Body):
     comment: LongText = ""
 
 
-@api.route("/portal/messages", "POST", body=MessageBody, status=202)
+@api.route("/portal/messages", "POST", body=MessageBody, status=202, response="MessageSent")
 def message_organization(body: MessageBody):
     """Email the organization's primary address; replies come back to me."""
     caller = api.customer()
@@ -32,7 +32,7 @@ def message_organization(body: MessageBody):
                                          message=body.message, now=bootstrap.now())
 
 
-@api.route("/portal/reviews", "POST", body=ReviewBody, status=201)
+@api.route("/portal/reviews", "POST", body=ReviewBody, status=201, response="Review")
 def write_review(body: ReviewBody):
     """Rate the merchant from 1 to 5 stars with a comment; only the merchant sees it."""
     caller = api.customer()
@@ -40,7 +40,7 @@ def write_review(body: ReviewBody):
                                 comment=body.comment, now=bootstrap.now())
 
 
-@api.route("/portal/reviews", query=PageQuery)
+@api.route("/portal/reviews", query=PageQuery, response="ReviewPage")
 def my_reviews(query: PageQuery):
     """The reviews my account wrote, newest first."""
     caller = api.customer()

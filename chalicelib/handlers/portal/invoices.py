@@ -19,7 +19,7 @@ class InvoiceQuery(PageQuery):
     status: Literal["all", "outstanding", "overdue", "paid", "partially_paid", "void"] = "all"
 
 
-@api.route("/portal/invoices", query=InvoiceQuery)
+@api.route("/portal/invoices", query=InvoiceQuery, response="InvoicePage")
 def list_invoices(query: InvoiceQuery):
     """My invoices, newest first: all, outstanding, overdue, paid, partially paid or void."""
     caller = api.customer()
@@ -27,7 +27,7 @@ def list_invoices(query: InvoiceQuery):
                                             limit=query.limit, cursor=query.cursor, now=bootstrap.now()))
 
 
-@api.route("/portal/invoices/{invoice_id}")
+@api.route("/portal/invoices/{invoice_id}", response="InvoiceDetail")
 def invoice(invoice_id: str):
     """One invoice with its lines, taxes, credits applied and payments."""
     caller = api.customer()

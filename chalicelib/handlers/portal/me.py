@@ -11,7 +11,7 @@ bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
 
 
-@api.route("/portal/me")
+@api.route("/portal/me", response="Me")
 def me():
     """My contact, my customer, the organization's public details and the enabled features."""
     caller = api.customer()

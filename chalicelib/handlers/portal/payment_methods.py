@@ -26,21 +26,21 @@ class ReplacementBody(Body):
     payment_method: GatewayMethodId
 
 
-@api.route("/portal/payment-methods")
+@api.route("/portal/payment-methods", response="PaymentMethodList")
 def list_methods():
     """My saved payment methods (brand, last4, expiry; never card numbers)."""
     caller = api.customer()
     return {"items": payment_methods.listing(caller.org_id, caller.customer_id)}
 
 
-@api.route("/portal/payment-methods/setup", "POST")
+@api.route("/portal/payment-methods/setup", "POST", response="CardSetup")
 def setup():
     """Start collecting a card: what Stripe.js needs (the simulated gateway lists its test ids)."""
     caller = api.customer()
     return payment_methods.setup(caller.org_id, caller.customer_id, bootstrap.now())
 
 
-@api.route("/portal/payment-methods", "POST", body=NewMethodBody, status=201)
+@api.route("/portal/payment-methods", "POST", body=NewMethodBody, status=201, response="PaymentMethod")
 def add(body: NewMethodBody):
     """Save the card the browser collected."""
     caller = api.customer()
@@ -48,14 +48,14 @@ def add(body: NewMethodBody):
                                make_default=body.make_default, now=bootstrap.now())
 
 
-@api.route("/portal/payment-methods/{payment_method_id}/default", "POST")
+@api.route("/portal/payment-methods/{payment_method_id}/default", "POST", response="PaymentMethod")
 def make_default(payment_method_id: str):
     """Make this method the default one."""
     caller = api.customer()
     return payment_methods.set_default(caller.org_id, caller.customer_id, payment_method_id, bootstrap.now())
 
 
-@api.route("/portal/payment-methods/{payment_method_id}", "PUT", body=ReplacementBody)
+@api.route("/portal/payment-methods/{payment_method_id}", "PUT", body=ReplacementBody, response="PaymentMethod")
 def replace(payment_method_id: str, body: ReplacementBody):
     """Replace a card: every subscription charged to it is charged to the new one."""
     caller = api.customer()

@@ -33,7 +33,7 @@ class ConfirmBody(Body):
     approve: bool
 
 
-@api.route("/portal/payments", "POST", body=PaymentBody, status=201)
+@api.route("/portal/payments", "POST", body=PaymentBody, status=201, response="Payment")
 def pay(body: PaymentBody):
     """Pay one, several or all outstanding invoices; send an Idempotency-Key header."""
     caller = api.customer()
@@ -41,21 +41,21 @@ def pay(body: PaymentBody):
                         idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())
 
 
-@api.route("/portal/payments", query=PageQuery)
+@api.route("/portal/payments", query=PageQuery, response="PaymentPage")
 def list_payments(query: PageQuery):
     """Payments made, newest first."""
     caller = api.customer()
     return page_answer(payments.page(caller.org_id, caller.customer_id, limit=query.limit, cursor=query.cursor))
 
 
-@api.route("/portal/payments/{payment_id}")
+@api.route("/portal/payments/{payment_id}", response="PaymentDetail")
 def payment(payment_id: str):
     """One payment and the invoices it paid."""
     caller = api.customer()
     return payments.detail(caller.org_id, caller.customer_id, payment_id)
 
 
-@api.route("/portal/payments/{payment_id}/confirm-action", "POST", body=ConfirmBody)
+@api.route("/portal/payments/{payment_id}/confirm-action", "POST", body=ConfirmBody, response="Payment")
 def confirm_action(payment_id: str, body: ConfirmBody):
     """Simulated mode: pass or fail the 3-D Secure step of a payment that requires it."""
     caller = api.customer()

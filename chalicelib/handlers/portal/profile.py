@@ -42,14 +42,14 @@ class ProfilePatch(Body):
             custom_fields=self.custom_fields, current_password=self.current_password)
 
 
-@api.route("/portal/profile")
+@api.route("/portal/profile", response="Profile")
 def get_profile():
     """My contact details, my account's addresses and custom fields, and whether I may edit them."""
     caller = api.customer()
     return profile.profile(caller.org_id, caller.customer_id, caller.contact_id)
 
 
-@api.route("/portal/profile", "PATCH", body=ProfilePatch)
+@api.route("/portal/profile", "PATCH", body=ProfilePatch, response="Profile")
 def update_profile(body: ProfilePatch):
     """Change my details; a new sign-in email needs current_password. Every change is in the activity."""
     caller = api.customer()
@@ -57,7 +57,7 @@ def update_profile(body: ProfilePatch):
                                   body.changes(), bootstrap.now())
 
 
-@api.route("/portal/contacts")
+@api.route("/portal/contacts", response="ContactList")
 def list_contacts():
     """My account's contact persons (to forward documents to)."""
     caller = api.customer()

@@ -21,7 +21,7 @@ class StatementQuery(Query):
     to: date | None = None
 
 
-@api.route("/portal/statements", query=StatementQuery)
+@api.route("/portal/statements", query=StatementQuery, response="StatementOfAccounts")
 def statement(query: StatementQuery):
     """Opening balance, every transaction with the running balance, closing balance; per currency."""
     caller = api.customer()

@@ -92,7 +92,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value else None
 
 
-@api.route("/portal/subscriptions", query=SubscriptionsQuery)
+@api.route("/portal/subscriptions", query=SubscriptionsQuery, response="SubscriptionPage")
 def list_subscriptions(query: SubscriptionsQuery):
     """My subscriptions, newest first, optionally in one status."""
     caller = _caller()
@@ -101,7 +101,7 @@ def list_subscriptions(query: SubscriptionsQuery):
         limit=query.limit, cursor=query.cursor)
 
 
-@api.route("/portal/subscriptions/{subscription_id}")
+@api.route("/portal/subscriptions/{subscription_id}", response="SubscriptionDetail")
 def get_subscription(subscription_id: str):
     """One subscription with everything scheduled and the actions allowed now."""
     caller = _caller()
@@ -109,7 +109,7 @@ def get_subscription(subscription_id: str):
                                                   bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/invoices", query=PageQuery)
+@api.route("/portal/subscriptions/{subscription_id}/invoices", query=PageQuery, response="SubscriptionInvoicePage")
 def subscription_invoices(subscription_id: str, query: PageQuery):
     """The invoices raised for one subscription."""
     caller = _caller()
@@ -117,103 +117,109 @@ def subscription_invoices(subscription_id: str, query: PageQuery):
         caller.org_id, caller.customer_id, subscription_id, limit=query.limit, cursor=query.cursor))
 
 
-@api.route("/portal/subscription-options")
+@api.route("/portal/subscription-options", response="SubscriptionOptions")
 def subscription_options():
     """The plans, addons and coupons customers may choose, and when changes may apply."""
     return subscription_views.subscription_options(_caller().org_id)
 
 
-@api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST")
+@api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST", response="Quote")
 def activation_preview(subscription_id: str):
     """The charges of converting the trial to live now."""
     return trials.activation_preview(_caller(), subscription_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/activate", "POST", body=QuoteBody)
+@api.route("/portal/subscriptions/{subscription_id}/activate", "POST", body=QuoteBody, response="ActionOutcome")
 def activate(subscription_id: str, body: QuoteBody):
     """End the trial now: live, invoiced, charged with auto-charge."""
     return trials.activate(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/extend-trial", "POST")
+@api.route("/portal/subscriptions/{subscription_id}/extend-trial", "POST", response="ActionOutcome")
 def extend_trial(subscription_id: str):
     """Extend a trial that expired because its first charge failed."""
     return trials.extend_trial(_caller(), subscription_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/changes/preview", "POST", body=ChangePreviewBody)
+@api.route("/portal/subscriptions/{subscription_id}/changes/preview", "POST", body=ChangePreviewBody,
+           response="Quote")
 def change_preview(subscription_id: str, body: ChangePreviewBody):
     """The quote of a plan/addon/coupon change, now (prorated) or at term end."""
     return subscription_changes.change_preview(_caller(), subscription_id, body.request(), when=body.when,
                                                now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/changes", "POST", body=ChangeBody)
+@api.route("/portal/subscriptions/{subscription_id}/changes", "POST", body=ChangeBody, response="ActionOutcome")
 def change(subscription_id: str, body: ChangeBody):
     """Change plan, addons or coupon, honouring the previewed quote."""
     return subscription_changes.change(_caller(), subscription_id, body.request(), when=body.when,
                                        quote_id=body.quote_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/auto-charge", "PUT", body=AutoChargeBody)
+@api.route("/portal/subscriptions/{subscription_id}/auto-charge", "PUT", body=AutoChargeBody,
+           response="ActionOutcome")
 def set_auto_charge(subscription_id: str, body: AutoChargeBody):
     """Turn auto-charge on or off."""
     return subscription_changes.set_auto_charge(_caller(), subscription_id, enabled=body.enabled,
                                                 now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "PUT", body=PauseBody)
+@api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "PUT", body=PauseBody,
+           response="ActionOutcome")
 def set_pause_schedule(subscription_id: str, body: PauseBody):
     """Pause now or later, optionally with a resume date; or change the resume date of a paused one."""
     return pauses.set_pause_schedule(_caller(), subscription_id, pause_at=_utc(body.pause_at),
                                      resume_at=_utc(body.resume_at), now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "DELETE")
+@api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "DELETE", response="ActionOutcome")
 def remove_pause_schedule(subscription_id: str):
     """Delete the pause and resume schedule."""
     return pauses.remove_pause_schedule(_caller(), subscription_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/resume/preview", "POST")
+@api.route("/portal/subscriptions/{subscription_id}/resume/preview", "POST", response="Quote")
 def resume_preview(subscription_id: str):
     """The charges of resuming a paused subscription now."""
     return pauses.resume_preview(_caller(), subscription_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/resume", "POST", body=QuoteBody)
+@api.route("/portal/subscriptions/{subscription_id}/resume", "POST", body=QuoteBody, response="ActionOutcome")
 def resume(subscription_id: str, body: QuoteBody):
     """Resume a paused subscription now: a new term, invoiced and charged with auto-charge."""
     return pauses.resume(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/cancel/preview", "POST", body=CancelPreviewBody)
+@api.route("/portal/subscriptions/{subscription_id}/cancel/preview", "POST", body=CancelPreviewBody,
+           response="Quote")
 def cancellation_preview(subscription_id: str, body: CancelPreviewBody):
     """When a cancellation would take effect, and that nothing is refunded."""
     return cancellations.cancellation_preview(_caller(), subscription_id, when=body.when, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/cancel", "POST", body=CancelBody)
+@api.route("/portal/subscriptions/{subscription_id}/cancel", "POST", body=CancelBody, response="ActionOutcome")
 def cancel(subscription_id: str, body: CancelBody):
     """Cancel now, or at the end of the term, with an optional reason."""
     return cancellations.cancel(_caller(), subscription_id, when=body.when, reason=body.reason or None,
                                 now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/scheduled-cancellation", "DELETE")
+@api.route("/portal/subscriptions/{subscription_id}/scheduled-cancellation", "DELETE", response="ActionOutcome")
 def remove_scheduled_cancellation(subscription_id: str):
     """Keep a subscription whose cancellation was scheduled for the end of its term."""
     return cancellations.remove_scheduled_cancellation(_caller(), subscription_id, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/reactivate/preview", "POST", body=ReactivatePreviewBody)
+@api.route("/portal/subscriptions/{subscription_id}/reactivate/preview", "POST", body=ReactivatePreviewBody,
+           response="Quote")
 def reactivation_preview(subscription_id: str, body: ReactivatePreviewBody):
     """The charges of reactivating, optionally with changes."""
     changes = body.changes.request() if body.changes else None
     return reactivation.reactivation_preview(_caller(), subscription_id, changes=changes, now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/reactivate", "POST", body=ReactivateBody)
+@api.route("/portal/subscriptions/{subscription_id}/reactivate", "POST", body=ReactivateBody,
+           response="ActionOutcome")
 def reactivate(subscription_id: str, body: ReactivateBody):
     """Reactivate a cancelled or expired subscription, honouring the previewed quote."""
     changes = body.changes.request() if body.changes else None

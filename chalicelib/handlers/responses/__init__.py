@@ -1,0 +1,15 @@
+"""The models of what routes answer, for the OpenAPI document only: routes declare theirs by name
+(`response="SubscriptionDetail"`) and `model(name)` finds it when the document is built, so no
+handler module imports these (nor the domain enums they use) on a cold start."""
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+def model(name: str) -> type[BaseModel]:
+    from . import accounts, catalog, documents, engagement, shared, subscriptions
+    for module in (accounts, catalog, documents, engagement, shared, subscriptions):
+        found = getattr(module, name, None)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    raise LookupError(f"no response model named {name!r} in chalicelib/handlers/responses")

@@ -1,0 +1,255 @@
+"""Organizations, customers and their contacts, portal sessions, and saved payment methods."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ...domain.preferences import DunningSettings, Preferences
+from .shared import Address, Answer, Items, Money, OrganizationDetails, Page
+
+CustomValue = str | int | float | bool | None
+
+
+class Contact(Answer):
+    contact_id: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    is_primary: bool
+
+
+class Customer(Answer):
+    """A customer as the back office sees it."""
+    customer_id: str
+    display_name: str
+    email: str
+    currency: str
+    company_name: str
+    phone: str
+    billing_address: Address
+    shipping_address: Address
+    contacts: list[Contact]
+    custom_fields: dict[str, CustomValue]
+    gateway_customer_id: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int | None
+
+
+class CustomerPage(Page[Customer]):
+    pass
+
+
+class Invitation(Answer):
+    contact_id: str
+    email: str
+    role: Literal["primary", "contact"]
+    status: Literal["invited"]
+    expires_at: datetime
+
+
+class CustomFieldDefinition(Answer):
+    key: str
+    label: str
+    type: Literal["text", "number", "date", "boolean", "email", "url", "dropdown"]
+    options: list[str]
+    show_in_portal: bool
+    required: bool
+
+
+class PortalPreferences(Answer):
+    preferences: Preferences
+
+
+class Organization(OrganizationDetails, PortalPreferences):
+    """The merchant's organization with its settings."""
+    dunning: DunningSettings
+    payment_terms_days: int
+    custom_fields: list[CustomFieldDefinition]
+    test_mode: bool
+    test_clock_at: datetime | None
+
+
+class WorkDone(Answer):
+    subscription_id: str
+    work: str
+    status: str      # the subscription's, after the work
+
+
+class TestClock(Answer):
+    test_clock_at: datetime
+    done: list[WorkDone]
+    failed: list[str]     # subscription ids
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+class Session(Answer):
+    token: str
+    token_type: Literal["Bearer"]
+    expires_at: datetime
+    idle_timeout_seconds: int
+
+
+class PasswordChanged(Answer):
+    other_sessions_ended: int
+
+
+class Notice(Answer):
+    message: str
+
+
+class MeContact(Answer):
+    contact_id: str
+    name: str
+    email: str
+    role: Literal["primary", "contact"]
+
+
+class MeCustomer(Answer):
+    customer_id: str
+    display_name: str
+
+
+class Features(Answer):
+    """Which portal features the merchant turned on (Customer Portal Preferences, flattened)."""
+    subscriptions: bool
+    trial_convert: bool
+    trial_extend: bool
+    trial_cancel: bool
+    edit_subscription: bool
+    auto_charge: bool
+    pause_resume: bool
+    customer_resume: bool
+    cancel: bool
+    reactivate: bool
+    forward_documents: bool
+    update_customer_details: bool
+    reviews: bool
+
+
+class Me(Answer):
+    contact: MeContact
+    customer: MeCustomer
+    organization: OrganizationDetails
+    features: Features
+    payments_mode: Literal["simulated", "stripe"]
+
+
+# --- the home screen and my details -------------------------------------------------------------
+
+class Outstanding(Answer):
+    count: int
+    total_minor: int
+    currency: str
+
+
+class LastPayment(Money):
+    payment_id: str
+    date: datetime
+    invoice_id: str | None
+
+
+class DashboardContact(Answer):
+    name: str
+    email: str
+    phone: str
+
+
+class CardSummary(Answer):
+    payment_method_id: str
+    summary: str            # "Visa •••• 4242"
+    exp_month: int
+    exp_year: int
+    is_default: bool
+
+
+class MyDetails(Answer):
+    display_name: str
+    company_name: str
+    email: str
+    phone: str
+    billing_address: list[str]      # the address's lines, as printed
+    shipping_address: list[str]
+    contact: DashboardContact | None
+    payment_methods: list[CardSummary]
+
+
+class PendingApprovals(Answer):
+    estimates: int
+    timesheets: int
+
+
+class Dashboard(Answer):
+    outstanding: Outstanding
+    available_credits: Money
+    last_payment: LastPayment | None
+    my_details: MyDetails
+    pending_approvals: PendingApprovals
+    organization: OrganizationDetails
+
+
+class ProfileContact(Contact):
+    name: str
+
+
+class ProfileCustomer(Answer):
+    customer_id: str
+    display_name: str
+    company_name: str
+    email: str
+    phone: str
+    billing_address: Address
+    shipping_address: Address
+
+
+class ProfileField(Answer):
+    """A custom field the merchant shows in the portal, with this customer's value."""
+    key: str
+    label: str
+    type: Literal["text", "number", "date", "boolean", "email", "url", "dropdown"]
+    options: list[str]
+    required: bool
+    value: CustomValue
+
+
+class Profile(Answer):
+    contact: ProfileContact
+    customer: ProfileCustomer
+    custom_fields: list[ProfileField]
+    editable: bool
+
+
+class ContactPerson(Answer):
+    contact_id: str
+    name: str
+    email: str
+    is_primary: bool
+
+
+class ContactList(Items[ContactPerson]):
+    pass
+
+
+# --- saved payment methods ----------------------------------------------------------------------
+
+class PaymentMethod(CardSummary):
+    brand: str
+    last4: str
+    created_at: datetime
+
+
+class PaymentMethodList(Items[PaymentMethod]):
+    pass
+
+
+class CardSetup(Answer):
+    """What Stripe.js needs to collect a card (the simulated gateway lists its test ids)."""
+    gateway: Literal["simulated", "stripe"]
+    publishable_key: str | None
+    setup_id: str
+    client_secret: str
+    test_payment_methods: list[str] = []
+
+

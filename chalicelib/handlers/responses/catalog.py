@@ -1,0 +1,57 @@
+"""Plans, addons and coupons."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from .shared import Answer, Items
+
+
+class Plan(Answer):
+    code: str
+    name: str
+    price_minor: int
+    currency: str
+    interval: Literal["week", "month", "year"]
+    interval_count: int
+    trial_days: int
+    description: str
+    active: bool
+    created_at: datetime | None
+
+
+class Addon(Answer):
+    code: str
+    name: str
+    price_minor: int
+    currency: str
+    recurring: bool
+    plan_codes: list[str]      # empty: fits every plan
+    description: str
+    active: bool
+    created_at: datetime | None
+
+
+class Coupon(Answer):
+    code: str
+    name: str
+    duration: Literal["once", "forever", "repeating"]
+    cycles: int | None
+    percent_off_bp: int | None
+    amount_off_minor: int | None
+    currency: str | None       # of a fixed amount off
+    plan_codes: list[str]
+    active: bool
+    created_at: datetime | None
+
+
+class PlanList(Items[Plan]):
+    pass
+
+
+class AddonList(Items[Addon]):
+    pass
+
+
+class CouponList(Items[Coupon]):
+    pass

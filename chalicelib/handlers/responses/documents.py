@@ -1,0 +1,265 @@
+"""Invoices, credit notes, estimates, timesheets, payments and statements: the back office sees
+the documents whole, the portal its own views of them."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from ...domain.documents import CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
+from ...domain.payments import PaymentStatus
+from .shared import Answer, DocumentLine, EmailQueued, Money, Page, TaxLine
+
+
+class CreditApplication(Answer):
+    credit_note_id: str
+    amount_minor: int
+    applied_at: datetime
+
+
+class Invoice(Answer):
+    """An invoice as the back office sees it."""
+    invoice_id: str
+    customer_id: str
+    number: str
+    currency: str
+    status: InvoiceStatus
+    issued_at: datetime
+    due_at: datetime
+    lines: list[DocumentLine]
+    subtotal_minor: int
+    tax_minor: int
+    total_minor: int
+    taxes: list[TaxLine]
+    credits_applied: list[CreditApplication]
+    amount_paid_minor: int
+    subscription_id: str | None
+    period_start: datetime | None
+    period_end: datetime | None
+    paid_at: datetime | None
+    voided_at: datetime | None
+    notes: str
+    version: int | None
+
+
+class CreditNote(Answer):
+    credit_note_id: str
+    customer_id: str
+    number: str
+    currency: str
+    status: CreditNoteStatus
+    issued_at: datetime
+    lines: list[DocumentLine]
+    total_minor: int
+    balance_minor: int
+    reason: str
+    invoice_id: str | None
+    subscription_id: str | None
+    refunded_minor: int
+    version: int | None
+
+
+class Estimate(Answer):
+    estimate_id: str
+    customer_id: str
+    number: str
+    currency: str
+    status: EstimateStatus
+    issued_at: datetime
+    expires_at: datetime
+    lines: list[DocumentLine]
+    total_minor: int
+    notes: str
+    decided_at: datetime | None
+    decided_by: str | None     # the contact who answered
+    comment: str
+    version: int | None
+
+
+class EstimatePage(Page[Estimate]):
+    pass
+
+
+class TimeEntry(Answer):
+    date: date
+    minutes: int
+    description: str
+
+
+class Timesheet(Answer):
+    timesheet_id: str
+    customer_id: str
+    project: str
+    period_start: date
+    period_end: date
+    entries: list[TimeEntry]
+    status: TimesheetStatus
+    submitted_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    comment: str
+    version: int | None
+
+
+class TimesheetPage(Page[Timesheet]):
+    pass
+
+
+class Allocation(Answer):
+    invoice_id: str
+    amount_minor: int
+
+
+class RecordedPayment(Answer):
+    """A payment as the back office sees it."""
+    payment_id: str
+    customer_id: str
+    status: PaymentStatus
+    amount_minor: int
+    currency: str
+    allocations: list[Allocation]
+    created_at: datetime
+    gateway: str
+    payment_method_id: str | None
+    method_summary: str
+    gateway_payment_id: str | None
+    failure_code: str | None
+    failure_message: str | None
+    client_secret: str | None
+    idempotency_key: str
+    succeeded_at: datetime | None
+    refunded_minor: int
+    source: Literal["portal", "auto_charge", "merchant"]
+    version: int | None
+
+
+# --- the portal's views -------------------------------------------------------------------------
+
+class InvoiceSummary(Answer):
+    invoice_id: str
+    number: str
+    status: InvoiceStatus
+    currency: str
+    issued_at: datetime
+    due_at: datetime
+    total_minor: int
+    amount_paid_minor: int
+    credits_applied_minor: int
+    balance_minor: int
+    overdue: bool
+    subscription_id: str | None
+    period_start: datetime | None
+    period_end: datetime | None
+    paid_at: datetime | None
+
+
+class InvoicePage(Page[InvoiceSummary]):
+    pass
+
+
+class InvoiceLine(Answer):
+    description: str
+    quantity: int
+    unit_price_minor: int | None
+    amount_minor: int
+    kind: str
+    period_start: datetime | None
+    period_end: datetime | None
+
+
+class AppliedCredit(CreditApplication):
+    number: str | None       # of the credit note
+
+
+class InvoicePayment(Answer):
+    payment_id: str
+    amount_minor: int        # the part of the payment that went to this invoice
+    paid_at: datetime | None
+    method_summary: str
+
+
+class InvoiceDetail(InvoiceSummary):
+    lines: list[InvoiceLine]
+    subtotal_minor: int
+    tax_minor: int
+    taxes: list[TaxLine]
+    credits_applied: list[AppliedCredit]
+    payments: list[InvoicePayment]
+    notes: str
+
+
+class NextAction(Answer):
+    """What the browser must do to finish a payment that requires authentication."""
+    type: Literal["simulated_authentication", "stripe_confirm_card_payment"]
+    client_secret: str | None
+    confirm_path: str | None = None        # simulated
+    publishable_key: str | None = None     # Stripe
+
+
+class Payment(Answer):
+    """A payment as the portal shows it (never its idempotency key)."""
+    payment_id: str
+    status: PaymentStatus
+    amount_minor: int
+    currency: str
+    created_at: datetime
+    succeeded_at: datetime | None
+    allocations: list[Allocation]
+    payment_method_id: str | None
+    method_summary: str
+    source: Literal["portal", "auto_charge", "merchant"]
+    refunded_minor: int
+    failure_code: str | None
+    failure_message: str | None
+    next_action: NextAction | None = None  # only while status is requires_action
+
+
+class PaymentPage(Page[Payment]):
+    pass
+
+
+class PaidInvoice(Allocation):
+    number: str
+
+
+class PaymentDetail(Payment):
+    allocations: list[PaidInvoice]
+
+
+class StatementRow(Answer):
+    at: datetime
+    kind: Literal["invoice", "payment", "credit_note", "refund", "void"]
+    reference: str
+    description: str
+    amount: Money
+    balance: Money
+
+
+class Statement(Answer):
+    """One currency's statement: opening + invoiced - paid - credited + refunded = closing."""
+    currency: str
+    period_start: date
+    period_end: date
+    opening_balance: Money
+    invoiced: Money
+    paid: Money
+    credited: Money
+    refunded: Money
+    closing_balance: Money
+    rows: list[StatementRow]
+
+
+class StatementOfAccounts(Answer):
+    customer_id: str
+    start: date
+    end: date
+    statements: list[Statement]
+
+
+class Forwarded(EmailQueued):
+    document_id: str
+    number: str
+    sent_to: list[str]
+
+
+class SubscriptionInvoicePage(Page[Invoice]):
+    """A subscription's invoices, whole (not yet the portal's InvoiceSummary: see issue 9's report)."""

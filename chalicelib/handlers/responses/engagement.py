@@ -1,0 +1,72 @@
+"""Activity, reviews, notifications and messages."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from .shared import Answer, EmailQueued, Page
+
+
+class Actor(Answer):
+    type: Literal["customer", "merchant", "job", "gateway"]
+    id: str
+
+
+class ActivityRecord(Answer):
+    activity_id: str
+    customer_id: str
+    actor: Actor
+    action: str
+    subject_type: str
+    subject_id: str
+    at: datetime
+    summary: str
+    before: dict[str, Any]     # the fields the action changed, as they were
+    after: dict[str, Any]
+
+
+class ActivityPage(Page[ActivityRecord]):
+    pass
+
+
+class Review(Answer):
+    review_id: str
+    customer_id: str
+    contact_id: str
+    rating: int
+    comment: str
+    created_at: datetime
+
+
+class ReviewPage(Page[Review]):
+    pass
+
+
+class Notification(Answer):
+    notification_id: str
+    kind: str
+    headline: str
+    created_at: datetime
+    customer_id: str | None
+    subject_type: str | None
+    subject_id: str | None
+
+
+class NotificationPage(Page[Notification]):
+    pass
+
+
+class MessageSent(EmailQueued):
+    message_id: str
+    sent_to: str
+
+
+class ReviewRequested(EmailQueued):
+    customer_id: str
+    sent_to: str
+
+
+class WebhookReceipt(Answer):
+    received: bool
+    duplicate: bool = False
+    handled: bool = False

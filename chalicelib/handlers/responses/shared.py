@@ -1,0 +1,80 @@
+"""Shapes many answers share: the strict base, money, pages, addresses, document lines."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+T = TypeVar("T")
+
+
+class Answer(BaseModel):
+    """Every field an answer has is declared, and it has no others (additionalProperties: false)."""
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+class Page(Answer, Generic[T]):
+    """A page of a list, newest first; `next_cursor` (null on the last page) asks for the next."""
+    items: list[T]
+    next_cursor: str | None
+
+
+class Items(Answer, Generic[T]):
+    """A whole list, not paged."""
+    items: list[T]
+
+
+class Money(Answer):
+    amount_minor: int
+    currency: str
+
+
+class Address(Answer):
+    line1: str
+    line2: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+
+
+class OrganizationDetails(Answer):
+    """What customers may see of the merchant."""
+    org_id: str
+    name: str
+    email: str
+    phone: str
+    website: str
+    address: list[str]
+    currency: str
+
+
+class DocumentLine(Answer):
+    description: str
+    amount_minor: int
+    quantity: int
+    unit_price_minor: int | None
+    code: str | None
+    kind: str
+    period_start: datetime | None
+    period_end: datetime | None
+
+
+class TaxLine(Answer):
+    name: str
+    rate_bp: int
+    amount_minor: int
+
+
+class EmailQueued(Answer):
+    """An email was sent, or queued to be retried (`email_status`)."""
+    email_status: str
+
+
+class ApiDescription(Answer):
+    """An OpenAPI 3.1 document (its parts as the OpenAPI specification defines them)."""
+    openapi: str
+    info: dict
+    paths: dict
+    components: dict

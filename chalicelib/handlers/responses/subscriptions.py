@@ -1,0 +1,209 @@
+"""Subscriptions as the portal shows them, the quotes of their actions, and what an action did."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from ...domain.subscription_status import Status
+from .catalog import Addon, Plan
+from .documents import CreditNote, Invoice, RecordedPayment
+from .shared import Answer, Page
+
+
+class SubscriptionSummary(Answer):
+    subscription_id: str
+    status: Status
+    plan_name: str
+    plan_code: str
+    currency: str
+    amount_per_term_minor: int
+    next_billing_at: datetime | None
+    auto_charge: bool
+    created_at: datetime
+    reference: str
+
+
+class SubscriptionPage(Page[SubscriptionSummary]):
+    pass
+
+
+class PlanSnapshot(Answer):
+    """The plan as it was when subscribed (later catalog changes do not move it)."""
+    code: str
+    name: str
+    price_minor: int
+    interval: str
+    interval_count: int
+    trial_days: int
+
+
+class SubscriptionAddon(Answer):
+    code: str
+    name: str
+    price_minor: int
+    quantity: int
+    recurring: bool
+
+
+class AppliedCoupon(Answer):
+    code: str
+    name: str
+    duration: Literal["once", "forever", "repeating"]
+    percent_off_bp: int | None
+    amount_off_minor: int | None
+    cycles_remaining: int | None
+
+
+class Period(Answer):
+    start: datetime | None
+    end: datetime | None
+
+
+class ScheduledChange(Answer):
+    plan: PlanSnapshot
+    addons: list[SubscriptionAddon]
+    coupon: AppliedCoupon | None
+    effective_at: datetime | None
+    requested_at: datetime | None
+
+
+class ScheduledCancellation(Answer):
+    effective_at: datetime | None
+    reason: str | None
+
+
+class PauseSchedule(Answer):
+    pause_at: datetime | None
+    resume_at: datetime | None
+    paused_at: datetime | None
+
+
+class TrialExtensions(Answer):
+    used: int
+    allowed: int
+
+
+class ActionState(Answer):
+    """Whether the customer may do `action` now, and if not why (`reason`, `message`)."""
+    action: str
+    allowed: bool
+    reason: str | None
+    message: str | None
+
+
+class SubscriptionDetail(SubscriptionSummary):
+    plan: PlanSnapshot
+    addons: list[SubscriptionAddon]
+    coupon: AppliedCoupon | None
+    current_term: Period | None
+    trial: Period | None
+    next_billing_amount_minor: int | None
+    payment_method_id: str | None
+    scheduled_change: ScheduledChange | None
+    scheduled_cancellation: ScheduledCancellation | None
+    pause: PauseSchedule | None
+    activated_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    expired_at: datetime | None
+    expired_reason: str | None
+    trial_extensions: TrialExtensions
+    allowed_actions: list[ActionState]
+
+
+class QuoteLine(Answer):
+    description: str
+    amount_minor: int
+    code: str | None
+    kind: str
+
+
+class Quote(Answer):
+    """What confirming an action will do, in money; confirm with its `quote_id`."""
+    action: str
+    subscription_id: str
+    currency: str
+    when: Literal["now", "end_of_term"]
+    effective_on: date
+    plan_code: str
+    addons: list[tuple[str, int]]           # (addon code, quantity)
+    coupon_code: str | None
+    period_start: date | None
+    period_end: date | None
+    invoice_lines: list[QuoteLine]
+    invoice_total_minor: int
+    credit_note_lines: list[QuoteLine]
+    credit_note_total_minor: int
+    net_minor: int
+    credits_applied_minor: int
+    amount_due_minor: int
+    refund_minor: int
+    next_term_total_minor: int | None
+    next_billing_on: date | None
+    notes: list[str]
+    quote_id: str
+
+
+class ActionOutcome(Answer):
+    """The subscription as it now stands; with what the action raised and charged, if it billed."""
+    subscription: SubscriptionDetail
+    invoice: Invoice | None = None
+    credit_note: CreditNote | None = None
+    payment: RecordedPayment | None = None
+
+
+class SubscriptionOptions(Answer):
+    plans: list[Plan]
+    addons: list[Addon]
+    coupons: list["OfferedCoupon"]
+    change_plan: bool
+    change_addons: bool
+    change_coupon: bool
+    when: list[Literal["now", "end_of_term"]]
+
+
+class OfferedCoupon(Answer):
+    code: str
+    name: str
+    plan_codes: list[str]
+
+
+class SubscriptionRecord(Answer):
+    """A subscription as the back office sees it."""
+    subscription_id: str
+    customer_id: str
+    status: Status
+    plan: PlanSnapshot
+    currency: str
+    created_at: datetime
+    addons: list[SubscriptionAddon]
+    coupon: AppliedCoupon | None
+    auto_charge: bool
+    payment_method_id: str | None
+    starts_at: datetime | None
+    trial_start: datetime | None
+    trial_end: datetime | None
+    term_start: datetime | None
+    term_end: datetime | None
+    activated_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    expired_at: datetime | None
+    expired_reason: str | None
+    scheduled_change: "StoredChange | None"
+    pause_at: datetime | None
+    resume_at: datetime | None
+    paused_at: datetime | None
+    trial_extensions_used: int
+    dunning_attempts: int
+    next_retry_at: datetime | None
+    unpaid_invoice_id: str | None
+    reference: str
+    version: int | None
+
+
+class StoredChange(Answer):
+    plan: PlanSnapshot
+    addons: list[SubscriptionAddon]
+    coupon: AppliedCoupon | None
+    requested_at: datetime | None
