@@ -17,7 +17,7 @@ from chalicelib.handlers.http import ROUTES, RouteSpec
 from chalicelib.handlers.web import assets, version
 from devstack.seed import DEMO_ORG_ID, DEMO_PASSWORD, EVERY_FEATURE
 
-from .scenarios import World
+from .scenarios import World, token_for
 
 NEW_PASSWORD = "copper kettle under the north bridge"
 
@@ -227,3 +227,23 @@ def send(client, example: Example, token: str | None, body: dict | None = None):
     sent = body if body is not None else example.body
     return client.http.request(example.spec.method, example.path, headers=headers,
                                body=json.dumps(sent) if sent is not None else None)
+
+
+@dataclass(frozen=True)
+class Measured:
+    example: Example
+    status: int
+    reads: int
+    writes: int
+    operations: dict
+
+
+def measure(client, world: World) -> list[Measured]:
+    """Every example sent once by its owner, in order, with the DynamoDB calls it made."""
+    from chalicelib.tables.metrics import counting_calls
+    measured = []
+    for example in examples(world):
+        with counting_calls() as count:
+            answer = send(client, example, token_for(world, example.spec))
+        measured.append(Measured(example, answer.status_code, count.reads, count.writes, dict(count.operations)))
+    return measured

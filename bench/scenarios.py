@@ -3,13 +3,12 @@ against: the seeded demo organization, its signed-in customer, and real ids for 
 parameter, with one item in the right state for every write route's example (bench/examples.py)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
-from chalicelib.handlers.http import ROUTES, RouteSpec
+from chalicelib.handlers.http import RouteSpec
 from chalicelib.tables.base import owner_key
 
 # Reads <= 3 (including the session check), writes <= 4 (a transaction counts as one): issue 9.
@@ -26,14 +25,74 @@ class Over(NamedTuple):
 # test fails on a route over budget that is not listed, on a listed one that now needs more calls than
 # recorded here, and on a listed one that is back within budget: delete its line then.
 BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
-    ("GET", "/portal/statements"): Over(5, 0, "reads invoices, payments and credit notes (3 Queries); a "
-                                              "per-customer ledger would make it one"),
+    ("GET", "/portal/statements"): Over(5, 0, "invoices, payments and credit notes: 3 Queries (a per-customer "
+                                              "ledger would make it one)"),
     ("GET", "/portal/statements/pdf"): Over(5, 0, "the statement's 3 Queries, as GET /portal/statements"),
+    ("POST", "/admin/subscriptions"): Over(4, 2, "the customer and the plan besides key and organization; a live "
+                                                 "one takes an invoice number (sequences) before its transaction"),
+    ("POST", "/admin/customers/{customer_id}/portal-invite"): Over(4, 5, "two rate counters, then the email put "
+                                                                         "and marked sent, besides the invitation"),
+    ("POST", "/portal/estimates/{estimate_id}/accept"): Over(4, 1, "the customer, for the merchant's "
+                                                                   "notification, besides session, org, estimate"),
+    ("POST", "/portal/estimates/{estimate_id}/decline"): Over(4, 1, "as accept: the customer for the notification"),
+    ("POST", "/portal/estimates/{estimate_id}/forward"): Over(5, 4, "the estimate read to check, then again with "
+                                                                    "org and customer for the PDF; rate counter, "
+                                                                    "email put + marked sent, activity"),
+    ("POST", "/portal/invoices/{invoice_id}/forward"): Over(5, 4, "as the estimate's forward"),
+    ("POST", "/portal/payment-methods"): Over(4, 1, "the saved methods queried twice (is the card known, is it "
+                                                    "the first)"),
+    ("DELETE", "/portal/payment-methods/{payment_method_id}"): Over(4, 1, "the method, the other methods and the "
+                                                                          "subscriptions charged to it"),
+    ("PUT", "/portal/payment-methods/{payment_method_id}"): Over(5, 1, "as DELETE, plus the customer for the "
+                                                                       "gateway attach"),
+    ("POST", "/portal/payments"): Over(11, 7, "idempotency claim, invoices read to check then to settle, the "
+                                              "payment re-read, two emails put and marked sent"),
+    ("POST", "/portal/payments/{payment_id}/confirm-action"): Over(8, 4, "settles as the webhook would: payment "
+                                                                         "and organization read twice, emails"),
+    ("POST", "/portal/subscriptions/{subscription_id}/activate/preview"): Over(4, 0, "the available credits "
+                                                                                     "(Query credit_notes)"),
+    ("POST", "/portal/subscriptions/{subscription_id}/activate"): Over(4, 2, "credits, and an invoice number "
+                                                                             "(sequences) besides the transaction"),
+    ("POST", "/portal/subscriptions/{subscription_id}/changes/preview"): Over(7, 0, "plan, addons and coupon read "
+                                                                                    "from the catalog one by one, "
+                                                                                    "plus credits"),
+    ("POST", "/portal/subscriptions/{subscription_id}/changes"): Over(7, 3, "as the preview, plus invoice and "
+                                                                            "credit note numbers (sequences)"),
+    ("POST", "/portal/subscriptions/{subscription_id}/resume/preview"): Over(4, 0, "the available credits"),
+    ("POST", "/portal/subscriptions/{subscription_id}/resume"): Over(4, 2, "credits and an invoice number, as "
+                                                                           "activate"),
+    ("POST", "/portal/subscriptions/{subscription_id}/reactivate/preview"): Over(5, 0, "the plan (catalog) and "
+                                                                                       "the credits"),
+    ("POST", "/portal/subscriptions/{subscription_id}/reactivate"): Over(5, 2, "the plan and credits, and an "
+                                                                               "invoice number"),
+    ("POST", "/portal/auth/accept-invite"): Over(4, 1, "the token, the user, the customer (the role) and the "
+                                                       "organization (the password policy)"),
+    ("POST", "/portal/auth/reset-password"): Over(4, 4, "the token, user and organization, and a Query for the "
+                                                        "sessions to end"),
+    ("POST", "/portal/auth/change-password"): Over(6, 4, "the session read twice (authorizer, service), the "
+                                                         "failure counter, the org, the sessions to end"),
 }
 
 
 def within_budget(reads: int, writes: int) -> bool:
     return reads <= READ_BUDGET and writes <= WRITE_BUDGET
+
+
+def budget_problems(measured: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
+    """What breaks the budget, given (reads, writes) per (method, path): a route over it that is not
+    an exception, an exception needing more than recorded, and an exception no longer needed."""
+    problems = []
+    for key, (reads, writes) in measured.items():
+        known = BUDGET_EXCEPTIONS.get(key)
+        if known is None and not within_budget(reads, writes):
+            problems.append(f"{key} is over budget: {reads} reads, {writes} writes")
+        elif known is not None and within_budget(reads, writes):
+            problems.append(f"{key} is within budget now ({reads} reads, {writes} writes): delete its exception")
+        elif known is not None and (reads > known.reads or writes > known.writes):
+            problems.append(f"{key} needs {reads} reads, {writes} writes: more than its exception's "
+                            f"{known.reads}, {known.writes}")
+    problems += [f"{key} has an exception but was not measured" for key in BUDGET_EXCEPTIONS if key not in measured]
+    return problems
 
 
 @dataclass
@@ -154,25 +213,5 @@ def _mailed_token(org_id: str, email: str) -> str:
     return parse_qs(urlsplit(links[-1]).fragment.partition("?")[2])["token"][0]
 
 
-def readable_routes(world: World) -> list[tuple[RouteSpec, str]]:
-    """Every GET route whose path parameters the demo world can fill, with its concrete path."""
-    concrete = []
-    for spec in ROUTES:
-        if spec.method != "GET":
-            continue
-        names = re.findall(r"{(\w+)}", spec.path)
-        if all(name in world.ids for name in names):
-            concrete.append((spec, re.sub(r"{(\w+)}", lambda m: world.ids[m.group(1)], spec.path)))
-    return concrete
-
-
 def token_for(world: World, spec: RouteSpec) -> str | None:
     return {"merchant": world.admin_key, "portal": world.portal_token}.get(spec.auth)
-
-
-def headers_for(world: World, spec: RouteSpec) -> dict:
-    token = token_for(world, spec)
-    headers = {"Accept": spec.content_type}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    return headers
