@@ -28,7 +28,6 @@ class Request:
     values: dict = field(default_factory=dict)   # path parameter -> a literal (not an id: an asset's name)
     body: dict | None = None
     headers: dict = field(default_factory=dict)
-    query: str = ""
     expect: int | None = None                    # the owner's answer when it is not the route's own status...
     why: str = ""                                # ...and why that business answer is the expected one
 
@@ -36,7 +35,7 @@ class Request:
 @dataclass(frozen=True)
 class Example:
     spec: RouteSpec
-    path: str                                    # concrete, query string included
+    path: str                                    # concrete
     body: dict | None
     headers: dict
     expect: int
@@ -65,8 +64,6 @@ def _resolved(spec: RouteSpec, request: Request, world: World) -> Example:
     def value(name: str) -> str:
         return request.values[name] if name in request.values else world.ids[request.ids.get(name, name)]
     path = re.sub(r"{(\w+)}", lambda m: value(m.group(1)), spec.path)
-    if request.query:
-        path += "?" + request.query
     return Example(spec, path, request.body, request.headers, request.expect or spec.status, request.why)
 
 
@@ -119,7 +116,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/portal/subscriptions/{subscription_id}"): Request(),
         ("GET", "/portal/subscriptions/{subscription_id}/invoices"): Request(),
         ("GET", "/portal/subscription-options"): Request(),
-        # --- the merchant's writes -----------------------------------------------------------
+        # --- Stripe's and the merchant's writes ------------------------------------------------
         ("POST", "/webhooks/stripe"): Request(body={"id": "evt_bench", "type": "ping"}, expect=400,
                                               why="no webhook signing secret in the simulated mode: refused "
                                                   "before anything is read"),
