@@ -1,23 +1,98 @@
-"""The demo world the bench and the call-budget tests run routes against: the seeded demo
-organization, its signed-in customer, and real ids for every path parameter."""
+"""The demo world the bench, the call-budget tests and the authorization matrix run routes
+against: the seeded demo organization, its signed-in customer, and real ids for every path
+parameter, with one item in the right state for every write route's example (bench/examples.py)."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import NamedTuple
+from urllib.parse import parse_qs, urlsplit
 
-from chalicelib.handlers.http import ROUTES, RouteSpec
+from chalicelib.handlers.http import RouteSpec
 from chalicelib.tables.base import owner_key
 
 # Reads <= 3 (including the session check), writes <= 4 (a transaction counts as one): issue 9.
 READ_BUDGET, WRITE_BUDGET = 3, 4
-# Known exceptions, each with its reason: a statement reads the customer's invoices, payments and
-# credit notes (three Queries) besides the session and the organization. A per-customer ledger kept
-# by the billing transactions would bring it to budget (noted for issue 9).
-READ_BUDGET_EXCEPTIONS = {"/portal/statements": 5, "/portal/statements/pdf": 5}
 
 
-def read_budget(path: str) -> int:
-    return READ_BUDGET_EXCEPTIONS.get(path, READ_BUDGET)
+class Over(NamedTuple):
+    reads: int
+    writes: int
+    reason: str
+
+
+# Routes known to exceed the budget, with the calls measured and why (one line each). The call-budget
+# test fails on a route over budget that is not listed, on a listed one that now needs more calls than
+# recorded here, and on a listed one that is back within budget: delete its line then.
+BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
+    ("GET", "/portal/statements"): Over(5, 0, "invoices, payments and credit notes: 3 Queries (a per-customer "
+                                              "ledger would make it one)"),
+    ("GET", "/portal/statements/pdf"): Over(5, 0, "the statement's 3 Queries, as GET /portal/statements"),
+    ("POST", "/admin/subscriptions"): Over(4, 2, "the customer and the plan besides key and organization; a live "
+                                                 "one takes an invoice number (sequences) before its transaction"),
+    ("POST", "/admin/customers/{customer_id}/portal-invite"): Over(4, 5, "two rate counters, then the email put "
+                                                                         "and marked sent, besides the invitation"),
+    ("POST", "/portal/estimates/{estimate_id}/accept"): Over(4, 1, "the customer, for the merchant's "
+                                                                   "notification, besides session, org, estimate"),
+    ("POST", "/portal/estimates/{estimate_id}/decline"): Over(4, 1, "as accept: the customer for the notification"),
+    ("POST", "/portal/estimates/{estimate_id}/forward"): Over(5, 4, "the estimate read to check, then again with "
+                                                                    "org and customer for the PDF; rate counter, "
+                                                                    "email put + marked sent, activity"),
+    ("POST", "/portal/invoices/{invoice_id}/forward"): Over(5, 4, "as the estimate's forward"),
+    ("POST", "/portal/payment-methods"): Over(4, 1, "the saved methods queried twice (is the card known, is it "
+                                                    "the first)"),
+    ("DELETE", "/portal/payment-methods/{payment_method_id}"): Over(4, 1, "the method, the other methods and the "
+                                                                          "subscriptions charged to it"),
+    ("PUT", "/portal/payment-methods/{payment_method_id}"): Over(5, 1, "as DELETE, plus the customer for the "
+                                                                       "gateway attach"),
+    ("POST", "/portal/payments"): Over(11, 7, "idempotency claim, invoices read to check then to settle, the "
+                                              "payment re-read, two emails put and marked sent"),
+    ("POST", "/portal/payments/{payment_id}/confirm-action"): Over(8, 4, "settles as the webhook would: payment "
+                                                                         "and organization read twice, emails"),
+    ("POST", "/portal/subscriptions/{subscription_id}/activate/preview"): Over(4, 0, "the available credits "
+                                                                                     "(Query credit_notes)"),
+    ("POST", "/portal/subscriptions/{subscription_id}/activate"): Over(4, 2, "credits, and an invoice number "
+                                                                             "(sequences) besides the transaction"),
+    ("POST", "/portal/subscriptions/{subscription_id}/changes/preview"): Over(7, 0, "plan, addons and coupon read "
+                                                                                    "from the catalog one by one, "
+                                                                                    "plus credits"),
+    ("POST", "/portal/subscriptions/{subscription_id}/changes"): Over(7, 3, "as the preview, plus invoice and "
+                                                                            "credit note numbers (sequences)"),
+    ("POST", "/portal/subscriptions/{subscription_id}/resume/preview"): Over(4, 0, "the available credits"),
+    ("POST", "/portal/subscriptions/{subscription_id}/resume"): Over(4, 2, "credits and an invoice number, as "
+                                                                           "activate"),
+    ("POST", "/portal/subscriptions/{subscription_id}/reactivate/preview"): Over(5, 0, "the plan (catalog) and "
+                                                                                       "the credits"),
+    ("POST", "/portal/subscriptions/{subscription_id}/reactivate"): Over(5, 2, "the plan and credits, and an "
+                                                                               "invoice number"),
+    ("POST", "/portal/auth/accept-invite"): Over(4, 1, "the token, the user, the customer (the role) and the "
+                                                       "organization (the password policy)"),
+    ("POST", "/portal/auth/reset-password"): Over(4, 4, "the token, user and organization, and a Query for the "
+                                                        "sessions to end"),
+    ("POST", "/portal/auth/change-password"): Over(6, 4, "the session read twice (authorizer, service), the "
+                                                         "failure counter, the org, the sessions to end"),
+}
+
+
+def within_budget(reads: int, writes: int) -> bool:
+    return reads <= READ_BUDGET and writes <= WRITE_BUDGET
+
+
+def budget_problems(measured: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
+    """What breaks the budget, given (reads, writes) per (method, path): a route over it that is not
+    an exception, an exception needing more than recorded, and an exception no longer needed."""
+    problems = []
+    for key, (reads, writes) in measured.items():
+        known = BUDGET_EXCEPTIONS.get(key)
+        if known is None and not within_budget(reads, writes):
+            problems.append(f"{key} is over budget: {reads} reads, {writes} writes")
+        elif known is not None and within_budget(reads, writes):
+            problems.append(f"{key} is within budget now ({reads} reads, {writes} writes): delete its exception")
+        elif known is not None and (reads > known.reads or writes > known.writes):
+            problems.append(f"{key} needs {reads} reads, {writes} writes: more than its exception's "
+                            f"{known.reads}, {known.writes}")
+    problems += [f"{key} has an exception but was not measured" for key in BUDGET_EXCEPTIONS if key not in measured]
+    return problems
 
 
 @dataclass
@@ -26,27 +101,34 @@ class World:
     customer_id: str
     admin_key: str
     portal_token: str
-    ids: dict          # path parameter -> an id of the demo customer
+    ids: dict              # path parameter (or a more specific name) -> an id of the demo customer
+    now: datetime | None = None
+    links: dict = field(default_factory=dict)   # "invite" | "reset" -> a one-time token sent by email
+    emails: dict = field(default_factory=dict)  # who those links were sent to
 
 
-def build_world(now) -> World:
+def build_world(now: datetime) -> World:
     from chalicelib.services import portal_auth
     from devstack import seed
     result = seed.seed_demo(now)
     sign_in = result.portal_sign_in
     token = portal_auth.login(sign_in.org_id, sign_in.email, sign_in.password, now).token
     customer_id = result.customer_ids[0]
-    return World(result.org_id, customer_id, result.api_key, token, _ids(result.org_id, customer_id))
+    ids = _ids(result.org_id, customer_id)
+    world = World(result.org_id, customer_id, result.api_key, token, ids, now)
+    _one_of_each_write(world, now)
+    return world
 
 
 def _ids(org_id: str, customer_id: str) -> dict:
-    """One id per kind of the demo customer's items, found by Query on its partition."""
+    """One id per kind of the demo customer's items, found by Query on its partition; a subscription
+    per status (`live_subscription_id`, ...; `subscription_id` is the live one) and its contacts."""
+    from chalicelib.services import customers
     from chalicelib.tables import (credit_notes, estimates, invoices, payment_methods, payments,
                                    subscriptions, timesheets)
     owner = owner_key(org_id, customer_id)
     ids = {"customer_id": customer_id}
     for name, model, attribute in (
-            ("subscription_id", subscriptions.SubscriptionItem, "subscription_id"),
             ("invoice_id", invoices.InvoiceItem, "invoice_id"),
             ("credit_note_id", credit_notes.CreditNoteItem, "credit_note_id"),
             ("payment_id", payments.PaymentItem, "payment_id"),
@@ -56,28 +138,80 @@ def _ids(org_id: str, customer_id: str) -> dict:
         first = next(iter(model.query(owner, limit=1)), None)
         if first is not None:
             ids[name] = getattr(first, attribute)
+    for item in subscriptions.SubscriptionItem.query(owner):
+        ids[f"{item.status}_subscription_id"] = item.subscription_id
+    ids["subscription_id"] = ids["live_subscription_id"]
+    primary, other, *_ = customers.get_customer(org_id, customer_id).contacts
+    ids.update(contact_id=primary.contact_id, other_contact_id=other.contact_id)
     return ids
 
 
-def readable_routes(world: World) -> list[tuple[RouteSpec, str]]:
-    """Every GET route whose path parameters the demo world can fill, with its concrete path."""
-    concrete = []
-    for spec in ROUTES:
-        if spec.method != "GET":
-            continue
-        names = re.findall(r"{(\w+)}", spec.path)
-        if all(name in world.ids for name in names):
-            concrete.append((spec, re.sub(r"{(\w+)}", lambda m: world.ids[m.group(1)], spec.path)))
-    return concrete
+def _one_of_each_write(world: World, now: datetime) -> None:
+    """What the seed lacks for a write route to succeed once: saved cards, a live subscription in
+    its term charged to one, a trial that expired on a failed charge, an invoice to pay and one to void, a
+    payment waiting for 3-D Secure, a second estimate and timesheet, contacts to invite and a reset link."""
+    from chalicelib.domain.organization import clock_name
+    from chalicelib.services import billing_admin, customers, payment_methods, payments, portal_auth
+    from chalicelib.tables.repositories import organizations, subscriptions
+    org_id, customer_id, ids = world.org_id, world.customer_id, world.ids
+
+    def card(gateway_id: str, make_default: bool = False) -> str:
+        return payment_methods.add(org_id, customer_id, gateway_id, make_default=make_default,
+                                   now=now)["payment_method_id"]
+
+    ids["payment_method_id"] = card("pm_card_visa", make_default=True)
+    ids["spare_payment_method_id"] = card("pm_card_mastercard")
+    ids["unused_payment_method_id"] = card("pm_card_chargeDeclinedExpiredCard")
+    # the seeded live subscription's term ended a while ago (the renewal job has not run): one in its term
+    ids["live_subscription_id"] = ids["subscription_id"] = billing_admin.create_subscription(
+        org_id, customer_id, plan_code="pro", addons=[("extra_seats", 2)], coupon_code="WELCOME20",
+        auto_charge=True, payment_method_id=ids["payment_method_id"], now=now - timedelta(days=3)).subscription_id
+    expired = subscriptions.get(org_id, customer_id, ids["expired_subscription_id"])
+    subscriptions.save(org_id, replace(expired, expired_reason="trial_charge_failed"),
+                       clock=clock_name(organizations.get(org_id)))
+
+    def invoice(description: str, amount_minor: int) -> str:
+        line = {"description": description, "unit_price_minor": amount_minor, "quantity": 1}
+        return billing_admin.create_invoice(org_id, customer_id, lines=[line], now=now, due_days=30).invoice_id
+
+    ids["open_invoice_id"] = invoice("Report design workshop", 5000)
+    ids["void_invoice_id"] = invoice("Invoiced by mistake", 1200)
+    needs_action = payments.pay(org_id, customer_id, {
+        "invoice_ids": [invoice("Dashboard hosting", 2500)], "payment_method": "pm_card_authenticationRequired"},
+        idempotency_key="bench-3ds", now=now)
+    ids["action_payment_id"] = needs_action["payment_id"]
+    line = {"description": "Extra training day", "unit_price_minor": 80000, "quantity": 1}
+    ids["estimate_to_decline_id"] = billing_admin.create_estimate(org_id, customer_id, lines=[line],
+                                                                  now=now).estimate_id
+    day = (now - timedelta(days=3)).date().isoformat()
+    ids["timesheet_to_reject_id"] = billing_admin.create_timesheet(
+        org_id, customer_id, project="Support", period_start=day, period_end=day,
+        entries=[{"date": day, "description": "On-call", "minutes": 60}], now=now).timesheet_id
+
+    def contact(first: str, last: str) -> str:
+        email = f"{first.lower()}@acme-analytics.example"
+        added = customers.add_contact(org_id, customer_id, {"first_name": first, "last_name": last,
+                                                            "email": email}, now)
+        return next(c.contact_id for c in added.contacts if c.email == email)
+
+    ids["uninvited_contact_id"] = contact("Dorothy", "Vaughan")
+    invited = contact("Grace", "Hopper")
+    portal_auth.invite(org_id, customer_id, invited, now)
+    world.emails["invite"] = "grace@acme-analytics.example"
+    charles = customers.get_customer(org_id, customer_id).contact(ids["other_contact_id"])
+    portal_auth.create_portal_user(org_id, customer_id=customer_id, contact_id=charles.contact_id,
+                                   password="a different long passphrase", now=now)
+    portal_auth.forgot_password(org_id, charles.email, now)
+    world.emails["reset"] = charles.email
+    world.links.update({kind: _mailed_token(org_id, email) for kind, email in world.emails.items()})
+
+
+def _mailed_token(org_id: str, email: str) -> str:
+    """The token of the last link emailed to `email` (the outbox records every message first)."""
+    from chalicelib.tables.emails import EmailItem
+    links = [item.context["link"] for item in EmailItem.query(org_id) if email in item.to and "link" in item.context]
+    return parse_qs(urlsplit(links[-1]).fragment.partition("?")[2])["token"][0]
 
 
 def token_for(world: World, spec: RouteSpec) -> str | None:
     return {"merchant": world.admin_key, "portal": world.portal_token}.get(spec.auth)
-
-
-def headers_for(world: World, spec: RouteSpec) -> dict:
-    token = token_for(world, spec)
-    headers = {"Accept": spec.content_type}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    return headers

@@ -1,41 +1,41 @@
 """The authorization matrix, walked over Chalice's own route table so a new route is covered
 the day it is added: no credential is 401; a portal session is not a merchant key and the other way
 round (401); another customer's ids, in the same organization or another, answer 404 exactly like
-missing ones. Write routes are sent an empty body: where that body is invalid the answer is 400
-before anything is read, and in every case nothing of the other customer comes back."""
-import re
+missing ones, to a request that is valid in every other way (the route's example from
+bench/examples.py), and nothing of the other customer comes back; the owner's same request goes
+through (the control); and a write naming a field the caller may not set is refused, writing nothing."""
+import json
 
 import pytest
 from chalice.test import Client
 
-from bench.scenarios import build_world
+from bench.examples import examples, send
+from bench.scenarios import build_world, token_for
 from chalicelib import bootstrap
 from chalicelib.handlers.http import ROUTES
-from chalicelib.services import customers, merchant_access, payment_methods, portal_auth
-from devstack.seed import DEMO_PASSWORD
+from chalicelib.services import customers, merchant_access, portal_auth
+from chalicelib.tables.metrics import WRITES, counting_calls
+from devstack.seed import DEMO_PASSWORD, EVERY_FEATURE
 from tests.support.api import NOW
 
 PUBLIC_PORTAL = {"/portal/auth/login", "/portal/auth/accept-invite", "/portal/auth/forgot-password",
                  "/portal/auth/reset-password"}
-
-
-def guarded():
-    return [s for s in ROUTES if s.auth in ("portal", "merchant")]
-
-
-def concrete(path: str, ids: dict) -> str:
-    return re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], path)
+# What the demo customer is known by, besides its ids: none of it may reach another caller.
+CUSTOMER_A = ("Acme Analytics", "acme-analytics.example")
+# A payment claims its Idempotency-Key before anything else (a retry must find the claim) and
+# releases it when the payment is refused: the one write pair a refused request may make.
+CLAIMED_AND_RELEASED = {("POST", "/portal/payments"): {"PutItem": 1, "DeleteItem": 1}}
+FORBIDDEN_FIELDS = ("status", "amount_minor", "customer_id", "org_id", "total_minor", "balance_minor")
 
 
 @pytest.fixture
 def matrix(aws):
     """Customer A (the demo customer, with one of everything), customer B of the same organization,
-    and customer C of another organization, each signed in; the other organization's merchant key."""
+    and customer C of another organization (every portal feature on, like A's, so that ownership is
+    what answers), each signed in; the other organization's merchant key."""
     from app import app
     bootstrap.set_clock(lambda: NOW)
     world = build_world(NOW)
-    world.ids["payment_method_id"] = payment_methods.add(world.org_id, world.customer_id, "pm_card_visa",
-                                                         make_default=True, now=NOW)["payment_method_id"]
 
     def signed_in(org_id, display_name, email):
         customer = customers.create_customer(org_id, display_name=display_name, email=email, now=NOW)
@@ -45,6 +45,7 @@ def matrix(aws):
 
     other_org, other_key = merchant_access.create_organization(name="Initech", email="ops@initech.example",
                                                                currency="USD", now=NOW)
+    merchant_access.update_organization(other_org.org_id, {"preferences": EVERY_FEATURE})
     tokens = {"B": signed_in(world.org_id, "Bluth Tenant", "b@bluth-tenant.example"),
               "C": signed_in(other_org.org_id, "Other Org Customer", "c@initech.example"),
               "other_merchant": other_key}
@@ -52,53 +53,68 @@ def matrix(aws):
         yield client, world, tokens
 
 
-def call(client, spec, path, token):
-    headers = {"Content-Type": "application/json", "Accept": spec.content_type}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    body = "{}" if spec.method in ("POST", "PUT", "PATCH") else None
-    return client.http.request(spec.method, path, headers=headers, body=body)
+def guarded(world):
+    return [e for e in examples(world) if e.spec.auth in ("portal", "merchant")]
+
+
+def text_of(answer) -> str:
+    return answer.body.decode(errors="replace") if isinstance(answer.body, bytes) else str(answer.body)
 
 
 def test_every_guarded_route_refuses_a_missing_or_wrong_kind_of_credential(matrix):
     client, world, _tokens = matrix
     wrong = []
-    for spec in guarded():
-        path = concrete(spec.path, world.ids)
-        wrong_kind = world.admin_key if spec.auth == "portal" else world.portal_token
+    for example in guarded(world):
+        wrong_kind = world.admin_key if example.spec.auth == "portal" else world.portal_token
         for token in (None, wrong_kind, "forged-token"):
-            status = call(client, spec, path, token).status_code
+            status = send(client, example, token).status_code
             if status != 401:
-                wrong.append(f"{spec.method} {spec.path} with {token and token[:8]}: {status}")
+                wrong.append(f"{example.spec.method} {example.spec.path} with {token and token[:8]}: {status}")
     assert wrong == []
     assert {s.path for s in ROUTES if s.auth == "public" and s.path.startswith("/portal")} == PUBLIC_PORTAL
 
 
-def test_another_customers_ids_answer_404_like_missing_ones_on_every_route(matrix):
+def test_another_customers_ids_answer_404_like_missing_ones_on_every_route_then_the_owner_gets_through(matrix):
+    # Given every route's valid example, naming customer A's items
     client, world, tokens = matrix
-    leaks, checked = [], 0
-    for spec in guarded():
-        if "{" not in spec.path:
-            continue
-        path = concrete(spec.path, world.ids)
-        intruders = ("B", "C") if spec.auth == "portal" else ("other_merchant",)
+    foreign = [e for e in guarded(world) if e.carries(world)]
+    # When customer B (same organization), customer C (another one), or the other merchant sends it
+    leaks = []
+    for example in foreign:
+        intruders = ("B", "C") if example.spec.auth == "portal" else ("other_merchant",)
         for intruder in intruders:
-            answer = call(client, spec, path, tokens[intruder])
-            checked += 1
-            body = answer.body.decode(errors="replace") if isinstance(answer.body, bytes) else str(answer.body)
-            foreign = [v for k, v in world.ids.items() if k in spec.path and v in body]
-            invalid_body = answer.status_code == 400 and spec.body is not None
-            if not (answer.status_code == 404 or invalid_body) or foreign:
-                leaks.append(f"{spec.method} {spec.path} as {intruder}: {answer.status_code} {body[:120]}")
+            with counting_calls() as count:
+                answer = send(client, example, tokens[intruder])
+            body = text_of(answer)
+            shown = [v for v in (*world.ids.values(), *CUSTOMER_A) if v in body]
+            writes = {op: n for op, n in count.operations.items() if op in WRITES}
+            if answer.status_code != 404 or shown or writes not in ({}, CLAIMED_AND_RELEASED.get(example.key)):
+                leaks.append(f"{example.spec.method} {example.spec.path} as {intruder}: {answer.status_code} "
+                             f"{count.writes} writes {shown} {body[:160]}")
+    # Then every one is 404, leaves nothing written and shows nothing of A
     assert leaks == []
-    assert checked >= 40
+    assert len(foreign) >= 45
+    # And the owner's same requests (every route's, in the order the examples allow) go through: the
+    # 404s were about ownership, not about a broken path or body
+    answered = [(e.spec.method, e.spec.path, send(client, e, token_for(world, e.spec)).status_code, e.expect)
+                for e in examples(world)]
+    assert [a for a in answered if a[2] != a[3]] == []
 
 
-def test_the_owner_itself_gets_through_on_every_readable_route(matrix):
-    # the control: the 404s above are about ownership, not broken paths
+def test_a_write_naming_a_field_the_caller_may_not_set_is_refused_with_that_field_and_writes_nothing(matrix):
     client, world, _tokens = matrix
-    for spec in guarded():
-        if spec.method != "GET" or "{" not in spec.path:
+    wrong, checked = [], 0
+    for example in examples(world):
+        if example.spec.body is None:
             continue
-        token = world.portal_token if spec.auth == "portal" else world.admin_key
-        assert call(client, spec, concrete(spec.path, world.ids), token).status_code == 200, spec.path
+        allowed = example.spec.body.model_fields
+        forbidden = next(name for name in FORBIDDEN_FIELDS if name not in allowed)
+        with counting_calls() as count:
+            answer = send(client, example, token_for(world, example.spec), {**example.body, forbidden: 1})
+        fields = (json.loads(answer.body or b"{}").get("error") or {}).get("details", {}).get("fields", {})
+        checked += 1
+        if answer.status_code != 400 or forbidden not in fields or count.writes:
+            wrong.append(f"{example.spec.method} {example.spec.path} + {forbidden}: {answer.status_code} "
+                         f"{count.writes} writes {text_of(answer)[:160]}")
+    assert wrong == []
+    assert checked >= 45
