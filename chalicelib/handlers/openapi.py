@@ -91,11 +91,12 @@ def _responses(spec: RouteSpec, schemas: dict) -> dict:
                                                                            "format": "binary"}}}}
     answers = {str(spec.status): ok}
     for status, description in ERRORS.items():
-        if status == "400" and spec.body is None and spec.query is None:
+        verified_raw_body = spec.auth == "stripe"   # 400: a missing or bad signature, not field errors
+        if status == "400" and spec.body is None and spec.query is None and not verified_raw_body:
             continue
         if status in ("401", "403") and spec.auth == "public":
             continue
-        envelope = "InvalidInputError" if status == "400" else "Error"
+        envelope = "InvalidInputError" if status == "400" and not verified_raw_body else "Error"
         answers[status] = {"description": description,
                            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{envelope}"}}}}
     return answers
