@@ -13,10 +13,15 @@ MODELS: list[type[Model]] = []
 _configured: dict = {}
 
 
-def table(logical_name: str):
-    """Register a model under its logical table name (the stage prefix is added by `configure`)."""
+def table(logical_name: str, *, deletable: bool = False):
+    """Register a model under its logical table name (the stage prefix is added by `configure`).
+
+    Only a `deletable` table's items may be deleted by the code, and the Lambdas' IAM policy grants
+    DeleteItem on those tables alone (infra/generate.py): nothing the merchant's books need
+    (invoices, payments, credit notes, activity, ...) is ever deletable; it changes status instead."""
     def register(model: type[Model]) -> type[Model]:
         model.Meta.logical_name = logical_name
+        model.Meta.deletable = deletable
         model.Meta.table_name = logical_name
         MODELS.append(model)
         return model
