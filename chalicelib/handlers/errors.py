@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import logging
 
 from chalice import Response
 
+from .. import logs
 from ..domain import errors as e
 
-log = logging.getLogger("portico")
+log = logs.logger("portico")
 
 STATUS = [
     (e.InvalidInput, 400),
