@@ -21,6 +21,11 @@ def assert_busy(answer) -> None:
     assert answer.headers["Retry-After"] == str(answer.json["error"]["details"]["retry_after_seconds"])
 
 
+def zoe_with_an_open_invoice(c):
+    payer = a_payer(Api(c))
+    return payer, an_invoice(payer, 10000)
+
+
 def test_the_dynamodb_client_retries_in_standard_mode_with_an_explicit_number_of_attempts(aws):
     from chalicelib.tables.base import shared_client
     assert shared_client().meta.config.retries == {"mode": "standard", "total_max_attempts": 4}
@@ -31,8 +36,7 @@ def test_throttled_reads_on_a_portal_route_are_retried_with_backoff_and_answer_2
     Clock()
     with client() as c:
         # Given Zoë with an invoice, and DynamoDB throttling the next reads of her session and invoices
-        payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
+        payer, invoice = zoe_with_an_open_invoice(c)
         faults = throttling(monkeypatch)
         faults.next("GetItem", times=2, code=code)
         faults.next("Query", times=3, code=code)
@@ -52,8 +56,7 @@ def test_a_throttled_payment_transaction_is_retried_and_charges_and_records_once
     gateway = counting_gateway(monkeypatch)
     with client() as c:
         # Given an open invoice, and DynamoDB throttling the payment's first transaction three times
-        payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
+        payer, invoice = zoe_with_an_open_invoice(c)
         faults = throttling(monkeypatch)
         faults.next("TransactWriteItems", times=3)
 
@@ -96,8 +99,7 @@ def test_a_payment_throttled_beyond_the_retries_answers_503_and_neither_charges_
     gateway = counting_gateway(monkeypatch)
     with client() as c:
         # Given an open invoice, and DynamoDB refusing every transaction for now
-        payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
+        payer, invoice = zoe_with_an_open_invoice(c)
         faults = throttling(monkeypatch)
         faults.always("TransactWriteItems")
         body = {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"}
