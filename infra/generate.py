@@ -17,9 +17,11 @@ from pathlib import Path
 from pynamodb.attributes import TTLAttribute
 
 ROOT = Path(__file__).resolve().parents[1]
-DYNAMODB_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                    "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem",
-                    "dynamodb:DescribeTable"]
+DYNAMODB_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
+                    "dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
+# Only on the tables declared `deletable` (tables/base.py): the books cannot be deleted even by
+# a bug. BatchWriteItem is how PynamoDB's batch_write deletes (all sessions of an account).
+DELETE_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
 
 
 def stage_config(stage: str) -> dict:
@@ -80,10 +82,13 @@ def merge_template(stage: str) -> dict:
 def policy(stage: str) -> dict:
     from chalicelib.tables import MODELS
     config = stage_config(stage)
-    tables = [f"arn:aws:dynamodb:*:*:table/{config['prefix']}{m.Meta.logical_name}" for m in MODELS]
+    arn = f"arn:aws:dynamodb:*:*:table/{config['prefix']}"
+    tables = [arn + m.Meta.logical_name for m in MODELS]
     statements = [
         {"Sid": "Tables", "Effect": "Allow", "Action": DYNAMODB_ACTIONS,
-         "Resource": tables + [f"{arn}/index/*" for arn in tables]},
+         "Resource": tables + [f"{table}/index/*" for table in tables]},
+        {"Sid": "Deletes", "Effect": "Allow", "Action": DELETE_ACTIONS,
+         "Resource": [arn + m.Meta.logical_name for m in MODELS if m.Meta.deletable]},
         {"Sid": "Transactions", "Effect": "Allow", "Action": ["dynamodb:TransactWriteItems",
                                                              "dynamodb:TransactGetItems"], "Resource": "*"},
         {"Sid": "Email", "Effect": "Allow", "Action": ["ses:SendRawEmail"], "Resource": "*",

@@ -95,6 +95,18 @@ class Throttled(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class Unavailable(DomainError):
+    """A store we depend on is overloaded (DynamoDB still throttling after its retries): the request
+    did not complete and the same request may be sent again after `retry_after_seconds` (HTTP 503)."""
+
+    code = "temporarily_unavailable"
+
+    def __init__(self, retry_after_seconds: int = 2):
+        super().__init__(f"The service is busy right now; try again in {retry_after_seconds} s.",
+                         {"retry_after_seconds": retry_after_seconds})
+        self.retry_after_seconds = retry_after_seconds
+
+
 class TooLarge(DomainError):
     code = "payload_too_large"
 

@@ -1,10 +1,14 @@
 """Custom authorizers: merchant API keys for /admin, portal sessions for /portal.
 
 API Gateway caches nothing (ttl 0): a signed-out session or revoked key stops at once.
+An authorizer that raises is a bare 500 from API Gateway; when the key or session cannot be read
+(DynamoDB busy) the request is admitted without an identity and marked, and `Routes` answers 503.
 """
 from chalice import AuthResponse, Blueprint
 
+from ..domain.errors import Unavailable
 from ..services import merchant_access
+from .http import UNAVAILABLE
 
 bp = Blueprint(__name__)
 
@@ -16,7 +20,10 @@ def bearer(token_header: str | None) -> str:
 
 @bp.authorizer(ttl_seconds=0)
 def merchant_key(auth_request):
-    org_id = merchant_access.org_for_api_key(bearer(auth_request.token))
+    try:
+        org_id = merchant_access.org_for_api_key(bearer(auth_request.token))
+    except Unavailable:
+        return AuthResponse(routes=["/admin/*"], principal_id="anonymous", context=UNAVAILABLE)
     if org_id is None:   # admitted without an identity: `Routes` answers 401 (see portal_session)
         return AuthResponse(routes=["/admin/*"], principal_id="anonymous", context={"session": "none"})
     return AuthResponse(routes=["/admin/*"], principal_id=org_id, context={"org_id": org_id})
@@ -25,7 +32,10 @@ def merchant_key(auth_request):
 @bp.authorizer(ttl_seconds=0)
 def portal_session(auth_request):
     from ..services import sessions
-    session = sessions.authenticate(bearer(auth_request.token))
+    try:
+        session = sessions.authenticate(bearer(auth_request.token))
+    except Unavailable:
+        return AuthResponse(routes=["/portal/*"], principal_id="anonymous", context=UNAVAILABLE)
     if session is None:
         # Admitted without an identity so the route answers 401 in our envelope (an empty
         # policy would be API Gateway's bare 403); `Routes` refuses every such request

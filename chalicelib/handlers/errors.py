@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import logging
 
 from chalice import Response
 
+from .. import logs
 from ..domain import errors as e
 
-log = logging.getLogger("portico")
+log = logs.logger("portico")
 
 STATUS = [
     (e.InvalidInput, 400),
@@ -20,6 +20,7 @@ STATUS = [
     (e.BusinessRuleViolation, 422),
     (e.Throttled, 429),
     (e.TooLarge, 413),
+    (e.Unavailable, 503),
 ]
 
 
@@ -36,7 +37,7 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 
 def domain_error_response(error: e.DomainError) -> Response:
     headers = {}
-    if isinstance(error, e.Throttled):
+    if isinstance(error, (e.Throttled, e.Unavailable)):
         headers["Retry-After"] = str(error.retry_after_seconds)
     return error_response(status_for(error), error.code, error.message, error.details, headers)
 

@@ -15,10 +15,11 @@ from chalice import BadRequestError, Blueprint, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import tracing
-from ..domain.errors import DomainError, InvalidInput, NotFound, TooLarge, Unauthenticated
+from ..domain.errors import DomainError, InvalidInput, NotFound, TooLarge, Unauthenticated, Unavailable
 from .errors import domain_error_response, unexpected_error_response
 
 MAX_BODY_BYTES = 64 * 1024
+UNAVAILABLE = {"session": "unavailable"}   # the authorizers' mark: the caller could not be looked up
 
 
 class Body(BaseModel):
@@ -140,6 +141,8 @@ def _org_of(request) -> str | None:
 
 def _authorizer_context(bp: Blueprint) -> dict:
     context = (bp.current_request.context or {}).get("authorizer") or {}
+    if context.get("session") == UNAVAILABLE["session"]:
+        raise Unavailable()
     if "org_id" not in context:
         raise Unauthenticated("Sign in first.")
     return context

@@ -5,12 +5,11 @@ card data or email addresses."""
 from __future__ import annotations
 
 import json
-import logging
 import time
 
-from .. import bootstrap
+from .. import bootstrap, logs
 
-log = logging.getLogger("portico.requests")
+log = logs.logger("portico.requests")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -28,7 +28,8 @@ INVALID_INPUT = _envelope({"type": "object", "required": ["fields"], "properties
 ERRORS = {"400": "Invalid input: `details.fields` maps each field to what is wrong",
           "401": "No valid session or key", "403": "Feature disabled or not allowed",
           "404": "Not found, or not yours", "409": "State conflict (e.g. `current_status`)",
-          "413": "Body too large", "422": "Business rule", "429": "Throttled (see Retry-After)"}
+          "413": "Body too large", "422": "Business rule", "429": "Throttled (see Retry-After)",
+          "503": "Busy (DynamoDB throttling): retry after Retry-After"}
 SECURITY = {"merchant": [{"merchantKey": []}], "portal": [{"portalSession": []}]}
 
 

@@ -5,19 +5,18 @@ that wanted it still succeeds: `retry_due` (a scheduled job) sends it later.
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from .. import bootstrap
+from .. import bootstrap, logs
 from ..domain.ids import new_id
 from ..gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ..gateways.email_templates import render_email
 from ..tables.repositories import emails
 from ..tables.repositories.emails import EmailRecord
 
-log = logging.getLogger("portico.mail")
+log = logs.logger("portico.mail")
 
 # A send in progress holds its email this long; if the sender dies, a retry picks it up after.
 SEND_LEASE = timedelta(minutes=5)

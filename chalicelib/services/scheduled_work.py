@@ -12,11 +12,11 @@ stops at its time budget; the next run continues.
 """
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
+from .. import logs
 from ..config import settings
 from ..domain import scheduling
 from ..domain.documents import InvoiceStatus
@@ -36,7 +36,7 @@ from ..tables.transactions import transaction
 from . import collection, invoicing, mail
 from .invoicing import Billing
 
-log = logging.getLogger("portico")
+log = logs.logger("portico")
 
 LEASE = timedelta(minutes=5)          # a run acts on a subscription well within this
 PAGE = 25                             # due items read per Query

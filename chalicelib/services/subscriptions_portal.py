@@ -4,10 +4,10 @@ conditional on the version that was read, with its documents and an activity rec
 charging the invoice it raised when the subscription has auto-charge."""
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from .. import logs
 from ..domain import subscription_actions as actions
 from ..domain.documents import CreditNote, Invoice
 from ..domain.engagement import ActivityRecord, Actor
@@ -24,7 +24,7 @@ from . import invoicing
 from .invoicing import Billing, Written
 from .subscription_views import describe
 
-log = logging.getLogger("portico")
+log = logs.logger("portico")
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,10 @@ the transaction of its effect), and safe in any order: outcomes are absolute (th
 not a delta) and a success is never undone by a failure reported late."""
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Callable
 
-from .. import bootstrap
+from .. import bootstrap, logs
 from ..domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from ..domain.money import Money
 from ..domain.payments import Payment
@@ -17,7 +16,7 @@ from ..tables.repositories import gateway_customers, payments, webhook_events
 from . import payment_methods, settlement
 from .settlement import Event
 
-log = logging.getLogger("portico.webhooks")
+log = logs.logger("portico.webhooks")
 
 
 def receive(payload: bytes, signature: str | None, now: datetime) -> dict:

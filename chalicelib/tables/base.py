@@ -1,18 +1,27 @@
 """What every table shares: the model registry, lazy connection settings, key builders."""
 from __future__ import annotations
 
+import botocore.config
+import botocore.session
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
+
+from . import throttling
 
 MODELS: list[type[Model]] = []
 _configured: dict = {}
 
 
-def table(logical_name: str):
-    """Register a model under its logical table name (the stage prefix is added by `configure`)."""
+def table(logical_name: str, *, deletable: bool = False):
+    """Register a model under its logical table name (the stage prefix is added by `configure`).
+
+    Only a `deletable` table's items may be deleted by the code, and the Lambdas' IAM policy grants
+    DeleteItem on those tables alone (infra/generate.py): nothing the merchant's books need
+    (invoices, payments, credit notes, activity, ...) is ever deletable; it changes status instead."""
     def register(model: type[Model]) -> type[Model]:
         model.Meta.logical_name = logical_name
+        model.Meta.deletable = deletable
         model.Meta.table_name = logical_name
         MODELS.append(model)
         return model
@@ -33,11 +42,24 @@ def configure(*, prefix: str, region: str, host: str | None) -> None:
 
 def _share_one_client() -> None:
     """PynamoDB gives each model its own botocore session, and each one loads the DynamoDB
-    service description again (~0.2 s apiece). One client, shared, loads it once."""
-    shared = MODELS[0]._get_connection().connection.client
+    service description again (~0.2 s apiece). One client, shared, loads it once; it is built
+    here so that its retry policy is ours (tables/throttling.py), not a library default."""
+    shared = _new_client()
     _configured["client"] = shared
-    for model in MODELS[1:]:
+    for model in MODELS:
         model._get_connection().connection._client = shared
+
+
+def _new_client():
+    meta = MODELS[0].Meta   # PynamoDB's defaults for timeouts and the connection pool
+    config = botocore.config.Config(
+        parameter_validation=False, connect_timeout=meta.connect_timeout_seconds,
+        read_timeout=meta.read_timeout_seconds, max_pool_connections=meta.max_pool_connections,
+        retries=throttling.RETRIES)
+    client = botocore.session.get_session().create_client(
+        "dynamodb", _configured["region"], endpoint_url=_configured["host"], config=config)
+    throttling.watch(client)
+    return client
 
 
 def shared_client():

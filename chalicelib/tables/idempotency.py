@@ -5,7 +5,7 @@ from pynamodb.models import Model
 from .base import table
 
 
-@table("idempotency")
+@table("idempotency", deletable=True)   # a failed request frees its key; a settled payment its claims
 class IdempotencyItem(Model):
     class Meta:
         pass

@@ -6,7 +6,7 @@ from pynamodb.models import Model
 from .base import OwnedByCustomer, table
 
 
-@table("payment_methods")
+@table("payment_methods", deletable=True)   # a removed card (payments keep its summary)
 class PaymentMethodItem(OwnedByCustomer, Model):
     class Meta:
         pass

@@ -22,7 +22,7 @@ class PortalUsersByContact(GlobalSecondaryIndex):
     contact_id = UnicodeAttribute(range_key=True)
 
 
-@table("portal_users")
+@table("portal_users", deletable=True)   # an account moves to its new sign-in email
 class PortalUserItem(Model):
     class Meta:
         pass

@@ -6,7 +6,7 @@ from pynamodb.models import Model
 from .base import table
 
 
-@table("rate_counters")
+@table("rate_counters", deletable=True)   # a successful sign-in clears its failures
 class RateCounterItem(Model):
     class Meta:
         pass

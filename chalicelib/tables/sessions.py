@@ -16,7 +16,7 @@ class SessionsByUser(GlobalSecondaryIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
-@table("sessions")
+@table("sessions", deletable=True)   # signing out ends a session at once
 class SessionItem(Model):
     class Meta:
         pass

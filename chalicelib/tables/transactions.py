@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from ..domain.errors import ConcurrentUpdate
+from ..domain.errors import ConcurrentUpdate, Unavailable
 from .base import connection
+from .throttling import RETRY_AFTER_SECONDS, THROTTLED_ITEM_CODES
 
 COMMIT_ATTEMPTS = 4
 
@@ -19,8 +20,9 @@ def transaction(kind: str = "item"):
     """Yields a TransactWrite to fill; commits when the block ends without an error.
 
     A commit cancelled only because another transaction touched the same items at the same moment
-    (TransactionConflict) is safe to send again as it is, and is, with jittered backoff; throttling
-    is retried by botocore itself. A failed condition means the state that was read has changed:
+    (TransactionConflict), or because one of its items was throttled, wrote nothing and is safe to
+    send again as it is, and is, with jittered backoff; a throttled call as a whole is retried by
+    botocore itself (throttling.py). A failed condition means the state that was read has changed:
     that is never retried here, it becomes ConcurrentUpdate(kind) (409) for the caller to reload."""
     tx = TransactWrite(connection=connection())
     yield tx
@@ -29,10 +31,12 @@ def transaction(kind: str = "item"):
             tx._commit()
             return
         except TransactWriteError as error:
-            if _only_conflicts(error) and attempt + 1 < COMMIT_ATTEMPTS:
+            if _only_transient(error) and attempt + 1 < COMMIT_ATTEMPTS:
                 time.sleep(0.02 * 2 ** attempt * (1 + random.random()))
                 continue
-            if _condition_failed(error) or _only_conflicts(error):
+            if _codes(error) & THROTTLED_ITEM_CODES and not _condition_failed(error):
+                raise Unavailable(RETRY_AFTER_SECONDS) from error
+            if _condition_failed(error) or _only_transient(error):
                 raise ConcurrentUpdate(kind) from error
             raise
 
@@ -42,8 +46,9 @@ def _codes(error) -> set[str]:
     return {r.code for r in reasons if r is not None and getattr(r, "code", None) not in (None, "None")}
 
 
-def _only_conflicts(error) -> bool:
-    return _codes(error) == {"TransactionConflict"}
+def _only_transient(error) -> bool:
+    codes = _codes(error)
+    return bool(codes) and codes <= {"TransactionConflict"} | THROTTLED_ITEM_CODES
 
 
 def _condition_failed(error) -> bool:

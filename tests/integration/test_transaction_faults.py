@@ -1,9 +1,10 @@
-"""Faults injected under the transaction helper: a conflict is retried, a changed item is not."""
+"""Faults injected under the transaction helper: a conflict or a throttled item is retried, a changed
+item is not."""
 import pytest
 from pynamodb.exceptions import CancellationReason, DoesNotExist, TransactWriteError, VerboseClientError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.errors import ConcurrentUpdate
+from chalicelib.domain.errors import ConcurrentUpdate, Unavailable
 from chalicelib.tables.rate_counters import RateCounterItem
 from chalicelib.tables.transactions import transaction
 from tests.support.api import NOW
@@ -55,6 +56,22 @@ def test_endless_conflicts_end_in_a_409_not_a_crash(aws, failing_commits):
     with pytest.raises(ConcurrentUpdate):
         with transaction("counter") as tx:
             tx.save(RateCounterItem("k", events=1, expires_at=NOW))
+
+
+def test_a_transaction_cancelled_for_a_throttled_item_is_sent_again(aws, failing_commits):
+    failing_commits += [cancelled(None, "ThrottlingError"), cancelled("ProvisionedThroughputExceeded")]
+    with transaction("counter") as tx:
+        tx.save(RateCounterItem("k", events=1, expires_at=NOW))
+    assert RateCounterItem.get("k").events == 1 and failing_commits == []
+
+
+def test_items_throttled_on_every_attempt_end_in_unavailable_not_a_conflict(aws, failing_commits):
+    failing_commits += [cancelled("ThrottlingError")] * 10
+    with pytest.raises(Unavailable):
+        with transaction("counter") as tx:
+            tx.save(RateCounterItem("k", events=1, expires_at=NOW))
+    with pytest.raises(DoesNotExist):
+        RateCounterItem.get("k")
 
 
 def test_an_error_inside_the_block_commits_nothing(aws):
