@@ -4,7 +4,10 @@ API Gateway caches nothing (ttl 0): a signed-out session or revoked key stops at
 """
 from chalice import AuthResponse, Blueprint
 
-from ..services import merchant_access
+from ..lazy import lazy
+
+merchant_access = lazy("chalicelib.services.merchant_access")
+sessions = lazy("chalicelib.services.sessions")
 
 bp = Blueprint(__name__)
 
@@ -24,7 +27,6 @@ def merchant_key(auth_request):
 
 @bp.authorizer(ttl_seconds=0)
 def portal_session(auth_request):
-    from ..services import sessions
     session = sessions.authenticate(bearer(auth_request.token))
     if session is None:
         # Admitted without an identity so the route answers 401 in our envelope (an empty
