@@ -1,9 +1,12 @@
 """Custom authorizers: merchant API keys for /admin, portal sessions for /portal.
 
 API Gateway caches nothing (ttl 0): a signed-out session or revoked key stops at once.
+Each authorizer is a Lambda of its own (`chalicelib.handlers.authorizers.<name>`): no middleware
+runs before it, so it points the tables at their stage itself.
 """
 from chalice import AuthResponse, Blueprint
 
+from .. import bootstrap
 from ..lazy import lazy
 
 merchant_access = lazy("chalicelib.services.merchant_access")
@@ -19,6 +22,7 @@ def bearer(token_header: str | None) -> str:
 
 @bp.authorizer(ttl_seconds=0)
 def merchant_key(auth_request):
+    bootstrap.tables_ready()
     org_id = merchant_access.org_for_api_key(bearer(auth_request.token))
     if org_id is None:   # admitted without an identity: `Routes` answers 401 (see portal_session)
         return AuthResponse(routes=["/admin/*"], principal_id="anonymous", context={"session": "none"})
@@ -27,6 +31,7 @@ def merchant_key(auth_request):
 
 @bp.authorizer(ttl_seconds=0)
 def portal_session(auth_request):
+    bootstrap.tables_ready()
     session = sessions.authenticate(bearer(auth_request.token))
     if session is None:
         # Admitted without an identity so the route answers 401 in our envelope (an empty
