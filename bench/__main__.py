@@ -42,7 +42,9 @@ class ColdStart:
         return [f"`import app` / floor (`import chalice, boto3, pynamodb.models`): **{self.import_ratio:.2f}x** "
                 "(target <= 1.5x)", "",
                 f"`import app` + the first `GET /portal/me` (authorizer included, against a local moto "
-                f"server) / floor: **{self.first_request_ratio:.2f}x**"]
+                f"server) / floor: **{self.first_request_ratio:.2f}x**", "",
+                "This section alone: `.venv/bin/python -c \"from bench.__main__ import cold_start; "
+                "print(*cold_start().lines(), sep=chr(10))\"`"]
 
 
 def cold_start(runs: int = 9) -> ColdStart:
