@@ -1,14 +1,20 @@
 """Custom authorizers: merchant API keys for /admin, portal sessions for /portal.
 
 API Gateway caches nothing (ttl 0): a signed-out session or revoked key stops at once.
-An authorizer that raises is a bare 500 from API Gateway; when the key or session cannot be read
-(DynamoDB busy) the request is admitted without an identity and marked, and `Routes` answers 503.
+Each authorizer is a Lambda of its own (`chalicelib.handlers.authorizers.<name>`): no middleware
+runs before it, so it points the tables at their stage itself. An authorizer that raises is a bare
+500 from API Gateway; when the key or session cannot be read (DynamoDB busy) the request is
+admitted without an identity and marked, and `Routes` answers 503.
 """
 from chalice import AuthResponse, Blueprint
 
+from .. import bootstrap
 from ..domain.errors import Unavailable
-from ..services import merchant_access
+from ..lazy import lazy
 from .http import UNAVAILABLE
+
+merchant_access = lazy("chalicelib.services.merchant_access")
+sessions = lazy("chalicelib.services.sessions")
 
 bp = Blueprint(__name__)
 
@@ -20,6 +26,7 @@ def bearer(token_header: str | None) -> str:
 
 @bp.authorizer(ttl_seconds=0)
 def merchant_key(auth_request):
+    bootstrap.tables_ready()
     try:
         org_id = merchant_access.org_for_api_key(bearer(auth_request.token))
     except Unavailable:
@@ -31,7 +38,7 @@ def merchant_key(auth_request):
 
 @bp.authorizer(ttl_seconds=0)
 def portal_session(auth_request):
-    from ..services import sessions
+    bootstrap.tables_ready()
     try:
         session = sessions.authenticate(bearer(auth_request.token))
     except Unavailable:

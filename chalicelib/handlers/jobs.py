@@ -2,7 +2,10 @@
 from chalice import Blueprint, Rate
 
 from .. import bootstrap, tracing
-from ..services import mail, scheduled_work
+from ..lazy import lazy
+
+mail = lazy("chalicelib.services.mail")
+scheduled_work = lazy("chalicelib.services.scheduled_work")
 
 bp = Blueprint(__name__)
 

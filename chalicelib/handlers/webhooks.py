@@ -4,8 +4,10 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from .. import bootstrap
-from ..services import webhooks
+from ..lazy import lazy
 from .http import Routes
+
+webhooks = lazy("chalicelib.services.webhooks")
 
 bp = Blueprint(__name__)
 stripe = Routes(bp, "stripe")

@@ -10,10 +10,10 @@ the account's sessions follow it, so the one in use stays valid."""
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import datetime
 
-from ..domain.customers import Address, Contact, Customer, validate_custom_fields
+from ..domain.customers import Contact, Customer, validate_custom_fields
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import InvalidInput, Unauthenticated
 from ..domain.ids import new_id
@@ -25,20 +25,11 @@ from ..tables.repositories.portal_users import PortalUser
 from ..tables.sessions import SessionItem
 from ..tables.transactions import transaction
 from . import mail, portal_auth
+from .inputs import ProfileChanges
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "email")
 SESSIONS_MOVED = 90        # with the customer, activity and two account items: within a transaction's 100
 LARGEST_NUMBER = 10**15    # custom field numbers DynamoDB stores exactly
-
-
-@dataclass(frozen=True)
-class ProfileChanges:
-    """What the contact asks to change; None leaves a part as it is."""
-    contact: dict | None = None             # first_name, last_name, phone, email
-    billing_address: Address | None = None
-    shipping_address: Address | None = None
-    custom_fields: dict | None = None       # only the keys to change; null clears one
-    current_password: str | None = None     # needed to change the sign-in email
 
 
 def contacts(org_id: str, customer_id: str) -> list[dict]:

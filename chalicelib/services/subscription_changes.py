@@ -2,7 +2,6 @@
 the end of the term (a scheduled change); and turning auto-charge on or off."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain import subscription_actions as actions
@@ -12,16 +11,8 @@ from ..domain.subscription_actions import Quote, Selection, When
 from ..domain.subscription_status import Status
 from ..tables.repositories import catalog
 from . import invoicing
+from .inputs import ChangeRequest
 from .subscriptions_portal import Caller, Committed, Context, charge, commit, load, outcome
-
-
-@dataclass(frozen=True)
-class ChangeRequest:
-    """What the customer asks for; None keeps what the subscription has. `remove_coupon` drops it."""
-    plan: str | None = None
-    addons: tuple[tuple[str, int], ...] | None = None
-    coupon: str | None = None
-    remove_coupon: bool = False
 
 
 def change_preview(caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When,

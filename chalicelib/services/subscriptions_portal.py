@@ -21,17 +21,11 @@ from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories.documents import invoices
 from ..tables.transactions import transaction
 from . import invoicing
+from .inputs import Caller
 from .invoicing import Billing, Written
 from .subscription_views import describe
 
 log = logs.logger("portico")
-
-
-@dataclass(frozen=True)
-class Caller:
-    org_id: str
-    customer_id: str
-    contact_id: str
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ from chalice import Blueprint
 from pydantic import AwareDatetime, Field
 
 from ... import bootstrap
-from ...services import billing_admin
+from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Id, LongText, Name, ShortText
+
+billing_admin = lazy("chalicelib.services.billing_admin")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -7,11 +7,13 @@ from chalice import Blueprint
 from pydantic import Field, model_validator
 
 from ...domain.catalog import Addon, Coupon, Plan
-from ...services import catalog
+from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Currency, Name
 from ... import bootstrap
+
+catalog = lazy("chalicelib.services.catalog")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -8,10 +8,12 @@ from pydantic import Field
 
 from ... import bootstrap
 from ...domain.customers import Address
-from ...services import customers
+from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes, page_answer
 from ..schemas import AddressBody, Currency, Email, Name, PageQuery
+
+customers = lazy("chalicelib.services.customers")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

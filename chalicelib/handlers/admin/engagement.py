@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ...services import engagement
+from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Routes, page_answer
 from ..schemas import Id, PageQuery
+
+engagement = lazy("chalicelib.services.engagement")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -8,10 +8,12 @@ from pydantic import Field
 
 from ...domain.customers import CustomFieldDefinition
 from ...domain.preferences import DunningSettings, Preferences
-from ...services import merchant_access
+from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Email, Name
+
+merchant_access = lazy("chalicelib.services.merchant_access")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

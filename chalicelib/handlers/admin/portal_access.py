@@ -7,9 +7,11 @@ from chalice import Blueprint
 from pydantic import StringConstraints
 
 from ... import bootstrap
-from ...services import portal_auth
+from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
+
+portal_auth = lazy("chalicelib.services.portal_auth")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

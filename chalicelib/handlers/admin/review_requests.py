@@ -4,9 +4,11 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from ... import bootstrap
-from ...services import reviews
+from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Routes
+
+reviews = lazy("chalicelib.services.reviews")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -6,9 +6,11 @@ from chalice import Blueprint
 from pydantic import AwareDatetime
 
 from ... import bootstrap
-from ...services import scheduled_work
+from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
+
+scheduled_work = lazy("chalicelib.services.scheduled_work")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ...services import activity
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Routes, page_answer
 from ..schemas import PageQuery
+
+activity = lazy("chalicelib.services.activity")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

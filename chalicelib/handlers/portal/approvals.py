@@ -6,10 +6,12 @@ from typing import Literal
 from chalice import Blueprint
 
 from ... import bootstrap
-from ...services import approvals
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import LongText, PageQuery
+
+approvals = lazy("chalicelib.services.approvals")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

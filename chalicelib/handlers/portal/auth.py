@@ -10,10 +10,12 @@ from chalice import Blueprint
 from pydantic import StringConstraints
 
 from ... import bootstrap
-from ...services import portal_auth
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Body, Routes
 from ..schemas import Email
+
+portal_auth = lazy("chalicelib.services.portal_auth")
 
 bp = Blueprint(__name__)
 public = Routes(bp, "public")

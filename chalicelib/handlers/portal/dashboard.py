@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ...services import dashboard as dashboard_service
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Routes
+
+dashboard_service = lazy("chalicelib.services.dashboard")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

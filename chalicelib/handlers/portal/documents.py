@@ -4,18 +4,23 @@ PDFs are binary answers: `application/pdf` is one of the app's binary types, so 
 passes the bytes through; the request must accept it (`Accept: application/pdf` or `*/*`)."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from chalice import Blueprint, Response
 from pydantic import Field, StringConstraints
 
 from ... import bootstrap
-from ...services import documents, forwarding
-from ...services.documents import RenderedPdf
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Body, Routes
 from ..schemas import LongText, ShortText
 from .statements import StatementQuery
+
+if TYPE_CHECKING:
+    from ...services.documents import RenderedPdf
+
+documents = lazy("chalicelib.services.documents")
+forwarding = lazy("chalicelib.services.forwarding")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

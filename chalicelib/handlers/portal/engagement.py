@@ -5,10 +5,13 @@ from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
-from ...services import messages, reviews
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import LongText, PageQuery, ShortText
+
+messages = lazy("chalicelib.services.messages")
+reviews = lazy("chalicelib.services.reviews")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

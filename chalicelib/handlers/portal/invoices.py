@@ -6,10 +6,12 @@ from typing import Literal
 from chalice import Blueprint
 
 from ... import bootstrap
-from ...services import invoices_portal
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Routes, page_answer
 from ..schemas import PageQuery
+
+invoices_portal = lazy("chalicelib.services.invoices_portal")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ...services import portal_auth
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Routes
+
+portal_auth = lazy("chalicelib.services.portal_auth")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

@@ -7,9 +7,11 @@ from chalice import Blueprint
 from pydantic import StringConstraints
 
 from ... import bootstrap
-from ...services import payment_methods
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Body, Routes
+
+payment_methods = lazy("chalicelib.services.payment_methods")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

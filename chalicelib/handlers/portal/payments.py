@@ -7,10 +7,12 @@ from chalice import Blueprint
 from pydantic import Field, StringConstraints
 
 from ... import bootstrap
-from ...services import payments
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import PageQuery
+
+payments = lazy("chalicelib.services.payments")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

@@ -9,11 +9,13 @@ from pydantic import Field
 
 from ... import bootstrap
 from ...domain.customers import Address
-from ...services import profile
-from ...services.profile import ProfileChanges
+from ...lazy import lazy
+from ...services.inputs import ProfileChanges
 from ..authorizers import portal_session
 from ..http import Body, Routes
 from ..schemas import AddressBody, Email, Name
+
+profile = lazy("chalicelib.services.profile")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

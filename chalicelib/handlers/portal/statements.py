@@ -7,9 +7,11 @@ from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
-from ...services import statements
+from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Query, Routes
+
+statements = lazy("chalicelib.services.statements")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

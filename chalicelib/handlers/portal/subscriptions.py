@@ -8,12 +8,18 @@ from chalice import Blueprint
 from pydantic import AwareDatetime, Field, StrictBool
 
 from ... import bootstrap
-from ...services import cancellations, pauses, reactivation, subscription_changes, subscription_views, trials
-from ...services.subscription_changes import ChangeRequest
-from ...services.subscriptions_portal import Caller
+from ...lazy import lazy
+from ...services.inputs import Caller, ChangeRequest
 from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import Code, PageQuery, ShortText
+
+cancellations = lazy("chalicelib.services.cancellations")
+pauses = lazy("chalicelib.services.pauses")
+reactivation = lazy("chalicelib.services.reactivation")
+subscription_changes = lazy("chalicelib.services.subscription_changes")
+subscription_views = lazy("chalicelib.services.subscription_views")
+trials = lazy("chalicelib.services.trials")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
