@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from chalicelib.services import cancellations
 from chalicelib.services.subscriptions_portal import Caller
 from tests.support.api import NOW, client
+from tests.support.concurrency import dynamodb_requests_one_at_a_time
 from tests.support.portal import PortalOrganization, portal_organization, signed_in_customer
 from tests.support.subscriptions import TERM, EVERYTHING_ON, a_shop, action, mark_expired_at_trial_end, with_plans
 
@@ -256,6 +257,7 @@ def test_two_racing_cancellations_one_wins_the_other_is_refused(aws, monkeypatch
             both_read.wait()
             return found
         monkeypatch.setattr(subscriptions_portal.subscription_store, "get", read_then_wait)
+        dynamodb_requests_one_at_a_time(monkeypatch)   # as DynamoDB is: each conditional write atomic
         caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
         outcomes = []
 
