@@ -84,7 +84,7 @@ def commit(ctx: Context, after: Subscription, action: str, summary: str, billed:
         item.updated_at = ctx.now
         tx.save(item)
         if billed is not None:
-            written = invoicing.write(tx, org_id, billed)
+            written = invoicing.write(tx, org_id, billed, now=ctx.now)
         engagement.record_activity(org_id, record, tx)
     return Committed(subscription_store.saved(item), billed is not None, written.invoice, written.credit_note)
 
