@@ -10,10 +10,8 @@ from chalicelib.tables.base import owner_key
 
 # Reads <= 3 (including the session check), writes <= 4 (a transaction counts as one): issue 9.
 READ_BUDGET, WRITE_BUDGET = 3, 4
-# Known exceptions, each with its reason: a statement reads the customer's invoices, payments and
-# credit notes (three Queries) besides the session and the organization. A per-customer ledger kept
-# by the billing transactions would bring it to budget (noted for issue 9).
-READ_BUDGET_EXCEPTIONS = {"/portal/statements": 5, "/portal/statements/pdf": 5}
+# Known exceptions, each with its reason (none left: statements read the per-customer ledger).
+READ_BUDGET_EXCEPTIONS: dict[str, int] = {}
 
 
 def read_budget(path: str) -> int:
