@@ -18,9 +18,8 @@ from ..domain.payments import Allocation, Payment, PaymentStatus
 from ..domain.pricing import term_lines
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
 from ..domain.subscription_status import Status
-from ..tables.repositories import catalog, customers, engagement, organizations, summaries
+from ..tables.repositories import catalog, customers, engagement, organizations, payments, summaries
 from ..tables.repositories.documents import credit_notes, estimates, invoices, timesheets
-from ..tables.repositories import payments
 from ..tables.repositories.subscriptions import item_for as subscription_item
 from ..tables.repositories.subscriptions import saved as saved_subscription
 from ..tables.repositories.summaries import SummaryChange
