@@ -12,17 +12,18 @@ from typing import Iterable, Literal
 from .calendar import require_utc
 from .money import Money
 
-EntryKind = Literal["invoice", "payment", "credit_note", "refund", "void"]
+EntryKind = Literal["invoice", "payment", "credit_note", "refund", "void", "credit_note_void"]
 
 # The sign each kind of entry has on what the customer owes: +1 raises it, -1 lowers it.
-_DIRECTION: dict[str, int] = {"invoice": 1, "payment": -1, "credit_note": -1, "refund": 1, "void": -1}
+_DIRECTION: dict[str, int] = {"invoice": 1, "payment": -1, "credit_note": -1, "refund": 1, "void": -1,
+                              "credit_note_void": 1}
 
 
 @dataclass(frozen=True)
 class LedgerEntry:
     """One transaction, with `amount` its signed effect on what the customer owes: an invoice
-    raises it, a payment or credit note lowers it, a refund (money given back) raises it and
-    the void of an invoice lowers it."""
+    raises it, a payment or credit note lowers it, a refund (money given back) raises it, the
+    void of an invoice lowers it and the void of a credit note raises it again."""
 
     at: datetime
     kind: EntryKind
@@ -57,7 +58,7 @@ class Statement:
     rows: list[StatementRow]
     invoiced: Money  # invoices less voids
     paid: Money
-    credited: Money
+    credited: Money  # credit notes less voids
     refunded: Money
     closing_balance: Money
 
@@ -85,7 +86,8 @@ def _statement(currency: str, entries: list[LedgerEntry], start: date, end: date
     def of(*kinds: str) -> Money:
         return _sum((entry for entry in in_period if entry.kind in kinds), currency)
 
-    invoiced, paid, credited, refunded = of("invoice", "void"), -of("payment"), -of("credit_note"), of("refund")
+    invoiced, paid, refunded = of("invoice", "void"), -of("payment"), of("refund")
+    credited = -of("credit_note", "credit_note_void")
     closing = opening + invoiced - paid - credited + refunded
     if closing != balance:  # not `assert`: it must hold even under python -O
         raise AssertionError(f"statement does not add up: {closing.format()} != {balance.format()}")

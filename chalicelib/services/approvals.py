@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from ..domain.customers import Customer
 from ..domain.documents import Estimate, EstimateStatus, Timesheet, TimesheetStatus
 from ..domain.engagement import ActivityRecord, Actor, Notification
 from ..domain.errors import BusinessRuleViolation, Conflict
@@ -18,6 +19,7 @@ from ..tables.pages import Page
 from ..tables.repositories import customers, engagement, organizations, summaries
 from ..tables.repositories.documents import estimates, timesheets
 from ..tables.repositories.summaries import SummaryChange
+from ..tables.repositories.together import read_together
 from ..tables.transactions import transaction
 
 ESTIMATE_DECISIONS = {"accept": EstimateStatus.ACCEPTED, "decline": EstimateStatus.DECLINED}
@@ -51,9 +53,10 @@ def estimate(org_id: str, customer_id: str, estimate_id: str, now: datetime) -> 
 
 def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
                     comment: str, now: datetime) -> Estimate:
-    """Accept or decline an estimate that awaits an answer."""
-    org = organizations.get(org_id)
-    stored = estimates.get(org_id, customer_id, estimate_id)
+    """Accept or decline an estimate that awaits an answer (its organization, customer and estimate
+    read in one TransactGetItems)."""
+    found = read_together(org_id, customer_id, document=("estimate", estimate_id))
+    org, stored = found.org, found.document
     current = as_of(stored, org.now(now))
     if current.status == EstimateStatus.EXPIRED:
         raise BusinessRuleViolation(f"This estimate expired on {current.expires_at.date().isoformat()}; "
@@ -62,7 +65,7 @@ def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id:
         raise Conflict(f"This estimate was {current.status.value} already.", {"current_status": current.status.value})
     decided = replace(stored, status=ESTIMATE_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
-    return _record_decision(estimates, org_id, customer_id, contact_id, decided, SummaryChange(pending_estimates=-1),
+    return _record_decision(estimates, org_id, found.customer, contact_id, decided, SummaryChange(pending_estimates=-1),
                             lambda name, verb: f"{name} {verb} estimate {stored.number}", comment, now)
 
 
@@ -86,17 +89,17 @@ def decide_timesheet(org_id: str, customer_id: str, contact_id: str, timesheet_i
         raise Conflict(f"This timesheet was {sheet.status.value} already.", {"current_status": sheet.status.value})
     decided = replace(sheet, status=TIMESHEET_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
-    return _record_decision(timesheets, org_id, customer_id, contact_id, decided,
+    return _record_decision(timesheets, org_id, customers.get(org_id, customer_id), contact_id, decided,
                             SummaryChange(pending_timesheets=-1),
                             lambda name, verb: f"{name} {verb} the timesheet {sheet.project} "
                                                f"({sheet.period_start} to {sheet.period_end})", comment, now)
 
 
-def _record_decision(repository, org_id: str, customer_id: str, contact_id: str, decided, change: SummaryChange,
+def _record_decision(repository, org_id: str, customer: Customer, contact_id: str, decided, change: SummaryChange,
                      headline, comment: str, now: datetime):
     """The decided document, one less pending approval on the dashboard, and the merchant told:
     one transaction."""
-    customer = customers.get(org_id, customer_id)
+    customer_id = customer.customer_id
     kind, verb = repository.kind, decided.status.value
     with transaction(kind) as tx:
         item = repository.item_for(org_id, decided)

@@ -18,9 +18,8 @@ from ..domain.payments import Allocation, Payment, PaymentStatus
 from ..domain.pricing import term_lines
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
 from ..domain.subscription_status import Status
-from ..tables.repositories import catalog, customers, engagement, organizations, summaries
+from ..tables.repositories import catalog, customers, engagement, organizations, payments, summaries
 from ..tables.repositories.documents import credit_notes, estimates, invoices, timesheets
-from ..tables.repositories.payments import payment_item
 from ..tables.repositories.subscriptions import item_for as subscription_item
 from ..tables.repositories.subscriptions import saved as saved_subscription
 from ..tables.repositories.summaries import SummaryChange
@@ -152,8 +151,7 @@ def void_invoice(org_id: str, customer_id: str, invoice_id: str, now: datetime) 
                                     "issue a credit note instead.", "invoice_has_payments")
     voided = replace(invoice, status=InvoiceStatus.VOID, voided_at=now)
     with transaction("invoice") as tx:
-        item = invoices.item_for(org_id, voided)
-        tx.save(item)
+        item = invoices.save_in(tx, org_id, voided, before=invoice, now=now)
         summaries.apply_in(tx, org_id, customer_id, invoice.currency, _outstanding(invoice, -1))
         engagement.record_activity(org_id, _activity(now, customer_id, "invoice.voided", "invoice",
                                                      invoice_id, invoice.number), tx)
@@ -174,8 +172,8 @@ def record_payment(org_id: str, customer_id: str, *, invoice_id: str, amount_min
                       method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant")
     paid = _paid(invoice, amount_minor, now)
     with transaction("invoice") as tx:
-        tx.save(invoices.item_for(org_id, paid))
-        tx.save(payment_item(org_id, payment), condition=None)
+        invoices.save_in(tx, org_id, paid, before=invoice, now=now)
+        payments.save_in(tx, org_id, payment, before=None, now=now, invoice_numbers={invoice_id: invoice.number})
         change = _outstanding(paid, +1) + _outstanding(invoice, -1)
         summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
                            last_payment=(payment.payment_id, amount_minor, now, invoice_id))
@@ -198,8 +196,7 @@ def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now:
                       currency=customer.currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
                       total_minor=total, balance_minor=total, reason=reason, invoice_id=invoice_id)
     with transaction("credit note") as tx:
-        item = credit_notes.item_for(org_id, note)
-        tx.save(item)
+        item = credit_notes.save_in(tx, org_id, note, before=None, now=now)
         summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total))
         engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
                                                      note.credit_note_id, note.number), tx)
@@ -215,8 +212,7 @@ def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: da
                                     "credit_note_used")
     voided = replace(note, status=CreditNoteStatus.VOID, balance_minor=0)
     with transaction("credit note") as tx:
-        item = credit_notes.item_for(org_id, voided)
-        tx.save(item)
+        item = credit_notes.save_in(tx, org_id, voided, before=note, now=now)
         summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor))
         engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
                                                      credit_note_id, note.number), tx)
@@ -271,8 +267,7 @@ def _lines(lines: list[dict]) -> tuple[DocumentLine, ...]:
 
 
 def _save_new_invoice(tx, org_id: str, invoice: Invoice):
-    item = invoices.item_for(org_id, invoice)
-    tx.save(item, condition=type(item).invoice_id.does_not_exist())
+    item = invoices.save_in(tx, org_id, invoice, before=None, now=invoice.issued_at)
     summaries.apply_in(tx, org_id, invoice.customer_id, invoice.currency, _outstanding(invoice, +1))
     return item
 

@@ -134,7 +134,7 @@ def _claim(org_id: str, payment: Payment, plan: dict, chosen: list[Invoice], pay
         for invoice in chosen:
             invoice_claims.claim_in(tx, org_id, payment.customer_id, invoice.invoice_id, payment.payment_id, now)
             invoice_claims.unchanged_in(tx, org_id, invoice)
-        tx.save(payments.payment_item(org_id, payment))
+        payments.save_in(tx, org_id, payment, before=None, now=now)
 
 
 def _charge(org_id: str, payment: Payment, plan: dict, now: datetime) -> Payment:

@@ -17,7 +17,7 @@ LINE_COLUMNS = ("Description", "Qty", "Unit price", "Amount")
 LINE_ALIGN = ("L", "R", "R", "R")
 STATEMENT_COLUMNS = ("Date", "Transaction", "Details", "Amount", "Balance")
 KIND_NAMES = {"invoice": "Invoice", "payment": "Payment", "credit_note": "Credit note", "refund": "Refund",
-              "void": "Invoice voided"}
+              "void": "Invoice voided", "credit_note_void": "Credit note voided"}
 
 
 def money(amount_minor: int, currency: str) -> str:

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from ..domain.customers import Contact, Customer
 from ..domain.engagement import ActivityRecord, Actor
-from ..domain.errors import Forbidden, InvalidInput, Unauthenticated
+from ..domain.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from ..domain.ids import new_id
 from ..tables.base import owner_key
-from ..tables.repositories import customers, engagement, organizations
-from ..tables.repositories.documents import estimates, invoices
+from ..tables.repositories import engagement, organizations
+from ..tables.repositories.together import read_together
 from . import documents, mail, rate_limiting
 
 
@@ -35,19 +35,28 @@ def forward_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id
 
 
 _KINDS = {
-    "invoice": (invoices, documents.invoice_attachment, "Invoice"),
-    "estimate": (estimates, documents.estimate_attachment, "Estimate"),
+    "invoice": (documents.invoice_attachment, "Invoice"),
+    "estimate": (documents.estimate_attachment, "Estimate"),
 }
+
+
+def _read(org_id: str, customer_id: str, kind: str, document_id: str):
+    """The organization (forwarding allowed?), the customer and the document, in one TransactGetItems;
+    a document that is missing or not theirs is NotFound, unless forwarding is off (403 first)."""
+    try:
+        found = read_together(org_id, customer_id, document=(kind, document_id))
+    except NotFound:
+        organizations.get(org_id).preferences.require("forward_documents")
+        raise
+    found.org.preferences.require("forward_documents")
+    return found.org, found.customer, found.document
 
 
 def _forward(org_id: str, customer_id: str, contact_id: str, kind: str, document_id: str,
              contact_ids: list[str], subject: str | None, body: str | None, now: datetime) -> Forwarded:
-    org = organizations.get(org_id)
-    org.preferences.require("forward_documents")
-    customer = customers.get(org_id, customer_id)
+    org, customer, document = _read(org_id, customer_id, kind, document_id)
     sender = _primary_sender(customer, contact_id)
-    repository, attachment_of, title = _KINDS[kind]
-    document = repository.get(org_id, customer_id, document_id)
+    attachment_of, title = _KINDS[kind]
     recipients = _recipients(customer, contact_ids)
     rate_limiting.hit("forward_document_customer", owner_key(org_id, customer_id), now, what="forwarded documents")
     label = f"{title} {document.number}"

@@ -35,7 +35,7 @@ class Billing:
     customer_id: str
     invoice: Invoice | None = None
     credit_note: CreditNote | None = None                 # issued by this action
-    credit_notes_used: tuple[CreditNote, ...] = ()        # earlier notes, balances lowered
+    credit_notes_used: tuple[tuple[CreditNote, CreditNote], ...] = ()   # earlier notes: (as read, lowered)
     summary: SummaryChange = field(default_factory=SummaryChange)
     records: tuple[ActivityRecord, ...] = ()
 
@@ -62,7 +62,7 @@ def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, a
     (if any), with `credits` (open credit notes, oldest first) and then the new note applied to it."""
     note = _credit_note(org, customer_id, currency, credit_lines, credit_reason, subscription_id, now)
     invoice = _invoice(org, customer_id, currency, charge_lines, period, subscription_id, now) if charge_lines else None
-    used: list[CreditNote] = []
+    used: list[tuple[CreditNote, CreditNote]] = []
     if invoice is not None and invoice.balance_minor > 0:
         pool = {n.credit_note_id: n for n in [*credits, *([note] if note else [])] if n.currency == currency}
         allocations = allocate_credits(invoice.balance, available(list(pool.values())))
@@ -72,14 +72,14 @@ def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, a
             if note is not None and note_id == note.credit_note_id:
                 note = lowered
             else:
-                used.append(lowered)
+                used.append((pool[note_id], lowered))
     applied = invoice.credits_applied_minor if invoice else 0
     summary = SummaryChange(credits_minor=(note.total_minor if note else 0) - applied)
     if invoice is not None and invoice.is_outstanding():
         summary += SummaryChange(outstanding_count=1, outstanding_minor=invoice.balance_minor)
     return Billing(currency=currency, customer_id=customer_id, invoice=invoice, credit_note=note,
                    credit_notes_used=tuple(used), summary=summary,
-                   records=_records(customer_id, actor, now, invoice, note, used))
+                   records=_records(customer_id, actor, now, invoice, note))
 
 
 def bill_term(org: Organization, sub: Subscription, *, now: datetime, actor: Actor,
@@ -107,18 +107,16 @@ class Written:
         return credit_notes.saved(self.credit_note_item) if self.credit_note_item is not None else None
 
 
-def write(tx, org_id: str, billed: Billing, *, also: SummaryChange = SummaryChange()) -> Written:
-    """Put `billed` in the caller's transaction. Notes read earlier are written on their version;
-    the account summary is changed once (with the caller's own change `also`)."""
+def write(tx, org_id: str, billed: Billing, *, now: datetime, also: SummaryChange = SummaryChange()) -> Written:
+    """Put `billed` in the caller's transaction (with its ledger entries). Notes read earlier are
+    written on their version; the account summary is changed once (with the caller's own change `also`)."""
     invoice_item = note_item = None
     if billed.invoice is not None:
-        invoice_item = invoices.item_for(org_id, billed.invoice)
-        tx.save(invoice_item, condition=type(invoice_item).invoice_id.does_not_exist())
+        invoice_item = invoices.save_in(tx, org_id, billed.invoice, before=None, now=now)
     if billed.credit_note is not None:
-        note_item = credit_notes.item_for(org_id, billed.credit_note)
-        tx.save(note_item)
-    for note in billed.credit_notes_used:
-        tx.save(credit_notes.item_for(org_id, note))
+        note_item = credit_notes.save_in(tx, org_id, billed.credit_note, before=None, now=now)
+    for read, lowered in billed.credit_notes_used:
+        credit_notes.save_in(tx, org_id, lowered, before=read, now=now)
     summaries.apply_in(tx, org_id, billed.customer_id, billed.currency, billed.summary + also)
     for record in billed.records:
         engagement.record_activity(org_id, record, tx)
@@ -170,8 +168,8 @@ def _lowered(note: CreditNote, amount_minor: int) -> CreditNote:
                    status=CreditNoteStatus.OPEN if balance > 0 else CreditNoteStatus.CLOSED)
 
 
-def _records(customer_id: str, actor: Actor, now: datetime, invoice: Invoice | None, note: CreditNote | None,
-             used: list[CreditNote]) -> tuple[ActivityRecord, ...]:
+def _records(customer_id: str, actor: Actor, now: datetime, invoice: Invoice | None,
+             note: CreditNote | None) -> tuple[ActivityRecord, ...]:
     records = []
     if note is not None:
         records.append(ActivityRecord(new_id("activity", now), customer_id, actor, "credit_note.issued",

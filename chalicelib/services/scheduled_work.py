@@ -274,7 +274,7 @@ def _save(job: _Job, after: Subscription, action: str, summary: str, billed: Bil
             item.claimed_until = job.now + LEASE
         tx.save(item)
         if billed is not None:
-            invoicing.write(tx, job.org_id, billed)
+            invoicing.write(tx, job.org_id, billed, now=job.now)
         if void_invoice is not None:
             _void_in(tx, job, after.customer_id, void_invoice)
         engagement.record_activity(job.org_id, record, tx)
@@ -287,7 +287,8 @@ def _void_in(tx, job: _Job, customer_id: str, invoice_id: str) -> None:
     invoice = invoices.get(job.org_id, customer_id, invoice_id)
     if not invoice.is_outstanding() or invoice.amount_paid_minor or invoice.credits_applied:
         return
-    tx.save(invoices.item_for(job.org_id, replace(invoice, status=InvoiceStatus.VOID, voided_at=job.now)))
+    invoices.save_in(tx, job.org_id, replace(invoice, status=InvoiceStatus.VOID, voided_at=job.now), before=invoice,
+                     now=job.now)
     summaries.apply_in(tx, job.org_id, customer_id, invoice.currency,
                        SummaryChange(outstanding_count=-1, outstanding_minor=-invoice.balance_minor))
     engagement.record_activity(job.org_id, ActivityRecord(

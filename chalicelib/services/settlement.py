@@ -113,14 +113,15 @@ def _settle(org_id: str, payment: Payment, plan: dict, result: ChargeResult, now
     numbers = [before[a.invoice_id].number for a in allocations]
     sent = _emails(org, customer, done, numbers, now) if done.amount_minor else []
     with transaction("invoice") as tx:
-        tx.save(item := payments.payment_item(org_id, done))
+        item = payments.save_in(tx, org_id, done, before=payment, now=now,
+                                invoice_numbers={i: invoice.number for i, invoice in before.items()})
         for invoice_id, invoice in after.items():
             if invoice is not before[invoice_id]:
-                tx.save(invoices.item_for(org_id, invoice))
-        for note in used_notes.values():
-            tx.save(credit_notes.item_for(org_id, note))
+                invoices.save_in(tx, org_id, invoice, before=before[invoice_id], now=now)
+        for note_id, note in used_notes.items():
+            credit_notes.save_in(tx, org_id, note, before=notes[note_id], now=now)
         if overpaid is not None:
-            tx.save(credit_notes.item_for(org_id, overpaid))
+            credit_notes.save_in(tx, org_id, overpaid, before=None, now=now)
         last = (done.payment_id, done.amount_minor, now, allocations[0].invoice_id if allocations else None)
         summaries.apply_in(tx, org_id, customer_id, done.currency, change,
                            last_payment=last if done.amount_minor else None)
@@ -188,7 +189,7 @@ def requires_action(org_id: str, customer_id: str, payment_id: str, result: Char
                       client_secret=result.client_secret, method_summary=payment.method_summary or _summary(result))
     try:
         with transaction("payment") as tx:
-            tx.save(item := payments.payment_item(org_id, waiting))
+            item = payments.save_in(tx, org_id, waiting, before=payment, now=now)
             _event_in(tx, event, now)
     except ConcurrentUpdate:   # another outcome was recorded first: it stands
         return payments.get(org_id, customer_id, payment_id)
@@ -210,7 +211,7 @@ def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult,
                           method_summary=payment.method_summary or _summary(result))
         try:
             with transaction("payment") as tx:
-                tx.save(item := payments.payment_item(org_id, refused))
+                item = payments.save_in(tx, org_id, refused, before=payment, now=now)
                 engagement.record_activity(org_id, _activity(refused, "payment.failed", now, event,
                                                              f"{_amount(refused)}: {refused.failure_code}"), tx)
                 _event_in(tx, event, now)
@@ -248,7 +249,7 @@ def refunded(org_id: str, customer_id: str, payment_id: str, refunded_minor: int
     refund = replace(payment, refunded_minor=min(refunded_minor, payment.amount_minor))
     added = Money(refund.refunded_minor - payment.refunded_minor, payment.currency)
     with transaction("payment") as tx:
-        tx.save(item := payments.payment_item(org_id, refund))
+        item = payments.save_in(tx, org_id, refund, before=payment, now=now)
         engagement.record_activity(org_id, _activity(refund, "payment.refunded", now, event,
                                                      f"{added.currency} {added.format()} refunded"), tx)
         engagement.notify(org_id, Notification(

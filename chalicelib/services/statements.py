@@ -1,29 +1,21 @@
-"""Statement of accounts: the customer's ledger (invoices, payments, credit notes, refunds)
-read with Queries on the customer's own partition, then `domain.statement.build_statements`.
+"""Statement of accounts: the customer's ledger, read with one Query on the customer's own
+partition (every entry up to the end of the range: those before it make the opening balance),
+then `domain.statement.build_statements`.
 
-Where an entry falls in time:
-- an invoice when issued; if voided, a `void` entry takes its total back when voided;
-- a payment when it succeeded (pending and failed payments owe nothing and are left out);
-- a credit note when issued (a voided one never counted and is left out);
-- a refund (`refunded_minor` of a payment or credit note) at the time of what it refunds,
-  as neither records when it was refunded.
+The ledger is written with the documents (`domain.ledger` says which change adds which entry):
+an invoice when issued and a `void` when voided; a payment when it succeeded; a credit note when
+issued and a `credit_note_void` when voided; a refund when it was refunded.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable, Iterable, Iterator
 
-from ..domain.documents import CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
 from ..domain.errors import InvalidInput
-from ..domain.money import Money
 from ..domain.organization import Organization
-from ..domain.payments import Payment, PaymentStatus
-from ..domain.statement import LedgerEntry, Statement, build_statements, month_to_date
-from ..tables.repositories import organizations, payments
-from ..tables.repositories.documents import credit_notes, invoices
+from ..domain.statement import Statement, build_statements, month_to_date
+from ..tables.repositories import ledger, organizations
 
-PAGE = 100
 LONGEST_RANGE_DAYS = 366 * 10
 
 
@@ -45,11 +37,8 @@ def statement_for(org: Organization, customer_id: str, *, start: date | None, en
                   now: datetime) -> StatementOfAccounts:
     """As `statement_of_accounts`, for an organization read already. Customers bill in the
     organization's currency: a customer without transactions gets an empty statement in it."""
-    org_id = org.org_id
     start, end = statement_range(start, end, today=org.now(now).date())
-    entries = ledger_entries(_all(lambda cursor: invoices.page(org_id, customer_id, limit=PAGE, cursor=cursor)),
-                             _all(lambda cursor: payments.page(org_id, customer_id, limit=PAGE, cursor=cursor)),
-                             _all(lambda cursor: credit_notes.page(org_id, customer_id, limit=PAGE, cursor=cursor)))
+    entries = ledger.entries_until(org.org_id, customer_id, end)
     return StatementOfAccounts(customer_id, start, end,
                                build_statements(entries, start, end, default_currency=org.currency))
 
@@ -63,53 +52,3 @@ def statement_range(start: date | None, end: date | None, *, today: date) -> tup
     if (end - start).days > LONGEST_RANGE_DAYS:
         raise InvalidInput({"query.from": "A statement covers at most ten years."})
     return start, end
-
-
-def ledger_entries(invoice_list: Iterable[Invoice], payment_list: Iterable[Payment],
-                   credit_note_list: Iterable[CreditNote]) -> list[LedgerEntry]:
-    """Every transaction that changed what the customer owes, as signed ledger entries."""
-    invoice_list = list(invoice_list)
-    numbers = {invoice.invoice_id: invoice.number for invoice in invoice_list}
-    entries: list[LedgerEntry] = []
-    for invoice in invoice_list:
-        entries.append(_entry(invoice.issued_at, "invoice", invoice.number, f"Due {invoice.due_at.date()}",
-                              invoice.total_minor, invoice.currency))
-        if invoice.status == InvoiceStatus.VOID:
-            entries.append(_entry(invoice.voided_at or invoice.issued_at, "void", invoice.number, "",
-                                  -invoice.total_minor, invoice.currency))
-    for payment in payment_list:
-        if payment.status != PaymentStatus.SUCCEEDED:
-            continue
-        at = payment.succeeded_at or payment.created_at
-        paid_for = ", ".join(numbers.get(a.invoice_id, a.invoice_id) for a in payment.allocations)
-        details = " ".join(part for part in (payment.method_summary, f"for {paid_for}" if paid_for else "") if part)
-        entries.append(_entry(at, "payment", payment.payment_id, details, -payment.amount_minor, payment.currency))
-        if payment.refunded_minor:
-            entries.append(_entry(at, "refund", payment.payment_id, "Payment refunded", payment.refunded_minor,
-                                  payment.currency))
-    for note in credit_note_list:
-        if note.status == CreditNoteStatus.VOID:
-            continue
-        entries.append(_entry(note.issued_at, "credit_note", note.number, note.reason, -note.total_minor,
-                              note.currency))
-        if note.refunded_minor:
-            entries.append(_entry(note.issued_at, "refund", note.number, "Credit refunded", note.refunded_minor,
-                                  note.currency))
-    return entries
-
-
-def _entry(at: datetime, kind: str, reference: str, description: str, amount_minor: int,
-           currency: str) -> LedgerEntry:
-    return LedgerEntry(at=at, kind=kind, reference=reference, description=description,
-                       amount=Money(amount_minor, currency))
-
-
-def _all(page_of: Callable[[str | None], object]) -> Iterator:
-    """Every item of a paged Query, page after page."""
-    cursor = None
-    while True:
-        page = page_of(cursor)
-        yield from page.items
-        cursor = page.next_cursor
-        if not cursor:
-            return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import subscription_actions as actions
-from ..domain.errors import InvalidInput, NotFound
+from ..domain.errors import InvalidInput
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
 from ..domain.subscription_actions import Quote, Selection, When
 from ..domain.subscription_status import Status
@@ -19,8 +19,7 @@ def change_preview(caller: Caller, subscription_id: str, request: ChangeRequest,
                    now: datetime) -> Quote:
     ctx = load(caller, subscription_id, now, _action(when))
     chosen = chosen_selection(ctx, request, when)
-    credits = invoicing.open_credits(caller.org_id, caller.customer_id)
-    return actions.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now)
+    return actions.change_quote(ctx.sub, chosen, when, invoicing.available(_credits(ctx, when)), ctx.now)
 
 
 def change(caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When, quote_id: str | None,
@@ -30,7 +29,7 @@ def change(caller: Caller, subscription_id: str, request: ChangeRequest, *, when
     with auto-charge). At term end: stored as the scheduled change."""
     ctx = load(caller, subscription_id, now, _action(when))
     chosen = chosen_selection(ctx, request, when)
-    credits = invoicing.open_credits(caller.org_id, caller.customer_id)
+    credits = _credits(ctx, when)
     actions.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now).honour(quote_id)
     if when == "end_of_term":
         after = actions.change_scheduled(ctx.sub, chosen, ctx.now)
@@ -71,84 +70,99 @@ def chosen_selection(ctx: Context, request: ChangeRequest, when: When = "now") -
 
 
 def resolve(org_id: str, sub: Subscription, base: Selection, request: ChangeRequest) -> Selection:
-    plan = _plan(org_id, sub.currency, base.plan, request.plan)
+    """The selection `request` describes from `base`, checked against the catalog (read once)."""
+    found = catalog.get_entries(org_id, _catalog_keys(base, request))
+    plan = _plan(found, sub.currency, base.plan, request.plan)
     plan_changed = plan.code != base.plan.code
     if request.addons is None:
         addons = base.addons
         if plan_changed:
-            _check_addons_fit(org_id, plan.code, addons)
+            _check_addons_fit(found, plan.code, addons)
     else:
-        addons = _addons(org_id, sub.currency, plan.code, base.addons, request.addons)
+        addons = _addons(found, sub.currency, plan.code, base.addons, request.addons)
     if request.remove_coupon:
         coupon = None
-    elif request.coupon is not None and (base.coupon is None or request.coupon != base.coupon.code):
-        coupon = _coupon(org_id, sub.currency, plan.code, request.coupon)
+    elif _new_coupon(base, request):
+        coupon = _coupon(found, sub.currency, plan.code, request.coupon)
     else:
         coupon = base.coupon
         if coupon is not None and plan_changed:
-            _check_coupon_fits(org_id, plan.code, coupon)
+            _check_coupon_fits(found, plan.code, coupon)
     return Selection(plan, addons, coupon)
 
 
-def _plan(org_id: str, currency: str, current: PlanSnapshot, code: str | None) -> PlanSnapshot:
+def _catalog_keys(base: Selection, request: ChangeRequest) -> list[tuple[str, str]]:
+    """Every catalog entry `resolve` may look at: the plan asked for, each addon asked for (or,
+    on a new plan, each one kept), the coupon asked for (or, on a new plan, the one kept)."""
+    plan_changed = request.plan is not None and request.plan != base.plan.code
+    keys = [("plan", request.plan)] if plan_changed else []
+    if request.addons is not None:
+        keys += [("addon", code) for code, _ in request.addons]
+    elif plan_changed:
+        keys += [("addon", addon.code) for addon in base.addons]
+    if not request.remove_coupon and _new_coupon(base, request):
+        keys.append(("coupon", request.coupon))
+    elif not request.remove_coupon and base.coupon is not None and plan_changed:
+        keys.append(("coupon", base.coupon.code))
+    return keys
+
+
+def _new_coupon(base: Selection, request: ChangeRequest) -> bool:
+    return request.coupon is not None and (base.coupon is None or request.coupon != base.coupon.code)
+
+
+def _plan(found: dict, currency: str, current: PlanSnapshot, code: str | None) -> PlanSnapshot:
     if code is None or code == current.code:
         return current
-    try:
-        plan = catalog.get(org_id, "plan", code)
-    except NotFound:
-        raise InvalidInput({"plan": "No such plan."}) from None
+    plan = found.get(("plan", code))
+    if plan is None:
+        raise InvalidInput({"plan": "No such plan."})
     if not plan.active or plan.currency != currency:
         raise InvalidInput({"plan": "This plan cannot be chosen."})
     return PlanSnapshot(plan.code, plan.name, plan.price_minor, plan.interval, plan.interval_count, plan.trial_days)
 
 
-def _addons(org_id: str, currency: str, plan_code: str, current: tuple[SubscriptionAddon, ...],
+def _addons(found: dict, currency: str, plan_code: str, current: tuple[SubscriptionAddon, ...],
             wanted: tuple[tuple[str, int], ...]) -> tuple[SubscriptionAddon, ...]:
     codes = [code for code, _ in wanted]
     if len(set(codes)) != len(codes):
         raise InvalidInput({"addons": "Each addon at most once."})
     kept = {addon.code: addon for addon in current}
-    found = catalog.get_many(org_id, "addon", [code for code in codes if code not in kept])
     chosen = []
     for index, (code, quantity) in enumerate(wanted):
         if code in kept:
             chosen.append(SubscriptionAddon(code, kept[code].name, kept[code].price_minor, quantity,
                                             kept[code].recurring))
             continue
-        addon = found.get(code)
+        addon = found.get(("addon", code))
         if addon is None or not addon.active or not addon.recurring or addon.currency != currency \
                 or not addon.fits(plan_code):
             raise InvalidInput({f"addons.{index}.code": "Not an addon of this plan."})
         chosen.append(SubscriptionAddon(addon.code, addon.name, addon.price_minor, quantity, True))
-    _check_addons_fit(org_id, plan_code, tuple(a for a in chosen if a.code in kept))
+    _check_addons_fit(found, plan_code, tuple(a for a in chosen if a.code in kept))
     return tuple(chosen)
 
 
-def _check_addons_fit(org_id: str, plan_code: str, addons: tuple[SubscriptionAddon, ...]) -> None:
-    found = catalog.get_many(org_id, "addon", [a.code for a in addons])
+def _check_addons_fit(found: dict, plan_code: str, addons: tuple[SubscriptionAddon, ...]) -> None:
     for addon in addons:
-        entry = found.get(addon.code)
+        entry = found.get(("addon", addon.code))
         if entry is not None and not entry.fits(plan_code):
             raise InvalidInput({"addons": f"{addon.name} is not available with this plan; remove it first."})
 
 
-def _coupon(org_id: str, currency: str, plan_code: str, code: str) -> AppliedCoupon:
-    try:
-        coupon = catalog.get(org_id, "coupon", code)
-    except NotFound:
-        raise InvalidInput({"coupon": "No such coupon."}) from None
+def _coupon(found: dict, currency: str, plan_code: str, code: str) -> AppliedCoupon:
+    coupon = found.get(("coupon", code))
+    if coupon is None:
+        raise InvalidInput({"coupon": "No such coupon."})
     if not coupon.active or not coupon.fits(plan_code) or (coupon.currency not in (None, currency)):
         raise InvalidInput({"coupon": "This coupon does not apply to the plan."})
     return AppliedCoupon(coupon.code, coupon.name, coupon.duration, coupon.percent_off_bp,
                          coupon.amount_off_minor, coupon.cycles)
 
 
-def _check_coupon_fits(org_id: str, plan_code: str, coupon: AppliedCoupon) -> None:
-    try:
-        entry = catalog.get(org_id, "coupon", coupon.code)
-    except NotFound:
-        return   # withdrawn from the catalog: the subscription keeps it as sold
-    if not entry.fits(plan_code):
+def _check_coupon_fits(found: dict, plan_code: str, coupon: AppliedCoupon) -> None:
+    entry = found.get(("coupon", coupon.code))   # withdrawn from the catalog: the subscription keeps it as sold
+    if entry is not None and not entry.fits(plan_code):
         raise InvalidInput({"coupon": f"Coupon {coupon.code} does not apply to this plan; remove it first."})
 
 
@@ -161,6 +175,13 @@ def _prorated(ctx: Context, after: Subscription, credits) -> invoicing.Billing:
                           charge_lines=proration.charge_lines, period=(ctx.now, term.end),
                           credit_lines=proration.credit_lines, credit_reason="Subscription changed mid-term",
                           credits=credits)
+
+
+def _credits(ctx: Context, when: When) -> list:
+    """The customer's open credits, read only where the change bills now (a live subscription)."""
+    if when == "now" and ctx.sub.status == Status.LIVE:
+        return invoicing.open_credits(ctx.caller.org_id, ctx.caller.customer_id)
+    return []
 
 
 def _action(when: When) -> str:

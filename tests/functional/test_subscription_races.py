@@ -62,11 +62,11 @@ def test_racing_requests_take_effect_once_and_the_rest_get_409(aws, monkeypatch,
 def every_request_has_read_before_any_writes(monkeypatch):
     """Each racer waits, after reading the subscription, until all have read it: a true race."""
     from chalicelib.services import subscriptions_portal
-    store = subscriptions_portal.subscription_store
-    all_read, read = threading.Barrier(RACERS, timeout=20), store.get
+    store = subscriptions_portal.read_together
+    all_read, read = threading.Barrier(RACERS, timeout=20), store.org_and_subscription
 
     def read_then_wait(*args, **kwargs):
         found = read(*args, **kwargs)
         all_read.wait()
         return found
-    monkeypatch.setattr(store, "get", read_then_wait)
+    monkeypatch.setattr(store, "org_and_subscription", read_then_wait)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 BOOK_TABLES = frozenset({
     "invoices", "credit_notes", "payments", "activity", "reviews", "estimates", "timesheets",
-    "account_summaries",     # the running figures the statement and dashboard rest on
+    "account_summaries",     # the running figures the dashboard rests on
+    "ledger",                # every balance change, dated: the statement of accounts
     "sequences",             # document numbers: deleting one would issue a number twice
     "customers", "subscriptions", "organizations", "catalog",   # what the documents refer to
 })

@@ -1,6 +1,7 @@
-"""The customer's documents as ledger entries (services/statements.py), reconciled: statements
-add up, follow on from one another, and over all time equal what the documents still say is
-owed. Pure: no AWS."""
+"""What each change to a document adds to the customer's ledger (domain/ledger.py), and the
+ledger reconciled: statements add up, follow on from one another, and over all time equal what
+the documents still say is owed. Pure: no AWS."""
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -10,8 +11,9 @@ from chalicelib.domain.documents import (CreditApplication, CreditNote, CreditNo
                                          InvoiceStatus)
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
+from chalicelib.domain.ledger import credit_note_entries, invoice_entries, payment_entries
 from chalicelib.domain.statement import build_statements
-from chalicelib.services.statements import ledger_entries, statement_range
+from chalicelib.services.statements import statement_range
 
 UTC = timezone.utc
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -50,31 +52,86 @@ def a_credit_note(n: int, total: int, issued: datetime, *, applied: int = 0, ref
                       balance_minor=balance, refunded_minor=refunded)
 
 
+def as_written(invoices=(), payments=(), notes=(), *, now: datetime) -> list:
+    """The entries of documents written as they are now, each one new."""
+    numbers = {invoice.invoice_id: invoice.number for invoice in invoices}
+    return ([e for invoice in invoices for e in invoice_entries(None, invoice, now)]
+            + [e for payment in payments for e in payment_entries(None, payment, now, invoice_numbers=numbers)]
+            + [e for note in notes for e in credit_note_entries(None, note, now)])
+
+
+def kinds(entries) -> list[tuple]:
+    return [(e.kind, e.reference, e.amount.amount_minor) for e in entries]
+
+
 # --- examples ---------------------------------------------------------------------------------
 
-def test_each_document_becomes_entries_signed_by_what_it_does_to_the_balance():
-    # Given an invoice paid (10.00 refunded), a voided invoice, a credit note partly refunded,
-    # a failed payment and a voided credit note
-    paid = an_invoice(1, 10_000, at(1), paid=10_000)
-    voided = an_invoice(2, 2_000, at(2), voided_at=at(3))
-    entries = ledger_entries(
-        [paid, voided],
-        [a_payment(1, 10_000, at(4), paid.invoice_id, refunded=1_000),
-         a_payment(2, 5_000, at(5), voided.invoice_id, status=PaymentStatus.FAILED)],
-        [a_credit_note(1, 3_000, at(6), refunded=500), a_credit_note(2, 700, at(7), void=True)])
+def test_an_invoice_counts_when_issued_and_is_taken_back_when_voided():
+    issued = an_invoice(1, 10_000, at(1))
+    voided = replace(issued, status=InvoiceStatus.VOID, voided_at=at(3))
 
-    # Then each counts once, with its sign; failed payments and void credit notes not at all
-    assert [(e.kind, e.reference, e.amount.amount_minor) for e in entries] == [
-        ("invoice", "INV-000001", 10_000), ("invoice", "INV-000002", 2_000), ("void", "INV-000002", -2_000),
-        ("payment", "pay_1", -10_000), ("refund", "pay_1", 1_000),
-        ("credit_note", "CN-000001", -3_000), ("refund", "CN-000001", 500)]
-    payment = next(e for e in entries if e.kind == "payment")
-    assert payment.description == "Visa •••• 4242 for INV-000001" and payment.at == at(4)
-    assert next(e for e in entries if e.kind == "void").at == at(3)
+    assert kinds(invoice_entries(None, issued, at(1))) == [("invoice", "INV-000001", 10_000)]
+    [void] = invoice_entries(issued, voided, at(4))
+    assert (void.kind, void.amount.amount_minor, void.at) == ("void", -10_000, at(3))
+    assert invoice_entries(voided, voided, at(5)) == []     # voided once, counted once
+
+
+def test_a_payment_counts_when_it_succeeds_and_each_refund_when_it_is_refunded():
+    # Given a pending payment for an invoice
+    invoice = an_invoice(1, 10_000, at(1))
+    pending = a_payment(1, 10_000, at(2), invoice.invoice_id, status=PaymentStatus.PENDING)
+    succeeded = replace(pending, status=PaymentStatus.SUCCEEDED, succeeded_at=at(3))
+    part_refunded, all_refunded = replace(succeeded, refunded_minor=1_000), replace(succeeded, refunded_minor=10_000)
+    numbers = {invoice.invoice_id: invoice.number}
+
+    # Then pending adds nothing; success adds the payment; each refund its own part, dated when refunded
+    assert payment_entries(None, pending, at(2)) == []
+    [paid] = payment_entries(pending, succeeded, at(3), invoice_numbers=numbers)
+    assert (paid.kind, paid.amount.amount_minor, paid.at) == ("payment", -10_000, at(3))
+    assert paid.description == "Visa •••• 4242 for INV-000001"
+    [first] = payment_entries(succeeded, part_refunded, at(20))
+    [second] = payment_entries(part_refunded, all_refunded, at(25))
+    assert [(e.kind, e.amount.amount_minor, e.at) for e in (first, second)] == [
+        ("refund", 1_000, at(20)), ("refund", 9_000, at(25))]
+    assert payment_entries(all_refunded, all_refunded, at(30)) == []
+
+
+def test_a_failed_payment_a_paid_invoice_and_an_applied_credit_move_nothing():
+    invoice = an_invoice(1, 10_000, at(1))
+    pending = a_payment(1, 10_000, at(2), invoice.invoice_id, status=PaymentStatus.PENDING)
+    note = a_credit_note(1, 3_000, at(1))
+
+    assert payment_entries(pending, replace(pending, status=PaymentStatus.FAILED), at(3)) == []
+    assert invoice_entries(invoice, replace(invoice, status=InvoiceStatus.PAID, amount_paid_minor=10_000),
+                           at(3)) == []
+    assert credit_note_entries(note, replace(note, balance_minor=0, status=CreditNoteStatus.CLOSED), at(3)) == []
+
+
+def test_a_credit_note_counts_when_issued_and_counts_back_when_voided():
+    note = a_credit_note(1, 3_000, at(1))
+    voided = replace(note, status=CreditNoteStatus.VOID, balance_minor=0)
+
+    assert kinds(credit_note_entries(None, note, at(1))) == [("credit_note", "CN-000001", -3_000)]
+    [void] = credit_note_entries(note, voided, at(4))
+    assert (void.kind, void.amount.amount_minor, void.at) == ("credit_note_void", 3_000, at(4))
+    assert credit_note_entries(None, voided, at(4)) == []   # issued void: it never counted
+    [refund] = credit_note_entries(note, replace(note, refunded_minor=500, balance_minor=2_500), at(6))
+    assert (refund.kind, refund.amount.amount_minor, refund.at) == ("refund", 500, at(6))
+
+
+def test_a_voided_credit_note_leaves_the_balance_as_before_it_was_issued():
+    note = a_credit_note(1, 3_000, at(1))
+    entries = [*invoice_entries(None, an_invoice(1, 10_000, at(0)), at(0)), *credit_note_entries(None, note, at(1)),
+               *credit_note_entries(note, replace(note, status=CreditNoteStatus.VOID, balance_minor=0), at(4))]
+
+    [statement] = build_statements(entries, at(0).date(), at(5).date())
+
+    assert (statement.invoiced.amount_minor, statement.credited.amount_minor) == (10_000, 0)
+    assert statement.closing_balance.amount_minor == 10_000
 
 
 def test_entries_keep_the_currency_of_their_document():
-    entries = ledger_entries([an_invoice(1, 100, at(1), currency="EUR"), an_invoice(2, 200, at(1))], [], [])
+    entries = as_written([an_invoice(1, 100, at(1), currency="EUR"), an_invoice(2, 200, at(1))], now=at(1))
 
     statements = build_statements(entries, BEGINNING, END_OF_TIME)
 
@@ -140,7 +197,7 @@ def owed_by_the_documents(invoices, payments, notes) -> int:
 @given(ledgers(), days, days)
 def test_statements_reconcile_follow_on_and_match_the_documents(ledger, first, length):
     invoices, payments, notes = ledger
-    entries = ledger_entries(invoices, payments, notes)
+    entries = as_written(invoices, payments, notes, now=at(first))
     start = at(first).date()
     end = start + timedelta(days=length)
 

@@ -26,6 +26,13 @@ def get_many(org_id: str, kind: str, codes: list[str]) -> dict:
     return {item.code: from_item(KINDS[kind], item) for item in CatalogItem.batch_get(keys)} if keys else {}
 
 
+def get_entries(org_id: str, keys: list[tuple[str, str]]) -> dict:
+    """Items of any kinds by (kind, code), in one BatchGet; missing ones are simply absent."""
+    wanted = [(org_id, catalog_key(kind, code)) for kind, code in dict.fromkeys(keys)]
+    found = CatalogItem.batch_get(wanted) if wanted else []
+    return {(item.kind, item.code): from_item(KINDS[item.kind], item) for item in found}
+
+
 def list_all(org_id: str, kind: str, *, active_only: bool = False) -> list:
     condition = CatalogItem.active == True if active_only else None  # noqa: E712
     items = CatalogItem.query(org_id, CatalogItem.item_key.startswith(f"{kind}#"),

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
 
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from ...domain.documents import CreditNote, Estimate, Invoice, Timesheet
+from ...domain.ledger import credit_note_entries, invoice_entries
 from ...domain.errors import ConcurrentUpdate, NotFound
 from ..base import owner_key
 from ..credit_notes import CreditNoteItem
@@ -16,6 +20,11 @@ from ..mapping import from_item, to_item
 from ..pages import Page, collect, decode_cursor
 from ..timesheets import TimesheetItem
 from ..transactions import condition_failed
+from . import ledger
+
+
+def _moves_no_money(before, after, now) -> list:
+    return []
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,7 @@ class DocumentRepository:
     domain: type
     id_field: str
     kind: str
+    ledger_entries: Callable[[object, object, datetime], list] = _moves_no_money
 
     def get(self, org_id: str, customer_id: str, document_id: str):
         try:
@@ -61,6 +71,15 @@ class DocumentRepository:
         return to_item(self.model, document, owner=owner_key(org_id, document.customer_id),
                        org_id=org_id, status_key=f"{status}#{getattr(document, self.id_field)}", **extra)
 
+    def save_in(self, tx: TransactWrite, org_id: str, document, *, before, now: datetime) -> Model:
+        """Put `document` in the caller's transaction, with the ledger entries its change from
+        `before` makes: every write of a document goes through here. `before` None: it is new,
+        and written only if it does not exist yet; otherwise on the version read."""
+        item = self.item_for(org_id, document)
+        tx.save(item, condition=getattr(self.model, self.id_field).does_not_exist() if before is None else None)
+        ledger.record_in(tx, org_id, document.customer_id, self.ledger_entries(before, document, now))
+        return item
+
     def add(self, org_id: str, document, **extra):
         item = self.item_for(org_id, document, **extra)
         item.save(condition=getattr(self.model, self.id_field).does_not_exist())
@@ -95,7 +114,7 @@ class InvoiceRepository(DocumentRepository):
         return collect(results, lambda item: from_item(Invoice, item), limit)
 
 
-invoices = InvoiceRepository(InvoiceItem, Invoice, "invoice_id", "invoice")
-credit_notes = DocumentRepository(CreditNoteItem, CreditNote, "credit_note_id", "credit note")
+invoices = InvoiceRepository(InvoiceItem, Invoice, "invoice_id", "invoice", invoice_entries)
+credit_notes = DocumentRepository(CreditNoteItem, CreditNote, "credit_note_id", "credit note", credit_note_entries)
 estimates = DocumentRepository(EstimateItem, Estimate, "estimate_id", "estimate")
 timesheets = DocumentRepository(TimesheetItem, Timesheet, "timesheet_id", "timesheet")

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Mapping
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from ...domain.errors import NotFound
+from ...domain.ledger import payment_entries
 from ...domain.payments import Payment, PaymentMethod, PaymentStatus
 from ...domain.subscription import Subscription
 from ..base import owner_key
@@ -15,12 +17,24 @@ from ..pages import Page, collect, decode_cursor
 from ..payment_methods import PaymentMethodItem
 from ..payments import PaymentItem
 from ..subscriptions import SubscriptionItem
+from . import ledger
 
 
 # -- payments ---------------------------------------------------------------------------------
 
 def payment_item(org_id: str, payment: Payment) -> PaymentItem:
     return to_item(PaymentItem, payment, owner=owner_key(org_id, payment.customer_id), org_id=org_id)
+
+
+def save_in(tx: TransactWrite, org_id: str, payment: Payment, *, before: Payment | None, now: datetime,
+            invoice_numbers: Mapping[str, str] = {}) -> PaymentItem:
+    """Put `payment` in the caller's transaction, with the ledger entries its change from `before`
+    (None: it is new) makes (a success, a refund): every write of a payment goes through here."""
+    item = payment_item(org_id, payment)
+    tx.save(item)
+    ledger.record_in(tx, org_id, payment.customer_id,
+                     payment_entries(before, payment, now, invoice_numbers=invoice_numbers))
+    return item
 
 
 def saved(item: PaymentItem) -> Payment:

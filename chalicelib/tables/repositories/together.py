@@ -14,6 +14,7 @@ from ...domain.documents import Estimate, Invoice
 from ...domain.errors import NotFound
 from ...domain.organization import Organization
 from ...domain.payments import Payment
+from ...domain.subscription import Subscription
 from ..account_summaries import AccountSummaryItem
 from ..base import connection, owner_key
 from ..customers import CustomerItem
@@ -22,6 +23,7 @@ from ..invoices import InvoiceItem
 from ..mapping import from_item
 from ..organizations import OrganizationItem
 from ..payments import PaymentItem
+from ..subscriptions import SubscriptionItem
 from . import organizations, summaries
 
 DOCUMENTS = {"invoice": (InvoiceItem, Invoice), "estimate": (EstimateItem, Estimate),
@@ -58,3 +60,17 @@ def read_together(org_id: str, customer_id: str, *, document: tuple[str, str] | 
         except DoesNotExist:
             summary = summaries.AccountSummary(currency=customer.currency)
     return Together(org, customer, found, summary)
+
+
+def org_and_subscription(org_id: str, customer_id: str,
+                         subscription_id: str) -> tuple[Organization, Subscription | None]:
+    """The organization and one of the customer's subscriptions (None if it is not theirs), in one
+    TransactGetItems (both read consistently)."""
+    with TransactGet(connection=connection()) as read:
+        org_item = read.get(OrganizationItem, org_id)
+        sub_item = read.get(SubscriptionItem, owner_key(org_id, customer_id), subscription_id)
+    try:
+        sub = from_item(Subscription, sub_item.get())
+    except DoesNotExist:
+        sub = None
+    return organizations.to_domain(org_item.get()), sub

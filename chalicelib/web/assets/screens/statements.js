@@ -60,5 +60,5 @@ function figure(label, amount) {
   return h("div", { class: "stat" }, h("p", { class: "label" }, label), h("p", { class: "value" }, money(amount)));
 }
 
-const KINDS = { invoice: "Invoice", payment: "Payment", credit_note: "Credit note", refund: "Refund", void: "Void of" };
+const KINDS = { invoice: "Invoice", payment: "Payment", credit_note: "Credit note", refund: "Refund", void: "Void of", credit_note_void: "Void of" };
 const kind = (value) => KINDS[value] || value;

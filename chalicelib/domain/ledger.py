@@ -1,0 +1,68 @@
+"""What a change to a document does to what the customer owes, as ledger entries.
+
+Each function compares a document before a change (None: it is new) with after it, and returns
+the entries the change adds to the customer's ledger, written in the same transaction as the
+document. A change that moves no money (an invoice paid or credited, a payment pending or
+failed, a credit note applied) adds none: the payment or credit note already counted.
+
+- an invoice counts when issued; voiding it adds a `void` entry taking its total back;
+- a payment counts when it succeeds; each refund counts when it is refunded (`now`);
+- a credit note counts when issued (one issued void counts never); voiding one adds a
+  `credit_note_void` entry; a refund of credit counts when refunded.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Mapping
+
+from .documents import CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
+from .money import Money
+from .payments import Payment, PaymentStatus
+from .statement import EntryKind, LedgerEntry
+
+
+def invoice_entries(before: Invoice | None, after: Invoice, now: datetime) -> list[LedgerEntry]:
+    entries = []
+    if before is None:
+        entries.append(_entry(after.issued_at, "invoice", after.number, f"Due {after.due_at.date()}",
+                              after.total_minor, after.currency))
+    if after.status == InvoiceStatus.VOID and (before is None or before.status != InvoiceStatus.VOID):
+        entries.append(_entry(after.voided_at or now, "void", after.number, "", -after.total_minor, after.currency))
+    return entries
+
+
+def credit_note_entries(before: CreditNote | None, after: CreditNote, now: datetime) -> list[LedgerEntry]:
+    was_counted = before is not None and before.status != CreditNoteStatus.VOID
+    entries = []
+    if before is None and after.status != CreditNoteStatus.VOID:
+        entries.append(_entry(after.issued_at, "credit_note", after.number, after.reason, -after.total_minor,
+                              after.currency))
+    if was_counted and after.status == CreditNoteStatus.VOID:
+        entries.append(_entry(now, "credit_note_void", after.number, "", after.total_minor, after.currency))
+    refunded = after.refunded_minor - (before.refunded_minor if before else 0)
+    if refunded > 0 and after.status != CreditNoteStatus.VOID:
+        entries.append(_entry(now, "refund", after.number, "Credit refunded", refunded, after.currency))
+    return entries
+
+
+def payment_entries(before: Payment | None, after: Payment, now: datetime, *,
+                    invoice_numbers: Mapping[str, str] = {}) -> list[LedgerEntry]:
+    """`invoice_numbers` names the paid invoices (by id) in the entry's description."""
+    if after.status != PaymentStatus.SUCCEEDED:
+        return []
+    entries = []
+    if before is None or before.status != PaymentStatus.SUCCEEDED:
+        paid_for = ", ".join(invoice_numbers.get(a.invoice_id, a.invoice_id) for a in after.allocations)
+        details = " ".join(part for part in (after.method_summary, f"for {paid_for}" if paid_for else "") if part)
+        entries.append(_entry(after.succeeded_at or now, "payment", after.payment_id, details, -after.amount_minor,
+                              after.currency))
+    refunded = after.refunded_minor - (before.refunded_minor if before else 0)
+    if refunded > 0:
+        entries.append(_entry(now, "refund", after.payment_id, "Payment refunded", refunded, after.currency))
+    return entries
+
+
+def _entry(at: datetime, kind: EntryKind, reference: str, description: str, amount_minor: int,
+           currency: str) -> LedgerEntry:
+    return LedgerEntry(at=at, kind=kind, reference=reference, description=description,
+                       amount=Money(amount_minor, currency))

@@ -1,0 +1,43 @@
+"""The customer's ledger: entries added with the document changes that cause them, read back
+for statements with one (paged) Query."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable
+
+from pynamodb.transactions import TransactWrite
+
+from ...domain.money import Money
+from ...domain.statement import LedgerEntry
+from ..base import owner_key
+from ..ledger import LedgerEntryItem
+
+
+def entry_key(entry: LedgerEntry) -> str:
+    """`at#kind#reference`: sorts by time (fixed-width UTC text), unique per change."""
+    at = entry.at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{at}#{entry.kind}#{entry.reference}"
+
+
+def record_in(tx: TransactWrite, org_id: str, customer_id: str, entries: Iterable[LedgerEntry]) -> None:
+    """Append `entries` in the caller's transaction; an entry is never written twice."""
+    for entry in entries:
+        item = LedgerEntryItem(owner_key(org_id, customer_id), entry_key(entry), org_id=org_id,
+                               customer_id=customer_id, at=entry.at, kind=entry.kind, reference=entry.reference,
+                               description=entry.description, amount_minor=entry.amount.amount_minor,
+                               currency=entry.amount.currency)
+        tx.save(item, condition=LedgerEntryItem.entry_key.does_not_exist())
+
+
+def entries_until(org_id: str, customer_id: str, end: date) -> list[LedgerEntry]:
+    """Every entry dated up to `end` (a UTC day, included), oldest first: one Query, page after page."""
+    before = (end + timedelta(days=1)).isoformat()   # "2026-11-01" sorts after every "2026-10-31T..."
+    results = LedgerEntryItem.query(owner_key(org_id, customer_id), LedgerEntryItem.entry_key < before,
+                                    consistent_read=True)
+    return [_entry(item) for item in results]
+
+
+def _entry(item: LedgerEntryItem) -> LedgerEntry:
+    at: datetime = item.at
+    return LedgerEntry(at=at, kind=item.kind, reference=item.reference, description=item.description,
+                       amount=Money(int(item.amount_minor), item.currency))

@@ -1,0 +1,139 @@
+"""The statement is read from the customer's ledger, written with every change that moves the
+balance: after a mixed history (invoices, partial and portal payments, credit notes, voids of
+both, refunds reported by Stripe) it is what one works out by hand, in three DynamoDB reads."""
+from datetime import datetime, timedelta, timezone
+
+from chalicelib.tables.metrics import counting_calls
+from chalicelib.tables.repositories import payments as stored_payments
+from tests.support.api import NOW, Api, client
+from tests.support.documents import a_payment
+from tests.support.payments import (a_credit_note, a_payer, an_invoice, deliver, pay, payment_intent, stripe_event,
+                                    with_webhook_secret)
+from tests.support.portal import Clock
+
+NOVEMBER = "from=2026-11-01&to=2026-11-30"
+
+
+def on(month: int, day: int) -> datetime:
+    return datetime(2026, month, day, 10, 0, tzinfo=timezone.utc)
+
+
+def at_minute(minute: int) -> datetime:
+    return NOW + timedelta(minutes=minute)
+
+
+def refund_event(gateway_payment_id: str, total_refunded: int) -> str:
+    return stripe_event("charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": gateway_payment_id,
+                                            "amount": 5_000, "amount_refunded": total_refunded, "currency": "usd"})
+
+
+def a_mixed_history(api: Api, clock: Clock):
+    """October: invoice A 100.00 and credit note 15.00 (the opening balance of November: 85.00).
+    November: 40.00 paid on A offline; invoice B 50.00; invoice C 20.00 voided the next day; a
+    5.00 credit note voided the next day; A's last 60.00 paid in the portal; B paid after 3-D
+    Secure (Stripe's webhook), then refunded 20.00 and 10.00 more, each reported later."""
+    payer = a_payer(api)                                   # signed in at NOW
+    admin, customer_id = payer.admin, payer.customer_id
+    clock.now = on(10, 20)
+    a = an_invoice(payer, 10_000)
+    clock.now = on(10, 25)
+    a_credit_note(payer, 1_500)
+    clock.now = on(11, 2)
+    a_payment(admin, customer_id, a["invoice_id"], 4_000)
+    clock.now = on(11, 3)
+    b = an_invoice(payer, 5_000)
+    clock.now = on(11, 4)
+    c = an_invoice(payer, 2_000)
+    clock.now = on(11, 5)
+    assert admin.post(f"/admin/invoices/{c['invoice_id']}/void", {"customer_id": customer_id}).status == 200
+    clock.now = on(11, 6)
+    small = a_credit_note(payer, 500)
+    clock.now = on(11, 7)
+    assert admin.post(f"/admin/credit-notes/{small['credit_note_id']}/void",
+                      {"customer_id": customer_id}).status == 200
+    clock.now = at_minute(0)
+    assert pay(payer.portal, {"invoice_ids": [a["invoice_id"]], "payment_method": "pm_card_visa"}).json[
+        "status"] == "succeeded"
+    clock.now = at_minute(1)
+    waiting = pay(payer.portal, {"invoice_ids": [b["invoice_id"]], "payment_method": "pm_card_authenticationRequired"})
+    gateway_id = stored_payments.get(payer.org_id, customer_id, waiting.json["payment_id"]).gateway_payment_id
+    clock.now = at_minute(5)
+    assert deliver(api, stripe_event("payment_intent.succeeded", payment_intent(
+        {**waiting.json, "gateway_payment_id": gateway_id}))).status == 200
+    clock.now = at_minute(10)
+    assert deliver(api, refund_event(gateway_id, 2_000)).status == 200
+    clock.now = at_minute(20)
+    assert deliver(api, refund_event(gateway_id, 3_000)).status == 200
+    assert deliver(api, refund_event(gateway_id, 3_000)).status == 200   # reported twice, refunded once
+    clock.now = at_minute(25)
+    return payer, a, b, c, small
+
+
+def test_a_mixed_history_gives_the_statement_worked_out_by_hand(aws, monkeypatch):
+    clock = Clock()
+    with_webhook_secret(monkeypatch)
+    with client() as c:
+        # Given a month of invoices, payments, credit notes, voids and refunds
+        payer, a, b, voided, small = a_mixed_history(Api(c), clock)
+
+        # When the customer reads November's statement
+        with counting_calls() as calls:
+            answer = payer.portal.get(f"/portal/statements?{NOVEMBER}")
+
+        # Then every change is a row, on the day it happened, with the running balance
+        assert answer.status == 200, answer.json
+        [usd] = answer.json["statements"]
+        rows = [(row["at"][:16], row["kind"], row["amount"]["amount_minor"], row["balance"]["amount_minor"])
+                for row in usd["rows"]]
+        assert usd["opening_balance"]["amount_minor"] == 8_500
+        assert rows == [
+            ("2026-11-02T10:00", "payment", -4_000, 4_500),
+            ("2026-11-03T10:00", "invoice", 5_000, 9_500),
+            ("2026-11-04T10:00", "invoice", 2_000, 11_500),
+            ("2026-11-05T10:00", "void", -2_000, 9_500),
+            ("2026-11-06T10:00", "credit_note", -500, 9_000),
+            ("2026-11-07T10:00", "credit_note_void", 500, 9_500),
+            ("2026-11-25T12:00", "payment", -6_000, 3_500),
+            ("2026-11-25T12:05", "payment", -5_000, -1_500),
+            ("2026-11-25T12:10", "refund", 2_000, 500),       # a refund is dated when it was refunded
+            ("2026-11-25T12:20", "refund", 1_000, 1_500),
+        ]
+        assert [row["reference"] for row in usd["rows"]][1:6] == [b["number"], voided["number"], voided["number"],
+                                                                  small["number"], small["number"]]
+        figures = {key: usd[key]["amount_minor"] for key in ("invoiced", "paid", "credited", "refunded",
+                                                              "closing_balance")}
+        assert figures == {"invoiced": 5_000, "paid": 15_000, "credited": 0, "refunded": 3_000,
+                           "closing_balance": 1_500}
+        # And it took the session, the organization and one Query
+        assert calls.reads <= 3, calls.operations
+
+
+def test_the_closing_balance_is_what_the_documents_say_is_owed(aws, monkeypatch):
+    clock = Clock()
+    with_webhook_secret(monkeypatch)
+    with client() as c:
+        # Given the same history
+        payer, *_ = a_mixed_history(Api(c), clock)
+
+        # When the statement covers everything up to today
+        [usd] = payer.portal.get("/portal/statements?from=2026-10-01&to=2026-11-25").json["statements"]
+
+        # Then it ends at open invoices (none) less open credit (15.00) plus money refunded (30.00)
+        home = payer.portal.get("/portal/dashboard").json
+        owed = home["outstanding"]["total_minor"] - home["available_credits"]["amount_minor"] + 3_000
+        assert (home["outstanding"]["total_minor"], home["available_credits"]["amount_minor"]) == (0, 1_500)
+        assert usd["opening_balance"]["amount_minor"] == 0
+        assert usd["closing_balance"]["amount_minor"] == owed == 1_500
+
+
+def test_the_statement_pdf_reads_the_same_ledger_in_three_reads(aws, monkeypatch):
+    clock = Clock()
+    with_webhook_secret(monkeypatch)
+    with client() as c:
+        payer, *_ = a_mixed_history(Api(c), clock)
+
+        with counting_calls() as calls:
+            answer = payer.portal.get(f"/portal/statements/pdf?{NOVEMBER}", headers={"Accept": "application/pdf"})
+
+        assert answer.status == 200
+        assert calls.reads <= 3, calls.operations
