@@ -44,7 +44,7 @@ def test_pending_estimates_are_listed_and_one_is_accepted_with_a_comment(aws):
         # Then it is accepted by him, one estimate is left pending, and the merchant is told
         assert answer.status == 200, answer.json
         assert (answer.json["status"], answer.json["comment"]) == ("accepted", "Go ahead in January.")
-        assert answer.json["decided_by"] == scene.contact_id("hank@globex.example")
+        assert answer.json["decided_by_name"] == "Hank Scorpio"
         assert answer.json["decided_at"] == scene.clock.now.isoformat()
         assert pending(scene) == (1, 0)
         assert [e["number"] for e in scene.zoe.portal.get("/portal/estimates?status=sent").json["items"]] == \

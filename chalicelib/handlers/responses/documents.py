@@ -38,7 +38,6 @@ class Invoice(Answer):
     paid_at: datetime | None
     voided_at: datetime | None
     notes: str
-    version: int | None
 
 
 class CreditNote(Answer):
@@ -55,10 +54,10 @@ class CreditNote(Answer):
     invoice_id: str | None
     subscription_id: str | None
     refunded_minor: int
-    version: int | None
 
 
-class Estimate(Answer):
+class EstimateRecord(Answer):
+    """An estimate as the back office sees it."""
     estimate_id: str
     customer_id: str
     number: str
@@ -72,11 +71,6 @@ class Estimate(Answer):
     decided_at: datetime | None
     decided_by: str | None     # the contact who answered
     comment: str
-    version: int | None
-
-
-class EstimatePage(Page[Estimate]):
-    pass
 
 
 class TimeEntry(Answer):
@@ -85,7 +79,8 @@ class TimeEntry(Answer):
     description: str
 
 
-class Timesheet(Answer):
+class TimesheetRecord(Answer):
+    """A timesheet as the back office sees it."""
     timesheet_id: str
     customer_id: str
     project: str
@@ -97,11 +92,6 @@ class Timesheet(Answer):
     decided_at: datetime | None
     decided_by: str | None
     comment: str
-    version: int | None
-
-
-class TimesheetPage(Page[Timesheet]):
-    pass
 
 
 class Allocation(Answer):
@@ -129,7 +119,6 @@ class RecordedPayment(Answer):
     succeeded_at: datetime | None
     refunded_minor: int
     source: Literal["portal", "auto_charge", "merchant"]
-    version: int | None
 
 
 # --- the portal's views -------------------------------------------------------------------------
@@ -261,5 +250,55 @@ class Forwarded(EmailQueued):
     sent_to: list[str]
 
 
-class SubscriptionInvoicePage(Page[Invoice]):
-    """A subscription's invoices, whole (not yet the portal's InvoiceSummary: see issue 9's report)."""
+class CreditNoteDetail(Answer):
+    """A credit note as the portal shows it, line by line."""
+    credit_note_id: str
+    number: str
+    status: CreditNoteStatus
+    currency: str
+    issued_at: datetime
+    lines: list[InvoiceLine]
+    total_minor: int
+    balance_minor: int           # what is left to apply to invoices
+    refunded_minor: int
+    reason: str
+    invoice_id: str | None
+    subscription_id: str | None
+
+
+class Decision(Answer):
+    decided_at: datetime | None
+    decided_by_name: str | None  # the contact who answered, while the customer has them
+    comment: str
+
+
+class Estimate(Decision):
+    """An estimate as the portal shows it."""
+    estimate_id: str
+    number: str
+    currency: str
+    status: EstimateStatus
+    issued_at: datetime
+    expires_at: datetime
+    lines: list[InvoiceLine]
+    total_minor: int
+    notes: str
+
+
+class EstimatePage(Page[Estimate]):
+    pass
+
+
+class Timesheet(Decision):
+    """A timesheet as the portal shows it."""
+    timesheet_id: str
+    project: str
+    period_start: date
+    period_end: date
+    entries: list[TimeEntry]
+    status: TimesheetStatus
+    submitted_at: datetime
+
+
+class TimesheetPage(Page[Timesheet]):
+    pass
