@@ -56,7 +56,7 @@ def summary(invoice: Invoice, now: datetime) -> dict:
 
 
 def line_view(line: DocumentLine) -> dict:
-    """A line of a document as the portal shows it (an invoice's or a credit note's)."""
+    """A line of a document as the portal shows it (an invoice's, credit note's or estimate's)."""
     return {"description": line.description, "quantity": line.quantity, "unit_price_minor": line.unit_price_minor,
             "amount_minor": line.amount_minor, "kind": line.kind, "period_start": _iso(line.period_start),
             "period_end": _iso(line.period_end)}

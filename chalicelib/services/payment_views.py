@@ -1,7 +1,7 @@
 """What the portal shows of a payment, wherever it appears (the payments routes, the answer of a
 subscription action that charged): never its idempotency key, gateway ids or version; the client
-secret only while the browser must finish 3-D Secure with it. No payments use case is imported
-here, so showing a payment costs no more than the view."""
+secret only while the browser must finish 3-D Secure with it. It imports no payments use case:
+a subscription action shows the charge it made without loading the payments service."""
 from __future__ import annotations
 
 from .. import bootstrap

@@ -146,6 +146,7 @@ class InvoicePage(Page[InvoiceSummary]):
 
 
 class InvoiceLine(Answer):
+    """A line of an invoice, credit note or estimate as the portal shows it."""
     description: str
     quantity: int
     unit_price_minor: int | None
@@ -268,7 +269,7 @@ class CreditNoteDetail(Answer):
 
 class Decision(Answer):
     decided_at: datetime | None
-    decided_by_name: str | None  # the contact who answered, while the customer has them
+    decided_by_name: str | None  # the contact who answered (null: undecided, or the contact is gone)
     comment: str
 
 
