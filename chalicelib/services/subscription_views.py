@@ -15,6 +15,7 @@ from ..tables.repositories import organizations
 from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories.catalog import KINDS
 from ..tables.repositories.documents import invoices
+from ..tables.repositories.together import read_together
 from . import invoices_portal
 
 
@@ -38,8 +39,7 @@ def subscription_invoices(org_id: str, customer_id: str, subscription_id: str, *
     """The lines of /portal/invoices, of one subscription. Not gated by the subscriptions module:
     these invoices are the customer's own and shown by the invoices module anyway; only whose
     subscription it is matters (404)."""
-    subscription_store.get(org_id, customer_id, subscription_id)
-    at = organizations.get(org_id).now(now)
+    at = read_together(org_id, customer_id, document=("subscription", subscription_id)).org.now(now)
     found = invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
     return Page([invoices_portal.summary(invoice, at) for invoice in found.items], found.next_cursor)
 

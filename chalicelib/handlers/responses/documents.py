@@ -56,21 +56,28 @@ class CreditNote(Answer):
     refunded_minor: int
 
 
-class EstimateRecord(Answer):
-    """An estimate as the back office sees it."""
+class Decision(Answer):
+    decided_at: datetime | None
+    comment: str
+
+
+class EstimateFacts(Decision):
+    """What the back office and the portal both show of an estimate."""
     estimate_id: str
-    customer_id: str
     number: str
     currency: str
     status: EstimateStatus
     issued_at: datetime
     expires_at: datetime
-    lines: list[DocumentLine]
     total_minor: int
     notes: str
-    decided_at: datetime | None
+
+
+class EstimateRecord(EstimateFacts):
+    """An estimate as the back office sees it."""
+    customer_id: str
+    lines: list[DocumentLine]
     decided_by: str | None     # the contact who answered
-    comment: str
 
 
 class TimeEntry(Answer):
@@ -79,19 +86,21 @@ class TimeEntry(Answer):
     description: str
 
 
-class TimesheetRecord(Answer):
-    """A timesheet as the back office sees it."""
+class TimesheetFacts(Decision):
+    """What the back office and the portal both show of a timesheet."""
     timesheet_id: str
-    customer_id: str
     project: str
     period_start: date
     period_end: date
     entries: list[TimeEntry]
     status: TimesheetStatus
     submitted_at: datetime
-    decided_at: datetime | None
-    decided_by: str | None
-    comment: str
+
+
+class TimesheetRecord(TimesheetFacts):
+    """A timesheet as the back office sees it."""
+    customer_id: str
+    decided_by: str | None     # the contact who answered
 
 
 class Allocation(Answer):
@@ -267,38 +276,19 @@ class CreditNoteDetail(Answer):
     subscription_id: str | None
 
 
-class Decision(Answer):
-    decided_at: datetime | None
-    decided_by_name: str | None  # the contact who answered (null: undecided, or the contact is gone)
-    comment: str
-
-
-class Estimate(Decision):
+class Estimate(EstimateFacts):
     """An estimate as the portal shows it."""
-    estimate_id: str
-    number: str
-    currency: str
-    status: EstimateStatus
-    issued_at: datetime
-    expires_at: datetime
     lines: list[InvoiceLine]
-    total_minor: int
-    notes: str
+    decided_by_name: str | None  # the contact who answered (null: undecided, or the contact is gone)
 
 
 class EstimatePage(Page[Estimate]):
     pass
 
 
-class Timesheet(Decision):
+class Timesheet(TimesheetFacts):
     """A timesheet as the portal shows it."""
-    timesheet_id: str
-    project: str
-    period_start: date
-    period_end: date
-    entries: list[TimeEntry]
-    status: TimesheetStatus
-    submitted_at: datetime
+    decided_by_name: str | None  # the contact who answered (null: undecided, or the contact is gone)
 
 
 class TimesheetPage(Page[Timesheet]):

@@ -14,6 +14,7 @@ from ...domain.documents import Estimate, Invoice
 from ...domain.errors import NotFound
 from ...domain.organization import Organization
 from ...domain.payments import Payment
+from ...domain.subscription import Subscription
 from ..account_summaries import AccountSummaryItem
 from ..base import connection, owner_key
 from ..customers import CustomerItem
@@ -22,10 +23,11 @@ from ..invoices import InvoiceItem
 from ..mapping import from_item
 from ..organizations import OrganizationItem
 from ..payments import PaymentItem
+from ..subscriptions import SubscriptionItem
 from . import organizations, summaries
 
 DOCUMENTS = {"invoice": (InvoiceItem, Invoice), "estimate": (EstimateItem, Estimate),
-             "payment": (PaymentItem, Payment)}
+             "payment": (PaymentItem, Payment), "subscription": (SubscriptionItem, Subscription)}
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ class Together:
 
 def read_together(org_id: str, customer_id: str, *, document: tuple[str, str] | None = None,
                   with_summary: bool = False) -> Together:
-    """`document` is (kind, id) with kind invoice | estimate | payment; NotFound if any is missing."""
+    """`document` is (kind, id) with kind invoice | estimate | payment | subscription; NotFound if
+    any is missing."""
     owner = owner_key(org_id, customer_id)
     with TransactGet(connection=connection()) as read:
         org_item = read.get(OrganizationItem, org_id)
