@@ -118,6 +118,11 @@ class QuoteLine(Answer):
     kind: str
 
 
+class QuotedAddon(Answer):
+    code: str
+    quantity: int
+
+
 class Quote(Answer):
     """What confirming an action will do, in money; confirm with its `quote_id`."""
     action: str
@@ -126,7 +131,7 @@ class Quote(Answer):
     when: Literal["now", "end_of_term"]
     effective_on: date
     plan_code: str
-    addons: list["QuotedAddon"]
+    addons: list[QuotedAddon]
     coupon_code: str | None
     period_start: date | None
     period_end: date | None
@@ -142,11 +147,6 @@ class Quote(Answer):
     next_billing_on: date | None
     notes: list[str]
     quote_id: str
-
-
-class QuotedAddon(Answer):
-    code: str
-    quantity: int
 
 
 class ActionOutcome(Answer):
