@@ -368,6 +368,13 @@ class QuoteLine:
 
 
 @dataclass(frozen=True)
+class QuotedAddon:
+    """An addon of the selection a quote prices, in the shape requests choose it."""
+    code: str
+    quantity: int
+
+
+@dataclass(frozen=True)
 class Quote:
     """What confirming an action will do, in money. The invoice is raised now (its total less
     the available credits applied is what is due); the credit note is issued now."""
@@ -377,7 +384,7 @@ class Quote:
     when: str                                   # now | end_of_term
     effective_on: date
     plan_code: str
-    addons: tuple[tuple[str, int], ...] = ()
+    addons: tuple[QuotedAddon, ...] = ()
     coupon_code: str | None = None
     period_start: date | None = None            # of the invoice
     period_end: date | None = None
@@ -415,7 +422,9 @@ def _quote_lines(lines: Sequence[Line]) -> tuple[QuoteLine, ...]:
 
 
 def _selection_fields(chosen: Selection) -> dict:
-    return {"plan_code": chosen.plan.code, "addons": chosen.key()[1], "coupon_code": chosen.key()[2]}
+    plan_code, addons, coupon_code = chosen.key()
+    return {"plan_code": plan_code, "addons": tuple(QuotedAddon(code, quantity) for code, quantity in addons),
+            "coupon_code": coupon_code}
 
 
 def _credits_applied(amount: Money, credits: Sequence[AvailableCredit]) -> int:

@@ -193,8 +193,14 @@ def respond(result: Any, status: int) -> Response:
                     headers={"Content-Type": "application/json", "Cache-Control": "no-store"})
 
 
+# a stored item's version is the repositories' optimistic-concurrency token: no route takes one
+# back, so no answer shows it
+NOT_ANSWERED = frozenset({"version"})
+
+
 def plain(value: Any) -> Any:
-    """JSON-ready values: dataclasses, enums, datetimes (ISO 8601 UTC), tuples."""
+    """JSON-ready values: dataclasses (but their NOT_ANSWERED fields), enums, datetimes (ISO 8601
+    UTC), tuples."""
     import dataclasses
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
@@ -203,7 +209,8 @@ def plain(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.name not in NOT_ANSWERED}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from ..domain.customers import Customer
-from ..domain.documents import Estimate, EstimateStatus, Timesheet, TimesheetStatus
+from ..domain.documents import Estimate, EstimateStatus, TimesheetStatus
 from ..domain.engagement import ActivityRecord, Actor, Notification
 from ..domain.errors import BusinessRuleViolation, Conflict
 from ..domain.ids import new_id
@@ -21,6 +21,7 @@ from ..tables.repositories.documents import estimates, timesheets
 from ..tables.repositories.summaries import SummaryChange
 from ..tables.repositories.together import read_together
 from ..tables.transactions import transaction
+from .approval_views import decider_names, estimate_view, names_of, timesheet_view
 
 ESTIMATE_DECISIONS = {"accept": EstimateStatus.ACCEPTED, "decline": EstimateStatus.DECLINED}
 TIMESHEET_DECISIONS = {"approve": TimesheetStatus.APPROVED, "reject": TimesheetStatus.REJECTED}
@@ -36,7 +37,7 @@ def as_of(estimate: Estimate, at: datetime) -> Estimate:
 
 
 def estimates_page(org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
-                   now: datetime) -> Page[Estimate]:
+                   now: datetime) -> Page[dict]:
     """My estimates, newest first; `status` sent (awaiting my answer), accepted, declined or expired."""
     at = organizations.get(org_id).now(now)
     stored = {None: (), "expired": ("sent", "expired")}.get(status, (status,))
@@ -44,15 +45,17 @@ def estimates_page(org_id: str, customer_id: str, *, status: str | None, limit: 
     shown = [as_of(estimate, at) for estimate in page.items]
     if status is not None:
         shown = [estimate for estimate in shown if estimate.status.value == status]
-    return Page(shown, page.next_cursor)
+    names = decider_names(org_id, customer_id, shown)
+    return Page([estimate_view(estimate, names) for estimate in shown], page.next_cursor)
 
 
-def estimate(org_id: str, customer_id: str, estimate_id: str, now: datetime) -> Estimate:
-    return as_of(estimates.get(org_id, customer_id, estimate_id), organizations.get(org_id).now(now))
+def estimate(org_id: str, customer_id: str, estimate_id: str, now: datetime) -> dict:
+    found = read_together(org_id, customer_id, document=("estimate", estimate_id))
+    return estimate_view(as_of(found.document, found.org.now(now)), names_of(found.customer))
 
 
 def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
-                    comment: str, now: datetime) -> Estimate:
+                    comment: str, now: datetime) -> dict:
     """Accept or decline an estimate that awaits an answer (its organization, customer and estimate
     read in one TransactGetItems)."""
     found = read_together(org_id, customer_id, document=("estimate", estimate_id))
@@ -65,40 +68,46 @@ def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id:
         raise Conflict(f"This estimate was {current.status.value} already.", {"current_status": current.status.value})
     decided = replace(stored, status=ESTIMATE_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
-    return _record_decision(estimates, org_id, found.customer, contact_id, decided, SummaryChange(pending_estimates=-1),
-                            lambda name, verb: f"{name} {verb} estimate {stored.number}", comment, now)
+    saved, names = _record_decision(estimates, org_id, found.customer, contact_id, decided,
+                                    SummaryChange(pending_estimates=-1),
+                                    lambda name, verb: f"{name} {verb} estimate {stored.number}", comment, now)
+    return estimate_view(saved, names)
 
 
 # --- timesheets -------------------------------------------------------------------------------
 
 def timesheets_page(org_id: str, customer_id: str, *, status: str | None, limit: int,
-                    cursor: str | None) -> Page[Timesheet]:
+                    cursor: str | None) -> Page[dict]:
     """My timesheets, newest first; `status` pending (awaiting my answer), approved or rejected."""
-    return timesheets.page(org_id, customer_id, statuses=(status,) if status else (), limit=limit, cursor=cursor)
+    page = timesheets.page(org_id, customer_id, statuses=(status,) if status else (), limit=limit, cursor=cursor)
+    names = decider_names(org_id, customer_id, page.items)
+    return Page([timesheet_view(sheet, names) for sheet in page.items], page.next_cursor)
 
 
-def timesheet(org_id: str, customer_id: str, timesheet_id: str) -> Timesheet:
-    return timesheets.get(org_id, customer_id, timesheet_id)
+def timesheet(org_id: str, customer_id: str, timesheet_id: str) -> dict:
+    sheet = timesheets.get(org_id, customer_id, timesheet_id)
+    return timesheet_view(sheet, decider_names(org_id, customer_id, [sheet]))
 
 
 def decide_timesheet(org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,
-                     comment: str, now: datetime) -> Timesheet:
+                     comment: str, now: datetime) -> dict:
     """Approve or reject a timesheet that awaits an answer."""
     sheet = timesheets.get(org_id, customer_id, timesheet_id)
     if sheet.status != TimesheetStatus.PENDING:
         raise Conflict(f"This timesheet was {sheet.status.value} already.", {"current_status": sheet.status.value})
     decided = replace(sheet, status=TIMESHEET_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
-    return _record_decision(timesheets, org_id, customers.get(org_id, customer_id), contact_id, decided,
-                            SummaryChange(pending_timesheets=-1),
-                            lambda name, verb: f"{name} {verb} the timesheet {sheet.project} "
-                                               f"({sheet.period_start} to {sheet.period_end})", comment, now)
+    saved, names = _record_decision(timesheets, org_id, customers.get(org_id, customer_id), contact_id, decided,
+                                    SummaryChange(pending_timesheets=-1),
+                                    lambda name, verb: f"{name} {verb} the timesheet {sheet.project} "
+                                                       f"({sheet.period_start} to {sheet.period_end})", comment, now)
+    return timesheet_view(saved, names)
 
 
 def _record_decision(repository, org_id: str, customer: Customer, contact_id: str, decided, change: SummaryChange,
-                     headline, comment: str, now: datetime):
+                     headline, comment: str, now: datetime) -> tuple:
     """The decided document, one less pending approval on the dashboard, and the merchant told:
-    one transaction."""
+    one transaction. Answers the document as saved and the names of the customer's contacts."""
     customer_id = customer.customer_id
     kind, verb = repository.kind, decided.status.value
     with transaction(kind) as tx:
@@ -108,7 +117,7 @@ def _record_decision(repository, org_id: str, customer: Customer, contact_id: st
         _tell_merchant(tx, org_id, customer_id, contact_id, now, kind=f"{kind}.{verb}", subject_type=kind,
                        subject_id=getattr(decided, repository.id_field), headline=headline(customer.display_name, verb),
                        comment=comment)
-    return repository.saved(item)
+    return repository.saved(item), names_of(customer)
 
 
 def _tell_merchant(tx, org_id: str, customer_id: str, contact_id: str, now: datetime, *, kind: str,

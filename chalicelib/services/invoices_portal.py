@@ -3,8 +3,10 @@ applied, the payments that paid it)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterable
 
-from ..domain.documents import Invoice
+from ..domain.documents import CreditNote, DocumentLine, Invoice
+from ..domain.payments import Payment, PaymentStatus
 from ..tables.pages import Page
 from ..tables.repositories import invoice_lists, organizations, payments
 from ..tables.repositories.documents import credit_notes
@@ -20,16 +22,22 @@ def page(org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | 
 
 def detail(org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
     found = read_together(org_id, customer_id, document=("invoice", invoice_id))
-    invoice, now = found.document, found.org.now(now)
-    notes = credit_notes.get_many(org_id, customer_id, [c.credit_note_id for c in invoice.credits_applied])
-    paid_by = [(p, a) for p in payments.succeeded(org_id, customer_id)
-               for a in p.allocations if a.invoice_id == invoice_id]
+    return in_full(org_id, customer_id, found.document, found.org.now(now),
+                   payments.succeeded(org_id, customer_id))
+
+
+def in_full(org_id: str, customer_id: str, invoice: Invoice, now: datetime, candidates: list[Payment], *,
+            notes: Iterable[CreditNote] = ()) -> dict:
+    """An invoice as its detail shows it, with those of the `candidates` that paid it. The numbers
+    of the credit notes applied come from `notes` where the caller has them, or are read here."""
+    known = {note.credit_note_id: note for note in notes}
+    unknown = [c.credit_note_id for c in invoice.credits_applied if c.credit_note_id not in known]
+    notes = {**known, **credit_notes.get_many(org_id, customer_id, unknown)}
+    paid_by = [(p, a) for p in candidates if p.status == PaymentStatus.SUCCEEDED
+               for a in p.allocations if a.invoice_id == invoice.invoice_id]
     return {
         **summary(invoice, now),
-        "lines": [{"description": line.description, "quantity": line.quantity,
-                   "unit_price_minor": line.unit_price_minor, "amount_minor": line.amount_minor, "kind": line.kind,
-                   "period_start": _iso(line.period_start), "period_end": _iso(line.period_end)}
-                  for line in invoice.lines],
+        "lines": [line_view(line) for line in invoice.lines],
         "subtotal_minor": invoice.subtotal_minor, "tax_minor": invoice.tax_minor,
         "taxes": [{"name": t.name, "rate_bp": t.rate_bp, "amount_minor": t.amount_minor} for t in invoice.taxes],
         "credits_applied": [{"credit_note_id": c.credit_note_id, "amount_minor": c.amount_minor,
@@ -49,6 +57,13 @@ def summary(invoice: Invoice, now: datetime) -> dict:
             "balance_minor": invoice.balance_minor, "overdue": invoice.is_overdue(now),
             "subscription_id": invoice.subscription_id, "period_start": _iso(invoice.period_start),
             "period_end": _iso(invoice.period_end), "paid_at": _iso(invoice.paid_at)}
+
+
+def line_view(line: DocumentLine) -> dict:
+    """A line of a document as the portal shows it (an invoice's, credit note's or estimate's)."""
+    return {"description": line.description, "quantity": line.quantity, "unit_price_minor": line.unit_price_minor,
+            "amount_minor": line.amount_minor, "kind": line.kind, "period_start": _iso(line.period_start),
+            "period_end": _iso(line.period_end)}
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -6,11 +6,12 @@ from datetime import datetime
 
 from .. import bootstrap
 from ..domain.errors import Conflict, NotFound
-from ..domain.payments import Payment, PaymentStatus
+from ..domain.payments import PaymentStatus
 from ..tables.pages import Page
 from ..tables.repositories import organizations, payments
 from ..tables.repositories.documents import invoices
 from . import collection, idempotency, settlement
+from .payment_views import view
 
 
 class PaymentPending(Conflict):
@@ -65,28 +66,3 @@ def confirm_action(org_id: str, customer_id: str, payment_id: str, *, approve: b
         raise Conflict("This payment is not waiting for a confirmation.", {"status": payment.status.value})
     result = gateway.confirm_action(payment.gateway_payment_id, approve)
     return view(settlement.record(org_id, payment, result, organizations.get(org_id).now(now)))
-
-
-def view(payment: Payment) -> dict:
-    """What the portal shows of a payment (never the idempotency key)."""
-    answer = {
-        "payment_id": payment.payment_id, "status": payment.status.value, "amount_minor": payment.amount_minor,
-        "currency": payment.currency, "created_at": payment.created_at.isoformat(),
-        "succeeded_at": payment.succeeded_at.isoformat() if payment.succeeded_at else None,
-        "allocations": [{"invoice_id": a.invoice_id, "amount_minor": a.amount_minor} for a in payment.allocations],
-        "payment_method_id": payment.payment_method_id, "method_summary": payment.method_summary,
-        "source": payment.source, "refunded_minor": payment.refunded_minor,
-        "failure_code": payment.failure_code, "failure_message": payment.failure_message,
-    }
-    if payment.status == PaymentStatus.REQUIRES_ACTION:
-        answer["next_action"] = _next_action(payment)
-    return answer
-
-
-def _next_action(payment: Payment) -> dict:
-    gateway = bootstrap.payment_gateway()
-    if gateway.name == "simulated":
-        return {"type": "simulated_authentication", "client_secret": payment.client_secret,
-                "confirm_path": f"/portal/payments/{payment.payment_id}/confirm-action"}
-    return {"type": "stripe_confirm_card_payment", "client_secret": payment.client_secret,
-            "publishable_key": gateway.publishable_key}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import subscription_actions as actions
-from ..domain.documents import Invoice
 from ..domain.organization import Organization
 from ..domain.subscription import Subscription
 from ..domain.subscription_status import Status
@@ -16,6 +15,8 @@ from ..tables.repositories import organizations
 from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories.catalog import KINDS
 from ..tables.repositories.documents import invoices
+from ..tables.repositories.together import read_together
+from . import invoices_portal
 
 
 def list_subscriptions(org_id: str, customer_id: str, *, status: str | None, limit: int,
@@ -34,11 +35,13 @@ def subscription_detail(org_id: str, customer_id: str, subscription_id: str, now
 
 
 def subscription_invoices(org_id: str, customer_id: str, subscription_id: str, *, limit: int,
-                          cursor: str | None) -> Page[Invoice]:
-    """Not gated by the subscriptions module (one read less): these invoices are the customer's own
-    and shown by the invoices module anyway; only whose subscription it is matters (404)."""
-    subscription_store.get(org_id, customer_id, subscription_id)
-    return invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
+                          cursor: str | None, now: datetime) -> Page[dict]:
+    """The lines of /portal/invoices, of one subscription. Not gated by the subscriptions module:
+    these invoices are the customer's own and shown by the invoices module anyway; only whose
+    subscription it is matters (404)."""
+    at = read_together(org_id, customer_id, document=("subscription", subscription_id)).org.now(now)
+    found = invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
+    return Page([invoices_portal.summary(invoice, at) for invoice in found.items], found.next_cursor)
 
 
 def subscription_options(org_id: str) -> dict:

@@ -22,7 +22,7 @@ from ..tables.repositories import together as read_together
 from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories.documents import invoices
 from ..tables.transactions import transaction
-from . import invoicing
+from . import credit_notes_portal, invoices_portal, invoicing, payment_views
 from .inputs import Caller
 from .invoicing import Billing, Written
 from .subscription_views import describe
@@ -61,9 +61,9 @@ def load(caller: Caller, subscription_id: str, real_now: datetime, action: str |
 class Committed:
     """An action's result as stored: the subscription, and the documents it raised."""
     subscription: Subscription
-    billed: bool = False
     invoice: Invoice | None = None
     credit_note: CreditNote | None = None
+    credit_notes_used: tuple[CreditNote, ...] = ()   # applied to the invoice: their numbers are known
 
 
 def commit(ctx: Context, after: Subscription, action: str, summary: str, billed: Billing | None = None) -> Committed:
@@ -83,7 +83,8 @@ def commit(ctx: Context, after: Subscription, action: str, summary: str, billed:
         if billed is not None:
             written = invoicing.write(tx, org_id, billed, now=ctx.now)
         engagement.record_activity(org_id, record, tx)
-    return Committed(subscription_store.saved(item), billed is not None, written.invoice, written.credit_note)
+    used = tuple(lowered for _read, lowered in billed.credit_notes_used) if billed is not None else ()
+    return Committed(subscription_store.saved(item), written.invoice, written.credit_note, used)
 
 
 def charge(ctx: Context, done: Committed, idempotency_key: str) -> Payment | None:
@@ -104,14 +105,17 @@ def charge(ctx: Context, done: Committed, idempotency_key: str) -> Payment | Non
 
 
 def outcome(ctx: Context, done: Committed, payment: Payment | None = None) -> dict:
-    """The answer of an action: the subscription as it now stands, what was raised and charged."""
-    answer = {"subscription": describe(ctx.org, done.subscription, ctx.now)}
-    if done.billed:
-        invoice = done.invoice
-        if invoice is not None and payment is not None:   # the payment changed it
-            invoice = invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
-        answer.update(invoice=invoice, credit_note=done.credit_note, payment=payment)
-    return answer
+    """The answer of an action, in the portal's views: the subscription as it now stands, the
+    invoice and credit note it raised and the payment it took, each null when there is none."""
+    invoice = done.invoice
+    if invoice is not None and payment is not None:   # the payment changed it
+        invoice = invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
+    return {"subscription": describe(ctx.org, done.subscription, ctx.now),
+            "invoice": (invoices_portal.in_full(ctx.caller.org_id, ctx.caller.customer_id, invoice, ctx.now,
+                                                [payment] if payment else [], notes=done.credit_notes_used)
+                        if invoice else None),
+            "credit_note": credit_notes_portal.view(done.credit_note) if done.credit_note else None,
+            "payment": payment_views.view(payment) if payment else None}
 
 
 def _difference(before: Subscription, after: Subscription) -> tuple[dict, dict]:

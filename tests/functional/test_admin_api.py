@@ -120,6 +120,26 @@ def test_invoice_payment_credit_note_estimate_and_timesheet(merchant):
     assert sheet.status == 201 and sheet.json["status"] == "pending"
 
 
+def test_back_office_answers_show_no_stored_version_since_no_route_takes_one(merchant):
+    customer = a_customer(merchant)
+    customer_id = customer["customer_id"]
+    invoice = merchant.post("/admin/invoices", {"customer_id": customer_id,
+                                                "lines": [{"description": "Consulting", "unit_price_minor": 100}]})
+    answers = [customer, invoice.json, merchant.get(f"/admin/customers/{customer_id}").json,
+               merchant.post("/admin/subscriptions", {"customer_id": customer_id, "plan_code": "pro"}).json,
+               merchant.post("/admin/payments", {"customer_id": customer_id, "invoice_id": invoice.json["invoice_id"],
+                                                 "amount_minor": 100}).json,
+               merchant.post("/admin/credit-notes", {"customer_id": customer_id, "lines": [
+                   {"description": "Goodwill", "unit_price_minor": 500}]}).json,
+               merchant.post("/admin/estimates", {"customer_id": customer_id, "lines": [
+                   {"description": "Migration", "unit_price_minor": 900}]}).json,
+               merchant.post("/admin/timesheets", {"customer_id": customer_id, "project": "Migration",
+                                                   "period_start": "2026-11-01", "period_end": "2026-11-07",
+                                                   "entries": [{"date": "2026-11-02", "minutes": 90}]}).json]
+    assert all("error" not in answer for answer in answers), answers
+    assert [answer for answer in answers if "version" in answer] == []
+
+
 def test_an_open_invoice_can_be_voided(merchant):
     customer_id = a_customer(merchant)["customer_id"]
     invoice = merchant.post("/admin/invoices", {"customer_id": customer_id,

@@ -8,7 +8,7 @@ from chalicelib.tables.repositories import summaries
 from tests.support.api import Api, client
 from tests.support.documents import (a_scene, a_timesheet, an_estimate, other_org_stranger, same_org_stranger,
                                      sign_in_contact)
-from tests.support.portal import assert_refused
+from tests.support.portal import assert_refused, internals_in
 
 
 def pending(scene) -> tuple[int, int]:
@@ -44,7 +44,7 @@ def test_pending_estimates_are_listed_and_one_is_accepted_with_a_comment(aws):
         # Then it is accepted by him, one estimate is left pending, and the merchant is told
         assert answer.status == 200, answer.json
         assert (answer.json["status"], answer.json["comment"]) == ("accepted", "Go ahead in January.")
-        assert answer.json["decided_by"] == scene.contact_id("hank@globex.example")
+        assert answer.json["decided_by_name"] == "Hank Scorpio"
         assert answer.json["decided_at"] == scene.clock.now.isoformat()
         assert pending(scene) == (1, 0)
         assert [e["number"] for e in scene.zoe.portal.get("/portal/estimates?status=sent").json["items"]] == \
@@ -139,6 +139,32 @@ def test_pending_timesheets_are_approved_or_rejected(aws):
         again = scene.zoe.portal.post(f"/portal/timesheets/{onboarding['timesheet_id']}/reject")
         assert again.status == 409 and again.json["error"]["details"] == {"current_status": "approved"}
         assert pending(scene) == (0, 0)
+
+
+def test_a_decided_estimate_and_timesheet_show_who_decided_by_name_and_no_internals(aws):
+    with client() as c:
+        # Given an estimate and a timesheet Hank decided, and a timesheet still pending
+        scene = a_scene(Api(c))
+        estimate = an_estimate(scene.admin, scene.customer_id)
+        sheet = a_timesheet(scene.admin, scene.customer_id, "Onboarding")
+        a_timesheet(scene.admin, scene.customer_id, "Training")
+        hank = sign_in_contact(scene, "hank@globex.example")
+        decisions = [hank.post(f"/portal/estimates/{estimate['estimate_id']}/accept"),
+                     hank.post(f"/portal/timesheets/{sheet['timesheet_id']}/approve")]
+
+        # When Zoë looks at them, one by one and in the lists
+        shown = [scene.zoe.portal.get(f"/portal/estimates/{estimate['estimate_id']}"),
+                 scene.zoe.portal.get(f"/portal/timesheets/{sheet['timesheet_id']}")]
+        estimates = scene.zoe.portal.get("/portal/estimates").json["items"]
+        timesheets = scene.zoe.portal.get("/portal/timesheets").json["items"]
+
+        # Then each names Hank, not his contact id, and shows no stored version
+        assert [a.json["decided_by_name"] for a in decisions + shown] == ["Hank Scorpio"] * 4
+        assert [e["decided_by_name"] for e in estimates] == ["Hank Scorpio"]
+        assert {t["project"]: t["decided_by_name"] for t in timesheets} == {
+            "Onboarding": "Hank Scorpio", "Training": None}
+        assert [internals_in(a.json) for a in decisions + shown] == [set()] * 4
+        assert internals_in(estimates) | internals_in(timesheets) == set()
 
 
 @pytest.mark.parametrize("stranger_of", [same_org_stranger, other_org_stranger])

@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.domain.payments import Payment, PaymentStatus
 from tests.support.api import NOW, client
+from tests.support.portal import internals_in
 from tests.support.subscriptions import TERM, a_shop
 
 UTC = timezone.utc
@@ -27,8 +28,11 @@ class PaymentsStandIn:
                                source=source))
         if self.error:
             raise self.error
+        # with what the payment service keeps for itself, which no answer may show
         return Payment(payment_id="pay_1", customer_id=customer_id, status=self.status, amount_minor=1, currency="USD",
-                       allocations=(), created_at=now, gateway="simulated", source=source)
+                       allocations=(), created_at=now, gateway="simulated", source=source,
+                       gateway_payment_id="pi_1", client_secret="pi_1_secret_1", idempotency_key=idempotency_key,
+                       version=1)
 
 
 def stand_in(monkeypatch, **kwargs) -> PaymentsStandIn:
@@ -107,6 +111,34 @@ def test_a_charge_that_cannot_be_made_leaves_the_action_done_and_the_invoice_ope
         assert answer.status == 200
         assert (answer.json["subscription"]["status"], answer.json["invoice"]["status"], answer.json["payment"]) == (
             "live", "open", None)
+
+
+def test_an_auto_charge_awaiting_3d_secure_shows_its_client_secret_only_as_the_next_action(aws, monkeypatch):
+    with client() as c:
+        # Given a charge of the activation's invoice that the bank wants authenticated
+        shop = a_shop(c, preferences=ALL)
+        stand_in(monkeypatch, status=PaymentStatus.REQUIRES_ACTION)
+        trial = shop.subscription("trial", auto_charge=True, payment_method_id="pm_card_visa")
+
+        answer = shop.portal.post(f"/portal/subscriptions/{trial['subscription_id']}/activate", {})
+
+        # Then the browser gets what it needs to finish it, and nothing else of the payment service's
+        assert answer.status == 200, answer.json
+        payment = answer.json["payment"]
+        assert (payment["status"], payment["next_action"]["client_secret"]) == ("requires_action", "pi_1_secret_1")
+        assert internals_in(answer.json) == set()
+
+
+def test_a_succeeded_auto_charge_shows_no_payment_internals(aws, monkeypatch):
+    with client() as c:
+        shop = a_shop(c, preferences=ALL)
+        stand_in(monkeypatch)
+        trial = shop.subscription("trial", auto_charge=True, payment_method_id="pm_card_visa")
+
+        answer = shop.portal.post(f"/portal/subscriptions/{trial['subscription_id']}/activate", {})
+
+        assert answer.json["payment"]["status"] == "succeeded" and "next_action" not in answer.json["payment"]
+        assert internals_in(answer.json) == set()
 
 
 # --- with the payments service itself -----------------------------------------------------------

@@ -131,3 +131,19 @@ def assert_refused(answer) -> None:
     """The request was stopped for want of a valid session (401), and nothing of the account leaked."""
     assert answer.status == 401, (answer.status, answer.json)
     assert "contact" not in (answer.json or {}), answer.json
+
+
+# what storage, the payment service or the back office knows that the portal never shows
+INTERNALS = frozenset({"version", "customer_id", "idempotency_key", "gateway", "gateway_payment_id",
+                       "client_secret", "decided_by"})
+
+
+def internals_in(body) -> set[str]:
+    """The INTERNALS named anywhere in a JSON answer, but a client secret inside `next_action`
+    (the browser finishes 3-D Secure with it)."""
+    if isinstance(body, list):
+        return set().union(*map(internals_in, body))
+    if not isinstance(body, dict):
+        return set()
+    found = INTERNALS & (body.keys() - {"next_action"})
+    return found.union(*(internals_in(value) for key, value in body.items() if key != "next_action"))

@@ -151,14 +151,14 @@ def void_credit_note(credit_note_id: str, body: CustomerRef):
                                           bootstrap.now())
 
 
-@api.route("/admin/estimates", "POST", body=EstimateBody, status=201, response="Estimate")
+@api.route("/admin/estimates", "POST", body=EstimateBody, status=201, response="EstimateRecord")
 def create_estimate(body: EstimateBody):
     """Send an estimate for the customer to accept."""
     data = body.model_dump(exclude={"customer_id"})
     return billing_admin.create_estimate(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
 
 
-@api.route("/admin/timesheets", "POST", body=TimesheetBody, status=201, response="Timesheet")
+@api.route("/admin/timesheets", "POST", body=TimesheetBody, status=201, response="TimesheetRecord")
 def create_timesheet(body: TimesheetBody):
     """Submit a timesheet for the customer to approve."""
     entries = [{**e.model_dump(), "date": e.date.isoformat()} for e in body.entries]

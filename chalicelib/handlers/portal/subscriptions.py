@@ -115,12 +115,13 @@ def get_subscription(subscription_id: str):
                                                   bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/invoices", query=PageQuery, response="SubscriptionInvoicePage")
+@api.route("/portal/subscriptions/{subscription_id}/invoices", query=PageQuery, response="InvoicePage")
 def subscription_invoices(subscription_id: str, query: PageQuery):
-    """The invoices raised for one subscription."""
+    """The invoices raised for one subscription, as /portal/invoices lists them."""
     caller = _caller()
     return page_answer(subscription_views.subscription_invoices(
-        caller.org_id, caller.customer_id, subscription_id, limit=query.limit, cursor=query.cursor))
+        caller.org_id, caller.customer_id, subscription_id, limit=query.limit, cursor=query.cursor,
+        now=bootstrap.now()))
 
 
 @api.route("/portal/subscription-options", response="SubscriptionOptions")

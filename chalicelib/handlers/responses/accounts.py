@@ -34,7 +34,6 @@ class Customer(Answer):
     gateway_customer_id: str | None
     created_at: datetime | None
     updated_at: datetime | None
-    version: int | None
 
 
 class CustomerPage(Page[Customer]):

@@ -38,7 +38,6 @@ class Invoice(Answer):
     paid_at: datetime | None
     voided_at: datetime | None
     notes: str
-    version: int | None
 
 
 class CreditNote(Answer):
@@ -55,28 +54,30 @@ class CreditNote(Answer):
     invoice_id: str | None
     subscription_id: str | None
     refunded_minor: int
-    version: int | None
 
 
-class Estimate(Answer):
+class Decision(Answer):
+    decided_at: datetime | None
+    comment: str
+
+
+class EstimateFacts(Decision):
+    """What the back office and the portal both show of an estimate."""
     estimate_id: str
-    customer_id: str
     number: str
     currency: str
     status: EstimateStatus
     issued_at: datetime
     expires_at: datetime
-    lines: list[DocumentLine]
     total_minor: int
     notes: str
-    decided_at: datetime | None
+
+
+class EstimateRecord(EstimateFacts):
+    """An estimate as the back office sees it."""
+    customer_id: str
+    lines: list[DocumentLine]
     decided_by: str | None     # the contact who answered
-    comment: str
-    version: int | None
-
-
-class EstimatePage(Page[Estimate]):
-    pass
 
 
 class TimeEntry(Answer):
@@ -85,23 +86,21 @@ class TimeEntry(Answer):
     description: str
 
 
-class Timesheet(Answer):
+class TimesheetFacts(Decision):
+    """What the back office and the portal both show of a timesheet."""
     timesheet_id: str
-    customer_id: str
     project: str
     period_start: date
     period_end: date
     entries: list[TimeEntry]
     status: TimesheetStatus
     submitted_at: datetime
-    decided_at: datetime | None
-    decided_by: str | None
-    comment: str
-    version: int | None
 
 
-class TimesheetPage(Page[Timesheet]):
-    pass
+class TimesheetRecord(TimesheetFacts):
+    """A timesheet as the back office sees it."""
+    customer_id: str
+    decided_by: str | None     # the contact who answered
 
 
 class Allocation(Answer):
@@ -129,7 +128,6 @@ class RecordedPayment(Answer):
     succeeded_at: datetime | None
     refunded_minor: int
     source: Literal["portal", "auto_charge", "merchant"]
-    version: int | None
 
 
 # --- the portal's views -------------------------------------------------------------------------
@@ -157,6 +155,7 @@ class InvoicePage(Page[InvoiceSummary]):
 
 
 class InvoiceLine(Answer):
+    """A line of an invoice, credit note or estimate as the portal shows it."""
     description: str
     quantity: int
     unit_price_minor: int | None
@@ -227,7 +226,7 @@ class PaymentDetail(Payment):
 
 class StatementRow(Answer):
     at: datetime
-    kind: Literal["invoice", "payment", "credit_note", "refund", "void"]
+    kind: Literal["invoice", "payment", "credit_note", "refund", "void", "credit_note_void"]
     reference: str
     description: str
     amount: Money
@@ -261,5 +260,36 @@ class Forwarded(EmailQueued):
     sent_to: list[str]
 
 
-class SubscriptionInvoicePage(Page[Invoice]):
-    """A subscription's invoices, whole (not yet the portal's InvoiceSummary: see issue 9's report)."""
+class CreditNoteDetail(Answer):
+    """A credit note as the portal shows it, line by line."""
+    credit_note_id: str
+    number: str
+    status: CreditNoteStatus
+    currency: str
+    issued_at: datetime
+    lines: list[InvoiceLine]
+    total_minor: int
+    balance_minor: int           # what is left to apply to invoices
+    refunded_minor: int
+    reason: str
+    invoice_id: str | None
+    subscription_id: str | None
+
+
+class Estimate(EstimateFacts):
+    """An estimate as the portal shows it."""
+    lines: list[InvoiceLine]
+    decided_by_name: str | None  # the contact who answered (null: undecided, or the contact is gone)
+
+
+class EstimatePage(Page[Estimate]):
+    pass
+
+
+class Timesheet(TimesheetFacts):
+    """A timesheet as the portal shows it."""
+    decided_by_name: str | None  # the contact who answered (null: undecided, or the contact is gone)
+
+
+class TimesheetPage(Page[Timesheet]):
+    pass

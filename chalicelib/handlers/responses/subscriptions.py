@@ -6,7 +6,7 @@ from typing import Literal
 
 from ...domain.subscription_status import Status
 from .catalog import Addon, Plan
-from .documents import CreditNote, Invoice, RecordedPayment
+from .documents import CreditNoteDetail, InvoiceDetail, Payment
 from .shared import Answer, Page
 
 
@@ -118,6 +118,11 @@ class QuoteLine(Answer):
     kind: str
 
 
+class QuotedAddon(Answer):
+    code: str
+    quantity: int
+
+
 class Quote(Answer):
     """What confirming an action will do, in money; confirm with its `quote_id`."""
     action: str
@@ -126,7 +131,7 @@ class Quote(Answer):
     when: Literal["now", "end_of_term"]
     effective_on: date
     plan_code: str
-    addons: list[tuple[str, int]]           # (addon code, quantity)
+    addons: list[QuotedAddon]
     coupon_code: str | None
     period_start: date | None
     period_end: date | None
@@ -145,11 +150,12 @@ class Quote(Answer):
 
 
 class ActionOutcome(Answer):
-    """The subscription as it now stands; with what the action raised and charged, if it billed."""
+    """The subscription as it now stands, the invoice and credit note the action raised and the
+    payment it took (null when it raised or took none)."""
     subscription: SubscriptionDetail
-    invoice: Invoice | None = None
-    credit_note: CreditNote | None = None
-    payment: RecordedPayment | None = None
+    invoice: InvoiceDetail | None
+    credit_note: CreditNoteDetail | None
+    payment: Payment | None
 
 
 class SubscriptionOptions(Answer):
@@ -199,7 +205,6 @@ class SubscriptionRecord(Answer):
     next_retry_at: datetime | None
     unpaid_invoice_id: str | None
     reference: str
-    version: int | None
 
 
 class StoredChange(Answer):

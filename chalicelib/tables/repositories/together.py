@@ -27,7 +27,7 @@ from ..subscriptions import SubscriptionItem
 from . import organizations, summaries
 
 DOCUMENTS = {"invoice": (InvoiceItem, Invoice), "estimate": (EstimateItem, Estimate),
-             "payment": (PaymentItem, Payment)}
+             "payment": (PaymentItem, Payment), "subscription": (SubscriptionItem, Subscription)}
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class Together:
 
 def read_together(org_id: str, customer_id: str, *, document: tuple[str, str] | None = None,
                   with_summary: bool = False) -> Together:
-    """`document` is (kind, id) with kind invoice | estimate | payment; NotFound if any is missing."""
+    """`document` is (kind, id) with kind invoice | estimate | payment | subscription; NotFound if
+    any is missing."""
     owner = owner_key(org_id, customer_id)
     with TransactGet(connection=connection()) as read:
         org_item = read.get(OrganizationItem, org_id)

@@ -70,16 +70,9 @@ export function statusLabel(status) {
 }
 export function statusTone(status) { return TONES[status] || ""; }
 
+// Every invoice the portal answers (its lists, a subscription's, the detail) says what is still
+// owed and whether it is overdue by the organization's clock (a test clock, maybe), so the
+// browser never works either out with its own.
 /** What is still owed on an invoice. */
-export function invoiceBalance(invoice) {
-  if (invoice.balance_minor !== undefined) return invoice.balance_minor;
-  if (invoice.status === "void") return 0;
-  const credits = (invoice.credits_applied || []).reduce((sum, c) => sum + c.amount_minor, 0);
-  return invoice.total_minor - credits - (invoice.amount_paid_minor || 0);
-}
-
-export function isOverdue(invoice, now = new Date()) {
-  if (typeof invoice.overdue === "boolean") return invoice.overdue;
-  return ["open", "partially_paid"].includes(invoice.status) && invoiceBalance(invoice) > 0
-    && new Date(invoice.due_at) < now;
-}
+export function invoiceBalance(invoice) { return invoice.balance_minor; }
+export function isOverdue(invoice) { return invoice.overdue; }
