@@ -35,10 +35,6 @@ BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
                                                                           "subscriptions charged to it"),
     ("PUT", "/portal/payment-methods/{payment_method_id}"): Over(5, 1, "as DELETE, plus the customer for the "
                                                                        "gateway attach"),
-    ("POST", "/portal/payments"): Over(11, 7, "idempotency claim, invoices read to check then to settle, the "
-                                              "payment re-read, two emails put and marked sent"),
-    ("POST", "/portal/payments/{payment_id}/confirm-action"): Over(8, 4, "settles as the webhook would: payment "
-                                                                         "and organization read twice, emails"),
     ("POST", "/portal/subscriptions/{subscription_id}/changes/preview"): Over(4, 0, "the open credits to apply "
                                                                                     "are a Query (credit notes "
                                                                                     "are not readable by key)"),

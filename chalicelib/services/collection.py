@@ -14,19 +14,20 @@ gateway key (the gateway answers its first outcome and charges nothing more) and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .. import bootstrap
 from ..domain.customers import Customer
-from ..domain.documents import Invoice
+from ..domain.documents import CreditNote, Invoice
 from ..domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, InvalidInput, NotFound
 from ..domain.ids import has_kind, new_id
 from ..domain.money import Money
 from ..domain.payments import Payment, PaymentStatus
 from ..gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
-from ..tables.repositories import customers, idempotency, invoice_claims, invoice_lists, payments
-from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.repositories import idempotency, invoice_claims, invoice_lists, payment_state, payments
+from ..tables.repositories.documents import credit_notes
+from ..tables.repositories.payment_state import PaymentState
 from ..tables.transactions import transaction
 from . import gateway_customers, payment_rules, settlement
 
@@ -55,7 +56,7 @@ def collect_off_session(org_id: str, customer_id: str, invoice_id: str, *, payme
                         idempotency_key: str, now: datetime, source: str = "auto_charge") -> Payment:
     """Charge the invoice's balance to a saved method, the customer absent. Retrying with the same
     key never charges twice and answers the same Payment (a pending one while it is charged)."""
-    def method(customer: Customer) -> _Method:
+    def method(customer: Customer, now: datetime) -> _Method:
         saved = payments.method(org_id, customer_id, payment_method_id)
         return _Method(saved.gateway_method_id, saved.payment_method_id, saved.summary)
     return _collect(org_id, customer_id, source, idempotency_key, now, off_session=True, method=method,
@@ -65,11 +66,13 @@ def collect_off_session(org_id: str, customer_id: str, invoice_id: str, *, payme
 def pay_invoices(org_id: str, customer_id: str, *, invoice_ids: list[str] | None = None,
                  all_outstanding: bool = False, payment_method: str, save_for_future: bool = False,
                  idempotency_key: str, now: datetime, amount_minor: int | None = None,
-                 use_credits: bool = False) -> Payment:
+                 use_credits: bool = False, answer: settlement.Answer | None = None) -> Payment:
     """The customer pays invoices now (on-session) with a saved method (our `pm_` id) or a new
     gateway method (what Stripe.js returned; the simulated gateway takes Stripe's test ids).
     `amount_minor` pays part of a single invoice; `use_credits` applies available credits first;
-    `save_for_future` keeps the method and makes it the paid subscriptions' auto-charge method."""
+    `save_for_future` keeps the method and makes it the paid subscriptions' auto-charge method.
+    `now` is the real time (the organization's test clock applies); `answer`, if given, is kept
+    with the payment's outcome."""
     _check_choice(invoice_ids, all_outstanding, amount_minor, use_credits)
 
     def wanted() -> list[str]:
@@ -80,10 +83,10 @@ def pay_invoices(org_id: str, customer_id: str, *, invoice_ids: list[str] | None
             raise BusinessRuleViolation("You have no outstanding invoices.", "nothing_outstanding")
         return ids
 
-    def method(customer: Customer) -> _Method:
+    def method(customer: Customer, now: datetime) -> _Method:
         return _portal_method(org_id, customer, payment_method, save_for_future, now)
     return _collect(org_id, customer_id, "portal", idempotency_key, now, off_session=False, method=method,
-                    invoices_wanted=wanted, amount_minor=amount_minor, use_credits=use_credits)
+                    invoices_wanted=wanted, amount_minor=amount_minor, use_credits=use_credits, answer=answer)
 
 
 def recover(org_id: str, payment: Payment, now: datetime) -> Payment:
@@ -101,46 +104,54 @@ def recover(org_id: str, payment: Payment, now: datetime) -> Payment:
 
 # -- the three steps --------------------------------------------------------------------------
 
-def _collect(org_id: str, customer_id: str, source: str, key: str, now: datetime, *, off_session: bool,
-             method, invoices_wanted, amount_minor: int | None = None, use_credits: bool = False) -> Payment:
+def _collect(org_id: str, customer_id: str, source: str, key: str, real_now: datetime, *, off_session: bool,
+             method, invoices_wanted, amount_minor: int | None = None, use_credits: bool = False,
+             answer: settlement.Answer | None = None) -> Payment:
     _check_key(key)
     payment_key = idempotency.payment_key(org_id, customer_id, source, key)
     for _ in range(3):
-        existing = _existing(org_id, customer_id, payment_key, now)
+        invoice_ids, state = _read(org_id, customer_id, payment_key, invoices_wanted)
+        now = state.org.now(real_now)
+        existing = _existing(org_id, customer_id, state.plan, now)
         if existing is not None:
             return existing
-        customer = customers.get(org_id, customer_id)
-        chosen = _outstanding(org_id, customer_id, invoices_wanted())
+        chosen = _outstanding(invoice_ids, state.invoices)
         if amount_minor is not None and amount_minor > chosen[0].balance_minor:
             raise InvalidInput({"amount_minor": f"At most the balance due, {chosen[0].balance_minor}."})
-        if _clear_claims(org_id, customer_id, [i.invoice_id for i in chosen], on_session=not off_session, now=now):
+        if _clear_claims(org_id, customer_id, state.claims, on_session=not off_session, now=now):
             continue   # a stale payment was finished: read the invoices again
-        charge_to = method(customer)
-        credits = _credit_plan(org_id, customer_id, chosen) if use_credits else []
-        payment, plan = _new_payment(org_id, customer, chosen, charge_to, now, source=source, key=key,
+        charge_to = method(state.customer, now)
+        credits, notes = _credit_plan(org_id, customer_id, chosen) if use_credits else ([], {})
+        payment, plan = _new_payment(org_id, state.customer, chosen, charge_to, now, source=source, key=key,
                                      off_session=off_session, amount_minor=amount_minor, credits=credits)
         try:
-            _claim(org_id, payment, plan, chosen, payment_key, now)
+            payment = _claim(org_id, payment, plan, chosen, payment_key, now)
         except ConcurrentUpdate:
             continue
-        return _charge(org_id, payment, plan, now)
+        claimed = replace(state, payment=payment, plan=plan, notes=notes,
+                          claims={i.invoice_id: payment.payment_id for i in chosen})
+        return _charge(org_id, payment, plan, now, known=claimed, answer=answer)
     raise ConcurrentUpdate("invoice")
 
 
 def _claim(org_id: str, payment: Payment, plan: dict, chosen: list[Invoice], payment_key: str,
-           now: datetime) -> None:
+           now: datetime) -> Payment:
+    """The payment as written (pending), its key bound and its invoices claimed."""
     with transaction("invoice") as tx:
         idempotency.add_payment_plan_in(tx, payment_key, plan, now)
         for invoice in chosen:
             invoice_claims.claim_in(tx, org_id, payment.customer_id, invoice.invoice_id, payment.payment_id, now)
             invoice_claims.unchanged_in(tx, org_id, invoice)
-        payments.save_in(tx, org_id, payment, before=None, now=now)
+        item = payments.save_in(tx, org_id, payment, before=None, now=now)
+    return payments.saved(item)
 
 
-def _charge(org_id: str, payment: Payment, plan: dict, now: datetime) -> Payment:
+def _charge(org_id: str, payment: Payment, plan: dict, now: datetime, *, known: PaymentState | None = None,
+            answer: settlement.Answer | None = None) -> Payment:
     amount = Money(payment.amount_minor, payment.currency)
     if not amount.amount_minor:   # available credits cover it all
-        return settlement.record(org_id, payment, ChargeResult("succeeded", None, amount), now)
+        return settlement.record(org_id, payment, ChargeResult("succeeded", None, amount), now, known=known,
+                                 answer=answer)
     try:
         result = bootstrap.payment_gateway().charge(
             gateway_customer_id=plan["gateway_customer_id"], gateway_method_id=plan["gateway_method_id"],
@@ -152,14 +163,30 @@ def _charge(org_id: str, payment: Payment, plan: dict, now: datetime) -> Payment
     except PaymentGatewayError as error:
         result = ChargeResult("failed", None, amount, failure_code=error.code or "payment_method_rejected",
                               failure_message=error.message)
-    return settlement.record(org_id, payment, result, now)
+    return settlement.record(org_id, payment, result, now, known=known, answer=answer)
 
 
 # -- reading what is there --------------------------------------------------------------------
 
-def _existing(org_id: str, customer_id: str, payment_key: str, now: datetime) -> Payment | None:
+def _read(org_id: str, customer_id: str, payment_key: str, invoices_wanted) -> tuple[list[str], PaymentState]:
+    """The invoices wanted, and in one read the organization, the customer, the plan of the
+    payment key, those invoices and their claims. With no invoice left to pay, the key's payment
+    is still answered."""
+    try:
+        invoice_ids = invoices_wanted()
+    except BusinessRuleViolation:
+        state = payment_state.read(org_id, customer_id, org=True, payment_key=payment_key)
+        if state.plan is None:
+            raise
+        return [], state
+    if len(invoice_ids) > MAX_INVOICES:
+        raise InvalidInput({"invoice_ids": f"At most {MAX_INVOICES} invoices at once."})
+    return invoice_ids, payment_state.read(org_id, customer_id, org=True, customer=True, payment_key=payment_key,
+                                           invoice_ids=invoice_ids, claim_ids=invoice_ids)
+
+
+def _existing(org_id: str, customer_id: str, plan: dict | None, now: datetime) -> Payment | None:
     """The payment already made with this key (a pending one left behind is finished first)."""
-    plan = idempotency.payment_plan(payment_key)
     if plan is None:
         return None
     payment = payments.get(org_id, customer_id, plan["payment_id"])
@@ -168,10 +195,7 @@ def _existing(org_id: str, customer_id: str, payment_key: str, now: datetime) ->
     return payment
 
 
-def _outstanding(org_id: str, customer_id: str, invoice_ids: list[str]) -> list[Invoice]:
-    if len(invoice_ids) > MAX_INVOICES:
-        raise InvalidInput({"invoice_ids": f"At most {MAX_INVOICES} invoices at once."})
-    found = invoices.get_many(org_id, customer_id, invoice_ids)
+def _outstanding(invoice_ids: list[str], found: dict[str, Invoice]) -> list[Invoice]:
     missing = [i for i in invoice_ids if i not in found]
     if missing:
         raise NotFound("invoice")
@@ -183,11 +207,12 @@ def _outstanding(org_id: str, customer_id: str, invoice_ids: list[str]) -> list[
     return chosen
 
 
-def _clear_claims(org_id: str, customer_id: str, invoice_ids: list[str], *, on_session: bool,
+def _clear_claims(org_id: str, customer_id: str, holders: dict[str, str], *, on_session: bool,
                   now: datetime) -> bool:
-    """Finish what holds these invoices, if it may be finished; PaymentInProgress otherwise."""
+    """Finish what holds these invoices (invoice_id -> payment), if it may be finished;
+    PaymentInProgress otherwise."""
     cleared = False
-    for invoice_id, payment_id in invoice_claims.holders(org_id, customer_id, invoice_ids).items():
+    for invoice_id, payment_id in holders.items():
         try:
             holder = payments.get(org_id, customer_id, payment_id)
         except NotFound:
@@ -204,9 +229,11 @@ def _clear_claims(org_id: str, customer_id: str, invoice_ids: list[str], *, on_s
     return cleared
 
 
-def _credit_plan(org_id: str, customer_id: str, chosen: list[Invoice]) -> list[tuple[str, str, int]]:
+def _credit_plan(org_id: str, customer_id: str,
+                 chosen: list[Invoice]) -> tuple[list[tuple[str, str, int]], dict[str, CreditNote]]:
+    """The credits to apply, and the open credit notes they come from."""
     notes = credit_notes.all_in_status(org_id, customer_id, "open")
-    return payment_rules.plan_credits(chosen, notes)
+    return payment_rules.plan_credits(chosen, notes), {n.credit_note_id: n for n in notes}
 
 
 # -- building the payment ---------------------------------------------------------------------

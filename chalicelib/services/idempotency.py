@@ -25,9 +25,25 @@ class RequestInProgress(Conflict):
         super().__init__("A request with this Idempotency-Key is still being processed; retry in a moment.")
 
 
+class Reply:
+    """Lets `run` keep its answer within its own last transaction, sparing once() the write that
+    would keep it after (issue 9)."""
+
+    def __init__(self, record_key: str):
+        self._record_key, self._staged, self.kept = record_key, None, None
+
+    def keep_in(self, tx, answer: dict) -> None:
+        idempotency.finish_in(tx, self._record_key, 201, answer)
+        self._staged = answer
+
+    def committed(self) -> None:
+        """The transaction given to `keep_in` has committed: its answer is kept."""
+        self.kept = self._staged
+
+
 def once(org_id: str, customer_id: str, scope: str, key: str | None, request: dict, now: datetime,
-         run: Callable[[], dict]) -> dict:
-    """`run()`'s answer, computed once per key; retries get the stored answer."""
+         run: Callable[[Reply], dict]) -> dict:
+    """`run(reply)`'s answer, computed once per key; retries get the stored answer."""
     if not key or len(key) > 255 or not key.isprintable():
         raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each payment."})
     record_key = idempotency.request_key(org_id, customer_id, scope, key)
@@ -41,12 +57,14 @@ def once(org_id: str, customer_id: str, scope: str, key: str | None, request: di
             return found.response
         if now - found.created_at < LEASE or not idempotency.take_over(found, now):
             raise RequestInProgress()
+    reply = Reply(record_key)
     try:
-        answer = run()
+        answer = run(reply)
     except BaseException:
-        idempotency.release(record_key)
+        idempotency.release(record_key)   # a no-op once an answer was kept
         raise
-    idempotency.finish(record_key, 201, answer)
+    if reply.kept != answer:
+        idempotency.finish(record_key, 201, answer)
     return answer
 
 

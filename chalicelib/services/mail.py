@@ -15,6 +15,7 @@ from ..gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ..gateways.email_templates import render_email
 from ..tables.repositories import emails
 from ..tables.repositories.emails import EmailRecord
+from ..tables.transactions import transaction
 
 log = logs.logger("portico.mail")
 
@@ -72,20 +73,39 @@ def new_record(org_id: str, template: str, context: Mapping[str, object], to: Se
 
 def deliver(record: EmailRecord, now: datetime) -> EmailRecord:
     """Send a recorded email; on failure leave it queued for a retry (or give up after the last)."""
+    (delivered,) = deliver_all([record], now)
+    return delivered
+
+
+def deliver_all(records: Sequence[EmailRecord], now: datetime) -> list[EmailRecord]:
+    """`deliver` for several emails, their outcomes written together: one write however many
+    (issue 9). Until it lands each stays queued, and `retry_due` would send it again."""
+    outcomes = [_send(record, now) for record in records]
+    if len(outcomes) == 1:
+        record, actions = outcomes[0]
+        emails.mark(record, actions)
+    elif outcomes:
+        with transaction("email") as tx:
+            for record, actions in outcomes:
+                emails.mark_in(tx, record, actions)
+    return [record for record, _ in outcomes]
+
+
+def _send(record: EmailRecord, now: datetime) -> tuple[EmailRecord, list]:
     try:
         message_id = bootstrap.mailer().send(_outgoing(record))
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email stays recorded
         if not isinstance(error, EmailDeliveryFailed):
             log.exception("email %s could not be built", record.email_id)
         retry_at = next_attempt_at(record.attempts + 1, now)
-        emails.mark_attempt_failed(record, error=f"{type(error).__name__}: {error}", retry_at=retry_at)
         log.warning("email %s (%s) not sent, attempt %d: %s", record.email_id, record.template,
                     record.attempts + 1, error)
-        return replace(record, attempts=record.attempts + 1, last_error=str(error),
-                       status="queued" if retry_at else "failed", due_at=retry_at)
-    emails.mark_sent(record, message_id=message_id, now=now)
-    return replace(record, status="sent", attempts=record.attempts + 1, message_id=message_id, sent_at=now,
+        failed = replace(record, attempts=record.attempts + 1, last_error=str(error),
+                         status="queued" if retry_at else "failed", due_at=retry_at)
+        return failed, emails.failed_attempt_actions(error=f"{type(error).__name__}: {error}", retry_at=retry_at)
+    sent = replace(record, status="sent", attempts=record.attempts + 1, message_id=message_id, sent_at=now,
                    due_at=None)
+    return sent, emails.sent_actions(message_id=message_id, now=now)
 
 
 def retry_due(now: datetime, limit: int = 25) -> int:

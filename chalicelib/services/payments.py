@@ -8,7 +8,7 @@ from .. import bootstrap
 from ..domain.errors import Conflict, NotFound
 from ..domain.payments import PaymentStatus
 from ..tables.pages import Page
-from ..tables.repositories import organizations, payments
+from ..tables.repositories import payments
 from ..tables.repositories.documents import invoices
 from . import collection, idempotency, settlement
 from .payment_views import view
@@ -26,13 +26,13 @@ def pay(org_id: str, customer_id: str, request: dict, *, idempotency_key: str | 
     """Pay invoices: `request` holds invoice_ids | all_outstanding, payment_method, save_for_future,
     amount_minor, use_credits. The answer (succeeded, requires_action or failed) is replayed to
     retries with the same key."""
-    def run() -> dict:
+    def run(reply: idempotency.Reply) -> dict:
         payment = collection.pay_invoices(
             org_id, customer_id, invoice_ids=request.get("invoice_ids"),
             all_outstanding=request.get("all_outstanding", False), payment_method=request["payment_method"],
             save_for_future=request.get("save_for_future", False), amount_minor=request.get("amount_minor"),
-            use_credits=request.get("use_credits", False), idempotency_key=idempotency_key,
-            now=organizations.get(org_id).now(now))
+            use_credits=request.get("use_credits", False), idempotency_key=idempotency_key, now=now,
+            answer=settlement.Answer(reply, view))
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
         return view(payment)
@@ -61,8 +61,9 @@ def confirm_action(org_id: str, customer_id: str, payment_id: str, *, approve: b
     gateway = bootstrap.payment_gateway()
     if gateway.name != "simulated":
         raise NotFound("payment")   # Stripe.js confirms real payments; this route does not exist then
-    payment = payments.get(org_id, customer_id, payment_id)
+    state = settlement.read_payment(org_id, customer_id, payment_id)
+    payment = state.payment
     if payment.status != PaymentStatus.REQUIRES_ACTION:
         raise Conflict("This payment is not waiting for a confirmation.", {"status": payment.status.value})
     result = gateway.confirm_action(payment.gateway_payment_id, approve)
-    return view(settlement.record(org_id, payment, result, organizations.get(org_id).now(now)))
+    return view(settlement.record(org_id, payment, result, state.org.now(now), known=state))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Callable
 
 from .. import bootstrap
 from ..domain import billing
@@ -20,16 +21,18 @@ from ..domain.ids import new_id
 from ..domain.money import Money
 from ..domain.payments import Allocation, Payment, PaymentMethod, PaymentStatus
 from ..gateways.payments import ChargeResult, PaymentGatewayError
-from ..tables.repositories import customers, engagement, idempotency, invoice_claims, organizations
+from ..tables.repositories import engagement, idempotency, invoice_claims, organizations, payment_state
 from ..tables.repositories import payments, summaries, webhook_events
 from ..tables.repositories import emails as outbox
 from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.repositories.payment_state import PaymentState
 from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
 from . import mail, payment_rules
 
 ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
 FINAL = (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
+TRANSACTION_ITEMS = 100   # DynamoDB's most per TransactWriteItems
 
 
 @dataclass(frozen=True)
@@ -39,48 +42,97 @@ class Event:
     type: str
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The answer to the request that made the payment (services/idempotency.Reply), kept in the
+    transaction that records the outcome rather than in a write of its own."""
+    reply: object
+    view: Callable[[Payment], dict]
+
+    def keep_in(self, tx, payment: Payment) -> None:
+        self.reply.keep_in(tx, self.view(payment))
+
+    def committed(self) -> None:
+        self.reply.committed()
+
+
 def record(org_id: str, payment: Payment, result: ChargeResult, now: datetime, *,
-           event: Event | None = None) -> Payment:
-    """Record the gateway's answer about `payment`."""
-    if result.status == "succeeded":
-        return succeeded(org_id, payment.customer_id, payment.payment_id, result, now, event=event)
-    if result.status == "requires_action":
-        return requires_action(org_id, payment.customer_id, payment.payment_id, result, now, event=event)
-    return failed(org_id, payment.customer_id, payment.payment_id, result, now, event=event)
+           event: Event | None = None, known: PaymentState | None = None, answer: Answer | None = None) -> Payment:
+    """Record the gateway's answer about `payment`. `known`: what the caller has just read or
+    written about it (its payment, organization, customer; its plan, invoices, claims and credit
+    notes when `plan` is set), so that it is not read again: only a first guess, since every write
+    is conditional on it and a conflict reads it afresh."""
+    outcome = {"succeeded": succeeded, "requires_action": requires_action}.get(result.status, failed)
+    return outcome(org_id, payment.customer_id, payment.payment_id, result, now, event=event, known=known,
+                   answer=answer)
 
 
 def plan_of(org_id: str, payment: Payment) -> dict:
     """How the payment was asked for (kept under its payment key); {} for payments made elsewhere."""
-    key = idempotency.payment_key(org_id, payment.customer_id, payment.source, payment.idempotency_key)
-    return (idempotency.payment_plan(key) or {}) if payment.idempotency_key else {}
+    key = _plan_key(org_id, payment)
+    return (idempotency.payment_plan(key) or {}) if key else {}
+
+
+def read_payment(org_id: str, customer_id: str, payment_id: str) -> PaymentState:
+    """The payment with its organization and customer, in one read."""
+    return payment_state.read(org_id, customer_id, org=True, customer=True, payment_id=payment_id)
+
+
+def _with_plan(org_id: str, state: PaymentState, *, invoices: bool = True) -> PaymentState:
+    """`state` and the payment's plan, invoices (unless not wanted), claims and credit notes: one
+    read, and a second for what only the plan names (credits, invoices it credits but does not pay)."""
+    payment = state.payment
+    allocated = [a.invoice_id for a in payment.allocations]
+    found = payment_state.read(org_id, payment.customer_id, payment_key=_plan_key(org_id, payment),
+                               invoice_ids=allocated if invoices else (), claim_ids=allocated)
+    plan = found.plan or {}
+    credits = plan.get("credits", [])
+    more = {"invoice_ids": [c[0] for c in credits if c[0] not in allocated] if invoices else [],
+            "claim_ids": [i for i in plan.get("invoice_ids", []) if i not in allocated],
+            "note_ids": [c[1] for c in credits]}
+    rest = payment_state.read(org_id, payment.customer_id, **more) if any(more.values()) else PaymentState()
+    return replace(state, plan=plan, invoices={**found.invoices, **rest.invoices},
+                   claims={**found.claims, **rest.claims}, notes=rest.notes)
+
+
+def _current(org_id: str, customer_id: str, payment_id: str, known: PaymentState | None) -> PaymentState:
+    return known or read_payment(org_id, customer_id, payment_id)
+
+
+def _plan_key(org_id: str, payment: Payment) -> str | None:
+    if not payment.idempotency_key:
+        return None
+    return idempotency.payment_key(org_id, payment.customer_id, payment.source, payment.idempotency_key)
 
 
 # -- succeeded --------------------------------------------------------------------------------
 
 def succeeded(org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
-              event: Event | None = None) -> Payment:
+              event: Event | None = None, known: PaymentState | None = None,
+              answer: Answer | None = None) -> Payment:
     for _ in range(ATTEMPTS):
-        payment = payments.get(org_id, customer_id, payment_id)
-        if payment.status == PaymentStatus.SUCCEEDED:
+        state, known = _current(org_id, customer_id, payment_id, known), None
+        if state.payment.status == PaymentStatus.SUCCEEDED:
             _event_alone(event, now)
-            return payment
-        plan = plan_of(org_id, payment)
+            return state.payment
+        if state.plan is None:
+            state = _with_plan(org_id, state)
         try:
-            done, sent = _settle(org_id, payment, plan, result, now, event)
+            done, sent, unreleased = _settle(org_id, state, result, now, event, answer)
         except ConcurrentUpdate:
             continue
-        _release_claims(org_id, payment, plan)
-        _deliver(sent, now)
+        _release_claims(org_id, done, unreleased)
+        mail.deliver_all(sent, now)
         return done
     raise ConcurrentUpdate("payment")
 
 
-def _settle(org_id: str, payment: Payment, plan: dict, result: ChargeResult, now: datetime,
-            event: Event | None) -> tuple[Payment, list]:
+def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetime, event: Event | None,
+            answer: Answer | None) -> tuple[Payment, list, list[str]]:
+    payment, plan = state.payment, state.plan
     customer_id = payment.customer_id
     credit_plan = [tuple(c) for c in plan.get("credits", [])]
-    invoice_ids = [a.invoice_id for a in payment.allocations] + [c[0] for c in credit_plan]
-    before = invoices.get_many(org_id, customer_id, invoice_ids)
+    before = state.invoices
     after = dict(before)
     allocations, excess = [], 0
     for allocation in payment.allocations:
@@ -90,7 +142,7 @@ def _settle(org_id: str, payment: Payment, plan: dict, result: ChargeResult, now
         if applied:
             after[allocation.invoice_id] = paid
             allocations.append(Allocation(allocation.invoice_id, applied))
-    notes = credit_notes.get_many(org_id, customer_id, [c[1] for c in credit_plan])
+    notes = state.notes
     used_notes, credits_used = {}, 0
     for invoice_id, note_id, wanted in credit_plan:
         note, invoice = used_notes.get(note_id) or notes.get(note_id), after.get(invoice_id)
@@ -104,7 +156,7 @@ def _settle(org_id: str, payment: Payment, plan: dict, result: ChargeResult, now
     for invoice_id, invoice in after.items():
         change += payment_rules.outstanding_change(before[invoice_id], invoice)
 
-    org, customer = organizations.get(org_id), customers.get(org_id, customer_id)
+    org, customer = state.org, state.customer
     done = replace(payment, status=PaymentStatus.SUCCEEDED, allocations=tuple(allocations), succeeded_at=now,
                    gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
                    method_summary=payment.method_summary or _summary(result), client_secret=None,
@@ -136,7 +188,12 @@ def _settle(org_id: str, payment: Payment, plan: dict, result: ChargeResult, now
         for email in sent:
             tx.save(outbox.item_for(email))
         _event_in(tx, event, now)
-    return payments.saved(item), sent
+        if answer is not None:
+            answer.keep_in(tx, done)
+        unreleased = _release_claims_in(tx, org_id, state)
+    if answer is not None:
+        answer.committed()
+    return payments.saved(item), sent, unreleased
 
 
 def _overpayment(org_id: str, payment: Payment, excess: int, now: datetime) -> CreditNote:
@@ -179,9 +236,10 @@ def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) 
 # -- requires action, failed, abandoned --------------------------------------------------------
 
 def requires_action(org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
-                    event: Event | None = None) -> Payment:
+                    event: Event | None = None, known: PaymentState | None = None,
+                    answer: Answer | None = None) -> Payment:
     """The customer must authenticate (3-D Secure); the invoices stay claimed until then."""
-    payment = payments.get(org_id, customer_id, payment_id)
+    payment = known.payment if known else payments.get(org_id, customer_id, payment_id)
     if payment.status != PaymentStatus.PENDING:
         _event_alone(event, now)
         return payment
@@ -191,19 +249,26 @@ def requires_action(org_id: str, customer_id: str, payment_id: str, result: Char
         with transaction("payment") as tx:
             item = payments.save_in(tx, org_id, waiting, before=payment, now=now)
             _event_in(tx, event, now)
+            if answer is not None:
+                answer.keep_in(tx, waiting)
     except ConcurrentUpdate:   # another outcome was recorded first: it stands
         return payments.get(org_id, customer_id, payment_id)
+    if answer is not None:
+        answer.committed()
     return payments.saved(item)
 
 
 def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
-           event: Event | None = None) -> Payment:
+           event: Event | None = None, known: PaymentState | None = None, answer: Answer | None = None) -> Payment:
     """Nothing was collected: the payment says why; invoices are untouched and released."""
     for _ in range(ATTEMPTS):
-        payment = payments.get(org_id, customer_id, payment_id)
+        state, known = _current(org_id, customer_id, payment_id, known), None
+        payment = state.payment
         if payment.status in FINAL:
             _event_alone(event, now)
             return payment
+        if state.plan is None:
+            state = _with_plan(org_id, state, invoices=False)
         refused = replace(payment, status=PaymentStatus.FAILED, client_secret=None,
                           gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
                           failure_code=result.failure_code or "payment_failed",
@@ -215,11 +280,15 @@ def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult,
                 engagement.record_activity(org_id, _activity(refused, "payment.failed", now, event,
                                                              f"{_amount(refused)}: {refused.failure_code}"), tx)
                 _event_in(tx, event, now)
+                if answer is not None:
+                    answer.keep_in(tx, refused)
+                unreleased = _release_claims_in(tx, org_id, state)
         except ConcurrentUpdate:
             continue
-        plan = plan_of(org_id, refused)
-        _release_claims(org_id, refused, plan)
-        _forget_unsaved_method(plan)
+        if answer is not None:
+            answer.committed()
+        _release_claims(org_id, refused, unreleased)
+        _forget_unsaved_method(state.plan)
         return payments.saved(item)
     raise ConcurrentUpdate("payment")
 
@@ -262,8 +331,23 @@ def refunded(org_id: str, customer_id: str, payment_id: str, refunded_minor: int
 
 # -- shared pieces ----------------------------------------------------------------------------
 
-def _release_claims(org_id: str, payment: Payment, plan: dict) -> None:
-    for invoice_id in plan.get("invoice_ids", []):
+def _release_claims_in(tx, org_id: str, state: PaymentState) -> list[str]:
+    """Release the claims the payment holds (as read) in its outcome's transaction, as many as it
+    has room for (it must be the transaction's last part); answers those left to release after it."""
+    held = state.held()
+    room = max(TRANSACTION_ITEMS - _items_in(tx), 0)
+    for invoice_id in held[:room]:
+        invoice_claims.release_in(tx, org_id, state.payment.customer_id, invoice_id, state.payment.payment_id)
+    return held[room:]
+
+
+def _items_in(tx) -> int:
+    return sum(len(part) for part in (tx._condition_check_items, tx._delete_items, tx._put_items,
+                                      tx._update_items))
+
+
+def _release_claims(org_id: str, payment: Payment, invoice_ids: list[str]) -> None:
+    for invoice_id in invoice_ids:
         invoice_claims.release(org_id, payment.customer_id, invoice_id, payment.payment_id)
 
 
@@ -276,11 +360,6 @@ def _forget_unsaved_method(plan: dict) -> None:
         bootstrap.payment_gateway().detach_method(gateway_method_id=wanted["gateway_method_id"])
     except PaymentGatewayError:
         pass   # it stays attached at the gateway, unused; nothing here depends on it
-
-
-def _deliver(records: list, now: datetime) -> None:
-    for record in records:
-        mail.deliver(record, now)
 
 
 def _event_in(tx, event: Event | None, now: datetime) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.transactions import TransactWrite
 
 from ..emails import EmailItem
 from ..transactions import condition_failed
@@ -45,20 +46,29 @@ def add(record: EmailRecord) -> None:
     item_for(record).save(condition=E.email_id.does_not_exist())
 
 
-def mark_sent(record: EmailRecord, *, message_id: str, now: datetime) -> None:
-    E(record.org_id, record.email_id).update(actions=[
-        E.status.set("sent"), E.message_id.set(message_id), E.sent_at.set(now), E.attempts.add(1),
-        E.due_partition.remove(), E.due_at.remove(), E.last_error.remove()])
+def mark(record: EmailRecord, actions: list) -> None:
+    """Note an attempt's outcome: `sent_actions` or `failed_attempt_actions`."""
+    E(record.org_id, record.email_id).update(actions=actions)
 
 
-def mark_attempt_failed(record: EmailRecord, *, error: str, retry_at: datetime | None) -> None:
+def mark_in(tx: TransactWrite, record: EmailRecord, actions: list) -> None:
+    """`mark`, within a transaction noting several emails' outcomes at once."""
+    tx.update(E(record.org_id, record.email_id), actions=actions)
+
+
+def sent_actions(*, message_id: str, now: datetime) -> list:
+    return [E.status.set("sent"), E.message_id.set(message_id), E.sent_at.set(now), E.attempts.add(1),
+            E.due_partition.remove(), E.due_at.remove(), E.last_error.remove()]
+
+
+def failed_attempt_actions(*, error: str, retry_at: datetime | None) -> list:
     """One more failed attempt; `retry_at` None gives up (status failed, out of the due index)."""
     actions = [E.attempts.add(1), E.last_error.set(error[:500])]
     if retry_at is None:
         actions += [E.status.set("failed"), E.due_partition.remove(), E.due_at.remove()]
     else:
         actions += [E.due_at.set(retry_at)]
-    E(record.org_id, record.email_id).update(actions=actions)
+    return actions
 
 
 def due(now: datetime, *, limit: int) -> list[EmailRecord]:

@@ -17,14 +17,14 @@ I = IdempotencyItem
 KEEP_FOR = timedelta(days=7)   # a claim is released when its payment settles; this only tidies up
 
 
-def _key(org_id: str, customer_id: str, invoice_id: str) -> str:
+def key(org_id: str, customer_id: str, invoice_id: str) -> str:
     return f"{org_id}#{customer_id}#invoice_claim#{invoice_id}"
 
 
 def claim_in(tx: TransactWrite, org_id: str, customer_id: str, invoice_id: str, payment_id: str,
              now: datetime) -> None:
     """Claim the invoice for `payment_id`; the transaction fails if it is claimed already."""
-    tx.save(I(_key(org_id, customer_id, invoice_id), request_hash=payment_id, state="claimed", created_at=now,
+    tx.save(I(key(org_id, customer_id, invoice_id), request_hash=payment_id, state="claimed", created_at=now,
               expires_at=now + KEEP_FOR), condition=I.idem_key.does_not_exist())
 
 
@@ -37,17 +37,28 @@ def unchanged_in(tx: TransactWrite, org_id: str, invoice: Invoice) -> None:
 
 def holders(org_id: str, customer_id: str, invoice_ids: list[str]) -> dict[str, str]:
     """invoice_id -> the payment holding its claim, for the claimed ones."""
-    by_key = {_key(org_id, customer_id, i): i for i in dict.fromkeys(invoice_ids)}
+    by_key = {key(org_id, customer_id, i): i for i in dict.fromkeys(invoice_ids)}
     if not by_key:
         return {}
     return {by_key[item.idem_key]: item.request_hash
             for item in I.batch_get(list(by_key), consistent_read=True)}
 
 
+def holder(item: IdempotencyItem) -> str:
+    """The payment a claim's item names (read along with other items)."""
+    return item.request_hash
+
+
+def release_in(tx: TransactWrite, org_id: str, customer_id: str, invoice_id: str, payment_id: str) -> None:
+    """Release the claim within the transaction that settles its payment; the transaction fails
+    if another payment holds it now (the caller read it as the payment's)."""
+    tx.delete(I(key(org_id, customer_id, invoice_id)), condition=I.request_hash == payment_id)
+
+
 def release(org_id: str, customer_id: str, invoice_id: str, payment_id: str) -> None:
     """Release the invoice if `payment_id` still holds it (another payment's claim stays)."""
     try:
-        I(_key(org_id, customer_id, invoice_id)).delete(condition=I.request_hash == payment_id)
+        I(key(org_id, customer_id, invoice_id)).delete(condition=I.request_hash == payment_id)
     except DeleteError as error:
         if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
             raise
