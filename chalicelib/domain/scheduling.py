@@ -158,6 +158,19 @@ def dunning_paid(sub: Subscription) -> Subscription:
     return sub.apply("dunning_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None)
 
 
+def invoice_settled(sub: Subscription, invoice_id: str) -> tuple[Subscription, str] | None:
+    """A subscription in dunning or unpaid whose unpaid invoice the customer (or the merchant)
+    has just settled is live again at once, with the action that says so; None when the invoice is
+    not what holds it back. Retries end: nothing is left to collect."""
+    if sub.unpaid_invoice_id != invoice_id:
+        return None
+    if sub.status == Status.DUNNING:
+        return dunning_paid(sub), "dunning_paid"
+    if sub.status == Status.UNPAID:
+        return sub.apply("unpaid_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None), "unpaid_paid"
+    return None
+
+
 def dunning_retry_failed(sub: Subscription, dunning: DunningSettings, now: datetime) -> Subscription:
     """The next retry on the schedule, or, when retries ran out, unpaid or cancelled per the
     organization's setting."""

@@ -24,6 +24,7 @@ from ..tables.repositories.subscriptions import item_for as subscription_item
 from ..tables.repositories.subscriptions import saved as saved_subscription
 from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
+from . import recovery
 
 MERCHANT = Actor("merchant", "back office")
 
@@ -171,8 +172,11 @@ def record_payment(org_id: str, customer_id: str, *, invoice_id: str, amount_min
                       allocations=(Allocation(invoice_id, amount_minor),), created_at=now, gateway="offline",
                       method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant")
     paid = _paid(invoice, amount_minor, now)
+    org = organizations.get(org_id)
+    revived = recovery.recovered(org, customer_id, [paid])
     with transaction("invoice") as tx:
         invoices.save_in(tx, org_id, paid, before=invoice, now=now)
+        recovery.save_in(tx, org, revived, MERCHANT, now)
         payments.save_in(tx, org_id, payment, before=None, now=now, invoice_numbers={invoice_id: invoice.number})
         change = _outstanding(paid, +1) + _outstanding(invoice, -1)
         summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,

@@ -28,7 +28,7 @@ from ..tables.repositories.documents import credit_notes, invoices
 from ..tables.repositories.payment_state import PaymentState
 from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
-from . import mail, payment_rules
+from . import mail, payment_rules, recovery
 
 ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
 FINAL = (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
@@ -162,6 +162,8 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
                    method_summary=payment.method_summary or _summary(result), client_secret=None,
                    failure_code=None, failure_message=None)
     overpaid = _overpayment(org_id, done, excess, now) if excess else None
+    settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]
+    revived = recovery.recovered(org, customer_id, settled) if payment.source != "auto_charge" else []
     numbers = [before[a.invoice_id].number for a in allocations]
     sent = _emails(org, customer, done, numbers, now) if done.amount_minor else []
     with transaction("invoice") as tx:
@@ -178,8 +180,10 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
         summaries.apply_in(tx, org_id, customer_id, done.currency, change,
                            last_payment=last if done.amount_minor else None)
         _save_method_in(tx, org_id, plan.get("save_method"), customer_id, list(after.values()), now)
-        engagement.record_activity(org_id, _activity(done, "payment.succeeded", now, event,
-                                                     f"{_amount(done)} for {', '.join(numbers) or 'credit'}"), tx)
+        payment_record = _activity(done, "payment.succeeded", now, event,
+                                   f"{_amount(done)} for {', '.join(numbers) or 'credit'}")
+        engagement.record_activity(org_id, payment_record, tx)
+        recovery.save_in(tx, org, revived, payment_record.actor, now)
         if done.amount_minor:
             engagement.notify(org_id, Notification(
                 new_id("notification", now), "payment_received",

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tests.support.api import NOW, client
 from tests.support.payments import counting_gateway
-from tests.support.portal import emails_to, text_of
+from tests.support.portal import emails_to, login, text_of
 from tests.support.subscriptions import a_shop
 
 DAY = timedelta(days=1)
@@ -261,6 +261,86 @@ def test_a_renewal_paid_by_the_customer_during_dunning_ends_the_retries(aws, mon
         # Then the subscription is live again and the retry charged nothing
         assert state(shop, sub).status.value == "live"
         assert gateway.charges == 1
+
+
+def test_paying_the_invoice_in_dunning_brings_the_subscription_back_at_once_and_stops_the_retries(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given a renewal that failed into dunning, a retry due tomorrow
+        shop = a_shop(c)
+        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
+        run_jobs(c)
+        [invoice] = invoices_of(shop, sub)
+
+        # When the customer pays it in the portal
+        paid = pay_in_portal(shop, invoice, "pay-now")
+
+        # Then the subscription is live before any job runs, with nothing left to retry
+        assert paid.json["status"] == "succeeded"
+        after = state(shop, sub)
+        assert (after.status.value, after.unpaid_invoice_id, after.next_retry_at) == ("live", None, None)
+        assert "subscription.dunning_paid" in timeline_of(shop, sub)
+        shop.clock.advance(days=1)
+        run_jobs(c)
+        assert gateway.charges == 1 and state(shop, sub).status.value == "live"
+
+
+def test_an_unpaid_subscription_is_live_again_once_its_invoice_is_paid(aws):
+    with client() as c:
+        # Given a subscription left unpaid after its one retry failed
+        shop = a_shop(c)
+        answer = shop.admin.patch("/admin/organization", {"dunning": {"retry_after_days": [1],
+                                                                      "when_exhausted": "unpaid"}})
+        assert answer.status == 200, answer.json
+        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
+        run_jobs(c)
+        shop.clock.advance(days=1)
+        run_jobs(c)
+        assert state(shop, sub).status.value == "unpaid"
+        [invoice] = invoices_of(shop, sub)
+
+        # When the customer pays the invoice with a card that works
+        pay_in_portal(shop, invoice, "pay-unpaid")
+
+        # Then it is live again, and its timeline says why
+        assert state(shop, sub).status.value == "live"
+        assert "subscription.unpaid_paid" in timeline_of(shop, sub)
+
+
+def test_a_merchant_recording_the_full_payment_revives_the_subscription_and_a_part_payment_does_not(aws):
+    with client() as c:
+        # Given a subscription in dunning for a 100.00 invoice
+        shop = a_shop(c)
+        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
+        run_jobs(c)
+        [invoice] = invoices_of(shop, sub)
+
+        def record(amount_minor):
+            answer = shop.admin.post("/admin/payments", {"customer_id": shop.zoe.customer_id,
+                                                         "invoice_id": invoice["invoice_id"],
+                                                         "amount_minor": amount_minor})
+            assert answer.status == 201, answer.json
+            return state(shop, sub).status.value
+
+        # When the merchant records a bank transfer of part of it, then of the rest
+        # Then only the payment that settles the invoice brings the subscription back
+        assert (record(4_000), record(6_000)) == ("dunning", "live")
+
+
+def pay_in_portal(shop, invoice: dict, key: str):
+    """Zoë signs in again (the clock may have outlived her session) and pays the invoice by card."""
+    signed_in = login(shop.api, shop.acme.org.org_id, shop.zoe.email, shop.zoe.password)
+    assert signed_in.status == 200, signed_in.json
+    paid = shop.api.as_(signed_in.json["token"]).post("/portal/payments", {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"},
+                            headers={"Idempotency-Key": key})
+    assert paid.status in (200, 201), paid.json
+    return paid
+
+
+def timeline_of(shop, sub: dict) -> list[str]:
+    from chalicelib.tables.repositories import engagement
+    page = engagement.activity_page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None)
+    return [r.action for r in page.items if r.subject_id == sub["subscription_id"]]
 
 
 def test_a_renewal_takes_the_customers_available_credits_off_the_new_term(aws):

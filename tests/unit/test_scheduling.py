@@ -99,3 +99,17 @@ def test_a_future_start_begins_the_trial_of_its_plan_or_its_first_term():
 
     assert with_trial.status == Status.TRIAL and with_trial.trial_end == NOW + 14 * DAY
     assert without.status == Status.LIVE and without.term_start == NOW
+
+
+def test_settling_the_invoice_that_holds_a_subscription_back_makes_it_live_with_nothing_to_retry():
+    for status, action in ((Status.DUNNING, "dunning_paid"), (Status.UNPAID, "unpaid_paid")):
+        held = a_subscription(status, unpaid_invoice_id="inv_1", dunning_attempts=2,
+                              next_retry_at=datetime(2026, 3, 5, tzinfo=timezone.utc))
+        revived, named = scheduling.invoice_settled(held, "inv_1")
+        assert (revived.status, named) == (Status.LIVE, action)
+        assert (revived.unpaid_invoice_id, revived.next_retry_at, revived.dunning_attempts) == (None, None, 0)
+
+
+def test_settling_another_invoice_or_a_live_subscriptions_leaves_the_subscription_as_it_is():
+    assert scheduling.invoice_settled(a_subscription(Status.DUNNING, unpaid_invoice_id="inv_1"), "inv_2") is None
+    assert scheduling.invoice_settled(a_subscription(Status.LIVE, unpaid_invoice_id="inv_1"), "inv_1") is None

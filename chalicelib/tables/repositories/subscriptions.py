@@ -23,6 +23,14 @@ def get(org_id: str, customer_id: str, subscription_id: str) -> Subscription:
     return from_item(Subscription, item)
 
 
+def get_many(org_id: str, customer_id: str, subscription_ids) -> dict[str, Subscription]:
+    """The customer's subscriptions with these ids (BatchGet; missing ones are absent)."""
+    owner = owner_key(org_id, customer_id)
+    keys = [(owner, s) for s in dict.fromkeys(subscription_ids)]
+    return {item.subscription_id: from_item(Subscription, item)
+            for item in (SubscriptionItem.batch_get(keys, consistent_read=True) if keys else [])}
+
+
 def page(org_id: str, customer_id: str, *, status: str | None, limit: int,
          cursor: str | None) -> Page[Subscription]:
     owner = owner_key(org_id, customer_id)
