@@ -39,15 +39,6 @@ BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
                                               "payment re-read, two emails put and marked sent"),
     ("POST", "/portal/payments/{payment_id}/confirm-action"): Over(8, 4, "settles as the webhook would: payment "
                                                                          "and organization read twice, emails"),
-    ("POST", "/portal/subscriptions/{subscription_id}/changes/preview"): Over(4, 0, "the open credits to apply "
-                                                                                    "are a Query (credit notes "
-                                                                                    "are not readable by key)"),
-    ("POST", "/portal/subscriptions/{subscription_id}/changes"): Over(4, 3, "as the preview, plus invoice and "
-                                                                            "credit note numbers (sequences)"),
-    ("POST", "/portal/subscriptions/{subscription_id}/reactivate/preview"): Over(4, 0, "the open credits (Query), "
-                                                                                       "as changes"),
-    ("POST", "/portal/subscriptions/{subscription_id}/reactivate"): Over(4, 2, "the open credits and an invoice "
-                                                                               "number"),
     ("POST", "/portal/auth/accept-invite"): Over(4, 1, "the token, the user, the customer (the role) and the "
                                                        "organization (the password policy)"),
     ("POST", "/portal/auth/reset-password"): Over(4, 4, "the token, user and organization, and a Query for the "

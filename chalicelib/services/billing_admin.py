@@ -197,7 +197,8 @@ def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now:
                       total_minor=total, balance_minor=total, reason=reason, invoice_id=invoice_id)
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, note, before=None, now=now)
-        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total))
+        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total)
+                           + summaries.credit_note_moved(None, note))
         engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
                                                      note.credit_note_id, note.number), tx)
     return credit_notes.saved(item)
@@ -213,7 +214,8 @@ def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: da
     voided = replace(note, status=CreditNoteStatus.VOID, balance_minor=0)
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, voided, before=note, now=now)
-        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor))
+        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor)
+                           + summaries.credit_note_moved(note, voided))
         engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
                                                      credit_note_id, note.number), tx)
     return credit_notes.saved(item)

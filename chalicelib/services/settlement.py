@@ -110,6 +110,10 @@ def _settle(org_id: str, payment: Payment, plan: dict, result: ChargeResult, now
                    method_summary=payment.method_summary or _summary(result), client_secret=None,
                    failure_code=None, failure_message=None)
     overpaid = _overpayment(org_id, done, excess, now) if excess else None
+    for note_id, note in used_notes.items():
+        change += summaries.credit_note_moved(notes[note_id], note)
+    if overpaid is not None:
+        change += summaries.credit_note_moved(None, overpaid)
     numbers = [before[a.invoice_id].number for a in allocations]
     sent = _emails(org, customer, done, numbers, now) if done.amount_minor else []
     with transaction("invoice") as tx:

@@ -4,19 +4,22 @@ within its read budget (issue 9)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactGet
 
 from ...domain.customers import Customer
-from ...domain.documents import Estimate, Invoice
+from ...domain.documents import CreditNote, Estimate, Invoice
 from ...domain.errors import NotFound
 from ...domain.organization import Organization
 from ...domain.payments import Payment
 from ...domain.subscription import Subscription
 from ..account_summaries import AccountSummaryItem
 from ..base import connection, owner_key
+from ..batch_reads import batch_get
+from ..catalog import CatalogItem
+from ..credit_notes import CreditNoteItem
 from ..customers import CustomerItem
 from ..estimates import EstimateItem
 from ..invoices import InvoiceItem
@@ -24,7 +27,7 @@ from ..mapping import from_item
 from ..organizations import OrganizationItem
 from ..payments import PaymentItem
 from ..subscriptions import SubscriptionItem
-from . import organizations, summaries
+from . import catalog, organizations, summaries
 
 DOCUMENTS = {"invoice": (InvoiceItem, Invoice), "estimate": (EstimateItem, Estimate),
              "payment": (PaymentItem, Payment)}
@@ -69,8 +72,38 @@ def org_and_subscription(org_id: str, customer_id: str,
     with TransactGet(connection=connection()) as read:
         org_item = read.get(OrganizationItem, org_id)
         sub_item = read.get(SubscriptionItem, owner_key(org_id, customer_id), subscription_id)
+    return organizations.to_domain(org_item.get()), _found(sub_item, lambda item: from_item(Subscription, item))
+
+
+def org_subscription_and_summary(org_id: str, customer_id: str, subscription_id: str
+                                 ) -> tuple[Organization, Subscription | None, summaries.AccountSummary | None]:
+    """As `org_and_subscription`, with the account summary (None if the customer has none yet) in
+    the same TransactGetItems: what an action that bills with the customer's credits starts from."""
+    owner = owner_key(org_id, customer_id)
+    with TransactGet(connection=connection()) as read:
+        org_item = read.get(OrganizationItem, org_id)
+        sub_item = read.get(SubscriptionItem, owner, subscription_id)
+        summary_item = read.get(AccountSummaryItem, owner)
+    return (organizations.to_domain(org_item.get()), _found(sub_item, lambda item: from_item(Subscription, item)),
+            _found(summary_item, summaries.to_domain))
+
+
+def catalog_and_credit_notes(org_id: str, customer_id: str, catalog_keys: list[tuple[str, str]],
+                             credit_note_ids: Iterable[str]) -> tuple[dict, list[CreditNote]]:
+    """Catalog entries by (kind, code) and the customer's credit notes by id, in one BatchGetItem
+    (none if nothing is wanted); missing ones are simply absent."""
+    owner = owner_key(org_id, customer_id)
+    wanted = {CatalogItem: catalog.entry_keys(org_id, catalog_keys),
+              CreditNoteItem: [(owner, note_id) for note_id in sorted(credit_note_ids)]}
+    if not any(wanted.values()):
+        return {}, []
+    found = batch_get({model: keys for model, keys in wanted.items() if keys})
+    return (catalog.entries_of(found.get(CatalogItem, [])),
+            [from_item(CreditNote, item) for item in found.get(CreditNoteItem, [])])
+
+
+def _found(pending, to_domain: Callable):
     try:
-        sub = from_item(Subscription, sub_item.get())
+        return to_domain(pending.get())
     except DoesNotExist:
-        sub = None
-    return organizations.to_domain(org_item.get()), sub
+        return None
