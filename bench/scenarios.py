@@ -29,12 +29,10 @@ BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
                                                  "one takes an invoice number (sequences) before its transaction"),
     ("POST", "/admin/customers/{customer_id}/portal-invite"): Over(4, 5, "two rate counters, then the email put "
                                                                          "and marked sent, besides the invitation"),
-    ("POST", "/portal/payment-methods"): Over(4, 1, "the saved methods queried twice (is the card known, is it "
-                                                    "the first)"),
-    ("DELETE", "/portal/payment-methods/{payment_method_id}"): Over(4, 1, "the method, the other methods and the "
-                                                                          "subscriptions charged to it"),
-    ("PUT", "/portal/payment-methods/{payment_method_id}"): Over(5, 1, "as DELETE, plus the customer for the "
-                                                                       "gateway attach"),
+    ("PUT", "/portal/payment-methods/{payment_method_id}"): Over(4, 1, "the customer (its gateway id, to attach "
+                                                                       "the new card), the saved methods, and a "
+                                                                       "Query for the subscriptions charged to the "
+                                                                       "old one"),
     ("POST", "/portal/payments"): Over(11, 7, "idempotency claim, invoices read to check then to settle, the "
                                               "payment re-read, two emails put and marked sent"),
     ("POST", "/portal/payments/{payment_id}/confirm-action"): Over(8, 4, "settles as the webhook would: payment "
