@@ -37,12 +37,6 @@ BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
                                               "payment re-read, two emails put and marked sent"),
     ("POST", "/portal/payments/{payment_id}/confirm-action"): Over(8, 4, "settles as the webhook would: payment "
                                                                          "and organization read twice, emails"),
-    ("POST", "/portal/auth/accept-invite"): Over(4, 1, "the token, the user, the customer (the role) and the "
-                                                       "organization (the password policy)"),
-    ("POST", "/portal/auth/reset-password"): Over(4, 4, "the token, user and organization, and a Query for the "
-                                                        "sessions to end"),
-    ("POST", "/portal/auth/change-password"): Over(6, 4, "the session read twice (authorizer, service), the "
-                                                         "failure counter, the org, the sessions to end"),
 }
 
 
