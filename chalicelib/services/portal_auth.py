@@ -47,8 +47,8 @@ class Invitation:
 
 def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
     """Invite a customer's contact to the portal: an email carries a single-use link (72 h)."""
-    org = organizations.get(org_id)
-    customer = customers.get(org_id, customer_id)
+    both = read_together.read_together(org_id, customer_id)
+    org, customer = both.org, both.customer
     contact = customer.contact(contact_id)
     if contact is None:
         raise NotFound("contact")
@@ -66,13 +66,15 @@ def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Inv
         login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
         role=role, status="invited", created_at=now)
     token, one_time = _one_time_token("invite", user, now)
-    with transaction("portal user") as tx:
-        tx.save(portal_users.item_for(user))
-        tx.save(one_time_tokens.item_for(one_time))
-    mail.send(org_id, "portal_invite", {
+    email_record = mail.new_record(org_id, "portal_invite", {
         "org_name": org.name, "contact_name": contact.name, "link": _link("accept-invite", org_id, token),
         "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
         [contact.email], customer_id=customer_id, reply_to=org.email, now=now)
+    with transaction("portal user") as tx:   # the email is recorded with the token it carries
+        tx.save(portal_users.item_for(user))
+        tx.save(one_time_tokens.item_for(one_time))
+        tx.save(emails.item_for(email_record))
+    mail.deliver(email_record, now)
     return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
 
 

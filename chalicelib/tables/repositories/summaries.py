@@ -117,9 +117,9 @@ def apply_in(tx: TransactWrite, org_id: str, customer_id: str, currency: str, ch
 def _credit_note_list(change: SummaryChange) -> list:
     """ADD the opened notes, DELETE the closed ones; both at once would name the same set twice,
     which DynamoDB refuses, so then the closed ones are ADDed to the set that is subtracted."""
-    S = AccountSummaryItem
+    listed, struck = AccountSummaryItem.open_credit_note_ids, AccountSummaryItem.closed_credit_note_ids
     opened, closed = set(change.credit_notes_opened), set(change.credit_notes_closed)
-    actions = [S.open_credit_note_ids.add(opened)] if opened else []
+    actions = [listed.add(opened)] if opened else []
     if closed:
-        actions.append(S.closed_credit_note_ids.add(closed) if opened else S.open_credit_note_ids.delete(closed))
+        actions.append(struck.add(closed) if opened else AccountSummaryItem.open_credit_note_ids.delete(closed))
     return actions

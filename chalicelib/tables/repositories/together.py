@@ -107,6 +107,20 @@ def catalog_and_credit_notes(org_id: str, customer_id: str, catalog_keys: list[t
             [from_item(CreditNote, item) for item in found.get(CreditNoteItem, [])])
 
 
+def org_customer_and_catalog(org_id: str, customer_id: str,
+                             catalog_keys: list[tuple[str, str]]) -> tuple[Organization, Customer, dict]:
+    """The organization, one of its customers (NotFound if either is missing) and catalog entries by
+    (kind, code) (missing ones simply absent), in one consistent BatchGetItem."""
+    found = batch_get({OrganizationItem: [(org_id,)], CustomerItem: [(org_id, customer_id)],
+                       CatalogItem: catalog.entry_keys(org_id, catalog_keys)})
+    if not found[OrganizationItem]:
+        raise NotFound("organization")
+    if not found[CustomerItem]:
+        raise NotFound("customer")
+    return (organizations.to_domain(found[OrganizationItem][0]), from_item(Customer, found[CustomerItem][0]),
+            catalog.entries_of(found[CatalogItem]))
+
+
 @dataclass(frozen=True)
 class Account:
     """A portal account with what its password changes check, read together."""
