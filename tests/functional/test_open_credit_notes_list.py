@@ -111,3 +111,14 @@ def forget_the_list(org_id: str, customer_id: str) -> None:
     item = AccountSummaryItem.get(owner_key(org_id, customer_id))
     item.update(actions=[AccountSummaryItem.open_credit_note_ids.remove()])
     assert summaries.get(org_id, customer_id, "USD").open_credit_note_ids == frozenset()
+
+
+def test_the_demo_seed_lists_exactly_each_customers_open_credit_notes(aws):
+    # Given the demo organization, seeded through the services
+    from devstack import seed
+    result = seed.seed_demo(NOW)
+
+    # Then every customer's summary lists the credit notes with a balance left, and only those
+    for customer_id in result.customer_ids:
+        assert listed_credit_notes(result.org_id, customer_id) == open_credit_notes(result.org_id, customer_id)
+    assert any(open_credit_notes(result.org_id, customer_id) for customer_id in result.customer_ids)
