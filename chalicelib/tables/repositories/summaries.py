@@ -5,7 +5,7 @@ so concurrent transactions never lose each other's updates.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
@@ -49,7 +49,8 @@ class SummaryChange:
                              credit_notes_opened=opened - both, credit_notes_closed=closed - both)
 
     def _counts(self):
-        return tuple(getattr(self, f.name) for f in fields(self) if f.type == "int")
+        return (self.outstanding_count, self.outstanding_minor, self.credits_minor,
+                self.pending_estimates, self.pending_timesheets)
 
     @property
     def is_empty(self) -> bool:
