@@ -62,6 +62,7 @@ class CustomerCaller:
     contact_id: str
     role: str
     session_id: str
+    login: str = ""   # the account signed in (its session names it): a password change reads it by key
 
     @property
     def is_primary(self) -> bool:
@@ -118,7 +119,7 @@ class Routes:
     def customer(self) -> CustomerCaller:
         c = _authorizer_context(self.bp)
         return CustomerCaller(org_id=c["org_id"], customer_id=c["customer_id"], contact_id=c["contact_id"],
-                              role=c["role"], session_id=c["session_id"])
+                              role=c["role"], session_id=c["session_id"], login=c.get("login", ""))
 
     def header(self, name: str) -> str | None:
         headers = self.bp.current_request.headers or {}

@@ -18,10 +18,11 @@ from ..domain.payments import Allocation, Payment, PaymentStatus
 from ..domain.pricing import term_lines
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
 from ..domain.subscription_status import Status
-from ..tables.repositories import catalog, customers, engagement, organizations, payments, summaries
+from ..tables.repositories import customers, engagement, organizations, payments, summaries
 from ..tables.repositories.documents import credit_notes, estimates, invoices, timesheets
 from ..tables.repositories.subscriptions import item_for as subscription_item
 from ..tables.repositories.subscriptions import saved as saved_subscription
+from ..tables.repositories import together as read_together
 from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
 from . import recovery
@@ -35,16 +36,19 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
                         starts_at: datetime | None = None, reference: str = "", **status_fields) -> Subscription:
     """A new subscription (future, trial or live), or one imported in any status with its dates.
     A live subscription's first term is invoiced at once."""
-    org = organizations.get(org_id)
-    customer = customers.get(org_id, customer_id)
-    plan = catalog.get(org_id, "plan", plan_code)
+    wanted = [("plan", plan_code), *(("addon", code) for code, _ in addons)] + (
+        [("coupon", coupon_code)] if coupon_code is not None else [])
+    org, customer, found = read_together.org_customer_and_catalog(org_id, customer_id, wanted)
+    plan = found.get(("plan", plan_code))
+    if plan is None:
+        raise NotFound("plan")
     if not plan.active:
         raise InvalidInput({"plan_code": "This plan is no longer sold."})
     snapshot = PlanSnapshot(plan.code, plan.name, plan.price_minor, plan.interval, plan.interval_count,
                             plan.trial_days)
     sub = Subscription(subscription_id=new_id("subscription", now), customer_id=customer.customer_id,
                        status=Status(status), plan=snapshot, currency=customer.currency, created_at=now,
-                       addons=_addons(org_id, plan.code, addons), coupon=_coupon(org_id, plan.code, coupon_code),
+                       addons=_addons(found, plan.code, addons), coupon=_coupon(found, plan.code, coupon_code),
                        auto_charge=auto_charge, payment_method_id=payment_method_id, reference=reference)
     sub = _place_in_time(sub, now, starts_at, status_fields)
     invoice = None
@@ -92,24 +96,22 @@ def _place_in_time(sub: Subscription, now: datetime, starts_at: datetime | None,
     return sub
 
 
-def _addons(org_id: str, plan_code: str, wanted) -> tuple[SubscriptionAddon, ...]:
-    found = catalog.get_many(org_id, "addon", [code for code, _ in wanted])
+def _addons(found: dict, plan_code: str, wanted) -> tuple[SubscriptionAddon, ...]:
     chosen = []
     for index, (code, quantity) in enumerate(wanted):
-        addon = found.get(code)
+        addon = found.get(("addon", code))
         if addon is None or not addon.active or not addon.fits(plan_code):
             raise InvalidInput({f"addons.{index}.code": "Not an addon of this plan."})
         chosen.append(SubscriptionAddon(addon.code, addon.name, addon.price_minor, quantity, addon.recurring))
     return tuple(chosen)
 
 
-def _coupon(org_id: str, plan_code: str, code: str | None) -> AppliedCoupon | None:
+def _coupon(found: dict, plan_code: str, code: str | None) -> AppliedCoupon | None:
     if code is None:
         return None
-    try:
-        coupon = catalog.get(org_id, "coupon", code)
-    except NotFound:
-        raise InvalidInput({"coupon_code": "No such coupon."}) from None
+    coupon = found.get(("coupon", code))
+    if coupon is None:
+        raise InvalidInput({"coupon_code": "No such coupon."})
     if not coupon.active or not coupon.fits(plan_code):
         raise InvalidInput({"coupon_code": "This coupon does not apply to the plan."})
     return AppliedCoupon(coupon.code, coupon.name, coupon.duration, coupon.percent_off_bp,
@@ -201,7 +203,8 @@ def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now:
                       total_minor=total, balance_minor=total, reason=reason, invoice_id=invoice_id)
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, note, before=None, now=now)
-        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total))
+        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total)
+                           + summaries.credit_note_moved(None, note))
         engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
                                                      note.credit_note_id, note.number), tx)
     return credit_notes.saved(item)
@@ -217,7 +220,8 @@ def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: da
     voided = replace(note, status=CreditNoteStatus.VOID, balance_minor=0)
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, voided, before=note, now=now)
-        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor))
+        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor)
+                           + summaries.credit_note_moved(note, voided))
         engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
                                                      credit_note_id, note.number), tx)
     return credit_notes.saved(item)

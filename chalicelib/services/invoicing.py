@@ -25,7 +25,7 @@ from ..domain.pricing import Line, term_lines
 from ..domain.subscription import Subscription
 from ..tables.repositories import engagement, organizations, summaries
 from ..tables.repositories.documents import credit_notes, invoices
-from ..tables.repositories.summaries import SummaryChange
+from ..tables.repositories.summaries import AccountSummary, SummaryChange
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,24 @@ def open_credits(org_id: str, customer_id: str) -> list[CreditNote]:
     """The customer's credit notes with a balance left: their available credits."""
     return [note for note in credit_notes.all_in_status(org_id, customer_id, CreditNoteStatus.OPEN.value)
             if note.balance_minor > 0]
+
+
+def listed_credit_notes(summary: AccountSummary | None) -> frozenset[str]:
+    """The credit notes to read by key for the customer's credits: those its summary lists as open."""
+    return summary.open_credit_note_ids if summary is not None else frozenset()
+
+
+def open_credits_listed(org_id: str, customer_id: str, summary: AccountSummary | None,
+                        notes_read: Sequence[CreditNote]) -> list[CreditNote]:
+    """The open credits, from the notes the summary lists (`notes_read`, read by key): nothing to
+    read when it shows none. They must add up to its available credits; when they do not (a summary
+    older than the list, or a change in between), the Query finds them."""
+    if summary is None or (summary.credits_minor == 0 and not summary.open_credit_note_ids):
+        return []
+    found = [note for note in notes_read if note.status == CreditNoteStatus.OPEN and note.balance_minor > 0]
+    if sum(note.balance_minor for note in found) == summary.credits_minor:
+        return found
+    return open_credits(org_id, customer_id)
 
 
 def available(notes: Sequence[CreditNote]) -> list[AvailableCredit]:
@@ -77,6 +95,10 @@ def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, a
     summary = SummaryChange(credits_minor=(note.total_minor if note else 0) - applied)
     if invoice is not None and invoice.is_outstanding():
         summary += SummaryChange(outstanding_count=1, outstanding_minor=invoice.balance_minor)
+    if note is not None:
+        summary += summaries.credit_note_moved(None, note)
+    for read, lowered in used:
+        summary += summaries.credit_note_moved(read, lowered)
     return Billing(currency=currency, customer_id=customer_id, invoice=invoice, credit_note=note,
                    credit_notes_used=tuple(used), summary=summary,
                    records=_records(customer_id, actor, now, invoice, note))

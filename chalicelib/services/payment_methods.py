@@ -7,7 +7,7 @@ from datetime import datetime
 
 from .. import bootstrap
 from ..domain.engagement import ActivityRecord, Actor
-from ..domain.errors import BusinessRuleViolation, InvalidInput
+from ..domain.errors import BusinessRuleViolation, InvalidInput, NotFound
 from ..domain.ids import new_id
 from ..domain.payments import PaymentMethod
 from ..domain.subscription import Subscription
@@ -48,26 +48,20 @@ def add(org_id: str, customer_id: str, gateway_method_id: str, *, make_default: 
 
 
 def set_default(org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> dict:
-    method = payments.method(org_id, customer_id, payment_method_id)
-    if method.is_default:
-        return view(method)
-    chosen = changed(method, is_default=True)
-    with transaction("payment method") as tx:
-        tx.save(payments.method_item(org_id, chosen))
-        _demote_others_in(tx, org_id, customer_id, payment_method_id)
-        _activity_in(tx, org_id, customer_id, "payment_method.made_default", chosen, now)
-    return view(chosen)
+    kept = payments.methods(org_id, customer_id)
+    return view(_as_default(org_id, customer_id, _one_of(kept, payment_method_id), kept, now))
 
 
 def replace(org_id: str, customer_id: str, payment_method_id: str, new_gateway_method_id: str,
             now: datetime) -> dict:
     """Update payment information: a new card takes the old one's place, and every subscription
     charged to the old one is charged to the new one (one transaction)."""
-    old = payments.method(org_id, customer_id, payment_method_id)
+    kept = payments.methods(org_id, customer_id)   # once: the old method, and is the new card known
+    old = _one_of(kept, payment_method_id)
     saved = _attach(org_id, customer_id, new_gateway_method_id, now)
     if saved.gateway_method_id == old.gateway_method_id:
         return view(old)
-    known = _with_gateway_id(org_id, customer_id, saved.gateway_method_id)
+    known = _with_gateway_id(kept, saved.gateway_method_id)
     new = changed(known, is_default=known.is_default or old.is_default) if known else \
         _new_method(customer_id, saved, is_default=old.is_default, now=now)
     moved = payments.subscriptions_using(org_id, customer_id, old.payment_method_id)
@@ -84,8 +78,9 @@ def replace(org_id: str, customer_id: str, payment_method_id: str, new_gateway_m
 
 def remove(org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> None:
     """Forget a method; refused while it is the only method of an auto-charge subscription."""
-    method = payments.method(org_id, customer_id, payment_method_id)
-    _forget(org_id, customer_id, method, now, refuse_if_needed=True)
+    kept = payments.methods(org_id, customer_id)
+    method = _one_of(kept, payment_method_id)
+    _forget(org_id, customer_id, method, kept, now, refuse_if_needed=True)
     _detach(method)
 
 
@@ -93,7 +88,7 @@ def remove(org_id: str, customer_id: str, payment_method_id: str, now: datetime)
 
 def kept_at_gateway(org_id: str, customer_id: str, gateway_method_id: str, now: datetime, event: Event) -> None:
     """setup_intent.succeeded: the card is saved even if the browser never came back to say so."""
-    if _with_gateway_id(org_id, customer_id, gateway_method_id):
+    if _with_gateway_id(payments.methods(org_id, customer_id), gateway_method_id):
         webhook_events.record(event.event_id, event.type, now)
         return
     saved = _attach(org_id, customer_id, gateway_method_id, now)
@@ -102,11 +97,12 @@ def kept_at_gateway(org_id: str, customer_id: str, gateway_method_id: str, now: 
 
 def detached_at_gateway(org_id: str, customer_id: str, gateway_method_id: str, now: datetime, event: Event) -> None:
     """payment_method.detached: the card cannot be charged any more, so it is forgotten here too."""
-    method = _with_gateway_id(org_id, customer_id, gateway_method_id)
+    kept = payments.methods(org_id, customer_id)
+    method = _with_gateway_id(kept, gateway_method_id)
     if method is None:
         webhook_events.record(event.event_id, event.type, now)
         return
-    _forget(org_id, customer_id, method, now, refuse_if_needed=False, event=event)
+    _forget(org_id, customer_id, method, kept, now, refuse_if_needed=False, event=event)
 
 
 # -- shared pieces ----------------------------------------------------------------------------
@@ -122,33 +118,40 @@ def _attach(org_id: str, customer_id: str, gateway_method_id: str, now: datetime
 
 def _keep(org_id: str, customer_id: str, saved: SavedMethod, *, make_default: bool, now: datetime,
           event: Event | None = None) -> PaymentMethod:
-    known = _with_gateway_id(org_id, customer_id, saved.gateway_method_id)
+    kept = payments.methods(org_id, customer_id)   # once: is the card known, is it the first, who was default
+    known = _with_gateway_id(kept, saved.gateway_method_id)
     if known is not None:   # the same card again (a double click, or the webhook came first)
         if event is not None:
             webhook_events.record(event.event_id, event.type, now)
-        if make_default and not known.is_default:
-            return _as_default(org_id, customer_id, known, now)
-        return known
-    first = not payments.methods(org_id, customer_id)
+        return _as_default(org_id, customer_id, known, kept, now) if make_default else known
+    first = not kept
     method = _new_method(customer_id, saved, is_default=make_default or first, now=now)
     with transaction("payment method") as tx:
         tx.save(payments.method_item(org_id, method))
         if method.is_default and not first:
-            _demote_others_in(tx, org_id, customer_id, method.payment_method_id)
+            _demote_others_in(tx, org_id, kept, method.payment_method_id)
         _activity_in(tx, org_id, customer_id, "payment_method.added", method, now, event=event)
         if event is not None:
             webhook_events.record_in(tx, event.event_id, event.type, now)
     return method
 
 
-def _as_default(org_id: str, customer_id: str, method: PaymentMethod, now: datetime) -> PaymentMethod:
-    set_default(org_id, customer_id, method.payment_method_id, now)
-    return changed(method, is_default=True)
+def _as_default(org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod],
+                now: datetime) -> PaymentMethod:
+    """`method` made the default, the others of `kept` (the saved methods as read) no longer."""
+    if method.is_default:
+        return method
+    chosen = changed(method, is_default=True)
+    with transaction("payment method") as tx:
+        tx.save(payments.method_item(org_id, chosen))
+        _demote_others_in(tx, org_id, kept, method.payment_method_id)
+        _activity_in(tx, org_id, customer_id, "payment_method.made_default", chosen, now)
+    return chosen
 
 
-def _forget(org_id: str, customer_id: str, method: PaymentMethod, now: datetime, *, refuse_if_needed: bool,
-            event: Event | None = None) -> None:
-    others = [m for m in payments.methods(org_id, customer_id) if m.payment_method_id != method.payment_method_id]
+def _forget(org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod], now: datetime, *,
+            refuse_if_needed: bool, event: Event | None = None) -> None:
+    others = [m for m in kept if m.payment_method_id != method.payment_method_id]
     using = payments.subscriptions_using(org_id, customer_id, method.payment_method_id)
     auto_charged = [s for s in using if s.auto_charge and s.status not in _ENDED]
     if refuse_if_needed and auto_charged and not others:
@@ -173,15 +176,23 @@ def _move_in(tx, org_id: str, sub: Subscription, successor: PaymentMethod | None
     payments.charge_subscription_to_in(tx, org_id, sub, successor.payment_method_id if successor else None, now)
 
 
-def _demote_others_in(tx, org_id: str, customer_id: str, keep_id: str) -> None:
-    for other in payments.methods(org_id, customer_id):
+def _demote_others_in(tx, org_id: str, kept: list[PaymentMethod], keep_id: str) -> None:
+    for other in kept:
         if other.is_default and other.payment_method_id != keep_id:
             tx.save(payments.method_item(org_id, changed(other, is_default=False)))
 
 
-def _with_gateway_id(org_id: str, customer_id: str, gateway_method_id: str) -> PaymentMethod | None:
-    return next((m for m in payments.methods(org_id, customer_id) if m.gateway_method_id == gateway_method_id),
-                None)
+def _with_gateway_id(kept: list[PaymentMethod], gateway_method_id: str) -> PaymentMethod | None:
+    return next((m for m in kept if m.gateway_method_id == gateway_method_id), None)
+
+
+def _one_of(kept: list[PaymentMethod], payment_method_id: str) -> PaymentMethod:
+    """The customer's method `payment_method_id`, taken from their saved methods (a consistent
+    Query by owner, so another customer's id is simply not there): NotFound otherwise."""
+    found = next((m for m in kept if m.payment_method_id == payment_method_id), None)
+    if found is None:
+        raise NotFound("payment method")
+    return found
 
 
 def _new_method(customer_id: str, saved: SavedMethod, *, is_default: bool, now: datetime) -> PaymentMethod:

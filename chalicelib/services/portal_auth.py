@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from .. import bootstrap
 from ..config import settings
+from ..domain.customers import Customer
 from ..domain.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
 from ..domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
 from ..domain.password_policy import validate_password
@@ -18,6 +19,7 @@ from ..domain.tokens import TOKEN_TTL, new_token, token_hash
 from ..tables.base import owner_key
 from ..tables.repositories import customers, emails, one_time_tokens, organizations, portal_users, rate_counters
 from ..tables.repositories import sessions as stored_sessions
+from ..tables.repositories import together as read_together
 from ..tables.repositories.one_time_tokens import OneTimeToken
 from ..tables.repositories.portal_users import PortalUser, login_key
 from ..tables.transactions import transaction
@@ -45,8 +47,8 @@ class Invitation:
 
 def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
     """Invite a customer's contact to the portal: an email carries a single-use link (72 h)."""
-    org = organizations.get(org_id)
-    customer = customers.get(org_id, customer_id)
+    both = read_together.read_together(org_id, customer_id)
+    org, customer = both.org, both.customer
     contact = customer.contact(contact_id)
     if contact is None:
         raise NotFound("contact")
@@ -64,26 +66,30 @@ def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Inv
         login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
         role=role, status="invited", created_at=now)
     token, one_time = _one_time_token("invite", user, now)
-    with transaction("portal user") as tx:
-        tx.save(portal_users.item_for(user))
-        tx.save(one_time_tokens.item_for(one_time))
-    mail.send(org_id, "portal_invite", {
+    email_record = mail.new_record(org_id, "portal_invite", {
         "org_name": org.name, "contact_name": contact.name, "link": _link("accept-invite", org_id, token),
         "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
         [contact.email], customer_id=customer_id, reply_to=org.email, now=now)
+    with transaction("portal user") as tx:   # the email is recorded with the token it carries
+        tx.save(portal_users.item_for(user))
+        tx.save(one_time_tokens.item_for(one_time))
+        tx.save(emails.item_for(email_record))
+    mail.deliver(email_record, now)
     return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
 
 
 def accept_invite(org_id: str, token: str, password: str, now: datetime) -> SignedIn:
     """Choose a password with the invitation's token (once), and be signed in."""
     one_time = _usable_token(token, "invite", org_id, now)
-    user = portal_users.find(one_time.login)
-    if user is None or user.status != "invited" or user.contact_id != one_time.contact_id:
+    account = read_together.account_and_org(one_time.login, org_id, customer_id=one_time.customer_id)
+    user = account.user
+    if user is None or user.status != "invited" or (user.customer_id, user.contact_id) != (
+            one_time.customer_id, one_time.contact_id):
         raise Unauthenticated(INVALID_LINK)
-    role = _current_role(user)
+    role = _role_in(account.customer, user)
     if role is None:
         raise Unauthenticated(INVALID_LINK)
-    validate_password(password, email=user.email, org_name=organizations.get(org_id).name, field="password")
+    validate_password(password, email=user.email, org_name=account.org.name, field="password")
     user = replace(user, status="active", role=role, password_hash=bootstrap.password_hasher().hash(password),
                    password_changed_at=now)
     answer, session = sessions.new_session(user, role, now)
@@ -144,13 +150,17 @@ def logout(session_id: str) -> None:
     sessions.end(session_id)
 
 
-def change_password(session_id: str, current_password: str, new_password: str, now: datetime) -> int:
-    """Change the password of the signed-in account; every other session of it ends.
-    Answers how many sessions were ended."""
-    user = _account_of_session(session_id)
-    org = organizations.get(user.org_id)
+def change_password(org_id: str, login: str, session_id: str, current_password: str, new_password: str,
+                    now: datetime) -> int:
+    """Change the password of the signed-in account (`login`, as its session, just checked by the
+    authorizer, names it); every other session of it ends. Answers how many sessions were ended."""
+    account = read_together.account_and_org(login, org_id, with_failures=True) if login else None
+    user = account.user if account else None
+    if user is None or not user.is_active or user.org_id != org_id:
+        raise Unauthenticated("Sign in again.")
+    org = account.org
     validate_password(new_password, email=user.email, org_name=org.name)
-    confirm_current_password(user, current_password, now)
+    confirm_current_password(user, current_password, now, failures=account.failures)
     hasher = bootstrap.password_hasher()
     user = portal_users.save(replace(user, password_hash=hasher.hash(new_password), password_changed_at=now))
     ended = sessions.end_all_of(user.login, keep=session_id)
@@ -158,10 +168,12 @@ def change_password(session_id: str, current_password: str, new_password: str, n
     return ended
 
 
-def confirm_current_password(user: PortalUser, password: str, now: datetime) -> None:
+def confirm_current_password(user: PortalUser, password: str, now: datetime, *,
+                             failures: FailureState | None = None) -> None:
     """For changes that need the current password: the sign-in lockout holds, and a wrong password
-    counts as a failed sign-in, so a stolen session cannot guess faster than the sign-in page allows."""
-    failures = _admit(user.login, now)
+    counts as a failed sign-in, so a stolen session cannot guess faster than the sign-in page allows.
+    `failures`: the login's failures if the caller read them already (consistently)."""
+    failures = _admit(user.login, now, failures)
     if not bootstrap.password_hasher().verify(user.password_hash, password):
         _count_failure(user.login, failures, now)
         raise InvalidInput({"current_password": "This is not your current password."})
@@ -195,12 +207,13 @@ def forgot_password(org_id: str, email: str, now: datetime) -> None:
 def reset_password(org_id: str, token: str, new_password: str, now: datetime) -> None:
     """Set a new password with a reset token (once); every session of the account ends."""
     one_time = _usable_token(token, "reset", org_id, now)
-    user = portal_users.find(one_time.login)
+    account = read_together.account_and_org(one_time.login, org_id)
+    user = account.user
     changed_since = user is not None and user.password_changed_at is not None and \
         one_time.created_at < user.password_changed_at
     if user is None or not user.is_active or changed_since:
         raise Unauthenticated(INVALID_LINK)
-    org = organizations.get(org_id)
+    org = account.org
     validate_password(new_password, email=user.email, org_name=org.name)
     user = replace(user, password_hash=bootstrap.password_hasher().hash(new_password), password_changed_at=now)
     with transaction("password reset") as tx:
@@ -233,9 +246,9 @@ def me(org_id: str, customer_id: str, contact_id: str, role: str) -> dict:
 
 # --- helpers ----------------------------------------------------------------------------------
 
-def _admit(login: str, now: datetime) -> FailureState:
+def _admit(login: str, now: datetime, failures: FailureState | None = None) -> FailureState:
     """The login's failures so far; Throttled while it must wait or is locked."""
-    failures = rate_counters.failures(login)
+    failures = rate_counters.failures(login) if failures is None else failures
     wait = LOCKOUT.check(failures, now)
     if wait is not None:
         raise Throttled(max(1, -(-wait // _SECOND)), "sign-in attempts")
@@ -270,20 +283,16 @@ def _current_role(user: PortalUser) -> str | None:
     """primary or contact, as the customer's contacts stand now; None once the contact is gone
     (or has another email): the account ends with its contact."""
     try:
-        contact = customers.get(user.org_id, user.customer_id).contact(user.contact_id)
+        return _role_in(customers.get(user.org_id, user.customer_id), user)
     except NotFound:
         return None
+
+
+def _role_in(customer: Customer | None, user: PortalUser) -> str | None:
+    contact = customer.contact(user.contact_id) if customer is not None else None
     if contact is None or contact.email.strip().lower() != user.email.strip().lower():
         return None
     return "primary" if contact.is_primary else "contact"
-
-
-def _account_of_session(session_id: str) -> PortalUser:
-    session = stored_sessions.get(session_id)
-    user = portal_users.find(session.login) if session else None
-    if user is None or not user.is_active:
-        raise Unauthenticated("Sign in again.")
-    return user
 
 
 def _one_time_token(purpose: str, user: PortalUser, now: datetime) -> tuple[str, OneTimeToken]:

@@ -6,25 +6,26 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import subscription_actions as actions
+from ..domain.documents import CreditNote
 from ..domain.subscription_actions import Quote, Selection
 from . import invoicing
-from .subscription_changes import ChangeRequest, resolve
+from .subscription_changes import ChangeRequest, catalog_keys, read_catalog_and_credits, resolve
 from .subscriptions_portal import Caller, Context, charge, commit, load, outcome
 
 
 def reactivation_preview(caller: Caller, subscription_id: str, *, changes: ChangeRequest | None,
                          now: datetime) -> Quote:
-    ctx = load(caller, subscription_id, now, "reactivate")
-    after = actions.reactivated(ctx.sub, _chosen(ctx, changes), ctx.now)
-    credits = invoicing.open_credits(caller.org_id, caller.customer_id)
+    ctx = load(caller, subscription_id, now, "reactivate", with_summary=True)
+    chosen, credits = _chosen_and_credits(ctx, changes)
+    after = actions.reactivated(ctx.sub, chosen, ctx.now)
     return actions.new_term_quote("reactivate", after, invoicing.available(credits), ctx.now)
 
 
 def reactivate(caller: Caller, subscription_id: str, *, changes: ChangeRequest | None, quote_id: str | None,
                now: datetime) -> dict:
-    ctx = load(caller, subscription_id, now, "reactivate")
-    after = actions.reactivated(ctx.sub, _chosen(ctx, changes), ctx.now)
-    credits = invoicing.open_credits(caller.org_id, caller.customer_id)
+    ctx = load(caller, subscription_id, now, "reactivate", with_summary=True)
+    chosen, credits = _chosen_and_credits(ctx, changes)
+    after = actions.reactivated(ctx.sub, chosen, ctx.now)
     actions.new_term_quote("reactivate", after, invoicing.available(credits), ctx.now).honour(quote_id)
     billed = invoicing.bill_term(ctx.org, after, now=ctx.now, actor=ctx.actor, credits=credits)
     done = commit(ctx, after, "subscription.reactivated",
@@ -33,12 +34,16 @@ def reactivate(caller: Caller, subscription_id: str, *, changes: ChangeRequest |
     return outcome(ctx, done, payment)
 
 
-def _chosen(ctx: Context, changes: ChangeRequest | None) -> Selection:
-    """What comes back: as it was, or as the customer edits it (only with the edit permission)."""
+def _chosen_and_credits(ctx: Context, changes: ChangeRequest | None) -> tuple[Selection, list[CreditNote]]:
+    """What comes back: as it was, or as the customer edits it (only with the edit permission); with
+    the open credits the new term's invoice uses, read with the catalog entries the edit needs."""
     current = actions.current_selection(ctx.sub)
+    if changes is not None:
+        ctx.org.preferences.require("edit_subscription")
+    keys = catalog_keys(current, changes) if changes is not None else []
+    found, credits = read_catalog_and_credits(ctx, keys, with_credits=True)
     if changes is None:
-        return current
-    ctx.org.preferences.require("edit_subscription")
-    chosen = resolve(ctx.caller.org_id, ctx.sub, current, changes)
+        return current, credits
+    chosen = resolve(ctx.sub, current, changes, found)
     actions.check_edit(current, chosen, ctx.org.preferences.edit_subscription)
-    return chosen
+    return chosen, credits

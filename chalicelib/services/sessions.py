@@ -55,7 +55,7 @@ def authenticate(token: str, now: datetime | None = None) -> dict[str, str] | No
         if not sessions.touch(session.token_hash, last_seen_at=now, expires_at=expires_at):
             return None   # ended between the read and the write
     return {"org_id": session.org_id, "customer_id": session.customer_id, "contact_id": session.contact_id,
-            "role": session.role, "session_id": session.token_hash}
+            "role": session.role, "session_id": session.token_hash, "login": session.login}
 
 
 def end(session_id: str) -> None:

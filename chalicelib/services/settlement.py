@@ -162,6 +162,10 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
                    method_summary=payment.method_summary or _summary(result), client_secret=None,
                    failure_code=None, failure_message=None)
     overpaid = _overpayment(org_id, done, excess, now) if excess else None
+    for note_id, note in used_notes.items():
+        change += summaries.credit_note_moved(notes[note_id], note)
+    if overpaid is not None:
+        change += summaries.credit_note_moved(None, overpaid)
     settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]
     revived = recovery.recovered(org, customer_id, settled) if payment.source != "auto_charge" else []
     numbers = [before[a.invoice_id].number for a in allocations]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import subscription_actions as actions
+from ..domain.documents import CreditNote
 from ..domain.errors import InvalidInput
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
 from ..domain.subscription_actions import Quote, Selection, When
 from ..domain.subscription_status import Status
-from ..tables.repositories import catalog
+from ..tables.repositories import together as read_together
 from . import invoicing
 from .inputs import ChangeRequest
 from .subscriptions_portal import Caller, Committed, Context, charge, commit, load, outcome
@@ -17,9 +18,9 @@ from .subscriptions_portal import Caller, Committed, Context, charge, commit, lo
 
 def change_preview(caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When,
                    now: datetime) -> Quote:
-    ctx = load(caller, subscription_id, now, _action(when))
-    chosen = chosen_selection(ctx, request, when)
-    return actions.change_quote(ctx.sub, chosen, when, invoicing.available(_credits(ctx, when)), ctx.now)
+    ctx = load(caller, subscription_id, now, _action(when), with_summary=True)
+    chosen, credits = _chosen_and_credits(ctx, request, when)
+    return actions.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now)
 
 
 def change(caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When, quote_id: str | None,
@@ -27,9 +28,8 @@ def change(caller: Caller, subscription_id: str, request: ChangeRequest, *, when
     """Now: the subscription changes at once; on a live one a credit note for the unused part of
     the old price and an invoice for the rest of the term at the new one (credits applied, charged
     with auto-charge). At term end: stored as the scheduled change."""
-    ctx = load(caller, subscription_id, now, _action(when))
-    chosen = chosen_selection(ctx, request, when)
-    credits = _credits(ctx, when)
+    ctx = load(caller, subscription_id, now, _action(when), with_summary=True)
+    chosen, credits = _chosen_and_credits(ctx, request, when)
     actions.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now).honour(quote_id)
     if when == "end_of_term":
         after = actions.change_scheduled(ctx.sub, chosen, ctx.now)
@@ -57,21 +57,35 @@ def set_auto_charge(caller: Caller, subscription_id: str, *, enabled: bool, now:
 
 # --- what the customer chose, checked against the catalog and the preferences ----------------
 
-def chosen_selection(ctx: Context, request: ChangeRequest, when: When = "now") -> Selection:
+def _chosen_and_credits(ctx: Context, request: ChangeRequest, when: When) -> tuple[Selection, list[CreditNote]]:
     """The selection the request describes, starting from the subscription now (or, at term end,
     from what is already scheduled); refused if nothing would change or the merchant does not
-    let customers change that part."""
+    let customers change that part. With the open credits, where the change bills now (a live
+    subscription): both read in one BatchGet."""
     base = actions.pending_selection(ctx.sub) if when == "end_of_term" else actions.current_selection(ctx.sub)
-    chosen = resolve(ctx.caller.org_id, ctx.sub, base, request)
+    found, credits = read_catalog_and_credits(ctx, catalog_keys(base, request),
+                                              with_credits=when == "now" and ctx.sub.status == Status.LIVE)
+    chosen = resolve(ctx.sub, base, request, found)
     if chosen.key() == base.key():
         raise InvalidInput({"body": "Nothing would change."})
     actions.check_edit(base, chosen, ctx.org.preferences.edit_subscription)
-    return chosen
+    return chosen, credits
 
 
-def resolve(org_id: str, sub: Subscription, base: Selection, request: ChangeRequest) -> Selection:
-    """The selection `request` describes from `base`, checked against the catalog (read once)."""
-    found = catalog.get_entries(org_id, _catalog_keys(base, request))
+def read_catalog_and_credits(ctx: Context, keys: list[tuple[str, str]], *,
+                             with_credits: bool) -> tuple[dict, list[CreditNote]]:
+    """The catalog entries `keys` and (if asked) the open credits, in one read: the credit notes
+    the account summary (read with the subscription) lists are read by key with the catalog."""
+    note_ids = invoicing.listed_credit_notes(ctx.summary) if with_credits else frozenset()
+    found, notes = read_together.catalog_and_credit_notes(ctx.caller.org_id, ctx.caller.customer_id, keys, note_ids)
+    if not with_credits:
+        return found, []
+    return found, invoicing.open_credits_listed(ctx.caller.org_id, ctx.caller.customer_id, ctx.summary, notes)
+
+
+def resolve(sub: Subscription, base: Selection, request: ChangeRequest, found: dict) -> Selection:
+    """The selection `request` describes from `base`, checked against the catalog entries `found`
+    (read for `catalog_keys(base, request)`)."""
     plan = _plan(found, sub.currency, base.plan, request.plan)
     plan_changed = plan.code != base.plan.code
     if request.addons is None:
@@ -91,7 +105,7 @@ def resolve(org_id: str, sub: Subscription, base: Selection, request: ChangeRequ
     return Selection(plan, addons, coupon)
 
 
-def _catalog_keys(base: Selection, request: ChangeRequest) -> list[tuple[str, str]]:
+def catalog_keys(base: Selection, request: ChangeRequest) -> list[tuple[str, str]]:
     """Every catalog entry `resolve` may look at: the plan asked for, each addon asked for (or,
     on a new plan, each one kept), the coupon asked for (or, on a new plan, the one kept)."""
     plan_changed = request.plan is not None and request.plan != base.plan.code
@@ -175,13 +189,6 @@ def _prorated(ctx: Context, after: Subscription, credits) -> invoicing.Billing:
                           charge_lines=proration.charge_lines, period=(ctx.now, term.end),
                           credit_lines=proration.credit_lines, credit_reason="Subscription changed mid-term",
                           credits=credits)
-
-
-def _credits(ctx: Context, when: When) -> list:
-    """The customer's open credits, read only where the change bills now (a live subscription)."""
-    if when == "now" and ctx.sub.status == Status.LIVE:
-        return invoicing.open_credits(ctx.caller.org_id, ctx.caller.customer_id)
-    return []
 
 
 def _action(when: When) -> str:

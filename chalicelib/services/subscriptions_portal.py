@@ -21,6 +21,7 @@ from ..tables.repositories import engagement
 from ..tables.repositories import together as read_together
 from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories.documents import invoices
+from ..tables.repositories.summaries import AccountSummary
 from ..tables.transactions import transaction
 from . import credit_notes_portal, invoices_portal, invoicing, payment_views
 from .inputs import Caller
@@ -38,23 +39,31 @@ class Context:
     org: Organization
     sub: Subscription
     now: datetime
+    summary: AccountSummary | None = None   # read with them by the actions that bill with credits
 
     @property
     def actor(self) -> Actor:
         return Actor("customer", self.caller.contact_id)
 
 
-def load(caller: Caller, subscription_id: str, real_now: datetime, action: str | None = None) -> Context:
+def load(caller: Caller, subscription_id: str, real_now: datetime, action: str | None = None, *,
+         with_summary: bool = False) -> Context:
     """The caller's subscription (NotFound for anyone else's), checked for `action`: preferences,
-    then status, then the action's rules. Both are one read (issue 9's budget: three with the session)."""
-    org, sub = read_together.org_and_subscription(caller.org_id, caller.customer_id, subscription_id)
+    then status, then the action's rules. Both (and the account summary, if asked: it lists the open
+    credit notes) are one read (issue 9's budget: three with the session)."""
+    summary = None
+    if with_summary:
+        org, sub, summary = read_together.org_subscription_and_summary(caller.org_id, caller.customer_id,
+                                                                        subscription_id)
+    else:
+        org, sub = read_together.org_and_subscription(caller.org_id, caller.customer_id, subscription_id)
     org.preferences.require("subscriptions")
     if sub is None:
         raise NotFound("subscription")
     now = org.now(real_now)
     if action is not None:
         actions.require(action, sub, org.preferences, now)
-    return Context(caller, org, sub, now)
+    return Context(caller, org, sub, now, summary)
 
 
 @dataclass(frozen=True)

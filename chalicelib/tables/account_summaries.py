@@ -1,7 +1,10 @@
 """Per-customer figures behind the dashboard, kept exact by the transactions that change them.
 
-No version attribute: every change is a commutative ADD, so concurrent writers never conflict."""
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+No version attribute: every change is a commutative ADD (or a set DELETE), so concurrent writers never
+conflict. The open credit notes are `open_credit_note_ids` minus `closed_credit_note_ids`: one UpdateItem
+cannot ADD to and DELETE from the same set, so a transaction that both opens and closes notes records
+the closed ones in the second set instead of deleting them."""
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
 from .base import table
@@ -23,3 +26,5 @@ class AccountSummaryItem(Model):
     last_payment_invoice_id = UnicodeAttribute(null=True)
     pending_estimates = NumberAttribute(default=0)
     pending_timesheets = NumberAttribute(default=0)
+    open_credit_note_ids = UnicodeSetAttribute(null=True)
+    closed_credit_note_ids = UnicodeSetAttribute(null=True)

@@ -9,7 +9,7 @@ from chalicelib.domain.documents import CreditNoteStatus
 from chalicelib.domain.errors import DomainError
 from chalicelib.services import billing_admin, collection, customers, dashboard, merchant_access
 from chalicelib.services import payment_methods
-from chalicelib.tables.repositories import payments
+from chalicelib.tables.repositories import payments, summaries
 from chalicelib.tables.repositories.documents import credit_notes, estimates, invoices, timesheets
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_credit_note, a_payer, a_saved_card, an_invoice, pay
@@ -149,6 +149,15 @@ def recomputed(org_id: str, customer_id: str) -> dict:
     }
 
 
+def listed_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
+    return summaries.get(org_id, customer_id, "USD").open_credit_note_ids
+
+
+def open_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
+    notes = credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
+    return frozenset(n.credit_note_id for n in notes if n.status == CreditNoteStatus.OPEN and n.balance_minor > 0)
+
+
 def fresh_aws():
     """An empty moto per example: moto copies a whole table on each transaction, so tables that
     grew over earlier examples would only slow later ones down."""
@@ -181,5 +190,7 @@ def test_the_dashboard_summary_equals_a_recomputation_after_any_sequence(sequenc
         shown = dashboard.dashboard(org_id, customer.customer_id, customer.contacts[0].contact_id)
         expected = recomputed(org_id, customer.customer_id)
         assert {key: shown[key] for key in expected} == expected
+        # And it lists exactly the credit notes with a balance left (read by key to apply credits)
+        assert listed_credit_notes(org_id, customer.customer_id) == open_credit_notes(org_id, customer.customer_id)
     finally:
         mocked.stop()

@@ -52,12 +52,19 @@ class _Deletions(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Call(self, node):
-        if isinstance(node.func, ast.Attribute) and _deletes(node.func.attr):
+        if isinstance(node.func, ast.Attribute) and _deletes(node.func.attr) and not self._set_action(node.func):
             site = (self.module, self.functions[-1] if self.functions else "<module>")
             named = [node.func.value, *node.args[:1]]
             self.sites.setdefault(site, set()).update(
                 TABLE_OF_MODEL[model] for model in map(self._model, named) if model in TABLE_OF_MODEL)
         self.generic_visit(node)
+
+    def _set_action(self, func: ast.Attribute) -> bool:
+        """`Model.some_set.delete(values)`: an UpdateItem action taking elements out of a set
+        attribute; the item stays."""
+        path = func.value
+        return isinstance(path, ast.Attribute) and isinstance(path.value, ast.Name) and \
+            self.aliases.get(path.value.id, path.value.id) in TABLE_OF_MODEL
 
     def _model(self, expression) -> str | None:
         if isinstance(expression, ast.Call) and isinstance(expression.func, ast.Name):

@@ -93,8 +93,9 @@ def logout():
 @api.route("/portal/auth/change-password", "POST", body=ChangePasswordBody, response="PasswordChanged")
 def change_password(body: ChangePasswordBody):
     """Change the password (the current one is needed); every other session ends."""
-    ended = portal_auth.change_password(api.customer().session_id, body.current_password, body.new_password,
-                                        bootstrap.now())
+    caller = api.customer()
+    ended = portal_auth.change_password(caller.org_id, caller.login, caller.session_id, body.current_password,
+                                        body.new_password, bootstrap.now())
     return {"other_sessions_ended": ended}
 
 

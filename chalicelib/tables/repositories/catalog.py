@@ -28,9 +28,17 @@ def get_many(org_id: str, kind: str, codes: list[str]) -> dict:
 
 def get_entries(org_id: str, keys: list[tuple[str, str]]) -> dict:
     """Items of any kinds by (kind, code), in one BatchGet; missing ones are simply absent."""
-    wanted = [(org_id, catalog_key(kind, code)) for kind, code in dict.fromkeys(keys)]
-    found = CatalogItem.batch_get(wanted) if wanted else []
-    return {(item.kind, item.code): from_item(KINDS[item.kind], item) for item in found}
+    wanted = entry_keys(org_id, keys)
+    return entries_of(CatalogItem.batch_get(wanted) if wanted else [])
+
+
+def entry_keys(org_id: str, keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(org_id, catalog_key(kind, code)) for kind, code in dict.fromkeys(keys)]
+
+
+def entries_of(items) -> dict:
+    """{(kind, code): entry} of catalog items read."""
+    return {(item.kind, item.code): from_item(KINDS[item.kind], item) for item in items}
 
 
 def list_all(org_id: str, kind: str, *, active_only: bool = False) -> list:

@@ -31,12 +31,19 @@ def _failures_key(login: str) -> str:
     return f"sign_in_failures#{login}"
 
 
+failures_key = _failures_key   # for reads made together with others (repositories/together.py)
+
+
+def failure_state(item: RateCounterItem | None) -> FailureState:
+    return NO_FAILURES if item is None else FailureState(int(item.events), item.last_failure_at, item.locked_until)
+
+
 def failures(login: str) -> FailureState:
     try:
         item = C.get(_failures_key(login), consistent_read=True)
     except DoesNotExist:
         return NO_FAILURES
-    return FailureState(int(item.events), item.last_failure_at, item.locked_until)
+    return failure_state(item)
 
 
 def save_failures(login: str, previous: FailureState, state: FailureState, *, expires_at: datetime) -> bool:
