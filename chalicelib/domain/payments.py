@@ -54,6 +54,7 @@ class PaymentMethod:
     exp_year: int
     created_at: datetime
     is_default: bool = False
+    gateway_customer_id: str | None = None   # whom the gateway attached it to: a later card needs no lookup
     version: int | None = None
 
     @property

@@ -2,6 +2,7 @@
 subscriptions follow), remove. Only gateway ids and the card's brand, last4 and expiry are kept."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from dataclasses import replace as changed
 from datetime import datetime
 
@@ -43,8 +44,8 @@ def setup(org_id: str, customer_id: str, now: datetime) -> dict:
 
 def add(org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool, now: datetime) -> dict:
     """Save the method the browser collected (Stripe.js after the setup; a test id when simulated)."""
-    saved = _attach(org_id, customer_id, gateway_method_id, now)
-    return view(_keep(org_id, customer_id, saved, make_default=make_default, now=now))
+    attached = _attach(org_id, customer_id, gateway_method_id, now)
+    return view(_keep(org_id, customer_id, attached, make_default=make_default, now=now))
 
 
 def set_default(org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> dict:
@@ -58,12 +59,13 @@ def replace(org_id: str, customer_id: str, payment_method_id: str, new_gateway_m
     charged to the old one is charged to the new one (one transaction)."""
     kept = payments.methods(org_id, customer_id)   # once: the old method, and is the new card known
     old = _one_of(kept, payment_method_id)
-    saved = _attach(org_id, customer_id, new_gateway_method_id, now)
+    attached = _attach(org_id, customer_id, new_gateway_method_id, now, saved_before=old)
+    saved = attached.saved
     if saved.gateway_method_id == old.gateway_method_id:
         return view(old)
     known = _with_gateway_id(kept, saved.gateway_method_id)
     new = changed(known, is_default=known.is_default or old.is_default) if known else \
-        _new_method(customer_id, saved, is_default=old.is_default, now=now)
+        _new_method(customer_id, attached, is_default=old.is_default, now=now)
     moved = payments.subscriptions_using(org_id, customer_id, old.payment_method_id)
     with transaction("payment method") as tx:
         tx.save(payments.method_item(org_id, new))
@@ -91,8 +93,8 @@ def kept_at_gateway(org_id: str, customer_id: str, gateway_method_id: str, now: 
     if _with_gateway_id(payments.methods(org_id, customer_id), gateway_method_id):
         webhook_events.record(event.event_id, event.type, now)
         return
-    saved = _attach(org_id, customer_id, gateway_method_id, now)
-    _keep(org_id, customer_id, saved, make_default=False, now=now, event=event)
+    attached = _attach(org_id, customer_id, gateway_method_id, now)
+    _keep(org_id, customer_id, attached, make_default=False, now=now, event=event)
 
 
 def detached_at_gateway(org_id: str, customer_id: str, gateway_method_id: str, now: datetime, event: Event) -> None:
@@ -107,25 +109,38 @@ def detached_at_gateway(org_id: str, customer_id: str, gateway_method_id: str, n
 
 # -- shared pieces ----------------------------------------------------------------------------
 
-def _attach(org_id: str, customer_id: str, gateway_method_id: str, now: datetime) -> SavedMethod:
-    customer = customers.get(org_id, customer_id)
+@dataclass(frozen=True)
+class Attached:
+    saved: SavedMethod
+    gateway_customer_id: str
+
+
+def _attach(org_id: str, customer_id: str, gateway_method_id: str, now: datetime, *,
+            saved_before: PaymentMethod | None = None) -> Attached:
+    """The card attached to the customer's gateway customer: the one a method saved before at the
+    same gateway was attached to, or else looked up (and created on first use) from the customer."""
+    gateway = bootstrap.payment_gateway()
+    gateway_customer_id = saved_before.gateway_customer_id if saved_before and saved_before.gateway == gateway.name \
+        else None
+    if gateway_customer_id is None:
+        gateway_customer_id = gateway_customers.ensure(org_id, customers.get(org_id, customer_id), now)
     try:
-        return bootstrap.payment_gateway().attach_method(
-            gateway_customer_id=gateway_customers.ensure(org_id, customer, now), method_id=gateway_method_id)
+        saved = gateway.attach_method(gateway_customer_id=gateway_customer_id, method_id=gateway_method_id)
     except PaymentGatewayError as error:
         raise InvalidInput({"payment_method": error.message}) from None
+    return Attached(saved, gateway_customer_id)
 
 
-def _keep(org_id: str, customer_id: str, saved: SavedMethod, *, make_default: bool, now: datetime,
+def _keep(org_id: str, customer_id: str, attached: Attached, *, make_default: bool, now: datetime,
           event: Event | None = None) -> PaymentMethod:
     kept = payments.methods(org_id, customer_id)   # once: is the card known, is it the first, who was default
-    known = _with_gateway_id(kept, saved.gateway_method_id)
+    known = _with_gateway_id(kept, attached.saved.gateway_method_id)
     if known is not None:   # the same card again (a double click, or the webhook came first)
         if event is not None:
             webhook_events.record(event.event_id, event.type, now)
         return _as_default(org_id, customer_id, known, kept, now) if make_default else known
     first = not kept
-    method = _new_method(customer_id, saved, is_default=make_default or first, now=now)
+    method = _new_method(customer_id, attached, is_default=make_default or first, now=now)
     with transaction("payment method") as tx:
         tx.save(payments.method_item(org_id, method))
         if method.is_default and not first:
@@ -195,11 +210,11 @@ def _one_of(kept: list[PaymentMethod], payment_method_id: str) -> PaymentMethod:
     return found
 
 
-def _new_method(customer_id: str, saved: SavedMethod, *, is_default: bool, now: datetime) -> PaymentMethod:
-    card = saved.card
+def _new_method(customer_id: str, attached: Attached, *, is_default: bool, now: datetime) -> PaymentMethod:
+    card = attached.saved.card
     return PaymentMethod(new_id("payment_method", now), customer_id, bootstrap.payment_gateway().name,
-                         saved.gateway_method_id, card.brand, card.last4, card.exp_month, card.exp_year, now,
-                         is_default=is_default)
+                         attached.saved.gateway_method_id, card.brand, card.last4, card.exp_month, card.exp_year,
+                         now, is_default=is_default, gateway_customer_id=attached.gateway_customer_id)
 
 
 def _detach(method: PaymentMethod) -> None:

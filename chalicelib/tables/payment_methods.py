@@ -19,5 +19,6 @@ class PaymentMethodItem(OwnedByCustomer, Model):
     exp_month = NumberAttribute()
     exp_year = NumberAttribute()
     is_default = BooleanAttribute(default=False)
+    gateway_customer_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
