@@ -247,8 +247,8 @@ def _subscriptions_in_every_status(now: datetime, days):
     return [
         ("future", "pro", now - days(1), {"starts_at": now + days(10)}),
         ("trial", "starter", now - days(5), {"trial_end": now + days(9)}),
-        ("live", "pro", now - days(40), {"addons": [("extra_seats", 3)], "coupon_code": "WELCOME20",
-                                         "auto_charge": True}),
+        # in its term (a month from 12 days ago), so plan changes prorate; auto-charge waits for a saved card
+        ("live", "pro", now - days(12), {"addons": [("extra_seats", 3)], "coupon_code": "WELCOME20"}),
         ("non_renewing", "business", now - days(300), {"term_start": now - days(300), "term_end": now + days(65)}),
         ("dunning", "pro", now - days(33), {"next_retry_at": now + days(2)}),
         ("unpaid", "starter", now - days(70), {}),
