@@ -359,3 +359,23 @@ def test_a_renewal_takes_the_customers_available_credits_off_the_new_term(aws):
         # Then the new term's invoice of 100.00 has 70.00 left to pay, open
         assert [(i["status"], i["total_minor"], i["balance_minor"]) for i in invoices_of(shop, sub)] == [
             ("open", 10_000, 7_000)]
+
+
+def test_paying_the_invoice_in_dunning_with_a_card_saved_for_future_revives_it_and_charges_that_card_next(aws):
+    with client() as c:
+        # Given a renewal that failed into dunning
+        shop = a_shop(c)
+        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
+        run_jobs(c)
+        [invoice] = invoices_of(shop, sub)
+
+        # When the customer pays it with a new card kept for the future
+        paid = shop.portal.post("/portal/payments", {"invoice_ids": [invoice["invoice_id"]],
+                                                     "payment_method": "pm_card_visa", "save_for_future": True},
+                                headers={"Idempotency-Key": "pay-and-keep"})
+
+        # Then the payment succeeded, the subscription is live again and charged to the new card
+        assert paid.status == 201 and paid.json["status"] == "succeeded", paid.json
+        after = state(shop, sub)
+        assert (after.status.value, after.unpaid_invoice_id, after.next_retry_at) == ("live", None, None)
+        assert after.payment_method_id != sub["payment_method_id"] and after.auto_charge
