@@ -20,6 +20,7 @@ from ..domain.errors import ConcurrentUpdate
 from ..domain.ids import new_id
 from ..domain.money import Money
 from ..domain.payments import Allocation, Payment, PaymentMethod, PaymentStatus
+from ..domain.subscription import Subscription
 from ..gateways.payments import ChargeResult, PaymentGatewayError
 from ..tables.repositories import engagement, idempotency, invoice_claims, organizations, payment_state
 from ..tables.repositories import payments, summaries, webhook_events
@@ -183,7 +184,8 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
         last = (done.payment_id, done.amount_minor, now, allocations[0].invoice_id if allocations else None)
         summaries.apply_in(tx, org_id, customer_id, done.currency, change,
                            last_payment=last if done.amount_minor else None)
-        _save_method_in(tx, org_id, plan.get("save_method"), customer_id, list(after.values()), now)
+        revived = _save_method_in(tx, org_id, plan.get("save_method"), customer_id, list(after.values()), now,
+                                  revived)
         payment_record = _activity(done, "payment.succeeded", now, event,
                                    f"{_amount(done)} for {', '.join(numbers) or 'credit'}")
         engagement.record_activity(org_id, payment_record, tx)
@@ -214,19 +216,23 @@ def _overpayment(org_id: str, payment: Payment, excess: int, now: datetime) -> C
 
 
 def _save_method_in(tx, org_id: str, wanted: dict | None, customer_id: str, paid: list[Invoice],
-                    now: datetime) -> None:
-    """save_for_future: keep a new method, and make it the method of the paid invoices' subscriptions."""
+                    now: datetime, revived: list[tuple[Subscription, str]]) -> list[tuple[Subscription, str]]:
+    """save_for_future: keep a new method, and make it the method of the paid invoices' subscriptions.
+    Answers `revived` charged to it: a subscription the payment also brings back is written once, by
+    recovery (a transaction may not touch one item twice)."""
     if not wanted:
-        return
+        return revived
     method_id = wanted["payment_method_id"]
     if wanted.get("new"):
         first = not payments.methods(org_id, customer_id)
         tx.save(payments.method_item(org_id, PaymentMethod(
             method_id, customer_id, wanted["gateway"], wanted["gateway_method_id"], wanted["brand"],
             wanted["last4"], wanted["exp_month"], wanted["exp_year"], now, is_default=first)))
-    subscription_ids = [i.subscription_id for i in paid if i.subscription_id]
+    reviving = {sub.subscription_id for sub, _ in revived}
+    subscription_ids = [i.subscription_id for i in paid if i.subscription_id and i.subscription_id not in reviving]
     for sub in payments.subscriptions(org_id, customer_id, subscription_ids):
         payments.charge_subscription_to_in(tx, org_id, sub, method_id, now, auto_charge=True)
+    return [(replace(sub, payment_method_id=method_id, auto_charge=True), action) for sub, action in revived]
 
 
 def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) -> list:

@@ -2,28 +2,42 @@
 and a route reading its catalog entries and its credit notes at once stays within its read budget."""
 from __future__ import annotations
 
+import time
 from typing import Iterable
 
 from pynamodb.models import Model
 
+from ..domain.errors import Unavailable
+from . import throttling
 from .base import shared_client
 
 PAGE = 100   # keys per BatchGetItem
+# Keys DynamoDB leaves unprocessed (a partly throttled batch) are asked again, backing off; keys
+# still unread after that are a 503, never an item silently missing (a 404, a wrong total).
+ATTEMPTS = 8
+FIRST_BACKOFF_SECONDS = 0.02
 
 
 def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bool = True) -> dict[type[Model], list]:
     """{model: [(hash, range), ...]} -> {model: [item, ...]}; missing items are simply absent.
-    One call for up to 100 keys; more only for the keys DynamoDB leaves unprocessed."""
+    One call for up to 100 keys; more only for the keys DynamoDB leaves unprocessed (Unavailable
+    if some are still unread after ATTEMPTS calls)."""
     models = {model.Meta.table_name: model for model in wanted}
     keys = [(model.Meta.table_name, _key(model, key)) for model, some in wanted.items() for key in dict.fromkeys(some)]
     found: dict[type[Model], list] = {model: [] for model in wanted}
     for start in range(0, len(keys), PAGE):
         request = _request(keys[start:start + PAGE], consistent_read)
-        while request:
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                time.sleep(FIRST_BACKOFF_SECONDS * 2 ** (attempt - 1))
             response = shared_client().batch_get_item(RequestItems=request)
             for name, items in response.get("Responses", {}).items():
                 found[models[name]] += [models[name].from_raw_data(item) for item in items]
             request = response.get("UnprocessedKeys") or {}
+            if not request:
+                break
+        if request:
+            raise Unavailable(throttling.RETRY_AFTER_SECONDS)
     return found
 
 

@@ -245,10 +245,7 @@ def test_a_renewal_paid_by_the_customer_during_dunning_ends_the_retries(aws, mon
     gateway = counting_gateway(monkeypatch)
     with client() as c:
         # Given a renewal that failed into dunning
-        shop = a_shop(c)
-        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
-        run_jobs(c)
-        [invoice] = invoices_of(shop, sub)
+        shop, sub, invoice = a_renewal_in_dunning(c)
 
         # When the customer pays the invoice with another card, and the retry date comes
         paid = shop.portal.post("/portal/payments", {"invoice_ids": [invoice["invoice_id"]],
@@ -267,10 +264,7 @@ def test_paying_the_invoice_in_dunning_brings_the_subscription_back_at_once_and_
     gateway = counting_gateway(monkeypatch)
     with client() as c:
         # Given a renewal that failed into dunning, a retry due tomorrow
-        shop = a_shop(c)
-        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
-        run_jobs(c)
-        [invoice] = invoices_of(shop, sub)
+        shop, sub, invoice = a_renewal_in_dunning(c)
 
         # When the customer pays it in the portal
         paid = pay_in_portal(shop, invoice, "pay-now")
@@ -310,10 +304,7 @@ def test_an_unpaid_subscription_is_live_again_once_its_invoice_is_paid(aws):
 def test_a_merchant_recording_the_full_payment_revives_the_subscription_and_a_part_payment_does_not(aws):
     with client() as c:
         # Given a subscription in dunning for a 100.00 invoice
-        shop = a_shop(c)
-        sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
-        run_jobs(c)
-        [invoice] = invoices_of(shop, sub)
+        shop, sub, invoice = a_renewal_in_dunning(c)
 
         def record(amount_minor):
             answer = shop.admin.post("/admin/payments", {"customer_id": shop.zoe.customer_id,
@@ -325,6 +316,15 @@ def test_a_merchant_recording_the_full_payment_revives_the_subscription_and_a_pa
         # When the merchant records a bank transfer of part of it, then of the rest
         # Then only the payment that settles the invoice brings the subscription back
         assert (record(4_000), record(6_000)) == ("dunning", "live")
+
+
+def a_renewal_in_dunning(c):
+    """Zoë's auto-charged renewal was declined: the subscription is in dunning for its invoice."""
+    shop = a_shop(c)
+    sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
+    run_jobs(c)
+    [invoice] = invoices_of(shop, sub)
+    return shop, sub, invoice
 
 
 def pay_in_portal(shop, invoice: dict, key: str):
@@ -359,3 +359,20 @@ def test_a_renewal_takes_the_customers_available_credits_off_the_new_term(aws):
         # Then the new term's invoice of 100.00 has 70.00 left to pay, open
         assert [(i["status"], i["total_minor"], i["balance_minor"]) for i in invoices_of(shop, sub)] == [
             ("open", 10_000, 7_000)]
+
+
+def test_paying_the_invoice_in_dunning_with_a_card_saved_for_future_revives_it_and_charges_that_card_next(aws):
+    with client() as c:
+        # Given a renewal that failed into dunning
+        shop, sub, invoice = a_renewal_in_dunning(c)
+
+        # When the customer pays it with a new card kept for the future
+        paid = shop.portal.post("/portal/payments", {"invoice_ids": [invoice["invoice_id"]],
+                                                     "payment_method": "pm_card_visa", "save_for_future": True},
+                                headers={"Idempotency-Key": "pay-and-keep"})
+
+        # Then the payment succeeded, the subscription is live again and charged to the new card
+        assert paid.status == 201 and paid.json["status"] == "succeeded", paid.json
+        after = state(shop, sub)
+        assert (after.status.value, after.unpaid_invoice_id, after.next_retry_at) == ("live", None, None)
+        assert after.payment_method_id != sub["payment_method_id"] and after.auto_charge

@@ -6,7 +6,6 @@ One call instead of five keeps the payment routes within their read budget (issu
 snapshot and needs none: every write that follows is conditional on the state that was read."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from pynamodb.models import Model
@@ -16,7 +15,8 @@ from ...domain.documents import CreditNote, Invoice
 from ...domain.errors import NotFound
 from ...domain.organization import Organization
 from ...domain.payments import Payment
-from ..base import owner_key, shared_client
+from ..base import owner_key
+from ..batch_reads import batch_get
 from ..credit_notes import CreditNoteItem
 from ..customers import CustomerItem
 from ..idempotency import IdempotencyItem
@@ -25,9 +25,6 @@ from ..mapping import from_item
 from ..organizations import OrganizationItem
 from ..payments import PaymentItem
 from . import idempotency, invoice_claims, organizations
-
-BATCH_LIMIT = 100   # keys per BatchGetItem
-
 
 @dataclass(frozen=True)
 class PaymentState:
@@ -88,27 +85,7 @@ def read(org_id: str, customer_id: str, *, org: bool = False, customer: bool = F
 
 
 def _batch_get(wanted: list[tuple[type[Model], object, object]]) -> list[Model]:
-    models = {model.Meta.table_name: model for model, _, _ in wanted}
-    items: list[Model] = []
-    for start in range(0, len(wanted), BATCH_LIMIT):
-        request: dict = {}
-        for model, hash_key, range_key in wanted[start:start + BATCH_LIMIT]:
-            request.setdefault(model.Meta.table_name, {"Keys": [], "ConsistentRead": True})["Keys"].append(
-                _key(model, hash_key, range_key))
-        for attempt in range(8):
-            answer = shared_client().batch_get_item(RequestItems=request)
-            for table_name, raw_items in answer.get("Responses", {}).items():
-                items += [models[table_name].from_raw_data(raw) for raw in raw_items]
-            request = answer.get("UnprocessedKeys") or {}
-            if not request:
-                break
-            time.sleep(0.02 * 2 ** attempt)   # keys left unread under load: ask again, backing off
-    return items
-
-
-def _key(model: type[Model], hash_key, range_key) -> dict:
-    key = {}
-    for attribute, value in ((model._hash_key_attribute(), hash_key), (model._range_key_attribute(), range_key)):
-        if value is not None:
-            key[attribute.attr_name] = {attribute.attr_type: attribute.serialize(value)}
-    return key
+    keys: dict[type[Model], list[tuple]] = {}
+    for model, hash_key, range_key in wanted:
+        keys.setdefault(model, []).append((hash_key,) if range_key is None else (hash_key, range_key))
+    return [item for items in batch_get(keys).values() for item in items]

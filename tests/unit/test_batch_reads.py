@@ -1,0 +1,46 @@
+"""Reading items of several tables at once: keys DynamoDB leaves unprocessed are asked again, and
+keys it keeps leaving unread are a 503, never an item answered missing."""
+import pytest
+
+from chalicelib.domain.errors import NotFound, Unavailable
+from chalicelib.tables import batch_reads
+from chalicelib.tables.repositories import payment_state
+
+
+class LeavesEverythingUnprocessed:
+    """A DynamoDB under sustained load: every BatchGetItem comes back with all its keys unread."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def batch_get_item(self, RequestItems):
+        self.calls += 1
+        return {"Responses": {}, "UnprocessedKeys": RequestItems}
+
+
+@pytest.fixture
+def overloaded(monkeypatch):
+    client = LeavesEverythingUnprocessed()
+    monkeypatch.setattr(batch_reads, "shared_client", lambda: client)
+    monkeypatch.setattr(batch_reads.time, "sleep", lambda seconds: None)
+    return client
+
+
+def test_keys_still_unprocessed_after_the_retries_answer_unavailable_after_a_bounded_number_of_calls(overloaded):
+    # Given a DynamoDB that reads none of the keys it is asked for
+    from chalicelib.tables.organizations import OrganizationItem
+
+    # When items are read by key
+    # Then the read gives up with Unavailable (a 503) after its attempts, instead of looping on
+    with pytest.raises(Unavailable):
+        batch_reads.batch_get({OrganizationItem: [("org_1",)]})
+    assert overloaded.calls == batch_reads.ATTEMPTS
+
+
+def test_a_payment_whose_keys_stay_unprocessed_is_unavailable_not_missing(overloaded):
+    # Given a DynamoDB that reads none of the keys it is asked for
+    # When a payment is read with its organization and customer
+    # Then the answer is Unavailable (503, retry), never NotFound (404 for a payment that exists)
+    with pytest.raises(Unavailable) as raised:
+        payment_state.read("org_1", "cus_1", org=True, customer=True, payment_id="payment_1")
+    assert not isinstance(raised.value, NotFound)
