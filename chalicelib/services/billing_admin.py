@@ -175,7 +175,7 @@ def record_payment(org_id: str, customer_id: str, *, invoice_id: str, amount_min
                       method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant")
     paid = _paid(invoice, amount_minor, now)
     org = organizations.get(org_id)
-    revived = recovery.recovered(org, customer_id, [paid])
+    revived = recovery.recovered(org, customer_id, [paid], now)
     with transaction("invoice") as tx:
         invoices.save_in(tx, org_id, paid, before=invoice, now=now)
         recovery.save_in(tx, org, revived, MERCHANT, now)

@@ -1,7 +1,7 @@
 """A subscription held back by an unpaid invoice (dunning, unpaid) comes back to life in the same
 transaction that settles that invoice: paid in the portal, by a Stripe webhook, or recorded by the
-merchant. Charges the scheduled jobs make themselves (`auto_charge`) are left to the job, which
-records the outcome on the subscription it has claimed."""
+merchant, or later (3-D Secure completed, a webhook) for a charge a scheduled run made. While a
+run holds the subscription (its own charge, settled at once) the run records the outcome itself."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,14 +21,15 @@ ACTIONS = {"dunning_paid": ("dunning", "The unpaid invoice was paid; retries sto
            "unpaid_paid": ("unpaid", "The unpaid invoice was paid; the subscription is live again")}
 
 
-def recovered(org: Organization, customer_id: str, settled: Iterable[Invoice]) -> list[tuple[Subscription, str]]:
+def recovered(org: Organization, customer_id: str, settled: Iterable[Invoice],
+              now: datetime) -> list[tuple[Subscription, str]]:
     """The subscriptions that invoices just settled bring back, each with its action (one
     BatchGet, and none when no settled invoice belongs to a subscription)."""
     by_subscription = {invoice.subscription_id: invoice.invoice_id for invoice in settled
                        if invoice.subscription_id and not invoice.is_outstanding()}
     if not by_subscription:
         return []
-    found = subscription_store.get_many(org.org_id, customer_id, by_subscription)
+    found = subscription_store.unclaimed(org.org_id, customer_id, by_subscription, now)
     return [done for sub_id, sub in found.items()
             if (done := scheduling.invoice_settled(sub, by_subscription[sub_id])) is not None]
 

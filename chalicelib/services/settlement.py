@@ -168,7 +168,7 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
     if overpaid is not None:
         change += summaries.credit_note_moved(None, overpaid)
     settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]
-    revived = recovery.recovered(org, customer_id, settled) if payment.source != "auto_charge" else []
+    revived = recovery.recovered(org, customer_id, settled, now)
     numbers = [before[a.invoice_id].number for a in allocations]
     sent = _emails(org, customer, done, numbers, now) if done.amount_minor else []
     with transaction("invoice") as tx:

@@ -318,6 +318,23 @@ def test_a_merchant_recording_the_full_payment_revives_the_subscription_and_a_pa
         assert (record(4_000), record(6_000)) == ("dunning", "live")
 
 
+def test_a_retry_the_job_charges_itself_is_recorded_by_the_job_once(aws):
+    with client() as c:
+        # Given a renewal in dunning, and Zoë replacing the declined card with one that works
+        shop, sub, _invoice = a_renewal_in_dunning(c)
+        declined = state(shop, sub).payment_method_id
+        replaced = shop.portal.put(f"/portal/payment-methods/{declined}", {"payment_method": "pm_card_visa"})
+        assert replaced.status == 200, replaced.json
+
+        # When the retry date comes and the job charges the new card
+        shop.clock.advance(days=1)
+        report = run_jobs(c)
+
+        # Then the job, which held the subscription, brought it back once and failed nothing
+        assert report["failed"] == [] and state(shop, sub).status.value == "live"
+        assert timeline_of(shop, sub).count("subscription.dunning_paid") == 1
+
+
 def a_renewal_in_dunning(c):
     """Zoë's auto-charged renewal was declined: the subscription is in dunning for its invoice."""
     shop = a_shop(c)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zlib
+from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
@@ -23,12 +24,14 @@ def get(org_id: str, customer_id: str, subscription_id: str) -> Subscription:
     return from_item(Subscription, item)
 
 
-def get_many(org_id: str, customer_id: str, subscription_ids) -> dict[str, Subscription]:
-    """The customer's subscriptions with these ids (BatchGet; missing ones are absent)."""
+def unclaimed(org_id: str, customer_id: str, subscription_ids, now: datetime) -> dict[str, Subscription]:
+    """The customer's subscriptions with these ids that no scheduled run holds at `now` (one
+    BatchGet; missing and held ones are absent): a held one is the run's to update."""
     owner = owner_key(org_id, customer_id)
     keys = [(owner, s) for s in dict.fromkeys(subscription_ids)]
     return {item.subscription_id: from_item(Subscription, item)
-            for item in (SubscriptionItem.batch_get(keys, consistent_read=True) if keys else [])}
+            for item in (SubscriptionItem.batch_get(keys, consistent_read=True) if keys else [])
+            if item.claimed_until is None or item.claimed_until <= now}
 
 
 def page(org_id: str, customer_id: str, *, status: str | None, limit: int,
