@@ -1,5 +1,6 @@
 """Back-office commands. `python -m chalicelib.cli create-org --name ... --email ... --currency USD`
-creates an organization and prints its first admin API key (shown once; only its hash is stored)."""
+creates an organization and prints its first admin API key (shown once; only its hash is stored);
+`rebuild-ledger --org ...` writes the statement ledger of customers whose books predate it."""
 from __future__ import annotations
 
 import argparse
@@ -20,10 +21,17 @@ def main(argv: list[str] | None = None) -> int:
     key = commands.add_parser("issue-key", help="issue another admin key for an organization")
     key.add_argument("--org", required=True)
     key.add_argument("--name", default="cli")
+    rebuild = commands.add_parser("rebuild-ledger", help="write the ledger of customers whose books predate it")
+    rebuild.add_argument("--org", required=True)
     args = parser.parse_args(argv)
 
-    from .services import merchant_access
+    from .services import ledger_backfill, merchant_access
     bootstrap.tables_ready()
+    if args.command == "rebuild-ledger":
+        merchant_access.get_organization(args.org)
+        rebuilt = ledger_backfill.rebuild(args.org)
+        print(f"ledger written for {len(rebuilt.customers)} customer(s), {rebuilt.entries} entries")
+        return 0
     try:
         if args.command == "create-org":
             org, api_key = merchant_access.create_organization(

@@ -137,3 +137,37 @@ def test_the_statement_pdf_reads_the_same_ledger_in_three_reads(aws, monkeypatch
 
         assert answer.status == 200
         assert calls.reads <= 3, calls.operations
+
+
+def test_a_customer_whose_books_predate_the_ledger_gets_them_back_from_the_documents(aws, monkeypatch):
+    from chalicelib import cli
+    from chalicelib.tables.ledger import LedgerEntryItem
+    clock = Clock()
+    with_webhook_secret(monkeypatch)
+    with client() as c:
+        # Given the mixed history, its statement, and then its ledger gone (books kept before it existed)
+        payer, *_ = a_mixed_history(Api(c), clock)
+        whole = "/portal/statements?from=2026-10-01&to=2026-11-25"
+        [before] = payer.portal.get(whole).json["statements"]
+        for item in LedgerEntryItem.query(f"{payer.org_id}#{payer.customer_id}"):
+            item.delete()   # tests only: nothing in chalicelib deletes ledger entries
+
+        # When the ledger is rebuilt, twice
+        assert cli.main(["rebuild-ledger", "--org", payer.org_id]) == 0
+        assert cli.main(["rebuild-ledger", "--org", payer.org_id]) == 0
+
+        # Then the statement has every document again, once, with the same balances. The documents
+        # do not date a refund or a credit note's void: refunds fall on their payment's day, and a
+        # credit note issued then voided (net nothing) is left out
+        [after] = payer.portal.get(whole).json["statements"]
+        keys = ("opening_balance", "invoiced", "paid", "credited", "refunded", "closing_balance")
+        assert {k: after[k] for k in keys} == {k: before[k] for k in keys}
+        undated = {"refund", "credit_note_void"}
+        voided_note = {r["reference"] for r in before["rows"] if r["kind"] == "credit_note_void"}
+
+        def dated(rows):
+            return sorted((r["at"], r["kind"], r["reference"], r["amount"]["amount_minor"]) for r in rows
+                          if r["kind"] not in undated and r["reference"] not in voided_note)
+        assert dated(after["rows"]) == dated(before["rows"])
+        assert [r["amount"]["amount_minor"] for r in after["rows"] if r["kind"] == "refund"] == [3_000]
+        assert not [r for r in after["rows"] if r["reference"] in voided_note]

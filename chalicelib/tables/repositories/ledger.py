@@ -41,3 +41,9 @@ def _entry(item: LedgerEntryItem) -> LedgerEntry:
     at: datetime = item.at
     return LedgerEntry(at=at, kind=item.kind, reference=item.reference, description=item.description,
                        amount=Money(int(item.amount_minor), item.currency))
+
+
+def is_empty(org_id: str, customer_id: str) -> bool:
+    """No entry at all: the customer's books predate the ledger (a Query of one item)."""
+    return next(iter(LedgerEntryItem.query(owner_key(org_id, customer_id), limit=1, consistent_read=True)),
+                None) is None
