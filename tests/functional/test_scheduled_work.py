@@ -33,6 +33,12 @@ def invoices_of(shop, sub: dict) -> list[dict]:
             for i in sorted(found, key=lambda i: i.number) if i.subscription_id == sub["subscription_id"]]
 
 
+def dunning_policy(shop, *, retry_after_days: list[int], when_exhausted: str) -> None:
+    answer = shop.admin.patch("/admin/organization", {"dunning": {"retry_after_days": retry_after_days,
+                                                                  "when_exhausted": when_exhausted}})
+    assert answer.status == 200, answer.json
+
+
 def auto_charged(shop, status: str = "live", card: str = "pm_card_visa", **fields) -> dict:
     return shop.subscription(status, auto_charge=True, payment_method_id=shop.saved_card(card), **fields)
 
@@ -224,9 +230,7 @@ def test_when_retries_run_out_the_organization_may_cancel_instead(aws):
     with client() as c:
         # Given an organization that retries once after 2 days, then cancels
         shop = a_shop(c)
-        answer = shop.admin.patch("/admin/organization", {"dunning": {"retry_after_days": [2],
-                                                                      "when_exhausted": "cancel"}})
-        assert answer.status == 200, answer.json
+        dunning_policy(shop, retry_after_days=[2], when_exhausted="cancel")
         sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
 
         # When the renewal fails, and two days later the retry fails too
@@ -283,9 +287,7 @@ def test_an_unpaid_subscription_is_live_again_once_its_invoice_is_paid(aws):
     with client() as c:
         # Given a subscription left unpaid after its one retry failed
         shop = a_shop(c)
-        answer = shop.admin.patch("/admin/organization", {"dunning": {"retry_after_days": [1],
-                                                                      "when_exhausted": "unpaid"}})
-        assert answer.status == 200, answer.json
+        dunning_policy(shop, retry_after_days=[1], when_exhausted="unpaid")
         sub = auto_charged(shop, card="pm_card_chargeDeclined", term_start=NOW - 30 * DAY, term_end=NOW)
         run_jobs(c)
         shop.clock.advance(days=1)
