@@ -2,7 +2,7 @@
 reviews. Each is skipped until the API routes it drives are on the branch (they are built in
 parallel), and lights up once they are merged."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -106,6 +106,24 @@ def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
 
 
 @SUBSCRIPTIONS
+@SUBSCRIPTIONS
+def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
+    # Given a live subscription auto-charged to a saved Visa card
+    from chalicelib.services import payment_methods
+    customer = fresh_customer(portal.org_id, "Carded")
+    card = payment_methods.add(customer.org_id, customer.customer_id, "pm_card_visa", make_default=True,
+                               now=datetime.now(timezone.utc))
+    a_subscription(customer, "pro", days_ago=5, auto_charge=True, payment_method_id=card["payment_method_id"])
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she opens it
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # Then its overview names the card
+    expect(page.get_by_text(card["summary"], exact=True)).to_be_visible()
+
+
 @needs("PUT /portal/subscriptions/{subscription_id}/pause-schedule", "DELETE /portal/subscriptions/{subscription_id}/pause-schedule")
 def test_scheduling_a_pause_then_deleting_it(page, portal):
     # Given a live subscription

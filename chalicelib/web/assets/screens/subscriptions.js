@@ -33,7 +33,9 @@ export async function list({ main, query }) {
 export async function detail(context) {
   const { main, params } = context;
   replace(main, loading("Loading the subscription…"));
-  const sub = await api.get(path(params.id));
+  const [sub, methods] = await Promise.all([api.get(path(params.id)),
+    api.get("/portal/payment-methods").then((answer) => answer.items || answer).catch(() => [])]);
+  const method = methods.find((m) => m.payment_method_id === sub.payment_method_id);
   const allowed = new Set((sub.allowed_actions || []).filter((a) => a.allowed).map((a) => a.action));
   const reload = async (message) => { if (message) toast(message); await detail(context); };
   const act = actions(sub, allowed, reload, context);
@@ -52,7 +54,7 @@ export async function detail(context) {
           sub.current_term ? [h("dt", {}, "Current term"), h("dd", {}, `${date(sub.current_term.start)} – ${date(sub.current_term.end)}`)] : null,
           sub.next_billing_at ? [h("dt", {}, "Next billing"), h("dd", {}, `${date(sub.next_billing_at)}` +
             (sub.next_billing_amount_minor != null ? ` · ${money(sub.next_billing_amount_minor, sub.currency)}` : ""))] : null,
-          h("dt", {}, "Payment method"), h("dd", {}, sub.payment_method?.summary || "None"),
+          h("dt", {}, "Payment method"), h("dd", {}, method ? method.summary : "None"),
           h("dt", {}, "Auto-charge"), h("dd", {}, autoCharge(sub, allowed, reload)),
           sub.reference ? [h("dt", {}, "Reference"), h("dd", {}, sub.reference)] : null)),
       h("section", { class: "card", "aria-labelledby": "items" }, h("h2", { id: "items" }, "What you get"),
