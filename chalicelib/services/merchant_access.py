@@ -7,9 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from ..domain.customers import Address
+from ..domain.errors import BusinessRuleViolation
 from ..domain.ids import new_id
 from ..domain.organization import Organization
-from ..tables.repositories import organizations
+from ..tables.repositories import organizations, subscriptions
 
 KEY_PREFIX = "pk_admin_"
 
@@ -50,4 +51,13 @@ def get_organization(org_id: str) -> Organization:
 def update_organization(org_id: str, changes: dict) -> Organization:
     """Apply validated changes (preferences, dunning, details, custom fields, test mode)."""
     org = organizations.get(org_id)
+    if changes.get("test_mode", org.test_mode) != org.test_mode and _has_subscriptions(org_id):
+        # each subscription's due work is indexed on the clock it was created under: switching
+        # afterwards would leave them on the other clock
+        raise BusinessRuleViolation("Test mode is chosen before the first subscription; this organization has "
+                                    "subscriptions already.", "test_mode_locked")
     return organizations.save(replace(org, **changes))
+
+
+def _has_subscriptions(org_id: str) -> bool:
+    return bool(subscriptions.page_for_organization(org_id, limit=1, cursor=None).items)

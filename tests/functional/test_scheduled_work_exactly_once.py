@@ -174,3 +174,19 @@ def test_the_test_clock_refuses_a_time_without_a_zone(aws):
         answer = shop.admin.post("/admin/test-clock", {"advance_to": "2026-12-01T00:00:00"})
 
         assert answer.status == 400
+
+
+def test_test_mode_is_chosen_before_the_first_subscription(aws):
+    with client() as c:
+        # Given an organization with a live subscription on the real clock
+        shop = a_shop(c)
+        sub = shop.subscription("live", term_start=NOW - 5 * DAY, term_end=NOW + 25 * DAY)
+
+        # When the merchant tries to switch to test mode
+        answer = shop.admin.patch("/admin/organization", {"test_mode": True})
+
+        # Then it is refused (its subscriptions would be left on the real clock) and nothing changed
+        assert answer.status == 422 and answer.json["error"]["code"] == "test_mode_locked", answer.json
+        assert shop.admin.get("/admin/organization").json["test_mode"] is False
+        assert shop.admin.patch("/admin/organization", {"test_mode": False, "phone": "+1 206 555 0100"}).status == 200
+        assert state(shop, sub).status.value == "live"

@@ -59,7 +59,7 @@ def get_organization():
 
 @api.route("/admin/organization", "PATCH", body=SettingsBody, response="Organization")
 def update_organization(body: SettingsBody):
-    """Change details, dunning, custom field definitions or test mode."""
+    """Change details, dunning, custom field definitions, or test mode (before the first subscription)."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"custom_fields", "dunning"})
     if body.custom_fields is not None:
         changes["custom_fields"] = tuple(CustomFieldDefinition(**{**f.model_dump(), "options": tuple(f.options)})
