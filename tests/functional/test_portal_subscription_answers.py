@@ -85,9 +85,9 @@ def test_a_subscriptions_invoices_are_listed_as_the_invoices_list_shows_them(aws
         # Given a live subscription whose term invoice (due in 15 days) is past due by the merchant's
         # test clock, and another subscription's invoice
         shop = a_shop(c)
+        assert shop.admin.patch("/admin/organization", {"test_mode": True}).status == 200
         sub = shop.subscription("live")
         other = shop.subscription("live", plan="biz")
-        assert shop.admin.patch("/admin/organization", {"test_mode": True}).status == 200
         assert shop.admin.post("/admin/test-clock", {"advance_to": (NOW + timedelta(days=20)).isoformat()}).status == 200
 
         # When Zoë lists that subscription's invoices
