@@ -24,6 +24,7 @@ from ..domain.subscription import Subscription
 from ..gateways.payments import ChargeResult, PaymentGatewayError
 from ..tables.repositories import engagement, idempotency, invoice_claims, organizations, payment_state
 from ..tables.repositories import payments, summaries, webhook_events
+from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories import emails as outbox
 from ..tables.repositories.documents import credit_notes, invoices
 from ..tables.repositories.payment_state import PaymentState
@@ -230,7 +231,7 @@ def _save_method_in(tx, org_id: str, wanted: dict | None, customer_id: str, paid
             wanted["last4"], wanted["exp_month"], wanted["exp_year"], now, is_default=first)))
     reviving = {sub.subscription_id for sub, _ in revived}
     subscription_ids = [i.subscription_id for i in paid if i.subscription_id and i.subscription_id not in reviving]
-    for sub in payments.subscriptions(org_id, customer_id, subscription_ids):
+    for sub in subscription_store.get_many(org_id, customer_id, subscription_ids):
         payments.charge_subscription_to_in(tx, org_id, sub, method_id, now, auto_charge=True)
     return [(replace(sub, payment_method_id=method_id, auto_charge=True), action) for sub, action in revived]
 

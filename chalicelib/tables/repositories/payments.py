@@ -107,15 +107,6 @@ def subscriptions_using(org_id: str, customer_id: str, payment_method_id: str) -
     return [from_item(Subscription, item) for item in results]
 
 
-def subscriptions(org_id: str, customer_id: str, subscription_ids: list[str]) -> list[Subscription]:
-    owner = owner_key(org_id, customer_id)
-    keys = [(owner, s) for s in dict.fromkeys(subscription_ids)]
-    if not keys:
-        return []
-    # consistent: what is read here is written back on the condition of its version
-    return [from_item(Subscription, item) for item in SubscriptionItem.batch_get(keys, consistent_read=True)]
-
-
 def charge_subscription_to_in(tx: TransactWrite, org_id: str, sub: Subscription, payment_method_id: str | None,
                               now: datetime, *, auto_charge: bool | None = None) -> None:
     """Point a subscription at another payment method, on the condition that it is unchanged

@@ -24,14 +24,23 @@ def get(org_id: str, customer_id: str, subscription_id: str) -> Subscription:
     return from_item(Subscription, item)
 
 
+def get_many(org_id: str, customer_id: str, subscription_ids) -> list[Subscription]:
+    """The customer's subscriptions with these ids (one BatchGet; missing ones are absent)."""
+    return [from_item(Subscription, item) for item in _items(org_id, customer_id, subscription_ids)]
+
+
 def unclaimed(org_id: str, customer_id: str, subscription_ids, now: datetime) -> dict[str, Subscription]:
-    """The customer's subscriptions with these ids that no scheduled run holds at `now` (one
-    BatchGet; missing and held ones are absent): a held one is the run's to update."""
+    """As `get_many`, less those a scheduled run holds at `now`: a held one is the run's to update."""
+    items = _items(org_id, customer_id, subscription_ids)
+    return {item.subscription_id: from_item(Subscription, item) for item in items
+            if item.claimed_until is None or item.claimed_until <= now}
+
+
+def _items(org_id: str, customer_id: str, subscription_ids) -> list[SubscriptionItem]:
+    # consistent: what is read here is written back on the condition of its version
     owner = owner_key(org_id, customer_id)
     keys = [(owner, s) for s in dict.fromkeys(subscription_ids)]
-    return {item.subscription_id: from_item(Subscription, item)
-            for item in (SubscriptionItem.batch_get(keys, consistent_read=True) if keys else [])
-            if item.claimed_until is None or item.claimed_until <= now}
+    return list(SubscriptionItem.batch_get(keys, consistent_read=True)) if keys else []
 
 
 def page(org_id: str, customer_id: str, *, status: str | None, limit: int,
