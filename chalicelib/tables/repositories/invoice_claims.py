@@ -35,15 +35,6 @@ def unchanged_in(tx: TransactWrite, org_id: str, invoice: Invoice) -> None:
                        & (InvoiceItem.balance_minor == invoice.balance_minor))
 
 
-def holders(org_id: str, customer_id: str, invoice_ids: list[str]) -> dict[str, str]:
-    """invoice_id -> the payment holding its claim, for the claimed ones."""
-    by_key = {key(org_id, customer_id, i): i for i in dict.fromkeys(invoice_ids)}
-    if not by_key:
-        return {}
-    return {by_key[item.idem_key]: item.request_hash
-            for item in I.batch_get(list(by_key), consistent_read=True)}
-
-
 def holder(item: IdempotencyItem) -> str:
     """The payment a claim's item names (read along with other items)."""
     return item.request_hash
