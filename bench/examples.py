@@ -70,6 +70,7 @@ def _resolved(spec: RouteSpec, request: Request, world: World) -> Example:
 def _requests(w: World) -> dict[tuple[str, str], Request]:
     ids, now = w.ids, w.now
     later = lambda days: (now + timedelta(days=days)).isoformat()  # noqa: E731
+    later_day = lambda days: (now + timedelta(days=days)).date().isoformat()  # noqa: E731
     today = now.date().isoformat()
     folder, name = next(name for name in assets() if "/" in name).split("/")   # a screen's module
     customer = ids["customer_id"]
@@ -185,7 +186,9 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/portal/subscriptions/{subscription_id}/changes"): Request(live, body={"plan": "business"}),
         ("PUT", "/portal/subscriptions/{subscription_id}/auto-charge"): Request(live, body={"enabled": False}),
         ("PUT", "/portal/subscriptions/{subscription_id}/pause-schedule"): Request(
-            live, body={"pause_at": later(5), "resume_at": later(20)}),
+            live, body={"pause_at": later_day(5), "resume_at": later_day(20)}),
+        ("POST", "/portal/subscriptions/{subscription_id}/pause-schedule/preview"): Request(
+            live, body={"pause_at": later_day(5), "resume_at": later_day(20)}),
         ("DELETE", "/portal/subscriptions/{subscription_id}/pause-schedule"): Request(live),
         ("POST", "/portal/subscriptions/{subscription_id}/cancel/preview"): Request(live, body={"when": "end_of_term"}),
         ("POST", "/portal/subscriptions/{subscription_id}/cancel"): Request(

@@ -7,7 +7,8 @@ import argparse
 import sys
 
 from . import bootstrap
-from .domain.errors import DomainError
+from .domain.calendar import is_time_zone
+from .domain.errors import DomainError, InvalidInput
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--email", required=True, help="the primary contact's address")
     create.add_argument("--currency", default="USD")
     create.add_argument("--test-mode", action="store_true")
+    create.add_argument("--time-zone", default="UTC", help="IANA name, e.g. Europe/Berlin (where billing days begin)")
     key = commands.add_parser("issue-key", help="issue another admin key for an organization")
     key.add_argument("--org", required=True)
     key.add_argument("--name", default="cli")
@@ -33,10 +35,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ledger written for {len(rebuilt.customers)} customer(s), {rebuilt.entries} entries")
         return 0
     try:
+        if args.command == "create-org" and not is_time_zone(args.time_zone):
+            raise InvalidInput({"time_zone": "Not a time zone."}, f"Not a time zone: {args.time_zone}")
         if args.command == "create-org":
             org, api_key = merchant_access.create_organization(
                 name=args.name, email=args.email, currency=args.currency.upper(), now=bootstrap.now(),
-                test_mode=args.test_mode)
+                test_mode=args.test_mode, time_zone=args.time_zone)
             print(f"organization: {org.org_id}")
         else:
             merchant_access.get_organization(args.org)

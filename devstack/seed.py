@@ -172,7 +172,8 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
     """Subscriptions in every status, invoices (paid, open, overdue), a credit note, and pending
     estimates and timesheets; answers what was skipped.
 
-    Expected service (`chalicelib.services.billing_admin`), all times aware UTC:
+    Expected service (`chalicelib.services.billing_admin`), times aware UTC, days (starts_at,
+    trial_end, term_start, term_end, paused_at, resume_at) dates:
 
         create_subscription(org_id, customer_id, *, plan_code, status, addons=[(code, qty)],
                             coupon_code=None, auto_charge=False, now, **status_fields)
@@ -245,14 +246,16 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
 def _subscriptions_in_every_status(now: datetime, days):
     """(status, plan, created at, status fields) for each subscription status of the demo customer."""
     return [
-        ("future", "pro", now - days(1), {"starts_at": now + days(10)}),
-        ("trial", "starter", now - days(5), {"trial_end": now + days(9)}),
+        ("future", "pro", now - days(1), {"starts_at": (now + days(10)).date()}),
+        ("trial", "starter", now - days(5), {"trial_end": (now + days(9)).date()}),
         # in its term (a month from 12 days ago), so plan changes prorate; auto-charge waits for a saved card
         ("live", "pro", now - days(12), {"addons": [("extra_seats", 3)], "coupon_code": "WELCOME20"}),
-        ("non_renewing", "business", now - days(300), {"term_start": now - days(300), "term_end": now + days(65)}),
+        ("non_renewing", "business", now - days(300), {"term_start": (now - days(300)).date(),
+                                                          "term_end": (now + days(65)).date()}),
         ("dunning", "pro", now - days(33), {"next_retry_at": now + days(2)}),
         ("unpaid", "starter", now - days(70), {}),
-        ("paused", "pro", now - days(90), {"paused_at": now - days(12), "resume_at": now + days(18)}),
+        ("paused", "pro", now - days(90), {"paused_at": (now - days(12)).date(),
+                                                 "resume_at": (now + days(18)).date()}),
         ("cancelled", "starter", now - days(120), {"cancelled_at": now - days(30),
                                                    "cancel_reason": "Moved to another tool"}),
         ("expired", "starter", now - days(40), {"expired_at": now - days(26)}),

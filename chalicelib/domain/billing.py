@@ -1,41 +1,161 @@
-"""From a subscription to the documents it produces: terms, priced items, invoices."""
+"""What a subscription bills: the lines of each document an action raises, decided in full (and
+so quoted exactly) before anything is written.
+
+- A term's invoice bills each recurring item for the whole term, less the coupon where it
+  discounts that term, plus each one-time addon once, in full.
+- A change "now" within the same billing period prorates by day over the current term (a credit
+  note for the unused part of the old items, an invoice for the rest of the term at the new
+  ones). A change "now" to a plan of another period ends the term: the unused part is credited
+  the same way and the new plan's full first term is invoiced from today, with a new anchor.
+- A pause that gives the unused days back credits them by day, like a change.
+
+Each `Bill` carries the subscription as it stands once its documents are issued: the coupon's
+cycle counted, one-time addons gone, and for an interval change the new term and anchor.
+"""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
-from .calendar import Term, add_interval
+from . import coupon_cycles
+from .calendar import Term
 from .documents import DocumentLine, Invoice, InvoiceStatus, TaxLine
 from .money import Money, round_half_up
-from .pricing import CouponTerms, Line, PricedItem
-from .subscription import AppliedCoupon, PlanSnapshot, Subscription
+from .pricing import Discount, Line, PricedItem, one_time_lines, subtotal, term_lines, total
+from .proration import prorate_change, prorated_lines
+from .subscription import Subscription, new_series
 
 
-def term_from(start: datetime, plan: PlanSnapshot) -> Term:
-    return Term(start, add_interval(start, plan.interval, plan.interval_count))
+@dataclass(frozen=True)
+class Bill:
+    """The documents one action raises and the subscription they leave."""
+    subscription: Subscription
+    charge_lines: tuple[Line, ...] = ()
+    credit_lines: tuple[Line, ...] = ()
+    period: Term | None = None          # the days the invoice bills
+    credit_reason: str = ""
+    explanation: str = ""
+
+    @property
+    def currency(self) -> str:
+        return self.subscription.currency
+
+    @property
+    def charge_total(self) -> Money:
+        return total(self.charge_lines, self.currency)
+
+    @property
+    def credit_total(self) -> Money:
+        return total(self.credit_lines, self.currency)
 
 
-def priced_items(sub: Subscription) -> list[PricedItem]:
+def recurring_items(sub: Subscription) -> list[PricedItem]:
     items = [PricedItem(sub.plan.code, sub.plan.name, Money(sub.plan.price_minor, sub.currency), 1, "plan")]
     items += [PricedItem(a.code, a.name, Money(a.price_minor, sub.currency), a.quantity, "addon")
-              for a in sub.addons]
+              for a in sub.addons if a.recurring]
     return items
 
 
-def coupon_terms(coupon: AppliedCoupon | None, currency: str) -> CouponTerms | None:
-    if coupon is None:
+def one_time_items(sub: Subscription) -> list[PricedItem]:
+    return [PricedItem(a.code, a.name, Money(a.price_minor, sub.currency), a.quantity, "one_time")
+            for a in sub.addons if not a.recurring]
+
+
+def term_discount(sub: Subscription, term_start: date) -> Discount | None:
+    """The coupon's discount on the term of `sub` starting on `term_start`, if it discounts it."""
+    if not coupon_cycles.discounts(sub, sub.coupon, term_start):
         return None
-    amount_off = Money(coupon.amount_off_minor, currency) if coupon.amount_off_minor is not None else None
-    return CouponTerms(coupon.code, coupon.name, coupon.percent_off_bp, amount_off, coupon.duration,
-                       coupon.cycles_remaining)
+    return coupon_cycles.discount_of(sub.coupon, sub.currency)
 
 
-def document_lines(lines: list[Line], term: Term | None = None) -> tuple[DocumentLine, ...]:
+def _billed(sub: Subscription, discounted_term_start: date | None, *, one_time_billed: bool) -> Subscription:
+    """`sub` once its documents are issued: the coupon's cycle counted for the term it discounted,
+    and one-time addons gone once billed."""
+    if discounted_term_start is not None and sub.coupon is not None:
+        sub = coupon_cycles.used_on(sub, sub.coupon, discounted_term_start)
+    if one_time_billed:
+        sub = replace(sub, addons=tuple(a for a in sub.addons if a.recurring))
+    return sub
+
+
+def term_bill(sub: Subscription) -> Bill:
+    """The invoice of `sub`'s current term, in full."""
+    term = sub.term
+    if term is None:
+        raise ValueError("a subscription without a term has nothing to bill")
+    discount = term_discount(sub, term.start)
+    if discount is None and sub.coupon is not None:
+        sub = replace(sub, coupon=None)        # its cycles are used up: it is done with
+    lines = term_lines(recurring_items(sub), discount, term) + one_time_lines(one_time_items(sub))
+    after = _billed(replace(sub, term_unbilled=False), term.start if discount else None, one_time_billed=True)
+    return Bill(after, charge_lines=tuple(lines), period=term)
+
+
+def change_bill(sub: Subscription, after: Subscription, day: date) -> Bill:
+    """Changing `sub` into `after` (another plan, addons or coupon) on `day`, within its term."""
+    term = sub.term
+    if term is None or not term.contains(day):
+        raise ValueError(f"{day} is not within the subscription's current term")
+    if not after.plan.bills_like(sub.plan):
+        return _interval_change_bill(sub, after, day, term)
+    old_discount = term_discount(sub, term.start)
+    new_discount = term_discount(after, term.start)
+    extras = one_time_lines(one_time_items(after))
+    if _recurring_key(sub, old_discount) == _recurring_key(after, new_discount):
+        # only one-time addons were added: nothing to prorate
+        billed = _billed(after, None, one_time_billed=True)
+        return Bill(billed, charge_lines=tuple(extras), period=None)
+    quote = prorate_change(recurring_items(sub), old_discount, recurring_items(after), new_discount, term, day)
+    billed = _billed(after, term.start if new_discount else None, one_time_billed=True)
+    return Bill(billed, charge_lines=tuple(quote.charge_lines + extras), credit_lines=tuple(quote.credit_lines),
+                period=Term(day, term.end), credit_reason="Subscription changed mid-term",
+                explanation=f"Prorated by day: {quote.days_remaining} of {quote.days_in_term} days remain.")
+
+
+def _interval_change_bill(sub: Subscription, after: Subscription, day: date, term: Term) -> Bill:
+    credit = unused_time_credit(sub, day)
+    new_term = new_series(day, after.plan)
+    renewed = replace(after, billing_anchor=day, term_start=new_term.start, term_end=new_term.end)
+    first = term_bill(renewed)
+    unused = credit[0].period.days if credit else 0
+    return Bill(first.subscription, charge_lines=first.charge_lines, credit_lines=tuple(credit),
+                period=new_term, credit_reason="Subscription moved to another billing period",
+                explanation=(f"The current term ends today: its {unused} unused of {term.days} days are "
+                             f"credited, and a new term of {after.plan.name} starts today."))
+
+
+def unused_time_credit(sub: Subscription, day: date) -> list[Line]:
+    """The credit-note lines for the unused days of `sub`'s term from `day` on, at what the term was
+    invoiced for (its coupon's discount included)."""
+    term = sub.term
+    if term is None or not term.contains(day):
+        return []
+    return prorated_lines(recurring_items(sub), term_discount(sub, term.start), day, term,
+                          time="unused", kind="credit")
+
+
+def _recurring_key(sub: Subscription, discount: Discount | None) -> tuple:
+    return (sub.plan, tuple(sorted((a.code, a.quantity, a.price_minor) for a in sub.addons if a.recurring)), discount)
+
+
+def amount_per_term(sub: Subscription, term_start: date | None = None) -> Money:
+    """What one term of `sub`'s recurring items costs, its coupon taken off where it discounts
+    the term starting on `term_start` (any term, if not given)."""
+    discount = (term_discount(sub, term_start) if term_start is not None
+                else coupon_cycles.discount_of(sub.coupon, sub.currency) if sub.coupon else None)
+    gross = subtotal(recurring_items(sub))
+    return gross - discount.of(gross) if discount else gross
+
+
+# --- documents -------------------------------------------------------------------------------
+
+def document_lines(lines: list[Line]) -> tuple[DocumentLine, ...]:
     return tuple(DocumentLine(description=line.description, amount_minor=line.amount.amount_minor,
                               quantity=line.quantity, code=line.code, kind=line.kind,
                               unit_price_minor=line.unit_price.amount_minor if line.unit_price else None,
-                              period_start=term.start if term else None,
-                              period_end=term.end if term else None)
+                              period_start=line.period.start if line.period else None,
+                              period_end=line.period.end if line.period else None)
                  for line in lines)
 
 
@@ -44,18 +164,19 @@ def number(prefix: str, sequence: int) -> str:
 
 
 def build_invoice(*, invoice_id: str, number: str, customer_id: str, currency: str,
-                  lines: tuple[DocumentLine, ...], issued_at: datetime, payment_terms_days: int,
+                  lines: tuple[DocumentLine, ...], issued_at: datetime, issued_on: date, payment_terms_days: int,
                   tax_rate_bp: int = 0, tax_name: str = "Tax", subscription_id: str | None = None,
-                  term: Term | None = None, notes: str = "") -> Invoice:
-    """An open invoice; tax is computed once on the subtotal, rounded half up."""
+                  period: Term | None = None, notes: str = "") -> Invoice:
+    """An open invoice, due `payment_terms_days` after the day it is issued on; tax is computed
+    once on the subtotal, rounded half up."""
     subtotal = sum(line.amount_minor for line in lines)
     tax = round_half_up(Fraction(subtotal * tax_rate_bp, 10_000)) if tax_rate_bp else 0
     taxes = (TaxLine(tax_name, tax_rate_bp, tax),) if tax_rate_bp else ()
-    total = subtotal + tax
+    total_minor = subtotal + tax
     return Invoice(invoice_id=invoice_id, customer_id=customer_id, number=number, currency=currency,
-                   status=InvoiceStatus.OPEN if total > 0 else InvoiceStatus.PAID, issued_at=issued_at,
-                   due_at=issued_at + timedelta(days=payment_terms_days), lines=lines,
-                   subtotal_minor=subtotal, tax_minor=tax, total_minor=total, taxes=taxes,
-                   subscription_id=subscription_id, period_start=term.start if term else None,
-                   period_end=term.end if term else None, paid_at=issued_at if total <= 0 else None,
+                   status=InvoiceStatus.OPEN if total_minor > 0 else InvoiceStatus.PAID, issued_at=issued_at,
+                   due_on=issued_on + timedelta(days=payment_terms_days), lines=lines,
+                   subtotal_minor=subtotal, tax_minor=tax, total_minor=total_minor, taxes=taxes,
+                   subscription_id=subscription_id, period_start=period.start if period else None,
+                   period_end=period.end if period else None, paid_at=issued_at if total_minor <= 0 else None,
                    notes=notes)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 from .money import Money
@@ -15,9 +15,9 @@ class DocumentLine:
     quantity: int = 1
     unit_price_minor: int | None = None
     code: str | None = None
-    kind: str = "charge"          # charge | discount | proration | credit | tax
-    period_start: datetime | None = None
-    period_end: datetime | None = None
+    kind: str = "charge"          # charge | discount | proration | credit | rounding
+    period_start: date | None = None   # the days of service the line bills or credits: [start, end)
+    period_end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Invoice:
     currency: str
     status: InvoiceStatus
     issued_at: datetime
-    due_at: datetime
+    due_on: date                  # a day of the organization's calendar
     lines: tuple[DocumentLine, ...]
     subtotal_minor: int
     tax_minor: int
@@ -58,8 +58,8 @@ class Invoice:
     credits_applied: tuple[CreditApplication, ...] = ()
     amount_paid_minor: int = 0
     subscription_id: str | None = None
-    period_start: datetime | None = None
-    period_end: datetime | None = None
+    period_start: date | None = None
+    period_end: date | None = None
     paid_at: datetime | None = None
     voided_at: datetime | None = None
     notes: str = ""
@@ -82,8 +82,9 @@ class Invoice:
     def is_outstanding(self) -> bool:
         return self.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID) and self.balance_minor > 0
 
-    def is_overdue(self, now: datetime) -> bool:
-        return self.is_outstanding() and self.due_at < now
+    def is_overdue(self, today: date) -> bool:
+        """Outstanding after its due day (`today` is the organization's date)."""
+        return self.is_outstanding() and self.due_on < today
 
 
 class CreditNoteStatus(str, Enum):

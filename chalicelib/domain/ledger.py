@@ -24,7 +24,7 @@ from .statement import EntryKind, LedgerEntry
 def invoice_entries(before: Invoice | None, after: Invoice, now: datetime) -> list[LedgerEntry]:
     entries = []
     if before is None:
-        entries.append(_entry(after.issued_at, "invoice", after.number, f"Due {after.due_at.date()}",
+        entries.append(_entry(after.issued_at, "invoice", after.number, f"Due {after.due_on.isoformat()}",
                               after.total_minor, after.currency))
     if after.status == InvoiceStatus.VOID and (before is None or before.status != InvoiceStatus.VOID):
         entries.append(_entry(after.voided_at or now, "void", after.number, "", -after.total_minor, after.currency))

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from .calendar import DEFAULT_TIME_ZONE, local_date
 from .customers import Address, CustomFieldDefinition
 from .preferences import DunningSettings, Preferences
 
@@ -22,6 +23,7 @@ class Organization:
     dunning: DunningSettings = field(default_factory=DunningSettings)
     custom_fields: tuple[CustomFieldDefinition, ...] = ()
     payment_terms_days: int = 15
+    time_zone: str = DEFAULT_TIME_ZONE      # IANA name: where the organization's billing days begin
     test_mode: bool = False
     test_clock_at: datetime | None = None   # test mode: the organization's own "now"
     version: int | None = None
@@ -32,9 +34,14 @@ class Organization:
             return self.test_clock_at
         return real_now
 
+    def today(self, real_now: datetime) -> date:
+        """The organization's date at `real_now` (its clock, in its time zone)."""
+        return local_date(self.now(real_now), self.time_zone)
+
     def public_details(self) -> dict:
         return {"org_id": self.org_id, "name": self.name, "email": self.email, "phone": self.phone,
-                "website": self.website, "address": self.address.lines(), "currency": self.currency}
+                "website": self.website, "address": self.address.lines(), "currency": self.currency,
+                "time_zone": self.time_zone}
 
 
 def clock_name(org: Organization) -> str:

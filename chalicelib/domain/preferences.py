@@ -13,6 +13,7 @@ from .errors import FeatureDisabled
 _STRICT = {"extra": "forbid"}
 
 When = Literal["immediately", "end_of_term"]
+UnusedTime = Literal["credit", "keep"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,13 @@ class EditPreferences:
 
 @dataclass(frozen=True)
 class PauseResumePreferences:
+    """`unused_time`: what becomes of the paid, unused days of a term when it is paused: "credit"
+    issues a credit note for them (by day), "keep" carries them over to after the resume, before
+    the next invoice."""
     __pydantic_config__ = _STRICT
     enabled: bool = False
     customer_can_resume: bool = False
+    unused_time: UnusedTime = "credit"
 
 
 @dataclass(frozen=True)

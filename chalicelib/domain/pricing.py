@@ -1,17 +1,16 @@
-"""The charge lines of a term: each plan and addon, less the coupon if it applies this cycle."""
+"""The lines of a document: each plan and addon, less the coupon's discount where it applies."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Literal, Sequence
 
 from .calendar import Term
 from .money import Money
 
-ItemKind = Literal["plan", "addon"]
-CouponDuration = Literal["once", "forever", "repeating"]
-LineKind = Literal["charge", "discount", "credit", "proration"]
-LINE_KINDS: tuple[LineKind, ...] = ("charge", "discount", "credit", "proration")
+ItemKind = Literal["plan", "addon", "one_time"]
+LineKind = Literal["charge", "discount", "credit", "proration", "rounding"]
+LINE_KINDS: tuple[LineKind, ...] = ("charge", "discount", "credit", "proration", "rounding")
 BASIS_POINTS = 10_000
 
 
@@ -28,8 +27,8 @@ class PricedItem:
             raise ValueError(f"quantity of {self.code} must be a whole number >= 1")
         if self.unit_price.amount_minor < 0:
             raise ValueError(f"unit price of {self.code} must not be negative")
-        if self.kind not in ("plan", "addon"):
-            raise ValueError(f"kind of {self.code} must be plan or addon, got {self.kind!r}")
+        if self.kind not in ("plan", "addon", "one_time"):
+            raise ValueError(f"kind of {self.code} must be plan, addon or one_time, got {self.kind!r}")
 
     @property
     def amount(self) -> Money:
@@ -37,15 +36,13 @@ class PricedItem:
 
 
 @dataclass(frozen=True)
-class CouponTerms:
-    """A coupon as it stands on a subscription: what it takes off and for how many more cycles."""
+class Discount:
+    """What a coupon takes off a term: a share (basis points) or a fixed amount."""
 
     code: str
     name: str
-    percent_off_bp: int | None
-    amount_off: Money | None
-    duration: CouponDuration
-    cycles_remaining: int | None
+    percent_off_bp: int | None = None
+    amount_off: Money | None = None
 
     def __post_init__(self):
         if (self.percent_off_bp is None) == (self.amount_off is None):
@@ -55,14 +52,6 @@ class CouponTerms:
             raise ValueError(f"percent_off_bp of {self.code} must be 1..{BASIS_POINTS} basis points")
         if self.amount_off is not None and self.amount_off.amount_minor <= 0:
             raise ValueError(f"amount_off of {self.code} must be positive")
-        if self.duration == "repeating":
-            if not isinstance(self.cycles_remaining, int) or self.cycles_remaining < 1:
-                raise ValueError(f"repeating coupon {self.code} needs cycles_remaining >= 1")
-        elif self.duration in ("once", "forever"):
-            if self.cycles_remaining is not None:
-                raise ValueError(f"a {self.duration} coupon has no cycles_remaining")
-        else:
-            raise ValueError(f"duration of {self.code} must be once, forever or repeating")
 
     @property
     def off_text(self) -> str:
@@ -73,6 +62,13 @@ class CouponTerms:
         percent = f"{whole}.{hundredths:02d}".rstrip("0").rstrip(".")
         return f"{percent}% off"
 
+    def of(self, subtotal: Money) -> Money:
+        """What it takes off `subtotal` (positive): a share rounded once, half up; a fixed amount
+        never more than the subtotal."""
+        if self.amount_off is not None:
+            return self.amount_off.min(subtotal)  # ValueError if the currencies differ
+        return subtotal.times(Fraction(self.percent_off_bp, BASIS_POINTS))
+
 
 @dataclass(frozen=True)
 class Line:
@@ -82,6 +78,7 @@ class Line:
     quantity: int = 1
     unit_price: Money | None = None
     kind: LineKind = "charge"
+    period: Term | None = None          # the days of service it bills or credits
 
     def __post_init__(self):
         if self.kind not in LINE_KINDS:
@@ -98,14 +95,6 @@ def common_currency(amounts: Iterable[Money]) -> str | None:
     return next(iter(currencies), None)
 
 
-def discount_for(coupon: CouponTerms, subtotal: Money) -> Money:
-    """What `coupon` takes off a term of `subtotal` (positive): percent rounded once, half up;
-    a fixed amount never more than the subtotal."""
-    if coupon.amount_off is not None:
-        return coupon.amount_off.min(subtotal)  # ValueError if the currencies differ
-    return subtotal.times(Fraction(coupon.percent_off_bp, BASIS_POINTS))
-
-
 def subtotal(items: Sequence[PricedItem]) -> Money:
     currency = common_currency(item.unit_price for item in items)
     if currency is None:
@@ -113,38 +102,31 @@ def subtotal(items: Sequence[PricedItem]) -> Money:
     return sum((item.amount for item in items), Money.zero(currency))
 
 
-def _period_text(term: Term) -> str:
-    return f"{term.start.date().isoformat()} to {term.end.date().isoformat()}"
-
-
-def term_lines(items: Sequence[PricedItem], coupon: CouponTerms | None, term: Term) -> list[Line]:
-    """One line per item for the whole term, then the coupon's discount (negative) if any."""
+def term_lines(items: Sequence[PricedItem], discount: Discount | None, term: Term) -> list[Line]:
+    """One line per recurring item for the whole term, then the coupon's discount (negative)."""
     if not items:
         return []
-    term_subtotal = subtotal(items)
+    gross = subtotal(items)      # one currency, or ValueError
     lines = [
-        Line(description=f"{item.name} ({item.quantity} x {item.unit_price.format()}) {_period_text(term)}",
+        Line(description=f"{item.name} ({item.quantity} x {item.unit_price.format()}) {term.text()}",
              amount=item.amount, code=item.code, quantity=item.quantity, unit_price=item.unit_price,
-             kind="charge")
+             kind="charge", period=term)
         for item in items
     ]
-    if coupon is not None:
-        discount = discount_for(coupon, term_subtotal)
-        if not discount.is_zero:
-            lines.append(Line(description=f"Coupon {coupon.code} ({coupon.name}): {coupon.off_text}",
-                              amount=-discount, code=coupon.code, kind="discount"))
+    if discount is not None:
+        taken = discount.of(gross)
+        if not taken.is_zero:
+            lines.append(Line(description=f"Coupon {discount.code} ({discount.name}): {discount.off_text}",
+                              amount=-taken, code=discount.code, kind="discount", period=term))
     return lines
 
 
-def coupon_after_cycle(coupon: CouponTerms | None) -> CouponTerms | None:
-    """The coupon as it stands for the next cycle, once this one has been billed."""
-    if coupon is None or coupon.duration == "once":
-        return None
-    if coupon.duration == "forever":
-        return coupon
-    if coupon.cycles_remaining <= 1:
-        return None
-    return replace(coupon, cycles_remaining=coupon.cycles_remaining - 1)
+def one_time_lines(items: Sequence[PricedItem]) -> list[Line]:
+    """One-time charges, in full: billed once, never prorated, credited or renewed."""
+    return [Line(description=f"{item.name} (one-time, {item.quantity} x {item.unit_price.format()})",
+                 amount=item.amount, code=item.code, quantity=item.quantity, unit_price=item.unit_price,
+                 kind="charge")
+            for item in items]
 
 
 def total(lines: Sequence[Line], currency: str | None = None) -> Money:

@@ -1,8 +1,11 @@
 """Scheduled work on a subscription: what is due at `now`, and what each piece of work turns the
-subscription into. Pure: the runner (services/scheduled_work.py) reads, claims, writes and charges.
+subscription into (with what it bills). Pure: the runner (services/scheduled_work.py) reads,
+claims, writes and charges.
 
-A term's first charge happens after the invoice is committed, so a crash in between must leave a
-marker: `unpaid_invoice_id` with `next_retry_at` (when to charge) on a subscription that is not in
+Work falls due when the day it is for begins in the subscription's time zone (a renewal at the
+start of the term's last day + 1, a pause at the start of its day ...). A term's first charge
+happens after the invoice is committed, so a crash in between must leave a marker:
+`unpaid_invoice_id` with `next_retry_at` (when to charge) on a subscription that is not in
 dunning means "this invoice still has to be charged", and the next run charges it with the same
 idempotency key instead of raising a second invoice.
 """
@@ -12,10 +15,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .billing import term_from
+from . import billing
+from .billing import Bill
 from .preferences import DunningSettings
 from .subscription import Subscription, next_due_at
-from .subscription_actions import next_cycle_coupon, pending_selection, resumed
+from .subscription_actions import (next_term_of, paused_on, pending_selection, resumed, starting_term,
+                                   with_selection)
 from .subscription_status import Status
 
 RETRY_PENDING_AFTER = timedelta(minutes=10)   # a charge whose outcome is not known yet
@@ -28,6 +33,7 @@ class Work(str, Enum):
     PAUSE = "pause"
     RESUME = "resume"
     RENEW = "renew"
+    BILL_TERM = "bill_term"            # a term that started without its invoice (revived from unpaid)
     CHARGE = "charge"                  # the first charge of a term already invoiced
     DUNNING_RETRY = "dunning_retry"
 
@@ -63,7 +69,9 @@ def work_due(sub: Subscription, now: datetime) -> Work | None:
         return Work.RESUME
     if status == Status.DUNNING:
         return Work.DUNNING_RETRY
-    if status == Status.LIVE and sub.pause_at is not None and sub.pause_at <= now and (
+    if sub.term_unbilled:
+        return Work.BILL_TERM
+    if sub.pause_at is not None and sub.day_starts(sub.pause_at) <= now and (
             sub.term_end is None or sub.pause_at <= sub.term_end):
         return Work.PAUSE
     return Work.RENEW
@@ -80,57 +88,66 @@ def retry_key(sub: Subscription) -> str:
 
 # --- what the work turns the subscription into -----------------------------------------------
 
-def started(sub: Subscription) -> Subscription:
-    """A future subscription begins: a trial if its plan has one, else its first term (billed)."""
-    at = sub.starts_at
+def started(sub: Subscription) -> Bill:
+    """A future subscription begins on its day: a trial if its plan has one, else its first term
+    (invoiced), anchored on that day."""
+    day = sub.starts_at
     if sub.plan.trial_days:
-        return sub.apply("start_trial", trial_start=at, trial_end=at + timedelta(days=sub.plan.trial_days))
-    term = term_from(at, sub.plan)
-    return sub.apply("start", term_start=term.start, term_end=term.end, activated_at=at)
+        return Bill(sub.apply("start_trial", trial_start=day, trial_end=day + timedelta(days=sub.plan.trial_days)))
+    live = sub.apply("start", activated_at=sub.day_starts(day))
+    return billing.term_bill(starting_term(live, day, sub.plan))
 
 
-def first_term_after_trial(sub: Subscription) -> Subscription:
-    """The term that starts when the trial ends (a change scheduled for the trial's end applies);
-    the status is still trial until it is paid, or live at once without auto-charge."""
+def first_term_after_trial(sub: Subscription) -> Bill:
+    """The term that starts the day the trial ends (a change scheduled for the trial's end
+    applies), invoiced; the status is still trial until it is paid, or live at once without
+    auto-charge."""
     chosen = pending_selection(sub)
-    term = term_from(sub.trial_end, chosen.plan)
-    return replace(sub, plan=chosen.plan, addons=chosen.addons, coupon=chosen.coupon, scheduled_change=None,
-                   term_start=term.start, term_end=term.end)
+    first = starting_term(replace(with_selection(sub, chosen), scheduled_change=None), sub.trial_end, chosen.plan)
+    return billing.term_bill(first)
 
 
 def trial_converted(sub: Subscription) -> Subscription:
-    return sub.apply("trial_converted", activated_at=sub.trial_end, unpaid_invoice_id=None, next_retry_at=None)
+    return sub.apply("trial_converted", activated_at=sub.day_starts(sub.trial_end), unpaid_invoice_id=None,
+                     next_retry_at=None)
 
 
 def trial_charge_failed(sub: Subscription, now: datetime) -> Subscription:
     """Expired with the reason that lets the customer extend the trial (its term never started)."""
     return sub.apply("trial_charge_failed", expired_at=now, expired_reason="trial_charge_failed",
-                     term_start=None, term_end=None, unpaid_invoice_id=None, next_retry_at=None)
+                     term_start=None, term_end=None, billing_anchor=None, unpaid_invoice_id=None,
+                     next_retry_at=None)
 
 
 def cancelled_at_term_end(sub: Subscription) -> Subscription:
-    return sub.apply("term_end_cancellation", cancelled_at=sub.term_end or sub.trial_end, next_retry_at=None,
-                     unpaid_invoice_id=None)
+    return sub.apply("term_end_cancellation", cancelled_at=sub.day_starts(sub.term_end or sub.trial_end),
+                     next_retry_at=None, unpaid_invoice_id=None)
 
 
-def paused(sub: Subscription) -> Subscription:
-    return sub.apply("pause_now", paused_at=sub.pause_at, pause_at=None)
+def paused(sub: Subscription, unused_time: str) -> Bill:
+    """Paused on its scheduled day, the unused days credited or kept as the merchant chose."""
+    return paused_on(sub, sub.pause_at, unused_time)
 
 
-def resumed_on_schedule(sub: Subscription) -> Subscription:
-    """Live again with a new term from the resume date."""
-    return resumed(sub, sub.resume_at)
+def resumed_on_schedule(sub: Subscription) -> Bill:
+    """Live again on the resume day: the kept paid days first, or a new term from that day."""
+    return resumed(sub, sub.day_starts(sub.resume_at))
 
 
-def renewed(sub: Subscription) -> Subscription:
-    """The next term, from the end of this one: a scheduled change applies; a kept coupon moves to
-    its next cycle (a newly chosen one starts at its first)."""
+def renewed(sub: Subscription) -> Bill:
+    """The next term of the anchor's series, invoiced: a scheduled change applies (a plan of
+    another billing period starts a series of its own); a coupon keeps discounting while it has
+    cycles left."""
     chosen = pending_selection(sub)
-    kept = chosen.coupon is not None and sub.coupon is not None and chosen.coupon.code == sub.coupon.code
-    coupon = next_cycle_coupon(sub.coupon) if kept else chosen.coupon
-    term = term_from(sub.term_end, chosen.plan)
-    return sub.apply("renew", plan=chosen.plan, addons=chosen.addons, coupon=coupon, scheduled_change=None,
-                     term_start=term.start, term_end=term.end)
+    anchor, term = next_term_of(sub, chosen.plan)
+    after = with_selection(sub, chosen).apply("renew", scheduled_change=None, billing_anchor=anchor,
+                                              term_start=term.start, term_end=term.end)
+    return billing.term_bill(after)
+
+
+def unbilled_term(sub: Subscription) -> Bill:
+    """The invoice of a term that started without one."""
+    return billing.term_bill(sub)
 
 
 def awaiting_charge(sub: Subscription, invoice_id: str, now: datetime) -> Subscription:
@@ -148,26 +165,34 @@ def charge_unknown(sub: Subscription, now: datetime) -> Subscription:
     return replace(sub, next_retry_at=now + RETRY_PENDING_AFTER)
 
 
+def _retry_at(sub: Subscription, days: int) -> datetime:
+    return sub.day_starts(sub.term_start + timedelta(days=days))
+
+
 def renewal_charge_failed(sub: Subscription, dunning: DunningSettings) -> Subscription:
     """Dunning: retries on the organization's schedule, counted from the start of the term."""
     return sub.apply("renewal_charge_failed", dunning_attempts=0,
-                     next_retry_at=sub.term_start + timedelta(days=dunning.retry_after_days[0]))
+                     next_retry_at=_retry_at(sub, dunning.retry_after_days[0]))
 
 
 def dunning_paid(sub: Subscription) -> Subscription:
     return sub.apply("dunning_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None)
 
 
-def invoice_settled(sub: Subscription, invoice_id: str) -> tuple[Subscription, str] | None:
+def invoice_settled(sub: Subscription, invoice_id: str, now: datetime) -> tuple[Subscription, str] | None:
     """A subscription in dunning or unpaid whose unpaid invoice the customer (or the merchant)
     has just settled is live again at once, with the action that says so; None when the invoice is
-    not what holds it back. Retries end: nothing is left to collect."""
+    not what holds it back. Retries end: nothing is left to collect. In dunning the paid term
+    goes on; an unpaid subscription starts a new term on the day it is paid (anchored there,
+    invoiced by the next run: one invoice, however many terms it missed)."""
     if sub.unpaid_invoice_id != invoice_id:
         return None
     if sub.status == Status.DUNNING:
         return dunning_paid(sub), "dunning_paid"
     if sub.status == Status.UNPAID:
-        return sub.apply("unpaid_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None), "unpaid_paid"
+        revived = sub.apply("unpaid_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None,
+                            term_unbilled=True)
+        return starting_term(revived, sub.today(now), sub.plan), "unpaid_paid"
     return None
 
 
@@ -177,8 +202,7 @@ def dunning_retry_failed(sub: Subscription, dunning: DunningSettings, now: datet
     attempts = sub.dunning_attempts + 1
     days = dunning.retry_after_days
     if attempts < len(days):
-        return sub.apply("dunning_retry_failed", dunning_attempts=attempts,
-                         next_retry_at=sub.term_start + timedelta(days=days[attempts]))
+        return sub.apply("dunning_retry_failed", dunning_attempts=attempts, next_retry_at=_retry_at(sub, days[attempts]))
     if dunning.when_exhausted == "cancel":
         return sub.apply("dunning_exhausted_to_cancelled", dunning_attempts=attempts, next_retry_at=None,
                          cancelled_at=now, cancel_reason="dunning_exhausted")

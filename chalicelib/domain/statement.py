@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable, Literal
 
-from .calendar import require_utc
+from .calendar import DEFAULT_TIME_ZONE, local_date, require_utc
 from .money import Money
 
 EntryKind = Literal["invoice", "payment", "credit_note", "refund", "void", "credit_note_void"]
@@ -42,6 +42,7 @@ class LedgerEntry:
 @dataclass(frozen=True)
 class StatementRow:
     at: datetime
+    on: date          # the day of `at` in the organization's time zone
     kind: EntryKind
     reference: str
     description: str
@@ -72,15 +73,16 @@ def _sum(entries: Iterable[LedgerEntry], currency: str) -> Money:
     return sum((entry.amount for entry in entries), Money.zero(currency))
 
 
-def _statement(currency: str, entries: list[LedgerEntry], start: date, end: date) -> Statement:
-    opening = _sum((entry for entry in entries if entry.at.date() < start), currency)
-    in_period = sorted((entry for entry in entries if start <= entry.at.date() <= end),
+def _statement(currency: str, entries: list[LedgerEntry], start: date, end: date, time_zone: str) -> Statement:
+    opening = _sum((entry for entry in entries if local_date(entry.at, time_zone) < start), currency)
+    in_period = sorted((entry for entry in entries if start <= local_date(entry.at, time_zone) <= end),
                        key=lambda entry: entry.at)  # sorted() is stable: equal times keep their order
 
     rows, balance = [], opening
     for entry in in_period:
         balance += entry.amount
-        rows.append(StatementRow(at=entry.at, kind=entry.kind, reference=entry.reference,
+        rows.append(StatementRow(at=entry.at, on=local_date(entry.at, time_zone), kind=entry.kind,
+                                 reference=entry.reference,
                                  description=entry.description, amount=entry.amount, balance=balance))
 
     def of(*kinds: str) -> Money:
@@ -97,16 +99,17 @@ def _statement(currency: str, entries: list[LedgerEntry], start: date, end: date
 
 
 def build_statements(entries: Iterable[LedgerEntry], start: date, end: date,
-                     default_currency: str | None = None) -> list[Statement]:
-    """One statement per currency with entries up to `end`, for the dates `start`..`end`
-    inclusive (UTC). With no such entries, one empty statement in `default_currency` if given."""
+                     default_currency: str | None = None, *, time_zone: str = DEFAULT_TIME_ZONE) -> list[Statement]:
+    """One statement per currency with entries up to `end`, for the days `start`..`end`
+    inclusive of `time_zone` (the organization's). With no such entries, one empty statement in
+    `default_currency` if given."""
     if start > end:
         raise ValueError(f"statement range starts ({start}) after it ends ({end})")
     by_currency: dict[str, list[LedgerEntry]] = {}
     for entry in entries:
-        if entry.at.date() <= end:
+        if local_date(entry.at, time_zone) <= end:
             by_currency.setdefault(entry.amount.currency, []).append(entry)
     if not by_currency and default_currency is not None:
         by_currency[default_currency] = []
-    return [_statement(currency, by_currency[currency], start, end) for currency in sorted(by_currency)]
+    return [_statement(currency, by_currency[currency], start, end, time_zone) for currency in sorted(by_currency)]
 

@@ -1,10 +1,15 @@
-"""The subscription aggregate: what a customer subscribes to and where it stands."""
+"""The subscription aggregate: what a customer subscribes to and where it stands.
+
+Its dates (start, trial, term, pause and resume days) are calendar dates in the subscription's
+time zone, its organization's; the instants it records are events (activated, cancelled, expired)
+and the next dunning retry.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
-from .money import Money
+from .calendar import DEFAULT_TIME_ZONE, Term, first_term, local_date, start_of_day, term_containing
 from .subscription_status import Status, transition
 
 
@@ -18,9 +23,15 @@ class PlanSnapshot:
     interval_count: int = 1
     trial_days: int = 0
 
+    def bills_like(self, other: "PlanSnapshot") -> bool:
+        """Whether both plans bill over the same period (unit and count)."""
+        return (self.interval, self.interval_count) == (other.interval, other.interval_count)
+
 
 @dataclass(frozen=True)
 class SubscriptionAddon:
+    """A recurring addon bills with every term; a one-time addon (`recurring` False) bills once,
+    in full, on the subscription's next invoice, and is then gone from the subscription."""
     code: str
     name: str
     price_minor: int
@@ -30,12 +41,32 @@ class SubscriptionAddon:
 
 @dataclass(frozen=True)
 class AppliedCoupon:
+    """A coupon on a subscription, as it was sold. `cycles` is how many terms it discounts:
+    1 for "once", the merchant's number for "repeating", None ("forever") for every term."""
     code: str
     name: str
     duration: str                      # once | forever | repeating
     percent_off_bp: int | None = None
     amount_off_minor: int | None = None
-    cycles_remaining: int | None = None
+    cycles: int | None = None
+
+    def __post_init__(self):
+        if self.duration == "once" and self.cycles is None:
+            object.__setattr__(self, "cycles", 1)
+
+    @property
+    def key(self) -> str:
+        """Codes match case-insensitively."""
+        return self.code.casefold()
+
+
+@dataclass(frozen=True)
+class CouponUse:
+    """How many terms a coupon has discounted on this subscription (whatever came and went in
+    between), and the start of the last one: a term is counted once, however often it is billed."""
+    code: str                          # the coupon's key (case-folded)
+    terms: int = 0
+    last_term_start: date | None = None
 
 
 @dataclass(frozen=True)
@@ -57,22 +88,26 @@ class Subscription:
     created_at: datetime
     addons: tuple[SubscriptionAddon, ...] = ()
     coupon: AppliedCoupon | None = None
+    coupon_uses: tuple[CouponUse, ...] = ()
     auto_charge: bool = False
     payment_method_id: str | None = None
-    starts_at: datetime | None = None          # for future subscriptions
-    trial_start: datetime | None = None
-    trial_end: datetime | None = None
-    term_start: datetime | None = None
-    term_end: datetime | None = None
+    time_zone: str = DEFAULT_TIME_ZONE         # the organization's: where its days begin
+    billing_anchor: date | None = None         # terms are counted from it
+    starts_at: date | None = None              # for future subscriptions
+    trial_start: date | None = None
+    trial_end: date | None = None
+    term_start: date | None = None
+    term_end: date | None = None               # the first day after the term
+    term_unbilled: bool = False                # the current term still has to be invoiced (a job does it)
     activated_at: datetime | None = None
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
     expired_at: datetime | None = None
     expired_reason: str | None = None          # "trial_charge_failed": the customer may extend the trial
     scheduled_change: ScheduledChange | None = None
-    pause_at: datetime | None = None
-    resume_at: datetime | None = None
-    paused_at: datetime | None = None
+    pause_at: date | None = None
+    resume_at: date | None = None
+    paused_at: date | None = None              # the first day of the pause
     trial_extensions_used: int = 0
     dunning_attempts: int = 0
     next_retry_at: datetime | None = None
@@ -80,19 +115,31 @@ class Subscription:
     reference: str = ""
     version: int | None = None
 
-    @property
-    def plan_price(self) -> Money:
-        return Money(self.plan.price_minor, self.currency)
+    def today(self, now: datetime) -> date:
+        """The date it is at `now` where the subscription's days begin."""
+        return local_date(now, self.time_zone)
+
+    def day_starts(self, day: date) -> datetime:
+        return start_of_day(day, self.time_zone)
 
     @property
-    def next_billing_at(self) -> datetime | None:
-        """When the next invoice is due to be raised (None if nothing will be billed)."""
-        if self.status in (Status.LIVE, Status.UNPAID):
-            return self.term_end
+    def term(self) -> Term | None:
+        if self.term_start is None or self.term_end is None:
+            return None
+        return Term(self.term_start, self.term_end)
+
+    @property
+    def next_billing_on(self) -> date | None:
+        """The day the next invoice is raised (None if nothing will be billed: paused, unpaid,
+        cancelled, not renewing ...)."""
+        if self.status == Status.LIVE:
+            return self.term_start if self.term_unbilled else self.term_end
         if self.status == Status.TRIAL:
             return self.trial_end
         if self.status == Status.FUTURE:
             return self.starts_at
+        if self.status == Status.PAUSED:
+            return self.resume_at
         return None
 
     def apply(self, action: str, **changes) -> "Subscription":
@@ -100,18 +147,29 @@ class Subscription:
         return replace(self, status=transition(action, self.status), **changes)
 
 
+def term_of_series(anchor: date, plan: PlanSnapshot, day: date) -> Term:
+    """The term of a plan's series anchored on `anchor` that `day` falls in."""
+    return term_containing(anchor, plan.interval, plan.interval_count, day)
+
+
+def new_series(day: date, plan: PlanSnapshot) -> Term:
+    """The first term of a series that starts (and is anchored) on `day`."""
+    return first_term(day, plan.interval, plan.interval_count)
+
+
 def next_due_at(sub: Subscription) -> datetime | None:
     """When a scheduled job next has something to do for this subscription (None: nothing)."""
-    candidates = {
+    days = {
         Status.FUTURE: (sub.starts_at,),
         Status.TRIAL: (sub.trial_end,),
-        Status.LIVE: (sub.term_end, sub.pause_at),
+        Status.LIVE: (sub.term_start if sub.term_unbilled else sub.term_end, sub.pause_at),
         Status.NON_RENEWING: (sub.term_end or sub.trial_end,),   # a trial cancelled at its end has no term
-        Status.DUNNING: (sub.next_retry_at,),
         Status.PAUSED: (sub.resume_at,),
     }.get(sub.status, ())
-    if sub.unpaid_invoice_id and sub.status in (Status.TRIAL, Status.LIVE):
+    candidates = [sub.day_starts(day) for day in days if day is not None]
+    if sub.status == Status.DUNNING and sub.next_retry_at is not None:
+        candidates.append(sub.next_retry_at)
+    if sub.unpaid_invoice_id and sub.status in (Status.TRIAL, Status.LIVE) and sub.next_retry_at is not None:
         # a term invoiced by a job whose charge has not happened yet: the charge is due work
-        candidates = (*candidates, sub.next_retry_at)
-    present = [c for c in candidates if c is not None]
-    return min(present) if present else None
+        candidates.append(sub.next_retry_at)
+    return min(candidates) if candidates else None

@@ -5,28 +5,23 @@ Every portal action is checked in one order: the merchant's preferences (403 fea
 then the subscription's status against the one transition table (409 invalid_status), then the
 action's own rules (422). `allowed_actions` answers the same checks without raising, for the
 subscription's detail. Quotes are plain data with a digest of everything they promise, so a
-confirmation can prove it charges what the preview showed.
+confirmation can prove it charges what the preview showed (quotes.py).
 
-Convention: `Subscription.coupon` is the coupon as it applied to the current (last invoiced)
-term; a new term after a billed one gets the coupon's next cycle.
+What an action bills is decided by billing.py; here each action says what it does to the
+subscription, with `now` the instant it happens and the subscription's own calendar for the day.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Literal, Sequence
+from typing import Literal
 
-from .billing import coupon_terms, priced_items, term_from
-from .calendar import Term
-from .credits import AvailableCredit, allocate_credits
-from .errors import BusinessRuleViolation, Conflict, DomainError, FeatureDisabled, InvalidInput, InvalidTransition
-from .money import Money
+from . import billing, coupon_cycles
+from .billing import Bill
+from .errors import BusinessRuleViolation, DomainError, FeatureDisabled, InvalidInput, InvalidTransition
 from .preferences import EditPreferences, Preferences
-from .pricing import Line, PricedItem, discount_for, subtotal, term_lines, total
-from .proration import ProrationQuote, prorate_change
-from .subscription import AppliedCoupon, PlanSnapshot, ScheduledChange, Subscription, SubscriptionAddon
+from .subscription import (AppliedCoupon, PlanSnapshot, ScheduledChange, Subscription, SubscriptionAddon,
+                           new_series, term_of_series)
 from .subscription_status import Status, allows
 
 When = Literal["now", "end_of_term"]
@@ -34,9 +29,6 @@ When = Literal["now", "end_of_term"]
 PORTAL_ACTIONS = ("activate", "extend_trial", "change_now", "change_at_term_end", "set_auto_charge",
                   "pause", "remove_pause_schedule", "resume_now", "cancel_now", "cancel_at_term_end",
                   "remove_scheduled_cancellation", "reactivate")
-
-# A pause asked for "now" from a browser whose clock runs a little behind is still now.
-PAUSE_CLOCK_SKEW = timedelta(minutes=5)
 
 
 # --- may the customer do it? -----------------------------------------------------------------
@@ -156,13 +148,15 @@ def _rule_refusal(action: str, sub: Subscription, prefs: Preferences, now: datet
         return Refusal("no_payment_method", "Add a payment method to this subscription first.")
     if action == "remove_pause_schedule" and sub.pause_at is None and sub.resume_at is None:
         return Refusal("no_pause_schedule", "No pause or resume is scheduled.")
-    if action == "change_now" and sub.status == Status.LIVE and not _in_term(sub, now):
+    if action == "change_now" and sub.status == Status.LIVE and not in_term(sub, now):
         return Refusal("term_ended", "The current term has ended; try again once it has renewed.")
     return None
 
 
-def _in_term(sub: Subscription, now: datetime) -> bool:
-    return sub.term_start is not None and sub.term_end is not None and sub.term_start <= now < sub.term_end
+def in_term(sub: Subscription, now: datetime) -> bool:
+    """Whether today (the subscription's) falls in its current, billed term."""
+    term = sub.term
+    return term is not None and not sub.term_unbilled and term.contains(sub.today(now))
 
 
 # --- what the customer chooses ---------------------------------------------------------------
@@ -176,7 +170,7 @@ class Selection:
 
     def key(self) -> tuple:
         return (self.plan.code, tuple(sorted((a.code, a.quantity) for a in self.addons)),
-                self.coupon.code if self.coupon else None)
+                self.coupon.key if self.coupon else None)
 
 
 def current_selection(sub: Subscription) -> Selection:
@@ -202,61 +196,77 @@ def check_edit(current: Selection, wanted: Selection, edit: EditPreferences) -> 
         raise FeatureDisabled("edit_subscription.change_coupon")
 
 
-def next_cycle_coupon(coupon: AppliedCoupon | None) -> AppliedCoupon | None:
-    """The coupon for the term after the one it was last invoiced with."""
-    if coupon is None or coupon.duration == "once":
-        return None
-    if coupon.duration == "forever":
-        return coupon
-    if (coupon.cycles_remaining or 0) <= 1:
-        return None
-    return replace(coupon, cycles_remaining=coupon.cycles_remaining - 1)
+def check_coupon_cycles(sub: Subscription, chosen: Selection) -> None:
+    """A coupon the subscription used up cannot be applied to it again: its cycles count per
+    subscription, so removing and re-applying it never restarts them."""
+    coupon = chosen.coupon
+    if coupon is None or (sub.coupon is not None and sub.coupon.key == coupon.key):
+        return
+    if coupon_cycles.cycles_left(sub, coupon) == 0:
+        raise InvalidInput({"coupon": f"Coupon {coupon.code} was already used up on this subscription."})
 
 
-def _new_term_coupon(sub: Subscription, chosen: AppliedCoupon | None) -> AppliedCoupon | None:
-    """A coupon the subscription keeps moves to its next cycle once a term was billed with it;
-    a newly chosen one starts at its first."""
-    kept = chosen is not None and sub.coupon is not None and chosen.code == sub.coupon.code
-    if kept and sub.activated_at is not None:
-        return next_cycle_coupon(sub.coupon)
-    return chosen
+def with_selection(sub: Subscription, chosen: Selection) -> Subscription:
+    return replace(sub, plan=chosen.plan, addons=chosen.addons, coupon=chosen.coupon)
 
 
-def amount_per_term(selection: Selection, currency: str) -> Money:
-    """What one term of `selection` costs, its coupon taken off."""
-    items = _items(selection, currency)
-    gross = subtotal(items)
-    coupon = coupon_terms(selection.coupon, currency)
-    return gross - discount_for(coupon, gross) if coupon else gross
+# --- terms -----------------------------------------------------------------------------------
+
+def next_term_of(sub: Subscription, plan: PlanSnapshot) -> tuple[date, "billing.Term"]:
+    """The anchor and the term that follow `sub`'s current term, for `plan`: the next of the
+    anchor's series; a plan of another billing period starts a series of its own at the term's end."""
+    end = sub.term_end
+    if sub.billing_anchor is not None and plan.bills_like(sub.plan) and sub.billing_anchor <= end:
+        term = term_of_series(sub.billing_anchor, plan, end)
+        if term.start == end:
+            return sub.billing_anchor, term
+    return end, new_series(end, plan)
 
 
-def _items(selection: Selection, currency: str) -> list[PricedItem]:
-    plan = selection.plan
-    return [PricedItem(plan.code, plan.name, Money(plan.price_minor, currency), 1, "plan"),
-            *(PricedItem(a.code, a.name, Money(a.price_minor, currency), a.quantity, "addon")
-              for a in selection.addons)]
+def starting_term(sub: Subscription, day: date, plan: PlanSnapshot) -> Subscription:
+    """`sub` with a new series of terms anchored on `day`."""
+    term = new_series(day, plan)
+    return replace(sub, billing_anchor=day, term_start=term.start, term_end=term.end)
+
+
+def upcoming(sub: Subscription) -> Subscription:
+    """`sub` as its next term will be billed: the scheduled change applied, the term that follows
+    the current one (or the trial), the coupon kept only while it still discounts."""
+    chosen = pending_selection(sub)
+    after = with_selection(sub, chosen)
+    if is_trial(sub) or sub.term_end is None:
+        starts = sub.trial_end or sub.starts_at or sub.term_start
+        return starting_term(after, starts, chosen.plan) if starts else after
+    anchor, term = next_term_of(sub, chosen.plan)
+    return replace(after, billing_anchor=anchor, term_start=term.start, term_end=term.end)
 
 
 # --- what each action does to the subscription -----------------------------------------------
 
-def activated(sub: Subscription, now: datetime) -> Subscription:
-    """The trial ends now and the first term starts; a change scheduled for the trial's end applies."""
+def activated(sub: Subscription, now: datetime) -> Bill:
+    """The trial ends now and the first term starts today, invoiced; a change scheduled for the
+    trial's end applies."""
+    today = sub.today(now)
     chosen = pending_selection(sub)
-    term = term_from(now, chosen.plan)
-    return sub.apply("activate", plan=chosen.plan, addons=chosen.addons, coupon=chosen.coupon,
-                     scheduled_change=None, trial_end=now, term_start=term.start, term_end=term.end,
-                     activated_at=now)
+    started = starting_term(with_selection(sub, chosen), today, chosen.plan)
+    live = started.apply("activate", scheduled_change=None, trial_end=today, activated_at=now)
+    return billing.term_bill(live)
 
 
 def trial_extended(sub: Subscription, now: datetime) -> Subscription:
-    """A new trial of the plan's trial period, from now."""
-    return sub.apply("extend_trial", trial_start=now, trial_end=now + timedelta(days=sub.plan.trial_days),
+    """A new trial of the plan's trial period, from today."""
+    today = sub.today(now)
+    return sub.apply("extend_trial", trial_start=today, trial_end=today + timedelta(days=sub.plan.trial_days),
                      trial_extensions_used=sub.trial_extensions_used + 1, expired_at=None, expired_reason=None)
 
 
-def changed_now(sub: Subscription, chosen: Selection) -> Subscription:
-    return sub.apply("change_now", plan=chosen.plan, addons=chosen.addons, coupon=chosen.coupon,
-                     scheduled_change=None)
+def changed_now(sub: Subscription, chosen: Selection, now: datetime) -> Bill:
+    """The change at once: on a live subscription billed by day (or, to another billing period, a
+    new term from today); before billing starts (trial, future) nothing is billed now."""
+    after = with_selection(sub, chosen).apply("change_now", scheduled_change=None)
+    if sub.status != Status.LIVE:
+        return Bill(after)
+    return billing.change_bill(sub, after, sub.today(now))
 
 
 def change_scheduled(sub: Subscription, chosen: Selection, now: datetime) -> Subscription:
@@ -272,41 +282,73 @@ def auto_charge_set(sub: Subscription, enabled: bool) -> Subscription:
     return sub.apply("set_auto_charge", auto_charge=enabled)
 
 
-def pause_scheduled(sub: Subscription, prefs: Preferences, *, pause_at: datetime | None,
-                    resume_at: datetime | None, now: datetime) -> Subscription:
-    """Pause now (`pause_at` None or due) or later, with an optional resume date (only with the
-    customer resume permission). A paused subscription can only have its resume date set."""
+def pause_scheduled(sub: Subscription, prefs: Preferences, *, pause_at: date | None,
+                    resume_at: date | None, now: datetime) -> Subscription | Bill:
+    """Pause today (`pause_at` None or today) or on a later day, with an optional resume day
+    (only with the customer resume permission). A paused subscription can only have its resume
+    day set. A pause today answers its Bill (the unused days credited or kept)."""
     if resume_at is not None and not prefs.enabled_features()["customer_resume"]:
         raise FeatureDisabled("customer_resume")
+    today = sub.today(now)
     if sub.status == Status.PAUSED:
         if pause_at is not None:
             raise InvalidInput({"pause_at": "The subscription is already paused."})
         if resume_at is None:
-            raise InvalidInput({"resume_at": "Give the date to resume on, or delete the schedule."})
-        if resume_at <= now:
-            raise InvalidInput({"resume_at": "Must be in the future; to resume now, resume."})
+            raise InvalidInput({"resume_at": "Give the day to resume on, or delete the schedule."})
+        if resume_at <= today:
+            raise InvalidInput({"resume_at": "Must be after today; to resume today, resume."})
         return sub.apply("schedule_pause", resume_at=resume_at)
-    if pause_at is not None and pause_at < now - PAUSE_CLOCK_SKEW:
+    if pause_at is not None and pause_at < today:
         raise InvalidInput({"pause_at": "Must not be in the past."})
-    starts = max(pause_at or now, now)
+    starts = max(pause_at or today, today)
     if resume_at is not None and resume_at <= starts:
         raise InvalidInput({"resume_at": "Must be after the pause starts."})
-    if starts <= now:
-        return sub.apply("pause_now", paused_at=now, pause_at=None, resume_at=resume_at)
+    if starts == today:
+        return paused_on(replace(sub, resume_at=resume_at), today, prefs.pause_resume.unused_time)
     return sub.apply("schedule_pause", pause_at=starts, resume_at=resume_at)
+
+
+def paused_on(sub: Subscription, day: date, unused_time: str) -> Bill:
+    """Paused from `day`: the paid, unused days of the term are credited by day ("credit"), or kept
+    for after the resume ("keep": the term stays on the subscription, to be moved on resuming)."""
+    credit = billing.unused_time_credit(sub, day) if sub.term and not sub.term_unbilled else []
+    if unused_time == "keep" and credit:
+        return Bill(sub.apply("pause_now", paused_at=day, pause_at=None))
+    after = sub.apply("pause_now", paused_at=day, pause_at=None, term_start=None, term_end=None)
+    return Bill(after, credit_lines=tuple(credit), credit_reason="Subscription paused",
+                explanation=(f"The unused {credit[0].period.days} of {sub.term.days} days of the term are credited."
+                             if credit else ""))
 
 
 def pause_schedule_removed(sub: Subscription) -> Subscription:
     return sub.apply("remove_pause_schedule", pause_at=None, resume_at=None)
 
 
-def resumed(sub: Subscription, now: datetime) -> Subscription:
-    """Back to live with a new term from now (nothing was billed while paused)."""
+def resumed(sub: Subscription, now: datetime) -> Bill:
+    """Live again today. Paid days kept at the pause come first: the term moves on by the days
+    paused and nothing is invoiced until it ends; otherwise a new term starts today, invoiced."""
+    today = sub.today(now)
     chosen = pending_selection(sub)
-    term = term_from(now, chosen.plan)
-    return sub.apply("resume_now", plan=chosen.plan, addons=chosen.addons,
-                     coupon=_new_term_coupon(sub, chosen.coupon), scheduled_change=None, paused_at=None,
-                     pause_at=None, resume_at=None, term_start=term.start, term_end=term.end)
+    back = with_selection(sub, chosen).apply("resume_now", scheduled_change=None, paused_at=None, pause_at=None,
+                                             resume_at=None)
+    kept = sub.term
+    if kept is None or sub.paused_at is None:
+        return billing.term_bill(starting_term(back, today, chosen.plan))
+    if chosen.plan.bills_like(sub.plan):
+        shift = today - sub.paused_at
+        moved = replace(back, term_start=kept.start + shift, term_end=kept.end + shift,
+                        billing_anchor=kept.end + shift, coupon_uses=_moved_uses(sub, kept.start, kept.start + shift))
+        return Bill(moved, explanation=f"The {kept.days_remaining(sub.paused_at)} paid days kept at the pause "
+                                       f"continue until {moved.term_end.isoformat()}; nothing is charged now.")
+    # resuming on a plan of another billing period: the kept days are credited, a new term starts
+    first = billing.term_bill(starting_term(back, today, chosen.plan))
+    return replace(first, credit_lines=tuple(billing.unused_time_credit(sub, sub.paused_at)),
+                   credit_reason="Subscription resumed on a plan of another billing period")
+
+
+def _moved_uses(sub: Subscription, old_start: date, new_start: date):
+    return tuple(replace(u, last_term_start=new_start) if u.last_term_start == old_start else u
+                 for u in sub.coupon_uses)
 
 
 def cancelled_now(sub: Subscription, reason: str | None, now: datetime) -> Subscription:
@@ -325,200 +367,23 @@ def scheduled_cancellation_removed(sub: Subscription) -> Subscription:
     return sub.apply(action, cancel_reason=None)
 
 
-def reactivated(sub: Subscription, chosen: Selection, now: datetime) -> Subscription:
-    """Live again, a new term from now, with what the customer chose."""
-    term = term_from(now, chosen.plan)
-    return sub.apply("reactivate", plan=chosen.plan, addons=chosen.addons,
-                     coupon=_new_term_coupon(sub, chosen.coupon), term_start=term.start, term_end=term.end,
-                     activated_at=sub.activated_at or now, cancelled_at=None, cancel_reason=None,
-                     expired_at=None, expired_reason=None, scheduled_change=None, pause_at=None,
-                     resume_at=None, paused_at=None, dunning_attempts=0, next_retry_at=None)
+def reactivated(sub: Subscription, chosen: Selection, now: datetime) -> Bill:
+    """Live again, a new term from today, with what the customer chose; invoiced."""
+    today = sub.today(now)
+    back = with_selection(sub, chosen).apply(
+        "reactivate", activated_at=sub.activated_at or now, cancelled_at=None, cancel_reason=None,
+        expired_at=None, expired_reason=None, scheduled_change=None, pause_at=None, resume_at=None,
+        paused_at=None, dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None)
+    return billing.term_bill(starting_term(back, today, chosen.plan))
 
 
-def term_of(sub: Subscription) -> Term:
+def term_of(sub: Subscription) -> "billing.Term":
     """The subscription's current billing term."""
-    if sub.term_start is None or sub.term_end is None:
+    if sub.term is None:
         raise BusinessRuleViolation("This subscription has no current term.", "no_current_term")
-    return Term(sub.term_start, sub.term_end)
+    return sub.term
 
 
-def term_end_of(sub: Subscription) -> datetime | None:
-    """When the current term (or, in a trial, the trial) ends."""
+def term_end_of(sub: Subscription) -> date | None:
+    """The day the current term (or, in a trial, the trial) ends."""
     return sub.trial_end if is_trial(sub) else sub.term_end
-
-
-# --- quotes ----------------------------------------------------------------------------------
-
-class QuoteChanged(Conflict):
-    """The amounts differ from the preview the customer confirmed (time moved on, credits were
-    used, the subscription changed...): show the new quote and ask again."""
-    code = "quote_changed"
-
-    def __init__(self, quote: "Quote"):
-        super().__init__("The charges changed since the preview; review the new quote.",
-                         {"quote_id": quote.quote_id})
-
-
-@dataclass(frozen=True)
-class QuoteLine:
-    description: str
-    amount_minor: int
-    code: str | None = None
-    kind: str = "charge"
-
-
-@dataclass(frozen=True)
-class QuotedAddon:
-    """An addon of the selection a quote prices, in the shape requests choose it."""
-    code: str
-    quantity: int
-
-
-@dataclass(frozen=True)
-class Quote:
-    """What confirming an action will do, in money. The invoice is raised now (its total less
-    the available credits applied is what is due); the credit note is issued now."""
-    action: str
-    subscription_id: str
-    currency: str
-    when: str                                   # now | end_of_term
-    effective_on: date
-    plan_code: str
-    addons: tuple[QuotedAddon, ...] = ()
-    coupon_code: str | None = None
-    period_start: date | None = None            # of the invoice
-    period_end: date | None = None
-    invoice_lines: tuple[QuoteLine, ...] = ()
-    invoice_total_minor: int = 0
-    credit_note_lines: tuple[QuoteLine, ...] = ()
-    credit_note_total_minor: int = 0
-    net_minor: int = 0                          # invoice - credit note
-    credits_applied_minor: int = 0              # available credits (the new credit note too) applied
-    amount_due_minor: int = 0                   # what is left to pay (charged with auto-charge)
-    refund_minor: int = 0
-    next_term_total_minor: int | None = None    # what each following term will cost
-    next_billing_on: date | None = None
-    notes: tuple[str, ...] = ()
-    quote_id: str = ""
-
-    def honour(self, quote_id: str | None) -> None:
-        """Refuse a confirmation of a preview that no longer holds (no id given: nothing to hold to)."""
-        if quote_id is not None and quote_id != self.quote_id:
-            raise QuoteChanged(self)
-
-
-def _digest(quote: Quote) -> str:
-    data = asdict(replace(quote, quote_id=""))
-    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
-    return "quote_" + hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _sealed(quote: Quote) -> Quote:
-    return replace(quote, quote_id=_digest(quote))
-
-
-def _quote_lines(lines: Sequence[Line]) -> tuple[QuoteLine, ...]:
-    return tuple(QuoteLine(line.description, line.amount.amount_minor, line.code, line.kind) for line in lines)
-
-
-def _selection_fields(chosen: Selection) -> dict:
-    plan_code, addons, coupon_code = chosen.key()
-    return {"plan_code": plan_code, "addons": tuple(QuotedAddon(code, quantity) for code, quantity in addons),
-            "coupon_code": coupon_code}
-
-
-def _credits_applied(amount: Money, credits: Sequence[AvailableCredit]) -> int:
-    return sum(applied.amount_minor for _, applied in allocate_credits(amount, credits))
-
-
-def next_term_amount(sub: Subscription) -> Money:
-    """What the next term will cost: the scheduled change if any, the coupon's next cycle."""
-    chosen = pending_selection(sub)
-    return amount_per_term(replace(chosen, coupon=_new_term_coupon(sub, chosen.coupon)), sub.currency)
-
-
-def new_term_quote(action: str, sub_after: Subscription, credits: Sequence[AvailableCredit],
-                   now: datetime) -> Quote:
-    """The invoice of the term a subscription starts now (activate, resume, reactivate)."""
-    term = term_of(sub_after)
-    lines = term_lines(priced_items(sub_after), coupon_terms(sub_after.coupon, sub_after.currency), term)
-    invoice_total = total(lines, sub_after.currency)
-    applied = _credits_applied(invoice_total, credits)
-    notes = ["No refund or credit is given for the time already paid for."] if action == "reactivate" else []
-    return _sealed(Quote(
-        action=action, subscription_id=sub_after.subscription_id, currency=sub_after.currency, when="now",
-        effective_on=now.date(), **_selection_fields(current_selection(sub_after)),
-        period_start=term.start.date(), period_end=term.end.date(), invoice_lines=_quote_lines(lines),
-        invoice_total_minor=invoice_total.amount_minor, net_minor=invoice_total.amount_minor,
-        credits_applied_minor=applied, amount_due_minor=invoice_total.amount_minor - applied,
-        next_term_total_minor=next_term_amount(sub_after).amount_minor, next_billing_on=term.end.date(),
-        notes=tuple(notes)))
-
-
-def change_quote(sub: Subscription, chosen: Selection, when: When, credits: Sequence[AvailableCredit],
-                 now: datetime) -> Quote:
-    """Now, on a live subscription: a credit note for the unused part of the old price and an
-    invoice for the rest of the term at the new price, by day. Now, before billing starts (trial,
-    future): nothing to bill. At term end: nothing now; the next term at the new price."""
-    selected = _selection_fields(chosen)
-    if when == "end_of_term":
-        change_scheduled(sub, chosen, now)  # the status allows it, or InvalidTransition
-        ends = term_end_of(sub)
-        on = ends.date() if ends else now.date()
-        next_total = amount_per_term(replace(chosen, coupon=_new_term_coupon(sub, chosen.coupon)), sub.currency)
-        return _sealed(Quote(
-            action="change", subscription_id=sub.subscription_id, currency=sub.currency, when=when,
-            effective_on=on, **selected, next_term_total_minor=next_total.amount_minor, next_billing_on=on,
-            notes=("Nothing is charged now; the change applies when the current term ends.",)))
-    after = changed_now(sub, chosen)
-    if sub.status != Status.LIVE:
-        return _sealed(Quote(
-            action="change", subscription_id=sub.subscription_id, currency=sub.currency, when=when,
-            effective_on=now.date(), **selected,
-            next_term_total_minor=amount_per_term(chosen, sub.currency).amount_minor,
-            next_billing_on=after.next_billing_at.date() if after.next_billing_at else None,
-            notes=("Nothing is charged now; billing starts with the first term.",)))
-    if not _in_term(sub, now):
-        raise BusinessRuleViolation("The current term has ended; try again once it has renewed.", "term_ended")
-    term = term_of(sub)
-    proration = proration_of(sub, after, now)
-    new_note = ([AvailableCredit("new", proration.credit_total, now)]
-                if proration.credit_total.amount_minor > 0 else [])
-    applied = _credits_applied(proration.charge_total, [*credits, *new_note])
-    return _sealed(Quote(
-        action="change", subscription_id=sub.subscription_id, currency=sub.currency, when=when,
-        effective_on=now.date(), **selected, period_start=now.date(), period_end=term.end.date(),
-        invoice_lines=_quote_lines(proration.charge_lines),
-        invoice_total_minor=proration.charge_total.amount_minor,
-        credit_note_lines=_quote_lines(proration.credit_lines),
-        credit_note_total_minor=proration.credit_total.amount_minor, net_minor=proration.net.amount_minor,
-        credits_applied_minor=applied, amount_due_minor=proration.charge_total.amount_minor - applied,
-        next_term_total_minor=next_term_amount(after).amount_minor, next_billing_on=term.end.date(),
-        notes=(f"Prorated by day: {proration.days_remaining} of {proration.days_in_term} days remain.",)))
-
-
-def proration_of(sub: Subscription, after: Subscription, now: datetime) -> ProrationQuote:
-    """The by-day credit and charge of changing `sub` into `after` at `now`, within its term."""
-    return prorate_change(priced_items(sub), coupon_terms(sub.coupon, sub.currency),
-                          priced_items(after), coupon_terms(after.coupon, after.currency), term_of(sub), now)
-
-
-def cancellation_quote(sub: Subscription, when: When, now: datetime) -> Quote:
-    """Cancelling refunds nothing: now, the rest of a paid term is forfeited; at term end, the
-    subscription stays active until then."""
-    selected = _selection_fields(current_selection(sub))
-    base = dict(action="cancel", subscription_id=sub.subscription_id, currency=sub.currency, when=when, **selected)
-    if when == "end_of_term":
-        ends = term_end_of(sub)
-        on = ends.date() if ends else now.date()
-        return _sealed(Quote(**base, effective_on=on,
-                             notes=(f"It stays active until {on.isoformat()} and will not renew.",)))
-    paid_term = (not is_trial(sub) and sub.term_start is not None and sub.term_end is not None
-                 and sub.status != Status.PAUSED and sub.term_start <= now < sub.term_end)
-    if paid_term:
-        left = Term(sub.term_start, sub.term_end).days_remaining(now)
-        note = (f"It ends now. No refund is given for the unused {left} day(s) of the current term; "
-                "invoices already raised remain due.")
-    else:
-        note = "It ends now. Nothing is charged or refunded."
-    return _sealed(Quote(**base, effective_on=now.date(), notes=(note,)))

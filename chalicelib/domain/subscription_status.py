@@ -46,7 +46,7 @@ TRANSITIONS: dict[str, dict[Status, Status]] = {
     "trial_converted": {S.TRIAL: S.LIVE},
     "trial_charge_failed": {S.TRIAL: S.EXPIRED},
     "term_end_cancellation": {S.NON_RENEWING: S.CANCELLED},
-    "renew": {S.LIVE: S.LIVE, S.UNPAID: S.UNPAID},
+    "renew": {S.LIVE: S.LIVE},
     "renewal_charge_failed": {S.LIVE: S.DUNNING},
     "dunning_retry_failed": {S.DUNNING: S.DUNNING},
     "dunning_paid": {S.DUNNING: S.LIVE},

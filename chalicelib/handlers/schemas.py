@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
+from ..domain.calendar import is_time_zone
 from .http import Body, Query
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
@@ -15,6 +16,15 @@ Email = Annotated[str, StringConstraints(min_length=3, max_length=254,
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Cursor = Annotated[str, StringConstraints(max_length=2000)]
+
+
+def _time_zone(name: str) -> str:
+    if not is_time_zone(name):
+        raise ValueError("Not a time zone: use an IANA name such as Europe/Berlin or Pacific/Auckland.")
+    return name
+
+
+TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_time_zone)]
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]   # an item id: never empty, never a key injection
 

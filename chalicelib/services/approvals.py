@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from ..domain.calendar import local_date
 from ..domain.customers import Customer
 from ..domain.documents import Estimate, EstimateStatus, TimesheetStatus
 from ..domain.engagement import ActivityRecord, Actor, Notification
@@ -62,7 +63,7 @@ def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id:
     org, stored = found.org, found.document
     current = as_of(stored, org.now(now))
     if current.status == EstimateStatus.EXPIRED:
-        raise BusinessRuleViolation(f"This estimate expired on {current.expires_at.date().isoformat()}; "
+        raise BusinessRuleViolation(f"This estimate expired on {local_date(current.expires_at, org.time_zone).isoformat()}; "
                                     f"ask {org.name} for a new one.", "estimate_expired")
     if current.status != EstimateStatus.SENT:
         raise Conflict(f"This estimate was {current.status.value} already.", {"current_status": current.status.value})

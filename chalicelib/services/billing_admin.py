@@ -4,9 +4,10 @@ customer's account summary."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from ..domain import billing
+from ..domain import billing, scheduling
+from ..domain.calendar import local_date
 from ..domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate,
                                 EstimateStatus, Invoice, InvoiceStatus, TimeEntry, Timesheet,
                                 TimesheetStatus)
@@ -15,8 +16,8 @@ from ..domain.errors import BusinessRuleViolation, InvalidInput, NotFound
 from ..domain.ids import new_id
 from ..domain.organization import clock_name
 from ..domain.payments import Allocation, Payment, PaymentStatus
-from ..domain.pricing import term_lines
-from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
+from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon, new_series
+from ..domain.subscription_actions import starting_term
 from ..domain.subscription_status import Status
 from ..tables.repositories import customers, engagement, organizations, payments, summaries
 from ..tables.repositories.documents import credit_notes, estimates, invoices, timesheets
@@ -25,7 +26,8 @@ from ..tables.repositories.subscriptions import saved as saved_subscription
 from ..tables.repositories import together as read_together
 from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
-from . import recovery
+from . import invoicing, recovery
+from .subscription_changes import applied_coupon
 
 MERCHANT = Actor("merchant", "back office")
 
@@ -33,12 +35,14 @@ MERCHANT = Actor("merchant", "back office")
 def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: datetime,
                         status: str = "live", addons: list[tuple[str, int]] = (), coupon_code: str | None = None,
                         auto_charge: bool = False, payment_method_id: str | None = None,
-                        starts_at: datetime | None = None, reference: str = "", **status_fields) -> Subscription:
-    """A new subscription (future, trial or live), or one imported in any status with its dates.
-    A live subscription's first term is invoiced at once."""
+                        starts_at: date | None = None, reference: str = "", **status_fields) -> Subscription:
+    """A new subscription (future, trial or live), or one imported in any status with its days, at
+    the organization's time (its test clock in test mode). A new live subscription's first term is
+    invoiced at once, and charged by the next scheduled run when it auto-charges a saved method."""
     wanted = [("plan", plan_code), *(("addon", code) for code, _ in addons)] + (
         [("coupon", coupon_code)] if coupon_code is not None else [])
     org, customer, found = read_together.org_customer_and_catalog(org_id, customer_id, wanted)
+    now = org.now(now)
     plan = found.get(("plan", plan_code))
     if plan is None:
         raise NotFound("plan")
@@ -49,51 +53,71 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
     sub = Subscription(subscription_id=new_id("subscription", now), customer_id=customer.customer_id,
                        status=Status(status), plan=snapshot, currency=customer.currency, created_at=now,
                        addons=_addons(found, plan.code, addons), coupon=_coupon(found, plan.code, coupon_code),
-                       auto_charge=auto_charge, payment_method_id=payment_method_id, reference=reference)
+                       auto_charge=auto_charge, payment_method_id=payment_method_id, reference=reference,
+                       time_zone=org.time_zone)
     sub = _place_in_time(sub, now, starts_at, status_fields)
-    invoice = None
+    billed = None
     if sub.status == Status.LIVE and not status_fields.get("term_start"):
-        invoice = _term_invoice(org, sub, now)
+        bill = billing.term_bill(sub)
+        billed = invoicing.issue(org, bill, now=now, actor=MERCHANT)
+        sub = bill.subscription
+        if sub.auto_charge and sub.payment_method_id and billed.amount_due_minor > 0:
+            sub = scheduling.awaiting_charge(sub, billed.invoice.invoice_id, now)
     with transaction("subscription") as tx:
         item = subscription_item(org_id, sub, clock=clock_name(org))
         tx.save(item, condition=type(item).subscription_id.does_not_exist())
-        if invoice is not None:
-            _save_new_invoice(tx, org_id, invoice)
+        if billed is not None:
+            invoicing.write(tx, org_id, billed, now=now)
         engagement.record_activity(org_id, _activity(now, sub.customer_id, "subscription.created", "subscription",
                                                      sub.subscription_id, f"{snapshot.name}, {sub.status.value}"), tx)
     return saved_subscription(item)
 
 
-def _place_in_time(sub: Subscription, now: datetime, starts_at: datetime | None, fields: dict) -> Subscription:
+def _place_in_time(sub: Subscription, now: datetime, starts_at: date | None, fields: dict) -> Subscription:
+    """The days of a new or imported subscription. An imported term keeps its anchor's day of the
+    month when its end follows from its start (Jan 31 -> Feb 28 -> Mar 31), else renews from its end."""
     allowed = {"trial_end", "term_start", "term_end", "cancelled_at", "cancel_reason", "expired_at",
                "pause_at", "resume_at", "paused_at", "next_retry_at", "dunning_attempts", "trial_extensions_used"}
     unknown = set(fields) - allowed
     if unknown:
         raise InvalidInput({name: "Unknown field." for name in unknown})
+    today = sub.today(now)
     sub = replace(sub, **fields)
     status = sub.status
     if status == Status.FUTURE:
-        if starts_at is None or starts_at <= now:
-            raise InvalidInput({"starts_at": "A future subscription needs a start date after now."})
+        if starts_at is None or starts_at <= today:
+            raise InvalidInput({"starts_at": "A future subscription needs a start day after today."})
         return replace(sub, starts_at=starts_at)
     if status == Status.TRIAL:
         days = sub.plan.trial_days or 14
-        return replace(sub, trial_start=now, trial_end=sub.trial_end or now + timedelta(days=days))
-    if sub.term_start is None:
-        term = billing.term_from(now, sub.plan)
-        sub = replace(sub, term_start=term.start, term_end=term.end)
-    elif sub.term_end is None:
-        sub = replace(sub, term_end=billing.term_from(sub.term_start, sub.plan).end)
-    sub = replace(sub, activated_at=sub.term_start)
+        return replace(sub, trial_start=today, trial_end=sub.trial_end or today + timedelta(days=days))
+    if sub.term_start is None and sub.term_end is None:
+        sub = starting_term(sub, today, sub.plan)
+    else:
+        sub = _imported_term(sub)
+    sub = replace(sub, activated_at=sub.day_starts(sub.term_start))
     if status == Status.DUNNING and sub.next_retry_at is None:
         sub = replace(sub, next_retry_at=now + timedelta(days=1))
     if status == Status.PAUSED and sub.paused_at is None:
-        sub = replace(sub, paused_at=now)
+        sub = replace(sub, paused_at=today)
     if status == Status.CANCELLED and sub.cancelled_at is None:
         sub = replace(sub, cancelled_at=now)
     if status == Status.EXPIRED and sub.expired_at is None:
         sub = replace(sub, expired_at=now)
     return sub
+
+
+def _imported_term(sub: Subscription) -> Subscription:
+    start, end = sub.term_start, sub.term_end
+    if start is None:
+        raise InvalidInput({"term_start": "An imported term needs its first day."})
+    if end is None:
+        return starting_term(sub, start, sub.plan)
+    if end <= start:
+        raise InvalidInput({"term_end": "Must be after term_start."})
+    if new_series(start, sub.plan).end == end:
+        return replace(sub, billing_anchor=start)
+    return replace(sub, billing_anchor=end)
 
 
 def _addons(found: dict, plan_code: str, wanted) -> tuple[SubscriptionAddon, ...]:
@@ -114,17 +138,7 @@ def _coupon(found: dict, plan_code: str, code: str | None) -> AppliedCoupon | No
         raise InvalidInput({"coupon_code": "No such coupon."})
     if not coupon.active or not coupon.fits(plan_code):
         raise InvalidInput({"coupon_code": "This coupon does not apply to the plan."})
-    return AppliedCoupon(coupon.code, coupon.name, coupon.duration, coupon.percent_off_bp,
-                         coupon.amount_off_minor, coupon.cycles)
-
-
-def _term_invoice(org, sub: Subscription, now: datetime) -> Invoice:
-    term = billing.term_from(sub.term_start, sub.plan)
-    lines = term_lines(billing.priced_items(sub), billing.coupon_terms(sub.coupon, sub.currency), term)
-    return billing.build_invoice(
-        invoice_id=new_id("invoice", now), number=billing.number("INV", organizations.next_number(org.org_id, "invoice_seq")),
-        customer_id=sub.customer_id, currency=sub.currency, lines=billing.document_lines(lines, term),
-        issued_at=now, payment_terms_days=org.payment_terms_days, subscription_id=sub.subscription_id, term=term)
+    return applied_coupon(coupon)
 
 
 def create_invoice(org_id: str, customer_id: str, *, lines: list[dict], now: datetime, due_days: int | None = None,
@@ -132,10 +146,11 @@ def create_invoice(org_id: str, customer_id: str, *, lines: list[dict], now: dat
                    issued_at: datetime | None = None) -> Invoice:
     org = organizations.get(org_id)
     customer = customers.get(org_id, customer_id)
-    issued = issued_at or now
+    issued = issued_at or org.now(now)
     invoice = billing.build_invoice(
         invoice_id=new_id("invoice", now), number=billing.number("INV", organizations.next_number(org_id, "invoice_seq")),
         customer_id=customer.customer_id, currency=customer.currency, lines=_lines(lines), issued_at=issued,
+        issued_on=local_date(issued, org.time_zone),
         payment_terms_days=org.payment_terms_days if due_days is None else due_days, tax_rate_bp=tax_rate_bp,
         subscription_id=subscription_id, notes=notes)
     with transaction("invoice") as tx:

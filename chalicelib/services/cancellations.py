@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..domain import quotes
 from ..domain import subscription_actions as actions
-from ..domain.subscription_actions import Quote, When
+from ..domain.quotes import Quote
+from ..domain.subscription_actions import When
 from .subscriptions_portal import Caller, commit, load, outcome
 
 
 def cancellation_preview(caller: Caller, subscription_id: str, *, when: When, now: datetime) -> Quote:
     """When it would end, and that nothing is refunded."""
     ctx = load(caller, subscription_id, now, _action(when))
-    return actions.cancellation_quote(ctx.sub, when, ctx.now)
+    return quotes.cancellation_quote(ctx.sub, when, ctx.now)
 
 
 def cancel(caller: Caller, subscription_id: str, *, when: When, reason: str | None, now: datetime) -> dict:
@@ -24,7 +26,7 @@ def cancel(caller: Caller, subscription_id: str, *, when: When, reason: str | No
         after = actions.cancel_scheduled(ctx.sub, reason)
         ends = actions.term_end_of(after)
         saved = commit(ctx, after, "subscription.cancellation_scheduled",
-                       _with_reason(f"Cancellation scheduled for {ends.date().isoformat() if ends else 'term end'}",
+                       _with_reason(f"Cancellation scheduled for {ends.isoformat() if ends else 'term end'}",
                                     reason))
     return outcome(ctx, saved)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ..domain.calendar import local_date
 from ..domain.customers import Customer
 from ..domain.documents import CreditNote, DocumentLine, Estimate, Invoice
 from ..domain.money import Money
@@ -28,10 +29,11 @@ def money(amount_minor: int, currency: str) -> str:
     return f"{currency} {sign}{int(units):,}{dot}{minor}"
 
 
-def day(at: datetime | date | None) -> str:
+def day(at: datetime | date | None, time_zone: str) -> str:
+    """The day of `at` in the organization's time zone (a date is already one)."""
     if at is None:
         return ""
-    return (at.date() if isinstance(at, datetime) else at).isoformat()
+    return (local_date(at, time_zone) if isinstance(at, datetime) else at).isoformat()
 
 
 def issuer(org: Organization) -> Party:
@@ -46,11 +48,11 @@ def recipient(customer: Customer) -> Party:
 
 
 def invoice_document(org: Organization, customer: Customer, invoice: Invoice) -> PdfDocument:
-    cur = invoice.currency
-    facts = [("Issued", day(invoice.issued_at)), ("Due", day(invoice.due_at)),
+    cur, tz = invoice.currency, org.time_zone
+    facts = [("Issued", day(invoice.issued_at, tz)), ("Due", day(invoice.due_on, tz)),
              ("Status", invoice.status.value.replace("_", " ").title())]
     if invoice.period_start and invoice.period_end:
-        facts.append(("Period", f"{day(invoice.period_start)} to {day(invoice.period_end)}"))
+        facts.append(("Period", f"{day(invoice.period_start, tz)} to {day(invoice.period_end, tz)}"))
     totals = [("Subtotal", money(invoice.subtotal_minor, cur))]
     totals += [(f"{tax.name} ({tax.rate_bp / 100:g} %)", money(tax.amount_minor, cur)) for tax in invoice.taxes]
     totals.append(("Total", money(invoice.total_minor, cur)))
@@ -65,8 +67,8 @@ def invoice_document(org: Organization, customer: Customer, invoice: Invoice) ->
 
 
 def credit_note_document(org: Organization, customer: Customer, note: CreditNote) -> PdfDocument:
-    cur = note.currency
-    facts = (("Issued", day(note.issued_at)), ("Status", note.status.value.title()))
+    cur, tz = note.currency, org.time_zone
+    facts = (("Issued", day(note.issued_at, tz)), ("Status", note.status.value.title()))
     totals = (("Total credited", money(note.total_minor, cur)), ("Credit remaining", money(note.balance_minor, cur)))
     return PdfDocument(title="Credit note", number=note.number, issuer=issuer(org), recipient=recipient(customer),
                        facts=facts, table=_lines_table(note.lines, cur), totals=totals,
@@ -74,7 +76,8 @@ def credit_note_document(org: Organization, customer: Customer, note: CreditNote
 
 
 def estimate_document(org: Organization, customer: Customer, estimate: Estimate) -> PdfDocument:
-    facts = (("Issued", day(estimate.issued_at)), ("Valid until", day(estimate.expires_at)),
+    tz = org.time_zone
+    facts = (("Issued", day(estimate.issued_at, tz)), ("Valid until", day(estimate.expires_at, tz)),
              ("Status", estimate.status.value.title()))
     return PdfDocument(title="Estimate", number=estimate.number, issuer=issuer(org), recipient=recipient(customer),
                        facts=facts, table=_lines_table(estimate.lines, estimate.currency),
@@ -85,8 +88,8 @@ def estimate_document(org: Organization, customer: Customer, estimate: Estimate)
 def receipt_document(org: Organization, customer: Customer, payment: Payment,
                      invoices: dict[str, Invoice]) -> PdfDocument:
     """A payment's receipt: what was received, how, and which invoices it paid."""
-    cur = payment.currency
-    facts = [("Payment date", day(payment.succeeded_at or payment.created_at)),
+    cur, tz = payment.currency, org.time_zone
+    facts = [("Payment date", day(payment.succeeded_at or payment.created_at, tz)),
              ("Paid by", payment.method_summary or payment.gateway.title())]
     if payment.gateway_payment_id:
         facts.append(("Reference", payment.gateway_payment_id))
@@ -94,7 +97,7 @@ def receipt_document(org: Organization, customer: Customer, payment: Payment,
     for allocation in payment.allocations:
         invoice = invoices.get(allocation.invoice_id)
         rows.append((invoice.number if invoice else allocation.invoice_id,
-                     day(invoice.issued_at) if invoice else "",
+                     day(invoice.issued_at, tz) if invoice else "",
                      money(invoice.total_minor, cur) if invoice else "",
                      money(allocation.amount_minor, cur)))
     totals = [("Amount received", money(payment.amount_minor, cur))]
@@ -110,14 +113,14 @@ def receipt_document(org: Organization, customer: Customer, payment: Payment,
 def statement_document(org: Organization, customer: Customer, start: date, end: date,
                        statements: list[Statement]) -> PdfDocument:
     """Every currency's statement in one table: its opening balance, rows, closing balance."""
-    rows, totals = [], []
+    rows, totals, tz = [], [], org.time_zone
     for statement in statements:
         cur = statement.currency
-        rows.append((day(start), "Opening balance", "", "", money(statement.opening_balance.amount_minor, cur)))
+        rows.append((day(start, tz), "Opening balance", "", "", money(statement.opening_balance.amount_minor, cur)))
         for row in statement.rows:
-            rows.append((day(row.at), KIND_NAMES[row.kind], _details(row.reference, row.description),
+            rows.append((day(row.at, tz), KIND_NAMES[row.kind], _details(row.reference, row.description),
                          money(row.amount.amount_minor, cur), money(row.balance.amount_minor, cur)))
-        rows.append((day(end), "Closing balance", "", "", money(statement.closing_balance.amount_minor, cur)))
+        rows.append((day(end, tz), "Closing balance", "", "", money(statement.closing_balance.amount_minor, cur)))
         totals += [(f"Opening balance ({cur})", money(statement.opening_balance.amount_minor, cur)),
                    ("Invoiced amount", money(statement.invoiced.amount_minor, cur)),
                    ("Amount paid", money(statement.paid.amount_minor, cur)),
@@ -126,7 +129,7 @@ def statement_document(org: Organization, customer: Customer, start: date, end: 
                    (f"Balance due ({cur})", money(statement.closing_balance.amount_minor, cur))]
     table = Table(STATEMENT_COLUMNS, tuple(rows), ("L", "L", "L", "R", "R"))
     return PdfDocument(title="Statement of accounts", number=None, issuer=issuer(org), recipient=recipient(customer),
-                       facts=(("From", day(start)), ("To", day(end))), table=table, totals=tuple(totals),
+                       facts=(("From", day(start, tz)), ("To", day(end, tz))), table=table, totals=tuple(totals),
                        footer=_footer(org))
 
 

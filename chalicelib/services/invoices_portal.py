@@ -2,7 +2,7 @@
 applied, the payments that paid it)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Iterable
 
 from ..domain.documents import CreditNote, DocumentLine, Invoice
@@ -14,19 +14,19 @@ from ..tables.repositories.together import read_together
 
 
 def page(org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None, now: datetime) -> Page[dict]:
-    """`view`: all, outstanding, overdue (outstanding and past due), paid, partially_paid, void."""
-    now = organizations.get(org_id).now(now)
-    found = invoice_lists.page(org_id, customer_id, view=view, now=now, limit=limit, cursor=cursor)
-    return Page([summary(i, now) for i in found.items], found.next_cursor)
+    """`view`: all, outstanding, overdue (outstanding and past its due day), paid, partially_paid, void."""
+    today = organizations.get(org_id).today(now)
+    found = invoice_lists.page(org_id, customer_id, view=view, today=today, limit=limit, cursor=cursor)
+    return Page([summary(i, today) for i in found.items], found.next_cursor)
 
 
 def detail(org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
     found = read_together(org_id, customer_id, document=("invoice", invoice_id))
-    return in_full(org_id, customer_id, found.document, found.org.now(now),
+    return in_full(org_id, customer_id, found.document, found.org.today(now),
                    payments.succeeded(org_id, customer_id))
 
 
-def in_full(org_id: str, customer_id: str, invoice: Invoice, now: datetime, candidates: list[Payment], *,
+def in_full(org_id: str, customer_id: str, invoice: Invoice, today: date, candidates: list[Payment], *,
             notes: Iterable[CreditNote] = ()) -> dict:
     """An invoice as its detail shows it, with those of the `candidates` that paid it. The numbers
     of the credit notes applied come from `notes` where the caller has them, or are read here."""
@@ -36,7 +36,7 @@ def in_full(org_id: str, customer_id: str, invoice: Invoice, now: datetime, cand
     paid_by = [(p, a) for p in candidates if p.status == PaymentStatus.SUCCEEDED
                for a in p.allocations if a.invoice_id == invoice.invoice_id]
     return {
-        **summary(invoice, now),
+        **summary(invoice, today),
         "lines": [line_view(line) for line in invoice.lines],
         "subtotal_minor": invoice.subtotal_minor, "tax_minor": invoice.tax_minor,
         "taxes": [{"name": t.name, "rate_bp": t.rate_bp, "amount_minor": t.amount_minor} for t in invoice.taxes],
@@ -49,12 +49,13 @@ def in_full(org_id: str, customer_id: str, invoice: Invoice, now: datetime, cand
     }
 
 
-def summary(invoice: Invoice, now: datetime) -> dict:
+def summary(invoice: Invoice, today: date) -> dict:
+    """An invoice's line in a list; `today` is the organization's date (overdue: past its due day)."""
     return {"invoice_id": invoice.invoice_id, "number": invoice.number, "status": invoice.status.value,
             "currency": invoice.currency, "issued_at": invoice.issued_at.isoformat(),
-            "due_at": invoice.due_at.isoformat(), "total_minor": invoice.total_minor,
+            "due_on": invoice.due_on.isoformat(), "total_minor": invoice.total_minor,
             "amount_paid_minor": invoice.amount_paid_minor, "credits_applied_minor": invoice.credits_applied_minor,
-            "balance_minor": invoice.balance_minor, "overdue": invoice.is_overdue(now),
+            "balance_minor": invoice.balance_minor, "overdue": invoice.is_overdue(today),
             "subscription_id": invoice.subscription_id, "period_start": _iso(invoice.period_start),
             "period_end": _iso(invoice.period_end), "paid_at": _iso(invoice.paid_at)}
 
@@ -66,5 +67,5 @@ def line_view(line: DocumentLine) -> dict:
             "period_end": _iso(line.period_end)}
 
 
-def _iso(value: datetime | None) -> str | None:
+def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None

@@ -1,10 +1,10 @@
 """Raising the documents of a subscription: the invoice of a term or of a prorated change, and
 the credit note of a change's unused time, with the customer's available credits applied.
 
-Two steps, so the caller's own change (the subscription) commits with them: `bill` prepares
-everything (taking document numbers), `write` puts it in the caller's transaction — invoice,
-credit notes whose balances went down, the account summary (once) and the activity records.
-The renewal job reuses both.
+Two steps, so the caller's own change (the subscription) commits with them: `issue` (or `bill`)
+prepares everything (taking document numbers) from what the domain decided a subscription bills,
+`write` puts it in the caller's transaction — invoice, credit notes whose balances went down, the
+account summary (once) and the activity records. The renewal job reuses both.
 """
 from __future__ import annotations
 
@@ -13,16 +13,14 @@ from datetime import datetime
 from typing import Sequence
 
 from ..domain import billing
-from ..domain.calendar import Term
+from ..domain.calendar import Term, local_date
 from ..domain.credits import AvailableCredit, allocate_credits
-from ..domain.documents import (CreditApplication, CreditNote, CreditNoteStatus, DocumentLine, Invoice,
-                                InvoiceStatus)
+from ..domain.documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.ids import new_id
 from ..domain.money import Money
 from ..domain.organization import Organization
-from ..domain.pricing import Line, term_lines
-from ..domain.subscription import Subscription
+from ..domain.pricing import Line
 from ..tables.repositories import engagement, organizations, summaries
 from ..tables.repositories.documents import credit_notes, invoices
 from ..tables.repositories.summaries import AccountSummary, SummaryChange
@@ -73,13 +71,15 @@ def available(notes: Sequence[CreditNote]) -> list[AvailableCredit]:
 
 
 def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, actor: Actor,
-         subscription_id: str | None, charge_lines: Sequence[Line] = (),
-         period: tuple[datetime, datetime] | None = None, credit_lines: Sequence[Line] = (),
-         credit_reason: str = "", credits: Sequence[CreditNote] = ()) -> Billing:
+         subscription_id: str | None, charge_lines: Sequence[Line] = (), period: Term | None = None,
+         credit_lines: Sequence[Line] = (), credit_reason: str = "", credits: Sequence[CreditNote] = (),
+         issued_at: datetime | None = None) -> Billing:
     """A credit note for `credit_lines` (if they credit anything) and an invoice for `charge_lines`
-    (if any), with `credits` (open credit notes, oldest first) and then the new note applied to it."""
+    (if any), with `credits` (open credit notes, oldest first) and then the new note applied to it.
+    The invoice is dated `issued_at` (a catch-up renewal: the day its term began), else now."""
     note = _credit_note(org, customer_id, currency, credit_lines, credit_reason, subscription_id, now)
-    invoice = _invoice(org, customer_id, currency, charge_lines, period, subscription_id, now) if charge_lines else None
+    invoice = (_invoice(org, customer_id, currency, charge_lines, period, subscription_id, issued_at or now)
+               if charge_lines else None)
     used: list[tuple[CreditNote, CreditNote]] = []
     if invoice is not None and invoice.balance_minor > 0:
         pool = {n.credit_note_id: n for n in [*credits, *([note] if note else [])] if n.currency == currency}
@@ -104,14 +104,17 @@ def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, a
                    records=_records(customer_id, actor, now, invoice, note))
 
 
-def bill_term(org: Organization, sub: Subscription, *, now: datetime, actor: Actor,
-              credits: Sequence[CreditNote] = ()) -> Billing:
-    """The invoice of `sub`'s current term, its coupon taken off, available credits applied."""
-    term = Term(sub.term_start, sub.term_end)
-    lines = term_lines(billing.priced_items(sub), billing.coupon_terms(sub.coupon, sub.currency), term)
+def issue(org: Organization, billed: billing.Bill, *, now: datetime, actor: Actor,
+          credits: Sequence[CreditNote] = ()) -> Billing:
+    """The documents of a subscription's `billed` (domain/billing.py), ready for the caller's
+    transaction. A term invoiced after the day it began (a job catching up) is dated that day."""
+    sub = billed.subscription
+    starts = billed.period.start if billed.period else None
+    issued_at = sub.day_starts(starts) if starts is not None and starts < sub.today(now) else now
     return bill(org, customer_id=sub.customer_id, currency=sub.currency, now=now, actor=actor,
-                subscription_id=sub.subscription_id, charge_lines=lines, period=(term.start, term.end),
-                credits=credits)
+                subscription_id=sub.subscription_id, charge_lines=billed.charge_lines, period=billed.period,
+                credit_lines=billed.credit_lines, credit_reason=billed.credit_reason, credits=credits,
+                issued_at=issued_at)
 
 
 @dataclass(frozen=True)
@@ -147,21 +150,14 @@ def write(tx, org_id: str, billed: Billing, *, now: datetime, also: SummaryChang
 
 # --- pieces ----------------------------------------------------------------------------------
 
-def _document_lines(lines: Sequence[Line], period: tuple[datetime, datetime] | None) -> tuple[DocumentLine, ...]:
-    start, end = period if period else (None, None)
-    return tuple(replace(line, period_start=start, period_end=end) for line in billing.document_lines(list(lines)))
-
-
 def _invoice(org: Organization, customer_id: str, currency: str, lines: Sequence[Line],
-             period: tuple[datetime, datetime] | None, subscription_id: str | None, now: datetime) -> Invoice:
-    invoice = billing.build_invoice(
-        invoice_id=new_id("invoice", now),
+             period: Term | None, subscription_id: str | None, issued_at: datetime) -> Invoice:
+    return billing.build_invoice(
+        invoice_id=new_id("invoice", issued_at),
         number=billing.number("INV", organizations.next_number(org.org_id, "invoice_seq")),
-        customer_id=customer_id, currency=currency, lines=_document_lines(lines, period), issued_at=now,
-        payment_terms_days=org.payment_terms_days, subscription_id=subscription_id)
-    if period is None:
-        return invoice
-    return replace(invoice, period_start=period[0], period_end=period[1])
+        customer_id=customer_id, currency=currency, lines=billing.document_lines(list(lines)), issued_at=issued_at,
+        issued_on=local_date(issued_at, org.time_zone), payment_terms_days=org.payment_terms_days,
+        subscription_id=subscription_id, period=period)
 
 
 def _credit_note(org: Organization, customer_id: str, currency: str, lines: Sequence[Line], reason: str,

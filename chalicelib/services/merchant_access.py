@@ -22,11 +22,11 @@ def key_hash(api_key: str) -> str:
 
 def create_organization(*, name: str, email: str, currency: str, now: datetime, test_mode: bool = False,
                         phone: str = "", website: str = "", address: Address | None = None,
-                        org_id: str | None = None) -> tuple[Organization, str]:
+                        org_id: str | None = None, time_zone: str = "UTC") -> tuple[Organization, str]:
     """A new organization and its first API key (returned once, stored only as a hash)."""
     org = Organization(org_id=org_id or new_id("organization", now), name=name, email=email,
                        currency=currency, created_at=now, phone=phone, website=website,
-                       address=address or Address(), test_mode=test_mode)
+                       address=address or Address(), test_mode=test_mode, time_zone=time_zone)
     organizations.add(org)
     return org, issue_api_key(org.org_id, name="first key", now=now)
 
@@ -56,6 +56,11 @@ def update_organization(org_id: str, changes: dict) -> Organization:
         # afterwards would leave them on the other clock
         raise BusinessRuleViolation("Test mode is chosen before the first subscription; this organization has "
                                     "subscriptions already.", "test_mode_locked")
+    if changes.get("time_zone", org.time_zone) != org.time_zone and _has_subscriptions(org_id):
+        # each subscription's terms are days of the time zone it was created in, and its due work
+        # is indexed at the instants those days begin there
+        raise BusinessRuleViolation("The time zone is chosen before the first subscription; this organization "
+                                    "has subscriptions already.", "time_zone_locked")
     return organizations.save(replace(org, **changes))
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..domain import quotes
 from ..domain import subscription_actions as actions
 from ..domain.documents import CreditNote
-from ..domain.subscription_actions import Quote, Selection
+from ..domain.quotes import Quote
+from ..domain.subscription_actions import Selection
 from . import invoicing
 from .subscription_changes import ChangeRequest, catalog_keys, read_catalog_and_credits, resolve
 from .subscriptions_portal import Caller, Context, charge, commit, load, outcome
@@ -17,19 +19,20 @@ def reactivation_preview(caller: Caller, subscription_id: str, *, changes: Chang
                          now: datetime) -> Quote:
     ctx = load(caller, subscription_id, now, "reactivate", with_summary=True)
     chosen, credits = _chosen_and_credits(ctx, changes)
-    after = actions.reactivated(ctx.sub, chosen, ctx.now)
-    return actions.new_term_quote("reactivate", after, invoicing.available(credits), ctx.now)
+    bill = actions.reactivated(ctx.sub, chosen, ctx.now)
+    return quotes.new_term_quote("reactivate", bill, invoicing.available(credits), ctx.now)
 
 
 def reactivate(caller: Caller, subscription_id: str, *, changes: ChangeRequest | None, quote_id: str | None,
                now: datetime) -> dict:
     ctx = load(caller, subscription_id, now, "reactivate", with_summary=True)
     chosen, credits = _chosen_and_credits(ctx, changes)
-    after = actions.reactivated(ctx.sub, chosen, ctx.now)
-    actions.new_term_quote("reactivate", after, invoicing.available(credits), ctx.now).honour(quote_id)
-    billed = invoicing.bill_term(ctx.org, after, now=ctx.now, actor=ctx.actor, credits=credits)
+    bill = actions.reactivated(ctx.sub, chosen, ctx.now)
+    after = bill.subscription
+    quotes.new_term_quote("reactivate", bill, invoicing.available(credits), ctx.now).honour(quote_id)
+    billed = invoicing.issue(ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
     done = commit(ctx, after, "subscription.reactivated",
-                  f"Reactivated ({after.plan.name}); new term to {after.term_end.date().isoformat()}", billed)
+                  f"Reactivated ({after.plan.name}); new term to {after.term_end.isoformat()}", billed)
     payment = charge(ctx, done, f"reactivate:{after.subscription_id}:{after.term_start.isoformat()}")
     return outcome(ctx, done, payment)
 
@@ -46,4 +49,5 @@ def _chosen_and_credits(ctx: Context, changes: ChangeRequest | None) -> tuple[Se
         return current, credits
     chosen = resolve(ctx.sub, current, changes, found)
     actions.check_edit(current, chosen, ctx.org.preferences.edit_subscription)
+    actions.check_coupon_cycles(ctx.sub, chosen)
     return chosen, credits

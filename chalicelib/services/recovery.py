@@ -18,7 +18,8 @@ from ..tables.repositories import subscriptions as subscription_store
 
 # action -> (the status it leaves, what the timeline says)
 ACTIONS = {"dunning_paid": ("dunning", "The unpaid invoice was paid; retries stopped"),
-           "unpaid_paid": ("unpaid", "The unpaid invoice was paid; the subscription is live again")}
+           "unpaid_paid": ("unpaid", "The unpaid invoice was paid; the subscription is live again with a new "
+                                     "term from today")}
 
 
 def recovered(org: Organization, customer_id: str, settled: Iterable[Invoice],
@@ -31,7 +32,7 @@ def recovered(org: Organization, customer_id: str, settled: Iterable[Invoice],
         return []
     found = subscription_store.unclaimed(org.org_id, customer_id, by_subscription, now)
     return [done for sub_id, sub in found.items()
-            if (done := scheduling.invoice_settled(sub, by_subscription[sub_id])) is not None]
+            if (done := scheduling.invoice_settled(sub, by_subscription[sub_id], org.now(now))) is not None]
 
 
 def save_in(tx, org: Organization, changes: list[tuple[Subscription, str]], actor: Actor, now: datetime) -> None:

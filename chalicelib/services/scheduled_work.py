@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from .. import logs
 from ..config import settings
@@ -24,6 +24,7 @@ from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import BusinessRuleViolation, InvalidInput, NotFound
 from ..domain.ids import new_id
 from ..domain.money import Money
+from ..domain.billing import Bill
 from ..domain.organization import Organization, clock_name
 from ..domain.payments import PaymentStatus
 from ..domain.scheduling import Work
@@ -42,7 +43,7 @@ LEASE = timedelta(minutes=5)          # a run acts on a subscription well within
 PAGE = 25                             # due items read per Query
 BUDGET_SECONDS = 60.0                 # well inside the job's Lambda timeout
 JOB = Actor("job", "scheduler")
-TEST_CLOCK_ROUNDS = 50                # an advance of months catches up term by term
+TEST_CLOCK_BUDGET_SECONDS = 20.0      # one advance answers within an API request's time
 
 
 @dataclass
@@ -100,23 +101,31 @@ def run_due(clock: str, now: datetime, *, budget_seconds: float = BUDGET_SECONDS
     return report
 
 
-def advance_test_clock(org_id: str, advance_to: datetime, *, real_now: datetime) -> dict:
-    """Move a test-mode organization's clock forward to `advance_to` and run its due work up to it."""
+def advance_test_clock(org_id: str, advance_to: datetime, *, real_now: datetime,
+                       budget_seconds: float = TEST_CLOCK_BUDGET_SECONDS) -> dict:
+    """Move a test-mode organization's clock forward to `advance_to` and run its due work up to it,
+    round after round (a round renews each subscription at most once, so an advance of a year runs
+    every monthly term of it), until nothing is due or the time budget runs out: then the answer
+    says `complete: false` and the next call with the same `advance_to` goes on from there."""
     advance_to = advance_to.astimezone(timezone.utc)
     org = organizations.get(org_id)
     if not org.test_mode:
         raise BusinessRuleViolation("The test clock is for organizations in test mode.", "not_in_test_mode")
     if advance_to < org.now(real_now) and org.test_clock_at is not None:
         raise InvalidInput({"advance_to": "The test clock only moves forward."})
-    org = organizations.save(replace(org, test_clock_at=advance_to))
-    done, failed = [], []
-    for _ in range(TEST_CLOCK_ROUNDS):
-        report = run_due(clock_name(org), advance_to)
+    if org.test_clock_at != advance_to:
+        org = organizations.save(replace(org, test_clock_at=advance_to))
+    deadline = time.monotonic() + budget_seconds
+    done, failed, complete = [], [], False
+    while not complete:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        report = run_due(clock_name(org), advance_to, budget_seconds=left)
         done += report.done
         failed += [f for f in report.failed if f not in failed]
-        if not report.done:
-            break
-    return {"test_clock_at": advance_to, "done": done, "failed": failed}
+        complete = not report.done and not report.stopped_early
+    return {"test_clock_at": advance_to, "done": done, "failed": failed, "complete": complete}
 
 
 # --- one subscription ------------------------------------------------------------------------
@@ -133,18 +142,20 @@ def _run_one(job: _Job, sub: Subscription) -> dict | None:
 
 
 def _start(job: _Job, sub: Subscription) -> Subscription:
-    after = scheduling.started(sub)
+    bill = scheduling.started(sub)
+    after = bill.subscription
     if after.term_start is None:
         return _save(job, after, "subscription.trial_started", "Trial started")
-    return _new_term(job, after, "subscription.started", f"Started; first term to {_day(after.term_end)}")
+    return _new_term(job, bill, "subscription.started", f"Started; first term to {_day(after.term_end)}")
 
 
 def _trial_end(job: _Job, sub: Subscription) -> Subscription:
-    first = scheduling.first_term_after_trial(sub)
+    bill = scheduling.first_term_after_trial(sub)
+    first = bill.subscription
     if not _charges(first):
-        return _new_term(job, scheduling.trial_converted(first), "subscription.trial_converted",
-                         "Trial ended; live without auto-charge")
-    billed = _bill(job, first)
+        return _new_term(job, replace(bill, subscription=scheduling.trial_converted(first)),
+                         "subscription.trial_converted", "Trial ended; live without auto-charge")
+    billed = _bill(job, bill)
     if billed.amount_due_minor <= 0:
         return _save(job, scheduling.trial_converted(first), "subscription.trial_converted",
                      "Trial ended; first term covered by credits", billed)
@@ -160,24 +171,36 @@ def _cancel_at_term_end(job: _Job, sub: Subscription) -> Subscription:
 
 
 def _pause(job: _Job, sub: Subscription) -> Subscription:
-    after = scheduling.paused(sub)
+    bill = scheduling.paused(sub, job.org.preferences.pause_resume.unused_time)
+    after = bill.subscription
     text = "Paused as scheduled" + (f", resuming on {_day(after.resume_at)}" if after.resume_at else "")
-    return _save(job, after, "subscription.paused", text)
+    return _save(job, after, "subscription.paused", text, _bill(job, bill) if bill.credit_lines else None)
 
 
 def _resume(job: _Job, sub: Subscription) -> Subscription:
-    after = scheduling.resumed_on_schedule(sub)
-    return _new_term(job, after, "subscription.resumed", f"Resumed as scheduled; new term to {_day(after.term_end)}")
+    bill = scheduling.resumed_on_schedule(sub)
+    after = bill.subscription
+    if not bill.charge_lines:
+        return _save(job, after, "subscription.resumed",
+                     f"Resumed as scheduled; the paid days kept continue to {_day(after.term_end)}")
+    return _new_term(job, bill, "subscription.resumed", f"Resumed as scheduled; new term to {_day(after.term_end)}")
 
 
 def _renew(job: _Job, sub: Subscription) -> Subscription:
-    after = scheduling.renewed(sub)
-    return _new_term(job, after, "subscription.renewed", f"Renewed to {_day(after.term_end)}")
+    bill = scheduling.renewed(sub)
+    return _new_term(job, bill, "subscription.renewed", f"Renewed to {_day(bill.subscription.term_end)}")
 
 
-def _new_term(job: _Job, after: Subscription, action: str, summary: str) -> Subscription:
-    """Invoice `after`'s term with the subscription change; charge it when it auto-charges."""
-    billed = _bill(job, after)
+def _bill_term(job: _Job, sub: Subscription) -> Subscription:
+    bill = scheduling.unbilled_term(sub)
+    return _new_term(job, bill, "subscription.term_invoiced",
+                     f"Term {_day(sub.term_start)} to {_day(sub.term_end)} invoiced")
+
+
+def _new_term(job: _Job, bill: Bill, action: str, summary: str) -> Subscription:
+    """Invoice the term `bill` starts with the subscription change; charge it when it auto-charges."""
+    after = bill.subscription
+    billed = _bill(job, bill)
     if after.status != Status.UNPAID and _charges(after) and billed.amount_due_minor > 0:
         marked = scheduling.awaiting_charge(after, billed.invoice.invoice_id, job.now)
         return _charge(job, _save(job, marked, action, summary, billed, keep_claim=True))
@@ -207,7 +230,7 @@ def _charge(job: _Job, sub: Subscription) -> Subscription:
         return _save(job, scheduling.trial_charge_failed(sub, job.now), "subscription.expired",
                      "Trial ended; the first charge failed", void_invoice=sub.unpaid_invoice_id)
     after = scheduling.renewal_charge_failed(sub, job.org.dunning)
-    return _save(job, after, "subscription.dunning", f"Charge failed; retrying on {_day(after.next_retry_at)}")
+    return _save(job, after, "subscription.dunning", f"Charge failed; retrying on {_day(after.today(after.next_retry_at))}")
 
 
 def _dunning_retry(job: _Job, sub: Subscription) -> Subscription:
@@ -223,15 +246,15 @@ def _dunning_retry(job: _Job, sub: Subscription) -> Subscription:
            else "payment_failed", outcome)
     after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now)
     if after.next_retry_at is not None:
-        summary = f"Retry {after.dunning_attempts} failed; next on {_day(after.next_retry_at)}"
+        summary = f"Retry {after.dunning_attempts} failed; next on {_day(after.today(after.next_retry_at))}"
     else:
         summary = f"Retries ran out; {after.status.value}"
     return _save(job, after, "subscription.dunning_retry_failed", summary)
 
 
 _WORK = {Work.START: _start, Work.TRIAL_END: _trial_end, Work.CANCEL_AT_TERM_END: _cancel_at_term_end,
-         Work.PAUSE: _pause, Work.RESUME: _resume, Work.RENEW: _renew, Work.CHARGE: _charge,
-         Work.DUNNING_RETRY: _dunning_retry}
+         Work.PAUSE: _pause, Work.RESUME: _resume, Work.RENEW: _renew, Work.BILL_TERM: _bill_term,
+         Work.CHARGE: _charge, Work.DUNNING_RETRY: _dunning_retry}
 
 
 # --- pieces ----------------------------------------------------------------------------------
@@ -240,9 +263,9 @@ def _charges(sub: Subscription) -> bool:
     return sub.auto_charge and sub.payment_method_id is not None
 
 
-def _bill(job: _Job, sub: Subscription) -> Billing:
-    credits = invoicing.open_credits(job.org_id, sub.customer_id)
-    return invoicing.bill_term(job.org, sub, now=job.now, actor=JOB, credits=credits)
+def _bill(job: _Job, bill: Bill) -> Billing:
+    credits = invoicing.open_credits(job.org_id, bill.subscription.customer_id) if bill.charge_lines else []
+    return invoicing.issue(job.org, bill, now=job.now, actor=JOB, credits=credits)
 
 
 def _collect(job: _Job, sub: Subscription, key: str) -> _Outcome:
@@ -311,5 +334,5 @@ def _email(job: _Job, sub: Subscription, template: str, outcome: _Outcome) -> No
         log.exception("%s email for subscription %s failed", template, sub.subscription_id)
 
 
-def _day(at: datetime | None) -> str:
-    return at.date().isoformat() if at else "-"
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else "-"

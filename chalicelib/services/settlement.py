@@ -14,6 +14,7 @@ from typing import Callable
 
 from .. import bootstrap
 from ..domain import billing
+from ..domain.calendar import local_date
 from ..domain.documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice
 from ..domain.engagement import ActivityRecord, Actor, Notification
 from ..domain.errors import ConcurrentUpdate
@@ -238,7 +239,7 @@ def _save_method_in(tx, org_id: str, wanted: dict | None, customer_id: str, paid
 
 def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) -> list:
     receipt = mail.new_record(org.org_id, "payment_receipt", {
-        "org_name": org.name, "amount": _amount(payment), "date": now.date().isoformat(),
+        "org_name": org.name, "amount": _amount(payment), "date": local_date(now, org.time_zone).isoformat(),
         "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
         reply_to=org.email)
     merchant = mail.new_record(org.org_id, "merchant_notification", {

@@ -9,8 +9,9 @@ issued and a `credit_note_void` when voided; a refund when it was refunded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from ..domain.calendar import start_of_day
 from ..domain.errors import InvalidInput
 from ..domain.organization import Organization
 from ..domain.statement import Statement, build_statements, month_to_date
@@ -29,7 +30,8 @@ class StatementOfAccounts:
 
 def statement_of_accounts(org_id: str, customer_id: str, *, start: date | None, end: date | None,
                           now: datetime) -> StatementOfAccounts:
-    """The statement for `start`..`end` (both included, UTC days); by default this month so far."""
+    """The statement for `start`..`end` (both included, days of the organization's time zone); by
+    default this month so far."""
     return statement_for(organizations.get(org_id), customer_id, start=start, end=end, now=now)
 
 
@@ -37,10 +39,11 @@ def statement_for(org: Organization, customer_id: str, *, start: date | None, en
                   now: datetime) -> StatementOfAccounts:
     """As `statement_of_accounts`, for an organization read already. Customers bill in the
     organization's currency: a customer without transactions gets an empty statement in it."""
-    start, end = statement_range(start, end, today=org.now(now).date())
-    entries = ledger.entries_until(org.org_id, customer_id, end)
+    start, end = statement_range(start, end, today=org.today(now))
+    entries = ledger.entries_before(org.org_id, customer_id, start_of_day(end + timedelta(days=1), org.time_zone))
     return StatementOfAccounts(customer_id, start, end,
-                               build_statements(entries, start, end, default_currency=org.currency))
+                               build_statements(entries, start, end, default_currency=org.currency,
+                                                time_zone=org.time_zone))
 
 
 def statement_range(start: date | None, end: date | None, *, today: date) -> tuple[date, date]:

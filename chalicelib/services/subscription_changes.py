@@ -1,14 +1,17 @@
-"""Editing a subscription from the portal: plan, addons and coupon, now (prorated by day) or at
-the end of the term (a scheduled change); and turning auto-charge on or off."""
+"""Editing a subscription from the portal: plan, addons and coupon, now (prorated by day, or a new
+term for a plan of another billing period) or at the end of the term (a scheduled change); and
+turning auto-charge on or off."""
 from __future__ import annotations
 
 from datetime import datetime
 
+from ..domain import quotes
 from ..domain import subscription_actions as actions
 from ..domain.documents import CreditNote
 from ..domain.errors import InvalidInput
+from ..domain.quotes import Quote
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
-from ..domain.subscription_actions import Quote, Selection, When
+from ..domain.subscription_actions import Selection, When
 from ..domain.subscription_status import Status
 from ..tables.repositories import together as read_together
 from . import invoicing
@@ -20,26 +23,28 @@ def change_preview(caller: Caller, subscription_id: str, request: ChangeRequest,
                    now: datetime) -> Quote:
     ctx = load(caller, subscription_id, now, _action(when), with_summary=True)
     chosen, credits = _chosen_and_credits(ctx, request, when)
-    return actions.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now)
+    return quotes.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now)
 
 
 def change(caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When, quote_id: str | None,
            now: datetime) -> dict:
     """Now: the subscription changes at once; on a live one a credit note for the unused part of
-    the old price and an invoice for the rest of the term at the new one (credits applied, charged
-    with auto-charge). At term end: stored as the scheduled change."""
+    the old price and an invoice for the rest of the term at the new one, or for a new term of a
+    plan of another billing period (credits applied, charged with auto-charge). At term end: stored
+    as the scheduled change."""
     ctx = load(caller, subscription_id, now, _action(when), with_summary=True)
     chosen, credits = _chosen_and_credits(ctx, request, when)
-    actions.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now).honour(quote_id)
+    quotes.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now).honour(quote_id)
     if when == "end_of_term":
         after = actions.change_scheduled(ctx.sub, chosen, ctx.now)
         saved = commit(ctx, after, "subscription.change_scheduled", f"Change to {_text(chosen)} at term end")
         return outcome(ctx, saved)
-    after = actions.changed_now(ctx.sub, chosen)
-    billed = _prorated(ctx, after, credits) if ctx.sub.status == Status.LIVE else None
-    done = commit(ctx, after, "subscription.changed", f"Changed to {_text(chosen)}", billed)
+    bill = actions.changed_now(ctx.sub, chosen, ctx.now)
+    billed = (invoicing.issue(ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
+              if bill.charge_lines or bill.credit_lines else None)
+    done = commit(ctx, bill.subscription, "subscription.changed", f"Changed to {_text(chosen)}", billed)
     invoice = done.invoice
-    payment = charge(ctx, done, f"change:{after.subscription_id}:{invoice.invoice_id}") if invoice else None
+    payment = charge(ctx, done, f"change:{ctx.sub.subscription_id}:{invoice.invoice_id}") if invoice else None
     return outcome(ctx, done, payment)
 
 
@@ -69,6 +74,7 @@ def _chosen_and_credits(ctx: Context, request: ChangeRequest, when: When) -> tup
     if chosen.key() == base.key():
         raise InvalidInput({"body": "Nothing would change."})
     actions.check_edit(base, chosen, ctx.org.preferences.edit_subscription)
+    actions.check_coupon_cycles(ctx.sub, chosen)
     return chosen, credits
 
 
@@ -149,10 +155,9 @@ def _addons(found: dict, currency: str, plan_code: str, current: tuple[Subscript
                                             kept[code].recurring))
             continue
         addon = found.get(("addon", code))
-        if addon is None or not addon.active or not addon.recurring or addon.currency != currency \
-                or not addon.fits(plan_code):
+        if addon is None or not addon.active or addon.currency != currency or not addon.fits(plan_code):
             raise InvalidInput({f"addons.{index}.code": "Not an addon of this plan."})
-        chosen.append(SubscriptionAddon(addon.code, addon.name, addon.price_minor, quantity, True))
+        chosen.append(SubscriptionAddon(addon.code, addon.name, addon.price_minor, quantity, addon.recurring))
     _check_addons_fit(found, plan_code, tuple(a for a in chosen if a.code in kept))
     return tuple(chosen)
 
@@ -170,25 +175,20 @@ def _coupon(found: dict, currency: str, plan_code: str, code: str) -> AppliedCou
         raise InvalidInput({"coupon": "No such coupon."})
     if not coupon.active or not coupon.fits(plan_code) or (coupon.currency not in (None, currency)):
         raise InvalidInput({"coupon": "This coupon does not apply to the plan."})
+    return applied_coupon(coupon)
+
+
+def applied_coupon(coupon) -> AppliedCoupon:
+    """A catalog coupon as a subscription carries it: how many terms it discounts ("once": one)."""
+    cycles = 1 if coupon.duration == "once" else coupon.cycles if coupon.duration == "repeating" else None
     return AppliedCoupon(coupon.code, coupon.name, coupon.duration, coupon.percent_off_bp,
-                         coupon.amount_off_minor, coupon.cycles)
+                         coupon.amount_off_minor, cycles)
 
 
 def _check_coupon_fits(found: dict, plan_code: str, coupon: AppliedCoupon) -> None:
     entry = found.get(("coupon", coupon.code))   # withdrawn from the catalog: the subscription keeps it as sold
     if entry is not None and not entry.fits(plan_code):
         raise InvalidInput({"coupon": f"Coupon {coupon.code} does not apply to this plan; remove it first."})
-
-
-def _prorated(ctx: Context, after: Subscription, credits) -> invoicing.Billing:
-    sub = ctx.sub
-    term = actions.term_of(sub)
-    proration = actions.proration_of(sub, after, ctx.now)
-    return invoicing.bill(ctx.org, customer_id=sub.customer_id, currency=sub.currency, now=ctx.now,
-                          actor=ctx.actor, subscription_id=sub.subscription_id,
-                          charge_lines=proration.charge_lines, period=(ctx.now, term.end),
-                          credit_lines=proration.credit_lines, credit_reason="Subscription changed mid-term",
-                          credits=credits)
 
 
 def _action(when: When) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..domain import billing, coupon_cycles, quotes
 from ..domain import subscription_actions as actions
 from ..domain.organization import Organization
-from ..domain.subscription import Subscription
+from ..domain.subscription import AppliedCoupon, Subscription
 from ..domain.subscription_status import Status
 from ..tables.catalog import CatalogItem
 from ..tables.mapping import from_item
@@ -39,21 +40,22 @@ def subscription_invoices(org_id: str, customer_id: str, subscription_id: str, *
     """The lines of /portal/invoices, of one subscription. Not gated by the subscriptions module:
     these invoices are the customer's own and shown by the invoices module anyway; only whose
     subscription it is matters (404)."""
-    at = read_together(org_id, customer_id, document=("subscription", subscription_id)).org.now(now)
+    at = read_together(org_id, customer_id, document=("subscription", subscription_id)).org.today(now)
     found = invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
     return Page([invoices_portal.summary(invoice, at) for invoice in found.items], found.next_cursor)
 
 
 def subscription_options(org_id: str) -> dict:
     """What customers may choose when editing or reactivating a subscription, and when changes may
-    apply: the offered plans, the recurring addons (each says which plans it fits) and coupons."""
+    apply: the offered plans, the addons (each says which plans it fits and whether it recurs or
+    is billed once) and coupons."""
     org = organizations.get(org_id)
     org.preferences.require("edit_subscription")
     edit = org.preferences.edit_subscription
     offered = _active_catalog(org_id)
     plans = [p for p in offered["plan"] if p.currency == org.currency
              and (not edit.allowed_plan_codes or p.code in edit.allowed_plan_codes)]
-    addons = [a for a in offered["addon"] if a.recurring and a.currency == org.currency]
+    addons = [a for a in offered["addon"] if a.currency == org.currency]
     coupons = [c for c in offered["coupon"] if c.currency in (None, org.currency)]
     return {"plans": plans if edit.change_plan else [], "addons": addons if edit.change_addons else [],
             "coupons": ([{"code": c.code, "name": c.name, "plan_codes": c.plan_codes} for c in coupons]
@@ -77,30 +79,40 @@ def summary(sub: Subscription) -> dict:
     """A line of the list."""
     return {"subscription_id": sub.subscription_id, "status": sub.status, "plan_name": sub.plan.name,
             "plan_code": sub.plan.code, "currency": sub.currency,
-            "amount_per_term_minor": actions.amount_per_term(actions.current_selection(sub), sub.currency).amount_minor,
-            "next_billing_at": sub.next_billing_at, "auto_charge": sub.auto_charge, "created_at": sub.created_at,
+            "amount_per_term_minor": billing.amount_per_term(sub, sub.term_start).amount_minor,
+            "next_billing_on": sub.next_billing_on, "auto_charge": sub.auto_charge, "created_at": sub.created_at,
             "reference": sub.reference}
+
+
+def _coupon(sub: Subscription, coupon: AppliedCoupon | None) -> dict | None:
+    if coupon is None:
+        return None
+    return {"code": coupon.code, "name": coupon.name, "duration": coupon.duration,
+            "percent_off_bp": coupon.percent_off_bp, "amount_off_minor": coupon.amount_off_minor,
+            "cycles_remaining": coupon_cycles.cycles_left(sub, coupon)}
 
 
 def describe(org: Organization, sub: Subscription, now: datetime) -> dict:
     """Everything the detail screen shows."""
     change = sub.scheduled_change
     term_ends = actions.term_end_of(sub)
+    following = quotes.next_term_amount(sub)
+    paused_with_term = sub.status == Status.PAUSED and sub.term is not None and sub.paused_at is not None
     return {
         **summary(sub),
-        "plan": sub.plan, "addons": sub.addons, "coupon": sub.coupon,
+        "plan": sub.plan, "addons": sub.addons, "coupon": _coupon(sub, sub.coupon),
         "current_term": ({"start": sub.term_start, "end": sub.term_end}
-                         if sub.term_start and not actions.is_trial(sub) else None),
+                         if sub.term_start and not actions.is_trial(sub) and not paused_with_term else None),
         "trial": {"start": sub.trial_start, "end": sub.trial_end} if sub.trial_end else None,
-        "next_billing_amount_minor": (actions.next_term_amount(sub).amount_minor
-                                      if sub.next_billing_at else None),
+        "next_billing_amount_minor": following.amount_minor if following is not None else None,
         "payment_method_id": sub.payment_method_id,
-        "scheduled_change": ({"plan": change.plan, "addons": change.addons, "coupon": change.coupon,
-                              "effective_at": term_ends, "requested_at": change.requested_at}
+        "scheduled_change": ({"plan": change.plan, "addons": change.addons, "coupon": _coupon(sub, change.coupon),
+                              "effective_on": term_ends, "requested_at": change.requested_at}
                              if change else None),
-        "scheduled_cancellation": ({"effective_at": term_ends, "reason": sub.cancel_reason}
+        "scheduled_cancellation": ({"effective_on": term_ends, "reason": sub.cancel_reason}
                                    if sub.status == Status.NON_RENEWING else None),
-        "pause": ({"pause_at": sub.pause_at, "resume_at": sub.resume_at, "paused_at": sub.paused_at}
+        "pause": ({"pause_at": sub.pause_at, "resume_at": sub.resume_at, "paused_at": sub.paused_at,
+                   "paid_days_kept": sub.term.days_remaining(sub.paused_at) if paused_with_term else 0}
                   if sub.pause_at or sub.resume_at or sub.paused_at else None),
         "activated_at": sub.activated_at, "cancelled_at": sub.cancelled_at, "cancel_reason": sub.cancel_reason,
         "expired_at": sub.expired_at, "expired_reason": sub.expired_reason,

@@ -120,7 +120,8 @@ def outcome(ctx: Context, done: Committed, payment: Payment | None = None) -> di
     if invoice is not None and payment is not None:   # the payment changed it
         invoice = invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
     return {"subscription": describe(ctx.org, done.subscription, ctx.now),
-            "invoice": (invoices_portal.in_full(ctx.caller.org_id, ctx.caller.customer_id, invoice, ctx.now,
+            "invoice": (invoices_portal.in_full(ctx.caller.org_id, ctx.caller.customer_id, invoice,
+                                                ctx.org.today(ctx.now),
                                                 [payment] if payment else [], notes=done.credit_notes_used)
                         if invoice else None),
             "credit_note": credit_notes_portal.view(done.credit_note) if done.credit_note else None,

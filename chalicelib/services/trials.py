@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..domain import quotes
 from ..domain import subscription_actions as actions
-from ..domain.subscription_actions import Quote
+from ..domain.quotes import Quote
 from . import invoicing
 from .subscriptions_portal import Caller, charge, commit, load, outcome
 
@@ -14,18 +15,19 @@ def activation_preview(caller: Caller, subscription_id: str, *, now: datetime) -
     """The invoice of the first term, were the trial to end now."""
     ctx = load(caller, subscription_id, now, "activate")
     credits = invoicing.open_credits(caller.org_id, caller.customer_id)
-    return actions.new_term_quote("activate", actions.activated(ctx.sub, ctx.now), invoicing.available(credits),
-                                  ctx.now)
+    return quotes.new_term_quote("activate", actions.activated(ctx.sub, ctx.now), invoicing.available(credits),
+                                 ctx.now)
 
 
 def activate(caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> dict:
     """End the trial now: live, the first term invoiced (available credits applied) and charged
     with auto-charge; a failed charge leaves the invoice open and the subscription live."""
     ctx = load(caller, subscription_id, now, "activate")
-    after = actions.activated(ctx.sub, ctx.now)
+    bill = actions.activated(ctx.sub, ctx.now)
+    after = bill.subscription
     credits = invoicing.open_credits(caller.org_id, caller.customer_id)
-    actions.new_term_quote("activate", after, invoicing.available(credits), ctx.now).honour(quote_id)
-    billed = invoicing.bill_term(ctx.org, after, now=ctx.now, actor=ctx.actor, credits=credits)
+    quotes.new_term_quote("activate", bill, invoicing.available(credits), ctx.now).honour(quote_id)
+    billed = invoicing.issue(ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
     done = commit(ctx, after, "subscription.activated", f"Trial converted to live ({after.plan.name})", billed)
     payment = charge(ctx, done, f"activate:{after.subscription_id}:{after.term_start.isoformat()}")
     return outcome(ctx, done, payment)
@@ -36,6 +38,6 @@ def extend_trial(caller: Caller, subscription_id: str, *, now: datetime) -> dict
     ctx = load(caller, subscription_id, now, "extend_trial")
     after = actions.trial_extended(ctx.sub, ctx.now)
     saved = commit(ctx, after, "subscription.trial_extended",
-                   f"Trial extended by {after.plan.trial_days} days to {after.trial_end.date().isoformat()}")
+                   f"Trial extended by {after.plan.trial_days} days to {after.trial_end.isoformat()}")
     return outcome(ctx, saved)
 

@@ -5,6 +5,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondary
 from pynamodb.models import Model
 
 from .base import OwnedByCustomer, table
+from .dates import DateAttribute
 
 
 class InvoicesByStatus(LocalSecondaryIndex):
@@ -36,7 +37,7 @@ class InvoiceItem(OwnedByCustomer, Model):
     status = UnicodeAttribute()
     status_key = UnicodeAttribute()
     issued_at = UTCDateTimeAttribute()
-    due_at = UTCDateTimeAttribute()
+    due_on = DateAttribute()
     lines = ListAttribute(default=list)
     subtotal_minor = NumberAttribute()
     tax_minor = NumberAttribute(default=0)
@@ -47,8 +48,8 @@ class InvoiceItem(OwnedByCustomer, Model):
     balance_minor = NumberAttribute()                 # derived; stored for conditions and reads
     subscription_id = UnicodeAttribute(null=True)
     subscription_ref = UnicodeAttribute(null=True)
-    period_start = UTCDateTimeAttribute(null=True)
-    period_end = UTCDateTimeAttribute(null=True)
+    period_start = DateAttribute(null=True)
+    period_end = DateAttribute(null=True)
     paid_at = UTCDateTimeAttribute(null=True)
     voided_at = UTCDateTimeAttribute(null=True)
     notes = UnicodeAttribute(default="")

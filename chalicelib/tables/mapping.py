@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 
@@ -66,6 +66,8 @@ def _encode(value, *, top: bool):
         return value.value
     if isinstance(value, datetime):
         return value if top else value.isoformat()
+    if isinstance(value, date):
+        return value if top else value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _encode(getattr(value, f.name), top=False)
                 for f in dataclasses.fields(value) if not f.name.startswith("_")}
@@ -101,6 +103,8 @@ def _decode(hint, raw):
             return hint(raw)
         if hint is datetime:
             return raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
+        if hint is date:
+            return raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10])
         if hint is int and not isinstance(raw, bool):
             return int(raw)
         if hint is bool:

@@ -22,6 +22,7 @@ class OrganizationItem(Model):
     dunning = MapAttribute(default=dict)
     custom_fields = ListAttribute(default=list)
     payment_terms_days = NumberAttribute(default=15)
+    time_zone = UnicodeAttribute(default="UTC")
     test_mode = BooleanAttribute(default=False)
     test_clock_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()

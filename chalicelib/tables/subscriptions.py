@@ -5,6 +5,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondary
 from pynamodb.models import Model
 
 from .base import OwnedByCustomer, table
+from .dates import DateAttribute
 
 
 class SubscriptionsByStatus(LocalSecondaryIndex):
@@ -50,22 +51,26 @@ class SubscriptionItem(OwnedByCustomer, Model):
     currency = UnicodeAttribute()
     addons = ListAttribute(default=list)
     coupon = MapAttribute(null=True)
+    coupon_uses = ListAttribute(default=list)
     auto_charge = BooleanAttribute(default=False)
     payment_method_id = UnicodeAttribute(null=True)
-    starts_at = UTCDateTimeAttribute(null=True)
-    trial_start = UTCDateTimeAttribute(null=True)
-    trial_end = UTCDateTimeAttribute(null=True)
-    term_start = UTCDateTimeAttribute(null=True)
-    term_end = UTCDateTimeAttribute(null=True)
+    time_zone = UnicodeAttribute(default="UTC")
+    billing_anchor = DateAttribute(null=True)
+    term_unbilled = BooleanAttribute(default=False)
+    starts_at = DateAttribute(null=True)
+    trial_start = DateAttribute(null=True)
+    trial_end = DateAttribute(null=True)
+    term_start = DateAttribute(null=True)
+    term_end = DateAttribute(null=True)
     activated_at = UTCDateTimeAttribute(null=True)
     cancelled_at = UTCDateTimeAttribute(null=True)
     cancel_reason = UnicodeAttribute(null=True)
     expired_at = UTCDateTimeAttribute(null=True)
     expired_reason = UnicodeAttribute(null=True)
     scheduled_change = MapAttribute(null=True)
-    pause_at = UTCDateTimeAttribute(null=True)
-    resume_at = UTCDateTimeAttribute(null=True)
-    paused_at = UTCDateTimeAttribute(null=True)
+    pause_at = DateAttribute(null=True)
+    resume_at = DateAttribute(null=True)
+    paused_at = DateAttribute(null=True)
     trial_extensions_used = NumberAttribute(default=0)
     dunning_attempts = NumberAttribute(default=0)
     next_retry_at = UTCDateTimeAttribute(null=True)

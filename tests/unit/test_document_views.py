@@ -31,7 +31,7 @@ def a_customer() -> Customer:
 
 def an_invoice(**changes) -> Invoice:
     fields = dict(invoice_id="inv_1", customer_id="cus_1", number="INV-000042", currency="USD",
-                  status=InvoiceStatus.PARTIALLY_PAID, issued_at=ISSUED, due_at=datetime(2026, 11, 20, tzinfo=UTC),
+                  status=InvoiceStatus.PARTIALLY_PAID, issued_at=ISSUED, due_on=date(2026, 11, 20),
                   lines=(DocumentLine("Pro plan", 200_000, 2, 100_000), DocumentLine("Setup", 5_000)),
                   subtotal_minor=205_000, tax_minor=41_000, total_minor=246_000,
                   taxes=(TaxLine("VAT", 2000, 41_000),),

@@ -75,6 +75,6 @@ def test_preferences_survive_a_round_trip_through_storage():
 def test_a_term_invoiced_but_not_yet_charged_stays_due_whatever_else_is_saved():
     from chalicelib.domain.subscription import PlanSnapshot, Subscription, next_due_at
     sub = Subscription("sub_1", "cus_1", Status.LIVE, PlanSnapshot("pro", "Pro", 100), "USD", NOW,
-                       term_end=NOW + timedelta(days=30), unpaid_invoice_id="inv_1",
+                       term_end=(NOW + timedelta(days=30)).date(), unpaid_invoice_id="inv_1",
                        next_retry_at=NOW + timedelta(minutes=1))
     assert next_due_at(sub) == NOW + timedelta(minutes=1)

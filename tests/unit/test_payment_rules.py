@@ -10,9 +10,9 @@ from chalicelib.tables.repositories.summaries import SummaryChange
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 
 
-def an_invoice(total=10000, *, paid=0, status=InvoiceStatus.OPEN, invoice_id="inv_1", due_at=NOW, currency="USD"):
+def an_invoice(total=10000, *, paid=0, status=InvoiceStatus.OPEN, invoice_id="inv_1", due_on=NOW.date(), currency="USD"):
     return Invoice(invoice_id=invoice_id, customer_id="cus_1", number=f"INV-{invoice_id}", currency=currency,
-                   status=status, issued_at=NOW - timedelta(days=15), due_at=due_at,
+                   status=status, issued_at=NOW - timedelta(days=15), due_on=due_on,
                    lines=(DocumentLine("Work", total),), subtotal_minor=total, tax_minor=0, total_minor=total,
                    amount_paid_minor=paid)
 

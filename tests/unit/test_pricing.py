@@ -1,16 +1,13 @@
-from datetime import datetime, timezone
+from datetime import date
 
 import pytest
 from hypothesis import given, strategies as st
 
 from chalicelib.domain.calendar import Term
 from chalicelib.domain.money import Money
-from chalicelib.domain.pricing import (
-    CouponTerms, Line, PricedItem, coupon_after_cycle, discount_for, term_lines, total,
-)
+from chalicelib.domain.pricing import Discount, Line, PricedItem, one_time_lines, term_lines, total
 
-UTC = timezone.utc
-NOVEMBER = Term(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+NOVEMBER = Term(date(2026, 11, 1), date(2026, 12, 1))
 
 
 def usd(minor):
@@ -25,14 +22,12 @@ def addon(price_minor=1_000, quantity=1, name="Extra seat", code="seat"):
     return PricedItem(code=code, name=name, unit_price=usd(price_minor), quantity=quantity, kind="addon")
 
 
-def percent_coupon(bp=2_000, duration="forever", cycles=None, code="SAVE20"):
-    return CouponTerms(code=code, name="Launch offer", percent_off_bp=bp, amount_off=None,
-                       duration=duration, cycles_remaining=cycles)
+def percent_coupon(bp=2_000, code="SAVE20"):
+    return Discount(code=code, name="Launch offer", percent_off_bp=bp)
 
 
-def amount_coupon(minor=1_000, duration="once", cycles=None, currency="USD"):
-    return CouponTerms(code="TENOFF", name="Ten off", percent_off_bp=None, amount_off=Money(minor, currency),
-                       duration=duration, cycles_remaining=cycles)
+def amount_coupon(minor=1_000, currency="USD"):
+    return Discount(code="TENOFF", name="Ten off", amount_off=Money(minor, currency))
 
 
 # term_lines
@@ -42,15 +37,18 @@ def test_each_item_gets_a_line_naming_quantity_price_and_period():
     lines = term_lines([plan(), addon(quantity=2)], None, NOVEMBER)
     # Then each line explains itself
     assert lines == [
-        Line("Pro plan (1 x 100.00) 2026-11-01 to 2026-12-01", usd(10_000), "pro", 1, usd(10_000), "charge"),
-        Line("Extra seat (2 x 10.00) 2026-11-01 to 2026-12-01", usd(2_000), "seat", 2, usd(1_000), "charge"),
+        Line("Pro plan (1 x 100.00) 2026-11-01 to 2026-12-01", usd(10_000), "pro", 1, usd(10_000), "charge",
+             NOVEMBER),
+        Line("Extra seat (2 x 10.00) 2026-11-01 to 2026-12-01", usd(2_000), "seat", 2, usd(1_000), "charge",
+             NOVEMBER),
     ]
     assert total(lines) == usd(12_000)
 
 
 def test_a_percent_coupon_adds_one_negative_discount_line_on_the_subtotal():
     lines = term_lines([plan(), addon(quantity=2)], percent_coupon(), NOVEMBER)
-    assert lines[-1] == Line("Coupon SAVE20 (Launch offer): 20% off", usd(-2_400), "SAVE20", kind="discount")
+    assert lines[-1] == Line("Coupon SAVE20 (Launch offer): 20% off", usd(-2_400), "SAVE20", kind="discount",
+                             period=NOVEMBER)
     assert total(lines) == usd(9_600)
 
 
@@ -106,37 +104,22 @@ def test_coupon_percent_is_written_without_trailing_zeros():
     dict(percent_off_bp=2_000, amount_off=usd(100)),
     dict(percent_off_bp=0),
     dict(percent_off_bp=10_001),
-    dict(duration="repeating", cycles_remaining=0),
-    dict(duration="once", cycles_remaining=3),
-    dict(duration="sometimes"),
+    dict(percent_off_bp=None, amount_off=usd(0)),
 ])
-def test_coupon_terms_are_validated(changes):
-    fields = dict(code="X", name="X", percent_off_bp=2_000, amount_off=None, duration="forever",
-                  cycles_remaining=None)
+def test_discounts_are_validated(changes):
     with pytest.raises(ValueError):
-        CouponTerms(**{**fields, **changes})
+        Discount(**{**dict(code="X", name="X", percent_off_bp=2_000, amount_off=None), **changes})
 
 
-def test_a_once_coupon_is_gone_after_its_cycle():
-    assert coupon_after_cycle(amount_coupon(duration="once")) is None
-
-
-def test_a_repeating_coupon_counts_down_then_is_gone():
-    three = percent_coupon(duration="repeating", cycles=3)
-    assert coupon_after_cycle(three).cycles_remaining == 2
-    assert coupon_after_cycle(coupon_after_cycle(three)).cycles_remaining == 1
-    assert coupon_after_cycle(coupon_after_cycle(coupon_after_cycle(three))) is None
-
-
-def test_a_forever_coupon_stays_and_no_coupon_stays_none():
-    forever = percent_coupon(duration="forever")
-    assert coupon_after_cycle(forever) == forever
-    assert coupon_after_cycle(None) is None
+def test_one_time_items_bill_in_full_with_no_period():
+    setup = PricedItem("setup", "Onboarding", usd(9_900), 2, "one_time")
+    [line] = one_time_lines([setup])
+    assert (line.description, line.amount, line.period) == ("Onboarding (one-time, 2 x 99.00)", usd(19_800), None)
 
 
 def test_discount_for_is_positive_and_capped():
-    assert discount_for(amount_coupon(1_000), usd(300)) == usd(300)
-    assert discount_for(percent_coupon(bp=10_000), usd(300)) == usd(300)
+    assert amount_coupon(1_000).of(usd(300)) == usd(300)
+    assert percent_coupon(bp=10_000).of(usd(300)) == usd(300)
 
 
 # items and totals

@@ -1,17 +1,22 @@
-from datetime import datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, strategies as st
 
-from chalicelib.domain.calendar import Term, add_interval
+from chalicelib.domain.calendar import Term, add_periods
 from chalicelib.domain.money import Money
-from chalicelib.domain.pricing import CouponTerms, Line, PricedItem, term_lines, total
-from chalicelib.domain.proration import prorate_cancellation_credit, prorate_change
+from chalicelib.domain.pricing import Discount, Line, PricedItem, term_lines, total
+from chalicelib.domain.proration import prorate_change, prorated_lines
 
-UTC = timezone.utc
-JANUARY = Term(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))  # 31 days
-APRIL = Term(datetime(2026, 4, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC))  # 30 days
-JAN_17 = datetime(2026, 1, 17, 10, 30, tzinfo=UTC)  # 16 days used, 15 unused (Jan 17..31)
+JANUARY = Term(date(2026, 1, 1), date(2026, 2, 1))  # 31 days
+APRIL = Term(date(2026, 4, 1), date(2026, 5, 1))  # 30 days
+JAN_17 = date(2026, 1, 17)  # 16 days used, 15 unused (Jan 17..31)
+REST_OF_JANUARY = Term(JAN_17, JANUARY.end)
+
+
+def unused_time(items, coupon, term, day):
+    """The credit for the unused days of a term from `day` on."""
+    return prorated_lines(items, coupon, day, term, time="unused", kind="credit")
 
 
 def usd(minor):
@@ -27,13 +32,11 @@ def seats(quantity, price_minor=1_000):
 
 
 def percent_off(bp=2_000):
-    return CouponTerms(code="SAVE20", name="Launch offer", percent_off_bp=bp, amount_off=None,
-                       duration="forever", cycles_remaining=None)
+    return Discount(code="SAVE20", name="Launch offer", percent_off_bp=bp)
 
 
 def amount_off(minor):
-    return CouponTerms(code="TENOFF", name="Ten off", percent_off_bp=None, amount_off=usd(minor),
-                       duration="forever", cycles_remaining=None)
+    return Discount(code="TENOFF", name="Ten off", amount_off=usd(minor))
 
 
 def minors(lines):
@@ -47,9 +50,9 @@ def test_upgrade_100_to_200_after_16_of_31_days_credits_48_39_and_charges_96_77(
     quote = prorate_change([plan(10_000)], None, [plan(20_000, "Business plan", "biz")], None, JANUARY, JAN_17)
     # Then credit = 100.00 x 15/31 = 48.387.. -> 48.39; charge = 200.00 x 15/31 = 96.774.. -> 96.77
     assert quote.credit_lines == [Line("Unused time on Pro plan 100.00 x 15/31 days", usd(4_839), "pro",
-                                       kind="credit")]
+                                       kind="credit", period=REST_OF_JANUARY)]
     assert quote.charge_lines == [Line("Remaining time on Business plan 200.00 x 15/31 days", usd(9_677), "biz",
-                                       kind="proration")]
+                                       kind="proration", period=REST_OF_JANUARY)]
     assert (quote.credit_total, quote.charge_total, quote.net) == (usd(4_839), usd(9_677), usd(4_838))
     assert (quote.days_remaining, quote.days_in_term) == (15, 31)
 
@@ -62,8 +65,8 @@ def test_downgrade_200_to_100_after_16_of_31_days_nets_a_credit_of_48_38():
 
 def test_a_yearly_plan_is_prorated_over_365_days():
     # Given 2026 (365 days) at 1200.00; When it changes on Jul 1 (184 days left: Jul..Dec)
-    year = Term(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
-    quote = prorate_change([plan(120_000)], None, [plan(240_000)], None, year, datetime(2026, 7, 1, tzinfo=UTC))
+    year = Term(date(2026, 1, 1), date(2027, 1, 1))
+    quote = prorate_change([plan(120_000)], None, [plan(240_000)], None, year, date(2026, 7, 1))
     # Then credit = 1200.00 x 184/365 = 604.9315.. -> 604.93; charge = 2400.00 x 184/365 = 1209.863.. -> 1209.86
     assert quote.credit_lines[0].description == "Unused time on Pro plan 1200.00 x 184/365 days"
     assert (quote.credit_total, quote.charge_total) == (usd(60_493), usd(120_986))
@@ -71,9 +74,10 @@ def test_a_yearly_plan_is_prorated_over_365_days():
 
 def test_a_leap_year_plan_is_prorated_over_366_days():
     # 1200.00 x 184/366 = 603.278.. -> 603.28
-    leap_year = Term(datetime(2028, 1, 1, tzinfo=UTC), datetime(2029, 1, 1, tzinfo=UTC))
-    credit = prorate_cancellation_credit([plan(120_000)], None, leap_year, datetime(2028, 7, 1, tzinfo=UTC))
-    assert credit == [Line("Unused time on Pro plan 1200.00 x 184/366 days", usd(60_328), "pro", kind="credit")]
+    leap_year = Term(date(2028, 1, 1), date(2029, 1, 1))
+    credit = unused_time([plan(120_000)], None, leap_year, date(2028, 7, 1))
+    assert credit == [Line("Unused time on Pro plan 1200.00 x 184/366 days", usd(60_328), "pro", kind="credit",
+                           period=Term(date(2028, 7, 1), date(2029, 1, 1)))]
 
 
 def test_a_20_percent_coupon_prorates_the_discounted_price_on_its_own_line():
@@ -81,7 +85,7 @@ def test_a_20_percent_coupon_prorates_the_discounted_price_on_its_own_line():
     quote = prorate_change([plan(10_000)], percent_off(), [plan(20_000)], percent_off(), JANUARY, JAN_17)
     # Then credit = 48.39 - 20.00 x 15/31 (9.677.. -> 9.68) = 38.71
     assert quote.credit_lines[1] == Line("Coupon SAVE20 (20% off) on unused time -20.00 x 15/31 days", usd(-968),
-                                         "SAVE20", kind="discount")
+                                         "SAVE20", kind="discount", period=REST_OF_JANUARY)
     # And charge = 96.77 - 40.00 x 15/31 (19.354.. -> 19.35) = 77.42
     assert minors(quote.charge_lines) == [9_677, -1_935]
     assert (quote.credit_total, quote.charge_total, quote.net) == (usd(3_871), usd(7_742), usd(3_871))
@@ -109,14 +113,14 @@ def test_adding_three_seats_credits_two_and_charges_five_for_the_rest_of_the_ter
 
 def test_odd_amounts_round_once_per_line():
     # 9.99 x 7/30 days (Apr 24..30) = 2.331 -> 2.33
-    lines = prorate_cancellation_credit([plan(999)], None, APRIL, datetime(2026, 4, 24, tzinfo=UTC))
+    lines = unused_time([plan(999)], None, APRIL, date(2026, 4, 24))
     assert lines[0].description == "Unused time on Pro plan 9.99 x 7/30 days"
     assert minors(lines) == [233]
 
 
 def test_an_exact_half_cent_rounds_up():
     # 0.45 x 3/30 days = 0.045 -> 0.05 (half up, where half-even would give 0.04)
-    lines = prorate_cancellation_credit([plan(45)], None, APRIL, datetime(2026, 4, 28, tzinfo=UTC))
+    lines = unused_time([plan(45)], None, APRIL, date(2026, 4, 28))
     assert minors(lines) == [5]
 
 
@@ -125,7 +129,7 @@ def test_a_change_on_the_first_day_credits_exactly_what_the_term_was_invoiced():
     items = [plan(5, code="a"), plan(5, code="b"), plan(5, code="c")]
     invoiced = total(term_lines(items, percent_off(1_000), JANUARY))
     # When cancelled on its first day; Then the credit is the invoice total, 0.13
-    credit = prorate_cancellation_credit(items, percent_off(1_000), JANUARY, JANUARY.start + timedelta(hours=5))
+    credit = unused_time(items, percent_off(1_000), JANUARY, JANUARY.start)
     assert total(credit) == invoiced == usd(13)
 
 
@@ -133,7 +137,7 @@ def test_a_change_outside_the_term_is_refused():
     with pytest.raises(ValueError):
         prorate_change([plan()], None, [plan()], None, JANUARY, JANUARY.end)
     with pytest.raises(ValueError):
-        prorate_change([plan()], None, [plan()], None, JANUARY, datetime(2026, 1, 17))
+        prorate_change([plan()], None, [plan()], None, JANUARY, JANUARY.start - timedelta(days=1))
 
 
 def test_mixed_currencies_are_refused():
@@ -150,11 +154,11 @@ coupons = st.one_of(st.none(), st.integers(1, 10_000).map(percent_off), st.integ
 
 @st.composite
 def terms_and_moments(draw):
-    anchor = draw(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(UTC)))
+    anchor = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)))
     unit = draw(st.sampled_from(["week", "month", "year"]))
-    term = Term(anchor, add_interval(anchor, unit, draw(st.integers(1, 3))))
-    at = anchor + draw(st.timedeltas(min_value=timedelta(0), max_value=term.end - anchor - timedelta(microseconds=1)))
-    return term, at
+    term = Term(anchor, add_periods(anchor, unit, draw(st.integers(1, 3))))
+    day = anchor + timedelta(days=draw(st.integers(min_value=0, max_value=term.days - 1)))
+    return term, day
 
 
 @given(old=prices, old_coupon=coupons, new=prices, new_coupon=coupons, term_at=terms_and_moments())
@@ -172,7 +176,7 @@ def test_no_item_line_exceeds_that_item_for_the_whole_term(items, term_at):
     priced = [PricedItem(code=f"i{n}", name=f"Item {n}", unit_price=usd(price), quantity=quantity)
               for n, (price, quantity) in enumerate(items)]
     by_code = {item.code: item.amount.amount_minor for item in priced}
-    for line in prorate_cancellation_credit(priced, None, term, at):
+    for line in unused_time(priced, None, term, at):
         assert 0 < line.amount.amount_minor <= by_code[line.code]
 
 

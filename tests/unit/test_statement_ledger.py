@@ -30,7 +30,7 @@ def an_invoice(n: int, total: int, issued: datetime, *, paid: int = 0, credit: t
     status = (InvoiceStatus.VOID if voided_at else InvoiceStatus.PAID if settled >= total and total
               else InvoiceStatus.PARTIALLY_PAID if settled else InvoiceStatus.OPEN)
     return Invoice(invoice_id=f"inv_{n}", customer_id="cus_1", number=f"INV-{n:06d}", currency=currency,
-                   status=status, issued_at=issued, due_at=issued + timedelta(days=15),
+                   status=status, issued_at=issued, due_on=(issued + timedelta(days=15)).date(),
                    lines=(DocumentLine("Plan", total),), subtotal_minor=total, tax_minor=0, total_minor=total,
                    amount_paid_minor=paid, credits_applied=credit, voided_at=voided_at)
 

@@ -2,24 +2,27 @@
 and the quotes a preview shows (with literal dates). Proration arithmetic itself is in
 test_proration.py; here it is composed into quotes."""
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from chalicelib.domain import quotes
 from chalicelib.domain import subscription_actions as actions
 from chalicelib.domain.credits import AvailableCredit
 from chalicelib.domain.errors import BusinessRuleViolation, FeatureDisabled, InvalidInput, InvalidTransition
 from chalicelib.domain.money import Money
 from chalicelib.domain.preferences import preferences_from_dict
-from chalicelib.domain.subscription import (AppliedCoupon, PlanSnapshot, ScheduledChange, Subscription,
+from chalicelib.domain.subscription import (AppliedCoupon, CouponUse, PlanSnapshot, ScheduledChange, Subscription,
                                             SubscriptionAddon, next_due_at)
-from chalicelib.domain.subscription_actions import QuoteChanged, Selection
+from chalicelib.domain.quotes import QuoteChanged
+from chalicelib.domain.subscription_actions import Selection
 from chalicelib.domain.subscription_status import Status
 
 UTC = timezone.utc
-TERM_START = datetime(2026, 1, 1, tzinfo=UTC)
-TERM_END = datetime(2026, 2, 1, tzinfo=UTC)          # 31 days
+TERM_START = date(2026, 1, 1)
+TERM_END = date(2026, 2, 1)                          # 31 days
 JAN_17 = datetime(2026, 1, 17, 10, 30, tzinfo=UTC)   # 16 days used, 15 left
+JAN_17_DAY = date(2026, 1, 17)
 PRO = PlanSnapshot("pro", "Pro plan", 10_000, trial_days=14)
 BUSINESS = PlanSnapshot("biz", "Business plan", 20_000, trial_days=14)
 ALL_ON = preferences_from_dict({
@@ -30,8 +33,8 @@ ALL_ON = preferences_from_dict({
 
 def a_subscription(status=Status.LIVE, plan=PRO, **fields) -> Subscription:
     values = dict(subscription_id="sub_1", customer_id="cus_1", status=status, plan=plan, currency="USD",
-                  created_at=TERM_START, term_start=TERM_START, term_end=TERM_END, activated_at=TERM_START,
-                  version=3)
+                  created_at=datetime(2026, 1, 1, tzinfo=UTC), term_start=TERM_START, term_end=TERM_END,
+                  billing_anchor=TERM_START, activated_at=datetime(2026, 1, 1, tzinfo=UTC), version=3)
     if status == Status.TRIAL:
         values.update(term_start=None, term_end=None, activated_at=None, trial_start=TERM_START,
                       trial_end=TERM_START + timedelta(days=14))
@@ -98,7 +101,7 @@ def test_edits_follow_when_they_may_apply():
 
 
 def test_a_paused_subscription_schedule_needs_the_customer_resume_permission():
-    paused = a_subscription(Status.PAUSED, paused_at=JAN_17, resume_at=TERM_END)
+    paused = a_subscription(Status.PAUSED, paused_at=JAN_17_DAY, resume_at=TERM_END)
     no_resume = prefs(pause_resume={"enabled": True, "customer_can_resume": False})
     assert state(paused, no_resume)["pause"] == (False, "feature_disabled")
     assert state(paused, no_resume)["remove_pause_schedule"] == (False, "feature_disabled")
@@ -112,7 +115,7 @@ def test_auto_charge_needs_a_payment_method():
 
 
 def test_only_a_trial_that_expired_on_a_failed_charge_can_be_extended_as_often_as_allowed():
-    expired = a_subscription(Status.EXPIRED, expired_at=TERM_END)
+    expired = a_subscription(Status.EXPIRED, expired_at=JAN_17)
     assert state(expired)["extend_trial"] == (False, "trial_not_extendable")
     failed = replace(expired, expired_reason="trial_charge_failed")
     assert state(failed)["extend_trial"] == (True, None)
@@ -123,7 +126,7 @@ def test_only_a_trial_that_expired_on_a_failed_charge_can_be_extended_as_often_a
 
 
 def test_a_change_now_is_refused_once_the_term_has_ended_until_it_renews():
-    assert state(a_subscription(), now=TERM_END)["change_now"] == (False, "term_ended")
+    assert state(a_subscription(), now=datetime(2026, 2, 1, tzinfo=UTC))["change_now"] == (False, "term_ended")
 
 
 # --- what each action does ----------------------------------------------------------------------
@@ -131,26 +134,28 @@ def test_a_change_now_is_refused_once_the_term_has_ended_until_it_renews():
 def test_activating_a_trial_starts_the_first_term_now_with_the_change_scheduled_for_the_trial_end():
     trial = a_subscription(Status.TRIAL, coupon=forever_20(),
                            scheduled_change=ScheduledChange(BUSINESS, (), forever_20(), TERM_START))
-    live = actions.activated(trial, JAN_17)
+    bill = actions.activated(trial, JAN_17)
+    live = bill.subscription
     assert (live.status, live.plan, live.scheduled_change) == (Status.LIVE, BUSINESS, None)
-    assert (live.trial_end, live.term_start, live.term_end, live.activated_at) == (
-        JAN_17, JAN_17, datetime(2026, 2, 17, 10, 30, tzinfo=UTC), JAN_17)
-    assert next_due_at(live) == live.term_end
+    assert (live.trial_end, live.term_start, live.term_end, live.billing_anchor, live.activated_at) == (
+        JAN_17_DAY, JAN_17_DAY, date(2026, 2, 17), JAN_17_DAY, JAN_17)
+    assert next_due_at(live) == datetime(2026, 2, 17, tzinfo=UTC)
+    assert bill.charge_total == Money(16_000, "USD")      # Business 200.00 less 20%
 
 
 def test_extending_a_trial_gives_the_plans_trial_period_from_now_and_counts_it():
-    expired = a_subscription(Status.EXPIRED, expired_at=TERM_END, expired_reason="trial_charge_failed")
+    expired = a_subscription(Status.EXPIRED, expired_at=JAN_17, expired_reason="trial_charge_failed")
     trial = actions.trial_extended(expired, JAN_17)
-    assert (trial.status, trial.trial_start, trial.trial_end) == (Status.TRIAL, JAN_17, JAN_17 + timedelta(days=14))
+    assert (trial.status, trial.trial_start, trial.trial_end) == (Status.TRIAL, JAN_17_DAY, date(2026, 1, 31))
     assert (trial.trial_extensions_used, trial.expired_reason, trial.expired_at) == (1, None, None)
-    assert next_due_at(trial) == trial.trial_end
+    assert next_due_at(trial) == datetime(2026, 1, 31, tzinfo=UTC)
 
 
 def test_a_trial_cancelled_at_its_end_is_due_then_and_taking_it_back_makes_it_a_trial_again():
     trial = a_subscription(Status.TRIAL)
     ending = actions.cancel_scheduled(trial, "Too expensive")
     assert (ending.status, ending.cancel_reason, next_due_at(ending)) == (
-        Status.NON_RENEWING, "Too expensive", trial.trial_end)
+        Status.NON_RENEWING, "Too expensive", datetime(2026, 1, 15, tzinfo=UTC))
     assert actions.scheduled_cancellation_removed(ending).status == Status.TRIAL
     live_again = actions.scheduled_cancellation_removed(actions.cancel_scheduled(a_subscription(), None))
     assert live_again.status == Status.LIVE
@@ -173,27 +178,31 @@ def test_turning_auto_charge_off_in_dunning_makes_it_live_and_stops_the_retries(
         actions.auto_charge_set(a_subscription(Status.CANCELLED), True)
 
 
-def test_a_pause_now_pauses_at_once_and_is_due_at_the_resume_date():
-    paused = actions.pause_scheduled(a_subscription(), ALL_ON, pause_at=None, resume_at=TERM_END, now=JAN_17)
+def test_a_pause_today_pauses_at_once_and_is_due_at_the_resume_day():
+    bill = actions.pause_scheduled(a_subscription(), ALL_ON, pause_at=None, resume_at=TERM_END, now=JAN_17)
+    paused = bill.subscription
     assert (paused.status, paused.paused_at, paused.pause_at, paused.resume_at) == (
-        Status.PAUSED, JAN_17, None, TERM_END)
-    assert next_due_at(paused) == TERM_END
+        Status.PAUSED, JAN_17_DAY, None, TERM_END)
+    assert next_due_at(paused) == datetime(2026, 2, 1, tzinfo=UTC)
 
 
-def test_a_later_pause_is_scheduled_and_due_before_the_term_ends():
-    later = JAN_17 + timedelta(days=5)
+def test_a_later_pause_is_scheduled_and_due_when_its_day_begins():
+    later = JAN_17_DAY + timedelta(days=5)
     scheduled = actions.pause_scheduled(a_subscription(), ALL_ON, pause_at=later, resume_at=None, now=JAN_17)
-    assert (scheduled.status, scheduled.pause_at, next_due_at(scheduled)) == (Status.LIVE, later, later)
+    assert (scheduled.status, scheduled.pause_at, next_due_at(scheduled)) == (
+        Status.LIVE, later, datetime(2026, 1, 22, tzinfo=UTC))
     assert actions.pause_schedule_removed(scheduled).pause_at is None
 
 
 def test_pause_dates_are_checked():
-    live, paused = a_subscription(), a_subscription(Status.PAUSED, paused_at=JAN_17)
+    live, paused = a_subscription(), a_subscription(Status.PAUSED, paused_at=JAN_17_DAY)
+    day = JAN_17_DAY
     cases = [
-        (live, dict(pause_at=JAN_17 - timedelta(days=1), resume_at=None), "pause_at"),
-        (live, dict(pause_at=JAN_17 + timedelta(days=5), resume_at=JAN_17 + timedelta(days=2)), "resume_at"),
-        (paused, dict(pause_at=JAN_17 + timedelta(days=1), resume_at=TERM_END), "pause_at"),
+        (live, dict(pause_at=day - timedelta(days=1), resume_at=None), "pause_at"),
+        (live, dict(pause_at=day + timedelta(days=5), resume_at=day + timedelta(days=2)), "resume_at"),
+        (paused, dict(pause_at=day + timedelta(days=1), resume_at=TERM_END), "pause_at"),
         (paused, dict(pause_at=None, resume_at=None), "resume_at"),
+        (paused, dict(pause_at=None, resume_at=day), "resume_at"),
     ]
     for sub, dates, field in cases:
         with pytest.raises(InvalidInput) as refused:
@@ -208,20 +217,23 @@ def test_a_resume_date_needs_the_customer_resume_permission():
     assert refused.value.details == {"feature": "customer_resume"}
 
 
-def test_resuming_starts_a_new_term_from_now_with_the_coupons_next_cycle():
+def test_resuming_after_a_credited_pause_starts_a_new_term_today_without_a_used_up_coupon():
     once = AppliedCoupon("first", "First month", "once", amount_off_minor=500)
-    paused = a_subscription(Status.PAUSED, paused_at=TERM_START, resume_at=TERM_END, coupon=once)
-    live = actions.resumed(paused, JAN_17)
-    assert (live.status, live.term_start, live.term_end) == (Status.LIVE, JAN_17, datetime(2026, 2, 17, 10, 30,
-                                                                                               tzinfo=UTC))
+    paused = a_subscription(Status.PAUSED, paused_at=TERM_START, resume_at=TERM_END, coupon=once,
+                            coupon_uses=(CouponUse("first", 1, date(2025, 12, 1)),), term_start=None, term_end=None)
+    bill = actions.resumed(paused, JAN_17)
+    live = bill.subscription
+    assert (live.status, live.term_start, live.term_end, live.billing_anchor) == (
+        Status.LIVE, JAN_17_DAY, date(2026, 2, 17), JAN_17_DAY)
     assert (live.paused_at, live.resume_at, live.coupon) == (None, None, None)
+    assert bill.charge_total == Money(10_000, "USD")
 
 
-def test_reactivating_clears_the_end_and_starts_a_term_from_now():
-    cancelled = a_subscription(Status.CANCELLED, cancelled_at=TERM_START, cancel_reason="Moving", coupon=forever_20())
-    live = actions.reactivated(cancelled, actions.current_selection(cancelled), JAN_17)
+def test_reactivating_clears_the_end_and_starts_a_term_from_today():
+    cancelled = a_subscription(Status.CANCELLED, cancelled_at=JAN_17, cancel_reason="Moving", coupon=forever_20())
+    live = actions.reactivated(cancelled, actions.current_selection(cancelled), JAN_17).subscription
     assert (live.status, live.cancelled_at, live.cancel_reason, live.term_start, live.coupon) == (
-        Status.LIVE, None, None, JAN_17, forever_20())
+        Status.LIVE, None, None, JAN_17_DAY, forever_20())
 
 
 def editing(**choices):
@@ -246,7 +258,7 @@ def test_edits_are_checked_against_what_the_merchant_lets_customers_change():
 
 def test_an_upgrade_after_16_of_31_days_credits_the_unused_old_price_and_invoices_the_new_one():
     # Given Pro at 100.00 for January; When moved to Business (200.00) on Jan 17
-    quote = actions.change_quote(a_subscription(), Selection(BUSINESS), "now", [], JAN_17)
+    quote = quotes.change_quote(a_subscription(), Selection(BUSINESS), "now", [], JAN_17)
     # Then a credit note of 100.00 x 15/31 = 48.39, an invoice of 200.00 x 15/31 = 96.77
     assert [(l.description, l.amount_minor) for l in quote.credit_note_lines] == [
         ("Unused time on Pro plan 100.00 x 15/31 days", 4_839)]
@@ -259,13 +271,13 @@ def test_an_upgrade_after_16_of_31_days_credits_the_unused_old_price_and_invoice
 
 
 def test_a_downgrade_leaves_the_difference_as_available_credit():
-    quote = actions.change_quote(a_subscription(plan=BUSINESS), Selection(PRO), "now", [], JAN_17)
+    quote = quotes.change_quote(a_subscription(plan=BUSINESS), Selection(PRO), "now", [], JAN_17)
     assert (quote.credit_note_total_minor, quote.invoice_total_minor, quote.net_minor) == (9_677, 4_839, -4_838)
     assert (quote.credits_applied_minor, quote.amount_due_minor) == (4_839, 0)
 
 
 def test_earlier_credits_are_applied_first_and_never_beyond_what_is_due():
-    quote = actions.change_quote(a_subscription(), Selection(BUSINESS), "now", [credit(1_000), credit(99_999, 2)],
+    quote = quotes.change_quote(a_subscription(), Selection(BUSINESS), "now", [credit(1_000), credit(99_999, 2)],
                                  JAN_17)
     assert (quote.credits_applied_minor, quote.amount_due_minor) == (9_677, 0)
 
@@ -274,7 +286,7 @@ def test_adding_seats_with_a_coupon_prorates_each_line():
     # Given Pro with 20% off forever; When 3 seats at 10.00 are added on Jan 17
     sub = a_subscription(coupon=forever_20())
     seats = Selection(PRO, (SubscriptionAddon("seats", "Extra seat", 1_000, 3),), forever_20())
-    quote = actions.change_quote(sub, seats, "now", [], JAN_17)
+    quote = quotes.change_quote(sub, seats, "now", [], JAN_17)
     # Then the credit is 48.39 - 20% (9.68) and the charge 48.39 + 14.52 (30.00 x 15/31) - 20% (12.58)
     assert [l.amount_minor for l in quote.credit_note_lines] == [4_839, -968]
     assert [l.amount_minor for l in quote.invoice_lines] == [4_839, 1_452, -1_258]
@@ -283,20 +295,20 @@ def test_adding_seats_with_a_coupon_prorates_each_line():
 
 
 def test_a_change_at_term_end_charges_nothing_now_and_quotes_the_next_term():
-    quote = actions.change_quote(a_subscription(), Selection(BUSINESS), "end_of_term", [credit(500)], JAN_17)
+    quote = quotes.change_quote(a_subscription(), Selection(BUSINESS), "end_of_term", [credit(500)], JAN_17)
     assert (quote.invoice_total_minor, quote.credit_note_total_minor, quote.amount_due_minor) == (0, 0, 0)
     assert (quote.effective_on.isoformat(), quote.next_term_total_minor) == ("2026-02-01", 20_000)
 
 
 def test_a_trial_changes_now_without_proration():
-    quote = actions.change_quote(a_subscription(Status.TRIAL), Selection(BUSINESS), "now", [], JAN_17)
+    quote = quotes.change_quote(a_subscription(Status.TRIAL), Selection(BUSINESS), "now", [], JAN_17)
     assert (quote.invoice_total_minor, quote.next_term_total_minor) == (0, 20_000)
 
 
 def test_a_yearly_term_starts_now_and_its_invoice_takes_the_available_credits():
     yearly = PlanSnapshot("yearly", "Pro yearly", 120_000, "year")
     cancelled = a_subscription(Status.CANCELLED, plan=yearly, cancelled_at=TERM_START)
-    quote = actions.new_term_quote("reactivate", actions.reactivated(cancelled, Selection(yearly), JAN_17),
+    quote = quotes.new_term_quote("reactivate", actions.reactivated(cancelled, Selection(yearly), JAN_17),
                                    [credit(2_500)], JAN_17)
     assert (quote.period_start.isoformat(), quote.period_end.isoformat()) == ("2026-01-17", "2027-01-17")
     assert (quote.invoice_total_minor, quote.credits_applied_minor, quote.amount_due_minor) == (120_000, 2_500,
@@ -305,38 +317,39 @@ def test_a_yearly_term_starts_now_and_its_invoice_takes_the_available_credits():
 
 def test_a_once_coupon_used_on_the_last_term_is_not_applied_again_but_a_trials_is():
     once = AppliedCoupon("first", "First month", "once", amount_off_minor=1_000)
-    cancelled = a_subscription(Status.CANCELLED, coupon=once, cancelled_at=TERM_START)
-    again = actions.new_term_quote("reactivate", actions.reactivated(cancelled, actions.current_selection(cancelled),
+    cancelled = a_subscription(Status.CANCELLED, coupon=once, cancelled_at=JAN_17,
+                               coupon_uses=(CouponUse("first", 1, TERM_START),))   # it discounted January
+    again = quotes.new_term_quote("reactivate", actions.reactivated(cancelled, actions.current_selection(cancelled),
                                                                      JAN_17), [], JAN_17)
     assert again.invoice_total_minor == 10_000
     trial = a_subscription(Status.TRIAL, coupon=once)
-    first = actions.new_term_quote("activate", actions.activated(trial, JAN_17), [], JAN_17)
+    first = quotes.new_term_quote("activate", actions.activated(trial, JAN_17), [], JAN_17)
     assert (first.invoice_total_minor, first.next_term_total_minor) == (9_000, 10_000)
 
 
 def test_cancelling_now_during_a_paid_term_says_nothing_is_refunded():
-    quote = actions.cancellation_quote(a_subscription(), "now", JAN_17)
+    quote = quotes.cancellation_quote(a_subscription(), "now", JAN_17)
     assert (quote.refund_minor, quote.effective_on.isoformat()) == (0, "2026-01-17")
     assert "No refund is given for the unused 15 day(s)" in quote.notes[0]
-    later = actions.cancellation_quote(a_subscription(), "end_of_term", JAN_17)
+    later = quotes.cancellation_quote(a_subscription(), "end_of_term", JAN_17)
     assert later.effective_on.isoformat() == "2026-02-01"
 
 
 def test_a_quote_id_is_a_stable_digest_of_what_it_promises():
     sub = a_subscription()
-    first = actions.change_quote(sub, Selection(BUSINESS), "now", [credit(100)], JAN_17)
+    first = quotes.change_quote(sub, Selection(BUSINESS), "now", [credit(100)], JAN_17)
     # the same day, the same amounts: the same id
-    assert actions.change_quote(sub, Selection(BUSINESS), "now", [credit(100)], JAN_17 + timedelta(hours=3)) == first
+    assert quotes.change_quote(sub, Selection(BUSINESS), "now", [credit(100)], JAN_17 + timedelta(hours=3)) == first
     # a day later, or other credits, or another choice: another id
-    others = [actions.change_quote(sub, Selection(BUSINESS), "now", [credit(100)], JAN_17 + timedelta(days=1)),
-              actions.change_quote(sub, Selection(BUSINESS), "now", [credit(200)], JAN_17),
-              actions.change_quote(sub, Selection(BUSINESS, (), forever_20()), "now", [credit(100)], JAN_17)]
+    others = [quotes.change_quote(sub, Selection(BUSINESS), "now", [credit(100)], JAN_17 + timedelta(days=1)),
+              quotes.change_quote(sub, Selection(BUSINESS), "now", [credit(200)], JAN_17),
+              quotes.change_quote(sub, Selection(BUSINESS, (), forever_20()), "now", [credit(100)], JAN_17)]
     assert len({first.quote_id, *(q.quote_id for q in others)}) == 4
     assert first.quote_id.startswith("quote_")
 
 
 def test_a_confirmation_must_name_the_quote_that_still_holds():
-    quote = actions.change_quote(a_subscription(), Selection(BUSINESS), "now", [], JAN_17)
+    quote = quotes.change_quote(a_subscription(), Selection(BUSINESS), "now", [], JAN_17)
     quote.honour(quote.quote_id)
     quote.honour(None)
     with pytest.raises(QuoteChanged) as refused:
@@ -346,4 +359,4 @@ def test_a_confirmation_must_name_the_quote_that_still_holds():
 
 def test_a_live_subscription_without_a_term_cannot_be_prorated():
     with pytest.raises(BusinessRuleViolation):
-        actions.change_quote(a_subscription(term_start=None, term_end=None), Selection(BUSINESS), "now", [], JAN_17)
+        quotes.change_quote(a_subscription(term_start=None, term_end=None), Selection(BUSINESS), "now", [], JAN_17)

@@ -1,11 +1,11 @@
 """Subscriptions, invoices, payments received offline, credit notes, estimates and timesheets."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from chalice import Blueprint
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from ... import bootstrap
 from ...lazy import lazy
@@ -35,13 +35,13 @@ class SubscriptionBody(Body):
     coupon_code: Code | None = None
     auto_charge: bool = False
     payment_method_id: Id | None = None
-    starts_at: AwareDatetime | None = None
+    starts_at: date | None = None          # days of the organization's time zone
     reference: ShortText = ""
     # for importing a subscription that already runs elsewhere
-    trial_end: AwareDatetime | None = None
-    term_start: AwareDatetime | None = None
-    term_end: AwareDatetime | None = None
-    resume_at: AwareDatetime | None = None
+    trial_end: date | None = None
+    term_start: date | None = None
+    term_end: date | None = None           # the first day after the term
+    resume_at: date | None = None
     cancel_reason: ShortText | None = None
 
 
@@ -99,22 +99,17 @@ class TimesheetBody(Body):
     entries: list[TimeEntryBody] = Field(min_length=1, max_length=400)
 
 
-def _when(value: datetime | None) -> datetime | None:
-    from datetime import timezone
-    return value.astimezone(timezone.utc) if value else None
-
-
 @api.route("/admin/subscriptions", "POST", body=SubscriptionBody, status=201, response="SubscriptionRecord")
 def create_subscription(body: SubscriptionBody):
-    """Start a subscription (future, trial, live), or import one in any status."""
-    extra = {k: _when(v) if isinstance(v, datetime) else v
-             for k, v in body.model_dump(include={"trial_end", "term_start", "term_end", "resume_at",
-                                                  "cancel_reason"}, exclude_none=True).items()}
+    """Start a subscription (future, trial, live), or import one in any status, at the organization's
+    time (its test clock in test mode)."""
+    extra = body.model_dump(include={"trial_end", "term_start", "term_end", "resume_at", "cancel_reason"},
+                            exclude_none=True)
     return billing_admin.create_subscription(
         api.merchant().org_id, body.customer_id, plan_code=body.plan_code, status=body.status,
         addons=[(a.code, a.quantity) for a in body.addons], coupon_code=body.coupon_code,
         auto_charge=body.auto_charge, payment_method_id=body.payment_method_id,
-        starts_at=_when(body.starts_at), reference=body.reference, now=bootstrap.now(), **extra)
+        starts_at=body.starts_at, reference=body.reference, now=bootstrap.now(), **extra)
 
 
 @api.route("/admin/invoices", "POST", body=InvoiceBody, status=201, response="Invoice")

@@ -11,7 +11,7 @@ from ...domain.preferences import DunningSettings, Preferences
 from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
-from ..schemas import Code, Email, Name
+from ..schemas import Code, Email, Name, TimeZone
 
 merchant_access = lazy("chalicelib.services.merchant_access")
 
@@ -39,6 +39,7 @@ class SettingsBody(Body):
     phone: str | None = Field(default=None, max_length=40)
     website: str | None = Field(default=None, max_length=200)
     payment_terms_days: int | None = Field(default=None, ge=0, le=365)
+    time_zone: TimeZone | None = None
     dunning: DunningSettings | None = None
     custom_fields: list[CustomFieldBody] | None = Field(default=None, max_length=50)
     test_mode: bool | None = None
@@ -59,7 +60,8 @@ def get_organization():
 
 @api.route("/admin/organization", "PATCH", body=SettingsBody, response="Organization")
 def update_organization(body: SettingsBody):
-    """Change details, dunning, custom field definitions, or test mode (before the first subscription)."""
+    """Change details, dunning, custom field definitions, or the time zone and test mode (both before the
+    first subscription)."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"custom_fields", "dunning"})
     if body.custom_fields is not None:
         changes["custom_fields"] = tuple(CustomFieldDefinition(**{**f.model_dump(), "options": tuple(f.options)})

@@ -1,11 +1,11 @@
 """The customer's subscriptions: list, detail, invoices, and every self-service action."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date
 from typing import Literal
 
 from chalice import Blueprint
-from pydantic import AwareDatetime, Field, StrictBool
+from pydantic import Field, StrictBool
 
 from ... import bootstrap
 from ...lazy import lazy
@@ -77,8 +77,9 @@ class AutoChargeBody(Body):
 
 
 class PauseBody(Body):
-    pause_at: AwareDatetime | None = None      # none: now
-    resume_at: AwareDatetime | None = None
+    """Days of the organization's calendar (YYYY-MM-DD)."""
+    pause_at: date | None = None      # none: today
+    resume_at: date | None = None
 
 
 class ReactivatePreviewBody(Body):
@@ -92,10 +93,6 @@ class ReactivateBody(ReactivatePreviewBody):
 def _caller() -> Caller:
     customer = api.customer()
     return Caller(customer.org_id, customer.customer_id, customer.contact_id)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(timezone.utc) if value else None
 
 
 @api.route("/portal/subscriptions", query=SubscriptionsQuery, response="SubscriptionPage")
@@ -171,12 +168,21 @@ def set_auto_charge(subscription_id: str, body: AutoChargeBody):
                                                 now=bootstrap.now())
 
 
+@api.route("/portal/subscriptions/{subscription_id}/pause-schedule/preview", "POST", body=PauseBody,
+           response="Quote")
+def pause_preview(subscription_id: str, body: PauseBody):
+    """What pausing does to the paid time of the term: credited by day, or kept for after the resume."""
+    return pauses.pause_preview(_caller(), subscription_id, pause_at=body.pause_at, resume_at=body.resume_at,
+                                now=bootstrap.now())
+
+
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "PUT", body=PauseBody,
            response="ActionOutcome")
 def set_pause_schedule(subscription_id: str, body: PauseBody):
-    """Pause now or later, optionally with a resume date; or change the resume date of a paused one."""
-    return pauses.set_pause_schedule(_caller(), subscription_id, pause_at=_utc(body.pause_at),
-                                     resume_at=_utc(body.resume_at), now=bootstrap.now())
+    """Pause today or on a later day, optionally with a resume day; or change the resume day of a
+    paused one. The unused paid days are credited or kept, as the pause preview says."""
+    return pauses.set_pause_schedule(_caller(), subscription_id, pause_at=body.pause_at,
+                                     resume_at=body.resume_at, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "DELETE", response="ActionOutcome")
@@ -193,7 +199,8 @@ def resume_preview(subscription_id: str):
 
 @api.route("/portal/subscriptions/{subscription_id}/resume", "POST", body=QuoteBody, response="ActionOutcome")
 def resume(subscription_id: str, body: QuoteBody):
-    """Resume a paused subscription now: a new term, invoiced and charged with auto-charge."""
+    """Resume a paused subscription today: the paid days kept at the pause continue, or a new term
+    starts, invoiced and charged with auto-charge."""
     return pauses.resume(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
 
 

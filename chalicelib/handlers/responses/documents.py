@@ -24,7 +24,7 @@ class Invoice(Answer):
     currency: str
     status: InvoiceStatus
     issued_at: datetime
-    due_at: datetime
+    due_on: date              # a day of the organization's time zone
     lines: list[DocumentLine]
     subtotal_minor: int
     tax_minor: int
@@ -33,8 +33,8 @@ class Invoice(Answer):
     credits_applied: list[CreditApplication]
     amount_paid_minor: int
     subscription_id: str | None
-    period_start: datetime | None
-    period_end: datetime | None
+    period_start: date | None   # the days billed: [start, end)
+    period_end: date | None
     paid_at: datetime | None
     voided_at: datetime | None
     notes: str
@@ -138,15 +138,15 @@ class InvoiceSummary(Answer):
     status: InvoiceStatus
     currency: str
     issued_at: datetime
-    due_at: datetime
+    due_on: date              # a day of the organization's time zone
     total_minor: int
     amount_paid_minor: int
     credits_applied_minor: int
     balance_minor: int
     overdue: bool
     subscription_id: str | None
-    period_start: datetime | None
-    period_end: datetime | None
+    period_start: date | None   # the days billed: [start, end)
+    period_end: date | None
     paid_at: datetime | None
 
 
@@ -161,8 +161,8 @@ class InvoiceLine(Answer):
     unit_price_minor: int | None
     amount_minor: int
     kind: str
-    period_start: datetime | None
-    period_end: datetime | None
+    period_start: date | None   # the days billed: [start, end)
+    period_end: date | None
 
 
 class AppliedCredit(CreditApplication):
@@ -226,6 +226,7 @@ class PaymentDetail(Payment):
 
 class StatementRow(Answer):
     at: datetime
+    on: date          # the day of `at` in the organization's time zone (what the statement shows)
     kind: Literal["invoice", "payment", "credit_note", "refund", "void", "credit_note_void"]
     reference: str
     description: str

@@ -1,7 +1,7 @@
 """Shapes many answers share: the strict base, money, pages, addresses, document lines."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -48,6 +48,7 @@ class OrganizationDetails(Answer):
     website: str
     address: list[str]
     currency: str
+    time_zone: str       # IANA name: billing days, due dates and periods are dates there
 
 
 class DocumentLine(Answer):
@@ -57,8 +58,8 @@ class DocumentLine(Answer):
     unit_price_minor: int | None
     code: str | None
     kind: str
-    period_start: datetime | None
-    period_end: datetime | None
+    period_start: date | None   # the days the line bills or credits: [start, end)
+    period_end: date | None
 
 
 class TaxLine(Answer):

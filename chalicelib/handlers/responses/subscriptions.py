@@ -17,7 +17,7 @@ class SubscriptionSummary(Answer):
     plan_code: str
     currency: str
     amount_per_term_minor: int
-    next_billing_at: datetime | None
+    next_billing_on: date | None        # the day the next invoice is raised (none while paused, unpaid ...)
     auto_charge: bool
     created_at: datetime
     reference: str
@@ -46,6 +46,8 @@ class SubscriptionAddon(Answer):
 
 
 class AppliedCoupon(Answer):
+    """A coupon on a subscription; `cycles_remaining` counts the terms it still discounts on it
+    (null: every term)."""
     code: str
     name: str
     duration: Literal["once", "forever", "repeating"]
@@ -55,27 +57,30 @@ class AppliedCoupon(Answer):
 
 
 class Period(Answer):
-    start: datetime | None
-    end: datetime | None
+    """Calendar days [start, end) of the organization's time zone: `end` is the first day after."""
+    start: date | None
+    end: date | None
 
 
 class ScheduledChange(Answer):
     plan: PlanSnapshot
     addons: list[SubscriptionAddon]
     coupon: AppliedCoupon | None
-    effective_at: datetime | None
+    effective_on: date | None
     requested_at: datetime | None
 
 
 class ScheduledCancellation(Answer):
-    effective_at: datetime | None
+    effective_on: date | None
     reason: str | None
 
 
 class PauseSchedule(Answer):
-    pause_at: datetime | None
-    resume_at: datetime | None
-    paused_at: datetime | None
+    """Days of the organization's calendar; `paid_days_kept`: paid days that continue on resuming."""
+    pause_at: date | None
+    resume_at: date | None
+    paused_at: date | None
+    paid_days_kept: int
 
 
 class TrialExtensions(Answer):
@@ -174,8 +179,26 @@ class OfferedCoupon(Answer):
     plan_codes: list[str]
 
 
+class StoredCoupon(Answer):
+    """A coupon as the subscription stores it: `cycles` is how many terms it discounts (null: every term)."""
+    code: str
+    name: str
+    duration: Literal["once", "forever", "repeating"]
+    percent_off_bp: int | None
+    amount_off_minor: int | None
+    cycles: int | None
+
+
+class CouponUse(Answer):
+    """How many terms a coupon has discounted on the subscription, and the start of the last one."""
+    code: str
+    terms: int
+    last_term_start: date | None
+
+
 class SubscriptionRecord(Answer):
-    """A subscription as the back office sees it."""
+    """A subscription as the back office sees it. Days (start, trial, term, pause) are dates of the
+    organization's time zone; a term is [term_start, term_end)."""
     subscription_id: str
     customer_id: str
     status: Status
@@ -183,23 +206,27 @@ class SubscriptionRecord(Answer):
     currency: str
     created_at: datetime
     addons: list[SubscriptionAddon]
-    coupon: AppliedCoupon | None
+    coupon: StoredCoupon | None
+    coupon_uses: list[CouponUse]
     auto_charge: bool
     payment_method_id: str | None
-    starts_at: datetime | None
-    trial_start: datetime | None
-    trial_end: datetime | None
-    term_start: datetime | None
-    term_end: datetime | None
+    time_zone: str
+    billing_anchor: date | None
+    starts_at: date | None
+    trial_start: date | None
+    trial_end: date | None
+    term_start: date | None
+    term_end: date | None
+    term_unbilled: bool
     activated_at: datetime | None
     cancelled_at: datetime | None
     cancel_reason: str | None
     expired_at: datetime | None
     expired_reason: str | None
     scheduled_change: "StoredChange | None"
-    pause_at: datetime | None
-    resume_at: datetime | None
-    paused_at: datetime | None
+    pause_at: date | None
+    resume_at: date | None
+    paused_at: date | None
     trial_extensions_used: int
     dunning_attempts: int
     next_retry_at: datetime | None
@@ -210,5 +237,5 @@ class SubscriptionRecord(Answer):
 class StoredChange(Answer):
     plan: PlanSnapshot
     addons: list[SubscriptionAddon]
-    coupon: AppliedCoupon | None
+    coupon: StoredCoupon | None
     requested_at: datetime | None

@@ -5,7 +5,7 @@ the customer's partition with a filter (PynamoDB keeps reading pages until the p
 so the cursor stays exact)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 from ...domain.documents import Invoice, InvoiceStatus
 from ...domain.errors import InvalidInput
@@ -19,7 +19,7 @@ _BY_STATUS = ("paid", "partially_paid", "void")
 _OUTSTANDING = I.status.is_in(InvoiceStatus.OPEN.value, InvoiceStatus.PARTIALLY_PAID.value) & (I.balance_minor > 0)
 
 
-def page(org_id: str, customer_id: str, *, view: str, now: datetime, limit: int,
+def page(org_id: str, customer_id: str, *, view: str, today: date, limit: int,
          cursor: str | None) -> Page[Invoice]:
     owner = owner_key(org_id, customer_id)
     start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
@@ -31,7 +31,7 @@ def page(org_id: str, customer_id: str, *, view: str, now: datetime, limit: int,
         results = I.by_status.query(owner, I.status_key.startswith(f"{view}#"), limit=limit,
                                     last_evaluated_key=start, scan_index_forward=False)
     else:
-        condition = {"all": None, "outstanding": _OUTSTANDING, "overdue": _OUTSTANDING & (I.due_at < now)}[view]
+        condition = {"all": None, "outstanding": _OUTSTANDING, "overdue": _OUTSTANDING & (I.due_on < today)}[view]
         results = I.query(owner, filter_condition=condition, limit=limit, last_evaluated_key=start,
                           scan_index_forward=False)
     return collect(results, lambda item: from_item(Invoice, item), limit)
@@ -40,4 +40,4 @@ def page(org_id: str, customer_id: str, *, view: str, now: datetime, limit: int,
 def outstanding(org_id: str, customer_id: str) -> list[Invoice]:
     """Every outstanding invoice of the customer, oldest due first."""
     results = I.query(owner_key(org_id, customer_id), filter_condition=_OUTSTANDING, consistent_read=True)
-    return sorted((from_item(Invoice, item) for item in results), key=lambda i: (i.due_at, i.invoice_id))
+    return sorted((from_item(Invoice, item) for item in results), key=lambda i: (i.due_on, i.invoice_id))

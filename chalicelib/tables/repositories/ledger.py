@@ -2,7 +2,7 @@
 for statements with one (paged) Query."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Iterable
 
 from pynamodb.transactions import TransactWrite
@@ -15,8 +15,11 @@ from ..ledger import LedgerEntryItem
 
 def entry_key(entry: LedgerEntry) -> str:
     """`at#kind#reference`: sorts by time (fixed-width UTC text), unique per change."""
-    at = entry.at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return f"{at}#{entry.kind}#{entry.reference}"
+    return f"{_sortable(entry.at)}#{entry.kind}#{entry.reference}"
+
+
+def _sortable(at: datetime) -> str:
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def record_in(tx: TransactWrite, org_id: str, customer_id: str, entries: Iterable[LedgerEntry]) -> None:
@@ -29,10 +32,9 @@ def record_in(tx: TransactWrite, org_id: str, customer_id: str, entries: Iterabl
         tx.save(item, condition=LedgerEntryItem.entry_key.does_not_exist())
 
 
-def entries_until(org_id: str, customer_id: str, end: date) -> list[LedgerEntry]:
-    """Every entry dated up to `end` (a UTC day, included), oldest first: one Query, page after page."""
-    before = (end + timedelta(days=1)).isoformat()   # "2026-11-01" sorts after every "2026-10-31T..."
-    results = LedgerEntryItem.query(owner_key(org_id, customer_id), LedgerEntryItem.entry_key < before,
+def entries_before(org_id: str, customer_id: str, until: datetime) -> list[LedgerEntry]:
+    """Every entry dated before the instant `until`, oldest first: one Query, page after page."""
+    results = LedgerEntryItem.query(owner_key(org_id, customer_id), LedgerEntryItem.entry_key < _sortable(until),
                                     consistent_read=True)
     return [_entry(item) for item in results]
 

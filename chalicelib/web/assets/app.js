@@ -2,6 +2,7 @@
 // of enabled features (from /portal/me), and the return to sign-in when a session ends.
 import { api, session, whenSessionEnds } from "./api.js";
 import { h, replace, loading, failure } from "./ui.js";
+import { useTimeZone } from "./format.js";
 import * as auth from "./screens/auth.js";
 import * as home from "./screens/home.js";
 import * as subscriptions from "./screens/subscriptions.js";
@@ -102,6 +103,7 @@ async function render() {
     replace(app, h("main", { id: "main", class: "boot", tabindex: "-1" }, loading("Loading your portal…")));
     try {
       me = await api.get("/portal/me");
+      useTimeZone(me.organization?.time_zone);
     } catch (error) {
       if (error.sessionEnded || ticket !== rendering) return;
       replace(app.querySelector("main"), failure(error, render));

@@ -24,31 +24,43 @@ export function money(amountMinor, currency) {
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A calendar date ("2026-03-01" stays the 1st of March everywhere). */
+// Billing days are the organization's: an instant (an invoice's issue time, a payment's) is shown
+// as the day it was there, so the portal, the PDFs and the emails name the same day.
+let timeZone = "UTC";
+export function useTimeZone(name) {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    timeZone = name;
+  } catch { /* an unknown zone: keep UTC rather than the browser's */ }
+}
+
+/** A calendar date ("2026-03-01" stays the 1st of March everywhere), or the day of an instant
+ * in the organization's time zone. */
 export function date(value) {
   if (!value) return "—";
-  const at = dateOnly.test(value) ? new Date(value + "T00:00:00Z") : new Date(value);
+  const day = dateOnly.test(value);
+  const at = day ? new Date(value + "T00:00:00Z") : new Date(value);
   if (Number.isNaN(at.getTime())) return String(value);
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", ...(dateOnly.test(value) ? { timeZone: "UTC" } : {}) })
-    .format(at);
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: day ? "UTC" : timeZone }).format(at);
 }
 
 export function dateTime(value) {
   if (!value) return "—";
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) return String(value);
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(at);
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(at);
 }
 
-/** YYYY-MM-DD of a local day, for <input type="date">. */
+/** YYYY-MM-DD of the organization's day at `at` (today by default), for <input type="date">. */
 export function isoDay(at = new Date()) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit",
+    day: "2-digit" }).formatToParts(at).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
-/** The start of a local day as an ISO instant (what the API's datetimes want). */
-export function startOfDay(day) {
-  return new Date(day + "T00:00:00").toISOString();
+/** The first day of the organization's current month, YYYY-MM-DD. */
+export function firstOfMonth() {
+  return isoDay().slice(0, 8) + "01";
 }
 
 const LABELS = {

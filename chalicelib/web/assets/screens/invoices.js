@@ -22,7 +22,7 @@ export function invoiceTable(items, { caption = "Invoices" } = {}) {
   return table(caption, [
     { label: "Invoice", cell: (i) => h("a", { href: `#/invoices/${encodeURIComponent(i.invoice_id)}` }, i.number) },
     { label: "Date", cell: (i) => date(i.issued_at) },
-    { label: "Due", cell: (i) => date(i.due_at) },
+    { label: "Due", cell: (i) => date(i.due_on) },
     { label: "Status", cell: (i) => badge(isOverdue(i) ? "overdue" : i.status) },
     { label: "Amount", num: true, cell: (i) => money(i.total_minor, i.currency) },
     { label: "Balance due", num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
@@ -41,7 +41,7 @@ export async function detail({ main, params, me }) {
   const credits = (invoice.credits_applied || []).reduce((sum, c) => sum + c.amount_minor, 0);
   replace(main,
     h("p", { class: "no-print" }, h("a", { href: "#/invoices" }, "← All invoices")),
-    pageHeader(`Invoice ${invoice.number}`, `Issued ${date(invoice.issued_at)} · due ${date(invoice.due_at)}`,
+    pageHeader(`Invoice ${invoice.number}`, `Issued ${date(invoice.issued_at)} · due ${date(invoice.due_on)}`,
       balance > 0 ? h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, "Make Payment") : null,
       h("button", { type: "button", class: "secondary", onClick: () => downloadPdf(
         `/portal/invoices/${encodeURIComponent(invoice.invoice_id)}/pdf`, null, `${invoice.number}.pdf`) }, "Download PDF"),

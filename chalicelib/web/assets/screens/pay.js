@@ -84,7 +84,7 @@ export async function show({ main, query, me }) {
       `${due.length} ${due.length === 1 ? "invoice" : "invoices"}, ${money(total, currency)} in all.`),
     h("section", { class: "card", "aria-label": "What you are paying" }, table("Invoices to pay", [
       { label: "Invoice", cell: (i) => i.number },
-      { label: "Due", cell: (i) => date(i.due_at) },
+      { label: "Due", cell: (i) => date(i.due_on) },
       { label: "Balance due", num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
     ], due)),
     form);

@@ -1,12 +1,11 @@
 // Statements: choose a date range, Go, then read, download or print the statement of accounts.
 import { api, downloadPdf } from "../api.js";
-import { money, date, isoDay } from "../format.js";
+import { money, date, isoDay, firstOfMonth } from "../format.js";
 import { h, replace, loading, empty, pageHeader, field, onSubmit, table, showErrors } from "../ui.js";
 
 export async function show({ main, query, navigate }) {
-  const today = new Date();
-  const from = query.from || isoDay(new Date(today.getFullYear(), today.getMonth(), 1));
-  const to = query.to || isoDay(today);
+  const from = query.from || firstOfMonth();
+  const to = query.to || isoDay();
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "card no-print", "aria-label": "Date range" },
     h("div", { class: "form-row" },
@@ -48,7 +47,7 @@ function statement(s) {
       figure("Credited", s.credited), s.refunded && s.refunded.amount_minor ? figure("Refunded", s.refunded) : null,
       figure("Closing balance", s.closing_balance)),
     s.rows.length ? table("Transactions", [
-      { label: "Date", cell: (r) => date(r.at) },
+      { label: "Date", cell: (r) => date(r.on) },
       { label: "Transaction", cell: (r) => `${kind(r.kind)} ${r.reference}` },
       { label: "Details", cell: (r) => r.description || "" },
       { label: "Amount", num: true, cell: (r) => money(r.amount) },

@@ -2,7 +2,7 @@
 // allowed now (each with its preview and a confirmation); Manage Subscription (plan, addons,
 // coupon, now or at term end) with the prorated preview; Proceed to Reactivate.
 import { api } from "../api.js";
-import { money, date, startOfDay, isoDay, statusLabel } from "../format.js";
+import { money, date, isoDay, statusLabel } from "../format.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          confirmAction, showErrors, pages } from "../ui.js";
 import { invoiceTable } from "./invoices.js";
@@ -25,7 +25,7 @@ export async function list({ main, query }) {
       { label: "Plan", cell: (s) => h("a", { href: `#/subscriptions/${encodeURIComponent(s.subscription_id)}` }, s.plan_name) },
       { label: "Status", cell: (s) => badge(s.status) },
       { label: "Amount", num: true, cell: (s) => money(s.amount_per_term_minor, s.currency) },
-      { label: "Next billing", cell: (s) => date(s.next_billing_at) },
+      { label: "Next billing", cell: (s) => date(s.next_billing_on) },
       { label: "Auto-charge", cell: (s) => (s.auto_charge ? "On" : "Off") },
     ], items), () => empty(status === "all" ? "No subscriptions yet" : `No ${statusLabel(status).toLowerCase()} subscriptions`));
 }
@@ -52,7 +52,7 @@ export async function detail(context) {
           h("dt", {}, "Status"), h("dd", {}, statusLabel(sub.status)),
           sub.trial ? [h("dt", {}, "Trial"), h("dd", {}, `${date(sub.trial.start)} – ${date(sub.trial.end)}`)] : null,
           sub.current_term ? [h("dt", {}, "Current term"), h("dd", {}, `${date(sub.current_term.start)} – ${date(sub.current_term.end)}`)] : null,
-          sub.next_billing_at ? [h("dt", {}, "Next billing"), h("dd", {}, `${date(sub.next_billing_at)}` +
+          sub.next_billing_on ? [h("dt", {}, "Next billing"), h("dd", {}, `${date(sub.next_billing_on)}` +
             (sub.next_billing_amount_minor != null ? ` · ${money(sub.next_billing_amount_minor, sub.currency)}` : ""))] : null,
           h("dt", {}, "Payment method"), h("dd", {}, method ? method.summary : "None"),
           h("dt", {}, "Auto-charge"), h("dd", {}, autoCharge(sub, allowed, reload)),
@@ -62,7 +62,7 @@ export async function detail(context) {
           h("li", {}, `${sub.plan?.name || sub.plan_name} — ${money(sub.plan?.price_minor, sub.currency)}`),
           (sub.addons || []).map((a) => h("li", {}, `${a.name} × ${a.quantity} — ${money(a.price_minor * a.quantity, sub.currency)}`)),
           sub.coupon ? h("li", {}, `Coupon ${sub.coupon.code}: ${sub.coupon.name}`) : null),
-        sub.scheduled_change ? alert("info", `From ${date(sub.scheduled_change.effective_at)}: ${sub.scheduled_change.plan?.name || "new plan"}` +
+        sub.scheduled_change ? alert("info", `From ${date(sub.scheduled_change.effective_on)}: ${sub.scheduled_change.plan?.name || "new plan"}` +
           `${(sub.scheduled_change.addons || []).length ? " with add-ons" : ""}.`) : null)),
     h("section", { class: "card", "aria-labelledby": "sub-invoices" }, h("h2", { id: "sub-invoices" }, "Invoices"), invoices));
   await pages(invoices, (cursor) => api.get(path(sub.subscription_id, "/invoices"), { cursor }),
@@ -81,7 +81,7 @@ function banners(sub, allowed, act) {
   }
   if (sub.scheduled_cancellation) {
     shown.push(h("div", { class: "alert warning banner", role: "region", "aria-label": "Scheduled cancellation" },
-      h("p", {}, `This subscription will be cancelled on ${date(sub.scheduled_cancellation.effective_at)}.`),
+      h("p", {}, `This subscription will be cancelled on ${date(sub.scheduled_cancellation.effective_on)}.`),
       allowed.has("remove_scheduled_cancellation")
         ? h("button", { type: "button", onClick: act.removeCancellation }, "Remove Scheduled Cancellation") : null));
   }
@@ -231,13 +231,13 @@ function pauseDialog(sub, me) {
   return dialog(paused ? "Change the resume date" : "Pause subscription", (close) => {
     const form = h("form", { id: "pause-form" },
       paused ? null : field({ label: "Pause on", name: "pause_at", type: "date", min: isoDay(),
-        value: sub.pause?.pause_at ? isoDay(new Date(sub.pause.pause_at)) : "", hint: "Leave empty to pause today." }),
+        value: sub.pause?.pause_at || "", hint: "Leave empty to pause today." }),
       canResume ? field({ label: "Resume on", name: "resume_at", type: "date", min: isoDay(),
-        value: sub.pause?.resume_at ? isoDay(new Date(sub.pause.resume_at)) : "", hint: "Optional. Leave empty to resume later yourself." }) : null);
+        value: sub.pause?.resume_at || "", hint: "Optional. Leave empty to resume later yourself." }) : null);
     onSubmit(form, async (values) => {
       const body = {};
-      if (values.pause_at) body.pause_at = startOfDay(values.pause_at);
-      if (values.resume_at) body.resume_at = startOfDay(values.resume_at);
+      if (values.pause_at) body.pause_at = values.pause_at;
+      if (values.resume_at) body.resume_at = values.resume_at;
       await api.put(path(sub.subscription_id, "/pause-schedule"), body);
       close(true);
     });
@@ -250,7 +250,7 @@ function cancelDialog(sub, allowed) {
   return dialog("Cancel subscription", (close) => {
     const options = [
       allowed.has("cancel_at_term_end") ? ["end_of_term", "At the end of the current term",
-        `Keep using it until ${date(sub.current_term?.end || sub.trial?.end || sub.next_billing_at)}.`] : null,
+        `Keep using it until ${date(sub.current_term?.end || sub.trial?.end || sub.next_billing_on)}.`] : null,
       allowed.has("cancel_now") ? ["now", "Immediately", "It ends today. Nothing is refunded."] : null,
     ].filter(Boolean);
     const form = h("form", { id: "cancel-form" },
@@ -279,7 +279,7 @@ export async function change({ main, params, query, navigate }) {
   const whens = reactivating ? [] : [
     allowed.has("change_now") && (options.when || []).includes("now") ? ["now", "Now", "Prorated for the rest of this term."] : null,
     allowed.has("change_at_term_end") && (options.when || []).includes("end_of_term")
-      ? ["end_of_term", "At the end of the term", `From ${date(sub.current_term?.end || sub.next_billing_at)}.`] : null,
+      ? ["end_of_term", "At the end of the term", `From ${date(sub.current_term?.end || sub.next_billing_on)}.`] : null,
   ].filter(Boolean);
   const chosenAddons = new Map((sub.addons || []).map((a) => [a.code, a.quantity]));
   const preview = h("div", { "aria-live": "polite" });
