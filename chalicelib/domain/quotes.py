@@ -145,8 +145,7 @@ def bill_quote(action: str, chosen: Selection, bill: Bill, credits: Sequence[Ava
 
 def new_term_quote(action: str, bill: Bill, credits: Sequence[AvailableCredit], now: datetime) -> Quote:
     """The invoice of the term a subscription starts now (activate, resume, reactivate)."""
-    notes = ["No refund or credit is given for the time already paid for."] if action == "reactivate" else []
-    return bill_quote(action, current_selection(bill.subscription), bill, credits, now, notes=notes)
+    return bill_quote(action, current_selection(bill.subscription), bill, credits, now)
 
 
 def change_quote(sub: Subscription, chosen: Selection, when: When, credits: Sequence[AvailableCredit],

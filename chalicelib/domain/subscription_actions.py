@@ -368,13 +368,21 @@ def scheduled_cancellation_removed(sub: Subscription) -> Subscription:
 
 
 def reactivated(sub: Subscription, chosen: Selection, now: datetime) -> Bill:
-    """Live again, a new term from today, with what the customer chose; invoiced."""
+    """Live again, a new term from today, with what the customer chose; invoiced. Days of the old
+    term that were paid and are still to come (cancelled before its end) are credited by day, so
+    no day is billed twice."""
     today = sub.today(now)
     back = with_selection(sub, chosen).apply(
         "reactivate", activated_at=sub.activated_at or now, cancelled_at=None, cancel_reason=None,
         expired_at=None, expired_reason=None, scheduled_change=None, pause_at=None, resume_at=None,
         paused_at=None, dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None)
-    return billing.term_bill(starting_term(back, today, chosen.plan))
+    first = billing.term_bill(starting_term(back, today, chosen.plan))
+    overlap = billing.unused_time_credit(sub, today) if not sub.term_unbilled else []
+    if not overlap:
+        return first
+    return replace(first, credit_lines=tuple(overlap), credit_reason="Subscription reactivated within a paid term",
+                   explanation=f"The {overlap[0].period.days} paid days of the cancelled term from today are "
+                               "credited.")
 
 
 def term_of(sub: Subscription) -> "billing.Term":

@@ -98,8 +98,9 @@ def _place_in_time(sub: Subscription, now: datetime, starts_at: date | None, fie
     sub = replace(sub, activated_at=sub.day_starts(sub.term_start))
     if status == Status.DUNNING and sub.next_retry_at is None:
         sub = replace(sub, next_retry_at=now + timedelta(days=1))
-    if status == Status.PAUSED and sub.paused_at is None:
-        sub = replace(sub, paused_at=today)
+    if status == Status.PAUSED:
+        # an imported pause keeps no paid days: its last term is history, and resuming starts a new one
+        sub = replace(sub, paused_at=sub.paused_at or today, term_start=None, term_end=None, billing_anchor=None)
     if status == Status.CANCELLED and sub.cancelled_at is None:
         sub = replace(sub, cancelled_at=now)
     if status == Status.EXPIRED and sub.expired_at is None:

@@ -77,7 +77,7 @@ def test_a_live_subscription_is_invoiced_for_its_first_term(merchant):
     sub = answer.json
     assert sub["status"] == "live" and sub["term_end"] > sub["term_start"]
     activity = merchant.get(f"/admin/customers/{customer['customer_id']}/activity").json["items"]
-    assert {a["action"] for a in activity} == {"subscription.created"}
+    assert {a["action"] for a in activity} == {"subscription.created", "invoice.issued"}
 
 
 def test_subscriptions_can_be_imported_in_every_status(merchant):

@@ -18,7 +18,7 @@ SUBSCRIPTION_ACTIONS = [
     ("trial", {}, "POST", "activate", {}),
     ("live", TERM, "POST", "changes/preview", {"plan": "biz", "when": "end_of_term"}),
     ("live", TERM, "POST", "changes", {"plan": "biz", "when": "end_of_term"}),
-    ("live", TERM, "PUT", "pause-schedule", {"pause_at": (NOW + timedelta(days=3)).isoformat()}),
+    ("live", TERM, "PUT", "pause-schedule", {"pause_at": (NOW.date() + timedelta(days=3)).isoformat()}),
     ("live", TERM, "POST", "cancel/preview", {"when": "now"}),
     ("live", TERM, "POST", "cancel", {"when": "now"}),
     ("live", TERM, "POST", "cancel", {"when": "end_of_term"}),
@@ -69,7 +69,7 @@ def test_deleting_a_pause_schedule_stays_within_its_call_budget(aws):
     with client() as c:
         shop = a_shop(c)
         path = f"/portal/subscriptions/{shop.subscription('live', **TERM)['subscription_id']}/pause-schedule"
-        assert shop.portal.put(path, {"pause_at": (NOW + timedelta(days=3)).isoformat()}).status == 200
+        assert shop.portal.put(path, {"pause_at": (NOW.date() + timedelta(days=3)).isoformat()}).status == 200
 
         with counting_calls() as calls:
             answer = shop.portal.delete(path)

@@ -88,7 +88,7 @@ def reset_token(email: str) -> str:
 
 
 def day(days: int) -> str:
-    return (NOW + timedelta(days=days)).isoformat()
+    return (NOW.date() + timedelta(days=days)).isoformat()
 
 
 def ok(answer, status: int = 200):

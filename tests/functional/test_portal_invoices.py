@@ -1,6 +1,6 @@
 """GET /portal/invoices (filters, cursor) and GET /portal/invoices/{id} (lines, taxes, credits
 applied, payments)."""
-from tests.support.api import Api, client
+from tests.support.api import NOW, Api, client
 from tests.support.payments import a_credit_note, a_payer, an_invoice, pay
 from tests.support.portal import Clock
 
@@ -12,14 +12,15 @@ def numbers(payer, query: str = "") -> list[str]:
 
 
 def test_each_filter_lists_its_invoices_newest_first(aws):
-    clock = Clock()
+    clock = Clock(NOW.replace(hour=23, minute=50))
     with client() as c:
-        # Given one invoice in each state (issued a minute apart)
+        # Given one invoice in each state (issued a minute apart), one of them due the day it was issued
         payer = a_payer(Api(c))
         made = {}
         for name in ("open", "overdue", "paid", "partially_paid", "void"):
             made[name] = an_invoice(payer, 1000, due_days=0 if name == "overdue" else 15)
             clock.advance(minutes=1)
+        clock.advance(minutes=10)      # past midnight: the day it was due has passed
         pay(payer.portal, {"invoice_ids": [made["paid"]["invoice_id"]], "payment_method": "pm_card_visa"})
         pay(payer.portal, {"invoice_ids": [made["partially_paid"]["invoice_id"]], "payment_method": "pm_card_visa",
                            "amount_minor": 400})

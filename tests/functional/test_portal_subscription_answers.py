@@ -56,7 +56,7 @@ def test_every_subscription_action_answers_invoice_credit_note_and_payment_and_n
             "change now": shop.portal.post(path(live, "/changes"), {"plan": "biz"}),
             "change at term end": shop.portal.post(path(live, "/changes"), {"plan": "pro", "when": "end_of_term"}),
             "auto-charge off": shop.portal.put(path(live, "/auto-charge"), {"enabled": False}),
-            "pause later": shop.portal.put(path(live, "/pause-schedule"), {"pause_at": "2026-12-01T00:00:00Z"}),
+            "pause later": shop.portal.put(path(live, "/pause-schedule"), {"pause_at": "2026-12-01"}),
             "no pause": shop.portal.delete(path(live, "/pause-schedule")),
             "cancel at term end": shop.portal.post(path(ending, "/cancel"), {"when": "end_of_term"}),
             "keep": shop.portal.delete(path(ending, "/scheduled-cancellation")),
@@ -75,7 +75,8 @@ def test_every_subscription_action_answers_invoice_credit_note_and_payment_and_n
         assert billed == {
             "change now": ("invoice", "credit_note", "payment"), "change at term end": (), "auto-charge off": (),
             "pause later": (), "no pause": (), "cancel at term end": (), "keep": (), "cancel now": (),
-            "activate": ("invoice", "payment"), "resume": ("invoice",), "reactivate": ("invoice",),
+            "activate": ("invoice", "payment"), "resume": ("invoice",),
+            "reactivate": ("invoice", "credit_note"),   # the cancelled term's paid days still to come are credited
             "extend trial": ()}
         assert {name: internals_in(a.json) for name, a in answers.items() if internals_in(a.json)} == {}
 

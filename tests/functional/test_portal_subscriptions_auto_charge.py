@@ -61,7 +61,7 @@ def test_activation_asks_for_the_invoice_to_be_collected_once_per_term(aws, monk
         assert payments.calls == [dict(
             org_id=shop.acme.org.org_id, customer_id=shop.zoe.customer_id,
             invoice_id=answer.json["invoice"]["invoice_id"], payment_method_id="pm_card_visa",
-            idempotency_key=f"activate:{trial['subscription_id']}:{NOW.isoformat()}", now=NOW, source="auto_charge")]
+            idempotency_key=f"activate:{trial['subscription_id']}:2026-11-25", now=NOW, source="auto_charge")]
         assert answer.json["payment"]["status"] == "succeeded"
 
 
@@ -80,7 +80,7 @@ def test_each_billing_action_collects_what_it_raised_with_its_own_key(aws, monke
 
         assert [call["idempotency_key"] for call in payments.calls] == [
             f"change:{live}:{changed.json['invoice']['invoice_id']}",
-            f"resume:{paused}:{NOW.isoformat()}", f"reactivate:{cancelled}:{NOW.isoformat()}"]
+            f"resume:{paused}:2026-11-25", f"reactivate:{cancelled}:2026-11-25"]
         assert [call["invoice_id"] for call in payments.calls] == [
             a.json["invoice"]["invoice_id"] for a in (changed, resumed, reactivated)]
 

@@ -1,17 +1,16 @@
 """Pausing and resuming, cancelling, and reactivating from the portal."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from tests.support.api import NOW, client
-from tests.support.subscriptions import a_shop, action
+from tests.support.subscriptions import TERM, a_shop, action
 
-UTC = timezone.utc
-TERM = {"term_start": datetime(2026, 11, 9, tzinfo=UTC), "term_end": datetime(2026, 12, 10, tzinfo=UTC)}
 PAUSE_ONLY = {"pause_resume": {"enabled": True, "customer_can_resume": False}}
 PAUSE_AND_RESUME = {"pause_resume": {"enabled": True, "customer_can_resume": True}}
 
 
 def day(days: int) -> str:
-    return (NOW + timedelta(days=days)).isoformat()
+    """A day of the organization's calendar (UTC here), `days` from today."""
+    return (NOW.date() + timedelta(days=days)).isoformat()
 
 
 # --- pause and resume ---------------------------------------------------------------------------
@@ -27,8 +26,10 @@ def test_a_pause_now_with_a_resume_date_pauses_at_once_and_shows_the_schedule(aw
         assert answer.status == 200, answer.json
         shown = answer.json["subscription"]
         assert (shown["status"], shown["pause"]) == ("paused", {"pause_at": None, "resume_at": day(30),
-                                                                "paused_at": NOW.isoformat()})
-        assert shown["next_billing_at"] is None   # nothing is billed while paused
+                                                                "paused_at": day(0), "paid_days_kept": 0})
+        assert shown["next_billing_on"] == day(30)   # nothing is billed while paused: the next bill is on resuming
+        # And the 15 unused days of the paid term are credited (the merchant's default): 100.00 x 15/31
+        assert (answer.json["credit_note"]["total_minor"], answer.json["invoice"]) == (4_839, None)
         # And the resume date can be moved, then deleted (paused until resumed)
         moved = shop.portal.put(f"{path}/pause-schedule", {"resume_at": day(40)})
         assert moved.json["subscription"]["pause"]["resume_at"] == day(40)
@@ -64,7 +65,7 @@ def test_pause_dates_out_of_order_are_refused_with_field_errors(aws):
         path = f"/portal/subscriptions/{sub['subscription_id']}/pause-schedule"
         answers = [shop.portal.put(path, {"pause_at": day(-2)}),
                    shop.portal.put(path, {"pause_at": day(10), "resume_at": day(5)}),
-                   shop.portal.put(path, {"pause_at": "2026-12-01T00:00:00"}),
+                   shop.portal.put(path, {"pause_at": "2026-12-01T09:30:00"}),      # a time, not a day
                    shop.portal.put(path, {"pause_at": "soon"})]
         assert [(a.status, list(a.json["error"]["details"]["fields"])) for a in answers] == [
             (400, ["pause_at"]), (400, ["resume_at"]), (400, ["pause_at"]), (400, ["pause_at"])]
@@ -84,7 +85,7 @@ def test_resuming_now_starts_a_new_term_invoiced_as_previewed(aws):
         assert answer.status == 200, answer.json
         shown = answer.json["subscription"]
         assert (shown["status"], shown["current_term"], shown["pause"]) == (
-            "live", {"start": NOW.isoformat(), "end": "2026-12-25T12:00:00+00:00"}, None)
+            "live", {"start": "2026-11-25", "end": "2026-12-25"}, None)
         assert answer.json["invoice"]["total_minor"] == quote["invoice_total_minor"] == 10_000
 
 
@@ -130,7 +131,7 @@ def test_a_cancellation_at_term_end_is_scheduled_and_can_be_taken_back(aws):
         removed = shop.portal.delete(f"{path}/scheduled-cancellation")
 
         assert preview["notes"] == ["It stays active until 2026-12-10 and will not renew."]
-        assert (scheduled.json["subscription"]["status"], scheduled.json["subscription"]["next_billing_at"]) == (
+        assert (scheduled.json["subscription"]["status"], scheduled.json["subscription"]["next_billing_on"]) == (
             "non_renewing", None)
         assert (removed.json["subscription"]["status"], removed.json["subscription"]["scheduled_cancellation"]) == (
             "live", None)
@@ -156,6 +157,7 @@ def test_a_cancellation_needs_to_say_when(aws):
 
 def test_reactivating_a_cancelled_subscription_invoices_a_new_term_from_today_as_previewed(aws):
     with client() as c:
+        # Given a subscription cancelled in a paid term (Nov 9 - Dec 10) with 20% off
         shop = a_shop(c, preferences={"reactivate": True})
         sub = shop.subscription("cancelled", coupon_code="welcome20", **TERM)
         path = f"/portal/subscriptions/{sub['subscription_id']}"
@@ -163,14 +165,18 @@ def test_reactivating_a_cancelled_subscription_invoices_a_new_term_from_today_as
         quote = shop.portal.post(f"{path}/reactivate/preview", {}).json
         answer = shop.portal.post(f"{path}/reactivate", {"quote_id": quote["quote_id"]})
 
-        # 100.00 less 20%, for Nov 25 to Dec 25
+        # Then a new term Nov 25 - Dec 25 is invoiced, 100.00 less 20%
         assert (quote["period_start"], quote["period_end"], quote["invoice_total_minor"]) == (
             "2026-11-25", "2026-12-25", 8_000)
+        # and the 15 paid days of the old term still to come are credited, so no day is billed twice:
+        # 100.00 x 15/31 = 48.39 less 20% (9.68) = 38.71
+        assert (quote["credit_note_total_minor"], quote["amount_due_minor"]) == (3_871, 8_000 - 3_871)
         assert answer.status == 200, answer.json
         shown = answer.json["subscription"]
         assert (shown["status"], shown["cancelled_at"], shown["current_term"]["start"]) == ("live", None,
-                                                                                           NOW.isoformat())
+                                                                                           "2026-11-25")
         assert answer.json["invoice"]["total_minor"] == quote["invoice_total_minor"]
+        assert answer.json["credit_note"]["total_minor"] == quote["credit_note_total_minor"]
 
 
 def test_reactivating_with_another_plan_needs_the_edit_permission(aws):

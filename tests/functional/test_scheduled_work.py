@@ -2,7 +2,7 @@
 (a generated CloudWatch event through chalice.test.Client): cancellations at term end, pauses and
 resumes, trial ends (paid, declined, needing authentication, without auto-charge), renewals and
 dunning until retries run out."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from tests.support.api import NOW, client
 from tests.support.payments import counting_gateway
@@ -10,6 +10,7 @@ from tests.support.portal import emails_to, login, text_of
 from tests.support.subscriptions import a_shop
 
 DAY = timedelta(days=1)
+TODAY = NOW.date()
 
 
 def run_jobs(c) -> dict:
@@ -31,6 +32,12 @@ def invoices_of(shop, sub: dict) -> list[dict]:
     return [{"invoice_id": i.invoice_id, "status": i.status.value, "total_minor": i.total_minor,
              "balance_minor": i.balance_minor}
             for i in sorted(found, key=lambda i: i.number) if i.subscription_id == sub["subscription_id"]]
+
+
+def credit_notes_of(shop, sub: dict) -> list:
+    from chalicelib.tables.repositories.documents import credit_notes
+    found = credit_notes.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
+    return [note for note in found if note.subscription_id == sub["subscription_id"]]
 
 
 def dunning_policy(shop, *, retry_after_days: list[int], when_exhausted: str) -> None:
@@ -58,7 +65,8 @@ def test_a_non_renewing_subscription_is_cancelled_at_term_end_without_an_invoice
         # Then it stayed non-renewing until then, and is cancelled since, with nothing invoiced
         assert before == "non_renewing"
         after = state(shop, sub)
-        assert after.status.value == "cancelled" and after.cancelled_at == NOW + 10 * DAY
+        # (at the start of the term's end day, in the organization's time zone: UTC here)
+        assert after.status.value == "cancelled" and after.cancelled_at == datetime(2026, 12, 5, tzinfo=timezone.utc)
         assert invoices_of(shop, sub) == []
 
 
@@ -69,7 +77,7 @@ def test_a_scheduled_pause_stops_billing_and_the_resume_starts_a_charged_term_fr
         shop = a_shop(c)
         sub = auto_charged(shop, term_start=NOW - 5 * DAY)
         answer = shop.portal.put(f"/portal/subscriptions/{sub['subscription_id']}/pause-schedule",
-                                 {"pause_at": (NOW + 2 * DAY).isoformat(), "resume_at": (NOW + 40 * DAY).isoformat()})
+                                 {"pause_at": (TODAY + 2 * DAY).isoformat(), "resume_at": (TODAY + 40 * DAY).isoformat()})
         assert answer.status == 200, answer.json
 
         # When the pause date comes, then the term end passes while paused, then the resume date
@@ -82,12 +90,13 @@ def test_a_scheduled_pause_stops_billing_and_the_resume_starts_a_charged_term_fr
         shop.clock.advance(days=8)
         run_jobs(c)
 
-        # Then it paused on its date and nothing was billed while paused
-        assert paused.status.value == "paused" and paused.paused_at == NOW + 2 * DAY
+        # Then it paused on its day, its 23 unused paid days credited (100.00 x 23/30), nothing billed while paused
+        assert paused.status.value == "paused" and paused.paused_at == TODAY + 2 * DAY
+        assert [n.total_minor for n in credit_notes_of(shop, sub)] == [7_667]
         assert still_paused.status.value == "paused"
-        # and it resumed live with a new term from the resume date, invoiced and charged once
+        # and it resumed live with a new term from the resume day, invoiced, the credit applied, the rest charged
         resumed = state(shop, sub)
-        assert resumed.status.value == "live" and resumed.term_start == NOW + 40 * DAY
+        assert resumed.status.value == "live" and resumed.term_start == TODAY + 40 * DAY
         invoices = invoices_of(shop, sub)
         assert [(i["status"], i["total_minor"]) for i in invoices] == [("paid", 10_000)]
         assert gateway.charges == 1
@@ -106,7 +115,7 @@ def test_a_trial_with_a_card_becomes_live_when_its_first_charge_succeeds(aws, mo
 
         # Then the first term is invoiced, paid off-session, and the subscription is live
         after = state(shop, sub)
-        assert after.status.value == "live" and after.term_start == NOW + 14 * DAY
+        assert after.status.value == "live" and after.term_start == TODAY + 14 * DAY
         assert after.unpaid_invoice_id is None
         assert [i["status"] for i in invoices_of(shop, sub)] == ["paid"]
         assert gateway.charges == 1
@@ -180,7 +189,7 @@ def test_a_future_subscription_starts_on_its_date_with_its_trial(aws):
         run_jobs(c)
 
         after = state(shop, sub)
-        assert after.status.value == "trial" and after.trial_end == NOW + 17 * DAY
+        assert after.status.value == "trial" and after.trial_end == TODAY + 17 * DAY
 
 
 def test_a_renewal_applies_the_scheduled_change_and_charges_the_new_term(aws, monkeypatch):
@@ -200,7 +209,7 @@ def test_a_renewal_applies_the_scheduled_change_and_charges_the_new_term(aws, mo
         # Then the new term is Business, invoiced at 200.00 and paid
         after = state(shop, sub)
         assert after.status.value == "live" and after.plan.code == "biz" and after.scheduled_change is None
-        assert after.term_start == NOW + 10 * DAY
+        assert after.term_start == TODAY + 10 * DAY
         assert [(i["status"], i["total_minor"]) for i in invoices_of(shop, sub)] == [("paid", 20_000)]
         assert gateway.charges == 1
 

@@ -22,7 +22,7 @@ ACTIONS = {
     "cancel": ("live", lambda caller, sid, card: cancellations.cancel(
         caller, sid, when="now", reason=None, now=NOW)),
     "schedule a pause": ("live", lambda caller, sid, card: pauses.set_pause_schedule(
-        caller, sid, pause_at=NOW + timedelta(days=3), resume_at=None, now=NOW)),
+        caller, sid, pause_at=NOW.date() + timedelta(days=3), resume_at=None, now=NOW)),
     "turn auto-charge on": ("live", lambda caller, sid, card: subscription_changes.set_auto_charge(
         caller, sid, enabled=True, now=NOW)),
     "reactivate": ("cancelled", lambda caller, sid, card: reactivation.reactivate(

@@ -3,7 +3,7 @@ turns on, a signed-in customer, and subscriptions in any status (imported throug
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime
 
 from tests.support.api import NOW, Api
 from tests.support.portal import Clock, PortalOrganization, SignedInCustomer, portal_organization, signed_in_customer
@@ -19,7 +19,9 @@ EVERYTHING_ON = {
 
 
 # a 31-day term that NOW (2026-11-25) falls in the middle of
-TERM = {"term_start": datetime(2026, 11, 9, tzinfo=timezone.utc), "term_end": datetime(2026, 12, 10, tzinfo=timezone.utc)}
+TERM = {"term_start": date(2026, 11, 9), "term_end": date(2026, 12, 10)}
+# fields of POST /admin/subscriptions that are days of the organization's calendar
+DAY_FIELDS = {"starts_at", "trial_end", "term_start", "term_end", "resume_at", "pause_at", "paused_at"}
 
 
 @dataclass
@@ -84,7 +86,9 @@ def with_plans(admin: Api) -> None:
 def subscription_of(admin: Api, customer_id: str, *, status: str = "live", plan: str = "pro", **fields) -> dict:
     body = {"customer_id": customer_id, "plan_code": plan, "status": status}
     for name, value in fields.items():
-        body[name] = value.isoformat() if isinstance(value, datetime) else value
+        if isinstance(value, datetime) and name in DAY_FIELDS:
+            value = value.date()          # a test's instant names its (UTC) day
+        body[name] = value.isoformat() if isinstance(value, date) else value
     answer = admin.post("/admin/subscriptions", body)
     assert answer.status == 201, answer.json
     return answer.json

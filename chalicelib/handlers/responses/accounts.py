@@ -77,9 +77,12 @@ class WorkDone(Answer):
 
 
 class TestClock(Answer):
+    """What an advance ran. `complete` is false when its time budget ran out first: call again with
+    the same `advance_to` to go on."""
     test_clock_at: datetime
     done: list[WorkDone]
     failed: list[str]     # subscription ids
+    complete: bool
 
 
 # --- signing in -------------------------------------------------------------------------------
