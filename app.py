@@ -8,6 +8,7 @@ from chalicelib.handlers.admin import customers as admin_customers
 from chalicelib.handlers.admin import engagement as admin_engagement
 from chalicelib.handlers.admin import organization as admin_organization
 from chalicelib.handlers.admin import portal_access as admin_portal_access
+from chalicelib.handlers.admin import refunds as admin_refunds
 from chalicelib.handlers.admin import review_requests as admin_review_requests
 from chalicelib.handlers.admin import test_clock as admin_test_clock
 from chalicelib.handlers.lifecycle import on_each_request
@@ -30,7 +31,7 @@ app.api.binary_types.append("application/pdf")
 app.register_middleware(on_each_request, "http")
 
 app.register_blueprint(authorizers.bp)   # first: routes below refer to its authorizers
-MERCHANT = (admin_organization, admin_catalog, admin_customers, admin_billing, admin_engagement,
+MERCHANT = (admin_organization, admin_catalog, admin_customers, admin_billing, admin_refunds, admin_engagement,
             admin_portal_access, admin_review_requests, admin_test_clock)
 PORTAL = (portal_auth, portal_me, portal_dashboard, portal_subscriptions, portal_invoices, portal_payments,
           portal_payment_methods, portal_statements, portal_documents, portal_profile, portal_approvals,

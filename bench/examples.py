@@ -127,6 +127,10 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
                                                                body={"customer_id": customer}),
         ("POST", "/admin/payments"): Request(body={"customer_id": customer, "invoice_id": ids["open_invoice_id"],
                                                    "amount_minor": 1000, "method": "bank_transfer"}),
+        ("POST", "/admin/payments/{payment_id}/refunds"): Request(
+            {"payment_id": "refundable_payment_id"}, body={"customer_id": customer, "amount_minor": 1000,
+                                                           "reason": "Goodwill"},
+            headers={"Idempotency-Key": "bench-refund"}),
         ("POST", "/admin/credit-notes"): Request(body={"customer_id": customer, "lines": [line],
                                                        "reason": "Goodwill"}),
         ("POST", "/admin/credit-notes/{credit_note_id}/void"): Request(body={"customer_id": customer}),

@@ -102,7 +102,8 @@ def _ids(org_id: str, customer_id: str) -> dict:
 def _one_of_each_write(world: World, now: datetime) -> None:
     """What the seed lacks for a write route to succeed once: saved cards, a live subscription in
     its term charged to one, a trial that expired on a failed charge, an invoice to pay and one to void, a
-    payment waiting for 3-D Secure, a second estimate and timesheet, contacts to invite and a reset link."""
+    payment waiting for 3-D Secure, a card payment to refund, a second estimate and timesheet, contacts
+    to invite and a reset link."""
     from chalicelib.domain.organization import clock_name
     from chalicelib.services import billing_admin, customers, payment_methods, payments, portal_auth
     from chalicelib.tables.repositories import organizations, subscriptions
@@ -133,6 +134,9 @@ def _one_of_each_write(world: World, now: datetime) -> None:
         "invoice_ids": [invoice("Dashboard hosting", 2500)], "payment_method": "pm_card_authenticationRequired"},
         idempotency_key="bench-3ds", now=now)
     ids["action_payment_id"] = needs_action["payment_id"]
+    ids["refundable_payment_id"] = payments.pay(org_id, customer_id, {
+        "invoice_ids": [invoice("Data migration", 3000)], "payment_method": "pm_card_visa"},
+        idempotency_key="bench-refundable", now=now)["payment_id"]
     line = {"description": "Extra training day", "unit_price_minor": 80000, "quantity": 1}
     ids["estimate_to_decline_id"] = billing_admin.create_estimate(org_id, customer_id, lines=[line],
                                                                   now=now).estimate_id

@@ -108,6 +108,7 @@ class CreditNote:
     invoice_id: str | None = None
     subscription_id: str | None = None
     refunded_minor: int = 0
+    payment_id: str | None = None     # a refund's note: the payment it gave money back from
     version: int | None = None
 
 

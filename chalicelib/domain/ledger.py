@@ -6,9 +6,11 @@ document. A change that moves no money (an invoice paid or credited, a payment p
 failed, a credit note applied) adds none: the payment or credit note already counted.
 
 - an invoice counts when issued; voiding it adds a `void` entry taking its total back;
-- a payment counts when it succeeds; each refund counts when it is refunded (`now`);
+- a payment counts when it succeeds; money refunded from it counts through the credit note
+  that documents the refund (domain/refunds.py), not through the payment;
 - a credit note counts when issued (one issued void counts never); voiding one adds a
-  `credit_note_void` entry; a refund of credit counts when refunded.
+  `credit_note_void` entry; a refund of credit counts when refunded. A payment's refund note is
+  issued refunded: its credit and its refund net to nothing.
 """
 from __future__ import annotations
 
@@ -47,19 +49,14 @@ def credit_note_entries(before: CreditNote | None, after: CreditNote, now: datet
 
 def payment_entries(before: Payment | None, after: Payment, now: datetime, *,
                     invoice_numbers: Mapping[str, str] = {}) -> list[LedgerEntry]:
-    """`invoice_numbers` names the paid invoices (by id) in the entry's description."""
-    if after.status != PaymentStatus.SUCCEEDED:
+    """`invoice_numbers` names the paid invoices (by id) in the entry's description. A refund adds
+    nothing here: its credit note carries it."""
+    if after.status != PaymentStatus.SUCCEEDED or (before is not None and before.status == PaymentStatus.SUCCEEDED):
         return []
-    entries = []
-    if before is None or before.status != PaymentStatus.SUCCEEDED:
-        paid_for = ", ".join(invoice_numbers.get(a.invoice_id, a.invoice_id) for a in after.allocations)
-        details = " ".join(part for part in (after.method_summary, f"for {paid_for}" if paid_for else "") if part)
-        entries.append(_entry(after.succeeded_at or now, "payment", after.payment_id, details, -after.amount_minor,
-                              after.currency))
-    refunded = after.refunded_minor - (before.refunded_minor if before else 0)
-    if refunded > 0:
-        entries.append(_entry(now, "refund", after.payment_id, "Payment refunded", refunded, after.currency))
-    return entries
+    paid_for = ", ".join(invoice_numbers.get(a.invoice_id, a.invoice_id) for a in after.allocations)
+    details = " ".join(part for part in (after.method_summary, f"for {paid_for}" if paid_for else "") if part)
+    return [_entry(after.succeeded_at or now, "payment", after.payment_id, details, -after.amount_minor,
+                   after.currency)]
 
 
 def _entry(at: datetime, kind: EntryKind, reference: str, description: str, amount_minor: int,

@@ -20,6 +20,15 @@ class Allocation:
 
 
 @dataclass(frozen=True)
+class Refund:
+    """Money given back from a payment, and the credit note that documents it for the customer."""
+    credit_note_id: str
+    number: str
+    amount_minor: int
+    refunded_at: datetime
+
+
+@dataclass(frozen=True)
 class Payment:
     payment_id: str
     customer_id: str
@@ -37,8 +46,9 @@ class Payment:
     client_secret: str | None = None
     idempotency_key: str = ""
     succeeded_at: datetime | None = None
-    refunded_minor: int = 0
+    refunded_minor: int = 0              # the total given back (each part documented: `refunds`)
     source: str = "portal"               # portal | auto_charge | merchant
+    refunds: tuple[Refund, ...] = ()
     version: int | None = None
 
 

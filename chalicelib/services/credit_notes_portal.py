@@ -12,4 +12,4 @@ def view(note: CreditNote) -> dict:
             "currency": note.currency, "issued_at": note.issued_at.isoformat(),
             "lines": [line_view(line) for line in note.lines], "total_minor": note.total_minor,
             "balance_minor": note.balance_minor, "refunded_minor": note.refunded_minor, "reason": note.reason,
-            "invoice_id": note.invoice_id, "subscription_id": note.subscription_id}
+            "invoice_id": note.invoice_id, "subscription_id": note.subscription_id, "payment_id": note.payment_id}

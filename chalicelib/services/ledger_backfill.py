@@ -1,10 +1,10 @@
 """Writing the ledger of customers whose books predate it, from their documents, so that their
 statements show their whole history (`python -m chalicelib.cli rebuild-ledger --org ...`).
 
-A customer with any entry is left alone: from its first entry on, every change wrote its own. The
-documents do not record when a refund happened or when a credit note was voided: a refund is dated
-at what it refunds, and a credit note issued then voided (net nothing) is left out. Safe to run again: entries are written only if they do not exist, in transactions of at
-most 100."""
+A customer with any entry is left alone: from its first entry on, every change wrote its own. A
+refund is dated by the credit note that documents it (issued when refunded); the documents do not
+record when a credit note was voided: one issued then voided (net nothing) is left out. Safe to run
+again: entries are written only if they do not exist, in transactions of at most 100."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

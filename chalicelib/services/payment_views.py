@@ -16,6 +16,8 @@ def view(payment: Payment) -> dict:
         "allocations": [{"invoice_id": a.invoice_id, "amount_minor": a.amount_minor} for a in payment.allocations],
         "payment_method_id": payment.payment_method_id, "method_summary": payment.method_summary,
         "source": payment.source, "refunded_minor": payment.refunded_minor,
+        "refunds": [{"credit_note_id": r.credit_note_id, "number": r.number, "amount_minor": r.amount_minor,
+                     "refunded_at": r.refunded_at.isoformat()} for r in payment.refunds],
         "failure_code": payment.failure_code, "failure_message": payment.failure_message,
     }
     if payment.status == PaymentStatus.REQUIRES_ACTION:

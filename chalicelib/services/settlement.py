@@ -1,4 +1,4 @@
-"""Recording what became of a payment: succeeded, requires_action, failed or refunded.
+"""Recording what became of a payment: succeeded, requires_action or failed (refunds: refunds.py).
 
 Each outcome is one transaction, together with the webhook event that reported it (if any), and
 conditional on the payment as it was read: the same outcome arriving twice (a retry, a webhook,
@@ -315,34 +315,6 @@ def abandoned(org_id: str, payment: Payment, now: datetime) -> Payment:
         "failed", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency),
         failure_code="abandoned",
         failure_message="The payment was not confirmed and was replaced by another payment."), now)
-
-
-# -- refunded ---------------------------------------------------------------------------------
-
-def refunded(org_id: str, customer_id: str, payment_id: str, refunded_minor: int, now: datetime, *,
-             event: Event | None = None) -> Payment:
-    """The gateway refunded (part of) a charge: `refunded_minor` is the total refunded so far, so
-    a late or repeated event never lowers or double-counts it."""
-    payment = payments.get(org_id, customer_id, payment_id)
-    if payment.status != PaymentStatus.SUCCEEDED:
-        # a refund proves the charge succeeded: its own event may still be on its way
-        payment = succeeded(org_id, customer_id, payment_id, ChargeResult(
-            "succeeded", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency)), now)
-    if refunded_minor <= payment.refunded_minor:
-        _event_alone(event, now)
-        return payment
-    refund = replace(payment, refunded_minor=min(refunded_minor, payment.amount_minor))
-    added = Money(refund.refunded_minor - payment.refunded_minor, payment.currency)
-    with transaction("payment") as tx:
-        item = payments.save_in(tx, org_id, refund, before=payment, now=now)
-        engagement.record_activity(org_id, _activity(refund, "payment.refunded", now, event,
-                                                     f"{added.currency} {added.format()} refunded"), tx)
-        engagement.notify(org_id, Notification(
-            new_id("notification", now), "payment_refunded",
-            f"{added.currency} {added.format()} of payment {payment.payment_id} refunded", now,
-            customer_id=customer_id, subject_type="payment", subject_id=payment_id), tx)
-        _event_in(tx, event, now)
-    return payments.saved(item)
 
 
 # -- shared pieces ----------------------------------------------------------------------------

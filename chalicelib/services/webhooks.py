@@ -13,7 +13,7 @@ from ..domain.payments import Payment
 from ..gateways.payments import ChargeResult, most_specific_failure
 from ..gateways.stripe_webhooks import InvalidWebhook, parse_event
 from ..tables.repositories import gateway_customers, payments, webhook_events
-from . import payment_methods, settlement
+from . import payment_methods, refunds, settlement
 from .settlement import Event
 
 log = logs.logger("portico.webhooks")
@@ -71,8 +71,8 @@ def _charge_refunded(data: dict, event: Event, now: datetime) -> None:
     found = _payment_of(charge.get("payment_intent"), charge.get("metadata"), event, now)
     if found:
         org_id, payment = found
-        settlement.refunded(org_id, payment.customer_id, payment.payment_id, int(charge["amount_refunded"]),
-                            now, event=event)
+        refunds.recorded(org_id, payment.customer_id, payment.payment_id, int(charge["amount_refunded"]), now,
+                         event=event)
 
 
 def _setup_succeeded(data: dict, event: Event, now: datetime) -> None:

@@ -34,6 +34,7 @@ class CreditNoteItem(OwnedByCustomer, Model):
     invoice_id = UnicodeAttribute(null=True)
     subscription_id = UnicodeAttribute(null=True)
     refunded_minor = NumberAttribute(default=0)
+    payment_id = UnicodeAttribute(null=True)       # a refund's note: the payment refunded
     version = VersionAttribute()
 
     by_status = CreditNotesByStatus()

@@ -37,6 +37,7 @@ class PaymentItem(OwnedByCustomer, Model):
     succeeded_at = UTCDateTimeAttribute(null=True)
     refunded_minor = NumberAttribute(default=0)
     source = UnicodeAttribute(default="portal")
+    refunds = ListAttribute(default=list)          # each refund and its credit note
     version = VersionAttribute()
 
     by_gateway_id = PaymentsByGatewayId()

@@ -1,6 +1,7 @@
 """The statement is read from the customer's ledger, written with every change that moves the
 balance: after a mixed history (invoices, partial and portal payments, credit notes, voids of
-both, refunds reported by Stripe) it is what one works out by hand, in three DynamoDB reads."""
+both, refunds reported by Stripe, each documented by a refunded credit note) it is what one works
+out by hand, in three DynamoDB reads."""
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.tables.metrics import counting_calls
@@ -95,15 +96,17 @@ def test_a_mixed_history_gives_the_statement_worked_out_by_hand(aws, monkeypatch
             ("2026-11-07T10:00", "credit_note_void", 500, 9_500),
             ("2026-11-25T12:00", "payment", -6_000, 3_500),
             ("2026-11-25T12:05", "payment", -5_000, -1_500),
-            ("2026-11-25T12:10", "refund", 2_000, 500),       # a refund is dated when it was refunded
-            ("2026-11-25T12:20", "refund", 1_000, 1_500),
+            ("2026-11-25T12:10", "credit_note", -2_000, -3_500),   # a refund is a credit note, refunded
+            ("2026-11-25T12:10", "refund", 2_000, -1_500),         # at once: dated when it was refunded
+            ("2026-11-25T12:20", "credit_note", -1_000, -2_500),   # the second report adds 10.00 more
+            ("2026-11-25T12:20", "refund", 1_000, -1_500),
         ]
         assert [row["reference"] for row in usd["rows"]][1:6] == [b["number"], voided["number"], voided["number"],
                                                                   small["number"], small["number"]]
         figures = {key: usd[key]["amount_minor"] for key in ("invoiced", "paid", "credited", "refunded",
                                                               "closing_balance")}
-        assert figures == {"invoiced": 5_000, "paid": 15_000, "credited": 0, "refunded": 3_000,
-                           "closing_balance": 1_500}
+        assert figures == {"invoiced": 5_000, "paid": 15_000, "credited": 3_000, "refunded": 3_000,
+                           "closing_balance": -1_500}
         # And it took the session, the organization and one Query
         assert calls.reads <= 3, calls.operations
 
@@ -118,12 +121,13 @@ def test_the_closing_balance_is_what_the_documents_say_is_owed(aws, monkeypatch)
         # When the statement covers everything up to today
         [usd] = payer.portal.get("/portal/statements?from=2026-10-01&to=2026-11-25").json["statements"]
 
-        # Then it ends at open invoices (none) less open credit (15.00) plus money refunded (30.00)
+        # Then it ends at open invoices (none) less open credit (15.00), as the dashboard says: the
+        # refunds (30.00) were documented by credit notes refunded at once, which moved neither
         home = payer.portal.get("/portal/dashboard").json
-        owed = home["outstanding"]["total_minor"] - home["available_credits"]["amount_minor"] + 3_000
+        owed = home["outstanding"]["total_minor"] - home["available_credits"]["amount_minor"]
         assert (home["outstanding"]["total_minor"], home["available_credits"]["amount_minor"]) == (0, 1_500)
         assert usd["opening_balance"]["amount_minor"] == 0
-        assert usd["closing_balance"]["amount_minor"] == owed == 1_500
+        assert usd["closing_balance"]["amount_minor"] == owed == -1_500
 
 
 def test_the_statement_pdf_reads_the_same_ledger_in_three_reads(aws, monkeypatch):
@@ -156,18 +160,18 @@ def test_a_customer_whose_books_predate_the_ledger_gets_them_back_from_the_docum
         assert cli.main(["rebuild-ledger", "--org", payer.org_id]) == 0
         assert cli.main(["rebuild-ledger", "--org", payer.org_id]) == 0
 
-        # Then the statement has every document again, once, with the same balances. The documents
-        # do not date a refund or a credit note's void: refunds fall on their payment's day, and a
-        # credit note issued then voided (net nothing) is left out
+        # Then the statement has every document again, once, with the same balances. A refund is
+        # dated by its credit note; the documents do not date a credit note's void: a credit note
+        # issued then voided (net nothing) is left out
         [after] = payer.portal.get(whole).json["statements"]
         keys = ("opening_balance", "invoiced", "paid", "credited", "refunded", "closing_balance")
         assert {k: after[k] for k in keys} == {k: before[k] for k in keys}
-        undated = {"refund", "credit_note_void"}
+        undated = {"credit_note_void"}
         voided_note = {r["reference"] for r in before["rows"] if r["kind"] == "credit_note_void"}
 
         def dated(rows):
             return sorted((r["at"], r["kind"], r["reference"], r["amount"]["amount_minor"]) for r in rows
                           if r["kind"] not in undated and r["reference"] not in voided_note)
         assert dated(after["rows"]) == dated(before["rows"])
-        assert [r["amount"]["amount_minor"] for r in after["rows"] if r["kind"] == "refund"] == [3_000]
+        assert [r["amount"]["amount_minor"] for r in after["rows"] if r["kind"] == "refund"] == [2_000, 1_000]
         assert not [r for r in after["rows"] if r["reference"] in voided_note]

@@ -93,6 +93,48 @@ def pay(portal: Api, body: dict, *, key: str | None = None):
     return portal.post("/portal/payments", body, headers={"Idempotency-Key": key or a_key()})
 
 
+def a_card_payment(payer: Payer, invoice: dict, *, card: str = "pm_card_visa") -> dict:
+    """The invoice paid in the portal by card, with the PaymentIntent id Stripe knows it by."""
+    from chalicelib.tables.repositories import payments as stored_payments
+    answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": card})
+    assert answer.json["status"] == "succeeded", answer.json
+    gateway_id = stored_payments.get(payer.org_id, payer.customer_id, answer.json["payment_id"]).gateway_payment_id
+    return {**answer.json, "gateway_payment_id": gateway_id}
+
+
+def a_merchant_refund(payer: Payer, payment: dict, amount_minor: int | None = None, *, key: str | None = None,
+                      reason: str = "Goodwill"):
+    """POST /admin/payments/{id}/refunds with an Idempotency-Key (a fresh one unless given)."""
+    body = {"customer_id": payer.customer_id, "reason": reason}
+    if amount_minor is not None:
+        body["amount_minor"] = amount_minor
+    return payer.admin.post(f"/admin/payments/{payment['payment_id']}/refunds", body,
+                            headers={"Idempotency-Key": key or a_key()})
+
+
+@dataclass(frozen=True)
+class Books:
+    """What the customer owes, three ways that must agree."""
+    statement_closing: int       # the statement of accounts, all history up to today
+    open_invoices_less_credits: int   # the documents: open invoice balances less open credit-note balances
+    dashboard: int               # the portal home: outstanding less available credits
+
+
+def the_books(payer: Payer, today: str = "2026-11-25") -> Books:
+    from chalicelib.tables.repositories.documents import credit_notes, invoices
+    [statement] = payer.portal.get(f"/portal/statements?from=2026-01-01&to={today}").json["statements"]
+    owner = dict(org_id=payer.org_id, customer_id=payer.customer_id, limit=100, cursor=None)
+    documents = (sum(i.balance_minor for i in invoices.page(**owner).items)
+                 - sum(n.balance_minor for n in credit_notes.page(**owner).items))
+    home = payer.portal.get("/portal/dashboard").json
+    return Books(statement["closing_balance"]["amount_minor"], documents,
+                 home["outstanding"]["total_minor"] - home["available_credits"]["amount_minor"])
+
+
+def agree(books: Books) -> bool:
+    return books.statement_closing == books.open_invoices_less_credits == books.dashboard
+
+
 # --- Stripe events ----------------------------------------------------------------------------
 
 def with_webhook_secret(monkeypatch) -> None:
@@ -122,6 +164,15 @@ def deliver(api: Api, payload: str, *, header: str | None = None):
     return api.as_(None).call("POST", "/webhooks/stripe", headers=headers, raw=payload.encode("utf-8"))
 
 
+def a_refund_event(payment: dict, refunded_total_minor: int, *, event_id: str | None = None) -> str:
+    """Stripe's charge.refunded for one of our payments: the charge's refunded total so far."""
+    return stripe_event("charge.refunded", {
+        "id": "ch_1", "object": "charge", "payment_intent": payment["gateway_payment_id"],
+        "amount": payment["amount_minor"], "amount_refunded": refunded_total_minor,
+        "refunded": refunded_total_minor == payment["amount_minor"], "currency": payment["currency"].lower()},
+        event_id=event_id)
+
+
 def payment_intent(payment: dict, *, status: str = "succeeded", error: dict | None = None,
                    gateway_payment_id: str | None = None) -> dict:
     """The PaymentIntent Stripe would send for one of our payments."""
@@ -136,18 +187,20 @@ def payment_intent(payment: dict, *, status: str = "succeeded", error: dict | No
 # --- a gateway that counts -------------------------------------------------------------------
 
 class CountingGateway:
-    """The simulated gateway, counting charges as Stripe would: calls with one idempotency key
-    are one charge. `pause` widens race windows; `lose_answers` makes the next charges go through
-    and then time out (the runner never hears back), as a crash between charge and settle."""
+    """The simulated gateway, counting charges and refunds as Stripe would: calls with one
+    idempotency key are one charge (or refund). `pause` widens race windows; `lose_answers`
+    (`lose_refund_answers`) makes the next charges (refunds) go through and then time out (the
+    runner never hears back), as a crash between the gateway and the record of its answer."""
 
-    def __init__(self, *, pause: float = 0.0, lose_answers: int = 0):
+    def __init__(self, *, pause: float = 0.0, lose_answers: int = 0, lose_refund_answers: int = 0):
         import threading
 
         from chalicelib.gateways.simulated_payments import SimulatedGateway
         self._inner = SimulatedGateway()
         self.name, self.publishable_key = self._inner.name, None
-        self.pause, self.lose_answers = pause, lose_answers
+        self.pause, self.lose_answers, self.lose_refund_answers = pause, lose_answers, lose_refund_answers
         self.calls: list[tuple[str, str]] = []      # (idempotency key, status)
+        self.refund_calls: list[tuple[str, int]] = []   # (idempotency key, amount)
         self._lock = threading.Lock()
 
     def __getattr__(self, name):
@@ -165,6 +218,22 @@ class CountingGateway:
         if lose:
             raise GatewayUnavailable("timed out", gateway_payment_id=result.gateway_payment_id)
         return result
+
+    def refund(self, **kwargs):
+        from chalicelib.gateways.payments import GatewayUnavailable
+        refund_id = self._inner.refund(**kwargs)
+        with self._lock:
+            self.refund_calls.append((kwargs["idempotency_key"], kwargs["amount"].amount_minor))
+            lose = self.lose_refund_answers > 0
+            self.lose_refund_answers -= lose
+        if lose:
+            raise GatewayUnavailable("timed out")
+        return refund_id
+
+    @property
+    def refunded_minor(self) -> int:
+        """Money actually given back: one refund per idempotency key."""
+        return sum(dict(self.refund_calls).values())
 
     @property
     def charges(self) -> int:

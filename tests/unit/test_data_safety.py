@@ -29,6 +29,8 @@ DELETIONS = {
     ("tables/repositories/idempotency.py", "release"): "idempotency",    # a failed request frees its key
     ("tables/repositories/invoice_claims.py", "release"): "idempotency",  # a settled payment's claim
     ("tables/repositories/invoice_claims.py", "release_in"): "idempotency",  # ... in its settlement
+    ("tables/repositories/refund_requests.py", "finish_in"): "idempotency",  # a recorded refund's claim
+    ("tables/repositories/refund_requests.py", "release"): "idempotency",    # ... a refused one's
     ("tables/repositories/payments.py", "delete_method_in"): "payment_methods",
     ("services/payment_methods.py", "replace"): "payment_methods",       # Stripe detaches the card
     ("services/payment_methods.py", "_forget"): "payment_methods",

@@ -12,6 +12,7 @@ from chalicelib.domain.documents import (CreditApplication, CreditNote, CreditNo
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
 from chalicelib.domain.ledger import credit_note_entries, invoice_entries, payment_entries
+from chalicelib.domain.refunds import document_refund
 from chalicelib.domain.statement import build_statements
 from chalicelib.services.statements import statement_range
 
@@ -35,12 +36,12 @@ def an_invoice(n: int, total: int, issued: datetime, *, paid: int = 0, credit: t
                    amount_paid_minor=paid, credits_applied=credit, voided_at=voided_at)
 
 
-def a_payment(n: int, amount: int, when: datetime, invoice_id: str, *, refunded: int = 0,
+def a_payment(n: int, amount: int, when: datetime, invoice_id: str, *,
               status: PaymentStatus = PaymentStatus.SUCCEEDED, currency: str = "USD") -> Payment:
     return Payment(payment_id=f"pay_{n}", customer_id="cus_1", status=status, amount_minor=amount,
                    currency=currency, allocations=(Allocation(invoice_id, amount),), created_at=when,
                    gateway="simulated", method_summary="Visa •••• 4242",
-                   succeeded_at=when if status == PaymentStatus.SUCCEEDED else None, refunded_minor=refunded)
+                   succeeded_at=when if status == PaymentStatus.SUCCEEDED else None)
 
 
 def a_credit_note(n: int, total: int, issued: datetime, *, applied: int = 0, refunded: int = 0,
@@ -76,24 +77,26 @@ def test_an_invoice_counts_when_issued_and_is_taken_back_when_voided():
     assert invoice_entries(voided, voided, at(5)) == []     # voided once, counted once
 
 
-def test_a_payment_counts_when_it_succeeds_and_each_refund_when_it_is_refunded():
+def test_a_payment_counts_when_it_succeeds_and_its_refunds_count_through_their_credit_notes():
     # Given a pending payment for an invoice
     invoice = an_invoice(1, 10_000, at(1))
     pending = a_payment(1, 10_000, at(2), invoice.invoice_id, status=PaymentStatus.PENDING)
     succeeded = replace(pending, status=PaymentStatus.SUCCEEDED, succeeded_at=at(3))
-    part_refunded, all_refunded = replace(succeeded, refunded_minor=1_000), replace(succeeded, refunded_minor=10_000)
     numbers = {invoice.invoice_id: invoice.number}
 
-    # Then pending adds nothing; success adds the payment; each refund its own part, dated when refunded
+    # When it succeeds, then 10.00 of it is refunded
+    refund = document_refund(succeeded, 1_000, credit_note_id="cn_9", number="CN-000009", now=at(20))
+
+    # Then pending adds nothing; success adds the payment; the refund adds nothing through the
+    # payment, and its credit note's credit and refund, dated when refunded, net to nothing
     assert payment_entries(None, pending, at(2)) == []
     [paid] = payment_entries(pending, succeeded, at(3), invoice_numbers=numbers)
     assert (paid.kind, paid.amount.amount_minor, paid.at) == ("payment", -10_000, at(3))
     assert paid.description == "Visa •••• 4242 for INV-000001"
-    [first] = payment_entries(succeeded, part_refunded, at(20))
-    [second] = payment_entries(part_refunded, all_refunded, at(25))
-    assert [(e.kind, e.amount.amount_minor, e.at) for e in (first, second)] == [
-        ("refund", 1_000, at(20)), ("refund", 9_000, at(25))]
-    assert payment_entries(all_refunded, all_refunded, at(30)) == []
+    assert payment_entries(succeeded, refund.payment, at(20)) == []
+    entries = credit_note_entries(None, refund.credit_note, at(20))
+    assert [(e.kind, e.reference, e.amount.amount_minor, e.at) for e in entries] == [
+        ("credit_note", "CN-000009", -1_000, at(20)), ("refund", "CN-000009", 1_000, at(20))]
 
 
 def test_a_failed_payment_a_paid_invoice_and_an_applied_credit_move_nothing():
@@ -177,8 +180,15 @@ def ledgers(draw):
         invoice = an_invoice(n, total, issued, paid=paid, credit=applications)
         invoices.append(invoice)
         if paid:
-            payments.append(a_payment(n, paid, issued + timedelta(days=draw(days)), invoice.invoice_id,
-                                      refunded=draw(st.integers(min_value=0, max_value=paid))))
+            payment = a_payment(n, paid, issued + timedelta(days=draw(days)), invoice.invoice_id)
+            for part in draw(st.lists(st.integers(min_value=1, max_value=paid), max_size=3)):
+                part = min(part, payment.amount_minor - payment.refunded_minor)
+                if part:
+                    refund = document_refund(payment, part, credit_note_id=f"cn_r{n}_{len(notes)}",
+                                             number=f"CN-R{n}-{len(notes)}", now=payment.succeeded_at)
+                    payment = refund.payment
+                    notes.append(refund.credit_note)
+            payments.append(payment)
     for n in range(draw(st.integers(min_value=0, max_value=3))):
         total = draw(amounts)
         notes.append(a_credit_note(100 + n, total, at(draw(days)), void=draw(st.booleans()),
@@ -187,10 +197,9 @@ def ledgers(draw):
 
 
 def owed_by_the_documents(invoices, payments, notes) -> int:
-    """What the documents say is owed now: open invoice balances, less open credit, plus money
-    refunded from payments (it was paid back, so it is owed again)."""
-    return (sum(i.balance_minor for i in invoices) - sum(n.balance_minor for n in notes)
-            + sum(p.refunded_minor for p in payments))
+    """What the documents say is owed now: open invoice balances, less open credit. Money refunded
+    from payments is in the credit notes that document it, refunded at once: it moves neither."""
+    return sum(i.balance_minor for i in invoices) - sum(n.balance_minor for n in notes)
 
 
 @settings(max_examples=150, deadline=None)

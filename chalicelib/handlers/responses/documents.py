@@ -54,6 +54,7 @@ class CreditNote(Answer):
     invoice_id: str | None
     subscription_id: str | None
     refunded_minor: int
+    payment_id: str | None       # a refund's note: the payment it gave money back from
 
 
 class Decision(Answer):
@@ -108,6 +109,14 @@ class Allocation(Answer):
     amount_minor: int
 
 
+class RefundDocument(Answer):
+    """Money given back from a payment, and the credit note that documents it."""
+    credit_note_id: str
+    number: str
+    amount_minor: int
+    refunded_at: datetime
+
+
 class RecordedPayment(Answer):
     """A payment as the back office sees it."""
     payment_id: str
@@ -128,6 +137,18 @@ class RecordedPayment(Answer):
     succeeded_at: datetime | None
     refunded_minor: int
     source: Literal["portal", "auto_charge", "merchant"]
+    refunds: list[RefundDocument]
+
+
+class Refunded(Answer):
+    """A refund the merchant asked for: the payment as it is now, and the credit note documenting
+    this refund (null when the payment service's own report of it was recorded first: its note is
+    among the payment's refunds)."""
+    payment: RecordedPayment
+    amount_minor: int
+    currency: str
+    gateway_refund_id: str | None    # null for a payment received offline, refunded by the merchant
+    credit_note: CreditNote | None
 
 
 # --- the portal's views -------------------------------------------------------------------------
@@ -207,6 +228,7 @@ class Payment(Answer):
     method_summary: str
     source: Literal["portal", "auto_charge", "merchant"]
     refunded_minor: int
+    refunds: list[RefundDocument]    # each refund, with the credit note that documents it
     failure_code: str | None
     failure_message: str | None
     next_action: NextAction | None = None  # only while status is requires_action
@@ -275,6 +297,7 @@ class CreditNoteDetail(Answer):
     reason: str
     invoice_id: str | None
     subscription_id: str | None
+    payment_id: str | None       # a refund's note: the payment it gave money back from
 
 
 class Estimate(EstimateFacts):

@@ -1,4 +1,4 @@
-// Payments Made: every payment, and a payment's receipt to download or print.
+// Payments Made: every payment, and a payment's receipt (with its refunds) to download or print.
 import { api, downloadPdf } from "../api.js";
 import { money, dateTime, date } from "../format.js";
 import { h, replace, loading, empty, badge, pageHeader, table, filters, pages } from "../ui.js";
@@ -47,5 +47,11 @@ export async function receipt({ main, params, me }) {
       table("Invoices paid", [
         { label: "Invoice", cell: (a) => h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, a.number || a.invoice_id) },
         { label: "Amount", num: true, cell: (a) => money(a.amount_minor, payment.currency) },
-      ], payment.allocations || [])));
+      ], payment.allocations || []),
+      (payment.refunds || []).length ? [h("h3", {}, "Refunds"),
+        table("Refunds", [
+          { label: "Date", cell: (r) => date(r.refunded_at) },
+          { label: "Credit note", cell: (r) => r.number },
+          { label: "Amount", num: true, cell: (r) => money(r.amount_minor, payment.currency) },
+        ], payment.refunds)] : null));
 }

@@ -1,0 +1,29 @@
+"""Refunding a customer's payment: once per Idempotency-Key, documented by a refund credit note."""
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import Field
+
+from ... import bootstrap
+from ...lazy import lazy
+from ..authorizers import merchant_key
+from ..http import Body, Routes
+from ..schemas import Id, ShortText
+
+refunds = lazy("chalicelib.services.refunds")
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+
+class RefundBody(Body):
+    customer_id: Id
+    amount_minor: int | None = Field(default=None, ge=1, le=10**11)   # all that is left when absent
+    reason: ShortText = ""
+
+
+@api.route("/admin/payments/{payment_id}/refunds", "POST", body=RefundBody, status=201, response="Refunded")
+def refund_payment(payment_id: str, body: RefundBody):
+    """Give back part or all of a payment; send an Idempotency-Key header."""
+    return refunds.refund(api.merchant().org_id, body.customer_id, payment_id, amount_minor=body.amount_minor,
+                          reason=body.reason, idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())

@@ -1,0 +1,181 @@
+"""Refunds are documents, whatever happens around them: a property test over random sequences of
+invoices, card and offline payments (full or partial), credit notes and refunds (reported by Stripe
+as cumulative totals in any order and more than once, or asked by the merchant, partial or full,
+retried with the same key), made through the services on DynamoDB (moto). After every step:
+statement closing == open invoice balances - available credits == the dashboard's figures."""
+import os
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from moto import mock_aws
+
+from chalicelib import bootstrap, tables
+from chalicelib.domain.errors import BusinessRuleViolation, Conflict
+from chalicelib.services import billing_admin, customers, payments, refunds, statements, webhooks
+from chalicelib.tables.repositories import payments as stored_payments
+from chalicelib.tables.repositories import summaries
+from chalicelib.tables.repositories.documents import credit_notes, invoices
+from tests.support.api import new_organization
+from tests.support.payments import WEBHOOK_SECRET, signature, stripe_event
+
+START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+BEGINNING, END_OF_TIME = date(2026, 1, 1), date(2030, 1, 1)
+percent = st.integers(min_value=1, max_value=100)
+pick = st.integers(min_value=0, max_value=20)
+
+opening_invoices = st.lists(st.integers(min_value=100, max_value=500_000), min_size=1, max_size=3)
+steps = st.lists(st.one_of(
+    st.tuples(st.just("invoice"), st.integers(min_value=100, max_value=500_000), st.none()),
+    st.tuples(st.just("pay_by_card"), pick, percent),          # percent of an open invoice's balance
+    st.tuples(st.just("pay_offline"), pick, percent),
+    st.tuples(st.just("credit_note"), st.integers(min_value=100, max_value=200_000), st.none()),
+    st.tuples(st.just("stripe_reports"), pick, percent),       # the charge's refunded total, as a percent of it
+    st.tuples(st.just("stripe_repeats"), pick, st.none()),     # an event delivered again
+    st.tuples(st.just("merchant_refunds"), pick, st.one_of(st.none(), percent)),   # None: all that is left
+    st.tuples(st.just("merchant_retries"), pick, st.none()),   # the last refund request, same key
+), min_size=8, max_size=20)
+
+
+@contextmanager
+def fresh_aws_with_stripe_webhooks():
+    os.environ["STRIPE_WEBHOOK_SECRET"] = WEBHOOK_SECRET
+    try:
+        with mock_aws():
+            bootstrap.reset()
+            bootstrap.tables_ready()
+            tables.create_all()
+            yield
+    finally:
+        os.environ.pop("STRIPE_WEBHOOK_SECRET", None)
+        bootstrap.reset()
+
+
+class History:
+    """One customer's books, changed one step at a time through the services."""
+
+    def __init__(self, org_id: str, customer_id: str):
+        self.org_id, self.customer_id = org_id, customer_id
+        self.invoice_ids: list[str] = []
+        self.payment_ids: list[str] = []
+        self.events: list[str] = []                 # charge.refunded payloads delivered
+        self.last_refund: dict | None = None        # the last merchant refund request
+        self.count = 0
+
+    # -- documents and payments --
+    def invoice(self, total: int, _: None, now: datetime) -> None:
+        self.invoice_ids.append(billing_admin.create_invoice(
+            self.org_id, self.customer_id, now=now, due_days=10,
+            lines=[{"description": "Work", "unit_price_minor": total}]).invoice_id)
+
+    def credit_note(self, total: int, _: None, now: datetime) -> None:
+        billing_admin.create_credit_note(self.org_id, self.customer_id, now=now,
+                                         lines=[{"description": "Credit", "unit_price_minor": total}])
+
+    def pay_by_card(self, which: int, share: int, now: datetime) -> None:
+        invoice = self._open_invoice(which)
+        if invoice is not None:
+            paid = payments.pay(self.org_id, self.customer_id, {
+                "invoice_ids": [invoice.invoice_id], "payment_method": "pm_card_visa",
+                "amount_minor": max(1, invoice.balance_minor * share // 100)},
+                idempotency_key=self._key("pay"), now=now)
+            self.payment_ids.append(paid["payment_id"])
+
+    def pay_offline(self, which: int, share: int, now: datetime) -> None:
+        invoice = self._open_invoice(which)
+        if invoice is not None:
+            self.payment_ids.append(billing_admin.record_payment(
+                self.org_id, self.customer_id, invoice_id=invoice.invoice_id,
+                amount_minor=max(1, invoice.balance_minor * share // 100), now=now).payment_id)
+
+    # -- refunds --
+    def stripe_reports(self, which: int, share: int, now: datetime) -> None:
+        payment = self._payment(which, card_only=True)
+        if payment is not None:
+            total = payment.amount_minor * share // 100
+            self.events.append(stripe_event("charge.refunded", {
+                "id": "ch_1", "object": "charge", "payment_intent": payment.gateway_payment_id,
+                "amount": payment.amount_minor, "amount_refunded": total, "currency": "usd"},
+                event_id=self._key("evt")))
+            self._deliver(self.events[-1], now)
+
+    def stripe_repeats(self, which: int, _: None, now: datetime) -> None:
+        if self.events:
+            self._deliver(self.events[which % len(self.events)], now)
+
+    def merchant_refunds(self, which: int, share: int | None, now: datetime) -> None:
+        payment = self._payment(which)
+        if payment is not None:
+            amount = None if share is None else max(1, payment.amount_minor * share // 100)
+            self.last_refund = {"payment_id": payment.payment_id, "amount_minor": amount,
+                                "idempotency_key": self._key("refund")}
+            self._refund(now)
+
+    def merchant_retries(self, _which: int, _: None, now: datetime) -> None:
+        if self.last_refund is not None:
+            self._refund(now)
+
+    def _refund(self, now: datetime) -> None:
+        try:
+            refunds.refund(self.org_id, self.customer_id, reason="", now=now, **self.last_refund)
+        except (BusinessRuleViolation, Conflict):
+            pass   # more than is left, nothing left, or not a payment that succeeded: refused
+
+    def _deliver(self, payload: str, now: datetime) -> None:
+        webhooks.receive(payload.encode(), signature(payload), now)
+
+    # -- what there is --
+    def _open_invoice(self, which: int):
+        if not self.invoice_ids:
+            return None
+        invoice = invoices.get(self.org_id, self.customer_id, self.invoice_ids[which % len(self.invoice_ids)])
+        return invoice if invoice.is_outstanding() else None
+
+    def _payment(self, which: int, *, card_only: bool = False):
+        found = [stored_payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
+        found = [p for p in found if p.gateway_payment_id or not card_only]
+        return found[which % len(found)] if found else None
+
+    def _key(self, kind: str) -> str:
+        self.count += 1
+        return f"{kind}-{self.count}"
+
+    # -- the three figures --
+    def books(self, now: datetime) -> tuple[int, int, int]:
+        [usd] = statements.statement_of_accounts(self.org_id, self.customer_id, start=BEGINNING, end=END_OF_TIME,
+                                                 now=now).statements
+        owner = dict(org_id=self.org_id, customer_id=self.customer_id, limit=100, cursor=None)
+        documents = (sum(i.balance_minor for i in invoices.page(**owner).items)
+                     - sum(n.balance_minor for n in credit_notes.page(**owner).items))
+        figures = summaries.get(self.org_id, self.customer_id, "USD")
+        return usd.closing_balance.amount_minor, documents, figures.outstanding_minor - figures.credits_minor
+
+    def refunded_within_what_was_paid(self) -> bool:
+        paid = [stored_payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
+        return all(0 <= p.refunded_minor <= p.amount_minor
+                   and p.refunded_minor == sum(r.amount_minor for r in p.refunds) for p in paid)
+
+
+# Each example builds a fresh DynamoDB: few examples, and no shrinking (a failure shows its steps as drawn).
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(opening_invoices, steps)
+def test_after_every_step_the_statement_the_documents_and_the_dashboard_agree(totals, drawn):
+    with fresh_aws_with_stripe_webhooks():
+        # Given a customer with invoices to pay
+        org, _ = new_organization()
+        customer = customers.create_customer(org.org_id, display_name="Globex", email="ap@globex.example",
+                                             now=START)
+        history = History(org.org_id, customer.customer_id)
+        for total in totals:
+            history.invoice(total, None, START)
+        for number, (kind, value, share) in enumerate(drawn):
+            # When one more thing happens
+            now = START + timedelta(minutes=10 * (number + 1))
+            getattr(history, kind)(value, share, now)
+
+            # Then statement closing == open invoices - available credits == dashboard
+            closing, documents, dashboard = history.books(now)
+            assert closing == documents == dashboard, (number, kind, closing, documents, dashboard)
+            # And no payment has more refunded than was paid, each part documented by its credit note
+            assert history.refunded_within_what_was_paid()
