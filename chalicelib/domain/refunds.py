@@ -75,7 +75,8 @@ def document_refund(payment: Payment, amount_minor: int, *, credit_note_id: str,
     if not 0 < amount_minor <= payment.amount_minor - payment.refunded_minor:
         raise ValueError(f"cannot refund {amount_minor} of payment {payment.payment_id}: "
                          f"{payment.refunded_minor} of {payment.amount_minor} is refunded already")
-    title = f"Refund of payment {payment.payment_id} of {_day(payment)}"
+    # the payment is named, not dated: the note is dated itself, and days are the organization's
+    title = f"Refund of payment {payment.payment_id}"
     if payment.method_summary:
         title += f" ({payment.method_summary})"
     line = DocumentLine(title, amount_minor, unit_price_minor=amount_minor, kind="credit")
@@ -90,6 +91,3 @@ def document_refund(payment: Payment, amount_minor: int, *, credit_note_id: str,
                        refunds=(*payment.refunds, Refund(credit_note_id, number, amount_minor, now)))
     return DocumentedRefund(refunded, note)
 
-
-def _day(payment: Payment) -> str:
-    return (payment.succeeded_at or payment.created_at).date().isoformat()

@@ -102,7 +102,7 @@ def receipt_document(org: Organization, customer: Customer, payment: Payment,
                      money(allocation.amount_minor, cur)))
     totals = [("Amount received", money(payment.amount_minor, cur))]
     if payment.refunded_minor:
-        totals += [(f"Refunded {day(refund.refunded_at)} ({refund.number})", money(-refund.amount_minor, cur))
+        totals += [(f"Refunded {day(refund.refunded_at, tz)} ({refund.number})", money(-refund.amount_minor, cur))
                    for refund in payment.refunds]
         undocumented = payment.refunded_minor - sum(refund.amount_minor for refund in payment.refunds)
         if undocumented:   # refunded before refunds were documented by credit notes

@@ -51,7 +51,7 @@ def test_a_full_refund_by_stripe_is_a_refunded_credit_note_and_the_books_still_a
         assert (note.status.value, note.total_minor, note.balance_minor, note.refunded_minor) == (
             "closed", 10_000, 0, 10_000)
         assert (note.payment_id, note.invoice_id) == (payment["payment_id"], invoice["invoice_id"])
-        assert note.lines[0].description.startswith(f"Refund of payment {payment['payment_id']} of 2026-11-25")
+        assert note.lines[0].description.startswith(f"Refund of payment {payment['payment_id']} (")
         # And the payment records it, the invoice stays paid
         seen = payer.portal.get(f"/portal/payments/{payment['payment_id']}").json
         assert seen["refunded_minor"] == 10_000

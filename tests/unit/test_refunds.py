@@ -20,7 +20,7 @@ PAID_AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 def a_paid_invoice(total: int = 10_000) -> Invoice:
     return Invoice(invoice_id="inv_1", customer_id="cus_1", number="INV-000001", currency="USD",
-                   status=InvoiceStatus.PAID, issued_at=PAID_AT - timedelta(days=1), due_at=PAID_AT,
+                   status=InvoiceStatus.PAID, issued_at=PAID_AT - timedelta(days=1), due_on=PAID_AT.date(),
                    lines=(DocumentLine("Pro plan", total),), subtotal_minor=total, tax_minor=0, total_minor=total,
                    amount_paid_minor=total, paid_at=PAID_AT)
 
@@ -52,7 +52,7 @@ def test_a_full_refund_is_documented_by_a_credit_note_refunded_at_once_linked_to
     assert (note.status, note.total_minor, note.balance_minor, note.refunded_minor) == (
         CreditNoteStatus.CLOSED, 10_000, 0, 10_000)
     assert (note.payment_id, note.invoice_id, note.customer_id, note.currency) == ("pay_1", "inv_1", "cus_1", "USD")
-    assert note.lines[0].description == "Refund of payment pay_1 of 2026-11-25 (Visa •••• 4242)"
+    assert note.lines[0].description == "Refund of payment pay_1 (Visa •••• 4242)"
     assert note.reason == "Refund of payment pay_1: Duplicate charge"
     assert [(r.credit_note_id, r.number, r.amount_minor) for r in done.payment.refunds] == [
         ("cn_10", "CN-000010", 10_000)]

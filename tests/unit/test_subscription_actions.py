@@ -307,7 +307,8 @@ def test_a_trial_changes_now_without_proration():
 
 def test_a_yearly_term_starts_now_and_its_invoice_takes_the_available_credits():
     yearly = PlanSnapshot("yearly", "Pro yearly", 120_000, "year")
-    cancelled = a_subscription(Status.CANCELLED, plan=yearly, cancelled_at=TERM_START)
+    cancelled = a_subscription(Status.CANCELLED, plan=yearly, cancelled_at=datetime(2026, 1, 1, tzinfo=UTC),
+                               term_start=date(2025, 1, 1), term_end=date(2026, 1, 1))   # its last year has ended
     quote = quotes.new_term_quote("reactivate", actions.reactivated(cancelled, Selection(yearly), JAN_17),
                                    [credit(2_500)], JAN_17)
     assert (quote.period_start.isoformat(), quote.period_end.isoformat()) == ("2026-01-17", "2027-01-17")
