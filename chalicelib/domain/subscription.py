@@ -78,6 +78,7 @@ class Subscription:
     next_retry_at: datetime | None = None
     unpaid_invoice_id: str | None = None
     reference: str = ""
+    coupons_used: tuple[str, ...] = ()         # the key of every coupon it has had (domain/coupons.py)
     version: int | None = None
 
     @property
