@@ -71,6 +71,7 @@ class SubscriptionItem(OwnedByCustomer, Model):
     next_retry_at = UTCDateTimeAttribute(null=True)
     unpaid_invoice_id = UnicodeAttribute(null=True)
     reference = UnicodeAttribute(default="")
+    coupons_used = ListAttribute(null=True)           # coupon keys; absent on subscriptions stored before it
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     due_partition = UnicodeAttribute(null=True)
