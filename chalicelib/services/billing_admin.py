@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from ..domain import billing
+from ..domain import billing, coupons
+from ..domain.catalog import coupon_key
 from ..domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate,
                                 EstimateStatus, Invoice, InvoiceStatus, TimeEntry, Timesheet,
                                 TimesheetStatus)
@@ -18,7 +19,7 @@ from ..domain.payments import Allocation, Payment, PaymentStatus
 from ..domain.pricing import term_lines
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
 from ..domain.subscription_status import Status
-from ..tables.repositories import customers, engagement, organizations, payments, summaries
+from ..tables.repositories import catalog, customers, engagement, organizations, payments, summaries
 from ..tables.repositories.documents import credit_notes, estimates, invoices, timesheets
 from ..tables.repositories.subscriptions import item_for as subscription_item
 from ..tables.repositories.subscriptions import saved as saved_subscription
@@ -39,6 +40,7 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
     wanted = [("plan", plan_code), *(("addon", code) for code, _ in addons)] + (
         [("coupon", coupon_code)] if coupon_code is not None else [])
     org, customer, found = read_together.org_customer_and_catalog(org_id, customer_id, wanted)
+    billing_now = org.now(now)
     plan = found.get(("plan", plan_code))
     if plan is None:
         raise NotFound("plan")
@@ -48,9 +50,10 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
                             plan.trial_days)
     sub = Subscription(subscription_id=new_id("subscription", now), customer_id=customer.customer_id,
                        status=Status(status), plan=snapshot, currency=customer.currency, created_at=now,
-                       addons=_addons(found, plan.code, addons), coupon=_coupon(found, plan.code, coupon_code),
+                       addons=_addons(found, plan.code, addons),
+                       coupon=_coupon(found, plan.code, customer.currency, coupon_code, billing_now),
                        auto_charge=auto_charge, payment_method_id=payment_method_id, reference=reference)
-    sub = _place_in_time(sub, now, starts_at, status_fields)
+    sub = coupons.remembering_coupons(None, _place_in_time(sub, now, starts_at, status_fields))
     invoice = None
     if sub.status == Status.LIVE and not status_fields.get("term_start"):
         invoice = _term_invoice(org, sub, now)
@@ -59,6 +62,8 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
         tx.save(item, condition=type(item).subscription_id.does_not_exist())
         if invoice is not None:
             _save_new_invoice(tx, org_id, invoice)
+        for code in coupons.redeemed(None, sub):
+            catalog.redeem_in(tx, org_id, code, now=billing_now, by="merchant", field="coupon_code")
         engagement.record_activity(org_id, _activity(now, sub.customer_id, "subscription.created", "subscription",
                                                      sub.subscription_id, f"{snapshot.name}, {sub.status.value}"), tx)
     return saved_subscription(item)
@@ -106,16 +111,12 @@ def _addons(found: dict, plan_code: str, wanted) -> tuple[SubscriptionAddon, ...
     return tuple(chosen)
 
 
-def _coupon(found: dict, plan_code: str, code: str | None) -> AppliedCoupon | None:
+def _coupon(found: dict, plan_code: str, currency: str, code: str | None, now: datetime) -> AppliedCoupon | None:
+    """The merchant may apply any coupon of the catalog, offered in the portal or not."""
     if code is None:
         return None
-    coupon = found.get(("coupon", code))
-    if coupon is None:
-        raise InvalidInput({"coupon_code": "No such coupon."})
-    if not coupon.active or not coupon.fits(plan_code):
-        raise InvalidInput({"coupon_code": "This coupon does not apply to the plan."})
-    return AppliedCoupon(coupon.code, coupon.name, coupon.duration, coupon.percent_off_bp,
-                         coupon.amount_off_minor, coupon.cycles)
+    return coupons.applicable(found.get(("coupon", coupon_key(code))), by="merchant", sub=None,
+                              plan_code=plan_code, currency=currency, now=now, field="coupon_code")
 
 
 def _term_invoice(org, sub: Subscription, now: datetime) -> Invoice:

@@ -205,6 +205,7 @@ class SubscriptionRecord(Answer):
     next_retry_at: datetime | None
     unpaid_invoice_id: str | None
     reference: str
+    coupons_used: list[str]    # every coupon it has had, case-insensitive keys
 
 
 class StoredChange(Answer):
