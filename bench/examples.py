@@ -144,6 +144,8 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
                                                  "currency": "USD"}),
         ("POST", "/admin/coupons"): Request(body={"code": "spring10", "name": "Spring: 10% off",
                                                   "percent_off_bp": 1000}),
+        ("PATCH", "/admin/coupons/{code}"): Request(values={"code": "tenoff"},
+                                                    body={"max_redemptions": 100, "expires_at": later(90)}),
         ("POST", "/admin/customers"): Request(body={"display_name": "Wayne Analytics",
                                                     "email": "ap@wayne-analytics.example"}),
         ("PATCH", "/admin/customers/{customer_id}"): Request(body={"phone": "+1 415 555 0199"}),

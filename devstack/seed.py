@@ -119,8 +119,10 @@ def seed_catalog(org_id: str, now: datetime) -> None:
                                     description="One more user, every billing period."), now)
     catalog.add_addon(org_id, Addon("onboarding", "Onboarding session", 9900, CURRENCY, recurring=False,
                                     description="A two-hour guided setup, charged once."), now)
+    # offered to every customer in the portal
     catalog.add_coupon(org_id, Coupon("WELCOME20", "Welcome: 20% off", duration="forever",
-                                      percent_off_bp=2000), now)
+                                      percent_off_bp=2000, portal=True), now)
+    # the merchant's to give (the demo's trial has it): neither listed nor applicable in the portal
     catalog.add_coupon(org_id, Coupon("TENOFF", "10.00 off the first invoice", duration="once",
                                       amount_off_minor=1000, currency=CURRENCY), now)
 
@@ -247,7 +249,7 @@ def _subscriptions_in_every_status(now: datetime, days):
     """(status, plan, created at, status fields) for each subscription status of the demo customer."""
     return [
         ("future", "pro", now - days(1), {"starts_at": (now + days(10)).date()}),
-        ("trial", "starter", now - days(5), {"trial_end": (now + days(9)).date()}),
+        ("trial", "starter", now - days(5), {"trial_end": (now + days(9)).date(), "coupon_code": "TENOFF"}),
         # in its term (a month from 12 days ago), so plan changes prorate; auto-charge waits for a saved card
         ("live", "pro", now - days(12), {"addons": [("extra_seats", 3)], "coupon_code": "WELCOME20"}),
         ("non_renewing", "business", now - days(300), {"term_start": (now - days(300)).date(),

@@ -48,9 +48,14 @@ class Addon:
         return not self.plan_codes or plan_code in self.plan_codes
 
 
+def coupon_key(code: str) -> str:
+    """The form a coupon code is matched in: `TENOFF`, `tenoff` and `TenOff` are one coupon."""
+    return code.casefold()
+
+
 @dataclass(frozen=True)
 class Coupon:
-    code: str
+    code: str                           # as the merchant wrote it; matched by `key`
     name: str
     duration: Literal["once", "forever", "repeating"] = "once"
     cycles: int | None = None           # for "repeating"
@@ -60,6 +65,22 @@ class Coupon:
     plan_codes: tuple[str, ...] = ()
     active: bool = True
     created_at: datetime | None = None
+    portal: bool = False                # listed to customers and self-applicable in the portal
+    max_redemptions: int | None = None  # None: no limit
+    expires_at: datetime | None = None  # from then on it is never newly applied
+    redemptions: int = 0                # subscriptions it has been applied to
+    version: int | None = None
+
+    @property
+    def key(self) -> str:
+        return coupon_key(self.code)
 
     def fits(self, plan_code: str) -> bool:
         return not self.plan_codes or plan_code in self.plan_codes
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+    @property
+    def exhausted(self) -> bool:
+        return self.max_redemptions is not None and self.redemptions >= self.max_redemptions

@@ -1,9 +1,10 @@
 """Request shapes shared by portal and admin routes."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from ..domain.calendar import is_time_zone
 from .http import Body, Query
@@ -13,8 +14,22 @@ ShortText = Annotated[str, StringConstraints(max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=5000)]
 Email = Annotated[str, StringConstraints(min_length=3, max_length=254,
                                          pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+# Plan and addon codes are identifiers, lower-case only; coupon codes are typed by people and match
+# in any case (stored as the merchant wrote them): docs/billing.md, "Coupons".
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+COUPON_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+CouponCode = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=COUPON_CODE_PATTERN)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError("Out of range once in UTC.") from None
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]   # with its offset; answered in UTC
 Cursor = Annotated[str, StringConstraints(max_length=2000)]
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from ..domain import billing, scheduling
+from ..domain import billing, coupons, scheduling
 from ..domain.calendar import local_date
+from ..domain.catalog import coupon_key
 from ..domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate,
                                 EstimateStatus, Invoice, InvoiceStatus, TimeEntry, Timesheet,
                                 TimesheetStatus)
@@ -19,7 +20,7 @@ from ..domain.payments import Allocation, Payment, PaymentStatus
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon, new_series
 from ..domain.subscription_actions import starting_term
 from ..domain.subscription_status import Status
-from ..tables.repositories import customers, engagement, organizations, payments, summaries
+from ..tables.repositories import catalog, customers, engagement, organizations, payments, summaries
 from ..tables.repositories.documents import credit_notes, estimates, invoices, timesheets
 from ..tables.repositories.subscriptions import item_for as subscription_item
 from ..tables.repositories.subscriptions import saved as saved_subscription
@@ -27,7 +28,6 @@ from ..tables.repositories import together as read_together
 from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
 from . import invoicing, recovery
-from .subscription_changes import applied_coupon
 
 MERCHANT = Actor("merchant", "back office")
 
@@ -52,10 +52,11 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
                             plan.trial_days)
     sub = Subscription(subscription_id=new_id("subscription", now), customer_id=customer.customer_id,
                        status=Status(status), plan=snapshot, currency=customer.currency, created_at=now,
-                       addons=_addons(found, plan.code, addons), coupon=_coupon(found, plan.code, coupon_code),
+                       addons=_addons(found, plan.code, addons),
+                       coupon=_coupon(found, plan.code, customer.currency, coupon_code, now),
                        auto_charge=auto_charge, payment_method_id=payment_method_id, reference=reference,
                        time_zone=org.time_zone)
-    sub = _place_in_time(sub, now, starts_at, status_fields)
+    sub = coupons.remembering_coupons(None, _place_in_time(sub, now, starts_at, status_fields))
     billed = None
     if sub.status == Status.LIVE and not status_fields.get("term_start"):
         bill = billing.term_bill(sub)
@@ -68,6 +69,8 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
         tx.save(item, condition=type(item).subscription_id.does_not_exist())
         if billed is not None:
             invoicing.write(tx, org_id, billed, now=now)
+        for code in coupons.redeemed(None, sub):
+            catalog.redeem_in(tx, org_id, code, now=now, by="merchant", field="coupon_code")
         engagement.record_activity(org_id, _activity(now, sub.customer_id, "subscription.created", "subscription",
                                                      sub.subscription_id, f"{snapshot.name}, {sub.status.value}"), tx)
     return saved_subscription(item)
@@ -131,15 +134,12 @@ def _addons(found: dict, plan_code: str, wanted) -> tuple[SubscriptionAddon, ...
     return tuple(chosen)
 
 
-def _coupon(found: dict, plan_code: str, code: str | None) -> AppliedCoupon | None:
+def _coupon(found: dict, plan_code: str, currency: str, code: str | None, now: datetime) -> AppliedCoupon | None:
+    """The merchant may apply any coupon of the catalog, offered in the portal or not."""
     if code is None:
         return None
-    coupon = found.get(("coupon", code))
-    if coupon is None:
-        raise InvalidInput({"coupon_code": "No such coupon."})
-    if not coupon.active or not coupon.fits(plan_code):
-        raise InvalidInput({"coupon_code": "This coupon does not apply to the plan."})
-    return applied_coupon(coupon)
+    return coupons.applicable(found.get(("coupon", coupon_key(code))), by="merchant", sub=None,
+                              plan_code=plan_code, currency=currency, now=now, field="coupon_code")
 
 
 def create_invoice(org_id: str, customer_id: str, *, lines: list[dict], now: datetime, due_days: int | None = None,

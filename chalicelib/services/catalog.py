@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from ..domain import coupons
 from ..domain.catalog import Addon, Coupon, Plan
 from ..domain.errors import InvalidInput
 from ..tables.repositories import catalog, organizations
@@ -25,12 +26,23 @@ def add_addon(org_id: str, addon: Addon, now: datetime) -> Addon:
 
 
 def add_coupon(org_id: str, coupon: Coupon, now: datetime) -> Coupon:
+    """A new coupon, none redeemed; its code is taken if another differs from it only in case (409)."""
+    coupons.check_new(coupon, now)
     if coupon.amount_off_minor is not None:
         _same_currency(org_id, coupon.currency, "currency")
     _known_plans(org_id, coupon.plan_codes)
-    coupon = replace(coupon, created_at=now)
+    coupon = replace(coupon, created_at=now, redemptions=0, version=None)
     catalog.add(org_id, "coupon", coupon)
-    return coupon
+    return replace(coupon, version=1)
+
+
+def change_coupon(org_id: str, code: str, changes: dict) -> Coupon:
+    """The merchant offers a coupon in the portal or not, limits or extends it, withdraws it or
+    sells it again (`coupons.CHANGEABLE`); subscriptions that hold it keep it either way."""
+    if not changes:
+        raise InvalidInput({"body": "Name at least one of " + ", ".join(sorted(coupons.CHANGEABLE)) + "."})
+    coupon = catalog.get(org_id, "coupon", code)
+    return catalog.save_coupon(org_id, coupons.changed(coupon, changes))
 
 
 def list_items(org_id: str, kind: str) -> list:

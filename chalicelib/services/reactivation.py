@@ -43,11 +43,11 @@ def _chosen_and_credits(ctx: Context, changes: ChangeRequest | None) -> tuple[Se
     current = actions.current_selection(ctx.sub)
     if changes is not None:
         ctx.org.preferences.require("edit_subscription")
-    keys = catalog_keys(current, changes) if changes is not None else []
+    keys = catalog_keys(ctx.sub, current, changes) if changes is not None else []
     found, credits = read_catalog_and_credits(ctx, keys, with_credits=True)
     if changes is None:
         return current, credits
-    chosen = resolve(ctx.sub, current, changes, found)
+    chosen = resolve(ctx.sub, current, changes, found, ctx.now)
     actions.check_edit(current, chosen, ctx.org.preferences.edit_subscription)
     actions.check_coupon_cycles(ctx.sub, chosen)
     return chosen, credits

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain import quotes
+from ..domain import coupons, quotes
 from ..domain import subscription_actions as actions
+from ..domain.catalog import coupon_key
 from ..domain.documents import CreditNote
 from ..domain.errors import InvalidInput
 from ..domain.quotes import Quote
@@ -68,9 +69,9 @@ def _chosen_and_credits(ctx: Context, request: ChangeRequest, when: When) -> tup
     let customers change that part. With the open credits, where the change bills now (a live
     subscription): both read in one BatchGet."""
     base = actions.pending_selection(ctx.sub) if when == "end_of_term" else actions.current_selection(ctx.sub)
-    found, credits = read_catalog_and_credits(ctx, catalog_keys(base, request),
+    found, credits = read_catalog_and_credits(ctx, catalog_keys(ctx.sub, base, request),
                                               with_credits=when == "now" and ctx.sub.status == Status.LIVE)
-    chosen = resolve(ctx.sub, base, request, found)
+    chosen = resolve(ctx.sub, base, request, found, ctx.now)
     if chosen.key() == base.key():
         raise InvalidInput({"body": "Nothing would change."})
     actions.check_edit(base, chosen, ctx.org.preferences.edit_subscription)
@@ -89,9 +90,9 @@ def read_catalog_and_credits(ctx: Context, keys: list[tuple[str, str]], *,
     return found, invoicing.open_credits_listed(ctx.caller.org_id, ctx.caller.customer_id, ctx.summary, notes)
 
 
-def resolve(sub: Subscription, base: Selection, request: ChangeRequest, found: dict) -> Selection:
+def resolve(sub: Subscription, base: Selection, request: ChangeRequest, found: dict, now: datetime) -> Selection:
     """The selection `request` describes from `base`, checked against the catalog entries `found`
-    (read for `catalog_keys(base, request)`)."""
+    (read for `catalog_keys(sub, base, request)`) at the organization's `now`."""
     plan = _plan(found, sub.currency, base.plan, request.plan)
     plan_changed = plan.code != base.plan.code
     if request.addons is None:
@@ -100,35 +101,45 @@ def resolve(sub: Subscription, base: Selection, request: ChangeRequest, found: d
             _check_addons_fit(found, plan.code, addons)
     else:
         addons = _addons(found, sub.currency, plan.code, base.addons, request.addons)
+    kept = _kept_coupon(sub, base, request)
     if request.remove_coupon:
         coupon = None
-    elif _new_coupon(base, request):
-        coupon = _coupon(found, sub.currency, plan.code, request.coupon)
+    elif kept is None and request.coupon is not None:
+        coupon = coupons.applicable(found.get(("coupon", coupon_key(request.coupon))), by="customer", sub=sub,
+                                    plan_code=plan.code, currency=sub.currency, now=now, field="coupon")
     else:
-        coupon = base.coupon
+        coupon = kept
         if coupon is not None and plan_changed:
             _check_coupon_fits(found, plan.code, coupon)
     return Selection(plan, addons, coupon)
 
 
-def catalog_keys(base: Selection, request: ChangeRequest) -> list[tuple[str, str]]:
+def catalog_keys(sub: Subscription, base: Selection, request: ChangeRequest) -> list[tuple[str, str]]:
     """Every catalog entry `resolve` may look at: the plan asked for, each addon asked for (or,
-    on a new plan, each one kept), the coupon asked for (or, on a new plan, the one kept)."""
+    on a new plan, each one kept), the coupon newly asked for (or, on a new plan, the one kept)."""
     plan_changed = request.plan is not None and request.plan != base.plan.code
     keys = [("plan", request.plan)] if plan_changed else []
     if request.addons is not None:
         keys += [("addon", code) for code, _ in request.addons]
     elif plan_changed:
         keys += [("addon", addon.code) for addon in base.addons]
-    if not request.remove_coupon and _new_coupon(base, request):
+    kept = _kept_coupon(sub, base, request)
+    if not request.remove_coupon and kept is None and request.coupon is not None:
         keys.append(("coupon", request.coupon))
-    elif not request.remove_coupon and base.coupon is not None and plan_changed:
-        keys.append(("coupon", base.coupon.code))
+    elif not request.remove_coupon and kept is not None and plan_changed:
+        keys.append(("coupon", kept.code))
     return keys
 
 
-def _new_coupon(base: Selection, request: ChangeRequest) -> bool:
-    return request.coupon is not None and (base.coupon is None or request.coupon != base.coupon.code)
+def _kept_coupon(sub: Subscription, base: Selection, request: ChangeRequest) -> AppliedCoupon | None:
+    """The coupon the subscription holds that the request keeps: with no coupon named, the one of
+    `base`; named in any case, the one it holds now or in `base` (never a new application, so
+    kept even if no longer offered, expired or used up). None: it names a coupon it does not hold."""
+    if request.coupon is None:
+        return base.coupon
+    wanted = coupon_key(request.coupon)
+    return next((held for held in (base.coupon, sub.coupon) if held is not None and coupon_key(held.code) == wanted),
+                None)
 
 
 def _plan(found: dict, currency: str, current: PlanSnapshot, code: str | None) -> PlanSnapshot:
@@ -169,24 +180,8 @@ def _check_addons_fit(found: dict, plan_code: str, addons: tuple[SubscriptionAdd
             raise InvalidInput({"addons": f"{addon.name} is not available with this plan; remove it first."})
 
 
-def _coupon(found: dict, currency: str, plan_code: str, code: str) -> AppliedCoupon:
-    coupon = found.get(("coupon", code))
-    if coupon is None:
-        raise InvalidInput({"coupon": "No such coupon."})
-    if not coupon.active or not coupon.fits(plan_code) or (coupon.currency not in (None, currency)):
-        raise InvalidInput({"coupon": "This coupon does not apply to the plan."})
-    return applied_coupon(coupon)
-
-
-def applied_coupon(coupon) -> AppliedCoupon:
-    """A catalog coupon as a subscription carries it: how many terms it discounts ("once": one)."""
-    cycles = 1 if coupon.duration == "once" else coupon.cycles if coupon.duration == "repeating" else None
-    return AppliedCoupon(coupon.code, coupon.name, coupon.duration, coupon.percent_off_bp,
-                         coupon.amount_off_minor, cycles)
-
-
 def _check_coupon_fits(found: dict, plan_code: str, coupon: AppliedCoupon) -> None:
-    entry = found.get(("coupon", coupon.code))   # withdrawn from the catalog: the subscription keeps it as sold
+    entry = found.get(("coupon", coupon_key(coupon.code)))   # withdrawn: the subscription keeps it as sold
     if entry is not None and not entry.fits(plan_code):
         raise InvalidInput({"coupon": f"Coupon {coupon.code} does not apply to this plan; remove it first."})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import billing, coupon_cycles, quotes
+from ..domain import coupons as coupon_rules
 from ..domain import subscription_actions as actions
 from ..domain.organization import Organization
 from ..domain.subscription import AppliedCoupon, Subscription
@@ -45,10 +46,11 @@ def subscription_invoices(org_id: str, customer_id: str, subscription_id: str, *
     return Page([invoices_portal.summary(invoice, at) for invoice in found.items], found.next_cursor)
 
 
-def subscription_options(org_id: str) -> dict:
+def subscription_options(org_id: str, now: datetime) -> dict:
     """What customers may choose when editing or reactivating a subscription, and when changes may
     apply: the offered plans, the addons (each says which plans it fits and whether it recurs or
-    is billed once) and coupons."""
+    is billed once) and the coupons offered in the portal that a customer could apply now
+    (unexpired, not used up)."""
     org = organizations.get(org_id)
     org.preferences.require("edit_subscription")
     edit = org.preferences.edit_subscription
@@ -56,7 +58,8 @@ def subscription_options(org_id: str) -> dict:
     plans = [p for p in offered["plan"] if p.currency == org.currency
              and (not edit.allowed_plan_codes or p.code in edit.allowed_plan_codes)]
     addons = [a for a in offered["addon"] if a.currency == org.currency]
-    coupons = [c for c in offered["coupon"] if c.currency in (None, org.currency)]
+    coupons = [c for c in offered["coupon"]
+               if c.currency in (None, org.currency) and coupon_rules.offered_in_portal(c, org.now(now))]
     return {"plans": plans if edit.change_plan else [], "addons": addons if edit.change_addons else [],
             "coupons": ([{"code": c.code, "name": c.name, "plan_codes": c.plan_codes} for c in coupons]
                         if edit.change_coupon else []),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from .. import logs
+from ..domain import coupons
 from ..domain import subscription_actions as actions
 from ..domain.documents import CreditNote, Invoice
 from ..domain.engagement import ActivityRecord, Actor
@@ -17,7 +18,7 @@ from ..domain.organization import Organization, clock_name
 from ..domain.payments import Payment
 from ..domain.subscription import Subscription
 from ..tables.mapping import as_plain
-from ..tables.repositories import engagement
+from ..tables.repositories import catalog, engagement
 from ..tables.repositories import together as read_together
 from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories.documents import invoices
@@ -77,8 +78,12 @@ class Committed:
 
 def commit(ctx: Context, after: Subscription, action: str, summary: str, billed: Billing | None = None) -> Committed:
     """Write `after` on the condition that the subscription is still the version read, with the
-    documents `billed` and the activity record, all or nothing (ConcurrentUpdate: 409)."""
+    documents `billed` and the activity record, all or nothing (ConcurrentUpdate: 409). A coupon
+    `after` holds that the subscription never had is redeemed in the same transaction, on the
+    condition that a customer may still apply it (refused as the coupon then stands: 400)."""
     org_id = ctx.caller.org_id
+    redeemed = coupons.redeemed(ctx.sub, after)
+    after = coupons.remembering_coupons(ctx.sub, after)
     before_fields, after_fields = _difference(ctx.sub, after)
     record = ActivityRecord(activity_id=new_id("activity", ctx.now), customer_id=ctx.caller.customer_id,
                             actor=ctx.actor, action=action, subject_type="subscription",
@@ -91,6 +96,8 @@ def commit(ctx: Context, after: Subscription, action: str, summary: str, billed:
         tx.save(item)
         if billed is not None:
             written = invoicing.write(tx, org_id, billed, now=ctx.now)
+        for code in redeemed:
+            catalog.redeem_in(tx, org_id, code, now=ctx.now, by="customer", field="coupon")
         engagement.record_activity(org_id, record, tx)
     used = tuple(lowered for _read, lowered in billed.credit_notes_used) if billed is not None else ()
     return Committed(subscription_store.saved(item), written.invoice, written.credit_note, used)

@@ -1,13 +1,16 @@
-"""Plans, addons and coupons of an organization (one table, `item_key` = kind#code)."""
+"""Plans, addons and coupons of an organization (one table, `item_key` = kind#code; a coupon's
+code in the key is its case-insensitive form, `code` keeps it as the merchant wrote it)."""
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute,
                                  UTCDateTimeAttribute, VersionAttribute)
 from pynamodb.models import Model
 
+from ..domain.catalog import coupon_key
 from .base import table
 
 
 def catalog_key(kind: str, code: str) -> str:
-    return f"{kind}#{code}"
+    """The item key of a catalog entry; coupons are found by their code in any case."""
+    return f"{kind}#{coupon_key(code) if kind == 'coupon' else code}"
 
 
 @table("catalog")
@@ -34,4 +37,9 @@ class CatalogItem(Model):
     percent_off_bp = NumberAttribute(null=True)
     amount_off_minor = NumberAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
+    # coupons; absent on coupons stored before them: not offered in the portal, no limits, none redeemed
+    portal = BooleanAttribute(null=True)
+    max_redemptions = NumberAttribute(null=True)
+    expires_at = UTCDateTimeAttribute(null=True)
+    redemptions = NumberAttribute(null=True)
     version = VersionAttribute()

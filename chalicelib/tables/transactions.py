@@ -4,27 +4,59 @@ from __future__ import annotations
 import random
 import time
 from contextlib import contextmanager
+from typing import Callable
 
+from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from ..domain.errors import ConcurrentUpdate, Unavailable
+from ..domain.errors import ConcurrentUpdate, DomainError, Unavailable
 from .base import connection
 from .throttling import RETRY_AFTER_SECONDS, THROTTLED_ITEM_CODES
 
 COMMIT_ATTEMPTS = 4
 
 
+class Transaction(TransactWrite):
+    """A TransactWrite whose conditional updates may say what their failed condition means to
+    the caller (`update_or_refuse`), instead of "someone changed what you read"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._refusals: dict[int, Callable[[dict | None], DomainError]] = {}
+
+    def update_or_refuse(self, model: Model, actions: list, condition,
+                         refusal: Callable[[dict | None], DomainError]) -> None:
+        """Update `model` on `condition` (its version moved on, not checked). If that condition
+        alone cancels the transaction, `refusal(the item as it then stood, raw)` is raised."""
+        self.update(model, actions, condition=condition, return_values=ALL_OLD, add_version_condition=False)
+        self._refusals[len(self._update_items) - 1] = refusal
+
+    def refusal(self, error: TransactWriteError) -> DomainError | None:
+        """The refusal of the one item whose condition failed, when every failed condition is one
+        with a refusal (None otherwise: something else changed, the caller reloads)."""
+        reasons = list(getattr(error, "cancellation_reasons", None) or [])
+        first_update = len(self._condition_check_items) + len(self._delete_items) + len(self._put_items)
+        failed = [(index - first_update, reason) for index, reason in enumerate(reasons)
+                  if reason is not None and reason.code == "ConditionalCheckFailed"]
+        if not failed or any(update not in self._refusals for update, _ in failed):
+            return None
+        update, reason = failed[0]
+        return self._refusals[update](reason.raw_item)
+
+
 @contextmanager
 def transaction(kind: str = "item"):
-    """Yields a TransactWrite to fill; commits when the block ends without an error.
+    """Yields a Transaction (a TransactWrite) to fill; commits when the block ends without an error.
 
     A commit cancelled only because another transaction touched the same items at the same moment
     (TransactionConflict), or because one of its items was throttled, wrote nothing and is safe to
     send again as it is, and is, with jittered backoff; a throttled call as a whole is retried by
     botocore itself (throttling.py). A failed condition means the state that was read has changed:
-    that is never retried here, it becomes ConcurrentUpdate(kind) (409) for the caller to reload."""
-    tx = TransactWrite(connection=connection())
+    that is never retried here, it becomes ConcurrentUpdate(kind) (409) for the caller to reload,
+    or, where only conditions written with `update_or_refuse` failed, the refusal they give."""
+    tx = Transaction(connection=connection())
     yield tx
     for attempt in range(COMMIT_ATTEMPTS):
         try:
@@ -36,6 +68,9 @@ def transaction(kind: str = "item"):
                 continue
             if _codes(error) & THROTTLED_ITEM_CODES and not _condition_failed(error):
                 raise Unavailable(RETRY_AFTER_SECONDS) from error
+            refused = tx.refusal(error)
+            if refused is not None:
+                raise refused from error
             if _condition_failed(error) or _only_transient(error):
                 raise ConcurrentUpdate(kind) from error
             raise

@@ -60,13 +60,17 @@ def test_racing_requests_take_effect_once_and_the_rest_get_409(aws, monkeypatch,
 
 
 def every_request_has_read_before_any_writes(monkeypatch):
-    """Each racer waits, after reading the subscription, until all have read it: a true race."""
+    """Each racer waits, after reading the subscription (with the account summary, for the actions
+    that bill with credits), until all have read it: a true race."""
     from chalicelib.services import subscriptions_portal
     store = subscriptions_portal.read_together
-    all_read, read = threading.Barrier(RACERS, timeout=20), store.org_and_subscription
+    all_read = threading.Barrier(RACERS, timeout=20)
 
-    def read_then_wait(*args, **kwargs):
-        found = read(*args, **kwargs)
-        all_read.wait()
-        return found
-    monkeypatch.setattr(store, "org_and_subscription", read_then_wait)
+    def then_wait(read):
+        def read_then_wait(*args, **kwargs):
+            found = read(*args, **kwargs)
+            all_read.wait()
+            return found
+        return read_then_wait
+    for name in ("org_and_subscription", "org_subscription_and_summary"):
+        monkeypatch.setattr(store, name, then_wait(getattr(store, name)))

@@ -191,3 +191,40 @@ def test_the_demo_customer_can_sign_in_to_the_portal(aws):
     sign_in = result.portal_sign_in
     signed_in = portal_auth.login(sign_in.org_id, sign_in.email, sign_in.password, NOW)
     assert signed_in.token
+
+
+def test_on_the_demo_a_plan_change_keeping_the_coupon_is_previewed_and_only_the_portal_coupon_is_offered(aws):
+    # Given the demo data seeded in-process, and its customer signed in to the portal
+    from devstack import seed
+    from tests.support.api import NOW, Api, client
+    from tests.support.portal import Clock, login
+    Clock(NOW)
+    result = seed.seed_demo(NOW)
+    sign_in = result.portal_sign_in
+    with client() as c:
+        api = Api(c)
+        ada = api.as_(login(api, sign_in.org_id, sign_in.email, sign_in.password).json["token"])
+
+        def subscription(status: str) -> dict:
+            [found] = ada.get(f"/portal/subscriptions?status={status}").json["items"]
+            return ada.get(f"/portal/subscriptions/{found['subscription_id']}").json
+
+        trial, live = subscription("trial"), subscription("live")
+        # When Ada previews a plan change keeping each subscription's coupon, as the browser sends it
+        keeping_tenoff = ada.post(f"/portal/subscriptions/{trial['subscription_id']}/changes/preview",
+                                  {"plan": "pro", "coupon": trial["coupon"]["code"], "when": "now"})
+        keeping_welcome = ada.post(f"/portal/subscriptions/{live['subscription_id']}/changes/preview",
+                                   {"plan": "starter", "coupon": live["coupon"]["code"], "when": "now"})
+        # And asks for the merchant's TENOFF on her live subscription
+        asking = ada.post(f"/portal/subscriptions/{live['subscription_id']}/changes/preview",
+                          {"coupon": "tenoff", "when": "now"})
+        offered = ada.get("/portal/subscription-options").json["coupons"]
+
+    # Then both previews keep the coupon the merchant gave, written as the merchant wrote it
+    assert keeping_tenoff.status == 200, keeping_tenoff.json
+    assert (keeping_tenoff.json["plan_code"], keeping_tenoff.json["coupon_code"]) == ("pro", "TENOFF")
+    assert keeping_welcome.status == 200, keeping_welcome.json
+    assert (keeping_welcome.json["plan_code"], keeping_welcome.json["coupon_code"]) == ("starter", "WELCOME20")
+    # And only WELCOME20 is offered in the portal: the merchant-only TENOFF is answered as a missing coupon
+    assert [c["code"] for c in offered] == ["WELCOME20"]
+    assert (asking.status, asking.json["error"]["details"]["fields"]) == (400, {"coupon": "No such coupon."})

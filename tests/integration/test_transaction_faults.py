@@ -4,7 +4,7 @@ import pytest
 from pynamodb.exceptions import CancellationReason, DoesNotExist, TransactWriteError, VerboseClientError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.errors import ConcurrentUpdate, Unavailable
+from chalicelib.domain.errors import BusinessRuleViolation, ConcurrentUpdate, Unavailable
 from chalicelib.tables.rate_counters import RateCounterItem
 from chalicelib.tables.transactions import transaction
 from tests.support.api import NOW
@@ -81,3 +81,26 @@ def test_an_error_inside_the_block_commits_nothing(aws):
             raise RuntimeError("the use case failed half way")
     with pytest.raises(DoesNotExist):
         RateCounterItem.get("k")
+
+
+def test_a_failed_condition_written_with_its_refusal_is_answered_with_it_seeing_the_item_as_it_stood(aws):
+    # Given a limit already reached, and a transaction counting one more against it with its refusal
+    RateCounterItem("limit", events=3, expires_at=NOW).save()
+
+    def one_more(condition_on_the_other_item=None):
+        with transaction("counter") as tx:
+            tx.save(RateCounterItem("k", events=1, expires_at=NOW), condition=condition_on_the_other_item)
+            tx.update_or_refuse(RateCounterItem("limit"), [RateCounterItem.events.add(1)],
+                                RateCounterItem.events < 3, lambda raw: BusinessRuleViolation(
+                                    f"{RateCounterItem.from_raw_data(raw).events} already", "limit_reached"))
+
+    # When only the limit's condition fails, Then its refusal, made from the item as it stood; nothing written
+    with pytest.raises(BusinessRuleViolation) as refused:
+        one_more()
+    assert refused.value.message == "3 already"
+    assert RateCounterItem.get("limit").events == 3
+    with pytest.raises(DoesNotExist):
+        RateCounterItem.get("k")
+    # When another item's condition fails as well, Then it is a concurrent update: the caller reloads
+    with pytest.raises(ConcurrentUpdate):
+        one_more(RateCounterItem.counter_key.exists())

@@ -48,6 +48,16 @@ class Shop:
         """A subscription of Zoë's customer, imported in `status` with the given fields."""
         return subscription_of(self.admin, self.zoe.customer_id, status=status, plan=plan, **fields)
 
+    def coupon(self, code: str, *, portal: bool = True, **fields) -> dict:
+        """A coupon the merchant adds (10% off for good, offered in the portal unless told otherwise)."""
+        body = {"code": code, "name": f"{code} offer", "percent_off_bp": 1000, "duration": "forever",
+                "portal": portal}
+        for name, value in fields.items():
+            body[name] = value.isoformat() if isinstance(value, datetime) else value
+        answer = self.admin.post("/admin/coupons", body)
+        assert answer.status == 201, answer.json
+        return answer.json
+
     def saved_card(self, test_card: str = "pm_card_visa") -> str:
         """Zoë saves a card in the portal (a Stripe test id in simulated mode); its id, for auto-charge."""
         answer = self.portal.post("/portal/payment-methods", {"payment_method": test_card})
@@ -80,7 +90,7 @@ def with_plans(admin: Api) -> None:
     assert admin.post("/admin/addons", {"code": "seats", "name": "Extra seat", "price_minor": 1_000,
                                         "currency": "USD"}).status == 201
     assert admin.post("/admin/coupons", {"code": "welcome20", "name": "Welcome", "percent_off_bp": 2000,
-                                         "duration": "forever"}).status == 201
+                                         "duration": "forever", "portal": True}).status == 201
 
 
 def subscription_of(admin: Api, customer_id: str, *, status: str = "live", plan: str = "pro", **fields) -> dict:

@@ -11,7 +11,7 @@ from ... import bootstrap
 from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
-from ..schemas import Code, Id, LongText, Name, ShortText
+from ..schemas import Code, CouponCode, Id, LongText, Name, ShortText
 
 billing_admin = lazy("chalicelib.services.billing_admin")
 
@@ -32,7 +32,7 @@ class SubscriptionBody(Body):
     status: Literal["future", "trial", "live", "non_renewing", "dunning", "unpaid", "paused", "cancelled",
                     "expired"] = "live"
     addons: list[AddonChoice] = Field(default_factory=list, max_length=20)
-    coupon_code: Code | None = None
+    coupon_code: CouponCode | None = None     # any coupon, offered in the portal or not
     auto_charge: bool = False
     payment_method_id: Id | None = None
     starts_at: date | None = None          # days of the organization's time zone

@@ -1,16 +1,18 @@
 """Plans, addons and coupons."""
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from chalice import Blueprint
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from ...domain.catalog import Addon, Coupon, Plan
+from ...domain.errors import NotFound
 from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
-from ..schemas import Code, Currency, Name
+from ..schemas import COUPON_CODE_PATTERN, Code, CouponCode, Currency, Instant, Name
 from ... import bootstrap
 
 catalog = lazy("chalicelib.services.catalog")
@@ -19,6 +21,8 @@ bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
 
 MAX_PRICE_MINOR = 10**11
+MAX_REDEMPTIONS = 10**9
+Redemptions = Field(default=None, ge=1, le=MAX_REDEMPTIONS)
 
 
 class PlanBody(Body):
@@ -43,7 +47,7 @@ class AddonBody(Body):
 
 
 class CouponBody(Body):
-    code: Code
+    code: CouponCode          # shown as written, matched in any case
     name: Name
     duration: Literal["once", "forever", "repeating"] = "once"
     cycles: int | None = Field(default=None, ge=1, le=120)
@@ -51,6 +55,12 @@ class CouponBody(Body):
     amount_off_minor: int | None = Field(default=None, ge=1, le=MAX_PRICE_MINOR)
     currency: Currency | None = None
     plan_codes: list[Code] = Field(default_factory=list, max_length=100)
+    portal: StrictBool = False              # listed to customers and self-applicable in the portal
+    max_redemptions: int | None = Redemptions
+    expires_at: Instant | None = None
+
+    def coupon(self) -> Coupon:
+        return Coupon(**self.model_dump() | {"plan_codes": tuple(self.plan_codes)})
 
     @model_validator(mode="after")
     def one_kind_of_discount(self):
@@ -61,6 +71,25 @@ class CouponBody(Body):
         if (self.duration == "repeating") != (self.cycles is not None):
             raise ValueError("cycles is required for, and only for, a repeating coupon.")
         return self
+
+
+class CouponChangesBody(Body):
+    """Only the fields given change; `null` removes the limit or the expiry. (pydantic does not
+    validate defaults: an omitted `portal` or `active` is None, an explicit null is refused.)"""
+    portal: StrictBool = None
+    active: StrictBool = None
+    max_redemptions: int | None = Redemptions
+    expires_at: Instant | None = None
+
+    def changes(self) -> dict:
+        return self.model_dump(include=self.model_fields_set)
+
+
+def _coupon_code(code: str) -> str:
+    """A code no coupon could have is simply not found."""
+    if len(code) > 64 or not re.fullmatch(COUPON_CODE_PATTERN, code):
+        raise NotFound("coupon")
+    return code
 
 
 @api.route("/admin/plans", response="PlanList")
@@ -96,6 +125,11 @@ def list_coupons():
 
 @api.route("/admin/coupons", "POST", body=CouponBody, status=201, response="Coupon")
 def create_coupon(body: CouponBody):
-    """Add a coupon."""
-    data = body.model_dump() | {"plan_codes": tuple(body.plan_codes)}
-    return catalog.add_coupon(api.merchant().org_id, Coupon(**data), bootstrap.now())
+    """Add a coupon (not offered in the portal unless `portal` is true)."""
+    return catalog.add_coupon(api.merchant().org_id, body.coupon(), bootstrap.now())
+
+
+@api.route("/admin/coupons/{code}", "PATCH", body=CouponChangesBody, response="Coupon")
+def change_coupon(code: str, body: CouponChangesBody):
+    """Offer a coupon in the portal or not, limit or extend it, withdraw it or sell it again."""
+    return catalog.change_coupon(api.merchant().org_id, _coupon_code(code), body.changes())

@@ -12,7 +12,7 @@ from ...lazy import lazy
 from ...services.inputs import Caller, ChangeRequest
 from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
-from ..schemas import Code, PageQuery, ShortText
+from ..schemas import Code, CouponCode, PageQuery, ShortText
 
 cancellations = lazy("chalicelib.services.cancellations")
 pauses = lazy("chalicelib.services.pauses")
@@ -51,7 +51,7 @@ class ChangeFields(Body):
     """Omitted fields keep what the subscription has; `"coupon": null` removes the coupon."""
     plan: Code | None = None
     addons: list[AddonChoice] | None = Field(default=None, max_length=20)
-    coupon: Code | None = None
+    coupon: CouponCode | None = None           # in any case: `TENOFF`, `tenoff` and `TenOff` are one coupon
 
     def request(self) -> ChangeRequest:
         addons = None if self.addons is None else tuple((a.code, a.quantity) for a in self.addons)
@@ -124,7 +124,7 @@ def subscription_invoices(subscription_id: str, query: PageQuery):
 @api.route("/portal/subscription-options", response="SubscriptionOptions")
 def subscription_options():
     """The plans, addons and coupons customers may choose, and when changes may apply."""
-    return subscription_views.subscription_options(_caller().org_id)
+    return subscription_views.subscription_options(_caller().org_id, bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST", response="Quote")

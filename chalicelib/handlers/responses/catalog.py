@@ -43,6 +43,10 @@ class Coupon(Answer):
     plan_codes: list[str]
     active: bool
     created_at: datetime | None
+    portal: bool               # listed to customers and self-applicable in the portal
+    max_redemptions: int | None
+    expires_at: datetime | None
+    redemptions: int           # subscriptions it was applied to
 
 
 class PlanList(Items[Plan]):

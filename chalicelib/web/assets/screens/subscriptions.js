@@ -282,6 +282,12 @@ export async function change({ main, params, query, navigate }) {
       ? ["end_of_term", "At the end of the term", `From ${date(sub.current_term?.end || sub.next_billing_on)}.`] : null,
   ].filter(Boolean);
   const chosenAddons = new Map((sub.addons || []).map((a) => [a.code, a.quantity]));
+  // the coupon the subscription has stays choosable, even one the merchant gave that the portal does not offer
+  const coupons = options.coupons.map((c) => [c.code, `${c.code} — ${c.name}`]);
+  const held = sub.coupon?.code;
+  if (held && !options.coupons.some((c) => c.code.toLowerCase() === held.toLowerCase())) {
+    coupons.unshift([held, `${held} — ${sub.coupon.name} (yours)`]);
+  }
   const preview = h("div", { "aria-live": "polite" });
 
   const form = h("form", { class: "card", "aria-label": "Your changes" },
@@ -294,8 +300,8 @@ export async function change({ main, params, query, navigate }) {
     options.addons.length ? h("fieldset", {}, h("legend", {}, "Add-ons"), options.addons.map((addon) =>
       field({ label: `${addon.name} (${money(addon.price_minor, addon.currency)} each)`, name: `addon:${addon.code}`, type: "number",
               min: 0, max: 10000, value: chosenAddons.get(addon.code) || 0, inputmode: "numeric" }))) : null,
-    options.change_coupon ? field({ label: "Coupon", name: "coupon", value: sub.coupon?.code || "",
-      options: [["", "No coupon"], ...options.coupons.map((c) => [c.code, `${c.code} — ${c.name}`])] }) : null,
+    options.change_coupon ? field({ label: "Coupon", name: "coupon", value: held || "",
+      options: [["", "No coupon"], ...coupons] }) : null,
     whens.length ? h("fieldset", {}, h("legend", {}, "Apply the change"), whens.map(([value, title, detail], index) =>
       h("label", { class: "choice" }, h("input", { type: "radio", name: "when", value, checked: index === 0, "data-field": "when" }),
         h("span", {}, title, h("small", {}, detail))))) : null,
