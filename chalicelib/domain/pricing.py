@@ -5,13 +5,14 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Iterable, Literal, Sequence
 
+from . import currencies
 from .calendar import Term
 from .money import Money
 
 ItemKind = Literal["plan", "addon"]
 CouponDuration = Literal["once", "forever", "repeating"]
-LineKind = Literal["charge", "discount", "credit", "proration"]
-LINE_KINDS: tuple[LineKind, ...] = ("charge", "discount", "credit", "proration")
+LineKind = Literal["charge", "discount", "credit", "proration", "rounding"]
+LINE_KINDS: tuple[LineKind, ...] = ("charge", "discount", "credit", "proration", "rounding")
 BASIS_POINTS = 10_000
 
 
@@ -133,7 +134,26 @@ def term_lines(items: Sequence[PricedItem], coupon: CouponTerms | None, term: Te
         if not discount.is_zero:
             lines.append(Line(description=f"Coupon {coupon.code} ({coupon.name}): {coupon.off_text}",
                               amount=-discount, code=coupon.code, kind="discount"))
-    return lines
+    return with_rounding(lines, term_subtotal.currency)
+
+
+def rounding_text(currency: str) -> str:
+    """'Rounding to the nearest 0.010 KWD': what a Rounding line says it does."""
+    return f"Rounding to the nearest {currencies.plain_text(currencies.increment(currency), currency)} {currency}"
+
+
+def with_rounding(lines: Sequence[Line], currency: str) -> list[Line]:
+    """`lines` (any earlier Rounding line left out) and, where their total is not a whole
+    increment of the currency (KWD is charged in steps of 10 fils), a Rounding line that brings it
+    to the nearest one, half up. Every currency with an increment of 1 never gets one."""
+    lines = [line for line in lines if line.kind != "rounding"]
+    if not lines:
+        return []
+    unrounded = total(lines, currency)
+    adjustment = unrounded.rounded_to_increment() - unrounded
+    if adjustment.is_zero:
+        return lines
+    return [*lines, Line(description=rounding_text(currency), amount=adjustment, kind="rounding")]
 
 
 def coupon_after_cycle(coupon: CouponTerms | None) -> CouponTerms | None:

@@ -2,7 +2,8 @@
 an invoice for the rest of the term at the new price.
 
 credit = old price x unused days / days in term, charge = new price x remaining days / days
-in term; exact fractions, rounded once per document line, half up. Each item gets a line
+in term; exact fractions, rounded once per document line, half up (and each document's total to
+the currency's increment by a Rounding line, where it has one). Each item gets a line
 that explains itself ("Unused time on Pro plan 100.00 x 15/31 days"). A coupon is prorated on
 a line of its own, from the discount the term was (or would be) invoiced with, so that the
 item lines plus the coupon line come to the discounted price: changing on the first day
@@ -17,7 +18,7 @@ from typing import Sequence
 
 from .calendar import Term, require_utc
 from .money import Money
-from .pricing import CouponTerms, Line, PricedItem, common_currency, discount_for, subtotal, total
+from .pricing import CouponTerms, Line, PricedItem, common_currency, discount_for, subtotal, total, with_rounding
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,10 @@ def prorate_change(old_items: Sequence[PricedItem], old_coupon: CouponTerms | No
     """
     currency = _currency(old_items, new_items, coupons=(old_coupon, new_coupon))
     days = _unused_days(term, at)
-    credit_lines = _prorated_lines(old_items, old_coupon, days, term, time="unused", kind="credit")
-    charge_lines = _prorated_lines(new_items, new_coupon, days, term, time="remaining",
-                                   kind="proration")
+    credit_lines = with_rounding(_prorated_lines(old_items, old_coupon, days, term, time="unused",
+                                                 kind="credit"), currency)
+    charge_lines = with_rounding(_prorated_lines(new_items, new_coupon, days, term, time="remaining",
+                                                 kind="proration"), currency)
     credit_total = total(credit_lines, currency)
     charge_total = total(charge_lines, currency)
     return ProrationQuote(credit_lines=credit_lines, charge_lines=charge_lines, credit_total=credit_total,
@@ -97,6 +99,6 @@ def prorate_cancellation_credit(items: Sequence[PricedItem], coupon: CouponTerms
                                 at: datetime) -> list[Line]:
     """The credit-note lines for the unused time of a term cancelled at `at`, for a merchant
     whose policy refunds it (the portal's default refunds nothing)."""
-    _currency(items, coupons=(coupon,))
-    return _prorated_lines(items, coupon, _unused_days(term, at), term, time="unused",
-                           kind="credit")
+    currency = _currency(items, coupons=(coupon,))
+    return with_rounding(_prorated_lines(items, coupon, _unused_days(term, at), term, time="unused",
+                                         kind="credit"), currency)

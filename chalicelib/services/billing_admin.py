@@ -193,7 +193,7 @@ def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now:
     customer = customers.get(org_id, customer_id)
     if invoice_id is not None:
         invoices.get(org_id, customer_id, invoice_id)
-    doc_lines = _lines(lines)
+    doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
     total = sum(line.amount_minor for line in doc_lines)
     if total <= 0:
         raise InvalidInput({"lines": "A credit note must credit a positive amount."})
@@ -230,7 +230,7 @@ def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: da
 def create_estimate(org_id: str, customer_id: str, *, lines: list[dict], now: datetime, expires_in_days: int = 30,
                     notes: str = "") -> Estimate:
     customer = customers.get(org_id, customer_id)
-    doc_lines = _lines(lines)
+    doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
     estimate = Estimate(estimate_id=new_id("estimate", now), customer_id=customer_id,
                         number=billing.number("EST", organizations.next_number(org_id, "estimate_seq")),
                         currency=customer.currency, status=EstimateStatus.SENT, issued_at=now,
