@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from ..domain import billing
+from ..domain import billing, paying
 from ..domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate,
                                 EstimateStatus, Invoice, InvoiceStatus, TimeEntry, Timesheet,
                                 TimesheetStatus)
@@ -167,6 +167,7 @@ def record_payment(org_id: str, customer_id: str, *, invoice_id: str, amount_min
     invoice = invoices.get(org_id, customer_id, invoice_id)
     if not invoice.is_outstanding():
         raise BusinessRuleViolation("This invoice has nothing left to pay.", "invoice_not_outstanding")
+    paying.require_whole_part(amount_minor, invoice.currency)
     if amount_minor > invoice.balance_minor:
         raise InvalidInput({"amount_minor": f"At most the balance due, {invoice.balance_minor}."})
     payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
