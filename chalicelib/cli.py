@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
             api_key = merchant_access.issue_api_key(args.org, name=args.name, now=bootstrap.now())
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
+        for field, problem in getattr(error, "fields", {}).items():
+            print(f"  --{field.replace('_', '-')}: {problem}", file=sys.stderr)
         return 1
     print(f"admin API key (shown once): {api_key}")
     return 0

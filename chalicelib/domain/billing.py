@@ -22,7 +22,8 @@ from . import coupon_cycles
 from .calendar import Term
 from .documents import DocumentLine, Invoice, InvoiceStatus, TaxLine
 from .money import Money, round_half_up
-from .pricing import Discount, Line, PricedItem, one_time_lines, subtotal, term_lines, total
+from .pricing import Discount, Line, PricedItem, one_time_lines, rounding_text, subtotal, term_lines, total, \
+    with_rounding
 from .proration import prorate_change, prorated_lines
 from .subscription import Subscription, new_series
 
@@ -36,6 +37,13 @@ class Bill:
     period: Term | None = None          # the days the invoice bills
     credit_reason: str = ""
     explanation: str = ""
+
+    def __post_init__(self):
+        # each document's total is a whole increment of its currency (what the gateway can move):
+        # the lines a preview shows are the lines the documents get
+        currency = self.subscription.currency
+        object.__setattr__(self, "charge_lines", tuple(with_rounding(self.charge_lines, currency)))
+        object.__setattr__(self, "credit_lines", tuple(with_rounding(self.credit_lines, currency)))
 
     @property
     def currency(self) -> str:
@@ -163,16 +171,41 @@ def number(prefix: str, sequence: int) -> str:
     return f"{prefix}-{sequence:06d}"
 
 
+def rounding_line(unrounded_minor: int, currency: str) -> DocumentLine | None:
+    """The Rounding line that brings a document total of `unrounded_minor` to a whole increment of
+    the currency (what the payment gateway can move), half up; None when it is one already."""
+    total = Money(unrounded_minor, currency)
+    adjustment = total.rounded_to_increment() - total
+    if adjustment.is_zero:
+        return None
+    return DocumentLine(description=rounding_text(currency), amount_minor=adjustment.amount_minor,
+                        kind="rounding")
+
+
+def rounded_lines(lines: tuple[DocumentLine, ...], currency: str) -> tuple[DocumentLine, ...]:
+    """The lines of a document without tax (credit note, estimate), its total a whole increment:
+    any Rounding line is worked out again from the others."""
+    kept = tuple(line for line in lines if line.kind != "rounding")
+    rounding = rounding_line(sum(line.amount_minor for line in kept), currency)
+    return kept + ((rounding,) if rounding else ())
+
+
 def build_invoice(*, invoice_id: str, number: str, customer_id: str, currency: str,
                   lines: tuple[DocumentLine, ...], issued_at: datetime, issued_on: date, payment_terms_days: int,
                   tax_rate_bp: int = 0, tax_name: str = "Tax", subscription_id: str | None = None,
                   period: Term | None = None, notes: str = "") -> Invoice:
     """An open invoice, due `payment_terms_days` after the day it is issued on; tax is computed
-    once on the subtotal, rounded half up."""
+    once on the subtotal, rounded half up. In a currency the gateway moves in steps (KWD: 10
+    fils), a last Rounding line brings subtotal + tax to a whole step: total = subtotal + tax +
+    rounding, the subtotal being every line but the Rounding one."""
+    lines = tuple(line for line in lines if line.kind != "rounding")
     subtotal = sum(line.amount_minor for line in lines)
     tax = round_half_up(Fraction(subtotal * tax_rate_bp, 10_000)) if tax_rate_bp else 0
     taxes = (TaxLine(tax_name, tax_rate_bp, tax),) if tax_rate_bp else ()
-    total_minor = subtotal + tax
+    rounding = rounding_line(subtotal + tax, currency)
+    if rounding is not None:
+        lines += (rounding,)
+    total_minor = subtotal + tax + (rounding.amount_minor if rounding else 0)
     return Invoice(invoice_id=invoice_id, customer_id=customer_id, number=number, currency=currency,
                    status=InvoiceStatus.OPEN if total_minor > 0 else InvoiceStatus.PAID, issued_at=issued_at,
                    due_on=issued_on + timedelta(days=payment_terms_days), lines=lines,

@@ -4,19 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-# ISO 4217 minor-unit exponents that differ from 2.
-_EXPONENTS = {
-    "BHD": 3, "CLP": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
-    "LYD": 3, "OMR": 3, "PYG": 0, "TND": 3, "UGX": 0, "VND": 0, "XAF": 0, "XOF": 0,
-}
-SUPPORTED_CURRENCIES = frozenset({
-    "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK",
-    "INR", "SGD", "HKD", "MXN", "BRL", "ZAR", "AED", "SAR", *_EXPONENTS,
-})
-
-
-def exponent(currency: str) -> int:
-    return _EXPONENTS.get(currency, 2)
+from . import currencies
 
 
 def round_half_up(value: Fraction) -> int:
@@ -37,7 +25,7 @@ class Money:
     def __post_init__(self):
         if isinstance(self.amount_minor, bool) or not isinstance(self.amount_minor, int):
             raise TypeError("amount_minor must be an int")
-        if self.currency not in SUPPORTED_CURRENCIES:
+        if not currencies.is_supported(self.currency):
             raise ValueError(f"unsupported currency {self.currency!r}")
 
     @classmethod
@@ -71,12 +59,13 @@ class Money:
     def is_zero(self) -> bool:
         return self.amount_minor == 0
 
+    def rounded_to_increment(self) -> "Money":
+        """The nearest amount the gateway can move, halves away from zero."""
+        return Money(currencies.round_to_increment(self.amount_minor, self.currency), self.currency)
+
     def format(self) -> str:
         """Plain decimal text such as '100.00' (for document lines; the browser localises)."""
-        exp = exponent(self.currency)
-        sign = "-" if self.amount_minor < 0 else ""
-        units, minor = divmod(abs(self.amount_minor), 10 ** exp) if exp else (abs(self.amount_minor), 0)
-        return f"{sign}{units}.{minor:0{exp}d}" if exp else f"{sign}{units}"
+        return currencies.plain_text(self.amount_minor, self.currency)
 
     def to_dict(self) -> dict:
         return {"amount_minor": self.amount_minor, "currency": self.currency}

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Literal, Sequence
 
+from . import currencies
 from .calendar import Term
 from .money import Money
 
@@ -119,6 +120,25 @@ def term_lines(items: Sequence[PricedItem], discount: Discount | None, term: Ter
             lines.append(Line(description=f"Coupon {discount.code} ({discount.name}): {discount.off_text}",
                               amount=-taken, code=discount.code, kind="discount", period=term))
     return lines
+
+
+def rounding_text(currency: str) -> str:
+    """'Rounding to the nearest 0.010 KWD': what a Rounding line says it does."""
+    return f"Rounding to the nearest {currencies.plain_text(currencies.increment(currency), currency)} {currency}"
+
+
+def with_rounding(lines: Sequence[Line], currency: str) -> list[Line]:
+    """`lines` (any earlier Rounding line left out) and, where their total is not a whole
+    increment of the currency (KWD is charged in steps of 10 fils), a Rounding line that brings it
+    to the nearest one, half up. Every currency with an increment of 1 never gets one."""
+    lines = [line for line in lines if line.kind != "rounding"]
+    if not lines:
+        return []
+    unrounded = total(lines, currency)
+    adjustment = unrounded.rounded_to_increment() - unrounded
+    if adjustment.is_zero:
+        return lines
+    return [*lines, Line(description=rounding_text(currency), amount=adjustment, kind="rounding")]
 
 
 def one_time_lines(items: Sequence[PricedItem]) -> list[Line]:

@@ -2,7 +2,9 @@
 for the rest of the term at the new price.
 
 credit = old price x unused days / days in term, charge = new price x remaining days / days in
-term; exact fractions, rounded once per document line, half up. Days are counted from `day` (the
+term; exact fractions, rounded once per document line, half up (each document's total is then
+brought to the currency's increment by a Rounding line where it has one: billing.py). Days are
+counted from `day` (the
 organization's today, included) to the term's end. Each item gets a line that explains itself
 ("Unused time on Pro 100.00 x 15/31 days"). A coupon is prorated on a line of its own, from the
 discount the term was (or would be) invoiced with, so that the item lines plus the coupon line

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from chalicelib.domain.money import SUPPORTED_CURRENCIES, Money
+from chalicelib.domain import currencies
+from chalicelib.domain.money import Money
 
 ChargeStatus = Literal["succeeded", "requires_action", "failed"]
 
@@ -118,13 +119,15 @@ class PaymentGateway(Protocol):
 
 
 def require_chargeable(amount: Money) -> None:
-    """Gateways only move positive amounts in currencies they know."""
+    """Gateways only move positive amounts in currencies they know, in whole increments of the
+    currency (Stripe refuses 12.345 KWD: three-decimal amounts must end in 0)."""
     if not isinstance(amount, Money):
         raise TypeError(f"expected Money, got {type(amount).__name__}")
     if amount.amount_minor <= 0:
         raise ValueError(f"amount must be positive, got {amount.amount_minor} {amount.currency}")
-    if amount.currency not in SUPPORTED_CURRENCIES:
+    if not currencies.is_supported(amount.currency):
         raise ValueError(f"unsupported currency {amount.currency!r}")
+    currencies.to_gateway_unit(amount.amount_minor, amount.currency)   # ValueError if not whole
 
 
 def most_specific_failure(code: str | None, decline_code: str | None) -> str | None:

@@ -17,7 +17,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from chalicelib.domain.money import SUPPORTED_CURRENCIES, Money
+from chalicelib.domain import currencies
+from chalicelib.domain.money import Money
 from chalicelib.gateways.payments import (
     CardDetails, ChargeResult, PaymentGatewayError, PaymentMethodRejected, SavedMethod,
     SetupSession, most_specific_failure, require_chargeable,
@@ -105,7 +106,7 @@ class _Payment:
     @classmethod
     def parse(cls, gateway_payment_id: str) -> "_Payment":
         match = _PAYMENT_ID.fullmatch(gateway_payment_id or "")
-        if match and match["card"] in _TEST_CARDS and match["currency"].upper() in SUPPORTED_CURRENCIES:
+        if match and match["card"] in _TEST_CARDS and currencies.is_supported(match["currency"].upper()):
             amount = Money(int(match["amount"]), match["currency"].upper())
             return cls(match["key"], match["card"], match["session"] == "off", amount)
         raise PaymentGatewayError(f"No such payment_intent: '{gateway_payment_id}'",

@@ -3,6 +3,9 @@
 stripe-python retries timeouts, connection errors, 409s and 5xx twice with the same
 Idempotency-Key; what still fails becomes GatewayUnavailable. Card declines are results.
 
+Amounts cross in Stripe's unit (`stripe_amounts`): ISK is sent as 500 for 5 krónur, KWD in whole
+tens of fils, and read back the same way.
+
 Card PaymentIntents finish synchronously, so `processing` is not expected; should Stripe ever
 answer it, the outcome is unknown for now and GatewayUnavailable carries the payment id (the
 payment_intent.succeeded / payment_failed webhook settles it).
@@ -17,6 +20,7 @@ from chalicelib.gateways.payments import (
     CardDetails, ChargeResult, GatewayUnavailable, PaymentGatewayError, PaymentMethodRejected,
     SavedMethod, SetupSession, most_specific_failure, require_chargeable,
 )
+from chalicelib.gateways.stripe_amounts import from_stripe, to_stripe
 
 if TYPE_CHECKING:
     import stripe
@@ -102,10 +106,11 @@ class StripeGateway:
         import stripe
 
         require_chargeable(amount)
+        stripe_amount, stripe_currency = to_stripe(amount)
         with _gateway_errors():
             try:
                 intent = self._api.payment_intents.create(
-                    {"amount": amount.amount_minor, "currency": amount.currency.lower(),
+                    {"amount": stripe_amount, "currency": stripe_currency,
                      "customer": gateway_customer_id, "payment_method": gateway_method_id,
                      # card only: other methods could redirect, which confirm=true would refuse
                      "payment_method_types": ["card"],
@@ -129,9 +134,10 @@ class StripeGateway:
 
     def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
         require_chargeable(amount)
+        stripe_amount, _ = to_stripe(amount)
         with _gateway_errors():
             refund = self._api.refunds.create(
-                {"payment_intent": gateway_payment_id, "amount": amount.amount_minor},
+                {"payment_intent": gateway_payment_id, "amount": stripe_amount},
                 {"idempotency_key": idempotency_key})
         return refund.id
 
@@ -169,7 +175,7 @@ def _card(method: Any) -> CardDetails | None:
 
 
 def _amount(intent: Any) -> Money:
-    return Money(intent.amount, intent.currency.upper())
+    return from_stripe(intent.amount, intent.currency)
 
 
 def _failed(payment_id: str | None, amount: Money, *, code: str | None, decline_code: str | None,

@@ -15,6 +15,7 @@ from chalice import BadRequestError, Blueprint, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import tracing
+from ..domain import currencies
 from ..domain.errors import DomainError, InvalidInput, NotFound, TooLarge, Unauthenticated, Unavailable
 from .errors import domain_error_response, unexpected_error_response
 
@@ -190,8 +191,24 @@ def respond(result: Any, status: int) -> Response:
         return result
     if status == 204:
         return Response(body="", status_code=204)
-    return Response(body=json.dumps(plain(result)), status_code=status,
+    return Response(body=json.dumps(with_currency_exponents(plain(result))), status_code=status,
                     headers={"Content-Type": "application/json", "Cache-Control": "no-store"})
+
+
+def with_currency_exponents(value: Any) -> Any:
+    """Every object of a JSON answer that names a `currency` also says how its amounts are shown:
+    `currency_exponent`, the currency's decimals from the one table (null with no currency). The
+    browser formats with it, never with its own guess (Intl shows IQD without decimals)."""
+    if isinstance(value, list):
+        return [with_currency_exponents(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    shaped = {}
+    for key, item in value.items():
+        shaped[key] = with_currency_exponents(item)
+        if key == "currency" and (item is None or isinstance(item, str)):
+            shaped["currency_exponent"] = currencies.exponent(item) if currencies.is_supported(item or "") else None
+    return shaped
 
 
 # a stored item's version is the repositories' optimistic-concurrency token: no route takes one

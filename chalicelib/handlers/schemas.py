@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
+from ..domain import currencies
 from ..domain.calendar import is_time_zone
 from .http import Body, Query
 
@@ -19,7 +20,16 @@ Email = Annotated[str, StringConstraints(min_length=3, max_length=254,
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 COUPON_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 CouponCode = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=COUPON_CODE_PATTERN)]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+def _accepted_currency(code: str) -> str:
+    if not currencies.is_supported(code):
+        raise ValueError(f"{code} is not a currency the payment service accepts.")
+    return code
+
+
+# an ISO 4217 code of the currency table (domain/currencies.py): only what the gateway accepts
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_accepted_currency)]
 
 
 def _in_utc(value: datetime) -> datetime:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from ..domain import billing, coupons, scheduling
+from ..domain import billing, coupons, paying, scheduling
 from ..domain.calendar import local_date
 from ..domain.catalog import coupon_key
 from ..domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate,
@@ -183,6 +183,7 @@ def record_payment(org_id: str, customer_id: str, *, invoice_id: str, amount_min
     invoice = invoices.get(org_id, customer_id, invoice_id)
     if not invoice.is_outstanding():
         raise BusinessRuleViolation("This invoice has nothing left to pay.", "invoice_not_outstanding")
+    paying.require_whole_part(amount_minor, invoice.currency)
     if amount_minor > invoice.balance_minor:
         raise InvalidInput({"amount_minor": f"At most the balance due, {invoice.balance_minor}."})
     payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
@@ -209,7 +210,7 @@ def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now:
     customer = customers.get(org_id, customer_id)
     if invoice_id is not None:
         invoices.get(org_id, customer_id, invoice_id)
-    doc_lines = _lines(lines)
+    doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
     total = sum(line.amount_minor for line in doc_lines)
     if total <= 0:
         raise InvalidInput({"lines": "A credit note must credit a positive amount."})
@@ -246,7 +247,7 @@ def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: da
 def create_estimate(org_id: str, customer_id: str, *, lines: list[dict], now: datetime, expires_in_days: int = 30,
                     notes: str = "") -> Estimate:
     customer = customers.get(org_id, customer_id)
-    doc_lines = _lines(lines)
+    doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
     estimate = Estimate(estimate_id=new_id("estimate", now), customer_id=customer_id,
                         number=billing.number("EST", organizations.next_number(org_id, "estimate_seq")),
                         currency=customer.currency, status=EstimateStatus.SENT, issued_at=now,

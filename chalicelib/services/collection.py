@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .. import bootstrap
+from ..domain import paying
 from ..domain.customers import Customer
 from ..domain.documents import CreditNote, Invoice
 from ..domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, InvalidInput, NotFound
@@ -64,24 +65,25 @@ def collect_off_session(org_id: str, customer_id: str, invoice_id: str, *, payme
 
 
 def pay_invoices(org_id: str, customer_id: str, *, invoice_ids: list[str] | None = None,
-                 all_outstanding: bool = False, payment_method: str, save_for_future: bool = False,
-                 idempotency_key: str, now: datetime, amount_minor: int | None = None,
-                 use_credits: bool = False, answer: settlement.Answer | None = None) -> Payment:
+                 all_outstanding: bool = False, currency: str | None = None, payment_method: str,
+                 save_for_future: bool = False, idempotency_key: str, now: datetime,
+                 amount_minor: int | None = None, use_credits: bool = False,
+                 answer: settlement.Answer | None = None) -> Payment:
     """The customer pays invoices now (on-session) with a saved method (our `pm_` id) or a new
     gateway method (what Stripe.js returned; the simulated gateway takes Stripe's test ids).
+    A payment is in one currency: `invoice_ids` of several are refused, and `all_outstanding` pays
+    those of `currency` (needed only when the customer owes in more than one).
     `amount_minor` pays part of a single invoice; `use_credits` applies available credits first;
     `save_for_future` keeps the method and makes it the paid subscriptions' auto-charge method.
     `now` is the real time (the organization's test clock applies); `answer`, if given, is kept
     with the payment's outcome."""
-    _check_choice(invoice_ids, all_outstanding, amount_minor, use_credits)
+    _check_choice(invoice_ids, all_outstanding, currency, amount_minor, use_credits)
 
     def wanted() -> list[str]:
         if invoice_ids:
             return list(dict.fromkeys(invoice_ids))
-        ids = [i.invoice_id for i in invoice_lists.outstanding(org_id, customer_id)][:MAX_INVOICES]
-        if not ids:
-            raise BusinessRuleViolation("You have no outstanding invoices.", "nothing_outstanding")
-        return ids
+        owed = paying.outstanding_in(invoice_lists.outstanding(org_id, customer_id), currency)
+        return [i.invoice_id for i in owed][:MAX_INVOICES]
 
     def method(customer: Customer, now: datetime) -> _Method:
         return _portal_method(org_id, customer, payment_method, save_for_future, now)
@@ -116,8 +118,11 @@ def _collect(org_id: str, customer_id: str, source: str, key: str, real_now: dat
         if existing is not None:
             return existing
         chosen = _outstanding(invoice_ids, state.invoices)
-        if amount_minor is not None and amount_minor > chosen[0].balance_minor:
-            raise InvalidInput({"amount_minor": f"At most the balance due, {chosen[0].balance_minor}."})
+        currency = paying.currency_of(chosen)
+        if amount_minor is not None:
+            paying.require_whole_part(amount_minor, currency)
+            if amount_minor > chosen[0].balance_minor:
+                raise InvalidInput({"amount_minor": f"At most the balance due, {chosen[0].balance_minor}."})
         if _clear_claims(org_id, customer_id, state.claims, on_session=not off_session, now=now):
             continue   # a stale payment was finished: read the invoices again
         charge_to = method(state.customer, now)
@@ -246,6 +251,7 @@ def _new_payment(org_id: str, customer: Customer, chosen: list[Invoice], charge_
         credited[invoice_id] = credited.get(invoice_id, 0) + amount
     allocations = payment_rules.allocations(chosen, amount_minor=amount_minor, credits_by_invoice=credited)
     total = sum(a.amount_minor for a in allocations)
+    paying.require_chargeable(total, chosen[0].currency)
     gateway = bootstrap.payment_gateway()
     payment = Payment(
         payment_id=new_id("payment", now), customer_id=customer.customer_id, status=PaymentStatus.PENDING,
@@ -290,9 +296,12 @@ def _portal_method(org_id: str, customer: Customer, payment_method: str, save_fo
         "exp_month": card.exp_month, "exp_year": card.exp_year})
 
 
-def _check_choice(invoice_ids, all_outstanding: bool, amount_minor: int | None, use_credits: bool) -> None:
+def _check_choice(invoice_ids, all_outstanding: bool, currency: str | None, amount_minor: int | None,
+                  use_credits: bool) -> None:
     if bool(invoice_ids) == bool(all_outstanding):
         raise InvalidInput({"invoice_ids": "Choose the invoices to pay, or all_outstanding."})
+    if currency is not None and not all_outstanding:
+        raise InvalidInput({"currency": "Only with all_outstanding: the invoices chosen are in their own currency."})
     if amount_minor is not None and (not invoice_ids or len(set(invoice_ids)) != 1):
         raise InvalidInput({"amount_minor": "A part payment pays a single invoice."})
     if amount_minor is not None and use_credits:

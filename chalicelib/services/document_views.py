@@ -55,6 +55,7 @@ def invoice_document(org: Organization, customer: Customer, invoice: Invoice) ->
         facts.append(("Period", f"{day(invoice.period_start, tz)} to {day(invoice.period_end, tz)}"))
     totals = [("Subtotal", money(invoice.subtotal_minor, cur))]
     totals += [(f"{tax.name} ({tax.rate_bp / 100:g} %)", money(tax.amount_minor, cur)) for tax in invoice.taxes]
+    totals += [(line.description, money(line.amount_minor, cur)) for line in _rounding(invoice.lines)]
     totals.append(("Total", money(invoice.total_minor, cur)))
     if invoice.credits_applied_minor:
         totals.append(("Credits applied", money(-invoice.credits_applied_minor, cur)))
@@ -62,7 +63,7 @@ def invoice_document(org: Organization, customer: Customer, invoice: Invoice) ->
         totals.append(("Amount paid", money(-invoice.amount_paid_minor, cur)))
     totals.append(("Balance due", money(invoice.balance_minor, cur)))
     return PdfDocument(title="Invoice", number=invoice.number, issuer=issuer(org), recipient=recipient(customer),
-                       facts=tuple(facts), table=_lines_table(invoice.lines, cur), totals=tuple(totals),
+                       facts=tuple(facts), table=_lines_table(_charged(invoice.lines), cur), totals=tuple(totals),
                        notes=_notes(invoice.notes), footer=_footer(org))
 
 
@@ -135,6 +136,15 @@ def statement_document(org: Organization, customer: Customer, start: date, end: 
     return PdfDocument(title="Statement of accounts", number=None, issuer=issuer(org), recipient=recipient(customer),
                        facts=(("From", day(start, tz)), ("To", day(end, tz))), table=table, totals=tuple(totals),
                        footer=_footer(org))
+
+
+def _charged(lines: tuple[DocumentLine, ...]) -> tuple[DocumentLine, ...]:
+    """An invoice's lines but its Rounding line, which shows after the tax, above the total."""
+    return tuple(line for line in lines if line.kind != "rounding")
+
+
+def _rounding(lines: tuple[DocumentLine, ...]) -> tuple[DocumentLine, ...]:
+    return tuple(line for line in lines if line.kind == "rounding")
 
 
 def _lines_table(lines: tuple[DocumentLine, ...], currency: str) -> Table:

@@ -162,7 +162,7 @@ def _invoice(org: Organization, customer_id: str, currency: str, lines: Sequence
 
 def _credit_note(org: Organization, customer_id: str, currency: str, lines: Sequence[Line], reason: str,
                  subscription_id: str | None, now: datetime) -> CreditNote | None:
-    doc_lines = billing.document_lines(list(lines))
+    doc_lines = billing.rounded_lines(billing.document_lines(list(lines)), currency)
     credited = sum(line.amount_minor for line in doc_lines)
     if credited <= 0:
         return None

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import replace
 from datetime import datetime
 
+from ..domain import currencies
 from ..domain.customers import Address
 from ..domain.errors import BusinessRuleViolation
 from ..domain.ids import new_id
@@ -23,7 +24,9 @@ def key_hash(api_key: str) -> str:
 def create_organization(*, name: str, email: str, currency: str, now: datetime, test_mode: bool = False,
                         phone: str = "", website: str = "", address: Address | None = None,
                         org_id: str | None = None, time_zone: str = "UTC") -> tuple[Organization, str]:
-    """A new organization and its first API key (returned once, stored only as a hash)."""
+    """A new organization and its first API key (returned once, stored only as a hash). Its
+    currency must be one the payment gateway accepts."""
+    currencies.require_supported(currency)
     org = Organization(org_id=org_id or new_id("organization", now), name=name, email=email,
                        currency=currency, created_at=now, phone=phone, website=website,
                        address=address or Address(), test_mode=test_mode, time_zone=time_zone)

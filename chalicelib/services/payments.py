@@ -23,13 +23,14 @@ class PaymentPending(Conflict):
 
 
 def pay(org_id: str, customer_id: str, request: dict, *, idempotency_key: str | None, now: datetime) -> dict:
-    """Pay invoices: `request` holds invoice_ids | all_outstanding, payment_method, save_for_future,
-    amount_minor, use_credits. The answer (succeeded, requires_action or failed) is replayed to
+    """Pay invoices: `request` holds invoice_ids | all_outstanding (and its currency), payment_method,
+    save_for_future, amount_minor, use_credits. The answer (succeeded, requires_action or failed) is replayed to
     retries with the same key."""
     def run(reply: idempotency.Reply) -> dict:
         payment = collection.pay_invoices(
             org_id, customer_id, invoice_ids=request.get("invoice_ids"),
-            all_outstanding=request.get("all_outstanding", False), payment_method=request["payment_method"],
+            all_outstanding=request.get("all_outstanding", False), currency=request.get("currency"),
+            payment_method=request["payment_method"],
             save_for_future=request.get("save_for_future", False), amount_minor=request.get("amount_minor"),
             use_credits=request.get("use_credits", False), idempotency_key=idempotency_key, now=now,
             answer=settlement.Answer(reply, view))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .. import bootstrap
-from ..domain import billing
+from ..domain import billing, paying
 from ..domain.documents import CreditNote
 from ..domain.engagement import ActivityRecord, Actor, Notification
 from ..domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, InvalidInput
@@ -187,6 +187,8 @@ def _plan(state: refund_requests.RefundRequest, key: str, digest: str, amount_mi
         return stored.response
     if state.payment.gateway != OFFLINE and not state.payment.gateway_payment_id:
         raise PaymentNotRefundable(state.payment, "This payment has no charge at the payment service to refund.")
+    if amount_minor is not None:
+        paying.require_whole_part(amount_minor, state.payment.currency)   # what the gateway can move
     return {"amount_minor": amount_to_refund(state.payment, amount_minor),
             "refunded_before": state.payment.refunded_minor}
 

@@ -278,6 +278,8 @@ def _collect(job: _Job, sub: Subscription, key: str) -> _Outcome:
     except collection.PaymentInProgress:
         return _Outcome(PaymentStatus.PENDING)
     except BusinessRuleViolation as error:
+        if error.code == "amount_not_chargeable":   # owed from before totals were rounded to the increment
+            return _Outcome(PaymentStatus.FAILED, error.message, error.code)
         if error.code != "invoice_not_outstanding":
             raise
         return _Outcome(PaymentStatus.SUCCEEDED)

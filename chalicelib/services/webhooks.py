@@ -11,6 +11,7 @@ from ..domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from ..domain.money import Money
 from ..domain.payments import Payment
 from ..gateways.payments import ChargeResult, most_specific_failure
+from ..gateways.stripe_amounts import from_stripe
 from ..gateways.stripe_webhooks import InvalidWebhook, parse_event
 from ..tables.repositories import gateway_customers, payments, webhook_events
 from . import payment_methods, refunds, settlement
@@ -71,8 +72,8 @@ def _charge_refunded(data: dict, event: Event, now: datetime) -> None:
     found = _payment_of(charge.get("payment_intent"), charge.get("metadata"), event, now)
     if found:
         org_id, payment = found
-        refunds.recorded(org_id, payment.customer_id, payment.payment_id, int(charge["amount_refunded"]), now,
-                         event=event)
+        refunded = from_stripe(charge["amount_refunded"], charge.get("currency") or payment.currency)
+        refunds.recorded(org_id, payment.customer_id, payment.payment_id, refunded.amount_minor, now, event=event)
 
 
 def _setup_succeeded(data: dict, event: Event, now: datetime) -> None:
@@ -127,4 +128,4 @@ def _owner(gateway_customer_id: str | None, event: Event, now: datetime) -> tupl
 
 
 def _amount(intent: dict) -> Money:
-    return Money(int(intent["amount"]), str(intent["currency"]).upper())
+    return from_stripe(intent["amount"], intent["currency"])

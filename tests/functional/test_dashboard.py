@@ -37,11 +37,11 @@ def test_the_dashboard_shows_what_is_owed_credits_the_last_payment_approvals_and
 
         # Then the home screen has every figure
         assert home.status == 200
-        assert home.json["outstanding"] == {"count": 1, "total_minor": 2500, "currency": "USD"}
-        assert home.json["available_credits"] == {"amount_minor": 700, "currency": "USD"}
-        assert home.json["last_payment"] == {"payment_id": payment["payment_id"], "amount_minor": 10000,
-                                             "currency": "USD", "date": clock.now.isoformat(),
-                                             "invoice_id": paid["invoice_id"]}
+        usd = {"currency": "USD", "currency_exponent": 2}
+        assert home.json["outstanding"] == {"count": 1, "total_minor": 2500, **usd}
+        assert home.json["available_credits"] == {"amount_minor": 700, **usd}
+        assert home.json["last_payment"] == {"payment_id": payment["payment_id"], "amount_minor": 10000, **usd,
+                                             "date": clock.now.isoformat(), "invoice_id": paid["invoice_id"]}
         assert home.json["pending_approvals"] == {"estimates": 1, "timesheets": 1}
         details = home.json["my_details"]
         assert details["display_name"] == "Globex" and details["contact"]["email"] == "zoe@globex.example"
@@ -58,7 +58,8 @@ def test_a_new_customer_sees_an_empty_dashboard(aws):
 
         home = payer.portal.get("/portal/dashboard").json
 
-        assert home["outstanding"] == {"count": 0, "total_minor": 0, "currency": "USD"}
+        assert home["outstanding"] == {"count": 0, "total_minor": 0, "currency": "USD",
+                                       "currency_exponent": 2}
         assert home["available_credits"]["amount_minor"] == 0 and home["last_payment"] is None
         assert home["pending_approvals"] == {"estimates": 0, "timesheets": 0}
 

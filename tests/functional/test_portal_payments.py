@@ -35,7 +35,8 @@ def test_paying_an_invoice_with_a_saved_card_marks_it_paid_and_sends_a_receipt(a
         assert paid["payments"] == [{"payment_id": answer.json["payment_id"], "amount_minor": 10000,
                                      "paid_at": answer.json["succeeded_at"], "method_summary": "Visa •••• 4242"}]
         home = dashboard_of(payer)
-        assert home["outstanding"] == {"count": 0, "total_minor": 0, "currency": "USD"}
+        assert home["outstanding"] == {"count": 0, "total_minor": 0, "currency": "USD",
+                                       "currency_exponent": 2}
         assert home["last_payment"]["payment_id"] == answer.json["payment_id"]
         assert home["last_payment"]["invoice_id"] == invoice["invoice_id"]
         # And the customer has a receipt, the merchant a notification and an email
@@ -150,7 +151,8 @@ def test_a_part_payment_leaves_the_invoice_partially_paid(aws):
         after = invoice_of(payer, invoice["invoice_id"])
         assert after["status"] == "partially_paid" and after["balance_minor"] == 7500
         assert too_much.status == 400 and "amount_minor" in too_much.json["error"]["details"]["fields"]
-        assert dashboard_of(payer)["outstanding"] == {"count": 1, "total_minor": 7500, "currency": "USD"}
+        assert dashboard_of(payer)["outstanding"] == {"count": 1, "total_minor": 7500, "currency": "USD",
+                                                      "currency_exponent": 2}
 
 
 def test_pay_now_pays_every_outstanding_invoice_in_one_payment(aws):

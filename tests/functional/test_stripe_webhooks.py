@@ -4,7 +4,7 @@ from chalicelib.tables.repositories import payments as stored_payments
 from tests.support.api import Api, client
 from tests.support.payments import (a_payer, a_saved_card, a_subscription, an_invoice, deliver, pay, payment_intent,
                                     signature, stripe_event, with_webhook_secret)
-from tests.support.portal import Clock, emails_to
+from tests.support.portal import Clock, emails_to, portal_organization
 
 
 def waiting_payment(payer, invoice) -> dict:
@@ -154,6 +154,28 @@ def test_success_and_refund_give_the_same_state_in_either_order(aws, monkeypatch
                            sorted(a["action"] for a in activity if a["subject_type"] == "payment")))
 
         assert finals[0] == finals[1] == ("succeeded", 2500, "paid", ["payment.refunded", "payment.succeeded"])
+
+
+def test_amounts_in_isk_events_are_read_in_kronur_not_in_stripes_hundredths(aws, monkeypatch):
+    Clock()
+    with_webhook_secret(monkeypatch)
+    with client() as c:
+        # Given a merchant billing in Icelandic krónur and a payment of 5,000 kr waiting for 3-D Secure
+        api = Api(c)
+        payer = a_payer(api, merchant=portal_organization(api, currency="ISK"))
+        invoice = an_invoice(payer, 5_000)
+        payment = waiting_payment(payer, invoice)
+        intent = {**payment_intent(payment), "amount": 500_000, "currency": "isk"}   # Stripe's two-decimal ISK
+
+        # When Stripe reports it paid, then 1,000 kr of it refunded (100000 on the wire)
+        deliver(api, stripe_event("payment_intent.succeeded", intent))
+        deliver(api, stripe_event("charge.refunded", {
+            "id": "ch_1", "object": "charge", "payment_intent": payment["gateway_payment_id"], "amount": 500_000,
+            "amount_refunded": 100_000, "refunded": False, "currency": "isk"}))
+
+        # Then the payment of 5,000 kr succeeded and 1,000 kr of it is refunded
+        seen = payer.portal.get(f"/portal/payments/{payment['payment_id']}").json
+        assert (seen["status"], seen["amount_minor"], seen["refunded_minor"]) == ("succeeded", 5_000, 1_000)
 
 
 def test_a_refund_reported_twice_or_late_is_counted_once(aws, monkeypatch):

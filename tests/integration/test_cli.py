@@ -15,3 +15,13 @@ def test_create_org_prints_a_key_that_opens_the_admin_api(aws, capsys):
 def test_issue_key_for_an_unknown_org_fails_cleanly(aws, capsys):
     assert cli.main(["issue-key", "--org", "org_nope"]) == 1
     assert "No such organization" in capsys.readouterr().err
+
+
+def test_create_org_refuses_a_currency_the_payment_service_does_not_accept(aws, capsys):
+    # When the operator creates an organization in Iraqi dinars (Stripe has none)
+    assert cli.main(["create-org", "--name", "Umbrella", "--email", "ops@umbrella.example", "--currency", "IQD"]) == 1
+
+    # Then it says why, and creates nothing
+    printed = capsys.readouterr()
+    assert "--currency: IQD is not a currency the payment service accepts." in printed.err
+    assert "organization:" not in printed.out

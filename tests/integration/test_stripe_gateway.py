@@ -269,6 +269,71 @@ def test_the_currency_is_sent_in_lower_case_and_the_amount_in_minor_units():
     assert result.amount == Money(5000, "JPY")
 
 
+# Currencies on the wire: Stripe's unit, as the one currency table says (domain/currencies.py)
+
+ON_THE_WIRE = [
+    (Money(10_000, "USD"), 10_000),    # 100.00 USD: two decimals, as in ISO 4217
+    (Money(5_000, "JPY"), 5_000),      # 5,000 yen: zero-decimal, whole yen
+    (Money(5_000, "ISK"), 500_000),    # 5,000 krónur: zero-decimal for ISO, two-decimal on Stripe's wire
+    (Money(12_340, "KWD"), 12_340),    # 12.340 KWD: three decimals, the last one 0
+    (Money(12_340, "BHD"), 12_340),
+]
+
+
+@pytest.mark.parametrize("ours, stripes", ON_THE_WIRE)
+def test_a_charge_is_sent_in_stripes_unit_and_its_answer_read_back_in_ours(ours, stripes):
+    # Given Stripe answers the PaymentIntent in its own unit
+    http = FakeStripeHttp(ok(a_payment_intent("succeeded", amount=stripes, currency=ours.currency.lower())))
+
+    # When the amount is charged
+    result = charge(a_gateway(http), amount=ours)
+
+    # Then Stripe was sent its unit, and the result is in ours
+    assert (http.sent[0].form["amount"], http.sent[0].form["currency"]) == (str(stripes), ours.currency.lower())
+    assert result.amount == ours
+
+
+@pytest.mark.parametrize("ours, stripes", ON_THE_WIRE)
+def test_a_refund_is_sent_in_stripes_unit(ours, stripes):
+    # Given
+    http = FakeStripeHttp(ok({"id": "re_1", "object": "refund", "status": "succeeded", "amount": stripes}))
+
+    # When
+    a_gateway(http).refund(gateway_payment_id="pi_OK", amount=ours, idempotency_key="refund-1")
+
+    # Then
+    assert http.sent[0].form == {"payment_intent": "pi_OK", "amount": str(stripes)}
+
+
+@pytest.mark.parametrize("ours, stripes", ON_THE_WIRE)
+def test_a_retrieved_payment_and_a_declined_ones_intent_are_read_in_our_unit(ours, stripes):
+    # Given a PaymentIntent Stripe reports, and a decline carrying its PaymentIntent
+    intent = a_payment_intent("succeeded", amount=stripes, currency=ours.currency.lower())
+    declined = a_payment_intent("requires_payment_method", amount=stripes, currency=ours.currency.lower())
+    http = FakeStripeHttp(ok(intent), a_card_error("card_declined", "Your card was declined.",
+                                                   decline_code="generic_decline", payment_intent=declined))
+
+    # When
+    gateway = a_gateway(http)
+    retrieved, refused = gateway.retrieve_payment("pi_1"), charge(gateway, amount=ours)
+
+    # Then
+    assert retrieved.amount == ours and refused.amount == ours
+
+
+@pytest.mark.parametrize("amount", [Money(12_345, "KWD"), Money(12_345, "BHD"), Money(12_345, "MGA")])
+def test_an_amount_stripe_cannot_move_is_refused_before_calling_stripe(amount):
+    # Given 12.345 KWD (Stripe wants three-decimal amounts to end in 0) or 123.45 MGA (whole ariary only)
+    http = FakeStripeHttp()
+
+    # When / Then neither a charge nor a refund of it reaches Stripe
+    with pytest.raises(ValueError):
+        charge(a_gateway(http), amount=amount)
+    with pytest.raises(ValueError):
+        a_gateway(http).refund(gateway_payment_id="pi_OK", amount=amount, idempotency_key="r")
+    assert http.sent == []
+
+
 @pytest.mark.parametrize("amount", [Money(0, "USD"), Money(-1, "USD")])
 def test_a_non_positive_amount_is_refused_before_calling_stripe(amount):
     # Given

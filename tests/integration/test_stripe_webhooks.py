@@ -5,6 +5,8 @@ import time
 import pytest
 import stripe
 
+from chalicelib.domain.money import Money
+from chalicelib.gateways.stripe_amounts import from_stripe
 from chalicelib.gateways.stripe_webhooks import InvalidWebhook, parse_event
 
 SECRET = "whsec_test_secret"
@@ -34,6 +36,22 @@ def test_a_signed_event_is_returned_as_plain_data():
     assert type(event) is dict and type(event["data"]["object"]) is dict
     assert event["id"] == "evt_42" and event["type"] == "payment_intent.succeeded"
     assert event["data"]["object"]["metadata"] == {"payment_id": "pay_1"}
+
+
+@pytest.mark.parametrize("stripes, currency, ours", [
+    (10_000, "usd", Money(10_000, "USD")), (5_000, "jpy", Money(5_000, "JPY")),
+    (500_000, "isk", Money(5_000, "ISK")), (12_340, "kwd", Money(12_340, "KWD")), (12_340, "bhd", Money(12_340, "BHD")),
+])
+def test_an_events_amounts_read_in_our_unit(stripes, currency, ours):
+    # Given a signed payment_intent.succeeded in Stripe's unit (5,000 krónur are 500000 on the wire)
+    payload = an_event(amount=stripes, currency=currency, amount_refunded=stripes)
+
+    # When it is verified and its amounts read as the webhook service reads them
+    intent = parse_event(payload, signed(payload), SECRET)["data"]["object"]
+
+    # Then they are ours
+    assert from_stripe(intent["amount"], intent["currency"]) == ours
+    assert from_stripe(intent["amount_refunded"], intent["currency"]) == ours
 
 
 def test_a_text_body_is_accepted_too():

@@ -71,6 +71,24 @@ def test_an_invoice_shows_its_lines_taxes_credits_payments_and_balance():
     assert doc.notes == ("Thank you.",)
 
 
+def test_a_kwd_invoices_rounding_shows_after_the_tax_above_the_total_not_among_the_lines():
+    # Given 12.344 KWD at 5 % VAT (0.617), rounded by -0.001 to 12.960
+    invoice = an_invoice(currency="KWD", lines=(DocumentLine("Consulting", 12_344),
+                                                DocumentLine("Rounding to the nearest 0.010 KWD", -1,
+                                                             kind="rounding")),
+                         subtotal_minor=12_344, tax_minor=617, total_minor=12_960, taxes=(TaxLine("VAT", 500, 617),),
+                         credits_applied=(), amount_paid_minor=0, status=InvoiceStatus.OPEN)
+
+    # When it is laid out
+    doc = invoice_document(an_org(), a_customer(), invoice)
+
+    # Then the Rounding line is a total, between the tax and the total
+    assert doc.table.rows == (("Consulting", "1", "", "KWD 12.344"),)
+    assert doc.totals == (("Subtotal", "KWD 12.344"), ("VAT (5 %)", "KWD 0.617"),
+                          ("Rounding to the nearest 0.010 KWD", "KWD -0.001"), ("Total", "KWD 12.960"),
+                          ("Balance due", "KWD 12.960"))
+
+
 def test_an_estimate_shows_until_when_it_is_valid():
     estimate = Estimate(estimate_id="est_1", customer_id="cus_1", number="EST-000007", currency="USD",
                         status=EstimateStatus.SENT, issued_at=ISSUED, expires_at=datetime(2026, 12, 5, tzinfo=UTC),

@@ -5,7 +5,8 @@ import pytest
 
 from chalicelib.domain.errors import FeatureDisabled, InvalidTransition
 from chalicelib.domain.ids import has_kind, new_id
-from chalicelib.domain.money import Money, exponent
+from chalicelib.domain.currencies import exponent
+from chalicelib.domain.money import Money
 from chalicelib.domain.preferences import Preferences, preferences_from_dict
 from chalicelib.domain.subscription_status import TRANSITIONS, Status, allows, transition
 

@@ -127,7 +127,7 @@ def void_invoice(invoice_id: str, body: CustomerRef):
 
 @api.route("/admin/payments", "POST", body=OfflinePaymentBody, status=201, response="RecordedPayment")
 def record_payment(body: OfflinePaymentBody):
-    """Record a payment received outside the portal."""
+    """Record a payment received outside the portal (in whole increments of its currency)."""
     return billing_admin.record_payment(api.merchant().org_id, body.customer_id, invoice_id=body.invoice_id,
                                         amount_minor=body.amount_minor, method=body.method, now=bootstrap.now())
 

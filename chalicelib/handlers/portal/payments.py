@@ -10,7 +10,7 @@ from ... import bootstrap
 from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
-from ..schemas import PageQuery
+from ..schemas import Currency, PageQuery
 
 payments = lazy("chalicelib.services.payments")
 
@@ -25,6 +25,7 @@ MethodId = Annotated[str, StringConstraints(min_length=4, max_length=255, patter
 class PaymentBody(Body):
     invoice_ids: list[DocumentId] | None = Field(default=None, min_length=1, max_length=25)
     all_outstanding: bool = False
+    currency: Currency | None = None     # all_outstanding: which currency's invoices (one payment, one currency)
     payment_method: MethodId
     save_for_future: bool = False
     amount_minor: int | None = Field(default=None, ge=1, le=10**11)
@@ -37,7 +38,7 @@ class ConfirmBody(Body):
 
 @api.route("/portal/payments", "POST", body=PaymentBody, status=201, response="Payment")
 def pay(body: PaymentBody):
-    """Pay one, several or all outstanding invoices; send an Idempotency-Key header."""
+    """Pay one, several or all outstanding invoices (of one currency); send an Idempotency-Key header."""
     caller = api.customer()
     return payments.pay(caller.org_id, caller.customer_id, body.model_dump(exclude_defaults=True),
                         idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())

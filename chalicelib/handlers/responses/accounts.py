@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Literal
 
 from ...domain.preferences import DunningSettings, Preferences
-from .shared import Address, Answer, Items, Money, OrganizationDetails, Page
+from .shared import Address, Answer, CurrencyExponent, Items, Money, OrganizationDetails, Page
 
 CustomValue = str | int | float | bool | None
 
@@ -25,6 +25,7 @@ class Customer(Answer):
     display_name: str
     email: str
     currency: str
+    currency_exponent: CurrencyExponent
     company_name: str
     phone: str
     billing_address: Address
@@ -145,6 +146,7 @@ class Outstanding(Answer):
     count: int
     total_minor: int
     currency: str
+    currency_exponent: CurrencyExponent
 
 
 class LastPayment(Money):

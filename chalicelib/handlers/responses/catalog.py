@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from .shared import Answer, Items
+from .shared import Answer, CurrencyExponent, Items
 
 
 class Plan(Answer):
@@ -12,6 +12,7 @@ class Plan(Answer):
     name: str
     price_minor: int
     currency: str
+    currency_exponent: CurrencyExponent
     interval: Literal["week", "month", "year"]
     interval_count: int
     trial_days: int
@@ -25,6 +26,7 @@ class Addon(Answer):
     name: str
     price_minor: int
     currency: str
+    currency_exponent: CurrencyExponent
     recurring: bool
     plan_codes: list[str]      # empty: fits every plan
     description: str
@@ -40,6 +42,7 @@ class Coupon(Answer):
     percent_off_bp: int | None
     amount_off_minor: int | None
     currency: str | None       # of a fixed amount off
+    currency_exponent: CurrencyExponent | None
     plan_codes: list[str]
     active: bool
     created_at: datetime | None

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ...domain.documents import CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
-from .shared import Answer, DocumentLine, EmailQueued, Money, Page, TaxLine
+from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, Money, Page, TaxLine
 
 
 class CreditApplication(Answer):
@@ -22,6 +22,7 @@ class Invoice(Answer):
     customer_id: str
     number: str
     currency: str
+    currency_exponent: CurrencyExponent
     status: InvoiceStatus
     issued_at: datetime
     due_on: date              # a day of the organization's time zone
@@ -45,6 +46,7 @@ class CreditNote(Answer):
     customer_id: str
     number: str
     currency: str
+    currency_exponent: CurrencyExponent
     status: CreditNoteStatus
     issued_at: datetime
     lines: list[DocumentLine]
@@ -67,6 +69,7 @@ class EstimateFacts(Decision):
     estimate_id: str
     number: str
     currency: str
+    currency_exponent: CurrencyExponent
     status: EstimateStatus
     issued_at: datetime
     expires_at: datetime
@@ -124,6 +127,7 @@ class RecordedPayment(Answer):
     status: PaymentStatus
     amount_minor: int
     currency: str
+    currency_exponent: CurrencyExponent
     allocations: list[Allocation]
     created_at: datetime
     gateway: str
@@ -158,6 +162,7 @@ class InvoiceSummary(Answer):
     number: str
     status: InvoiceStatus
     currency: str
+    currency_exponent: CurrencyExponent
     issued_at: datetime
     due_on: date              # a day of the organization's time zone
     total_minor: int
@@ -221,6 +226,7 @@ class Payment(Answer):
     status: PaymentStatus
     amount_minor: int
     currency: str
+    currency_exponent: CurrencyExponent
     created_at: datetime
     succeeded_at: datetime | None
     allocations: list[Allocation]
@@ -259,6 +265,7 @@ class StatementRow(Answer):
 class Statement(Answer):
     """One currency's statement: opening + invoiced - paid - credited + refunded = closing."""
     currency: str
+    currency_exponent: CurrencyExponent
     period_start: date
     period_end: date
     opening_balance: Money
@@ -289,6 +296,7 @@ class CreditNoteDetail(Answer):
     number: str
     status: CreditNoteStatus
     currency: str
+    currency_exponent: CurrencyExponent
     issued_at: datetime
     lines: list[InvoiceLine]
     total_minor: int

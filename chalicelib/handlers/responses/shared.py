@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+# Every answer object that names a `currency` says how its amounts are shown: amount_minor /
+# 10**currency_exponent (ISO 4217 minor units, from the currency table; JPY 0, USD 2, KWD 3).
+CurrencyExponent = Annotated[int, Field(ge=0, le=3, description=(
+    "The currency's decimals (ISO 4217 minor units): show amount_minor / 10**currency_exponent."))]
 
 
 class Answer(BaseModel):
@@ -28,6 +33,7 @@ class Items(Answer, Generic[T]):
 class Money(Answer):
     amount_minor: int
     currency: str
+    currency_exponent: CurrencyExponent
 
 
 class Address(Answer):
@@ -48,6 +54,7 @@ class OrganizationDetails(Answer):
     website: str
     address: list[str]
     currency: str
+    currency_exponent: CurrencyExponent
     time_zone: str       # IANA name: billing days, due dates and periods are dates there
 
 

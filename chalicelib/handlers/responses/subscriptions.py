@@ -7,7 +7,7 @@ from typing import Literal
 from ...domain.subscription_status import Status
 from .catalog import Addon, Plan
 from .documents import CreditNoteDetail, InvoiceDetail, Payment
-from .shared import Answer, Page
+from .shared import Answer, CurrencyExponent, Page
 
 
 class SubscriptionSummary(Answer):
@@ -16,6 +16,7 @@ class SubscriptionSummary(Answer):
     plan_name: str
     plan_code: str
     currency: str
+    currency_exponent: CurrencyExponent
     amount_per_term_minor: int
     next_billing_on: date | None        # the day the next invoice is raised (none while paused, unpaid ...)
     auto_charge: bool
@@ -133,6 +134,7 @@ class Quote(Answer):
     action: str
     subscription_id: str
     currency: str
+    currency_exponent: CurrencyExponent
     when: Literal["now", "end_of_term"]
     effective_on: date
     plan_code: str
@@ -204,6 +206,7 @@ class SubscriptionRecord(Answer):
     status: Status
     plan: PlanSnapshot
     currency: str
+    currency_exponent: CurrencyExponent
     created_at: datetime
     addons: list[SubscriptionAddon]
     coupon: StoredCoupon | None

@@ -1,5 +1,7 @@
 // The portal API from the browser: the session token (sessionStorage), JSON in and out, the
-// error envelope as ApiError, and one place that notices a session has ended (any 401).
+// error envelope as ApiError, and one place that notices a session has ended (any 401). Every
+// answer also tells format.js how each currency it names is shown.
+import { learnCurrencies } from "./format.js";
 
 const TOKEN = "portico.session";
 const ORGANIZATION = "portico.organization";
@@ -51,7 +53,9 @@ export async function request(method, path, { body, query, headers = {}, accept 
   }
   if (!answer.ok) throw new ApiError(answer.status, await json(answer));
   if (accept !== "application/json") return answer;
-  return answer.status === 204 ? null : json(answer);
+  const body = answer.status === 204 ? null : await json(answer);
+  learnCurrencies(body);
+  return body;
 }
 
 async function json(answer) {

@@ -1,25 +1,51 @@
-// Money and dates for people: the customer's locale (the browser's), the currency's own
-// number of decimals (amounts arrive as integer minor units).
+// Money and dates for people: the customer's locale (the browser's) and, for money, the
+// currency's decimals as the server says them (amounts arrive as integer minor units, and every
+// answer object naming a `currency` carries its `currency_exponent`). Never Intl's own idea of a
+// currency's decimals: it shows IQD with none where ISO 4217 has three.
 
 export const locale = (navigator.languages && navigator.languages[0]) || navigator.language || "en-US";
+const exponents = new Map();    // currency -> decimals, as the server answered them
 const formatters = new Map();
 
-function currencyFormat(currency) {
-  if (!formatters.has(currency)) {
-    formatters.set(currency, new Intl.NumberFormat(locale, { style: "currency", currency }));
+/** Remember the decimals of every currency an API answer names (api.js calls it on each answer). */
+export function learnCurrencies(answer) {
+  if (Array.isArray(answer)) {
+    answer.forEach(learnCurrencies);
+  } else if (answer && typeof answer === "object") {
+    if (typeof answer.currency === "string" && Number.isInteger(answer.currency_exponent)) {
+      exponents.set(answer.currency, answer.currency_exponent);
+    }
+    Object.values(answer).forEach(learnCurrencies);
   }
-  return formatters.get(currency);
 }
 
-/** money(1999, "USD") -> "$19.99"; money({amount_minor, currency}) works too. */
+function currencyFormat(currency, exponent) {
+  const key = `${currency}:${exponent}`;
+  if (!formatters.has(key)) {
+    formatters.set(key, new Intl.NumberFormat(locale, {
+      style: "currency", currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }));
+  }
+  return formatters.get(key);
+}
+
+/** "-1234.567" for (-1234567, 3): exact decimal text, never through a binary fraction. */
+function decimalText(amountMinor, exponent) {
+  const digits = String(Math.abs(Number(amountMinor))).padStart(exponent + 1, "0");
+  const units = digits.slice(0, digits.length - exponent);
+  const fraction = exponent ? "." + digits.slice(digits.length - exponent) : "";
+  return (Number(amountMinor) < 0 ? "-" : "") + units + fraction;
+}
+
+/** money(1999, "USD") -> "$19.99"; money({amount_minor, currency, currency_exponent}) works too. */
 export function money(amountMinor, currency) {
+  let exponent;
   if (amountMinor && typeof amountMinor === "object") {
-    ({ amount_minor: amountMinor, currency } = amountMinor);
+    ({ amount_minor: amountMinor, currency, currency_exponent: exponent } = amountMinor);
   }
   if (amountMinor === null || amountMinor === undefined || !currency) return "—";
-  const format = currencyFormat(currency);
-  const exponent = format.resolvedOptions().maximumFractionDigits;
-  return format.format(Number(amountMinor) / 10 ** exponent);
+  exponent = Number.isInteger(exponent) ? exponent : exponents.get(currency);
+  if (exponent === undefined) return `${currency} ${amountMinor} (minor units)`;   // never a guess
+  return currencyFormat(currency, exponent).format(decimalText(amountMinor, exponent));
 }
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;

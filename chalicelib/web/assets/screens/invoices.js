@@ -39,6 +39,9 @@ export async function detail({ main, params, me }) {
   const canForward = me.features.forward_documents && me.contact.role === "primary";
   const currency = invoice.currency;
   const credits = (invoice.credits_applied || []).reduce((sum, c) => sum + c.amount_minor, 0);
+  // a Rounding line (currencies charged in steps, e.g. KWD) comes after the tax, above the total
+  const lines = (invoice.lines || []).filter((line) => line.kind !== "rounding");
+  const rounding = (invoice.lines || []).filter((line) => line.kind === "rounding");
   replace(main,
     h("p", { class: "no-print" }, h("a", { href: "#/invoices" }, "← All invoices")),
     pageHeader(`Invoice ${invoice.number}`, `Issued ${date(invoice.issued_at)} · due ${date(invoice.due_on)}`,
@@ -53,11 +56,12 @@ export async function detail({ main, params, me }) {
         h("caption", { class: "visually-hidden" }, "Invoice lines"),
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Description"), h("th", { scope: "col", class: "num" }, "Qty"),
           h("th", { scope: "col", class: "num" }, "Amount"))),
-        h("tbody", {}, (invoice.lines || []).map((line) => h("tr", {}, h("td", {}, line.description),
+        h("tbody", {}, lines.map((line) => h("tr", {}, h("td", {}, line.description),
           h("td", { class: "num" }, line.quantity ?? 1), h("td", { class: "num" }, money(line.amount_minor, currency))))),
         h("tfoot", {},
           row("Subtotal", money(invoice.subtotal_minor, currency)),
           (invoice.taxes || []).map((tax) => row(`${tax.name} (${tax.rate_bp / 100}%)`, money(tax.amount_minor, currency))),
+          rounding.map((line) => row(line.description, money(line.amount_minor, currency))),
           row("Total", money(invoice.total_minor, currency), "total"),
           credits ? row("Credits applied", `−${money(credits, currency)}`) : null,
           invoice.amount_paid_minor ? row("Paid", `−${money(invoice.amount_paid_minor, currency)}`) : null,

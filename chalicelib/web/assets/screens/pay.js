@@ -26,17 +26,24 @@ export async function show({ main, query, me }) {
       return [];
     }),
   ]);
-  const due = invoices.filter((invoice) => invoiceBalance(invoice) > 0);
+  const owed = invoices.filter((invoice) => invoiceBalance(invoice) > 0);
+  const due = query.currency ? owed.filter((invoice) => invoice.currency === query.currency) : owed;
   if (!due.length) {
     replace(main, pageHeader("Pay"), h("section", { class: "card" }, empty("Nothing to pay", "These invoices are already paid.",
       h("a", { class: "button secondary", href: "#/invoices" }, "See your invoices"))));
     return;
   }
-  const currency = due[0].currency;
+  const currencies = [...new Set(due.map((invoice) => invoice.currency))];
+  if (currencies.length > 1) {   // a payment is in one currency: the customer chooses which
+    replace(main, pageHeader("Pay"), chooseCurrency(due, currencies, everything));
+    return;
+  }
+  const currency = currencies[0];
   const total = due.reduce((sum, invoice) => sum + invoiceBalance(invoice), 0);
   const stripe = me.payments_mode === "stripe";
   const form = h("form", { class: "card", "aria-label": "Payment" });
-  const request = everything ? { all_outstanding: true } : { invoice_ids: due.map((invoice) => invoice.invoice_id) };
+  const request = everything ? { all_outstanding: true, currency }
+    : { invoice_ids: due.map((invoice) => invoice.invoice_id) };
   const card = newCard(stripe);
 
   replace(form,
@@ -88,6 +95,21 @@ export async function show({ main, query, me }) {
       { label: "Balance due", num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
     ], due)),
     form);
+}
+
+/** Owing in several currencies: one payment per currency, each a link to its own payment page. */
+function chooseCurrency(due, currencies, everything) {
+  return h("section", { class: "card", "aria-labelledby": "choose-currency" },
+    h("h2", { id: "choose-currency" }, "Choose what to pay"),
+    h("p", { class: "hint" }, `You owe in ${currencies.join(" and ")}. Each currency is paid separately.`),
+    h("ul", { class: "currency-choices" }, currencies.map((currency) => {
+      const invoices = due.filter((invoice) => invoice.currency === currency);
+      const total = invoices.reduce((sum, invoice) => sum + invoiceBalance(invoice), 0);
+      const href = everything ? `#/pay?all=1&currency=${encodeURIComponent(currency)}`
+        : `#/pay?invoices=${invoices.map((invoice) => encodeURIComponent(invoice.invoice_id)).join(",")}`;
+      return h("li", {}, h("a", { class: "button", href }, `Pay ${money(total, currency)}`),
+        ` ${invoices.length} ${invoices.length === 1 ? "invoice" : "invoices"}`);
+    })));
 }
 
 function choice(value, title, detail, checked) {
