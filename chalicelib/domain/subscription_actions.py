@@ -18,6 +18,7 @@ from typing import Literal
 
 from . import billing, coupon_cycles
 from .billing import Bill
+from .calendar import Term
 from .errors import BusinessRuleViolation, DomainError, FeatureDisabled, InvalidInput, InvalidTransition
 from .preferences import EditPreferences, Preferences
 from .subscription import (AppliedCoupon, PlanSnapshot, ScheduledChange, Subscription, SubscriptionAddon,
@@ -212,7 +213,7 @@ def with_selection(sub: Subscription, chosen: Selection) -> Subscription:
 
 # --- terms -----------------------------------------------------------------------------------
 
-def next_term_of(sub: Subscription, plan: PlanSnapshot) -> tuple[date, "billing.Term"]:
+def next_term_of(sub: Subscription, plan: PlanSnapshot) -> tuple[date, Term]:
     """The anchor and the term that follow `sub`'s current term, for `plan`: the next of the
     anchor's series; a plan of another billing period starts a series of its own at the term's end."""
     end = sub.term_end
@@ -383,13 +384,6 @@ def reactivated(sub: Subscription, chosen: Selection, now: datetime) -> Bill:
     return replace(first, credit_lines=tuple(overlap), credit_reason="Subscription reactivated within a paid term",
                    explanation=f"The {overlap[0].period.days} paid days of the cancelled term from today are "
                                "credited.")
-
-
-def term_of(sub: Subscription) -> "billing.Term":
-    """The subscription's current billing term."""
-    if sub.term is None:
-        raise BusinessRuleViolation("This subscription has no current term.", "no_current_term")
-    return sub.term
 
 
 def term_end_of(sub: Subscription) -> date | None:

@@ -23,8 +23,13 @@ def pause_preview(caller: Caller, subscription_id: str, *, pause_at: date | None
 
 
 def set_pause_schedule(caller: Caller, subscription_id: str, *, pause_at: date | None,
-                       resume_at: date | None, now: datetime) -> dict:
+                       resume_at: date | None, now: datetime, quote_id: str | None = None) -> dict:
+    """Pause today or later (or move the resume day of a paused subscription), honouring the
+    previewed quote when one is named."""
     ctx = load(caller, subscription_id, now, "pause")
+    if quote_id is not None:
+        quotes.pause_quote(ctx.sub, ctx.org.preferences, pause_at=pause_at, resume_at=resume_at,
+                           now=ctx.now).honour(quote_id)
     result = actions.pause_scheduled(ctx.sub, ctx.org.preferences, pause_at=pause_at, resume_at=resume_at,
                                      now=ctx.now)
     if isinstance(result, Bill):

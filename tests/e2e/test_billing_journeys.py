@@ -137,7 +137,11 @@ def test_scheduling_a_pause_then_deleting_it(page, portal):
     page.get_by_role("button", name="Pause Subscription").click()
     page.get_by_label("Pause on").fill((date.today() + timedelta(days=7)).isoformat())
     page.get_by_label("Resume on").fill((date.today() + timedelta(days=14)).isoformat())
-    page.get_by_role("button", name="Save schedule").click()
+    page.get_by_role("button", name="Preview pause").click()
+
+    # Then she is told what becomes of the paid days, before she confirms
+    expect(page.get_by_role("dialog")).to_contain_text("paid, unused days")
+    page.get_by_role("button", name="Confirm pause").click()
 
     # Then the schedule shows, and deleting it removes it
     banner = page.get_by_role("region", name="Pause schedule")

@@ -288,7 +288,7 @@ def test_the_merchant_offers_limits_and_withdraws_a_coupon_and_bad_changes_are_r
             {"portal": None}, {"max_redemptions": 0}, {"expires_at": "9999-12-31T23:00:00-05:00"},
             {"max_redemptions": 1}, {"redemptions": 0}, {})]
         assert [field_error(a) for a in answers] == [
-            (400, {"portal": "Input should be a valid boolean"}),
+            (400, {"portal": "Give true or false."}),
             (400, {"max_redemptions": "Input should be greater than or equal to 1"}),
             (400, {"expires_at": "Out of range once in UTC."}),
             (400, {"max_redemptions": "At least the 2 redemption(s) already made."}),

@@ -5,7 +5,7 @@ import re
 from typing import Literal
 
 from chalice import Blueprint
-from pydantic import Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from ...domain.catalog import Addon, Coupon, Plan
 from ...domain.errors import NotFound
@@ -74,12 +74,19 @@ class CouponBody(Body):
 
 
 class CouponChangesBody(Body):
-    """Only the fields given change; `null` removes the limit or the expiry. (pydantic does not
-    validate defaults: an omitted `portal` or `active` is None, an explicit null is refused.)"""
-    portal: StrictBool = None
-    active: StrictBool = None
+    """Only the fields given change; `null` removes the limit or the expiry (not `portal` or
+    `active`: they are true or false)."""
+    portal: StrictBool | None = None
+    active: StrictBool | None = None
     max_redemptions: int | None = Redemptions
     expires_at: Instant | None = None
+
+    @field_validator("portal", "active")
+    @classmethod
+    def _true_or_false(cls, value: bool | None) -> bool:
+        if value is None:      # given as null (an omitted field is not validated)
+            raise ValueError("Give true or false.")
+        return value
 
     def changes(self) -> dict:
         return self.model_dump(include=self.model_fields_set)

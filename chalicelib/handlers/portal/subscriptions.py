@@ -76,10 +76,14 @@ class AutoChargeBody(Body):
     enabled: StrictBool
 
 
-class PauseBody(Body):
+class PausePreviewBody(Body):
     """Days of the organization's calendar (YYYY-MM-DD)."""
     pause_at: date | None = None      # none: today
     resume_at: date | None = None
+
+
+class PauseBody(PausePreviewBody):
+    quote_id: str | None = QuoteId
 
 
 class ReactivatePreviewBody(Body):
@@ -168,9 +172,9 @@ def set_auto_charge(subscription_id: str, body: AutoChargeBody):
                                                 now=bootstrap.now())
 
 
-@api.route("/portal/subscriptions/{subscription_id}/pause-schedule/preview", "POST", body=PauseBody,
+@api.route("/portal/subscriptions/{subscription_id}/pause-schedule/preview", "POST", body=PausePreviewBody,
            response="Quote")
-def pause_preview(subscription_id: str, body: PauseBody):
+def pause_preview(subscription_id: str, body: PausePreviewBody):
     """What pausing does to the paid time of the term: credited by day, or kept for after the resume."""
     return pauses.pause_preview(_caller(), subscription_id, pause_at=body.pause_at, resume_at=body.resume_at,
                                 now=bootstrap.now())
@@ -182,7 +186,7 @@ def set_pause_schedule(subscription_id: str, body: PauseBody):
     """Pause today or on a later day, optionally with a resume day; or change the resume day of a
     paused one. The unused paid days are credited or kept, as the pause preview says."""
     return pauses.set_pause_schedule(_caller(), subscription_id, pause_at=body.pause_at,
-                                     resume_at=body.resume_at, now=bootstrap.now())
+                                     resume_at=body.resume_at, quote_id=body.quote_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "DELETE", response="ActionOutcome")

@@ -151,6 +151,7 @@ class Refunded(Answer):
     payment: RecordedPayment
     amount_minor: int
     currency: str
+    currency_exponent: CurrencyExponent
     gateway_refund_id: str | None    # null for a payment received offline, refunded by the merchant
     credit_note: CreditNote | None
 

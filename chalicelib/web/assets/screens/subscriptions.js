@@ -234,15 +234,35 @@ function pauseDialog(sub, me) {
         value: sub.pause?.pause_at || "", hint: "Leave empty to pause today." }),
       canResume ? field({ label: "Resume on", name: "resume_at", type: "date", min: isoDay(),
         value: sub.pause?.resume_at || "", hint: "Optional. Leave empty to resume later yourself." }) : null);
+    // a pause decides what becomes of the paid, unused days (credited or kept): the customer sees
+    // that first, then confirms the schedule previewed
+    const summary = h("div", { "aria-live": "polite" });
+    const submit = h("button", { type: "submit", form: "pause-form" }, paused ? "Save schedule" : "Preview pause");
+    let previewed = null;
     onSubmit(form, async (values) => {
       const body = {};
       if (values.pause_at) body.pause_at = values.pause_at;
       if (values.resume_at) body.resume_at = values.resume_at;
-      await api.put(path(sub.subscription_id, "/pause-schedule"), body);
+      const asked = JSON.stringify(body);
+      if (!paused && previewed?.asked !== asked) {
+        const quote = await api.post(path(sub.subscription_id, "/pause-schedule/preview"), body);
+        replace(summary, quoteView(quote));
+        previewed = { asked, quote };
+        submit.textContent = "Confirm pause";
+        return;
+      }
+      try {
+        await api.put(path(sub.subscription_id, "/pause-schedule"), paused ? body : { ...body, quote_id: previewed.quote.quote_id });
+      } catch (error) {
+        if (error.code !== "quote_changed") throw error;
+        previewed = null;            // the paid time changed meanwhile: preview again
+        form.requestSubmit();
+        return;
+      }
       close(true);
     });
-    return { body: form, actions: [h("button", { type: "button", class: "secondary", onClick: () => close(false) }, "Cancel"),
-      h("button", { type: "submit", form: "pause-form" }, "Save schedule")] };
+    return { body: h("div", {}, form, summary), actions: [
+      h("button", { type: "button", class: "secondary", onClick: () => close(false) }, "Cancel"), submit] };
   });
 }
 
@@ -298,7 +318,8 @@ export async function change({ main, params, query, navigate }) {
           plan.description ? h("small", {}, plan.description) : null))),
       h("p", { class: "field-error", id: "plan-choice-error", hidden: true })),
     options.addons.length ? h("fieldset", {}, h("legend", {}, "Add-ons"), options.addons.map((addon) =>
-      field({ label: `${addon.name} (${money(addon.price_minor, addon.currency)} each)`, name: `addon:${addon.code}`, type: "number",
+      field({ label: `${addon.name} (${money(addon.price_minor, addon.currency)} ${addon.recurring === false ? "each, once, on the next invoice" : "each"})`,
+              name: `addon:${addon.code}`, type: "number",
               min: 0, max: 10000, value: chosenAddons.get(addon.code) || 0, inputmode: "numeric" }))) : null,
     options.change_coupon ? field({ label: "Coupon", name: "coupon", value: held || "",
       options: [["", "No coupon"], ...coupons] }) : null,
