@@ -42,9 +42,9 @@ def world(total: int, due: int = DUE) -> str:
                             currency="USD", created_at=NOW - timedelta(days=30), activated_at=NOW - timedelta(days=30))
     with SubscriptionItem.batch_write() as batch:
         for n in range(total):
-            ends = NOW if n < due else NOW + timedelta(days=1 + n % 28)
+            ends = (NOW if n < due else NOW + timedelta(days=1 + n % 28)).date()
             sub = replace(template, subscription_id=new_id("subscription", NOW - timedelta(seconds=n)),
-                          term_start=ends - timedelta(days=30), term_end=ends)
+                          term_start=ends - timedelta(days=30), term_end=ends, billing_anchor=ends)
             item = subscriptions.item_for(org.org_id, sub, clock="live")
             item.version = 1   # a batch write does not set it, as a save would
             batch.save(item)

@@ -14,9 +14,10 @@ os.environ.update({
 os.environ.pop("PORTICO_AWS_ENDPOINT", None)
 os.environ.pop("STRIPE_SECRET_KEY", None)
 
-from moto import mock_aws  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
+
+from tests.support.aws import fresh_aws  # noqa: E402 - moto, after the credentials above
 
 # Property tests: deterministic examples (the same in CI as here) and no per-example deadline,
 # which a loaded 2-core CI machine would trip for reasons that have nothing to do with the code.
@@ -27,10 +28,5 @@ settings.load_profile("portico")
 @pytest.fixture
 def aws():
     """A fresh, empty AWS (moto) with every Portico table created."""
-    with mock_aws():
-        from chalicelib import bootstrap, tables
-        bootstrap.reset()
-        bootstrap.tables_ready()
-        tables.create_all()
+    with fresh_aws():
         yield
-        bootstrap.set_clock(None)

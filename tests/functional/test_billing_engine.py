@@ -346,3 +346,29 @@ def test_a_time_zone_that_does_not_exist_is_refused_with_a_field_error(aws):
         shop = a_shop(c)
         answer = shop.admin.patch("/admin/organization", {"time_zone": "Mars/Olympus_Mons"})
         assert (answer.status, list(answer.json["error"]["details"]["fields"])) == (400, ["time_zone"])
+
+
+# --- coupon cycles ---------------------------------------------------------------------------
+
+def test_a_once_coupon_removed_and_applied_again_does_not_start_over(aws):
+    with client() as c:
+        # Given a coupon for one term, offered in the portal, and Zoë's subscription mid-term
+        shop = a_shop(c)
+        assert shop.admin.post("/admin/coupons", {"code": "TENOFF", "name": "Ten off", "amount_off_minor": 1_000,
+                                                  "currency": "USD", "duration": "once", "portal": True}).status == 201
+        sub = shop.subscription("live", **TERM)
+        path = f"/portal/subscriptions/{sub['subscription_id']}"
+
+        # When she applies it now (it discounts the rest of this term), removes it, and the term renews
+        applied = shop.portal.post(f"{path}/changes", {"coupon": "tenoff", "when": "now"})
+        removed = shop.portal.post(f"{path}/changes", {"coupon": None, "when": "now"})
+        shop.clock.advance(days=15)
+        run_jobs(c)
+        portal = shop.api.as_(login(shop.api, shop.acme.org.org_id, shop.zoe.email, shop.zoe.password).json["token"])
+        again = portal.post(f"{path}/changes/preview", {"coupon": "TENOFF", "when": "now"})
+
+        # Then applying it again is refused: its one cycle was used on this subscription
+        assert (applied.status, removed.status) == (200, 200)
+        assert applied.json["subscription"]["coupon"]["cycles_remaining"] == 0
+        assert (again.status, again.json["error"]["details"]["fields"]) == (
+            400, {"coupon": "Coupon TENOFF was already used up on this subscription."})

@@ -18,15 +18,12 @@ job runs. Then:
 from __future__ import annotations
 
 from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 from itertools import count
 
 from hypothesis import HealthCheck, Phase, given, note, settings, strategies as st
-from moto import mock_aws
-
-from chalicelib import bootstrap, tables
 from tests.support.api import NOW, client
+from tests.support.aws import fresh_aws
 from tests.support.portal import login
 from tests.support.subscriptions import EVERYTHING_ON, a_shop
 
@@ -42,16 +39,6 @@ STEPS = st.lists(st.one_of(
     st.tuples(st.sampled_from(["pause_now", "resume", "cancel_now", "cancel_at_term_end", "pay_all"]), st.just(None)),
     st.tuples(st.just("refund"), st.integers(min_value=1, max_value=100)),
 ), min_size=3, max_size=9)
-
-
-@contextmanager
-def fresh_aws():
-    with mock_aws():
-        bootstrap.reset()
-        bootstrap.tables_ready()
-        tables.create_all()
-        yield
-        bootstrap.set_clock(None)
 
 
 class Portal:

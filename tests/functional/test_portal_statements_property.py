@@ -1,16 +1,13 @@
 """Statements read from DynamoDB reconcile, whatever the ledger: a property test over random
 sequences of invoices, payments, credit notes and voids made through the billing services."""
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
-from moto import mock_aws
-
-from chalicelib import bootstrap, tables
 from chalicelib.domain.errors import BusinessRuleViolation
 from chalicelib.services import billing_admin, customers, statements
 from chalicelib.tables.repositories.documents import credit_notes, invoices
 from tests.support.api import new_organization
+from tests.support.aws import fresh_aws
 
 START = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
 BEGINNING, END_OF_TIME = date(2026, 1, 1), date(2030, 1, 1)   # a statement spans at most ten years
@@ -21,15 +18,6 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("credit"), st.integers(min_value=1, max_value=500_000)),
     st.tuples(st.just("void"), st.integers(min_value=0, max_value=10)),
 ), min_size=1, max_size=10)
-
-
-@contextmanager
-def fresh_aws():
-    with mock_aws():
-        bootstrap.reset()
-        bootstrap.tables_ready()
-        tables.create_all()
-        yield
 
 
 def run(org_id: str, customer_id: str, ops, gaps) -> None:
@@ -93,4 +81,3 @@ def test_statements_from_stored_documents_reconcile_and_match_what_is_owed(ops, 
             period.credited + period.refunded
         assert period.closing_balance == up_to_end.closing_balance
         assert all_time.closing_balance.amount_minor == owed_by_the_items(org.org_id, customer.customer_id)
-    bootstrap.reset()

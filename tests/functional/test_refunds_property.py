@@ -8,15 +8,14 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
-from moto import mock_aws
-
-from chalicelib import bootstrap, tables
+from chalicelib import bootstrap
 from chalicelib.domain.errors import BusinessRuleViolation, Conflict
 from chalicelib.services import billing_admin, customers, payments, refunds, statements, webhooks
 from chalicelib.tables.repositories import payments as stored_payments
 from chalicelib.tables.repositories import summaries
 from chalicelib.tables.repositories.documents import credit_notes, invoices
 from tests.support.api import new_organization
+from tests.support.aws import fresh_aws
 from tests.support.payments import WEBHOOK_SECRET, signature, stripe_event
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
@@ -41,10 +40,7 @@ steps = st.lists(st.one_of(
 def fresh_aws_with_stripe_webhooks():
     os.environ["STRIPE_WEBHOOK_SECRET"] = WEBHOOK_SECRET
     try:
-        with mock_aws():
-            bootstrap.reset()
-            bootstrap.tables_ready()
-            tables.create_all()
+        with fresh_aws():
             yield
     finally:
         os.environ.pop("STRIPE_WEBHOOK_SECRET", None)

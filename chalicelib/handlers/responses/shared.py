@@ -1,7 +1,7 @@
 """Shapes many answers share: the strict base, money, pages, addresses, document lines."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field

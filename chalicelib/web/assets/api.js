@@ -53,9 +53,9 @@ export async function request(method, path, { body, query, headers = {}, accept 
   }
   if (!answer.ok) throw new ApiError(answer.status, await json(answer));
   if (accept !== "application/json") return answer;
-  const body = answer.status === 204 ? null : await json(answer);
-  learnCurrencies(body);
-  return body;
+  const answered = answer.status === 204 ? null : await json(answer);
+  learnCurrencies(answered);
+  return answered;
 }
 
 async function json(answer) {
