@@ -121,6 +121,8 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/webhooks/stripe"): Request(body={"id": "evt_bench", "type": "ping"}, expect=400,
                                               why="no webhook signing secret in the simulated mode: refused "
                                                   "before anything is read"),
+        # before the subscription (whose first invoice takes the customer's available credits)
+        ("POST", "/admin/credit-notes/{credit_note_id}/void"): Request(body={"customer_id": customer}),
         ("POST", "/admin/subscriptions"): Request(body={"customer_id": customer, "plan_code": "pro"}),
         ("POST", "/admin/invoices"): Request(body={"customer_id": customer, "lines": [line], "due_days": 30}),
         ("POST", "/admin/invoices/{invoice_id}/void"): Request({"invoice_id": "void_invoice_id"},
@@ -133,7 +135,6 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
             headers={"Idempotency-Key": "bench-refund"}),
         ("POST", "/admin/credit-notes"): Request(body={"customer_id": customer, "lines": [line],
                                                        "reason": "Goodwill"}),
-        ("POST", "/admin/credit-notes/{credit_note_id}/void"): Request(body={"customer_id": customer}),
         ("POST", "/admin/estimates"): Request(body={"customer_id": customer, "lines": [line]}),
         ("POST", "/admin/timesheets"): Request(body={
             "customer_id": customer, "project": "Reporting", "period_start": today, "period_end": today,

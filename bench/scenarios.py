@@ -120,6 +120,10 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     ids["live_subscription_id"] = ids["subscription_id"] = billing_admin.create_subscription(
         org_id, customer_id, plan_code="pro", addons=[("extra_seats", 2)], coupon_code="WELCOME20",
         auto_charge=True, payment_method_id=ids["payment_method_id"], now=now - timedelta(days=3)).subscription_id
+    # that subscription's first invoice took the seeded credit: a credit note of its own to void
+    ids["credit_note_id"] = billing_admin.create_credit_note(
+        org_id, customer_id, lines=[{"description": "Goodwill", "unit_price_minor": 700}], reason="Goodwill",
+        now=now).credit_note_id
     expired = subscriptions.get(org_id, customer_id, ids["expired_subscription_id"])
     subscriptions.save(org_id, replace(expired, expired_reason="trial_charge_failed"),
                        clock=clock_name(organizations.get(org_id)))

@@ -66,8 +66,9 @@ def recurring_items(sub: Subscription) -> list[PricedItem]:
 
 
 def one_time_items(sub: Subscription) -> list[PricedItem]:
+    """One-time addons not yet billed."""
     return [PricedItem(a.code, a.name, Money(a.price_minor, sub.currency), a.quantity, "one_time")
-            for a in sub.addons if not a.recurring]
+            for a in sub.addons if not a.recurring and a.billed_on is None]
 
 
 def term_discount(sub: Subscription, term_start: date) -> Discount | None:
@@ -77,14 +78,26 @@ def term_discount(sub: Subscription, term_start: date) -> Discount | None:
     return coupon_cycles.discount_of(sub.coupon, sub.currency)
 
 
-def _billed(sub: Subscription, discounted_term_start: date | None, *, one_time_billed: bool) -> Subscription:
-    """`sub` once its documents are issued: the coupon's cycle counted for the term it discounted,
-    and one-time addons gone once billed."""
+def _billed(sub: Subscription, discounted_term_start: date | None, *, billed_on: date) -> Subscription:
+    """`sub` once its documents are issued on `billed_on`: the coupon's cycle counted for the term
+    it discounted, one-time addons marked billed."""
     if discounted_term_start is not None and sub.coupon is not None:
         sub = coupon_cycles.used_on(sub, sub.coupon, discounted_term_start)
-    if one_time_billed:
-        sub = replace(sub, addons=tuple(a for a in sub.addons if a.recurring))
-    return sub
+    addons = tuple(a if a.recurring or a.billed_on else replace(a, billed_on=billed_on) for a in sub.addons)
+    return replace(sub, addons=addons)
+
+
+def unbilled(sub: Subscription, term_start: date) -> Subscription:
+    """`sub` as it was before its term from `term_start` was billed (its invoice was taken back):
+    the coupon's cycle for that term and the one-time addons billed with it are given back."""
+    sub = coupon_cycles.unused_on(sub, term_start)
+    return replace(sub, addons=tuple(replace(a, billed_on=None) if a.billed_on == term_start else a
+                                     for a in sub.addons))
+
+
+def without_billed_addons(sub: Subscription) -> Subscription:
+    """One-time addons billed on an earlier invoice leave the subscription."""
+    return replace(sub, addons=tuple(a for a in sub.addons if a.pending))
 
 
 def term_bill(sub: Subscription) -> Bill:
@@ -92,11 +105,12 @@ def term_bill(sub: Subscription) -> Bill:
     term = sub.term
     if term is None:
         raise ValueError("a subscription without a term has nothing to bill")
+    sub = without_billed_addons(sub)
     discount = term_discount(sub, term.start)
     if discount is None and sub.coupon is not None:
         sub = replace(sub, coupon=None)        # its cycles are used up: it is done with
     lines = term_lines(recurring_items(sub), discount, term) + one_time_lines(one_time_items(sub))
-    after = _billed(replace(sub, term_unbilled=False), term.start if discount else None, one_time_billed=True)
+    after = _billed(replace(sub, term_unbilled=False), term.start if discount else None, billed_on=term.start)
     return Bill(after, charge_lines=tuple(lines), period=term)
 
 
@@ -112,10 +126,10 @@ def change_bill(sub: Subscription, after: Subscription, day: date) -> Bill:
     extras = one_time_lines(one_time_items(after))
     if _recurring_key(sub, old_discount) == _recurring_key(after, new_discount):
         # only one-time addons were added: nothing to prorate
-        billed = _billed(after, None, one_time_billed=True)
+        billed = _billed(after, None, billed_on=day)
         return Bill(billed, charge_lines=tuple(extras), period=None)
     quote = prorate_change(recurring_items(sub), old_discount, recurring_items(after), new_discount, term, day)
-    billed = _billed(after, term.start if new_discount else None, one_time_billed=True)
+    billed = _billed(after, term.start if new_discount else None, billed_on=day)
     return Bill(billed, charge_lines=tuple(quote.charge_lines + extras), credit_lines=tuple(quote.credit_lines),
                 period=Term(day, term.end), credit_reason="Subscription changed mid-term",
                 explanation=f"Prorated by day: {quote.days_remaining} of {quote.days_in_term} days remain.")

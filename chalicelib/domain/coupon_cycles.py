@@ -50,6 +50,14 @@ def used_on(sub: Subscription, coupon: AppliedCoupon, term_start: date) -> Subsc
     return replace(sub, coupon_uses=(*others, counted))
 
 
+def unused_on(sub: Subscription, term_start: date) -> Subscription:
+    """`sub` with the cycle any coupon used on the term starting on `term_start` given back (that
+    term's invoice was taken back)."""
+    uses = tuple(replace(use, terms=use.terms - 1, last_term_start=None) if use.last_term_start == term_start else use
+                 for use in sub.coupon_uses)
+    return sub if uses == sub.coupon_uses else replace(sub, coupon_uses=uses)
+
+
 def discount_of(coupon: AppliedCoupon, currency: str) -> Discount:
     amount_off = Money(coupon.amount_off_minor, currency) if coupon.amount_off_minor is not None else None
     return Discount(coupon.code, coupon.name, coupon.percent_off_bp, amount_off)

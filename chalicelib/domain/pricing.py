@@ -63,12 +63,12 @@ class Discount:
         percent = f"{whole}.{hundredths:02d}".rstrip("0").rstrip(".")
         return f"{percent}% off"
 
-    def of(self, subtotal: Money) -> Money:
-        """What it takes off `subtotal` (positive): a share rounded once, half up; a fixed amount
-        never more than the subtotal."""
+    def of(self, subtotal: Money, share: Fraction = Fraction(1)) -> Money:
+        """What it takes off `share` of a term of `subtotal` (positive), worked out exactly and
+        rounded once, half up; a fixed amount never more than the subtotal."""
         if self.amount_off is not None:
-            return self.amount_off.min(subtotal)  # ValueError if the currencies differ
-        return subtotal.times(Fraction(self.percent_off_bp, BASIS_POINTS))
+            return self.amount_off.min(subtotal).times(share)  # ValueError if the currencies differ
+        return subtotal.times(Fraction(self.percent_off_bp, BASIS_POINTS) * share)
 
 
 @dataclass(frozen=True)

@@ -55,10 +55,10 @@ def prorated_lines(items: Sequence[PricedItem], discount: Discount | None, day: 
         for item in items
     ]
     if discount is not None:
-        taken = discount.of(subtotal(items))
+        gross = subtotal(items)
         lines.append(Line(description=f"Coupon {discount.code} ({discount.off_text}) on {time} time "
-                                      f"{(-taken).format()} {of_days}",
-                          amount=-taken.times(share), code=discount.code, kind="discount", period=period))
+                                      f"{(-discount.of(gross)).format()} {of_days}",
+                          amount=-discount.of(gross, share), code=discount.code, kind="discount", period=period))
     return [line for line in lines if not line.amount.is_zero]
 
 

@@ -20,8 +20,8 @@ from .money import Money
 from .preferences import Preferences
 from .pricing import Line
 from .subscription import Subscription
-from .subscription_actions import (Selection, When, change_scheduled, changed_now, current_selection, in_term,
-                                   is_trial, pause_scheduled, term_end_of, upcoming)
+from .subscription_actions import (Selection, When, cancelled_now, change_scheduled, changed_now, current_selection,
+                                   in_term, is_trial, kept_at_pause, pause_scheduled, term_end_of, upcoming)
 from .subscription_status import Status
 
 
@@ -166,10 +166,13 @@ def change_quote(sub: Subscription, chosen: Selection, when: When, credits: Sequ
     if sub.status == Status.LIVE and not in_term(sub, now):
         raise BusinessRuleViolation("The current term has ended; try again once it has renewed.", "term_ended")
     bill = changed_now(sub, chosen, now)
+    replaced = sub.scheduled_change
+    notes = ((f"This replaces the change to {replaced.plan.name} scheduled for "
+              f"{(term_end_of(sub) or sub.today(now)).isoformat()}.",) if replaced else ())
     if sub.status != Status.LIVE:
         return bill_quote("change", chosen, bill, credits, now,
-                          notes=("Nothing is charged now; billing starts with the first term.",))
-    return bill_quote("change", chosen, bill, credits, now)
+                          notes=("Nothing is charged now; billing starts with the first term.", *notes))
+    return bill_quote("change", chosen, bill, credits, now, notes=notes)
 
 
 def pause_quote(sub: Subscription, prefs: Preferences, *, pause_at: date | None, resume_at: date | None,
@@ -208,6 +211,9 @@ def cancellation_quote(sub: Subscription, when: When, now: datetime) -> Quote:
                              notes=(f"It stays active until {on.isoformat()} and will not renew.",)))
     term = sub.term
     paid_term = (not is_trial(sub) and term is not None and sub.status != Status.PAUSED and term.contains(today))
+    if kept_at_pause(sub):
+        return bill_quote("cancel", current_selection(sub), cancelled_now(sub, None, now), [], now,
+                          notes=("It ends now.",))
     if paid_term:
         note = (f"It ends now. No refund is given for the unused {term.days_remaining(today)} day(s) of the "
                 "current term; invoices already raised remain due.")

@@ -113,10 +113,12 @@ def trial_converted(sub: Subscription) -> Subscription:
 
 
 def trial_charge_failed(sub: Subscription, now: datetime) -> Subscription:
-    """Expired with the reason that lets the customer extend the trial (its term never started)."""
-    return sub.apply("trial_charge_failed", expired_at=now, expired_reason="trial_charge_failed",
-                     term_start=None, term_end=None, billing_anchor=None, unpaid_invoice_id=None,
-                     next_retry_at=None)
+    """Expired with the reason that lets the customer extend the trial. Its term never started and
+    its invoice is taken back: the coupon cycle and one-time addons billed with it are given back."""
+    before = billing.unbilled(sub, sub.term_start) if sub.term_start else sub
+    return before.apply("trial_charge_failed", expired_at=now, expired_reason="trial_charge_failed",
+                        term_start=None, term_end=None, billing_anchor=None, unpaid_invoice_id=None,
+                        next_retry_at=None)
 
 
 def cancelled_at_term_end(sub: Subscription) -> Subscription:
@@ -183,16 +185,19 @@ def invoice_settled(sub: Subscription, invoice_id: str, now: datetime) -> tuple[
     """A subscription in dunning or unpaid whose unpaid invoice the customer (or the merchant)
     has just settled is live again at once, with the action that says so; None when the invoice is
     not what holds it back. Retries end: nothing is left to collect. In dunning the paid term
-    goes on; an unpaid subscription starts a new term on the day it is paid (anchored there,
-    invoiced by the next run: one invoice, however many terms it missed)."""
+    goes on. An unpaid subscription goes on with the term it just paid for while that term lasts;
+    once it has ended, a new term starts on the day it is paid (anchored there, invoiced by the
+    next run: one invoice, however many terms it missed)."""
     if sub.unpaid_invoice_id != invoice_id:
         return None
     if sub.status == Status.DUNNING:
         return dunning_paid(sub), "dunning_paid"
     if sub.status == Status.UNPAID:
-        revived = sub.apply("unpaid_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None,
-                            term_unbilled=True)
-        return starting_term(revived, sub.today(now), sub.plan), "unpaid_paid"
+        revived = sub.apply("unpaid_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None)
+        today = sub.today(now)
+        if sub.term is not None and today < sub.term.end:
+            return revived, "unpaid_paid"
+        return starting_term(replace(revived, term_unbilled=True), today, sub.plan), "unpaid_paid"
     return None
 
 

@@ -31,12 +31,20 @@ class PlanSnapshot:
 @dataclass(frozen=True)
 class SubscriptionAddon:
     """A recurring addon bills with every term; a one-time addon (`recurring` False) bills once,
-    in full, on the subscription's next invoice, and is then gone from the subscription."""
+    in full, on the subscription's next invoice. `billed_on` marks a one-time addon billed (the day
+    of the invoice that billed it): it stays until that invoice can no longer be taken back (a
+    trial whose first charge fails gives it back), and is gone at the next change or term."""
     code: str
     name: str
     price_minor: int
     quantity: int = 1
     recurring: bool = True
+    billed_on: date | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Still to be billed: every recurring addon, a one-time addon until it is billed."""
+        return self.recurring or self.billed_on is None
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,8 @@ class Selection:
 
 
 def current_selection(sub: Subscription) -> Selection:
-    return Selection(sub.plan, sub.addons, sub.coupon)
+    """The plan, the addons still billed (not a one-time addon billed already) and the coupon."""
+    return Selection(sub.plan, tuple(a for a in sub.addons if a.pending), sub.coupon)
 
 
 def pending_selection(sub: Subscription) -> Selection:
@@ -197,11 +198,14 @@ def check_edit(current: Selection, wanted: Selection, edit: EditPreferences) -> 
         raise FeatureDisabled("edit_subscription.change_coupon")
 
 
-def check_coupon_cycles(sub: Subscription, chosen: Selection) -> None:
+def check_coupon_cycles(sub: Subscription, chosen: Selection, *, within_term: bool = False) -> None:
     """A coupon the subscription used up cannot be applied to it again: its cycles count per
-    subscription, so removing and re-applying it never restarts them."""
+    subscription, so removing and re-applying it never restarts them. Applied again within the
+    term it was counted for (`within_term`: a change now), it discounts that term still."""
     coupon = chosen.coupon
     if coupon is None or (sub.coupon is not None and sub.coupon.key == coupon.key):
+        return
+    if within_term and sub.term is not None and coupon_cycles.discounts(sub, coupon, sub.term_start):
         return
     if coupon_cycles.cycles_left(sub, coupon) == 0:
         raise InvalidInput({"coupon": f"Coupon {coupon.code} was already used up on this subscription."})
@@ -217,11 +221,20 @@ def next_term_of(sub: Subscription, plan: PlanSnapshot) -> tuple[date, Term]:
     """The anchor and the term that follow `sub`'s current term, for `plan`: the next of the
     anchor's series; a plan of another billing period starts a series of its own at the term's end."""
     end = sub.term_end
-    if sub.billing_anchor is not None and plan.bills_like(sub.plan) and sub.billing_anchor <= end:
-        term = term_of_series(sub.billing_anchor, plan, end)
+    anchor = sub.billing_anchor or _implied_anchor(sub)
+    if plan.bills_like(sub.plan) and anchor <= end:
+        term = term_of_series(anchor, plan, end)
         if term.start == end:
-            return sub.billing_anchor, term
+            return anchor, term
     return end, new_series(end, plan)
+
+
+def _implied_anchor(sub: Subscription) -> date:
+    """A subscription stored before anchors were kept: its term's start when the term is one
+    period of it, else its end (a term cut to another length renews from where it ends)."""
+    if sub.term_start is not None and new_series(sub.term_start, sub.plan).end == sub.term_end:
+        return sub.term_start
+    return sub.term_end
 
 
 def starting_term(sub: Subscription, day: date, plan: PlanSnapshot) -> Subscription:
@@ -301,6 +314,9 @@ def pause_scheduled(sub: Subscription, prefs: Preferences, *, pause_at: date | N
         return sub.apply("schedule_pause", resume_at=resume_at)
     if pause_at is not None and pause_at < today:
         raise InvalidInput({"pause_at": "Must not be in the past."})
+    if pause_at is not None and sub.term_end is not None and pause_at > sub.term_end:
+        raise InvalidInput({"pause_at": f"Choose a day up to the end of the current term "
+                                        f"({sub.term_end.isoformat()})."})
     starts = max(pause_at or today, today)
     if resume_at is not None and resume_at <= starts:
         raise InvalidInput({"resume_at": "Must be after the pause starts."})
@@ -326,25 +342,23 @@ def pause_schedule_removed(sub: Subscription) -> Subscription:
 
 
 def resumed(sub: Subscription, now: datetime) -> Bill:
-    """Live again today. Paid days kept at the pause come first: the term moves on by the days
-    paused and nothing is invoiced until it ends; otherwise a new term starts today, invoiced."""
+    """Live again today. Paid days kept at the pause come first, on what was paid for: the term
+    moves on by the days paused and nothing is invoiced until it ends (a change scheduled for the
+    term's end applies then). Otherwise a new term starts today, invoiced, with the scheduled
+    change applied."""
     today = sub.today(now)
-    chosen = pending_selection(sub)
-    back = with_selection(sub, chosen).apply("resume_now", scheduled_change=None, paused_at=None, pause_at=None,
-                                             resume_at=None)
     kept = sub.term
     if kept is None or sub.paused_at is None:
+        chosen = pending_selection(sub)
+        back = with_selection(sub, chosen).apply("resume_now", scheduled_change=None, paused_at=None,
+                                                 pause_at=None, resume_at=None)
         return billing.term_bill(starting_term(back, today, chosen.plan))
-    if chosen.plan.bills_like(sub.plan):
-        shift = today - sub.paused_at
-        moved = replace(back, term_start=kept.start + shift, term_end=kept.end + shift,
-                        billing_anchor=kept.end + shift, coupon_uses=_moved_uses(sub, kept.start, kept.start + shift))
-        return Bill(moved, explanation=f"The {kept.days_remaining(sub.paused_at)} paid days kept at the pause "
-                                       f"continue until {moved.term_end.isoformat()}; nothing is charged now.")
-    # resuming on a plan of another billing period: the kept days are credited, a new term starts
-    first = billing.term_bill(starting_term(back, today, chosen.plan))
-    return replace(first, credit_lines=tuple(billing.unused_time_credit(sub, sub.paused_at)),
-                   credit_reason="Subscription resumed on a plan of another billing period")
+    shift = today - sub.paused_at
+    moved = sub.apply("resume_now", paused_at=None, pause_at=None, resume_at=None, term_start=kept.start + shift,
+                      term_end=kept.end + shift, billing_anchor=kept.end + shift,
+                      coupon_uses=_moved_uses(sub, kept.start, kept.start + shift))
+    return Bill(moved, explanation=f"The {kept.days_remaining(sub.paused_at)} paid days kept at the pause "
+                                   f"continue until {moved.term_end.isoformat()}; nothing is charged now.")
 
 
 def _moved_uses(sub: Subscription, old_start: date, new_start: date):
@@ -352,9 +366,23 @@ def _moved_uses(sub: Subscription, old_start: date, new_start: date):
                  for u in sub.coupon_uses)
 
 
-def cancelled_now(sub: Subscription, reason: str | None, now: datetime) -> Subscription:
-    return sub.apply("cancel_now", cancelled_at=now, cancel_reason=reason, scheduled_change=None,
-                     pause_at=None, resume_at=None, next_retry_at=None)
+def cancelled_now(sub: Subscription, reason: str | None, now: datetime) -> Bill:
+    """Ended now. Nothing of a term in use is refunded; paid days kept at a pause are credited (as
+    a pause that credits them would have)."""
+    after = sub.apply("cancel_now", cancelled_at=now, cancel_reason=reason, scheduled_change=None,
+                      pause_at=None, resume_at=None, next_retry_at=None)
+    if not kept_at_pause(sub):
+        return Bill(after)
+    credit = billing.unused_time_credit(sub, sub.paused_at)
+    return Bill(replace(after, term_start=None, term_end=None), credit_lines=tuple(credit),
+                credit_reason="Subscription cancelled while paused",
+                explanation=f"The {credit[0].period.days} paid days kept at the pause are credited.")
+
+
+def kept_at_pause(sub: Subscription) -> bool:
+    """Paused with the paid, unused days of its term kept for after the resume."""
+    return sub.status == Status.PAUSED and sub.term is not None and sub.paused_at is not None \
+        and sub.term.contains(sub.paused_at)
 
 
 def cancel_scheduled(sub: Subscription, reason: str | None) -> Subscription:
@@ -369,14 +397,22 @@ def scheduled_cancellation_removed(sub: Subscription) -> Subscription:
 
 
 def reactivated(sub: Subscription, chosen: Selection, now: datetime) -> Bill:
-    """Live again, a new term from today, with what the customer chose; invoiced. Days of the old
-    term that were paid and are still to come (cancelled before its end) are credited by day, so
-    no day is billed twice."""
+    """Live again, with what the customer chose. A term it did not pay for that has not ended goes
+    on, its open invoice due (charged by the next run with auto-charge): nothing new is invoiced.
+    Otherwise a new term starts today, invoiced, and days of the old term that were paid and are
+    still to come (cancelled before its end) are credited by day, so no day is billed twice."""
     today = sub.today(now)
-    back = with_selection(sub, chosen).apply(
-        "reactivate", activated_at=sub.activated_at or now, cancelled_at=None, cancel_reason=None,
-        expired_at=None, expired_reason=None, scheduled_change=None, pause_at=None, resume_at=None,
-        paused_at=None, dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None)
+    cleared = dict(activated_at=sub.activated_at or now, cancelled_at=None, cancel_reason=None, expired_at=None,
+                   expired_reason=None, scheduled_change=None, pause_at=None, resume_at=None, paused_at=None,
+                   dunning_attempts=0)
+    if sub.unpaid_invoice_id and sub.term is not None and sub.term.contains(today):
+        if chosen.key() != current_selection(sub).key():
+            raise BusinessRuleViolation("This subscription's current term is not paid: reactivate it as it is, "
+                                        "then change it.", "term_unpaid")
+        back = sub.apply("reactivate", next_retry_at=now, **cleared)
+        return Bill(back, explanation=f"The term to {sub.term_end.isoformat()} goes on: its open invoice is "
+                                      "what is due.")
+    back = with_selection(sub, chosen).apply("reactivate", next_retry_at=None, unpaid_invoice_id=None, **cleared)
     first = billing.term_bill(starting_term(back, today, chosen.plan))
     overlap = billing.unused_time_credit(sub, today) if not sub.term_unbilled else []
     if not overlap:

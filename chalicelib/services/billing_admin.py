@@ -60,7 +60,8 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
     billed = None
     if sub.status == Status.LIVE and not status_fields.get("term_start"):
         bill = billing.term_bill(sub)
-        billed = invoicing.issue(org, bill, now=now, actor=MERCHANT)
+        billed = invoicing.issue(org, bill, now=now, actor=MERCHANT,
+                                 credits=invoicing.open_credits(org_id, customer.customer_id))
         sub = bill.subscription
         if sub.auto_charge and sub.payment_method_id and billed.amount_due_minor > 0:
             sub = scheduling.awaiting_charge(sub, billed.invoice.invoice_id, now)

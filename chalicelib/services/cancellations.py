@@ -1,5 +1,6 @@
 """Cancelling from the portal: now or at the end of the term (non-renewing), with an optional
-reason kept for the merchant; and taking back a scheduled cancellation. Nothing is refunded."""
+reason kept for the merchant; and taking back a scheduled cancellation. Nothing of a term in use
+is refunded; paid days kept at a pause are credited."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,6 +9,7 @@ from ..domain import quotes
 from ..domain import subscription_actions as actions
 from ..domain.quotes import Quote
 from ..domain.subscription_actions import When
+from . import invoicing
 from .subscriptions_portal import Caller, commit, load, outcome
 
 
@@ -20,8 +22,10 @@ def cancellation_preview(caller: Caller, subscription_id: str, *, when: When, no
 def cancel(caller: Caller, subscription_id: str, *, when: When, reason: str | None, now: datetime) -> dict:
     ctx = load(caller, subscription_id, now, _action(when))
     if when == "now":
-        after = actions.cancelled_now(ctx.sub, reason, ctx.now)
-        saved = commit(ctx, after, "subscription.cancelled", _with_reason("Cancelled now", reason))
+        bill = actions.cancelled_now(ctx.sub, reason, ctx.now)
+        billed = invoicing.issue(ctx.org, bill, now=ctx.now, actor=ctx.actor) if bill.credit_lines else None
+        saved = commit(ctx, bill.subscription, "subscription.cancelled", _with_reason("Cancelled now", reason),
+                       billed)
     else:
         after = actions.cancel_scheduled(ctx.sub, reason)
         ends = actions.term_end_of(after)

@@ -41,6 +41,14 @@ def use_credit(note: CreditNote, amount_minor: int) -> CreditNote:
                    status=CreditNoteStatus.OPEN if balance else CreditNoteStatus.CLOSED)
 
 
+def credit_given_back(note: CreditNote, amount_minor: int) -> CreditNote:
+    """The credit note after `amount_minor` applied from it comes back (the invoice it paid was
+    taken back): open again with that balance."""
+    if note.status == CreditNoteStatus.VOID or note.balance_minor + amount_minor > note.total_minor:
+        raise ValueError(f"credit note {note.credit_note_id} cannot take back {amount_minor}")
+    return replace(note, balance_minor=note.balance_minor + amount_minor, status=CreditNoteStatus.OPEN)
+
+
 def usable_credit(note: CreditNote, wanted_minor: int) -> int:
     return min(wanted_minor, note.balance_minor) if note.status == CreditNoteStatus.OPEN else 0
 

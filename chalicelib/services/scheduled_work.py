@@ -19,22 +19,22 @@ from datetime import date, datetime, timedelta, timezone
 from .. import logs
 from ..config import settings
 from ..domain import scheduling
+from ..domain.billing import Bill
 from ..domain.documents import InvoiceStatus
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import BusinessRuleViolation, InvalidInput, NotFound
 from ..domain.ids import new_id
 from ..domain.money import Money
-from ..domain.billing import Bill
 from ..domain.organization import Organization, clock_name
 from ..domain.payments import PaymentStatus
 from ..domain.scheduling import Work
 from ..domain.subscription import Subscription
 from ..domain.subscription_status import Status
 from ..tables.repositories import customers, due_work, engagement, organizations, subscriptions, summaries
-from ..tables.repositories.documents import invoices
+from ..tables.repositories.documents import credit_notes, invoices
 from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
-from . import collection, invoicing, mail
+from . import collection, invoicing, mail, payment_rules
 from .invoicing import Billing
 
 log = logs.logger("portico")
@@ -307,15 +307,21 @@ def _save(job: _Job, after: Subscription, action: str, summary: str, billed: Bil
 
 
 def _void_in(tx, job: _Job, customer_id: str, invoice_id: str) -> None:
-    """The invoice of a trial that never converted is voided, as if never raised (an invoice with
-    payments or credits applied stays as it is)."""
+    """The invoice of a trial that never converted is voided, as if never raised: the credits
+    applied to it go back to their credit notes (an invoice with payments stays as it is)."""
     invoice = invoices.get(job.org_id, customer_id, invoice_id)
-    if not invoice.is_outstanding() or invoice.amount_paid_minor or invoice.credits_applied:
+    if not invoice.is_outstanding() or invoice.amount_paid_minor:
         return
+    change = SummaryChange(outstanding_count=-1, outstanding_minor=-invoice.balance_minor)
+    if invoice.credits_applied:
+        given_back = {c.credit_note_id: c.amount_minor for c in invoice.credits_applied}
+        for note_id, note in credit_notes.get_many(job.org_id, customer_id, list(given_back)).items():
+            restored = payment_rules.credit_given_back(note, given_back[note_id])
+            credit_notes.save_in(tx, job.org_id, restored, before=note, now=job.now)
+            change += SummaryChange(credits_minor=given_back[note_id]) + summaries.credit_note_moved(note, restored)
     invoices.save_in(tx, job.org_id, replace(invoice, status=InvoiceStatus.VOID, voided_at=job.now), before=invoice,
                      now=job.now)
-    summaries.apply_in(tx, job.org_id, customer_id, invoice.currency,
-                       SummaryChange(outstanding_count=-1, outstanding_minor=-invoice.balance_minor))
+    summaries.apply_in(tx, job.org_id, customer_id, invoice.currency, change)
     engagement.record_activity(job.org_id, ActivityRecord(
         new_id("activity", job.now), customer_id, JOB, "invoice.voided", "invoice", invoice_id, job.now,
         f"{invoice.number}: the trial's first charge failed"), tx)

@@ -75,7 +75,7 @@ def _chosen_and_credits(ctx: Context, request: ChangeRequest, when: When) -> tup
     if chosen.key() == base.key():
         raise InvalidInput({"body": "Nothing would change."})
     actions.check_edit(base, chosen, ctx.org.preferences.edit_subscription)
-    actions.check_coupon_cycles(ctx.sub, chosen)
+    actions.check_coupon_cycles(ctx.sub, chosen, within_term=when == "now")
     return chosen, credits
 
 

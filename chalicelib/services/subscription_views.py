@@ -103,7 +103,7 @@ def describe(org: Organization, sub: Subscription, now: datetime) -> dict:
     paused_with_term = sub.status == Status.PAUSED and sub.term is not None and sub.paused_at is not None
     return {
         **summary(sub),
-        "plan": sub.plan, "addons": sub.addons, "coupon": _coupon(sub, sub.coupon),
+        "plan": sub.plan, "addons": [a for a in sub.addons if a.pending], "coupon": _coupon(sub, sub.coupon),
         "current_term": ({"start": sub.term_start, "end": sub.term_end}
                          if sub.term_start and not actions.is_trial(sub) and not paused_with_term else None),
         "trial": {"start": sub.trial_start, "end": sub.trial_end} if sub.trial_end else None,

@@ -147,9 +147,10 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(page, portal):
     bluth = portal_user_for(portal.org_id, portal.customer_ids[3])
     page.goto("/")
     page.get_by_role("link", name="Forgot your password?").click()
-    page.get_by_label("Organization").fill(bluth.org_id)
-    page.get_by_label("Email").fill(bluth.email)
-    page.get_by_role("button", name="Email me a link").click()
+    form = page.get_by_role("form", name="Forgot password")     # the screen has changed, not the sign-in form
+    form.get_by_label("Organization").fill(bluth.org_id)
+    form.get_by_label("Email").fill(bluth.email)
+    form.get_by_role("button", name="Email me a link").click()
     expect(page.get_by_text("a link to choose a new password is on its way")).to_be_visible()
 
     # When she follows the emailed link and chooses a new password

@@ -372,3 +372,46 @@ def test_a_once_coupon_removed_and_applied_again_does_not_start_over(aws):
         assert applied.json["subscription"]["coupon"]["cycles_remaining"] == 0
         assert (again.status, again.json["error"]["details"]["fields"]) == (
             400, {"coupon": "Coupon TENOFF was already used up on this subscription."})
+
+
+# --- credits -----------------------------------------------------------------------------------
+
+def a_credit_note(shop, amount_minor: int) -> None:
+    answer = shop.admin.post("/admin/credit-notes", {"customer_id": shop.zoe.customer_id, "reason": "Goodwill",
+                                                     "lines": [{"description": "Goodwill", "unit_price_minor": amount_minor}]})
+    assert answer.status == 201, answer.json
+
+
+def available_credits(shop) -> int:
+    from chalicelib.tables.repositories import summaries
+    return summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD").credits_minor
+
+
+def test_a_subscription_the_merchant_starts_takes_the_customers_available_credits_first(aws):
+    with client() as c:
+        shop = a_shop(c)
+        a_credit_note(shop, 3_000)
+
+        sub = shop.subscription("live")
+
+        [invoice] = invoices_of(shop, sub)
+        assert (invoice.total_minor, invoice.credits_applied_minor, invoice.balance_minor) == (10_000, 3_000, 7_000)
+        assert available_credits(shop) == 0
+
+
+def test_a_trial_whose_first_charge_fails_gives_the_credits_it_used_back(aws, monkeypatch):
+    counting_gateway(monkeypatch)
+    with client() as c:
+        # Given 30.00 of credit, and a trial ending today, auto-charged to a card that declines
+        shop = a_shop(c)
+        a_credit_note(shop, 3_000)
+        sub = shop.subscription("trial", trial_end=NOW.date(), auto_charge=True,
+                                payment_method_id=shop.saved_card("pm_card_chargeDeclined"))
+
+        # When the job converts it and the charge is declined
+        run_jobs(c)
+
+        # Then the invoice is taken back (void) and the 30.00 is available again
+        [invoice] = invoices_of(shop, sub)
+        assert (invoice.status.value, invoice.balance_minor) == ("void", 0)
+        assert available_credits(shop) == 3_000

@@ -10,13 +10,19 @@ document line that bills or credits a plan names its days; after each lifecycle:
 
 - no day is billed more than once, and every day the subscription was in service is billed once
   (paid days kept over a pause count as moved to after the resume);
+- every credit is for days billed on the plan it credits (never another plan's price);
 - every action's preview quoted what the action then billed, to the cent.
+
+Charges the scheduled job makes succeed or are declined as the lifecycle says (the card works or
+not), so dunning, unpaid subscriptions, paying the invoice that holds one, and trials whose first
+charge fails (their invoice taken back) are among the lifecycles.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
+from itertools import count
 
 from hypothesis import event, given, note, settings, strategies as st
 
@@ -24,6 +30,8 @@ from chalicelib.domain import quotes, scheduling
 from chalicelib.domain import subscription_actions as actions
 from chalicelib.domain.billing import Bill
 from chalicelib.domain.calendar import local_date
+from chalicelib.domain.errors import BusinessRuleViolation, InvalidInput
+from chalicelib.domain.preferences import DunningSettings
 from chalicelib.domain.preferences import preferences_from_dict
 from chalicelib.domain.scheduling import Work
 from chalicelib.domain.subscription import (AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon)
@@ -42,6 +50,7 @@ COUPONS = (None, AppliedCoupon("ONCE", "Once", "once", amount_off_minor=1_000),
            AppliedCoupon("ALWAYS", "Always", "forever", percent_off_bp=500))
 ZONES = ("UTC", "Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata", "Europe/London")
 IN_SERVICE = (Status.LIVE, Status.NON_RENEWING, Status.DUNNING)
+DUNNING = DunningSettings()     # retries after 1, 3 and 5 days, then unpaid
 
 
 def everything_on(unused_time: str):
@@ -55,21 +64,44 @@ def everything_on(unused_time: str):
 class Books:
     """What was billed, day by day, and what happened, day by day."""
     sub: Subscription
+    card_works: bool = True
     billed: Counter = field(default_factory=Counter)            # day -> plan lines billing it
+    plan_on: dict = field(default_factory=dict)                 # day -> the plan it was billed on
     status_on: dict = field(default_factory=dict)               # day -> in service at its end
     quoted: list = field(default_factory=list)                  # (action, quote, bill)
+    invoices: dict = field(default_factory=dict)                # invoice id -> its bill
+    ids: count = field(default_factory=count)
 
-    def record(self, bill: Bill, day: date) -> None:
-        """The bill's plan lines, and the subscription it leaves, on `day`."""
+    def record(self, bill: Bill, day: date) -> str | None:
+        """The bill's plan lines, and the subscription it leaves, on `day`; its invoice's id."""
         note(f"{day}: charge {[(l.description, l.period) for l in bill.charge_lines]} "
              f"credit {[(l.description, l.period) for l in bill.credit_lines]}")
+        for line in bill.credit_lines:           # what was billed before, credited first
+            if line.code in PLAN_CODES and line.period is not None:
+                self._credit(line.period.start, line.period.end, line.code)
         for line in bill.charge_lines:
             if line.code in PLAN_CODES and line.period is not None:
-                self._add(line.period.start, line.period.end, +1)
-        for line in bill.credit_lines:
-            if line.code in PLAN_CODES and line.period is not None:
-                self._add(line.period.start, line.period.end, -1)
+                self._add(line.period.start, line.period.end, +1, line.code)
         self.set(bill.subscription, day)
+        if not bill.charge_lines:
+            return None
+        invoice_id = f"inv_{next(self.ids)}"
+        self.invoices[invoice_id] = bill
+        return invoice_id
+
+    def void(self, invoice_id: str) -> None:
+        """An invoice taken back: the days it billed are billed no more."""
+        for line in self.invoices[invoice_id].charge_lines:
+            if line.code in PLAN_CODES and line.period is not None:
+                self._add(line.period.start, line.period.end, -1, None)
+
+    def _credit(self, start: date, end: date, code: str) -> None:
+        """Credit is for what was billed: the days credited were billed on that plan."""
+        day = start
+        while day < end:
+            assert self.plan_on.get(day) == code, (day, "credited on", code, "billed on", self.plan_on.get(day))
+            day += timedelta(days=1)
+        self._add(start, end, -1, None)
 
     def set(self, sub: Subscription, day: date) -> None:
         self.sub = sub
@@ -78,46 +110,75 @@ class Books:
              f"paused {sub.paused_at} pause {sub.pause_at} resume {sub.resume_at}")
 
     def move(self, start: date, end: date, to: date) -> None:
-        """Paid days kept over a pause: billed once, served later."""
-        self._add(start, end, -1)
-        self._add(to, to + (end - start), +1)
+        """Paid days kept over a pause: billed once, served later, on the same plan."""
+        code = self.plan_on.get(start)
+        self._add(start, end, -1, None)
+        self._add(to, to + (end - start), +1, code)
 
-    def _add(self, start: date, end: date, amount: int) -> None:
+    def _add(self, start: date, end: date, amount: int, code: str | None) -> None:
         day = start
         while day < end:
             self.billed[day] += amount
+            if amount > 0:
+                self.plan_on[day] = code
             day += timedelta(days=1)
 
 
 def run_due_work(books: Books, now: datetime, unused_time: str) -> None:
-    """What the scheduled job does up to `now` (no auto-charge here: invoices are left open)."""
+    """What the scheduled job does up to `now`, as services/scheduled_work.py runs it: each term it
+    invoices is charged to the subscription's card, which works or is declined as the lifecycle says."""
     for _ in range(500):
         sub = books.sub
         work = scheduling.work_due(sub, now)
         if work is None:
             return
-        day = local_date(scheduling.due_at(sub), sub.time_zone)
+        at = scheduling.due_at(sub)
+        day = local_date(at, sub.time_zone)
         if work == Work.TRIAL_END:
             first = scheduling.first_term_after_trial(sub)
-            books.record(replace(first, subscription=scheduling.trial_converted(first.subscription)), day)
+            invoice_id = books.record(first, day)
+            books.set(scheduling.awaiting_charge(first.subscription, invoice_id, at), day)
+        elif work == Work.CHARGE:
+            charge(books, sub, at, day)
+        elif work == Work.DUNNING_RETRY:
+            books.set(scheduling.dunning_paid(sub) if books.card_works
+                      else scheduling.dunning_retry_failed(sub, DUNNING, at), day)
         elif work == Work.CANCEL_AT_TERM_END:
             books.set(scheduling.cancelled_at_term_end(sub), day)
         elif work == Work.PAUSE:
             books.record(scheduling.paused(sub, unused_time), day)
         elif work == Work.RESUME:
-            resume(books, scheduling.resumed_on_schedule(sub), day)
+            bill = scheduling.resumed_on_schedule(sub)
+            invoice_id = resume(books, bill, day)
+            if invoice_id:
+                books.set(scheduling.awaiting_charge(bill.subscription, invoice_id, at), day)
         else:
-            books.record({Work.START: scheduling.started, Work.RENEW: scheduling.renewed,
-                          Work.BILL_TERM: scheduling.unbilled_term}[work](sub), day)
+            bill = {Work.START: scheduling.started, Work.RENEW: scheduling.renewed,
+                    Work.BILL_TERM: scheduling.unbilled_term}[work](sub)
+            invoice_id = books.record(bill, day)
+            if invoice_id and bill.subscription.term is not None:
+                books.set(scheduling.awaiting_charge(bill.subscription, invoice_id, at), day)
     raise AssertionError("the scheduled work never ran out")
 
 
-def resume(books: Books, bill: Bill, day: date) -> None:
+def charge(books: Books, sub: Subscription, at: datetime, day: date) -> None:
+    """The first charge of a term invoiced by the job."""
+    trial = sub.status == Status.TRIAL
+    if books.card_works:
+        books.set(scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub), day)
+    elif trial:
+        books.void(sub.unpaid_invoice_id)          # the trial's invoice is taken back
+        books.set(scheduling.trial_charge_failed(sub, at), day)
+    else:
+        books.set(scheduling.renewal_charge_failed(sub, DUNNING), day)
+
+
+def resume(books: Books, bill: Bill, day: date) -> str | None:
     before = books.sub
     if not bill.charge_lines and before.term is not None and before.paused_at is not None:
         kept = before.term
         books.move(before.paused_at, kept.end, day)
-    books.record(bill, day)
+    return books.record(bill, day)
 
 
 @st.composite
@@ -130,7 +191,8 @@ def selections(draw) -> Selection:
 steps = st.lists(st.tuples(
     st.integers(min_value=0, max_value=24 * 45),        # hours that pass first
     st.sampled_from(["change_now", "change_at_term_end", "pause_now", "pause_later", "resume_now", "cancel_now",
-                     "cancel_at_term_end", "remove_scheduled_cancellation", "reactivate", "activate", "wait"]),
+                     "cancel_at_term_end", "remove_scheduled_cancellation", "reactivate", "activate", "wait",
+                     "card_declines", "card_works", "pay_held_invoice", "pay_held_invoice", "extend_trial"]),
     selections(),
     st.integers(min_value=1, max_value=40),             # days ahead, for what is scheduled
 ), min_size=1, max_size=14)
@@ -139,6 +201,14 @@ steps = st.lists(st.tuples(
 def act(books: Books, step, now: datetime, prefs) -> None:
     _, name, chosen, ahead = step
     sub, today = books.sub, books.sub.today(now)
+    if name in ("card_declines", "card_works"):
+        books.card_works = name == "card_works"
+        return
+    if name == "pay_held_invoice":
+        settled = sub.unpaid_invoice_id and scheduling.invoice_settled(sub, sub.unpaid_invoice_id, now)
+        if settled:
+            books.set(settled[0], today)
+        return
     table_action = {"pause_now": "pause", "pause_later": "pause", "resume_now": "resume_now"}.get(name, name)
     if name == "wait" or actions.refusal(table_action, sub, prefs, now) is not None:
         return
@@ -161,7 +231,10 @@ def act(books: Books, step, now: datetime, prefs) -> None:
         books.set(actions.change_scheduled(sub, chosen, now), today)
     elif name in ("pause_now", "pause_later"):
         pause_at = None if name == "pause_now" else today + timedelta(days=ahead)
-        quote = quotes.pause_quote(sub, prefs, pause_at=pause_at, resume_at=None, now=now)
+        try:
+            quote = quotes.pause_quote(sub, prefs, pause_at=pause_at, resume_at=None, now=now)
+        except InvalidInput:      # a day beyond the term: refused, nothing happens
+            return
         result = actions.pause_scheduled(sub, prefs, pause_at=pause_at, resume_at=None, now=now)
         if isinstance(result, Bill):
             books.quoted.append((name, quote, result))
@@ -173,13 +246,18 @@ def act(books: Books, step, now: datetime, prefs) -> None:
         books.quoted.append((name, quotes.new_term_quote("resume", bill, [], now), bill))
         resume(books, bill, today)
     elif name == "cancel_now":
-        books.set(actions.cancelled_now(sub, None, now), today)
+        books.record(actions.cancelled_now(sub, None, now), today)
     elif name == "cancel_at_term_end":
         books.set(actions.cancel_scheduled(sub, None), today)
     elif name == "remove_scheduled_cancellation":
         books.set(actions.scheduled_cancellation_removed(sub), today)
+    elif name == "extend_trial":
+        books.set(actions.trial_extended(sub, now), today)
     elif name == "reactivate":
-        bill = actions.reactivated(sub, chosen, now)
+        try:
+            bill = actions.reactivated(sub, chosen, now)
+        except BusinessRuleViolation:     # an unpaid term goes on only as it is
+            return
         books.quoted.append((name, quotes.new_term_quote("reactivate", bill, [], now), bill))
         books.record(bill, today)
     elif name == "activate":
@@ -190,7 +268,8 @@ def act(books: Books, step, now: datetime, prefs) -> None:
 
 def a_subscription(start: datetime, zone: str, status: str, chosen: Selection) -> Books:
     sub = Subscription("sub_1", "cus_1", Status.FUTURE if status == "future" else Status.TRIAL, chosen.plan, "USD",
-                       start, addons=chosen.addons, coupon=chosen.coupon, time_zone=zone)
+                       start, addons=chosen.addons, coupon=chosen.coupon, time_zone=zone, auto_charge=True,
+                       payment_method_id="pm_1")
     today = sub.today(start)
     if status == "future":
         sub = replace(sub, starts_at=today + timedelta(days=3))
@@ -216,11 +295,12 @@ def in_service_days(books: Books, until: date) -> set[date]:
 @settings(max_examples=1000)
 @given(start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)),
        zone=st.sampled_from(ZONES), status=st.sampled_from(["trial", "future"]), first=selections(),
-       unused_time=st.sampled_from(["credit", "keep"]), lifecycle=steps)
+       unused_time=st.sampled_from(["credit", "keep"]), card_works=st.booleans(), lifecycle=steps)
 def test_no_day_is_billed_twice_or_left_unbilled_and_every_preview_is_what_was_billed(
-        start, zone, status, first, unused_time, lifecycle):
+        start, zone, status, first, unused_time, card_works, lifecycle):
     prefs = everything_on(unused_time)
     books = a_subscription(start, zone, status, first)
+    books.card_works = card_works
     now = start
     for step in lifecycle:
         now += timedelta(hours=step[0])

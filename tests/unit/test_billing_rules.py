@@ -107,7 +107,7 @@ def test_a_one_time_addon_added_mid_term_is_billed_once_in_full_and_nothing_is_p
     assert [(line.description, line.amount) for line in bill.charge_lines] == [
         ("Onboarding (one-time, 1 x 99.00)", usd(9_900))]
     assert bill.credit_lines == ()
-    assert bill.subscription.addons == ()          # billed: gone from the subscription
+    assert actions.current_selection(bill.subscription).addons == ()     # billed: no longer part of it
 
 
 def test_a_one_time_addon_is_neither_credited_nor_charged_again_by_a_later_plan_change_or_renewal():
@@ -227,3 +227,101 @@ def test_a_change_at_half_past_nine_on_november_26_in_auckland_is_prorated_from_
                                datetime(2026, 11, 25, 20, 30, tzinfo=UTC))
     # Then 14 days remain (Nov 26 - Dec 9), not 15
     assert bill.credit_lines[0].description == "Unused time on Pro 29.00 x 14/30 days"
+
+
+# --- found by review: each case once billed a day twice or credited what was not paid --------
+
+def test_paying_an_unpaid_subscriptions_invoice_before_its_term_ends_goes_on_with_that_term():
+    # Given Nov 25 - Dec 25 invoiced, unpaid after its retries; When the customer pays it on Dec 5
+    held = live(start=date(2026, 11, 25), end=date(2026, 12, 25), status=Status.UNPAID, unpaid_invoice_id="inv_1")
+    revived, action = scheduling.invoice_settled(held, "inv_1", at(2026, 12, 5))
+    # Then it is live in the term it paid for, and nothing is invoiced until Dec 25
+    assert (revived.status, revived.term_start, revived.term_end, revived.term_unbilled) == (
+        Status.LIVE, date(2026, 11, 25), date(2026, 12, 25), False)
+    assert scheduling.work_due(revived, at(2026, 12, 5)) is None and revived.next_billing_on == date(2026, 12, 25)
+
+
+def test_paid_days_kept_over_a_pause_are_served_on_the_plan_paid_for_and_a_scheduled_change_waits_for_their_end():
+    # Given Pro paid for Dec 6 - Jan 6, a change to Pro plus scheduled for the term's end, paused on Dec 16 (keep)
+    plus = replace(PRO, code="pro_plus", name="Pro plus", price_minor=5_900)
+    sub = actions.change_scheduled(live(start=date(2026, 12, 6), end=date(2027, 1, 6)), Selection(plus),
+                                   at(2026, 12, 1))
+    prefs = preferences_from_dict({"pause_resume": {"enabled": True, "customer_can_resume": True,
+                                                    "unused_time": "keep"}})
+    paused = actions.pause_scheduled(sub, prefs, pause_at=None, resume_at=None, now=at(2026, 12, 16)).subscription
+    # When resumed on Dec 28, then changed to Business on Dec 29
+    resumed = actions.resumed(paused, at(2026, 12, 28)).subscription
+    change = actions.changed_now(resumed, Selection(replace(PRO, code="biz", name="Business", price_minor=9_900)),
+                                 at(2026, 12, 29))
+    # Then the kept days ran on Pro, and the credit is Pro's price for the 20 days left (not Pro plus's)
+    assert (resumed.plan, resumed.scheduled_change.plan) == (PRO, plus)
+    assert [(line.description, line.amount) for line in change.credit_lines] == [
+        ("Unused time on Pro 29.00 x 20/31 days", usd(1_871))]
+
+
+def test_a_trial_whose_first_charge_fails_gives_back_its_coupon_cycle_and_one_time_addons():
+    once = AppliedCoupon("TENOFF", "Ten off", "once", amount_off_minor=1_000)
+    trial = live(status=Status.TRIAL, term_start=None, term_end=None, billing_anchor=None, coupon=once,
+                 addons=(ONBOARDING,), trial_start=date(2026, 11, 1), trial_end=date(2026, 11, 15))
+    first = scheduling.first_term_after_trial(trial)
+    assert amounts(first.charge_lines) == [2_900, -1_000, 9_900]
+    # When its charge fails: expired, the invoice taken back
+    expired = scheduling.trial_charge_failed(scheduling.awaiting_charge(first.subscription, "inv_1", at(2026, 11, 15)),
+                                             at(2026, 11, 15))
+    # Then once extended and converted, the first invoice is the same again
+    extended = actions.trial_extended(expired, at(2026, 11, 16))
+    again = scheduling.first_term_after_trial(extended)
+    assert amounts(again.charge_lines) == [2_900, -1_000, 9_900]
+
+
+def test_reactivating_a_subscription_cancelled_in_a_term_it_did_not_pay_goes_on_with_that_term():
+    # Given a renewal left unpaid (in dunning), cancelled on Nov 12
+    held = live(status=Status.DUNNING, unpaid_invoice_id="inv_1", next_retry_at=at(2026, 11, 13))
+    cancelled = actions.cancelled_now(held, None, at(2026, 11, 12)).subscription
+    # When reactivated the same day
+    bill = actions.reactivated(cancelled, actions.current_selection(cancelled), at(2026, 11, 12))
+    # Then nothing new is billed or credited: the open invoice of the term is what is due, and is charged next
+    assert (bill.charge_lines, bill.credit_lines) == ((), ())
+    after = bill.subscription
+    assert (after.status, after.unpaid_invoice_id, after.term_end) == (Status.LIVE, "inv_1", date(2026, 12, 10))
+    assert scheduling.work_due(after, at(2026, 11, 12)) == scheduling.Work.CHARGE
+
+
+def test_a_pause_can_be_scheduled_only_up_to_the_end_of_the_current_term():
+    with pytest.raises(InvalidInput) as refused:
+        actions.pause_scheduled(live(), preferences_from_dict(PAUSES), pause_at=date(2026, 12, 20), resume_at=None,
+                                now=at(2026, 11, 20))
+    assert refused.value.fields == {"pause_at": "Choose a day up to the end of the current term (2026-12-10)."}
+
+
+def test_cancelling_a_subscription_paused_with_kept_days_credits_them():
+    sub = live(start=date(2026, 12, 6), end=date(2027, 1, 6))
+    prefs = preferences_from_dict({"pause_resume": {"enabled": True, "unused_time": "keep"}})
+    paused = actions.pause_scheduled(sub, prefs, pause_at=None, resume_at=None, now=at(2026, 12, 16)).subscription
+    cancelled = actions.cancelled_now(paused, "Moving", at(2026, 12, 20))
+    assert [(line.description, line.amount) for line in cancelled.credit_lines] == [
+        ("Unused time on Pro 29.00 x 21/31 days", usd(1_965))]
+    assert cancelled.subscription.term is None
+
+
+def test_a_coupon_removed_and_applied_again_within_the_term_it_was_counted_for_still_discounts_it():
+    once = AppliedCoupon("TENOFF", "Ten off", "once", amount_off_minor=1_000)
+    first = scheduling.renewed(live(coupon=once, start=date(2026, 10, 10), end=date(2026, 11, 10)))
+    removed = actions.changed_now(first.subscription, Selection(PRO), at(2026, 11, 15)).subscription
+    actions.check_coupon_cycles(removed, Selection(PRO, (), once), within_term=True)      # allowed
+    with pytest.raises(InvalidInput):
+        actions.check_coupon_cycles(removed, Selection(PRO, (), once))                   # for a next term: used up
+
+
+def test_a_change_now_says_it_replaces_the_change_scheduled_for_the_term_end():
+    scheduled = actions.change_scheduled(live(), Selection(BUSINESS_YEARLY), at(2026, 11, 15))
+    quote = quotes.change_quote(scheduled, Selection(PRO, (SEATS,)), "now", [], at(2026, 11, 20))
+    assert "This replaces the change to Business yearly scheduled for 2026-12-10." in quote.notes
+
+
+def test_a_prorated_coupon_is_rounded_once_on_its_exact_share():
+    # 12.5% of 29.00 for 5 of 30 days = 0.604.. -> 0.60 (rounding the discount first gave 3.63 x 5/30 = 0.61)
+    coupon = AppliedCoupon("EIGHTH", "Eighth", "forever", percent_off_bp=1_250)
+    bill = actions.changed_now(live(coupon=coupon, coupon_uses=()), Selection(replace(PRO, code="x", price_minor=5_900),
+                                                                              (), coupon), at(2026, 12, 5))
+    assert amounts(bill.credit_lines) == [483, -60]

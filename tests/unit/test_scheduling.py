@@ -120,8 +120,8 @@ def test_a_renewal_bills_one_time_addons_once_then_never_again():
     second = scheduling.renewed(first.subscription)
     assert [line.description for line in first.charge_lines] == [
         "Pro (1 x 100.00) 2026-11-25 to 2026-12-25", "Onboarding (one-time, 1 x 99.00)"]
-    assert first.subscription.addons == ()
-    assert second.charge_total.amount_minor == 10_000
+    assert [a.billed_on for a in first.subscription.addons] == [date(2026, 11, 25)]   # billed, on that term
+    assert second.charge_total.amount_minor == 10_000 and second.subscription.addons == ()
 
 
 def test_a_failed_renewal_is_retried_on_the_organizations_schedule_then_left_unpaid():

@@ -164,7 +164,7 @@ def test_a_trial_cancelled_at_its_end_is_due_then_and_taking_it_back_makes_it_a_
 def test_cancelling_now_clears_everything_scheduled():
     scheduled = a_subscription(pause_at=TERM_END - timedelta(days=3),
                                scheduled_change=ScheduledChange(BUSINESS, requested_at=TERM_START))
-    cancelled = actions.cancelled_now(scheduled, "Moving", JAN_17)
+    cancelled = actions.cancelled_now(scheduled, "Moving", JAN_17).subscription
     assert (cancelled.status, cancelled.cancelled_at, cancelled.cancel_reason) == (Status.CANCELLED, JAN_17, "Moving")
     assert (cancelled.pause_at, cancelled.scheduled_change, next_due_at(cancelled)) == (None, None, None)
 

@@ -39,11 +39,13 @@ class PlanSnapshot(Answer):
 
 
 class SubscriptionAddon(Answer):
+    """`recurring` false: billed once, on the next invoice; `billed_on` is the day it was billed."""
     code: str
     name: str
     price_minor: int
     quantity: int
     recurring: bool
+    billed_on: date | None
 
 
 class AppliedCoupon(Answer):

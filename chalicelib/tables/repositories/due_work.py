@@ -14,7 +14,6 @@ from ...config import settings
 from ...domain import scheduling
 from ...domain.subscription import Subscription
 from ..base import owner_key
-from ..mapping import from_item
 from ..subscriptions import SubscriptionItem
 from ..transactions import condition_failed
 from . import subscriptions
@@ -35,7 +34,7 @@ def due(clock: str, shard: int, now: datetime, *, page: int) -> Iterator[DueSubs
     `page` at a time as the caller goes on (it stops when its time budget runs out)."""
     results = SubscriptionItem.due.query(f"{clock}#{shard}", SubscriptionItem.due_at <= now, page_size=page)
     for item in results:
-        yield DueSubscription(item.org_id, from_item(Subscription, item))
+        yield DueSubscription(item.org_id, subscriptions.domain_of(item))
 
 
 def claim(org_id: str, sub: Subscription, now: datetime, lease: timedelta) -> Subscription | None:
@@ -51,7 +50,7 @@ def claim(org_id: str, sub: Subscription, now: datetime, lease: timedelta) -> Su
         if condition_failed(error):
             return None
         raise
-    return from_item(Subscription, item)
+    return subscriptions.domain_of(item)
 
 
 def item_for(org_id: str, sub: Subscription, *, clock: str, now: datetime) -> SubscriptionItem:

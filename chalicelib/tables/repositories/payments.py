@@ -17,7 +17,7 @@ from ..pages import Page, collect, decode_cursor
 from ..payment_methods import PaymentMethodItem
 from ..payments import PaymentItem
 from ..subscriptions import SubscriptionItem
-from . import ledger
+from . import ledger, subscriptions
 
 
 # -- payments ---------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def subscriptions_using(org_id: str, customer_id: str, payment_method_id: str) -
     """The customer's subscriptions charged to `payment_method_id` (a Query by owner)."""
     results = SubscriptionItem.query(owner_key(org_id, customer_id), consistent_read=True,
                                      filter_condition=SubscriptionItem.payment_method_id == payment_method_id)
-    return [from_item(Subscription, item) for item in results]
+    return [subscriptions.domain_of(item) for item in results]
 
 
 def charge_subscription_to_in(tx: TransactWrite, org_id: str, sub: Subscription, payment_method_id: str | None,

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import zlib
+from dataclasses import replace
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from ...config import settings
 from ...domain.errors import ConcurrentUpdate, NotFound
-from ...domain.subscription import Subscription, next_due_at
+from ...domain.subscription import CouponUse, Subscription, next_due_at
 from ..base import owner_key
 from ..mapping import from_item, to_item
 from ..pages import Page, collect, decode_cursor
@@ -16,23 +17,43 @@ from ..subscriptions import SubscriptionItem
 from ..transactions import condition_failed
 
 
+def domain_of(item: SubscriptionItem) -> Subscription:
+    """The subscription an item holds, upgraded from the shape items stored before billing days
+    had anchors and coupons counted their cycles per subscription (issue-free to read twice)."""
+    sub = from_item(Subscription, item)
+    return _upgraded(sub, item) if sub.billing_anchor is None and sub.term_start is not None else sub
+
+
+def _upgraded(sub: Subscription, item: SubscriptionItem) -> Subscription:
+    """A coupon stored with `cycles_remaining` (this term's cycle included) keeps the cycles it had
+    left, counted from this term; one-time addons of a running term were billed with it."""
+    stored = item.coupon.as_dict() if item.coupon is not None else {}
+    if sub.coupon is not None and "cycles_remaining" in stored and stored.get("cycles") is None:
+        left = stored["cycles_remaining"]
+        sub = replace(sub, coupon=replace(sub.coupon, cycles=None if left is None else int(left)),
+                      coupon_uses=sub.coupon_uses or ((CouponUse(sub.coupon.key, 1, sub.term_start),)
+                                                      if left is not None else ()))
+    return replace(sub, addons=tuple(a if a.recurring or a.billed_on else replace(a, billed_on=sub.term_start)
+                                     for a in sub.addons))
+
+
 def get(org_id: str, customer_id: str, subscription_id: str) -> Subscription:
     try:
         item = SubscriptionItem.get(owner_key(org_id, customer_id), subscription_id)
     except DoesNotExist:
         raise NotFound("subscription") from None
-    return from_item(Subscription, item)
+    return domain_of(item)
 
 
 def get_many(org_id: str, customer_id: str, subscription_ids) -> list[Subscription]:
     """The customer's subscriptions with these ids (one BatchGet; missing ones are absent)."""
-    return [from_item(Subscription, item) for item in _items(org_id, customer_id, subscription_ids)]
+    return [domain_of(item) for item in _items(org_id, customer_id, subscription_ids)]
 
 
 def unclaimed(org_id: str, customer_id: str, subscription_ids, now: datetime) -> dict[str, Subscription]:
     """As `get_many`, less those a scheduled run holds at `now`: a held one is the run's to update."""
     items = _items(org_id, customer_id, subscription_ids)
-    return {item.subscription_id: from_item(Subscription, item) for item in items
+    return {item.subscription_id: domain_of(item) for item in items
             if item.claimed_until is None or item.claimed_until <= now}
 
 
@@ -54,14 +75,14 @@ def page(org_id: str, customer_id: str, *, status: str | None, limit: int,
     else:
         results = SubscriptionItem.query(owner, limit=limit, last_evaluated_key=start,
                                          scan_index_forward=False)
-    return collect(results, lambda item: from_item(Subscription, item), limit)
+    return collect(results, lambda item: domain_of(item), limit)
 
 
 def page_for_organization(org_id: str, *, limit: int, cursor: str | None) -> Page[Subscription]:
     start = decode_cursor(cursor, hash_attribute="org_id", hash_value=org_id)
     results = SubscriptionItem.by_organization.query(org_id, limit=limit, last_evaluated_key=start,
                                                      scan_index_forward=False)
-    return collect(results, lambda item: from_item(Subscription, item), limit)
+    return collect(results, lambda item: domain_of(item), limit)
 
 
 def item_for(org_id: str, sub: Subscription, *, clock: str) -> SubscriptionItem:
@@ -78,7 +99,7 @@ def item_for(org_id: str, sub: Subscription, *, clock: str) -> SubscriptionItem:
 def add(org_id: str, sub: Subscription, *, clock: str) -> Subscription:
     item = item_for(org_id, sub, clock=clock)
     item.save(condition=SubscriptionItem.subscription_id.does_not_exist())
-    return from_item(Subscription, item)
+    return domain_of(item)
 
 
 def save(org_id: str, sub: Subscription, *, clock: str) -> Subscription:
@@ -90,9 +111,9 @@ def save(org_id: str, sub: Subscription, *, clock: str) -> Subscription:
         if condition_failed(error):
             raise ConcurrentUpdate("subscription") from error
         raise
-    return from_item(Subscription, item)
+    return domain_of(item)
 
 
 def saved(item: SubscriptionItem) -> Subscription:
     """The domain view of an item after it was written in a transaction (version bumped)."""
-    return from_item(Subscription, item)
+    return domain_of(item)

@@ -31,7 +31,7 @@ from ..payments import PaymentItem
 from ..portal_users import PortalUserItem
 from ..rate_counters import RateCounterItem
 from ..subscriptions import SubscriptionItem
-from . import catalog, organizations, rate_counters, summaries
+from . import catalog, organizations, rate_counters, subscriptions, summaries
 from .portal_users import PortalUser
 
 DOCUMENTS = {"invoice": (InvoiceItem, Invoice), "estimate": (EstimateItem, Estimate),
@@ -78,7 +78,7 @@ def org_and_subscription(org_id: str, customer_id: str,
     with TransactGet(connection=connection()) as read:
         org_item = read.get(OrganizationItem, org_id)
         sub_item = read.get(SubscriptionItem, owner_key(org_id, customer_id), subscription_id)
-    return organizations.to_domain(org_item.get()), _found(sub_item, lambda item: from_item(Subscription, item))
+    return organizations.to_domain(org_item.get()), _found(sub_item, subscriptions.domain_of)
 
 
 def org_subscription_and_summary(org_id: str, customer_id: str, subscription_id: str
@@ -90,7 +90,7 @@ def org_subscription_and_summary(org_id: str, customer_id: str, subscription_id:
         org_item = read.get(OrganizationItem, org_id)
         sub_item = read.get(SubscriptionItem, owner, subscription_id)
         summary_item = read.get(AccountSummaryItem, owner)
-    return (organizations.to_domain(org_item.get()), _found(sub_item, lambda item: from_item(Subscription, item)),
+    return (organizations.to_domain(org_item.get()), _found(sub_item, subscriptions.domain_of),
             _found(summary_item, summaries.to_domain))
 
 
