@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from ...domain.documents import CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
+from ...domain.documents import CreditNoteKind, CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
 from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, Money, Page, TaxLine
 
@@ -56,7 +56,8 @@ class CreditNote(Answer):
     invoice_id: str | None
     subscription_id: str | None
     refunded_minor: int
-    payment_id: str | None       # a refund's note: the payment it gave money back from
+    payment_id: str | None       # a refund's or an overpayment's note: the payment it documents
+    kind: CreditNoteKind         # overpayment: money its payment counted already, kept as credit
 
 
 class Decision(Answer):
@@ -142,6 +143,7 @@ class RecordedPayment(Answer):
     refunded_minor: int
     source: Literal["portal", "auto_charge", "merchant"]
     refunds: list[RefundDocument]
+    overpayment_credit_note_id: str | None = None   # the credit kept of what no invoice still owed
 
 
 class Refunded(Answer):
