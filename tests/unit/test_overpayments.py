@@ -1,16 +1,19 @@
 """An overpayment credit (domain/overpayments.py) documents money its payment already counted: its
-issue adds no ledger entry, its use on an invoice none, its refund and its void one each, and
-rebuild-ledger gives the same entries. After each step the statement ends at open invoice balances
-less open credit-note balances. Pure: no AWS."""
+issue adds no ledger entry, its use on an invoice none, its refund and its void one each; refunding
+its payment gives that credit back first and documents only the rest by a refund note. After each
+step the statement ends at open invoice balances less open credit-note balances. Pure: no AWS."""
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
+
+import pytest
 
 from chalicelib.domain.documents import (CreditApplication, CreditNoteKind, CreditNoteStatus, DocumentLine, Invoice,
                                          InvoiceStatus)
 from chalicelib.domain.ledger import (credit_note_entries, invoice_entries, payment_entries,
                                       rebuilt_credit_note_entries)
-from chalicelib.domain.overpayments import give_back, overpayment_credit
-from chalicelib.domain.payments import Allocation, Payment, PaymentStatus, Refund
+from chalicelib.domain.overpayments import credit_to_give_back, give_back, overpayment_credit
+from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
+from chalicelib.domain.refunds import document_refund, refund_note_needed
 from chalicelib.domain.statement import build_statements
 
 UTC = timezone.utc
@@ -120,17 +123,82 @@ def test_an_overpayment_credit_voided_or_refunded_counts_back_as_any_note_does()
     assert give_back(refunded, 7_500).status == CreditNoteStatus.CLOSED
 
 
-def test_rebuilding_the_ledger_gives_the_entries_the_overpayment_credit_wrote_along_the_way():
-    # Given 100.00 of overpayment credit, given back 30.00 then 70.00 as its payment records, or voided instead
+def test_refunding_the_payment_gives_its_overpayment_credit_back_as_one_document_and_no_refund_note():
+    # Given 100.00 of overpayment credit from the card payment
+    books, card, credit = overpaid_by_card()
+
+    # When the card payment is refunded in full
+    assert not refund_note_needed(card, 10_000, credit)
+    done = document_refund(card, 10_000, overpayment=credit, now=at(10))
+    books.note(done.overpayment, at(10))
+
+    # Then the credit is given back (refunded, closed), no refund note is issued, the payment records it
+    assert done.credit_note is None
+    assert (done.overpayment.status, done.overpayment.balance_minor, done.overpayment.refunded_minor) == (
+        CreditNoteStatus.CLOSED, 0, 10_000)
+    assert done.payment.refunded_minor == 10_000
+    assert [(r.credit_note_id, r.number, r.amount_minor, r.refunded_at) for r in done.payment.refunds] == [
+        ("cn_1", "CN-000001", 10_000, at(10))]
+    # And the books count the 100.00 given back once: nothing owed, no credit left
+    assert books.entries[-1].kind == "refund"
+    assert books.closing() == books.documents() == 0
+
+
+def test_a_refund_beyond_what_is_left_of_the_credit_documents_only_the_rest_by_a_refund_note():
+    # Given 100.00 of overpayment credit, 60.00 of it used on a new invoice
+    books, card, credit = overpaid_by_card()
+    books.invoice(replace(an_invoice(2, 6_000, credited=(CreditApplication("cn_1", 6_000, at(5)),)), issued_at=at(4)))
+    used = replace(credit, balance_minor=4_000)
+    books.note(used, at(5))
+
+    # When 30.00 then the remaining 70.00 of the card payment are refunded
+    first = document_refund(card, 3_000, overpayment=used, now=at(10))
+    books.note(first.overpayment, at(10))
+    assert books.closing() == books.documents() == -1_000
+    assert refund_note_needed(first.payment, 7_000, first.overpayment)
+    second = document_refund(first.payment, 7_000, overpayment=first.overpayment, credit_note_id="cn_2",
+                             number="CN-000002", now=at(20), reason="Customer asked")
+    books.note(second.overpayment, at(20))
+    books.note(second.credit_note, at(20))
+
+    # Then the first is given back from the credit alone, the second from its last 10.00 and a refund note of 60.00
+    assert first.credit_note is None and first.overpayment.balance_minor == 1_000
+    assert (second.overpayment.status, second.overpayment.refunded_minor) == (CreditNoteStatus.CLOSED, 4_000)
+    assert (second.credit_note.kind, second.credit_note.total_minor, second.credit_note.refunded_minor) == (
+        CreditNoteKind.REFUND, 6_000, 6_000)
+    assert [(r.number, r.amount_minor) for r in second.payment.refunds] == [
+        ("CN-000001", 3_000), ("CN-000001", 1_000), ("CN-000002", 6_000)]
+    assert second.payment.refunded_minor == 10_000
+    assert books.closing() == books.documents() == 0
+
+
+def test_a_credit_used_up_voided_or_of_another_payment_gives_nothing_back():
     _books, card, credit = overpaid_by_card()
-    first, second = give_back(credit, 3_000), give_back(give_back(credit, 3_000), 7_000)
-    refunds = (Refund("cn_1", "CN-000001", 3_000, at(10)), Refund("cn_1", "CN-000001", 7_000, at(20)))
-    written = (credit_note_entries(None, credit, at(3)) + credit_note_entries(credit, first, at(10))
-               + credit_note_entries(first, second, at(20)))
+    other = replace(credit, credit_note_id="cn_9", payment_id="pay_other")
+
+    assert credit_to_give_back(replace(credit, balance_minor=0, status=CreditNoteStatus.CLOSED), 5_000) == 0
+    assert credit_to_give_back(replace(credit, balance_minor=0, status=CreditNoteStatus.VOID), 5_000) == 0
+    assert credit_to_give_back(replace(credit, kind=CreditNoteKind.CREDIT), 5_000) == 0
+    assert credit_to_give_back(credit, 5_000) == 5_000
+    done = document_refund(card, 5_000, overpayment=other, credit_note_id="cn_2", number="CN-000002", now=at(10))
+    assert done.overpayment is None and done.credit_note.total_minor == 5_000
+    with pytest.raises(ValueError):
+        document_refund(card, 5_000, overpayment=None, now=at(10))   # a refund note is needed, and not named
+    with pytest.raises(ValueError):
+        give_back(credit, 10_001)
+
+
+def test_rebuilding_the_ledger_gives_the_entries_the_overpayment_credit_wrote_along_the_way():
+    # Given 100.00 of overpayment credit, 30.00 then 70.00 of its payment refunded, or voided instead
+    books, card, credit = overpaid_by_card()
+    first = document_refund(card, 3_000, overpayment=credit, now=at(10))
+    second = document_refund(first.payment, 7_000, overpayment=first.overpayment, now=at(20))
+    written = (credit_note_entries(None, credit, at(3)) + credit_note_entries(credit, first.overpayment, at(10))
+               + credit_note_entries(first.overpayment, second.overpayment, at(20)))
     voided = replace(credit, status=CreditNoteStatus.VOID, balance_minor=0)
 
     # Then rebuilt from the note as it is now and its payment's refunds, they are the same entries
-    rebuilt = rebuilt_credit_note_entries(second, refunds)
+    rebuilt = rebuilt_credit_note_entries(second.overpayment, second.payment.refunds)
     assert rebuilt == written
     assert [(e.kind, e.amount.amount_minor, e.at) for e in rebuilt] == [("refund", 3_000, at(10)),
                                                                         ("refund", 7_000, at(20))]

@@ -147,15 +147,18 @@ class RecordedPayment(Answer):
 
 
 class Refunded(Answer):
-    """A refund the merchant asked for: the payment as it is now, and the credit note documenting
-    this refund (null when the payment service's own report of it was recorded first: its note is
-    among the payment's refunds)."""
+    """A refund the merchant asked for: the payment as it is now, and the documents of this refund:
+    the payment's overpayment credit, given back first (`overpayment_credit_note`, as it is now), and
+    the refund credit note of the rest (`credit_note`). Null when there is no such part, or when the
+    payment service's own report of it was recorded first: its documents are among the payment's
+    refunds."""
     payment: RecordedPayment
     amount_minor: int
     currency: str
     currency_exponent: CurrencyExponent
     gateway_refund_id: str | None    # null for a payment received offline, refunded by the merchant
     credit_note: CreditNote | None
+    overpayment_credit_note: CreditNote | None = None
 
 
 # --- the portal's views -------------------------------------------------------------------------
