@@ -93,6 +93,13 @@ class CreditNoteStatus(str, Enum):
     VOID = "void"
 
 
+class CreditNoteKind(str, Enum):
+    """Why a credit note exists, which says whether its issue changes what the customer owes."""
+    CREDIT = "credit"             # credit the merchant gives (goodwill, unused time): counts when issued
+    REFUND = "refund"             # money given back from a payment: issued refunded, nets to nothing
+    OVERPAYMENT = "overpayment"   # money a payment brought beyond what was owed: its payment counted it
+
+
 @dataclass(frozen=True)
 class CreditNote:
     credit_note_id: str
@@ -108,7 +115,8 @@ class CreditNote:
     invoice_id: str | None = None
     subscription_id: str | None = None
     refunded_minor: int = 0
-    payment_id: str | None = None     # a refund's note: the payment it gave money back from
+    payment_id: str | None = None     # a refund's or an overpayment's note: the payment it documents
+    kind: CreditNoteKind = CreditNoteKind.CREDIT
     version: int | None = None
 
 

@@ -49,6 +49,7 @@ class Payment:
     refunded_minor: int = 0              # the total given back (each part documented: `refunds`)
     source: str = "portal"               # portal | auto_charge | merchant
     refunds: tuple[Refund, ...] = ()
+    overpayment_credit_note_id: str | None = None   # the credit kept of what no invoice still owed
     version: int | None = None
 
 

@@ -2,15 +2,18 @@
 statements show their whole history (`python -m chalicelib.cli rebuild-ledger --org ...`).
 
 A customer with any entry is left alone: from its first entry on, every change wrote its own. A
-refund is dated by the credit note that documents it (issued when refunded); the documents do not
-record when a credit note was voided: one issued then voided (net nothing) is left out. Safe to run
-again: entries are written only if they do not exist, in transactions of at most 100."""
+refund is dated by the credit note that documents it (issued when refunded), or, for a payment's
+overpayment credit given back later, by the payment's record of it. An overpayment credit adds no
+entry of its own (its payment counted the money). The documents do not record when a credit note
+was voided: one issued then voided (net nothing) is left out, and an overpayment credit voided is
+dated by its issue (domain/ledger.rebuilt_credit_note_entries). Safe to run again: entries are
+written only if they do not exist, in transactions of at most 100."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from ..domain.ledger import credit_note_entries, invoice_entries, payment_entries
+from ..domain.ledger import invoice_entries, payment_entries, rebuilt_credit_note_entries
 from ..domain.statement import LedgerEntry
 from ..tables.repositories import customers, ledger, payments
 from ..tables.repositories.documents import credit_notes, invoices
@@ -46,10 +49,12 @@ def history(org_id: str, customer_id: str) -> list[LedgerEntry]:
     invoice_list = list(_all(lambda cursor: invoices.page(**owned, cursor=cursor)))
     numbers = {invoice.invoice_id: invoice.number for invoice in invoice_list}
     entries = [e for i in invoice_list for e in invoice_entries(None, i, i.voided_at or i.issued_at)]
-    entries += [e for p in _all(lambda cursor: payments.page(**owned, cursor=cursor))
+    payment_list = list(_all(lambda cursor: payments.page(**owned, cursor=cursor)))
+    entries += [e for p in payment_list
                 for e in payment_entries(None, p, p.succeeded_at or p.created_at, invoice_numbers=numbers)]
+    refunds = [r for p in payment_list for r in p.refunds]
     entries += [e for n in _all(lambda cursor: credit_notes.page(**owned, cursor=cursor))
-                for e in credit_note_entries(None, n, n.issued_at)]
+                for e in rebuilt_credit_note_entries(n, refunds)]
     return entries
 
 

@@ -1,5 +1,6 @@
 """Refunds (domain/refunds.py): money given back from a payment, recorded against it and documented
-for the customer by a credit note refunded at once, in one transaction.
+for the customer, in one transaction: first by refunding the payment's overpayment credit, if it
+left one open (domain/overpayments.py), then by a credit note refunded at once for the rest.
 
 Two ways in, one way to record (`recorded`):
 - Stripe's `charge.refunded` reports the charge's refunded total, in any order and any number of
@@ -27,11 +28,13 @@ from ..domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, I
 from ..domain.ids import new_id
 from ..domain.money import Money
 from ..domain.payments import Payment, PaymentStatus
-from ..domain.refunds import PaymentNotRefundable, amount_to_refund, document_refund, refund_increase
+from ..domain.refunds import (PaymentNotRefundable, amount_to_refund, document_refund, refund_increase,
+                              refund_note_needed)
 from ..gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
 from ..tables.mapping import as_plain
-from ..tables.repositories import engagement, organizations, payments, refund_requests, webhook_events
+from ..tables.repositories import engagement, organizations, payments, refund_requests, summaries, webhook_events
 from ..tables.repositories.documents import credit_notes
+from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
 from . import idempotency, settlement
 from .settlement import Event
@@ -58,7 +61,9 @@ class RefundPending(Conflict):
 @dataclass(frozen=True)
 class Recorded:
     payment: Payment
-    credit_note: CreditNote | None   # the note documenting what this report added (None: nothing new)
+    credit_note: CreditNote | None   # the refund note of what this report added (None: nothing, or all of
+                                     # it given back from the overpayment credit)
+    overpayment: CreditNote | None = None   # the payment's overpayment credit, if this report gave it back
 
 
 @dataclass(frozen=True)
@@ -72,13 +77,14 @@ class MerchantRefund:
     amount_minor: int
     gateway_refund_id: str | None
 
-    def answer(self, payment: Payment, note: CreditNote | None) -> dict:
-        return {"payment": _plain(payment), "amount_minor": self.amount_minor, "currency": payment.currency,
-                "gateway_refund_id": self.gateway_refund_id, "credit_note": _plain(note) if note else None}
+    def answer(self, done: Recorded) -> dict:
+        return {"payment": _plain(done.payment), "amount_minor": self.amount_minor,
+                "currency": done.payment.currency, "gateway_refund_id": self.gateway_refund_id,
+                "credit_note": _plain(done.credit_note) if done.credit_note else None,
+                "overpayment_credit_note": _plain(done.overpayment) if done.overpayment else None}
 
-    def keep_in(self, tx, payment: Payment, note: CreditNote | None) -> None:
-        refund_requests.finish_in(tx, self.org_id, self.customer_id, self.payment_id, self.key,
-                                  self.answer(payment, note))
+    def keep_in(self, tx, done: Recorded) -> None:
+        refund_requests.finish_in(tx, self.org_id, self.customer_id, self.payment_id, self.key, self.answer(done))
 
 
 # -- recording (both ways in) -----------------------------------------------------------------
@@ -87,8 +93,9 @@ def recorded(org_id: str, customer_id: str, payment_id: str, refunded_total_mino
              event: Event | None = None, reason: str = "", known: Payment | None = None,
              request: MerchantRefund | None = None) -> Recorded:
     """Record that `refunded_total_minor` of the payment has been given back in all: the increase
-    over what it records is documented by a refund credit note, in one transaction with the payment,
-    the ledger, the activity, the merchant's notification and the event (or request) it answers."""
+    over what it records gives back the payment's overpayment credit first, and the rest is
+    documented by a refund credit note, in one transaction with the payment, the ledger, the account
+    summary, the activity, the merchant's notification and the event (or request) it answers."""
     for _ in range(ATTEMPTS):
         payment, known = known or payments.get(org_id, customer_id, payment_id), None
         if payment.status != PaymentStatus.SUCCEEDED:
@@ -108,24 +115,49 @@ def recorded(org_id: str, customer_id: str, payment_id: str, refunded_total_mino
 
 def _document(org_id: str, payment: Payment, added: int, now: datetime, event: Event | None, reason: str,
               request: MerchantRefund | None) -> Recorded:
-    number = billing.number("CN", organizations.next_number(org_id, "credit_note_seq"))
-    done = document_refund(payment, added, credit_note_id=new_id("credit_note", now), number=number, now=now,
+    credit = _overpayment_credit(org_id, payment)
+    note_id = number = None
+    if refund_note_needed(payment, added, credit):
+        note_id = new_id("credit_note", now)
+        number = billing.number("CN", organizations.next_number(org_id, "credit_note_seq"))
+    done = document_refund(payment, added, overpayment=credit, credit_note_id=note_id, number=number, now=now,
                            reason=reason)
     amount = Money(added, payment.currency)
+    documents = ", ".join(note.number for note in (done.overpayment, done.credit_note) if note is not None)
     with transaction("payment") as tx:
         item = payments.save_in(tx, org_id, done.payment, before=payment, now=now)
-        credit_notes.save_in(tx, org_id, done.credit_note, before=None, now=now)
-        engagement.record_activity(org_id, _activity(done.payment, now, event, f"{_text(amount)} refunded, {number}"),
-                                   tx)
+        if done.credit_note is not None:
+            credit_notes.save_in(tx, org_id, done.credit_note, before=None, now=now)
+        if done.overpayment is not None:
+            _credit_given_back_in(tx, org_id, credit, done.overpayment, now)
+        engagement.record_activity(org_id, _activity(done.payment, now, event,
+                                                     f"{_text(amount)} refunded, {documents}"), tx)
         engagement.notify(org_id, Notification(
             new_id("notification", now), "payment_refunded",
-            f"{_text(amount)} of payment {payment.payment_id} refunded ({number})", now,
+            f"{_text(amount)} of payment {payment.payment_id} refunded ({documents})", now,
             customer_id=payment.customer_id, subject_type="payment", subject_id=payment.payment_id), tx)
         if event is not None:
             webhook_events.record_in(tx, event.event_id, event.type, now)
         if request is not None:
-            request.keep_in(tx, done.payment, done.credit_note)
-    return Recorded(payments.saved(item), done.credit_note)
+            request.keep_in(tx, Recorded(done.payment, done.credit_note, done.overpayment))
+    return Recorded(payments.saved(item), done.credit_note, done.overpayment)
+
+
+def _credit_given_back_in(tx, org_id: str, before: CreditNote, after: CreditNote, now: datetime) -> None:
+    """The overpayment credit given back: the note (its refund entry with it), and the dashboard's
+    available credits and open-credit-note list."""
+    credit_notes.save_in(tx, org_id, after, before=before, now=now)
+    summaries.apply_in(tx, org_id, after.customer_id, after.currency,
+                       SummaryChange(credits_minor=after.balance_minor - before.balance_minor)
+                       + summaries.credit_note_moved(before, after))
+
+
+def _overpayment_credit(org_id: str, payment: Payment) -> CreditNote | None:
+    """The payment's overpayment credit, if it left one (read consistently: its transaction is
+    conditional on the version read)."""
+    if not payment.overpayment_credit_note_id:
+        return None
+    return credit_notes.get(org_id, payment.customer_id, payment.overpayment_credit_note_id, consistent=True)
 
 
 def _nothing_new(payment: Payment, now: datetime, event: Event | None, request: MerchantRefund | None) -> None:
@@ -134,7 +166,7 @@ def _nothing_new(payment: Payment, now: datetime, event: Event | None, request: 
         webhook_events.record(event.event_id, event.type, now)
     if request is not None:
         with transaction("refund") as tx:
-            request.keep_in(tx, payment, None)
+            request.keep_in(tx, Recorded(payment, None))
 
 
 # -- the merchant's refund --------------------------------------------------------------------
@@ -165,7 +197,7 @@ def refund(org_id: str, customer_id: str, payment_id: str, *, amount_minor: int 
     request = MerchantRefund(org_id, customer_id, payment_id, key, plan["amount_minor"], gateway_refund_id)
     done = recorded(org_id, customer_id, payment_id, plan["refunded_before"] + plan["amount_minor"], now,
                     reason=reason, known=payment, request=request)
-    return request.answer(done.payment, done.credit_note)
+    return request.answer(done)
 
 
 def _plan(state: refund_requests.RefundRequest, key: str, digest: str, amount_minor: int | None,

@@ -3,8 +3,8 @@
 Each outcome is one transaction, together with the webhook event that reported it (if any), and
 conditional on the payment as it was read: the same outcome arriving twice (a retry, a webhook,
 a confirmation) takes effect once, and a success always wins over a failure reported late or out
-of order. Money that no longer fits an invoice (it was paid or voided meanwhile) becomes a
-credit note, so a charge is never lost.
+of order. Money that no longer fits an invoice (it was paid or voided meanwhile) becomes the
+payment's overpayment credit (domain/overpayments.py), so a charge is never lost nor counted twice.
 """
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from typing import Callable
 from .. import bootstrap
 from ..domain import billing
 from ..domain.calendar import local_date
-from ..domain.documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice
+from ..domain.documents import CreditNote, Invoice
 from ..domain.engagement import ActivityRecord, Actor, Notification
 from ..domain.errors import ConcurrentUpdate
 from ..domain.ids import new_id
 from ..domain.money import Money
+from ..domain.overpayments import overpayment_credit
 from ..domain.payments import Allocation, Payment, PaymentMethod, PaymentStatus
 from ..domain.subscription import Subscription
 from ..gateways.payments import ChargeResult, PaymentGatewayError
@@ -164,7 +165,9 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
                    gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
                    method_summary=payment.method_summary or _summary(result), client_secret=None,
                    failure_code=None, failure_message=None)
-    overpaid = _overpayment(org_id, done, excess, now) if excess else None
+    overpaid = None
+    if excess:
+        done, overpaid = _overpayment(org_id, done, excess, now)
     for note_id, note in used_notes.items():
         change += summaries.credit_note_moved(notes[note_id], note)
     if overpaid is not None:
@@ -208,13 +211,11 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
     return payments.saved(item), sent, unreleased
 
 
-def _overpayment(org_id: str, payment: Payment, excess: int, now: datetime) -> CreditNote:
-    """What was charged but no longer owed (the invoice was paid or voided meanwhile), as credit."""
+def _overpayment(org_id: str, payment: Payment, excess: int, now: datetime) -> tuple[Payment, CreditNote]:
+    """What was charged but no longer owed (the invoice was paid or voided meanwhile), kept as the
+    payment's overpayment credit (domain/overpayments.py)."""
     number = billing.number("CN", organizations.next_number(org_id, "credit_note_seq"))
-    line = DocumentLine(f"Overpayment of payment {payment.payment_id}", excess, unit_price_minor=excess,
-                        kind="credit")
-    return CreditNote(new_id("credit_note", now), payment.customer_id, number, payment.currency,
-                      CreditNoteStatus.OPEN, now, (line,), excess, excess, reason="Overpayment")
+    return overpayment_credit(payment, excess, credit_note_id=new_id("credit_note", now), number=number, now=now)
 
 
 def _save_method_in(tx, org_id: str, wanted: dict | None, customer_id: str, paid: list[Invoice],

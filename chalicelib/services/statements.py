@@ -4,7 +4,8 @@ then `domain.statement.build_statements`.
 
 The ledger is written with the documents (`domain.ledger` says which change adds which entry):
 an invoice when issued and a `void` when voided; a payment when it succeeded; a credit note when
-issued and a `credit_note_void` when voided; a refund when it was refunded.
+issued (not an overpayment credit: its payment counted the money) and a `credit_note_void` when
+voided; a refund when it was refunded.
 """
 from __future__ import annotations
 

@@ -34,7 +34,8 @@ class CreditNoteItem(OwnedByCustomer, Model):
     invoice_id = UnicodeAttribute(null=True)
     subscription_id = UnicodeAttribute(null=True)
     refunded_minor = NumberAttribute(default=0)
-    payment_id = UnicodeAttribute(null=True)       # a refund's note: the payment refunded
+    payment_id = UnicodeAttribute(null=True)       # a refund's or an overpayment's note: its payment
+    kind = UnicodeAttribute(default="credit")      # credit | refund | overpayment (absent: credit)
     version = VersionAttribute()
 
     by_status = CreditNotesByStatus()

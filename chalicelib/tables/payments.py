@@ -38,6 +38,7 @@ class PaymentItem(OwnedByCustomer, Model):
     refunded_minor = NumberAttribute(default=0)
     source = UnicodeAttribute(default="portal")
     refunds = ListAttribute(default=list)          # each refund and its credit note
+    overpayment_credit_note_id = UnicodeAttribute(null=True)   # the credit kept of what it overpaid
     version = VersionAttribute()
 
     by_gateway_id = PaymentsByGatewayId()

@@ -1,13 +1,16 @@
 """Refunds are documents, whatever happens around them: a property test over random sequences of
 invoices, card and offline payments (full or partial), credit notes and refunds (reported by Stripe
 as cumulative totals in any order and more than once, or asked by the merchant, partial or full,
-retried with the same key), made through the services on DynamoDB (moto). After every step:
-statement closing == open invoice balances - available credits == the dashboard's figures."""
+retried with the same key), payments with credits, and overpayments (a card payment waiting for
+3-D Secure, an offline payment of its invoice recorded meanwhile, then 3-D Secure completed in the
+portal or reported by Stripe), made through the services on DynamoDB (moto). After every step:
+statement closing == open invoice balances - available credits == the dashboard's figures, and no
+payment's money is given back twice (refunded, and still available as its overpayment credit)."""
 import os
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 from chalicelib import bootstrap
 from chalicelib.domain.errors import BusinessRuleViolation, Conflict
 from chalicelib.services import billing_admin, customers, payments, refunds, statements, webhooks
@@ -33,6 +36,11 @@ steps = st.lists(st.one_of(
     st.tuples(st.just("stripe_repeats"), pick, st.none()),     # an event delivered again
     st.tuples(st.just("merchant_refunds"), pick, st.one_of(st.none(), percent)),   # None: all that is left
     st.tuples(st.just("merchant_retries"), pick, st.none()),   # the last refund request, same key
+    st.tuples(st.just("pay_with_credits"), pick, st.none()),   # available credits first, the rest by card
+    st.tuples(st.just("card_waits"), pick, percent),           # a card payment waiting for 3-D Secure
+    st.tuples(st.just("paid_meanwhile"), pick, percent),       # an offline payment of a waiting payment's invoice
+    st.tuples(st.just("authenticates"), pick, st.booleans()),  # 3-D Secure completed: in the portal or at Stripe
+    st.tuples(st.just("overpaid"), pick, st.booleans()),       # the three above, in a row, for a whole invoice
 ), min_size=8, max_size=20)
 
 
@@ -56,6 +64,7 @@ class History:
         self.payment_ids: list[str] = []
         self.events: list[str] = []                 # charge.refunded payloads delivered
         self.last_refund: dict | None = None        # the last merchant refund request
+        self.waiting: list[tuple[str, str]] = []    # (payment, invoice) started with a card requiring 3-D Secure
         self.count = 0
 
     # -- documents and payments --
@@ -83,6 +92,55 @@ class History:
             self.payment_ids.append(billing_admin.record_payment(
                 self.org_id, self.customer_id, invoice_id=invoice.invoice_id,
                 amount_minor=max(1, invoice.balance_minor * share // 100), now=now).payment_id)
+
+    def pay_with_credits(self, which: int, _: None, now: datetime) -> None:
+        invoice = self._open_invoice(which)
+        if invoice is not None:
+            paid = payments.pay(self.org_id, self.customer_id, {
+                "invoice_ids": [invoice.invoice_id], "payment_method": "pm_card_visa", "use_credits": True},
+                idempotency_key=self._key("pay"), now=now)
+            self.payment_ids.append(paid["payment_id"])
+
+    # -- overpayments --
+    def card_waits(self, which: int, share: int, now: datetime) -> None:
+        invoice = self._open_invoice(which)
+        if invoice is not None:
+            started = payments.pay(self.org_id, self.customer_id, {
+                "invoice_ids": [invoice.invoice_id], "payment_method": "pm_card_authenticationRequired",
+                "amount_minor": max(1, invoice.balance_minor * share // 100)},
+                idempotency_key=self._key("pay"), now=now)
+            self.payment_ids.append(started["payment_id"])
+            self.waiting.append((started["payment_id"], invoice.invoice_id))
+
+    def paid_meanwhile(self, which: int, share: int, now: datetime) -> None:
+        if not self.waiting:
+            return
+        _payment_id, invoice_id = self.waiting[which % len(self.waiting)]
+        invoice = invoices.get(self.org_id, self.customer_id, invoice_id)
+        if invoice.is_outstanding():
+            self.payment_ids.append(billing_admin.record_payment(
+                self.org_id, self.customer_id, invoice_id=invoice.invoice_id,
+                amount_minor=max(1, invoice.balance_minor * share // 100), now=now).payment_id)
+
+    def authenticates(self, which: int, in_the_portal: bool, now: datetime) -> None:
+        payment = self._waiting(which)
+        if payment is None:
+            return
+        if in_the_portal:
+            try:
+                payments.confirm_action(self.org_id, self.customer_id, payment.payment_id, approve=True, now=now)
+            except Conflict:
+                pass   # no longer waiting: paid another way meanwhile, the attempt abandoned
+        else:   # Stripe.js completed it; a success reported late still wins over an abandoned attempt
+            self._deliver(stripe_event("payment_intent.succeeded", {
+                "id": payment.gateway_payment_id, "object": "payment_intent", "status": "succeeded",
+                "amount": payment.amount_minor, "currency": "usd", "metadata": {}},
+                event_id=self._key("evt")), now)
+
+    def overpaid(self, which: int, in_the_portal: bool, now: datetime) -> None:
+        self.card_waits(which, 100, now)
+        self.paid_meanwhile(-1, 100, now)
+        self.authenticates(-1, in_the_portal, now)
 
     # -- refunds --
     def stripe_reports(self, which: int, share: int, now: datetime) -> None:
@@ -127,6 +185,12 @@ class History:
         invoice = invoices.get(self.org_id, self.customer_id, self.invoice_ids[which % len(self.invoice_ids)])
         return invoice if invoice.is_outstanding() else None
 
+    def _waiting(self, which: int):
+        if not self.waiting:
+            return None
+        payment_id, _invoice_id = self.waiting[which % len(self.waiting)]
+        return stored_payments.get(self.org_id, self.customer_id, payment_id)
+
     def _payment(self, which: int, *, card_only: bool = False):
         found = [stored_payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
         found = [p for p in found if p.gateway_payment_id or not card_only]
@@ -151,10 +215,29 @@ class History:
         return all(0 <= p.refunded_minor <= p.amount_minor
                    and p.refunded_minor == sum(r.amount_minor for r in p.refunds) for p in paid)
 
+    def given_back_once(self) -> bool:
+        """What a payment gave back plus what is still available of its overpayment credit is at most
+        what it paid, and each note's refunded amount is the payments' record of it."""
+        paid = [stored_payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
+        notes = {n.credit_note_id: n for n in credit_notes.page(self.org_id, self.customer_id, limit=100,
+                                                                   cursor=None).items}
+        recorded = {}
+        for payment in paid:
+            for refund in payment.refunds:
+                recorded[refund.credit_note_id] = recorded.get(refund.credit_note_id, 0) + refund.amount_minor
+        available = {p.payment_id: notes[p.overpayment_credit_note_id].balance_minor
+                     for p in paid if p.overpayment_credit_note_id}
+        return (all(p.refunded_minor + available.get(p.payment_id, 0) <= p.amount_minor for p in paid)
+                and all(notes[note_id].refunded_minor == amount for note_id, amount in recorded.items()))
+
 
 # Each example builds a fresh DynamoDB: few examples, and no shrinking (a failure shows its steps as drawn).
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@example([10_000], [("overpaid", 0, True), ("merchant_refunds", 0, 30), ("merchant_refunds", 0, None),
+                   ("merchant_retries", 0, None), ("stripe_reports", 0, 100), ("stripe_repeats", 0, None)])
+@example([10_000, 6_000], [("overpaid", 0, False), ("pay_with_credits", 1, None), ("stripe_reports", 0, 30),
+                           ("stripe_reports", 0, 100), ("stripe_repeats", 0, None), ("merchant_refunds", 0, None)])
 @given(opening_invoices, steps)
 def test_after_every_step_the_statement_the_documents_and_the_dashboard_agree(totals, drawn):
     with fresh_aws_with_stripe_webhooks():
@@ -175,3 +258,5 @@ def test_after_every_step_the_statement_the_documents_and_the_dashboard_agree(to
             assert closing == documents == dashboard, (number, kind, closing, documents, dashboard)
             # And no payment has more refunded than was paid, each part documented by its credit note
             assert history.refunded_within_what_was_paid()
+            # And no payment's money is given back twice
+            assert history.given_back_once(), (number, kind)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from ...domain.documents import CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
+from ...domain.documents import CreditNoteKind, CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
 from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, Money, Page, TaxLine
 
@@ -56,7 +56,8 @@ class CreditNote(Answer):
     invoice_id: str | None
     subscription_id: str | None
     refunded_minor: int
-    payment_id: str | None       # a refund's note: the payment it gave money back from
+    payment_id: str | None       # a refund's or an overpayment's note: the payment it documents
+    kind: CreditNoteKind         # overpayment: money its payment counted already, kept as credit
 
 
 class Decision(Answer):
@@ -142,18 +143,22 @@ class RecordedPayment(Answer):
     refunded_minor: int
     source: Literal["portal", "auto_charge", "merchant"]
     refunds: list[RefundDocument]
+    overpayment_credit_note_id: str | None = None   # the credit kept of what no invoice still owed
 
 
 class Refunded(Answer):
-    """A refund the merchant asked for: the payment as it is now, and the credit note documenting
-    this refund (null when the payment service's own report of it was recorded first: its note is
-    among the payment's refunds)."""
+    """A refund the merchant asked for: the payment as it is now, and the documents of this refund:
+    the payment's overpayment credit, given back first (`overpayment_credit_note`, as it is now), and
+    the refund credit note of the rest (`credit_note`). Null when there is no such part, or when the
+    payment service's own report of it was recorded first: its documents are among the payment's
+    refunds."""
     payment: RecordedPayment
     amount_minor: int
     currency: str
     currency_exponent: CurrencyExponent
     gateway_refund_id: str | None    # null for a payment received offline, refunded by the merchant
     credit_note: CreditNote | None
+    overpayment_credit_note: CreditNote | None = None
 
 
 # --- the portal's views -------------------------------------------------------------------------

@@ -35,9 +35,10 @@ class DocumentRepository:
     kind: str
     ledger_entries: Callable[[object, object, datetime], list] = _moves_no_money
 
-    def get(self, org_id: str, customer_id: str, document_id: str):
+    def get(self, org_id: str, customer_id: str, document_id: str, *, consistent: bool = False):
         try:
-            return from_item(self.domain, self.model.get(owner_key(org_id, customer_id), document_id))
+            return from_item(self.domain, self.model.get(owner_key(org_id, customer_id), document_id,
+                                                         consistent_read=consistent))
         except DoesNotExist:
             raise NotFound(self.kind) from None
 
