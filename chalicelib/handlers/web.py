@@ -5,11 +5,16 @@ year: any change to any file under chalicelib/web changes the hash, and index.ht
 cached) points at the new one. ES modules import each other by relative URL, so they stay
 inside the same version without a build step.
 
+The page names its files relative to its own address ("assets/<version>/app.js"), and app.js
+calls the API relative to where it was loaded, so the portal works wherever it is served: at
+API Gateway's stage URL (".../api/"), under a custom domain's root, on localhost.
+
 Every answer carries a strict Content-Security-Policy: scripts and styles from this origin
-only (no inline script), no framing; Stripe's origins are allowed only when the Stripe
+only, but for the page's one small inline boot script, allowed by its hash; no framing; Stripe's origins are allowed only when the Stripe
 gateway is configured, because card details are collected by Stripe.js, never by us."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from dataclasses import dataclass
@@ -64,8 +69,26 @@ def version() -> str:
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def _page() -> str:
+    return (WEB_DIR / "index.html").read_text(encoding="utf-8")
+
+
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def boot_script_hash() -> str:
+    """The CSP source that allows index.html's inline boot script, and nothing else inline."""
+    scripts = INLINE_SCRIPT.findall(_page())
+    if len(scripts) != 1:
+        raise ValueError(f"index.html must have exactly one inline script, has {len(scripts)}")
+    return "'sha256-" + base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode() + "'"
+
+
 def content_security_policy(stripe: bool) -> str:
-    scripts = "'self' https://js.stripe.com" if stripe else "'self'"
+    own = f"'self' {boot_script_hash()}"
+    scripts = f"{own} https://js.stripe.com" if stripe else own
     frames = "https://js.stripe.com https://hooks.stripe.com" if stripe else "'none'"
     connect = "'self' https://api.stripe.com" if stripe else "'self'"
     return "; ".join((
@@ -86,7 +109,7 @@ def _answer(body: str, content_type: str, cache_control: str, status: int = 200)
 
 
 def index_html(stripe: bool) -> str:
-    page = (WEB_DIR / "index.html").read_text(encoding="utf-8").replace("{{version}}", version())
+    page = _page().replace("{{version}}", version())
     stripe_tag = f'<script src="{STRIPE_JS}"></script>' if stripe else ""
     return page.replace("<!--stripe-->", stripe_tag)
 

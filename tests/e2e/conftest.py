@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,10 +68,11 @@ def browser(portal):
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, portal):
-    """A fresh browser profile (no session) at desktop size, in US English."""
-    context = browser.new_context(base_url=portal.url, locale="en-US", timezone_id="UTC",
+@contextmanager
+def browser_tab(browser, base_url: str):
+    """A fresh browser profile (no session) at desktop size, in US English, whose page errors and
+    console errors fail the test."""
+    context = browser.new_context(base_url=base_url, locale="en-US", timezone_id="UTC",
                                   viewport={"width": 1280, "height": 860}, accept_downloads=True)
     context.set_default_timeout(10_000)
     problems: list[str] = []
@@ -82,6 +84,28 @@ def page(browser, portal):
     yield tab
     context.close()
     assert problems == [], problems
+
+
+@pytest.fixture
+def page(browser, portal):
+    """A tab on the portal served at the root of its origin (http://127.0.0.1:<port>/)."""
+    with browser_tab(browser, portal.url) as tab:
+        yield tab
+
+
+@pytest.fixture
+def stage(portal):
+    """The portal behind a stand-in for API Gateway: only http://127.0.0.1:<port>/api/... exists."""
+    from tests.e2e.stage_proxy import StageProxy
+    with StageProxy(portal.url) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def staged_page(browser, stage):
+    """A tab whose relative addresses resolve under the stage (page.goto("./#/home"))."""
+    with browser_tab(browser, stage.url) as tab:
+        yield tab
 
 
 def screenshot(page, name: str) -> None:

@@ -20,7 +20,7 @@ class Customer:
 
 
 def sign_in(page: Page, org_id: str, email: str, password: str) -> None:
-    page.goto("/#/sign-in")
+    page.goto("./#/sign-in")     # relative: the portal may be served under a path (API Gateway's /api/)
     page.get_by_label("Organization").fill(org_id)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)

@@ -1,7 +1,18 @@
 // The portal API from the browser: the session token (sessionStorage), JSON in and out, the
 // error envelope as ApiError, and one place that notices a session has ended (any 401). Every
 // answer also tells format.js how each currency it names is shown.
+//
+// API paths ("/portal/me") are relative to where the portal is served, never the site's root:
+// this module is at <portal>/assets/<version>/api.js, so behind API Gateway's stage (".../api/"),
+// under a custom domain or on localhost, "/portal/me" goes to <portal>/portal/me.
 import { learnCurrencies } from "./format.js";
+
+export const PORTAL_ROOT = new URL("../../", import.meta.url);
+
+/** The URL of an API path ("/portal/me", as the routes and the server's answers name them). */
+export function apiUrl(path) {
+  return new URL(String(path).replace(/^\/+/, ""), PORTAL_ROOT).href;
+}
 
 const TOKEN = "portico.session";
 const ORGANIZATION = "portico.organization";
@@ -42,7 +53,7 @@ export async function request(method, path, { body, query, headers = {}, accept 
   }
   let answer;
   try {
-    answer = await fetch(withQuery(path, query), init);
+    answer = await fetch(apiUrl(withQuery(path, query)), init);
   } catch {
     throw new ApiError(0, { error: { message: "We could not reach the server. Check your connection and try again." } });
   }

@@ -15,6 +15,9 @@ import * as approvals from "./screens/approvals.js";
 import * as activity from "./screens/activity.js";
 import * as password from "./screens/password.js";
 
+// index.html's boot script reports a portal that never started; from here on, the app does
+document.documentElement.setAttribute("data-portal-started", "");
+
 const ICON = new URL("./icon.svg", import.meta.url).href;
 
 const NAV = [
