@@ -130,28 +130,80 @@ def test_a_statement_shows_every_transaction_and_the_closing_balance():
         assert expected in text, expected
 
 
-def test_text_outside_latin_1_is_shown_or_transliterated_instead_of_crashing():
-    # Given names and amounts in other scripts and currencies
+def test_names_in_latin_greek_cyrillic_and_cjk_print_as_written():
+    # Given names, places and amounts in many scripts and currencies
     doc = an_invoice(
-        recipient=Party("Zoë Łukasiewicz", ("Łódź, Polska", "Straße 5 — 2. OG")),
+        issuer=Party("Ωмега ООО 株式会社", ("Αθήνα, Ελλάδα", "Москва")),
+        recipient=Party("Zoë Łukasiewicz", ("Łódź, Polska", "Straße 5 — 2. OG", "서울특별시 강남구", "Hà Nội")),
         totals=(("Total", "€ 65.00"), ("Balance due", "₹ 5,000.00 ≈ ¥ 9,000")),
     )
 
     # When
     text = all_text(read(render_pdf(doc)))
 
-    # Then Windows-1252 characters survive and the rest degrades readably
-    assert "Zoë Lukasiewicz" in text
-    assert "Lódz, Polska" in text
-    assert "Straße 5 — 2. OG" in text
-    assert "€ 65.00" in text
-    assert "? 5,000.00 ? ¥ 9,000" in text
+    # Then each reads back exactly as written
+    for written in ("Ωмега ООО 株式会社", "Αθήνα, Ελλάδα", "Москва", "Zoë Łukasiewicz", "Łódź, Polska",
+                    "Straße 5 — 2. OG", "서울특별시 강남구", "Hà Nội", "€ 65.00", "₹ 5,000.00 ≈ ¥ 9,000"):
+        assert written in text, written
 
 
-def test_pdf_text_keeps_windows_1252_and_replaces_the_rest():
-    assert pdf_text("Zoë Ł € “quoted”") == "Zoë L € “quoted”"
-    assert pdf_text("Ｆｕｌｌ\u00a0ｗｉｄｔｈ") == "Full\u00a0width"
-    assert pdf_text("日本\tline\nbreak") == "?? line break"
+def test_cjk_in_a_bold_heading_prints_in_the_regular_weight():
+    text = all_text(read(render_pdf(an_invoice(title="請求書", issuer=Party("東京商事株式会社")))))
+
+    assert "請求書" in text and "東京商事株式会社" in text
+
+
+def fonts_of(pdf: bytes) -> set[str]:
+    page = read(pdf).pages[0]
+    return {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in page["/Resources"]["/Font"].values()}
+
+
+def test_the_cjk_font_is_embedded_only_in_a_document_whose_text_needs_it():
+    latin = fonts_of(render_pdf(an_invoice(recipient=Party("Łódź Ωмега"))))
+    cjk = fonts_of(render_pdf(an_invoice(recipient=Party("株式会社"))))
+
+    assert not any("CJK" in font for font in latin)
+    assert any("CJK" in font for font in cjk)
+
+
+def test_a_document_without_cjk_text_never_reads_the_cjk_font(monkeypatch):
+    # Given a CJK font file that cannot be read
+    from chalicelib.gateways import pdf
+    monkeypatch.setitem(pdf.FONT_FILES, (pdf.CJK_FONT, ""), "missing.ttf")
+
+    # Then a document in European scripts (with line breaks in its notes) still renders
+    assert render_pdf(an_invoice(recipient=Party("Łódź Ωмега"))).startswith(b"%PDF-")
+    with pytest.raises(FileNotFoundError):
+        render_pdf(an_invoice(recipient=Party("株式会社")))
+
+
+def test_a_character_no_font_has_is_shown_as_its_base_letter_or_a_question_mark_instead_of_crashing():
+    # Given text in scripts and symbols the fonts do not cover (Arabic, Devanagari, an emoji)
+    doc = an_invoice(recipient=Party("مرحبا Ltd", ("नमस्ते 😀 ℌ",)))
+
+    # When
+    text = all_text(read(render_pdf(doc)))
+
+    # Then the document renders, the rest degrades readably
+    assert "????? Ltd" in text
+    assert "H" in text and "Page 1 of 1" in text
+
+
+def test_pdf_text_keeps_what_the_fonts_cover_and_replaces_the_rest():
+    covered = lambda char: char not in "日Ｆ"  # noqa: E731 - a font lacking two characters
+
+    assert pdf_text("Zoë Ł € “quoted” 本", covered) == "Zoë Ł € “quoted” 本"
+    assert pdf_text("Ｆull", covered) == "Full"                    # its compatibility form, F
+    assert pdf_text("日\tline\nbreak\x07", covered) == "? line break?"
+
+
+def test_the_fonts_shipped_stay_within_their_budget_and_carry_their_license():
+    fonts = WORKTREE_ROOT / "chalicelib" / "gateways" / "fonts"
+    sizes = {path.name: path.stat().st_size for path in fonts.iterdir()}
+
+    assert sum(size for name, size in sizes.items() if not name.startswith("NotoSansCJK")) < 400_000
+    assert sizes["NotoSansCJK-Common.ttf"] < 4_000_000
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (fonts / "OFL.txt").read_text()
 
 
 def test_an_empty_table_renders_a_placeholder_row():
