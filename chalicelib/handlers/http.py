@@ -4,6 +4,7 @@ one error mapping. Every declaration is recorded for the OpenAPI document and th
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import re
 from dataclasses import dataclass, field
@@ -33,6 +34,24 @@ class Query(BaseModel):
 
 
 @dataclass(frozen=True)
+class Header:
+    """A request header a route reads (`Routes.header`), declared so the API description names it."""
+    name: str
+    description: str
+    required: bool = True
+    max_length: int = 255
+    example: str = ""        # when the route's recorded example does not send it
+
+
+IDEMPOTENCY_KEY = Header("Idempotency-Key", "A unique key (1 to 255 printable characters) per attempt: a retry "
+                                            "with the same key and body gets the first answer, never a second "
+                                            "charge; the same key with another body is refused (422).")
+STRIPE_SIGNATURE = Header("Stripe-Signature", "Stripe's signature of the raw body (verified with the webhook "
+                                              "signing secret).", max_length=8192,
+                          example="t=1764072000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd")
+
+
+@dataclass(frozen=True)
 class RouteSpec:
     path: str
     method: str
@@ -46,6 +65,8 @@ class RouteSpec:
     # the name of the answer's model in handlers/responses, resolved only when the OpenAPI
     # document is built, so declaring it costs a handler module's import nothing
     response: str | None = None
+    headers: tuple[Header, ...] = ()
+    description: str = ""     # the handler's docstring, whole
 
 
 ROUTES: list[RouteSpec] = []
@@ -79,11 +100,12 @@ class Routes:
 
     def route(self, path: str, method: str = "GET", *, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, status: int = 200,
-              content_type: str = "application/json", response: str | None = None) -> Callable:
+              content_type: str = "application/json", response: str | None = None,
+              headers: tuple[Header, ...] = ()) -> Callable:
         def decorate(fn: Callable) -> Callable:
-            ROUTES.append(RouteSpec(path, method, self.auth_name, fn.__name__,
-                                    (fn.__doc__ or "").strip().split("\n")[0], body, query, status,
-                                    content_type, response))
+            doc = inspect.cleandoc(fn.__doc__ or "")
+            ROUTES.append(RouteSpec(path, method, self.auth_name, fn.__name__, doc.split("\n")[0], body, query,
+                                    status, content_type, response, headers, doc))
 
             @functools.wraps(fn)
             def view(**params):

@@ -5,7 +5,7 @@ from chalice import Blueprint
 
 from .. import bootstrap
 from ..lazy import lazy
-from .http import Routes
+from .http import STRIPE_SIGNATURE, Routes
 
 webhooks = lazy("chalicelib.services.webhooks")
 
@@ -13,7 +13,7 @@ bp = Blueprint(__name__)
 stripe = Routes(bp, "stripe")
 
 
-@stripe.route("/webhooks/stripe", "POST", response="WebhookReceipt")
+@stripe.route("/webhooks/stripe", "POST", response="WebhookReceipt", headers=(STRIPE_SIGNATURE,))
 def stripe_webhook():
     """A Stripe event (signature verified before anything is read)."""
     return webhooks.receive(bp.current_request.raw_body, stripe.header("Stripe-Signature"), bootstrap.now())

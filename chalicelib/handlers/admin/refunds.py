@@ -7,7 +7,7 @@ from pydantic import Field
 from ... import bootstrap
 from ...lazy import lazy
 from ..authorizers import merchant_key
-from ..http import Body, Routes
+from ..http import IDEMPOTENCY_KEY, Body, Routes
 from ..schemas import Id, ShortText
 
 refunds = lazy("chalicelib.services.refunds")
@@ -22,7 +22,8 @@ class RefundBody(Body):
     reason: ShortText = ""
 
 
-@api.route("/admin/payments/{payment_id}/refunds", "POST", body=RefundBody, status=201, response="Refunded")
+@api.route("/admin/payments/{payment_id}/refunds", "POST", body=RefundBody, status=201, response="Refunded",
+           headers=(IDEMPOTENCY_KEY,))
 def refund_payment(payment_id: str, body: RefundBody):
     """Give back part or all of a payment; send an Idempotency-Key header."""
     return refunds.refund(api.merchant().org_id, body.customer_id, payment_id, amount_minor=body.amount_minor,

@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from ... import bootstrap
 from ...lazy import lazy
 from ..authorizers import portal_session
-from ..http import Body, Routes, page_answer
+from ..http import IDEMPOTENCY_KEY, Body, Routes, page_answer
 from ..schemas import Currency, PageQuery
 
 payments = lazy("chalicelib.services.payments")
@@ -36,7 +36,7 @@ class ConfirmBody(Body):
     approve: bool
 
 
-@api.route("/portal/payments", "POST", body=PaymentBody, status=201, response="Payment")
+@api.route("/portal/payments", "POST", body=PaymentBody, status=201, response="Payment", headers=(IDEMPOTENCY_KEY,))
 def pay(body: PaymentBody):
     """Pay one, several or all outstanding invoices (of one currency); send an Idempotency-Key header."""
     caller = api.customer()

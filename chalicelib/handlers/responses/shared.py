@@ -84,5 +84,6 @@ class ApiDescription(Answer):
     """An OpenAPI 3.1 document (its parts as the OpenAPI specification defines them)."""
     openapi: str
     info: dict
+    servers: list[dict]
     paths: dict
     components: dict
