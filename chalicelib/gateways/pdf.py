@@ -102,6 +102,8 @@ def _pdf_char(char: str, covered: Callable[[str], bool]) -> str:
         return " "
     if _printable(char) and covered(char):
         return char
+    if unicodedata.category(char) == "Cf":   # invisible formatting (a byte order mark): nothing to show
+        return ""
     base = "".join(
         part
         for part in unicodedata.normalize("NFKD", char)

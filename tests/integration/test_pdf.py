@@ -195,6 +195,7 @@ def test_pdf_text_keeps_what_the_fonts_cover_and_replaces_the_rest():
     assert pdf_text("Zoë Ł € “quoted” 本", covered) == "Zoë Ł € “quoted” 本"
     assert pdf_text("Ｆull", covered) == "Full"                    # its compatibility form, F
     assert pdf_text("日\tline\nbreak\x07", covered) == "? line break?"
+    assert pdf_text("\ufeffInvoice", str.isascii) == "Invoice"        # an invisible mark no font has: dropped
 
 
 def test_the_fonts_shipped_stay_within_their_budget_and_carry_their_license():
