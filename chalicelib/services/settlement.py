@@ -324,15 +324,10 @@ def _release_claims_in(tx, org_id: str, state: PaymentState) -> list[str]:
     """Release the claims the payment holds (as read) in its outcome's transaction, as many as it
     has room for (it must be the transaction's last part); answers those left to release after it."""
     held = state.held()
-    room = max(TRANSACTION_ITEMS - _items_in(tx), 0)
+    room = max(TRANSACTION_ITEMS - tx.item_count(), 0)
     for invoice_id in held[:room]:
         invoice_claims.release_in(tx, org_id, state.payment.customer_id, invoice_id, state.payment.payment_id)
     return held[room:]
-
-
-def _items_in(tx) -> int:
-    return sum(len(part) for part in (tx._condition_check_items, tx._delete_items, tx._put_items,
-                                      tx._update_items))
 
 
 def _release_claims(org_id: str, payment: Payment, invoice_ids: list[str]) -> None:
