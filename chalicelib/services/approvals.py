@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from ..domain.account_summary import SummaryChange
 from ..domain.calendar import local_date
 from ..domain.customers import Customer
 from ..domain.documents import Estimate, EstimateStatus, TimesheetStatus
@@ -19,7 +20,6 @@ from ..domain.ids import new_id
 from ..tables.pages import Page
 from ..tables.repositories import customers, engagement, organizations, summaries
 from ..tables.repositories.documents import estimates, timesheets
-from ..tables.repositories.summaries import SummaryChange
 from ..tables.repositories.together import read_together
 from ..tables.transactions import transaction
 from .approval_views import decider_names, estimate_view, names_of, timesheet_view

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from ..domain import billing, coupons, paying, scheduling
+from ..domain.account_summary import SummaryChange, credit_note_moved
 from ..domain.calendar import local_date
 from ..domain.catalog import coupon_key
 from ..domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate,
@@ -25,7 +26,6 @@ from ..tables.repositories.documents import credit_notes, estimates, invoices, t
 from ..tables.repositories.subscriptions import item_for as subscription_item
 from ..tables.repositories.subscriptions import saved as saved_subscription
 from ..tables.repositories import together as read_together
-from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
 from . import invoicing, recovery
 
@@ -222,7 +222,7 @@ def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now:
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, note, before=None, now=now)
         summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total)
-                           + summaries.credit_note_moved(None, note))
+                           + credit_note_moved(None, note))
         engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
                                                      note.credit_note_id, note.number), tx)
     return credit_notes.saved(item)
@@ -239,7 +239,7 @@ def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: da
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, voided, before=note, now=now)
         summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor)
-                           + summaries.credit_note_moved(note, voided))
+                           + credit_note_moved(note, voided))
         engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
                                                      credit_note_id, note.number), tx)
     return credit_notes.saved(item)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Sequence
 
 from ..domain import billing
+from ..domain.account_summary import AccountSummary, SummaryChange, credit_note_moved
 from ..domain.calendar import Term, local_date
 from ..domain.credits import AvailableCredit, allocate_credits
 from ..domain.documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
@@ -23,7 +24,6 @@ from ..domain.organization import Organization
 from ..domain.pricing import Line
 from ..tables.repositories import engagement, organizations, summaries
 from ..tables.repositories.documents import credit_notes, invoices
-from ..tables.repositories.summaries import AccountSummary, SummaryChange
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,9 @@ def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, a
     if invoice is not None and invoice.is_outstanding():
         summary += SummaryChange(outstanding_count=1, outstanding_minor=invoice.balance_minor)
     if note is not None:
-        summary += summaries.credit_note_moved(None, note)
+        summary += credit_note_moved(None, note)
     for read, lowered in used:
-        summary += summaries.credit_note_moved(read, lowered)
+        summary += credit_note_moved(read, lowered)
     return Billing(currency=currency, customer_id=customer_id, invoice=invoice, credit_note=note,
                    credit_notes_used=tuple(used), summary=summary,
                    records=_records(customer_id, actor, now, invoice, note))

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from .. import bootstrap
 from ..domain import billing, paying
+from ..domain.account_summary import SummaryChange, credit_note_moved
 from ..domain.documents import CreditNote
 from ..domain.engagement import ActivityRecord, Actor, Notification
 from ..domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, InvalidInput
@@ -34,7 +35,6 @@ from ..gateways.payments import ChargeResult, GatewayUnavailable, PaymentGateway
 from ..tables.mapping import as_plain
 from ..tables.repositories import engagement, organizations, payments, refund_requests, summaries, webhook_events
 from ..tables.repositories.documents import credit_notes
-from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
 from . import idempotency, settlement
 from .settlement import Event
@@ -149,7 +149,7 @@ def _credit_given_back_in(tx, org_id: str, before: CreditNote, after: CreditNote
     credit_notes.save_in(tx, org_id, after, before=before, now=now)
     summaries.apply_in(tx, org_id, after.customer_id, after.currency,
                        SummaryChange(credits_minor=after.balance_minor - before.balance_minor)
-                       + summaries.credit_note_moved(before, after))
+                       + credit_note_moved(before, after))
 
 
 def _overpayment_credit(org_id: str, payment: Payment) -> CreditNote | None:

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from .. import logs
 from ..config import settings
 from ..domain import scheduling
+from ..domain.account_summary import SummaryChange, credit_note_moved
 from ..domain.billing import Bill
 from ..domain.documents import InvoiceStatus
 from ..domain.engagement import ActivityRecord, Actor
@@ -32,7 +33,6 @@ from ..domain.subscription import Subscription
 from ..domain.subscription_status import Status
 from ..tables.repositories import customers, due_work, engagement, organizations, subscriptions, summaries
 from ..tables.repositories.documents import credit_notes, invoices
-from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
 from . import collection, invoicing, mail, payment_rules
 from .invoicing import Billing
@@ -318,7 +318,7 @@ def _void_in(tx, job: _Job, customer_id: str, invoice_id: str) -> None:
         for note_id, note in credit_notes.get_many(job.org_id, customer_id, list(given_back)).items():
             restored = payment_rules.credit_given_back(note, given_back[note_id])
             credit_notes.save_in(tx, job.org_id, restored, before=note, now=job.now)
-            change += SummaryChange(credits_minor=given_back[note_id]) + summaries.credit_note_moved(note, restored)
+            change += SummaryChange(credits_minor=given_back[note_id]) + credit_note_moved(note, restored)
     invoices.save_in(tx, job.org_id, replace(invoice, status=InvoiceStatus.VOID, voided_at=job.now), before=invoice,
                      now=job.now)
     summaries.apply_in(tx, job.org_id, customer_id, invoice.currency, change)

@@ -14,6 +14,7 @@ from typing import Callable
 
 from .. import bootstrap
 from ..domain import billing
+from ..domain.account_summary import SummaryChange, credit_note_moved
 from ..domain.calendar import local_date
 from ..domain.documents import CreditNote, Invoice
 from ..domain.engagement import ActivityRecord, Actor, Notification
@@ -30,7 +31,6 @@ from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories import emails as outbox
 from ..tables.repositories.documents import credit_notes, invoices
 from ..tables.repositories.payment_state import PaymentState
-from ..tables.repositories.summaries import SummaryChange
 from ..tables.transactions import transaction
 from . import mail, payment_rules, recovery
 
@@ -169,9 +169,9 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
     if excess:
         done, overpaid = _overpayment(org_id, done, excess, now)
     for note_id, note in used_notes.items():
-        change += summaries.credit_note_moved(notes[note_id], note)
+        change += credit_note_moved(notes[note_id], note)
     if overpaid is not None:
-        change += summaries.credit_note_moved(None, overpaid)
+        change += credit_note_moved(None, overpaid)
     settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]
     revived = recovery.recovered(org, customer_id, settled, now)
     numbers = [before[a.invoice_id].number for a in allocations]

@@ -10,6 +10,7 @@ from datetime import datetime
 from .. import logs
 from ..domain import coupons
 from ..domain import subscription_actions as actions
+from ..domain.account_summary import AccountSummary
 from ..domain.documents import CreditNote, Invoice
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import NotFound
@@ -22,7 +23,6 @@ from ..tables.repositories import catalog, engagement
 from ..tables.repositories import together as read_together
 from ..tables.repositories import subscriptions as subscription_store
 from ..tables.repositories.documents import invoices
-from ..tables.repositories.summaries import AccountSummary
 from ..tables.transactions import transaction
 from . import credit_notes_portal, invoices_portal, invoicing, payment_views
 from .inputs import Caller

@@ -5,71 +5,14 @@ so concurrent transactions never lose each other's updates.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
-from ...domain.documents import CreditNote, CreditNoteStatus
+from ...domain.account_summary import AccountSummary, SummaryChange
 from ..account_summaries import AccountSummaryItem
 from ..base import owner_key
-
-
-@dataclass(frozen=True)
-class AccountSummary:
-    currency: str
-    outstanding_count: int = 0
-    outstanding_minor: int = 0
-    credits_minor: int = 0
-    last_payment_id: str | None = None
-    last_payment_minor: int | None = None
-    last_payment_at: datetime | None = None
-    last_payment_invoice_id: str | None = None
-    pending_estimates: int = 0
-    pending_timesheets: int = 0
-    open_credit_note_ids: frozenset[str] = frozenset()   # the notes behind credits_minor, readable by key
-
-
-@dataclass(frozen=True)
-class SummaryChange:
-    outstanding_count: int = 0
-    outstanding_minor: int = 0
-    credits_minor: int = 0
-    pending_estimates: int = 0
-    pending_timesheets: int = 0
-    credit_notes_opened: frozenset[str] = field(default=frozenset())   # now open with a balance
-    credit_notes_closed: frozenset[str] = field(default=frozenset())   # were, and no longer are
-
-    def __add__(self, other: "SummaryChange") -> "SummaryChange":
-        opened = self.credit_notes_opened | other.credit_notes_opened
-        closed = self.credit_notes_closed | other.credit_notes_closed
-        both = opened & closed   # issued and used up within one transaction: never listed
-        return SummaryChange(*(a + b for a, b in zip(self._counts(), other._counts())),
-                             credit_notes_opened=opened - both, credit_notes_closed=closed - both)
-
-    def _counts(self):
-        return (self.outstanding_count, self.outstanding_minor, self.credits_minor,
-                self.pending_estimates, self.pending_timesheets)
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(self._counts()) and not self.credit_notes_opened and not self.credit_notes_closed
-
-
-def credit_note_moved(before: CreditNote | None, after: CreditNote) -> SummaryChange:
-    """The change to the list of open credit notes when a note goes from `before` (None: issued
-    now) to `after`. Only the list: the caller accounts for the amounts in `credits_minor`."""
-    was, is_now = before is not None and _open(before), _open(after)
-    if is_now and not was:
-        return SummaryChange(credit_notes_opened=frozenset({after.credit_note_id}))
-    if was and not is_now:
-        return SummaryChange(credit_notes_closed=frozenset({after.credit_note_id}))
-    return SummaryChange()
-
-
-def _open(note: CreditNote) -> bool:
-    return note.status == CreditNoteStatus.OPEN and note.balance_minor > 0
 
 
 def get(org_id: str, customer_id: str, currency: str) -> AccountSummary:
