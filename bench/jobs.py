@@ -30,7 +30,8 @@ def world(total: int, due: int = DUE) -> str:
     from chalicelib.domain.subscription import PlanSnapshot, Subscription
     from chalicelib.domain.subscription_status import Status
     from chalicelib.services import merchant_access
-    from chalicelib.tables.repositories import customers, subscriptions
+    from chalicelib.tables.customers import customers
+    from chalicelib.tables.repositories import subscriptions
     from chalicelib.tables.subscriptions import SubscriptionItem
 
     org, _key = merchant_access.create_organization(name="Bench Co", email="billing@bench.example",

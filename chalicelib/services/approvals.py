@@ -17,8 +17,12 @@ from ..domain.documents import Estimate, EstimateStatus, TimesheetStatus
 from ..domain.engagement import ActivityRecord, Actor, Notification
 from ..domain.errors import BusinessRuleViolation, Conflict
 from ..domain.ids import new_id
+from ..tables.activity import activity
+from ..tables.customers import customers
+from ..tables.notifications import notifications
+from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories import customers, engagement, organizations, summaries
+from ..tables.repositories import summaries
 from ..tables.repositories.documents import estimates, timesheets
 from ..tables.repositories.together import read_together
 from ..tables.transactions import transaction
@@ -124,9 +128,9 @@ def _record_decision(repository, org_id: str, customer: Customer, contact_id: st
 def _tell_merchant(tx, org_id: str, customer_id: str, contact_id: str, now: datetime, *, kind: str,
                    subject_type: str, subject_id: str, headline: str, comment: str) -> None:
     """The merchant's notification and the customer's activity record, within `tx`."""
-    engagement.notify(org_id, Notification(
+    notifications.add(org_id, Notification(
         notification_id=new_id("notification", now), kind=kind, headline=headline, created_at=now,
         customer_id=customer_id, subject_type=subject_type, subject_id=subject_id), tx)
-    engagement.record_activity(org_id, ActivityRecord(
+    activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
         action=kind, subject_type=subject_type, subject_id=subject_id, at=now, summary=comment or headline), tx)

@@ -10,8 +10,9 @@ from ..domain.customers import Contact, Customer
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from ..domain.ids import new_id
+from ..tables.activity import activity
 from ..tables.base import owner_key
-from ..tables.repositories import engagement, organizations
+from ..tables.organizations import organizations
 from ..tables.repositories.together import read_together
 from . import documents, mail, rate_limiting
 
@@ -66,7 +67,7 @@ def _forward(org_id: str, customer_id: str, contact_id: str, kind: str, document
         "document_number": label, "sender_name": sender.name},
         [r.email for r in recipients], now=now, customer_id=customer_id, reply_to=sender.email,
         attachment=attachment_of(document_id, customer_id))
-    engagement.record_activity(org_id, ActivityRecord(
+    activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
         action=f"{kind}.forwarded", subject_type=kind, subject_id=document_id, at=now,
         summary=f"{label} to {', '.join(r.name or r.email for r in recipients)}"))

@@ -7,8 +7,9 @@ from typing import Iterable
 
 from ..domain.documents import CreditNote, DocumentLine, Invoice
 from ..domain.payments import Payment, PaymentStatus
+from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories import invoice_lists, organizations, payments
+from ..tables.repositories import invoice_lists, payments
 from ..tables.repositories.documents import credit_notes
 from ..tables.repositories.together import read_together
 

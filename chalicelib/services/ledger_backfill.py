@@ -15,7 +15,8 @@ from typing import Callable, Iterator
 
 from ..domain.ledger import invoice_entries, payment_entries, rebuilt_credit_note_entries
 from ..domain.statement import LedgerEntry
-from ..tables.repositories import customers, ledger, payments
+from ..tables.customers import customers
+from ..tables.repositories import ledger, payments
 from ..tables.repositories.documents import credit_notes, invoices
 from ..tables.transactions import transaction
 

@@ -14,8 +14,11 @@ from ..domain.payments import PaymentMethod
 from ..domain.subscription import Subscription
 from ..domain.subscription_status import Status
 from ..gateways.payments import PaymentGatewayError, SavedMethod
-from ..tables.repositories import customers, engagement, payments, webhook_events
+from ..tables.activity import activity
+from ..tables.customers import customers
+from ..tables.repositories import payments
 from ..tables.transactions import transaction
+from ..tables.webhook_events import webhook_events
 from . import gateway_customers
 from .settlement import Event
 
@@ -227,7 +230,7 @@ def _detach(method: PaymentMethod) -> None:
 def _activity_in(tx, org_id: str, customer_id: str, action: str, method: PaymentMethod, now: datetime,
                  summary: str | None = None, *, event: Event | None = None) -> None:
     actor = Actor("gateway", event.event_id) if event else Actor("customer", customer_id)
-    engagement.record_activity(org_id, ActivityRecord(
+    activity.record(org_id, ActivityRecord(
         new_id("activity", now), customer_id, actor, action, "payment_method",
         method.payment_method_id, now, summary or method.summary), tx)
 

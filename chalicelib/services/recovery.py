@@ -13,7 +13,7 @@ from ..domain.engagement import ActivityRecord, Actor
 from ..domain.ids import new_id
 from ..domain.organization import Organization, clock_name
 from ..domain.subscription import Subscription
-from ..tables.repositories import engagement
+from ..tables.activity import activity
 from ..tables.repositories import subscriptions as subscription_store
 
 # action -> (the status it leaves, what the timeline says)
@@ -40,6 +40,6 @@ def save_in(tx, org: Organization, changes: list[tuple[Subscription, str]], acto
     for sub, action in changes:
         left, summary = ACTIONS[action]
         tx.save(subscription_store.item_for(org.org_id, sub, clock=clock_name(org)))
-        engagement.record_activity(org.org_id, ActivityRecord(
+        activity.record(org.org_id, ActivityRecord(
             new_id("activity", now), sub.customer_id, actor, f"subscription.{action}", "subscription",
             sub.subscription_id, now, summary, before={"status": left}, after={"status": sub.status.value}), tx)

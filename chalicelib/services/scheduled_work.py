@@ -31,7 +31,10 @@ from ..domain.payments import PaymentStatus
 from ..domain.scheduling import Work
 from ..domain.subscription import Subscription
 from ..domain.subscription_status import Status
-from ..tables.repositories import customers, due_work, engagement, organizations, subscriptions, summaries
+from ..tables.activity import activity
+from ..tables.customers import customers
+from ..tables.organizations import organizations
+from ..tables.repositories import due_work, subscriptions, summaries
 from ..tables.repositories.documents import credit_notes, invoices
 from ..tables.transactions import transaction
 from . import collection, invoicing, mail, payment_rules
@@ -302,7 +305,7 @@ def _save(job: _Job, after: Subscription, action: str, summary: str, billed: Bil
             invoicing.write(tx, job.org_id, billed, now=job.now)
         if void_invoice is not None:
             _void_in(tx, job, after.customer_id, void_invoice)
-        engagement.record_activity(job.org_id, record, tx)
+        activity.record(job.org_id, record, tx)
     return subscriptions.saved(item)
 
 
@@ -322,7 +325,7 @@ def _void_in(tx, job: _Job, customer_id: str, invoice_id: str) -> None:
     invoices.save_in(tx, job.org_id, replace(invoice, status=InvoiceStatus.VOID, voided_at=job.now), before=invoice,
                      now=job.now)
     summaries.apply_in(tx, job.org_id, customer_id, invoice.currency, change)
-    engagement.record_activity(job.org_id, ActivityRecord(
+    activity.record(job.org_id, ActivityRecord(
         new_id("activity", job.now), customer_id, JOB, "invoice.voided", "invoice", invoice_id, job.now,
         f"{invoice.number}: the trial's first charge failed"), tx)
 

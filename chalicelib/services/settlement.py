@@ -25,13 +25,15 @@ from ..domain.overpayments import overpayment_credit
 from ..domain.payments import Allocation, Payment, PaymentMethod, PaymentStatus
 from ..domain.subscription import Subscription
 from ..gateways.payments import ChargeResult, PaymentGatewayError
-from ..tables.repositories import engagement, idempotency, invoice_claims, organizations, payment_state
-from ..tables.repositories import payments, summaries, webhook_events
-from ..tables.repositories import subscriptions as subscription_store
-from ..tables.repositories import emails as outbox
+from ..tables.activity import activity
+from ..tables.emails import emails as outbox
+from ..tables.notifications import notifications
+from ..tables.repositories import idempotency, invoice_claims, payment_state, payments, subscriptions as subscription_store, summaries
 from ..tables.repositories.documents import credit_notes, invoices
 from ..tables.repositories.payment_state import PaymentState
+from ..tables.sequences import sequences
 from ..tables.transactions import transaction
+from ..tables.webhook_events import webhook_events
 from . import mail, payment_rules, recovery
 
 ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
@@ -193,15 +195,15 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
                                   revived)
         payment_record = _activity(done, "payment.succeeded", now, event,
                                    f"{_amount(done)} for {', '.join(numbers) or 'credit'}")
-        engagement.record_activity(org_id, payment_record, tx)
+        activity.record(org_id, payment_record, tx)
         recovery.save_in(tx, org, revived, payment_record.actor, now)
         if done.amount_minor:
-            engagement.notify(org_id, Notification(
+            notifications.add(org_id, Notification(
                 new_id("notification", now), "payment_received",
                 f"Payment of {_amount(done)} received from {customer.display_name}", now,
                 customer_id=customer_id, subject_type="payment", subject_id=done.payment_id), tx)
         for email in sent:
-            tx.save(outbox.item_for(email))
+            outbox.put_in(tx, email)
         _event_in(tx, event, now)
         if answer is not None:
             answer.keep_in(tx, done)
@@ -214,7 +216,7 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
 def _overpayment(org_id: str, payment: Payment, excess: int, now: datetime) -> tuple[Payment, CreditNote]:
     """What was charged but no longer owed (the invoice was paid or voided meanwhile), kept as the
     payment's overpayment credit (domain/overpayments.py)."""
-    number = billing.number("CN", organizations.next_number(org_id, "credit_note_seq"))
+    number = billing.number("CN", sequences.next_number(org_id, "credit_note_seq"))
     return overpayment_credit(payment, excess, credit_note_id=new_id("credit_note", now), number=number, now=now)
 
 
@@ -294,7 +296,7 @@ def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult,
         try:
             with transaction("payment") as tx:
                 item = payments.save_in(tx, org_id, refused, before=payment, now=now)
-                engagement.record_activity(org_id, _activity(refused, "payment.failed", now, event,
+                activity.record(org_id, _activity(refused, "payment.failed", now, event,
                                                              f"{_amount(refused)}: {refused.failure_code}"), tx)
                 _event_in(tx, event, now)
                 if answer is not None:

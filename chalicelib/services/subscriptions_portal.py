@@ -18,10 +18,10 @@ from ..domain.ids import new_id
 from ..domain.organization import Organization, clock_name
 from ..domain.payments import Payment
 from ..domain.subscription import Subscription
+from ..tables.activity import activity
+from ..tables.catalog import catalog
 from ..tables.mapping import as_plain
-from ..tables.repositories import catalog, engagement
-from ..tables.repositories import together as read_together
-from ..tables.repositories import subscriptions as subscription_store
+from ..tables.repositories import subscriptions as subscription_store, together as read_together
 from ..tables.repositories.documents import invoices
 from ..tables.transactions import transaction
 from . import credit_notes_portal, invoices_portal, invoicing, payment_views
@@ -98,7 +98,7 @@ def commit(ctx: Context, after: Subscription, action: str, summary: str, billed:
             written = invoicing.write(tx, org_id, billed, now=ctx.now)
         for code in redeemed:
             catalog.redeem_in(tx, org_id, code, now=ctx.now, by="customer", field="coupon")
-        engagement.record_activity(org_id, record, tx)
+        activity.record(org_id, record, tx)
     used = tuple(lowered for _read, lowered in billed.credit_notes_used) if billed is not None else ()
     return Committed(subscription_store.saved(item), written.invoice, written.credit_note, used)
 

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from chalicelib import bootstrap
 from chalicelib.gateways.email import EmailDeliveryFailed
-from chalicelib.tables.repositories import emails, payment_state
+from chalicelib.tables.emails import emails
+from chalicelib.tables.repositories import payment_state
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_payer, a_saved_card, an_invoice, pay
 from tests.support.portal import Clock

@@ -239,8 +239,8 @@ def test_an_action_writes_an_activity_record_with_who_what_before_and_after(aws)
 
 
 def activity_of(shop):
-    from chalicelib.tables.repositories import engagement
-    return engagement.activity_page(shop.acme.org.org_id, shop.zoe.customer_id, limit=50, cursor=None).items
+    from chalicelib.tables.activity import activity
+    return activity.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=50, cursor=None).items
 
 
 def test_two_racing_cancellations_one_wins_the_other_is_refused(aws, monkeypatch):
@@ -319,7 +319,7 @@ def test_due_work_follows_each_action(aws):
                         {"pause_at": pause_at.isoformat()})
 
         # Then the scheduled job will find it when the pause day begins (before the term ends)
-        from chalicelib.tables.subscriptions import SubscriptionItem
         from chalicelib.tables.base import owner_key
+        from chalicelib.tables.subscriptions import SubscriptionItem
         item = SubscriptionItem.get(owner_key(shop.acme.org.org_id, shop.zoe.customer_id), sub["subscription_id"])
         assert item.due_at == datetime(2026, 12, 2, tzinfo=UTC) and item.due_partition.startswith("live#")

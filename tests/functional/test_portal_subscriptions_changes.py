@@ -108,7 +108,7 @@ def with_day_passed(shop):
     from dataclasses import replace
     from datetime import timedelta
 
-    from chalicelib.tables.repositories import organizations
+    from chalicelib.tables.organizations import organizations
     org = organizations.get(shop.acme.org.org_id)
     organizations.save(replace(org, test_mode=True, test_clock_at=shop.clock.now + timedelta(days=1)))
 

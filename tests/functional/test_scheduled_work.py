@@ -366,8 +366,8 @@ def pay_in_portal(shop, invoice: dict, key: str):
 
 
 def timeline_of(shop, sub: dict) -> list[str]:
-    from chalicelib.tables.repositories import engagement
-    page = engagement.activity_page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None)
+    from chalicelib.tables.activity import activity
+    page = activity.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None)
     return [r.action for r in page.items if r.subject_id == sub["subscription_id"]]
 
 

@@ -284,5 +284,5 @@ def test_a_card_detached_at_stripe_is_forgotten_and_its_subscriptions_move(aws, 
 
 
 def _gateway_customer(payer) -> str:
-    from chalicelib.tables.repositories import customers
+    from chalicelib.tables.customers import customers
     return customers.get(payer.org_id, payer.customer_id).gateway_customer_id

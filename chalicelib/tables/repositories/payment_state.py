@@ -22,9 +22,9 @@ from ..customers import CustomerItem
 from ..idempotency import IdempotencyItem
 from ..invoices import InvoiceItem
 from ..mapping import from_item
-from ..organizations import OrganizationItem
+from ..organizations import OrganizationItem, organization_of
 from ..payments import PaymentItem
-from . import idempotency, invoice_claims, organizations
+from . import idempotency, invoice_claims
 
 @dataclass(frozen=True)
 class PaymentState:
@@ -65,7 +65,7 @@ def read(org_id: str, customer_id: str, *, org: bool = False, customer: bool = F
     found: dict = {"invoices": {}, "claims": {}, "notes": {}}
     for item in _batch_get(wanted):
         if isinstance(item, OrganizationItem):
-            found["org"] = organizations.to_domain(item)
+            found["org"] = organization_of(item)
         elif isinstance(item, CustomerItem):
             found["customer"] = from_item(Customer, item)
         elif isinstance(item, PaymentItem):

@@ -20,9 +20,9 @@ from ..base import owner_key
 from ..batch_reads import batch_get
 from ..idempotency import IdempotencyItem
 from ..mapping import from_item
-from ..organizations import OrganizationItem
+from ..organizations import OrganizationItem, organization_of
 from ..payments import PaymentItem
-from . import idempotency, organizations
+from . import idempotency
 from .idempotency import KEEP_FOR, StoredRequest
 
 I = IdempotencyItem
@@ -62,7 +62,7 @@ def read(org_id: str, customer_id: str, payment_id: str, key: str) -> RefundRequ
     if not found[PaymentItem]:
         raise NotFound("payment")
     records = {item.idem_key: item for item in found[I]}
-    return RefundRequest(organizations.to_domain(found[OrganizationItem][0]),
+    return RefundRequest(organization_of(found[OrganizationItem][0]),
                          from_item(Payment, found[PaymentItem][0]),
                          _stored(records[key]) if key in records else None,
                          Claim(records[claim].request_hash, records[claim].created_at) if claim in records else None)
