@@ -21,14 +21,18 @@ from ..domain.payments import Allocation, Payment, PaymentStatus
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon, new_series
 from ..domain.subscription_actions import starting_term
 from ..domain.subscription_status import Status
+from ..tables.account_summaries import account_summaries
 from ..tables.activity import activity
 from ..tables.catalog import catalog
+from ..tables.credit_notes import credit_notes
 from ..tables.customers import customers
+from ..tables.estimates import estimates
+from ..tables.invoices import invoices
 from ..tables.organizations import organizations
-from ..tables.repositories import payments, summaries
-from ..tables.repositories.documents import credit_notes, estimates, invoices, timesheets
-from ..tables.repositories.subscriptions import item_for as subscription_item, saved as saved_subscription
+from ..tables.repositories import payments
 from ..tables.sequences import sequences
+from ..tables.subscriptions import subscriptions
+from ..tables.timesheets import timesheets
 from ..tables.transactions import transaction
 from . import invoicing, recovery
 
@@ -69,15 +73,14 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
         if sub.auto_charge and sub.payment_method_id and billed.amount_due_minor > 0:
             sub = scheduling.awaiting_charge(sub, billed.invoice.invoice_id, now)
     with transaction("subscription") as tx:
-        item = subscription_item(org_id, sub, clock=clock_name(org))
-        tx.save(item, condition=type(item).subscription_id.does_not_exist())
+        item = subscriptions.add_in(tx, org_id, sub, clock=clock_name(org))
         if billed is not None:
             invoicing.write(tx, org_id, billed, now=now)
         for code in coupons.redeemed(None, sub):
             catalog.redeem_in(tx, org_id, code, now=now, by="merchant", field="coupon_code")
         activity.record(org_id, _activity(now, sub.customer_id, "subscription.created", "subscription",
                                                      sub.subscription_id, f"{snapshot.name}, {sub.status.value}"), tx)
-    return saved_subscription(item)
+    return subscriptions.saved(item)
 
 
 def _place_in_time(sub: Subscription, now: datetime, starts_at: date | None, fields: dict) -> Subscription:
@@ -175,7 +178,7 @@ def void_invoice(org_id: str, customer_id: str, invoice_id: str, now: datetime) 
     voided = replace(invoice, status=InvoiceStatus.VOID, voided_at=now)
     with transaction("invoice") as tx:
         item = invoices.save_in(tx, org_id, voided, before=invoice, now=now)
-        summaries.apply_in(tx, org_id, customer_id, invoice.currency, _outstanding(invoice, -1))
+        account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, _outstanding(invoice, -1))
         activity.record(org_id, _activity(now, customer_id, "invoice.voided", "invoice",
                                                      invoice_id, invoice.number), tx)
     return invoices.saved(item)
@@ -202,7 +205,7 @@ def record_payment(org_id: str, customer_id: str, *, invoice_id: str, amount_min
         recovery.save_in(tx, org, revived, MERCHANT, now)
         payments.save_in(tx, org_id, payment, before=None, now=now, invoice_numbers={invoice_id: invoice.number})
         change = _outstanding(paid, +1) + _outstanding(invoice, -1)
-        summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
+        account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
                            last_payment=(payment.payment_id, amount_minor, now, invoice_id))
         activity.record(org_id, _activity(now, customer_id, "payment.recorded", "payment",
                                                      payment.payment_id, f"{invoice.number}: {amount_minor}"), tx)
@@ -224,7 +227,7 @@ def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now:
                       total_minor=total, balance_minor=total, reason=reason, invoice_id=invoice_id)
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, note, before=None, now=now)
-        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total)
+        account_summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total)
                            + credit_note_moved(None, note))
         activity.record(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
                                                      note.credit_note_id, note.number), tx)
@@ -241,7 +244,7 @@ def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: da
     voided = replace(note, status=CreditNoteStatus.VOID, balance_minor=0)
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, voided, before=note, now=now)
-        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor)
+        account_summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor)
                            + credit_note_moved(note, voided))
         activity.record(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
                                                      credit_note_id, note.number), tx)
@@ -258,9 +261,8 @@ def create_estimate(org_id: str, customer_id: str, *, lines: list[dict], now: da
                         expires_at=now + timedelta(days=expires_in_days), lines=doc_lines,
                         total_minor=sum(line.amount_minor for line in doc_lines), notes=notes)
     with transaction("estimate") as tx:
-        item = estimates.item_for(org_id, estimate)
-        tx.save(item)
-        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_estimates=1))
+        item = estimates.save_in(tx, org_id, estimate, before=None, now=now)
+        account_summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_estimates=1))
         activity.record(org_id, _activity(now, customer_id, "estimate.sent", "estimate",
                                                      estimate.estimate_id, estimate.number), tx)
     return estimates.saved(item)
@@ -276,9 +278,8 @@ def create_timesheet(org_id: str, customer_id: str, *, project: str, period_star
                       entries=tuple(TimeEntry(**e) for e in entries), status=TimesheetStatus.PENDING,
                       submitted_at=now)
     with transaction("timesheet") as tx:
-        item = timesheets.item_for(org_id, sheet)
-        tx.save(item)
-        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_timesheets=1))
+        item = timesheets.save_in(tx, org_id, sheet, before=None, now=now)
+        account_summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_timesheets=1))
         activity.record(org_id, _activity(now, customer_id, "timesheet.submitted", "timesheet",
                                                      sheet.timesheet_id, project), tx)
     return timesheets.saved(item)
@@ -297,7 +298,7 @@ def _lines(lines: list[dict]) -> tuple[DocumentLine, ...]:
 
 def _save_new_invoice(tx, org_id: str, invoice: Invoice):
     item = invoices.save_in(tx, org_id, invoice, before=None, now=invoice.issued_at)
-    summaries.apply_in(tx, org_id, invoice.customer_id, invoice.currency, _outstanding(invoice, +1))
+    account_summaries.apply_in(tx, org_id, invoice.customer_id, invoice.currency, _outstanding(invoice, +1))
     return item
 
 

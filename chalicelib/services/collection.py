@@ -26,8 +26,9 @@ from ..domain.ids import has_kind, new_id
 from ..domain.money import Money
 from ..domain.payments import Payment, PaymentStatus
 from ..gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
-from ..tables.repositories import idempotency, invoice_claims, invoice_lists, payment_state, payments
-from ..tables.repositories.documents import credit_notes
+from ..tables.credit_notes import credit_notes
+from ..tables.invoices import invoices
+from ..tables.repositories import idempotency, invoice_claims, payment_state, payments
 from ..tables.repositories.payment_state import PaymentState
 from ..tables.transactions import transaction
 from . import gateway_customers, payment_rules, settlement
@@ -82,7 +83,7 @@ def pay_invoices(org_id: str, customer_id: str, *, invoice_ids: list[str] | None
     def wanted() -> list[str]:
         if invoice_ids:
             return list(dict.fromkeys(invoice_ids))
-        owed = paying.outstanding_in(invoice_lists.outstanding(org_id, customer_id), currency)
+        owed = paying.outstanding_in(invoices.outstanding(org_id, customer_id), currency)
         return [i.invoice_id for i in owed][:MAX_INVOICES]
 
     def method(customer: Customer, now: datetime) -> _Method:

@@ -15,7 +15,7 @@ from ..domain.errors import BusinessRuleViolation
 from ..domain.payments import PaymentStatus
 from ..gateways.email import Attachment
 from ..gateways.pdf import render_pdf
-from ..tables.repositories.documents import invoices
+from ..tables.invoices import invoices
 from ..tables.repositories.together import read_together
 from . import document_views, mail, statements
 

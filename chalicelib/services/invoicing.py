@@ -22,9 +22,10 @@ from ..domain.ids import new_id
 from ..domain.money import Money
 from ..domain.organization import Organization
 from ..domain.pricing import Line
+from ..tables.account_summaries import account_summaries
 from ..tables.activity import activity
-from ..tables.repositories import summaries
-from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.credit_notes import credit_notes
+from ..tables.invoices import invoices
 from ..tables.sequences import sequences
 
 
@@ -144,7 +145,7 @@ def write(tx, org_id: str, billed: Billing, *, now: datetime, also: SummaryChang
         note_item = credit_notes.save_in(tx, org_id, billed.credit_note, before=None, now=now)
     for read, lowered in billed.credit_notes_used:
         credit_notes.save_in(tx, org_id, lowered, before=read, now=now)
-    summaries.apply_in(tx, org_id, billed.customer_id, billed.currency, billed.summary + also)
+    account_summaries.apply_in(tx, org_id, billed.customer_id, billed.currency, billed.summary + also)
     for record in billed.records:
         activity.record(org_id, record, tx)
     return Written(invoice_item, note_item)

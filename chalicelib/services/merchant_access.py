@@ -13,7 +13,7 @@ from ..domain.ids import new_id
 from ..domain.organization import Organization
 from ..tables.api_keys import api_keys
 from ..tables.organizations import organizations
-from ..tables.repositories import subscriptions
+from ..tables.subscriptions import subscriptions
 
 KEY_PREFIX = "pk_admin_"
 

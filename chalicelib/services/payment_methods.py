@@ -17,6 +17,7 @@ from ..gateways.payments import PaymentGatewayError, SavedMethod
 from ..tables.activity import activity
 from ..tables.customers import customers
 from ..tables.repositories import payments
+from ..tables.subscriptions import subscriptions
 from ..tables.transactions import transaction
 from ..tables.webhook_events import webhook_events
 from . import gateway_customers
@@ -69,12 +70,12 @@ def replace(org_id: str, customer_id: str, payment_method_id: str, new_gateway_m
     known = _with_gateway_id(kept, saved.gateway_method_id)
     new = changed(known, is_default=known.is_default or old.is_default) if known else \
         _new_method(customer_id, attached, is_default=old.is_default, now=now)
-    moved = payments.subscriptions_using(org_id, customer_id, old.payment_method_id)
+    moved = subscriptions.charged_to(org_id, customer_id, old.payment_method_id)
     with transaction("payment method") as tx:
         tx.save(payments.method_item(org_id, new))
         payments.delete_method_in(tx, org_id, old)
         for sub in moved:
-            payments.charge_subscription_to_in(tx, org_id, sub, new.payment_method_id, now)
+            subscriptions.charge_to_in(tx, org_id, sub, new.payment_method_id, now)
         _activity_in(tx, org_id, customer_id, "payment_method.replaced", new, now,
                      f"{old.summary} replaced by {new.summary}; {len(moved)} subscription(s) moved")
     _detach(old)
@@ -170,7 +171,7 @@ def _as_default(org_id: str, customer_id: str, method: PaymentMethod, kept: list
 def _forget(org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod], now: datetime, *,
             refuse_if_needed: bool, event: Event | None = None) -> None:
     others = [m for m in kept if m.payment_method_id != method.payment_method_id]
-    using = payments.subscriptions_using(org_id, customer_id, method.payment_method_id)
+    using = subscriptions.charged_to(org_id, customer_id, method.payment_method_id)
     auto_charged = [s for s in using if s.auto_charge and s.status not in _ENDED]
     if refuse_if_needed and auto_charged and not others:
         names = ", ".join(s.plan.name for s in auto_charged)
@@ -191,7 +192,7 @@ def _forget(org_id: str, customer_id: str, method: PaymentMethod, kept: list[Pay
 
 
 def _move_in(tx, org_id: str, sub: Subscription, successor: PaymentMethod | None, now: datetime) -> None:
-    payments.charge_subscription_to_in(tx, org_id, sub, successor.payment_method_id if successor else None, now)
+    subscriptions.charge_to_in(tx, org_id, sub, successor.payment_method_id if successor else None, now)
 
 
 def _demote_others_in(tx, org_id: str, kept: list[PaymentMethod], keep_id: str) -> None:

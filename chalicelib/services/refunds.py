@@ -32,11 +32,12 @@ from ..domain.payments import Payment, PaymentStatus
 from ..domain.refunds import (PaymentNotRefundable, amount_to_refund, document_refund, refund_increase,
                               refund_note_needed)
 from ..gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
+from ..tables.account_summaries import account_summaries
 from ..tables.activity import activity
+from ..tables.credit_notes import credit_notes
 from ..tables.mapping import as_plain
 from ..tables.notifications import notifications
-from ..tables.repositories import payments, refund_requests, summaries
-from ..tables.repositories.documents import credit_notes
+from ..tables.repositories import payments, refund_requests
 from ..tables.sequences import sequences
 from ..tables.transactions import transaction
 from ..tables.webhook_events import webhook_events
@@ -151,7 +152,7 @@ def _credit_given_back_in(tx, org_id: str, before: CreditNote, after: CreditNote
     """The overpayment credit given back: the note (its refund entry with it), and the dashboard's
     available credits and open-credit-note list."""
     credit_notes.save_in(tx, org_id, after, before=before, now=now)
-    summaries.apply_in(tx, org_id, after.customer_id, after.currency,
+    account_summaries.apply_in(tx, org_id, after.customer_id, after.currency,
                        SummaryChange(credits_minor=after.balance_minor - before.balance_minor)
                        + credit_note_moved(before, after))
 

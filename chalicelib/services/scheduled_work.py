@@ -31,11 +31,13 @@ from ..domain.payments import PaymentStatus
 from ..domain.scheduling import Work
 from ..domain.subscription import Subscription
 from ..domain.subscription_status import Status
+from ..tables.account_summaries import account_summaries
 from ..tables.activity import activity
+from ..tables.credit_notes import credit_notes
 from ..tables.customers import customers
+from ..tables.invoices import invoices
 from ..tables.organizations import organizations
-from ..tables.repositories import due_work, subscriptions, summaries
-from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.subscriptions import subscriptions
 from ..tables.transactions import transaction
 from . import collection, invoicing, mail, payment_rules
 from .invoicing import Billing
@@ -87,8 +89,8 @@ def run_due(clock: str, now: datetime, *, budget_seconds: float = BUDGET_SECONDS
     """Do the work due at `now` on `clock`, shard by shard, until done or the budget runs out."""
     deadline = time.monotonic() + budget_seconds
     report, orgs = RunReport(), {}
-    for shard in due_work.shards():
-        for found in due_work.due(clock, shard, now, page=page):
+    for shard in subscriptions.shards():
+        for found in subscriptions.due(clock, shard, now, page=page):
             if time.monotonic() > deadline:
                 report.stopped_early = True
                 return report
@@ -137,7 +139,7 @@ def _run_one(job: _Job, sub: Subscription) -> dict | None:
     work = scheduling.work_due(sub, job.now)
     if work is None or clock_name(job.org) != job.clock:
         return None     # the index lagged behind, or the organization moved to another clock
-    claimed = due_work.claim(job.org_id, sub, job.now, LEASE)
+    claimed = subscriptions.claim(job.org_id, sub, job.now, LEASE)
     if claimed is None:
         return None     # another run holds it, or it changed since the index was read
     after = _WORK[work](job, claimed)
@@ -297,10 +299,8 @@ def _save(job: _Job, after: Subscription, action: str, summary: str, billed: Bil
     record = ActivityRecord(new_id("activity", job.now), after.customer_id, JOB, action, "subscription",
                             after.subscription_id, job.now, summary)
     with transaction("subscription") as tx:
-        item = due_work.item_for(job.org_id, after, clock=job.clock, now=job.now)
-        if keep_claim:
-            item.claimed_until = job.now + LEASE
-        tx.save(item)
+        item = subscriptions.put_claimed_in(tx, job.org_id, after, clock=job.clock, now=job.now,
+                                            hold_until=job.now + LEASE if keep_claim else None)
         if billed is not None:
             invoicing.write(tx, job.org_id, billed, now=job.now)
         if void_invoice is not None:
@@ -324,7 +324,7 @@ def _void_in(tx, job: _Job, customer_id: str, invoice_id: str) -> None:
             change += SummaryChange(credits_minor=given_back[note_id]) + credit_note_moved(note, restored)
     invoices.save_in(tx, job.org_id, replace(invoice, status=InvoiceStatus.VOID, voided_at=job.now), before=invoice,
                      now=job.now)
-    summaries.apply_in(tx, job.org_id, customer_id, invoice.currency, change)
+    account_summaries.apply_in(tx, job.org_id, customer_id, invoice.currency, change)
     activity.record(job.org_id, ActivityRecord(
         new_id("activity", job.now), customer_id, JOB, "invoice.voided", "invoice", invoice_id, job.now,
         f"{invoice.number}: the trial's first charge failed"), tx)

@@ -25,13 +25,16 @@ from ..domain.overpayments import overpayment_credit
 from ..domain.payments import Allocation, Payment, PaymentMethod, PaymentStatus
 from ..domain.subscription import Subscription
 from ..gateways.payments import ChargeResult, PaymentGatewayError
+from ..tables.account_summaries import account_summaries
 from ..tables.activity import activity
+from ..tables.credit_notes import credit_notes
 from ..tables.emails import emails as outbox
+from ..tables.invoices import invoices
 from ..tables.notifications import notifications
-from ..tables.repositories import idempotency, invoice_claims, payment_state, payments, subscriptions as subscription_store, summaries
-from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.repositories import idempotency, invoice_claims, payment_state, payments
 from ..tables.repositories.payment_state import PaymentState
 from ..tables.sequences import sequences
+from ..tables.subscriptions import subscriptions as subscription_store
 from ..tables.transactions import transaction
 from ..tables.webhook_events import webhook_events
 from . import mail, payment_rules, recovery
@@ -189,7 +192,7 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
         if overpaid is not None:
             credit_notes.save_in(tx, org_id, overpaid, before=None, now=now)
         last = (done.payment_id, done.amount_minor, now, allocations[0].invoice_id if allocations else None)
-        summaries.apply_in(tx, org_id, customer_id, done.currency, change,
+        account_summaries.apply_in(tx, org_id, customer_id, done.currency, change,
                            last_payment=last if done.amount_minor else None)
         revived = _save_method_in(tx, org_id, plan.get("save_method"), customer_id, list(after.values()), now,
                                   revived)
@@ -236,7 +239,7 @@ def _save_method_in(tx, org_id: str, wanted: dict | None, customer_id: str, paid
     reviving = {sub.subscription_id for sub, _ in revived}
     subscription_ids = [i.subscription_id for i in paid if i.subscription_id and i.subscription_id not in reviving]
     for sub in subscription_store.get_many(org_id, customer_id, subscription_ids):
-        payments.charge_subscription_to_in(tx, org_id, sub, method_id, now, auto_charge=True)
+        subscription_store.charge_to_in(tx, org_id, sub, method_id, now, auto_charge=True)
     return [(replace(sub, payment_method_id=method_id, auto_charge=True), action) for sub, action in revived]
 
 

@@ -11,11 +11,11 @@ from ..domain.organization import Organization
 from ..domain.subscription import AppliedCoupon, Subscription
 from ..domain.subscription_status import Status
 from ..tables.catalog import catalog
+from ..tables.invoices import invoices
 from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories import subscriptions as subscription_store
-from ..tables.repositories.documents import invoices
 from ..tables.repositories.together import read_together
+from ..tables.subscriptions import subscriptions as subscription_store
 from . import invoices_portal
 
 

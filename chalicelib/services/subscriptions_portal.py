@@ -20,9 +20,9 @@ from ..domain.payments import Payment
 from ..domain.subscription import Subscription
 from ..tables.activity import activity
 from ..tables.catalog import catalog
+from ..tables.invoices import invoices
 from ..tables.mapping import as_plain
-from ..tables.repositories import subscriptions as subscription_store, together as read_together
-from ..tables.repositories.documents import invoices
+from ..tables.subscriptions import subscriptions as subscription_store
 from ..tables.transactions import transaction
 from . import credit_notes_portal, invoices_portal, invoicing, payment_views
 from .inputs import Caller
@@ -51,13 +51,13 @@ def load(caller: Caller, subscription_id: str, real_now: datetime, action: str |
          with_summary: bool = False) -> Context:
     """The caller's subscription (NotFound for anyone else's), checked for `action`: preferences,
     then status, then the action's rules. Both (and the account summary, if asked: it lists the open
-    credit notes) are one read (issue 9's budget: three with the session)."""
+    credit notes) are one read (the route's read budget: three with the session)."""
     summary = None
     if with_summary:
-        org, sub, summary = read_together.org_subscription_and_summary(caller.org_id, caller.customer_id,
-                                                                        subscription_id)
+        org, sub, summary = subscription_store.with_organization_and_summary(caller.org_id, caller.customer_id,
+                                                                             subscription_id)
     else:
-        org, sub = read_together.org_and_subscription(caller.org_id, caller.customer_id, subscription_id)
+        org, sub = subscription_store.with_organization(caller.org_id, caller.customer_id, subscription_id)
     org.preferences.require("subscriptions")
     if sub is None:
         raise NotFound("subscription")
@@ -91,9 +91,7 @@ def commit(ctx: Context, after: Subscription, action: str, summary: str, billed:
                             before=before_fields, after=after_fields)
     written = Written()
     with transaction("subscription") as tx:
-        item = subscription_store.item_for(org_id, after, clock=clock_name(ctx.org))
-        item.updated_at = ctx.now
-        tx.save(item)
+        item = subscription_store.put_in(tx, org_id, after, clock=clock_name(ctx.org), updated_at=ctx.now)
         if billed is not None:
             written = invoicing.write(tx, org_id, billed, now=ctx.now)
         for code in redeemed:

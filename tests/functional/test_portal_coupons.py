@@ -50,7 +50,7 @@ def unchanged(portal, sub: dict) -> bool:
 
 
 def stored(shop, sub: dict):
-    from chalicelib.tables.repositories import subscriptions
+    from chalicelib.tables.subscriptions import subscriptions
     return subscriptions.get(shop.acme.org.org_id, sub["customer_id"], sub["subscription_id"])
 
 

@@ -12,12 +12,12 @@ EDIT_ONLY = {"edit_subscription": {"enabled": True}}
 
 
 def account(shop):
-    from chalicelib.tables.repositories import summaries
-    return summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
+    from chalicelib.tables.account_summaries import account_summaries
+    return account_summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
 
 
 def subscription_state(shop, subscription_id):
-    from chalicelib.tables.repositories import subscriptions
+    from chalicelib.tables.subscriptions import subscriptions
     return subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, subscription_id)
 
 

@@ -278,7 +278,7 @@ def test_a_card_detached_at_stripe_is_forgotten_and_its_subscriptions_move(aws, 
 
         methods = payer.portal.get("/portal/payment-methods").json["items"]
         assert [m["payment_method_id"] for m in methods] == [kept["payment_method_id"]]
-        from chalicelib.tables.repositories import subscriptions
+        from chalicelib.tables.subscriptions import subscriptions
         moved = subscriptions.get(payer.org_id, payer.customer_id, sub["subscription_id"])
         assert moved.payment_method_id == kept["payment_method_id"]
 

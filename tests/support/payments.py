@@ -121,7 +121,8 @@ class Books:
 
 
 def the_books(payer: Payer, today: str = "2026-11-25") -> Books:
-    from chalicelib.tables.repositories.documents import credit_notes, invoices
+    from chalicelib.tables.credit_notes import credit_notes
+    from chalicelib.tables.invoices import invoices
     [statement] = payer.portal.get(f"/portal/statements?from=2026-01-01&to={today}").json["statements"]
     owner = dict(org_id=payer.org_id, customer_id=payer.customer_id, limit=100, cursor=None)
     documents = (sum(i.balance_minor for i in invoices.page(**owner).items)

@@ -2,7 +2,7 @@
 cannot ADD to and DELETE from one set, so closing alone deletes from the list, and closing with an
 opening strikes the closed notes in the second set. No AWS: only the actions are built."""
 from chalicelib.domain.account_summary import SummaryChange
-from chalicelib.tables.repositories.summaries import _credit_note_list
+from chalicelib.tables.account_summaries import _credit_note_list
 
 
 def test_closing_alone_deletes_from_the_list_and_with_an_opening_strikes_it_in_the_other_set():

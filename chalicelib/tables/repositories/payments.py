@@ -10,14 +10,12 @@ from pynamodb.transactions import TransactWrite
 from ...domain.errors import NotFound
 from ...domain.ledger import payment_entries
 from ...domain.payments import Payment, PaymentMethod, PaymentStatus
-from ...domain.subscription import Subscription
 from ..base import owner_key
 from ..mapping import from_item, to_item
 from ..pages import Page, collect, decode_cursor
 from ..payment_methods import PaymentMethodItem
 from ..payments import PaymentItem
-from ..subscriptions import SubscriptionItem
-from . import ledger, subscriptions
+from ..ledger import ledger
 
 
 # -- payments ---------------------------------------------------------------------------------
@@ -96,26 +94,3 @@ def method(org_id: str, customer_id: str, payment_method_id: str) -> PaymentMeth
 
 def delete_method_in(tx: TransactWrite, org_id: str, method: PaymentMethod) -> None:
     tx.delete(method_item(org_id, method))
-
-
-# -- subscriptions paid with a method ---------------------------------------------------------
-
-def subscriptions_using(org_id: str, customer_id: str, payment_method_id: str) -> list[Subscription]:
-    """The customer's subscriptions charged to `payment_method_id` (a Query by owner)."""
-    results = SubscriptionItem.query(owner_key(org_id, customer_id), consistent_read=True,
-                                     filter_condition=SubscriptionItem.payment_method_id == payment_method_id)
-    return [subscriptions.domain_of(item) for item in results]
-
-
-def charge_subscription_to_in(tx: TransactWrite, org_id: str, sub: Subscription, payment_method_id: str | None,
-                              now: datetime, *, auto_charge: bool | None = None) -> None:
-    """Point a subscription at another payment method, on the condition that it is unchanged
-    since it was read (its version)."""
-    item = SubscriptionItem(owner_key(org_id, sub.customer_id), sub.subscription_id)
-    item.version = sub.version
-    S = SubscriptionItem
-    actions = [S.payment_method_id.set(payment_method_id) if payment_method_id else S.payment_method_id.remove(),
-               S.updated_at.set(now)]
-    if auto_charge is not None:
-        actions.append(S.auto_charge.set(auto_charge))
-    tx.update(item, actions=actions)
