@@ -29,7 +29,7 @@ from ..tables.customers import customers
 from ..tables.estimates import estimates
 from ..tables.invoices import invoices
 from ..tables.organizations import organizations
-from ..tables.repositories import payments
+from ..tables.payments import payments
 from ..tables.sequences import sequences
 from ..tables.subscriptions import subscriptions
 from ..tables.timesheets import timesheets
@@ -79,7 +79,7 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
         for code in coupons.redeemed(None, sub):
             catalog.redeem_in(tx, org_id, code, now=now, by="merchant", field="coupon_code")
         activity.record(org_id, _activity(now, sub.customer_id, "subscription.created", "subscription",
-                                                     sub.subscription_id, f"{snapshot.name}, {sub.status.value}"), tx)
+                                          sub.subscription_id, f"{snapshot.name}, {sub.status.value}"), tx)
     return subscriptions.saved(item)
 
 
@@ -164,7 +164,7 @@ def create_invoice(org_id: str, customer_id: str, *, lines: list[dict], now: dat
     with transaction("invoice") as tx:
         item = _save_new_invoice(tx, org_id, invoice)
         activity.record(org_id, _activity(now, customer_id, "invoice.issued", "invoice",
-                                                     invoice.invoice_id, invoice.number), tx)
+                                          invoice.invoice_id, invoice.number), tx)
     return invoices.saved(item)
 
 
@@ -180,7 +180,7 @@ def void_invoice(org_id: str, customer_id: str, invoice_id: str, now: datetime) 
         item = invoices.save_in(tx, org_id, voided, before=invoice, now=now)
         account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, _outstanding(invoice, -1))
         activity.record(org_id, _activity(now, customer_id, "invoice.voided", "invoice",
-                                                     invoice_id, invoice.number), tx)
+                                          invoice_id, invoice.number), tx)
     return invoices.saved(item)
 
 
@@ -206,9 +206,9 @@ def record_payment(org_id: str, customer_id: str, *, invoice_id: str, amount_min
         payments.save_in(tx, org_id, payment, before=None, now=now, invoice_numbers={invoice_id: invoice.number})
         change = _outstanding(paid, +1) + _outstanding(invoice, -1)
         account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
-                           last_payment=(payment.payment_id, amount_minor, now, invoice_id))
+                                   last_payment=(payment.payment_id, amount_minor, now, invoice_id))
         activity.record(org_id, _activity(now, customer_id, "payment.recorded", "payment",
-                                                     payment.payment_id, f"{invoice.number}: {amount_minor}"), tx)
+                                          payment.payment_id, f"{invoice.number}: {amount_minor}"), tx)
     return payment
 
 
@@ -228,9 +228,9 @@ def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now:
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, note, before=None, now=now)
         account_summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total)
-                           + credit_note_moved(None, note))
+                                   + credit_note_moved(None, note))
         activity.record(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
-                                                     note.credit_note_id, note.number), tx)
+                                          note.credit_note_id, note.number), tx)
     return credit_notes.saved(item)
 
 
@@ -245,9 +245,9 @@ def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: da
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, voided, before=note, now=now)
         account_summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor)
-                           + credit_note_moved(note, voided))
+                                   + credit_note_moved(note, voided))
         activity.record(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
-                                                     credit_note_id, note.number), tx)
+                                          credit_note_id, note.number), tx)
     return credit_notes.saved(item)
 
 
@@ -264,7 +264,7 @@ def create_estimate(org_id: str, customer_id: str, *, lines: list[dict], now: da
         item = estimates.save_in(tx, org_id, estimate, before=None, now=now)
         account_summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_estimates=1))
         activity.record(org_id, _activity(now, customer_id, "estimate.sent", "estimate",
-                                                     estimate.estimate_id, estimate.number), tx)
+                                          estimate.estimate_id, estimate.number), tx)
     return estimates.saved(item)
 
 
@@ -281,7 +281,7 @@ def create_timesheet(org_id: str, customer_id: str, *, project: str, period_star
         item = timesheets.save_in(tx, org_id, sheet, before=None, now=now)
         account_summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_timesheets=1))
         activity.record(org_id, _activity(now, customer_id, "timesheet.submitted", "timesheet",
-                                                     sheet.timesheet_id, project), tx)
+                                          sheet.timesheet_id, project), tx)
     return timesheets.saved(item)
 
 

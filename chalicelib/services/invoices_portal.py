@@ -11,7 +11,7 @@ from ..tables.credit_notes import credit_notes
 from ..tables.invoices import invoices
 from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories import payments
+from ..tables.payments import payments
 from ..tables.repositories.together import read_together
 
 

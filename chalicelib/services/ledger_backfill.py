@@ -19,7 +19,7 @@ from ..tables.credit_notes import credit_notes
 from ..tables.customers import customers
 from ..tables.invoices import invoices
 from ..tables.ledger import ledger
-from ..tables.repositories import payments
+from ..tables.payments import payments
 from ..tables.transactions import transaction
 
 PAGE = 100

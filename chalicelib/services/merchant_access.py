@@ -39,7 +39,7 @@ def create_organization(*, name: str, email: str, currency: str, now: datetime, 
 def issue_api_key(org_id: str, *, name: str, now: datetime) -> str:
     api_key = KEY_PREFIX + secrets.token_urlsafe(32)
     api_keys.add(key_hash=key_hash(api_key), key_id=new_id("api_key", now), org_id=org_id,
-                              name=name, hint=api_key[-4:], now=now)
+                 name=name, hint=api_key[-4:], now=now)
     return api_key
 
 

@@ -9,7 +9,7 @@ from ..domain.errors import Conflict, NotFound
 from ..domain.payments import PaymentStatus
 from ..tables.invoices import invoices
 from ..tables.pages import Page
-from ..tables.repositories import payments
+from ..tables.payments import payments
 from . import collection, idempotency, settlement
 from .payment_views import view
 

@@ -37,7 +37,8 @@ from ..tables.activity import activity
 from ..tables.credit_notes import credit_notes
 from ..tables.mapping import as_plain
 from ..tables.notifications import notifications
-from ..tables.repositories import payments, refund_requests
+from ..tables.payments import payments
+from ..tables.refund_requests import refund_requests
 from ..tables.sequences import sequences
 from ..tables.transactions import transaction
 from ..tables.webhook_events import webhook_events
@@ -136,7 +137,7 @@ def _document(org_id: str, payment: Payment, added: int, now: datetime, event: E
         if done.overpayment is not None:
             _credit_given_back_in(tx, org_id, credit, done.overpayment, now)
         activity.record(org_id, _activity(done.payment, now, event,
-                                                     f"{_text(amount)} refunded, {documents}"), tx)
+                                          f"{_text(amount)} refunded, {documents}"), tx)
         notifications.add(org_id, Notification(
             new_id("notification", now), "payment_refunded",
             f"{_text(amount)} of payment {payment.payment_id} refunded ({documents})", now,
@@ -153,8 +154,8 @@ def _credit_given_back_in(tx, org_id: str, before: CreditNote, after: CreditNote
     available credits and open-credit-note list."""
     credit_notes.save_in(tx, org_id, after, before=before, now=now)
     account_summaries.apply_in(tx, org_id, after.customer_id, after.currency,
-                       SummaryChange(credits_minor=after.balance_minor - before.balance_minor)
-                       + credit_note_moved(before, after))
+                               SummaryChange(credits_minor=after.balance_minor - before.balance_minor)
+                               + credit_note_moved(before, after))
 
 
 def _overpayment_credit(org_id: str, payment: Payment) -> CreditNote | None:

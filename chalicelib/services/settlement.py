@@ -29,10 +29,12 @@ from ..tables.account_summaries import account_summaries
 from ..tables.activity import activity
 from ..tables.credit_notes import credit_notes
 from ..tables.emails import emails as outbox
+from ..tables.idempotency import idempotency
+from ..tables.invoice_claims import invoice_claims
 from ..tables.invoices import invoices
 from ..tables.notifications import notifications
-from ..tables.repositories import idempotency, invoice_claims, payment_state, payments
-from ..tables.repositories.payment_state import PaymentState
+from ..tables.payment_methods import payment_methods
+from ..tables.payments import PaymentState, payments
 from ..tables.sequences import sequences
 from ..tables.subscriptions import subscriptions as subscription_store
 from ..tables.transactions import transaction
@@ -84,7 +86,7 @@ def plan_of(org_id: str, payment: Payment) -> dict:
 
 def read_payment(org_id: str, customer_id: str, payment_id: str) -> PaymentState:
     """The payment with its organization and customer, in one read."""
-    return payment_state.read(org_id, customer_id, org=True, customer=True, payment_id=payment_id)
+    return payments.state(org_id, customer_id, org=True, customer=True, payment_id=payment_id)
 
 
 def _with_plan(org_id: str, state: PaymentState, *, invoices: bool = True) -> PaymentState:
@@ -92,14 +94,14 @@ def _with_plan(org_id: str, state: PaymentState, *, invoices: bool = True) -> Pa
     read, and a second for what only the plan names (credits, invoices it credits but does not pay)."""
     payment = state.payment
     allocated = [a.invoice_id for a in payment.allocations]
-    found = payment_state.read(org_id, payment.customer_id, payment_key=_plan_key(org_id, payment),
-                               invoice_ids=allocated if invoices else (), claim_ids=allocated)
+    found = payments.state(org_id, payment.customer_id, payment_key=_plan_key(org_id, payment),
+                           invoice_ids=allocated if invoices else (), claim_ids=allocated)
     plan = found.plan or {}
     credits = plan.get("credits", [])
     more = {"invoice_ids": [c[0] for c in credits if c[0] not in allocated] if invoices else [],
             "claim_ids": [i for i in plan.get("invoice_ids", []) if i not in allocated],
             "note_ids": [c[1] for c in credits]}
-    rest = payment_state.read(org_id, payment.customer_id, **more) if any(more.values()) else PaymentState()
+    rest = payments.state(org_id, payment.customer_id, **more) if any(more.values()) else PaymentState()
     return replace(state, plan=plan, invoices={**found.invoices, **rest.invoices},
                    claims={**found.claims, **rest.claims}, notes=rest.notes)
 
@@ -193,7 +195,7 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
             credit_notes.save_in(tx, org_id, overpaid, before=None, now=now)
         last = (done.payment_id, done.amount_minor, now, allocations[0].invoice_id if allocations else None)
         account_summaries.apply_in(tx, org_id, customer_id, done.currency, change,
-                           last_payment=last if done.amount_minor else None)
+                                   last_payment=last if done.amount_minor else None)
         revived = _save_method_in(tx, org_id, plan.get("save_method"), customer_id, list(after.values()), now,
                                   revived)
         payment_record = _activity(done, "payment.succeeded", now, event,
@@ -232,10 +234,10 @@ def _save_method_in(tx, org_id: str, wanted: dict | None, customer_id: str, paid
         return revived
     method_id = wanted["payment_method_id"]
     if wanted.get("new"):
-        first = not payments.methods(org_id, customer_id)
-        tx.save(payments.method_item(org_id, PaymentMethod(
+        first = not payment_methods.of_customer(org_id, customer_id)
+        payment_methods.put_in(tx, org_id, PaymentMethod(
             method_id, customer_id, wanted["gateway"], wanted["gateway_method_id"], wanted["brand"],
-            wanted["last4"], wanted["exp_month"], wanted["exp_year"], now, is_default=first)))
+            wanted["last4"], wanted["exp_month"], wanted["exp_year"], now, is_default=first))
     reviving = {sub.subscription_id for sub, _ in revived}
     subscription_ids = [i.subscription_id for i in paid if i.subscription_id and i.subscription_id not in reviving]
     for sub in subscription_store.get_many(org_id, customer_id, subscription_ids):
@@ -300,7 +302,7 @@ def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult,
             with transaction("payment") as tx:
                 item = payments.save_in(tx, org_id, refused, before=payment, now=now)
                 activity.record(org_id, _activity(refused, "payment.failed", now, event,
-                                                             f"{_amount(refused)}: {refused.failure_code}"), tx)
+                                                  f"{_amount(refused)}: {refused.failure_code}"), tx)
                 _event_in(tx, event, now)
                 if answer is not None:
                     answer.keep_in(tx, refused)

@@ -14,7 +14,7 @@ from ..gateways.payments import ChargeResult, most_specific_failure
 from ..gateways.stripe_amounts import from_stripe
 from ..gateways.stripe_webhooks import InvalidWebhook, parse_event
 from ..tables.customers import customers
-from ..tables.repositories import payments
+from ..tables.payments import payments
 from ..tables.webhook_events import webhook_events
 from . import payment_methods, refunds, settlement
 from .settlement import Event

@@ -13,7 +13,7 @@ from chalicelib.tables.account_summaries import account_summaries
 from chalicelib.tables.credit_notes import credit_notes
 from chalicelib.tables.estimates import estimates
 from chalicelib.tables.invoices import invoices
-from chalicelib.tables.repositories import payments
+from chalicelib.tables.payments import payments
 from chalicelib.tables.timesheets import timesheets
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_credit_note, a_payer, a_saved_card, an_invoice, pay

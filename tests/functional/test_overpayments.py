@@ -5,7 +5,7 @@ payment gives that credit back first: the customer is given the money back once,
 == open invoices - available credits == the dashboard after every step."""
 from chalicelib.tables.account_summaries import account_summaries
 from chalicelib.tables.credit_notes import credit_notes
-from chalicelib.tables.repositories import payments as stored_payments
+from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import Api, client
 from tests.support.documents import a_payment
 from tests.support.payments import (Books, a_merchant_refund, a_payer, a_refund_event, agree, an_invoice,

@@ -17,7 +17,7 @@ from chalicelib.services import billing_admin, customers, payments, refunds, sta
 from chalicelib.tables.account_summaries import account_summaries
 from chalicelib.tables.credit_notes import credit_notes
 from chalicelib.tables.invoices import invoices
-from chalicelib.tables.repositories import payments as stored_payments
+from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import new_organization
 from tests.support.aws import fresh_aws
 from tests.support.payments import WEBHOOK_SECRET, signature, stripe_event

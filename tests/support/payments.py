@@ -95,7 +95,7 @@ def pay(portal: Api, body: dict, *, key: str | None = None):
 
 def a_card_payment(payer: Payer, invoice: dict, *, card: str = "pm_card_visa") -> dict:
     """The invoice paid in the portal by card, with the PaymentIntent id Stripe knows it by."""
-    from chalicelib.tables.repositories import payments as stored_payments
+    from chalicelib.tables.payments import payments as stored_payments
     answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": card})
     assert answer.json["status"] == "succeeded", answer.json
     gateway_id = stored_payments.get(payer.org_id, payer.customer_id, answer.json["payment_id"]).gateway_payment_id

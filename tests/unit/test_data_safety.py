@@ -27,12 +27,12 @@ DELETIONS = {
     ("services/profile.py", "_move_account"): "portal_users",            # to its new sign-in email
     ("tables/portal_users.py", "delete_in"): "portal_users",             # ... on the version read
     ("tables/rate_counters.py", "forget_failures"): "rate_counters",
-    ("tables/repositories/idempotency.py", "release"): "idempotency",    # a failed request frees its key
-    ("tables/repositories/invoice_claims.py", "release"): "idempotency",  # a settled payment's claim
-    ("tables/repositories/invoice_claims.py", "release_in"): "idempotency",  # ... in its settlement
-    ("tables/repositories/refund_requests.py", "finish_in"): "idempotency",  # a recorded refund's claim
-    ("tables/repositories/refund_requests.py", "release"): "idempotency",    # ... a refused one's
-    ("tables/repositories/payments.py", "delete_method_in"): "payment_methods",
+    ("tables/idempotency.py", "release"): "idempotency",                 # a failed request frees its key
+    ("tables/invoice_claims.py", "release"): "idempotency",              # a settled payment's claim
+    ("tables/invoice_claims.py", "release_in"): "idempotency",           # ... in its settlement
+    ("tables/refund_requests.py", "finish_in"): "idempotency",           # a recorded refund's claim
+    ("tables/refund_requests.py", "release"): "idempotency",             # ... a refused one's
+    ("tables/payment_methods.py", "delete_in"): "payment_methods",
     ("services/payment_methods.py", "replace"): "payment_methods",       # Stripe detaches the card
     ("services/payment_methods.py", "_forget"): "payment_methods",
 }
