@@ -24,7 +24,6 @@ from ..tables.estimates import estimates
 from ..tables.notifications import notifications
 from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories.together import read_together
 from ..tables.timesheets import timesheets
 from ..tables.transactions import transaction
 from .approval_views import decider_names, estimate_view, names_of, timesheet_view
@@ -56,7 +55,7 @@ def estimates_page(org_id: str, customer_id: str, *, status: str | None, limit: 
 
 
 def estimate(org_id: str, customer_id: str, estimate_id: str, now: datetime) -> dict:
-    found = read_together(org_id, customer_id, document=("estimate", estimate_id))
+    found = estimates.with_parties(org_id, customer_id, estimate_id)
     return estimate_view(as_of(found.document, found.org.now(now)), names_of(found.customer))
 
 
@@ -64,7 +63,7 @@ def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id:
                     comment: str, now: datetime) -> dict:
     """Accept or decline an estimate that awaits an answer (its organization, customer and estimate
     read in one TransactGetItems)."""
-    found = read_together(org_id, customer_id, document=("estimate", estimate_id))
+    found = estimates.with_parties(org_id, customer_id, estimate_id)
     org, stored = found.org, found.document
     current = as_of(stored, org.now(now))
     if current.status == EstimateStatus.EXPIRED:

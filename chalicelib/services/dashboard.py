@@ -3,12 +3,12 @@ change invoices, payments and credits), so reading it is one TransactGetItems (o
 customer, summary) and one small Query (payment methods)."""
 from __future__ import annotations
 
+from ..tables.customers import customers
 from ..tables.payment_methods import payment_methods
-from ..tables.repositories.together import read_together
 
 
 def dashboard(org_id: str, customer_id: str, contact_id: str) -> dict:
-    found = read_together(org_id, customer_id, with_summary=True)
+    found = customers.with_organization(org_id, customer_id, with_summary=True)
     org, customer, figures = found.org, found.customer, found.summary
     contact = customer.contact(contact_id)
     currency = figures.currency

@@ -12,7 +12,6 @@ from ..tables.invoices import invoices
 from ..tables.organizations import organizations
 from ..tables.pages import Page
 from ..tables.payments import payments
-from ..tables.repositories.together import read_together
 
 
 def page(org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None, now: datetime) -> Page[dict]:
@@ -23,7 +22,7 @@ def page(org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | 
 
 
 def detail(org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
-    found = read_together(org_id, customer_id, document=("invoice", invoice_id))
+    found = invoices.with_parties(org_id, customer_id, invoice_id)
     return in_full(org_id, customer_id, found.document, found.org.today(now),
                    payments.succeeded(org_id, customer_id))
 

@@ -23,7 +23,6 @@ from ..tables.one_time_tokens import OneTimeToken, one_time_tokens
 from ..tables.organizations import organizations
 from ..tables.portal_users import PortalUser, login_key, portal_users
 from ..tables.rate_counters import rate_counters
-from ..tables.repositories import together as read_together
 from ..tables.sessions import sessions as stored_sessions
 from ..tables.transactions import transaction
 from . import mail, rate_limiting, sessions
@@ -50,7 +49,7 @@ class Invitation:
 
 def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
     """Invite a customer's contact to the portal: an email carries a single-use link (72 h)."""
-    both = read_together.read_together(org_id, customer_id)
+    both = customers.with_organization(org_id, customer_id)
     org, customer = both.org, both.customer
     contact = customer.contact(contact_id)
     if contact is None:

@@ -14,7 +14,6 @@ from ..tables.catalog import catalog
 from ..tables.invoices import invoices
 from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories.together import read_together
 from ..tables.subscriptions import subscriptions as subscription_store
 from . import invoices_portal
 
@@ -39,7 +38,7 @@ def subscription_invoices(org_id: str, customer_id: str, subscription_id: str, *
     """The lines of /portal/invoices, of one subscription. Not gated by the subscriptions module:
     these invoices are the customer's own and shown by the invoices module anyway; only whose
     subscription it is matters (404)."""
-    at = read_together(org_id, customer_id, document=("subscription", subscription_id)).org.today(now)
+    at = subscription_store.with_parties(org_id, customer_id, subscription_id).org.today(now)
     found = invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
     return Page([invoices_portal.summary(invoice, at) for invoice in found.items], found.next_cursor)
 

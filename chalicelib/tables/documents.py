@@ -9,6 +9,7 @@ from pynamodb.models import Model
 
 from ..domain.errors import ConcurrentUpdate, NotFound
 from .base import owner_key
+from .customers import Parties, read_with_parties
 from .ledger import Ledger
 from .mapping import from_item, to_item
 from .pages import Page, collect, decode_cursor
@@ -38,6 +39,12 @@ class Documents:
                                                          consistent_read=consistent))
         except DoesNotExist:
             raise NotFound(self.kind) from None
+
+    def with_parties(self, org_id: str, customer_id: str, document_id: str) -> Parties:
+        """The document with its organization and customer (its issuer and recipient), in one
+        TransactGetItems; NotFound if any is missing."""
+        return read_with_parties(org_id, customer_id, model=self.model, item_id=document_id,
+                                 to_domain=lambda item: from_item(self.domain, item), kind=self.kind)
 
     def get_many(self, org_id: str, customer_id: str, document_ids: list[str]) -> dict:
         owner = owner_key(org_id, customer_id)

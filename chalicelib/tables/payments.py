@@ -27,7 +27,7 @@ from ..domain.payments import Payment, PaymentStatus
 from .base import OwnedByCustomer, owner_key, table
 from .batch_reads import batch_get
 from .credit_notes import CreditNoteItem
-from .customers import CustomerItem
+from .customers import CustomerItem, Parties, read_with_parties
 from .idempotency import IdempotencyItem, plan_in
 from .invoice_claims import claim_key, holder
 from .invoices import InvoiceItem
@@ -118,6 +118,12 @@ class Payments:
                                                       consistent_read=True))
         except DoesNotExist:
             raise NotFound("payment") from None
+
+    def with_parties(self, org_id: str, customer_id: str, payment_id: str) -> Parties:
+        """The payment with its organization and customer (for its receipt), in one TransactGetItems;
+        NotFound if any is missing."""
+        return read_with_parties(org_id, customer_id, model=PaymentItem, item_id=payment_id,
+                                 to_domain=lambda item: from_item(Payment, item), kind="payment")
 
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None,
              status: str | None = None) -> Page[Payment]:

@@ -23,6 +23,7 @@ from ..domain.organization import Organization
 from ..domain.subscription import CouponUse, Subscription, next_due_at
 from .account_summaries import AccountSummaryItem, summary_of
 from .base import OwnedByCustomer, connection, owner_key, table
+from .customers import Parties, read_with_parties
 from .dates import DateAttribute
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
@@ -156,6 +157,12 @@ class Subscriptions:
             summary_item = read.get(AccountSummaryItem, owner)
         return (organization_of(org_item.get()), _found(sub_item, subscription_of),
                 _found(summary_item, summary_of))
+
+    def with_parties(self, org_id: str, customer_id: str, subscription_id: str) -> Parties:
+        """The subscription with its organization and customer, in one TransactGetItems; NotFound if
+        any is missing."""
+        return read_with_parties(org_id, customer_id, model=SubscriptionItem, item_id=subscription_id,
+                                 to_domain=subscription_of, kind="subscription")
 
     def page(self, org_id: str, customer_id: str, *, status: str | None, limit: int,
              cursor: str | None) -> Page[Subscription]:
