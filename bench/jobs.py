@@ -30,8 +30,8 @@ def world(total: int, due: int = DUE) -> str:
     from chalicelib.domain.subscription import PlanSnapshot, Subscription
     from chalicelib.domain.subscription_status import Status
     from chalicelib.services import merchant_access
-    from chalicelib.tables.repositories import customers, subscriptions
-    from chalicelib.tables.subscriptions import SubscriptionItem
+    from chalicelib.tables.customers import customers
+    from chalicelib.tables.subscriptions import SubscriptionItem, item_for
 
     org, _key = merchant_access.create_organization(name="Bench Co", email="billing@bench.example",
                                                     currency="USD", now=NOW)
@@ -45,7 +45,7 @@ def world(total: int, due: int = DUE) -> str:
             ends = (NOW if n < due else NOW + timedelta(days=1 + n % 28)).date()
             sub = replace(template, subscription_id=new_id("subscription", NOW - timedelta(seconds=n)),
                           term_start=ends - timedelta(days=30), term_end=ends, billing_anchor=ends)
-            item = subscriptions.item_for(org.org_id, sub, clock="live")
+            item = item_for(org.org_id, sub, clock="live")
             item.version = 1   # a batch write does not set it, as a save would
             batch.save(item)
     return org.org_id

@@ -106,7 +106,8 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     to invite and a reset link."""
     from chalicelib.domain.organization import clock_name
     from chalicelib.services import billing_admin, customers, payment_methods, payments, portal_auth
-    from chalicelib.tables.repositories import organizations, subscriptions
+    from chalicelib.tables.organizations import organizations
+    from chalicelib.tables.subscriptions import subscriptions
     org_id, customer_id, ids = world.org_id, world.customer_id, world.ids
 
     def card(gateway_id: str, make_default: bool = False) -> str:

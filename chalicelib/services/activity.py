@@ -3,9 +3,9 @@ or a scheduled job, newest first."""
 from __future__ import annotations
 
 from ..domain.engagement import ActivityRecord
+from ..tables.activity import activity
 from ..tables.pages import Page
-from ..tables.repositories import engagement
 
 
 def timeline(org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
-    return engagement.activity_page(org_id, customer_id, limit=limit, cursor=cursor)
+    return activity.page(org_id, customer_id, limit=limit, cursor=cursor)

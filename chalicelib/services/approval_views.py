@@ -6,7 +6,7 @@ from typing import Iterable
 
 from ..domain.customers import Customer
 from ..domain.documents import Estimate, Timesheet
-from ..tables.repositories import customers
+from ..tables.customers import customers
 from .invoices_portal import line_view
 
 

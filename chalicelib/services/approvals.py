@@ -10,17 +10,21 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from ..domain.account_summary import SummaryChange
 from ..domain.calendar import local_date
 from ..domain.customers import Customer
 from ..domain.documents import Estimate, EstimateStatus, TimesheetStatus
 from ..domain.engagement import ActivityRecord, Actor, Notification
 from ..domain.errors import BusinessRuleViolation, Conflict
 from ..domain.ids import new_id
+from ..tables.account_summaries import account_summaries
+from ..tables.activity import activity
+from ..tables.customers import customers
+from ..tables.estimates import estimates
+from ..tables.notifications import notifications
+from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories import customers, engagement, organizations, summaries
-from ..tables.repositories.documents import estimates, timesheets
-from ..tables.repositories.summaries import SummaryChange
-from ..tables.repositories.together import read_together
+from ..tables.timesheets import timesheets
 from ..tables.transactions import transaction
 from .approval_views import decider_names, estimate_view, names_of, timesheet_view
 
@@ -51,7 +55,7 @@ def estimates_page(org_id: str, customer_id: str, *, status: str | None, limit: 
 
 
 def estimate(org_id: str, customer_id: str, estimate_id: str, now: datetime) -> dict:
-    found = read_together(org_id, customer_id, document=("estimate", estimate_id))
+    found = estimates.with_parties(org_id, customer_id, estimate_id)
     return estimate_view(as_of(found.document, found.org.now(now)), names_of(found.customer))
 
 
@@ -59,7 +63,7 @@ def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id:
                     comment: str, now: datetime) -> dict:
     """Accept or decline an estimate that awaits an answer (its organization, customer and estimate
     read in one TransactGetItems)."""
-    found = read_together(org_id, customer_id, document=("estimate", estimate_id))
+    found = estimates.with_parties(org_id, customer_id, estimate_id)
     org, stored = found.org, found.document
     current = as_of(stored, org.now(now))
     if current.status == EstimateStatus.EXPIRED:
@@ -69,7 +73,7 @@ def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id:
         raise Conflict(f"This estimate was {current.status.value} already.", {"current_status": current.status.value})
     decided = replace(stored, status=ESTIMATE_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
-    saved, names = _record_decision(estimates, org_id, found.customer, contact_id, decided,
+    saved, names = _record_decision(estimates, org_id, found.customer, contact_id, stored, decided,
                                     SummaryChange(pending_estimates=-1),
                                     lambda name, verb: f"{name} {verb} estimate {stored.number}", comment, now)
     return estimate_view(saved, names)
@@ -98,23 +102,22 @@ def decide_timesheet(org_id: str, customer_id: str, contact_id: str, timesheet_i
         raise Conflict(f"This timesheet was {sheet.status.value} already.", {"current_status": sheet.status.value})
     decided = replace(sheet, status=TIMESHEET_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
-    saved, names = _record_decision(timesheets, org_id, customers.get(org_id, customer_id), contact_id, decided,
-                                    SummaryChange(pending_timesheets=-1),
+    saved, names = _record_decision(timesheets, org_id, customers.get(org_id, customer_id), contact_id, sheet,
+                                    decided, SummaryChange(pending_timesheets=-1),
                                     lambda name, verb: f"{name} {verb} the timesheet {sheet.project} "
                                                        f"({sheet.period_start} to {sheet.period_end})", comment, now)
     return timesheet_view(saved, names)
 
 
-def _record_decision(repository, org_id: str, customer: Customer, contact_id: str, decided, change: SummaryChange,
-                     headline, comment: str, now: datetime) -> tuple:
-    """The decided document, one less pending approval on the dashboard, and the merchant told:
-    one transaction. Answers the document as saved and the names of the customer's contacts."""
+def _record_decision(repository, org_id: str, customer: Customer, contact_id: str, before, decided,
+                     change: SummaryChange, headline, comment: str, now: datetime) -> tuple:
+    """The decided document (`before`: as read), one less pending approval on the dashboard, and the
+    merchant told: one transaction. Answers the document as saved and the names of the customer's contacts."""
     customer_id = customer.customer_id
     kind, verb = repository.kind, decided.status.value
     with transaction(kind) as tx:
-        item = repository.item_for(org_id, decided)
-        tx.save(item)
-        summaries.apply_in(tx, org_id, customer_id, customer.currency, change)
+        item = repository.save_in(tx, org_id, decided, before=before, now=now)
+        account_summaries.apply_in(tx, org_id, customer_id, customer.currency, change)
         _tell_merchant(tx, org_id, customer_id, contact_id, now, kind=f"{kind}.{verb}", subject_type=kind,
                        subject_id=getattr(decided, repository.id_field), headline=headline(customer.display_name, verb),
                        comment=comment)
@@ -124,9 +127,9 @@ def _record_decision(repository, org_id: str, customer: Customer, contact_id: st
 def _tell_merchant(tx, org_id: str, customer_id: str, contact_id: str, now: datetime, *, kind: str,
                    subject_type: str, subject_id: str, headline: str, comment: str) -> None:
     """The merchant's notification and the customer's activity record, within `tx`."""
-    engagement.notify(org_id, Notification(
+    notifications.add(org_id, Notification(
         notification_id=new_id("notification", now), kind=kind, headline=headline, created_at=now,
         customer_id=customer_id, subject_type=subject_type, subject_id=subject_id), tx)
-    engagement.record_activity(org_id, ActivityRecord(
+    activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
         action=kind, subject_type=subject_type, subject_id=subject_id, at=now, summary=comment or headline), tx)

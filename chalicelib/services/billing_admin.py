@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from ..domain import billing, coupons, paying, scheduling
+from ..domain.account_summary import SummaryChange, credit_note_moved
 from ..domain.calendar import local_date
 from ..domain.catalog import coupon_key
 from ..domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate,
@@ -20,12 +21,18 @@ from ..domain.payments import Allocation, Payment, PaymentStatus
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon, new_series
 from ..domain.subscription_actions import starting_term
 from ..domain.subscription_status import Status
-from ..tables.repositories import catalog, customers, engagement, organizations, payments, summaries
-from ..tables.repositories.documents import credit_notes, estimates, invoices, timesheets
-from ..tables.repositories.subscriptions import item_for as subscription_item
-from ..tables.repositories.subscriptions import saved as saved_subscription
-from ..tables.repositories import together as read_together
-from ..tables.repositories.summaries import SummaryChange
+from ..tables.account_summaries import account_summaries
+from ..tables.activity import activity
+from ..tables.catalog import catalog
+from ..tables.credit_notes import credit_notes
+from ..tables.customers import customers
+from ..tables.estimates import estimates
+from ..tables.invoices import invoices
+from ..tables.organizations import organizations
+from ..tables.payments import payments
+from ..tables.sequences import sequences
+from ..tables.subscriptions import subscriptions
+from ..tables.timesheets import timesheets
 from ..tables.transactions import transaction
 from . import invoicing, recovery
 
@@ -41,7 +48,7 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
     invoiced at once, and charged by the next scheduled run when it auto-charges a saved method."""
     wanted = [("plan", plan_code), *(("addon", code) for code, _ in addons)] + (
         [("coupon", coupon_code)] if coupon_code is not None else [])
-    org, customer, found = read_together.org_customer_and_catalog(org_id, customer_id, wanted)
+    org, customer, found = catalog.with_organization_and_customer(org_id, customer_id, wanted)
     now = org.now(now)
     plan = found.get(("plan", plan_code))
     if plan is None:
@@ -66,15 +73,14 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
         if sub.auto_charge and sub.payment_method_id and billed.amount_due_minor > 0:
             sub = scheduling.awaiting_charge(sub, billed.invoice.invoice_id, now)
     with transaction("subscription") as tx:
-        item = subscription_item(org_id, sub, clock=clock_name(org))
-        tx.save(item, condition=type(item).subscription_id.does_not_exist())
+        item = subscriptions.add_in(tx, org_id, sub, clock=clock_name(org))
         if billed is not None:
             invoicing.write(tx, org_id, billed, now=now)
         for code in coupons.redeemed(None, sub):
             catalog.redeem_in(tx, org_id, code, now=now, by="merchant", field="coupon_code")
-        engagement.record_activity(org_id, _activity(now, sub.customer_id, "subscription.created", "subscription",
-                                                     sub.subscription_id, f"{snapshot.name}, {sub.status.value}"), tx)
-    return saved_subscription(item)
+        activity.record(org_id, _activity(now, sub.customer_id, "subscription.created", "subscription",
+                                          sub.subscription_id, f"{snapshot.name}, {sub.status.value}"), tx)
+    return subscriptions.saved(item)
 
 
 def _place_in_time(sub: Subscription, now: datetime, starts_at: date | None, fields: dict) -> Subscription:
@@ -150,15 +156,15 @@ def create_invoice(org_id: str, customer_id: str, *, lines: list[dict], now: dat
     customer = customers.get(org_id, customer_id)
     issued = issued_at or org.now(now)
     invoice = billing.build_invoice(
-        invoice_id=new_id("invoice", now), number=billing.number("INV", organizations.next_number(org_id, "invoice_seq")),
+        invoice_id=new_id("invoice", now), number=billing.number("INV", sequences.next_number(org_id, "invoice_seq")),
         customer_id=customer.customer_id, currency=customer.currency, lines=_lines(lines), issued_at=issued,
         issued_on=local_date(issued, org.time_zone),
         payment_terms_days=org.payment_terms_days if due_days is None else due_days, tax_rate_bp=tax_rate_bp,
         subscription_id=subscription_id, notes=notes)
     with transaction("invoice") as tx:
         item = _save_new_invoice(tx, org_id, invoice)
-        engagement.record_activity(org_id, _activity(now, customer_id, "invoice.issued", "invoice",
-                                                     invoice.invoice_id, invoice.number), tx)
+        activity.record(org_id, _activity(now, customer_id, "invoice.issued", "invoice",
+                                          invoice.invoice_id, invoice.number), tx)
     return invoices.saved(item)
 
 
@@ -172,9 +178,9 @@ def void_invoice(org_id: str, customer_id: str, invoice_id: str, now: datetime) 
     voided = replace(invoice, status=InvoiceStatus.VOID, voided_at=now)
     with transaction("invoice") as tx:
         item = invoices.save_in(tx, org_id, voided, before=invoice, now=now)
-        summaries.apply_in(tx, org_id, customer_id, invoice.currency, _outstanding(invoice, -1))
-        engagement.record_activity(org_id, _activity(now, customer_id, "invoice.voided", "invoice",
-                                                     invoice_id, invoice.number), tx)
+        account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, _outstanding(invoice, -1))
+        activity.record(org_id, _activity(now, customer_id, "invoice.voided", "invoice",
+                                          invoice_id, invoice.number), tx)
     return invoices.saved(item)
 
 
@@ -199,10 +205,10 @@ def record_payment(org_id: str, customer_id: str, *, invoice_id: str, amount_min
         recovery.save_in(tx, org, revived, MERCHANT, now)
         payments.save_in(tx, org_id, payment, before=None, now=now, invoice_numbers={invoice_id: invoice.number})
         change = _outstanding(paid, +1) + _outstanding(invoice, -1)
-        summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
-                           last_payment=(payment.payment_id, amount_minor, now, invoice_id))
-        engagement.record_activity(org_id, _activity(now, customer_id, "payment.recorded", "payment",
-                                                     payment.payment_id, f"{invoice.number}: {amount_minor}"), tx)
+        account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
+                                   last_payment=(payment.payment_id, amount_minor, now, invoice_id))
+        activity.record(org_id, _activity(now, customer_id, "payment.recorded", "payment",
+                                          payment.payment_id, f"{invoice.number}: {amount_minor}"), tx)
     return payment
 
 
@@ -216,15 +222,15 @@ def create_credit_note(org_id: str, customer_id: str, *, lines: list[dict], now:
     if total <= 0:
         raise InvalidInput({"lines": "A credit note must credit a positive amount."})
     note = CreditNote(credit_note_id=new_id("credit_note", now), customer_id=customer_id,
-                      number=billing.number("CN", organizations.next_number(org_id, "credit_note_seq")),
+                      number=billing.number("CN", sequences.next_number(org_id, "credit_note_seq")),
                       currency=customer.currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
                       total_minor=total, balance_minor=total, reason=reason, invoice_id=invoice_id)
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, note, before=None, now=now)
-        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total)
-                           + summaries.credit_note_moved(None, note))
-        engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
-                                                     note.credit_note_id, note.number), tx)
+        account_summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=total)
+                                   + credit_note_moved(None, note))
+        activity.record(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
+                                          note.credit_note_id, note.number), tx)
     return credit_notes.saved(item)
 
 
@@ -238,10 +244,10 @@ def void_credit_note(org_id: str, customer_id: str, credit_note_id: str, now: da
     voided = replace(note, status=CreditNoteStatus.VOID, balance_minor=0)
     with transaction("credit note") as tx:
         item = credit_notes.save_in(tx, org_id, voided, before=note, now=now)
-        summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor)
-                           + summaries.credit_note_moved(note, voided))
-        engagement.record_activity(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
-                                                     credit_note_id, note.number), tx)
+        account_summaries.apply_in(tx, org_id, customer_id, note.currency, SummaryChange(credits_minor=-note.balance_minor)
+                                   + credit_note_moved(note, voided))
+        activity.record(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
+                                          credit_note_id, note.number), tx)
     return credit_notes.saved(item)
 
 
@@ -250,16 +256,15 @@ def create_estimate(org_id: str, customer_id: str, *, lines: list[dict], now: da
     customer = customers.get(org_id, customer_id)
     doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
     estimate = Estimate(estimate_id=new_id("estimate", now), customer_id=customer_id,
-                        number=billing.number("EST", organizations.next_number(org_id, "estimate_seq")),
+                        number=billing.number("EST", sequences.next_number(org_id, "estimate_seq")),
                         currency=customer.currency, status=EstimateStatus.SENT, issued_at=now,
                         expires_at=now + timedelta(days=expires_in_days), lines=doc_lines,
                         total_minor=sum(line.amount_minor for line in doc_lines), notes=notes)
     with transaction("estimate") as tx:
-        item = estimates.item_for(org_id, estimate)
-        tx.save(item)
-        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_estimates=1))
-        engagement.record_activity(org_id, _activity(now, customer_id, "estimate.sent", "estimate",
-                                                     estimate.estimate_id, estimate.number), tx)
+        item = estimates.save_in(tx, org_id, estimate, before=None, now=now)
+        account_summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_estimates=1))
+        activity.record(org_id, _activity(now, customer_id, "estimate.sent", "estimate",
+                                          estimate.estimate_id, estimate.number), tx)
     return estimates.saved(item)
 
 
@@ -273,11 +278,10 @@ def create_timesheet(org_id: str, customer_id: str, *, project: str, period_star
                       entries=tuple(TimeEntry(**e) for e in entries), status=TimesheetStatus.PENDING,
                       submitted_at=now)
     with transaction("timesheet") as tx:
-        item = timesheets.item_for(org_id, sheet)
-        tx.save(item)
-        summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_timesheets=1))
-        engagement.record_activity(org_id, _activity(now, customer_id, "timesheet.submitted", "timesheet",
-                                                     sheet.timesheet_id, project), tx)
+        item = timesheets.save_in(tx, org_id, sheet, before=None, now=now)
+        account_summaries.apply_in(tx, org_id, customer_id, customer.currency, SummaryChange(pending_timesheets=1))
+        activity.record(org_id, _activity(now, customer_id, "timesheet.submitted", "timesheet",
+                                          sheet.timesheet_id, project), tx)
     return timesheets.saved(item)
 
 
@@ -294,7 +298,7 @@ def _lines(lines: list[dict]) -> tuple[DocumentLine, ...]:
 
 def _save_new_invoice(tx, org_id: str, invoice: Invoice):
     item = invoices.save_in(tx, org_id, invoice, before=None, now=invoice.issued_at)
-    summaries.apply_in(tx, org_id, invoice.customer_id, invoice.currency, _outstanding(invoice, +1))
+    account_summaries.apply_in(tx, org_id, invoice.customer_id, invoice.currency, _outstanding(invoice, +1))
     return item
 
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from ..domain import coupons
 from ..domain.catalog import Addon, Coupon, Plan
 from ..domain.errors import InvalidInput
-from ..tables.repositories import catalog, organizations
+from ..tables.catalog import catalog
+from ..tables.organizations import organizations
 
 
 def add_plan(org_id: str, plan: Plan, now: datetime) -> Plan:

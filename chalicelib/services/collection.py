@@ -26,9 +26,12 @@ from ..domain.ids import has_kind, new_id
 from ..domain.money import Money
 from ..domain.payments import Payment, PaymentStatus
 from ..gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
-from ..tables.repositories import idempotency, invoice_claims, invoice_lists, payment_state, payments
-from ..tables.repositories.documents import credit_notes
-from ..tables.repositories.payment_state import PaymentState
+from ..tables.credit_notes import credit_notes
+from ..tables.idempotency import idempotency
+from ..tables.invoice_claims import invoice_claims
+from ..tables.invoices import invoices
+from ..tables.payment_methods import payment_methods
+from ..tables.payments import PaymentState, payments
 from ..tables.transactions import transaction
 from . import gateway_customers, payment_rules, settlement
 
@@ -58,7 +61,7 @@ def collect_off_session(org_id: str, customer_id: str, invoice_id: str, *, payme
     """Charge the invoice's balance to a saved method, the customer absent. Retrying with the same
     key never charges twice and answers the same Payment (a pending one while it is charged)."""
     def method(customer: Customer, now: datetime) -> _Method:
-        saved = payments.method(org_id, customer_id, payment_method_id)
+        saved = payment_methods.get(org_id, customer_id, payment_method_id)
         return _Method(saved.gateway_method_id, saved.payment_method_id, saved.summary)
     return _collect(org_id, customer_id, source, idempotency_key, now, off_session=True, method=method,
                     invoices_wanted=lambda: [invoice_id])
@@ -82,7 +85,7 @@ def pay_invoices(org_id: str, customer_id: str, *, invoice_ids: list[str] | None
     def wanted() -> list[str]:
         if invoice_ids:
             return list(dict.fromkeys(invoice_ids))
-        owed = paying.outstanding_in(invoice_lists.outstanding(org_id, customer_id), currency)
+        owed = paying.outstanding_in(invoices.outstanding(org_id, customer_id), currency)
         return [i.invoice_id for i in owed][:MAX_INVOICES]
 
     def method(customer: Customer, now: datetime) -> _Method:
@@ -180,14 +183,14 @@ def _read(org_id: str, customer_id: str, payment_key: str, invoices_wanted) -> t
     try:
         invoice_ids = invoices_wanted()
     except BusinessRuleViolation:
-        state = payment_state.read(org_id, customer_id, org=True, payment_key=payment_key)
+        state = payments.state(org_id, customer_id, org=True, payment_key=payment_key)
         if state.plan is None:
             raise
         return [], state
     if len(invoice_ids) > MAX_INVOICES:
         raise InvalidInput({"invoice_ids": f"At most {MAX_INVOICES} invoices at once."})
-    return invoice_ids, payment_state.read(org_id, customer_id, org=True, customer=True, payment_key=payment_key,
-                                           invoice_ids=invoice_ids, claim_ids=invoice_ids)
+    return invoice_ids, payments.state(org_id, customer_id, org=True, customer=True, payment_key=payment_key,
+                                       invoice_ids=invoice_ids, claim_ids=invoice_ids)
 
 
 def _existing(org_id: str, customer_id: str, plan: dict | None, now: datetime) -> Payment | None:
@@ -271,7 +274,7 @@ def _new_payment(org_id: str, customer: Customer, chosen: list[Invoice], charge_
 def _portal_method(org_id: str, customer: Customer, payment_method: str, save_for_future: bool,
                    now: datetime) -> _Method:
     if has_kind(payment_method, "payment_method"):   # one of ours
-        saved = payments.method(org_id, customer.customer_id, payment_method)
+        saved = payment_methods.get(org_id, customer.customer_id, payment_method)
         keep = {"payment_method_id": saved.payment_method_id} if save_for_future else None
         return _Method(saved.gateway_method_id, saved.payment_method_id, saved.summary, keep)
     if not save_for_future:
@@ -283,7 +286,7 @@ def _portal_method(org_id: str, customer: Customer, payment_method: str, save_fo
     except PaymentGatewayError as error:
         raise InvalidInput({"payment_method": error.message}) from None
     summary = f"{attached.card.brand.title()} •••• {attached.card.last4}"
-    known = next((m for m in payments.methods(org_id, customer.customer_id)
+    known = next((m for m in payment_methods.of_customer(org_id, customer.customer_id)
                   if m.gateway_method_id == attached.gateway_method_id), None)
     if known is not None:
         return _Method(known.gateway_method_id, known.payment_method_id, known.summary,

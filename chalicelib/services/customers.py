@@ -7,8 +7,9 @@ from datetime import datetime
 from ..domain.customers import Address, Contact, Customer, validate_custom_fields
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.ids import new_id
+from ..tables.customers import customers
+from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories import customers, organizations
 
 
 def create_customer(org_id: str, *, display_name: str, email: str, now: datetime, company_name: str = "",

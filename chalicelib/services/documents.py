@@ -15,8 +15,10 @@ from ..domain.errors import BusinessRuleViolation
 from ..domain.payments import PaymentStatus
 from ..gateways.email import Attachment
 from ..gateways.pdf import render_pdf
-from ..tables.repositories.documents import invoices
-from ..tables.repositories.together import read_together
+from ..tables.customers import Parties, customers
+from ..tables.estimates import estimates
+from ..tables.invoices import invoices
+from ..tables.payments import payments
 from . import document_views, mail, statements
 
 PDF = "application/pdf"
@@ -29,19 +31,18 @@ class RenderedPdf:
 
 
 def invoice_pdf(org_id: str, customer_id: str, invoice_id: str) -> RenderedPdf:
-    org, customer, invoice = _read_together(org_id, customer_id, ("invoice", invoice_id))
+    org, customer, invoice = _unpacked(invoices.with_parties(org_id, customer_id, invoice_id))
     return _rendered(invoice.number, document_views.invoice_document(org, customer, invoice))
 
 
 def estimate_pdf(org_id: str, customer_id: str, estimate_id: str) -> RenderedPdf:
-    org, customer, estimate = _read_together(org_id, customer_id,
-                                             ("estimate", estimate_id))
+    org, customer, estimate = _unpacked(estimates.with_parties(org_id, customer_id, estimate_id))
     return _rendered(estimate.number, document_views.estimate_document(org, customer, estimate))
 
 
 def receipt_pdf(org_id: str, customer_id: str, payment_id: str) -> RenderedPdf:
     """The receipt of a payment that went through (a pending or failed one has none)."""
-    org, customer, payment = _read_together(org_id, customer_id, ("payment", payment_id))
+    org, customer, payment = _unpacked(payments.with_parties(org_id, customer_id, payment_id))
     if payment.status != PaymentStatus.SUCCEEDED:
         raise BusinessRuleViolation("Only a payment that went through has a receipt.", "payment_not_succeeded",
                                     {"status": payment.status.value})
@@ -51,14 +52,13 @@ def receipt_pdf(org_id: str, customer_id: str, payment_id: str) -> RenderedPdf:
 
 def statement_pdf(org_id: str, customer_id: str, *, start: date | None, end: date | None,
                   now: datetime) -> RenderedPdf:
-    org, customer, _ = _read_together(org_id, customer_id)
+    org, customer, _ = _unpacked(customers.with_organization(org_id, customer_id))
     period = statements.statement_for(org, customer_id, start=start, end=end, now=now)
     doc = document_views.statement_document(org, customer, period.start, period.end, period.statements)
     return _rendered(f"statement-{period.start.isoformat()}-to-{period.end.isoformat()}", doc)
 
 
-def _read_together(org_id: str, customer_id: str, wanted: tuple[str, str] | None = None):
-    found = read_together(org_id, customer_id, document=wanted)
+def _unpacked(found: Parties):
     return found.org, found.customer, found.document
 
 

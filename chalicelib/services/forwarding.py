@@ -10,9 +10,11 @@ from ..domain.customers import Contact, Customer
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from ..domain.ids import new_id
+from ..tables.activity import activity
 from ..tables.base import owner_key
-from ..tables.repositories import engagement, organizations
-from ..tables.repositories.together import read_together
+from ..tables.estimates import estimates
+from ..tables.invoices import invoices
+from ..tables.organizations import organizations
 from . import documents, mail, rate_limiting
 
 
@@ -35,8 +37,8 @@ def forward_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id
 
 
 _KINDS = {
-    "invoice": (documents.invoice_attachment, "Invoice"),
-    "estimate": (documents.estimate_attachment, "Estimate"),
+    "invoice": (invoices, documents.invoice_attachment, "Invoice"),
+    "estimate": (estimates, documents.estimate_attachment, "Estimate"),
 }
 
 
@@ -44,7 +46,7 @@ def _read(org_id: str, customer_id: str, kind: str, document_id: str):
     """The organization (forwarding allowed?), the customer and the document, in one TransactGetItems;
     a document that is missing or not theirs is NotFound, unless forwarding is off (403 first)."""
     try:
-        found = read_together(org_id, customer_id, document=(kind, document_id))
+        found = _KINDS[kind][0].with_parties(org_id, customer_id, document_id)
     except NotFound:
         organizations.get(org_id).preferences.require("forward_documents")
         raise
@@ -56,7 +58,7 @@ def _forward(org_id: str, customer_id: str, contact_id: str, kind: str, document
              contact_ids: list[str], subject: str | None, body: str | None, now: datetime) -> Forwarded:
     org, customer, document = _read(org_id, customer_id, kind, document_id)
     sender = _primary_sender(customer, contact_id)
-    attachment_of, title = _KINDS[kind]
+    _, attachment_of, title = _KINDS[kind]
     recipients = _recipients(customer, contact_ids)
     rate_limiting.hit("forward_document_customer", owner_key(org_id, customer_id), now, what="forwarded documents")
     label = f"{title} {document.number}"
@@ -66,7 +68,7 @@ def _forward(org_id: str, customer_id: str, contact_id: str, kind: str, document
         "document_number": label, "sender_name": sender.name},
         [r.email for r in recipients], now=now, customer_id=customer_id, reply_to=sender.email,
         attachment=attachment_of(document_id, customer_id))
-    engagement.record_activity(org_id, ActivityRecord(
+    activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
         action=f"{kind}.forwarded", subject_type=kind, subject_id=document_id, at=now,
         summary=f"{label} to {', '.join(r.name or r.email for r in recipients)}"))

@@ -7,7 +7,7 @@ from datetime import datetime
 from .. import bootstrap
 from ..domain.customers import Customer
 from ..domain.errors import ConcurrentUpdate
-from ..tables.repositories import customers, gateway_customers
+from ..tables.customers import customers
 from ..tables.transactions import transaction
 
 
@@ -23,8 +23,8 @@ def ensure(org_id: str, customer: Customer, now: datetime) -> str:
             idempotency_key=f"customer:{org_id}:{customer.customer_id}")
         try:
             with transaction("customer") as tx:
-                tx.save(customers.item_for(org_id, replace(customer, gateway_customer_id=gateway_id)))
-                gateway_customers.remember_in(tx, gateway_id, org_id, customer.customer_id, now)
+                customers.put_in(tx, org_id, replace(customer, gateway_customer_id=gateway_id))
+                customers.remember_gateway_customer_in(tx, gateway_id, org_id, customer.customer_id, now)
             return gateway_id
         except ConcurrentUpdate:
             customer = customers.get(org_id, customer.customer_id)

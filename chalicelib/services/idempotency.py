@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from ..domain.errors import BusinessRuleViolation, Conflict, InvalidInput
-from ..tables.repositories import idempotency
+from ..tables.idempotency import idempotency
 
 LEASE = timedelta(seconds=90)
 

@@ -7,21 +7,22 @@ from typing import Iterable
 
 from ..domain.documents import CreditNote, DocumentLine, Invoice
 from ..domain.payments import Payment, PaymentStatus
+from ..tables.credit_notes import credit_notes
+from ..tables.invoices import invoices
+from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories import invoice_lists, organizations, payments
-from ..tables.repositories.documents import credit_notes
-from ..tables.repositories.together import read_together
+from ..tables.payments import payments
 
 
 def page(org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None, now: datetime) -> Page[dict]:
     """`view`: all, outstanding, overdue (outstanding and past its due day), paid, partially_paid, void."""
     today = organizations.get(org_id).today(now)
-    found = invoice_lists.page(org_id, customer_id, view=view, today=today, limit=limit, cursor=cursor)
+    found = invoices.in_view(org_id, customer_id, view=view, today=today, limit=limit, cursor=cursor)
     return Page([summary(i, today) for i in found.items], found.next_cursor)
 
 
 def detail(org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
-    found = read_together(org_id, customer_id, document=("invoice", invoice_id))
+    found = invoices.with_parties(org_id, customer_id, invoice_id)
     return in_full(org_id, customer_id, found.document, found.org.today(now),
                    payments.succeeded(org_id, customer_id))
 

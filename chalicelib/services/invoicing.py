@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Sequence
 
 from ..domain import billing
+from ..domain.account_summary import AccountSummary, SummaryChange, credit_note_moved
 from ..domain.calendar import Term, local_date
 from ..domain.credits import AvailableCredit, allocate_credits
 from ..domain.documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
@@ -21,9 +22,11 @@ from ..domain.ids import new_id
 from ..domain.money import Money
 from ..domain.organization import Organization
 from ..domain.pricing import Line
-from ..tables.repositories import engagement, organizations, summaries
-from ..tables.repositories.documents import credit_notes, invoices
-from ..tables.repositories.summaries import AccountSummary, SummaryChange
+from ..tables.account_summaries import account_summaries
+from ..tables.activity import activity
+from ..tables.credit_notes import credit_notes
+from ..tables.invoices import invoices
+from ..tables.sequences import sequences
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,9 @@ def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, a
     if invoice is not None and invoice.is_outstanding():
         summary += SummaryChange(outstanding_count=1, outstanding_minor=invoice.balance_minor)
     if note is not None:
-        summary += summaries.credit_note_moved(None, note)
+        summary += credit_note_moved(None, note)
     for read, lowered in used:
-        summary += summaries.credit_note_moved(read, lowered)
+        summary += credit_note_moved(read, lowered)
     return Billing(currency=currency, customer_id=customer_id, invoice=invoice, credit_note=note,
                    credit_notes_used=tuple(used), summary=summary,
                    records=_records(customer_id, actor, now, invoice, note))
@@ -142,9 +145,9 @@ def write(tx, org_id: str, billed: Billing, *, now: datetime, also: SummaryChang
         note_item = credit_notes.save_in(tx, org_id, billed.credit_note, before=None, now=now)
     for read, lowered in billed.credit_notes_used:
         credit_notes.save_in(tx, org_id, lowered, before=read, now=now)
-    summaries.apply_in(tx, org_id, billed.customer_id, billed.currency, billed.summary + also)
+    account_summaries.apply_in(tx, org_id, billed.customer_id, billed.currency, billed.summary + also)
     for record in billed.records:
-        engagement.record_activity(org_id, record, tx)
+        activity.record(org_id, record, tx)
     return Written(invoice_item, note_item)
 
 
@@ -154,7 +157,7 @@ def _invoice(org: Organization, customer_id: str, currency: str, lines: Sequence
              period: Term | None, subscription_id: str | None, issued_at: datetime) -> Invoice:
     return billing.build_invoice(
         invoice_id=new_id("invoice", issued_at),
-        number=billing.number("INV", organizations.next_number(org.org_id, "invoice_seq")),
+        number=billing.number("INV", sequences.next_number(org.org_id, "invoice_seq")),
         customer_id=customer_id, currency=currency, lines=billing.document_lines(list(lines)), issued_at=issued_at,
         issued_on=local_date(issued_at, org.time_zone), payment_terms_days=org.payment_terms_days,
         subscription_id=subscription_id, period=period)
@@ -167,7 +170,7 @@ def _credit_note(org: Organization, customer_id: str, currency: str, lines: Sequ
     if credited <= 0:
         return None
     return CreditNote(credit_note_id=new_id("credit_note", now), customer_id=customer_id,
-                      number=billing.number("CN", organizations.next_number(org.org_id, "credit_note_seq")),
+                      number=billing.number("CN", sequences.next_number(org.org_id, "credit_note_seq")),
                       currency=currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
                       total_minor=credited, balance_minor=credited, reason=reason, subscription_id=subscription_id)
 

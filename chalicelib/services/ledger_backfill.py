@@ -15,8 +15,11 @@ from typing import Callable, Iterator
 
 from ..domain.ledger import invoice_entries, payment_entries, rebuilt_credit_note_entries
 from ..domain.statement import LedgerEntry
-from ..tables.repositories import customers, ledger, payments
-from ..tables.repositories.documents import credit_notes, invoices
+from ..tables.credit_notes import credit_notes
+from ..tables.customers import customers
+from ..tables.invoices import invoices
+from ..tables.ledger import ledger
+from ..tables.payments import payments
 from ..tables.transactions import transaction
 
 PAGE = 100

@@ -13,8 +13,7 @@ from .. import bootstrap, logs
 from ..domain.ids import new_id
 from ..gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ..gateways.email_templates import render_email
-from ..tables.repositories import emails
-from ..tables.repositories.emails import EmailRecord
+from ..tables.emails import EmailRecord, emails
 from ..tables.transactions import transaction
 
 log = logs.logger("portico.mail")
@@ -58,7 +57,7 @@ def queue(org_id: str, template: str, context: Mapping[str, object], to: Sequenc
 def new_record(org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *,
                now: datetime, customer_id: str | None = None, attachment: dict | None = None,
                reply_to: str | None = None, send_after: datetime | None = None) -> EmailRecord:
-    """An email ready to record (alone, or within the caller's transaction: `emails.item_for`).
+    """An email ready to record (alone, or within the caller's transaction: `emails.put_in`).
 
     The template is rendered once here so that a missing or malformed value fails the caller
     at once rather than a retry later."""

@@ -11,7 +11,9 @@ from ..domain.customers import Address
 from ..domain.errors import BusinessRuleViolation
 from ..domain.ids import new_id
 from ..domain.organization import Organization
-from ..tables.repositories import organizations, subscriptions
+from ..tables.api_keys import api_keys
+from ..tables.organizations import organizations
+from ..tables.subscriptions import subscriptions
 
 KEY_PREFIX = "pk_admin_"
 
@@ -36,15 +38,15 @@ def create_organization(*, name: str, email: str, currency: str, now: datetime, 
 
 def issue_api_key(org_id: str, *, name: str, now: datetime) -> str:
     api_key = KEY_PREFIX + secrets.token_urlsafe(32)
-    organizations.add_api_key(key_hash=key_hash(api_key), key_id=new_id("api_key", now), org_id=org_id,
-                              name=name, hint=api_key[-4:], now=now)
+    api_keys.add(key_hash=key_hash(api_key), key_id=new_id("api_key", now), org_id=org_id,
+                 name=name, hint=api_key[-4:], now=now)
     return api_key
 
 
 def org_for_api_key(api_key: str) -> str | None:
     if not api_key.startswith(KEY_PREFIX) or len(api_key) > 200:
         return None
-    return organizations.org_for_api_key(key_hash(api_key))
+    return api_keys.org_for(key_hash(api_key))
 
 
 def get_organization(org_id: str) -> Organization:

@@ -8,8 +8,10 @@ from datetime import datetime
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import Unauthenticated
 from ..domain.ids import new_id
+from ..tables.activity import activity
 from ..tables.base import owner_key
-from ..tables.repositories import customers, engagement, organizations
+from ..tables.customers import customers
+from ..tables.organizations import organizations
 from . import mail, rate_limiting
 
 
@@ -33,7 +35,7 @@ def message_organization(org_id: str, customer_id: str, contact_id: str, *, subj
         "contact_email": contact.email, "subject": subject, "message": message},
         [org.email], now=now, customer_id=customer_id, reply_to=contact.email)
     message_id = new_id("message", now)
-    engagement.record_activity(org_id, ActivityRecord(
+    activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
         action="message.sent", subject_type="message", subject_id=message_id, at=now, summary=subject))
     return MessageSent(message_id, org.email, record.status)

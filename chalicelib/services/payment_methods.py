@@ -14,8 +14,12 @@ from ..domain.payments import PaymentMethod
 from ..domain.subscription import Subscription
 from ..domain.subscription_status import Status
 from ..gateways.payments import PaymentGatewayError, SavedMethod
-from ..tables.repositories import customers, engagement, payments, webhook_events
+from ..tables.activity import activity
+from ..tables.customers import customers
+from ..tables.payment_methods import payment_methods
+from ..tables.subscriptions import subscriptions
 from ..tables.transactions import transaction
+from ..tables.webhook_events import webhook_events
 from . import gateway_customers
 from .settlement import Event
 
@@ -26,7 +30,7 @@ _ENDED = (Status.CANCELLED, Status.EXPIRED)
 
 
 def listing(org_id: str, customer_id: str) -> list[dict]:
-    return [view(m) for m in payments.methods(org_id, customer_id)]
+    return [view(m) for m in payment_methods.of_customer(org_id, customer_id)]
 
 
 def setup(org_id: str, customer_id: str, now: datetime) -> dict:
@@ -49,7 +53,7 @@ def add(org_id: str, customer_id: str, gateway_method_id: str, *, make_default: 
 
 
 def set_default(org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> dict:
-    kept = payments.methods(org_id, customer_id)
+    kept = payment_methods.of_customer(org_id, customer_id)
     return view(_as_default(org_id, customer_id, _one_of(kept, payment_method_id), kept, now))
 
 
@@ -57,7 +61,7 @@ def replace(org_id: str, customer_id: str, payment_method_id: str, new_gateway_m
             now: datetime) -> dict:
     """Update payment information: a new card takes the old one's place, and every subscription
     charged to the old one is charged to the new one (one transaction)."""
-    kept = payments.methods(org_id, customer_id)   # once: the old method, and is the new card known
+    kept = payment_methods.of_customer(org_id, customer_id)   # once: the old method, and is the new card known
     old = _one_of(kept, payment_method_id)
     attached = _attach(org_id, customer_id, new_gateway_method_id, now, saved_before=old)
     saved = attached.saved
@@ -66,12 +70,12 @@ def replace(org_id: str, customer_id: str, payment_method_id: str, new_gateway_m
     known = _with_gateway_id(kept, saved.gateway_method_id)
     new = changed(known, is_default=known.is_default or old.is_default) if known else \
         _new_method(customer_id, attached, is_default=old.is_default, now=now)
-    moved = payments.subscriptions_using(org_id, customer_id, old.payment_method_id)
+    moved = subscriptions.charged_to(org_id, customer_id, old.payment_method_id)
     with transaction("payment method") as tx:
-        tx.save(payments.method_item(org_id, new))
-        payments.delete_method_in(tx, org_id, old)
+        payment_methods.put_in(tx, org_id, new)
+        payment_methods.delete_in(tx, org_id, old)
         for sub in moved:
-            payments.charge_subscription_to_in(tx, org_id, sub, new.payment_method_id, now)
+            subscriptions.charge_to_in(tx, org_id, sub, new.payment_method_id, now)
         _activity_in(tx, org_id, customer_id, "payment_method.replaced", new, now,
                      f"{old.summary} replaced by {new.summary}; {len(moved)} subscription(s) moved")
     _detach(old)
@@ -80,7 +84,7 @@ def replace(org_id: str, customer_id: str, payment_method_id: str, new_gateway_m
 
 def remove(org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> None:
     """Forget a method; refused while it is the only method of an auto-charge subscription."""
-    kept = payments.methods(org_id, customer_id)
+    kept = payment_methods.of_customer(org_id, customer_id)
     method = _one_of(kept, payment_method_id)
     _forget(org_id, customer_id, method, kept, now, refuse_if_needed=True)
     _detach(method)
@@ -90,7 +94,7 @@ def remove(org_id: str, customer_id: str, payment_method_id: str, now: datetime)
 
 def kept_at_gateway(org_id: str, customer_id: str, gateway_method_id: str, now: datetime, event: Event) -> None:
     """setup_intent.succeeded: the card is saved even if the browser never came back to say so."""
-    if _with_gateway_id(payments.methods(org_id, customer_id), gateway_method_id):
+    if _with_gateway_id(payment_methods.of_customer(org_id, customer_id), gateway_method_id):
         webhook_events.record(event.event_id, event.type, now)
         return
     attached = _attach(org_id, customer_id, gateway_method_id, now)
@@ -99,7 +103,7 @@ def kept_at_gateway(org_id: str, customer_id: str, gateway_method_id: str, now: 
 
 def detached_at_gateway(org_id: str, customer_id: str, gateway_method_id: str, now: datetime, event: Event) -> None:
     """payment_method.detached: the card cannot be charged any more, so it is forgotten here too."""
-    kept = payments.methods(org_id, customer_id)
+    kept = payment_methods.of_customer(org_id, customer_id)
     method = _with_gateway_id(kept, gateway_method_id)
     if method is None:
         webhook_events.record(event.event_id, event.type, now)
@@ -133,7 +137,7 @@ def _attach(org_id: str, customer_id: str, gateway_method_id: str, now: datetime
 
 def _keep(org_id: str, customer_id: str, attached: Attached, *, make_default: bool, now: datetime,
           event: Event | None = None) -> PaymentMethod:
-    kept = payments.methods(org_id, customer_id)   # once: is the card known, is it the first, who was default
+    kept = payment_methods.of_customer(org_id, customer_id)   # once: is the card known, is it the first, who was default
     known = _with_gateway_id(kept, attached.saved.gateway_method_id)
     if known is not None:   # the same card again (a double click, or the webhook came first)
         if event is not None:
@@ -142,7 +146,7 @@ def _keep(org_id: str, customer_id: str, attached: Attached, *, make_default: bo
     first = not kept
     method = _new_method(customer_id, attached, is_default=make_default or first, now=now)
     with transaction("payment method") as tx:
-        tx.save(payments.method_item(org_id, method))
+        payment_methods.put_in(tx, org_id, method)
         if method.is_default and not first:
             _demote_others_in(tx, org_id, kept, method.payment_method_id)
         _activity_in(tx, org_id, customer_id, "payment_method.added", method, now, event=event)
@@ -158,7 +162,7 @@ def _as_default(org_id: str, customer_id: str, method: PaymentMethod, kept: list
         return method
     chosen = changed(method, is_default=True)
     with transaction("payment method") as tx:
-        tx.save(payments.method_item(org_id, chosen))
+        payment_methods.put_in(tx, org_id, chosen)
         _demote_others_in(tx, org_id, kept, method.payment_method_id)
         _activity_in(tx, org_id, customer_id, "payment_method.made_default", chosen, now)
     return chosen
@@ -167,7 +171,7 @@ def _as_default(org_id: str, customer_id: str, method: PaymentMethod, kept: list
 def _forget(org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod], now: datetime, *,
             refuse_if_needed: bool, event: Event | None = None) -> None:
     others = [m for m in kept if m.payment_method_id != method.payment_method_id]
-    using = payments.subscriptions_using(org_id, customer_id, method.payment_method_id)
+    using = subscriptions.charged_to(org_id, customer_id, method.payment_method_id)
     auto_charged = [s for s in using if s.auto_charge and s.status not in _ENDED]
     if refuse_if_needed and auto_charged and not others:
         names = ", ".join(s.plan.name for s in auto_charged)
@@ -177,9 +181,9 @@ def _forget(org_id: str, customer_id: str, method: PaymentMethod, kept: list[Pay
             {"subscription_ids": [s.subscription_id for s in auto_charged]})
     successor = next((m for m in others if m.is_default), others[-1] if others else None)
     with transaction("payment method") as tx:
-        payments.delete_method_in(tx, org_id, method)
+        payment_methods.delete_in(tx, org_id, method)
         if method.is_default and successor is not None:
-            tx.save(payments.method_item(org_id, changed(successor, is_default=True)))
+            payment_methods.put_in(tx, org_id, changed(successor, is_default=True))
         for sub in using:
             _move_in(tx, org_id, sub, successor, now)
         _activity_in(tx, org_id, customer_id, "payment_method.removed", method, now, event=event)
@@ -188,13 +192,13 @@ def _forget(org_id: str, customer_id: str, method: PaymentMethod, kept: list[Pay
 
 
 def _move_in(tx, org_id: str, sub: Subscription, successor: PaymentMethod | None, now: datetime) -> None:
-    payments.charge_subscription_to_in(tx, org_id, sub, successor.payment_method_id if successor else None, now)
+    subscriptions.charge_to_in(tx, org_id, sub, successor.payment_method_id if successor else None, now)
 
 
 def _demote_others_in(tx, org_id: str, kept: list[PaymentMethod], keep_id: str) -> None:
     for other in kept:
         if other.is_default and other.payment_method_id != keep_id:
-            tx.save(payments.method_item(org_id, changed(other, is_default=False)))
+            payment_methods.put_in(tx, org_id, changed(other, is_default=False))
 
 
 def _with_gateway_id(kept: list[PaymentMethod], gateway_method_id: str) -> PaymentMethod | None:
@@ -227,7 +231,7 @@ def _detach(method: PaymentMethod) -> None:
 def _activity_in(tx, org_id: str, customer_id: str, action: str, method: PaymentMethod, now: datetime,
                  summary: str | None = None, *, event: Event | None = None) -> None:
     actor = Actor("gateway", event.event_id) if event else Actor("customer", customer_id)
-    engagement.record_activity(org_id, ActivityRecord(
+    activity.record(org_id, ActivityRecord(
         new_id("activity", now), customer_id, actor, action, "payment_method",
         method.payment_method_id, now, summary or method.summary), tx)
 

@@ -9,11 +9,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Sequence
 
+from ..domain.account_summary import SummaryChange
 from ..domain.credits import AvailableCredit, allocate_credits
 from ..domain.documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
 from ..domain.money import Money
 from ..domain.payments import Allocation
-from ..tables.repositories.summaries import SummaryChange
 
 def pay(invoice: Invoice, amount_minor: int, now: datetime) -> tuple[Invoice, int]:
     """The invoice after `amount_minor` is paid against it, and how much of it fitted."""

@@ -7,9 +7,9 @@ from datetime import datetime
 from .. import bootstrap
 from ..domain.errors import Conflict, NotFound
 from ..domain.payments import PaymentStatus
+from ..tables.invoices import invoices
 from ..tables.pages import Page
-from ..tables.repositories import payments
-from ..tables.repositories.documents import invoices
+from ..tables.payments import payments
 from . import collection, idempotency, settlement
 from .payment_views import view
 

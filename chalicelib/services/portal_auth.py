@@ -17,11 +17,13 @@ from ..domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
 from ..domain.password_policy import validate_password
 from ..domain.tokens import TOKEN_TTL, new_token, token_hash
 from ..tables.base import owner_key
-from ..tables.repositories import customers, emails, one_time_tokens, organizations, portal_users, rate_counters
-from ..tables.repositories import sessions as stored_sessions
-from ..tables.repositories import together as read_together
-from ..tables.repositories.one_time_tokens import OneTimeToken
-from ..tables.repositories.portal_users import PortalUser, login_key
+from ..tables.customers import customers
+from ..tables.emails import emails
+from ..tables.one_time_tokens import OneTimeToken, one_time_tokens
+from ..tables.organizations import organizations
+from ..tables.portal_users import PortalUser, login_key, portal_users
+from ..tables.rate_counters import rate_counters
+from ..tables.sessions import sessions as stored_sessions
 from ..tables.transactions import transaction
 from . import mail, rate_limiting, sessions
 from .sessions import SignedIn
@@ -47,7 +49,7 @@ class Invitation:
 
 def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
     """Invite a customer's contact to the portal: an email carries a single-use link (72 h)."""
-    both = read_together.read_together(org_id, customer_id)
+    both = customers.with_organization(org_id, customer_id)
     org, customer = both.org, both.customer
     contact = customer.contact(contact_id)
     if contact is None:
@@ -71,9 +73,9 @@ def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Inv
         "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
         [contact.email], customer_id=customer_id, reply_to=org.email, now=now)
     with transaction("portal user") as tx:   # the email is recorded with the token it carries
-        tx.save(portal_users.item_for(user))
-        tx.save(one_time_tokens.item_for(one_time))
-        tx.save(emails.item_for(email_record))
+        portal_users.put_in(tx, user)
+        one_time_tokens.put_in(tx, one_time)
+        emails.put_in(tx, email_record)
     mail.deliver(email_record, now)
     return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
 
@@ -81,7 +83,7 @@ def invite(org_id: str, customer_id: str, contact_id: str, now: datetime) -> Inv
 def accept_invite(org_id: str, token: str, password: str, now: datetime) -> SignedIn:
     """Choose a password with the invitation's token (once), and be signed in."""
     one_time = _usable_token(token, "invite", org_id, now)
-    account = read_together.account_and_org(one_time.login, org_id, customer_id=one_time.customer_id)
+    account = portal_users.with_organization(one_time.login, org_id, customer_id=one_time.customer_id)
     user = account.user
     if user is None or user.status != "invited" or (user.customer_id, user.contact_id) != (
             one_time.customer_id, one_time.contact_id):
@@ -95,8 +97,8 @@ def accept_invite(org_id: str, token: str, password: str, now: datetime) -> Sign
     answer, session = sessions.new_session(user, role, now)
     with transaction("invitation") as tx:
         one_time_tokens.use_in(tx, one_time.token_hash, now)
-        tx.save(portal_users.item_for(user))
-        tx.save(stored_sessions.item_for(session))
+        portal_users.put_in(tx, user)
+        stored_sessions.put_in(tx, session)
     return answer
 
 
@@ -116,7 +118,7 @@ def create_portal_user(org_id: str, *, customer_id: str, contact_id: str, passwo
                       email=contact.email, role="primary" if contact.is_primary else "contact",
                       status="active", created_at=now,
                       password_hash=bootstrap.password_hasher().hash(password), password_changed_at=now)
-    portal_users.item_for(user).save()
+    portal_users.add(user)
     return user
 
 
@@ -154,7 +156,7 @@ def change_password(org_id: str, login: str, session_id: str, current_password: 
                     now: datetime) -> int:
     """Change the password of the signed-in account (`login`, as its session, just checked by the
     authorizer, names it); every other session of it ends. Answers how many sessions were ended."""
-    account = read_together.account_and_org(login, org_id, with_failures=True) if login else None
+    account = portal_users.with_organization(login, org_id, with_failures=True) if login else None
     user = account.user if account else None
     if user is None or not user.is_active or user.org_id != org_id:
         raise Unauthenticated("Sign in again.")
@@ -200,14 +202,14 @@ def forgot_password(org_id: str, email: str, now: datetime) -> None:
         "expires_minutes": _whole(TOKEN_TTL["reset"], timedelta(minutes=1))},
         [user.email], customer_id=user.customer_id, reply_to=org.email, now=now, send_after=now)
     with transaction("password reset") as tx:
-        tx.save(one_time_tokens.item_for(one_time))
-        tx.save(emails.item_for(email_record))
+        one_time_tokens.put_in(tx, one_time)
+        emails.put_in(tx, email_record)
 
 
 def reset_password(org_id: str, token: str, new_password: str, now: datetime) -> None:
     """Set a new password with a reset token (once); every session of the account ends."""
     one_time = _usable_token(token, "reset", org_id, now)
-    account = read_together.account_and_org(one_time.login, org_id)
+    account = portal_users.with_organization(one_time.login, org_id)
     user = account.user
     changed_since = user is not None and user.password_changed_at is not None and \
         one_time.created_at < user.password_changed_at
@@ -218,7 +220,7 @@ def reset_password(org_id: str, token: str, new_password: str, now: datetime) ->
     user = replace(user, password_hash=bootstrap.password_hasher().hash(new_password), password_changed_at=now)
     with transaction("password reset") as tx:
         one_time_tokens.use_in(tx, one_time.token_hash, now)
-        tx.save(portal_users.item_for(user))
+        portal_users.put_in(tx, user)
     sessions.end_all_of(user.login)
     rate_counters.forget_failures(user.login)   # whoever holds the mailbox is the owner
     _tell_password_changed(org, user, now)

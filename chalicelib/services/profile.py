@@ -18,11 +18,11 @@ from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import InvalidInput, Unauthenticated
 from ..domain.ids import new_id
 from ..domain.organization import Organization
-from ..tables.portal_users import PortalUserItem, login_key
-from ..tables.repositories import customers, engagement, organizations, portal_users
-from ..tables.repositories import sessions as stored_sessions
-from ..tables.repositories.portal_users import PortalUser
-from ..tables.sessions import SessionItem
+from ..tables.activity import activity
+from ..tables.customers import customers
+from ..tables.organizations import organizations
+from ..tables.portal_users import PortalUser, login_key, portal_users
+from ..tables.sessions import sessions as stored_sessions
 from ..tables.transactions import transaction
 from . import mail, portal_auth
 from .inputs import ProfileChanges
@@ -59,10 +59,10 @@ def update_profile(org_id: str, customer_id: str, contact_id: str, session_id: s
     account = _account_for_email_change(org, contact, updated_contact, changes, now) if email_changed else None
     left_behind: list[str] = []
     with transaction("profile") as tx:
-        tx.save(customers.item_for(org_id, updated))
+        customers.put_in(tx, org_id, updated)
         if account is not None:
             left_behind = _move_account(tx, account, updated_contact.email, session_id)
-        engagement.record_activity(org_id, ActivityRecord(
+        activity.record(org_id, ActivityRecord(
             activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
             action="profile.updated", subject_type="customer", subject_id=customer_id, at=now,
             summary="Changed " + ", ".join(sorted(after)), before=before, after=after), tx)
@@ -140,15 +140,13 @@ def _move_account(tx, account: PortalUser, email: str, session_id: str) -> list[
     A transaction holds at most 100 items: sessions beyond SESSIONS_MOVED are answered, to be ended."""
     new_login = login_key(account.org_id, email)
     if new_login == account.login:
-        tx.save(portal_users.item_for(replace(account, email=email)))
+        portal_users.put_in(tx, replace(account, email=email))
         return []
-    tx.delete(portal_users.item_for(account))                       # on the version read
-    tx.save(portal_users.item_for(replace(account, login=new_login, email=email, version=None)),
-            condition=PortalUserItem.login.does_not_exist())
+    portal_users.delete_in(tx, account)                             # on the version read
+    portal_users.add_in(tx, replace(account, login=new_login, email=email, version=None))
     sessions = list(dict.fromkeys([session_id, *stored_sessions.token_hashes_of(account.login)]))
     for token_hash in sessions[:SESSIONS_MOVED]:
-        tx.update(SessionItem(token_hash), actions=[SessionItem.login.set(new_login)],
-                  condition=SessionItem.token_hash.exists())
+        stored_sessions.move_in(tx, token_hash, new_login)
     return sessions[SESSIONS_MOVED:]
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from ..domain.errors import Throttled
 from ..domain.rate_limits import LIMITS, retry_after, window_key
-from ..tables.repositories import rate_counters
+from ..tables.rate_counters import rate_counters
 
 
 def hit(limit_name: str, subject: str, now: datetime, *, what: str = "requests") -> None:

@@ -13,8 +13,8 @@ from ..domain.engagement import ActivityRecord, Actor
 from ..domain.ids import new_id
 from ..domain.organization import Organization, clock_name
 from ..domain.subscription import Subscription
-from ..tables.repositories import engagement
-from ..tables.repositories import subscriptions as subscription_store
+from ..tables.activity import activity
+from ..tables.subscriptions import subscriptions as subscription_store
 
 # action -> (the status it leaves, what the timeline says)
 ACTIONS = {"dunning_paid": ("dunning", "The unpaid invoice was paid; retries stopped"),
@@ -39,7 +39,7 @@ def save_in(tx, org: Organization, changes: list[tuple[Subscription, str]], acto
     """Each recovered subscription, on the condition it is still the version read, with its activity."""
     for sub, action in changes:
         left, summary = ACTIONS[action]
-        tx.save(subscription_store.item_for(org.org_id, sub, clock=clock_name(org)))
-        engagement.record_activity(org.org_id, ActivityRecord(
+        subscription_store.put_in(tx, org.org_id, sub, clock=clock_name(org))
+        activity.record(org.org_id, ActivityRecord(
             new_id("activity", now), sub.customer_id, actor, f"subscription.{action}", "subscription",
             sub.subscription_id, now, summary, before={"status": left}, after={"status": sub.status.value}), tx)

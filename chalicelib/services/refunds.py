@@ -22,6 +22,7 @@ from datetime import datetime
 
 from .. import bootstrap
 from ..domain import billing, paying
+from ..domain.account_summary import SummaryChange, credit_note_moved
 from ..domain.documents import CreditNote
 from ..domain.engagement import ActivityRecord, Actor, Notification
 from ..domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, InvalidInput
@@ -31,11 +32,16 @@ from ..domain.payments import Payment, PaymentStatus
 from ..domain.refunds import (PaymentNotRefundable, amount_to_refund, document_refund, refund_increase,
                               refund_note_needed)
 from ..gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
+from ..tables.account_summaries import account_summaries
+from ..tables.activity import activity
+from ..tables.credit_notes import credit_notes
 from ..tables.mapping import as_plain
-from ..tables.repositories import engagement, organizations, payments, refund_requests, summaries, webhook_events
-from ..tables.repositories.documents import credit_notes
-from ..tables.repositories.summaries import SummaryChange
+from ..tables.notifications import notifications
+from ..tables.payments import payments
+from ..tables.refund_requests import refund_requests
+from ..tables.sequences import sequences
 from ..tables.transactions import transaction
+from ..tables.webhook_events import webhook_events
 from . import idempotency, settlement
 from .settlement import Event
 
@@ -119,7 +125,7 @@ def _document(org_id: str, payment: Payment, added: int, now: datetime, event: E
     note_id = number = None
     if refund_note_needed(payment, added, credit):
         note_id = new_id("credit_note", now)
-        number = billing.number("CN", organizations.next_number(org_id, "credit_note_seq"))
+        number = billing.number("CN", sequences.next_number(org_id, "credit_note_seq"))
     done = document_refund(payment, added, overpayment=credit, credit_note_id=note_id, number=number, now=now,
                            reason=reason)
     amount = Money(added, payment.currency)
@@ -130,9 +136,9 @@ def _document(org_id: str, payment: Payment, added: int, now: datetime, event: E
             credit_notes.save_in(tx, org_id, done.credit_note, before=None, now=now)
         if done.overpayment is not None:
             _credit_given_back_in(tx, org_id, credit, done.overpayment, now)
-        engagement.record_activity(org_id, _activity(done.payment, now, event,
-                                                     f"{_text(amount)} refunded, {documents}"), tx)
-        engagement.notify(org_id, Notification(
+        activity.record(org_id, _activity(done.payment, now, event,
+                                          f"{_text(amount)} refunded, {documents}"), tx)
+        notifications.add(org_id, Notification(
             new_id("notification", now), "payment_refunded",
             f"{_text(amount)} of payment {payment.payment_id} refunded ({documents})", now,
             customer_id=payment.customer_id, subject_type="payment", subject_id=payment.payment_id), tx)
@@ -147,9 +153,9 @@ def _credit_given_back_in(tx, org_id: str, before: CreditNote, after: CreditNote
     """The overpayment credit given back: the note (its refund entry with it), and the dashboard's
     available credits and open-credit-note list."""
     credit_notes.save_in(tx, org_id, after, before=before, now=now)
-    summaries.apply_in(tx, org_id, after.customer_id, after.currency,
-                       SummaryChange(credits_minor=after.balance_minor - before.balance_minor)
-                       + summaries.credit_note_moved(before, after))
+    account_summaries.apply_in(tx, org_id, after.customer_id, after.currency,
+                               SummaryChange(credits_minor=after.balance_minor - before.balance_minor)
+                               + credit_note_moved(before, after))
 
 
 def _overpayment_credit(org_id: str, payment: Payment) -> CreditNote | None:

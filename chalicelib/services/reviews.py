@@ -10,9 +10,13 @@ from ..config import settings
 from ..domain.engagement import ActivityRecord, Actor, Notification, Review
 from ..domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
 from ..domain.ids import new_id
+from ..tables.activity import activity
 from ..tables.base import owner_key
+from ..tables.customers import customers
+from ..tables.notifications import notifications
+from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories import customers, engagement, organizations
+from ..tables.reviews import reviews
 from ..tables.transactions import transaction
 from . import mail, rate_limiting
 
@@ -40,12 +44,12 @@ def write_review(org_id: str, customer_id: str, contact_id: str, *, rating: int,
     review = Review(review_id=new_id("review", now), customer_id=customer_id, contact_id=contact_id,
                     rating=rating, comment=comment, created_at=now)
     with transaction("review") as tx:
-        engagement.add_review(org_id, review, tx)
-        engagement.notify(org_id, Notification(
+        reviews.add(org_id, review, tx)
+        notifications.add(org_id, Notification(
             notification_id=new_id("notification", now), kind="review.received",
             headline=f"{customer.display_name} rated you {rating} out of 5", created_at=now,
             customer_id=customer_id, subject_type="review", subject_id=review.review_id), tx)
-        engagement.record_activity(org_id, ActivityRecord(
+        activity.record(org_id, ActivityRecord(
             activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
             action="review.written", subject_type="review", subject_id=review.review_id, at=now,
             summary=f"{rating} out of 5"), tx)
@@ -55,7 +59,7 @@ def write_review(org_id: str, customer_id: str, contact_id: str, *, rating: int,
 def my_reviews(org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
     """The reviews this customer wrote, newest first."""
     organizations.get(org_id).preferences.require("reviews")
-    return engagement.reviews_page(org_id, customer_id=customer_id, limit=limit, cursor=cursor)
+    return reviews.page(org_id, customer_id=customer_id, limit=limit, cursor=cursor)
 
 
 def request_review(org_id: str, customer_id: str, now: datetime) -> ReviewRequested:
@@ -69,7 +73,7 @@ def request_review(org_id: str, customer_id: str, now: datetime) -> ReviewReques
     rate_limiting.hit("review_request_customer", owner_key(org_id, customer_id), now, what="review requests")
     record = mail.send(org_id, "review_request", {"org_name": org.name, "link": f"{settings().portal_base_url}/#/reviews"},
                        [primary.email], now=now, customer_id=customer_id, reply_to=org.email)
-    engagement.record_activity(org_id, ActivityRecord(
+    activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=MERCHANT, action="review.requested",
         subject_type="customer", subject_id=customer_id, at=now, summary=f"Review requested from {primary.email}"))
     return ReviewRequested(customer_id, primary.email, record.status)

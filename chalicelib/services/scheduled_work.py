@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from .. import logs
 from ..config import settings
 from ..domain import scheduling
+from ..domain.account_summary import SummaryChange, credit_note_moved
 from ..domain.billing import Bill
 from ..domain.documents import InvoiceStatus
 from ..domain.engagement import ActivityRecord, Actor
@@ -30,9 +31,13 @@ from ..domain.payments import PaymentStatus
 from ..domain.scheduling import Work
 from ..domain.subscription import Subscription
 from ..domain.subscription_status import Status
-from ..tables.repositories import customers, due_work, engagement, organizations, subscriptions, summaries
-from ..tables.repositories.documents import credit_notes, invoices
-from ..tables.repositories.summaries import SummaryChange
+from ..tables.account_summaries import account_summaries
+from ..tables.activity import activity
+from ..tables.credit_notes import credit_notes
+from ..tables.customers import customers
+from ..tables.invoices import invoices
+from ..tables.organizations import organizations
+from ..tables.subscriptions import subscriptions
 from ..tables.transactions import transaction
 from . import collection, invoicing, mail, payment_rules
 from .invoicing import Billing
@@ -84,8 +89,8 @@ def run_due(clock: str, now: datetime, *, budget_seconds: float = BUDGET_SECONDS
     """Do the work due at `now` on `clock`, shard by shard, until done or the budget runs out."""
     deadline = time.monotonic() + budget_seconds
     report, orgs = RunReport(), {}
-    for shard in due_work.shards():
-        for found in due_work.due(clock, shard, now, page=page):
+    for shard in subscriptions.shards():
+        for found in subscriptions.due(clock, shard, now, page=page):
             if time.monotonic() > deadline:
                 report.stopped_early = True
                 return report
@@ -134,7 +139,7 @@ def _run_one(job: _Job, sub: Subscription) -> dict | None:
     work = scheduling.work_due(sub, job.now)
     if work is None or clock_name(job.org) != job.clock:
         return None     # the index lagged behind, or the organization moved to another clock
-    claimed = due_work.claim(job.org_id, sub, job.now, LEASE)
+    claimed = subscriptions.claim(job.org_id, sub, job.now, LEASE)
     if claimed is None:
         return None     # another run holds it, or it changed since the index was read
     after = _WORK[work](job, claimed)
@@ -294,15 +299,13 @@ def _save(job: _Job, after: Subscription, action: str, summary: str, billed: Bil
     record = ActivityRecord(new_id("activity", job.now), after.customer_id, JOB, action, "subscription",
                             after.subscription_id, job.now, summary)
     with transaction("subscription") as tx:
-        item = due_work.item_for(job.org_id, after, clock=job.clock, now=job.now)
-        if keep_claim:
-            item.claimed_until = job.now + LEASE
-        tx.save(item)
+        item = subscriptions.put_claimed_in(tx, job.org_id, after, clock=job.clock, now=job.now,
+                                            hold_until=job.now + LEASE if keep_claim else None)
         if billed is not None:
             invoicing.write(tx, job.org_id, billed, now=job.now)
         if void_invoice is not None:
             _void_in(tx, job, after.customer_id, void_invoice)
-        engagement.record_activity(job.org_id, record, tx)
+        activity.record(job.org_id, record, tx)
     return subscriptions.saved(item)
 
 
@@ -318,11 +321,11 @@ def _void_in(tx, job: _Job, customer_id: str, invoice_id: str) -> None:
         for note_id, note in credit_notes.get_many(job.org_id, customer_id, list(given_back)).items():
             restored = payment_rules.credit_given_back(note, given_back[note_id])
             credit_notes.save_in(tx, job.org_id, restored, before=note, now=job.now)
-            change += SummaryChange(credits_minor=given_back[note_id]) + summaries.credit_note_moved(note, restored)
+            change += SummaryChange(credits_minor=given_back[note_id]) + credit_note_moved(note, restored)
     invoices.save_in(tx, job.org_id, replace(invoice, status=InvoiceStatus.VOID, voided_at=job.now), before=invoice,
                      now=job.now)
-    summaries.apply_in(tx, job.org_id, customer_id, invoice.currency, change)
-    engagement.record_activity(job.org_id, ActivityRecord(
+    account_summaries.apply_in(tx, job.org_id, customer_id, invoice.currency, change)
+    activity.record(job.org_id, ActivityRecord(
         new_id("activity", job.now), customer_id, JOB, "invoice.voided", "invoice", invoice_id, job.now,
         f"{invoice.number}: the trial's first charge failed"), tx)
 

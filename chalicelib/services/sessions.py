@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 
 from .. import bootstrap
 from ..domain.tokens import SessionTimes, new_token, token_hash
-from ..tables.repositories import sessions
-from ..tables.repositories.portal_users import PortalUser
-from ..tables.repositories.sessions import Session
+from ..tables.portal_users import PortalUser
+from ..tables.sessions import Session, sessions
 
 TIMES = SessionTimes()
 # last_seen_at is written at most this often: one write a minute per active session, not one
@@ -37,7 +36,7 @@ def new_session(user: PortalUser, role: str, now: datetime) -> tuple[SignedIn, S
 
 def start(user: PortalUser, role: str, now: datetime) -> SignedIn:
     answer, session = new_session(user, role, now)
-    sessions.item_for(session).save()
+    sessions.add(session)
     return answer
 
 

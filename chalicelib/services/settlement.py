@@ -14,6 +14,7 @@ from typing import Callable
 
 from .. import bootstrap
 from ..domain import billing
+from ..domain.account_summary import SummaryChange, credit_note_moved
 from ..domain.calendar import local_date
 from ..domain.documents import CreditNote, Invoice
 from ..domain.engagement import ActivityRecord, Actor, Notification
@@ -24,14 +25,20 @@ from ..domain.overpayments import overpayment_credit
 from ..domain.payments import Allocation, Payment, PaymentMethod, PaymentStatus
 from ..domain.subscription import Subscription
 from ..gateways.payments import ChargeResult, PaymentGatewayError
-from ..tables.repositories import engagement, idempotency, invoice_claims, organizations, payment_state
-from ..tables.repositories import payments, summaries, webhook_events
-from ..tables.repositories import subscriptions as subscription_store
-from ..tables.repositories import emails as outbox
-from ..tables.repositories.documents import credit_notes, invoices
-from ..tables.repositories.payment_state import PaymentState
-from ..tables.repositories.summaries import SummaryChange
+from ..tables.account_summaries import account_summaries
+from ..tables.activity import activity
+from ..tables.credit_notes import credit_notes
+from ..tables.emails import emails as outbox
+from ..tables.idempotency import idempotency
+from ..tables.invoice_claims import invoice_claims
+from ..tables.invoices import invoices
+from ..tables.notifications import notifications
+from ..tables.payment_methods import payment_methods
+from ..tables.payments import PaymentState, payments
+from ..tables.sequences import sequences
+from ..tables.subscriptions import subscriptions as subscription_store
 from ..tables.transactions import transaction
+from ..tables.webhook_events import webhook_events
 from . import mail, payment_rules, recovery
 
 ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
@@ -79,7 +86,7 @@ def plan_of(org_id: str, payment: Payment) -> dict:
 
 def read_payment(org_id: str, customer_id: str, payment_id: str) -> PaymentState:
     """The payment with its organization and customer, in one read."""
-    return payment_state.read(org_id, customer_id, org=True, customer=True, payment_id=payment_id)
+    return payments.state(org_id, customer_id, org=True, customer=True, payment_id=payment_id)
 
 
 def _with_plan(org_id: str, state: PaymentState, *, invoices: bool = True) -> PaymentState:
@@ -87,14 +94,14 @@ def _with_plan(org_id: str, state: PaymentState, *, invoices: bool = True) -> Pa
     read, and a second for what only the plan names (credits, invoices it credits but does not pay)."""
     payment = state.payment
     allocated = [a.invoice_id for a in payment.allocations]
-    found = payment_state.read(org_id, payment.customer_id, payment_key=_plan_key(org_id, payment),
-                               invoice_ids=allocated if invoices else (), claim_ids=allocated)
+    found = payments.state(org_id, payment.customer_id, payment_key=_plan_key(org_id, payment),
+                           invoice_ids=allocated if invoices else (), claim_ids=allocated)
     plan = found.plan or {}
     credits = plan.get("credits", [])
     more = {"invoice_ids": [c[0] for c in credits if c[0] not in allocated] if invoices else [],
             "claim_ids": [i for i in plan.get("invoice_ids", []) if i not in allocated],
             "note_ids": [c[1] for c in credits]}
-    rest = payment_state.read(org_id, payment.customer_id, **more) if any(more.values()) else PaymentState()
+    rest = payments.state(org_id, payment.customer_id, **more) if any(more.values()) else PaymentState()
     return replace(state, plan=plan, invoices={**found.invoices, **rest.invoices},
                    claims={**found.claims, **rest.claims}, notes=rest.notes)
 
@@ -169,9 +176,9 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
     if excess:
         done, overpaid = _overpayment(org_id, done, excess, now)
     for note_id, note in used_notes.items():
-        change += summaries.credit_note_moved(notes[note_id], note)
+        change += credit_note_moved(notes[note_id], note)
     if overpaid is not None:
-        change += summaries.credit_note_moved(None, overpaid)
+        change += credit_note_moved(None, overpaid)
     settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]
     revived = recovery.recovered(org, customer_id, settled, now)
     numbers = [before[a.invoice_id].number for a in allocations]
@@ -187,21 +194,21 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
         if overpaid is not None:
             credit_notes.save_in(tx, org_id, overpaid, before=None, now=now)
         last = (done.payment_id, done.amount_minor, now, allocations[0].invoice_id if allocations else None)
-        summaries.apply_in(tx, org_id, customer_id, done.currency, change,
-                           last_payment=last if done.amount_minor else None)
+        account_summaries.apply_in(tx, org_id, customer_id, done.currency, change,
+                                   last_payment=last if done.amount_minor else None)
         revived = _save_method_in(tx, org_id, plan.get("save_method"), customer_id, list(after.values()), now,
                                   revived)
         payment_record = _activity(done, "payment.succeeded", now, event,
                                    f"{_amount(done)} for {', '.join(numbers) or 'credit'}")
-        engagement.record_activity(org_id, payment_record, tx)
+        activity.record(org_id, payment_record, tx)
         recovery.save_in(tx, org, revived, payment_record.actor, now)
         if done.amount_minor:
-            engagement.notify(org_id, Notification(
+            notifications.add(org_id, Notification(
                 new_id("notification", now), "payment_received",
                 f"Payment of {_amount(done)} received from {customer.display_name}", now,
                 customer_id=customer_id, subject_type="payment", subject_id=done.payment_id), tx)
         for email in sent:
-            tx.save(outbox.item_for(email))
+            outbox.put_in(tx, email)
         _event_in(tx, event, now)
         if answer is not None:
             answer.keep_in(tx, done)
@@ -214,7 +221,7 @@ def _settle(org_id: str, state: PaymentState, result: ChargeResult, now: datetim
 def _overpayment(org_id: str, payment: Payment, excess: int, now: datetime) -> tuple[Payment, CreditNote]:
     """What was charged but no longer owed (the invoice was paid or voided meanwhile), kept as the
     payment's overpayment credit (domain/overpayments.py)."""
-    number = billing.number("CN", organizations.next_number(org_id, "credit_note_seq"))
+    number = billing.number("CN", sequences.next_number(org_id, "credit_note_seq"))
     return overpayment_credit(payment, excess, credit_note_id=new_id("credit_note", now), number=number, now=now)
 
 
@@ -227,14 +234,14 @@ def _save_method_in(tx, org_id: str, wanted: dict | None, customer_id: str, paid
         return revived
     method_id = wanted["payment_method_id"]
     if wanted.get("new"):
-        first = not payments.methods(org_id, customer_id)
-        tx.save(payments.method_item(org_id, PaymentMethod(
+        first = not payment_methods.of_customer(org_id, customer_id)
+        payment_methods.put_in(tx, org_id, PaymentMethod(
             method_id, customer_id, wanted["gateway"], wanted["gateway_method_id"], wanted["brand"],
-            wanted["last4"], wanted["exp_month"], wanted["exp_year"], now, is_default=first)))
+            wanted["last4"], wanted["exp_month"], wanted["exp_year"], now, is_default=first))
     reviving = {sub.subscription_id for sub, _ in revived}
     subscription_ids = [i.subscription_id for i in paid if i.subscription_id and i.subscription_id not in reviving]
     for sub in subscription_store.get_many(org_id, customer_id, subscription_ids):
-        payments.charge_subscription_to_in(tx, org_id, sub, method_id, now, auto_charge=True)
+        subscription_store.charge_to_in(tx, org_id, sub, method_id, now, auto_charge=True)
     return [(replace(sub, payment_method_id=method_id, auto_charge=True), action) for sub, action in revived]
 
 
@@ -294,8 +301,8 @@ def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult,
         try:
             with transaction("payment") as tx:
                 item = payments.save_in(tx, org_id, refused, before=payment, now=now)
-                engagement.record_activity(org_id, _activity(refused, "payment.failed", now, event,
-                                                             f"{_amount(refused)}: {refused.failure_code}"), tx)
+                activity.record(org_id, _activity(refused, "payment.failed", now, event,
+                                                  f"{_amount(refused)}: {refused.failure_code}"), tx)
                 _event_in(tx, event, now)
                 if answer is not None:
                     answer.keep_in(tx, refused)
@@ -324,15 +331,10 @@ def _release_claims_in(tx, org_id: str, state: PaymentState) -> list[str]:
     """Release the claims the payment holds (as read) in its outcome's transaction, as many as it
     has room for (it must be the transaction's last part); answers those left to release after it."""
     held = state.held()
-    room = max(TRANSACTION_ITEMS - _items_in(tx), 0)
+    room = max(TRANSACTION_ITEMS - tx.item_count(), 0)
     for invoice_id in held[:room]:
         invoice_claims.release_in(tx, org_id, state.payment.customer_id, invoice_id, state.payment.payment_id)
     return held[room:]
-
-
-def _items_in(tx) -> int:
-    return sum(len(part) for part in (tx._condition_check_items, tx._delete_items, tx._put_items,
-                                      tx._update_items))
 
 
 def _release_claims(org_id: str, payment: Payment, invoice_ids: list[str]) -> None:

@@ -16,7 +16,8 @@ from ..domain.calendar import start_of_day
 from ..domain.errors import InvalidInput
 from ..domain.organization import Organization
 from ..domain.statement import Statement, build_statements, month_to_date
-from ..tables.repositories import ledger, organizations
+from ..tables.ledger import ledger
+from ..tables.organizations import organizations
 
 LONGEST_RANGE_DAYS = 366 * 10
 

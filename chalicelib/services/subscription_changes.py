@@ -14,7 +14,7 @@ from ..domain.quotes import Quote
 from ..domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
 from ..domain.subscription_actions import Selection, When
 from ..domain.subscription_status import Status
-from ..tables.repositories import together as read_together
+from ..tables.catalog import catalog
 from . import invoicing
 from .inputs import ChangeRequest
 from .subscriptions_portal import Caller, Committed, Context, charge, commit, load, outcome
@@ -84,7 +84,7 @@ def read_catalog_and_credits(ctx: Context, keys: list[tuple[str, str]], *,
     """The catalog entries `keys` and (if asked) the open credits, in one read: the credit notes
     the account summary (read with the subscription) lists are read by key with the catalog."""
     note_ids = invoicing.listed_credit_notes(ctx.summary) if with_credits else frozenset()
-    found, notes = read_together.catalog_and_credit_notes(ctx.caller.org_id, ctx.caller.customer_id, keys, note_ids)
+    found, notes = catalog.with_credit_notes(ctx.caller.org_id, ctx.caller.customer_id, keys, note_ids)
     if not with_credits:
         return found, []
     return found, invoicing.open_credits_listed(ctx.caller.org_id, ctx.caller.customer_id, ctx.summary, notes)

@@ -10,14 +10,11 @@ from ..domain import subscription_actions as actions
 from ..domain.organization import Organization
 from ..domain.subscription import AppliedCoupon, Subscription
 from ..domain.subscription_status import Status
-from ..tables.catalog import CatalogItem
-from ..tables.mapping import from_item
+from ..tables.catalog import catalog
+from ..tables.invoices import invoices
+from ..tables.organizations import organizations
 from ..tables.pages import Page
-from ..tables.repositories import organizations
-from ..tables.repositories import subscriptions as subscription_store
-from ..tables.repositories.catalog import KINDS
-from ..tables.repositories.documents import invoices
-from ..tables.repositories.together import read_together
+from ..tables.subscriptions import subscriptions as subscription_store
 from . import invoices_portal
 
 
@@ -41,7 +38,7 @@ def subscription_invoices(org_id: str, customer_id: str, subscription_id: str, *
     """The lines of /portal/invoices, of one subscription. Not gated by the subscriptions module:
     these invoices are the customer's own and shown by the invoices module anyway; only whose
     subscription it is matters (404)."""
-    at = read_together(org_id, customer_id, document=("subscription", subscription_id)).org.today(now)
+    at = subscription_store.with_parties(org_id, customer_id, subscription_id).org.today(now)
     found = invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
     return Page([invoices_portal.summary(invoice, at) for invoice in found.items], found.next_cursor)
 
@@ -54,7 +51,7 @@ def subscription_options(org_id: str, now: datetime) -> dict:
     org = organizations.get(org_id)
     org.preferences.require("edit_subscription")
     edit = org.preferences.edit_subscription
-    offered = _active_catalog(org_id)
+    offered = catalog.active_by_kind(org_id)
     plans = [p for p in offered["plan"] if p.currency == org.currency
              and (not edit.allowed_plan_codes or p.code in edit.allowed_plan_codes)]
     addons = [a for a in offered["addon"] if a.currency == org.currency]
@@ -66,16 +63,6 @@ def subscription_options(org_id: str, now: datetime) -> dict:
             "change_plan": edit.change_plan, "change_addons": edit.change_addons,
             "change_coupon": edit.change_coupon,
             "when": [{"immediately": "now"}.get(w, w) for w in edit.apply_when]}
-
-
-def _active_catalog(org_id: str) -> dict[str, list]:
-    """Plans, addons and coupons in one Query of the organization's catalog partition (the
-    repository reads one kind per Query; this route's read budget allows one)."""
-    found: dict[str, list] = {kind: [] for kind in KINDS}
-    for item in CatalogItem.query(org_id, filter_condition=CatalogItem.active == True):  # noqa: E712
-        if item.kind in KINDS:
-            found[item.kind].append(from_item(KINDS[item.kind], item))
-    return found
 
 
 def summary(sub: Subscription) -> dict:

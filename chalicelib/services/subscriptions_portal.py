@@ -10,6 +10,7 @@ from datetime import datetime
 from .. import logs
 from ..domain import coupons
 from ..domain import subscription_actions as actions
+from ..domain.account_summary import AccountSummary
 from ..domain.documents import CreditNote, Invoice
 from ..domain.engagement import ActivityRecord, Actor
 from ..domain.errors import NotFound
@@ -17,12 +18,11 @@ from ..domain.ids import new_id
 from ..domain.organization import Organization, clock_name
 from ..domain.payments import Payment
 from ..domain.subscription import Subscription
+from ..tables.activity import activity
+from ..tables.catalog import catalog
+from ..tables.invoices import invoices
 from ..tables.mapping import as_plain
-from ..tables.repositories import catalog, engagement
-from ..tables.repositories import together as read_together
-from ..tables.repositories import subscriptions as subscription_store
-from ..tables.repositories.documents import invoices
-from ..tables.repositories.summaries import AccountSummary
+from ..tables.subscriptions import subscriptions as subscription_store
 from ..tables.transactions import transaction
 from . import credit_notes_portal, invoices_portal, invoicing, payment_views
 from .inputs import Caller
@@ -51,13 +51,13 @@ def load(caller: Caller, subscription_id: str, real_now: datetime, action: str |
          with_summary: bool = False) -> Context:
     """The caller's subscription (NotFound for anyone else's), checked for `action`: preferences,
     then status, then the action's rules. Both (and the account summary, if asked: it lists the open
-    credit notes) are one read (issue 9's budget: three with the session)."""
+    credit notes) are one read (the route's read budget: three with the session)."""
     summary = None
     if with_summary:
-        org, sub, summary = read_together.org_subscription_and_summary(caller.org_id, caller.customer_id,
-                                                                        subscription_id)
+        org, sub, summary = subscription_store.with_organization_and_summary(caller.org_id, caller.customer_id,
+                                                                             subscription_id)
     else:
-        org, sub = read_together.org_and_subscription(caller.org_id, caller.customer_id, subscription_id)
+        org, sub = subscription_store.with_organization(caller.org_id, caller.customer_id, subscription_id)
     org.preferences.require("subscriptions")
     if sub is None:
         raise NotFound("subscription")
@@ -91,14 +91,12 @@ def commit(ctx: Context, after: Subscription, action: str, summary: str, billed:
                             before=before_fields, after=after_fields)
     written = Written()
     with transaction("subscription") as tx:
-        item = subscription_store.item_for(org_id, after, clock=clock_name(ctx.org))
-        item.updated_at = ctx.now
-        tx.save(item)
+        item = subscription_store.put_in(tx, org_id, after, clock=clock_name(ctx.org), updated_at=ctx.now)
         if billed is not None:
             written = invoicing.write(tx, org_id, billed, now=ctx.now)
         for code in redeemed:
             catalog.redeem_in(tx, org_id, code, now=ctx.now, by="customer", field="coupon")
-        engagement.record_activity(org_id, record, tx)
+        activity.record(org_id, record, tx)
     used = tuple(lowered for _read, lowered in billed.credit_notes_used) if billed is not None else ()
     return Committed(subscription_store.saved(item), written.invoice, written.credit_note, used)
 

@@ -13,7 +13,9 @@ from ..domain.payments import Payment
 from ..gateways.payments import ChargeResult, most_specific_failure
 from ..gateways.stripe_amounts import from_stripe
 from ..gateways.stripe_webhooks import InvalidWebhook, parse_event
-from ..tables.repositories import gateway_customers, payments, webhook_events
+from ..tables.customers import customers
+from ..tables.payments import payments
+from ..tables.webhook_events import webhook_events
 from . import payment_methods, refunds, settlement
 from .settlement import Event
 
@@ -121,7 +123,7 @@ def _payment_of(gateway_payment_id: str | None, metadata: dict | None, event: Ev
 
 
 def _owner(gateway_customer_id: str | None, event: Event, now: datetime) -> tuple[str, str] | None:
-    owner = gateway_customers.owner_of(gateway_customer_id) if gateway_customer_id else None
+    owner = customers.owner_of_gateway_customer(gateway_customer_id) if gateway_customer_id else None
     if owner is None:
         webhook_events.record(event.event_id, event.type, now)
     return owner

@@ -1,4 +1,5 @@
-"""DynamoDB tables (PynamoDB models), one module each; importing the package registers them all."""
+"""DynamoDB tables, one module each with its PynamoDB model(s) and its repository (README.md); importing
+the package registers every model."""
 from . import (account_summaries, activity, api_keys, catalog, credit_notes, customers, emails,  # noqa: F401
                estimates, idempotency, invoices, ledger, notifications, one_time_tokens, organizations,
                payment_methods, payments, portal_users, rate_counters, reviews, sequences, sessions,

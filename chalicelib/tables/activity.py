@@ -1,8 +1,14 @@
 """The per-customer audit timeline; append-only."""
+from __future__ import annotations
+
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
-from .base import OwnedByCustomer, table
+from ..domain.engagement import ActivityRecord
+from .base import OwnedByCustomer, owner_key, table
+from .mapping import from_item, to_item
+from .pages import Page, collect, decode_cursor
+from .transactions import Transaction
 
 
 @table("activity")
@@ -19,3 +25,25 @@ class ActivityItem(OwnedByCustomer, Model):
     summary = UnicodeAttribute(default="")
     before = MapAttribute(default=dict)
     after = MapAttribute(default=dict)
+
+
+class Activity:
+    """Each customer's activity timeline."""
+
+    def record(self, org_id: str, record: ActivityRecord, tx: Transaction | None = None) -> None:
+        """Add `record` to the timeline, alone or within the caller's transaction."""
+        item = to_item(ActivityItem, record, owner=owner_key(org_id, record.customer_id), org_id=org_id)
+        if tx is None:
+            item.save()
+        else:
+            tx.save(item)
+
+    def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
+        """The customer's timeline, newest first."""
+        owner = owner_key(org_id, customer_id)
+        start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
+        results = ActivityItem.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False)
+        return collect(results, lambda item: from_item(ActivityRecord, item), limit)
+
+
+activity = Activity()

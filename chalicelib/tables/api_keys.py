@@ -1,5 +1,10 @@
 """Merchant API keys, stored only as a hash of the key."""
+from __future__ import annotations
+
+from datetime import datetime
+
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
 from .base import table
@@ -17,3 +22,22 @@ class ApiKeyItem(Model):
     hint = UnicodeAttribute()            # the key's last four characters, to tell keys apart
     created_at = UTCDateTimeAttribute()
     revoked_at = UTCDateTimeAttribute(null=True)
+
+
+class ApiKeys:
+    """The merchants' API keys, by the hash of the key."""
+
+    def add(self, *, key_hash: str, key_id: str, org_id: str, name: str, hint: str, now: datetime) -> None:
+        ApiKeyItem(key_hash, key_id=key_id, org_id=org_id, name=name, hint=hint, created_at=now).save(
+            condition=ApiKeyItem.key_hash.does_not_exist())
+
+    def org_for(self, key_hash: str) -> str | None:
+        """The organization a key (not revoked) belongs to."""
+        try:
+            item = ApiKeyItem.get(key_hash)
+        except DoesNotExist:
+            return None
+        return None if item.revoked_at else item.org_id
+
+
+api_keys = ApiKeys()

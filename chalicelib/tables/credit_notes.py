@@ -1,10 +1,15 @@
 """Credit notes, per customer; an open balance is credit available to new invoices."""
+from __future__ import annotations
+
 from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
                                  VersionAttribute)
 from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
+from ..domain.documents import CreditNote
+from ..domain.ledger import credit_note_entries
 from .base import OwnedByCustomer, table
+from .documents import Documents
 
 
 class CreditNotesByStatus(LocalSecondaryIndex):
@@ -39,3 +44,11 @@ class CreditNoteItem(OwnedByCustomer, Model):
     version = VersionAttribute()
 
     by_status = CreditNotesByStatus()
+
+
+class CreditNotes(Documents):
+    model, domain, id_field, kind = CreditNoteItem, CreditNote, "credit_note_id", "credit note"
+    ledger_entries = staticmethod(credit_note_entries)
+
+
+credit_notes = CreditNotes()

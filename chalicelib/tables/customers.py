@@ -1,9 +1,36 @@
-"""Customers of an organization, with their contact persons, addresses and custom fields."""
+"""Customers of an organization, with their contact persons, addresses and custom fields; and which
+of them a gateway customer (Stripe `cus_...`) is, since webhooks name only the gateway's ids (kept
+in the idempotency table under `gateway_customer#<id>`).
+
+A customer is also read with its organization, and with one of its items or its account summary,
+in one TransactGetItems (`read_with_parties`, behind `with_organization` here and each repository's
+`with_parties`): one call instead of three keeps a route within its read budget."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
 from pynamodb.attributes import (ListAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute,
                                  VersionAttribute)
+from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactGet
 
-from .base import table
+from ..domain.account_summary import AccountSummary
+from ..domain.customers import Customer
+from ..domain.errors import ConcurrentUpdate, NotFound
+from ..domain.organization import Organization
+from .account_summaries import AccountSummaryItem, summary_of
+from .base import connection, owner_key, table
+from .idempotency import IdempotencyItem
+from .mapping import from_item, to_item
+from .organizations import OrganizationItem, organization_of
+from .pages import Page, collect, decode_cursor
+from .transactions import Transaction, condition_failed
+
+GATEWAY_CUSTOMER_KEPT_FOR = timedelta(days=3650)   # as long as the gateway customer may send events; TTL is required
 
 
 @table("customers")
@@ -26,3 +53,110 @@ class CustomerItem(Model):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
+
+
+@dataclass(frozen=True)
+class Parties:
+    """A customer with its organization (the recipient and the issuer of its documents), and what was
+    read with them: one of the customer's items, the account summary."""
+    org: Organization
+    customer: Customer
+    document: Any = None
+    summary: AccountSummary | None = None
+
+
+class Customers:
+    """Customers of an organization, and the gateway customers that are ours."""
+
+    def get(self, org_id: str, customer_id: str) -> Customer:
+        try:
+            return from_item(Customer, CustomerItem.get(org_id, customer_id))
+        except DoesNotExist:
+            raise NotFound("customer") from None
+
+    def with_organization(self, org_id: str, customer_id: str, *, with_summary: bool = False) -> Parties:
+        """The customer and its organization (NotFound if either is missing) and, if asked, its account
+        summary: one TransactGetItems."""
+        return read_with_parties(org_id, customer_id, with_summary=with_summary)
+
+    def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
+        start = decode_cursor(cursor, hash_attribute="org_id", hash_value=org_id)
+        results = CustomerItem.query(org_id, limit=limit, last_evaluated_key=start)
+        return collect(results, lambda item: from_item(Customer, item), limit)
+
+    def add(self, org_id: str, customer: Customer) -> Customer:
+        item = _item(org_id, customer)
+        item.save(condition=CustomerItem.customer_id.does_not_exist())
+        return from_item(Customer, item)
+
+    def save(self, org_id: str, customer: Customer) -> Customer:
+        """Write back a customer read earlier; ConcurrentUpdate if it changed meanwhile."""
+        item = _item(org_id, customer)
+        try:
+            item.save()
+        except PutError as error:
+            if condition_failed(error):
+                raise ConcurrentUpdate("customer") from error
+            raise
+        return from_item(Customer, item)
+
+    def put_in(self, tx: Transaction, org_id: str, customer: Customer) -> None:
+        """Write back a customer read earlier within the caller's transaction, alongside other changes
+        (on the version read)."""
+        tx.save(_item(org_id, customer))
+
+    # -- gateway customers ---------------------------------------------------------------------
+
+    def remember_gateway_customer_in(self, tx: Transaction, gateway_customer_id: str, org_id: str,
+                                     customer_id: str, now: datetime) -> None:
+        """Record, within the caller's transaction, that the gateway customer is ours."""
+        tx.save(IdempotencyItem(_gateway_customer_key(gateway_customer_id), request_hash=f"{org_id}#{customer_id}",
+                                state="reference", created_at=now, expires_at=now + GATEWAY_CUSTOMER_KEPT_FOR,
+                                response_json=json.dumps({"org_id": org_id, "customer_id": customer_id})))
+
+    def owner_of_gateway_customer(self, gateway_customer_id: str) -> tuple[str, str] | None:
+        """(org_id, customer_id) of a gateway customer we created."""
+        try:
+            item = IdempotencyItem.get(_gateway_customer_key(gateway_customer_id))
+        except DoesNotExist:
+            return None
+        owner = json.loads(item.response_json)
+        return owner["org_id"], owner["customer_id"]
+
+
+def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | None = None, item_id: str | None = None,
+                      to_domain: Callable | None = None, kind: str = "customer",
+                      with_summary: bool = False) -> Parties:
+    """The organization, the customer and, if asked, one of the customer's items (`model`, `item_id`,
+    made a domain object by `to_domain`) and its account summary (a new one if it has none yet), in one
+    TransactGetItems; NotFound(`kind`) if the organization, the customer or the item is missing."""
+    owner = owner_key(org_id, customer_id)
+    with TransactGet(connection=connection()) as read:
+        org_item = read.get(OrganizationItem, org_id)
+        customer_item = read.get(CustomerItem, org_id, customer_id)
+        document_item = read.get(model, owner, item_id) if model is not None else None
+        summary_item = read.get(AccountSummaryItem, owner) if with_summary else None
+    try:
+        customer = from_item(Customer, customer_item.get())
+        found = to_domain(document_item.get()) if model is not None else None
+        org = organization_of(org_item.get())
+    except DoesNotExist:
+        raise NotFound(kind) from None
+    summary = None
+    if with_summary:
+        try:
+            summary = summary_of(summary_item.get())
+        except DoesNotExist:
+            summary = AccountSummary(currency=customer.currency)
+    return Parties(org, customer, found, summary)
+
+
+def _item(org_id: str, customer: Customer) -> CustomerItem:
+    return to_item(CustomerItem, customer, org_id=org_id)
+
+
+def _gateway_customer_key(gateway_customer_id: str) -> str:
+    return f"gateway_customer#{gateway_customer_id}"
+
+
+customers = Customers()

@@ -1,10 +1,14 @@
 """Estimates (quotes) sent to a customer for acceptance."""
+from __future__ import annotations
+
 from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
                                  VersionAttribute)
 from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
+from ..domain.documents import Estimate
 from .base import OwnedByCustomer, table
+from .documents import Documents
 
 
 class EstimatesByStatus(LocalSecondaryIndex):
@@ -37,3 +41,10 @@ class EstimateItem(OwnedByCustomer, Model):
     version = VersionAttribute()
 
     by_status = EstimatesByStatus()
+
+
+class Estimates(Documents):
+    model, domain, id_field, kind = EstimateItem, Estimate, "estimate_id", "estimate"
+
+
+estimates = Estimates()

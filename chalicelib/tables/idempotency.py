@@ -1,8 +1,23 @@
-"""Idempotency records: the first answer to a request key is replayed to its retries."""
+"""Idempotency keys: the first answer to a request key is kept and replayed to every retry.
+
+Also the payment behind a payment key (`payment:<source>` scopes): what a retry of the same
+charge must find again, with the plan the payment settles by. The same table holds the claims on
+invoices (invoice_claims.py), merchant refunds' requests and claims (refund_requests.py) and which
+customer a gateway customer is (customers.py), each under its own key."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 from pynamodb.models import Model
 
 from .base import table
+from .transactions import Transaction, condition_failed
+
+KEEP_FOR = timedelta(days=7)
 
 
 @table("idempotency", deletable=True)   # a failed request frees its key; a settled payment its claims
@@ -17,3 +32,107 @@ class IdempotencyItem(Model):
     response_json = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
+
+
+I = IdempotencyItem
+
+
+def request_key(org_id: str, customer_id: str, scope: str, key: str) -> str:
+    return f"{org_id}#{customer_id}#{scope}#{key}"
+
+
+def payment_key(org_id: str, customer_id: str, source: str, key: str) -> str:
+    return request_key(org_id, customer_id, f"payment:{source}", key)
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    key: str
+    request_hash: str
+    state: str                       # in_progress | done
+    created_at: datetime
+    status_code: int | None = None
+    response: object = None
+
+
+class IdempotencyKeys:
+    """Request keys with their requests' answers, and payment keys with their payments' plans."""
+    request_key = staticmethod(request_key)
+    payment_key = staticmethod(payment_key)
+
+    def begin(self, key: str, request_hash: str, now: datetime) -> StoredRequest | None:
+        """Take the key for a request now starting: None if it is ours, else what the key holds."""
+        try:
+            I(key, request_hash=request_hash, state="in_progress", created_at=now,
+              expires_at=now + KEEP_FOR).save(condition=I.idem_key.does_not_exist())
+            return None
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+        return self.find(key)
+
+    def take_over(self, stale: StoredRequest, now: datetime) -> bool:
+        """Take a key whose request stopped without an answer (its runner died); False if another
+        retry took it first."""
+        try:
+            I(stale.key, request_hash=stale.request_hash, state="in_progress", created_at=now,
+              expires_at=now + KEEP_FOR).save(condition=(I.state == "in_progress") & (I.created_at == stale.created_at))
+            return True
+        except PutError as error:
+            if condition_failed(error):
+                return False
+            raise
+
+    def finish(self, key: str, status_code: int, response: object) -> None:
+        I(key).update(actions=_finished(status_code, response))
+
+    def finish_in(self, tx: Transaction, key: str, status_code: int, response: object) -> None:
+        """`finish`, within the transaction that makes the answer true (one write fewer)."""
+        tx.update(I(key), actions=_finished(status_code, response))
+
+    def release(self, key: str) -> None:
+        """Forget a request that was refused: a retry runs it again."""
+        try:
+            I(key).delete(condition=I.state == "in_progress")
+        except DeleteError as error:
+            if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+
+    def find(self, key: str) -> StoredRequest | None:
+        try:
+            item = I.get(key, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return stored_request_of(item)
+
+    # -- payment keys ------------------------------------------------------------------------
+
+    def add_payment_plan_in(self, tx: Transaction, key: str, plan: dict, now: datetime) -> None:
+        """Bind a payment key to its payment (and how it settles); the transaction fails if the key
+        is bound already."""
+        tx.save(I(key, request_hash=plan["payment_id"], state="done", created_at=now,
+                  response_json=json.dumps(plan), expires_at=now + KEEP_FOR),
+                condition=I.idem_key.does_not_exist())
+
+    def payment_plan(self, key: str) -> dict | None:
+        found = self.find(key)
+        return found.response if found else None
+
+
+def _finished(status_code: int, response: object) -> list:
+    return [I.state.set("done"), I.status_code.set(status_code), I.response_json.set(json.dumps(response))]
+
+
+def stored_request_of(item: IdempotencyItem) -> StoredRequest:
+    """The request a key's item holds (also for items read along with other tables')."""
+    return StoredRequest(item.idem_key, item.request_hash, item.state, item.created_at,
+                         None if item.status_code is None else int(item.status_code),
+                         json.loads(item.response_json) if item.response_json else None)
+
+
+def plan_in(item: IdempotencyItem) -> dict:
+    """The plan a payment key's item holds (read along with other items)."""
+    return json.loads(item.response_json)
+
+
+idempotency = IdempotencyKeys()

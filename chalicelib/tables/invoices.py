@@ -1,11 +1,26 @@
-"""Invoices, per customer, with their lines, taxes, credits applied and payments."""
+"""Invoices, per customer, with their lines, taxes, credits applied and payments; and the portal's
+invoice lists: all, outstanding, overdue, paid, partially paid, void.
+
+Statuses with one key prefix use the owner-status index; outstanding and overdue are a Query of
+the customer's partition with a filter (PynamoDB keeps reading pages until the page is full,
+so the cursor stays exact)."""
+from __future__ import annotations
+
+from datetime import date
+
 from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
                                  VersionAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
-from .base import OwnedByCustomer, table
+from ..domain.documents import Invoice, InvoiceStatus
+from ..domain.errors import InvalidInput
+from ..domain.ledger import invoice_entries
+from .base import OwnedByCustomer, owner_key, table
 from .dates import DateAttribute
+from .documents import Documents
+from .mapping import from_item
+from .pages import Page, collect, decode_cursor
 
 
 class InvoicesByStatus(LocalSecondaryIndex):
@@ -57,3 +72,52 @@ class InvoiceItem(OwnedByCustomer, Model):
 
     by_status = InvoicesByStatus()
     by_subscription = InvoicesBySubscription()
+
+
+I = InvoiceItem
+_BY_STATUS = ("paid", "partially_paid", "void")
+_OUTSTANDING = I.status.is_in(InvoiceStatus.OPEN.value, InvoiceStatus.PARTIALLY_PAID.value) & (I.balance_minor > 0)
+
+
+class Invoices(Documents):
+    model, domain, id_field, kind = InvoiceItem, Invoice, "invoice_id", "invoice"
+    ledger_entries = staticmethod(invoice_entries)
+
+    def for_subscription(self, org_id: str, customer_id: str, subscription_id: str, *, limit: int,
+                         cursor: str | None) -> Page[Invoice]:
+        ref = f"{org_id}#{customer_id}#{subscription_id}"
+        start = decode_cursor(cursor, hash_attribute="subscription_ref", hash_value=ref)
+        results = InvoiceItem.by_subscription.query(ref, limit=limit, last_evaluated_key=start,
+                                                    scan_index_forward=False)
+        return collect(results, lambda item: from_item(Invoice, item), limit)
+
+    def in_view(self, org_id: str, customer_id: str, *, view: str, today: date, limit: int,
+                cursor: str | None) -> Page[Invoice]:
+        """A page of one of the portal's lists (`view`: all, outstanding, overdue at `today`, paid,
+        partially_paid, void), newest first."""
+        owner = owner_key(org_id, customer_id)
+        start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
+        by_status = view in _BY_STATUS
+        if start is not None and set(start) != ({"owner", "invoice_id", "status_key"} if by_status
+                                                else {"owner", "invoice_id"}):
+            raise InvalidInput({"cursor": "Not a cursor this list gave out."})
+        if by_status:
+            results = I.by_status.query(owner, I.status_key.startswith(f"{view}#"), limit=limit,
+                                        last_evaluated_key=start, scan_index_forward=False)
+        else:
+            condition = {"all": None, "outstanding": _OUTSTANDING, "overdue": _OUTSTANDING & (I.due_on < today)}[view]
+            results = I.query(owner, filter_condition=condition, limit=limit, last_evaluated_key=start,
+                              scan_index_forward=False)
+        return collect(results, lambda item: from_item(Invoice, item), limit)
+
+    def outstanding(self, org_id: str, customer_id: str) -> list[Invoice]:
+        """Every outstanding invoice of the customer, oldest due first."""
+        results = I.query(owner_key(org_id, customer_id), filter_condition=_OUTSTANDING, consistent_read=True)
+        return sorted((from_item(Invoice, item) for item in results), key=lambda i: (i.due_on, i.invoice_id))
+
+    def _item(self, org_id: str, invoice: Invoice, **extra) -> Model:
+        ref = f"{org_id}#{invoice.customer_id}#{invoice.subscription_id}" if invoice.subscription_id else None
+        return super()._item(org_id, invoice, balance_minor=invoice.balance_minor, subscription_ref=ref, **extra)
+
+
+invoices = Invoices()

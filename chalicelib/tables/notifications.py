@@ -1,8 +1,14 @@
 """The merchant's notifications (payments received, reviews, approvals, messages)."""
+from __future__ import annotations
+
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
+from ..domain.engagement import Notification
 from .base import table
+from .mapping import from_item, to_item
+from .pages import Page, collect, decode_cursor
+from .transactions import Transaction
 
 
 @table("notifications")
@@ -18,3 +24,24 @@ class NotificationItem(Model):
     customer_id = UnicodeAttribute(null=True)
     subject_type = UnicodeAttribute(null=True)
     subject_id = UnicodeAttribute(null=True)
+
+
+class Notifications:
+    """Each organization's notifications for the merchant."""
+
+    def add(self, org_id: str, notification: Notification, tx: Transaction | None = None) -> None:
+        """Notify the merchant, alone or within the caller's transaction."""
+        item = to_item(NotificationItem, notification, org_id=org_id)
+        if tx is None:
+            item.save()
+        else:
+            tx.save(item)
+
+    def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Notification]:
+        """The organization's notifications, newest first."""
+        start = decode_cursor(cursor, hash_attribute="org_id", hash_value=org_id)
+        results = NotificationItem.query(org_id, limit=limit, last_evaluated_key=start, scan_index_forward=False)
+        return collect(results, lambda item: from_item(Notification, item), limit)
+
+
+notifications = Notifications()

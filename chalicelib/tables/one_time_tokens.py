@@ -1,8 +1,15 @@
-"""Single-use tokens for invitations and password resets, stored by hash, with TTL."""
+"""Single-use tokens for invitations and password resets, stored by the hash of the token, with TTL."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
 from .base import table
+from .transactions import Transaction
 
 
 @table("one_time_tokens")
@@ -19,3 +26,53 @@ class OneTimeTokenItem(Model):
     created_at = UTCDateTimeAttribute()
     used_at = UTCDateTimeAttribute(null=True)
     expires_at = TTLAttribute()
+
+
+@dataclass(frozen=True)
+class OneTimeToken:
+    token_hash: str
+    purpose: str                 # invite | reset
+    login: str
+    org_id: str
+    customer_id: str
+    contact_id: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+    def is_usable(self, purpose: str, org_id: str, now: datetime) -> bool:
+        # DynamoDB's TTL deletes expired items eventually, not at once: the expiry is checked here.
+        return (self.purpose == purpose and self.org_id == org_id and self.used_at is None
+                and now < self.expires_at)
+
+
+class OneTimeTokens:
+    """Invitation and password-reset tokens, by the hash of the token."""
+
+    def get(self, token_hash: str) -> OneTimeToken | None:
+        try:
+            item = OneTimeTokenItem.get(token_hash, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return OneTimeToken(item.token_hash, item.purpose, item.login, item.org_id, item.customer_id,
+                            item.contact_id, item.created_at, item.expires_at, item.used_at)
+
+    def put_in(self, tx: Transaction, token: OneTimeToken) -> None:
+        """Keep a new token within the caller's transaction (with the email that carries it)."""
+        tx.save(_item(token))
+
+    def use_in(self, tx: Transaction, token_hash: str, now: datetime) -> None:
+        """Mark the token used within `tx`; the transaction fails if it was used already, so two
+        requests racing with one token cannot both succeed."""
+        T = OneTimeTokenItem
+        tx.update(T(token_hash), actions=[T.used_at.set(now)],
+                  condition=T.token_hash.exists() & T.used_at.does_not_exist())
+
+
+def _item(token: OneTimeToken) -> OneTimeTokenItem:
+    return OneTimeTokenItem(token.token_hash, purpose=token.purpose, login=token.login, org_id=token.org_id,
+                            customer_id=token.customer_id, contact_id=token.contact_id,
+                            created_at=token.created_at, used_at=token.used_at, expires_at=token.expires_at)
+
+
+one_time_tokens = OneTimeTokens()

@@ -1,9 +1,19 @@
-"""Merchant organizations: public details, portal preferences, billing settings, counters."""
+"""Merchant organizations: public details, portal preferences, billing settings; each written back
+on the version read."""
+from __future__ import annotations
+
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
                                  UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute)
+from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
 
+from ..domain.customers import Address, CustomFieldDefinition
+from ..domain.errors import ConcurrentUpdate, NotFound
+from ..domain.organization import Organization
+from ..domain.preferences import dunning_from_dict, preferences_from_dict
 from .base import table
+from .mapping import as_plain, from_dict, from_item
+from .transactions import condition_failed
 
 
 @table("organizations")
@@ -27,3 +37,60 @@ class OrganizationItem(Model):
     test_clock_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
+
+
+class Organizations:
+    """The merchants' organizations, by id."""
+
+    def get(self, org_id: str) -> Organization:
+        try:
+            item = OrganizationItem.get(org_id)
+        except DoesNotExist:
+            raise NotFound("organization") from None
+        return organization_of(item)
+
+    def add(self, org: Organization) -> None:
+        item = _item(org)
+        try:
+            item.save(condition=OrganizationItem.org_id.does_not_exist())
+        except PutError as error:
+            if condition_failed(error):
+                raise ConcurrentUpdate("organization") from error
+            raise
+
+    def save(self, org: Organization) -> Organization:
+        """Write back an organization read earlier; fails if it changed meanwhile."""
+        item = _item(org)
+        try:
+            item.save()
+        except PutError as error:
+            if condition_failed(error):
+                raise ConcurrentUpdate("organization") from error
+            raise
+        return organization_of(item)
+
+
+def _item(org: Organization) -> OrganizationItem:
+    item = OrganizationItem(
+        org.org_id, name=org.name, email=org.email, currency=org.currency, phone=org.phone,
+        website=org.website, address=as_plain(org.address), preferences=org.preferences.to_dict(),
+        dunning=org.dunning.to_dict(), custom_fields=as_plain(org.custom_fields),
+        payment_terms_days=org.payment_terms_days, time_zone=org.time_zone, test_mode=org.test_mode,
+        test_clock_at=org.test_clock_at, created_at=org.created_at)
+    if org.version is not None:
+        item.version = org.version
+    return item
+
+
+def organization_of(item: OrganizationItem) -> Organization:
+    """The organization an item holds (also for items read along with other tables')."""
+    return from_item(
+        Organization, item,
+        address=from_dict(Address, item.address.as_dict()),
+        preferences=preferences_from_dict(item.preferences.as_dict()),
+        dunning=dunning_from_dict(item.dunning.as_dict()),
+        custom_fields=tuple(from_dict(CustomFieldDefinition, dict(d)) for d in item.custom_fields or []),
+    )
+
+
+organizations = Organizations()

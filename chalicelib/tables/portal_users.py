@@ -2,11 +2,27 @@
 
 Failed sign-ins are not counted here but in `rate_counters`, under the same login key, so an
 email without an account is slowed down and locked exactly like one with an account."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from .base import table
+from ..domain.customers import Customer
+from ..domain.errors import ConcurrentUpdate, NotFound
+from ..domain.lockout import NO_FAILURES, FailureState
+from ..domain.organization import Organization
+from .base import owner_key, table
+from .batch_reads import batch_get
+from .customers import CustomerItem
+from .mapping import from_item, to_item
+from .organizations import OrganizationItem, organization_of
+from .rate_counters import RateCounterItem, failure_state, failures_key
+from .transactions import Transaction, condition_failed
 
 
 def login_key(org_id: str, email: str) -> str:
@@ -41,3 +57,96 @@ class PortalUserItem(Model):
     version = VersionAttribute()
 
     by_contact = PortalUsersByContact()
+
+
+@dataclass(frozen=True)
+class PortalUser:
+    login: str                          # org#email, lower case: see `login_key`
+    org_id: str
+    customer_id: str
+    contact_id: str
+    email: str
+    role: str                           # primary | contact, as when last invited or signed in
+    status: str                         # invited | active | disabled
+    created_at: datetime
+    password_hash: str | None = None
+    password_changed_at: datetime | None = None
+    version: int | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True)
+class Account:
+    """A portal account with what its password changes check, read together."""
+    user: PortalUser | None
+    org: Organization
+    customer: Customer | None = None
+    failures: FailureState = NO_FAILURES
+
+
+class PortalUsers:
+    """Portal sign-in accounts, by login (`login_key`); each written on the version read."""
+
+    def find(self, login: str) -> PortalUser | None:
+        """The account signing in as `login`, read consistently (a password just changed counts)."""
+        try:
+            return from_item(PortalUser, PortalUserItem.get(login, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def with_organization(self, login: str, org_id: str, *, customer_id: str | None = None,
+                          with_failures: bool = False) -> Account:
+        """The account `login` (None if there is none), its organization (NotFound if missing) and, if
+        asked, its customer and its sign-in failures: one consistent BatchGetItem instead of two to four."""
+        wanted = {PortalUserItem: [(login,)], OrganizationItem: [(org_id,)]}
+        if customer_id is not None:
+            wanted[CustomerItem] = [(org_id, customer_id)]
+        if with_failures:
+            wanted[RateCounterItem] = [(failures_key(login),)]
+        found = batch_get(wanted)
+        if not found[OrganizationItem]:
+            raise NotFound("organization")
+        first = {model: items[0] if items else None for model, items in found.items()}
+        user, customer = first[PortalUserItem], first.get(CustomerItem)
+        return Account(user=from_item(PortalUser, user) if user else None,
+                       org=organization_of(first[OrganizationItem]),
+                       customer=from_item(Customer, customer) if customer else None,
+                       failures=failure_state(first.get(RateCounterItem)))
+
+    def add(self, user: PortalUser) -> None:
+        """A new account, alone."""
+        _item(user).save()
+
+    def save(self, user: PortalUser) -> PortalUser:
+        """Write back an account read earlier; ConcurrentUpdate if it changed meanwhile."""
+        item = _item(user)
+        try:
+            item.save()
+        except PutError as error:
+            if condition_failed(error):
+                raise ConcurrentUpdate("portal user") from error
+            raise
+        return from_item(PortalUser, item)
+
+    def put_in(self, tx: Transaction, user: PortalUser) -> None:
+        """Write an account within the caller's transaction; its version guards against lost updates."""
+        tx.save(_item(user))
+
+    def add_in(self, tx: Transaction, user: PortalUser) -> None:
+        """Within the caller's transaction, an account under a login nobody signs in with yet."""
+        tx.save(_item(user), condition=PortalUserItem.login.does_not_exist())
+
+    def delete_in(self, tx: Transaction, user: PortalUser) -> None:
+        """Within the caller's transaction, delete the account on the version read (it moves to a new
+        login)."""
+        tx.delete(_item(user))
+
+
+def _item(user: PortalUser) -> PortalUserItem:
+    return to_item(PortalUserItem, user, owner=owner_key(user.org_id, user.customer_id))
+
+
+portal_users = PortalUsers()

@@ -1,9 +1,16 @@
 """Fixed-window counters for rate limits (sign-in, password reset, outgoing email), and the
 failed sign-ins of each login ("sign_in_failures#org#email", whether or not it has an account)."""
+from __future__ import annotations
+
+from datetime import datetime
+
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.models import Model
 
+from ..domain.lockout import NO_FAILURES, FailureState
 from .base import table
+from .transactions import condition_failed
 
 
 @table("rate_counters", deletable=True)   # a successful sign-in clears its failures
@@ -18,3 +25,61 @@ class RateCounterItem(Model):
     # sign-in failures only: when the last one happened and until when the login is locked
     last_failure_at = UTCDateTimeAttribute(null=True)
     locked_until = UTCDateTimeAttribute(null=True)
+
+
+C = RateCounterItem
+
+
+class RateCounters:
+    """Rate-limit counters and per-login sign-in failures."""
+
+    def count_within(self, counter_key: str, *, max_events: int, expires_at: datetime) -> bool:
+        """Count one event under `counter_key` unless `max_events` are counted already.
+
+        One conditional ADD: concurrent requests never lose a count, and once the limit is
+        reached the counter stops growing. The item expires (TTL) when its window ends."""
+        try:
+            C(counter_key).update(actions=[C.events.add(1), C.expires_at.set(expires_at)],
+                                  condition=C.events.does_not_exist() | (C.events < max_events))
+        except UpdateError as error:
+            if condition_failed(error):
+                return False
+            raise
+        return True
+
+    def failures(self, login: str) -> FailureState:
+        try:
+            item = C.get(failures_key(login), consistent_read=True)
+        except DoesNotExist:
+            return NO_FAILURES
+        return failure_state(item)
+
+    def save_failures(self, login: str, previous: FailureState, state: FailureState, *,
+                      expires_at: datetime) -> bool:
+        """Replace `previous` by `state`; False if another attempt changed the count meanwhile."""
+        expected = (C.counter_key.does_not_exist() if previous == NO_FAILURES
+                    else C.events == previous.count)
+        item = C(failures_key(login), events=state.count, last_failure_at=state.last_failure_at,
+                 locked_until=state.locked_until, expires_at=expires_at)
+        try:
+            item.save(condition=expected)
+        except PutError as error:
+            if condition_failed(error):
+                return False
+            raise
+        return True
+
+    def forget_failures(self, login: str) -> None:
+        C(failures_key(login)).delete()
+
+
+def failures_key(login: str) -> str:
+    """The key of a login's sign-in failures (also for reads made together with other tables')."""
+    return f"sign_in_failures#{login}"
+
+
+def failure_state(item: RateCounterItem | None) -> FailureState:
+    return NO_FAILURES if item is None else FailureState(int(item.events), item.last_failure_at, item.locked_until)
+
+
+rate_counters = RateCounters()

@@ -1,9 +1,13 @@
 """Timesheets a customer approves or rejects."""
+from __future__ import annotations
+
 from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
+from ..domain.documents import Timesheet
 from .base import OwnedByCustomer, table
+from .documents import Documents
 
 
 class TimesheetsByStatus(LocalSecondaryIndex):
@@ -34,3 +38,10 @@ class TimesheetItem(OwnedByCustomer, Model):
     version = VersionAttribute()
 
     by_status = TimesheetsByStatus()
+
+
+class Timesheets(Documents):
+    model, domain, id_field, kind = TimesheetItem, Timesheet, "timesheet_id", "timesheet"
+
+
+timesheets = Timesheets()

@@ -1,4 +1,8 @@
-"""One TransactWrite per use case: every item changes, or none does."""
+"""One TransactWrite per use case: every item changes, or none does.
+
+The one module that reaches into PynamoDB's TransactWrite beyond its public API (its item lists, to
+count them and to tell which update a cancellation names, and `_commit`, to send a cancelled commit
+again); nothing else in the code does."""
 from __future__ import annotations
 
 import random
@@ -25,6 +29,11 @@ class Transaction(TransactWrite):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._refusals: dict[int, Callable[[dict | None], DomainError]] = {}
+
+    def item_count(self) -> int:
+        """How many items the transaction writes or checks so far (DynamoDB takes at most 100)."""
+        return sum(len(part) for part in (self._condition_check_items, self._delete_items, self._put_items,
+                                          self._update_items))
 
     def update_or_refuse(self, model: Model, actions: list, condition,
                          refusal: Callable[[dict | None], DomainError]) -> None:
@@ -60,6 +69,9 @@ def transaction(kind: str = "item"):
     yield tx
     for attempt in range(COMMIT_ATTEMPTS):
         try:
+            # PynamoDB commits a TransactWrite only on leaving its own `with` block, once; a commit
+            # cancelled for a transient reason must be sent again as it is, so this one adapter calls
+            # its private `_commit` (which also moves the items' version attributes on, on success).
             tx._commit()
             return
         except TransactWriteError as error:

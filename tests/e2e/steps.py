@@ -39,7 +39,7 @@ def go_to(page: Page, section: str) -> None:
 def portal_user_for(org_id: str, customer_id: str, password: str = PASSWORD) -> Customer:
     """Give the customer's primary contact a portal password."""
     from chalicelib.services import portal_auth
-    from chalicelib.tables.repositories import customers
+    from chalicelib.tables.customers import customers
     contact = customers.get(org_id, customer_id).primary_contact
     portal_auth.create_portal_user(org_id, customer_id=customer_id, contact_id=contact.contact_id, password=password,
                                    now=datetime.now(timezone.utc))
@@ -121,7 +121,7 @@ def link_emailed_to(address: str, page_name: str) -> str:
 def invite_colleagues(customer: Customer) -> list[str]:
     """Invite the customer's other contacts to the portal; answers their emails."""
     from chalicelib.services import portal_auth
-    from chalicelib.tables.repositories import customers
+    from chalicelib.tables.customers import customers
     invited = []
     for contact in customers.get(customer.org_id, customer.customer_id).contacts:
         if contact.email != customer.email:

@@ -119,7 +119,8 @@ def act(c, shop, portal: Portal, sub_id: str, step) -> None:
 
 def books_agree(shop, portal: Portal) -> None:
     """(b): statement closing == open invoices - credits == dashboard."""
-    from chalicelib.tables.repositories.documents import credit_notes, invoices
+    from chalicelib.tables.credit_notes import credit_notes
+    from chalicelib.tables.invoices import invoices
     org_id, customer_id = shop.acme.org.org_id, shop.zoe.customer_id
     owed = sum(i.balance_minor for i in invoices.page(org_id, customer_id, limit=100, cursor=None).items)
     credit = sum(n.balance_minor for n in credit_notes.page(org_id, customer_id, limit=100, cursor=None).items)
@@ -134,7 +135,8 @@ def books_agree(shop, portal: Portal) -> None:
 
 def days_billed(shop, sub_id: str) -> Counter:
     """(a): each day's plan lines, billed (+1) and credited (-1), over the subscription's documents."""
-    from chalicelib.tables.repositories.documents import credit_notes, invoices
+    from chalicelib.tables.credit_notes import credit_notes
+    from chalicelib.tables.invoices import invoices
     org_id, customer_id = shop.acme.org.org_id, shop.zoe.customer_id
     billed = Counter()
     documents = [(i, +1) for i in invoices.page(org_id, customer_id, limit=100, cursor=None).items

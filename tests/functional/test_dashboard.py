@@ -9,8 +9,12 @@ from chalicelib.domain.documents import CreditNoteStatus
 from chalicelib.domain.errors import DomainError
 from chalicelib.services import billing_admin, collection, customers, dashboard, merchant_access
 from chalicelib.services import payment_methods
-from chalicelib.tables.repositories import payments, summaries
-from chalicelib.tables.repositories.documents import credit_notes, estimates, invoices, timesheets
+from chalicelib.tables.account_summaries import account_summaries
+from chalicelib.tables.credit_notes import credit_notes
+from chalicelib.tables.estimates import estimates
+from chalicelib.tables.invoices import invoices
+from chalicelib.tables.payments import payments
+from chalicelib.tables.timesheets import timesheets
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_credit_note, a_payer, a_saved_card, an_invoice, pay
 from tests.support.portal import Clock
@@ -151,7 +155,7 @@ def recomputed(org_id: str, customer_id: str) -> dict:
 
 
 def listed_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
-    return summaries.get(org_id, customer_id, "USD").open_credit_note_ids
+    return account_summaries.get(org_id, customer_id, "USD").open_credit_note_ids
 
 
 def open_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:

@@ -1,7 +1,7 @@
 """The destructive-sounding actions keep the books: after cancelling now, removing a card,
 declining an estimate, rejecting a timesheet, voiding an invoice and a credit note, a refund and
 signing out, every item the merchant's books hold is still there, its status changed."""
-from chalicelib.tables.repositories import payments as stored_payments
+from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import client
 from tests.support.books import census
 from tests.support.documents import a_credit_note, a_timesheet, an_estimate, an_invoice

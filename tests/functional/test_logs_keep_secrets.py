@@ -7,7 +7,7 @@ import re
 import pytest
 
 from chalicelib.services import mail
-from chalicelib.tables.repositories import payments as stored_payments
+from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import Api, client
 from tests.support.payments import WEBHOOK_SECRET, a_payer, an_invoice, deliver, pay, payment_intent, stripe_event, \
     with_webhook_secret

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from chalicelib.domain.documents import CreditNoteStatus
 from chalicelib.services import billing_admin, collection
+from chalicelib.tables.account_summaries import account_summaries
+from chalicelib.tables.credit_notes import credit_notes
 from chalicelib.tables.metrics import counting_calls
-from chalicelib.tables.repositories import summaries
-from chalicelib.tables.repositories.documents import credit_notes
 from tests.functional.test_dashboard import a_customer_with_a_card, listed_credit_notes, open_credit_notes
 from tests.support.api import NOW, client
 from tests.support.documents import a_credit_note
@@ -110,7 +110,7 @@ def forget_the_list(org_id: str, customer_id: str) -> None:
     from chalicelib.tables.base import owner_key
     item = AccountSummaryItem.get(owner_key(org_id, customer_id))
     item.update(actions=[AccountSummaryItem.open_credit_note_ids.remove()])
-    assert summaries.get(org_id, customer_id, "USD").open_credit_note_ids == frozenset()
+    assert account_summaries.get(org_id, customer_id, "USD").open_credit_note_ids == frozenset()
 
 
 def test_the_demo_seed_lists_exactly_each_customers_open_credit_notes(aws):

@@ -3,9 +3,9 @@ transfer for the same invoice, then the customer completes 3-D Secure. The card'
 overpayment credit note that documents money its payment already counted, and refunding the card
 payment gives that credit back first: the customer is given the money back once, and statement closing
 == open invoices - available credits == the dashboard after every step."""
-from chalicelib.tables.repositories import payments as stored_payments
-from chalicelib.tables.repositories import summaries
-from chalicelib.tables.repositories.documents import credit_notes
+from chalicelib.tables.account_summaries import account_summaries
+from chalicelib.tables.credit_notes import credit_notes
+from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import Api, client
 from tests.support.documents import a_payment
 from tests.support.payments import (Books, a_merchant_refund, a_payer, a_refund_event, agree, an_invoice,
@@ -37,7 +37,7 @@ def available_credits(payer) -> int:
 
 def listed_open_credit_notes(payer) -> set[str]:
     """The open credit notes the account summary lists (what a change reads its credits from)."""
-    return set(summaries.get(payer.org_id, payer.customer_id, "USD").open_credit_note_ids)
+    return set(account_summaries.get(payer.org_id, payer.customer_id, "USD").open_credit_note_ids)
 
 
 def statement_rows(payer) -> list[tuple]:

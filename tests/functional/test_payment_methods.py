@@ -1,6 +1,6 @@
 """/portal/payment-methods: list, set up and add, make default, replace (the subscriptions
 follow), remove (refused while it is the only method of an auto-charge subscription)."""
-from chalicelib.tables.repositories import subscriptions
+from chalicelib.tables.subscriptions import subscriptions
 from tests.support.api import Api, client
 from tests.support.payments import a_payer, a_saved_card, a_subscription
 from tests.support.portal import Clock

@@ -50,7 +50,7 @@ def unchanged(portal, sub: dict) -> bool:
 
 
 def stored(shop, sub: dict):
-    from chalicelib.tables.repositories import subscriptions
+    from chalicelib.tables.subscriptions import subscriptions
     return subscriptions.get(shop.acme.org.org_id, sub["customer_id"], sub["subscription_id"])
 
 
@@ -242,14 +242,14 @@ def test_two_customers_racing_for_the_last_redemption_get_one_success_and_one_cl
 def each_reads_the_coupon_before_either_writes(monkeypatch, racers: int) -> None:
     """Each racer waits, after reading the catalog (the coupon with one redemption left), until all
     have read it: a true race for the last one."""
-    from chalicelib.tables.repositories import together
-    all_read, read = threading.Barrier(racers, timeout=20), together.catalog_and_credit_notes
+    from chalicelib.tables.catalog import catalog
+    all_read, read = threading.Barrier(racers, timeout=20), catalog.with_credit_notes
 
     def read_then_wait(*args, **kwargs):
         found = read(*args, **kwargs)
         all_read.wait()
         return found
-    monkeypatch.setattr(together, "catalog_and_credit_notes", read_then_wait)
+    monkeypatch.setattr(catalog, "with_credit_notes", read_then_wait)
 
 
 # --- the merchant's changes -------------------------------------------------------------------

@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 import pytest
 
 from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
-from chalicelib.tables.repositories.payments import payment_item
+from chalicelib.tables.payments import payments
+from chalicelib.tables.transactions import transaction
 from tests.support.api import Api, client
 from tests.support.documents import (PDF_HEADERS, a_payment, a_scene, an_estimate, an_invoice, pdf_text,
                                      same_org_stranger, other_org_stranger)
@@ -71,10 +72,11 @@ def test_a_payment_that_did_not_go_through_has_no_receipt(aws):
         scene = a_scene(Api(c))
         invoice = an_invoice(scene.admin, scene.customer_id)
         now = datetime(2026, 11, 25, tzinfo=timezone.utc)
-        payment_item(scene.acme.org.org_id, Payment(
-            payment_id="pay_failed", customer_id=scene.customer_id, status=PaymentStatus.FAILED, amount_minor=10_000,
-            currency="USD", allocations=(Allocation(invoice["invoice_id"], 10_000),), created_at=now,
-            gateway="simulated", failure_code="card_declined")).save()
+        with transaction() as tx:
+            payments.save_in(tx, scene.acme.org.org_id, Payment(
+                payment_id="pay_failed", customer_id=scene.customer_id, status=PaymentStatus.FAILED,
+                amount_minor=10_000, currency="USD", allocations=(Allocation(invoice["invoice_id"], 10_000),),
+                created_at=now, gateway="simulated", failure_code="card_declined"), before=None, now=now)
 
         answer = scene.zoe.portal.get("/portal/payments/pay_failed/receipt", headers=PDF_HEADERS)
 

@@ -5,8 +5,7 @@ import pytest
 
 from chalicelib.gateways.email import Attachment
 from chalicelib.services import mail
-from chalicelib.tables.emails import EmailItem
-from chalicelib.tables.repositories import emails
+from chalicelib.tables.emails import EmailItem, emails
 from tests.support.api import NOW
 from tests.support.portal import emails_to, sent_emails, verify_sender
 

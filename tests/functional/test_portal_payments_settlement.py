@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from chalicelib import bootstrap
 from chalicelib.gateways.email import EmailDeliveryFailed
-from chalicelib.tables.repositories import emails, payment_state
+from chalicelib.tables.emails import emails
+from chalicelib.tables.payments import payments
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_payer, a_saved_card, an_invoice, pay
 from tests.support.portal import Clock
@@ -26,7 +27,7 @@ def test_paying_many_invoices_at_once_releases_every_claim_and_replays_the_answe
 
         # Then the payment succeeded, no invoice is still claimed, and the retry got the same answer
         assert answer.status == 201 and answer.json["status"] == "succeeded", answer.json
-        assert payment_state.read(payer.org_id, payer.customer_id, claim_ids=invoice_ids).claims == {}
+        assert payments.state(payer.org_id, payer.customer_id, claim_ids=invoice_ids).claims == {}
         assert (again.status, again.json) == (201, answer.json)
 
 

@@ -1,6 +1,6 @@
 """GET|PATCH /portal/profile and GET /portal/contacts: my contact details, my account's addresses
 and the custom fields shown in the portal; every change on the timeline."""
-from chalicelib.tables.repositories import rate_counters
+from chalicelib.tables.rate_counters import rate_counters
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, sign_in_contact, turn
 from tests.support.portal import PASSWORD, assert_refused, emails_to, login, new_customer, text_of

@@ -5,7 +5,7 @@ out by hand, in three DynamoDB reads."""
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.tables.metrics import counting_calls
-from chalicelib.tables.repositories import payments as stored_payments
+from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import NOW, Api, client
 from tests.support.documents import a_payment
 from tests.support.payments import (a_credit_note, a_payer, an_invoice, deliver, pay, payment_intent, stripe_event,

@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from chalicelib.domain.errors import BusinessRuleViolation
 from chalicelib.services import billing_admin, customers, statements
-from chalicelib.tables.repositories.documents import credit_notes, invoices
+from chalicelib.tables.credit_notes import credit_notes
+from chalicelib.tables.invoices import invoices
 from tests.support.api import new_organization
 from tests.support.aws import fresh_aws
 

@@ -239,8 +239,8 @@ def test_an_action_writes_an_activity_record_with_who_what_before_and_after(aws)
 
 
 def activity_of(shop):
-    from chalicelib.tables.repositories import engagement
-    return engagement.activity_page(shop.acme.org.org_id, shop.zoe.customer_id, limit=50, cursor=None).items
+    from chalicelib.tables.activity import activity
+    return activity.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=50, cursor=None).items
 
 
 def test_two_racing_cancellations_one_wins_the_other_is_refused(aws, monkeypatch):
@@ -250,13 +250,13 @@ def test_two_racing_cancellations_one_wins_the_other_is_refused(aws, monkeypatch
         sub = shop.subscription("live", **TERM)
         from chalicelib.services import subscriptions_portal
         both_read = threading.Barrier(2, timeout=10)
-        read = subscriptions_portal.read_together.org_and_subscription
+        read = subscriptions_portal.subscription_store.with_organization
 
         def read_then_wait(*args):
             found = read(*args)
             both_read.wait()
             return found
-        monkeypatch.setattr(subscriptions_portal.read_together, "org_and_subscription", read_then_wait)
+        monkeypatch.setattr(subscriptions_portal.subscription_store, "with_organization", read_then_wait)
         dynamodb_requests_one_at_a_time(monkeypatch)   # as DynamoDB is: each conditional write atomic
         caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
         outcomes = []
@@ -292,18 +292,18 @@ def test_a_stale_version_is_refused_over_http_too(aws):
         shop = a_shop(c)
         sub = shop.subscription("live", **TERM)
         from chalicelib.services import subscriptions_portal
-        read = subscriptions_portal.read_together.org_and_subscription
+        read = subscriptions_portal.subscription_store.with_organization
 
         def read_then_someone_else_writes(*args):
             org, found = read(*args)
-            from chalicelib.tables.repositories import subscriptions
+            from chalicelib.tables.subscriptions import subscriptions
             subscriptions.save(shop.acme.org.org_id, found, clock="live")   # bumps the version
             return org, found
-        subscriptions_portal.read_together.org_and_subscription = read_then_someone_else_writes
+        subscriptions_portal.subscription_store.with_organization = read_then_someone_else_writes
         try:
             answer = shop.portal.post(f"/portal/subscriptions/{sub['subscription_id']}/cancel", {"when": "now"})
         finally:
-            subscriptions_portal.read_together.org_and_subscription = read
+            del subscriptions_portal.subscription_store.with_organization   # the repository's own again
 
         assert (answer.status, answer.json["error"]["code"]) == (409, "concurrent_update")
         assert shop.portal.get(f"/portal/subscriptions/{sub['subscription_id']}").json["status"] == "live"
@@ -319,7 +319,7 @@ def test_due_work_follows_each_action(aws):
                         {"pause_at": pause_at.isoformat()})
 
         # Then the scheduled job will find it when the pause day begins (before the term ends)
-        from chalicelib.tables.subscriptions import SubscriptionItem
         from chalicelib.tables.base import owner_key
+        from chalicelib.tables.subscriptions import SubscriptionItem
         item = SubscriptionItem.get(owner_key(shop.acme.org.org_id, shop.zoe.customer_id), sub["subscription_id"])
         assert item.due_at == datetime(2026, 12, 2, tzinfo=UTC) and item.due_partition.startswith("live#")

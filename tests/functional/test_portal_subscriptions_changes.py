@@ -12,12 +12,12 @@ EDIT_ONLY = {"edit_subscription": {"enabled": True}}
 
 
 def account(shop):
-    from chalicelib.tables.repositories import summaries
-    return summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
+    from chalicelib.tables.account_summaries import account_summaries
+    return account_summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
 
 
 def subscription_state(shop, subscription_id):
-    from chalicelib.tables.repositories import subscriptions
+    from chalicelib.tables.subscriptions import subscriptions
     return subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, subscription_id)
 
 
@@ -108,7 +108,7 @@ def with_day_passed(shop):
     from dataclasses import replace
     from datetime import timedelta
 
-    from chalicelib.tables.repositories import organizations
+    from chalicelib.tables.organizations import organizations
     org = organizations.get(shop.acme.org.org_id)
     organizations.save(replace(org, test_mode=True, test_clock_at=shop.clock.now + timedelta(days=1)))
 

@@ -16,8 +16,8 @@ def a_credit_note(shop, minor: int) -> dict:
 
 
 def account(shop):
-    from chalicelib.tables.repositories import summaries
-    return summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
+    from chalicelib.tables.account_summaries import account_summaries
+    return account_summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
 
 
 def test_activating_a_trial_raises_the_previewed_invoice_with_credits_applied_to_the_cent(aws):
@@ -122,7 +122,7 @@ def mark_expired_again(shop, subscription_id):
     from dataclasses import replace
 
     from chalicelib.domain.subscription_status import Status
-    from chalicelib.tables.repositories import subscriptions
+    from chalicelib.tables.subscriptions import subscriptions
     org_id, customer_id = shop.acme.org.org_id, shop.zoe.customer_id
     sub = subscriptions.get(org_id, customer_id, subscription_id)
     subscriptions.save(org_id, replace(sub, status=Status.EXPIRED, expired_at=shop.clock.now,

@@ -2,8 +2,8 @@
 order, any number of times) or asked by the merchant (POST /admin/payments/{id}/refunds, once per
 Idempotency-Key) is recorded against the payment and documented by a credit note refunded at once,
 so that statement closing == open invoices - available credits == dashboard after every step."""
-from chalicelib.tables.repositories import payments as stored_payments
-from chalicelib.tables.repositories.documents import credit_notes
+from chalicelib.tables.credit_notes import credit_notes
+from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import Api, client
 from tests.support.documents import a_payment
 from tests.support.payments import (Books, a_card_payment, a_credit_note, a_merchant_refund, a_payer, a_refund_event,

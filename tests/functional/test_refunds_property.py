@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, Phase, example, given, settings, strategies 
 from chalicelib import bootstrap
 from chalicelib.domain.errors import BusinessRuleViolation, Conflict
 from chalicelib.services import billing_admin, customers, payments, refunds, statements, webhooks
-from chalicelib.tables.repositories import payments as stored_payments
-from chalicelib.tables.repositories import summaries
-from chalicelib.tables.repositories.documents import credit_notes, invoices
+from chalicelib.tables.account_summaries import account_summaries
+from chalicelib.tables.credit_notes import credit_notes
+from chalicelib.tables.invoices import invoices
+from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import new_organization
 from tests.support.aws import fresh_aws
 from tests.support.payments import WEBHOOK_SECRET, signature, stripe_event
@@ -207,7 +208,7 @@ class History:
         owner = dict(org_id=self.org_id, customer_id=self.customer_id, limit=100, cursor=None)
         documents = (sum(i.balance_minor for i in invoices.page(**owner).items)
                      - sum(n.balance_minor for n in credit_notes.page(**owner).items))
-        figures = summaries.get(self.org_id, self.customer_id, "USD")
+        figures = account_summaries.get(self.org_id, self.customer_id, "USD")
         return usd.closing_balance.amount_minor, documents, figures.outstanding_minor - figures.credits_minor
 
     def refunded_within_what_was_paid(self) -> bool:

@@ -20,14 +20,14 @@ def run_jobs(c) -> dict:
 
 
 def state(shop, sub: dict):
-    from chalicelib.tables.repositories import subscriptions
+    from chalicelib.tables.subscriptions import subscriptions
     return subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, sub["subscription_id"])
 
 
 def invoices_of(shop, sub: dict) -> list[dict]:
     """The subscription's invoices, oldest first (read from the store: the portal session expires
     while the tests move the clock by weeks)."""
-    from chalicelib.tables.repositories.documents import invoices
+    from chalicelib.tables.invoices import invoices
     found = invoices.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
     return [{"invoice_id": i.invoice_id, "status": i.status.value, "total_minor": i.total_minor,
              "balance_minor": i.balance_minor}
@@ -35,7 +35,7 @@ def invoices_of(shop, sub: dict) -> list[dict]:
 
 
 def credit_notes_of(shop, sub: dict) -> list:
-    from chalicelib.tables.repositories.documents import credit_notes
+    from chalicelib.tables.credit_notes import credit_notes
     found = credit_notes.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
     return [note for note in found if note.subscription_id == sub["subscription_id"]]
 
@@ -366,8 +366,8 @@ def pay_in_portal(shop, invoice: dict, key: str):
 
 
 def timeline_of(shop, sub: dict) -> list[str]:
-    from chalicelib.tables.repositories import engagement
-    page = engagement.activity_page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None)
+    from chalicelib.tables.activity import activity
+    page = activity.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None)
     return [r.action for r in page.items if r.subject_id == sub["subscription_id"]]
 
 

@@ -1,6 +1,7 @@
 """POST /webhooks/stripe: verified on the raw body, each event processed once, the same final
 state whatever the order or the number of deliveries, unknown types acknowledged."""
-from chalicelib.tables.repositories import payments as stored_payments
+from chalicelib.tables.payment_methods import payment_methods
+from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import Api, client
 from tests.support.payments import (a_payer, a_saved_card, a_subscription, an_invoice, deliver, pay, payment_intent,
                                     signature, stripe_event, with_webhook_secret)
@@ -268,8 +269,8 @@ def test_a_card_detached_at_stripe_is_forgotten_and_its_subscriptions_move(aws, 
         payer = a_payer(api)
         kept, dropped = a_saved_card(payer), a_saved_card(payer, "pm_card_mastercard")
         sub = a_subscription(payer, payment_method_id=dropped["payment_method_id"])
-        gateway_method_id = stored_payments.method(payer.org_id, payer.customer_id,
-                                                   dropped["payment_method_id"]).gateway_method_id
+        gateway_method_id = payment_methods.get(payer.org_id, payer.customer_id,
+                                                dropped["payment_method_id"]).gateway_method_id
         event = stripe_event("payment_method.detached", {"id": gateway_method_id, "object": "payment_method",
                                                          "customer": None},
                              previous_attributes={"customer": _gateway_customer(payer)})
@@ -278,11 +279,11 @@ def test_a_card_detached_at_stripe_is_forgotten_and_its_subscriptions_move(aws, 
 
         methods = payer.portal.get("/portal/payment-methods").json["items"]
         assert [m["payment_method_id"] for m in methods] == [kept["payment_method_id"]]
-        from chalicelib.tables.repositories import subscriptions
+        from chalicelib.tables.subscriptions import subscriptions
         moved = subscriptions.get(payer.org_id, payer.customer_id, sub["subscription_id"])
         assert moved.payment_method_id == kept["payment_method_id"]
 
 
 def _gateway_customer(payer) -> str:
-    from chalicelib.tables.repositories import customers
+    from chalicelib.tables.customers import customers
     return customers.get(payer.org_id, payer.customer_id).gateway_customer_id

@@ -63,7 +63,7 @@ def every_request_has_read_before_any_writes(monkeypatch):
     """Each racer waits, after reading the subscription (with the account summary, for the actions
     that bill with credits), until all have read it: a true race."""
     from chalicelib.services import subscriptions_portal
-    store = subscriptions_portal.read_together
+    store = subscriptions_portal.subscription_store
     all_read = threading.Barrier(RACERS, timeout=20)
 
     def then_wait(read):
@@ -72,5 +72,5 @@ def every_request_has_read_before_any_writes(monkeypatch):
             all_read.wait()
             return found
         return read_then_wait
-    for name in ("org_and_subscription", "org_subscription_and_summary"):
+    for name in ("with_organization", "with_organization_and_summary"):
         monkeypatch.setattr(store, name, then_wait(getattr(store, name)))

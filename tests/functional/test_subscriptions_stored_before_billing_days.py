@@ -18,7 +18,7 @@ def a_stored_subscription(**attributes):
                                   "interval_count": 1, "trial_days": 0},
                             created_at=datetime(2026, 1, 31, tzinfo=UTC), **attributes)
     item.save()
-    from chalicelib.tables.repositories import subscriptions
+    from chalicelib.tables.subscriptions import subscriptions
     return subscriptions.get("org_1", "cus_1", "sub_1")
 
 

@@ -58,14 +58,14 @@ def signed_in(api: Api, org_id: str, customer: dict, email: str) -> SignedInCust
     as if invited and signed in."""
     from chalicelib import bootstrap
     from chalicelib.services import sessions
-    from chalicelib.tables.repositories import portal_users
+    from chalicelib.tables.portal_users import PortalUser, login_key, portal_users
     contact = contact_with(customer, email)
     role = "primary" if contact["is_primary"] else "contact"
-    user = portal_users.PortalUser(
-        login=portal_users.login_key(org_id, email), org_id=org_id, customer_id=customer["customer_id"],
+    user = PortalUser(
+        login=login_key(org_id, email), org_id=org_id, customer_id=customer["customer_id"],
         contact_id=contact["contact_id"], email=email, role=role, status="active", created_at=bootstrap.now(),
         password_hash=password_hash(), password_changed_at=bootstrap.now())
-    portal_users.item_for(user).save()
+    portal_users.add(user)
     token = sessions.start(user, role, bootstrap.now()).token
     return SignedInCustomer(customer, contact, email, PASSWORD, token, api.as_(token))
 

@@ -95,7 +95,7 @@ def pay(portal: Api, body: dict, *, key: str | None = None):
 
 def a_card_payment(payer: Payer, invoice: dict, *, card: str = "pm_card_visa") -> dict:
     """The invoice paid in the portal by card, with the PaymentIntent id Stripe knows it by."""
-    from chalicelib.tables.repositories import payments as stored_payments
+    from chalicelib.tables.payments import payments as stored_payments
     answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": card})
     assert answer.json["status"] == "succeeded", answer.json
     gateway_id = stored_payments.get(payer.org_id, payer.customer_id, answer.json["payment_id"]).gateway_payment_id
@@ -121,7 +121,8 @@ class Books:
 
 
 def the_books(payer: Payer, today: str = "2026-11-25") -> Books:
-    from chalicelib.tables.repositories.documents import credit_notes, invoices
+    from chalicelib.tables.credit_notes import credit_notes
+    from chalicelib.tables.invoices import invoices
     [statement] = payer.portal.get(f"/portal/statements?from=2026-01-01&to={today}").json["statements"]
     owner = dict(org_id=payer.org_id, customer_id=payer.customer_id, limit=100, cursor=None)
     documents = (sum(i.balance_minor for i in invoices.page(**owner).items)

@@ -109,7 +109,8 @@ def mark_expired_at_trial_end(org_id: str, customer_id: str, subscription_id: st
     from dataclasses import replace
 
     from chalicelib.domain.organization import clock_name
-    from chalicelib.tables.repositories import organizations, subscriptions
+    from chalicelib.tables.organizations import organizations
+    from chalicelib.tables.subscriptions import subscriptions
     sub = subscriptions.get(org_id, customer_id, subscription_id)
     subscriptions.save(org_id, replace(sub, expired_reason="trial_charge_failed"),
                        clock=clock_name(organizations.get(org_id)))

@@ -4,7 +4,7 @@ import pytest
 
 from chalicelib.domain.errors import NotFound, Unavailable
 from chalicelib.tables import batch_reads
-from chalicelib.tables.repositories import payment_state
+from chalicelib.tables.payments import payments
 
 
 class LeavesEverythingUnprocessed:
@@ -42,5 +42,5 @@ def test_a_payment_whose_keys_stay_unprocessed_is_unavailable_not_missing(overlo
     # When a payment is read with its organization and customer
     # Then the answer is Unavailable (503, retry), never NotFound (404 for a payment that exists)
     with pytest.raises(Unavailable) as raised:
-        payment_state.read("org_1", "cus_1", org=True, customer=True, payment_id="payment_1")
+        payments.state("org_1", "cus_1", org=True, customer=True, payment_id="payment_1")
     assert not isinstance(raised.value, NotFound)

@@ -1,1 +1,0 @@
-"""Repositories: load and store domain objects; the only code that knows item shapes."""
