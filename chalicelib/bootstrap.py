@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Callable
 
 from . import config
+from .domain.errors import BusinessRuleViolation
 
 _clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # noqa: E731
 
@@ -35,8 +36,8 @@ def tables_ready() -> bool:
 def reset() -> None:
     """Forget every built adapter (tests and the devstack re-point the environment)."""
     config.reload()
-    for cached in (tables_ready, aws_client_factory, password_hasher, mailer, payment_gateway,
-                   stripe_webhook_secret):
+    for cached in (tables_ready, aws_client_factory, password_hasher, mailer, _configured_gateway,
+                   _stripe_webhook_secret):
         cached.cache_clear()
 
 
@@ -65,22 +66,58 @@ def mailer():
     return SesMailer(sender=config.settings().email_sender, client_factory=aws_client_factory("ses"))
 
 
-@lru_cache(maxsize=1)
 def payment_gateway():
     """Stripe once a secret is configured (STRIPE_SECRET_KEY locally, the SSM parameter named by
-    PORTICO_STRIPE_SECRET_PARAMETER on AWS); otherwise the simulated gateway (tests, `make run`)."""
+    PORTICO_STRIPE_SECRET_PARAMETER on AWS); otherwise the simulated gateway (tests, `make run`),
+    which a deployed stage refuses unless its template allows it: nothing that starts a payment
+    gets a gateway then (a 422 `payments_not_configured`, before anything is written); nor while
+    the Stripe secret the stage names is not stored yet (read again at the next payment)."""
+    from .gateways.secrets import ParameterMissing
+    try:
+        gateway = _configured_gateway()
+    except ParameterMissing:
+        raise PaymentsNotConfigured() from None
+    if gateway.name == "simulated" and not config.settings().simulated_payments_allowed:
+        raise PaymentsNotConfigured()
+    return gateway
+
+
+class PaymentsNotConfigured(BusinessRuleViolation):
+    def __init__(self):
+        super().__init__("Card payments are not set up on this portal yet; please contact the merchant.",
+                         "payments_not_configured")
+
+
+@lru_cache(maxsize=1)
+def _configured_gateway():
     s = config.settings()
     secret = s.stripe_secret_key or _parameter(s.stripe_secret_parameter)
     if not secret:
         from .gateways.simulated_payments import SimulatedGateway
         return SimulatedGateway()
     from .gateways.stripe_payments import StripeGateway
-    return StripeGateway(secret, publishable_key=s.stripe_publishable_key)
+    publishable_key = s.stripe_publishable_key or _parameter(s.stripe_publishable_key_parameter)
+    return StripeGateway(secret, publishable_key=publishable_key)
+
+
+def stripe_webhook_secret() -> str | None:
+    """The signing secret of the Stripe webhook endpoint (STRIPE_WEBHOOK_SECRET or an SSM parameter);
+    None while the parameter the stage names is not stored yet (asked again at the next event)."""
+    from .gateways.secrets import ParameterMissing
+    try:
+        return _stripe_webhook_secret()
+    except ParameterMissing:
+        return None
+
+
+def forget_secrets() -> None:
+    """Read the secrets again when next needed (tests change them)."""
+    _stripe_webhook_secret.cache_clear()
+    _configured_gateway.cache_clear()
 
 
 @lru_cache(maxsize=1)
-def stripe_webhook_secret() -> str | None:
-    """The signing secret of the Stripe webhook endpoint (STRIPE_WEBHOOK_SECRET or an SSM parameter)."""
+def _stripe_webhook_secret() -> str | None:
     s = config.settings()
     return s.stripe_webhook_secret or _parameter(s.stripe_webhook_secret_parameter)
 

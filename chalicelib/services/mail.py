@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from .. import bootstrap, logs
+from .. import bootstrap, logs, metrics
 from ..domain.ids import new_id
 from ..gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ..gateways.email_templates import render_email
@@ -99,6 +99,7 @@ def _send(record: EmailRecord, now: datetime) -> tuple[EmailRecord, list]:
         retry_at = next_attempt_at(record.attempts + 1, now)
         log.warning("email %s (%s) not sent, attempt %d: %s", record.email_id, record.template,
                     record.attempts + 1, error)
+        metrics.count("EmailsFailed", template=record.template, given_up=retry_at is None)
         failed = replace(record, attempts=record.attempts + 1, last_error=str(error),
                          status="queued" if retry_at else "failed", due_at=retry_at)
         return failed, emails.failed_attempt_actions(error=f"{type(error).__name__}: {error}", retry_at=retry_at)

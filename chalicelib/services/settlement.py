@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
-from .. import bootstrap
+from .. import bootstrap, metrics
 from ..domain import billing
 from ..domain.account_summary import SummaryChange, credit_note_moved
 from ..domain.calendar import local_date
@@ -133,6 +133,7 @@ def succeeded(org_id: str, customer_id: str, payment_id: str, result: ChargeResu
         except ConcurrentUpdate:
             continue
         _release_claims(org_id, done, unreleased)
+        metrics.count("PaymentsSucceeded", source=done.source)
         mail.deliver_all(sent, now)
         return done
     raise ConcurrentUpdate("payment")
@@ -312,6 +313,7 @@ def failed(org_id: str, customer_id: str, payment_id: str, result: ChargeResult,
         if answer is not None:
             answer.committed()
         _release_claims(org_id, refused, unreleased)
+        metrics.count("PaymentsFailed", source=refused.source, failure_code=refused.failure_code)
         _forget_unsaved_method(state.plan)
         return payments.saved(item)
     raise ConcurrentUpdate("payment")
