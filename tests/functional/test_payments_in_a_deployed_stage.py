@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.services import scheduled_work
-from chalicelib.tables.repositories import subscriptions
+from chalicelib.tables.subscriptions import subscriptions
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_payer, an_invoice, pay
 from tests.support.portal import Clock, emails_to
