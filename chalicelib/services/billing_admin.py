@@ -154,6 +154,8 @@ def create_invoice(org_id: str, customer_id: str, *, lines: list[dict], now: dat
                    issued_at: datetime | None = None) -> Invoice:
     org = organizations.get(org_id)
     customer = customers.get(org_id, customer_id)
+    if subscription_id is not None:   # only a subscription of this customer (another's: 404, as a missing one)
+        subscriptions.get(org_id, customer_id, subscription_id)
     issued = issued_at or org.now(now)
     invoice = billing.build_invoice(
         invoice_id=new_id("invoice", now), number=billing.number("INV", sequences.next_number(org_id, "invoice_seq")),
