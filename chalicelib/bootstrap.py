@@ -1,27 +1,108 @@
-"""Adapters built lazily, in one place: tables pointed at their stage, the clock, gateways.
+"""The composition root: the adapters (tables pointed at their stage as a unit of work, the payment
+gateway, the mailer, the PDF renderer, the password hasher, the clock) and the services built on
+them, each built on first use, in one place.
 
 Nothing here runs at import time (Lambda cold start; Chalice's config exists only in handlers).
 """
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
-from functools import lru_cache
-from typing import Callable
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import config
+
+if TYPE_CHECKING:
+    from .gateways.email import SesMailer
+    from .gateways.password_hasher import PasswordHasher
+    from .gateways.payments import PaymentGateway
+    from .gateways.pdf import PdfDocument
+    from .tables.unit_of_work import DynamoUnitOfWork
 
 _clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # noqa: E731
 
 
-def now() -> datetime:
-    """The real time, for services; domain code receives it as a parameter."""
-    return _clock()
+class Adapters:
+    """What the services work with, each built on first use (and kept: one per process)."""
+
+    def __init__(self) -> None:
+        self._clients: dict[str, Any] = {}
+        self._clients_lock = threading.Lock()
+
+    @property
+    def settings(self) -> config.Settings:
+        """The environment, read once (config.py keeps it; `config.reload()` reads it again)."""
+        return config.settings()
+
+    @cached_property
+    def uow(self) -> DynamoUnitOfWork:
+        """Every repository, over the stage's tables."""
+        tables_ready()
+        from .tables.unit_of_work import DynamoUnitOfWork
+        return DynamoUnitOfWork()
+
+    @cached_property
+    def gateway(self) -> PaymentGateway:
+        """Stripe once a secret is configured (STRIPE_SECRET_KEY locally, the SSM parameter named by
+        PORTICO_STRIPE_SECRET_PARAMETER on AWS); otherwise the simulated gateway (tests, `make run`)."""
+        s = self.settings
+        secret = s.stripe_secret_key or self._parameter(s.stripe_secret_parameter)
+        if not secret:
+            from .gateways.simulated_payments import SimulatedGateway
+            return SimulatedGateway()
+        from .gateways.stripe_payments import StripeGateway
+        return StripeGateway(secret, publishable_key=s.stripe_publishable_key)
+
+    @cached_property
+    def mailer(self) -> SesMailer:
+        """SES, sending as the configured (verified) sender identity."""
+        from .gateways.email import SesMailer
+        return SesMailer(sender=self.settings.email_sender, client_factory=lambda: self.client("ses"))
+
+    @cached_property
+    def renderer(self) -> Callable[[PdfDocument], bytes]:
+        """PDF documents as bytes (fpdf2, loaded on the first PDF)."""
+        from .gateways.pdf import render_pdf
+        return render_pdf
+
+    @cached_property
+    def password_hasher(self) -> PasswordHasher:
+        """argon2id with the configured cost (never below the OWASP minimum: the hasher refuses)."""
+        from .gateways.password_hasher import PasswordHasher
+        s = self.settings
+        return PasswordHasher(memory_cost=s.password_hash_memory_kib, time_cost=s.password_hash_iterations)
+
+    @cached_property
+    def webhook_secret(self) -> str | None:
+        """The signing secret of the Stripe webhook endpoint (STRIPE_WEBHOOK_SECRET or an SSM parameter)."""
+        s = self.settings
+        return s.stripe_webhook_secret or self._parameter(s.stripe_webhook_secret_parameter)
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of `service` (one each), honouring the local endpoint."""
+        with self._clients_lock:
+            if service not in self._clients:
+                import boto3
+                s = self.settings
+                self._clients[service] = boto3.client(service, region_name=s.region, endpoint_url=s.aws_endpoint)
+            return self._clients[service]
+
+    def now(self) -> datetime:
+        """The time (pinned by tests: `set_clock`); domain code receives it as a parameter."""
+        return _clock()
+
+    def _parameter(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        from .gateways.secrets import parameter_value
+        return parameter_value(name, self.client("ssm"))
 
 
-def set_clock(clock: Callable[[], datetime] | None) -> None:
-    """Tests pin time; None restores the real clock."""
-    global _clock
-    _clock = clock or (lambda: datetime.now(timezone.utc))
+@lru_cache(maxsize=1)
+def adapters() -> Adapters:
+    """The process's adapters (`reset` forgets them)."""
+    return Adapters()
 
 
 @lru_cache(maxsize=1)
@@ -32,61 +113,41 @@ def tables_ready() -> bool:
     return True
 
 
+def now() -> datetime:
+    """The time, for handlers and jobs to hand to services; domain code receives it as a parameter."""
+    return adapters().now()
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    """Tests pin time; None restores the real clock. A pinned clock outlives `reset`."""
+    global _clock
+    _clock = clock or (lambda: datetime.now(timezone.utc))
+
+
 def reset() -> None:
     """Forget every built adapter (tests and the devstack re-point the environment)."""
     config.reload()
-    for cached in (tables_ready, aws_client_factory, password_hasher, mailer, payment_gateway,
-                   stripe_webhook_secret):
+    for cached in (tables_ready, adapters):
         cached.cache_clear()
 
 
-@lru_cache(maxsize=8)
+# -- until every caller reaches the adapters ---------------------------------------------------
+
 def aws_client_factory(service: str):
-    """A factory of boto3 clients for `service`, honouring the local endpoint."""
-    def make():
-        import boto3
-        s = config.settings()
-        return boto3.client(service, region_name=s.region, endpoint_url=s.aws_endpoint)
-    return lru_cache(maxsize=1)(make)
+    return lambda: adapters().client(service)
 
 
-@lru_cache(maxsize=1)
 def password_hasher():
-    """argon2id with the configured cost (never below the OWASP minimum: the hasher refuses)."""
-    from .gateways.password_hasher import PasswordHasher
-    s = config.settings()
-    return PasswordHasher(memory_cost=s.password_hash_memory_kib, time_cost=s.password_hash_iterations)
+    return adapters().password_hasher
 
 
-@lru_cache(maxsize=1)
 def mailer():
-    """SES, sending as the configured (verified) sender identity."""
-    from .gateways.email import SesMailer
-    return SesMailer(sender=config.settings().email_sender, client_factory=aws_client_factory("ses"))
+    return adapters().mailer
 
 
-@lru_cache(maxsize=1)
 def payment_gateway():
-    """Stripe once a secret is configured (STRIPE_SECRET_KEY locally, the SSM parameter named by
-    PORTICO_STRIPE_SECRET_PARAMETER on AWS); otherwise the simulated gateway (tests, `make run`)."""
-    s = config.settings()
-    secret = s.stripe_secret_key or _parameter(s.stripe_secret_parameter)
-    if not secret:
-        from .gateways.simulated_payments import SimulatedGateway
-        return SimulatedGateway()
-    from .gateways.stripe_payments import StripeGateway
-    return StripeGateway(secret, publishable_key=s.stripe_publishable_key)
+    return adapters().gateway
 
 
-@lru_cache(maxsize=1)
 def stripe_webhook_secret() -> str | None:
-    """The signing secret of the Stripe webhook endpoint (STRIPE_WEBHOOK_SECRET or an SSM parameter)."""
-    s = config.settings()
-    return s.stripe_webhook_secret or _parameter(s.stripe_webhook_secret_parameter)
-
-
-def _parameter(name: str | None) -> str | None:
-    if not name:
-        return None
-    from .gateways.secrets import parameter_value
-    return parameter_value(name, aws_client_factory("ssm")())
+    return adapters().webhook_secret
