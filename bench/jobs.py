@@ -29,7 +29,7 @@ def world(total: int, due: int = DUE) -> str:
     from chalicelib.domain.ids import new_id
     from chalicelib.domain.subscription import PlanSnapshot, Subscription
     from chalicelib.domain.subscription_status import Status
-    from chalicelib.services import merchant_access
+    from chalicelib.services.access import merchant_access
     from chalicelib.tables.customers import customers
     from chalicelib.tables.subscriptions import SubscriptionItem, item_for
 
@@ -57,7 +57,7 @@ def one_run(total: int) -> tuple[dict, float, int]:
 
     with mock_aws():
         from chalicelib import bootstrap, tables
-        from chalicelib.services import scheduled_work
+        from chalicelib.services.subscriptions import scheduled as scheduled_work
         from chalicelib.tables.metrics import counting_calls
         bootstrap.reset()
         bootstrap.tables_ready()

@@ -61,7 +61,7 @@ class World:
 
 
 def build_world(now: datetime) -> World:
-    from chalicelib.services import portal_auth
+    from chalicelib.services.access import portal_auth
     from devstack import seed
     result = seed.seed_demo(now)
     sign_in = result.portal_sign_in
@@ -76,7 +76,7 @@ def build_world(now: datetime) -> World:
 def _ids(org_id: str, customer_id: str) -> dict:
     """One id per kind of the demo customer's items, found by Query on its partition; a subscription
     per status (`live_subscription_id`, ...; `subscription_id` is the live one) and its contacts."""
-    from chalicelib.services import customers
+    from chalicelib.services.accounts import customers
     from chalicelib.tables import (credit_notes, estimates, invoices, payment_methods, payments,
                                    subscriptions, timesheets)
     owner = owner_key(org_id, customer_id)
@@ -105,7 +105,12 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     payment waiting for 3-D Secure, a card payment to refund, a second estimate and timesheet, contacts
     to invite and a reset link."""
     from chalicelib.domain.organization import clock_name
-    from chalicelib.services import billing_admin, customers, payment_methods, payments, portal_auth
+    from chalicelib.services.documents import admin as billing_admin
+    from chalicelib.services.subscriptions import admin as subscriptions_admin
+    from chalicelib.services.accounts import customers
+    from chalicelib.services.payments import methods as payment_methods
+    from chalicelib.services.payments import portal as payments
+    from chalicelib.services.access import portal_auth
     from chalicelib.tables.organizations import organizations
     from chalicelib.tables.subscriptions import subscriptions
     org_id, customer_id, ids = world.org_id, world.customer_id, world.ids
@@ -118,7 +123,7 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     ids["spare_payment_method_id"] = card("pm_card_mastercard")
     ids["unused_payment_method_id"] = card("pm_card_chargeDeclinedExpiredCard")
     # the seeded live subscription's term ended a while ago (the renewal job has not run): one in its term
-    ids["live_subscription_id"] = ids["subscription_id"] = billing_admin.create_subscription(
+    ids["live_subscription_id"] = ids["subscription_id"] = subscriptions_admin.create_subscription(
         org_id, customer_id, plan_code="pro", addons=[("extra_seats", 2)], coupon_code="WELCOME20",
         auto_charge=True, payment_method_id=ids["payment_method_id"], now=now - timedelta(days=3)).subscription_id
     # that subscription's first invoice took the seeded credit: a credit note of its own to void

@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     rebuild.add_argument("--org", required=True)
     args = parser.parse_args(argv)
 
-    from .services import ledger_backfill, merchant_access
+    from .services.access import merchant_access
+    from .services.documents import ledger_backfill
     bootstrap.tables_ready()
     if args.command == "rebuild-ledger":
         merchant_access.get_organization(args.org)

@@ -1,7 +1,7 @@
 """Modules imported on first use, so that `import app` registers every route without loading
 every service, table and gateway behind them (the Lambda cold start, issue 9).
 
-    portal_auth = lazy("chalicelib.services.portal_auth")
+    portal_auth = lazy("chalicelib.services.access.portal_auth")
     ...
     portal_auth.me(...)        # the first attribute read imports the module
 
@@ -29,5 +29,5 @@ class LazyModule(ModuleType):
 
 
 def lazy(name: str) -> ModuleType:
-    """The module `name` (absolute, e.g. "chalicelib.services.payments"), imported on first use."""
+    """The module `name` (absolute, e.g. "chalicelib.services.payments.portal"), imported on first use."""
     return LazyModule(name)

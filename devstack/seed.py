@@ -21,7 +21,9 @@ from chalicelib.domain.customers import Address, CustomFieldDefinition, Customer
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, PauseResumePreferences,
                                            Preferences, TrialPreferences)
-from chalicelib.services import catalog, customers, merchant_access
+from chalicelib.services.subscriptions import catalog
+from chalicelib.services.accounts import customers
+from chalicelib.services.access import merchant_access
 
 log = logging.getLogger("devstack.seed")
 
@@ -66,7 +68,7 @@ def _seed_everything(now: datetime) -> SeedResult:
     skipped = seed_billing(DEMO_ORG_ID, demo_customers, now)
     sign_in = seed_portal_user(DEMO_ORG_ID, demo_customers[0], now)
     if sign_in is None:
-        skipped.append("portal user (needs chalicelib.services.portal_auth)")
+        skipped.append("portal user (needs chalicelib.services.access.portal_auth)")
     return SeedResult(DEMO_ORG_ID, api_key, created=True, portal_sign_in=sign_in, skipped=tuple(skipped),
                       customer_ids=tuple(c.customer_id for c in demo_customers))
 
@@ -168,13 +170,13 @@ def seed_customers(org_id: str, now: datetime) -> list[Customer]:
     return [customers.create_customer(org_id, now=now, **details) for details in DEMO_CUSTOMERS]
 
 
-# --- billing (lights up when chalicelib.services.billing_admin lands) -----------------------
+# --- billing (lights up when chalicelib.services.documents.admin lands) -----------------------
 
 def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> list[str]:
     """Subscriptions in every status, invoices (paid, open, overdue), a credit note, and pending
     estimates and timesheets; answers what was skipped.
 
-    Expected service (`chalicelib.services.billing_admin`), times aware UTC, days (starts_at,
+    Expected service (`chalicelib.services.documents.admin`), times aware UTC, days (starts_at,
     trial_end, term_start, term_end, paused_at, resume_at) dates:
 
         create_subscription(org_id, customer_id, *, plan_code, status, addons=[(code, qty)],
@@ -195,7 +197,7 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
     billing = _service("billing_admin")
     if billing is None:
         return ["subscriptions, invoices, credit notes, estimates, timesheets "
-                "(need chalicelib.services.billing_admin)"]
+                "(need chalicelib.services.documents.admin)"]
     demo, *others = demo_customers
     skipped: list[str] = []
 
@@ -276,12 +278,12 @@ def _id(document, name: str) -> str:
     return document[name] if isinstance(document, dict) else getattr(document, name)
 
 
-# --- the demo portal user (lights up when chalicelib.services.portal_auth lands) -----------
+# --- the demo portal user (lights up when chalicelib.services.access.portal_auth lands) -----------
 
 def seed_portal_user(org_id: str, customer: Customer, now: datetime) -> PortalSignIn | None:
     """Give the customer's primary contact a portal password.
 
-    Expected service: `chalicelib.services.portal_auth.create_portal_user(org_id, *, customer_id,
+    Expected service: `chalicelib.services.access.portal_auth.create_portal_user(org_id, *, customer_id,
     contact_id, password, now)`. Answers None while it is missing or fails.
     """
     portal_auth = _service("portal_auth")

@@ -271,7 +271,7 @@ def banner(running: Running, options: Options) -> str:
         s = seed.portal_sign_in
         lines.append(f"  Demo sign-in    organization {s.org_id}, {s.email}, password: {s.password}")
     else:
-        lines.append("  Demo sign-in    not yet: it arrives with chalicelib.services.portal_auth")
+        lines.append("  Demo sign-in    not yet: it arrives with chalicelib.services.access.portal_auth")
     lines += [
         f"  Mailbox         {running.mailbox_url}",
         f"  AWS endpoint    {running.endpoint} ({aws}; tables {options.table_prefix}*)",

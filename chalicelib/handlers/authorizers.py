@@ -13,8 +13,8 @@ from ..domain.errors import Unavailable
 from ..lazy import lazy
 from .http import UNAVAILABLE
 
-merchant_access = lazy("chalicelib.services.merchant_access")
-sessions = lazy("chalicelib.services.sessions")
+merchant_access = lazy("chalicelib.services.access.merchant_access")
+sessions = lazy("chalicelib.services.access.sessions")
 
 bp = Blueprint(__name__)
 

@@ -4,8 +4,8 @@ from chalice import Blueprint, Rate
 from .. import bootstrap, tracing
 from ..lazy import lazy
 
-mail = lazy("chalicelib.services.mail")
-scheduled_work = lazy("chalicelib.services.scheduled_work")
+mail = lazy("chalicelib.services.accounts.outbox")
+scheduled_work = lazy("chalicelib.services.subscriptions.scheduled")
 
 bp = Blueprint(__name__)
 

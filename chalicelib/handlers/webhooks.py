@@ -7,7 +7,7 @@ from .. import bootstrap
 from ..lazy import lazy
 from .http import STRIPE_SIGNATURE, Routes
 
-webhooks = lazy("chalicelib.services.webhooks")
+webhooks = lazy("chalicelib.services.payments.webhooks")
 
 bp = Blueprint(__name__)
 stripe = Routes(bp, "stripe")

@@ -109,7 +109,7 @@ def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
 @SUBSCRIPTIONS
 def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
     # Given a live subscription auto-charged to a saved Visa card
-    from chalicelib.services import payment_methods
+    from chalicelib.services.payments import methods as payment_methods
     customer = fresh_customer(portal.org_id, "Carded")
     card = payment_methods.add(customer.org_id, customer.customer_id, "pm_card_visa", make_default=True,
                                now=datetime.now(timezone.utc))
@@ -279,7 +279,7 @@ def test_writing_a_review_from_home(page, portal):
 def test_disabled_features_offer_no_action(page, portal):
     # Given a merchant with the defaults but forwarding turned off (cancel is off by default)
     org_id = organization_with("Strict Co", "billing@strict.example", forward_documents=False)
-    from chalicelib.services import catalog
+    from chalicelib.services.subscriptions import catalog
     from chalicelib.domain.catalog import Plan
     from datetime import datetime, timezone
     catalog.add_plan(org_id, Plan("pro", "Pro", 2900, "USD", "month"), datetime.now(timezone.utc))

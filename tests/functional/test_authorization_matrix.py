@@ -13,7 +13,9 @@ from bench.examples import examples, send
 from bench.scenarios import build_world, token_for
 from chalicelib import bootstrap
 from chalicelib.handlers.http import ROUTES
-from chalicelib.services import customers, merchant_access, portal_auth
+from chalicelib.services.accounts import customers
+from chalicelib.services.access import merchant_access
+from chalicelib.services.access import portal_auth
 from chalicelib.tables.metrics import WRITES, counting_calls
 from devstack.seed import DEMO_PASSWORD, EVERY_FEATURE
 from tests.support.api import NOW

@@ -101,7 +101,7 @@ def test_one_advance_runs_every_period_that_falls_due_however_many(aws):
 
 
 def test_an_advance_its_time_budget_stops_says_so_and_the_next_call_goes_on(aws, monkeypatch):
-    from chalicelib.services import scheduled_work
+    from chalicelib.services.subscriptions import scheduled as scheduled_work
     with client() as c:
         shop = a_shop(c)
         a_plan(shop, "weekly", 700, "week")

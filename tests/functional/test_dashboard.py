@@ -7,8 +7,12 @@ from hypothesis import strategies as st
 
 from chalicelib.domain.documents import CreditNoteStatus
 from chalicelib.domain.errors import DomainError
-from chalicelib.services import billing_admin, collection, customers, dashboard, merchant_access
-from chalicelib.services import payment_methods
+from chalicelib.services.documents import admin as billing_admin
+from chalicelib.services.payments import collection
+from chalicelib.services.accounts import customers
+from chalicelib.services.accounts import dashboard
+from chalicelib.services.access import merchant_access
+from chalicelib.services.payments import methods as payment_methods
 from chalicelib.tables.account_summaries import account_summaries
 from chalicelib.tables.credit_notes import credit_notes
 from chalicelib.tables.estimates import estimates

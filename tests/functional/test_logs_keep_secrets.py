@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from chalicelib.services import mail
+from chalicelib.services.accounts import outbox as mail
 from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import Api, client
 from tests.support.payments import WEBHOOK_SECRET, a_payer, an_invoice, deliver, pay, payment_intent, stripe_event, \
@@ -87,7 +87,7 @@ def test_a_journey_of_passwords_tokens_cards_and_emails_leaves_none_of_them_in_t
         def crash(*_args, **_kwargs):
             raise RuntimeError(f"cannot update {NEW_EMAIL} with {{'current_password': '{RESET_PASSWORD}'}} "
                                f"for session {session}")
-        monkeypatch.setattr("chalicelib.services.profile.update_profile", crash)
+        monkeypatch.setattr("chalicelib.services.accounts.profile.update_profile", crash)
         crashed = portal.patch("/portal/profile", {"contact": {"phone": "+1 555 0100"}})
 
     assert [a.status for a in (accepted, signed_in, wrong, reset, changed, moved, paid, webhook, bad_login,

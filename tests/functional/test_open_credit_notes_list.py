@@ -4,7 +4,8 @@ entries, instead of querying for them: issue 9's read budget."""
 from datetime import timedelta
 
 from chalicelib.domain.documents import CreditNoteStatus
-from chalicelib.services import billing_admin, collection
+from chalicelib.services.documents import admin as billing_admin
+from chalicelib.services.payments import collection
 from chalicelib.tables.account_summaries import account_summaries
 from chalicelib.tables.credit_notes import credit_notes
 from chalicelib.tables.metrics import counting_calls

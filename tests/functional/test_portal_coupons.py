@@ -7,9 +7,9 @@ import threading
 from datetime import timedelta
 
 from chalicelib.domain.errors import DomainError, InvalidInput
-from chalicelib.services import subscription_changes
-from chalicelib.services.subscription_changes import ChangeRequest
-from chalicelib.services.subscriptions_portal import Caller
+from chalicelib.services.subscriptions import changes as subscription_changes
+from chalicelib.services.subscriptions.changes import ChangeRequest
+from chalicelib.services.subscriptions.actions import Caller
 from tests.support.api import NOW, client
 from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
 from tests.support.subscriptions import TERM, a_shop, subscription_of

@@ -6,7 +6,8 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.config import settings
-from chalicelib.services import mail, rate_limiting
+from chalicelib.services.accounts import outbox as mail
+from chalicelib.services.access import rate_limiting
 from tests.support.api import Api, client
 from tests.support.documents import (a_scene, an_estimate, an_invoice, attachments_of, pdf_text,
                                      same_org_stranger, other_org_stranger, sign_in_contact, turn)

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.gateways.email import Attachment
-from chalicelib.services import mail
+from chalicelib.services.accounts import outbox as mail
 from chalicelib.tables.emails import EmailItem, emails
 from tests.support.api import NOW
 from tests.support.portal import emails_to, sent_emails, verify_sender

@@ -1,5 +1,5 @@
 """Invitations: the merchant invites a contact; the emailed single-use link sets the password."""
-from chalicelib.services import rate_limiting
+from chalicelib.services.access import rate_limiting
 from chalicelib.tables.emails import EmailItem
 from chalicelib.tables.portal_users import PortalUserItem
 from tests.support.api import Api, client, new_organization

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from chalicelib.services import mail
+from chalicelib.services.accounts import outbox as mail
 from tests.support.api import NOW, Api, client
 from tests.support.portal import (Clock, emails_to, invite, new_customer, portal_organization, signed_in_customer,
                                   text_of)

@@ -3,8 +3,8 @@ import statistics
 import time
 
 from chalicelib import bootstrap
-from chalicelib.services import rate_limiting
-from chalicelib.services.portal_auth import LOCKOUT
+from chalicelib.services.access import rate_limiting
+from chalicelib.services.access.portal_auth import LOCKOUT
 from chalicelib.tables.portal_users import PortalUserItem
 from tests.support.api import Api, client
 from tests.support.portal import (

@@ -1,5 +1,5 @@
 """POST /portal/messages: a customer's contact emails the organization's primary address."""
-from chalicelib.services import rate_limiting
+from chalicelib.services.access import rate_limiting
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, sign_in_contact
 from tests.support.portal import assert_refused, emails_to, sent_emails, text_of

@@ -1,5 +1,5 @@
 """Changing, forgetting and resetting a password."""
-from chalicelib.services import mail
+from chalicelib.services.accounts import outbox as mail
 from tests.support.api import Api, client
 from tests.support.portal import (
     NEW_PASSWORD, PASSWORD, Clock, assert_refused, emails_to, link_token, login, portal_organization,

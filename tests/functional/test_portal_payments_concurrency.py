@@ -6,7 +6,8 @@ atomically; moto in-process does not when threads share it, so DynamoDB requests
 here, as the service serialises them: the races under test are between requests, which is
 where they are in production."""
 from chalicelib.domain.errors import DomainError
-from chalicelib.services import collection, payments
+from chalicelib.services.payments import collection
+from chalicelib.services.payments import portal as payments
 from tests.support.api import NOW, Api, client
 from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
 from tests.support.payments import a_payer, a_saved_card, an_invoice, counting_gateway

@@ -4,7 +4,7 @@ import pytest
 
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.payments import PaymentStatus
-from chalicelib.services.collection import collect_off_session
+from chalicelib.services.payments.collection import collect_off_session
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_payer, a_saved_card, an_invoice, counting_gateway
 from tests.support.portal import Clock, emails_to

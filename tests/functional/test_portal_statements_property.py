@@ -4,7 +4,9 @@ from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from chalicelib.domain.errors import BusinessRuleViolation
-from chalicelib.services import billing_admin, customers, statements
+from chalicelib.services.documents import admin as billing_admin
+from chalicelib.services.accounts import customers
+from chalicelib.services.documents import statements
 from chalicelib.tables.credit_notes import credit_notes
 from chalicelib.tables.invoices import invoices
 from tests.support.api import new_organization

@@ -4,8 +4,8 @@ customer's subscription, conditional on the state read, and recorded in the acti
 import threading
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.services import cancellations
-from chalicelib.services.subscriptions_portal import Caller
+from chalicelib.services.subscriptions import cancellations
+from chalicelib.services.subscriptions.actions import Caller
 from tests.support.api import NOW, client
 from tests.support.concurrency import dynamodb_requests_one_at_a_time
 from tests.support.portal import PortalOrganization, portal_organization, signed_in_customer
@@ -248,7 +248,7 @@ def test_two_racing_cancellations_one_wins_the_other_is_refused(aws, monkeypatch
         # Given a live subscription, and two requests that both read it before either writes
         shop = a_shop(c)
         sub = shop.subscription("live", **TERM)
-        from chalicelib.services import subscriptions_portal
+        from chalicelib.services.subscriptions import actions as subscriptions_portal
         both_read = threading.Barrier(2, timeout=10)
         read = subscriptions_portal.subscription_store.with_organization
 
@@ -291,7 +291,7 @@ def test_a_stale_version_is_refused_over_http_too(aws):
         # Given a subscription changed by someone else after the customer's request read it
         shop = a_shop(c)
         sub = shop.subscription("live", **TERM)
-        from chalicelib.services import subscriptions_portal
+        from chalicelib.services.subscriptions import actions as subscriptions_portal
         read = subscriptions_portal.subscription_store.with_organization
 
         def read_then_someone_else_writes(*args):

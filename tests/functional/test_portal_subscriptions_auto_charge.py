@@ -36,12 +36,12 @@ class PaymentsStandIn:
 
 
 def stand_in(monkeypatch, **kwargs) -> PaymentsStandIn:
-    import chalicelib.services
+    import chalicelib.services.payments
     payments = PaymentsStandIn(**kwargs)
-    module = types.ModuleType("chalicelib.services.collection")
+    module = types.ModuleType("chalicelib.services.payments.collection")
     module.collect_off_session = payments.collect_off_session
-    monkeypatch.setitem(sys.modules, "chalicelib.services.collection", module)
-    monkeypatch.setattr(chalicelib.services, "collection", module, raising=False)
+    monkeypatch.setitem(sys.modules, "chalicelib.services.payments.collection", module)
+    monkeypatch.setattr(chalicelib.services.payments, "collection", module, raising=False)
     return payments
 
 
@@ -144,7 +144,7 @@ def test_a_succeeded_auto_charge_shows_no_payment_internals(aws, monkeypatch):
 # --- with the payments service itself -----------------------------------------------------------
 
 def test_activating_with_a_good_card_pays_the_first_invoice(aws):
-    pytest.importorskip("chalicelib.services.collection")
+    pytest.importorskip("chalicelib.services.payments.collection")
     with client() as c:
         shop = a_shop(c, preferences=ALL)
         trial = shop.subscription("trial", auto_charge=True, payment_method_id=shop.saved_card())
@@ -156,7 +156,7 @@ def test_activating_with_a_good_card_pays_the_first_invoice(aws):
 
 
 def test_activating_with_a_declined_card_leaves_the_subscription_live_and_the_invoice_open(aws):
-    pytest.importorskip("chalicelib.services.collection")
+    pytest.importorskip("chalicelib.services.payments.collection")
     with client() as c:
         shop = a_shop(c, preferences=ALL)
         trial = shop.subscription("trial", auto_charge=True,
@@ -169,7 +169,7 @@ def test_activating_with_a_declined_card_leaves_the_subscription_live_and_the_in
 
 
 def test_an_upgrade_charges_the_previewed_amount_due(aws):
-    pytest.importorskip("chalicelib.services.collection")
+    pytest.importorskip("chalicelib.services.payments.collection")
     with client() as c:
         shop = a_shop(c, preferences=ALL)
         sub = shop.subscription("live", auto_charge=True, payment_method_id=shop.saved_card(), **TERM)

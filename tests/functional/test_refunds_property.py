@@ -13,7 +13,12 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 from chalicelib import bootstrap
 from chalicelib.domain.errors import BusinessRuleViolation, Conflict
-from chalicelib.services import billing_admin, customers, payments, refunds, statements, webhooks
+from chalicelib.services.documents import admin as billing_admin
+from chalicelib.services.accounts import customers
+from chalicelib.services.payments import portal as payments
+from chalicelib.services.payments import refunds
+from chalicelib.services.documents import statements
+from chalicelib.services.payments import webhooks
 from chalicelib.tables.account_summaries import account_summaries
 from chalicelib.tables.credit_notes import credit_notes
 from chalicelib.tables.invoices import invoices

@@ -137,8 +137,8 @@ def test_a_trial_whose_first_charge_is_declined_expires_and_the_customer_may_ext
         assert [i["status"] for i in invoices_of(shop, sub)] == ["void"]
         assert [m["Subject"] for m in emails_to(shop.zoe.email) if "failed" in m["Subject"]]
         # and the customer can extend the trial (a fresh sign-in: two weeks passed)
-        from chalicelib.services import trials
-        from chalicelib.services.subscriptions_portal import Caller
+        from chalicelib.services.subscriptions import trials
+        from chalicelib.services.subscriptions.actions import Caller
         caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
         extended = trials.extend_trial(caller, sub["subscription_id"], now=shop.clock.now)
         assert extended["subscription"]["status"] == "trial"

@@ -7,9 +7,13 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.errors import DomainError
-from chalicelib.services import cancellations, pauses, reactivation, subscription_changes, trials
-from chalicelib.services.subscription_changes import ChangeRequest
-from chalicelib.services.subscriptions_portal import Caller
+from chalicelib.services.subscriptions import cancellations
+from chalicelib.services.subscriptions import pauses
+from chalicelib.services.subscriptions import reactivation
+from chalicelib.services.subscriptions import changes as subscription_changes
+from chalicelib.services.subscriptions import trials
+from chalicelib.services.subscriptions.changes import ChangeRequest
+from chalicelib.services.subscriptions.actions import Caller
 from tests.support.api import NOW, client
 from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
 from tests.support.subscriptions import TERM, a_shop
@@ -62,7 +66,7 @@ def test_racing_requests_take_effect_once_and_the_rest_get_409(aws, monkeypatch,
 def every_request_has_read_before_any_writes(monkeypatch):
     """Each racer waits, after reading the subscription (with the account summary, for the actions
     that bill with credits), until all have read it: a true race."""
-    from chalicelib.services import subscriptions_portal
+    from chalicelib.services.subscriptions import actions as subscriptions_portal
     store = subscriptions_portal.subscription_store
     all_read = threading.Barrier(RACERS, timeout=20)
 

@@ -1,5 +1,5 @@
 from chalicelib import cli
-from chalicelib.services import merchant_access
+from chalicelib.services.access import merchant_access
 
 
 def test_create_org_prints_a_key_that_opens_the_admin_api(aws, capsys):

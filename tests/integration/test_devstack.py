@@ -70,7 +70,8 @@ def test_devstack_serves_the_demo_seeds_it_once_and_stops_cleanly_on_ctrl_c():
 # --- the seed, in-process -------------------------------------------------------------------
 
 def test_demo_seed_enables_every_feature_reports_what_has_not_landed_and_runs_only_once(aws, monkeypatch):
-    from chalicelib.services import customers, merchant_access
+    from chalicelib.services.accounts import customers
+    from chalicelib.services.access import merchant_access
     from devstack import seed
     # Given neither the billing service nor portal sign-in has landed
     monkeypatch.setattr(seed, "_service", lambda name: None)
@@ -92,10 +93,10 @@ def test_demo_seed_enables_every_feature_reports_what_has_not_landed_and_runs_on
 
 
 class RecordingBillingAdmin(types.ModuleType):
-    """Stands in for chalicelib.services.billing_admin: records what the seed asks of it."""
+    """Stands in for chalicelib.services.documents.admin: records what the seed asks of it."""
 
     def __init__(self):
-        super().__init__("chalicelib.services.billing_admin")
+        super().__init__("chalicelib.services.documents.admin")
         self.__spec__ = importlib.machinery.ModuleSpec(self.__name__, None)
         self.calls: list[tuple[str, tuple, dict]] = []
         for name in ("create_subscription", "record_payment", "create_credit_note", "create_estimate",
@@ -184,7 +185,7 @@ def test_mailbox_lists_emails_newest_first_with_everything_escaped():
 def test_the_demo_customer_can_sign_in_to_the_portal(aws):
     # Given the demo data seeded in-process
     from devstack import seed
-    from chalicelib.services import portal_auth
+    from chalicelib.services.access import portal_auth
     from tests.support.api import NOW
     result = seed.seed_demo(NOW)
     # Then its printed sign-in really opens the portal

@@ -57,7 +57,7 @@ def signed_in(api: Api, org_id: str, customer: dict, email: str) -> SignedInCust
     """The contact with `email` holds an active portal account (password PASSWORD) and a session,
     as if invited and signed in."""
     from chalicelib import bootstrap
-    from chalicelib.services import sessions
+    from chalicelib.services.access import sessions
     from chalicelib.tables.portal_users import PortalUser, login_key, portal_users
     contact = contact_with(customer, email)
     role = "primary" if contact["is_primary"] else "contact"

@@ -13,7 +13,8 @@ from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, CouponCode, Id, LongText, Name, ShortText
 
-billing_admin = lazy("chalicelib.services.billing_admin")
+billing_admin = lazy("chalicelib.services.documents.admin")
+subscriptions_admin = lazy("chalicelib.services.subscriptions.admin")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
@@ -105,7 +106,7 @@ def create_subscription(body: SubscriptionBody):
     time (its test clock in test mode)."""
     extra = body.model_dump(include={"trial_end", "term_start", "term_end", "resume_at", "cancel_reason"},
                             exclude_none=True)
-    return billing_admin.create_subscription(
+    return subscriptions_admin.create_subscription(
         api.merchant().org_id, body.customer_id, plan_code=body.plan_code, status=body.status,
         addons=[(a.code, a.quantity) for a in body.addons], coupon_code=body.coupon_code,
         auto_charge=body.auto_charge, payment_method_id=body.payment_method_id,

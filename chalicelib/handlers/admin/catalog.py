@@ -15,7 +15,7 @@ from ..http import Body, Routes
 from ..schemas import COUPON_CODE_PATTERN, Code, CouponCode, Currency, Instant, Name
 from ... import bootstrap
 
-catalog = lazy("chalicelib.services.catalog")
+catalog = lazy("chalicelib.services.subscriptions.catalog")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -13,7 +13,7 @@ from ..authorizers import merchant_key
 from ..http import Body, Routes, page_answer
 from ..schemas import AddressBody, Currency, Email, Name, PageQuery
 
-customers = lazy("chalicelib.services.customers")
+customers = lazy("chalicelib.services.accounts.customers")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

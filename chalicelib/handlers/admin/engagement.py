@@ -8,7 +8,7 @@ from ..authorizers import merchant_key
 from ..http import Routes, page_answer
 from ..schemas import Id, PageQuery
 
-engagement = lazy("chalicelib.services.engagement")
+engagement = lazy("chalicelib.services.accounts.engagement")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -13,7 +13,7 @@ from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Email, Name, TimeZone
 
-merchant_access = lazy("chalicelib.services.merchant_access")
+merchant_access = lazy("chalicelib.services.access.merchant_access")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

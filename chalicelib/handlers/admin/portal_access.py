@@ -11,7 +11,7 @@ from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 
-portal_auth = lazy("chalicelib.services.portal_auth")
+portal_auth = lazy("chalicelib.services.access.portal_auth")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -10,7 +10,7 @@ from ..authorizers import merchant_key
 from ..http import IDEMPOTENCY_KEY, Body, Routes
 from ..schemas import Id, ShortText
 
-refunds = lazy("chalicelib.services.refunds")
+refunds = lazy("chalicelib.services.payments.refunds")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -8,7 +8,7 @@ from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Routes
 
-reviews = lazy("chalicelib.services.reviews")
+reviews = lazy("chalicelib.services.accounts.reviews")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -10,7 +10,7 @@ from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 
-scheduled_work = lazy("chalicelib.services.scheduled_work")
+scheduled_work = lazy("chalicelib.services.subscriptions.scheduled")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)

@@ -8,7 +8,7 @@ from ..authorizers import portal_session
 from ..http import Routes, page_answer
 from ..schemas import PageQuery
 
-activity = lazy("chalicelib.services.activity")
+activity = lazy("chalicelib.services.accounts.activity")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

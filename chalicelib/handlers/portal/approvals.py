@@ -11,7 +11,7 @@ from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import LongText, PageQuery
 
-approvals = lazy("chalicelib.services.approvals")
+approvals = lazy("chalicelib.services.documents.approvals")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

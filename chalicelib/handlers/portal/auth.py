@@ -15,7 +15,7 @@ from ..authorizers import portal_session
 from ..http import Body, Routes
 from ..schemas import Email
 
-portal_auth = lazy("chalicelib.services.portal_auth")
+portal_auth = lazy("chalicelib.services.access.portal_auth")
 
 bp = Blueprint(__name__)
 public = Routes(bp, "public")

@@ -7,7 +7,7 @@ from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Routes
 
-dashboard_service = lazy("chalicelib.services.dashboard")
+dashboard_service = lazy("chalicelib.services.accounts.dashboard")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

@@ -17,10 +17,10 @@ from ..schemas import LongText, ShortText
 from .statements import StatementQuery
 
 if TYPE_CHECKING:
-    from ...services.documents import RenderedPdf
+    from ...services.documents.pdfs import RenderedPdf
 
-documents = lazy("chalicelib.services.documents")
-forwarding = lazy("chalicelib.services.forwarding")
+documents = lazy("chalicelib.services.documents.pdfs")
+forwarding = lazy("chalicelib.services.documents.forwarding")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

@@ -10,8 +10,8 @@ from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import LongText, PageQuery, ShortText
 
-messages = lazy("chalicelib.services.messages")
-reviews = lazy("chalicelib.services.reviews")
+messages = lazy("chalicelib.services.accounts.messages")
+reviews = lazy("chalicelib.services.accounts.reviews")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

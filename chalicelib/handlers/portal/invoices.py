@@ -11,7 +11,7 @@ from ..authorizers import portal_session
 from ..http import Routes, page_answer
 from ..schemas import PageQuery
 
-invoices_portal = lazy("chalicelib.services.invoices_portal")
+invoices_portal = lazy("chalicelib.services.documents.invoices")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

@@ -7,7 +7,7 @@ from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Routes
 
-portal_auth = lazy("chalicelib.services.portal_auth")
+portal_auth = lazy("chalicelib.services.access.portal_auth")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

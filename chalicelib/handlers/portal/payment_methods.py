@@ -11,7 +11,7 @@ from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Body, Routes
 
-payment_methods = lazy("chalicelib.services.payment_methods")
+payment_methods = lazy("chalicelib.services.payments.methods")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

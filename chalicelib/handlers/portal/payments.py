@@ -12,7 +12,7 @@ from ..authorizers import portal_session
 from ..http import IDEMPOTENCY_KEY, Body, Routes, page_answer
 from ..schemas import Currency, PageQuery
 
-payments = lazy("chalicelib.services.payments")
+payments = lazy("chalicelib.services.payments.portal")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

@@ -15,7 +15,7 @@ from ..authorizers import portal_session
 from ..http import Body, Routes
 from ..schemas import AddressBody, Email, Name
 
-profile = lazy("chalicelib.services.profile")
+profile = lazy("chalicelib.services.accounts.profile")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

@@ -11,7 +11,7 @@ from ...lazy import lazy
 from ..authorizers import portal_session
 from ..http import Query, Routes
 
-statements = lazy("chalicelib.services.statements")
+statements = lazy("chalicelib.services.documents.statements")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)

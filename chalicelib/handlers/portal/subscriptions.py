@@ -14,12 +14,12 @@ from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import Code, CouponCode, PageQuery, ShortText
 
-cancellations = lazy("chalicelib.services.cancellations")
-pauses = lazy("chalicelib.services.pauses")
-reactivation = lazy("chalicelib.services.reactivation")
-subscription_changes = lazy("chalicelib.services.subscription_changes")
-subscription_views = lazy("chalicelib.services.subscription_views")
-trials = lazy("chalicelib.services.trials")
+cancellations = lazy("chalicelib.services.subscriptions.cancellations")
+pauses = lazy("chalicelib.services.subscriptions.pauses")
+reactivation = lazy("chalicelib.services.subscriptions.reactivation")
+subscription_changes = lazy("chalicelib.services.subscriptions.changes")
+subscription_views = lazy("chalicelib.services.subscriptions.views")
+trials = lazy("chalicelib.services.subscriptions.trials")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
