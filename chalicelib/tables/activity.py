@@ -44,6 +44,3 @@ class Activity:
         start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
         results = ActivityItem.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False)
         return collect(results, lambda item: from_item(ActivityRecord, item), limit)
-
-
-activity = Activity()

@@ -42,6 +42,3 @@ class Notifications:
         start = decode_cursor(cursor, hash_attribute="org_id", hash_value=org_id)
         results = NotificationItem.query(org_id, limit=limit, last_evaluated_key=start, scan_index_forward=False)
         return collect(results, lambda item: from_item(Notification, item), limit)
-
-
-notifications = Notifications()
