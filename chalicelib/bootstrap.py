@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from .gateways.password_hasher import PasswordHasher
     from .gateways.payments import PaymentGateway
     from .gateways.pdf import PdfDocument
+    from .services.access import Access
+    from .services.accounts import Accounts
+    from .services.documents import Documents
+    from .services.payments import Payments
+    from .services.subscriptions import Subscriptions
     from .tables.unit_of_work import DynamoUnitOfWork
 
 _clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # noqa: E731
@@ -99,10 +104,57 @@ class Adapters:
         return parameter_value(name, self.client("ssm"))
 
 
-@lru_cache(maxsize=1)
+class Services:
+    """The use cases, one object per capability (its methods name them), built on first use on the
+    adapters: handlers, jobs, the devstack and the CLI call `services().payments.pay(...)`."""
+
+    def __init__(self, adapters: Adapters) -> None:
+        self._adapters = adapters
+
+    @cached_property
+    def subscriptions(self) -> Subscriptions:
+        from .services.subscriptions import Subscriptions
+        return Subscriptions(self._adapters)
+
+    @cached_property
+    def payments(self) -> Payments:
+        from .services.payments import Payments
+        return Payments(self._adapters)
+
+    @cached_property
+    def documents(self) -> Documents:
+        from .services.documents import Documents
+        return Documents(self._adapters)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        from .services.accounts import Accounts
+        return Accounts(self._adapters)
+
+    @cached_property
+    def access(self) -> Access:
+        from .services.access import Access
+        return Access(self._adapters)
+
+
+_built: dict[str, Any] = {}
+_building = threading.RLock()   # threads racing the first request share one of each
+
+
 def adapters() -> Adapters:
     """The process's adapters (`reset` forgets them)."""
-    return Adapters()
+    with _building:
+        if "adapters" not in _built:
+            _built["adapters"] = Adapters()
+        return _built["adapters"]
+
+
+def services() -> Services:
+    """The process's services, on its adapters (`reset` forgets them)."""
+    with _building:
+        if "services" not in _built:
+            _built["services"] = Services(adapters())
+        return _built["services"]
 
 
 @lru_cache(maxsize=1)
@@ -127,27 +179,6 @@ def set_clock(clock: Callable[[], datetime] | None) -> None:
 def reset() -> None:
     """Forget every built adapter (tests and the devstack re-point the environment)."""
     config.reload()
-    for cached in (tables_ready, adapters):
-        cached.cache_clear()
-
-
-# -- until every caller reaches the adapters ---------------------------------------------------
-
-def aws_client_factory(service: str):
-    return lambda: adapters().client(service)
-
-
-def password_hasher():
-    return adapters().password_hasher
-
-
-def mailer():
-    return adapters().mailer
-
-
-def payment_gateway():
-    return adapters().gateway
-
-
-def stripe_webhook_secret() -> str | None:
-    return adapters().webhook_secret
+    tables_ready.cache_clear()
+    with _building:
+        _built.clear()

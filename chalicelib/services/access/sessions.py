@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ... import bootstrap
 from ...domain.tokens import SessionTimes, new_token, token_hash
 from ...tables.portal_users import PortalUser
-from ...tables.sessions import Session, sessions
+from ...tables.sessions import Session
 
 TIMES = SessionTimes()
 # last_seen_at is written at most this often: one write a minute per active session, not one
@@ -34,36 +33,36 @@ def new_session(user: PortalUser, role: str, now: datetime) -> tuple[SignedIn, S
     return answer, session
 
 
-def start(user: PortalUser, role: str, now: datetime) -> SignedIn:
+def start(adapters, user: PortalUser, role: str, now: datetime) -> SignedIn:
     answer, session = new_session(user, role, now)
-    sessions.add(session)
+    adapters.uow.sessions.add(session)
     return answer
 
 
-def authenticate(token: str, now: datetime | None = None) -> dict[str, str] | None:
+def authenticate(adapters, token: str, now: datetime | None = None) -> dict[str, str] | None:
     """The authorizer context of a live session, or None. The session alone fixes who the
     caller is: organization, customer, contact and role never come from the request."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
-    now = now or bootstrap.now()
-    session = sessions.get(token_hash(token))
+    now = now or adapters.now()
+    session = adapters.uow.sessions.get(token_hash(token))
     if session is None or not TIMES.is_live(session.created_at, session.last_seen_at, now):
         return None
     if now - session.last_seen_at >= TOUCH_EVERY:
         expires_at = TIMES.expiry(session.created_at, now)
-        if not sessions.touch(session.token_hash, last_seen_at=now, expires_at=expires_at):
+        if not adapters.uow.sessions.touch(session.token_hash, last_seen_at=now, expires_at=expires_at):
             return None   # ended between the read and the write
     return {"org_id": session.org_id, "customer_id": session.customer_id, "contact_id": session.contact_id,
             "role": session.role, "session_id": session.token_hash, "login": session.login}
 
 
-def end(session_id: str) -> None:
+def end(adapters, session_id: str) -> None:
     """Sign out: the session stops working at once (reads are consistent)."""
-    sessions.delete(session_id)
+    adapters.uow.sessions.delete(session_id)
 
 
-def end_all_of(login: str, *, keep: str | None = None) -> int:
+def end_all_of(adapters, login: str, *, keep: str | None = None) -> int:
     """End every session of one account except `keep`; answers how many were ended."""
-    doomed = [h for h in sessions.token_hashes_of(login) if h != keep]
-    sessions.delete_many(doomed)
+    doomed = [h for h in adapters.uow.sessions.token_hashes_of(login) if h != keep]
+    adapters.uow.sessions.delete_many(doomed)
     return len(doomed)

@@ -3,9 +3,8 @@ or a scheduled job, newest first."""
 from __future__ import annotations
 
 from ...domain.engagement import ActivityRecord
-from ...tables.activity import activity
 from ...tables.pages import Page
 
 
-def timeline(org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
-    return activity.page(org_id, customer_id, limit=limit, cursor=cursor)
+def timeline(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
+    return adapters.uow.activity.page(org_id, customer_id, limit=limit, cursor=cursor)

@@ -7,16 +7,14 @@ from datetime import datetime
 from ...domain.customers import Address, Contact, Customer, validate_custom_fields
 from ...domain.errors import InvalidInput, NotFound
 from ...domain.ids import new_id
-from ...tables.customers import customers
-from ...tables.organizations import organizations
 from ...tables.pages import Page
 
 
-def create_customer(org_id: str, *, display_name: str, email: str, now: datetime, company_name: str = "",
+def create_customer(adapters, org_id: str, *, display_name: str, email: str, now: datetime, company_name: str = "",
                     phone: str = "", currency: str | None = None, billing_address: Address | None = None,
                     shipping_address: Address | None = None, contacts: list[dict] | None = None,
                     custom_fields: dict | None = None) -> Customer:
-    org = organizations.get(org_id)
+    org = adapters.uow.organizations.get(org_id)
     if currency is not None and currency != org.currency:
         raise InvalidInput({"currency": f"Must be the organization's currency, {org.currency}."})
     fields = validate_custom_fields(custom_fields or {}, org.custom_fields, portal=False)
@@ -31,32 +29,32 @@ def create_customer(org_id: str, *, display_name: str, email: str, now: datetime
                           **{k: v for k, v in person.items() if k != "is_primary"})
         customer = customer.with_contact(contact)
     _unique_contact_emails(customer)
-    return customers.add(org_id, customer)
+    return adapters.uow.customers.add(org_id, customer)
 
 
-def get_customer(org_id: str, customer_id: str) -> Customer:
-    return customers.get(org_id, customer_id)
+def get_customer(adapters, org_id: str, customer_id: str) -> Customer:
+    return adapters.uow.customers.get(org_id, customer_id)
 
 
-def list_customers(org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
-    return customers.page(org_id, limit=limit, cursor=cursor)
+def list_customers(adapters, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
+    return adapters.uow.customers.page(org_id, limit=limit, cursor=cursor)
 
 
-def update_customer(org_id: str, customer_id: str, changes: dict, now: datetime) -> Customer:
-    customer = customers.get(org_id, customer_id)
+def update_customer(adapters, org_id: str, customer_id: str, changes: dict, now: datetime) -> Customer:
+    customer = adapters.uow.customers.get(org_id, customer_id)
     if "custom_fields" in changes:
-        org = organizations.get(org_id)
+        org = adapters.uow.organizations.get(org_id)
         merged = {**customer.custom_fields, **changes["custom_fields"]}
         changes["custom_fields"] = validate_custom_fields(merged, org.custom_fields, portal=False)
-    return customers.save(org_id, replace(customer, **changes, updated_at=now))
+    return adapters.uow.customers.save(org_id, replace(customer, **changes, updated_at=now))
 
 
-def add_contact(org_id: str, customer_id: str, person: dict, now: datetime) -> Customer:
-    customer = customers.get(org_id, customer_id)
+def add_contact(adapters, org_id: str, customer_id: str, person: dict, now: datetime) -> Customer:
+    customer = adapters.uow.customers.get(org_id, customer_id)
     contact = Contact(contact_id=new_id("contact", now), **person)
     updated = customer.with_contact(contact)
     _unique_contact_emails(updated)
-    return customers.save(org_id, replace(updated, updated_at=now))
+    return adapters.uow.customers.save(org_id, replace(updated, updated_at=now))
 
 
 def contact_of(customer: Customer, contact_id: str) -> Contact:

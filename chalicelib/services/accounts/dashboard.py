@@ -3,12 +3,10 @@ change invoices, payments and credits), so reading it is one TransactGetItems (o
 customer, summary) and one small Query (payment methods)."""
 from __future__ import annotations
 
-from ...tables.customers import customers
-from ...tables.payment_methods import payment_methods
 
 
-def dashboard(org_id: str, customer_id: str, contact_id: str) -> dict:
-    found = customers.with_organization(org_id, customer_id, with_summary=True)
+def dashboard(adapters, org_id: str, customer_id: str, contact_id: str) -> dict:
+    found = adapters.uow.customers.with_organization(org_id, customer_id, with_summary=True)
     org, customer, figures = found.org, found.customer, found.summary
     contact = customer.contact(contact_id)
     currency = figures.currency
@@ -30,7 +28,7 @@ def dashboard(org_id: str, customer_id: str, contact_id: str) -> dict:
             "contact": {"name": contact.name, "email": contact.email, "phone": contact.phone} if contact else None,
             "payment_methods": [{"payment_method_id": m.payment_method_id, "summary": m.summary,
                                  "exp_month": m.exp_month, "exp_year": m.exp_year, "is_default": m.is_default}
-                                for m in payment_methods.of_customer(org_id, customer_id)],
+                                for m in adapters.uow.payment_methods.of_customer(org_id, customer_id)],
         },
         "pending_approvals": {"estimates": figures.pending_estimates, "timesheets": figures.pending_timesheets},
         "organization": org.public_details(),

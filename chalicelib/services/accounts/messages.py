@@ -8,12 +8,9 @@ from datetime import datetime
 from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import Unauthenticated
 from ...domain.ids import new_id
-from ...tables.activity import activity
 from ...tables.base import owner_key
-from ...tables.customers import customers
-from ...tables.organizations import organizations
-from . import outbox as mail
 from ..access import rate_limiting
+from . import outbox as mail
 
 
 @dataclass(frozen=True)
@@ -23,20 +20,20 @@ class MessageSent:
     email_status: str            # sent, or queued when SES will be retried
 
 
-def message_organization(org_id: str, customer_id: str, contact_id: str, *, subject: str, message: str,
+def message_organization(adapters, org_id: str, customer_id: str, contact_id: str, *, subject: str, message: str,
                          now: datetime) -> MessageSent:
-    org = organizations.get(org_id)
-    customer = customers.get(org_id, customer_id)
+    org = adapters.uow.organizations.get(org_id)
+    customer = adapters.uow.customers.get(org_id, customer_id)
     contact = customer.contact(contact_id)
     if contact is None:
         raise Unauthenticated("Sign in again.")
-    rate_limiting.hit("message_to_org_customer", owner_key(org_id, customer_id), now, what="messages")
-    record = mail.send(org_id, "message_to_organization", {
+    rate_limiting.hit(adapters, "message_to_org_customer", owner_key(org_id, customer_id), now, what="messages")
+    record = mail.send(adapters, org_id, "message_to_organization", {
         "org_name": org.name, "customer_name": customer.display_name, "customer_id": customer.customer_id,
         "contact_email": contact.email, "subject": subject, "message": message},
         [org.email], now=now, customer_id=customer_id, reply_to=contact.email)
     message_id = new_id("message", now)
-    activity.record(org_id, ActivityRecord(
+    adapters.uow.activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
         action="message.sent", subject_type="message", subject_id=message_id, at=now, summary=subject))
     return MessageSent(message_id, org.email, record.status)

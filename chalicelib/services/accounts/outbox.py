@@ -9,12 +9,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from ... import bootstrap, logs
+from ... import logs
 from ...domain.ids import new_id
 from ...gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ...gateways.email_templates import render_email
-from ...tables.emails import EmailRecord, emails
-from ...tables.transactions import transaction
+from ...tables.emails import EmailRecord
 
 log = logs.logger("portico.mail")
 
@@ -24,33 +23,33 @@ SEND_LEASE = timedelta(minutes=5)
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
                 timedelta(hours=4))
 
-AttachmentRenderer = Callable[[str, dict], Attachment]
+AttachmentRenderer = Callable[..., Attachment]   # render(adapters, org_id, attachment_spec)
 _attachment_renderers: dict[str, AttachmentRenderer] = {}
 
 
 def register_attachment(kind: str, render: AttachmentRenderer) -> None:
     """Teach the outbox to build attachments of `kind` (e.g. an invoice PDF) from their ids:
-    `render(org_id, attachment_spec)`. Only the spec is stored, never the bytes."""
+    `render(adapters, org_id, attachment_spec)`. Only the spec is stored, never the bytes."""
     _attachment_renderers[kind] = render
 
 
-def send(org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *, now: datetime,
+def send(adapters, org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *, now: datetime,
          customer_id: str | None = None, attachment: dict | None = None,
          reply_to: str | None = None) -> EmailRecord:
     """Record the email, then send it. Never raises for SES trouble: the email stays queued."""
-    record = queue(org_id, template, context, to, now=now, customer_id=customer_id, attachment=attachment,
+    record = queue(adapters, org_id, template, context, to, now=now, customer_id=customer_id, attachment=attachment,
                    reply_to=reply_to)
-    return deliver(record, now)
+    return deliver(adapters, record, now)
 
 
-def queue(org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *, now: datetime,
+def queue(adapters, org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *, now: datetime,
           customer_id: str | None = None, attachment: dict | None = None, reply_to: str | None = None,
           send_after: datetime | None = None) -> EmailRecord:
     """Record the email without sending it; `retry_due` sends it once `send_after` has come
     (by default after SEND_LEASE, which leaves the caller time to send it itself)."""
     record = new_record(org_id, template, context, to, now=now, customer_id=customer_id,
                         attachment=attachment, reply_to=reply_to, send_after=send_after)
-    emails.add(record)
+    adapters.uow.emails.add(record)
     return record
 
 
@@ -70,29 +69,29 @@ def new_record(org_id: str, template: str, context: Mapping[str, object], to: Se
                        attachment=attachment, due_at=send_after or now + SEND_LEASE)
 
 
-def deliver(record: EmailRecord, now: datetime) -> EmailRecord:
+def deliver(adapters, record: EmailRecord, now: datetime) -> EmailRecord:
     """Send a recorded email; on failure leave it queued for a retry (or give up after the last)."""
-    (delivered,) = deliver_all([record], now)
+    (delivered,) = deliver_all(adapters, [record], now)
     return delivered
 
 
-def deliver_all(records: Sequence[EmailRecord], now: datetime) -> list[EmailRecord]:
-    """`deliver` for several emails, their outcomes written together: one write however many
-    (issue 9). Until it lands each stays queued, and `retry_due` would send it again."""
-    outcomes = [_send(record, now) for record in records]
+def deliver_all(adapters, records: Sequence[EmailRecord], now: datetime) -> list[EmailRecord]:
+    """`deliver` for several emails, their outcomes written together: one write however many.
+    Until it lands each stays queued, and `retry_due` would send it again."""
+    outcomes = [_send(adapters, record, now) for record in records]
     if len(outcomes) == 1:
         record, actions = outcomes[0]
-        emails.mark(record, actions)
+        adapters.uow.emails.mark(record, actions)
     elif outcomes:
-        with transaction("email") as tx:
+        with adapters.uow.transaction("email") as tx:
             for record, actions in outcomes:
-                emails.mark_in(tx, record, actions)
+                adapters.uow.emails.mark_in(tx, record, actions)
     return [record for record, _ in outcomes]
 
 
-def _send(record: EmailRecord, now: datetime) -> tuple[EmailRecord, list]:
+def _send(adapters, record: EmailRecord, now: datetime) -> tuple[EmailRecord, list]:
     try:
-        message_id = bootstrap.mailer().send(_outgoing(record))
+        message_id = adapters.mailer.send(_outgoing(adapters, record))
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email stays recorded
         if not isinstance(error, EmailDeliveryFailed):
             log.exception("email %s could not be built", record.email_id)
@@ -101,21 +100,22 @@ def _send(record: EmailRecord, now: datetime) -> tuple[EmailRecord, list]:
                     record.attempts + 1, error)
         failed = replace(record, attempts=record.attempts + 1, last_error=str(error),
                          status="queued" if retry_at else "failed", due_at=retry_at)
-        return failed, emails.failed_attempt_actions(error=f"{type(error).__name__}: {error}", retry_at=retry_at)
+        return failed, adapters.uow.emails.failed_attempt_actions(error=f"{type(error).__name__}: {error}",
+                                                                  retry_at=retry_at)
     sent = replace(record, status="sent", attempts=record.attempts + 1, message_id=message_id, sent_at=now,
                    due_at=None)
-    return sent, emails.sent_actions(message_id=message_id, now=now)
+    return sent, adapters.uow.emails.sent_actions(message_id=message_id, now=now)
 
 
-def retry_due(now: datetime, limit: int = 25) -> int:
+def retry_due(adapters, now: datetime, limit: int = 25) -> int:
     """Send queued emails whose time has come (for a scheduled job); answers how many were sent.
 
     Each is claimed first, so overlapping runs do not send one email twice."""
     sent = 0
-    for record in emails.due(now, limit=limit):
-        if not emails.claim(record, until=now + SEND_LEASE):
+    for record in adapters.uow.emails.due(now, limit=limit):
+        if not adapters.uow.emails.claim(record, until=now + SEND_LEASE):
             continue
-        sent += deliver(record, now).status == "sent"
+        sent += deliver(adapters, record, now).status == "sent"
     return sent
 
 
@@ -126,12 +126,12 @@ def next_attempt_at(failed_attempts: int, now: datetime) -> datetime | None:
     return now + RETRY_DELAYS[failed_attempts - 1]
 
 
-def _outgoing(record: EmailRecord) -> OutgoingEmail:
+def _outgoing(adapters, record: EmailRecord) -> OutgoingEmail:
     subject, html, text = render_email(record.template, record.context)
     attachments = ()
     if record.attachment:
         render = _attachment_renderers[record.attachment["kind"]]
-        attachments = (render(record.org_id, record.attachment),)
+        attachments = (render(adapters, record.org_id, record.attachment),)
     return OutgoingEmail(to=record.to, subject=subject, html=html, text=text, reply_to=record.reply_to,
                          attachments=attachments)
 

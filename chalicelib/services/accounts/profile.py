@@ -18,38 +18,33 @@ from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import InvalidInput, Unauthenticated
 from ...domain.ids import new_id
 from ...domain.organization import Organization
-from ...tables.activity import activity
-from ...tables.customers import customers
-from ...tables.organizations import organizations
-from ...tables.portal_users import PortalUser, login_key, portal_users
-from ...tables.sessions import sessions as stored_sessions
-from ...tables.transactions import transaction
-from . import outbox as mail
+from ...tables.portal_users import PortalUser, login_key
 from ..access import portal_auth
 from ..inputs import ProfileChanges
+from . import outbox as mail
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "email")
 SESSIONS_MOVED = 90        # with the customer, activity and two account items: within a transaction's 100
 LARGEST_NUMBER = 10**15    # custom field numbers DynamoDB stores exactly
 
 
-def contacts(org_id: str, customer_id: str) -> list[dict]:
+def contacts(adapters, org_id: str, customer_id: str) -> list[dict]:
     """The customer's contact persons (whom documents can be forwarded to)."""
     return [{"contact_id": c.contact_id, "name": c.name, "email": c.email, "is_primary": c.is_primary}
-            for c in customers.get(org_id, customer_id).contacts]
+            for c in adapters.uow.customers.get(org_id, customer_id).contacts]
 
 
-def profile(org_id: str, customer_id: str, contact_id: str) -> dict:
-    org = organizations.get(org_id)
-    customer = customers.get(org_id, customer_id)
+def profile(adapters, org_id: str, customer_id: str, contact_id: str) -> dict:
+    org = adapters.uow.organizations.get(org_id)
+    customer = adapters.uow.customers.get(org_id, customer_id)
     return _view(org, customer, _contact(customer, contact_id))
 
 
-def update_profile(org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,
+def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,
                    now: datetime) -> dict:
-    org = organizations.get(org_id)
+    org = adapters.uow.organizations.get(org_id)
     org.preferences.require("update_customer_details")
-    customer = customers.get(org_id, customer_id)
+    customer = adapters.uow.customers.get(org_id, customer_id)
     contact = _contact(customer, contact_id)
     updated_contact = replace(contact, **(changes.contact or {}))
     updated = _changed_customer(org, customer, updated_contact, changes)
@@ -57,19 +52,21 @@ def update_profile(org_id: str, customer_id: str, contact_id: str, session_id: s
     if not after:
         return _view(org, customer, contact)
     email_changed = updated_contact.email != contact.email
-    account = _account_for_email_change(org, contact, updated_contact, changes, now) if email_changed else None
+    account = _account_for_email_change(adapters, org, contact, updated_contact, changes,
+                                        now) if email_changed else None
     left_behind: list[str] = []
-    with transaction("profile") as tx:
-        customers.put_in(tx, org_id, updated)
+    with adapters.uow.transaction("profile") as tx:
+        adapters.uow.customers.put_in(tx, org_id, updated)
         if account is not None:
-            left_behind = _move_account(tx, account, updated_contact.email, session_id)
-        activity.record(org_id, ActivityRecord(
+            left_behind = _move_account(adapters, tx, account, updated_contact.email, session_id)
+        adapters.uow.activity.record(org_id, ActivityRecord(
             activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
             action="profile.updated", subject_type="customer", subject_id=customer_id, at=now,
             summary="Changed " + ", ".join(sorted(after)), before=before, after=after), tx)
     if account is not None:
-        stored_sessions.delete_many(left_behind)
-        mail.send(org_id, "sign_in_email_changed", {"org_name": org.name, "contact_email": updated_contact.email},
+        adapters.uow.sessions.delete_many(left_behind)
+        mail.send(adapters, org_id, "sign_in_email_changed",
+                  {"org_name": org.name, "contact_email": updated_contact.email},
                   [contact.email], now=now, customer_id=customer_id, reply_to=org.email)
     return _view(org, updated, updated_contact)
 
@@ -120,34 +117,34 @@ def _differences(customer: Customer, updated: Customer, contact: Contact,
             {path: new for path, (_, new) in changed.items()})
 
 
-def _account_for_email_change(org: Organization, contact: Contact, updated_contact: Contact,
+def _account_for_email_change(adapters, org: Organization, contact: Contact, updated_contact: Contact,
                               changes: ProfileChanges, now: datetime) -> PortalUser:
     """The signed-in account, once its current password is proven; its new key must be free."""
     if not changes.current_password:
         raise InvalidInput({"current_password": "Enter your current password to change your sign-in email."})
-    account = portal_users.find(login_key(org.org_id, contact.email))
+    account = adapters.uow.portal_users.find(login_key(org.org_id, contact.email))
     if account is None or not account.is_active or account.contact_id != contact.contact_id:
         raise Unauthenticated("Sign in again.")
-    portal_auth.confirm_current_password(account, changes.current_password, now)
+    portal_auth.confirm_current_password(adapters, account, changes.current_password, now)
     new_login = login_key(org.org_id, updated_contact.email)
-    if new_login != account.login and portal_users.find(new_login) is not None:
+    if new_login != account.login and adapters.uow.portal_users.find(new_login) is not None:
         raise InvalidInput({"contact.email": "Another portal account signs in with this email address."})
     return account
 
 
-def _move_account(tx, account: PortalUser, email: str, session_id: str) -> list[str]:
+def _move_account(adapters, tx, account: PortalUser, email: str, session_id: str) -> list[str]:
     """Within `tx`: the account under its new email (or just the new spelling), its sessions with it
     (the index of sessions is eventually consistent: the one in use is named, not looked up).
     A transaction holds at most 100 items: sessions beyond SESSIONS_MOVED are answered, to be ended."""
     new_login = login_key(account.org_id, email)
     if new_login == account.login:
-        portal_users.put_in(tx, replace(account, email=email))
+        adapters.uow.portal_users.put_in(tx, replace(account, email=email))
         return []
-    portal_users.delete_in(tx, account)                             # on the version read
-    portal_users.add_in(tx, replace(account, login=new_login, email=email, version=None))
-    sessions = list(dict.fromkeys([session_id, *stored_sessions.token_hashes_of(account.login)]))
+    adapters.uow.portal_users.delete_in(tx, account)                             # on the version read
+    adapters.uow.portal_users.add_in(tx, replace(account, login=new_login, email=email, version=None))
+    sessions = list(dict.fromkeys([session_id, *adapters.uow.sessions.token_hashes_of(account.login)]))
     for token_hash in sessions[:SESSIONS_MOVED]:
-        stored_sessions.move_in(tx, token_hash, new_login)
+        adapters.uow.sessions.move_in(tx, token_hash, new_login)
     return sessions[SESSIONS_MOVED:]
 
 

@@ -6,15 +6,14 @@ from typing import Iterable
 
 from ...domain.customers import Customer
 from ...domain.documents import Estimate, Timesheet
-from ...tables.customers import customers
 from .invoices import line_view
 
 
-def decider_names(org_id: str, customer_id: str, documents: Iterable[Estimate | Timesheet]) -> dict[str, str]:
+def decider_names(adapters, org_id: str, customer_id: str, documents: Iterable[Estimate | Timesheet]) -> dict[str, str]:
     """The names of the contacts who decided any of `documents`; no read when none is decided."""
     if not any(d.decided_by for d in documents):
         return {}
-    return names_of(customers.get(org_id, customer_id))
+    return names_of(adapters.uow.customers.get(org_id, customer_id))
 
 
 def names_of(customer: Customer) -> dict[str, str]:

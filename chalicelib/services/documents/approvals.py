@@ -17,15 +17,7 @@ from ...domain.documents import Estimate, EstimateStatus, TimesheetStatus
 from ...domain.engagement import ActivityRecord, Actor, Notification
 from ...domain.errors import BusinessRuleViolation, Conflict
 from ...domain.ids import new_id
-from ...tables.account_summaries import account_summaries
-from ...tables.activity import activity
-from ...tables.customers import customers
-from ...tables.estimates import estimates
-from ...tables.notifications import notifications
-from ...tables.organizations import organizations
 from ...tables.pages import Page
-from ...tables.timesheets import timesheets
-from ...tables.transactions import transaction
 from .approval_views import decider_names, estimate_view, names_of, timesheet_view
 
 ESTIMATE_DECISIONS = {"accept": EstimateStatus.ACCEPTED, "decline": EstimateStatus.DECLINED}
@@ -41,29 +33,29 @@ def as_of(estimate: Estimate, at: datetime) -> Estimate:
     return estimate
 
 
-def estimates_page(org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
+def estimates_page(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
                    now: datetime) -> Page[dict]:
     """My estimates, newest first; `status` sent (awaiting my answer), accepted, declined or expired."""
-    at = organizations.get(org_id).now(now)
+    at = adapters.uow.organizations.get(org_id).now(now)
     stored = {None: (), "expired": ("sent", "expired")}.get(status, (status,))
-    page = estimates.page(org_id, customer_id, statuses=stored, limit=limit, cursor=cursor)
+    page = adapters.uow.estimates.page(org_id, customer_id, statuses=stored, limit=limit, cursor=cursor)
     shown = [as_of(estimate, at) for estimate in page.items]
     if status is not None:
         shown = [estimate for estimate in shown if estimate.status.value == status]
-    names = decider_names(org_id, customer_id, shown)
+    names = decider_names(adapters, org_id, customer_id, shown)
     return Page([estimate_view(estimate, names) for estimate in shown], page.next_cursor)
 
 
-def estimate(org_id: str, customer_id: str, estimate_id: str, now: datetime) -> dict:
-    found = estimates.with_parties(org_id, customer_id, estimate_id)
+def estimate(adapters, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> dict:
+    found = adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id)
     return estimate_view(as_of(found.document, found.org.now(now)), names_of(found.customer))
 
 
-def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
+def decide_estimate(adapters, org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
                     comment: str, now: datetime) -> dict:
     """Accept or decline an estimate that awaits an answer (its organization, customer and estimate
     read in one TransactGetItems)."""
-    found = estimates.with_parties(org_id, customer_id, estimate_id)
+    found = adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id)
     org, stored = found.org, found.document
     current = as_of(stored, org.now(now))
     if current.status == EstimateStatus.EXPIRED:
@@ -73,63 +65,65 @@ def decide_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id:
         raise Conflict(f"This estimate was {current.status.value} already.", {"current_status": current.status.value})
     decided = replace(stored, status=ESTIMATE_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
-    saved, names = _record_decision(estimates, org_id, found.customer, contact_id, stored, decided,
-                                    SummaryChange(pending_estimates=-1),
+    saved, names = _record_decision(adapters, adapters.uow.estimates, org_id, found.customer, contact_id, stored,
+                                    decided, SummaryChange(pending_estimates=-1),
                                     lambda name, verb: f"{name} {verb} estimate {stored.number}", comment, now)
     return estimate_view(saved, names)
 
 
 # --- timesheets -------------------------------------------------------------------------------
 
-def timesheets_page(org_id: str, customer_id: str, *, status: str | None, limit: int,
+def timesheets_page(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int,
                     cursor: str | None) -> Page[dict]:
     """My timesheets, newest first; `status` pending (awaiting my answer), approved or rejected."""
-    page = timesheets.page(org_id, customer_id, statuses=(status,) if status else (), limit=limit, cursor=cursor)
-    names = decider_names(org_id, customer_id, page.items)
+    page = adapters.uow.timesheets.page(org_id, customer_id, statuses=(status,) if status else (), limit=limit,
+                                        cursor=cursor)
+    names = decider_names(adapters, org_id, customer_id, page.items)
     return Page([timesheet_view(sheet, names) for sheet in page.items], page.next_cursor)
 
 
-def timesheet(org_id: str, customer_id: str, timesheet_id: str) -> dict:
-    sheet = timesheets.get(org_id, customer_id, timesheet_id)
-    return timesheet_view(sheet, decider_names(org_id, customer_id, [sheet]))
+def timesheet(adapters, org_id: str, customer_id: str, timesheet_id: str) -> dict:
+    sheet = adapters.uow.timesheets.get(org_id, customer_id, timesheet_id)
+    return timesheet_view(sheet, decider_names(adapters, org_id, customer_id, [sheet]))
 
 
-def decide_timesheet(org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,
+def decide_timesheet(adapters, org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,
                      comment: str, now: datetime) -> dict:
     """Approve or reject a timesheet that awaits an answer."""
-    sheet = timesheets.get(org_id, customer_id, timesheet_id)
+    sheet = adapters.uow.timesheets.get(org_id, customer_id, timesheet_id)
     if sheet.status != TimesheetStatus.PENDING:
         raise Conflict(f"This timesheet was {sheet.status.value} already.", {"current_status": sheet.status.value})
     decided = replace(sheet, status=TIMESHEET_DECISIONS[decision], decided_at=now, decided_by=contact_id,
                       comment=comment)
-    saved, names = _record_decision(timesheets, org_id, customers.get(org_id, customer_id), contact_id, sheet,
+    saved, names = _record_decision(adapters, adapters.uow.timesheets, org_id,
+                                    adapters.uow.customers.get(org_id, customer_id), contact_id, sheet,
                                     decided, SummaryChange(pending_timesheets=-1),
                                     lambda name, verb: f"{name} {verb} the timesheet {sheet.project} "
                                                        f"({sheet.period_start} to {sheet.period_end})", comment, now)
     return timesheet_view(saved, names)
 
 
-def _record_decision(repository, org_id: str, customer: Customer, contact_id: str, before, decided,
+def _record_decision(adapters, repository, org_id: str, customer: Customer, contact_id: str, before, decided,
                      change: SummaryChange, headline, comment: str, now: datetime) -> tuple:
     """The decided document (`before`: as read), one less pending approval on the dashboard, and the
     merchant told: one transaction. Answers the document as saved and the names of the customer's contacts."""
     customer_id = customer.customer_id
     kind, verb = repository.kind, decided.status.value
-    with transaction(kind) as tx:
+    with adapters.uow.transaction(kind) as tx:
         item = repository.save_in(tx, org_id, decided, before=before, now=now)
-        account_summaries.apply_in(tx, org_id, customer_id, customer.currency, change)
-        _tell_merchant(tx, org_id, customer_id, contact_id, now, kind=f"{kind}.{verb}", subject_type=kind,
+        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, customer.currency, change)
+        _tell_merchant(adapters, tx, org_id, customer_id, contact_id, now, kind=f"{kind}.{verb}", subject_type=kind,
                        subject_id=getattr(decided, repository.id_field), headline=headline(customer.display_name, verb),
                        comment=comment)
     return repository.saved(item), names_of(customer)
 
 
-def _tell_merchant(tx, org_id: str, customer_id: str, contact_id: str, now: datetime, *, kind: str,
+def _tell_merchant(adapters, tx, org_id: str, customer_id: str, contact_id: str, now: datetime, *, kind: str,
                    subject_type: str, subject_id: str, headline: str, comment: str) -> None:
     """The merchant's notification and the customer's activity record, within `tx`."""
-    notifications.add(org_id, Notification(
+    adapters.uow.notifications.add(org_id, Notification(
         notification_id=new_id("notification", now), kind=kind, headline=headline, created_at=now,
         customer_id=customer_id, subject_type=subject_type, subject_id=subject_id), tx)
-    activity.record(org_id, ActivityRecord(
+    adapters.uow.activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
         action=kind, subject_type=subject_type, subject_id=subject_id, at=now, summary=comment or headline), tx)

@@ -10,14 +10,10 @@ from ...domain.customers import Contact, Customer
 from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from ...domain.ids import new_id
-from ...tables.activity import activity
 from ...tables.base import owner_key
-from ...tables.estimates import estimates
-from ...tables.invoices import invoices
-from ...tables.organizations import organizations
-from . import pdfs as documents
-from ..accounts import outbox as mail
 from ..access import rate_limiting
+from ..accounts import outbox as mail
+from . import pdfs as documents
 
 
 @dataclass(frozen=True)
@@ -28,49 +24,50 @@ class Forwarded:
     email_status: str            # sent, or queued when SES will be retried
 
 
-def forward_invoice(org_id: str, customer_id: str, contact_id: str, invoice_id: str, *, contact_ids: list[str],
-                    subject: str | None, body: str | None, now: datetime) -> Forwarded:
-    return _forward(org_id, customer_id, contact_id, "invoice", invoice_id, contact_ids, subject, body, now)
+def forward_invoice(adapters, org_id: str, customer_id: str, contact_id: str, invoice_id: str, *,
+                    contact_ids: list[str], subject: str | None, body: str | None, now: datetime) -> Forwarded:
+    return _forward(adapters, org_id, customer_id, contact_id, "invoice", invoice_id, contact_ids, subject, body, now)
 
 
-def forward_estimate(org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, contact_ids: list[str],
-                     subject: str | None, body: str | None, now: datetime) -> Forwarded:
-    return _forward(org_id, customer_id, contact_id, "estimate", estimate_id, contact_ids, subject, body, now)
+def forward_estimate(adapters, org_id: str, customer_id: str, contact_id: str, estimate_id: str, *,
+                     contact_ids: list[str], subject: str | None, body: str | None, now: datetime) -> Forwarded:
+    return _forward(adapters, org_id, customer_id, contact_id, "estimate", estimate_id, contact_ids, subject, body, now)
 
 
-_KINDS = {
-    "invoice": (invoices, documents.invoice_attachment, "Invoice"),
-    "estimate": (estimates, documents.estimate_attachment, "Estimate"),
+_KINDS = {   # kind: (its repository in the unit of work, its attachment, its title)
+    "invoice": ("invoices", documents.invoice_attachment, "Invoice"),
+    "estimate": ("estimates", documents.estimate_attachment, "Estimate"),
 }
 
 
-def _read(org_id: str, customer_id: str, kind: str, document_id: str):
+def _read(adapters, org_id: str, customer_id: str, kind: str, document_id: str):
     """The organization (forwarding allowed?), the customer and the document, in one TransactGetItems;
     a document that is missing or not theirs is NotFound, unless forwarding is off (403 first)."""
     try:
-        found = _KINDS[kind][0].with_parties(org_id, customer_id, document_id)
+        found = getattr(adapters.uow, _KINDS[kind][0]).with_parties(org_id, customer_id, document_id)
     except NotFound:
-        organizations.get(org_id).preferences.require("forward_documents")
+        adapters.uow.organizations.get(org_id).preferences.require("forward_documents")
         raise
     found.org.preferences.require("forward_documents")
     return found.org, found.customer, found.document
 
 
-def _forward(org_id: str, customer_id: str, contact_id: str, kind: str, document_id: str,
+def _forward(adapters, org_id: str, customer_id: str, contact_id: str, kind: str, document_id: str,
              contact_ids: list[str], subject: str | None, body: str | None, now: datetime) -> Forwarded:
-    org, customer, document = _read(org_id, customer_id, kind, document_id)
+    org, customer, document = _read(adapters, org_id, customer_id, kind, document_id)
     sender = _primary_sender(customer, contact_id)
     _, attachment_of, title = _KINDS[kind]
     recipients = _recipients(customer, contact_ids)
-    rate_limiting.hit("forward_document_customer", owner_key(org_id, customer_id), now, what="forwarded documents")
+    rate_limiting.hit(adapters, "forward_document_customer", owner_key(org_id, customer_id), now,
+                      what="forwarded documents")
     label = f"{title} {document.number}"
-    record = mail.send(org_id, "forward_document", {
+    record = mail.send(adapters, org_id, "forward_document", {
         "org_name": org.name, "subject": subject or f"{label} from {org.name}",
         "body": body or f"Hello,\n\nplease find {label} from {org.name} attached.\n\n{sender.name}",
         "document_number": label, "sender_name": sender.name},
         [r.email for r in recipients], now=now, customer_id=customer_id, reply_to=sender.email,
         attachment=attachment_of(document_id, customer_id))
-    activity.record(org_id, ActivityRecord(
+    adapters.uow.activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
         action=f"{kind}.forwarded", subject_type=kind, subject_id=document_id, at=now,
         summary=f"{label} to {', '.join(r.name or r.email for r in recipients)}"))

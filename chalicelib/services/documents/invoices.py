@@ -7,33 +7,30 @@ from typing import Iterable
 
 from ...domain.documents import CreditNote, DocumentLine, Invoice
 from ...domain.payments import Payment, PaymentStatus
-from ...tables.credit_notes import credit_notes
-from ...tables.invoices import invoices
-from ...tables.organizations import organizations
 from ...tables.pages import Page
-from ...tables.payments import payments
 
 
-def page(org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None, now: datetime) -> Page[dict]:
+def page(adapters, org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None,
+         now: datetime) -> Page[dict]:
     """`view`: all, outstanding, overdue (outstanding and past its due day), paid, partially_paid, void."""
-    today = organizations.get(org_id).today(now)
-    found = invoices.in_view(org_id, customer_id, view=view, today=today, limit=limit, cursor=cursor)
+    today = adapters.uow.organizations.get(org_id).today(now)
+    found = adapters.uow.invoices.in_view(org_id, customer_id, view=view, today=today, limit=limit, cursor=cursor)
     return Page([summary(i, today) for i in found.items], found.next_cursor)
 
 
-def detail(org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
-    found = invoices.with_parties(org_id, customer_id, invoice_id)
-    return in_full(org_id, customer_id, found.document, found.org.today(now),
-                   payments.succeeded(org_id, customer_id))
+def detail(adapters, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
+    found = adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id)
+    return in_full(adapters, org_id, customer_id, found.document, found.org.today(now),
+                   adapters.uow.payments.succeeded(org_id, customer_id))
 
 
-def in_full(org_id: str, customer_id: str, invoice: Invoice, today: date, candidates: list[Payment], *,
+def in_full(adapters, org_id: str, customer_id: str, invoice: Invoice, today: date, candidates: list[Payment], *,
             notes: Iterable[CreditNote] = ()) -> dict:
     """An invoice as its detail shows it, with those of the `candidates` that paid it. The numbers
     of the credit notes applied come from `notes` where the caller has them, or are read here."""
     known = {note.credit_note_id: note for note in notes}
     unknown = [c.credit_note_id for c in invoice.credits_applied if c.credit_note_id not in known]
-    notes = {**known, **credit_notes.get_many(org_id, customer_id, unknown)}
+    notes = {**known, **adapters.uow.credit_notes.get_many(org_id, customer_id, unknown)}
     paid_by = [(p, a) for p in candidates if p.status == PaymentStatus.SUCCEEDED
                for a in p.allocations if a.invoice_id == invoice.invoice_id]
     return {

@@ -22,11 +22,6 @@ from ...domain.ids import new_id
 from ...domain.money import Money
 from ...domain.organization import Organization
 from ...domain.pricing import Line
-from ...tables.account_summaries import account_summaries
-from ...tables.activity import activity
-from ...tables.credit_notes import credit_notes
-from ...tables.invoices import invoices
-from ...tables.sequences import sequences
 
 
 @dataclass(frozen=True)
@@ -45,9 +40,9 @@ class Billing:
         return self.invoice.balance_minor if self.invoice else 0
 
 
-def open_credits(org_id: str, customer_id: str) -> list[CreditNote]:
+def open_credits(adapters, org_id: str, customer_id: str) -> list[CreditNote]:
     """The customer's credit notes with a balance left: their available credits."""
-    return [note for note in credit_notes.all_in_status(org_id, customer_id, CreditNoteStatus.OPEN.value)
+    return [note for note in adapters.uow.credit_notes.all_in_status(org_id, customer_id, CreditNoteStatus.OPEN.value)
             if note.balance_minor > 0]
 
 
@@ -56,7 +51,7 @@ def listed_credit_notes(summary: AccountSummary | None) -> frozenset[str]:
     return summary.open_credit_note_ids if summary is not None else frozenset()
 
 
-def open_credits_listed(org_id: str, customer_id: str, summary: AccountSummary | None,
+def open_credits_listed(adapters, org_id: str, customer_id: str, summary: AccountSummary | None,
                         notes_read: Sequence[CreditNote]) -> list[CreditNote]:
     """The open credits, from the notes the summary lists (`notes_read`, read by key): nothing to
     read when it shows none. They must add up to its available credits; when they do not (a summary
@@ -66,22 +61,22 @@ def open_credits_listed(org_id: str, customer_id: str, summary: AccountSummary |
     found = [note for note in notes_read if note.status == CreditNoteStatus.OPEN and note.balance_minor > 0]
     if sum(note.balance_minor for note in found) == summary.credits_minor:
         return found
-    return open_credits(org_id, customer_id)
+    return open_credits(adapters, org_id, customer_id)
 
 
 def available(notes: Sequence[CreditNote]) -> list[AvailableCredit]:
     return [AvailableCredit(n.credit_note_id, Money(n.balance_minor, n.currency), n.issued_at) for n in notes]
 
 
-def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, actor: Actor,
+def bill(adapters, org: Organization, *, customer_id: str, currency: str, now: datetime, actor: Actor,
          subscription_id: str | None, charge_lines: Sequence[Line] = (), period: Term | None = None,
          credit_lines: Sequence[Line] = (), credit_reason: str = "", credits: Sequence[CreditNote] = (),
          issued_at: datetime | None = None) -> Billing:
     """A credit note for `credit_lines` (if they credit anything) and an invoice for `charge_lines`
     (if any), with `credits` (open credit notes, oldest first) and then the new note applied to it.
     The invoice is dated `issued_at` (a catch-up renewal: the day its term began), else now."""
-    note = _credit_note(org, customer_id, currency, credit_lines, credit_reason, subscription_id, now)
-    invoice = (_invoice(org, customer_id, currency, charge_lines, period, subscription_id, issued_at or now)
+    note = _credit_note(adapters, org, customer_id, currency, credit_lines, credit_reason, subscription_id, now)
+    invoice = (_invoice(adapters, org, customer_id, currency, charge_lines, period, subscription_id, issued_at or now)
                if charge_lines else None)
     used: list[tuple[CreditNote, CreditNote]] = []
     if invoice is not None and invoice.balance_minor > 0:
@@ -107,14 +102,14 @@ def bill(org: Organization, *, customer_id: str, currency: str, now: datetime, a
                    records=_records(customer_id, actor, now, invoice, note))
 
 
-def issue(org: Organization, billed: billing.Bill, *, now: datetime, actor: Actor,
+def issue(adapters, org: Organization, billed: billing.Bill, *, now: datetime, actor: Actor,
           credits: Sequence[CreditNote] = ()) -> Billing:
     """The documents of a subscription's `billed` (domain/billing.py), ready for the caller's
     transaction. A term invoiced after the day it began (a job catching up) is dated that day."""
     sub = billed.subscription
     starts = billed.period.start if billed.period else None
     issued_at = sub.day_starts(starts) if starts is not None and starts < sub.today(now) else now
-    return bill(org, customer_id=sub.customer_id, currency=sub.currency, now=now, actor=actor,
+    return bill(adapters, org, customer_id=sub.customer_id, currency=sub.currency, now=now, actor=actor,
                 subscription_id=sub.subscription_id, charge_lines=billed.charge_lines, period=billed.period,
                 credit_lines=billed.credit_lines, credit_reason=billed.credit_reason, credits=credits,
                 issued_at=issued_at)
@@ -126,51 +121,50 @@ class Written:
     invoice_item: object | None = None
     credit_note_item: object | None = None
 
-    @property
-    def invoice(self) -> Invoice | None:
-        return invoices.saved(self.invoice_item) if self.invoice_item is not None else None
+    def invoice(self, adapters) -> Invoice | None:
+        return adapters.uow.invoices.saved(self.invoice_item) if self.invoice_item is not None else None
 
-    @property
-    def credit_note(self) -> CreditNote | None:
-        return credit_notes.saved(self.credit_note_item) if self.credit_note_item is not None else None
+    def credit_note(self, adapters) -> CreditNote | None:
+        return adapters.uow.credit_notes.saved(self.credit_note_item) if self.credit_note_item is not None else None
 
 
-def write(tx, org_id: str, billed: Billing, *, now: datetime, also: SummaryChange = SummaryChange()) -> Written:
+def write(adapters, tx, org_id: str, billed: Billing, *, now: datetime,
+          also: SummaryChange = SummaryChange()) -> Written:
     """Put `billed` in the caller's transaction (with its ledger entries). Notes read earlier are
     written on their version; the account summary is changed once (with the caller's own change `also`)."""
     invoice_item = note_item = None
     if billed.invoice is not None:
-        invoice_item = invoices.save_in(tx, org_id, billed.invoice, before=None, now=now)
+        invoice_item = adapters.uow.invoices.save_in(tx, org_id, billed.invoice, before=None, now=now)
     if billed.credit_note is not None:
-        note_item = credit_notes.save_in(tx, org_id, billed.credit_note, before=None, now=now)
+        note_item = adapters.uow.credit_notes.save_in(tx, org_id, billed.credit_note, before=None, now=now)
     for read, lowered in billed.credit_notes_used:
-        credit_notes.save_in(tx, org_id, lowered, before=read, now=now)
-    account_summaries.apply_in(tx, org_id, billed.customer_id, billed.currency, billed.summary + also)
+        adapters.uow.credit_notes.save_in(tx, org_id, lowered, before=read, now=now)
+    adapters.uow.account_summaries.apply_in(tx, org_id, billed.customer_id, billed.currency, billed.summary + also)
     for record in billed.records:
-        activity.record(org_id, record, tx)
+        adapters.uow.activity.record(org_id, record, tx)
     return Written(invoice_item, note_item)
 
 
 # --- pieces ----------------------------------------------------------------------------------
 
-def _invoice(org: Organization, customer_id: str, currency: str, lines: Sequence[Line],
+def _invoice(adapters, org: Organization, customer_id: str, currency: str, lines: Sequence[Line],
              period: Term | None, subscription_id: str | None, issued_at: datetime) -> Invoice:
     return billing.build_invoice(
         invoice_id=new_id("invoice", issued_at),
-        number=billing.number("INV", sequences.next_number(org.org_id, "invoice_seq")),
+        number=billing.number("INV", adapters.uow.sequences.next_number(org.org_id, "invoice_seq")),
         customer_id=customer_id, currency=currency, lines=billing.document_lines(list(lines)), issued_at=issued_at,
         issued_on=local_date(issued_at, org.time_zone), payment_terms_days=org.payment_terms_days,
         subscription_id=subscription_id, period=period)
 
 
-def _credit_note(org: Organization, customer_id: str, currency: str, lines: Sequence[Line], reason: str,
+def _credit_note(adapters, org: Organization, customer_id: str, currency: str, lines: Sequence[Line], reason: str,
                  subscription_id: str | None, now: datetime) -> CreditNote | None:
     doc_lines = billing.rounded_lines(billing.document_lines(list(lines)), currency)
     credited = sum(line.amount_minor for line in doc_lines)
     if credited <= 0:
         return None
     return CreditNote(credit_note_id=new_id("credit_note", now), customer_id=customer_id,
-                      number=billing.number("CN", sequences.next_number(org.org_id, "credit_note_seq")),
+                      number=billing.number("CN", adapters.uow.sequences.next_number(org.org_id, "credit_note_seq")),
                       currency=currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
                       total_minor=credited, balance_minor=credited, reason=reason, subscription_id=subscription_id)
 

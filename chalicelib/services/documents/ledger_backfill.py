@@ -15,12 +15,6 @@ from typing import Callable, Iterator
 
 from ...domain.ledger import invoice_entries, payment_entries, rebuilt_credit_note_entries
 from ...domain.statement import LedgerEntry
-from ...tables.credit_notes import credit_notes
-from ...tables.customers import customers
-from ...tables.invoices import invoices
-from ...tables.ledger import ledger
-from ...tables.payments import payments
-from ...tables.transactions import transaction
 
 PAGE = 100
 ITEMS_PER_TRANSACTION = 100
@@ -32,31 +26,32 @@ class Rebuilt:
     entries: int = 0
 
 
-def rebuild(org_id: str) -> Rebuilt:
+def rebuild(adapters, org_id: str) -> Rebuilt:
     report = Rebuilt()
-    for customer in _all(lambda cursor: customers.page(org_id, limit=PAGE, cursor=cursor)):
-        if not ledger.is_empty(org_id, customer.customer_id):
+    for customer in _all(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)):
+        if not adapters.uow.ledger.is_empty(org_id, customer.customer_id):
             continue
-        entries = history(org_id, customer.customer_id)
+        entries = history(adapters, org_id, customer.customer_id)
         for start in range(0, len(entries), ITEMS_PER_TRANSACTION):
-            with transaction("ledger") as tx:
-                ledger.record_in(tx, org_id, customer.customer_id, entries[start:start + ITEMS_PER_TRANSACTION])
+            with adapters.uow.transaction("ledger") as tx:
+                adapters.uow.ledger.record_in(tx, org_id, customer.customer_id,
+                                              entries[start:start + ITEMS_PER_TRANSACTION])
         report.customers.append(customer.customer_id)
         report.entries += len(entries)
     return report
 
 
-def history(org_id: str, customer_id: str) -> list[LedgerEntry]:
+def history(adapters, org_id: str, customer_id: str) -> list[LedgerEntry]:
     """The entries the customer's documents would have written, had the ledger been there."""
     owned = dict(org_id=org_id, customer_id=customer_id, limit=PAGE)
-    invoice_list = list(_all(lambda cursor: invoices.page(**owned, cursor=cursor)))
+    invoice_list = list(_all(lambda cursor: adapters.uow.invoices.page(**owned, cursor=cursor)))
     numbers = {invoice.invoice_id: invoice.number for invoice in invoice_list}
     entries = [e for i in invoice_list for e in invoice_entries(None, i, i.voided_at or i.issued_at)]
-    payment_list = list(_all(lambda cursor: payments.page(**owned, cursor=cursor)))
+    payment_list = list(_all(lambda cursor: adapters.uow.payments.page(**owned, cursor=cursor)))
     entries += [e for p in payment_list
                 for e in payment_entries(None, p, p.succeeded_at or p.created_at, invoice_numbers=numbers)]
     refunds = [r for p in payment_list for r in p.refunds]
-    entries += [e for n in _all(lambda cursor: credit_notes.page(**owned, cursor=cursor))
+    entries += [e for n in _all(lambda cursor: adapters.uow.credit_notes.page(**owned, cursor=cursor))
                 for e in rebuilt_credit_note_entries(n, refunds)]
     return entries
 

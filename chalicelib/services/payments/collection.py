@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from ... import bootstrap
 from ...domain import paying
 from ...domain.customers import Customer
 from ...domain.documents import CreditNote, Invoice
@@ -26,13 +25,7 @@ from ...domain.ids import has_kind, new_id
 from ...domain.money import Money
 from ...domain.payments import Payment, PaymentStatus
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
-from ...tables.credit_notes import credit_notes
-from ...tables.idempotency import idempotency
-from ...tables.invoice_claims import invoice_claims
-from ...tables.invoices import invoices
-from ...tables.payment_methods import payment_methods
-from ...tables.payments import PaymentState, payments
-from ...tables.transactions import transaction
+from ...tables.payments import PaymentState
 from . import gateway_customers, rules as payment_rules, settlement
 
 MAX_INVOICES = 25            # per payment: one transaction settles them all
@@ -56,18 +49,18 @@ class _Method:
     save: dict | None = None     # save_for_future: how to keep it once the payment succeeds
 
 
-def collect_off_session(org_id: str, customer_id: str, invoice_id: str, *, payment_method_id: str,
+def collect_off_session(adapters, org_id: str, customer_id: str, invoice_id: str, *, payment_method_id: str,
                         idempotency_key: str, now: datetime, source: str = "auto_charge") -> Payment:
     """Charge the invoice's balance to a saved method, the customer absent. Retrying with the same
     key never charges twice and answers the same Payment (a pending one while it is charged)."""
     def method(customer: Customer, now: datetime) -> _Method:
-        saved = payment_methods.get(org_id, customer_id, payment_method_id)
+        saved = adapters.uow.payment_methods.get(org_id, customer_id, payment_method_id)
         return _Method(saved.gateway_method_id, saved.payment_method_id, saved.summary)
-    return _collect(org_id, customer_id, source, idempotency_key, now, off_session=True, method=method,
+    return _collect(adapters, org_id, customer_id, source, idempotency_key, now, off_session=True, method=method,
                     invoices_wanted=lambda: [invoice_id])
 
 
-def pay_invoices(org_id: str, customer_id: str, *, invoice_ids: list[str] | None = None,
+def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[str] | None = None,
                  all_outstanding: bool = False, currency: str | None = None, payment_method: str,
                  save_for_future: bool = False, idempotency_key: str, now: datetime,
                  amount_minor: int | None = None, use_credits: bool = False,
@@ -85,39 +78,39 @@ def pay_invoices(org_id: str, customer_id: str, *, invoice_ids: list[str] | None
     def wanted() -> list[str]:
         if invoice_ids:
             return list(dict.fromkeys(invoice_ids))
-        owed = paying.outstanding_in(invoices.outstanding(org_id, customer_id), currency)
+        owed = paying.outstanding_in(adapters.uow.invoices.outstanding(org_id, customer_id), currency)
         return [i.invoice_id for i in owed][:MAX_INVOICES]
 
     def method(customer: Customer, now: datetime) -> _Method:
-        return _portal_method(org_id, customer, payment_method, save_for_future, now)
-    return _collect(org_id, customer_id, "portal", idempotency_key, now, off_session=False, method=method,
+        return _portal_method(adapters, org_id, customer, payment_method, save_for_future, now)
+    return _collect(adapters, org_id, customer_id, "portal", idempotency_key, now, off_session=False, method=method,
                     invoices_wanted=wanted, amount_minor=amount_minor, use_credits=use_credits, answer=answer)
 
 
-def recover(org_id: str, payment: Payment, now: datetime) -> Payment:
+def recover(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
     """Finish a payment left pending (its runner died after the claim): charge again with the same
     gateway key, which answers the first outcome, and settle it."""
-    plan = settlement.plan_of(org_id, payment)
+    plan = settlement.plan_of(adapters, org_id, payment)
     if not plan or now - payment.created_at > RECHARGE_WINDOW:
         # Too late to ask again safely; a webhook still settles it if the charge went through.
-        return settlement.failed(org_id, payment.customer_id, payment.payment_id, ChargeResult(
+        return settlement.failed(adapters, org_id, payment.customer_id, payment.payment_id, ChargeResult(
             "failed", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency),
             failure_code="outcome_unknown", failure_message="The payment service did not confirm this payment."),
             now)
-    return _charge(org_id, payment, plan, now)
+    return _charge(adapters, org_id, payment, plan, now)
 
 
 # -- the three steps --------------------------------------------------------------------------
 
-def _collect(org_id: str, customer_id: str, source: str, key: str, real_now: datetime, *, off_session: bool,
+def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, real_now: datetime, *, off_session: bool,
              method, invoices_wanted, amount_minor: int | None = None, use_credits: bool = False,
              answer: settlement.Answer | None = None) -> Payment:
     _check_key(key)
-    payment_key = idempotency.payment_key(org_id, customer_id, source, key)
+    payment_key = adapters.uow.idempotency.payment_key(org_id, customer_id, source, key)
     for _ in range(3):
-        invoice_ids, state = _read(org_id, customer_id, payment_key, invoices_wanted)
+        invoice_ids, state = _read(adapters, org_id, customer_id, payment_key, invoices_wanted)
         now = state.org.now(real_now)
-        existing = _existing(org_id, customer_id, state.plan, now)
+        existing = _existing(adapters, org_id, customer_id, state.plan, now)
         if existing is not None:
             return existing
         chosen = _outstanding(invoice_ids, state.invoices)
@@ -126,42 +119,43 @@ def _collect(org_id: str, customer_id: str, source: str, key: str, real_now: dat
             paying.require_whole_part(amount_minor, currency)
             if amount_minor > chosen[0].balance_minor:
                 raise InvalidInput({"amount_minor": f"At most the balance due, {chosen[0].balance_minor}."})
-        if _clear_claims(org_id, customer_id, state.claims, on_session=not off_session, now=now):
+        if _clear_claims(adapters, org_id, customer_id, state.claims, on_session=not off_session, now=now):
             continue   # a stale payment was finished: read the invoices again
         charge_to = method(state.customer, now)
-        credits, notes = _credit_plan(org_id, customer_id, chosen) if use_credits else ([], {})
-        payment, plan = _new_payment(org_id, state.customer, chosen, charge_to, now, source=source, key=key,
+        credits, notes = _credit_plan(adapters, org_id, customer_id, chosen) if use_credits else ([], {})
+        payment, plan = _new_payment(adapters, org_id, state.customer, chosen, charge_to, now, source=source, key=key,
                                      off_session=off_session, amount_minor=amount_minor, credits=credits)
         try:
-            payment = _claim(org_id, payment, plan, chosen, payment_key, now)
+            payment = _claim(adapters, org_id, payment, plan, chosen, payment_key, now)
         except ConcurrentUpdate:
             continue
         claimed = replace(state, payment=payment, plan=plan, notes=notes,
                           claims={i.invoice_id: payment.payment_id for i in chosen})
-        return _charge(org_id, payment, plan, now, known=claimed, answer=answer)
+        return _charge(adapters, org_id, payment, plan, now, known=claimed, answer=answer)
     raise ConcurrentUpdate("invoice")
 
 
-def _claim(org_id: str, payment: Payment, plan: dict, chosen: list[Invoice], payment_key: str,
+def _claim(adapters, org_id: str, payment: Payment, plan: dict, chosen: list[Invoice], payment_key: str,
            now: datetime) -> Payment:
     """The payment as written (pending), its key bound and its invoices claimed."""
-    with transaction("invoice") as tx:
-        idempotency.add_payment_plan_in(tx, payment_key, plan, now)
+    with adapters.uow.transaction("invoice") as tx:
+        adapters.uow.idempotency.add_payment_plan_in(tx, payment_key, plan, now)
         for invoice in chosen:
-            invoice_claims.claim_in(tx, org_id, payment.customer_id, invoice.invoice_id, payment.payment_id, now)
-            invoice_claims.unchanged_in(tx, org_id, invoice)
-        item = payments.save_in(tx, org_id, payment, before=None, now=now)
-    return payments.saved(item)
+            adapters.uow.invoice_claims.claim_in(tx, org_id, payment.customer_id, invoice.invoice_id,
+                                                 payment.payment_id, now)
+            adapters.uow.invoice_claims.unchanged_in(tx, org_id, invoice)
+        item = adapters.uow.payments.save_in(tx, org_id, payment, before=None, now=now)
+    return adapters.uow.payments.saved(item)
 
 
-def _charge(org_id: str, payment: Payment, plan: dict, now: datetime, *, known: PaymentState | None = None,
+def _charge(adapters, org_id: str, payment: Payment, plan: dict, now: datetime, *, known: PaymentState | None = None,
             answer: settlement.Answer | None = None) -> Payment:
     amount = Money(payment.amount_minor, payment.currency)
     if not amount.amount_minor:   # available credits cover it all
-        return settlement.record(org_id, payment, ChargeResult("succeeded", None, amount), now, known=known,
+        return settlement.record(adapters, org_id, payment, ChargeResult("succeeded", None, amount), now, known=known,
                                  answer=answer)
     try:
-        result = bootstrap.payment_gateway().charge(
+        result = adapters.gateway.charge(
             gateway_customer_id=plan["gateway_customer_id"], gateway_method_id=plan["gateway_method_id"],
             amount=amount, off_session=plan["off_session"], idempotency_key=plan["gateway_key"],
             description=plan["description"],
@@ -171,35 +165,36 @@ def _charge(org_id: str, payment: Payment, plan: dict, now: datetime, *, known: 
     except PaymentGatewayError as error:
         result = ChargeResult("failed", None, amount, failure_code=error.code or "payment_method_rejected",
                               failure_message=error.message)
-    return settlement.record(org_id, payment, result, now, known=known, answer=answer)
+    return settlement.record(adapters, org_id, payment, result, now, known=known, answer=answer)
 
 
 # -- reading what is there --------------------------------------------------------------------
 
-def _read(org_id: str, customer_id: str, payment_key: str, invoices_wanted) -> tuple[list[str], PaymentState]:
+def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wanted) -> tuple[list[str], PaymentState]:
     """The invoices wanted, and in one read the organization, the customer, the plan of the
     payment key, those invoices and their claims. With no invoice left to pay, the key's payment
     is still answered."""
     try:
         invoice_ids = invoices_wanted()
     except BusinessRuleViolation:
-        state = payments.state(org_id, customer_id, org=True, payment_key=payment_key)
+        state = adapters.uow.payments.state(org_id, customer_id, org=True, payment_key=payment_key)
         if state.plan is None:
             raise
         return [], state
     if len(invoice_ids) > MAX_INVOICES:
         raise InvalidInput({"invoice_ids": f"At most {MAX_INVOICES} invoices at once."})
-    return invoice_ids, payments.state(org_id, customer_id, org=True, customer=True, payment_key=payment_key,
-                                       invoice_ids=invoice_ids, claim_ids=invoice_ids)
+    return invoice_ids, adapters.uow.payments.state(org_id, customer_id, org=True, customer=True,
+                                                    payment_key=payment_key,
+                                                    invoice_ids=invoice_ids, claim_ids=invoice_ids)
 
 
-def _existing(org_id: str, customer_id: str, plan: dict | None, now: datetime) -> Payment | None:
+def _existing(adapters, org_id: str, customer_id: str, plan: dict | None, now: datetime) -> Payment | None:
     """The payment already made with this key (a pending one left behind is finished first)."""
     if plan is None:
         return None
-    payment = payments.get(org_id, customer_id, plan["payment_id"])
+    payment = adapters.uow.payments.get(org_id, customer_id, plan["payment_id"])
     if payment.status == PaymentStatus.PENDING and now - payment.created_at >= PENDING_LEASE:
-        return recover(org_id, payment, now)
+        return recover(adapters, org_id, payment, now)
     return payment
 
 
@@ -215,38 +210,38 @@ def _outstanding(invoice_ids: list[str], found: dict[str, Invoice]) -> list[Invo
     return chosen
 
 
-def _clear_claims(org_id: str, customer_id: str, holders: dict[str, str], *, on_session: bool,
+def _clear_claims(adapters, org_id: str, customer_id: str, holders: dict[str, str], *, on_session: bool,
                   now: datetime) -> bool:
     """Finish what holds these invoices (invoice_id -> payment), if it may be finished;
     PaymentInProgress otherwise."""
     cleared = False
     for invoice_id, payment_id in holders.items():
         try:
-            holder = payments.get(org_id, customer_id, payment_id)
+            holder = adapters.uow.payments.get(org_id, customer_id, payment_id)
         except NotFound:
             holder = None
         if holder is None or holder.status in settlement.FINAL:
-            invoice_claims.release(org_id, customer_id, invoice_id, payment_id)
+            adapters.uow.invoice_claims.release(org_id, customer_id, invoice_id, payment_id)
         elif holder.status == PaymentStatus.PENDING and now - holder.created_at >= PENDING_LEASE:
-            recover(org_id, holder, now)
+            recover(adapters, org_id, holder, now)
         elif holder.status == PaymentStatus.REQUIRES_ACTION and on_session:
-            settlement.abandoned(org_id, holder, now)   # the customer chose to pay another way
+            settlement.abandoned(adapters, org_id, holder, now)   # the customer chose to pay another way
         else:
             raise PaymentInProgress()
         cleared = True
     return cleared
 
 
-def _credit_plan(org_id: str, customer_id: str,
+def _credit_plan(adapters, org_id: str, customer_id: str,
                  chosen: list[Invoice]) -> tuple[list[tuple[str, str, int]], dict[str, CreditNote]]:
     """The credits to apply, and the open credit notes they come from."""
-    notes = credit_notes.all_in_status(org_id, customer_id, "open")
+    notes = adapters.uow.credit_notes.all_in_status(org_id, customer_id, "open")
     return payment_rules.plan_credits(chosen, notes), {n.credit_note_id: n for n in notes}
 
 
 # -- building the payment ---------------------------------------------------------------------
 
-def _new_payment(org_id: str, customer: Customer, chosen: list[Invoice], charge_to: _Method, now: datetime, *,
+def _new_payment(adapters, org_id: str, customer: Customer, chosen: list[Invoice], charge_to: _Method, now: datetime, *,
                  source: str, key: str, off_session: bool, amount_minor: int | None,
                  credits: list[tuple[str, str, int]]) -> tuple[Payment, dict]:
     credited: dict[str, int] = {}
@@ -255,7 +250,7 @@ def _new_payment(org_id: str, customer: Customer, chosen: list[Invoice], charge_
     allocations = payment_rules.allocations(chosen, amount_minor=amount_minor, credits_by_invoice=credited)
     total = sum(a.amount_minor for a in allocations)
     paying.require_chargeable(total, chosen[0].currency)
-    gateway = bootstrap.payment_gateway()
+    gateway = adapters.gateway
     payment = Payment(
         payment_id=new_id("payment", now), customer_id=customer.customer_id, status=PaymentStatus.PENDING,
         amount_minor=total, currency=chosen[0].currency, allocations=allocations, created_at=now,
@@ -264,29 +259,29 @@ def _new_payment(org_id: str, customer: Customer, chosen: list[Invoice], charge_
     numbers = ", ".join(i.number for i in chosen)
     plan = {"payment_id": payment.payment_id, "invoice_ids": [i.invoice_id for i in chosen],
             "credits": [list(c) for c in credits], "save_method": charge_to.save,
-            "gateway_customer_id": gateway_customers.ensure(org_id, customer, now) if total else None,
+            "gateway_customer_id": gateway_customers.ensure(adapters, org_id, customer, now) if total else None,
             "gateway_method_id": charge_to.gateway_method_id, "off_session": off_session,
             "gateway_key": f"charge:{payment.payment_id}",
             "description": f"{'Invoices' if len(chosen) > 1 else 'Invoice'} {numbers}"}
     return payment, plan
 
 
-def _portal_method(org_id: str, customer: Customer, payment_method: str, save_for_future: bool,
+def _portal_method(adapters, org_id: str, customer: Customer, payment_method: str, save_for_future: bool,
                    now: datetime) -> _Method:
     if has_kind(payment_method, "payment_method"):   # one of ours
-        saved = payment_methods.get(org_id, customer.customer_id, payment_method)
+        saved = adapters.uow.payment_methods.get(org_id, customer.customer_id, payment_method)
         keep = {"payment_method_id": saved.payment_method_id} if save_for_future else None
         return _Method(saved.gateway_method_id, saved.payment_method_id, saved.summary, keep)
     if not save_for_future:
         return _Method(payment_method)
-    gateway = bootstrap.payment_gateway()
+    gateway = adapters.gateway
     try:
-        attached = gateway.attach_method(gateway_customer_id=gateway_customers.ensure(org_id, customer, now),
+        attached = gateway.attach_method(gateway_customer_id=gateway_customers.ensure(adapters, org_id, customer, now),
                                          method_id=payment_method)
     except PaymentGatewayError as error:
         raise InvalidInput({"payment_method": error.message}) from None
     summary = f"{attached.card.brand.title()} •••• {attached.card.last4}"
-    known = next((m for m in payment_methods.of_customer(org_id, customer.customer_id)
+    known = next((m for m in adapters.uow.payment_methods.of_customer(org_id, customer.customer_id)
                   if m.gateway_method_id == attached.gateway_method_id), None)
     if known is not None:
         return _Method(known.gateway_method_id, known.payment_method_id, known.summary,

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from ...domain.errors import BusinessRuleViolation, Conflict, InvalidInput
-from ...tables.idempotency import idempotency
 
 LEASE = timedelta(seconds=90)
 
@@ -27,13 +26,13 @@ class RequestInProgress(Conflict):
 
 class Reply:
     """Lets `run` keep its answer within its own last transaction, sparing once() the write that
-    would keep it after (issue 9)."""
+    would keep it after."""
 
     def __init__(self, record_key: str):
         self._record_key, self._staged, self.kept = record_key, None, None
 
-    def keep_in(self, tx, answer: dict) -> None:
-        idempotency.finish_in(tx, self._record_key, 201, answer)
+    def keep_in(self, adapters, tx, answer: dict) -> None:
+        adapters.uow.idempotency.finish_in(tx, self._record_key, 201, answer)
         self._staged = answer
 
     def committed(self) -> None:
@@ -41,30 +40,30 @@ class Reply:
         self.kept = self._staged
 
 
-def once(org_id: str, customer_id: str, scope: str, key: str | None, request: dict, now: datetime,
+def once(adapters, org_id: str, customer_id: str, scope: str, key: str | None, request: dict, now: datetime,
          run: Callable[[Reply], dict]) -> dict:
     """`run(reply)`'s answer, computed once per key; retries get the stored answer."""
     if not key or len(key) > 255 or not key.isprintable():
         raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each payment."})
-    record_key = idempotency.request_key(org_id, customer_id, scope, key)
+    record_key = adapters.uow.idempotency.request_key(org_id, customer_id, scope, key)
     digest = request_hash(request)
-    found = idempotency.begin(record_key, digest, now)
+    found = adapters.uow.idempotency.begin(record_key, digest, now)
     if found is not None:
         if found.request_hash != digest:
             raise BusinessRuleViolation("This Idempotency-Key was used with another request; use a new key.",
                                         "idempotency_key_reused")
         if found.state == "done":
             return found.response
-        if now - found.created_at < LEASE or not idempotency.take_over(found, now):
+        if now - found.created_at < LEASE or not adapters.uow.idempotency.take_over(found, now):
             raise RequestInProgress()
     reply = Reply(record_key)
     try:
         answer = run(reply)
     except BaseException:
-        idempotency.release(record_key)   # a no-op once an answer was kept
+        adapters.uow.idempotency.release(record_key)   # a no-op once an answer was kept
         raise
     if reply.kept != answer:
-        idempotency.finish(record_key, 201, answer)
+        adapters.uow.idempotency.finish(record_key, 201, answer)
     return answer
 
 

@@ -20,7 +20,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from ... import bootstrap
 from ...domain import billing, paying
 from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.documents import CreditNote
@@ -32,16 +31,8 @@ from ...domain.payments import Payment, PaymentStatus
 from ...domain.refunds import (PaymentNotRefundable, amount_to_refund, document_refund, refund_increase,
                                refund_note_needed)
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
-from ...tables.account_summaries import account_summaries
-from ...tables.activity import activity
-from ...tables.credit_notes import credit_notes
 from ...tables.mapping import as_plain
-from ...tables.notifications import notifications
-from ...tables.payments import payments
-from ...tables.refund_requests import refund_requests
-from ...tables.sequences import sequences
-from ...tables.transactions import transaction
-from ...tables.webhook_events import webhook_events
+from ...tables.refund_requests import RefundRequest
 from . import idempotency, settlement
 from .settlement import Event
 
@@ -89,13 +80,14 @@ class MerchantRefund:
                 "credit_note": _plain(done.credit_note) if done.credit_note else None,
                 "overpayment_credit_note": _plain(done.overpayment) if done.overpayment else None}
 
-    def keep_in(self, tx, done: Recorded) -> None:
-        refund_requests.finish_in(tx, self.org_id, self.customer_id, self.payment_id, self.key, self.answer(done))
+    def keep_in(self, adapters, tx, done: Recorded) -> None:
+        adapters.uow.refund_requests.finish_in(tx, self.org_id, self.customer_id, self.payment_id, self.key,
+                                               self.answer(done))
 
 
 # -- recording (both ways in) -----------------------------------------------------------------
 
-def recorded(org_id: str, customer_id: str, payment_id: str, refunded_total_minor: int, now: datetime, *,
+def recorded(adapters, org_id: str, customer_id: str, payment_id: str, refunded_total_minor: int, now: datetime, *,
              event: Event | None = None, reason: str = "", known: Payment | None = None,
              request: MerchantRefund | None = None) -> Recorded:
     """Record that `refunded_total_minor` of the payment has been given back in all: the increase
@@ -103,110 +95,112 @@ def recorded(org_id: str, customer_id: str, payment_id: str, refunded_total_mino
     documented by a refund credit note, in one transaction with the payment, the ledger, the account
     summary, the activity, the merchant's notification and the event (or request) it answers."""
     for _ in range(ATTEMPTS):
-        payment, known = known or payments.get(org_id, customer_id, payment_id), None
+        payment, known = known or adapters.uow.payments.get(org_id, customer_id, payment_id), None
         if payment.status != PaymentStatus.SUCCEEDED:
             # a refund proves the charge succeeded: its own event may still be on its way
-            payment = settlement.succeeded(org_id, customer_id, payment_id, ChargeResult(
+            payment = settlement.succeeded(adapters, org_id, customer_id, payment_id, ChargeResult(
                 "succeeded", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency)), now)
         added = refund_increase(payment, refunded_total_minor)
         try:
             if not added:
-                _nothing_new(payment, now, event, request)
+                _nothing_new(adapters, payment, now, event, request)
                 return Recorded(payment, None)
-            return _document(org_id, payment, added, now, event, reason, request)
+            return _document(adapters, org_id, payment, added, now, event, reason, request)
         except ConcurrentUpdate:
             continue
     raise ConcurrentUpdate("payment")
 
 
-def _document(org_id: str, payment: Payment, added: int, now: datetime, event: Event | None, reason: str,
+def _document(adapters, org_id: str, payment: Payment, added: int, now: datetime, event: Event | None, reason: str,
               request: MerchantRefund | None) -> Recorded:
-    credit = _overpayment_credit(org_id, payment)
+    credit = _overpayment_credit(adapters, org_id, payment)
     note_id = number = None
     if refund_note_needed(payment, added, credit):
         note_id = new_id("credit_note", now)
-        number = billing.number("CN", sequences.next_number(org_id, "credit_note_seq"))
+        number = billing.number("CN", adapters.uow.sequences.next_number(org_id, "credit_note_seq"))
     done = document_refund(payment, added, overpayment=credit, credit_note_id=note_id, number=number, now=now,
                            reason=reason)
     amount = Money(added, payment.currency)
     documents = ", ".join(note.number for note in (done.overpayment, done.credit_note) if note is not None)
-    with transaction("payment") as tx:
-        item = payments.save_in(tx, org_id, done.payment, before=payment, now=now)
+    with adapters.uow.transaction("payment") as tx:
+        item = adapters.uow.payments.save_in(tx, org_id, done.payment, before=payment, now=now)
         if done.credit_note is not None:
-            credit_notes.save_in(tx, org_id, done.credit_note, before=None, now=now)
+            adapters.uow.credit_notes.save_in(tx, org_id, done.credit_note, before=None, now=now)
         if done.overpayment is not None:
-            _credit_given_back_in(tx, org_id, credit, done.overpayment, now)
-        activity.record(org_id, _activity(done.payment, now, event,
-                                          f"{_text(amount)} refunded, {documents}"), tx)
-        notifications.add(org_id, Notification(
+            _credit_given_back_in(adapters, tx, org_id, credit, done.overpayment, now)
+        adapters.uow.activity.record(org_id, _activity(done.payment, now, event,
+                                                       f"{_text(amount)} refunded, {documents}"), tx)
+        adapters.uow.notifications.add(org_id, Notification(
             new_id("notification", now), "payment_refunded",
             f"{_text(amount)} of payment {payment.payment_id} refunded ({documents})", now,
             customer_id=payment.customer_id, subject_type="payment", subject_id=payment.payment_id), tx)
         if event is not None:
-            webhook_events.record_in(tx, event.event_id, event.type, now)
+            adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
         if request is not None:
-            request.keep_in(tx, Recorded(done.payment, done.credit_note, done.overpayment))
-    return Recorded(payments.saved(item), done.credit_note, done.overpayment)
+            request.keep_in(adapters, tx, Recorded(done.payment, done.credit_note, done.overpayment))
+    return Recorded(adapters.uow.payments.saved(item), done.credit_note, done.overpayment)
 
 
-def _credit_given_back_in(tx, org_id: str, before: CreditNote, after: CreditNote, now: datetime) -> None:
+def _credit_given_back_in(adapters, tx, org_id: str, before: CreditNote, after: CreditNote, now: datetime) -> None:
     """The overpayment credit given back: the note (its refund entry with it), and the dashboard's
     available credits and open-credit-note list."""
-    credit_notes.save_in(tx, org_id, after, before=before, now=now)
-    account_summaries.apply_in(tx, org_id, after.customer_id, after.currency,
-                               SummaryChange(credits_minor=after.balance_minor - before.balance_minor)
-                               + credit_note_moved(before, after))
+    adapters.uow.credit_notes.save_in(tx, org_id, after, before=before, now=now)
+    adapters.uow.account_summaries.apply_in(tx, org_id, after.customer_id, after.currency,
+                                            SummaryChange(credits_minor=after.balance_minor - before.balance_minor)
+                                            + credit_note_moved(before, after))
 
 
-def _overpayment_credit(org_id: str, payment: Payment) -> CreditNote | None:
+def _overpayment_credit(adapters, org_id: str, payment: Payment) -> CreditNote | None:
     """The payment's overpayment credit, if it left one (read consistently: its transaction is
     conditional on the version read)."""
     if not payment.overpayment_credit_note_id:
         return None
-    return credit_notes.get(org_id, payment.customer_id, payment.overpayment_credit_note_id, consistent=True)
+    return adapters.uow.credit_notes.get(org_id, payment.customer_id, payment.overpayment_credit_note_id,
+                                         consistent=True)
 
 
-def _nothing_new(payment: Payment, now: datetime, event: Event | None, request: MerchantRefund | None) -> None:
+def _nothing_new(adapters, payment: Payment, now: datetime, event: Event | None,
+                 request: MerchantRefund | None) -> None:
     """A total already recorded (reported late or again): only the report itself is kept."""
     if event is not None:
-        webhook_events.record(event.event_id, event.type, now)
+        adapters.uow.webhook_events.record(event.event_id, event.type, now)
     if request is not None:
-        with transaction("refund") as tx:
-            request.keep_in(tx, Recorded(payment, None))
+        with adapters.uow.transaction("refund") as tx:
+            request.keep_in(adapters, tx, Recorded(payment, None))
 
 
 # -- the merchant's refund --------------------------------------------------------------------
 
-def refund(org_id: str, customer_id: str, payment_id: str, *, amount_minor: int | None, reason: str,
+def refund(adapters, org_id: str, customer_id: str, payment_id: str, *, amount_minor: int | None, reason: str,
            idempotency_key: str | None, now: datetime) -> dict:
     """Give back `amount_minor` of a payment (all that is left when None). The answer is replayed to
     every retry with the same key; another payment's, another customer's or another organization's
     payment is not found."""
     if not idempotency_key or len(idempotency_key) > 255 or not idempotency_key.isprintable():
         raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each refund."})
-    key = refund_requests.request_key(org_id, customer_id, idempotency_key)
+    key = adapters.uow.refund_requests.request_key(org_id, customer_id, idempotency_key)
     digest = idempotency.request_hash({"payment_id": payment_id, "amount_minor": amount_minor, "reason": reason})
-    state = refund_requests.read(org_id, customer_id, payment_id, key)
+    state = adapters.uow.refund_requests.read(org_id, customer_id, payment_id, key)
     now = state.org.now(now)
     plan = _plan(state, key, digest, amount_minor, now)
     if "answer" in plan:
         return plan["answer"]
     payment = state.payment
-    with transaction("refund") as tx:
-        refund_requests.start_in(tx, org_id, customer_id, payment_id, key, digest, plan, now, stale=state)
+    with adapters.uow.transaction("refund") as tx:
+        adapters.uow.refund_requests.start_in(tx, org_id, customer_id, payment_id, key, digest, plan, now, stale=state)
     try:
-        gateway_refund_id = _give_back(payment, plan["amount_minor"], key)
+        gateway_refund_id = _give_back(adapters, payment, plan["amount_minor"], key)
     except PaymentGatewayError as error:
-        refund_requests.release(org_id, customer_id, payment_id, key)
+        adapters.uow.refund_requests.release(org_id, customer_id, payment_id, key)
         raise BusinessRuleViolation(f"The payment service refused the refund: {error.message}",
                                     "refund_refused", {"gateway_code": error.code}) from None
     request = MerchantRefund(org_id, customer_id, payment_id, key, plan["amount_minor"], gateway_refund_id)
-    done = recorded(org_id, customer_id, payment_id, plan["refunded_before"] + plan["amount_minor"], now,
+    done = recorded(adapters, org_id, customer_id, payment_id, plan["refunded_before"] + plan["amount_minor"], now,
                     reason=reason, known=payment, request=request)
     return request.answer(done)
 
 
-def _plan(state: refund_requests.RefundRequest, key: str, digest: str, amount_minor: int | None,
+def _plan(state: RefundRequest, key: str, digest: str, amount_minor: int | None,
           now: datetime) -> dict:
     """What this request refunds: a new refund's amount and the total it starts from, a stopped one's
     plan (its runner died: it is continued, refunding nothing twice), or {"answer": ...} to replay."""
@@ -231,12 +225,12 @@ def _plan(state: refund_requests.RefundRequest, key: str, digest: str, amount_mi
             "refunded_before": state.payment.refunded_minor}
 
 
-def _give_back(payment: Payment, amount_minor: int, key: str) -> str | None:
+def _give_back(adapters, payment: Payment, amount_minor: int, key: str) -> str | None:
     """Refund at the gateway (None for a payment received offline: the merchant pays it back)."""
     if payment.gateway == OFFLINE:
         return None
     try:
-        return bootstrap.payment_gateway().refund(
+        return adapters.gateway.refund(
             gateway_payment_id=payment.gateway_payment_id, amount=Money(amount_minor, payment.currency),
             idempotency_key=f"refund:{hashlib.sha256(key.encode()).hexdigest()[:40]}")
     except GatewayUnavailable:

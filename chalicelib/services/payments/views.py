@@ -4,11 +4,10 @@ secret only while the browser must finish 3-D Secure with it. It imports no paym
 a subscription action shows the charge it made without loading the payments service."""
 from __future__ import annotations
 
-from ... import bootstrap
 from ...domain.payments import Payment, PaymentStatus
 
 
-def view(payment: Payment) -> dict:
+def view(adapters, payment: Payment) -> dict:
     answer = {
         "payment_id": payment.payment_id, "status": payment.status.value, "amount_minor": payment.amount_minor,
         "currency": payment.currency, "created_at": payment.created_at.isoformat(),
@@ -21,12 +20,12 @@ def view(payment: Payment) -> dict:
         "failure_code": payment.failure_code, "failure_message": payment.failure_message,
     }
     if payment.status == PaymentStatus.REQUIRES_ACTION:
-        answer["next_action"] = _next_action(payment)
+        answer["next_action"] = _next_action(adapters, payment)
     return answer
 
 
-def _next_action(payment: Payment) -> dict:
-    gateway = bootstrap.payment_gateway()
+def _next_action(adapters, payment: Payment) -> dict:
+    gateway = adapters.gateway
     if gateway.name == "simulated":
         return {"type": "simulated_authentication", "client_secret": payment.client_secret,
                 "confirm_path": f"/portal/payments/{payment.payment_id}/confirm-action"}

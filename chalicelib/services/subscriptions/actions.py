@@ -18,16 +18,11 @@ from ...domain.ids import new_id
 from ...domain.organization import Organization, clock_name
 from ...domain.payments import Payment
 from ...domain.subscription import Subscription
-from ...tables.activity import activity
-from ...tables.catalog import catalog
-from ...tables.invoices import invoices
 from ...tables.mapping import as_plain
-from ...tables.subscriptions import subscriptions as subscription_store
-from ...tables.transactions import transaction
 from ..documents import credit_notes as credit_notes_portal, invoices as invoices_portal, invoicing
-from ..payments import views as payment_views
-from ..inputs import Caller
 from ..documents.invoicing import Billing, Written
+from ..inputs import Caller
+from ..payments import views as payment_views
 from .views import describe
 
 log = logs.logger("portico")
@@ -48,17 +43,17 @@ class Context:
         return Actor("customer", self.caller.contact_id)
 
 
-def load(caller: Caller, subscription_id: str, real_now: datetime, action: str | None = None, *,
+def load(adapters, caller: Caller, subscription_id: str, real_now: datetime, action: str | None = None, *,
          with_summary: bool = False) -> Context:
     """The caller's subscription (NotFound for anyone else's), checked for `action`: preferences,
     then status, then the action's rules. Both (and the account summary, if asked: it lists the open
     credit notes) are one read (the route's read budget: three with the session)."""
     summary = None
     if with_summary:
-        org, sub, summary = subscription_store.with_organization_and_summary(caller.org_id, caller.customer_id,
-                                                                             subscription_id)
+        org, sub, summary = adapters.uow.subscriptions.with_organization_and_summary(caller.org_id, caller.customer_id,
+                                                                                     subscription_id)
     else:
-        org, sub = subscription_store.with_organization(caller.org_id, caller.customer_id, subscription_id)
+        org, sub = adapters.uow.subscriptions.with_organization(caller.org_id, caller.customer_id, subscription_id)
     org.preferences.require("subscriptions")
     if sub is None:
         raise NotFound("subscription")
@@ -77,7 +72,8 @@ class Committed:
     credit_notes_used: tuple[CreditNote, ...] = ()   # applied to the invoice: their numbers are known
 
 
-def commit(ctx: Context, after: Subscription, action: str, summary: str, billed: Billing | None = None) -> Committed:
+def commit(adapters, ctx: Context, after: Subscription, action: str, summary: str,
+           billed: Billing | None = None) -> Committed:
     """Write `after` on the condition that the subscription is still the version read, with the
     documents `billed` and the activity record, all or nothing (ConcurrentUpdate: 409). A coupon
     `after` holds that the subscription never had is redeemed in the same transaction, on the
@@ -91,18 +87,19 @@ def commit(ctx: Context, after: Subscription, action: str, summary: str, billed:
                             subject_id=after.subscription_id, at=ctx.now, summary=summary,
                             before=before_fields, after=after_fields)
     written = Written()
-    with transaction("subscription") as tx:
-        item = subscription_store.put_in(tx, org_id, after, clock=clock_name(ctx.org), updated_at=ctx.now)
+    with adapters.uow.transaction("subscription") as tx:
+        item = adapters.uow.subscriptions.put_in(tx, org_id, after, clock=clock_name(ctx.org), updated_at=ctx.now)
         if billed is not None:
-            written = invoicing.write(tx, org_id, billed, now=ctx.now)
+            written = invoicing.write(adapters, tx, org_id, billed, now=ctx.now)
         for code in redeemed:
-            catalog.redeem_in(tx, org_id, code, now=ctx.now, by="customer", field="coupon")
-        activity.record(org_id, record, tx)
+            adapters.uow.catalog.redeem_in(tx, org_id, code, now=ctx.now, by="customer", field="coupon")
+        adapters.uow.activity.record(org_id, record, tx)
     used = tuple(lowered for _read, lowered in billed.credit_notes_used) if billed is not None else ()
-    return Committed(subscription_store.saved(item), written.invoice, written.credit_note, used)
+    return Committed(adapters.uow.subscriptions.saved(item), written.invoice(adapters), written.credit_note(adapters),
+                     used)
 
 
-def charge(ctx: Context, done: Committed, idempotency_key: str) -> Payment | None:
+def charge(adapters, ctx: Context, done: Committed, idempotency_key: str) -> Payment | None:
     """Collect the invoice off-session when the subscription has auto-charge and a method. A
     failed charge leaves the invoice open and the subscription as it is: the action stands."""
     sub, invoice = done.subscription, done.invoice
@@ -110,7 +107,7 @@ def charge(ctx: Context, done: Committed, idempotency_key: str) -> Payment | Non
         return None
     try:
         from ..payments import collection
-        return collection.collect_off_session(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id,
+        return collection.collect_off_session(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id,
                                               payment_method_id=sub.payment_method_id,
                                               idempotency_key=idempotency_key, now=ctx.now, source="auto_charge")
     except Exception:  # noqa: BLE001 - the subscription change is committed; the invoice stays payable
@@ -119,19 +116,19 @@ def charge(ctx: Context, done: Committed, idempotency_key: str) -> Payment | Non
         return None
 
 
-def outcome(ctx: Context, done: Committed, payment: Payment | None = None) -> dict:
+def outcome(adapters, ctx: Context, done: Committed, payment: Payment | None = None) -> dict:
     """The answer of an action, in the portal's views: the subscription as it now stands, the
     invoice and credit note it raised and the payment it took, each null when there is none."""
     invoice = done.invoice
     if invoice is not None and payment is not None:   # the payment changed it
-        invoice = invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
+        invoice = adapters.uow.invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
     return {"subscription": describe(ctx.org, done.subscription, ctx.now),
-            "invoice": (invoices_portal.in_full(ctx.caller.org_id, ctx.caller.customer_id, invoice,
+            "invoice": (invoices_portal.in_full(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice,
                                                 ctx.org.today(ctx.now),
                                                 [payment] if payment else [], notes=done.credit_notes_used)
                         if invoice else None),
             "credit_note": credit_notes_portal.view(done.credit_note) if done.credit_note else None,
-            "payment": payment_views.view(payment) if payment else None}
+            "payment": payment_views.view(adapters, payment) if payment else None}
 
 
 def _difference(before: Subscription, after: Subscription) -> tuple[dict, dict]:

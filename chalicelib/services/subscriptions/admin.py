@@ -14,16 +14,12 @@ from ...domain.organization import clock_name
 from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon, new_series
 from ...domain.subscription_actions import starting_term
 from ...domain.subscription_status import Status
-from ...tables.activity import activity
-from ...tables.catalog import catalog
-from ...tables.subscriptions import subscriptions
-from ...tables.transactions import transaction
 from ..documents import invoicing
 
 MERCHANT = Actor("merchant", "back office")
 
 
-def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: datetime,
+def create_subscription(adapters, org_id: str, customer_id: str, *, plan_code: str, now: datetime,
                         status: str = "live", addons: list[tuple[str, int]] = (), coupon_code: str | None = None,
                         auto_charge: bool = False, payment_method_id: str | None = None,
                         starts_at: date | None = None, reference: str = "", **status_fields) -> Subscription:
@@ -32,7 +28,7 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
     invoiced at once, and charged by the next scheduled run when it auto-charges a saved method."""
     wanted = [("plan", plan_code), *(("addon", code) for code, _ in addons)] + (
         [("coupon", coupon_code)] if coupon_code is not None else [])
-    org, customer, found = catalog.with_organization_and_customer(org_id, customer_id, wanted)
+    org, customer, found = adapters.uow.catalog.with_organization_and_customer(org_id, customer_id, wanted)
     now = org.now(now)
     plan = found.get(("plan", plan_code))
     if plan is None:
@@ -51,22 +47,22 @@ def create_subscription(org_id: str, customer_id: str, *, plan_code: str, now: d
     billed = None
     if sub.status == Status.LIVE and not status_fields.get("term_start"):
         bill = billing.term_bill(sub)
-        billed = invoicing.issue(org, bill, now=now, actor=MERCHANT,
-                                 credits=invoicing.open_credits(org_id, customer.customer_id))
+        billed = invoicing.issue(adapters, org, bill, now=now, actor=MERCHANT,
+                                 credits=invoicing.open_credits(adapters, org_id, customer.customer_id))
         sub = bill.subscription
         if sub.auto_charge and sub.payment_method_id and billed.amount_due_minor > 0:
             sub = scheduling.awaiting_charge(sub, billed.invoice.invoice_id, now)
-    with transaction("subscription") as tx:
-        item = subscriptions.add_in(tx, org_id, sub, clock=clock_name(org))
+    with adapters.uow.transaction("subscription") as tx:
+        item = adapters.uow.subscriptions.add_in(tx, org_id, sub, clock=clock_name(org))
         if billed is not None:
-            invoicing.write(tx, org_id, billed, now=now)
+            invoicing.write(adapters, tx, org_id, billed, now=now)
         for code in coupons.redeemed(None, sub):
-            catalog.redeem_in(tx, org_id, code, now=now, by="merchant", field="coupon_code")
-        activity.record(org_id, ActivityRecord(
+            adapters.uow.catalog.redeem_in(tx, org_id, code, now=now, by="merchant", field="coupon_code")
+        adapters.uow.activity.record(org_id, ActivityRecord(
             activity_id=new_id("activity", now), customer_id=sub.customer_id, actor=MERCHANT,
             action="subscription.created", subject_type="subscription", subject_id=sub.subscription_id, at=now,
             summary=f"{snapshot.name}, {sub.status.value}"), tx)
-    return subscriptions.saved(item)
+    return adapters.uow.subscriptions.saved(item)
 
 
 def _place_in_time(sub: Subscription, now: datetime, starts_at: date | None, fields: dict) -> Subscription:

@@ -14,62 +14,62 @@ from ...domain.quotes import Quote
 from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
 from ...domain.subscription_actions import Selection, When
 from ...domain.subscription_status import Status
-from ...tables.catalog import catalog
 from ..documents import invoicing
 from ..inputs import ChangeRequest
 from .actions import Caller, Committed, Context, charge, commit, load, outcome
 
 
-def change_preview(caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When,
+def change_preview(adapters, caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When,
                    now: datetime) -> Quote:
-    ctx = load(caller, subscription_id, now, _action(when), with_summary=True)
-    chosen, credits = _chosen_and_credits(ctx, request, when)
+    ctx = load(adapters, caller, subscription_id, now, _action(when), with_summary=True)
+    chosen, credits = _chosen_and_credits(adapters, ctx, request, when)
     return quotes.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now)
 
 
-def change(caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When, quote_id: str | None,
+def change(adapters, caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When, quote_id: str | None,
            now: datetime) -> dict:
     """Now: the subscription changes at once; on a live one a credit note for the unused part of
     the old price and an invoice for the rest of the term at the new one, or for a new term of a
     plan of another billing period (credits applied, charged with auto-charge). At term end: stored
     as the scheduled change."""
-    ctx = load(caller, subscription_id, now, _action(when), with_summary=True)
-    chosen, credits = _chosen_and_credits(ctx, request, when)
+    ctx = load(adapters, caller, subscription_id, now, _action(when), with_summary=True)
+    chosen, credits = _chosen_and_credits(adapters, ctx, request, when)
     quotes.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now).honour(quote_id)
     if when == "end_of_term":
         after = actions.change_scheduled(ctx.sub, chosen, ctx.now)
-        saved = commit(ctx, after, "subscription.change_scheduled", f"Change to {_text(chosen)} at term end")
-        return outcome(ctx, saved)
+        saved = commit(adapters, ctx, after, "subscription.change_scheduled", f"Change to {_text(chosen)} at term end")
+        return outcome(adapters, ctx, saved)
     bill = actions.changed_now(ctx.sub, chosen, ctx.now)
-    billed = (invoicing.issue(ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
+    billed = (invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
               if bill.charge_lines or bill.credit_lines else None)
-    done = commit(ctx, bill.subscription, "subscription.changed", f"Changed to {_text(chosen)}", billed)
+    done = commit(adapters, ctx, bill.subscription, "subscription.changed", f"Changed to {_text(chosen)}", billed)
     invoice = done.invoice
-    payment = charge(ctx, done, f"change:{ctx.sub.subscription_id}:{invoice.invoice_id}") if invoice else None
-    return outcome(ctx, done, payment)
+    payment = charge(adapters, ctx, done, f"change:{ctx.sub.subscription_id}:{invoice.invoice_id}") if invoice else None
+    return outcome(adapters, ctx, done, payment)
 
 
-def set_auto_charge(caller: Caller, subscription_id: str, *, enabled: bool, now: datetime) -> dict:
+def set_auto_charge(adapters, caller: Caller, subscription_id: str, *, enabled: bool, now: datetime) -> dict:
     """Auto-charge on or off for a subscription with a payment method. Off in dunning: live again,
     no more retries. On: invoices already raised are not collected."""
-    ctx = load(caller, subscription_id, now, "set_auto_charge")
+    ctx = load(adapters, caller, subscription_id, now, "set_auto_charge")
     if ctx.sub.auto_charge == enabled:
-        return outcome(ctx, Committed(ctx.sub))
+        return outcome(adapters, ctx, Committed(ctx.sub))
     after = actions.auto_charge_set(ctx.sub, enabled)
-    saved = commit(ctx, after, f"subscription.auto_charge_{'enabled' if enabled else 'disabled'}",
+    saved = commit(adapters, ctx, after, f"subscription.auto_charge_{'enabled' if enabled else 'disabled'}",
                    f"Auto-charge turned {'on' if enabled else 'off'}")
-    return outcome(ctx, saved)
+    return outcome(adapters, ctx, saved)
 
 
 # --- what the customer chose, checked against the catalog and the preferences ----------------
 
-def _chosen_and_credits(ctx: Context, request: ChangeRequest, when: When) -> tuple[Selection, list[CreditNote]]:
+def _chosen_and_credits(adapters, ctx: Context, request: ChangeRequest, when: When) -> tuple[Selection,
+                                                                                             list[CreditNote]]:
     """The selection the request describes, starting from the subscription now (or, at term end,
     from what is already scheduled); refused if nothing would change or the merchant does not
     let customers change that part. With the open credits, where the change bills now (a live
     subscription): both read in one BatchGet."""
     base = actions.pending_selection(ctx.sub) if when == "end_of_term" else actions.current_selection(ctx.sub)
-    found, credits = read_catalog_and_credits(ctx, catalog_keys(ctx.sub, base, request),
+    found, credits = read_catalog_and_credits(adapters, ctx, catalog_keys(ctx.sub, base, request),
                                               with_credits=when == "now" and ctx.sub.status == Status.LIVE)
     chosen = resolve(ctx.sub, base, request, found, ctx.now)
     if chosen.key() == base.key():
@@ -79,15 +79,15 @@ def _chosen_and_credits(ctx: Context, request: ChangeRequest, when: When) -> tup
     return chosen, credits
 
 
-def read_catalog_and_credits(ctx: Context, keys: list[tuple[str, str]], *,
+def read_catalog_and_credits(adapters, ctx: Context, keys: list[tuple[str, str]], *,
                              with_credits: bool) -> tuple[dict, list[CreditNote]]:
     """The catalog entries `keys` and (if asked) the open credits, in one read: the credit notes
     the account summary (read with the subscription) lists are read by key with the catalog."""
     note_ids = invoicing.listed_credit_notes(ctx.summary) if with_credits else frozenset()
-    found, notes = catalog.with_credit_notes(ctx.caller.org_id, ctx.caller.customer_id, keys, note_ids)
+    found, notes = adapters.uow.catalog.with_credit_notes(ctx.caller.org_id, ctx.caller.customer_id, keys, note_ids)
     if not with_credits:
         return found, []
-    return found, invoicing.open_credits_listed(ctx.caller.org_id, ctx.caller.customer_id, ctx.summary, notes)
+    return found, invoicing.open_credits_listed(adapters, ctx.caller.org_id, ctx.caller.customer_id, ctx.summary, notes)
 
 
 def resolve(sub: Subscription, base: Selection, request: ChangeRequest, found: dict, now: datetime) -> Selection:

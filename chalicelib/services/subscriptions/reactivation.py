@@ -11,40 +11,40 @@ from ...domain.documents import CreditNote
 from ...domain.quotes import Quote
 from ...domain.subscription_actions import Selection
 from ..documents import invoicing
-from .changes import ChangeRequest, catalog_keys, read_catalog_and_credits, resolve
 from .actions import Caller, Context, charge, commit, load, outcome
+from .changes import ChangeRequest, catalog_keys, read_catalog_and_credits, resolve
 
 
-def reactivation_preview(caller: Caller, subscription_id: str, *, changes: ChangeRequest | None,
+def reactivation_preview(adapters, caller: Caller, subscription_id: str, *, changes: ChangeRequest | None,
                          now: datetime) -> Quote:
-    ctx = load(caller, subscription_id, now, "reactivate", with_summary=True)
-    chosen, credits = _chosen_and_credits(ctx, changes)
+    ctx = load(adapters, caller, subscription_id, now, "reactivate", with_summary=True)
+    chosen, credits = _chosen_and_credits(adapters, ctx, changes)
     bill = actions.reactivated(ctx.sub, chosen, ctx.now)
     return quotes.new_term_quote("reactivate", bill, invoicing.available(credits), ctx.now)
 
 
-def reactivate(caller: Caller, subscription_id: str, *, changes: ChangeRequest | None, quote_id: str | None,
+def reactivate(adapters, caller: Caller, subscription_id: str, *, changes: ChangeRequest | None, quote_id: str | None,
                now: datetime) -> dict:
-    ctx = load(caller, subscription_id, now, "reactivate", with_summary=True)
-    chosen, credits = _chosen_and_credits(ctx, changes)
+    ctx = load(adapters, caller, subscription_id, now, "reactivate", with_summary=True)
+    chosen, credits = _chosen_and_credits(adapters, ctx, changes)
     bill = actions.reactivated(ctx.sub, chosen, ctx.now)
     after = bill.subscription
     quotes.new_term_quote("reactivate", bill, invoicing.available(credits), ctx.now).honour(quote_id)
-    billed = invoicing.issue(ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
-    done = commit(ctx, after, "subscription.reactivated",
+    billed = invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
+    done = commit(adapters, ctx, after, "subscription.reactivated",
                   f"Reactivated ({after.plan.name}); new term to {after.term_end.isoformat()}", billed)
-    payment = charge(ctx, done, f"reactivate:{after.subscription_id}:{after.term_start.isoformat()}")
-    return outcome(ctx, done, payment)
+    payment = charge(adapters, ctx, done, f"reactivate:{after.subscription_id}:{after.term_start.isoformat()}")
+    return outcome(adapters, ctx, done, payment)
 
 
-def _chosen_and_credits(ctx: Context, changes: ChangeRequest | None) -> tuple[Selection, list[CreditNote]]:
+def _chosen_and_credits(adapters, ctx: Context, changes: ChangeRequest | None) -> tuple[Selection, list[CreditNote]]:
     """What comes back: as it was, or as the customer edits it (only with the edit permission); with
     the open credits the new term's invoice uses, read with the catalog entries the edit needs."""
     current = actions.current_selection(ctx.sub)
     if changes is not None:
         ctx.org.preferences.require("edit_subscription")
     keys = catalog_keys(ctx.sub, current, changes) if changes is not None else []
-    found, credits = read_catalog_and_credits(ctx, keys, with_credits=True)
+    found, credits = read_catalog_and_credits(adapters, ctx, keys, with_credits=True)
     if changes is None:
         return current, credits
     chosen = resolve(ctx.sub, current, changes, found, ctx.now)

@@ -13,8 +13,6 @@ from ...domain.engagement import ActivityRecord, Actor
 from ...domain.ids import new_id
 from ...domain.organization import Organization, clock_name
 from ...domain.subscription import Subscription
-from ...tables.activity import activity
-from ...tables.subscriptions import subscriptions as subscription_store
 
 # action -> (the status it leaves, what the timeline says)
 ACTIONS = {"dunning_paid": ("dunning", "The unpaid invoice was paid; retries stopped"),
@@ -22,7 +20,7 @@ ACTIONS = {"dunning_paid": ("dunning", "The unpaid invoice was paid; retries sto
                                      "term from today")}
 
 
-def recovered(org: Organization, customer_id: str, settled: Iterable[Invoice],
+def recovered(adapters, org: Organization, customer_id: str, settled: Iterable[Invoice],
               now: datetime) -> list[tuple[Subscription, str]]:
     """The subscriptions that invoices just settled bring back, each with its action (one
     BatchGet, and none when no settled invoice belongs to a subscription)."""
@@ -30,16 +28,17 @@ def recovered(org: Organization, customer_id: str, settled: Iterable[Invoice],
                        if invoice.subscription_id and not invoice.is_outstanding()}
     if not by_subscription:
         return []
-    found = subscription_store.unclaimed(org.org_id, customer_id, by_subscription, now)
+    found = adapters.uow.subscriptions.unclaimed(org.org_id, customer_id, by_subscription, now)
     return [done for sub_id, sub in found.items()
             if (done := scheduling.invoice_settled(sub, by_subscription[sub_id], org.now(now))) is not None]
 
 
-def save_in(tx, org: Organization, changes: list[tuple[Subscription, str]], actor: Actor, now: datetime) -> None:
+def save_in(adapters, tx, org: Organization, changes: list[tuple[Subscription, str]], actor: Actor,
+            now: datetime) -> None:
     """Each recovered subscription, on the condition it is still the version read, with its activity."""
     for sub, action in changes:
         left, summary = ACTIONS[action]
-        subscription_store.put_in(tx, org.org_id, sub, clock=clock_name(org))
-        activity.record(org.org_id, ActivityRecord(
+        adapters.uow.subscriptions.put_in(tx, org.org_id, sub, clock=clock_name(org))
+        adapters.uow.activity.record(org.org_id, ActivityRecord(
             new_id("activity", now), sub.customer_id, actor, f"subscription.{action}", "subscription",
             sub.subscription_id, now, summary, before={"status": left}, after={"status": sub.status.value}), tx)

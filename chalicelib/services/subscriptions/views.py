@@ -10,48 +10,44 @@ from ...domain import subscription_actions as actions
 from ...domain.organization import Organization
 from ...domain.subscription import AppliedCoupon, Subscription
 from ...domain.subscription_status import Status
-from ...tables.catalog import catalog
-from ...tables.invoices import invoices
-from ...tables.organizations import organizations
 from ...tables.pages import Page
-from ...tables.subscriptions import subscriptions as subscription_store
 from ..documents import invoices as invoices_portal
 
 
-def list_subscriptions(org_id: str, customer_id: str, *, status: str | None, limit: int,
+def list_subscriptions(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int,
                        cursor: str | None) -> dict:
-    org = organizations.get(org_id)
+    org = adapters.uow.organizations.get(org_id)
     org.preferences.require("subscriptions")
-    page = subscription_store.page(org_id, customer_id, status=status, limit=limit, cursor=cursor)
+    page = adapters.uow.subscriptions.page(org_id, customer_id, status=status, limit=limit, cursor=cursor)
     return {"items": [summary(sub) for sub in page.items], "next_cursor": page.next_cursor}
 
 
-def subscription_detail(org_id: str, customer_id: str, subscription_id: str, now: datetime) -> dict:
-    org = organizations.get(org_id)
+def subscription_detail(adapters, org_id: str, customer_id: str, subscription_id: str, now: datetime) -> dict:
+    org = adapters.uow.organizations.get(org_id)
     org.preferences.require("subscriptions")
-    sub = subscription_store.get(org_id, customer_id, subscription_id)
+    sub = adapters.uow.subscriptions.get(org_id, customer_id, subscription_id)
     return describe(org, sub, org.now(now))
 
 
-def subscription_invoices(org_id: str, customer_id: str, subscription_id: str, *, limit: int,
+def subscription_invoices(adapters, org_id: str, customer_id: str, subscription_id: str, *, limit: int,
                           cursor: str | None, now: datetime) -> Page[dict]:
     """The lines of /portal/invoices, of one subscription. Not gated by the subscriptions module:
     these invoices are the customer's own and shown by the invoices module anyway; only whose
     subscription it is matters (404)."""
-    at = subscription_store.with_parties(org_id, customer_id, subscription_id).org.today(now)
-    found = invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
+    at = adapters.uow.subscriptions.with_parties(org_id, customer_id, subscription_id).org.today(now)
+    found = adapters.uow.invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
     return Page([invoices_portal.summary(invoice, at) for invoice in found.items], found.next_cursor)
 
 
-def subscription_options(org_id: str, now: datetime) -> dict:
+def subscription_options(adapters, org_id: str, now: datetime) -> dict:
     """What customers may choose when editing or reactivating a subscription, and when changes may
     apply: the offered plans, the addons (each says which plans it fits and whether it recurs or
     is billed once) and the coupons offered in the portal that a customer could apply now
     (unexpired, not used up)."""
-    org = organizations.get(org_id)
+    org = adapters.uow.organizations.get(org_id)
     org.preferences.require("edit_subscription")
     edit = org.preferences.edit_subscription
-    offered = catalog.active_by_kind(org_id)
+    offered = adapters.uow.catalog.active_by_kind(org_id)
     plans = [p for p in offered["plan"] if p.currency == org.currency
              and (not edit.allowed_plan_codes or p.code in edit.allowed_plan_codes)]
     addons = [a for a in offered["addon"] if a.currency == org.currency]
