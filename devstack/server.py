@@ -226,7 +226,7 @@ class Devstack:
         except Exception as error:  # noqa: BLE001 - any failure here means the endpoint is unusable
             raise StartupFailed(f"cannot create the tables at {endpoint}: {error}") from error
         log.info("tables: %d created, %d already there", len(created), len(tables.MODELS) - len(created))
-        verify_email_sender(bootstrap, config.settings().email_sender)
+        verify_email_sender(bootstrap.adapters(), config.settings().email_sender)
         result = seed.seed_demo(bootstrap.now())
 
         api.start()
@@ -248,10 +248,10 @@ class Devstack:
                 log.exception("stopping the %s failed", name)
 
 
-def verify_email_sender(bootstrap, sender: str) -> None:
+def verify_email_sender(adapters, sender: str) -> None:
     """SES (moto too) refuses to send from an unverified address."""
     try:
-        bootstrap.aws_client_factory("ses")().verify_email_identity(EmailAddress=sender)
+        adapters.client("ses").verify_email_identity(EmailAddress=sender)
     except Exception as error:  # noqa: BLE001 - an endpoint without SES still serves everything else
         log.warning("could not verify the email sender %s (emails will fail): %s", sender, error)
 
@@ -271,7 +271,7 @@ def banner(running: Running, options: Options) -> str:
         s = seed.portal_sign_in
         lines.append(f"  Demo sign-in    organization {s.org_id}, {s.email}, password: {s.password}")
     else:
-        lines.append("  Demo sign-in    not yet: it arrives with chalicelib.services.access.portal_auth")
+        lines.append("  Demo sign-in    none: the demo portal user was not seeded (see the log)")
     lines += [
         f"  Mailbox         {running.mailbox_url}",
         f"  AWS endpoint    {running.endpoint} ({aws}; tables {options.table_prefix}*)",

@@ -2,10 +2,8 @@
 from chalice import Blueprint, Rate
 
 from .. import bootstrap, tracing
-from ..lazy import lazy
+from ..bootstrap import services
 
-mail = lazy("chalicelib.services.accounts.outbox")
-scheduled_work = lazy("chalicelib.services.subscriptions.scheduled")
 
 bp = Blueprint(__name__)
 
@@ -15,7 +13,7 @@ def send_queued_email(event):
     """Send email that is queued or whose earlier attempt failed (the outbox)."""
     bootstrap.tables_ready()
     with tracing.subsegment("job:send_queued_email", job="send_queued_email"):
-        return {"sent": mail.retry_due(bootstrap.now())}
+        return {"sent": services().accounts.send_queued_email(bootstrap.now())}
 
 
 @bp.schedule(Rate(5, unit=Rate.MINUTES), name="run_due_work")
@@ -24,4 +22,4 @@ def run_due_work(event):
     resumes, renewals and dunning retries (the real clock; test clocks run from /admin/test-clock)."""
     bootstrap.tables_ready()
     with tracing.subsegment("job:run_due_work", job="run_due_work"):
-        return scheduled_work.run_due("live", bootstrap.now()).as_dict()
+        return services().subscriptions.run_due("live", bootstrap.now()).as_dict()
