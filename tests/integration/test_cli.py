@@ -1,5 +1,5 @@
 from chalicelib import cli
-from chalicelib.services.access import merchant_access
+from chalicelib.bootstrap import services
 
 
 def test_create_org_prints_a_key_that_opens_the_admin_api(aws, capsys):
@@ -9,7 +9,7 @@ def test_create_org_prints_a_key_that_opens_the_admin_api(aws, capsys):
     # Then the printed key belongs to the printed organization
     org_id = printed.split("organization: ")[1].split()[0]
     api_key = printed.split("(shown once): ")[1].strip()
-    assert merchant_access.org_for_api_key(api_key) == org_id
+    assert services().access.org_for_api_key(api_key) == org_id
 
 
 def test_issue_key_for_an_unknown_org_fails_cleanly(aws, capsys):
