@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit venv package deploy bench clean
+.PHONY: run test unit venv package deploy cli bench clean
 STAGE ?= dev
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -36,14 +36,20 @@ package: $(STAMP)
 	$(BIN)/cfn-lint build/$(STAGE)/sam.json
 	@echo "template: build/$(STAGE)/sam.json"
 
-## Deploy to a real AWS account (credentials from your environment):
-##   make package STAGE=prod
-##   sam deploy --template-file build/prod/sam.json --stack-name portico-prod \
-##       --capabilities CAPABILITY_IAM --resolve-s3
-## Put the Stripe secrets in SSM first (SecureString):
-##   aws ssm put-parameter --type SecureString --name /portico/prod/stripe-secret-key --value sk_live_...
-deploy:
-	@sed -n '/^## Deploy/,/^deploy:/p' Makefile | sed '$$d' | sed 's/^## \{0,1\}//'
+## Deploy to the AWS account of your environment (docs/deploy.md): checks credentials, region and
+## parameters first, packages, then creates or updates the stack portico-$(STAGE) (or STACK=...).
+##   make deploy STAGE=prod PORTAL_URL=https://billing.example.com SENDER=billing@example.com \
+##       ALARM_EMAIL=ops@example.com STRIPE_SECRET_PARAMETER=/portico/prod/stripe-secret-key ...
+deploy: $(STAMP)
+	$(BIN)/python -m infra.deploy $(STAGE) --check
+	$(MAKE) package STAGE=$(STAGE)
+	$(BIN)/python -m infra.deploy $(STAGE)
+
+## chalicelib.cli against a deployed stack's tables, e.g. creating the first organization:
+##   make cli STACK=portico-prod ARGS='create-org --name "Acme" --email billing@acme.example'
+cli: $(STAMP)
+	@test -n "$(STACK)" || { echo "make cli needs STACK=<stack name> (e.g. portico-prod)"; exit 2; }
+	$(BIN)/python -m infra.stack_cli $(STACK) $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build infra/build

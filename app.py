@@ -1,6 +1,7 @@
 """Portico: wires blueprints, authorizers, schedules and the webhook. No logic lives here."""
 from chalice import Chalice
 
+from chalicelib import logs
 from chalicelib.handlers import authorizers, jobs, openapi, web, webhooks
 from chalicelib.handlers.admin import billing as admin_billing
 from chalicelib.handlers.admin import catalog as admin_catalog
@@ -27,6 +28,7 @@ from chalicelib.handlers.portal import statements as portal_statements
 from chalicelib.handlers.portal import subscriptions as portal_subscriptions
 
 app = Chalice(app_name="portico")
+logs.configure()   # after Chalice, which sets the "portico" logger to ERROR without propagation
 app.api.binary_types.append("application/pdf")
 app.register_middleware(on_each_request, "http")
 

@@ -12,6 +12,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import config
+from .domain.errors import BusinessRuleViolation
 
 if TYPE_CHECKING:
     from .gateways.email import SesMailer
@@ -47,17 +48,37 @@ class Adapters:
         from .tables.unit_of_work import DynamoUnitOfWork
         return DynamoUnitOfWork()
 
-    @cached_property
+    @property
     def gateway(self) -> PaymentGateway:
         """Stripe once a secret is configured (STRIPE_SECRET_KEY locally, the SSM parameter named by
-        PORTICO_STRIPE_SECRET_PARAMETER on AWS); otherwise the simulated gateway (tests, `make run`)."""
+        PORTICO_STRIPE_SECRET_PARAMETER on AWS); otherwise the simulated gateway (tests, `make run`),
+        which a deployed stage refuses unless its template allows it: nothing that starts a payment
+        gets a gateway then (a 422 `payments_not_configured`, before anything is written); nor while
+        the Stripe secret the stage names is not stored yet (read again at the next payment)."""
+        from .gateways.secrets import ParameterMissing
+        try:
+            gateway = self._configured_gateway
+        except ParameterMissing:
+            raise PaymentsNotConfigured() from None
+        if gateway.name == "simulated" and not self.settings.simulated_payments_allowed:
+            raise PaymentsNotConfigured()
+        return gateway
+
+    @gateway.setter
+    def gateway(self, stand_in: PaymentGateway) -> None:
+        """A stand-in in its place (tests), until `forget_secrets` or `reset`."""
+        self.__dict__["_configured_gateway"] = stand_in
+
+    @cached_property
+    def _configured_gateway(self) -> PaymentGateway:
         s = self.settings
         secret = s.stripe_secret_key or self._parameter(s.stripe_secret_parameter)
         if not secret:
             from .gateways.simulated_payments import SimulatedGateway
             return SimulatedGateway()
         from .gateways.stripe_payments import StripeGateway
-        return StripeGateway(secret, publishable_key=s.stripe_publishable_key)
+        publishable_key = s.stripe_publishable_key or self._parameter(s.stripe_publishable_key_parameter)
+        return StripeGateway(secret, publishable_key=publishable_key)
 
     @cached_property
     def mailer(self) -> SesMailer:
@@ -78,11 +99,25 @@ class Adapters:
         s = self.settings
         return PasswordHasher(memory_cost=s.password_hash_memory_kib, time_cost=s.password_hash_iterations)
 
-    @cached_property
+    @property
     def webhook_secret(self) -> str | None:
-        """The signing secret of the Stripe webhook endpoint (STRIPE_WEBHOOK_SECRET or an SSM parameter)."""
+        """The signing secret of the Stripe webhook endpoint (STRIPE_WEBHOOK_SECRET or an SSM parameter);
+        None while the parameter the stage names is not stored yet (asked again at the next event)."""
+        from .gateways.secrets import ParameterMissing
+        try:
+            return self._stored_webhook_secret
+        except ParameterMissing:
+            return None
+
+    @cached_property
+    def _stored_webhook_secret(self) -> str | None:
         s = self.settings
         return s.stripe_webhook_secret or self._parameter(s.stripe_webhook_secret_parameter)
+
+    def forget_secrets(self) -> None:
+        """Read the secrets again when next needed (tests change them)."""
+        for kept in ("_configured_gateway", "_stored_webhook_secret"):
+            self.__dict__.pop(kept, None)
 
     def client(self, service: str) -> Any:
         """A boto3 client of `service` (one each), honouring the local endpoint."""
@@ -102,6 +137,12 @@ class Adapters:
             return None
         from .gateways.secrets import parameter_value
         return parameter_value(name, self.client("ssm"))
+
+
+class PaymentsNotConfigured(BusinessRuleViolation):
+    def __init__(self):
+        super().__init__("Card payments are not set up on this portal yet; please contact the merchant.",
+                         "payments_not_configured")
 
 
 class Services:
@@ -168,6 +209,11 @@ def tables_ready() -> bool:
 def now() -> datetime:
     """The time, for handlers and jobs to hand to services; domain code receives it as a parameter."""
     return adapters().now()
+
+
+def forget_secrets() -> None:
+    """Read the payment gateway's and the webhook's secrets again when next needed (tests change them)."""
+    adapters().forget_secrets()
 
 
 def set_clock(clock: Callable[[], datetime] | None) -> None:

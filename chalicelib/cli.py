@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from . import bootstrap
+from .config import settings
 from .domain.calendar import is_time_zone
 from .domain.errors import DomainError, InvalidInput
 
@@ -19,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--email", required=True, help="the primary contact's address")
     create.add_argument("--currency", default="USD")
     create.add_argument("--test-mode", action="store_true")
-    create.add_argument("--time-zone", default="UTC", help="IANA name, e.g. Europe/Berlin (where billing days begin)")
+    create.add_argument("--time-zone", help="IANA name, e.g. Europe/Berlin (where billing days begin); "
+                        "by default the stage's PORTICO_DEFAULT_TIME_ZONE, else UTC")
     key = commands.add_parser("issue-key", help="issue another admin key for an organization")
     key.add_argument("--org", required=True)
     key.add_argument("--name", default="cli")
@@ -29,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
 
     bootstrap.tables_ready()
     services = bootstrap.services()
+    if args.command == "create-org" and args.time_zone is None:
+        args.time_zone = settings().default_time_zone
     if args.command == "rebuild-ledger":
         services.access.organization(args.org)
         rebuilt = services.documents.rebuild_ledger(args.org)

@@ -1,13 +1,24 @@
 """Configuration, read from the environment once, on first use.
 
 Chalice sets `environment_variables` from .chalice/config.json only while a handler runs,
-so nothing here is read at import time.
+so nothing here is read at import time. On AWS the template's parameters set these variables
+(infra/parameters.py); locally (`make run`, tests) the defaults below apply.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+
+
+# The longest one subscription's scheduled work may take once started (a charge through the gateway,
+# with its retries): a run of due work starts no item later than this before its Lambda times out.
+JOB_LAST_ITEM_SECONDS = 60.0
+
+
+def job_budget_for(timeout_seconds: float) -> float:
+    """The time budget of a job whose Lambda times out after `timeout_seconds` (infra sets it)."""
+    return timeout_seconds - JOB_LAST_ITEM_SECONDS
 
 
 @dataclass(frozen=True)
@@ -20,8 +31,11 @@ class Settings:
     stripe_secret_key: str | None
     stripe_secret_parameter: str | None   # SSM parameter holding the Stripe secret on AWS
     stripe_publishable_key: str | None
+    stripe_publishable_key_parameter: str | None   # SSM parameter holding the publishable key on AWS
     stripe_webhook_secret: str | None
     stripe_webhook_secret_parameter: str | None
+    simulated_payments_allowed: bool   # without Stripe: may the simulated gateway take payments?
+    default_time_zone: str          # of organizations created without one (IANA name)
     due_work_shards: int
     job_time_budget_seconds: float
     password_hash_memory_kib: int
@@ -30,6 +44,11 @@ class Settings:
     @property
     def payments_mode(self) -> str:
         return "stripe" if (self.stripe_secret_key or self.stripe_secret_parameter) else "simulated"
+
+
+def in_lambda() -> bool:
+    """Running as a deployed Lambda function (the runtime names the function)."""
+    return "AWS_LAMBDA_FUNCTION_NAME" in os.environ
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -48,10 +67,17 @@ def settings() -> Settings:
         stripe_secret_key=_env("STRIPE_SECRET_KEY"),
         stripe_secret_parameter=_env("PORTICO_STRIPE_SECRET_PARAMETER"),
         stripe_publishable_key=_env("STRIPE_PUBLISHABLE_KEY"),
+        stripe_publishable_key_parameter=_env("PORTICO_STRIPE_PUBLISHABLE_KEY_PARAMETER"),
         stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET"),
         stripe_webhook_secret_parameter=_env("PORTICO_STRIPE_WEBHOOK_SECRET_PARAMETER"),
+        # a deployed stage takes no money on the simulated gateway unless its template says so;
+        # `make run` and the tests do
+        simulated_payments_allowed=_env("PORTICO_ALLOW_SIMULATED_PAYMENTS",
+                                        "false" if in_lambda() else "true").lower() == "true",
+        default_time_zone=_env("PORTICO_DEFAULT_TIME_ZONE", "UTC"),
         due_work_shards=int(_env("PORTICO_DUE_SHARDS", "8")),
-        job_time_budget_seconds=float(_env("PORTICO_JOB_BUDGET_SECONDS", "240")),
+        # the template derives it from the job's Lambda timeout (infra/parameters.py)
+        job_time_budget_seconds=float(_env("PORTICO_JOB_BUDGET_SECONDS", "60")),
         password_hash_memory_kib=int(_env("PORTICO_ARGON2_MEMORY_KIB", "19456")),
         password_hash_iterations=int(_env("PORTICO_ARGON2_ITERATIONS", "2")),
     )

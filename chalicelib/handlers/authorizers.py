@@ -2,17 +2,19 @@
 
 API Gateway caches nothing (ttl 0): a signed-out session or revoked key stops at once.
 Each authorizer is a Lambda of its own (`chalicelib.handlers.authorizers.<name>`): no middleware
-runs before it, so it points the tables at their stage itself. An authorizer that raises is a bare
-500 from API Gateway; when the key or session cannot be read (DynamoDB busy) the request is
-admitted without an identity and marked, and `Routes` answers 503.
+runs before it and app.py is not imported, so it points the tables at their stage and configures
+the logs itself. An authorizer that raises is a bare 500 from API Gateway; when the key or session
+cannot be read (DynamoDB busy) the request is admitted without an identity and marked, and
+`Routes` answers 503.
 """
 from chalice import AuthResponse, Blueprint
 
-from .. import bootstrap
+from .. import bootstrap, logs
 from ..bootstrap import services
 from ..domain.errors import Unavailable
 from .http import UNAVAILABLE
 
+logs.configure()
 
 bp = Blueprint(__name__)
 

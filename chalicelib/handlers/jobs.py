@@ -1,9 +1,20 @@
-"""Scheduled entry points (EventBridge): each calls one service with the current time."""
+"""Scheduled entry points (EventBridge): each calls one service with the current time.
+
+Each is a Lambda function of its own, which imports this module and not app.py: it configures
+the logs itself."""
+import importlib
+
 from chalice import Blueprint, Rate
 
-from .. import bootstrap, tracing
+from .. import bootstrap, logs, metrics
 from ..bootstrap import services
+from .job_runs import observed
 
+logs.configure()
+
+# The outbox renders the PDFs it attaches with renderers that this module registers on import;
+# nothing else imports it in the email job's Lambda.
+ATTACHMENT_RENDERERS = "chalicelib.services.documents.pdfs"
 
 bp = Blueprint(__name__)
 
@@ -11,15 +22,20 @@ bp = Blueprint(__name__)
 @bp.schedule(Rate(1, unit=Rate.MINUTES), name="send_queued_email")
 def send_queued_email(event):
     """Send email that is queued or whose earlier attempt failed (the outbox)."""
-    bootstrap.tables_ready()
-    with tracing.subsegment("job:send_queued_email", job="send_queued_email"):
-        return {"sent": services().accounts.send_queued_email(bootstrap.now())}
+    with observed(event, "send_queued_email") as run:
+        importlib.import_module(ATTACHMENT_RENDERERS)
+        sent = services().accounts.send_queued_email(bootstrap.now())
+        run.finished(sent=sent)
+    return {"sent": sent}
 
 
 @bp.schedule(Rate(5, unit=Rate.MINUTES), name="run_due_work")
 def run_due_work(event):
     """Carry out the subscription work that is due: starts, trial ends, cancellations, pauses,
     resumes, renewals and dunning retries (the real clock; test clocks run from /admin/test-clock)."""
-    bootstrap.tables_ready()
-    with tracing.subsegment("job:run_due_work", job="run_due_work"):
-        return services().subscriptions.run_due("live", bootstrap.now()).as_dict()
+    with observed(event, "run_due_work") as run:
+        report = services().subscriptions.run_due("live", bootstrap.now())   # within the budget its timeout sets
+        run.finished(done=len(report.done), failed=len(report.failed), left_over=report.left_over)
+        metrics.record({"JobItemsDone": len(report.done), "JobItemsFailed": len(report.failed),
+                        "JobItemsLeftOver": report.left_over}, job="run_due_work")
+    return report.as_dict()

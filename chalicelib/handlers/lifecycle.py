@@ -1,10 +1,9 @@
 """What runs around every request: tables ready, security headers, one structured log line.
 
 The log line carries ids only (request, organization, customer), never tokens, passwords,
-card data or email addresses."""
+card data or email addresses; with the invocation's trace id and cold start (logs.invocation)."""
 from __future__ import annotations
 
-import json
 import time
 
 from .. import bootstrap, logs
@@ -21,17 +20,21 @@ SECURITY_HEADERS = {
 
 def on_each_request(event, get_response):
     started = time.perf_counter()
-    bootstrap.tables_ready()
-    response = get_response(event)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    log.info(json.dumps(request_record(event, response.status_code, time.perf_counter() - started)))
+    context = event.context or {}
+    with logs.invocation(request_id=context.get("requestId"), function="api_handler",
+                         aws_request_id=getattr(event.lambda_context, "aws_request_id", None)):
+        bootstrap.tables_ready()
+        response = get_response(event)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        record = request_record(event, response.status_code, time.perf_counter() - started)
+        log.info("%s %s %s", record["method"], record["route"], record["status"], extra={"fields": record})
     return response
 
 
 def request_record(event, status: int, seconds: float) -> dict:
     context = event.context or {}
     identity = context.get("authorizer") or {}
-    return {"type": "request", "request_id": context.get("requestId"), "method": event.method,
-            "route": context.get("resourcePath"), "status": status, "duration_ms": round(seconds * 1000, 1),
-            "org_id": identity.get("org_id"), "customer_id": identity.get("customer_id")}
+    return {"type": "request", "method": event.method, "route": context.get("resourcePath"), "status": status,
+            "duration_ms": round(seconds * 1000, 1), "org_id": identity.get("org_id"),
+            "customer_id": identity.get("customer_id")}

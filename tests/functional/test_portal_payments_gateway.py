@@ -1,6 +1,9 @@
 """Which gateway takes payments: the simulated one unless a Stripe secret is configured (an
 environment variable locally, an SSM parameter on AWS, read only when first needed)."""
+import pytest
+
 from chalicelib import bootstrap, config
+from chalicelib.domain.errors import BusinessRuleViolation
 from chalicelib.gateways.simulated_payments import SimulatedGateway
 from chalicelib.gateways.stripe_payments import StripeGateway
 from tests.support.api import Api, client
@@ -51,6 +54,24 @@ def test_on_aws_the_secrets_come_from_ssm_parameters_read_when_first_needed(aws,
     assert isinstance(bootstrap.adapters().gateway, StripeGateway)
     assert bootstrap.adapters().gateway._api_key == "sk_test_from_ssm"
     assert bootstrap.adapters().webhook_secret == "whsec_from_ssm"
+
+
+def test_until_the_named_parameters_are_stored_payments_and_webhooks_are_refused_and_then_work(aws, monkeypatch):
+    # Given a stage naming Stripe parameters that the operator has not stored yet
+    configured(monkeypatch, PORTICO_STRIPE_SECRET_PARAMETER="/portico/stripe/secret",
+               PORTICO_STRIPE_WEBHOOK_SECRET_PARAMETER="/portico/stripe/webhook")
+
+    # Then payments are not configured and no webhook can be verified (a refusal, not a crash)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        bootstrap.adapters().gateway
+    assert refused.value.code == "payments_not_configured"
+    assert bootstrap.adapters().webhook_secret is None
+
+    # When the operator stores them, the next payment and event read them: nothing was remembered
+    ssm().put_parameter(Name="/portico/stripe/secret", Value="sk_test_later", Type="SecureString")
+    ssm().put_parameter(Name="/portico/stripe/webhook", Value="whsec_later", Type="SecureString")
+    assert bootstrap.adapters().gateway._api_key == "sk_test_later"
+    assert bootstrap.adapters().webhook_secret == "whsec_later"
 
 
 def test_confirming_an_authentication_by_hand_exists_only_in_simulated_mode(aws, monkeypatch):

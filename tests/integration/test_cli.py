@@ -25,3 +25,20 @@ def test_create_org_refuses_a_currency_the_payment_service_does_not_accept(aws, 
     printed = capsys.readouterr()
     assert "--currency: IQD is not a currency the payment service accepts." in printed.err
     assert "organization:" not in printed.out
+
+
+def test_create_org_takes_the_stage_default_time_zone_when_none_is_given(aws, capsys, monkeypatch):
+    from chalicelib import bootstrap
+    # Given a stage deployed with the default time zone Europe/Berlin
+    monkeypatch.setenv("PORTICO_DEFAULT_TIME_ZONE", "Europe/Berlin")
+    bootstrap.reset()
+
+    # When the operator creates an organization without naming a time zone, and one naming its own
+    assert cli.main(["create-org", "--name", "Umbrella", "--email", "ops@umbrella.example"]) == 0
+    assert cli.main(["create-org", "--name", "Initech", "--email", "ops@initech.example",
+                     "--time-zone", "America/Chicago"]) == 0
+
+    # Then the first bills in Berlin's days, the second in Chicago's
+    org_ids = [line.split("organization: ")[1] for line in capsys.readouterr().out.splitlines()
+               if line.startswith("organization: ")]
+    assert [services().access.organization(o).time_zone for o in org_ids] == ["Europe/Berlin", "America/Chicago"]

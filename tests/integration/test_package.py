@@ -1,33 +1,36 @@
-"""`chalice package` + infra/ gives a template that cfn-lint accepts, with every table the code uses.
+"""`make package` gives a template that cfn-lint accepts, with every table the code uses, the
+parameters a merchant sets, one least-privilege role per function, alarms, and a job whose time
+budget fits in its Lambda's timeout.
 
 Packaged offline: a copy of the project with an empty requirements file, since the template does
-not depend on what is vendored (the real `make package` downloads the Lambda wheels)."""
+not depend on what is vendored (tests/integration/test_rehearsal.py builds and runs the real one)."""
 import json
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from chalicelib import metrics
+from chalicelib.config import JOB_LAST_ITEM_SECONDS
+from tests.support.lambda_runtime import allows
+from tests.support.package import BIN, build
+from tests.support.template import ACCOUNT, REGION, Template
+
+GIVEN = {"PortalUrl": "https://billing.acme.example", "SenderAddress": "billing@acme.example",
+         "AlarmEmail": "ops@acme.example"}
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/portico-%s-%s"
+FUNCTIONS = {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork"}
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
 def packaged(request, tmp_path_factory):
     stage = request.param
-    work = tmp_path_factory.mktemp(f"package-{stage}") / "portico"
-    shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(".venv", ".git", "build", "tests", "*.pyc",
-                                                              "__pycache__", ".devstack"))
-    (work / "requirements.txt").write_text("")
-    run = dict(cwd=work, capture_output=True, text=True, env={"PATH": f"{BIN}:/usr/bin:/bin",
-                                                            "AWS_DEFAULT_REGION": "us-east-1"})
-    subprocess.run([sys.executable, "-m", "infra.generate", stage], check=True, **run)
-    packaging = subprocess.run([str(BIN / "chalice"), "package", "--stage", stage, "--merge-template",
-                                f"infra/build/resources-{stage}.json", "out"], **run)
-    assert packaging.returncode == 0, packaging.stderr
-    return stage, work / "out" / "sam.json"
+    package = build(stage, tmp_path_factory.mktemp(f"package-{stage}"), requirements=False)
+    return stage, package.template
+
+
+@pytest.fixture(scope="module")
+def template(packaged):
+    return Template.load(packaged[1], GIVEN)
 
 
 def test_the_template_passes_cfn_lint(packaged):
@@ -53,9 +56,194 @@ def test_every_table_and_index_the_code_uses_is_in_the_template(packaged):
     assert tables[prefix + "sessions"]["TimeToLiveSpecification"]["Enabled"]
 
 
-def test_functions_are_traced_and_jobs_get_longer_timeouts(packaged):
-    _stage, template = packaged
-    resources = json.loads(template.read_text())["Resources"]
-    functions = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
+def test_functions_are_traced_and_jobs_get_longer_timeouts(template):
+    functions = template.functions()
+    assert set(functions) == FUNCTIONS
     assert all(f.get("Tracing") == "Active" for f in functions.values())
     assert functions["SendQueuedEmail"]["Timeout"] > functions["APIHandler"]["Timeout"]
+    assert functions["RunDueWork"]["Timeout"] > functions["APIHandler"]["Timeout"]
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+def test_a_merchant_must_give_the_portal_url_sender_and_alarm_email_and_may_name_stripe_parameters(template):
+    parameters = template.body["Parameters"]
+
+    # Then what has no sensible default must be given; the rest defaults to "no Stripe, no simulated payments"
+    assert {name for name, spec in parameters.items() if "Default" not in spec} == \
+        {"PortalUrl", "SenderAddress", "AlarmEmail"}
+    assert {name: parameters[name]["Default"] for name in (
+        "StripeSecretKeyParameter", "StripePublishableKeyParameter", "StripeWebhookSecretParameter",
+        "AllowSimulatedPayments", "DefaultTimeZone")} == {
+        "StripeSecretKeyParameter": "", "StripePublishableKeyParameter": "", "StripeWebhookSecretParameter": "",
+        "AllowSimulatedPayments": "false", "DefaultTimeZone": "UTC"}
+    assert parameters["AllowSimulatedPayments"]["AllowedValues"] == ["false", "true"]
+
+
+def test_every_function_reads_its_settings_from_the_parameters_and_none_points_at_localhost(packaged):
+    _stage, path = packaged
+    # Given a stage deployed with Stripe's keys in SSM
+    stripe = {"StripeSecretKeyParameter": "/acme/stripe/secret", "StripePublishableKeyParameter": "/acme/stripe/pk",
+              "StripeWebhookSecretParameter": "/acme/stripe/whsec", "AllowSimulatedPayments": "false"}
+    template = Template.load(path, {**GIVEN, **stripe})
+
+    # Then every function has the portal URL, sender, Stripe parameter names and the simulated switch
+    for name in FUNCTIONS:
+        environment = template.environment(name)
+        assert {key: environment[key] for key in (
+            "PORTICO_PORTAL_URL", "PORTICO_EMAIL_SENDER", "PORTICO_STRIPE_SECRET_PARAMETER",
+            "PORTICO_STRIPE_PUBLISHABLE_KEY_PARAMETER", "PORTICO_STRIPE_WEBHOOK_SECRET_PARAMETER",
+            "PORTICO_ALLOW_SIMULATED_PAYMENTS")} == {
+            "PORTICO_PORTAL_URL": "https://billing.acme.example", "PORTICO_EMAIL_SENDER": "billing@acme.example",
+            "PORTICO_STRIPE_SECRET_PARAMETER": "/acme/stripe/secret",
+            "PORTICO_STRIPE_PUBLISHABLE_KEY_PARAMETER": "/acme/stripe/pk",
+            "PORTICO_STRIPE_WEBHOOK_SECRET_PARAMETER": "/acme/stripe/whsec",
+            "PORTICO_ALLOW_SIMULATED_PAYMENTS": "false"}, name
+    # and nothing in the template points at a local machine
+    assert "127.0.0.1" not in path.read_text() and "localhost" not in path.read_text()
+
+
+def test_the_operator_cli_finds_the_default_time_zone_and_table_prefix_among_the_stacks_outputs(packaged):
+    stage, path = packaged
+    template = Template.load(path, {**GIVEN, "DefaultTimeZone": "Europe/Berlin"})
+
+    outputs = template.resolve({name: o["Value"] for name, o in template.body["Outputs"].items()})
+
+    assert outputs["TablePrefix"] == f"portico-{stage}-" and outputs["DefaultTimeZone"] == "Europe/Berlin"
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+def test_each_function_has_a_role_of_its_own_and_chalices_policy_is_replaced_in_every_one(template):
+    roles = {name: template.role_of(name) for name in FUNCTIONS}
+
+    assert len(set(roles.values())) == len(FUNCTIONS)
+    for role in roles.values():
+        assert not any(s.get("Sid") == "ReplacedByInfraGenerate" for s in template.statements(role)), role
+
+
+@pytest.mark.parametrize("authorizer,table", [("MerchantKey", "api_keys"), ("PortalSession", "sessions")])
+def test_an_authorizer_reads_its_one_table_and_can_neither_send_email_delete_nor_read_secrets(packaged, authorizer,
+                                                                                          table):
+    stage, path = packaged
+    template = Template.load(path, {**GIVEN, "StripeSecretKeyParameter": "/acme/stripe/secret"})
+    statements = template.statements(template.role_of(authorizer))
+
+    def may(action, resource):
+        return allows(statements, action, resource)
+
+    # Then it reads its own table and no other
+    assert may("dynamodb:GetItem", TABLE % (stage, table))
+    assert not may("dynamodb:GetItem", TABLE % (stage, "invoices"))
+    # and it sends no email, deletes nothing, reads no Stripe secret
+    assert not may("ses:SendRawEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/billing@acme.example")
+    assert not any(may(action, TABLE % (stage, table)) for action in ("dynamodb:DeleteItem", "dynamodb:BatchWriteItem"))
+    assert not may("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/acme/stripe/secret")
+
+
+def test_only_deletable_tables_can_lose_items_and_the_books_never(template, packaged):
+    from chalicelib.tables import MODELS
+    stage, _ = packaged
+    for function in FUNCTIONS:
+        statements = template.statements(template.role_of(function))
+        deletable = {m.Meta.logical_name for m in MODELS
+                     if allows(statements, "dynamodb:DeleteItem", TABLE % (stage, m.Meta.logical_name))}
+        assert all(m.Meta.deletable for m in MODELS if m.Meta.logical_name in deletable), function
+        assert not deletable & {"invoices", "payments", "credit_notes", "activity", "ledger"}, function
+
+
+def test_email_is_sent_only_as_the_sender_address_and_stripe_secrets_read_only_when_named(packaged):
+    stage, path = packaged
+    without = Template.load(path, GIVEN)
+    with_stripe = Template.load(path, {**GIVEN, "StripeSecretKeyParameter": "/acme/stripe/secret"})
+    identity = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/billing@acme.example"
+    secret = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/acme/stripe/secret"
+
+    api = with_stripe.statements(with_stripe.role_of("APIHandler"))
+    assert allows(api, "ses:SendRawEmail", identity, {"ses:FromAddress": "billing@acme.example"})
+    assert not allows(api, "ses:SendRawEmail", identity, {"ses:FromAddress": "ceo@acme.example"})
+    assert allows(api, "ssm:GetParameter", secret)
+    assert not allows(api, "ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/other/secret")
+    assert allows(with_stripe.statements(with_stripe.role_of("RunDueWork")), "ssm:GetParameter", secret)
+    assert not allows(with_stripe.statements(with_stripe.role_of("SendQueuedEmail")), "ssm:GetParameter", secret)
+    assert not any(s["Sid"] == "StripeParameters" for s in without.statements(without.role_of("APIHandler")))
+
+
+# --- operations --------------------------------------------------------------------------------
+
+def test_the_jobs_time_budget_is_derived_from_its_timeout_and_leaves_room_for_its_last_item(template):
+    job = template.functions()["RunDueWork"]
+    budget = float(template.environment("RunDueWork")["PORTICO_JOB_BUDGET_SECONDS"])
+
+    assert 0 < budget and budget + JOB_LAST_ITEM_SECONDS <= job["Timeout"]
+
+
+def test_the_scheduled_functions_send_failed_invocations_to_a_queue_an_alarm_watches(template):
+    for name in ("SendQueuedEmail", "RunDueWork"):
+        destination = template.functions()[name]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
+        queue = destination["Destination"]["Fn::GetAtt"][0]
+        assert (destination["Type"], template.resources[queue]["Type"]) == ("SQS", "AWS::SQS::Queue")
+        assert allows(template.statements(template.role_of(name)), "sqs:SendMessage",
+                      template.get_att(queue, "Arn"))
+    assert _alarm_on(template, "ApproximateNumberOfMessagesVisible")
+
+
+def test_every_function_logs_to_a_group_of_its_own_kept_for_the_retention_asked(template):
+    for name, function in template.functions().items():
+        group = function["LoggingConfig"]["LogGroup"]["Ref"]
+        assert template.resources[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+        assert allows(template.statements(template.role_of(name)), "logs:PutLogEvents",
+                      template.get_att(group, "Arn").replace(":*", ":log-stream:x"))
+
+
+def test_the_api_stage_is_traced_throttled_and_access_logged_without_secrets(template):
+    api = template.resources["RestAPI"]["Properties"]
+    [settings] = api["MethodSettings"]
+    access_log = api["AccessLogSetting"]["Format"]
+
+    assert api["TracingEnabled"] is True
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == \
+        ({"Ref": "ApiRateLimit"}, {"Ref": "ApiBurstLimit"})
+    assert settings["DataTraceEnabled"] is False   # execution logs would hold whole requests
+    fields = json.loads(access_log)
+    assert {"$context.requestId", "$context.status", "$context.resourcePath"} <= set(fields.values())
+    for secret in ("authorizer.login", "authorizer.session_id", "Authorization", "header", "$input", "token"):
+        assert secret.lower() not in access_log.lower(), secret
+
+
+def test_alarms_watch_errors_left_over_work_failures_webhooks_and_payments_and_email_the_operator(template):
+    alarms = template.of_type("AWS::CloudWatch::Alarm")
+    topic = {"Ref": "AlarmTopic"}
+
+    # Then each concern has its alarm
+    assert _alarm_on(template, "5XXError")
+    assert {a["Properties"]["Dimensions"][0]["Value"]["Ref"] for a in alarms.values()
+            if a["Properties"].get("MetricName") == "Errors"} == {"RunDueWork", "SendQueuedEmail"}
+    for metric in ("JobItemsFailed", "JobItemsLeftOver", "WebhooksRejected", "PaymentsFailed", "EmailsFailed"):
+        assert _alarm_on(template, metric), metric
+    # and every alarm tells the topic, which the alarm email subscribes to
+    assert all(a["Properties"]["AlarmActions"] == [topic] for a in alarms.values())
+    [subscription] = template.of_type("AWS::SNS::Subscription").values()
+    assert subscription["Properties"] == {"TopicArn": topic, "Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
+    # and the Portico metrics they watch are ones the code emits
+    assert _portico_metrics(alarms) == {"JobItemsFailed", "JobItemsLeftOver", "WebhooksRejected", "PaymentsFailed",
+                                        "PaymentsSucceeded", "EmailsFailed"} and _portico_metrics(alarms) <= set(metrics.NAMES)
+
+
+def _alarm_on(template: Template, metric: str) -> bool:
+    return metric in {name for _, name in _metrics(template.of_type("AWS::CloudWatch::Alarm"))}
+
+
+def _portico_metrics(alarms: dict) -> set[str]:
+    return {name for namespace, name in _metrics(alarms) if namespace == metrics.NAMESPACE}
+
+
+def _metrics(alarms: dict) -> set[tuple[str, str]]:
+    found = set()
+    for alarm in alarms.values():
+        properties = alarm["Properties"]
+        if "MetricName" in properties:
+            found.add((properties["Namespace"], properties["MetricName"]))
+        found |= {(q["MetricStat"]["Metric"]["Namespace"], q["MetricStat"]["Metric"]["MetricName"])
+                  for q in properties.get("Metrics", []) if "MetricStat" in q}
+    return found

@@ -142,7 +142,7 @@ def with_webhook_secret(monkeypatch) -> None:
     from chalicelib import bootstrap, config
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
     config.reload()
-    monkeypatch.setattr(bootstrap.adapters(), "webhook_secret", WEBHOOK_SECRET)
+    bootstrap.forget_secrets()
 
 
 def stripe_event(event_type: str, data_object: dict, *, event_id: str | None = None,

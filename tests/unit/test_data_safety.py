@@ -126,20 +126,25 @@ def test_only_tables_outside_the_books_are_deletable_or_expire(model):
 
 
 def test_the_lambdas_may_delete_only_from_the_deletable_tables():
-    from infra.generate import policy
-    statements = policy("prod")["Statement"]
-    deleting = [s for s in statements if {"dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} & set(s["Action"])
-                or any(a in ("dynamodb:*", "*") for a in s["Action"])]
-    [deletes] = deleting
-    assert sorted(deletes["Resource"]) == sorted(
-        f"arn:aws:dynamodb:*:*:table/portico-prod-{table}" for table in set(DELETIONS.values()))
+    from infra.generate import merge_template
+    resources = merge_template("prod")["Resources"]
+    deleting = {}   # role -> tables it may delete from
+    for name, resource in resources.items():
+        for policy in resource.get("Properties", {}).get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                actions = set(statement.get("Action", []))
+                if {"dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} & actions or actions & {"dynamodb:*", "*"}:
+                    deleting.setdefault(name, set()).update(
+                        r["Fn::Sub"].rsplit("table/portico-prod-", 1)[1] for r in statement["Resource"])
+    assert all(tables <= set(DELETIONS.values()) for tables in deleting.values()), deleting
+    assert deleting["ApiHandlerRole"] == set(DELETIONS.values())
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
 def test_every_table_has_point_in_time_recovery_and_prod_keeps_the_books_whatever_happens(stage):
     from infra.generate import merge_template
     tables = {r["Properties"]["TableName"].removeprefix(f"portico-{stage}-"): r
-              for r in merge_template(stage)["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"}
+              for r in merge_template(stage)["Resources"].values() if r.get("Type") == "AWS::DynamoDB::Table"}
     for name, resource in tables.items():
         properties = resource["Properties"]
         assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}, name

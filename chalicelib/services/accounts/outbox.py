@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from ... import logs
+from ... import logs, metrics
 from ...domain.ids import new_id
 from ...gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ...gateways.email_templates import render_email
@@ -98,6 +98,7 @@ def _send(adapters, record: EmailRecord, now: datetime) -> tuple[EmailRecord, li
         retry_at = next_attempt_at(record.attempts + 1, now)
         log.warning("email %s (%s) not sent, attempt %d: %s", record.email_id, record.template,
                     record.attempts + 1, error)
+        metrics.count("EmailsFailed", template=record.template, given_up=retry_at is None)
         failed = replace(record, attempts=record.attempts + 1, last_error=str(error),
                          status="queued" if retry_at else "failed", due_at=retry_at)
         return failed, adapters.uow.emails.failed_attempt_actions(error=f"{type(error).__name__}: {error}",

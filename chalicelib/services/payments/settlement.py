@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
+from ... import metrics
 from ...domain import billing
 from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.calendar import local_date
@@ -121,6 +122,7 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
         except ConcurrentUpdate:
             continue
         _release_claims(adapters, org_id, done, unreleased)
+        metrics.count("PaymentsSucceeded", source=done.source)
         mail.deliver_all(adapters, sent, now)
         return done
     raise ConcurrentUpdate("payment")
@@ -300,6 +302,7 @@ def failed(adapters, org_id: str, customer_id: str, payment_id: str, result: Cha
         if answer is not None:
             answer.committed()
         _release_claims(adapters, org_id, refused, unreleased)
+        metrics.count("PaymentsFailed", source=refused.source, failure_code=refused.failure_code)
         _forget_unsaved_method(adapters, state.plan)
         return adapters.uow.payments.saved(item)
     raise ConcurrentUpdate("payment")

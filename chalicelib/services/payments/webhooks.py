@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from ... import logs
+from ... import logs, metrics
 from ...domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from ...domain.money import Money
 from ...domain.payments import Payment
@@ -24,10 +24,13 @@ def receive(adapters, payload: bytes, signature: str | None, now: datetime) -> d
     secret = adapters.webhook_secret
     if not secret:   # nothing can be verified, so nothing is believed (simulated mode has no webhooks)
         log.error("Stripe webhook received but no signing secret is configured")
+        metrics.count("WebhooksRejected", reason="no_signing_secret")
         raise InvalidInput({"Stripe-Signature": "This deployment has no Stripe webhook signing secret."})
     try:
         event = parse_event(payload, signature, secret)
     except InvalidWebhook as error:
+        log.warning("Stripe webhook refused: %s", error)
+        metrics.count("WebhooksRejected", reason="signature")
         raise InvalidInput({"Stripe-Signature": str(error)}) from None
     reported = Event(event["id"], event["type"])
     if adapters.uow.webhook_events.seen(reported.event_id):

@@ -151,7 +151,7 @@ class Subscriptions:
     # scheduled work
 
     def run_due(self, clock: str, now: datetime, **limits) -> RunReport:
-        """The work due at `now` on `clock` (`limits`: budget_seconds, page; scheduled.py's by default)."""
+        """The work due at `now` on `clock` (`limits`: budget_seconds, by default the job's from the settings; page)."""
         from .scheduled import run_due
         return run_due(self._adapters, clock, now, **limits)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
+from itertools import islice
 
 from ... import logs
 from ...domain import scheduling
@@ -39,7 +40,6 @@ log = logs.logger("portico")
 
 LEASE = timedelta(minutes=5)          # a run acts on a subscription well within this
 PAGE = 25                             # due items read per Query
-BUDGET_SECONDS = 60.0                 # well inside the job's Lambda timeout
 JOB = Actor("job", "scheduler")
 TEST_CLOCK_BUDGET_SECONDS = 20.0      # one advance answers within an API request's time
 
@@ -49,9 +49,11 @@ class RunReport:
     done: list[dict] = field(default_factory=list)     # {subscription_id, work, status}
     failed: list[str] = field(default_factory=list)    # subscription ids (logged with the error)
     stopped_early: bool = False                        # the time budget ran out
+    left_over: int = 0    # due items not reached when it did (counted up to a page a shard: a floor)
 
     def as_dict(self) -> dict:
-        return {"done": self.done, "failed": self.failed, "stopped_early": self.stopped_early}
+        return {"done": self.done, "failed": self.failed, "stopped_early": self.stopped_early,
+                "left_over": self.left_over}
 
 
 @dataclass(frozen=True)
@@ -77,15 +79,22 @@ class _Job:
         return self.org.org_id
 
 
-def run_due(adapters, clock: str, now: datetime, *, budget_seconds: float = BUDGET_SECONDS,
+def run_due(adapters, clock: str, now: datetime, *, budget_seconds: float | None = None,
             page: int = PAGE) -> RunReport:
-    """Do the work due at `now` on `clock`, shard by shard, until done or the budget runs out."""
-    deadline = time.monotonic() + budget_seconds
+    """Do the work due at `now` on `clock`, shard by shard, until done or the budget runs out
+    (by default the job's, which the template derives from its Lambda timeout)."""
+    budget = adapters.settings.job_time_budget_seconds if budget_seconds is None else budget_seconds
+    deadline = time.monotonic() + budget
     report, orgs = RunReport(), {}
-    for shard in adapters.uow.subscriptions.shards():
-        for found in adapters.uow.subscriptions.due(clock, shard, now, page=page):
+    subscriptions = adapters.uow.subscriptions
+    shards = list(subscriptions.shards())
+    for position, shard in enumerate(shards):
+        found_in_shard = subscriptions.due(clock, shard, now, page=page)
+        for found in found_in_shard:
             if time.monotonic() > deadline:
                 report.stopped_early = True
+                report.left_over = 1 + _counted(found_in_shard, page - 1) + sum(
+                    _counted(subscriptions.due(clock, later, now, page=page), page) for later in shards[position + 1:])
                 return report
             try:
                 org = orgs.get(found.org_id) or orgs.setdefault(found.org_id,
@@ -98,6 +107,10 @@ def run_due(adapters, clock: str, now: datetime, *, budget_seconds: float = BUDG
             if done is not None:
                 report.done.append(done)
     return report
+
+
+def _counted(items, at_most: int) -> int:
+    return sum(1 for _ in islice(items, at_most))
 
 
 def advance_test_clock(adapters, org_id: str, advance_to: datetime, *, real_now: datetime,

@@ -1,0 +1,180 @@
+"""Running the stack: log groups with retention, the API stage's access logs (ids and statuses,
+never a header, token or the session's login), throttling and X-Ray tracing, a failure destination
+for the scheduled functions, and alarms sent to an SNS topic that the alarm email subscribes to.
+docs/deploy.md says what each alarm means and what to do."""
+from __future__ import annotations
+
+import json
+
+from chalicelib.metrics import NAMESPACE
+
+from .functions import Function
+from .roles import log_group_id
+
+ALARM_TOPIC = "AlarmTopic"
+FAILURE_QUEUE = "ScheduledFailures"
+ACCESS_LOG_GROUP = "ApiAccessLogGroup"
+API = "RestAPI"
+STAGE = "api"
+
+# One JSON object per request, of API Gateway's $context: who (ids), what, how it went, how long.
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId", "time": "$context.requestTime", "ip": "$context.identity.sourceIp",
+    "method": "$context.httpMethod", "route": "$context.resourcePath", "path": "$context.path",
+    "status": "$context.status", "responseLength": "$context.responseLength",
+    "latencyMs": "$context.responseLatency", "integrationLatencyMs": "$context.integrationLatency",
+    "principal": "$context.authorizer.principalId", "authorizerError": "$context.error.messageString",
+    "xrayTraceId": "$context.xrayTraceId", "userAgent": "$context.identity.userAgent"})
+
+
+def function_settings(function: Function) -> dict:
+    """Merged into the function's properties: its own log group, and for a scheduled function,
+    what becomes of an invocation that fails."""
+    properties = {"LoggingConfig": {"LogGroup": {"Ref": log_group_id(function)}, "LogFormat": "Text"}}
+    if function.kind == "job":
+        properties["EventInvokeConfig"] = {
+            "MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 900,
+            "DestinationConfig": {"OnFailure": {"Type": "SQS",
+                                                "Destination": {"Fn::GetAtt": [FAILURE_QUEUE, "Arn"]}}}}
+    return properties
+
+
+def resources(functions: list[Function]) -> dict:
+    found = {log_group_id(f): _log_group(f"/aws/lambda/${{AWS::StackName}}-{f.logical_id}") for f in functions}
+    found[ACCESS_LOG_GROUP] = _log_group("/aws/apigateway/${AWS::StackName}-access")
+    found[FAILURE_QUEUE] = {"Type": "AWS::SQS::Queue", "Properties": {
+        "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}}
+    found[ALARM_TOPIC] = {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "Portico alarms"}}
+    found["AlarmEmailSubscription"] = {"Type": "AWS::SNS::Subscription", "Properties": {
+        "TopicArn": {"Ref": ALARM_TOPIC}, "Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}}
+    found.update(_api_gateway_logging_role())
+    found.update(alarms({f.name: f for f in functions}))
+    return found
+
+
+def api_settings() -> dict:
+    """Merged into the API: a name of this stack's own, tracing, throttling, access logs."""
+    return {"DependsOn": ["ApiGatewayAccount"], "Properties": {
+        "Name": {"Fn::Sub": "${AWS::StackName}-api"},
+        "TracingEnabled": True,
+        "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", "MetricsEnabled": True,
+                            "DataTraceEnabled": False, "LoggingLevel": "OFF",
+                            "ThrottlingRateLimit": {"Ref": "ApiRateLimit"},
+                            "ThrottlingBurstLimit": {"Ref": "ApiBurstLimit"}}],
+        "AccessLogSetting": {"Format": ACCESS_LOG_FORMAT, "DestinationArn": {"Fn::Sub": (
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${" + ACCESS_LOG_GROUP + "}")}},
+    }}
+
+
+def outputs(table_prefix: str) -> dict:
+    base = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"
+    return {
+        # what the operator's CLI (infra/stack_cli.py) runs with against this stack
+        "TablePrefix": {"Description": "The stack's DynamoDB tables are named with this prefix",
+                        "Value": table_prefix},
+        "DefaultTimeZone": {"Description": "The time zone of organizations created without one",
+                            "Value": {"Ref": "DefaultTimeZone"}},
+        "StripeWebhookUrl": {"Description": "The endpoint to add in Stripe's dashboard (Developers > Webhooks)",
+                             "Value": {"Fn::Sub": base + "/webhooks/stripe"}},
+        "AlarmTopicArn": {"Value": {"Ref": ALARM_TOPIC}},
+        "ScheduledFailuresQueueUrl": {"Description": "Failed scheduled invocations (see docs/deploy.md)",
+                                      "Value": {"Ref": FAILURE_QUEUE}},
+    }
+
+
+# --- alarms --------------------------------------------------------------------------------------
+
+def alarms(functions: dict[str, Function]) -> dict:
+    return {
+        "ApiErrorRateAlarm": _alarm(
+            "More than 5% of API requests answered 5xx in 5 minutes (at least 20 requests)",
+            metrics=[_api_metric("errors", "5XXError"), _api_metric("requests", "Count"),
+                     {"Id": "rate", "Expression": "IF(requests >= 20, 100 * errors / requests, 0)",
+                      "Label": "5xx %", "ReturnData": True}],
+            threshold=5, periods=1),
+        **{f"{functions[name].logical_id}ErrorsAlarm": _alarm(
+            f"The scheduled function {name} failed (error or timeout) in 2 of the last 3 runs' periods",
+            metric=_lambda_errors(functions[name]), threshold=1, periods=3, datapoints=2)
+           for name in ("run_due_work", "send_queued_email")},
+        "JobItemsFailedAlarm": _alarm(
+            "Scheduled work on some subscriptions failed in 2 of the last 3 runs (their ids are in the logs)",
+            metric=_portico_metric("JobItemsFailed"), threshold=1, periods=3, datapoints=2),
+        "JobWorkLeftOverAlarm": _alarm(
+            "Due work was left over by every run for 15 minutes: the job cannot keep up",
+            metric=_portico_metric("JobItemsLeftOver"), threshold=1, periods=3),
+        "ScheduledFailuresAlarm": _alarm(
+            "A scheduled invocation failed even after its retry and is in the failure destination",
+            metric={"Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+                    "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [FAILURE_QUEUE, "QueueName"]}}],
+                    "Statistic": "Maximum"}, threshold=1, periods=1),
+        "WebhooksRejectedAlarm": _alarm(
+            "Stripe webhooks were refused (bad signature or no signing secret) 3 times in 15 minutes",
+            metric=_portico_metric("WebhooksRejected"), threshold=3, periods=1, period=900),
+        "PaymentFailureSpikeAlarm": _alarm(
+            "Half or more of the payments failed in 15 minutes (at least 10 attempts)",
+            metrics=[_portico_query("failed", "PaymentsFailed"), _portico_query("succeeded", "PaymentsSucceeded"),
+                     {"Id": "share", "Label": "failed %", "ReturnData": True,
+                      "Expression": "IF(failed + succeeded >= 10, 100 * failed / (failed + succeeded), 0)"}],
+            threshold=50, periods=1, period=900),
+        "EmailsFailedAlarm": _alarm(
+            "5 or more email sends failed in 15 minutes (SES sandbox, identity, quota)",
+            metric=_portico_metric("EmailsFailed"), threshold=5, periods=1, period=900),
+    }
+
+
+def _alarm(description: str, *, threshold: float, periods: int, datapoints: int | None = None,
+           metric: dict | None = None, metrics: list | None = None, period: int = 300) -> dict:
+    properties = {"AlarmDescription": description, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                  "Threshold": threshold, "EvaluationPeriods": periods, "DatapointsToAlarm": datapoints or periods,
+                  "TreatMissingData": "notBreaching", "AlarmActions": [{"Ref": ALARM_TOPIC}],
+                  "OKActions": [{"Ref": ALARM_TOPIC}]}
+    if metrics is not None:
+        for query in metrics:
+            if "MetricStat" in query:
+                query["MetricStat"]["Period"] = period
+        properties["Metrics"] = metrics
+    else:
+        properties.update(metric, Period=period)
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
+
+
+def _portico_metric(name: str) -> dict:
+    return {"Namespace": NAMESPACE, "MetricName": name, "Statistic": "Sum",
+            "Dimensions": [{"Name": "Stack", "Value": {"Ref": "AWS::StackName"}}]}
+
+
+def _portico_query(query_id: str, name: str) -> dict:
+    return {"Id": query_id, "ReturnData": False, "MetricStat": {"Stat": "Sum", "Metric": {
+        "Namespace": NAMESPACE, "MetricName": name,
+        "Dimensions": [{"Name": "Stack", "Value": {"Ref": "AWS::StackName"}}]}}}
+
+
+def _api_metric(query_id: str, name: str) -> dict:
+    return {"Id": query_id, "ReturnData": False, "MetricStat": {"Stat": "Sum", "Metric": {
+        "Namespace": "AWS/ApiGateway", "MetricName": name,
+        "Dimensions": [{"Name": "ApiName", "Value": {"Fn::Sub": "${AWS::StackName}-api"}},
+                       {"Name": "Stage", "Value": STAGE}]}}}
+
+
+def _lambda_errors(function: Function) -> dict:
+    return {"Namespace": "AWS/Lambda", "MetricName": "Errors", "Statistic": "Sum",
+            "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": function.logical_id}}]}
+
+
+def _log_group(name: str) -> dict:
+    return {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
+            "Properties": {"LogGroupName": {"Fn::Sub": name}, "RetentionInDays": {"Ref": "LogRetentionDays"}}}
+
+
+def _api_gateway_logging_role() -> dict:
+    """API Gateway writes access logs with the account's CloudWatch role (one per account and region:
+    this sets it; another stack setting it too is harmless)."""
+    return {
+        "ApiGatewayLoggingRole": {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "ManagedPolicyArns": [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/"
+                                              "AmazonAPIGatewayPushToCloudWatchLogs"}]}},
+        "ApiGatewayAccount": {"Type": "AWS::ApiGateway::Account", "Properties": {
+            "CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLoggingRole", "Arn"]}}},
+    }

@@ -1,0 +1,81 @@
+"""What a merchant sets when deploying (the template's Parameters), and the environment each
+function reads them from (chalicelib/config.py). Secrets are never parameters: the Stripe keys
+are the *names* of SSM parameters, read by the functions when first needed."""
+from __future__ import annotations
+
+from chalicelib.config import job_budget_for
+
+from .functions import Function
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+SSM_NAME = r"^$|^(/[A-Za-z0-9_.-]+)+$"   # empty: not used
+
+PARAMETERS = {
+    "PortalUrl": {
+        "Type": "String", "AllowedPattern": r"^https://[^\s/]+(/\S*)?$",
+        "Description": "Where customers open the portal (links in emails): a custom domain, or the "
+                       "EndpointURL output without its trailing slash, e.g. https://abc.execute-api.eu-west-1"
+                       ".amazonaws.com/api"},
+    "SenderAddress": {
+        "Type": "String", "AllowedPattern": EMAIL,
+        "Description": "The address emails come from; an SES identity (this stack creates it: confirm the "
+                       "verification email, or verify its domain)"},
+    "AlarmEmail": {
+        "Type": "String", "AllowedPattern": EMAIL,
+        "Description": "Who receives the alarms (confirm the SNS subscription email)"},
+    "DefaultTimeZone": {
+        "Type": "String", "Default": "UTC", "AllowedPattern": r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$",
+        "Description": "IANA time zone of organizations created without one (where their billing days begin); "
+                       "read by the operator's CLI (make cli), which creates organizations"},
+    "StripeSecretKeyParameter": {
+        "Type": "String", "Default": "", "AllowedPattern": SSM_NAME,
+        "Description": "Name of the SSM SecureString holding the Stripe secret key (sk_live_...); empty: "
+                       "no Stripe"},
+    "StripePublishableKeyParameter": {
+        "Type": "String", "Default": "", "AllowedPattern": SSM_NAME,
+        "Description": "Name of the SSM parameter holding the Stripe publishable key (pk_live_...)"},
+    "StripeWebhookSecretParameter": {
+        "Type": "String", "Default": "", "AllowedPattern": SSM_NAME,
+        "Description": "Name of the SSM SecureString holding the webhook endpoint's signing secret (whsec_...)"},
+    "AllowSimulatedPayments": {
+        "Type": "String", "Default": "false", "AllowedValues": ["false", "true"],
+        "Description": "Without Stripe, may customers 'pay' on the simulated gateway (Stripe's test cards, "
+                       "no money moves)? Only for a demo or test stage"},
+    "LogRetentionDays": {
+        "Type": "Number", "Default": 90,
+        "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+                          2557, 2922, 3288, 3653],
+        "Description": "How long function and API access logs are kept"},
+    "ApiRateLimit": {
+        "Type": "Number", "Default": 50, "MinValue": 1,
+        "Description": "Steady requests per second the API stage accepts before answering 429"},
+    "ApiBurstLimit": {
+        "Type": "Number", "Default": 100, "MinValue": 1,
+        "Description": "Requests the API stage accepts in a burst"},
+}
+
+DUE_WORK = "run_due_work"   # the job with a time budget (services/scheduled_work.py)
+
+STRIPE_PARAMETERS = {"secret": "StripeSecretKeyParameter", "publishable": "StripePublishableKeyParameter",
+                     "webhook": "StripeWebhookSecretParameter"}
+
+CONDITIONS = {
+    **{f"Has{name}": {"Fn::Not": [{"Fn::Equals": [{"Ref": name}, ""]}]} for name in STRIPE_PARAMETERS.values()},
+    "HasAnyStripeParameter": {"Fn::Or": [{"Condition": f"Has{name}"} for name in STRIPE_PARAMETERS.values()]},
+}
+
+
+def environment(function: Function) -> dict:
+    """The variables every function reads its settings from (chalicelib/config.py)."""
+    variables = {
+        "PORTICO_PORTAL_URL": {"Ref": "PortalUrl"},
+        "PORTICO_EMAIL_SENDER": {"Ref": "SenderAddress"},
+        "PORTICO_STRIPE_SECRET_PARAMETER": {"Ref": "StripeSecretKeyParameter"},
+        "PORTICO_STRIPE_PUBLISHABLE_KEY_PARAMETER": {"Ref": "StripePublishableKeyParameter"},
+        "PORTICO_STRIPE_WEBHOOK_SECRET_PARAMETER": {"Ref": "StripeWebhookSecretParameter"},
+        "PORTICO_ALLOW_SIMULATED_PAYMENTS": {"Ref": "AllowSimulatedPayments"},
+        "PORTICO_STACK": {"Ref": "AWS::StackName"},   # the metrics' dimension
+    }
+    if function.name == DUE_WORK:
+        variables["PORTICO_JOB_BUDGET_SECONDS"] = f"{job_budget_for(function.timeout):g}"
+    return variables

@@ -1,0 +1,121 @@
+"""One IAM role per function, with only what that function uses: which tables it reads, writes
+or deletes from, whether it sends email, which Stripe parameters it reads. The rehearsal
+(tests/integration/test_rehearsal.py) runs each function under its own role and fails on any call
+the role does not allow.
+
+DynamoDB transactions need no action of their own: each item in one is allowed by the action it
+performs (PutItem, UpdateItem, DeleteItem, ConditionCheckItem, GetItem)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .functions import Function
+from .parameters import STRIPE_PARAMETERS
+
+READS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"]
+WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
+# Only on tables declared `deletable` (tables/base.py): the books cannot be deleted even by a bug.
+# BatchWriteItem is how PynamoDB's batch_write deletes (all sessions of an account).
+DELETES = ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+EVERY_TABLE = ("*",)
+EVERY_DELETABLE = ("deletable",)
+# What a run of due work touches: the books of the subscriptions it bills and charges, and the
+# outbox of the emails it sends (renewal failures); idempotency holds the payment claims it releases.
+BOOKS = ("account_summaries", "activity", "credit_notes", "customers", "emails", "idempotency", "invoices",
+         "ledger", "notifications", "organizations", "payment_methods", "payments", "sequences", "subscriptions")
+
+
+@dataclass(frozen=True)
+class Access:
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    deletes: tuple[str, ...] = ()
+    sends_email: bool = False
+    stripe: tuple[str, ...] = ()          # keys of parameters.STRIPE_PARAMETERS
+    failure_destination: bool = False     # a scheduled function's on-failure queue
+
+
+ACCESS = {
+    "api_handler": Access(reads=EVERY_TABLE, writes=EVERY_TABLE, deletes=EVERY_DELETABLE, sends_email=True,
+                          stripe=("secret", "publishable", "webhook")),
+    "merchant_key": Access(reads=("api_keys",)),
+    "portal_session": Access(reads=("sessions",), writes=("sessions",)),   # the last use, once a minute
+    "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates"),
+                                writes=("emails",), sends_email=True, failure_destination=True),
+    "run_due_work": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",), sends_email=True,
+                           stripe=("secret",), failure_destination=True),
+}
+
+
+def role_policies(function: Function, tables: dict[str, bool], prefix: str) -> list[dict]:
+    """The role's policies; `tables`: every table's logical name -> deletable; `prefix`: the stage's."""
+    access = ACCESS[function.name]
+    statements = [
+        *_table_statement("Reads", READS, _names(access.reads, tables), prefix, indexes=True),
+        *_table_statement("Writes", WRITES, _names(access.writes, tables), prefix),
+        *_table_statement("Deletes", DELETES, _names(access.deletes, tables), prefix),
+        {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": {"Fn::GetAtt": [log_group_id(function), "Arn"]}},
+        {"Sid": "Tracing", "Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+         "Resource": "*"},
+    ]
+    if access.sends_email:
+        statements.append(_email_statement())
+    if access.failure_destination:
+        statements.append({"Sid": "FailureDestination", "Effect": "Allow", "Action": ["sqs:SendMessage"],
+                           "Resource": {"Fn::GetAtt": ["ScheduledFailures", "Arn"]}})
+    document = {"Version": "2012-10-17", "Statement": statements}
+    if access.stripe:
+        document["Statement"].append(_stripe_statement(access.stripe))
+    return [{"PolicyName": f"{function.role_id}Policy", "PolicyDocument": document}]
+
+
+def log_group_id(function: Function) -> str:
+    return f"{function.logical_id}LogGroup"
+
+
+def _names(wanted: tuple[str, ...], tables: dict[str, bool]) -> list[str]:
+    if wanted == EVERY_TABLE:
+        return sorted(tables)
+    if wanted == EVERY_DELETABLE:
+        return sorted(name for name, deletable in tables.items() if deletable)
+    unknown = [name for name in wanted if name not in tables]
+    if unknown:
+        raise ValueError(f"no such tables: {unknown}")
+    return sorted(wanted)
+
+
+def _table_statement(sid: str, actions: list[str], names: list[str], prefix: str, *,
+                     indexes: bool = False) -> list[dict]:
+    if not names:
+        return []
+    tables = [f"arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{prefix}{name}"
+              for name in names]
+    arns = tables + ([f"{table}/index/*" for table in tables] if indexes else [])
+    return [{"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": [{"Fn::Sub": arn} for arn in arns]}]
+
+
+def _email_statement() -> dict:
+    """Raw email, only from the sender address (its own identity, or its domain's)."""
+    domain = {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "SenderAddress"}]}]}
+    identity = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${Identity}"
+    return {"Sid": "Email", "Effect": "Allow", "Action": ["ses:SendRawEmail"],
+            "Resource": [{"Fn::Sub": [identity, {"Identity": {"Ref": "SenderAddress"}}]},
+                         {"Fn::Sub": [identity, {"Identity": domain}]}],
+            "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "SenderAddress"}}}}
+
+
+def _stripe_statement(keys: tuple[str, ...]) -> dict:
+    """Reading the Stripe parameters the stage names (none when it names none)."""
+    if len(keys) not in (1, len(STRIPE_PARAMETERS)):
+        raise ValueError("a function reads one Stripe parameter or all of them")
+    names = [STRIPE_PARAMETERS[key] for key in keys]
+    arns = {name: {"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${"
+                              + name + "}"} for name in names}
+    if len(names) == 1:
+        condition, resources = f"Has{names[0]}", [arns[names[0]]]
+    else:
+        condition = "HasAnyStripeParameter"
+        resources = [{"Fn::If": [f"Has{name}", arns[name], {"Ref": "AWS::NoValue"}]} for name in names]
+    statement = {"Sid": "StripeParameters", "Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": resources}
+    return {"Fn::If": [condition, statement, {"Ref": "AWS::NoValue"}]}
