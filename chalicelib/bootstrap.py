@@ -66,7 +66,7 @@ class Adapters:
 
     @gateway.setter
     def gateway(self, stand_in: PaymentGateway) -> None:
-        """A stand-in in its place (tests), until `forget_secrets` or `reset`."""
+        """A stand-in in its place (tests), until `reset`."""
         self.__dict__["_configured_gateway"] = stand_in
 
     @cached_property
@@ -103,6 +103,9 @@ class Adapters:
     def webhook_secret(self) -> str | None:
         """The signing secret of the Stripe webhook endpoint (STRIPE_WEBHOOK_SECRET or an SSM parameter);
         None while the parameter the stage names is not stored yet (asked again at the next event)."""
+        s = self.settings
+        if s.stripe_webhook_secret:
+            return s.stripe_webhook_secret
         from .gateways.secrets import ParameterMissing
         try:
             return self._stored_webhook_secret
@@ -111,13 +114,7 @@ class Adapters:
 
     @cached_property
     def _stored_webhook_secret(self) -> str | None:
-        s = self.settings
-        return s.stripe_webhook_secret or self._parameter(s.stripe_webhook_secret_parameter)
-
-    def forget_secrets(self) -> None:
-        """Read the secrets again when next needed (tests change them)."""
-        for kept in ("_configured_gateway", "_stored_webhook_secret"):
-            self.__dict__.pop(kept, None)
+        return self._parameter(self.settings.stripe_webhook_secret_parameter)
 
     def client(self, service: str) -> Any:
         """A boto3 client of `service` (one each), honouring the local endpoint."""
@@ -209,11 +206,6 @@ def tables_ready() -> bool:
 def now() -> datetime:
     """The time, for handlers and jobs to hand to services; domain code receives it as a parameter."""
     return adapters().now()
-
-
-def forget_secrets() -> None:
-    """Read the payment gateway's and the webhook's secrets again when next needed (tests change them)."""
-    adapters().forget_secrets()
 
 
 def set_clock(clock: Callable[[], datetime] | None) -> None:

@@ -139,10 +139,9 @@ def agree(books: Books) -> bool:
 # --- Stripe events ----------------------------------------------------------------------------
 
 def with_webhook_secret(monkeypatch) -> None:
-    from chalicelib import bootstrap, config
+    from chalicelib import config
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
     config.reload()
-    bootstrap.forget_secrets()
 
 
 def stripe_event(event_type: str, data_object: dict, *, event_id: str | None = None,
