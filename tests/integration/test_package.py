@@ -277,6 +277,23 @@ def test_the_api_stage_is_traced_throttled_and_access_logged_without_secrets(tem
         assert secret.lower() not in access_log.lower(), secret
 
 
+def test_x_ray_traces_the_share_of_api_requests_the_merchant_sets_by_default_one_in_twenty(packaged):
+    _stage, path = packaged
+    # Given a stage deployed with the defaults, and one asking for every tenth request
+    default, tenth = Template.load(path, GIVEN), Template.load(path, {**GIVEN, "TraceSampleRate": "0.1"})
+
+    # Then API Gateway's sampling rule for this API's stage traces 5% without a reservoir...
+    [rule] = (default.resolve(r["Properties"]["SamplingRule"])
+              for r in default.of_type("AWS::XRay::SamplingRule").values())
+    api_name = default.resolve(default.resources["RestAPI"]["Properties"]["Name"])
+    assert (rule["ServiceName"], rule["ServiceType"]) == (f"{api_name}/api", "AWS::ApiGateway::Stage")
+    assert (float(rule["FixedRate"]), int(rule["ReservoirSize"])) == (0.05, 0)
+    assert len(rule["RuleName"]) <= 32
+    # ...or the share the merchant sets
+    [asked] = (tenth.resolve(r["Properties"]["SamplingRule"]) for r in tenth.of_type("AWS::XRay::SamplingRule").values())
+    assert float(asked["FixedRate"]) == 0.1
+
+
 def test_alarms_watch_errors_left_over_work_failures_webhooks_and_payments_and_email_the_operator(template):
     alarms = template.of_type("AWS::CloudWatch::Alarm")
     topic = {"Ref": "AlarmTopic"}
