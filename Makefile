@@ -54,6 +54,7 @@ cli: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build infra/build
 
-## Benchmarks (not tests): cold start, DynamoDB calls per route, latency ratios, package size.
-bench: $(STAMP)
-	$(BIN)/python -m bench
+## Benchmarks (not tests), written to bench/RESULTS.md: the package and its cold start, warm CPU and
+## request units per route, the monthly cost, DynamoDB calls per route, a scheduled run, a load run.
+bench: package
+	$(BIN)/python -m bench --package build/$(STAGE)/deployment.zip
