@@ -1,7 +1,7 @@
 """Bytecode in the Lambda package for the modules a request imports, as the runtime loads it.
 
 Lambda's /var/task is read-only: a module without usable bytecode there is compiled again, in
-memory, on every cold start (issue 18: import + first `GET /portal/me` took 1.6x a minimal app).
+memory, on every cold start (import + first `GET /portal/me` took 1.6x a minimal app without it).
 
 - Which modules: those a process from the slimmed package imports (infra/request_imports.py):
   `import app`, every chalicelib module, and what routes load only when needed (the PDF library in
