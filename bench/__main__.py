@@ -41,7 +41,8 @@ def main() -> None:
         lines += scheduled_run(JOB_SIZES)
     with timed("load"):
         lines += load()
-    lines += ["", f"(`python -m bench` took {time.perf_counter() - started:.0f} s on this machine, after the package build.)"]
+    lines += ["", f"(`python -m bench` took {time.perf_counter() - started:.0f} s on this machine, after the package "
+                  "build.)"]
     text = "\n".join(lines) + "\n"
     (ROOT / "bench" / "RESULTS.md").write_text(text)
     print(text)

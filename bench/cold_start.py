@@ -37,7 +37,8 @@ class ColdStart:
                 f"{len(self.calls)} DynamoDB calls: {', '.join(c['operation'] for c in self.calls)}), median "
                 "(lowest-highest):", "",
                 "| | Portico / yardstick | goal |", "|---|---|---|",
-                f"| `import app` + first `GET /portal/me` (authorizer included) | {self.first_request.ratio()} | <= 1.1x |",
+                "| `import app` + first `GET /portal/me` (authorizer included) | "
+                f"{self.first_request.ratio()} | <= 1.1x |",
                 f"| `import app` alone (Lambda's init phase) | {self.init.ratio()} | |", "",
                 "(The yardstick makes its boto3 client at import, as a minimal function does; Portico makes its "
                 "DynamoDB client at the first request.)"]

@@ -138,7 +138,8 @@ def section(usage: dict[tuple[str, str], RouteUsage], deployment: Deployment) ->
     requests = sum(MIX.values()) * CUSTOMERS
     top = [line for line in lines if line.dollars >= 0.1 * total]
     mix = ", ".join(f"{n} {method} {path}" for (method, path), n in MIX.items())
-    return [f"{CUSTOMERS:,} customers x {sum(MIX.values())} requests a month ({mix}), priced with bench/cost_model.py's "
+    return [f"{CUSTOMERS:,} customers x {sum(MIX.values())} requests a month ({mix}), priced with "
+            "bench/cost_model.py's "
             f"list prices (us-east-1, as of {PRICES_AS_OF}, free tiers left out), API functions at "
             f"{deployment.memory_mb} MB, {COLD_START_SHARE:.0%} of invocations cold:", "",
             "| item | usage | $ / month | share |", "|---|---|---|---|",
