@@ -63,20 +63,53 @@ class Options:
 
 # --- the embedded AWS -----------------------------------------------------------------------
 
+DYNAMODB_TARGET = "DynamoDB_20120810."   # the X-Amz-Target of every DynamoDB API call
+
+
+def one_dynamodb_request_at_a_time(app):
+    """moto's WSGI app, answering DynamoDB requests one at a time and every other service's at once.
+
+    DynamoDB applies each request atomically and in isolation: a conditional write checks and
+    writes as one step, a TransactWriteItems is all or nothing. moto's server does neither when
+    its threads overlap: it checks a condition and then writes, and it undoes a cancelled
+    transaction by restoring copies of the tables taken when the transaction began, erasing what
+    other requests wrote meanwhile. One lock around each DynamoDB request gives the local stack
+    DynamoDB's guarantees (docs/security.md, "The local DynamoDB is atomic")."""
+    lock = threading.Lock()
+
+    def serve(environ, start_response):
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith(DYNAMODB_TARGET):
+            return app(environ, start_response)
+        with lock:   # the whole answer is made within the lock, and the app's iterable closed (PEP 3333)
+            answer = app(environ, start_response)
+            try:
+                return list(answer)
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+    return serve
+
+
 def _embedded_moto_class():
-    from moto.server import ThreadedMotoServer
+    from moto.server import DomainDispatcherApplication, MotoRequestHandler, ThreadedMotoServer, create_backend_app
+    from werkzeug.serving import make_server
 
     class EmbeddedMoto(ThreadedMotoServer):
-        """moto's threaded server, reporting a failed bind instead of waiting for it for ever,
-        and releasing its port when stopped."""
+        """moto's threaded server, with DynamoDB requests one at a time, reporting a failed bind
+        instead of waiting for it for ever, and releasing its port when stopped."""
         bind_error: OSError | None = None
 
-        def _server_entry(self) -> None:
+        def _server_entry(self) -> None:   # ThreadedMotoServer's, with the app wrapped
+            app = one_dynamodb_request_at_a_time(DomainDispatcherApplication(create_backend_app))
             try:
-                super()._server_entry()
+                self._server = make_server(self._ip_address, self._port, app, True,
+                                           request_handler=MotoRequestHandler)
             except OSError as error:
                 self.bind_error = error
                 self._server_ready_event.set()
+                return
+            self._server_ready_event.set()
+            self._server.serve_forever()
 
         def close(self) -> None:
             self.stop()
