@@ -61,7 +61,7 @@ PARAMETERS = {
                        "traces nearly every request of a portal with a few requests a second)"},
 }
 
-DUE_WORK = "run_due_work"   # the job with a time budget (services/scheduled_work.py)
+DUE_WORK = "run_due_work"   # the job with a time budget (services/subscriptions/scheduled.py)
 
 STRIPE_PARAMETERS = {"secret": "StripeSecretKeyParameter", "publishable": "StripePublishableKeyParameter",
                      "webhook": "StripeWebhookSecretParameter"}
