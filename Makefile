@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit venv package deploy cli bench clean
+.PHONY: run test unit venv package package-unlinted deploy cli bench clean
 STAGE ?= dev
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -27,14 +27,16 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit -q
 
 ## A deployable CloudFormation/SAM template in build/$(STAGE)/ (chalice package + infra/), linted.
-package: $(STAMP)
+package: package-unlinted
+	$(BIN)/cfn-lint build/$(STAGE)/sam.json
+	@echo "template: build/$(STAGE)/sam.json"
+
+package-unlinted: $(STAMP)
 	$(BIN)/python -m infra.generate $(STAGE)
 	rm -rf build/$(STAGE)
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/chalice package --stage $(STAGE) \
 		--merge-template infra/build/resources-$(STAGE).json build/$(STAGE)
 	$(BIN)/python -m infra.slim build/$(STAGE)/deployment.zip
-	$(BIN)/cfn-lint build/$(STAGE)/sam.json
-	@echo "template: build/$(STAGE)/sam.json"
 
 ## Deploy to the AWS account of your environment (docs/deploy.md): checks credentials, region and
 ## parameters first, packages, then creates or updates the stack portico-$(STAGE) (or STACK=...).
@@ -54,6 +56,7 @@ cli: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build infra/build
 
-## Benchmarks (not tests): cold start, DynamoDB calls per route, latency ratios, package size.
-bench: $(STAMP)
-	$(BIN)/python -m bench
+## Benchmarks (not tests), written to bench/RESULTS.md: the package and its cold start, warm CPU and
+## request units per route, the monthly cost, DynamoDB calls per route, a scheduled run, a load run.
+bench: package-unlinted
+	$(BIN)/python -m bench --package build/$(STAGE)/deployment.zip

@@ -17,6 +17,7 @@ from chalicelib.handlers.http import ROUTES, RouteSpec
 from chalicelib.handlers.web import assets, version
 from devstack.seed import DEMO_ORG_ID, DEMO_PASSWORD, EVERY_FEATURE
 
+from .request_units import Units, measuring_units
 from .scenarios import World, token_for
 
 NEW_PASSWORD = "copper kettle under the north bridge"
@@ -243,14 +244,17 @@ class Measured:
     reads: int
     writes: int
     operations: dict
+    units: Units
 
 
 def measure(client, world: World) -> list[Measured]:
-    """Every example sent once by its owner, in order, with the DynamoDB calls it made."""
+    """Every example sent once by its owner, in order, with the DynamoDB calls it made and their
+    request units."""
     from chalicelib.tables.metrics import counting_calls
     measured = []
     for example in examples(world):
-        with counting_calls() as count:
+        with counting_calls() as count, measuring_units() as units:
             answer = send(client, example, token_for(world, example.spec))
-        measured.append(Measured(example, answer.status_code, count.reads, count.writes, dict(count.operations)))
+        measured.append(Measured(example, answer.status_code, count.reads, count.writes, dict(count.operations),
+                                 units))
     return measured

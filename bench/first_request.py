@@ -1,41 +1,65 @@
-"""A cold start of the most common route, as AWS runs it: `import app`, then the portal-session
-authorizer, then GET /portal/me with the identity the authorizer answered, each called with the
-event API Gateway sends. `bench.__main__.cold_start` runs this in fresh processes against a local
-AWS it has seeded (PORTICO_AWS_ENDPOINT, BENCH_PORTAL_TOKEN), so lazy imports cannot hide what the
-first real request costs: tables, the DynamoDB client, the services it calls.
+"""A cold start of the most common route, as Lambda runs it: `import app`, then GET /portal/me with
+the event API Gateway sends (after calling the route's token authorizer with its own event, if the
+route has one: on AWS that is a Lambda of its own, so one process for both is the cheaper case).
 
-(On AWS the authorizer is a Lambda of its own: one process for both is the cheaper case.)"""
+    python -I -S -B bench/first_request.py PACKAGE SDK
+
+runs it from an unzipped Lambda package beside the runtime's SDK only (bench/cold_start.py), in a
+fresh process that writes no bytecode, against the local AWS and session of BENCH_PORTAL_TOKEN.
+Without arguments it runs from the working tree. Files to write to: BENCH_MODULES_TO, the modules
+it loaded; BENCH_CALLS_TO, the DynamoDB calls it made (the yardstick makes the same ones);
+BENCH_IMPORT_ONLY=1 stops after `import app`. Standard library only until the package is on sys.path."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 
 PATH = "/portal/me"
 
 
-def main() -> None:
-    from app import app
-    from chalicelib.handlers.authorizers import portal_session
+HERE = os.path.dirname(os.path.abspath(__file__))
 
+
+def main(package: str | None = None, sdk: str | None = None) -> None:
+    sys.path[:0] = [package, sdk] if package else [os.path.dirname(HERE)]
+    sys.path.append(HERE)
+    from gateway_events import proxy_event, token_event
+    calls = _recording_calls() if os.environ.get("BENCH_CALLS_TO") else None
+
+    from app import app
+    if os.environ.get("BENCH_IMPORT_ONLY"):
+        return
     token = os.environ["BENCH_PORTAL_TOKEN"]
-    policy = portal_session({"type": "TOKEN", "authorizationToken": f"Bearer {token}",
-                             "methodArn": f"arn:aws:execute-api:us-east-1:000000000000:bench/api/GET{PATH}"}, None)
-    identity = {**policy["context"], "principalId": policy["principalId"]}
-    answer = app(gateway_event(PATH, identity), None)
+    authorizer = app.routes[PATH]["GET"].authorizer
+    identity = None
+    if authorizer is not None:
+        policy = authorizer(token_event("GET", PATH, token), None)
+        identity = {**policy["context"], "principalId": policy["principalId"]}
+    answer = app(proxy_event("GET", PATH, token=token, identity=identity), None)
     if answer["statusCode"] != 200:
         sys.exit(f"GET {PATH} answered {answer['statusCode']}: {answer['body']}")
+    if os.environ.get("BENCH_MODULES_TO"):
+        with open(os.environ["BENCH_MODULES_TO"], "w") as modules:
+            json.dump(sorted(sys.modules), modules)
+    if calls is not None:
+        with open(os.environ["BENCH_CALLS_TO"], "w") as recorded:
+            json.dump(calls, recorded)
 
 
-def gateway_event(path: str, identity: dict) -> dict:
-    """API Gateway's proxy event for a GET without parameters that the authorizer admitted."""
-    return {"resource": path, "path": path, "httpMethod": "GET",
-            "headers": {"accept": "application/json"}, "multiValueHeaders": {"accept": ["application/json"]},
-            "queryStringParameters": None, "multiValueQueryStringParameters": None,
-            "pathParameters": None, "stageVariables": None, "body": None, "isBase64Encoded": False,
-            "requestContext": {"resourcePath": path, "httpMethod": "GET", "path": f"/api{path}",
-                               "stage": "api", "requestId": "bench-cold-start",
-                               "identity": {"sourceIp": "127.0.0.1"}, "authorizer": identity}}
+def _recording_calls() -> list[dict]:
+    """Every DynamoDB call this process makes, as botocore receives it, appended to the list answered."""
+    from botocore.client import BaseClient
+    calls, make_call = [], BaseClient._make_api_call
+
+    def recorded(client, operation: str, params: dict):
+        if client.meta.service_model.service_name == "dynamodb":
+            calls.append({"operation": operation, "params": json.loads(json.dumps(params))})
+        return make_call(client, operation, params)
+
+    BaseClient._make_api_call = recorded
+    return calls
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:3])

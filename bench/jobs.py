@@ -25,18 +25,17 @@ SIZES = (500, 5_000, 20_000)
 
 def world(total: int, due: int = DUE) -> str:
     """An organization with one customer holding `total` live subscriptions, `due` of them at term end."""
+    from chalicelib import bootstrap
     from chalicelib.domain.customers import Customer
     from chalicelib.domain.ids import new_id
     from chalicelib.domain.subscription import PlanSnapshot, Subscription
     from chalicelib.domain.subscription_status import Status
-    from chalicelib.services import merchant_access
-    from chalicelib.tables.customers import customers
     from chalicelib.tables.subscriptions import SubscriptionItem, item_for
 
-    org, _key = merchant_access.create_organization(name="Bench Co", email="billing@bench.example",
-                                                    currency="USD", now=NOW)
-    customer = customers.add(org.org_id, Customer(new_id("customer", NOW), "Globex", "zoe@globex.example", "USD",
-                                                  created_at=NOW))
+    org, _key = bootstrap.services().access.create_organization(name="Bench Co", email="billing@bench.example",
+                                                                currency="USD", now=NOW)
+    customer = bootstrap.adapters().uow.customers.add(
+        org.org_id, Customer(new_id("customer", NOW), "Globex", "zoe@globex.example", "USD", created_at=NOW))
     plan = PlanSnapshot("pro", "Pro", 10_000)
     template = Subscription(subscription_id="", customer_id=customer.customer_id, status=Status.LIVE, plan=plan,
                             currency="USD", created_at=NOW - timedelta(days=30), activated_at=NOW - timedelta(days=30))
@@ -57,7 +56,6 @@ def one_run(total: int) -> tuple[dict, float, int]:
 
     with mock_aws():
         from chalicelib import bootstrap, tables
-        from chalicelib.services import scheduled_work
         from chalicelib.tables.metrics import counting_calls
         bootstrap.reset()
         bootstrap.tables_ready()
@@ -65,7 +63,8 @@ def one_run(total: int) -> tuple[dict, float, int]:
         world(total)
         started = time.perf_counter()
         with counting_calls() as count:
-            report = scheduled_work.run_due("live", NOW, budget_seconds=900)   # all 50, however slow moto is
+            # all 50, however slow moto is
+            report = bootstrap.services().subscriptions.run_due("live", NOW, budget_seconds=900)
         return dict(count.operations), time.perf_counter() - started, len(report.done)
 
 

@@ -61,11 +61,11 @@ class World:
 
 
 def build_world(now: datetime) -> World:
-    from chalicelib.services import portal_auth
+    from chalicelib import bootstrap
     from devstack import seed
     result = seed.seed_demo(now)
     sign_in = result.portal_sign_in
-    token = portal_auth.login(sign_in.org_id, sign_in.email, sign_in.password, now).token
+    token = bootstrap.services().access.login(sign_in.org_id, sign_in.email, sign_in.password, now).token
     customer_id = result.customer_ids[0]
     ids = _ids(result.org_id, customer_id)
     world = World(result.org_id, customer_id, result.api_key, token, ids, now)
@@ -76,7 +76,7 @@ def build_world(now: datetime) -> World:
 def _ids(org_id: str, customer_id: str) -> dict:
     """One id per kind of the demo customer's items, found by Query on its partition; a subscription
     per status (`live_subscription_id`, ...; `subscription_id` is the live one) and its contacts."""
-    from chalicelib.services import customers
+    from chalicelib import bootstrap
     from chalicelib.tables import (credit_notes, estimates, invoices, payment_methods, payments,
                                    subscriptions, timesheets)
     owner = owner_key(org_id, customer_id)
@@ -94,7 +94,7 @@ def _ids(org_id: str, customer_id: str) -> dict:
     for item in subscriptions.SubscriptionItem.query(owner):
         ids[f"{item.status}_subscription_id"] = item.subscription_id
     ids["subscription_id"] = ids["live_subscription_id"]
-    primary, other, *_ = customers.get_customer(org_id, customer_id).contacts
+    primary, other, *_ = bootstrap.services().accounts.customer(org_id, customer_id).contacts
     ids.update(contact_id=primary.contact_id, other_contact_id=other.contact_id)
     return ids
 
@@ -104,66 +104,65 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     its term charged to one, a trial that expired on a failed charge, an invoice to pay and one to void, a
     payment waiting for 3-D Secure, a card payment to refund, a second estimate and timesheet, contacts
     to invite and a reset link."""
+    from chalicelib import bootstrap
     from chalicelib.domain.organization import clock_name
-    from chalicelib.services import billing_admin, customers, payment_methods, payments, portal_auth
-    from chalicelib.tables.organizations import organizations
-    from chalicelib.tables.subscriptions import subscriptions
+    services, uow = bootstrap.services(), bootstrap.adapters().uow
     org_id, customer_id, ids = world.org_id, world.customer_id, world.ids
 
     def card(gateway_id: str, make_default: bool = False) -> str:
-        return payment_methods.add(org_id, customer_id, gateway_id, make_default=make_default,
-                                   now=now)["payment_method_id"]
+        return services.payments.add_method(org_id, customer_id, gateway_id, make_default=make_default,
+                                            now=now)["payment_method_id"]
 
     ids["payment_method_id"] = card("pm_card_visa", make_default=True)
     ids["spare_payment_method_id"] = card("pm_card_mastercard")
     ids["unused_payment_method_id"] = card("pm_card_chargeDeclinedExpiredCard")
     # the seeded live subscription's term ended a while ago (the renewal job has not run): one in its term
-    ids["live_subscription_id"] = ids["subscription_id"] = billing_admin.create_subscription(
+    ids["live_subscription_id"] = ids["subscription_id"] = services.subscriptions.create(
         org_id, customer_id, plan_code="pro", addons=[("extra_seats", 2)], coupon_code="WELCOME20",
         auto_charge=True, payment_method_id=ids["payment_method_id"], now=now - timedelta(days=3)).subscription_id
     # that subscription's first invoice took the seeded credit: a credit note of its own to void
-    ids["credit_note_id"] = billing_admin.create_credit_note(
+    ids["credit_note_id"] = services.documents.create_credit_note(
         org_id, customer_id, lines=[{"description": "Goodwill", "unit_price_minor": 700}], reason="Goodwill",
         now=now).credit_note_id
-    expired = subscriptions.get(org_id, customer_id, ids["expired_subscription_id"])
-    subscriptions.save(org_id, replace(expired, expired_reason="trial_charge_failed"),
-                       clock=clock_name(organizations.get(org_id)))
+    expired = uow.subscriptions.get(org_id, customer_id, ids["expired_subscription_id"])
+    uow.subscriptions.save(org_id, replace(expired, expired_reason="trial_charge_failed"),
+                           clock=clock_name(uow.organizations.get(org_id)))
 
     def invoice(description: str, amount_minor: int) -> str:
         line = {"description": description, "unit_price_minor": amount_minor, "quantity": 1}
-        return billing_admin.create_invoice(org_id, customer_id, lines=[line], now=now, due_days=30).invoice_id
+        return services.documents.create_invoice(org_id, customer_id, lines=[line], now=now, due_days=30).invoice_id
 
     ids["open_invoice_id"] = invoice("Report design workshop", 5000)
     ids["void_invoice_id"] = invoice("Invoiced by mistake", 1200)
-    needs_action = payments.pay(org_id, customer_id, {
+    needs_action = services.payments.pay(org_id, customer_id, {
         "invoice_ids": [invoice("Dashboard hosting", 2500)], "payment_method": "pm_card_authenticationRequired"},
         idempotency_key="bench-3ds", now=now)
     ids["action_payment_id"] = needs_action["payment_id"]
-    ids["refundable_payment_id"] = payments.pay(org_id, customer_id, {
+    ids["refundable_payment_id"] = services.payments.pay(org_id, customer_id, {
         "invoice_ids": [invoice("Data migration", 3000)], "payment_method": "pm_card_visa"},
         idempotency_key="bench-refundable", now=now)["payment_id"]
     line = {"description": "Extra training day", "unit_price_minor": 80000, "quantity": 1}
-    ids["estimate_to_decline_id"] = billing_admin.create_estimate(org_id, customer_id, lines=[line],
-                                                                  now=now).estimate_id
+    ids["estimate_to_decline_id"] = services.documents.create_estimate(org_id, customer_id, lines=[line],
+                                                                       now=now).estimate_id
     day = (now - timedelta(days=3)).date().isoformat()
-    ids["timesheet_to_reject_id"] = billing_admin.create_timesheet(
+    ids["timesheet_to_reject_id"] = services.documents.create_timesheet(
         org_id, customer_id, project="Support", period_start=day, period_end=day,
         entries=[{"date": day, "description": "On-call", "minutes": 60}], now=now).timesheet_id
 
     def contact(first: str, last: str) -> str:
         email = f"{first.lower()}@acme-analytics.example"
-        added = customers.add_contact(org_id, customer_id, {"first_name": first, "last_name": last,
-                                                            "email": email}, now)
+        added = services.accounts.add_contact(org_id, customer_id, {"first_name": first, "last_name": last,
+                                                                    "email": email}, now)
         return next(c.contact_id for c in added.contacts if c.email == email)
 
     ids["uninvited_contact_id"] = contact("Dorothy", "Vaughan")
     invited = contact("Grace", "Hopper")
-    portal_auth.invite(org_id, customer_id, invited, now)
+    services.access.invite(org_id, customer_id, invited, now)
     world.emails["invite"] = "grace@acme-analytics.example"
-    charles = customers.get_customer(org_id, customer_id).contact(ids["other_contact_id"])
-    portal_auth.create_portal_user(org_id, customer_id=customer_id, contact_id=charles.contact_id,
-                                   password="a different long passphrase", now=now)
-    portal_auth.forgot_password(org_id, charles.email, now)
+    charles = services.accounts.customer(org_id, customer_id).contact(ids["other_contact_id"])
+    services.access.create_portal_user(org_id, customer_id=customer_id, contact_id=charles.contact_id,
+                                       password="a different long passphrase", now=now)
+    services.access.forgot_password(org_id, charles.email, now)
     world.emails["reset"] = charles.email
     world.links.update({kind: _mailed_token(org_id, email) for kind, email in world.emails.items()})
 

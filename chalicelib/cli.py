@@ -29,26 +29,26 @@ def main(argv: list[str] | None = None) -> int:
     rebuild.add_argument("--org", required=True)
     args = parser.parse_args(argv)
 
-    from .services import ledger_backfill, merchant_access
     bootstrap.tables_ready()
+    services = bootstrap.services()
     if args.command == "create-org" and args.time_zone is None:
         args.time_zone = settings().default_time_zone
     if args.command == "rebuild-ledger":
-        merchant_access.get_organization(args.org)
-        rebuilt = ledger_backfill.rebuild(args.org)
+        services.access.organization(args.org)
+        rebuilt = services.documents.rebuild_ledger(args.org)
         print(f"ledger written for {len(rebuilt.customers)} customer(s), {rebuilt.entries} entries")
         return 0
     try:
         if args.command == "create-org" and not is_time_zone(args.time_zone):
             raise InvalidInput({"time_zone": "Not a time zone."}, f"Not a time zone: {args.time_zone}")
         if args.command == "create-org":
-            org, api_key = merchant_access.create_organization(
+            org, api_key = services.access.create_organization(
                 name=args.name, email=args.email, currency=args.currency.upper(), now=bootstrap.now(),
                 test_mode=args.test_mode, time_zone=args.time_zone)
             print(f"organization: {org.org_id}")
         else:
-            merchant_access.get_organization(args.org)
-            api_key = merchant_access.issue_api_key(args.org, name=args.name, now=bootstrap.now())
+            services.access.organization(args.org)
+            api_key = services.access.issue_api_key(args.org, name=args.name, now=bootstrap.now())
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         for field, problem in getattr(error, "fields", {}).items():

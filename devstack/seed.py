@@ -5,23 +5,21 @@ nothing is written except a fresh admin API key (keys are stored only as hashes,
 first one cannot be shown again). Everything goes through the services, as the back office
 would do it, so the demo data obeys the same rules as real data.
 
-Subscriptions, invoices, credit notes, estimates, timesheets and the portal user come from
-services that land separately; `seed_billing` and `seed_portal_user` use them once they exist.
+Subscriptions, invoices, credit notes, estimates, timesheets and the portal user are seeded through
+the services `_service` names (a test stands in for them, or for none).
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from chalicelib import bootstrap
 from chalicelib.domain.catalog import Addon, Coupon, Plan
 from chalicelib.domain.customers import Address, CustomFieldDefinition, Customer
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, PauseResumePreferences,
                                            Preferences, TrialPreferences)
-from chalicelib.services import catalog, customers, merchant_access
 
 log = logging.getLogger("devstack.seed")
 
@@ -43,19 +41,20 @@ class SeedResult:
     api_key: str
     created: bool                              # False: the demo organization was already there
     portal_sign_in: PortalSignIn | None = None
-    skipped: tuple[str, ...] = ()              # steps waiting for services that have not landed
+    skipped: tuple[str, ...] = ()              # steps whose services were not there
     customer_ids: tuple[str, ...] = ()
 
 
 def seed_demo(now: datetime) -> SeedResult:
     """Seed the demo organization unless it exists; either way, answer a usable admin key."""
+    access = bootstrap.services().access
     try:
-        merchant_access.get_organization(DEMO_ORG_ID)
+        access.organization(DEMO_ORG_ID)
     except NotFound:
         return _seed_everything(now)
     log.info("demo organization %s already seeded; issuing a fresh admin key", DEMO_ORG_ID)
-    api_key = merchant_access.issue_api_key(DEMO_ORG_ID, name="devstack restart", now=now)
-    sign_in = _demo_sign_in() if _service("portal_auth") else None
+    api_key = access.issue_api_key(DEMO_ORG_ID, name="devstack restart", now=now)
+    sign_in = _demo_sign_in() if _service("access") else None
     return SeedResult(DEMO_ORG_ID, api_key, created=False, portal_sign_in=sign_in)
 
 
@@ -66,7 +65,7 @@ def _seed_everything(now: datetime) -> SeedResult:
     skipped = seed_billing(DEMO_ORG_ID, demo_customers, now)
     sign_in = seed_portal_user(DEMO_ORG_ID, demo_customers[0], now)
     if sign_in is None:
-        skipped.append("portal user (needs chalicelib.services.portal_auth)")
+        skipped.append("portal user (needs the access service)")
     return SeedResult(DEMO_ORG_ID, api_key, created=True, portal_sign_in=sign_in, skipped=tuple(skipped),
                       customer_ids=tuple(c.customer_id for c in demo_customers))
 
@@ -97,17 +96,18 @@ CUSTOM_FIELDS = (
 
 def seed_organization(now: datetime) -> str:
     """Northwind Software with every portal feature on; answers its first admin key."""
-    _, api_key = merchant_access.create_organization(
+    access = bootstrap.services().access
+    _, api_key = access.create_organization(
         org_id=DEMO_ORG_ID, name="Northwind Software", email="billing@northwind.example",
         currency=CURRENCY, now=now, phone="+1 206 555 0142", website="https://northwind.example",
         address=Address(line1="400 Harbor Way", line2="Suite 210", city="Seattle", state="WA",
                         postal_code="98101", country="US"))
-    merchant_access.update_organization(DEMO_ORG_ID, {"preferences": EVERY_FEATURE,
-                                                      "custom_fields": CUSTOM_FIELDS})
+    access.update_organization(DEMO_ORG_ID, {"preferences": EVERY_FEATURE, "custom_fields": CUSTOM_FIELDS})
     return api_key
 
 
 def seed_catalog(org_id: str, now: datetime) -> None:
+    catalog = bootstrap.services().subscriptions
     for plan in (
         Plan("starter", "Starter", 900, CURRENCY, "month", trial_days=14,
              description="For small teams getting started."),
@@ -165,37 +165,38 @@ DEMO_CUSTOMERS = (
 
 
 def seed_customers(org_id: str, now: datetime) -> list[Customer]:
-    return [customers.create_customer(org_id, now=now, **details) for details in DEMO_CUSTOMERS]
+    accounts = bootstrap.services().accounts
+    return [accounts.create_customer(org_id, now=now, **details) for details in DEMO_CUSTOMERS]
 
 
-# --- billing (lights up when chalicelib.services.billing_admin lands) -----------------------
+# --- billing ----------------------------------------------------------------------------------
 
 def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> list[str]:
     """Subscriptions in every status, invoices (paid, open, overdue), a credit note, and pending
     estimates and timesheets; answers what was skipped.
 
-    Expected service (`chalicelib.services.billing_admin`), times aware UTC, days (starts_at,
-    trial_end, term_start, term_end, paused_at, resume_at) dates:
+    The services used (`_service("subscriptions")`, `_service("documents")`), times aware UTC, days
+    (starts_at, trial_end, term_start, term_end, paused_at, resume_at) dates:
 
-        create_subscription(org_id, customer_id, *, plan_code, status, addons=[(code, qty)],
+        subscriptions.create(org_id, customer_id, *, plan_code, status, addons=[(code, qty)],
                             coupon_code=None, auto_charge=False, now, **status_fields)
             status_fields by status: future(starts_at), trial(trial_end), live(), non_renewing(term_start, term_end),
             dunning(next_retry_at), unpaid(), paused(paused_at, resume_at), cancelled(cancelled_at,
             cancel_reason), expired(expired_at); `now` is when the subscription was created.
-        create_invoice(org_id, customer_id, *, lines=[{description, unit_price_minor, quantity}], now,
-                       due_days) -> object or dict with `invoice_id`
-        record_payment(org_id, customer_id, *, invoice_id, amount_minor, now)
-        create_credit_note(org_id, customer_id, *, lines, reason, now)
-        create_estimate(org_id, customer_id, *, lines, now)            (left pending)
-        create_timesheet(org_id, customer_id, *, project, period_start, period_end,
-                         entries=[{date, description, minutes}], now)   (left pending)
+        documents.create_invoice(org_id, customer_id, *, lines=[{description, unit_price_minor, quantity}],
+                                 now, due_days) -> object or dict with `invoice_id`
+        documents.record_payment(org_id, customer_id, *, invoice_id, amount_minor, now)
+        documents.create_credit_note(org_id, customer_id, *, lines, reason, now)
+        documents.create_estimate(org_id, customer_id, *, lines, now)            (left pending)
+        documents.create_timesheet(org_id, customer_id, *, project, period_start, period_end,
+                                   entries=[{date, description, minutes}], now)   (left pending)
 
     Each step that fails is logged and skipped, so a signature that drifted never stops `make run`.
     """
-    billing = _service("billing_admin")
-    if billing is None:
+    subscriptions, billing = _service("subscriptions"), _service("documents")
+    if subscriptions is None or billing is None:
         return ["subscriptions, invoices, credit notes, estimates, timesheets "
-                "(need chalicelib.services.billing_admin)"]
+                "(need the subscriptions and documents services)"]
     demo, *others = demo_customers
     skipped: list[str] = []
 
@@ -209,10 +210,10 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
 
     days = lambda n: timedelta(days=n)  # noqa: E731
     for status, plan_code, created, extra in _subscriptions_in_every_status(now, days):
-        attempt(f"{status} subscription", billing.create_subscription, org_id, demo.customer_id,
+        attempt(f"{status} subscription", subscriptions.create, org_id, demo.customer_id,
                 plan_code=plan_code, status=status, now=created, **extra)
     for index, customer in enumerate(others):
-        attempt(f"live subscription of {customer.display_name}", billing.create_subscription, org_id,
+        attempt(f"live subscription of {customer.display_name}", subscriptions.create, org_id,
                 customer.customer_id, plan_code=("pro", "business")[index % 2], status="live",
                 auto_charge=index % 2 == 0, now=now - days(20 + index))
 
@@ -276,21 +277,21 @@ def _id(document, name: str) -> str:
     return document[name] if isinstance(document, dict) else getattr(document, name)
 
 
-# --- the demo portal user (lights up when chalicelib.services.portal_auth lands) -----------
+# --- the demo portal user -----------------------------------------------------------------------
 
 def seed_portal_user(org_id: str, customer: Customer, now: datetime) -> PortalSignIn | None:
     """Give the customer's primary contact a portal password.
 
-    Expected service: `chalicelib.services.portal_auth.create_portal_user(org_id, *, customer_id,
-    contact_id, password, now)`. Answers None while it is missing or fails.
+    The service used: `_service("access").create_portal_user(org_id, *, customer_id, contact_id, password,
+    now)`. Answers None while it is missing or fails.
     """
-    portal_auth = _service("portal_auth")
-    if portal_auth is None or not hasattr(portal_auth, "create_portal_user"):
+    access = _service("access")
+    if access is None:
         return None
     contact = customer.primary_contact
     try:
-        portal_auth.create_portal_user(org_id, customer_id=customer.customer_id, contact_id=contact.contact_id,
-                                       password=DEMO_PASSWORD, now=now)
+        access.create_portal_user(org_id, customer_id=customer.customer_id, contact_id=contact.contact_id,
+                                  password=DEMO_PASSWORD, now=now)
     except Exception as error:  # noqa: BLE001 - see seed_billing
         log.warning("seed: portal user failed: %s: %s", type(error).__name__, error)
         return None
@@ -302,6 +303,6 @@ def _demo_sign_in() -> PortalSignIn:
 
 
 def _service(name: str):
-    """A service module if it has landed, else None."""
-    module = f"chalicelib.services.{name}"
-    return importlib.import_module(module) if importlib.util.find_spec(module) else None
+    """The capability `name` of the services (subscriptions, documents, access) the billing and the
+    portal user are seeded through."""
+    return getattr(bootstrap.services(), name)

@@ -63,20 +63,53 @@ class Options:
 
 # --- the embedded AWS -----------------------------------------------------------------------
 
+DYNAMODB_TARGET = "DynamoDB_20120810."   # the X-Amz-Target of every DynamoDB API call
+
+
+def one_dynamodb_request_at_a_time(app):
+    """moto's WSGI app, answering DynamoDB requests one at a time and every other service's at once.
+
+    DynamoDB applies each request atomically and in isolation: a conditional write checks and
+    writes as one step, a TransactWriteItems is all or nothing. moto's server does neither when
+    its threads overlap: it checks a condition and then writes, and it undoes a cancelled
+    transaction by restoring copies of the tables taken when the transaction began, erasing what
+    other requests wrote meanwhile. One lock around each DynamoDB request gives the local stack
+    DynamoDB's guarantees (docs/security.md, "The local DynamoDB is atomic")."""
+    lock = threading.Lock()
+
+    def serve(environ, start_response):
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith(DYNAMODB_TARGET):
+            return app(environ, start_response)
+        with lock:   # the whole answer is made within the lock, and the app's iterable closed (PEP 3333)
+            answer = app(environ, start_response)
+            try:
+                return list(answer)
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+    return serve
+
+
 def _embedded_moto_class():
-    from moto.server import ThreadedMotoServer
+    from moto.server import DomainDispatcherApplication, MotoRequestHandler, ThreadedMotoServer, create_backend_app
+    from werkzeug.serving import make_server
 
     class EmbeddedMoto(ThreadedMotoServer):
-        """moto's threaded server, reporting a failed bind instead of waiting for it for ever,
-        and releasing its port when stopped."""
+        """moto's threaded server, with DynamoDB requests one at a time, reporting a failed bind
+        instead of waiting for it for ever, and releasing its port when stopped."""
         bind_error: OSError | None = None
 
-        def _server_entry(self) -> None:
+        def _server_entry(self) -> None:   # ThreadedMotoServer's, with the app wrapped
+            app = one_dynamodb_request_at_a_time(DomainDispatcherApplication(create_backend_app))
             try:
-                super()._server_entry()
+                self._server = make_server(self._ip_address, self._port, app, True,
+                                           request_handler=MotoRequestHandler)
             except OSError as error:
                 self.bind_error = error
                 self._server_ready_event.set()
+                return
+            self._server_ready_event.set()
+            self._server.serve_forever()
 
         def close(self) -> None:
             self.stop()
@@ -257,7 +290,7 @@ class Devstack:
         except Exception as error:  # noqa: BLE001 - any failure here means the endpoint is unusable
             raise StartupFailed(f"cannot create the tables at {endpoint}: {error}") from error
         log.info("tables: %d created, %d already there", len(created), len(tables.MODELS) - len(created))
-        verify_email_sender(bootstrap, config.settings().email_sender)
+        verify_email_sender(bootstrap.adapters(), config.settings().email_sender)
         result = seed.seed_demo(bootstrap.now())
 
         api.start()
@@ -279,10 +312,10 @@ class Devstack:
                 log.exception("stopping the %s failed", name)
 
 
-def verify_email_sender(bootstrap, sender: str) -> None:
+def verify_email_sender(adapters, sender: str) -> None:
     """SES (moto too) refuses to send from an unverified address."""
     try:
-        bootstrap.aws_client_factory("ses")().verify_email_identity(EmailAddress=sender)
+        adapters.client("ses").verify_email_identity(EmailAddress=sender)
     except Exception as error:  # noqa: BLE001 - an endpoint without SES still serves everything else
         log.warning("could not verify the email sender %s (emails will fail): %s", sender, error)
 
@@ -302,7 +335,7 @@ def banner(running: Running, options: Options) -> str:
         s = seed.portal_sign_in
         lines.append(f"  Demo sign-in    organization {s.org_id}, {s.email}, password: {s.password}")
     else:
-        lines.append("  Demo sign-in    not yet: it arrives with chalicelib.services.portal_auth")
+        lines.append("  Demo sign-in    none: the demo portal user was not seeded (see the log)")
     lines += [
         f"  Mailbox         {running.mailbox_url}",
         f"  AWS endpoint    {running.endpoint} ({aws}; tables {options.table_prefix}*)",

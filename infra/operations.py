@@ -1,6 +1,8 @@
 """Running the stack: log groups with retention, the API stage's access logs (ids and statuses,
-never a header, token or the session's login), throttling and X-Ray tracing, the gateway's own answers in
-the API's envelope, a failure destination for the scheduled functions, and alarms sent to an SNS topic that the alarm email subscribes to.
+never a header, token or the session's login), throttling and X-Ray tracing of a share of requests
+(the `TraceSampleRate` sampling rule), the gateway's own answers in the API's envelope, a failure
+destination for the scheduled functions, and alarms sent to an SNS topic that the alarm email
+subscribes to.
 docs/deploy.md says what each alarm means and what to do."""
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ ALARM_TOPIC = "AlarmTopic"
 FAILURE_QUEUE = "ScheduledFailures"
 ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API = "RestAPI"
+API_NAME = "${AWS::StackName}-api"
 CURSOR_KEY = "CursorSigningKey"   # a generated secret, resolved into the API function's environment
 STAGE = "api"
 
@@ -49,6 +52,7 @@ def resources(functions: list[Function]) -> dict:
     found[ALARM_TOPIC] = {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "Portico alarms"}}
     found["AlarmEmailSubscription"] = {"Type": "AWS::SNS::Subscription", "Properties": {
         "TopicArn": {"Ref": ALARM_TOPIC}, "Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}}
+    found["ApiTraceSampling"] = trace_sampling_rule()
     found.update(_api_gateway_logging_role())
     found.update(alarms({f.name: f for f in functions}))
     found.update(gateway_responses())
@@ -78,7 +82,7 @@ def gateway_responses() -> dict:
 def api_settings() -> dict:
     """Merged into the API: a name of this stack's own, tracing, throttling, access logs."""
     return {"DependsOn": ["ApiGatewayAccount"], "Properties": {
-        "Name": {"Fn::Sub": "${AWS::StackName}-api"},
+        "Name": {"Fn::Sub": API_NAME},
         "TracingEnabled": True,
         "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", "MetricsEnabled": True,
                             "DataTraceEnabled": False, "LoggingLevel": "OFF",
@@ -87,6 +91,19 @@ def api_settings() -> dict:
         "AccessLogSetting": {"Format": ACCESS_LOG_FORMAT, "DestinationArn": {"Fn::Sub": (
             "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${" + ACCESS_LOG_GROUP + "}")}},
     }}
+
+
+def trace_sampling_rule() -> dict:
+    """Which API requests X-Ray traces: API Gateway decides with this rule (its service name is
+    "<API name>/<stage>") and Lambda, then the functions' SDK, follow its decision."""
+    stack_id = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
+    return {"Type": "AWS::XRay::SamplingRule", "Properties": {"SamplingRule": {
+        # at most 32 characters: the first part of the stack's id makes it unique in the account
+        "RuleName": {"Fn::Join": ["-", ["portico", {"Fn::Select": [0, {"Fn::Split": ["-", stack_id]}]}]]},
+        "Priority": 1000, "Version": 1,
+        "FixedRate": {"Ref": "TraceSampleRate"}, "ReservoirSize": {"Ref": "TraceReservoirPerSecond"},
+        "ServiceName": {"Fn::Sub": f"{API_NAME}/{STAGE}"}, "ServiceType": "AWS::ApiGateway::Stage",
+        "Host": "*", "HTTPMethod": "*", "URLPath": "*", "ResourceARN": "*"}}}
 
 
 def outputs(table_prefix: str) -> dict:

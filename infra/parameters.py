@@ -52,9 +52,16 @@ PARAMETERS = {
     "ApiBurstLimit": {
         "Type": "Number", "Default": 100, "MinValue": 1,
         "Description": "Requests the API stage accepts in a burst"},
+    "TraceSampleRate": {
+        "Type": "Number", "Default": 0.05, "MinValue": 0, "MaxValue": 1,
+        "Description": "Share of API requests X-Ray traces (0 to 1; 0.05: one in twenty), after the reservoir"},
+    "TraceReservoirPerSecond": {
+        "Type": "Number", "Default": 0, "MinValue": 0,
+        "Description": "API requests per second X-Ray traces before applying the share (X-Ray's own default, 1, "
+                       "traces nearly every request of a portal with a few requests a second)"},
 }
 
-DUE_WORK = "run_due_work"   # the job with a time budget (services/scheduled_work.py)
+DUE_WORK = "run_due_work"   # the job with a time budget (services/subscriptions/scheduled.py)
 
 STRIPE_PARAMETERS = {"secret": "StripeSecretKeyParameter", "publishable": "StripePublishableKeyParameter",
                      "webhook": "StripeWebhookSecretParameter"}

@@ -1,5 +1,5 @@
 """What one payment may pay: invoices of one currency only, in amounts the payment gateway can
-move. Pure rules; `services/collection.py` applies them to what it read."""
+move. Pure rules; `services/payments/collection.py` applies them to what it read."""
 from __future__ import annotations
 
 from typing import Sequence

@@ -1,5 +1,5 @@
 """Scheduled work on a subscription: what is due at `now`, and what each piece of work turns the
-subscription into (with what it bills). Pure: the runner (services/scheduled_work.py) reads,
+subscription into (with what it bills). Pure: the runner (services/subscriptions/scheduled.py) reads,
 claims, writes and charges.
 
 Work falls due when the day it is for begins in the subscription's time zone (a renewal at the

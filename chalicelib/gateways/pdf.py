@@ -15,6 +15,7 @@ files embed only the glyphs they use. A character no font has is shown as its ba
 from __future__ import annotations
 
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -63,9 +64,7 @@ class PdfDocument:
 
 
 def render_pdf(doc: PdfDocument) -> bytes:
-    from fpdf import FPDF  # lazy on purpose: see the module docstring
-    from fpdf.fonts import FontFace
-
+    FPDF, FontFace = _fpdf()
     pdf = _portico_pdf_class(FPDF)(doc)
     _write_metadata(pdf, doc)
     pdf.add_page()
@@ -75,6 +74,16 @@ def render_pdf(doc: PdfDocument) -> bytes:
     _write_totals(pdf, doc.totals)
     _write_notes(pdf, doc.notes)
     return bytes(pdf.output())
+
+
+def _fpdf() -> tuple[type, type]:
+    """fpdf2, imported on first use (see the module docstring). The Lambda package leaves Pillow out,
+    which fpdf2 needs only to embed images (these documents have none): its warning says just that."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Pillow could not be imported", category=UserWarning)
+        from fpdf import FPDF
+        from fpdf.fonts import FontFace
+    return FPDF, FontFace
 
 
 # --- text -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
+from chalicelib import tracing
 from chalicelib.domain.money import Money
 from chalicelib.gateways.payments import (
     CardDetails, ChargeResult, GatewayUnavailable, PaymentGatewayError, PaymentMethodRejected,
@@ -52,6 +53,7 @@ class StripeGateway:
         if self._client is None:
             import stripe
 
+            tracing.follow("requests")   # stripe-python calls Stripe through requests
             self._client = stripe.StripeClient(
                 self._api_key, http_client=self._http_client,
                 max_network_retries=MAX_NETWORK_RETRIES)

@@ -10,12 +10,9 @@ cannot be read (DynamoDB busy) the request is admitted without an identity and m
 from chalice import AuthResponse, Blueprint
 
 from .. import bootstrap, logs
+from ..bootstrap import services
 from ..domain.errors import Unavailable
-from ..lazy import lazy
 from .http import UNAVAILABLE
-
-merchant_access = lazy("chalicelib.services.merchant_access")
-sessions = lazy("chalicelib.services.sessions")
 
 logs.configure()
 
@@ -31,7 +28,7 @@ def bearer(token_header: str | None) -> str:
 def merchant_key(auth_request):
     bootstrap.tables_ready()
     try:
-        org_id = merchant_access.org_for_api_key(bearer(auth_request.token))
+        org_id = services().access.org_for_api_key(bearer(auth_request.token))
     except Unavailable:
         return AuthResponse(routes=["/admin/*"], principal_id="anonymous", context=UNAVAILABLE)
     if org_id is None:   # admitted without an identity: `Routes` answers 401 (see portal_session)
@@ -43,7 +40,7 @@ def merchant_key(auth_request):
 def portal_session(auth_request):
     bootstrap.tables_ready()
     try:
-        session = sessions.authenticate(bearer(auth_request.token))
+        session = services().access.authenticate(bearer(auth_request.token))
     except Unavailable:
         return AuthResponse(routes=["/portal/*"], principal_id="anonymous", context=UNAVAILABLE)
     if session is None:

@@ -7,16 +7,14 @@ import importlib
 from chalice import Blueprint, Rate
 
 from .. import bootstrap, logs, metrics
-from ..lazy import lazy
+from ..bootstrap import services
 from .job_runs import observed
 
 logs.configure()
 
-mail = lazy("chalicelib.services.mail")
-scheduled_work = lazy("chalicelib.services.scheduled_work")
 # The outbox renders the PDFs it attaches with renderers that this module registers on import;
 # nothing else imports it in the email job's Lambda.
-ATTACHMENT_RENDERERS = "chalicelib.services.documents"
+ATTACHMENT_RENDERERS = "chalicelib.services.documents.pdfs"
 
 bp = Blueprint(__name__)
 
@@ -26,7 +24,7 @@ def send_queued_email(event):
     """Send email that is queued or whose earlier attempt failed (the outbox)."""
     with observed(event, "send_queued_email") as run:
         importlib.import_module(ATTACHMENT_RENDERERS)
-        sent = mail.retry_due(bootstrap.now())
+        sent = services().accounts.send_queued_email(bootstrap.now())
         run.finished(sent=sent)
     return {"sent": sent}
 
@@ -36,7 +34,7 @@ def run_due_work(event):
     """Carry out the subscription work that is due: starts, trial ends, cancellations, pauses,
     resumes, renewals and dunning retries (the real clock; test clocks run from /admin/test-clock)."""
     with observed(event, "run_due_work") as run:
-        report = scheduled_work.run_due("live", bootstrap.now())   # within the budget its timeout sets
+        report = services().subscriptions.run_due("live", bootstrap.now())   # within the budget its timeout sets
         run.finished(done=len(report.done), failed=len(report.failed), left_over=report.left_over)
         metrics.record({"JobItemsDone": len(report.done), "JobItemsFailed": len(report.failed),
                         "JobItemsLeftOver": report.left_over}, job="run_due_work")

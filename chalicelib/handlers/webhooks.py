@@ -4,10 +4,9 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from .. import bootstrap
-from ..lazy import lazy
+from ..bootstrap import services
 from .http import STRIPE_SIGNATURE, Routes
 
-webhooks = lazy("chalicelib.services.webhooks")
 
 bp = Blueprint(__name__)
 stripe = Routes(bp, "stripe")
@@ -16,4 +15,5 @@ stripe = Routes(bp, "stripe")
 @stripe.route("/webhooks/stripe", "POST", response="WebhookReceipt", headers=(STRIPE_SIGNATURE,))
 def stripe_webhook():
     """A Stripe event (signature verified before anything is read)."""
-    return webhooks.receive(bp.current_request.raw_body, stripe.header("Stripe-Signature"), bootstrap.now())
+    return services().payments.receive_webhook(bp.current_request.raw_body, stripe.header("Stripe-Signature"),
+                                               bootstrap.now())

@@ -1,5 +1,5 @@
 """What handlers hand to services: small values, importable without importing any service,
-table or gateway (handlers load their services on first use: `chalicelib/lazy.py`)."""
+table or gateway (a use case's module is imported when its facade's method is first called)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -94,6 +94,3 @@ def _credit_note_list(change: SummaryChange) -> list:
     if closed:
         actions.append(struck.add(closed) if opened else AccountSummaryItem.open_credit_note_ids.delete(closed))
     return actions
-
-
-account_summaries = AccountSummaries()

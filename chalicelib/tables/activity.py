@@ -45,6 +45,3 @@ class Activity:
         start = scope.start(cursor)
         results = ActivityItem.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False)
         return collect(results, lambda item: from_item(ActivityRecord, item), limit, scope)
-
-
-activity = Activity()

@@ -38,6 +38,3 @@ class ApiKeys:
         except DoesNotExist:
             return None
         return None if item.revoked_at else item.org_id
-
-
-api_keys = ApiKeys()

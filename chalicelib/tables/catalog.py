@@ -182,6 +182,3 @@ def entry_keys(org_id: str, keys: list[tuple[str, str]]) -> list[tuple[str, str]
 def entries_of(items) -> dict:
     """{(kind, lookup code): entry} of catalog items read."""
     return {(item.kind, lookup_code(item.kind, item.code)): from_item(KINDS[item.kind], item) for item in items}
-
-
-catalog = Catalog()

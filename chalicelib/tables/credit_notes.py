@@ -49,6 +49,3 @@ class CreditNoteItem(OwnedByCustomer, Model):
 class CreditNotes(Documents):
     model, domain, id_field, kind = CreditNoteItem, CreditNote, "credit_note_id", "credit note"
     ledger_entries = staticmethod(credit_note_entries)
-
-
-credit_notes = CreditNotes()

@@ -158,6 +158,3 @@ def _item(org_id: str, customer: Customer) -> CustomerItem:
 
 def _gateway_customer_key(gateway_customer_id: str) -> str:
     return f"gateway_customer#{gateway_customer_id}"
-
-
-customers = Customers()

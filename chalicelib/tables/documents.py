@@ -30,8 +30,8 @@ class Documents:
     kind: str
     ledger_entries = staticmethod(_moves_no_money)
 
-    def __init__(self, ledger: Ledger | None = None):
-        self._ledger = ledger or Ledger()
+    def __init__(self, ledger: Ledger):
+        self._ledger = ledger
 
     def get(self, org_id: str, customer_id: str, document_id: str, *, consistent: bool = False):
         try:

@@ -142,6 +142,3 @@ def _record(item: EmailItem) -> EmailRecord:
         status=item.status, attempts=int(item.attempts), customer_id=item.customer_id,
         reply_to=item.reply_to, attachment=item.attachment.as_dict() if item.attachment else None,
         message_id=item.message_id, last_error=item.last_error, sent_at=item.sent_at, due_at=item.due_at)
-
-
-emails = Emails()

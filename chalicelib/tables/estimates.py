@@ -45,6 +45,3 @@ class EstimateItem(OwnedByCustomer, Model):
 
 class Estimates(Documents):
     model, domain, id_field, kind = EstimateItem, Estimate, "estimate_id", "estimate"
-
-
-estimates = Estimates()

@@ -133,6 +133,3 @@ def stored_request_of(item: IdempotencyItem) -> StoredRequest:
 def plan_in(item: IdempotencyItem) -> dict:
     """The plan a payment key's item holds (read along with other items)."""
     return json.loads(item.response_json)
-
-
-idempotency = IdempotencyKeys()

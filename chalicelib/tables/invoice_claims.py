@@ -53,6 +53,3 @@ class InvoiceClaims:
         except DeleteError as error:
             if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
                 raise
-
-
-invoice_claims = InvoiceClaims()

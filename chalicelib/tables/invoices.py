@@ -115,6 +115,3 @@ class Invoices(Documents):
     def _item(self, org_id: str, invoice: Invoice, **extra) -> Model:
         ref = f"{org_id}#{invoice.customer_id}#{invoice.subscription_id}" if invoice.subscription_id else None
         return super()._item(org_id, invoice, balance_minor=invoice.balance_minor, subscription_ref=ref, **extra)
-
-
-invoices = Invoices()

@@ -67,6 +67,3 @@ def _entry(item: LedgerEntryItem) -> LedgerEntry:
     at: datetime = item.at
     return LedgerEntry(at=at, kind=item.kind, reference=item.reference, description=item.description,
                        amount=Money(int(item.amount_minor), item.currency))
-
-
-ledger = Ledger()

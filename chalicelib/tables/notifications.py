@@ -43,6 +43,3 @@ class Notifications:
         start = scope.start(cursor)
         results = NotificationItem.query(org_id, limit=limit, last_evaluated_key=start, scan_index_forward=False)
         return collect(results, lambda item: from_item(Notification, item), limit, scope)
-
-
-notifications = Notifications()

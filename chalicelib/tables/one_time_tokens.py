@@ -73,6 +73,3 @@ def _item(token: OneTimeToken) -> OneTimeTokenItem:
     return OneTimeTokenItem(token.token_hash, purpose=token.purpose, login=token.login, org_id=token.org_id,
                             customer_id=token.customer_id, contact_id=token.contact_id,
                             created_at=token.created_at, used_at=token.used_at, expires_at=token.expires_at)
-
-
-one_time_tokens = OneTimeTokens()

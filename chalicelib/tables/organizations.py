@@ -91,6 +91,3 @@ def organization_of(item: OrganizationItem) -> Organization:
         dunning=dunning_from_dict(item.dunning.as_dict()),
         custom_fields=tuple(from_dict(CustomFieldDefinition, dict(d)) for d in item.custom_fields or []),
     )
-
-
-organizations = Organizations()

@@ -57,6 +57,3 @@ class PaymentMethods:
 
 def _item(org_id: str, method: PaymentMethod) -> PaymentMethodItem:
     return to_item(PaymentMethodItem, method, owner=owner_key(org_id, method.customer_id), org_id=org_id)
-
-
-payment_methods = PaymentMethods()

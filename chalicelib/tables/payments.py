@@ -94,8 +94,8 @@ class PaymentState:
 class Payments:
     """The customers' payments."""
 
-    def __init__(self, ledger: Ledger | None = None):
-        self._ledger = ledger or Ledger()
+    def __init__(self, ledger: Ledger):
+        self._ledger = ledger
 
     def save_in(self, tx: Transaction, org_id: str, payment: Payment, *, before: Payment | None, now: datetime,
                 invoice_numbers: Mapping[str, str] = {}) -> PaymentItem:
@@ -198,6 +198,3 @@ def _batch_get(wanted: list[tuple[type[Model], object, object]]) -> list[Model]:
     for model, hash_key, range_key in wanted:
         keys.setdefault(model, []).append((hash_key,) if range_key is None else (hash_key, range_key))
     return [item for items in batch_get(keys).values() for item in items]
-
-
-payments = Payments()

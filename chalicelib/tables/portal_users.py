@@ -147,6 +147,3 @@ class PortalUsers:
 
 def _item(user: PortalUser) -> PortalUserItem:
     return to_item(PortalUserItem, user, owner=owner_key(user.org_id, user.customer_id))
-
-
-portal_users = PortalUsers()

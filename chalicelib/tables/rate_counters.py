@@ -80,6 +80,3 @@ def failures_key(login: str) -> str:
 
 def failure_state(item: RateCounterItem | None) -> FailureState:
     return NO_FAILURES if item is None else FailureState(int(item.events), item.last_failure_at, item.locked_until)
-
-
-rate_counters = RateCounters()

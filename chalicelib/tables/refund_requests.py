@@ -53,8 +53,8 @@ class RefundRequests:
     """Merchant refunds' requests and the payments' refund claims."""
     request_key = staticmethod(refund_request_key)
 
-    def __init__(self, idempotency: IdempotencyKeys | None = None):
-        self._idempotency = idempotency or IdempotencyKeys()
+    def __init__(self, idempotency: IdempotencyKeys):
+        self._idempotency = idempotency
 
     def read(self, org_id: str, customer_id: str, payment_id: str, key: str) -> RefundRequest:
         """The organization, the payment (NotFound if either is missing), the request's record and the
@@ -100,6 +100,3 @@ class RefundRequests:
         except DeleteError as error:
             if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
                 raise
-
-
-refund_requests = RefundRequests()

@@ -45,6 +45,3 @@ class Reviews:
         results = ReviewItem.query(org_id, condition, limit=limit, last_evaluated_key=start,
                                    scan_index_forward=False)
         return collect(results, lambda item: from_item(Review, item), limit, scope)
-
-
-reviews = Reviews()

@@ -28,6 +28,3 @@ class Sequences:
         item = SequenceItem(f"{org_id}#{sequence}")
         item.update(actions=[SequenceItem.value.add(1)])
         return int(item.value)
-
-
-sequences = Sequences()

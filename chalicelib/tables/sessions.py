@@ -109,6 +109,3 @@ def _item(session: Session) -> SessionItem:
                        customer_id=session.customer_id, contact_id=session.contact_id, role=session.role,
                        created_at=session.created_at, last_seen_at=session.last_seen_at,
                        expires_at=session.expires_at)
-
-
-sessions = Sessions()

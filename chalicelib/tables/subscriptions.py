@@ -330,6 +330,3 @@ def _found(pending, to_domain):
         return to_domain(pending.get())
     except DoesNotExist:
         return None
-
-
-subscriptions = Subscriptions()

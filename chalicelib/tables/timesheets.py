@@ -42,6 +42,3 @@ class TimesheetItem(OwnedByCustomer, Model):
 
 class Timesheets(Documents):
     model, domain, id_field, kind = TimesheetItem, Timesheet, "timesheet_id", "timesheet"
-
-
-timesheets = Timesheets()

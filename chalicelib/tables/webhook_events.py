@@ -56,6 +56,3 @@ class WebhookEvents:
 
 def _item(event_id: str, event_type: str, now: datetime) -> WebhookEventItem:
     return E(event_id, type=event_type, processed_at=now, expires_at=now + KEEP_FOR)
-
-
-webhook_events = WebhookEvents()

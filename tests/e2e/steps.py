@@ -38,30 +38,30 @@ def go_to(page: Page, section: str) -> None:
 
 def portal_user_for(org_id: str, customer_id: str, password: str = PASSWORD) -> Customer:
     """Give the customer's primary contact a portal password."""
-    from chalicelib.services import portal_auth
-    from chalicelib.tables.customers import customers
-    contact = customers.get(org_id, customer_id).primary_contact
-    portal_auth.create_portal_user(org_id, customer_id=customer_id, contact_id=contact.contact_id, password=password,
-                                   now=datetime.now(timezone.utc))
+    from chalicelib.bootstrap import adapters, services
+    contact = adapters().uow.customers.get(org_id, customer_id).primary_contact
+    services().access.create_portal_user(org_id, customer_id=customer_id, contact_id=contact.contact_id,
+                                         password=password, now=datetime.now(timezone.utc))
     return Customer(org_id, customer_id, contact.email, password)
 
 
 def organization_with(name: str, email: str, **preferences) -> str:
     """A new organization whose portal preferences are the defaults changed by `preferences`."""
     from dataclasses import replace
+    from chalicelib.bootstrap import services
     from chalicelib.domain.preferences import Preferences
-    from chalicelib.services import merchant_access
-    org, _ = merchant_access.create_organization(name=name, email=email, currency="USD",
-                                                 now=datetime.now(timezone.utc))
-    merchant_access.update_organization(org.org_id, {"preferences": replace(Preferences(), **preferences)})
+    org, _ = services().access.create_organization(name=name, email=email, currency="USD",
+                                                   now=datetime.now(timezone.utc))
+    services().access.update_organization(org.org_id, {"preferences": replace(Preferences(), **preferences)})
     return org.org_id
 
 
 def new_customer(org_id: str, display_name: str, email: str, first_name: str, last_name: str) -> str:
-    from chalicelib.services import customers
-    customer = customers.create_customer(org_id, display_name=display_name, email=email,
-                                         now=datetime.now(timezone.utc),
-                                         contacts=[{"first_name": first_name, "last_name": last_name, "email": email}])
+    from chalicelib.bootstrap import services
+    customer = services().accounts.create_customer(org_id, display_name=display_name, email=email,
+                                                   now=datetime.now(timezone.utc),
+                                                   contacts=[{"first_name": first_name, "last_name": last_name,
+                                                              "email": email}])
     return customer.customer_id
 
 
@@ -78,26 +78,28 @@ def fresh_customer(org_id: str, name: str, *, colleagues: int = 0) -> Customer:
     n = next(_count)
     slug = re.sub(r"\W+", "", name.lower())
     email = f"owner{n}@{slug}.example"
-    from chalicelib.services import customers
+    from chalicelib.bootstrap import services
     people = [{"first_name": "Olive", "last_name": name, "email": email}] + [
         {"first_name": f"Colleague{i}", "last_name": name, "email": f"colleague{i}.{n}@{slug}.example"}
         for i in range(1, colleagues + 1)]
-    customer = customers.create_customer(org_id, display_name=f"{name} {n}", email=email, now=_now(), contacts=people)
+    customer = services().accounts.create_customer(org_id, display_name=f"{name} {n}", email=email, now=_now(),
+                                                   contacts=people)
     return portal_user_for(org_id, customer.customer_id)
 
 
 def a_subscription(customer: Customer, plan_code: str = "pro", status: str = "live", days_ago: int = 10, **fields) -> str:
-    from chalicelib.services import billing_admin
-    sub = billing_admin.create_subscription(customer.org_id, customer.customer_id, plan_code=plan_code, status=status,
-                                            now=_now() - timedelta(days=days_ago), **fields)
+    from chalicelib.bootstrap import services
+    sub = services().subscriptions.create(customer.org_id, customer.customer_id, plan_code=plan_code, status=status,
+                                          now=_now() - timedelta(days=days_ago), **fields)
     return sub.subscription_id
 
 
 def an_invoice(customer: Customer, amount_minor: int, description: str = "Consulting", days_ago: int = 3,
                due_days: int = 30) -> str:
-    from chalicelib.services import billing_admin
-    invoice = billing_admin.create_invoice(customer.org_id, customer.customer_id, now=_now() - timedelta(days=days_ago),
-                                           lines=[{"description": description, "unit_price_minor": amount_minor,
+    from chalicelib.bootstrap import services
+    invoice = services().documents.create_invoice(customer.org_id, customer.customer_id,
+                                                  now=_now() - timedelta(days=days_ago),
+                                                  lines=[{"description": description, "unit_price_minor": amount_minor,
                                                    "quantity": 1}], due_days=due_days)
     return invoice.invoice_id
 
@@ -108,9 +110,10 @@ def _now() -> datetime:
 
 def link_emailed_to(address: str, page_name: str) -> str:
     """The newest portal link to `page_name` (e.g. reset-password) emailed to `address`."""
-    from chalicelib.services import mail
+    from chalicelib.bootstrap import services
     from devstack.mailbox import embedded_ses_emails
-    mail.retry_due(_now())   # the outbox job's work: some emails (password resets) only go out through it
+    # the outbox job's work: some emails (password resets) only go out through it
+    services().accounts.send_queued_email(_now())
     for message in reversed(embedded_ses_emails()):
         found = re.search(rf"https?://\S+/#/{page_name}\?[^\s\"<>]+", message.text)
         if address in message.to and found:
@@ -120,12 +123,11 @@ def link_emailed_to(address: str, page_name: str) -> str:
 
 def invite_colleagues(customer: Customer) -> list[str]:
     """Invite the customer's other contacts to the portal; answers their emails."""
-    from chalicelib.services import portal_auth
-    from chalicelib.tables.customers import customers
+    from chalicelib.bootstrap import adapters, services
     invited = []
-    for contact in customers.get(customer.org_id, customer.customer_id).contacts:
+    for contact in adapters().uow.customers.get(customer.org_id, customer.customer_id).contacts:
         if contact.email != customer.email:
-            portal_auth.invite(customer.org_id, customer.customer_id, contact.contact_id, _now())
+            services().access.invite(customer.org_id, customer.customer_id, contact.contact_id, _now())
             invited.append(contact.email)
     return invited
 
@@ -153,8 +155,10 @@ def accessibility_problems(page: Page) -> list[str]:
 
 
 def an_estimate(customer: Customer, amount_minor: int, description: str = "Data migration") -> str:
-    from chalicelib.services import billing_admin
-    estimate = billing_admin.create_estimate(customer.org_id, customer.customer_id, now=_now() - timedelta(days=1),
-                                             lines=[{"description": description, "unit_price_minor": amount_minor,
+    from chalicelib.bootstrap import services
+    estimate = services().documents.create_estimate(customer.org_id, customer.customer_id,
+                                                    now=_now() - timedelta(days=1),
+                                                    lines=[{"description": description,
+                                                            "unit_price_minor": amount_minor,
                                                      "quantity": 1}])
     return estimate.estimate_id

@@ -109,10 +109,10 @@ def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
 @SUBSCRIPTIONS
 def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
     # Given a live subscription auto-charged to a saved Visa card
-    from chalicelib.services import payment_methods
+    from chalicelib.bootstrap import services
     customer = fresh_customer(portal.org_id, "Carded")
-    card = payment_methods.add(customer.org_id, customer.customer_id, "pm_card_visa", make_default=True,
-                               now=datetime.now(timezone.utc))
+    card = services().payments.add_method(customer.org_id, customer.customer_id, "pm_card_visa", make_default=True,
+                                          now=datetime.now(timezone.utc))
     a_subscription(customer, "pro", days_ago=5, auto_charge=True, payment_method_id=card["payment_method_id"])
     sign_in(page, customer.org_id, customer.email, customer.password)
 
@@ -279,10 +279,10 @@ def test_writing_a_review_from_home(page, portal):
 def test_disabled_features_offer_no_action(page, portal):
     # Given a merchant with the defaults but forwarding turned off (cancel is off by default)
     org_id = organization_with("Strict Co", "billing@strict.example", forward_documents=False)
-    from chalicelib.services import catalog
+    from chalicelib.bootstrap import services
     from chalicelib.domain.catalog import Plan
     from datetime import datetime, timezone
-    catalog.add_plan(org_id, Plan("pro", "Pro", 2900, "USD", "month"), datetime.now(timezone.utc))
+    services().subscriptions.add_plan(org_id, Plan("pro", "Pro", 2900, "USD", "month"), datetime.now(timezone.utc))
     customer = portal_user_for(org_id, new_customer(org_id, "Wayne", "bruce@wayne.example", "Bruce", "Wayne"))
     a_subscription(customer, "pro")
     invoice_id = an_invoice(customer, 5000)

@@ -12,8 +12,8 @@ from chalice.test import Client
 from bench.examples import examples, send
 from bench.scenarios import build_world, token_for
 from chalicelib import bootstrap
+from chalicelib.bootstrap import services
 from chalicelib.handlers.http import ROUTES
-from chalicelib.services import customers, merchant_access, portal_auth
 from chalicelib.tables.metrics import WRITES, counting_calls
 from devstack.seed import DEMO_PASSWORD, EVERY_FEATURE
 from tests.support.api import NOW
@@ -38,14 +38,15 @@ def matrix(aws):
     world = build_world(NOW)
 
     def signed_in(org_id, display_name, email):
-        customer = customers.create_customer(org_id, display_name=display_name, email=email, now=NOW)
-        portal_auth.create_portal_user(org_id, customer_id=customer.customer_id,
-                                       contact_id=customer.contacts[0].contact_id, password=DEMO_PASSWORD, now=NOW)
-        return portal_auth.login(org_id, email, DEMO_PASSWORD, NOW).token
+        customer = services().accounts.create_customer(org_id, display_name=display_name, email=email, now=NOW)
+        services().access.create_portal_user(org_id, customer_id=customer.customer_id,
+                                             contact_id=customer.contacts[0].contact_id, password=DEMO_PASSWORD,
+                                             now=NOW)
+        return services().access.login(org_id, email, DEMO_PASSWORD, NOW).token
 
-    other_org, other_key = merchant_access.create_organization(name="Initech", email="ops@initech.example",
-                                                               currency="USD", now=NOW)
-    merchant_access.update_organization(other_org.org_id, {"preferences": EVERY_FEATURE})
+    other_org, other_key = services().access.create_organization(name="Initech", email="ops@initech.example",
+                                                                 currency="USD", now=NOW)
+    services().access.update_organization(other_org.org_id, {"preferences": EVERY_FEATURE})
     tokens = {"B": signed_in(world.org_id, "Bluth Tenant", "b@bluth-tenant.example"),
               "C": signed_in(other_org.org_id, "Other Org Customer", "c@initech.example"),
               "other_merchant": other_key}

@@ -20,8 +20,8 @@ def run_jobs(c) -> dict:
 
 def invoices_of(shop, sub: dict) -> list:
     """The subscription's invoices as stored, oldest first."""
-    from chalicelib.tables.invoices import invoices
-    found = invoices.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
+    from chalicelib.bootstrap import adapters
+    found = adapters().uow.invoices.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
     return sorted((i for i in found if i.subscription_id == sub["subscription_id"]), key=lambda i: i.number)
 
 
@@ -101,7 +101,7 @@ def test_one_advance_runs_every_period_that_falls_due_however_many(aws):
 
 
 def test_an_advance_its_time_budget_stops_says_so_and_the_next_call_goes_on(aws, monkeypatch):
-    from chalicelib.services import scheduled_work
+    from chalicelib.services.subscriptions import scheduled as scheduled_work
     with client() as c:
         shop = a_shop(c)
         a_plan(shop, "weekly", 700, "week")
@@ -383,8 +383,8 @@ def a_credit_note(shop, amount_minor: int) -> None:
 
 
 def available_credits(shop) -> int:
-    from chalicelib.tables.account_summaries import account_summaries
-    return account_summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD").credits_minor
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.account_summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD").credits_minor
 
 
 def test_a_subscription_the_merchant_starts_takes_the_customers_available_credits_first(aws):

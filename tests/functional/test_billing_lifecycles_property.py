@@ -119,11 +119,11 @@ def act(c, shop, portal: Portal, sub_id: str, step) -> None:
 
 def books_agree(shop, portal: Portal) -> None:
     """(b): statement closing == open invoices - credits == dashboard."""
-    from chalicelib.tables.credit_notes import credit_notes
-    from chalicelib.tables.invoices import invoices
+    from chalicelib.bootstrap import adapters
     org_id, customer_id = shop.acme.org.org_id, shop.zoe.customer_id
-    owed = sum(i.balance_minor for i in invoices.page(org_id, customer_id, limit=100, cursor=None).items)
-    credit = sum(n.balance_minor for n in credit_notes.page(org_id, customer_id, limit=100, cursor=None).items)
+    owed = sum(i.balance_minor for i in adapters().uow.invoices.page(org_id, customer_id, limit=100, cursor=None).items)
+    credit = sum(n.balance_minor for n in adapters().uow.credit_notes.page(org_id, customer_id, limit=100,
+                                                                           cursor=None).items)
     today = shop.clock.now.date()
     [statement] = portal.api.get(f"/portal/statements?from=2026-01-01&to={today.isoformat()}").json["statements"]
     dashboard = portal.api.get("/portal/dashboard").json
@@ -135,13 +135,12 @@ def books_agree(shop, portal: Portal) -> None:
 
 def days_billed(shop, sub_id: str) -> Counter:
     """(a): each day's plan lines, billed (+1) and credited (-1), over the subscription's documents."""
-    from chalicelib.tables.credit_notes import credit_notes
-    from chalicelib.tables.invoices import invoices
+    from chalicelib.bootstrap import adapters
     org_id, customer_id = shop.acme.org.org_id, shop.zoe.customer_id
     billed = Counter()
-    documents = [(i, +1) for i in invoices.page(org_id, customer_id, limit=100, cursor=None).items
+    documents = [(i, +1) for i in adapters().uow.invoices.page(org_id, customer_id, limit=100, cursor=None).items
                  if i.subscription_id == sub_id and i.status.value != "void"]
-    documents += [(n, -1) for n in credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
+    documents += [(n, -1) for n in adapters().uow.credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
                   if n.subscription_id == sub_id]
     for document, sign in documents:
         for line in document.lines:

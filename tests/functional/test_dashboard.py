@@ -5,16 +5,10 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.documents import CreditNoteStatus
 from chalicelib.domain.errors import DomainError
-from chalicelib.services import billing_admin, collection, customers, dashboard, merchant_access
-from chalicelib.services import payment_methods
-from chalicelib.tables.account_summaries import account_summaries
-from chalicelib.tables.credit_notes import credit_notes
-from chalicelib.tables.estimates import estimates
-from chalicelib.tables.invoices import invoices
-from chalicelib.tables.payments import payments
-from chalicelib.tables.timesheets import timesheets
+from chalicelib.services.payments import collection
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_credit_note, a_payer, a_saved_card, an_invoice, pay
 from tests.support.portal import Clock
@@ -88,59 +82,62 @@ steps = st.one_of(
 
 
 def a_customer_with_a_card(now):
-    org, _ = merchant_access.create_organization(name="Prop Co", email="billing@prop.example", currency="USD",
-                                                 now=now)
-    customer = customers.create_customer(org.org_id, display_name="Prop", email="ap@prop.example", now=now)
-    card = payment_methods.add(org.org_id, customer.customer_id, "pm_card_visa", make_default=True, now=now)
+    org, _ = services().access.create_organization(name="Prop Co", email="billing@prop.example", currency="USD",
+                                                   now=now)
+    customer = services().accounts.create_customer(org.org_id, display_name="Prop", email="ap@prop.example", now=now)
+    card = services().payments.add_method(org.org_id, customer.customer_id, "pm_card_visa", make_default=True, now=now)
     return org.org_id, customer, card["payment_method_id"]
 
 
 def take(step, org_id: str, customer_id: str, card_id: str, now, n: int) -> None:
     kind, *args = step
-    every = invoices.page(org_id, customer_id, limit=100, cursor=None).items
+    every = adapters().uow.invoices.page(org_id, customer_id, limit=100, cursor=None).items
     owed = [i for i in every if i.is_outstanding()]
-    notes = credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
+    notes = adapters().uow.credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
     among = every if kind == "void_invoice" else owed
     chosen = among[args[0] % len(among)] if among and kind in (
         "void_invoice", "offline_payment", "card_payment", "auto_charge") else None
     if kind == "invoice":
-        billing_admin.create_invoice(org_id, customer_id, lines=[{"description": "Work", "unit_price_minor": args[0]}],
-                                     tax_rate_bp=args[1], now=now)
+        services().documents.create_invoice(org_id, customer_id,
+                                            lines=[{"description": "Work", "unit_price_minor": args[0]}],
+                                            tax_rate_bp=args[1], now=now)
     elif kind == "credit_note":
-        billing_admin.create_credit_note(org_id, customer_id, now=now,
-                                         lines=[{"description": "Credit", "unit_price_minor": args[0]}])
+        services().documents.create_credit_note(org_id, customer_id, now=now,
+                                                lines=[{"description": "Credit", "unit_price_minor": args[0]}])
     elif kind == "void_credit_note" and notes:
-        billing_admin.void_credit_note(org_id, customer_id, notes[args[0] % len(notes)].credit_note_id, now)
+        services().documents.void_credit_note(org_id, customer_id, notes[args[0] % len(notes)].credit_note_id, now)
     elif kind == "void_invoice" and chosen:
-        billing_admin.void_invoice(org_id, customer_id, chosen.invoice_id, now)
+        services().documents.void_invoice(org_id, customer_id, chosen.invoice_id, now)
     elif kind == "offline_payment" and chosen:
         part = max(1, int(chosen.balance_minor * args[1]))
-        billing_admin.record_payment(org_id, customer_id, invoice_id=chosen.invoice_id, amount_minor=part, now=now)
+        services().documents.record_payment(org_id, customer_id, invoice_id=chosen.invoice_id, amount_minor=part,
+                                            now=now)
     elif kind == "card_payment" and chosen:
         part = None if args[2] is None else max(1, int(chosen.balance_minor * args[2]))
-        collection.pay_invoices(org_id, customer_id, invoice_ids=[chosen.invoice_id], payment_method=args[1],
-                                amount_minor=part, use_credits=part is None and args[3],
+        collection.pay_invoices(adapters(), org_id, customer_id, invoice_ids=[chosen.invoice_id],
+                                payment_method=args[1], amount_minor=part, use_credits=part is None and args[3],
                                 idempotency_key=f"step-{n}", now=now)
     elif kind == "pay_everything":
-        collection.pay_invoices(org_id, customer_id, all_outstanding=True, payment_method=card_id,
+        collection.pay_invoices(adapters(), org_id, customer_id, all_outstanding=True, payment_method=card_id,
                                 use_credits=args[0], idempotency_key=f"step-{n}", now=now)
     elif kind == "auto_charge" and chosen:
-        collection.collect_off_session(org_id, customer_id, chosen.invoice_id, payment_method_id=card_id,
+        collection.collect_off_session(adapters(), org_id, customer_id, chosen.invoice_id, payment_method_id=card_id,
                                        idempotency_key=f"renewal-{n}", now=now)
     elif kind == "estimate":
-        billing_admin.create_estimate(org_id, customer_id, now=now,
-                                      lines=[{"description": "Estimate", "unit_price_minor": args[0]}])
+        services().documents.create_estimate(org_id, customer_id, now=now,
+                                             lines=[{"description": "Estimate", "unit_price_minor": args[0]}])
     elif kind == "timesheet":
-        billing_admin.create_timesheet(org_id, customer_id, project="P", period_start="2026-11-01",
-                                       period_end="2026-11-02", entries=[{"date": "2026-11-01", "minutes": args[0]}],
-                                       now=now)
+        services().documents.create_timesheet(org_id, customer_id, project="P", period_start="2026-11-01",
+                                              period_end="2026-11-02",
+                                              entries=[{"date": "2026-11-01", "minutes": args[0]}], now=now)
 
 
 def recomputed(org_id: str, customer_id: str) -> dict:
     """The dashboard's figures, counted from the items themselves."""
-    owed = [i for i in invoices.page(org_id, customer_id, limit=100, cursor=None).items if i.is_outstanding()]
-    notes = credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
-    paid = [p for p in payments.succeeded(org_id, customer_id) if p.amount_minor]
+    owed = [i for i in adapters().uow.invoices.page(org_id, customer_id, limit=100,
+                                                    cursor=None).items if i.is_outstanding()]
+    notes = adapters().uow.credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
+    paid = [p for p in adapters().uow.payments.succeeded(org_id, customer_id) if p.amount_minor]
     last = max(paid, key=lambda p: p.succeeded_at, default=None)
     return {
         "outstanding": {"count": len(owed), "total_minor": sum(i.balance_minor for i in owed), "currency": "USD"},
@@ -149,17 +146,18 @@ def recomputed(org_id: str, customer_id: str) -> dict:
         "last_payment": last and {"payment_id": last.payment_id, "amount_minor": last.amount_minor,
                                   "currency": "USD", "date": last.succeeded_at.isoformat(),
                                   "invoice_id": last.allocations[0].invoice_id if last.allocations else None},
-        "pending_approvals": {"estimates": len(estimates.all_in_status(org_id, customer_id, "sent")),
-                              "timesheets": len(timesheets.all_in_status(org_id, customer_id, "pending"))},
+        "pending_approvals": {"estimates": len(adapters().uow.estimates.all_in_status(org_id, customer_id, "sent")),
+                              "timesheets": len(adapters().uow.timesheets.all_in_status(org_id, customer_id,
+                                                                                        "pending"))},
     }
 
 
 def listed_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
-    return account_summaries.get(org_id, customer_id, "USD").open_credit_note_ids
+    return adapters().uow.account_summaries.get(org_id, customer_id, "USD").open_credit_note_ids
 
 
 def open_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
-    notes = credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
+    notes = adapters().uow.credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
     return frozenset(n.credit_note_id for n in notes if n.status == CreditNoteStatus.OPEN and n.balance_minor > 0)
 
 
@@ -192,7 +190,7 @@ def test_the_dashboard_summary_equals_a_recomputation_after_any_sequence(sequenc
                 pass   # refused by the rules (nothing left to pay, an invoice with payments voided...)
 
         # Then the summary the dashboard reads equals what the items say
-        shown = dashboard.dashboard(org_id, customer.customer_id, customer.contacts[0].contact_id)
+        shown = services().accounts.dashboard(org_id, customer.customer_id, customer.contacts[0].contact_id)
         expected = recomputed(org_id, customer.customer_id)
         assert {key: shown[key] for key in expected} == expected
         # And it lists exactly the credit notes with a balance left (read by key to apply credits)

@@ -1,7 +1,7 @@
 """The destructive-sounding actions keep the books: after cancelling now, removing a card,
 declining an estimate, rejecting a timesheet, voiding an invoice and a credit note, a refund and
 signing out, every item the merchant's books hold is still there, its status changed."""
-from chalicelib.tables.payments import payments as stored_payments
+from chalicelib.bootstrap import adapters
 from tests.support.api import client
 from tests.support.books import census
 from tests.support.documents import a_credit_note, a_timesheet, an_estimate, an_invoice
@@ -53,14 +53,14 @@ def test_what_the_portal_and_the_merchant_undo_changes_status_and_deletes_nothin
         assert status_of(after, "invoices", to_void["invoice_id"]) == "void"
         assert status_of(after, "credit_notes", note["credit_note_id"]) == "void"
         assert status_of(after, "invoices", paid["invoice_id"]) == "paid"
-        refunded = stored_payments.get(org_id, customer_id, payment["payment_id"])
+        refunded = adapters().uow.payments.get(org_id, customer_id, payment["payment_id"])
         assert (refunded.status.value, refunded.refunded_minor, refunded.method_summary) == (
             "succeeded", 4000, payment["method_summary"])
         assert len(after["activity"]) > len(before["activity"])   # each action left its record
 
 
 def a_refund_of(org_id: str, customer_id: str, payment: dict, amount_minor: int) -> str:
-    gateway_id = stored_payments.get(org_id, customer_id, payment["payment_id"]).gateway_payment_id
+    gateway_id = adapters().uow.payments.get(org_id, customer_id, payment["payment_id"]).gateway_payment_id
     return stripe_event("charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": gateway_id,
                                             "amount": payment["amount_minor"], "amount_refunded": amount_minor,
                                             "refunded": False, "currency": "usd"})

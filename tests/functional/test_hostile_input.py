@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.tables.payments import payments as stored_payments
+from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
 from tests.support.payments import (a_payer, a_subscription, an_invoice, deliver, pay, payment_intent, stripe_event,
                                     with_webhook_secret)
@@ -174,7 +174,8 @@ def test_a_signed_payment_event_with_an_amount_of_the_wrong_type_changes_nothing
         invoice = an_invoice(payer, 10000)
         waiting = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]],
                                      "payment_method": "pm_card_authenticationRequired"}).json
-        gateway_id = stored_payments.get(payer.org_id, payer.customer_id, waiting["payment_id"]).gateway_payment_id
+        gateway_id = adapters().uow.payments.get(payer.org_id, payer.customer_id,
+                                                 waiting["payment_id"]).gateway_payment_id
         intent = payment_intent({**waiting, "gateway_payment_id": gateway_id})
 
         # When signed events about it arrive with a text amount, an unknown currency, or nested deep

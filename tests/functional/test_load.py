@@ -1,5 +1,5 @@
 """A bounded load run on the local stack: no errors, and no write lost or duplicated. Sized at
-1,000 requests to keep the whole suite well under CI's 15 minutes; `make bench` runs 2,000 and
+1,000 requests to keep the whole suite well under CI's 15 minutes; `make bench` runs 400 and
 records p50/p95 in bench/RESULTS.md."""
 import requests
 

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from chalicelib.services import mail
-from chalicelib.tables.payments import payments as stored_payments
+from chalicelib.bootstrap import adapters, services
 from tests.support.api import Api, client
 from tests.support.payments import WEBHOOK_SECRET, a_payer, an_invoice, deliver, pay, payment_intent, stripe_event, \
     with_webhook_secret
@@ -55,7 +54,7 @@ def test_a_journey_of_passwords_tokens_cards_and_emails_leaves_none_of_them_in_t
 
         # forgot, reset, change the password
         api.post("/portal/auth/forgot-password", {"organization": org_id, "email": zoe.email})
-        mail.retry_due(clock.now)
+        services().accounts.send_queued_email(clock.now)
         reset_token = link_token([m for m in emails_to(zoe.email) if m["Subject"].startswith("Reset your")][-1])
         reset = api.post("/portal/auth/reset-password", {"organization": org_id, "token": reset_token,
                                                          "new_password": NEW_PASSWORD})
@@ -74,7 +73,7 @@ def test_a_journey_of_passwords_tokens_cards_and_emails_leaves_none_of_them_in_t
                             "save_for_future": True})
         pending = pay(portal, {"invoice_ids": [waiting["invoice_id"]],
                                "payment_method": "pm_card_authenticationRequired"}).json
-        gateway_id = stored_payments.get(org_id, zoe.customer_id, pending["payment_id"]).gateway_payment_id
+        gateway_id = adapters().uow.payments.get(org_id, zoe.customer_id, pending["payment_id"]).gateway_payment_id
         webhook = deliver(api, stripe_event("payment_intent.succeeded",
                                             payment_intent({**pending, "gateway_payment_id": gateway_id})))
 
@@ -87,7 +86,7 @@ def test_a_journey_of_passwords_tokens_cards_and_emails_leaves_none_of_them_in_t
         def crash(*_args, **_kwargs):
             raise RuntimeError(f"cannot update {NEW_EMAIL} with {{'current_password': '{RESET_PASSWORD}'}} "
                                f"for session {session}")
-        monkeypatch.setattr("chalicelib.services.profile.update_profile", crash)
+        monkeypatch.setattr("chalicelib.services.accounts.profile.update_profile", crash)
         crashed = portal.patch("/portal/profile", {"contact": {"phone": "+1 555 0100"}})
 
     assert [a.status for a in (accepted, signed_in, wrong, reset, changed, moved, paid, webhook, bad_login,
@@ -108,7 +107,7 @@ def refusing_once(monkeypatch, reason: str) -> None:
     """The next email SES is asked to send is refused for `reason` (it stays queued for a retry)."""
     from chalicelib import bootstrap
     from chalicelib.gateways.email import EmailDeliveryFailed
-    mailer = bootstrap.mailer()
+    mailer = bootstrap.adapters().mailer
     send = mailer.send
 
     def refuse(email):

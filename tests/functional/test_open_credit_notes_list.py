@@ -3,10 +3,9 @@ and void them, so that an action applying available credits reads them by key, w
 entries, instead of querying for them: issue 9's read budget."""
 from datetime import timedelta
 
+from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.documents import CreditNoteStatus
-from chalicelib.services import billing_admin, collection
-from chalicelib.tables.account_summaries import account_summaries
-from chalicelib.tables.credit_notes import credit_notes
+from chalicelib.services.payments import collection
 from chalicelib.tables.metrics import counting_calls
 from tests.functional.test_dashboard import a_customer_with_a_card, listed_credit_notes, open_credit_notes
 from tests.support.api import NOW, client
@@ -17,12 +16,12 @@ EDIT_ONLY = {"edit_subscription": {"enabled": True}}
 
 
 def credit(org_id: str, customer_id: str, amount_minor: int, minutes: int) -> str:
-    return billing_admin.create_credit_note(org_id, customer_id, now=NOW + timedelta(minutes=minutes), lines=[
+    return services().documents.create_credit_note(org_id, customer_id, now=NOW + timedelta(minutes=minutes), lines=[
         {"description": "Goodwill", "unit_price_minor": amount_minor}]).credit_note_id
 
 
 def owed(org_id: str, customer_id: str, amount_minor: int) -> str:
-    return billing_admin.create_invoice(org_id, customer_id, now=NOW, lines=[
+    return services().documents.create_invoice(org_id, customer_id, now=NOW, lines=[
         {"description": "Work", "unit_price_minor": amount_minor}]).invoice_id
 
 
@@ -34,17 +33,17 @@ def test_the_list_follows_credit_notes_through_issue_partial_use_full_use_and_vo
     # When three credit notes are issued, then one voided
     first, second, third = (credit(org_id, customer_id, amount, n) for n, amount in enumerate((1_000, 500, 300)))
     assert listed_credit_notes(org_id, customer_id) == {first, second, third}
-    billing_admin.void_credit_note(org_id, customer_id, third, NOW)
+    services().documents.void_credit_note(org_id, customer_id, third, NOW)
     assert listed_credit_notes(org_id, customer_id) == {first, second}
 
     # And an invoice of 12.00 is paid with credits: the oldest used up, the next partly
-    collection.pay_invoices(org_id, customer_id, invoice_ids=[owed(org_id, customer_id, 1_200)],
+    collection.pay_invoices(adapters(), org_id, customer_id, invoice_ids=[owed(org_id, customer_id, 1_200)],
                             payment_method=card_id, use_credits=True, idempotency_key="pay-1", now=NOW)
     assert listed_credit_notes(org_id, customer_id) == {second}
-    assert credit_notes.get(org_id, customer_id, second).balance_minor == 300
+    assert adapters().uow.credit_notes.get(org_id, customer_id, second).balance_minor == 300
 
     # And another uses up the rest
-    collection.pay_invoices(org_id, customer_id, invoice_ids=[owed(org_id, customer_id, 400)],
+    collection.pay_invoices(adapters(), org_id, customer_id, invoice_ids=[owed(org_id, customer_id, 400)],
                             payment_method=card_id, use_credits=True, idempotency_key="pay-2", now=NOW)
 
     # Then no credit note is listed, as none has a balance left
@@ -65,7 +64,7 @@ def test_a_change_that_issues_a_credit_note_and_uses_up_an_older_one_keeps_the_l
         # Then the older note is used up and the new one, 96.77 - 38.39 left, is the one listed
         assert answer.status == 200, answer.json
         note = answer.json["credit_note"]
-        assert credit_notes.get(org_id, customer_id, older).status == CreditNoteStatus.CLOSED
+        assert adapters().uow.credit_notes.get(org_id, customer_id, older).status == CreditNoteStatus.CLOSED
         assert (note["balance_minor"], note["status"]) == (9_677 - 3_839, "open")
         assert listed_credit_notes(org_id, customer_id) == {note["credit_note_id"]} == open_credit_notes(
             org_id, customer_id)
@@ -110,7 +109,7 @@ def forget_the_list(org_id: str, customer_id: str) -> None:
     from chalicelib.tables.base import owner_key
     item = AccountSummaryItem.get(owner_key(org_id, customer_id))
     item.update(actions=[AccountSummaryItem.open_credit_note_ids.remove()])
-    assert account_summaries.get(org_id, customer_id, "USD").open_credit_note_ids == frozenset()
+    assert adapters().uow.account_summaries.get(org_id, customer_id, "USD").open_credit_note_ids == frozenset()
 
 
 def test_the_demo_seed_lists_exactly_each_customers_open_credit_notes(aws):

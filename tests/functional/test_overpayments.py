@@ -3,9 +3,7 @@ transfer for the same invoice, then the customer completes 3-D Secure. The card'
 overpayment credit note that documents money its payment already counted, and refunding the card
 payment gives that credit back first: the customer is given the money back once, and statement closing
 == open invoices - available credits == the dashboard after every step."""
-from chalicelib.tables.account_summaries import account_summaries
-from chalicelib.tables.credit_notes import credit_notes
-from chalicelib.tables.payments import payments as stored_payments
+from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
 from tests.support.documents import a_payment
 from tests.support.payments import (Books, a_merchant_refund, a_payer, a_refund_event, agree, an_invoice,
@@ -22,12 +20,13 @@ def a_payment_waiting_for_3d_secure(payer, invoice) -> dict:
     answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]],
                                 "payment_method": "pm_card_authenticationRequired"})
     assert answer.json["status"] == "requires_action", answer.json
-    gateway_id = stored_payments.get(payer.org_id, payer.customer_id, answer.json["payment_id"]).gateway_payment_id
+    gateway_id = adapters().uow.payments.get(payer.org_id, payer.customer_id,
+                                             answer.json["payment_id"]).gateway_payment_id
     return {**answer.json, "gateway_payment_id": gateway_id}
 
 
 def notes_of(payer) -> list:
-    notes = credit_notes.page(payer.org_id, payer.customer_id, limit=100, cursor=None).items
+    notes = adapters().uow.credit_notes.page(payer.org_id, payer.customer_id, limit=100, cursor=None).items
     return sorted(notes, key=lambda n: n.number)
 
 
@@ -37,7 +36,7 @@ def available_credits(payer) -> int:
 
 def listed_open_credit_notes(payer) -> set[str]:
     """The open credit notes the account summary lists (what a change reads its credits from)."""
-    return set(account_summaries.get(payer.org_id, payer.customer_id, "USD").open_credit_note_ids)
+    return set(adapters().uow.account_summaries.get(payer.org_id, payer.customer_id, "USD").open_credit_note_ids)
 
 
 def statement_rows(payer) -> list[tuple]:
@@ -83,8 +82,8 @@ def test_an_overpayment_is_credit_counted_once_and_refunding_its_payment_gives_t
         [credit] = notes_of(payer)
         assert (credit.kind.value, credit.status.value, credit.balance_minor, credit.payment_id) == (
             "overpayment", "open", 10_000, card["payment_id"])
-        assert stored_payments.get(payer.org_id, payer.customer_id,
-                                   card["payment_id"]).overpayment_credit_note_id == credit.credit_note_id
+        assert adapters().uow.payments.get(payer.org_id, payer.customer_id,
+                                           card["payment_id"]).overpayment_credit_note_id == credit.credit_note_id
         assert listed_open_credit_notes(payer) == {credit.credit_note_id}
 
         # When the merchant refunds the card payment

@@ -1,6 +1,6 @@
 """/portal/payment-methods: list, set up and add, make default, replace (the subscriptions
 follow), remove (refused while it is the only method of an auto-charge subscription)."""
-from chalicelib.tables.subscriptions import subscriptions
+from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
 from tests.support.payments import a_payer, a_saved_card, a_subscription
 from tests.support.portal import Clock
@@ -11,7 +11,8 @@ def methods_of(payer) -> list[dict]:
 
 
 def method_of(payer, subscription) -> str | None:
-    return subscriptions.get(payer.org_id, payer.customer_id, subscription["subscription_id"]).payment_method_id
+    return adapters().uow.subscriptions.get(payer.org_id, payer.customer_id,
+                                            subscription["subscription_id"]).payment_method_id
 
 
 def test_setup_gives_the_browser_what_it_needs_and_lists_the_test_cards_when_simulated(aws):

@@ -6,8 +6,6 @@ from datetime import timedelta
 import pytest
 
 from chalicelib import bootstrap
-from chalicelib.services import scheduled_work
-from chalicelib.tables.subscriptions import subscriptions
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_payer, an_invoice, pay
 from tests.support.portal import Clock, emails_to
@@ -75,10 +73,11 @@ def test_a_renewal_charge_waits_for_payments_to_be_set_up_instead_of_dunning_the
         monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "portico-prod-RunDueWork")
         bootstrap.reset()
         Clock(NOW + timedelta(hours=1))
-        report = scheduled_work.run_due("live", NOW + timedelta(hours=1))
+        report = bootstrap.services().subscriptions.run_due("live", NOW + timedelta(hours=1))
         monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME")
         bootstrap.reset()
-        after = subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, sub["subscription_id"])
+        after = bootstrap.adapters().uow.subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id,
+                                                           sub["subscription_id"])
 
     # Then the run counts it as failed (the job's alarm), and the customer is neither dunned nor emailed
     assert report.failed == [sub["subscription_id"]]

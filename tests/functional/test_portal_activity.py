@@ -1,7 +1,7 @@
 """GET /portal/activity: the customer's own timeline, newest first, a page at a time."""
+from chalicelib.bootstrap import adapters
 from chalicelib.domain.engagement import ActivityRecord, Actor
 from chalicelib.domain.ids import new_id
-from chalicelib.tables.activity import activity
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, an_invoice, same_org_stranger, signed_in
 from tests.support.portal import assert_refused, new_customer
@@ -13,7 +13,7 @@ def test_the_timeline_shows_what_the_merchant_a_job_and_the_customer_did_newest_
         scene = a_scene(Api(c))
         invoice = an_invoice(scene.admin, scene.customer_id)
         scene.clock.advance(seconds=1)
-        activity.record(scene.acme.org.org_id, ActivityRecord(
+        adapters().uow.activity.record(scene.acme.org.org_id, ActivityRecord(
             activity_id=new_id("activity", scene.clock.now), customer_id=scene.customer_id,
             actor=Actor("job", "renewals"), action="subscription.renewed", subject_type="subscription",
             subject_id="sub_1", at=scene.clock.now, summary="Pro, renewed"))

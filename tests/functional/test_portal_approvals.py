@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.tables.account_summaries import account_summaries
+from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
 from tests.support.documents import (a_scene, a_timesheet, an_estimate, other_org_stranger, same_org_stranger,
                                      sign_in_contact)
@@ -12,7 +12,7 @@ from tests.support.portal import assert_refused, internals_in
 
 
 def pending(scene) -> tuple[int, int]:
-    summary = account_summaries.get(scene.acme.org.org_id, scene.customer_id, "USD")
+    summary = adapters().uow.account_summaries.get(scene.acme.org.org_id, scene.customer_id, "USD")
     return summary.pending_estimates, summary.pending_timesheets
 
 

@@ -6,10 +6,10 @@ redemption); re-applying a coupon to the same subscription is no new redemption.
 import threading
 from datetime import timedelta
 
+from chalicelib.bootstrap import services
 from chalicelib.domain.errors import DomainError, InvalidInput
-from chalicelib.services import subscription_changes
-from chalicelib.services.subscription_changes import ChangeRequest
-from chalicelib.services.subscriptions_portal import Caller
+from chalicelib.services.subscriptions.actions import Caller
+from chalicelib.services.subscriptions.changes import ChangeRequest
 from tests.support.api import NOW, client
 from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
 from tests.support.subscriptions import TERM, a_shop, subscription_of
@@ -50,8 +50,8 @@ def unchanged(portal, sub: dict) -> bool:
 
 
 def stored(shop, sub: dict):
-    from chalicelib.tables.subscriptions import subscriptions
-    return subscriptions.get(shop.acme.org.org_id, sub["customer_id"], sub["subscription_id"])
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.subscriptions.get(shop.acme.org.org_id, sub["customer_id"], sub["subscription_id"])
 
 
 # --- visibility -------------------------------------------------------------------------------
@@ -223,8 +223,8 @@ def test_two_customers_racing_for_the_last_redemption_get_one_success_and_one_cl
         def applies(n):
             customer, sub = racers[n]
             caller = Caller(org_id, customer.customer_id, customer.contact["contact_id"])
-            return subscription_changes.change(caller, sub["subscription_id"], ChangeRequest(coupon="lastone"),
-                                               when="now", quote_id=None, now=NOW)
+            return services().subscriptions.change(caller, sub["subscription_id"], ChangeRequest(coupon="lastone"),
+                                                   when="now", quote_id=None, now=NOW)
         answers = at_once(applies, len(racers))
         monkeypatch.undo()
 
@@ -242,7 +242,8 @@ def test_two_customers_racing_for_the_last_redemption_get_one_success_and_one_cl
 def each_reads_the_coupon_before_either_writes(monkeypatch, racers: int) -> None:
     """Each racer waits, after reading the catalog (the coupon with one redemption left), until all
     have read it: a true race for the last one."""
-    from chalicelib.tables.catalog import catalog
+    from chalicelib.bootstrap import adapters
+    catalog = adapters().uow.catalog
     all_read, read = threading.Barrier(racers, timeout=20), catalog.with_credit_notes
 
     def read_then_wait(*args, **kwargs):

@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from chalicelib.bootstrap import adapters
 from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
-from chalicelib.tables.payments import payments
 from chalicelib.tables.transactions import transaction
 from tests.support.api import Api, client
 from tests.support.documents import (PDF_HEADERS, a_payment, a_scene, an_estimate, an_invoice, pdf_text,
@@ -73,7 +73,7 @@ def test_a_payment_that_did_not_go_through_has_no_receipt(aws):
         invoice = an_invoice(scene.admin, scene.customer_id)
         now = datetime(2026, 11, 25, tzinfo=timezone.utc)
         with transaction() as tx:
-            payments.save_in(tx, scene.acme.org.org_id, Payment(
+            adapters().uow.payments.save_in(tx, scene.acme.org.org_id, Payment(
                 payment_id="pay_failed", customer_id=scene.customer_id, status=PaymentStatus.FAILED,
                 amount_minor=10_000, currency="USD", allocations=(Allocation(invoice["invoice_id"], 10_000),),
                 created_at=now, gateway="simulated", failure_code="card_declined"), before=None, now=now)

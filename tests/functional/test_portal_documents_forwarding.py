@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from chalicelib import bootstrap
+from chalicelib.bootstrap import adapters, services
 from chalicelib.config import settings
-from chalicelib.services import mail, rate_limiting
+from chalicelib.services.access import rate_limiting
 from tests.support.api import Api, client
 from tests.support.documents import (a_scene, an_estimate, an_invoice, attachments_of, pdf_text,
                                      same_org_stranger, other_org_stranger, sign_in_contact, turn)
@@ -161,7 +162,7 @@ def test_when_ses_is_down_the_forward_is_queued_and_the_outbox_attaches_the_pdf_
         # Given SES refusing to send for a while
         scene = a_scene(Api(c))
         invoice = an_invoice(scene.admin, scene.customer_id)
-        bootstrap.aws_client_factory("ses")().delete_identity(Identity=settings().email_sender)
+        bootstrap.adapters().client("ses").delete_identity(Identity=settings().email_sender)
 
         # When Zoë forwards the invoice
         answer = forward(scene.zoe.portal, "invoices", invoice["invoice_id"], [scene.contact_id(HANK)])
@@ -172,7 +173,7 @@ def test_when_ses_is_down_the_forward_is_queued_and_the_outbox_attaches_the_pdf_
 
         # And once SES is back, the outbox sends it with the invoice rendered then
         verify_sender()
-        assert mail.retry_due(scene.clock.now + timedelta(minutes=1)) == 1
+        assert services().accounts.send_queued_email(scene.clock.now + timedelta(minutes=1)) == 1
         [message] = emails_to(HANK)
         [(filename, _, data)] = attachments_of(message)
         assert filename == f"{invoice['number']}.pdf" and invoice["number"] in pdf_text(data)
@@ -184,7 +185,7 @@ def test_forwarding_is_throttled_per_customer(aws):
         scene = a_scene(Api(c))
         invoice = an_invoice(scene.admin, scene.customer_id)
         for _ in range(20):
-            rate_limiting.hit("forward_document_customer", f"{scene.acme.org.org_id}#{scene.customer_id}",
+            rate_limiting.hit(adapters(), "forward_document_customer", f"{scene.acme.org.org_id}#{scene.customer_id}",
                               scene.clock.now)
 
         # When it forwards one more

@@ -3,9 +3,10 @@ from datetime import timedelta
 
 import pytest
 
+from chalicelib.bootstrap import adapters, services
 from chalicelib.gateways.email import Attachment
-from chalicelib.services import mail
-from chalicelib.tables.emails import EmailItem, emails
+from chalicelib.services.accounts import outbox as mail
+from chalicelib.tables.emails import EmailItem
 from tests.support.api import NOW
 from tests.support.portal import emails_to, sent_emails, verify_sender
 
@@ -14,7 +15,7 @@ INVITE = {"org_name": "Acme Cloud", "contact_name": "Zoë", "link": "https://por
 
 
 def send_invite(now=NOW, **extra):
-    return mail.send("org_1", "portal_invite", INVITE, ["zoe@globex.example"], now=now, **extra)
+    return mail.send(adapters(), "org_1", "portal_invite", INVITE, ["zoe@globex.example"], now=now, **extra)
 
 
 def stored(record):
@@ -43,14 +44,14 @@ def test_when_ses_fails_the_email_stays_queued_and_a_later_retry_sends_it(aws):
     assert record.status == "queued"
 
     # When the retry job runs before the email is due, then after SES is fixed and it is due
-    assert mail.retry_due(NOW + timedelta(seconds=59)) == 0
+    assert services().accounts.send_queued_email(NOW + timedelta(seconds=59)) == 0
     verify_sender()
-    assert mail.retry_due(NOW + timedelta(minutes=1)) == 1
+    assert services().accounts.send_queued_email(NOW + timedelta(minutes=1)) == 1
 
     # Then it went out once, and is no longer due
     assert len(sent_emails()) == 1
     assert stored(record).status == "sent" and stored(record).attempts == 2
-    assert mail.retry_due(NOW + timedelta(days=1)) == 0
+    assert services().accounts.send_queued_email(NOW + timedelta(days=1)) == 0
 
 
 def test_an_email_is_given_up_after_six_failed_attempts(aws):
@@ -61,33 +62,33 @@ def test_an_email_is_given_up_after_six_failed_attempts(aws):
     # When the retry job runs whenever it falls due
     for _ in range(5):
         at = stored(record).due_at
-        mail.retry_due(at)
+        services().accounts.send_queued_email(at)
 
     # Then after the sixth attempt it is marked failed and leaves the due index
     item = stored(record)
     assert (item.status, item.attempts, item.due_at) == ("failed", 6, None)
     assert "MessageRejected" in item.last_error
-    assert emails.due(at + timedelta(days=30), limit=10) == []
+    assert adapters().uow.emails.due(at + timedelta(days=30), limit=10) == []
 
 
 def test_a_due_email_is_claimed_by_one_retry_run_only(aws):
     # Given a queued email that two overlapping runs of the job both found due
     record = send_invite()
     later = NOW + timedelta(minutes=1)
-    [seen_by_first] = emails.due(later, limit=10)
-    [seen_by_second] = emails.due(later, limit=10)
+    [seen_by_first] = adapters().uow.emails.due(later, limit=10)
+    [seen_by_second] = adapters().uow.emails.due(later, limit=10)
 
     # Then only the first claims it
-    assert emails.claim(seen_by_first, until=later + mail.SEND_LEASE) is True
-    assert emails.claim(seen_by_second, until=later + mail.SEND_LEASE) is False
+    assert adapters().uow.emails.claim(seen_by_first, until=later + mail.SEND_LEASE) is True
+    assert adapters().uow.emails.claim(seen_by_second, until=later + mail.SEND_LEASE) is False
 
 
 def test_an_attachment_is_rendered_from_its_ids_when_sent(aws):
     verify_sender()
-    mail.register_attachment("test_document", lambda org_id, spec: Attachment(
+    mail.register_attachment("test_document", lambda adapters, org_id, spec: Attachment(
         f"{spec['document_id']}.pdf", "application/pdf", f"%PDF {org_id}".encode()))
 
-    record = mail.send("org_1", "forward_document", {
+    record = mail.send(adapters(), "org_1", "forward_document", {
         "subject": "Invoice INV-1", "body": "Here it is.", "org_name": "Acme Cloud",
         "document_number": "INV-1", "sender_name": "Zoë"}, ["hank@globex.example"], now=NOW,
         attachment={"kind": "test_document", "document_id": "inv_1"})
@@ -100,7 +101,7 @@ def test_an_attachment_is_rendered_from_its_ids_when_sent(aws):
 
 def test_a_template_value_missing_fails_the_caller_and_records_nothing(aws):
     with pytest.raises(KeyError, match="link"):
-        mail.send("org_1", "portal_invite", {"org_name": "Acme", "contact_name": "Zoë", "expires_hours": 72},
-                  ["zoe@globex.example"], now=NOW)
+        mail.send(adapters(), "org_1", "portal_invite",
+                  {"org_name": "Acme", "contact_name": "Zoë", "expires_hours": 72}, ["zoe@globex.example"], now=NOW)
 
     assert list(EmailItem.query("org_1")) == []

@@ -1,5 +1,6 @@
 """Invitations: the merchant invites a contact; the emailed single-use link sets the password."""
-from chalicelib.services import rate_limiting
+from chalicelib.bootstrap import adapters
+from chalicelib.services.access import rate_limiting
 from chalicelib.tables.emails import EmailItem
 from chalicelib.tables.portal_users import PortalUserItem
 from tests.support.api import Api, client, new_organization
@@ -230,7 +231,7 @@ def test_invitation_emails_across_an_organization_are_rate_limited(aws):
         acme = portal_organization(api)
         customer = new_customer(acme.admin)
         for _ in range(200):
-            rate_limiting.hit("invite_email_organization", acme.org.org_id, clock.now)
+            rate_limiting.hit(adapters(), "invite_email_organization", acme.org.org_id, clock.now)
 
         # When it invites one more contact
         answer = acme.admin.post(f"/admin/customers/{customer['customer_id']}/portal-invite",

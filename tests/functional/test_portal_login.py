@@ -3,8 +3,9 @@ import statistics
 import time
 
 from chalicelib import bootstrap
-from chalicelib.services import rate_limiting
-from chalicelib.services.portal_auth import LOCKOUT
+from chalicelib.bootstrap import adapters
+from chalicelib.services.access import rate_limiting
+from chalicelib.services.access.portal_auth import LOCKOUT
 from chalicelib.tables.portal_users import PortalUserItem
 from tests.support.api import Api, client
 from tests.support.portal import (
@@ -193,7 +194,7 @@ def test_sign_ins_across_an_organization_are_rate_limited(aws):
         acme = portal_organization(api)
         signed_in_customer(api, acme.org, acme.key)
         for _ in range(300):
-            rate_limiting.hit("login_organization", acme.org.org_id, clock.now)
+            rate_limiting.hit(adapters(), "login_organization", acme.org.org_id, clock.now)
 
         # When any account of it signs in
         answer = login(api, acme.org.org_id, "zoe@globex.example", PASSWORD)

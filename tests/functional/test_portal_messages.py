@@ -1,5 +1,6 @@
 """POST /portal/messages: a customer's contact emails the organization's primary address."""
-from chalicelib.services import rate_limiting
+from chalicelib.bootstrap import adapters
+from chalicelib.services.access import rate_limiting
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, sign_in_contact
 from tests.support.portal import assert_refused, emails_to, sent_emails, text_of
@@ -51,7 +52,7 @@ def test_messages_are_throttled_per_customer(aws):
         # Given a customer whose contacts sent 10 messages this hour
         scene = a_scene(Api(c))
         for _ in range(10):
-            rate_limiting.hit("message_to_org_customer", f"{scene.acme.org.org_id}#{scene.customer_id}",
+            rate_limiting.hit(adapters(), "message_to_org_customer", f"{scene.acme.org.org_id}#{scene.customer_id}",
                               scene.clock.now)
 
         # When one more is sent

@@ -226,8 +226,8 @@ def test_a_new_card_saved_for_the_future_becomes_the_subscriptions_auto_charge_m
         (saved,) = payer.portal.get("/portal/payment-methods").json["items"]
         assert saved["summary"] == "Mastercard •••• 4444" and saved["is_default"] is True
         assert answer.json["payment_method_id"] == saved["payment_method_id"]
-        from chalicelib.tables.subscriptions import subscriptions
-        stored = subscriptions.get(payer.org_id, payer.customer_id, sub["subscription_id"])
+        from chalicelib.bootstrap import adapters
+        stored = adapters().uow.subscriptions.get(payer.org_id, payer.customer_id, sub["subscription_id"])
         assert stored.payment_method_id == saved["payment_method_id"] and stored.auto_charge is True
 
 

@@ -5,8 +5,9 @@ The threads call the service behind POST /portal/payments (chalice.test.Client k
 atomically; moto in-process does not when threads share it, so DynamoDB requests are serialised
 here, as the service serialises them: the races under test are between requests, which is
 where they are in production."""
+from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.errors import DomainError
-from chalicelib.services import collection, payments
+from chalicelib.services.payments import collection
 from tests.support.api import NOW, Api, client
 from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
 from tests.support.payments import a_payer, a_saved_card, an_invoice, counting_gateway
@@ -40,8 +41,8 @@ def test_ten_payments_of_one_invoice_with_different_keys_charge_it_once(aws, mon
         request = {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"}
 
         # When ten browsers pay it at the same moment, each with its own key
-        answers = at_once(lambda n: payments.pay(payer.org_id, payer.customer_id, request,
-                                                 idempotency_key=f"tab-{n}", now=NOW))
+        answers = at_once(lambda n: services().payments.pay(payer.org_id, payer.customer_id, request,
+                                                            idempotency_key=f"tab-{n}", now=NOW))
 
         # Then one payment succeeded; the others were told it is in progress or already paid
         assert [a for a in answers if isinstance(a, dict)] and codes(answers) <= {
@@ -59,9 +60,10 @@ def test_ten_payments_of_one_invoice_with_the_same_key_charge_it_once_and_agree(
         invoice = an_invoice(payer, 10000)
         request = {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"}
 
-        answers = at_once(lambda n: payments.pay(payer.org_id, payer.customer_id, request,
-                                                 idempotency_key="double-click", now=NOW))
-        retry = payments.pay(payer.org_id, payer.customer_id, request, idempotency_key="double-click", now=NOW)
+        answers = at_once(lambda n: services().payments.pay(payer.org_id, payer.customer_id, request,
+                                                            idempotency_key="double-click", now=NOW))
+        retry = services().payments.pay(payer.org_id, payer.customer_id, request, idempotency_key="double-click",
+                                        now=NOW)
 
         assert codes(answers) <= {"succeeded", "request_in_progress"}
         assert {a["payment_id"] for a in answers if isinstance(a, dict)} == {retry["payment_id"]}
@@ -78,7 +80,8 @@ def test_ten_off_session_collections_with_one_key_charge_once_and_answer_the_sam
         card = a_saved_card(payer)
 
         answers = at_once(lambda n: collection.collect_off_session(
-            payer.org_id, payer.customer_id, invoice["invoice_id"], payment_method_id=card["payment_method_id"],
+            adapters(), payer.org_id, payer.customer_id, invoice["invoice_id"],
+            payment_method_id=card["payment_method_id"],
             idempotency_key="renewal:sub_1:2026-11-25", now=NOW))
 
         assert {a.payment_id for a in answers if not isinstance(a, DomainError)} and \

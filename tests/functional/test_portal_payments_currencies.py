@@ -16,9 +16,9 @@ def a_payer_in(api: Api, currency: str) -> Payer:
 def now_billed_in(payer: Payer, currency: str) -> None:
     """The customer is billed in another currency from now on (the admin API has no such change:
     as a merchant moving a customer to another currency would leave it)."""
-    from chalicelib.tables.customers import customers
-    customer = customers.get(payer.org_id, payer.customer_id)
-    customers.save(payer.org_id, replace(customer, currency=currency))
+    from chalicelib.bootstrap import adapters
+    customer = adapters().uow.customers.get(payer.org_id, payer.customer_id)
+    adapters().uow.customers.save(payer.org_id, replace(customer, currency=currency))
 
 
 def owing_in_usd_and_eur(api: Api) -> tuple[Payer, dict, dict, dict]:

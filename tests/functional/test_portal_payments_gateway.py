@@ -21,20 +21,20 @@ def configured(monkeypatch, **env) -> None:
 
 
 def ssm():
-    return bootstrap.aws_client_factory("ssm")()
+    return bootstrap.adapters().client("ssm")
 
 
 def test_without_a_stripe_secret_payments_are_simulated(aws, monkeypatch):
     configured(monkeypatch)
 
-    assert isinstance(bootstrap.payment_gateway(), SimulatedGateway)
-    assert bootstrap.stripe_webhook_secret() is None
+    assert isinstance(bootstrap.adapters().gateway, SimulatedGateway)
+    assert bootstrap.adapters().webhook_secret is None
 
 
 def test_a_secret_key_in_the_environment_switches_to_stripe(aws, monkeypatch):
     configured(monkeypatch, STRIPE_SECRET_KEY="sk_test_local", STRIPE_PUBLISHABLE_KEY="pk_test_local")
 
-    gateway = bootstrap.payment_gateway()
+    gateway = bootstrap.adapters().gateway
 
     assert isinstance(gateway, StripeGateway) and gateway.publishable_key == "pk_test_local"
     assert config.settings().payments_mode == "stripe"
@@ -51,9 +51,9 @@ def test_on_aws_the_secrets_come_from_ssm_parameters_read_when_first_needed(aws,
     ssm().put_parameter(Name="/portico/stripe/webhook", Value="whsec_from_ssm", Type="SecureString")
 
     # Then the gateway is Stripe's, with the secret read from SSM
-    assert isinstance(bootstrap.payment_gateway(), StripeGateway)
-    assert bootstrap.payment_gateway()._api_key == "sk_test_from_ssm"
-    assert bootstrap.stripe_webhook_secret() == "whsec_from_ssm"
+    assert isinstance(bootstrap.adapters().gateway, StripeGateway)
+    assert bootstrap.adapters().gateway._api_key == "sk_test_from_ssm"
+    assert bootstrap.adapters().webhook_secret == "whsec_from_ssm"
 
 
 def test_until_the_named_parameters_are_stored_payments_and_webhooks_are_refused_and_then_work(aws, monkeypatch):
@@ -63,15 +63,15 @@ def test_until_the_named_parameters_are_stored_payments_and_webhooks_are_refused
 
     # Then payments are not configured and no webhook can be verified (a refusal, not a crash)
     with pytest.raises(BusinessRuleViolation) as refused:
-        bootstrap.payment_gateway()
+        bootstrap.adapters().gateway
     assert refused.value.code == "payments_not_configured"
-    assert bootstrap.stripe_webhook_secret() is None
+    assert bootstrap.adapters().webhook_secret is None
 
     # When the operator stores them, the next payment and event read them: nothing was remembered
     ssm().put_parameter(Name="/portico/stripe/secret", Value="sk_test_later", Type="SecureString")
     ssm().put_parameter(Name="/portico/stripe/webhook", Value="whsec_later", Type="SecureString")
-    assert bootstrap.payment_gateway()._api_key == "sk_test_later"
-    assert bootstrap.stripe_webhook_secret() == "whsec_later"
+    assert bootstrap.adapters().gateway._api_key == "sk_test_later"
+    assert bootstrap.adapters().webhook_secret == "whsec_later"
 
 
 def test_confirming_an_authentication_by_hand_exists_only_in_simulated_mode(aws, monkeypatch):

@@ -2,16 +2,17 @@
 with the customer absent."""
 import pytest
 
+from chalicelib.bootstrap import adapters
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.payments import PaymentStatus
-from chalicelib.services.collection import collect_off_session
+from chalicelib.services.payments.collection import collect_off_session
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_payer, a_saved_card, an_invoice, counting_gateway
 from tests.support.portal import Clock, emails_to
 
 
 def collect(payer, invoice, card, key="renewal:sub_1:2026-11-01", **extra):
-    return collect_off_session(payer.org_id, payer.customer_id, invoice["invoice_id"],
+    return collect_off_session(adapters(), payer.org_id, payer.customer_id, invoice["invoice_id"],
                                payment_method_id=card["payment_method_id"], idempotency_key=key, now=NOW, **extra)
 
 

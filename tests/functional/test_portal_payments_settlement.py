@@ -4,9 +4,8 @@ noted once sent, so that SES failing never loses an email nor fails the payment.
 from datetime import timedelta
 
 from chalicelib import bootstrap
+from chalicelib.bootstrap import adapters
 from chalicelib.gateways.email import EmailDeliveryFailed
-from chalicelib.tables.emails import emails
-from chalicelib.tables.payments import payments
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_payer, a_saved_card, an_invoice, pay
 from tests.support.portal import Clock
@@ -27,7 +26,7 @@ def test_paying_many_invoices_at_once_releases_every_claim_and_replays_the_answe
 
         # Then the payment succeeded, no invoice is still claimed, and the retry got the same answer
         assert answer.status == 201 and answer.json["status"] == "succeeded", answer.json
-        assert payments.state(payer.org_id, payer.customer_id, claim_ids=invoice_ids).claims == {}
+        assert adapters().uow.payments.state(payer.org_id, payer.customer_id, claim_ids=invoice_ids).claims == {}
         assert (again.status, again.json) == (201, answer.json)
 
 
@@ -41,7 +40,7 @@ def test_when_ses_fails_the_payment_succeeds_and_its_emails_stay_queued_for_a_re
 
         def refuse(message):
             raise EmailDeliveryFailed("SES is down")
-        monkeypatch.setattr(bootstrap.mailer(), "send", refuse)
+        monkeypatch.setattr(bootstrap.adapters().mailer, "send", refuse)
 
         # When the customer pays it
         answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]],
@@ -49,6 +48,6 @@ def test_when_ses_fails_the_payment_succeeds_and_its_emails_stay_queued_for_a_re
 
         # Then the payment succeeded, and the receipt and the merchant's notice wait for a retry
         assert answer.status == 201 and answer.json["status"] == "succeeded", answer.json
-        queued = emails.due(NOW + timedelta(days=1), limit=25)
+        queued = adapters().uow.emails.due(NOW + timedelta(days=1), limit=25)
         assert sorted(e.template for e in queued) == ["merchant_notification", "payment_receipt"]
         assert {(e.status, e.attempts) for e in queued} == {("queued", 1)}

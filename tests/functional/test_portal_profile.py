@@ -1,6 +1,6 @@
 """GET|PATCH /portal/profile and GET /portal/contacts: my contact details, my account's addresses
 and the custom fields shown in the portal; every change on the timeline."""
-from chalicelib.tables.rate_counters import rate_counters
+from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, sign_in_contact, turn
 from tests.support.portal import PASSWORD, assert_refused, emails_to, login, new_customer, text_of
@@ -148,7 +148,7 @@ def test_changing_the_sign_in_email_needs_the_current_password(aws):
         assert missing.status == 400 and "current_password" in missing.json["error"]["details"]["fields"]
         assert wrong.status == 400 and "current_password" in wrong.json["error"]["details"]["fields"]
         # a wrong password counts as a failed sign-in of the account
-        assert rate_counters.failures(f"{scene.acme.org.org_id}#zoe@globex.example").count == 1
+        assert adapters().uow.rate_counters.failures(f"{scene.acme.org.org_id}#zoe@globex.example").count == 1
         assert scene.zoe.portal.get("/portal/profile").json["contact"]["email"] == "zoe@globex.example"
         assert login(scene.api, scene.acme.org.org_id, "zoe.keller@globex.example", PASSWORD).status == 401
 

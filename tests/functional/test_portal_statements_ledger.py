@@ -4,8 +4,8 @@ both, refunds reported by Stripe, each documented by a refunded credit note) it 
 out by hand, in three DynamoDB reads."""
 from datetime import datetime, timedelta, timezone
 
+from chalicelib.bootstrap import adapters
 from chalicelib.tables.metrics import counting_calls
-from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import NOW, Api, client
 from tests.support.documents import a_payment
 from tests.support.payments import (a_credit_note, a_payer, an_invoice, deliver, pay, payment_intent, stripe_event,
@@ -57,7 +57,7 @@ def a_mixed_history(api: Api, clock: Clock):
         "status"] == "succeeded"
     clock.now = at_minute(1)
     waiting = pay(payer.portal, {"invoice_ids": [b["invoice_id"]], "payment_method": "pm_card_authenticationRequired"})
-    gateway_id = stored_payments.get(payer.org_id, customer_id, waiting.json["payment_id"]).gateway_payment_id
+    gateway_id = adapters().uow.payments.get(payer.org_id, customer_id, waiting.json["payment_id"]).gateway_payment_id
     clock.now = at_minute(5)
     assert deliver(api, stripe_event("payment_intent.succeeded", payment_intent(
         {**waiting.json, "gateway_payment_id": gateway_id}))).status == 200

@@ -3,10 +3,8 @@ sequences of invoices, payments, credit notes and voids made through the billing
 from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.errors import BusinessRuleViolation
-from chalicelib.services import billing_admin, customers, statements
-from chalicelib.tables.credit_notes import credit_notes
-from chalicelib.tables.invoices import invoices
 from tests.support.api import new_organization
 from tests.support.aws import fresh_aws
 
@@ -26,27 +24,27 @@ def run(org_id: str, customer_id: str, ops, gaps) -> None:
     for (kind, value), gap in zip(ops, gaps):
         now = START + timedelta(hours=gap)
         if kind == "invoice":
-            made.append(billing_admin.create_invoice(org_id, customer_id, now=now, due_days=10, lines=[
+            made.append(services().documents.create_invoice(org_id, customer_id, now=now, due_days=10, lines=[
                 {"description": "Work", "unit_price_minor": value}]).invoice_id)
         elif kind == "credit":
-            billing_admin.create_credit_note(org_id, customer_id, now=now, lines=[
+            services().documents.create_credit_note(org_id, customer_id, now=now, lines=[
                 {"description": "Credit", "unit_price_minor": value}])
         elif made:
-            invoice = invoices.get(org_id, customer_id, made[value % len(made)])
+            invoice = adapters().uow.invoices.get(org_id, customer_id, made[value % len(made)])
             try:
                 if kind == "void":
-                    billing_admin.void_invoice(org_id, customer_id, invoice.invoice_id, now)
+                    services().documents.void_invoice(org_id, customer_id, invoice.invoice_id, now)
                 elif invoice.is_outstanding():
                     amount = max(1, invoice.balance_minor * value // 100)
-                    billing_admin.record_payment(org_id, customer_id, invoice_id=invoice.invoice_id,
-                                                 amount_minor=amount, now=now)
+                    services().documents.record_payment(org_id, customer_id, invoice_id=invoice.invoice_id,
+                                                        amount_minor=amount, now=now)
             except BusinessRuleViolation:
                 pass   # voiding a paid invoice: refused, as it should be
 
 
 def owed_by_the_items(org_id: str, customer_id: str) -> int:
-    all_invoices = invoices.page(org_id, customer_id, limit=100, cursor=None).items
-    all_notes = credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
+    all_invoices = adapters().uow.invoices.page(org_id, customer_id, limit=100, cursor=None).items
+    all_notes = adapters().uow.credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
     return sum(i.balance_minor for i in all_invoices) - sum(n.balance_minor for n in all_notes)
 
 
@@ -62,8 +60,8 @@ def test_statements_from_stored_documents_reconcile_and_match_what_is_owed(ops, 
     with fresh_aws():
         # Given a random ledger
         org, _ = new_organization()
-        customer = customers.create_customer(org.org_id, display_name="Globex", email="ap@globex.example",
-                                             now=START)
+        customer = services().accounts.create_customer(org.org_id, display_name="Globex", email="ap@globex.example",
+                                                       now=START)
         run(org.org_id, customer.customer_id, ops, gaps)
         now = START + timedelta(days=90)
         start = START.date() + timedelta(days=first)
@@ -71,8 +69,8 @@ def test_statements_from_stored_documents_reconcile_and_match_what_is_owed(ops, 
 
         # When statements are made for a range, up to its end, and for all time
         def statement(since, until):
-            [usd] = statements.statement_of_accounts(org.org_id, customer.customer_id, start=since, end=until,
-                                                     now=now).statements
+            [usd] = services().documents.statement(org.org_id, customer.customer_id, start=since, end=until,
+                                                   now=now).statements
             return usd
         period, up_to_end, all_time = statement(start, end), statement(BEGINNING, end), \
             statement(BEGINNING, END_OF_TIME)

@@ -4,8 +4,8 @@ customer's subscription, conditional on the state read, and recorded in the acti
 import threading
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.services import cancellations
-from chalicelib.services.subscriptions_portal import Caller
+from chalicelib.bootstrap import services
+from chalicelib.services.subscriptions.actions import Caller
 from tests.support.api import NOW, client
 from tests.support.concurrency import dynamodb_requests_one_at_a_time
 from tests.support.portal import PortalOrganization, portal_organization, signed_in_customer
@@ -239,8 +239,8 @@ def test_an_action_writes_an_activity_record_with_who_what_before_and_after(aws)
 
 
 def activity_of(shop):
-    from chalicelib.tables.activity import activity
-    return activity.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=50, cursor=None).items
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.activity.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=50, cursor=None).items
 
 
 def test_two_racing_cancellations_one_wins_the_other_is_refused(aws, monkeypatch):
@@ -248,22 +248,23 @@ def test_two_racing_cancellations_one_wins_the_other_is_refused(aws, monkeypatch
         # Given a live subscription, and two requests that both read it before either writes
         shop = a_shop(c)
         sub = shop.subscription("live", **TERM)
-        from chalicelib.services import subscriptions_portal
+        from chalicelib.bootstrap import adapters
         both_read = threading.Barrier(2, timeout=10)
-        read = subscriptions_portal.subscription_store.with_organization
+        store = adapters().uow.subscriptions
+        read = store.with_organization
 
         def read_then_wait(*args):
             found = read(*args)
             both_read.wait()
             return found
-        monkeypatch.setattr(subscriptions_portal.subscription_store, "with_organization", read_then_wait)
+        monkeypatch.setattr(store, "with_organization", read_then_wait)
         dynamodb_requests_one_at_a_time(monkeypatch)   # as DynamoDB is: each conditional write atomic
         caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
         outcomes = []
 
         def cancel(when):
             try:
-                cancellations.cancel(caller, sub["subscription_id"], when=when, reason=None, now=NOW)
+                services().subscriptions.cancel(caller, sub["subscription_id"], when=when, reason=None, now=NOW)
                 outcomes.append(("won", when))
             except Exception as error:  # noqa: BLE001 - the test records what each request met
                 outcomes.append((getattr(error, "code", repr(error)), when))
@@ -291,19 +292,19 @@ def test_a_stale_version_is_refused_over_http_too(aws):
         # Given a subscription changed by someone else after the customer's request read it
         shop = a_shop(c)
         sub = shop.subscription("live", **TERM)
-        from chalicelib.services import subscriptions_portal
-        read = subscriptions_portal.subscription_store.with_organization
+        from chalicelib.bootstrap import adapters
+        store = adapters().uow.subscriptions
+        read = store.with_organization
 
         def read_then_someone_else_writes(*args):
             org, found = read(*args)
-            from chalicelib.tables.subscriptions import subscriptions
-            subscriptions.save(shop.acme.org.org_id, found, clock="live")   # bumps the version
+            store.save(shop.acme.org.org_id, found, clock="live")   # bumps the version
             return org, found
-        subscriptions_portal.subscription_store.with_organization = read_then_someone_else_writes
+        store.with_organization = read_then_someone_else_writes
         try:
             answer = shop.portal.post(f"/portal/subscriptions/{sub['subscription_id']}/cancel", {"when": "now"})
         finally:
-            del subscriptions_portal.subscription_store.with_organization   # the repository's own again
+            del store.with_organization   # the repository's own again
 
         assert (answer.status, answer.json["error"]["code"]) == (409, "concurrent_update")
         assert shop.portal.get(f"/portal/subscriptions/{sub['subscription_id']}").json["status"] == "live"

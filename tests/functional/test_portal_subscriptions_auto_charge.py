@@ -1,11 +1,6 @@
 """Auto-charge of the invoices portal actions raise: what is asked of the payments service (with a
-stand-in), and, once that service exists, what the customer is charged through the simulated
-gateway."""
-import sys
-import types
+stand-in), and what the customer is charged through the simulated gateway."""
 from datetime import timezone
-
-import pytest
 
 from chalicelib.domain.payments import Payment, PaymentStatus
 from tests.support.api import NOW, client
@@ -21,8 +16,8 @@ class PaymentsStandIn:
     def __init__(self, status=PaymentStatus.SUCCEEDED, error: Exception | None = None):
         self.calls, self.status, self.error = [], status, error
 
-    def collect_off_session(self, org_id, customer_id, invoice_id, *, payment_method_id, idempotency_key, now,
-                            source="auto_charge"):
+    def collect_off_session(self, adapters, org_id, customer_id, invoice_id, *, payment_method_id, idempotency_key,
+                            now, source="auto_charge"):
         self.calls.append(dict(org_id=org_id, customer_id=customer_id, invoice_id=invoice_id,
                                payment_method_id=payment_method_id, idempotency_key=idempotency_key, now=now,
                                source=source))
@@ -36,12 +31,10 @@ class PaymentsStandIn:
 
 
 def stand_in(monkeypatch, **kwargs) -> PaymentsStandIn:
-    import chalicelib.services
+    """The payments service's off-session collection, as the subscription actions call it."""
+    from chalicelib.services.payments import collection
     payments = PaymentsStandIn(**kwargs)
-    module = types.ModuleType("chalicelib.services.collection")
-    module.collect_off_session = payments.collect_off_session
-    monkeypatch.setitem(sys.modules, "chalicelib.services.collection", module)
-    monkeypatch.setattr(chalicelib.services, "collection", module, raising=False)
+    monkeypatch.setattr(collection, "collect_off_session", payments.collect_off_session)
     return payments
 
 
@@ -144,7 +137,6 @@ def test_a_succeeded_auto_charge_shows_no_payment_internals(aws, monkeypatch):
 # --- with the payments service itself -----------------------------------------------------------
 
 def test_activating_with_a_good_card_pays_the_first_invoice(aws):
-    pytest.importorskip("chalicelib.services.collection")
     with client() as c:
         shop = a_shop(c, preferences=ALL)
         trial = shop.subscription("trial", auto_charge=True, payment_method_id=shop.saved_card())
@@ -156,7 +148,6 @@ def test_activating_with_a_good_card_pays_the_first_invoice(aws):
 
 
 def test_activating_with_a_declined_card_leaves_the_subscription_live_and_the_invoice_open(aws):
-    pytest.importorskip("chalicelib.services.collection")
     with client() as c:
         shop = a_shop(c, preferences=ALL)
         trial = shop.subscription("trial", auto_charge=True,
@@ -169,7 +160,6 @@ def test_activating_with_a_declined_card_leaves_the_subscription_live_and_the_in
 
 
 def test_an_upgrade_charges_the_previewed_amount_due(aws):
-    pytest.importorskip("chalicelib.services.collection")
     with client() as c:
         shop = a_shop(c, preferences=ALL)
         sub = shop.subscription("live", auto_charge=True, payment_method_id=shop.saved_card(), **TERM)

@@ -12,13 +12,13 @@ EDIT_ONLY = {"edit_subscription": {"enabled": True}}
 
 
 def account(shop):
-    from chalicelib.tables.account_summaries import account_summaries
-    return account_summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.account_summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
 
 
 def subscription_state(shop, subscription_id):
-    from chalicelib.tables.subscriptions import subscriptions
-    return subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, subscription_id)
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, subscription_id)
 
 
 def test_an_upgrade_after_16_of_31_days_is_invoiced_exactly_as_previewed(aws):
@@ -108,9 +108,9 @@ def with_day_passed(shop):
     from dataclasses import replace
     from datetime import timedelta
 
-    from chalicelib.tables.organizations import organizations
-    org = organizations.get(shop.acme.org.org_id)
-    organizations.save(replace(org, test_mode=True, test_clock_at=shop.clock.now + timedelta(days=1)))
+    from chalicelib.bootstrap import adapters
+    org = adapters().uow.organizations.get(shop.acme.org.org_id)
+    adapters().uow.organizations.save(replace(org, test_mode=True, test_clock_at=shop.clock.now + timedelta(days=1)))
 
 
 def test_a_change_at_term_end_is_scheduled_shown_and_charges_nothing_now(aws):

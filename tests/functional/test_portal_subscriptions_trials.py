@@ -16,8 +16,8 @@ def a_credit_note(shop, minor: int) -> dict:
 
 
 def account(shop):
-    from chalicelib.tables.account_summaries import account_summaries
-    return account_summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.account_summaries.get(shop.acme.org.org_id, shop.zoe.customer_id, "USD")
 
 
 def test_activating_a_trial_raises_the_previewed_invoice_with_credits_applied_to_the_cent(aws):
@@ -121,12 +121,12 @@ def test_a_trial_that_expired_on_a_failed_charge_is_extended_by_the_plans_trial_
 def mark_expired_again(shop, subscription_id):
     from dataclasses import replace
 
+    from chalicelib.bootstrap import adapters
     from chalicelib.domain.subscription_status import Status
-    from chalicelib.tables.subscriptions import subscriptions
     org_id, customer_id = shop.acme.org.org_id, shop.zoe.customer_id
-    sub = subscriptions.get(org_id, customer_id, subscription_id)
-    subscriptions.save(org_id, replace(sub, status=Status.EXPIRED, expired_at=shop.clock.now,
-                                       expired_reason="trial_charge_failed"), clock="live")
+    sub = adapters().uow.subscriptions.get(org_id, customer_id, subscription_id)
+    adapters().uow.subscriptions.save(org_id, replace(sub, status=Status.EXPIRED, expired_at=shop.clock.now,
+                                                      expired_reason="trial_charge_failed"), clock="live")
 
 
 def test_a_subscription_that_expired_otherwise_cannot_have_its_trial_extended(aws):

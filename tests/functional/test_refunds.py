@@ -2,8 +2,7 @@
 order, any number of times) or asked by the merchant (POST /admin/payments/{id}/refunds, once per
 Idempotency-Key) is recorded against the payment and documented by a credit note refunded at once,
 so that statement closing == open invoices - available credits == dashboard after every step."""
-from chalicelib.tables.credit_notes import credit_notes
-from chalicelib.tables.payments import payments as stored_payments
+from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
 from tests.support.documents import a_payment
 from tests.support.payments import (Books, a_card_payment, a_credit_note, a_merchant_refund, a_payer, a_refund_event,
@@ -22,7 +21,7 @@ def a_paid_invoice(api: Api, amount_minor: int = 10_000):
 
 
 def refund_notes(payer) -> list:
-    notes = credit_notes.page(payer.org_id, payer.customer_id, limit=100, cursor=None).items
+    notes = adapters().uow.credit_notes.page(payer.org_id, payer.customer_id, limit=100, cursor=None).items
     return sorted((n for n in notes if n.payment_id), key=lambda n: n.number)
 
 
@@ -116,7 +115,8 @@ def test_cumulative_refund_events_out_of_order_count_the_highest_total_once(aws,
 
         # Then 40.00 is documented once, the late report adds nothing, and the books agree at each step
         assert [n.total_minor for n in refund_notes(payer)] == [4_000]
-        assert stored_payments.get(payer.org_id, payer.customer_id, payment["payment_id"]).refunded_minor == 4_000
+        assert adapters().uow.payments.get(payer.org_id, payer.customer_id,
+                                           payment["payment_id"]).refunded_minor == 4_000
         assert after_the_second == the_books(payer) == SETTLED
 
 
@@ -132,7 +132,8 @@ def test_cumulative_refund_events_in_order_document_each_increase(aws, monkeypat
             assert the_books(payer) == SETTLED
 
         assert [n.total_minor for n in refund_notes(payer)] == [1_000, 3_000, 6_000]
-        assert stored_payments.get(payer.org_id, payer.customer_id, payment["payment_id"]).refunded_minor == 10_000
+        assert adapters().uow.payments.get(payer.org_id, payer.customer_id,
+                                           payment["payment_id"]).refunded_minor == 10_000
 
 
 # --- the merchant's refund ----------------------------------------------------------------------

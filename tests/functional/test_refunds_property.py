@@ -12,12 +12,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 from chalicelib import bootstrap
+from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.errors import BusinessRuleViolation, Conflict
-from chalicelib.services import billing_admin, customers, payments, refunds, statements, webhooks
-from chalicelib.tables.account_summaries import account_summaries
-from chalicelib.tables.credit_notes import credit_notes
-from chalicelib.tables.invoices import invoices
-from chalicelib.tables.payments import payments as stored_payments
 from tests.support.api import new_organization
 from tests.support.aws import fresh_aws
 from tests.support.payments import WEBHOOK_SECRET, signature, stripe_event
@@ -70,18 +66,18 @@ class History:
 
     # -- documents and payments --
     def invoice(self, total: int, _: None, now: datetime) -> None:
-        self.invoice_ids.append(billing_admin.create_invoice(
+        self.invoice_ids.append(services().documents.create_invoice(
             self.org_id, self.customer_id, now=now, due_days=10,
             lines=[{"description": "Work", "unit_price_minor": total}]).invoice_id)
 
     def credit_note(self, total: int, _: None, now: datetime) -> None:
-        billing_admin.create_credit_note(self.org_id, self.customer_id, now=now,
-                                         lines=[{"description": "Credit", "unit_price_minor": total}])
+        services().documents.create_credit_note(self.org_id, self.customer_id, now=now,
+                                                lines=[{"description": "Credit", "unit_price_minor": total}])
 
     def pay_by_card(self, which: int, share: int, now: datetime) -> None:
         invoice = self._open_invoice(which)
         if invoice is not None:
-            paid = payments.pay(self.org_id, self.customer_id, {
+            paid = services().payments.pay(self.org_id, self.customer_id, {
                 "invoice_ids": [invoice.invoice_id], "payment_method": "pm_card_visa",
                 "amount_minor": max(1, invoice.balance_minor * share // 100)},
                 idempotency_key=self._key("pay"), now=now)
@@ -90,14 +86,14 @@ class History:
     def pay_offline(self, which: int, share: int, now: datetime) -> None:
         invoice = self._open_invoice(which)
         if invoice is not None:
-            self.payment_ids.append(billing_admin.record_payment(
+            self.payment_ids.append(services().documents.record_payment(
                 self.org_id, self.customer_id, invoice_id=invoice.invoice_id,
                 amount_minor=max(1, invoice.balance_minor * share // 100), now=now).payment_id)
 
     def pay_with_credits(self, which: int, _: None, now: datetime) -> None:
         invoice = self._open_invoice(which)
         if invoice is not None:
-            paid = payments.pay(self.org_id, self.customer_id, {
+            paid = services().payments.pay(self.org_id, self.customer_id, {
                 "invoice_ids": [invoice.invoice_id], "payment_method": "pm_card_visa", "use_credits": True},
                 idempotency_key=self._key("pay"), now=now)
             self.payment_ids.append(paid["payment_id"])
@@ -106,7 +102,7 @@ class History:
     def card_waits(self, which: int, share: int, now: datetime) -> None:
         invoice = self._open_invoice(which)
         if invoice is not None:
-            started = payments.pay(self.org_id, self.customer_id, {
+            started = services().payments.pay(self.org_id, self.customer_id, {
                 "invoice_ids": [invoice.invoice_id], "payment_method": "pm_card_authenticationRequired",
                 "amount_minor": max(1, invoice.balance_minor * share // 100)},
                 idempotency_key=self._key("pay"), now=now)
@@ -117,9 +113,9 @@ class History:
         if not self.waiting:
             return
         _payment_id, invoice_id = self.waiting[which % len(self.waiting)]
-        invoice = invoices.get(self.org_id, self.customer_id, invoice_id)
+        invoice = adapters().uow.invoices.get(self.org_id, self.customer_id, invoice_id)
         if invoice.is_outstanding():
-            self.payment_ids.append(billing_admin.record_payment(
+            self.payment_ids.append(services().documents.record_payment(
                 self.org_id, self.customer_id, invoice_id=invoice.invoice_id,
                 amount_minor=max(1, invoice.balance_minor * share // 100), now=now).payment_id)
 
@@ -129,7 +125,8 @@ class History:
             return
         if in_the_portal:
             try:
-                payments.confirm_action(self.org_id, self.customer_id, payment.payment_id, approve=True, now=now)
+                services().payments.confirm_action(self.org_id, self.customer_id, payment.payment_id, approve=True,
+                                                   now=now)
             except Conflict:
                 pass   # no longer waiting: paid another way meanwhile, the attempt abandoned
         else:   # Stripe.js completed it; a success reported late still wins over an abandoned attempt
@@ -172,28 +169,29 @@ class History:
 
     def _refund(self, now: datetime) -> None:
         try:
-            refunds.refund(self.org_id, self.customer_id, reason="", now=now, **self.last_refund)
+            services().payments.refund(self.org_id, self.customer_id, reason="", now=now, **self.last_refund)
         except (BusinessRuleViolation, Conflict):
             pass   # more than is left, nothing left, or not a payment that succeeded: refused
 
     def _deliver(self, payload: str, now: datetime) -> None:
-        webhooks.receive(payload.encode(), signature(payload), now)
+        services().payments.receive_webhook(payload.encode(), signature(payload), now)
 
     # -- what there is --
     def _open_invoice(self, which: int):
         if not self.invoice_ids:
             return None
-        invoice = invoices.get(self.org_id, self.customer_id, self.invoice_ids[which % len(self.invoice_ids)])
+        invoice = adapters().uow.invoices.get(self.org_id, self.customer_id,
+                                              self.invoice_ids[which % len(self.invoice_ids)])
         return invoice if invoice.is_outstanding() else None
 
     def _waiting(self, which: int):
         if not self.waiting:
             return None
         payment_id, _invoice_id = self.waiting[which % len(self.waiting)]
-        return stored_payments.get(self.org_id, self.customer_id, payment_id)
+        return adapters().uow.payments.get(self.org_id, self.customer_id, payment_id)
 
     def _payment(self, which: int, *, card_only: bool = False):
-        found = [stored_payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
+        found = [adapters().uow.payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
         found = [p for p in found if p.gateway_payment_id or not card_only]
         return found[which % len(found)] if found else None
 
@@ -203,25 +201,25 @@ class History:
 
     # -- the three figures --
     def books(self, now: datetime) -> tuple[int, int, int]:
-        [usd] = statements.statement_of_accounts(self.org_id, self.customer_id, start=BEGINNING, end=END_OF_TIME,
-                                                 now=now).statements
+        [usd] = services().documents.statement(self.org_id, self.customer_id, start=BEGINNING, end=END_OF_TIME,
+                                               now=now).statements
         owner = dict(org_id=self.org_id, customer_id=self.customer_id, limit=100, cursor=None)
-        documents = (sum(i.balance_minor for i in invoices.page(**owner).items)
-                     - sum(n.balance_minor for n in credit_notes.page(**owner).items))
-        figures = account_summaries.get(self.org_id, self.customer_id, "USD")
+        documents = (sum(i.balance_minor for i in adapters().uow.invoices.page(**owner).items)
+                     - sum(n.balance_minor for n in adapters().uow.credit_notes.page(**owner).items))
+        figures = adapters().uow.account_summaries.get(self.org_id, self.customer_id, "USD")
         return usd.closing_balance.amount_minor, documents, figures.outstanding_minor - figures.credits_minor
 
     def refunded_within_what_was_paid(self) -> bool:
-        paid = [stored_payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
+        paid = [adapters().uow.payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
         return all(0 <= p.refunded_minor <= p.amount_minor
                    and p.refunded_minor == sum(r.amount_minor for r in p.refunds) for p in paid)
 
     def given_back_once(self) -> bool:
         """What a payment gave back plus what is still available of its overpayment credit is at most
         what it paid, and each note's refunded amount is the payments' record of it."""
-        paid = [stored_payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
-        notes = {n.credit_note_id: n for n in credit_notes.page(self.org_id, self.customer_id, limit=100,
-                                                                   cursor=None).items}
+        paid = [adapters().uow.payments.get(self.org_id, self.customer_id, p) for p in self.payment_ids]
+        notes = {n.credit_note_id: n for n in adapters().uow.credit_notes.page(self.org_id, self.customer_id, limit=100,
+                                                                               cursor=None).items}
         recorded = {}
         for payment in paid:
             for refund in payment.refunds:
@@ -244,8 +242,8 @@ def test_after_every_step_the_statement_the_documents_and_the_dashboard_agree(to
     with fresh_aws_with_stripe_webhooks():
         # Given a customer with invoices to pay
         org, _ = new_organization()
-        customer = customers.create_customer(org.org_id, display_name="Globex", email="ap@globex.example",
-                                             now=START)
+        customer = services().accounts.create_customer(org.org_id, display_name="Globex", email="ap@globex.example",
+                                                       now=START)
         history = History(org.org_id, customer.customer_id)
         for total in totals:
             history.invoice(total, None, START)

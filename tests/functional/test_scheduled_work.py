@@ -20,23 +20,23 @@ def run_jobs(c) -> dict:
 
 
 def state(shop, sub: dict):
-    from chalicelib.tables.subscriptions import subscriptions
-    return subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, sub["subscription_id"])
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, sub["subscription_id"])
 
 
 def invoices_of(shop, sub: dict) -> list[dict]:
     """The subscription's invoices, oldest first (read from the store: the portal session expires
     while the tests move the clock by weeks)."""
-    from chalicelib.tables.invoices import invoices
-    found = invoices.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
+    from chalicelib.bootstrap import adapters
+    found = adapters().uow.invoices.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
     return [{"invoice_id": i.invoice_id, "status": i.status.value, "total_minor": i.total_minor,
              "balance_minor": i.balance_minor}
             for i in sorted(found, key=lambda i: i.number) if i.subscription_id == sub["subscription_id"]]
 
 
 def credit_notes_of(shop, sub: dict) -> list:
-    from chalicelib.tables.credit_notes import credit_notes
-    found = credit_notes.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
+    from chalicelib.bootstrap import adapters
+    found = adapters().uow.credit_notes.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
     return [note for note in found if note.subscription_id == sub["subscription_id"]]
 
 
@@ -137,10 +137,10 @@ def test_a_trial_whose_first_charge_is_declined_expires_and_the_customer_may_ext
         assert [i["status"] for i in invoices_of(shop, sub)] == ["void"]
         assert [m["Subject"] for m in emails_to(shop.zoe.email) if "failed" in m["Subject"]]
         # and the customer can extend the trial (a fresh sign-in: two weeks passed)
-        from chalicelib.services import trials
-        from chalicelib.services.subscriptions_portal import Caller
+        from chalicelib.bootstrap import services
+        from chalicelib.services.subscriptions.actions import Caller
         caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
-        extended = trials.extend_trial(caller, sub["subscription_id"], now=shop.clock.now)
+        extended = services().subscriptions.extend_trial(caller, sub["subscription_id"], now=shop.clock.now)
         assert extended["subscription"]["status"] == "trial"
 
 
@@ -366,8 +366,8 @@ def pay_in_portal(shop, invoice: dict, key: str):
 
 
 def timeline_of(shop, sub: dict) -> list[str]:
-    from chalicelib.tables.activity import activity
-    page = activity.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None)
+    from chalicelib.bootstrap import adapters
+    page = adapters().uow.activity.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None)
     return [r.action for r in page.items if r.subject_id == sub["subscription_id"]]
 
 

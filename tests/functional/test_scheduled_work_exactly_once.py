@@ -7,7 +7,8 @@ requests are serialised as moto in-process needs (see test_portal_payments_concu
 import threading
 from datetime import timedelta
 
-from chalicelib.services import collection, scheduled_work
+from chalicelib.bootstrap import services
+from chalicelib.services.payments import collection
 from tests.functional.test_portal_payments_concurrency import dynamodb_requests_one_at_a_time
 from tests.functional.test_scheduled_work import auto_charged, invoices_of, run_jobs, state
 from tests.support.api import NOW, client
@@ -53,7 +54,7 @@ def test_two_runs_at_once_raise_and_charge_each_renewal_once(aws, monkeypatch):
 
         def run():
             start.wait()
-            reports.append(scheduled_work.run_due("live", shop.clock.now))
+            reports.append(services().subscriptions.run_due("live", shop.clock.now))
         threads = [threading.Thread(target=run) for _ in range(2)]
         for thread in threads:
             thread.start()
@@ -103,7 +104,7 @@ def test_a_crash_after_the_claim_before_anything_is_written_is_redone_after_the_
         # Given a renewal due now, and a run that dies right after claiming it
         shop = a_shop(c)
         sub = auto_charged(shop, term_start=NOW - 30 * DAY, term_end=NOW)
-        from chalicelib.services import invoicing
+        from chalicelib.services.documents import invoicing
         real_bill = invoicing.issue
 
         def crash(*args, **kwargs):

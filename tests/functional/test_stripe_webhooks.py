@@ -1,7 +1,6 @@
 """POST /webhooks/stripe: verified on the raw body, each event processed once, the same final
 state whatever the order or the number of deliveries, unknown types acknowledged."""
-from chalicelib.tables.payment_methods import payment_methods
-from chalicelib.tables.payments import payments as stored_payments
+from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
 from tests.support.payments import (a_payer, a_saved_card, a_subscription, an_invoice, deliver, pay, payment_intent,
                                     signature, stripe_event, with_webhook_secret)
@@ -13,7 +12,8 @@ def waiting_payment(payer, invoice) -> dict:
     answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]],
                                 "payment_method": "pm_card_authenticationRequired"})
     assert answer.json["status"] == "requires_action", answer.json
-    gateway_id = stored_payments.get(payer.org_id, payer.customer_id, answer.json["payment_id"]).gateway_payment_id
+    gateway_id = adapters().uow.payments.get(payer.org_id, payer.customer_id,
+                                             answer.json["payment_id"]).gateway_payment_id
     return {**answer.json, "gateway_payment_id": gateway_id}
 
 
@@ -269,8 +269,8 @@ def test_a_card_detached_at_stripe_is_forgotten_and_its_subscriptions_move(aws, 
         payer = a_payer(api)
         kept, dropped = a_saved_card(payer), a_saved_card(payer, "pm_card_mastercard")
         sub = a_subscription(payer, payment_method_id=dropped["payment_method_id"])
-        gateway_method_id = payment_methods.get(payer.org_id, payer.customer_id,
-                                                dropped["payment_method_id"]).gateway_method_id
+        gateway_method_id = adapters().uow.payment_methods.get(payer.org_id, payer.customer_id,
+                                                               dropped["payment_method_id"]).gateway_method_id
         event = stripe_event("payment_method.detached", {"id": gateway_method_id, "object": "payment_method",
                                                          "customer": None},
                              previous_attributes={"customer": _gateway_customer(payer)})
@@ -279,11 +279,9 @@ def test_a_card_detached_at_stripe_is_forgotten_and_its_subscriptions_move(aws, 
 
         methods = payer.portal.get("/portal/payment-methods").json["items"]
         assert [m["payment_method_id"] for m in methods] == [kept["payment_method_id"]]
-        from chalicelib.tables.subscriptions import subscriptions
-        moved = subscriptions.get(payer.org_id, payer.customer_id, sub["subscription_id"])
+        moved = adapters().uow.subscriptions.get(payer.org_id, payer.customer_id, sub["subscription_id"])
         assert moved.payment_method_id == kept["payment_method_id"]
 
 
 def _gateway_customer(payer) -> str:
-    from chalicelib.tables.customers import customers
-    return customers.get(payer.org_id, payer.customer_id).gateway_customer_id
+    return adapters().uow.customers.get(payer.org_id, payer.customer_id).gateway_customer_id

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from chalicelib.bootstrap import services
 from chalicelib.domain.errors import DomainError
-from chalicelib.services import cancellations, pauses, reactivation, subscription_changes, trials
-from chalicelib.services.subscription_changes import ChangeRequest
-from chalicelib.services.subscriptions_portal import Caller
+from chalicelib.services.subscriptions.actions import Caller
+from chalicelib.services.subscriptions.changes import ChangeRequest
 from tests.support.api import NOW, client
 from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
 from tests.support.subscriptions import TERM, a_shop
@@ -17,17 +17,18 @@ from tests.support.subscriptions import TERM, a_shop
 RACERS = 4
 ACTIONS = {
     # name: (status to start from, the action)
-    "change plan now": ("live", lambda caller, sid, card: subscription_changes.change(
+    "change plan now": ("live", lambda caller, sid, card: services().subscriptions.change(
         caller, sid, ChangeRequest(plan="biz"), when="now", quote_id=None, now=NOW)),
-    "cancel": ("live", lambda caller, sid, card: cancellations.cancel(
+    "cancel": ("live", lambda caller, sid, card: services().subscriptions.cancel(
         caller, sid, when="now", reason=None, now=NOW)),
-    "schedule a pause": ("live", lambda caller, sid, card: pauses.set_pause_schedule(
+    "schedule a pause": ("live", lambda caller, sid, card: services().subscriptions.pause(
         caller, sid, pause_at=NOW.date() + timedelta(days=3), resume_at=None, now=NOW)),
-    "turn auto-charge on": ("live", lambda caller, sid, card: subscription_changes.set_auto_charge(
+    "turn auto-charge on": ("live", lambda caller, sid, card: services().subscriptions.set_auto_charge(
         caller, sid, enabled=True, now=NOW)),
-    "reactivate": ("cancelled", lambda caller, sid, card: reactivation.reactivate(
+    "reactivate": ("cancelled", lambda caller, sid, card: services().subscriptions.reactivate(
         caller, sid, changes=None, quote_id=None, now=NOW)),
-    "activate a trial": ("trial", lambda caller, sid, card: trials.activate(caller, sid, quote_id=None, now=NOW)),
+    "activate a trial": ("trial", lambda caller, sid,
+                         card: services().subscriptions.activate(caller, sid, quote_id=None, now=NOW)),
 }
 
 
@@ -62,8 +63,8 @@ def test_racing_requests_take_effect_once_and_the_rest_get_409(aws, monkeypatch,
 def every_request_has_read_before_any_writes(monkeypatch):
     """Each racer waits, after reading the subscription (with the account summary, for the actions
     that bill with credits), until all have read it: a true race."""
-    from chalicelib.services import subscriptions_portal
-    store = subscriptions_portal.subscription_store
+    from chalicelib.bootstrap import adapters
+    store = adapters().uow.subscriptions
     all_read = threading.Barrier(RACERS, timeout=20)
 
     def then_wait(read):

@@ -18,8 +18,8 @@ def a_stored_subscription(**attributes):
                                   "interval_count": 1, "trial_days": 0},
                             created_at=datetime(2026, 1, 31, tzinfo=UTC), **attributes)
     item.save()
-    from chalicelib.tables.subscriptions import subscriptions
-    return subscriptions.get("org_1", "cus_1", "sub_1")
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.subscriptions.get("org_1", "cus_1", "sub_1")
 
 
 def test_a_repeating_coupon_stored_with_cycles_remaining_keeps_those_cycles(aws):

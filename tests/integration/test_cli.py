@@ -1,5 +1,5 @@
 from chalicelib import cli
-from chalicelib.services import merchant_access
+from chalicelib.bootstrap import services
 
 
 def test_create_org_prints_a_key_that_opens_the_admin_api(aws, capsys):
@@ -9,7 +9,7 @@ def test_create_org_prints_a_key_that_opens_the_admin_api(aws, capsys):
     # Then the printed key belongs to the printed organization
     org_id = printed.split("organization: ")[1].split()[0]
     api_key = printed.split("(shown once): ")[1].strip()
-    assert merchant_access.org_for_api_key(api_key) == org_id
+    assert services().access.org_for_api_key(api_key) == org_id
 
 
 def test_issue_key_for_an_unknown_org_fails_cleanly(aws, capsys):
@@ -41,4 +41,4 @@ def test_create_org_takes_the_stage_default_time_zone_when_none_is_given(aws, ca
     # Then the first bills in Berlin's days, the second in Chicago's
     org_ids = [line.split("organization: ")[1] for line in capsys.readouterr().out.splitlines()
                if line.startswith("organization: ")]
-    assert [merchant_access.get_organization(o).time_zone for o in org_ids] == ["Europe/Berlin", "America/Chicago"]
+    assert [services().access.organization(o).time_zone for o in org_ids] == ["Europe/Berlin", "America/Chicago"]

@@ -1,10 +1,7 @@
 """`make run`'s local stack: it serves the seeded demo, seeds once, and stops cleanly on Ctrl-C."""
 from __future__ import annotations
 
-import importlib.machinery
 import json
-import sys
-import types
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,37 +66,34 @@ def test_devstack_serves_the_demo_seeds_it_once_and_stops_cleanly_on_ctrl_c():
 
 # --- the seed, in-process -------------------------------------------------------------------
 
-def test_demo_seed_enables_every_feature_reports_what_has_not_landed_and_runs_only_once(aws, monkeypatch):
-    from chalicelib.services import customers, merchant_access
+def test_demo_seed_enables_every_feature_reports_what_was_not_there_and_runs_only_once(aws, monkeypatch):
+    from chalicelib.bootstrap import services
     from devstack import seed
-    # Given neither the billing service nor portal sign-in has landed
+    # Given neither the billing services nor portal sign-in are there
     monkeypatch.setattr(seed, "_service", lambda name: None)
     # When the demo is seeded
     first = seed.seed_demo(NOW)
     # Then every portal feature is on, the portal shows some custom fields, and what is missing is reported
-    org = merchant_access.get_organization(seed.DEMO_ORG_ID)
+    org = services().access.organization(seed.DEMO_ORG_ID)
     assert all(org.preferences.enabled_features().values())
     assert any(definition.show_in_portal for definition in org.custom_fields)
     assert first.created and first.portal_sign_in is None
-    assert [s for s in first.skipped if "billing_admin" in s or "portal_auth" in s] == list(first.skipped)
+    assert [s for s in first.skipped if "documents service" in s or "access service" in s] == list(first.skipped)
     assert len(first.skipped) == 2
     # When it is seeded again, Then nothing is added, and both keys open the demo organization
     again = seed.seed_demo(NOW)
     assert not again.created
-    listed = customers.list_customers(seed.DEMO_ORG_ID, limit=100, cursor=None).items
+    listed = services().accounts.customers(seed.DEMO_ORG_ID, limit=100, cursor=None).items
     assert len(listed) == len(seed.DEMO_CUSTOMERS)
-    assert {merchant_access.org_for_api_key(k) for k in (first.api_key, again.api_key)} == {seed.DEMO_ORG_ID}
+    assert {services().access.org_for_api_key(k) for k in (first.api_key, again.api_key)} == {seed.DEMO_ORG_ID}
 
 
-class RecordingBillingAdmin(types.ModuleType):
-    """Stands in for chalicelib.services.billing_admin: records what the seed asks of it."""
+class RecordingBilling:
+    """Stands in for the subscriptions and documents services: records what the seed asks of them."""
 
     def __init__(self):
-        super().__init__("chalicelib.services.billing_admin")
-        self.__spec__ = importlib.machinery.ModuleSpec(self.__name__, None)
         self.calls: list[tuple[str, tuple, dict]] = []
-        for name in ("create_subscription", "record_payment", "create_credit_note", "create_estimate",
-                     "create_timesheet"):
+        for name in ("create", "record_payment", "create_credit_note", "create_estimate", "create_timesheet"):
             setattr(self, name, self._recorder(name))
 
     def _recorder(self, name):
@@ -113,11 +107,12 @@ class RecordingBillingAdmin(types.ModuleType):
         return [kwargs for called, _, kwargs in self.calls if called == name]
 
 
-def test_billing_seed_asks_for_subscriptions_in_every_status_once_billing_admin_lands(aws, monkeypatch):
+def test_billing_seed_asks_for_subscriptions_in_every_status_and_the_other_documents(aws, monkeypatch):
     from devstack import seed
-    # Given the billing service has landed
-    billing = RecordingBillingAdmin()
-    monkeypatch.setitem(sys.modules, billing.__name__, billing)
+    # Given billing services that record what they are asked
+    billing, service = RecordingBilling(), seed._service
+    monkeypatch.setattr(seed, "_service",
+                        lambda name: billing if name in ("subscriptions", "documents") else service(name))
     # When the demo is seeded
     result = seed.seed_demo(NOW)
     # Then the demo customer gets a subscription in every status, and the other documents are made
@@ -183,13 +178,13 @@ def test_mailbox_lists_emails_newest_first_with_everything_escaped():
 
 def test_the_demo_customer_can_sign_in_to_the_portal(aws):
     # Given the demo data seeded in-process
+    from chalicelib.bootstrap import services
     from devstack import seed
-    from chalicelib.services import portal_auth
     from tests.support.api import NOW
     result = seed.seed_demo(NOW)
     # Then its printed sign-in really opens the portal
     sign_in = result.portal_sign_in
-    signed_in = portal_auth.login(sign_in.org_id, sign_in.email, sign_in.password, NOW)
+    signed_in = services().access.login(sign_in.org_id, sign_in.email, sign_in.password, NOW)
     assert signed_in.token
 
 

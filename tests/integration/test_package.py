@@ -1,18 +1,23 @@
 """`make package` gives a template that cfn-lint accepts, with every table the code uses, the
 parameters a merchant sets, one least-privilege role per function, alarms, and a job whose time
-budget fits in its Lambda's timeout.
+budget fits in its Lambda's timeout; and a code package of at most 12 MB with bytecode for what
+`import app` loads.
 
-Packaged offline: a copy of the project with an empty requirements file, since the template does
-not depend on what is vendored (tests/integration/test_rehearsal.py builds and runs the real one)."""
+The template is packaged offline: a copy of the project with an empty requirements file, since it
+does not depend on what is vendored. The code package is the real one (`lambda_package`, which
+tests/integration/test_rehearsal.py also runs)."""
 import json
 import subprocess
+import sys
+import zipfile
 
 import pytest
 
 from chalicelib import metrics
 from chalicelib.config import JOB_LAST_ITEM_SECONDS
 from tests.support.lambda_runtime import allows
-from tests.support.package import BIN, build
+from tests.support.package import BIN, build, unzipped
+from tests.support.rehearsal import runtime_sdk
 from tests.support.template import ACCOUNT, REGION, Template
 
 GIVEN = {"PortalUrl": "https://billing.acme.example", "SenderAddress": "billing@acme.example",
@@ -62,6 +67,67 @@ def test_functions_are_traced_and_jobs_get_longer_timeouts(template):
     assert all(f.get("Tracing") == "Active" for f in functions.values())
     assert functions["SendQueuedEmail"]["Timeout"] > functions["APIHandler"]["Timeout"]
     assert functions["RunDueWork"]["Timeout"] > functions["APIHandler"]["Timeout"]
+
+
+# --- the code package ----------------------------------------------------------------------------
+
+PACKAGE_LIMIT_BYTES = 12_000_000
+FONTS = {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansMath-Symbols.ttf", "NotoSansCJK-Common.ttf", "OFL.txt"}
+# Run in the unzipped package beside the runtime's SDK only: each module `import app` loaded from the
+# package, and what is wrong with its bytecode ("" when it is unchecked-hash bytecode of this Python).
+BYTECODE_OF_IMPORT_APP = """
+import importlib.util, json, os, sys
+package, sdk = sys.argv[1:3]
+sys.path[:0] = [package, sdk]
+import app
+
+def problem(path):
+    if not path.endswith(".py"):
+        bytecode = path if path.endswith(".pyc") else None
+    else:
+        bytecode = importlib.util.cache_from_source(path)
+    if bytecode is None:
+        return ""   # an extension module
+    if not os.path.exists(bytecode):
+        return "no bytecode"
+    header = open(bytecode, "rb").read(8)
+    if header[:4] != importlib.util.MAGIC_NUMBER:
+        return "bytecode of another Python"
+    return "" if int.from_bytes(header[4:8], "little") == 0b01 else "bytecode checked against its source"
+
+files = {os.path.realpath(m.__file__) for m in list(sys.modules.values()) if getattr(m, "__file__", None)}
+root = os.path.realpath(package) + os.sep
+print(json.dumps({f[len(root):]: problem(f) for f in files if f.startswith(root)}))
+"""
+
+
+def test_the_code_package_is_at_most_12_mb_zipped_with_every_font_the_unicode_pdfs_use(lambda_package):
+    # Given the package `make package` builds, with its requirements
+    with zipfile.ZipFile(lambda_package.zip) as package:
+        names = set(package.namelist())
+
+    # Then it weighs at most 12 MB zipped
+    assert lambda_package.zip.stat().st_size <= PACKAGE_LIMIT_BYTES
+    # and carries the fonts of the PDFs and the libraries they are drawn with
+    assert {f"chalicelib/gateways/fonts/{font}" for font in FONTS} <= names
+    assert {"fpdf/__init__.pyc", "fontTools/subset/__init__.pyc"} <= names
+    # but not what the runtime provides, nor Pillow (fpdf2 needs it only for images)
+    assert not any(name.startswith(("boto3/", "botocore/", "PIL/")) for name in names)
+
+
+def test_every_module_import_app_loads_from_the_package_comes_with_bytecode_lambda_uses_as_is(lambda_package,
+                                                                                          tmp_path):
+    # Given the package unzipped beside nothing but the Lambda runtime's SDK
+    task, sdk = unzipped(lambda_package, tmp_path / "task"), runtime_sdk(tmp_path / "sdk")
+
+    # When a fresh Python imports app without writing bytecode of its own (/var/task is read-only)
+    answer = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", BYTECODE_OF_IMPORT_APP, str(task), str(sdk)],
+                            capture_output=True, text=True, check=True)
+    loaded = json.loads(answer.stdout)
+
+    # Then every module it loaded from the package came with bytecode of this Python, used unchecked
+    assert {"app.py", "chalicelib/handlers/http.py", "chalice/app.pyc", "pydantic/main.pyc"} <= set(loaded)
+    assert {path: problem for path, problem in loaded.items() if problem} == {}
 
 
 # --- parameters --------------------------------------------------------------------------------
@@ -209,6 +275,23 @@ def test_the_api_stage_is_traced_throttled_and_access_logged_without_secrets(tem
     assert {"$context.requestId", "$context.status", "$context.resourcePath"} <= set(fields.values())
     for secret in ("authorizer.login", "authorizer.session_id", "Authorization", "header", "$input", "token"):
         assert secret.lower() not in access_log.lower(), secret
+
+
+def test_x_ray_traces_the_share_of_api_requests_the_merchant_sets_by_default_one_in_twenty(packaged):
+    _stage, path = packaged
+    # Given a stage deployed with the defaults, and one asking for every tenth request
+    default, tenth = Template.load(path, GIVEN), Template.load(path, {**GIVEN, "TraceSampleRate": "0.1"})
+
+    # Then API Gateway's sampling rule for this API's stage traces 5% without a reservoir...
+    [rule] = (default.resolve(r["Properties"]["SamplingRule"])
+              for r in default.of_type("AWS::XRay::SamplingRule").values())
+    api_name = default.resolve(default.resources["RestAPI"]["Properties"]["Name"])
+    assert (rule["ServiceName"], rule["ServiceType"]) == (f"{api_name}/api", "AWS::ApiGateway::Stage")
+    assert (float(rule["FixedRate"]), int(rule["ReservoirSize"])) == (0.05, 0)
+    assert len(rule["RuleName"]) <= 32
+    # ...or the share the merchant sets
+    [asked] = (tenth.resolve(r["Properties"]["SamplingRule"]) for r in tenth.of_type("AWS::XRay::SamplingRule").values())
+    assert float(asked["FixedRate"]) == 0.1
 
 
 def test_alarms_watch_errors_left_over_work_failures_webhooks_and_payments_and_email_the_operator(template):

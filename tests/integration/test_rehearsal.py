@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 import boto3
 import pytest
 
-from tests.support.package import build, unzipped
+from tests.support.package import unzipped
 from tests.support.rehearsal import Function, Gateway, TraceDaemon, runtime_sdk, scheduled_event
 from tests.support.template import REGION, Template
 
@@ -32,11 +32,6 @@ PARAMETERS = {"PortalUrl": "https://billing.rehearsal.example/portal", "SenderAd
 WEBHOOK_SECRET = "whsec_rehearsal_0123456789"
 PASSWORD = "velvet lantern orchard at dusk"
 DAY = 86400
-
-
-@pytest.fixture(scope="session")
-def package(tmp_path_factory):
-    return build("dev", tmp_path_factory.mktemp("package"), requirements=True)
 
 
 class Stack:
@@ -113,8 +108,8 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(package, tmp_path_factory):
-    running = Stack(package, tmp_path_factory.mktemp("rehearsal"))
+def stack(lambda_package, tmp_path_factory):
+    running = Stack(lambda_package, tmp_path_factory.mktemp("rehearsal"))
     try:
         running.provision()
         running.start_all()

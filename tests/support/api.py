@@ -57,9 +57,9 @@ class Api:
 
 def new_organization(name: str = "Acme Cloud", currency: str = "USD", **extra):
     """An organization and its admin API key, created as the CLI does."""
-    from chalicelib.services import merchant_access
-    return merchant_access.create_organization(name=name, email=f"billing@{name.split()[0].lower()}.example",
-                                               currency=currency, now=NOW, **extra)
+    from chalicelib.bootstrap import services
+    return services().access.create_organization(name=name, email=f"billing@{name.split()[0].lower()}.example",
+                                                 currency=currency, now=NOW, **extra)
 
 
 def client() -> Client:

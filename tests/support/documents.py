@@ -50,23 +50,24 @@ def a_scene(api: Api, *, contacts: list[dict] | None = None, **org_extra) -> Sce
 def password_hash() -> str:
     """PASSWORD hashed once per test run: signing in is tested elsewhere, and argon2 is slow on purpose."""
     from chalicelib import bootstrap
-    return bootstrap.password_hasher().hash(PASSWORD)
+    return bootstrap.adapters().password_hasher.hash(PASSWORD)
 
 
 def signed_in(api: Api, org_id: str, customer: dict, email: str) -> SignedInCustomer:
     """The contact with `email` holds an active portal account (password PASSWORD) and a session,
     as if invited and signed in."""
     from chalicelib import bootstrap
-    from chalicelib.services import sessions
-    from chalicelib.tables.portal_users import PortalUser, login_key, portal_users
+    from chalicelib.bootstrap import adapters
+    from chalicelib.services.access import sessions
+    from chalicelib.tables.portal_users import PortalUser, login_key
     contact = contact_with(customer, email)
     role = "primary" if contact["is_primary"] else "contact"
     user = PortalUser(
         login=login_key(org_id, email), org_id=org_id, customer_id=customer["customer_id"],
         contact_id=contact["contact_id"], email=email, role=role, status="active", created_at=bootstrap.now(),
         password_hash=password_hash(), password_changed_at=bootstrap.now())
-    portal_users.add(user)
-    token = sessions.start(user, role, bootstrap.now()).token
+    adapters().uow.portal_users.add(user)
+    token = sessions.start(adapters(), user, role, bootstrap.now()).token
     return SignedInCustomer(customer, contact, email, PASSWORD, token, api.as_(token))
 
 

@@ -2,8 +2,8 @@
 in a copy of the project, so that tests never write into the working tree's build/.
 
 With its requirements (which `chalice package` downloads with pip, honouring pip's own settings and
-cache) for the rehearsal; without them (an empty requirements file: seconds, offline) when only the
-template matters."""
+cache) for the rehearsal and the package's own tests; without them (an empty requirements file:
+seconds, offline, and not slimmed, since its code could not run) when only the template matters."""
 from __future__ import annotations
 
 import os
@@ -38,7 +38,8 @@ def build(stage: str, into: Path, *, requirements: bool) -> Package:
     _step([sys.executable, "-m", "infra.generate", stage], run)
     _step([str(BIN / "chalice"), "package", "--stage", stage, "--merge-template",
            f"infra/build/resources-{stage}.json", "out"], run)
-    _step([sys.executable, "-m", "infra.slim", "out/deployment.zip"], run)
+    if requirements:
+        _step([sys.executable, "-m", "infra.slim", "out/deployment.zip"], run)
     return Package(stage, work / "out" / "sam.json", work / "out" / "deployment.zip")
 
 

@@ -95,10 +95,11 @@ def pay(portal: Api, body: dict, *, key: str | None = None):
 
 def a_card_payment(payer: Payer, invoice: dict, *, card: str = "pm_card_visa") -> dict:
     """The invoice paid in the portal by card, with the PaymentIntent id Stripe knows it by."""
-    from chalicelib.tables.payments import payments as stored_payments
+    from chalicelib.bootstrap import adapters
     answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": card})
     assert answer.json["status"] == "succeeded", answer.json
-    gateway_id = stored_payments.get(payer.org_id, payer.customer_id, answer.json["payment_id"]).gateway_payment_id
+    gateway_id = adapters().uow.payments.get(payer.org_id, payer.customer_id,
+                                             answer.json["payment_id"]).gateway_payment_id
     return {**answer.json, "gateway_payment_id": gateway_id}
 
 
@@ -121,12 +122,11 @@ class Books:
 
 
 def the_books(payer: Payer, today: str = "2026-11-25") -> Books:
-    from chalicelib.tables.credit_notes import credit_notes
-    from chalicelib.tables.invoices import invoices
+    from chalicelib.bootstrap import adapters
     [statement] = payer.portal.get(f"/portal/statements?from=2026-01-01&to={today}").json["statements"]
     owner = dict(org_id=payer.org_id, customer_id=payer.customer_id, limit=100, cursor=None)
-    documents = (sum(i.balance_minor for i in invoices.page(**owner).items)
-                 - sum(n.balance_minor for n in credit_notes.page(**owner).items))
+    documents = (sum(i.balance_minor for i in adapters().uow.invoices.page(**owner).items)
+                 - sum(n.balance_minor for n in adapters().uow.credit_notes.page(**owner).items))
     home = payer.portal.get("/portal/dashboard").json
     return Books(statement["closing_balance"]["amount_minor"], documents,
                  home["outstanding"]["total_minor"] - home["available_credits"]["amount_minor"])
@@ -139,10 +139,9 @@ def agree(books: Books) -> bool:
 # --- Stripe events ----------------------------------------------------------------------------
 
 def with_webhook_secret(monkeypatch) -> None:
-    from chalicelib import bootstrap, config
+    from chalicelib import config
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
     config.reload()
-    bootstrap.forget_secrets()
 
 
 def stripe_event(event_type: str, data_object: dict, *, event_id: str | None = None,
@@ -243,7 +242,12 @@ class CountingGateway:
 
 
 def counting_gateway(monkeypatch, **options) -> CountingGateway:
+    """A CountingGateway in place of the payment gateway, for the rest of the test."""
+    return with_gateway(monkeypatch, CountingGateway(**options))
+
+
+def with_gateway(monkeypatch, gateway):
+    """`gateway` is the adapters' payment gateway until the test ends (monkeypatch undoes it)."""
     from chalicelib import bootstrap
-    gateway = CountingGateway(**options)
-    monkeypatch.setattr(bootstrap, "payment_gateway", lambda: gateway)
+    monkeypatch.setattr(bootstrap.adapters(), "gateway", gateway)
     return gateway

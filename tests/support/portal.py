@@ -32,7 +32,7 @@ def verify_sender() -> None:
     """SES (moto) refuses mail from an unverified identity: verify the configured sender."""
     from chalicelib import bootstrap
     from chalicelib.config import settings
-    bootstrap.aws_client_factory("ses")().verify_email_identity(EmailAddress=settings().email_sender)
+    bootstrap.adapters().client("ses").verify_email_identity(EmailAddress=settings().email_sender)
 
 
 @dataclass

@@ -108,12 +108,11 @@ def mark_expired_at_trial_end(org_id: str, customer_id: str, subscription_id: st
     """What the trial-expiry job records when the first charge fails (the admin import cannot)."""
     from dataclasses import replace
 
+    from chalicelib.bootstrap import adapters
     from chalicelib.domain.organization import clock_name
-    from chalicelib.tables.organizations import organizations
-    from chalicelib.tables.subscriptions import subscriptions
-    sub = subscriptions.get(org_id, customer_id, subscription_id)
-    subscriptions.save(org_id, replace(sub, expired_reason="trial_charge_failed"),
-                       clock=clock_name(organizations.get(org_id)))
+    sub = adapters().uow.subscriptions.get(org_id, customer_id, subscription_id)
+    adapters().uow.subscriptions.save(org_id, replace(sub, expired_reason="trial_charge_failed"),
+                                      clock=clock_name(adapters().uow.organizations.get(org_id)))
 
 
 def action(answer, name: str) -> dict:

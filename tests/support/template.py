@@ -65,7 +65,9 @@ class Template:
 
     def ref(self, name: str):
         pseudo = {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION, "AWS::Partition": "aws",
-                  "AWS::StackName": STACK, "AWS::URLSuffix": "amazonaws.com", "AWS::NoValue": NO_VALUE}
+                  "AWS::StackName": STACK, "AWS::URLSuffix": "amazonaws.com", "AWS::NoValue": NO_VALUE,
+                  "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{STACK}/"
+                                  "51af3dc0-da77-11e4-872e-1234567db123"}
         if name in pseudo:
             return pseudo[name]
         if name in self.body.get("Parameters", {}):

@@ -1,8 +1,8 @@
-"""An estimate as it stands at a moment (services/approvals.py): pure, no AWS."""
+"""An estimate as it stands at a moment (services/documents/approvals.py): pure, no AWS."""
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.domain.documents import DocumentLine, Estimate, EstimateStatus
-from chalicelib.services.approvals import as_of
+from chalicelib.services.documents.approvals import as_of
 
 ISSUED = datetime(2026, 11, 1, tzinfo=timezone.utc)
 EXPIRES = ISSUED + timedelta(days=30)

@@ -12,8 +12,9 @@ def token_event(token: str) -> dict:
 def test_each_authorizer_readies_the_tables_before_it_looks_anything_up(monkeypatch):
     calls = []
     monkeypatch.setattr(bootstrap, "tables_ready", lambda: calls.append("tables ready"))
-    monkeypatch.setattr(authorizers.sessions, "authenticate", lambda token: calls.append(f"session {token}"))
-    monkeypatch.setattr(authorizers.merchant_access, "org_for_api_key", lambda key: calls.append(f"key {key}"))
+    access = bootstrap.services().access
+    monkeypatch.setattr(access, "authenticate", lambda token: calls.append(f"session {token}"))
+    monkeypatch.setattr(access, "org_for_api_key", lambda key: calls.append(f"key {key}"))
 
     authorizers.portal_session(token_event("t0k3n"), None)
     authorizers.merchant_key(token_event("k3y"), None)

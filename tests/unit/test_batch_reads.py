@@ -2,9 +2,9 @@
 keys it keeps leaving unread are a 503, never an item answered missing."""
 import pytest
 
+from chalicelib.bootstrap import adapters
 from chalicelib.domain.errors import NotFound, Unavailable
 from chalicelib.tables import batch_reads
-from chalicelib.tables.payments import payments
 
 
 class LeavesEverythingUnprocessed:
@@ -42,5 +42,5 @@ def test_a_payment_whose_keys_stay_unprocessed_is_unavailable_not_missing(overlo
     # When a payment is read with its organization and customer
     # Then the answer is Unavailable (503, retry), never NotFound (404 for a payment that exists)
     with pytest.raises(Unavailable) as raised:
-        payments.state("org_1", "cus_1", org=True, customer=True, payment_id="payment_1")
+        adapters().uow.payments.state("org_1", "cus_1", org=True, customer=True, payment_id="payment_1")
     assert not isinstance(raised.value, NotFound)

@@ -125,7 +125,7 @@ class Books:
 
 
 def run_due_work(books: Books, now: datetime, unused_time: str) -> None:
-    """What the scheduled job does up to `now`, as services/scheduled_work.py runs it: each term it
+    """What the scheduled job does up to `now`, as services/subscriptions/scheduled.py runs it: each term it
     invoices is charged to the subscription's card, which works or is declined as the lifecycle says."""
     for _ in range(500):
         sub = books.sub

@@ -1,6 +1,7 @@
 """`import app` (every Lambda's cold start) registers every route, schedule and authorizer, and
-loads no service, table or gateway: those are imported by the first request that uses them
-(chalicelib/lazy.py). Checked on what a fresh process imports, not on a clock."""
+loads no service, table or gateway: those are imported by the first request that uses them (each
+method of a capability's facade, `bootstrap.services().<capability>`, imports its module when called).
+Checked on what a fresh process imports, not on a clock."""
 import ast
 import json
 import subprocess
@@ -8,11 +9,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+FACADES = [f"chalicelib.services.{capability}" for capability in
+           ("subscriptions", "payments", "documents", "accounts", "access")]
 
 # (path, method) pairs when handlers became lazy (issue 9); routes may be added, never lost
 ROUTES_AT_ISSUE_9 = 95
 NEVER_AT_IMPORT = ("pynamodb", "botocore", "boto3", "fpdf", "stripe", "zxcvbn", "argon2", "aws_xray_sdk",
-                   "chalicelib.tables", "chalicelib.gateways", "chalicelib.services.scheduled_work",
+                   "chalicelib.tables", "chalicelib.gateways", "chalicelib.services.subscriptions.scheduled",
                    "chalicelib.domain.scheduling", "chalicelib.domain.subscription_actions")
 SCRIPT = """
 import json, sys
@@ -39,10 +42,11 @@ def test_import_app_loads_no_service_table_gateway_or_heavy_library():
     modules = imported_by_app()["modules"]
 
     heavy = [m for m in modules if any(m == name or m.startswith(name + ".") for name in NEVER_AT_IMPORT)]
-    services = [m for m in modules if m.startswith("chalicelib.services.")]
+    # at most the capabilities' facades and the small values handlers build: no use case's module
+    implementations = [m for m in modules if m.startswith("chalicelib.services.") and m not in FACADES]
 
     assert heavy == []
-    assert services == ["chalicelib.services.inputs"]   # the small values handlers build
+    assert implementations == ["chalicelib.services.inputs"]
 
 
 def test_import_app_still_registers_every_route_schedule_and_authorizer():
@@ -54,16 +58,20 @@ def test_import_app_still_registers_every_route_schedule_and_authorizer():
     assert app["authorizers"] == ["merchant_key", "portal_session"]
 
 
-def test_handlers_load_only_services_lazily_and_each_exists():
-    """`lazy("...")` names escape the import-based layering check: they are checked here."""
-    targets = {}
-    for path in (ROOT / "chalicelib" / "handlers").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "lazy":
-                targets[node.args[0].value] = path.relative_to(ROOT)
+def test_each_use_case_a_facade_names_exists_in_its_capability():
+    """A facade imports each use case inside its method, out of the cold start's sight: each is checked
+    here (its module in the capability's package, the function defined in it)."""
+    named, wrong = [], []
+    for facade in FACADES:
+        package = ROOT / facade.replace(".", "/")
+        methods = [m for c in ast.parse((package / "__init__.py").read_text()).body if isinstance(c, ast.ClassDef)
+                   for m in c.body if isinstance(m, ast.FunctionDef)]
+        for node in (n for method in methods for n in ast.walk(method)):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                named += [(node.module, alias.name) for alias in node.names]
+                module = package / f"{node.module}.py"
+                defined = {n.name for n in ast.parse(module.read_text()).body if isinstance(n, ast.FunctionDef)} \
+                    if module.exists() else set()
+                wrong += [(facade, node.module, alias.name) for alias in node.names if alias.name not in defined]
 
-    wrong = {name: str(where) for name, where in targets.items()
-             if not name.startswith("chalicelib.services.")
-             or not (ROOT / (name.replace(".", "/") + ".py")).exists()}
-
-    assert targets and wrong == {}
+    assert len(named) > 90 and wrong == []

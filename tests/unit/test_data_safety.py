@@ -21,10 +21,10 @@ TABLE_OF_MODEL = {model.__name__: model.Meta.logical_name for model in MODELS}
 DELETIONS = {
     ("tables/sessions.py", "delete"): "sessions",                        # sign out
     ("tables/sessions.py", "delete_many"): "sessions",                   # batch_write of deletes
-    ("services/sessions.py", "end"): "sessions",
-    ("services/sessions.py", "end_all_of"): "sessions",                  # password changed or reset
-    ("services/profile.py", "update_profile"): "sessions",               # beyond what one move carries
-    ("services/profile.py", "_move_account"): "portal_users",            # to its new sign-in email
+    ("services/access/sessions.py", "end"): "sessions",
+    ("services/access/sessions.py", "end_all_of"): "sessions",           # password changed or reset
+    ("services/accounts/profile.py", "update_profile"): "sessions",      # beyond what one move carries
+    ("services/accounts/profile.py", "_move_account"): "portal_users",   # to its new sign-in email
     ("tables/portal_users.py", "delete_in"): "portal_users",             # ... on the version read
     ("tables/rate_counters.py", "forget_failures"): "rate_counters",
     ("tables/idempotency.py", "release"): "idempotency",                 # a failed request frees its key
@@ -33,8 +33,8 @@ DELETIONS = {
     ("tables/refund_requests.py", "finish_in"): "idempotency",           # a recorded refund's claim
     ("tables/refund_requests.py", "release"): "idempotency",             # ... a refused one's
     ("tables/payment_methods.py", "delete_in"): "payment_methods",
-    ("services/payment_methods.py", "replace"): "payment_methods",       # Stripe detaches the card
-    ("services/payment_methods.py", "_forget"): "payment_methods",
+    ("services/payments/methods.py", "replace"): "payment_methods",      # Stripe detaches the card
+    ("services/payments/methods.py", "_forget"): "payment_methods",
 }
 RAW_DELETES = {"delete_item", "batch_write_item", "delete_table"}
 

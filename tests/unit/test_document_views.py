@@ -1,4 +1,4 @@
-"""What each printable document shows (services/document_views.py): pure, no PDF drawn."""
+"""What each printable document shows (services/documents/layouts.py): pure, no PDF drawn."""
 from datetime import date, datetime, timezone
 
 from chalicelib.domain.customers import Address, Customer
@@ -8,7 +8,7 @@ from chalicelib.domain.money import Money
 from chalicelib.domain.organization import Organization
 from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
 from chalicelib.domain.statement import LedgerEntry, build_statements
-from chalicelib.services.document_views import (estimate_document, invoice_document, money, receipt_document,
+from chalicelib.services.documents.layouts import (estimate_document, invoice_document, money, receipt_document,
                                                 statement_document)
 
 UTC = timezone.utc

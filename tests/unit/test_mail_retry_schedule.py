@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.services.mail import RETRY_DELAYS, next_attempt_at
+from chalicelib.services.accounts.outbox import RETRY_DELAYS, next_attempt_at
 
 AT = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

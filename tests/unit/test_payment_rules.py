@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 from chalicelib.domain.account_summary import SummaryChange
 from chalicelib.domain.documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice, InvoiceStatus
 from chalicelib.domain.payments import Allocation
-from chalicelib.services import payment_rules as rules
-from chalicelib.services.idempotency import request_hash
+from chalicelib.services.payments import rules
+from chalicelib.services.payments.idempotency import request_hash
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

@@ -14,7 +14,7 @@ from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
 from chalicelib.domain.ledger import credit_note_entries, invoice_entries, payment_entries
 from chalicelib.domain.refunds import document_refund
 from chalicelib.domain.statement import build_statements
-from chalicelib.services.statements import statement_range
+from chalicelib.services.documents.statements import statement_range
 
 UTC = timezone.utc
 START = datetime(2026, 1, 1, tzinfo=UTC)

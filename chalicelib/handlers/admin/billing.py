@@ -7,12 +7,11 @@ from chalice import Blueprint
 from pydantic import Field, model_validator
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, CouponCode, Day, Id, LongText, Name, ShortText
 
-billing_admin = lazy("chalicelib.services.billing_admin")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
@@ -118,7 +117,7 @@ def create_subscription(body: SubscriptionBody):
     time (its test clock in test mode)."""
     extra = body.model_dump(include={"trial_end", "term_start", "term_end", "resume_at", "cancel_reason"},
                             exclude_none=True)
-    return billing_admin.create_subscription(
+    return services().subscriptions.create(
         api.merchant().org_id, body.customer_id, plan_code=body.plan_code, status=body.status,
         addons=[(a.code, a.quantity) for a in body.addons], coupon_code=body.coupon_code,
         auto_charge=body.auto_charge, payment_method_id=body.payment_method_id,
@@ -129,47 +128,47 @@ def create_subscription(body: SubscriptionBody):
 def create_invoice(body: InvoiceBody):
     """Issue an invoice."""
     data = body.model_dump(exclude={"customer_id"})
-    return billing_admin.create_invoice(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
+    return services().documents.create_invoice(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
 
 
 @api.route("/admin/invoices/{invoice_id}/void", "POST", body=CustomerRef, response="Invoice")
 def void_invoice(invoice_id: str, body: CustomerRef):
     """Void an invoice that has no payments or credits."""
-    return billing_admin.void_invoice(api.merchant().org_id, body.customer_id, invoice_id, bootstrap.now())
+    return services().documents.void_invoice(api.merchant().org_id, body.customer_id, invoice_id, bootstrap.now())
 
 
 @api.route("/admin/payments", "POST", body=OfflinePaymentBody, status=201, response="RecordedPayment")
 def record_payment(body: OfflinePaymentBody):
     """Record a payment received outside the portal (in whole increments of its currency)."""
-    return billing_admin.record_payment(api.merchant().org_id, body.customer_id, invoice_id=body.invoice_id,
-                                        amount_minor=body.amount_minor, method=body.method, now=bootstrap.now())
+    return services().documents.record_payment(api.merchant().org_id, body.customer_id, invoice_id=body.invoice_id,
+                                               amount_minor=body.amount_minor, method=body.method, now=bootstrap.now())
 
 
 @api.route("/admin/credit-notes", "POST", body=CreditNoteBody, status=201, response="CreditNote")
 def create_credit_note(body: CreditNoteBody):
     """Issue a credit note; its balance becomes available credit."""
     data = body.model_dump(exclude={"customer_id"})
-    return billing_admin.create_credit_note(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
+    return services().documents.create_credit_note(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
 
 
 @api.route("/admin/credit-notes/{credit_note_id}/void", "POST", body=CustomerRef, response="CreditNote")
 def void_credit_note(credit_note_id: str, body: CustomerRef):
     """Void an unused credit note."""
-    return billing_admin.void_credit_note(api.merchant().org_id, body.customer_id, credit_note_id,
-                                          bootstrap.now())
+    return services().documents.void_credit_note(api.merchant().org_id, body.customer_id, credit_note_id,
+                                                 bootstrap.now())
 
 
 @api.route("/admin/estimates", "POST", body=EstimateBody, status=201, response="EstimateRecord")
 def create_estimate(body: EstimateBody):
     """Send an estimate for the customer to accept."""
     data = body.model_dump(exclude={"customer_id"})
-    return billing_admin.create_estimate(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
+    return services().documents.create_estimate(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
 
 
 @api.route("/admin/timesheets", "POST", body=TimesheetBody, status=201, response="TimesheetRecord")
 def create_timesheet(body: TimesheetBody):
     """Submit a timesheet for the customer to approve."""
     entries = [{**e.model_dump(), "date": e.date.isoformat()} for e in body.entries]
-    return billing_admin.create_timesheet(
+    return services().documents.create_timesheet(
         api.merchant().org_id, body.customer_id, project=body.project, entries=entries,
         period_start=body.period_start.isoformat(), period_end=body.period_end.isoformat(), now=bootstrap.now())

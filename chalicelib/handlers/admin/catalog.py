@@ -7,15 +7,14 @@ from typing import Literal
 from chalice import Blueprint
 from pydantic import Field, StrictBool, field_validator, model_validator
 
+from ... import bootstrap
+from ...bootstrap import services
 from ...domain.catalog import Addon, Coupon, Plan
 from ...domain.errors import NotFound
-from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import COUPON_CODE_PATTERN, Code, CouponCode, Currency, Instant, Name
-from ... import bootstrap
 
-catalog = lazy("chalicelib.services.catalog")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
@@ -102,41 +101,41 @@ def _coupon_code(code: str) -> str:
 @api.route("/admin/plans", response="PlanList")
 def list_plans():
     """Every plan."""
-    return {"items": catalog.list_items(api.merchant().org_id, "plan")}
+    return {"items": services().subscriptions.catalog(api.merchant().org_id, "plan")}
 
 
 @api.route("/admin/plans", "POST", body=PlanBody, status=201, response="Plan")
 def create_plan(body: PlanBody):
     """Add a plan."""
-    return catalog.add_plan(api.merchant().org_id, Plan(**body.model_dump()), bootstrap.now())
+    return services().subscriptions.add_plan(api.merchant().org_id, Plan(**body.model_dump()), bootstrap.now())
 
 
 @api.route("/admin/addons", response="AddonList")
 def list_addons():
     """Every addon."""
-    return {"items": catalog.list_items(api.merchant().org_id, "addon")}
+    return {"items": services().subscriptions.catalog(api.merchant().org_id, "addon")}
 
 
 @api.route("/admin/addons", "POST", body=AddonBody, status=201, response="Addon")
 def create_addon(body: AddonBody):
     """Add an addon."""
     data = body.model_dump() | {"plan_codes": tuple(body.plan_codes)}
-    return catalog.add_addon(api.merchant().org_id, Addon(**data), bootstrap.now())
+    return services().subscriptions.add_addon(api.merchant().org_id, Addon(**data), bootstrap.now())
 
 
 @api.route("/admin/coupons", response="CouponList")
 def list_coupons():
     """Every coupon."""
-    return {"items": catalog.list_items(api.merchant().org_id, "coupon")}
+    return {"items": services().subscriptions.catalog(api.merchant().org_id, "coupon")}
 
 
 @api.route("/admin/coupons", "POST", body=CouponBody, status=201, response="Coupon")
 def create_coupon(body: CouponBody):
     """Add a coupon (not offered in the portal unless `portal` is true)."""
-    return catalog.add_coupon(api.merchant().org_id, body.coupon(), bootstrap.now())
+    return services().subscriptions.add_coupon(api.merchant().org_id, body.coupon(), bootstrap.now())
 
 
 @api.route("/admin/coupons/{code}", "PATCH", body=CouponChangesBody, response="Coupon")
 def change_coupon(code: str, body: CouponChangesBody):
     """Offer a coupon in the portal or not, limit or extend it, withdraw it or sell it again."""
-    return catalog.change_coupon(api.merchant().org_id, _coupon_code(code), body.changes())
+    return services().subscriptions.change_coupon(api.merchant().org_id, _coupon_code(code), body.changes())

@@ -7,13 +7,12 @@ from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
+from ...bootstrap import services
 from ...domain.customers import Address
-from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes, page_answer
 from ..schemas import AddressBody, Currency, Email, Name, PageQuery
 
-customers = lazy("chalicelib.services.customers")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
@@ -59,7 +58,7 @@ def _addresses(data: dict) -> dict:
 @api.route("/admin/customers", query=PageQuery, response="CustomerPage")
 def list_customers(query: PageQuery):
     """The organization's customers, a page at a time."""
-    page = customers.list_customers(api.merchant().org_id, limit=query.limit, cursor=query.cursor)
+    page = services().accounts.customers(api.merchant().org_id, limit=query.limit, cursor=query.cursor)
     return page_answer(page)
 
 
@@ -67,23 +66,23 @@ def list_customers(query: PageQuery):
 def create_customer(body: CustomerBody):
     """Add a customer with its contact persons (the first is primary unless one says so)."""
     data = _addresses(body.model_dump())
-    return customers.create_customer(api.merchant().org_id, now=bootstrap.now(), **data)
+    return services().accounts.create_customer(api.merchant().org_id, now=bootstrap.now(), **data)
 
 
 @api.route("/admin/customers/{customer_id}", response="Customer")
 def get_customer(customer_id: str):
     """One customer."""
-    return customers.get_customer(api.merchant().org_id, customer_id)
+    return services().accounts.customer(api.merchant().org_id, customer_id)
 
 
 @api.route("/admin/customers/{customer_id}", "PATCH", body=CustomerPatch, response="Customer")
 def update_customer(customer_id: str, body: CustomerPatch):
     """Change a customer's details."""
     changes = _addresses(body.model_dump(exclude_unset=True, exclude_none=True))
-    return customers.update_customer(api.merchant().org_id, customer_id, changes, bootstrap.now())
+    return services().accounts.update_customer(api.merchant().org_id, customer_id, changes, bootstrap.now())
 
 
 @api.route("/admin/customers/{customer_id}/contacts", "POST", body=ContactBody, status=201, response="Customer")
 def add_contact(customer_id: str, body: ContactBody):
     """Add a contact person."""
-    return customers.add_contact(api.merchant().org_id, customer_id, body.model_dump(), bootstrap.now())
+    return services().accounts.add_contact(api.merchant().org_id, customer_id, body.model_dump(), bootstrap.now())

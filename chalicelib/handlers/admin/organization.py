@@ -6,14 +6,13 @@ from typing import Literal
 from chalice import Blueprint
 from pydantic import Field
 
+from ...bootstrap import services
 from ...domain.customers import CustomFieldDefinition
 from ...domain.preferences import DunningSettings, Preferences
-from ...lazy import lazy
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Email, Link, Name, TimeZone
 
-merchant_access = lazy("chalicelib.services.merchant_access")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
@@ -55,7 +54,7 @@ def organization_view(org) -> dict:
 @api.route("/admin/organization", response="Organization")
 def get_organization():
     """The organization's details and settings."""
-    return organization_view(merchant_access.get_organization(api.merchant().org_id))
+    return organization_view(services().access.organization(api.merchant().org_id))
 
 
 @api.route("/admin/organization", "PATCH", body=SettingsBody, response="Organization")
@@ -68,19 +67,19 @@ def update_organization(body: SettingsBody):
                                          for f in body.custom_fields)
     if body.dunning is not None:
         changes["dunning"] = body.dunning
-    return organization_view(merchant_access.update_organization(api.merchant().org_id, changes))
+    return organization_view(services().access.update_organization(api.merchant().org_id, changes))
 
 
 @api.route("/admin/preferences", response="PortalPreferences")
 def get_preferences():
     """Customer Portal Preferences."""
-    org = merchant_access.get_organization(api.merchant().org_id)
+    org = services().access.organization(api.merchant().org_id)
     return {"preferences": org.preferences.to_dict()}
 
 
 @api.route("/admin/preferences", "PUT", body=PreferencesBody, response="PortalPreferences")
 def put_preferences(body: PreferencesBody):
     """Replace the Customer Portal Preferences."""
-    org = merchant_access.update_organization(api.merchant().org_id, {"preferences": body.preferences})
+    org = services().access.update_organization(api.merchant().org_id, {"preferences": body.preferences})
     return {"preferences": org.preferences.to_dict()}
 

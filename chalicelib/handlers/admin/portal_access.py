@@ -7,11 +7,10 @@ from chalice import Blueprint
 from pydantic import StringConstraints
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 
-portal_auth = lazy("chalicelib.services.portal_auth")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
@@ -25,4 +24,4 @@ class InviteBody(Body):
            response="Invitation")
 def invite_to_portal(customer_id: str, body: InviteBody):
     """Email a contact person an invitation (a single-use link, valid 72 hours) to the portal."""
-    return portal_auth.invite(api.merchant().org_id, customer_id, body.contact_id, bootstrap.now())
+    return services().access.invite(api.merchant().org_id, customer_id, body.contact_id, bootstrap.now())

@@ -5,12 +5,11 @@ from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import merchant_key
 from ..http import IDEMPOTENCY_KEY, Body, Routes
 from ..schemas import Id, ShortText
 
-refunds = lazy("chalicelib.services.refunds")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
@@ -26,5 +25,7 @@ class RefundBody(Body):
            headers=(IDEMPOTENCY_KEY,))
 def refund_payment(payment_id: str, body: RefundBody):
     """Give back part or all of a payment; send an Idempotency-Key header."""
-    return refunds.refund(api.merchant().org_id, body.customer_id, payment_id, amount_minor=body.amount_minor,
-                          reason=body.reason, idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())
+    return services().payments.refund(api.merchant().org_id, body.customer_id, payment_id,
+                                      amount_minor=body.amount_minor,
+                                      reason=body.reason, idempotency_key=api.header("Idempotency-Key"),
+                                      now=bootstrap.now())

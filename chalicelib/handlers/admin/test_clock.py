@@ -6,11 +6,10 @@ from chalice import Blueprint
 from pydantic import AwareDatetime
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 
-scheduled_work = lazy("chalicelib.services.scheduled_work")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
@@ -23,4 +22,4 @@ class AdvanceBody(Body):
 @api.route("/admin/test-clock", "POST", body=AdvanceBody, response="TestClock")
 def advance_test_clock(body: AdvanceBody):
     """Advance the test clock (never backwards) and run the subscription work due up to it."""
-    return scheduled_work.advance_test_clock(api.merchant().org_id, body.advance_to, real_now=bootstrap.now())
+    return services().subscriptions.advance_test_clock(api.merchant().org_id, body.advance_to, real_now=bootstrap.now())

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import Routes, page_answer
 from ..schemas import PageQuery
 
-activity = lazy("chalicelib.services.activity")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -18,4 +17,5 @@ api = Routes(bp, "portal", portal_session)
 def my_activity(query: PageQuery):
     """Everything done to my account (by me, the merchant or a job), newest first."""
     caller = api.customer()
-    return page_answer(activity.timeline(caller.org_id, caller.customer_id, limit=query.limit, cursor=query.cursor))
+    return page_answer(services().accounts.timeline(caller.org_id, caller.customer_id, limit=query.limit,
+                                                    cursor=query.cursor))

@@ -10,12 +10,11 @@ from chalice import Blueprint
 from pydantic import StringConstraints
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import Body, Routes
 from ..schemas import Email
 
-portal_auth = lazy("chalicelib.services.portal_auth")
 
 bp = Blueprint(__name__)
 public = Routes(bp, "public")
@@ -62,40 +61,40 @@ FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a li
 @public.route("/portal/auth/login", "POST", body=LoginBody, response="Session")
 def login(body: LoginBody):
     """Sign in: a session token for the Authorization header."""
-    return signed_in(portal_auth.login(body.organization, body.email, body.password, bootstrap.now()))
+    return signed_in(services().access.login(body.organization, body.email, body.password, bootstrap.now()))
 
 
 @public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201, response="Session")
 def accept_invite(body: AcceptInviteBody):
     """Choose a password with an invitation's token, and be signed in."""
-    return signed_in(portal_auth.accept_invite(body.organization, body.token, body.password, bootstrap.now()))
+    return signed_in(services().access.accept_invite(body.organization, body.token, body.password, bootstrap.now()))
 
 
 @public.route("/portal/auth/forgot-password", "POST", body=ForgotPasswordBody, status=202, response="Notice")
 def forgot_password(body: ForgotPasswordBody):
     """Ask for a password reset link; the answer is the same whether the account exists or not."""
-    portal_auth.forgot_password(body.organization, body.email, bootstrap.now())
+    services().access.forgot_password(body.organization, body.email, bootstrap.now())
     return FORGOT_PASSWORD_ANSWER
 
 
 @public.route("/portal/auth/reset-password", "POST", body=ResetPasswordBody, status=204)
 def reset_password(body: ResetPasswordBody):
     """Choose a new password with a reset token; every session of the account ends."""
-    portal_auth.reset_password(body.organization, body.token, body.new_password, bootstrap.now())
+    services().access.reset_password(body.organization, body.token, body.new_password, bootstrap.now())
 
 
 @api.route("/portal/auth/logout", "POST", status=204)
 def logout():
     """Sign out: this session's token stops working at once."""
-    portal_auth.logout(api.customer().session_id)
+    services().access.logout(api.customer().session_id)
 
 
 @api.route("/portal/auth/change-password", "POST", body=ChangePasswordBody, response="PasswordChanged")
 def change_password(body: ChangePasswordBody):
     """Change the password (the current one is needed); every other session ends."""
     caller = api.customer()
-    ended = portal_auth.change_password(caller.org_id, caller.login, caller.session_id, body.current_password,
-                                        body.new_password, bootstrap.now())
+    ended = services().access.change_password(caller.org_id, caller.login, caller.session_id, body.current_password,
+                                              body.new_password, bootstrap.now())
     return {"other_sessions_ended": ended}
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import Routes
 
-dashboard_service = lazy("chalicelib.services.dashboard")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -18,4 +17,4 @@ def dashboard():
     """Outstanding invoices, available credits, last payment, my details, pending approvals and
     the organization's contact details."""
     caller = api.customer()
-    return dashboard_service.dashboard(caller.org_id, caller.customer_id, caller.contact_id)
+    return services().accounts.dashboard(caller.org_id, caller.customer_id, caller.contact_id)

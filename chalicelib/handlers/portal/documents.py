@@ -10,17 +10,15 @@ from chalice import Blueprint, Response
 from pydantic import Field, StringConstraints
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import Body, Routes
 from ..schemas import LongText, ShortText
 from .statements import StatementQuery
 
 if TYPE_CHECKING:
-    from ...services.documents import RenderedPdf
+    from ...services.documents.pdfs import RenderedPdf
 
-documents = lazy("chalicelib.services.documents")
-forwarding = lazy("chalicelib.services.forwarding")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -43,44 +41,44 @@ def pdf_answer(rendered: RenderedPdf) -> Response:
 def invoice_pdf(invoice_id: str):
     """An invoice as a PDF."""
     caller = api.customer()
-    return pdf_answer(documents.invoice_pdf(caller.org_id, caller.customer_id, invoice_id))
+    return pdf_answer(services().documents.invoice_pdf(caller.org_id, caller.customer_id, invoice_id))
 
 
 @api.route("/portal/payments/{payment_id}/receipt", content_type=PDF)
 def payment_receipt(payment_id: str):
     """The receipt of a payment, as a PDF."""
     caller = api.customer()
-    return pdf_answer(documents.receipt_pdf(caller.org_id, caller.customer_id, payment_id))
+    return pdf_answer(services().documents.receipt_pdf(caller.org_id, caller.customer_id, payment_id))
 
 
 @api.route("/portal/estimates/{estimate_id}/pdf", content_type=PDF)
 def estimate_pdf(estimate_id: str):
     """An estimate as a PDF."""
     caller = api.customer()
-    return pdf_answer(documents.estimate_pdf(caller.org_id, caller.customer_id, estimate_id))
+    return pdf_answer(services().documents.estimate_pdf(caller.org_id, caller.customer_id, estimate_id))
 
 
 @api.route("/portal/statements/pdf", query=StatementQuery, content_type=PDF)
 def statement_pdf(query: StatementQuery):
     """The statement of accounts for a range, as a PDF."""
     caller = api.customer()
-    return pdf_answer(documents.statement_pdf(caller.org_id, caller.customer_id, start=query.from_, end=query.to,
-                                              now=bootstrap.now()))
+    return pdf_answer(services().documents.statement_pdf(caller.org_id, caller.customer_id, start=query.from_,
+                                                         end=query.to, now=bootstrap.now()))
 
 
 @api.route("/portal/invoices/{invoice_id}/forward", "POST", body=ForwardBody, status=202, response="Forwarded")
 def forward_invoice(invoice_id: str, body: ForwardBody):
     """Email an invoice (PDF attached) to contact persons of my account; primary contact only."""
     caller = api.customer()
-    return forwarding.forward_invoice(caller.org_id, caller.customer_id, caller.contact_id, invoice_id,
-                                      contact_ids=body.contact_ids, subject=body.subject, body=body.body,
-                                      now=bootstrap.now())
+    return services().documents.forward_invoice(caller.org_id, caller.customer_id, caller.contact_id, invoice_id,
+                                                contact_ids=body.contact_ids, subject=body.subject, body=body.body,
+                                                now=bootstrap.now())
 
 
 @api.route("/portal/estimates/{estimate_id}/forward", "POST", body=ForwardBody, status=202, response="Forwarded")
 def forward_estimate(estimate_id: str, body: ForwardBody):
     """Email an estimate (PDF attached) to contact persons of my account; primary contact only."""
     caller = api.customer()
-    return forwarding.forward_estimate(caller.org_id, caller.customer_id, caller.contact_id, estimate_id,
-                                       contact_ids=body.contact_ids, subject=body.subject, body=body.body,
-                                       now=bootstrap.now())
+    return services().documents.forward_estimate(caller.org_id, caller.customer_id, caller.contact_id, estimate_id,
+                                                 contact_ids=body.contact_ids, subject=body.subject, body=body.body,
+                                                 now=bootstrap.now())

@@ -5,13 +5,11 @@ from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import LongText, PageQuery, ShortText
 
-messages = lazy("chalicelib.services.messages")
-reviews = lazy("chalicelib.services.reviews")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -31,20 +29,21 @@ class ReviewBody(Body):
 def message_organization(body: MessageBody):
     """Email the organization's primary address; replies come back to me."""
     caller = api.customer()
-    return messages.message_organization(caller.org_id, caller.customer_id, caller.contact_id, subject=body.subject,
-                                         message=body.message, now=bootstrap.now())
+    return services().accounts.message(caller.org_id, caller.customer_id, caller.contact_id, subject=body.subject,
+                                       message=body.message, now=bootstrap.now())
 
 
 @api.route("/portal/reviews", "POST", body=ReviewBody, status=201, response="Review")
 def write_review(body: ReviewBody):
     """Rate the merchant from 1 to 5 stars with a comment; only the merchant sees it."""
     caller = api.customer()
-    return reviews.write_review(caller.org_id, caller.customer_id, caller.contact_id, rating=body.rating,
-                                comment=body.comment, now=bootstrap.now())
+    return services().accounts.write_review(caller.org_id, caller.customer_id, caller.contact_id, rating=body.rating,
+                                            comment=body.comment, now=bootstrap.now())
 
 
 @api.route("/portal/reviews", query=PageQuery, response="ReviewPage")
 def my_reviews(query: PageQuery):
     """The reviews my account wrote, newest first."""
     caller = api.customer()
-    return page_answer(reviews.my_reviews(caller.org_id, caller.customer_id, limit=query.limit, cursor=query.cursor))
+    return page_answer(services().accounts.my_reviews(caller.org_id, caller.customer_id, limit=query.limit,
+                                                      cursor=query.cursor))

@@ -6,12 +6,11 @@ from typing import Literal
 from chalice import Blueprint
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import Routes, page_answer
 from ..schemas import PageQuery
 
-invoices_portal = lazy("chalicelib.services.invoices_portal")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -25,12 +24,12 @@ class InvoiceQuery(PageQuery):
 def list_invoices(query: InvoiceQuery):
     """My invoices, newest first: all, outstanding, overdue, paid, partially paid or void."""
     caller = api.customer()
-    return page_answer(invoices_portal.page(caller.org_id, caller.customer_id, view=query.status,
-                                            limit=query.limit, cursor=query.cursor, now=bootstrap.now()))
+    return page_answer(services().documents.invoices(caller.org_id, caller.customer_id, view=query.status,
+                                                     limit=query.limit, cursor=query.cursor, now=bootstrap.now()))
 
 
 @api.route("/portal/invoices/{invoice_id}", response="InvoiceDetail")
 def invoice(invoice_id: str):
     """One invoice with its lines, taxes, credits applied and payments."""
     caller = api.customer()
-    return invoices_portal.detail(caller.org_id, caller.customer_id, invoice_id, bootstrap.now())
+    return services().documents.invoice(caller.org_id, caller.customer_id, invoice_id, bootstrap.now())

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import Routes
 
-portal_auth = lazy("chalicelib.services.portal_auth")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -17,4 +16,4 @@ api = Routes(bp, "portal", portal_session)
 def me():
     """My contact, my customer, the organization's public details and the enabled features."""
     caller = api.customer()
-    return portal_auth.me(caller.org_id, caller.customer_id, caller.contact_id, caller.role)
+    return services().access.me(caller.org_id, caller.customer_id, caller.contact_id, caller.role)

@@ -7,11 +7,10 @@ from chalice import Blueprint
 from pydantic import StringConstraints
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import Body, Routes
 
-payment_methods = lazy("chalicelib.services.payment_methods")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -32,41 +31,41 @@ class ReplacementBody(Body):
 def list_methods():
     """My saved payment methods (brand, last4, expiry; never card numbers)."""
     caller = api.customer()
-    return {"items": payment_methods.listing(caller.org_id, caller.customer_id)}
+    return {"items": services().payments.methods(caller.org_id, caller.customer_id)}
 
 
 @api.route("/portal/payment-methods/setup", "POST", response="CardSetup")
 def setup():
     """Start collecting a card: what Stripe.js needs (the simulated gateway lists its test ids)."""
     caller = api.customer()
-    return payment_methods.setup(caller.org_id, caller.customer_id, bootstrap.now())
+    return services().payments.setup_method(caller.org_id, caller.customer_id, bootstrap.now())
 
 
 @api.route("/portal/payment-methods", "POST", body=NewMethodBody, status=201, response="PaymentMethod")
 def add(body: NewMethodBody):
     """Save the card the browser collected."""
     caller = api.customer()
-    return payment_methods.add(caller.org_id, caller.customer_id, body.payment_method,
-                               make_default=body.make_default, now=bootstrap.now())
+    return services().payments.add_method(caller.org_id, caller.customer_id, body.payment_method,
+                                          make_default=body.make_default, now=bootstrap.now())
 
 
 @api.route("/portal/payment-methods/{payment_method_id}/default", "POST", response="PaymentMethod")
 def make_default(payment_method_id: str):
     """Make this method the default one."""
     caller = api.customer()
-    return payment_methods.set_default(caller.org_id, caller.customer_id, payment_method_id, bootstrap.now())
+    return services().payments.make_default(caller.org_id, caller.customer_id, payment_method_id, bootstrap.now())
 
 
 @api.route("/portal/payment-methods/{payment_method_id}", "PUT", body=ReplacementBody, response="PaymentMethod")
 def replace(payment_method_id: str, body: ReplacementBody):
     """Replace a card: every subscription charged to it is charged to the new one."""
     caller = api.customer()
-    return payment_methods.replace(caller.org_id, caller.customer_id, payment_method_id, body.payment_method,
-                                   bootstrap.now())
+    return services().payments.replace_method(caller.org_id, caller.customer_id, payment_method_id, body.payment_method,
+                                              bootstrap.now())
 
 
 @api.route("/portal/payment-methods/{payment_method_id}", "DELETE", status=204)
 def remove(payment_method_id: str):
     """Forget a card (refused while it is the only one of an auto-charge subscription)."""
     caller = api.customer()
-    payment_methods.remove(caller.org_id, caller.customer_id, payment_method_id, bootstrap.now())
+    services().payments.remove_method(caller.org_id, caller.customer_id, payment_method_id, bootstrap.now())

@@ -7,12 +7,11 @@ from chalice import Blueprint
 from pydantic import Field, StringConstraints
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import IDEMPOTENCY_KEY, Body, Routes, page_answer
 from ..schemas import Currency, PageQuery
 
-payments = lazy("chalicelib.services.payments")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -40,27 +39,28 @@ class ConfirmBody(Body):
 def pay(body: PaymentBody):
     """Pay one, several or all outstanding invoices (of one currency); send an Idempotency-Key header."""
     caller = api.customer()
-    return payments.pay(caller.org_id, caller.customer_id, body.model_dump(exclude_defaults=True),
-                        idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())
+    return services().payments.pay(caller.org_id, caller.customer_id, body.model_dump(exclude_defaults=True),
+                                   idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())
 
 
 @api.route("/portal/payments", query=PageQuery, response="PaymentPage")
 def list_payments(query: PageQuery):
     """Payments made, newest first."""
     caller = api.customer()
-    return page_answer(payments.page(caller.org_id, caller.customer_id, limit=query.limit, cursor=query.cursor))
+    return page_answer(services().payments.page(caller.org_id, caller.customer_id, limit=query.limit,
+                                                cursor=query.cursor))
 
 
 @api.route("/portal/payments/{payment_id}", response="PaymentDetail")
 def payment(payment_id: str):
     """One payment and the invoices it paid."""
     caller = api.customer()
-    return payments.detail(caller.org_id, caller.customer_id, payment_id)
+    return services().payments.detail(caller.org_id, caller.customer_id, payment_id)
 
 
 @api.route("/portal/payments/{payment_id}/confirm-action", "POST", body=ConfirmBody, response="Payment")
 def confirm_action(payment_id: str, body: ConfirmBody):
     """Simulated mode: pass or fail the 3-D Secure step of a payment that requires it."""
     caller = api.customer()
-    return payments.confirm_action(caller.org_id, caller.customer_id, payment_id, approve=body.approve,
-                                   now=bootstrap.now())
+    return services().payments.confirm_action(caller.org_id, caller.customer_id, payment_id, approve=body.approve,
+                                              now=bootstrap.now())

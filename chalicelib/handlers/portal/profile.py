@@ -8,14 +8,13 @@ from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
+from ...bootstrap import services
 from ...domain.customers import Address
-from ...lazy import lazy
 from ...services.inputs import ProfileChanges
 from ..authorizers import portal_session
 from ..http import Body, Routes
 from ..schemas import AddressBody, Email, Name
 
-profile = lazy("chalicelib.services.profile")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -48,19 +47,19 @@ class ProfilePatch(Body):
 def get_profile():
     """My contact details, my account's addresses and custom fields, and whether I may edit them."""
     caller = api.customer()
-    return profile.profile(caller.org_id, caller.customer_id, caller.contact_id)
+    return services().accounts.profile(caller.org_id, caller.customer_id, caller.contact_id)
 
 
 @api.route("/portal/profile", "PATCH", body=ProfilePatch, response="Profile")
 def update_profile(body: ProfilePatch):
     """Change my details; a new sign-in email needs current_password. Every change is in the activity."""
     caller = api.customer()
-    return profile.update_profile(caller.org_id, caller.customer_id, caller.contact_id, caller.session_id,
-                                  body.changes(), bootstrap.now())
+    return services().accounts.update_profile(caller.org_id, caller.customer_id, caller.contact_id, caller.session_id,
+                                              body.changes(), bootstrap.now())
 
 
 @api.route("/portal/contacts", response="ContactList")
 def list_contacts():
     """My account's contact persons (to forward documents to)."""
     caller = api.customer()
-    return {"items": profile.contacts(caller.org_id, caller.customer_id)}
+    return {"items": services().accounts.contacts(caller.org_id, caller.customer_id)}

@@ -7,11 +7,10 @@ from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ..authorizers import portal_session
 from ..http import Query, Routes
 
-statements = lazy("chalicelib.services.statements")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -27,5 +26,5 @@ class StatementQuery(Query):
 def statement(query: StatementQuery):
     """Opening balance, every transaction with the running balance, closing balance; per currency."""
     caller = api.customer()
-    return statements.statement_of_accounts(caller.org_id, caller.customer_id, start=query.from_, end=query.to,
-                                            now=bootstrap.now())
+    return services().documents.statement(caller.org_id, caller.customer_id, start=query.from_, end=query.to,
+                                          now=bootstrap.now())

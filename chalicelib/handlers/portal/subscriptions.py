@@ -8,18 +8,12 @@ from chalice import Blueprint
 from pydantic import Field, StrictBool
 
 from ... import bootstrap
-from ...lazy import lazy
+from ...bootstrap import services
 from ...services.inputs import Caller, ChangeRequest
 from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import Code, CouponCode, PageQuery, ShortText
 
-cancellations = lazy("chalicelib.services.cancellations")
-pauses = lazy("chalicelib.services.pauses")
-reactivation = lazy("chalicelib.services.reactivation")
-subscription_changes = lazy("chalicelib.services.subscription_changes")
-subscription_views = lazy("chalicelib.services.subscription_views")
-trials = lazy("chalicelib.services.trials")
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
@@ -103,7 +97,7 @@ def _caller() -> Caller:
 def list_subscriptions(query: SubscriptionsQuery):
     """My subscriptions, newest first, optionally in one status."""
     caller = _caller()
-    return subscription_views.list_subscriptions(
+    return services().subscriptions.page(
         caller.org_id, caller.customer_id, status=None if query.status == "all" else query.status,
         limit=query.limit, cursor=query.cursor)
 
@@ -112,15 +106,15 @@ def list_subscriptions(query: SubscriptionsQuery):
 def get_subscription(subscription_id: str):
     """One subscription with everything scheduled and the actions allowed now."""
     caller = _caller()
-    return subscription_views.subscription_detail(caller.org_id, caller.customer_id, subscription_id,
-                                                  bootstrap.now())
+    return services().subscriptions.detail(caller.org_id, caller.customer_id, subscription_id,
+                                           bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/invoices", query=PageQuery, response="InvoicePage")
 def subscription_invoices(subscription_id: str, query: PageQuery):
     """The invoices raised for one subscription, as /portal/invoices lists them."""
     caller = _caller()
-    return page_answer(subscription_views.subscription_invoices(
+    return page_answer(services().subscriptions.invoices(
         caller.org_id, caller.customer_id, subscription_id, limit=query.limit, cursor=query.cursor,
         now=bootstrap.now()))
 
@@ -128,56 +122,56 @@ def subscription_invoices(subscription_id: str, query: PageQuery):
 @api.route("/portal/subscription-options", response="SubscriptionOptions")
 def subscription_options():
     """The plans, addons and coupons customers may choose, and when changes may apply."""
-    return subscription_views.subscription_options(_caller().org_id, bootstrap.now())
+    return services().subscriptions.options(_caller().org_id, bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST", response="Quote")
 def activation_preview(subscription_id: str):
     """The charges of converting the trial to live now."""
-    return trials.activation_preview(_caller(), subscription_id, now=bootstrap.now())
+    return services().subscriptions.activation_preview(_caller(), subscription_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/activate", "POST", body=QuoteBody, response="ActionOutcome")
 def activate(subscription_id: str, body: QuoteBody):
     """End the trial now: live, invoiced, charged with auto-charge."""
-    return trials.activate(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
+    return services().subscriptions.activate(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/extend-trial", "POST", response="ActionOutcome")
 def extend_trial(subscription_id: str):
     """Extend a trial that expired because its first charge failed."""
-    return trials.extend_trial(_caller(), subscription_id, now=bootstrap.now())
+    return services().subscriptions.extend_trial(_caller(), subscription_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/changes/preview", "POST", body=ChangePreviewBody,
            response="Quote")
 def change_preview(subscription_id: str, body: ChangePreviewBody):
     """The quote of a plan/addon/coupon change, now (prorated) or at term end."""
-    return subscription_changes.change_preview(_caller(), subscription_id, body.request(), when=body.when,
-                                               now=bootstrap.now())
+    return services().subscriptions.change_preview(_caller(), subscription_id, body.request(), when=body.when,
+                                                   now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/changes", "POST", body=ChangeBody, response="ActionOutcome")
 def change(subscription_id: str, body: ChangeBody):
     """Change plan, addons or coupon, honouring the previewed quote."""
-    return subscription_changes.change(_caller(), subscription_id, body.request(), when=body.when,
-                                       quote_id=body.quote_id, now=bootstrap.now())
+    return services().subscriptions.change(_caller(), subscription_id, body.request(), when=body.when,
+                                           quote_id=body.quote_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/auto-charge", "PUT", body=AutoChargeBody,
            response="ActionOutcome")
 def set_auto_charge(subscription_id: str, body: AutoChargeBody):
     """Turn auto-charge on or off."""
-    return subscription_changes.set_auto_charge(_caller(), subscription_id, enabled=body.enabled,
-                                                now=bootstrap.now())
+    return services().subscriptions.set_auto_charge(_caller(), subscription_id, enabled=body.enabled,
+                                                    now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule/preview", "POST", body=PausePreviewBody,
            response="Quote")
 def pause_preview(subscription_id: str, body: PausePreviewBody):
     """What pausing does to the paid time of the term: credited by day, or kept for after the resume."""
-    return pauses.pause_preview(_caller(), subscription_id, pause_at=body.pause_at, resume_at=body.resume_at,
-                                now=bootstrap.now())
+    return services().subscriptions.pause_preview(_caller(), subscription_id, pause_at=body.pause_at,
+                                                  resume_at=body.resume_at, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "PUT", body=PauseBody,
@@ -185,47 +179,47 @@ def pause_preview(subscription_id: str, body: PausePreviewBody):
 def set_pause_schedule(subscription_id: str, body: PauseBody):
     """Pause today or on a later day, optionally with a resume day; or change the resume day of a
     paused one. The unused paid days are credited or kept, as the pause preview says."""
-    return pauses.set_pause_schedule(_caller(), subscription_id, pause_at=body.pause_at,
-                                     resume_at=body.resume_at, quote_id=body.quote_id, now=bootstrap.now())
+    return services().subscriptions.pause(_caller(), subscription_id, pause_at=body.pause_at,
+                                          resume_at=body.resume_at, quote_id=body.quote_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "DELETE", response="ActionOutcome")
 def remove_pause_schedule(subscription_id: str):
     """Delete the pause and resume schedule."""
-    return pauses.remove_pause_schedule(_caller(), subscription_id, now=bootstrap.now())
+    return services().subscriptions.remove_pause(_caller(), subscription_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/resume/preview", "POST", response="Quote")
 def resume_preview(subscription_id: str):
     """The charges of resuming a paused subscription now."""
-    return pauses.resume_preview(_caller(), subscription_id, now=bootstrap.now())
+    return services().subscriptions.resume_preview(_caller(), subscription_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/resume", "POST", body=QuoteBody, response="ActionOutcome")
 def resume(subscription_id: str, body: QuoteBody):
     """Resume a paused subscription today: the paid days kept at the pause continue, or a new term
     starts, invoiced and charged with auto-charge."""
-    return pauses.resume(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
+    return services().subscriptions.resume(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/cancel/preview", "POST", body=CancelPreviewBody,
            response="Quote")
 def cancellation_preview(subscription_id: str, body: CancelPreviewBody):
     """When a cancellation would take effect, and that nothing is refunded."""
-    return cancellations.cancellation_preview(_caller(), subscription_id, when=body.when, now=bootstrap.now())
+    return services().subscriptions.cancel_preview(_caller(), subscription_id, when=body.when, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/cancel", "POST", body=CancelBody, response="ActionOutcome")
 def cancel(subscription_id: str, body: CancelBody):
     """Cancel now, or at the end of the term, with an optional reason."""
-    return cancellations.cancel(_caller(), subscription_id, when=body.when, reason=body.reason or None,
-                                now=bootstrap.now())
+    return services().subscriptions.cancel(_caller(), subscription_id, when=body.when, reason=body.reason or None,
+                                           now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/scheduled-cancellation", "DELETE", response="ActionOutcome")
 def remove_scheduled_cancellation(subscription_id: str):
     """Keep a subscription whose cancellation was scheduled for the end of its term."""
-    return cancellations.remove_scheduled_cancellation(_caller(), subscription_id, now=bootstrap.now())
+    return services().subscriptions.remove_cancellation(_caller(), subscription_id, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/reactivate/preview", "POST", body=ReactivatePreviewBody,
@@ -233,7 +227,7 @@ def remove_scheduled_cancellation(subscription_id: str):
 def reactivation_preview(subscription_id: str, body: ReactivatePreviewBody):
     """The charges of reactivating, optionally with changes."""
     changes = body.changes.request() if body.changes else None
-    return reactivation.reactivation_preview(_caller(), subscription_id, changes=changes, now=bootstrap.now())
+    return services().subscriptions.reactivate_preview(_caller(), subscription_id, changes=changes, now=bootstrap.now())
 
 
 @api.route("/portal/subscriptions/{subscription_id}/reactivate", "POST", body=ReactivateBody,
@@ -241,5 +235,5 @@ def reactivation_preview(subscription_id: str, body: ReactivatePreviewBody):
 def reactivate(subscription_id: str, body: ReactivateBody):
     """Reactivate a cancelled or expired subscription, honouring the previewed quote."""
     changes = body.changes.request() if body.changes else None
-    return reactivation.reactivate(_caller(), subscription_id, changes=changes, quote_id=body.quote_id,
-                                   now=bootstrap.now())
+    return services().subscriptions.reactivate(_caller(), subscription_id, changes=changes, quote_id=body.quote_id,
+                                               now=bootstrap.now())

@@ -1,0 +1,60 @@
+"""The bench's yardstick: a minimal Chalice app making the same DynamoDB calls as Portico, with
+nothing else (no models, validation, logs, tracing): a boto3 client made at import, as a minimal
+Lambda makes it, the calls, a JSON answer.
+
+- `GET /one`: one GetItem (the first call Portico's requests make: the session), the floor of a
+  route's warm CPU (bench/warm_cpu.py);
+- `GET /first`: every call Portico's cold `GET /portal/me` makes, authorizer included, in order
+  (recorded by bench/cold_start.py), the floor of its cold start.
+
+    python -I -S -B bench/yardstick.py PACKAGE SDK CALLS.json
+
+is the yardstick's cold start: Chalice from the same unzipped package, boto3 from the runtime's SDK,
+`import` and the first `GET /first` (BENCH_IMPORT_ONLY=1: the import alone). Standard library only
+until the package is on sys.path."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def make_app(calls: list[dict]):
+    """`calls`: [{"operation": "GetItem", "params": {...}}, ...] as botocore received them."""
+    import boto3
+    from botocore import xform_name
+    from chalice import Chalice
+    app = Chalice(app_name="yardstick")
+    dynamodb = boto3.client("dynamodb", region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+                            endpoint_url=os.environ.get("PORTICO_AWS_ENDPOINT"))
+    bound = [(getattr(dynamodb, xform_name(call["operation"])), call["params"]) for call in calls]
+    one_read, one_params = next((method, params) for method, params in bound if method.__name__ == "get_item")
+
+    @app.route("/one")
+    def one():
+        return {"item": one_read(**one_params).get("Item")}
+
+    @app.route("/first")
+    def first():
+        return {"answers": [sorted(method(**params)) for method, params in bound]}
+
+    return app
+
+
+def main(package: str, sdk: str, calls_path: str) -> None:
+    sys.path[:0] = [package, sdk]
+    sys.path.append(HERE)
+    from gateway_events import proxy_event
+    with open(calls_path) as recorded:
+        app = make_app(json.load(recorded))
+    if os.environ.get("BENCH_IMPORT_ONLY"):
+        return
+    answer = app(proxy_event("GET", "/first"), None)
+    if answer["statusCode"] != 200:
+        sys.exit(f"the yardstick answered {answer['statusCode']}: {answer['body']}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

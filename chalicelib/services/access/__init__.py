@@ -1,0 +1,93 @@
+"""Who may do what: portal sign-in, sessions, invitations and passwords; merchant API keys and the
+organizations they open."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ...domain.customers import Address
+    from ...domain.organization import Organization
+    from ...tables.portal_users import PortalUser
+    from .portal_auth import Invitation
+    from .sessions import SignedIn
+
+
+class Access:
+    """Access's use cases, one method each. Each imports its module when called, so that `import app`
+    loads none of them."""
+
+    def __init__(self, adapters):
+        self._adapters = adapters
+
+    # the portal
+
+    def login(self, org_id: str, email: str, password: str, now: datetime) -> SignedIn:
+        from .portal_auth import login
+        return login(self._adapters, org_id, email, password, now)
+
+    def logout(self, session_id: str) -> None:
+        from .portal_auth import logout
+        return logout(self._adapters, session_id)
+
+    def authenticate(self, token: str, now: datetime | None = None) -> dict[str, str] | None:
+        from .sessions import authenticate
+        return authenticate(self._adapters, token, now)
+
+    def me(self, org_id: str, customer_id: str, contact_id: str, role: str) -> dict:
+        from .portal_auth import me
+        return me(self._adapters, org_id, customer_id, contact_id, role)
+
+    def invite(self, org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
+        from .portal_auth import invite
+        return invite(self._adapters, org_id, customer_id, contact_id, now)
+
+    def accept_invite(self, org_id: str, token: str, password: str, now: datetime) -> SignedIn:
+        from .portal_auth import accept_invite
+        return accept_invite(self._adapters, org_id, token, password, now)
+
+    def create_portal_user(self, org_id: str, *, customer_id: str, contact_id: str, password: str,
+                           now: datetime) -> PortalUser:
+        from .portal_auth import create_portal_user
+        return create_portal_user(self._adapters, org_id, customer_id=customer_id, contact_id=contact_id,
+                                  password=password, now=now)
+
+    def change_password(self, org_id: str, login: str, session_id: str, current_password: str, new_password: str,
+                        now: datetime) -> int:
+        from .portal_auth import change_password
+        return change_password(self._adapters, org_id, login, session_id, current_password, new_password, now)
+
+    def forgot_password(self, org_id: str, email: str, now: datetime) -> None:
+        from .portal_auth import forgot_password
+        return forgot_password(self._adapters, org_id, email, now)
+
+    def reset_password(self, org_id: str, token: str, new_password: str, now: datetime) -> None:
+        from .portal_auth import reset_password
+        return reset_password(self._adapters, org_id, token, new_password, now)
+
+    # merchants
+
+    def org_for_api_key(self, api_key: str) -> str | None:
+        from .merchant_access import org_for_api_key
+        return org_for_api_key(self._adapters, api_key)
+
+    def create_organization(self, *, name: str, email: str, currency: str, now: datetime, test_mode: bool = False,
+                            phone: str = "", website: str = "", address: Address | None = None,
+                            org_id: str | None = None, time_zone: str = "UTC") -> tuple[Organization, str]:
+        from .merchant_access import create_organization
+        return create_organization(self._adapters, name=name, email=email, currency=currency, now=now,
+                                   test_mode=test_mode, phone=phone, website=website, address=address,
+                                   org_id=org_id, time_zone=time_zone)
+
+    def issue_api_key(self, org_id: str, *, name: str, now: datetime) -> str:
+        from .merchant_access import issue_api_key
+        return issue_api_key(self._adapters, org_id, name=name, now=now)
+
+    def organization(self, org_id: str) -> Organization:
+        from .merchant_access import get_organization
+        return get_organization(self._adapters, org_id)
+
+    def update_organization(self, org_id: str, changes: dict) -> Organization:
+        from .merchant_access import update_organization
+        return update_organization(self._adapters, org_id, changes)

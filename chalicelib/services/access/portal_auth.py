@@ -1,0 +1,319 @@
+"""Portal sign-in and account security: invitations, sign-in, password change and reset.
+
+Numbers (lockout, rate limits, token lifetimes, session timeouts) live in domain/ and are
+documented in docs/security.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from ...domain.customers import Customer
+from ...domain.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
+from ...domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
+from ...domain.password_policy import validate_password
+from ...domain.tokens import TOKEN_TTL, new_token, token_hash
+from ...tables.base import owner_key
+from ...tables.one_time_tokens import OneTimeToken
+from ...tables.portal_users import PortalUser, login_key
+from ..accounts import outbox as mail
+from . import rate_limiting, sessions
+from .sessions import SignedIn
+
+LOCKOUT = LockoutPolicy()
+# Every failed sign-in answers this, whether the email has no account, the password is wrong,
+# or the account is not active: the answer must not tell an attacker which.
+BAD_CREDENTIALS = "The email address or the password is not right."
+INVALID_LINK = "This link does not work any more: it was used already, it expired, or it is not for you."
+_SECOND = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    contact_id: str
+    email: str
+    role: str
+    status: str
+    expires_at: datetime
+
+
+# --- the merchant invites ---------------------------------------------------------------------
+
+def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
+    """Invite a customer's contact to the portal: an email carries a single-use link (72 h)."""
+    both = adapters.uow.customers.with_organization(org_id, customer_id)
+    org, customer = both.org, both.customer
+    contact = customer.contact(contact_id)
+    if contact is None:
+        raise NotFound("contact")
+    account = login_key(org_id, contact.email)
+    user = adapters.uow.portal_users.find(account)
+    if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact_id):
+        raise Conflict("Another contact of this organization signs in with this email address.",
+                       {"email": contact.email})
+    if user is not None and user.status != "invited":
+        raise Conflict("This contact already has access to the portal.", {"status": user.status})
+    rate_limiting.hit_all(adapters, [("invite_email_organization", org_id),
+                                     ("invite_email_customer", owner_key(org_id, customer_id))], now,
+                          what="invitations")
+    role = "primary" if contact.is_primary else "contact"
+    user = replace(user, role=role) if user else PortalUser(
+        login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
+        role=role, status="invited", created_at=now)
+    token, one_time = _one_time_token("invite", user, now)
+    email_record = mail.new_record(org_id, "portal_invite", {
+        "org_name": org.name, "contact_name": contact.name, "link": _link(adapters, "accept-invite", org_id, token),
+        "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
+        [contact.email], customer_id=customer_id, reply_to=org.email, now=now)
+    with adapters.uow.transaction("portal user") as tx:   # the email is recorded with the token it carries
+        adapters.uow.portal_users.put_in(tx, user)
+        adapters.uow.one_time_tokens.put_in(tx, one_time)
+        adapters.uow.emails.put_in(tx, email_record)
+    mail.deliver(adapters, email_record, now)
+    return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
+
+
+def accept_invite(adapters, org_id: str, token: str, password: str, now: datetime) -> SignedIn:
+    """Choose a password with the invitation's token (once), and be signed in."""
+    one_time = _usable_token(adapters, token, "invite", org_id, now)
+    account = adapters.uow.portal_users.with_organization(one_time.login, org_id, customer_id=one_time.customer_id)
+    user = account.user
+    if user is None or user.status != "invited" or (user.customer_id, user.contact_id) != (
+            one_time.customer_id, one_time.contact_id):
+        raise Unauthenticated(INVALID_LINK)
+    role = _role_in(account.customer, user)
+    if role is None:
+        raise Unauthenticated(INVALID_LINK)
+    validate_password(password, email=user.email, org_name=account.org.name, field="password")
+    user = replace(user, status="active", role=role, password_hash=adapters.password_hasher.hash(password),
+                   password_changed_at=now)
+    answer, session = sessions.new_session(user, role, now)
+    with adapters.uow.transaction("invitation") as tx:
+        adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
+        adapters.uow.portal_users.put_in(tx, user)
+        adapters.uow.sessions.put_in(tx, session)
+    return answer
+
+
+def create_portal_user(adapters, org_id: str, *, customer_id: str, contact_id: str, password: str,
+                       now: datetime) -> PortalUser:
+    """Give a contact an active account with a password chosen by the operator (the local demo,
+    migrations). Not exposed as a route: customers get access through `invite`."""
+    org = adapters.uow.organizations.get(org_id)
+    contact = adapters.uow.customers.get(org_id, customer_id).contact(contact_id)
+    if contact is None:
+        raise NotFound("contact")
+    account = login_key(org_id, contact.email)
+    if adapters.uow.portal_users.find(account) is not None:
+        raise Conflict("This contact already has access to the portal.", {"email": contact.email})
+    validate_password(password, email=contact.email, org_name=org.name, field="password")
+    user = PortalUser(login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id,
+                      email=contact.email, role="primary" if contact.is_primary else "contact",
+                      status="active", created_at=now,
+                      password_hash=adapters.password_hasher.hash(password), password_changed_at=now)
+    adapters.uow.portal_users.add(user)
+    return user
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+def login(adapters, org_id: str, email: str, password: str, now: datetime) -> SignedIn:
+    """Sign in with organization, email and password.
+
+    An unknown email costs the same work and gets the same answer as a wrong password: the
+    same rate limits, the same failure counting and lockout, a dummy argon2 verification."""
+    account = login_key(org_id, email)
+    rate_limiting.hit_all(adapters, [("login_organization", org_id), ("login_account", account)], now,
+                          what="sign-in attempts")
+    failures = _admit(adapters, account, now)
+    user = adapters.uow.portal_users.find(account)
+    hasher = adapters.password_hasher
+    matches = hasher.verify(user.password_hash if user else None, password)
+    if not (matches and user.is_active):
+        _count_failure(adapters, account, failures, now)
+        raise Unauthenticated(BAD_CREDENTIALS)
+    _forget_failures(adapters, account, failures)
+    role = _current_role(adapters, user)
+    if role is None:
+        raise Unauthenticated(BAD_CREDENTIALS)
+    if hasher.needs_rehash(user.password_hash):
+        _rehash(adapters, user, password)
+    return sessions.start(adapters, user, role, now)
+
+
+def logout(adapters, session_id: str) -> None:
+    sessions.end(adapters, session_id)
+
+
+def change_password(adapters, org_id: str, login: str, session_id: str, current_password: str, new_password: str,
+                    now: datetime) -> int:
+    """Change the password of the signed-in account (`login`, as its session, just checked by the
+    authorizer, names it); every other session of it ends. Answers how many sessions were ended."""
+    account = adapters.uow.portal_users.with_organization(login, org_id, with_failures=True) if login else None
+    user = account.user if account else None
+    if user is None or not user.is_active or user.org_id != org_id:
+        raise Unauthenticated("Sign in again.")
+    org = account.org
+    validate_password(new_password, email=user.email, org_name=org.name)
+    confirm_current_password(adapters, user, current_password, now, failures=account.failures)
+    hasher = adapters.password_hasher
+    user = adapters.uow.portal_users.save(replace(user, password_hash=hasher.hash(new_password),
+                                                  password_changed_at=now))
+    ended = sessions.end_all_of(adapters, user.login, keep=session_id)
+    _tell_password_changed(adapters, org, user, now)
+    return ended
+
+
+def confirm_current_password(adapters, user: PortalUser, password: str, now: datetime, *,
+                             failures: FailureState | None = None) -> None:
+    """For changes that need the current password: the sign-in lockout holds, and a wrong password
+    counts as a failed sign-in, so a stolen session cannot guess faster than the sign-in page allows.
+    `failures`: the login's failures if the caller read them already (consistently)."""
+    failures = _admit(adapters, user.login, now, failures)
+    if not adapters.password_hasher.verify(user.password_hash, password):
+        _count_failure(adapters, user.login, failures, now)
+        raise InvalidInput({"current_password": "This is not your current password."})
+    _forget_failures(adapters, user.login, failures)
+
+
+def forgot_password(adapters, org_id: str, email: str, now: datetime) -> None:
+    """Email a single-use reset link (30 minutes) if the account exists; the caller always
+    answers the same. The email is queued, not sent here, so that the time this takes does
+    not depend on whether the account exists either (the outbox job sends it)."""
+    account = login_key(org_id, email)
+    rate_limiting.hit_all(adapters, [("forgot_password_organization", org_id), ("forgot_password_account", account)],
+                          now, what="password reset requests")
+    try:
+        org = adapters.uow.organizations.get(org_id)
+    except NotFound:
+        return
+    user = adapters.uow.portal_users.find(account)
+    if user is None or not user.is_active:
+        return
+    token, one_time = _one_time_token("reset", user, now)
+    email_record = mail.new_record(org_id, "password_reset", {
+        "org_name": org.name, "link": _link(adapters, "reset-password", org_id, token),
+        "expires_minutes": _whole(TOKEN_TTL["reset"], timedelta(minutes=1))},
+        [user.email], customer_id=user.customer_id, reply_to=org.email, now=now, send_after=now)
+    with adapters.uow.transaction("password reset") as tx:
+        adapters.uow.one_time_tokens.put_in(tx, one_time)
+        adapters.uow.emails.put_in(tx, email_record)
+
+
+def reset_password(adapters, org_id: str, token: str, new_password: str, now: datetime) -> None:
+    """Set a new password with a reset token (once); every session of the account ends."""
+    one_time = _usable_token(adapters, token, "reset", org_id, now)
+    account = adapters.uow.portal_users.with_organization(one_time.login, org_id)
+    user = account.user
+    changed_since = user is not None and user.password_changed_at is not None and \
+        one_time.created_at < user.password_changed_at
+    if user is None or not user.is_active or changed_since:
+        raise Unauthenticated(INVALID_LINK)
+    org = account.org
+    validate_password(new_password, email=user.email, org_name=org.name)
+    user = replace(user, password_hash=adapters.password_hasher.hash(new_password), password_changed_at=now)
+    with adapters.uow.transaction("password reset") as tx:
+        adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
+        adapters.uow.portal_users.put_in(tx, user)
+    sessions.end_all_of(adapters, user.login)
+    adapters.uow.rate_counters.forget_failures(user.login)   # whoever holds the mailbox is the owner
+    _tell_password_changed(adapters, org, user, now)
+
+
+# --- who am I -----------------------------------------------------------------------------------
+
+def me(adapters, org_id: str, customer_id: str, contact_id: str, role: str) -> dict:
+    """The signed-in contact, its customer, the organization's public details and what the
+    merchant has enabled in the portal."""
+    org = adapters.uow.organizations.get(org_id)
+    customer = adapters.uow.customers.get(org_id, customer_id)
+    contact = customer.contact(contact_id)
+    if contact is None:
+        raise Unauthenticated("Sign in again.")
+    return {
+        "contact": {"contact_id": contact.contact_id, "name": contact.name, "email": contact.email,
+                    "role": role},
+        "customer": {"customer_id": customer.customer_id, "display_name": customer.display_name},
+        "organization": org.public_details(),
+        "features": org.preferences.enabled_features(),
+        "payments_mode": adapters.settings.payments_mode,
+    }
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _admit(adapters, login: str, now: datetime, failures: FailureState | None = None) -> FailureState:
+    """The login's failures so far; Throttled while it must wait or is locked."""
+    failures = adapters.uow.rate_counters.failures(login) if failures is None else failures
+    wait = LOCKOUT.check(failures, now)
+    if wait is not None:
+        raise Throttled(max(1, -(-wait // _SECOND)), "sign-in attempts")
+    return failures
+
+
+def _count_failure(adapters, login: str, failures: FailureState, now: datetime) -> None:
+    for _ in range(3):   # concurrent failures: re-read and count again, none is lost
+        after = LOCKOUT.after_failure(failures, now)
+        if after == failures:
+            return
+        forget_at = after.last_failure_at + LOCKOUT.forget_after
+        if adapters.uow.rate_counters.save_failures(login, failures, after, expires_at=forget_at):
+            return
+        failures = adapters.uow.rate_counters.failures(login)
+
+
+def _forget_failures(adapters, login: str, failures: FailureState) -> None:
+    if failures != NO_FAILURES:
+        adapters.uow.rate_counters.forget_failures(login)
+
+
+def _rehash(adapters, user: PortalUser, password: str) -> None:
+    """Store the password again with the current argon2 parameters."""
+    try:
+        adapters.uow.portal_users.save(replace(user, password_hash=adapters.password_hasher.hash(password)))
+    except ConcurrentUpdate:
+        pass   # changed meanwhile (e.g. a password change): the next sign-in rehashes
+
+
+def _current_role(adapters, user: PortalUser) -> str | None:
+    """primary or contact, as the customer's contacts stand now; None once the contact is gone
+    (or has another email): the account ends with its contact."""
+    try:
+        return _role_in(adapters.uow.customers.get(user.org_id, user.customer_id), user)
+    except NotFound:
+        return None
+
+
+def _role_in(customer: Customer | None, user: PortalUser) -> str | None:
+    contact = customer.contact(user.contact_id) if customer is not None else None
+    if contact is None or contact.email.strip().lower() != user.email.strip().lower():
+        return None
+    return "primary" if contact.is_primary else "contact"
+
+
+def _one_time_token(purpose: str, user: PortalUser, now: datetime) -> tuple[str, OneTimeToken]:
+    token = new_token()
+    return token, OneTimeToken(token_hash(token), purpose, user.login, user.org_id, user.customer_id,
+                               user.contact_id, created_at=now, expires_at=now + TOKEN_TTL[purpose])
+
+
+def _usable_token(adapters, token: str, purpose: str, org_id: str, now: datetime) -> OneTimeToken:
+    one_time = adapters.uow.one_time_tokens.get(token_hash(token)) if token else None
+    if one_time is None or not one_time.is_usable(purpose, org_id, now):
+        raise Unauthenticated(INVALID_LINK)
+    return one_time
+
+
+def _link(adapters, page: str, org_id: str, token: str) -> str:
+    # The token rides in the fragment: browsers never send it to a server or in a Referer.
+    return f"{adapters.settings.portal_base_url}/#/{page}?{urlencode({'organization': org_id, 'token': token})}"
+
+
+def _tell_password_changed(adapters, org, user: PortalUser, now: datetime) -> None:
+    mail.send(adapters, user.org_id, "password_changed", {"org_name": org.name}, [user.email],
+              customer_id=user.customer_id, reply_to=org.email, now=now)
+
+
+def _whole(duration: timedelta, unit: timedelta) -> int:
+    return int(duration // unit)

@@ -1,0 +1,68 @@
+"""Portal sessions: opaque 256-bit bearer tokens, stored only as their hash, ending after
+30 minutes idle or 12 hours in all (domain/tokens.py), removed by DynamoDB's TTL after."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ...domain.tokens import SessionTimes, new_token, token_hash
+from ...tables.portal_users import PortalUser
+from ...tables.sessions import Session
+
+TIMES = SessionTimes()
+# last_seen_at is written at most this often: one write a minute per active session, not one
+# per request. The idle timeout is therefore honoured to within this much.
+TOUCH_EVERY = timedelta(minutes=1)
+_MAX_TOKEN_LENGTH = 128   # ours are 43 characters; anything far longer is not worth hashing
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What a sign-in answers: the bearer token (shown once) and its limits."""
+    token: str
+    expires_at: datetime          # the absolute end; idle for longer ends it sooner
+    idle_timeout_seconds: int
+
+
+def new_session(user: PortalUser, role: str, now: datetime) -> tuple[SignedIn, Session]:
+    """A fresh session for `user` (not yet stored: `start` does, or the caller's transaction)."""
+    token = new_token()
+    session = Session(token_hash(token), user.login, user.org_id, user.customer_id, user.contact_id, role,
+                      created_at=now, last_seen_at=now, expires_at=TIMES.expiry(now, now))
+    answer = SignedIn(token, now + TIMES.absolute, int(TIMES.idle.total_seconds()))
+    return answer, session
+
+
+def start(adapters, user: PortalUser, role: str, now: datetime) -> SignedIn:
+    answer, session = new_session(user, role, now)
+    adapters.uow.sessions.add(session)
+    return answer
+
+
+def authenticate(adapters, token: str, now: datetime | None = None) -> dict[str, str] | None:
+    """The authorizer context of a live session, or None. The session alone fixes who the
+    caller is: organization, customer, contact and role never come from the request."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    now = now or adapters.now()
+    session = adapters.uow.sessions.get(token_hash(token))
+    if session is None or not TIMES.is_live(session.created_at, session.last_seen_at, now):
+        return None
+    if now - session.last_seen_at >= TOUCH_EVERY:
+        expires_at = TIMES.expiry(session.created_at, now)
+        if not adapters.uow.sessions.touch(session.token_hash, last_seen_at=now, expires_at=expires_at):
+            return None   # ended between the read and the write
+    return {"org_id": session.org_id, "customer_id": session.customer_id, "contact_id": session.contact_id,
+            "role": session.role, "session_id": session.token_hash, "login": session.login}
+
+
+def end(adapters, session_id: str) -> None:
+    """Sign out: the session stops working at once (reads are consistent)."""
+    adapters.uow.sessions.delete(session_id)
+
+
+def end_all_of(adapters, login: str, *, keep: str | None = None) -> int:
+    """End every session of one account except `keep`; answers how many were ended."""
+    doomed = [h for h in adapters.uow.sessions.token_hashes_of(login) if h != keep]
+    adapters.uow.sessions.delete_many(doomed)
+    return len(doomed)

@@ -1,0 +1,113 @@
+"""Customers and their contacts, the portal's home and the signed-in contact's details, the activity
+timeline, messages to the merchant, reviews and notifications, and the email outbox."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ...domain.customers import Address, Customer
+    from ...domain.engagement import ActivityRecord, Review
+    from ...tables.pages import Page
+    from ..inputs import ProfileChanges
+    from .messages import MessageSent
+    from .reviews import ReviewRequested
+
+
+class Accounts:
+    """Accounts' use cases, one method each. Each imports its module when called, so that `import app`
+    loads none of them."""
+
+    def __init__(self, adapters):
+        self._adapters = adapters
+
+    # the merchant's customers
+
+    def customers(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
+        from .customers import list_customers
+        return list_customers(self._adapters, org_id, limit=limit, cursor=cursor)
+
+    def customer(self, org_id: str, customer_id: str) -> Customer:
+        from .customers import get_customer
+        return get_customer(self._adapters, org_id, customer_id)
+
+    def create_customer(self, org_id: str, *, display_name: str, email: str, now: datetime, company_name: str = "",
+                        phone: str = "", currency: str | None = None, billing_address: Address | None = None,
+                        shipping_address: Address | None = None, contacts: list[dict] | None = None,
+                        custom_fields: dict | None = None) -> Customer:
+        from .customers import create_customer
+        return create_customer(self._adapters, org_id, display_name=display_name, email=email, now=now,
+                               company_name=company_name, phone=phone, currency=currency,
+                               billing_address=billing_address, shipping_address=shipping_address,
+                               contacts=contacts, custom_fields=custom_fields)
+
+    def update_customer(self, org_id: str, customer_id: str, changes: dict, now: datetime) -> Customer:
+        from .customers import update_customer
+        return update_customer(self._adapters, org_id, customer_id, changes, now)
+
+    def add_contact(self, org_id: str, customer_id: str, person: dict, now: datetime) -> Customer:
+        from .customers import add_contact
+        return add_contact(self._adapters, org_id, customer_id, person, now)
+
+    # the customer's own
+
+    def dashboard(self, org_id: str, customer_id: str, contact_id: str) -> dict:
+        from .dashboard import dashboard
+        return dashboard(self._adapters, org_id, customer_id, contact_id)
+
+    def profile(self, org_id: str, customer_id: str, contact_id: str) -> dict:
+        from .profile import profile
+        return profile(self._adapters, org_id, customer_id, contact_id)
+
+    def update_profile(self, org_id: str, customer_id: str, contact_id: str, session_id: str,
+                       changes: ProfileChanges, now: datetime) -> dict:
+        from .profile import update_profile
+        return update_profile(self._adapters, org_id, customer_id, contact_id, session_id, changes, now)
+
+    def contacts(self, org_id: str, customer_id: str) -> list[dict]:
+        from .profile import contacts
+        return contacts(self._adapters, org_id, customer_id)
+
+    def timeline(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
+        from .activity import timeline
+        return timeline(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+
+    def message(self, org_id: str, customer_id: str, contact_id: str, *, subject: str, message: str,
+                now: datetime) -> MessageSent:
+        from .messages import message_organization
+        return message_organization(self._adapters, org_id, customer_id, contact_id, subject=subject,
+                                    message=message, now=now)
+
+    # reviews, notifications, activity
+
+    def write_review(self, org_id: str, customer_id: str, contact_id: str, *, rating: int, comment: str,
+                     now: datetime) -> Review:
+        from .reviews import write_review
+        return write_review(self._adapters, org_id, customer_id, contact_id, rating=rating, comment=comment, now=now)
+
+    def my_reviews(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
+        from .reviews import my_reviews
+        return my_reviews(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+
+    def request_review(self, org_id: str, customer_id: str, now: datetime) -> ReviewRequested:
+        from .reviews import request_review
+        return request_review(self._adapters, org_id, customer_id, now)
+
+    def reviews(self, org_id: str, *, customer_id: str | None, limit: int, cursor: str | None):
+        from .engagement import reviews
+        return reviews(self._adapters, org_id, customer_id=customer_id, limit=limit, cursor=cursor)
+
+    def notifications(self, org_id: str, *, limit: int, cursor: str | None):
+        from .engagement import notifications
+        return notifications(self._adapters, org_id, limit=limit, cursor=cursor)
+
+    def activity(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None):
+        from .engagement import activity
+        return activity(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+
+    # the email outbox
+
+    def send_queued_email(self, now: datetime, limit: int = 25) -> int:
+        from .outbox import retry_due
+        return retry_due(self._adapters, now, limit)

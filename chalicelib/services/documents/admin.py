@@ -1,0 +1,205 @@
+"""The merchant's back office for billing documents: invoices, offline payments, credit notes, estimates
+and timesheets (subscriptions: subscriptions/admin.py). Each write is one transaction with the
+customer's account summary."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from ...domain import billing, paying
+from ...domain.account_summary import SummaryChange, credit_note_moved
+from ...domain.calendar import local_date
+from ...domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate, EstimateStatus, Invoice,
+                                 InvoiceStatus, TimeEntry, Timesheet, TimesheetStatus)
+from ...domain.engagement import ActivityRecord, Actor
+from ...domain.errors import BusinessRuleViolation, InvalidInput
+from ...domain.ids import new_id
+from ...domain.payments import Allocation, Payment, PaymentStatus
+from ..subscriptions import recovery
+
+MERCHANT = Actor("merchant", "back office")
+
+
+def create_invoice(adapters, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+                   due_days: int | None = None,
+                   tax_rate_bp: int = 0, subscription_id: str | None = None, notes: str = "",
+                   issued_at: datetime | None = None) -> Invoice:
+    org = adapters.uow.organizations.get(org_id)
+    customer = adapters.uow.customers.get(org_id, customer_id)
+    if subscription_id is not None:   # only a subscription of this customer (another's: 404, as a missing one)
+        adapters.uow.subscriptions.get(org_id, customer_id, subscription_id)
+    issued = issued_at or org.now(now)
+    invoice = billing.build_invoice(
+        invoice_id=new_id("invoice", now),
+        number=billing.number("INV", adapters.uow.sequences.next_number(org_id, "invoice_seq")),
+        customer_id=customer.customer_id, currency=customer.currency, lines=_lines(lines), issued_at=issued,
+        issued_on=local_date(issued, org.time_zone),
+        payment_terms_days=org.payment_terms_days if due_days is None else due_days, tax_rate_bp=tax_rate_bp,
+        subscription_id=subscription_id, notes=notes)
+    with adapters.uow.transaction("invoice") as tx:
+        item = _save_new_invoice(adapters, tx, org_id, invoice)
+        adapters.uow.activity.record(org_id, _activity(now, customer_id, "invoice.issued", "invoice",
+                                                       invoice.invoice_id, invoice.number), tx)
+    return adapters.uow.invoices.saved(item)
+
+
+def void_invoice(adapters, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> Invoice:
+    invoice = adapters.uow.invoices.get(org_id, customer_id, invoice_id)
+    if invoice.status == InvoiceStatus.VOID:
+        return invoice
+    if invoice.amount_paid_minor or invoice.credits_applied:
+        raise BusinessRuleViolation("An invoice with payments or credits applied cannot be voided; "
+                                    "issue a credit note instead.", "invoice_has_payments")
+    voided = replace(invoice, status=InvoiceStatus.VOID, voided_at=now)
+    with adapters.uow.transaction("invoice") as tx:
+        item = adapters.uow.invoices.save_in(tx, org_id, voided, before=invoice, now=now)
+        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, _outstanding(invoice, -1))
+        adapters.uow.activity.record(org_id, _activity(now, customer_id, "invoice.voided", "invoice",
+                                                       invoice_id, invoice.number), tx)
+    return adapters.uow.invoices.saved(item)
+
+
+def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, amount_minor: int, now: datetime,
+                   method: str = "bank_transfer") -> Payment:
+    """A payment received outside the portal (bank transfer, cheque) against one invoice."""
+    invoice = adapters.uow.invoices.get(org_id, customer_id, invoice_id)
+    if not invoice.is_outstanding():
+        raise BusinessRuleViolation("This invoice has nothing left to pay.", "invoice_not_outstanding")
+    paying.require_whole_part(amount_minor, invoice.currency)
+    if amount_minor > invoice.balance_minor:
+        raise InvalidInput({"amount_minor": f"At most the balance due, {invoice.balance_minor}."})
+    payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
+                      amount_minor=amount_minor, currency=invoice.currency,
+                      allocations=(Allocation(invoice_id, amount_minor),), created_at=now, gateway="offline",
+                      method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant")
+    paid = _paid(invoice, amount_minor, now)
+    org = adapters.uow.organizations.get(org_id)
+    revived = recovery.recovered(adapters, org, customer_id, [paid], now)
+    with adapters.uow.transaction("invoice") as tx:
+        adapters.uow.invoices.save_in(tx, org_id, paid, before=invoice, now=now)
+        recovery.save_in(adapters, tx, org, revived, MERCHANT, now)
+        adapters.uow.payments.save_in(tx, org_id, payment, before=None, now=now,
+                                      invoice_numbers={invoice_id: invoice.number})
+        change = _outstanding(paid, +1) + _outstanding(invoice, -1)
+        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
+                                                last_payment=(payment.payment_id, amount_minor, now, invoice_id))
+        adapters.uow.activity.record(org_id, _activity(now, customer_id, "payment.recorded", "payment",
+                                                       payment.payment_id, f"{invoice.number}: {amount_minor}"), tx)
+    return payment
+
+
+def create_credit_note(adapters, org_id: str, customer_id: str, *, lines: list[dict], now: datetime, reason: str = "",
+                       invoice_id: str | None = None) -> CreditNote:
+    customer = adapters.uow.customers.get(org_id, customer_id)
+    if invoice_id is not None:
+        adapters.uow.invoices.get(org_id, customer_id, invoice_id)
+    doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
+    total = sum(line.amount_minor for line in doc_lines)
+    if total <= 0:
+        raise InvalidInput({"lines": "A credit note must credit a positive amount."})
+    note = CreditNote(credit_note_id=new_id("credit_note", now), customer_id=customer_id,
+                      number=billing.number("CN", adapters.uow.sequences.next_number(org_id, "credit_note_seq")),
+                      currency=customer.currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
+                      total_minor=total, balance_minor=total, reason=reason, invoice_id=invoice_id)
+    with adapters.uow.transaction("credit note") as tx:
+        item = adapters.uow.credit_notes.save_in(tx, org_id, note, before=None, now=now)
+        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, note.currency,
+                                                SummaryChange(credits_minor=total)
+                                                + credit_note_moved(None, note))
+        adapters.uow.activity.record(org_id, _activity(now, customer_id, "credit_note.issued", "credit_note",
+                                                       note.credit_note_id, note.number), tx)
+    return adapters.uow.credit_notes.saved(item)
+
+
+def void_credit_note(adapters, org_id: str, customer_id: str, credit_note_id: str, now: datetime) -> CreditNote:
+    note = adapters.uow.credit_notes.get(org_id, customer_id, credit_note_id)
+    if note.status == CreditNoteStatus.VOID:
+        return note
+    if note.balance_minor != note.total_minor:
+        raise BusinessRuleViolation("A credit note that was applied or refunded cannot be voided.",
+                                    "credit_note_used")
+    voided = replace(note, status=CreditNoteStatus.VOID, balance_minor=0)
+    with adapters.uow.transaction("credit note") as tx:
+        item = adapters.uow.credit_notes.save_in(tx, org_id, voided, before=note, now=now)
+        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, note.currency,
+                                                SummaryChange(credits_minor=-note.balance_minor)
+                                                + credit_note_moved(note, voided))
+        adapters.uow.activity.record(org_id, _activity(now, customer_id, "credit_note.voided", "credit_note",
+                                                       credit_note_id, note.number), tx)
+    return adapters.uow.credit_notes.saved(item)
+
+
+def create_estimate(adapters, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+                    expires_in_days: int = 30, notes: str = "") -> Estimate:
+    customer = adapters.uow.customers.get(org_id, customer_id)
+    doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
+    estimate = Estimate(estimate_id=new_id("estimate", now), customer_id=customer_id,
+                        number=billing.number("EST", adapters.uow.sequences.next_number(org_id, "estimate_seq")),
+                        currency=customer.currency, status=EstimateStatus.SENT, issued_at=now,
+                        expires_at=now + timedelta(days=expires_in_days), lines=doc_lines,
+                        total_minor=sum(line.amount_minor for line in doc_lines), notes=notes)
+    with adapters.uow.transaction("estimate") as tx:
+        item = adapters.uow.estimates.save_in(tx, org_id, estimate, before=None, now=now)
+        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, customer.currency,
+                                                SummaryChange(pending_estimates=1))
+        adapters.uow.activity.record(org_id, _activity(now, customer_id, "estimate.sent", "estimate",
+                                                       estimate.estimate_id, estimate.number), tx)
+    return adapters.uow.estimates.saved(item)
+
+
+def create_timesheet(adapters, org_id: str, customer_id: str, *, project: str, period_start: str, period_end: str,
+                     entries: list[dict], now: datetime) -> Timesheet:
+    customer = adapters.uow.customers.get(org_id, customer_id)
+    if period_end < period_start:
+        raise InvalidInput({"period_end": "Must not be before period_start."})
+    sheet = Timesheet(timesheet_id=new_id("timesheet", now), customer_id=customer_id, project=project,
+                      period_start=period_start, period_end=period_end,
+                      entries=tuple(TimeEntry(**e) for e in entries), status=TimesheetStatus.PENDING,
+                      submitted_at=now)
+    with adapters.uow.transaction("timesheet") as tx:
+        item = adapters.uow.timesheets.save_in(tx, org_id, sheet, before=None, now=now)
+        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, customer.currency,
+                                                SummaryChange(pending_timesheets=1))
+        adapters.uow.activity.record(org_id, _activity(now, customer_id, "timesheet.submitted", "timesheet",
+                                                       sheet.timesheet_id, project), tx)
+    return adapters.uow.timesheets.saved(item)
+
+
+# -- shared pieces --------------------------------------------------------------------------
+
+def _lines(lines: list[dict]) -> tuple[DocumentLine, ...]:
+    if not lines:
+        raise InvalidInput({"lines": "At least one line is needed."})
+    return tuple(DocumentLine(description=line["description"], quantity=line.get("quantity", 1),
+                              unit_price_minor=line["unit_price_minor"],
+                              amount_minor=line["unit_price_minor"] * line.get("quantity", 1))
+                 for line in lines)
+
+
+def _save_new_invoice(adapters, tx, org_id: str, invoice: Invoice):
+    item = adapters.uow.invoices.save_in(tx, org_id, invoice, before=None, now=invoice.issued_at)
+    adapters.uow.account_summaries.apply_in(tx, org_id, invoice.customer_id, invoice.currency,
+                                            _outstanding(invoice, +1))
+    return item
+
+
+def _outstanding(invoice: Invoice, sign: int) -> SummaryChange:
+    """What `invoice` contributes to the outstanding figures (sign -1 takes it away)."""
+    if not invoice.is_outstanding():
+        return SummaryChange()
+    return SummaryChange(outstanding_count=sign, outstanding_minor=sign * invoice.balance_minor)
+
+
+def _paid(invoice: Invoice, amount_minor: int, now: datetime) -> Invoice:
+    paid = invoice.amount_paid_minor + amount_minor
+    settled = paid + invoice.credits_applied_minor >= invoice.total_minor
+    return replace(invoice, amount_paid_minor=paid, paid_at=now if settled else None,
+                   status=InvoiceStatus.PAID if settled else InvoiceStatus.PARTIALLY_PAID)
+
+
+def _activity(now: datetime, customer_id: str, action: str, subject_type: str, subject_id: str,
+              summary: str) -> ActivityRecord:
+    return ActivityRecord(activity_id=new_id("activity", now), customer_id=customer_id, actor=MERCHANT,
+                          action=action, subject_type=subject_type, subject_id=subject_id, at=now, summary=summary)
+
+

@@ -1,0 +1,66 @@
+"""Writing the ledger of customers whose books predate it, from their documents, so that their
+statements show their whole history (`python -m chalicelib.cli rebuild-ledger --org ...`).
+
+A customer with any entry is left alone: from its first entry on, every change wrote its own. A
+refund is dated by the credit note that documents it (issued when refunded), or, for a payment's
+overpayment credit given back later, by the payment's record of it. An overpayment credit adds no
+entry of its own (its payment counted the money). The documents do not record when a credit note
+was voided: one issued then voided (net nothing) is left out, and an overpayment credit voided is
+dated by its issue (domain/ledger.rebuilt_credit_note_entries). Safe to run again: entries are
+written only if they do not exist, in transactions of at most 100."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from ...domain.ledger import invoice_entries, payment_entries, rebuilt_credit_note_entries
+from ...domain.statement import LedgerEntry
+
+PAGE = 100
+ITEMS_PER_TRANSACTION = 100
+
+
+@dataclass
+class Rebuilt:
+    customers: list[str] = field(default_factory=list)   # whose ledger was written
+    entries: int = 0
+
+
+def rebuild(adapters, org_id: str) -> Rebuilt:
+    report = Rebuilt()
+    for customer in _all(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)):
+        if not adapters.uow.ledger.is_empty(org_id, customer.customer_id):
+            continue
+        entries = history(adapters, org_id, customer.customer_id)
+        for start in range(0, len(entries), ITEMS_PER_TRANSACTION):
+            with adapters.uow.transaction("ledger") as tx:
+                adapters.uow.ledger.record_in(tx, org_id, customer.customer_id,
+                                              entries[start:start + ITEMS_PER_TRANSACTION])
+        report.customers.append(customer.customer_id)
+        report.entries += len(entries)
+    return report
+
+
+def history(adapters, org_id: str, customer_id: str) -> list[LedgerEntry]:
+    """The entries the customer's documents would have written, had the ledger been there."""
+    owned = dict(org_id=org_id, customer_id=customer_id, limit=PAGE)
+    invoice_list = list(_all(lambda cursor: adapters.uow.invoices.page(**owned, cursor=cursor)))
+    numbers = {invoice.invoice_id: invoice.number for invoice in invoice_list}
+    entries = [e for i in invoice_list for e in invoice_entries(None, i, i.voided_at or i.issued_at)]
+    payment_list = list(_all(lambda cursor: adapters.uow.payments.page(**owned, cursor=cursor)))
+    entries += [e for p in payment_list
+                for e in payment_entries(None, p, p.succeeded_at or p.created_at, invoice_numbers=numbers)]
+    refunds = [r for p in payment_list for r in p.refunds]
+    entries += [e for n in _all(lambda cursor: adapters.uow.credit_notes.page(**owned, cursor=cursor))
+                for e in rebuilt_credit_note_entries(n, refunds)]
+    return entries
+
+
+def _all(page_of: Callable[[str | None], object]) -> Iterator:
+    cursor = None
+    while True:
+        page = page_of(cursor)
+        yield from page.items
+        cursor = page.next_cursor
+        if not cursor:
+            return

@@ -1,0 +1,89 @@
+"""Printable documents of one customer, as PDF bytes: invoices, estimates, payment receipts and
+statements of accounts. Every id is looked up under the caller's own customer, so another
+customer's document is simply not found.
+
+Importing this module also teaches the email outbox to attach invoice and estimate PDFs
+(`mail.register_attachment`): the outbox stores which document to attach, and renders it when
+the email is sent (or retried)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ...domain.errors import BusinessRuleViolation
+from ...domain.payments import PaymentStatus
+from ...gateways.email import Attachment
+from ...tables.customers import Parties
+from ..accounts import outbox as mail
+from . import layouts as document_views, statements
+
+PDF = "application/pdf"
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    filename: str
+    data: bytes
+
+
+def invoice_pdf(adapters, org_id: str, customer_id: str, invoice_id: str) -> RenderedPdf:
+    org, customer, invoice = _unpacked(adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id))
+    return _rendered(adapters, invoice.number, document_views.invoice_document(org, customer, invoice))
+
+
+def estimate_pdf(adapters, org_id: str, customer_id: str, estimate_id: str) -> RenderedPdf:
+    org, customer, estimate = _unpacked(adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id))
+    return _rendered(adapters, estimate.number, document_views.estimate_document(org, customer, estimate))
+
+
+def receipt_pdf(adapters, org_id: str, customer_id: str, payment_id: str) -> RenderedPdf:
+    """The receipt of a payment that went through (a pending or failed one has none)."""
+    org, customer, payment = _unpacked(adapters.uow.payments.with_parties(org_id, customer_id, payment_id))
+    if payment.status != PaymentStatus.SUCCEEDED:
+        raise BusinessRuleViolation("Only a payment that went through has a receipt.", "payment_not_succeeded",
+                                    {"status": payment.status.value})
+    paid = adapters.uow.invoices.get_many(org_id, customer_id, [a.invoice_id for a in payment.allocations])
+    return _rendered(adapters, f"receipt-{payment.payment_id}",
+                     document_views.receipt_document(org, customer, payment, paid))
+
+
+def statement_pdf(adapters, org_id: str, customer_id: str, *, start: date | None, end: date | None,
+                  now: datetime) -> RenderedPdf:
+    org, customer, _ = _unpacked(adapters.uow.customers.with_organization(org_id, customer_id))
+    period = statements.statement_for(adapters, org, customer_id, start=start, end=end, now=now)
+    doc = document_views.statement_document(org, customer, period.start, period.end, period.statements)
+    return _rendered(adapters, f"statement-{period.start.isoformat()}-to-{period.end.isoformat()}", doc)
+
+
+def _unpacked(found: Parties):
+    return found.org, found.customer, found.document
+
+
+def _rendered(adapters, name: str, doc) -> RenderedPdf:
+    return RenderedPdf(f"{_safe_filename(name)}.pdf", adapters.renderer(doc))
+
+
+def _safe_filename(name: str) -> str:
+    """A file name safe inside a Content-Disposition header and on any disk."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "document"
+
+
+# --- attachments the outbox renders when it sends ------------------------------------------------
+
+def invoice_attachment(invoice_id: str, customer_id: str) -> dict:
+    return {"kind": "invoice", "customer_id": customer_id, "document_id": invoice_id}
+
+
+def estimate_attachment(estimate_id: str, customer_id: str) -> dict:
+    return {"kind": "estimate", "customer_id": customer_id, "document_id": estimate_id}
+
+
+def _as_attachment(rendered: RenderedPdf) -> Attachment:
+    return Attachment(rendered.filename, PDF, rendered.data)
+
+
+mail.register_attachment("invoice", lambda adapters, org_id, spec: _as_attachment(
+    invoice_pdf(adapters, org_id, spec["customer_id"], spec["document_id"])))
+mail.register_attachment("estimate", lambda adapters, org_id, spec: _as_attachment(
+    estimate_pdf(adapters, org_id, spec["customer_id"], spec["document_id"])))

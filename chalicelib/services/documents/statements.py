@@ -1,0 +1,58 @@
+"""Statement of accounts: the customer's ledger, read with one Query on the customer's own
+partition (every entry up to the end of the range: those before it make the opening balance),
+then `domain.statement.build_statements`.
+
+The ledger is written with the documents (`domain.ledger` says which change adds which entry):
+an invoice when issued and a `void` when voided; a payment when it succeeded; a credit note when
+issued (not an overpayment credit: its payment counted the money) and a `credit_note_void` when
+voided; a refund when it was refunded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ...domain.calendar import start_of_day
+from ...domain.errors import InvalidInput
+from ...domain.organization import Organization
+from ...domain.statement import Statement, build_statements, month_to_date
+
+LONGEST_RANGE_DAYS = 366 * 10
+
+
+@dataclass(frozen=True)
+class StatementOfAccounts:
+    customer_id: str
+    start: date
+    end: date
+    statements: list[Statement]   # one per currency
+
+
+def statement_of_accounts(adapters, org_id: str, customer_id: str, *, start: date | None, end: date | None,
+                          now: datetime) -> StatementOfAccounts:
+    """The statement for `start`..`end` (both included, days of the organization's time zone); by
+    default this month so far."""
+    return statement_for(adapters, adapters.uow.organizations.get(org_id), customer_id, start=start, end=end, now=now)
+
+
+def statement_for(adapters, org: Organization, customer_id: str, *, start: date | None, end: date | None,
+                  now: datetime) -> StatementOfAccounts:
+    """As `statement_of_accounts`, for an organization read already. Customers bill in the
+    organization's currency: a customer without transactions gets an empty statement in it."""
+    start, end = statement_range(start, end, today=org.today(now))
+    entries = adapters.uow.ledger.entries_before(org.org_id, customer_id,
+                                                 start_of_day(end + timedelta(days=1), org.time_zone))
+    return StatementOfAccounts(customer_id, start, end,
+                               build_statements(entries, start, end, default_currency=org.currency,
+                                                time_zone=org.time_zone))
+
+
+def statement_range(start: date | None, end: date | None, *, today: date) -> tuple[date, date]:
+    """The asked range, filled in from this month: no `from` is the 1st, no `to` is today."""
+    default_start, default_end = month_to_date(today)
+    start, end = start or default_start, end or default_end
+    if start > end:
+        raise InvalidInput({"query.from": "Must not be after `to`."})
+    if (end - start).days > LONGEST_RANGE_DAYS:
+        raise InvalidInput({"query.from": "A statement covers at most ten years."})
+    return start, end

@@ -1,0 +1,77 @@
+"""Paying invoices in the portal (once per Idempotency-Key), the payments made, saved payment methods,
+the merchant's refunds and Stripe's webhooks."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ...tables.pages import Page
+
+
+class Payments:
+    """Payments' use cases, one method each. Each imports its module when called, so that `import app`
+    loads none of them."""
+
+    def __init__(self, adapters):
+        self._adapters = adapters
+
+    # the customer's payments
+
+    def pay(self, org_id: str, customer_id: str, request: dict, *, idempotency_key: str | None,
+            now: datetime) -> dict:
+        from .portal import pay
+        return pay(self._adapters, org_id, customer_id, request, idempotency_key=idempotency_key, now=now)
+
+    def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[dict]:
+        from .portal import page
+        return page(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+
+    def detail(self, org_id: str, customer_id: str, payment_id: str) -> dict:
+        from .portal import detail
+        return detail(self._adapters, org_id, customer_id, payment_id)
+
+    def confirm_action(self, org_id: str, customer_id: str, payment_id: str, *, approve: bool, now: datetime) -> dict:
+        from .portal import confirm_action
+        return confirm_action(self._adapters, org_id, customer_id, payment_id, approve=approve, now=now)
+
+    # saved payment methods
+
+    def methods(self, org_id: str, customer_id: str) -> list[dict]:
+        from .methods import listing
+        return listing(self._adapters, org_id, customer_id)
+
+    def setup_method(self, org_id: str, customer_id: str, now: datetime) -> dict:
+        from .methods import setup
+        return setup(self._adapters, org_id, customer_id, now)
+
+    def add_method(self, org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool,
+                   now: datetime) -> dict:
+        from .methods import add
+        return add(self._adapters, org_id, customer_id, gateway_method_id, make_default=make_default, now=now)
+
+    def make_default(self, org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> dict:
+        from .methods import set_default
+        return set_default(self._adapters, org_id, customer_id, payment_method_id, now)
+
+    def replace_method(self, org_id: str, customer_id: str, payment_method_id: str, new_gateway_method_id: str,
+                       now: datetime) -> dict:
+        from .methods import replace
+        return replace(self._adapters, org_id, customer_id, payment_method_id, new_gateway_method_id, now)
+
+    def remove_method(self, org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> None:
+        from .methods import remove
+        return remove(self._adapters, org_id, customer_id, payment_method_id, now)
+
+    # the merchant's, and the gateway's
+
+    def refund(self, org_id: str, customer_id: str, payment_id: str, *, amount_minor: int | None, reason: str,
+               idempotency_key: str | None, now: datetime) -> dict:
+        from .refunds import refund
+        return refund(self._adapters, org_id, customer_id, payment_id, amount_minor=amount_minor, reason=reason,
+                      idempotency_key=idempotency_key, now=now)
+
+    def receive_webhook(self, payload: bytes, signature: str | None, now: datetime) -> dict:
+        from .webhooks import receive
+        return receive(self._adapters, payload, signature, now)

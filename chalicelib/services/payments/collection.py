@@ -1,0 +1,311 @@
+"""Charging invoices, exactly once: on-session from the portal (`pay_invoices`) and off-session
+for scheduled work (`collect_off_session`).
+
+1. claim: one transaction binds the caller's idempotency key to a new pending Payment and claims
+   each invoice for it, on the condition that the key is unused, the invoices unclaimed and
+   unchanged since read. Concurrent payments of an invoice: one claims it, the others are told a
+   payment is in progress (or, after it settled, that nothing is left to pay).
+2. charge: the gateway, with an idempotency key derived from the payment (`charge:<payment_id>`).
+3. settle (settlement.py): the outcome in one transaction; the claims are released.
+
+A crash between 2 and 3 leaves a pending payment holding its claims. A retry with the same key,
+or any later payment of those invoices once PENDING_LEASE has passed, charges again with the same
+gateway key (the gateway answers its first outcome and charges nothing more) and settles that.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from ...domain import paying
+from ...domain.customers import Customer
+from ...domain.documents import CreditNote, Invoice
+from ...domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, InvalidInput, NotFound
+from ...domain.ids import has_kind, new_id
+from ...domain.money import Money
+from ...domain.payments import Payment, PaymentStatus
+from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
+from ...tables.payments import PaymentState
+from . import gateway_customers, rules as payment_rules, settlement
+
+MAX_INVOICES = 25            # per payment: one transaction settles them all
+PENDING_LEASE = timedelta(seconds=60)    # a charge answers well within this, or its runner died
+RECHARGE_WINDOW = timedelta(hours=23)    # Stripe keeps an idempotency key for 24 hours
+
+
+class PaymentInProgress(Conflict):
+    code = "payment_in_progress"
+
+    def __init__(self):
+        super().__init__("A payment of this invoice is in progress; reload in a moment.")
+
+
+@dataclass(frozen=True)
+class _Method:
+    """What to charge: a gateway method id, and ours when it is saved."""
+    gateway_method_id: str
+    payment_method_id: str | None = None
+    summary: str = ""
+    save: dict | None = None     # save_for_future: how to keep it once the payment succeeds
+
+
+def collect_off_session(adapters, org_id: str, customer_id: str, invoice_id: str, *, payment_method_id: str,
+                        idempotency_key: str, now: datetime, source: str = "auto_charge") -> Payment:
+    """Charge the invoice's balance to a saved method, the customer absent. Retrying with the same
+    key never charges twice and answers the same Payment (a pending one while it is charged)."""
+    def method(customer: Customer, now: datetime) -> _Method:
+        saved = adapters.uow.payment_methods.get(org_id, customer_id, payment_method_id)
+        return _Method(saved.gateway_method_id, saved.payment_method_id, saved.summary)
+    return _collect(adapters, org_id, customer_id, source, idempotency_key, now, off_session=True, method=method,
+                    invoices_wanted=lambda: [invoice_id])
+
+
+def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[str] | None = None,
+                 all_outstanding: bool = False, currency: str | None = None, payment_method: str,
+                 save_for_future: bool = False, idempotency_key: str, now: datetime,
+                 amount_minor: int | None = None, use_credits: bool = False,
+                 answer: settlement.Answer | None = None) -> Payment:
+    """The customer pays invoices now (on-session) with a saved method (our `pm_` id) or a new
+    gateway method (what Stripe.js returned; the simulated gateway takes Stripe's test ids).
+    A payment is in one currency: `invoice_ids` of several are refused, and `all_outstanding` pays
+    those of `currency` (needed only when the customer owes in more than one).
+    `amount_minor` pays part of a single invoice; `use_credits` applies available credits first;
+    `save_for_future` keeps the method and makes it the paid subscriptions' auto-charge method.
+    `now` is the real time (the organization's test clock applies); `answer`, if given, is kept
+    with the payment's outcome."""
+    _check_choice(invoice_ids, all_outstanding, currency, amount_minor, use_credits)
+
+    def wanted() -> list[str]:
+        if invoice_ids:
+            return list(dict.fromkeys(invoice_ids))
+        owed = paying.outstanding_in(adapters.uow.invoices.outstanding(org_id, customer_id), currency)
+        return [i.invoice_id for i in owed][:MAX_INVOICES]
+
+    def method(customer: Customer, now: datetime) -> _Method:
+        return _portal_method(adapters, org_id, customer, payment_method, save_for_future, now)
+    return _collect(adapters, org_id, customer_id, "portal", idempotency_key, now, off_session=False, method=method,
+                    invoices_wanted=wanted, amount_minor=amount_minor, use_credits=use_credits, answer=answer)
+
+
+def recover(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
+    """Finish a payment left pending (its runner died after the claim): charge again with the same
+    gateway key, which answers the first outcome, and settle it."""
+    plan = settlement.plan_of(adapters, org_id, payment)
+    if not plan or now - payment.created_at > RECHARGE_WINDOW:
+        # Too late to ask again safely; a webhook still settles it if the charge went through.
+        return settlement.failed(adapters, org_id, payment.customer_id, payment.payment_id, ChargeResult(
+            "failed", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency),
+            failure_code="outcome_unknown", failure_message="The payment service did not confirm this payment."),
+            now)
+    return _charge(adapters, org_id, payment, plan, now)
+
+
+# -- the three steps --------------------------------------------------------------------------
+
+def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, real_now: datetime, *, off_session: bool,
+             method, invoices_wanted, amount_minor: int | None = None, use_credits: bool = False,
+             answer: settlement.Answer | None = None) -> Payment:
+    _check_key(key)
+    payment_key = adapters.uow.idempotency.payment_key(org_id, customer_id, source, key)
+    for _ in range(3):
+        invoice_ids, state = _read(adapters, org_id, customer_id, payment_key, invoices_wanted)
+        now = state.org.now(real_now)
+        existing = _existing(adapters, org_id, customer_id, state.plan, now)
+        if existing is not None:
+            return existing
+        chosen = _outstanding(invoice_ids, state.invoices)
+        currency = paying.currency_of(chosen)
+        if amount_minor is not None:
+            paying.require_whole_part(amount_minor, currency)
+            if amount_minor > chosen[0].balance_minor:
+                raise InvalidInput({"amount_minor": f"At most the balance due, {chosen[0].balance_minor}."})
+        if _clear_claims(adapters, org_id, customer_id, state.claims, on_session=not off_session, now=now):
+            continue   # a stale payment was finished: read the invoices again
+        charge_to = method(state.customer, now)
+        credits, notes = _credit_plan(adapters, org_id, customer_id, chosen) if use_credits else ([], {})
+        payment, plan = _new_payment(adapters, org_id, state.customer, chosen, charge_to, now, source=source, key=key,
+                                     off_session=off_session, amount_minor=amount_minor, credits=credits)
+        try:
+            payment = _claim(adapters, org_id, payment, plan, chosen, payment_key, now)
+        except ConcurrentUpdate:
+            continue
+        claimed = replace(state, payment=payment, plan=plan, notes=notes,
+                          claims={i.invoice_id: payment.payment_id for i in chosen})
+        return _charge(adapters, org_id, payment, plan, now, known=claimed, answer=answer)
+    raise ConcurrentUpdate("invoice")
+
+
+def _claim(adapters, org_id: str, payment: Payment, plan: dict, chosen: list[Invoice], payment_key: str,
+           now: datetime) -> Payment:
+    """The payment as written (pending), its key bound and its invoices claimed."""
+    with adapters.uow.transaction("invoice") as tx:
+        adapters.uow.idempotency.add_payment_plan_in(tx, payment_key, plan, now)
+        for invoice in chosen:
+            adapters.uow.invoice_claims.claim_in(tx, org_id, payment.customer_id, invoice.invoice_id,
+                                                 payment.payment_id, now)
+            adapters.uow.invoice_claims.unchanged_in(tx, org_id, invoice)
+        item = adapters.uow.payments.save_in(tx, org_id, payment, before=None, now=now)
+    return adapters.uow.payments.saved(item)
+
+
+def _charge(adapters, org_id: str, payment: Payment, plan: dict, now: datetime, *, known: PaymentState | None = None,
+            answer: settlement.Answer | None = None) -> Payment:
+    amount = Money(payment.amount_minor, payment.currency)
+    if not amount.amount_minor:   # available credits cover it all
+        return settlement.record(adapters, org_id, payment, ChargeResult("succeeded", None, amount), now, known=known,
+                                 answer=answer)
+    try:
+        result = adapters.gateway.charge(
+            gateway_customer_id=plan["gateway_customer_id"], gateway_method_id=plan["gateway_method_id"],
+            amount=amount, off_session=plan["off_session"], idempotency_key=plan["gateway_key"],
+            description=plan["description"],
+            metadata={"org_id": org_id, "customer_id": payment.customer_id, "payment_id": payment.payment_id})
+    except GatewayUnavailable:
+        return payment   # still pending, its invoices claimed: a retry or the webhook settles it
+    except PaymentGatewayError as error:
+        result = ChargeResult("failed", None, amount, failure_code=error.code or "payment_method_rejected",
+                              failure_message=error.message)
+    return settlement.record(adapters, org_id, payment, result, now, known=known, answer=answer)
+
+
+# -- reading what is there --------------------------------------------------------------------
+
+def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wanted) -> tuple[list[str], PaymentState]:
+    """The invoices wanted, and in one read the organization, the customer, the plan of the
+    payment key, those invoices and their claims. With no invoice left to pay, the key's payment
+    is still answered."""
+    try:
+        invoice_ids = invoices_wanted()
+    except BusinessRuleViolation:
+        state = adapters.uow.payments.state(org_id, customer_id, org=True, payment_key=payment_key)
+        if state.plan is None:
+            raise
+        return [], state
+    if len(invoice_ids) > MAX_INVOICES:
+        raise InvalidInput({"invoice_ids": f"At most {MAX_INVOICES} invoices at once."})
+    return invoice_ids, adapters.uow.payments.state(org_id, customer_id, org=True, customer=True,
+                                                    payment_key=payment_key,
+                                                    invoice_ids=invoice_ids, claim_ids=invoice_ids)
+
+
+def _existing(adapters, org_id: str, customer_id: str, plan: dict | None, now: datetime) -> Payment | None:
+    """The payment already made with this key (a pending one left behind is finished first)."""
+    if plan is None:
+        return None
+    payment = adapters.uow.payments.get(org_id, customer_id, plan["payment_id"])
+    if payment.status == PaymentStatus.PENDING and now - payment.created_at >= PENDING_LEASE:
+        return recover(adapters, org_id, payment, now)
+    return payment
+
+
+def _outstanding(invoice_ids: list[str], found: dict[str, Invoice]) -> list[Invoice]:
+    missing = [i for i in invoice_ids if i not in found]
+    if missing:
+        raise NotFound("invoice")
+    chosen = [found[i] for i in invoice_ids]
+    settled = [i.number for i in chosen if not i.is_outstanding()]
+    if settled:
+        raise BusinessRuleViolation(f"Nothing is left to pay on {', '.join(settled)}.", "invoice_not_outstanding",
+                                    {"invoices": settled})
+    return chosen
+
+
+def _clear_claims(adapters, org_id: str, customer_id: str, holders: dict[str, str], *, on_session: bool,
+                  now: datetime) -> bool:
+    """Finish what holds these invoices (invoice_id -> payment), if it may be finished;
+    PaymentInProgress otherwise."""
+    cleared = False
+    for invoice_id, payment_id in holders.items():
+        try:
+            holder = adapters.uow.payments.get(org_id, customer_id, payment_id)
+        except NotFound:
+            holder = None
+        if holder is None or holder.status in settlement.FINAL:
+            adapters.uow.invoice_claims.release(org_id, customer_id, invoice_id, payment_id)
+        elif holder.status == PaymentStatus.PENDING and now - holder.created_at >= PENDING_LEASE:
+            recover(adapters, org_id, holder, now)
+        elif holder.status == PaymentStatus.REQUIRES_ACTION and on_session:
+            settlement.abandoned(adapters, org_id, holder, now)   # the customer chose to pay another way
+        else:
+            raise PaymentInProgress()
+        cleared = True
+    return cleared
+
+
+def _credit_plan(adapters, org_id: str, customer_id: str,
+                 chosen: list[Invoice]) -> tuple[list[tuple[str, str, int]], dict[str, CreditNote]]:
+    """The credits to apply, and the open credit notes they come from."""
+    notes = adapters.uow.credit_notes.all_in_status(org_id, customer_id, "open")
+    return payment_rules.plan_credits(chosen, notes), {n.credit_note_id: n for n in notes}
+
+
+# -- building the payment ---------------------------------------------------------------------
+
+def _new_payment(adapters, org_id: str, customer: Customer, chosen: list[Invoice], charge_to: _Method, now: datetime, *,
+                 source: str, key: str, off_session: bool, amount_minor: int | None,
+                 credits: list[tuple[str, str, int]]) -> tuple[Payment, dict]:
+    credited: dict[str, int] = {}
+    for invoice_id, _, amount in credits:
+        credited[invoice_id] = credited.get(invoice_id, 0) + amount
+    allocations = payment_rules.allocations(chosen, amount_minor=amount_minor, credits_by_invoice=credited)
+    total = sum(a.amount_minor for a in allocations)
+    paying.require_chargeable(total, chosen[0].currency)
+    gateway = adapters.gateway
+    payment = Payment(
+        payment_id=new_id("payment", now), customer_id=customer.customer_id, status=PaymentStatus.PENDING,
+        amount_minor=total, currency=chosen[0].currency, allocations=allocations, created_at=now,
+        gateway=gateway.name if total else "credits", payment_method_id=charge_to.payment_method_id,
+        method_summary=charge_to.summary if total else "Available credits", idempotency_key=key, source=source)
+    numbers = ", ".join(i.number for i in chosen)
+    plan = {"payment_id": payment.payment_id, "invoice_ids": [i.invoice_id for i in chosen],
+            "credits": [list(c) for c in credits], "save_method": charge_to.save,
+            "gateway_customer_id": gateway_customers.ensure(adapters, org_id, customer, now) if total else None,
+            "gateway_method_id": charge_to.gateway_method_id, "off_session": off_session,
+            "gateway_key": f"charge:{payment.payment_id}",
+            "description": f"{'Invoices' if len(chosen) > 1 else 'Invoice'} {numbers}"}
+    return payment, plan
+
+
+def _portal_method(adapters, org_id: str, customer: Customer, payment_method: str, save_for_future: bool,
+                   now: datetime) -> _Method:
+    if has_kind(payment_method, "payment_method"):   # one of ours
+        saved = adapters.uow.payment_methods.get(org_id, customer.customer_id, payment_method)
+        keep = {"payment_method_id": saved.payment_method_id} if save_for_future else None
+        return _Method(saved.gateway_method_id, saved.payment_method_id, saved.summary, keep)
+    if not save_for_future:
+        return _Method(payment_method)
+    gateway = adapters.gateway
+    try:
+        attached = gateway.attach_method(gateway_customer_id=gateway_customers.ensure(adapters, org_id, customer, now),
+                                         method_id=payment_method)
+    except PaymentGatewayError as error:
+        raise InvalidInput({"payment_method": error.message}) from None
+    summary = f"{attached.card.brand.title()} •••• {attached.card.last4}"
+    known = next((m for m in adapters.uow.payment_methods.of_customer(org_id, customer.customer_id)
+                  if m.gateway_method_id == attached.gateway_method_id), None)
+    if known is not None:
+        return _Method(known.gateway_method_id, known.payment_method_id, known.summary,
+                       {"payment_method_id": known.payment_method_id})
+    method_id = new_id("payment_method", now)
+    card = attached.card
+    return _Method(attached.gateway_method_id, method_id, summary, {
+        "payment_method_id": method_id, "new": True, "gateway": gateway.name,
+        "gateway_method_id": attached.gateway_method_id, "brand": card.brand, "last4": card.last4,
+        "exp_month": card.exp_month, "exp_year": card.exp_year})
+
+
+def _check_choice(invoice_ids, all_outstanding: bool, currency: str | None, amount_minor: int | None,
+                  use_credits: bool) -> None:
+    if bool(invoice_ids) == bool(all_outstanding):
+        raise InvalidInput({"invoice_ids": "Choose the invoices to pay, or all_outstanding."})
+    if currency is not None and not all_outstanding:
+        raise InvalidInput({"currency": "Only with all_outstanding: the invoices chosen are in their own currency."})
+    if amount_minor is not None and (not invoice_ids or len(set(invoice_ids)) != 1):
+        raise InvalidInput({"amount_minor": "A part payment pays a single invoice."})
+    if amount_minor is not None and use_credits:
+        raise InvalidInput({"use_credits": "Credits apply to the whole balance, not to a part payment."})
+
+
+def _check_key(key: str) -> None:
+    if not key or len(key) > 255 or not key.isprintable():
+        raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each payment."})

@@ -1,0 +1,241 @@
+"""The customer's saved payment methods: list, set up and add, make default, replace (the
+subscriptions follow), remove. Only gateway ids and the card's brand, last4 and expiry are kept."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import replace as changed
+from datetime import datetime
+
+from ...domain.engagement import ActivityRecord, Actor
+from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound
+from ...domain.ids import new_id
+from ...domain.payments import PaymentMethod
+from ...domain.subscription import Subscription
+from ...domain.subscription_status import Status
+from ...gateways.payments import PaymentGatewayError, SavedMethod
+from . import gateway_customers
+from .settlement import Event
+
+# Stripe's test PaymentMethods, which the simulated gateway answers like Stripe's test mode.
+TEST_PAYMENT_METHODS = ("pm_card_visa", "pm_card_mastercard", "pm_card_chargeDeclined",
+                        "pm_card_chargeDeclinedInsufficientFunds", "pm_card_authenticationRequired")
+_ENDED = (Status.CANCELLED, Status.EXPIRED)
+
+
+def listing(adapters, org_id: str, customer_id: str) -> list[dict]:
+    return [view(m) for m in adapters.uow.payment_methods.of_customer(org_id, customer_id)]
+
+
+def setup(adapters, org_id: str, customer_id: str, now: datetime) -> dict:
+    """What the browser needs to collect a card that may later be charged off-session."""
+    gateway = adapters.gateway
+    gateway_customer_id = gateway_customers.ensure(adapters, org_id, adapters.uow.customers.get(org_id, customer_id),
+                                                   now)
+    session = gateway.create_setup(gateway_customer_id=gateway_customer_id,
+                                   idempotency_key=f"setup:{org_id}:{customer_id}:{now.isoformat()}")
+    answer = {"gateway": gateway.name, "publishable_key": gateway.publishable_key,
+              "setup_id": session.gateway_setup_id, "client_secret": session.client_secret}
+    if gateway.name == "simulated":
+        answer["test_payment_methods"] = list(TEST_PAYMENT_METHODS)
+    return answer
+
+
+def add(adapters, org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool, now: datetime) -> dict:
+    """Save the method the browser collected (Stripe.js after the setup; a test id when simulated)."""
+    attached = _attach(adapters, org_id, customer_id, gateway_method_id, now)
+    return view(_keep(adapters, org_id, customer_id, attached, make_default=make_default, now=now))
+
+
+def set_default(adapters, org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> dict:
+    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    return view(_as_default(adapters, org_id, customer_id, _one_of(kept, payment_method_id), kept, now))
+
+
+def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new_gateway_method_id: str,
+            now: datetime) -> dict:
+    """Update payment information: a new card takes the old one's place, and every subscription
+    charged to the old one is charged to the new one (one transaction)."""
+    # once: the old method, and is the new card known
+    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    old = _one_of(kept, payment_method_id)
+    attached = _attach(adapters, org_id, customer_id, new_gateway_method_id, now, saved_before=old)
+    saved = attached.saved
+    if saved.gateway_method_id == old.gateway_method_id:
+        return view(old)
+    known = _with_gateway_id(kept, saved.gateway_method_id)
+    new = changed(known, is_default=known.is_default or old.is_default) if known else \
+        _new_method(adapters, customer_id, attached, is_default=old.is_default, now=now)
+    moved = adapters.uow.subscriptions.charged_to(org_id, customer_id, old.payment_method_id)
+    with adapters.uow.transaction("payment method") as tx:
+        adapters.uow.payment_methods.put_in(tx, org_id, new)
+        adapters.uow.payment_methods.delete_in(tx, org_id, old)
+        for sub in moved:
+            adapters.uow.subscriptions.charge_to_in(tx, org_id, sub, new.payment_method_id, now)
+        _activity_in(adapters, tx, org_id, customer_id, "payment_method.replaced", new, now,
+                     f"{old.summary} replaced by {new.summary}; {len(moved)} subscription(s) moved")
+    _detach(adapters, old)
+    return view(new)
+
+
+def remove(adapters, org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> None:
+    """Forget a method; refused while it is the only method of an auto-charge subscription."""
+    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    method = _one_of(kept, payment_method_id)
+    _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=True)
+    _detach(adapters, method)
+
+
+# -- what the gateway tells us (webhooks) -----------------------------------------------------
+
+def kept_at_gateway(adapters, org_id: str, customer_id: str, gateway_method_id: str, now: datetime,
+                    event: Event) -> None:
+    """setup_intent.succeeded: the card is saved even if the browser never came back to say so."""
+    if _with_gateway_id(adapters.uow.payment_methods.of_customer(org_id, customer_id), gateway_method_id):
+        adapters.uow.webhook_events.record(event.event_id, event.type, now)
+        return
+    attached = _attach(adapters, org_id, customer_id, gateway_method_id, now)
+    _keep(adapters, org_id, customer_id, attached, make_default=False, now=now, event=event)
+
+
+def detached_at_gateway(adapters, org_id: str, customer_id: str, gateway_method_id: str, now: datetime,
+                        event: Event) -> None:
+    """payment_method.detached: the card cannot be charged any more, so it is forgotten here too."""
+    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    method = _with_gateway_id(kept, gateway_method_id)
+    if method is None:
+        adapters.uow.webhook_events.record(event.event_id, event.type, now)
+        return
+    _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=False, event=event)
+
+
+# -- shared pieces ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Attached:
+    saved: SavedMethod
+    gateway_customer_id: str
+
+
+def _attach(adapters, org_id: str, customer_id: str, gateway_method_id: str, now: datetime, *,
+            saved_before: PaymentMethod | None = None) -> Attached:
+    """The card attached to the customer's gateway customer: the one a method saved before at the
+    same gateway was attached to, or else looked up (and created on first use) from the customer."""
+    gateway = adapters.gateway
+    gateway_customer_id = saved_before.gateway_customer_id if saved_before and saved_before.gateway == gateway.name \
+        else None
+    if gateway_customer_id is None:
+        gateway_customer_id = gateway_customers.ensure(adapters, org_id,
+                                                       adapters.uow.customers.get(org_id, customer_id), now)
+    try:
+        saved = gateway.attach_method(gateway_customer_id=gateway_customer_id, method_id=gateway_method_id)
+    except PaymentGatewayError as error:
+        raise InvalidInput({"payment_method": error.message}) from None
+    return Attached(saved, gateway_customer_id)
+
+
+def _keep(adapters, org_id: str, customer_id: str, attached: Attached, *, make_default: bool, now: datetime,
+          event: Event | None = None) -> PaymentMethod:
+    # once: is the card known, is it the first, who was default
+    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    known = _with_gateway_id(kept, attached.saved.gateway_method_id)
+    if known is not None:   # the same card again (a double click, or the webhook came first)
+        if event is not None:
+            adapters.uow.webhook_events.record(event.event_id, event.type, now)
+        return _as_default(adapters, org_id, customer_id, known, kept, now) if make_default else known
+    first = not kept
+    method = _new_method(adapters, customer_id, attached, is_default=make_default or first, now=now)
+    with adapters.uow.transaction("payment method") as tx:
+        adapters.uow.payment_methods.put_in(tx, org_id, method)
+        if method.is_default and not first:
+            _demote_others_in(adapters, tx, org_id, kept, method.payment_method_id)
+        _activity_in(adapters, tx, org_id, customer_id, "payment_method.added", method, now, event=event)
+        if event is not None:
+            adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
+    return method
+
+
+def _as_default(adapters, org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod],
+                now: datetime) -> PaymentMethod:
+    """`method` made the default, the others of `kept` (the saved methods as read) no longer."""
+    if method.is_default:
+        return method
+    chosen = changed(method, is_default=True)
+    with adapters.uow.transaction("payment method") as tx:
+        adapters.uow.payment_methods.put_in(tx, org_id, chosen)
+        _demote_others_in(adapters, tx, org_id, kept, method.payment_method_id)
+        _activity_in(adapters, tx, org_id, customer_id, "payment_method.made_default", chosen, now)
+    return chosen
+
+
+def _forget(adapters, org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod], now: datetime, *,
+            refuse_if_needed: bool, event: Event | None = None) -> None:
+    others = [m for m in kept if m.payment_method_id != method.payment_method_id]
+    using = adapters.uow.subscriptions.charged_to(org_id, customer_id, method.payment_method_id)
+    auto_charged = [s for s in using if s.auto_charge and s.status not in _ENDED]
+    if refuse_if_needed and auto_charged and not others:
+        names = ", ".join(s.plan.name for s in auto_charged)
+        raise BusinessRuleViolation(
+            f"This is the only payment method of subscriptions charged automatically ({names}). "
+            "Add another payment method first, or replace this one.", "payment_method_in_use",
+            {"subscription_ids": [s.subscription_id for s in auto_charged]})
+    successor = next((m for m in others if m.is_default), others[-1] if others else None)
+    with adapters.uow.transaction("payment method") as tx:
+        adapters.uow.payment_methods.delete_in(tx, org_id, method)
+        if method.is_default and successor is not None:
+            adapters.uow.payment_methods.put_in(tx, org_id, changed(successor, is_default=True))
+        for sub in using:
+            _move_in(adapters, tx, org_id, sub, successor, now)
+        _activity_in(adapters, tx, org_id, customer_id, "payment_method.removed", method, now, event=event)
+        if event is not None:
+            adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
+
+
+def _move_in(adapters, tx, org_id: str, sub: Subscription, successor: PaymentMethod | None, now: datetime) -> None:
+    adapters.uow.subscriptions.charge_to_in(tx, org_id, sub, successor.payment_method_id if successor else None, now)
+
+
+def _demote_others_in(adapters, tx, org_id: str, kept: list[PaymentMethod], keep_id: str) -> None:
+    for other in kept:
+        if other.is_default and other.payment_method_id != keep_id:
+            adapters.uow.payment_methods.put_in(tx, org_id, changed(other, is_default=False))
+
+
+def _with_gateway_id(kept: list[PaymentMethod], gateway_method_id: str) -> PaymentMethod | None:
+    return next((m for m in kept if m.gateway_method_id == gateway_method_id), None)
+
+
+def _one_of(kept: list[PaymentMethod], payment_method_id: str) -> PaymentMethod:
+    """The customer's method `payment_method_id`, taken from their saved methods (a consistent
+    Query by owner, so another customer's id is simply not there): NotFound otherwise."""
+    found = next((m for m in kept if m.payment_method_id == payment_method_id), None)
+    if found is None:
+        raise NotFound("payment method")
+    return found
+
+
+def _new_method(adapters, customer_id: str, attached: Attached, *, is_default: bool, now: datetime) -> PaymentMethod:
+    card = attached.saved.card
+    return PaymentMethod(new_id("payment_method", now), customer_id, adapters.gateway.name,
+                         attached.saved.gateway_method_id, card.brand, card.last4, card.exp_month, card.exp_year,
+                         now, is_default=is_default, gateway_customer_id=attached.gateway_customer_id)
+
+
+def _detach(adapters, method: PaymentMethod) -> None:
+    try:
+        adapters.gateway.detach_method(gateway_method_id=method.gateway_method_id)
+    except PaymentGatewayError:
+        pass   # forgotten here, so never charged again; the gateway keeps an unused card
+
+
+def _activity_in(adapters, tx, org_id: str, customer_id: str, action: str, method: PaymentMethod, now: datetime,
+                 summary: str | None = None, *, event: Event | None = None) -> None:
+    actor = Actor("gateway", event.event_id) if event else Actor("customer", customer_id)
+    adapters.uow.activity.record(org_id, ActivityRecord(
+        new_id("activity", now), customer_id, actor, action, "payment_method",
+        method.payment_method_id, now, summary or method.summary), tx)
+
+
+def view(method: PaymentMethod) -> dict:
+    return {"payment_method_id": method.payment_method_id, "brand": method.brand, "last4": method.last4,
+            "exp_month": method.exp_month, "exp_year": method.exp_year, "is_default": method.is_default,
+            "summary": method.summary, "created_at": method.created_at.isoformat()}

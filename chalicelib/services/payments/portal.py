@@ -1,0 +1,67 @@
+"""The portal's payments: pay (once per Idempotency-Key), payments made, and finishing a
+payment that waits for the customer's authentication (simulated 3-D Secure)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ...domain.errors import Conflict, NotFound
+from ...domain.payments import PaymentStatus
+from ...tables.pages import Page
+from . import collection, idempotency, settlement
+from .views import view
+
+
+class PaymentPending(Conflict):
+    code = "payment_pending"
+
+    def __init__(self, payment_id: str):
+        super().__init__("The payment service has not answered yet; retry with the same Idempotency-Key "
+                         "in a minute (you will not be charged twice).", {"payment_id": payment_id})
+
+
+def pay(adapters, org_id: str, customer_id: str, request: dict, *, idempotency_key: str | None, now: datetime) -> dict:
+    """Pay invoices: `request` holds invoice_ids | all_outstanding (and its currency), payment_method,
+    save_for_future, amount_minor, use_credits. The answer (succeeded, requires_action or failed) is replayed to
+    retries with the same key."""
+    def run(reply: idempotency.Reply) -> dict:
+        payment = collection.pay_invoices(
+            adapters, org_id, customer_id, invoice_ids=request.get("invoice_ids"),
+            all_outstanding=request.get("all_outstanding", False), currency=request.get("currency"),
+            payment_method=request["payment_method"],
+            save_for_future=request.get("save_for_future", False), amount_minor=request.get("amount_minor"),
+            use_credits=request.get("use_credits", False), idempotency_key=idempotency_key, now=now,
+            answer=settlement.Answer(reply, view))
+        if payment.status == PaymentStatus.PENDING:
+            raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
+        return view(adapters, payment)
+    return idempotency.once(adapters, org_id, customer_id, "portal_payment", idempotency_key, request, now, run)
+
+
+def page(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[dict]:
+    found = adapters.uow.payments.page(org_id, customer_id, limit=limit, cursor=cursor)
+    return Page([view(adapters, p) for p in found.items], found.next_cursor)
+
+
+def detail(adapters, org_id: str, customer_id: str, payment_id: str) -> dict:
+    """A payment with the invoices it paid (numbers included, for the receipt view)."""
+    payment = adapters.uow.payments.get(org_id, customer_id, payment_id)
+    paid = adapters.uow.invoices.get_many(org_id, customer_id, [a.invoice_id for a in payment.allocations])
+    answer = view(adapters, payment)
+    for allocation in answer["allocations"]:
+        invoice = paid.get(allocation["invoice_id"])
+        allocation["number"] = invoice.number if invoice else None
+    return answer
+
+
+def confirm_action(adapters, org_id: str, customer_id: str, payment_id: str, *, approve: bool, now: datetime) -> dict:
+    """Simulated mode only: the customer passes (or fails) 3-D Secure, and the payment settles as
+    Stripe's payment_intent.succeeded / payment_failed would settle it."""
+    gateway = adapters.gateway
+    if gateway.name != "simulated":
+        raise NotFound("payment")   # Stripe.js confirms real payments; this route does not exist then
+    state = settlement.read_payment(adapters, org_id, customer_id, payment_id)
+    payment = state.payment
+    if payment.status != PaymentStatus.REQUIRES_ACTION:
+        raise Conflict("This payment is not waiting for a confirmation.", {"status": payment.status.value})
+    result = gateway.confirm_action(payment.gateway_payment_id, approve)
+    return view(adapters, settlement.record(adapters, org_id, payment, result, state.org.now(now), known=state))

@@ -1,0 +1,97 @@
+"""How payments and credits meet invoices: pure rules, no I/O (unit-tested without AWS).
+
+Amounts are integer minor units. An invoice's balance is total - credits applied - paid;
+nothing here ever takes a balance below zero: what does not fit is handed back as excess.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Sequence
+
+from ...domain.account_summary import SummaryChange
+from ...domain.credits import AvailableCredit, allocate_credits
+from ...domain.documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
+from ...domain.money import Money
+from ...domain.payments import Allocation
+
+def pay(invoice: Invoice, amount_minor: int, now: datetime) -> tuple[Invoice, int]:
+    """The invoice after `amount_minor` is paid against it, and how much of it fitted."""
+    applied = min(amount_minor, invoice.balance_minor) if invoice.is_outstanding() else 0
+    if applied <= 0:
+        return invoice, 0
+    return _settled(replace(invoice, amount_paid_minor=invoice.amount_paid_minor + applied), now), applied
+
+
+def credit(invoice: Invoice, credit_note_id: str, amount_minor: int, now: datetime) -> tuple[Invoice, int]:
+    """The invoice after up to `amount_minor` of a credit note is applied, and how much was."""
+    applied = min(amount_minor, invoice.balance_minor) if invoice.is_outstanding() else 0
+    if applied <= 0:
+        return invoice, 0
+    application = CreditApplication(credit_note_id, applied, now)
+    return _settled(replace(invoice, credits_applied=invoice.credits_applied + (application,)), now), applied
+
+
+def use_credit(note: CreditNote, amount_minor: int) -> CreditNote:
+    """The credit note after `amount_minor` of its balance was applied (closed once spent)."""
+    if amount_minor > note.balance_minor or note.status != CreditNoteStatus.OPEN:
+        raise ValueError(f"credit note {note.credit_note_id} cannot give {amount_minor}")
+    balance = note.balance_minor - amount_minor
+    return replace(note, balance_minor=balance,
+                   status=CreditNoteStatus.OPEN if balance else CreditNoteStatus.CLOSED)
+
+
+def credit_given_back(note: CreditNote, amount_minor: int) -> CreditNote:
+    """The credit note after `amount_minor` applied from it comes back (the invoice it paid was
+    taken back): open again with that balance."""
+    if note.status == CreditNoteStatus.VOID or note.balance_minor + amount_minor > note.total_minor:
+        raise ValueError(f"credit note {note.credit_note_id} cannot take back {amount_minor}")
+    return replace(note, balance_minor=note.balance_minor + amount_minor, status=CreditNoteStatus.OPEN)
+
+
+def usable_credit(note: CreditNote, wanted_minor: int) -> int:
+    return min(wanted_minor, note.balance_minor) if note.status == CreditNoteStatus.OPEN else 0
+
+
+def _settled(invoice: Invoice, now: datetime) -> Invoice:
+    if invoice.balance_minor <= 0:
+        return replace(invoice, status=InvoiceStatus.PAID, paid_at=invoice.paid_at or now)
+    return replace(invoice, status=InvoiceStatus.PARTIALLY_PAID, paid_at=None)
+
+
+def outstanding_change(before: Invoice, after: Invoice) -> SummaryChange:
+    """How the outstanding figures move when `before` becomes `after`."""
+    def figures(invoice: Invoice) -> tuple[int, int]:
+        return (1, invoice.balance_minor) if invoice.is_outstanding() else (0, 0)
+    (count_before, owed_before), (count_after, owed_after) = figures(before), figures(after)
+    return SummaryChange(outstanding_count=count_after - count_before,
+                         outstanding_minor=owed_after - owed_before)
+
+
+def allocations(invoices: Sequence[Invoice], *, amount_minor: int | None = None,
+                credits_by_invoice: dict[str, int] | None = None) -> tuple[Allocation, ...]:
+    """What the charge pays on each invoice: its balance less the credits planned for it, or
+    `amount_minor` (a partial payment of a single invoice)."""
+    credits_by_invoice = credits_by_invoice or {}
+    if amount_minor is not None:
+        (invoice,) = invoices
+        return (Allocation(invoice.invoice_id, min(amount_minor, invoice.balance_minor)),)
+    return tuple(Allocation(i.invoice_id, i.balance_minor - credits_by_invoice.get(i.invoice_id, 0))
+                 for i in invoices if i.balance_minor - credits_by_invoice.get(i.invoice_id, 0) > 0)
+
+
+def plan_credits(invoices: Sequence[Invoice], notes: Sequence[CreditNote]) -> list[tuple[str, str, int]]:
+    """(invoice_id, credit_note_id, amount) to apply: oldest credit first, invoices in the order
+    given, never more than a balance, only credit in the invoice's currency."""
+    open_notes = {n.credit_note_id: n for n in notes if n.status == CreditNoteStatus.OPEN}
+    left = {note_id: note.balance_minor for note_id, note in open_notes.items()}
+    plan = []
+    for invoice in invoices:
+        if not invoice.is_outstanding():
+            continue
+        usable = [AvailableCredit(note_id, Money(left[note_id], note.currency), note.issued_at)
+                  for note_id, note in open_notes.items() if left[note_id] > 0]
+        for note_id, amount in allocate_credits(invoice.balance, usable):
+            plan.append((invoice.invoice_id, note_id, amount.amount_minor))
+            left[note_id] -= amount.amount_minor
+    return plan

@@ -1,0 +1,374 @@
+"""Recording what became of a payment: succeeded, requires_action or failed (refunds: refunds.py).
+
+Each outcome is one transaction, together with the webhook event that reported it (if any), and
+conditional on the payment as it was read: the same outcome arriving twice (a retry, a webhook,
+a confirmation) takes effect once, and a success always wins over a failure reported late or out
+of order. Money that no longer fits an invoice (it was paid or voided meanwhile) becomes the
+payment's overpayment credit (domain/overpayments.py), so a charge is never lost nor counted twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Callable
+
+from ... import metrics
+from ...domain import billing
+from ...domain.account_summary import SummaryChange, credit_note_moved
+from ...domain.calendar import local_date
+from ...domain.documents import CreditNote, Invoice
+from ...domain.engagement import ActivityRecord, Actor, Notification
+from ...domain.errors import ConcurrentUpdate
+from ...domain.ids import new_id
+from ...domain.money import Money
+from ...domain.overpayments import overpayment_credit
+from ...domain.payments import Allocation, Payment, PaymentMethod, PaymentStatus
+from ...domain.subscription import Subscription
+from ...gateways.payments import ChargeResult, PaymentGatewayError
+from ...tables.payments import PaymentState
+from ..accounts import outbox as mail
+from ..subscriptions import recovery
+from . import rules as payment_rules
+
+ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
+FINAL = (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
+TRANSACTION_ITEMS = 100   # DynamoDB's most per TransactWriteItems
+
+
+@dataclass(frozen=True)
+class Event:
+    """The webhook event reporting an outcome: recorded with its effect, exactly once."""
+    event_id: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to the request that made the payment (services/idempotency.Reply), kept in the
+    transaction that records the outcome rather than in a write of its own."""
+    reply: object
+    view: Callable[..., dict]     # view(adapters, payment)
+
+    def keep_in(self, adapters, tx, payment: Payment) -> None:
+        self.reply.keep_in(adapters, tx, self.view(adapters, payment))
+
+    def committed(self) -> None:
+        self.reply.committed()
+
+
+def record(adapters, org_id: str, payment: Payment, result: ChargeResult, now: datetime, *,
+           event: Event | None = None, known: PaymentState | None = None, answer: Answer | None = None) -> Payment:
+    """Record the gateway's answer about `payment`. `known`: what the caller has just read or
+    written about it (its payment, organization, customer; its plan, invoices, claims and credit
+    notes when `plan` is set), so that it is not read again: only a first guess, since every write
+    is conditional on it and a conflict reads it afresh."""
+    outcome = {"succeeded": succeeded, "requires_action": requires_action}.get(result.status, failed)
+    return outcome(adapters, org_id, payment.customer_id, payment.payment_id, result, now, event=event, known=known,
+                   answer=answer)
+
+
+def plan_of(adapters, org_id: str, payment: Payment) -> dict:
+    """How the payment was asked for (kept under its payment key); {} for payments made elsewhere."""
+    key = _plan_key(adapters, org_id, payment)
+    return (adapters.uow.idempotency.payment_plan(key) or {}) if key else {}
+
+
+def read_payment(adapters, org_id: str, customer_id: str, payment_id: str) -> PaymentState:
+    """The payment with its organization and customer, in one read."""
+    return adapters.uow.payments.state(org_id, customer_id, org=True, customer=True, payment_id=payment_id)
+
+
+def _with_plan(adapters, org_id: str, state: PaymentState, *, invoices: bool = True) -> PaymentState:
+    """`state` and the payment's plan, invoices (unless not wanted), claims and credit notes: one
+    read, and a second for what only the plan names (credits, invoices it credits but does not pay)."""
+    payment = state.payment
+    allocated = [a.invoice_id for a in payment.allocations]
+    found = adapters.uow.payments.state(org_id, payment.customer_id, payment_key=_plan_key(adapters, org_id, payment),
+                                        invoice_ids=allocated if invoices else (), claim_ids=allocated)
+    plan = found.plan or {}
+    credits = plan.get("credits", [])
+    more = {"invoice_ids": [c[0] for c in credits if c[0] not in allocated] if invoices else [],
+            "claim_ids": [i for i in plan.get("invoice_ids", []) if i not in allocated],
+            "note_ids": [c[1] for c in credits]}
+    rest = adapters.uow.payments.state(org_id, payment.customer_id, **more) if any(more.values()) else PaymentState()
+    return replace(state, plan=plan, invoices={**found.invoices, **rest.invoices},
+                   claims={**found.claims, **rest.claims}, notes=rest.notes)
+
+
+def _current(adapters, org_id: str, customer_id: str, payment_id: str, known: PaymentState | None) -> PaymentState:
+    return known or read_payment(adapters, org_id, customer_id, payment_id)
+
+
+def _plan_key(adapters, org_id: str, payment: Payment) -> str | None:
+    if not payment.idempotency_key:
+        return None
+    return adapters.uow.idempotency.payment_key(org_id, payment.customer_id, payment.source, payment.idempotency_key)
+
+
+# -- succeeded --------------------------------------------------------------------------------
+
+def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
+              event: Event | None = None, known: PaymentState | None = None,
+              answer: Answer | None = None) -> Payment:
+    for _ in range(ATTEMPTS):
+        state, known = _current(adapters, org_id, customer_id, payment_id, known), None
+        if state.payment.status == PaymentStatus.SUCCEEDED:
+            _event_alone(adapters, event, now)
+            return state.payment
+        if state.plan is None:
+            state = _with_plan(adapters, org_id, state)
+        try:
+            done, sent, unreleased = _settle(adapters, org_id, state, result, now, event, answer)
+        except ConcurrentUpdate:
+            continue
+        _release_claims(adapters, org_id, done, unreleased)
+        metrics.count("PaymentsSucceeded", source=done.source)
+        mail.deliver_all(adapters, sent, now)
+        return done
+    raise ConcurrentUpdate("payment")
+
+
+def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, now: datetime, event: Event | None,
+            answer: Answer | None) -> tuple[Payment, list, list[str]]:
+    payment, plan = state.payment, state.plan
+    customer_id = payment.customer_id
+    credit_plan = [tuple(c) for c in plan.get("credits", [])]
+    before = state.invoices
+    after = dict(before)
+    allocations, excess = [], 0
+    for allocation in payment.allocations:
+        invoice = after.get(allocation.invoice_id)
+        paid, applied = payment_rules.pay(invoice, allocation.amount_minor, now) if invoice else (None, 0)
+        excess += allocation.amount_minor - applied
+        if applied:
+            after[allocation.invoice_id] = paid
+            allocations.append(Allocation(allocation.invoice_id, applied))
+    notes = state.notes
+    used_notes, credits_used = {}, 0
+    for invoice_id, note_id, wanted in credit_plan:
+        note, invoice = used_notes.get(note_id) or notes.get(note_id), after.get(invoice_id)
+        if note is None or invoice is None:
+            continue
+        credited, applied = payment_rules.credit(invoice, note_id, payment_rules.usable_credit(note, wanted), now)
+        if applied:
+            after[invoice_id], used_notes[note_id] = credited, payment_rules.use_credit(note, applied)
+            credits_used += applied
+    change = SummaryChange(credits_minor=excess - credits_used)
+    for invoice_id, invoice in after.items():
+        change += payment_rules.outstanding_change(before[invoice_id], invoice)
+
+    org, customer = state.org, state.customer
+    done = replace(payment, status=PaymentStatus.SUCCEEDED, allocations=tuple(allocations), succeeded_at=now,
+                   gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
+                   method_summary=payment.method_summary or _summary(result), client_secret=None,
+                   failure_code=None, failure_message=None)
+    overpaid = None
+    if excess:
+        done, overpaid = _overpayment(adapters, org_id, done, excess, now)
+    for note_id, note in used_notes.items():
+        change += credit_note_moved(notes[note_id], note)
+    if overpaid is not None:
+        change += credit_note_moved(None, overpaid)
+    settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]
+    revived = recovery.recovered(adapters, org, customer_id, settled, now)
+    numbers = [before[a.invoice_id].number for a in allocations]
+    sent = _emails(org, customer, done, numbers, now) if done.amount_minor else []
+    with adapters.uow.transaction("invoice") as tx:
+        item = adapters.uow.payments.save_in(tx, org_id, done, before=payment, now=now,
+                                             invoice_numbers={i: invoice.number for i, invoice in before.items()})
+        for invoice_id, invoice in after.items():
+            if invoice is not before[invoice_id]:
+                adapters.uow.invoices.save_in(tx, org_id, invoice, before=before[invoice_id], now=now)
+        for note_id, note in used_notes.items():
+            adapters.uow.credit_notes.save_in(tx, org_id, note, before=notes[note_id], now=now)
+        if overpaid is not None:
+            adapters.uow.credit_notes.save_in(tx, org_id, overpaid, before=None, now=now)
+        last = (done.payment_id, done.amount_minor, now, allocations[0].invoice_id if allocations else None)
+        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, done.currency, change,
+                                                last_payment=last if done.amount_minor else None)
+        revived = _save_method_in(adapters, tx, org_id, plan.get("save_method"), customer_id, list(after.values()), now,
+                                  revived)
+        payment_record = _activity(done, "payment.succeeded", now, event,
+                                   f"{_amount(done)} for {', '.join(numbers) or 'credit'}")
+        adapters.uow.activity.record(org_id, payment_record, tx)
+        recovery.save_in(adapters, tx, org, revived, payment_record.actor, now)
+        if done.amount_minor:
+            adapters.uow.notifications.add(org_id, Notification(
+                new_id("notification", now), "payment_received",
+                f"Payment of {_amount(done)} received from {customer.display_name}", now,
+                customer_id=customer_id, subject_type="payment", subject_id=done.payment_id), tx)
+        for email in sent:
+            adapters.uow.emails.put_in(tx, email)
+        _event_in(adapters, tx, event, now)
+        if answer is not None:
+            answer.keep_in(adapters, tx, done)
+        unreleased = _release_claims_in(adapters, tx, org_id, state)
+    if answer is not None:
+        answer.committed()
+    return adapters.uow.payments.saved(item), sent, unreleased
+
+
+def _overpayment(adapters, org_id: str, payment: Payment, excess: int, now: datetime) -> tuple[Payment, CreditNote]:
+    """What was charged but no longer owed (the invoice was paid or voided meanwhile), kept as the
+    payment's overpayment credit (domain/overpayments.py)."""
+    number = billing.number("CN", adapters.uow.sequences.next_number(org_id, "credit_note_seq"))
+    return overpayment_credit(payment, excess, credit_note_id=new_id("credit_note", now), number=number, now=now)
+
+
+def _save_method_in(adapters, tx, org_id: str, wanted: dict | None, customer_id: str, paid: list[Invoice],
+                    now: datetime, revived: list[tuple[Subscription, str]]) -> list[tuple[Subscription, str]]:
+    """save_for_future: keep a new method, and make it the method of the paid invoices' subscriptions.
+    Answers `revived` charged to it: a subscription the payment also brings back is written once, by
+    recovery (a transaction may not touch one item twice)."""
+    if not wanted:
+        return revived
+    method_id = wanted["payment_method_id"]
+    if wanted.get("new"):
+        first = not adapters.uow.payment_methods.of_customer(org_id, customer_id)
+        adapters.uow.payment_methods.put_in(tx, org_id, PaymentMethod(
+            method_id, customer_id, wanted["gateway"], wanted["gateway_method_id"], wanted["brand"],
+            wanted["last4"], wanted["exp_month"], wanted["exp_year"], now, is_default=first))
+    reviving = {sub.subscription_id for sub, _ in revived}
+    subscription_ids = [i.subscription_id for i in paid if i.subscription_id and i.subscription_id not in reviving]
+    for sub in adapters.uow.subscriptions.get_many(org_id, customer_id, subscription_ids):
+        adapters.uow.subscriptions.charge_to_in(tx, org_id, sub, method_id, now, auto_charge=True)
+    return [(replace(sub, payment_method_id=method_id, auto_charge=True), action) for sub, action in revived]
+
+
+def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) -> list:
+    receipt = mail.new_record(org.org_id, "payment_receipt", {
+        "org_name": org.name, "amount": _amount(payment), "date": local_date(now, org.time_zone).isoformat(),
+        "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
+        reply_to=org.email)
+    merchant = mail.new_record(org.org_id, "merchant_notification", {
+        "org_name": org.name, "headline": f"Payment received from {customer.display_name}",
+        "details": [f"Amount: {_amount(payment)}", f"Invoices: {', '.join(numbers) or '-'}",
+                    f"Method: {payment.method_summary or payment.gateway}"]}, [org.email], now=now)
+    return [receipt, merchant]
+
+
+# -- requires action, failed, abandoned --------------------------------------------------------
+
+def requires_action(adapters, org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
+                    event: Event | None = None, known: PaymentState | None = None,
+                    answer: Answer | None = None) -> Payment:
+    """The customer must authenticate (3-D Secure); the invoices stay claimed until then."""
+    payment = known.payment if known else adapters.uow.payments.get(org_id, customer_id, payment_id)
+    if payment.status != PaymentStatus.PENDING:
+        _event_alone(adapters, event, now)
+        return payment
+    waiting = replace(payment, status=PaymentStatus.REQUIRES_ACTION, gateway_payment_id=result.gateway_payment_id,
+                      client_secret=result.client_secret, method_summary=payment.method_summary or _summary(result))
+    try:
+        with adapters.uow.transaction("payment") as tx:
+            item = adapters.uow.payments.save_in(tx, org_id, waiting, before=payment, now=now)
+            _event_in(adapters, tx, event, now)
+            if answer is not None:
+                answer.keep_in(adapters, tx, waiting)
+    except ConcurrentUpdate:   # another outcome was recorded first: it stands
+        return adapters.uow.payments.get(org_id, customer_id, payment_id)
+    if answer is not None:
+        answer.committed()
+    return adapters.uow.payments.saved(item)
+
+
+def failed(adapters, org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
+           event: Event | None = None, known: PaymentState | None = None, answer: Answer | None = None) -> Payment:
+    """Nothing was collected: the payment says why; invoices are untouched and released."""
+    for _ in range(ATTEMPTS):
+        state, known = _current(adapters, org_id, customer_id, payment_id, known), None
+        payment = state.payment
+        if payment.status in FINAL:
+            _event_alone(adapters, event, now)
+            return payment
+        if state.plan is None:
+            state = _with_plan(adapters, org_id, state, invoices=False)
+        refused = replace(payment, status=PaymentStatus.FAILED, client_secret=None,
+                          gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
+                          failure_code=result.failure_code or "payment_failed",
+                          failure_message=result.failure_message or "The payment could not be completed.",
+                          method_summary=payment.method_summary or _summary(result))
+        try:
+            with adapters.uow.transaction("payment") as tx:
+                item = adapters.uow.payments.save_in(tx, org_id, refused, before=payment, now=now)
+                adapters.uow.activity.record(org_id, _activity(refused, "payment.failed", now, event,
+                                                               f"{_amount(refused)}: {refused.failure_code}"), tx)
+                _event_in(adapters, tx, event, now)
+                if answer is not None:
+                    answer.keep_in(adapters, tx, refused)
+                unreleased = _release_claims_in(adapters, tx, org_id, state)
+        except ConcurrentUpdate:
+            continue
+        if answer is not None:
+            answer.committed()
+        _release_claims(adapters, org_id, refused, unreleased)
+        metrics.count("PaymentsFailed", source=refused.source, failure_code=refused.failure_code)
+        _forget_unsaved_method(adapters, state.plan)
+        return adapters.uow.payments.saved(item)
+    raise ConcurrentUpdate("payment")
+
+
+def abandoned(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
+    """A payment left waiting for authentication, replaced by a new attempt of the customer's."""
+    return failed(adapters, org_id, payment.customer_id, payment.payment_id, ChargeResult(
+        "failed", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency),
+        failure_code="abandoned",
+        failure_message="The payment was not confirmed and was replaced by another payment."), now)
+
+
+# -- shared pieces ----------------------------------------------------------------------------
+
+def _release_claims_in(adapters, tx, org_id: str, state: PaymentState) -> list[str]:
+    """Release the claims the payment holds (as read) in its outcome's transaction, as many as it
+    has room for (it must be the transaction's last part); answers those left to release after it."""
+    held = state.held()
+    room = max(TRANSACTION_ITEMS - tx.item_count(), 0)
+    for invoice_id in held[:room]:
+        adapters.uow.invoice_claims.release_in(tx, org_id, state.payment.customer_id, invoice_id,
+                                               state.payment.payment_id)
+    return held[room:]
+
+
+def _release_claims(adapters, org_id: str, payment: Payment, invoice_ids: list[str]) -> None:
+    for invoice_id in invoice_ids:
+        adapters.uow.invoice_claims.release(org_id, payment.customer_id, invoice_id, payment.payment_id)
+
+
+def _forget_unsaved_method(adapters, plan: dict) -> None:
+    """A card attached to be saved with a payment that failed is not kept at the gateway."""
+    wanted = plan.get("save_method") or {}
+    if not wanted.get("new"):
+        return
+    try:
+        adapters.gateway.detach_method(gateway_method_id=wanted["gateway_method_id"])
+    except PaymentGatewayError:
+        pass   # it stays attached at the gateway, unused; nothing here depends on it
+
+
+def _event_in(adapters, tx, event: Event | None, now: datetime) -> None:
+    if event is not None:
+        adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
+
+
+def _event_alone(adapters, event: Event | None, now: datetime) -> None:
+    if event is not None:
+        adapters.uow.webhook_events.record(event.event_id, event.type, now)
+
+
+def _activity(payment: Payment, action: str, now: datetime, event: Event | None, summary: str) -> ActivityRecord:
+    if event is not None:
+        actor = Actor("gateway", event.event_id)
+    elif payment.source == "portal":
+        actor = Actor("customer", payment.customer_id)
+    else:
+        actor = Actor("job", payment.source)
+    return ActivityRecord(new_id("activity", now), payment.customer_id, actor, action, "payment",
+                          payment.payment_id, now, summary)
+
+
+def _amount(payment: Payment) -> str:
+    return f"{payment.currency} {Money(payment.amount_minor, payment.currency).format()}"
+
+
+def _summary(result: ChargeResult) -> str:
+    return f"{result.card.brand.title()} •••• {result.card.last4}" if result.card else ""

@@ -1,0 +1,139 @@
+"""What every portal subscription action shares: loading the subscription the customer asked
+for (their own, or 404) at the organization's time, committing the change in one transaction
+conditional on the version that was read, with its documents and an activity record, then
+charging the invoice it raised when the subscription has auto-charge."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from ... import logs
+from ...domain import coupons
+from ...domain import subscription_actions as actions
+from ...domain.account_summary import AccountSummary
+from ...domain.documents import CreditNote, Invoice
+from ...domain.engagement import ActivityRecord, Actor
+from ...domain.errors import NotFound
+from ...domain.ids import new_id
+from ...domain.organization import Organization, clock_name
+from ...domain.payments import Payment
+from ...domain.subscription import Subscription
+from ...tables.mapping import as_plain
+from ..documents import credit_notes as credit_notes_portal, invoices as invoices_portal, invoicing
+from ..documents.invoicing import Billing, Written
+from ..inputs import Caller
+from ..payments import views as payment_views
+from .views import describe
+
+log = logs.logger("portico")
+
+
+@dataclass(frozen=True)
+class Context:
+    """An action's starting point: who asks, the organization (its preferences and its time), and
+    the subscription as it was read."""
+    caller: Caller
+    org: Organization
+    sub: Subscription
+    now: datetime
+    summary: AccountSummary | None = None   # read with them by the actions that bill with credits
+
+    @property
+    def actor(self) -> Actor:
+        return Actor("customer", self.caller.contact_id)
+
+
+def load(adapters, caller: Caller, subscription_id: str, real_now: datetime, action: str | None = None, *,
+         with_summary: bool = False) -> Context:
+    """The caller's subscription (NotFound for anyone else's), checked for `action`: preferences,
+    then status, then the action's rules. Both (and the account summary, if asked: it lists the open
+    credit notes) are one read (the route's read budget: three with the session)."""
+    summary = None
+    if with_summary:
+        org, sub, summary = adapters.uow.subscriptions.with_organization_and_summary(caller.org_id, caller.customer_id,
+                                                                                     subscription_id)
+    else:
+        org, sub = adapters.uow.subscriptions.with_organization(caller.org_id, caller.customer_id, subscription_id)
+    org.preferences.require("subscriptions")
+    if sub is None:
+        raise NotFound("subscription")
+    now = org.now(real_now)
+    if action is not None:
+        actions.require(action, sub, org.preferences, now)
+    return Context(caller, org, sub, now, summary)
+
+
+@dataclass(frozen=True)
+class Committed:
+    """An action's result as stored: the subscription, and the documents it raised."""
+    subscription: Subscription
+    invoice: Invoice | None = None
+    credit_note: CreditNote | None = None
+    credit_notes_used: tuple[CreditNote, ...] = ()   # applied to the invoice: their numbers are known
+
+
+def commit(adapters, ctx: Context, after: Subscription, action: str, summary: str,
+           billed: Billing | None = None) -> Committed:
+    """Write `after` on the condition that the subscription is still the version read, with the
+    documents `billed` and the activity record, all or nothing (ConcurrentUpdate: 409). A coupon
+    `after` holds that the subscription never had is redeemed in the same transaction, on the
+    condition that a customer may still apply it (refused as the coupon then stands: 400)."""
+    org_id = ctx.caller.org_id
+    redeemed = coupons.redeemed(ctx.sub, after)
+    after = coupons.remembering_coupons(ctx.sub, after)
+    before_fields, after_fields = _difference(ctx.sub, after)
+    record = ActivityRecord(activity_id=new_id("activity", ctx.now), customer_id=ctx.caller.customer_id,
+                            actor=ctx.actor, action=action, subject_type="subscription",
+                            subject_id=after.subscription_id, at=ctx.now, summary=summary,
+                            before=before_fields, after=after_fields)
+    written = Written()
+    with adapters.uow.transaction("subscription") as tx:
+        item = adapters.uow.subscriptions.put_in(tx, org_id, after, clock=clock_name(ctx.org), updated_at=ctx.now)
+        if billed is not None:
+            written = invoicing.write(adapters, tx, org_id, billed, now=ctx.now)
+        for code in redeemed:
+            adapters.uow.catalog.redeem_in(tx, org_id, code, now=ctx.now, by="customer", field="coupon")
+        adapters.uow.activity.record(org_id, record, tx)
+    used = tuple(lowered for _read, lowered in billed.credit_notes_used) if billed is not None else ()
+    return Committed(adapters.uow.subscriptions.saved(item), written.invoice(adapters), written.credit_note(adapters),
+                     used)
+
+
+def charge(adapters, ctx: Context, done: Committed, idempotency_key: str) -> Payment | None:
+    """Collect the invoice off-session when the subscription has auto-charge and a method. A
+    failed charge leaves the invoice open and the subscription as it is: the action stands."""
+    sub, invoice = done.subscription, done.invoice
+    if invoice is None or invoice.balance_minor <= 0 or not (sub.auto_charge and sub.payment_method_id):
+        return None
+    try:
+        from ..payments import collection
+        return collection.collect_off_session(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id,
+                                              payment_method_id=sub.payment_method_id,
+                                              idempotency_key=idempotency_key, now=ctx.now, source="auto_charge")
+    except Exception:  # noqa: BLE001 - the subscription change is committed; the invoice stays payable
+        log.exception("auto-charge of invoice %s for subscription %s failed", invoice.invoice_id,
+                      sub.subscription_id)
+        return None
+
+
+def outcome(adapters, ctx: Context, done: Committed, payment: Payment | None = None) -> dict:
+    """The answer of an action, in the portal's views: the subscription as it now stands, the
+    invoice and credit note it raised and the payment it took, each null when there is none."""
+    invoice = done.invoice
+    if invoice is not None and payment is not None:   # the payment changed it
+        invoice = adapters.uow.invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
+    return {"subscription": describe(ctx.org, done.subscription, ctx.now),
+            "invoice": (invoices_portal.in_full(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice,
+                                                ctx.org.today(ctx.now),
+                                                [payment] if payment else [], notes=done.credit_notes_used)
+                        if invoice else None),
+            "credit_note": credit_notes_portal.view(done.credit_note) if done.credit_note else None,
+            "payment": payment_views.view(adapters, payment) if payment else None}
+
+
+def _difference(before: Subscription, after: Subscription) -> tuple[dict, dict]:
+    """The fields an action changed, before and after, as plain values."""
+    changed = [f.name for f in fields(Subscription)
+               if f.name != "version" and getattr(before, f.name) != getattr(after, f.name)]
+    return ({name: as_plain(getattr(before, name)) for name in changed},
+            {name: as_plain(getattr(after, name)) for name in changed})

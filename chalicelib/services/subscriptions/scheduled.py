@@ -1,0 +1,360 @@
+"""Carrying out what was scheduled on subscriptions, exactly once however often it runs: future
+starts, trial ends, cancellations at term end, pauses and resumes, renewals and dunning retries.
+
+For each shard of a clock ("live", or an organization's test clock "test:<org_id>") the runner
+queries the `due` index for work due at `now`, claims each subscription with a conditional write
+(the version read, nobody else holding it), does the work (domain/scheduling.py says what), and
+writes the subscription back with its documents and activity in one transaction. A term's first
+charge comes after that transaction, the claim still held and a marker left on the subscription,
+so a crash in between is finished by a later run with the same idempotency key: never a second
+invoice or charge. One subscription's failure is logged with its id; the batch goes on. A run
+stops at its time budget; the next run continues.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from itertools import islice
+
+from ... import logs
+from ...domain import scheduling
+from ...domain.account_summary import SummaryChange, credit_note_moved
+from ...domain.billing import Bill
+from ...domain.documents import InvoiceStatus
+from ...domain.engagement import ActivityRecord, Actor
+from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound
+from ...domain.ids import new_id
+from ...domain.money import Money
+from ...domain.organization import Organization, clock_name
+from ...domain.payments import PaymentStatus
+from ...domain.scheduling import Work
+from ...domain.subscription import Subscription
+from ...domain.subscription_status import Status
+from ..accounts import outbox as mail
+from ..documents import invoicing
+from ..documents.invoicing import Billing
+from ..payments import collection, rules as payment_rules
+
+log = logs.logger("portico")
+
+LEASE = timedelta(minutes=5)          # a run acts on a subscription well within this
+PAGE = 25                             # due items read per Query
+JOB = Actor("job", "scheduler")
+TEST_CLOCK_BUDGET_SECONDS = 20.0      # one advance answers within an API request's time
+
+
+@dataclass
+class RunReport:
+    done: list[dict] = field(default_factory=list)     # {subscription_id, work, status}
+    failed: list[str] = field(default_factory=list)    # subscription ids (logged with the error)
+    stopped_early: bool = False                        # the time budget ran out
+    left_over: int = 0    # due items not reached when it did (counted up to a page a shard: a floor)
+
+    def as_dict(self) -> dict:
+        return {"done": self.done, "failed": self.failed, "stopped_early": self.stopped_early,
+                "left_over": self.left_over}
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: PaymentStatus
+    reason: str | None = None
+    failure_code: str | None = None
+
+    @property
+    def needs_customer(self) -> bool:
+        """The bank asks the customer to authenticate: only they can pay it, on-session."""
+        return self.status == PaymentStatus.REQUIRES_ACTION or self.failure_code == "authentication_required"
+
+
+@dataclass(frozen=True)
+class _Job:
+    org: Organization
+    clock: str
+    now: datetime
+
+    @property
+    def org_id(self) -> str:
+        return self.org.org_id
+
+
+def run_due(adapters, clock: str, now: datetime, *, budget_seconds: float | None = None,
+            page: int = PAGE) -> RunReport:
+    """Do the work due at `now` on `clock`, shard by shard, until done or the budget runs out
+    (by default the job's, which the template derives from its Lambda timeout)."""
+    budget = adapters.settings.job_time_budget_seconds if budget_seconds is None else budget_seconds
+    deadline = time.monotonic() + budget
+    report, orgs = RunReport(), {}
+    subscriptions = adapters.uow.subscriptions
+    shards = list(subscriptions.shards())
+    for position, shard in enumerate(shards):
+        found_in_shard = subscriptions.due(clock, shard, now, page=page)
+        for found in found_in_shard:
+            if time.monotonic() > deadline:
+                report.stopped_early = True
+                report.left_over = 1 + _counted(found_in_shard, page - 1) + sum(
+                    _counted(subscriptions.due(clock, later, now, page=page), page) for later in shards[position + 1:])
+                return report
+            try:
+                org = orgs.get(found.org_id) or orgs.setdefault(found.org_id,
+                                                                adapters.uow.organizations.get(found.org_id))
+                done = _run_one(adapters, _Job(org, clock, now), found.subscription)
+            except Exception:  # noqa: BLE001 - one subscription must not stop the batch
+                log.exception("scheduled work on subscription %s failed", found.subscription.subscription_id)
+                report.failed.append(found.subscription.subscription_id)
+                continue
+            if done is not None:
+                report.done.append(done)
+    return report
+
+
+def _counted(items, at_most: int) -> int:
+    return sum(1 for _ in islice(items, at_most))
+
+
+def advance_test_clock(adapters, org_id: str, advance_to: datetime, *, real_now: datetime,
+                       budget_seconds: float | None = None) -> dict:
+    """Move a test-mode organization's clock forward to `advance_to` and run its due work up to it,
+    round after round (a round renews each subscription at most once, so an advance of a year runs
+    every monthly term of it), until nothing is due or the time budget runs out: then the answer
+    says `complete: false` and the next call with the same `advance_to` goes on from there."""
+    advance_to = advance_to.astimezone(timezone.utc)
+    org = adapters.uow.organizations.get(org_id)
+    if not org.test_mode:
+        raise BusinessRuleViolation("The test clock is for organizations in test mode.", "not_in_test_mode")
+    if advance_to < org.now(real_now) and org.test_clock_at is not None:
+        raise InvalidInput({"advance_to": "The test clock only moves forward."})
+    if org.test_clock_at != advance_to:
+        org = adapters.uow.organizations.save(replace(org, test_clock_at=advance_to))
+    deadline = time.monotonic() + (TEST_CLOCK_BUDGET_SECONDS if budget_seconds is None else budget_seconds)
+    done, failed, complete = [], [], False
+    while not complete:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        report = run_due(adapters, clock_name(org), advance_to, budget_seconds=left)
+        done += report.done
+        failed += [f for f in report.failed if f not in failed]
+        complete = not report.done and not report.stopped_early
+    return {"test_clock_at": advance_to, "done": done, "failed": failed, "complete": complete}
+
+
+# --- one subscription ------------------------------------------------------------------------
+
+def _run_one(adapters, job: _Job, sub: Subscription) -> dict | None:
+    work = scheduling.work_due(sub, job.now)
+    if work is None or clock_name(job.org) != job.clock:
+        return None     # the index lagged behind, or the organization moved to another clock
+    claimed = adapters.uow.subscriptions.claim(job.org_id, sub, job.now, LEASE)
+    if claimed is None:
+        return None     # another run holds it, or it changed since the index was read
+    after = _WORK[work](adapters, job, claimed)
+    return {"subscription_id": sub.subscription_id, "work": work.value, "status": after.status.value}
+
+
+def _start(adapters, job: _Job, sub: Subscription) -> Subscription:
+    bill = scheduling.started(sub)
+    after = bill.subscription
+    if after.term_start is None:
+        return _save(adapters, job, after, "subscription.trial_started", "Trial started")
+    return _new_term(adapters, job, bill, "subscription.started", f"Started; first term to {_day(after.term_end)}")
+
+
+def _trial_end(adapters, job: _Job, sub: Subscription) -> Subscription:
+    bill = scheduling.first_term_after_trial(sub)
+    first = bill.subscription
+    if not _charges(first):
+        return _new_term(adapters, job, replace(bill, subscription=scheduling.trial_converted(first)),
+                         "subscription.trial_converted", "Trial ended; live without auto-charge")
+    billed = _bill(adapters, job, bill)
+    if billed.amount_due_minor <= 0:
+        return _save(adapters, job, scheduling.trial_converted(first), "subscription.trial_converted",
+                     "Trial ended; first term covered by credits", billed)
+    marked = scheduling.awaiting_charge(first, billed.invoice.invoice_id, job.now)
+    saved = _save(adapters, job, marked, "subscription.trial_invoiced", "Trial ended; first term invoiced", billed,
+                  keep_claim=True)
+    return _charge(adapters, job, saved)
+
+
+def _cancel_at_term_end(adapters, job: _Job, sub: Subscription) -> Subscription:
+    return _save(adapters, job, scheduling.cancelled_at_term_end(sub), "subscription.cancelled",
+                 "Cancelled at the end of its term")
+
+
+def _pause(adapters, job: _Job, sub: Subscription) -> Subscription:
+    bill = scheduling.paused(sub, job.org.preferences.pause_resume.unused_time)
+    after = bill.subscription
+    text = "Paused as scheduled" + (f", resuming on {_day(after.resume_at)}" if after.resume_at else "")
+    return _save(adapters, job, after, "subscription.paused", text,
+                 _bill(adapters, job, bill) if bill.credit_lines else None)
+
+
+def _resume(adapters, job: _Job, sub: Subscription) -> Subscription:
+    bill = scheduling.resumed_on_schedule(sub)
+    after = bill.subscription
+    if not bill.charge_lines:
+        return _save(adapters, job, after, "subscription.resumed",
+                     f"Resumed as scheduled; the paid days kept continue to {_day(after.term_end)}")
+    return _new_term(adapters, job, bill, "subscription.resumed",
+                     f"Resumed as scheduled; new term to {_day(after.term_end)}")
+
+
+def _renew(adapters, job: _Job, sub: Subscription) -> Subscription:
+    bill = scheduling.renewed(sub)
+    return _new_term(adapters, job, bill, "subscription.renewed", f"Renewed to {_day(bill.subscription.term_end)}")
+
+
+def _bill_term(adapters, job: _Job, sub: Subscription) -> Subscription:
+    bill = scheduling.unbilled_term(sub)
+    return _new_term(adapters, job, bill, "subscription.term_invoiced",
+                     f"Term {_day(sub.term_start)} to {_day(sub.term_end)} invoiced")
+
+
+def _new_term(adapters, job: _Job, bill: Bill, action: str, summary: str) -> Subscription:
+    """Invoice the term `bill` starts with the subscription change; charge it when it auto-charges."""
+    after = bill.subscription
+    billed = _bill(adapters, job, bill)
+    if after.status != Status.UNPAID and _charges(after) and billed.amount_due_minor > 0:
+        marked = scheduling.awaiting_charge(after, billed.invoice.invoice_id, job.now)
+        return _charge(adapters, job, _save(adapters, job, marked, action, summary, billed, keep_claim=True))
+    return _save(adapters, job, after, action, summary, billed)
+
+
+def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
+    """The first charge of a term already invoiced (the marker on `sub`), and what it leads to."""
+    if not _charges(sub):
+        after = scheduling.trial_converted(sub) if sub.status == Status.TRIAL else scheduling.charge_left(sub)
+        return _save(adapters, job, after, "subscription.charge_skipped", "Auto-charge is off; the invoice stays open")
+    outcome = _collect(adapters, job, sub, scheduling.charge_key(sub))
+    trial = sub.status == Status.TRIAL
+    if outcome.status == PaymentStatus.PENDING:
+        return _save(adapters, job, scheduling.charge_unknown(sub, job.now), "subscription.charge_pending",
+                     "The payment service has not confirmed the charge yet")
+    if outcome.status == PaymentStatus.SUCCEEDED:
+        after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
+        return _save(adapters, job, after, "subscription.charged", "Invoice charged")
+    if outcome.needs_customer:
+        _email(adapters, job, sub, "payment_action_required", outcome)
+        after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
+        return _save(adapters, job, after, "subscription.charge_needs_action",
+                     "The bank asks the customer to confirm the payment; the invoice stays open")
+    _email(adapters, job, sub, "payment_failed", outcome)
+    if trial:
+        return _save(adapters, job, scheduling.trial_charge_failed(sub, job.now), "subscription.expired",
+                     "Trial ended; the first charge failed", void_invoice=sub.unpaid_invoice_id)
+    after = scheduling.renewal_charge_failed(sub, job.org.dunning)
+    return _save(adapters, job, after, "subscription.dunning",
+                 f"Charge failed; retrying on {_day(after.today(after.next_retry_at))}")
+
+
+def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
+    if sub.unpaid_invoice_id is None:
+        return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.dunning_paid",
+                     "Nothing left to collect")
+    outcome = _collect(adapters, job, sub, scheduling.retry_key(sub))
+    if outcome.status == PaymentStatus.PENDING:
+        return _save(adapters, job, scheduling.charge_unknown(sub, job.now), "subscription.charge_pending",
+                     "The payment service has not confirmed the retry yet")
+    if outcome.status == PaymentStatus.SUCCEEDED:
+        return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.dunning_paid", "Retry succeeded")
+    _email(adapters, job, sub, "payment_action_required" if outcome.needs_customer
+           else "payment_failed", outcome)
+    after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now)
+    if after.next_retry_at is not None:
+        summary = f"Retry {after.dunning_attempts} failed; next on {_day(after.today(after.next_retry_at))}"
+    else:
+        summary = f"Retries ran out; {after.status.value}"
+    return _save(adapters, job, after, "subscription.dunning_retry_failed", summary)
+
+
+_WORK = {Work.START: _start, Work.TRIAL_END: _trial_end, Work.CANCEL_AT_TERM_END: _cancel_at_term_end,
+         Work.PAUSE: _pause, Work.RESUME: _resume, Work.RENEW: _renew, Work.BILL_TERM: _bill_term,
+         Work.CHARGE: _charge, Work.DUNNING_RETRY: _dunning_retry}
+
+
+# --- pieces ----------------------------------------------------------------------------------
+
+def _charges(sub: Subscription) -> bool:
+    return sub.auto_charge and sub.payment_method_id is not None
+
+
+def _bill(adapters, job: _Job, bill: Bill) -> Billing:
+    credits = invoicing.open_credits(adapters, job.org_id, bill.subscription.customer_id) if bill.charge_lines else []
+    return invoicing.issue(adapters, job.org, bill, now=job.now, actor=JOB, credits=credits)
+
+
+def _collect(adapters, job: _Job, sub: Subscription, key: str) -> _Outcome:
+    """Charge the subscription's unpaid invoice off-session. An invoice paid meanwhile counts as a
+    success; a payment already in progress as pending (asked again later with the same key)."""
+    try:
+        payment = collection.collect_off_session(adapters, job.org_id, sub.customer_id, sub.unpaid_invoice_id,
+                                                 payment_method_id=sub.payment_method_id, idempotency_key=key,
+                                                 now=job.now, source="auto_charge")
+    except collection.PaymentInProgress:
+        return _Outcome(PaymentStatus.PENDING)
+    except BusinessRuleViolation as error:
+        if error.code == "amount_not_chargeable":   # owed from before totals were rounded to the increment
+            return _Outcome(PaymentStatus.FAILED, error.message, error.code)
+        if error.code != "invoice_not_outstanding":
+            raise
+        return _Outcome(PaymentStatus.SUCCEEDED)
+    except NotFound:   # the saved method was removed
+        return _Outcome(PaymentStatus.FAILED, "No saved payment method.")
+    return _Outcome(payment.status, payment.failure_message, payment.failure_code)
+
+
+def _save(adapters, job: _Job, after: Subscription, action: str, summary: str, billed: Billing | None = None, *,
+          keep_claim: bool = False, void_invoice: str | None = None) -> Subscription:
+    """Write `after` on the claimed version with its documents and activity, all or nothing."""
+    record = ActivityRecord(new_id("activity", job.now), after.customer_id, JOB, action, "subscription",
+                            after.subscription_id, job.now, summary)
+    with adapters.uow.transaction("subscription") as tx:
+        item = adapters.uow.subscriptions.put_claimed_in(tx, job.org_id, after, clock=job.clock, now=job.now,
+                                                         hold_until=job.now + LEASE if keep_claim else None)
+        if billed is not None:
+            invoicing.write(adapters, tx, job.org_id, billed, now=job.now)
+        if void_invoice is not None:
+            _void_in(adapters, tx, job, after.customer_id, void_invoice)
+        adapters.uow.activity.record(job.org_id, record, tx)
+    return adapters.uow.subscriptions.saved(item)
+
+
+def _void_in(adapters, tx, job: _Job, customer_id: str, invoice_id: str) -> None:
+    """The invoice of a trial that never converted is voided, as if never raised: the credits
+    applied to it go back to their credit notes (an invoice with payments stays as it is)."""
+    invoice = adapters.uow.invoices.get(job.org_id, customer_id, invoice_id)
+    if not invoice.is_outstanding() or invoice.amount_paid_minor:
+        return
+    change = SummaryChange(outstanding_count=-1, outstanding_minor=-invoice.balance_minor)
+    if invoice.credits_applied:
+        given_back = {c.credit_note_id: c.amount_minor for c in invoice.credits_applied}
+        for note_id, note in adapters.uow.credit_notes.get_many(job.org_id, customer_id, list(given_back)).items():
+            restored = payment_rules.credit_given_back(note, given_back[note_id])
+            adapters.uow.credit_notes.save_in(tx, job.org_id, restored, before=note, now=job.now)
+            change += SummaryChange(credits_minor=given_back[note_id]) + credit_note_moved(note, restored)
+    adapters.uow.invoices.save_in(tx, job.org_id, replace(invoice, status=InvoiceStatus.VOID, voided_at=job.now),
+                                  before=invoice, now=job.now)
+    adapters.uow.account_summaries.apply_in(tx, job.org_id, customer_id, invoice.currency, change)
+    adapters.uow.activity.record(job.org_id, ActivityRecord(
+        new_id("activity", job.now), customer_id, JOB, "invoice.voided", "invoice", invoice_id, job.now,
+        f"{invoice.number}: the trial's first charge failed"), tx)
+
+
+def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outcome) -> None:
+    """Tell the customer, with a link to pay; a failure to queue the email never undoes the work."""
+    try:
+        invoice = adapters.uow.invoices.get(job.org_id, sub.customer_id, sub.unpaid_invoice_id)
+        customer = adapters.uow.customers.get(job.org_id, sub.customer_id)
+        amount = Money(invoice.balance_minor, invoice.currency)
+        mail.send(adapters, job.org_id, template, {
+            "org_name": job.org.name, "amount": f"{amount.format()} {amount.currency}",
+            "invoice_number": invoice.number, "reason": outcome.reason or "The payment was declined.",
+            "link": f"{adapters.settings.portal_base_url}/#/invoices/{invoice.invoice_id}"},
+            [customer.email], now=job.now, customer_id=sub.customer_id, reply_to=job.org.email)
+    except Exception:  # noqa: BLE001 - the charge's outcome must still be recorded
+        log.exception("%s email for subscription %s failed", template, sub.subscription_id)
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else "-"
