@@ -118,7 +118,8 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
         if amount_minor is not None:
             paying.require_whole_part(amount_minor, currency)
             if amount_minor > chosen[0].balance_minor:
-                raise InvalidInput({"amount_minor": f"At most the balance due, {chosen[0].balance_minor}."})
+                due = paying.balance_due_text(chosen[0])
+                raise InvalidInput({"amount_minor": f"At most the balance due, {due}."})
         if _clear_claims(adapters, org_id, customer_id, state.claims, on_session=not off_session, now=now):
             continue   # a stale payment was finished: read the invoices again
         charge_to = method(state.customer, now)
