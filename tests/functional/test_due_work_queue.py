@@ -1,0 +1,144 @@
+"""Due work fanned out over SQS (moto): the schedule only discovers and sends one message per
+subscription; the worker does each exactly once however often a message comes, reports the ones
+that fail so only they come back, and dead-letters a message it can never do."""
+import json
+from datetime import timedelta
+
+from chalicelib.services.payments import collection
+from tests.functional.test_scheduled_work import invoices_of, run_jobs, state
+from tests.support.api import NOW, client
+from tests.support.due_queue import RECEIVE_LIMIT, due_queue
+from tests.support.payments import counting_gateway
+from tests.support.subscriptions import a_shop
+
+DAY = timedelta(days=1)
+
+
+def renewals_due(shop, count: int) -> list[dict]:
+    card = shop.saved_card()
+    return [shop.subscription("live", auto_charge=True, payment_method_id=card, term_start=NOW - 30 * DAY,
+                              term_end=NOW) for _ in range(count)]
+
+
+def test_the_schedule_only_sends_the_due_work_and_the_worker_does_it(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given three renewals due now
+        shop = a_shop(c)
+        subs = renewals_due(shop, 3)
+
+        # When the schedule runs
+        sent = run_jobs(c)
+
+        # Then it sent one message per subscription, saying the work and when it fell due, and did none of it
+        assert sent == {"queued": 3, "organizations": 1, "held_back": 0}
+        bodies = queue.bodies()
+        assert sorted(b["subscription_id"] for b in bodies) == sorted(s["subscription_id"] for s in subs)
+        assert {(b["work"], b["clock"], b["org_id"]) for b in bodies} == {("renew", "live", shop.acme.org.org_id)}
+        assert all(b["due_at"].startswith(NOW.date().isoformat()) for b in bodies)
+        assert gateway.charges == 0
+
+        # When the worker drains the queue
+        queue.drain(c)
+
+        # Then each renewal was invoiced and charged once
+        assert all([i["status"] for i in invoices_of(shop, sub)] == ["paid"] for sub in subs)
+        assert gateway.charges == 3 and queue.waiting() == 0
+
+
+def test_a_message_delivered_twice_acts_once(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given a renewal due now, sent twice (a redelivery, or two discoveries before a worker ran)
+        shop = a_shop(c)
+        [sub] = renewals_due(shop, 1)
+        run_jobs(c)
+        run_jobs(c)
+        assert queue.waiting() == 2
+
+        # When the worker takes both messages
+        queue.drain(c, batch_size=1)
+
+        # Then the renewal was invoiced and charged once, and both messages are gone
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["paid"]
+        assert gateway.charges == 1 and len(gateway.calls) == 1
+        assert queue.waiting() == 0
+
+
+def test_a_failing_item_is_reported_alone_and_retried_while_the_rest_of_the_batch_is_done(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given three renewals due now, and a worker whose first charge dies with an error
+        shop = a_shop(c)
+        subs = renewals_due(shop, 3)
+        run_jobs(c)
+        real_collect, failures = collection.collect_off_session, []
+
+        def fails_once(*args, **kwargs):
+            if not failures:
+                failures.append(kwargs)
+                raise RuntimeError("the gateway's client blew up")
+            return real_collect(*args, **kwargs)
+        monkeypatch.setattr(collection, "collect_off_session", fails_once)
+
+        # When one batch is delivered
+        answer = []
+        real_invoke = c.lambda_.invoke
+        monkeypatch.setattr(c.lambda_, "invoke", lambda *a, **k: answer.append(real_invoke(*a, **k)) or answer[-1])
+        queue.deliver(c)
+
+        # Then only the failed message was reported, and it is back on the queue
+        [failed] = answer[0].payload["batchItemFailures"]
+        assert queue.waiting() == 1
+        # and once the failed subscription's claim expires, a later discovery sends it again and it is done
+        shop.clock.advance(minutes=6)
+        queue.drain(c)
+        run_jobs(c)
+        queue.drain(c)
+        assert all([i["status"] for i in invoices_of(shop, sub)] == ["paid"] for sub in subs)
+        assert gateway.charges == 3
+
+
+def test_a_worker_killed_between_the_invoice_and_the_charge_is_finished_by_a_later_message_after_the_lease(
+        aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given a renewal due now, and a worker that dies after committing the invoice, before charging
+        shop = a_shop(c)
+        [sub] = renewals_due(shop, 1)
+        run_jobs(c)
+        real_collect = collection.collect_off_session
+
+        def killed(*args, **kwargs):
+            raise RuntimeError("the Lambda was killed")
+        monkeypatch.setattr(collection, "collect_off_session", killed)
+        queue.deliver(c)
+        monkeypatch.setattr(collection, "collect_off_session", real_collect)
+
+        # When the message comes back at once (the claim still held), then a discovery after the lease
+        queue.drain(c)
+        at_once = state(shop, sub)
+        shop.clock.advance(minutes=6)
+        run_jobs(c)
+        queue.drain(c)
+
+        # Then the redelivery within the lease did nothing; the later message charged the one invoice once
+        assert at_once.unpaid_invoice_id is not None
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["paid"]
+        assert gateway.charges == 1
+        assert state(shop, sub).unpaid_invoice_id is None
+
+
+def test_a_message_that_can_never_be_read_goes_to_the_dead_letter_queue_after_the_receive_limit(
+        aws, monkeypatch, caplog):
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given a message that is not due work, naming a subscription
+        queue.send_raw(json.dumps({"subscription_id": "sub_poison", "work": "renew"}))
+
+        # When the worker is given it until the queue is empty
+        batches = queue.drain(c)
+
+        # Then it was tried up to the limit, logged with the subscription's id, and dead-lettered
+        assert batches == RECEIVE_LIMIT
+        assert queue.waiting() == 0 and queue.waiting(queue.dead_letters_url) == 1
+        assert "sub_poison" in caplog.text
