@@ -59,9 +59,23 @@ PARAMETERS = {
         "Type": "Number", "Default": 0, "MinValue": 0,
         "Description": "API requests per second X-Ray traces before applying the share (X-Ray's own default, 1, "
                        "traces nearly every request of a portal with a few requests a second)"},
+    "DueWorkConcurrency": {
+        "Type": "Number", "Default": 60, "MinValue": 2, "MaxValue": 1000,
+        "Description": "Most due-work workers at once (the SQS event source's maximum concurrency): 60 renew "
+                       "100,000 subscriptions in about 14 minutes with a 0.4 s gateway; keep it within the "
+                       "gateway's rate limit (Stripe: 100 requests a second in live mode, see docs/deploy.md)"},
+    "DueWorkBatchSize": {
+        "Type": "Number", "Default": 10, "MinValue": 1, "MaxValue": 10,
+        "Description": "Due-work messages a worker takes at once (each done on its own; only the failed ones "
+                       "come back)"},
+    "DueWorkPerOrganization": {
+        "Type": "Number", "Default": 5000, "MinValue": 1,
+        "Description": "Most due items of one organization a discovery (every 5 minutes) queues: the rest wait "
+                       "for the next, so one organization's backlog never holds up another's work for longer"},
 }
 
 DUE_WORK = "run_due_work"   # the job with a time budget (services/subscriptions/scheduled.py)
+DUE_WORK_QUEUE = "DueWorkQueue"
 
 STRIPE_PARAMETERS = {"secret": "StripeSecretKeyParameter", "publishable": "StripePublishableKeyParameter",
                      "webhook": "StripeWebhookSecretParameter"}
@@ -85,4 +99,6 @@ def environment(function: Function) -> dict:
     }
     if function.name == DUE_WORK:
         variables["PORTICO_JOB_BUDGET_SECONDS"] = f"{job_budget_for(function.timeout):g}"
+        variables["PORTICO_DUE_WORK_QUEUE_URL"] = {"Ref": DUE_WORK_QUEUE}
+        variables["PORTICO_DUE_WORK_PER_ORG"] = {"Ref": "DueWorkPerOrganization"}
     return variables

@@ -9,7 +9,6 @@ from chalice import Blueprint, Rate
 
 from .. import bootstrap, logs, metrics
 from ..bootstrap import services
-from . import jobs_queue
 from .job_runs import observed
 
 logs.configure()
@@ -49,6 +48,7 @@ def run_due_work(event):
             metrics.record({"JobItemsDone": len(report.done), "JobItemsFailed": len(report.failed),
                             "JobItemsLeftOver": report.left_over}, job="run_due_work")
             return report.as_dict()
+        from . import jobs_queue   # with the services it needs, on first use (cold start)
         found = services().subscriptions.discover_due("live", bootstrap.now(), per_org=settings.due_work_per_org)
         queued = jobs_queue.send(bootstrap.adapters().client("sqs"), settings.due_work_queue_url, found.items)
         run.finished(queued=queued, organizations=found.organizations, held_back=found.held_back)
@@ -60,6 +60,7 @@ def run_due_work(event):
 def due_work_worker(event):
     """Do the due work a discovery sent, each message on its own: the ones that failed are answered
     as batch item failures, delivered again, and after the queue's receive limit dead-lettered."""
+    from . import jobs_queue   # with the services it needs, on first use (cold start)
     with observed(event, "due_work_worker") as run:
         now = bootstrap.now()
         outcome = jobs_queue.work_through(event.to_dict()["Records"],

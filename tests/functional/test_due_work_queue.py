@@ -1,14 +1,16 @@
 """Due work fanned out over SQS (moto): the schedule only discovers and sends one message per
 subscription; the worker does each exactly once however often a message comes, reports the ones
-that fail so only they come back, and dead-letters a message it can never do."""
+that fail so only they come back, dead-letters a message it can never do, serves a small merchant
+within the cycle a big one's backlog falls in, and waits out a gateway's rate limit."""
 import json
 from datetime import timedelta
 
+from chalicelib.gateways.payments import GatewayUnavailable
 from chalicelib.services.payments import collection
 from tests.functional.test_scheduled_work import invoices_of, run_jobs, state
 from tests.support.api import NOW, client
 from tests.support.due_queue import RECEIVE_LIMIT, due_queue
-from tests.support.payments import counting_gateway
+from tests.support.payments import CountingGateway, counting_gateway, with_gateway
 from tests.support.subscriptions import a_shop
 
 DAY = timedelta(days=1)
@@ -142,3 +144,71 @@ def test_a_message_that_can_never_be_read_goes_to_the_dead_letter_queue_after_th
         assert batches == RECEIVE_LIMIT
         assert queue.waiting() == 0 and queue.waiting(queue.dead_letters_url) == 1
         assert "sub_poison" in caplog.text
+
+
+def test_a_merchant_with_one_due_cancellation_is_served_in_the_first_cycle_while_another_has_many_due(
+        aws, monkeypatch):
+    counting_gateway(monkeypatch)
+    with client() as c, due_queue(monkeypatch, per_org=10) as queue:
+        # Given one merchant with 30 renewals due and another whose one subscription ends its term now
+        busy = a_shop(c)
+        renewals_due(busy, 30)
+        quiet = a_shop(c)
+        ending = quiet.subscription("non_renewing", term_start=NOW - 30 * DAY, term_end=NOW)
+
+        # When a discovery runs
+        sent = run_jobs(c)
+
+        # Then it queued the busy merchant's share and the quiet merchant's cancellation among the first
+        assert sent == {"queued": 11, "organizations": 2, "held_back": 20}
+        first_two = [b["org_id"] for b in queue.bodies()[:2]]
+        assert quiet.acme.org.org_id in first_two
+
+        # When the workers take the first batch
+        queue.deliver(c)
+
+        # Then the cancellation is done, within the cycle that found it
+        assert state(quiet, ending).status.value == "cancelled"
+        # and the busy merchant's other renewals follow in the next cycles
+        queue.drain(c)
+        assert run_jobs(c)["queued"] == 10
+
+
+class ThrottledGateway(CountingGateway):
+    """Stripe answering 429 (rate limit; a lock_timeout stripe-python's retries did not outlast) to
+    the first `throttled` charges: the adapter says GatewayUnavailable, no charge was made."""
+
+    def __init__(self, throttled: int):
+        super().__init__()
+        self.throttled = throttled
+
+    def charge(self, **kwargs):
+        if self.throttled:
+            self.throttled -= 1
+            raise GatewayUnavailable("Stripe is unavailable: RateLimitError")
+        return super().charge(**kwargs)
+
+
+def test_a_charge_the_gateway_throttles_is_asked_again_later_and_never_counted_as_the_customers_failure(
+        aws, monkeypatch):
+    gateway = with_gateway(monkeypatch, ThrottledGateway(throttled=1))
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given a renewal due now, and the gateway throttling the first charge
+        shop = a_shop(c)
+        [sub] = renewals_due(shop, 1)
+
+        # When the discovery and the worker run, and again after the pending charge's wait
+        run_jobs(c)
+        queue.drain(c)
+        throttled = state(shop, sub)
+        shop.clock.advance(minutes=11)
+        run_jobs(c)
+        queue.drain(c)
+
+        # Then the throttled charge left the renewal waiting on its invoice, not in dunning
+        assert throttled.status.value == "live" and throttled.dunning_attempts == 0
+        assert throttled.unpaid_invoice_id is not None
+        # and the later message charged the invoice, once
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["paid"]
+        assert gateway.charges == 1 and [status for _key, status in gateway.calls] == ["succeeded"]
+        assert state(shop, sub).unpaid_invoice_id is None

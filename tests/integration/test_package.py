@@ -23,7 +23,7 @@ from tests.support.template import ACCOUNT, REGION, Template
 GIVEN = {"PortalUrl": "https://billing.acme.example", "SenderAddress": "billing@acme.example",
          "AlarmEmail": "ops@acme.example"}
 TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/portico-%s-%s"
-FUNCTIONS = {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork"}
+FUNCTIONS = {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork", "DueWorkWorker"}
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
