@@ -81,7 +81,7 @@ def settings() -> Settings:
         # the template derives it from the job's Lambda timeout (infra/parameters.py)
         job_time_budget_seconds=float(_env("PORTICO_JOB_BUDGET_SECONDS", "60")),
         due_work_queue_url=_env("PORTICO_DUE_WORK_QUEUE_URL"),
-        due_work_per_org=int(_env("PORTICO_DUE_WORK_PER_ORG", "5000")),
+        due_work_per_org=int(_env("PORTICO_DUE_WORK_PER_ORG", "36000")),
         password_hash_memory_kib=int(_env("PORTICO_ARGON2_MEMORY_KIB", "19456")),
         password_hash_iterations=int(_env("PORTICO_ARGON2_ITERATIONS", "2")),
     )
