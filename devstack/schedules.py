@@ -4,6 +4,7 @@ received, the handler called with it, the messages it did not report as failed d
 others come back after their visibility timeout)."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import uuid
@@ -59,6 +60,16 @@ def deliver_once(handler: Callable, client, queue_url: str, *, region: str, batc
         client.delete_message_batch(QueueUrl=queue_url, Entries=[
             {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done)])
     return len(received)
+
+
+def create_queue(client, name: str, *, visibility_seconds: int = 30, receive_limit: int = 5) -> str:
+    """A queue and its dead-letter queue (`<name>-dead-letters`), as the template makes them; its URL.
+    Creating one that exists with the same attributes is harmless (a restarted devstack)."""
+    dead = client.create_queue(QueueName=f"{name}-dead-letters")["QueueUrl"]
+    dead_arn = client.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return client.create_queue(QueueName=name, Attributes={
+        "VisibilityTimeout": str(visibility_seconds),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": receive_limit})})["QueueUrl"]
 
 
 class QueueWorkers:
