@@ -226,8 +226,8 @@ def drain_section(due: int = DRAIN_DUE, concurrency=CONCURRENCY, latency: float 
     paper = 100_000 * (STRIPE_LATENCY + per_renewal * DYNAMODB_CALL_SECONDS) / DEFAULT_CONCURRENCY
     lines += ["", f"On paper: 100,000 renewals at the template's default {DEFAULT_CONCURRENCY} workers, a "
               f"{STRIPE_LATENCY} s gateway and {per_renewal:.1f} DynamoDB calls of ~{DYNAMODB_CALL_SECONDS * 1000:.0f} ms "
-              f"each per renewal: {paper / 60:.1f} minutes (goal <= 15), within Stripe's live rate limit only "
-              "if a renewal makes at most ~1 gateway request (60 workers: ~130 renewals a second; see docs/deploy.md)."]
+              f"each per renewal: {paper / 60:.1f} minutes (goal <= 15). That is ~{100_000 / paper:.0f} charge requests a "
+              "second, above Stripe's default live-mode limit of 100: see docs/deploy.md, \"Due work at scale\"."]
     return lines
 
 
