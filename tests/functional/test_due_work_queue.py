@@ -212,3 +212,36 @@ def test_a_charge_the_gateway_throttles_is_asked_again_later_and_never_counted_a
         assert [i["status"] for i in invoices_of(shop, sub)] == ["paid"]
         assert gateway.charges == 1 and [status for _key, status in gateway.calls] == ["succeeded"]
         assert state(shop, sub).unpaid_invoice_id is None
+
+
+def test_a_worker_killed_after_the_gateway_charged_before_the_payment_was_recorded_never_charges_twice(
+        aws, monkeypatch):
+    from chalicelib.services.payments import settlement
+    gateway = counting_gateway(monkeypatch)
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given a renewal due now, and a worker that dies once the gateway charged, before recording it
+        shop = a_shop(c)
+        [sub] = renewals_due(shop, 1)
+        run_jobs(c)
+        real_record = settlement.record
+
+        def killed(*args, **kwargs):
+            raise RuntimeError("the Lambda was killed")
+        monkeypatch.setattr(settlement, "record", killed)
+        queue.deliver(c)
+        monkeypatch.setattr(settlement, "record", real_record)
+        assert gateway.charges == 1 and state(shop, sub).unpaid_invoice_id is not None
+
+        # When its message comes back at once, then discoveries after the claim's and the payment's leases
+        queue.drain(c)
+        shop.clock.advance(minutes=6)
+        run_jobs(c)
+        queue.drain(c)
+        shop.clock.advance(minutes=11)
+        run_jobs(c)
+        queue.drain(c)
+
+        # Then the invoice is paid by the one charge the gateway made (asked again with the same key)
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["paid"]
+        assert gateway.charges == 1
+        assert state(shop, sub).unpaid_invoice_id is None
