@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from chalicelib.handlers.http import RouteSpec
 from chalicelib.tables.base import owner_key
 
-# Reads <= 3 (including the session check), writes <= 4 (a transaction counts as one): issue 9.
+# Reads <= 3 (including the session check), writes <= 4 (a transaction counts as one).
 READ_BUDGET, WRITE_BUDGET = 3, 4
 
 

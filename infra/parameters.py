@@ -102,4 +102,6 @@ def environment(function: Function) -> dict:
         variables["PORTICO_JOB_BUDGET_SECONDS"] = f"{job_budget_for(function.timeout):g}"
         variables["PORTICO_DUE_WORK_QUEUE_URL"] = {"Ref": DUE_WORK_QUEUE}
         variables["PORTICO_DUE_WORK_PER_ORG"] = {"Ref": "DueWorkPerOrganization"}
+    if function.kind == "api":   # the one function that pages through lists
+        variables["PORTICO_CURSOR_KEY"] = {"Fn::Sub": "{{resolve:secretsmanager:${CursorSigningKey}:SecretString}}"}
     return variables
