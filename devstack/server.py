@@ -1,5 +1,5 @@
-"""The local stack in one process: embedded AWS (moto), tables, demo data, the API, the jobs' timer
-and a mailbox. Nothing runs as a child process, so Ctrl-C leaves nothing behind.
+"""The local stack in one process: embedded AWS (moto), tables, demo data, the API, the jobs' timer,
+the due-work queue's workers and a mailbox. Nothing runs as a child process, so Ctrl-C leaves nothing behind.
 
 Environment (all optional):
   PORT                      the API and browser portal (default 8000)
@@ -8,6 +8,7 @@ Environment (all optional):
   PORTICO_MAILBOX_PORT      the mailbox (default 8025)
   PORTICO_TABLE_PREFIX      table names' prefix (default "portico-local-")
   PORTICO_SCHEDULE_SECONDS  how often the scheduled functions run (default 30)
+  PORTICO_QUEUE_WORKERS     how many workers take due work from the queue (default 4)
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class Options:
     aws_endpoint: str | None = None      # None: embed moto
     table_prefix: str = "portico-local-"
     schedule_seconds: float = 30.0
+    queue_workers: int = 4
 
     @classmethod
     def from_environment(cls, environ: MutableMapping[str, str]) -> "Options":
@@ -58,7 +60,8 @@ class Options:
                    moto_port=value("PORTICO_MOTO_PORT", cls.moto_port),
                    aws_endpoint=environ.get("PORTICO_AWS_ENDPOINT") or None,
                    table_prefix=environ.get("PORTICO_TABLE_PREFIX") or cls.table_prefix,
-                   schedule_seconds=value("PORTICO_SCHEDULE_SECONDS", cls.schedule_seconds))
+                   schedule_seconds=value("PORTICO_SCHEDULE_SECONDS", cls.schedule_seconds),
+                   queue_workers=value("PORTICO_QUEUE_WORKERS", cls.queue_workers))
 
 
 # --- the embedded AWS -----------------------------------------------------------------------
@@ -261,7 +264,7 @@ class Devstack:
 
         from . import seed
         from .mailbox import Mailbox, embedded_ses_emails, remote_moto_emails
-        from .schedules import ScheduleTimer, scheduled_handlers
+        from .schedules import QueueWorkers, ScheduleTimer, create_queue, queue_handlers, scheduled_handlers
 
         embedded = self.options.aws_endpoint is None
         if embedded:
@@ -293,8 +296,20 @@ class Devstack:
         verify_email_sender(bootstrap.adapters(), config.settings().email_sender)
         result = seed.seed_demo(bootstrap.now())
 
+        # the due-work queue on the same (moto) endpoint, which the discovery sends to and a small
+        # pool of workers takes from, as the SQS event source does on AWS
+        sqs = bootstrap.adapters().client("sqs")
+        queue_url = self.environ.get("PORTICO_DUE_WORK_QUEUE_URL") or create_queue(
+            sqs, f"{self.options.table_prefix}due-work")
+        self.environ["PORTICO_DUE_WORK_QUEUE_URL"] = queue_url
+        config.reload()
+
         api.start()
         mailbox.start()
+        [worker] = queue_handlers(api.app).values()
+        workers = QueueWorkers(worker, sqs, queue_url, region=config.settings().region,
+                               size=self.options.queue_workers).start()
+        self._stoppers.append(("queue workers", workers.stop))
         jobs = scheduled_handlers(api.app)
         timer = ScheduleTimer(jobs, region=config.settings().region,
                               interval_seconds=self.options.schedule_seconds).start()

@@ -147,6 +147,47 @@ def test_schedule_timer_runs_every_scheduled_function_and_survives_a_failing_one
     assert seen == [("renewals", "Scheduled Event"), ("reminders", "aws.events")]
 
 
+def test_queue_workers_take_every_message_once_and_a_reported_failure_comes_back(aws):
+    import threading
+    import time
+
+    import boto3
+
+    from devstack.schedules import QueueWorkers, create_queue
+    # Given a queue on moto's SQS (a message taken is hidden for 1 s) with 25 messages, and a worker
+    # failing "7" the first time
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    url = create_queue(sqs, "devstack-test-due-work", visibility_seconds=1)
+    for n in range(25):
+        sqs.send_message(QueueUrl=url, MessageBody=str(n))
+    seen, lock, failed_once = [], threading.Lock(), []
+
+    def worker(event, context):
+        failures = []
+        for record in event["Records"]:
+            with lock:
+                if record["body"] == "7" and not failed_once:
+                    failed_once.append(record["messageId"])
+                    failures.append({"itemIdentifier": record["messageId"]})
+                else:
+                    seen.append(record["body"])
+        return {"batchItemFailures": failures}
+
+    # When a pool of three workers runs until the queue is empty
+    workers = QueueWorkers(worker, sqs, url, region="us-east-1", size=3, batch_size=4).start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(seen) < 25 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        workers.stop()
+
+    # Then every message was done once, the failed one on its second delivery
+    assert sorted(seen, key=int) == [str(n) for n in range(25)] and len(failed_once) == 1
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])[
+        "Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
 def test_mailbox_lists_emails_newest_first_with_everything_escaped():
     from chalicelib.gateways.email import Attachment, OutgoingEmail, mime_message
     from devstack.mailbox import parse_raw_email, render_email, render_inbox
