@@ -40,10 +40,14 @@ class Settings:
     job_time_budget_seconds: float
     password_hash_memory_kib: int
     password_hash_iterations: int
+    cursor_signing_key: str | None   # signs pagination cursors (a generated secret on AWS)
 
     @property
     def payments_mode(self) -> str:
         return "stripe" if (self.stripe_secret_key or self.stripe_secret_parameter) else "simulated"
+
+
+LOCAL_CURSOR_KEY = "portico-local-cursor-key"
 
 
 def in_lambda() -> bool:
@@ -80,6 +84,9 @@ def settings() -> Settings:
         job_time_budget_seconds=float(_env("PORTICO_JOB_BUDGET_SECONDS", "60")),
         password_hash_memory_kib=int(_env("PORTICO_ARGON2_MEMORY_KIB", "19456")),
         password_hash_iterations=int(_env("PORTICO_ARGON2_ITERATIONS", "2")),
+        # the template resolves a generated Secrets Manager secret into PORTICO_CURSOR_KEY; off AWS
+        # (make run, tests) a fixed key will do: nothing there is worth forging a cursor for
+        cursor_signing_key=_env("PORTICO_CURSOR_KEY", None if in_lambda() else LOCAL_CURSOR_KEY),
     )
 
 

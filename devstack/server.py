@@ -172,19 +172,50 @@ def chalice_config():
     return Config.create(chalice_stage=STAGE, project_dir=str(PROJECT_DIR), app_name="portico")
 
 
+def enveloped_request_handler():
+    """Chalice's local request handler, answering what API Gateway answers itself (no session, a
+    path the API lacks, an authorizer failing) as the deployed stage's gateway responses do: in
+    the envelope, with the security headers (chalicelib/handlers/gateway_answers.py)."""
+    from chalice.local import ChaliceRequestHandler, ForbiddenError, InvalidAuthorizerError, NotAuthorizedError
+
+    from chalicelib.handlers.gateway_answers import GATEWAY_ANSWERS, SECURITY_HEADERS
+
+    def response_type(error) -> str:
+        if isinstance(error, NotAuthorizedError):
+            return "UNAUTHORIZED"
+        if isinstance(error, InvalidAuthorizerError):
+            return "AUTHORIZER_CONFIGURATION_ERROR"
+        if isinstance(error, ForbiddenError) and error.headers.get("x-amzn-ErrorType") == "AccessDeniedException":
+            return "ACCESS_DENIED"
+        return "MISSING_AUTHENTICATION_TOKEN" if isinstance(error, ForbiddenError) else "DEFAULT_5XX"
+
+    class EnvelopedRequestHandler(ChaliceRequestHandler):
+        def _send_error_response(self, error) -> None:
+            answer = GATEWAY_ANSWERS[response_type(error)]
+            headers = {"Content-Type": "application/json", **SECURITY_HEADERS,
+                       "x-amzn-RequestId": error.headers.get("x-amzn-RequestId", "")}
+            self._send_http_response(answer.status, headers, answer.body)
+
+    return EnvelopedRequestHandler
+
+
 class ApiServer:
     """Chalice's local server (custom authorizers enforced), in a thread, without auto-reload."""
 
     def __init__(self, config, port: int):
         from chalice.deploy.validate import validate_routes
-        from chalice.local import create_local_server
+        from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
         if str(PROJECT_DIR) not in sys.path:
             sys.path.insert(0, str(PROJECT_DIR))
         from app import app
         validate_routes(app.routes)
         self.app = app
         try:
-            self.server = create_local_server(app, config, HOST, port)   # binds the port now
+            if not isinstance(app, LocalChalice):   # chalice local's thread-local requests, once per process
+                CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+                app.__class__ = CustomLocalChalice
+            self.server = LocalDevServer(app, config, HOST, port,   # binds the port now
+                                         handler_cls=enveloped_request_handler())
         except OSError as error:
             raise StartupFailed(f"cannot serve the API on {HOST}:{port} ({error}); "
                                 f"set PORT to another port") from None

@@ -1,12 +1,14 @@
 """Running the stack: log groups with retention, the API stage's access logs (ids and statuses,
 never a header, token or the session's login), throttling and X-Ray tracing of a share of requests
-(the `TraceSampleRate` sampling rule), a failure destination
-for the scheduled functions, and alarms sent to an SNS topic that the alarm email subscribes to.
+(the `TraceSampleRate` sampling rule), the gateway's own answers in the API's envelope, a failure
+destination for the scheduled functions, and alarms sent to an SNS topic that the alarm email
+subscribes to.
 docs/deploy.md says what each alarm means and what to do."""
 from __future__ import annotations
 
 import json
 
+from chalicelib.handlers.gateway_answers import GATEWAY_ANSWERS, SECURITY_HEADERS
 from chalicelib.metrics import NAMESPACE
 
 from .functions import Function
@@ -17,6 +19,7 @@ FAILURE_QUEUE = "ScheduledFailures"
 ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API = "RestAPI"
 API_NAME = "${AWS::StackName}-api"
+CURSOR_KEY = "CursorSigningKey"   # a generated secret, resolved into the API function's environment
 STAGE = "api"
 
 # One JSON object per request, of API Gateway's $context: who (ids), what, how it went, how long.
@@ -52,6 +55,27 @@ def resources(functions: list[Function]) -> dict:
     found["ApiTraceSampling"] = trace_sampling_rule()
     found.update(_api_gateway_logging_role())
     found.update(alarms({f.name: f for f in functions}))
+    found.update(gateway_responses())
+    found[CURSOR_KEY] = {"Type": "AWS::SecretsManager::Secret", "Properties": {
+        "Description": {"Fn::Sub": "Signs the pagination cursors of ${AWS::StackName}'s API"},
+        "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True}}}
+    return found
+
+
+def gateway_responses() -> dict:
+    """What API Gateway answers by itself, in the envelope and with the security headers of every
+    answer. The default 4xx and 5xx keep API Gateway's status (a WAF block stays a 403)."""
+    found = {}
+    for response_type, answer in GATEWAY_ANSWERS.items():
+        properties = {
+            "RestApiId": {"Ref": API}, "ResponseType": response_type,
+            "ResponseTemplates": {"application/json": answer.body},
+            "ResponseParameters": {f"gatewayresponse.header.{name}": f"'{value}'"
+                                   for name, value in {**SECURITY_HEADERS, "Cache-Control": "no-store"}.items()}}
+        if not response_type.startswith("DEFAULT_"):
+            properties["StatusCode"] = str(answer.status)
+        name = "".join(part.capitalize() for part in response_type.split("_"))
+        found[f"GatewayResponse{name}"] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": properties}
     return found
 
 

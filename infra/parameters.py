@@ -85,4 +85,6 @@ def environment(function: Function) -> dict:
     }
     if function.name == DUE_WORK:
         variables["PORTICO_JOB_BUDGET_SECONDS"] = f"{job_budget_for(function.timeout):g}"
+    if function.kind == "api":   # the one function that pages through lists
+        variables["PORTICO_CURSOR_KEY"] = {"Fn::Sub": "{{resolve:secretsmanager:${CursorSigningKey}:SecretString}}"}
     return variables

@@ -208,14 +208,19 @@ def test_a_merchant_created_with_the_cli_invites_a_customer_who_signs_in_pays_an
     assert stack.denied() == {}
 
 
-def test_a_route_behind_an_authorizer_without_a_token_and_a_path_off_the_stage_are_refused_by_the_gateway(stack):
+def test_a_route_behind_an_authorizer_without_a_token_and_a_path_off_the_stage_are_answered_by_the_gateway_in_the_envelope(stack):
     # When a request comes without a session, and one for a path outside the stage
     unsigned = stack.gateway.request("GET", "/api/portal/me")
     off_stage = stack.gateway.request("GET", "/portal/me")
 
-    # Then API Gateway answers both itself, as AWS does
+    # Then API Gateway answers both itself, as the template's gateway responses say: in the API's
+    # envelope with its security headers, echoing nothing of the request
     assert (unsigned.status, unsigned.handler) == (401, None)
-    assert (off_stage.status, off_stage.json) == (403, {"message": "Missing Authentication Token"})
+    assert unsigned.json["error"]["code"] == "unauthenticated"
+    assert (off_stage.status, off_stage.json["error"]["code"]) == (404, "not_found")
+    assert off_stage.headers["X-Content-Type-Options"] == "nosniff"
+    forged = stack.gateway.request("GET", "/nowhere", headers={"Authorization": "Bearer secret-looking"})
+    assert b"secret-looking" not in forged.body and forged.json["error"]["code"] == "not_found"
 
 
 def test_an_email_ses_refused_is_sent_with_its_pdf_by_the_email_job_on_a_later_run(stack):

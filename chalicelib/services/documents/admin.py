@@ -26,6 +26,8 @@ def create_invoice(adapters, org_id: str, customer_id: str, *, lines: list[dict]
                    issued_at: datetime | None = None) -> Invoice:
     org = adapters.uow.organizations.get(org_id)
     customer = adapters.uow.customers.get(org_id, customer_id)
+    if subscription_id is not None:   # only a subscription of this customer (another's: 404, as a missing one)
+        adapters.uow.subscriptions.get(org_id, customer_id, subscription_id)
     issued = issued_at or org.now(now)
     invoice = billing.build_invoice(
         invoice_id=new_id("invoice", now),
