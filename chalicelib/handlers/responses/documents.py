@@ -243,6 +243,8 @@ class Payment(Answer):
     refunds: list[RefundDocument]    # each refund, with the credit note that documents it
     failure_code: str | None
     failure_message: str | None
+    dispute_status: str | None = None   # the customer's bank disputes it: Stripe's dispute status
+    disputed_minor: int = 0
     next_action: NextAction | None = None  # only while status is requires_action
 
 
