@@ -144,6 +144,8 @@ class RecordedPayment(Answer):
     source: Literal["portal", "auto_charge", "merchant"]
     refunds: list[RefundDocument]
     overpayment_credit_note_id: str | None = None   # the credit kept of what no invoice still owed
+    dispute_status: str | None = None   # the customer's bank disputes it: Stripe's dispute status
+    disputed_minor: int = 0
 
 
 class Refunded(Answer):
