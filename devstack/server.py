@@ -331,18 +331,14 @@ def banner(running: Running, options: Options) -> str:
         f"  Admin API key   {key}",
         f"  Try             curl -H \"Authorization: Bearer {key}\" {running.api_url}/admin/customers",
     ]
-    if seed.portal_sign_in is not None:
-        s = seed.portal_sign_in
-        lines.append(f"  Demo sign-in    organization {s.org_id}, {s.email}, password: {s.password}")
-    else:
-        lines.append("  Demo sign-in    none: the demo portal user was not seeded (see the log)")
+    s = seed.portal_sign_in
+    lines.append(f"  Demo sign-in    organization {s.org_id}, {s.email}, password: {s.password}")
     lines += [
         f"  Mailbox         {running.mailbox_url}",
         f"  AWS endpoint    {running.endpoint} ({aws}; tables {options.table_prefix}*)",
         f"  Demo data       {'seeded now' if seed.created else 'already there, kept as it was'}"
         f" (organization {seed.org_id})",
     ]
-    lines += [f"    not seeded: {what}" for what in seed.skipped]
     jobs = ", ".join(running.jobs) if running.jobs else "none registered yet"
     lines += [f"  Scheduled jobs  every {options.schedule_seconds:g} s: {jobs}", ""]
     return "\n".join(lines)

@@ -204,6 +204,8 @@ def field_errors(error: ValidationError, prefix: str | None = None) -> dict[str,
         message = problem["msg"]
         if problem["type"] == "extra_forbidden":
             message = "Unknown field."
+        elif problem["type"] == "string_pattern_mismatch":   # never show a regular expression
+            message = "Not in the expected format."
         fields.setdefault(path, message.removeprefix("Value error, "))
     return fields
 

@@ -7,10 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
-from tests.support.payments import (a_payer, a_subscription, an_invoice, deliver, pay, payment_intent, stripe_event,
-                                    with_webhook_secret)
+from tests.support.payments import (a_payer, a_payment_waiting_for_3ds, a_subscription, an_invoice, deliver,
+                                    payment_intent, stripe_event, with_webhook_secret)
 from tests.support.portal import Clock
 
 DEEP = b"[" * 20_000
@@ -19,6 +18,14 @@ DEEP = b"[" * 20_000
 def refused_as_input(answer, field: str) -> None:
     assert answer.status == 400, (answer.status, answer.body[:300])
     assert field in answer.json["error"]["details"]["fields"], answer.json
+
+
+def a_payer_with_a_cursor(c) -> tuple:
+    """A signed-in customer with three invoices, and the cursor of her first invoice page of one."""
+    payer = a_payer(Api(c))
+    for _ in range(3):
+        an_invoice(payer, 1000)
+    return payer, payer.portal.get("/portal/invoices?limit=1").json["next_cursor"]
 
 
 def a_forged_cursor(key: dict) -> str:
@@ -94,10 +101,7 @@ def test_a_cursor_given_out_by_one_list_is_refused_by_another(aws):
     Clock()
     with client() as c:
         # Given a real cursor of the unfiltered invoice list
-        payer = a_payer(Api(c))
-        for _ in range(3):
-            an_invoice(payer, 1000)
-        cursor = payer.portal.get("/portal/invoices?limit=1").json["next_cursor"]
+        payer, cursor = a_payer_with_a_cursor(c)
         assert payer.portal.get(f"/portal/invoices?limit=1&cursor={cursor}").status == 200
 
         # When it is sent to the paid invoices, the subscriptions, the payments and the activity
@@ -110,10 +114,7 @@ def test_a_cursor_given_out_by_one_list_is_refused_by_another(aws):
 def test_a_cursor_edited_by_one_character_is_refused(aws):
     Clock()
     with client() as c:
-        payer = a_payer(Api(c))
-        for _ in range(3):
-            an_invoice(payer, 1000)
-        cursor = payer.portal.get("/portal/invoices?limit=1").json["next_cursor"]
+        payer, cursor = a_payer_with_a_cursor(c)
         encoded, signature = cursor.split(".")
 
         edited = encoded[:-1] + ("A" if encoded[-1] != "A" else "B")
@@ -172,11 +173,8 @@ def test_a_signed_payment_event_with_an_amount_of_the_wrong_type_changes_nothing
         api = Api(c)
         payer = a_payer(api)
         invoice = an_invoice(payer, 10000)
-        waiting = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]],
-                                     "payment_method": "pm_card_authenticationRequired"}).json
-        gateway_id = adapters().uow.payments.get(payer.org_id, payer.customer_id,
-                                                 waiting["payment_id"]).gateway_payment_id
-        intent = payment_intent({**waiting, "gateway_payment_id": gateway_id})
+        waiting = a_payment_waiting_for_3ds(payer, invoice)
+        intent = payment_intent(waiting)
 
         # When signed events about it arrive with a text amount, an unknown currency, or nested deep
         for broken in ({**intent, "amount": "10000"}, {**intent, "currency": "xyz"}, {**intent, "metadata": []}):

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FACADES = [f"chalicelib.services.{capability}" for capability in
            ("subscriptions", "payments", "documents", "accounts", "access")]
 
-# (path, method) pairs when handlers became lazy (issue 9); routes may be added, never lost
+# (path, method) pairs when handlers became lazy; routes may be added, never lost
 ROUTES_AT_ISSUE_9 = 95
 NEVER_AT_IMPORT = ("pynamodb", "botocore", "boto3", "fpdf", "stripe", "zxcvbn", "argon2", "aws_xray_sdk",
                    "chalicelib.tables", "chalicelib.gateways", "chalicelib.services.subscriptions.scheduled",

@@ -67,7 +67,7 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
         raise BusinessRuleViolation("This invoice has nothing left to pay.", "invoice_not_outstanding")
     paying.require_whole_part(amount_minor, invoice.currency)
     if amount_minor > invoice.balance_minor:
-        raise InvalidInput({"amount_minor": f"At most the balance due, {invoice.balance_minor}."})
+        raise InvalidInput({"amount_minor": f"At most the balance due, {paying.balance_due_text(invoice)}."})
     payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
                       amount_minor=amount_minor, currency=invoice.currency,
                       allocations=(Allocation(invoice_id, amount_minor),), created_at=now, gateway="offline",
