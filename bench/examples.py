@@ -186,6 +186,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
                                               headers={"Idempotency-Key": "bench-pay-open-invoice"}),
         ("POST", "/portal/payments/{payment_id}/confirm-action"): Request({"payment_id": "action_payment_id"},
                                                                           body={"approve": True}),
+        ("POST", "/portal/payments/{payment_id}/confirm"): Request({"payment_id": "action_payment_id"}),
         ("POST", "/portal/subscriptions/{subscription_id}/activate/preview"): Request(trial),
         ("POST", "/portal/subscriptions/{subscription_id}/activate"): Request(trial, body={}),
         ("POST", "/portal/subscriptions/{subscription_id}/extend-trial"): Request(

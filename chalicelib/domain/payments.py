@@ -50,7 +50,16 @@ class Payment:
     source: str = "portal"               # portal | auto_charge | merchant
     refunds: tuple[Refund, ...] = ()
     overpayment_credit_note_id: str | None = None   # the credit kept of what no invoice still owed
+    # The customer's bank disputes the charge: Stripe's dispute status (needs_response,
+    # under_review, won, lost, warning_*) and the amount in question, kept after it closes.
+    dispute_status: str | None = None
+    disputed_minor: int = 0
     version: int | None = None
+
+    @property
+    def awaiting_gateway(self) -> bool:
+        """Its outcome is not known yet: sent to the gateway, or waiting for the customer's bank."""
+        return self.status in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
 
 
 @dataclass(frozen=True)

@@ -105,12 +105,20 @@ class PaymentGateway(Protocol):
 
     def charge(self, *, gateway_customer_id: str, gateway_method_id: str, amount: Money,
                off_session: bool, idempotency_key: str, description: str,
-               metadata: dict[str, str]) -> ChargeResult:
+               metadata: dict[str, str], save_for_future: bool = False) -> ChargeResult:
         """Charge now. Declines are results, not exceptions; raises PaymentMethodRejected,
-        GatewayUnavailable, or ValueError for a non-positive amount."""
+        GatewayUnavailable, or ValueError for a non-positive amount. `save_for_future`: the
+        customer keeps the card, so the charge also sets it up for off-session charges later."""
         ...
 
     def retrieve_payment(self, gateway_payment_id: str) -> ChargeResult:
+        """The payment as the gateway knows it now; GatewayUnavailable (with its id) while its
+        outcome is still unknown (processing)."""
+        ...
+
+    def cancel_payment(self, gateway_payment_id: str) -> ChargeResult:
+        """Cancel a payment nobody will finish (still waiting for authentication): it can no longer
+        succeed. Raises PaymentGatewayError if it cannot be cancelled (it succeeded meanwhile)."""
         ...
 
     def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:

@@ -133,6 +133,9 @@ class _Payment:
             failure_message=decline.message, decline_code=decline.decline_code)
 
 
+_CANCELED = _Decline("canceled", "The payment was cancelled before it was confirmed; nothing was charged.")
+
+
 class SimulatedGateway:
     name = "simulated"
     publishable_key: str | None = None
@@ -161,7 +164,7 @@ class SimulatedGateway:
 
     def charge(self, *, gateway_customer_id: str, gateway_method_id: str, amount: Money,
                off_session: bool, idempotency_key: str, description: str,
-               metadata: dict[str, str]) -> ChargeResult:
+               metadata: dict[str, str], save_for_future: bool = False) -> ChargeResult:
         require_chargeable(amount)
         card_name = self._card_name(gateway_method_id, gateway_customer_id)
         return _Payment(_digest(idempotency_key), card_name, off_session, amount).outcome()
@@ -179,6 +182,14 @@ class SimulatedGateway:
                 f"The payment {gateway_payment_id} does not require an action.",
                 code="payment_intent_unexpected_state")
         return payment.succeeded() if approve else payment.failed(_FAILED_AUTHENTICATION)
+
+    def cancel_payment(self, gateway_payment_id: str) -> ChargeResult:
+        """Only a payment waiting for authentication can be cancelled (as at Stripe)."""
+        payment = _Payment.parse(gateway_payment_id)
+        if not payment.awaits_authentication:
+            raise PaymentGatewayError(
+                f"The payment {gateway_payment_id} cannot be cancelled.", code="payment_intent_unexpected_state")
+        return payment.failed(_CANCELED)
 
     def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
         require_chargeable(amount)

@@ -6,8 +6,8 @@ Idempotency-Key; what still fails becomes GatewayUnavailable. Card declines are 
 Amounts cross in Stripe's unit (`stripe_amounts`): ISK is sent as 500 for 5 krónur, KWD in whole
 tens of fils, and read back the same way.
 
-Card PaymentIntents finish synchronously, so `processing` is not expected; should Stripe ever
-answer it, the outcome is unknown for now and GatewayUnavailable carries the payment id (the
+Card PaymentIntents rarely stay `processing`; while one does, its outcome is unknown for now and
+GatewayUnavailable carries the payment id (a later retrieval, the reconciliation job or the
 payment_intent.succeeded / payment_failed webhook settles it).
 """
 from __future__ import annotations
@@ -33,6 +33,7 @@ _CUSTOMER_MESSAGES = {
     "payment_intent_authentication_failure":
         "We are unable to authenticate your payment method. "
         "Please choose a different payment method and try again.",
+    "canceled": "The payment was cancelled before it was confirmed; nothing was charged.",
 }
 
 
@@ -104,22 +105,25 @@ class StripeGateway:
 
     def charge(self, *, gateway_customer_id: str, gateway_method_id: str, amount: Money,
                off_session: bool, idempotency_key: str, description: str,
-               metadata: dict[str, str]) -> ChargeResult:
+               metadata: dict[str, str], save_for_future: bool = False) -> ChargeResult:
         import stripe
 
         require_chargeable(amount)
         stripe_amount, stripe_currency = to_stripe(amount)
+        params = {"amount": stripe_amount, "currency": stripe_currency,
+                  "customer": gateway_customer_id, "payment_method": gateway_method_id,
+                  # card only: other methods could redirect, which confirm=true would refuse
+                  "payment_method_types": ["card"],
+                  "confirm": True, "off_session": off_session,
+                  "description": description, "metadata": metadata,
+                  "expand": ["payment_method"]}
+        if save_for_future and not off_session:
+            # The customer is here to authenticate once for later renewals too: banks then
+            # accept off-session charges of this card far more often.
+            params["setup_future_usage"] = "off_session"
         with _gateway_errors():
             try:
-                intent = self._api.payment_intents.create(
-                    {"amount": stripe_amount, "currency": stripe_currency,
-                     "customer": gateway_customer_id, "payment_method": gateway_method_id,
-                     # card only: other methods could redirect, which confirm=true would refuse
-                     "payment_method_types": ["card"],
-                     "confirm": True, "off_session": off_session,
-                     "description": description, "metadata": metadata,
-                     "expand": ["payment_method"]},
-                    {"idempotency_key": idempotency_key})
+                intent = self._api.payment_intents.create(params, {"idempotency_key": idempotency_key})
             except stripe.CardError as error:
                 return _declined(error, amount)
             except stripe.InvalidRequestError as error:
@@ -132,6 +136,12 @@ class StripeGateway:
         with _gateway_errors():
             intent = self._api.payment_intents.retrieve(
                 gateway_payment_id, {"expand": ["payment_method"]})
+        return _result(intent)
+
+    def cancel_payment(self, gateway_payment_id: str) -> ChargeResult:
+        with _gateway_errors():
+            intent = self._api.payment_intents.cancel(
+                gateway_payment_id, {"cancellation_reason": "abandoned", "expand": ["payment_method"]})
         return _result(intent)
 
     def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:

@@ -63,6 +63,29 @@ class _PaymentMethod(_StripeObject):
     id: str
 
 
+class _Card(_StripeObject):
+    brand: str
+    last4: str = Field(pattern=r"^[0-9]{4}$")
+    exp_month: StrictInt = Field(ge=1, le=12)
+    exp_year: StrictInt = Field(ge=2000, le=2200)
+
+
+class _UpdatedMethod(_StripeObject):
+    id: str
+    customer: str | None = None
+    card: _Card | None = None     # not a card: acknowledged, nothing to refresh
+
+
+class _Dispute(_StripeObject):
+    id: str
+    amount: StrictInt = Field(ge=0)
+    currency: str
+    status: str
+    reason: str | None = None
+    payment_intent: str | None = None
+    _currency = field_validator("currency")(_stripe_currency)
+
+
 class _DetachedFrom(_StripeObject):
     customer: str | None = None
 
@@ -81,6 +104,11 @@ EVENT_SHAPES: dict[str, type[BaseModel]] = {
     "charge.refunded": _data_of(_Charge),
     "setup_intent.succeeded": _data_of(_SetupIntent),
     "payment_method.detached": _data_of(_PaymentMethod, _DetachedFrom),
+    "payment_intent.canceled": _data_of(_PaymentIntent),
+    "charge.dispute.created": _data_of(_Dispute),
+    "charge.dispute.closed": _data_of(_Dispute),
+    "payment_method.updated": _data_of(_UpdatedMethod),
+    "payment_method.automatic_updated": _data_of(_UpdatedMethod),
 }
 
 

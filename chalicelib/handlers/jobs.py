@@ -4,6 +4,7 @@ with the current time.
 Each is a Lambda function of its own, which imports this module and not app.py: it configures
 the logs itself."""
 import importlib
+import time
 
 from chalice import Blueprint, Rate
 
@@ -16,6 +17,8 @@ logs.configure()
 # The outbox renders the PDFs it attaches with renderers that this module registers on import;
 # nothing else imports it in the email job's Lambda.
 ATTACHMENT_RENDERERS = "chalicelib.services.documents.pdfs"
+
+DUE_WORK_SHARE = 0.8   # of the run's budget; the payments' reconciliation has the rest (and what is left over)
 
 bp = Blueprint(__name__)
 
@@ -38,22 +41,35 @@ def send_queued_email(event):
 def run_due_work(event):
     """Find the subscription work that is due on the real clock (starts, trial ends, cancellations,
     pauses, resumes, renewals, dunning retries) and send it to the due-work queue, one message an
-    item, for `due_work_worker` to do; without a queue (the tests, the CLI) do it here, within the
-    budget its timeout sets. Test clocks run from /admin/test-clock."""
+    item, for `due_work_worker` to do; without a queue (the tests, the CLI) do it here, with a share
+    of the budget its timeout sets. Then settle the payments still waiting for Stripe by asking it
+    (services/payments/confirmation.py) with what is left of the budget. Test clocks run from
+    /admin/test-clock."""
     settings = bootstrap.adapters().settings
     with observed(event, "run_due_work") as run:
-        if settings.due_work_queue_url is None:
-            report = services().subscriptions.run_due("live", bootstrap.now())
-            run.finished(done=len(report.done), failed=len(report.failed), left_over=report.left_over)
-            metrics.record({"JobItemsDone": len(report.done), "JobItemsFailed": len(report.failed),
-                            "JobItemsLeftOver": report.left_over}, job="run_due_work")
-            return report.as_dict()
-        from . import jobs_queue   # with the services it needs, on first use (cold start)
-        found = services().subscriptions.discover_due("live", bootstrap.now(), per_org=settings.due_work_per_org)
-        queued = jobs_queue.send(bootstrap.adapters().client("sqs"), settings.due_work_queue_url, found.items)
-        run.finished(queued=queued, organizations=found.organizations, held_back=found.held_back)
-        metrics.record({"JobItemsLeftOver": found.held_back}, job="run_due_work")
-    return {"queued": queued, "organizations": found.organizations, "held_back": found.held_back}
+        budget, started = settings.job_time_budget_seconds, time.monotonic()
+        now = bootstrap.now()
+        answer, done, failed, left_over = _subscriptions_due(settings, now, budget * DUE_WORK_SHARE)
+        reconciled = services().payments.reconcile(now, budget_seconds=max(budget - (time.monotonic() - started), 0))
+        run.finished(**answer, done=done, failed=failed, left_over=left_over,
+                     payments_settled=len(reconciled.settled), payments_waiting=reconciled.waiting)
+        metrics.record({"JobItemsDone": done + len(reconciled.settled),
+                        "JobItemsFailed": failed + len(reconciled.failed),
+                        "JobItemsLeftOver": left_over + int(reconciled.stopped_early)}, job="run_due_work")
+    return {**answer, "payments": reconciled.as_dict()}
+
+
+def _subscriptions_due(settings, now, budget_seconds: float) -> tuple[dict, int, int, int]:
+    """The subscriptions' due work sent to the queue, or done here without one: (what to answer,
+    done, failed, left over)."""
+    if settings.due_work_queue_url is None:
+        report = services().subscriptions.run_due("live", now, budget_seconds=budget_seconds)
+        return report.as_dict(), len(report.done), len(report.failed), report.left_over
+    from . import jobs_queue   # with the services it needs, on first use (cold start)
+    found = services().subscriptions.discover_due("live", now, per_org=settings.due_work_per_org)
+    queued = jobs_queue.send(bootstrap.adapters().client("sqs"), settings.due_work_queue_url, found.items)
+    return ({"queued": queued, "organizations": found.organizations, "held_back": found.held_back},
+            0, 0, found.held_back)
 
 
 @bp.on_sqs_message(queue=DUE_WORK_QUEUE, batch_size=10, name="due_work_worker")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
                                  VersionAttribute)
@@ -46,6 +46,20 @@ class PaymentsByGatewayId(GlobalSecondaryIndex):
     gateway_payment_id = UnicodeAttribute(hash_key=True)
 
 
+class PaymentsAwaitingGateway(GlobalSecondaryIndex):
+    """Sparse: only payments whose outcome is not known yet (pending, requires_action) carry
+    `awaiting`, so the reconciliation job finds them oldest first with a Query, never a Scan."""
+    class Meta:
+        index_name = "awaiting-gateway"
+        projection = AllProjection()
+
+    awaiting = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+AWAITING = "awaiting"   # the index's one partition: few payments wait at any time
+
+
 @table("payments")
 class PaymentItem(OwnedByCustomer, Model):
     class Meta:
@@ -70,9 +84,13 @@ class PaymentItem(OwnedByCustomer, Model):
     source = UnicodeAttribute(default="portal")
     refunds = ListAttribute(default=list)          # each refund and its credit note
     overpayment_credit_note_id = UnicodeAttribute(null=True)   # the credit kept of what it overpaid
+    dispute_status = UnicodeAttribute(null=True)
+    disputed_minor = NumberAttribute(default=0)
+    awaiting = UnicodeAttribute(null=True)     # AWAITING while its outcome is unknown, else absent
     version = VersionAttribute()
 
     by_gateway_id = PaymentsByGatewayId()
+    awaiting_gateway = PaymentsAwaitingGateway()
 
 
 @dataclass(frozen=True)
@@ -147,6 +165,12 @@ class Payments:
             return item.org_id, from_item(Payment, item)
         return None
 
+    def awaiting_gateway_since(self, before: datetime) -> Iterator[tuple[str, Payment]]:
+        """(org_id, payment) of the payments still waiting for the gateway that were made before
+        `before`, oldest first (a Query of the sparse index, read page by page as it is iterated)."""
+        for item in PaymentItem.awaiting_gateway.query(AWAITING, PaymentItem.created_at < before):
+            yield item.org_id, from_item(Payment, item)
+
     def state(self, org_id: str, customer_id: str, *, org: bool = False, customer: bool = False,
               payment_id: str | None = None, payment_key: str | None = None, invoice_ids=(), claim_ids=(),
               note_ids=()) -> PaymentState:
@@ -190,7 +214,8 @@ class Payments:
 
 
 def _item(org_id: str, payment: Payment) -> PaymentItem:
-    return to_item(PaymentItem, payment, owner=owner_key(org_id, payment.customer_id), org_id=org_id)
+    return to_item(PaymentItem, payment, owner=owner_key(org_id, payment.customer_id), org_id=org_id,
+                   awaiting=AWAITING if payment.awaiting_gateway else None)
 
 
 def _batch_get(wanted: list[tuple[type[Model], object, object]]) -> list[Model]:

@@ -257,6 +257,36 @@ def test_an_on_session_charge_says_so():
     assert http.sent[0].form["off_session"] == "false"
 
 
+def test_a_card_the_customer_saves_while_paying_is_set_up_for_off_session_charges():
+    # Given
+    http = FakeStripeHttp(ok(a_payment_intent("succeeded")), ok(a_payment_intent("succeeded", id="pi_2")))
+    gateway = a_gateway(http)
+
+    # When one on-session charge saves the card and one does not
+    for save in (True, False):
+        gateway.charge(gateway_customer_id="cus_1", gateway_method_id="pm_1Visa", amount=Money(10000, "USD"),
+                       off_session=False, idempotency_key=f"pay-{save}", description="Invoice INV-00001",
+                       metadata={}, save_for_future=save)
+
+    # Then only the first asks Stripe to set it up for later off-session use
+    saving, paying_once = (sent.form for sent in http.sent)
+    assert saving["setup_future_usage"] == "off_session"
+    assert "setup_future_usage" not in paying_once
+
+
+def test_an_off_session_charge_never_asks_for_a_setup():
+    # Given
+    http = FakeStripeHttp(ok(a_payment_intent("succeeded")))
+
+    # When (a saved card charged for a renewal: it was set up when it was saved)
+    a_gateway(http).charge(gateway_customer_id="cus_1", gateway_method_id="pm_1Visa", amount=Money(10000, "USD"),
+                           off_session=True, idempotency_key="renewal", description="Invoice INV-00002",
+                           metadata={}, save_for_future=True)
+
+    # Then
+    assert "setup_future_usage" not in http.sent[0].form
+
+
 def test_the_currency_is_sent_in_lower_case_and_the_amount_in_minor_units():
     # Given
     http = FakeStripeHttp(ok(a_payment_intent("succeeded", amount=5000, currency="jpy")))
@@ -604,6 +634,47 @@ def test_a_canceled_payment_is_failed():
 
     # Then
     assert (result.status, result.failure_code) == ("failed", "canceled")
+
+
+def test_cancel_payment_cancels_the_intent_as_abandoned_and_reads_it_as_failed():
+    # Given
+    http = FakeStripeHttp(ok(a_payment_intent("canceled", id="pi_3DS")))
+
+    # When
+    result = a_gateway(http).cancel_payment("pi_3DS")
+
+    # Then
+    [sent] = http.sent
+    assert (sent.method, sent.path) == ("post", "/v1/payment_intents/pi_3DS/cancel")
+    assert sent.form == {"cancellation_reason": "abandoned", "expand[0]": "payment_method"}
+    assert (result.status, result.failure_code) == ("failed", "canceled")
+    assert "nothing was charged" in result.failure_message
+
+
+def test_cancelling_a_payment_that_succeeded_meanwhile_is_a_gateway_error():
+    # Given
+    http = FakeStripeHttp(an_invalid_request(
+        "You cannot cancel this PaymentIntent because it has a status of succeeded.",
+        code="payment_intent_unexpected_state"))
+
+    # When
+    with pytest.raises(PaymentGatewayError) as error:
+        a_gateway(http).cancel_payment("pi_1")
+
+    # Then
+    assert error.value.code == "payment_intent_unexpected_state"
+
+
+def test_a_retrieved_payment_still_processing_is_unavailable_with_its_id():
+    # Given
+    http = FakeStripeHttp(ok(a_payment_intent("processing", id="pi_slow")))
+
+    # When
+    with pytest.raises(GatewayUnavailable) as error:
+        a_gateway(http).retrieve_payment("pi_slow")
+
+    # Then
+    assert error.value.gateway_payment_id == "pi_slow"
 
 
 def test_retrieving_an_unknown_payment_is_a_gateway_error():

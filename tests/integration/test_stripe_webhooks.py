@@ -150,3 +150,42 @@ def test_a_missing_secret_is_a_configuration_error_not_a_bad_request():
 
     # Then
     assert not isinstance(error.value, InvalidWebhook)
+
+
+def a_signed(event_type: str, data_object: dict) -> tuple[str, str]:
+    payload = json.dumps({"id": "evt_1", "object": "event", "type": event_type, "api_version": "2025-01-01",
+                          "created": 1700000000, "data": {"object": data_object}})
+    return payload, signed(payload)
+
+
+A_DISPUTE = {"id": "dp_1", "object": "dispute", "amount": 10000, "currency": "usd", "status": "needs_response",
+             "reason": "fraudulent", "payment_intent": "pi_1", "charge": "ch_1"}
+A_RENEWED_CARD = {"id": "pm_1", "object": "payment_method", "type": "card", "customer": "cus_1",
+                  "card": {"brand": "visa", "last4": "1881", "exp_month": 3, "exp_year": 2031}}
+
+
+@pytest.mark.parametrize("event_type, data_object", [
+    ("charge.dispute.created", A_DISPUTE), ("charge.dispute.closed", {**A_DISPUTE, "status": "lost"}),
+    ("payment_method.updated", A_RENEWED_CARD), ("payment_method.automatic_updated", A_RENEWED_CARD),
+    ("payment_method.updated", {"id": "pm_2", "object": "payment_method", "type": "sepa_debit", "customer": None}),
+    ("payment_intent.canceled", {"id": "pi_1", "object": "payment_intent", "status": "canceled", "amount": 10000,
+                                 "currency": "usd"}),
+])
+def test_disputes_card_updates_and_cancellations_as_stripe_sends_them_are_accepted(event_type, data_object):
+    payload, header = a_signed(event_type, data_object)
+
+    assert parse_event(payload, header, SECRET)["data"]["object"]["id"] == data_object["id"]
+
+
+@pytest.mark.parametrize("event_type, data_object", [
+    ("charge.dispute.created", {k: v for k, v in A_DISPUTE.items() if k != "amount"}),
+    ("charge.dispute.closed", {**A_DISPUTE, "amount": "10000"}),
+    ("charge.dispute.created", {**A_DISPUTE, "currency": "xyz"}),
+    ("payment_method.updated", {**A_RENEWED_CARD, "card": {**A_RENEWED_CARD["card"], "last4": "18"}}),
+    ("payment_method.automatic_updated", {**A_RENEWED_CARD, "card": {**A_RENEWED_CARD["card"], "exp_month": 13}}),
+])
+def test_disputes_and_card_updates_without_the_fields_read_are_refused(event_type, data_object):
+    payload, header = a_signed(event_type, data_object)
+
+    with pytest.raises(InvalidWebhook):
+        parse_event(payload, header, SECRET)

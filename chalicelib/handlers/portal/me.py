@@ -14,6 +14,8 @@ api = Routes(bp, "portal", portal_session)
 
 @api.route("/portal/me", response="Me")
 def me():
-    """My contact, my customer, the organization's public details and the enabled features."""
+    """My contact, my customer, the organization's public details, the enabled features and the key
+    Stripe.js needs to take a card (null in simulated mode)."""
     caller = api.customer()
-    return services().access.me(caller.org_id, caller.customer_id, caller.contact_id, caller.role)
+    answer = services().access.me(caller.org_id, caller.customer_id, caller.contact_id, caller.role)
+    return {**answer, "stripe_publishable_key": services().payments.publishable_key()}

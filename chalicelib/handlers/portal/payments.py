@@ -58,6 +58,14 @@ def payment(payment_id: str):
     return services().payments.detail(caller.org_id, caller.customer_id, payment_id)
 
 
+@api.route("/portal/payments/{payment_id}/confirm", "POST", response="Payment")
+def confirm(payment_id: str):
+    """After Stripe.js finished 3-D Secure: the payment as Stripe knows it now, settled if it has an
+    outcome (still requires_action while the bank has not answered: ask again)."""
+    caller = api.customer()
+    return services().payments.confirm(caller.org_id, caller.customer_id, payment_id, now=bootstrap.now())
+
+
 @api.route("/portal/payments/{payment_id}/confirm-action", "POST", body=ConfirmBody, response="Payment")
 def confirm_action(payment_id: str, body: ConfirmBody):
     """Simulated mode: pass or fail the 3-D Secure step of a payment that requires it."""

@@ -138,6 +138,7 @@ class Me(Answer):
     organization: OrganizationDetails
     features: Features
     payments_mode: Literal["simulated", "stripe"]
+    stripe_publishable_key: str | None = None   # what Stripe.js is started with; null in simulated mode
 
 
 # --- the home screen and my details -------------------------------------------------------------

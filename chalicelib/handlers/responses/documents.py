@@ -144,6 +144,8 @@ class RecordedPayment(Answer):
     source: Literal["portal", "auto_charge", "merchant"]
     refunds: list[RefundDocument]
     overpayment_credit_note_id: str | None = None   # the credit kept of what no invoice still owed
+    dispute_status: str | None = None   # the customer's bank disputes it: Stripe's dispute status
+    disputed_minor: int = 0
 
 
 class Refunded(Answer):
@@ -243,6 +245,8 @@ class Payment(Answer):
     refunds: list[RefundDocument]    # each refund, with the credit note that documents it
     failure_code: str | None
     failure_message: str | None
+    dispute_status: str | None = None   # the customer's bank disputes it: Stripe's dispute status
+    disputed_minor: int = 0
     next_action: NextAction | None = None  # only while status is requires_action
 
 

@@ -36,6 +36,14 @@ class Payments:
         from .portal import confirm_action
         return confirm_action(self._adapters, org_id, customer_id, payment_id, approve=approve, now=now)
 
+    def confirm(self, org_id: str, customer_id: str, payment_id: str, now: datetime) -> dict:
+        from .confirmation import confirm
+        return confirm(self._adapters, org_id, customer_id, payment_id, now)
+
+    def publishable_key(self) -> str | None:
+        from .portal import publishable_key
+        return publishable_key(self._adapters)
+
     # saved payment methods
 
     def methods(self, org_id: str, customer_id: str) -> list[dict]:
@@ -71,6 +79,10 @@ class Payments:
         from .refunds import refund
         return refund(self._adapters, org_id, customer_id, payment_id, amount_minor=amount_minor, reason=reason,
                       idempotency_key=idempotency_key, now=now)
+
+    def reconcile(self, now: datetime, *, budget_seconds: float):
+        from .confirmation import reconcile
+        return reconcile(self._adapters, now, budget_seconds=budget_seconds)
 
     def receive_webhook(self, payload: bytes, signature: str | None, now: datetime) -> dict:
         from .webhooks import receive

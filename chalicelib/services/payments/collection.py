@@ -159,7 +159,7 @@ def _charge(adapters, org_id: str, payment: Payment, plan: dict, now: datetime, 
         result = adapters.gateway.charge(
             gateway_customer_id=plan["gateway_customer_id"], gateway_method_id=plan["gateway_method_id"],
             amount=amount, off_session=plan["off_session"], idempotency_key=plan["gateway_key"],
-            description=plan["description"],
+            description=plan["description"], save_for_future=bool(plan.get("save_method")),
             metadata={"org_id": org_id, "customer_id": payment.customer_id, "payment_id": payment.payment_id})
     except GatewayUnavailable:
         return payment   # still pending, its invoices claimed: a retry or the webhook settles it

@@ -12,7 +12,7 @@ from ...domain.ids import new_id
 from ...domain.payments import PaymentMethod
 from ...domain.subscription import Subscription
 from ...domain.subscription_status import Status
-from ...gateways.payments import PaymentGatewayError, SavedMethod
+from ...gateways.payments import CardDetails, PaymentGatewayError, SavedMethod
 from . import gateway_customers
 from .settlement import Event
 
@@ -106,6 +106,22 @@ def detached_at_gateway(adapters, org_id: str, customer_id: str, gateway_method_
         adapters.uow.webhook_events.record(event.event_id, event.type, now)
         return
     _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=False, event=event)
+
+
+def refreshed_at_gateway(adapters, org_id: str, customer_id: str, gateway_method_id: str, card: CardDetails,
+                         now: datetime, event: Event) -> None:
+    """payment_method.updated / automatic_updated: the issuer renewed or replaced the card (new
+    expiry, sometimes new last 4 digits), so the saved method shows, and is charged as, the card it
+    is now. A method not saved here is only acknowledged."""
+    method = _with_gateway_id(adapters.uow.payment_methods.of_customer(org_id, customer_id), gateway_method_id)
+    fresh = method and changed(method, brand=card.brand, last4=card.last4, exp_month=card.exp_month,
+                               exp_year=card.exp_year)
+    if method is None or fresh == method:
+        adapters.uow.webhook_events.record(event.event_id, event.type, now)
+        return
+    with adapters.uow.transaction("payment method") as tx:   # on the version read: a concurrent change is a 409
+        adapters.uow.payment_methods.put_in(tx, org_id, fresh)
+        adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
 
 
 # -- shared pieces ----------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""The portal's payments: pay (once per Idempotency-Key), payments made, and finishing a
-payment that waits for the customer's authentication (simulated 3-D Secure)."""
+"""The portal's payments: pay (once per Idempotency-Key), payments made, finishing a payment that
+waits for the customer's authentication (simulated 3-D Secure; Stripe's: confirmation.py), and the
+key Stripe.js needs."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from ...domain.errors import Conflict, NotFound
+from ...domain.errors import BusinessRuleViolation, Conflict, NotFound
 from ...domain.payments import PaymentStatus
 from ...tables.pages import Page
 from . import collection, idempotency, settlement
@@ -34,7 +35,21 @@ def pay(adapters, org_id: str, customer_id: str, request: dict, *, idempotency_k
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
         return view(adapters, payment)
-    return idempotency.once(adapters, org_id, customer_id, "portal_payment", idempotency_key, request, now, run)
+    answer = idempotency.once(adapters, org_id, customer_id, "portal_payment", idempotency_key, request, now, run)
+    if answer["status"] == PaymentStatus.REQUIRES_ACTION.value:
+        # A retry after 3-D Secure: the payment as it is now, not the answer kept before it was confirmed.
+        answer = view(adapters, adapters.uow.payments.get(org_id, customer_id, answer["payment_id"]))
+    return answer
+
+
+def publishable_key(adapters) -> str | None:
+    """What Stripe.js needs in the browser; None in simulated mode (and while Stripe is not configured)."""
+    if adapters.settings.payments_mode != "stripe":
+        return None
+    try:
+        return adapters.gateway.publishable_key
+    except BusinessRuleViolation:   # payments_not_configured: the secret is not stored yet
+        return None
 
 
 def page(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[dict]:

@@ -18,6 +18,7 @@ def view(adapters, payment: Payment) -> dict:
         "refunds": [{"credit_note_id": r.credit_note_id, "number": r.number, "amount_minor": r.amount_minor,
                      "refunded_at": r.refunded_at.isoformat()} for r in payment.refunds],
         "failure_code": payment.failure_code, "failure_message": payment.failure_message,
+        "dispute_status": payment.dispute_status, "disputed_minor": payment.disputed_minor,
     }
     if payment.status == PaymentStatus.REQUIRES_ACTION:
         answer["next_action"] = _next_action(adapters, payment)

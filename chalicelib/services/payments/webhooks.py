@@ -10,10 +10,10 @@ from ... import logs, metrics
 from ...domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from ...domain.money import Money
 from ...domain.payments import Payment
-from ...gateways.payments import ChargeResult, most_specific_failure
+from ...gateways.payments import CardDetails, ChargeResult, most_specific_failure
 from ...gateways.stripe_amounts import from_stripe
 from ...gateways.stripe_webhooks import InvalidWebhook, parse_event
-from . import methods as payment_methods, refunds, settlement
+from . import disputes, methods as payment_methods, refunds, settlement
 from .settlement import Event
 
 log = logs.logger("portico.webhooks")
@@ -96,12 +96,52 @@ def _method_detached(adapters, data: dict, event: Event, now: datetime) -> None:
         payment_methods.detached_at_gateway(adapters, *owner, data["object"]["id"], now, event)
 
 
+def _payment_canceled(adapters, data: dict, event: Event, now: datetime) -> None:
+    """Nobody will finish it (cancelled at Stripe, by us or the merchant): its invoices are released
+    and payable again; a payment that succeeded first is not undone."""
+    intent = data["object"]
+    found = _payment_of(adapters, intent.get("id"), intent.get("metadata"), event, now)
+    if found:
+        org_id, payment = found
+        settlement.failed(adapters, org_id, payment.customer_id, payment.payment_id, ChargeResult(
+            "failed", intent["id"], _amount(intent), failure_code="canceled",
+            failure_message="The payment was cancelled before it was confirmed; nothing was charged."),
+            now, event=event)
+
+
+def _dispute(adapters, data: dict, event: Event, now: datetime) -> None:
+    dispute = data["object"]
+    found = _payment_of(adapters, dispute.get("payment_intent"), None, event, now)
+    if found:
+        org_id, payment = found
+        disputes.disputed(adapters, org_id, payment.customer_id, payment.payment_id, status=dispute["status"],
+                          amount=from_stripe(dispute["amount"], dispute["currency"]),
+                          reason=dispute.get("reason") or "", now=now, event=event)
+
+
+def _method_updated(adapters, data: dict, event: Event, now: datetime) -> None:
+    method = data["object"]
+    card = method.get("card")
+    owner = _owner(adapters, method.get("customer"), event, now)
+    if owner and card:
+        payment_methods.refreshed_at_gateway(adapters, *owner, method["id"], CardDetails(
+            brand=card["brand"], last4=card["last4"], exp_month=card["exp_month"], exp_year=card["exp_year"]),
+            now, event)
+    elif owner:
+        adapters.uow.webhook_events.record(event.event_id, event.type, now)
+
+
 HANDLERS: dict[str, Callable[..., None]] = {   # handle(adapters, data, event, now)
     "payment_intent.succeeded": _payment_succeeded,
     "payment_intent.payment_failed": _payment_failed,
     "charge.refunded": _charge_refunded,
     "setup_intent.succeeded": _setup_succeeded,
     "payment_method.detached": _method_detached,
+    "payment_intent.canceled": _payment_canceled,
+    "charge.dispute.created": _dispute,
+    "charge.dispute.closed": _dispute,
+    "payment_method.updated": _method_updated,
+    "payment_method.automatic_updated": _method_updated,
 }
 
 

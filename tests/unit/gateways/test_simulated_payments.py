@@ -339,3 +339,23 @@ def test_a_refund_must_be_positive_and_in_the_payments_currency():
         refund(paid.gateway_payment_id, Money(0, "USD"))
     with pytest.raises(ValueError):
         refund(paid.gateway_payment_id, Money(100, "EUR"))
+
+
+def test_a_payment_waiting_for_authentication_can_be_cancelled_and_then_is_failed():
+    # Given
+    pending = charge("pm_card_authenticationRequired", off_session=False)
+
+    # When
+    result = SimulatedGateway().cancel_payment(pending.gateway_payment_id)
+
+    # Then
+    assert (result.status, result.failure_code) == ("failed", "canceled")
+
+
+def test_a_payment_that_needs_no_authentication_cannot_be_cancelled():
+    # Given
+    done = charge("pm_card_visa")
+
+    # When / Then
+    with pytest.raises(PaymentGatewayError):
+        SimulatedGateway().cancel_payment(done.gateway_payment_id)

@@ -44,7 +44,7 @@ export async function show({ main, query, me }) {
   const form = h("form", { class: "card", "aria-label": "Payment" });
   const request = everything ? { all_outstanding: true, currency }
     : { invoice_ids: due.map((invoice) => invoice.invoice_id) };
-  const card = newCard(stripe);
+  const card = newCard(stripe, me.stripe_publishable_key);
 
   replace(form,
     h("fieldset", { id: "pay-with", "data-field": "payment_method", tabindex: "-1" }, h("legend", {}, "Pay with"),
@@ -60,26 +60,35 @@ export async function show({ main, query, me }) {
   showCard();
 
   let key = idempotencyKey();
+  let newMethod = null;   // the card entered for this key: a retry with the key must send the same request
+  const newKey = () => { key = idempotencyKey(); newMethod = null; };
   form.noValidate = true;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
     if (button.getAttribute("aria-busy") === "true") return;
     clearErrors(form);
+    form.querySelector("#still-confirming")?.remove();
     button.setAttribute("aria-busy", "true");
     try {
       const chosen = form.querySelector("input[name=method]:checked")?.value;
       const paying = chosen === "new"
-        ? { payment_method: await card.paymentMethod(), save_for_future: card.save() }
+        ? { payment_method: newMethod = newMethod || await card.paymentMethod(), save_for_future: card.save() }
         : { payment_method: chosen, save_for_future: false };
       let payment = await api.post("/portal/payments", { ...request, ...paying }, { "Idempotency-Key": key });
-      if (payment.status === "requires_action") payment = await authenticate(payment, stripe);
+      if (payment.status === "requires_action") payment = await authenticate(payment, stripe, me, form);
       if (payment.status === "succeeded") { paid(main, payment, due); return; }
-      key = idempotencyKey();   // a definitive refusal: the next attempt is a new payment
+      if (["requires_action", "pending"].includes(payment.status)) {
+        // The bank has not answered yet: it may still succeed, so the same key stays (a retry
+        // answers this payment) and nothing is said to have failed.
+        stillConfirming(form, payment);
+        return;
+      }
+      newKey();   // a definitive refusal: the next attempt is a new payment
       declined(form, payment);
     } catch (error) {
       if (error.sessionEnded) return;
-      if (error.status && error.status < 500 && error.code !== "payment_pending") key = idempotencyKey();
+      if (error.status && error.status < 500 && error.code !== "payment_pending") newKey();
       showErrors(form, error);
     } finally {
       button.removeAttribute("aria-busy");
@@ -117,8 +126,8 @@ function choice(value, title, detail, checked) {
     h("span", {}, title, h("small", {}, detail)));
 }
 
-/** The "new card" part of the form: Stripe Elements, or the test cards. */
-function newCard(stripe) {
+/** The "new card" part of the form: Stripe Elements (started with the key /portal/me gives), or the test cards. */
+function newCard(stripe, publishableKey) {
   const saveBox = checkbox({ label: "Save this card for future payments", name: "save_for_future",
                              hint: "It will also pay your subscriptions automatically." });
   if (!stripe) {
@@ -135,8 +144,7 @@ function newCard(stripe) {
   const section = h("div", {}, h("p", { class: "hint" }, "Card details"), mount, saveBox);
   let elements = null;
   const ready = (async () => {
-    const setup = await api.post("/portal/payment-methods/setup");
-    const client = window.Stripe(setup.publishable_key);
+    const client = window.Stripe(publishableKey);
     const cardElement = client.elements().create("card");
     cardElement.mount(mount);
     elements = { client, cardElement };
@@ -153,18 +161,37 @@ function newCard(stripe) {
   };
 }
 
-/** 3-D Secure: Stripe.js shows the bank's challenge; in simulated mode a dialog stands in for it. */
-async function authenticate(payment, stripe) {
+const CONFIRM_WAITS_MS = [0, 1000, 2000, 3000, 5000, 8000];   // about 20 s of asking before "still confirming"
+
+/** 3-D Secure: Stripe.js shows the bank's challenge, then our server asks Stripe what became of the
+ * payment (whatever Stripe.js answered, the server's answer is the one that counts); in simulated
+ * mode a dialog stands in for the challenge. */
+async function authenticate(payment, stripe, me, form) {
   const action = payment.next_action || {};
   if (stripe || action.type === "stripe_confirm_card_payment") {
-    const client = window.Stripe(action.publishable_key);
-    await client.confirmCardPayment(action.client_secret);
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const now = await api.get(`/portal/payments/${encodeURIComponent(payment.payment_id)}`);
-      if (!["requires_action", "pending"].includes(now.status)) return now;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+    const client = window.Stripe(action.publishable_key || me.stripe_publishable_key);
+    try {
+      await client.confirmCardPayment(action.client_secret);
+    } catch (error) {
+      // Stripe.js could not say: the server asks Stripe below.
     }
-    return payment;
+    const status = confirming(form);
+    try {
+      let now = payment;
+      for (const wait of CONFIRM_WAITS_MS) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        try {
+          now = await api.post(`/portal/payments/${encodeURIComponent(payment.payment_id)}/confirm`);
+        } catch (error) {
+          if (error.sessionEnded) throw error;
+          continue;   // not an answer about the payment: ask again, and keep its key whatever happens
+        }
+        if (!["requires_action", "pending"].includes(now.status)) return now;
+      }
+      return now;
+    } finally {
+      status.remove();
+    }
   }
   const approve = await dialog("Confirm this payment with your bank", (close) => ({
     body: [h("p", {}, `Your bank asks you to confirm the payment of ${money(payment.amount_minor, payment.currency)}.`),
@@ -176,10 +203,25 @@ async function authenticate(payment, stripe) {
     { approve: Boolean(approve) });
 }
 
+/** Shown while the server asks Stripe what became of the payment. */
+function confirming(form) {
+  const status = h("p", { class: "hint", role: "status", "aria-live": "polite" }, "Confirming your payment with your bank…");
+  form.querySelector("button[type=submit]").before(status);
+  return status;
+}
+
+/** The bank has not answered yet: the payment may still go through, so nothing is said to have failed. */
+function stillConfirming(form, payment) {
+  const notice = alert("info", h("p", {}, "Your bank is still confirming this payment. ",
+    h("a", { href: `#/payments/${encodeURIComponent(payment.payment_id)}` }, "See its status"),
+    " in a moment. Paying again will not charge you twice."));
+  notice.id = "still-confirming";
+  notice.setAttribute("role", "status");
+  form.querySelector("button[type=submit]").before(notice);
+}
+
 function declined(form, payment) {
-  const reason = payment.failure_message || (payment.status === "requires_action"
-    ? "The payment was not authenticated, so nothing was charged."
-    : "The payment did not go through, and nothing was charged.");
+  const reason = payment.failure_message || "The payment did not go through, and nothing was charged.";
   showErrors(form, { message: reason, fields: { payment_method: `${reason} Try another card.` } });
 }
 
