@@ -49,27 +49,28 @@ def run_due_work(event):
     with observed(event, "run_due_work") as run:
         budget, started = settings.job_time_budget_seconds, time.monotonic()
         now = bootstrap.now()
-        answer, done, failed, left_over = _subscriptions_due(settings, now, budget * DUE_WORK_SHARE)
+        answer, counts = _subscriptions_due(settings, now, budget * DUE_WORK_SHARE)
+        done, failed, left_over = counts["done"], counts["failed"], counts["left_over"]
         reconciled = services().payments.reconcile(now, budget_seconds=max(budget - (time.monotonic() - started), 0))
-        run.finished(**answer, done=done, failed=failed, left_over=left_over,
-                     payments_settled=len(reconciled.settled), payments_waiting=reconciled.waiting)
+        run.finished(**counts, payments_settled=len(reconciled.settled), payments_waiting=reconciled.waiting)
         metrics.record({"JobItemsDone": done + len(reconciled.settled),
                         "JobItemsFailed": failed + len(reconciled.failed),
                         "JobItemsLeftOver": left_over + int(reconciled.stopped_early)}, job="run_due_work")
     return {**answer, "payments": reconciled.as_dict()}
 
 
-def _subscriptions_due(settings, now, budget_seconds: float) -> tuple[dict, int, int, int]:
-    """The subscriptions' due work sent to the queue, or done here without one: (what to answer,
-    done, failed, left over)."""
+def _subscriptions_due(settings, now, budget_seconds: float) -> tuple[dict, dict]:
+    """The subscriptions' due work sent to the queue, or done here without one: what to answer,
+    and the counts to log (done, failed, left over, and what was queued)."""
     if settings.due_work_queue_url is None:
         report = services().subscriptions.run_due("live", now, budget_seconds=budget_seconds)
-        return report.as_dict(), len(report.done), len(report.failed), report.left_over
+        return report.as_dict(), {"done": len(report.done), "failed": len(report.failed),
+                                  "left_over": report.left_over}
     from . import jobs_queue   # with the services it needs, on first use (cold start)
     found = services().subscriptions.discover_due("live", now, per_org=settings.due_work_per_org)
     queued = jobs_queue.send(bootstrap.adapters().client("sqs"), settings.due_work_queue_url, found.items)
-    return ({"queued": queued, "organizations": found.organizations, "held_back": found.held_back},
-            0, 0, found.held_back)
+    answer = {"queued": queued, "organizations": found.organizations, "held_back": found.held_back}
+    return answer, {**answer, "done": 0, "failed": 0, "left_over": found.held_back}
 
 
 @bp.on_sqs_message(queue=DUE_WORK_QUEUE, batch_size=10, name="due_work_worker")
