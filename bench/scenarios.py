@@ -65,7 +65,8 @@ def build_world(now: datetime) -> World:
     from devstack import seed
     result = seed.seed_demo(now)
     sign_in = result.portal_sign_in
-    token = bootstrap.services().access.login(sign_in.org_id, sign_in.email, sign_in.password, now).token
+    token = bootstrap.services().access.login(sign_in.org_id, sign_in.email, sign_in.password, now,
+                                              source_ip="127.0.0.1").token
     customer_id = result.customer_ids[0]
     ids = _ids(result.org_id, customer_id)
     world = World(result.org_id, customer_id, result.api_key, token, ids, now)
@@ -162,7 +163,7 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     charles = services.accounts.customer(org_id, customer_id).contact(ids["other_contact_id"])
     services.access.create_portal_user(org_id, customer_id=customer_id, contact_id=charles.contact_id,
                                        password="a different long passphrase", now=now)
-    services.access.forgot_password(org_id, charles.email, now)
+    services.access.forgot_password(org_id, charles.email, now, source_ip="127.0.0.1")
     world.emails["reset"] = charles.email
     world.links.update({kind: _mailed_token(org_id, email) for kind, email in world.emails.items()})
 

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .domain.rate_limits import parse_overrides
+
 
 # The longest one subscription's scheduled work may take once started (a charge through the gateway,
 # with its retries): a run of due work starts no item later than this before its Lambda times out.
@@ -40,6 +42,8 @@ class Settings:
     job_time_budget_seconds: float
     password_hash_memory_kib: int
     password_hash_iterations: int
+    # maxima of named rate limits (domain/rate_limits.py) this deployment sets apart from the defaults
+    rate_limit_overrides: dict[str, int]
 
     @property
     def payments_mode(self) -> str:
@@ -80,6 +84,8 @@ def settings() -> Settings:
         job_time_budget_seconds=float(_env("PORTICO_JOB_BUDGET_SECONDS", "60")),
         password_hash_memory_kib=int(_env("PORTICO_ARGON2_MEMORY_KIB", "19456")),
         password_hash_iterations=int(_env("PORTICO_ARGON2_ITERATIONS", "2")),
+        # e.g. "payment_customer=20,card_added_customer=3"
+        rate_limit_overrides=parse_overrides(_env("PORTICO_RATE_LIMITS", "")),
     )
 
 

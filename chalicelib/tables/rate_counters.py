@@ -1,5 +1,6 @@
-"""Fixed-window counters for rate limits (sign-in, password reset, outgoing email), and the
-failed sign-ins of each login ("sign_in_failures#org#email", whether or not it has an account)."""
+"""Fixed-window counters for rate limits (sign-in, password reset, outgoing email, payments), the
+failed sign-ins of each login ("sign_in_failures#org#email", whether or not it has an account), and
+the state of each backoff ("<backoff name>#<subject>")."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -47,19 +48,46 @@ class RateCounters:
             raise
         return True
 
-    def failures(self, login: str) -> FailureState:
+    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime) -> int | None:
+        """Like `count_within`, but the count this event made (None once `max_events` are counted):
+        who reaches the limit exactly can tell someone, once per window."""
+        item = C(counter_key)
         try:
-            item = C.get(failures_key(login), consistent_read=True)
+            item.update(actions=[C.events.add(1), C.expires_at.set(expires_at)],
+                        condition=C.events.does_not_exist() | (C.events < max_events))
+        except UpdateError as error:
+            if condition_failed(error):
+                return None
+            raise
+        return int(item.events)
+
+    def counted(self, counter_key: str) -> int:
+        """How many events are counted under `counter_key` (0 for none)."""
+        try:
+            return int(C.get(counter_key, consistent_read=True).events)
+        except DoesNotExist:
+            return 0
+
+    def failures(self, login: str) -> FailureState:
+        return self.state(failures_key(login))
+
+    def save_failures(self, login: str, previous: FailureState, state: FailureState, *,
+                      expires_at: datetime) -> bool:
+        return self.save_state(failures_key(login), previous, state, expires_at=expires_at)
+
+    def state(self, key: str) -> FailureState:
+        """The events counted under `key` (sign-in failures, a backoff)."""
+        try:
+            item = C.get(key, consistent_read=True)
         except DoesNotExist:
             return NO_FAILURES
         return failure_state(item)
 
-    def save_failures(self, login: str, previous: FailureState, state: FailureState, *,
-                      expires_at: datetime) -> bool:
+    def save_state(self, key: str, previous: FailureState, state: FailureState, *, expires_at: datetime) -> bool:
         """Replace `previous` by `state`; False if another attempt changed the count meanwhile."""
         expected = (C.counter_key.does_not_exist() if previous == NO_FAILURES
                     else C.events == previous.count)
-        item = C(failures_key(login), events=state.count, last_failure_at=state.last_failure_at,
+        item = C(key, events=state.count, last_failure_at=state.last_failure_at,
                  locked_until=state.locked_until, expires_at=expires_at)
         try:
             item.save(condition=expected)
