@@ -35,6 +35,7 @@ PARAMETERS = {
     "STRIPE_WEBHOOK_PARAMETER": "StripeWebhookSecretParameter",
     "ALLOW_SIMULATED_PAYMENTS": "AllowSimulatedPayments", "LOG_RETENTION_DAYS": "LogRetentionDays",
     "API_RATE_LIMIT": "ApiRateLimit", "API_BURST_LIMIT": "ApiBurstLimit",
+    "WAF_RATE_LIMIT": "WafRateLimit", "RATE_LIMITS": "RateLimitOverrides",
 }
 
 

@@ -1,5 +1,6 @@
 """Running the stack: log groups with retention, the API stage's access logs (ids and statuses,
-never a header, token or the session's login), throttling and X-Ray tracing of a share of requests
+never a header, token or the session's login), throttling, an optional WAF rate-based rule per source
+IP (the `WafRateLimit` parameter, off by default) and X-Ray tracing of a share of requests
 (the `TraceSampleRate` sampling rule), a failure destination
 for the scheduled functions, and alarms sent to an SNS topic that the alarm email subscribes to.
 docs/deploy.md says what each alarm means and what to do."""
@@ -18,6 +19,7 @@ ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API = "RestAPI"
 API_NAME = "${AWS::StackName}-api"
 STAGE = "api"
+WEB_ACL = "ApiWebAcl"
 
 # One JSON object per request, of API Gateway's $context: who (ids), what, how it went, how long.
 ACCESS_LOG_FORMAT = json.dumps({
@@ -52,7 +54,33 @@ def resources(functions: list[Function]) -> dict:
     found["ApiTraceSampling"] = trace_sampling_rule()
     found.update(_api_gateway_logging_role())
     found.update(alarms({f.name: f for f in functions}))
+    found.update(web_acl())
     return found
+
+
+def web_acl() -> dict:
+    """Only with the `HasWaf` condition: a regional WAF web ACL on the API stage whose one rule blocks,
+    with 429, a source IP that sends more than `WafRateLimit` requests in 5 minutes, before they reach
+    API Gateway's shared stage throttle or a function. The outer layer for a flood spread over many
+    accounts and organizations; the application's own limits (docs/security.md) stay finer."""
+    visibility = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True}
+    return {
+        WEB_ACL: {"Type": "AWS::WAFv2::WebACL", "Condition": "HasWaf", "Properties": {
+            "Scope": "REGIONAL", "DefaultAction": {"Allow": {}},
+            "Description": "Portico: requests per source IP",
+            "VisibilityConfig": {**visibility, "MetricName": {"Fn::Sub": "${AWS::StackName}-web-acl"}},
+            "Rules": [{
+                "Name": "requests-per-ip", "Priority": 0,
+                "Statement": {"RateBasedStatement": {"Limit": {"Ref": "WafRateLimit"}, "AggregateKeyType": "IP"}},
+                "Action": {"Block": {"CustomResponse": {"ResponseCode": 429}}},
+                "VisibilityConfig": {**visibility, "MetricName": {"Fn::Sub": "${AWS::StackName}-requests-per-ip"}}}]}},
+        "ApiWebAclAssociation": {
+            "Type": "AWS::WAFv2::WebACLAssociation", "Condition": "HasWaf", "DependsOn": [f"{API}{STAGE}Stage"],
+            "Properties": {
+                "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${"
+                                           + API + "}/stages/" + STAGE},
+                "WebACLArn": {"Fn::GetAtt": [WEB_ACL, "Arn"]}}},
+    }
 
 
 def api_settings() -> dict:
