@@ -22,6 +22,8 @@ class RateCounterItem(Model):
     counter_key = UnicodeAttribute(hash_key=True)
     # not `count`: that would hide PynamoDB's Model.count()
     events = NumberAttribute(default=0)
+    # the failed ones among a window's events, where failures have a limit of their own (payments)
+    failures = NumberAttribute(null=True)
     expires_at = TTLAttribute()
     # sign-in failures only: when the last one happened and until when the login is locked
     last_failure_at = UTCDateTimeAttribute(null=True)
@@ -48,23 +50,32 @@ class RateCounters:
             raise
         return True
 
-    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime) -> int | None:
-        """Like `count_within`, but the count this event made (None once `max_events` are counted):
-        who reaches the limit exactly can tell someone, once per window."""
+    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime,
+                    max_failures: int | None = None) -> int | None:
+        """Like `count_within`, but the count this event made (None once `max_events` are counted, or
+        `max_failures` failures): who reaches the limit exactly can tell someone, once per window."""
+        condition = C.events.does_not_exist() | (C.events < max_events)
+        if max_failures is not None:
+            condition &= C.failures.does_not_exist() | (C.failures < max_failures)
         item = C(counter_key)
         try:
-            item.update(actions=[C.events.add(1), C.expires_at.set(expires_at)],
-                        condition=C.events.does_not_exist() | (C.events < max_events))
+            item.update(actions=[C.events.add(1), C.expires_at.set(expires_at)], condition=condition)
         except UpdateError as error:
             if condition_failed(error):
                 return None
             raise
         return int(item.events)
 
-    def counted(self, counter_key: str) -> int:
-        """How many events are counted under `counter_key` (0 for none)."""
+    def count_failure(self, counter_key: str, *, expires_at: datetime) -> int:
+        """Count one of the window's events as failed; the failures counted now."""
+        item = C(counter_key)
+        item.update(actions=[C.failures.add(1), C.expires_at.set(expires_at)])
+        return int(item.failures)
+
+    def failures_counted(self, counter_key: str) -> int:
+        """How many failures the window's counter holds (0 for none)."""
         try:
-            return int(C.get(counter_key, consistent_read=True).events)
+            return int(C.get(counter_key, consistent_read=True).failures or 0)
         except DoesNotExist:
             return 0
 

@@ -189,3 +189,9 @@ def test_an_address_fails_ten_sign_ins_freely_then_about_once_a_minute():
     assert SIGN_IN_FAILURES_PER_SOURCE.wait(events(SIGN_IN_FAILURES_PER_SOURCE, 10), NINE_AM) is None
     assert SIGN_IN_FAILURES_PER_SOURCE.delay_after(11) == timedelta(seconds=1)
     assert SIGN_IN_FAILURES_PER_SOURCE.delay_after(30) == timedelta(minutes=1)
+
+
+def test_payments_and_their_failures_are_counted_in_the_same_windows():
+    # services/payments/velocity.py keeps both in one counter item per window
+    for level in ("customer", "organization"):
+        assert LIMITS[f"payment_{level}"].window == LIMITS[f"payment_failure_{level}"].window

@@ -38,14 +38,6 @@ def hit_all(adapters, events: list[tuple[str, str]], now: datetime, *, what: str
         hit(adapters, limit_name, subject, now, what=what)
 
 
-def refuse_if_used_up(adapters, limit_name: str, subject: str, now: datetime, *, what: str = "requests") -> None:
-    """Throttled if the named limit's events (counted after the fact, e.g. failures) are used up."""
-    named = limit(adapters, limit_name)
-    key, _ = window_key(named, subject, now)
-    if adapters.uow.rate_counters.counted(key) >= named.max_events:
-        raise Throttled(retry_after(named, now), what)
-
-
 # --- backoffs ---------------------------------------------------------------------------------
 
 def admit(adapters, backoff: Backoff, subject: str, now: datetime, *, what: str = "requests") -> None:

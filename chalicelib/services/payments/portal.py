@@ -24,7 +24,6 @@ def pay(adapters, org_id: str, customer_id: str, request: dict, *, idempotency_k
     save_for_future, amount_minor, use_credits. The answer (succeeded, requires_action or failed) is replayed to
     retries with the same key."""
     def run(reply: idempotency.Reply) -> dict:
-        velocity.before_payment(adapters, org_id, customer_id, now)   # a replayed answer is not counted again
         payment = collection.pay_invoices(
             adapters, org_id, customer_id, invoice_ids=request.get("invoice_ids"),
             all_outstanding=request.get("all_outstanding", False), currency=request.get("currency"),
@@ -32,7 +31,7 @@ def pay(adapters, org_id: str, customer_id: str, request: dict, *, idempotency_k
             save_for_future=request.get("save_for_future", False), amount_minor=request.get("amount_minor"),
             use_credits=request.get("use_credits", False), idempotency_key=idempotency_key, now=now,
             answer=settlement.Answer(reply, view))
-        velocity.after_payment(adapters, org_id, customer_id, payment.status.value, now)
+        velocity.after_payment(adapters, org_id, customer_id, payment.status.value, now)   # (replays are not)
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
         return view(adapters, payment)
