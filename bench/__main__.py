@@ -34,11 +34,14 @@ def main() -> None:
     started = time.perf_counter()
     lines = ["# Bench results", "", f"Produced by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d}: ratios "
              "and counts, not absolute times (the machine varies). Goals not met yet say so.", ""]
+    from bench.jobs import drain_section
     from bench.jobs import section as scheduled_run
     lines += package_section(package)
     lines += measured_on_local_aws(package)
     with timed("scheduled run"):
         lines += scheduled_run(JOB_SIZES)
+    with timed("due work fanned out"):
+        lines += drain_section()
     with timed("load"):
         lines += load()
     lines += ["", f"(`python -m bench` took {time.perf_counter() - started:.0f} s on this machine, after the package "

@@ -220,6 +220,8 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/portal/auth/reset-password"): Request(body={"organization": DEMO_ORG_ID,
                                                                "token": w.links.get("reset", "no-reset"),
                                                                "new_password": NEW_PASSWORD}),
+        ("POST", "/portal/auth/confirm-email"): Request(body={"organization": DEMO_ORG_ID,
+                                                              "token": w.links.get("email_change", "no-change")}),
         ("POST", "/portal/auth/change-password"): Request(body={"current_password": DEMO_PASSWORD,
                                                                 "new_password": NEW_PASSWORD}),
         ("POST", "/portal/auth/logout"): Request(),

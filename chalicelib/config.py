@@ -40,14 +40,20 @@ class Settings:
     default_time_zone: str          # of organizations created without one (IANA name)
     due_work_shards: int
     job_time_budget_seconds: float
+    due_work_queue_url: str | None   # where discovery sends due work (the template's queue); None: run it inline
+    due_work_per_org: int            # items of one organization a discovery sends (fairness between them)
     password_hash_memory_kib: int
     password_hash_iterations: int
+    cursor_signing_key: str | None   # signs pagination cursors (a generated secret on AWS)
     # maxima of named rate limits (domain/rate_limits.py) this deployment sets apart from the defaults
     rate_limit_overrides: dict[str, int]
 
     @property
     def payments_mode(self) -> str:
         return "stripe" if (self.stripe_secret_key or self.stripe_secret_parameter) else "simulated"
+
+
+LOCAL_CURSOR_KEY = "portico-local-cursor-key"
 
 
 def in_lambda() -> bool:
@@ -82,8 +88,13 @@ def settings() -> Settings:
         due_work_shards=int(_env("PORTICO_DUE_SHARDS", "8")),
         # the template derives it from the job's Lambda timeout (infra/parameters.py)
         job_time_budget_seconds=float(_env("PORTICO_JOB_BUDGET_SECONDS", "60")),
+        due_work_queue_url=_env("PORTICO_DUE_WORK_QUEUE_URL"),
+        due_work_per_org=int(_env("PORTICO_DUE_WORK_PER_ORG", "36000")),
         password_hash_memory_kib=int(_env("PORTICO_ARGON2_MEMORY_KIB", "19456")),
         password_hash_iterations=int(_env("PORTICO_ARGON2_ITERATIONS", "2")),
+        # the template resolves a generated Secrets Manager secret into PORTICO_CURSOR_KEY; off AWS
+        # (make run, tests) a fixed key will do: nothing there is worth forging a cursor for
+        cursor_signing_key=_env("PORTICO_CURSOR_KEY", None if in_lambda() else LOCAL_CURSOR_KEY),
         # e.g. "payment_customer=20,card_added_customer=3"
         rate_limit_overrides=parse_overrides(_env("PORTICO_RATE_LIMITS", "")),
     )

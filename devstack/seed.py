@@ -3,10 +3,8 @@
 Seeding is idempotent: the demo organization has a fixed id, and when it already exists
 nothing is written except a fresh admin API key (keys are stored only as hashes, so the
 first one cannot be shown again). Everything goes through the services, as the back office
-would do it, so the demo data obeys the same rules as real data.
-
-Subscriptions, invoices, credit notes, estimates, timesheets and the portal user are seeded through
-the services `_service` names (a test stands in for them, or for none).
+would do it, so the demo data obeys the same rules as real data; a step the rules refuse stops
+`make run` with its error rather than leaving a demo that silently lacks it.
 """
 from __future__ import annotations
 
@@ -40,8 +38,7 @@ class SeedResult:
     org_id: str
     api_key: str
     created: bool                              # False: the demo organization was already there
-    portal_sign_in: PortalSignIn | None = None
-    skipped: tuple[str, ...] = ()              # steps whose services were not there
+    portal_sign_in: PortalSignIn
     customer_ids: tuple[str, ...] = ()
 
 
@@ -54,19 +51,16 @@ def seed_demo(now: datetime) -> SeedResult:
         return _seed_everything(now)
     log.info("demo organization %s already seeded; issuing a fresh admin key", DEMO_ORG_ID)
     api_key = access.issue_api_key(DEMO_ORG_ID, name="devstack restart", now=now)
-    sign_in = _demo_sign_in() if _service("access") else None
-    return SeedResult(DEMO_ORG_ID, api_key, created=False, portal_sign_in=sign_in)
+    return SeedResult(DEMO_ORG_ID, api_key, created=False, portal_sign_in=_demo_sign_in())
 
 
 def _seed_everything(now: datetime) -> SeedResult:
     api_key = seed_organization(now)
     seed_catalog(DEMO_ORG_ID, now)
     demo_customers = seed_customers(DEMO_ORG_ID, now)
-    skipped = seed_billing(DEMO_ORG_ID, demo_customers, now)
+    seed_billing(DEMO_ORG_ID, demo_customers, now)
     sign_in = seed_portal_user(DEMO_ORG_ID, demo_customers[0], now)
-    if sign_in is None:
-        skipped.append("portal user (needs the access service)")
-    return SeedResult(DEMO_ORG_ID, api_key, created=True, portal_sign_in=sign_in, skipped=tuple(skipped),
+    return SeedResult(DEMO_ORG_ID, api_key, created=True, portal_sign_in=sign_in,
                       customer_ids=tuple(c.customer_id for c in demo_customers))
 
 
@@ -171,79 +165,50 @@ def seed_customers(org_id: str, now: datetime) -> list[Customer]:
 
 # --- billing ----------------------------------------------------------------------------------
 
-def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> list[str]:
-    """Subscriptions in every status, invoices (paid, open, overdue), a credit note, and pending
-    estimates and timesheets; answers what was skipped.
-
-    The services used (`_service("subscriptions")`, `_service("documents")`), times aware UTC, days
-    (starts_at, trial_end, term_start, term_end, paused_at, resume_at) dates:
-
-        subscriptions.create(org_id, customer_id, *, plan_code, status, addons=[(code, qty)],
-                            coupon_code=None, auto_charge=False, now, **status_fields)
-            status_fields by status: future(starts_at), trial(trial_end), live(), non_renewing(term_start, term_end),
-            dunning(next_retry_at), unpaid(), paused(paused_at, resume_at), cancelled(cancelled_at,
-            cancel_reason), expired(expired_at); `now` is when the subscription was created.
-        documents.create_invoice(org_id, customer_id, *, lines=[{description, unit_price_minor, quantity}],
-                                 now, due_days) -> object or dict with `invoice_id`
-        documents.record_payment(org_id, customer_id, *, invoice_id, amount_minor, now)
-        documents.create_credit_note(org_id, customer_id, *, lines, reason, now)
-        documents.create_estimate(org_id, customer_id, *, lines, now)            (left pending)
-        documents.create_timesheet(org_id, customer_id, *, project, period_start, period_end,
-                                   entries=[{date, description, minutes}], now)   (left pending)
-
-    Each step that fails is logged and skipped, so a signature that drifted never stops `make run`.
-    """
-    subscriptions, billing = _service("subscriptions"), _service("documents")
-    if subscriptions is None or billing is None:
-        return ["subscriptions, invoices, credit notes, estimates, timesheets "
-                "(need the subscriptions and documents services)"]
+def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> None:
+    """Subscriptions in every status, invoices (paid, open, overdue; the dunning and the unpaid
+    subscriptions' own unpaid invoices), a credit note, and pending estimates and timesheets."""
+    subscriptions, documents = bootstrap.services().subscriptions, bootstrap.services().documents
     demo, *others = demo_customers
-    skipped: list[str] = []
-
-    def attempt(what: str, call, *args, **kwargs):
-        try:
-            return call(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - a seed step that fails must not stop the stack
-            log.warning("seed: %s failed: %s: %s", what, type(error).__name__, error)
-            skipped.append(what)
-            return None
-
     days = lambda n: timedelta(days=n)  # noqa: E731
-    for status, plan_code, created, extra in _subscriptions_in_every_status(now, days):
-        attempt(f"{status} subscription", subscriptions.create, org_id, demo.customer_id,
-                plan_code=plan_code, status=status, now=created, **extra)
+    made = {status: subscriptions.create(org_id, demo.customer_id, plan_code=plan_code, status=status,
+                                         now=created, **extra)
+            for status, plan_code, created, extra in _subscriptions_in_every_status(now, days)}
     for index, customer in enumerate(others):
-        attempt(f"live subscription of {customer.display_name}", subscriptions.create, org_id,
-                customer.customer_id, plan_code=("pro", "business")[index % 2], status="live",
-                auto_charge=index % 2 == 0, now=now - days(20 + index))
+        subscriptions.create(org_id, customer.customer_id, plan_code=("pro", "business")[index % 2], status="live",
+                             auto_charge=index % 2 == 0, now=now - days(20 + index))
 
-    paid = attempt("paid invoice", billing.create_invoice, org_id, demo.customer_id,
-                   lines=[_line("Pro plan, March", 2900), _line("Extra seats", 500, 3)], now=now - days(60),
-                   due_days=15)
-    if paid is not None:
-        attempt("payment", billing.record_payment, org_id, demo.customer_id, invoice_id=_id(paid, "invoice_id"),
-                amount_minor=4400, now=now - days(55))
-    attempt("open invoice", billing.create_invoice, org_id, demo.customer_id,
-            lines=[_line("Pro plan", 2900), _line("Onboarding session", 9900)], now=now - days(3), due_days=30)
-    attempt("overdue invoice", billing.create_invoice, org_id, demo.customer_id,
-            lines=[_line("Consulting, half day", 45000)], now=now - days(45), due_days=15)
+    paid = documents.create_invoice(org_id, demo.customer_id, lines=[_line("Pro plan, March", 2900),
+                                                                     _line("Extra seats", 500, 3)],
+                                    now=now - days(60), due_days=15)
+    documents.record_payment(org_id, demo.customer_id, invoice_id=paid.invoice_id, amount_minor=4400,
+                             now=now - days(55))
+    documents.create_invoice(org_id, demo.customer_id, lines=[_line("Pro plan", 2900),
+                                                              _line("Onboarding session", 9900)],
+                             now=now - days(3), due_days=30)
+    documents.create_invoice(org_id, demo.customer_id, lines=[_line("Consulting, half day", 45000)],
+                             now=now - days(45), due_days=15)
+    # what keeps the dunning and the unpaid subscriptions where they are: their own unpaid invoices
+    for status, plan, price, issued in (("dunning", "Pro plan", 2900, 3), ("unpaid", "Starter plan", 900, 40)):
+        documents.create_invoice(org_id, demo.customer_id, lines=[_line(plan, price)], now=now - days(issued),
+                                 due_days=0, subscription_id=made[status].subscription_id)
     for customer in others[:2]:
-        attempt(f"overdue invoice of {customer.display_name}", billing.create_invoice, org_id,
-                customer.customer_id, lines=[_line("Business plan", 29000)], now=now - days(40), due_days=15)
-    attempt("credit note", billing.create_credit_note, org_id, demo.customer_id,
-            lines=[_line("Service credit for the 12 March outage", 1500)], reason="Service outage",
-            now=now - days(10))
-    attempt("estimate", billing.create_estimate, org_id, demo.customer_id,
-            lines=[_line("Data migration", 120000), _line("Training day", 80000)], now=now - days(2))
-    attempt("estimate of Globex", billing.create_estimate, org_id, others[0].customer_id,
-            lines=[_line("Custom connector", 250000)], now=now - days(1))
+        documents.create_invoice(org_id, customer.customer_id, lines=[_line("Business plan", 29000)],
+                                 now=now - days(40), due_days=15)
+    documents.create_credit_note(org_id, demo.customer_id, lines=[_line("Service credit for the 12 March outage",
+                                                                        1500)],
+                                 reason="Service outage", now=now - days(10))
+    documents.create_estimate(org_id, demo.customer_id, lines=[_line("Data migration", 120000),
+                                                               _line("Training day", 80000)], now=now - days(2))
+    documents.create_estimate(org_id, others[0].customer_id, lines=[_line("Custom connector", 250000)],
+                              now=now - days(1))
     week_start = (now - days(now.weekday() + 7)).date()
-    attempt("timesheet", billing.create_timesheet, org_id, demo.customer_id, project="Dashboard rollout",
-            period_start=week_start.isoformat(), period_end=(week_start + days(4)).isoformat(),
-            entries=[_entry(week_start + days(d), task, minutes) for d, task, minutes in
-                     ((0, "Requirements workshop", 240), (1, "Connector setup", 420), (3, "User training", 180))],
-            now=now - days(1))
-    return skipped
+    documents.create_timesheet(
+        org_id, demo.customer_id, project="Dashboard rollout", period_start=week_start.isoformat(),
+        period_end=(week_start + days(4)).isoformat(),
+        entries=[_entry(week_start + days(d), task, minutes) for d, task, minutes in
+                 ((0, "Requirements workshop", 240), (1, "Connector setup", 420), (3, "User training", 180))],
+        now=now - days(1))
 
 
 def _subscriptions_in_every_status(now: datetime, days):
@@ -273,36 +238,15 @@ def _entry(day: date, description: str, minutes: int) -> dict:
     return {"date": day.isoformat(), "description": description, "minutes": minutes}
 
 
-def _id(document, name: str) -> str:
-    return document[name] if isinstance(document, dict) else getattr(document, name)
-
-
 # --- the demo portal user -----------------------------------------------------------------------
 
-def seed_portal_user(org_id: str, customer: Customer, now: datetime) -> PortalSignIn | None:
-    """Give the customer's primary contact a portal password.
-
-    The service used: `_service("access").create_portal_user(org_id, *, customer_id, contact_id, password,
-    now)`. Answers None while it is missing or fails.
-    """
-    access = _service("access")
-    if access is None:
-        return None
+def seed_portal_user(org_id: str, customer: Customer, now: datetime) -> PortalSignIn:
+    """Give the customer's primary contact a portal password."""
     contact = customer.primary_contact
-    try:
-        access.create_portal_user(org_id, customer_id=customer.customer_id, contact_id=contact.contact_id,
-                                  password=DEMO_PASSWORD, now=now)
-    except Exception as error:  # noqa: BLE001 - see seed_billing
-        log.warning("seed: portal user failed: %s: %s", type(error).__name__, error)
-        return None
+    bootstrap.services().access.create_portal_user(org_id, customer_id=customer.customer_id,
+                                                   contact_id=contact.contact_id, password=DEMO_PASSWORD, now=now)
     return PortalSignIn(org_id, contact.email, DEMO_PASSWORD)
 
 
 def _demo_sign_in() -> PortalSignIn:
     return PortalSignIn(DEMO_ORG_ID, DEMO_CUSTOMERS[0]["contacts"][0]["email"], DEMO_PASSWORD)
-
-
-def _service(name: str):
-    """The capability `name` of the services (subscriptions, documents, access) the billing and the
-    portal user are seeded through."""
-    return getattr(bootstrap.services(), name)

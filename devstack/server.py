@@ -1,5 +1,5 @@
-"""The local stack in one process: embedded AWS (moto), tables, demo data, the API, the jobs' timer
-and a mailbox. Nothing runs as a child process, so Ctrl-C leaves nothing behind.
+"""The local stack in one process: embedded AWS (moto), tables, demo data, the API, the jobs' timer,
+the due-work queue's workers and a mailbox. Nothing runs as a child process, so Ctrl-C leaves nothing behind.
 
 Environment (all optional):
   PORT                      the API and browser portal (default 8000)
@@ -8,6 +8,7 @@ Environment (all optional):
   PORTICO_MAILBOX_PORT      the mailbox (default 8025)
   PORTICO_TABLE_PREFIX      table names' prefix (default "portico-local-")
   PORTICO_SCHEDULE_SECONDS  how often the scheduled functions run (default 30)
+  PORTICO_QUEUE_WORKERS     how many workers take due work from the queue (default 4)
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class Options:
     aws_endpoint: str | None = None      # None: embed moto
     table_prefix: str = "portico-local-"
     schedule_seconds: float = 30.0
+    queue_workers: int = 4
 
     @classmethod
     def from_environment(cls, environ: MutableMapping[str, str]) -> "Options":
@@ -58,7 +60,8 @@ class Options:
                    moto_port=value("PORTICO_MOTO_PORT", cls.moto_port),
                    aws_endpoint=environ.get("PORTICO_AWS_ENDPOINT") or None,
                    table_prefix=environ.get("PORTICO_TABLE_PREFIX") or cls.table_prefix,
-                   schedule_seconds=value("PORTICO_SCHEDULE_SECONDS", cls.schedule_seconds))
+                   schedule_seconds=value("PORTICO_SCHEDULE_SECONDS", cls.schedule_seconds),
+                   queue_workers=value("PORTICO_QUEUE_WORKERS", cls.queue_workers))
 
 
 # --- the embedded AWS -----------------------------------------------------------------------
@@ -172,19 +175,50 @@ def chalice_config():
     return Config.create(chalice_stage=STAGE, project_dir=str(PROJECT_DIR), app_name="portico")
 
 
+def enveloped_request_handler():
+    """Chalice's local request handler, answering what API Gateway answers itself (no session, a
+    path the API lacks, an authorizer failing) as the deployed stage's gateway responses do: in
+    the envelope, with the security headers (chalicelib/handlers/gateway_answers.py)."""
+    from chalice.local import ChaliceRequestHandler, ForbiddenError, InvalidAuthorizerError, NotAuthorizedError
+
+    from chalicelib.handlers.gateway_answers import GATEWAY_ANSWERS, SECURITY_HEADERS
+
+    def response_type(error) -> str:
+        if isinstance(error, NotAuthorizedError):
+            return "UNAUTHORIZED"
+        if isinstance(error, InvalidAuthorizerError):
+            return "AUTHORIZER_CONFIGURATION_ERROR"
+        if isinstance(error, ForbiddenError) and error.headers.get("x-amzn-ErrorType") == "AccessDeniedException":
+            return "ACCESS_DENIED"
+        return "MISSING_AUTHENTICATION_TOKEN" if isinstance(error, ForbiddenError) else "DEFAULT_5XX"
+
+    class EnvelopedRequestHandler(ChaliceRequestHandler):
+        def _send_error_response(self, error) -> None:
+            answer = GATEWAY_ANSWERS[response_type(error)]
+            headers = {"Content-Type": "application/json", **SECURITY_HEADERS,
+                       "x-amzn-RequestId": error.headers.get("x-amzn-RequestId", "")}
+            self._send_http_response(answer.status, headers, answer.body)
+
+    return EnvelopedRequestHandler
+
+
 class ApiServer:
     """Chalice's local server (custom authorizers enforced), in a thread, without auto-reload."""
 
     def __init__(self, config, port: int):
         from chalice.deploy.validate import validate_routes
-        from chalice.local import create_local_server
+        from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
         if str(PROJECT_DIR) not in sys.path:
             sys.path.insert(0, str(PROJECT_DIR))
         from app import app
         validate_routes(app.routes)
         self.app = app
         try:
-            self.server = create_local_server(app, config, HOST, port)   # binds the port now
+            if not isinstance(app, LocalChalice):   # chalice local's thread-local requests, once per process
+                CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+                app.__class__ = CustomLocalChalice
+            self.server = LocalDevServer(app, config, HOST, port,   # binds the port now
+                                         handler_cls=enveloped_request_handler())
         except OSError as error:
             raise StartupFailed(f"cannot serve the API on {HOST}:{port} ({error}); "
                                 f"set PORT to another port") from None
@@ -230,7 +264,7 @@ class Devstack:
 
         from . import seed
         from .mailbox import Mailbox, embedded_ses_emails, remote_moto_emails
-        from .schedules import ScheduleTimer, scheduled_handlers
+        from .schedules import QueueWorkers, ScheduleTimer, create_queue, queue_handlers, scheduled_handlers
 
         embedded = self.options.aws_endpoint is None
         if embedded:
@@ -262,8 +296,20 @@ class Devstack:
         verify_email_sender(bootstrap.adapters(), config.settings().email_sender)
         result = seed.seed_demo(bootstrap.now())
 
+        # the due-work queue on the same (moto) endpoint, which the discovery sends to and a small
+        # pool of workers takes from, as the SQS event source does on AWS
+        sqs = bootstrap.adapters().client("sqs")
+        queue_url = self.environ.get("PORTICO_DUE_WORK_QUEUE_URL") or create_queue(
+            sqs, f"{self.options.table_prefix}due-work")
+        self.environ["PORTICO_DUE_WORK_QUEUE_URL"] = queue_url
+        config.reload()
+
         api.start()
         mailbox.start()
+        [worker] = queue_handlers(api.app).values()
+        workers = QueueWorkers(worker, sqs, queue_url, region=config.settings().region,
+                               size=self.options.queue_workers).start()
+        self._stoppers.append(("queue workers", workers.stop))
         jobs = scheduled_handlers(api.app)
         timer = ScheduleTimer(jobs, region=config.settings().region,
                               interval_seconds=self.options.schedule_seconds).start()
@@ -300,18 +346,14 @@ def banner(running: Running, options: Options) -> str:
         f"  Admin API key   {key}",
         f"  Try             curl -H \"Authorization: Bearer {key}\" {running.api_url}/admin/customers",
     ]
-    if seed.portal_sign_in is not None:
-        s = seed.portal_sign_in
-        lines.append(f"  Demo sign-in    organization {s.org_id}, {s.email}, password: {s.password}")
-    else:
-        lines.append("  Demo sign-in    none: the demo portal user was not seeded (see the log)")
+    s = seed.portal_sign_in
+    lines.append(f"  Demo sign-in    organization {s.org_id}, {s.email}, password: {s.password}")
     lines += [
         f"  Mailbox         {running.mailbox_url}",
         f"  AWS endpoint    {running.endpoint} ({aws}; tables {options.table_prefix}*)",
         f"  Demo data       {'seeded now' if seed.created else 'already there, kept as it was'}"
         f" (organization {seed.org_id})",
     ]
-    lines += [f"    not seeded: {what}" for what in seed.skipped]
     jobs = ", ".join(running.jobs) if running.jobs else "none registered yet"
     lines += [f"  Scheduled jobs  every {options.schedule_seconds:g} s: {jobs}", ""]
     return "\n".join(lines)

@@ -35,6 +35,8 @@ PARAMETERS = {
     "STRIPE_WEBHOOK_PARAMETER": "StripeWebhookSecretParameter",
     "ALLOW_SIMULATED_PAYMENTS": "AllowSimulatedPayments", "LOG_RETENTION_DAYS": "LogRetentionDays",
     "API_RATE_LIMIT": "ApiRateLimit", "API_BURST_LIMIT": "ApiBurstLimit",
+    "DUE_WORK_CONCURRENCY": "DueWorkConcurrency", "DUE_WORK_BATCH_SIZE": "DueWorkBatchSize",
+    "DUE_WORK_PER_ORGANIZATION": "DueWorkPerOrganization",
     "WAF_RATE_LIMIT": "WafRateLimit", "RATE_LIMITS": "RateLimitOverrides",
 }
 

@@ -12,8 +12,8 @@ API_HANDLER = "api_handler"
 
 @dataclass(frozen=True)
 class Function:
-    name: str          # chalice's name: api_handler, an authorizer's or a schedule's name
-    kind: str          # "api" | "authorizer" | "job"
+    name: str          # chalice's name: api_handler, an authorizer's, a schedule's or a queue worker's name
+    kind: str          # "api" | "authorizer" | "job" (scheduled) | "worker" (a queue's)
     timeout: int       # seconds
 
     @property
@@ -33,10 +33,12 @@ def cfn_name(name: str) -> str:
 
 def functions(stage: str) -> list[Function]:
     """Every function of the app, the API handler first."""
+    from chalice.app import SQSEventConfig
+
     from app import app
     config = stage_config(stage)
     kinds = [(API_HANDLER, "api")] + [(a.name, "authorizer") for a in app.builtin_auth_handlers] + \
-            [(source.name, "job") for source in app.event_sources]
+            [(source.name, "worker" if isinstance(source, SQSEventConfig) else "job") for source in app.event_sources]
     return [Function(name, kind, _timeout(config, name)) for name, kind in kinds]
 
 

@@ -1,23 +1,31 @@
 """Running the stack: log groups with retention, the API stage's access logs (ids and statuses,
 never a header, token or the session's login), throttling, an optional WAF rate-based rule per source
 IP (the `WafRateLimit` parameter, off by default) and X-Ray tracing of a share of requests
-(the `TraceSampleRate` sampling rule), a failure destination
-for the scheduled functions, and alarms sent to an SNS topic that the alarm email subscribes to.
+(the `TraceSampleRate` sampling rule), the gateway's own answers in the API's envelope, a failure
+destination for the scheduled functions, the due-work queue with its dead-letter queue and the
+worker's event source, and alarms sent to an SNS topic that the alarm email subscribes to.
 docs/deploy.md says what each alarm means and what to do."""
 from __future__ import annotations
 
 import json
 
+from chalicelib.handlers.gateway_answers import GATEWAY_ANSWERS, SECURITY_HEADERS
 from chalicelib.metrics import NAMESPACE
 
 from .functions import Function
+from .parameters import DUE_WORK_QUEUE
 from .roles import log_group_id
 
 ALARM_TOPIC = "AlarmTopic"
 FAILURE_QUEUE = "ScheduledFailures"
+DUE_WORK_DEAD_LETTERS = "DueWorkDeadLetters"
+# A due-work message is delivered this many times (each failure reported by the worker, or its
+# invocation failing) before it goes to the dead-letter queue.
+DUE_WORK_RECEIVE_LIMIT = 5
 ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API = "RestAPI"
 API_NAME = "${AWS::StackName}-api"
+CURSOR_KEY = "CursorSigningKey"   # a generated secret, resolved into the API function's environment
 STAGE = "api"
 WEB_ACL = "ApiWebAcl"
 
@@ -33,8 +41,16 @@ ACCESS_LOG_FORMAT = json.dumps({
 
 def function_settings(function: Function) -> dict:
     """Merged into the function's properties: its own log group, and for a scheduled function,
-    what becomes of an invocation that fails."""
+    what becomes of an invocation that fails; for a queue's worker, its event source: the stack's
+    queue, the batch size and most workers at once the merchant sets, and failures reported per
+    message (Chalice has no setting for these)."""
     properties = {"LoggingConfig": {"LogGroup": {"Ref": log_group_id(function)}, "LogFormat": "Text"}}
+    if function.kind == "worker":
+        properties["Events"] = {f"{function.logical_id}SqsEventSource": {"Properties": {
+            "Queue": {"Fn::GetAtt": [DUE_WORK_QUEUE, "Arn"]},
+            "BatchSize": {"Ref": "DueWorkBatchSize"},
+            "ScalingConfig": {"MaximumConcurrency": {"Ref": "DueWorkConcurrency"}},
+            "FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
     if function.kind == "job":
         properties["EventInvokeConfig"] = {
             "MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 900,
@@ -48,12 +64,17 @@ def resources(functions: list[Function]) -> dict:
     found[ACCESS_LOG_GROUP] = _log_group("/aws/apigateway/${AWS::StackName}-access")
     found[FAILURE_QUEUE] = {"Type": "AWS::SQS::Queue", "Properties": {
         "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}}
+    found.update(due_work_queues(_worker_timeout(functions)))
     found[ALARM_TOPIC] = {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "Portico alarms"}}
     found["AlarmEmailSubscription"] = {"Type": "AWS::SNS::Subscription", "Properties": {
         "TopicArn": {"Ref": ALARM_TOPIC}, "Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}}
     found["ApiTraceSampling"] = trace_sampling_rule()
     found.update(_api_gateway_logging_role())
     found.update(alarms({f.name: f for f in functions}))
+    found.update(gateway_responses())
+    found[CURSOR_KEY] = {"Type": "AWS::SecretsManager::Secret", "Properties": {
+        "Description": {"Fn::Sub": "Signs the pagination cursors of ${AWS::StackName}'s API"},
+        "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True}}}
     found.update(web_acl())
     return found
 
@@ -81,6 +102,42 @@ def web_acl() -> dict:
                                            + API + "}/stages/" + STAGE},
                 "WebACLArn": {"Fn::GetAtt": [WEB_ACL, "Arn"]}}},
     }
+
+
+def gateway_responses() -> dict:
+    """What API Gateway answers by itself, in the envelope and with the security headers of every
+    answer. The default 4xx and 5xx keep API Gateway's status (a WAF block stays a 403)."""
+    found = {}
+    for response_type, answer in GATEWAY_ANSWERS.items():
+        properties = {
+            "RestApiId": {"Ref": API}, "ResponseType": response_type,
+            "ResponseTemplates": {"application/json": answer.body},
+            "ResponseParameters": {f"gatewayresponse.header.{name}": f"'{value}'"
+                                   for name, value in {**SECURITY_HEADERS, "Cache-Control": "no-store"}.items()}}
+        if not response_type.startswith("DEFAULT_"):
+            properties["StatusCode"] = str(answer.status)
+        name = "".join(part.capitalize() for part in response_type.split("_"))
+        found[f"GatewayResponse{name}"] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": properties}
+    return found
+
+
+def due_work_queues(worker_timeout: int) -> dict:
+    """The queue discovery sends due work to, and where a message the worker keeps failing goes.
+    A message taken is hidden for six times the worker's timeout (AWS's advice for Lambda event
+    sources: a batch retried by the event source is not delivered to a second worker meanwhile)."""
+    return {
+        DUE_WORK_DEAD_LETTERS: {"Type": "AWS::SQS::Queue", "Properties": {
+            "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}},
+        DUE_WORK_QUEUE: {"Type": "AWS::SQS::Queue", "Properties": {
+            "VisibilityTimeout": 6 * worker_timeout, "MessageRetentionPeriod": 86400, "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [DUE_WORK_DEAD_LETTERS, "Arn"]},
+                              "maxReceiveCount": DUE_WORK_RECEIVE_LIMIT}}},
+    }
+
+
+def _worker_timeout(functions: list[Function]) -> int:
+    [worker] = [f for f in functions if f.kind == "worker"]
+    return worker.timeout
 
 
 def api_settings() -> dict:
@@ -123,6 +180,8 @@ def outputs(table_prefix: str) -> dict:
         "AlarmTopicArn": {"Value": {"Ref": ALARM_TOPIC}},
         "ScheduledFailuresQueueUrl": {"Description": "Failed scheduled invocations (see docs/deploy.md)",
                                       "Value": {"Ref": FAILURE_QUEUE}},
+        "DueWorkDeadLettersQueueUrl": {"Description": "Due work the worker kept failing (see docs/deploy.md)",
+                                       "Value": {"Ref": DUE_WORK_DEAD_LETTERS}},
     }
 
 
@@ -140,6 +199,18 @@ def alarms(functions: dict[str, Function]) -> dict:
             f"The scheduled function {name} failed (error or timeout) in 2 of the last 3 runs' periods",
             metric=_lambda_errors(functions[name]), threshold=1, periods=3, datapoints=2)
            for name in ("run_due_work", "send_queued_email")},
+        "DueWorkWorkerErrorsAlarm": _alarm(
+            "The due-work worker failed whole batches (error or timeout) in 2 of the last 3 periods",
+            metric=_lambda_errors(functions["due_work_worker"]), threshold=1, periods=3, datapoints=2),
+        "DueWorkDeadLettersAlarm": _alarm(
+            "Due work on a subscription failed every delivery and is in the dead-letter queue (its id is in "
+            "the message and the worker's logs)",
+            metric=_queue_metric(DUE_WORK_DEAD_LETTERS, "ApproximateNumberOfMessagesVisible"), threshold=1,
+            periods=1),
+        "DueWorkBacklogAlarm": _alarm(
+            "Due work has waited in the queue for more than 15 minutes for 15 minutes: the workers cannot keep "
+            "up (raise DueWorkConcurrency within the gateway's rate limit)",
+            metric=_queue_metric(DUE_WORK_QUEUE, "ApproximateAgeOfOldestMessage"), threshold=900, periods=3),
         "JobItemsFailedAlarm": _alarm(
             "Scheduled work on some subscriptions failed in 2 of the last 3 runs (their ids are in the logs)",
             metric=_portico_metric("JobItemsFailed"), threshold=1, periods=3, datapoints=2),
@@ -148,9 +219,7 @@ def alarms(functions: dict[str, Function]) -> dict:
             metric=_portico_metric("JobItemsLeftOver"), threshold=1, periods=3),
         "ScheduledFailuresAlarm": _alarm(
             "A scheduled invocation failed even after its retry and is in the failure destination",
-            metric={"Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
-                    "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [FAILURE_QUEUE, "QueueName"]}}],
-                    "Statistic": "Maximum"}, threshold=1, periods=1),
+            metric=_queue_metric(FAILURE_QUEUE, "ApproximateNumberOfMessagesVisible"), threshold=1, periods=1),
         "WebhooksRejectedAlarm": _alarm(
             "Stripe webhooks were refused (bad signature or no signing secret) 3 times in 15 minutes",
             metric=_portico_metric("WebhooksRejected"), threshold=3, periods=1, period=900),
@@ -180,6 +249,11 @@ def _alarm(description: str, *, threshold: float, periods: int, datapoints: int 
     else:
         properties.update(metric, Period=period)
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
+
+
+def _queue_metric(queue: str, name: str) -> dict:
+    return {"Namespace": "AWS/SQS", "MetricName": name, "Statistic": "Maximum",
+            "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}]}
 
 
 def _portico_metric(name: str) -> dict:

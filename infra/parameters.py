@@ -68,9 +68,24 @@ PARAMETERS = {
         "Type": "Number", "Default": 0, "MinValue": 0,
         "Description": "API requests per second X-Ray traces before applying the share (X-Ray's own default, 1, "
                        "traces nearly every request of a portal with a few requests a second)"},
+    "DueWorkConcurrency": {
+        "Type": "Number", "Default": 60, "MinValue": 2, "MaxValue": 1000,
+        "Description": "Most due-work workers at once (the SQS event source's maximum concurrency): 60 renew "
+                       "100,000 subscriptions in about 14 minutes with a 0.4 s gateway; keep it within the "
+                       "gateway's rate limit (Stripe: 100 requests a second in live mode, see docs/deploy.md)"},
+    "DueWorkBatchSize": {
+        "Type": "Number", "Default": 10, "MinValue": 1, "MaxValue": 10,
+        "Description": "Due-work messages a worker takes at once (each done on its own; only the failed ones "
+                       "come back)"},
+    "DueWorkPerOrganization": {
+        "Type": "Number", "Default": 36000, "MinValue": 1,
+        "Description": "Most due items of one organization a discovery (every 5 minutes) queues, about what the "
+                       "workers do in 5 minutes (60 workers, 0.4 s gateway: 36,000): the rest wait for the next, "
+                       "so the queue never holds more than a cycle's work in front of another organization's"},
 }
 
 DUE_WORK = "run_due_work"   # the job with a time budget (services/subscriptions/scheduled.py)
+DUE_WORK_QUEUE = "DueWorkQueue"
 
 STRIPE_PARAMETERS = {"secret": "StripeSecretKeyParameter", "publishable": "StripePublishableKeyParameter",
                      "webhook": "StripeWebhookSecretParameter"}
@@ -96,4 +111,8 @@ def environment(function: Function) -> dict:
     }
     if function.name == DUE_WORK:
         variables["PORTICO_JOB_BUDGET_SECONDS"] = f"{job_budget_for(function.timeout):g}"
+        variables["PORTICO_DUE_WORK_QUEUE_URL"] = {"Ref": DUE_WORK_QUEUE}
+        variables["PORTICO_DUE_WORK_PER_ORG"] = {"Ref": "DueWorkPerOrganization"}
+    if function.kind == "api":   # the one function that pages through lists
+        variables["PORTICO_CURSOR_KEY"] = {"Fn::Sub": "{{resolve:secretsmanager:${CursorSigningKey}:SecretString}}"}
     return variables

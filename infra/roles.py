@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .functions import Function
-from .parameters import STRIPE_PARAMETERS
+from .parameters import DUE_WORK_QUEUE, STRIPE_PARAMETERS
 
 READS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"]
 WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
@@ -33,6 +33,8 @@ class Access:
     sends_email: bool = False
     stripe: tuple[str, ...] = ()          # keys of parameters.STRIPE_PARAMETERS
     failure_destination: bool = False     # a scheduled function's on-failure queue
+    sends_due_work: bool = False          # discovery: sends to the due-work queue
+    takes_due_work: bool = False          # the worker: its event source reads and deletes with its role
 
 
 ACCESS = {
@@ -42,9 +44,13 @@ ACCESS = {
     "portal_session": Access(reads=("sessions",), writes=("sessions",)),   # the last use, once a minute
     "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates"),
                                 writes=("emails",), sends_email=True, failure_destination=True),
-    "run_due_work": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",), sends_email=True,
-                           stripe=("secret",), failure_destination=True),
+    # discovery reads the `due` index and queues what it finds; the worker does the work
+    "run_due_work": Access(reads=("subscriptions",), sends_due_work=True, failure_destination=True),
+    "due_work_worker": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",), sends_email=True,
+                              stripe=("secret",), takes_due_work=True),
 }
+TAKES_FROM_QUEUE = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                    "sqs:GetQueueAttributes"]
 
 
 def role_policies(function: Function, tables: dict[str, bool], prefix: str) -> list[dict]:
@@ -64,6 +70,13 @@ def role_policies(function: Function, tables: dict[str, bool], prefix: str) -> l
     if access.failure_destination:
         statements.append({"Sid": "FailureDestination", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": {"Fn::GetAtt": ["ScheduledFailures", "Arn"]}})
+    due_work_queue = {"Fn::GetAtt": [DUE_WORK_QUEUE, "Arn"]}
+    if access.sends_due_work:
+        statements.append({"Sid": "SendsDueWork", "Effect": "Allow", "Action": ["sqs:SendMessage"],
+                           "Resource": due_work_queue})
+    if access.takes_due_work:
+        statements.append({"Sid": "TakesDueWork", "Effect": "Allow", "Action": TAKES_FROM_QUEUE,
+                           "Resource": due_work_queue})
     document = {"Version": "2012-10-17", "Statement": statements}
     if access.stripe:
         document["Statement"].append(_stripe_statement(access.stripe))

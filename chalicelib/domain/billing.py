@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
-from . import coupon_cycles
+from . import coupon_cycles, currencies
 from .calendar import Term
 from .documents import DocumentLine, Invoice, InvoiceStatus, TaxLine
+from .errors import BusinessRuleViolation
 from .money import Money, round_half_up
 from .pricing import Discount, Line, PricedItem, one_time_lines, rounding_text, subtotal, term_lines, total, \
     with_rounding
@@ -201,7 +202,20 @@ def rounded_lines(lines: tuple[DocumentLine, ...], currency: str) -> tuple[Docum
     any Rounding line is worked out again from the others."""
     kept = tuple(line for line in lines if line.kind != "rounding")
     rounding = rounding_line(sum(line.amount_minor for line in kept), currency)
-    return kept + ((rounding,) if rounding else ())
+    rounded = kept + ((rounding,) if rounding else ())
+    require_payable_total(sum(line.amount_minor for line in rounded), currency)
+    return rounded
+
+
+def require_payable_total(total_minor: int, currency: str) -> None:
+    """A document's total is one the payment gateway could move in one payment (docs/billing.md,
+    "Largest amount"); a larger one is refused before anything is written."""
+    largest = currencies.largest_amount_minor(currency)
+    if total_minor > largest:
+        raise BusinessRuleViolation(
+            f"The total, {currencies.plain_text(total_minor, currency)} {currency}, is more than one payment "
+            f"can take ({currencies.plain_text(largest, currency)} {currency}); split it into several documents.",
+            "amount_too_large", {"largest_minor": largest})
 
 
 def build_invoice(*, invoice_id: str, number: str, customer_id: str, currency: str,
@@ -220,6 +234,7 @@ def build_invoice(*, invoice_id: str, number: str, customer_id: str, currency: s
     if rounding is not None:
         lines += (rounding,)
     total_minor = subtotal + tax + (rounding.amount_minor if rounding else 0)
+    require_payable_total(total_minor, currency)
     return Invoice(invoice_id=invoice_id, customer_id=customer_id, number=number, currency=currency,
                    status=InvoiceStatus.OPEN if total_minor > 0 else InvoiceStatus.PAID, issued_at=issued_at,
                    due_on=issued_on + timedelta(days=payment_terms_days), lines=lines,

@@ -92,6 +92,19 @@ def is_whole(amount_minor: int, code: str) -> bool:
     return amount_minor % increment(code) == 0
 
 
+# Stripe takes amounts of up to eight digits in its unit (99,999,999: USD 999,999.99), whatever the
+# currency; a document above it could never be paid in one payment, and it is beyond what anyone
+# bills through a self-service portal.
+GATEWAY_MAX_AMOUNT = 99_999_999
+
+
+def largest_amount_minor(code: str) -> int:
+    """The most one payment in `code` can move, in our minor units."""
+    currency = of(code)
+    largest = GATEWAY_MAX_AMOUNT * 10 ** currency.exponent // 10 ** currency.gateway_exponent
+    return largest - largest % currency.increment
+
+
 def round_to_increment(amount_minor: int, code: str) -> int:
     """`amount_minor` to the nearest whole increment, halves away from zero (half up)."""
     step = increment(code)

@@ -172,7 +172,3 @@ class Timesheet:
     decided_by: str | None = None
     comment: str = ""
     version: int | None = None
-
-    @property
-    def total_minutes(self) -> int:
-        return sum(e.minutes for e in self.entries)

@@ -30,12 +30,25 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+# what a customer would call each portal feature (the keys are the preferences' flags)
+FEATURE_WORDS = {
+    "subscriptions": "Managing subscriptions", "trial_convert": "Starting a subscription before its trial ends",
+    "trial_extend": "Extending a trial", "trial_cancel": "Cancelling a trial",
+    "edit_subscription": "Changing a subscription", "edit_subscription.change_plan": "Changing plans",
+    "edit_subscription.change_addons": "Changing addons", "edit_subscription.change_coupon": "Changing coupons",
+    "auto_charge": "Automatic payment", "pause_resume": "Pausing a subscription",
+    "customer_resume": "Resuming a paused subscription", "cancel": "Cancelling a subscription",
+    "reactivate": "Reactivating a subscription", "forward_documents": "Forwarding documents",
+    "update_customer_details": "Updating your details", "reviews": "Writing reviews",
+}
+
+
 class FeatureDisabled(Forbidden):
     code = "feature_disabled"
 
     def __init__(self, feature: str):
-        super().__init__(f"The merchant has not enabled '{feature}' in the portal.",
-                         {"feature": feature})
+        words = FEATURE_WORDS.get(feature, feature.replace("_", " ").capitalize())
+        super().__init__(f"{words} is not available in this portal.", {"feature": feature})
 
 
 class NotFound(DomainError):
@@ -53,11 +66,28 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+STATUS_WORDS = {"future": "not started yet", "trial": "in its trial", "live": "live",
+                "non_renewing": "set to cancel at the end of its term", "dunning": "waiting for a failed payment",
+                "unpaid": "unpaid", "paused": "paused", "cancelled": "cancelled", "expired": "expired"}
+ACTION_WORDS = {
+    "activate": "start before its trial ends", "extend_trial": "have its trial extended",
+    "cancel_now": "be cancelled", "cancel_at_term_end": "be set to cancel at the end of its term",
+    "remove_scheduled_cancellation": "have its cancellation withdrawn",
+    "remove_scheduled_cancellation_in_trial": "have its cancellation withdrawn",
+    "change_now": "be changed", "change_at_term_end": "be changed", "set_auto_charge": "change automatic payment",
+    "disable_auto_charge_in_dunning": "change automatic payment", "schedule_pause": "be paused",
+    "pause": "be paused", "pause_now": "be paused", "remove_pause_schedule": "have its pause withdrawn", "resume_now": "be resumed",
+    "reactivate": "be reactivated",
+}
+
+
 class InvalidTransition(Conflict):
     code = "invalid_status"
 
     def __init__(self, action: str, current_status: str):
-        super().__init__(f"Cannot {action.replace('_', ' ')} a subscription that is {current_status}.",
+        status = STATUS_WORDS.get(current_status, current_status.replace("_", " "))
+        doing = ACTION_WORDS.get(action, action.replace("_", " "))
+        super().__init__(f"This subscription is {status}, so it cannot {doing}.",
                          {"action": action, "current_status": current_status})
 
 

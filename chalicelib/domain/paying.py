@@ -63,3 +63,8 @@ def _named(codes: list[str]) -> str:
 
 def _text(amount_minor: int, currency: str) -> str:
     return f"{currencies.plain_text(amount_minor, currency)} {currency}"
+
+
+def balance_due_text(invoice: Invoice) -> str:
+    """The invoice's balance as a person reads it in a message: '20.00 USD', '500 JPY'."""
+    return f"{currencies.plain_text(invoice.balance_minor, invoice.currency)} {invoice.currency}"

@@ -1,4 +1,4 @@
-"""Opaque bearer tokens (sessions, invitations, password resets) and how long they last.
+"""Opaque bearer tokens (sessions, invitations, password resets, email changes) and how long they last.
 
 Only `token_hash(token)` is ever stored: a leaked table does not hand out live sessions.
 Session limits follow OWASP ASVS 5.0 V7.3 and NIST SP 800-63B-4 (AAL1 reauthentication).
@@ -19,6 +19,9 @@ SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 TOKEN_TTL = {
     "invite": timedelta(hours=72),
     "reset": timedelta(minutes=30),
+    # Long enough to switch to the new mailbox and back, short enough that a link forwarded or
+    # left in a shared inbox is dead by the time anyone else finds it.
+    "email_change": timedelta(hours=1),
 }
 
 

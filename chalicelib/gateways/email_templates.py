@@ -31,6 +31,7 @@ TEMPLATE_NAMES = (
     "review_request",
     "merchant_notification",
     "sign_in_email_changed",
+    "confirm_sign_in_email",
 )
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Callable
 
-from chalice import BadRequestError, Blueprint, Response
+from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .. import tracing
+from .. import json_input, tracing
 from ..domain import currencies
 from ..domain.errors import DomainError, InvalidInput, NotFound, TooLarge, Unauthenticated, Unavailable
 from .errors import domain_error_response, unexpected_error_response
@@ -186,9 +186,9 @@ def parse_body(request, model: type[BaseModel]) -> BaseModel:
         data: Any = {}
     else:
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError, BadRequestError):
-            raise InvalidInput({"body": "Not valid JSON."}) from None
+            data = json_input.loads(raw)
+        except json_input.UnacceptableJson as error:
+            raise InvalidInput({"body": str(error)}) from None
     if not isinstance(data, dict):
         raise InvalidInput({"body": "Must be a JSON object."})
     return parse_model(model, data, None)
@@ -210,6 +210,8 @@ def field_errors(error: ValidationError, prefix: str | None = None) -> dict[str,
         message = problem["msg"]
         if problem["type"] == "extra_forbidden":
             message = "Unknown field."
+        elif problem["type"] == "string_pattern_mismatch":   # never show a regular expression
+            message = "Not in the expected format."
         fields.setdefault(path, message.removeprefix("Value error, "))
     return fields
 

@@ -1,4 +1,4 @@
-"""What runs around every request: tables ready, security headers, one structured log line.
+"""What runs around every request: tables ready, every answer in the envelope with the security headers, one structured log line.
 
 The log line carries ids only (request, organization, customer), never tokens, passwords,
 card data or email addresses; with the invocation's trace id and cold start (logs.invocation)."""
@@ -7,15 +7,9 @@ from __future__ import annotations
 import time
 
 from .. import bootstrap, logs
+from .gateway_answers import SECURITY_HEADERS, in_the_envelope
 
 log = logs.logger("portico.requests")
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
-}
 
 
 def on_each_request(event, get_response):
@@ -24,7 +18,7 @@ def on_each_request(event, get_response):
     with logs.invocation(request_id=context.get("requestId"), function="api_handler",
                          aws_request_id=getattr(event.lambda_context, "aws_request_id", None)):
         bootstrap.tables_ready()
-        response = get_response(event)
+        response = in_the_envelope(get_response(event))
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         record = request_record(event, response.status_code, time.perf_counter() - started)

@@ -1,8 +1,9 @@
 """Request shapes shared by portal and admin routes."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
@@ -40,6 +41,33 @@ def _in_utc(value: datetime) -> datetime:
 
 
 Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]   # with its offset; answered in UTC
+
+# Billing days a person could mean: an import from a system started in the 1990s, a term ending
+# this century. Year 9999 is a typo, and it would overflow the arithmetic of terms and reminders.
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2099, 12, 31)
+
+
+def _sane_day(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"Must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_sane_day)]
+
+
+def _web_address(value: str) -> str:
+    """Only http(s) addresses with a host become links (`javascript:` would run in the portal);
+    empty: none."""
+    if value == "":
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        raise ValueError("Must be a web address starting with https:// or http://.")
+    return value
+
+
+Link = Annotated[str, StringConstraints(max_length=200), AfterValidator(_web_address)]
 Cursor = Annotated[str, StringConstraints(max_length=2000)]
 
 

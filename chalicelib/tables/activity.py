@@ -7,7 +7,7 @@ from pynamodb.models import Model
 from ..domain.engagement import ActivityRecord
 from .base import OwnedByCustomer, owner_key, table
 from .mapping import from_item, to_item
-from .pages import Page, collect, decode_cursor
+from .pages import ListScope, Page, collect
 from .transactions import Transaction
 
 
@@ -41,6 +41,7 @@ class Activity:
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
         """The customer's timeline, newest first."""
         owner = owner_key(org_id, customer_id)
-        start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
+        scope = ListScope("activity", "owner", owner)
+        start = scope.start(cursor)
         results = ActivityItem.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False)
-        return collect(results, lambda item: from_item(ActivityRecord, item), limit)
+        return collect(results, lambda item: from_item(ActivityRecord, item), limit, scope)

@@ -27,7 +27,7 @@ from .base import connection, owner_key, table
 from .idempotency import IdempotencyItem
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
-from .pages import Page, collect, decode_cursor
+from .pages import ListScope, Page, collect
 from .transactions import Transaction, condition_failed
 
 GATEWAY_CUSTOMER_KEPT_FOR = timedelta(days=3650)   # as long as the gateway customer may send events; TTL is required
@@ -80,9 +80,10 @@ class Customers:
         return read_with_parties(org_id, customer_id, with_summary=with_summary)
 
     def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
-        start = decode_cursor(cursor, hash_attribute="org_id", hash_value=org_id)
+        scope = ListScope("customers", "org_id", org_id)
+        start = scope.start(cursor)
         results = CustomerItem.query(org_id, limit=limit, last_evaluated_key=start)
-        return collect(results, lambda item: from_item(Customer, item), limit)
+        return collect(results, lambda item: from_item(Customer, item), limit, scope)
 
     def add(self, org_id: str, customer: Customer) -> Customer:
         item = _item(org_id, customer)

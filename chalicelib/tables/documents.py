@@ -12,7 +12,7 @@ from .base import owner_key
 from .customers import Parties, read_with_parties
 from .ledger import Ledger
 from .mapping import from_item, to_item
-from .pages import Page, collect, decode_cursor
+from .pages import ListScope, Page, collect
 from .transactions import Transaction, condition_failed
 
 
@@ -55,7 +55,8 @@ class Documents:
     def page(self, org_id: str, customer_id: str, *, statuses: tuple[str, ...] = (), limit: int,
              cursor: str | None) -> Page:
         owner = owner_key(org_id, customer_id)
-        start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
+        scope = ListScope(f"{type(self).__name__}:{','.join(statuses)}", "owner", owner)
+        start = scope.start(cursor)
         if len(statuses) == 1:
             results = self.model.by_status.query(
                 owner, self.model.status_key.startswith(f"{statuses[0]}#"),
@@ -64,7 +65,7 @@ class Documents:
             condition = self.model.status.is_in(*statuses) if statuses else None
             results = self.model.query(owner, filter_condition=condition, limit=limit,
                                        last_evaluated_key=start, scan_index_forward=False)
-        return collect(results, lambda item: from_item(self.domain, item), limit)
+        return collect(results, lambda item: from_item(self.domain, item), limit, scope)
 
     def all_in_status(self, org_id: str, customer_id: str, status: str) -> list:
         results = self.model.by_status.query(owner_key(org_id, customer_id),

@@ -1,12 +1,16 @@
 """Outgoing email, the outbox: every message is recorded first and sent after, so an SES failure
 loses nothing; it stays queued (found through the sparse `due` index, which a job retries) until
-SES has accepted it."""
+SES has accepted it.
+
+No message at rest carries a live token: an email with a one-time link stores what the link is for
+(`link`: purpose and account), and the token is made, and only its hash stored, as the email is
+sent. Every email expires (`expires_at`, DynamoDB TTL) RETENTION after it was sent or given up."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from pynamodb.attributes import (ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute,
+from pynamodb.attributes import (ListAttribute, MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute,
                                  UTCDateTimeAttribute)
 from pynamodb.exceptions import UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -16,6 +20,9 @@ from .base import table
 from .transactions import Transaction, condition_failed
 
 DUE_PARTITION = "emails#0"   # one shard: queued mail is rare, and a Query reads it in order
+# How long an email is kept once sent, given up or dropped: long enough to answer "did you send
+# it?" for a billing cycle, and no longer than the personal data in it is needed.
+RETENTION = timedelta(days=30)
 
 
 class EmailsDue(GlobalSecondaryIndex):
@@ -38,9 +45,10 @@ class EmailItem(Model):
     to = ListAttribute(of=UnicodeAttribute)
     context = MapAttribute(default=dict)
     attachment = MapAttribute(null=True)     # what to render (kind + ids), not the bytes
+    link = MapAttribute(null=True)           # the one-time link to make at sending (purpose, login), no token
     customer_id = UnicodeAttribute(null=True)
     reply_to = UnicodeAttribute(null=True)
-    status = UnicodeAttribute()              # queued | sent | failed
+    status = UnicodeAttribute()              # queued | sent | failed | dropped
     attempts = NumberAttribute(default=0)
     message_id = UnicodeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
@@ -48,6 +56,7 @@ class EmailItem(Model):
     sent_at = UTCDateTimeAttribute(null=True)
     due_partition = UnicodeAttribute(null=True)
     due_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)     # RETENTION after it left the queue
 
     due = EmailsDue()
 
@@ -63,11 +72,12 @@ class EmailRecord:
     to: tuple[str, ...]
     context: dict
     created_at: datetime
-    status: str = "queued"                 # queued | sent | failed
+    status: str = "queued"                 # queued | sent | failed | dropped (its link had no one to go to)
     attempts: int = 0
     customer_id: str | None = None
     reply_to: str | None = None
     attachment: dict | None = None         # what to render (kind + ids), not the bytes
+    link: dict | None = None               # the one-time link made at sending: purpose, login (never a token)
     message_id: str | None = None
     last_error: str | None = None
     sent_at: datetime | None = None
@@ -94,13 +104,20 @@ class Emails:
 
     def sent_actions(self, *, message_id: str, now: datetime) -> list:
         return [E.status.set("sent"), E.message_id.set(message_id), E.sent_at.set(now), E.attempts.add(1),
-                E.due_partition.remove(), E.due_at.remove(), E.last_error.remove()]
+                E.due_partition.remove(), E.due_at.remove(), E.last_error.remove(),
+                E.expires_at.set(now + RETENTION)]
 
-    def failed_attempt_actions(self, *, error: str, retry_at: datetime | None) -> list:
+    def dropped_actions(self, *, now: datetime) -> list:
+        """Its link had no one to go to (no such account, an address taken): nothing is sent."""
+        return [E.status.set("dropped"), E.due_partition.remove(), E.due_at.remove(),
+                E.expires_at.set(now + RETENTION)]
+
+    def failed_attempt_actions(self, *, error: str, retry_at: datetime | None, now: datetime) -> list:
         """One more failed attempt; `retry_at` None gives up (status failed, out of the due index)."""
         actions = [E.attempts.add(1), E.last_error.set(error[:500])]
         if retry_at is None:
-            actions += [E.status.set("failed"), E.due_partition.remove(), E.due_at.remove()]
+            actions += [E.status.set("failed"), E.due_partition.remove(), E.due_at.remove(),
+                        E.expires_at.set(now + RETENTION)]
         else:
             actions += [E.due_at.set(retry_at)]
         return actions
@@ -129,7 +146,7 @@ class Emails:
 
 def _item(record: EmailRecord) -> EmailItem:
     return E(record.org_id, record.email_id, template=record.template, to=list(record.to),
-             context=record.context, attachment=record.attachment, customer_id=record.customer_id,
+             context=record.context, attachment=record.attachment, link=record.link, customer_id=record.customer_id,
              reply_to=record.reply_to, status=record.status, attempts=record.attempts,
              created_at=record.created_at, due_partition=DUE_PARTITION if record.due_at else None,
              due_at=record.due_at)
@@ -141,4 +158,5 @@ def _record(item: EmailItem) -> EmailRecord:
         context=item.context.as_dict() if item.context is not None else {}, created_at=item.created_at,
         status=item.status, attempts=int(item.attempts), customer_id=item.customer_id,
         reply_to=item.reply_to, attachment=item.attachment.as_dict() if item.attachment else None,
+        link=item.link.as_dict() if item.link else None,
         message_id=item.message_id, last_error=item.last_error, sent_at=item.sent_at, due_at=item.due_at)

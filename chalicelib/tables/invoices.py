@@ -14,13 +14,12 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondary
 from pynamodb.models import Model
 
 from ..domain.documents import Invoice, InvoiceStatus
-from ..domain.errors import InvalidInput
 from ..domain.ledger import invoice_entries
 from .base import OwnedByCustomer, owner_key, table
 from .dates import DateAttribute
 from .documents import Documents
 from .mapping import from_item
-from .pages import Page, collect, decode_cursor
+from .pages import ListScope, Page, collect
 
 
 class InvoicesByStatus(LocalSecondaryIndex):
@@ -86,29 +85,27 @@ class Invoices(Documents):
     def for_subscription(self, org_id: str, customer_id: str, subscription_id: str, *, limit: int,
                          cursor: str | None) -> Page[Invoice]:
         ref = f"{org_id}#{customer_id}#{subscription_id}"
-        start = decode_cursor(cursor, hash_attribute="subscription_ref", hash_value=ref)
+        scope = ListScope("invoices of a subscription", "subscription_ref", ref)
+        start = scope.start(cursor)
         results = InvoiceItem.by_subscription.query(ref, limit=limit, last_evaluated_key=start,
                                                     scan_index_forward=False)
-        return collect(results, lambda item: from_item(Invoice, item), limit)
+        return collect(results, lambda item: from_item(Invoice, item), limit, scope)
 
     def in_view(self, org_id: str, customer_id: str, *, view: str, today: date, limit: int,
                 cursor: str | None) -> Page[Invoice]:
         """A page of one of the portal's lists (`view`: all, outstanding, overdue at `today`, paid,
         partially_paid, void), newest first."""
         owner = owner_key(org_id, customer_id)
-        start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
-        by_status = view in _BY_STATUS
-        if start is not None and set(start) != ({"owner", "invoice_id", "status_key"} if by_status
-                                                else {"owner", "invoice_id"}):
-            raise InvalidInput({"cursor": "Not a cursor this list gave out."})
-        if by_status:
+        scope = ListScope(f"invoices:{view}", "owner", owner)
+        start = scope.start(cursor)
+        if view in _BY_STATUS:
             results = I.by_status.query(owner, I.status_key.startswith(f"{view}#"), limit=limit,
                                         last_evaluated_key=start, scan_index_forward=False)
         else:
             condition = {"all": None, "outstanding": _OUTSTANDING, "overdue": _OUTSTANDING & (I.due_on < today)}[view]
             results = I.query(owner, filter_condition=condition, limit=limit, last_evaluated_key=start,
                               scan_index_forward=False)
-        return collect(results, lambda item: from_item(Invoice, item), limit)
+        return collect(results, lambda item: from_item(Invoice, item), limit, scope)
 
     def outstanding(self, org_id: str, customer_id: str) -> list[Invoice]:
         """Every outstanding invoice of the customer, oldest due first."""

@@ -7,7 +7,7 @@ from pynamodb.models import Model
 from ..domain.engagement import Notification
 from .base import table
 from .mapping import from_item, to_item
-from .pages import Page, collect, decode_cursor
+from .pages import ListScope, Page, collect
 from .transactions import Transaction
 
 
@@ -39,6 +39,7 @@ class Notifications:
 
     def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Notification]:
         """The organization's notifications, newest first."""
-        start = decode_cursor(cursor, hash_attribute="org_id", hash_value=org_id)
+        scope = ListScope("notifications", "org_id", org_id)
+        start = scope.start(cursor)
         results = NotificationItem.query(org_id, limit=limit, last_evaluated_key=start, scan_index_forward=False)
-        return collect(results, lambda item: from_item(Notification, item), limit)
+        return collect(results, lambda item: from_item(Notification, item), limit, scope)

@@ -34,7 +34,7 @@ from .invoices import InvoiceItem
 from .ledger import Ledger
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
-from .pages import Page, collect, decode_cursor
+from .pages import ListScope, Page, collect
 from .transactions import Transaction
 
 
@@ -128,11 +128,12 @@ class Payments:
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None,
              status: str | None = None) -> Page[Payment]:
         owner = owner_key(org_id, customer_id)
-        start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
+        scope = ListScope(f"payments:{status or 'all'}", "owner", owner)
+        start = scope.start(cursor)
         condition = PaymentItem.status == status if status else None
         results = PaymentItem.query(owner, filter_condition=condition, limit=limit, last_evaluated_key=start,
                                     scan_index_forward=False)
-        return collect(results, lambda item: from_item(Payment, item), limit)
+        return collect(results, lambda item: from_item(Payment, item), limit, scope)
 
     def succeeded(self, org_id: str, customer_id: str) -> list[Payment]:
         """Every succeeded payment of the customer (one partition: a Query, newest first)."""

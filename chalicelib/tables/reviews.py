@@ -7,7 +7,7 @@ from pynamodb.models import Model
 from ..domain.engagement import Review
 from .base import table
 from .mapping import from_item, to_item
-from .pages import Page, collect, decode_cursor
+from .pages import ListScope, Page, collect
 from .transactions import Transaction
 
 
@@ -39,8 +39,9 @@ class Reviews:
 
     def page(self, org_id: str, *, customer_id: str | None, limit: int, cursor: str | None) -> Page[Review]:
         """The organization's reviews, or one customer's."""
-        start = decode_cursor(cursor, hash_attribute="org_id", hash_value=org_id)
+        scope = ListScope(f"reviews:{customer_id or 'all'}", "org_id", org_id)
+        start = scope.start(cursor)
         condition = ReviewItem.review_key.startswith(f"{customer_id}#") if customer_id else None
         results = ReviewItem.query(org_id, condition, limit=limit, last_evaluated_key=start,
                                    scan_index_forward=False)
-        return collect(results, lambda item: from_item(Review, item), limit)
+        return collect(results, lambda item: from_item(Review, item), limit, scope)

@@ -27,7 +27,7 @@ from .customers import Parties, read_with_parties
 from .dates import DateAttribute
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
-from .pages import Page, collect, decode_cursor
+from .pages import ListScope, Page, collect
 from .transactions import Transaction, condition_failed
 
 
@@ -167,7 +167,8 @@ class Subscriptions:
     def page(self, org_id: str, customer_id: str, *, status: str | None, limit: int,
              cursor: str | None) -> Page[Subscription]:
         owner = owner_key(org_id, customer_id)
-        start = decode_cursor(cursor, hash_attribute="owner", hash_value=owner)
+        scope = ListScope(f"subscriptions:{status or 'all'}", "owner", owner)
+        start = scope.start(cursor)
         if status:
             results = SubscriptionItem.by_status.query(
                 owner, SubscriptionItem.status_key.startswith(f"{status}#"),
@@ -175,13 +176,14 @@ class Subscriptions:
         else:
             results = SubscriptionItem.query(owner, limit=limit, last_evaluated_key=start,
                                              scan_index_forward=False)
-        return collect(results, lambda item: subscription_of(item), limit)
+        return collect(results, lambda item: subscription_of(item), limit, scope)
 
     def page_for_organization(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Subscription]:
-        start = decode_cursor(cursor, hash_attribute="org_id", hash_value=org_id)
+        scope = ListScope("subscriptions of the organization", "org_id", org_id)
+        start = scope.start(cursor)
         results = SubscriptionItem.by_organization.query(org_id, limit=limit, last_evaluated_key=start,
                                                          scan_index_forward=False)
-        return collect(results, lambda item: subscription_of(item), limit)
+        return collect(results, lambda item: subscription_of(item), limit, scope)
 
     def charged_to(self, org_id: str, customer_id: str, payment_method_id: str) -> list[Subscription]:
         """The customer's subscriptions charged to `payment_method_id` (a Query by owner)."""

@@ -181,6 +181,33 @@ def test_an_invited_colleague_chooses_a_password_and_is_signed_in(page, portal):
     expect(page.get_by_role("heading", name="Welcome, Colleague1")).to_be_visible()
 
 
+def test_a_new_sign_in_email_takes_effect_once_confirmed_from_the_link_sent_to_it(page, portal):
+    # Given a signed-in customer on My Details
+    customer = fresh_customer(portal.org_id, "Renamer")
+    new_email = customer.email.replace("owner", "new.owner")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "My Details")
+
+    # When she gives a new email with her password
+    page.get_by_role("button", name="Edit contact").click()
+    page.get_by_label("Email").fill(new_email)
+    page.get_by_label("Current password").fill(customer.password)
+    page.get_by_role("button", name="Save").click()
+
+    # Then it waits for the link emailed there, and the page still shows her old address
+    expect(page.get_by_text(re.compile("open the link we emailed there"))).to_be_visible()
+    expect(page.get_by_role("region", name="Contact")).to_contain_text(customer.email)
+
+    # When she opens the link and confirms
+    page.goto(link_emailed_to(new_email, "confirm-email"))
+    page.get_by_role("button", name="Sign in with this email from now on").click()
+
+    # Then the new address is hers, and her session still works
+    expect(page.get_by_text("Your sign-in email is changed. Sign in with it from now on.")).to_be_visible()
+    page.goto("./#/details")
+    expect(page.get_by_role("region", name="Contact")).to_contain_text(new_email)
+
+
 def test_signing_in_works_from_the_keyboard_with_a_visible_focus(page, portal):
     # Given the sign-in screen, focus on its first field
     page.goto("/")

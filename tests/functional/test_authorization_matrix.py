@@ -19,7 +19,7 @@ from devstack.seed import DEMO_PASSWORD, EVERY_FEATURE
 from tests.support.api import NOW
 
 PUBLIC_PORTAL = {"/portal/auth/login", "/portal/auth/accept-invite", "/portal/auth/forgot-password",
-                 "/portal/auth/reset-password"}
+                 "/portal/auth/reset-password", "/portal/auth/confirm-email"}
 # What the demo customer is known by, besides its ids: none of it may reach another caller.
 CUSTOMER_A = ("Acme Analytics", "acme-analytics.example")
 # A payment claims its Idempotency-Key before anything else (a retry must find the claim) and

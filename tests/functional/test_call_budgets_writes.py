@@ -1,5 +1,5 @@
 """The portal's subscription actions, estimate decisions and document forwarding stay within the
-DynamoDB call budget of issue 9: reads <= 3 including the session check, writes <= 4 (a
+DynamoDB call budget (bench/RESULTS.md): reads <= 3 including the session check, writes <= 4 (a
 transaction counts once). Each is measured on the wire (`counting_calls`) through the routes."""
 from datetime import timedelta
 

@@ -73,3 +73,37 @@ def test_no_generated_request_gets_a_server_error_or_an_undocumented_error(live_
     assert operations >= 20
     server_log = "\n".join(line for line in stack.output if "Error" in line or "error" in line)
     assert problems == [], "\n".join(sorted(set(p[:160] for p in problems))) + "\n\nserver log:\n" + server_log
+
+
+def test_hostile_bodies_and_forged_cursors_to_every_operation_are_refused_in_the_envelope(live_stack, live_schema):
+    # Given every documented operation, its path ids filled in with well-formed ids
+    stack, tokens = live_stack
+    deep = b"[" * 20_000
+    forged_cursor = "eyJvd25lciI6eyJTIjoib3JnX2RlbW8jY3VzIn0sImludm9pY2VfaWQiOnsiTiI6IjcifX0"
+    problems, sent = [], 0
+    for result in live_schema.get_all_operations():
+        operation = result.ok()
+        if operation.path.endswith("/auth/logout"):
+            continue
+        url = stack.api_url + operation.path.replace("{", "x_").replace("}", "")
+        headers = {**credentials_for(operation.path, tokens), "Content-Type": "application/json",
+                   "Idempotency-Key": "hostile-1"}
+        query_names = {p.name for p in operation.query}
+        attempts = []
+        # When a body nested 20,000 deep goes to each that takes a body, and a forged cursor to each list
+        if operation.body:
+            attempts.append(("body", requests.request(operation.method.upper(), url, data=deep, headers=headers,
+                                                      timeout=10)))
+        if "cursor" in query_names:
+            attempts.append(("cursor", requests.get(url, params={"cursor": forged_cursor}, headers=headers,
+                                                    timeout=10)))
+        for field, answer in attempts:
+            sent += 1
+            error = answer.json().get("error") if answer.content else None
+            # Then each is refused with a 4xx in the envelope, never a 5xx
+            if answer.status_code >= 500 or not isinstance(error, dict):
+                problems.append(f"{operation.method} {operation.path} ({field}): {answer.status_code} {answer.text[:200]}")
+            elif answer.status_code == 400 and field not in error["details"].get("fields", {}):
+                problems.append(f"{operation.method} {operation.path} ({field}): 400 for {error}")
+    assert sent >= 20
+    assert problems == [], "\n".join(problems)

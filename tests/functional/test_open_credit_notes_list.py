@@ -1,6 +1,6 @@
 """The account summary lists the customer's open credit notes, in the transactions that issue, use
 and void them, so that an action applying available credits reads them by key, with its catalog
-entries, instead of querying for them: issue 9's read budget."""
+entries, instead of querying for them: the read budget of tests/functional/test_call_budgets.py."""
 from datetime import timedelta
 
 from chalicelib.bootstrap import adapters, services

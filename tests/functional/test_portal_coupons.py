@@ -1,4 +1,4 @@
-"""Coupons in the portal (issue 14), through the routes: only the coupons the merchant offers in
+"""Coupons in the portal (docs/billing.md, "Coupons"), through the routes: only the coupons the merchant offers in
 the portal are listed to customers and self-applicable, any other answers exactly as a missing
 one, and the merchant applies any; codes match in any case and show as written; expiry and
 redemption limits refuse new applications (a limit holds when two customers race for its last

@@ -1,4 +1,4 @@
-"""What settling a portal payment writes in its one transaction besides the money (issue 9): the
+"""What settling a portal payment writes in its one transaction besides the money: the
 invoices' claims are released, the request's answer is kept, and the emails are recorded there and
 noted once sent, so that SES failing never loses an email nor fails the payment."""
 from datetime import timedelta

@@ -3,7 +3,7 @@ and the custom fields shown in the portal; every change on the timeline."""
 from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, sign_in_contact, turn
-from tests.support.portal import PASSWORD, assert_refused, emails_to, login, new_customer, text_of
+from tests.support.portal import PASSWORD, assert_refused, login, new_customer
 
 FIELDS = [{"key": "vat_id", "label": "VAT ID", "show_in_portal": True},
           {"key": "employees", "label": "Employees", "type": "number", "show_in_portal": True},
@@ -151,58 +151,6 @@ def test_changing_the_sign_in_email_needs_the_current_password(aws):
         assert adapters().uow.rate_counters.failures(f"{scene.acme.org.org_id}#zoe@globex.example").count == 1
         assert scene.zoe.portal.get("/portal/profile").json["contact"]["email"] == "zoe@globex.example"
         assert login(scene.api, scene.acme.org.org_id, "zoe.keller@globex.example", PASSWORD).status == 401
-
-
-def test_a_new_sign_in_email_moves_the_account_and_keeps_its_sessions(aws):
-    with client() as c:
-        # Given Zoë signed in twice (this browser and another)
-        scene = a_scene(Api(c))
-        org_id = scene.acme.org.org_id
-        other_browser = login(scene.api, org_id, "zoe@globex.example", PASSWORD)
-        assert other_browser.status == 200
-
-        # When she changes her sign-in email with her password
-        answer = scene.zoe.portal.patch("/portal/profile", {"contact": {"email": "zoe.keller@globex.example"},
-                                                            "current_password": PASSWORD})
-
-        # Then her contact and account use the new address, and both sessions still work
-        assert answer.status == 200, answer.json
-        assert answer.json["contact"]["email"] == "zoe.keller@globex.example"
-        assert scene.zoe.portal.get("/portal/me").json["contact"]["email"] == "zoe.keller@globex.example"
-        assert scene.api.as_(other_browser.json["token"]).get("/portal/me").status == 200
-        # And she signs in with the new address only
-        assert login(scene.api, org_id, "zoe.keller@globex.example", PASSWORD).status == 200
-        assert login(scene.api, org_id, "zoe@globex.example", PASSWORD).status == 401
-        # And the old address is told
-        [notice] = emails_to("zoe@globex.example")
-        assert notice["Subject"] == "Your Acme Cloud customer portal sign-in email was changed"
-        assert "zoe.keller@globex.example" in text_of(notice)
-        # And the moved account still changes its password (which ends the other session)
-        changed = scene.zoe.portal.post("/portal/auth/change-password", {
-            "current_password": PASSWORD, "new_password": "seven quiet herons over the marsh"})
-        assert changed.status == 200 and changed.json == {"other_sessions_ended": 2}
-        assert scene.zoe.portal.get("/portal/me").status == 200
-        # And the timeline has the change
-        [record] = [a for a in timeline(scene) if a["action"] == "profile.updated"]
-        assert (record["before"], record["after"]) == ({"contact.email": "zoe@globex.example"},
-                                                       {"contact.email": "zoe.keller@globex.example"})
-
-
-def test_a_sign_in_email_of_another_portal_account_cannot_be_taken(aws):
-    with client() as c:
-        # Given Bill of Initech, with a portal account at the same organization
-        scene = a_scene(Api(c))
-        from tests.support.documents import signed_in
-        initech = new_customer(scene.admin, display_name="Initech", email="bill@initech.example")
-        signed_in(scene.api, scene.acme.org.org_id, initech, "bill@initech.example")
-
-        # When Zoë tries to sign in as bill@initech.example
-        answer = scene.zoe.portal.patch("/portal/profile", {"contact": {"email": "Bill@Initech.example"},
-                                                            "current_password": PASSWORD})
-
-        # Then she is refused and nothing moved
-        assert answer.status == 400 and "contact.email" in answer.json["error"]["details"]["fields"]
-        assert login(scene.api, scene.acme.org.org_id, "zoe@globex.example", PASSWORD).status == 200
 
 
 def test_contacts_lists_the_contact_persons_of_my_account_only(aws):

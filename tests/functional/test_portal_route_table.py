@@ -8,6 +8,7 @@ PUBLIC_PORTAL_ROUTES = {
     ("/portal/auth/accept-invite", "POST"),
     ("/portal/auth/forgot-password", "POST"),
     ("/portal/auth/reset-password", "POST"),
+    ("/portal/auth/confirm-email", "POST"),
 }
 
 

@@ -2,19 +2,9 @@
 state whatever the order or the number of deliveries, unknown types acknowledged."""
 from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
-from tests.support.payments import (a_payer, a_saved_card, a_subscription, an_invoice, deliver, pay, payment_intent,
+from tests.support.payments import (a_payer, a_payment_waiting_for_3ds, a_saved_card, a_subscription, an_invoice, deliver, pay, payment_intent,
                                     signature, stripe_event, with_webhook_secret)
 from tests.support.portal import Clock, emails_to, portal_organization
-
-
-def waiting_payment(payer, invoice) -> dict:
-    """A payment that waits for 3-D Secure, with the PaymentIntent id Stripe knows it by."""
-    answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]],
-                                "payment_method": "pm_card_authenticationRequired"})
-    assert answer.json["status"] == "requires_action", answer.json
-    gateway_id = adapters().uow.payments.get(payer.org_id, payer.customer_id,
-                                             answer.json["payment_id"]).gateway_payment_id
-    return {**answer.json, "gateway_payment_id": gateway_id}
 
 
 def state_of(payer, invoice, payment) -> tuple:
@@ -36,7 +26,7 @@ def test_a_succeeded_event_delivered_three_times_pays_the_invoice_once(aws, monk
         api = Api(c)
         payer = a_payer(api)
         invoice = an_invoice(payer, 10000)
-        payment = waiting_payment(payer, invoice)
+        payment = a_payment_waiting_for_3ds(payer, invoice)
         event = stripe_event("payment_intent.succeeded", payment_intent(payment), event_id="evt_paid")
 
         # When Stripe delivers the event three times
@@ -60,7 +50,7 @@ def test_a_bad_signature_is_refused_and_changes_nothing(aws, monkeypatch):
         api = Api(c)
         payer = a_payer(api)
         invoice = an_invoice(payer, 10000)
-        payment = waiting_payment(payer, invoice)
+        payment = a_payment_waiting_for_3ds(payer, invoice)
         event = stripe_event("payment_intent.succeeded", payment_intent(payment))
 
         forged = deliver(api, event, header=signature(event, secret="whsec_someone_else"))
@@ -80,7 +70,7 @@ def test_a_stale_event_is_refused(aws, monkeypatch):
         api = Api(c)
         payer = a_payer(api)
         invoice = an_invoice(payer, 10000)
-        payment = waiting_payment(payer, invoice)
+        payment = a_payment_waiting_for_3ds(payer, invoice)
         event = stripe_event("payment_intent.succeeded", payment_intent(payment))
 
         stale = deliver(api, event, header=signature(event, seconds_ago=301))
@@ -96,7 +86,7 @@ def test_a_failure_reported_after_the_success_does_not_undo_it(aws, monkeypatch)
         api = Api(c)
         payer = a_payer(api)
         invoice = an_invoice(payer, 10000)
-        payment = waiting_payment(payer, invoice)
+        payment = a_payment_waiting_for_3ds(payer, invoice)
         failed = stripe_event("payment_intent.payment_failed", payment_intent(payment, status="requires_payment_method",
                               error={"code": "card_declined", "decline_code": "insufficient_funds",
                                      "message": "Your card has insufficient funds."}))
@@ -117,7 +107,7 @@ def test_a_success_after_a_reported_failure_still_pays_the_invoice(aws, monkeypa
         api = Api(c)
         payer = a_payer(api)
         invoice = an_invoice(payer, 10000)
-        payment = waiting_payment(payer, invoice)
+        payment = a_payment_waiting_for_3ds(payer, invoice)
 
         deliver(api, stripe_event("payment_intent.payment_failed", payment_intent(
             payment, status="requires_payment_method", error={"code": "payment_intent_authentication_failure"})))
@@ -139,7 +129,7 @@ def test_success_and_refund_give_the_same_state_in_either_order(aws, monkeypatch
                              (("refunded", "succeeded"), "zoe@initech.example")):
             payer = a_payer(api, org_name=f"Org {email}", email=email)
             invoice = an_invoice(payer, 10000)
-            payment = waiting_payment(payer, invoice)
+            payment = a_payment_waiting_for_3ds(payer, invoice)
             events = {
                 "succeeded": stripe_event("payment_intent.succeeded", payment_intent(payment)),
                 "refunded": stripe_event("charge.refunded", {
@@ -165,7 +155,7 @@ def test_amounts_in_isk_events_are_read_in_kronur_not_in_stripes_hundredths(aws,
         api = Api(c)
         payer = a_payer(api, merchant=portal_organization(api, currency="ISK"))
         invoice = an_invoice(payer, 5_000)
-        payment = waiting_payment(payer, invoice)
+        payment = a_payment_waiting_for_3ds(payer, invoice)
         intent = {**payment_intent(payment), "amount": 500_000, "currency": "isk"}   # Stripe's two-decimal ISK
 
         # When Stripe reports it paid, then 1,000 kr of it refunded (100000 on the wire)
@@ -186,7 +176,7 @@ def test_a_refund_reported_twice_or_late_is_counted_once(aws, monkeypatch):
         api = Api(c)
         payer = a_payer(api)
         invoice = an_invoice(payer, 10000)
-        payment = waiting_payment(payer, invoice)
+        payment = a_payment_waiting_for_3ds(payer, invoice)
         deliver(api, stripe_event("payment_intent.succeeded", payment_intent(payment)))
 
         def refund(total):

@@ -1,5 +1,5 @@
 """Several requests racing on one subscription: exactly one takes effect, every other one gets a
-clean 409 and writes nothing (issue 10). The threads call the services behind the routes
+clean 409 and writes nothing. The threads call the services behind the routes
 (chalice.test.Client serves one request at a time)."""
 import threading
 from datetime import timedelta

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.error import HTTPError
 
+import pytest
+
 from chalicelib.domain.subscription_status import Status
 from tests.support.live_stack import RunningDevstack, port_is_free, start_devstack
 
@@ -66,64 +68,53 @@ def test_devstack_serves_the_demo_seeds_it_once_and_stops_cleanly_on_ctrl_c():
 
 # --- the seed, in-process -------------------------------------------------------------------
 
-def test_demo_seed_enables_every_feature_reports_what_was_not_there_and_runs_only_once(aws, monkeypatch):
+def test_demo_seed_enables_every_feature_and_runs_only_once(aws):
     from chalicelib.bootstrap import services
     from devstack import seed
-    # Given neither the billing services nor portal sign-in are there
-    monkeypatch.setattr(seed, "_service", lambda name: None)
     # When the demo is seeded
     first = seed.seed_demo(NOW)
-    # Then every portal feature is on, the portal shows some custom fields, and what is missing is reported
+    # Then every portal feature is on, the portal shows some custom fields, and the demo user can sign in
     org = services().access.organization(seed.DEMO_ORG_ID)
     assert all(org.preferences.enabled_features().values())
     assert any(definition.show_in_portal for definition in org.custom_fields)
-    assert first.created and first.portal_sign_in is None
-    assert [s for s in first.skipped if "documents service" in s or "access service" in s] == list(first.skipped)
-    assert len(first.skipped) == 2
+    assert first.created and first.portal_sign_in.email == "ada@acme-analytics.example"
     # When it is seeded again, Then nothing is added, and both keys open the demo organization
     again = seed.seed_demo(NOW)
-    assert not again.created
+    assert not again.created and again.portal_sign_in == first.portal_sign_in
     listed = services().accounts.customers(seed.DEMO_ORG_ID, limit=100, cursor=None).items
     assert len(listed) == len(seed.DEMO_CUSTOMERS)
     assert {services().access.org_for_api_key(k) for k in (first.api_key, again.api_key)} == {seed.DEMO_ORG_ID}
 
 
-class RecordingBilling:
-    """Stands in for the subscriptions and documents services: records what the seed asks of them."""
-
-    def __init__(self):
-        self.calls: list[tuple[str, tuple, dict]] = []
-        for name in ("create", "record_payment", "create_credit_note", "create_estimate", "create_timesheet"):
-            setattr(self, name, self._recorder(name))
-
-    def _recorder(self, name):
-        return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
-
-    def create_invoice(self, *args, **kwargs):
-        self.calls.append(("create_invoice", args, kwargs))
-        return {"invoice_id": f"inv_{len(self.called('create_invoice'))}"}
-
-    def called(self, name: str) -> list[dict]:
-        return [kwargs for called, _, kwargs in self.calls if called == name]
-
-
-def test_billing_seed_asks_for_subscriptions_in_every_status_and_the_other_documents(aws, monkeypatch):
+def test_the_demo_customer_has_a_subscription_in_every_status_and_each_unpaid_one_its_own_open_invoice(aws):
+    from chalicelib.bootstrap import adapters
     from devstack import seed
-    # Given billing services that record what they are asked
-    billing, service = RecordingBilling(), seed._service
-    monkeypatch.setattr(seed, "_service",
-                        lambda name: billing if name in ("subscriptions", "documents") else service(name))
     # When the demo is seeded
     result = seed.seed_demo(NOW)
-    # Then the demo customer gets a subscription in every status, and the other documents are made
-    demo_customer = result.customer_ids[0]
-    statuses = {kw["status"] for _, args, kw in billing.calls if args[1:] == (demo_customer,) and "status" in kw}
-    assert statuses == {status.value for status in Status}
-    assert len(billing.called("create_invoice")) >= 3
-    assert billing.called("record_payment")[0]["invoice_id"] == "inv_1"
-    for name in ("create_credit_note", "create_estimate", "create_timesheet"):
-        assert billing.called(name), name
-    assert not any("subscriptions" in skipped for skipped in result.skipped)
+    demo = result.customer_ids[0]
+    # Then the demo customer has a subscription in every status
+    stored = adapters().uow.subscriptions.page(seed.DEMO_ORG_ID, demo, status=None, limit=100, cursor=None).items
+    subscriptions = {s.status.value: s for s in stored}
+    assert set(subscriptions) == {status.value for status in Status}
+    # and the dunning and the unpaid ones each have an invoice of their own still to pay
+    invoices = adapters().uow.invoices.in_view(seed.DEMO_ORG_ID, demo, view="outstanding", today=NOW.date(),
+                                               limit=100, cursor=None).items
+    owing = {invoice.subscription_id for invoice in invoices}
+    assert {subscriptions["dunning"].subscription_id, subscriptions["unpaid"].subscription_id} <= owing
+
+
+def test_a_seed_step_the_rules_refuse_stops_the_seed_with_its_error(aws, monkeypatch):
+    from chalicelib.domain.errors import BusinessRuleViolation
+    from devstack import seed
+    # Given a catalog the rules would refuse (a coupon in a currency the organization does not bill in)
+    refused = BusinessRuleViolation("no", "refused")
+
+    def refusing(*args, **kwargs):
+        raise refused
+    monkeypatch.setattr(seed, "seed_catalog", refusing)
+    # When the demo is seeded, Then the error stops it: no demo that silently lacks its catalog
+    with pytest.raises(BusinessRuleViolation):
+        seed.seed_demo(NOW)
 
 
 # --- the jobs' timer and the mailbox, without AWS --------------------------------------------
@@ -154,6 +145,47 @@ def test_schedule_timer_runs_every_scheduled_function_and_survives_a_failing_one
     # Then every job ran with a scheduled event, despite the failure
     assert set(handlers) == {"broken", "renewals", "reminders"}
     assert seen == [("renewals", "Scheduled Event"), ("reminders", "aws.events")]
+
+
+def test_queue_workers_take_every_message_once_and_a_reported_failure_comes_back(aws):
+    import threading
+    import time
+
+    import boto3
+
+    from devstack.schedules import QueueWorkers, create_queue
+    # Given a queue on moto's SQS (a message taken is hidden for 1 s) with 25 messages, and a worker
+    # failing "7" the first time
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    url = create_queue(sqs, "devstack-test-due-work", visibility_seconds=1)
+    for n in range(25):
+        sqs.send_message(QueueUrl=url, MessageBody=str(n))
+    seen, lock, failed_once = [], threading.Lock(), []
+
+    def worker(event, context):
+        failures = []
+        for record in event["Records"]:
+            with lock:
+                if record["body"] == "7" and not failed_once:
+                    failed_once.append(record["messageId"])
+                    failures.append({"itemIdentifier": record["messageId"]})
+                else:
+                    seen.append(record["body"])
+        return {"batchItemFailures": failures}
+
+    # When a pool of three workers runs until the queue is empty
+    workers = QueueWorkers(worker, sqs, url, region="us-east-1", size=3, batch_size=4).start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(seen) < 25 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        workers.stop()
+
+    # Then every message was done once, the failed one on its second delivery
+    assert sorted(seen, key=int) == [str(n) for n in range(25)] and len(failed_once) == 1
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])[
+        "Attributes"]["ApproximateNumberOfMessages"] == "0"
 
 
 def test_mailbox_lists_emails_newest_first_with_everything_escaped():

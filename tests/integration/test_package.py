@@ -23,7 +23,7 @@ from tests.support.template import ACCOUNT, REGION, Template
 GIVEN = {"PortalUrl": "https://billing.acme.example", "SenderAddress": "billing@acme.example",
          "AlarmEmail": "ops@acme.example"}
 TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/portico-%s-%s"
-FUNCTIONS = {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork"}
+FUNCTIONS = {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork", "DueWorkWorker"}
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
@@ -230,7 +230,8 @@ def test_email_is_sent_only_as_the_sender_address_and_stripe_secrets_read_only_w
     assert not allows(api, "ses:SendRawEmail", identity, {"ses:FromAddress": "ceo@acme.example"})
     assert allows(api, "ssm:GetParameter", secret)
     assert not allows(api, "ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/other/secret")
-    assert allows(with_stripe.statements(with_stripe.role_of("RunDueWork")), "ssm:GetParameter", secret)
+    assert allows(with_stripe.statements(with_stripe.role_of("DueWorkWorker")), "ssm:GetParameter", secret)
+    assert not allows(with_stripe.statements(with_stripe.role_of("RunDueWork")), "ssm:GetParameter", secret)
     assert not allows(with_stripe.statements(with_stripe.role_of("SendQueuedEmail")), "ssm:GetParameter", secret)
     assert not any(s["Sid"] == "StripeParameters" for s in without.statements(without.role_of("APIHandler")))
 
@@ -322,15 +323,16 @@ def test_x_ray_traces_the_share_of_api_requests_the_merchant_sets_by_default_one
     assert float(asked["FixedRate"]) == 0.1
 
 
-def test_alarms_watch_errors_left_over_work_failures_webhooks_and_payments_and_email_the_operator(template):
+def test_alarms_watch_errors_left_over_work_failures_webhooks_payments_and_the_due_work_backlog(template):
     alarms = template.of_type("AWS::CloudWatch::Alarm")
     topic = {"Ref": "AlarmTopic"}
 
     # Then each concern has its alarm
     assert _alarm_on(template, "5XXError")
     assert {a["Properties"]["Dimensions"][0]["Value"]["Ref"] for a in alarms.values()
-            if a["Properties"].get("MetricName") == "Errors"} == {"RunDueWork", "SendQueuedEmail"}
-    for metric in ("JobItemsFailed", "JobItemsLeftOver", "WebhooksRejected", "PaymentsFailed", "EmailsFailed"):
+            if a["Properties"].get("MetricName") == "Errors"} == {"RunDueWork", "SendQueuedEmail", "DueWorkWorker"}
+    for metric in ("JobItemsFailed", "JobItemsLeftOver", "WebhooksRejected", "PaymentsFailed", "EmailsFailed",
+                   "ApproximateAgeOfOldestMessage"):
         assert _alarm_on(template, metric), metric
     # and every alarm tells the topic, which the alarm email subscribes to
     assert all(a["Properties"]["AlarmActions"] == [topic] for a in alarms.values())

@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 import boto3
 import pytest
 
+from devstack.schedules import sqs_event
 from tests.support.package import unzipped
 from tests.support.rehearsal import Function, Gateway, TraceDaemon, runtime_sdk, scheduled_event
 from tests.support.template import REGION, Template
@@ -56,6 +57,13 @@ class Stack:
             dynamodb.create_table(**{k: v for k, v in properties.items() if k in (
                 "TableName", "KeySchema", "AttributeDefinitions", "BillingMode", "GlobalSecondaryIndexes",
                 "LocalSecondaryIndexes")})
+        sqs = self.client("sqs")
+        queues = self.template.of_type("AWS::SQS::Queue")
+        for name in sorted(queues, key=lambda n: "RedrivePolicy" in queues[n]["Properties"]):   # dead letters first
+            attributes = {k: json.dumps(v) if isinstance(v, dict) else str(v)
+                          for k, v in self.template.resolve(queues[name]["Properties"]).items()
+                          if k in ("VisibilityTimeout", "MessageRetentionPeriod", "RedrivePolicy")}
+            sqs.create_queue(QueueName=self.template.get_att(name, "QueueName"), Attributes=attributes)
         self.client("ses").verify_email_identity(EmailAddress=PARAMETERS["SenderAddress"])
         self.client("ssm").put_parameter(Name=PARAMETERS["StripeWebhookSecretParameter"], Type="SecureString",
                                          Value=WEBHOOK_SECRET)
@@ -178,7 +186,8 @@ def test_every_function_starts_from_the_package_with_only_the_runtime_and_calls_
     # Then every one starts, without a single AWS call
     assert {name: init["init_error"] for name, init in inits.items() if not init["ready"]} == {}
     assert {name: init["calls"] for name, init in inits.items() if init["calls"]} == {}
-    assert set(inits) == {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork"}
+    assert set(inits) == {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork",
+                          "DueWorkWorker"}
 
 
 def test_a_merchant_created_with_the_cli_invites_a_customer_who_signs_in_pays_and_gets_the_pdf(stack):
@@ -208,14 +217,19 @@ def test_a_merchant_created_with_the_cli_invites_a_customer_who_signs_in_pays_an
     assert stack.denied() == {}
 
 
-def test_a_route_behind_an_authorizer_without_a_token_and_a_path_off_the_stage_are_refused_by_the_gateway(stack):
+def test_a_route_behind_an_authorizer_without_a_token_and_a_path_off_the_stage_are_answered_by_the_gateway_in_the_envelope(stack):
     # When a request comes without a session, and one for a path outside the stage
     unsigned = stack.gateway.request("GET", "/api/portal/me")
     off_stage = stack.gateway.request("GET", "/portal/me")
 
-    # Then API Gateway answers both itself, as AWS does
+    # Then API Gateway answers both itself, as the template's gateway responses say: in the API's
+    # envelope with its security headers, echoing nothing of the request
     assert (unsigned.status, unsigned.handler) == (401, None)
-    assert (off_stage.status, off_stage.json) == (403, {"message": "Missing Authentication Token"})
+    assert unsigned.json["error"]["code"] == "unauthenticated"
+    assert (off_stage.status, off_stage.json["error"]["code"]) == (404, "not_found")
+    assert off_stage.headers["X-Content-Type-Options"] == "nosniff"
+    forged = stack.gateway.request("GET", "/nowhere", headers={"Authorization": "Bearer secret-looking"})
+    assert b"secret-looking" not in forged.body and forged.json["error"]["code"] == "not_found"
 
 
 def test_an_email_ses_refused_is_sent_with_its_pdf_by_the_email_job_on_a_later_run(stack):
@@ -247,7 +261,7 @@ def test_an_email_ses_refused_is_sent_with_its_pdf_by_the_email_job_on_a_later_r
     assert stack.denied() == {}
 
 
-def test_the_due_work_job_renews_and_charges_on_its_schedule_and_reports_what_it_did(stack):
+def test_the_due_work_job_queues_what_is_due_and_the_worker_renews_and_charges_it(stack):
     # Given a customer with a saved card and a monthly subscription charged to it whose term ends today
     acme = Merchant(stack, "Umbrella")
     customer, token, _ = signed_in(stack, acme, "zoe@umbrella-client.example")
@@ -262,17 +276,22 @@ def test_the_due_work_job_renews_and_charges_on_its_schedule_and_reports_what_it
         "payment_method_id": card.json["payment_method_id"], "term_start": month_ago, "term_end": today})
     assert subscription.status == 201, subscription.body
 
-    # When EventBridge fires the due-work schedule a day later
-    run = stack.functions["RunDueWork"].invoke(scheduled_event("run-due-work"), clock_offset_seconds=DAY)
+    # When EventBridge fires the due-work schedule a day later, and the queue's event source hands
+    # the worker what it sent
+    discovery = stack.functions["RunDueWork"].invoke(scheduled_event("run-due-work"), clock_offset_seconds=DAY)
+    sqs, queue = stack.client("sqs"), stack.template.resolve({"Ref": "DueWorkQueue"})
+    received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+    run = stack.functions["DueWorkWorker"].invoke(
+        sqs_event(received, stack.template.get_att("DueWorkQueue", "Arn"), REGION), clock_offset_seconds=DAY)
 
-    # Then the subscription was renewed and its new term charged
-    assert [(d["subscription_id"], d["work"]) for d in run.result["done"]] == \
-        [(subscription.json["subscription_id"], "renew")]
-    assert run.result["failed"] == [] and run.result["left_over"] == 0
-    # and the run said so in its log line and its metrics
+    # Then the discovery queued the one subscription, and the worker renewed it and charged its new term
+    assert discovery.result == {"queued": 1, "organizations": 1, "held_back": 0}
+    assert [json.loads(m["Body"])["subscription_id"] for m in received] == [subscription.json["subscription_id"]]
+    assert run.result == {"batchItemFailures": []}
+    # and the worker said so in its log line and its metrics
     [line] = [r for r in run.records() if r.get("type") == "job"]
-    assert (line["job"], line["done"], line["failed"], line["left_over"]) == ("run_due_work", 1, 0, 0)
-    assert run.metrics() == {"JobItemsDone": 1, "JobItemsFailed": 0, "JobItemsLeftOver": 0, "PaymentsSucceeded": 1}
+    assert (line["job"], line["done"], line["failed"]) == ("due_work_worker", 1, 0)
+    assert run.metrics() == {"JobItemsDone": 1, "JobItemsFailed": 0, "PaymentsSucceeded": 1}
     assert stack.denied() == {}
 
 

@@ -513,6 +513,28 @@ def test_rate_limiting_means_the_gateway_is_unavailable():
         charge(a_gateway(http))
 
 
+class StripeAskingForRetries(FakeStripeHttp):
+    """Stripe's `Stripe-Should-Retry: true` on its 429 answers, as it sends with a lock_timeout."""
+
+    def request(self, method, url, headers, post_data=None):
+        body, status, answer_headers = super().request(method, url, headers, post_data)
+        return body, status, {**answer_headers, **({"stripe-should-retry": "true"} if status == 429 else {})}
+
+
+def test_a_lock_timeout_is_retried_with_the_same_idempotency_key_and_the_charge_goes_through():
+    # Given Stripe answering a lock_timeout, then the payment
+    http = StripeAskingForRetries((429, {"error": {"type": "invalid_request_error", "code": "lock_timeout",
+                                                   "message": "This object cannot be accessed right now"}}),
+                                  ok(a_payment_intent("succeeded")))
+
+    # When the gateway charges
+    result = charge(a_gateway(http))
+
+    # Then stripe-python asked again, with the same key, and the charge succeeded
+    assert result.status == "succeeded"
+    assert [s.headers["Idempotency-Key"] for s in http.sent] == ["pay_1-attempt-1"] * 2
+
+
 def test_a_payment_still_processing_is_unavailable_with_its_id():
     # Given
     http = FakeStripeHttp(ok(a_payment_intent("processing", id="pi_SLOW")))

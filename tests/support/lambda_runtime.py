@@ -66,6 +66,8 @@ def requested(service: str, operation: str, params: dict, region: str, account: 
         address = source.rsplit("<", 1)[-1].rstrip(">")
         identities = [f"{arn}:identity/{address}", f"{arn}:identity/{address.rsplit('@', 1)[-1]}"]
         return [(f"ses:{operation}", identities, {"ses:FromAddress": address})]
+    if service == "sqs" and "QueueUrl" in params:   # a batch is allowed by its single message's action
+        return [(f"sqs:{operation.removesuffix('Batch')}", [f"{arn}:{params['QueueUrl'].rsplit('/', 1)[-1]}"], {})]
     if service == "ssm" and "Name" in params:
         return [(f"ssm:{operation}", [f"{arn}:parameter{params['Name']}"], {})]
     return [(f"{service}:{operation}", ["*"], {})]

@@ -52,7 +52,7 @@ class RunningDevstack:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['PORT']}"
 
-    def interrupt(self, timeout: float = 5) -> int:
+    def interrupt(self, timeout: float = 20) -> int:   # generous: a loaded CI machine
         self.process.send_signal(signal.SIGINT)
         code = self.process.wait(timeout=timeout)
         self._reader.join(timeout=2)

@@ -93,6 +93,17 @@ def pay(portal: Api, body: dict, *, key: str | None = None):
     return portal.post("/portal/payments", body, headers={"Idempotency-Key": key or a_key()})
 
 
+def a_payment_waiting_for_3ds(payer: Payer, invoice: dict) -> dict:
+    """A payment of the invoice that waits for 3-D Secure, with the PaymentIntent id Stripe knows it by."""
+    from chalicelib.bootstrap import adapters
+    answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]],
+                                "payment_method": "pm_card_authenticationRequired"})
+    assert answer.json["status"] == "requires_action", answer.json
+    gateway_id = adapters().uow.payments.get(payer.org_id, payer.customer_id,
+                                             answer.json["payment_id"]).gateway_payment_id
+    return {**answer.json, "gateway_payment_id": gateway_id}
+
+
 def a_card_payment(payer: Payer, invoice: dict, *, card: str = "pm_card_visa") -> dict:
     """The invoice paid in the portal by card, with the PaymentIntent id Stripe knows it by."""
     from chalicelib.bootstrap import adapters

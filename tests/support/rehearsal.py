@@ -5,7 +5,8 @@
   (parameters resolved), and its own role's policy enforced;
 - `Gateway` is API Gateway's REST API in front of them: it routes by the template's own API
   definition, calls the route's token authorizer, and sends the REST proxy event with the stage in
-  the path, answering 403 "Missing Authentication Token" for a path the API does not have;
+  the path, answering what the template's GatewayResponses declare (AWS's defaults where it declares
+  none) for a path the API does not have, a missing session or a denied one;
 - tables come from the template's table resources, the SES sender identity is verified, and the
   Stripe webhook secret is an SSM parameter, as the deployment guide says.
 """
@@ -194,25 +195,25 @@ class Gateway:
         """`url_path` as the browser sends it: with the stage, e.g. /api/portal/me."""
         headers = {"Host": HOST, "User-Agent": "rehearsal", **(headers or {})}
         if not url_path.startswith(f"/{STAGE}/") and url_path != f"/{STAGE}":
-            return _missing_token()
+            return self.answered_by_gateway("MISSING_AUTHENTICATION_TOKEN")
         path = url_path[len(STAGE) + 1:] or "/"
         found = [(r, r.pattern.match(path)) for (m, _), r in self.routes.items() if m == method]
         found = sorted(((r, match) for r, match in found if match), key=lambda rm: rm[0].resource.count("{"))
         if not found:
-            return _missing_token()
+            return self.answered_by_gateway("MISSING_AUTHENTICATION_TOKEN")
         route, match = found[0]
         names = re.findall(r"\{([^}]+)\}", route.resource)
         identity, authorized = {}, None
         if route.authorizer:
             token = _header(headers, "Authorization")
             if not token:
-                return Answer(401, {}, b'{"message":"Unauthorized"}')
+                return self.answered_by_gateway("UNAUTHORIZED")
             authorized = self.functions[route.authorizer].invoke({
                 "type": "TOKEN", "authorizationToken": token,
                 "methodArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{STAGE}/{method}{path}"})
             policy = authorized.result
             if not _policy_allows(policy, f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{STAGE}/{method}{path}"):
-                return Answer(403, {}, b'{"message":"User is not authorized to access this resource"}', authorized)
+                return self.answered_by_gateway("ACCESS_DENIED", authorized)
             identity = {**{k: str(v) for k, v in (policy.get("context") or {}).items()},
                         "principalId": policy["principalId"]}
         raw = body.encode() if isinstance(body, str) else body
@@ -238,6 +239,18 @@ class Gateway:
         merged = {**answer.get("headers", {}), **{k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}}
         return Answer(answer["statusCode"], merged, data, authorized, handled)
 
+    def answered_by_gateway(self, response_type: str, authorizer: Invocation | None = None) -> Answer:
+        """What API Gateway answers itself: the template's GatewayResponse of that type, else AWS's default."""
+        declared = next((r["Properties"] for r in self.template.of_type("AWS::ApiGateway::GatewayResponse").values()
+                         if r["Properties"]["ResponseType"] == response_type), None)
+        status, body = AWS_DEFAULT_ANSWERS[response_type]
+        if declared is None:
+            return Answer(status, {"x-amzn-ErrorType": response_type}, body, authorizer)
+        headers = {name.removeprefix("gatewayresponse.header."): value.strip("'")
+                   for name, value in declared.get("ResponseParameters", {}).items()}
+        return Answer(int(declared.get("StatusCode", status)), headers,
+                      declared["ResponseTemplates"]["application/json"].encode(), authorizer)
+
     def page_url(self, path: str = "/") -> str:
         return f"https://{HOST}/{STAGE}{path}"
 
@@ -253,9 +266,11 @@ def _policy_allows(policy: dict, method_arn: str) -> bool:
     return allows(policy["policyDocument"]["Statement"], "execute-api:Invoke", method_arn)
 
 
-def _missing_token() -> Answer:
-    return Answer(403, {"x-amzn-ErrorType": "MissingAuthenticationTokenException"},
-                  b'{"message":"Missing Authentication Token"}')
+AWS_DEFAULT_ANSWERS = {   # API Gateway's answers where the template declares none
+    "MISSING_AUTHENTICATION_TOKEN": (403, b'{"message":"Missing Authentication Token"}'),
+    "UNAUTHORIZED": (401, b'{"message":"Unauthorized"}'),
+    "ACCESS_DENIED": (403, b'{"message":"User is not authorized to access this resource"}'),
+}
 
 
 def _header(headers: dict, name: str) -> str | None:

@@ -72,6 +72,8 @@ class Template:
             return pseudo[name]
         if name in self.body.get("Parameters", {}):
             return self.parameters[name]
+        if self.resources.get(name, {}).get("Type") == "AWS::SQS::Queue":
+            return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{STACK}-{name}"   # a queue's Ref: its URL
         return f"{STACK}-{name}"   # a resource's physical id
 
     def get_att(self, name: str, attribute: str) -> str:

@@ -1,4 +1,4 @@
-"""`import app` (every Lambda's cold start) registers every route, schedule and authorizer, and
+"""`import app` (every Lambda's cold start) registers every route, schedule, queue worker and authorizer, and
 loads no service, table or gateway: those are imported by the first request that uses them (each
 method of a capability's facade, `bootstrap.services().<capability>`, imports its module when called).
 Checked on what a fresh process imports, not on a clock."""
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FACADES = [f"chalicelib.services.{capability}" for capability in
            ("subscriptions", "payments", "documents", "accounts", "access")]
 
-# (path, method) pairs when handlers became lazy (issue 9); routes may be added, never lost
+# (path, method) pairs when handlers became lazy; routes may be added, never lost
 ROUTES_AT_ISSUE_9 = 95
 NEVER_AT_IMPORT = ("pynamodb", "botocore", "boto3", "fpdf", "stripe", "zxcvbn", "argon2", "aws_xray_sdk",
                    "chalicelib.tables", "chalicelib.gateways", "chalicelib.services.subscriptions.scheduled",
@@ -54,7 +54,7 @@ def test_import_app_still_registers_every_route_schedule_and_authorizer():
 
     assert app["registered"] == app["declared"]
     assert len(app["registered"]) >= ROUTES_AT_ISSUE_9
-    assert app["schedules"] == ["run_due_work", "send_queued_email"]
+    assert app["schedules"] == ["due_work_worker", "run_due_work", "send_queued_email"]
     assert app["authorizers"] == ["merchant_key", "portal_session"]
 
 

@@ -101,3 +101,14 @@ def test_money_formats_by_the_table():
     assert [Money(12_345, code).format() for code in ("USD", "JPY", "ISK", "KWD", "MGA")] == [
         "123.45", "12345", "12345", "12.345", "123.45"]
     assert Money(-5, "KWD").format() == "-0.005"
+
+
+def test_the_largest_amount_of_every_currency_is_the_most_one_gateway_payment_moves():
+    for code in currencies.CURRENCIES:
+        # Given the largest amount we let a document or payment in this currency reach
+        largest = currencies.largest_amount_minor(code)
+
+        # Then the gateway can move it, and not one increment more
+        assert currencies.is_whole(largest, code)
+        assert currencies.to_gateway_unit(largest, code) <= currencies.GATEWAY_MAX_AMOUNT
+        assert currencies.to_gateway_unit(largest + currencies.increment(code), code) > currencies.GATEWAY_MAX_AMOUNT

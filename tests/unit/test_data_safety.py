@@ -24,6 +24,7 @@ DELETIONS = {
     ("services/access/sessions.py", "end"): "sessions",
     ("services/access/sessions.py", "end_all_of"): "sessions",           # password changed or reset
     ("services/accounts/profile.py", "update_profile"): "sessions",      # beyond what one move carries
+    ("services/accounts/profile.py", "confirm_email_change"): "sessions",  # beyond what one move carries
     ("services/accounts/profile.py", "_move_account"): "portal_users",   # to its new sign-in email
     ("tables/portal_users.py", "delete_in"): "portal_users",             # ... on the version read
     ("tables/rate_counters.py", "forget_failures"): "rate_counters",

@@ -1,17 +1,16 @@
 """Subscriptions, invoices, payments received offline, credit notes, estimates and timesheets."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from chalice import Blueprint
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ... import bootstrap
 from ...bootstrap import services
 from ..authorizers import merchant_key
 from ..http import Body, Routes
-from ..schemas import Code, CouponCode, Id, LongText, Name, ShortText
+from ..schemas import Code, CouponCode, Day, Id, LongText, Name, ShortText
 
 
 bp = Blueprint(__name__)
@@ -34,14 +33,20 @@ class SubscriptionBody(Body):
     coupon_code: CouponCode | None = None     # any coupon, offered in the portal or not
     auto_charge: bool = False
     payment_method_id: Id | None = None
-    starts_at: date | None = None          # days of the organization's time zone
+    starts_at: Day | None = None           # days of the organization's time zone
     reference: ShortText = ""
     # for importing a subscription that already runs elsewhere
-    trial_end: date | None = None
-    term_start: date | None = None
-    term_end: date | None = None           # the first day after the term
-    resume_at: date | None = None
+    trial_end: Day | None = None
+    term_start: Day | None = None
+    term_end: Day | None = None            # the first day after the term
+    resume_at: Day | None = None
     cancel_reason: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _term_ends_after_it_starts(self):
+        if self.term_start and self.term_end and self.term_end <= self.term_start:
+            raise ValueError("term_end (the first day after the term) must come after term_start.")
+        return self
 
 
 class LineBody(Body):
@@ -85,7 +90,7 @@ class EstimateBody(Body):
 
 
 class TimeEntryBody(Body):
-    date: date
+    date: Day
     minutes: int = Field(ge=1, le=24 * 60)
     description: ShortText = ""
 
@@ -93,9 +98,17 @@ class TimeEntryBody(Body):
 class TimesheetBody(Body):
     customer_id: Id
     project: Name
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     entries: list[TimeEntryBody] = Field(min_length=1, max_length=400)
+
+    @model_validator(mode="after")
+    def _entries_within_the_period(self):
+        if self.period_end < self.period_start:
+            raise ValueError("period_end must not come before period_start.")
+        if any(not self.period_start <= entry.date <= self.period_end for entry in self.entries):
+            raise ValueError("Every entry's date must be within the period.")
+        return self
 
 
 @api.route("/admin/subscriptions", "POST", body=SubscriptionBody, status=201, response="SubscriptionRecord")

@@ -11,7 +11,7 @@ from ...domain.customers import CustomFieldDefinition
 from ...domain.preferences import DunningSettings, Preferences
 from ..authorizers import merchant_key
 from ..http import Body, Routes
-from ..schemas import Code, Email, Name, TimeZone
+from ..schemas import Code, Email, Link, Name, TimeZone
 
 
 bp = Blueprint(__name__)
@@ -36,7 +36,7 @@ class SettingsBody(Body):
     name: Name | None = None
     email: Email | None = None
     phone: str | None = Field(default=None, max_length=40)
-    website: str | None = Field(default=None, max_length=200)
+    website: Link | None = None
     payment_terms_days: int | None = Field(default=None, ge=0, le=365)
     time_zone: TimeZone | None = None
     dunning: DunningSettings | None = None

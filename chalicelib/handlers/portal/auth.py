@@ -1,4 +1,4 @@
-"""Signing in and out, invitations, password change and reset.
+"""Signing in and out, invitations, password change and reset, confirming a new sign-in email.
 
 The sign-in routes are the only public /portal routes (tests/functional/test_portal_route_table.py
 holds the list); signing out and changing the password need the session."""
@@ -49,6 +49,11 @@ class ResetPasswordBody(Body):
     new_password: Password
 
 
+class ConfirmEmailBody(Body):
+    organization: OrganizationId
+    token: LinkToken
+
+
 class ChangePasswordBody(Body):
     current_password: Password
     new_password: Password
@@ -82,6 +87,12 @@ def forgot_password(body: ForgotPasswordBody):
 def reset_password(body: ResetPasswordBody):
     """Choose a new password with a reset token; every session of the account ends."""
     services().access.reset_password(body.organization, body.token, body.new_password, bootstrap.now())
+
+
+@public.route("/portal/auth/confirm-email", "POST", body=ConfirmEmailBody, status=204)
+def confirm_email(body: ConfirmEmailBody):
+    """Confirm a new sign-in email with the link sent to it: the account signs in with it from now on."""
+    services().accounts.confirm_email_change(body.organization, body.token, bootstrap.now())
 
 
 @api.route("/portal/auth/logout", "POST", status=204)

@@ -52,7 +52,8 @@ def get_profile():
 
 @api.route("/portal/profile", "PATCH", body=ProfilePatch, response="Profile")
 def update_profile(body: ProfilePatch):
-    """Change my details; a new sign-in email needs current_password. Every change is in the activity."""
+    """Change my details; a new sign-in email needs current_password and takes effect once the link
+    emailed to it is confirmed (pending_email). Every change is in the activity."""
     caller = api.customer()
     return services().accounts.update_profile(caller.org_id, caller.customer_id, caller.contact_id, caller.session_id,
                                               body.changes(), bootstrap.now())

@@ -223,6 +223,9 @@ class Profile(Answer):
     customer: ProfileCustomer
     custom_fields: list[ProfileField]
     editable: bool
+    # After a change of sign-in email: the address a confirmation link is on its way to (whether or
+    # not it can be taken, which the answer does not tell); the contact keeps its email until then.
+    pending_email: str | None = None
 
 
 class ContactPerson(Answer):

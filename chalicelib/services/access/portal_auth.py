@@ -7,19 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from ...domain.customers import Customer
 from ...domain.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
 from ...domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
 from ...domain.password_policy import validate_password
 from ...domain.rate_limits import RESET_REQUESTS_PER_ACCOUNT, SIGN_IN_FAILURES_PER_SOURCE
-from ...domain.tokens import TOKEN_TTL, new_token, token_hash
+from ...domain.tokens import TOKEN_TTL, token_hash
 from ...tables.base import owner_key
 from ...tables.one_time_tokens import OneTimeToken
 from ...tables.portal_users import PortalUser, login_key
 from ..accounts import outbox as mail
-from . import rate_limiting, sessions
+from . import mailed_links, rate_limiting, sessions
 from .sessions import SignedIn
 
 LOCKOUT = LockoutPolicy()
@@ -42,7 +41,8 @@ class Invitation:
 # --- the merchant invites ---------------------------------------------------------------------
 
 def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
-    """Invite a customer's contact to the portal: an email carries a single-use link (72 h)."""
+    """Invite a customer's contact to the portal: an email carries a single-use link (72 h), made
+    as it is sent."""
     both = adapters.uow.customers.with_organization(org_id, customer_id)
     org, customer = both.org, both.customer
     contact = customer.contact(contact_id)
@@ -62,22 +62,24 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
     user = replace(user, role=role) if user else PortalUser(
         login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
         role=role, status="invited", created_at=now)
-    token, one_time = _one_time_token("invite", user, now)
     email_record = mail.new_record(org_id, "portal_invite", {
-        "org_name": org.name, "contact_name": contact.name, "link": _link(adapters, "accept-invite", org_id, token),
+        "org_name": org.name, "contact_name": contact.name,
         "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
-        [contact.email], customer_id=customer_id, reply_to=org.email, now=now)
-    with adapters.uow.transaction("portal user") as tx:   # the email is recorded with the token it carries
+        [contact.email], customer_id=customer_id, reply_to=org.email, now=now,
+        link=mailed_links.link_for("invite", user.login))
+    # The link is made here and handed to the mailer only; a retry of the email makes a new one.
+    made, one_time = mailed_links.fresh_link(adapters, "invite", user, contact.email, now)
+    with adapters.uow.transaction("portal user") as tx:
         adapters.uow.portal_users.put_in(tx, user)
         adapters.uow.one_time_tokens.put_in(tx, one_time)
         adapters.uow.emails.put_in(tx, email_record)
-    mail.deliver(adapters, email_record, now)
+    mail.deliver(adapters, email_record, now, link=made)
     return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
 
 
 def accept_invite(adapters, org_id: str, token: str, password: str, now: datetime) -> SignedIn:
     """Choose a password with the invitation's token (once), and be signed in."""
-    one_time = _usable_token(adapters, token, "invite", org_id, now)
+    one_time = usable_token(adapters, token, "invite", org_id, now)
     account = adapters.uow.portal_users.with_organization(one_time.login, org_id, customer_id=one_time.customer_id)
     user = account.user
     if user is None or user.status != "invited" or (user.customer_id, user.contact_id) != (
@@ -189,9 +191,11 @@ def confirm_current_password(adapters, user: PortalUser, password: str, now: dat
 
 
 def forgot_password(adapters, org_id: str, email: str, now: datetime, *, source_ip: str) -> None:
-    """Email a single-use reset link (30 minutes) if the account exists; the caller always
-    answers the same. The email is queued, not sent here, so that the time this takes does
-    not depend on whether the account exists either (the outbox job sends it).
+    """Queue a single-use reset link (30 minutes); the caller always answers the same.
+
+    Whether the account exists is not looked at here: the request does the same reads and
+    writes either way (the rate limits, the organization, one queued email), and the outbox job
+    decides as it sends whether there is an account to send a link to (`mailed_links`).
 
     Limited per source IP and, with a backoff whose longest wait is shorter than a link's life,
     per account: whoever asks for someone's resets, the owner's mailbox always holds a usable link
@@ -203,22 +207,14 @@ def forgot_password(adapters, org_id: str, email: str, now: datetime, *, source_
         org = adapters.uow.organizations.get(org_id)
     except NotFound:
         return
-    user = adapters.uow.portal_users.find(account)
-    if user is None or not user.is_active:
-        return
-    token, one_time = _one_time_token("reset", user, now)
-    email_record = mail.new_record(org_id, "password_reset", {
-        "org_name": org.name, "link": _link(adapters, "reset-password", org_id, token),
-        "expires_minutes": _whole(TOKEN_TTL["reset"], timedelta(minutes=1))},
-        [user.email], customer_id=user.customer_id, reply_to=org.email, now=now, send_after=now)
-    with adapters.uow.transaction("password reset") as tx:
-        adapters.uow.one_time_tokens.put_in(tx, one_time)
-        adapters.uow.emails.put_in(tx, email_record)
+    mail.queue(adapters, org_id, "password_reset", {
+        "org_name": org.name, "expires_minutes": _whole(TOKEN_TTL["reset"], timedelta(minutes=1))},
+        [email], reply_to=org.email, now=now, send_after=now, link=mailed_links.link_for("reset", account))
 
 
 def reset_password(adapters, org_id: str, token: str, new_password: str, now: datetime) -> None:
     """Set a new password with a reset token (once); every session of the account ends."""
-    one_time = _usable_token(adapters, token, "reset", org_id, now)
+    one_time = usable_token(adapters, token, "reset", org_id, now)
     account = adapters.uow.portal_users.with_organization(one_time.login, org_id)
     user = account.user
     changed_since = user is not None and user.password_changed_at is not None and \
@@ -307,22 +303,11 @@ def _role_in(customer: Customer | None, user: PortalUser) -> str | None:
     return "primary" if contact.is_primary else "contact"
 
 
-def _one_time_token(purpose: str, user: PortalUser, now: datetime) -> tuple[str, OneTimeToken]:
-    token = new_token()
-    return token, OneTimeToken(token_hash(token), purpose, user.login, user.org_id, user.customer_id,
-                               user.contact_id, created_at=now, expires_at=now + TOKEN_TTL[purpose])
-
-
-def _usable_token(adapters, token: str, purpose: str, org_id: str, now: datetime) -> OneTimeToken:
+def usable_token(adapters, token: str, purpose: str, org_id: str, now: datetime) -> OneTimeToken:
     one_time = adapters.uow.one_time_tokens.get(token_hash(token)) if token else None
     if one_time is None or not one_time.is_usable(purpose, org_id, now):
         raise Unauthenticated(INVALID_LINK)
     return one_time
-
-
-def _link(adapters, page: str, org_id: str, token: str) -> str:
-    # The token rides in the fragment: browsers never send it to a server or in a Referer.
-    return f"{adapters.settings.portal_base_url}/#/{page}?{urlencode({'organization': org_id, 'token': token})}"
 
 
 def _tell_password_changed(adapters, org, user: PortalUser, now: datetime) -> None:

@@ -65,6 +65,10 @@ class Accounts:
         from .profile import update_profile
         return update_profile(self._adapters, org_id, customer_id, contact_id, session_id, changes, now)
 
+    def confirm_email_change(self, org_id: str, token: str, now: datetime) -> None:
+        from .profile import confirm_email_change
+        return confirm_email_change(self._adapters, org_id, token, now)
+
     def contacts(self, org_id: str, customer_id: str) -> list[dict]:
         from .profile import contacts
         return contacts(self._adapters, org_id, customer_id)

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from ...domain.customers import Address, Contact, Customer, validate_custom_fields
-from ...domain.errors import InvalidInput, NotFound
+from ...domain.errors import InvalidInput
 from ...domain.ids import new_id
 from ...tables.pages import Page
 
@@ -55,13 +55,6 @@ def add_contact(adapters, org_id: str, customer_id: str, person: dict, now: date
     updated = customer.with_contact(contact)
     _unique_contact_emails(updated)
     return adapters.uow.customers.save(org_id, replace(updated, updated_at=now))
-
-
-def contact_of(customer: Customer, contact_id: str) -> Contact:
-    contact = customer.contact(contact_id)
-    if contact is None:
-        raise NotFound("contact")
-    return contact
 
 
 def _unique_contact_emails(customer: Customer) -> None:

@@ -2,11 +2,17 @@
 
 When SES fails, the email stays queued with a time to retry (the `due` index), and the action
 that wanted it still succeeds: `retry_due` (a scheduled job) sends it later.
+
+An email with a one-time link is recorded with what the link is for (`link`), never the token:
+the token is made as the email is sent (access/mailed_links.py), and whether anyone is there to
+receive it (an account to reset, an address free to take) is decided then too. The request that
+queued it did the same work either way.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
 
 from ... import logs, metrics
@@ -15,10 +21,15 @@ from ...gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ...gateways.email_templates import render_email
 from ...tables.emails import EmailRecord
 
+if TYPE_CHECKING:
+    from ..access.mailed_links import MadeLink
+
 log = logs.logger("portico.mail")
 
 # A send in progress holds its email this long; if the sender dies, a retry picks it up after.
 SEND_LEASE = timedelta(minutes=5)
+# What a link renders as when a template is checked at recording (the real one is made at sending).
+LINK_PLACEHOLDER = "https://portal.invalid/#/link"
 # Wait after the n-th failed attempt; after the last one, the email is given up (status failed).
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
                 timedelta(hours=4))
@@ -44,35 +55,39 @@ def send(adapters, org_id: str, template: str, context: Mapping[str, object], to
 
 def queue(adapters, org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *, now: datetime,
           customer_id: str | None = None, attachment: dict | None = None, reply_to: str | None = None,
-          send_after: datetime | None = None) -> EmailRecord:
+          send_after: datetime | None = None, link: dict | None = None) -> EmailRecord:
     """Record the email without sending it; `retry_due` sends it once `send_after` has come
     (by default after SEND_LEASE, which leaves the caller time to send it itself)."""
     record = new_record(org_id, template, context, to, now=now, customer_id=customer_id,
-                        attachment=attachment, reply_to=reply_to, send_after=send_after)
+                        attachment=attachment, reply_to=reply_to, send_after=send_after, link=link)
     adapters.uow.emails.add(record)
     return record
 
 
 def new_record(org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *,
                now: datetime, customer_id: str | None = None, attachment: dict | None = None,
-               reply_to: str | None = None, send_after: datetime | None = None) -> EmailRecord:
+               reply_to: str | None = None, send_after: datetime | None = None,
+               link: dict | None = None) -> EmailRecord:
     """An email ready to record (alone, or within the caller's transaction: `emails.put_in`).
+    `link`: the one-time link to make as it is sent (`mailed_links.link_for`).
 
     The template is rendered once here so that a missing or malformed value fails the caller
     at once rather than a retry later."""
     if not to:
         raise ValueError("an email needs at least one recipient")
     stored = {key: _storable(value) for key, value in context.items()}
-    render_email(template, stored)
+    render_email(template, {**stored, "link": LINK_PLACEHOLDER} if link else stored)
     return EmailRecord(org_id=org_id, email_id=new_id("email", now), template=template, to=tuple(to),
                        context=stored, created_at=now, customer_id=customer_id, reply_to=reply_to,
-                       attachment=attachment, due_at=send_after or now + SEND_LEASE)
+                       attachment=attachment, link=link, due_at=send_after or now + SEND_LEASE)
 
 
-def deliver(adapters, record: EmailRecord, now: datetime) -> EmailRecord:
-    """Send a recorded email; on failure leave it queued for a retry (or give up after the last)."""
-    (delivered,) = deliver_all(adapters, [record], now)
-    return delivered
+def deliver(adapters, record: EmailRecord, now: datetime, *, link: MadeLink | None = None) -> EmailRecord:
+    """Send a recorded email; on failure leave it queued for a retry (or give up after the last).
+    `link`: its one-time link, made by the caller with the token stored (else made now)."""
+    outcome = _send(adapters, record, now, link)
+    adapters.uow.emails.mark(*outcome)
+    return outcome[0]
 
 
 def deliver_all(adapters, records: Sequence[EmailRecord], now: datetime) -> list[EmailRecord]:
@@ -89,9 +104,13 @@ def deliver_all(adapters, records: Sequence[EmailRecord], now: datetime) -> list
     return [record for record, _ in outcomes]
 
 
-def _send(adapters, record: EmailRecord, now: datetime) -> tuple[EmailRecord, list]:
+def _send(adapters, record: EmailRecord, now: datetime, link: MadeLink | None = None) -> tuple[EmailRecord, list]:
     try:
-        message_id = adapters.mailer.send(_outgoing(adapters, record))
+        outgoing = _outgoing(adapters, record, now, link)
+        if outgoing is None:
+            return (replace(record, status="dropped", due_at=None),
+                    adapters.uow.emails.dropped_actions(now=now))
+        message_id = adapters.mailer.send(outgoing)
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the email stays recorded
         if not isinstance(error, EmailDeliveryFailed):
             log.exception("email %s could not be built", record.email_id)
@@ -102,7 +121,7 @@ def _send(adapters, record: EmailRecord, now: datetime) -> tuple[EmailRecord, li
         failed = replace(record, attempts=record.attempts + 1, last_error=str(error),
                          status="queued" if retry_at else "failed", due_at=retry_at)
         return failed, adapters.uow.emails.failed_attempt_actions(error=f"{type(error).__name__}: {error}",
-                                                                  retry_at=retry_at)
+                                                                  retry_at=retry_at, now=now)
     sent = replace(record, status="sent", attempts=record.attempts + 1, message_id=message_id, sent_at=now,
                    due_at=None)
     return sent, adapters.uow.emails.sent_actions(message_id=message_id, now=now)
@@ -127,13 +146,22 @@ def next_attempt_at(failed_attempts: int, now: datetime) -> datetime | None:
     return now + RETRY_DELAYS[failed_attempts - 1]
 
 
-def _outgoing(adapters, record: EmailRecord) -> OutgoingEmail:
-    subject, html, text = render_email(record.template, record.context)
+def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | None) -> OutgoingEmail | None:
+    """The message to send; None when its link has no one to go to."""
+    to, context = record.to, record.context
+    if record.link:
+        if made is None:
+            from ..access.mailed_links import make_link
+            made = make_link(adapters, record.org_id, record.link, now)
+        if made is None:
+            return None
+        to, context = (made.recipient,), {**context, "link": made.url}
+    subject, html, text = render_email(record.template, context)
     attachments = ()
     if record.attachment:
         render = _attachment_renderers[record.attachment["kind"]]
         attachments = (render(adapters, record.org_id, record.attachment),)
-    return OutgoingEmail(to=record.to, subject=subject, html=html, text=text, reply_to=record.reply_to,
+    return OutgoingEmail(to=to, subject=subject, html=html, text=text, reply_to=record.reply_to,
                          attachments=attachments)
 
 

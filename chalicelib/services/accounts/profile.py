@@ -4,28 +4,34 @@ turn updates off (`update_customer_details`); every change is an activity record
 was before and after.
 
 Changing the sign-in email needs the current password (checked, and failures counted, as
-a password change does) and moves the portal account to its new key (`org#email`) in the
-same transaction as the customer: the old account item is deleted, the new one created, and
-the account's sessions follow it, so the one in use stays valid."""
+a password change does) and then proof of the new mailbox: the change is only requested, and the
+new address receives a single-use link (1 h) made as the outbox sends it. An address that is
+taken (another account, or a contact the merchant invited) receives nothing, and the request
+answers the same either way. Confirming (`confirm_email_change`) moves the portal account to its
+new key (`org#email`) in the same transaction as the customer: the old account item is deleted,
+the new one created, and the account's sessions follow it; the old address is told.
+A new spelling of the same address (its case) needs no link."""
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ...domain.customers import Contact, Customer, validate_custom_fields
 from ...domain.engagement import ActivityRecord, Actor
-from ...domain.errors import InvalidInput, Unauthenticated
+from ...domain.errors import ConcurrentUpdate, InvalidInput, NotFound, Unauthenticated
 from ...domain.ids import new_id
 from ...domain.organization import Organization
+from ...domain.tokens import TOKEN_TTL
 from ...tables.portal_users import PortalUser, login_key
-from ..access import portal_auth
+from ..access import mailed_links, portal_auth
 from ..inputs import ProfileChanges
 from . import outbox as mail
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "email")
-SESSIONS_MOVED = 90        # with the customer, activity and two account items: within a transaction's 100
+SESSIONS_MOVED = 90        # with the customer, activity, token and two account items: within a transaction's 100
 LARGEST_NUMBER = 10**15    # custom field numbers DynamoDB stores exactly
+EMAIL_CHANGE_MINUTES = int(TOKEN_TTL["email_change"] // timedelta(minutes=1))   # as the email says it
 
 
 def contacts(adapters, org_id: str, customer_id: str) -> list[dict]:
@@ -42,33 +48,76 @@ def profile(adapters, org_id: str, customer_id: str, contact_id: str) -> dict:
 
 def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,
                    now: datetime) -> dict:
+    """Apply the changes; a new sign-in address is only requested (`pending_email` in the answer)."""
     org = adapters.uow.organizations.get(org_id)
     org.preferences.require("update_customer_details")
     customer = adapters.uow.customers.get(org_id, customer_id)
     contact = _contact(customer, contact_id)
     updated_contact = replace(contact, **(changes.contact or {}))
     updated = _changed_customer(org, customer, updated_contact, changes)
-    before, after = _differences(customer, updated, contact, updated_contact)
-    if not after:
-        return _view(org, customer, contact)
     email_changed = updated_contact.email != contact.email
-    account = _account_for_email_change(adapters, org, contact, updated_contact, changes,
-                                        now) if email_changed else None
+    account = _account_for_email_change(adapters, org, contact, changes, now) if email_changed else None
+    new_email = None
+    if account is not None and login_key(org_id, updated_contact.email) != account.login:
+        new_email, updated_contact = updated_contact.email, replace(updated_contact, email=contact.email)
+        updated = _changed_customer(org, customer, updated_contact, changes)
+        account_moved = None
+    else:
+        account_moved = account
+    before, after = _differences(customer, updated, contact, updated_contact)
+    if not after and new_email is None:
+        return _view(org, customer, contact)
     left_behind: list[str] = []
     with adapters.uow.transaction("profile") as tx:
-        adapters.uow.customers.put_in(tx, org_id, updated)
-        if account is not None:
-            left_behind = _move_account(adapters, tx, account, updated_contact.email, session_id)
-        adapters.uow.activity.record(org_id, ActivityRecord(
-            activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
-            action="profile.updated", subject_type="customer", subject_id=customer_id, at=now,
-            summary="Changed " + ", ".join(sorted(after)), before=before, after=after), tx)
-    if account is not None:
-        adapters.uow.sessions.delete_many(left_behind)
-        mail.send(adapters, org_id, "sign_in_email_changed",
-                  {"org_name": org.name, "contact_email": updated_contact.email},
-                  [contact.email], now=now, customer_id=customer_id, reply_to=org.email)
-    return _view(org, updated, updated_contact)
+        if after:
+            adapters.uow.customers.put_in(tx, org_id, updated)
+            if account_moved is not None:
+                left_behind = _move_account(adapters, tx, account_moved, updated_contact.email, session_id)
+            adapters.uow.activity.record(org_id, _profile_updated(customer_id, contact_id, before, after, now), tx)
+        if new_email is not None:
+            adapters.uow.emails.put_in(tx, mail.new_record(
+                org_id, "confirm_sign_in_email", {"org_name": org.name, "contact_email": contact.email,
+                                                  "expires_minutes": EMAIL_CHANGE_MINUTES},
+                [new_email], now=now, customer_id=customer_id, reply_to=org.email, send_after=now,
+                link=mailed_links.link_for("email_change", account.login, new_email=new_email)))
+    adapters.uow.sessions.delete_many(left_behind)
+    view = _view(org, updated, updated_contact)
+    return {**view, "pending_email": new_email} if new_email is not None else view
+
+
+def confirm_email_change(adapters, org_id: str, token: str, now: datetime) -> None:
+    """Switch the sign-in email with the link sent to the new address (once, within the hour): the
+    contact and the account move to it, the account's sessions with it, and the old address is told."""
+    one_time = portal_auth.usable_token(adapters, token, "email_change", org_id, now)
+    try:
+        found = adapters.uow.portal_users.with_organization(one_time.login, org_id, customer_id=one_time.customer_id)
+    except NotFound:
+        raise Unauthenticated(portal_auth.INVALID_LINK) from None
+    user, customer = found.user, found.customer
+    contact = customer.contact(one_time.contact_id) if customer is not None else None
+    new_email = one_time.new_email or ""
+    if user is None or not user.is_active or contact is None or user.contact_id != contact.contact_id or \
+            contact.email.strip().lower() != user.email.strip().lower():
+        raise Unauthenticated(portal_auth.INVALID_LINK)     # the account changed since
+    updated_contact = replace(contact, email=new_email)
+    try:
+        updated = _changed_customer(found.org, customer, updated_contact, ProfileChanges())
+    except InvalidInput:
+        raise Unauthenticated(portal_auth.INVALID_LINK) from None   # a colleague has the address by now
+    before, after = _differences(customer, updated, contact, updated_contact)
+    try:   # the token unused, and the new address still free (an account added on no login only)
+        with adapters.uow.transaction("email change") as tx:
+            adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
+            adapters.uow.customers.put_in(tx, org_id, updated)
+            left_behind = _move_account(adapters, tx, user, new_email, None)
+            adapters.uow.activity.record(org_id, _profile_updated(customer.customer_id, contact.contact_id,
+                                                                  before, after, now), tx)
+    except ConcurrentUpdate:
+        raise Unauthenticated(portal_auth.INVALID_LINK) from None
+    adapters.uow.sessions.delete_many(left_behind)
+    mail.send(adapters, org_id, "sign_in_email_changed",
+              {"org_name": found.org.name, "contact_email": new_email},
+              [contact.email], now=now, customer_id=customer.customer_id, reply_to=found.org.email)
 
 
 # --- the parts --------------------------------------------------------------------------------
@@ -117,22 +166,27 @@ def _differences(customer: Customer, updated: Customer, contact: Contact,
             {path: new for path, (_, new) in changed.items()})
 
 
-def _account_for_email_change(adapters, org: Organization, contact: Contact, updated_contact: Contact,
-                              changes: ProfileChanges, now: datetime) -> PortalUser:
-    """The signed-in account, once its current password is proven; its new key must be free."""
+def _account_for_email_change(adapters, org: Organization, contact: Contact, changes: ProfileChanges,
+                              now: datetime) -> PortalUser:
+    """The signed-in account, once its current password is proven. Whether the new address is free
+    is not looked at here: the outbox decides as it sends the link, so the answer cannot tell."""
     if not changes.current_password:
         raise InvalidInput({"current_password": "Enter your current password to change your sign-in email."})
     account = adapters.uow.portal_users.find(login_key(org.org_id, contact.email))
     if account is None or not account.is_active or account.contact_id != contact.contact_id:
         raise Unauthenticated("Sign in again.")
     portal_auth.confirm_current_password(adapters, account, changes.current_password, now)
-    new_login = login_key(org.org_id, updated_contact.email)
-    if new_login != account.login and adapters.uow.portal_users.find(new_login) is not None:
-        raise InvalidInput({"contact.email": "Another portal account signs in with this email address."})
     return account
 
 
-def _move_account(adapters, tx, account: PortalUser, email: str, session_id: str) -> list[str]:
+def _profile_updated(customer_id: str, contact_id: str, before: dict, after: dict, now: datetime) -> ActivityRecord:
+    return ActivityRecord(
+        activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
+        action="profile.updated", subject_type="customer", subject_id=customer_id, at=now,
+        summary="Changed " + ", ".join(sorted(after)), before=before, after=after)
+
+
+def _move_account(adapters, tx, account: PortalUser, email: str, session_id: str | None) -> list[str]:
     """Within `tx`: the account under its new email (or just the new spelling), its sessions with it
     (the index of sessions is eventually consistent: the one in use is named, not looked up).
     A transaction holds at most 100 items: sessions beyond SESSIONS_MOVED are answered, to be ended."""
@@ -142,7 +196,8 @@ def _move_account(adapters, tx, account: PortalUser, email: str, session_id: str
         return []
     adapters.uow.portal_users.delete_in(tx, account)                             # on the version read
     adapters.uow.portal_users.add_in(tx, replace(account, login=new_login, email=email, version=None))
-    sessions = list(dict.fromkeys([session_id, *adapters.uow.sessions.token_hashes_of(account.login)]))
+    named = [session_id] if session_id else []
+    sessions = list(dict.fromkeys([*named, *adapters.uow.sessions.token_hashes_of(account.login)]))
     for token_hash in sessions[:SESSIONS_MOVED]:
         adapters.uow.sessions.move_in(tx, token_hash, new_login)
     return sessions[SESSIONS_MOVED:]

@@ -26,6 +26,8 @@ def create_invoice(adapters, org_id: str, customer_id: str, *, lines: list[dict]
                    issued_at: datetime | None = None) -> Invoice:
     org = adapters.uow.organizations.get(org_id)
     customer = adapters.uow.customers.get(org_id, customer_id)
+    if subscription_id is not None:   # only a subscription of this customer (another's: 404, as a missing one)
+        adapters.uow.subscriptions.get(org_id, customer_id, subscription_id)
     issued = issued_at or org.now(now)
     invoice = billing.build_invoice(
         invoice_id=new_id("invoice", now),
@@ -65,7 +67,7 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
         raise BusinessRuleViolation("This invoice has nothing left to pay.", "invoice_not_outstanding")
     paying.require_whole_part(amount_minor, invoice.currency)
     if amount_minor > invoice.balance_minor:
-        raise InvalidInput({"amount_minor": f"At most the balance due, {invoice.balance_minor}."})
+        raise InvalidInput({"amount_minor": f"At most the balance due, {paying.balance_due_text(invoice)}."})
     payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
                       amount_minor=amount_minor, currency=invoice.currency,
                       allocations=(Allocation(invoice_id, amount_minor),), created_at=now, gateway="offline",

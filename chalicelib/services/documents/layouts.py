@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from ...domain.calendar import local_date
 from ...domain.customers import Customer
-from ...domain.documents import CreditNote, DocumentLine, Estimate, Invoice
+from ...domain.documents import DocumentLine, Estimate, Invoice
 from ...domain.money import Money
 from ...domain.organization import Organization
 from ...domain.payments import Payment
@@ -65,15 +65,6 @@ def invoice_document(org: Organization, customer: Customer, invoice: Invoice) ->
     return PdfDocument(title="Invoice", number=invoice.number, issuer=issuer(org), recipient=recipient(customer),
                        facts=tuple(facts), table=_lines_table(_charged(invoice.lines), cur), totals=tuple(totals),
                        notes=_notes(invoice.notes), footer=_footer(org))
-
-
-def credit_note_document(org: Organization, customer: Customer, note: CreditNote) -> PdfDocument:
-    cur, tz = note.currency, org.time_zone
-    facts = (("Issued", day(note.issued_at, tz)), ("Status", note.status.value.title()))
-    totals = (("Total credited", money(note.total_minor, cur)), ("Credit remaining", money(note.balance_minor, cur)))
-    return PdfDocument(title="Credit note", number=note.number, issuer=issuer(org), recipient=recipient(customer),
-                       facts=facts, table=_lines_table(note.lines, cur), totals=totals,
-                       notes=_notes(note.reason), footer=_footer(org))
 
 
 def estimate_document(org: Organization, customer: Customer, estimate: Estimate) -> PdfDocument:

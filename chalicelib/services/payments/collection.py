@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from ...domain import paying
+from ...domain import paying, settling
 from ...domain.customers import Customer
 from ...domain.documents import CreditNote, Invoice
 from ...domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, InvalidInput, NotFound
@@ -26,7 +26,7 @@ from ...domain.money import Money
 from ...domain.payments import Payment, PaymentStatus
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
 from ...tables.payments import PaymentState
-from . import gateway_customers, rules as payment_rules, settlement, velocity
+from . import gateway_customers, settlement, velocity
 
 MAX_INVOICES = 25            # per payment: one transaction settles them all
 PENDING_LEASE = timedelta(seconds=60)    # a charge answers well within this, or its runner died
@@ -123,7 +123,8 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
         if amount_minor is not None:
             paying.require_whole_part(amount_minor, currency)
             if amount_minor > chosen[0].balance_minor:
-                raise InvalidInput({"amount_minor": f"At most the balance due, {chosen[0].balance_minor}."})
+                due = paying.balance_due_text(chosen[0])
+                raise InvalidInput({"amount_minor": f"At most the balance due, {due}."})
         if _clear_claims(adapters, org_id, customer_id, state.claims, on_session=not off_session, now=now):
             continue   # a stale payment was finished: read the invoices again
         charge_to = method(state.customer, now)
@@ -241,7 +242,7 @@ def _credit_plan(adapters, org_id: str, customer_id: str,
                  chosen: list[Invoice]) -> tuple[list[tuple[str, str, int]], dict[str, CreditNote]]:
     """The credits to apply, and the open credit notes they come from."""
     notes = adapters.uow.credit_notes.all_in_status(org_id, customer_id, "open")
-    return payment_rules.plan_credits(chosen, notes), {n.credit_note_id: n for n in notes}
+    return settling.plan_credits(chosen, notes), {n.credit_note_id: n for n in notes}
 
 
 # -- building the payment ---------------------------------------------------------------------
@@ -252,7 +253,7 @@ def _new_payment(adapters, org_id: str, customer: Customer, chosen: list[Invoice
     credited: dict[str, int] = {}
     for invoice_id, _, amount in credits:
         credited[invoice_id] = credited.get(invoice_id, 0) + amount
-    allocations = payment_rules.allocations(chosen, amount_minor=amount_minor, credits_by_invoice=credited)
+    allocations = settling.allocations(chosen, amount_minor=amount_minor, credits_by_invoice=credited)
     total = sum(a.amount_minor for a in allocations)
     paying.require_chargeable(total, chosen[0].currency)
     gateway = adapters.gateway

@@ -5,6 +5,8 @@ conditional on the payment as it was read: the same outcome arriving twice (a re
 a confirmation) takes effect once, and a success always wins over a failure reported late or out
 of order. Money that no longer fits an invoice (it was paid or voided meanwhile) becomes the
 payment's overpayment credit (domain/overpayments.py), so a charge is never lost nor counted twice.
+What a success does to the invoices, credit notes and account summary is decided in
+`domain/settling.settle`; this module reads, writes and tells.
 """
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from datetime import datetime
 from typing import Callable
 
 from ... import metrics
-from ...domain import billing
-from ...domain.account_summary import SummaryChange, credit_note_moved
+from ...domain import billing, settling
+from ...domain.account_summary import credit_note_moved
 from ...domain.calendar import local_date
 from ...domain.documents import CreditNote, Invoice
 from ...domain.engagement import ActivityRecord, Actor, Notification
@@ -22,13 +24,12 @@ from ...domain.errors import ConcurrentUpdate
 from ...domain.ids import new_id
 from ...domain.money import Money
 from ...domain.overpayments import overpayment_credit
-from ...domain.payments import Allocation, Payment, PaymentMethod, PaymentStatus
+from ...domain.payments import Payment, PaymentMethod, PaymentStatus
 from ...domain.subscription import Subscription
 from ...gateways.payments import ChargeResult, PaymentGatewayError
 from ...tables.payments import PaymentState
 from ..accounts import outbox as mail
 from ..subscriptions import recovery
-from . import rules as payment_rules
 
 ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
 FINAL = (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
@@ -132,41 +133,17 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
             answer: Answer | None) -> tuple[Payment, list, list[str]]:
     payment, plan = state.payment, state.plan
     customer_id = payment.customer_id
-    credit_plan = [tuple(c) for c in plan.get("credits", [])]
-    before = state.invoices
-    after = dict(before)
-    allocations, excess = [], 0
-    for allocation in payment.allocations:
-        invoice = after.get(allocation.invoice_id)
-        paid, applied = payment_rules.pay(invoice, allocation.amount_minor, now) if invoice else (None, 0)
-        excess += allocation.amount_minor - applied
-        if applied:
-            after[allocation.invoice_id] = paid
-            allocations.append(Allocation(allocation.invoice_id, applied))
-    notes = state.notes
-    used_notes, credits_used = {}, 0
-    for invoice_id, note_id, wanted in credit_plan:
-        note, invoice = used_notes.get(note_id) or notes.get(note_id), after.get(invoice_id)
-        if note is None or invoice is None:
-            continue
-        credited, applied = payment_rules.credit(invoice, note_id, payment_rules.usable_credit(note, wanted), now)
-        if applied:
-            after[invoice_id], used_notes[note_id] = credited, payment_rules.use_credit(note, applied)
-            credits_used += applied
-    change = SummaryChange(credits_minor=excess - credits_used)
-    for invoice_id, invoice in after.items():
-        change += payment_rules.outstanding_change(before[invoice_id], invoice)
-
+    before, notes = state.invoices, state.notes
+    outcome = settling.settle(payment.allocations, [tuple(c) for c in plan.get("credits", [])], before, notes, now)
+    after, allocations, used_notes, change = outcome.invoices, outcome.allocations, outcome.notes, outcome.change
     org, customer = state.org, state.customer
-    done = replace(payment, status=PaymentStatus.SUCCEEDED, allocations=tuple(allocations), succeeded_at=now,
+    done = replace(payment, status=PaymentStatus.SUCCEEDED, allocations=allocations, succeeded_at=now,
                    gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
                    method_summary=payment.method_summary or _summary(result), client_secret=None,
                    failure_code=None, failure_message=None)
     overpaid = None
-    if excess:
-        done, overpaid = _overpayment(adapters, org_id, done, excess, now)
-    for note_id, note in used_notes.items():
-        change += credit_note_moved(notes[note_id], note)
+    if outcome.excess_minor:
+        done, overpaid = _overpayment(adapters, org_id, done, outcome.excess_minor, now)
     if overpaid is not None:
         change += credit_note_moved(None, overpaid)
     settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ...tables.pages import Page
     from ..inputs import Caller, ChangeRequest
     from .scheduled import RunReport
+    from .scheduled_queue import Discovery, DueItem
 
 
 class Subscriptions:
@@ -154,6 +155,16 @@ class Subscriptions:
         """The work due at `now` on `clock` (`limits`: budget_seconds, by default the job's from the settings; page)."""
         from .scheduled import run_due
         return run_due(self._adapters, clock, now, **limits)
+
+    def discover_due(self, clock: str, now: datetime, *, per_org: int) -> Discovery:
+        """The work due at `now` on `clock`, at most `per_org` items per organization, to fan out."""
+        from .scheduled_queue import discover_due
+        return discover_due(self._adapters, clock, now, per_org=per_org)
+
+    def run_due_item(self, item: DueItem, now: datetime) -> dict | None:
+        """One item a discovery sent, done if still due and nobody holds it."""
+        from .scheduled_queue import run_due_item
+        return run_due_item(self._adapters, item, now)
 
     def advance_test_clock(self, org_id: str, advance_to: datetime, *, real_now: datetime,
                            budget_seconds: float | None = None) -> dict:

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 
 from ... import logs
-from ...domain import scheduling
+from ...domain import scheduling, settling
 from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.billing import Bill
 from ...domain.documents import InvoiceStatus
@@ -34,7 +34,7 @@ from ...domain.subscription_status import Status
 from ..accounts import outbox as mail
 from ..documents import invoicing
 from ..documents.invoicing import Billing
-from ..payments import collection, rules as payment_rules
+from ..payments import collection
 
 log = logs.logger("portico")
 
@@ -330,7 +330,7 @@ def _void_in(adapters, tx, job: _Job, customer_id: str, invoice_id: str) -> None
     if invoice.credits_applied:
         given_back = {c.credit_note_id: c.amount_minor for c in invoice.credits_applied}
         for note_id, note in adapters.uow.credit_notes.get_many(job.org_id, customer_id, list(given_back)).items():
-            restored = payment_rules.credit_given_back(note, given_back[note_id])
+            restored = settling.credit_given_back(note, given_back[note_id])
             adapters.uow.credit_notes.save_in(tx, job.org_id, restored, before=note, now=job.now)
             change += SummaryChange(credits_minor=given_back[note_id]) + credit_note_moved(note, restored)
     adapters.uow.invoices.save_in(tx, job.org_id, replace(invoice, status=InvoiceStatus.VOID, voided_at=job.now),

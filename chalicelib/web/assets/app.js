@@ -37,6 +37,7 @@ const ROUTES = [
   { pattern: "forgot-password", screen: auth.forgotPassword, public: true, title: "Forgot password" },
   { pattern: "reset-password", screen: auth.resetPassword, public: true, title: "Choose a new password" },
   { pattern: "accept-invite", screen: auth.acceptInvite, public: true, title: "Accept invitation" },
+  { pattern: "confirm-email", screen: auth.confirmEmail, public: true, title: "Confirm your new email" },
   { pattern: "home", screen: home.show, title: "Home" },
   { pattern: "subscriptions", screen: subscriptions.list, feature: "subscriptions", title: "Subscriptions" },
   { pattern: "subscriptions/:id", screen: subscriptions.detail, feature: "subscriptions", nav: "subscriptions", title: "Subscription" },

@@ -95,3 +95,19 @@ export function acceptInvite({ main, query, signedIn }) {
   });
   replace(main, card("Welcome", "Choose a password to open your customer portal.", form));
 }
+
+export function confirmEmail({ main, query }) {
+  if (!query.token || !query.organization) {
+    replace(main, card("Confirm your new email", null, alert("error", "This link is incomplete. Change your email again to get a new one.")));
+    return;
+  }
+  const form = h("form", { "aria-label": "Confirm your new email" },
+    h("button", { type: "submit" }, "Sign in with this email from now on"));
+  onSubmit(form, async () => {
+    await api.post("/portal/auth/confirm-email", { organization: query.organization, token: query.token });
+    session.rememberOrganization(query.organization);
+    replace(form, alert("success", "Your sign-in email is changed. Sign in with it from now on."),
+      h("a", { class: "button", href: `#/sign-in?organization=${encodeURIComponent(query.organization)}` }, "Sign in"));
+  });
+  replace(main, card("Confirm your new email", "The change takes effect when you confirm it here.", form));
+}

@@ -70,8 +70,10 @@ function contactSection(profile, reload) {
         const changes = { contact: { first_name: values["contact.first_name"], last_name: values["contact.last_name"],
                                      phone: values["contact.phone"], email: values["contact.email"] } };
         if (values.current_password) changes.current_password = values.current_password;
-        await api.patch("/portal/profile", changes);
-        await reload("Your contact details are saved.");
+        const answer = await api.patch("/portal/profile", changes);
+        await reload(answer.pending_email
+          ? `Your contact details are saved. To sign in with ${answer.pending_email}, open the link we emailed there (within an hour); until then you sign in as before.`
+          : "Your contact details are saved.");
       });
       return form;
     });

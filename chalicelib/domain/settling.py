@@ -1,19 +1,20 @@
-"""How payments and credits meet invoices: pure rules, no I/O (unit-tested without AWS).
+"""How payments and credits meet invoices: pure rules, no I/O (unit-tested without AWS), from one
+invoice paid (`pay`) to a whole payment settled with the credits planned for it (`settle`).
 
 Amounts are integer minor units. An invoice's balance is total - credits applied - paid;
 nothing here ever takes a balance below zero: what does not fit is handed back as excess.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Sequence
 
-from ...domain.account_summary import SummaryChange
-from ...domain.credits import AvailableCredit, allocate_credits
-from ...domain.documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
-from ...domain.money import Money
-from ...domain.payments import Allocation
+from .account_summary import SummaryChange, credit_note_moved
+from .credits import AvailableCredit, allocate_credits
+from .documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
+from .money import Money
+from .payments import Allocation
 
 def pay(invoice: Invoice, amount_minor: int, now: datetime) -> tuple[Invoice, int]:
     """The invoice after `amount_minor` is paid against it, and how much of it fitted."""
@@ -95,3 +96,45 @@ def plan_credits(invoices: Sequence[Invoice], notes: Sequence[CreditNote]) -> li
             plan.append((invoice.invoice_id, note_id, amount.amount_minor))
             left[note_id] -= amount.amount_minor
     return plan
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A succeeded payment's effect on what it paid, before anything is written."""
+    invoices: dict[str, Invoice]          # every invoice the payment was for, as it is after
+    allocations: tuple[Allocation, ...]   # what the payment paid of each (nothing of one already settled)
+    excess_minor: int                     # what no invoice could take: it becomes the customer's credit
+    notes: dict[str, CreditNote]          # the credit notes the payment's plan used, as they are after
+    change: SummaryChange                 # the account summary's change for all of the above
+
+
+def settle(allocations: Sequence[Allocation], credit_plan: Sequence[tuple[str, str, int]],
+           invoices: dict[str, Invoice], notes: dict[str, CreditNote], now: datetime) -> Settled:
+    """A payment that succeeded: each allocation pays its invoice as far as its balance still goes
+    (a late success never pays twice: the rest is excess), then the planned credits (invoice, credit
+    note, amount) are applied as far as each note's balance and each invoice's balance allow."""
+    after = dict(invoices)
+    paid_allocations, excess = [], 0
+    for allocation in allocations:
+        invoice = after.get(allocation.invoice_id)
+        paid, applied = pay(invoice, allocation.amount_minor, now) if invoice else (None, 0)
+        excess += allocation.amount_minor - applied
+        if applied:
+            after[allocation.invoice_id] = paid
+            paid_allocations.append(Allocation(allocation.invoice_id, applied))
+    used: dict[str, CreditNote] = {}
+    credits_used = 0
+    for invoice_id, note_id, wanted in credit_plan:
+        note, invoice = used.get(note_id) or notes.get(note_id), after.get(invoice_id)
+        if note is None or invoice is None:
+            continue
+        credited, applied = credit(invoice, note_id, usable_credit(note, wanted), now)
+        if applied:
+            after[invoice_id], used[note_id] = credited, use_credit(note, applied)
+            credits_used += applied
+    change = SummaryChange(credits_minor=excess - credits_used)
+    for invoice_id, invoice in after.items():
+        change += outstanding_change(invoices[invoice_id], invoice)
+    for note_id, note in used.items():
+        change += credit_note_moved(notes[note_id], note)
+    return Settled(after, tuple(paid_allocations), excess, used, change)

@@ -1,0 +1,75 @@
+"""One-time links in emails (invitations, password resets, email changes), made as the email is sent.
+
+The request that asks for one records only what the link is for (`link_for`: a purpose and an
+account), never a token, and does the same work whether or not the account exists or the address
+is free. When the outbox sends the email, `make_link` decides who, if anyone, receives it, stores
+the hash of a fresh token and answers the link; the token itself lives only in the message.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from ...domain.tokens import TOKEN_TTL, new_token, token_hash
+from ...tables.one_time_tokens import OneTimeToken
+from ...tables.portal_users import PortalUser, login_key
+
+PAGES = {"invite": "accept-invite", "reset": "reset-password", "email_change": "confirm-email"}
+
+
+@dataclass(frozen=True)
+class MadeLink:
+    recipient: str
+    url: str
+
+
+def link_for(purpose: str, login: str, *, new_email: str | None = None) -> dict:
+    """What an email's link is for, as the outbox records it."""
+    spec = {"purpose": purpose, "login": login}
+    if new_email is not None:
+        spec["new_email"] = new_email
+    return spec
+
+
+def make_link(adapters, org_id: str, spec: dict, now: datetime) -> MadeLink | None:
+    """A fresh single-use link for the email about to be sent, its token's hash stored; None when
+    there is no one to send it to."""
+    purpose = spec["purpose"]
+    user = adapters.uow.portal_users.find(spec["login"])
+    recipient = _recipient(adapters, purpose, user, spec)
+    if recipient is None:
+        return None
+    made, one_time = fresh_link(adapters, purpose, user, recipient, now, new_email=spec.get("new_email"))
+    adapters.uow.one_time_tokens.add(one_time)
+    return made
+
+
+def fresh_link(adapters, purpose: str, user: PortalUser, recipient: str, now: datetime, *,
+               new_email: str | None = None) -> tuple[MadeLink, OneTimeToken]:
+    """A link with a new token, and the token's record (its hash) for the caller to store, e.g.
+    within the transaction that records the email; the link goes only to the mailer."""
+    token = new_token()
+    one_time = OneTimeToken(token_hash(token), purpose, user.login, user.org_id, user.customer_id, user.contact_id,
+                            created_at=now, expires_at=now + TOKEN_TTL[purpose], new_email=new_email)
+    return MadeLink(recipient, link(adapters, PAGES[purpose], user.org_id, token)), one_time
+
+
+def link(adapters, page: str, org_id: str, token: str) -> str:
+    # The token rides in the fragment: browsers never send it to a server or in a Referer.
+    return f"{adapters.settings.portal_base_url}/#/{page}?{urlencode({'organization': org_id, 'token': token})}"
+
+
+def _recipient(adapters, purpose: str, user: PortalUser | None, spec: dict) -> str | None:
+    if user is None:
+        return None                                  # forgot-password for an address without an account
+    if purpose == "invite":
+        return user.email if user.status == "invited" else None
+    if purpose == "reset":
+        return user.email if user.is_active else None
+    if purpose == "email_change":
+        # An address another account signs in with, or one the merchant invited, cannot be taken:
+        # it receives nothing, and the request was answered as for a free one.
+        taken = adapters.uow.portal_users.find(login_key(user.org_id, spec["new_email"])) is not None
+        return spec["new_email"] if user.is_active and not taken else None
+    raise ValueError(f"no link for {purpose!r}")

@@ -1,0 +1,88 @@
+"""Due work fanned out over a queue: a discovery finds what is due on a clock and says it as one
+message per subscription; workers then do each item exactly as the serial run does
+(scheduled.py: claim with a conditional write, act, write back in one transaction).
+
+A message is only a hint. The worker reads the subscription again and acts only if work is still
+due and the claim succeeds, so a message delivered twice, a message overtaken by another worker, or
+one that a later discovery sent again does nothing the second time. A worker that dies mid-item
+leaves its claim to expire (scheduled.LEASE); the item stays in the `due` index, and the first
+discovery after the lease sends it again.
+
+Fairness: a discovery sends at most `per_org` items of one organization, and sends the
+organizations' items interleaved (one of each in turn), so one organization's backlog of renewals
+never stands in front of another's cancellation or trial end for more than one discovery cycle
+(docs/billing.md, "Due work at scale")."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from itertools import zip_longest
+
+from ...domain import scheduling
+from ...domain.errors import NotFound
+from .scheduled import _Job, _run_one
+
+DISCOVERY_PAGE = 500      # due items read per Query: discovery reads, it does not act
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One subscription's due work, as a queue message carries it."""
+    clock: str
+    org_id: str
+    customer_id: str
+    subscription_id: str
+    work: str
+    due_at: str          # ISO 8601: when the work fell due (how late the worker is, in its logs)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def of(cls, body: dict) -> "DueItem":
+        """The item a message body describes; KeyError or TypeError if it is not one."""
+        return cls(**{name: str(body[name]) for name in cls.__dataclass_fields__})
+
+
+@dataclass
+class Discovery:
+    items: list[DueItem]       # in the order to send them: organizations interleaved
+    held_back: int = 0         # due items over an organization's share, left to the next discovery
+
+    @property
+    def organizations(self) -> int:
+        return len({item.org_id for item in self.items})
+
+
+def discover_due(adapters, clock: str, now: datetime, *, per_org: int) -> Discovery:
+    """The due work on `clock` at `now`, every shard read, at most `per_org` items per organization,
+    earliest due first within one."""
+    subscriptions = adapters.uow.subscriptions
+    by_org: OrderedDict[str, list[DueItem]] = OrderedDict()
+    held_back = 0
+    for shard in subscriptions.shards():
+        for found in subscriptions.due(clock, shard, now, page=DISCOVERY_PAGE):
+            sub = found.subscription
+            work = scheduling.work_due(sub, now)
+            if work is None:
+                continue    # the index lagged behind the item
+            mine = by_org.setdefault(found.org_id, [])
+            if len(mine) >= per_org:
+                held_back += 1
+                continue
+            mine.append(DueItem(clock, found.org_id, sub.customer_id, sub.subscription_id, work.value,
+                                (scheduling.due_at(sub) or now).isoformat()))
+    interleaved = [item for turn in zip_longest(*by_org.values()) for item in turn if item is not None]
+    return Discovery(interleaved, held_back)
+
+
+def run_due_item(adapters, item: DueItem, now: datetime) -> dict | None:
+    """Do `item`'s work if it is still due at `now` and nobody holds the subscription: what was done
+    ({subscription_id, work, status}), or None when there was nothing (left) to do."""
+    try:
+        org = adapters.uow.organizations.get(item.org_id)
+        sub = adapters.uow.subscriptions.get(item.org_id, item.customer_id, item.subscription_id)
+    except NotFound:
+        return None     # deleted since it was found: nothing to do
+    return _run_one(adapters, _Job(org, item.clock, now), sub)

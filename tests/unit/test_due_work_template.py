@@ -1,0 +1,65 @@
+"""The template fans due work out over SQS: a queue with a dead-letter queue and an alarm on it,
+the worker's event source reporting failures per message with the batch size and concurrency the
+merchant sets, the discovery allowed only to read the due index and send, the worker only to take
+from its queue (and the books it bills)."""
+import pytest
+
+from infra.generate import merge_template
+from infra.operations import DUE_WORK_RECEIVE_LIMIT
+
+
+@pytest.fixture(scope="module")
+def template():
+    return merge_template("prod")
+
+
+def statements(template, role: str) -> dict[str, dict]:
+    [policy] = template["Resources"][role]["Properties"]["Policies"]
+    return {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"] if "Sid" in s}
+
+
+def test_the_worker_takes_the_stacks_queue_reporting_failures_per_message_within_the_merchants_limits(template):
+    [(name, source)] = template["Resources"]["DueWorkWorker"]["Properties"]["Events"].items()
+    assert name == "DueWorkWorkerSqsEventSource"   # the name Chalice gives it: the two merge
+    assert source["Properties"] == {
+        "Queue": {"Fn::GetAtt": ["DueWorkQueue", "Arn"]}, "BatchSize": {"Ref": "DueWorkBatchSize"},
+        "ScalingConfig": {"MaximumConcurrency": {"Ref": "DueWorkConcurrency"}},
+        "FunctionResponseTypes": ["ReportBatchItemFailures"]}
+    parameters = template["Parameters"]
+    assert parameters["DueWorkConcurrency"]["Default"] >= 2 and parameters["DueWorkConcurrency"]["MinValue"] == 2
+    assert parameters["DueWorkBatchSize"]["MaxValue"] == 10
+
+
+def test_a_message_failing_every_delivery_goes_to_a_dead_letter_queue_that_raises_an_alarm(template):
+    resources = template["Resources"]
+    queue = resources["DueWorkQueue"]["Properties"]
+    assert queue["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": ["DueWorkDeadLetters", "Arn"]},
+                                      "maxReceiveCount": DUE_WORK_RECEIVE_LIMIT}
+    # hidden while a worker (and the event source's retries) may still have it
+    assert queue["VisibilityTimeout"] >= 6 * 120
+    alarm = resources["DueWorkDeadLettersAlarm"]["Properties"]
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["DueWorkDeadLetters", "QueueName"]}}]
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}] and alarm["Threshold"] == 1
+    assert "DueWorkBacklogAlarm" in resources and "DueWorkWorkerErrorsAlarm" in resources
+
+
+def test_discovery_reads_only_the_subscriptions_and_sends_only_to_the_due_work_queue(template):
+    found = statements(template, "RunDueWorkRole")
+    assert set(found) == {"Reads", "Logs", "Tracing", "FailureDestination", "SendsDueWork"}
+    assert all("subscriptions" in r["Fn::Sub"] for r in found["Reads"]["Resource"])
+    assert found["SendsDueWork"]["Action"] == ["sqs:SendMessage"]
+    assert found["SendsDueWork"]["Resource"] == {"Fn::GetAtt": ["DueWorkQueue", "Arn"]}
+    variables = template["Resources"]["RunDueWork"]["Properties"]["Environment"]["Variables"]
+    assert variables["PORTICO_DUE_WORK_QUEUE_URL"] == {"Ref": "DueWorkQueue"}
+    assert variables["PORTICO_DUE_WORK_PER_ORG"] == {"Ref": "DueWorkPerOrganization"}
+
+
+def test_the_worker_takes_from_its_queue_and_bills_but_sends_nowhere(template):
+    found = statements(template, "DueWorkWorkerRole")
+    assert found["TakesDueWork"]["Resource"] == {"Fn::GetAtt": ["DueWorkQueue", "Arn"]}
+    assert set(found["TakesDueWork"]["Action"]) == {"sqs:ReceiveMessage", "sqs:DeleteMessage",
+                                                    "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
+    assert "SendsDueWork" not in found and "FailureDestination" not in found
+    assert "Email" in found and "Writes" in found
+    # a queue's worker is not invoked asynchronously: no on-failure destination of its own
+    assert "EventInvokeConfig" not in template["Resources"]["DueWorkWorker"]["Properties"]
