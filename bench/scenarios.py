@@ -28,7 +28,12 @@ CHARLES_PASSWORD = "a different long passphrase"   # a second portal account of 
 # Routes known to exceed the budget, with the calls measured and why (one line each). The call-budget
 # test fails on a route over budget that is not listed, on a listed one that now needs more calls than
 # recorded here, and on a listed one that is back within budget: delete its line then.
-BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {}   # none: every route is within budget
+BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
+    ("POST", "/portal/payments"): Over(2, 6, "payment velocity (card testing): the customer's and the organization's "
+                                             "counters, one conditional ADD each before the card reaches the gateway; "
+                                             "they cannot join the claim transaction, which comes after the card "
+                                             "check (docs/security.md)"),
+}
 
 
 def within_budget(reads: int, writes: int) -> bool:
@@ -69,7 +74,8 @@ def build_world(now: datetime) -> World:
     from devstack import seed
     result = seed.seed_demo(now)
     sign_in = result.portal_sign_in
-    token = bootstrap.services().access.login(sign_in.org_id, sign_in.email, sign_in.password, now).token
+    token = bootstrap.services().access.login(sign_in.org_id, sign_in.email, sign_in.password, now,
+                                              source_ip="127.0.0.1").token
     customer_id = result.customer_ids[0]
     ids = _ids(result.org_id, customer_id)
     world = World(result.org_id, customer_id, result.api_key, token, ids, now)
@@ -166,7 +172,7 @@ def _one_of_each_write(world: World, now: datetime) -> None:
                                        password=CHARLES_PASSWORD, now=now)
     with _mail_kept() as sent:
         services.access.invite(org_id, customer_id, invited, now)
-        services.access.forgot_password(org_id, charles.email, now)
+        services.access.forgot_password(org_id, charles.email, now, source_ip="127.0.0.1")
         services.accounts.update_profile(
             org_id, customer_id, charles.contact_id, "", ProfileChanges(
                 contact={"email": "charles.new@acme-analytics.example"}, current_password=CHARLES_PASSWORD), now)

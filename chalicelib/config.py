@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .domain.rate_limits import parse_overrides
+
 
 # The longest one subscription's scheduled work may take once started (a charge through the gateway,
 # with its retries): a run of due work starts no item later than this before its Lambda times out.
@@ -43,6 +45,8 @@ class Settings:
     password_hash_memory_kib: int
     password_hash_iterations: int
     cursor_signing_key: str | None   # signs pagination cursors (a generated secret on AWS)
+    # maxima of named rate limits (domain/rate_limits.py) this deployment sets apart from the defaults
+    rate_limit_overrides: dict[str, int]
 
     @property
     def payments_mode(self) -> str:
@@ -91,6 +95,8 @@ def settings() -> Settings:
         # the template resolves a generated Secrets Manager secret into PORTICO_CURSOR_KEY; off AWS
         # (make run, tests) a fixed key will do: nothing there is worth forging a cursor for
         cursor_signing_key=_env("PORTICO_CURSOR_KEY", None if in_lambda() else LOCAL_CURSOR_KEY),
+        # e.g. "payment_customer=20,card_added_customer=3"
+        rate_limit_overrides=parse_overrides(_env("PORTICO_RATE_LIMITS", "")),
     )
 
 

@@ -37,6 +37,7 @@ PARAMETERS = {
     "API_RATE_LIMIT": "ApiRateLimit", "API_BURST_LIMIT": "ApiBurstLimit",
     "DUE_WORK_CONCURRENCY": "DueWorkConcurrency", "DUE_WORK_BATCH_SIZE": "DueWorkBatchSize",
     "DUE_WORK_PER_ORGANIZATION": "DueWorkPerOrganization",
+    "WAF_RATE_LIMIT": "WafRateLimit", "RATE_LIMITS": "RateLimitOverrides",
 }
 
 

@@ -1,5 +1,6 @@
 """Running the stack: log groups with retention, the API stage's access logs (ids and statuses,
-never a header, token or the session's login), throttling and X-Ray tracing of a share of requests
+never a header, token or the session's login), throttling, an optional WAF rate-based rule per source
+IP (the `WafRateLimit` parameter, off by default) and X-Ray tracing of a share of requests
 (the `TraceSampleRate` sampling rule), the gateway's own answers in the API's envelope, a failure
 destination for the scheduled functions, the due-work queue with its dead-letter queue and the
 worker's event source, and alarms sent to an SNS topic that the alarm email subscribes to.
@@ -26,6 +27,7 @@ API = "RestAPI"
 API_NAME = "${AWS::StackName}-api"
 CURSOR_KEY = "CursorSigningKey"   # a generated secret, resolved into the API function's environment
 STAGE = "api"
+WEB_ACL = "ApiWebAcl"
 
 # One JSON object per request, of API Gateway's $context: who (ids), what, how it went, how long.
 ACCESS_LOG_FORMAT = json.dumps({
@@ -73,7 +75,33 @@ def resources(functions: list[Function]) -> dict:
     found[CURSOR_KEY] = {"Type": "AWS::SecretsManager::Secret", "Properties": {
         "Description": {"Fn::Sub": "Signs the pagination cursors of ${AWS::StackName}'s API"},
         "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True}}}
+    found.update(web_acl())
     return found
+
+
+def web_acl() -> dict:
+    """Only with the `HasWaf` condition: a regional WAF web ACL on the API stage whose one rule blocks,
+    with 429, a source IP that sends more than `WafRateLimit` requests in 5 minutes, before they reach
+    API Gateway's shared stage throttle or a function. The outer layer for a flood spread over many
+    accounts and organizations; the application's own limits (docs/security.md) stay finer."""
+    visibility = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True}
+    return {
+        WEB_ACL: {"Type": "AWS::WAFv2::WebACL", "Condition": "HasWaf", "Properties": {
+            "Scope": "REGIONAL", "DefaultAction": {"Allow": {}},
+            "Description": "Portico: requests per source IP",
+            "VisibilityConfig": {**visibility, "MetricName": {"Fn::Sub": "${AWS::StackName}-web-acl"}},
+            "Rules": [{
+                "Name": "requests-per-ip", "Priority": 0,
+                "Statement": {"RateBasedStatement": {"Limit": {"Ref": "WafRateLimit"}, "AggregateKeyType": "IP"}},
+                "Action": {"Block": {"CustomResponse": {"ResponseCode": 429}}},
+                "VisibilityConfig": {**visibility, "MetricName": {"Fn::Sub": "${AWS::StackName}-requests-per-ip"}}}]}},
+        "ApiWebAclAssociation": {
+            "Type": "AWS::WAFv2::WebACLAssociation", "Condition": "HasWaf", "DependsOn": [f"{API}{STAGE}Stage"],
+            "Properties": {
+                "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${"
+                                           + API + "}/stages/" + STAGE},
+                "WebACLArn": {"Fn::GetAtt": [WEB_ACL, "Arn"]}}},
+    }
 
 
 def gateway_responses() -> dict:

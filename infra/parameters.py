@@ -52,6 +52,15 @@ PARAMETERS = {
     "ApiBurstLimit": {
         "Type": "Number", "Default": 100, "MinValue": 1,
         "Description": "Requests the API stage accepts in a burst"},
+    "WafRateLimit": {
+        "Type": "Number", "Default": 0, "MinValue": 0, "MaxValue": 2000000000,
+        "Description": "0: no WAF. Otherwise a WAF web ACL on the API stage blocks (429) a source IP that sends "
+                       "more than this many requests in 5 minutes (at least 10; WAF bills the web ACL and its "
+                       "requests). The application limits sign-ins and resets per IP and account itself"},
+    "RateLimitOverrides": {
+        "Type": "String", "Default": "", "AllowedPattern": r"^$|^[a-z_]+=[0-9]+(,[a-z_]+=[0-9]+)*$",
+        "Description": "Maxima of the application's named rate limits apart from their defaults, e.g. "
+                       "payment_customer=20,card_added_customer=3 (names and defaults: docs/security.md)"},
     "TraceSampleRate": {
         "Type": "Number", "Default": 0.05, "MinValue": 0, "MaxValue": 1,
         "Description": "Share of API requests X-Ray traces (0 to 1; 0.05: one in twenty), after the reservoir"},
@@ -84,6 +93,7 @@ STRIPE_PARAMETERS = {"secret": "StripeSecretKeyParameter", "publishable": "Strip
 CONDITIONS = {
     **{f"Has{name}": {"Fn::Not": [{"Fn::Equals": [{"Ref": name}, ""]}]} for name in STRIPE_PARAMETERS.values()},
     "HasAnyStripeParameter": {"Fn::Or": [{"Condition": f"Has{name}"} for name in STRIPE_PARAMETERS.values()]},
+    "HasWaf": {"Fn::Not": [{"Fn::Equals": [{"Ref": "WafRateLimit"}, "0"]}]},
 }
 
 
@@ -96,6 +106,7 @@ def environment(function: Function) -> dict:
         "PORTICO_STRIPE_PUBLISHABLE_KEY_PARAMETER": {"Ref": "StripePublishableKeyParameter"},
         "PORTICO_STRIPE_WEBHOOK_SECRET_PARAMETER": {"Ref": "StripeWebhookSecretParameter"},
         "PORTICO_ALLOW_SIMULATED_PAYMENTS": {"Ref": "AllowSimulatedPayments"},
+        "PORTICO_RATE_LIMITS": {"Ref": "RateLimitOverrides"},
         "PORTICO_STACK": {"Ref": "AWS::StackName"},   # the metrics' dimension
     }
     if function.name == DUE_WORK:

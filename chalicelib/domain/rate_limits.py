@@ -1,14 +1,23 @@
-"""Named fixed-window rate limits (OWASP ASVS 5.0 V2.4): the arithmetic, not the counters.
+"""Named rate limits (OWASP ASVS 5.0 V2.4): the arithmetic, not the counters.
 
-A counter lives under `window_key(...)[0]`; the caller increments it atomically, expires the
-item when the window ends, and refuses the event when the new count `exceeds` the limit,
-answering 429 with `retry_after` seconds. Windows are aligned to the Unix epoch, so every
-instance of the service agrees on where a window starts without sharing a clock.
+Fixed windows (`Limit`): a counter lives under `window_key(...)[0]`; the caller increments it
+atomically, expires the item when the window ends, and refuses the event when the new count
+`exceeds` the limit, answering 429 with `retry_after` seconds. Windows are aligned to the Unix
+epoch, so every instance of the service agrees on where a window starts without sharing a clock.
+
+Backoffs (`Backoff`): one subject's events, each beyond the free ones making the next wait twice
+as long, up to a ceiling, forgotten after a quiet spell.
+
+Anonymous traffic is only ever counted per source IP or per (organization, email), never per
+organization: otherwise anyone could use up an organization's allowance and lock its customers out.
+The numbers and why they were chosen are in docs/security.md.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+
+from .lockout import FailureState
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SECOND = timedelta(seconds=1)
@@ -32,19 +41,93 @@ def _limits(*limits: Limit) -> dict[str, Limit]:
 
 
 LIMITS = _limits(
-    # Sign-in and recovery: per account slows guessing one password; per organization
-    # caps credential stuffing spread across many accounts.
-    Limit("login_account", 10, timedelta(minutes=15)),
-    Limit("login_organization", 300, timedelta(minutes=1)),
-    Limit("forgot_password_account", 3, timedelta(hours=1)),
-    Limit("forgot_password_organization", 100, timedelta(hours=1)),
+    # Sign-in and recovery, per source IP: an atomic cap on bursts (each sign-in costs an argon2
+    # verification), generous enough for an office behind one NAT address.
+    Limit("login_source", 30, timedelta(minutes=1)),
+    Limit("forgot_password_source", 20, timedelta(hours=1)),
     # Anything that sends an email or reaches a person: keeps the portal from being a spam relay.
     Limit("invite_email_customer", 5, timedelta(hours=1)),
     Limit("invite_email_organization", 200, timedelta(hours=1)),
     Limit("message_to_org_customer", 10, timedelta(hours=1)),
     Limit("forward_document_customer", 20, timedelta(hours=1)),
     Limit("review_request_customer", 3, timedelta(days=1)),
+    # Payment velocity (card testing), signed-in customers only: per customer, and per organization
+    # as the ceiling of a spike spread over many customers. Stripe Radar scores each charge beyond these.
+    Limit("payment_customer", 10, timedelta(hours=1)),
+    Limit("payment_organization", 1000, timedelta(hours=1)),
+    Limit("payment_failure_customer", 5, timedelta(hours=1)),
+    Limit("payment_failure_organization", 100, timedelta(hours=1)),
+    Limit("card_added_customer", 5, timedelta(days=1)),
+    Limit("card_added_organization", 200, timedelta(hours=1)),
 )
+
+
+def configured(limit: Limit, overrides: dict[str, int]) -> Limit:
+    """`limit` with the maximum the deployment configures for it (its window stays)."""
+    maximum = overrides.get(limit.name)
+    return limit if maximum is None else Limit(limit.name, maximum, limit.window)
+
+
+def parse_overrides(text: str) -> dict[str, int]:
+    """"payment_customer=20, card_added_customer=3" -> {"payment_customer": 20, ...}; ValueError
+    for an unknown name or a maximum below 1."""
+    overrides = {}
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        name, _, maximum = part.partition("=")
+        name = name.strip()
+        if name not in LIMITS or not maximum.strip().isdigit() or int(maximum) < 1:
+            raise ValueError(f"not a rate limit override: {part!r}")
+        overrides[name] = int(maximum)
+    return overrides
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff of one subject's events (requests, or failures).
+
+    The first `free_events` cost nothing; each further one makes the next wait `base_delay`,
+    doubling up to `max_delay`. The events are forgotten `forget_after` the last
+    one. State is a FailureState (count, time of the last event; never locked)."""
+
+    name: str
+    free_events: int
+    base_delay: timedelta
+    max_delay: timedelta
+    forget_after: timedelta
+
+    def key(self, subject: str) -> str:
+        return f"{self.name}#{subject}"
+
+    def wait(self, state: FailureState, now: datetime) -> timedelta | None:
+        """How long the subject must wait before its next event is admitted; None: now."""
+        if state.last_failure_at is None or self._is_forgotten(state, now):
+            return None
+        ready_at = state.last_failure_at + self.delay_after(state.count)
+        return ready_at - now if now < ready_at else None
+
+    def after_event(self, state: FailureState, now: datetime) -> FailureState:
+        count = 1 if state.last_failure_at is None or self._is_forgotten(state, now) else state.count + 1
+        return FailureState(count, now)
+
+    def delay_after(self, count: int) -> timedelta:
+        over = count - self.free_events
+        if over <= 0:
+            return timedelta(0)
+        return min(self.base_delay * 2 ** min(over - 1, 30), self.max_delay)
+
+    def _is_forgotten(self, state: FailureState, now: datetime) -> bool:
+        return now - state.last_failure_at >= self.forget_after
+
+
+# Failed sign-ins from one source IP, whatever account they name: ten free (a shared office's
+# typos), then 1 s doubling to a minute, so one address guesses about once a minute at most.
+SIGN_IN_FAILURES_PER_SOURCE = Backoff("sign_in_failures_source", 10, timedelta(seconds=1), timedelta(minutes=1),
+                                      timedelta(minutes=15))
+# Reset emails per (organization, email), whoever asks: three at once, then waits of 1, 2, 4, 8, 15 minutes.
+# The ceiling is half the reset link's 30 minutes, so whenever a request is refused, the link the
+# last accepted one sent is still usable: others cannot keep the owner from recovering.
+RESET_REQUESTS_PER_ACCOUNT = Backoff("reset_requests", 2, timedelta(minutes=1), timedelta(minutes=15),
+                                     timedelta(hours=1))
 
 
 def window_key(limit: Limit, subject: str, now: datetime) -> tuple[str, datetime]:

@@ -148,6 +148,12 @@ class Routes:
         headers = self.bp.current_request.headers or {}
         return headers.get(name) or headers.get(name.lower())
 
+    def source_ip(self) -> str:
+        """The caller's address as API Gateway saw the connection (never X-Forwarded-For, which the
+        caller writes); chalice local and chalice.test say 127.0.0.1."""
+        identity = (self.bp.current_request.context or {}).get("identity") or {}
+        return identity.get("sourceIp") or "unknown"
+
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

@@ -1,5 +1,6 @@
-"""Fixed-window counters for rate limits (sign-in, password reset, outgoing email), and the
-failed sign-ins of each login ("sign_in_failures#org#email", whether or not it has an account)."""
+"""Fixed-window counters for rate limits (sign-in, password reset, outgoing email, payments), the
+failed sign-ins of each login ("sign_in_failures#org#email", whether or not it has an account), and
+the state of each backoff ("<backoff name>#<subject>")."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,6 +22,8 @@ class RateCounterItem(Model):
     counter_key = UnicodeAttribute(hash_key=True)
     # not `count`: that would hide PynamoDB's Model.count()
     events = NumberAttribute(default=0)
+    # the failed ones among a window's events, where failures have a limit of their own (payments)
+    failures = NumberAttribute(null=True)
     expires_at = TTLAttribute()
     # sign-in failures only: when the last one happened and until when the login is locked
     last_failure_at = UTCDateTimeAttribute(null=True)
@@ -47,19 +50,55 @@ class RateCounters:
             raise
         return True
 
-    def failures(self, login: str) -> FailureState:
+    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime,
+                    max_failures: int | None = None) -> int | None:
+        """Like `count_within`, but the count this event made (None once `max_events` are counted, or
+        `max_failures` failures): who reaches the limit exactly can tell someone, once per window."""
+        condition = C.events.does_not_exist() | (C.events < max_events)
+        if max_failures is not None:
+            condition &= C.failures.does_not_exist() | (C.failures < max_failures)
+        item = C(counter_key)
         try:
-            item = C.get(failures_key(login), consistent_read=True)
+            item.update(actions=[C.events.add(1), C.expires_at.set(expires_at)], condition=condition)
+        except UpdateError as error:
+            if condition_failed(error):
+                return None
+            raise
+        return int(item.events)
+
+    def count_failure(self, counter_key: str, *, expires_at: datetime) -> int:
+        """Count one of the window's events as failed; the failures counted now."""
+        item = C(counter_key)
+        item.update(actions=[C.failures.add(1), C.expires_at.set(expires_at)])
+        return int(item.failures)
+
+    def failures_counted(self, counter_key: str) -> int:
+        """How many failures the window's counter holds (0 for none)."""
+        try:
+            return int(C.get(counter_key, consistent_read=True).failures or 0)
+        except DoesNotExist:
+            return 0
+
+    def failures(self, login: str) -> FailureState:
+        return self.state(failures_key(login))
+
+    def save_failures(self, login: str, previous: FailureState, state: FailureState, *,
+                      expires_at: datetime) -> bool:
+        return self.save_state(failures_key(login), previous, state, expires_at=expires_at)
+
+    def state(self, key: str) -> FailureState:
+        """The events counted under `key` (sign-in failures, a backoff)."""
+        try:
+            item = C.get(key, consistent_read=True)
         except DoesNotExist:
             return NO_FAILURES
         return failure_state(item)
 
-    def save_failures(self, login: str, previous: FailureState, state: FailureState, *,
-                      expires_at: datetime) -> bool:
+    def save_state(self, key: str, previous: FailureState, state: FailureState, *, expires_at: datetime) -> bool:
         """Replace `previous` by `state`; False if another attempt changed the count meanwhile."""
         expected = (C.counter_key.does_not_exist() if previous == NO_FAILURES
                     else C.events == previous.count)
-        item = C(failures_key(login), events=state.count, last_failure_at=state.last_failure_at,
+        item = C(key, events=state.count, last_failure_at=state.last_failure_at,
                  locked_until=state.locked_until, expires_at=expires_at)
         try:
             item.save(condition=expected)

@@ -42,7 +42,7 @@ def matrix(aws):
         services().access.create_portal_user(org_id, customer_id=customer.customer_id,
                                              contact_id=customer.contacts[0].contact_id, password=DEMO_PASSWORD,
                                              now=NOW)
-        return services().access.login(org_id, email, DEMO_PASSWORD, NOW).token
+        return services().access.login(org_id, email, DEMO_PASSWORD, NOW, source_ip="127.0.0.1").token
 
     other_org, other_key = services().access.create_organization(name="Initech", email="ops@initech.example",
                                                                  currency="USD", now=NOW)

@@ -221,7 +221,7 @@ def test_an_unknown_email_gets_no_email(aws):
 def test_forgot_password_is_rate_limited_per_account(aws):
     Clock()
     with client() as c:
-        # Given three reset requests for one email within the hour (the limit)
+        # Given three reset requests for one email at once (those cost no wait)
         api = Api(c)
         acme = portal_organization(api)
         for _ in range(3):
@@ -229,19 +229,6 @@ def test_forgot_password_is_rate_limited_per_account(aws):
 
         # When a fourth comes, the answer is throttled, for unknown emails as for accounts
         fourth = forgot(api, acme.org.org_id, "NOBODY@globex.example")
-        assert fourth.status == 429 and fourth.headers["Retry-After"] == "3600"
+        assert fourth.status == 429 and fourth.headers["Retry-After"] == "60"
         # And another email of the organization is not affected
         assert forgot(api, acme.org.org_id, "other@globex.example").status == 202
-
-
-def test_forgot_password_is_rate_limited_per_organization(aws):
-    Clock()
-    with client() as c:
-        # Given 100 reset requests across an organization within the hour (the limit)
-        api = Api(c)
-        acme = portal_organization(api)
-        for n in range(100):
-            assert forgot(api, acme.org.org_id, f"someone{n}@globex.example").status == 202
-
-        # Then the next is throttled, whatever the email
-        assert forgot(api, acme.org.org_id, "zoe@globex.example").status == 429

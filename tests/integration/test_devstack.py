@@ -216,7 +216,7 @@ def test_the_demo_customer_can_sign_in_to_the_portal(aws):
     result = seed.seed_demo(NOW)
     # Then its printed sign-in really opens the portal
     sign_in = result.portal_sign_in
-    signed_in = services().access.login(sign_in.org_id, sign_in.email, sign_in.password, NOW)
+    signed_in = services().access.login(sign_in.org_id, sign_in.email, sign_in.password, NOW, source_ip="127.0.0.1")
     assert signed_in.token
 
 

@@ -278,6 +278,34 @@ def test_the_api_stage_is_traced_throttled_and_access_logged_without_secrets(tem
         assert secret.lower() not in access_log.lower(), secret
 
 
+def test_a_waf_rate_rule_per_source_ip_guards_the_api_stage_only_when_the_merchant_asks(packaged):
+    _stage, path = packaged
+    # Given a stage deployed with the defaults, and one asking for at most 2,000 requests per IP in 5 minutes
+    default, guarded = Template.load(path, GIVEN), Template.load(path, {**GIVEN, "WafRateLimit": "2000"})
+    acl, association = (default.resources[name] for name in ("ApiWebAcl", "ApiWebAclAssociation"))
+
+    # Then both WAF resources exist only under the HasWaf condition, false by default...
+    assert acl["Condition"] == association["Condition"] == "HasWaf"
+    assert default.condition("HasWaf") is False and guarded.condition("HasWaf") is True
+    # ...and the web ACL blocks an IP over the limit with 429, on the API's stage
+    properties = guarded.resolve(acl["Properties"])
+    assert properties["Scope"] == "REGIONAL" and properties["DefaultAction"] == {"Allow": {}}
+    [rule] = properties["Rules"]
+    assert rule["Statement"] == {"RateBasedStatement": {"Limit": "2000", "AggregateKeyType": "IP"}}
+    assert rule["Action"] == {"Block": {"CustomResponse": {"ResponseCode": 429}}}
+    attached = guarded.resolve(association["Properties"])
+    assert attached["ResourceArn"] == f"arn:aws:apigateway:{REGION}::/restapis/portico-rehearsal-RestAPI/stages/api"
+    assert attached["WebACLArn"] == guarded.get_att("ApiWebAcl", "Arn")
+
+
+def test_the_merchant_may_set_the_applications_rate_limits(packaged):
+    _stage, path = packaged
+    template = Template.load(path, {**GIVEN, "RateLimitOverrides": "payment_customer=20"})
+
+    assert template.environment("APIHandler")["PORTICO_RATE_LIMITS"] == "payment_customer=20"
+    assert Template.load(path, GIVEN).environment("APIHandler")["PORTICO_RATE_LIMITS"] == ""
+
+
 def test_x_ray_traces_the_share_of_api_requests_the_merchant_sets_by_default_one_in_twenty(packaged):
     _stage, path = packaged
     # Given a stage deployed with the defaults, and one asking for every tenth request

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -65,3 +66,15 @@ def new_organization(name: str = "Acme Cloud", currency: str = "USD", **extra):
 def client() -> Client:
     from app import app
     return Client(app)
+
+
+@contextmanager
+def from_address(ip: str):
+    """Requests sent within come from `ip` (chalice's local gateway says 127.0.0.1 otherwise)."""
+    from chalice.local import LambdaEventConverter
+    before = LambdaEventConverter.LOCAL_SOURCE_IP
+    LambdaEventConverter.LOCAL_SOURCE_IP = ip
+    try:
+        yield
+    finally:
+        LambdaEventConverter.LOCAL_SOURCE_IP = before

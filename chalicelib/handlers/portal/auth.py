@@ -66,7 +66,8 @@ FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a li
 @public.route("/portal/auth/login", "POST", body=LoginBody, response="Session")
 def login(body: LoginBody):
     """Sign in: a session token for the Authorization header."""
-    return signed_in(services().access.login(body.organization, body.email, body.password, bootstrap.now()))
+    return signed_in(services().access.login(body.organization, body.email, body.password, bootstrap.now(),
+                                             source_ip=public.source_ip()))
 
 
 @public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201, response="Session")
@@ -78,7 +79,7 @@ def accept_invite(body: AcceptInviteBody):
 @public.route("/portal/auth/forgot-password", "POST", body=ForgotPasswordBody, status=202, response="Notice")
 def forgot_password(body: ForgotPasswordBody):
     """Ask for a password reset link; the answer is the same whether the account exists or not."""
-    services().access.forgot_password(body.organization, body.email, bootstrap.now())
+    services().access.forgot_password(body.organization, body.email, bootstrap.now(), source_ip=public.source_ip())
     return FORGOT_PASSWORD_ANSWER
 
 

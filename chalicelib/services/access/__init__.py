@@ -23,9 +23,9 @@ class Access:
 
     # the portal
 
-    def login(self, org_id: str, email: str, password: str, now: datetime) -> SignedIn:
+    def login(self, org_id: str, email: str, password: str, now: datetime, *, source_ip: str) -> SignedIn:
         from .portal_auth import login
-        return login(self._adapters, org_id, email, password, now)
+        return login(self._adapters, org_id, email, password, now, source_ip=source_ip)
 
     def logout(self, session_id: str) -> None:
         from .portal_auth import logout
@@ -58,9 +58,9 @@ class Access:
         from .portal_auth import change_password
         return change_password(self._adapters, org_id, login, session_id, current_password, new_password, now)
 
-    def forgot_password(self, org_id: str, email: str, now: datetime) -> None:
+    def forgot_password(self, org_id: str, email: str, now: datetime, *, source_ip: str) -> None:
         from .portal_auth import forgot_password
-        return forgot_password(self._adapters, org_id, email, now)
+        return forgot_password(self._adapters, org_id, email, now, source_ip=source_ip)
 
     def reset_password(self, org_id: str, token: str, new_password: str, now: datetime) -> None:
         from .portal_auth import reset_password

@@ -12,6 +12,7 @@ from ...domain.customers import Customer
 from ...domain.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
 from ...domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
 from ...domain.password_policy import validate_password
+from ...domain.rate_limits import RESET_REQUESTS_PER_ACCOUNT, SIGN_IN_FAILURES_PER_SOURCE
 from ...domain.tokens import TOKEN_TTL, token_hash
 from ...tables.base import owner_key
 from ...tables.one_time_tokens import OneTimeToken
@@ -120,19 +121,29 @@ def create_portal_user(adapters, org_id: str, *, customer_id: str, contact_id: s
 
 # --- signing in -------------------------------------------------------------------------------
 
-def login(adapters, org_id: str, email: str, password: str, now: datetime) -> SignedIn:
-    """Sign in with organization, email and password.
+def login(adapters, org_id: str, email: str, password: str, now: datetime, *, source_ip: str) -> SignedIn:
+    """Sign in with organization, email and password, from `source_ip` (the caller's address).
 
-    An unknown email costs the same work and gets the same answer as a wrong password: the
-    same rate limits, the same failure counting and lockout, a dummy argon2 verification."""
+    Limited per source IP and per account (organization, email), never per organization: anyone
+    can send sign-ins naming an organization, and they must not lock out its customers.
+    An unknown organization is refused before any password hashing (one sign-in costs one argon2
+    verification: made-up organizations must not buy unlimited work). An unknown email of a known
+    organization costs the same work and gets the same answer as a wrong password: the same
+    limits, failure counting and lockout, a dummy argon2 verification."""
     account = login_key(org_id, email)
-    rate_limiting.hit_all(adapters, [("login_organization", org_id), ("login_account", account)], now,
-                          what="sign-in attempts")
-    failures = _admit(adapters, account, now)
-    user = adapters.uow.portal_users.find(account)
+    rate_limiting.hit(adapters, "login_source", source_ip, now, what="sign-in attempts")
+    rate_limiting.admit(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now, what="sign-in attempts")
+    try:
+        found = adapters.uow.portal_users.with_organization(account, org_id, with_failures=True)
+    except NotFound:
+        rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
+        raise Unauthenticated(BAD_CREDENTIALS) from None
+    failures = _admit(adapters, account, now, found.failures)
+    user = found.user
     hasher = adapters.password_hasher
     matches = hasher.verify(user.password_hash if user else None, password)
     if not (matches and user.is_active):
+        rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
         _count_failure(adapters, account, failures, now)
         raise Unauthenticated(BAD_CREDENTIALS)
     _forget_failures(adapters, account, failures)
@@ -179,15 +190,19 @@ def confirm_current_password(adapters, user: PortalUser, password: str, now: dat
     _forget_failures(adapters, user.login, failures)
 
 
-def forgot_password(adapters, org_id: str, email: str, now: datetime) -> None:
+def forgot_password(adapters, org_id: str, email: str, now: datetime, *, source_ip: str) -> None:
     """Queue a single-use reset link (30 minutes); the caller always answers the same.
 
     Whether the account exists is not looked at here: the request does the same reads and
     writes either way (the rate limits, the organization, one queued email), and the outbox job
-    decides as it sends whether there is an account to send a link to (`mailed_links`)."""
+    decides as it sends whether there is an account to send a link to (`mailed_links`).
+
+    Limited per source IP and, with a backoff whose longest wait is shorter than a link's life,
+    per account: whoever asks for someone's resets, the owner's mailbox always holds a usable link
+    or a new one can be asked for."""
     account = login_key(org_id, email)
-    rate_limiting.hit_all(adapters, [("forgot_password_organization", org_id), ("forgot_password_account", account)],
-                          now, what="password reset requests")
+    rate_limiting.hit(adapters, "forgot_password_source", source_ip, now, what="password reset requests")
+    rate_limiting.take_turn(adapters, RESET_REQUESTS_PER_ACCOUNT, account, now, what="password reset requests")
     try:
         org = adapters.uow.organizations.get(org_id)
     except NotFound:

@@ -26,7 +26,7 @@ from ...domain.money import Money
 from ...domain.payments import Payment, PaymentStatus
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
 from ...tables.payments import PaymentState
-from . import gateway_customers, settlement
+from . import gateway_customers, settlement, velocity
 
 MAX_INVOICES = 25            # per payment: one transaction settles them all
 PENDING_LEASE = timedelta(seconds=60)    # a charge answers well within this, or its runner died
@@ -81,7 +81,12 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
         owed = paying.outstanding_in(adapters.uow.invoices.outstanding(org_id, customer_id), currency)
         return [i.invoice_id for i in owed][:MAX_INVOICES]
 
+    real_now, counted = now, []
+
     def method(customer: Customer, now: datetime) -> _Method:
+        if not counted:   # once the request is known to be valid, before the gateway sees the card
+            velocity.before_payment(adapters, org_id, customer_id, real_now)
+            counted.append(True)
         return _portal_method(adapters, org_id, customer, payment_method, save_for_future, now)
     return _collect(adapters, org_id, customer_id, "portal", idempotency_key, now, off_session=False, method=method,
                     invoices_wanted=wanted, amount_minor=amount_minor, use_credits=use_credits, answer=answer)

@@ -13,7 +13,7 @@ from ...domain.payments import PaymentMethod
 from ...domain.subscription import Subscription
 from ...domain.subscription_status import Status
 from ...gateways.payments import CardDetails, PaymentGatewayError, SavedMethod
-from . import gateway_customers
+from . import gateway_customers, velocity
 from .settlement import Event
 
 # Stripe's test PaymentMethods, which the simulated gateway answers like Stripe's test mode.
@@ -42,6 +42,7 @@ def setup(adapters, org_id: str, customer_id: str, now: datetime) -> dict:
 
 def add(adapters, org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool, now: datetime) -> dict:
     """Save the method the browser collected (Stripe.js after the setup; a test id when simulated)."""
+    velocity.before_card_added(adapters, org_id, customer_id, now)
     attached = _attach(adapters, org_id, customer_id, gateway_method_id, now)
     return view(_keep(adapters, org_id, customer_id, attached, make_default=make_default, now=now))
 
@@ -58,6 +59,7 @@ def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new
     # once: the old method, and is the new card known
     kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
     old = _one_of(kept, payment_method_id)
+    velocity.before_card_added(adapters, org_id, customer_id, now)
     attached = _attach(adapters, org_id, customer_id, new_gateway_method_id, now, saved_before=old)
     saved = attached.saved
     if saved.gateway_method_id == old.gateway_method_id:

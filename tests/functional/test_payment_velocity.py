@@ -1,0 +1,135 @@
+"""Payment velocity limits against card testing: payments, failed payments and card additions per
+customer and per organization answer 429 with Retry-After, and the merchant is told."""
+from chalicelib import bootstrap
+from tests.support.api import Api, client
+from tests.support.payments import a_key, a_payer, an_invoice, pay
+from tests.support.portal import Clock
+
+CARDS = ("pm_card_visa", "pm_card_mastercard")
+
+
+def notifications(payer) -> list[dict]:
+    return [n for n in payer.admin.get("/admin/notifications").json["items"] if n["kind"] == "velocity_limit"]
+
+
+def one_unit(payer, invoice, card, *, key=None):
+    return pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": card, "amount_minor": 1},
+               key=key)
+
+
+def test_thirty_one_unit_payments_with_alternating_cards_are_stopped_after_ten(aws):
+    clock = Clock()
+    with client() as c:
+        # Given an open invoice (12:00, so the hour's window ends at 13:00)
+        payer = a_payer(Api(c))
+        invoice = an_invoice(payer, 10000)
+        clock.advance(minutes=20)
+
+        # When the customer pays 1 minor unit 30 times, each with a fresh Idempotency-Key and alternating cards
+        answers = [one_unit(payer, invoice, CARDS[n % 2]) for n in range(30)]
+
+        # Then ten go through and the rest wait for the hour to end
+        assert [a.status for a in answers] == [201] * 10 + [429] * 20
+        refused = answers[10]
+        assert refused.json["error"]["code"] == "throttled"
+        assert refused.headers["Retry-After"] == str(40 * 60)
+        # And the merchant is told once
+        told = notifications(payer)
+        assert len(told) == 1 and told[0]["customer_id"] == payer.customer_id
+        assert "10 payments" in told[0]["headline"]
+
+
+def test_a_retried_payment_is_not_counted_again(aws):
+    Clock()
+    with client() as c:
+        # Given ten payments (the limit), the last sent with a key
+        payer = a_payer(Api(c))
+        invoice = an_invoice(payer, 10000)
+        for _ in range(9):
+            assert one_unit(payer, invoice, "pm_card_visa").status == 201
+        assert one_unit(payer, invoice, "pm_card_visa", key="last-one").status == 201
+
+        # When the last is retried with its key
+        retried = one_unit(payer, invoice, "pm_card_visa", key="last-one")
+
+        # Then it gets its answer again, not a 429
+        assert retried.status == 201
+
+
+def test_failed_payments_stop_further_payments_of_the_customer(aws):
+    clock = Clock()
+    with client() as c:
+        # Given five declined payments within the hour (the limit), at 12:20
+        payer = a_payer(Api(c))
+        invoice = an_invoice(payer, 10000)
+        clock.advance(minutes=20)
+        for _ in range(5):
+            answer = one_unit(payer, invoice, "pm_card_chargeDeclined")
+            assert answer.status == 201 and answer.json["status"] == "failed", answer.json
+
+        # When the customer tries a card that works
+        answer = one_unit(payer, invoice, "pm_card_visa")
+
+        # Then it is refused until the hour ends, and the merchant is told of the failures
+        assert answer.status == 429 and answer.headers["Retry-After"] == str(40 * 60)
+        assert ["5 failed payments" in n["headline"] for n in notifications(payer)] == [True]
+        clock.advance(minutes=20)
+        payer.portal.get("/portal/me")   # still here: the session stays open
+        clock.advance(minutes=20)
+        assert one_unit(payer, invoice, "pm_card_visa").status == 201
+
+
+def test_fifteen_cards_added_in_a_row_are_stopped_after_five(aws):
+    Clock()
+    with client() as c:
+        # Given a signed-in customer
+        payer = a_payer(Api(c))
+
+        # When 15 cards are added in a row
+        answers = [payer.portal.post("/portal/payment-methods", {"payment_method": CARDS[n % 2]})
+                   for n in range(15)]
+
+        # Then five are, the rest wait for the day to end (12:00 -> midnight UTC), and the merchant is told
+        assert [a.status for a in answers] == [201] * 5 + [429] * 10
+        assert answers[5].headers["Retry-After"] == str(12 * 3600)
+        assert ["5 cards added" in n["headline"] for n in notifications(payer)] == [True]
+
+
+def test_the_organization_ceiling_stops_a_spike_spread_over_customers(aws, monkeypatch):
+    Clock()
+    with client() as c:
+        # Given a deployment that allows 3 payments an hour across an organization
+        monkeypatch.setenv("PORTICO_RATE_LIMITS", "payment_organization=3")
+        bootstrap.reset()
+        api = Api(c)
+        zoe = a_payer(api)
+        max_ = a_payer(api, email="max@initech.example", display_name="Initech", merchant=zoe.merchant)
+        zoes, maxs = an_invoice(zoe, 10000), an_invoice(max_, 10000)
+
+        # When two customers pay four times between them
+        answers = [one_unit(zoe, zoes, "pm_card_visa"), one_unit(max_, maxs, "pm_card_visa"),
+                   one_unit(zoe, zoes, "pm_card_visa"), one_unit(max_, maxs, "pm_card_visa")]
+
+        # Then the fourth is refused, and the merchant is told of the organization's spike
+        assert [a.status for a in answers] == [201, 201, 201, 429]
+        told = notifications(zoe)
+        assert len(told) == 1 and told[0]["customer_id"] is None and "3 payments" in told[0]["headline"]
+
+
+def test_limits_are_counted_per_customer(aws):
+    Clock()
+    with client() as c:
+        # Given a customer who used up her payments
+        api = Api(c)
+        zoe = a_payer(api)
+        invoice = an_invoice(zoe, 10000)
+        for _ in range(10):
+            one_unit(zoe, invoice, "pm_card_visa")
+        assert one_unit(zoe, invoice, "pm_card_visa").status == 429
+
+        # When another customer of the organization pays
+        max_ = a_payer(api, email="max@initech.example", display_name="Initech", merchant=zoe.merchant)
+        answer = one_unit(max_, an_invoice(max_, 10000), "pm_card_visa", key=a_key())
+
+        # Then it goes through
+        assert answer.status == 201
