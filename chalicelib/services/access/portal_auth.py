@@ -70,7 +70,6 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
         adapters.uow.portal_users.put_in(tx, user)
         adapters.uow.one_time_tokens.put_in(tx, one_time)
         adapters.uow.emails.put_in(tx, email_record)
-    mail.deliver(adapters, email_record, now)
     return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
 
 
@@ -311,8 +310,8 @@ def _link(adapters, page: str, org_id: str, token: str) -> str:
 
 
 def _tell_password_changed(adapters, org, user: PortalUser, now: datetime) -> None:
-    mail.send(adapters, user.org_id, "password_changed", {"org_name": org.name}, [user.email],
-              customer_id=user.customer_id, reply_to=org.email, now=now)
+    mail.queue(adapters, user.org_id, "password_changed", {"org_name": org.name}, [user.email],
+               customer_id=user.customer_id, reply_to=org.email, now=now)
 
 
 def _whole(duration: timedelta, unit: timedelta) -> int:

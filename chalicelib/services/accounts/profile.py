@@ -65,9 +65,9 @@ def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, ses
             summary="Changed " + ", ".join(sorted(after)), before=before, after=after), tx)
     if account is not None:
         adapters.uow.sessions.delete_many(left_behind)
-        mail.send(adapters, org_id, "sign_in_email_changed",
-                  {"org_name": org.name, "contact_email": updated_contact.email},
-                  [contact.email], now=now, customer_id=customer_id, reply_to=org.email)
+        mail.queue(adapters, org_id, "sign_in_email_changed",
+                   {"org_name": org.name, "contact_email": updated_contact.email},
+                   [contact.email], now=now, customer_id=customer_id, reply_to=org.email)
     return _view(org, updated, updated_contact)
 
 
