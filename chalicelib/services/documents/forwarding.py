@@ -41,7 +41,7 @@ _KINDS = {   # kind: (its repository in the unit of work, its attachment, its ti
 
 
 def _read(adapters, org_id: str, customer_id: str, kind: str, document_id: str):
-    """The organization (forwarding allowed?), the customer and the document, in one TransactGetItems;
+    """The organization (forwarding allowed?), the customer and the document, in one BatchGetItem;
     a document that is missing or not theirs is NotFound, unless forwarding is off (403 first)."""
     try:
         found = getattr(adapters.uow, _KINDS[kind][0]).with_parties(org_id, customer_id, document_id)
