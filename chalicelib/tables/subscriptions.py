@@ -137,23 +137,27 @@ class Subscriptions:
         return {item.subscription_id: subscription_of(item) for item in items
                 if item.claimed_until is None or item.claimed_until <= now}
 
-    def with_organization(self, org_id: str, customer_id: str,
-                          subscription_id: str) -> tuple[Organization, Subscription | None]:
+    def with_organization(self, org_id: str, customer_id: str, subscription_id: str, *,
+                          consistent: bool = True) -> tuple[Organization, Subscription | None]:
         """The organization and one of the customer's subscriptions (None if it is not theirs), in one
-        BatchGetItem, both read consistently (`batch_reads.get_together`: why not a transaction)."""
+        BatchGetItem (`batch_reads.get_together`: why not a transaction); `consistent` False for what
+        is only shown."""
         org_item, sub_item = get_together((OrganizationItem, (org_id,)),
-                                          (SubscriptionItem, (owner_key(org_id, customer_id), subscription_id)))
+                                          (SubscriptionItem, (owner_key(org_id, customer_id), subscription_id)),
+                                          consistent_read=consistent)
         if org_item is None:
             raise NotFound("organization")
         return organization_of(org_item), subscription_of(sub_item) if sub_item is not None else None
 
-    def with_organization_and_summary(self, org_id: str, customer_id: str, subscription_id: str
+    def with_organization_and_summary(self, org_id: str, customer_id: str, subscription_id: str, *,
+                                      consistent: bool = True
                                       ) -> tuple[Organization, Subscription | None, AccountSummary | None]:
         """As `with_organization`, with the account summary (None if the customer has none yet) in the
         same BatchGetItem: what an action that bills with the customer's credits starts from."""
         owner = owner_key(org_id, customer_id)
         org_item, sub_item, summary_item = get_together(
-            (OrganizationItem, (org_id,)), (SubscriptionItem, (owner, subscription_id)), (AccountSummaryItem, (owner,)))
+            (OrganizationItem, (org_id,)), (SubscriptionItem, (owner, subscription_id)), (AccountSummaryItem, (owner,)),
+            consistent_read=consistent)
         if org_item is None:
             raise NotFound("organization")
         return (organization_of(org_item), subscription_of(sub_item) if sub_item is not None else None,
