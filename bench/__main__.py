@@ -1,5 +1,6 @@
 """`make bench`: the Lambda package and its cold start, warm CPU and request units per route, the
-monthly cost, DynamoDB calls per route, a scheduled run, a load run. Prints ratios and counts (never
+monthly cost, DynamoDB calls per route, a scheduled run, what is owed with 10 and 1,000 paid
+invoices behind, a load run. Prints ratios and counts (never
 wall-clock verdicts) and writes bench/RESULTS.md. Not part of the test run.
 
     python -m bench [--package build/dev/deployment.zip]
@@ -37,6 +38,7 @@ def main() -> None:
     started = time.perf_counter()
     lines = ["# Bench results", "", f"Produced by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d}: ratios "
              "and counts, not absolute times (the machine varies). Goals not met yet say so.", ""]
+    from bench.history import section as what_is_owed
     from bench.jobs import drain_section
     from bench.jobs import section as scheduled_run
     lines += package_section(package)
@@ -45,6 +47,8 @@ def main() -> None:
         lines += scheduled_run(JOB_SIZES)
     with timed("due work fanned out"):
         lines += drain_section()
+    with timed("history"):
+        lines += what_is_owed()
     with timed("load"):
         lines += load()
     lines += ["", f"(`python -m bench` took {time.perf_counter() - started:.0f} s on this machine, after the package "

@@ -21,6 +21,7 @@ class Units:
     write: float = 0.0
     by_operation: Counter = field(default_factory=Counter)
     items_put: Counter = field(default_factory=Counter)      # table name -> items put
+    items_read: int = 0      # items DynamoDB looked at (a Query's filtered-out ones too)
 
 
 def item_size(item: dict) -> int:
@@ -43,6 +44,19 @@ def _value_size(value: dict) -> int:
     if kind == "L":
         return 3 + sum(_value_size(element) + 1 for element in data)
     return sum(_value_size({kind[0]: element}) for element in data)   # SS, NS, BS
+
+
+def items_read(operation: str, answer: dict) -> int:
+    """Items a read looked at: a Query's scanned ones, a filter's left-outs included."""
+    if operation == "GetItem":
+        return int("Item" in answer)
+    if operation in ("Query", "Scan"):
+        return max(answer.get("ScannedCount", 0), answer.get("Count", 0))
+    if operation == "BatchGetItem":
+        return sum(len(items) for items in answer.get("Responses", {}).values())
+    if operation == "TransactGetItems":
+        return sum("Item" in r for r in answer.get("Responses", []))
+    return 0
 
 
 def read_units(operation: str, params: dict, answer: dict) -> float:
@@ -128,6 +142,7 @@ def measuring_units():
     def count(parsed, model, context, **_):
         params = context.get("bench_params", {})
         units.read += read_units(model.name, params, parsed)
+        units.items_read += items_read(model.name, parsed)
         units.write += write_units(model.name, params, indexes)
         units.items_put.update(tables_put_into(model.name, params))
         units.by_operation[model.name] += 1

@@ -1,7 +1,13 @@
-"""DynamoDB tables, one module each with its PynamoDB model(s) and its repository (README.md); importing
-the package registers every model."""
-from . import (account_summaries, activity, api_keys, catalog, credit_notes, customers, emails,  # noqa: F401
-               estimates, idempotency, invoices, ledger, notifications, one_time_tokens, organizations,
-               payment_methods, payments, portal_users, rate_counters, reviews, sequences, sessions,
-               subscriptions, timesheets, webhook_events)
-from .base import MODELS, configure, connection, create_all, owner_key  # noqa: F401
+"""DynamoDB tables, one module each with its PynamoDB model(s) and its repository (README.md). A
+table module is imported when first used; `MODELS` (or `all_models()`) imports them all."""
+import importlib
+
+from .base import MODULES, all_models, configure, connection, create_all, owner_key  # noqa: F401
+
+
+def __getattr__(name: str):
+    if name == "MODELS":
+        return all_models()
+    if name in MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

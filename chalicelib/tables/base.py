@@ -1,16 +1,35 @@
-"""What every table shares: the model registry, lazy connection settings, key builders."""
+"""What every table shares: the model registry, lazy connection settings, key builders.
+
+A table module is imported when first used (a request loads only the tables it reads): a model
+registered after `configure` is pointed at its stage's table as it registers. What needs every
+model (creating tables, the template) asks `all_models()`."""
 from __future__ import annotations
+
+import importlib
 
 import botocore.config
 import botocore.session
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
+from pynamodb.settings import get_settings_value
 
 from . import throttling
 
 MODELS: list[type[Model]] = []
 _configured: dict = {}
+# Every module that registers a model.
+MODULES = ("account_summaries", "activity", "api_keys", "catalog", "credit_notes", "customers", "emails",
+           "estimates", "idempotency", "invoices", "ledger", "notifications", "one_time_tokens", "organizations",
+           "payment_methods", "payments", "portal_users", "rate_counters", "reviews", "sequences", "sessions",
+           "subscriptions", "timesheets", "webhook_events")
+
+
+def all_models() -> list[type[Model]]:
+    """Every model, its module imported if it was not yet."""
+    for name in MODULES:
+        importlib.import_module(f"{__package__}.{name}")
+    return MODELS
 
 
 def table(logical_name: str, *, deletable: bool = False):
@@ -24,38 +43,38 @@ def table(logical_name: str, *, deletable: bool = False):
         model.Meta.deletable = deletable
         model.Meta.table_name = logical_name
         MODELS.append(model)
+        if _configured:
+            _point(model)
         return model
     return register
 
 
 def configure(*, prefix: str, region: str, host: str | None) -> None:
     """Point every model at its stage's table; call again to re-point (tests, devstack)."""
-    for model in MODELS:
-        model.Meta.table_name = prefix + model.Meta.logical_name
-        model.Meta.region = region
-        model.Meta.host = host
-        model._connection = None
     _configured.clear()
     _configured.update(prefix=prefix, region=region, host=host)
-    _share_one_client()
-
-
-def _share_one_client() -> None:
-    """PynamoDB gives each model its own botocore session, and each one loads the DynamoDB
-    service description again (~0.2 s apiece). One client, shared, loads it once; it is built
-    here so that its retry policy is ours (tables/throttling.py), not a library default."""
-    shared = _new_client()
-    _configured["client"] = shared
+    _configured["client"] = _new_client()
     for model in MODELS:
-        model._get_connection().connection._client = shared
+        _point(model)
+
+
+def _point(model: type[Model]) -> None:
+    """PynamoDB gives each model its own botocore session, and each one loads the DynamoDB
+    service description again (~0.2 s apiece): every model shares the one client instead."""
+    model.Meta.table_name = _configured["prefix"] + model.Meta.logical_name
+    model.Meta.region = _configured["region"]
+    model.Meta.host = _configured["host"]
+    model._connection = None
+    model._get_connection().connection._client = _configured["client"]
 
 
 def _new_client():
-    meta = MODELS[0].Meta   # PynamoDB's defaults for timeouts and the connection pool
+    """The shared client, built here so that its retry policy is ours (tables/throttling.py), not a
+    library default; timeouts and the connection pool as PynamoDB's settings have them."""
     config = botocore.config.Config(
-        parameter_validation=False, connect_timeout=meta.connect_timeout_seconds,
-        read_timeout=meta.read_timeout_seconds, max_pool_connections=meta.max_pool_connections,
-        retries=throttling.RETRIES)
+        parameter_validation=False, connect_timeout=get_settings_value("connect_timeout_seconds"),
+        read_timeout=get_settings_value("read_timeout_seconds"),
+        max_pool_connections=get_settings_value("max_pool_connections"), retries=throttling.RETRIES)
     client = botocore.session.get_session().create_client(
         "dynamodb", _configured["region"], endpoint_url=_configured["host"], config=config)
     throttling.watch(client)
@@ -79,7 +98,7 @@ def create_all(wait: bool = False) -> list[str]:
     """Create missing tables (local stack and tests; on AWS CloudFormation owns them)."""
     existing = set(_list_tables())
     created = []
-    for model in MODELS:
+    for model in all_models():
         if model.Meta.table_name not in existing:
             model.create_table(billing_mode="PAY_PER_REQUEST", wait=wait)
             created.append(model.Meta.table_name)

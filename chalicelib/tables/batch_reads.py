@@ -41,6 +41,20 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
     return found
 
 
+def get_together(*wanted: tuple[type[Model], tuple], consistent_read: bool = True) -> list[Model | None]:
+    """One item of each of several tables, by key, in one BatchGetItem: [item or None, ...] in
+    the order asked (None: the model is None, or the item is missing).
+
+    Not a TransactGetItems: no caller needs the items isolated from each other (every write is
+    conditional on the versions it read, so a read that straddles a write ends in a conflict and a
+    fresh read, never a wrong write), and a transactional read costs twice a consistent one, four
+    times an eventually consistent one."""
+    asked = {model: [key] for model, key in wanted if model is not None}
+    assert len(asked) == len([model for model, _ in wanted if model is not None]), "one key per table"
+    found = batch_get(asked, consistent_read=consistent_read)
+    return [found[model][0] if model is not None and found[model] else None for model, _ in wanted]
+
+
 def _key(model: type[Model], key: tuple) -> dict:
     """A (hash[, range]) key as the wire has it: {"owner": {"S": "..."}, ...}."""
     attributes = [model._hash_key_attribute(), model._range_key_attribute()]

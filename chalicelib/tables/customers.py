@@ -3,7 +3,7 @@ of them a gateway customer (Stripe `cus_...`) is, since webhooks name only the g
 in the idempotency table under `gateway_customer#<id>`).
 
 A customer is also read with its organization, and with one of its items or its account summary,
-in one TransactGetItems (`read_with_parties`, behind `with_organization` here and each repository's
+in one BatchGetItem (`read_with_parties`, behind `with_organization` here and each repository's
 `with_parties`): one call instead of three keeps a route within its read budget."""
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from pynamodb.attributes import (ListAttribute, MapAttribute, UnicodeAttribute, 
                                  VersionAttribute)
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactGet
 
 from ..domain.account_summary import AccountSummary
 from ..domain.customers import Customer
 from ..domain.errors import ConcurrentUpdate, NotFound
 from ..domain.organization import Organization
 from .account_summaries import AccountSummaryItem, summary_of
-from .base import connection, owner_key, table
+from .base import owner_key, table
+from .batch_reads import get_together
 from .idempotency import IdempotencyItem
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
@@ -74,10 +74,11 @@ class Customers:
         except DoesNotExist:
             raise NotFound("customer") from None
 
-    def with_organization(self, org_id: str, customer_id: str, *, with_summary: bool = False) -> Parties:
+    def with_organization(self, org_id: str, customer_id: str, *, with_summary: bool = False,
+                          consistent: bool = True) -> Parties:
         """The customer and its organization (NotFound if either is missing) and, if asked, its account
-        summary: one TransactGetItems."""
-        return read_with_parties(org_id, customer_id, with_summary=with_summary)
+        summary: one BatchGetItem (eventually consistent if not `consistent`: for what is only shown)."""
+        return read_with_parties(org_id, customer_id, with_summary=with_summary, consistent=consistent)
 
     def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
         scope = ListScope("customers", "org_id", org_id)
@@ -127,29 +128,23 @@ class Customers:
 
 def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | None = None, item_id: str | None = None,
                       to_domain: Callable | None = None, kind: str = "customer",
-                      with_summary: bool = False) -> Parties:
+                      with_summary: bool = False, consistent: bool = True) -> Parties:
     """The organization, the customer and, if asked, one of the customer's items (`model`, `item_id`,
     made a domain object by `to_domain`) and its account summary (a new one if it has none yet), in one
-    TransactGetItems; NotFound(`kind`) if the organization, the customer or the item is missing."""
+    BatchGetItem (`batch_reads.get_together`: why not a transaction); NotFound(`kind`) if the
+    organization, the customer or the item is missing. `consistent` False: for what is only shown."""
     owner = owner_key(org_id, customer_id)
-    with TransactGet(connection=connection()) as read:
-        org_item = read.get(OrganizationItem, org_id)
-        customer_item = read.get(CustomerItem, org_id, customer_id)
-        document_item = read.get(model, owner, item_id) if model is not None else None
-        summary_item = read.get(AccountSummaryItem, owner) if with_summary else None
-    try:
-        customer = from_item(Customer, customer_item.get())
-        found = to_domain(document_item.get()) if model is not None else None
-        org = organization_of(org_item.get())
-    except DoesNotExist:
-        raise NotFound(kind) from None
+    org_item, customer_item, document_item, summary_item = get_together(
+        (OrganizationItem, (org_id,)), (CustomerItem, (org_id, customer_id)), (model, (owner, item_id)),
+        (AccountSummaryItem if with_summary else None, (owner,)), consistent_read=consistent)
+    if org_item is None or customer_item is None or (model is not None and document_item is None):
+        raise NotFound(kind)
+    customer = from_item(Customer, customer_item)
+    found = to_domain(document_item) if model is not None else None
     summary = None
     if with_summary:
-        try:
-            summary = summary_of(summary_item.get())
-        except DoesNotExist:
-            summary = AccountSummary(currency=customer.currency)
-    return Parties(org, customer, found, summary)
+        summary = summary_of(summary_item) if summary_item is not None else AccountSummary(currency=customer.currency)
+    return Parties(organization_of(org_item), customer, found, summary)
 
 
 def _item(org_id: str, customer: Customer) -> CustomerItem:

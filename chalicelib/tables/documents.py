@@ -42,7 +42,7 @@ class Documents:
 
     def with_parties(self, org_id: str, customer_id: str, document_id: str) -> Parties:
         """The document with its organization and customer (its issuer and recipient), in one
-        TransactGetItems; NotFound if any is missing."""
+        BatchGetItem; NotFound if any is missing."""
         return read_with_parties(org_id, customer_id, model=self.model, item_id=document_id,
                                  to_domain=lambda item: from_item(self.domain, item), kind=self.kind)
 

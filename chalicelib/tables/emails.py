@@ -98,10 +98,6 @@ class Emails:
         """Note an attempt's outcome: `sent_actions` or `failed_attempt_actions`."""
         E(record.org_id, record.email_id).update(actions=actions)
 
-    def mark_in(self, tx: Transaction, record: EmailRecord, actions: list) -> None:
-        """`mark`, within a transaction noting several emails' outcomes at once."""
-        tx.update(E(record.org_id, record.email_id), actions=actions)
-
     def sent_actions(self, *, message_id: str, now: datetime) -> list:
         return [E.status.set("sent"), E.message_id.set(message_id), E.sent_at.set(now), E.attempts.add(1),
                 E.due_partition.remove(), E.due_at.remove(), E.last_error.remove(),

@@ -1,9 +1,10 @@
 """Invoices, per customer, with their lines, taxes, credits applied and payments; and the portal's
 invoice lists: all, outstanding, overdue, paid, partially paid, void.
 
-Statuses with one key prefix use the owner-status index; outstanding and overdue are a Query of
-the customer's partition with a filter (PynamoDB keeps reading pages until the page is full,
-so the cursor stays exact)."""
+Statuses with one key prefix use the owner-status index. Outstanding and overdue use the sparse
+owner-outstanding index, which holds only the invoices still owed (`outstanding_key`, due day
+then id, is written only while an invoice is outstanding): a page costs one page however many
+invoices the customer has paid. Overdue is the key condition `outstanding_key < today`."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,7 +14,7 @@ from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribut
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
-from ..domain.documents import Invoice, InvoiceStatus
+from ..domain.documents import Invoice
 from ..domain.ledger import invoice_entries
 from .base import OwnedByCustomer, owner_key, table
 from .dates import DateAttribute
@@ -29,6 +30,18 @@ class InvoicesByStatus(LocalSecondaryIndex):
 
     owner = UnicodeAttribute(hash_key=True)
     status_key = UnicodeAttribute(range_key=True)     # status#invoice_id
+
+
+class OutstandingInvoices(GlobalSecondaryIndex):
+    """Only invoices still owed: the others have no `outstanding_key`, so the index leaves them out.
+    A global index, since a local one can only be added with the table; its reads are eventually
+    consistent (a payment reads the invoices it found again, consistently, before it claims them)."""
+    class Meta:
+        index_name = "owner-outstanding"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)
+    outstanding_key = UnicodeAttribute(range_key=True)   # due_on#invoice_id
 
 
 class InvoicesBySubscription(GlobalSecondaryIndex):
@@ -60,6 +73,7 @@ class InvoiceItem(OwnedByCustomer, Model):
     credits_applied = ListAttribute(default=list)
     amount_paid_minor = NumberAttribute(default=0)
     balance_minor = NumberAttribute()                 # derived; stored for conditions and reads
+    outstanding_key = UnicodeAttribute(null=True)     # due_on#invoice_id, only while outstanding
     subscription_id = UnicodeAttribute(null=True)
     subscription_ref = UnicodeAttribute(null=True)
     period_start = DateAttribute(null=True)
@@ -70,12 +84,13 @@ class InvoiceItem(OwnedByCustomer, Model):
     version = VersionAttribute()
 
     by_status = InvoicesByStatus()
+    by_outstanding = OutstandingInvoices()
     by_subscription = InvoicesBySubscription()
 
 
 I = InvoiceItem
 _BY_STATUS = ("paid", "partially_paid", "void")
-_OUTSTANDING = I.status.is_in(InvoiceStatus.OPEN.value, InvoiceStatus.PARTIALLY_PAID.value) & (I.balance_minor > 0)
+_OWED = ("outstanding", "overdue")
 
 
 class Invoices(Documents):
@@ -94,24 +109,28 @@ class Invoices(Documents):
     def in_view(self, org_id: str, customer_id: str, *, view: str, today: date, limit: int,
                 cursor: str | None) -> Page[Invoice]:
         """A page of one of the portal's lists (`view`: all, outstanding, overdue at `today`, paid,
-        partially_paid, void), newest first."""
+        partially_paid, void): newest first; outstanding and overdue latest due first."""
         owner = owner_key(org_id, customer_id)
         scope = ListScope(f"invoices:{view}", "owner", owner)
         start = scope.start(cursor)
         if view in _BY_STATUS:
             results = I.by_status.query(owner, I.status_key.startswith(f"{view}#"), limit=limit,
                                         last_evaluated_key=start, scan_index_forward=False)
+        elif view in _OWED:
+            due_before = I.outstanding_key < today.isoformat() if view == "overdue" else None
+            results = I.by_outstanding.query(owner, due_before, limit=limit, last_evaluated_key=start,
+                                          scan_index_forward=False)
         else:
-            condition = {"all": None, "outstanding": _OUTSTANDING, "overdue": _OUTSTANDING & (I.due_on < today)}[view]
-            results = I.query(owner, filter_condition=condition, limit=limit, last_evaluated_key=start,
-                              scan_index_forward=False)
+            results = I.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False)
         return collect(results, lambda item: from_item(Invoice, item), limit, scope)
 
     def outstanding(self, org_id: str, customer_id: str) -> list[Invoice]:
-        """Every outstanding invoice of the customer, oldest due first."""
-        results = I.query(owner_key(org_id, customer_id), filter_condition=_OUTSTANDING, consistent_read=True)
-        return sorted((from_item(Invoice, item) for item in results), key=lambda i: (i.due_on, i.invoice_id))
+        """Every outstanding invoice of the customer, oldest due first (from the index: eventually
+        consistent, so the caller reads those it acts on again)."""
+        return [from_item(Invoice, item) for item in I.by_outstanding.query(owner_key(org_id, customer_id))]
 
     def _item(self, org_id: str, invoice: Invoice, **extra) -> Model:
         ref = f"{org_id}#{invoice.customer_id}#{invoice.subscription_id}" if invoice.subscription_id else None
-        return super()._item(org_id, invoice, balance_minor=invoice.balance_minor, subscription_ref=ref, **extra)
+        owed = f"{invoice.due_on.isoformat()}#{invoice.invoice_id}" if invoice.is_outstanding() else None
+        return super()._item(org_id, invoice, balance_minor=invoice.balance_minor, subscription_ref=ref,
+                             outstanding_key=owed, **extra)

@@ -34,9 +34,9 @@ class PaymentMethodItem(OwnedByCustomer, Model):
 class PaymentMethods:
     """The customers' saved payment methods, each written on the version read."""
 
-    def of_customer(self, org_id: str, customer_id: str) -> list[PaymentMethod]:
-        """The customer's saved methods, oldest first."""
-        items = PaymentMethodItem.query(owner_key(org_id, customer_id), consistent_read=True)
+    def of_customer(self, org_id: str, customer_id: str, *, consistent: bool = True) -> list[PaymentMethod]:
+        """The customer's saved methods, oldest first (`consistent` False: for what is only shown)."""
+        items = PaymentMethodItem.query(owner_key(org_id, customer_id), consistent_read=consistent)
         return sorted((from_item(PaymentMethod, item) for item in items), key=lambda m: m.created_at)
 
     def get(self, org_id: str, customer_id: str, payment_method_id: str) -> PaymentMethod:

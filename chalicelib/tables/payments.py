@@ -138,7 +138,7 @@ class Payments:
             raise NotFound("payment") from None
 
     def with_parties(self, org_id: str, customer_id: str, payment_id: str) -> Parties:
-        """The payment with its organization and customer (for its receipt), in one TransactGetItems;
+        """The payment with its organization and customer (for its receipt), in one BatchGetItem;
         NotFound if any is missing."""
         return read_with_parties(org_id, customer_id, model=PaymentItem, item_id=payment_id,
                                  to_domain=lambda item: from_item(Payment, item), kind="payment")

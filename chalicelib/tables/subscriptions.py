@@ -13,7 +13,6 @@ from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactGet
 
 from ..config import settings
 from ..domain import scheduling
@@ -22,7 +21,8 @@ from ..domain.errors import ConcurrentUpdate, NotFound
 from ..domain.organization import Organization
 from ..domain.subscription import CouponUse, Subscription, next_due_at
 from .account_summaries import AccountSummaryItem, summary_of
-from .base import OwnedByCustomer, connection, owner_key, table
+from .base import OwnedByCustomer, owner_key, table
+from .batch_reads import get_together
 from .customers import Parties, read_with_parties
 from .dates import DateAttribute
 from .mapping import from_item, to_item
@@ -137,29 +137,34 @@ class Subscriptions:
         return {item.subscription_id: subscription_of(item) for item in items
                 if item.claimed_until is None or item.claimed_until <= now}
 
-    def with_organization(self, org_id: str, customer_id: str,
-                          subscription_id: str) -> tuple[Organization, Subscription | None]:
+    def with_organization(self, org_id: str, customer_id: str, subscription_id: str, *,
+                          consistent: bool = True) -> tuple[Organization, Subscription | None]:
         """The organization and one of the customer's subscriptions (None if it is not theirs), in one
-        TransactGetItems (both read consistently)."""
-        with TransactGet(connection=connection()) as read:
-            org_item = read.get(OrganizationItem, org_id)
-            sub_item = read.get(SubscriptionItem, owner_key(org_id, customer_id), subscription_id)
-        return organization_of(org_item.get()), _found(sub_item, subscription_of)
+        BatchGetItem (`batch_reads.get_together`: why not a transaction); `consistent` False for what
+        is only shown."""
+        org_item, sub_item = get_together((OrganizationItem, (org_id,)),
+                                          (SubscriptionItem, (owner_key(org_id, customer_id), subscription_id)),
+                                          consistent_read=consistent)
+        if org_item is None:
+            raise NotFound("organization")
+        return organization_of(org_item), subscription_of(sub_item) if sub_item is not None else None
 
-    def with_organization_and_summary(self, org_id: str, customer_id: str, subscription_id: str
+    def with_organization_and_summary(self, org_id: str, customer_id: str, subscription_id: str, *,
+                                      consistent: bool = True
                                       ) -> tuple[Organization, Subscription | None, AccountSummary | None]:
         """As `with_organization`, with the account summary (None if the customer has none yet) in the
-        same TransactGetItems: what an action that bills with the customer's credits starts from."""
+        same BatchGetItem: what an action that bills with the customer's credits starts from."""
         owner = owner_key(org_id, customer_id)
-        with TransactGet(connection=connection()) as read:
-            org_item = read.get(OrganizationItem, org_id)
-            sub_item = read.get(SubscriptionItem, owner, subscription_id)
-            summary_item = read.get(AccountSummaryItem, owner)
-        return (organization_of(org_item.get()), _found(sub_item, subscription_of),
-                _found(summary_item, summary_of))
+        org_item, sub_item, summary_item = get_together(
+            (OrganizationItem, (org_id,)), (SubscriptionItem, (owner, subscription_id)), (AccountSummaryItem, (owner,)),
+            consistent_read=consistent)
+        if org_item is None:
+            raise NotFound("organization")
+        return (organization_of(org_item), subscription_of(sub_item) if sub_item is not None else None,
+                summary_of(summary_item) if summary_item is not None else None)
 
     def with_parties(self, org_id: str, customer_id: str, subscription_id: str) -> Parties:
-        """The subscription with its organization and customer, in one TransactGetItems; NotFound if
+        """The subscription with its organization and customer, in one BatchGetItem; NotFound if
         any is missing."""
         return read_with_parties(org_id, customer_id, model=SubscriptionItem, item_id=subscription_id,
                                  to_domain=subscription_of, kind="subscription")
@@ -323,10 +328,3 @@ def _items(org_id: str, customer_id: str, subscription_ids) -> list[Subscription
     owner = owner_key(org_id, customer_id)
     keys = [(owner, s) for s in dict.fromkeys(subscription_ids)]
     return list(SubscriptionItem.batch_get(keys, consistent_read=True)) if keys else []
-
-
-def _found(pending, to_domain):
-    try:
-        return to_domain(pending.get())
-    except DoesNotExist:
-        return None

@@ -5,69 +5,57 @@ Services reach the tables only through it (`adapters.uow.invoices.get(...)`,
 `with adapters.uow.transaction("invoice") as tx:`); bootstrap builds one per process, on first use."""
 from __future__ import annotations
 
+import importlib
 from contextlib import AbstractContextManager
 
-from .account_summaries import AccountSummaries
-from .activity import Activity
-from .api_keys import ApiKeys
-from .catalog import Catalog
-from .credit_notes import CreditNotes
-from .customers import Customers
-from .emails import Emails
-from .estimates import Estimates
-from .idempotency import IdempotencyKeys
-from .invoice_claims import InvoiceClaims
-from .invoices import Invoices
-from .ledger import Ledger
-from .notifications import Notifications
-from .one_time_tokens import OneTimeTokens
-from .organizations import Organizations
-from .payment_methods import PaymentMethods
-from .payments import Payments
-from .portal_users import PortalUsers
-from .rate_counters import RateCounters
-from .refund_requests import RefundRequests
-from .reviews import Reviews
-from .sequences import Sequences
-from .sessions import Sessions
-from .subscriptions import Subscriptions
-from .timesheets import Timesheets
 from .transactions import Transaction, transaction
-from .webhook_events import WebhookEvents
+
+# repository -> (its module, its class, the repositories it writes with)
+REPOSITORIES = {
+    "ledger": ("ledger", "Ledger", ()),
+    "idempotency": ("idempotency", "IdempotencyKeys", ()),
+    # the documents and payments add their ledger entries to the transaction they are written in
+    "invoices": ("invoices", "Invoices", ("ledger",)),
+    "credit_notes": ("credit_notes", "CreditNotes", ("ledger",)),
+    "estimates": ("estimates", "Estimates", ("ledger",)),
+    "timesheets": ("timesheets", "Timesheets", ("ledger",)),
+    "payments": ("payments", "Payments", ("ledger",)),
+    "refund_requests": ("refund_requests", "RefundRequests", ("idempotency",)),
+    "invoice_claims": ("invoice_claims", "InvoiceClaims", ()),
+    "payment_methods": ("payment_methods", "PaymentMethods", ()),
+    "account_summaries": ("account_summaries", "AccountSummaries", ()),
+    "subscriptions": ("subscriptions", "Subscriptions", ()),
+    "catalog": ("catalog", "Catalog", ()),
+    "customers": ("customers", "Customers", ()),
+    "organizations": ("organizations", "Organizations", ()),
+    "sequences": ("sequences", "Sequences", ()),
+    "api_keys": ("api_keys", "ApiKeys", ()),
+    "activity": ("activity", "Activity", ()),
+    "notifications": ("notifications", "Notifications", ()),
+    "reviews": ("reviews", "Reviews", ()),
+    "emails": ("emails", "Emails", ()),
+    "one_time_tokens": ("one_time_tokens", "OneTimeTokens", ()),
+    "portal_users": ("portal_users", "PortalUsers", ()),
+    "rate_counters": ("rate_counters", "RateCounters", ()),
+    "sessions": ("sessions", "Sessions", ()),
+    "webhook_events": ("webhook_events", "WebhookEvents", ()),
+}
 
 
 class DynamoUnitOfWork:
-    """Every repository, named for what it holds. Repositories hold no state: one of each serves
-    every request of the process."""
+    """Every repository, named for what it holds (REPOSITORIES), each built on first use with its
+    table module, so that a request loads only the tables it reads (a cold start imports less).
+    Repositories hold no state: one of each serves every request of the process."""
 
-    def __init__(self) -> None:
-        self.ledger = Ledger()
-        self.idempotency = IdempotencyKeys()
-        # the documents and payments add their ledger entries to the transaction they are written in
-        self.invoices = Invoices(self.ledger)
-        self.credit_notes = CreditNotes(self.ledger)
-        self.estimates = Estimates(self.ledger)
-        self.timesheets = Timesheets(self.ledger)
-        self.payments = Payments(self.ledger)
-        self.refund_requests = RefundRequests(self.idempotency)
-        self.invoice_claims = InvoiceClaims()
-        self.payment_methods = PaymentMethods()
-        self.account_summaries = AccountSummaries()
-        self.subscriptions = Subscriptions()
-        self.catalog = Catalog()
-        self.customers = Customers()
-        self.organizations = Organizations()
-        self.sequences = Sequences()
-        self.api_keys = ApiKeys()
-        self.activity = Activity()
-        self.notifications = Notifications()
-        self.reviews = Reviews()
-        self.emails = Emails()
-        self.one_time_tokens = OneTimeTokens()
-        self.portal_users = PortalUsers()
-        self.rate_counters = RateCounters()
-        self.sessions = Sessions()
-        self.webhook_events = WebhookEvents()
+    def __getattr__(self, name: str):
+        try:
+            module, class_name, writes_with = REPOSITORIES[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        repository_class = getattr(importlib.import_module(f"{__package__}.{module}"), class_name)
+        repository = repository_class(*(getattr(self, other) for other in writes_with))
+        self.__dict__[name] = repository
+        return repository
 
     def transaction(self, kind: str = "item") -> AbstractContextManager[Transaction]:
         """A TransactWrite to fill; committed when the block ends without an error (transactions.py):

@@ -47,7 +47,7 @@ def test_each_subscription_action_stays_within_its_call_budget(aws, status, fiel
             answer = shop.portal.call(method, f"/portal/subscriptions/{sub['subscription_id']}/{action}", body)
 
         # Then it succeeds within three reads (the session, then the organization with the
-        # subscription in one TransactGetItems, then open credits where it bills) and four writes
+        # subscription in one BatchGetItem, then open credits where it bills) and four writes
         assert answer.status < 300, answer.json
         assert within_budget(calls), dict(calls.operations)
 

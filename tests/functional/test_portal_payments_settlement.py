@@ -8,7 +8,7 @@ from chalicelib.bootstrap import adapters
 from chalicelib.gateways.email import EmailDeliveryFailed
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_payer, a_saved_card, an_invoice, pay
-from tests.support.portal import Clock
+from tests.support.portal import Clock, run_the_outbox_job
 
 
 def test_paying_many_invoices_at_once_releases_every_claim_and_replays_the_answer(aws):
@@ -42,9 +42,10 @@ def test_when_ses_fails_the_payment_succeeds_and_its_emails_stay_queued_for_a_re
             raise EmailDeliveryFailed("SES is down")
         monkeypatch.setattr(bootstrap.adapters().mailer, "send", refuse)
 
-        # When the customer pays it
+        # When the customer pays it, and the outbox job runs
         answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]],
                                     "payment_method": card["payment_method_id"]})
+        run_the_outbox_job()
 
         # Then the payment succeeded, and the receipt and the merchant's notice wait for a retry
         assert answer.status == 201 and answer.json["status"] == "succeeded", answer.json

@@ -253,8 +253,8 @@ def test_two_racing_cancellations_one_wins_the_other_is_refused(aws, monkeypatch
         store = adapters().uow.subscriptions
         read = store.with_organization
 
-        def read_then_wait(*args):
-            found = read(*args)
+        def read_then_wait(*args, **kwargs):
+            found = read(*args, **kwargs)
             both_read.wait()
             return found
         monkeypatch.setattr(store, "with_organization", read_then_wait)
@@ -296,8 +296,8 @@ def test_a_stale_version_is_refused_over_http_too(aws):
         store = adapters().uow.subscriptions
         read = store.with_organization
 
-        def read_then_someone_else_writes(*args):
-            org, found = read(*args)
+        def read_then_someone_else_writes(*args, **kwargs):
+            org, found = read(*args, **kwargs)
             store.save(shop.acme.org.org_id, found, clock="live")   # bumps the version
             return org, found
         store.with_organization = read_then_someone_else_writes

@@ -22,7 +22,8 @@ class InvoiceQuery(PageQuery):
 
 @api.route("/portal/invoices", query=InvoiceQuery, response="InvoicePage")
 def list_invoices(query: InvoiceQuery):
-    """My invoices, newest first: all, outstanding, overdue, paid, partially paid or void."""
+    """My invoices, newest first: all, outstanding, overdue, paid, partially paid or void (the
+    outstanding and overdue ones latest due first)."""
     caller = api.customer()
     return page_answer(services().documents.invoices(caller.org_id, caller.customer_id, view=query.status,
                                                      limit=query.limit, cursor=query.cursor, now=bootstrap.now()))

@@ -76,7 +76,7 @@ class TaxLine(Answer):
 
 
 class EmailQueued(Answer):
-    """An email was sent, or queued to be retried (`email_status`)."""
+    """An email was queued; the outbox job sends it within a minute (`email_status`)."""
     email_status: str
 
 

@@ -66,8 +66,9 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
         "org_name": org.name, "contact_name": contact.name,
         "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
         [contact.email], customer_id=customer_id, reply_to=org.email, now=now,
-        link=mailed_links.link_for("invite", user.login))
-    # The link is made here and handed to the mailer only; a retry of the email makes a new one.
+        link=mailed_links.link_for("invite", user.login), send_after=now + mail.SEND_LEASE)
+    # The link is made here and handed to the mailer only (so the merchant's request sends this one
+    # email itself, the outbox job waiting SEND_LEASE before it would); a retry makes a new link.
     made, one_time = mailed_links.fresh_link(adapters, "invite", user, contact.email, now)
     with adapters.uow.transaction("portal user") as tx:
         adapters.uow.portal_users.put_in(tx, user)
@@ -311,8 +312,8 @@ def usable_token(adapters, token: str, purpose: str, org_id: str, now: datetime)
 
 
 def _tell_password_changed(adapters, org, user: PortalUser, now: datetime) -> None:
-    mail.send(adapters, user.org_id, "password_changed", {"org_name": org.name}, [user.email],
-              customer_id=user.customer_id, reply_to=org.email, now=now)
+    mail.queue(adapters, user.org_id, "password_changed", {"org_name": org.name}, [user.email],
+               customer_id=user.customer_id, reply_to=org.email, now=now)
 
 
 def _whole(duration: timedelta, unit: timedelta) -> int:

@@ -17,7 +17,7 @@ from . import outbox as mail
 class MessageSent:
     message_id: str
     sent_to: str
-    email_status: str            # sent, or queued when SES will be retried
+    email_status: str            # queued: the outbox job sends it
 
 
 def message_organization(adapters, org_id: str, customer_id: str, contact_id: str, *, subject: str, message: str,
@@ -28,7 +28,7 @@ def message_organization(adapters, org_id: str, customer_id: str, contact_id: st
     if contact is None:
         raise Unauthenticated("Sign in again.")
     rate_limiting.hit(adapters, "message_to_org_customer", owner_key(org_id, customer_id), now, what="messages")
-    record = mail.send(adapters, org_id, "message_to_organization", {
+    record = mail.queue(adapters, org_id, "message_to_organization", {
         "org_name": org.name, "customer_name": customer.display_name, "customer_id": customer.customer_id,
         "contact_email": contact.email, "subject": subject, "message": message},
         [org.email], now=now, customer_id=customer_id, reply_to=contact.email)

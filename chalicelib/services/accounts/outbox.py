@@ -1,6 +1,8 @@
 """The email outbox, for the whole app: every email is recorded first and sent after.
 
-When SES fails, the email stays queued with a time to retry (the `due` index), and the action
+A request only records its email (`queue`, or `new_record` within the request's own transaction),
+due at once: the outbox job (`retry_due`, every minute) sends it, so no request waits for SES.
+Scheduled jobs, which nobody waits for, may `send` at once. When SES fails, the email stays queued with a time to retry (the `due` index), and the action
 that wanted it still succeeds: `retry_due` (a scheduled job) sends it later.
 
 An email with a one-time link is recorded with what the link is for (`link`), never the token:
@@ -47,17 +49,19 @@ def register_attachment(kind: str, render: AttachmentRenderer) -> None:
 def send(adapters, org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *, now: datetime,
          customer_id: str | None = None, attachment: dict | None = None,
          reply_to: str | None = None) -> EmailRecord:
-    """Record the email, then send it. Never raises for SES trouble: the email stays queued."""
+    """Record the email, then send it (for scheduled jobs; a request `queue`s). Never raises for
+    SES trouble: the email stays queued. Due only after SEND_LEASE, so the outbox job does not
+    send it too meanwhile."""
     record = queue(adapters, org_id, template, context, to, now=now, customer_id=customer_id, attachment=attachment,
-                   reply_to=reply_to)
+                   reply_to=reply_to, send_after=now + SEND_LEASE)
     return deliver(adapters, record, now)
 
 
 def queue(adapters, org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *, now: datetime,
           customer_id: str | None = None, attachment: dict | None = None, reply_to: str | None = None,
           send_after: datetime | None = None, link: dict | None = None) -> EmailRecord:
-    """Record the email without sending it; `retry_due` sends it once `send_after` has come
-    (by default after SEND_LEASE, which leaves the caller time to send it itself)."""
+    """Record the email without sending it; `retry_due` (the outbox job) sends it once
+    `send_after` has come (by default at once)."""
     record = new_record(org_id, template, context, to, now=now, customer_id=customer_id,
                         attachment=attachment, reply_to=reply_to, send_after=send_after, link=link)
     adapters.uow.emails.add(record)
@@ -68,8 +72,9 @@ def new_record(org_id: str, template: str, context: Mapping[str, object], to: Se
                now: datetime, customer_id: str | None = None, attachment: dict | None = None,
                reply_to: str | None = None, send_after: datetime | None = None,
                link: dict | None = None) -> EmailRecord:
-    """An email ready to record (alone, or within the caller's transaction: `emails.put_in`).
-    `link`: the one-time link to make as it is sent (`mailed_links.link_for`).
+    """An email ready to record (alone, or within the caller's transaction: `emails.put_in`),
+    due at `send_after` (by default at once). `link`: the one-time link to make as it is sent
+    (`mailed_links.link_for`).
 
     The template is rendered once here so that a missing or malformed value fails the caller
     at once rather than a retry later."""
@@ -79,7 +84,7 @@ def new_record(org_id: str, template: str, context: Mapping[str, object], to: Se
     render_email(template, {**stored, "link": LINK_PLACEHOLDER} if link else stored)
     return EmailRecord(org_id=org_id, email_id=new_id("email", now), template=template, to=tuple(to),
                        context=stored, created_at=now, customer_id=customer_id, reply_to=reply_to,
-                       attachment=attachment, link=link, due_at=send_after or now + SEND_LEASE)
+                       attachment=attachment, link=link, due_at=send_after or now)
 
 
 def deliver(adapters, record: EmailRecord, now: datetime, *, link: MadeLink | None = None) -> EmailRecord:
@@ -88,20 +93,6 @@ def deliver(adapters, record: EmailRecord, now: datetime, *, link: MadeLink | No
     outcome = _send(adapters, record, now, link)
     adapters.uow.emails.mark(*outcome)
     return outcome[0]
-
-
-def deliver_all(adapters, records: Sequence[EmailRecord], now: datetime) -> list[EmailRecord]:
-    """`deliver` for several emails, their outcomes written together: one write however many.
-    Until it lands each stays queued, and `retry_due` would send it again."""
-    outcomes = [_send(adapters, record, now) for record in records]
-    if len(outcomes) == 1:
-        record, actions = outcomes[0]
-        adapters.uow.emails.mark(record, actions)
-    elif outcomes:
-        with adapters.uow.transaction("email") as tx:
-            for record, actions in outcomes:
-                adapters.uow.emails.mark_in(tx, record, actions)
-    return [record for record, _ in outcomes]
 
 
 def _send(adapters, record: EmailRecord, now: datetime, link: MadeLink | None = None) -> tuple[EmailRecord, list]:

@@ -115,9 +115,9 @@ def confirm_email_change(adapters, org_id: str, token: str, now: datetime) -> No
     except ConcurrentUpdate:
         raise Unauthenticated(portal_auth.INVALID_LINK) from None
     adapters.uow.sessions.delete_many(left_behind)
-    mail.send(adapters, org_id, "sign_in_email_changed",
-              {"org_name": found.org.name, "contact_email": new_email},
-              [contact.email], now=now, customer_id=customer.customer_id, reply_to=found.org.email)
+    mail.queue(adapters, org_id, "sign_in_email_changed",
+               {"org_name": found.org.name, "contact_email": new_email},
+               [contact.email], now=now, customer_id=customer.customer_id, reply_to=found.org.email)
 
 
 # --- the parts --------------------------------------------------------------------------------

@@ -65,9 +65,9 @@ def request_review(adapters, org_id: str, customer_id: str, now: datetime) -> Re
     if primary is None:
         raise BusinessRuleViolation("This customer has no primary contact to ask.", "no_primary_contact")
     rate_limiting.hit(adapters, "review_request_customer", owner_key(org_id, customer_id), now, what="review requests")
-    record = mail.send(adapters, org_id, "review_request",
-                       {"org_name": org.name, "link": f"{adapters.settings.portal_base_url}/#/reviews"},
-                       [primary.email], now=now, customer_id=customer_id, reply_to=org.email)
+    record = mail.queue(adapters, org_id, "review_request",
+                        {"org_name": org.name, "link": f"{adapters.settings.portal_base_url}/#/reviews"},
+                        [primary.email], now=now, customer_id=customer_id, reply_to=org.email)
     adapters.uow.activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=MERCHANT, action="review.requested",
         subject_type="customer", subject_id=customer_id, at=now, summary=f"Review requested from {primary.email}"))

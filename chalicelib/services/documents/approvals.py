@@ -54,7 +54,7 @@ def estimate(adapters, org_id: str, customer_id: str, estimate_id: str, now: dat
 def decide_estimate(adapters, org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
                     comment: str, now: datetime) -> dict:
     """Accept or decline an estimate that awaits an answer (its organization, customer and estimate
-    read in one TransactGetItems)."""
+    read in one BatchGetItem)."""
     found = adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id)
     org, stored = found.org, found.document
     current = as_of(stored, org.now(now))

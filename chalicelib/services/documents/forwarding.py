@@ -21,7 +21,7 @@ class Forwarded:
     document_id: str
     number: str
     sent_to: list[str]
-    email_status: str            # sent, or queued when SES will be retried
+    email_status: str            # queued: the outbox job sends it
 
 
 def forward_invoice(adapters, org_id: str, customer_id: str, contact_id: str, invoice_id: str, *,
@@ -41,7 +41,7 @@ _KINDS = {   # kind: (its repository in the unit of work, its attachment, its ti
 
 
 def _read(adapters, org_id: str, customer_id: str, kind: str, document_id: str):
-    """The organization (forwarding allowed?), the customer and the document, in one TransactGetItems;
+    """The organization (forwarding allowed?), the customer and the document, in one BatchGetItem;
     a document that is missing or not theirs is NotFound, unless forwarding is off (403 first)."""
     try:
         found = getattr(adapters.uow, _KINDS[kind][0]).with_parties(org_id, customer_id, document_id)
@@ -61,7 +61,7 @@ def _forward(adapters, org_id: str, customer_id: str, contact_id: str, kind: str
     rate_limiting.hit(adapters, "forward_document_customer", owner_key(org_id, customer_id), now,
                       what="forwarded documents")
     label = f"{title} {document.number}"
-    record = mail.send(adapters, org_id, "forward_document", {
+    record = mail.queue(adapters, org_id, "forward_document", {
         "org_name": org.name, "subject": subject or f"{label} from {org.name}",
         "body": body or f"Hello,\n\nplease find {label} from {org.name} attached.\n\n{sender.name}",
         "document_number": label, "sender_name": sender.name},

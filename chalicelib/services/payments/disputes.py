@@ -63,6 +63,5 @@ def disputed(adapters, org_id: str, customer_id: str, payment_id: str, *, status
                 adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
         except ConcurrentUpdate:
             continue
-        mail.deliver_all(adapters, [email], now)
-        return marked
+        return marked   # the merchant's email is queued with the rest: the outbox job sends it
     raise ConcurrentUpdate("payment")

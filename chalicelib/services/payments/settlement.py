@@ -119,18 +119,17 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
         if state.plan is None:
             state = _with_plan(adapters, org_id, state)
         try:
-            done, sent, unreleased = _settle(adapters, org_id, state, result, now, event, answer)
+            done, unreleased = _settle(adapters, org_id, state, result, now, event, answer)
         except ConcurrentUpdate:
             continue
         _release_claims(adapters, org_id, done, unreleased)
         metrics.count("PaymentsSucceeded", source=done.source)
-        mail.deliver_all(adapters, sent, now)
         return done
     raise ConcurrentUpdate("payment")
 
 
 def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, now: datetime, event: Event | None,
-            answer: Answer | None) -> tuple[Payment, list, list[str]]:
+            answer: Answer | None) -> tuple[Payment, list[str]]:
     payment, plan = state.payment, state.plan
     customer_id = payment.customer_id
     before, notes = state.invoices, state.notes
@@ -149,7 +148,7 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
     settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]
     revived = recovery.recovered(adapters, org, customer_id, settled, now)
     numbers = [before[a.invoice_id].number for a in allocations]
-    sent = _emails(org, customer, done, numbers, now) if done.amount_minor else []
+    emails = _emails(org, customer, done, numbers, now) if done.amount_minor else []
     with adapters.uow.transaction("invoice") as tx:
         item = adapters.uow.payments.save_in(tx, org_id, done, before=payment, now=now,
                                              invoice_numbers={i: invoice.number for i, invoice in before.items()})
@@ -174,7 +173,7 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
                 new_id("notification", now), "payment_received",
                 f"Payment of {_amount(done)} received from {customer.display_name}", now,
                 customer_id=customer_id, subject_type="payment", subject_id=done.payment_id), tx)
-        for email in sent:
+        for email in emails:
             adapters.uow.emails.put_in(tx, email)
         _event_in(adapters, tx, event, now)
         if answer is not None:
@@ -182,7 +181,7 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
         unreleased = _release_claims_in(adapters, tx, org_id, state)
     if answer is not None:
         answer.committed()
-    return adapters.uow.payments.saved(item), sent, unreleased
+    return adapters.uow.payments.saved(item), unreleased
 
 
 def _overpayment(adapters, org_id: str, payment: Payment, excess: int, now: datetime) -> tuple[Payment, CreditNote]:
@@ -213,14 +212,16 @@ def _save_method_in(adapters, tx, org_id: str, wanted: dict | None, customer_id:
 
 
 def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) -> list:
+    """The receipt and the merchant's notice, due at once: recorded with the payment and sent by
+    the outbox job, never by the request that made the payment (SES's time is not the customer's)."""
     receipt = mail.new_record(org.org_id, "payment_receipt", {
         "org_name": org.name, "amount": _amount(payment), "date": local_date(now, org.time_zone).isoformat(),
         "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
-        reply_to=org.email)
+        reply_to=org.email, send_after=now)
     merchant = mail.new_record(org.org_id, "merchant_notification", {
         "org_name": org.name, "headline": f"Payment received from {customer.display_name}",
         "details": [f"Amount: {_amount(payment)}", f"Invoices: {', '.join(numbers) or '-'}",
-                    f"Method: {payment.method_summary or payment.gateway}"]}, [org.email], now=now)
+                    f"Method: {payment.method_summary or payment.gateway}"]}, [org.email], now=now, send_after=now)
     return [receipt, merchant]
 
 

@@ -44,16 +44,19 @@ class Context:
 
 
 def load(adapters, caller: Caller, subscription_id: str, real_now: datetime, action: str | None = None, *,
-         with_summary: bool = False) -> Context:
+         with_summary: bool = False, consistent: bool = True) -> Context:
     """The caller's subscription (NotFound for anyone else's), checked for `action`: preferences,
     then status, then the action's rules. Both (and the account summary, if asked: it lists the open
-    credit notes) are one read (the route's read budget: three with the session)."""
+    credit notes) are one read (the route's read budget: three with the session); `consistent`
+    False for a preview, which only shows (the action itself reads again, consistently)."""
     summary = None
+    subscriptions = adapters.uow.subscriptions
     if with_summary:
-        org, sub, summary = adapters.uow.subscriptions.with_organization_and_summary(caller.org_id, caller.customer_id,
-                                                                                     subscription_id)
+        org, sub, summary = subscriptions.with_organization_and_summary(caller.org_id, caller.customer_id,
+                                                                        subscription_id, consistent=consistent)
     else:
-        org, sub = adapters.uow.subscriptions.with_organization(caller.org_id, caller.customer_id, subscription_id)
+        org, sub = subscriptions.with_organization(caller.org_id, caller.customer_id, subscription_id,
+                                                   consistent=consistent)
     org.preferences.require("subscriptions")
     if sub is None:
         raise NotFound("subscription")

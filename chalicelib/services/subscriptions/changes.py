@@ -21,7 +21,7 @@ from .actions import Caller, Committed, Context, charge, commit, load, outcome
 
 def change_preview(adapters, caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When,
                    now: datetime) -> Quote:
-    ctx = load(adapters, caller, subscription_id, now, _action(when), with_summary=True)
+    ctx = load(adapters, caller, subscription_id, now, _action(when), with_summary=True, consistent=False)
     chosen, credits = _chosen_and_credits(adapters, ctx, request, when)
     return quotes.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now)
 
