@@ -44,8 +44,10 @@ ACCESS = {
     "portal_session": Access(reads=("sessions",), writes=("sessions",)),   # the last use, once a minute
     "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates"),
                                 writes=("emails",), sends_email=True, failure_destination=True),
-    # discovery reads the `due` index and queues what it finds; the worker does the work
-    "run_due_work": Access(reads=("subscriptions",), sends_due_work=True, failure_destination=True),
+    # discovery reads the `due` index and queues what it finds (the worker does the work), then
+    # settles the payments still waiting for Stripe by asking it (services/payments/confirmation.py)
+    "run_due_work": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",), stripe=("secret",),
+                           sends_due_work=True, failure_destination=True),
     "due_work_worker": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",), sends_email=True,
                               stripe=("secret",), takes_due_work=True),
 }

@@ -231,7 +231,8 @@ def test_email_is_sent_only_as_the_sender_address_and_stripe_secrets_read_only_w
     assert allows(api, "ssm:GetParameter", secret)
     assert not allows(api, "ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/other/secret")
     assert allows(with_stripe.statements(with_stripe.role_of("DueWorkWorker")), "ssm:GetParameter", secret)
-    assert not allows(with_stripe.statements(with_stripe.role_of("RunDueWork")), "ssm:GetParameter", secret)
+    # the due-work job asks Stripe about payments still waiting (reconciliation)
+    assert allows(with_stripe.statements(with_stripe.role_of("RunDueWork")), "ssm:GetParameter", secret)
     assert not allows(with_stripe.statements(with_stripe.role_of("SendQueuedEmail")), "ssm:GetParameter", secret)
     assert not any(s["Sid"] == "StripeParameters" for s in without.statements(without.role_of("APIHandler")))
 

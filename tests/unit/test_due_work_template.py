@@ -43,10 +43,12 @@ def test_a_message_failing_every_delivery_goes_to_a_dead_letter_queue_that_raise
     assert "DueWorkBacklogAlarm" in resources and "DueWorkWorkerErrorsAlarm" in resources
 
 
-def test_discovery_reads_only_the_subscriptions_and_sends_only_to_the_due_work_queue(template):
+def test_discovery_sends_only_to_the_due_work_queue_and_reconciles_payments_with_the_books(template):
     found = statements(template, "RunDueWorkRole")
-    assert set(found) == {"Reads", "Logs", "Tracing", "FailureDestination", "SendsDueWork"}
-    assert all("subscriptions" in r["Fn::Sub"] for r in found["Reads"]["Resource"])
+    assert set(found) == {"Reads", "Writes", "Deletes", "Logs", "Tracing", "FailureDestination", "SendsDueWork"}
+    read = " ".join(r["Fn::Sub"] for r in found["Reads"]["Resource"])
+    assert "subscriptions" in read and "payments" in read   # the due index; payments awaiting Stripe
+    assert all("idempotency" in r["Fn::Sub"] for r in found["Deletes"]["Resource"])
     assert found["SendsDueWork"]["Action"] == ["sqs:SendMessage"]
     assert found["SendsDueWork"]["Resource"] == {"Fn::GetAtt": ["DueWorkQueue", "Arn"]}
     variables = template["Resources"]["RunDueWork"]["Properties"]["Environment"]["Variables"]
