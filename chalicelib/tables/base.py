@@ -1,6 +1,8 @@
 """What every table shares: the model registry, lazy connection settings, key builders."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import botocore.config
 import botocore.session
 from pynamodb.attributes import UnicodeAttribute
@@ -56,10 +58,17 @@ def _new_client():
         parameter_validation=False, connect_timeout=meta.connect_timeout_seconds,
         read_timeout=meta.read_timeout_seconds, max_pool_connections=meta.max_pool_connections,
         retries=throttling.RETRIES)
-    client = botocore.session.get_session().create_client(
+    client = _botocore_session().create_client(
         "dynamodb", _configured["region"], endpoint_url=_configured["host"], config=config)
     throttling.watch(client)
     return client
+
+
+@lru_cache(maxsize=1)
+def _botocore_session():
+    """One per process: re-pointing the tables (the devstack, tests) builds a new client, and a new
+    session would read the DynamoDB service description from disk again."""
+    return botocore.session.get_session()
 
 
 def shared_client():
