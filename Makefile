@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit venv package package-unlinted deploy cli bench clean
+.PHONY: run test check unit venv package package-unlinted deploy cli bench clean
 STAGE ?= dev
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -19,9 +19,15 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m devstack
 
-## The whole test suite.
+## The whole test suite, on every core (pytest-xdist; tests/conftest.py keeps a module, and tests
+## sharing a wider fixture, on one worker): what CI runs.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
+
+## The fast tier while working: unit, functional and integration tests that start no live stack,
+## browser or package build, without the walks over every route or many generated cases (`slow`).
+check: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow" tests/unit tests/functional tests/integration
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit -q

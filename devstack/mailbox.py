@@ -131,11 +131,12 @@ class Mailbox:
     """The mailbox's HTTP server, serving from a thread until `stop()`."""
 
     def __init__(self, read_emails: Callable[[], list[CapturedEmail]], *, host: str = "127.0.0.1",
-                 port: int = 8025):
+                 port: int = 8025, stop_poll_seconds: float):
         handler = type("MailboxHandler", (_Handler,), {"read_emails": staticmethod(read_emails)})
         self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, name="mailbox", daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, name="mailbox", daemon=True,
+                                        kwargs={"poll_interval": stop_poll_seconds})
 
     @property
     def url(self) -> str:

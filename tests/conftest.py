@@ -30,3 +30,25 @@ def aws():
     """A fresh, empty AWS (moto) with every Portico table created."""
     with fresh_aws():
         yield
+
+
+# Tests sharing a fixture wider than their module (the e2e package's stack and Chromium, the session's
+# Lambda package), each group run by one pytest-xdist worker, which sets the fixture up once.
+ONE_WORKER = {"tests/e2e/": "the browser tests", "tests/integration/test_package.py": "the Lambda package",
+              "tests/integration/test_rehearsal.py": "the Lambda package"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs with `--dist loadscope`: a module's tests on one worker, so its fixtures are
+    set up once (a live stack, the template's packages), and each ONE_WORKER group on one worker."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesAndGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            group = next((g for prefix, g in ONE_WORKER.items() if nodeid.startswith(prefix)), None)
+            return group or super()._split_scope(nodeid)
+
+    return ModulesAndGroups(config, log)

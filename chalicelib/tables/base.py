@@ -6,6 +6,7 @@ model (creating tables, the template) asks `all_models()`."""
 from __future__ import annotations
 
 import importlib
+from functools import lru_cache
 
 import botocore.config
 import botocore.session
@@ -75,10 +76,17 @@ def _new_client():
         parameter_validation=False, connect_timeout=get_settings_value("connect_timeout_seconds"),
         read_timeout=get_settings_value("read_timeout_seconds"),
         max_pool_connections=get_settings_value("max_pool_connections"), retries=throttling.RETRIES)
-    client = botocore.session.get_session().create_client(
+    client = _botocore_session().create_client(
         "dynamodb", _configured["region"], endpoint_url=_configured["host"], config=config)
     throttling.watch(client)
     return client
+
+
+@lru_cache(maxsize=1)
+def _botocore_session():
+    """One per process: re-pointing the tables (the devstack, tests) builds a new client, and a new
+    session would read the DynamoDB service description from disk again."""
+    return botocore.session.get_session()
 
 
 def shared_client():

@@ -18,6 +18,8 @@ from chalicelib.tables.metrics import WRITES, counting_calls
 from devstack.seed import DEMO_PASSWORD, EVERY_FEATURE
 from tests.support.api import NOW
 
+pytestmark = pytest.mark.slow   # left out of `make check`: every route, with every kind of caller
+
 PUBLIC_PORTAL = {"/portal/auth/login", "/portal/auth/accept-invite", "/portal/auth/forgot-password",
                  "/portal/auth/reset-password", "/portal/auth/confirm-email"}
 # What the demo customer is known by, besides its ids: none of it may reach another caller.

@@ -21,6 +21,7 @@ from collections import Counter
 from datetime import timedelta
 from itertools import count
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, note, settings, strategies as st
 from tests.support.api import NOW, client
 from tests.support.aws import fresh_aws
@@ -153,6 +154,7 @@ def days_billed(shop, sub_id: str) -> Counter:
 
 
 # Each example builds a fresh DynamoDB and drives the routes: few examples, no shrinking.
+@pytest.mark.slow   # left out of `make check`: 20 generated lifecycles, each in a fresh AWS
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(steps=STEPS, unused_time=st.sampled_from(["credit", "keep"]), start_plan=st.sampled_from(PLAN_CODES),

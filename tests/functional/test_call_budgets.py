@@ -3,6 +3,7 @@ check, writes <= 4 (a transaction counts once). Every route is measured with its
 bench/examples.py, writes included, so a new route is measured without anyone remembering to add
 it; a route that has to exceed it is listed, with why, in bench/scenarios.py (POST /portal/payments:
 its velocity counters), and the list may only shrink."""
+import pytest
 from chalice.test import Client
 
 from bench.examples import measure
@@ -10,6 +11,7 @@ from bench.scenarios import READ_BUDGET, budget_problems, build_world
 from tests.support.api import NOW
 
 
+@pytest.mark.slow   # left out of `make check`: every route
 def test_every_route_stays_within_its_dynamodb_budget_or_is_a_listed_exception(aws):
     # Given the demo world, and every route's example sent by its owner in turn
     from app import app

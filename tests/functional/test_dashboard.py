@@ -2,6 +2,7 @@
 a recomputation from the invoices, credit notes and payments themselves."""
 from datetime import timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +11,7 @@ from chalicelib.domain.documents import CreditNoteStatus
 from chalicelib.domain.errors import DomainError
 from chalicelib.services.payments import collection
 from tests.support.api import NOW, Api, client
+from tests.support.aws import fresh_aws
 from tests.support.payments import a_credit_note, a_payer, a_saved_card, an_invoice, pay
 from tests.support.portal import Clock
 
@@ -161,24 +163,11 @@ def open_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
     return frozenset(n.credit_note_id for n in notes if n.status == CreditNoteStatus.OPEN and n.balance_minor > 0)
 
 
-def fresh_aws():
-    """An empty moto per example: moto copies a whole table on each transaction, so tables that
-    grew over earlier examples would only slow later ones down."""
-    from moto import mock_aws
-
-    from chalicelib import bootstrap, tables
-    mocked = mock_aws()
-    mocked.start()
-    bootstrap.tables_ready()   # clients made once keep working: moto intercepts below them
-    tables.create_all()
-    return mocked
-
-
+@pytest.mark.slow   # left out of `make check`: 20 generated sequences, each in a fresh AWS
 @settings(max_examples=20, deadline=None)
 @given(sequence=st.lists(steps, min_size=3, max_size=8))
 def test_the_dashboard_summary_equals_a_recomputation_after_any_sequence(sequence):
-    mocked = fresh_aws()
-    try:
+    with fresh_aws():   # an empty one per example: moto copies a whole table on each transaction
         # Given a customer with a saved card
         org_id, customer, card_id = a_customer_with_a_card(NOW)
 
@@ -195,5 +184,3 @@ def test_the_dashboard_summary_equals_a_recomputation_after_any_sequence(sequenc
         assert {key: shown[key] for key in expected} == expected
         # And it lists exactly the credit notes with a balance left (read by key to apply credits)
         assert listed_credit_notes(org_id, customer.customer_id) == open_credit_notes(org_id, customer.customer_id)
-    finally:
-        mocked.stop()

@@ -11,6 +11,8 @@ from schemathesis.checks import response_schema_conformance
 from devstack.seed import DEMO_PASSWORD
 from tests.support.live_stack import start_devstack
 
+pytestmark = pytest.mark.slow   # left out of `make check`: a live stack
+
 CASES_PER_OPERATION = 12
 
 

@@ -1,11 +1,14 @@
 """A bounded load run on the local stack: no errors, and no write lost or duplicated. Sized at
 1,000 requests to keep the whole suite well under CI's 15 minutes; `make bench` runs 400 and
 records p50/p95 in bench/RESULTS.md."""
+import pytest
 import requests
 
 from bench.load import run_load
 from devstack.seed import DEMO_PASSWORD
 from tests.support.live_stack import start_devstack
+
+pytestmark = pytest.mark.slow   # left out of `make check`: a live stack
 
 
 def test_a_thousand_requests_from_twenty_threads_lose_and_duplicate_nothing():

@@ -4,6 +4,7 @@ walk through the main write routes) matches the schema the document declares for
 import json
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from chalice.test import Client
 
 from bench.examples import examples, send
@@ -52,6 +53,7 @@ def test_an_answer_with_a_field_the_model_lacks_or_without_a_required_one_does_n
                                "details": {"fields": {"new_password": 3}}}}, 400) != []
 
 
+@pytest.mark.slow   # left out of `make check`: every route
 def test_every_route_example_of_the_demo_world_answers_what_the_document_declares(aws):
     from app import app
     from chalicelib import bootstrap
@@ -67,6 +69,7 @@ def test_every_route_example_of_the_demo_world_answers_what_the_document_declare
     assert len(recorder.exchanges) >= 90
 
 
+@pytest.mark.slow   # left out of `make check`: the main write routes, each from a fresh state
 def test_the_main_write_routes_answer_what_the_document_declares(aws):
     from app import app
     recorder = RecordingClient(Client(app))

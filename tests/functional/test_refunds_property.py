@@ -10,6 +10,7 @@ import os
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 from chalicelib import bootstrap
 from chalicelib.bootstrap import adapters, services
@@ -231,6 +232,7 @@ class History:
 
 
 # Each example builds a fresh DynamoDB: few examples, and no shrinking (a failure shows its steps as drawn).
+@pytest.mark.slow   # left out of `make check`: 15 generated histories, each in a fresh AWS
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @example([10_000], [("overpaid", 0, True), ("merchant_refunds", 0, 30), ("merchant_refunds", 0, None),

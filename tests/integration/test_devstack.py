@@ -12,6 +12,8 @@ import pytest
 from chalicelib.domain.subscription_status import Status
 from tests.support.live_stack import RunningDevstack, port_is_free, start_devstack
 
+pytestmark = pytest.mark.slow   # left out of `make check`: live stacks
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

@@ -26,6 +26,8 @@ from devstack.server import one_dynamodb_request_at_a_time
 from tests.support.concurrency import at_once
 from tests.support.live_stack import RunningDevstack, start_devstack
 
+pytestmark = pytest.mark.slow   # left out of `make check`: a live stack
+
 PREFIX = "atomic-"
 BROWSERS = 6
 RACES = 4   # of each kind: enough for each test to fail without the lock in (nearly) every run

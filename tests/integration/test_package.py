@@ -20,6 +20,8 @@ from tests.support.package import BIN, build, unzipped
 from tests.support.rehearsal import runtime_sdk
 from tests.support.template import ACCOUNT, REGION, Template
 
+pytestmark = pytest.mark.slow   # left out of `make check`: the Lambda package and two templates built
+
 GIVEN = {"PortalUrl": "https://billing.acme.example", "SenderAddress": "billing@acme.example",
          "AlarmEmail": "ops@acme.example"}
 TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/portico-%s-%s"

@@ -26,6 +26,8 @@ from tests.support.package import unzipped
 from tests.support.rehearsal import Function, Gateway, TraceDaemon, runtime_sdk, scheduled_event
 from tests.support.template import REGION, Template
 
+pytestmark = pytest.mark.slow   # left out of `make check`: the Lambda package, run
+
 PARAMETERS = {"PortalUrl": "https://billing.rehearsal.example/portal", "SenderAddress": "billing@rehearsal.example",
               "AlarmEmail": "ops@rehearsal.example", "DefaultTimeZone": "Europe/Berlin",
               "StripeWebhookSecretParameter": "/portico/rehearsal/stripe-webhook-secret",

@@ -68,7 +68,11 @@ def sampled_lambda(monkeypatch):
     try:
         yield xray_recorder
     finally:
-        global_sdk_config.set_sdk_enabled(False)   # the patches are process-wide: leave them inert
+        # the patches are process-wide: leave them inert (the SDK's switch yields to its environment
+        # variable) with no segment left open, for the tests that run after in this process
+        monkeypatch.setenv("AWS_XRAY_SDK_ENABLED", "false")
+        global_sdk_config.set_sdk_enabled(False)
+        xray_recorder.clear_trace_entities()
         tracing.reset()
 
 
