@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.bootstrap import adapters, services
-from chalicelib.domain.documents import CreditNoteStatus
+from chalicelib.domain.documents import CreditNoteStatus, TimeEntry
 from chalicelib.domain.errors import DomainError
+from chalicelib.services.accounts.commands import NewCustomer
 from chalicelib.services.payments import collection
 from tests.support.api import NOW, Api, client
 from tests.support.aws import fresh_aws
@@ -86,7 +87,7 @@ steps = st.one_of(
 def a_customer_with_a_card(now):
     org, _ = services().access.create_organization(name="Prop Co", email="billing@prop.example", currency="USD",
                                                    now=now)
-    customer = services().accounts.create_customer(org.org_id, display_name="Prop", email="ap@prop.example", now=now)
+    customer = services().accounts.create_customer(org.org_id, NewCustomer("Prop", "ap@prop.example"), now)
     card = services().payments.add_method(org.org_id, customer.customer_id, "pm_card_visa", make_default=True, now=now)
     return org.org_id, customer, card["payment_method_id"]
 
@@ -131,7 +132,7 @@ def take(step, org_id: str, customer_id: str, card_id: str, now, n: int) -> None
     elif kind == "timesheet":
         services().documents.create_timesheet(org_id, customer_id, project="P", period_start="2026-11-01",
                                               period_end="2026-11-02",
-                                              entries=[{"date": "2026-11-01", "minutes": args[0]}], now=now)
+                                              entries=(TimeEntry("2026-11-01", args[0]),), now=now)
 
 
 def recomputed(org_id: str, customer_id: str) -> dict:

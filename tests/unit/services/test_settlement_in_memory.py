@@ -16,6 +16,7 @@ from chalicelib.domain.money import Money
 from chalicelib.domain.payments import PaymentStatus
 from chalicelib.gateways.payments import ChargeResult
 from chalicelib.services.payments import portal, settlement
+from chalicelib.services.payments.commands import PayInvoices
 from tests.support.domain_builders import NOW, an_invoice
 from tests.support.fast_services import MemoryAdapters, a_merchant_with_a_customer
 
@@ -31,9 +32,9 @@ def an_open_invoice(adapters: MemoryAdapters, total_minor: int = 10_000, **chang
     return invoice
 
 
-def pay(adapters: MemoryAdapters, invoice, *, card: str = "pm_card_visa", key: str = "key-1", **request) -> dict:
-    body = {"invoice_ids": [invoice.invoice_id], "payment_method": card, **request}
-    return portal.pay(adapters, ORG, CUSTOMER, body, idempotency_key=key, now=adapters.now())
+def pay(adapters: MemoryAdapters, invoice, *, card: str = "pm_card_visa", key: str = "key-1", **choices) -> dict:
+    command = PayInvoices(card, (invoice.invoice_id,), **choices)
+    return portal.pay(adapters, ORG, CUSTOMER, command, idempotency_key=key, now=adapters.now())
 
 
 def invoice_now(adapters: MemoryAdapters, invoice):
