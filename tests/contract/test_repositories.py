@@ -137,6 +137,15 @@ def test_a_new_document_is_not_written_over_one_with_its_id(uow):
     assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).notes == ""
 
 
+def test_a_document_added_under_an_id_taken_is_refused_and_the_first_kept(uow):
+    invoice = an_invoice_of(uow)
+
+    with pytest.raises(Exception):   # never happens with ids made by new_id: no domain error for it
+        uow.invoices.add(ORG, replace(invoice, version=None, notes="a second one"))
+
+    assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).notes == ""
+
+
 def test_an_invoice_is_claimed_by_one_payment_at_a_time_and_released_only_by_its_holder(uow):
     invoice = an_invoice_of(uow)
     with uow.transaction("invoice") as tx:
