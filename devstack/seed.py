@@ -252,4 +252,4 @@ def seed_portal_user(org_id: str, customer: Customer, now: datetime) -> PortalSi
 
 
 def _demo_sign_in() -> PortalSignIn:
-    return PortalSignIn(DEMO_ORG_ID, DEMO_CUSTOMERS[0]["contacts"][0]["email"], DEMO_PASSWORD)
+    return PortalSignIn(DEMO_ORG_ID, DEMO_CUSTOMERS[0]["contacts"][0].email, DEMO_PASSWORD)
