@@ -1,5 +1,5 @@
 """The repositories the use cases reach through `adapters.uow`, as interfaces: what paying and settling
-invoices read and write (the payments, the invoices and their claims, the credit notes, the account
+invoices read and write (the payments, the invoices and their claims, the refunds, the credit notes, the account
 summary, the keys, the timeline, the outbox, ...), and the transaction they write in.
 
 Two implementations keep to them: `tables.unit_of_work.DynamoUnitOfWork` (PynamoDB over DynamoDB,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ..tables.idempotency import StoredRequest
     from ..tables.pages import Page
     from ..tables.payments import PaymentState
+    from ..tables.refund_requests import RefundRequest
 
 
 class Transaction(Protocol):
@@ -115,6 +116,18 @@ class IdempotencyKeys(Protocol):
     def find(self, key: str) -> StoredRequest | None: ...
     def add_payment_plan_in(self, tx: Transaction, key: str, plan: dict, now: datetime) -> None: ...
     def payment_plan(self, key: str) -> dict | None: ...
+
+
+class RefundRequests(Protocol):
+    """A merchant's refund of a payment, once per key: the request's record and the payment's claim."""
+
+    def request_key(self, org_id: str, customer_id: str, key: str) -> str: ...
+    def read(self, org_id: str, customer_id: str, payment_id: str, key: str) -> RefundRequest: ...
+    def start_in(self, tx: Transaction, org_id: str, customer_id: str, payment_id: str, key: str, request_hash: str,
+                 plan: dict, now: datetime, *, stale: RefundRequest) -> None: ...
+    def finish_in(self, tx: Transaction, org_id: str, customer_id: str, payment_id: str, key: str,
+                  answer: dict) -> None: ...
+    def release(self, org_id: str, customer_id: str, payment_id: str, key: str) -> None: ...
 
 
 class InvoiceClaims(Protocol):
@@ -200,6 +213,7 @@ class PaymentsUnitOfWork(Protocol):
     payments: Payments
     idempotency: IdempotencyKeys
     invoice_claims: InvoiceClaims
+    refund_requests: RefundRequests
     payment_methods: PaymentMethods
     subscriptions: Subscriptions
     account_summaries: AccountSummaries

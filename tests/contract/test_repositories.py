@@ -207,6 +207,32 @@ def test_a_payment_key_is_bound_to_one_plan(uow):
     assert uow.payments.state(ORG, GLOBEX, payment_key=key).plan == {"payment_id": "pay_1", "invoice_ids": ["inv_1"]}
 
 
+def test_a_payment_is_refunded_by_one_request_at_a_time_and_its_answer_kept(uow):
+    invoice = an_invoice_of(uow)
+    payment = a_payment(invoice)
+    with uow.transaction("invoice") as tx:
+        uow.payments.save_in(tx, ORG, payment, before=None, now=NOW)
+    first, second = (uow.refund_requests.request_key(ORG, GLOBEX, k) for k in ("refund-1", "refund-2"))
+    fresh = uow.refund_requests.read(ORG, GLOBEX, payment.payment_id, first)
+    with uow.transaction("refund") as tx:
+        uow.refund_requests.start_in(tx, ORG, GLOBEX, payment.payment_id, first, "hash-1", {"amount_minor": 500},
+                                     NOW, stale=fresh)
+
+    with pytest.raises(ConcurrentUpdate):   # another key, on what was read before the first started
+        with uow.transaction("refund") as tx:
+            uow.refund_requests.start_in(tx, ORG, GLOBEX, payment.payment_id, second, "hash-2", {}, NOW, stale=fresh)
+    running = uow.refund_requests.read(ORG, GLOBEX, payment.payment_id, first)
+    with uow.transaction("refund") as tx:
+        uow.refund_requests.finish_in(tx, ORG, GLOBEX, payment.payment_id, first, {"refunded_minor": 500})
+    done = uow.refund_requests.read(ORG, GLOBEX, payment.payment_id, first)
+
+    assert (running.request.state, running.request.response, running.claim.request_key) == (
+        "in_progress", {"amount_minor": 500}, first)
+    assert (done.request.state, done.request.response, done.claim) == ("done", {"refunded_minor": 500}, None)
+    with pytest.raises(NotFound):
+        uow.refund_requests.read(ORG, INITECH, payment.payment_id, first)
+
+
 def test_a_webhook_event_takes_effect_once(uow):
     with uow.transaction("payment") as tx:
         uow.webhook_events.record_in(tx, "evt_1", "payment_intent.succeeded", NOW)

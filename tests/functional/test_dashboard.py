@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.documents import CreditNoteStatus, TimeEntry
 from chalicelib.domain.errors import DomainError
+from chalicelib.handlers.http import plain
+from chalicelib.handlers.responses.accounts import Dashboard
 from chalicelib.services.accounts.commands import NewCustomer
 from chalicelib.services.payments import collection
 from tests.support.api import NOW, Api, client
@@ -155,6 +157,12 @@ def recomputed(org_id: str, customer_id: str) -> dict:
     }
 
 
+def without_exponents(answer):
+    if isinstance(answer, dict):
+        return {key: without_exponents(value) for key, value in answer.items() if key != "currency_exponent"}
+    return answer
+
+
 def listed_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
     return adapters().uow.account_summaries.get(org_id, customer_id, "USD").open_credit_note_ids
 
@@ -181,7 +189,7 @@ def test_the_dashboard_summary_equals_a_recomputation_after_any_sequence(sequenc
 
         # Then the summary the dashboard reads equals what the items say
         shown = services().accounts.dashboard(org_id, customer.customer_id, customer.contacts[0].contact_id)
-        expected = recomputed(org_id, customer.customer_id)
-        assert {key: shown[key] for key in expected} == expected
+        answer = plain(Dashboard.of(shown).model_dump(exclude={"my_details", "organization"}))
+        assert without_exponents(answer) == recomputed(org_id, customer.customer_id)
         # And it lists exactly the credit notes with a balance left (read by key to apply credits)
         assert listed_credit_notes(org_id, customer.customer_id) == open_credit_notes(org_id, customer.customer_id)

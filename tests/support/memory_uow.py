@@ -31,6 +31,7 @@ from chalicelib.tables.emails import EmailRecord
 from chalicelib.tables.idempotency import StoredRequest
 from chalicelib.tables.pages import ListScope, Page
 from chalicelib.tables.payments import PaymentState
+from chalicelib.tables.refund_requests import Claim, RefundRequest
 
 TRANSACTION_ITEMS = 100   # DynamoDB's most per TransactWriteItems
 
@@ -492,6 +493,69 @@ class InvoiceClaims:
         return stored.request_hash if stored else None
 
 
+def refund_request_key(org_id: str, customer_id: str, key: str) -> str:
+    return request_key(org_id, customer_id, "refund:merchant", key)
+
+
+def refund_claim_key(org_id: str, customer_id: str, payment_id: str) -> str:
+    return f"{org_id}#{customer_id}#refund_claim#{payment_id}"
+
+
+class RefundRequests:
+    request_key = staticmethod(refund_request_key)
+
+    def __init__(self, tables: Tables, idempotency: IdempotencyKeys):
+        self._tables, self._t, self._idempotency = tables, tables["idempotency"], idempotency
+
+    def read(self, org_id: str, customer_id: str, payment_id: str, key: str) -> RefundRequest:
+        org = self._tables["organizations"].get(org_id)
+        payment = self._tables["payments"].get((owner_key(org_id, customer_id), payment_id))
+        if org is None:
+            raise NotFound("organization")
+        if payment is None:
+            raise NotFound("payment")
+        claim = self._t.get(refund_claim_key(org_id, customer_id, payment_id))
+        return RefundRequest(org, payment, self._t.get(key),
+                             Claim(claim.request_hash, claim.created_at) if claim else None)
+
+    def start_in(self, tx: MemoryTransaction, org_id: str, customer_id: str, payment_id: str, key: str,
+                 request_hash: str, plan: dict, now: datetime, *, stale: RefundRequest) -> None:
+        record = StoredRequest(key, request_hash, "in_progress", now, response=json.loads(json.dumps(plan)))
+
+        def record_free() -> bool:
+            stored = self._t.get(key)
+            if stale.request is None:
+                return stored is None
+            return stored is not None and stored.state == "in_progress" and stored.created_at == stale.request.created_at
+        tx.add(("idempotency", key), holds=record_free, apply=lambda: self._t.__setitem__(key, record))
+        claim_key_ = refund_claim_key(org_id, customer_id, payment_id)
+        claim = StoredRequest(claim_key_, key, "claimed", now)
+
+        def claim_free() -> bool:
+            stored = self._t.get(claim_key_)
+            if stale.claim is None:
+                return stored is None
+            return stored is not None and stored.created_at == stale.claim.created_at
+        tx.add(("idempotency", claim_key_), holds=claim_free, apply=lambda: self._t.__setitem__(claim_key_, claim))
+
+    def finish_in(self, tx: MemoryTransaction, org_id: str, customer_id: str, payment_id: str, key: str,
+                  answer: dict) -> None:
+        self._idempotency.finish_in(tx, key, 201, answer)
+        claim_key_ = refund_claim_key(org_id, customer_id, payment_id)
+        tx.add(("idempotency", claim_key_), holds=lambda: self._holder(claim_key_) == key,
+               apply=lambda: self._t.pop(claim_key_, None))
+
+    def release(self, org_id: str, customer_id: str, payment_id: str, key: str) -> None:
+        self._idempotency.release(key)
+        claim_key_ = refund_claim_key(org_id, customer_id, payment_id)
+        if self._holder(claim_key_) == key:
+            del self._t[claim_key_]
+
+    def _holder(self, key: str) -> str | None:
+        stored = self._t.get(key)
+        return stored.request_hash if stored else None
+
+
 # -- what a payment also writes: methods, subscriptions, the summary, the timeline, mail ---------
 
 class PaymentMethods:
@@ -736,6 +800,7 @@ class MemoryUnitOfWork:
         self.invoices, self.credit_notes = Invoices(t, self.ledger), CreditNotes(t, self.ledger)
         self.payments = Payments(t, self.ledger)
         self.idempotency, self.invoice_claims = IdempotencyKeys(t), InvoiceClaims(t)
+        self.refund_requests = RefundRequests(t, self.idempotency)
         self.payment_methods, self.subscriptions = PaymentMethods(t), Subscriptions(t)
         self.account_summaries, self.activity = AccountSummaries(t), Activity(t)
         self.notifications, self.emails, self.sequences = Notifications(t), Emails(t), Sequences(t)

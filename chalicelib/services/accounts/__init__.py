@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ...domain.engagement import ActivityRecord, Review
     from ...tables.pages import Page
     from .commands import CustomerChanges, NewContact, NewCustomer, ProfileChanges
+    from .dashboard import Home
     from .messages import MessageSent
     from .reviews import ReviewRequested
 
@@ -46,7 +47,7 @@ class Accounts:
 
     # the customer's own
 
-    def dashboard(self, org_id: str, customer_id: str, contact_id: str) -> dict:
+    def dashboard(self, org_id: str, customer_id: str, contact_id: str) -> Home:
         from .dashboard import dashboard
         return dashboard(self._adapters, org_id, customer_id, contact_id)
 

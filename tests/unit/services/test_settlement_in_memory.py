@@ -15,7 +15,7 @@ from chalicelib.domain.errors import BusinessRuleViolation, Throttled
 from chalicelib.domain.money import Money
 from chalicelib.domain.payments import PaymentStatus
 from chalicelib.gateways.payments import ChargeResult
-from chalicelib.services.payments import portal, settlement
+from chalicelib.services.payments import portal, refunds, settlement
 from chalicelib.services.payments.commands import PayInvoices
 from tests.support.domain_builders import NOW, an_invoice
 from tests.support.fast_services import MemoryAdapters, a_merchant_with_a_customer
@@ -199,3 +199,35 @@ def test_money_for_an_invoice_paid_meanwhile_is_kept_as_the_customers_credit():
 
     credit = adapters.uow.credit_notes.get(ORG, CUSTOMER, done.overpayment_credit_note_id)
     assert (done.status, credit.balance_minor, credit.kind.value) == (PaymentStatus.SUCCEEDED, 10_000, "overpayment")
+
+
+# -- the merchant's refunds -----------------------------------------------------------------------
+
+def refund(adapters: MemoryAdapters, payment_id: str, amount_minor: int | None, *, key: str) -> dict:
+    return refunds.refund(adapters, ORG, CUSTOMER, payment_id, amount_minor=amount_minor, reason="Goodwill",
+                          idempotency_key=key, now=NOW)
+
+
+def test_a_refund_retried_with_its_key_gives_back_once_and_is_documented_by_a_credit_note():
+    adapters = a_merchant_with_a_customer()
+    paid = pay(adapters, an_open_invoice(adapters))
+
+    first = refund(adapters, paid["payment_id"], 2_500, key="refund-1")
+    again = refund(adapters, paid["payment_id"], 2_500, key="refund-1")
+
+    assert again == first
+    payment = adapters.uow.payments.get(ORG, CUSTOMER, paid["payment_id"])
+    assert payment.refunded_minor == 2_500
+    note = adapters.uow.credit_notes.get(ORG, CUSTOMER, first["credit_note"]["credit_note_id"])
+    assert (note.kind.value, note.total_minor) == ("refund", 2_500)
+
+
+def test_no_more_is_given_back_than_was_paid():
+    adapters = a_merchant_with_a_customer()
+    paid = pay(adapters, an_open_invoice(adapters))
+    refund(adapters, paid["payment_id"], None, key="all-of-it")
+
+    with pytest.raises(BusinessRuleViolation):
+        refund(adapters, paid["payment_id"], 100, key="one-more")
+
+    assert adapters.uow.payments.get(ORG, CUSTOMER, paid["payment_id"]).refunded_minor == 10_000
