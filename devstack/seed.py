@@ -22,6 +22,7 @@ from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, P
 log = logging.getLogger("devstack.seed")
 
 DEMO_ORG_ID = "org_demo"
+DEMO_PORTAL_NAME = "northwind"      # the portal's address: <portal>/?portal=northwind
 DEMO_PASSWORD = "harbour lantern pebble orchard"
 CURRENCY = "USD"
 
@@ -96,7 +97,8 @@ def seed_organization(now: datetime) -> str:
         currency=CURRENCY, now=now, phone="+1 206 555 0142", website="https://northwind.example",
         address=Address(line1="400 Harbor Way", line2="Suite 210", city="Seattle", state="WA",
                         postal_code="98101", country="US"))
-    access.update_organization(DEMO_ORG_ID, {"preferences": EVERY_FEATURE, "custom_fields": CUSTOM_FIELDS})
+    access.update_organization(DEMO_ORG_ID, {"preferences": EVERY_FEATURE, "custom_fields": CUSTOM_FIELDS,
+                                             "portal_name": DEMO_PORTAL_NAME})
     return api_key
 
 

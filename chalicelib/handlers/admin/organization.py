@@ -39,6 +39,7 @@ class SettingsBody(Body):
     website: Link | None = None
     payment_terms_days: int | None = Field(default=None, ge=0, le=365)
     time_zone: TimeZone | None = None
+    portal_name: str | None = Field(default=None, max_length=100)   # its rules: domain/portal_address.py
     dunning: DunningSettings | None = None
     custom_fields: list[CustomFieldBody] | None = Field(default=None, max_length=50)
     test_mode: bool | None = None
@@ -47,7 +48,7 @@ class SettingsBody(Body):
 def organization_view(org) -> dict:
     return {**org.public_details(), "preferences": org.preferences.to_dict(),
             "dunning": org.dunning.to_dict(), "payment_terms_days": org.payment_terms_days,
-            "custom_fields": org.custom_fields, "test_mode": org.test_mode,
+            "custom_fields": org.custom_fields, "portal_name": org.portal_name, "test_mode": org.test_mode,
             "test_clock_at": org.test_clock_at}
 
 
@@ -59,8 +60,8 @@ def get_organization():
 
 @api.route("/admin/organization", "PATCH", body=SettingsBody, response="Organization")
 def update_organization(body: SettingsBody):
-    """Change details, dunning, custom field definitions, or the time zone and test mode (both before the
-    first subscription)."""
+    """Change details, dunning, custom field definitions, the portal's name (its address, unique), or the
+    time zone and test mode (both before the first subscription)."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"custom_fields", "dunning"})
     if body.custom_fields is not None:
         changes["custom_fields"] = tuple(CustomFieldDefinition(**{**f.model_dump(), "options": tuple(f.options)})
