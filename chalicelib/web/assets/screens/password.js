@@ -1,13 +1,15 @@
 // Change Password: the current password and a new one; other sessions end.
 import { api } from "../api.js";
 import { h, replace, field, onSubmit, pageHeader, alert } from "../ui.js";
+import { newPasswordHint } from "../password_rules.js";
 
-export function show({ main }) {
+export async function show({ main }) {
+  const hint = await newPasswordHint();
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "card", "aria-label": "Change password" },
     field({ label: "Current password", name: "current_password", type: "password", required: true, autocomplete: "current-password" }),
     field({ label: "New password", name: "new_password", type: "password", required: true, autocomplete: "new-password",
-            hint: "At least 10 characters. A few unrelated words make a strong password." }),
+            hint }),
     field({ label: "Repeat the new password", name: "repeat", type: "password", required: true, autocomplete: "new-password" }),
     h("button", { type: "submit" }, "Confirm"));
   onSubmit(form, async (values) => {
