@@ -48,7 +48,7 @@ const ROUTES = [
   { pattern: "invoices/:id", screen: invoices.detail, nav: "invoices", title: "Invoice" },
   { pattern: "pay", screen: pay.show, nav: "invoices", title: "Pay" },
   { pattern: "payments", screen: payments.list, title: "Payments made" },
-  { pattern: "payments/:id", screen: payments.receipt, nav: "payments", title: "Payment receipt" },
+  { pattern: "payments/:id", screen: payments.receipt, nav: "payments", title: "Payment" },
   { pattern: "statements", screen: statements.show, title: "Statements" },
   { pattern: "approvals", screen: approvals.show, title: "Approvals" },
   { pattern: "details", screen: details.show, title: "My details" },

@@ -2,7 +2,8 @@
 // pays with one click; a new card can be kept for future payments. Declines and 3-D Secure
 // are shown as what they are. Card numbers never reach our server: with Stripe, Stripe.js
 // collects them; in simulated mode, Stripe's test cards stand in.
-import { api, downloadPdf, idempotencyKey } from "../api.js";
+import { api, idempotencyKey } from "../api.js";
+import { download } from "../download.js";
 import { money, date, invoiceBalance } from "../format.js";
 import { h, replace, loading, empty, alert, pageHeader, table, dialog, showErrors, clearErrors, checkbox } from "../ui.js";
 
@@ -227,7 +228,7 @@ function declined(form, payment) {
 
 function paid(main, payment, invoices) {
   const numbers = new Map(invoices.map((invoice) => [invoice.invoice_id, invoice.number]));
-  const receipt = () => downloadPdf(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`, null,
+  const receipt = () => download(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`, null,
     `receipt-${payment.payment_id}.pdf`);
   replace(main, pageHeader("Payment received"),
     h("section", { class: "card", "aria-label": "Payment received" },
