@@ -100,8 +100,8 @@ async function render() {
     replace(app, h("div", { class: "auth" }, main));
     const message = notice;
     notice = null;
-    route.screen({ main, query, params, notice: message, signedIn, navigate });
-    focusTitle(main);
+    await route.screen({ main, query, params, notice: message, signedIn, navigate });
+    if (ticket === rendering) focusTitle(main);
     return;
   }
 

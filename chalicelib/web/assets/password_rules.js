@@ -9,14 +9,15 @@ function passwordRules() {
   return asked;
 }
 
-/** The hint under a new-password field; without the rules (offline), only the advice. */
-export async function newPasswordHint() {
-  const advice = "A few unrelated words make a strong password.";
-  try {
-    const rules = await passwordRules();
-    return `At least ${rules.min_length} characters. ${advice}`;
-  } catch (error) {
-    if (error.sessionEnded) throw error;
-    return advice;
-  }
+export const PASSWORD_ADVICE = "A few unrelated words make a strong password.";
+
+/** Puts the server's minimum into the hint of a new-password field (shown with the advice alone
+ * until the rules arrive, and if they cannot be had). */
+export function sayMinimumIn(form) {
+  passwordRules().then((rules) => {
+    for (const input of form.querySelectorAll("input[autocomplete=new-password][aria-describedby]")) {
+      const hint = document.getElementById(input.getAttribute("aria-describedby"));
+      if (hint) hint.textContent = `At least ${rules.min_length} characters. ${PASSWORD_ADVICE}`;
+    }
+  }).catch(() => { /* the advice stays; the server still names what is wrong when the form is sent */ });
 }

@@ -6,7 +6,7 @@
 // portal name (an old link), the organization id is asked for as before.
 import { api, session } from "../api.js";
 import { h, replace, field, onSubmit, alert } from "../ui.js";
-import { newPasswordHint } from "../password_rules.js";
+import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
 
 const ICON = new URL("../icon.svg", import.meta.url).href;
 const PORTAL_NAME = new URLSearchParams(location.search).get("portal") || "";
@@ -35,9 +35,9 @@ function safeNext(next) {
   return typeof next === "string" && /^\/[A-Za-z]/.test(next) && !next.startsWith("/sign-in") ? next : "";
 }
 
-function passwordPair(name, label, hint) {
+function passwordPair(name, label) {
   return [
-    field({ label, name, type: "password", required: true, autocomplete: "new-password", hint }),
+    field({ label, name, type: "password", required: true, autocomplete: "new-password", hint: PASSWORD_ADVICE }),
     field({ label: "Repeat the password", name: "repeat", type: "password", required: true, autocomplete: "new-password" }),
   ];
 }
@@ -105,14 +105,14 @@ export async function forgotPassword({ main, query }) {
     h("div", { class: "links" }, h("a", { href: "#/sign-in" }, "Back to sign in"))));
 }
 
-export async function resetPassword({ main, query }) {
+export function resetPassword({ main, query }) {
   if (!query.token || !query.organization) {
     replace(main, card("Choose a new password", null, alert("error", "This link is incomplete. Ask for a new one."),
       h("a", { href: "#/forgot-password" }, "Ask for a new link")));
     return;
   }
   const form = h("form", { "aria-label": "Choose a new password" },
-    ...passwordPair("new_password", "New password", await newPasswordHint()),
+    ...passwordPair("new_password", "New password"),
     h("button", { type: "submit" }, "Save the new password"));
   onSubmit(form, async (values) => {
     mismatch(values, "new_password");
@@ -123,15 +123,16 @@ export async function resetPassword({ main, query }) {
       h("a", { class: "button", href: `#/sign-in?organization=${encodeURIComponent(query.organization)}` }, "Sign in"));
   });
   replace(main, card("Choose a new password", null, form));
+  sayMinimumIn(form);
 }
 
-export async function acceptInvite({ main, query, signedIn }) {
+export function acceptInvite({ main, query, signedIn }) {
   if (!query.token || !query.organization) {
     replace(main, card("Accept invitation", null, alert("error", "This invitation link is incomplete. Ask for a new invitation.")));
     return;
   }
   const form = h("form", { "aria-label": "Accept invitation" },
-    ...passwordPair("password", "Choose a password", await newPasswordHint()),
+    ...passwordPair("password", "Choose a password"),
     h("button", { type: "submit" }, "Create my account"));
   onSubmit(form, async (values) => {
     mismatch(values, "password");
@@ -140,6 +141,7 @@ export async function acceptInvite({ main, query, signedIn }) {
     signedIn(answer, query.organization);
   });
   replace(main, card("Welcome", "Choose a password to open your customer portal.", form));
+  sayMinimumIn(form);
 }
 
 export function confirmEmail({ main, query }) {
