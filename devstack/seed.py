@@ -47,10 +47,12 @@ def seed_demo(now: datetime) -> SeedResult:
     """Seed the demo organization unless it exists; either way, answer a usable admin key."""
     access = bootstrap.services().access
     try:
-        access.organization(DEMO_ORG_ID)
+        demo = access.organization(DEMO_ORG_ID)
     except NotFound:
         return _seed_everything(now)
     log.info("demo organization %s already seeded; issuing a fresh admin key", DEMO_ORG_ID)
+    if not demo.portal_name:   # seeded before portals had names
+        access.update_organization(DEMO_ORG_ID, {"portal_name": DEMO_PORTAL_NAME})
     api_key = access.issue_api_key(DEMO_ORG_ID, name="devstack restart", now=now)
     return SeedResult(DEMO_ORG_ID, api_key, created=False, portal_sign_in=_demo_sign_in())
 
