@@ -178,3 +178,22 @@ def test_available_credit_pays_first_and_the_card_pays_the_rest(page, portal):
     go_to(page, "Invoices")
     page.get_by_role("link", name="Outstanding").click()
     expect(page.get_by_text("You are all paid up.")).to_be_visible()
+
+
+def test_credit_that_covers_the_invoice_pays_it_without_charging_the_card(page, portal):
+    # Given Olive's open invoice of $20.00 and a credit of $25.00
+    from chalicelib.bootstrap import services
+    olive = fresh_customer(portal.org_id, "Covered")
+    invoice_id = an_invoice(olive, 2000, "Support hours")
+    services().documents.create_credit_note(olive.org_id, olive.customer_id, now=_now(), reason="Goodwill",
+                                            lines=[{"description": "Goodwill credit", "unit_price_minor": 2500,
+                                                    "quantity": 1}])
+    sign_in(page, olive.org_id, olive.email, olive.password)
+
+    # When she pays it with her credit
+    page.goto(f"./#/pay?invoices={invoice_id}")
+    expect(page.locator("#left-to-pay")).to_have_text("Your credit pays all of it; nothing is charged to your card.")
+    page.get_by_role("button", name="Pay with my credit").click()
+
+    # Then it is paid, and nothing was charged
+    expect(page.get_by_text("Your available credit paid this; nothing was charged.")).to_be_visible()

@@ -231,3 +231,8 @@ def test_successful_sign_ins_do_not_count_toward_the_failure_limits(aws):
         assert mistyped.status == 401 and typed_right.status == 200
         state = adapters().uow.rate_counters.failures(login_key(acme.org.org_id, zoe.email))
         assert state.count == 0
+
+        # And the address still has all of its free failures but the one: nine more typos wait for nothing
+        with from_address(CUSTOMER):
+            typos = [login(api, acme.org.org_id, f"colleague{n}@globex.example", WRONG).status for n in range(9)]
+        assert typos == [401] * 9

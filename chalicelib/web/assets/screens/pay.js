@@ -282,8 +282,9 @@ function paid(main, payment, invoices) {
     `receipt-${payment.payment_id}.pdf`);
   replace(main, pageHeader("Payment received"),
     h("section", { class: "card", "aria-label": "Payment received" },
-      alert("success", `Thank you! We received ${money(payment.amount_minor, payment.currency)}` +
-        (payment.method_summary ? ` from ${payment.method_summary}.` : ".")),
+      alert("success", payment.amount_minor === 0 ? "Thank you! Your available credit paid this; nothing was charged."
+        : `Thank you! We received ${money(payment.amount_minor, payment.currency)}` +
+          (payment.method_summary ? ` from ${payment.method_summary}.` : ".")),
       h("h2", {}, "Invoices paid"),
       h("ul", {}, (payment.allocations || []).map((a) => h("li", {},
         h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, `Invoice ${a.number || numbers.get(a.invoice_id) || a.invoice_id}`),
