@@ -24,6 +24,7 @@ class Organization:
     custom_fields: tuple[CustomFieldDefinition, ...] = ()
     payment_terms_days: int = 15
     time_zone: str = DEFAULT_TIME_ZONE      # IANA name: where the organization's billing days begin
+    portal_name: str = ""                   # the portal's address (domain/portal_address.py); "" none yet
     test_mode: bool = False
     test_clock_at: datetime | None = None   # test mode: the organization's own "now"
     version: int | None = None

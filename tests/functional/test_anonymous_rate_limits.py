@@ -1,6 +1,7 @@
 """Sign-in and reset requests are limited per source address and per account, never per organization:
 anonymous traffic naming an organization cannot lock its customers out."""
 from chalicelib.bootstrap import adapters, services
+from chalicelib.tables.portal_users import login_key
 from tests.support.api import Api, client, from_address
 from tests.support.portal import NEW_PASSWORD, PASSWORD, Clock, emails_to, link_token, login, portal_organization, \
     signed_in_customer
@@ -208,3 +209,30 @@ def _usable(token, acme, clock):
     from chalicelib.domain.tokens import token_hash
     found = adapters().uow.one_time_tokens.get(token_hash(token))
     return found is not None and found.is_usable("reset", acme.org.org_id, clock.now)
+
+
+def test_successful_sign_ins_do_not_count_toward_the_failure_limits(aws):
+    clock = Clock()
+    with client() as c:
+        # Given an office address from which Zoe signed in fifteen times within fifteen minutes
+        api = Api(c)
+        acme = portal_organization(api)
+        zoe = signed_in_customer(api, acme.org, acme.key)
+        with from_address(CUSTOMER):
+            for _ in range(15):
+                clock.advance(minutes=1)
+                assert login(api, acme.org.org_id, zoe.email, PASSWORD).status == 200
+
+            # When she mistypes her password, then types it right at once
+            mistyped = login(api, acme.org.org_id, zoe.email, WRONG)
+            typed_right = login(api, acme.org.org_id, zoe.email, PASSWORD)
+
+        # Then the mistake is a first failure (401, no wait) and her password lets her in
+        assert mistyped.status == 401 and typed_right.status == 200
+        state = adapters().uow.rate_counters.failures(login_key(acme.org.org_id, zoe.email))
+        assert state.count == 0
+
+        # And the address still has all of its free failures but the one: nine more typos wait for nothing
+        with from_address(CUSTOMER):
+            typos = [login(api, acme.org.org_id, f"colleague{n}@globex.example", WRONG).status for n in range(9)]
+        assert typos == [401] * 9

@@ -1,5 +1,6 @@
 // Pending approvals: estimates to accept or decline, timesheets to approve or reject.
-import { api, downloadPdf } from "../api.js";
+import { api } from "../api.js";
+import { download } from "../download.js";
 import { money, date } from "../format.js";
 import { h, replace, loading, empty, badge, pageHeader, table, filters, dialog, field, onSubmit, toast, pages } from "../ui.js";
 
@@ -25,7 +26,7 @@ export async function show(context) {
         { label: "Status", cell: (e) => badge(e.status) },
         { label: "Amount", num: true, cell: (e) => money(e.total_minor, e.currency) },
         { label: "Actions", cell: (e) => h("span", { class: "actions" },
-          h("button", { type: "button", class: "link", onClick: () => downloadPdf(`/portal/estimates/${encodeURIComponent(e.estimate_id)}/pdf`, null, `${e.number}.pdf`) }, "PDF"),
+          h("button", { type: "button", class: "link", onClick: () => download(`/portal/estimates/${encodeURIComponent(e.estimate_id)}/pdf`, null, `${e.number}.pdf`) }, "PDF"),
           e.status === "sent" ? [
             h("button", { type: "button", class: "link", onClick: () => decide("estimates", e.estimate_id, "accept", `Accept estimate ${e.number}`, reload) }, "Accept"),
             h("button", { type: "button", class: "link", onClick: () => decide("estimates", e.estimate_id, "decline", `Decline estimate ${e.number}`, reload) }, "Decline")] : null) },

@@ -105,31 +105,46 @@ function sendEmail() {
 
 function writeReview() {
   return dialog("Write a review", (close) => {
-    const labels = ["", "Poor", "Fair", "Good", "Very good", "Excellent"];
-    const stars = h("fieldset", { class: "stars" }, h("legend", {}, "Your rating"),
-      [1, 2, 3, 4, 5].map((n) => h("label", { "data-star": n },
-        h("input", { type: "radio", name: "rating", value: n, "data-field": "rating", required: true }),
-        h("span", { "aria-hidden": "true" }, "★"), h("span", { class: "visually-hidden" }, `${n} star${n > 1 ? "s" : ""}: ${labels[n]}`))));
-    const paint = () => {
-      const chosen = Number(stars.querySelector("input:checked")?.value || 0);
-      stars.querySelectorAll("label").forEach((label) => label.classList.toggle("on", Number(label.dataset.star) <= chosen));
-    };
-    stars.addEventListener("change", paint);
-    const form = h("form", { id: "review-form" }, stars, h("p", { class: "field-error", id: "rating-error", hidden: true }),
-      field({ label: "Comment", name: "comment", type: "textarea", rows: 5 }),
-      h("p", { class: "hint" }, "Only the team sees your review; it is never published."));
-    onSubmit(form, async (values) => {
-      if (!values.rating) throw Object.assign(new Error("Choose from 1 to 5 stars."), { fields: { rating: "Choose from 1 to 5 stars." } });
-      await api.post("/portal/reviews", { rating: Number(values.rating), comment: values.comment });
-      close(true);
-      toast("Thank you for your review.");
-    });
+    const form = reviewForm("review-form", () => close(true));
     return {
       body: form,
       actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, "Cancel"),
         h("button", { type: "submit", form: "review-form" }, "Submit Review")],
     };
   });
+}
+
+/** The review page (the merchant's review request links here): the same form as Home's dialog. */
+export function review({ main, me, navigate }) {
+  const organization = me.organization || {};
+  const form = reviewForm("review-page-form", () => navigate("#/home"));
+  form.append(h("div", { class: "actions" }, h("a", { class: "button secondary", href: "#/home" }, "Cancel"),
+    h("button", { type: "submit" }, "Submit Review")));
+  replace(main, pageHeader(`Review ${organization.name || "us"}`, "Tell us how we are doing."),
+    h("section", { class: "card", "aria-label": "Your review" }, form));
+}
+
+function reviewForm(id, done) {
+  const labels = ["", "Poor", "Fair", "Good", "Very good", "Excellent"];
+  const stars = h("fieldset", { class: "stars" }, h("legend", {}, "Your rating"),
+    [1, 2, 3, 4, 5].map((n) => h("label", { "data-star": n },
+      h("input", { type: "radio", name: "rating", value: n, "data-field": "rating", required: true }),
+      h("span", { "aria-hidden": "true" }, "★"), h("span", { class: "visually-hidden" }, `${n} star${n > 1 ? "s" : ""}: ${labels[n]}`))));
+  const paint = () => {
+    const chosen = Number(stars.querySelector("input:checked")?.value || 0);
+    stars.querySelectorAll("label").forEach((label) => label.classList.toggle("on", Number(label.dataset.star) <= chosen));
+  };
+  stars.addEventListener("change", paint);
+  const form = h("form", { id }, stars, h("p", { class: "field-error", id: "rating-error", hidden: true }),
+    field({ label: "Comment", name: "comment", type: "textarea", rows: 5 }),
+    h("p", { class: "hint" }, "Only the team sees your review; it is never published."));
+  onSubmit(form, async (values) => {
+    if (!values.rating) throw Object.assign(new Error("Choose from 1 to 5 stars."), { fields: { rating: "Choose from 1 to 5 stars." } });
+    await api.post("/portal/reviews", { rating: Number(values.rating), comment: values.comment });
+    done();
+    toast("Thank you for your review.");
+  });
+  return form;
 }
 
 

@@ -1,6 +1,7 @@
 // Invoices: the list with its filters (Outstanding among them), an invoice's detail with
 // Make Payment, its PDF, and Forward (the primary contact only).
-import { api, downloadPdf } from "../api.js";
+import { api } from "../api.js";
+import { download } from "../download.js";
 import { money, date, invoiceBalance, isOverdue } from "../format.js";
 import { h, replace, loading, empty, pages, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          checkbox } from "../ui.js";
@@ -46,7 +47,7 @@ export async function detail({ main, params, me }) {
     h("p", { class: "no-print" }, h("a", { href: "#/invoices" }, "← All invoices")),
     pageHeader(`Invoice ${invoice.number}`, `Issued ${date(invoice.issued_at)} · due ${date(invoice.due_on)}`,
       balance > 0 ? h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, "Make Payment") : null,
-      h("button", { type: "button", class: "secondary", onClick: () => downloadPdf(
+      h("button", { type: "button", class: "secondary", onClick: () => download(
         `/portal/invoices/${encodeURIComponent(invoice.invoice_id)}/pdf`, null, `${invoice.number}.pdf`) }, "Download PDF"),
       canForward ? h("button", { type: "button", class: "secondary", onClick: () => forward(invoice) }, "Forward") : null),
     h("section", { class: "card", "aria-label": "Invoice details" },
