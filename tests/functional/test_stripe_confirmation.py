@@ -4,15 +4,10 @@ PaymentIntent (StripeGateway over a fake Stripe), and the webhook, arriving befo
 in the same state. A card saved while paying is set up for off-session charges."""
 from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
-from tests.support.payments import a_payer, an_invoice, deliver, pay, stripe_event, with_gateway, with_webhook_secret
+from tests.support.payments import (a_payer, an_invoice, deliver, pay, stripe_event, with_stripe,
+                                   with_webhook_secret)
 from tests.support.portal import Clock
 from tests.support.stripe_fake import PUBLISHABLE_KEY, FakeStripe
-
-
-def with_stripe(monkeypatch, **options) -> FakeStripe:
-    stripe = FakeStripe(**options)
-    with_gateway(monkeypatch, stripe.gateway())
-    return stripe
 
 
 def paying_with_3d_secure(payer, invoice, *, key: str | None = None, **body) -> dict:

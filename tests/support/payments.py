@@ -257,6 +257,14 @@ def counting_gateway(monkeypatch, **options) -> CountingGateway:
     return with_gateway(monkeypatch, CountingGateway(**options))
 
 
+def with_stripe(monkeypatch, **options):
+    """A FakeStripe behind the real StripeGateway, as the adapters' gateway for the rest of the test."""
+    from tests.support.stripe_fake import FakeStripe
+    stripe = FakeStripe(**options)
+    with_gateway(monkeypatch, stripe.gateway())
+    return stripe
+
+
 def with_gateway(monkeypatch, gateway):
     """`gateway` is the adapters' payment gateway until the test ends (monkeypatch undoes it)."""
     from chalicelib import bootstrap
