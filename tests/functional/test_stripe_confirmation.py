@@ -1,5 +1,5 @@
 """A 3-D Secure payment is settled by asking Stripe, not by waiting for its call: the browser's
-POST /portal/payments/{id}/confirm and the reconciliation in the run_due_work job retrieve the
+POST /portal/payments/{id}/confirm and the reconcile_payments job retrieve the
 PaymentIntent (StripeGateway over a fake Stripe), and the webhook, arriving before or after, ends
 in the same state. A card saved while paying is set up for off-session charges."""
 from chalicelib.bootstrap import adapters
@@ -33,9 +33,9 @@ def succeeded_event(stripe: FakeStripe, intent_id: str) -> str:
     return stripe_event("payment_intent.succeeded", stripe.intents[intent_id])
 
 
-def run_jobs(c) -> dict:
+def reconcile(c) -> dict:
     event = c.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
-    return c.lambda_.invoke("run_due_work", event).payload
+    return c.lambda_.invoke("reconcile_payments", event).payload
 
 
 def test_the_browser_confirming_after_3d_secure_settles_the_payment_from_stripes_answer(aws, monkeypatch):
@@ -168,12 +168,12 @@ def test_the_job_settles_a_payment_left_waiting_by_asking_stripe(aws, monkeypatc
         stripe.finish(intent_of(payer, payment), "succeeded")
 
         # When the job runs before and after the payment has waited 15 minutes
-        early = run_jobs(c)
+        early = reconcile(c)
         clock.advance(minutes=16)
-        later = run_jobs(c)
+        later = reconcile(c)
 
         # Then only the later run asked Stripe, and settled it
-        assert early["payments"]["settled"] == [] and later["payments"]["settled"] == [payment["payment_id"]]
+        assert early["settled"] == [] and later["settled"] == [payment["payment_id"]]
         assert invoice_status(payer, invoice) == "paid"
 
 
@@ -187,11 +187,11 @@ def test_a_payment_nobody_authenticates_is_cancelled_at_stripe_and_its_invoice_r
         intent_id = intent_of(payer, payment)
 
         clock.advance(minutes=30)
-        assert run_jobs(c)["payments"]["waiting"] == 1   # the customer may still come back
+        assert reconcile(c)["waiting"] == 1   # the customer may still come back
         clock.advance(hours=23)
-        report = run_jobs(c)
+        report = reconcile(c)
 
-        assert report["payments"]["settled"] == [payment["payment_id"]]
+        assert report["settled"] == [payment["payment_id"]]
         assert stripe.intents[intent_id]["status"] == "canceled"
         cancelled = adapters().uow.payments.get(payer.org_id, payer.customer_id, payment["payment_id"])
         assert (cancelled.status.value, cancelled.failure_code) == ("failed", "canceled")
