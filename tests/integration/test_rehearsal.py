@@ -305,8 +305,8 @@ def test_the_due_work_job_queues_what_is_due_and_the_worker_renews_and_charges_i
 
 def test_the_reconciliation_job_cancels_a_payment_nobody_authenticated_under_its_own_role(stack):
     # Given a payment waiting for 3-D Secure that the customer never finished
-    acme = Merchant(stack, "Initech")
-    customer, token, _ = signed_in(stack, acme, "zoe@initech-client.example")
+    acme = Merchant(stack, "Hooli")
+    customer, token, _ = signed_in(stack, acme, "zoe@hooli-client.example")
     invoice = an_invoice(acme, customer)
     waiting = portal(stack, token, "POST", "/portal/payments", {"invoice_ids": [invoice["invoice_id"]],
                                                                 "payment_method": "pm_card_authenticationRequired"},
