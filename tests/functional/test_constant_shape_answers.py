@@ -3,12 +3,9 @@ same DynamoDB calls on the same tables either way: what differs is decided later
 outbox sends (or drops) the email. Recorded as botocore builds each request."""
 from tests.support.api import Api, client
 from tests.support.call_shapes import calls_made
+from tests.support.sign_in import forgot
 from tests.support.documents import a_scene, signed_in
 from tests.support.portal import PASSWORD, new_customer, portal_organization, signed_in_customer
-
-
-def forgot(api, org_id, email):
-    return api.as_(None).post("/portal/auth/forgot-password", {"organization": org_id, "email": email})
 
 
 def test_forgot_password_makes_the_same_calls_for_an_account_an_invited_contact_and_an_unknown_email(aws):

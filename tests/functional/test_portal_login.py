@@ -5,20 +5,18 @@ from chalicelib.services.access.portal_auth import LOCKOUT
 from chalicelib.tables.portal_users import PortalUserItem
 from tests.support.api import Api, client, from_address
 from tests.support.call_shapes import calls_made, hash_work
+from tests.support.sign_in import WRONG, acme_and_zoe
 from tests.support.portal import (
     PASSWORD, Clock, invite, login, new_customer, portal_organization, signed_in_customer,
 )
 
-WRONG = "not the password at all, sorry"
 
 
 def test_a_contact_signs_in_with_organization_email_and_password(aws):
     Clock()
     with client() as c:
         # Given a signed-up contact
-        api = Api(c)
-        acme = portal_organization(api)
-        zoe = signed_in_customer(api, acme.org, acme.key)
+        api, acme, zoe = acme_and_zoe(c)
 
         # When she signs in, typing her email in capitals
         answer = login(api, acme.org.org_id, "ZOE@Globex.example", PASSWORD)

@@ -301,6 +301,23 @@ def with_stripe(monkeypatch, **options):
     return stripe
 
 
+def a_3ds_payment_at_stripe(c, monkeypatch, *, key: str | None = None):
+    """The Given of a confirmation test: a FakeStripe behind the gateway, a signed-in payer, an invoice
+    and its payment, waiting for 3-D Secure at Stripe; (stripe, payer, invoice, payment)."""
+    stripe = with_stripe(monkeypatch)
+    payer = a_payer(Api(c))
+    invoice = an_invoice(payer, 10000)
+    return stripe, payer, invoice, paying_with_3d_secure(payer, invoice, key=key)
+
+
+def paying_with_3d_secure(payer: Payer, invoice: dict, *, key: str | None = None, **body) -> dict:
+    """The invoice paid with a new card Stripe asks to authenticate (FakeStripe): the payment, waiting."""
+    answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_1NewCard", **body},
+                 key=key)
+    assert answer.status == 201 and answer.json["status"] == "requires_action", answer.json
+    return answer.json
+
+
 def with_gateway(monkeypatch, gateway):
     """`gateway` is the adapters' payment gateway until the test ends (monkeypatch undoes it)."""
     from chalicelib import bootstrap
