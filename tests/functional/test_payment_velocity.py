@@ -262,3 +262,20 @@ def test_a_payment_refused_when_it_claims_its_invoice_writes_nothing(aws, monkey
         assert len(payer.portal.get("/portal/payments").json["items"]) == 1
         assert payer.portal.get(f"/portal/invoices/{invoice['invoice_id']}").json["balance_minor"] == 9999
         assert one_unit(payer, invoice, "pm_card_visa").status == 429
+
+
+def test_a_card_refused_while_saving_it_with_a_payment_counts_as_a_failed_payment(aws, monkeypatch):
+    Clock()
+    with client() as c:
+        # Given a deployment allowing one failed payment an hour
+        with_failure_limit(monkeypatch, 1)
+        payer = a_payer(Api(c))
+        invoice = an_invoice(payer, 10000)
+
+        # When the customer pays with a card to be saved that the gateway refuses to attach
+        refused = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_stolen",
+                                     "save_for_future": True})
+
+        # Then no payment was made, but the refusal counted: the next payment is refused too
+        assert refused.status == 400 and payer.portal.get("/portal/payments").json["items"] == []
+        assert one_unit(payer, invoice, "pm_card_visa").status == 429
