@@ -19,6 +19,7 @@ logs.configure()
 ATTACHMENT_RENDERERS = "chalicelib.services.documents.pdfs"
 
 DUE_WORK_SHARE = 0.8   # of the run's budget; the payments' reconciliation has the rest (and what is left over)
+DISCOVERY_READ_SHARE = 0.5   # of the due work's share, for reading the index; sending has the rest
 
 bp = Blueprint(__name__)
 
@@ -61,16 +62,25 @@ def run_due_work(event):
 
 def _subscriptions_due(settings, now, budget_seconds: float) -> tuple[dict, dict]:
     """The subscriptions' due work sent to the queue, or done here without one: what to answer,
-    and the counts to log (done, failed, left over, and what was queued)."""
+    and the counts to log (done, failed, left over, and what was queued). Sent, the discovery reads
+    for half the budget at most and sends with the rest; what it did not read or send is still due,
+    and the next discovery finds it."""
     if settings.due_work_queue_url is None:
         report = services().subscriptions.run_due("live", now, budget_seconds=budget_seconds)
         return report.as_dict(), {"done": len(report.done), "failed": len(report.failed),
                                   "left_over": report.left_over}
     from . import jobs_queue   # with the services it needs, on first use (cold start)
-    found = services().subscriptions.discover_due("live", now, per_org=settings.due_work_per_org)
-    queued = jobs_queue.send(bootstrap.adapters().client("sqs"), settings.due_work_queue_url, found.items)
-    answer = {"queued": queued, "organizations": found.organizations, "held_back": found.held_back}
-    return answer, {**answer, "done": 0, "failed": 0, "left_over": found.held_back}
+    started = time.monotonic()
+    found = services().subscriptions.discover_due(
+        "live", now, per_org=settings.due_work_per_org,
+        out_of_time=lambda: time.monotonic() - started > budget_seconds * DISCOVERY_READ_SHARE)
+    queued = jobs_queue.send(bootstrap.adapters().client("sqs"), settings.due_work_queue_url, found.items,
+                             out_of_time=lambda: time.monotonic() - started > budget_seconds)
+    stopped_early = found.stopped_early or queued < len(found.items)
+    answer = {"queued": queued, "organizations": found.organizations, "held_back": found.held_back,
+              "stopped_early": stopped_early}
+    left_over = found.held_back + len(found.items) - queued + int(found.stopped_early)   # a floor
+    return answer, {**answer, "done": 0, "failed": 0, "left_over": left_over}
 
 
 @bp.on_sqs_message(queue=DUE_WORK_QUEUE, batch_size=10, name="due_work_worker")

@@ -5,7 +5,9 @@ within the cycle a big one's backlog falls in, and waits out a gateway's rate li
 import json
 from datetime import timedelta
 
+from chalicelib import config
 from chalicelib.gateways.payments import GatewayUnavailable
+from chalicelib.handlers import jobs_queue
 from chalicelib.services.payments import collection
 from tests.functional.test_scheduled_work import invoices_of, run_jobs, state
 from tests.support.api import NOW, client
@@ -33,7 +35,8 @@ def test_the_schedule_only_sends_the_due_work_and_the_worker_does_it(aws, monkey
         sent = run_jobs(c)
 
         # Then it sent one message per subscription, saying the work and when it fell due, and did none of it
-        assert sent == {"queued": 3, "organizations": 1, "held_back": 0, "payments": sent["payments"]}
+        assert sent == {"queued": 3, "organizations": 1, "held_back": 0, "stopped_early": False,
+                        "payments": sent["payments"]}
         bodies = queue.bodies()
         assert sorted(b["subscription_id"] for b in bodies) == sorted(s["subscription_id"] for s in subs)
         assert {(b["work"], b["clock"], b["org_id"]) for b in bodies} == {("renew", "live", shop.acme.org.org_id)}
@@ -160,7 +163,8 @@ def test_a_merchant_with_one_due_cancellation_is_served_in_the_first_cycle_while
         sent = run_jobs(c)
 
         # Then it queued the busy merchant's share and the quiet merchant's cancellation among the first
-        assert sent == {"queued": 11, "organizations": 2, "held_back": 20, "payments": sent["payments"]}
+        assert sent == {"queued": 11, "organizations": 2, "held_back": 20, "stopped_early": False,
+                        "payments": sent["payments"]}
         first_two = [b["org_id"] for b in queue.bodies()[:2]]
         assert quiet.acme.org.org_id in first_two
 
@@ -172,6 +176,64 @@ def test_a_merchant_with_one_due_cancellation_is_served_in_the_first_cycle_while
         # and the busy merchant's other renewals follow in the next cycles
         queue.drain(c)
         assert run_jobs(c)["queued"] == 10
+
+
+def test_a_discovery_without_time_left_sends_nothing_and_the_next_one_sends_it_all(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given three renewals due now, and a discovery with no time at all
+        shop = a_shop(c)
+        subs = renewals_due(shop, 3)
+        monkeypatch.setenv("PORTICO_JOB_BUDGET_SECONDS", "0")
+        config.reload()
+
+        # When it runs, and then one with its usual budget, and the workers drain the queue
+        starved = run_jobs(c)
+        monkeypatch.delenv("PORTICO_JOB_BUDGET_SECONDS")
+        config.reload()
+        shop.clock.advance(minutes=5)
+        next_run = run_jobs(c)
+        queue.drain(c)
+
+        # Then the first sent nothing and said it stopped early; the next sent all three, each charged once
+        assert (starved["queued"], starved["stopped_early"]) == (0, True)
+        assert (next_run["queued"], next_run["stopped_early"]) == (3, False)
+        assert all([i["status"] for i in invoices_of(shop, sub)] == ["paid"] for sub in subs)
+        assert gateway.charges == 3
+
+
+def test_a_discovery_out_of_time_while_sending_leaves_the_rest_to_the_next_which_does_nothing_twice(
+        aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given 25 renewals due now, and a discovery whose budget runs out after its first ten messages
+        shop = a_shop(c)
+        subs = renewals_due(shop, 25)
+        real_send = jobs_queue.send
+
+        def out_of_time_after_one_batch(client, url, items, *, out_of_time):
+            batches = []
+
+            def spent() -> bool:
+                batches.append(1)
+                return len(batches) > 1
+            return real_send(client, url, items, out_of_time=spent)
+        monkeypatch.setattr(jobs_queue, "send", out_of_time_after_one_batch)
+        cut_short = run_jobs(c)
+        monkeypatch.setattr(jobs_queue, "send", real_send)
+
+        # When the workers take those ten, and the next discovery runs and the workers drain the queue
+        queue.drain(c)
+        shop.clock.advance(minutes=5)
+        next_run = run_jobs(c)
+        queue.drain(c)
+
+        # Then the first sent ten and said it stopped early; the next sent the fifteen still due
+        assert (cut_short["queued"], cut_short["stopped_early"]) == (10, True)
+        assert (next_run["queued"], next_run["stopped_early"]) == (15, False)
+        # and every renewal was invoiced and charged once: nothing lost, nothing doubled
+        assert all([i["status"] for i in invoices_of(shop, sub)] == ["paid"] for sub in subs)
+        assert gateway.charges == 25 and queue.waiting() == 0
 
 
 class ThrottledGateway(CountingGateway):

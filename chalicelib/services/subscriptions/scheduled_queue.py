@@ -11,13 +11,19 @@ discovery after the lease sends it again.
 Fairness: a discovery sends at most `per_org` items of one organization, and sends the
 organizations' items interleaved (one of each in turn), so one organization's backlog of renewals
 never stands in front of another's cancellation or trial end for more than one discovery cycle
-(docs/billing.md, "Due work at scale")."""
+(docs/deploy.md, "Due work at scale").
+
+A discovery has a time budget of its own inside its Lambda's timeout: it reads the shards a page
+of each in turn, earliest due first, and stops reading when the budget says so. What it did not
+read is still due, and the next discovery reads it; nothing is marked as sent, so nothing is lost,
+and a subscription sent twice is done once (the claim)."""
 from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from itertools import zip_longest
+from itertools import islice, zip_longest
+from typing import Callable, Iterator
 
 from ...domain import scheduling
 from ...domain.errors import NotFound
@@ -49,32 +55,54 @@ class DueItem:
 class Discovery:
     items: list[DueItem]       # in the order to send them: organizations interleaved
     held_back: int = 0         # due items over an organization's share, left to the next discovery
+    stopped_early: bool = False    # the budget ran out before every shard was read to its end
 
     @property
     def organizations(self) -> int:
         return len({item.org_id for item in self.items})
 
 
-def discover_due(adapters, clock: str, now: datetime, *, per_org: int) -> Discovery:
-    """The due work on `clock` at `now`, every shard read, at most `per_org` items per organization,
-    earliest due first within one."""
-    subscriptions = adapters.uow.subscriptions
+def discover_due(adapters, clock: str, now: datetime, *, per_org: int,
+                 out_of_time: Callable[[], bool] = lambda: False) -> Discovery:
+    """The due work on `clock` at `now`, the shards read a page of each in turn until every one is
+    read or `out_of_time()`; at most `per_org` items per organization, earliest due first within one."""
     by_org: OrderedDict[str, list[DueItem]] = OrderedDict()
     held_back = 0
-    for shard in subscriptions.shards():
-        for found in subscriptions.due(clock, shard, now, page=DISCOVERY_PAGE):
-            sub = found.subscription
-            work = scheduling.work_due(sub, now)
-            if work is None:
-                continue    # the index lagged behind the item
-            mine = by_org.setdefault(found.org_id, [])
-            if len(mine) >= per_org:
-                held_back += 1
-                continue
-            mine.append(DueItem(clock, found.org_id, sub.customer_id, sub.subscription_id, work.value,
-                                (scheduling.due_at(sub) or now).isoformat()))
-    interleaved = [item for turn in zip_longest(*by_org.values()) for item in turn if item is not None]
-    return Discovery(interleaved, held_back)
+    for found in _shards_in_turn(adapters.uow.subscriptions, clock, now):
+        if found is None:           # a page of each shard read: time to look at the clock
+            if out_of_time():
+                return Discovery(_interleaved(by_org), held_back, stopped_early=True)
+            continue
+        sub = found.subscription
+        work = scheduling.work_due(sub, now)
+        if work is None:
+            continue    # the index lagged behind the item
+        mine = by_org.setdefault(found.org_id, [])
+        if len(mine) >= per_org:
+            held_back += 1
+            continue
+        mine.append(DueItem(clock, found.org_id, sub.customer_id, sub.subscription_id, work.value,
+                            (scheduling.due_at(sub) or now).isoformat()))
+    return Discovery(_interleaved(by_org), held_back)
+
+
+def _shards_in_turn(subscriptions, clock: str, now: datetime) -> Iterator:
+    """The due items of every shard, a page of each in turn, None after each round of pages (and
+    before the first), until every shard is read to its end."""
+    reading = [subscriptions.due(clock, shard, now, page=DISCOVERY_PAGE) for shard in subscriptions.shards()]
+    while reading:
+        yield None
+        still_reading = []
+        for shard in reading:
+            page = list(islice(shard, DISCOVERY_PAGE))
+            yield from page
+            if len(page) == DISCOVERY_PAGE:
+                still_reading.append(shard)
+        reading = still_reading
+
+
+def _interleaved(by_org: OrderedDict[str, list[DueItem]]) -> list[DueItem]:
+    return [item for turn in zip_longest(*by_org.values()) for item in turn if item is not None]
 
 
 def run_due_item(adapters, item: DueItem, now: datetime) -> dict | None:
