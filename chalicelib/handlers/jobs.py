@@ -89,9 +89,9 @@ def due_work_worker(event):
     as batch item failures, delivered again, and after the queue's receive limit dead-lettered."""
     from . import jobs_queue   # with the services it needs, on first use (cold start)
     with observed(event, "due_work_worker") as run:
-        now = bootstrap.now()
+        now, orgs = bootstrap.now(), {}   # an organization read once a batch, as the serial run does once a run
         outcome = jobs_queue.work_through(event.to_dict()["Records"],
-                                          lambda item: services().subscriptions.run_due_item(item, now))
+                                          lambda item: services().subscriptions.run_due_item(item, now, orgs))
         run.finished(done=len(outcome.done), failed=len(outcome.failed), nothing_to_do=outcome.nothing_to_do)
         metrics.record({"JobItemsDone": len(outcome.done), "JobItemsFailed": len(outcome.failed)},
                        job="due_work_worker")

@@ -1,14 +1,20 @@
 """Due work fanned out over SQS (moto): the schedule only discovers and sends one message per
-subscription; the worker does each exactly once however often a message comes, reports the ones
+subscription, within a budget of its own; the worker does each exactly once however often (or by
+however many workers at once) a message comes, reports the ones
 that fail so only they come back, dead-letters a message it can never do, serves a small merchant
 within the cycle a big one's backlog falls in, and waits out a gateway's rate limit."""
 import json
+import threading
 from datetime import timedelta
 
 from chalicelib import config
+from chalicelib.bootstrap import services
 from chalicelib.gateways.payments import GatewayUnavailable
 from chalicelib.handlers import jobs_queue
 from chalicelib.services.payments import collection
+from chalicelib.tables.metrics import counting_calls
+from devstack.schedules import sqs_event
+from tests.functional.test_portal_payments_concurrency import dynamodb_requests_one_at_a_time
 from tests.functional.test_scheduled_work import invoices_of, run_jobs, state
 from tests.support.api import NOW, client
 from tests.support.due_queue import RECEIVE_LIMIT, due_queue
@@ -51,6 +57,32 @@ def test_the_schedule_only_sends_the_due_work_and_the_worker_does_it(aws, monkey
         assert gateway.charges == 3 and queue.waiting() == 0
 
 
+def test_a_worker_makes_the_serial_runs_dynamodb_calls_for_the_same_renewals(aws, monkeypatch):
+    counting_gateway(monkeypatch)
+    with client() as c:
+        # Given one merchant with three renewals due now, and another with three due tomorrow
+        today, tomorrow = a_shop(c), a_shop(c)
+        renewals_due(today, 3)
+        card = tomorrow.saved_card()
+        for _ in range(3):
+            tomorrow.subscription("live", auto_charge=True, payment_method_id=card, term_start=NOW - 29 * DAY,
+                                  term_end=NOW + DAY)
+        subscriptions = services().subscriptions
+
+        # When today's are discovered and done by a worker taking them as one batch
+        with counting_calls() as fanned_out:
+            orgs = {}
+            done = [subscriptions.run_due_item(item, NOW, orgs)
+                    for item in subscriptions.discover_due("live", NOW, per_org=100).items]
+        # and tomorrow's by the serial run
+        with counting_calls() as serial:
+            report = subscriptions.run_due("live", NOW + DAY, budget_seconds=600)
+
+    # Then both renewed three, with the same DynamoDB calls, operation by operation
+    assert len([d for d in done if d]) == 3 and len(report.done) == 3
+    assert fanned_out.operations == serial.operations
+
+
 def test_a_message_delivered_twice_acts_once(aws, monkeypatch):
     gateway = counting_gateway(monkeypatch)
     with client() as c, due_queue(monkeypatch) as queue:
@@ -68,6 +100,40 @@ def test_a_message_delivered_twice_acts_once(aws, monkeypatch):
         assert [i["status"] for i in invoices_of(shop, sub)] == ["paid"]
         assert gateway.charges == 1 and len(gateway.calls) == 1
         assert queue.waiting() == 0
+
+
+def test_the_same_messages_taken_by_two_workers_at_once_act_once(aws, monkeypatch):
+    # (SQS may hand one message to two consumers; the threads call the worker's code behind the
+    # handler, as chalice's test client serves no threads, with moto's DynamoDB one call at a time)
+    dynamodb_requests_one_at_a_time(monkeypatch)
+    gateway = counting_gateway(monkeypatch, pause=0.01)
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given three renewals due now, sent by a discovery
+        shop = a_shop(c)
+        subs = renewals_due(shop, 3)
+        run_jobs(c)
+        records = sqs_event(queue.client.receive_message(QueueUrl=queue.url, MaxNumberOfMessages=10)["Messages"],
+                            "arn:aws:sqs:us-east-1:123456789012:portico-due-work", "us-east-1")["Records"]
+
+        # When two workers take the same batch at the same moment
+        start, outcomes = threading.Barrier(2), []
+
+        def worker():
+            start.wait()
+            outcomes.append(jobs_queue.work_through(
+                records, lambda item: services().subscriptions.run_due_item(item, shop.clock.now)))
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        # Then each renewal was done by one of them, and neither failed a message
+        done = sorted(d["subscription_id"] for o in outcomes for d in o.done)
+        assert done == sorted(s["subscription_id"] for s in subs)
+        assert [o.failed for o in outcomes] == [[], []]
+        assert all([i["status"] for i in invoices_of(shop, sub)] == ["paid"] for sub in subs)
+        assert gateway.charges == 3 and len(gateway.calls) == 3
 
 
 def test_a_failing_item_is_reported_alone_and_retried_while_the_rest_of_the_batch_is_done(aws, monkeypatch):

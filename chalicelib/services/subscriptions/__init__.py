@@ -163,10 +163,11 @@ class Subscriptions:
         from .scheduled_queue import discover_due
         return discover_due(self._adapters, clock, now, per_org=per_org, out_of_time=out_of_time)
 
-    def run_due_item(self, item: DueItem, now: datetime) -> dict | None:
-        """One item a discovery sent, done if still due and nobody holds it."""
+    def run_due_item(self, item: DueItem, now: datetime, orgs: dict | None = None) -> dict | None:
+        """One item a discovery sent, done if still due and nobody holds it (`orgs`: those read so far
+        in the batch, kept between its items)."""
         from .scheduled_queue import run_due_item
-        return run_due_item(self._adapters, item, now)
+        return run_due_item(self._adapters, item, now, orgs)
 
     def advance_test_clock(self, org_id: str, advance_to: datetime, *, real_now: datetime,
                            budget_seconds: float | None = None) -> dict:

@@ -2,11 +2,14 @@
 message per subscription; workers then do each item exactly as the serial run does
 (scheduled.py: claim with a conditional write, act, write back in one transaction).
 
-A message is only a hint. The worker reads the subscription again and acts only if work is still
-due and the claim succeeds, so a message delivered twice, a message overtaken by another worker, or
-one that a later discovery sent again does nothing the second time. A worker that dies mid-item
-leaves its claim to expire (scheduled.LEASE); the item stays in the `due` index, and the first
-discovery after the lease sends it again.
+A message is only a hint. It carries the subscription as the discovery read it (its version with
+it), and the worker acts only if work is due on it and the claim succeeds, which it does only on
+that version: so a message delivered twice, a message overtaken by another worker, one that a
+later discovery sent again, or one whose subscription changed since, does nothing. A subscription
+changed since it was found, or held by a worker that died mid-item (its claim expires after
+scheduled.LEASE), stays in the `due` index, and the next discovery sends it again. That way a
+worker makes the serial run's DynamoDB calls and no more: the subscription comes from the
+discovery's Query, the organization is read once per batch.
 
 Fairness: a discovery sends at most `per_org` items of one organization, and sends the
 organizations' items interleaved (one of each in turn), so one organization's backlog of renewals
@@ -20,7 +23,8 @@ and a subscription sent twice is done once (the claim)."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import asdict, dataclass
+import json
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from itertools import islice, zip_longest
 from typing import Callable, Iterator
@@ -30,6 +34,9 @@ from ...domain.errors import NotFound
 from .scheduled import _Job, _run_one
 
 DISCOVERY_PAGE = 500      # due items read per Query: discovery reads, it does not act
+# A subscription bigger than this goes without its snapshot (the worker reads it): ten messages
+# must fit SQS's 256 KB a SendMessageBatch.
+SNAPSHOT_MOST_BYTES = 20_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class DueItem:
     subscription_id: str
     work: str
     due_at: str          # ISO 8601: when the work fell due (how late the worker is, in its logs)
+    subscription: dict | None = field(default=None, repr=False)   # as read (tables' snapshot); None: read it
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -48,7 +56,11 @@ class DueItem:
     @classmethod
     def of(cls, body: dict) -> "DueItem":
         """The item a message body describes; KeyError or TypeError if it is not one."""
-        return cls(**{name: str(body[name]) for name in cls.__dataclass_fields__})
+        snapshot = body.get("subscription")
+        if snapshot is not None and not isinstance(snapshot, dict):
+            raise TypeError("subscription")
+        return cls(**{name: str(body[name]) for name in cls.__dataclass_fields__ if name != "subscription"},
+                   subscription=snapshot)
 
 
 @dataclass
@@ -82,7 +94,7 @@ def discover_due(adapters, clock: str, now: datetime, *, per_org: int,
             held_back += 1
             continue
         mine.append(DueItem(clock, found.org_id, sub.customer_id, sub.subscription_id, work.value,
-                            (scheduling.due_at(sub) or now).isoformat()))
+                            (scheduling.due_at(sub) or now).isoformat(), _small(found.snapshot)))
     return Discovery(_interleaved(by_org), held_back)
 
 
@@ -105,12 +117,21 @@ def _interleaved(by_org: OrderedDict[str, list[DueItem]]) -> list[DueItem]:
     return [item for turn in zip_longest(*by_org.values()) for item in turn if item is not None]
 
 
-def run_due_item(adapters, item: DueItem, now: datetime) -> dict | None:
-    """Do `item`'s work if it is still due at `now` and nobody holds the subscription: what was done
-    ({subscription_id, work, status}), or None when there was nothing (left) to do."""
+def _small(snapshot: dict | None) -> dict | None:
+    return snapshot if snapshot is not None and len(json.dumps(snapshot)) <= SNAPSHOT_MOST_BYTES else None
+
+
+def run_due_item(adapters, item: DueItem, now: datetime, orgs: dict | None = None) -> dict | None:
+    """Do `item`'s work if it is due at `now` on the subscription the message carries (or, without
+    one, as read now) and nobody holds it: what was done ({subscription_id, work, status}), or None
+    when there was nothing (left) to do. `orgs`: the organizations read so far in this batch."""
+    orgs = {} if orgs is None else orgs
     try:
-        org = adapters.uow.organizations.get(item.org_id)
-        sub = adapters.uow.subscriptions.get(item.org_id, item.customer_id, item.subscription_id)
+        org = orgs.get(item.org_id) or orgs.setdefault(item.org_id, adapters.uow.organizations.get(item.org_id))
+        sub = adapters.uow.subscriptions.from_snapshot(item.subscription) if item.subscription is not None \
+            else adapters.uow.subscriptions.get(item.org_id, item.customer_id, item.subscription_id)
     except NotFound:
         return None     # deleted since it was found: nothing to do
+    if (sub.subscription_id, sub.customer_id) != (item.subscription_id, item.customer_id):
+        raise ValueError(f"the message's subscription is not {item.subscription_id}")
     return _run_one(adapters, _Job(org, item.clock, now), sub)
