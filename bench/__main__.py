@@ -39,14 +39,14 @@ def main() -> None:
     lines = ["# Bench results", "", f"Produced by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d}: ratios "
              "and counts, not absolute times (the machine varies). Goals not met yet say so.", ""]
     from bench.history import section as what_is_owed
-    from bench.jobs import drain_section
+    from bench.drain import section as drain
     from bench.jobs import section as scheduled_run
     lines += package_section(package)
     lines += measured_on_local_aws(package)
     with timed("scheduled run"):
         lines += scheduled_run(JOB_SIZES)
     with timed("due work fanned out"):
-        lines += drain_section()
+        lines += drain()
     with timed("history"):
         lines += what_is_owed()
     with timed("load"):
