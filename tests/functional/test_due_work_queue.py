@@ -83,6 +83,27 @@ def test_a_worker_makes_the_serial_runs_dynamodb_calls_for_the_same_renewals(aws
     assert fanned_out.operations == serial.operations
 
 
+def test_a_message_without_the_subscriptions_copy_is_done_on_the_subscription_read_then(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c, due_queue(monkeypatch) as queue:
+        # Given a renewal due now, its message sent without the subscription (one over the size a
+        # message carries, or queued before messages carried it)
+        shop = a_shop(c)
+        [sub] = renewals_due(shop, 1)
+        run_jobs(c)
+        [body] = queue.bodies()
+        queue.client.purge_queue(QueueUrl=queue.url)
+        assert body.pop("subscription")["subscription_id"] == {"S": sub["subscription_id"]}
+        queue.send_raw(json.dumps(body))
+
+        # When the worker takes it
+        queue.drain(c)
+
+        # Then the renewal was invoiced and charged once
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["paid"]
+        assert gateway.charges == 1
+
+
 def test_a_message_delivered_twice_acts_once(aws, monkeypatch):
     gateway = counting_gateway(monkeypatch)
     with client() as c, due_queue(monkeypatch) as queue:
