@@ -22,8 +22,8 @@ read is still due, and the next discovery reads it; nothing is marked as sent, s
 and a subscription sent twice is done once (the claim)."""
 from __future__ import annotations
 
-from collections import OrderedDict
 import json
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from itertools import islice, zip_longest
