@@ -40,8 +40,6 @@ class Access:
 ACCESS = {
     "api_handler": Access(reads=EVERY_TABLE, writes=EVERY_TABLE, deletes=EVERY_DELETABLE, sends_email=True,
                           stripe=("secret", "publishable", "webhook")),
-    "merchant_key": Access(reads=("api_keys",)),
-    "portal_session": Access(reads=("sessions",), writes=("sessions",)),   # the last use, once a minute
     "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates"),
                                 writes=("emails",), sends_email=True, failure_destination=True),
     # discovery reads the `due` index and queues what it finds (the worker does the work), then

@@ -9,7 +9,7 @@ from pydantic import Field
 from ...bootstrap import services
 from ...domain.customers import CustomFieldDefinition
 from ...domain.preferences import DunningSettings, Preferences
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Email, Link, Name, TimeZone
 

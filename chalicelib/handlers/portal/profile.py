@@ -11,7 +11,7 @@ from ... import bootstrap
 from ...bootstrap import services
 from ...domain.customers import Address
 from ...services.inputs import ProfileChanges
-from ..authorizers import portal_session
+from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import AddressBody, Email, Name
 

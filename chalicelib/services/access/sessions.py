@@ -40,7 +40,7 @@ def start(adapters, user: PortalUser, role: str, now: datetime) -> SignedIn:
 
 
 def authenticate(adapters, token: str, now: datetime | None = None) -> dict[str, str] | None:
-    """The authorizer context of a live session, or None. The session alone fixes who the
+    """Who a live session's caller is, or None. The session alone fixes who the
     caller is: organization, customer, contact and role never come from the request."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
