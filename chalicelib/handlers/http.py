@@ -3,6 +3,7 @@
 one error mapping. Every declaration is recorded for the OpenAPI document and the route tests."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import json
@@ -239,10 +240,18 @@ def with_currency_exponents(value: Any) -> Any:
 NOT_ANSWERED = frozenset({"version"})
 
 
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})   # exactly these: a str Enum is not one
+
+
 def plain(value: Any) -> Any:
     """JSON-ready values: dataclasses (but their NOT_ANSWERED fields), enums, datetimes (ISO 8601
     UTC), tuples."""
-    import dataclasses
+    if type(value) in _AS_THEY_ARE:
+        return value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, Enum):
@@ -252,10 +261,6 @@ def plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if f.name not in NOT_ANSWERED}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
     return value
 
 

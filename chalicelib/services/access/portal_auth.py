@@ -235,24 +235,6 @@ def reset_password(adapters, org_id: str, token: str, new_password: str, now: da
 
 # --- who am I -----------------------------------------------------------------------------------
 
-def me(adapters, org_id: str, customer_id: str, contact_id: str, role: str) -> dict:
-    """The signed-in contact, its customer, the organization's public details and what the
-    merchant has enabled in the portal."""
-    org = adapters.uow.organizations.get(org_id)
-    customer = adapters.uow.customers.get(org_id, customer_id)
-    contact = customer.contact(contact_id)
-    if contact is None:
-        raise Unauthenticated("Sign in again.")
-    return {
-        "contact": {"contact_id": contact.contact_id, "name": contact.name, "email": contact.email,
-                    "role": role},
-        "customer": {"customer_id": customer.customer_id, "display_name": customer.display_name},
-        "organization": org.public_details(),
-        "features": org.preferences.enabled_features(),
-        "payments_mode": adapters.settings.payments_mode,
-    }
-
-
 # --- helpers ----------------------------------------------------------------------------------
 
 def _admit(adapters, login: str, now: datetime, failures: FailureState | None = None) -> FailureState:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ...domain.tokens import SessionTimes, new_token, token_hash
-from ...tables.portal_users import PortalUser
 from ...tables.sessions import Session
+
+if TYPE_CHECKING:
+    from ...tables.portal_users import PortalUser
 
 TIMES = SessionTimes()
 # last_seen_at is written at most this often: one write a minute per active session, not one
