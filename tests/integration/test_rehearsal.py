@@ -191,8 +191,7 @@ def test_every_function_starts_from_the_package_with_only_the_runtime_and_calls_
     # Then every one starts, without a single AWS call
     assert {name: init["init_error"] for name, init in inits.items() if not init["ready"]} == {}
     assert {name: init["calls"] for name, init in inits.items() if init["calls"]} == {}
-    assert set(inits) == {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork",
-                          "DueWorkWorker"}
+    assert set(inits) == {"APIHandler", "SendQueuedEmail", "RunDueWork", "DueWorkWorker"}
 
 
 def test_a_merchant_created_with_the_cli_invites_a_customer_who_signs_in_pays_and_gets_the_pdf(stack):
