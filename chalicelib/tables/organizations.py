@@ -12,7 +12,7 @@ from pynamodb.models import Model
 from ..domain.customers import Address, CustomFieldDefinition
 from ..domain.errors import ConcurrentUpdate, NotFound
 from ..domain.organization import Organization, billing_today
-from ..domain.preferences import dunning_from_dict, preferences_from_dict
+from ..domain.preferences import Preferences, dunning_from_dict, preferences_from_dict
 from .base import table
 from .mapping import as_plain, from_dict, from_item
 from .transactions import condition_failed
@@ -42,6 +42,7 @@ class OrganizationItem(Model):
 
 
 _CLOCK = ["org_id", "time_zone", "test_mode", "test_clock_at"]
+_PREFERENCES = ["org_id", "preferences"]
 
 
 class Organizations:
@@ -62,6 +63,15 @@ class Organizations:
         except DoesNotExist:
             raise NotFound("organization") from None
         return billing_today(real_now, item.time_zone, item.test_mode, item.test_clock_at)
+
+    def preferences(self, org_id: str) -> Preferences:
+        """The organization's portal preferences (which features are on), reading only them: a list a
+        feature gates parses one attribute, not the whole organization."""
+        try:
+            item = OrganizationItem.get(org_id, attributes_to_get=_PREFERENCES)
+        except DoesNotExist:
+            raise NotFound("organization") from None
+        return preferences_from_dict(item.preferences.as_dict())
 
     def add(self, org: Organization) -> None:
         item = _item(org)
