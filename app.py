@@ -1,8 +1,8 @@
-"""Portico: wires blueprints, authorizers, schedules and the webhook. No logic lives here."""
+"""Portico: wires blueprints, schedules and the webhook. No logic lives here."""
 from chalice import Chalice
 
 from chalicelib import logs
-from chalicelib.handlers import authorizers, jobs, openapi, web, webhooks
+from chalicelib.handlers import jobs, openapi, web, webhooks
 from chalicelib.handlers.admin import billing as admin_billing
 from chalicelib.handlers.admin import catalog as admin_catalog
 from chalicelib.handlers.admin import customers as admin_customers
@@ -32,7 +32,6 @@ logs.configure()   # after Chalice, which sets the "portico" logger to ERROR wit
 app.api.binary_types.append("application/pdf")
 app.register_middleware(on_each_request, "http")
 
-app.register_blueprint(authorizers.bp)   # first: routes below refer to its authorizers
 MERCHANT = (admin_organization, admin_catalog, admin_customers, admin_billing, admin_refunds, admin_engagement,
             admin_portal_access, admin_review_requests, admin_test_clock)
 PORTAL = (portal_auth, portal_me, portal_dashboard, portal_subscriptions, portal_invoices, portal_payments,

@@ -2,7 +2,7 @@
 beside the runtime's SDK only, writing no bytecode (/var/task is read-only), so it has exactly the
 bytecode the package ships; in a traced function, not sampled (as 95% of requests are).
 
-Portico's `import app` + first `GET /portal/me` (authorizer included, bench/first_request.py) is
+Portico's `import app` + first `GET /portal/me` (session check included, bench/first_request.py) is
 compared with the yardstick's import + first request making the same DynamoDB calls
 (bench/yardstick.py), run by run, over interleaved rounds: a loaded machine slows both alike."""
 from __future__ import annotations
@@ -37,7 +37,7 @@ class ColdStart:
                 f"{len(self.calls)} DynamoDB calls: {', '.join(c['operation'] for c in self.calls)}), median "
                 "(lowest-highest):", "",
                 "| | Portico / yardstick | goal |", "|---|---|---|",
-                "| `import app` + first `GET /portal/me` (authorizer included) | "
+                "| `import app` + first `GET /portal/me` (session check included) | "
                 f"{self.first_request.ratio()} | <= 1.1x |",
                 f"| `import app` alone (Lambda's init phase) | {self.init.ratio()} | |", "",
                 "(The yardstick makes its boto3 client at import, as a minimal function does; Portico makes its "

@@ -1,6 +1,5 @@
 """A cold start of the most common route, as Lambda runs it: `import app`, then GET /portal/me with
-the event API Gateway sends (after calling the route's token authorizer with its own event, if the
-route has one: on AWS that is a Lambda of its own, so one process for both is the cheaper case).
+the event API Gateway sends (one invocation: the function checks the session itself).
 
     python -I -S -B bench/first_request.py PACKAGE SDK
 
@@ -24,19 +23,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def main(package: str | None = None, sdk: str | None = None) -> None:
     sys.path[:0] = [package, sdk] if package else [os.path.dirname(HERE)]
     sys.path.append(HERE)
-    from gateway_events import proxy_event, token_event
+    from gateway_events import proxy_event
     calls = _recording_calls() if os.environ.get("BENCH_CALLS_TO") else None
 
     from app import app
     if os.environ.get("BENCH_IMPORT_ONLY"):
         return
-    token = os.environ["BENCH_PORTAL_TOKEN"]
-    authorizer = app.routes[PATH]["GET"].authorizer
-    identity = None
-    if authorizer is not None:
-        policy = authorizer(token_event("GET", PATH, token), None)
-        identity = {**policy["context"], "principalId": policy["principalId"]}
-    answer = app(proxy_event("GET", PATH, token=token, identity=identity), None)
+    answer = app(proxy_event("GET", PATH, token=os.environ["BENCH_PORTAL_TOKEN"]), None)
     if answer["statusCode"] != 200:
         sys.exit(f"GET {PATH} answered {answer['statusCode']}: {answer['body']}")
     if os.environ.get("BENCH_MODULES_TO"):

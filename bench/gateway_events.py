@@ -1,20 +1,14 @@
-"""The events API Gateway sends a Lambda: a token authorizer's and a REST proxy request's.
+"""The event API Gateway sends the API function: a REST proxy request's.
 Standard library only: the cold-start scripts (first_request.py, yardstick.py) import it before
 anything else is on sys.path."""
 from __future__ import annotations
 
-REGION, ACCOUNT, API, STAGE = "us-east-1", "000000000000", "bench", "api"
+ACCOUNT, STAGE = "000000000000", "api"
 
 
-def token_event(method: str, path: str, token: str) -> dict:
-    return {"type": "TOKEN", "authorizationToken": f"Bearer {token}",
-            "methodArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API}/{STAGE}/{method}{path}"}
-
-
-def proxy_event(method: str, path: str, *, token: str | None = None, identity: dict | None = None,
-                resource: str | None = None, path_parameters: dict | None = None, body: str | None = None,
+def proxy_event(method: str, path: str, *, token: str | None = None, resource: str | None = None, path_parameters: dict | None = None, body: str | None = None,
                 headers: dict | None = None) -> dict:
-    """A request as API Gateway passes it on, with what its authorizer answered. `path` is the
+    """A request as API Gateway passes it on (no authorizer in front). `path` is the
     concrete path, `resource` the route's template (the path when it has no parameters)."""
     headers = {"accept": "application/json", **{k.lower(): v for k, v in (headers or {}).items()},
                **({"authorization": f"Bearer {token}"} if token else {})}
@@ -26,4 +20,4 @@ def proxy_event(method: str, path: str, *, token: str | None = None, identity: d
             "isBase64Encoded": False,
             "requestContext": {"resourcePath": resource, "httpMethod": method, "path": f"/{STAGE}{path}",
                                "stage": STAGE, "requestId": "bench-request", "accountId": ACCOUNT,
-                               "identity": {"sourceIp": "127.0.0.1"}, "authorizer": identity}}
+                               "identity": {"sourceIp": "127.0.0.1"}}}

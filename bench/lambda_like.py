@@ -1,6 +1,6 @@
 """A request sent to a Chalice app in this process as API Gateway and Lambda would send it: the
-route's token authorizer invoked with its own event (on AWS a Lambda invocation of its own), then
-the app with the proxy event carrying what the authorizer answered. Each invocation's CPU is this
+app invoked with the REST proxy event (the function checks the session or key itself: no route has
+an authorizer, which would be a Lambda invocation of its own). The invocation's CPU is this
 thread's (`time.thread_time`): the local AWS answering in another thread costs it nothing, as
 DynamoDB costs a Lambda nothing but the wait.
 
@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .gateway_events import proxy_event, token_event
+from .gateway_events import proxy_event
 
 
 @dataclass(frozen=True)
@@ -35,41 +35,25 @@ class Request:
 @dataclass(frozen=True)
 class Invocation:
     status: int
-    authorizer_cpu: float | None       # seconds; None: the route has no authorizer
-    handler_cpu: float
+    cpu: float                         # seconds, this thread's
+    lambdas: int                       # invocations API Gateway makes: the function, and an authorizer's
     answer: dict = field(compare=False, repr=False)    # the app's answer to API Gateway
 
     def json(self) -> dict:
         return json.loads(self.answer["body"])
 
-    @property
-    def cpu(self) -> float:
-        return (self.authorizer_cpu or 0.0) + self.handler_cpu
-
-    @property
-    def lambdas(self) -> int:
-        """Lambda invocations API Gateway makes for the request (no authorizer caching)."""
-        return 1 if self.authorizer_cpu is None else 2
-
 
 def invoke(app, request: Request) -> Invocation:
-    authorizer = app.routes[request.resource][request.method].authorizer
-    identity, authorizer_cpu = None, None
-    if authorizer is not None:
-        event = token_event(request.method, request.path, request.token or "")
-        started = time.thread_time()
-        policy = authorizer(event, None)
-        authorizer_cpu = time.thread_time() - started
-        identity = {**policy.get("context", {}), "principalId": policy["principalId"]}
+    # an authorizer would be a second Lambda (not played here: the route would answer 401 without it)
+    lambdas = 1 if app.routes[request.resource][request.method].authorizer is None else 2
     headers = {"Content-Type": "application/json", **request.headers}
     body = json.dumps(request.body) if request.body is not None else None
-    event = proxy_event(request.method, request.path, token=request.token, identity=identity,
+    event = proxy_event(request.method, request.path, token=request.token,
                         resource=request.resource, path_parameters=request.path_parameters, body=body,
                         headers=headers)
     started = time.thread_time()
     answer = app(event, None)
-    handler_cpu = time.thread_time() - started
-    return Invocation(answer["statusCode"], authorizer_cpu, handler_cpu, answer)
+    return Invocation(answer["statusCode"], time.thread_time() - started, lambdas, answer)
 
 
 @dataclass(frozen=True)

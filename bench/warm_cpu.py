@@ -3,7 +3,7 @@ what one request of each route costs besides (bench/lambda_like.py): DynamoDB ca
 units, SES calls on the request path, emails queued, bytes logged.
 
 Both apps run in this process against the same local AWS, each request sent as API Gateway would
-(the route's authorizer, when it has one, counted in: on AWS it is a second invocation). Each round
+(one invocation: the function checks the session or key itself). Each round
 takes the median CPU of a few requests of the yardstick, then of each route; a route's ratio per
 round is to that round's yardstick, so a loaded machine weighs on both alike.
 
@@ -31,7 +31,7 @@ class RouteCost:
     method: str
     resource: str
     ratio: Spread                      # warm CPU / the yardstick's one-GetItem route
-    cpu_seconds: float                 # median, authorizer included (this machine)
+    cpu_seconds: float                 # median, session or key check included (this machine)
     profile: Profile
 
     @property
@@ -52,7 +52,7 @@ class WarmCpu:
         return {route.key: route for route in self.routes}
 
     def lines(self) -> list[str]:
-        lines = [f"Median CPU of a warm request, authorizer included, as a ratio to the yardstick's `GET /one` "
+        lines = [f"Median CPU of a warm request, session or key check included, as a ratio to the yardstick's `GET /one` "
                  f"(one GetItem; {self.yardstick_cpu_seconds * 1000:.2f} ms on this machine), median (lowest-highest) "
                  f"of {ROUNDS} rounds of {REQUESTS_PER_ROUND} requests; then one request's DynamoDB calls, request "
                  "units (bench/request_units.py), AWS calls other than DynamoDB made before answering, emails put "

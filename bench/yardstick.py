@@ -4,7 +4,7 @@ Lambda makes it, the calls, a JSON answer.
 
 - `GET /one`: one GetItem (the first call Portico's requests make: the session), the floor of a
   route's warm CPU (bench/warm_cpu.py);
-- `GET /first`: every call Portico's cold `GET /portal/me` makes, authorizer included, in order
+- `GET /first`: every call Portico's cold `GET /portal/me` makes (the session check included), in order
   (recorded by bench/cold_start.py), the floor of its cold start.
 
     python -I -S -B bench/yardstick.py PACKAGE SDK CALLS.json

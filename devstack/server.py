@@ -179,20 +179,15 @@ def chalice_config():
 
 
 def enveloped_request_handler():
-    """Chalice's local request handler, answering what API Gateway answers itself (no session, a
-    path the API lacks, an authorizer failing) as the deployed stage's gateway responses do: in
-    the envelope, with the security headers (chalicelib/handlers/gateway_answers.py)."""
-    from chalice.local import ChaliceRequestHandler, ForbiddenError, InvalidAuthorizerError, NotAuthorizedError
+    """Chalice's local request handler, answering what API Gateway answers itself (a path the API
+    lacks, a failure before the function answers) as the deployed stage's gateway responses do: in
+    the envelope, with the security headers (chalicelib/handlers/gateway_answers.py). No session
+    or key is the function's own 401, as on AWS."""
+    from chalice.local import ChaliceRequestHandler, ForbiddenError
 
     from chalicelib.handlers.gateway_answers import GATEWAY_ANSWERS, SECURITY_HEADERS
 
     def response_type(error) -> str:
-        if isinstance(error, NotAuthorizedError):
-            return "UNAUTHORIZED"
-        if isinstance(error, InvalidAuthorizerError):
-            return "AUTHORIZER_CONFIGURATION_ERROR"
-        if isinstance(error, ForbiddenError) and error.headers.get("x-amzn-ErrorType") == "AccessDeniedException":
-            return "ACCESS_DENIED"
         return "MISSING_AUTHENTICATION_TOKEN" if isinstance(error, ForbiddenError) else "DEFAULT_5XX"
 
     class EnvelopedRequestHandler(ChaliceRequestHandler):
@@ -206,7 +201,7 @@ def enveloped_request_handler():
 
 
 class ApiServer:
-    """Chalice's local server (custom authorizers enforced), in a thread, without auto-reload."""
+    """Chalice's local server, in a thread, without auto-reload."""
 
     def __init__(self, config, port: int):
         from chalice.deploy.validate import validate_routes

@@ -12,8 +12,8 @@ API_HANDLER = "api_handler"
 
 @dataclass(frozen=True)
 class Function:
-    name: str          # chalice's name: api_handler, an authorizer's, a schedule's or a queue worker's name
-    kind: str          # "api" | "authorizer" | "job" (scheduled) | "worker" (a queue's)
+    name: str          # chalice's name: api_handler, a schedule's or a queue worker's name
+    kind: str          # "api" | "job" (scheduled) | "worker" (a queue's)
     timeout: int       # seconds
 
     @property
@@ -37,8 +37,7 @@ def functions(stage: str) -> list[Function]:
 
     from app import app
     config = stage_config(stage)
-    kinds = [(API_HANDLER, "api")] + [(a.name, "authorizer") for a in app.builtin_auth_handlers] + \
-            [(source.name, "worker" if isinstance(source, SQSEventConfig) else "job") for source in app.event_sources]
+    kinds = [(API_HANDLER, "api")] + [(source.name, "worker" if isinstance(source, SQSEventConfig) else "job") for source in app.event_sources]
     return [Function(name, kind, _timeout(config, name)) for name, kind in kinds]
 
 

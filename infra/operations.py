@@ -35,7 +35,7 @@ ACCESS_LOG_FORMAT = json.dumps({
     "method": "$context.httpMethod", "route": "$context.resourcePath", "path": "$context.path",
     "status": "$context.status", "responseLength": "$context.responseLength",
     "latencyMs": "$context.responseLatency", "integrationLatencyMs": "$context.integrationLatency",
-    "principal": "$context.authorizer.principalId", "authorizerError": "$context.error.messageString",
+    "gatewayError": "$context.error.messageString",
     "xrayTraceId": "$context.xrayTraceId", "userAgent": "$context.identity.userAgent"})
 
 

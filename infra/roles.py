@@ -45,8 +45,6 @@ ACCESS = {
     # sends its notices: the API still sends email.
     "api_handler": Access(reads=EVERY_TABLE, writes=EVERY_TABLE, deletes=EVERY_DELETABLE, sends_email=True,
                           stripe=("secret", "publishable", "webhook")),
-    "merchant_key": Access(reads=("api_keys",)),
-    "portal_session": Access(reads=("sessions",), writes=("sessions",)),   # the last use, once a minute
     "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates"),
                                 writes=("emails",), sends_email=True, failure_destination=True),
     # discovery reads the subscriptions' `due` index and queues what it finds: the worker does the work

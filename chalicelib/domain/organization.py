@@ -31,18 +31,28 @@ class Organization:
 
     def now(self, real_now: datetime) -> datetime:
         """The time this organization's billing runs at: a test clock, or the real time."""
-        if self.test_mode and self.test_clock_at is not None:
-            return self.test_clock_at
-        return real_now
+        return billing_now(real_now, self.test_mode, self.test_clock_at)
 
     def today(self, real_now: datetime) -> date:
         """The organization's date at `real_now` (its clock, in its time zone)."""
-        return local_date(self.now(real_now), self.time_zone)
+        return billing_today(real_now, self.time_zone, self.test_mode, self.test_clock_at)
 
     def public_details(self) -> dict:
         return {"org_id": self.org_id, "name": self.name, "email": self.email, "phone": self.phone,
                 "website": self.website, "address": self.address.lines(), "currency": self.currency,
                 "time_zone": self.time_zone}
+
+
+def billing_now(real_now: datetime, test_mode: bool, test_clock_at: datetime | None) -> datetime:
+    """An organization's billing time: its test clock in test mode once set, else the real time."""
+    if test_mode and test_clock_at is not None:
+        return test_clock_at
+    return real_now
+
+
+def billing_today(real_now: datetime, time_zone: str, test_mode: bool, test_clock_at: datetime | None) -> date:
+    """An organization's date: its billing time in its time zone."""
+    return local_date(billing_now(real_now, test_mode, test_clock_at), time_zone)
 
 
 def clock_name(org: Organization) -> str:

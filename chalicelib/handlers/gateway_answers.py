@@ -1,8 +1,8 @@
 """What the API answers before any route runs, in the one envelope of every answer
 (`{"error": {"code", "message", "details"}}`) and with the same security headers:
 
-- API Gateway's own answers (no session, an unknown path, throttled, too large, the authorizer or
-  the function failed): `GATEWAY_ANSWERS`, declared in the template as GatewayResponses
+- API Gateway's own answers (an unknown path, throttled, too large, the function failed; no
+  session or key is the function's own 401, handlers/credentials.py): `GATEWAY_ANSWERS`, declared in the template as GatewayResponses
   (infra/operations.py) and answered the same by the local stack (devstack/server.py). None of
   them echoes the request (API Gateway's default 403 repeats the Authorization header).
 - Chalice's own answers inside the function (405 for a method the path lacks, 415 for a body that
@@ -37,16 +37,12 @@ _OUR_SIDE = "Something went wrong on our side; nothing was charged twice and you
 
 # API Gateway's response types (GatewayResponse ResponseType) -> what we answer
 GATEWAY_ANSWERS: dict[str, GatewayAnswer] = {
-    "UNAUTHORIZED": GatewayAnswer(401, "unauthenticated", "Sign in first."),
-    "ACCESS_DENIED": GatewayAnswer(401, "unauthenticated", "Sign in first."),
     "MISSING_AUTHENTICATION_TOKEN": GatewayAnswer(404, "not_found", "There is nothing at this address."),
     "RESOURCE_NOT_FOUND": GatewayAnswer(404, "not_found", "There is nothing at this address."),
     "REQUEST_TOO_LARGE": GatewayAnswer(413, "payload_too_large", "The request is too large."),
     "UNSUPPORTED_MEDIA_TYPE": GatewayAnswer(415, "unsupported_media_type", "Send JSON (application/json)."),
     "THROTTLED": GatewayAnswer(429, "throttled", _RETRY),
     "QUOTA_EXCEEDED": GatewayAnswer(429, "throttled", _RETRY),
-    "AUTHORIZER_FAILURE": GatewayAnswer(503, "temporarily_unavailable", _OUR_SIDE),
-    "AUTHORIZER_CONFIGURATION_ERROR": GatewayAnswer(503, "temporarily_unavailable", _OUR_SIDE),
     "INTEGRATION_FAILURE": GatewayAnswer(502, "internal_error", _OUR_SIDE),
     "INTEGRATION_TIMEOUT": GatewayAnswer(504, "internal_error", _OUR_SIDE),
     "DEFAULT_4XX": GatewayAnswer(400, "bad_request", "The request could not be read."),

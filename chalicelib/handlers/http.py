@@ -3,6 +3,7 @@
 one error mapping. Every declaration is recorded for the OpenAPI document and the route tests."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import json
@@ -17,11 +18,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import json_input, tracing
 from ..domain import currencies
-from ..domain.errors import DomainError, InvalidInput, NotFound, TooLarge, Unauthenticated, Unavailable
+from ..domain.errors import DomainError, InvalidInput, NotFound, TooLarge
 from .errors import domain_error_response, unexpected_error_response
 
 MAX_BODY_BYTES = 64 * 1024
-UNAVAILABLE = {"session": "unavailable"}   # the authorizers' mark: the caller could not be looked up
 
 
 class Body(BaseModel):
@@ -95,7 +95,7 @@ class CustomerCaller:
 class Routes:
     bp: Blueprint
     auth_name: str
-    authorizer: Any = None
+    credential: Any = None     # handlers/credentials.py: checked inside the function, before anything else
     specs: list = field(default_factory=list)
 
     def route(self, path: str, method: str = "GET", *, body: type[BaseModel] | None = None,
@@ -111,8 +111,8 @@ class Routes:
             def view(**params):
                 request = self.bp.current_request
                 try:
-                    if self.authorizer is not None:
-                        _authorizer_context(self.bp)   # no identity: 401 before anything else
+                    if self.credential is not None:
+                        request.caller = self.credential.caller(request.headers.get("authorization"))
                     _well_formed_ids(params)
                     if body is not None:
                         params["body"] = parse_body(request, body)
@@ -127,8 +127,6 @@ class Routes:
                     return unexpected_error_response(error)
 
             kwargs = {"methods": [method]}
-            if self.authorizer is not None:
-                kwargs["authorizer"] = self.authorizer
             if method in ("POST", "PUT", "PATCH"):
                 kwargs["content_types"] = ["application/json"]
             self.bp.route(path, **kwargs)(view)
@@ -136,11 +134,10 @@ class Routes:
         return decorate
 
     def merchant(self) -> MerchantCaller:
-        context = _authorizer_context(self.bp)
-        return MerchantCaller(org_id=context["org_id"])
+        return MerchantCaller(org_id=caller_of(self.bp.current_request)["org_id"])
 
     def customer(self) -> CustomerCaller:
-        c = _authorizer_context(self.bp)
+        c = caller_of(self.bp.current_request)
         return CustomerCaller(org_id=c["org_id"], customer_id=c["customer_id"], contact_id=c["contact_id"],
                               role=c["role"], session_id=c["session_id"], login=c.get("login", ""))
 
@@ -165,17 +162,14 @@ def _well_formed_ids(path_params: dict) -> None:
             raise NotFound(name.removesuffix("_id").replace("_", " "))
 
 
+def caller_of(request) -> dict:
+    """The identity the route's credential named (organization, and for a session customer,
+    contact, role, session); empty before the check or on a public route."""
+    return getattr(request, "caller", None) or {}
+
+
 def _org_of(request) -> str | None:
-    return ((request.context or {}).get("authorizer") or {}).get("org_id")
-
-
-def _authorizer_context(bp: Blueprint) -> dict:
-    context = (bp.current_request.context or {}).get("authorizer") or {}
-    if context.get("session") == UNAVAILABLE["session"]:
-        raise Unavailable()
-    if "org_id" not in context:
-        raise Unauthenticated("Sign in first.")
-    return context
+    return caller_of(request).get("org_id")
 
 
 def parse_body(request, model: type[BaseModel]) -> BaseModel:
@@ -246,10 +240,18 @@ def with_currency_exponents(value: Any) -> Any:
 NOT_ANSWERED = frozenset({"version"})
 
 
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})   # exactly these: a str Enum is not one
+
+
 def plain(value: Any) -> Any:
     """JSON-ready values: dataclasses (but their NOT_ANSWERED fields), enums, datetimes (ISO 8601
     UTC), tuples."""
-    import dataclasses
+    if type(value) in _AS_THEY_ARE:
+        return value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, Enum):
@@ -259,10 +261,6 @@ def plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if f.name not in NOT_ANSWERED}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
     return value
 
 

@@ -8,6 +8,7 @@ import time
 
 from .. import bootstrap, logs
 from .gateway_answers import SECURITY_HEADERS, in_the_envelope
+from .http import caller_of
 
 log = logs.logger("portico.requests")
 
@@ -28,7 +29,7 @@ def on_each_request(event, get_response):
 
 def request_record(event, status: int, seconds: float) -> dict:
     context = event.context or {}
-    identity = context.get("authorizer") or {}
+    identity = caller_of(event)
     return {"type": "request", "method": event.method, "route": context.get("resourcePath"), "status": status,
             "duration_ms": round(seconds * 1000, 1), "org_id": identity.get("org_id"),
             "customer_id": identity.get("customer_id")}

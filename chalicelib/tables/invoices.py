@@ -91,6 +91,8 @@ class InvoiceItem(OwnedByCustomer, Model):
 I = InvoiceItem
 _BY_STATUS = ("paid", "partially_paid", "void")
 _OWED = ("outstanding", "overdue")
+# what a list of invoices reads: every attribute but those only the invoice itself shows
+_LISTED = sorted(set(InvoiceItem.get_attributes()) - {"lines", "taxes", "notes"})
 
 
 class Invoices(Documents):
@@ -109,19 +111,22 @@ class Invoices(Documents):
     def in_view(self, org_id: str, customer_id: str, *, view: str, today: date, limit: int,
                 cursor: str | None) -> Page[Invoice]:
         """A page of one of the portal's lists (`view`: all, outstanding, overdue at `today`, paid,
-        partially_paid, void): newest first; outstanding and overdue latest due first."""
+        partially_paid, void): newest first; outstanding and overdue latest due first. As a list shows
+        them: without their lines, taxes and notes, which are not read (most of an invoice's bytes)."""
         owner = owner_key(org_id, customer_id)
         scope = ListScope(f"invoices:{view}", "owner", owner)
         start = scope.start(cursor)
         if view in _BY_STATUS:
             results = I.by_status.query(owner, I.status_key.startswith(f"{view}#"), limit=limit,
-                                        last_evaluated_key=start, scan_index_forward=False)
+                                        last_evaluated_key=start, scan_index_forward=False,
+                                        attributes_to_get=_LISTED)
         elif view in _OWED:
             due_before = I.outstanding_key < today.isoformat() if view == "overdue" else None
             results = I.by_outstanding.query(owner, due_before, limit=limit, last_evaluated_key=start,
-                                          scan_index_forward=False)
+                                             scan_index_forward=False, attributes_to_get=_LISTED)
         else:
-            results = I.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False)
+            results = I.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False,
+                              attributes_to_get=_LISTED)
         return collect(results, lambda item: from_item(Invoice, item), limit, scope)
 
     def outstanding(self, org_id: str, customer_id: str) -> list[Invoice]:

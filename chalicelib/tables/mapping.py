@@ -11,6 +11,7 @@ import typing
 from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
+from typing import Any, Callable
 
 from pynamodb.attributes import MapAttribute
 from pynamodb.models import Model
@@ -32,23 +33,21 @@ def to_item(model: type[Model], obj, **keys) -> Model:
 
 def from_item(cls, item: Model, **overrides):
     """Rebuild a dataclass from an item; attributes the class does not declare are ignored."""
-    hints = _hints(cls)
     values = {}
-    for f in dataclasses.fields(cls):
-        if f.name in overrides:
-            values[f.name] = overrides[f.name]
+    for name, decode, has_default in _fields(cls):
+        if name in overrides:
+            values[name] = overrides[name]
             continue
-        raw = getattr(item, f.name, None)
-        if raw is None and (f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING):
+        raw = getattr(item, name, None)
+        if raw is None and has_default:
             continue
-        values[f.name] = _decode(hints[f.name], raw)
+        values[name] = decode(raw)
     return cls(**values)
 
 
 def from_dict(cls, data: dict):
-    hints = _hints(cls)
-    return cls(**{f.name: _decode(hints[f.name], data[f.name])
-                  for f in dataclasses.fields(cls) if f.name in data and data[f.name] is not None})
+    return cls(**{name: decode(data[name]) for name, decode, _ in _fields(cls)
+                  if data.get(name) is not None})
 
 
 def as_plain(value):
@@ -57,8 +56,13 @@ def as_plain(value):
 
 
 @lru_cache(maxsize=None)
-def _hints(cls) -> dict:
-    return typing.get_type_hints(cls)
+def _fields(cls) -> tuple[tuple[str, Callable[[Any], Any], bool], ...]:
+    """(name, decoder, has a default) of each field of a dataclass: the type hints are read, and
+    each field's decoder built, once per class, not per item."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _decoder(hints[f.name]),
+                  f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
+                 for f in dataclasses.fields(cls))
 
 
 def _encode(value, *, top: bool):
@@ -78,38 +82,52 @@ def _encode(value, *, top: bool):
     return value
 
 
-def _decode(hint, raw):
-    if raw is None:
-        return None
-    if isinstance(raw, MapAttribute):
-        raw = raw.as_dict()
+@lru_cache(maxsize=None)
+def _decoder(hint) -> Callable[[Any], Any]:
+    """The function that makes a stored value (None, a map, a list, text, a number) a value of `hint`."""
+    convert = _converter(hint)
+
+    def decode(raw):
+        if raw is None:
+            return None
+        if isinstance(raw, MapAttribute):
+            raw = raw.as_dict()
+        return convert(raw)
+    return decode
+
+
+def _same(raw):
+    return raw
+
+
+def _converter(hint) -> Callable[[Any], Any]:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _decode(inner[0], raw) if len(inner) == 1 else raw
+        return _decoder(inner[0]) if len(inner) == 1 else _same
     if origin is tuple:
-        (item_hint, *_rest) = typing.get_args(hint)
-        return tuple(_decode(item_hint, v) for v in raw)
+        each = _decoder(typing.get_args(hint)[0])
+        return lambda raw: tuple(each(v) for v in raw)
     if origin is list:
-        return [_decode(typing.get_args(hint)[0], v) for v in raw]
+        each = _decoder(typing.get_args(hint)[0])
+        return lambda raw: [each(v) for v in raw]
     if origin is dict or hint is dict:
-        return {k: _plain_number(v) for k, v in dict(raw).items()}
-    if origin is typing.Literal:
-        return raw
-    if isinstance(hint, type):
-        if dataclasses.is_dataclass(hint):
-            return from_dict(hint, dict(raw))
-        if issubclass(hint, Enum):
-            return hint(raw)
-        if hint is datetime:
-            return raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
-        if hint is date:
-            return raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10])
-        if hint is int and not isinstance(raw, bool):
-            return int(raw)
-        if hint is bool:
-            return bool(raw)
-    return raw
+        return lambda raw: {k: _plain_number(v) for k, v in dict(raw).items()}
+    if origin is typing.Literal or not isinstance(hint, type):
+        return _same
+    if dataclasses.is_dataclass(hint):
+        return lambda raw: from_dict(hint, dict(raw))
+    if issubclass(hint, Enum):
+        return hint
+    if hint is datetime:
+        return lambda raw: raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
+    if hint is date:
+        return lambda raw: raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10])
+    if hint is int:
+        return lambda raw: raw if isinstance(raw, bool) else int(raw)
+    if hint is bool:
+        return bool
+    return _same
 
 
 def _plain_number(value):

@@ -1,5 +1,5 @@
 """The browser portal, end to end: the local stack (embedded moto, tables, the demo seed, the
-API with its authorizers) on free ports of 127.0.0.1, and Debian's Chromium driven by
+API) on free ports of 127.0.0.1, and Debian's Chromium driven by
 Playwright. Started once for the e2e package and stopped when it is done, with the process
 environment put back as it was, so the rest of the suite never sees it."""
 from __future__ import annotations

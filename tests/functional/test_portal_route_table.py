@@ -1,7 +1,15 @@
-"""Default deny: every /portal route needs a portal session unless it is one of the sign-in
-routes, and every /admin route needs a merchant key. A new route fails here until it is
-given one, or added to PUBLIC_PORTAL_ROUTES on purpose."""
+"""Default deny, inside the API function: every /portal route needs a portal session unless it is
+one of the sign-in routes, and every /admin route needs a merchant key; without one the function
+answers 401 in the envelope before it reads a body or a path id. No route runs behind an API
+Gateway authorizer (a second Lambda invocation per request, docs/security.md). A new route fails
+here until it is given a credential, or added to PUBLIC_PORTAL_ROUTES on purpose."""
+import re
+
+import pytest
+
 from app import app
+from chalicelib.handlers.http import ROUTES
+from tests.support.api import Api, client, new_organization
 
 PUBLIC_PORTAL_ROUTES = {
     ("/portal/auth/login", "POST"),
@@ -12,33 +20,54 @@ PUBLIC_PORTAL_ROUTES = {
     ("/portal/auth/portals/{portal_name}", "GET"),    # the sign-in page of a portal's address
     ("/portal/auth/password-rules", "GET"),           # what the password forms say
 }
+UNKNOWN_SESSION = "SH2qIrtC3yAk2zWczKCHGNwK_PzUVzuSK2-plfaziHM"
+UNKNOWN_KEY = "pk_admin_" + "x" * 43
 
 
 def routes():
     return [(path, method, entry) for path, methods in app.routes.items() for method, entry in methods.items()]
 
 
-def authorizer_name(entry) -> str | None:
-    return getattr(entry.authorizer, "name", None)
+def concrete(path: str) -> str:
+    return re.sub(r"\{\w+\}", "x1", path)
 
 
-def test_every_portal_route_but_the_sign_in_routes_needs_a_portal_session():
-    unguarded = [(path, method) for path, method, entry in routes()
-                 if path.startswith("/portal") and (path, method) not in PUBLIC_PORTAL_ROUTES
-                 and authorizer_name(entry) != "portal_session"]
+def refused_without(prefix: str, token: str | None, api: Api) -> list:
+    """The routes under `prefix` (public sign-in routes aside) that do not answer 401 to `token`."""
+    answered = {}
+    for path, method, _ in routes():
+        if path.startswith(prefix) and (path, method) not in PUBLIC_PORTAL_ROUTES:
+            answer = api.as_(token).call(method, concrete(path), body={} if method != "GET" else None)
+            answered[(method, path)] = (answer.status, (answer.json or {}).get("error", {}).get("code"))
+    assert answered
+    return [(key, got) for key, got in answered.items() if got != (401, "unauthenticated")]
 
-    assert unguarded == []
+
+def test_no_route_is_served_through_an_api_gateway_authorizer():
+    assert routes()
+    assert app.builtin_auth_handlers == []
+    assert [(path, method) for path, method, entry in routes() if entry.authorizer is not None] == []
+
+
+@pytest.mark.parametrize("token", [None, UNKNOWN_SESSION])
+def test_every_portal_route_but_the_sign_in_routes_answers_401_without_a_live_session(aws, token):
+    assert refused_without("/portal", token, Api(client())) == []
 
 
 def test_the_sign_in_routes_are_public_and_exist():
-    public = {(path, method) for path, method, entry in routes()
-              if path.startswith("/portal") and entry.authorizer is None}
+    public = {(spec.path, spec.method) for spec in ROUTES if spec.path.startswith("/portal") and spec.auth == "public"}
 
     assert public == PUBLIC_PORTAL_ROUTES
 
 
-def test_every_admin_route_needs_a_merchant_key():
-    unguarded = [(path, method) for path, method, entry in routes()
-                 if path.startswith("/admin") and authorizer_name(entry) != "merchant_key"]
+@pytest.mark.parametrize("token", [None, UNKNOWN_KEY])
+def test_every_admin_route_answers_401_without_a_merchant_key(aws, token):
+    assert refused_without("/admin", token, Api(client())) == []
 
-    assert routes() and unguarded == []
+
+def test_a_merchant_key_opens_no_portal_route(aws):
+    # Given an organization's live admin key
+    _org, key = new_organization()
+
+    # Then it is no portal session
+    assert refused_without("/portal", key, Api(client())) == []

@@ -3,7 +3,7 @@
 Each function is a process with the unzipped package, the Lambda runtime's SDK and nothing else,
 started with the template's handler and environment (its parameters given) and held to its own role.
 API Gateway's REST API is played from the template's API definition: requests carry the stage in
-their path (/api/...), routes behind an authorizer call it with a token event first, and a path
+their path (/api/...), each request is one invocation of the API function (no authorizer), and a path
 the API does not have answers 403. EventBridge sends the schedules their events, Stripe a signed
 webhook. AWS is moto's server. This is where a dependency missing from the package, a path that
 assumes the site root, a setting read at import time (the functions get theirs only after the
@@ -191,8 +191,7 @@ def test_every_function_starts_from_the_package_with_only_the_runtime_and_calls_
     # Then every one starts, without a single AWS call
     assert {name: init["init_error"] for name, init in inits.items() if not init["ready"]} == {}
     assert {name: init["calls"] for name, init in inits.items() if init["calls"]} == {}
-    assert set(inits) == {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork",
-                          "DueWorkWorker", "ReconcilePayments"}
+    assert set(inits) == {"APIHandler", "SendQueuedEmail", "RunDueWork", "DueWorkWorker", "ReconcilePayments"}
 
 
 def test_a_merchant_created_with_the_cli_invites_a_customer_who_signs_in_pays_and_gets_the_pdf(stack):
@@ -222,15 +221,16 @@ def test_a_merchant_created_with_the_cli_invites_a_customer_who_signs_in_pays_an
     assert stack.denied() == {}
 
 
-def test_a_route_behind_an_authorizer_without_a_token_and_a_path_off_the_stage_are_answered_by_the_gateway_in_the_envelope(stack):
+def test_a_request_without_a_session_is_refused_by_the_function_and_a_path_off_the_stage_by_the_gateway(stack):
     # When a request comes without a session, and one for a path outside the stage
     unsigned = stack.gateway.request("GET", "/api/portal/me")
     off_stage = stack.gateway.request("GET", "/portal/me")
 
-    # Then API Gateway answers both itself, as the template's gateway responses say: in the API's
+    # Then the API function refuses the first itself, in one invocation, reading nothing
+    assert unsigned.status == 401 and unsigned.json["error"]["code"] == "unauthenticated"
+    assert unsigned.handler is not None and unsigned.headers["X-Content-Type-Options"] == "nosniff"
+    # and API Gateway answers the second as the template's gateway responses say: in the API's
     # envelope with its security headers, echoing nothing of the request
-    assert (unsigned.status, unsigned.handler) == (401, None)
-    assert unsigned.json["error"]["code"] == "unauthenticated"
     assert (off_stage.status, off_stage.json["error"]["code"]) == (404, "not_found")
     assert off_stage.headers["X-Content-Type-Options"] == "nosniff"
     forged = stack.gateway.request("GET", "/nowhere", headers={"Authorization": "Bearer secret-looking"})

@@ -4,9 +4,10 @@
   package, the runtime's SDK and nothing else, the template's handler, timeout and environment
   (parameters resolved), and its own role's policy enforced;
 - `Gateway` is API Gateway's REST API in front of them: it routes by the template's own API
-  definition, calls the route's token authorizer, and sends the REST proxy event with the stage in
-  the path, answering what the template's GatewayResponses declare (AWS's defaults where it declares
-  none) for a path the API does not have, a missing session or a denied one;
+  definition (which puts no authorizer in front of any route: the API function checks sessions and
+  keys itself) and sends the REST proxy event with the stage in the path, answering what the
+  template's GatewayResponses declare (AWS's defaults where it declares none) for a path the API
+  does not have;
 - tables come from the template's table resources, the SES sender identity is verified, and the
   Stripe webhook secret is an SSM parameter, as the deployment guide says.
 """
@@ -156,7 +157,6 @@ class Answer:
     status: int
     headers: dict
     body: bytes
-    authorizer: Invocation | None = None
     handler: Invocation | None = None
 
     @property
@@ -168,7 +168,6 @@ class Answer:
 class Route:
     pattern: re.Pattern
     resource: str
-    authorizer: str | None     # the function behind the route's authorizer
 
 
 @dataclass
@@ -180,15 +179,11 @@ class Gateway:
 
     def __post_init__(self) -> None:
         api = self.template.resources["RestAPI"]["Properties"]["DefinitionBody"]
-        authorizers = {name: re.search(r"\$\{(\w+)\.Arn\}", scheme["x-amazon-apigateway-authorizer"]
-                                       ["authorizerUri"]["Fn::Sub"]).group(1)
-                       for name, scheme in api.get("securityDefinitions", {}).items()}
+        assert not api.get("securityDefinitions"), "an authorizer in front of a route: the rehearsal plays none"
         for path, methods in api["paths"].items():
             pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(path)) + "$")
-            for method, operation in methods.items():
-                security = operation.get("security") or [{}]
-                scheme = next(iter(security[0]), None)
-                self.routes[(method.upper(), path)] = Route(pattern, path, authorizers.get(scheme))
+            for method in methods:
+                self.routes[(method.upper(), path)] = Route(pattern, path)
 
     def request(self, method: str, url_path: str, *, headers: dict | None = None, body: bytes | str | None = None,
                 query: dict | None = None) -> Answer:
@@ -203,19 +198,6 @@ class Gateway:
             return self.answered_by_gateway("MISSING_AUTHENTICATION_TOKEN")
         route, match = found[0]
         names = re.findall(r"\{([^}]+)\}", route.resource)
-        identity, authorized = {}, None
-        if route.authorizer:
-            token = _header(headers, "Authorization")
-            if not token:
-                return self.answered_by_gateway("UNAUTHORIZED")
-            authorized = self.functions[route.authorizer].invoke({
-                "type": "TOKEN", "authorizationToken": token,
-                "methodArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{STAGE}/{method}{path}"})
-            policy = authorized.result
-            if not _policy_allows(policy, f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{STAGE}/{method}{path}"):
-                return self.answered_by_gateway("ACCESS_DENIED", authorized)
-            identity = {**{k: str(v) for k, v in (policy.get("context") or {}).items()},
-                        "principalId": policy["principalId"]}
         raw = body.encode() if isinstance(body, str) else body
         binary = raw is not None and not _is_text(_header(headers, "Content-Type"))
         event = {
@@ -230,26 +212,26 @@ class Gateway:
                                "stage": STAGE, "requestId": str(uuid.uuid4()), "apiId": API_ID,
                                "accountId": ACCOUNT, "domainName": HOST, "protocol": "HTTP/1.1",
                                "identity": {"sourceIp": "203.0.113.7", "userAgent": "rehearsal"},
-                               "authorizer": identity or None},
+                               "authorizer": None},
         }
         handled = self.functions["APIHandler"].invoke(event)
         answer = handled.result
         payload = answer.get("body") or ""
         data = base64.b64decode(payload) if answer.get("isBase64Encoded") else payload.encode()
         merged = {**answer.get("headers", {}), **{k: v[-1] for k, v in (answer.get("multiValueHeaders") or {}).items()}}
-        return Answer(answer["statusCode"], merged, data, authorized, handled)
+        return Answer(answer["statusCode"], merged, data, handled)
 
-    def answered_by_gateway(self, response_type: str, authorizer: Invocation | None = None) -> Answer:
+    def answered_by_gateway(self, response_type: str) -> Answer:
         """What API Gateway answers itself: the template's GatewayResponse of that type, else AWS's default."""
         declared = next((r["Properties"] for r in self.template.of_type("AWS::ApiGateway::GatewayResponse").values()
                          if r["Properties"]["ResponseType"] == response_type), None)
         status, body = AWS_DEFAULT_ANSWERS[response_type]
         if declared is None:
-            return Answer(status, {"x-amzn-ErrorType": response_type}, body, authorizer)
+            return Answer(status, {"x-amzn-ErrorType": response_type}, body)
         headers = {name.removeprefix("gatewayresponse.header."): value.strip("'")
                    for name, value in declared.get("ResponseParameters", {}).items()}
         return Answer(int(declared.get("StatusCode", status)), headers,
-                      declared["ResponseTemplates"]["application/json"].encode(), authorizer)
+                      declared["ResponseTemplates"]["application/json"].encode())
 
     def page_url(self, path: str = "/") -> str:
         return f"https://{HOST}/{STAGE}{path}"
@@ -261,15 +243,8 @@ class Gateway:
         return self.request("GET", parts.path, **kwargs)
 
 
-def _policy_allows(policy: dict, method_arn: str) -> bool:
-    from tests.support.lambda_runtime import allows
-    return allows(policy["policyDocument"]["Statement"], "execute-api:Invoke", method_arn)
-
-
 AWS_DEFAULT_ANSWERS = {   # API Gateway's answers where the template declares none
     "MISSING_AUTHENTICATION_TOKEN": (403, b'{"message":"Missing Authentication Token"}'),
-    "UNAUTHORIZED": (401, b'{"message":"Unauthorized"}'),
-    "ACCESS_DENIED": (403, b'{"message":"User is not authorized to access this resource"}'),
 }
 
 

@@ -1,4 +1,5 @@
-"""`import app` (every Lambda's cold start) registers every route, schedule, queue worker and authorizer, and
+"""`import app` (every Lambda's cold start) registers every route, schedule and queue worker (and no
+API Gateway authorizer: credentials are checked inside the API function), and
 loads no service, table or gateway: those are imported by the first request that uses them (each
 method of a capability's facade, `bootstrap.services().<capability>`, imports its module when called).
 Checked on what a fresh process imports, not on a clock."""
@@ -50,13 +51,13 @@ def test_import_app_loads_no_service_table_gateway_or_heavy_library():
     assert implementations and all(m in COMMANDS for m in implementations)
 
 
-def test_import_app_still_registers_every_route_schedule_and_authorizer():
+def test_import_app_still_registers_every_route_and_schedule_and_no_authorizer():
     app = imported_by_app()
 
     assert app["registered"] == app["declared"]
     assert len(app["registered"]) >= ROUTES_AT_ISSUE_9
     assert app["schedules"] == ["due_work_worker", "reconcile_payments", "run_due_work", "send_queued_email"]
-    assert app["authorizers"] == ["merchant_key", "portal_session"]
+    assert app["authorizers"] == []
 
 
 def test_each_use_case_a_facade_names_exists_in_its_capability():

@@ -14,8 +14,7 @@ TOKEN = "SH2qIrtC3yAk2zWczKCHGNwK_PzUVzuSK2-plfaziHM"
 ENTRY_MODULES = """
 import json, logging, sys
 import app
-entries = {"app"} | {h.handler_string.rsplit(".", 1)[0] for h in app.app.builtin_auth_handlers}
-entries |= {s.handler_string.rsplit(".", 1)[0] for s in app.app.event_sources}
+entries = {"app"} | {s.handler_string.rsplit(".", 1)[0] for s in app.app.event_sources}
 print(json.dumps(sorted(entries)))
 """
 AFTER_IMPORT = """
@@ -35,9 +34,9 @@ def python(code: str, *args: str) -> list[str]:
 
 
 def test_every_lambda_entry_module_leaves_the_portico_logger_writing_info_lines_to_stdout():
-    # Given the modules Lambda imports for the functions (app.py for the API; the authorizers' and jobs' own)
+    # Given the modules Lambda imports for the functions (app.py for the API; the jobs' own)
     entries = json.loads(python(ENTRY_MODULES)[-1])
-    assert entries == ["app", "chalicelib.handlers.authorizers", "chalicelib.handlers.jobs"]
+    assert entries == ["app", "chalicelib.handlers.jobs"]
 
     for module in entries:
         # When one is imported alone, as in its own Lambda, and something logs at INFO

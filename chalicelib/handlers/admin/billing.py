@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from ... import bootstrap
 from ...bootstrap import services
 from ...domain.documents import TimeEntry
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, CouponCode, Day, Id, LongText, Name, ShortText
 

@@ -11,7 +11,7 @@ from ... import bootstrap
 from ...bootstrap import services
 from ...domain.catalog import Addon, Coupon, Plan
 from ...domain.errors import NotFound
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import COUPON_CODE_PATTERN, Code, CouponCode, Currency, Instant, Name
 

@@ -9,7 +9,7 @@ from pydantic import Field
 from ... import bootstrap
 from ...bootstrap import services
 from ...services.accounts.commands import CustomerChanges, NewContact, NewCustomer
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import Body, Routes, page_answer
 from ..schemas import AddressBody, Currency, Email, Name, PageQuery, address_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from ...bootstrap import services
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import Routes, page_answer
 from ..schemas import Id, PageQuery
 

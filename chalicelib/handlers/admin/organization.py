@@ -10,7 +10,7 @@ from ...bootstrap import services
 from ...domain.customers import CustomFieldDefinition
 from ...domain.preferences import DunningSettings, Preferences
 from ...services.access.commands import OrganizationChanges
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Email, Link, Name, TimeZone
 

@@ -8,7 +8,7 @@ from pydantic import StringConstraints
 
 from ... import bootstrap
 from ...bootstrap import services
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import Body, Routes
 
 

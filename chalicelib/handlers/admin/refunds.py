@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import IDEMPOTENCY_KEY, Body, Routes
 from ..schemas import Id, ShortText
 

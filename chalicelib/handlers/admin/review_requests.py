@@ -5,7 +5,7 @@ from chalice import Blueprint
 
 from ... import bootstrap
 from ...bootstrap import services
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import Routes
 
 

@@ -7,7 +7,7 @@ from pydantic import AwareDatetime
 
 from ... import bootstrap
 from ...bootstrap import services
-from ..authorizers import merchant_key
+from ..credentials import merchant_key
 from ..http import Body, Routes
 
 

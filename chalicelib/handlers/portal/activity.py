@@ -4,7 +4,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from ...bootstrap import services
-from ..authorizers import portal_session
+from ..credentials import portal_session
 from ..http import Routes, page_answer
 from ..schemas import PageQuery
 

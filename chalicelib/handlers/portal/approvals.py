@@ -7,7 +7,7 @@ from chalice import Blueprint
 
 from ... import bootstrap
 from ...bootstrap import services
-from ..authorizers import portal_session
+from ..credentials import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import LongText, PageQuery
 

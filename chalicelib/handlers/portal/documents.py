@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints
 
 from ... import bootstrap
 from ...bootstrap import services
-from ..authorizers import portal_session
+from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import LongText, ShortText
 from .statements import StatementQuery

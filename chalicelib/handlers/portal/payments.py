@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from ... import bootstrap
 from ...bootstrap import services
 from ...services.payments.commands import PayInvoices
-from ..authorizers import portal_session
+from ..credentials import portal_session
 from ..http import IDEMPOTENCY_KEY, Body, Routes, page_answer
 from ..schemas import Currency, PageQuery
 

@@ -10,7 +10,7 @@ from pydantic import Field
 from ... import bootstrap
 from ...bootstrap import services
 from ...services.accounts import commands
-from ..authorizers import portal_session
+from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import AddressBody, Email, Name, address_of
 

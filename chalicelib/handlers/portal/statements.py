@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
-from ..authorizers import portal_session
+from ..credentials import portal_session
 from ..http import Query, Routes
 
 

@@ -37,7 +37,7 @@ class Access:
         return authenticate(self._adapters, token, now)
 
     def me(self, org_id: str, customer_id: str, contact_id: str, role: str) -> dict:
-        from .portal_auth import me
+        from .me import me
         return me(self._adapters, org_id, customer_id, contact_id, role)
 
     def invite(self, org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:

@@ -163,7 +163,7 @@ def logout(adapters, session_id: str) -> None:
 def change_password(adapters, org_id: str, login: str, session_id: str, current_password: str, new_password: str,
                     now: datetime) -> int:
     """Change the password of the signed-in account (`login`, as its session, just checked by the
-    authorizer, names it); every other session of it ends. Answers how many sessions were ended."""
+    route's credential, names it); every other session of it ends. Answers how many sessions were ended."""
     account = adapters.uow.portal_users.with_organization(login, org_id, with_failures=True) if login else None
     user = account.user if account else None
     if user is None or not user.is_active or user.org_id != org_id:
@@ -234,24 +234,6 @@ def reset_password(adapters, org_id: str, token: str, new_password: str, now: da
 
 
 # --- who am I -----------------------------------------------------------------------------------
-
-def me(adapters, org_id: str, customer_id: str, contact_id: str, role: str) -> dict:
-    """The signed-in contact, its customer, the organization's public details and what the
-    merchant has enabled in the portal."""
-    org = adapters.uow.organizations.get(org_id)
-    customer = adapters.uow.customers.get(org_id, customer_id)
-    contact = customer.contact(contact_id)
-    if contact is None:
-        raise Unauthenticated("Sign in again.")
-    return {
-        "contact": {"contact_id": contact.contact_id, "name": contact.name, "email": contact.email,
-                    "role": role},
-        "customer": {"customer_id": customer.customer_id, "display_name": customer.display_name},
-        "organization": org.public_details(),
-        "features": org.preferences.enabled_features(),
-        "payments_mode": adapters.settings.payments_mode,
-    }
-
 
 # --- helpers ----------------------------------------------------------------------------------
 

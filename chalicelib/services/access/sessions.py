@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ...domain.tokens import SessionTimes, new_token, token_hash
-from ...tables.portal_users import PortalUser
 from ...tables.sessions import Session
+
+if TYPE_CHECKING:
+    from ...tables.portal_users import PortalUser
 
 TIMES = SessionTimes()
 # last_seen_at is written at most this often: one write a minute per active session, not one
@@ -40,7 +43,7 @@ def start(adapters, user: PortalUser, role: str, now: datetime) -> SignedIn:
 
 
 def authenticate(adapters, token: str, now: datetime | None = None) -> dict[str, str] | None:
-    """The authorizer context of a live session, or None. The session alone fixes who the
+    """Who a live session's caller is, or None. The session alone fixes who the
     caller is: organization, customer, contact and role never come from the request."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None

@@ -53,7 +53,7 @@ def write_review(adapters, org_id: str, customer_id: str, contact_id: str, *, ra
 
 def my_reviews(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
     """The reviews this customer wrote, newest first."""
-    adapters.uow.organizations.get(org_id).preferences.require("reviews")
+    adapters.uow.organizations.preferences(org_id).require("reviews")
     return adapters.uow.reviews.page(org_id, customer_id=customer_id, limit=limit, cursor=cursor)
 
 

@@ -46,7 +46,7 @@ def _read(adapters, org_id: str, customer_id: str, kind: str, document_id: str):
     try:
         found = getattr(adapters.uow, _KINDS[kind][0]).with_parties(org_id, customer_id, document_id)
     except NotFound:
-        adapters.uow.organizations.get(org_id).preferences.require("forward_documents")
+        adapters.uow.organizations.preferences(org_id).require("forward_documents")
         raise
     found.org.preferences.require("forward_documents")
     return found.org, found.customer, found.document

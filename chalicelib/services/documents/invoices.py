@@ -13,7 +13,7 @@ from ...tables.pages import Page
 def page(adapters, org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None,
          now: datetime) -> Page[dict]:
     """`view`: all, outstanding, overdue (outstanding and past its due day), paid, partially_paid, void."""
-    today = adapters.uow.organizations.get(org_id).today(now)
+    today = adapters.uow.organizations.today(org_id, now)
     found = adapters.uow.invoices.in_view(org_id, customer_id, view=view, today=today, limit=limit, cursor=cursor)
     return Page([summary(i, today) for i in found.items], found.next_cursor)
 

@@ -42,7 +42,7 @@ class Payments:
         return confirm(self._adapters, org_id, customer_id, payment_id, now)
 
     def publishable_key(self) -> str | None:
-        from .portal import publishable_key
+        from .publishable_key import publishable_key
         return publishable_key(self._adapters)
 
     # saved payment methods

@@ -1,11 +1,10 @@
 """The portal's payments: pay (once per Idempotency-Key), payments made, finishing a payment that
-waits for the customer's authentication (simulated 3-D Secure; Stripe's: confirmation.py), and the
-key Stripe.js needs."""
+waits for the customer's authentication (simulated 3-D Secure; Stripe's: confirmation.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from ...domain.errors import BusinessRuleViolation, Conflict, NotFound
+from ...domain.errors import Conflict, NotFound
 from ...domain.payments import PaymentStatus
 from ...tables.pages import Page
 from . import collection, idempotency, settlement
@@ -41,16 +40,6 @@ def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempo
         # A retry after 3-D Secure: the payment as it is now, not the answer kept before it was confirmed.
         answer = view(adapters, adapters.uow.payments.get(org_id, customer_id, answer["payment_id"]))
     return answer
-
-
-def publishable_key(adapters) -> str | None:
-    """What Stripe.js needs in the browser; None in simulated mode (and while Stripe is not configured)."""
-    if adapters.settings.payments_mode != "stripe":
-        return None
-    try:
-        return adapters.gateway.publishable_key
-    except BusinessRuleViolation:   # payments_not_configured: the secret is not stored yet
-        return None
 
 
 def page(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[dict]:

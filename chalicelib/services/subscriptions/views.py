@@ -16,8 +16,7 @@ from ..documents import invoices as invoices_portal
 
 def list_subscriptions(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int,
                        cursor: str | None) -> dict:
-    org = adapters.uow.organizations.get(org_id)
-    org.preferences.require("subscriptions")
+    adapters.uow.organizations.preferences(org_id).require("subscriptions")
     page = adapters.uow.subscriptions.page(org_id, customer_id, status=status, limit=limit, cursor=cursor)
     return {"items": [summary(sub) for sub in page.items], "next_cursor": page.next_cursor}
 
