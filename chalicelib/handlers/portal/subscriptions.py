@@ -88,6 +88,12 @@ class ReactivateBody(ReactivatePreviewBody):
     quote_id: str | None = QuoteId
 
 
+def _quote(quote) -> dict:
+    """A preview's answer, built by its response model on the first answer (not at `import app`)."""
+    from ..responses.subscriptions import Quote
+    return Quote.of(quote).model_dump()
+
+
 def _answer(outcome) -> dict:
     """An action's answer, built by its response model on the first answer (not at `import app`)."""
     from ..responses.subscriptions import ActionOutcome
@@ -138,7 +144,8 @@ def subscription_options():
 @api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST", response="Quote")
 def activation_preview(subscription_id: str):
     """The charges of converting the trial to live now."""
-    return services().subscriptions.activation_preview(_caller(), subscription_id, now=bootstrap.now())
+    quote = services().subscriptions.activation_preview(_caller(), subscription_id, now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/activate", "POST", body=QuoteBody, response="ActionOutcome")
@@ -159,8 +166,9 @@ def extend_trial(subscription_id: str):
            response="Quote")
 def change_preview(subscription_id: str, body: ChangePreviewBody):
     """The quote of a plan/addon/coupon change, now (prorated) or at term end."""
-    return services().subscriptions.change_preview(_caller(), subscription_id, body.request(), when=body.when,
-                                                   now=bootstrap.now())
+    quote = services().subscriptions.change_preview(_caller(), subscription_id, body.request(), when=body.when,
+                                                    now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/changes", "POST", body=ChangeBody, response="ActionOutcome")
@@ -184,8 +192,9 @@ def set_auto_charge(subscription_id: str, body: AutoChargeBody):
            response="Quote")
 def pause_preview(subscription_id: str, body: PausePreviewBody):
     """What pausing does to the paid time of the term: credited by day, or kept for after the resume."""
-    return services().subscriptions.pause_preview(_caller(), subscription_id, pause_at=body.pause_at,
-                                                  resume_at=body.resume_at, now=bootstrap.now())
+    quote = services().subscriptions.pause_preview(_caller(), subscription_id, pause_at=body.pause_at,
+                                                   resume_at=body.resume_at, now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "PUT", body=PauseBody,
@@ -208,7 +217,8 @@ def remove_pause_schedule(subscription_id: str):
 @api.route("/portal/subscriptions/{subscription_id}/resume/preview", "POST", response="Quote")
 def resume_preview(subscription_id: str):
     """The charges of resuming a paused subscription now."""
-    return services().subscriptions.resume_preview(_caller(), subscription_id, now=bootstrap.now())
+    quote = services().subscriptions.resume_preview(_caller(), subscription_id, now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/resume", "POST", body=QuoteBody, response="ActionOutcome")
@@ -223,7 +233,8 @@ def resume(subscription_id: str, body: QuoteBody):
            response="Quote")
 def cancellation_preview(subscription_id: str, body: CancelPreviewBody):
     """When a cancellation would take effect, and that nothing is refunded."""
-    return services().subscriptions.cancel_preview(_caller(), subscription_id, when=body.when, now=bootstrap.now())
+    quote = services().subscriptions.cancel_preview(_caller(), subscription_id, when=body.when, now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/cancel", "POST", body=CancelBody, response="ActionOutcome")
@@ -246,7 +257,9 @@ def remove_scheduled_cancellation(subscription_id: str):
 def reactivation_preview(subscription_id: str, body: ReactivatePreviewBody):
     """The charges of reactivating, optionally with changes."""
     changes = body.changes.request() if body.changes else None
-    return services().subscriptions.reactivate_preview(_caller(), subscription_id, changes=changes, now=bootstrap.now())
+    quote = services().subscriptions.reactivate_preview(_caller(), subscription_id, changes=changes,
+                                                        now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/reactivate", "POST", body=ReactivateBody,

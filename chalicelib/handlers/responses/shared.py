@@ -21,7 +21,7 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     @classmethod
-    def mirroring(cls, value, **given):
+    def mirroring(cls, value, /, **given):
         """This answer from a domain value holding each of its fields as an attribute of the same name;
         `given` are the rest (or shown otherwise). A `currency_exponent` not given is the currency's."""
         if "currency_exponent" in cls.model_fields and "currency_exponent" not in given:

@@ -1,7 +1,7 @@
 """Subscriptions as the portal shows them, the quotes of their actions, and what an action did. The
 portal's answers are built here, once, from the typed results of the use cases
 (services/subscriptions/views.py and actions.py): `SubscriptionPage.of`, `SubscriptionDetail.of`,
-`SubscriptionOptions.of`, `ActionOutcome.answer_of`."""
+`SubscriptionOptions.of`, `Quote.of`, `ActionOutcome.answer_of`."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -14,7 +14,7 @@ from .documents import CreditNoteDetail, InvoiceDetail, Payment
 from .shared import Answer, CurrencyExponent, Page
 
 if TYPE_CHECKING:
-    from ...domain import subscription as domain
+    from ...domain import quotes, subscription as domain
     from ...services.subscriptions.actions import Outcome
     from ...services.subscriptions.views import Line, Options, View
 
@@ -212,6 +212,12 @@ class Quote(Answer):
     next_billing_on: date | None
     notes: list[str]
     quote_id: str
+
+    @classmethod
+    def of(cls, quote: quotes.Quote) -> Quote:
+        return cls.mirroring(quote, addons=[QuotedAddon.mirroring(addon) for addon in quote.addons],
+                             invoice_lines=[QuoteLine.mirroring(line) for line in quote.invoice_lines],
+                             credit_note_lines=[QuoteLine.mirroring(line) for line in quote.credit_note_lines])
 
 
 class ActionOutcome(Answer):
