@@ -1,7 +1,8 @@
 """Subscriptions as the portal shows them, the quotes of their actions, and what an action did. The
 portal's answers are built here, once, from the typed results of the use cases
 (services/subscriptions/views.py and actions.py): `SubscriptionPage.of`, `SubscriptionDetail.of`,
-`SubscriptionOptions.of`, `Quote.of`, `ActionOutcome.answer_of`."""
+`SubscriptionOptions.of`, `Quote.of`, `ActionOutcome.answer_of`; the back office's
+`SubscriptionRecord.of` from the domain `Subscription`."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -271,6 +272,10 @@ class StoredCoupon(Answer):
     amount_off_minor: int | None
     cycles: int | None
 
+    @classmethod
+    def of(cls, coupon: domain.AppliedCoupon | None) -> StoredCoupon | None:
+        return None if coupon is None else cls.mirroring(coupon)
+
 
 class CouponUse(Answer):
     """How many terms a coupon has discounted on the subscription, and the start of the last one."""
@@ -316,6 +321,18 @@ class SubscriptionRecord(Answer):
     next_retry_at: datetime | None
     unpaid_invoice_id: str | None
     reference: str
+
+    @classmethod
+    def of(cls, sub: domain.Subscription) -> SubscriptionRecord:
+        """The record of a subscription as stored (but its version: no route takes one back)."""
+        change = sub.scheduled_change
+        return cls.mirroring(
+            sub, plan=PlanSnapshot.mirroring(sub.plan), addons=[SubscriptionAddon.mirroring(a) for a in sub.addons],
+            coupon=StoredCoupon.of(sub.coupon), coupon_uses=[CouponUse.mirroring(use) for use in sub.coupon_uses],
+            scheduled_change=StoredChange(
+                plan=PlanSnapshot.mirroring(change.plan),
+                addons=[SubscriptionAddon.mirroring(a) for a in change.addons],
+                coupon=StoredCoupon.of(change.coupon), requested_at=change.requested_at) if change else None)
 
 
 class StoredChange(Answer):
