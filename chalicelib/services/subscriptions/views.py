@@ -110,7 +110,7 @@ def view(org: Organization, sub: Subscription, now: datetime) -> View:
     change = sub.scheduled_change
     return View(
         sub, line(sub).amount_per_term_minor,
-        shows_current_term=bool(sub.term_start) and not actions.is_trial(sub) and not paused_with_term,
+        shows_current_term=sub.term_start is not None and not actions.is_trial(sub) and not paused_with_term,
         term_ends_on=actions.term_end_of(sub),
         paid_days_kept=sub.term.days_remaining(sub.paused_at) if paused_with_term else 0,
         coupon_cycles_left=coupon_cycles.cycles_left(sub, sub.coupon),
