@@ -16,7 +16,8 @@ from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.payments import PaymentStatus
 from chalicelib.services import repositories
-from tests.support.domain_builders import NOW, a_credit_note, a_customer, a_payment, an_invoice, an_organization
+from tests.support.domain_builders import (NOW, a_credit_note, a_customer, a_payment, a_subscription, an_invoice,
+                                          an_organization)
 from tests.support.memory_uow import MemoryUnitOfWork
 
 ORG, GLOBEX, INITECH = "org_acme", "cus_globex", "cus_initech"
@@ -375,3 +376,13 @@ def test_the_timeline_lists_newest_first(uow):
                                                 "payment", "pay_1", NOW))
 
     assert [r.activity_id for r in uow.activity.page(ORG, GLOBEX, limit=10, cursor=None).items] == ids[::-1]
+
+
+def test_a_subscription_is_read_with_its_organization_and_another_customers_is_missing(uow):
+    sub = uow.subscriptions.add(ORG, a_subscription(customer_id=GLOBEX), clock="live")
+
+    org, found = uow.subscriptions.with_organization(ORG, GLOBEX, sub.subscription_id, consistent=False)
+    assert (org.org_id, found) == (ORG, sub)
+    assert uow.subscriptions.with_organization(ORG, INITECH, sub.subscription_id)[1] is None
+    with pytest.raises(NotFound):
+        uow.subscriptions.with_organization("org_other", GLOBEX, sub.subscription_id)

@@ -141,7 +141,7 @@ def test_a_trial_whose_first_charge_is_declined_expires_and_the_customer_may_ext
         from chalicelib.services.subscriptions.actions import Caller
         caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
         extended = services().subscriptions.extend_trial(caller, sub["subscription_id"], now=shop.clock.now)
-        assert extended["subscription"]["status"] == "trial"
+        assert extended.subscription.subscription.status.value == "trial"
 
 
 def test_a_trial_needing_authentication_leaves_the_invoice_open_and_emails_a_link_without_retrying(aws, monkeypatch):

@@ -1,5 +1,6 @@
 """Domain values for tests that reach the repositories without HTTP (the repository contract, the
-in-memory service tests): an organization, its customer, an invoice, a payment, a credit note.
+in-memory service tests): an organization, its customer, an invoice, a payment, a credit note, a
+subscription.
 Each builder takes the few facts a test states; the rest is a plausible default."""
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from chalicelib.domain.documents import CreditNote, CreditNoteStatus, DocumentLi
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.organization import Organization
 from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
+from chalicelib.domain.subscription import PlanSnapshot, Subscription
+from chalicelib.domain.subscription_status import Status
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
 
@@ -44,3 +47,13 @@ def a_payment(invoice: Invoice, *, amount_minor: int | None = None, at: datetime
     amount = invoice.balance_minor if amount_minor is None else amount_minor
     return replace(Payment(new_id("payment", at), invoice.customer_id, PaymentStatus.PENDING, amount, invoice.currency,
                            (Allocation(invoice.invoice_id, amount),), at, "simulated"), **changes)
+
+
+def a_subscription(*, customer_id: str = "cus_globex",
+                   term: tuple[date, date] = (date(2026, 11, 10), date(2026, 12, 10)), **changes) -> Subscription:
+    """Live on Pro (100.00 a month), in the term `term` [start, end), paid, without auto-charge."""
+    start, end = term
+    return replace(Subscription(
+        new_id("subscription", NOW - timedelta(days=30)), customer_id, Status.LIVE, PlanSnapshot("pro", "Pro", 10_000),
+        "USD", NOW - timedelta(days=30), billing_anchor=start, term_start=start, term_end=end,
+        activated_at=NOW - timedelta(days=30)), **changes)

@@ -589,9 +589,11 @@ class PaymentMethods:
 
 
 class Subscriptions:
-    """Only what settling a payment reaches (scheduled work's claims and due index are not kept)."""
+    """What settling a payment and the portal's actions without a bill reach (scheduled work's claims
+    and due index are not kept)."""
 
     def __init__(self, tables: Tables):
+        self._tables = tables
         self._t = tables["subscriptions"]
         self.claimed_until: dict[tuple, datetime] = {}
 
@@ -600,6 +602,11 @@ class Subscriptions:
             return self._t[(owner_key(org_id, customer_id), subscription_id)]
         except KeyError:
             raise NotFound("subscription") from None
+
+    def with_organization(self, org_id: str, customer_id: str, subscription_id: str, *,
+                          consistent: bool = True) -> tuple[Organization, Subscription | None]:
+        org = Organizations(self._tables).get(org_id)
+        return org, self._t.get((owner_key(org_id, customer_id), subscription_id))
 
     def get_many(self, org_id: str, customer_id: str, subscription_ids) -> list[Subscription]:
         owner = owner_key(org_id, customer_id)

@@ -119,13 +119,15 @@ class TimesheetBody(Body):
 def create_subscription(body: SubscriptionBody):
     """Start a subscription (future, trial, live), or import one in any status, at the organization's
     time (its test clock in test mode)."""
+    from ..responses.subscriptions import SubscriptionRecord   # on the first answer, not at `import app`
     extra = body.model_dump(include={"trial_end", "term_start", "term_end", "resume_at", "cancel_reason"},
                             exclude_none=True)
-    return services().subscriptions.create(
+    sub = services().subscriptions.create(
         api.merchant().org_id, body.customer_id, plan_code=body.plan_code, status=body.status,
         addons=[(a.code, a.quantity) for a in body.addons], coupon_code=body.coupon_code,
         auto_charge=body.auto_charge, payment_method_id=body.payment_method_id,
         starts_at=body.starts_at, reference=body.reference, now=bootstrap.now(), **extra)
+    return SubscriptionRecord.of(sub).model_dump()
 
 
 @api.route("/admin/invoices", "POST", body=InvoiceBody, status=201, response="Invoice")

@@ -46,21 +46,25 @@ class ProfilePatch(Body):
 @api.route("/portal/profile", response="Profile")
 def get_profile():
     """My contact details, my account's addresses and custom fields, and whether I may edit them."""
+    from ..responses.accounts import Profile   # on the first answer, not at `import app`
     caller = api.customer()
-    return services().accounts.profile(caller.org_id, caller.customer_id, caller.contact_id)
+    return Profile.of(services().accounts.profile(caller.org_id, caller.customer_id, caller.contact_id)).model_dump()
 
 
 @api.route("/portal/profile", "PATCH", body=ProfilePatch, response="Profile")
 def update_profile(body: ProfilePatch):
     """Change my details; a new sign-in email needs current_password and takes effect once the link
     emailed to it is confirmed (pending_email). Every change is in the activity."""
+    from ..responses.accounts import Profile
     caller = api.customer()
-    return services().accounts.update_profile(caller.org_id, caller.customer_id, caller.contact_id, caller.session_id,
-                                              body.changes(), bootstrap.now())
+    details = services().accounts.update_profile(caller.org_id, caller.customer_id, caller.contact_id,
+                                                 caller.session_id, body.changes(), bootstrap.now())
+    return Profile.of(details).model_dump()
 
 
 @api.route("/portal/contacts", response="ContactList")
 def list_contacts():
     """My account's contact persons (to forward documents to)."""
+    from ..responses.accounts import ContactList
     caller = api.customer()
-    return {"items": services().accounts.contacts(caller.org_id, caller.customer_id)}
+    return ContactList.of(services().accounts.contacts(caller.org_id, caller.customer_id)).model_dump()

@@ -88,6 +88,18 @@ class ReactivateBody(ReactivatePreviewBody):
     quote_id: str | None = QuoteId
 
 
+def _quote(quote) -> dict:
+    """A preview's answer, built by its response model on the first answer (not at `import app`)."""
+    from ..responses.subscriptions import Quote
+    return Quote.of(quote).model_dump()
+
+
+def _answer(outcome) -> dict:
+    """An action's answer, built by its response model on the first answer (not at `import app`)."""
+    from ..responses.subscriptions import ActionOutcome
+    return ActionOutcome.answer_of(outcome)
+
+
 def _caller() -> Caller:
     customer = api.customer()
     return Caller(customer.org_id, customer.customer_id, customer.contact_id)
@@ -96,18 +108,21 @@ def _caller() -> Caller:
 @api.route("/portal/subscriptions", query=SubscriptionsQuery, response="SubscriptionPage")
 def list_subscriptions(query: SubscriptionsQuery):
     """My subscriptions, newest first, optionally in one status."""
+    from ..responses.subscriptions import SubscriptionPage   # on the first answer, not at `import app`
     caller = _caller()
-    return services().subscriptions.page(
-        caller.org_id, caller.customer_id, status=None if query.status == "all" else query.status,
-        limit=query.limit, cursor=query.cursor)
+    page = services().subscriptions.page(caller.org_id, caller.customer_id,
+                                         status=None if query.status == "all" else query.status,
+                                         limit=query.limit, cursor=query.cursor)
+    return SubscriptionPage.of(page).model_dump()   # python values: dates written as in every other answer
 
 
 @api.route("/portal/subscriptions/{subscription_id}", response="SubscriptionDetail")
 def get_subscription(subscription_id: str):
     """One subscription with everything scheduled and the actions allowed now."""
+    from ..responses.subscriptions import SubscriptionDetail
     caller = _caller()
-    return services().subscriptions.detail(caller.org_id, caller.customer_id, subscription_id,
-                                           bootstrap.now())
+    view = services().subscriptions.detail(caller.org_id, caller.customer_id, subscription_id, bootstrap.now())
+    return SubscriptionDetail.of(view).model_dump()
 
 
 @api.route("/portal/subscriptions/{subscription_id}/invoices", query=PageQuery, response="InvoicePage")
@@ -122,56 +137,64 @@ def subscription_invoices(subscription_id: str, query: PageQuery):
 @api.route("/portal/subscription-options", response="SubscriptionOptions")
 def subscription_options():
     """The plans, addons and coupons customers may choose, and when changes may apply."""
-    return services().subscriptions.options(_caller().org_id, bootstrap.now())
+    from ..responses.subscriptions import SubscriptionOptions
+    return SubscriptionOptions.of(services().subscriptions.options(_caller().org_id, bootstrap.now())).model_dump()
 
 
 @api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST", response="Quote")
 def activation_preview(subscription_id: str):
     """The charges of converting the trial to live now."""
-    return services().subscriptions.activation_preview(_caller(), subscription_id, now=bootstrap.now())
+    quote = services().subscriptions.activation_preview(_caller(), subscription_id, now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/activate", "POST", body=QuoteBody, response="ActionOutcome")
 def activate(subscription_id: str, body: QuoteBody):
     """End the trial now: live, invoiced, charged with auto-charge."""
-    return services().subscriptions.activate(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
+    done = services().subscriptions.activate(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
+    return _answer(done)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/extend-trial", "POST", response="ActionOutcome")
 def extend_trial(subscription_id: str):
     """Extend a trial that expired because its first charge failed."""
-    return services().subscriptions.extend_trial(_caller(), subscription_id, now=bootstrap.now())
+    done = services().subscriptions.extend_trial(_caller(), subscription_id, now=bootstrap.now())
+    return _answer(done)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/changes/preview", "POST", body=ChangePreviewBody,
            response="Quote")
 def change_preview(subscription_id: str, body: ChangePreviewBody):
     """The quote of a plan/addon/coupon change, now (prorated) or at term end."""
-    return services().subscriptions.change_preview(_caller(), subscription_id, body.request(), when=body.when,
-                                                   now=bootstrap.now())
+    quote = services().subscriptions.change_preview(_caller(), subscription_id, body.request(), when=body.when,
+                                                    now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/changes", "POST", body=ChangeBody, response="ActionOutcome")
 def change(subscription_id: str, body: ChangeBody):
     """Change plan, addons or coupon, honouring the previewed quote."""
-    return services().subscriptions.change(_caller(), subscription_id, body.request(), when=body.when,
+    done = services().subscriptions.change(_caller(), subscription_id, body.request(), when=body.when,
                                            quote_id=body.quote_id, now=bootstrap.now())
+    return _answer(done)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/auto-charge", "PUT", body=AutoChargeBody,
            response="ActionOutcome")
 def set_auto_charge(subscription_id: str, body: AutoChargeBody):
     """Turn auto-charge on or off."""
-    return services().subscriptions.set_auto_charge(_caller(), subscription_id, enabled=body.enabled,
+    done = services().subscriptions.set_auto_charge(_caller(), subscription_id, enabled=body.enabled,
                                                     now=bootstrap.now())
+    return _answer(done)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule/preview", "POST", body=PausePreviewBody,
            response="Quote")
 def pause_preview(subscription_id: str, body: PausePreviewBody):
     """What pausing does to the paid time of the term: credited by day, or kept for after the resume."""
-    return services().subscriptions.pause_preview(_caller(), subscription_id, pause_at=body.pause_at,
-                                                  resume_at=body.resume_at, now=bootstrap.now())
+    quote = services().subscriptions.pause_preview(_caller(), subscription_id, pause_at=body.pause_at,
+                                                   resume_at=body.resume_at, now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "PUT", body=PauseBody,
@@ -179,47 +202,54 @@ def pause_preview(subscription_id: str, body: PausePreviewBody):
 def set_pause_schedule(subscription_id: str, body: PauseBody):
     """Pause today or on a later day, optionally with a resume day; or change the resume day of a
     paused one. The unused paid days are credited or kept, as the pause preview says."""
-    return services().subscriptions.pause(_caller(), subscription_id, pause_at=body.pause_at,
+    done = services().subscriptions.pause(_caller(), subscription_id, pause_at=body.pause_at,
                                           resume_at=body.resume_at, quote_id=body.quote_id, now=bootstrap.now())
+    return _answer(done)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/pause-schedule", "DELETE", response="ActionOutcome")
 def remove_pause_schedule(subscription_id: str):
     """Delete the pause and resume schedule."""
-    return services().subscriptions.remove_pause(_caller(), subscription_id, now=bootstrap.now())
+    done = services().subscriptions.remove_pause(_caller(), subscription_id, now=bootstrap.now())
+    return _answer(done)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/resume/preview", "POST", response="Quote")
 def resume_preview(subscription_id: str):
     """The charges of resuming a paused subscription now."""
-    return services().subscriptions.resume_preview(_caller(), subscription_id, now=bootstrap.now())
+    quote = services().subscriptions.resume_preview(_caller(), subscription_id, now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/resume", "POST", body=QuoteBody, response="ActionOutcome")
 def resume(subscription_id: str, body: QuoteBody):
     """Resume a paused subscription today: the paid days kept at the pause continue, or a new term
     starts, invoiced and charged with auto-charge."""
-    return services().subscriptions.resume(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
+    done = services().subscriptions.resume(_caller(), subscription_id, quote_id=body.quote_id, now=bootstrap.now())
+    return _answer(done)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/cancel/preview", "POST", body=CancelPreviewBody,
            response="Quote")
 def cancellation_preview(subscription_id: str, body: CancelPreviewBody):
     """When a cancellation would take effect, and that nothing is refunded."""
-    return services().subscriptions.cancel_preview(_caller(), subscription_id, when=body.when, now=bootstrap.now())
+    quote = services().subscriptions.cancel_preview(_caller(), subscription_id, when=body.when, now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/cancel", "POST", body=CancelBody, response="ActionOutcome")
 def cancel(subscription_id: str, body: CancelBody):
     """Cancel now, or at the end of the term, with an optional reason."""
-    return services().subscriptions.cancel(_caller(), subscription_id, when=body.when, reason=body.reason or None,
+    done = services().subscriptions.cancel(_caller(), subscription_id, when=body.when, reason=body.reason or None,
                                            now=bootstrap.now())
+    return _answer(done)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/scheduled-cancellation", "DELETE", response="ActionOutcome")
 def remove_scheduled_cancellation(subscription_id: str):
     """Keep a subscription whose cancellation was scheduled for the end of its term."""
-    return services().subscriptions.remove_cancellation(_caller(), subscription_id, now=bootstrap.now())
+    done = services().subscriptions.remove_cancellation(_caller(), subscription_id, now=bootstrap.now())
+    return _answer(done)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/reactivate/preview", "POST", body=ReactivatePreviewBody,
@@ -227,7 +257,9 @@ def remove_scheduled_cancellation(subscription_id: str):
 def reactivation_preview(subscription_id: str, body: ReactivatePreviewBody):
     """The charges of reactivating, optionally with changes."""
     changes = body.changes.request() if body.changes else None
-    return services().subscriptions.reactivate_preview(_caller(), subscription_id, changes=changes, now=bootstrap.now())
+    quote = services().subscriptions.reactivate_preview(_caller(), subscription_id, changes=changes,
+                                                        now=bootstrap.now())
+    return _quote(quote)
 
 
 @api.route("/portal/subscriptions/{subscription_id}/reactivate", "POST", body=ReactivateBody,
@@ -235,5 +267,6 @@ def reactivation_preview(subscription_id: str, body: ReactivatePreviewBody):
 def reactivate(subscription_id: str, body: ReactivateBody):
     """Reactivate a cancelled or expired subscription, honouring the previewed quote."""
     changes = body.changes.request() if body.changes else None
-    return services().subscriptions.reactivate(_caller(), subscription_id, changes=changes, quote_id=body.quote_id,
+    done = services().subscriptions.reactivate(_caller(), subscription_id, changes=changes, quote_id=body.quote_id,
                                                now=bootstrap.now())
+    return _answer(done)

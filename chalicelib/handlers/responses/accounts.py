@@ -4,12 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from pydantic import Field
+
 from ...domain.currencies import exponent
 from ...domain.preferences import DunningSettings, Preferences
 from .shared import Address, Answer, CurrencyExponent, Items, Money, OrganizationDetails, Page
 
 if TYPE_CHECKING:
+    from ...domain.customers import Contact as Person
     from ...services.accounts.dashboard import Home
+    from ...services.accounts.profile import Details
 
 CustomValue = str | int | float | bool | None
 
@@ -241,8 +245,14 @@ class Dashboard(Answer):
             organization=OrganizationDetails(**org))
 
 
-class ProfileContact(Contact):
+class ProfileContact(Answer):
+    contact_id: str
+    first_name: str
+    last_name: str
     name: str
+    email: str
+    phone: str
+    is_primary: bool
 
 
 class ProfileCustomer(Answer):
@@ -272,7 +282,20 @@ class Profile(Answer):
     editable: bool
     # After a change of sign-in email: the address a confirmation link is on its way to (whether or
     # not it can be taken, which the answer does not tell); the contact keeps its email until then.
-    pending_email: str | None = None
+    # Left out of the answer while no change is pending.
+    pending_email: str | None = Field(default=None, exclude_if=lambda email: email is None)
+
+    @classmethod
+    def of(cls, details: Details) -> Profile:
+        """The answer from the typed result of the use case (services/accounts/profile.py)."""
+        customer = details.customer
+        return cls(
+            contact=ProfileContact.mirroring(details.contact),
+            customer=ProfileCustomer.mirroring(customer, billing_address=Address.mirroring(customer.billing_address),
+                                               shipping_address=Address.mirroring(customer.shipping_address)),
+            custom_fields=[ProfileField.mirroring(field, value=customer.custom_fields.get(field.key))
+                           for field in details.fields],
+            editable=details.editable, pending_email=details.pending_email)
 
 
 class ContactPerson(Answer):
@@ -283,7 +306,10 @@ class ContactPerson(Answer):
 
 
 class ContactList(Items[ContactPerson]):
-    pass
+
+    @classmethod
+    def of(cls, contacts: tuple[Person, ...]) -> ContactList:
+        return cls(items=[ContactPerson.mirroring(contact) for contact in contacts])
 
 
 # --- saved payment methods ----------------------------------------------------------------------

@@ -6,6 +6,8 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...domain.currencies import exponent
+
 T = TypeVar("T")
 
 # Every answer object that names a `currency` says how its amounts are shown: amount_minor /
@@ -17,6 +19,14 @@ CurrencyExponent = Annotated[int, Field(ge=0, le=3, description=(
 class Answer(BaseModel):
     """Every field an answer has is declared, and it has no others (additionalProperties: false)."""
     model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    @classmethod
+    def mirroring(cls, value, /, **given):
+        """This answer from a domain value holding each of its fields as an attribute of the same name;
+        `given` are the rest (or shown otherwise). A `currency_exponent` not given is the currency's."""
+        if "currency_exponent" in cls.model_fields and "currency_exponent" not in given:
+            given["currency_exponent"] = exponent(value.currency)
+        return cls(**{name: getattr(value, name) for name in cls.model_fields if name not in given}, **given)
 
 
 class Page(Answer, Generic[T]):

@@ -1,13 +1,23 @@
-"""Subscriptions as the portal shows them, the quotes of their actions, and what an action did."""
+"""Subscriptions as the portal shows them, the quotes of their actions, and what an action did. The
+portal's answers are built here, once, from the typed results of the use cases
+(services/subscriptions/views.py and actions.py): `SubscriptionPage.of`, `SubscriptionDetail.of`,
+`SubscriptionOptions.of`, `Quote.of`, `ActionOutcome.answer_of`; the back office's
+`SubscriptionRecord.of` from the domain `Subscription`."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from ...domain.currencies import exponent
 from ...domain.subscription_status import Status
 from .catalog import Addon, Plan
 from .documents import CreditNoteDetail, InvoiceDetail, Payment
 from .shared import Answer, CurrencyExponent, Page
+
+if TYPE_CHECKING:
+    from ...domain import quotes, subscription as domain
+    from ...services.subscriptions.actions import Outcome
+    from ...services.subscriptions.views import Line, Options, View
 
 
 class SubscriptionSummary(Answer):
@@ -23,9 +33,25 @@ class SubscriptionSummary(Answer):
     created_at: datetime
     reference: str
 
+    @classmethod
+    def of(cls, line: Line) -> SubscriptionSummary:
+        return cls(**_summary(line))
+
+
+def _summary(line: Line) -> dict:
+    sub = line.subscription
+    return dict(subscription_id=sub.subscription_id, status=sub.status, plan_name=sub.plan.name,
+                plan_code=sub.plan.code, currency=sub.currency, currency_exponent=exponent(sub.currency),
+                amount_per_term_minor=line.amount_per_term_minor, next_billing_on=sub.next_billing_on,
+                auto_charge=sub.auto_charge, created_at=sub.created_at, reference=sub.reference)
+
 
 class SubscriptionPage(Page[SubscriptionSummary]):
-    pass
+
+    @classmethod
+    def of(cls, page) -> SubscriptionPage:
+        """From a page of `Line`s (its `items` and `next_cursor`)."""
+        return cls(items=[SubscriptionSummary.of(line) for line in page.items], next_cursor=page.next_cursor)
 
 
 class PlanSnapshot(Answer):
@@ -57,6 +83,10 @@ class AppliedCoupon(Answer):
     percent_off_bp: int | None
     amount_off_minor: int | None
     cycles_remaining: int | None
+
+    @classmethod
+    def of(cls, coupon: domain.AppliedCoupon | None, cycles_left: int | None) -> AppliedCoupon | None:
+        return None if coupon is None else cls.mirroring(coupon, cycles_remaining=cycles_left)
 
 
 class Period(Answer):
@@ -118,6 +148,33 @@ class SubscriptionDetail(SubscriptionSummary):
     trial_extensions: TrialExtensions
     allowed_actions: list[ActionState]
 
+    @classmethod
+    def of(cls, view: View) -> SubscriptionDetail:
+        sub, change = view.subscription, view.subscription.scheduled_change
+        return cls(
+            **_summary(view),
+            plan=PlanSnapshot.mirroring(sub.plan),
+            addons=[SubscriptionAddon.mirroring(addon) for addon in sub.addons if addon.pending],
+            coupon=AppliedCoupon.of(sub.coupon, view.coupon_cycles_left),
+            current_term=Period(start=sub.term_start, end=sub.term_end) if view.shows_current_term else None,
+            trial=Period(start=sub.trial_start, end=sub.trial_end) if sub.trial_end else None,
+            next_billing_amount_minor=view.next_billing_amount_minor,
+            payment_method_id=sub.payment_method_id,
+            scheduled_change=ScheduledChange(
+                plan=PlanSnapshot.mirroring(change.plan),
+                addons=[SubscriptionAddon.mirroring(addon) for addon in change.addons],
+                coupon=AppliedCoupon.of(change.coupon, view.scheduled_coupon_cycles_left),
+                effective_on=view.term_ends_on, requested_at=change.requested_at) if change else None,
+            scheduled_cancellation=(ScheduledCancellation(effective_on=view.term_ends_on, reason=sub.cancel_reason)
+                                    if sub.status == Status.NON_RENEWING else None),
+            pause=(PauseSchedule(pause_at=sub.pause_at, resume_at=sub.resume_at, paused_at=sub.paused_at,
+                                 paid_days_kept=view.paid_days_kept)
+                   if sub.pause_at or sub.resume_at or sub.paused_at else None),
+            activated_at=sub.activated_at, cancelled_at=sub.cancelled_at, cancel_reason=sub.cancel_reason,
+            expired_at=sub.expired_at, expired_reason=sub.expired_reason,
+            trial_extensions=TrialExtensions(used=sub.trial_extensions_used, allowed=view.trial_extensions_allowed),
+            allowed_actions=[ActionState.mirroring(state) for state in view.allowed_actions])
+
 
 class QuoteLine(Answer):
     description: str
@@ -157,6 +214,12 @@ class Quote(Answer):
     notes: list[str]
     quote_id: str
 
+    @classmethod
+    def of(cls, quote: quotes.Quote) -> Quote:
+        return cls.mirroring(quote, addons=[QuotedAddon.mirroring(addon) for addon in quote.addons],
+                             invoice_lines=[QuoteLine.mirroring(line) for line in quote.invoice_lines],
+                             credit_note_lines=[QuoteLine.mirroring(line) for line in quote.credit_note_lines])
+
 
 class ActionOutcome(Answer):
     """The subscription as it now stands, the invoice and credit note the action raised and the
@@ -165,6 +228,14 @@ class ActionOutcome(Answer):
     invoice: InvoiceDetail | None
     credit_note: CreditNoteDetail | None
     payment: Payment | None
+
+    @classmethod
+    def answer_of(cls, outcome: Outcome) -> dict:
+        """The answer from the typed result of an action. The invoice, credit note and payment come as
+        the documents and payments capabilities' portal views already built them (as their own
+        routes answer them), so only the subscription is built here."""
+        return {"subscription": SubscriptionDetail.of(outcome.subscription).model_dump(),
+                "invoice": outcome.invoice, "credit_note": outcome.credit_note, "payment": outcome.payment}
 
 
 class SubscriptionOptions(Answer):
@@ -175,6 +246,15 @@ class SubscriptionOptions(Answer):
     change_addons: bool
     change_coupon: bool
     when: list[Literal["now", "end_of_term"]]
+
+    @classmethod
+    def of(cls, options: Options) -> SubscriptionOptions:
+        edit = options.edit
+        return cls(plans=[Plan.mirroring(plan) for plan in options.plans],
+                   addons=[Addon.mirroring(addon) for addon in options.addons],
+                   coupons=[OfferedCoupon(code=c.code, name=c.name, plan_codes=c.plan_codes) for c in options.coupons],
+                   change_plan=edit.change_plan, change_addons=edit.change_addons, change_coupon=edit.change_coupon,
+                   when=["now" if when == "immediately" else when for when in edit.apply_when])
 
 
 class OfferedCoupon(Answer):
@@ -191,6 +271,10 @@ class StoredCoupon(Answer):
     percent_off_bp: int | None
     amount_off_minor: int | None
     cycles: int | None
+
+    @classmethod
+    def of(cls, coupon: domain.AppliedCoupon | None) -> StoredCoupon | None:
+        return None if coupon is None else cls.mirroring(coupon)
 
 
 class CouponUse(Answer):
@@ -237,6 +321,18 @@ class SubscriptionRecord(Answer):
     next_retry_at: datetime | None
     unpaid_invoice_id: str | None
     reference: str
+
+    @classmethod
+    def of(cls, sub: domain.Subscription) -> SubscriptionRecord:
+        """The record of a subscription as stored (but its version: no route takes one back)."""
+        change = sub.scheduled_change
+        return cls.mirroring(
+            sub, plan=PlanSnapshot.mirroring(sub.plan), addons=[SubscriptionAddon.mirroring(a) for a in sub.addons],
+            coupon=StoredCoupon.of(sub.coupon), coupon_uses=[CouponUse.mirroring(use) for use in sub.coupon_uses],
+            scheduled_change=StoredChange(
+                plan=PlanSnapshot.mirroring(change.plan),
+                addons=[SubscriptionAddon.mirroring(a) for a in change.addons],
+                coupon=StoredCoupon.of(change.coupon), requested_at=change.requested_at) if change else None)
 
 
 class StoredChange(Answer):

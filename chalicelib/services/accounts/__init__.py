@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ...domain.customers import Customer
+    from ...domain.customers import Contact, Customer
     from ...domain.engagement import ActivityRecord, Review
     from ...tables.pages import Page
     from .commands import CustomerChanges, NewContact, NewCustomer, ProfileChanges
     from .dashboard import Home
     from .messages import MessageSent
+    from .profile import Details
     from .reviews import ReviewRequested
 
 
@@ -51,12 +52,12 @@ class Accounts:
         from .dashboard import dashboard
         return dashboard(self._adapters, org_id, customer_id, contact_id)
 
-    def profile(self, org_id: str, customer_id: str, contact_id: str) -> dict:
+    def profile(self, org_id: str, customer_id: str, contact_id: str) -> Details:
         from .profile import profile
         return profile(self._adapters, org_id, customer_id, contact_id)
 
     def update_profile(self, org_id: str, customer_id: str, contact_id: str, session_id: str,
-                       changes: ProfileChanges, now: datetime) -> dict:
+                       changes: ProfileChanges, now: datetime) -> Details:
         from .profile import update_profile
         return update_profile(self._adapters, org_id, customer_id, contact_id, session_id, changes, now)
 
@@ -64,7 +65,7 @@ class Accounts:
         from .profile import confirm_email_change
         return confirm_email_change(self._adapters, org_id, token, now)
 
-    def contacts(self, org_id: str, customer_id: str) -> list[dict]:
+    def contacts(self, org_id: str, customer_id: str) -> tuple[Contact, ...]:
         from .profile import contacts
         return contacts(self._adapters, org_id, customer_id)
 

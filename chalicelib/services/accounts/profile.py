@@ -10,14 +10,18 @@ taken (another account, or a contact the merchant invited) receives nothing, and
 answers the same either way. Confirming (`confirm_email_change`) moves the portal account to its
 new key (`org#email`) in the same transaction as the customer: the old account item is deleted,
 the new one created, and the account's sessions follow it; the old address is told.
-A new spelling of the same address (its case) needs no link."""
+A new spelling of the same address (its case) needs no link.
+
+The answers are typed results (`Details`, the customer's `Contact`s); their wire shapes are written
+once, by the response models that build them (`handlers/responses/accounts.py`: `Profile.of`,
+`ContactList.of`)."""
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
-from ...domain.customers import Contact, Customer, validate_custom_fields
+from ...domain.customers import Contact, Customer, CustomFieldDefinition, validate_custom_fields
 from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import ConcurrentUpdate, InvalidInput, NotFound, Unauthenticated
 from ...domain.ids import new_id
@@ -34,20 +38,31 @@ LARGEST_NUMBER = 10**15    # custom field numbers DynamoDB stores exactly
 EMAIL_CHANGE_MINUTES = int(TOKEN_TTL["email_change"] // timedelta(minutes=1))   # as the email says it
 
 
-def contacts(adapters, org_id: str, customer_id: str) -> list[dict]:
+@dataclass(frozen=True)
+class Details:
+    """My details as the profile shows them: the customer, the signed-in contact, the custom fields the
+    merchant shows in the portal, whether the merchant lets customers change them, and the new sign-in
+    email a confirmation link was sent to (None: no change pending)."""
+    customer: Customer
+    contact: Contact
+    fields: tuple[CustomFieldDefinition, ...]
+    editable: bool
+    pending_email: str | None = None
+
+
+def contacts(adapters, org_id: str, customer_id: str) -> tuple[Contact, ...]:
     """The customer's contact persons (whom documents can be forwarded to)."""
-    return [{"contact_id": c.contact_id, "name": c.name, "email": c.email, "is_primary": c.is_primary}
-            for c in adapters.uow.customers.get(org_id, customer_id).contacts]
+    return adapters.uow.customers.get(org_id, customer_id).contacts
 
 
-def profile(adapters, org_id: str, customer_id: str, contact_id: str) -> dict:
+def profile(adapters, org_id: str, customer_id: str, contact_id: str) -> Details:
     org = adapters.uow.organizations.get(org_id)
     customer = adapters.uow.customers.get(org_id, customer_id)
-    return _view(org, customer, _contact(customer, contact_id))
+    return _details(org, customer, _contact(customer, contact_id))
 
 
 def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,
-                   now: datetime) -> dict:
+                   now: datetime) -> Details:
     """Apply the changes; a new sign-in address is only requested (`pending_email` in the answer)."""
     org = adapters.uow.organizations.get(org_id)
     org.preferences.require("update_customer_details")
@@ -66,7 +81,7 @@ def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, ses
         account_moved = account
     before, after = _differences(customer, updated, contact, updated_contact)
     if not after and new_email is None:
-        return _view(org, customer, contact)
+        return _details(org, customer, contact)
     left_behind: list[str] = []
     with adapters.uow.transaction("profile") as tx:
         if after:
@@ -81,8 +96,7 @@ def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, ses
                 [new_email], now=now, customer_id=customer_id, reply_to=org.email, send_after=now,
                 link=mailed_links.link_for("email_change", account.login, new_email=new_email)))
     adapters.uow.sessions.delete_many(left_behind)
-    view = _view(org, updated, updated_contact)
-    return {**view, "pending_email": new_email} if new_email is not None else view
+    return _details(org, updated, updated_contact, new_email)
 
 
 def confirm_email_change(adapters, org_id: str, token: str, now: datetime) -> None:
@@ -203,16 +217,6 @@ def _move_account(adapters, tx, account: PortalUser, email: str, session_id: str
     return sessions[SESSIONS_MOVED:]
 
 
-def _view(org: Organization, customer: Customer, contact: Contact) -> dict:
-    shown = [d for d in org.custom_fields if d.show_in_portal]
-    return {
-        "contact": {"contact_id": contact.contact_id, "first_name": contact.first_name,
-                    "last_name": contact.last_name, "name": contact.name, "email": contact.email,
-                    "phone": contact.phone, "is_primary": contact.is_primary},
-        "customer": {"customer_id": customer.customer_id, "display_name": customer.display_name,
-                     "company_name": customer.company_name, "email": customer.email, "phone": customer.phone,
-                     "billing_address": customer.billing_address, "shipping_address": customer.shipping_address},
-        "custom_fields": [{"key": d.key, "label": d.label, "type": d.type, "options": d.options,
-                           "required": d.required, "value": customer.custom_fields.get(d.key)} for d in shown],
-        "editable": org.preferences.enabled_features()["update_customer_details"],
-    }
+def _details(org: Organization, customer: Customer, contact: Contact, pending_email: str | None = None) -> Details:
+    return Details(customer, contact, tuple(d for d in org.custom_fields if d.show_in_portal),
+                   org.preferences.enabled_features()["update_customer_details"], pending_email)

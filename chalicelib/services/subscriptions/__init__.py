@@ -12,9 +12,11 @@ if TYPE_CHECKING:
     from ...domain.subscription import Subscription
     from ...domain.subscription_actions import When
     from ...tables.pages import Page
+    from .actions import Outcome
     from .commands import Caller, ChangeRequest
     from .scheduled import RunReport
     from .scheduled_queue import Discovery, DueItem
+    from .views import Line, Options, View
 
 
 class Subscriptions:
@@ -26,11 +28,11 @@ class Subscriptions:
 
     # the customer's subscriptions, as the portal shows them
 
-    def page(self, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None) -> dict:
+    def page(self, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None) -> Page[Line]:
         from .views import list_subscriptions
         return list_subscriptions(self._adapters, org_id, customer_id, status=status, limit=limit, cursor=cursor)
 
-    def detail(self, org_id: str, customer_id: str, subscription_id: str, now: datetime) -> dict:
+    def detail(self, org_id: str, customer_id: str, subscription_id: str, now: datetime) -> View:
         from .views import subscription_detail
         return subscription_detail(self._adapters, org_id, customer_id, subscription_id, now)
 
@@ -40,7 +42,7 @@ class Subscriptions:
         return subscription_invoices(self._adapters, org_id, customer_id, subscription_id, limit=limit,
                                      cursor=cursor, now=now)
 
-    def options(self, org_id: str, now: datetime) -> dict:
+    def options(self, org_id: str, now: datetime) -> Options:
         from .views import subscription_options
         return subscription_options(self._adapters, org_id, now)
 
@@ -50,11 +52,11 @@ class Subscriptions:
         from .trials import activation_preview
         return activation_preview(self._adapters, caller, subscription_id, now=now)
 
-    def activate(self, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> dict:
+    def activate(self, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> Outcome:
         from .trials import activate
         return activate(self._adapters, caller, subscription_id, quote_id=quote_id, now=now)
 
-    def extend_trial(self, caller: Caller, subscription_id: str, *, now: datetime) -> dict:
+    def extend_trial(self, caller: Caller, subscription_id: str, *, now: datetime) -> Outcome:
         from .trials import extend_trial
         return extend_trial(self._adapters, caller, subscription_id, now=now)
 
@@ -64,11 +66,11 @@ class Subscriptions:
         return change_preview(self._adapters, caller, subscription_id, request, when=when, now=now)
 
     def change(self, caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When,
-               quote_id: str | None, now: datetime) -> dict:
+               quote_id: str | None, now: datetime) -> Outcome:
         from .changes import change
         return change(self._adapters, caller, subscription_id, request, when=when, quote_id=quote_id, now=now)
 
-    def set_auto_charge(self, caller: Caller, subscription_id: str, *, enabled: bool, now: datetime) -> dict:
+    def set_auto_charge(self, caller: Caller, subscription_id: str, *, enabled: bool, now: datetime) -> Outcome:
         from .changes import set_auto_charge
         return set_auto_charge(self._adapters, caller, subscription_id, enabled=enabled, now=now)
 
@@ -78,12 +80,12 @@ class Subscriptions:
         return pause_preview(self._adapters, caller, subscription_id, pause_at=pause_at, resume_at=resume_at, now=now)
 
     def pause(self, caller: Caller, subscription_id: str, *, pause_at: date | None, resume_at: date | None,
-              now: datetime, quote_id: str | None = None) -> dict:
+              now: datetime, quote_id: str | None = None) -> Outcome:
         from .pauses import set_pause_schedule
         return set_pause_schedule(self._adapters, caller, subscription_id, pause_at=pause_at, resume_at=resume_at,
                                   now=now, quote_id=quote_id)
 
-    def remove_pause(self, caller: Caller, subscription_id: str, *, now: datetime) -> dict:
+    def remove_pause(self, caller: Caller, subscription_id: str, *, now: datetime) -> Outcome:
         from .pauses import remove_pause_schedule
         return remove_pause_schedule(self._adapters, caller, subscription_id, now=now)
 
@@ -91,7 +93,7 @@ class Subscriptions:
         from .pauses import resume_preview
         return resume_preview(self._adapters, caller, subscription_id, now=now)
 
-    def resume(self, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> dict:
+    def resume(self, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> Outcome:
         from .pauses import resume
         return resume(self._adapters, caller, subscription_id, quote_id=quote_id, now=now)
 
@@ -99,11 +101,11 @@ class Subscriptions:
         from .cancellations import cancellation_preview
         return cancellation_preview(self._adapters, caller, subscription_id, when=when, now=now)
 
-    def cancel(self, caller: Caller, subscription_id: str, *, when: When, reason: str | None, now: datetime) -> dict:
+    def cancel(self, caller: Caller, subscription_id: str, *, when: When, reason: str | None, now: datetime) -> Outcome:
         from .cancellations import cancel
         return cancel(self._adapters, caller, subscription_id, when=when, reason=reason, now=now)
 
-    def remove_cancellation(self, caller: Caller, subscription_id: str, *, now: datetime) -> dict:
+    def remove_cancellation(self, caller: Caller, subscription_id: str, *, now: datetime) -> Outcome:
         from .cancellations import remove_scheduled_cancellation
         return remove_scheduled_cancellation(self._adapters, caller, subscription_id, now=now)
 
@@ -113,7 +115,7 @@ class Subscriptions:
         return reactivation_preview(self._adapters, caller, subscription_id, changes=changes, now=now)
 
     def reactivate(self, caller: Caller, subscription_id: str, *, changes: ChangeRequest | None,
-                   quote_id: str | None, now: datetime) -> dict:
+                   quote_id: str | None, now: datetime) -> Outcome:
         from .reactivation import reactivate
         return reactivate(self._adapters, caller, subscription_id, changes=changes, quote_id=quote_id, now=now)
 

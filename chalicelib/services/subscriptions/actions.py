@@ -23,7 +23,7 @@ from ..documents import credit_notes as credit_notes_portal, invoices as invoice
 from ..documents.invoicing import Billing, Written
 from .commands import Caller
 from ..payments import views as payment_views
-from .views import describe
+from .views import View, view
 
 log = logs.logger("portico")
 
@@ -119,19 +119,28 @@ def charge(adapters, ctx: Context, done: Committed, idempotency_key: str) -> Pay
         return None
 
 
-def outcome(adapters, ctx: Context, done: Committed, payment: Payment | None = None) -> dict:
-    """The answer of an action, in the portal's views: the subscription as it now stands, the
-    invoice and credit note it raised and the payment it took, each null when there is none."""
+@dataclass(frozen=True)
+class Outcome:
+    """What an action answers: the subscription as it now stands, and the invoice and credit note it
+    raised and the payment it took (None when it raised or took none), as their capabilities'
+    portal views show them."""
+    subscription: View
+    invoice: dict | None = None
+    credit_note: dict | None = None
+    payment: dict | None = None
+
+
+def outcome(adapters, ctx: Context, done: Committed, payment: Payment | None = None) -> Outcome:
+    """The answer of an action, in the portal's views."""
     invoice = done.invoice
     if invoice is not None and payment is not None:   # the payment changed it
         invoice = adapters.uow.invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
-    return {"subscription": describe(ctx.org, done.subscription, ctx.now),
-            "invoice": (invoices_portal.in_full(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice,
-                                                ctx.org.today(ctx.now),
-                                                [payment] if payment else [], notes=done.credit_notes_used)
-                        if invoice else None),
-            "credit_note": credit_notes_portal.view(done.credit_note) if done.credit_note else None,
-            "payment": payment_views.view(adapters, payment) if payment else None}
+    return Outcome(
+        view(ctx.org, done.subscription, ctx.now),
+        invoices_portal.in_full(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice, ctx.org.today(ctx.now),
+                                [payment] if payment else [], notes=done.credit_notes_used) if invoice else None,
+        credit_notes_portal.view(done.credit_note) if done.credit_note else None,
+        payment_views.view(adapters, payment) if payment else None)
 
 
 def _difference(before: Subscription, after: Subscription) -> tuple[dict, dict]:

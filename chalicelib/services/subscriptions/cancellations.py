@@ -10,7 +10,7 @@ from ...domain import subscription_actions as actions
 from ...domain.quotes import Quote
 from ...domain.subscription_actions import When
 from ..documents import invoicing
-from .actions import Caller, commit, load, outcome
+from .actions import Caller, Outcome, commit, load, outcome
 
 
 def cancellation_preview(adapters, caller: Caller, subscription_id: str, *, when: When, now: datetime) -> Quote:
@@ -19,7 +19,8 @@ def cancellation_preview(adapters, caller: Caller, subscription_id: str, *, when
     return quotes.cancellation_quote(ctx.sub, when, ctx.now)
 
 
-def cancel(adapters, caller: Caller, subscription_id: str, *, when: When, reason: str | None, now: datetime) -> dict:
+def cancel(adapters, caller: Caller, subscription_id: str, *, when: When, reason: str | None,
+           now: datetime) -> Outcome:
     ctx = load(adapters, caller, subscription_id, now, _action(when))
     if when == "now":
         bill = actions.cancelled_now(ctx.sub, reason, ctx.now)
@@ -35,7 +36,7 @@ def cancel(adapters, caller: Caller, subscription_id: str, *, when: When, reason
     return outcome(adapters, ctx, saved)
 
 
-def remove_scheduled_cancellation(adapters, caller: Caller, subscription_id: str, *, now: datetime) -> dict:
+def remove_scheduled_cancellation(adapters, caller: Caller, subscription_id: str, *, now: datetime) -> Outcome:
     """It renews (or, in a trial, converts) at the end of the term again."""
     ctx = load(adapters, caller, subscription_id, now, "remove_scheduled_cancellation")
     after = actions.scheduled_cancellation_removed(ctx.sub)

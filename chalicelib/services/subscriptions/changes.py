@@ -16,7 +16,7 @@ from ...domain.subscription_actions import Selection, When
 from ...domain.subscription_status import Status
 from ..documents import invoicing
 from .commands import ChangeRequest
-from .actions import Caller, Committed, Context, charge, commit, load, outcome
+from .actions import Caller, Committed, Context, Outcome, charge, commit, load, outcome
 
 
 def change_preview(adapters, caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When,
@@ -27,7 +27,7 @@ def change_preview(adapters, caller: Caller, subscription_id: str, request: Chan
 
 
 def change(adapters, caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When, quote_id: str | None,
-           now: datetime) -> dict:
+           now: datetime) -> Outcome:
     """Now: the subscription changes at once; on a live one a credit note for the unused part of
     the old price and an invoice for the rest of the term at the new one, or for a new term of a
     plan of another billing period (credits applied, charged with auto-charge). At term end: stored
@@ -48,7 +48,8 @@ def change(adapters, caller: Caller, subscription_id: str, request: ChangeReques
     return outcome(adapters, ctx, done, payment)
 
 
-def set_auto_charge(adapters, caller: Caller, subscription_id: str, *, enabled: bool, now: datetime) -> dict:
+def set_auto_charge(adapters, caller: Caller, subscription_id: str, *, enabled: bool,
+                    now: datetime) -> Outcome:
     """Auto-charge on or off for a subscription with a payment method. Off in dunning: live again,
     no more retries. On: invoices already raised are not collected."""
     ctx = load(adapters, caller, subscription_id, now, "set_auto_charge")

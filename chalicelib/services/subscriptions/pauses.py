@@ -12,7 +12,7 @@ from ...domain import subscription_actions as actions
 from ...domain.billing import Bill
 from ...domain.quotes import Quote
 from ..documents import invoicing
-from .actions import Caller, charge, commit, load, outcome
+from .actions import Caller, Outcome, charge, commit, load, outcome
 
 
 def pause_preview(adapters, caller: Caller, subscription_id: str, *, pause_at: date | None, resume_at: date | None,
@@ -23,7 +23,7 @@ def pause_preview(adapters, caller: Caller, subscription_id: str, *, pause_at: d
 
 
 def set_pause_schedule(adapters, caller: Caller, subscription_id: str, *, pause_at: date | None,
-                       resume_at: date | None, now: datetime, quote_id: str | None = None) -> dict:
+                       resume_at: date | None, now: datetime, quote_id: str | None = None) -> Outcome:
     """Pause today or later (or move the resume day of a paused subscription), honouring the
     previewed quote when one is named."""
     ctx = load(adapters, caller, subscription_id, now, "pause")
@@ -45,7 +45,7 @@ def set_pause_schedule(adapters, caller: Caller, subscription_id: str, *, pause_
     return outcome(adapters, ctx, commit(adapters, ctx, after, action, text, billed))
 
 
-def remove_pause_schedule(adapters, caller: Caller, subscription_id: str, *, now: datetime) -> dict:
+def remove_pause_schedule(adapters, caller: Caller, subscription_id: str, *, now: datetime) -> Outcome:
     ctx = load(adapters, caller, subscription_id, now, "remove_pause_schedule")
     after = actions.pause_schedule_removed(ctx.sub)
     return outcome(adapters, ctx,
@@ -59,7 +59,7 @@ def resume_preview(adapters, caller: Caller, subscription_id: str, *, now: datet
     return quotes.new_term_quote("resume", actions.resumed(ctx.sub, ctx.now), invoicing.available(credits), ctx.now)
 
 
-def resume(adapters, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> dict:
+def resume(adapters, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> Outcome:
     ctx = load(adapters, caller, subscription_id, now, "resume_now")
     bill = actions.resumed(ctx.sub, ctx.now)
     after = bill.subscription

@@ -11,7 +11,7 @@ from ...domain.documents import CreditNote
 from ...domain.quotes import Quote
 from ...domain.subscription_actions import Selection
 from ..documents import invoicing
-from .actions import Caller, Context, charge, commit, load, outcome
+from .actions import Caller, Context, Outcome, charge, commit, load, outcome
 from .changes import ChangeRequest, catalog_keys, read_catalog_and_credits, resolve
 
 
@@ -24,7 +24,7 @@ def reactivation_preview(adapters, caller: Caller, subscription_id: str, *, chan
 
 
 def reactivate(adapters, caller: Caller, subscription_id: str, *, changes: ChangeRequest | None, quote_id: str | None,
-               now: datetime) -> dict:
+               now: datetime) -> Outcome:
     ctx = load(adapters, caller, subscription_id, now, "reactivate", with_summary=True)
     chosen, credits = _chosen_and_credits(adapters, ctx, changes)
     bill = actions.reactivated(ctx.sub, chosen, ctx.now)

@@ -8,7 +8,7 @@ from ...domain import quotes
 from ...domain import subscription_actions as actions
 from ...domain.quotes import Quote
 from ..documents import invoicing
-from .actions import Caller, charge, commit, load, outcome
+from .actions import Caller, Outcome, charge, commit, load, outcome
 
 
 def activation_preview(adapters, caller: Caller, subscription_id: str, *, now: datetime) -> Quote:
@@ -19,7 +19,7 @@ def activation_preview(adapters, caller: Caller, subscription_id: str, *, now: d
                                  ctx.now)
 
 
-def activate(adapters, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> dict:
+def activate(adapters, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> Outcome:
     """End the trial now: live, the first term invoiced (available credits applied) and charged
     with auto-charge; a failed charge leaves the invoice open and the subscription live."""
     ctx = load(adapters, caller, subscription_id, now, "activate")
@@ -34,7 +34,7 @@ def activate(adapters, caller: Caller, subscription_id: str, *, quote_id: str | 
     return outcome(adapters, ctx, done, payment)
 
 
-def extend_trial(adapters, caller: Caller, subscription_id: str, *, now: datetime) -> dict:
+def extend_trial(adapters, caller: Caller, subscription_id: str, *, now: datetime) -> Outcome:
     """A new trial of the plan's trial period, for a trial that expired on a failed charge."""
     ctx = load(adapters, caller, subscription_id, now, "extend_trial")
     after = actions.trial_extended(ctx.sub, ctx.now)
