@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check unit venv package package-unlinted deploy cli bench clean
+.PHONY: run test check functional unit venv package package-unlinted deploy cli bench clean
 STAGE ?= dev
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -24,9 +24,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadscope
 
-## The fast tier while working: unit, functional and integration tests that start no live stack,
-## browser or package build, without the walks over every route or many generated cases (`slow`).
+## The fast tier while working (under a minute): the pure domain, the use cases on the in-memory
+## unit of work, and the repository contract suite (the one tier that touches moto).
 check: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist loadscope tests/unit tests/contract
+
+## Before pushing: every test that starts no live stack, browser or package build, without the
+## walks over every route or many generated cases (`slow`).
+functional: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow" tests/unit tests/contract tests/functional tests/integration
 
 unit: $(STAMP)

@@ -150,7 +150,7 @@ def load() -> list[str]:
 
     from bench.load import report, run_load
     from devstack.seed import DEMO_PASSWORD
-    from tests.support.live_stack import start_devstack
+    from devstack.launcher import start_devstack
     stack = start_devstack("bench-load-")
     try:
         login = requests.post(f"{stack.api_url}/portal/auth/login", timeout=10, json={

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import response_schema_conformance
 
 from devstack.seed import DEMO_PASSWORD
-from tests.support.live_stack import start_devstack
+from devstack.launcher import start_devstack
 
 pytestmark = pytest.mark.slow   # left out of `make check`: a live stack
 

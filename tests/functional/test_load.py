@@ -6,7 +6,7 @@ import requests
 
 from bench.load import run_load
 from devstack.seed import DEMO_PASSWORD
-from tests.support.live_stack import start_devstack
+from devstack.launcher import start_devstack
 
 pytestmark = pytest.mark.slow   # left out of `make check`: a live stack
 

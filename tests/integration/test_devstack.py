@@ -10,7 +10,7 @@ from urllib.error import HTTPError
 import pytest
 
 from chalicelib.domain.subscription_status import Status
-from tests.support.live_stack import RunningDevstack, port_is_free, start_devstack
+from devstack.launcher import RunningDevstack, port_is_free, start_devstack
 
 pytestmark = pytest.mark.slow   # left out of `make check`: live stacks
 

@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 from devstack.seed import DEMO_ORG_ID, DEMO_PASSWORD
 from devstack.server import one_dynamodb_request_at_a_time
 from tests.support.concurrency import at_once
-from tests.support.live_stack import RunningDevstack, start_devstack
+from devstack.launcher import RunningDevstack, start_devstack
 
 pytestmark = pytest.mark.slow   # left out of `make check`: a live stack
 

@@ -7,7 +7,7 @@ import requests
 
 from devstack.server import ApiServer, chalice_config
 from infra.operations import gateway_responses
-from tests.support.live_stack import free_port
+from devstack.launcher import free_port
 
 
 @pytest.fixture

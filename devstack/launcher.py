@@ -1,5 +1,5 @@
-"""A live local stack (`python -m devstack` in a subprocess, on free ports) for tests that need
-a real HTTP server: the devstack's own test, fuzzing, the browser tests."""
+"""A live local stack (`python -m devstack` in a subprocess, on free ports) for whatever needs a real
+HTTP server: the devstack's own tests, fuzzing, the browser tests, the bench's load run."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
