@@ -114,7 +114,7 @@ def statement_document(org: Organization, customer: Customer, start: date, end: 
         cur = statement.currency
         rows.append((day(start, tz), "Opening balance", "", "", money(statement.opening_balance.amount_minor, cur)))
         for row in statement.rows:
-            rows.append((day(row.at, tz), KIND_NAMES[row.kind], _details(row.reference, row.description),
+            rows.append((day(row.at, tz), KIND_NAMES[row.kind], _details(row.kind, row.reference, row.description),
                          money(row.amount.amount_minor, cur), money(row.balance.amount_minor, cur)))
         rows.append((day(end, tz), "Closing balance", "", "", money(statement.closing_balance.amount_minor, cur)))
         totals += [(f"Opening balance ({cur})", money(statement.opening_balance.amount_minor, cur)),
@@ -145,7 +145,11 @@ def _lines_table(lines: tuple[DocumentLine, ...], currency: str) -> Table:
     return Table(LINE_COLUMNS, rows, LINE_ALIGN)
 
 
-def _details(reference: str, description: str) -> str:
+def _details(kind: str, reference: str, description: str) -> str:
+    """A payment's reference is its id, for programs: its details say how it was paid and for
+    which invoices."""
+    if kind == "payment":
+        return description
     return f"{reference} {description}".strip() if description and description != reference else reference
 
 

@@ -270,7 +270,7 @@ def failed(adapters, org_id: str, customer_id: str, payment_id: str, result: Cha
             with adapters.uow.transaction("payment") as tx:
                 item = adapters.uow.payments.save_in(tx, org_id, refused, before=payment, now=now)
                 adapters.uow.activity.record(org_id, _activity(refused, "payment.failed", now, event,
-                                                               f"{_amount(refused)}: {refused.failure_code}"), tx)
+                                                               f"{_amount(refused)}: {refused.failure_message}"), tx)
                 _event_in(adapters, tx, event, now)
                 if answer is not None:
                     answer.keep_in(adapters, tx, refused)

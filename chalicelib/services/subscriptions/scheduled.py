@@ -23,7 +23,7 @@ from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.billing import Bill
 from ...domain.documents import InvoiceStatus
 from ...domain.engagement import ActivityRecord, Actor
-from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound
+from ...domain.errors import STATUS_WORDS, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.money import Money
 from ...domain.organization import Organization, clock_name
@@ -264,7 +264,7 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
     if after.next_retry_at is not None:
         summary = f"Retry {after.dunning_attempts} failed; next on {_day(after.today(after.next_retry_at))}"
     else:
-        summary = f"Retries ran out; {after.status.value}"
+        summary = f"Retries ran out; the subscription is {STATUS_WORDS[after.status.value]}"
     return _save(adapters, job, after, "subscription.dunning_retry_failed", summary)
 
 
