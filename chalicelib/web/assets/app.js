@@ -3,6 +3,7 @@
 import { api, session, whenSessionEnds } from "./api.js";
 import { h, replace, loading, failure } from "./ui.js";
 import { useTimeZone } from "./format.js";
+import { t } from "./i18n.js";
 import * as auth from "./screens/auth.js";
 import * as home from "./screens/home.js";
 import * as subscriptions from "./screens/subscriptions.js";
@@ -21,15 +22,15 @@ document.documentElement.setAttribute("data-portal-started", "");
 const ICON = new URL("./icon.svg", import.meta.url).href;
 
 const NAV = [
-  { path: "home", label: "Home" },
-  { path: "subscriptions", label: "Subscriptions", feature: "subscriptions" },
-  { path: "invoices", label: "Invoices" },
-  { path: "payments", label: "Payments Made" },
-  { path: "statements", label: "Statements" },
-  { path: "approvals", label: "Approvals" },
-  { path: "details", label: "My Details" },
-  { path: "activity", label: "Activity" },
-  { path: "change-password", label: "Change Password" },
+  { path: "home", label: t("nav.home") },
+  { path: "subscriptions", label: t("nav.subscriptions"), feature: "subscriptions" },
+  { path: "invoices", label: t("nav.invoices") },
+  { path: "payments", label: t("nav.payments") },
+  { path: "statements", label: t("nav.statements") },
+  { path: "approvals", label: t("nav.approvals") },
+  { path: "details", label: t("nav.details") },
+  { path: "activity", label: t("nav.activity") },
+  { path: "change-password", label: t("nav.change_password") },
 ];
 
 const ROUTES = [
@@ -137,11 +138,11 @@ function shell(profile, current, main) {
   const links = NAV.filter((item) => !item.feature || profile.features[item.feature]);
   return h("div", { class: "shell" },
     h("header", { class: "topbar" },
-      h("a", { class: "brand", href: "#/home" }, h("img", { src: ICON, alt: "" }), organization.name || "Customer portal"),
+      h("a", { class: "brand", href: "#/home" }, h("img", { src: ICON, alt: "" }), organization.name || t("shell.portal")),
       h("div", { class: "who" },
         h("span", { class: "name" }, `${profile.contact.name} · ${profile.customer.display_name}`),
-        h("button", { type: "button", class: "secondary", onClick: signOut }, "Sign out"))),
-    h("nav", { class: "sidebar", "aria-label": "Portal" }, h("ul", {}, links.map((item) => h("li", {},
+        h("button", { type: "button", class: "secondary", onClick: signOut }, t("shell.sign_out")))),
+    h("nav", { class: "sidebar", "aria-label": t("shell.portal_navigation") }, h("ul", {}, links.map((item) => h("li", {},
       h("a", { href: `#/${item.path}`, "aria-current": item.path === current ? "page" : null }, item.label))))),
     main);
 }

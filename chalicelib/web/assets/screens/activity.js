@@ -1,24 +1,25 @@
 // Activity: everything done to my account, by me, the merchant or the system, newest first.
 import { api } from "../api.js";
 import { dateTime } from "../format.js";
+import { t } from "../i18n.js";
 import { h, replace, loading, empty, pageHeader, pages } from "../ui.js";
 
-const WHO = { merchant: "Your provider", job: "Automatically", gateway: "Payment service" };
+const WHO = { merchant: t("activity.who.merchant"), job: t("activity.who.job"), gateway: t("activity.who.gateway") };
 
 export async function show({ main, me }) {
-  const body = h("div", {}, loading("Loading activity…"));
-  replace(main, pageHeader("Activity", "A timeline of changes to your account."), h("section", { class: "card", "aria-label": "Activity" }, body));
+  const body = h("div", {}, loading(t("activity.loading")));
+  replace(main, pageHeader(t("activity.title"), t("activity.subtitle")), h("section", { class: "card", "aria-label": t("activity.title") }, body));
   await pages(body, (cursor) => api.get("/portal/activity", { cursor }), (items) => h("ol", { class: "timeline" }, items.map((record) =>
     h("li", {}, h("time", { datetime: record.at }, dateTime(record.at)),
       h("p", {}, h("strong", {}, who(record.actor, me)), " · ", describe(record.action),
         record.summary ? h("span", { class: "hint" }, ` — ${record.summary}`) : null))),
-  ), () => empty("Nothing yet", "Changes to your subscriptions, payments and details will show here."));
+  ), () => empty(t("activity.nothing"), t("activity.nothing_hint")));
 }
 
 function who(actor, me) {
   if (!actor) return "";
   const kind = actor.kind || actor.type;
-  if (kind === "customer") return actor.id === me.contact.contact_id ? "You" : "A colleague";
+  if (kind === "customer") return actor.id === me.contact.contact_id ? t("activity.who.you") : t("activity.who.colleague");
   return WHO[kind] || kind || "";
 }
 
