@@ -11,7 +11,7 @@ from ...domain.customers import CustomFieldDefinition
 from ...domain.preferences import DunningSettings, Preferences
 from ..authorizers import merchant_key
 from ..http import Body, Routes
-from ..schemas import Code, Email, Link, Name, TimeZone
+from ..schemas import Code, Email, Link, Locale, Name, TimeZone
 
 
 bp = Blueprint(__name__)
@@ -39,6 +39,7 @@ class SettingsBody(Body):
     website: Link | None = None
     payment_terms_days: int | None = Field(default=None, ge=0, le=365)
     time_zone: TimeZone | None = None
+    locale: Locale | None = None      # how emails and PDFs write money and days for a contact never seen
     dunning: DunningSettings | None = None
     custom_fields: list[CustomFieldBody] | None = Field(default=None, max_length=50)
     test_mode: bool | None = None
@@ -48,7 +49,7 @@ def organization_view(org) -> dict:
     return {**org.public_details(), "preferences": org.preferences.to_dict(),
             "dunning": org.dunning.to_dict(), "payment_terms_days": org.payment_terms_days,
             "custom_fields": org.custom_fields, "test_mode": org.test_mode,
-            "test_clock_at": org.test_clock_at}
+            "test_clock_at": org.test_clock_at, "locale": org.locale}
 
 
 @api.route("/admin/organization", response="Organization")

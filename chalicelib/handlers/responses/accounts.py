@@ -19,6 +19,10 @@ class Contact(Answer):
     is_primary: bool
 
 
+class CustomerContact(Contact):
+    locale: str         # how the contact's browser writes money and days; "" until it uses the portal
+
+
 class Customer(Answer):
     """A customer as the back office sees it."""
     customer_id: str
@@ -30,7 +34,7 @@ class Customer(Answer):
     phone: str
     billing_address: Address
     shipping_address: Address
-    contacts: list[Contact]
+    contacts: list[CustomerContact]
     custom_fields: dict[str, CustomValue]
     gateway_customer_id: str | None
     created_at: datetime | None
@@ -69,6 +73,7 @@ class Organization(OrganizationDetails, PortalPreferences):
     custom_fields: list[CustomFieldDefinition]
     test_mode: bool
     test_clock_at: datetime | None
+    locale: str     # how emails and PDFs write money and days for a contact whose browser was never seen
 
 
 class WorkDone(Answer):
@@ -108,6 +113,11 @@ class MeContact(Answer):
     name: str
     email: str
     role: Literal["primary", "contact"]
+    locale: str         # kept from the browser (PUT /portal/me/locale): emails and PDFs write money and days so
+
+
+class ContactLocale(Answer):
+    locale: Literal["en-US", "en-GB", "de-DE"]
 
 
 class MeCustomer(Answer):

@@ -46,7 +46,8 @@ def update_customer(adapters, org_id: str, customer_id: str, changes: dict, now:
         org = adapters.uow.organizations.get(org_id)
         merged = {**customer.custom_fields, **changes["custom_fields"]}
         changes["custom_fields"] = validate_custom_fields(merged, org.custom_fields, portal=False)
-    return adapters.uow.customers.save(org_id, replace(customer, **changes, updated_at=now))
+    changed = replace(customer, **changes, updated_at=now).keeping_billing_history(customer, now)
+    return adapters.uow.customers.save(org_id, changed)
 
 
 def add_contact(adapters, org_id: str, customer_id: str, person: dict, now: datetime) -> Customer:

@@ -22,13 +22,14 @@ from ...domain.documents import CreditNote, Invoice
 from ...domain.engagement import ActivityRecord, Actor, Notification
 from ...domain.errors import ConcurrentUpdate
 from ...domain.ids import new_id
+from ...domain.locales import day_text, money_text
 from ...domain.money import Money
 from ...domain.overpayments import overpayment_credit
 from ...domain.payments import Payment, PaymentMethod, PaymentStatus
 from ...domain.subscription import Subscription
 from ...gateways.payments import ChargeResult, PaymentGatewayError
 from ...tables.payments import PaymentState
-from ..accounts import outbox as mail
+from ..accounts import languages, outbox as mail
 from ..subscriptions import recovery
 
 ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
@@ -214,9 +215,10 @@ def _save_method_in(adapters, tx, org_id: str, wanted: dict | None, customer_id:
 def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) -> list:
     """The receipt and the merchant's notice, due at once: recorded with the payment and sent by
     the outbox job, never by the request that made the payment (SES's time is not the customer's)."""
+    locale = languages.locale_of(org, customer)
     receipt = mail.new_record(org.org_id, "payment_receipt", {
-        "org_name": org.name, "amount": _amount(payment), "date": local_date(now, org.time_zone).isoformat(),
-        "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
+        "org_name": org.name, "amount": money_text(payment.amount_minor, payment.currency, locale),
+        "date": day_text(local_date(now, org.time_zone), locale), "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
         reply_to=org.email, send_after=now)
     merchant = mail.new_record(org.org_id, "merchant_notification", {
         "org_name": org.name, "headline": f"Payment received from {customer.display_name}",

@@ -25,13 +25,13 @@ from ...domain.documents import InvoiceStatus
 from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import STATUS_WORDS, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
-from ...domain.money import Money
+from ...domain.locales import money_text
 from ...domain.organization import Organization, clock_name
 from ...domain.payments import PaymentStatus
 from ...domain.scheduling import Work
 from ...domain.subscription import Subscription
 from ...domain.subscription_status import Status
-from ..accounts import outbox as mail
+from ..accounts import languages, outbox as mail
 from ..documents import invoicing
 from ..documents.invoicing import Billing
 from ..payments import collection
@@ -346,9 +346,9 @@ def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outc
     try:
         invoice = adapters.uow.invoices.get(job.org_id, sub.customer_id, sub.unpaid_invoice_id)
         customer = adapters.uow.customers.get(job.org_id, sub.customer_id)
-        amount = Money(invoice.balance_minor, invoice.currency)
+        locale = languages.locale_of(job.org, customer)
         mail.send(adapters, job.org_id, template, {
-            "org_name": job.org.name, "amount": f"{amount.format()} {amount.currency}",
+            "org_name": job.org.name, "amount": money_text(invoice.balance_minor, invoice.currency, locale),
             "invoice_number": invoice.number, "reason": outcome.reason or "The payment was declined.",
             "link": f"{adapters.settings.portal_base_url}/#/invoices/{invoice.invoice_id}"},
             [customer.email], now=job.now, customer_id=sub.customer_id, reply_to=job.org.email)

@@ -3,7 +3,7 @@
 import { api, session, whenSessionEnds } from "./api.js";
 import { h, replace, loading, failure } from "./ui.js";
 import { useTimeZone } from "./format.js";
-import { t } from "./i18n.js";
+import { locale, t } from "./i18n.js";
 import * as auth from "./screens/auth.js";
 import * as home from "./screens/home.js";
 import * as subscriptions from "./screens/subscriptions.js";
@@ -109,6 +109,7 @@ async function render() {
     try {
       me = await api.get("/portal/me");
       useTimeZone(me.organization?.time_zone);
+      rememberLocale(me);
     } catch (error) {
       if (error.sessionEnded || ticket !== rendering) return;
       replace(app.querySelector("main"), failure(error, render));
@@ -161,6 +162,12 @@ function recheck(ticket) {
     me = fresh;
     if (ticket === rendering && JSON.stringify(fresh.features) !== before) render();
   }).catch(() => { /* an ended session is handled by whenSessionEnds; anything else can wait */ });
+}
+
+/** The emails and PDFs this contact receives write money and days as this browser does. */
+function rememberLocale(profile) {
+  if (profile.contact.locale === locale) return;
+  api.put("/portal/me/locale", { locale }).catch(() => { /* kept next time; the page itself is unaffected */ });
 }
 
 async function refreshMe() {

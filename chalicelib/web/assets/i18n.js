@@ -7,22 +7,32 @@ import de from "./messages/de.js";
 
 const CATALOGUES = { en, de };
 
+// The ways of writing money and days, the same three the server writes emails and PDFs in
+// (domain/locales.py): German as in Germany, American English, English as written elsewhere.
+function writing(language, region) {
+  if (language === "de") return "de-DE";
+  return !region || region === "US" ? "en-US" : "en-GB";
+}
+
 function chosen() {
   const wanted = (navigator.languages && navigator.languages.length) ? navigator.languages : [navigator.language || "en"];
   for (const tag of wanted) {
-    const language = String(tag).toLowerCase().split("-")[0];
-    if (CATALOGUES[language]) return { language, tag };
+    const [language, ...rest] = String(tag).split("-");
+    const region = rest.find((part) => /^([A-Za-z]{2}|\d{3})$/.test(part));
+    if (CATALOGUES[language.toLowerCase()]) {
+      return { language: language.toLowerCase(), tag: writing(language.toLowerCase(), region && region.toUpperCase()) };
+    }
   }
   return { language: "en", tag: "en-US" };
 }
 
-/** The catalogue's language ("en", "de") and the browser's tag for it ("de-DE"), for Intl. */
+/** The catalogue's language ("en", "de") and the way of writing money and days for Intl ("de-DE"). */
 export const { language, tag: locale } = chosen();
 document.documentElement.lang = language;
 
 /** t("invoices.title") -> "Rechnungen"; t("invoices.heading", { number }) fills "{number}". */
 export function t(key, params = {}) {
-  let text = CATALOGUES[language][key] ?? en[key];
+  const text = CATALOGUES[language][key] ?? en[key];
   if (text === undefined) {
     console.error(`no message for ${key}`);
     return key;
