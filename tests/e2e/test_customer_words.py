@@ -3,12 +3,14 @@ given, a statement names payments as people know them, and a German browser read
 money and dates."""
 import re
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import browser_tab, screenshot
 from tests.e2e.steps import accessibility_problems, an_estimate, an_invoice, fresh_customer, go_to, sign_in
+from tests.support.documents import pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -118,10 +120,17 @@ def test_a_german_browser_reads_german_labels_money_and_dates(german_page, porta
     an_estimate(customer, 120000, "Datenmigration")
 
     # When she signs in from a German browser
-    sign_in(german_page, customer.org_id, customer.email, customer.password)
+    german_page.goto("./#/sign-in")
+    german_page.get_by_label("Organization").fill(customer.org_id)
+    german_page.get_by_label("Email").fill(customer.email)
+    german_page.get_by_label("Password", exact=True).fill(customer.password)
+    german_page.get_by_role("button", name="Sign in").click()
 
     # Then the portal speaks German, with German money and dates
+    expect(german_page.get_by_role("heading", level=1, name=re.compile("^Willkommen, Olive"))).to_be_visible()
+    expect(german_page.get_by_text("1 Rechnung zu bezahlen")).to_be_visible()
     expect(german_page.locator("html")).to_have_attribute("lang", "de")
+    screenshot(german_page, "home-de")
     german_page.get_by_role("navigation", name="Portal").get_by_role("link", name="Rechnungen", exact=True).click()
     invoices = german_page.get_by_role("table", name="Rechnungen")
     expect(invoices).to_contain_text("1.234,56 $")
@@ -129,6 +138,14 @@ def test_a_german_browser_reads_german_labels_money_and_dates(german_page, porta
     expect(invoices.get_by_role("columnheader", name="Offener Betrag")).to_be_visible()
     expect(invoices).to_contain_text("Offen")
     screenshot(german_page, "invoices-de")
+
+    # And the invoice's PDF writes its money and its day as the page does
+    issued = invoices.locator("tbody tr").first.locator("td").nth(1).inner_text()
+    invoices.get_by_role("link").first.click()
+    with german_page.expect_download() as download:
+        german_page.get_by_role("button", name="PDF herunterladen").click()
+    text = pdf_text(Path(download.value.path()).read_bytes())
+    assert "1.234,56" in text and issued in text, (issued, text)
 
     german_page.get_by_role("navigation", name="Portal").get_by_role("link", name="Freigaben", exact=True).click()
     estimate = german_page.get_by_role("region", name=re.compile("^Angebot "))

@@ -8,6 +8,8 @@ from pathlib import Path
 ASSETS = Path(__file__).resolve().parents[2] / "chalicelib" / "web" / "assets"
 LANGUAGES = ("en", "de")
 CALL = re.compile(r"(?<![\w.$])t\(\s*([\"`])(.+?)\1")
+PLURAL = re.compile(r"(?<![\w.$])plural\(\s*\"(.+?)\"")
+PLURAL_CATEGORIES = ("one", "other")     # what Intl.PluralRules answers for English and German
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -24,6 +26,7 @@ def keys_asked_for() -> tuple[set[str], set[re.Pattern]]:
         if script.parent.name == "messages":
             continue
         code = re.sub(r"^\s*(//|/?\*).*$", "", script.read_text(encoding="utf-8"), flags=re.M)
+        exact |= {f"{key}.{category}" for key in PLURAL.findall(code) for category in PLURAL_CATEGORIES}
         for quote, key in CALL.findall(code):
             if quote == "`" and "${" in key:
                 built.add(re.compile(re.sub(r"\\\$\\\{.+?\\\}", r"[a-z_]+", re.escape(key))))

@@ -39,3 +39,11 @@ export function t(key, params = {}) {
   }
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
+
+/** plural("home.invoices_to_pay", 2) -> t("home.invoices_to_pay.other", { count: 2 }): the catalogue
+ * holds a message for each plural category its language has ("one", "other"). */
+const plurals = new Intl.PluralRules(locale);
+export function plural(key, count, params = {}) {
+  const n = count || 0;
+  return t(`${key}.${plurals.select(n)}`, { ...params, count: new Intl.NumberFormat(locale).format(n) });
+}
