@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import browser_tab, screenshot
-from tests.e2e.steps import accessibility_problems, an_estimate, an_invoice, fresh_customer, go_to, sign_in
+from tests.e2e.steps import (a_subscription, accessibility_problems, an_estimate, an_invoice, fresh_customer, go_to,
+                             sign_in)
 from tests.support.documents import pdf_text
 
 pytestmark = pytest.mark.e2e
@@ -114,8 +115,9 @@ def test_a_statement_names_a_payment_by_how_it_was_paid_never_its_id(page, porta
 
 
 def test_a_german_browser_reads_german_labels_money_and_dates(german_page, portal):
-    # Given a customer with an invoice and an estimate
+    # Given a customer with a subscription, an invoice and an estimate
     customer = fresh_customer(portal.org_id, "Sprache")
+    a_subscription(customer)
     an_invoice(customer, 123456, "Beratung")
     an_estimate(customer, 120000, "Datenmigration")
 
@@ -128,7 +130,7 @@ def test_a_german_browser_reads_german_labels_money_and_dates(german_page, porta
 
     # Then the portal speaks German, with German money and dates
     expect(german_page.get_by_role("heading", level=1, name=re.compile("^Willkommen, Olive"))).to_be_visible()
-    expect(german_page.get_by_text("1 Rechnung zu bezahlen")).to_be_visible()
+    expect(german_page.get_by_text("2 Rechnungen zu bezahlen")).to_be_visible()   # the subscription's and one more
     expect(german_page.locator("html")).to_have_attribute("lang", "de")
     screenshot(german_page, "home-de")
     german_page.get_by_role("navigation", name="Portal").get_by_role("link", name="Rechnungen", exact=True).click()
@@ -154,3 +156,10 @@ def test_a_german_browser_reads_german_labels_money_and_dates(german_page, porta
     expect(estimate.get_by_text("Wartet auf Antwort")).to_be_visible()
     assert accessibility_problems(german_page) == []
     screenshot(german_page, "approvals-de")
+
+    german_page.get_by_role("navigation", name="Portal").get_by_role("link", name="Abonnements", exact=True).click()
+    german_page.get_by_role("table", name="Abonnements").get_by_role("link").first.click()
+    expect(german_page.get_by_role("heading", name="Übersicht")).to_be_visible()
+    expect(german_page.get_by_text(re.compile(r"pro Monat"))).to_be_visible()
+    expect(german_page.locator(".badge").first).to_have_text("Aktiv")
+    screenshot(german_page, "subscription-de")
