@@ -30,6 +30,11 @@ function chosen() {
 export const { language, tag: locale } = chosen();
 document.documentElement.lang = language;
 
+/** Whether the catalogues have words for `key` (for values the server may add to over time). */
+export function has(key) {
+  return key in en;
+}
+
 /** t("invoices.title") -> "Rechnungen"; t("invoices.heading", { number }) fills "{number}". */
 export function t(key, params = {}) {
   const text = CATALOGUES[language][key] ?? en[key];

@@ -1,7 +1,7 @@
 // Activity: everything done to my account, by me, the merchant or the system, newest first.
 import { api } from "../api.js";
 import { dateTime } from "../format.js";
-import { t } from "../i18n.js";
+import { has, t } from "../i18n.js";
 import { h, replace, loading, empty, pageHeader, pages } from "../ui.js";
 
 const WHO = { merchant: t("activity.who.merchant"), job: t("activity.who.job"), gateway: t("activity.who.gateway") };
@@ -23,8 +23,10 @@ function who(actor, me) {
   return WHO[kind] || kind || "";
 }
 
-/** "subscription.cancel_scheduled" -> "Subscription cancel scheduled" */
+/** "subscription.cancelled" -> "Abonnement gekündigt"; an action the catalogue does not know yet
+ * ("subscription.cancel_scheduled") reads as its words ("Subscription cancel scheduled"). */
 function describe(action) {
+  if (has(`activity.action.${action}`)) return t(`activity.action.${action}`);
   const text = String(action || "").replace(/[._]/g, " ").trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
