@@ -27,7 +27,7 @@ test: $(STAMP)
 ## The fast tier while working: unit, functional and integration tests that start no live stack,
 ## browser or package build, without the walks over every route or many generated cases (`slow`).
 check: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow" tests/unit tests/functional tests/integration
+	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow" tests/unit tests/contract tests/functional tests/integration
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit -q

@@ -57,6 +57,7 @@ def one_customer(history: int) -> list[tuple[dict, int, float]]:
 
     with mock_aws():
         from chalicelib import bootstrap, tables
+        from chalicelib.services.payments.commands import PayInvoices
         from chalicelib.tables.metrics import counting_calls
         bootstrap.reset()
         bootstrap.tables_ready()
@@ -67,8 +68,8 @@ def one_customer(history: int) -> list[tuple[dict, int, float]]:
                                                      now=NOW),
                  lambda: services.documents.invoices(org_id, customer_id, view="overdue", limit=20, cursor=None,
                                                      now=NOW),
-                 lambda: services.payments.pay(org_id, customer_id, {"all_outstanding": True,
-                                                                     "payment_method": "pm_card_visa"},
+                 lambda: services.payments.pay(org_id, customer_id,
+                                               PayInvoices("pm_card_visa", all_outstanding=True),
                                                idempotency_key="bench-pay-all-0001", now=NOW)]
         measured = []
         for step in steps:

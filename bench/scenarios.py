@@ -9,8 +9,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from chalicelib.domain.documents import TimeEntry
 from chalicelib.handlers.http import RouteSpec
-from chalicelib.services.inputs import ProfileChanges
+from chalicelib.services.accounts.commands import ContactChanges, NewContact, ProfileChanges
+from chalicelib.services.payments.commands import PayInvoices
 from chalicelib.tables.base import owner_key
 
 # Reads <= 3 (including the session check), writes <= 4 (a transaction counts as one).
@@ -144,25 +146,22 @@ def _one_of_each_write(world: World, now: datetime) -> None:
 
     ids["open_invoice_id"] = invoice("Report design workshop", 5000)
     ids["void_invoice_id"] = invoice("Invoiced by mistake", 1200)
-    needs_action = services.payments.pay(org_id, customer_id, {
-        "invoice_ids": [invoice("Dashboard hosting", 2500)], "payment_method": "pm_card_authenticationRequired"},
-        idempotency_key="bench-3ds", now=now)
+    needs_action = services.payments.pay(org_id, customer_id, PayInvoices(
+        "pm_card_authenticationRequired", (invoice("Dashboard hosting", 2500),)), idempotency_key="bench-3ds", now=now)
     ids["action_payment_id"] = needs_action["payment_id"]
-    ids["refundable_payment_id"] = services.payments.pay(org_id, customer_id, {
-        "invoice_ids": [invoice("Data migration", 3000)], "payment_method": "pm_card_visa"},
-        idempotency_key="bench-refundable", now=now)["payment_id"]
+    ids["refundable_payment_id"] = services.payments.pay(org_id, customer_id, PayInvoices(
+        "pm_card_visa", (invoice("Data migration", 3000),)), idempotency_key="bench-refundable", now=now)["payment_id"]
     line = {"description": "Extra training day", "unit_price_minor": 80000, "quantity": 1}
     ids["estimate_to_decline_id"] = services.documents.create_estimate(org_id, customer_id, lines=[line],
                                                                        now=now).estimate_id
     day = (now - timedelta(days=3)).date().isoformat()
     ids["timesheet_to_reject_id"] = services.documents.create_timesheet(
         org_id, customer_id, project="Support", period_start=day, period_end=day,
-        entries=[{"date": day, "description": "On-call", "minutes": 60}], now=now).timesheet_id
+        entries=(TimeEntry(day, 60, "On-call"),), now=now).timesheet_id
 
     def contact(first: str, last: str) -> str:
         email = f"{first.lower()}@acme-analytics.example"
-        added = services.accounts.add_contact(org_id, customer_id, {"first_name": first, "last_name": last,
-                                                                    "email": email}, now)
+        added = services.accounts.add_contact(org_id, customer_id, NewContact(first, email, last), now)
         return next(c.contact_id for c in added.contacts if c.email == email)
 
     ids["uninvited_contact_id"] = contact("Dorothy", "Vaughan")
@@ -173,9 +172,9 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     with _mail_kept() as sent:
         services.access.invite(org_id, customer_id, invited, now)
         services.access.forgot_password(org_id, charles.email, now, source_ip="127.0.0.1")
-        services.accounts.update_profile(
-            org_id, customer_id, charles.contact_id, "", ProfileChanges(
-                contact={"email": "charles.new@acme-analytics.example"}, current_password=CHARLES_PASSWORD), now)
+        new_email = ContactChanges(email="charles.new@acme-analytics.example")
+        services.accounts.update_profile(org_id, customer_id, charles.contact_id, "", ProfileChanges(
+            contact=new_email, current_password=CHARLES_PASSWORD), now)
         services.accounts.send_queued_email(now)
     world.emails.update(invite="grace@acme-analytics.example", reset=charles.email,
                         email_change="charles.new@acme-analytics.example")

@@ -15,9 +15,12 @@ from datetime import date, datetime, timedelta
 from chalicelib import bootstrap
 from chalicelib.domain.catalog import Addon, Coupon, Plan
 from chalicelib.domain.customers import Address, CustomFieldDefinition, Customer
+from chalicelib.domain.documents import TimeEntry
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, PauseResumePreferences,
                                            Preferences, TrialPreferences)
+from chalicelib.services.access.commands import OrganizationChanges
+from chalicelib.services.accounts.commands import NewContact, NewCustomer
 
 log = logging.getLogger("devstack.seed")
 
@@ -96,7 +99,7 @@ def seed_organization(now: datetime) -> str:
         currency=CURRENCY, now=now, phone="+1 206 555 0142", website="https://northwind.example",
         address=Address(line1="400 Harbor Way", line2="Suite 210", city="Seattle", state="WA",
                         postal_code="98101", country="US"))
-    access.update_organization(DEMO_ORG_ID, {"preferences": EVERY_FEATURE, "custom_fields": CUSTOM_FIELDS})
+    access.update_organization(DEMO_ORG_ID, OrganizationChanges(preferences=EVERY_FEATURE, custom_fields=CUSTOM_FIELDS))
     return api_key
 
 
@@ -127,8 +130,8 @@ def _address(line1: str, city: str, state: str, postal_code: str, country: str =
     return Address(line1=line1, city=city, state=state, postal_code=postal_code, country=country)
 
 
-def _person(first: str, last: str, email: str, phone: str = "") -> dict:
-    return {"first_name": first, "last_name": last, "email": email, "phone": phone}
+def _person(first: str, last: str, email: str, phone: str = "") -> NewContact:
+    return NewContact(first, email, last, phone)
 
 
 DEMO_CUSTOMERS = (
@@ -136,31 +139,31 @@ DEMO_CUSTOMERS = (
     dict(display_name="Acme Analytics", company_name="Acme Analytics Inc.", email="ap@acme-analytics.example",
          phone="+1 415 555 0101", billing_address=_address("1 Market St", "San Francisco", "CA", "94105"),
          shipping_address=_address("500 Howard St", "San Francisco", "CA", "94105"),
-         contacts=[_person("Ada", "Lovelace", "ada@acme-analytics.example", "+1 415 555 0102"),
-                   _person("Charles", "Babbage", "charles@acme-analytics.example")],
+         contacts=(_person("Ada", "Lovelace", "ada@acme-analytics.example", "+1 415 555 0102"),
+                   _person("Charles", "Babbage", "charles@acme-analytics.example")),
          custom_fields={"po_number": "PO-2026-0042", "invoice_language": "English", "segment": "mid-market"}),
     dict(display_name="Globex Corporation", company_name="Globex Corporation", email="ap@globex.example",
          billing_address=_address("77 Cypress Creek Rd", "Cypress Creek", "OR", "97301"),
-         contacts=[_person("Hank", "Scorpio", "hank@globex.example"),
-                   _person("Lisa", "Simpson", "lisa@globex.example")],
+         contacts=(_person("Hank", "Scorpio", "hank@globex.example"),
+                   _person("Lisa", "Simpson", "lisa@globex.example")),
          custom_fields={"segment": "enterprise"}),
     dict(display_name="Initech", company_name="Initech LLC", email="accounts@initech.example",
          billing_address=_address("4120 Freidrich Ln", "Austin", "TX", "78744"),
-         contacts=[_person("Peter", "Gibbons", "peter@initech.example")],
+         contacts=(_person("Peter", "Gibbons", "peter@initech.example"),),
          custom_fields={"po_number": "TPS-1999", "segment": "startup"}),
     dict(display_name="Bluth Property Group", company_name="Bluth Company", email="finance@bluth.example",
          billing_address=_address("1 Sudden Valley Rd", "Newport Beach", "CA", "92660"),
-         contacts=[_person("Michael", "Bluth", "michael@bluth.example")]),
+         contacts=(_person("Michael", "Bluth", "michael@bluth.example"),)),
     dict(display_name="Harbour Books", company_name="Harbour Books Ltd", email="hello@harbourbooks.example",
          billing_address=Address(line1="12 Quay Street", city="Bristol", postal_code="BS1 4DJ", country="GB"),
-         contacts=[_person("Ruth", "Okafor", "ruth@harbourbooks.example")],
+         contacts=(_person("Ruth", "Okafor", "ruth@harbourbooks.example"),),
          custom_fields={"invoice_language": "English"}),
 )
 
 
 def seed_customers(org_id: str, now: datetime) -> list[Customer]:
     accounts = bootstrap.services().accounts
-    return [accounts.create_customer(org_id, now=now, **details) for details in DEMO_CUSTOMERS]
+    return [accounts.create_customer(org_id, NewCustomer(**details), now) for details in DEMO_CUSTOMERS]
 
 
 # --- billing ----------------------------------------------------------------------------------
@@ -206,8 +209,8 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
     documents.create_timesheet(
         org_id, demo.customer_id, project="Dashboard rollout", period_start=week_start.isoformat(),
         period_end=(week_start + days(4)).isoformat(),
-        entries=[_entry(week_start + days(d), task, minutes) for d, task, minutes in
-                 ((0, "Requirements workshop", 240), (1, "Connector setup", 420), (3, "User training", 180))],
+        entries=tuple(_entry(week_start + days(d), task, minutes) for d, task, minutes in
+                      ((0, "Requirements workshop", 240), (1, "Connector setup", 420), (3, "User training", 180))),
         now=now - days(1))
 
 
@@ -234,8 +237,8 @@ def _line(description: str, unit_price_minor: int, quantity: int = 1) -> dict:
     return {"description": description, "unit_price_minor": unit_price_minor, "quantity": quantity}
 
 
-def _entry(day: date, description: str, minutes: int) -> dict:
-    return {"date": day.isoformat(), "description": description, "minutes": minutes}
+def _entry(day: date, description: str, minutes: int) -> TimeEntry:
+    return TimeEntry(day.isoformat(), minutes, description)
 
 
 # --- the demo portal user -----------------------------------------------------------------------
@@ -249,4 +252,4 @@ def seed_portal_user(org_id: str, customer: Customer, now: datetime) -> PortalSi
 
 
 def _demo_sign_in() -> PortalSignIn:
-    return PortalSignIn(DEMO_ORG_ID, DEMO_CUSTOMERS[0]["contacts"][0]["email"], DEMO_PASSWORD)
+    return PortalSignIn(DEMO_ORG_ID, DEMO_CUSTOMERS[0]["contacts"][0].email, DEMO_PASSWORD)

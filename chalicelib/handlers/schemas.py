@@ -9,6 +9,7 @@ from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from ..domain import currencies, locales
 from ..domain.calendar import is_time_zone
+from ..domain.customers import Address
 from .http import Body, Query
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
@@ -104,3 +105,10 @@ class AddressBody(Body):
     state: Annotated[str, StringConstraints(max_length=100)] = ""
     postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
     country: Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})?$")] = ""
+
+    def address(self) -> Address:
+        return Address(self.line1, self.line2, self.city, self.state, self.postal_code, self.country)
+
+
+def address_of(body: AddressBody | None) -> Address | None:
+    return body.address() if body is not None else None

@@ -50,9 +50,11 @@ def organization_with(name: str, email: str, **preferences) -> str:
     from dataclasses import replace
     from chalicelib.bootstrap import services
     from chalicelib.domain.preferences import Preferences
+    from chalicelib.services.access.commands import OrganizationChanges
     org, _ = services().access.create_organization(name=name, email=email, currency="USD",
                                                    now=datetime.now(timezone.utc))
-    services().access.update_organization(org.org_id, {"preferences": replace(Preferences(), **preferences)})
+    changes = OrganizationChanges(preferences=replace(Preferences(), **preferences))
+    services().access.update_organization(org.org_id, changes)
     return org.org_id
 
 

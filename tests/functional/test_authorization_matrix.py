@@ -14,6 +14,8 @@ from bench.scenarios import build_world, token_for
 from chalicelib import bootstrap
 from chalicelib.bootstrap import services
 from chalicelib.handlers.http import ROUTES
+from chalicelib.services.access.commands import OrganizationChanges
+from chalicelib.services.accounts.commands import NewCustomer
 from chalicelib.tables.metrics import WRITES, counting_calls
 from devstack.seed import DEMO_PASSWORD, EVERY_FEATURE
 from tests.support.api import NOW
@@ -40,7 +42,7 @@ def matrix(aws):
     world = build_world(NOW)
 
     def signed_in(org_id, display_name, email):
-        customer = services().accounts.create_customer(org_id, display_name=display_name, email=email, now=NOW)
+        customer = services().accounts.create_customer(org_id, NewCustomer(display_name, email), NOW)
         services().access.create_portal_user(org_id, customer_id=customer.customer_id,
                                              contact_id=customer.contacts[0].contact_id, password=DEMO_PASSWORD,
                                              now=NOW)
@@ -48,7 +50,7 @@ def matrix(aws):
 
     other_org, other_key = services().access.create_organization(name="Initech", email="ops@initech.example",
                                                                  currency="USD", now=NOW)
-    services().access.update_organization(other_org.org_id, {"preferences": EVERY_FEATURE})
+    services().access.update_organization(other_org.org_id, OrganizationChanges(preferences=EVERY_FEATURE))
     tokens = {"B": signed_in(world.org_id, "Bluth Tenant", "b@bluth-tenant.example"),
               "C": signed_in(other_org.org_id, "Other Org Customer", "c@initech.example"),
               "other_merchant": other_key}

@@ -7,8 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.bootstrap import adapters, services
-from chalicelib.domain.documents import CreditNoteStatus
+from chalicelib.domain.documents import CreditNoteStatus, TimeEntry
 from chalicelib.domain.errors import DomainError
+from chalicelib.handlers.http import plain
+from chalicelib.handlers.responses.accounts import Dashboard
+from chalicelib.services.accounts.commands import NewCustomer
 from chalicelib.services.payments import collection
 from tests.support.api import NOW, Api, client
 from tests.support.aws import fresh_aws
@@ -86,7 +89,7 @@ steps = st.one_of(
 def a_customer_with_a_card(now):
     org, _ = services().access.create_organization(name="Prop Co", email="billing@prop.example", currency="USD",
                                                    now=now)
-    customer = services().accounts.create_customer(org.org_id, display_name="Prop", email="ap@prop.example", now=now)
+    customer = services().accounts.create_customer(org.org_id, NewCustomer("Prop", "ap@prop.example"), now)
     card = services().payments.add_method(org.org_id, customer.customer_id, "pm_card_visa", make_default=True, now=now)
     return org.org_id, customer, card["payment_method_id"]
 
@@ -131,7 +134,7 @@ def take(step, org_id: str, customer_id: str, card_id: str, now, n: int) -> None
     elif kind == "timesheet":
         services().documents.create_timesheet(org_id, customer_id, project="P", period_start="2026-11-01",
                                               period_end="2026-11-02",
-                                              entries=[{"date": "2026-11-01", "minutes": args[0]}], now=now)
+                                              entries=(TimeEntry("2026-11-01", args[0]),), now=now)
 
 
 def recomputed(org_id: str, customer_id: str) -> dict:
@@ -152,6 +155,12 @@ def recomputed(org_id: str, customer_id: str) -> dict:
                               "timesheets": len(adapters().uow.timesheets.all_in_status(org_id, customer_id,
                                                                                         "pending"))},
     }
+
+
+def without_exponents(answer):
+    if isinstance(answer, dict):
+        return {key: without_exponents(value) for key, value in answer.items() if key != "currency_exponent"}
+    return answer
 
 
 def listed_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
@@ -180,7 +189,7 @@ def test_the_dashboard_summary_equals_a_recomputation_after_any_sequence(sequenc
 
         # Then the summary the dashboard reads equals what the items say
         shown = services().accounts.dashboard(org_id, customer.customer_id, customer.contacts[0].contact_id)
-        expected = recomputed(org_id, customer.customer_id)
-        assert {key: shown[key] for key in expected} == expected
+        answer = plain(Dashboard.of(shown).model_dump(exclude={"my_details", "organization"}))
+        assert without_exponents(answer) == recomputed(org_id, customer.customer_id)
         # And it lists exactly the credit notes with a balance left (read by key to apply credits)
         assert listed_credit_notes(org_id, customer.customer_id) == open_credit_notes(org_id, customer.customer_id)

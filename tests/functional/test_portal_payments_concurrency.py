@@ -8,6 +8,7 @@ where they are in production."""
 from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.errors import DomainError
 from chalicelib.services.payments import collection
+from chalicelib.services.payments.commands import PayInvoices
 from tests.support.api import NOW, Api, client
 from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
 from tests.support.payments import a_payer, a_saved_card, an_invoice, counting_gateway
@@ -38,7 +39,7 @@ def test_ten_payments_of_one_invoice_with_different_keys_charge_it_once(aws, mon
         # Given an open invoice
         payer = a_payer(Api(c))
         invoice = an_invoice(payer, 10000)
-        request = {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"}
+        request = PayInvoices("pm_card_visa", (invoice["invoice_id"],))
 
         # When ten browsers pay it at the same moment, each with its own key
         answers = at_once(lambda n: services().payments.pay(payer.org_id, payer.customer_id, request,
@@ -58,7 +59,7 @@ def test_ten_payments_of_one_invoice_with_the_same_key_charge_it_once_and_agree(
     with client() as c:
         payer = a_payer(Api(c))
         invoice = an_invoice(payer, 10000)
-        request = {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"}
+        request = PayInvoices("pm_card_visa", (invoice["invoice_id"],))
 
         answers = at_once(lambda n: services().payments.pay(payer.org_id, payer.customer_id, request,
                                                             idempotency_key="double-click", now=NOW))

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.errors import BusinessRuleViolation
+from chalicelib.services.accounts.commands import NewCustomer
 from tests.support.api import new_organization
 from tests.support.aws import fresh_aws
 
@@ -60,8 +61,7 @@ def test_statements_from_stored_documents_reconcile_and_match_what_is_owed(ops, 
     with fresh_aws():
         # Given a random ledger
         org, _ = new_organization()
-        customer = services().accounts.create_customer(org.org_id, display_name="Globex", email="ap@globex.example",
-                                                       now=START)
+        customer = services().accounts.create_customer(org.org_id, NewCustomer("Globex", "ap@globex.example"), START)
         run(org.org_id, customer.customer_id, ops, gaps)
         now = START + timedelta(days=90)
         start = START.date() + timedelta(days=first)

@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings, strategies 
 from chalicelib import bootstrap
 from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.errors import BusinessRuleViolation, Conflict
+from chalicelib.services.accounts.commands import NewCustomer
+from chalicelib.services.payments.commands import PayInvoices
 from tests.support.api import new_organization
 from tests.support.aws import fresh_aws
 from tests.support.payments import WEBHOOK_SECRET, signature, stripe_event
@@ -78,9 +80,8 @@ class History:
     def pay_by_card(self, which: int, share: int, now: datetime) -> None:
         invoice = self._open_invoice(which)
         if invoice is not None:
-            paid = services().payments.pay(self.org_id, self.customer_id, {
-                "invoice_ids": [invoice.invoice_id], "payment_method": "pm_card_visa",
-                "amount_minor": max(1, invoice.balance_minor * share // 100)},
+            paid = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
+                "pm_card_visa", (invoice.invoice_id,), amount_minor=max(1, invoice.balance_minor * share // 100)),
                 idempotency_key=self._key("pay"), now=now)
             self.payment_ids.append(paid["payment_id"])
 
@@ -94,19 +95,17 @@ class History:
     def pay_with_credits(self, which: int, _: None, now: datetime) -> None:
         invoice = self._open_invoice(which)
         if invoice is not None:
-            paid = services().payments.pay(self.org_id, self.customer_id, {
-                "invoice_ids": [invoice.invoice_id], "payment_method": "pm_card_visa", "use_credits": True},
-                idempotency_key=self._key("pay"), now=now)
+            paid = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
+                "pm_card_visa", (invoice.invoice_id,), use_credits=True), idempotency_key=self._key("pay"), now=now)
             self.payment_ids.append(paid["payment_id"])
 
     # -- overpayments --
     def card_waits(self, which: int, share: int, now: datetime) -> None:
         invoice = self._open_invoice(which)
         if invoice is not None:
-            started = services().payments.pay(self.org_id, self.customer_id, {
-                "invoice_ids": [invoice.invoice_id], "payment_method": "pm_card_authenticationRequired",
-                "amount_minor": max(1, invoice.balance_minor * share // 100)},
-                idempotency_key=self._key("pay"), now=now)
+            started = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
+                "pm_card_authenticationRequired", (invoice.invoice_id,),
+                amount_minor=max(1, invoice.balance_minor * share // 100)), idempotency_key=self._key("pay"), now=now)
             self.payment_ids.append(started["payment_id"])
             self.waiting.append((started["payment_id"], invoice.invoice_id))
 
@@ -244,8 +243,7 @@ def test_after_every_step_the_statement_the_documents_and_the_dashboard_agree(to
     with fresh_aws_with_stripe_webhooks():
         # Given a customer with invoices to pay
         org, _ = new_organization()
-        customer = services().accounts.create_customer(org.org_id, display_name="Globex", email="ap@globex.example",
-                                                       now=START)
+        customer = services().accounts.create_customer(org.org_id, NewCustomer("Globex", "ap@globex.example"), START)
         history = History(org.org_id, customer.customer_id)
         for total in totals:
             history.invoice(total, None, START)

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from ... import bootstrap
 from ...bootstrap import services
+from ...domain.documents import TimeEntry
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, CouponCode, Day, Id, LongText, Name, ShortText
@@ -94,6 +95,9 @@ class TimeEntryBody(Body):
     minutes: int = Field(ge=1, le=24 * 60)
     description: ShortText = ""
 
+    def entry(self) -> TimeEntry:
+        return TimeEntry(self.date.isoformat(), self.minutes, self.description)
+
 
 class TimesheetBody(Body):
     customer_id: Id
@@ -168,7 +172,6 @@ def create_estimate(body: EstimateBody):
 @api.route("/admin/timesheets", "POST", body=TimesheetBody, status=201, response="TimesheetRecord")
 def create_timesheet(body: TimesheetBody):
     """Submit a timesheet for the customer to approve."""
-    entries = [{**e.model_dump(), "date": e.date.isoformat()} for e in body.entries]
     return services().documents.create_timesheet(
-        api.merchant().org_id, body.customer_id, project=body.project, entries=entries,
+        api.merchant().org_id, body.customer_id, project=body.project, entries=tuple(e.entry() for e in body.entries),
         period_start=body.period_start.isoformat(), period_end=body.period_end.isoformat(), now=bootstrap.now())

@@ -34,6 +34,10 @@ class PlanBody(Body):
     trial_days: int = Field(default=0, ge=0, le=365)
     description: str = Field(default="", max_length=1000)
 
+    def plan(self) -> Plan:
+        return Plan(self.code, self.name, self.price_minor, self.currency, self.interval, self.interval_count,
+                    self.trial_days, self.description)
+
 
 class AddonBody(Body):
     code: Code
@@ -43,6 +47,10 @@ class AddonBody(Body):
     recurring: bool = True
     plan_codes: list[Code] = Field(default_factory=list, max_length=100)
     description: str = Field(default="", max_length=1000)
+
+    def addon(self) -> Addon:
+        return Addon(self.code, self.name, self.price_minor, self.currency, self.recurring, tuple(self.plan_codes),
+                     self.description)
 
 
 class CouponBody(Body):
@@ -59,7 +67,9 @@ class CouponBody(Body):
     expires_at: Instant | None = None
 
     def coupon(self) -> Coupon:
-        return Coupon(**self.model_dump() | {"plan_codes": tuple(self.plan_codes)})
+        return Coupon(self.code, self.name, self.duration, self.cycles, self.percent_off_bp, self.amount_off_minor,
+                      self.currency, tuple(self.plan_codes), portal=self.portal, max_redemptions=self.max_redemptions,
+                      expires_at=self.expires_at)
 
     @model_validator(mode="after")
     def one_kind_of_discount(self):
@@ -107,7 +117,7 @@ def list_plans():
 @api.route("/admin/plans", "POST", body=PlanBody, status=201, response="Plan")
 def create_plan(body: PlanBody):
     """Add a plan."""
-    return services().subscriptions.add_plan(api.merchant().org_id, Plan(**body.model_dump()), bootstrap.now())
+    return services().subscriptions.add_plan(api.merchant().org_id, body.plan(), bootstrap.now())
 
 
 @api.route("/admin/addons", response="AddonList")
@@ -119,8 +129,7 @@ def list_addons():
 @api.route("/admin/addons", "POST", body=AddonBody, status=201, response="Addon")
 def create_addon(body: AddonBody):
     """Add an addon."""
-    data = body.model_dump() | {"plan_codes": tuple(body.plan_codes)}
-    return services().subscriptions.add_addon(api.merchant().org_id, Addon(**data), bootstrap.now())
+    return services().subscriptions.add_addon(api.merchant().org_id, body.addon(), bootstrap.now())
 
 
 @api.route("/admin/coupons", response="CouponList")

@@ -8,10 +8,10 @@ from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...domain.customers import Address
+from ...services.accounts.commands import CustomerChanges, NewContact, NewCustomer
 from ..authorizers import merchant_key
 from ..http import Body, Routes, page_answer
-from ..schemas import AddressBody, Currency, Email, Name, PageQuery
+from ..schemas import AddressBody, Currency, Email, Name, PageQuery, address_of
 
 
 bp = Blueprint(__name__)
@@ -25,6 +25,9 @@ class ContactBody(Body):
     phone: str = Field(default="", max_length=40)
     is_primary: bool = False
 
+    def contact(self) -> NewContact:
+        return NewContact(self.first_name, self.email, self.last_name, self.phone, self.is_primary)
+
 
 class CustomerBody(Body):
     display_name: Name
@@ -37,6 +40,11 @@ class CustomerBody(Body):
     contacts: list[ContactBody] = Field(default_factory=list, max_length=50)
     custom_fields: dict[str, Any] = Field(default_factory=dict, max_length=50)
 
+    def customer(self) -> NewCustomer:
+        return NewCustomer(self.display_name, self.email, self.company_name, self.phone, self.currency,
+                           address_of(self.billing_address), address_of(self.shipping_address),
+                           tuple(c.contact() for c in self.contacts), self.custom_fields)
+
 
 class CustomerPatch(Body):
     display_name: Name | None = None
@@ -47,12 +55,9 @@ class CustomerPatch(Body):
     shipping_address: AddressBody | None = None
     custom_fields: dict[str, Any] | None = Field(default=None, max_length=50)
 
-
-def _addresses(data: dict) -> dict:
-    for key in ("billing_address", "shipping_address"):
-        if data.get(key) is not None:
-            data[key] = Address(**data[key])
-    return data
+    def changes(self) -> CustomerChanges:
+        return CustomerChanges(self.display_name, self.email, self.company_name, self.phone,
+                               address_of(self.billing_address), address_of(self.shipping_address), self.custom_fields)
 
 
 @api.route("/admin/customers", query=PageQuery, response="CustomerPage")
@@ -65,8 +70,7 @@ def list_customers(query: PageQuery):
 @api.route("/admin/customers", "POST", body=CustomerBody, status=201, response="Customer")
 def create_customer(body: CustomerBody):
     """Add a customer with its contact persons (the first is primary unless one says so)."""
-    data = _addresses(body.model_dump())
-    return services().accounts.create_customer(api.merchant().org_id, now=bootstrap.now(), **data)
+    return services().accounts.create_customer(api.merchant().org_id, body.customer(), bootstrap.now())
 
 
 @api.route("/admin/customers/{customer_id}", response="Customer")
@@ -78,11 +82,10 @@ def get_customer(customer_id: str):
 @api.route("/admin/customers/{customer_id}", "PATCH", body=CustomerPatch, response="Customer")
 def update_customer(customer_id: str, body: CustomerPatch):
     """Change a customer's details."""
-    changes = _addresses(body.model_dump(exclude_unset=True, exclude_none=True))
-    return services().accounts.update_customer(api.merchant().org_id, customer_id, changes, bootstrap.now())
+    return services().accounts.update_customer(api.merchant().org_id, customer_id, body.changes(), bootstrap.now())
 
 
 @api.route("/admin/customers/{customer_id}/contacts", "POST", body=ContactBody, status=201, response="Customer")
 def add_contact(customer_id: str, body: ContactBody):
     """Add a contact person."""
-    return services().accounts.add_contact(api.merchant().org_id, customer_id, body.model_dump(), bootstrap.now())
+    return services().accounts.add_contact(api.merchant().org_id, customer_id, body.contact(), bootstrap.now())

@@ -9,6 +9,7 @@ from pydantic import Field
 from ...bootstrap import services
 from ...domain.customers import CustomFieldDefinition
 from ...domain.preferences import DunningSettings, Preferences
+from ...services.access.commands import OrganizationChanges
 from ..authorizers import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Email, Link, Locale, Name, TimeZone
@@ -31,6 +32,10 @@ class CustomFieldBody(Body):
     show_in_portal: bool = False
     required: bool = False
 
+    def definition(self) -> CustomFieldDefinition:
+        return CustomFieldDefinition(self.key, self.label, self.type, tuple(self.options), self.show_in_portal,
+                                     self.required)
+
 
 class SettingsBody(Body):
     name: Name | None = None
@@ -43,6 +48,12 @@ class SettingsBody(Body):
     dunning: DunningSettings | None = None
     custom_fields: list[CustomFieldBody] | None = Field(default=None, max_length=50)
     test_mode: bool | None = None
+
+    def changes(self) -> OrganizationChanges:
+        fields = None if self.custom_fields is None else tuple(f.definition() for f in self.custom_fields)
+        return OrganizationChanges(self.name, self.email, self.phone, self.website, self.payment_terms_days,
+                                   self.time_zone, self.test_mode, dunning=self.dunning, custom_fields=fields,
+                                   locale=self.locale)
 
 
 def organization_view(org) -> dict:
@@ -62,13 +73,7 @@ def get_organization():
 def update_organization(body: SettingsBody):
     """Change details, dunning, custom field definitions, or the time zone and test mode (both before the
     first subscription)."""
-    changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"custom_fields", "dunning"})
-    if body.custom_fields is not None:
-        changes["custom_fields"] = tuple(CustomFieldDefinition(**{**f.model_dump(), "options": tuple(f.options)})
-                                         for f in body.custom_fields)
-    if body.dunning is not None:
-        changes["dunning"] = body.dunning
-    return organization_view(services().access.update_organization(api.merchant().org_id, changes))
+    return organization_view(services().access.update_organization(api.merchant().org_id, body.changes()))
 
 
 @api.route("/admin/preferences", response="PortalPreferences")
@@ -81,6 +86,7 @@ def get_preferences():
 @api.route("/admin/preferences", "PUT", body=PreferencesBody, response="PortalPreferences")
 def put_preferences(body: PreferencesBody):
     """Replace the Customer Portal Preferences."""
-    org = services().access.update_organization(api.merchant().org_id, {"preferences": body.preferences})
+    changes = OrganizationChanges(preferences=body.preferences)
+    org = services().access.update_organization(api.merchant().org_id, changes)
     return {"preferences": org.preferences.to_dict()}
 

@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints
 
 from ... import bootstrap
 from ...bootstrap import services
+from ...services.payments.commands import PayInvoices
 from ..authorizers import portal_session
 from ..http import IDEMPOTENCY_KEY, Body, Routes, page_answer
 from ..schemas import Currency, PageQuery
@@ -30,6 +31,11 @@ class PaymentBody(Body):
     amount_minor: int | None = Field(default=None, ge=1, le=10**11)
     use_credits: bool = False
 
+    def command(self) -> PayInvoices:
+        return PayInvoices(self.payment_method, tuple(self.invoice_ids) if self.invoice_ids else None,
+                           self.all_outstanding, self.currency, self.save_for_future, self.amount_minor,
+                           self.use_credits)
+
 
 class ConfirmBody(Body):
     approve: bool
@@ -39,7 +45,7 @@ class ConfirmBody(Body):
 def pay(body: PaymentBody):
     """Pay one, several or all outstanding invoices (of one currency); send an Idempotency-Key header."""
     caller = api.customer()
-    return services().payments.pay(caller.org_id, caller.customer_id, body.model_dump(exclude_defaults=True),
+    return services().payments.pay(caller.org_id, caller.customer_id, body.command(),
                                    idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())
 
 

@@ -9,11 +9,10 @@ from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...domain.customers import Address
-from ...services.inputs import ProfileChanges
+from ...services.accounts import commands
 from ..authorizers import portal_session
 from ..http import Body, Routes
-from ..schemas import AddressBody, Email, Name
+from ..schemas import AddressBody, Email, Name, address_of
 
 
 bp = Blueprint(__name__)
@@ -26,6 +25,9 @@ class ContactChanges(Body):
     phone: str | None = Field(default=None, max_length=40)
     email: Email | None = None
 
+    def changes(self) -> commands.ContactChanges:
+        return commands.ContactChanges(self.first_name, self.last_name, self.phone, self.email)
+
 
 class ProfilePatch(Body):
     contact: ContactChanges | None = None
@@ -34,12 +36,10 @@ class ProfilePatch(Body):
     custom_fields: dict[str, Any] | None = Field(default=None, max_length=50)
     current_password: str | None = Field(default=None, max_length=1024)
 
-    def changes(self) -> ProfileChanges:
-        def address(part: AddressBody | None) -> Address | None:
-            return Address(**part.model_dump()) if part is not None else None
-        return ProfileChanges(
-            contact=self.contact.model_dump(exclude_none=True) if self.contact else None,
-            billing_address=address(self.billing_address), shipping_address=address(self.shipping_address),
+    def changes(self) -> commands.ProfileChanges:
+        return commands.ProfileChanges(
+            contact=self.contact.changes() if self.contact else None,
+            billing_address=address_of(self.billing_address), shipping_address=address_of(self.shipping_address),
             custom_fields=self.custom_fields, current_password=self.current_password)
 
 

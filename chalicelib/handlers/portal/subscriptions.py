@@ -9,7 +9,7 @@ from pydantic import Field, StrictBool
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...services.inputs import Caller, ChangeRequest
+from ...services.subscriptions.commands import Caller, ChangeRequest
 from ..authorizers import portal_session
 from ..http import Body, Routes, page_answer
 from ..schemas import Code, CouponCode, PageQuery, ShortText

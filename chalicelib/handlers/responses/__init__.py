@@ -1,6 +1,7 @@
-"""The models of what routes answer, for the OpenAPI document only: routes declare theirs by name
-(`response="SubscriptionDetail"`) and `model(name)` finds it when the document is built, so no
-handler module imports these (nor the domain enums they use) on a cold start."""
+"""The models of what routes answer: routes declare theirs by name (`response="SubscriptionDetail"`)
+and `model(name)` finds it when the OpenAPI document is built. A route whose use case returns a typed
+result builds its answer with the model too (`accounts.Dashboard.of`), importing it inside the route:
+no handler module imports these (nor the domain enums they use) on a cold start."""
 from __future__ import annotations
 
 from pydantic import BaseModel

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from ...domain.currencies import exponent
 from ...domain.preferences import DunningSettings, Preferences
 from .shared import Address, Answer, CurrencyExponent, Items, Money, OrganizationDetails, Page
+
+if TYPE_CHECKING:
+    from ...services.accounts.dashboard import Home
 
 CustomValue = str | int | float | bool | None
 
@@ -203,6 +207,34 @@ class Dashboard(Answer):
     my_details: MyDetails
     pending_approvals: PendingApprovals
     organization: OrganizationDetails
+
+    @classmethod
+    def of(cls, home: Home) -> Dashboard:
+        """The answer from the typed result of the use case (services/accounts/dashboard.py)."""
+        figures, customer, contact = home.figures, home.customer, home.contact
+        currency = {"currency": figures.currency, "currency_exponent": exponent(figures.currency)}
+        last = None
+        if figures.last_payment_id:
+            last = LastPayment(payment_id=figures.last_payment_id, amount_minor=figures.last_payment_minor,
+                               date=figures.last_payment_at, invoice_id=figures.last_payment_invoice_id, **currency)
+        org = home.organization.public_details()
+        org.update(address=list(org["address"]), currency_exponent=exponent(org["currency"]))
+        return cls(
+            outstanding=Outstanding(count=figures.outstanding_count, total_minor=figures.outstanding_minor, **currency),
+            available_credits=Money(amount_minor=figures.credits_minor, **currency),
+            last_payment=last,
+            my_details=MyDetails(
+                display_name=customer.display_name, company_name=customer.company_name, email=customer.email,
+                phone=customer.phone, billing_address=list(customer.billing_address.lines()),
+                shipping_address=list(customer.shipping_address.lines()),
+                contact=DashboardContact(name=contact.name, email=contact.email, phone=contact.phone) if contact
+                else None,
+                payment_methods=[CardSummary(payment_method_id=m.payment_method_id, summary=m.summary,
+                                             exp_month=m.exp_month, exp_year=m.exp_year, is_default=m.is_default)
+                                 for m in home.payment_methods]),
+            pending_approvals=PendingApprovals(estimates=figures.pending_estimates,
+                                               timesheets=figures.pending_timesheets),
+            organization=OrganizationDetails(**org))
 
 
 class ProfileContact(Contact):

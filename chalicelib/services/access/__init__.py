@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ...domain.customers import Address
     from ...domain.organization import Organization
     from ...tables.portal_users import PortalUser
+    from .commands import OrganizationChanges
     from .portal_auth import Invitation
     from .sessions import SignedIn
 
@@ -88,6 +89,6 @@ class Access:
         from .merchant_access import get_organization
         return get_organization(self._adapters, org_id)
 
-    def update_organization(self, org_id: str, changes: dict) -> Organization:
+    def update_organization(self, org_id: str, changes: OrganizationChanges) -> Organization:
         from .merchant_access import update_organization
         return update_organization(self._adapters, org_id, changes)

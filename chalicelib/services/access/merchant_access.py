@@ -11,6 +11,7 @@ from ...domain.customers import Address
 from ...domain.errors import BusinessRuleViolation
 from ...domain.ids import new_id
 from ...domain.organization import Organization
+from .commands import OrganizationChanges
 
 KEY_PREFIX = "pk_admin_"
 
@@ -50,20 +51,20 @@ def get_organization(adapters, org_id: str) -> Organization:
     return adapters.uow.organizations.get(org_id)
 
 
-def update_organization(adapters, org_id: str, changes: dict) -> Organization:
+def update_organization(adapters, org_id: str, changes: OrganizationChanges) -> Organization:
     """Apply validated changes (preferences, dunning, details, custom fields, test mode)."""
     org = adapters.uow.organizations.get(org_id)
-    if changes.get("test_mode", org.test_mode) != org.test_mode and _has_subscriptions(adapters, org_id):
+    if changes.test_mode not in (None, org.test_mode) and _has_subscriptions(adapters, org_id):
         # each subscription's due work is indexed on the clock it was created under: switching
         # afterwards would leave them on the other clock
         raise BusinessRuleViolation("Test mode is chosen before the first subscription; this organization has "
                                     "subscriptions already.", "test_mode_locked")
-    if changes.get("time_zone", org.time_zone) != org.time_zone and _has_subscriptions(adapters, org_id):
+    if changes.time_zone not in (None, org.time_zone) and _has_subscriptions(adapters, org_id):
         # each subscription's terms are days of the time zone it was created in, and its due work
         # is indexed at the instants those days begin there
         raise BusinessRuleViolation("The time zone is chosen before the first subscription; this organization "
                                     "has subscriptions already.", "time_zone_locked")
-    return adapters.uow.organizations.save(replace(org, **changes))
+    return adapters.uow.organizations.save(replace(org, **changes.given()))
 
 
 def _has_subscriptions(adapters, org_id: str) -> bool:

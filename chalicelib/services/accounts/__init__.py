@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ...domain.customers import Address, Customer
+    from ...domain.customers import Customer
     from ...domain.engagement import ActivityRecord, Review
     from ...tables.pages import Page
-    from ..inputs import ProfileChanges
+    from .commands import CustomerChanges, NewContact, NewCustomer, ProfileChanges
+    from .dashboard import Home
     from .messages import MessageSent
     from .reviews import ReviewRequested
 
@@ -32,27 +33,21 @@ class Accounts:
         from .customers import get_customer
         return get_customer(self._adapters, org_id, customer_id)
 
-    def create_customer(self, org_id: str, *, display_name: str, email: str, now: datetime, company_name: str = "",
-                        phone: str = "", currency: str | None = None, billing_address: Address | None = None,
-                        shipping_address: Address | None = None, contacts: list[dict] | None = None,
-                        custom_fields: dict | None = None) -> Customer:
+    def create_customer(self, org_id: str, customer: NewCustomer, now: datetime) -> Customer:
         from .customers import create_customer
-        return create_customer(self._adapters, org_id, display_name=display_name, email=email, now=now,
-                               company_name=company_name, phone=phone, currency=currency,
-                               billing_address=billing_address, shipping_address=shipping_address,
-                               contacts=contacts, custom_fields=custom_fields)
+        return create_customer(self._adapters, org_id, customer, now)
 
-    def update_customer(self, org_id: str, customer_id: str, changes: dict, now: datetime) -> Customer:
+    def update_customer(self, org_id: str, customer_id: str, changes: CustomerChanges, now: datetime) -> Customer:
         from .customers import update_customer
         return update_customer(self._adapters, org_id, customer_id, changes, now)
 
-    def add_contact(self, org_id: str, customer_id: str, person: dict, now: datetime) -> Customer:
+    def add_contact(self, org_id: str, customer_id: str, person: NewContact, now: datetime) -> Customer:
         from .customers import add_contact
         return add_contact(self._adapters, org_id, customer_id, person, now)
 
     # the customer's own
 
-    def dashboard(self, org_id: str, customer_id: str, contact_id: str) -> dict:
+    def dashboard(self, org_id: str, customer_id: str, contact_id: str) -> Home:
         from .dashboard import dashboard
         return dashboard(self._adapters, org_id, customer_id, contact_id)
 

@@ -8,26 +8,22 @@ from ...domain.customers import Address, Contact, Customer, validate_custom_fiel
 from ...domain.errors import InvalidInput
 from ...domain.ids import new_id
 from ...tables.pages import Page
+from .commands import CustomerChanges, NewContact, NewCustomer, given
 
 
-def create_customer(adapters, org_id: str, *, display_name: str, email: str, now: datetime, company_name: str = "",
-                    phone: str = "", currency: str | None = None, billing_address: Address | None = None,
-                    shipping_address: Address | None = None, contacts: list[dict] | None = None,
-                    custom_fields: dict | None = None) -> Customer:
+def create_customer(adapters, org_id: str, new: NewCustomer, now: datetime) -> Customer:
     org = adapters.uow.organizations.get(org_id)
-    if currency is not None and currency != org.currency:
+    if new.currency is not None and new.currency != org.currency:
         raise InvalidInput({"currency": f"Must be the organization's currency, {org.currency}."})
-    fields = validate_custom_fields(custom_fields or {}, org.custom_fields, portal=False)
-    customer = Customer(customer_id=new_id("customer", now), display_name=display_name, email=email,
-                        currency=org.currency, company_name=company_name, phone=phone,
-                        billing_address=billing_address or Address(),
-                        shipping_address=shipping_address or Address(), custom_fields=fields,
+    fields = validate_custom_fields(dict(new.custom_fields), org.custom_fields, portal=False)
+    customer = Customer(customer_id=new_id("customer", now), display_name=new.display_name, email=new.email,
+                        currency=org.currency, company_name=new.company_name, phone=new.phone,
+                        billing_address=new.billing_address or Address(),
+                        shipping_address=new.shipping_address or Address(), custom_fields=fields,
                         created_at=now, updated_at=now)
-    people = contacts or [{"first_name": display_name, "last_name": "", "email": email}]
+    people = new.contacts or (NewContact(new.display_name, new.email),)
     for index, person in enumerate(people):
-        contact = Contact(contact_id=new_id("contact", now), is_primary=person.get("is_primary", index == 0),
-                          **{k: v for k, v in person.items() if k != "is_primary"})
-        customer = customer.with_contact(contact)
+        customer = customer.with_contact(_contact(person, now, primary_unless_said=index == 0))
     _unique_contact_emails(customer)
     return adapters.uow.customers.add(org_id, customer)
 
@@ -40,22 +36,28 @@ def list_customers(adapters, org_id: str, *, limit: int, cursor: str | None) -> 
     return adapters.uow.customers.page(org_id, limit=limit, cursor=cursor)
 
 
-def update_customer(adapters, org_id: str, customer_id: str, changes: dict, now: datetime) -> Customer:
+def update_customer(adapters, org_id: str, customer_id: str, changes: CustomerChanges, now: datetime) -> Customer:
     customer = adapters.uow.customers.get(org_id, customer_id)
-    if "custom_fields" in changes:
+    fields = given(changes)
+    if changes.custom_fields is not None:
         org = adapters.uow.organizations.get(org_id)
-        merged = {**customer.custom_fields, **changes["custom_fields"]}
-        changes["custom_fields"] = validate_custom_fields(merged, org.custom_fields, portal=False)
-    changed = replace(customer, **changes, updated_at=now).keeping_billing_history(customer, now)
+        merged = {**customer.custom_fields, **changes.custom_fields}
+        fields["custom_fields"] = validate_custom_fields(merged, org.custom_fields, portal=False)
+    changed = replace(customer, **fields, updated_at=now).keeping_billing_history(customer, now)
     return adapters.uow.customers.save(org_id, changed)
 
 
-def add_contact(adapters, org_id: str, customer_id: str, person: dict, now: datetime) -> Customer:
+def add_contact(adapters, org_id: str, customer_id: str, person: NewContact, now: datetime) -> Customer:
     customer = adapters.uow.customers.get(org_id, customer_id)
-    contact = Contact(contact_id=new_id("contact", now), **person)
-    updated = customer.with_contact(contact)
+    updated = customer.with_contact(_contact(person, now, primary_unless_said=False))
     _unique_contact_emails(updated)
     return adapters.uow.customers.save(org_id, replace(updated, updated_at=now))
+
+
+def _contact(person: NewContact, now: datetime, *, primary_unless_said: bool) -> Contact:
+    primary = primary_unless_said if person.is_primary is None else person.is_primary
+    return Contact(new_id("contact", now), person.first_name, person.last_name, person.email, person.phone,
+                   is_primary=primary)
 
 
 def _unique_contact_emails(customer: Customer) -> None:

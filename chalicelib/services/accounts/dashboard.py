@@ -1,37 +1,32 @@
 """The portal's home: figures from the account summary (kept exact by the transactions that
 change invoices, payments and credits), so reading it is one BatchGetItem (organization,
 customer, summary) and one small Query (payment methods), both eventually consistent: the page
-only shows them, and half a read unit per item keeps it within 3 units."""
+only shows them, and half a read unit per item keeps it within 3 units.
+
+The answer is a typed result, `Home`: the domain values the page shows. Its wire shape is written
+once, by the response model that builds it (`handlers/responses/accounts.Dashboard.of`)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ...domain.account_summary import AccountSummary
+from ...domain.customers import Contact, Customer
+from ...domain.organization import Organization
+from ...domain.payments import PaymentMethod
 
 
-def dashboard(adapters, org_id: str, customer_id: str, contact_id: str) -> dict:
+@dataclass(frozen=True)
+class Home:
+    """What the signed-in contact's home shows: whose portal it is, their account's figures, their
+    details (`contact` None if the merchant removed the contact since it signed in) and saved cards."""
+    organization: Organization
+    customer: Customer
+    contact: Contact | None
+    figures: AccountSummary
+    payment_methods: tuple[PaymentMethod, ...]
+
+
+def dashboard(adapters, org_id: str, customer_id: str, contact_id: str) -> Home:
     found = adapters.uow.customers.with_organization(org_id, customer_id, with_summary=True, consistent=False)
-    org, customer, figures = found.org, found.customer, found.summary
-    contact = customer.contact(contact_id)
     methods = adapters.uow.payment_methods.of_customer(org_id, customer_id, consistent=False)
-    currency = figures.currency
-    last = None
-    if figures.last_payment_id:
-        last = {"payment_id": figures.last_payment_id, "amount_minor": figures.last_payment_minor,
-                "currency": currency, "date": figures.last_payment_at.isoformat(),
-                "invoice_id": figures.last_payment_invoice_id}
-    return {
-        "outstanding": {"count": figures.outstanding_count, "total_minor": figures.outstanding_minor,
-                        "currency": currency},
-        "available_credits": {"amount_minor": figures.credits_minor, "currency": currency},
-        "last_payment": last,
-        "my_details": {
-            "display_name": customer.display_name, "company_name": customer.company_name,
-            "email": customer.email, "phone": customer.phone,
-            "billing_address": list(customer.billing_address.lines()),
-            "shipping_address": list(customer.shipping_address.lines()),
-            "contact": {"name": contact.name, "email": contact.email, "phone": contact.phone} if contact else None,
-            "payment_methods": [{"payment_method_id": m.payment_method_id, "summary": m.summary,
-                                 "exp_month": m.exp_month, "exp_year": m.exp_year, "is_default": m.is_default}
-                                for m in methods],
-        },
-        "pending_approvals": {"estimates": figures.pending_estimates, "timesheets": figures.pending_timesheets},
-        "organization": org.public_details(),
-    }
+    return Home(found.org, found.customer, found.customer.contact(contact_id), found.summary, tuple(methods))

@@ -25,8 +25,8 @@ from ...domain.organization import Organization
 from ...domain.tokens import TOKEN_TTL
 from ...tables.portal_users import PortalUser, login_key
 from ..access import mailed_links, portal_auth
-from ..inputs import ProfileChanges
 from . import outbox as mail
+from .commands import ProfileChanges, given
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "email")
 SESSIONS_MOVED = 90        # with the customer, activity, token and two account items: within a transaction's 100
@@ -53,7 +53,7 @@ def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, ses
     org.preferences.require("update_customer_details")
     customer = adapters.uow.customers.get(org_id, customer_id)
     contact = _contact(customer, contact_id)
-    updated_contact = replace(contact, **(changes.contact or {}))
+    updated_contact = replace(contact, **given(changes.contact)) if changes.contact else contact
     updated = _changed_customer(org, customer, updated_contact, changes)
     email_changed = updated_contact.email != contact.email
     account = _account_for_email_change(adapters, org, contact, changes, now) if email_changed else None

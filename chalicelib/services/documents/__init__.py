@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import date, datetime
 
-    from ...domain.documents import CreditNote, Estimate, Invoice, Timesheet
+    from ...domain.documents import CreditNote, Estimate, Invoice, TimeEntry, Timesheet
     from ...domain.payments import Payment
     from ...tables.pages import Page
     from .forwarding import Forwarded
@@ -139,7 +139,7 @@ class Documents:
                                expires_in_days=expires_in_days, notes=notes)
 
     def create_timesheet(self, org_id: str, customer_id: str, *, project: str, period_start: str, period_end: str,
-                         entries: list[dict], now: datetime) -> Timesheet:
+                         entries: tuple[TimeEntry, ...], now: datetime) -> Timesheet:
         from .admin import create_timesheet
         return create_timesheet(self._adapters, org_id, customer_id, project=project, period_start=period_start,
                                 period_end=period_end, entries=entries, now=now)

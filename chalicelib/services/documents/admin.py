@@ -149,13 +149,13 @@ def create_estimate(adapters, org_id: str, customer_id: str, *, lines: list[dict
 
 
 def create_timesheet(adapters, org_id: str, customer_id: str, *, project: str, period_start: str, period_end: str,
-                     entries: list[dict], now: datetime) -> Timesheet:
+                     entries: tuple[TimeEntry, ...], now: datetime) -> Timesheet:
     customer = adapters.uow.customers.get(org_id, customer_id)
     if period_end < period_start:
         raise InvalidInput({"period_end": "Must not be before period_start."})
     sheet = Timesheet(timesheet_id=new_id("timesheet", now), customer_id=customer_id, project=project,
                       period_start=period_start, period_end=period_end,
-                      entries=tuple(TimeEntry(**e) for e in entries), status=TimesheetStatus.PENDING,
+                      entries=tuple(entries), status=TimesheetStatus.PENDING,
                       submitted_at=now)
     with adapters.uow.transaction("timesheet") as tx:
         item = adapters.uow.timesheets.save_in(tx, org_id, sheet, before=None, now=now)

@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from ...tables.pages import Page
+    from .commands import PayInvoices
 
 
 class Payments:
@@ -19,10 +20,10 @@ class Payments:
 
     # the customer's payments
 
-    def pay(self, org_id: str, customer_id: str, request: dict, *, idempotency_key: str | None,
+    def pay(self, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
             now: datetime) -> dict:
         from .portal import pay
-        return pay(self._adapters, org_id, customer_id, request, idempotency_key=idempotency_key, now=now)
+        return pay(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now)
 
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[dict]:
         from .portal import page

@@ -9,6 +9,7 @@ from ...domain.errors import BusinessRuleViolation, Conflict, NotFound
 from ...domain.payments import PaymentStatus
 from ...tables.pages import Page
 from . import collection, idempotency, settlement, velocity
+from .commands import PayInvoices
 from .views import view
 
 
@@ -20,23 +21,23 @@ class PaymentPending(Conflict):
                          "in a minute (you will not be charged twice).", {"payment_id": payment_id})
 
 
-def pay(adapters, org_id: str, customer_id: str, request: dict, *, idempotency_key: str | None, now: datetime) -> dict:
-    """Pay invoices: `request` holds invoice_ids | all_outstanding (and its currency), payment_method,
-    save_for_future, amount_minor, use_credits. The answer (succeeded, requires_action or failed) is replayed to
+def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
+        now: datetime) -> dict:
+    """Pay invoices (commands.PayInvoices). The answer (succeeded, requires_action or failed) is replayed to
     retries with the same key."""
     def run(reply: idempotency.Reply) -> dict:
         payment = collection.pay_invoices(
-            adapters, org_id, customer_id, invoice_ids=request.get("invoice_ids"),
-            all_outstanding=request.get("all_outstanding", False), currency=request.get("currency"),
-            payment_method=request["payment_method"],
-            save_for_future=request.get("save_for_future", False), amount_minor=request.get("amount_minor"),
-            use_credits=request.get("use_credits", False), idempotency_key=idempotency_key, now=now,
-            answer=settlement.Answer(reply, view))
+            adapters, org_id, customer_id, invoice_ids=list(command.invoice_ids) if command.invoice_ids else None,
+            all_outstanding=command.all_outstanding, currency=command.currency,
+            payment_method=command.payment_method, save_for_future=command.save_for_future,
+            amount_minor=command.amount_minor, use_credits=command.use_credits, idempotency_key=idempotency_key,
+            now=now, answer=settlement.Answer(reply, view))
         velocity.after_payment(adapters, org_id, customer_id, payment.status.value, now)   # (replays are not)
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
         return view(adapters, payment)
-    answer = idempotency.once(adapters, org_id, customer_id, "portal_payment", idempotency_key, request, now, run)
+    answer = idempotency.once(adapters, org_id, customer_id, "portal_payment", idempotency_key,
+                              command.as_request(), now, run)
     if answer["status"] == PaymentStatus.REQUIRES_ACTION.value:
         # A retry after 3-D Secure: the payment as it is now, not the answer kept before it was confirmed.
         answer = view(adapters, adapters.uow.payments.get(org_id, customer_id, answer["payment_id"]))

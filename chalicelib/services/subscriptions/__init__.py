@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ...domain.subscription import Subscription
     from ...domain.subscription_actions import When
     from ...tables.pages import Page
-    from ..inputs import Caller, ChangeRequest
+    from .commands import Caller, ChangeRequest
     from .scheduled import RunReport
     from .scheduled_queue import Discovery, DueItem
 

@@ -21,7 +21,7 @@ from ...domain.subscription import Subscription
 from ...tables.mapping import as_plain
 from ..documents import credit_notes as credit_notes_portal, invoices as invoices_portal, invoicing
 from ..documents.invoicing import Billing, Written
-from ..inputs import Caller
+from .commands import Caller
 from ..payments import views as payment_views
 from .views import describe
 

@@ -15,7 +15,7 @@ from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, Su
 from ...domain.subscription_actions import Selection, When
 from ...domain.subscription_status import Status
 from ..documents import invoicing
-from ..inputs import ChangeRequest
+from .commands import ChangeRequest
 from .actions import Caller, Committed, Context, charge, commit, load, outcome
 
 

@@ -1,0 +1,377 @@
+"""The repository contract: the same behaviour from the DynamoDB repositories (PynamoDB over moto) and
+from the in-memory ones the fast service tests use (tests/support/memory_uow.py), so that what a
+service test proves in memory holds against the tables. Each test runs once against each."""
+from __future__ import annotations
+
+import inspect
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from chalicelib.domain.account_summary import SummaryChange
+from chalicelib.domain.documents import CreditNoteStatus, InvoiceStatus
+from chalicelib.domain.engagement import ActivityRecord, Actor
+from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.payments import PaymentStatus
+from chalicelib.services import repositories
+from tests.support.domain_builders import NOW, a_credit_note, a_customer, a_payment, an_invoice, an_organization
+from tests.support.memory_uow import MemoryUnitOfWork
+
+ORG, GLOBEX, INITECH = "org_acme", "cus_globex", "cus_initech"
+
+
+@pytest.fixture(params=["dynamo", "memory"])
+def uow(request):
+    """Each implementation, holding Acme Cloud with two customers, Globex and Initech."""
+    if request.param == "memory":
+        books = MemoryUnitOfWork()
+    else:
+        request.getfixturevalue("aws")
+        from chalicelib.tables.unit_of_work import DynamoUnitOfWork
+        books = DynamoUnitOfWork()
+    books.organizations.add(an_organization(ORG))
+    books.customers.add(ORG, a_customer(GLOBEX))
+    books.customers.add(ORG, a_customer(INITECH, display_name="Initech"))
+    return books
+
+
+def an_invoice_of(uow, customer_id: str = GLOBEX, total_minor: int = 10_000, **changes):
+    return uow.invoices.add(ORG, an_invoice(total_minor, customer_id=customer_id, **changes))
+
+
+def paid(invoice, amount_minor: int | None = None):
+    amount = invoice.balance_minor if amount_minor is None else amount_minor
+    left = invoice.balance_minor - amount
+    return replace(invoice, amount_paid_minor=invoice.amount_paid_minor + amount, paid_at=NOW if not left else None,
+                   status=InvoiceStatus.PAID if not left else InvoiceStatus.PARTIALLY_PAID)
+
+
+# -- both implementations have every method the interfaces name ---------------------------------------
+
+INTERFACES = {name: interface for name, interface in inspect.get_annotations(repositories.PaymentsUnitOfWork).items()}
+
+
+@pytest.mark.parametrize("name", sorted(INTERFACES))
+def test_each_repository_offers_what_its_interface_names_with_the_same_parameters(name):
+    interface = getattr(repositories, INTERFACES[name])
+    dynamo = _dynamo_repository_class(name)
+    memory = type(getattr(MemoryUnitOfWork(), name))
+    for method in _methods(interface):
+        wanted = _parameters(getattr(interface, method))
+        assert _parameters(getattr(dynamo, method)) == wanted, f"DynamoDB {name}.{method}"
+        assert _parameters(getattr(memory, method)) == wanted, f"in-memory {name}.{method}"
+
+
+def _dynamo_repository_class(name: str):
+    import importlib
+
+    from chalicelib.tables.unit_of_work import REPOSITORIES
+    module, class_name, _ = REPOSITORIES[name]
+    return getattr(importlib.import_module(f"chalicelib.tables.{module}"), class_name)
+
+
+def _methods(interface) -> list[str]:
+    return [name for klass in interface.__mro__ if klass.__module__ == repositories.__name__
+            for name, value in vars(klass).items() if inspect.isfunction(value) and not name.startswith("_")]
+
+
+def _parameters(function) -> list[tuple[str, object]]:
+    return [(p.name, p.kind) for p in inspect.signature(function).parameters.values() if p.name != "self"]
+
+
+# -- put, get, scoped reads ---------------------------------------------------------------------------
+
+def test_a_document_added_is_read_back_at_its_first_version(uow):
+    invoice = an_invoice_of(uow)
+
+    found = uow.invoices.get(ORG, GLOBEX, invoice.invoice_id)
+
+    assert found == invoice and found.version == 1
+
+
+def test_another_customers_document_is_not_found_like_a_missing_one(uow):
+    invoice = an_invoice_of(uow, INITECH)
+
+    with pytest.raises(NotFound):
+        uow.invoices.get(ORG, GLOBEX, invoice.invoice_id)
+    with pytest.raises(NotFound):
+        uow.invoices.with_parties(ORG, GLOBEX, invoice.invoice_id)
+    assert uow.invoices.get_many(ORG, GLOBEX, [invoice.invoice_id]) == {}
+
+
+def test_a_payment_read_with_its_state_leaves_out_another_customers_invoices_and_claims(uow):
+    theirs = an_invoice_of(uow, INITECH)
+
+    state = uow.payments.state(ORG, GLOBEX, org=True, customer=True, invoice_ids=[theirs.invoice_id],
+                               claim_ids=[theirs.invoice_id])
+
+    assert (state.org.org_id, state.customer.customer_id) == (ORG, GLOBEX)
+    assert state.invoices == {} and state.claims == {} and state.plan is None
+
+
+def test_reading_a_missing_payment_with_its_state_is_not_found(uow):
+    with pytest.raises(NotFound):
+        uow.payments.state(ORG, GLOBEX, org=True, payment_id="pay_missing")
+
+
+# -- conditional writes -------------------------------------------------------------------------------
+
+def test_a_document_written_back_on_a_version_someone_else_moved_on_is_refused(uow):
+    invoice = an_invoice_of(uow)
+    uow.invoices.save(ORG, replace(invoice, notes="first"))
+
+    with pytest.raises(ConcurrentUpdate):
+        uow.invoices.save(ORG, replace(invoice, notes="second"))
+    assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).notes == "first"
+
+
+def test_a_new_document_is_not_written_over_one_with_its_id(uow):
+    invoice = an_invoice_of(uow)
+
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("invoice") as tx:
+            uow.invoices.save_in(tx, ORG, replace(invoice, version=None, notes="again"), before=None, now=NOW)
+
+    assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).notes == ""
+
+
+def test_a_document_added_under_an_id_taken_is_refused_and_the_first_kept(uow):
+    invoice = an_invoice_of(uow)
+
+    with pytest.raises(Exception):   # never happens with ids made by new_id: no domain error for it
+        uow.invoices.add(ORG, replace(invoice, version=None, notes="a second one"))
+
+    assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).notes == ""
+
+
+def test_an_invoice_is_claimed_by_one_payment_at_a_time_and_released_only_by_its_holder(uow):
+    invoice = an_invoice_of(uow)
+    with uow.transaction("invoice") as tx:
+        uow.invoice_claims.claim_in(tx, ORG, GLOBEX, invoice.invoice_id, "pay_first", NOW)
+
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("invoice") as tx:
+            uow.invoice_claims.claim_in(tx, ORG, GLOBEX, invoice.invoice_id, "pay_second", NOW)
+    uow.invoice_claims.release(ORG, GLOBEX, invoice.invoice_id, "pay_second")
+
+    assert uow.payments.state(ORG, GLOBEX, claim_ids=[invoice.invoice_id]).claims == {invoice.invoice_id: "pay_first"}
+    uow.invoice_claims.release(ORG, GLOBEX, invoice.invoice_id, "pay_first")
+    assert uow.payments.state(ORG, GLOBEX, claim_ids=[invoice.invoice_id]).claims == {}
+
+
+def test_a_claim_is_refused_on_an_invoice_that_changed_since_it_was_read(uow):
+    read = an_invoice_of(uow)
+    uow.invoices.save(ORG, paid(read, 4_000))
+
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("invoice") as tx:
+            uow.invoice_claims.claim_in(tx, ORG, GLOBEX, read.invoice_id, "pay_1", NOW)
+            uow.invoice_claims.unchanged_in(tx, ORG, read)
+    assert uow.payments.state(ORG, GLOBEX, claim_ids=[read.invoice_id]).claims == {}
+
+
+def test_a_request_key_is_taken_once_and_answers_what_was_kept(uow):
+    key = uow.idempotency.request_key(ORG, GLOBEX, "portal_payment", "k-1")
+
+    assert uow.idempotency.begin(key, "hash-a", NOW) is None
+    waiting = uow.idempotency.begin(key, "hash-a", NOW)
+    uow.idempotency.finish(key, 201, {"payment_id": "pay_1", "amount_minor": 10_000})
+    done = uow.idempotency.find(key)
+
+    assert (waiting.state, waiting.request_hash) == ("in_progress", "hash-a")
+    assert (done.state, done.status_code, done.response) == ("done", 201, {"payment_id": "pay_1", "amount_minor": 10_000})
+    uow.idempotency.release(key)   # an answered request keeps its key
+    assert uow.idempotency.find(key) is not None
+
+
+def test_a_stale_request_is_taken_over_once(uow):
+    key = uow.idempotency.request_key(ORG, GLOBEX, "portal_payment", "k-2")
+    uow.idempotency.begin(key, "hash-a", NOW)
+    stale = uow.idempotency.find(key)
+
+    assert uow.idempotency.take_over(stale, NOW + timedelta(minutes=5)) is True
+    assert uow.idempotency.take_over(stale, NOW + timedelta(minutes=5)) is False
+
+
+def test_a_payment_key_is_bound_to_one_plan(uow):
+    key = uow.idempotency.payment_key(ORG, GLOBEX, "portal", "k-3")
+    with uow.transaction("invoice") as tx:
+        uow.idempotency.add_payment_plan_in(tx, key, {"payment_id": "pay_1", "invoice_ids": ["inv_1"]}, NOW)
+
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("invoice") as tx:
+            uow.idempotency.add_payment_plan_in(tx, key, {"payment_id": "pay_2", "invoice_ids": []}, NOW)
+    assert uow.idempotency.payment_plan(key) == {"payment_id": "pay_1", "invoice_ids": ["inv_1"]}
+    assert uow.payments.state(ORG, GLOBEX, payment_key=key).plan == {"payment_id": "pay_1", "invoice_ids": ["inv_1"]}
+
+
+def test_a_payment_is_refunded_by_one_request_at_a_time_and_its_answer_kept(uow):
+    invoice = an_invoice_of(uow)
+    payment = a_payment(invoice)
+    with uow.transaction("invoice") as tx:
+        uow.payments.save_in(tx, ORG, payment, before=None, now=NOW)
+    first, second = (uow.refund_requests.request_key(ORG, GLOBEX, k) for k in ("refund-1", "refund-2"))
+    fresh = uow.refund_requests.read(ORG, GLOBEX, payment.payment_id, first)
+    with uow.transaction("refund") as tx:
+        uow.refund_requests.start_in(tx, ORG, GLOBEX, payment.payment_id, first, "hash-1", {"amount_minor": 500},
+                                     NOW, stale=fresh)
+
+    with pytest.raises(ConcurrentUpdate):   # another key, on what was read before the first started
+        with uow.transaction("refund") as tx:
+            uow.refund_requests.start_in(tx, ORG, GLOBEX, payment.payment_id, second, "hash-2", {}, NOW, stale=fresh)
+    running = uow.refund_requests.read(ORG, GLOBEX, payment.payment_id, first)
+    with uow.transaction("refund") as tx:
+        uow.refund_requests.finish_in(tx, ORG, GLOBEX, payment.payment_id, first, {"refunded_minor": 500})
+    done = uow.refund_requests.read(ORG, GLOBEX, payment.payment_id, first)
+
+    assert (running.request.state, running.request.response, running.claim.request_key) == (
+        "in_progress", {"amount_minor": 500}, first)
+    assert (done.request.state, done.request.response, done.claim) == ("done", {"refunded_minor": 500}, None)
+    with pytest.raises(NotFound):
+        uow.refund_requests.read(ORG, INITECH, payment.payment_id, first)
+
+
+def test_a_webhook_event_takes_effect_once(uow):
+    with uow.transaction("payment") as tx:
+        uow.webhook_events.record_in(tx, "evt_1", "payment_intent.succeeded", NOW)
+
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("payment") as tx:
+            uow.webhook_events.record_in(tx, "evt_1", "payment_intent.succeeded", NOW)
+    assert uow.webhook_events.record("evt_1", "payment_intent.succeeded", NOW) is False
+    assert uow.webhook_events.record("evt_2", "charge.refunded", NOW) is True
+    assert uow.webhook_events.seen("evt_2")
+
+
+def test_a_counter_counts_up_to_its_limit_and_no_further(uow):
+    counts = [uow.rate_counters.count_up_to("payments#cus", max_events=2, expires_at=NOW + timedelta(hours=1))
+              for _ in range(3)]
+
+    assert counts == [1, 2, None]
+
+
+# -- transactions: all or nothing ---------------------------------------------------------------------
+
+def test_a_transaction_with_one_failed_condition_writes_nothing(uow):
+    invoice = an_invoice_of(uow)
+    uow.invoices.save(ORG, replace(invoice, notes="moved on"))
+    payment = a_payment(invoice)
+
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("invoice") as tx:
+            uow.payments.save_in(tx, ORG, replace(payment, status=PaymentStatus.SUCCEEDED, succeeded_at=NOW),
+                                 before=payment, now=NOW)
+            uow.webhook_events.record_in(tx, "evt_9", "payment_intent.succeeded", NOW)
+            uow.invoices.save_in(tx, ORG, paid(invoice), before=invoice, now=NOW)
+
+    with pytest.raises(NotFound):
+        uow.payments.get(ORG, GLOBEX, payment.payment_id)
+    assert not uow.webhook_events.seen("evt_9")
+    assert uow.ledger.is_empty(ORG, GLOBEX)
+
+
+def test_a_committed_transaction_writes_every_item_with_its_ledger_entries(uow):
+    invoice = an_invoice_of(uow)
+    pending = a_payment(invoice)
+    with uow.transaction("invoice") as tx:
+        item = uow.payments.save_in(tx, ORG, pending, before=None, now=NOW)
+    pending = uow.payments.saved(item)
+    done = replace(pending, status=PaymentStatus.SUCCEEDED, succeeded_at=NOW)
+
+    with uow.transaction("invoice") as tx:
+        written = uow.payments.save_in(tx, ORG, done, before=pending, now=NOW,
+                                       invoice_numbers={invoice.invoice_id: invoice.number})
+        uow.invoices.save_in(tx, ORG, paid(invoice), before=invoice, now=NOW)
+
+    assert uow.payments.saved(written) == uow.payments.get(ORG, GLOBEX, pending.payment_id)
+    assert uow.payments.get(ORG, GLOBEX, pending.payment_id).version == 2
+    assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).status == InvoiceStatus.PAID
+    assert [e.kind for e in uow.ledger.entries_before(ORG, GLOBEX, NOW + timedelta(seconds=1))] == ["payment"]
+
+
+def test_a_transaction_may_not_touch_one_item_twice(uow):
+    invoice = an_invoice_of(uow)
+
+    with pytest.raises(Exception) as refused:
+        with uow.transaction("invoice") as tx:
+            uow.invoices.save_in(tx, ORG, replace(invoice, notes="one"), before=invoice, now=NOW)
+            uow.invoice_claims.unchanged_in(tx, ORG, invoice)
+
+    assert not isinstance(refused.value, ConcurrentUpdate)   # a mistake in the code, not a race
+    assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).notes == ""
+
+
+def test_summary_changes_add_up_and_list_the_open_credit_notes(uow):
+    with uow.transaction("invoice") as tx:
+        uow.account_summaries.apply_in(tx, ORG, GLOBEX, "USD", SummaryChange(
+            outstanding_count=2, outstanding_minor=15_000, credits_minor=2_000,
+            credit_notes_opened=frozenset({"cn_1", "cn_2"})))
+    with uow.transaction("payment") as tx:
+        uow.account_summaries.apply_in(tx, ORG, GLOBEX, "USD", SummaryChange(
+            outstanding_count=-1, outstanding_minor=-10_000, credits_minor=-500,
+            credit_notes_closed=frozenset({"cn_1"})), last_payment=("pay_1", 10_000, NOW, "inv_1"))
+
+    summary = uow.account_summaries.get(ORG, GLOBEX, "USD")
+
+    assert (summary.outstanding_count, summary.outstanding_minor, summary.credits_minor) == (1, 5_000, 1_500)
+    assert summary.open_credit_note_ids == {"cn_2"}
+    assert (summary.last_payment_id, summary.last_payment_minor, summary.last_payment_invoice_id) == (
+        "pay_1", 10_000, "inv_1")
+    assert uow.account_summaries.get(ORG, INITECH, "EUR").outstanding_count == 0
+
+
+# -- lists: order and pages ---------------------------------------------------------------------------
+
+def test_payments_list_newest_first_a_page_at_a_time(uow):
+    invoice = an_invoice_of(uow)
+    made = []
+    for minutes in range(3):
+        payment = a_payment(invoice, amount_minor=1_000, at=NOW + timedelta(minutes=minutes))
+        with uow.transaction("invoice") as tx:
+            uow.payments.save_in(tx, ORG, payment, before=None, now=NOW)
+        made.append(payment.payment_id)
+
+    first = uow.payments.page(ORG, GLOBEX, limit=2, cursor=None)
+    second = uow.payments.page(ORG, GLOBEX, limit=2, cursor=first.next_cursor)
+
+    assert [p.payment_id for p in first.items + second.items] == made[::-1]
+    assert first.next_cursor and second.next_cursor is None
+
+
+def test_a_cursor_given_to_one_customer_is_refused_for_another(uow):
+    invoice = an_invoice_of(uow)
+    for minutes in range(2):
+        with uow.transaction("invoice") as tx:
+            uow.payments.save_in(tx, ORG, a_payment(invoice, at=NOW + timedelta(minutes=minutes)), before=None,
+                                 now=NOW)
+    cursor = uow.payments.page(ORG, GLOBEX, limit=1, cursor=None).next_cursor
+
+    with pytest.raises(InvalidInput):
+        uow.payments.page(ORG, INITECH, limit=1, cursor=cursor)
+
+
+def test_outstanding_invoices_come_oldest_due_first_without_those_paid(uow):
+    later = an_invoice_of(uow, due_on=date(2026, 12, 20), number="INV-000002")
+    sooner = an_invoice_of(uow, due_on=date(2026, 12, 5), number="INV-000003")
+    settled = an_invoice_of(uow, due_on=date(2026, 12, 1), number="INV-000004")
+    uow.invoices.save(ORG, paid(settled))
+
+    assert [i.number for i in uow.invoices.outstanding(ORG, GLOBEX)] == [sooner.number, later.number]
+
+
+def test_open_credit_notes_are_listed_by_status(uow):
+    kept = uow.credit_notes.add(ORG, a_credit_note())
+    uow.credit_notes.add(ORG, a_credit_note(number="CN-000002", status=CreditNoteStatus.CLOSED, balance_minor=0))
+
+    assert [n.credit_note_id for n in uow.credit_notes.all_in_status(ORG, GLOBEX, "open")] == [kept.credit_note_id]
+
+
+def test_the_timeline_lists_newest_first(uow):
+    ids = [new_id("activity", NOW + timedelta(seconds=s)) for s in range(3)]
+    for activity_id in ids:
+        uow.activity.record(ORG, ActivityRecord(activity_id, GLOBEX, Actor("customer", GLOBEX), "payment.succeeded",
+                                                "payment", "pay_1", NOW))
+
+    assert [r.activity_id for r in uow.activity.page(ORG, GLOBEX, limit=10, cursor=None).items] == ids[::-1]
