@@ -30,10 +30,11 @@ def german_page(browser, portal):
 
 def a_timesheet(customer, project: str, entries: list[tuple[str, int, str]]) -> str:
     from chalicelib.bootstrap import services
+    from chalicelib.domain.documents import TimeEntry
     days = [day for day, _, _ in entries]
     sheet = services().documents.create_timesheet(
         customer.org_id, customer.customer_id, project=project, period_start=min(days), period_end=max(days),
-        entries=[{"date": day, "minutes": minutes, "description": text} for day, minutes, text in entries],
+        entries=tuple(TimeEntry(day, minutes, text) for day, minutes, text in entries),
         now=datetime.now(timezone.utc))
     return sheet.timesheet_id
 
@@ -112,6 +113,12 @@ def test_a_statement_names_a_payment_by_how_it_was_paid_never_its_id(page, porta
     expect(transactions).to_contain_text(re.compile(r"Due " + ENGLISH_DAY.pattern))
     expect(transactions).not_to_contain_text(payment.payment_id)
     expect(transactions).not_to_contain_text("pay_")
+
+    # And her activity names the amount recorded as money on the page
+    go_to(page, "Activity")
+    recorded = page.locator(".timeline li", has_text="Payment recorded")
+    expect(recorded).to_contain_text(re.compile(r"INV-\d+: \$44\.00"))
+    expect(page.locator(".timeline")).not_to_contain_text("USD 44")
 
 
 def test_a_german_browser_reads_german_labels_money_and_dates(german_page, portal):
