@@ -15,7 +15,8 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def catalogue(language: str) -> dict[str, str]:
     source = (ASSETS / "messages" / f"{language}.js").read_text(encoding="utf-8")
-    body = source.strip().removeprefix("export default").strip().removesuffix(";")
+    code = "\n".join(line for line in source.splitlines() if not line.startswith("//"))
+    body = code.strip().removeprefix("export default").strip().removesuffix(";")
     return json.loads(body)
 
 

@@ -1,3 +1,4 @@
+// Die Wörter des Portals auf Deutsch (i18n.js): the same keys as en.js, the same placeholders.
 export default {
   "common.loading": "Wird geladen…",
   "common.failed": "Etwas ist schiefgegangen.",

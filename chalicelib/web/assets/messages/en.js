@@ -1,3 +1,5 @@
+// The portal's words in English: the fallback of every other catalogue (i18n.js). Keys are
+// grouped by screen; "{name}" is filled in by t(key, { name }).
 export default {
   "common.loading": "Loading…",
   "common.failed": "Something went wrong.",
