@@ -1,6 +1,6 @@
 """`make bench`: the Lambda package and its cold start, warm CPU and request units per route, the
 monthly cost, DynamoDB calls per route, a scheduled run, what is owed with 10 and 1,000 paid
-invoices behind, a load run. Prints ratios and counts (never
+invoices behind, whether timing tells which accounts exist, a load run. Prints ratios and counts (never
 wall-clock verdicts) and writes bench/RESULTS.md. Not part of the test run.
 
     python -m bench [--package build/dev/deployment.zip]
@@ -41,6 +41,7 @@ def main() -> None:
     from bench.history import section as what_is_owed
     from bench.jobs import drain_section
     from bench.jobs import section as scheduled_run
+    from bench.timing import section as timing
     lines += package_section(package)
     lines += measured_on_local_aws(package)
     with timed("scheduled run"):
@@ -49,6 +50,8 @@ def main() -> None:
         lines += drain_section()
     with timed("history"):
         lines += what_is_owed()
+    with timed("timing of answers that must not tell"):
+        lines += timing()
     with timed("load"):
         lines += load()
     lines += ["", f"(`python -m bench` took {time.perf_counter() - started:.0f} s on this machine, after the package "

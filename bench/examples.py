@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from chalicelib.handlers.http import ROUTES, RouteSpec
 from chalicelib.handlers.web import assets, version
-from devstack.seed import DEMO_ORG_ID, DEMO_PASSWORD, EVERY_FEATURE
+from devstack.seed import DEMO_ORG_ID, DEMO_PASSWORD, DEMO_PORTAL_NAME, EVERY_FEATURE
 
 from .request_units import Units, measuring_units
 from .scenarios import World, token_for
@@ -212,6 +212,8 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/portal/subscriptions/{subscription_id}/reactivate"): Request(
             {"subscription_id": "cancelled_subscription_id"}, body={"changes": {"plan": "pro"}}),
         # --- signing in and out --------------------------------------------------------------
+        ("GET", "/portal/auth/portals/{portal_name}"): Request(values={"portal_name": DEMO_PORTAL_NAME}),
+        ("GET", "/portal/auth/password-rules"): Request(),
         ("POST", "/portal/auth/login"): Request(body={"organization": DEMO_ORG_ID,
                                                       "email": "ada@acme-analytics.example", "password": DEMO_PASSWORD}),
         ("POST", "/portal/auth/forgot-password"): Request(body={"organization": DEMO_ORG_ID,

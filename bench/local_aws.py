@@ -30,7 +30,7 @@ def signed_in_local_aws() -> Iterator[LocalAws]:
         bootstrap.reset()
         bootstrap.tables_ready()
         tables.create_all()
-        verify_email_sender(bootstrap, config.settings().email_sender)
+        verify_email_sender(bootstrap.adapters(), config.settings().email_sender)
         world = build_world(datetime.now(timezone.utc))
         yield LocalAws({**os.environ, "BENCH_PORTAL_TOKEN": world.portal_token}, world)
     finally:

@@ -25,6 +25,7 @@ from chalicelib.services.accounts.commands import NewContact, NewCustomer
 log = logging.getLogger("devstack.seed")
 
 DEMO_ORG_ID = "org_demo"
+DEMO_PORTAL_NAME = "northwind"      # the portal's address: <portal>/?portal=northwind
 DEMO_PASSWORD = "harbour lantern pebble orchard"
 CURRENCY = "USD"
 
@@ -49,10 +50,12 @@ def seed_demo(now: datetime) -> SeedResult:
     """Seed the demo organization unless it exists; either way, answer a usable admin key."""
     access = bootstrap.services().access
     try:
-        access.organization(DEMO_ORG_ID)
+        demo = access.organization(DEMO_ORG_ID)
     except NotFound:
         return _seed_everything(now)
     log.info("demo organization %s already seeded; issuing a fresh admin key", DEMO_ORG_ID)
+    if not demo.portal_name:   # seeded before portals had names
+        access.update_organization(DEMO_ORG_ID, OrganizationChanges(portal_name=DEMO_PORTAL_NAME))
     api_key = access.issue_api_key(DEMO_ORG_ID, name="devstack restart", now=now)
     return SeedResult(DEMO_ORG_ID, api_key, created=False, portal_sign_in=_demo_sign_in())
 
@@ -99,7 +102,8 @@ def seed_organization(now: datetime) -> str:
         currency=CURRENCY, now=now, phone="+1 206 555 0142", website="https://northwind.example",
         address=Address(line1="400 Harbor Way", line2="Suite 210", city="Seattle", state="WA",
                         postal_code="98101", country="US"))
-    access.update_organization(DEMO_ORG_ID, OrganizationChanges(preferences=EVERY_FEATURE, custom_fields=CUSTOM_FIELDS))
+    access.update_organization(DEMO_ORG_ID, OrganizationChanges(preferences=EVERY_FEATURE, custom_fields=CUSTOM_FIELDS,
+                                                                portal_name=DEMO_PORTAL_NAME))
     return api_key
 
 

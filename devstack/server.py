@@ -351,7 +351,9 @@ def banner(running: Running, options: Options) -> str:
         f"  Try             curl -H \"Authorization: Bearer {key}\" {running.api_url}/admin/customers",
     ]
     s = seed.portal_sign_in
-    lines.append(f"  Demo sign-in    organization {s.org_id}, {s.email}, password: {s.password}")
+    from .seed import DEMO_PORTAL_NAME
+    lines.append(f"  Demo portal     {running.api_url}/?portal={DEMO_PORTAL_NAME} (its own address: no organization to type)")
+    lines.append(f"  Demo sign-in    {s.email}, password: {s.password} (organization {s.org_id})")
     lines += [
         f"  Mailbox         {running.mailbox_url}",
         f"  AWS endpoint    {running.endpoint} ({aws}; tables {options.table_prefix}*)",

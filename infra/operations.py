@@ -198,7 +198,7 @@ def alarms(functions: dict[str, Function]) -> dict:
         **{f"{functions[name].logical_id}ErrorsAlarm": _alarm(
             f"The scheduled function {name} failed (error or timeout) in 2 of the last 3 runs' periods",
             metric=_lambda_errors(functions[name]), threshold=1, periods=3, datapoints=2)
-           for name in ("run_due_work", "send_queued_email")},
+           for name in ("run_due_work", "reconcile_payments", "send_queued_email")},
         "DueWorkWorkerErrorsAlarm": _alarm(
             "The due-work worker failed whole batches (error or timeout) in 2 of the last 3 periods",
             metric=_lambda_errors(functions["due_work_worker"]), threshold=1, periods=3, datapoints=2),

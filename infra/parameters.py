@@ -84,7 +84,9 @@ PARAMETERS = {
                        "so the queue never holds more than a cycle's work in front of another organization's"},
 }
 
-DUE_WORK = "run_due_work"   # the job with a time budget (services/subscriptions/scheduled.py)
+DUE_WORK = "run_due_work"   # the discovery of due work (services/subscriptions/scheduled_queue.py)
+RECONCILE = "reconcile_payments"   # the payments' reconciliation (services/payments/confirmation.py)
+BUDGETED_JOBS = (DUE_WORK, RECONCILE)   # jobs that stop within a time budget their timeout sets
 DUE_WORK_QUEUE = "DueWorkQueue"
 
 STRIPE_PARAMETERS = {"secret": "StripeSecretKeyParameter", "publishable": "StripePublishableKeyParameter",
@@ -109,8 +111,9 @@ def environment(function: Function) -> dict:
         "PORTICO_RATE_LIMITS": {"Ref": "RateLimitOverrides"},
         "PORTICO_STACK": {"Ref": "AWS::StackName"},   # the metrics' dimension
     }
-    if function.name == DUE_WORK:
+    if function.name in BUDGETED_JOBS:
         variables["PORTICO_JOB_BUDGET_SECONDS"] = f"{job_budget_for(function.timeout):g}"
+    if function.name == DUE_WORK:
         variables["PORTICO_DUE_WORK_QUEUE_URL"] = {"Ref": DUE_WORK_QUEUE}
         variables["PORTICO_DUE_WORK_PER_ORG"] = {"Ref": "DueWorkPerOrganization"}
     if function.kind == "api":   # the one function that pages through lists

@@ -19,11 +19,13 @@ WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckIte
 DELETES = ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
 EVERY_TABLE = ("*",)
 EVERY_DELETABLE = ("deletable",)
-# What a run of due work touches: the books of the subscriptions it bills and charges, and the
-# outbox of the emails it sends (renewal failures); idempotency holds the payment claims it releases.
+# What doing due work or settling payments touches: the books of the subscriptions billed and the
+# payments charged, the outbox of the emails they send (receipts, renewal failures), idempotency
+# (the payment claims released) and rate_counters (a portal payment finished as failed counts
+# against the customer's velocity limits, services/payments/velocity.py).
 BOOKS = ("account_summaries", "activity", "credit_notes", "customers", "emails", "idempotency", "invoices",
-         "ledger", "notifications", "organizations", "payment_methods", "payments", "sequences", "subscriptions")
-
+         "ledger", "notifications", "organizations", "payment_methods", "payments", "rate_counters", "sequences",
+         "subscriptions")
 
 @dataclass(frozen=True)
 class Access:
@@ -38,18 +40,22 @@ class Access:
 
 
 ACCESS = {
+    # Email goes through the outbox (the send_queued_email job), but a merchant's invitation is sent
+    # by the request itself, and a test clock advanced from the admin API runs the due work, which
+    # sends its notices: the API still sends email.
     "api_handler": Access(reads=EVERY_TABLE, writes=EVERY_TABLE, deletes=EVERY_DELETABLE, sends_email=True,
                           stripe=("secret", "publishable", "webhook")),
     "merchant_key": Access(reads=("api_keys",)),
     "portal_session": Access(reads=("sessions",), writes=("sessions",)),   # the last use, once a minute
     "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates"),
                                 writes=("emails",), sends_email=True, failure_destination=True),
-    # discovery reads the `due` index and queues what it finds (the worker does the work), then
-    # settles the payments still waiting for Stripe by asking it (services/payments/confirmation.py)
-    "run_due_work": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",), stripe=("secret",),
-                           sends_due_work=True, failure_destination=True),
+    # discovery reads the subscriptions' `due` index and queues what it finds: the worker does the work
+    "run_due_work": Access(reads=("subscriptions",), sends_due_work=True, failure_destination=True),
     "due_work_worker": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",), sends_email=True,
                               stripe=("secret",), takes_due_work=True),
+    # settles the payments still waiting for Stripe by asking it; the receipts go through the outbox
+    "reconcile_payments": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",),
+                                 stripe=("secret",), failure_destination=True),
 }
 TAKES_FROM_QUEUE = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                     "sqs:GetQueueAttributes"]

@@ -26,6 +26,7 @@ class Organization:
     payment_terms_days: int = 15
     time_zone: str = DEFAULT_TIME_ZONE      # IANA name: where the organization's billing days begin
     locale: str = DEFAULT_LOCALE            # how emails and PDFs write money and days for a contact never seen
+    portal_name: str = ""                   # the portal's address (domain/portal_address.py); "" none yet
     test_mode: bool = False
     test_clock_at: datetime | None = None   # test mode: the organization's own "now"
     version: int | None = None

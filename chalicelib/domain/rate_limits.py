@@ -62,6 +62,13 @@ LIMITS = _limits(
 )
 
 
+@dataclass(frozen=True)
+class Counted:
+    """What one window's counter holds: its events, and the failed ones among them (payments)."""
+    events: int = 0
+    failures: int = 0
+
+
 def configured(limit: Limit, overrides: dict[str, int]) -> Limit:
     """`limit` with the maximum the deployment configures for it (its window stays)."""
     maximum = overrides.get(limit.name)

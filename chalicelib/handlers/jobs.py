@@ -4,7 +4,6 @@ with the current time.
 Each is a Lambda function of its own, which imports this module and not app.py: it configures
 the logs itself."""
 import importlib
-import time
 
 from chalice import Blueprint, Rate
 
@@ -17,8 +16,6 @@ logs.configure()
 # The outbox renders the PDFs it attaches with renderers that this module registers on import;
 # nothing else imports it in the email job's Lambda.
 ATTACHMENT_RENDERERS = "chalicelib.services.documents.pdfs"
-
-DUE_WORK_SHARE = 0.8   # of the run's budget; the payments' reconciliation has the rest (and what is left over)
 
 bp = Blueprint(__name__)
 
@@ -41,22 +38,30 @@ def send_queued_email(event):
 def run_due_work(event):
     """Find the subscription work that is due on the real clock (starts, trial ends, cancellations,
     pauses, resumes, renewals, dunning retries) and send it to the due-work queue, one message an
-    item, for `due_work_worker` to do; without a queue (the tests, the CLI) do it here, with a share
-    of the budget its timeout sets. Then settle the payments still waiting for Stripe by asking it
-    (services/payments/confirmation.py) with what is left of the budget. Test clocks run from
-    /admin/test-clock."""
+    item, for `due_work_worker` to do; without a queue (the tests, the CLI) do it here, within the
+    budget its timeout sets. Test clocks run from /admin/test-clock."""
     settings = bootstrap.adapters().settings
     with observed(event, "run_due_work") as run:
-        budget, started = settings.job_time_budget_seconds, time.monotonic()
-        now = bootstrap.now()
-        answer, counts = _subscriptions_due(settings, now, budget * DUE_WORK_SHARE)
-        done, failed, left_over = counts["done"], counts["failed"], counts["left_over"]
-        reconciled = services().payments.reconcile(now, budget_seconds=max(budget - (time.monotonic() - started), 0))
-        run.finished(**counts, payments_settled=len(reconciled.settled), payments_waiting=reconciled.waiting)
-        metrics.record({"JobItemsDone": done + len(reconciled.settled),
-                        "JobItemsFailed": failed + len(reconciled.failed),
-                        "JobItemsLeftOver": left_over + int(reconciled.stopped_early)}, job="run_due_work")
-    return {**answer, "payments": reconciled.as_dict()}
+        answer, counts = _subscriptions_due(settings, bootstrap.now(), settings.job_time_budget_seconds)
+        run.finished(**counts)
+        metrics.record({"JobItemsDone": counts["done"], "JobItemsFailed": counts["failed"],
+                        "JobItemsLeftOver": counts["left_over"]}, job="run_due_work")
+    return answer
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES), name="reconcile_payments")
+def reconcile_payments(event):
+    """Settle the payments still waiting for Stripe (a lost answer, a webhook that never came, a
+    3-D Secure nobody finished) by asking it, within the budget its timeout sets
+    (services/payments/confirmation.py). A function of its own: its role holds the books and the
+    Stripe secret, which the discovery of due work needs neither of."""
+    settings = bootstrap.adapters().settings
+    with observed(event, "reconcile_payments") as run:
+        reconciled = services().payments.reconcile(bootstrap.now(), budget_seconds=settings.job_time_budget_seconds)
+        run.finished(settled=len(reconciled.settled), waiting=reconciled.waiting, failed=len(reconciled.failed))
+        metrics.record({"JobItemsDone": len(reconciled.settled), "JobItemsFailed": len(reconciled.failed),
+                        "JobItemsLeftOver": int(reconciled.stopped_early)}, job="reconcile_payments")
+    return reconciled.as_dict()
 
 
 def _subscriptions_due(settings, now, budget_seconds: float) -> tuple[dict, dict]:

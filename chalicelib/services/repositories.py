@@ -19,16 +19,18 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 if TYPE_CHECKING:
     from ..domain.account_summary import AccountSummary, SummaryChange
     from ..domain.customers import Customer
     from ..domain.documents import Invoice
     from ..domain.engagement import ActivityRecord, Notification
+    from ..domain.errors import DomainError
     from ..domain.lockout import FailureState
     from ..domain.organization import Organization
     from ..domain.payments import Payment, PaymentMethod
+    from ..domain.rate_limits import Counted
     from ..domain.statement import LedgerEntry
     from ..domain.subscription import Subscription
     from ..tables.customers import Parties
@@ -102,7 +104,7 @@ class Payments(Protocol):
     def awaiting_gateway_since(self, before: datetime) -> Iterator[tuple[str, Payment]]: ...
     def state(self, org_id: str, customer_id: str, *, org: bool = False, customer: bool = False,
               payment_id: str | None = None, payment_key: str | None = None, invoice_ids=(), claim_ids=(),
-              note_ids=()) -> PaymentState: ...
+              note_ids=(), counter_keys=()) -> PaymentState: ...
 
 
 class IdempotencyKeys(Protocol):
@@ -195,10 +197,13 @@ class WebhookEvents(Protocol):
 
 class RateCounters(Protocol):
     def count_within(self, counter_key: str, *, max_events: int, expires_at: datetime) -> bool: ...
-    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime,
-                    max_failures: int | None = None) -> int | None: ...
+    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime) -> int | None: ...
+    def count_event_in(self, tx: Transaction, counter_key: str, *, counted: Counted, max_events: int,
+                       max_failures: int, expires_at: datetime,
+                       refused: Callable[[Counted], DomainError]) -> None: ...
+    def count_failure_in(self, tx: Transaction, counter_key: str, *, counted: Counted, max_failures: int,
+                         expires_at: datetime) -> None: ...
     def count_failure(self, counter_key: str, *, expires_at: datetime) -> int: ...
-    def failures_counted(self, counter_key: str) -> int: ...
     def state(self, key: str) -> FailureState: ...
     def save_state(self, key: str, previous: FailureState, state: FailureState, *, expires_at: datetime) -> bool: ...
 

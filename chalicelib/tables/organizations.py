@@ -13,7 +13,7 @@ from ..domain.organization import Organization
 from ..domain.preferences import dunning_from_dict, preferences_from_dict
 from .base import table
 from .mapping import as_plain, from_dict, from_item
-from .transactions import condition_failed
+from .transactions import Transaction, condition_failed
 
 
 @table("organizations")
@@ -34,6 +34,7 @@ class OrganizationItem(Model):
     payment_terms_days = NumberAttribute(default=15)
     time_zone = UnicodeAttribute(default="UTC")
     locale = UnicodeAttribute(default="en-US")
+    portal_name = UnicodeAttribute(default="")
     test_mode = BooleanAttribute(default=False)
     test_clock_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
@@ -70,13 +71,24 @@ class Organizations:
             raise
         return organization_of(item)
 
+    def save_in(self, tx: Transaction, org: Organization) -> OrganizationItem:
+        """Write back an organization read earlier within `tx`; the transaction fails if it changed
+        meanwhile. `saved` gives the organization as written."""
+        item = _item(org)
+        tx.save(item)
+        return item
+
+    def saved(self, item: OrganizationItem) -> Organization:
+        return organization_of(item)
+
 
 def _item(org: Organization) -> OrganizationItem:
     item = OrganizationItem(
         org.org_id, name=org.name, email=org.email, currency=org.currency, phone=org.phone,
         website=org.website, address=as_plain(org.address), preferences=org.preferences.to_dict(),
         dunning=org.dunning.to_dict(), custom_fields=as_plain(org.custom_fields),
-        payment_terms_days=org.payment_terms_days, time_zone=org.time_zone, locale=org.locale, test_mode=org.test_mode,
+        payment_terms_days=org.payment_terms_days, time_zone=org.time_zone, portal_name=org.portal_name,
+        locale=org.locale, test_mode=org.test_mode,
         test_clock_at=org.test_clock_at, created_at=org.created_at)
     if org.version is not None:
         item.version = org.version

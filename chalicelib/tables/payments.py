@@ -24,6 +24,7 @@ from ..domain.errors import NotFound
 from ..domain.ledger import payment_entries
 from ..domain.organization import Organization
 from ..domain.payments import Payment, PaymentStatus
+from ..domain.rate_limits import Counted
 from .base import OwnedByCustomer, owner_key, table
 from .batch_reads import batch_get
 from .credit_notes import CreditNoteItem
@@ -35,6 +36,7 @@ from .ledger import Ledger
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
 from .pages import ListScope, Page, collect
+from .rate_counters import RateCounterItem, counted_of
 from .transactions import Transaction
 
 
@@ -102,6 +104,7 @@ class PaymentState:
     invoices: dict[str, Invoice] = field(default_factory=dict)
     claims: dict[str, str] = field(default_factory=dict)      # invoice_id -> the payment holding it
     notes: dict[str, CreditNote] = field(default_factory=dict)
+    counters: dict[str, Counted] = field(default_factory=dict)   # rate counter key -> what it holds, for each asked
 
     def held(self) -> list[str]:
         """The plan's invoices that its payment still holds claims on."""
@@ -173,9 +176,10 @@ class Payments:
 
     def state(self, org_id: str, customer_id: str, *, org: bool = False, customer: bool = False,
               payment_id: str | None = None, payment_key: str | None = None, invoice_ids=(), claim_ids=(),
-              note_ids=()) -> PaymentState:
+              note_ids=(), counter_keys=()) -> PaymentState:
         """Whatever is asked for, in one BatchGetItem; NotFound if the organization, customer or payment
-        asked for is missing (missing invoices, claims and notes are simply absent)."""
+        asked for is missing (missing invoices, claims and notes are simply absent; a missing rate
+        counter has counted nothing)."""
         owner = owner_key(org_id, customer_id)
         claim_keys = {claim_key(org_id, customer_id, i): i for i in dict.fromkeys(claim_ids)}
         wanted: list[tuple[type[Model], object, object]] = []
@@ -190,8 +194,9 @@ class Payments:
         wanted += [(IdempotencyItem, k, None) for k in claim_keys]
         wanted += [(InvoiceItem, owner, i) for i in dict.fromkeys(invoice_ids)]
         wanted += [(CreditNoteItem, owner, n) for n in dict.fromkeys(note_ids)]
+        wanted += [(RateCounterItem, k, None) for k in dict.fromkeys(counter_keys)]
 
-        found: dict = {"invoices": {}, "claims": {}, "notes": {}}
+        found: dict = {"invoices": {}, "claims": {}, "notes": {}, "counters": {k: Counted() for k in counter_keys}}
         for item in _batch_get(wanted):
             if isinstance(item, OrganizationItem):
                 found["org"] = organization_of(item)
@@ -203,6 +208,8 @@ class Payments:
                 found["invoices"][item.invoice_id] = from_item(Invoice, item)
             elif isinstance(item, CreditNoteItem):
                 found["notes"][item.credit_note_id] = from_item(CreditNote, item)
+            elif isinstance(item, RateCounterItem):
+                found["counters"][item.counter_key] = counted_of(item)
             elif item.idem_key in claim_keys:
                 found["claims"][claim_keys[item.idem_key]] = holder(item)
             else:

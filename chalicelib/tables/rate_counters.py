@@ -4,14 +4,17 @@ the state of each backoff ("<backoff name>#<subject>")."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.models import Model
 
+from ..domain.errors import DomainError
 from ..domain.lockout import NO_FAILURES, FailureState
+from ..domain.rate_limits import Counted
 from .base import table
-from .transactions import condition_failed
+from .transactions import Transaction, condition_failed
 
 
 @table("rate_counters", deletable=True)   # a successful sign-in clears its failures
@@ -50,34 +53,50 @@ class RateCounters:
             raise
         return True
 
-    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime,
-                    max_failures: int | None = None) -> int | None:
-        """Like `count_within`, but the count this event made (None once `max_events` are counted, or
-        `max_failures` failures): who reaches the limit exactly can tell someone, once per window."""
-        condition = C.events.does_not_exist() | (C.events < max_events)
-        if max_failures is not None:
-            condition &= C.failures.does_not_exist() | (C.failures < max_failures)
+    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime) -> int | None:
+        """Like `count_within`, but the count this event made (None once `max_events` are counted):
+        who reaches the limit exactly can tell someone, once per window."""
         item = C(counter_key)
         try:
-            item.update(actions=[C.events.add(1), C.expires_at.set(expires_at)], condition=condition)
+            item.update(actions=[C.events.add(1), C.expires_at.set(expires_at)],
+                        condition=C.events.does_not_exist() | (C.events < max_events))
         except UpdateError as error:
             if condition_failed(error):
                 return None
             raise
         return int(item.events)
 
+    def count_event_in(self, tx: Transaction, counter_key: str, *, counted: Counted, max_events: int,
+                       max_failures: int, expires_at: datetime, refused: Callable[[Counted], DomainError]) -> None:
+        """Count one event in `tx`, on the condition that the window's events and failures are below
+        their limits. The condition is exact where this event fills the window (its count as read,
+        `counted`, is the last one free) and loose otherwise, so concurrent events only ever collide
+        over the last place: whoever takes it knows, and may tell someone in the same transaction.
+        If the condition alone cancels `tx`, `refused(the counter as it then stood)` is raised."""
+        if counted.events + 1 >= max_events:
+            events_free = _equals(C.events, max_events - 1)
+        else:
+            events_free = C.events.does_not_exist() | (C.events < max_events - 1)
+        condition = events_free & (C.failures.does_not_exist() | (C.failures < max_failures))
+        tx.update_or_refuse(C(counter_key), [C.events.add(1), C.expires_at.set(expires_at)], condition,
+                            lambda raw: refused(counted_of(C.from_raw_data(raw) if raw else None)))
+
+    def count_failure_in(self, tx: Transaction, counter_key: str, *, counted: Counted, max_failures: int,
+                         expires_at: datetime) -> None:
+        """Count one of the window's events as failed in `tx`. As above, exact only where this failure
+        fills the window's failures (`counted` as read): a concurrent one there cancels `tx`
+        (ConcurrentUpdate, for the caller to read again); elsewhere failures never collide."""
+        if counted.failures + 1 == max_failures:
+            condition = _equals(C.failures, max_failures - 1)
+        else:
+            condition = C.failures.does_not_exist() | (C.failures != max_failures - 1)
+        tx.update(C(counter_key), [C.failures.add(1), C.expires_at.set(expires_at)], condition=condition)
+
     def count_failure(self, counter_key: str, *, expires_at: datetime) -> int:
-        """Count one of the window's events as failed; the failures counted now."""
+        """Count one failure outside any transaction (no payment records it); the failures counted now."""
         item = C(counter_key)
         item.update(actions=[C.failures.add(1), C.expires_at.set(expires_at)])
         return int(item.failures)
-
-    def failures_counted(self, counter_key: str) -> int:
-        """How many failures the window's counter holds (0 for none)."""
-        try:
-            return int(C.get(counter_key, consistent_read=True).failures or 0)
-        except DoesNotExist:
-            return 0
 
     def failures(self, login: str) -> FailureState:
         return self.state(failures_key(login))
@@ -115,6 +134,16 @@ class RateCounters:
 def failures_key(login: str) -> str:
     """The key of a login's sign-in failures (also for reads made together with other tables')."""
     return f"sign_in_failures#{login}"
+
+
+def counted_of(item: RateCounterItem | None) -> Counted:
+    """What a window's counter item holds (nothing counted for no item)."""
+    return Counted() if item is None else Counted(int(item.events or 0), int(item.failures or 0))
+
+
+def _equals(attribute, value: int):
+    """`attribute == value`, where 0 also matches an item not written yet."""
+    return (attribute == value) | attribute.does_not_exist() if value == 0 else attribute == value
 
 
 def failure_state(item: RateCounterItem | None) -> FailureState:

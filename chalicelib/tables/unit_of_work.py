@@ -35,6 +35,7 @@ REPOSITORIES = {
     "reviews": ("reviews", "Reviews", ()),
     "emails": ("emails", "Emails", ()),
     "one_time_tokens": ("one_time_tokens", "OneTimeTokens", ()),
+    "portal_addresses": ("portal_addresses", "PortalAddresses", ()),
     "portal_users": ("portal_users", "PortalUsers", ()),
     "rate_counters": ("rate_counters", "RateCounters", ()),
     "sessions": ("sessions", "Sessions", ()),

@@ -1,8 +1,8 @@
 """No route may exceed its DynamoDB call budget: reads <= 3 including the session
 check, writes <= 4 (a transaction counts once). Every route is measured with its example from
 bench/examples.py, writes included, so a new route is measured without anyone remembering to add
-it; a route that has to exceed it is listed, with why, in bench/scenarios.py (POST /portal/payments:
-its velocity counters), and the list may only shrink."""
+it; a route that has to exceed it is listed, with why, in bench/scenarios.py, and the list may
+only shrink."""
 import pytest
 from chalice.test import Client
 

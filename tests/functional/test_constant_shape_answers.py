@@ -1,39 +1,11 @@
 """Requests that must not tell whether an account exists, or whether an address is taken, make the
 same DynamoDB calls on the same tables either way: what differs is decided later, when the
 outbox sends (or drops) the email. Recorded as botocore builds each request."""
-from contextlib import contextmanager
-
-from chalicelib.tables.base import shared_client
 from tests.support.api import Api, client
+from tests.support.call_shapes import calls_made
+from tests.support.sign_in import forgot
 from tests.support.documents import a_scene, signed_in
 from tests.support.portal import PASSWORD, new_customer, portal_organization, signed_in_customer
-
-
-@contextmanager
-def calls_made():
-    """Every DynamoDB call meanwhile: (operation, the tables it names, without the stage prefix)."""
-    calls = []
-
-    def record(model, params, **_):
-        calls.append((model.name, tuple(sorted(_tables(params)))))
-
-    events = shared_client().meta.events
-    events.register("before-parameter-build.dynamodb", record)
-    try:
-        yield calls
-    finally:
-        events.unregister("before-parameter-build.dynamodb", record)
-
-
-def _tables(params: dict) -> set[str]:
-    names = {params["TableName"]} if "TableName" in params else set(params.get("RequestItems", {}))
-    for item in params.get("TransactItems", []):
-        names |= {part["TableName"] for part in item.values()}
-    return {name.rsplit("-", 1)[-1] for name in names}
-
-
-def forgot(api, org_id, email):
-    return api.as_(None).post("/portal/auth/forgot-password", {"organization": org_id, "email": email})
 
 
 def test_forgot_password_makes_the_same_calls_for_an_account_an_invited_contact_and_an_unknown_email(aws):

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.api import Api, client
-from tests.support.payments import (a_payer, a_payment_waiting_for_3ds, a_subscription, an_invoice, deliver,
-                                    payment_intent, stripe_event, with_webhook_secret)
+from tests.support.payments import (a_payer, a_payment_stripe_reports_on, an_invoice, deliver, gateway_customer_of,
+                                   payment_intent, stripe_event, with_webhook_secret)
 from tests.support.portal import Clock
 
 DEEP = b"[" * 20_000
@@ -167,13 +167,9 @@ def test_a_signed_event_with_empty_data_is_refused_for_every_type_we_read(aws, m
 
 def test_a_signed_payment_event_with_an_amount_of_the_wrong_type_changes_nothing(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
         # Given a payment waiting for 3-D Secure
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        waiting = a_payment_waiting_for_3ds(payer, invoice)
+        api, payer, invoice, waiting = a_payment_stripe_reports_on(c, monkeypatch)
         intent = payment_intent(waiting)
 
         # When signed events about it arrive with a text amount, an unknown currency, or nested deep
@@ -191,9 +187,16 @@ def test_an_event_of_the_declared_shape_is_still_handled(aws, monkeypatch):
     Clock()
     with_webhook_secret(monkeypatch)
     with client() as c:
+        # Given a customer who started a card setup in the portal
         api = Api(c)
         payer = a_payer(api)
-        a_subscription(payer)
-        answer = deliver(api, stripe_event("setup_intent.succeeded", {"id": "seti_1", "customer": None,
-                                                                      "payment_method": None}))
-        assert answer.status == 200 and answer.json["received"] is True
+        assert payer.portal.post("/portal/payment-methods/setup").status == 200
+
+        # When Stripe reports the setup with only the fields its shape declares
+        answer = deliver(api, stripe_event("setup_intent.succeeded", {
+            "id": "seti_1", "customer": gateway_customer_of(payer), "payment_method": "pm_card_visa"}))
+
+        # Then it is handled: the card is saved, as the customer's default
+        assert answer.status == 200 and answer.json == {"received": True, "handled": True}
+        [saved] = payer.portal.get("/portal/payment-methods").json["items"]
+        assert saved["summary"] == "Visa •••• 4242" and saved["is_default"] is True

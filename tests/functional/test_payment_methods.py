@@ -112,18 +112,48 @@ def test_the_only_card_of_an_auto_charge_subscription_cannot_be_removed(aws):
         assert len(methods_of(payer)) == 1
 
 
-def test_removing_a_card_moves_its_subscriptions_to_the_default(aws):
+def test_a_card_that_pays_subscriptions_is_not_removed_until_the_customer_chooses_the_card_that_takes_over(aws):
+    Clock()
+    with client() as c:
+        # Given a subscription charged automatically to the Mastercard, and a Visa and an Amex saved too
+        payer = a_payer(Api(c))
+        visa, mastercard = a_saved_card(payer), a_saved_card(payer, "pm_card_mastercard")
+        amex = a_saved_card(payer, "pm_card_amex")
+        sub = a_subscription(payer, payment_method_id=mastercard["payment_method_id"], auto_charge=True)
+
+        # When the customer removes the Mastercard without saying which card pays the subscription
+        refused = payer.portal.delete(f"/portal/payment-methods/{mastercard['payment_method_id']}")
+
+        # Then it is refused, naming the subscription, and nothing moved to the newest card
+        assert refused.status == 422 and refused.json["error"]["code"] == "payment_method_in_use"
+        assert "Choose which of your other cards pays them" in refused.json["error"]["message"]
+        assert refused.json["error"]["details"]["subscription_ids"] == [sub["subscription_id"]]
+        assert method_of(payer, sub) == mastercard["payment_method_id"] and len(methods_of(payer)) == 3
+
+        # And once she chooses the Visa, the Mastercard goes and the Visa pays the subscription
+        answer = payer.portal.delete(f"/portal/payment-methods/{mastercard['payment_method_id']}"
+                                     f"?subscriptions_to={visa['payment_method_id']}")
+        assert answer.status == 204
+        assert {m["payment_method_id"] for m in methods_of(payer)} == {visa["payment_method_id"],
+                                                                        amex["payment_method_id"]}
+        assert method_of(payer, sub) == visa["payment_method_id"]
+
+
+def test_the_card_chosen_to_take_over_must_be_another_saved_card(aws):
     Clock()
     with client() as c:
         payer = a_payer(Api(c))
-        visa, mastercard = a_saved_card(payer), a_saved_card(payer, "pm_card_mastercard")
-        sub = a_subscription(payer, payment_method_id=mastercard["payment_method_id"], auto_charge=True)
+        a_saved_card(payer)
+        mastercard = a_saved_card(payer, "pm_card_mastercard")
+        a_subscription(payer, payment_method_id=mastercard["payment_method_id"], auto_charge=True)
+        card = mastercard["payment_method_id"]
 
-        answer = payer.portal.delete(f"/portal/payment-methods/{mastercard['payment_method_id']}")
+        answers = [payer.portal.delete(f"/portal/payment-methods/{card}?subscriptions_to={card}"),
+                   payer.portal.delete(f"/portal/payment-methods/{card}?subscriptions_to=pm_01NOTMINE")]
 
-        assert answer.status == 204
-        assert [m["payment_method_id"] for m in methods_of(payer)] == [visa["payment_method_id"]]
-        assert method_of(payer, sub) == visa["payment_method_id"]
+        assert [a.status for a in answers] == [400, 400]
+        assert all("subscriptions_to" in a.json["error"]["details"]["fields"] for a in answers)
+        assert len(methods_of(payer)) == 2
 
 
 def test_removing_the_default_card_makes_another_the_default(aws):

@@ -132,3 +132,17 @@ def test_reviews_need_a_session_and_review_requests_a_merchant_key(aws):
         assert_refused(anonymous.post("/portal/reviews", {"rating": 5}))
         assert_refused(anonymous.get("/portal/reviews"))
         assert anonymous.post("/admin/customers/cus_1/review-requests").status == 401
+
+
+def test_a_review_request_links_to_the_review_page_of_the_organizations_own_portal(aws):
+    with client() as c:
+        # Given Globex, a customer of Acme, whose portal is named "acme"
+        scene = a_scene(Api(c))
+        scene.admin.patch("/admin/organization", {"portal_name": "acme"})
+
+        # When the merchant requests a review
+        scene.admin.post(f"/admin/customers/{scene.customer_id}/review-requests")
+
+        # Then the link opens Acme's portal at its review page (the sign-in there asks no organization)
+        [message] = emails_to("zoe@globex.example")
+        assert "http://127.0.0.1:8000/?portal=acme#/reviews" in text_of(message)

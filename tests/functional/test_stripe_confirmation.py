@@ -1,25 +1,13 @@
 """A 3-D Secure payment is settled by asking Stripe, not by waiting for its call: the browser's
-POST /portal/payments/{id}/confirm and the reconciliation in the run_due_work job retrieve the
+POST /portal/payments/{id}/confirm and the reconcile_payments job retrieve the
 PaymentIntent (StripeGateway over a fake Stripe), and the webhook, arriving before or after, ends
 in the same state. A card saved while paying is set up for off-session charges."""
 from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
-from tests.support.payments import a_payer, an_invoice, deliver, pay, stripe_event, with_gateway, with_webhook_secret
+from tests.support.payments import (a_3ds_payment_at_stripe, a_payer, an_invoice, deliver, pay, paying_with_3d_secure,
+                                   stripe_event, with_stripe, with_webhook_secret)
 from tests.support.portal import Clock
 from tests.support.stripe_fake import PUBLISHABLE_KEY, FakeStripe
-
-
-def with_stripe(monkeypatch, **options) -> FakeStripe:
-    stripe = FakeStripe(**options)
-    with_gateway(monkeypatch, stripe.gateway())
-    return stripe
-
-
-def paying_with_3d_secure(payer, invoice, *, key: str | None = None, **body) -> dict:
-    answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_1NewCard", **body},
-                 key=key)
-    assert answer.status == 201 and answer.json["status"] == "requires_action", answer.json
-    return answer.json
 
 
 def intent_of(payer, payment: dict) -> str:
@@ -38,19 +26,16 @@ def succeeded_event(stripe: FakeStripe, intent_id: str) -> str:
     return stripe_event("payment_intent.succeeded", stripe.intents[intent_id])
 
 
-def run_jobs(c) -> dict:
+def reconcile(c) -> dict:
     event = c.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
-    return c.lambda_.invoke("run_due_work", event).payload
+    return c.lambda_.invoke("reconcile_payments", event).payload
 
 
 def test_the_browser_confirming_after_3d_secure_settles_the_payment_from_stripes_answer(aws, monkeypatch):
     Clock()
     with client() as c:
         # Given a payment waiting for 3-D Secure, which the customer then passed in Stripe.js
-        stripe = with_stripe(monkeypatch)
-        payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
-        payment = paying_with_3d_secure(payer, invoice)
+        stripe, payer, invoice, payment = a_3ds_payment_at_stripe(c, monkeypatch)
         assert payment["next_action"]["publishable_key"] == PUBLISHABLE_KEY
         stripe.finish(intent_of(payer, payment), "succeeded")
 
@@ -67,10 +52,7 @@ def test_while_the_bank_has_not_answered_the_payment_stays_waiting_and_nothing_i
     Clock()
     with client() as c:
         # Given a payment whose intent Stripe still reports as processing
-        stripe = with_stripe(monkeypatch)
-        payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
-        payment = paying_with_3d_secure(payer, invoice)
+        stripe, payer, invoice, payment = a_3ds_payment_at_stripe(c, monkeypatch)
         stripe.finish(intent_of(payer, payment), "processing")
 
         # When the browser confirms
@@ -86,10 +68,7 @@ def test_while_the_bank_has_not_answered_the_payment_stays_waiting_and_nothing_i
 def test_a_failed_authentication_is_failed_and_the_invoice_payable_again(aws, monkeypatch):
     Clock()
     with client() as c:
-        stripe = with_stripe(monkeypatch)
-        payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
-        payment = paying_with_3d_secure(payer, invoice)
+        stripe, payer, invoice, payment = a_3ds_payment_at_stripe(c, monkeypatch)
         stripe.finish(intent_of(payer, payment), "requires_payment_method")
 
         answer = confirm(payer, payment)
@@ -136,10 +115,7 @@ def test_confirm_then_webhook_and_webhook_then_confirm_end_in_the_same_state(aws
 def test_retrying_the_payment_after_confirmation_answers_it_as_it_is_now(aws, monkeypatch):
     Clock()
     with client() as c:
-        stripe = with_stripe(monkeypatch)
-        payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
-        payment = paying_with_3d_secure(payer, invoice, key="click-after-3ds")
+        stripe, payer, invoice, payment = a_3ds_payment_at_stripe(c, monkeypatch, key="click-after-3ds")
         stripe.finish(intent_of(payer, payment), "succeeded")
         confirm(payer, payment)
 
@@ -166,37 +142,31 @@ def test_the_job_settles_a_payment_left_waiting_by_asking_stripe(aws, monkeypatc
     clock = Clock()
     with client() as c:
         # Given a customer who authenticated but closed the page, and a webhook that never came
-        stripe = with_stripe(monkeypatch)
-        payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
-        payment = paying_with_3d_secure(payer, invoice)
+        stripe, payer, invoice, payment = a_3ds_payment_at_stripe(c, monkeypatch)
         stripe.finish(intent_of(payer, payment), "succeeded")
 
         # When the job runs before and after the payment has waited 15 minutes
-        early = run_jobs(c)
+        early = reconcile(c)
         clock.advance(minutes=16)
-        later = run_jobs(c)
+        later = reconcile(c)
 
         # Then only the later run asked Stripe, and settled it
-        assert early["payments"]["settled"] == [] and later["payments"]["settled"] == [payment["payment_id"]]
+        assert early["settled"] == [] and later["settled"] == [payment["payment_id"]]
         assert invoice_status(payer, invoice) == "paid"
 
 
 def test_a_payment_nobody_authenticates_is_cancelled_at_stripe_and_its_invoice_released(aws, monkeypatch):
     clock = Clock()
     with client() as c:
-        stripe = with_stripe(monkeypatch)
-        payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
-        payment = paying_with_3d_secure(payer, invoice)
+        stripe, payer, invoice, payment = a_3ds_payment_at_stripe(c, monkeypatch)
         intent_id = intent_of(payer, payment)
 
         clock.advance(minutes=30)
-        assert run_jobs(c)["payments"]["waiting"] == 1   # the customer may still come back
+        assert reconcile(c)["waiting"] == 1   # the customer may still come back
         clock.advance(hours=23)
-        report = run_jobs(c)
+        report = reconcile(c)
 
-        assert report["payments"]["settled"] == [payment["payment_id"]]
+        assert report["settled"] == [payment["payment_id"]]
         assert stripe.intents[intent_id]["status"] == "canceled"
         cancelled = adapters().uow.payments.get(payer.org_id, payer.customer_id, payment["payment_id"])
         assert (cancelled.status.value, cancelled.failure_code) == ("failed", "canceled")

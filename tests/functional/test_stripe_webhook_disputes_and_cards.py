@@ -3,8 +3,8 @@
 refreshes the saved method. Each once, in any order."""
 from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
-from tests.support.payments import (a_card_payment, a_payer, a_saved_card, an_invoice, deliver, pay, payment_intent,
-                                    stripe_event, with_webhook_secret)
+from tests.support.payments import (a_payer, a_payment_stripe_reports_on, a_saved_card, deliver, gateway_customer_of,
+                                   pay, payment_intent, stripe_event, with_webhook_secret)
 from tests.support.portal import Clock, emails_to, text_of
 
 
@@ -22,13 +22,9 @@ def merchant_notifications(payer) -> list[dict]:
 
 def test_a_dispute_marks_the_payment_notifies_the_merchant_and_leaves_the_invoice_paid(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
         # Given an invoice paid by card
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        payment = a_card_payment(payer, invoice)
+        api, payer, invoice, payment = a_payment_stripe_reports_on(c, monkeypatch, paid_by_card=True)
 
         # When the customer's bank disputes it, and Stripe sends the event twice
         event = a_dispute(payment, "needs_response", event_id="evt_dispute")
@@ -48,11 +44,8 @@ def test_a_dispute_marks_the_payment_notifies_the_merchant_and_leaves_the_invoic
 
 def test_a_closed_dispute_is_not_reopened_by_its_created_event_arriving_late(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
-        api = Api(c)
-        payer = a_payer(api)
-        payment = a_card_payment(payer, an_invoice(payer, 10000))
+        api, payer, _, payment = a_payment_stripe_reports_on(c, monkeypatch, paid_by_card=True)
 
         deliver(api, a_dispute(payment, "lost"))
         deliver(api, a_dispute(payment, "needs_response"))
@@ -64,18 +57,10 @@ def test_a_closed_dispute_is_not_reopened_by_its_created_event_arriving_late(aws
 
 def test_a_cancelled_intent_releases_its_invoice_to_be_paid_again(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
         # Given a payment waiting for 3-D Secure, cancelled at Stripe
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        waiting = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]],
-                                     "payment_method": "pm_card_authenticationRequired"}).json
-        gateway_id = adapters().uow.payments.get(payer.org_id, payer.customer_id,
-                                                 waiting["payment_id"]).gateway_payment_id
-        event = stripe_event("payment_intent.canceled", payment_intent(
-            {**waiting, "gateway_payment_id": gateway_id}, status="canceled"))
+        api, payer, invoice, waiting = a_payment_stripe_reports_on(c, monkeypatch)
+        event = stripe_event("payment_intent.canceled", payment_intent(waiting, status="canceled"))
 
         # When Stripe reports the cancellation
         assert deliver(api, event).status == 200
@@ -91,12 +76,8 @@ def test_a_cancelled_intent_releases_its_invoice_to_be_paid_again(aws, monkeypat
 
 def test_a_cancellation_reported_after_the_success_does_not_undo_it(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        payment = a_card_payment(payer, invoice)
+        api, payer, invoice, payment = a_payment_stripe_reports_on(c, monkeypatch, paid_by_card=True)
 
         deliver(api, stripe_event("payment_intent.canceled", payment_intent(payment, status="canceled")))
 
@@ -113,7 +94,7 @@ def test_a_card_the_issuer_renewed_is_refreshed(aws, monkeypatch):
         payer = a_payer(api)
         saved = a_saved_card(payer)
         stored = adapters().uow.payment_methods.get(payer.org_id, payer.customer_id, saved["payment_method_id"])
-        customer = adapters().uow.customers.get(payer.org_id, payer.customer_id).gateway_customer_id
+        customer = gateway_customer_of(payer)
         renewed = {"id": stored.gateway_method_id, "object": "payment_method", "type": "card", "customer": customer,
                    "card": {"brand": "visa", "last4": "1881", "exp_month": 3, "exp_year": 2031}}
 

@@ -2,8 +2,9 @@
 state whatever the order or the number of deliveries, unknown types acknowledged."""
 from chalicelib.bootstrap import adapters
 from tests.support.api import Api, client
-from tests.support.payments import (a_payer, a_payment_waiting_for_3ds, a_saved_card, a_subscription, an_invoice, deliver, pay, payment_intent,
-                                    signature, stripe_event, with_webhook_secret)
+from tests.support.payments import (a_declined_intent, a_payer, a_payment_stripe_reports_on, a_payment_waiting_for_3ds,
+                                   a_saved_card, a_subscription, an_invoice, deliver, gateway_customer_of, pay,
+                                   payment_intent, signature, stripe_event, with_webhook_secret)
 from tests.support.portal import Clock, emails_to, portal_organization
 
 
@@ -20,13 +21,9 @@ def state_of(payer, invoice, payment) -> tuple:
 
 def test_a_succeeded_event_delivered_three_times_pays_the_invoice_once(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
         # Given a payment waiting for 3-D Secure, finished in the browser by Stripe.js
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        payment = a_payment_waiting_for_3ds(payer, invoice)
+        api, payer, invoice, payment = a_payment_stripe_reports_on(c, monkeypatch)
         event = stripe_event("payment_intent.succeeded", payment_intent(payment), event_id="evt_paid")
 
         # When Stripe delivers the event three times
@@ -45,12 +42,8 @@ def test_a_succeeded_event_delivered_three_times_pays_the_invoice_once(aws, monk
 
 def test_a_bad_signature_is_refused_and_changes_nothing(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        payment = a_payment_waiting_for_3ds(payer, invoice)
+        api, payer, invoice, payment = a_payment_stripe_reports_on(c, monkeypatch)
         event = stripe_event("payment_intent.succeeded", payment_intent(payment))
 
         forged = deliver(api, event, header=signature(event, secret="whsec_someone_else"))
@@ -65,12 +58,8 @@ def test_a_bad_signature_is_refused_and_changes_nothing(aws, monkeypatch):
 
 def test_a_stale_event_is_refused(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        payment = a_payment_waiting_for_3ds(payer, invoice)
+        api, payer, invoice, payment = a_payment_stripe_reports_on(c, monkeypatch)
         event = stripe_event("payment_intent.succeeded", payment_intent(payment))
 
         stale = deliver(api, event, header=signature(event, seconds_ago=301))
@@ -81,15 +70,10 @@ def test_a_stale_event_is_refused(aws, monkeypatch):
 
 def test_a_failure_reported_after_the_success_does_not_undo_it(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        payment = a_payment_waiting_for_3ds(payer, invoice)
-        failed = stripe_event("payment_intent.payment_failed", payment_intent(payment, status="requires_payment_method",
-                              error={"code": "card_declined", "decline_code": "insufficient_funds",
-                                     "message": "Your card has insufficient funds."}))
+        api, payer, invoice, payment = a_payment_stripe_reports_on(c, monkeypatch)
+        failed = stripe_event("payment_intent.payment_failed", a_declined_intent(
+            payment, decline_code="insufficient_funds", message="Your card has insufficient funds."))
         succeeded = stripe_event("payment_intent.succeeded", payment_intent(payment))
 
         # An attempt failed, then the customer's next attempt succeeded; Stripe sent them reversed
@@ -102,15 +86,11 @@ def test_a_failure_reported_after_the_success_does_not_undo_it(aws, monkeypatch)
 
 def test_a_success_after_a_reported_failure_still_pays_the_invoice(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        payment = a_payment_waiting_for_3ds(payer, invoice)
+        api, payer, invoice, payment = a_payment_stripe_reports_on(c, monkeypatch)
 
-        deliver(api, stripe_event("payment_intent.payment_failed", payment_intent(
-            payment, status="requires_payment_method", error={"code": "payment_intent_authentication_failure"})))
+        deliver(api, stripe_event("payment_intent.payment_failed",
+                                  a_declined_intent(payment, "payment_intent_authentication_failure")))
         failed = payer.portal.get(f"/portal/payments/{payment['payment_id']}").json
         deliver(api, stripe_event("payment_intent.succeeded", payment_intent(payment)))
 
@@ -171,12 +151,8 @@ def test_amounts_in_isk_events_are_read_in_kronur_not_in_stripes_hundredths(aws,
 
 def test_a_refund_reported_twice_or_late_is_counted_once(aws, monkeypatch):
     Clock()
-    with_webhook_secret(monkeypatch)
     with client() as c:
-        api = Api(c)
-        payer = a_payer(api)
-        invoice = an_invoice(payer, 10000)
-        payment = a_payment_waiting_for_3ds(payer, invoice)
+        api, payer, invoice, payment = a_payment_stripe_reports_on(c, monkeypatch)
         deliver(api, stripe_event("payment_intent.succeeded", payment_intent(payment)))
 
         def refund(total):
@@ -238,7 +214,7 @@ def test_a_card_set_up_in_the_browser_is_saved_once_by_its_event(aws, monkeypatc
         payer = a_payer(api)
         setup = payer.portal.post("/portal/payment-methods/setup").json
         event = stripe_event("setup_intent.succeeded", {"id": setup["setup_id"], "object": "setup_intent",
-                                                        "customer": _gateway_customer(payer),
+                                                        "customer": gateway_customer_of(payer),
                                                         "payment_method": "pm_card_visa",
                                                         "status": "succeeded"})
 
@@ -263,7 +239,7 @@ def test_a_card_detached_at_stripe_is_forgotten_and_its_subscriptions_move(aws, 
                                                                dropped["payment_method_id"]).gateway_method_id
         event = stripe_event("payment_method.detached", {"id": gateway_method_id, "object": "payment_method",
                                                          "customer": None},
-                             previous_attributes={"customer": _gateway_customer(payer)})
+                             previous_attributes={"customer": gateway_customer_of(payer)})
 
         assert deliver(api, event).status == 200
 
@@ -272,6 +248,3 @@ def test_a_card_detached_at_stripe_is_forgotten_and_its_subscriptions_move(aws, 
         moved = adapters().uow.subscriptions.get(payer.org_id, payer.customer_id, sub["subscription_id"])
         assert moved.payment_method_id == kept["payment_method_id"]
 
-
-def _gateway_customer(payer) -> str:
-    return adapters().uow.customers.get(payer.org_id, payer.customer_id).gateway_customer_id

@@ -80,6 +80,8 @@ def test_demo_seed_enables_every_feature_and_runs_only_once(aws):
     assert all(org.preferences.enabled_features().values())
     assert any(definition.show_in_portal for definition in org.custom_fields)
     assert first.created and first.portal_sign_in.email == "ada@acme-analytics.example"
+    # And its portal has an address of its own
+    assert services().access.organization_for_portal(seed.DEMO_PORTAL_NAME).org_id == seed.DEMO_ORG_ID
     # When it is seeded again, Then nothing is added, and both keys open the demo organization
     again = seed.seed_demo(NOW)
     assert not again.created and again.portal_sign_in == first.portal_sign_in

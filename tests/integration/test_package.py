@@ -25,7 +25,8 @@ pytestmark = pytest.mark.slow   # left out of `make check`: the Lambda package a
 GIVEN = {"PortalUrl": "https://billing.acme.example", "SenderAddress": "billing@acme.example",
          "AlarmEmail": "ops@acme.example"}
 TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/portico-%s-%s"
-FUNCTIONS = {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork", "DueWorkWorker"}
+FUNCTIONS = {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork", "DueWorkWorker",
+             "ReconcilePayments"}
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
@@ -69,6 +70,7 @@ def test_functions_are_traced_and_jobs_get_longer_timeouts(template):
     assert all(f.get("Tracing") == "Active" for f in functions.values())
     assert functions["SendQueuedEmail"]["Timeout"] > functions["APIHandler"]["Timeout"]
     assert functions["RunDueWork"]["Timeout"] > functions["APIHandler"]["Timeout"]
+    assert functions["ReconcilePayments"]["Timeout"] > functions["APIHandler"]["Timeout"]
 
 
 # --- the code package ----------------------------------------------------------------------------
@@ -233,8 +235,9 @@ def test_email_is_sent_only_as_the_sender_address_and_stripe_secrets_read_only_w
     assert allows(api, "ssm:GetParameter", secret)
     assert not allows(api, "ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/other/secret")
     assert allows(with_stripe.statements(with_stripe.role_of("DueWorkWorker")), "ssm:GetParameter", secret)
-    # the due-work job asks Stripe about payments still waiting (reconciliation)
-    assert allows(with_stripe.statements(with_stripe.role_of("RunDueWork")), "ssm:GetParameter", secret)
+    # the reconciliation asks Stripe about payments still waiting; the discovery of due work does not
+    assert allows(with_stripe.statements(with_stripe.role_of("ReconcilePayments")), "ssm:GetParameter", secret)
+    assert not allows(with_stripe.statements(with_stripe.role_of("RunDueWork")), "ssm:GetParameter", secret)
     assert not allows(with_stripe.statements(with_stripe.role_of("SendQueuedEmail")), "ssm:GetParameter", secret)
     assert not any(s["Sid"] == "StripeParameters" for s in without.statements(without.role_of("APIHandler")))
 
@@ -242,14 +245,36 @@ def test_email_is_sent_only_as_the_sender_address_and_stripe_secrets_read_only_w
 # --- operations --------------------------------------------------------------------------------
 
 def test_the_jobs_time_budget_is_derived_from_its_timeout_and_leaves_room_for_its_last_item(template):
-    job = template.functions()["RunDueWork"]
-    budget = float(template.environment("RunDueWork")["PORTICO_JOB_BUDGET_SECONDS"])
+    for name in ("RunDueWork", "ReconcilePayments"):
+        job = template.functions()[name]
+        budget = float(template.environment(name)["PORTICO_JOB_BUDGET_SECONDS"])
 
-    assert 0 < budget and budget + JOB_LAST_ITEM_SECONDS <= job["Timeout"]
+        assert 0 < budget and budget + JOB_LAST_ITEM_SECONDS <= job["Timeout"], name
+
+
+def test_the_discovery_of_due_work_reads_the_subscriptions_and_only_the_reconciliation_settles_payments(packaged):
+    stage, path = packaged
+    template = Template.load(path, GIVEN)
+    discovery = template.statements(template.role_of("RunDueWork"))
+    reconciliation = template.statements(template.role_of("ReconcilePayments"))
+
+    # The discovery queries the `due` index and sends to the queue; it writes nothing, charges nothing
+    assert allows(discovery, "dynamodb:Query", TABLE % (stage, "subscriptions") + "/index/due")
+    assert allows(discovery, "sqs:SendMessage", template.get_att("DueWorkQueue", "Arn"))
+    assert not any(allows(discovery, action, TABLE % (stage, table))
+                   for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+                   for table in ("payments", "invoices", "ledger", "rate_counters"))
+    # The reconciliation writes the books and the velocity counters, and sends no email (the outbox does)
+    assert all(allows(reconciliation, "dynamodb:UpdateItem", TABLE % (stage, table))
+               for table in ("payments", "invoices", "ledger", "rate_counters", "emails"))
+    assert not allows(reconciliation, "ses:SendRawEmail",
+                      f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/billing@acme.example", {"ses:FromAddress":
+                                                                                       "billing@acme.example"})
+    assert not allows(reconciliation, "sqs:SendMessage", template.get_att("DueWorkQueue", "Arn"))
 
 
 def test_the_scheduled_functions_send_failed_invocations_to_a_queue_an_alarm_watches(template):
-    for name in ("SendQueuedEmail", "RunDueWork"):
+    for name in ("SendQueuedEmail", "RunDueWork", "ReconcilePayments"):
         destination = template.functions()[name]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
         queue = destination["Destination"]["Fn::GetAtt"][0]
         assert (destination["Type"], template.resources[queue]["Type"]) == ("SQS", "AWS::SQS::Queue")
@@ -333,7 +358,8 @@ def test_alarms_watch_errors_left_over_work_failures_webhooks_payments_and_the_d
     # Then each concern has its alarm
     assert _alarm_on(template, "5XXError")
     assert {a["Properties"]["Dimensions"][0]["Value"]["Ref"] for a in alarms.values()
-            if a["Properties"].get("MetricName") == "Errors"} == {"RunDueWork", "SendQueuedEmail", "DueWorkWorker"}
+            if a["Properties"].get("MetricName") == "Errors"} == {"RunDueWork", "SendQueuedEmail", "DueWorkWorker",
+                                                                    "ReconcilePayments"}
     for metric in ("JobItemsFailed", "JobItemsLeftOver", "WebhooksRejected", "PaymentsFailed", "EmailsFailed",
                    "ApproximateAgeOfOldestMessage"):
         assert _alarm_on(template, metric), metric

@@ -192,7 +192,7 @@ def test_every_function_starts_from_the_package_with_only_the_runtime_and_calls_
     assert {name: init["init_error"] for name, init in inits.items() if not init["ready"]} == {}
     assert {name: init["calls"] for name, init in inits.items() if init["calls"]} == {}
     assert set(inits) == {"APIHandler", "MerchantKey", "PortalSession", "SendQueuedEmail", "RunDueWork",
-                          "DueWorkWorker"}
+                          "DueWorkWorker", "ReconcilePayments"}
 
 
 def test_a_merchant_created_with_the_cli_invites_a_customer_who_signs_in_pays_and_gets_the_pdf(stack):
@@ -293,14 +293,33 @@ def test_the_due_work_job_queues_what_is_due_and_the_worker_renews_and_charges_i
         sqs_event(received, stack.template.get_att("DueWorkQueue", "Arn"), REGION), clock_offset_seconds=DAY)
 
     # Then the discovery queued the one subscription, and the worker renewed it and charged its new term
-    assert discovery.result == {"queued": 1, "organizations": 1, "held_back": 0,
-                                "payments": {"settled": [], "failed": [], "waiting": 0, "stopped_early": False}}
+    assert discovery.result == {"queued": 1, "organizations": 1, "held_back": 0}
     assert [json.loads(m["Body"])["subscription_id"] for m in received] == [subscription.json["subscription_id"]]
     assert run.result == {"batchItemFailures": []}
     # and the worker said so in its log line and its metrics
     [line] = [r for r in run.records() if r.get("type") == "job"]
     assert (line["job"], line["done"], line["failed"]) == ("due_work_worker", 1, 0)
     assert run.metrics() == {"JobItemsDone": 1, "JobItemsFailed": 0, "PaymentsSucceeded": 1}
+    assert stack.denied() == {}
+
+
+def test_the_reconciliation_job_cancels_a_payment_nobody_authenticated_under_its_own_role(stack):
+    # Given a payment waiting for 3-D Secure that the customer never finished
+    acme = Merchant(stack, "Hooli")
+    customer, token, _ = signed_in(stack, acme, "zoe@hooli-client.example")
+    invoice = an_invoice(acme, customer)
+    waiting = portal(stack, token, "POST", "/portal/payments", {"invoice_ids": [invoice["invoice_id"]],
+                                                                "payment_method": "pm_card_authenticationRequired"},
+                     **{"Idempotency-Key": "rehearsal-3ds-1"})
+    assert waiting.status == 201 and waiting.json["status"] == "requires_action", waiting.body
+
+    # When EventBridge fires the reconciliation a day later
+    run = stack.functions["ReconcilePayments"].invoke(scheduled_event("reconcile-payments"), clock_offset_seconds=DAY)
+
+    # Then it cancelled the payment (a failure, counted against the customer's velocity), within its role
+    assert run.result["settled"] == [waiting.json["payment_id"]], run.result
+    [line] = [r for r in run.records() if r.get("type") == "job"]
+    assert (line["job"], line["settled"], line["failed"]) == ("reconcile_payments", 1, 0)
     assert stack.denied() == {}
 
 

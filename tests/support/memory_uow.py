@@ -24,6 +24,7 @@ from chalicelib.domain.ledger import credit_note_entries, invoice_entries, payme
 from chalicelib.domain.lockout import NO_FAILURES, FailureState
 from chalicelib.domain.organization import Organization
 from chalicelib.domain.payments import Payment, PaymentMethod, PaymentStatus
+from chalicelib.domain.rate_limits import Counted
 from chalicelib.domain.statement import LedgerEntry
 from chalicelib.domain.subscription import Subscription
 from chalicelib.tables.customers import Parties
@@ -61,6 +62,7 @@ class _Write:
     item: tuple              # (table, key): an item is touched once per transaction
     holds: Callable[[], bool]
     apply: Callable[[], None]
+    refusal: Callable[[], Exception] | None = None   # what a failed condition says, as `update_or_refuse`
 
 
 class MemoryTransaction:
@@ -74,8 +76,8 @@ class MemoryTransaction:
         return len(self._writes)
 
     def add(self, item: tuple, *, holds: Callable[[], bool] = lambda: True,
-            apply: Callable[[], None] = lambda: None) -> None:
-        self._writes.append(_Write(item, holds, apply))
+            apply: Callable[[], None] = lambda: None, refusal: Callable[[], Exception] | None = None) -> None:
+        self._writes.append(_Write(item, holds, apply, refusal))
 
     def commit(self) -> None:
         touched = [w.item for w in self._writes]
@@ -83,7 +85,10 @@ class MemoryTransaction:
             raise TransactionRefused("Transaction request cannot include multiple operations on one item")
         if len(touched) > TRANSACTION_ITEMS:
             raise TransactionRefused(f"at most {TRANSACTION_ITEMS} items per transaction")
-        if not all(w.holds() for w in self._writes):
+        failed = [w for w in self._writes if not w.holds()]
+        if failed and all(w.refusal is not None for w in failed):
+            raise failed[0].refusal()
+        if failed:
             raise ConcurrentUpdate(self.kind)
         for write in self._writes:
             write.apply()
@@ -368,7 +373,7 @@ class Payments:
 
     def state(self, org_id: str, customer_id: str, *, org: bool = False, customer: bool = False,
               payment_id: str | None = None, payment_key: str | None = None, invoice_ids=(), claim_ids=(),
-              note_ids=()) -> PaymentState:
+              note_ids=(), counter_keys=()) -> PaymentState:
         t, owner = self._tables, owner_key(org_id, customer_id)
         found: dict = {}
         if org and org_id in t["organizations"]:
@@ -386,7 +391,8 @@ class Payments:
                   for i in claim_ids if claim_key(org_id, customer_id, i) in t["idempotency"]}
         invoices = {i: t["invoices"][(owner, i)] for i in invoice_ids if (owner, i) in t["invoices"]}
         notes = {n: t["credit_notes"][(owner, n)] for n in note_ids if (owner, n) in t["credit_notes"]}
-        return PaymentState(**found, invoices=invoices, claims=claims, notes=notes)
+        counters = {k: _counted(t["rate_counters"].get(k)) for k in counter_keys}
+        return PaymentState(**found, invoices=invoices, claims=claims, notes=notes, counters=counters)
 
 
 def _org_of(key: tuple) -> str:
@@ -752,6 +758,10 @@ class _Counter:
     state: FailureState = field(default=NO_FAILURES)
 
 
+def _counted(counter: _Counter | None) -> Counted:
+    return Counted() if counter is None else Counted(counter.events, counter.failures or 0)
+
+
 class RateCounters:
     def __init__(self, tables: Tables):
         self._t = tables["rate_counters"]
@@ -759,22 +769,42 @@ class RateCounters:
     def count_within(self, counter_key: str, *, max_events: int, expires_at: datetime) -> bool:
         return self.count_up_to(counter_key, max_events=max_events, expires_at=expires_at) is not None
 
-    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime,
-                    max_failures: int | None = None) -> int | None:
+    def count_up_to(self, counter_key: str, *, max_events: int, expires_at: datetime) -> int | None:
         counter = self._t.setdefault(counter_key, _Counter())
-        if counter.events >= max_events or (max_failures is not None and (counter.failures or 0) >= max_failures):
+        if counter.events >= max_events:
             return None
         counter.events += 1
         return counter.events
+
+    def count_event_in(self, tx: MemoryTransaction, counter_key: str, *, counted: Counted, max_events: int,
+                       max_failures: int, expires_at: datetime, refused: Callable[[Counted], Exception]) -> None:
+        def holds() -> bool:   # exact where this event fills the window, loose below, as DynamoDB's
+            now = _counted(self._t.get(counter_key))
+            events_free = (now.events == max_events - 1 if counted.events + 1 >= max_events
+                           else now.events < max_events - 1)
+            return events_free and now.failures < max_failures
+
+        def apply() -> None:
+            self._t.setdefault(counter_key, _Counter()).events += 1
+        tx.add(("rate_counters", counter_key), holds=holds, apply=apply,
+               refusal=lambda: refused(_counted(self._t.get(counter_key))))
+
+    def count_failure_in(self, tx: MemoryTransaction, counter_key: str, *, counted: Counted, max_failures: int,
+                         expires_at: datetime) -> None:
+        def holds() -> bool:
+            failures = _counted(self._t.get(counter_key)).failures
+            return (failures == max_failures - 1 if counted.failures + 1 == max_failures
+                    else failures != max_failures - 1)
+
+        def apply() -> None:
+            counter = self._t.setdefault(counter_key, _Counter())
+            counter.failures = (counter.failures or 0) + 1
+        tx.add(("rate_counters", counter_key), holds=holds, apply=apply)
 
     def count_failure(self, counter_key: str, *, expires_at: datetime) -> int:
         counter = self._t.setdefault(counter_key, _Counter())
         counter.failures = (counter.failures or 0) + 1
         return counter.failures
-
-    def failures_counted(self, counter_key: str) -> int:
-        counter = self._t.get(counter_key)
-        return (counter.failures or 0) if counter else 0
 
     def state(self, key: str) -> FailureState:
         counter = self._t.get(key)

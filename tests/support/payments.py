@@ -164,6 +164,42 @@ def stripe_event(event_type: str, data_object: dict, *, event_id: str | None = N
                        "api_version": "2025-01-01", "created": int(time.time()), "data": data})
 
 
+@dataclass
+class ReportedByStripe:
+    """A customer's payment of an invoice that Stripe's events will report on: the API they are
+    delivered to, the payer, the invoice and the payment (with the PaymentIntent id Stripe knows it by)."""
+    api: Api
+    payer: Payer
+    invoice: dict
+    payment: dict
+
+    def __iter__(self):
+        return iter((self.api, self.payer, self.invoice, self.payment))
+
+
+def a_payment_stripe_reports_on(c, monkeypatch, *, paid_by_card: bool = False,
+                                amount_minor: int = 10000) -> ReportedByStripe:
+    """The Given of a webhook test: the signing secret configured, a signed-in payer, an invoice, and
+    its payment, waiting for 3-D Secure (or paid by card at once)."""
+    with_webhook_secret(monkeypatch)
+    api = Api(c)
+    payer = a_payer(api)
+    invoice = an_invoice(payer, amount_minor)
+    payment = a_card_payment(payer, invoice) if paid_by_card else a_payment_waiting_for_3ds(payer, invoice)
+    return ReportedByStripe(api, payer, invoice, payment)
+
+
+def a_declined_intent(payment: dict, code: str = "card_declined", **error) -> dict:
+    """Stripe's PaymentIntent of `payment` after its last attempt failed with `code`."""
+    return payment_intent(payment, status="requires_payment_method", error={"code": code, **error})
+
+
+def gateway_customer_of(payer: Payer) -> str:
+    """The Stripe customer id the payer's customer is known by."""
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.customers.get(payer.org_id, payer.customer_id).gateway_customer_id
+
+
 def signature(payload: str, *, secret: str = WEBHOOK_SECRET, seconds_ago: int = 0) -> str:
     import stripe
     return stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=int(time.time()) - seconds_ago)
@@ -255,6 +291,31 @@ class CountingGateway:
 def counting_gateway(monkeypatch, **options) -> CountingGateway:
     """A CountingGateway in place of the payment gateway, for the rest of the test."""
     return with_gateway(monkeypatch, CountingGateway(**options))
+
+
+def with_stripe(monkeypatch, **options):
+    """A FakeStripe behind the real StripeGateway, as the adapters' gateway for the rest of the test."""
+    from tests.support.stripe_fake import FakeStripe
+    stripe = FakeStripe(**options)
+    with_gateway(monkeypatch, stripe.gateway())
+    return stripe
+
+
+def a_3ds_payment_at_stripe(c, monkeypatch, *, key: str | None = None):
+    """The Given of a confirmation test: a FakeStripe behind the gateway, a signed-in payer, an invoice
+    and its payment, waiting for 3-D Secure at Stripe; (stripe, payer, invoice, payment)."""
+    stripe = with_stripe(monkeypatch)
+    payer = a_payer(Api(c))
+    invoice = an_invoice(payer, 10000)
+    return stripe, payer, invoice, paying_with_3d_secure(payer, invoice, key=key)
+
+
+def paying_with_3d_secure(payer: Payer, invoice: dict, *, key: str | None = None, **body) -> dict:
+    """The invoice paid with a new card Stripe asks to authenticate (FakeStripe): the payment, waiting."""
+    answer = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_1NewCard", **body},
+                 key=key)
+    assert answer.status == 201 and answer.json["status"] == "requires_action", answer.json
+    return answer.json
 
 
 def with_gateway(monkeypatch, gateway):

@@ -55,7 +55,7 @@ def test_import_app_still_registers_every_route_schedule_and_authorizer():
 
     assert app["registered"] == app["declared"]
     assert len(app["registered"]) >= ROUTES_AT_ISSUE_9
-    assert app["schedules"] == ["due_work_worker", "run_due_work", "send_queued_email"]
+    assert app["schedules"] == ["due_work_worker", "reconcile_payments", "run_due_work", "send_queued_email"]
     assert app["authorizers"] == ["merchant_key", "portal_session"]
 
 

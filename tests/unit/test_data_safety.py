@@ -36,6 +36,7 @@ DELETIONS = {
     ("tables/payment_methods.py", "delete_in"): "payment_methods",
     ("services/payments/methods.py", "replace"): "payment_methods",      # Stripe detaches the card
     ("services/payments/methods.py", "_forget"): "payment_methods",
+    ("tables/portal_addresses.py", "give_up_in"): "portal_addresses",   # a renamed portal frees its old name
 }
 RAW_DELETES = {"delete_item", "batch_write_item", "delete_table"}
 

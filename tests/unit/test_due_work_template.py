@@ -1,7 +1,7 @@
 """The template fans due work out over SQS: a queue with a dead-letter queue and an alarm on it,
 the worker's event source reporting failures per message with the batch size and concurrency the
 merchant sets, the discovery allowed only to read the due index and send, the worker only to take
-from its queue (and the books it bills)."""
+from its queue (and the books it bills), the payments' reconciliation a function of its own."""
 import pytest
 
 from infra.generate import merge_template
@@ -43,17 +43,28 @@ def test_a_message_failing_every_delivery_goes_to_a_dead_letter_queue_that_raise
     assert "DueWorkBacklogAlarm" in resources and "DueWorkWorkerErrorsAlarm" in resources
 
 
-def test_discovery_sends_only_to_the_due_work_queue_and_reconciles_payments_with_the_books(template):
+def test_discovery_reads_the_due_index_and_sends_only_to_the_due_work_queue(template):
     found = statements(template, "RunDueWorkRole")
-    assert set(found) == {"Reads", "Writes", "Deletes", "Logs", "Tracing", "FailureDestination", "SendsDueWork"}
-    read = " ".join(r["Fn::Sub"] for r in found["Reads"]["Resource"])
-    assert "subscriptions" in read and "payments" in read   # the due index; payments awaiting Stripe
-    assert all("idempotency" in r["Fn::Sub"] for r in found["Deletes"]["Resource"])
+    assert set(found) == {"Reads", "Logs", "Tracing", "FailureDestination", "SendsDueWork"}
+    read = [r["Fn::Sub"].rsplit(":table/", 1)[1] for r in found["Reads"]["Resource"]]
+    assert read == ["portico-prod-subscriptions", "portico-prod-subscriptions/index/*"]   # the due index
     assert found["SendsDueWork"]["Action"] == ["sqs:SendMessage"]
     assert found["SendsDueWork"]["Resource"] == {"Fn::GetAtt": ["DueWorkQueue", "Arn"]}
     variables = template["Resources"]["RunDueWork"]["Properties"]["Environment"]["Variables"]
     assert variables["PORTICO_DUE_WORK_QUEUE_URL"] == {"Ref": "DueWorkQueue"}
     assert variables["PORTICO_DUE_WORK_PER_ORG"] == {"Ref": "DueWorkPerOrganization"}
+
+
+def test_the_reconciliation_settles_payments_with_the_books_and_the_stripe_secret_but_sends_nowhere(template):
+    found = statements(template, "ReconcilePaymentsRole")
+    assert set(found) == {"Reads", "Writes", "Deletes", "Logs", "Tracing", "FailureDestination"}
+    written = " ".join(r["Fn::Sub"] for r in found["Writes"]["Resource"])
+    assert all(table in written for table in ("payments", "invoices", "ledger", "rate_counters", "emails"))
+    assert all("idempotency" in r["Fn::Sub"] for r in found["Deletes"]["Resource"])
+    policy = template["Resources"]["ReconcilePaymentsRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    assert any("Fn::If" in s and s["Fn::If"][1]["Sid"] == "StripeParameters" for s in policy["Statement"])
+    variables = template["Resources"]["ReconcilePayments"]["Properties"]["Environment"]["Variables"]
+    assert "PORTICO_JOB_BUDGET_SECONDS" in variables and "PORTICO_DUE_WORK_QUEUE_URL" not in variables
 
 
 def test_the_worker_takes_from_its_queue_and_bills_but_sends_nowhere(template):

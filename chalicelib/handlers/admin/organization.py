@@ -45,6 +45,7 @@ class SettingsBody(Body):
     payment_terms_days: int | None = Field(default=None, ge=0, le=365)
     time_zone: TimeZone | None = None
     locale: Locale | None = None      # how emails and PDFs write money and days for a contact never seen
+    portal_name: str | None = Field(default=None, max_length=100)   # its rules: domain/portal_address.py
     dunning: DunningSettings | None = None
     custom_fields: list[CustomFieldBody] | None = Field(default=None, max_length=50)
     test_mode: bool | None = None
@@ -53,13 +54,13 @@ class SettingsBody(Body):
         fields = None if self.custom_fields is None else tuple(f.definition() for f in self.custom_fields)
         return OrganizationChanges(self.name, self.email, self.phone, self.website, self.payment_terms_days,
                                    self.time_zone, self.test_mode, dunning=self.dunning, custom_fields=fields,
-                                   locale=self.locale)
+                                   portal_name=self.portal_name, locale=self.locale)
 
 
 def organization_view(org) -> dict:
     return {**org.public_details(), "preferences": org.preferences.to_dict(),
             "dunning": org.dunning.to_dict(), "payment_terms_days": org.payment_terms_days,
-            "custom_fields": org.custom_fields, "test_mode": org.test_mode,
+            "custom_fields": org.custom_fields, "portal_name": org.portal_name, "test_mode": org.test_mode,
             "test_clock_at": org.test_clock_at, "locale": org.locale}
 
 
@@ -71,8 +72,8 @@ def get_organization():
 
 @api.route("/admin/organization", "PATCH", body=SettingsBody, response="Organization")
 def update_organization(body: SettingsBody):
-    """Change details, dunning, custom field definitions, or the time zone and test mode (both before the
-    first subscription)."""
+    """Change details, dunning, custom field definitions, the portal's name (its address, unique), or the
+    time zone and test mode (both before the first subscription)."""
     return organization_view(services().access.update_organization(api.merchant().org_id, body.changes()))
 
 

@@ -63,6 +63,21 @@ FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a li
                                      "password is on its way. It works once, for 30 minutes."}
 
 
+@public.route("/portal/auth/portals/{portal_name}", response="PortalSignIn")
+def portal_sign_in(portal_name: str):
+    """The organization whose portal has this name (the portal's address carries it): its name for the
+    sign-in page and its id for signing in."""
+    org = services().access.organization_for_portal(portal_name)
+    return {"org_id": org.org_id, "name": org.name, "portal_name": org.portal_name}
+
+
+@public.route("/portal/auth/password-rules", response="PasswordRules")
+def password_rules():
+    """The rules a new password must meet (the ones the server checks), for the forms to say."""
+    from ...domain.password_policy import MAX_LENGTH, MIN_LENGTH
+    return {"min_length": MIN_LENGTH, "max_length": MAX_LENGTH}
+
+
 @public.route("/portal/auth/login", "POST", body=LoginBody, response="Session")
 def login(body: LoginBody):
     """Sign in: a session token for the Authorization header."""

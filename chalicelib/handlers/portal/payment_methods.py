@@ -9,7 +9,7 @@ from pydantic import StringConstraints
 from ... import bootstrap
 from ...bootstrap import services
 from ..authorizers import portal_session
-from ..http import Body, Routes
+from ..http import Body, Query, Routes
 
 
 bp = Blueprint(__name__)
@@ -25,6 +25,11 @@ class NewMethodBody(Body):
 
 class ReplacementBody(Body):
     payment_method: GatewayMethodId
+
+
+class RemovalQuery(Query):
+    # the saved card (pm_...) that pays, from now on, the subscriptions the removed card paid
+    subscriptions_to: GatewayMethodId | None = None
 
 
 @api.route("/portal/payment-methods", response="PaymentMethodList")
@@ -64,8 +69,10 @@ def replace(payment_method_id: str, body: ReplacementBody):
                                               bootstrap.now())
 
 
-@api.route("/portal/payment-methods/{payment_method_id}", "DELETE", status=204)
-def remove(payment_method_id: str):
-    """Forget a card (refused while it is the only one of an auto-charge subscription)."""
+@api.route("/portal/payment-methods/{payment_method_id}", "DELETE", query=RemovalQuery, status=204)
+def remove(payment_method_id: str, query: RemovalQuery):
+    """Forget a card. While it pays subscriptions automatically, `subscriptions_to` names the saved card
+    that pays them from now on; without it the removal is refused (422 payment_method_in_use, naming them)."""
     caller = api.customer()
-    services().payments.remove_method(caller.org_id, caller.customer_id, payment_method_id, bootstrap.now())
+    services().payments.remove_method(caller.org_id, caller.customer_id, payment_method_id, bootstrap.now(),
+                                      subscriptions_to=query.subscriptions_to)

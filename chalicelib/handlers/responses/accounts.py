@@ -75,6 +75,7 @@ class Organization(OrganizationDetails, PortalPreferences):
     dunning: DunningSettings
     payment_terms_days: int
     custom_fields: list[CustomFieldDefinition]
+    portal_name: str       # the portal's address, <portal>/?portal=<portal_name>; "" none chosen yet
     test_mode: bool
     test_clock_at: datetime | None
     locale: str     # how emails and PDFs write money and days for a contact whose browser was never seen
@@ -110,6 +111,19 @@ class PasswordChanged(Answer):
 
 class Notice(Answer):
     message: str
+
+
+class PortalSignIn(Answer):
+    """What the sign-in page of an organization's portal shows and sends (no id to type)."""
+    org_id: str
+    name: str
+    portal_name: str
+
+
+class PasswordRules(Answer):
+    """The rules a new password must meet, as the server checks them."""
+    min_length: int
+    max_length: int
 
 
 class MeContact(Answer):

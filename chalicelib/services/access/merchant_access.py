@@ -8,9 +8,10 @@ from datetime import datetime
 
 from ...domain import currencies
 from ...domain.customers import Address
-from ...domain.errors import BusinessRuleViolation
+from ...domain.errors import AlreadyExists, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.organization import Organization
+from ...domain.portal_address import problem_with
 from .commands import OrganizationChanges
 
 KEY_PREFIX = "pk_admin_"
@@ -64,7 +65,36 @@ def update_organization(adapters, org_id: str, changes: OrganizationChanges) -> 
         # is indexed at the instants those days begin there
         raise BusinessRuleViolation("The time zone is chosen before the first subscription; this organization "
                                     "has subscriptions already.", "time_zone_locked")
-    return adapters.uow.organizations.save(replace(org, **changes.given()))
+    given = changes.given()
+    if given.get("portal_name", org.portal_name) != org.portal_name:
+        return _rename_portal(adapters, replace(org, **given), org.portal_name)
+    return adapters.uow.organizations.save(replace(org, **given))
+
+
+def organization_for_portal(adapters, portal_name: str) -> Organization:
+    """The organization whose portal has this name (NotFound otherwise)."""
+    org_id = adapters.uow.portal_addresses.org_for(portal_name)
+    if org_id is None:
+        raise NotFound("portal")
+    return adapters.uow.organizations.get(org_id)
+
+
+def _rename_portal(adapters, org: Organization, old_name: str) -> Organization:
+    """The organization with its new portal name, taken in the same transaction that frees the old
+    one: a name belongs to one organization, and a taken one is refused in words."""
+    problem = problem_with(org.portal_name)
+    if problem:
+        raise InvalidInput({"portal_name": problem})
+    holder = adapters.uow.portal_addresses.org_for(org.portal_name)
+    if holder is not None and holder != org.org_id:
+        raise AlreadyExists("portal name", org.portal_name)
+    with adapters.uow.transaction("organization") as tx:
+        if holder is None:
+            adapters.uow.portal_addresses.take_in(tx, org.portal_name, org.org_id)
+        if old_name:
+            adapters.uow.portal_addresses.give_up_in(tx, old_name, org.org_id)
+        item = adapters.uow.organizations.save_in(tx, org)
+    return adapters.uow.organizations.saved(item)
 
 
 def _has_subscriptions(adapters, org_id: str) -> bool:

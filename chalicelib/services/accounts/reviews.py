@@ -9,6 +9,7 @@ from datetime import datetime
 from ...domain.engagement import ActivityRecord, Actor, Notification, Review
 from ...domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
 from ...domain.ids import new_id
+from ...domain.portal_address import portal_link
 from ...tables.base import owner_key
 from ...tables.pages import Page
 from ..access import rate_limiting
@@ -66,7 +67,8 @@ def request_review(adapters, org_id: str, customer_id: str, now: datetime) -> Re
         raise BusinessRuleViolation("This customer has no primary contact to ask.", "no_primary_contact")
     rate_limiting.hit(adapters, "review_request_customer", owner_key(org_id, customer_id), now, what="review requests")
     record = mail.queue(adapters, org_id, "review_request",
-                        {"org_name": org.name, "link": f"{adapters.settings.portal_base_url}/#/reviews"},
+                        {"org_name": org.name,
+                         "link": portal_link(adapters.settings.portal_base_url, org.portal_name, "reviews")},
                         [primary.email], now=now, customer_id=customer_id, reply_to=org.email)
     adapters.uow.activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=MERCHANT, action="review.requested",

@@ -69,9 +69,10 @@ class Payments:
         from .methods import replace
         return replace(self._adapters, org_id, customer_id, payment_method_id, new_gateway_method_id, now)
 
-    def remove_method(self, org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> None:
+    def remove_method(self, org_id: str, customer_id: str, payment_method_id: str, now: datetime, *,
+                      subscriptions_to: str | None = None) -> None:
         from .methods import remove
-        return remove(self._adapters, org_id, customer_id, payment_method_id, now)
+        return remove(self._adapters, org_id, customer_id, payment_method_id, now, subscriptions_to=subscriptions_to)
 
     # the merchant's, and the gateway's
 

@@ -81,15 +81,11 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
         owed = paying.outstanding_in(adapters.uow.invoices.outstanding(org_id, customer_id), currency)
         return [i.invoice_id for i in owed][:MAX_INVOICES]
 
-    real_now, counted = now, []
-
     def method(customer: Customer, now: datetime) -> _Method:
-        if not counted:   # once the request is known to be valid, before the gateway sees the card
-            velocity.before_payment(adapters, org_id, customer_id, real_now)
-            counted.append(True)
         return _portal_method(adapters, org_id, customer, payment_method, save_for_future, now)
     return _collect(adapters, org_id, customer_id, "portal", idempotency_key, now, off_session=False, method=method,
-                    invoices_wanted=wanted, amount_minor=amount_minor, use_credits=use_credits, answer=answer)
+                    invoices_wanted=wanted, amount_minor=amount_minor, use_credits=use_credits, answer=answer,
+                    limits=velocity.windows(adapters, org_id, customer_id, now))
 
 
 def recover(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
@@ -109,11 +105,13 @@ def recover(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
 
 def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, real_now: datetime, *, off_session: bool,
              method, invoices_wanted, amount_minor: int | None = None, use_credits: bool = False,
-             answer: settlement.Answer | None = None) -> Payment:
+             answer: settlement.Answer | None = None, limits: list[velocity.Window] = ()) -> Payment:
+    """`limits`: the velocity counters the payment is counted under (on-session payments), at `real_now`."""
     _check_key(key)
     payment_key = adapters.uow.idempotency.payment_key(org_id, customer_id, source, key)
     for _ in range(3):
-        invoice_ids, state = _read(adapters, org_id, customer_id, payment_key, invoices_wanted)
+        invoice_ids, state = _read(adapters, org_id, customer_id, payment_key, invoices_wanted,
+                                   velocity.counter_keys(limits))
         now = state.org.now(real_now)
         existing = _existing(adapters, org_id, customer_id, state.plan, now)
         if existing is not None:
@@ -127,12 +125,18 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
                 raise InvalidInput({"amount_minor": f"At most the balance due, {due}."})
         if _clear_claims(adapters, org_id, customer_id, state.claims, on_session=not off_session, now=now):
             continue   # a stale payment was finished: read the invoices again
-        charge_to = method(state.customer, now)
+        velocity.check(limits, state.counters, real_now)   # the request is valid: before the card is looked at
+        try:
+            charge_to = method(state.customer, now)
+        except InvalidInput:   # the gateway refused the card to be saved
+            velocity.count_refused_card(adapters, org_id, limits, real_now)
+            raise
         credits, notes = _credit_plan(adapters, org_id, customer_id, chosen) if use_credits else ([], {})
         payment, plan = _new_payment(adapters, org_id, state.customer, chosen, charge_to, now, source=source, key=key,
                                      off_session=off_session, amount_minor=amount_minor, credits=credits)
         try:
-            payment = _claim(adapters, org_id, payment, plan, chosen, payment_key, now)
+            payment = _claim(adapters, org_id, payment, plan, chosen, payment_key, now, limits=limits,
+                             counters=state.counters, real_now=real_now)
         except ConcurrentUpdate:
             continue
         claimed = replace(state, payment=payment, plan=plan, notes=notes,
@@ -142,9 +146,11 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
 
 
 def _claim(adapters, org_id: str, payment: Payment, plan: dict, chosen: list[Invoice], payment_key: str,
-           now: datetime) -> Payment:
-    """The payment as written (pending), its key bound and its invoices claimed."""
+           now: datetime, *, limits: list[velocity.Window], counters: dict, real_now: datetime) -> Payment:
+    """The payment as written (pending), its key bound, its invoices claimed and its velocity
+    counted (Throttled, writing nothing, if a counter is full by now)."""
     with adapters.uow.transaction("invoice") as tx:
+        velocity.count_payment_in(adapters, tx, org_id, limits, counters, real_now)
         adapters.uow.idempotency.add_payment_plan_in(tx, payment_key, plan, now)
         for invoice in chosen:
             adapters.uow.invoice_claims.claim_in(tx, org_id, payment.customer_id, invoice.invoice_id,
@@ -176,10 +182,11 @@ def _charge(adapters, org_id: str, payment: Payment, plan: dict, now: datetime, 
 
 # -- reading what is there --------------------------------------------------------------------
 
-def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wanted) -> tuple[list[str], PaymentState]:
+def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wanted,
+          counter_keys: list[str]) -> tuple[list[str], PaymentState]:
     """The invoices wanted, and in one read the organization, the customer, the plan of the
-    payment key, those invoices and their claims. With no invoice left to pay, the key's payment
-    is still answered."""
+    payment key, those invoices, their claims and the velocity counters. With no invoice left to
+    pay, the key's payment is still answered."""
     try:
         invoice_ids = invoices_wanted()
     except BusinessRuleViolation:
@@ -191,7 +198,8 @@ def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wa
         raise InvalidInput({"invoice_ids": f"At most {MAX_INVOICES} invoices at once."})
     return invoice_ids, adapters.uow.payments.state(org_id, customer_id, org=True, customer=True,
                                                     payment_key=payment_key,
-                                                    invoice_ids=invoice_ids, claim_ids=invoice_ids)
+                                                    invoice_ids=invoice_ids, claim_ids=invoice_ids,
+                                                    counter_keys=counter_keys)
 
 
 def _existing(adapters, org_id: str, customer_id: str, plan: dict | None, now: datetime) -> Payment | None:

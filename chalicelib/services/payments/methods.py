@@ -79,11 +79,19 @@ def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new
     return view(new)
 
 
-def remove(adapters, org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> None:
-    """Forget a method; refused while it is the only method of an auto-charge subscription."""
+def remove(adapters, org_id: str, customer_id: str, payment_method_id: str, now: datetime, *,
+           subscriptions_to: str | None = None) -> None:
+    """Forget a method. While it pays subscriptions automatically, the customer names the saved card
+    that pays them from now on (`subscriptions_to`); without one the removal is refused, naming them
+    (docs/billing.md, "Removing a card"): a subscription never moves to a card nobody chose."""
     kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
     method = _one_of(kept, payment_method_id)
-    _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=True)
+    chosen = None
+    if subscriptions_to is not None:
+        chosen = next((m for m in kept if m.payment_method_id == subscriptions_to != payment_method_id), None)
+        if chosen is None:
+            raise InvalidInput({"subscriptions_to": "Choose another of your saved cards."})
+    _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=True, chosen=chosen)
     _detach(adapters, method)
 
 
@@ -186,26 +194,40 @@ def _as_default(adapters, org_id: str, customer_id: str, method: PaymentMethod, 
 
 
 def _forget(adapters, org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod], now: datetime, *,
-            refuse_if_needed: bool, event: Event | None = None) -> None:
+            refuse_if_needed: bool, chosen: PaymentMethod | None = None, event: Event | None = None) -> None:
+    """`refuse_if_needed` (the customer removes it): subscriptions charged automatically go to the
+    `chosen` card, or the removal is refused naming them. Otherwise (the gateway forgot the card)
+    they go to the default card, as nothing can charge the old one any more."""
     others = [m for m in kept if m.payment_method_id != method.payment_method_id]
     using = adapters.uow.subscriptions.charged_to(org_id, customer_id, method.payment_method_id)
     auto_charged = [s for s in using if s.auto_charge and s.status not in _ENDED]
-    if refuse_if_needed and auto_charged and not others:
-        names = ", ".join(s.plan.name for s in auto_charged)
-        raise BusinessRuleViolation(
-            f"This is the only payment method of subscriptions charged automatically ({names}). "
-            "Add another payment method first, or replace this one.", "payment_method_in_use",
-            {"subscription_ids": [s.subscription_id for s in auto_charged]})
+    if refuse_if_needed and auto_charged and chosen is None:
+        _refuse_removal(auto_charged, others)
     successor = next((m for m in others if m.is_default), others[-1] if others else None)
+    subscriptions_go_to = chosen if refuse_if_needed else successor
     with adapters.uow.transaction("payment method") as tx:
         adapters.uow.payment_methods.delete_in(tx, org_id, method)
         if method.is_default and successor is not None:
-            adapters.uow.payment_methods.put_in(tx, org_id, changed(successor, is_default=True))
+            adapters.uow.payment_methods.put_in(tx, org_id, changed(chosen or successor, is_default=True))
         for sub in using:
-            _move_in(adapters, tx, org_id, sub, successor, now)
+            _move_in(adapters, tx, org_id, sub, subscriptions_go_to, now)
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.removed", method, now, event=event)
         if event is not None:
             adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
+
+
+def _refuse_removal(auto_charged: list[Subscription], others: list[PaymentMethod]) -> None:
+    names = ", ".join(f"{s.plan.name} ({s.reference})" if s.reference else s.plan.name
+                      for s in auto_charged)
+    details = {"subscription_ids": [s.subscription_id for s in auto_charged],
+               "subscriptions": [s.plan.name for s in auto_charged]}
+    if not others:
+        raise BusinessRuleViolation(
+            f"This is the only payment method of subscriptions charged automatically ({names}). "
+            "Add another payment method first, or replace this one.", "payment_method_in_use", details)
+    raise BusinessRuleViolation(
+        f"This card pays subscriptions automatically ({names}). Choose which of your other cards pays them "
+        "from now on, or replace this card.", "payment_method_in_use", details)
 
 
 def _move_in(adapters, tx, org_id: str, sub: Subscription, successor: PaymentMethod | None, now: datetime) -> None:

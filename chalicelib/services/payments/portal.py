@@ -8,7 +8,7 @@ from datetime import datetime
 from ...domain.errors import BusinessRuleViolation, Conflict, NotFound
 from ...domain.payments import PaymentStatus
 from ...tables.pages import Page
-from . import collection, idempotency, settlement, velocity
+from . import collection, idempotency, settlement
 from .commands import PayInvoices
 from .views import view
 
@@ -32,7 +32,6 @@ def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempo
             payment_method=command.payment_method, save_for_future=command.save_for_future,
             amount_minor=command.amount_minor, use_credits=command.use_credits, idempotency_key=idempotency_key,
             now=now, answer=settlement.Answer(reply, view))
-        velocity.after_payment(adapters, org_id, customer_id, payment.status.value, now)   # (replays are not)
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
         return view(adapters, payment)

@@ -31,6 +31,7 @@ from ...gateways.payments import ChargeResult, PaymentGatewayError
 from ...tables.payments import PaymentState
 from ..accounts import languages, outbox as mail
 from ..subscriptions import recovery
+from . import velocity
 
 ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
 FINAL = (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
@@ -80,13 +81,16 @@ def read_payment(adapters, org_id: str, customer_id: str, payment_id: str) -> Pa
     return adapters.uow.payments.state(org_id, customer_id, org=True, customer=True, payment_id=payment_id)
 
 
-def _with_plan(adapters, org_id: str, state: PaymentState, *, invoices: bool = True) -> PaymentState:
-    """`state` and the payment's plan, invoices (unless not wanted), claims and credit notes: one
-    read, and a second for what only the plan names (credits, invoices it credits but does not pay)."""
+def _with_plan(adapters, org_id: str, state: PaymentState, *, invoices: bool = True,
+               counter_keys: list[str] = ()) -> PaymentState:
+    """`state` and the payment's plan, invoices (unless not wanted), claims, credit notes and the
+    rate counters named: one read, and a second for what only the plan names (credits, invoices it
+    credits but does not pay)."""
     payment = state.payment
     allocated = [a.invoice_id for a in payment.allocations]
     found = adapters.uow.payments.state(org_id, payment.customer_id, payment_key=_plan_key(adapters, org_id, payment),
-                                        invoice_ids=allocated if invoices else (), claim_ids=allocated)
+                                        invoice_ids=allocated if invoices else (), claim_ids=allocated,
+                                        counter_keys=counter_keys)
     plan = found.plan or {}
     credits = plan.get("credits", [])
     more = {"invoice_ids": [c[0] for c in credits if c[0] not in allocated] if invoices else [],
@@ -94,7 +98,20 @@ def _with_plan(adapters, org_id: str, state: PaymentState, *, invoices: bool = T
             "note_ids": [c[1] for c in credits]}
     rest = adapters.uow.payments.state(org_id, payment.customer_id, **more) if any(more.values()) else PaymentState()
     return replace(state, plan=plan, invoices={**found.invoices, **rest.invoices},
-                   claims={**found.claims, **rest.claims}, notes=rest.notes)
+                   claims={**found.claims, **rest.claims}, notes=rest.notes,
+                   counters={**state.counters, **found.counters})
+
+
+def _with_counters(adapters, org_id: str, state: PaymentState, counter_keys: list[str]) -> PaymentState:
+    """`state` with its plan (invoices aside) and the velocity counters named: read together when
+    neither is known yet, the counters alone when only they are missing."""
+    if state.plan is None:
+        return _with_plan(adapters, org_id, state, invoices=False, counter_keys=counter_keys)
+    missing = [k for k in counter_keys if k not in state.counters]
+    if not missing:
+        return state
+    found = adapters.uow.payments.state(org_id, state.payment.customer_id, counter_keys=missing)
+    return replace(state, counters={**state.counters, **found.counters})
 
 
 def _current(adapters, org_id: str, customer_id: str, payment_id: str, known: PaymentState | None) -> PaymentState:
@@ -261,18 +278,22 @@ def failed(adapters, org_id: str, customer_id: str, payment_id: str, result: Cha
         if payment.status in FINAL:
             _event_alone(adapters, event, now)
             return payment
-        if state.plan is None:
-            state = _with_plan(adapters, org_id, state, invoices=False)
         refused = replace(payment, status=PaymentStatus.FAILED, client_secret=None,
                           gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
                           failure_code=result.failure_code or "payment_failed",
                           failure_message=result.failure_message or "The payment could not be completed.",
                           method_summary=payment.method_summary or _summary(result))
+        # The velocity windows run on the real time, whatever test clock the organization bills at.
+        real_now = adapters.now()
+        limits = (velocity.windows(adapters, org_id, customer_id, real_now)
+                  if velocity.counts_as_failure(refused, refused.failure_code) else [])
+        state = _with_counters(adapters, org_id, state, velocity.counter_keys(limits))
         try:
             with adapters.uow.transaction("payment") as tx:
                 item = adapters.uow.payments.save_in(tx, org_id, refused, before=payment, now=now)
                 adapters.uow.activity.record(org_id, _activity(refused, "payment.failed", now, event,
                                                                f"{_amount(refused)}: {refused.failure_message}"), tx)
+                velocity.count_failure_in(adapters, tx, org_id, limits, state.counters, real_now)
                 _event_in(adapters, tx, event, now)
                 if answer is not None:
                     answer.keep_in(adapters, tx, refused)

@@ -28,6 +28,7 @@ from ...domain.ids import new_id
 from ...domain.locales import money_text
 from ...domain.organization import Organization, clock_name
 from ...domain.payments import PaymentStatus
+from ...domain.portal_address import portal_link
 from ...domain.scheduling import Work
 from ...domain.subscription import Subscription
 from ...domain.subscription_status import Status
@@ -350,7 +351,8 @@ def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outc
         mail.send(adapters, job.org_id, template, {
             "org_name": job.org.name, "amount": money_text(invoice.balance_minor, invoice.currency, locale),
             "invoice_number": invoice.number, "reason": outcome.reason or "The payment was declined.",
-            "link": f"{adapters.settings.portal_base_url}/#/invoices/{invoice.invoice_id}"},
+            "link": portal_link(adapters.settings.portal_base_url, job.org.portal_name,
+                                f"invoices/{invoice.invoice_id}")},
             [customer.email], now=job.now, customer_id=sub.customer_id, reply_to=job.org.email)
     except Exception:  # noqa: BLE001 - the charge's outcome must still be recorded
         log.exception("%s email for subscription %s failed", template, sub.subscription_id)

@@ -1,5 +1,7 @@
 // The portal's shell: a hash router (#/invoices/ID ...), the signed-in layout with the sidebar
 // of enabled features (from /portal/me), and the return to sign-in when a session ends.
+// A signed-out visit to a page (a link from an email) goes through sign-in and lands on that
+// page: the sign-in route carries it as `next`.
 import { api, session, whenSessionEnds } from "./api.js";
 import { h, replace, loading, failure } from "./ui.js";
 import { useTimeZone } from "./format.js";
@@ -47,11 +49,12 @@ const ROUTES = [
   { pattern: "invoices/:id", screen: invoices.detail, nav: "invoices", title: "Invoice" },
   { pattern: "pay", screen: pay.show, nav: "invoices", title: "Pay" },
   { pattern: "payments", screen: payments.list, title: "Payments made" },
-  { pattern: "payments/:id", screen: payments.receipt, nav: "payments", title: "Payment receipt" },
+  { pattern: "payments/:id", screen: payments.receipt, nav: "payments", title: "Payment" },
   { pattern: "statements", screen: statements.show, title: "Statements" },
   { pattern: "approvals", screen: approvals.show, title: "Approvals" },
   { pattern: "details", screen: details.show, title: "My details" },
   { pattern: "activity", screen: activity.show, title: "Activity" },
+  { pattern: "reviews", screen: home.review, feature: "reviews", nav: "home", title: "Write a review" },
   { pattern: "change-password", screen: password.show, title: "Change password" },
 ];
 
@@ -93,17 +96,17 @@ async function render() {
   document.title = `${route.title} · Customer portal`;
 
   if (route.public) {
-    if (session.token && route.pattern === "sign-in") { navigate("#/home", { replace: true }); return; }
+    if (session.token && route.pattern === "sign-in") { navigate(`#${/^\/[A-Za-z]/.test(query.next || "") ? query.next : "/home"}`, { replace: true }); return; }
     const main = h("main", { id: "main", tabindex: "-1" });
     replace(app, h("div", { class: "auth" }, main));
     const message = notice;
     notice = null;
-    route.screen({ main, query, params, notice: message, signedIn, navigate });
-    focusTitle(main);
+    await route.screen({ main, query, params, notice: message, signedIn, navigate });
+    if (ticket === rendering) focusTitle(main);
     return;
   }
 
-  if (!session.token) { notice = null; navigate("#/sign-in", { replace: true }); return; }
+  if (!session.token) { notice = null; navigate(signInFor(path, query), { replace: true }); return; }
   if (!me) {
     replace(app, h("main", { id: "main", class: "boot", tabindex: "-1" }, loading("Loading your portal…")));
     try {
@@ -132,6 +135,13 @@ async function render() {
     if (!error.sessionEnded) replace(main, failure(error, render));
   }
   if (ticket === rendering) focusTitle(main);
+}
+
+/** The sign-in route that comes back to `path` (with its query) once signed in. */
+function signInFor(path, query) {
+  if (path === "home" || !path) return "#/sign-in";
+  const search = new URLSearchParams(query).toString();
+  return `#/sign-in?next=${encodeURIComponent(`/${path}${search ? `?${search}` : ""}`)}`;
 }
 
 function shell(profile, current, main) {
@@ -175,10 +185,10 @@ async function refreshMe() {
   return me;
 }
 
-function signedIn(answer, organization) {
+function signedIn(answer, organization, next = "") {
   session.start(answer.token, organization);
   me = null;
-  navigate("#/home");
+  navigate(`#${next || "/home"}`);
 }
 
 async function signOut() {
@@ -192,7 +202,8 @@ async function signOut() {
 whenSessionEnds(() => {
   me = null;
   notice = { kind: "warning", text: "Your session ended. Please sign in again." };
-  navigate("#/sign-in", { replace: true });
+  const { path, query } = parse(location.hash);
+  navigate(match(path) && !match(path).route.public ? signInFor(path, query) : "#/sign-in", { replace: true });
 });
 
 let navigatedByUser = false;

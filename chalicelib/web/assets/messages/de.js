@@ -425,5 +425,9 @@ export default {
   "activity.action.subscription.trial_started": "Testphase begonnen",
   "activity.action.timesheet.submitted": "Stundenzettel eingereicht",
   "activity.action.timesheet.approved": "Stundenzettel freigegeben",
-  "activity.action.timesheet.rejected": "Stundenzettel zurückgewiesen"
+  "activity.action.timesheet.rejected": "Stundenzettel zurückgewiesen",
+  "home.review_page": "{organization} bewerten",
+  "home.review_page_us": "Bewerten Sie uns",
+  "home.review_page_hint": "Sagen Sie uns, wie zufrieden Sie sind.",
+  "home.your_review": "Ihre Bewertung"
 };

@@ -426,5 +426,9 @@ export default {
   "activity.action.subscription.trial_started": "Trial started",
   "activity.action.timesheet.submitted": "Timesheet submitted",
   "activity.action.timesheet.approved": "Timesheet approved",
-  "activity.action.timesheet.rejected": "Timesheet rejected"
+  "activity.action.timesheet.rejected": "Timesheet rejected",
+  "home.review_page": "Review {organization}",
+  "home.review_page_us": "Review us",
+  "home.review_page_hint": "Tell us how we are doing.",
+  "home.your_review": "Your review"
 };

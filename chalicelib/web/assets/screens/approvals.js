@@ -1,6 +1,7 @@
 // Pending approvals: estimates to accept or decline (their lines and total shown), timesheets to
 // approve or reject (their entries shown): nothing is approved without its content in view.
-import { api, downloadPdf } from "../api.js";
+import { api } from "../api.js";
+import { download } from "../download.js";
 import { money, date, locale } from "../format.js";
 import { t } from "../i18n.js";
 import { h, replace, loading, empty, badge, pageHeader, filters, dialog, field, onSubmit, toast, pages } from "../ui.js";
@@ -43,7 +44,7 @@ function estimate(e, me, reload) {
       e.status === "sent" ? [
         h("button", { type: "button", onClick: () => decide("estimates", e.estimate_id, "accept", t("approvals.accept_title", { document: title }), reload) }, t("approvals.accept")),
         h("button", { type: "button", class: "secondary", onClick: () => decide("estimates", e.estimate_id, "decline", t("approvals.decline_title", { document: title }), reload) }, t("approvals.decline"))] : null,
-      h("button", { type: "button", class: "secondary", onClick: () => downloadPdf(`${path}/pdf`, null, `${e.number}.pdf`) }, t("approvals.pdf")),
+      h("button", { type: "button", class: "secondary", onClick: () => download(`${path}/pdf`, null, `${e.number}.pdf`) }, t("approvals.pdf")),
       canForward(me) ? h("button", { type: "button", class: "secondary", onClick: () => forwardDocument("estimate", e.number, path) }, t("approvals.forward")) : null));
 }
 

@@ -1,20 +1,43 @@
 // Signed-out screens: sign in, forgot password, reset password (from the emailed link),
 // accept an invitation (from the emailed link).
+//
+// The portal's address names the organization (`?portal=northwind`, chosen by the merchant):
+// its sign-in page shows the organization's name and asks only email and password. Without a
+// portal name (an old link), the organization id is asked for as before.
 import { api, session } from "../api.js";
 import { h, replace, field, onSubmit, alert } from "../ui.js";
+import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
 
 const ICON = new URL("../icon.svg", import.meta.url).href;
+const PORTAL_NAME = new URLSearchParams(location.search).get("portal") || "";
+let portalLookup = null;
+
+/** The organization the portal's address names ({org_id, name}); null without a portal name;
+ * { unknown: true } when no organization has that name. */
+function portalOrganization() {
+  if (!PORTAL_NAME) return Promise.resolve(null);
+  portalLookup = portalLookup || api.get(`/portal/auth/portals/${encodeURIComponent(PORTAL_NAME)}`).catch((error) => {
+    portalLookup = null;
+    if (error.status === 404) return { unknown: true };
+    throw error;
+  });
+  return portalLookup;
+}
 
 function card(title, intro, ...content) {
   return h("div", { class: "card" },
-    h("div", { class: "brand" }, h("img", { src: ICON, alt: "" }), "Customer portal"),
+    h("div", { class: "brand" }, h("img", { src: ICON, alt: "" }), card.organizationName || "Customer portal"),
     h("h1", { tabindex: "-1" }, title), intro ? h("p", { class: "hint" }, intro) : null, ...content);
+}
+
+/** A "next" the sign-in may go to: a route of the portal ("/invoices/INV-1"), never another site. */
+function safeNext(next) {
+  return typeof next === "string" && /^\/[A-Za-z]/.test(next) && !next.startsWith("/sign-in") ? next : "";
 }
 
 function passwordPair(name, label) {
   return [
-    field({ label, name, type: "password", required: true, autocomplete: "new-password",
-            hint: "At least 10 characters. A few unrelated words make a strong password." }),
+    field({ label, name, type: "password", required: true, autocomplete: "new-password", hint: PASSWORD_ADVICE }),
     field({ label: "Repeat the password", name: "repeat", type: "password", required: true, autocomplete: "new-password" }),
   ];
 }
@@ -27,47 +50,69 @@ function mismatch(values, name) {
   }
 }
 
-export function signIn({ main, query, notice, signedIn }) {
-  const organization = query.organization || session.lastOrganization;
+/** The organization field, unless the portal's address names the organization (then a hidden value). */
+async function organizationField(main, query) {
+  let portal;
+  try {
+    portal = await portalOrganization();
+  } catch {
+    portal = null;   // the portal name could not be looked up now: ask for the organization instead
+  }
+  card.organizationName = portal && !portal.unknown ? portal.name : "";
+  const problem = portal && portal.unknown
+    ? alert("error", "This portal address is not known. Check the link you were sent, or enter your organization below.")
+    : null;
+  if (portal && !portal.unknown) {
+    return { problem, field: h("input", { type: "hidden", name: "organization", value: portal.org_id }) };
+  }
+  return { problem, field: field({ label: "Organization", name: "organization",
+    value: query.organization || session.lastOrganization, required: true, autocomplete: "organization",
+    hint: "The organization id from your invitation email." }) };
+}
+
+export async function signIn({ main, query, notice, signedIn }) {
+  const organization = await organizationField(main, query);
   const form = h("form", { "aria-label": "Sign in" },
-    field({ label: "Organization", name: "organization", value: organization, required: true, autocomplete: "organization",
-            hint: "The organization id from your invitation email." }),
+    organization.field,
     field({ label: "Email", name: "email", type: "email", required: true, autocomplete: "username" }),
     field({ label: "Password", name: "password", type: "password", required: true, autocomplete: "current-password" }),
     h("button", { type: "submit" }, "Sign in"));
   onSubmit(form, async (values) => {
     const answer = await api.post("/portal/auth/login", {
       organization: values.organization.trim(), email: values.email.trim(), password: values.password });
-    signedIn(answer, values.organization.trim());
+    signedIn(answer, values.organization.trim(), safeNext(query.next));
   });
-  replace(main, card("Sign in", "Manage your subscriptions, invoices and payments.",
-    notice ? alert(notice.kind, notice.text) : null, form,
-    h("div", { class: "links" }, h("a", { href: `#/forgot-password${organization ? `?organization=${encodeURIComponent(organization)}` : ""}` },
-      "Forgot your password?"))));
-  const firstEmpty = [...form.querySelectorAll("input")].find((input) => !input.value);
+  const forgotQuery = query.organization ? `?organization=${encodeURIComponent(query.organization)}` : "";
+  replace(main, card(card.organizationName ? `Sign in to ${card.organizationName}` : "Sign in",
+    "Manage your subscriptions, invoices and payments.",
+    notice ? alert(notice.kind, notice.text) : null, organization.problem, form,
+    h("div", { class: "links" }, h("a", { href: `#/forgot-password${forgotQuery}` }, "Forgot your password?"))));
+  const firstEmpty = [...form.querySelectorAll("input:not([type=hidden])")].find((input) => !input.value);
   if (!notice) firstEmpty?.focus();
 }
 
-export function forgotPassword({ main, query }) {
+export async function forgotPassword({ main, query }) {
+  const organization = await organizationField(main, query);
   const form = h("form", { "aria-label": "Forgot password" },
-    field({ label: "Organization", name: "organization", value: query.organization || session.lastOrganization, required: true }),
+    organization.field,
     field({ label: "Email", name: "email", type: "email", required: true, autocomplete: "username" }),
     h("button", { type: "submit" }, "Email me a link"));
   onSubmit(form, async (values) => {
     const answer = await api.post("/portal/auth/forgot-password", { organization: values.organization.trim(), email: values.email.trim() });
     replace(form, alert("success", answer.message || "If this email has an account, a link is on its way."));
   });
-  replace(main, card("Forgot your password?", "We will email you a link to choose a new one.", form,
+  replace(main, card("Forgot your password?", "We will email you a link to choose a new one.", organization.problem, form,
     h("div", { class: "links" }, h("a", { href: "#/sign-in" }, "Back to sign in"))));
 }
 
-export function resetPassword({ main, query, navigate }) {
+export function resetPassword({ main, query }) {
   if (!query.token || !query.organization) {
     replace(main, card("Choose a new password", null, alert("error", "This link is incomplete. Ask for a new one."),
       h("a", { href: "#/forgot-password" }, "Ask for a new link")));
     return;
   }
-  const form = h("form", { "aria-label": "Choose a new password" }, ...passwordPair("new_password", "New password"),
+  const form = h("form", { "aria-label": "Choose a new password" },
+    ...passwordPair("new_password", "New password"),
     h("button", { type: "submit" }, "Save the new password"));
   onSubmit(form, async (values) => {
     mismatch(values, "new_password");
@@ -78,6 +123,7 @@ export function resetPassword({ main, query, navigate }) {
       h("a", { class: "button", href: `#/sign-in?organization=${encodeURIComponent(query.organization)}` }, "Sign in"));
   });
   replace(main, card("Choose a new password", null, form));
+  sayMinimumIn(form);
 }
 
 export function acceptInvite({ main, query, signedIn }) {
@@ -85,7 +131,8 @@ export function acceptInvite({ main, query, signedIn }) {
     replace(main, card("Accept invitation", null, alert("error", "This invitation link is incomplete. Ask for a new invitation.")));
     return;
   }
-  const form = h("form", { "aria-label": "Accept invitation" }, ...passwordPair("password", "Choose a password"),
+  const form = h("form", { "aria-label": "Accept invitation" },
+    ...passwordPair("password", "Choose a password"),
     h("button", { type: "submit" }, "Create my account"));
   onSubmit(form, async (values) => {
     mismatch(values, "password");
@@ -94,6 +141,7 @@ export function acceptInvite({ main, query, signedIn }) {
     signedIn(answer, query.organization);
   });
   replace(main, card("Welcome", "Choose a password to open your customer portal.", form));
+  sayMinimumIn(form);
 }
 
 export function confirmEmail({ main, query }) {

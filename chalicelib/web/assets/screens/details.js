@@ -144,7 +144,7 @@ async function paymentMethods(container, context) {
     h("span", { class: "actions" },
       m.is_default ? null : h("button", { type: "button", class: "link", onClick: () => makeDefault(m, context) }, "Make default"),
       h("button", { type: "button", class: "link", "aria-label": `Replace ${m.summary}`, onClick: () => addMethod(context, m) }, "Replace"),
-      h("button", { type: "button", class: "link", "aria-label": `Remove ${m.summary}`, onClick: () => removeMethod(m, context) }, "Remove"))))));
+      h("button", { type: "button", class: "link", "aria-label": `Remove ${m.summary}`, onClick: () => removeMethod(m, methods, context) }, "Remove"))))));
 }
 
 async function makeDefault(method, context) {
@@ -155,13 +155,46 @@ async function makeDefault(method, context) {
   } catch (error) { if (!error.sessionEnded) toast(error.message, "error"); }
 }
 
-async function removeMethod(method, context) {
+/** Remove a card. If it pays subscriptions automatically, the server refuses and names them: the
+ * customer then chooses which other card pays them (never one chosen for her), or is told to add
+ * or replace a card first. */
+async function removeMethod(method, methods, context) {
   if (!await confirmAction("Remove this card?", `${method.summary} will no longer be charged.`, "Remove", { danger: true })) return;
+  const path = `/portal/payment-methods/${encodeURIComponent(method.payment_method_id)}`;
   try {
-    await api.delete(`/portal/payment-methods/${encodeURIComponent(method.payment_method_id)}`);
+    try {
+      await api.delete(path);
+    } catch (error) {
+      const others = methods.filter((m) => m.payment_method_id !== method.payment_method_id);
+      if (error.code !== "payment_method_in_use" || !others.length) throw error;
+      const successor = await chooseSuccessor(method, others, error.details.subscriptions || []);
+      if (!successor) return;
+      await api.delete(`${path}?subscriptions_to=${encodeURIComponent(successor)}`);
+    }
     toast("The card is removed.");
     await show(context);
   } catch (error) { if (!error.sessionEnded) toast(error.message, "error"); }
+}
+
+function chooseSuccessor(method, others, subscriptions) {
+  const paid = subscriptions.length ? subscriptions.join(", ") : "your subscriptions";
+  return dialog(`Which card pays ${paid} from now on?`, (close) => {
+    const form = h("form", { id: "successor-form" },
+      h("p", {}, `${method.summary} pays ${paid} automatically. Choose the card that takes over, then it is removed.`),
+      h("fieldset", {}, h("legend", {}, "Card for your subscriptions"),
+        others.map((m, index) => h("label", { class: "choice" },
+          h("input", { type: "radio", name: "successor", value: m.payment_method_id, checked: index === 0 }),
+          h("span", {}, m.summary)))));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      close(form.querySelector("input[name=successor]:checked")?.value);
+    });
+    return {
+      body: form,
+      actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, "Keep the card"),
+        h("button", { type: "submit", form: "successor-form", class: "danger" }, "Move them and remove the card")],
+    };
+  });
 }
 
 /** Add a card (or replace one: its subscriptions move to the new card). */

@@ -105,25 +105,7 @@ function sendEmail() {
 
 function writeReview() {
   return dialog(t("home.review_title"), (close) => {
-    const labels = ["", t("home.stars.poor"), t("home.stars.fair"), t("home.stars.good"), t("home.stars.very_good"), t("home.stars.excellent")];
-    const stars = h("fieldset", { class: "stars" }, h("legend", {}, t("home.rating")),
-      [1, 2, 3, 4, 5].map((n) => h("label", { "data-star": n },
-        h("input", { type: "radio", name: "rating", value: n, "data-field": "rating", required: true }),
-        h("span", { "aria-hidden": "true" }, "★"), h("span", { class: "visually-hidden" }, plural("home.stars", n, { label: labels[n] })))));
-    const paint = () => {
-      const chosen = Number(stars.querySelector("input:checked")?.value || 0);
-      stars.querySelectorAll("label").forEach((label) => label.classList.toggle("on", Number(label.dataset.star) <= chosen));
-    };
-    stars.addEventListener("change", paint);
-    const form = h("form", { id: "review-form" }, stars, h("p", { class: "field-error", id: "rating-error", hidden: true }),
-      field({ label: t("home.comment"), name: "comment", type: "textarea", rows: 5 }),
-      h("p", { class: "hint" }, t("home.review_hint")));
-    onSubmit(form, async (values) => {
-      if (!values.rating) throw Object.assign(new Error(t("home.choose_stars")), { fields: { rating: t("home.choose_stars") } });
-      await api.post("/portal/reviews", { rating: Number(values.rating), comment: values.comment });
-      close(true);
-      toast(t("home.review_thanks"));
-    });
+    const form = reviewForm("review-form", () => close(true));
     return {
       body: form,
       actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, t("common.cancel")),
@@ -132,3 +114,35 @@ function writeReview() {
   });
 }
 
+/** The review page (the merchant's review request links here): the same form as Home's dialog. */
+export function review({ main, me, navigate }) {
+  const organization = me.organization || {};
+  const form = reviewForm("review-page-form", () => navigate("#/home"));
+  form.append(h("div", { class: "actions" }, h("a", { class: "button secondary", href: "#/home" }, t("common.cancel")),
+    h("button", { type: "submit" }, t("home.submit_review"))));
+  replace(main, pageHeader(organization.name ? t("home.review_page", { organization: organization.name }) : t("home.review_page_us"),
+    t("home.review_page_hint")), h("section", { class: "card", "aria-label": t("home.your_review") }, form));
+}
+
+function reviewForm(id, done) {
+  const labels = ["", t("home.stars.poor"), t("home.stars.fair"), t("home.stars.good"), t("home.stars.very_good"), t("home.stars.excellent")];
+  const stars = h("fieldset", { class: "stars" }, h("legend", {}, t("home.rating")),
+    [1, 2, 3, 4, 5].map((n) => h("label", { "data-star": n },
+      h("input", { type: "radio", name: "rating", value: n, "data-field": "rating", required: true }),
+      h("span", { "aria-hidden": "true" }, "★"), h("span", { class: "visually-hidden" }, plural("home.stars", n, { label: labels[n] })))));
+  const paint = () => {
+    const chosen = Number(stars.querySelector("input:checked")?.value || 0);
+    stars.querySelectorAll("label").forEach((label) => label.classList.toggle("on", Number(label.dataset.star) <= chosen));
+  };
+  stars.addEventListener("change", paint);
+  const form = h("form", { id }, stars, h("p", { class: "field-error", id: "rating-error", hidden: true }),
+    field({ label: t("home.comment"), name: "comment", type: "textarea", rows: 5 }),
+    h("p", { class: "hint" }, t("home.review_hint")));
+  onSubmit(form, async (values) => {
+    if (!values.rating) throw Object.assign(new Error(t("home.choose_stars")), { fields: { rating: t("home.choose_stars") } });
+    await api.post("/portal/reviews", { rating: Number(values.rating), comment: values.comment });
+    done();
+    toast(t("home.review_thanks"));
+  });
+  return form;
+}

@@ -1,6 +1,7 @@
 // Invoices: the list with its filters (Outstanding among them), an invoice's detail with
 // Make Payment, its PDF, and Forward (the primary contact only).
-import { api, downloadPdf } from "../api.js";
+import { api } from "../api.js";
+import { download } from "../download.js";
 import { money, date, invoiceBalance, isOverdue } from "../format.js";
 import { t } from "../i18n.js";
 import { h, replace, loading, empty, pages, badge, pageHeader, table, filters } from "../ui.js";
@@ -48,7 +49,7 @@ export async function detail({ main, params, me }) {
     h("p", { class: "no-print" }, h("a", { href: "#/invoices" }, t("invoices.back"))),
     pageHeader(t("invoices.heading", { number: invoice.number }), t("invoices.issued_due", { issued: date(invoice.issued_at), due: date(invoice.due_on) }),
       balance > 0 ? h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("invoices.make_payment")) : null,
-      h("button", { type: "button", class: "secondary", onClick: () => downloadPdf(`${path}/pdf`, null, `${invoice.number}.pdf`) }, t("invoices.download")),
+      h("button", { type: "button", class: "secondary", onClick: () => download(`${path}/pdf`, null, `${invoice.number}.pdf`) }, t("invoices.download")),
       canForward(me) ? h("button", { type: "button", class: "secondary", onClick: () => forwardDocument("invoice", invoice.number, path) }, t("invoices.forward")) : null),
     h("section", { class: "card", "aria-label": t("invoices.details") },
       h("header", {}, h("h2", {}, money(invoice.total_minor, currency)), badge(isOverdue(invoice) ? "overdue" : invoice.status)),

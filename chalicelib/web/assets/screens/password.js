@@ -1,13 +1,14 @@
 // Change Password: the current password and a new one; other sessions end.
 import { api } from "../api.js";
 import { h, replace, field, onSubmit, pageHeader, alert } from "../ui.js";
+import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
 
 export function show({ main }) {
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "card", "aria-label": "Change password" },
     field({ label: "Current password", name: "current_password", type: "password", required: true, autocomplete: "current-password" }),
     field({ label: "New password", name: "new_password", type: "password", required: true, autocomplete: "new-password",
-            hint: "At least 10 characters. A few unrelated words make a strong password." }),
+            hint: PASSWORD_ADVICE }),
     field({ label: "Repeat the new password", name: "repeat", type: "password", required: true, autocomplete: "new-password" }),
     h("button", { type: "submit" }, "Confirm"));
   onSubmit(form, async (values) => {
@@ -24,4 +25,5 @@ export function show({ main }) {
     result.querySelector(".alert").focus();
   });
   replace(main, pageHeader("Change password", "Use it the next time you sign in."), result, form);
+  sayMinimumIn(form);
 }

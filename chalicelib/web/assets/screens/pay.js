@@ -1,8 +1,10 @@
 // Paying invoices: one invoice, several, or everything outstanding. A saved payment method
-// pays with one click; a new card can be kept for future payments. Declines and 3-D Secure
-// are shown as what they are. Card numbers never reach our server: with Stripe, Stripe.js
+// pays with one click; a new card can be kept for future payments. When the invoices belong to
+// subscriptions, the customer chooses whether the card also pays those (they are named).
+// Available credit can pay first, the card the rest. Declines and 3-D Secure are shown as what they are. Card numbers never reach our server: with Stripe, Stripe.js
 // collects them; in simulated mode, Stripe's test cards stand in.
-import { api, downloadPdf, idempotencyKey } from "../api.js";
+import { api, idempotencyKey } from "../api.js";
+import { download } from "../download.js";
 import { money, date, invoiceBalance } from "../format.js";
 import { h, replace, loading, empty, alert, pageHeader, table, dialog, showErrors, clearErrors, checkbox } from "../ui.js";
 
@@ -18,12 +20,16 @@ export async function show({ main, query, me }) {
   replace(main, loading("Preparing your payment…"));
   const everything = Boolean(query.all);
   const ids = (query.invoices || "").split(",").filter(Boolean);
-  const [invoices, methods] = await Promise.all([
+  const [invoices, methods, credit] = await Promise.all([
     everything ? api.get("/portal/invoices", { status: "outstanding", limit: 100 }).then((page) => page.items || page)
       : Promise.all(ids.map((id) => api.get(`/portal/invoices/${encodeURIComponent(id)}`))),
     api.get("/portal/payment-methods").then((answer) => answer.items || answer).catch((error) => {
       if (error.sessionEnded) throw error;
       return [];
+    }),
+    api.get("/portal/dashboard").then((dashboard) => dashboard.available_credits).catch((error) => {
+      if (error.sessionEnded) throw error;
+      return null;   // no figure now: paying by card alone still works
     }),
   ]);
   const owed = invoices.filter((invoice) => invoiceBalance(invoice) > 0);
@@ -44,18 +50,42 @@ export async function show({ main, query, me }) {
   const form = h("form", { class: "card", "aria-label": "Payment" });
   const request = everything ? { all_outstanding: true, currency }
     : { invoice_ids: due.map((invoice) => invoice.invoice_id) };
-  const card = newCard(stripe, me.stripe_publishable_key);
+  const subscriptions = await subscriptionsOf(due, me);
+  const card = newCard(stripe, me.stripe_publishable_key, subscriptions);
+  const forSubscriptions = subscriptions.length ? checkbox({ label: `Also use this card for ${named(subscriptions)}`,
+    name: "for_subscriptions", hint: "They will be charged to it automatically from now on." }) : null;
+  const usable = credit && credit.currency === currency ? Math.min(credit.amount_minor, total) : 0;
+  const useCredit = usable > 0 ? checkbox({ label: `Use my available credit (${money(credit.amount_minor, currency)})`,
+    name: "use_credits", checked: true }) : null;
+  const leftToPay = h("p", { class: "hint", id: "left-to-pay", "aria-live": "polite" });
+  const submit = h("button", { type: "submit" });
+  const showTotals = () => {
+    const applied = useCredit && form.querySelector("input[name=use_credits]").checked ? usable : 0;
+    const byCard = total - applied;
+    leftToPay.textContent = applied
+      ? (byCard ? `${money(applied, currency)} from your credit; ${money(byCard, currency)} left to pay by card.`
+        : `Your credit pays all of it; nothing is charged to your card.`)
+      : "";
+    submit.textContent = byCard ? `Pay ${money(byCard, currency)}` : "Pay with my credit";
+  };
 
   replace(form,
+    useCredit ? h("fieldset", {}, h("legend", {}, "Available credit"), useCredit, leftToPay) : null,
     h("fieldset", { id: "pay-with", "data-field": "payment_method", tabindex: "-1" }, h("legend", {}, "Pay with"),
       methods.map((method, index) => choice(method.payment_method_id, method.summary || `${method.brand} •••• ${method.last4}`,
         `Expires ${String(method.exp_month).padStart(2, "0")}/${method.exp_year}${method.is_default ? " · default" : ""}`,
         method.is_default || index === 0)),
       choice("new", "A new card", stripe ? "Entered securely with Stripe." : "Test mode: choose one of Stripe's test cards.", !methods.length),
       h("p", { class: "field-error", id: "pay-with-error", hidden: true })),
+    forSubscriptions,
     card.section,
-    h("button", { type: "submit" }, `Pay ${money(total, currency)}`));
-  const showCard = () => { card.section.hidden = form.querySelector("input[name=method]:checked")?.value !== "new"; };
+    submit);
+  const showCard = () => {
+    const saved = form.querySelector("input[name=method]:checked")?.value !== "new";
+    card.section.hidden = saved;
+    if (forSubscriptions) forSubscriptions.hidden = !saved;
+    showTotals();
+  };
   form.addEventListener("change", showCard);
   showCard();
 
@@ -72,10 +102,12 @@ export async function show({ main, query, me }) {
     button.setAttribute("aria-busy", "true");
     try {
       const chosen = form.querySelector("input[name=method]:checked")?.value;
+      // save_for_future: a new card is kept; either card becomes the paid invoices' subscriptions' card
       const paying = chosen === "new"
         ? { payment_method: newMethod = newMethod || await card.paymentMethod(), save_for_future: card.save() }
-        : { payment_method: chosen, save_for_future: false };
-      let payment = await api.post("/portal/payments", { ...request, ...paying }, { "Idempotency-Key": key });
+        : { payment_method: chosen, save_for_future: Boolean(form.querySelector("input[name=for_subscriptions]")?.checked) };
+      const credits = useCredit && form.querySelector("input[name=use_credits]").checked ? { use_credits: true } : {};
+      let payment = await api.post("/portal/payments", { ...request, ...paying, ...credits }, { "Idempotency-Key": key });
       if (payment.status === "requires_action") payment = await authenticate(payment, stripe, me, form);
       if (payment.status === "succeeded") { paid(main, payment, due); return; }
       if (["requires_action", "pending"].includes(payment.status)) {
@@ -126,10 +158,29 @@ function choice(value, title, detail, checked) {
     h("span", {}, title, h("small", {}, detail)));
 }
 
+/** The subscriptions the invoices belong to (each once), with their plan names; none when the
+ * invoices belong to none (or subscriptions are not shown in this portal). */
+async function subscriptionsOf(invoices, me) {
+  const ids = [...new Set(invoices.map((invoice) => invoice.subscription_id).filter(Boolean))];
+  if (!ids.length || !me.features.subscriptions) return [];
+  const found = await Promise.all(ids.map((id) => api.get(`/portal/subscriptions/${encodeURIComponent(id)}`).catch((error) => {
+    if (error.sessionEnded) throw error;
+    return null;
+  })));
+  return found.filter(Boolean);
+}
+
+/** "your subscription Pro" / "your subscriptions Pro and Business" */
+function named(subscriptions) {
+  const names = subscriptions.map((sub) => sub.plan_name);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0];
+  return `your ${subscriptions.length > 1 ? "subscriptions" : "subscription"} ${list}`;
+}
+
 /** The "new card" part of the form: Stripe Elements (started with the key /portal/me gives), or the test cards. */
-function newCard(stripe, publishableKey) {
+function newCard(stripe, publishableKey, subscriptions) {
   const saveBox = checkbox({ label: "Save this card for future payments", name: "save_for_future",
-                             hint: "It will also pay your subscriptions automatically." });
+                             hint: subscriptions.length ? `It will also pay ${named(subscriptions)} automatically.` : null });
   if (!stripe) {
     const id = "test-card";
     const section = h("div", {},
@@ -227,12 +278,13 @@ function declined(form, payment) {
 
 function paid(main, payment, invoices) {
   const numbers = new Map(invoices.map((invoice) => [invoice.invoice_id, invoice.number]));
-  const receipt = () => downloadPdf(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`, null,
+  const receipt = () => download(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`, null,
     `receipt-${payment.payment_id}.pdf`);
   replace(main, pageHeader("Payment received"),
     h("section", { class: "card", "aria-label": "Payment received" },
-      alert("success", `Thank you! We received ${money(payment.amount_minor, payment.currency)}` +
-        (payment.method_summary ? ` from ${payment.method_summary}.` : ".")),
+      alert("success", payment.amount_minor === 0 ? "Thank you! Your available credit paid this; nothing was charged."
+        : `Thank you! We received ${money(payment.amount_minor, payment.currency)}` +
+          (payment.method_summary ? ` from ${payment.method_summary}.` : ".")),
       h("h2", {}, "Invoices paid"),
       h("ul", {}, (payment.allocations || []).map((a) => h("li", {},
         h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, `Invoice ${a.number || numbers.get(a.invoice_id) || a.invoice_id}`),

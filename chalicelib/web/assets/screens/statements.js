@@ -1,5 +1,6 @@
 // Statements: choose a date range, Go, then read, download or print the statement of accounts.
-import { api, downloadPdf } from "../api.js";
+import { api } from "../api.js";
+import { download } from "../download.js";
 import { money, date, isoDay, firstOfMonth } from "../format.js";
 import { t } from "../i18n.js";
 import { h, replace, loading, empty, pageHeader, field, onSubmit, table, showErrors } from "../ui.js";
@@ -34,7 +35,7 @@ async function load(result, form, from, to) {
   const range = { from: answer.start || from, to: answer.end || to };
   replace(result,
     h("div", { class: "actions no-print" },
-      h("button", { type: "button", onClick: () => downloadPdf("/portal/statements/pdf", range, `statement-${range.from}-${range.to}.pdf`) }, t("statements.download")),
+      h("button", { type: "button", onClick: () => download("/portal/statements/pdf", range, `statement-${range.from}-${range.to}.pdf`) }, t("statements.download")),
       h("button", { type: "button", class: "secondary", onClick: () => window.print() }, t("statements.print"))),
     statements.length ? statements.map((s) => statement(s)) : h("section", { class: "card" },
       empty(t("statements.nothing"), t("statements.nothing_hint"))));

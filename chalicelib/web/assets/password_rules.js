@@ -1,0 +1,23 @@
+// The rules a new password must meet, as the server states them (GET /portal/auth/password-rules):
+// the forms say the server's minimum, never a number of their own.
+import { api } from "./api.js";
+
+let asked = null;
+
+function passwordRules() {
+  asked = asked || api.get("/portal/auth/password-rules").catch((error) => { asked = null; throw error; });
+  return asked;
+}
+
+export const PASSWORD_ADVICE = "A few unrelated words make a strong password.";
+
+/** Puts the server's minimum into the hint of a new-password field (shown with the advice alone
+ * until the rules arrive, and if they cannot be had). */
+export function sayMinimumIn(form) {
+  passwordRules().then((rules) => {
+    for (const input of form.querySelectorAll("input[autocomplete=new-password][aria-describedby]")) {
+      const hint = document.getElementById(input.getAttribute("aria-describedby"));
+      if (hint) hint.textContent = `At least ${rules.min_length} characters. ${PASSWORD_ADVICE}`;
+    }
+  }).catch(() => { /* the advice stays; the server still names what is wrong when the form is sent */ });
+}
