@@ -130,10 +130,11 @@ def test_a_german_browser_reads_german_labels_money_and_dates(german_page, porta
 
     # When she signs in from a German browser
     german_page.goto("./#/sign-in")
-    german_page.get_by_label("Organization").fill(customer.org_id)
-    german_page.get_by_label("Email").fill(customer.email)
-    german_page.get_by_label("Password", exact=True).fill(customer.password)
-    german_page.get_by_role("button", name="Sign in").click()
+    expect(german_page.get_by_role("heading", level=1, name="Anmelden")).to_be_visible()
+    german_page.get_by_label("Organisation").fill(customer.org_id)
+    german_page.get_by_label("E-Mail").fill(customer.email)
+    german_page.get_by_label("Passwort", exact=True).fill(customer.password)
+    german_page.get_by_role("button", name="Anmelden").click()
 
     # Then the portal speaks German, with German money and dates
     expect(german_page.get_by_role("heading", level=1, name=re.compile("^Willkommen, Olive"))).to_be_visible()
