@@ -639,5 +639,7 @@ export default {
   "details.remove_text": "{card} wird nicht mehr belastet.",
   "details.your_subscriptions": "Ihre Abonnements",
   "details.successor_title": "Welche Karte zahlt ab jetzt {subscriptions}?",
-  "details.successor_text": "{card} zahlt {subscriptions} automatisch. Wählen Sie die Karte, die übernimmt; danach wird sie entfernt."
+  "details.successor_text": "{card} zahlt {subscriptions} automatisch. Wählen Sie die Karte, die übernimmt; danach wird sie entfernt.",
+  "api.unreachable": "Wir konnten den Server nicht erreichen. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+  "api.failed": "Die Anfrage ist fehlgeschlagen ({status})."
 };

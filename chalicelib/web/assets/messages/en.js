@@ -640,5 +640,7 @@ export default {
   "details.remove_text": "{card} will no longer be charged.",
   "details.your_subscriptions": "your subscriptions",
   "details.successor_title": "Which card pays {subscriptions} from now on?",
-  "details.successor_text": "{card} pays {subscriptions} automatically. Choose the card that takes over, then it is removed."
+  "details.successor_text": "{card} pays {subscriptions} automatically. Choose the card that takes over, then it is removed.",
+  "api.unreachable": "We could not reach the server. Check your connection and try again.",
+  "api.failed": "The request failed ({status})."
 };
