@@ -39,7 +39,7 @@ def main() -> None:
     lines = ["# Bench results", "", f"Produced by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d}: ratios "
              "and counts, not absolute times (the machine varies). Goals not met yet say so.", ""]
     from bench.history import section as what_is_owed
-    from bench.jobs import drain_section
+    from bench.drain import section as drain
     from bench.jobs import section as scheduled_run
     from bench.timing import section as timing
     lines += package_section(package)
@@ -47,7 +47,7 @@ def main() -> None:
     with timed("scheduled run"):
         lines += scheduled_run(JOB_SIZES)
     with timed("due work fanned out"):
-        lines += drain_section()
+        lines += drain()
     with timed("history"):
         lines += what_is_owed()
     with timed("timing of answers that must not tell"):

@@ -75,10 +75,18 @@ class Adapters:
         secret = s.stripe_secret_key or self._parameter(s.stripe_secret_parameter)
         if not secret:
             from .gateways.simulated_payments import SimulatedGateway
-            return SimulatedGateway()
+            return self._paced(SimulatedGateway())
         from .gateways.stripe_payments import StripeGateway
         publishable_key = s.stripe_publishable_key or self._parameter(s.stripe_publishable_key_parameter)
-        return StripeGateway(secret, publishable_key=publishable_key)
+        return self._paced(StripeGateway(secret, publishable_key=publishable_key))
+
+    def _paced(self, gateway: PaymentGateway) -> PaymentGateway:
+        """The due-work worker's charges spaced within its share of the gateway's rate limit
+        (gateways/pacing.py); every other function's as they come."""
+        if not self.settings.charge_interval_seconds:
+            return gateway
+        from .gateways.pacing import PacedCharges
+        return PacedCharges(gateway, self.settings.charge_interval_seconds)
 
     @cached_property
     def mailer(self) -> SesMailer:

@@ -42,6 +42,9 @@ class Settings:
     job_time_budget_seconds: float
     due_work_queue_url: str | None   # where discovery sends due work (the template's queue); None: run it inline
     due_work_per_org: int            # items of one organization a discovery sends (fairness between them)
+    # seconds between the charges this process starts: the due-work worker's share of the gateway's
+    # rate limit (concurrency / charges a second); 0 elsewhere, where nothing paces them
+    charge_interval_seconds: float
     password_hash_memory_kib: int
     password_hash_iterations: int
     cursor_signing_key: str | None   # signs pagination cursors (a generated secret on AWS)
@@ -64,6 +67,14 @@ def in_lambda() -> bool:
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def _charge_interval(concurrency: str | None, charges_per_second: str | None) -> float:
+    """Seconds between one worker's charges so that `concurrency` workers together start at most
+    `charges_per_second` a second (the template sets both on the due-work worker only)."""
+    if not concurrency or not charges_per_second:
+        return 0.0
+    return int(concurrency) / float(charges_per_second)
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +100,9 @@ def settings() -> Settings:
         # the template derives it from the job's Lambda timeout (infra/parameters.py)
         job_time_budget_seconds=float(_env("PORTICO_JOB_BUDGET_SECONDS", "60")),
         due_work_queue_url=_env("PORTICO_DUE_WORK_QUEUE_URL"),
-        due_work_per_org=int(_env("PORTICO_DUE_WORK_PER_ORG", "36000")),
+        due_work_per_org=int(_env("PORTICO_DUE_WORK_PER_ORG", "6000")),
+        charge_interval_seconds=_charge_interval(_env("PORTICO_DUE_WORK_CONCURRENCY"),
+                                                 _env("PORTICO_DUE_WORK_CHARGES_PER_SECOND")),
         password_hash_memory_kib=int(_env("PORTICO_ARGON2_MEMORY_KIB", "19456")),
         password_hash_iterations=int(_env("PORTICO_ARGON2_ITERATIONS", "2")),
         # the template resolves a generated Secrets Manager secret into PORTICO_CURSOR_KEY; off AWS

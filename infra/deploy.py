@@ -36,7 +36,7 @@ PARAMETERS = {
     "ALLOW_SIMULATED_PAYMENTS": "AllowSimulatedPayments", "LOG_RETENTION_DAYS": "LogRetentionDays",
     "API_RATE_LIMIT": "ApiRateLimit", "API_BURST_LIMIT": "ApiBurstLimit",
     "DUE_WORK_CONCURRENCY": "DueWorkConcurrency", "DUE_WORK_BATCH_SIZE": "DueWorkBatchSize",
-    "DUE_WORK_PER_ORGANIZATION": "DueWorkPerOrganization",
+    "DUE_WORK_PER_ORGANIZATION": "DueWorkPerOrganization", "DUE_WORK_CHARGES_PER_SECOND": "DueWorkChargesPerSecond",
     "WAF_RATE_LIMIT": "WafRateLimit", "RATE_LIMITS": "RateLimitOverrides",
 }
 

@@ -209,7 +209,7 @@ def alarms(functions: dict[str, Function]) -> dict:
             periods=1),
         "DueWorkBacklogAlarm": _alarm(
             "Due work has waited in the queue for more than 15 minutes for 15 minutes: the workers cannot keep "
-            "up (raise DueWorkConcurrency within the gateway's rate limit)",
+            "up (raise DueWorkChargesPerSecond within the gateway's rate limit, and DueWorkConcurrency with it)",
             metric=_queue_metric(DUE_WORK_QUEUE, "ApproximateAgeOfOldestMessage"), threshold=900, periods=3),
         "JobItemsFailedAlarm": _alarm(
             "Scheduled work on some subscriptions failed in 2 of the last 3 runs (their ids are in the logs)",

@@ -69,24 +69,30 @@ PARAMETERS = {
         "Description": "API requests per second X-Ray traces before applying the share (X-Ray's own default, 1, "
                        "traces nearly every request of a portal with a few requests a second)"},
     "DueWorkConcurrency": {
-        "Type": "Number", "Default": 60, "MinValue": 2, "MaxValue": 1000,
-        "Description": "Most due-work workers at once (the SQS event source's maximum concurrency): 60 renew "
-                       "100,000 subscriptions in about 14 minutes with a 0.4 s gateway; keep it within the "
-                       "gateway's rate limit (Stripe: 100 requests a second in live mode, see docs/deploy.md)"},
+        "Type": "Number", "Default": 10, "MinValue": 2, "MaxValue": 1000,
+        "Description": "Most due-work workers at once (the SQS event source's maximum concurrency): 10 charge "
+                       "~20 renewals a second with a 0.4 s gateway, what DueWorkChargesPerSecond allows; raise "
+                       "both together (see docs/deploy.md, Due work at scale)"},
+    "DueWorkChargesPerSecond": {
+        "Type": "Number", "Default": 20, "MinValue": 1, "MaxValue": 1000,
+        "Description": "Most charges a second all due-work workers together start (each paces its own at "
+                       "DueWorkConcurrency / this): keep it under Stripe's limit for creating PaymentIntents "
+                       "(25 a second in live mode unless Stripe raised it), leaving room for the portal's payments"},
     "DueWorkBatchSize": {
         "Type": "Number", "Default": 10, "MinValue": 1, "MaxValue": 10,
         "Description": "Due-work messages a worker takes at once (each done on its own; only the failed ones "
                        "come back)"},
     "DueWorkPerOrganization": {
-        "Type": "Number", "Default": 36000, "MinValue": 1,
+        "Type": "Number", "Default": 6000, "MinValue": 1,
         "Description": "Most due items of one organization a discovery (every 5 minutes) queues, about what the "
-                       "workers do in 5 minutes (60 workers, 0.4 s gateway: 36,000): the rest wait for the next, "
-                       "so the queue never holds more than a cycle's work in front of another organization's"},
+                       "workers do in 5 minutes (20 charges a second: 6,000): the rest wait for the next, so the "
+                       "queue never holds more than a cycle's work in front of another organization's"},
 }
 
 DUE_WORK = "run_due_work"   # the discovery of due work (services/subscriptions/scheduled_queue.py)
 RECONCILE = "reconcile_payments"   # the payments' reconciliation (services/payments/confirmation.py)
 BUDGETED_JOBS = (DUE_WORK, RECONCILE)   # jobs that stop within a time budget their timeout sets
+DUE_WORK_WORKER = "due_work_worker"   # paces its charges within the gateway's rate limit
 DUE_WORK_QUEUE = "DueWorkQueue"
 
 STRIPE_PARAMETERS = {"secret": "StripeSecretKeyParameter", "publishable": "StripePublishableKeyParameter",
@@ -116,6 +122,9 @@ def environment(function: Function) -> dict:
     if function.name == DUE_WORK:
         variables["PORTICO_DUE_WORK_QUEUE_URL"] = {"Ref": DUE_WORK_QUEUE}
         variables["PORTICO_DUE_WORK_PER_ORG"] = {"Ref": "DueWorkPerOrganization"}
+    if function.name == DUE_WORK_WORKER:
+        variables["PORTICO_DUE_WORK_CONCURRENCY"] = {"Ref": "DueWorkConcurrency"}
+        variables["PORTICO_DUE_WORK_CHARGES_PER_SECOND"] = {"Ref": "DueWorkChargesPerSecond"}
     if function.kind == "api":   # the one function that pages through lists
         variables["PORTICO_CURSOR_KEY"] = {"Fn::Sub": "{{resolve:secretsmanager:${CursorSigningKey}:SecretString}}"}
     return variables

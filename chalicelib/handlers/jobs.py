@@ -4,6 +4,7 @@ with the current time.
 Each is a Lambda function of its own, which imports this module and not app.py: it configures
 the logs itself."""
 import importlib
+import time
 
 from chalice import Blueprint, Rate
 
@@ -16,6 +17,8 @@ logs.configure()
 # The outbox renders the PDFs it attaches with renderers that this module registers on import;
 # nothing else imports it in the email job's Lambda.
 ATTACHMENT_RENDERERS = "chalicelib.services.documents.pdfs"
+
+DISCOVERY_READ_SHARE = 0.5   # of the run's budget, for reading the index; sending has the rest
 
 bp = Blueprint(__name__)
 
@@ -66,16 +69,25 @@ def reconcile_payments(event):
 
 def _subscriptions_due(settings, now, budget_seconds: float) -> tuple[dict, dict]:
     """The subscriptions' due work sent to the queue, or done here without one: what to answer,
-    and the counts to log (done, failed, left over, and what was queued)."""
+    and the counts to log (done, failed, left over, and what was queued). Sent, the discovery reads
+    for half the budget at most and sends with the rest; what it did not read or send is still due,
+    and the next discovery finds it."""
     if settings.due_work_queue_url is None:
         report = services().subscriptions.run_due("live", now, budget_seconds=budget_seconds)
         return report.as_dict(), {"done": len(report.done), "failed": len(report.failed),
                                   "left_over": report.left_over}
     from . import jobs_queue   # with the services it needs, on first use (cold start)
-    found = services().subscriptions.discover_due("live", now, per_org=settings.due_work_per_org)
-    queued = jobs_queue.send(bootstrap.adapters().client("sqs"), settings.due_work_queue_url, found.items)
-    answer = {"queued": queued, "organizations": found.organizations, "held_back": found.held_back}
-    return answer, {**answer, "done": 0, "failed": 0, "left_over": found.held_back}
+    started = time.monotonic()
+    found = services().subscriptions.discover_due(
+        "live", now, per_org=settings.due_work_per_org,
+        out_of_time=lambda: time.monotonic() - started > budget_seconds * DISCOVERY_READ_SHARE)
+    queued = jobs_queue.send(bootstrap.adapters().client("sqs"), settings.due_work_queue_url, found.items,
+                             out_of_time=lambda: time.monotonic() - started > budget_seconds)
+    stopped_early = found.stopped_early or queued < len(found.items)
+    answer = {"queued": queued, "organizations": found.organizations, "held_back": found.held_back,
+              "stopped_early": stopped_early}
+    left_over = found.held_back + len(found.items) - queued + int(found.stopped_early)   # a floor
+    return answer, {**answer, "done": 0, "failed": 0, "left_over": left_over}
 
 
 @bp.on_sqs_message(queue=DUE_WORK_QUEUE, batch_size=10, name="due_work_worker")
@@ -84,9 +96,9 @@ def due_work_worker(event):
     as batch item failures, delivered again, and after the queue's receive limit dead-lettered."""
     from . import jobs_queue   # with the services it needs, on first use (cold start)
     with observed(event, "due_work_worker") as run:
-        now = bootstrap.now()
+        now, orgs = bootstrap.now(), {}   # an organization read once a batch, as the serial run does once a run
         outcome = jobs_queue.work_through(event.to_dict()["Records"],
-                                          lambda item: services().subscriptions.run_due_item(item, now))
+                                          lambda item: services().subscriptions.run_due_item(item, now, orgs))
         run.finished(done=len(outcome.done), failed=len(outcome.failed), nothing_to_do=outcome.nothing_to_do)
         metrics.record({"JobItemsDone": len(outcome.done), "JobItemsFailed": len(outcome.failed)},
                        job="due_work_worker")

@@ -16,11 +16,15 @@ log = logs.logger("portico.jobs")
 SEND_BATCH = 10       # SQS's most per SendMessageBatch
 
 
-def send(client: Any, queue_url: str, items: Iterable[DueItem]) -> int:
-    """Send each item as one message, in order; the number sent. An entry SQS refuses is tried once
-    more on its own, then left: the next discovery finds the item again."""
+def send(client: Any, queue_url: str, items: Iterable[DueItem], *,
+         out_of_time: Callable[[], bool] = lambda: False) -> int:
+    """Send each item as one message, in order, until all are sent or `out_of_time()`; the number
+    sent. An entry SQS refuses is tried once more on its own, then left: the next discovery finds
+    the item again, as it finds the items left unsent."""
     items, sent = list(items), 0
     for start in range(0, len(items), SEND_BATCH):
+        if out_of_time():
+            break
         batch = items[start:start + SEND_BATCH]
         answer = client.send_message_batch(QueueUrl=queue_url, Entries=[
             {"Id": str(n), "MessageBody": json.dumps(item.as_dict())} for n, item in enumerate(batch)])

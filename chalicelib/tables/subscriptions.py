@@ -115,6 +115,7 @@ class SubscriptionItem(OwnedByCustomer, Model):
 class DueSubscription:
     org_id: str
     subscription: Subscription
+    snapshot: dict | None = None    # the item as the index gave it, for `from_snapshot` (JSON as it is)
 
 
 class Subscriptions:
@@ -256,7 +257,12 @@ class Subscriptions:
         `page` at a time as the caller goes on (it stops when its time budget runs out)."""
         results = SubscriptionItem.due.query(f"{clock}#{shard}", SubscriptionItem.due_at <= now, page_size=page)
         for item in results:
-            yield DueSubscription(item.org_id, subscription_of(item))
+            yield DueSubscription(item.org_id, subscription_of(item), item.serialize())
+
+    def from_snapshot(self, snapshot: dict) -> Subscription:
+        """The subscription a `DueSubscription.snapshot` holds, as read then (its version with it):
+        written back or claimed only if nothing changed it since."""
+        return subscription_of(SubscriptionItem.from_raw_data(snapshot))
 
     def claim(self, org_id: str, sub: Subscription, now: datetime, lease: timedelta) -> Subscription | None:
         """Hold `sub` until now + lease, on the condition that it is the version read and nobody holds

@@ -293,7 +293,7 @@ def test_the_due_work_job_queues_what_is_due_and_the_worker_renews_and_charges_i
         sqs_event(received, stack.template.get_att("DueWorkQueue", "Arn"), REGION), clock_offset_seconds=DAY)
 
     # Then the discovery queued the one subscription, and the worker renewed it and charged its new term
-    assert discovery.result == {"queued": 1, "organizations": 1, "held_back": 0}
+    assert discovery.result == {"queued": 1, "organizations": 1, "held_back": 0, "stopped_early": False}
     assert [json.loads(m["Body"])["subscription_id"] for m in received] == [subscription.json["subscription_id"]]
     assert run.result == {"batchItemFailures": []}
     # and the worker said so in its log line and its metrics

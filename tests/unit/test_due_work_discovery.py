@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from chalicelib.domain.subscription import PlanSnapshot, Subscription
 from chalicelib.domain.subscription_status import Status
+from chalicelib.services.subscriptions import scheduled_queue
 from chalicelib.services.subscriptions.scheduled_queue import discover_due
 from chalicelib.tables.subscriptions import DueSubscription
 
@@ -75,3 +76,37 @@ def test_an_item_the_index_lists_but_whose_work_is_no_longer_due_is_not_sent():
 
     # Then nothing is sent
     assert found.items == [] and found.held_back == 0
+
+
+def test_a_discovery_out_of_time_has_read_a_page_of_every_shard_and_says_it_stopped_early():
+    # Given two shards each holding more than a page of due renewals, one merchant's in each
+    page = scheduled_queue.DISCOVERY_PAGE
+    first = [DueSubscription("org_first", a_subscription(f"sub_a{n:04}")) for n in range(page + 100)]
+    second = [DueSubscription("org_second", a_subscription(f"sub_b{n:04}")) for n in range(page + 100)]
+    rounds = []
+
+    def out_of_time() -> bool:   # the budget lasts one round of pages
+        rounds.append(1)
+        return len(rounds) > 1
+
+    # When a discovery reads them with that budget
+    found = discover_due(adapters_over(first, second), "live", NOW, per_org=10_000, out_of_time=out_of_time)
+
+    # Then it stopped after the first page of each shard, so neither merchant waits for the other's backlog
+    assert found.stopped_early
+    assert [i.org_id for i in found.items].count("org_first") == page
+    assert [i.org_id for i in found.items].count("org_second") == page
+    assert found.items[0].subscription_id == "sub_a0000" and found.items[1].subscription_id == "sub_b0000"
+
+
+def test_a_discovery_with_time_left_reads_every_shard_to_its_end():
+    # Given two shards, one with more than a page of due renewals
+    page = scheduled_queue.DISCOVERY_PAGE
+    first = [DueSubscription("org_first", a_subscription(f"sub_a{n:04}")) for n in range(page + 1)]
+    second = [DueSubscription("org_second", a_subscription("sub_b"))]
+
+    # When a discovery reads them
+    found = discover_due(adapters_over(first, second), "live", NOW, per_org=10_000, out_of_time=lambda: False)
+
+    # Then it sent all of them and did not stop early
+    assert len(found.items) == page + 2 and not found.stopped_early

@@ -76,3 +76,25 @@ def test_the_worker_takes_from_its_queue_and_bills_but_sends_nowhere(template):
     assert "Email" in found and "Writes" in found
     # a queue's worker is not invoked asynchronously: no on-failure destination of its own
     assert "EventInvokeConfig" not in template["Resources"]["DueWorkWorker"]["Properties"]
+
+
+STRIPE_PAYMENT_INTENTS_PER_SECOND = 25   # Stripe's live-mode default for one endpoint (docs.stripe.com/rate-limits)
+STRIPE_ROUND_TRIP_SECONDS = 0.4
+
+
+def test_the_workers_charges_are_paced_within_stripes_default_limit_with_room_for_the_portals(template):
+    parameters = template["Parameters"]
+    concurrency = parameters["DueWorkConcurrency"]["Default"]
+    charges = parameters["DueWorkChargesPerSecond"]["Default"]
+    # the worker paces its charges by the merchant's two settings; the discovery and the API do not
+    variables = template["Resources"]["DueWorkWorker"]["Properties"]["Environment"]["Variables"]
+    assert variables["PORTICO_DUE_WORK_CONCURRENCY"] == {"Ref": "DueWorkConcurrency"}
+    assert variables["PORTICO_DUE_WORK_CHARGES_PER_SECOND"] == {"Ref": "DueWorkChargesPerSecond"}
+    for other in ("RunDueWork", "APIHandler"):
+        assert "PORTICO_DUE_WORK_CHARGES_PER_SECOND" not in \
+            template["Resources"][other]["Properties"]["Environment"]["Variables"]
+    # the defaults stay under Stripe's endpoint limit, paced or not, with a 0.4 s round trip
+    assert charges < STRIPE_PAYMENT_INTENTS_PER_SECOND
+    assert concurrency / STRIPE_ROUND_TRIP_SECONDS <= STRIPE_PAYMENT_INTENTS_PER_SECOND
+    # and a discovery's share of one organization is about what they do in one 5-minute cycle
+    assert parameters["DueWorkPerOrganization"]["Default"] == charges * 300

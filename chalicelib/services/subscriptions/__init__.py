@@ -2,7 +2,7 @@
 catalog, and the scheduled work that carries out what was scheduled."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -156,15 +156,18 @@ class Subscriptions:
         from .scheduled import run_due
         return run_due(self._adapters, clock, now, **limits)
 
-    def discover_due(self, clock: str, now: datetime, *, per_org: int) -> Discovery:
-        """The work due at `now` on `clock`, at most `per_org` items per organization, to fan out."""
+    def discover_due(self, clock: str, now: datetime, *, per_org: int,
+                     out_of_time: Callable[[], bool] = lambda: False) -> Discovery:
+        """The work due at `now` on `clock`, at most `per_org` items per organization, to fan out;
+        read until `out_of_time()` says the discovery's budget is spent."""
         from .scheduled_queue import discover_due
-        return discover_due(self._adapters, clock, now, per_org=per_org)
+        return discover_due(self._adapters, clock, now, per_org=per_org, out_of_time=out_of_time)
 
-    def run_due_item(self, item: DueItem, now: datetime) -> dict | None:
-        """One item a discovery sent, done if still due and nobody holds it."""
+    def run_due_item(self, item: DueItem, now: datetime, orgs: dict | None = None) -> dict | None:
+        """One item a discovery sent, done if still due and nobody holds it (`orgs`: those read so far
+        in the batch, kept between its items)."""
         from .scheduled_queue import run_due_item
-        return run_due_item(self._adapters, item, now)
+        return run_due_item(self._adapters, item, now, orgs)
 
     def advance_test_clock(self, org_id: str, advance_to: datetime, *, real_now: datetime,
                            budget_seconds: float | None = None) -> dict:
