@@ -109,6 +109,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/portal/invoices"): Request(),
         ("GET", "/portal/invoices/{invoice_id}"): Request(),
         ("GET", "/portal/me"): Request(),
+        ("PUT", "/portal/me/locale"): Request(body={"locale": "de-DE"}),
         ("GET", "/portal/payment-methods"): Request(),
         ("GET", "/portal/payments"): Request(),
         ("GET", "/portal/payments/{payment_id}"): Request(),

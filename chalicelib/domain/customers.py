@@ -30,6 +30,7 @@ class Contact:
     email: str
     phone: str = ""
     is_primary: bool = False
+    locale: str = ""            # how their browser writes money and days (domain/locales.py); "" not seen yet
 
     @property
     def name(self) -> str:
@@ -51,6 +52,17 @@ class CustomFieldDefinition:
 
 
 @dataclass(frozen=True)
+class BilledTo:
+    """Whom documents were addressed to until `until`: the customer's name, company, billing
+    email and address as they were before a change."""
+    display_name: str
+    company_name: str
+    email: str
+    billing_address: Address
+    until: datetime
+
+
+@dataclass(frozen=True)
 class Customer:
     customer_id: str
     display_name: str
@@ -65,6 +77,9 @@ class Customer:
     gateway_customer_id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # who documents were addressed to before each change, oldest first: a document prints the
+    # recipient as it was when it was issued (billed_to_at)
+    billing_history: tuple[BilledTo, ...] = ()
     version: int | None = None
 
     @property
@@ -73,6 +88,26 @@ class Customer:
 
     def contact(self, contact_id: str) -> Contact | None:
         return next((c for c in self.contacts if c.contact_id == contact_id), None)
+
+    def billed_to(self, until: datetime) -> BilledTo:
+        return BilledTo(self.display_name, self.company_name, self.email, self.billing_address, until)
+
+    def billed_to_at(self, issued_at: datetime) -> "Customer":
+        """The customer as a document issued at `issued_at` addresses it: its name, company, email
+        and billing address then. A document issued before the history began reads the oldest
+        entry kept (or the customer as it is)."""
+        then = next((entry for entry in self.billing_history if issued_at < entry.until), None)
+        if then is None:
+            return self
+        return replace(self, display_name=then.display_name, company_name=then.company_name, email=then.email,
+                       billing_address=then.billing_address)
+
+    def keeping_billing_history(self, before: "Customer", now: datetime) -> "Customer":
+        """This customer (changed from `before` at `now`) remembering whom documents were addressed
+        to until now, if that changed."""
+        if before.billed_to(now) == self.billed_to(now):
+            return self
+        return replace(self, billing_history=before.billing_history + (before.billed_to(now),))
 
     def with_contact(self, contact: Contact) -> "Customer":
         """Add or replace a contact; a new primary contact demotes the old one."""

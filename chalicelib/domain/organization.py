@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from .calendar import DEFAULT_TIME_ZONE, local_date
 from .customers import Address, CustomFieldDefinition
+from .locales import DEFAULT_LOCALE
 from .preferences import DunningSettings, Preferences
 
 
@@ -24,6 +25,7 @@ class Organization:
     custom_fields: tuple[CustomFieldDefinition, ...] = ()
     payment_terms_days: int = 15
     time_zone: str = DEFAULT_TIME_ZONE      # IANA name: where the organization's billing days begin
+    locale: str = DEFAULT_LOCALE            # how emails and PDFs write money and days for a contact never seen
     portal_name: str = ""                   # the portal's address (domain/portal_address.py); "" none yet
     test_mode: bool = False
     test_clock_at: datetime | None = None   # test mode: the organization's own "now"

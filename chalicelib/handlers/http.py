@@ -236,8 +236,8 @@ def with_currency_exponents(value: Any) -> Any:
 
 
 # a stored item's version is the repositories' optimistic-concurrency token: no route takes one
-# back, so no answer shows it
-NOT_ANSWERED = frozenset({"version"})
+# back, so no answer shows it; a customer's billing history is what its documents print
+NOT_ANSWERED = frozenset({"version", "billing_history"})
 
 
 _AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})   # exactly these: a str Enum is not one

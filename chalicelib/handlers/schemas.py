@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
-from ..domain import currencies
+from ..domain import currencies, locales
 from ..domain.calendar import is_time_zone
 from ..domain.customers import Address
 from .http import Body, Query
@@ -79,6 +79,16 @@ def _time_zone(name: str) -> str:
 
 
 TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_time_zone)]
+
+
+def _locale(tag: str) -> str:
+    written = locales.supported(tag)
+    if written is None:
+        raise ValueError("Not a language the portal speaks: use a language tag such as en-US, en-GB or de-DE.")
+    return written
+
+
+Locale = Annotated[str, StringConstraints(min_length=2, max_length=35), AfterValidator(_locale)]
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]   # an item id: never empty, never a key injection
 

@@ -48,6 +48,7 @@ class CustomerItem(Model):
     billing_address = MapAttribute(default=dict)
     shipping_address = MapAttribute(default=dict)
     contacts = ListAttribute(default=list)
+    billing_history = ListAttribute(default=list)    # whom documents were addressed to, before each change
     custom_fields = MapAttribute(default=dict)
     gateway_customer_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()

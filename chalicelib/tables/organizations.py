@@ -35,6 +35,7 @@ class OrganizationItem(Model):
     custom_fields = ListAttribute(default=list)
     payment_terms_days = NumberAttribute(default=15)
     time_zone = UnicodeAttribute(default="UTC")
+    locale = UnicodeAttribute(default="en-US")
     portal_name = UnicodeAttribute(default="")
     test_mode = BooleanAttribute(default=False)
     test_clock_at = UTCDateTimeAttribute(null=True)
@@ -111,7 +112,7 @@ def _item(org: Organization) -> OrganizationItem:
         website=org.website, address=as_plain(org.address), preferences=org.preferences.to_dict(),
         dunning=org.dunning.to_dict(), custom_fields=as_plain(org.custom_fields),
         payment_terms_days=org.payment_terms_days, time_zone=org.time_zone, portal_name=org.portal_name,
-        test_mode=org.test_mode,
+        locale=org.locale, test_mode=org.test_mode,
         test_clock_at=org.test_clock_at, created_at=org.created_at)
     if org.version is not None:
         item.version = org.version

@@ -69,10 +69,10 @@ def browser(portal):
 
 
 @contextmanager
-def browser_tab(browser, base_url: str):
-    """A fresh browser profile (no session) at desktop size, in US English, whose page errors and
-    console errors fail the test."""
-    context = browser.new_context(base_url=base_url, locale="en-US", timezone_id="UTC",
+def browser_tab(browser, base_url: str, *, locale: str = "en-US", timezone_id: str = "UTC"):
+    """A fresh browser profile (no session) at desktop size, in US English unless told, whose page
+    errors and console errors fail the test."""
+    context = browser.new_context(base_url=base_url, locale=locale, timezone_id=timezone_id,
                                   viewport={"width": 1280, "height": 860}, accept_downloads=True)
     context.set_default_timeout(10_000)
     problems: list[str] = []

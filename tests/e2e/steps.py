@@ -60,10 +60,11 @@ def organization_with(name: str, email: str, **preferences) -> str:
 
 def new_customer(org_id: str, display_name: str, email: str, first_name: str, last_name: str) -> str:
     from chalicelib.bootstrap import services
-    customer = services().accounts.create_customer(org_id, display_name=display_name, email=email,
-                                                   now=datetime.now(timezone.utc),
-                                                   contacts=[{"first_name": first_name, "last_name": last_name,
-                                                              "email": email}])
+    from chalicelib.services.accounts.commands import NewContact, NewCustomer
+    customer = services().accounts.create_customer(
+        org_id, NewCustomer(display_name=display_name, email=email,
+                            contacts=(NewContact(first_name=first_name, last_name=last_name, email=email),)),
+        datetime.now(timezone.utc))
     return customer.customer_id
 
 
@@ -81,11 +82,12 @@ def fresh_customer(org_id: str, name: str, *, colleagues: int = 0) -> Customer:
     slug = re.sub(r"\W+", "", name.lower())
     email = f"owner{n}@{slug}.example"
     from chalicelib.bootstrap import services
-    people = [{"first_name": "Olive", "last_name": name, "email": email}] + [
-        {"first_name": f"Colleague{i}", "last_name": name, "email": f"colleague{i}.{n}@{slug}.example"}
-        for i in range(1, colleagues + 1)]
-    customer = services().accounts.create_customer(org_id, display_name=f"{name} {n}", email=email, now=_now(),
-                                                   contacts=people)
+    from chalicelib.services.accounts.commands import NewContact, NewCustomer
+    people = (NewContact(first_name="Olive", last_name=name, email=email),) + tuple(
+        NewContact(first_name=f"Colleague{i}", last_name=name, email=f"colleague{i}.{n}@{slug}.example")
+        for i in range(1, colleagues + 1))
+    customer = services().accounts.create_customer(org_id, NewCustomer(display_name=f"{name} {n}", email=email,
+                                                                       contacts=people), _now())
     return portal_user_for(org_id, customer.customer_id)
 
 

@@ -337,7 +337,7 @@ def test_accepting_an_estimate_shows_in_the_activity(page, portal):
 
     # When she accepts it from Approvals
     go_to(page, "Approvals")
-    estimates = page.get_by_role("table", name="Estimates")
+    estimates = page.get_by_role("region", name=re.compile("^Estimate "))
     expect(estimates).to_contain_text("$1,200.00")
     screenshot(page, "approvals")
     estimates.get_by_role("button", name="Accept").click()

@@ -335,7 +335,7 @@ def test_an_auckland_merchants_days_are_auckland_days_in_proration_due_dates_and
         assert (invoice["period_start"], invoice["due_on"]) == ("2026-11-26", "2026-12-11")
         pdf = shop.portal.get(f"/portal/invoices/{invoice['invoice_id']}/pdf", headers=PDF_HEADERS)
         text = pdf_text(pdf.body)
-        assert "Issued 2026-11-26" in text and "Due 2026-12-11" in text
+        assert "Issued November 26, 2026" in text and "Due December 11, 2026" in text
         # And the time zone can no longer change under the subscription's days
         refused = shop.admin.patch("/admin/organization", {"time_zone": "UTC"})
         assert (refused.status, refused.json["error"]["code"]) == (422, "time_zone_locked")

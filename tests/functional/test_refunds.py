@@ -315,7 +315,7 @@ def test_the_customer_sees_the_refund_on_the_payment_its_receipt_and_statement(a
             (note["credit_note_id"], note["number"], 2_500)]
         assert listed[0]["refunds"] == seen["refunds"]
         text = pdf_text(receipt.body)
-        assert "Refunded" in text and note["number"] in text and "USD 75.00" in text
+        assert "Refunded" in text and note["number"] in text and "$75.00" in text
         assert [(r["kind"], r["reference"]) for r in usd["rows"]][-2:] == [("credit_note", note["number"]),
                                                                           ("refund", note["number"])]
         assert usd["credited"]["amount_minor"] == usd["refunded"]["amount_minor"] == 2_500

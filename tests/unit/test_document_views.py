@@ -1,4 +1,5 @@
 """What each printable document shows (services/documents/layouts.py): pure, no PDF drawn."""
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from chalicelib.domain.customers import Address, Customer
@@ -8,11 +9,14 @@ from chalicelib.domain.money import Money
 from chalicelib.domain.organization import Organization
 from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
 from chalicelib.domain.statement import LedgerEntry, build_statements
-from chalicelib.services.documents.layouts import (estimate_document, invoice_document, money, receipt_document,
+from chalicelib.services.documents.layouts import (Writing, estimate_document, invoice_document, receipt_document,
                                                 statement_document)
 
 UTC = timezone.utc
 ISSUED = datetime(2026, 11, 5, 9, 30, tzinfo=UTC)
+AMERICAN = Writing("en-US", "UTC")
+GERMAN = Writing("de-DE", "Pacific/Auckland")
+NBSP = "\u00a0"
 
 
 def an_org() -> Organization:
@@ -40,16 +44,18 @@ def an_invoice(**changes) -> Invoice:
     return Invoice(**{**fields, **changes})
 
 
-def test_money_shows_the_currency_and_groups_thousands():
-    assert money(123_456_789, "USD") == "USD 1,234,567.89"
-    assert money(-500, "USD") == "USD -5.00"
-    assert money(0, "EUR") == "EUR 0.00"
-    assert money(1_000_000, "JPY") == "JPY 1,000,000"
-    assert money(1_234_567, "KWD") == "KWD 1,234.567"
+def test_money_and_days_are_written_in_the_readers_locale_on_the_organizations_calendar():
+    assert AMERICAN.money(123_456_789, "USD") == "$1,234,567.89"
+    assert AMERICAN.money(-500, "USD") == "-$5.00"
+    assert AMERICAN.money(1_234_567, "KWD") == f"KWD{NBSP}1,234.567"
+    assert GERMAN.money(123_456_789, "EUR") == f"1.234.567,89{NBSP}€"
+    assert AMERICAN.day(ISSUED) == "November 5, 2026"
+    assert GERMAN.day(datetime(2026, 12, 5, 12, 30, tzinfo=UTC)) == "6. Dezember 2026"   # already the 6th in Auckland
+    assert GERMAN.day(date(2026, 12, 5)) == "5. Dezember 2026"
 
 
 def test_the_organization_issues_and_the_customer_receives_at_its_billing_address():
-    doc = invoice_document(an_org(), a_customer(), an_invoice())
+    doc = invoice_document(an_org(), a_customer(), an_invoice(), AMERICAN)
 
     assert doc.issuer.name == "Acme Cloud"
     assert doc.issuer.lines == ("1 Harbour Street", "BS1 4XX Bristol", "GB", "billing@acme.example",
@@ -60,14 +66,14 @@ def test_the_organization_issues_and_the_customer_receives_at_its_billing_addres
 
 
 def test_an_invoice_shows_its_lines_taxes_credits_payments_and_balance():
-    doc = invoice_document(an_org(), a_customer(), an_invoice())
+    doc = invoice_document(an_org(), a_customer(), an_invoice(), AMERICAN)
 
     assert (doc.title, doc.number) == ("Invoice", "INV-000042")
-    assert doc.facts == (("Issued", "2026-11-05"), ("Due", "2026-11-20"), ("Status", "Partially Paid"))
-    assert doc.table.rows == (("Pro plan", "2", "USD 1,000.00", "USD 2,000.00"), ("Setup", "1", "", "USD 50.00"))
-    assert doc.totals == (("Subtotal", "USD 2,050.00"), ("VAT (20 %)", "USD 410.00"), ("Total", "USD 2,460.00"),
-                          ("Credits applied", "USD -60.00"), ("Amount paid", "USD -400.00"),
-                          ("Balance due", "USD 2,000.00"))
+    assert doc.facts == (("Issued", "November 5, 2026"), ("Due", "November 20, 2026"), ("Status", "Partially Paid"))
+    assert doc.table.rows == (("Pro plan", "2", "$1,000.00", "$2,000.00"), ("Setup", "1", "", "$50.00"))
+    assert doc.totals == (("Subtotal", "$2,050.00"), ("VAT (20 %)", "$410.00"), ("Total", "$2,460.00"),
+                          ("Credits applied", "-$60.00"), ("Amount paid", "-$400.00"),
+                          ("Balance due", "$2,000.00"))
     assert doc.notes == ("Thank you.",)
 
 
@@ -80,13 +86,13 @@ def test_a_kwd_invoices_rounding_shows_after_the_tax_above_the_total_not_among_t
                          credits_applied=(), amount_paid_minor=0, status=InvoiceStatus.OPEN)
 
     # When it is laid out
-    doc = invoice_document(an_org(), a_customer(), invoice)
+    doc = invoice_document(an_org(), a_customer(), invoice, AMERICAN)
 
     # Then the Rounding line is a total, between the tax and the total
-    assert doc.table.rows == (("Consulting", "1", "", "KWD 12.344"),)
-    assert doc.totals == (("Subtotal", "KWD 12.344"), ("VAT (5 %)", "KWD 0.617"),
-                          ("Rounding to the nearest 0.010 KWD", "KWD -0.001"), ("Total", "KWD 12.960"),
-                          ("Balance due", "KWD 12.960"))
+    assert doc.table.rows == (("Consulting", "1", "", f"KWD{NBSP}12.344"),)
+    assert doc.totals == (("Subtotal", f"KWD{NBSP}12.344"), ("VAT (5 %)", f"KWD{NBSP}0.617"),
+                          ("Rounding to the nearest 0.010 KWD", f"-KWD{NBSP}0.001"), ("Total", f"KWD{NBSP}12.960"),
+                          ("Balance due", f"KWD{NBSP}12.960"))
 
 
 def test_an_estimate_shows_until_when_it_is_valid():
@@ -94,11 +100,11 @@ def test_an_estimate_shows_until_when_it_is_valid():
                         status=EstimateStatus.SENT, issued_at=ISSUED, expires_at=datetime(2026, 12, 5, tzinfo=UTC),
                         lines=(DocumentLine("Migration", 250_000, 1, 250_000),), total_minor=250_000)
 
-    doc = estimate_document(an_org(), a_customer(), estimate)
+    doc = estimate_document(an_org(), a_customer(), estimate, AMERICAN)
 
     assert (doc.title, doc.number) == ("Estimate", "EST-000007")
-    assert ("Valid until", "2026-12-05") in doc.facts
-    assert doc.totals == (("Total", "USD 2,500.00"),)
+    assert ("Valid until", "December 5, 2026") in doc.facts
+    assert doc.totals == (("Total", "$2,500.00"),)
 
 
 def test_a_receipt_lists_the_invoices_the_payment_paid_and_any_refund():
@@ -107,13 +113,13 @@ def test_a_receipt_lists_the_invoices_the_payment_paid_and_any_refund():
                       created_at=ISSUED, gateway="simulated", method_summary="Visa •••• 4242",
                       succeeded_at=ISSUED, refunded_minor=5_000)
 
-    doc = receipt_document(an_org(), a_customer(), payment, {"inv_1": an_invoice()})
+    doc = receipt_document(an_org(), a_customer(), payment, {"inv_1": an_invoice()}, AMERICAN)
 
     assert (doc.title, doc.number) == ("Payment receipt", "pay_1")
     assert ("Paid by", "Visa •••• 4242") in doc.facts
-    assert doc.table.rows == (("INV-000042", "2026-11-05", "USD 2,460.00", "USD 300.00"),
-                              ("inv_gone", "", "", "USD 100.00"))
-    assert doc.totals == (("Amount received", "USD 400.00"), ("Refunded", "USD -50.00"), ("Net received", "USD 350.00"))
+    assert doc.table.rows == (("INV-000042", "November 5, 2026", "$2,460.00", "$300.00"),
+                              ("inv_gone", "", "", "$100.00"))
+    assert doc.totals == (("Amount received", "$400.00"), ("Refunded", "-$50.00"), ("Net received", "$350.00"))
 
 
 def test_a_statement_table_opens_and_closes_each_currency():
@@ -121,9 +127,41 @@ def test_a_statement_table_opens_and_closes_each_currency():
                LedgerEntry(ISSUED, "payment", "pay_1", "Visa •••• 4242", Money(-40_000, "USD"))]
     statements = build_statements(entries, date(2026, 11, 1), date(2026, 11, 30))
 
-    doc = statement_document(an_org(), a_customer(), date(2026, 11, 1), date(2026, 11, 30), statements)
+    doc = statement_document(an_org(), a_customer(), date(2026, 11, 1), date(2026, 11, 30), statements, AMERICAN)
 
-    assert doc.facts == (("From", "2026-11-01"), ("To", "2026-11-30"))
+    assert doc.facts == (("From", "November 1, 2026"), ("To", "November 30, 2026"))
     assert [row[1] for row in doc.table.rows] == ["Opening balance", "Invoice", "Payment", "Closing balance"]
-    assert doc.table.rows[2] == ("2026-11-05", "Payment", "pay_1 Visa •••• 4242", "USD -400.00", "USD 2,060.00")
-    assert doc.totals[-1] == ("Balance due (USD)", "USD 2,060.00")
+    assert doc.table.rows[1][2] == "INV-000042 Due November 20, 2026"
+    assert doc.table.rows[2] == ("November 5, 2026", "Payment", "Visa •••• 4242", "-$400.00", "$2,060.00")
+    assert doc.totals[-1] == ("Balance due (USD)", "$2,060.00")
+
+
+def test_a_german_reader_gets_german_money_and_days_on_the_organizations_calendar():
+    doc = invoice_document(an_org(), a_customer(), an_invoice(), GERMAN)
+
+    assert ("Issued", "5. November 2026") in doc.facts     # 22:30 in Auckland
+    assert ("Balance due", f"2.000,00{NBSP}$") in doc.totals
+
+
+def test_an_invoice_keeps_the_recipient_it_was_issued_to_after_the_customer_moves():
+    # Given a customer who moved and renamed after the invoice was issued
+    before = a_customer()
+    moved = replace(before, display_name="Globex Europe", company_name="Globex GmbH",
+                    billing_address=Address(line1="Hauptstraße 1", city="Berlin", country="DE"))
+    moved = moved.keeping_billing_history(before, datetime(2026, 11, 20, tzinfo=UTC))
+
+    # When the old invoice and a new one are laid out
+    old = invoice_document(an_org(), moved, an_invoice(), AMERICAN)
+    new = invoice_document(an_org(), moved, an_invoice(issued_at=datetime(2026, 11, 21, tzinfo=UTC)), AMERICAN)
+
+    # Then each names the customer as it was when it was issued
+    assert old.recipient.name == "Globex" and "1 Globex Way" in old.recipient.lines
+    assert "Globex Corporation" in old.recipient.lines
+    assert new.recipient.name == "Globex Europe" and "Hauptstraße 1" in new.recipient.lines
+
+
+def test_a_change_that_leaves_the_recipient_alone_keeps_no_history():
+    before = a_customer()
+    same = replace(before, phone="+1 555 0199")
+
+    assert same.keeping_billing_history(before, ISSUED).billing_history == ()

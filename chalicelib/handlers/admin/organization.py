@@ -12,7 +12,7 @@ from ...domain.preferences import DunningSettings, Preferences
 from ...services.access.commands import OrganizationChanges
 from ..credentials import merchant_key
 from ..http import Body, Routes
-from ..schemas import Code, Email, Link, Name, TimeZone
+from ..schemas import Code, Email, Link, Locale, Name, TimeZone
 
 
 bp = Blueprint(__name__)
@@ -44,6 +44,7 @@ class SettingsBody(Body):
     website: Link | None = None
     payment_terms_days: int | None = Field(default=None, ge=0, le=365)
     time_zone: TimeZone | None = None
+    locale: Locale | None = None      # how emails and PDFs write money and days for a contact never seen
     portal_name: str | None = Field(default=None, max_length=100)   # its rules: domain/portal_address.py
     dunning: DunningSettings | None = None
     custom_fields: list[CustomFieldBody] | None = Field(default=None, max_length=50)
@@ -53,14 +54,14 @@ class SettingsBody(Body):
         fields = None if self.custom_fields is None else tuple(f.definition() for f in self.custom_fields)
         return OrganizationChanges(self.name, self.email, self.phone, self.website, self.payment_terms_days,
                                    self.time_zone, self.test_mode, dunning=self.dunning, custom_fields=fields,
-                                   portal_name=self.portal_name)
+                                   portal_name=self.portal_name, locale=self.locale)
 
 
 def organization_view(org) -> dict:
     return {**org.public_details(), "preferences": org.preferences.to_dict(),
             "dunning": org.dunning.to_dict(), "payment_terms_days": org.payment_terms_days,
             "custom_fields": org.custom_fields, "portal_name": org.portal_name, "test_mode": org.test_mode,
-            "test_clock_at": org.test_clock_at}
+            "test_clock_at": org.test_clock_at, "locale": org.locale}
 
 
 @api.route("/admin/organization", response="Organization")

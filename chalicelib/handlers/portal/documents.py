@@ -41,21 +41,24 @@ def pdf_answer(rendered: RenderedPdf) -> Response:
 def invoice_pdf(invoice_id: str):
     """An invoice as a PDF."""
     caller = api.customer()
-    return pdf_answer(services().documents.invoice_pdf(caller.org_id, caller.customer_id, invoice_id))
+    return pdf_answer(services().documents.invoice_pdf(caller.org_id, caller.customer_id, invoice_id,
+                                                       reader=caller.contact_id))
 
 
 @api.route("/portal/payments/{payment_id}/receipt", content_type=PDF)
 def payment_receipt(payment_id: str):
     """The receipt of a payment, as a PDF."""
     caller = api.customer()
-    return pdf_answer(services().documents.receipt_pdf(caller.org_id, caller.customer_id, payment_id))
+    return pdf_answer(services().documents.receipt_pdf(caller.org_id, caller.customer_id, payment_id,
+                                                       reader=caller.contact_id))
 
 
 @api.route("/portal/estimates/{estimate_id}/pdf", content_type=PDF)
 def estimate_pdf(estimate_id: str):
     """An estimate as a PDF."""
     caller = api.customer()
-    return pdf_answer(services().documents.estimate_pdf(caller.org_id, caller.customer_id, estimate_id))
+    return pdf_answer(services().documents.estimate_pdf(caller.org_id, caller.customer_id, estimate_id,
+                                                        reader=caller.contact_id))
 
 
 @api.route("/portal/statements/pdf", query=StatementQuery, content_type=PDF)
@@ -63,7 +66,8 @@ def statement_pdf(query: StatementQuery):
     """The statement of accounts for a range, as a PDF."""
     caller = api.customer()
     return pdf_answer(services().documents.statement_pdf(caller.org_id, caller.customer_id, start=query.from_,
-                                                         end=query.to, now=bootstrap.now()))
+                                                         end=query.to, now=bootstrap.now(),
+                                                         reader=caller.contact_id))
 
 
 @api.route("/portal/invoices/{invoice_id}/forward", "POST", body=ForwardBody, status=202, response="Forwarded")

@@ -5,7 +5,8 @@ from chalice import Blueprint
 
 from ...bootstrap import services
 from ..credentials import portal_session
-from ..http import Routes
+from ..http import Body, Routes
+from ..schemas import Locale
 
 
 bp = Blueprint(__name__)
@@ -19,3 +20,16 @@ def me():
     caller = api.customer()
     answer = services().access.me(caller.org_id, caller.customer_id, caller.contact_id, caller.role)
     return {**answer, "stripe_publishable_key": services().payments.publishable_key()}
+
+
+class LocaleBody(Body):
+    locale: Locale
+
+
+@api.route("/portal/me/locale", "PUT", body=LocaleBody, response="ContactLocale")
+def remember_locale(body: LocaleBody):
+    """How my browser writes money and days (a language tag such as de-DE): the emails and PDFs I
+    receive write them the same way. Answers the way kept (de-AT is written as de-DE)."""
+    caller = api.customer()
+    return {"locale": services().accounts.remember_locale(caller.org_id, caller.customer_id, caller.contact_id,
+                                                          body.locale)}

@@ -27,6 +27,10 @@ class Contact(Answer):
     is_primary: bool
 
 
+class CustomerContact(Contact):
+    locale: str         # how the contact's browser writes money and days; "" until it uses the portal
+
+
 class Customer(Answer):
     """A customer as the back office sees it."""
     customer_id: str
@@ -38,7 +42,7 @@ class Customer(Answer):
     phone: str
     billing_address: Address
     shipping_address: Address
-    contacts: list[Contact]
+    contacts: list[CustomerContact]
     custom_fields: dict[str, CustomValue]
     gateway_customer_id: str | None
     created_at: datetime | None
@@ -78,6 +82,7 @@ class Organization(OrganizationDetails, PortalPreferences):
     portal_name: str       # the portal's address, <portal>/?portal=<portal_name>; "" none chosen yet
     test_mode: bool
     test_clock_at: datetime | None
+    locale: str     # how emails and PDFs write money and days for a contact whose browser was never seen
 
 
 class WorkDone(Answer):
@@ -130,6 +135,11 @@ class MeContact(Answer):
     name: str
     email: str
     role: Literal["primary", "contact"]
+    locale: str         # kept from the browser (PUT /portal/me/locale): emails and PDFs write money and days so
+
+
+class ContactLocale(Answer):
+    locale: Literal["en-US", "en-GB", "de-DE"]
 
 
 class MeCustomer(Answer):

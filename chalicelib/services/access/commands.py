@@ -23,6 +23,7 @@ class OrganizationChanges:
     preferences: Preferences | None = None
     dunning: DunningSettings | None = None
     custom_fields: tuple[CustomFieldDefinition, ...] | None = None
+    locale: str | None = None        # how emails and PDFs write money and days for a contact never seen
     portal_name: str | None = None          # the portal's address; its rules: domain/portal_address.py
 
     def given(self) -> dict[str, Any]:

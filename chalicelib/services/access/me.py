@@ -16,7 +16,7 @@ def me(adapters, org_id: str, customer_id: str, contact_id: str, role: str) -> d
         raise Unauthenticated("Sign in again.")
     return {
         "contact": {"contact_id": contact.contact_id, "name": contact.name, "email": contact.email,
-                    "role": role},
+                    "role": role, "locale": contact.locale},
         "customer": {"customer_id": customer.customer_id, "display_name": customer.display_name},
         "organization": org.public_details(),
         "features": org.preferences.enabled_features(),

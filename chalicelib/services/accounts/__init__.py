@@ -69,6 +69,10 @@ class Accounts:
         from .profile import contacts
         return contacts(self._adapters, org_id, customer_id)
 
+    def remember_locale(self, org_id: str, customer_id: str, contact_id: str, locale: str) -> str:
+        from .languages import remember_locale
+        return remember_locale(self._adapters, org_id, customer_id, contact_id, locale)
+
     def timeline(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
         from .activity import timeline
         return timeline(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)

@@ -43,7 +43,8 @@ def update_customer(adapters, org_id: str, customer_id: str, changes: CustomerCh
         org = adapters.uow.organizations.get(org_id)
         merged = {**customer.custom_fields, **changes.custom_fields}
         fields["custom_fields"] = validate_custom_fields(merged, org.custom_fields, portal=False)
-    return adapters.uow.customers.save(org_id, replace(customer, **fields, updated_at=now))
+    changed = replace(customer, **fields, updated_at=now).keeping_billing_history(customer, now)
+    return adapters.uow.customers.save(org_id, changed)
 
 
 def add_contact(adapters, org_id: str, customer_id: str, person: NewContact, now: datetime) -> Customer:

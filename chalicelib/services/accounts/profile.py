@@ -85,7 +85,7 @@ def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, ses
     left_behind: list[str] = []
     with adapters.uow.transaction("profile") as tx:
         if after:
-            adapters.uow.customers.put_in(tx, org_id, updated)
+            adapters.uow.customers.put_in(tx, org_id, updated.keeping_billing_history(customer, now))
             if account_moved is not None:
                 left_behind = _move_account(adapters, tx, account_moved, updated_contact.email, session_id)
             adapters.uow.activity.record(org_id, _profile_updated(customer_id, contact_id, before, after, now), tx)
@@ -122,7 +122,7 @@ def confirm_email_change(adapters, org_id: str, token: str, now: datetime) -> No
     try:   # the token unused, and the new address still free (an account added on no login only)
         with adapters.uow.transaction("email change") as tx:
             adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
-            adapters.uow.customers.put_in(tx, org_id, updated)
+            adapters.uow.customers.put_in(tx, org_id, updated.keeping_billing_history(customer, now))
             left_behind = _move_account(adapters, tx, user, new_email, None)
             adapters.uow.activity.record(org_id, _profile_updated(customer.customer_id, contact.contact_id,
                                                                   before, after, now), tx)

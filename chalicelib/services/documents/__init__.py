@@ -35,22 +35,23 @@ class Documents:
         from .invoices import detail
         return detail(self._adapters, org_id, customer_id, invoice_id, now)
 
-    def invoice_pdf(self, org_id: str, customer_id: str, invoice_id: str) -> RenderedPdf:
+    def invoice_pdf(self, org_id: str, customer_id: str, invoice_id: str, *, reader: str | None = None) -> RenderedPdf:
         from .pdfs import invoice_pdf
-        return invoice_pdf(self._adapters, org_id, customer_id, invoice_id)
+        return invoice_pdf(self._adapters, org_id, customer_id, invoice_id, reader=reader)
 
-    def estimate_pdf(self, org_id: str, customer_id: str, estimate_id: str) -> RenderedPdf:
+    def estimate_pdf(self, org_id: str, customer_id: str, estimate_id: str, *,
+                     reader: str | None = None) -> RenderedPdf:
         from .pdfs import estimate_pdf
-        return estimate_pdf(self._adapters, org_id, customer_id, estimate_id)
+        return estimate_pdf(self._adapters, org_id, customer_id, estimate_id, reader=reader)
 
-    def receipt_pdf(self, org_id: str, customer_id: str, payment_id: str) -> RenderedPdf:
+    def receipt_pdf(self, org_id: str, customer_id: str, payment_id: str, *, reader: str | None = None) -> RenderedPdf:
         from .pdfs import receipt_pdf
-        return receipt_pdf(self._adapters, org_id, customer_id, payment_id)
+        return receipt_pdf(self._adapters, org_id, customer_id, payment_id, reader=reader)
 
     def statement_pdf(self, org_id: str, customer_id: str, *, start: date | None, end: date | None,
-                      now: datetime) -> RenderedPdf:
+                      now: datetime, reader: str | None = None) -> RenderedPdf:
         from .pdfs import statement_pdf
-        return statement_pdf(self._adapters, org_id, customer_id, start=start, end=end, now=now)
+        return statement_pdf(self._adapters, org_id, customer_id, start=start, end=end, now=now, reader=reader)
 
     def statement(self, org_id: str, customer_id: str, *, start: date | None, end: date | None,
                   now: datetime) -> StatementOfAccounts:

@@ -14,6 +14,7 @@ from ...domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Est
 from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import BusinessRuleViolation, InvalidInput
 from ...domain.ids import new_id
+from ...domain.money import Money
 from ...domain.payments import Allocation, Payment, PaymentStatus
 from ..subscriptions import recovery
 
@@ -84,7 +85,7 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
         adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
                                                 last_payment=(payment.payment_id, amount_minor, now, invoice_id))
         adapters.uow.activity.record(org_id, _activity(now, customer_id, "payment.recorded", "payment",
-                                                       payment.payment_id, f"{invoice.number}: {amount_minor}"), tx)
+                                                       payment.payment_id, f"{invoice.number}: {invoice.currency} {Money(amount_minor, invoice.currency).format()}"), tx)
     return payment
 
 

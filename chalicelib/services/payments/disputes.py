@@ -43,7 +43,7 @@ def disputed(adapters, org_id: str, customer_id: str, payment_id: str, *, status
         shown = f"{amount.currency} {amount.format()}"
         headline = _HEADLINES.get(status, "Payment disputed: {amount} from {customer}").format(
             amount=shown, customer=customer.display_name)
-        details = [f"Amount disputed: {shown}", f"Reason: {reason or 'not given'}", f"Status: {status}",
+        details = [f"Amount disputed: {shown}", f"Reason: {reason or 'not given'}", f"Status: {status.replace('_', ' ')}",
                    f"Payment: {payment.payment_id} ({payment.method_summary or payment.gateway})",
                    "Respond to it in your Stripe dashboard." if status not in CLOSED else
                    "The invoices it paid stay paid in the portal; adjust the account if you need to."]
@@ -55,7 +55,7 @@ def disputed(adapters, org_id: str, customer_id: str, payment_id: str, *, status
                 adapters.uow.activity.record(org_id, ActivityRecord(
                     new_id("activity", now), customer_id, Actor("gateway", event.event_id),
                     "payment.dispute_closed" if status in CLOSED else "payment.disputed", "payment",
-                    payment.payment_id, now, f"{shown}: {status}"), tx)
+                    payment.payment_id, now, headline), tx)
                 adapters.uow.notifications.add(org_id, Notification(
                     new_id("notification", now), "payment_disputed", headline, now, customer_id=customer_id,
                     subject_type="payment", subject_id=payment.payment_id), tx)

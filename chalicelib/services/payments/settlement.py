@@ -22,13 +22,14 @@ from ...domain.documents import CreditNote, Invoice
 from ...domain.engagement import ActivityRecord, Actor, Notification
 from ...domain.errors import ConcurrentUpdate
 from ...domain.ids import new_id
+from ...domain.locales import day_text, money_text
 from ...domain.money import Money
 from ...domain.overpayments import overpayment_credit
 from ...domain.payments import Payment, PaymentMethod, PaymentStatus
 from ...domain.subscription import Subscription
 from ...gateways.payments import ChargeResult, PaymentGatewayError
 from ...tables.payments import PaymentState
-from ..accounts import outbox as mail
+from ..accounts import languages, outbox as mail
 from ..subscriptions import recovery
 from . import velocity
 
@@ -231,9 +232,10 @@ def _save_method_in(adapters, tx, org_id: str, wanted: dict | None, customer_id:
 def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) -> list:
     """The receipt and the merchant's notice, due at once: recorded with the payment and sent by
     the outbox job, never by the request that made the payment (SES's time is not the customer's)."""
+    locale = languages.locale_of(org, customer)
     receipt = mail.new_record(org.org_id, "payment_receipt", {
-        "org_name": org.name, "amount": _amount(payment), "date": local_date(now, org.time_zone).isoformat(),
-        "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
+        "org_name": org.name, "amount": money_text(payment.amount_minor, payment.currency, locale),
+        "date": day_text(local_date(now, org.time_zone), locale), "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
         reply_to=org.email, send_after=now)
     merchant = mail.new_record(org.org_id, "merchant_notification", {
         "org_name": org.name, "headline": f"Payment received from {customer.display_name}",
@@ -290,7 +292,7 @@ def failed(adapters, org_id: str, customer_id: str, payment_id: str, result: Cha
             with adapters.uow.transaction("payment") as tx:
                 item = adapters.uow.payments.save_in(tx, org_id, refused, before=payment, now=now)
                 adapters.uow.activity.record(org_id, _activity(refused, "payment.failed", now, event,
-                                                               f"{_amount(refused)}: {refused.failure_code}"), tx)
+                                                               f"{_amount(refused)}: {refused.failure_message}"), tx)
                 velocity.count_failure_in(adapters, tx, org_id, limits, state.counters, real_now)
                 _event_in(adapters, tx, event, now)
                 if answer is not None:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from ...domain import billing, coupons, scheduling
 from ...domain.catalog import coupon_key
 from ...domain.engagement import ActivityRecord, Actor
-from ...domain.errors import InvalidInput, NotFound
+from ...domain.errors import STATUS_WORDS, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.organization import clock_name
 from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon, new_series
@@ -61,7 +61,7 @@ def create_subscription(adapters, org_id: str, customer_id: str, *, plan_code: s
         adapters.uow.activity.record(org_id, ActivityRecord(
             activity_id=new_id("activity", now), customer_id=sub.customer_id, actor=MERCHANT,
             action="subscription.created", subject_type="subscription", subject_id=sub.subscription_id, at=now,
-            summary=f"{snapshot.name}, {sub.status.value}"), tx)
+            summary=f"{snapshot.name}, {STATUS_WORDS[sub.status.value]}"), tx)
     return adapters.uow.subscriptions.saved(item)
 
 

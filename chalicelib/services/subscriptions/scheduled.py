@@ -23,16 +23,16 @@ from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.billing import Bill
 from ...domain.documents import InvoiceStatus
 from ...domain.engagement import ActivityRecord, Actor
-from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound
+from ...domain.errors import STATUS_WORDS, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
-from ...domain.money import Money
+from ...domain.locales import money_text
 from ...domain.organization import Organization, clock_name
 from ...domain.payments import PaymentStatus
 from ...domain.portal_address import portal_link
 from ...domain.scheduling import Work
 from ...domain.subscription import Subscription
 from ...domain.subscription_status import Status
-from ..accounts import outbox as mail
+from ..accounts import languages, outbox as mail
 from ..documents import invoicing
 from ..documents.invoicing import Billing
 from ..payments import collection
@@ -265,7 +265,7 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
     if after.next_retry_at is not None:
         summary = f"Retry {after.dunning_attempts} failed; next on {_day(after.today(after.next_retry_at))}"
     else:
-        summary = f"Retries ran out; {after.status.value}"
+        summary = f"Retries ran out; the subscription is {STATUS_WORDS[after.status.value]}"
     return _save(adapters, job, after, "subscription.dunning_retry_failed", summary)
 
 
@@ -347,9 +347,9 @@ def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outc
     try:
         invoice = adapters.uow.invoices.get(job.org_id, sub.customer_id, sub.unpaid_invoice_id)
         customer = adapters.uow.customers.get(job.org_id, sub.customer_id)
-        amount = Money(invoice.balance_minor, invoice.currency)
+        locale = languages.locale_of(job.org, customer)
         mail.send(adapters, job.org_id, template, {
-            "org_name": job.org.name, "amount": f"{amount.format()} {amount.currency}",
+            "org_name": job.org.name, "amount": money_text(invoice.balance_minor, invoice.currency, locale),
             "invoice_number": invoice.number, "reason": outcome.reason or "The payment was declined.",
             "link": portal_link(adapters.settings.portal_base_url, job.org.portal_name,
                                 f"invoices/{invoice.invoice_id}")},

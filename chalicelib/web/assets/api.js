@@ -6,6 +6,7 @@
 // this module is at <portal>/assets/<version>/api.js, so behind API Gateway's stage (".../api/"),
 // under a custom domain or on localhost, "/portal/me" goes to <portal>/portal/me.
 import { learnCurrencies } from "./format.js";
+import { t } from "./i18n.js";
 
 export const PORTAL_ROOT = new URL("../../", import.meta.url);
 
@@ -31,7 +32,7 @@ export const session = {
 export class ApiError extends Error {
   constructor(status, payload) {
     const error = (payload && payload.error) || {};
-    super(error.message || (payload && payload.message) || `The request failed (${status}).`);
+    super(error.message || (payload && payload.message) || t("api.failed", { status }));
     this.status = status;
     this.code = error.code || (status === 0 ? "network" : "http_" + status);
     this.details = error.details || {};
@@ -55,7 +56,7 @@ export async function request(method, path, { body, query, headers = {}, accept 
   try {
     answer = await fetch(apiUrl(withQuery(path, query)), init);
   } catch {
-    throw new ApiError(0, { error: { message: "We could not reach the server. Check your connection and try again." } });
+    throw new ApiError(0, { error: { message: t("api.unreachable") } });
   }
   if (answer.status === 401 && token) {
     session.end();

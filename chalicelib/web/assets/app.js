@@ -5,6 +5,7 @@
 import { api, session, whenSessionEnds } from "./api.js";
 import { h, replace, loading, failure } from "./ui.js";
 import { useTimeZone } from "./format.js";
+import { locale, t } from "./i18n.js";
 import * as auth from "./screens/auth.js";
 import * as home from "./screens/home.js";
 import * as subscriptions from "./screens/subscriptions.js";
@@ -23,43 +24,43 @@ document.documentElement.setAttribute("data-portal-started", "");
 const ICON = new URL("./icon.svg", import.meta.url).href;
 
 const NAV = [
-  { path: "home", label: "Home" },
-  { path: "subscriptions", label: "Subscriptions", feature: "subscriptions" },
-  { path: "invoices", label: "Invoices" },
-  { path: "payments", label: "Payments Made" },
-  { path: "statements", label: "Statements" },
-  { path: "approvals", label: "Approvals" },
-  { path: "details", label: "My Details" },
-  { path: "activity", label: "Activity" },
-  { path: "change-password", label: "Change Password" },
+  { path: "home", label: t("nav.home") },
+  { path: "subscriptions", label: t("nav.subscriptions"), feature: "subscriptions" },
+  { path: "invoices", label: t("nav.invoices") },
+  { path: "payments", label: t("nav.payments") },
+  { path: "statements", label: t("nav.statements") },
+  { path: "approvals", label: t("nav.approvals") },
+  { path: "details", label: t("nav.details") },
+  { path: "activity", label: t("nav.activity") },
+  { path: "change-password", label: t("nav.change_password") },
 ];
 
 const ROUTES = [
-  { pattern: "sign-in", screen: auth.signIn, public: true, title: "Sign in" },
-  { pattern: "forgot-password", screen: auth.forgotPassword, public: true, title: "Forgot password" },
-  { pattern: "reset-password", screen: auth.resetPassword, public: true, title: "Choose a new password" },
-  { pattern: "accept-invite", screen: auth.acceptInvite, public: true, title: "Accept invitation" },
-  { pattern: "confirm-email", screen: auth.confirmEmail, public: true, title: "Confirm your new email" },
-  { pattern: "home", screen: home.show, title: "Home" },
-  { pattern: "subscriptions", screen: subscriptions.list, feature: "subscriptions", title: "Subscriptions" },
-  { pattern: "subscriptions/:id", screen: subscriptions.detail, feature: "subscriptions", nav: "subscriptions", title: "Subscription" },
-  { pattern: "subscriptions/:id/change", screen: subscriptions.change, feature: "edit_subscription", nav: "subscriptions", title: "Manage subscription" },
-  { pattern: "invoices", screen: invoices.list, title: "Invoices" },
-  { pattern: "invoices/:id", screen: invoices.detail, nav: "invoices", title: "Invoice" },
-  { pattern: "pay", screen: pay.show, nav: "invoices", title: "Pay" },
-  { pattern: "payments", screen: payments.list, title: "Payments made" },
-  { pattern: "payments/:id", screen: payments.receipt, nav: "payments", title: "Payment" },
-  { pattern: "statements", screen: statements.show, title: "Statements" },
-  { pattern: "approvals", screen: approvals.show, title: "Approvals" },
-  { pattern: "details", screen: details.show, title: "My details" },
-  { pattern: "activity", screen: activity.show, title: "Activity" },
-  { pattern: "reviews", screen: home.review, feature: "reviews", nav: "home", title: "Write a review" },
-  { pattern: "change-password", screen: password.show, title: "Change password" },
+  { pattern: "sign-in", screen: auth.signIn, public: true, title: t("title.sign_in") },
+  { pattern: "forgot-password", screen: auth.forgotPassword, public: true, title: t("title.forgot_password") },
+  { pattern: "reset-password", screen: auth.resetPassword, public: true, title: t("title.reset_password") },
+  { pattern: "accept-invite", screen: auth.acceptInvite, public: true, title: t("title.accept_invite") },
+  { pattern: "confirm-email", screen: auth.confirmEmail, public: true, title: t("title.confirm_email") },
+  { pattern: "home", screen: home.show, title: t("title.home") },
+  { pattern: "subscriptions", screen: subscriptions.list, feature: "subscriptions", title: t("title.subscriptions") },
+  { pattern: "subscriptions/:id", screen: subscriptions.detail, feature: "subscriptions", nav: "subscriptions", title: t("title.subscription") },
+  { pattern: "subscriptions/:id/change", screen: subscriptions.change, feature: "edit_subscription", nav: "subscriptions", title: t("title.change") },
+  { pattern: "invoices", screen: invoices.list, title: t("title.invoices") },
+  { pattern: "invoices/:id", screen: invoices.detail, nav: "invoices", title: t("title.invoice") },
+  { pattern: "pay", screen: pay.show, nav: "invoices", title: t("title.pay") },
+  { pattern: "payments", screen: payments.list, title: t("title.payments") },
+  { pattern: "payments/:id", screen: payments.receipt, nav: "payments", title: t("title.payment") },
+  { pattern: "statements", screen: statements.show, title: t("title.statements") },
+  { pattern: "approvals", screen: approvals.show, title: t("title.approvals") },
+  { pattern: "details", screen: details.show, title: t("title.details") },
+  { pattern: "activity", screen: activity.show, title: t("title.activity") },
+  { pattern: "reviews", screen: home.review, feature: "reviews", nav: "home", title: t("title.review") },
+  { pattern: "change-password", screen: password.show, title: t("title.change_password") },
 ];
 
 const app = document.getElementById("app");
 let me = null;            // /portal/me of the signed-in contact
-let notice = null;        // a message for the sign-in screen ("Your session ended")
+let notice = null;        // a message for the sign-in screen: the session ended, or the contact signed out
 let rendering = 0;
 
 export function navigate(hash, { replace: replaceEntry = false } = {}) {
@@ -92,7 +93,7 @@ async function render() {
   const found = match(path);
   if (!found) { navigate(session.token ? "#/home" : "#/sign-in", { replace: true }); return; }
   const { route, params } = found;
-  document.title = `${route.title} · Customer portal`;
+  document.title = `${route.title} · ${t("shell.portal")}`;
 
   if (route.public) {
     if (session.token && route.pattern === "sign-in") { navigate(`#${/^\/[A-Za-z]/.test(query.next || "") ? query.next : "/home"}`, { replace: true }); return; }
@@ -107,10 +108,11 @@ async function render() {
 
   if (!session.token) { notice = null; navigate(signInFor(path, query), { replace: true }); return; }
   if (!me) {
-    replace(app, h("main", { id: "main", class: "boot", tabindex: "-1" }, loading("Loading your portal…")));
+    replace(app, h("main", { id: "main", class: "boot", tabindex: "-1" }, loading(t("shell.loading"))));
     try {
       me = await api.get("/portal/me");
       useTimeZone(me.organization?.time_zone);
+      rememberLocale(me);
     } catch (error) {
       if (error.sessionEnded || ticket !== rendering) return;
       replace(app.querySelector("main"), failure(error, render));
@@ -147,11 +149,11 @@ function shell(profile, current, main) {
   const links = NAV.filter((item) => !item.feature || profile.features[item.feature]);
   return h("div", { class: "shell" },
     h("header", { class: "topbar" },
-      h("a", { class: "brand", href: "#/home" }, h("img", { src: ICON, alt: "" }), organization.name || "Customer portal"),
+      h("a", { class: "brand", href: "#/home" }, h("img", { src: ICON, alt: "" }), organization.name || t("shell.portal")),
       h("div", { class: "who" },
         h("span", { class: "name" }, `${profile.contact.name} · ${profile.customer.display_name}`),
-        h("button", { type: "button", class: "secondary", onClick: signOut }, "Sign out"))),
-    h("nav", { class: "sidebar", "aria-label": "Portal" }, h("ul", {}, links.map((item) => h("li", {},
+        h("button", { type: "button", class: "secondary", onClick: signOut }, t("shell.sign_out")))),
+    h("nav", { class: "sidebar", "aria-label": t("shell.portal_navigation") }, h("ul", {}, links.map((item) => h("li", {},
       h("a", { href: `#/${item.path}`, "aria-current": item.path === current ? "page" : null }, item.label))))),
     main);
 }
@@ -172,6 +174,12 @@ function recheck(ticket) {
   }).catch(() => { /* an ended session is handled by whenSessionEnds; anything else can wait */ });
 }
 
+/** The emails and PDFs this contact receives write money and days as this browser does. */
+function rememberLocale(profile) {
+  if (profile.contact.locale === locale) return;
+  api.put("/portal/me/locale", { locale }).catch(() => { /* kept next time; the page itself is unaffected */ });
+}
+
 async function refreshMe() {
   me = await api.get("/portal/me");
   return me;
@@ -187,13 +195,13 @@ async function signOut() {
   try { await api.post("/portal/auth/logout"); } catch { /* signed out here either way */ }
   session.end();
   me = null;
-  notice = { kind: "info", text: "You have signed out." };
+  notice = { kind: "info", text: t("shell.signed_out") };
   navigate("#/sign-in");
 }
 
 whenSessionEnds(() => {
   me = null;
-  notice = { kind: "warning", text: "Your session ended. Please sign in again." };
+  notice = { kind: "warning", text: t("shell.session_ended") };
   const { path, query } = parse(location.hash);
   navigate(match(path) && !match(path).route.public ? signInFor(path, query) : "#/sign-in", { replace: true });
 });

@@ -1,9 +1,12 @@
-// Money and dates for people: the customer's locale (the browser's) and, for money, the
+// Money and dates for people: the customer's locale (the browser's language the portal speaks,
+// i18n.js) and, for money, the
 // currency's decimals as the server says them (amounts arrive as integer minor units, and every
 // answer object naming a `currency` carries its `currency_exponent`). Never Intl's own idea of a
 // currency's decimals: it shows IQD with none where ISO 4217 has three.
 
-export const locale = (navigator.languages && navigator.languages[0]) || navigator.language || "en-US";
+import { locale, t } from "./i18n.js";
+
+export { locale };
 const exponents = new Map();    // currency -> decimals, as the server answered them
 const formatters = new Map();
 
@@ -61,13 +64,14 @@ export function useTimeZone(name) {
 }
 
 /** A calendar date ("2026-03-01" stays the 1st of March everywhere), or the day of an instant
- * in the organization's time zone. */
+ * in the organization's time zone; written out ("6 December 2026", "6. Dezember 2026") as the
+ * emails and PDFs write it. */
 export function date(value) {
   if (!value) return "—";
   const day = dateOnly.test(value);
   const at = day ? new Date(value + "T00:00:00Z") : new Date(value);
   if (Number.isNaN(at.getTime())) return String(value);
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: day ? "UTC" : timeZone }).format(at);
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: day ? "UTC" : timeZone }).format(at);
 }
 
 export function dateTime(value) {
@@ -89,13 +93,10 @@ export function firstOfMonth() {
   return isoDay().slice(0, 8) + "01";
 }
 
-const LABELS = {
-  future: "Future", trial: "Trial", live: "Live", non_renewing: "Non-renewing", dunning: "Dunning",
-  unpaid: "Unpaid", paused: "Paused", cancelled: "Cancelled", expired: "Expired",
-  open: "Open", partially_paid: "Partially paid", paid: "Paid", void: "Void", overdue: "Overdue",
-  succeeded: "Succeeded", failed: "Failed", pending: "Pending", requires_action: "Needs authentication",
-  sent: "Awaiting answer", accepted: "Accepted", declined: "Declined", approved: "Approved", rejected: "Rejected",
-};
+const STATUSES = ["future", "trial", "live", "non_renewing", "dunning", "unpaid", "paused", "cancelled", "expired",
+  "open", "partially_paid", "paid", "void", "overdue", "succeeded", "failed", "pending", "requires_action", "sent",
+  "accepted", "declined", "approved", "rejected"];
+const LABELS = Object.fromEntries(STATUSES.map((status) => [status, t(`status.${status}`)]));
 const TONES = {
   live: "good", paid: "good", succeeded: "good", accepted: "good", approved: "good", trial: "info", future: "info",
   non_renewing: "warn", dunning: "warn", unpaid: "bad", overdue: "bad", failed: "bad", cancelled: "", expired: "",
@@ -103,8 +104,11 @@ const TONES = {
   declined: "bad", rejected: "bad",
 };
 
+/** A status in words; one the portal does not know yet is reported, never shown as its key. */
 export function statusLabel(status) {
-  return LABELS[status] || String(status || "").replace(/_/g, " ");
+  if (LABELS[status]) return LABELS[status];
+  console.error(`no words for the status ${status}`);
+  return t("status.unknown");
 }
 export function statusTone(status) { return TONES[status] || ""; }
 

@@ -1,6 +1,7 @@
 // Small building blocks shared by every screen: elements without innerHTML, labelled fields
 // whose API errors show beside them, dialogs, loading/empty/error states, toasts.
 import { statusLabel, statusTone } from "./format.js";
+import { t } from "./i18n.js";
 
 /** h("a", {href, class, onClick, "aria-label"}, ...children): text children are never parsed as HTML. */
 export function h(tag, props = {}, ...children) {
@@ -164,7 +165,7 @@ export function alert(kind, ...content) {
     typeof c === "string" ? h("p", {}, c) : c)));
 }
 
-export function loading(text = "Loading…") {
+export function loading(text = t("common.loading")) {
   return h("p", { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), text);
 }
 
@@ -173,8 +174,8 @@ export function empty(title, text, action) {
 }
 
 export function failure(error, retry) {
-  return alert("error", h("p", {}, error.message || "Something went wrong."),
-    retry ? h("button", { type: "button", class: "secondary", onClick: retry }, "Try again") : null);
+  return alert("error", h("p", {}, error.message || t("common.failed")),
+    retry ? h("button", { type: "button", class: "secondary", onClick: retry }, t("common.try_again")) : null);
 }
 
 export function badge(status, text) {
@@ -207,7 +208,7 @@ export function dialog(title, build, { wide = false } = {}) {
     box.addEventListener("cancel", (event) => { event.preventDefault(); close(undefined); });
     const content = build(close);
     box.append(h("div", { class: "dialog-body" }, h("h2", { id: titleId }, title), content.body),
-      h("div", { class: "dialog-actions" }, content.actions || h("button", { type: "button", class: "secondary", onClick: () => close() }, "Close")));
+      h("div", { class: "dialog-actions" }, content.actions || h("button", { type: "button", class: "secondary", onClick: () => close() }, t("common.close"))));
     document.body.append(box);
     box.showModal();
     (box.querySelector("[autofocus]") || box.querySelector("input, select, textarea, button"))?.focus();
@@ -218,7 +219,7 @@ export function dialog(title, build, { wide = false } = {}) {
 export function confirmAction(title, message, confirmLabel, { danger = false } = {}) {
   return dialog(title, (close) => ({
     body: typeof message === "string" ? h("p", {}, message) : message,
-    actions: [h("button", { type: "button", class: "secondary", onClick: () => close(false) }, "Keep as is"),
+    actions: [h("button", { type: "button", class: "secondary", onClick: () => close(false) }, t("common.keep_as_is")),
       h("button", { type: "button", class: danger ? "danger" : "", onClick: () => close(true) }, confirmLabel)],
   })).then(Boolean);
 }
@@ -247,7 +248,7 @@ export async function pages(container, load, render, whenEmpty) {
       items.push(...(page.items || page));
       if (!items.length) { replace(container, whenEmpty()); return; }
       replace(container, render(items), page.next_cursor
-        ? h("button", { type: "button", class: "secondary more", onClick: () => more(page.next_cursor) }, "Load more") : null);
+        ? h("button", { type: "button", class: "secondary more", onClick: () => more(page.next_cursor) }, t("common.load_more")) : null);
     } catch (error) {
       if (!error.sessionEnded) replace(container, failure(error, () => more(cursor)));
     }

@@ -5,6 +5,7 @@
 // its sign-in page shows the organization's name and asks only email and password. Without a
 // portal name (an old link), the organization id is asked for as before.
 import { api, session } from "../api.js";
+import { t } from "../i18n.js";
 import { h, replace, field, onSubmit, alert } from "../ui.js";
 import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
 
@@ -26,7 +27,7 @@ function portalOrganization() {
 
 function card(title, intro, ...content) {
   return h("div", { class: "card" },
-    h("div", { class: "brand" }, h("img", { src: ICON, alt: "" }), card.organizationName || "Customer portal"),
+    h("div", { class: "brand" }, h("img", { src: ICON, alt: "" }), card.organizationName || t("shell.portal")),
     h("h1", { tabindex: "-1" }, title), intro ? h("p", { class: "hint" }, intro) : null, ...content);
 }
 
@@ -38,14 +39,14 @@ function safeNext(next) {
 function passwordPair(name, label) {
   return [
     field({ label, name, type: "password", required: true, autocomplete: "new-password", hint: PASSWORD_ADVICE }),
-    field({ label: "Repeat the password", name: "repeat", type: "password", required: true, autocomplete: "new-password" }),
+    field({ label: t("auth.repeat"), name: "repeat", type: "password", required: true, autocomplete: "new-password" }),
   ];
 }
 
 function mismatch(values, name) {
   if (values[name] !== values.repeat) {
-    const error = new Error("The passwords do not match.");
-    error.fields = { repeat: "The passwords do not match." };
+    const error = new Error(t("password.mismatch"));
+    error.fields = { repeat: t("password.mismatch") };
     throw error;
   }
 }
@@ -60,102 +61,102 @@ async function organizationField(main, query) {
   }
   card.organizationName = portal && !portal.unknown ? portal.name : "";
   const problem = portal && portal.unknown
-    ? alert("error", "This portal address is not known. Check the link you were sent, or enter your organization below.")
+    ? alert("error", t("auth.unknown_portal"))
     : null;
   if (portal && !portal.unknown) {
     return { problem, field: h("input", { type: "hidden", name: "organization", value: portal.org_id }) };
   }
-  return { problem, field: field({ label: "Organization", name: "organization",
+  return { problem, field: field({ label: t("auth.organization"), name: "organization",
     value: query.organization || session.lastOrganization, required: true, autocomplete: "organization",
-    hint: "The organization id from your invitation email." }) };
+    hint: t("auth.organization_hint") }) };
 }
 
 export async function signIn({ main, query, notice, signedIn }) {
   const organization = await organizationField(main, query);
-  const form = h("form", { "aria-label": "Sign in" },
+  const form = h("form", { "aria-label": t("auth.sign_in") },
     organization.field,
-    field({ label: "Email", name: "email", type: "email", required: true, autocomplete: "username" }),
-    field({ label: "Password", name: "password", type: "password", required: true, autocomplete: "current-password" }),
-    h("button", { type: "submit" }, "Sign in"));
+    field({ label: t("auth.email"), name: "email", type: "email", required: true, autocomplete: "username" }),
+    field({ label: t("auth.password"), name: "password", type: "password", required: true, autocomplete: "current-password" }),
+    h("button", { type: "submit" }, t("auth.sign_in")));
   onSubmit(form, async (values) => {
     const answer = await api.post("/portal/auth/login", {
       organization: values.organization.trim(), email: values.email.trim(), password: values.password });
     signedIn(answer, values.organization.trim(), safeNext(query.next));
   });
   const forgotQuery = query.organization ? `?organization=${encodeURIComponent(query.organization)}` : "";
-  replace(main, card(card.organizationName ? `Sign in to ${card.organizationName}` : "Sign in",
-    "Manage your subscriptions, invoices and payments.",
+  replace(main, card(card.organizationName ? t("auth.sign_in_to", { organization: card.organizationName }) : t("auth.sign_in"),
+    t("auth.sign_in_intro"),
     notice ? alert(notice.kind, notice.text) : null, organization.problem, form,
-    h("div", { class: "links" }, h("a", { href: `#/forgot-password${forgotQuery}` }, "Forgot your password?"))));
+    h("div", { class: "links" }, h("a", { href: `#/forgot-password${forgotQuery}` }, t("auth.forgot")))));
   const firstEmpty = [...form.querySelectorAll("input:not([type=hidden])")].find((input) => !input.value);
   if (!notice) firstEmpty?.focus();
 }
 
 export async function forgotPassword({ main, query }) {
   const organization = await organizationField(main, query);
-  const form = h("form", { "aria-label": "Forgot password" },
+  const form = h("form", { "aria-label": t("title.forgot_password") },
     organization.field,
-    field({ label: "Email", name: "email", type: "email", required: true, autocomplete: "username" }),
-    h("button", { type: "submit" }, "Email me a link"));
+    field({ label: t("auth.email"), name: "email", type: "email", required: true, autocomplete: "username" }),
+    h("button", { type: "submit" }, t("auth.email_link")));
   onSubmit(form, async (values) => {
     const answer = await api.post("/portal/auth/forgot-password", { organization: values.organization.trim(), email: values.email.trim() });
-    replace(form, alert("success", answer.message || "If this email has an account, a link is on its way."));
+    replace(form, alert("success", answer.message || t("auth.link_sent")));
   });
-  replace(main, card("Forgot your password?", "We will email you a link to choose a new one.", organization.problem, form,
-    h("div", { class: "links" }, h("a", { href: "#/sign-in" }, "Back to sign in"))));
+  replace(main, card(t("auth.forgot"), t("auth.forgot_intro"), organization.problem, form,
+    h("div", { class: "links" }, h("a", { href: "#/sign-in" }, t("auth.back")))));
 }
 
 export function resetPassword({ main, query }) {
   if (!query.token || !query.organization) {
-    replace(main, card("Choose a new password", null, alert("error", "This link is incomplete. Ask for a new one."),
-      h("a", { href: "#/forgot-password" }, "Ask for a new link")));
+    replace(main, card(t("title.reset_password"), null, alert("error", t("auth.link_incomplete")),
+      h("a", { href: "#/forgot-password" }, t("auth.new_link"))));
     return;
   }
-  const form = h("form", { "aria-label": "Choose a new password" },
-    ...passwordPair("new_password", "New password"),
-    h("button", { type: "submit" }, "Save the new password"));
+  const form = h("form", { "aria-label": t("title.reset_password") },
+    ...passwordPair("new_password", t("password.new")),
+    h("button", { type: "submit" }, t("auth.save_password")));
   onSubmit(form, async (values) => {
     mismatch(values, "new_password");
     await api.post("/portal/auth/reset-password", { organization: query.organization, token: query.token,
                                                      new_password: values.new_password });
     session.rememberOrganization(query.organization);
-    replace(form, alert("success", "Your password is changed. Sign in with it now."),
-      h("a", { class: "button", href: `#/sign-in?organization=${encodeURIComponent(query.organization)}` }, "Sign in"));
+    replace(form, alert("success", t("auth.password_changed")),
+      h("a", { class: "button", href: `#/sign-in?organization=${encodeURIComponent(query.organization)}` }, t("auth.sign_in")));
   });
-  replace(main, card("Choose a new password", null, form));
+  replace(main, card(t("title.reset_password"), null, form));
   sayMinimumIn(form);
 }
 
 export function acceptInvite({ main, query, signedIn }) {
   if (!query.token || !query.organization) {
-    replace(main, card("Accept invitation", null, alert("error", "This invitation link is incomplete. Ask for a new invitation.")));
+    replace(main, card(t("title.accept_invite"), null, alert("error", t("auth.invite_incomplete"))));
     return;
   }
-  const form = h("form", { "aria-label": "Accept invitation" },
-    ...passwordPair("password", "Choose a password"),
-    h("button", { type: "submit" }, "Create my account"));
+  const form = h("form", { "aria-label": t("title.accept_invite") },
+    ...passwordPair("password", t("auth.choose_password")),
+    h("button", { type: "submit" }, t("auth.create_account")));
   onSubmit(form, async (values) => {
     mismatch(values, "password");
     const answer = await api.post("/portal/auth/accept-invite", { organization: query.organization, token: query.token,
                                                                    password: values.password });
     signedIn(answer, query.organization);
   });
-  replace(main, card("Welcome", "Choose a password to open your customer portal.", form));
+  replace(main, card(t("auth.welcome"), t("auth.invite_intro"), form));
   sayMinimumIn(form);
 }
 
 export function confirmEmail({ main, query }) {
   if (!query.token || !query.organization) {
-    replace(main, card("Confirm your new email", null, alert("error", "This link is incomplete. Change your email again to get a new one.")));
+    replace(main, card(t("title.confirm_email"), null, alert("error", t("auth.email_link_incomplete"))));
     return;
   }
-  const form = h("form", { "aria-label": "Confirm your new email" },
-    h("button", { type: "submit" }, "Sign in with this email from now on"));
+  const form = h("form", { "aria-label": t("title.confirm_email") },
+    h("button", { type: "submit" }, t("auth.confirm_email")));
   onSubmit(form, async () => {
     await api.post("/portal/auth/confirm-email", { organization: query.organization, token: query.token });
     session.rememberOrganization(query.organization);
-    replace(form, alert("success", "Your sign-in email is changed. Sign in with it from now on."),
-      h("a", { class: "button", href: `#/sign-in?organization=${encodeURIComponent(query.organization)}` }, "Sign in"));
+    replace(form, alert("success", t("auth.email_changed")),
+      h("a", { class: "button", href: `#/sign-in?organization=${encodeURIComponent(query.organization)}` }, t("auth.sign_in")));
   });
-  replace(main, card("Confirm your new email", "The change takes effect when you confirm it here.", form));
+  replace(main, card(t("title.confirm_email"), t("auth.confirm_intro"), form));
 }

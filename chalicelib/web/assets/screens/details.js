@@ -1,68 +1,71 @@
 // My Details: contact, billing and shipping addresses, custom fields (edited in place when the
 // merchant allows it), and saved payment methods (add, make default, replace, remove).
 import { api } from "../api.js";
-import { date } from "../format.js";
+import { t } from "../i18n.js";
+import { date, locale } from "../format.js";
 import { h, replace, loading, empty, pageHeader, field, onSubmit, toast, confirmAction, checkbox, failure, dialog } from "../ui.js";
 
-const COUNTRIES = [["", "—"], ["US", "United States"], ["CA", "Canada"], ["GB", "United Kingdom"], ["IE", "Ireland"],
-  ["FR", "France"], ["DE", "Germany"], ["ES", "Spain"], ["IT", "Italy"], ["NL", "Netherlands"], ["SE", "Sweden"],
-  ["AU", "Australia"], ["NZ", "New Zealand"], ["IN", "India"], ["JP", "Japan"], ["SG", "Singapore"], ["BR", "Brazil"], ["MX", "Mexico"]];
+// countries named in the customer's language by Intl ("Germany", "Deutschland")
+const regionNames = new Intl.DisplayNames([locale], { type: "region" });
+const COUNTRIES = [["", "—"], ...["US", "CA", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "SE", "AU", "NZ", "IN", "JP", "SG", "BR", "MX"]
+  .map((code) => [code, regionNames.of(code)])];
 const TEST_CARDS = [["pm_card_visa", "Visa 4242 4242 4242 4242"], ["pm_card_mastercard", "Mastercard 5555 5555 5555 4444"]];
 
 export async function show(context) {
   const { main } = context;
-  replace(main, pageHeader("My details", "How we reach you and bill you."), loading("Loading your details…"));
+  replace(main, pageHeader(t("title.details"), t("details.subtitle")), loading(t("details.loading")));
   const methods = h("section", { class: "card", "aria-labelledby": "methods-title" },
-    h("header", {}, h("h2", { id: "methods-title" }, "Payment methods"),
-      h("button", { type: "button", class: "secondary", onClick: () => addMethod(context, null) }, "Add a card")),
-    h("div", {}, loading("Loading payment methods…")));
+    h("header", {}, h("h2", { id: "methods-title" }, t("details.methods")),
+      h("button", { type: "button", class: "secondary", onClick: () => addMethod(context, null) }, t("details.add_card"))),
+    h("div", {}, loading(t("details.loading_methods"))));
   const profile = await api.get("/portal/profile");
   const reload = (message) => { toast(message); return show(context); };
-  replace(main, pageHeader("My details", "How we reach you and bill you."),
+  replace(main, pageHeader(t("title.details"), t("details.subtitle")),
     contactSection(profile, reload),
     h("div", { class: "grid" },
-      addressSection("Billing address", "billing_address", profile, reload),
-      addressSection("Shipping address", "shipping_address", profile, reload)),
+      addressSection("billing_address", profile, reload),
+      addressSection("shipping_address", profile, reload)),
     profile.custom_fields?.length ? customFieldsSection(profile, reload) : null,
     methods);
   await paymentMethods(methods.querySelector("div"), context);
 }
 
 /** A card that shows values, with an Edit button turning it into a form (when editable). */
-function editable(title, id, profile, view, form) {
-  const section = h("section", { class: "card", "aria-labelledby": id });
-  const showView = () => replace(section, h("header", {}, h("h2", { id }, title),
-    profile.editable ? h("button", { type: "button", class: "secondary", "aria-label": `Edit ${title.toLowerCase()}`, onClick: showForm }, "Edit") : null),
+function editable(section, id, profile, view, form) {
+  const title = t(`details.${section}`);
+  const card = h("section", { class: "card", "aria-labelledby": id });
+  const showView = () => replace(card, h("header", {}, h("h2", { id }, title),
+    profile.editable ? h("button", { type: "button", class: "secondary", "aria-label": t(`details.${section}.edit`), onClick: showForm }, t("details.edit")) : null),
   view());
   const showForm = () => {
     const editor = form();
-    editor.append(h("div", { class: "actions" }, h("button", { type: "submit" }, "Save"),
-      h("button", { type: "button", class: "secondary", onClick: showView }, "Cancel")));
-    replace(section, h("h2", { id }, title), editor);
+    editor.append(h("div", { class: "actions" }, h("button", { type: "submit" }, t("details.save")),
+      h("button", { type: "button", class: "secondary", onClick: showView }, t("common.cancel"))));
+    replace(card, h("h2", { id }, title), editor);
     editor.querySelector("input, select, textarea")?.focus();
   };
   showView();
-  return section;
+  return card;
 }
 
 function contactSection(profile, reload) {
   const contact = profile.contact;
-  return editable("Contact", "contact-title", profile,
+  return editable("contact", "contact-title", profile,
     () => h("dl", { class: "details" },
-      h("dt", {}, "Name"), h("dd", {}, contact.name),
-      h("dt", {}, "Email"), h("dd", {}, contact.email),
-      h("dt", {}, "Phone"), h("dd", {}, contact.phone || "—"),
-      h("dt", {}, "Account"), h("dd", {}, profile.customer.display_name)),
+      h("dt", {}, t("home.name")), h("dd", {}, contact.name),
+      h("dt", {}, t("home.email")), h("dd", {}, contact.email),
+      h("dt", {}, t("home.phone")), h("dd", {}, contact.phone || "—"),
+      h("dt", {}, t("home.account")), h("dd", {}, profile.customer.display_name)),
     () => {
-      const emailHint = h("div", { hidden: true }, field({ label: "Current password", name: "current_password", type: "password",
-        autocomplete: "current-password", hint: "Needed to change the email you sign in with." }));
-      const form = h("form", { "aria-label": "Edit contact" },
+      const emailHint = h("div", { hidden: true }, field({ label: t("password.current"), name: "current_password", type: "password",
+        autocomplete: "current-password", hint: t("details.password_needed") }));
+      const form = h("form", { "aria-label": t("details.contact.edit") },
         h("div", { class: "form-row" },
-          field({ label: "First name", name: "contact.first_name", value: contact.first_name, required: true, autocomplete: "given-name" }),
-          field({ label: "Last name", name: "contact.last_name", value: contact.last_name, autocomplete: "family-name" })),
-        field({ label: "Email", name: "contact.email", type: "email", value: contact.email, required: true, autocomplete: "email" }),
+          field({ label: t("details.first_name"), name: "contact.first_name", value: contact.first_name, required: true, autocomplete: "given-name" }),
+          field({ label: t("details.last_name"), name: "contact.last_name", value: contact.last_name, autocomplete: "family-name" })),
+        field({ label: t("home.email"), name: "contact.email", type: "email", value: contact.email, required: true, autocomplete: "email" }),
         emailHint,
-        field({ label: "Phone", name: "contact.phone", type: "tel", value: contact.phone, autocomplete: "tel" }));
+        field({ label: t("home.phone"), name: "contact.phone", type: "tel", value: contact.phone, autocomplete: "tel" }));
       form.querySelector("[name='contact.email']").addEventListener("input", (event) => {
         emailHint.hidden = event.target.value.trim() === contact.email;
       });
@@ -71,9 +74,7 @@ function contactSection(profile, reload) {
                                      phone: values["contact.phone"], email: values["contact.email"] } };
         if (values.current_password) changes.current_password = values.current_password;
         const answer = await api.patch("/portal/profile", changes);
-        await reload(answer.pending_email
-          ? `Your contact details are saved. To sign in with ${answer.pending_email}, open the link we emailed there (within an hour); until then you sign in as before.`
-          : "Your contact details are saved.");
+        await reload(answer.pending_email ? t("details.contact.pending", { email: answer.pending_email }) : t("details.contact.saved"));
       });
       return form;
     });
@@ -82,26 +83,26 @@ function contactSection(profile, reload) {
 function addressLines(address) {
   const a = address || {};
   const lines = [a.line1, a.line2, [a.postal_code, a.city, a.state].filter(Boolean).join(" "), a.country].filter(Boolean);
-  return lines.length ? h("address", {}, lines.map((line, i) => [i ? h("br") : null, line])) : h("p", { class: "hint" }, "Not given yet.");
+  return lines.length ? h("address", {}, lines.map((line, i) => [i ? h("br") : null, line])) : h("p", { class: "hint" }, t("details.not_given"));
 }
 
-function addressSection(title, name, profile, reload) {
+function addressSection(name, profile, reload) {
   const address = profile.customer[name] || {};
   const id = `${name}-title`;
-  return editable(title, id, profile, () => addressLines(address), () => {
-    const form = h("form", { "aria-label": `Edit ${title.toLowerCase()}` },
-      field({ label: "Street address", name: `${name}.line1`, value: address.line1, autocomplete: "address-line1" }),
-      field({ label: "Apartment, suite (optional)", name: `${name}.line2`, value: address.line2, autocomplete: "address-line2" }),
+  return editable(name, id, profile, () => addressLines(address), () => {
+    const form = h("form", { "aria-label": t(`details.${name}.edit`) },
+      field({ label: t("details.line1"), name: `${name}.line1`, value: address.line1, autocomplete: "address-line1" }),
+      field({ label: t("details.line2"), name: `${name}.line2`, value: address.line2, autocomplete: "address-line2" }),
       h("div", { class: "form-row" },
-        field({ label: "City", name: `${name}.city`, value: address.city, autocomplete: "address-level2" }),
-        field({ label: "State / region", name: `${name}.state`, value: address.state, autocomplete: "address-level1" }),
-        field({ label: "Postal code", name: `${name}.postal_code`, value: address.postal_code, autocomplete: "postal-code" })),
-      field({ label: "Country", name: `${name}.country`, value: address.country, options: COUNTRIES, autocomplete: "country" }));
+        field({ label: t("details.city"), name: `${name}.city`, value: address.city, autocomplete: "address-level2" }),
+        field({ label: t("details.state"), name: `${name}.state`, value: address.state, autocomplete: "address-level1" }),
+        field({ label: t("details.postal_code"), name: `${name}.postal_code`, value: address.postal_code, autocomplete: "postal-code" })),
+      field({ label: t("details.country"), name: `${name}.country`, value: address.country, options: COUNTRIES, autocomplete: "country" }));
     onSubmit(form, async (values) => {
       const part = {};
       for (const key of ["line1", "line2", "city", "state", "postal_code", "country"]) part[key] = values[`${name}.${key}`];
       await api.patch("/portal/profile", { [name]: part });
-      await reload(`Your ${title.toLowerCase()} is saved.`);
+      await reload(t(`details.${name}.saved`));
     });
     return form;
   });
@@ -109,17 +110,17 @@ function addressSection(title, name, profile, reload) {
 
 function customFieldsSection(profile, reload) {
   const fields = profile.custom_fields;
-  return editable("More about you", "custom-title", profile,
+  return editable("custom_fields", "custom-title", profile,
     () => h("dl", { class: "details" }, fields.map((f) => [h("dt", {}, f.label), h("dd", {}, f.value ?? "—")])),
     () => {
-      const form = h("form", { "aria-label": "Edit more details" }, fields.map((f) => field({
+      const form = h("form", { "aria-label": t("details.custom_fields.edit") }, fields.map((f) => field({
         label: f.label, name: `custom_fields.${f.key}`, value: f.value ?? "", required: f.required,
         options: f.type === "dropdown" ? [["", "—"], ...(f.options || [])] : undefined })));
       onSubmit(form, async (values) => {
         const custom = {};
         for (const f of fields) custom[f.key] = values[`custom_fields.${f.key}`] || null;
         await api.patch("/portal/profile", { custom_fields: custom });
-        await reload("Your details are saved.");
+        await reload(t("details.saved"));
       });
       return form;
     });
@@ -135,22 +136,22 @@ async function paymentMethods(container, context) {
     return;
   }
   if (!methods.length) {
-    replace(container, empty("No saved cards", "Save a card to pay in one click and renew automatically."));
+    replace(container, empty(t("details.no_cards"), t("details.no_cards_hint")));
     return;
   }
   replace(container, h("ul", { class: "plain" }, methods.map((m) => h("li", { class: "choice" },
     h("span", {}, `${m.summary || `${m.brand} •••• ${m.last4}`}${m.is_default ? " (default)" : ""}`,
-      h("small", {}, `Expires ${String(m.exp_month).padStart(2, "0")}/${m.exp_year} · added ${date(m.created_at)}`)),
+      h("small", {}, t("details.card_expires", { month: String(m.exp_month).padStart(2, "0"), year: m.exp_year, added: date(m.created_at) }))),
     h("span", { class: "actions" },
-      m.is_default ? null : h("button", { type: "button", class: "link", onClick: () => makeDefault(m, context) }, "Make default"),
-      h("button", { type: "button", class: "link", "aria-label": `Replace ${m.summary}`, onClick: () => addMethod(context, m) }, "Replace"),
-      h("button", { type: "button", class: "link", "aria-label": `Remove ${m.summary}`, onClick: () => removeMethod(m, methods, context) }, "Remove"))))));
+      m.is_default ? null : h("button", { type: "button", class: "link", onClick: () => makeDefault(m, context) }, t("details.make_default")),
+      h("button", { type: "button", class: "link", "aria-label": t("details.replace_card", { card: m.summary }), onClick: () => addMethod(context, m) }, t("details.replace")),
+      h("button", { type: "button", class: "link", "aria-label": t("details.remove_card", { card: m.summary }), onClick: () => removeMethod(m, methods, context) }, t("details.remove")))))));
 }
 
 async function makeDefault(method, context) {
   try {
     await api.post(`/portal/payment-methods/${encodeURIComponent(method.payment_method_id)}/default`);
-    toast(`${method.summary} is now your default card.`);
+    toast(t("details.now_default", { card: method.summary }));
     await show(context);
   } catch (error) { if (!error.sessionEnded) toast(error.message, "error"); }
 }
@@ -159,7 +160,7 @@ async function makeDefault(method, context) {
  * customer then chooses which other card pays them (never one chosen for her), or is told to add
  * or replace a card first. */
 async function removeMethod(method, methods, context) {
-  if (!await confirmAction("Remove this card?", `${method.summary} will no longer be charged.`, "Remove", { danger: true })) return;
+  if (!await confirmAction(t("details.remove_title"), t("details.remove_text", { card: method.summary }), t("details.remove"), { danger: true })) return;
   const path = `/portal/payment-methods/${encodeURIComponent(method.payment_method_id)}`;
   try {
     try {
@@ -171,17 +172,17 @@ async function removeMethod(method, methods, context) {
       if (!successor) return;
       await api.delete(`${path}?subscriptions_to=${encodeURIComponent(successor)}`);
     }
-    toast("The card is removed.");
+    toast(t("details.removed"));
     await show(context);
   } catch (error) { if (!error.sessionEnded) toast(error.message, "error"); }
 }
 
 function chooseSuccessor(method, others, subscriptions) {
-  const paid = subscriptions.length ? subscriptions.join(", ") : "your subscriptions";
-  return dialog(`Which card pays ${paid} from now on?`, (close) => {
+  const paid = subscriptions.length ? subscriptions.join(", ") : t("details.your_subscriptions");
+  return dialog(t("details.successor_title", { subscriptions: paid }), (close) => {
     const form = h("form", { id: "successor-form" },
-      h("p", {}, `${method.summary} pays ${paid} automatically. Choose the card that takes over, then it is removed.`),
-      h("fieldset", {}, h("legend", {}, "Card for your subscriptions"),
+      h("p", {}, t("details.successor_text", { card: method.summary, subscriptions: paid })),
+      h("fieldset", {}, h("legend", {}, t("details.successor_legend")),
         others.map((m, index) => h("label", { class: "choice" },
           h("input", { type: "radio", name: "successor", value: m.payment_method_id, checked: index === 0 }),
           h("span", {}, m.summary)))));
@@ -191,8 +192,8 @@ function chooseSuccessor(method, others, subscriptions) {
     });
     return {
       body: form,
-      actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, "Keep the card"),
-        h("button", { type: "submit", form: "successor-form", class: "danger" }, "Move them and remove the card")],
+      actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, t("details.keep_card")),
+        h("button", { type: "submit", form: "successor-form", class: "danger" }, t("details.move_and_remove"))],
     };
   });
 }
@@ -200,7 +201,7 @@ function chooseSuccessor(method, others, subscriptions) {
 /** Add a card (or replace one: its subscriptions move to the new card). */
 async function addMethod(context, replacing) {
   const { me } = context;
-  await dialog(replacing ? `Replace ${replacing.summary}` : "Add a card", (close) => {
+  await dialog(replacing ? t("details.replace_card", { card: replacing.summary }) : t("details.add_card"), (close) => {
     const form = h("form", { id: "card-form" });
     let collect;
     if (me.payments_mode === "stripe") {
@@ -211,7 +212,7 @@ async function addMethod(context, replacing) {
         card.mount(mount);
         return { stripe, card, setup };
       });
-      form.append(h("p", { class: "hint" }, "Card details"), mount);
+      form.append(h("p", { class: "hint" }, t("pay.card_details")), mount);
       collect = async () => {
         const { stripe, card, setup } = await ready;
         const { setupIntent, error } = await stripe.confirmCardSetup(setup.client_secret, { payment_method: { card } });
@@ -219,11 +220,11 @@ async function addMethod(context, replacing) {
         return setupIntent.payment_method;
       };
     } else {
-      form.append(field({ label: "Test card", name: "payment_method", options: TEST_CARDS,
-                          hint: "Test mode: Stripe's test cards stand in for real ones." }));
+      form.append(field({ label: t("pay.test_card"), name: "payment_method", options: TEST_CARDS,
+                          hint: t("details.test_mode") }));
       collect = async (values) => values.payment_method;
     }
-    if (!replacing) form.append(checkbox({ label: "Make this my default card", name: "make_default", checked: true }));
+    if (!replacing) form.append(checkbox({ label: t("details.make_default_card"), name: "make_default", checked: true }));
     onSubmit(form, async (values) => {
       const id = await collect(values);
       if (replacing) {
@@ -232,10 +233,10 @@ async function addMethod(context, replacing) {
         await api.post("/portal/payment-methods", { payment_method: id, make_default: Boolean(values.make_default) });
       }
       close(true);
-      toast(replacing ? "The card is replaced; your subscriptions use the new one." : "The card is saved.");
+      toast(replacing ? t("details.replaced") : t("details.card_saved"));
       await show(context);
     });
-    return { body: form, actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, "Cancel"),
-      h("button", { type: "submit", form: "card-form" }, "Save")] };
+    return { body: form, actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, t("common.cancel")),
+      h("button", { type: "submit", form: "card-form" }, t("details.save"))] };
   });
 }

@@ -2,32 +2,33 @@
 // approvals, my details, the organization's contact, and Send Email / Review at the bottom.
 import { api } from "../api.js";
 import { money, date } from "../format.js";
+import { plural, t } from "../i18n.js";
 import { h, replace, loading, pageHeader, field, onSubmit, dialog, toast, alert } from "../ui.js";
 
 export async function show({ main, me }) {
   const organization = me.organization || {};
-  const figures = h("div", {}, loading("Loading your account…"));
+  const figures = h("div", {}, loading(t("home.loading")));
   const details = myDetails(me);
-  replace(main, pageHeader(`Welcome, ${me.contact.name.split(" ")[0] || me.contact.name}`, me.customer.display_name),
+  replace(main, pageHeader(t("home.welcome", { name: me.contact.name.split(" ")[0] || me.contact.name }), me.customer.display_name),
     figures,
     h("div", { class: "grid" }, details, organizationContact(organization)),
     h("section", { class: "card", "aria-labelledby": "reach-us" },
-      h("h2", { id: "reach-us" }, `Talk to ${organization.name || "us"}`),
-      h("p", { class: "hint" }, "Questions about your account? Write to us, or tell us how we are doing."),
+      h("h2", { id: "reach-us" }, organization.name ? t("home.talk_to", { organization: organization.name }) : t("home.talk_to_us")),
+      h("p", { class: "hint" }, t("home.talk_hint")),
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "secondary", onClick: sendEmail }, "Send Email"),
-        me.features.reviews ? h("button", { type: "button", class: "secondary", onClick: writeReview }, "Review") : null)));
+        h("button", { type: "button", class: "secondary", onClick: sendEmail }, t("home.send_email")),
+        me.features.reviews ? h("button", { type: "button", class: "secondary", onClick: writeReview }, t("home.review")) : null)));
 
   let dashboard;
   try {
     dashboard = await api.get("/portal/dashboard");
   } catch (error) {
     if (error.sessionEnded) return;
-    replace(figures, alert("info", "Your account summary is not available right now."));
+    replace(figures, alert("info", t("home.summary_unavailable")));
     return;
   }
   replace(figures, summary(dashboard, organization.currency));
-  if (dashboard.my_details) replace(details, myDetails(me, dashboard.my_details));
+  if (dashboard.my_details) details.replaceWith(myDetails(me, dashboard.my_details));   // the card itself, not a card within it
 }
 
 const minor = (value, currency) => (value && typeof value === "object" ? value : { amount_minor: value ?? 0, currency });
@@ -39,20 +40,19 @@ function summary(dashboard, currency) {
   const last = dashboard.last_payment;
   const approvals = dashboard.pending_approvals || {};
   return h("div", { class: "grid" },
-    stat("outstanding", "Outstanding invoices", money(owed),
-      `${outstanding.count || 0} ${outstanding.count === 1 ? "invoice" : "invoices"} to pay`,
-      outstanding.count ? h("a", { class: "button", href: "#/pay?all=1" }, "Pay Now") : h("span", { class: "hint" }, "You are all paid up.")),
-    stat("credits", "Available credits", money(credits), "Applied to your next invoices automatically."),
-    stat("last-payment", "Last payment made", last ? money(minor(last.amount ?? last.amount_minor, last.currency || currency)) : "None yet",
-      last ? `on ${date(last.date || last.succeeded_at || last.paid_at || last.created_at)}` : "Your payments will show here.",
+    stat("outstanding", t("home.outstanding"), money(owed), plural("home.invoices_to_pay", outstanding.count),
+      outstanding.count ? h("a", { class: "button", href: "#/pay?all=1" }, t("home.pay_now")) : h("span", { class: "hint" }, t("home.all_paid"))),
+    stat("credits", t("home.credits"), money(credits), t("home.credits_hint")),
+    stat("last-payment", t("home.last_payment"), last ? money(minor(last.amount ?? last.amount_minor, last.currency || currency)) : t("home.none_yet"),
+      last ? t("home.paid_on", { date: date(last.date || last.succeeded_at || last.paid_at || last.created_at) }) : t("home.payments_hint"),
       last && (last.invoice_id || (last.invoice_ids || [])[0])
         ? h("a", { href: `#/invoices/${encodeURIComponent(last.invoice_id || last.invoice_ids[0])}` },
-          `View invoice ${last.invoice_number || ""}`.trim())
+          last.invoice_number ? t("home.view_invoice_number", { number: last.invoice_number }) : t("home.view_invoice"))
         : null),
-    stat("approvals", "Pending approvals", String((approvals.estimates || 0) + (approvals.timesheets || 0)), null,
+    stat("approvals", t("home.approvals"), String((approvals.estimates || 0) + (approvals.timesheets || 0)), null,
       h("div", { class: "actions" },
-        h("a", { href: "#/approvals?tab=estimates" }, counted(approvals.estimates, "estimate")),
-        h("a", { href: "#/approvals?tab=timesheets" }, counted(approvals.timesheets, "timesheet")))));
+        h("a", { href: "#/approvals?tab=estimates" }, plural("home.estimates", approvals.estimates)),
+        h("a", { href: "#/approvals?tab=timesheets" }, plural("home.timesheets", approvals.timesheets)))));
 }
 
 function stat(id, label, value, sub, action) {
@@ -65,51 +65,51 @@ function myDetails(me, more = {}) {
   const address = more.billing_address || [];
   const card = (more.payment_methods || []).find((m) => m.is_default) || (more.payment_methods || [])[0];
   return h("section", { class: "card", "aria-labelledby": "my-details" },
-    h("header", {}, h("h2", { id: "my-details" }, "My details"), h("a", { href: "#/details" }, "View more")),
+    h("header", {}, h("h2", { id: "my-details" }, t("home.my_details")), h("a", { href: "#/details" }, t("home.view_more"))),
     h("dl", { class: "details" },
-      h("dt", {}, "Name"), h("dd", {}, me.contact.name),
-      h("dt", {}, "Email"), h("dd", {}, me.contact.email),
-      h("dt", {}, "Account"), h("dd", {}, me.customer.display_name),
-      address.length ? [h("dt", {}, "Billing address"), h("dd", {}, h("address", {}, address.map((line, i) => [i ? h("br") : null, line])))] : null,
-      more.payment_methods ? [h("dt", {}, "Payment method"), h("dd", {}, card ? card.summary : "None saved")] : null));
+      h("dt", {}, t("home.name")), h("dd", {}, me.contact.name),
+      h("dt", {}, t("home.email")), h("dd", {}, me.contact.email),
+      h("dt", {}, t("home.account")), h("dd", {}, me.customer.display_name),
+      address.length ? [h("dt", {}, t("home.billing_address")), h("dd", {}, h("address", {}, address.map((line, i) => [i ? h("br") : null, line])))] : null,
+      more.payment_methods ? [h("dt", {}, t("home.payment_method")), h("dd", {}, card ? card.summary : t("home.none_saved"))] : null));
 }
 
 function organizationContact(organization) {
   const address = organization.address || [];
   return h("section", { class: "card", "aria-labelledby": "org-contact" },
-    h("h2", { id: "org-contact" }, organization.name || "Contact"),
+    h("h2", { id: "org-contact" }, organization.name || t("home.contact")),
     h("dl", { class: "details" },
-      organization.email ? [h("dt", {}, "Email"), h("dd", {}, h("a", { href: `mailto:${organization.email}` }, organization.email))] : null,
-      organization.phone ? [h("dt", {}, "Phone"), h("dd", {}, h("a", { href: `tel:${organization.phone.replace(/\s/g, "")}` }, organization.phone))] : null,
-      organization.website ? [h("dt", {}, "Website"), h("dd", {}, h("a", { href: organization.website, rel: "noopener noreferrer", target: "_blank" }, organization.website.replace(/^https?:\/\//, "")))] : null,
-      address.length ? [h("dt", {}, "Address"), h("dd", {}, h("address", {}, address.map((line, i) => [i ? h("br") : null, line])))] : null));
+      organization.email ? [h("dt", {}, t("home.email")), h("dd", {}, h("a", { href: `mailto:${organization.email}` }, organization.email))] : null,
+      organization.phone ? [h("dt", {}, t("home.phone")), h("dd", {}, h("a", { href: `tel:${organization.phone.replace(/\s/g, "")}` }, organization.phone))] : null,
+      organization.website ? [h("dt", {}, t("home.website")), h("dd", {}, h("a", { href: organization.website, rel: "noopener noreferrer", target: "_blank" }, organization.website.replace(/^https?:\/\//, "")))] : null,
+      address.length ? [h("dt", {}, t("home.address")), h("dd", {}, h("address", {}, address.map((line, i) => [i ? h("br") : null, line])))] : null));
 }
 
 function sendEmail() {
-  return dialog("Send us an email", (close) => {
+  return dialog(t("home.email_title"), (close) => {
     const form = h("form", { id: "send-email-form" },
-      field({ label: "Subject", name: "subject", required: true }),
-      field({ label: "Message", name: "message", type: "textarea", required: true, rows: 6 }));
+      field({ label: t("home.subject"), name: "subject", required: true }),
+      field({ label: t("home.message"), name: "message", type: "textarea", required: true, rows: 6 }));
     onSubmit(form, async (values) => {
       await api.post("/portal/messages", { subject: values.subject, message: values.message });
       close(true);
-      toast("Your message is on its way. Replies come to your email.");
+      toast(t("home.message_sent"));
     });
     return {
       body: form,
-      actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, "Cancel"),
-        h("button", { type: "submit", form: "send-email-form" }, "Send")],
+      actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, t("common.cancel")),
+        h("button", { type: "submit", form: "send-email-form" }, t("home.send"))],
     };
   });
 }
 
 function writeReview() {
-  return dialog("Write a review", (close) => {
+  return dialog(t("home.review_title"), (close) => {
     const form = reviewForm("review-form", () => close(true));
     return {
       body: form,
-      actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, "Cancel"),
-        h("button", { type: "submit", form: "review-form" }, "Submit Review")],
+      actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, t("common.cancel")),
+        h("button", { type: "submit", form: "review-form" }, t("home.submit_review"))],
     };
   });
 }
@@ -118,37 +118,31 @@ function writeReview() {
 export function review({ main, me, navigate }) {
   const organization = me.organization || {};
   const form = reviewForm("review-page-form", () => navigate("#/home"));
-  form.append(h("div", { class: "actions" }, h("a", { class: "button secondary", href: "#/home" }, "Cancel"),
-    h("button", { type: "submit" }, "Submit Review")));
-  replace(main, pageHeader(`Review ${organization.name || "us"}`, "Tell us how we are doing."),
-    h("section", { class: "card", "aria-label": "Your review" }, form));
+  form.append(h("div", { class: "actions" }, h("a", { class: "button secondary", href: "#/home" }, t("common.cancel")),
+    h("button", { type: "submit" }, t("home.submit_review"))));
+  replace(main, pageHeader(organization.name ? t("home.review_page", { organization: organization.name }) : t("home.review_page_us"),
+    t("home.review_page_hint")), h("section", { class: "card", "aria-label": t("home.your_review") }, form));
 }
 
 function reviewForm(id, done) {
-  const labels = ["", "Poor", "Fair", "Good", "Very good", "Excellent"];
-  const stars = h("fieldset", { class: "stars" }, h("legend", {}, "Your rating"),
+  const labels = ["", t("home.stars.poor"), t("home.stars.fair"), t("home.stars.good"), t("home.stars.very_good"), t("home.stars.excellent")];
+  const stars = h("fieldset", { class: "stars" }, h("legend", {}, t("home.rating")),
     [1, 2, 3, 4, 5].map((n) => h("label", { "data-star": n },
       h("input", { type: "radio", name: "rating", value: n, "data-field": "rating", required: true }),
-      h("span", { "aria-hidden": "true" }, "★"), h("span", { class: "visually-hidden" }, `${n} star${n > 1 ? "s" : ""}: ${labels[n]}`))));
+      h("span", { "aria-hidden": "true" }, "★"), h("span", { class: "visually-hidden" }, plural("home.stars", n, { label: labels[n] })))));
   const paint = () => {
     const chosen = Number(stars.querySelector("input:checked")?.value || 0);
     stars.querySelectorAll("label").forEach((label) => label.classList.toggle("on", Number(label.dataset.star) <= chosen));
   };
   stars.addEventListener("change", paint);
   const form = h("form", { id }, stars, h("p", { class: "field-error", id: "rating-error", hidden: true }),
-    field({ label: "Comment", name: "comment", type: "textarea", rows: 5 }),
-    h("p", { class: "hint" }, "Only the team sees your review; it is never published."));
+    field({ label: t("home.comment"), name: "comment", type: "textarea", rows: 5 }),
+    h("p", { class: "hint" }, t("home.review_hint")));
   onSubmit(form, async (values) => {
-    if (!values.rating) throw Object.assign(new Error("Choose from 1 to 5 stars."), { fields: { rating: "Choose from 1 to 5 stars." } });
+    if (!values.rating) throw Object.assign(new Error(t("home.choose_stars")), { fields: { rating: t("home.choose_stars") } });
     await api.post("/portal/reviews", { rating: Number(values.rating), comment: values.comment });
     done();
-    toast("Thank you for your review.");
+    toast(t("home.review_thanks"));
   });
   return form;
-}
-
-
-function counted(count, noun) {
-  const n = count || 0;
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -3,111 +3,81 @@
 import { api } from "../api.js";
 import { download } from "../download.js";
 import { money, date, invoiceBalance, isOverdue } from "../format.js";
-import { h, replace, loading, empty, pages, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
-         checkbox } from "../ui.js";
+import { t } from "../i18n.js";
+import { h, replace, loading, empty, pages, badge, pageHeader, table, filters } from "../ui.js";
+import { canForward, forwardDocument } from "./forwarding.js";
 
-const FILTERS = [["all", "All"], ["outstanding", "Outstanding"], ["overdue", "Overdue"], ["partially_paid", "Partially paid"], ["paid", "Paid"], ["void", "Void"]];
+const FILTERS = ["all", "outstanding", "overdue", "partially_paid", "paid", "void"];
 
 export async function list({ main, query }) {
-  const status = FILTERS.some(([value]) => value === query.status) ? query.status : "all";
-  const body = h("div", {}, loading("Loading invoices…"));
-  replace(main, pageHeader("Invoices", "Everything we have billed you."),
-    filters("Filter invoices", FILTERS, status, (value) => (value === "all" ? "#/invoices" : `#/invoices?status=${value}`)),
-    h("section", { class: "card", "aria-label": "Invoices" }, body));
+  const status = FILTERS.includes(query.status) ? query.status : "all";
+  const body = h("div", {}, loading(t("invoices.loading")));
+  replace(main, pageHeader(t("invoices.title"), t("invoices.subtitle")),
+    filters(t("invoices.filter"), FILTERS.map((value) => [value, t(`invoices.filter.${value}`)]), status,
+      (value) => (value === "all" ? "#/invoices" : `#/invoices?status=${value}`)),
+    h("section", { class: "card", "aria-label": t("invoices.title") }, body));
   await pages(body, (cursor) => api.get("/portal/invoices", { status: status === "all" ? undefined : status, cursor }),
-    (items) => invoiceTable(items), () => empty(status === "outstanding" ? "Nothing to pay" : "No invoices here",
-      status === "outstanding" ? "You are all paid up." : "Invoices will appear here once they are issued."));
+    (items) => invoiceTable(items), () => empty(status === "outstanding" ? t("invoices.nothing_to_pay") : t("invoices.none"),
+      status === "outstanding" ? t("invoices.all_paid") : t("invoices.none_hint")));
 }
 
-export function invoiceTable(items, { caption = "Invoices" } = {}) {
+export function invoiceTable(items, { caption = t("invoices.title") } = {}) {
   return table(caption, [
-    { label: "Invoice", cell: (i) => h("a", { href: `#/invoices/${encodeURIComponent(i.invoice_id)}` }, i.number) },
-    { label: "Date", cell: (i) => date(i.issued_at) },
-    { label: "Due", cell: (i) => date(i.due_on) },
-    { label: "Status", cell: (i) => badge(isOverdue(i) ? "overdue" : i.status) },
-    { label: "Amount", num: true, cell: (i) => money(i.total_minor, i.currency) },
-    { label: "Balance due", num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
-    { label: "Actions", cell: (i) => (invoiceBalance(i) > 0
-      ? h("a", { href: `#/pay?invoices=${encodeURIComponent(i.invoice_id)}`, "aria-label": `Pay Now, invoice ${i.number}` }, "Pay Now")
+    { label: t("invoices.invoice"), cell: (i) => h("a", { href: `#/invoices/${encodeURIComponent(i.invoice_id)}` }, i.number) },
+    { label: t("invoices.date"), cell: (i) => date(i.issued_at) },
+    { label: t("invoices.due"), cell: (i) => date(i.due_on) },
+    { label: t("invoices.status"), cell: (i) => badge(isOverdue(i) ? "overdue" : i.status) },
+    { label: t("invoices.amount"), num: true, cell: (i) => money(i.total_minor, i.currency) },
+    { label: t("invoices.balance_due"), num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
+    { label: t("invoices.actions"), cell: (i) => (invoiceBalance(i) > 0
+      ? h("a", { href: `#/pay?invoices=${encodeURIComponent(i.invoice_id)}`, "aria-label": t("invoices.pay_now_label", { number: i.number }) }, t("invoices.pay_now"))
       : "") },
   ], items);
 }
 
 export async function detail({ main, params, me }) {
-  replace(main, loading("Loading the invoice…"));
+  replace(main, loading(t("invoices.loading_one")));
   const invoice = await api.get(`/portal/invoices/${encodeURIComponent(params.id)}`);
   const balance = invoiceBalance(invoice);
-  const canForward = me.features.forward_documents && me.contact.role === "primary";
   const currency = invoice.currency;
+  const path = `/portal/invoices/${encodeURIComponent(invoice.invoice_id)}`;
   const credits = (invoice.credits_applied || []).reduce((sum, c) => sum + c.amount_minor, 0);
   // a Rounding line (currencies charged in steps, e.g. KWD) comes after the tax, above the total
   const lines = (invoice.lines || []).filter((line) => line.kind !== "rounding");
   const rounding = (invoice.lines || []).filter((line) => line.kind === "rounding");
   replace(main,
-    h("p", { class: "no-print" }, h("a", { href: "#/invoices" }, "← All invoices")),
-    pageHeader(`Invoice ${invoice.number}`, `Issued ${date(invoice.issued_at)} · due ${date(invoice.due_on)}`,
-      balance > 0 ? h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, "Make Payment") : null,
-      h("button", { type: "button", class: "secondary", onClick: () => download(
-        `/portal/invoices/${encodeURIComponent(invoice.invoice_id)}/pdf`, null, `${invoice.number}.pdf`) }, "Download PDF"),
-      canForward ? h("button", { type: "button", class: "secondary", onClick: () => forward(invoice) }, "Forward") : null),
-    h("section", { class: "card", "aria-label": "Invoice details" },
+    h("p", { class: "no-print" }, h("a", { href: "#/invoices" }, t("invoices.back"))),
+    pageHeader(t("invoices.heading", { number: invoice.number }), t("invoices.issued_due", { issued: date(invoice.issued_at), due: date(invoice.due_on) }),
+      balance > 0 ? h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("invoices.make_payment")) : null,
+      h("button", { type: "button", class: "secondary", onClick: () => download(`${path}/pdf`, null, `${invoice.number}.pdf`) }, t("invoices.download")),
+      canForward(me) ? h("button", { type: "button", class: "secondary", onClick: () => forwardDocument("invoice", invoice.number, path) }, t("invoices.forward")) : null),
+    h("section", { class: "card", "aria-label": t("invoices.details") },
       h("header", {}, h("h2", {}, money(invoice.total_minor, currency)), badge(isOverdue(invoice) ? "overdue" : invoice.status)),
-      invoice.period_start ? h("p", { class: "hint" }, `Service period ${date(invoice.period_start)} – ${date(invoice.period_end)}`) : null,
+      invoice.period_start ? h("p", { class: "hint" }, t("invoices.period", { start: date(invoice.period_start), end: date(invoice.period_end) })) : null,
       h("div", { class: "table-wrap" }, h("table", {},
-        h("caption", { class: "visually-hidden" }, "Invoice lines"),
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Description"), h("th", { scope: "col", class: "num" }, "Qty"),
-          h("th", { scope: "col", class: "num" }, "Amount"))),
+        h("caption", { class: "visually-hidden" }, t("invoices.lines")),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("lines.description")), h("th", { scope: "col", class: "num" }, t("lines.quantity")),
+          h("th", { scope: "col", class: "num" }, t("lines.amount")))),
         h("tbody", {}, lines.map((line) => h("tr", {}, h("td", {}, line.description),
           h("td", { class: "num" }, line.quantity ?? 1), h("td", { class: "num" }, money(line.amount_minor, currency))))),
         h("tfoot", {},
-          row("Subtotal", money(invoice.subtotal_minor, currency)),
+          row(t("lines.subtotal"), money(invoice.subtotal_minor, currency)),
           (invoice.taxes || []).map((tax) => row(`${tax.name} (${tax.rate_bp / 100}%)`, money(tax.amount_minor, currency))),
           rounding.map((line) => row(line.description, money(line.amount_minor, currency))),
-          row("Total", money(invoice.total_minor, currency), "total"),
-          credits ? row("Credits applied", `−${money(credits, currency)}`) : null,
-          invoice.amount_paid_minor ? row("Paid", `−${money(invoice.amount_paid_minor, currency)}`) : null,
-          row("Balance due", money(balance, currency), "total")))),
+          row(t("lines.total"), money(invoice.total_minor, currency), "total"),
+          credits ? row(t("invoices.credits_applied"), `−${money(credits, currency)}`) : null,
+          invoice.amount_paid_minor ? row(t("invoices.paid"), `−${money(invoice.amount_paid_minor, currency)}`) : null,
+          row(t("invoices.balance_due"), money(balance, currency), "total")))),
       invoice.notes ? h("p", {}, invoice.notes) : null),
     (invoice.payments || []).length ? h("section", { class: "card", "aria-labelledby": "invoice-payments" },
-      h("h2", { id: "invoice-payments" }, "Payments"),
-      table("Payments of this invoice", [
-        { label: "Date", cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.paid_at)) },
-        { label: "Paid with", cell: (p) => p.method_summary || "—" },
-        { label: "Amount", num: true, cell: (p) => money(p.amount_minor, currency) },
+      h("h2", { id: "invoice-payments" }, t("invoices.payments")),
+      table(t("invoices.payments_of"), [
+        { label: t("invoices.date"), cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.paid_at)) },
+        { label: t("invoices.paid_with"), cell: (p) => p.method_summary || "—" },
+        { label: t("invoices.amount"), num: true, cell: (p) => money(p.amount_minor, currency) },
       ], invoice.payments)) : null);
 }
 
 function row(label, amount, kind) {
   return h("tr", { class: kind || null }, h("th", { scope: "row", colspan: 2 }, label), h("td", { class: "num" }, amount));
-}
-
-async function forward(invoice) {
-  let contacts;
-  try {
-    contacts = (await api.get("/portal/contacts")).items || [];
-  } catch (error) {
-    if (!error.sessionEnded) toast(error.message, "error");
-    return;
-  }
-  await dialog(`Forward invoice ${invoice.number}`, (close) => {
-    const form = h("form", { id: "forward-form" },
-      h("fieldset", { id: "forward-contacts", "data-field": "contact_ids", tabindex: "-1" }, h("legend", {}, "Send to"),
-        contacts.length ? contacts.map((c) => checkbox({ label: `${c.name} <${c.email}>`, name: `contact:${c.contact_id}` }))
-          : h("p", { class: "hint" }, "Your account has no other contact persons yet."),
-        h("p", { class: "field-error", id: "forward-contacts-error", hidden: true })),
-      field({ label: "Subject", name: "subject", value: `Invoice ${invoice.number}` }),
-      field({ label: "Message", name: "body", type: "textarea", rows: 5,
-              value: `Please find invoice ${invoice.number} attached.` }));
-    onSubmit(form, async (values) => {
-      const chosen = Object.entries(values).filter(([name, on]) => name.startsWith("contact:") && on).map(([name]) => name.slice(8));
-      if (!chosen.length) throw Object.assign(new Error("Choose at least one person."), { fields: { contact_ids: "Choose at least one person." } });
-      const answer = await api.post(`/portal/invoices/${encodeURIComponent(invoice.invoice_id)}/forward`,
-        { contact_ids: chosen, subject: values.subject, body: values.body });
-      close(true);
-      const to = (answer && answer.recipients) || [];
-      toast(`Invoice ${invoice.number} sent${to.length ? ` to ${to.join(", ")}` : ""}.`);
-    });
-    return { body: form, actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, "Cancel"),
-      h("button", { type: "submit", form: "forward-form" }, "Send")] };
-  });
 }

@@ -4,6 +4,7 @@
 // Available credit can pay first, the card the rest. Declines and 3-D Secure are shown as what they are. Card numbers never reach our server: with Stripe, Stripe.js
 // collects them; in simulated mode, Stripe's test cards stand in.
 import { api, idempotencyKey } from "../api.js";
+import { plural, t } from "../i18n.js";
 import { download } from "../download.js";
 import { money, date, invoiceBalance } from "../format.js";
 import { h, replace, loading, empty, alert, pageHeader, table, dialog, showErrors, clearErrors, checkbox } from "../ui.js";
@@ -17,7 +18,7 @@ const TEST_CARDS = [
 ];
 
 export async function show({ main, query, me }) {
-  replace(main, loading("Preparing your payment…"));
+  replace(main, loading(t("pay.preparing")));
   const everything = Boolean(query.all);
   const ids = (query.invoices || "").split(",").filter(Boolean);
   const [invoices, methods, credit] = await Promise.all([
@@ -35,27 +36,27 @@ export async function show({ main, query, me }) {
   const owed = invoices.filter((invoice) => invoiceBalance(invoice) > 0);
   const due = query.currency ? owed.filter((invoice) => invoice.currency === query.currency) : owed;
   if (!due.length) {
-    replace(main, pageHeader("Pay"), h("section", { class: "card" }, empty("Nothing to pay", "These invoices are already paid.",
-      h("a", { class: "button secondary", href: "#/invoices" }, "See your invoices"))));
+    replace(main, pageHeader(t("title.pay")), h("section", { class: "card" }, empty(t("invoices.nothing_to_pay"), t("pay.already_paid"),
+      h("a", { class: "button secondary", href: "#/invoices" }, t("pay.see_invoices")))));
     return;
   }
   const currencies = [...new Set(due.map((invoice) => invoice.currency))];
   if (currencies.length > 1) {   // a payment is in one currency: the customer chooses which
-    replace(main, pageHeader("Pay"), chooseCurrency(due, currencies, everything));
+    replace(main, pageHeader(t("title.pay")), chooseCurrency(due, currencies, everything));
     return;
   }
   const currency = currencies[0];
   const total = due.reduce((sum, invoice) => sum + invoiceBalance(invoice), 0);
   const stripe = me.payments_mode === "stripe";
-  const form = h("form", { class: "card", "aria-label": "Payment" });
+  const form = h("form", { class: "card", "aria-label": t("pay.payment") });
   const request = everything ? { all_outstanding: true, currency }
     : { invoice_ids: due.map((invoice) => invoice.invoice_id) };
   const subscriptions = await subscriptionsOf(due, me);
   const card = newCard(stripe, me.stripe_publishable_key, subscriptions);
-  const forSubscriptions = subscriptions.length ? checkbox({ label: `Also use this card for ${named(subscriptions)}`,
-    name: "for_subscriptions", hint: "They will be charged to it automatically from now on." }) : null;
+  const forSubscriptions = subscriptions.length ? checkbox({ label: t("pay.also_for", { subscriptions: named(subscriptions) }),
+    name: "for_subscriptions", hint: t("pay.charged_from_now") }) : null;
   const usable = credit && credit.currency === currency ? Math.min(credit.amount_minor, total) : 0;
-  const useCredit = usable > 0 ? checkbox({ label: `Use my available credit (${money(credit.amount_minor, currency)})`,
+  const useCredit = usable > 0 ? checkbox({ label: t("pay.use_credit", { amount: money(credit.amount_minor, currency) }),
     name: "use_credits", checked: true }) : null;
   const leftToPay = h("p", { class: "hint", id: "left-to-pay", "aria-live": "polite" });
   const submit = h("button", { type: "submit" });
@@ -63,19 +64,19 @@ export async function show({ main, query, me }) {
     const applied = useCredit && form.querySelector("input[name=use_credits]").checked ? usable : 0;
     const byCard = total - applied;
     leftToPay.textContent = applied
-      ? (byCard ? `${money(applied, currency)} from your credit; ${money(byCard, currency)} left to pay by card.`
-        : `Your credit pays all of it; nothing is charged to your card.`)
+      ? (byCard ? t("pay.credit_and_card", { credit: money(applied, currency), card: money(byCard, currency) })
+        : t("pay.credit_pays_all"))
       : "";
-    submit.textContent = byCard ? `Pay ${money(byCard, currency)}` : "Pay with my credit";
+    submit.textContent = byCard ? t("pay.pay_amount", { amount: money(byCard, currency) }) : t("pay.pay_with_credit");
   };
 
   replace(form,
-    useCredit ? h("fieldset", {}, h("legend", {}, "Available credit"), useCredit, leftToPay) : null,
-    h("fieldset", { id: "pay-with", "data-field": "payment_method", tabindex: "-1" }, h("legend", {}, "Pay with"),
+    useCredit ? h("fieldset", {}, h("legend", {}, t("pay.available_credit")), useCredit, leftToPay) : null,
+    h("fieldset", { id: "pay-with", "data-field": "payment_method", tabindex: "-1" }, h("legend", {}, t("pay.pay_with")),
       methods.map((method, index) => choice(method.payment_method_id, method.summary || `${method.brand} •••• ${method.last4}`,
-        `Expires ${String(method.exp_month).padStart(2, "0")}/${method.exp_year}${method.is_default ? " · default" : ""}`,
+        t(method.is_default ? "pay.expires_default" : "pay.expires", { month: String(method.exp_month).padStart(2, "0"), year: method.exp_year }),
         method.is_default || index === 0)),
-      choice("new", "A new card", stripe ? "Entered securely with Stripe." : "Test mode: choose one of Stripe's test cards.", !methods.length),
+      choice("new", t("pay.new_card"), stripe ? t("pay.stripe") : t("pay.test_cards"), !methods.length),
       h("p", { class: "field-error", id: "pay-with-error", hidden: true })),
     forSubscriptions,
     card.section,
@@ -127,13 +128,13 @@ export async function show({ main, query, me }) {
     }
   });
 
-  replace(main, h("p", {}, h("a", { href: "#/invoices" }, "← Invoices")),
-    pageHeader(everything ? "Pay all outstanding invoices" : due.length > 1 ? "Pay invoices" : `Pay invoice ${due[0].number}`,
-      `${due.length} ${due.length === 1 ? "invoice" : "invoices"}, ${money(total, currency)} in all.`),
-    h("section", { class: "card", "aria-label": "What you are paying" }, table("Invoices to pay", [
-      { label: "Invoice", cell: (i) => i.number },
-      { label: "Due", cell: (i) => date(i.due_on) },
-      { label: "Balance due", num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
+  replace(main, h("p", {}, h("a", { href: "#/invoices" }, t("pay.back"))),
+    pageHeader(everything ? t("pay.all_title") : due.length > 1 ? t("pay.many_title") : t("pay.one_title", { number: due[0].number }),
+      plural("pay.in_all", due.length, { amount: money(total, currency) })),
+    h("section", { class: "card", "aria-label": t("pay.what") }, table(t("pay.invoices_to_pay"), [
+      { label: t("invoices.invoice"), cell: (i) => i.number },
+      { label: t("invoices.due"), cell: (i) => date(i.due_on) },
+      { label: t("invoices.balance_due"), num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
     ], due)),
     form);
 }
@@ -141,15 +142,15 @@ export async function show({ main, query, me }) {
 /** Owing in several currencies: one payment per currency, each a link to its own payment page. */
 function chooseCurrency(due, currencies, everything) {
   return h("section", { class: "card", "aria-labelledby": "choose-currency" },
-    h("h2", { id: "choose-currency" }, "Choose what to pay"),
-    h("p", { class: "hint" }, `You owe in ${currencies.join(" and ")}. Each currency is paid separately.`),
+    h("h2", { id: "choose-currency" }, t("pay.choose")),
+    h("p", { class: "hint" }, t("pay.currencies", { currencies: currencies.join(", ") })),
     h("ul", { class: "currency-choices" }, currencies.map((currency) => {
       const invoices = due.filter((invoice) => invoice.currency === currency);
       const total = invoices.reduce((sum, invoice) => sum + invoiceBalance(invoice), 0);
       const href = everything ? `#/pay?all=1&currency=${encodeURIComponent(currency)}`
         : `#/pay?invoices=${invoices.map((invoice) => encodeURIComponent(invoice.invoice_id)).join(",")}`;
-      return h("li", {}, h("a", { class: "button", href }, `Pay ${money(total, currency)}`),
-        ` ${invoices.length} ${invoices.length === 1 ? "invoice" : "invoices"}`);
+      return h("li", {}, h("a", { class: "button", href }, t("pay.pay_amount", { amount: money(total, currency) })),
+        ` ${plural("pay.invoices", invoices.length)}`);
     })));
 }
 
@@ -173,18 +174,18 @@ async function subscriptionsOf(invoices, me) {
 /** "your subscription Pro" / "your subscriptions Pro and Business" */
 function named(subscriptions) {
   const names = subscriptions.map((sub) => sub.plan_name);
-  const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0];
-  return `your ${subscriptions.length > 1 ? "subscriptions" : "subscription"} ${list}`;
+  const list = names.length > 1 ? t("pay.list", { first: names.slice(0, -1).join(", "), last: names[names.length - 1] }) : names[0];
+  return plural("pay.your_subscriptions", subscriptions.length, { names: list });
 }
 
 /** The "new card" part of the form: Stripe Elements (started with the key /portal/me gives), or the test cards. */
 function newCard(stripe, publishableKey, subscriptions) {
-  const saveBox = checkbox({ label: "Save this card for future payments", name: "save_for_future",
-                             hint: subscriptions.length ? `It will also pay ${named(subscriptions)} automatically.` : null });
+  const saveBox = checkbox({ label: t("pay.save_card"), name: "save_for_future",
+                             hint: subscriptions.length ? t("pay.also_pays", { subscriptions: named(subscriptions) }) : null });
   if (!stripe) {
     const id = "test-card";
     const section = h("div", {},
-      h("div", { class: "field" }, h("label", { for: id }, "Test card"),
+      h("div", { class: "field" }, h("label", { for: id }, t("pay.test_card")),
         h("select", { id, name: "test_card", "data-field": "card" }, TEST_CARDS.map(([value, text]) => h("option", { value }, text))),
         h("p", { class: "field-error", id: `${id}-error`, hidden: true })),
       saveBox);
@@ -192,7 +193,7 @@ function newCard(stripe, publishableKey, subscriptions) {
              save: () => section.querySelector("input[name=save_for_future]").checked };
   }
   const mount = h("div", { class: "field", id: "card-element" });
-  const section = h("div", {}, h("p", { class: "hint" }, "Card details"), mount, saveBox);
+  const section = h("div", {}, h("p", { class: "hint" }, t("pay.card_details")), mount, saveBox);
   let elements = null;
   const ready = (async () => {
     const client = window.Stripe(publishableKey);
@@ -244,11 +245,11 @@ async function authenticate(payment, stripe, me, form) {
       status.remove();
     }
   }
-  const approve = await dialog("Confirm this payment with your bank", (close) => ({
-    body: [h("p", {}, `Your bank asks you to confirm the payment of ${money(payment.amount_minor, payment.currency)}.`),
-      h("p", { class: "hint" }, "Test mode: choose how the authentication ends.")],
-    actions: [h("button", { type: "button", class: "secondary", onClick: () => close(false) }, "Fail authentication"),
-      h("button", { type: "button", autofocus: true, onClick: () => close(true) }, "Complete authentication")],
+  const approve = await dialog(t("pay.confirm_title"), (close) => ({
+    body: [h("p", {}, t("pay.bank_asks", { amount: money(payment.amount_minor, payment.currency) })),
+      h("p", { class: "hint" }, t("pay.test_auth"))],
+    actions: [h("button", { type: "button", class: "secondary", onClick: () => close(false) }, t("pay.fail_auth")),
+      h("button", { type: "button", autofocus: true, onClick: () => close(true) }, t("pay.complete_auth"))],
   }));
   return api.post(action.confirm_path || `/portal/payments/${encodeURIComponent(payment.payment_id)}/confirm-action`,
     { approve: Boolean(approve) });
@@ -256,42 +257,42 @@ async function authenticate(payment, stripe, me, form) {
 
 /** Shown while the server asks Stripe what became of the payment. */
 function confirming(form) {
-  const status = h("p", { class: "hint", role: "status", "aria-live": "polite" }, "Confirming your payment with your bank…");
+  const status = h("p", { class: "hint", role: "status", "aria-live": "polite" }, t("pay.confirming"));
   form.querySelector("button[type=submit]").before(status);
   return status;
 }
 
 /** The bank has not answered yet: the payment may still go through, so nothing is said to have failed. */
 function stillConfirming(form, payment) {
-  const notice = alert("info", h("p", {}, "Your bank is still confirming this payment. ",
-    h("a", { href: `#/payments/${encodeURIComponent(payment.payment_id)}` }, "See its status"),
-    " in a moment. Paying again will not charge you twice."));
+  const notice = alert("info", h("p", {}, t("pay.still_confirming"), " ",
+    h("a", { href: `#/payments/${encodeURIComponent(payment.payment_id)}` }, t("pay.see_status")),
+    " ", t("pay.no_double_charge")));
   notice.id = "still-confirming";
   notice.setAttribute("role", "status");
   form.querySelector("button[type=submit]").before(notice);
 }
 
 function declined(form, payment) {
-  const reason = payment.failure_message || "The payment did not go through, and nothing was charged.";
-  showErrors(form, { message: reason, fields: { payment_method: `${reason} Try another card.` } });
+  const reason = payment.failure_message || t("pay.not_through");
+  showErrors(form, { message: reason, fields: { payment_method: t("pay.try_another", { reason }) } });
 }
 
 function paid(main, payment, invoices) {
   const numbers = new Map(invoices.map((invoice) => [invoice.invoice_id, invoice.number]));
   const receipt = () => download(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`, null,
     `receipt-${payment.payment_id}.pdf`);
-  replace(main, pageHeader("Payment received"),
-    h("section", { class: "card", "aria-label": "Payment received" },
-      alert("success", payment.amount_minor === 0 ? "Thank you! Your available credit paid this; nothing was charged."
-        : `Thank you! We received ${money(payment.amount_minor, payment.currency)}` +
-          (payment.method_summary ? ` from ${payment.method_summary}.` : ".")),
-      h("h2", {}, "Invoices paid"),
+  replace(main, pageHeader(t("pay.received_title")),
+    h("section", { class: "card", "aria-label": t("pay.received_title") },
+      alert("success", payment.amount_minor === 0 ? t("pay.credit_paid")
+        : t(payment.method_summary ? "pay.received_from" : "pay.received",
+          { amount: money(payment.amount_minor, payment.currency), method: payment.method_summary })),
+      h("h2", {}, t("payments.invoices_paid")),
       h("ul", {}, (payment.allocations || []).map((a) => h("li", {},
-        h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, `Invoice ${a.number || numbers.get(a.invoice_id) || a.invoice_id}`),
+        h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, t("invoices.heading", { number: a.number || numbers.get(a.invoice_id) || a.invoice_id })),
         ` — ${money(a.amount_minor, payment.currency)}`))),
       h("div", { class: "actions" },
-        h("a", { class: "button", href: `#/payments/${encodeURIComponent(payment.payment_id)}` }, "View receipt"),
-        h("button", { type: "button", class: "secondary", onClick: receipt }, "Download receipt"),
-        h("a", { class: "button secondary", href: "#/home" }, "Back to Home"))));
+        h("a", { class: "button", href: `#/payments/${encodeURIComponent(payment.payment_id)}` }, t("pay.view_receipt")),
+        h("button", { type: "button", class: "secondary", onClick: receipt }, t("payments.download")),
+        h("a", { class: "button secondary", href: "#/home" }, t("pay.back_home")))));
   main.querySelector("h1").focus();
 }
