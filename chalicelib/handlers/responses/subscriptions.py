@@ -158,6 +158,40 @@ class Quote(Answer):
     quote_id: str
 
 
+class OpenRetentionOffer(Answer):
+    """A coupon of the catalogue for `cycles` terms, from the next term on; `quote` is what accepting does."""
+    coupon_code: str
+    name: str
+    percent_off_bp: int | None
+    amount_off_minor: int | None
+    cycles: int
+    quote: Quote
+
+
+class CancelDialog(Answer):
+    """`reasons`: choose one (empty: the reason is free text); `offer`: shown once, null if none is open."""
+    reasons: list[str]
+    reason_required: bool
+    comments: bool
+    offer: OpenRetentionOffer | None
+
+
+class CancellationReason(Answer):
+    reason: str
+    count: int
+
+
+class CancellationReport(Answer):
+    """Cancellations from `start` to `end` (the query's `from` and `to`: days of the organization's
+    time zone, both included), by reason (most frequent first), and the answers to the retention offer."""
+    start: date
+    end: date
+    cancellations: int
+    reasons: list[CancellationReason]
+    offers_accepted: int
+    offers_declined: int
+
+
 class ActionOutcome(Answer):
     """The subscription as it now stands, the invoice and credit note the action raised and the
     payment it took (null when it raised or took none)."""
