@@ -74,9 +74,9 @@ def open_offer(prefs: CancelPreferences, sub: Subscription, coupon: Coupon | Non
 def days_range(start: date, end: date) -> None:
     """A report's range: whole days, both included, at most a year."""
     if end < start:
-        raise InvalidInput({"to": "Must not be before from."})
+        raise InvalidInput({"query.to": "Must not be before `from`."})
     if (end - start).days >= LONGEST_RANGE_DAYS:
-        raise InvalidInput({"to": f"At most {LONGEST_RANGE_DAYS} days from `from`."})
+        raise InvalidInput({"query.to": f"At most {LONGEST_RANGE_DAYS} days from `from`."})
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """What the cancel flow heard: each cancellation's reason and comment, and each retention offer's
-answer, per organization in time order (`feedback_key` = at#subscription_id#kind), so the
-merchant's counts over a range of days are one Query on the key."""
+answer, per organization in time order (`feedback_key` = at#subscription_id#kind#version, the
+version of the subscription it was given on: one answer per version), so the merchant's counts
+over a range of days are one Query on the key."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -33,9 +34,10 @@ class CancellationFeedbackItem(Model):
 class CancellationFeedbackLog:
     """Each organization's cancellation feedback, oldest first."""
 
-    def add_in(self, tx: Transaction, org_id: str, feedback: CancellationFeedback) -> None:
-        """Keep `feedback` in the caller's transaction (the subscription's); never written twice."""
-        key = f"{_sortable(feedback.at)}#{feedback.subscription_id}#{feedback.kind}"
+    def add_in(self, tx: Transaction, org_id: str, feedback: CancellationFeedback, version: int | None) -> None:
+        """Keep `feedback`, given on `version` of its subscription, in the caller's transaction (the
+        subscription's, written on that version); never written twice."""
+        key = f"{_sortable(feedback.at)}#{feedback.subscription_id}#{feedback.kind}#{version or 0}"
         item = to_item(CancellationFeedbackItem, feedback, org_id=org_id, feedback_key=key)
         tx.save(item, condition=CancellationFeedbackItem.feedback_key.does_not_exist())
 

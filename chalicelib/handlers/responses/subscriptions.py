@@ -271,6 +271,7 @@ class SubscriptionRecord(Answer):
     next_retry_at: datetime | None
     unpaid_invoice_id: str | None
     reference: str
+    retention_offer: Literal["accepted", "declined"] | None   # the cancel flow's offer, once answered
 
 
 class StoredChange(Answer):

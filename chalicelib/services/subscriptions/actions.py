@@ -101,7 +101,7 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
         for code in redeemed:
             adapters.uow.catalog.redeem_in(tx, org_id, code, now=ctx.now, by=redeemed_by, field="coupon")
         if feedback is not None:
-            adapters.uow.cancellation_feedback.add_in(tx, org_id, feedback)
+            adapters.uow.cancellation_feedback.add_in(tx, org_id, feedback, ctx.sub.version)
         adapters.uow.activity.record(org_id, record, tx)
     used = tuple(lowered for _read, lowered in billed.credit_notes_used) if billed is not None else ()
     return Committed(adapters.uow.subscriptions.saved(item), written.invoice(adapters), written.credit_note(adapters),
