@@ -81,11 +81,12 @@ def fresh_customer(org_id: str, name: str, *, colleagues: int = 0) -> Customer:
     slug = re.sub(r"\W+", "", name.lower())
     email = f"owner{n}@{slug}.example"
     from chalicelib.bootstrap import services
-    people = [{"first_name": "Olive", "last_name": name, "email": email}] + [
-        {"first_name": f"Colleague{i}", "last_name": name, "email": f"colleague{i}.{n}@{slug}.example"}
-        for i in range(1, colleagues + 1)]
-    customer = services().accounts.create_customer(org_id, display_name=f"{name} {n}", email=email, now=_now(),
-                                                   contacts=people)
+    from chalicelib.services.accounts.commands import NewContact, NewCustomer
+    people = (NewContact("Olive", email, last_name=name), *(
+        NewContact(f"Colleague{i}", f"colleague{i}.{n}@{slug}.example", last_name=name)
+        for i in range(1, colleagues + 1)))
+    customer = services().accounts.create_customer(
+        org_id, NewCustomer(display_name=f"{name} {n}", email=email, contacts=people), now=_now())
     return portal_user_for(org_id, customer.customer_id)
 
 
