@@ -229,6 +229,18 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
                                                                "new_password": NEW_PASSWORD}),
         ("POST", "/portal/auth/confirm-email"): Request(body={"organization": DEMO_ORG_ID,
                                                               "token": w.links.get("email_change", "no-change")}),
+        ("POST", "/portal/auth/login/second-factor"): Request(
+            body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge", "code": "123456"}, expect=401,
+            why="the demo's sign-in has no second factor: there is no challenge to answer"),
+        ("POST", "/portal/auth/login/enrolment"): Request(
+            body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge"}, expect=401,
+            why="the demo does not require a second factor: there is no challenge to enrol with"),
+        ("POST", "/portal/auth/second-factor"): Request(),
+        ("POST", "/portal/auth/second-factor/confirm"): Request(body={"code": "not-a-code"}, expect=400,
+                                                                 why="the new secret is random: no code is known"),
+        ("POST", "/portal/auth/second-factor/disable"): Request(
+            body={"current_password": DEMO_PASSWORD, "code": "000000"}, expect=422,
+            why="the pending secret was never confirmed: there is no second factor to turn off"),
         ("POST", "/portal/auth/change-password"): Request(body={"current_password": DEMO_PASSWORD,
                                                                 "new_password": NEW_PASSWORD}),
         ("POST", "/portal/auth/logout"): Request(),

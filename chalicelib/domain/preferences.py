@@ -100,6 +100,7 @@ class Preferences:
     forward_documents: bool = True
     update_customer_details: bool = True
     reviews: bool = True
+    require_second_factor: bool = False   # every portal user signs in with a code after the password
 
     def enabled_features(self) -> dict[str, bool]:
         """Flat feature flags for `/portal/me` (what the browser shows)."""
@@ -139,7 +140,7 @@ def preferences_from_dict(data: dict | None) -> Preferences:
         return cls(**known)
 
     flat = {k: data[k] for k in ("subscriptions", "auto_charge", "reactivate", "forward_documents",
-                                 "update_customer_details", "reviews") if k in data}
+                                 "update_customer_details", "reviews", "require_second_factor") if k in data}
     return Preferences(trial=part(TrialPreferences, "trial"),
                        edit_subscription=part(EditPreferences, "edit_subscription"),
                        pause_resume=part(PauseResumePreferences, "pause_resume"),

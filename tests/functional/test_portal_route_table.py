@@ -5,6 +5,8 @@ from app import app
 
 PUBLIC_PORTAL_ROUTES = {
     ("/portal/auth/login", "POST"),
+    ("/portal/auth/login/second-factor", "POST"),    # the code after the password (a signed challenge)
+    ("/portal/auth/login/enrolment", "POST"),        # a required second factor set up while signing in
     ("/portal/auth/accept-invite", "POST"),
     ("/portal/auth/forgot-password", "POST"),
     ("/portal/auth/reset-password", "POST"),

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ...tables.portal_users import PortalUser
     from .commands import OrganizationChanges
     from .portal_auth import Invitation
+    from .second_factor import Challenge, Enrolment, SecondFactorSignIn
     from .sessions import SignedIn
 
 
@@ -24,9 +25,32 @@ class Access:
 
     # the portal
 
-    def login(self, org_id: str, email: str, password: str, now: datetime, *, source_ip: str) -> SignedIn:
+    def login(self, org_id: str, email: str, password: str, now: datetime, *,
+              source_ip: str) -> SignedIn | Challenge:
         from .portal_auth import login
         return login(self._adapters, org_id, email, password, now, source_ip=source_ip)
+
+    def complete_sign_in(self, org_id: str, challenge: str, code: str, now: datetime, *,
+                         source_ip: str) -> SecondFactorSignIn:
+        from .second_factor import complete_sign_in
+        return complete_sign_in(self._adapters, org_id, challenge, code, now, source_ip=source_ip)
+
+    def enrol_at_sign_in(self, org_id: str, challenge: str, now: datetime) -> Enrolment:
+        from .second_factor import enrol_at_sign_in
+        return enrol_at_sign_in(self._adapters, org_id, challenge, now)
+
+    def start_second_factor(self, org_id: str, login: str, now: datetime) -> Enrolment:
+        from .second_factor import start_enrolment
+        return start_enrolment(self._adapters, org_id, login, now)
+
+    def confirm_second_factor(self, org_id: str, login: str, code: str, now: datetime) -> tuple[str, ...]:
+        from .second_factor import confirm_enrolment
+        return confirm_enrolment(self._adapters, org_id, login, code, now)
+
+    def disable_second_factor(self, org_id: str, login: str, current_password: str, code: str,
+                              now: datetime) -> None:
+        from .second_factor import disable
+        return disable(self._adapters, org_id, login, current_password, code, now)
 
     def logout(self, session_id: str) -> None:
         from .portal_auth import logout
