@@ -94,6 +94,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/admin/notifications"): Request(),
         ("GET", "/admin/customers/{customer_id}/activity"): Request(),
         ("GET", "/admin/organization"): Request(),
+        ("GET", "/portal/auth/second-factor"): Request(),
         ("GET", "/admin/cancellations"): Request(query=f"from={today}&to={later_day(30)}"),
         ("GET", "/admin/preferences"): Request(),
         ("GET", "/portal/activity"): Request(),

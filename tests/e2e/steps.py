@@ -60,10 +60,11 @@ def organization_with(name: str, email: str, **preferences) -> str:
 
 def new_customer(org_id: str, display_name: str, email: str, first_name: str, last_name: str) -> str:
     from chalicelib.bootstrap import services
-    customer = services().accounts.create_customer(org_id, display_name=display_name, email=email,
-                                                   now=datetime.now(timezone.utc),
-                                                   contacts=[{"first_name": first_name, "last_name": last_name,
-                                                              "email": email}])
+    from chalicelib.services.accounts.commands import NewContact, NewCustomer
+    customer = services().accounts.create_customer(
+        org_id, NewCustomer(display_name=display_name, email=email,
+                            contacts=(NewContact(first_name, email, last_name=last_name),)),
+        now=datetime.now(timezone.utc))
     return customer.customer_id
 
 

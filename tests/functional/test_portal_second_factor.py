@@ -1,7 +1,6 @@
 """The second factor of a portal account: enrolling with a first code, signing in with a code after
 the password (a short-lived signed challenge, no session before the code is right), recovery codes
 used once, turning it off with the password and a code, and a merchant who requires it."""
-from datetime import timedelta
 
 from chalicelib.domain.second_factor import code_for, step_at
 from tests.support.api import client
@@ -152,3 +151,13 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(aws):
 
         assert 429 in statuses and statuses[0] == 401
         assert second_step(shop, challenge, code_now(shop, secret, 1)).status == 429
+
+
+def test_the_security_screen_reads_whether_the_account_has_a_second_factor(aws):
+    with client() as c:
+        shop = a_shop(c, preferences=None)
+        before = shop.portal.get("/portal/auth/second-factor").json
+        enrolled(shop)
+        after = shop.portal.get("/portal/auth/second-factor").json
+        assert before == {"enabled": False, "required": False, "recovery_codes_left": 0}
+        assert after == {"enabled": True, "required": False, "recovery_codes_left": 10}

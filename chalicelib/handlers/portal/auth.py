@@ -169,6 +169,14 @@ def change_password(body: ChangePasswordBody):
     return {"other_sessions_ended": ended}
 
 
+@api.route("/portal/auth/second-factor", response="SecondFactorState")
+def second_factor_state():
+    """Whether my account signs in with a code, whether the merchant requires it, recovery codes left."""
+    caller = api.customer()
+    found = services().access.second_factor(caller.org_id, caller.login)
+    return {"enabled": found.enabled, "required": found.required, "recovery_codes_left": found.recovery_codes_left}
+
+
 @api.route("/portal/auth/second-factor", "POST", response="SecondFactorEnrolment")
 def start_second_factor():
     """Set up a second factor: a new secret (shown once), to confirm with a first code."""

@@ -126,6 +126,12 @@ class SecondFactorEnrolment(Answer):
     otpauth_uri: str
 
 
+class SecondFactorState(Answer):
+    enabled: bool
+    required: bool              # by the merchant: it cannot be turned off
+    recovery_codes_left: int
+
+
 class RecoveryCodes(Answer):
     """Each works once instead of a code; shown only now."""
     recovery_codes: list[str]

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ...tables.portal_users import PortalUser
     from .commands import OrganizationChanges
     from .portal_auth import Invitation
-    from .second_factor import Challenge, Enrolment, SecondFactorSignIn
+    from .second_factor import Challenge, Enrolment, SecondFactorSignIn, SecondFactorState
     from .sessions import SignedIn
 
 
@@ -38,6 +38,10 @@ class Access:
     def enrol_at_sign_in(self, org_id: str, challenge: str, now: datetime) -> Enrolment:
         from .second_factor import enrol_at_sign_in
         return enrol_at_sign_in(self._adapters, org_id, challenge, now)
+
+    def second_factor(self, org_id: str, login: str) -> SecondFactorState:
+        from .second_factor import state
+        return state(self._adapters, org_id, login)
 
     def start_second_factor(self, org_id: str, login: str, now: datetime) -> Enrolment:
         from .second_factor import start_enrolment

@@ -87,6 +87,20 @@ def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetim
 
 # --- the signed-in account ---------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class SecondFactorState:
+    enabled: bool
+    required: bool                 # by the merchant: it cannot be turned off
+    recovery_codes_left: int
+
+
+def state(adapters, org_id: str, login: str) -> SecondFactorState:
+    """Whether the signed-in account has a second factor, for its security screen."""
+    user, org = _signed_in(adapters, org_id, login)
+    return SecondFactorState(user.has_second_factor, org.preferences.require_second_factor,
+                             len(user.recovery_code_hashes))
+
+
 def start_enrolment(adapters, org_id: str, login: str, now: datetime) -> Enrolment:
     """A new secret, pending until its first code confirms it; an enrolled account turns its
     second factor off first."""
