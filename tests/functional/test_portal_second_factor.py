@@ -161,3 +161,17 @@ def test_the_security_screen_reads_whether_the_account_has_a_second_factor(aws):
         after = shop.portal.get("/portal/auth/second-factor").json
         assert before == {"enabled": False, "required": False, "recovery_codes_left": 0}
         assert after == {"enabled": True, "required": False, "recovery_codes_left": 10}
+
+
+def test_an_invitation_accepted_where_it_is_required_answers_a_challenge_not_a_session(aws):
+    with client() as c:
+        from tests.support.portal import invite, new_customer
+        shop = a_shop(c, preferences={"require_second_factor": True})
+        customer = new_customer(shop.admin, display_name="Initech", email="hank@initech.example")
+        token = invite(shop.admin, customer, "hank@initech.example")
+
+        answer = shop.api.as_(None).post("/portal/auth/accept-invite", {
+            "organization": shop.acme.org.org_id, "token": token, "password": PASSWORD})
+
+        assert answer.status == 201 and answer.json.get("token") is None
+        assert answer.json["second_factor"]["enrolment_required"] is True

@@ -105,12 +105,8 @@ def password_rules():
 def login(body: LoginBody):
     """Sign in: a session token for the Authorization header; or, for an account with a second
     factor (or one the merchant requires it of), a challenge to answer with the code."""
-    answer = services().access.login(body.organization, body.email, body.password, bootstrap.now(),
-                                     source_ip=public.source_ip())
-    if hasattr(answer, "challenge"):
-        return {"second_factor": {"challenge": answer.challenge, "expires_at": answer.expires_at,
-                                  "enrolment_required": answer.enrolment_required}}
-    return signed_in(answer)
+    return session_or_challenge(services().access.login(body.organization, body.email, body.password,
+                                                        bootstrap.now(), source_ip=public.source_ip()))
 
 
 @public.route("/portal/auth/login/second-factor", "POST", body=SecondFactorBody, response="SignIn")
@@ -129,10 +125,12 @@ def login_enrolment(body: ChallengeBody):
     return enrolment(services().access.enrol_at_sign_in(body.organization, body.challenge, bootstrap.now()))
 
 
-@public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201, response="Session")
+@public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201, response="SignIn")
 def accept_invite(body: AcceptInviteBody):
-    """Choose a password with an invitation's token, and be signed in."""
-    return signed_in(services().access.accept_invite(body.organization, body.token, body.password, bootstrap.now()))
+    """Choose a password with an invitation's token, and be signed in (where the merchant requires a
+    second factor: a challenge to set it up first, as at sign-in)."""
+    return session_or_challenge(services().access.accept_invite(body.organization, body.token, body.password,
+                                                                bootstrap.now()))
 
 
 @public.route("/portal/auth/forgot-password", "POST", body=ForgotPasswordBody, status=202, response="Notice")
@@ -198,6 +196,13 @@ def disable_second_factor(body: DisableSecondFactorBody):
     caller = api.customer()
     services().access.disable_second_factor(caller.org_id, caller.login, body.current_password, body.code,
                                             bootstrap.now())
+
+
+def session_or_challenge(answer) -> dict:
+    if hasattr(answer, "challenge"):
+        return {"second_factor": {"challenge": answer.challenge, "expires_at": answer.expires_at,
+                                  "enrolment_required": answer.enrolment_required}}
+    return signed_in(answer)
 
 
 def enrolment(enrolled) -> dict:

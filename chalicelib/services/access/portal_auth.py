@@ -82,8 +82,9 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
     return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
 
 
-def accept_invite(adapters, org_id: str, token: str, password: str, now: datetime) -> SignedIn:
-    """Choose a password with the invitation's token (once), and be signed in."""
+def accept_invite(adapters, org_id: str, token: str, password: str, now: datetime) -> SignedIn | Challenge:
+    """Choose a password with the invitation's token (once), and be signed in; where the merchant
+    requires a second factor, the account is made but answers a challenge to set one up first."""
     one_time = usable_token(adapters, token, "invite", org_id, now)
     account = adapters.uow.portal_users.with_organization(one_time.login, org_id, customer_id=one_time.customer_id)
     user = account.user
@@ -96,6 +97,12 @@ def accept_invite(adapters, org_id: str, token: str, password: str, now: datetim
     validate_password(password, email=user.email, org_name=account.org.name, field="password")
     user = replace(user, status="active", role=role, password_hash=adapters.password_hasher.hash(password),
                    password_changed_at=now)
+    if account.org.preferences.require_second_factor:
+        with adapters.uow.transaction("invitation") as tx:
+            adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
+            adapters.uow.portal_users.put_in(tx, user)
+        from .second_factor import challenge
+        return challenge(adapters, adapters.uow.portal_users.find(user.login), now)
     answer, session = sessions.new_session(user, role, now)
     with adapters.uow.transaction("invitation") as tx:
         adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)

@@ -198,6 +198,10 @@ export function acceptInvite({ main, query, signedIn }) {
     mismatch(values, "password");
     const answer = await api.post("/portal/auth/accept-invite", { organization: query.organization, token: query.token,
                                                                    password: values.password });
+    if (answer.second_factor) {
+      await secondFactorStep(main, query.organization, answer.second_factor, (done) => signedIn(done, query.organization));
+      return;
+    }
     signedIn(answer, query.organization);
   });
   replace(main, card("Welcome", "Choose a password to open your customer portal.", form));
