@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from chalicelib.handlers.http import ROUTES, RouteSpec
 from chalicelib.handlers.web import assets, version
-from devstack.seed import DEMO_ORG_ID, DEMO_PASSWORD, DEMO_PORTAL_NAME, EVERY_FEATURE
+from devstack.seed import DEMO_ORG_ID, DEMO_PASSWORD, DEMO_PORTAL_NAME, DEMO_PREFERENCES
 
 from .request_units import Units, measuring_units
 from .scenarios import World, token_for
@@ -29,6 +29,7 @@ class Request:
     values: dict = field(default_factory=dict)   # path parameter -> a literal (not an id: an asset's name)
     body: dict | None = None
     headers: dict = field(default_factory=dict)
+    query: str = ""                              # the query string, for a route that needs one
     expect: int | None = None                    # the owner's answer when it is not the route's own status...
     why: str = ""                                # ...and why that business answer is the expected one
 
@@ -64,7 +65,7 @@ def examples(world: World) -> list[Example]:
 def _resolved(spec: RouteSpec, request: Request, world: World) -> Example:
     def value(name: str) -> str:
         return request.values[name] if name in request.values else world.ids[request.ids.get(name, name)]
-    path = re.sub(r"{(\w+)}", lambda m: value(m.group(1)), spec.path)
+    path = re.sub(r"{(\w+)}", lambda m: value(m.group(1)), spec.path) + (f"?{request.query}" if request.query else "")
     return Example(spec, path, request.body, request.headers, request.expect or spec.status, request.why)
 
 
@@ -93,6 +94,8 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/admin/notifications"): Request(),
         ("GET", "/admin/customers/{customer_id}/activity"): Request(),
         ("GET", "/admin/organization"): Request(),
+        ("GET", "/portal/auth/second-factor"): Request(),
+        ("GET", "/admin/cancellations"): Request(query=f"from={today}&to={later_day(30)}"),
         ("GET", "/admin/preferences"): Request(),
         ("GET", "/portal/activity"): Request(),
         ("GET", "/portal/estimates"): Request(),
@@ -117,6 +120,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/portal/contacts"): Request(),
         ("GET", "/portal/subscriptions"): Request(),
         ("GET", "/portal/subscriptions/{subscription_id}"): Request(),
+        ("GET", "/portal/subscriptions/{subscription_id}/cancel-dialog"): Request(),
         ("GET", "/portal/subscriptions/{subscription_id}/invoices"): Request(),
         ("GET", "/portal/subscription-options"): Request(),
         # --- Stripe's and the merchant's writes ------------------------------------------------
@@ -155,7 +159,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/admin/customers/{customer_id}/contacts"): Request(body={"first_name": "Katherine",
                                                                            "email": "katherine@acme-analytics.example"}),
         ("PATCH", "/admin/organization"): Request(body={"phone": "+1 206 555 0199"}),
-        ("PUT", "/admin/preferences"): Request(body={"preferences": EVERY_FEATURE.to_dict()}),
+        ("PUT", "/admin/preferences"): Request(body={"preferences": DEMO_PREFERENCES.to_dict()}),
         ("POST", "/admin/customers/{customer_id}/portal-invite"): Request(
             body={"contact_id": ids["uninvited_contact_id"]}),
         ("POST", "/admin/customers/{customer_id}/review-requests"): Request(),
@@ -201,6 +205,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
             live, body={"pause_at": later_day(5), "resume_at": later_day(20)}),
         ("DELETE", "/portal/subscriptions/{subscription_id}/pause-schedule"): Request(live),
         ("POST", "/portal/subscriptions/{subscription_id}/cancel/preview"): Request(live, body={"when": "end_of_term"}),
+        ("POST", "/portal/subscriptions/{subscription_id}/retention-offer"): Request(live, body={}),
         ("POST", "/portal/subscriptions/{subscription_id}/cancel"): Request(
             live, body={"when": "end_of_term", "reason": "Budget cuts"}),
         ("DELETE", "/portal/subscriptions/{subscription_id}/scheduled-cancellation"): Request(
@@ -226,6 +231,18 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
                                                                "new_password": NEW_PASSWORD}),
         ("POST", "/portal/auth/confirm-email"): Request(body={"organization": DEMO_ORG_ID,
                                                               "token": w.links.get("email_change", "no-change")}),
+        ("POST", "/portal/auth/login/second-factor"): Request(
+            body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge", "code": "123456"}, expect=401,
+            why="the demo's sign-in has no second factor: there is no challenge to answer"),
+        ("POST", "/portal/auth/login/enrolment"): Request(
+            body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge"}, expect=401,
+            why="the demo does not require a second factor: there is no challenge to enrol with"),
+        ("POST", "/portal/auth/second-factor"): Request(),
+        ("POST", "/portal/auth/second-factor/confirm"): Request(body={"code": "not-a-code"}, expect=400,
+                                                                 why="the new secret is random: no code is known"),
+        ("POST", "/portal/auth/second-factor/disable"): Request(
+            body={"current_password": DEMO_PASSWORD, "code": "000000"}, expect=422,
+            why="the pending secret was never confirmed: there is no second factor to turn off"),
         ("POST", "/portal/auth/change-password"): Request(body={"current_password": DEMO_PASSWORD,
                                                                 "new_password": NEW_PASSWORD}),
         ("POST", "/portal/auth/logout"): Request(),

@@ -16,7 +16,11 @@ from chalicelib.handlers.openapi_examples import RECORDED, key
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 SHOWN_ITEMS = 2                        # a list in an answer shows its first items only
-SECRETS = {"token": "ses_demo_session_token", "client_secret": "seti_demo_secret_demo"}
+SECRETS = {"token": "ses_demo_session_token", "client_secret": "seti_demo_secret_demo",
+           "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",     # a second factor's, made fresh each run
+           "otpauth_uri": "otpauth://totp/Northwind%20Software%3Aada%40acme-analytics.example?"
+                          "secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Northwind%20Software"
+                          "&algorithm=SHA1&digits=6&period=30"}
 
 
 def trimmed(value):

@@ -9,7 +9,7 @@ would do it, so the demo data obeys the same rules as real data; a step the rule
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from chalicelib import bootstrap
@@ -17,7 +17,7 @@ from chalicelib.domain.catalog import Addon, Coupon, Plan
 from chalicelib.domain.customers import Address, CustomFieldDefinition, Customer
 from chalicelib.domain.documents import TimeEntry
 from chalicelib.domain.errors import NotFound
-from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, PauseResumePreferences,
+from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, PauseResumePreferences, RetentionOffer,
                                            Preferences, TrialPreferences)
 from chalicelib.services.access.commands import OrganizationChanges
 from chalicelib.services.accounts.commands import NewContact, NewCustomer
@@ -63,6 +63,7 @@ def seed_demo(now: datetime) -> SeedResult:
 def _seed_everything(now: datetime) -> SeedResult:
     api_key = seed_organization(now)
     seed_catalog(DEMO_ORG_ID, now)
+    bootstrap.services().access.update_organization(DEMO_ORG_ID, OrganizationChanges(preferences=DEMO_PREFERENCES))
     demo_customers = seed_customers(DEMO_ORG_ID, now)
     seed_billing(DEMO_ORG_ID, demo_customers, now)
     sign_in = seed_portal_user(DEMO_ORG_ID, demo_customers[0], now)
@@ -84,6 +85,12 @@ EVERY_FEATURE = Preferences(
     update_customer_details=True,
     reviews=True,
 )
+
+# the demo's own: EVERY_FEATURE with the cancel flow's questions and its retention offer (a coupon
+# of the demo catalogue, so set once the catalogue is seeded)
+DEMO_PREFERENCES = replace(EVERY_FEATURE, cancel=CancelPreferences(
+    enabled=True, reasons=("Too expensive", "Missing a feature", "Switching provider", "Budget cuts"),
+    comments=True, retention_offer=RetentionOffer("STAY25", cycles=3)))
 
 CUSTOM_FIELDS = (
     CustomFieldDefinition(key="po_number", label="Purchase order number", show_in_portal=True),
@@ -126,6 +133,9 @@ def seed_catalog(org_id: str, now: datetime) -> None:
     # the merchant's to give (the demo's trial has it): neither listed nor applicable in the portal
     catalog.add_coupon(org_id, Coupon("TENOFF", "10.00 off the first invoice", duration="once",
                                       amount_off_minor=1000, currency=CURRENCY), now)
+    # the cancel flow's retention offer (DEMO_PREFERENCES): 25% off for three terms, not in the portal's list
+    catalog.add_coupon(org_id, Coupon("STAY25", "Stay with us: 25% off", duration="repeating", cycles=3,
+                                      percent_off_bp=2500), now)
 
 
 # --- customers ----------------------------------------------------------------------------

@@ -52,10 +52,39 @@ class PauseResumePreferences:
 
 
 @dataclass(frozen=True)
+class RetentionOffer:
+    """A coupon of the catalogue offered once per subscription in the cancel flow, discounting
+    `cycles` terms whatever the coupon's own duration."""
+    __pydantic_config__ = _STRICT
+    coupon_code: str
+    cycles: int = 1
+
+    def __post_init__(self):
+        if not 1 <= len(self.coupon_code) <= 50:
+            raise ValueError("coupon_code must be 1 to 50 characters")
+        if not 1 <= self.cycles <= 36:
+            raise ValueError("cycles must be between 1 and 36")
+
+
+@dataclass(frozen=True)
 class CancelPreferences:
+    """`reasons`: what the cancel dialog offers to choose from (none: the reason is free text);
+    `reason_required`: cancelling needs one; `comments`: the customer may add words of their own.
+    `retention_offer`: shown once per subscription before it is cancelled."""
     __pydantic_config__ = _STRICT
     enabled: bool = False
     apply_when: tuple[When, ...] = ("immediately", "end_of_term")
+    reasons: tuple[str, ...] = ()
+    reason_required: bool = False
+    comments: bool = False
+    retention_offer: RetentionOffer | None = None
+
+    def __post_init__(self):
+        if len(self.reasons) > 20 or len(set(self.reasons)) != len(self.reasons) or any(
+                not 1 <= len(reason.strip()) <= 80 or reason != reason.strip() for reason in self.reasons):
+            raise ValueError("reasons must be at most 20 different texts of 1 to 80 characters")
+        if isinstance(self.retention_offer, dict):   # read back from storage
+            object.__setattr__(self, "retention_offer", RetentionOffer(**self.retention_offer))
 
 
 @dataclass(frozen=True)
@@ -71,6 +100,7 @@ class Preferences:
     forward_documents: bool = True
     update_customer_details: bool = True
     reviews: bool = True
+    require_second_factor: bool = False   # every portal user signs in with a code after the password
 
     def enabled_features(self) -> dict[str, bool]:
         """Flat feature flags for `/portal/me` (what the browser shows)."""
@@ -110,7 +140,7 @@ def preferences_from_dict(data: dict | None) -> Preferences:
         return cls(**known)
 
     flat = {k: data[k] for k in ("subscriptions", "auto_charge", "reactivate", "forward_documents",
-                                 "update_customer_details", "reviews") if k in data}
+                                 "update_customer_details", "reviews", "require_second_factor") if k in data}
     return Preferences(trial=part(TrialPreferences, "trial"),
                        edit_subscription=part(EditPreferences, "edit_subscription"),
                        pause_resume=part(PauseResumePreferences, "pause_resume"),

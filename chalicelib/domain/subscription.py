@@ -121,6 +121,7 @@ class Subscription:
     next_retry_at: datetime | None = None
     unpaid_invoice_id: str | None = None
     reference: str = ""
+    retention_offer: str | None = None         # accepted | declined: the cancel flow's offer is shown once
     version: int | None = None
 
     def today(self, now: datetime) -> date:

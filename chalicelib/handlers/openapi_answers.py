@@ -9,7 +9,7 @@ from .http import RouteSpec
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SIGNED_IN = frozenset({"portal", "merchant"})
-CREDENTIAL_FIELDS = frozenset({"password", "current_password", "token"})
+CREDENTIAL_FIELDS = frozenset({"password", "current_password", "token", "challenge"})
 
 MEANINGS = {
     "400": "Invalid input: `details.fields` maps each field to what is wrong",

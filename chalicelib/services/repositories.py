@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Pr
 
 if TYPE_CHECKING:
     from ..domain.account_summary import AccountSummary, SummaryChange
+    from ..domain.cancellation_feedback import CancellationFeedback
     from ..domain.customers import Customer
     from ..domain.documents import Invoice
     from ..domain.engagement import ActivityRecord, Notification
@@ -177,6 +178,11 @@ class Activity(Protocol):
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]: ...
 
 
+class CancellationFeedbackLog(Protocol):
+    def add_in(self, tx: Transaction, org_id: str, feedback: CancellationFeedback, version: int | None) -> None: ...
+    def between(self, org_id: str, start: datetime, end: datetime) -> list[CancellationFeedback]: ...
+
+
 class Notifications(Protocol):
     def add(self, org_id: str, notification: Notification, tx: Transaction | None = None) -> None: ...
     def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Notification]: ...
@@ -226,6 +232,7 @@ class PaymentsUnitOfWork(Protocol):
     subscriptions: Subscriptions
     account_summaries: AccountSummaries
     activity: Activity
+    cancellation_feedback: CancellationFeedbackLog
     notifications: Notifications
     emails: Emails
     sequences: Sequences

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -54,6 +54,11 @@ class PortalUserItem(Model):
     password_hash = UnicodeAttribute(null=True)
     password_changed_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    # the second factor (docs/security.md "Second factor": how the secret is protected)
+    totp_secret = UnicodeAttribute(null=True)
+    totp_pending_secret = UnicodeAttribute(null=True)
+    totp_last_step = NumberAttribute(null=True)
+    recovery_code_hashes = ListAttribute(of=UnicodeAttribute, default=list)
     version = VersionAttribute()
 
     by_contact = PortalUsersByContact()
@@ -71,11 +76,19 @@ class PortalUser:
     created_at: datetime
     password_hash: str | None = None
     password_changed_at: datetime | None = None
+    totp_secret: str | None = None              # enrolled: sign-in asks for a code
+    totp_pending_secret: str | None = None      # shown, not yet confirmed by a first code
+    totp_last_step: int | None = None           # the last code's step: no code is accepted twice
+    recovery_code_hashes: tuple[str, ...] = ()  # SHA-256 of each unused recovery code
     version: int | None = None
 
     @property
     def is_active(self) -> bool:
         return self.status == "active"
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
 
 
 @dataclass(frozen=True)

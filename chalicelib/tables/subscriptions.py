@@ -99,6 +99,7 @@ class SubscriptionItem(OwnedByCustomer, Model):
     next_retry_at = UTCDateTimeAttribute(null=True)
     unpaid_invoice_id = UnicodeAttribute(null=True)
     reference = UnicodeAttribute(default="")
+    retention_offer = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     due_partition = UnicodeAttribute(null=True)

@@ -33,6 +33,7 @@ REPOSITORIES = {
     "activity": ("activity", "Activity", ()),
     "notifications": ("notifications", "Notifications", ()),
     "reviews": ("reviews", "Reviews", ()),
+    "cancellation_feedback": ("cancellation_feedback", "CancellationFeedbackLog", ()),
     "emails": ("emails", "Emails", ()),
     "one_time_tokens": ("one_time_tokens", "OneTimeTokens", ()),
     "portal_addresses": ("portal_addresses", "PortalAddresses", ()),

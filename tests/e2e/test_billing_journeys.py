@@ -155,20 +155,23 @@ def test_scheduling_a_pause_then_deleting_it(page, portal):
 
 @SUBSCRIPTIONS
 @needs("POST /portal/subscriptions/{subscription_id}/cancel",
-       "DELETE /portal/subscriptions/{subscription_id}/scheduled-cancellation")
+       "DELETE /portal/subscriptions/{subscription_id}/scheduled-cancellation",
+       "GET /portal/subscriptions/{subscription_id}/cancel-dialog")
 def test_cancelling_at_term_end_then_keeping_the_subscription(page, portal):
-    # Given a live subscription
+    # Given a live subscription, and a merchant who lists reasons and offers 25% off to stay
     customer = fresh_customer(portal.org_id, "Canceller")
     a_subscription(customer, "pro")
     sign_in(page, customer.org_id, customer.email, customer.password)
     go_to(page, "Subscriptions")
     page.get_by_role("link", name="Pro", exact=True).click()
 
-    # When she cancels it at the end of the term
+    # When she passes the offer by and cancels at the end of the term, with a reason and a comment
     page.get_by_role("button", name="Cancel Subscription").click()
     dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("region", name="An offer before you go")).to_contain_text("25% off for 3 terms")
     dialog.get_by_label(re.compile("At the end of the current term")).check()
-    dialog.get_by_label("Why are you leaving? (optional)").fill("Trying another tool")
+    dialog.get_by_label("Why are you leaving? (optional)").select_option("Switching provider")
+    dialog.get_by_label("Anything else you want to tell us? (optional)").fill("Trying another tool")
     dialog.get_by_role("button", name="Cancel Subscription").click()
 
     # Then it says when it ends, and she can take the cancellation back
@@ -181,6 +184,34 @@ def test_cancelling_at_term_end_then_keeping_the_subscription(page, portal):
     page.get_by_role("dialog").get_by_role("button", name="Remove Scheduled Cancellation").click()
     expect(page.get_by_role("region", name="Scheduled cancellation")).to_have_count(0)
     expect(page.get_by_text("Live").first).to_be_visible()
+
+
+@SUBSCRIPTIONS
+@needs("GET /portal/subscriptions/{subscription_id}/cancel-dialog",
+       "POST /portal/subscriptions/{subscription_id}/retention-offer")
+def test_accepting_the_offer_in_the_cancel_flow_keeps_the_subscription_with_the_discount(page, portal):
+    # Given a live subscription, and a merchant who offers 25% off for three terms to stay
+    customer = fresh_customer(portal.org_id, "Stayer")
+    a_subscription(customer, "pro")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # When she opens the cancel dialog, reads what the offer costs, and accepts it
+    page.get_by_role("button", name="Cancel Subscription").click()
+    offer = page.get_by_role("dialog").get_by_role("region", name="An offer before you go")
+    expect(offer).to_contain_text("25% off for 3 terms")
+    expect(offer.get_by_test_id("quote-amount-due")).to_contain_text("0.00")
+    assert accessibility_problems(page) == []
+    screenshot(page, "cancel-offer")
+    offer.get_by_role("button", name="Accept offer and stay").click()
+
+    # Then she is thanked, the subscription stays live, and the offer is not shown again
+    expect(page.get_by_text("Thank you for staying")).to_be_visible()
+    expect(page.get_by_text("Live").first).to_be_visible()
+    page.get_by_role("button", name="Cancel Subscription").click()
+    expect(page.get_by_role("dialog").get_by_label(re.compile("At the end of the current term"))).to_be_visible()
+    expect(page.get_by_role("dialog").get_by_role("region", name="An offer before you go")).to_have_count(0)
 
 
 @needs("GET /portal/statements", "GET /portal/statements/pdf")

@@ -229,3 +229,43 @@ def test_signing_in_works_from_the_keyboard_with_a_visible_focus(page, portal):
     assert outline not in ("", "none")
     go_to(page, "Change Password")
     assert accessibility_problems(page) == []
+
+
+def test_a_customer_sets_up_two_step_sign_in_then_signs_in_with_a_code_and_a_recovery_code(page, portal):
+    from chalicelib.domain.second_factor import code_for, step_at
+    # Given a customer signed in
+    customer = fresh_customer(portal.org_id, "Twostep")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she sets up two-step sign-in with the key shown and her app's first code
+    go_to(page, "Change Password")
+    section = page.get_by_role("region", name="Two-step sign-in")
+    section.get_by_role("button", name="Set up two-step sign-in").click()
+    secret = section.get_by_test_id("second-factor-secret").inner_text().replace(" ", "")
+    section.get_by_label("The code your app shows").fill(code_for(secret, step_at(datetime.now(timezone.utc))))
+    section.get_by_role("button", name="Turn on").click()
+
+    # Then her recovery codes are shown once, and the screen says it is on
+    codes = section.get_by_role("list", name="Recovery codes").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    recovery = codes.first.inner_text()
+    assert accessibility_problems(page) == []
+    screenshot(page, "two-step-recovery-codes")
+    section.get_by_role("button", name="I have saved them").click()
+    expect(section).to_contain_text("Two-step sign-in is on. 10 recovery codes left.")
+
+    # And signing in again asks for a code after the password; a recovery code works
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("./#/sign-in")
+    page.get_by_label("Organization").fill(customer.org_id)
+    page.get_by_label("Email").fill(customer.email)
+    page.get_by_label("Password", exact=True).fill(customer.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Enter your sign-in code")).to_be_visible()
+    page.get_by_label("Code", exact=True).fill("000000" if code_for(secret, step_at(datetime.now(timezone.utc))) != "000000"
+                                   else "111111")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("The code is not right.").first).to_be_visible()
+    page.get_by_label("Code", exact=True).fill(recovery)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Welcome"))).to_be_visible()

@@ -13,6 +13,8 @@ from tests.support.api import Api, client, new_organization
 
 PUBLIC_PORTAL_ROUTES = {
     ("/portal/auth/login", "POST"),
+    ("/portal/auth/login/second-factor", "POST"),    # the code after the password (a signed challenge)
+    ("/portal/auth/login/enrolment", "POST"),        # a required second factor set up while signing in
     ("/portal/auth/accept-invite", "POST"),
     ("/portal/auth/forgot-password", "POST"),
     ("/portal/auth/reset-password", "POST"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 BOOK_TABLES = frozenset({
     "invoices", "credit_notes", "payments", "activity", "reviews", "estimates", "timesheets",
+    "cancellation_feedback",  # what customers said when they cancelled: the merchant's counts
     "account_summaries",     # the running figures the dashboard rests on
     "ledger",                # every balance change, dated: the statement of accounts
     "sequences",             # document numbers: deleting one would issue a number twice

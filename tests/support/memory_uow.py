@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator, Mapping
 
 from chalicelib.domain.account_summary import AccountSummary, SummaryChange
+from chalicelib.domain.cancellation_feedback import CancellationFeedback
 from chalicelib.domain.customers import Customer
 from chalicelib.domain.documents import Invoice
 from chalicelib.domain.errors import ConcurrentUpdate, NotFound
@@ -696,6 +697,19 @@ class Activity:
         return _page(ListScope("activity", "owner", owner), timeline, lambda r: r.activity_id, limit, cursor)
 
 
+class CancellationFeedbackLog:
+    def __init__(self, tables: Tables):
+        self._t = tables["cancellation_feedback"]
+
+    def add_in(self, tx: MemoryTransaction, org_id: str, feedback: CancellationFeedback, version: int | None) -> None:
+        key = (org_id, f"{_sortable(feedback.at)}#{feedback.subscription_id}#{feedback.kind}#{version or 0}")
+        tx.add(("cancellation_feedback", key), holds=_absent(self._t, key),
+               apply=lambda: self._t.__setitem__(key, feedback))
+
+    def between(self, org_id: str, start: datetime, end: datetime) -> list[CancellationFeedback]:
+        return [self._t[k] for k in sorted(self._t) if k[0] == org_id and start <= self._t[k].at < end]
+
+
 class Notifications:
     def __init__(self, tables: Tables):
         self._t = tables["notifications"]
@@ -840,6 +854,7 @@ class MemoryUnitOfWork:
         self.refund_requests = RefundRequests(t, self.idempotency)
         self.payment_methods, self.subscriptions = PaymentMethods(t), Subscriptions(t)
         self.account_summaries, self.activity = AccountSummaries(t), Activity(t)
+        self.cancellation_feedback = CancellationFeedbackLog(t)
         self.notifications, self.emails, self.sequences = Notifications(t), Emails(t), Sequences(t)
         self.webhook_events, self.rate_counters = WebhookEvents(t), RateCounters(t)
 

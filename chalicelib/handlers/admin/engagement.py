@@ -1,16 +1,23 @@
-"""What the merchant reads: reviews, notifications, a customer's activity."""
+"""What the merchant reads: reviews, notifications, a customer's activity, why customers cancel."""
 from __future__ import annotations
 
 from chalice import Blueprint
+from pydantic import Field
 
 from ...bootstrap import services
 from ..credentials import merchant_key
-from ..http import Routes, page_answer
-from ..schemas import Id, PageQuery
+from ..http import Query, Routes, page_answer
+from ..schemas import Day, Id, PageQuery
 
 
 bp = Blueprint(__name__)
 api = Routes(bp, "merchant", merchant_key)
+
+
+class CancellationsQuery(Query):
+    """Days of the organization's time zone, both included; at most a year."""
+    from_: Day = Field(alias="from")
+    to: Day
 
 
 class ReviewQuery(PageQuery):
@@ -35,3 +42,12 @@ def customer_activity(customer_id: str, query: PageQuery):
     """A customer's timeline."""
     return page_answer(services().accounts.activity(api.merchant().org_id, customer_id, limit=query.limit,
                                                     cursor=query.cursor))
+
+
+@api.route("/admin/cancellations", query=CancellationsQuery, response="CancellationReport")
+def cancellation_report(query: CancellationsQuery):
+    """Cancellations by reason, and the retention offers accepted and declined, from `from` to `to`."""
+    result = services().subscriptions.cancellation_report(api.merchant().org_id, start=query.from_, end=query.to)
+    return {"start": result.start, "end": result.end, "cancellations": result.cancellations,
+            "reasons": [{"reason": reason, "count": count} for reason, count in result.reasons],
+            "offers_accepted": result.offers_accepted, "offers_declined": result.offers_declined}

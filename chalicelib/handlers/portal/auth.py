@@ -59,6 +59,29 @@ class ChangePasswordBody(Body):
     new_password: Password
 
 
+Challenge = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+# a code of the app (six digits) or a recovery code (xxxx-xxxx-xxxx-xxxx), spaces allowed
+Code = Annotated[str, StringConstraints(min_length=6, max_length=40)]
+
+
+class ChallengeBody(Body):
+    organization: OrganizationId
+    challenge: Challenge
+
+
+class SecondFactorBody(ChallengeBody):
+    code: Code
+
+
+class ConfirmSecondFactorBody(Body):
+    code: Code
+
+
+class DisableSecondFactorBody(Body):
+    current_password: Password
+    code: Code
+
+
 FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a link to choose a new "
                                      "password is on its way. It works once, for 30 minutes."}
 
@@ -78,17 +101,36 @@ def password_rules():
     return {"min_length": MIN_LENGTH, "max_length": MAX_LENGTH}
 
 
-@public.route("/portal/auth/login", "POST", body=LoginBody, response="Session")
+@public.route("/portal/auth/login", "POST", body=LoginBody, response="SignIn")
 def login(body: LoginBody):
-    """Sign in: a session token for the Authorization header."""
-    return signed_in(services().access.login(body.organization, body.email, body.password, bootstrap.now(),
-                                             source_ip=public.source_ip()))
+    """Sign in: a session token for the Authorization header; or, for an account with a second
+    factor (or one the merchant requires it of), a challenge to answer with the code."""
+    return session_or_challenge(services().access.login(body.organization, body.email, body.password,
+                                                        bootstrap.now(), source_ip=public.source_ip()))
 
 
-@public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201, response="Session")
+@public.route("/portal/auth/login/second-factor", "POST", body=SecondFactorBody, response="SignIn")
+def login_second_factor(body: SecondFactorBody):
+    """The second step of a sign-in: the challenge with a code of the app or a recovery code (or,
+    while enrolling, the first code of the new secret: the recovery codes come with the session)."""
+    done = services().access.complete_sign_in(body.organization, body.challenge, body.code, bootstrap.now(),
+                                              source_ip=public.source_ip())
+    return {**signed_in(done.session), "recovery_codes": list(done.recovery_codes) or None}
+
+
+@public.route("/portal/auth/login/enrolment", "POST", body=ChallengeBody, response="SecondFactorEnrolment")
+def login_enrolment(body: ChallengeBody):
+    """Where the merchant requires a second factor the account lacks: its secret, to confirm with a
+    first code at /portal/auth/login/second-factor."""
+    return enrolment(services().access.enrol_at_sign_in(body.organization, body.challenge, bootstrap.now()))
+
+
+@public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201, response="SignIn")
 def accept_invite(body: AcceptInviteBody):
-    """Choose a password with an invitation's token, and be signed in."""
-    return signed_in(services().access.accept_invite(body.organization, body.token, body.password, bootstrap.now()))
+    """Choose a password with an invitation's token, and be signed in (where the merchant requires a
+    second factor: a challenge to set it up first, as at sign-in)."""
+    return session_or_challenge(services().access.accept_invite(body.organization, body.token, body.password,
+                                                                bootstrap.now()))
 
 
 @public.route("/portal/auth/forgot-password", "POST", body=ForgotPasswordBody, status=202, response="Notice")
@@ -123,6 +165,48 @@ def change_password(body: ChangePasswordBody):
     ended = services().access.change_password(caller.org_id, caller.login, caller.session_id, body.current_password,
                                               body.new_password, bootstrap.now())
     return {"other_sessions_ended": ended}
+
+
+@api.route("/portal/auth/second-factor", response="SecondFactorState")
+def second_factor_state():
+    """Whether my account signs in with a code, whether the merchant requires it, recovery codes left."""
+    caller = api.customer()
+    found = services().access.second_factor(caller.org_id, caller.login)
+    return {"enabled": found.enabled, "required": found.required, "recovery_codes_left": found.recovery_codes_left}
+
+
+@api.route("/portal/auth/second-factor", "POST", response="SecondFactorEnrolment")
+def start_second_factor():
+    """Set up a second factor: a new secret (shown once), to confirm with a first code."""
+    caller = api.customer()
+    return enrolment(services().access.start_second_factor(caller.org_id, caller.login, bootstrap.now()))
+
+
+@api.route("/portal/auth/second-factor/confirm", "POST", body=ConfirmSecondFactorBody, response="RecoveryCodes")
+def confirm_second_factor(body: ConfirmSecondFactorBody):
+    """Turn the second factor on with the app's first code; the recovery codes are shown once."""
+    caller = api.customer()
+    codes = services().access.confirm_second_factor(caller.org_id, caller.login, body.code, bootstrap.now())
+    return {"recovery_codes": list(codes)}
+
+
+@api.route("/portal/auth/second-factor/disable", "POST", body=DisableSecondFactorBody, status=204)
+def disable_second_factor(body: DisableSecondFactorBody):
+    """Turn the second factor off with the current password and a code."""
+    caller = api.customer()
+    services().access.disable_second_factor(caller.org_id, caller.login, body.current_password, body.code,
+                                            bootstrap.now())
+
+
+def session_or_challenge(answer) -> dict:
+    if hasattr(answer, "challenge"):
+        return {"second_factor": {"challenge": answer.challenge, "expires_at": answer.expires_at,
+                                  "enrolment_required": answer.enrolment_required}}
+    return signed_in(answer)
+
+
+def enrolment(enrolled) -> dict:
+    return {"secret": enrolled.secret, "otpauth_uri": enrolled.otpauth_uri}
 
 
 def signed_in(session) -> dict:

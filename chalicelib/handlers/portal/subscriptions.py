@@ -62,8 +62,13 @@ class ChangeBody(ChangePreviewBody):
 
 
 class CancelBody(Body):
+    """`reason`: one of the merchant's (the cancel dialog lists them), or free text where they list
+    none; `comment`: the customer's own words, where the merchant asks for them."""
     when: When
     reason: ShortText | None = None
+    comment: str | None = Field(default=None, max_length=1000)
+
+
 
 
 class AutoChargeBody(Body):
@@ -239,9 +244,29 @@ def cancellation_preview(subscription_id: str, body: CancelPreviewBody):
 
 @api.route("/portal/subscriptions/{subscription_id}/cancel", "POST", body=CancelBody, response="ActionOutcome")
 def cancel(subscription_id: str, body: CancelBody):
-    """Cancel now, or at the end of the term, with an optional reason."""
+    """Cancel now, or at the end of the term, with the reason (and comment) the merchant asks for;
+    an open retention offer is declined."""
     done = services().subscriptions.cancel(_caller(), subscription_id, when=body.when, reason=body.reason or None,
-                                           now=bootstrap.now())
+                                           comment=(body.comment or "").strip() or None, now=bootstrap.now())
+    return _answer(done)
+
+
+@api.route("/portal/subscriptions/{subscription_id}/cancel-dialog", response="CancelDialog")
+def cancel_dialog(subscription_id: str):
+    """What the cancel dialog asks (the merchant's reasons, whether one is required, whether a comment
+    is asked for) and the retention offer open to this subscription, quoted (null: none)."""
+    from ..responses.subscriptions import CancelDialog   # on the first answer, not at `import app`
+    dialog = services().subscriptions.cancel_dialog(_caller(), subscription_id, now=bootstrap.now())
+    return CancelDialog.of(dialog).model_dump()
+
+
+@api.route("/portal/subscriptions/{subscription_id}/retention-offer", "POST", body=QuoteBody,
+           response="ActionOutcome")
+def accept_retention_offer(subscription_id: str, body: QuoteBody):
+    """Keep the subscription with the offer's coupon from the next term, as the dialog quoted it;
+    once per subscription (accepted already: the subscription as it stands)."""
+    done = services().subscriptions.accept_retention_offer(_caller(), subscription_id, quote_id=body.quote_id,
+                                                           now=bootstrap.now())
     return _answer(done)
 
 

@@ -109,6 +109,43 @@ class Session(Answer):
     idle_timeout_seconds: int
 
 
+class SecondFactorChallenge(Answer):
+    """Answer it at /portal/auth/login/second-factor with a code before `expires_at`;
+    `enrolment_required`: set up the second factor first (/portal/auth/login/enrolment)."""
+    challenge: str
+    expires_at: datetime
+    enrolment_required: bool
+
+
+class SignIn(Answer):
+    """A session (the token and its limits), or, for an account with a second factor, only
+    `second_factor`: no session exists until its code is right. `recovery_codes`: shown once, after
+    an enrolment at sign-in."""
+    token: str | None = None
+    token_type: Literal["Bearer"] | None = None
+    expires_at: datetime | None = None
+    idle_timeout_seconds: int | None = None
+    second_factor: SecondFactorChallenge | None = None
+    recovery_codes: list[str] | None = None
+
+
+class SecondFactorEnrolment(Answer):
+    """The secret, shown once: type it into an authenticator app, or open `otpauth_uri` with one."""
+    secret: str
+    otpauth_uri: str
+
+
+class SecondFactorState(Answer):
+    enabled: bool
+    required: bool              # by the merchant: it cannot be turned off
+    recovery_codes_left: int
+
+
+class RecoveryCodes(Answer):
+    """Each works once instead of a code; shown only now."""
+    recovery_codes: list[str]
+
+
 class PasswordChanged(Answer):
     other_sessions_ended: int
 

@@ -221,6 +221,48 @@ class Quote(Answer):
                              credit_note_lines=[QuoteLine.mirroring(line) for line in quote.credit_note_lines])
 
 
+class OpenRetentionOffer(Answer):
+    """A coupon of the catalogue for `cycles` terms, from the next term on; `quote` is what accepting does."""
+    coupon_code: str
+    name: str
+    percent_off_bp: int | None
+    amount_off_minor: int | None
+    cycles: int
+    quote: Quote
+
+
+class CancelDialog(Answer):
+    """`reasons`: choose one (empty: the reason is free text); `offer`: shown once, null if none is open."""
+    reasons: list[str]
+    reason_required: bool
+    comments: bool
+    offer: OpenRetentionOffer | None
+
+    @classmethod
+    def of(cls, dialog) -> "CancelDialog":
+        prefs, offer = dialog.prefs, dialog.offer
+        return cls(reasons=list(prefs.reasons), reason_required=prefs.reason_required, comments=prefs.comments,
+                   offer=None if offer is None else OpenRetentionOffer(
+                       coupon_code=offer.code, name=offer.name, percent_off_bp=offer.percent_off_bp,
+                       amount_off_minor=offer.amount_off_minor, cycles=offer.cycles, quote=Quote.of(dialog.quote)))
+
+
+class CancellationReason(Answer):
+    reason: str
+    count: int
+
+
+class CancellationReport(Answer):
+    """Cancellations from `start` to `end` (the query's `from` and `to`: days of the organization's
+    time zone, both included), by reason (most frequent first), and the answers to the retention offer."""
+    start: date
+    end: date
+    cancellations: int
+    reasons: list[CancellationReason]
+    offers_accepted: int
+    offers_declined: int
+
+
 class ActionOutcome(Answer):
     """The subscription as it now stands, the invoice and credit note the action raised and the
     payment it took (null when it raised or took none)."""
@@ -321,6 +363,7 @@ class SubscriptionRecord(Answer):
     next_retry_at: datetime | None
     unpaid_invoice_id: str | None
     reference: str
+    retention_offer: Literal["accepted", "declined"] | None   # the cancel flow's offer, once answered
 
     @classmethod
     def of(cls, sub: domain.Subscription) -> SubscriptionRecord:

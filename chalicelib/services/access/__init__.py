@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ...tables.portal_users import PortalUser
     from .commands import OrganizationChanges
     from .portal_auth import Invitation
+    from .second_factor import Challenge, Enrolment, SecondFactorSignIn, SecondFactorState
     from .sessions import SignedIn
 
 
@@ -24,9 +25,36 @@ class Access:
 
     # the portal
 
-    def login(self, org_id: str, email: str, password: str, now: datetime, *, source_ip: str) -> SignedIn:
+    def login(self, org_id: str, email: str, password: str, now: datetime, *,
+              source_ip: str) -> SignedIn | Challenge:
         from .portal_auth import login
         return login(self._adapters, org_id, email, password, now, source_ip=source_ip)
+
+    def complete_sign_in(self, org_id: str, challenge: str, code: str, now: datetime, *,
+                         source_ip: str) -> SecondFactorSignIn:
+        from .second_factor import complete_sign_in
+        return complete_sign_in(self._adapters, org_id, challenge, code, now, source_ip=source_ip)
+
+    def enrol_at_sign_in(self, org_id: str, challenge: str, now: datetime) -> Enrolment:
+        from .second_factor import enrol_at_sign_in
+        return enrol_at_sign_in(self._adapters, org_id, challenge, now)
+
+    def second_factor(self, org_id: str, login: str) -> SecondFactorState:
+        from .second_factor import state
+        return state(self._adapters, org_id, login)
+
+    def start_second_factor(self, org_id: str, login: str, now: datetime) -> Enrolment:
+        from .second_factor import start_enrolment
+        return start_enrolment(self._adapters, org_id, login, now)
+
+    def confirm_second_factor(self, org_id: str, login: str, code: str, now: datetime) -> tuple[str, ...]:
+        from .second_factor import confirm_enrolment
+        return confirm_enrolment(self._adapters, org_id, login, code, now)
+
+    def disable_second_factor(self, org_id: str, login: str, current_password: str, code: str,
+                              now: datetime) -> None:
+        from .second_factor import disable
+        return disable(self._adapters, org_id, login, current_password, code, now)
 
     def logout(self, session_id: str) -> None:
         from .portal_auth import logout
@@ -44,7 +72,7 @@ class Access:
         from .portal_auth import invite
         return invite(self._adapters, org_id, customer_id, contact_id, now)
 
-    def accept_invite(self, org_id: str, token: str, password: str, now: datetime) -> SignedIn:
+    def accept_invite(self, org_id: str, token: str, password: str, now: datetime) -> SignedIn | Challenge:
         from .portal_auth import accept_invite
         return accept_invite(self._adapters, org_id, token, password, now)
 

@@ -7,11 +7,13 @@ from dataclasses import replace
 from datetime import datetime
 
 from ...domain import currencies
+from ...domain.catalog import coupon_key
 from ...domain.customers import Address
 from ...domain.errors import AlreadyExists, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.organization import Organization
 from ...domain.portal_address import problem_with
+from ...domain.preferences import RetentionOffer
 from .commands import OrganizationChanges
 
 KEY_PREFIX = "pk_admin_"
@@ -65,10 +67,22 @@ def update_organization(adapters, org_id: str, changes: OrganizationChanges) -> 
         # is indexed at the instants those days begin there
         raise BusinessRuleViolation("The time zone is chosen before the first subscription; this organization "
                                     "has subscriptions already.", "time_zone_locked")
+    if changes.preferences is not None:
+        _check_retention_offer(adapters, org_id, changes.preferences.cancel.retention_offer)
     given = changes.given()
     if given.get("portal_name", org.portal_name) != org.portal_name:
         return _rename_portal(adapters, replace(org, **given), org.portal_name)
     return adapters.uow.organizations.save(replace(org, **given))
+
+
+def _check_retention_offer(adapters, org_id: str, offer: RetentionOffer | None) -> None:
+    """The cancel flow's offer names a coupon of the catalogue that is not withdrawn (one that
+    expires or is used up later is simply no longer offered)."""
+    if offer is None:
+        return
+    coupon = adapters.uow.catalog.get_many(org_id, "coupon", [offer.coupon_code]).get(coupon_key(offer.coupon_code))
+    if coupon is None or not coupon.active:
+        raise InvalidInput({"preferences.cancel.retention_offer.coupon_code": "No such coupon in the catalogue."})
 
 
 def organization_for_portal(adapters, portal_name: str) -> Organization:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ...domain.customers import Customer
 from ...domain.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
@@ -20,6 +21,9 @@ from ...tables.portal_users import PortalUser, login_key
 from ..accounts import outbox as mail
 from . import mailed_links, rate_limiting, sessions
 from .sessions import SignedIn
+
+if TYPE_CHECKING:
+    from .second_factor import Challenge
 
 LOCKOUT = LockoutPolicy()
 # Every failed sign-in answers this, whether the email has no account, the password is wrong,
@@ -78,8 +82,9 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
     return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
 
 
-def accept_invite(adapters, org_id: str, token: str, password: str, now: datetime) -> SignedIn:
-    """Choose a password with the invitation's token (once), and be signed in."""
+def accept_invite(adapters, org_id: str, token: str, password: str, now: datetime) -> SignedIn | Challenge:
+    """Choose a password with the invitation's token (once), and be signed in; where the merchant
+    requires a second factor, the account is made but answers a challenge to set one up first."""
     one_time = usable_token(adapters, token, "invite", org_id, now)
     account = adapters.uow.portal_users.with_organization(one_time.login, org_id, customer_id=one_time.customer_id)
     user = account.user
@@ -92,6 +97,12 @@ def accept_invite(adapters, org_id: str, token: str, password: str, now: datetim
     validate_password(password, email=user.email, org_name=account.org.name, field="password")
     user = replace(user, status="active", role=role, password_hash=adapters.password_hasher.hash(password),
                    password_changed_at=now)
+    if account.org.preferences.require_second_factor:
+        with adapters.uow.transaction("invitation") as tx:
+            adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
+            adapters.uow.portal_users.put_in(tx, user)
+        from .second_factor import challenge
+        return challenge(adapters, adapters.uow.portal_users.find(user.login), now)
     answer, session = sessions.new_session(user, role, now)
     with adapters.uow.transaction("invitation") as tx:
         adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
@@ -122,8 +133,11 @@ def create_portal_user(adapters, org_id: str, *, customer_id: str, contact_id: s
 
 # --- signing in -------------------------------------------------------------------------------
 
-def login(adapters, org_id: str, email: str, password: str, now: datetime, *, source_ip: str) -> SignedIn:
-    """Sign in with organization, email and password, from `source_ip` (the caller's address).
+def login(adapters, org_id: str, email: str, password: str, now: datetime, *,
+          source_ip: str) -> SignedIn | Challenge:
+    """Sign in with organization, email and password, from `source_ip` (the caller's address). An
+    account with a second factor (or one the merchant requires it of) gets no session yet but a
+    challenge to answer with its code (`second_factor.complete_sign_in`).
 
     Limited per source IP and per account (organization, email), never per organization: anyone
     can send sign-ins naming an organization, and they must not lock out its customers.
@@ -153,6 +167,9 @@ def login(adapters, org_id: str, email: str, password: str, now: datetime, *, so
         raise Unauthenticated(BAD_CREDENTIALS)
     if hasher.needs_rehash(user.password_hash):
         _rehash(adapters, user, password)
+    if user.has_second_factor or found.org.preferences.require_second_factor:
+        from .second_factor import challenge
+        return challenge(adapters, user, now)
     return sessions.start(adapters, user, role, now)
 
 

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from ...domain.cancellation_feedback import CancellationReport
     from ...domain.catalog import Addon, Coupon, Plan
     from ...domain.quotes import Quote
     from ...domain.subscription import Subscription
     from ...domain.subscription_actions import When
     from ...tables.pages import Page
     from .actions import Outcome
+    from .cancellations import CancelDialog
     from .commands import Caller, ChangeRequest
     from .scheduled import RunReport
     from .scheduled_queue import Discovery, DueItem
@@ -101,9 +103,19 @@ class Subscriptions:
         from .cancellations import cancellation_preview
         return cancellation_preview(self._adapters, caller, subscription_id, when=when, now=now)
 
-    def cancel(self, caller: Caller, subscription_id: str, *, when: When, reason: str | None, now: datetime) -> Outcome:
+    def cancel(self, caller: Caller, subscription_id: str, *, when: When, reason: str | None, now: datetime,
+               comment: str | None = None) -> Outcome:
         from .cancellations import cancel
-        return cancel(self._adapters, caller, subscription_id, when=when, reason=reason, now=now)
+        return cancel(self._adapters, caller, subscription_id, when=when, reason=reason, comment=comment, now=now)
+
+    def cancel_dialog(self, caller: Caller, subscription_id: str, *, now: datetime) -> CancelDialog:
+        from .cancellations import cancel_dialog
+        return cancel_dialog(self._adapters, caller, subscription_id, now=now)
+
+    def accept_retention_offer(self, caller: Caller, subscription_id: str, *, quote_id: str | None,
+                               now: datetime) -> Outcome:
+        from .cancellations import accept_retention_offer
+        return accept_retention_offer(self._adapters, caller, subscription_id, quote_id=quote_id, now=now)
 
     def remove_cancellation(self, caller: Caller, subscription_id: str, *, now: datetime) -> Outcome:
         from .cancellations import remove_scheduled_cancellation
@@ -130,6 +142,10 @@ class Subscriptions:
                                    status=status, addons=addons, coupon_code=coupon_code, auto_charge=auto_charge,
                                    payment_method_id=payment_method_id, starts_at=starts_at, reference=reference,
                                    **status_fields)
+
+    def cancellation_report(self, org_id: str, *, start: date, end: date) -> CancellationReport:
+        from .cancellations import cancellation_report
+        return cancellation_report(self._adapters, org_id, start=start, end=end)
 
     def catalog(self, org_id: str, kind: str) -> list:
         from .catalog import list_items

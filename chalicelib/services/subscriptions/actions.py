@@ -11,6 +11,8 @@ from ... import logs
 from ...domain import coupons
 from ...domain import subscription_actions as actions
 from ...domain.account_summary import AccountSummary
+from ...domain.cancellation_feedback import CancellationFeedback
+from ...domain.coupons import Applier
 from ...domain.documents import CreditNote, Invoice
 from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import NotFound
@@ -76,11 +78,13 @@ class Committed:
 
 
 def commit(adapters, ctx: Context, after: Subscription, action: str, summary: str,
-           billed: Billing | None = None) -> Committed:
+           billed: Billing | None = None, *, feedback: CancellationFeedback | None = None,
+           redeemed_by: Applier = "customer") -> Committed:
     """Write `after` on the condition that the subscription is still the version read, with the
-    documents `billed` and the activity record, all or nothing (ConcurrentUpdate: 409). A coupon
-    `after` holds that the subscription never had is redeemed in the same transaction, on the
-    condition that a customer may still apply it (refused as the coupon then stands: 400)."""
+    documents `billed`, the cancel flow's `feedback` and the activity record, all or nothing
+    (ConcurrentUpdate: 409). A coupon `after` holds that the subscription never had is redeemed in
+    the same transaction, on the condition that `redeemed_by` may still apply it (refused as the
+    coupon then stands: 400; the merchant's retention offer is not limited to portal coupons)."""
     org_id = ctx.caller.org_id
     redeemed = coupons.redeemed(ctx.sub, after)
     after = coupons.remembering_coupons(ctx.sub, after)
@@ -95,7 +99,9 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
         if billed is not None:
             written = invoicing.write(adapters, tx, org_id, billed, now=ctx.now)
         for code in redeemed:
-            adapters.uow.catalog.redeem_in(tx, org_id, code, now=ctx.now, by="customer", field="coupon")
+            adapters.uow.catalog.redeem_in(tx, org_id, code, now=ctx.now, by=redeemed_by, field="coupon")
+        if feedback is not None:
+            adapters.uow.cancellation_feedback.add_in(tx, org_id, feedback, ctx.sub.version)
         adapters.uow.activity.record(org_id, record, tx)
     used = tuple(lowered for _read, lowered in billed.credit_notes_used) if billed is not None else ()
     return Committed(adapters.uow.subscriptions.saved(item), written.invoice(adapters), written.credit_note(adapters),

@@ -79,9 +79,14 @@ export async function signIn({ main, query, notice, signedIn }) {
     field({ label: t("auth.password"), name: "password", type: "password", required: true, autocomplete: "current-password" }),
     h("button", { type: "submit" }, t("auth.sign_in")));
   onSubmit(form, async (values) => {
+    const organizationId = values.organization.trim();
     const answer = await api.post("/portal/auth/login", {
-      organization: values.organization.trim(), email: values.email.trim(), password: values.password });
-    signedIn(answer, values.organization.trim(), safeNext(query.next));
+      organization: organizationId, email: values.email.trim(), password: values.password });
+    if (answer.second_factor) {
+      await secondFactorStep(main, organizationId, answer.second_factor, (done) => signedIn(done, organizationId, safeNext(query.next)));
+      return;
+    }
+    signedIn(answer, organizationId, safeNext(query.next));
   });
   const forgotQuery = query.organization ? `?organization=${encodeURIComponent(query.organization)}` : "";
   replace(main, card(card.organizationName ? t("auth.sign_in_to", { organization: card.organizationName }) : t("auth.sign_in"),
@@ -90,6 +95,61 @@ export async function signIn({ main, query, notice, signedIn }) {
     h("div", { class: "links" }, h("a", { href: `#/forgot-password${forgotQuery}` }, t("auth.forgot")))));
   const firstEmpty = [...form.querySelectorAll("input:not([type=hidden])")].find((input) => !input.value);
   if (!notice) firstEmpty?.focus();
+}
+
+/**
+ * The sign-in's second step: the code of the authenticator app (or a recovery code). Where the
+ * merchant requires a second factor the account lacks, it is set up here first: the secret, then
+ * its first code; the recovery codes are shown once before the portal opens.
+ */
+async function secondFactorStep(main, organization, challenge, done) {
+  const setUp = challenge.enrolment_required
+    ? await api.post("/portal/auth/login/enrolment", { organization, challenge: challenge.challenge }) : null;
+  const form = h("form", { "aria-label": "Sign-in code" },
+    setUp ? enrolmentHelp(setUp) : null,
+    field({ label: setUp ? "The code your app shows" : "Code", name: "code", required: true, autocomplete: "one-time-code",
+      inputmode: setUp ? "numeric" : null,
+      hint: setUp ? "Six digits, to confirm the app is set up." : "Six digits from your authenticator app, or one of your recovery codes." }),
+    h("button", { type: "submit" }, setUp ? "Confirm and sign in" : "Sign in"));
+  onSubmit(form, async (values) => {
+    let answer;
+    try {
+      answer = await api.post("/portal/auth/login/second-factor", { organization, challenge: challenge.challenge, code: values.code.trim() });
+    } catch (error) {
+      if (error.status === 401 && error.message !== "The code is not right.") {
+        replace(main, card("Sign in again", null, alert("error", error.message), h("div", { class: "links" },
+          h("a", { href: "#/sign-in" }, "Back to sign in"))));
+        return;
+      }
+      throw Object.assign(error, { fields: { code: error.message } });
+    }
+    if (answer.recovery_codes) {
+      showRecoveryCodes(main, answer.recovery_codes, () => done(answer));
+      return;
+    }
+    done(answer);
+  });
+  replace(main, card(setUp ? "Set up two-step sign-in" : "Enter your sign-in code",
+    setUp ? "This portal asks for a code from an authenticator app after your password." : "Your account asks for a second step.",
+    form));
+  form.querySelector("input[name=code]")?.focus();
+}
+
+/** The secret of a new second factor: a link an authenticator app opens, and the key to type in. */
+function enrolmentHelp(setUp) {
+  return h("div", { class: "enrolment" },
+    h("p", {}, "Add this account to an authenticator app: ", h("a", { href: setUp.otpauth_uri }, "open it in your app"),
+      " or type in the key below. It is shown only now."),
+    h("p", {}, h("code", { "data-testid": "second-factor-secret" }, setUp.secret.replace(/(.{4})/g, "$1 ").trim())));
+}
+
+/** Recovery codes, once: each signs in once instead of a code. */
+function showRecoveryCodes(main, codes, next) {
+  const go = h("button", { type: "button" }, "I have saved them, continue");
+  go.addEventListener("click", next);
+  replace(main, card("Save your recovery codes", "Each one works once if you cannot use your app. They are shown only now.",
+    h("ul", { class: "recovery-codes", "aria-label": "Recovery codes" }, codes.map((code) => h("li", {}, h("code", {}, code)))), go));
+  go.focus();
 }
 
 export async function forgotPassword({ main, query }) {
@@ -139,6 +199,10 @@ export function acceptInvite({ main, query, signedIn }) {
     mismatch(values, "password");
     const answer = await api.post("/portal/auth/accept-invite", { organization: query.organization, token: query.token,
                                                                    password: values.password });
+    if (answer.second_factor) {
+      await secondFactorStep(main, query.organization, answer.second_factor, (done) => signedIn(done, query.organization));
+      return;
+    }
     signedIn(answer, query.organization);
   });
   replace(main, card(t("auth.welcome"), t("auth.invite_intro"), form));

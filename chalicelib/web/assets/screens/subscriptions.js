@@ -272,24 +272,75 @@ function pauseDialog(sub, me) {
   });
 }
 
+/**
+ * The cancel flow: the merchant's retention offer first (once per subscription, with the quote of
+ * what accepting does), then when it should end and why (the merchant's reasons, required or not,
+ * and a comment where they ask for one).
+ */
 function cancelDialog(sub, allowed) {
   return dialog(t("cancel.title"), (close) => {
-    const options = [
-      allowed.has("cancel_at_term_end") ? ["end_of_term", t("cancel.term_end"),
-        t("cancel.term_end_detail", { date: date(sub.current_term?.end || sub.trial?.end || sub.next_billing_on) })] : null,
-      allowed.has("cancel_now") ? ["now", t("cancel.now"), t("cancel.now_detail")] : null,
-    ].filter(Boolean);
-    const form = h("form", { id: "cancel-form" },
-      h("fieldset", {}, h("legend", {}, t("cancel.when")), options.map(([value, title, detail], index) =>
-        h("label", { class: "choice" }, h("input", { type: "radio", name: "when", value, checked: index === 0, "data-field": "when" }),
-          h("span", {}, title, h("small", {}, detail))))),
-      field({ label: t("cancel.reason"), name: "reason", type: "textarea", rows: 3 }));
-    onSubmit(form, async (values) => {
-      await api.post(path(sub.subscription_id, "/cancel"), { when: values.when, reason: values.reason || undefined });
-      close(values.when === "now" ? t("cancel.done_now") : t("cancel.done_term_end"));
-    });
-    return { body: form, actions: [h("button", { type: "button", class: "secondary", onClick: () => close(false) }, t("cancel.keep")),
-      h("button", { type: "submit", class: "danger", form: "cancel-form" }, t("subscriptions.cancel"))] };
+    const body = h("div", { "aria-live": "polite" }, loading(t("common.loading")));
+    const submit = h("button", { type: "submit", class: "danger", form: "cancel-form", disabled: true }, t("subscriptions.cancel"));
+    const show = async (notice) => {
+      let asked;
+      try {
+        asked = await api.get(path(sub.subscription_id, "/cancel-dialog"));
+      } catch (error) {
+        if (error.sessionEnded) { close(false); return; }
+        replace(body, alert("error", error.message));
+        return;
+      }
+      replace(body, notice ? alert("warning", notice) : null, asked.offer ? offerPanel(asked.offer) : null, cancelForm(asked));
+      submit.disabled = false;
+    };
+    const offerPanel = (offer) => {
+      const accept = h("button", { type: "button", "data-testid": "accept-offer" }, "Accept offer and stay");
+      accept.addEventListener("click", async () => {
+        accept.setAttribute("aria-busy", "true");
+        try {
+          await api.post(path(sub.subscription_id, "/retention-offer"), { quote_id: offer.quote.quote_id });
+          close(`Thank you for staying: ${offer.name} applies from your next term.`);
+        } catch (error) {
+          if (error.sessionEnded) { close(false); return; }
+          if (error.code === "quote_changed") await show("The offer's charges changed since you opened this. Please review them again.");
+          else toast(error.message, "error");
+        } finally {
+          accept.removeAttribute("aria-busy");
+        }
+      });
+      const discount = offer.percent_off_bp != null ? `${offer.percent_off_bp / 100}% off`
+        : `${money(offer.amount_off_minor, offer.quote.currency)} off`;
+      return h("section", { class: "card offer", "aria-label": "An offer before you go" },
+        h("h3", {}, "Before you go"),
+        h("p", {}, `Stay and get ${discount} for ${offer.cycles} ${offer.cycles === 1 ? "term" : "terms"} (${offer.name}).`),
+        quoteView(offer.quote), accept);
+    };
+    const cancelForm = (asked) => {
+      const options = [
+        allowed.has("cancel_at_term_end") ? ["end_of_term", t("cancel.term_end"),
+          t("cancel.term_end_detail", { date: date(sub.current_term?.end || sub.trial?.end || sub.next_billing_on) })] : null,
+        allowed.has("cancel_now") ? ["now", t("cancel.now"), t("cancel.now_detail")] : null,
+      ].filter(Boolean);
+      const optional = asked.reason_required ? "" : " (optional)";
+      const reason = asked.reasons.length
+        ? field({ label: `Why are you leaving?${optional}`, name: "reason", required: asked.reason_required,
+          options: [["", "Choose a reason…"], ...asked.reasons] })
+        : field({ label: `Why are you leaving?${optional}`, name: "reason", type: "textarea", rows: 3, required: asked.reason_required });
+      const form = h("form", { id: "cancel-form" },
+        h("fieldset", {}, h("legend", {}, t("cancel.when")), options.map(([value, title, detail], index) =>
+          h("label", { class: "choice" }, h("input", { type: "radio", name: "when", value, checked: index === 0, "data-field": "when" }),
+            h("span", {}, title, h("small", {}, detail))))),
+        reason,
+        asked.comments ? field({ label: "Anything else you want to tell us? (optional)", name: "comment", type: "textarea", rows: 3 }) : null);
+      onSubmit(form, async (values) => {
+        await api.post(path(sub.subscription_id, "/cancel"), { when: values.when, reason: values.reason || undefined,
+          comment: values.comment?.trim() || undefined });
+        close(values.when === "now" ? t("cancel.done_now") : t("cancel.done_term_end"));
+      });
+      return form;
+    };
+    show();
+    return { body, actions: [h("button", { type: "button", class: "secondary", onClick: () => close(false) }, t("cancel.keep")), submit] };
   });
 }
 
