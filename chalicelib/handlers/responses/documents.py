@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from pydantic import Field
+
 from ...domain.documents import CreditNoteKind, CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
 from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, Money, Page, TaxLine
@@ -292,6 +294,30 @@ class StatementOfAccounts(Answer):
     start: date
     end: date
     statements: list[Statement]
+
+
+class ExportRow(Answer):
+    """One row of an export, as its CSV has it: amounts in major units with the currency's decimals."""
+    date: str
+    type: Literal["opening_balance", "closing_balance", "invoice", "payment", "credit_note", "refund", "void",
+                  "credit_note_void"]
+    reference: str
+    description: str
+    currency: str
+    currency_exponent: CurrencyExponent
+    amount: str = Field(description='Major units: "35.20", JPY "3520", KWD "1.230"; empty on a balance row.')
+    balance: str | None = Field(default=None, description="The statement's running balance (statement only).")
+
+
+class ExportFile(Answer):
+    """An export in one currency: the CSV's columns and its rows as objects."""
+    kind: Literal["statement", "invoices", "payments"]
+    currency: str
+    currency_exponent: CurrencyExponent
+    start: date
+    end: date
+    columns: list[str]
+    rows: list[ExportRow]
 
 
 class Forwarded(EmailQueued):

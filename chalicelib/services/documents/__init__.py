@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ...domain.documents import CreditNote, Estimate, Invoice, TimeEntry, Timesheet
     from ...domain.payments import Payment
     from ...tables.pages import Page
+    from .exports import Export
     from .forwarding import Forwarded
     from .ledger_backfill import Rebuilt
     from .pdfs import RenderedPdf
@@ -56,6 +57,11 @@ class Documents:
                   now: datetime) -> StatementOfAccounts:
         from .statements import statement_of_accounts
         return statement_of_accounts(self._adapters, org_id, customer_id, start=start, end=end, now=now)
+
+    def export(self, org_id: str, customer_id: str, kind: str, *, start: date | None, end: date | None,
+               currency: str | None, now: datetime) -> Export:
+        from .exports import export
+        return export(self._adapters, org_id, customer_id, kind, start=start, end=end, currency=currency, now=now)
 
     def forward_invoice(self, org_id: str, customer_id: str, contact_id: str, invoice_id: str, *,
                         contact_ids: list[str], subject: str | None, body: str | None, now: datetime) -> Forwarded:
