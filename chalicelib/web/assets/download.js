@@ -1,13 +1,14 @@
-// Downloading a PDF from a button: whatever goes wrong (the document has none, the network, the
-// server) is said to the customer in words, never dropped silently.
+// Downloading a PDF or a CSV export from a button: whatever goes wrong (the document has none, the
+// network, the server) is said to the customer in words, never dropped silently.
 import { downloadPdf } from "./api.js";
 import { toast } from "./ui.js";
 
-export async function download(path, query, fallbackName) {
+export async function download(path, query, fallbackName, accept = "application/pdf") {
   try {
-    return await downloadPdf(path, query, fallbackName);
+    return await downloadPdf(path, query, fallbackName, accept);
   } catch (error) {
-    if (!error.sessionEnded) toast(`The PDF could not be downloaded. ${error.message}`, "error");
+    const what = accept === "text/csv" ? "CSV file" : "PDF";
+    if (!error.sessionEnded) toast(`The ${what} could not be downloaded. ${error.message}`, "error");
     return null;
   }
 }

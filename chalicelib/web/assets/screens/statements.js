@@ -43,6 +43,9 @@ async function load(result, form, from, to) {
 function statement(s) {
   return h("section", { class: "card", "aria-label": `Statement in ${s.currency}` },
     h("h2", {}, `${date(s.period_start)} – ${date(s.period_end)}`, s.currency ? ` (${s.currency})` : ""),
+    h("button", { type: "button", class: "secondary no-print", onClick: () => download("/portal/exports/statement.csv",
+      { from: s.period_start, to: s.period_end, currency: s.currency }, `statement-${s.currency}.csv`, "text/csv") },
+      `Download CSV (${s.currency})`),
     h("div", { class: "grid" },
       figure("Opening balance", s.opening_balance), figure("Invoiced", s.invoiced), figure("Paid", s.paid),
       figure("Credited", s.credited), s.refunded && s.refunded.amount_minor ? figure("Refunded", s.refunded) : null,
