@@ -3,6 +3,7 @@ reviews. Each is skipped until the API routes it drives are on the branch (they 
 parallel), and lights up once they are merged."""
 import re
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -183,7 +184,7 @@ def test_cancelling_at_term_end_then_keeping_the_subscription(page, portal):
     expect(page.get_by_text("Live").first).to_be_visible()
 
 
-@needs("GET /portal/statements", "GET /portal/statements/pdf")
+@needs("GET /portal/statements", "GET /portal/statements/pdf", "GET /portal/exports/statement.csv")
 def test_a_statement_for_a_chosen_range(page, portal):
     # Given a customer invoiced ten days ago
     customer = fresh_customer(portal.org_id, "Statement")
@@ -196,7 +197,7 @@ def test_a_statement_for_a_chosen_range(page, portal):
     page.get_by_label("To").fill(date.today().isoformat())
     page.get_by_role("button", name="Go").click()
 
-    # Then the invoice and the closing balance are there, and the PDF downloads
+    # Then the invoice and the closing balance are there, and the PDF and the CSV download
     expect(page.get_by_role("table", name="Transactions")).to_contain_text("$250.00")
     expect(page.get_by_text("Closing balance")).to_be_visible()
     assert accessibility_problems(page) == []
@@ -204,6 +205,11 @@ def test_a_statement_for_a_chosen_range(page, portal):
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
+    with page.expect_download() as exported:
+        page.get_by_role("button", name="Download CSV (USD)").click()
+    assert exported.value.suggested_filename.startswith("statement-USD-")
+    assert ",invoice," in (csv := Path(exported.value.path()).read_bytes().decode())
+    assert ",USD,250.00,250.00\r\n" in csv
 
 
 @needs("GET /portal/invoices", "GET /portal/invoices/{invoice_id}", "GET /portal/contacts",
