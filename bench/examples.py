@@ -105,6 +105,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/portal/payments/{payment_id}/receipt"): Request(),
         ("GET", "/portal/estimates/{estimate_id}/pdf"): Request(),
         ("GET", "/portal/statements/pdf"): Request(),
+        ("GET", "/portal/spending"): Request(),
         ("GET", "/portal/exports/statement.csv"): Request(),
         ("GET", "/portal/exports/statement.json"): Request(),
         ("GET", "/portal/exports/invoices.csv"): Request(),

@@ -296,6 +296,28 @@ class StatementOfAccounts(Answer):
     statements: list[Statement]
 
 
+class MonthSpending(Answer):
+    month: str = Field(description='The month, "2026-11", of the organization\'s time zone.')
+    start: date
+    end: date                 # the month's last day, or today for this month
+    invoiced: Money           # invoices less voids, as that month's statement
+    paid: Money
+    credited: Money
+    refunded: Money
+
+
+class CurrencySpending(Answer):
+    currency: str
+    currency_exponent: CurrencyExponent
+    months: list[MonthSpending]
+
+
+class Spending(Answer):
+    """The last `months` months per currency, oldest first."""
+    months: int
+    currencies: list[CurrencySpending]
+
+
 class ExportRow(Answer):
     """One row of an export, as its CSV has it: amounts in major units with the currency's decimals."""
     date: str

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .forwarding import Forwarded
     from .ledger_backfill import Rebuilt
     from .pdfs import RenderedPdf
+    from .spending import Spending
     from .statements import StatementOfAccounts
 
 
@@ -57,6 +58,10 @@ class Documents:
                   now: datetime) -> StatementOfAccounts:
         from .statements import statement_of_accounts
         return statement_of_accounts(self._adapters, org_id, customer_id, start=start, end=end, now=now)
+
+    def spending(self, org_id: str, customer_id: str, *, months: int, now: datetime) -> Spending:
+        from .spending import spending
+        return spending(self._adapters, org_id, customer_id, months=months, now=now)
 
     def export(self, org_id: str, customer_id: str, kind: str, *, start: date | None, end: date | None,
                currency: str | None, now: datetime) -> Export:
