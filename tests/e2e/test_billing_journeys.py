@@ -212,6 +212,30 @@ def test_a_statement_for_a_chosen_range(page, portal):
     assert ",USD,250.00,250.00\r\n" in csv
 
 
+@needs("GET /portal/statements", "GET /portal/spending")
+def test_the_spending_chart_says_in_words_and_in_a_table_what_the_statement_says(page, portal):
+    # Given a customer invoiced ten days ago
+    customer = fresh_customer(portal.org_id, "Spender")
+    an_invoice(customer, 25000, "Migration", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she opens her statements
+    go_to(page, "Statements")
+
+    # Then the last twelve months are a chart summed up in a sentence, and a table with the same figure
+    history = page.get_by_role("region", name="Spending, last 12 months (USD)")
+    expect(history).to_contain_text("$250.00 invoiced and $0.00 paid.")
+    expect(history.get_by_role("img")).to_have_count(1)
+    history.get_by_text("Show as a table").click()
+    expect(history.get_by_role("table", name="Spending by month (USD)")).to_contain_text("$250.00")
+    assert accessibility_problems(page) == []
+    screenshot(page, "spending")
+    # And the statement of the same days has the same invoice
+    page.get_by_label("From").fill((date.today() - timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_role("table", name="Transactions")).to_contain_text("$250.00")
+
+
 @needs("GET /portal/invoices", "GET /portal/invoices/{invoice_id}", "GET /portal/contacts",
        "POST /portal/invoices/{invoice_id}/forward")
 def test_the_primary_contact_forwards_an_invoice_to_a_colleague(page, portal):

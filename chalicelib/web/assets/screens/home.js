@@ -2,14 +2,16 @@
 // approvals, my details, the organization's contact, and Send Email / Review at the bottom.
 import { api } from "../api.js";
 import { money, date } from "../format.js";
+import { spendingHistory } from "../spending.js";
 import { h, replace, loading, pageHeader, field, onSubmit, dialog, toast, alert } from "../ui.js";
 
 export async function show({ main, me }) {
   const organization = me.organization || {};
   const figures = h("div", {}, loading("Loading your account…"));
   const details = myDetails(me);
+  const spending = h("div");
   replace(main, pageHeader(`Welcome, ${me.contact.name.split(" ")[0] || me.contact.name}`, me.customer.display_name),
-    figures,
+    figures, spending,
     h("div", { class: "grid" }, details, organizationContact(organization)),
     h("section", { class: "card", "aria-labelledby": "reach-us" },
       h("h2", { id: "reach-us" }, `Talk to ${organization.name || "us"}`),
@@ -18,6 +20,7 @@ export async function show({ main, me }) {
         h("button", { type: "button", class: "secondary", onClick: sendEmail }, "Send Email"),
         me.features.reviews ? h("button", { type: "button", class: "secondary", onClick: writeReview }, "Review") : null)));
 
+  spendingHistory(spending);
   let dashboard;
   try {
     dashboard = await api.get("/portal/dashboard");

@@ -2,6 +2,7 @@
 import { api } from "../api.js";
 import { download } from "../download.js";
 import { money, date, isoDay, firstOfMonth } from "../format.js";
+import { spendingHistory } from "../spending.js";
 import { h, replace, loading, empty, pageHeader, field, onSubmit, table, showErrors } from "../ui.js";
 
 export async function show({ main, query, navigate }) {
@@ -17,7 +18,10 @@ export async function show({ main, query, navigate }) {
     await load(result, form, values.from, values.to);
     history.replaceState(null, "", `#/statements?from=${values.from}&to=${values.to}`);
   });
-  replace(main, pageHeader("Statement of accounts", "Everything billed, paid and credited over a period."), form, result);
+  const spending = h("div", { class: "no-print" });
+  replace(main, pageHeader("Statement of accounts", "Everything billed, paid and credited over a period."), form, result,
+    spending);
+  spendingHistory(spending);
   await load(result, form, from, to).catch((error) => { if (!error.sessionEnded) showErrors(form, error); });
 }
 
