@@ -19,6 +19,7 @@ from chalicelib.handlers.portal import auth as portal_auth
 from chalicelib.handlers.portal import dashboard as portal_dashboard
 from chalicelib.handlers.portal import documents as portal_documents
 from chalicelib.handlers.portal import engagement as portal_engagement
+from chalicelib.handlers.portal import exports as portal_exports
 from chalicelib.handlers.portal import invoices as portal_invoices
 from chalicelib.handlers.portal import me as portal_me
 from chalicelib.handlers.portal import payment_methods as portal_payment_methods
@@ -35,8 +36,8 @@ app.register_middleware(on_each_request, "http")
 MERCHANT = (admin_organization, admin_catalog, admin_customers, admin_billing, admin_refunds, admin_engagement,
             admin_portal_access, admin_review_requests, admin_test_clock)
 PORTAL = (portal_auth, portal_me, portal_dashboard, portal_subscriptions, portal_invoices, portal_payments,
-          portal_payment_methods, portal_statements, portal_documents, portal_profile, portal_approvals,
-          portal_engagement, portal_activity)
+          portal_payment_methods, portal_statements, portal_exports, portal_documents, portal_profile,
+          portal_approvals, portal_engagement, portal_activity)
 OTHERS = (webhooks, jobs, openapi, web)
 for module in MERCHANT + PORTAL + OTHERS:
     app.register_blueprint(module.bp)

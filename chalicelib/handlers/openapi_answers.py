@@ -68,7 +68,9 @@ def binary_content(content_type: str) -> dict:
 
 
 def download_headers(content_type: str) -> dict:
-    if content_type != "application/pdf":
+    example = {"application/pdf": "INV-000042.pdf", "text/csv": "statement-USD-2026-11-01-to-2026-11-30.csv"}
+    if content_type not in example:
         return {}
-    return {"Content-Disposition": {"description": 'An attachment and its name, e.g. `attachment; '
-                                                   'filename="INV-000042.pdf"`', "schema": {"type": "string"}}}
+    return {"Content-Disposition": {"description": f'An attachment and its name, e.g. `attachment; '
+                                                   f'filename="{example[content_type]}"`',
+                                    "schema": {"type": "string"}}}

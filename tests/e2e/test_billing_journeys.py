@@ -3,6 +3,7 @@ reviews. Each is skipped until the API routes it drives are on the branch (they 
 parallel), and lights up once they are merged."""
 import re
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -214,7 +215,7 @@ def test_accepting_the_offer_in_the_cancel_flow_keeps_the_subscription_with_the_
     expect(page.get_by_role("dialog").get_by_role("region", name="An offer before you go")).to_have_count(0)
 
 
-@needs("GET /portal/statements", "GET /portal/statements/pdf")
+@needs("GET /portal/statements", "GET /portal/statements/pdf", "GET /portal/exports/statement.csv")
 def test_a_statement_for_a_chosen_range(page, portal):
     # Given a customer invoiced ten days ago
     customer = fresh_customer(portal.org_id, "Statement")
@@ -227,7 +228,7 @@ def test_a_statement_for_a_chosen_range(page, portal):
     page.get_by_label("To").fill(date.today().isoformat())
     page.get_by_role("button", name="Go").click()
 
-    # Then the invoice and the closing balance are there, and the PDF downloads
+    # Then the invoice and the closing balance are there, and the PDF and the CSV download
     expect(page.get_by_role("table", name="Transactions")).to_contain_text("$250.00")
     expect(page.get_by_text("Closing balance")).to_be_visible()
     assert accessibility_problems(page) == []
@@ -235,6 +236,35 @@ def test_a_statement_for_a_chosen_range(page, portal):
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
+    with page.expect_download() as exported:
+        page.get_by_role("button", name="Download CSV (USD)").click()
+    assert exported.value.suggested_filename.startswith("statement-USD-")
+    assert ",invoice," in (csv := Path(exported.value.path()).read_bytes().decode())
+    assert ",USD,250.00,250.00\r\n" in csv
+
+
+@needs("GET /portal/statements", "GET /portal/spending")
+def test_the_spending_chart_says_in_words_and_in_a_table_what_the_statement_says(page, portal):
+    # Given a customer invoiced ten days ago
+    customer = fresh_customer(portal.org_id, "Spender")
+    an_invoice(customer, 25000, "Migration", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she opens her statements
+    go_to(page, "Statements")
+
+    # Then the last twelve months are a chart summed up in a sentence, and a table with the same figure
+    history = page.get_by_role("region", name="Spending, last 12 months (USD)")
+    expect(history).to_contain_text("$250.00 invoiced and $0.00 paid.")
+    expect(history.get_by_role("img")).to_have_count(1)
+    history.get_by_text("Show as a table").click()
+    expect(history.get_by_role("table", name="Spending by month (USD)")).to_contain_text("$250.00")
+    assert accessibility_problems(page) == []
+    screenshot(page, "spending")
+    # And the statement of the same days has the same invoice
+    page.get_by_label("From").fill((date.today() - timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_role("table", name="Transactions")).to_contain_text("$250.00")
 
 
 @needs("GET /portal/invoices", "GET /portal/invoices/{invoice_id}", "GET /portal/contacts",

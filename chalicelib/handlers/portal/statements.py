@@ -1,4 +1,4 @@
-"""Statement of accounts, as JSON (the PDF is in documents.py)."""
+"""Statement of accounts, as JSON (the PDF is in documents.py), and the spending history month by month."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,12 +8,17 @@ from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
+from ...domain.spending import LONGEST_HISTORY_MONTHS
 from ..credentials import portal_session
 from ..http import Query, Routes
 
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
+
+
+class SpendingQuery(Query):
+    months: int = Field(default=12, ge=1, le=LONGEST_HISTORY_MONTHS)
 
 
 class StatementQuery(Query):
@@ -28,3 +33,11 @@ def statement(query: StatementQuery):
     caller = api.customer()
     return services().documents.statement(caller.org_id, caller.customer_id, start=query.from_, end=query.to,
                                           now=bootstrap.now())
+
+
+@api.route("/portal/spending", query=SpendingQuery, response="Spending")
+def spending(query: SpendingQuery):
+    """Per currency, each of the last `months` months (of the organization's time zone, this one
+    included): invoiced, paid, credited and refunded, as that month's statement says."""
+    caller = api.customer()
+    return services().documents.spending(caller.org_id, caller.customer_id, months=query.months, now=bootstrap.now())

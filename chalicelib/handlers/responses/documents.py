@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from pydantic import Field
+
 from ...domain.documents import CreditNoteKind, CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
 from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, Money, Page, TaxLine
@@ -292,6 +294,52 @@ class StatementOfAccounts(Answer):
     start: date
     end: date
     statements: list[Statement]
+
+
+class MonthSpending(Answer):
+    month: str = Field(description='The month, "2026-11", of the organization\'s time zone.')
+    start: date
+    end: date                 # the month's last day, or today for this month
+    invoiced: Money           # invoices less voids, as that month's statement
+    paid: Money
+    credited: Money
+    refunded: Money
+
+
+class CurrencySpending(Answer):
+    currency: str
+    currency_exponent: CurrencyExponent
+    months: list[MonthSpending]
+
+
+class Spending(Answer):
+    """The last `months` months per currency, oldest first."""
+    months: int
+    currencies: list[CurrencySpending]
+
+
+class ExportRow(Answer):
+    """One row of an export, as its CSV has it: amounts in major units with the currency's decimals."""
+    date: str
+    type: Literal["opening_balance", "closing_balance", "invoice", "payment", "credit_note", "refund", "void",
+                  "credit_note_void"]
+    reference: str
+    description: str
+    currency: str
+    currency_exponent: CurrencyExponent
+    amount: str = Field(description='Major units: "35.20", JPY "3520", KWD "1.230"; empty on a balance row.')
+    balance: str | None = Field(default=None, description="The statement's running balance (statement only).")
+
+
+class ExportFile(Answer):
+    """An export in one currency: the CSV's columns and its rows as objects."""
+    kind: Literal["statement", "invoices", "payments"]
+    currency: str
+    currency_exponent: CurrencyExponent
+    start: date
+    end: date
+    columns: list[str]
+    rows: list[ExportRow]
 
 
 class Forwarded(EmailQueued):

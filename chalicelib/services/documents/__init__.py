@@ -11,9 +11,11 @@ if TYPE_CHECKING:
     from ...domain.documents import CreditNote, Estimate, Invoice, TimeEntry, Timesheet
     from ...domain.payments import Payment
     from ...tables.pages import Page
+    from .exports import Export
     from .forwarding import Forwarded
     from .ledger_backfill import Rebuilt
     from .pdfs import RenderedPdf
+    from .spending import Spending
     from .statements import StatementOfAccounts
 
 
@@ -57,6 +59,15 @@ class Documents:
                   now: datetime) -> StatementOfAccounts:
         from .statements import statement_of_accounts
         return statement_of_accounts(self._adapters, org_id, customer_id, start=start, end=end, now=now)
+
+    def spending(self, org_id: str, customer_id: str, *, months: int, now: datetime) -> Spending:
+        from .spending import spending
+        return spending(self._adapters, org_id, customer_id, months=months, now=now)
+
+    def export(self, org_id: str, customer_id: str, kind: str, *, start: date | None, end: date | None,
+               currency: str | None, now: datetime) -> Export:
+        from .exports import export
+        return export(self._adapters, org_id, customer_id, kind, start=start, end=end, currency=currency, now=now)
 
     def forward_invoice(self, org_id: str, customer_id: str, contact_id: str, invoice_id: str, *,
                         contact_ids: list[str], subject: str | None, body: str | None, now: datetime) -> Forwarded:

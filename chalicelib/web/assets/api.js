@@ -93,8 +93,8 @@ export const api = {
 };
 
 /** Download a PDF the API serves behind the session, under the name the server gives it. */
-export async function downloadPdf(path, query, fallbackName = "document.pdf") {
-  const answer = await request("GET", path, { query, accept: "application/pdf" });
+export async function downloadPdf(path, query, fallbackName = "document.pdf", accept = "application/pdf") {
+  const answer = await request("GET", path, { query, accept });
   const blob = await answer.blob();
   const disposition = answer.headers.get("Content-Disposition") || "";
   const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || fallbackName;

@@ -641,5 +641,15 @@ export default {
   "details.successor_title": "Welche Karte zahlt ab jetzt {subscriptions}?",
   "details.successor_text": "{card} zahlt {subscriptions} automatisch. Wählen Sie die Karte, die übernimmt; danach wird sie entfernt.",
   "api.unreachable": "Wir konnten den Server nicht erreichen. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
-  "api.failed": "Die Anfrage ist fehlgeschlagen ({status})."
+  "api.failed": "Die Anfrage ist fehlgeschlagen ({status}).",
+  "download.csv_failed": "Die CSV-Datei konnte nicht heruntergeladen werden. {reason}",
+  "statements.download_csv": "CSV herunterladen ({currency})",
+  "spending.summary": "Von {from} bis {to}: {invoiced} in Rechnung gestellt und {paid} bezahlt.",
+  "spending.title": "Ausgaben der letzten {count} Monate ({currency})",
+  "spending.invoiced": "In Rechnung gestellt",
+  "spending.paid": "Bezahlt",
+  "spending.show_table": "Als Tabelle anzeigen",
+  "spending.table": "Ausgaben nach Monat ({currency})",
+  "spending.month": "Monat",
+  "spending.bar": "{month}, {kind}: {amount}"
 };

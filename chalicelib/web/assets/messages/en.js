@@ -642,5 +642,15 @@ export default {
   "details.successor_title": "Which card pays {subscriptions} from now on?",
   "details.successor_text": "{card} pays {subscriptions} automatically. Choose the card that takes over, then it is removed.",
   "api.unreachable": "We could not reach the server. Check your connection and try again.",
-  "api.failed": "The request failed ({status})."
+  "api.failed": "The request failed ({status}).",
+  "download.csv_failed": "The CSV file could not be downloaded. {reason}",
+  "statements.download_csv": "Download CSV ({currency})",
+  "spending.summary": "From {from} to {to}: {invoiced} invoiced and {paid} paid.",
+  "spending.title": "Spending, last {count} months ({currency})",
+  "spending.invoiced": "Invoiced",
+  "spending.paid": "Paid",
+  "spending.show_table": "Show as a table",
+  "spending.table": "Spending by month ({currency})",
+  "spending.month": "Month",
+  "spending.bar": "{month}, {kind}: {amount}"
 };

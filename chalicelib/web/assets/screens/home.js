@@ -3,14 +3,16 @@
 import { api } from "../api.js";
 import { money, date } from "../format.js";
 import { plural, t } from "../i18n.js";
+import { spendingHistory } from "../spending.js";
 import { h, replace, loading, pageHeader, field, onSubmit, dialog, toast, alert } from "../ui.js";
 
 export async function show({ main, me }) {
   const organization = me.organization || {};
   const figures = h("div", {}, loading(t("home.loading")));
   const details = myDetails(me);
+  const spending = h("div");
   replace(main, pageHeader(t("home.welcome", { name: me.contact.name.split(" ")[0] || me.contact.name }), me.customer.display_name),
-    figures,
+    figures, spending,
     h("div", { class: "grid" }, details, organizationContact(organization)),
     h("section", { class: "card", "aria-labelledby": "reach-us" },
       h("h2", { id: "reach-us" }, organization.name ? t("home.talk_to", { organization: organization.name }) : t("home.talk_to_us")),
@@ -19,6 +21,7 @@ export async function show({ main, me }) {
         h("button", { type: "button", class: "secondary", onClick: sendEmail }, t("home.send_email")),
         me.features.reviews ? h("button", { type: "button", class: "secondary", onClick: writeReview }, t("home.review")) : null)));
 
+  spendingHistory(spending);
   let dashboard;
   try {
     dashboard = await api.get("/portal/dashboard");

@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { download } from "../download.js";
 import { money, date, isoDay, firstOfMonth } from "../format.js";
 import { t } from "../i18n.js";
+import { spendingHistory } from "../spending.js";
 import { h, replace, loading, empty, pageHeader, field, onSubmit, table, showErrors } from "../ui.js";
 
 export async function show({ main, query }) {
@@ -18,7 +19,9 @@ export async function show({ main, query }) {
     await load(result, form, values.from, values.to);
     history.replaceState(null, "", `#/statements?from=${values.from}&to=${values.to}`);
   });
-  replace(main, pageHeader(t("statements.title"), t("statements.subtitle")), form, result);
+  const spending = h("div", { class: "no-print" });
+  replace(main, pageHeader(t("statements.title"), t("statements.subtitle")), form, result, spending);
+  spendingHistory(spending);
   await load(result, form, from, to).catch((error) => { if (!error.sessionEnded) showErrors(form, error); });
 }
 
@@ -44,6 +47,9 @@ async function load(result, form, from, to) {
 function statement(s) {
   return h("section", { class: "card", "aria-label": t("statements.in_currency", { currency: s.currency }) },
     h("h2", {}, `${date(s.period_start)} – ${date(s.period_end)}`, s.currency ? ` (${s.currency})` : ""),
+    h("button", { type: "button", class: "secondary no-print", onClick: () => download("/portal/exports/statement.csv",
+      { from: s.period_start, to: s.period_end, currency: s.currency }, `statement-${s.currency}.csv`, "text/csv") },
+      t("statements.download_csv", { currency: s.currency })),
     h("div", { class: "grid" },
       figure(t("statements.opening"), s.opening_balance), figure(t("statements.invoiced"), s.invoiced),
       figure(t("statements.paid"), s.paid), figure(t("statements.credited"), s.credited),
