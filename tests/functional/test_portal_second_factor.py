@@ -63,6 +63,7 @@ def test_signing_in_asks_for_the_code_after_the_password_and_gives_no_session_be
         assert first.status == 200 and first.json.get("token") is None
         assert first.json["second_factor"]["enrolment_required"] is False
         assert (wrong.status, wrong.json["error"]["message"]) == (401, "The code is not right.")
+        assert wrong.json["error"]["details"]["fields"] == {"code": "The code is not right."}   # retry the code
         assert right.status == 200 and shop.api.as_(right.json["token"]).get("/portal/me").status == 200
         assert again.status == 401        # a code is accepted once
         # And a wrong password says nothing about the second factor

@@ -76,7 +76,8 @@ def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetim
     if after is None:
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
         _count_failure(adapters, user.login, failures, now)
-        raise Unauthenticated(WRONG_CODE)
+        # the field names what to retry: the code, where another 401 means signing in again
+        raise Unauthenticated(WRONG_CODE, {"fields": {"code": WRONG_CODE}})
     _forget_failures(adapters, user.login, failures)
     role = _current_role(adapters, user)
     if role is None:

@@ -51,6 +51,11 @@ export function money(amountMinor, currency) {
   return currencyFormat(currency, exponent).format(decimalText(amountMinor, exponent));
 }
 
+/** percent(2500) -> "25%" ("25 %" in German): a share given in basis points, as the server gives it. */
+export function percent(basisPoints) {
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(basisPoints / 10000);
+}
+
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
 // Billing days are the organization's: an instant (an invoice's issue time, a payment's) is shown

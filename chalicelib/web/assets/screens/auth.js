@@ -105,20 +105,20 @@ export async function signIn({ main, query, notice, signedIn }) {
 async function secondFactorStep(main, organization, challenge, done) {
   const setUp = challenge.enrolment_required
     ? await api.post("/portal/auth/login/enrolment", { organization, challenge: challenge.challenge }) : null;
-  const form = h("form", { "aria-label": "Sign-in code" },
+  const form = h("form", { "aria-label": t("auth.second_factor.form") },
     setUp ? enrolmentHelp(setUp) : null,
-    field({ label: setUp ? "The code your app shows" : "Code", name: "code", required: true, autocomplete: "one-time-code",
-      inputmode: setUp ? "numeric" : null,
-      hint: setUp ? "Six digits, to confirm the app is set up." : "Six digits from your authenticator app, or one of your recovery codes." }),
-    h("button", { type: "submit" }, setUp ? "Confirm and sign in" : "Sign in"));
+    field({ label: setUp ? t("second_factor.app_code") : t("second_factor.code"), name: "code", required: true,
+      autocomplete: "one-time-code", inputmode: setUp ? "numeric" : null,
+      hint: setUp ? t("auth.second_factor.enrol_hint") : t("auth.second_factor.code_hint") }),
+    h("button", { type: "submit" }, setUp ? t("auth.second_factor.confirm") : t("auth.sign_in")));
   onSubmit(form, async (values) => {
     let answer;
     try {
       answer = await api.post("/portal/auth/login/second-factor", { organization, challenge: challenge.challenge, code: values.code.trim() });
     } catch (error) {
-      if (error.status === 401 && error.message !== "The code is not right.") {
-        replace(main, card("Sign in again", null, alert("error", error.message), h("div", { class: "links" },
-          h("a", { href: "#/sign-in" }, "Back to sign in"))));
+      if (error.status === 401 && !error.fields.code) {   // not the code: the challenge ran out or was used
+        replace(main, card(t("auth.second_factor.again"), null, alert("error", error.message), h("div", { class: "links" },
+          h("a", { href: "#/sign-in" }, t("auth.back")))));
         return;
       }
       throw Object.assign(error, { fields: { code: error.message } });
@@ -129,26 +129,31 @@ async function secondFactorStep(main, organization, challenge, done) {
     }
     done(answer);
   });
-  replace(main, card(setUp ? "Set up two-step sign-in" : "Enter your sign-in code",
-    setUp ? "This portal asks for a code from an authenticator app after your password." : "Your account asks for a second step.",
+  replace(main, card(setUp ? t("auth.second_factor.set_up") : t("auth.second_factor.title"),
+    setUp ? t("auth.second_factor.set_up_intro") : t("auth.second_factor.intro"),
     form));
   form.querySelector("input[name=code]")?.focus();
 }
 
 /** The secret of a new second factor: a link an authenticator app opens, and the key to type in. */
-function enrolmentHelp(setUp) {
+export function enrolmentHelp(setUp) {
+  const [before, after] = t("second_factor.add_to_app").split("{link}");
   return h("div", { class: "enrolment" },
-    h("p", {}, "Add this account to an authenticator app: ", h("a", { href: setUp.otpauth_uri }, "open it in your app"),
-      " or type in the key below. It is shown only now."),
+    h("p", {}, before, h("a", { href: setUp.otpauth_uri }, t("second_factor.open_in_app")), after),
     h("p", {}, h("code", { "data-testid": "second-factor-secret" }, setUp.secret.replace(/(.{4})/g, "$1 ").trim())));
+}
+
+/** The recovery codes of a second factor just set up, shown once. */
+export function recoveryCodeList(codes) {
+  return h("ul", { class: "recovery-codes", "aria-label": t("second_factor.recovery_codes") },
+    codes.map((code) => h("li", {}, h("code", {}, code))));
 }
 
 /** Recovery codes, once: each signs in once instead of a code. */
 function showRecoveryCodes(main, codes, next) {
-  const go = h("button", { type: "button" }, "I have saved them, continue");
+  const go = h("button", { type: "button" }, t("auth.second_factor.saved"));
   go.addEventListener("click", next);
-  replace(main, card("Save your recovery codes", "Each one works once if you cannot use your app. They are shown only now.",
-    h("ul", { class: "recovery-codes", "aria-label": "Recovery codes" }, codes.map((code) => h("li", {}, h("code", {}, code)))), go));
+  replace(main, card(t("second_factor.recovery_title"), t("second_factor.recovery_intro"), recoveryCodeList(codes), go));
   go.focus();
 }
 

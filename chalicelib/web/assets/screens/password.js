@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { plural, t } from "../i18n.js";
 import { h, replace, field, onSubmit, pageHeader, alert } from "../ui.js";
 import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
+import { enrolmentHelp, recoveryCodeList } from "./auth.js";
 
 export function show({ main }) {
   const result = h("div", { "aria-live": "polite" });
@@ -27,7 +28,8 @@ export function show({ main }) {
     result.querySelector(".alert").tabIndex = -1;
     result.querySelector(".alert").focus();
   });
-  const twoStep = h("section", { class: "card", "aria-label": "Two-step sign-in" }, h("p", { class: "loading" }, "Loading…"));
+  const twoStep = h("section", { class: "card", "aria-label": t("password.two_step.title") },
+    h("p", { class: "loading" }, t("common.loading")));
   replace(main, pageHeader(t("password.title"), t("password.subtitle")), result, form, twoStep);
   sayMinimumIn(form);
   showTwoStep(twoStep);
@@ -41,9 +43,9 @@ async function showTwoStep(section) {
     if (!error.sessionEnded) replace(section, alert("error", error.message));
     return;   // an ended session is already on its way to sign-in
   }
-  const heading = h("h2", {}, "Two-step sign-in");
+  const heading = h("h2", {}, t("password.two_step.title"));
   if (!state.enabled) {
-    const start = h("button", { type: "button" }, "Set up two-step sign-in");
+    const start = h("button", { type: "button" }, t("password.two_step.set_up"));
     start.addEventListener("click", async () => {
       try {
         enrol(section, await api.post("/portal/auth/second-factor"));
@@ -51,39 +53,36 @@ async function showTwoStep(section) {
         if (!error.sessionEnded) section.append(alert("error", error.message));
       }
     });
-    replace(section, heading, h("p", {}, "After your password, also ask for a code from an authenticator app on your phone."), start);
+    replace(section, heading, h("p", {}, t("password.two_step.intro")), start);
     return;
   }
-  const off = h("form", { "aria-label": "Turn off two-step sign-in" },
-    field({ label: "Current password", name: "current_password", type: "password", required: true, autocomplete: "current-password" }),
-    field({ label: "Code", name: "code", required: true, autocomplete: "one-time-code", hint: "From your app, or a recovery code." }),
-    h("button", { type: "submit", class: "danger" }, "Turn off"));
+  const off = h("form", { "aria-label": t("password.two_step.turn_off_label") },
+    field({ label: t("password.current"), name: "current_password", type: "password", required: true, autocomplete: "current-password" }),
+    field({ label: t("second_factor.code"), name: "code", required: true, autocomplete: "one-time-code",
+      hint: t("password.two_step.code_hint") }),
+    h("button", { type: "submit", class: "danger" }, t("password.two_step.turn_off")));
   onSubmit(off, async (values) => {
     await api.post("/portal/auth/second-factor/disable", { current_password: values.current_password, code: values.code.trim() });
     await showTwoStep(section);
-    section.prepend(alert("success", "Two-step sign-in is off."));
+    section.prepend(alert("success", t("password.two_step.is_off")));
   });
-  replace(section, heading, alert("success", `Two-step sign-in is on. ${state.recovery_codes_left} recovery codes left.`),
-    state.required ? h("p", { class: "hint" }, "This portal requires it: it cannot be turned off.") : off);
+  replace(section, heading, alert("success", plural("password.two_step.is_on", state.recovery_codes_left)),
+    state.required ? h("p", { class: "hint" }, t("password.two_step.required")) : off);
 }
 
 function enrol(section, setUp) {
-  const form = h("form", { "aria-label": "Confirm two-step sign-in" },
-    h("p", {}, "Add this account to an authenticator app: ", h("a", { href: setUp.otpauth_uri }, "open it in your app"),
-      " or type in the key below. It is shown only now."),
-    h("p", {}, h("code", { "data-testid": "second-factor-secret" }, setUp.secret.replace(/(.{4})/g, "$1 ").trim())),
-    field({ label: "The code your app shows", name: "code", required: true, autocomplete: "one-time-code", inputmode: "numeric" }),
-    h("button", { type: "submit" }, "Turn on"));
+  const form = h("form", { "aria-label": t("password.two_step.confirm_label") },
+    enrolmentHelp(setUp),
+    field({ label: t("second_factor.app_code"), name: "code", required: true, autocomplete: "one-time-code", inputmode: "numeric" }),
+    h("button", { type: "submit" }, t("password.two_step.turn_on")));
   onSubmit(form, async (values) => {
     const answer = await api.post("/portal/auth/second-factor/confirm", { code: values.code.trim() });
-    const done = h("button", { type: "button" }, "I have saved them");
+    const done = h("button", { type: "button" }, t("password.two_step.saved"));
     done.addEventListener("click", () => showTwoStep(section));
-    replace(section, h("h2", {}, "Save your recovery codes"),
-      h("p", {}, "Each one works once if you cannot use your app. They are shown only now."),
-      h("ul", { class: "recovery-codes", "aria-label": "Recovery codes" }, answer.recovery_codes.map((code) => h("li", {}, h("code", {}, code)))),
-      done);
+    replace(section, h("h2", {}, t("second_factor.recovery_title")), h("p", {}, t("second_factor.recovery_intro")),
+      recoveryCodeList(answer.recovery_codes), done);
     done.focus();
   });
-  replace(section, h("h2", {}, "Set up two-step sign-in"), form);
+  replace(section, h("h2", {}, t("password.two_step.set_up")), form);
   form.querySelector("input[name=code]").focus();
 }

@@ -2,8 +2,8 @@
 // allowed now (each with its preview and a confirmation); Manage Subscription (plan, addons,
 // coupon, now or at term end) with the prorated preview; Proceed to Reactivate.
 import { api } from "../api.js";
-import { money, date, isoDay, statusLabel } from "../format.js";
-import { t } from "../i18n.js";
+import { money, date, isoDay, percent, statusLabel } from "../format.js";
+import { plural, t } from "../i18n.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          confirmAction, showErrors, pages } from "../ui.js";
 import { invoiceTable } from "./invoices.js";
@@ -294,25 +294,25 @@ function cancelDialog(sub, allowed) {
       submit.disabled = false;
     };
     const offerPanel = (offer) => {
-      const accept = h("button", { type: "button", "data-testid": "accept-offer" }, "Accept offer and stay");
+      const accept = h("button", { type: "button", "data-testid": "accept-offer" }, t("cancel.offer_accept"));
       accept.addEventListener("click", async () => {
         accept.setAttribute("aria-busy", "true");
         try {
           await api.post(path(sub.subscription_id, "/retention-offer"), { quote_id: offer.quote.quote_id });
-          close(`Thank you for staying: ${offer.name} applies from your next term.`);
+          close(t("cancel.offer_accepted", { offer: offer.name }));
         } catch (error) {
           if (error.sessionEnded) { close(false); return; }
-          if (error.code === "quote_changed") await show("The offer's charges changed since you opened this. Please review them again.");
+          if (error.code === "quote_changed") await show(t("cancel.offer_changed"));
           else toast(error.message, "error");
         } finally {
           accept.removeAttribute("aria-busy");
         }
       });
-      const discount = offer.percent_off_bp != null ? `${offer.percent_off_bp / 100}% off`
-        : `${money(offer.amount_off_minor, offer.quote.currency)} off`;
-      return h("section", { class: "card offer", "aria-label": "An offer before you go" },
-        h("h3", {}, "Before you go"),
-        h("p", {}, `Stay and get ${discount} for ${offer.cycles} ${offer.cycles === 1 ? "term" : "terms"} (${offer.name}).`),
+      const discount = t("cancel.offer_off", { amount: offer.percent_off_bp != null ? percent(offer.percent_off_bp)
+        : money(offer.amount_off_minor, offer.quote.currency) });
+      return h("section", { class: "card offer", "aria-label": t("cancel.offer_label") },
+        h("h3", {}, t("cancel.offer_title")),
+        h("p", {}, plural("cancel.offer_text", offer.cycles, { discount, offer: offer.name })),
         quoteView(offer.quote), accept);
     };
     const cancelForm = (asked) => {
@@ -321,17 +321,17 @@ function cancelDialog(sub, allowed) {
           t("cancel.term_end_detail", { date: date(sub.current_term?.end || sub.trial?.end || sub.next_billing_on) })] : null,
         allowed.has("cancel_now") ? ["now", t("cancel.now"), t("cancel.now_detail")] : null,
       ].filter(Boolean);
-      const optional = asked.reason_required ? "" : " (optional)";
+      const why = asked.reason_required ? t("cancel.reason_required") : t("cancel.reason");
       const reason = asked.reasons.length
-        ? field({ label: `Why are you leaving?${optional}`, name: "reason", required: asked.reason_required,
-          options: [["", "Choose a reason…"], ...asked.reasons] })
-        : field({ label: `Why are you leaving?${optional}`, name: "reason", type: "textarea", rows: 3, required: asked.reason_required });
+        ? field({ label: why, name: "reason", required: asked.reason_required,
+          options: [["", t("cancel.choose_reason")], ...asked.reasons] })
+        : field({ label: why, name: "reason", type: "textarea", rows: 3, required: asked.reason_required });
       const form = h("form", { id: "cancel-form" },
         h("fieldset", {}, h("legend", {}, t("cancel.when")), options.map(([value, title, detail], index) =>
           h("label", { class: "choice" }, h("input", { type: "radio", name: "when", value, checked: index === 0, "data-field": "when" }),
             h("span", {}, title, h("small", {}, detail))))),
         reason,
-        asked.comments ? field({ label: "Anything else you want to tell us? (optional)", name: "comment", type: "textarea", rows: 3 }) : null);
+        asked.comments ? field({ label: t("cancel.comment"), name: "comment", type: "textarea", rows: 3 }) : null);
       onSubmit(form, async (values) => {
         await api.post(path(sub.subscription_id, "/cancel"), { when: values.when, reason: values.reason || undefined,
           comment: values.comment?.trim() || undefined });
