@@ -202,7 +202,6 @@ export default {
   "home.paid_on": "am {date}",
   "home.payments_hint": "Ihre Zahlungen erscheinen hier.",
   "home.view_invoice": "Rechnung ansehen",
-  "home.view_invoice_number": "Rechnung {number} ansehen",
   "home.approvals": "Offene Freigaben",
   "home.estimates.one": "{count} Angebot",
   "home.estimates.other": "{count} Angebote",

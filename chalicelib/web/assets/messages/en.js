@@ -203,7 +203,6 @@ export default {
   "home.paid_on": "on {date}",
   "home.payments_hint": "Your payments will show here.",
   "home.view_invoice": "View invoice",
-  "home.view_invoice_number": "View invoice {number}",
   "home.approvals": "Pending approvals",
   "home.estimates.one": "{count} estimate",
   "home.estimates.other": "{count} estimates",

@@ -15,10 +15,10 @@ export async function list({ main, query }) {
     h("section", { class: "card", "aria-label": t("payments.region") }, body));
   await pages(body, async (cursor) => {
     const page = await api.get("/portal/payments", { cursor });
-    const items = (page.items || page).filter((p) => status === "all" || p.status === status);
+    const items = page.items.filter((p) => status === "all" || p.status === status);
     return { items, next_cursor: page.next_cursor };
   }, (items) => table(t("payments.title"), [
-    { label: t("payments.date"), cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.succeeded_at || p.created_at)) },
+    { label: t("payments.date"), cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.status === "succeeded" ? p.succeeded_at : p.created_at)) },
     { label: t("payments.paid_with"), cell: (p) => p.method_summary || "—" },
     { label: t("payments.invoices"), cell: (p) => String((p.allocations || []).length) },
     { label: t("payments.status"), cell: (p) => badge(p.status) },
@@ -82,7 +82,7 @@ function notPaid(main, payment) {
 
 function invoicesTable(name, payment) {
   return table(name, [
-    { label: t("payments.invoice"), cell: (a) => h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, a.number || a.invoice_id) },
+    { label: t("payments.invoice"), cell: (a) => h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, a.number) },
     { label: t("payments.amount"), num: true, cell: (a) => money(a.amount_minor, payment.currency) },
   ], payment.allocations || []);
 }
