@@ -146,6 +146,7 @@ class RecordedPayment(Answer):
     overpayment_credit_note_id: str | None = None   # the credit kept of what no invoice still owed
     dispute_status: str | None = None   # the customer's bank disputes it: Stripe's dispute status
     disputed_minor: int = 0
+    number: str | None = None   # PAY-000012 once it succeeded; null on payments recorded before numbering
 
 
 class Refunded(Answer):
@@ -231,6 +232,7 @@ class NextAction(Answer):
 class Payment(Answer):
     """A payment as the portal shows it (never its idempotency key)."""
     payment_id: str
+    number: str | None   # PAY-000012, given when it succeeds: null while pending or failed, and on older payments
     status: PaymentStatus
     amount_minor: int
     currency: str

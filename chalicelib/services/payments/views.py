@@ -9,7 +9,7 @@ from ...domain.payments import Payment, PaymentStatus
 
 def view(adapters, payment: Payment) -> dict:
     answer = {
-        "payment_id": payment.payment_id, "status": payment.status.value, "amount_minor": payment.amount_minor,
+        "payment_id": payment.payment_id, "number": payment.number, "status": payment.status.value, "amount_minor": payment.amount_minor,
         "currency": payment.currency, "created_at": payment.created_at.isoformat(),
         "succeeded_at": payment.succeeded_at.isoformat() if payment.succeeded_at else None,
         "allocations": [{"invoice_id": a.invoice_id, "amount_minor": a.amount_minor} for a in payment.allocations],

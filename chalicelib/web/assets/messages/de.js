@@ -451,6 +451,7 @@ export default {
   "payments.paid_on": "Bezahlt am",
   "payments.paid_by": "Bezahlt von",
   "payments.reference": "Referenz",
+  "payments.number": "Nummer",
   "payments.refunded": "Erstattet",
   "payments.invoices_paid": "Bezahlte Rechnungen",
   "payments.refunds": "Erstattungen",

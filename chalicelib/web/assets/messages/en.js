@@ -452,6 +452,7 @@ export default {
   "payments.paid_on": "Paid on",
   "payments.paid_by": "Paid by",
   "payments.reference": "Reference",
+  "payments.number": "Number",
   "payments.refunded": "Refunded",
   "payments.invoices_paid": "Invoices paid",
   "payments.refunds": "Refunds",

@@ -18,6 +18,7 @@ export async function list({ main, query }) {
     const items = page.items.filter((p) => status === "all" || p.status === status);
     return { items, next_cursor: page.next_cursor };
   }, (items) => table(t("payments.title"), [
+    { label: t("payments.number"), cell: (p) => p.number ?? "—" },
     { label: t("payments.date"), cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.status === "succeeded" ? p.succeeded_at : p.created_at)) },
     { label: t("payments.paid_with"), cell: (p) => p.method_summary || "—" },
     { label: t("payments.invoices"), cell: (p) => String((p.allocations || []).length) },
@@ -35,11 +36,12 @@ export async function receipt({ main, params, me }) {
     h("p", { class: "no-print" }, h("a", { href: "#/payments" }, t("payments.back"))),
     pageHeader(t("payments.receipt"), `${organization.name || ""}`,
       h("button", { type: "button", onClick: () => download(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`,
-        null, `receipt-${payment.payment_id}.pdf`) }, t("payments.download")),
+        null, payment.number ? `receipt-${payment.number}.pdf` : "receipt.pdf") }, t("payments.download")),
       h("button", { type: "button", class: "secondary", onClick: () => window.print() }, t("payments.print"))),
     h("section", { class: "card", "aria-label": t("payments.receipt_region") },
       h("header", {}, h("h2", {}, money(payment.amount_minor, payment.currency)), badge(payment.status)),
       h("dl", { class: "details" },
+        payment.number ? [h("dt", {}, t("payments.number")), h("dd", {}, payment.number)] : null,
         h("dt", {}, t("payments.paid_on")), h("dd", {}, dateTime(payment.succeeded_at)),
         h("dt", {}, t("payments.paid_by")), h("dd", {}, me.customer.display_name),
         h("dt", {}, t("payments.paid_with")), h("dd", {}, payment.method_summary || "—"),
