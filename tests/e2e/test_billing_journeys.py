@@ -46,10 +46,11 @@ def test_paying_all_outstanding_with_the_test_card_then_downloading_the_receipt(
     # Then the payment is received, the receipt downloads, and the invoices are paid
     expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
     expect(page.get_by_text("We received $150.50")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Payment number: PAY-\d{6}"))).to_be_visible()
     screenshot(page, "payment-received")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download receipt").click()
-    assert download.value.suggested_filename.endswith(".pdf")
+    assert re.fullmatch(r"receipt-PAY-\d{6}\.pdf", download.value.suggested_filename), download.value.suggested_filename
     go_to(page, "Invoices")
     page.get_by_role("link", name="Outstanding").click()
     expect(page.get_by_text("You are all paid up.")).to_be_visible()

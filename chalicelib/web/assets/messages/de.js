@@ -588,6 +588,7 @@ export default {
   "pay.try_another": "{reason} Versuchen Sie eine andere Karte.",
   "pay.received": "Vielen Dank! Wir haben {amount} erhalten.",
   "pay.received_from": "Vielen Dank! Wir haben {amount} von {method} erhalten.",
+  "pay.payment_number": "Zahlungsnummer: {number}",
   "details.subtitle": "Wie wir Sie erreichen und Ihnen Rechnungen stellen.",
   "details.loading": "Ihre Daten werden geladen…",
   "details.methods": "Zahlungsmittel",

@@ -589,6 +589,7 @@ export default {
   "pay.try_another": "{reason} Try another card.",
   "pay.received": "Thank you! We received {amount}.",
   "pay.received_from": "Thank you! We received {amount} from {method}.",
+  "pay.payment_number": "Payment number: {number}",
   "details.subtitle": "How we reach you and bill you.",
   "details.loading": "Loading your details…",
   "details.methods": "Payment methods",
