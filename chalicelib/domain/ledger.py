@@ -77,7 +77,7 @@ def payment_entries(before: Payment | None, after: Payment, now: datetime, *,
         return []
     paid_for = ", ".join(invoice_numbers.get(a.invoice_id, a.invoice_id) for a in after.allocations)
     details = " ".join(part for part in (after.method_summary, f"for {paid_for}" if paid_for else "") if part)
-    return [_entry(after.succeeded_at or now, "payment", after.payment_id, details, -after.amount_minor,
+    return [_entry(after.succeeded_at or now, "payment", after.label, details, -after.amount_minor,
                    after.currency)]
 
 

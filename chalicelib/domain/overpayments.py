@@ -21,7 +21,7 @@ def overpayment_credit(payment: Payment, excess_minor: int, *, credit_note_id: s
     """The payment naming its overpayment credit, and that credit: an open note of `excess_minor`."""
     if excess_minor <= 0:
         raise ValueError(f"payment {payment.payment_id} overpaid nothing")
-    line = DocumentLine(f"Overpayment of payment {payment.payment_id}", excess_minor, unit_price_minor=excess_minor,
+    line = DocumentLine(f"Overpayment of payment {payment.label}", excess_minor, unit_price_minor=excess_minor,
                         kind="credit")
     note = CreditNote(credit_note_id=credit_note_id, customer_id=payment.customer_id, number=number,
                       currency=payment.currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=(line,),

@@ -54,7 +54,14 @@ class Payment:
     # under_review, won, lost, warning_*) and the amount in question, kept after it closes.
     dispute_status: str | None = None
     disputed_minor: int = 0
+    number: str | None = None            # PAY-000012, taken when it succeeds; failed payments have none
     version: int | None = None
+
+    @property
+    def label(self) -> str:
+        """What receipts, statements and emails call it: its number, or its id when it has none
+        (it did not succeed, or it was recorded before payments were numbered)."""
+        return self.number or self.payment_id
 
     @property
     def awaiting_gateway(self) -> bool:

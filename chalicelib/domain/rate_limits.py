@@ -14,7 +14,7 @@ The numbers and why they were chosen are in docs/security.md.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from .lockout import FailureState
@@ -77,12 +77,12 @@ def configured(limit: Limit, overrides: dict[str, int]) -> Limit:
 
 def parse_overrides(text: str) -> dict[str, int]:
     """"payment_customer=20, card_added_customer=3" -> {"payment_customer": 20, ...}; ValueError
-    for an unknown name or a maximum below 1."""
+    for an unknown name or a maximum below 1. A backoff's number is its free events."""
     overrides = {}
     for part in filter(None, (piece.strip() for piece in text.split(","))):
         name, _, maximum = part.partition("=")
         name = name.strip()
-        if name not in LIMITS or not maximum.strip().isdigit() or int(maximum) < 1:
+        if name not in LIMITS and name not in BACKOFFS or not maximum.strip().isdigit() or int(maximum) < 1:
             raise ValueError(f"not a rate limit override: {part!r}")
         overrides[name] = int(maximum)
     return overrides
@@ -135,6 +135,15 @@ SIGN_IN_FAILURES_PER_SOURCE = Backoff("sign_in_failures_source", 10, timedelta(s
 # last accepted one sent is still usable: others cannot keep the owner from recovering.
 RESET_REQUESTS_PER_ACCOUNT = Backoff("reset_requests", 2, timedelta(minutes=1), timedelta(minutes=15),
                                      timedelta(hours=1))
+
+
+BACKOFFS = {backoff.name: backoff for backoff in (SIGN_IN_FAILURES_PER_SOURCE, RESET_REQUESTS_PER_ACCOUNT)}
+
+
+def configured_backoff(backoff: Backoff, overrides: dict[str, int]) -> Backoff:
+    """`backoff` with the free events the deployment configures for it (its delays stay)."""
+    free = overrides.get(backoff.name)
+    return backoff if free is None else replace(backoff, free_events=free)
 
 
 def window_key(limit: Limit, subject: str, now: datetime) -> tuple[str, datetime]:

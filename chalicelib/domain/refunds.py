@@ -112,7 +112,7 @@ def _overpayment_of(payment: Payment, note: CreditNote | None) -> CreditNote | N
 def _refund_note(payment: Payment, amount_minor: int, *, credit_note_id: str, number: str, now: datetime,
                  reason: str) -> CreditNote:
     # the payment is named, not dated: the note is dated itself, and days are the organization's
-    title = f"Refund of payment {payment.payment_id}"
+    title = f"Refund of payment {payment.label}"
     if payment.method_summary:
         title += f" ({payment.method_summary})"
     line = DocumentLine(title, amount_minor, unit_price_minor=amount_minor, kind="credit")
@@ -120,6 +120,6 @@ def _refund_note(payment: Payment, amount_minor: int, *, credit_note_id: str, nu
     return CreditNote(credit_note_id=credit_note_id, customer_id=payment.customer_id, number=number,
                       currency=payment.currency, status=CreditNoteStatus.CLOSED, issued_at=now, lines=(line,),
                       total_minor=amount_minor, balance_minor=0,
-                      reason=f"Refund of payment {payment.payment_id}" + (f": {reason}" if reason else ""),
+                      reason=f"Refund of payment {payment.label}" + (f": {reason}" if reason else ""),
                       invoice_id=next(iter(paid)) if len(paid) == 1 else None, refunded_minor=amount_minor,
                       payment_id=payment.payment_id, kind=CreditNoteKind.REFUND)

@@ -89,6 +89,7 @@ class PaymentItem(OwnedByCustomer, Model):
     overpayment_credit_note_id = UnicodeAttribute(null=True)   # the credit kept of what it overpaid
     dispute_status = UnicodeAttribute(null=True)
     disputed_minor = NumberAttribute(default=0)
+    number = UnicodeAttribute(null=True)       # PAY-000012 once it succeeded; absent on older payments
     awaiting = UnicodeAttribute(null=True)     # AWAITING while its outcome is unknown, else absent
     version = VersionAttribute()
 

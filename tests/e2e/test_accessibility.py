@@ -1,13 +1,14 @@
 """axe-core in Chromium over the sign-in screen and every screen of the signed-in portal, in English
 and in German: no serious or critical WCAG 2 A/AA violation (colour contrast among them), dialogs
-included."""
+included. Each screen checked is also kept as a screenshot per language (`home-en.png`,
+`home-de.png` in tests/e2e/screenshots/) for review."""
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser_tab
+from tests.e2e.conftest import browser_tab, screenshot
 from tests.e2e.steps import a_subscription, an_estimate, an_invoice, fresh_customer
 
 pytestmark = pytest.mark.e2e
@@ -26,10 +27,16 @@ def violations(page) -> list[str]:
     return page.evaluate(RUN)
 
 
-def signed_in(page, customer, found: dict) -> None:
+def checked(page, found: dict, screen: str, language: str) -> None:
+    """axe's findings on what the page shows now, and its screenshot in this language."""
+    found[screen] = violations(page)
+    screenshot(page, f"{screen.replace(' ', '-')}-{language}")
+
+
+def signed_in(page, customer, found: dict, language: str) -> None:
     page.goto("./#/sign-in")
     expect(page.locator("main h1")).to_be_visible()
-    found["sign-in"] = violations(page)
+    checked(page, found, "sign-in", language)
     page.locator("input[name=organization]").fill(customer.org_id)
     page.locator("input[name=email]").fill(customer.email)
     page.locator("input[name=password]").fill(customer.password)
@@ -58,38 +65,41 @@ def test_the_portals_screens_and_dialogs_have_no_serious_accessibility_violation
     an_invoice(customer, 4200, "Support")
     an_estimate(customer, 9900, "Audit")
 
+    language = locale[:2]
     with browser_tab(browser, portal.url, locale=locale) as page:
         found = {}
-        signed_in(page, customer, found)
-        found["home"] = violations(page)
+        signed_in(page, customer, found, language)
+        checked(page, found, "home", language)
 
         # When every screen is opened (and the dialogs that decide or send something)
         for name, hash_ in [("invoices", "#/invoices"), ("subscriptions", "#/subscriptions"),
                             ("approvals", "#/approvals"), ("timesheets", "#/approvals?tab=timesheets"),
-                            ("statements", "#/statements"), ("activity", "#/activity")]:
+                            ("statements", "#/statements"), ("activity", "#/activity"),
+                            ("payments", "#/payments"), ("details", "#/details"),
+                            ("change-password", "#/change-password"), ("pay", "#/pay?all=1")]:
             page.goto(f"./{hash_}")
             expect(page.locator("main h1")).to_be_visible()
             page.wait_for_load_state("networkidle")
-            found[name] = violations(page)
+            checked(page, found, name, language)
 
         page.goto("./#/invoices")
         page.get_by_role("table").get_by_role("link").first.click()
         expect(page.locator("main h1")).to_contain_text(re.compile("INV-"))
-        found["invoice"] = violations(page)
+        checked(page, found, "invoice", language)
 
         page.goto("./#/subscriptions")
         page.get_by_role("table").get_by_role("link").first.click()
         expect(page.locator("#overview")).to_be_visible()
-        found["subscription"] = violations(page)
+        checked(page, found, "subscription", language)
 
         page.goto("./#/approvals")
         page.get_by_role("region", name=re.compile("EST-")).get_by_role("button").nth(3).click()   # Forward
         expect(page.get_by_role("dialog")).to_be_visible()
-        found["forward dialog"] = violations(page)
+        checked(page, found, "forward dialog", language)
         page.keyboard.press("Escape")
         page.get_by_role("region", name=re.compile("EST-")).get_by_role("button").first.click()    # Accept
         expect(page.get_by_role("dialog")).to_be_visible()
-        found["decision dialog"] = violations(page)
+        checked(page, found, "decision dialog", language)
 
     # Then none has a serious or critical violation
     assert {screen: problems for screen, problems in found.items() if problems} == {}

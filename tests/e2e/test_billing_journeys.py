@@ -47,10 +47,11 @@ def test_paying_all_outstanding_with_the_test_card_then_downloading_the_receipt(
     # Then the payment is received, the receipt downloads, and the invoices are paid
     expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
     expect(page.get_by_text("We received $150.50")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Payment number: PAY-\d{6}"))).to_be_visible()
     screenshot(page, "payment-received")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download receipt").click()
-    assert download.value.suggested_filename.endswith(".pdf")
+    assert re.fullmatch(r"receipt-PAY-\d{6}\.pdf", download.value.suggested_filename), download.value.suggested_filename
     go_to(page, "Invoices")
     page.get_by_role("link", name="Outstanding").click()
     expect(page.get_by_text("You are all paid up.")).to_be_visible()
@@ -379,12 +380,15 @@ def test_a_payment_that_asks_for_3d_secure_completes_after_authentication(page, 
     screenshot(page, "payment-3ds")
     dialog.get_by_role("button", name="Complete authentication").click()
 
-    # Then the payment is received and listed under Payments Made, with its receipt
+    # Then the payment is received and listed under Payments Made by its number, with its receipt
     expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
     go_to(page, "Payments Made")
-    page.get_by_role("table", name="Payments made").get_by_role("link").first.click()
+    payments = page.get_by_role("table", name="Payments made")
+    expect(payments).to_contain_text(re.compile(r"PAY-\d{6}"))
+    payments.get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="Payment receipt")).to_be_visible()
     expect(page.get_by_role("region", name="Receipt")).to_contain_text("$75.00")
+    expect(page.get_by_role("region", name="Receipt")).to_contain_text(re.compile(r"Number\s*PAY-\d{6}"))
     expect(page.get_by_role("button", name="Print")).to_be_visible()
     screenshot(page, "receipt")
 

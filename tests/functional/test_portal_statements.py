@@ -60,7 +60,7 @@ def test_a_statement_shows_the_opening_balance_every_transaction_with_its_balanc
         assert amounts(usd["opening_balance"]) == 10_000
         rows = [(r["kind"], r["reference"], amounts(r["amount"]), amounts(r["balance"])) for r in usd["rows"]]
         assert rows == [
-            ("payment", payment["payment_id"], -10_000, 0),
+            ("payment", payment["number"], -10_000, 0),
             ("invoice", october["number"], 5_000, 5_000),
             ("credit_note", note["number"], -1_000, 4_000),
             ("invoice", voided["number"], 2_000, 6_000),

@@ -50,7 +50,7 @@ def test_a_full_refund_by_stripe_is_a_refunded_credit_note_and_the_books_still_a
         assert (note.status.value, note.total_minor, note.balance_minor, note.refunded_minor) == (
             "closed", 10_000, 0, 10_000)
         assert (note.payment_id, note.invoice_id) == (payment["payment_id"], invoice["invoice_id"])
-        assert note.lines[0].description.startswith(f"Refund of payment {payment['payment_id']} (")
+        assert note.lines[0].description.startswith(f"Refund of payment {payment['number']} (")
         # And the payment records it, the invoice stays paid
         seen = payer.portal.get(f"/portal/payments/{payment['payment_id']}").json
         assert seen["refunded_minor"] == 10_000
@@ -160,7 +160,7 @@ def test_a_merchant_refund_gives_money_back_once_however_often_it_is_retried(aws
         assert (note["status"], note["total_minor"], note["balance_minor"], note["refunded_minor"]) == (
             "closed", 3_000, 0, 3_000)
         assert (note["payment_id"], note["invoice_id"]) == (payment["payment_id"], invoice["invoice_id"])
-        assert note["reason"] == f"Refund of payment {payment['payment_id']}: Late delivery"
+        assert note["reason"] == f"Refund of payment {payment['number']}: Late delivery"
         assert [n.number for n in refund_notes(payer)] == [note["number"]]
         # And the books agree
         assert the_books(payer) == SETTLED

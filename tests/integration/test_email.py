@@ -96,6 +96,7 @@ def sample_context() -> dict[str, object]:
         expires_minutes=30,
         amount="USD 120.00",
         invoice_numbers=("INV-000041", "INV-000042"),
+        receipt_number="PAY-000012",
         invoice_number="INV-000042",
         date="2026-11-25",
         reason="Your card was declined.",

@@ -17,7 +17,7 @@ def test_a_settled_payment_is_answered_without_a_next_action():
     paid = answer(Shown(a_payment(an_invoice())))
 
     assert "next_action" not in paid
-    assert list(paid)[:5] == ["payment_id", "status", "amount_minor", "currency", "currency_exponent"]
+    assert list(paid)[:6] == ["payment_id", "number", "status", "amount_minor", "currency", "currency_exponent"]
 
 
 def test_the_simulated_gateway_s_next_action_names_its_confirm_path_and_no_publishable_key():

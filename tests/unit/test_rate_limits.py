@@ -4,7 +4,8 @@ import pytest
 
 from chalicelib.domain.lockout import NO_FAILURES
 from chalicelib.domain.rate_limits import (
-    LIMITS, RESET_REQUESTS_PER_ACCOUNT, SIGN_IN_FAILURES_PER_SOURCE, Backoff, Limit, configured, exceeds,
+    LIMITS, RESET_REQUESTS_PER_ACCOUNT, SIGN_IN_FAILURES_PER_SOURCE, Backoff, Limit, configured, configured_backoff,
+    exceeds,
     parse_overrides, retry_after, window_key,
 )
 from chalicelib.domain.tokens import TOKEN_TTL
@@ -147,6 +148,17 @@ def test_a_deployment_may_set_the_maximum_of_a_named_limit_but_not_its_window():
     assert overrides == {"payment_customer": 20, "card_added_customer": 3}
     assert configured(LIMITS["payment_customer"], overrides) == Limit("payment_customer", 20, timedelta(hours=1))
     assert configured(LIMITS["login_source"], overrides) is LIMITS["login_source"]
+
+
+def test_a_deployment_may_set_a_backoffs_free_events_but_not_its_delays():
+    overrides = parse_overrides("sign_in_failures_source=50")
+
+    backoff = configured_backoff(SIGN_IN_FAILURES_PER_SOURCE, overrides)
+
+    assert backoff.free_events == 50
+    assert (backoff.base_delay, backoff.max_delay) == (SIGN_IN_FAILURES_PER_SOURCE.base_delay,
+                                                      SIGN_IN_FAILURES_PER_SOURCE.max_delay)
+    assert configured_backoff(RESET_REQUESTS_PER_ACCOUNT, overrides) is RESET_REQUESTS_PER_ACCOUNT
 
 
 @pytest.mark.parametrize("text", ["no_such_limit=3", "payment_customer=0", "payment_customer=many", "payment_customer"])

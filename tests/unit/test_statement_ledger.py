@@ -77,6 +77,21 @@ def test_an_invoice_counts_when_issued_and_is_taken_back_when_voided():
     assert invoice_entries(voided, voided, at(5)) == []     # voided once, counted once
 
 
+def test_a_payment_is_named_on_the_statement_by_its_number_or_by_its_id_when_it_has_none():
+    # Given a numbered payment and one that succeeded before payments were numbered
+    invoice = an_invoice(1, 10_000, at(1))
+    older = a_payment(1, 5_000, at(2), invoice.invoice_id)
+    numbered = replace(a_payment(2, 5_000, at(3), invoice.invoice_id), number="PAY-000012")
+
+    # When each is recorded as it succeeds
+    [older_entry] = payment_entries(None, older, at(2))
+    [numbered_entry] = payment_entries(None, numbered, at(3))
+
+    # Then the statement row names the numbered one by its number, the older one by its id
+    assert numbered_entry.reference == "PAY-000012"
+    assert older_entry.reference == older.payment_id
+
+
 def test_a_payment_counts_when_it_succeeds_and_its_refunds_count_through_their_credit_notes():
     # Given a pending payment for an invoice
     invoice = an_invoice(1, 10_000, at(1))

@@ -157,6 +157,7 @@ class RecordedPayment(Answer):
     overpayment_credit_note_id: str | None = None   # the credit kept of what no invoice still owed
     dispute_status: str | None = None   # the customer's bank disputes it: Stripe's dispute status
     disputed_minor: int = 0
+    number: str | None = None   # PAY-000012 once it succeeded; null on payments recorded before numbering
 
     @classmethod
     def of(cls, payment: paid.Payment) -> RecordedPayment:
@@ -264,6 +265,7 @@ class NextAction(GivenOnly):
 class Payment(Answer):
     """A payment as the portal shows it (never its idempotency key)."""
     payment_id: str
+    number: str | None   # PAY-000012, given when it succeeds: null while pending or failed, and on older payments
     status: PaymentStatus
     amount_minor: int
     currency: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ...domain.errors import Throttled
-from ...domain.rate_limits import LIMITS, Backoff, Limit, configured, retry_after, window_key
+from ...domain.rate_limits import LIMITS, Backoff, Limit, configured, configured_backoff, retry_after, window_key
 
 _SECOND = timedelta(seconds=1)
 
@@ -42,11 +42,13 @@ def hit_all(adapters, events: list[tuple[str, str]], now: datetime, *, what: str
 
 def admit(adapters, backoff: Backoff, subject: str, now: datetime, *, what: str = "requests") -> None:
     """Throttled while `subject` must still wait after its last event under `backoff`."""
+    backoff = configured_backoff(backoff, adapters.settings.rate_limit_overrides)
     _refuse_while(backoff.wait(adapters.uow.rate_counters.state(backoff.key(subject)), now), what)
 
 
 def record(adapters, backoff: Backoff, subject: str, now: datetime) -> None:
     """Count one event (e.g. a failure) for `subject` under `backoff`; none is lost to a race."""
+    backoff = configured_backoff(backoff, adapters.settings.rate_limit_overrides)
     counters, key = adapters.uow.rate_counters, backoff.key(subject)
     state = counters.state(key)
     for _ in range(3):
@@ -58,6 +60,7 @@ def record(adapters, backoff: Backoff, subject: str, now: datetime) -> None:
 def take_turn(adapters, backoff: Backoff, subject: str, now: datetime, *, what: str = "requests") -> None:
     """Admit and count one event of `subject` under `backoff`, or Throttled: of concurrent events
     that read the same state, one is counted and the others see it."""
+    backoff = configured_backoff(backoff, adapters.settings.rate_limit_overrides)
     counters, key = adapters.uow.rate_counters, backoff.key(subject)
     for _ in range(3):
         state = counters.state(key)

@@ -72,7 +72,8 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
     payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
                       amount_minor=amount_minor, currency=invoice.currency,
                       allocations=(Allocation(invoice_id, amount_minor),), created_at=now, gateway="offline",
-                      method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant")
+                      method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant",
+                      number=billing.number("PAY", adapters.uow.sequences.next_number(org_id, "payment_seq")))
     paid = _paid(invoice, amount_minor, now)
     org = adapters.uow.organizations.get(org_id)
     revived = recovery.recovered(adapters, org, customer_id, [paid], now)

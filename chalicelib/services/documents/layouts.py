@@ -108,7 +108,7 @@ def receipt_document(org: Organization, customer: Customer, payment: Payment,
             totals.append(("Refunded", w.money(-undocumented, cur)))
         totals.append(("Net received", w.money(payment.amount_minor - payment.refunded_minor, cur)))
     table = Table(("Invoice", "Invoice date", "Invoice amount", "Payment"), tuple(rows), ("L", "L", "R", "R"))
-    return PdfDocument(title="Payment receipt", number=payment.payment_id, issuer=issuer(org),
+    return PdfDocument(title="Payment receipt", number=payment.label, issuer=issuer(org),
                        recipient=recipient(customer.billed_to_at(paid_at)), facts=tuple(facts), table=table,
                        totals=tuple(totals), footer=_footer(org))
 

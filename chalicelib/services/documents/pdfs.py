@@ -48,7 +48,7 @@ def receipt_pdf(adapters, org_id: str, customer_id: str, payment_id: str, *, rea
         raise BusinessRuleViolation("Only a payment that went through has a receipt.", "payment_not_succeeded",
                                     {"status": payment.status.value})
     paid = adapters.uow.invoices.get_many(org_id, customer_id, [a.invoice_id for a in payment.allocations])
-    return _rendered(adapters, f"receipt-{payment.payment_id}",
+    return _rendered(adapters, f"receipt-{payment.label}",
                      document_views.receipt_document(org, customer, payment, paid, _writing(org, customer, reader)))
 
 

@@ -130,6 +130,7 @@ def _plan_key(adapters, org_id: str, payment: Payment) -> str | None:
 def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
               event: Event | None = None, known: PaymentState | None = None,
               answer: Answer | None = None) -> Payment:
+    number = None
     for _ in range(ATTEMPTS):
         state, known = _current(adapters, org_id, customer_id, payment_id, known), None
         if state.payment.status == PaymentStatus.SUCCEEDED:
@@ -137,8 +138,9 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
             return state.payment
         if state.plan is None:
             state = _with_plan(adapters, org_id, state)
+        number = state.payment.number or number or payment_number(adapters, org_id)
         try:
-            done, unreleased = _settle(adapters, org_id, state, result, now, event, answer)
+            done, unreleased = _settle(adapters, org_id, state, result, now, event, answer, number)
         except ConcurrentUpdate:
             continue
         _release_claims(adapters, org_id, done, unreleased)
@@ -147,15 +149,22 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
     raise ConcurrentUpdate("payment")
 
 
+def payment_number(adapters, org_id: str) -> str:
+    """The next PAY-000012 of the organization: taken once a payment went through (one atomic
+    UpdateItem ADD before the transaction that records it), so failed attempts use none; a
+    transaction that then fails leaves a gap, never a duplicate."""
+    return billing.number("PAY", adapters.uow.sequences.next_number(org_id, "payment_seq"))
+
+
 def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, now: datetime, event: Event | None,
-            answer: Answer | None) -> tuple[Payment, list[str]]:
+            answer: Answer | None, number: str) -> tuple[Payment, list[str]]:
     payment, plan = state.payment, state.plan
     customer_id = payment.customer_id
     before, notes = state.invoices, state.notes
     outcome = settling.settle(payment.allocations, plan.credits, before, notes, now)
     after, allocations, used_notes, change = outcome.invoices, outcome.allocations, outcome.notes, outcome.change
     org, customer = state.org, state.customer
-    done = replace(payment, status=PaymentStatus.SUCCEEDED, allocations=allocations, succeeded_at=now,
+    done = replace(payment, status=PaymentStatus.SUCCEEDED, allocations=allocations, succeeded_at=now, number=number,
                    gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
                    method_summary=payment.method_summary or _summary(result), client_secret=None,
                    failure_code=None, failure_message=None)
@@ -235,12 +244,13 @@ def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) 
     the outbox job, never by the request that made the payment (SES's time is not the customer's)."""
     locale = languages.locale_of(org, customer)
     receipt = mail.new_record(org.org_id, "payment_receipt", {
-        "org_name": org.name, "amount": money_text(payment.amount_minor, payment.currency, locale),
+        "org_name": org.name, "receipt_number": payment.label,
+        "amount": money_text(payment.amount_minor, payment.currency, locale),
         "date": day_text(local_date(now, org.time_zone), locale), "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
         reply_to=org.email, send_after=now)
     merchant = mail.new_record(org.org_id, "merchant_notification", {
         "org_name": org.name, "headline": f"Payment received from {customer.display_name}",
-        "details": [f"Amount: {_amount(payment)}", f"Invoices: {', '.join(numbers) or '-'}",
+        "details": [f"Payment: {payment.label}", f"Amount: {_amount(payment)}", f"Invoices: {', '.join(numbers) or '-'}",
                     f"Method: {payment.method_summary or payment.gateway}"]}, [org.email], now=now, send_after=now)
     return [receipt, merchant]
 

@@ -280,15 +280,16 @@ function declined(form, payment) {
 function paid(main, payment, invoices) {
   const numbers = new Map(invoices.map((invoice) => [invoice.invoice_id, invoice.number]));
   const receipt = () => download(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`, null,
-    `receipt-${payment.payment_id}.pdf`);
+    payment.number ? `receipt-${payment.number}.pdf` : "receipt.pdf");
   replace(main, pageHeader(t("pay.received_title")),
     h("section", { class: "card", "aria-label": t("pay.received_title") },
       alert("success", payment.amount_minor === 0 ? t("pay.credit_paid")
         : t(payment.method_summary ? "pay.received_from" : "pay.received",
           { amount: money(payment.amount_minor, payment.currency), method: payment.method_summary })),
+      payment.number ? h("p", {}, t("pay.payment_number", { number: payment.number })) : null,
       h("h2", {}, t("payments.invoices_paid")),
       h("ul", {}, (payment.allocations || []).map((a) => h("li", {},
-        h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, t("invoices.heading", { number: a.number || numbers.get(a.invoice_id) || a.invoice_id })),
+        h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, t("invoices.heading", { number: numbers.get(a.invoice_id) ?? a.invoice_id })),
         ` — ${money(a.amount_minor, payment.currency)}`))),
       h("div", { class: "actions" },
         h("a", { class: "button", href: `#/payments/${encodeURIComponent(payment.payment_id)}` }, t("pay.view_receipt")),

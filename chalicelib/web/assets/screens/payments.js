@@ -15,10 +15,11 @@ export async function list({ main, query }) {
     h("section", { class: "card", "aria-label": t("payments.region") }, body));
   await pages(body, async (cursor) => {
     const page = await api.get("/portal/payments", { cursor });
-    const items = (page.items || page).filter((p) => status === "all" || p.status === status);
+    const items = page.items.filter((p) => status === "all" || p.status === status);
     return { items, next_cursor: page.next_cursor };
   }, (items) => table(t("payments.title"), [
-    { label: t("payments.date"), cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.succeeded_at || p.created_at)) },
+    { label: t("payments.number"), cell: (p) => p.number ?? "—" },
+    { label: t("payments.date"), cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.status === "succeeded" ? p.succeeded_at : p.created_at)) },
     { label: t("payments.paid_with"), cell: (p) => p.method_summary || "—" },
     { label: t("payments.invoices"), cell: (p) => String((p.allocations || []).length) },
     { label: t("payments.status"), cell: (p) => badge(p.status) },
@@ -35,11 +36,12 @@ export async function receipt({ main, params, me }) {
     h("p", { class: "no-print" }, h("a", { href: "#/payments" }, t("payments.back"))),
     pageHeader(t("payments.receipt"), `${organization.name || ""}`,
       h("button", { type: "button", onClick: () => download(`/portal/payments/${encodeURIComponent(payment.payment_id)}/receipt`,
-        null, `receipt-${payment.payment_id}.pdf`) }, t("payments.download")),
+        null, payment.number ? `receipt-${payment.number}.pdf` : "receipt.pdf") }, t("payments.download")),
       h("button", { type: "button", class: "secondary", onClick: () => window.print() }, t("payments.print"))),
     h("section", { class: "card", "aria-label": t("payments.receipt_region") },
       h("header", {}, h("h2", {}, money(payment.amount_minor, payment.currency)), badge(payment.status)),
       h("dl", { class: "details" },
+        payment.number ? [h("dt", {}, t("payments.number")), h("dd", {}, payment.number)] : null,
         h("dt", {}, t("payments.paid_on")), h("dd", {}, dateTime(payment.succeeded_at)),
         h("dt", {}, t("payments.paid_by")), h("dd", {}, me.customer.display_name),
         h("dt", {}, t("payments.paid_with")), h("dd", {}, payment.method_summary || "—"),
@@ -82,7 +84,7 @@ function notPaid(main, payment) {
 
 function invoicesTable(name, payment) {
   return table(name, [
-    { label: t("payments.invoice"), cell: (a) => h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, a.number || a.invoice_id) },
+    { label: t("payments.invoice"), cell: (a) => h("a", { href: `#/invoices/${encodeURIComponent(a.invoice_id)}` }, a.number) },
     { label: t("payments.amount"), num: true, cell: (a) => money(a.amount_minor, payment.currency) },
   ], payment.allocations || []);
 }
