@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ...domain.customers import Contact as Person
     from ...services.accounts.dashboard import Home
     from ...services.accounts.profile import Details
+    from ...services.accounts.tax_ids import TaxIds
 
 CustomValue = str | int | float | bool | None
 
@@ -357,6 +358,21 @@ class ContactList(Items[ContactPerson]):
     @classmethod
     def of(cls, contacts: tuple[Person, ...]) -> ContactList:
         return cls(items=[ContactPerson.mirroring(contact) for contact in contacts])
+
+
+class TaxId(Answer):
+    """One of my tax IDs: its kind and its number, normalised (as documents print it)."""
+    tax_id: str
+    type: Literal["eu_vat", "gb_vat", "au_abn", "in_gst", "us_ein"]
+    value: str
+
+
+class TaxIdList(Items[TaxId]):
+    required: bool      # the merchant asks for one: the portal prompts while there is none, the last stays
+
+    @classmethod
+    def of(cls, tax_ids: TaxIds) -> TaxIdList:
+        return cls(items=[TaxId.mirroring(tax_id) for tax_id in tax_ids.items], required=tax_ids.required)
 
 
 # --- saved payment methods ----------------------------------------------------------------------
