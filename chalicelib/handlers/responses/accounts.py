@@ -45,6 +45,7 @@ class Customer(Answer):
     shipping_address: Address
     contacts: list[CustomerContact]
     custom_fields: dict[str, CustomValue]
+    tax_ids: list[TaxId]            # as documents issued now print them (the customer manages them in the portal)
     gateway_customer_id: str | None
     created_at: datetime | None
     updated_at: datetime | None
