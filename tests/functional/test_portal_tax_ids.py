@@ -124,3 +124,24 @@ def test_documents_print_the_tax_ids_of_when_they_were_issued(aws):
                                                  headers=PDF_HEADERS).body)
         assert "VAT DE136695976" in text(old) and "GB980780684" not in text(old)
         assert "VAT GB980780684" in text(new) and "DE136695976" not in text(new)
+
+
+def test_the_merchant_sets_a_customers_tax_ids_checked_as_in_the_portal(aws):
+    with client() as c:
+        # Given a customer with a German VAT number of its own
+        scene = a_scene(Api(c))
+        mine = added(scene.zoe.portal, GERMAN_VAT)
+        customer = f"/admin/customers/{scene.customer_id}"
+
+        # When the merchant sends a list with an invalid number, nothing changes, and the field says why
+        refused = scene.admin.patch(customer, {"tax_ids": [GERMAN_VAT, {"type": "au_abn", "value": "83914571674"}]})
+        assert refused.status == 400
+        assert refused.json["error"]["details"]["fields"] == {
+            "tax_ids.1.value": "This is not a valid Australian Business Number: the check digits do not match."}
+        assert scene.admin.get(customer).json["tax_ids"] == [mine]
+
+        # When the list is valid, it replaces the customer's, keeping the id of the number it had
+        answer = scene.admin.patch(customer, {"tax_ids": [GERMAN_VAT, {"type": "au_abn", "value": "83 914 571 673"}]})
+        assert answer.status == 200, answer.json
+        assert answer.json["tax_ids"][0] == mine and answer.json["tax_ids"][1]["value"] == "83914571673"
+        assert scene.zoe.portal.get("/portal/tax-ids").json["items"] == answer.json["tax_ids"]

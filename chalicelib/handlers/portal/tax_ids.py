@@ -1,23 +1,16 @@
 """My tax IDs: listed, added, replaced and removed; documents issued afterwards print them."""
 from __future__ import annotations
 
-from typing import Literal
-
 from chalice import Blueprint
-from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import portal_session
-from ..http import Body, Routes
+from ..http import Routes
+from ..schemas import TaxIdBody
 
 bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
-
-
-class TaxIdBody(Body):
-    type: Literal["eu_vat", "gb_vat", "au_abn", "in_gst", "us_ein"]
-    value: str = Field(min_length=1, max_length=40)
 
 
 def _answer(tax_id) -> dict:
