@@ -57,6 +57,7 @@ def one_customer(history: int) -> list[tuple[dict, int, float]]:
 
     with mock_aws():
         from chalicelib import bootstrap, tables
+        from chalicelib.handlers.portal.payments import payment_answer
         from chalicelib.services.payments.commands import PayInvoices
         from chalicelib.tables.metrics import counting_calls
         bootstrap.reset()
@@ -70,7 +71,7 @@ def one_customer(history: int) -> list[tuple[dict, int, float]]:
                                                      now=NOW),
                  lambda: services.payments.pay(org_id, customer_id,
                                                PayInvoices("pm_card_visa", all_outstanding=True),
-                                               idempotency_key="bench-pay-all-0001", now=NOW)]
+                                               idempotency_key="bench-pay-all-0001", now=NOW, wire=payment_answer)]
         measured = []
         for step in steps:
             with counting_calls() as count, measuring_units() as units:

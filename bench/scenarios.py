@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from chalicelib.domain.documents import TimeEntry
 from chalicelib.handlers.http import RouteSpec
+from chalicelib.handlers.portal.payments import payment_answer
 from chalicelib.services.accounts.commands import ContactChanges, NewContact, ProfileChanges
 from chalicelib.services.payments.commands import PayInvoices
 from chalicelib.tables.base import owner_key
@@ -118,7 +119,7 @@ def _one_of_each_write(world: World, now: datetime) -> None:
 
     def card(gateway_id: str, make_default: bool = False) -> str:
         return services.payments.add_method(org_id, customer_id, gateway_id, make_default=make_default,
-                                            now=now)["payment_method_id"]
+                                            now=now).payment_method_id
 
     ids["payment_method_id"] = card("pm_card_visa", make_default=True)
     ids["spare_payment_method_id"] = card("pm_card_mastercard")
@@ -142,10 +143,12 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     ids["open_invoice_id"] = invoice("Report design workshop", 5000)
     ids["void_invoice_id"] = invoice("Invoiced by mistake", 1200)
     needs_action = services.payments.pay(org_id, customer_id, PayInvoices(
-        "pm_card_authenticationRequired", (invoice("Dashboard hosting", 2500),)), idempotency_key="bench-3ds", now=now)
+        "pm_card_authenticationRequired", (invoice("Dashboard hosting", 2500),)), idempotency_key="bench-3ds", now=now,
+        wire=payment_answer)
     ids["action_payment_id"] = needs_action["payment_id"]
     ids["refundable_payment_id"] = services.payments.pay(org_id, customer_id, PayInvoices(
-        "pm_card_visa", (invoice("Data migration", 3000),)), idempotency_key="bench-refundable", now=now)["payment_id"]
+        "pm_card_visa", (invoice("Data migration", 3000),)), idempotency_key="bench-refundable", now=now,
+        wire=payment_answer)["payment_id"]
     line = {"description": "Extra training day", "unit_price_minor": 80000, "quantity": 1}
     ids["estimate_to_decline_id"] = services.documents.create_estimate(org_id, customer_id, lines=[line],
                                                                        now=now).estimate_id

@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..bootstrap import services
 from ..domain.errors import Unauthenticated
+from .http import CustomerCaller, MerchantCaller
 
 
 def bearer(authorization: str | None) -> str:
@@ -22,9 +23,9 @@ def bearer(authorization: str | None) -> str:
 @dataclass(frozen=True)
 class Credential:
     """A credential a route needs, sent as `Authorization: Bearer <token>`."""
-    identify: Callable[[str], dict | None]   # token -> the caller's identity, or None
+    identify: Callable[[str], CustomerCaller | MerchantCaller | None]   # token -> the caller, or None
 
-    def caller(self, authorization: str | None) -> dict:
+    def caller(self, authorization: str | None) -> CustomerCaller | MerchantCaller:
         """The identity the bearer token names; Unauthenticated without a live one, Unavailable
         (from the lookup) when it cannot be read."""
         token = bearer(authorization)
@@ -34,13 +35,15 @@ class Credential:
         return identity
 
 
-def _session(token: str) -> dict | None:
-    return services().access.authenticate(token)
+def _session(token: str) -> CustomerCaller | None:
+    found = services().access.authenticate(token)
+    return None if found is None else CustomerCaller(found.org_id, found.customer_id, found.contact_id, found.role,
+                                                     found.session_id, found.login)
 
 
-def _merchant(token: str) -> dict | None:
+def _merchant(token: str) -> MerchantCaller | None:
     org_id = services().access.org_for_api_key(token)
-    return None if org_id is None else {"org_id": org_id}
+    return None if org_id is None else MerchantCaller(org_id)
 
 
 portal_session = Credential(_session)

@@ -134,12 +134,10 @@ class Routes:
         return decorate
 
     def merchant(self) -> MerchantCaller:
-        return MerchantCaller(org_id=caller_of(self.bp.current_request)["org_id"])
+        return MerchantCaller(org_id=caller_of(self.bp.current_request).org_id)
 
     def customer(self) -> CustomerCaller:
-        c = caller_of(self.bp.current_request)
-        return CustomerCaller(org_id=c["org_id"], customer_id=c["customer_id"], contact_id=c["contact_id"],
-                              role=c["role"], session_id=c["session_id"], login=c.get("login", ""))
+        return caller_of(self.bp.current_request)
 
     def header(self, name: str) -> str | None:
         headers = self.bp.current_request.headers or {}
@@ -162,14 +160,14 @@ def _well_formed_ids(path_params: dict) -> None:
             raise NotFound(name.removesuffix("_id").replace("_", " "))
 
 
-def caller_of(request) -> dict:
-    """The identity the route's credential named (organization, and for a session customer,
-    contact, role, session); empty before the check or on a public route."""
-    return getattr(request, "caller", None) or {}
+def caller_of(request) -> CustomerCaller | MerchantCaller | None:
+    """The caller the route's credential named (a customer's session, or a merchant's key); None
+    before the check or on a public route."""
+    return getattr(request, "caller", None)
 
 
 def _org_of(request) -> str | None:
-    return caller_of(request).get("org_id")
+    return getattr(caller_of(request), "org_id", None)
 
 
 def parse_body(request, model: type[BaseModel]) -> BaseModel:

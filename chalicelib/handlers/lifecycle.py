@@ -29,7 +29,7 @@ def on_each_request(event, get_response):
 
 def request_record(event, status: int, seconds: float) -> dict:
     context = event.context or {}
-    identity = caller_of(event)
+    caller = caller_of(event)
     return {"type": "request", "method": event.method, "route": context.get("resourcePath"), "status": status,
-            "duration_ms": round(seconds * 1000, 1), "org_id": identity.get("org_id"),
-            "customer_id": identity.get("customer_id")}
+            "duration_ms": round(seconds * 1000, 1), "org_id": getattr(caller, "org_id", None),
+            "customer_id": getattr(caller, "customer_id", None)}

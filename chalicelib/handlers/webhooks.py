@@ -15,5 +15,6 @@ stripe = Routes(bp, "stripe")
 @stripe.route("/webhooks/stripe", "POST", response="WebhookReceipt", headers=(STRIPE_SIGNATURE,))
 def stripe_webhook():
     """A Stripe event (signature verified before anything is read)."""
-    return services().payments.receive_webhook(bp.current_request.raw_body, stripe.header("Stripe-Signature"),
-                                               bootstrap.now())
+    from .responses.engagement import WebhookReceipt
+    return WebhookReceipt.of(services().payments.receive_webhook(
+        bp.current_request.raw_body, stripe.header("Stripe-Signature"), bootstrap.now())).model_dump()

@@ -14,6 +14,7 @@ from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute,
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 from pynamodb.models import Model
 
+from ..domain.payment_plans import PaymentPlan
 from .base import table
 from .transactions import Transaction, condition_failed
 
@@ -107,16 +108,16 @@ class IdempotencyKeys:
 
     # -- payment keys ------------------------------------------------------------------------
 
-    def add_payment_plan_in(self, tx: Transaction, key: str, plan: dict, now: datetime) -> None:
+    def add_payment_plan_in(self, tx: Transaction, key: str, plan: PaymentPlan, now: datetime) -> None:
         """Bind a payment key to its payment (and how it settles); the transaction fails if the key
         is bound already."""
-        tx.save(I(key, request_hash=plan["payment_id"], state="done", created_at=now,
-                  response_json=json.dumps(plan), expires_at=now + KEEP_FOR),
+        tx.save(I(key, request_hash=plan.payment_id, state="done", created_at=now,
+                  response_json=json.dumps(plan.stored()), expires_at=now + KEEP_FOR),
                 condition=I.idem_key.does_not_exist())
 
-    def payment_plan(self, key: str) -> dict | None:
+    def payment_plan(self, key: str) -> PaymentPlan | None:
         found = self.find(key)
-        return found.response if found else None
+        return PaymentPlan.from_stored(found.response) if found else None
 
 
 def _finished(status_code: int, response: object) -> list:
@@ -130,6 +131,6 @@ def stored_request_of(item: IdempotencyItem) -> StoredRequest:
                          json.loads(item.response_json) if item.response_json else None)
 
 
-def plan_in(item: IdempotencyItem) -> dict:
+def plan_in(item: IdempotencyItem) -> PaymentPlan:
     """The plan a payment key's item holds (read along with other items)."""
-    return json.loads(item.response_json)
+    return PaymentPlan.from_stored(json.loads(item.response_json))

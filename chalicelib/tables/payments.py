@@ -23,6 +23,7 @@ from ..domain.documents import CreditNote, Invoice
 from ..domain.errors import NotFound
 from ..domain.ledger import payment_entries
 from ..domain.organization import Organization
+from ..domain.payment_plans import PaymentPlan
 from ..domain.payments import Payment, PaymentStatus
 from ..domain.rate_limits import Counted
 from .base import OwnedByCustomer, owner_key, table
@@ -100,7 +101,7 @@ class PaymentState:
     org: Organization | None = None
     customer: Customer | None = None
     payment: Payment | None = None
-    plan: dict | None = None                                  # None: the payment key is unused
+    plan: PaymentPlan | None = None                           # None: the payment key is unused
     invoices: dict[str, Invoice] = field(default_factory=dict)
     claims: dict[str, str] = field(default_factory=dict)      # invoice_id -> the payment holding it
     notes: dict[str, CreditNote] = field(default_factory=dict)
@@ -108,8 +109,10 @@ class PaymentState:
 
     def held(self) -> list[str]:
         """The plan's invoices that its payment still holds claims on."""
-        mine = self.payment.payment_id if self.payment else (self.plan or {}).get("payment_id")
-        return [i for i in (self.plan or {}).get("invoice_ids", []) if self.claims.get(i) == mine]
+        if self.plan is None:
+            return []
+        mine = self.payment.payment_id if self.payment else self.plan.payment_id
+        return [i for i in self.plan.invoice_ids if self.claims.get(i) == mine]
 
 
 class Payments:

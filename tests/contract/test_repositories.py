@@ -14,6 +14,7 @@ from chalicelib.domain.documents import CreditNoteStatus, InvoiceStatus
 from chalicelib.domain.engagement import ActivityRecord, Actor
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.payment_plans import MethodToSave, PaymentPlan
 from chalicelib.domain.payments import PaymentStatus
 from chalicelib.services import repositories
 from tests.support.domain_builders import (NOW, a_credit_note, a_customer, a_payment, a_subscription, an_invoice,
@@ -199,13 +200,19 @@ def test_a_stale_request_is_taken_over_once(uow):
 def test_a_payment_key_is_bound_to_one_plan(uow):
     key = uow.idempotency.payment_key(ORG, GLOBEX, "portal", "k-3")
     with uow.transaction("invoice") as tx:
-        uow.idempotency.add_payment_plan_in(tx, key, {"payment_id": "pay_1", "invoice_ids": ["inv_1"]}, NOW)
+        uow.idempotency.add_payment_plan_in(tx, key, PLAN, NOW)
 
     with pytest.raises(ConcurrentUpdate):
         with uow.transaction("invoice") as tx:
-            uow.idempotency.add_payment_plan_in(tx, key, {"payment_id": "pay_2", "invoice_ids": []}, NOW)
-    assert uow.idempotency.payment_plan(key) == {"payment_id": "pay_1", "invoice_ids": ["inv_1"]}
-    assert uow.payments.state(ORG, GLOBEX, payment_key=key).plan == {"payment_id": "pay_1", "invoice_ids": ["inv_1"]}
+            uow.idempotency.add_payment_plan_in(tx, key, PaymentPlan("pay_2"), NOW)
+    assert uow.idempotency.payment_plan(key) == PLAN
+    assert uow.payments.state(ORG, GLOBEX, payment_key=key).plan == PLAN
+
+
+PLAN = PaymentPlan("pay_1", ("inv_1",), (("inv_1", "cn_1", 500),), MethodToSave(
+    "pm_1", new=True, gateway="simulated", gateway_method_id="pm_card_visa", brand="visa", last4="4242", exp_month=12,
+    exp_year=2030), gateway_customer_id="cus_g1", gateway_method_id="pm_card_visa", off_session=False,
+    gateway_key="charge:pay_1", description="Invoice INV-1")
 
 
 def test_a_payment_is_refunded_by_one_request_at_a_time_and_its_answer_kept(uow):

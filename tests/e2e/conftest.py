@@ -12,11 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+# How long an expectation waits for the page (not a speed limit): a loaded CI machine can take more
+# than Playwright's default 5 s to sign in and draw the first screen.
+expect.set_options(timeout=15_000)
 
 
 def free_port() -> int:

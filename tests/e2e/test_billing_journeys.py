@@ -115,7 +115,7 @@ def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
     customer = fresh_customer(portal.org_id, "Carded")
     card = services().payments.add_method(customer.org_id, customer.customer_id, "pm_card_visa", make_default=True,
                                           now=datetime.now(timezone.utc))
-    a_subscription(customer, "pro", days_ago=5, auto_charge=True, payment_method_id=card["payment_method_id"])
+    a_subscription(customer, "pro", days_ago=5, auto_charge=True, payment_method_id=card.payment_method_id)
     sign_in(page, customer.org_id, customer.email, customer.password)
 
     # When she opens it
@@ -123,7 +123,7 @@ def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
     page.get_by_role("link", name="Pro", exact=True).click()
 
     # Then its overview names the card
-    expect(page.get_by_text(card["summary"], exact=True)).to_be_visible()
+    expect(page.get_by_text(card.summary, exact=True)).to_be_visible()
 
 
 @needs("PUT /portal/subscriptions/{subscription_id}/pause-schedule", "DELETE /portal/subscriptions/{subscription_id}/pause-schedule")

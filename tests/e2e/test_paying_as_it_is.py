@@ -64,7 +64,7 @@ def _now():
     return datetime.now(timezone.utc)
 
 
-def a_saved_card(customer, test_card: str = "pm_card_visa") -> dict:
+def a_saved_card(customer, test_card: str = "pm_card_visa"):
     from chalicelib.bootstrap import services
     return services().payments.add_method(customer.org_id, customer.customer_id, test_card, make_default=False,
                                           now=_now())
@@ -90,7 +90,7 @@ def test_paying_with_a_saved_card_can_make_it_the_card_of_the_invoices_subscript
 
     # When she pays the invoice with the Visa and says it also pays the subscription
     page.goto(f"./#/pay?invoices={invoice_id}")
-    page.get_by_label(re.compile(f"^{re.escape(visa['summary'])}")).check()
+    page.get_by_label(re.compile(f"^{re.escape(visa.summary)}")).check()
     page.get_by_label("Also use this card for your subscription Pro").check()
     screenshot(page, "pay-with-a-saved-card-for-the-subscription")
     page.get_by_role("button", name="Pay $29.00").click()
@@ -98,7 +98,7 @@ def test_paying_with_a_saved_card_can_make_it_the_card_of_the_invoices_subscript
 
     # Then the subscription is charged to the Visa automatically from now on
     page.goto(f"./#/subscriptions/{subscription_id}")
-    expect(page.get_by_text(visa["summary"], exact=True)).to_be_visible()
+    expect(page.get_by_text(visa.summary, exact=True)).to_be_visible()
     expect(page.get_by_role("switch")).to_be_checked()
 
 
@@ -129,25 +129,25 @@ def test_removing_a_card_that_pays_a_subscription_asks_which_card_takes_over(pag
     olive = fresh_customer(portal.org_id, "Removal")
     visa, mastercard = a_saved_card(olive), a_saved_card(olive, "pm_card_mastercard")
     subscription_id = a_subscription(olive, "pro", days_ago=5, auto_charge=True,
-                                     payment_method_id=mastercard["payment_method_id"])
+                                     payment_method_id=mastercard.payment_method_id)
     sign_in(page, olive.org_id, olive.email, olive.password)
 
     # When she removes the Mastercard
     go_to(page, "My Details")
-    page.get_by_role("button", name=f"Remove {mastercard['summary']}").click()
+    page.get_by_role("button", name=f"Remove {mastercard.summary}").click()
     page.get_by_role("dialog").get_by_role("button", name="Remove").click()
 
     # Then she is asked which card pays the subscription, and chooses the Visa
     chooser = page.get_by_role("dialog", name="Which card pays Pro from now on?")
     expect(chooser).to_be_visible()
     screenshot(page, "remove-a-card-of-a-subscription")
-    chooser.get_by_label(visa["summary"]).check()
+    chooser.get_by_label(visa.summary).check()
     chooser.get_by_role("button", name="Move them and remove the card").click()
     expect(page.locator("#toasts")).to_contain_text("The card is removed.")
 
     # And the subscription is charged to the Visa
     page.goto(f"./#/subscriptions/{subscription_id}")
-    expect(page.get_by_text(visa["summary"], exact=True)).to_be_visible()
+    expect(page.get_by_text(visa.summary, exact=True)).to_be_visible()
 
 
 def test_available_credit_pays_first_and_the_card_pays_the_rest(page, portal):

@@ -91,7 +91,7 @@ def a_customer_with_a_card(now):
                                                    now=now)
     customer = services().accounts.create_customer(org.org_id, NewCustomer("Prop", "ap@prop.example"), now)
     card = services().payments.add_method(org.org_id, customer.customer_id, "pm_card_visa", make_default=True, now=now)
-    return org.org_id, customer, card["payment_method_id"]
+    return org.org_id, customer, card.payment_method_id
 
 
 def take(step, org_id: str, customer_id: str, card_id: str, now, n: int) -> None:

@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings, strategies 
 from chalicelib import bootstrap
 from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.errors import BusinessRuleViolation, Conflict
+from chalicelib.handlers.admin.refunds import refund_answer
+from chalicelib.handlers.portal.payments import payment_answer
 from chalicelib.services.accounts.commands import NewCustomer
 from chalicelib.services.payments.commands import PayInvoices
 from tests.support.api import new_organization
@@ -82,7 +84,8 @@ class History:
         if invoice is not None:
             paid = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
                 "pm_card_visa", (invoice.invoice_id,), amount_minor=max(1, invoice.balance_minor * share // 100)),
-                idempotency_key=self._key("pay"), now=now)
+                idempotency_key=self._key("pay"),
+                now=now, wire=payment_answer)
             self.payment_ids.append(paid["payment_id"])
 
     def pay_offline(self, which: int, share: int, now: datetime) -> None:
@@ -96,7 +99,8 @@ class History:
         invoice = self._open_invoice(which)
         if invoice is not None:
             paid = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
-                "pm_card_visa", (invoice.invoice_id,), use_credits=True), idempotency_key=self._key("pay"), now=now)
+                "pm_card_visa", (invoice.invoice_id,), use_credits=True), idempotency_key=self._key("pay"), now=now,
+                wire=payment_answer)
             self.payment_ids.append(paid["payment_id"])
 
     # -- overpayments --
@@ -105,7 +109,8 @@ class History:
         if invoice is not None:
             started = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
                 "pm_card_authenticationRequired", (invoice.invoice_id,),
-                amount_minor=max(1, invoice.balance_minor * share // 100)), idempotency_key=self._key("pay"), now=now)
+                amount_minor=max(1, invoice.balance_minor * share // 100)), idempotency_key=self._key("pay"),
+                now=now, wire=payment_answer)
             self.payment_ids.append(started["payment_id"])
             self.waiting.append((started["payment_id"], invoice.invoice_id))
 
@@ -169,7 +174,8 @@ class History:
 
     def _refund(self, now: datetime) -> None:
         try:
-            services().payments.refund(self.org_id, self.customer_id, reason="", now=now, **self.last_refund)
+            services().payments.refund(self.org_id, self.customer_id, reason="", now=now, wire=refund_answer,
+                                       **self.last_refund)
         except (BusinessRuleViolation, Conflict):
             pass   # more than is left, nothing left, or not a payment that succeeded: refused
 

@@ -24,6 +24,7 @@ from chalicelib.domain.errors import ConcurrentUpdate, NotFound
 from chalicelib.domain.ledger import credit_note_entries, invoice_entries, payment_entries
 from chalicelib.domain.lockout import NO_FAILURES, FailureState
 from chalicelib.domain.organization import Organization
+from chalicelib.domain.payment_plans import PaymentPlan
 from chalicelib.domain.payments import Payment, PaymentMethod, PaymentStatus
 from chalicelib.domain.rate_limits import Counted
 from chalicelib.domain.statement import LedgerEntry
@@ -384,7 +385,7 @@ class Payments:
         if payment_id and (owner, payment_id) in self._t:
             found["payment"] = self._t[(owner, payment_id)]
         if payment_key and payment_key in t["idempotency"]:
-            found["plan"] = json.loads(json.dumps(t["idempotency"][payment_key].response))
+            found["plan"] = PaymentPlan.from_stored(json.loads(json.dumps(t["idempotency"][payment_key].response)))
         for asked, name in ((org, "org"), (customer, "customer"), (payment_id, "payment")):
             if asked and name not in found:
                 raise NotFound("organization" if name == "org" else name)
@@ -456,13 +457,13 @@ class IdempotencyKeys:
     def find(self, key: str) -> StoredRequest | None:
         return self._t.get(key)
 
-    def add_payment_plan_in(self, tx: MemoryTransaction, key: str, plan: dict, now: datetime) -> None:
-        kept = StoredRequest(key, plan["payment_id"], "done", now, response=json.loads(json.dumps(plan)))
+    def add_payment_plan_in(self, tx: MemoryTransaction, key: str, plan: PaymentPlan, now: datetime) -> None:
+        kept = StoredRequest(key, plan.payment_id, "done", now, response=json.loads(json.dumps(plan.stored())))
         tx.add(("idempotency", key), holds=_absent(self._t, key), apply=lambda: self._t.__setitem__(key, kept))
 
-    def payment_plan(self, key: str) -> dict | None:
+    def payment_plan(self, key: str) -> PaymentPlan | None:
         found = self.find(key)
-        return found.response if found else None
+        return PaymentPlan.from_stored(found.response) if found else None
 
 
 class InvoiceClaims:

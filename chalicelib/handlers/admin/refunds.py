@@ -7,7 +7,7 @@ from pydantic import Field
 from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import merchant_key
-from ..http import IDEMPOTENCY_KEY, Body, Routes
+from ..http import IDEMPOTENCY_KEY, Body, Routes, plain
 from ..schemas import Id, ShortText
 
 
@@ -28,4 +28,10 @@ def refund_payment(payment_id: str, body: RefundBody):
     return services().payments.refund(api.merchant().org_id, body.customer_id, payment_id,
                                       amount_minor=body.amount_minor,
                                       reason=body.reason, idempotency_key=api.header("Idempotency-Key"),
-                                      now=bootstrap.now())
+                                      now=bootstrap.now(), wire=refund_answer)
+
+
+def refund_answer(refunded) -> dict:
+    """A refund's answer in the form it is sent, and kept for the retries of its Idempotency-Key."""
+    from ..responses.documents import Refunded
+    return plain(Refunded.of(refunded).model_dump())

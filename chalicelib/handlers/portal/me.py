@@ -17,9 +17,10 @@ api = Routes(bp, "portal", portal_session)
 def me():
     """My contact, my customer, the organization's public details, the enabled features and the key
     Stripe.js needs to take a card (null in simulated mode)."""
+    from ..responses.accounts import Me
     caller = api.customer()
-    answer = services().access.me(caller.org_id, caller.customer_id, caller.contact_id, caller.role)
-    return {**answer, "stripe_publishable_key": services().payments.publishable_key()}
+    found = services().access.me(caller.org_id, caller.customer_id, caller.contact_id, caller.role)
+    return Me.of(found, stripe_publishable_key=services().payments.publishable_key()).model_dump()
 
 
 class LocaleBody(Body):

@@ -32,41 +32,51 @@ class RemovalQuery(Query):
     subscriptions_to: GatewayMethodId | None = None
 
 
+def _answer(method) -> dict:
+    """A saved method's answer, built by its response model on the first answer (not at `import app`)."""
+    from ..responses.accounts import PaymentMethod
+    return PaymentMethod.of(method).model_dump()   # python values: dates written as in every other answer
+
+
 @api.route("/portal/payment-methods", response="PaymentMethodList")
 def list_methods():
     """My saved payment methods (brand, last4, expiry; never card numbers)."""
+    from ..responses.accounts import PaymentMethodList
     caller = api.customer()
-    return {"items": services().payments.methods(caller.org_id, caller.customer_id)}
+    return PaymentMethodList.of(services().payments.methods(caller.org_id, caller.customer_id)).model_dump()
 
 
 @api.route("/portal/payment-methods/setup", "POST", response="CardSetup")
 def setup():
     """Start collecting a card: what Stripe.js needs (the simulated gateway lists its test ids)."""
+    from ..responses.accounts import CardSetup
     caller = api.customer()
-    return services().payments.setup_method(caller.org_id, caller.customer_id, bootstrap.now())
+    return CardSetup.of(services().payments.setup_method(caller.org_id, caller.customer_id,
+                                                         bootstrap.now())).model_dump()
 
 
 @api.route("/portal/payment-methods", "POST", body=NewMethodBody, status=201, response="PaymentMethod")
 def add(body: NewMethodBody):
     """Save the card the browser collected."""
     caller = api.customer()
-    return services().payments.add_method(caller.org_id, caller.customer_id, body.payment_method,
-                                          make_default=body.make_default, now=bootstrap.now())
+    return _answer(services().payments.add_method(caller.org_id, caller.customer_id, body.payment_method,
+                                                  make_default=body.make_default, now=bootstrap.now()))
 
 
 @api.route("/portal/payment-methods/{payment_method_id}/default", "POST", response="PaymentMethod")
 def make_default(payment_method_id: str):
     """Make this method the default one."""
     caller = api.customer()
-    return services().payments.make_default(caller.org_id, caller.customer_id, payment_method_id, bootstrap.now())
+    return _answer(services().payments.make_default(caller.org_id, caller.customer_id, payment_method_id,
+                                                    bootstrap.now()))
 
 
 @api.route("/portal/payment-methods/{payment_method_id}", "PUT", body=ReplacementBody, response="PaymentMethod")
 def replace(payment_method_id: str, body: ReplacementBody):
     """Replace a card: every subscription charged to it is charged to the new one."""
     caller = api.customer()
-    return services().payments.replace_method(caller.org_id, caller.customer_id, payment_method_id, body.payment_method,
-                                              bootstrap.now())
+    return _answer(services().payments.replace_method(caller.org_id, caller.customer_id, payment_method_id,
+                                                      body.payment_method, bootstrap.now()))
 
 
 @api.route("/portal/payment-methods/{payment_method_id}", "DELETE", query=RemovalQuery, status=204)

@@ -10,7 +10,7 @@ from ... import bootstrap
 from ...bootstrap import services
 from ...services.payments.commands import PayInvoices
 from ..credentials import portal_session
-from ..http import IDEMPOTENCY_KEY, Body, Routes, page_answer
+from ..http import IDEMPOTENCY_KEY, Body, Routes, plain
 from ..schemas import Currency, PageQuery
 
 
@@ -46,22 +46,36 @@ def pay(body: PaymentBody):
     """Pay one, several or all outstanding invoices (of one currency); send an Idempotency-Key header."""
     caller = api.customer()
     return services().payments.pay(caller.org_id, caller.customer_id, body.command(),
-                                   idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())
+                                   idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now(),
+                                   wire=payment_answer)
+
+
+def payment_answer(shown) -> dict:
+    """A payment's answer in the form it is sent, and kept for the retries of its Idempotency-Key."""
+    from ..responses.documents import Payment
+    return plain(Payment.of(shown).model_dump())
+
+
+def _answer(shown) -> dict:
+    from ..responses.documents import Payment
+    return Payment.of(shown).model_dump()   # python values: dates written as in every other answer
 
 
 @api.route("/portal/payments", query=PageQuery, response="PaymentPage")
 def list_payments(query: PageQuery):
     """Payments made, newest first."""
+    from ..responses.documents import PaymentPage
     caller = api.customer()
-    return page_answer(services().payments.page(caller.org_id, caller.customer_id, limit=query.limit,
-                                                cursor=query.cursor))
+    return PaymentPage.of(services().payments.page(caller.org_id, caller.customer_id, limit=query.limit,
+                                                   cursor=query.cursor)).model_dump()
 
 
 @api.route("/portal/payments/{payment_id}", response="PaymentDetail")
 def payment(payment_id: str):
     """One payment and the invoices it paid."""
+    from ..responses.documents import PaymentDetail
     caller = api.customer()
-    return services().payments.detail(caller.org_id, caller.customer_id, payment_id)
+    return PaymentDetail.of(services().payments.detail(caller.org_id, caller.customer_id, payment_id)).model_dump()
 
 
 @api.route("/portal/payments/{payment_id}/confirm", "POST", response="Payment")
@@ -69,12 +83,12 @@ def confirm(payment_id: str):
     """After Stripe.js finished 3-D Secure: the payment as Stripe knows it now, settled if it has an
     outcome (still requires_action while the bank has not answered: ask again)."""
     caller = api.customer()
-    return services().payments.confirm(caller.org_id, caller.customer_id, payment_id, now=bootstrap.now())
+    return _answer(services().payments.confirm(caller.org_id, caller.customer_id, payment_id, now=bootstrap.now()))
 
 
 @api.route("/portal/payments/{payment_id}/confirm-action", "POST", body=ConfirmBody, response="Payment")
 def confirm_action(payment_id: str, body: ConfirmBody):
     """Simulated mode: pass or fail the 3-D Secure step of a payment that requires it."""
     caller = api.customer()
-    return services().payments.confirm_action(caller.org_id, caller.customer_id, payment_id, approve=body.approve,
-                                              now=bootstrap.now())
+    return _answer(services().payments.confirm_action(caller.org_id, caller.customer_id, payment_id,
+                                                      approve=body.approve, now=bootstrap.now()))

@@ -13,8 +13,12 @@ from .shared import Address, Answer, CurrencyExponent, Items, Money, Organizatio
 if TYPE_CHECKING:
     from ...domain.customers import Contact as Person
     from ...services.accounts.dashboard import Home
+    from ...domain.payments import PaymentMethod as SavedMethod
+    from ...domain.organization import Organization as Merchant
+    from ...services.access.me import Me as SignedInCustomer
     from ...services.accounts.profile import Details
     from ...services.accounts.tax_ids import TaxIds
+    from ...services.payments.methods import CardSetup as Setup
 
 CustomValue = str | int | float | bool | None
 
@@ -211,6 +215,14 @@ class Me(Answer):
     payments_mode: Literal["simulated", "stripe"]
     stripe_publishable_key: str | None = None   # what Stripe.js is started with; null in simulated mode
 
+    @classmethod
+    def of(cls, me: SignedInCustomer, *, stripe_publishable_key: str | None) -> Me:
+        """The answer from the typed result of the use case (services/access/me.py)."""
+        return cls(contact=MeContact.mirroring(me.contact, role=me.role),
+                   customer=MeCustomer.mirroring(me.customer), organization=public_details(me.organization),
+                   features=Features(**me.organization.preferences.enabled_features()),
+                   payments_mode=me.payments_mode, stripe_publishable_key=stripe_publishable_key)
+
 
 # --- the home screen and my details -------------------------------------------------------------
 
@@ -274,8 +286,6 @@ class Dashboard(Answer):
         if figures.last_payment_id:
             last = LastPayment(payment_id=figures.last_payment_id, amount_minor=figures.last_payment_minor,
                                date=figures.last_payment_at, invoice_id=figures.last_payment_invoice_id, **currency)
-        org = home.organization.public_details()
-        org.update(address=list(org["address"]), currency_exponent=exponent(org["currency"]))
         return cls(
             outstanding=Outstanding(count=figures.outstanding_count, total_minor=figures.outstanding_minor, **currency),
             available_credits=Money(amount_minor=figures.credits_minor, **currency),
@@ -291,7 +301,13 @@ class Dashboard(Answer):
                                  for m in home.payment_methods]),
             pending_approvals=PendingApprovals(estimates=figures.pending_estimates,
                                                timesheets=figures.pending_timesheets),
-            organization=OrganizationDetails(**org))
+            organization=public_details(home.organization))
+
+
+def public_details(org: Merchant) -> OrganizationDetails:
+    """What customers may see of the merchant (Organization.public_details)."""
+    shown = org.public_details()
+    return OrganizationDetails(**{**shown, "address": list(shown["address"])}, currency_exponent=exponent(org.currency))
 
 
 class ProfileContact(Answer):
@@ -378,14 +394,26 @@ class TaxIdList(Items[TaxId]):
 
 # --- saved payment methods ----------------------------------------------------------------------
 
-class PaymentMethod(CardSummary):
+class PaymentMethod(Answer):
+    """A saved card, as the portal shows it (never its gateway ids)."""
+    payment_method_id: str
     brand: str
     last4: str
+    exp_month: int
+    exp_year: int
+    is_default: bool
+    summary: str            # "Visa •••• 4242"
     created_at: datetime
+
+    @classmethod
+    def of(cls, method: SavedMethod) -> PaymentMethod:
+        return cls.mirroring(method)
 
 
 class PaymentMethodList(Items[PaymentMethod]):
-    pass
+    @classmethod
+    def of(cls, methods: list[SavedMethod]) -> PaymentMethodList:
+        return cls(items=[PaymentMethod.of(method) for method in methods])
 
 
 class CardSetup(Answer):
@@ -394,6 +422,11 @@ class CardSetup(Answer):
     publishable_key: str | None
     setup_id: str
     client_secret: str
-    test_payment_methods: list[str] = []
+    # the simulated gateway's (left out of Stripe's answer)
+    test_payment_methods: list[str] = Field(default=[], exclude_if=lambda ids: not ids)
+
+    @classmethod
+    def of(cls, setup: Setup) -> CardSetup:
+        return cls.mirroring(setup, test_payment_methods=list(setup.test_payment_methods))
 
 

@@ -3,13 +3,18 @@ the documents whole, the portal its own views of them."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from ...domain.currencies import exponent
 from ...domain.documents import CreditNoteKind, CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
-from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, Money, Page, TaxLine
+from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, GivenOnly, Money, Page, TaxLine
+
+if TYPE_CHECKING:
+    from ...domain import documents as domain, payments as paid
+    from ...services.payments import refunds as refunding, views as payment_views
 
 
 class CreditApplication(Answer):
@@ -60,6 +65,10 @@ class CreditNote(Answer):
     refunded_minor: int
     payment_id: str | None       # a refund's or an overpayment's note: the payment it documents
     kind: CreditNoteKind         # overpayment: money its payment counted already, kept as credit
+
+    @classmethod
+    def of(cls, note: domain.CreditNote) -> CreditNote:
+        return cls.mirroring(note, lines=[DocumentLine.mirroring(line) for line in note.lines])
 
 
 class Decision(Answer):
@@ -149,6 +158,11 @@ class RecordedPayment(Answer):
     dispute_status: str | None = None   # the customer's bank disputes it: Stripe's dispute status
     disputed_minor: int = 0
 
+    @classmethod
+    def of(cls, payment: paid.Payment) -> RecordedPayment:
+        return cls.mirroring(payment, allocations=[Allocation.mirroring(a) for a in payment.allocations],
+                             refunds=[RefundDocument.mirroring(r) for r in payment.refunds])
+
 
 class Refunded(Answer):
     """A refund the merchant asked for: the payment as it is now, and the documents of this refund:
@@ -163,6 +177,16 @@ class Refunded(Answer):
     gateway_refund_id: str | None    # null for a payment received offline, refunded by the merchant
     credit_note: CreditNote | None
     overpayment_credit_note: CreditNote | None = None
+
+    @classmethod
+    def of(cls, refunded: refunding.Refunded) -> Refunded:
+        """The answer from the typed result of the merchant's refund (services/payments/refunds.py)."""
+        done = refunded.recorded
+        return cls(payment=RecordedPayment.of(done.payment), amount_minor=refunded.amount_minor,
+                   currency=done.payment.currency, currency_exponent=exponent(done.payment.currency),
+                   gateway_refund_id=refunded.gateway_refund_id,
+                   credit_note=CreditNote.of(done.credit_note) if done.credit_note else None,
+                   overpayment_credit_note=CreditNote.of(done.overpayment) if done.overpayment else None)
 
 
 # --- the portal's views -------------------------------------------------------------------------
@@ -222,12 +246,19 @@ class InvoiceDetail(InvoiceSummary):
     notes: str
 
 
-class NextAction(Answer):
+class NextAction(GivenOnly):
     """What the browser must do to finish a payment that requires authentication."""
     type: Literal["simulated_authentication", "stripe_confirm_card_payment"]
     client_secret: str | None
     confirm_path: str | None = None        # simulated
     publishable_key: str | None = None     # Stripe
+
+    @classmethod
+    def of(cls, action: payment_views.NextAction) -> NextAction:
+        """The simulated gateway's action names its confirm path, Stripe's its publishable key."""
+        if action.type == "simulated_authentication":
+            return cls(type=action.type, client_secret=action.client_secret, confirm_path=action.confirm_path)
+        return cls(type=action.type, client_secret=action.client_secret, publishable_key=action.publishable_key)
 
 
 class Payment(Answer):
@@ -249,11 +280,24 @@ class Payment(Answer):
     failure_message: str | None
     dispute_status: str | None = None   # the customer's bank disputes it: Stripe's dispute status
     disputed_minor: int = 0
-    next_action: NextAction | None = None  # only while status is requires_action
+    # only while status is requires_action (left out of the answer otherwise)
+    next_action: NextAction | None = Field(default=None, exclude_if=lambda action: action is None)
+
+    @classmethod
+    def of(cls, shown: payment_views.Shown, **given) -> Payment:
+        """The answer from the typed result (services/payments/views.Shown); `given`: parts shown otherwise."""
+        payment = shown.payment
+        return cls.mirroring(payment, **{
+            "allocations": [Allocation.mirroring(a) for a in payment.allocations],
+            "refunds": [RefundDocument.mirroring(r) for r in payment.refunds],
+            "next_action": NextAction.of(shown.next_action) if shown.next_action else None, **given})
 
 
 class PaymentPage(Page[Payment]):
-    pass
+    @classmethod
+    def of(cls, page) -> PaymentPage:
+        """From a page of `Shown` payments (its `items` and `next_cursor`)."""
+        return cls(items=[Payment.of(shown) for shown in page.items], next_cursor=page.next_cursor)
 
 
 class PaidInvoice(Allocation):
@@ -262,6 +306,14 @@ class PaidInvoice(Allocation):
 
 class PaymentDetail(Payment):
     allocations: list[PaidInvoice]
+
+    @classmethod
+    def of(cls, receipt: payment_views.Receipt) -> PaymentDetail:
+        """The payment with the number of each invoice it paid."""
+        numbers = receipt.invoice_numbers
+        return super().of(receipt.shown, allocations=[PaidInvoice(invoice_id=a.invoice_id, amount_minor=a.amount_minor,
+                                                                  number=numbers.get(a.invoice_id))
+                                                      for a in receipt.shown.payment.allocations])
 
 
 class StatementRow(Answer):

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from .shared import Answer, EmailQueued, Page
+from .shared import Answer, EmailQueued, GivenOnly, Page
+
+if TYPE_CHECKING:
+    from ...services.payments.webhooks import Delivery
 
 
 class Actor(Answer):
@@ -66,7 +69,14 @@ class ReviewRequested(EmailQueued):
     sent_to: str
 
 
-class WebhookReceipt(Answer):
+class WebhookReceipt(GivenOnly):
+    """A verified event was received: a duplicate, or handled (false: a type not acted on)."""
     received: bool
     duplicate: bool = False
     handled: bool = False
+
+    @classmethod
+    def of(cls, delivery: Delivery) -> WebhookReceipt:
+        if delivery.value == "duplicate":
+            return cls(received=True, duplicate=True)
+        return cls(received=True, handled=delivery.value == "handled")

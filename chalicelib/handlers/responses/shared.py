@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from ...domain.currencies import exponent
 
@@ -27,6 +27,15 @@ class Answer(BaseModel):
         if "currency_exponent" in cls.model_fields and "currency_exponent" not in given:
             given["currency_exponent"] = exponent(value.currency)
         return cls(**{name: getattr(value, name) for name in cls.model_fields if name not in given}, **given)
+
+
+class GivenOnly(Answer):
+    """An answer holding only the parts it was built with: those not given are left out of it, not
+    null (the OpenAPI document lists them as optional)."""
+
+    @model_serializer(mode="wrap")
+    def _given(self, handler):
+        return {name: value for name, value in handler(self).items() if name in self.model_fields_set}
 
 
 class Page(Answer, Generic[T]):

@@ -273,11 +273,12 @@ class ActionOutcome(Answer):
 
     @classmethod
     def answer_of(cls, outcome: Outcome) -> dict:
-        """The answer from the typed result of an action. The invoice, credit note and payment come as
-        the documents and payments capabilities' portal views already built them (as their own
-        routes answer them), so only the subscription is built here."""
+        """The answer from the typed result of an action. The invoice and credit note come as the
+        documents capability's portal views already built them (as their own routes answer them);
+        the subscription and the payment are built here."""
+        payment = Payment.of(outcome.payment).model_dump() if outcome.payment else None
         return {"subscription": SubscriptionDetail.of(outcome.subscription).model_dump(),
-                "invoice": outcome.invoice, "credit_note": outcome.credit_note, "payment": outcome.payment}
+                "invoice": outcome.invoice, "credit_note": outcome.credit_note, "payment": payment}
 
 
 class SubscriptionOptions(Answer):

@@ -11,9 +11,10 @@ if TYPE_CHECKING:
     from ...domain.organization import Organization
     from ...tables.portal_users import PortalUser
     from .commands import OrganizationChanges
+    from .me import Me
     from .portal_auth import Invitation
     from .second_factor import Challenge, Enrolment, SecondFactorSignIn, SecondFactorState
-    from .sessions import SignedIn
+    from .sessions import Identity, SignedIn
 
 
 class Access:
@@ -60,11 +61,11 @@ class Access:
         from .portal_auth import logout
         return logout(self._adapters, session_id)
 
-    def authenticate(self, token: str, now: datetime | None = None) -> dict[str, str] | None:
+    def authenticate(self, token: str, now: datetime | None = None) -> Identity | None:
         from .sessions import authenticate
         return authenticate(self._adapters, token, now)
 
-    def me(self, org_id: str, customer_id: str, contact_id: str, role: str) -> dict:
+    def me(self, org_id: str, customer_id: str, contact_id: str, role: str) -> Me:
         from .me import me
         return me(self._adapters, org_id, customer_id, contact_id, role)
 

@@ -2,23 +2,28 @@
 own so that answering loads nothing of signing in, passwords or email."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ...domain.customers import Contact, Customer
 from ...domain.errors import Unauthenticated
+from ...domain.organization import Organization
 
 
-def me(adapters, org_id: str, customer_id: str, contact_id: str, role: str) -> dict:
-    """The signed-in contact, its customer, the organization's public details and what the
-    merchant has enabled in the portal."""
+@dataclass(frozen=True)
+class Me:
+    """The signed-in contact (with the role its session holds), its customer, the organization (its
+    public details and the portal features it enabled) and how payments are taken."""
+    contact: Contact
+    role: str
+    customer: Customer
+    organization: Organization
+    payments_mode: str
+
+
+def me(adapters, org_id: str, customer_id: str, contact_id: str, role: str) -> Me:
     # one BatchGetItem for both, eventually consistent as the page only shows them
     found = adapters.uow.customers.with_organization(org_id, customer_id, consistent=False)
-    org, customer = found.org, found.customer
-    contact = customer.contact(contact_id)
+    contact = found.customer.contact(contact_id)
     if contact is None:
         raise Unauthenticated("Sign in again.")
-    return {
-        "contact": {"contact_id": contact.contact_id, "name": contact.name, "email": contact.email,
-                    "role": role, "locale": contact.locale},
-        "customer": {"customer_id": customer.customer_id, "display_name": customer.display_name},
-        "organization": org.public_details(),
-        "features": org.preferences.enabled_features(),
-        "payments_mode": adapters.settings.payments_mode,
-    }
+    return Me(contact, role, found.customer, found.org, adapters.settings.payments_mode)

@@ -27,6 +27,17 @@ class SignedIn:
     idle_timeout_seconds: int
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who a live session's caller is: all of it from the session, none from the request."""
+    org_id: str
+    customer_id: str
+    contact_id: str
+    role: str
+    session_id: str   # the token's hash: what signing out ends
+    login: str        # the account signed in
+
+
 def new_session(user: PortalUser, role: str, now: datetime) -> tuple[SignedIn, Session]:
     """A fresh session for `user` (not yet stored: `start` does, or the caller's transaction)."""
     token = new_token()
@@ -42,7 +53,7 @@ def start(adapters, user: PortalUser, role: str, now: datetime) -> SignedIn:
     return answer
 
 
-def authenticate(adapters, token: str, now: datetime | None = None) -> dict[str, str] | None:
+def authenticate(adapters, token: str, now: datetime | None = None) -> Identity | None:
     """Who a live session's caller is, or None. The session alone fixes who the
     caller is: organization, customer, contact and role never come from the request."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
@@ -55,8 +66,8 @@ def authenticate(adapters, token: str, now: datetime | None = None) -> dict[str,
         expires_at = TIMES.expiry(session.created_at, now)
         if not adapters.uow.sessions.touch(session.token_hash, last_seen_at=now, expires_at=expires_at):
             return None   # ended between the read and the write
-    return {"org_id": session.org_id, "customer_id": session.customer_id, "contact_id": session.contact_id,
-            "role": session.role, "session_id": session.token_hash, "login": session.login}
+    return Identity(session.org_id, session.customer_id, session.contact_id, session.role, session.token_hash,
+                    session.login)
 
 
 def end(adapters, session_id: str) -> None:

@@ -7,8 +7,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from typing import Callable
+
+    from ...domain.payments import PaymentMethod
     from ...tables.pages import Page
     from .commands import PayInvoices
+    from .methods import CardSetup
+    from .refunds import Refunded
+    from .webhooks import Delivery
+    from .views import Receipt, Shown
 
 
 class Payments:
@@ -21,23 +28,24 @@ class Payments:
     # the customer's payments
 
     def pay(self, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
-            now: datetime) -> dict:
+            now: datetime, wire: Callable[[Shown], dict]) -> dict:
         from .portal import pay
-        return pay(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now)
+        return pay(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now, wire=wire)
 
-    def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[dict]:
+    def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Shown]:
         from .portal import page
         return page(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
 
-    def detail(self, org_id: str, customer_id: str, payment_id: str) -> dict:
+    def detail(self, org_id: str, customer_id: str, payment_id: str) -> Receipt:
         from .portal import detail
         return detail(self._adapters, org_id, customer_id, payment_id)
 
-    def confirm_action(self, org_id: str, customer_id: str, payment_id: str, *, approve: bool, now: datetime) -> dict:
+    def confirm_action(self, org_id: str, customer_id: str, payment_id: str, *, approve: bool,
+                       now: datetime) -> Shown:
         from .portal import confirm_action
         return confirm_action(self._adapters, org_id, customer_id, payment_id, approve=approve, now=now)
 
-    def confirm(self, org_id: str, customer_id: str, payment_id: str, now: datetime) -> dict:
+    def confirm(self, org_id: str, customer_id: str, payment_id: str, now: datetime) -> Shown:
         from .confirmation import confirm
         return confirm(self._adapters, org_id, customer_id, payment_id, now)
 
@@ -47,25 +55,26 @@ class Payments:
 
     # saved payment methods
 
-    def methods(self, org_id: str, customer_id: str) -> list[dict]:
+    def methods(self, org_id: str, customer_id: str) -> list[PaymentMethod]:
         from .methods import listing
         return listing(self._adapters, org_id, customer_id)
 
-    def setup_method(self, org_id: str, customer_id: str, now: datetime) -> dict:
+    def setup_method(self, org_id: str, customer_id: str, now: datetime) -> CardSetup:
         from .methods import setup
         return setup(self._adapters, org_id, customer_id, now)
 
     def add_method(self, org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool,
-                   now: datetime) -> dict:
+                   now: datetime) -> PaymentMethod:
         from .methods import add
         return add(self._adapters, org_id, customer_id, gateway_method_id, make_default=make_default, now=now)
 
-    def make_default(self, org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> dict:
+    def make_default(self, org_id: str, customer_id: str, payment_method_id: str,
+                     now: datetime) -> PaymentMethod:
         from .methods import set_default
         return set_default(self._adapters, org_id, customer_id, payment_method_id, now)
 
     def replace_method(self, org_id: str, customer_id: str, payment_method_id: str, new_gateway_method_id: str,
-                       now: datetime) -> dict:
+                       now: datetime) -> PaymentMethod:
         from .methods import replace
         return replace(self._adapters, org_id, customer_id, payment_method_id, new_gateway_method_id, now)
 
@@ -77,15 +86,15 @@ class Payments:
     # the merchant's, and the gateway's
 
     def refund(self, org_id: str, customer_id: str, payment_id: str, *, amount_minor: int | None, reason: str,
-               idempotency_key: str | None, now: datetime) -> dict:
+               idempotency_key: str | None, now: datetime, wire: Callable[[Refunded], dict]) -> dict:
         from .refunds import refund
         return refund(self._adapters, org_id, customer_id, payment_id, amount_minor=amount_minor, reason=reason,
-                      idempotency_key=idempotency_key, now=now)
+                      idempotency_key=idempotency_key, now=now, wire=wire)
 
     def reconcile(self, now: datetime, *, budget_seconds: float):
         from .confirmation import reconcile
         return reconcile(self._adapters, now, budget_seconds=budget_seconds)
 
-    def receive_webhook(self, payload: bytes, signature: str | None, now: datetime) -> dict:
+    def receive_webhook(self, payload: bytes, signature: str | None, now: datetime) -> Delivery:
         from .webhooks import receive
         return receive(self._adapters, payload, signature, now)

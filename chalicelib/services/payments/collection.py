@@ -23,6 +23,7 @@ from ...domain.documents import CreditNote, Invoice
 from ...domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, InvalidInput, NotFound
 from ...domain.ids import has_kind, new_id
 from ...domain.money import Money
+from ...domain.payment_plans import MethodToSave, PaymentPlan
 from ...domain.payments import Payment, PaymentStatus
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
 from ...tables.payments import PaymentState
@@ -46,7 +47,7 @@ class _Method:
     gateway_method_id: str
     payment_method_id: str | None = None
     summary: str = ""
-    save: dict | None = None     # save_for_future: how to keep it once the payment succeeds
+    save: MethodToSave | None = None     # save_for_future: how to keep it once the payment succeeds
 
 
 def collect_off_session(adapters, org_id: str, customer_id: str, invoice_id: str, *, payment_method_id: str,
@@ -92,7 +93,7 @@ def recover(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
     """Finish a payment left pending (its runner died after the claim): charge again with the same
     gateway key, which answers the first outcome, and settle it."""
     plan = settlement.plan_of(adapters, org_id, payment)
-    if not plan or now - payment.created_at > RECHARGE_WINDOW:
+    if plan is None or now - payment.created_at > RECHARGE_WINDOW:
         # Too late to ask again safely; a webhook still settles it if the charge went through.
         return settlement.failed(adapters, org_id, payment.customer_id, payment.payment_id, ChargeResult(
             "failed", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency),
@@ -145,7 +146,7 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
     raise ConcurrentUpdate("invoice")
 
 
-def _claim(adapters, org_id: str, payment: Payment, plan: dict, chosen: list[Invoice], payment_key: str,
+def _claim(adapters, org_id: str, payment: Payment, plan: PaymentPlan, chosen: list[Invoice], payment_key: str,
            now: datetime, *, limits: list[velocity.Window], counters: dict, real_now: datetime) -> Payment:
     """The payment as written (pending), its key bound, its invoices claimed and its velocity
     counted (Throttled, writing nothing, if a counter is full by now)."""
@@ -160,17 +161,17 @@ def _claim(adapters, org_id: str, payment: Payment, plan: dict, chosen: list[Inv
     return adapters.uow.payments.saved(item)
 
 
-def _charge(adapters, org_id: str, payment: Payment, plan: dict, now: datetime, *, known: PaymentState | None = None,
-            answer: settlement.Answer | None = None) -> Payment:
+def _charge(adapters, org_id: str, payment: Payment, plan: PaymentPlan, now: datetime, *,
+            known: PaymentState | None = None, answer: settlement.Answer | None = None) -> Payment:
     amount = Money(payment.amount_minor, payment.currency)
     if not amount.amount_minor:   # available credits cover it all
         return settlement.record(adapters, org_id, payment, ChargeResult("succeeded", None, amount), now, known=known,
                                  answer=answer)
     try:
         result = adapters.gateway.charge(
-            gateway_customer_id=plan["gateway_customer_id"], gateway_method_id=plan["gateway_method_id"],
-            amount=amount, off_session=plan["off_session"], idempotency_key=plan["gateway_key"],
-            description=plan["description"], save_for_future=bool(plan.get("save_method")),
+            gateway_customer_id=plan.gateway_customer_id, gateway_method_id=plan.gateway_method_id,
+            amount=amount, off_session=plan.off_session, idempotency_key=plan.gateway_key,
+            description=plan.description, save_for_future=plan.save_method is not None,
             metadata={"org_id": org_id, "customer_id": payment.customer_id, "payment_id": payment.payment_id})
     except GatewayUnavailable:
         return payment   # still pending, its invoices claimed: a retry or the webhook settles it
@@ -202,11 +203,11 @@ def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wa
                                                     counter_keys=counter_keys)
 
 
-def _existing(adapters, org_id: str, customer_id: str, plan: dict | None, now: datetime) -> Payment | None:
+def _existing(adapters, org_id: str, customer_id: str, plan: PaymentPlan | None, now: datetime) -> Payment | None:
     """The payment already made with this key (a pending one left behind is finished first)."""
     if plan is None:
         return None
-    payment = adapters.uow.payments.get(org_id, customer_id, plan["payment_id"])
+    payment = adapters.uow.payments.get(org_id, customer_id, plan.payment_id)
     if payment.status == PaymentStatus.PENDING and now - payment.created_at >= PENDING_LEASE:
         return recover(adapters, org_id, payment, now)
     return payment
@@ -257,7 +258,7 @@ def _credit_plan(adapters, org_id: str, customer_id: str,
 
 def _new_payment(adapters, org_id: str, customer: Customer, chosen: list[Invoice], charge_to: _Method, now: datetime, *,
                  source: str, key: str, off_session: bool, amount_minor: int | None,
-                 credits: list[tuple[str, str, int]]) -> tuple[Payment, dict]:
+                 credits: list[tuple[str, str, int]]) -> tuple[Payment, PaymentPlan]:
     credited: dict[str, int] = {}
     for invoice_id, _, amount in credits:
         credited[invoice_id] = credited.get(invoice_id, 0) + amount
@@ -271,12 +272,12 @@ def _new_payment(adapters, org_id: str, customer: Customer, chosen: list[Invoice
         gateway=gateway.name if total else "credits", payment_method_id=charge_to.payment_method_id,
         method_summary=charge_to.summary if total else "Available credits", idempotency_key=key, source=source)
     numbers = ", ".join(i.number for i in chosen)
-    plan = {"payment_id": payment.payment_id, "invoice_ids": [i.invoice_id for i in chosen],
-            "credits": [list(c) for c in credits], "save_method": charge_to.save,
-            "gateway_customer_id": gateway_customers.ensure(adapters, org_id, customer, now) if total else None,
-            "gateway_method_id": charge_to.gateway_method_id, "off_session": off_session,
-            "gateway_key": f"charge:{payment.payment_id}",
-            "description": f"{'Invoices' if len(chosen) > 1 else 'Invoice'} {numbers}"}
+    plan = PaymentPlan(
+        payment.payment_id, tuple(i.invoice_id for i in chosen), tuple(credits), charge_to.save,
+        gateway_customer_id=gateway_customers.ensure(adapters, org_id, customer, now) if total else None,
+        gateway_method_id=charge_to.gateway_method_id, off_session=off_session,
+        gateway_key=f"charge:{payment.payment_id}",
+        description=f"{'Invoices' if len(chosen) > 1 else 'Invoice'} {numbers}")
     return payment, plan
 
 
@@ -284,7 +285,7 @@ def _portal_method(adapters, org_id: str, customer: Customer, payment_method: st
                    now: datetime) -> _Method:
     if has_kind(payment_method, "payment_method"):   # one of ours
         saved = adapters.uow.payment_methods.get(org_id, customer.customer_id, payment_method)
-        keep = {"payment_method_id": saved.payment_method_id} if save_for_future else None
+        keep = MethodToSave(saved.payment_method_id) if save_for_future else None
         return _Method(saved.gateway_method_id, saved.payment_method_id, saved.summary, keep)
     if not save_for_future:
         return _Method(payment_method)
@@ -299,13 +300,12 @@ def _portal_method(adapters, org_id: str, customer: Customer, payment_method: st
                   if m.gateway_method_id == attached.gateway_method_id), None)
     if known is not None:
         return _Method(known.gateway_method_id, known.payment_method_id, known.summary,
-                       {"payment_method_id": known.payment_method_id})
+                       MethodToSave(known.payment_method_id))
     method_id = new_id("payment_method", now)
     card = attached.card
-    return _Method(attached.gateway_method_id, method_id, summary, {
-        "payment_method_id": method_id, "new": True, "gateway": gateway.name,
-        "gateway_method_id": attached.gateway_method_id, "brand": card.brand, "last4": card.last4,
-        "exp_month": card.exp_month, "exp_year": card.exp_year})
+    return _Method(attached.gateway_method_id, method_id, summary, MethodToSave(
+        method_id, new=True, gateway=gateway.name, gateway_method_id=attached.gateway_method_id, brand=card.brand,
+        last4=card.last4, exp_month=card.exp_month, exp_year=card.exp_year))
 
 
 def _check_choice(invoice_ids, all_outstanding: bool, currency: str | None, amount_minor: int | None,

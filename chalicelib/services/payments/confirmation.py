@@ -16,7 +16,7 @@ from ...domain.payments import Payment, PaymentStatus
 from ...gateways.payments import GatewayUnavailable, PaymentGatewayError
 from ...tables.payments import PaymentState
 from . import collection, settlement
-from .views import view
+from .views import Shown, shown
 
 log = logs.logger("portico.payments")
 
@@ -37,11 +37,11 @@ class ReconcileReport:
                 "stopped_early": self.stopped_early}
 
 
-def confirm(adapters, org_id: str, customer_id: str, payment_id: str, now: datetime) -> dict:
+def confirm(adapters, org_id: str, customer_id: str, payment_id: str, now: datetime) -> Shown:
     """The customer's browser finished 3-D Secure (or gave up): the payment as the gateway knows it
     now. Still `requires_action` while the gateway has no final answer; never a guess."""
     state = settlement.read_payment(adapters, org_id, customer_id, payment_id)
-    return view(adapters, ask_gateway(adapters, org_id, state, state.org.now(now)))
+    return shown(adapters, ask_gateway(adapters, org_id, state, state.org.now(now)))
 
 
 def ask_gateway(adapters, org_id: str, state: PaymentState, now: datetime) -> Payment:

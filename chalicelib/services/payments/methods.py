@@ -22,38 +22,47 @@ TEST_PAYMENT_METHODS = ("pm_card_visa", "pm_card_mastercard", "pm_card_chargeDec
 _ENDED = (Status.CANCELLED, Status.EXPIRED)
 
 
-def listing(adapters, org_id: str, customer_id: str) -> list[dict]:
-    return [view(m) for m in adapters.uow.payment_methods.of_customer(org_id, customer_id)]
+@dataclass(frozen=True)
+class CardSetup:
+    """What the browser needs to collect a card: the gateway's setup and, from the simulated gateway,
+    the test ids it answers like Stripe's test mode (none from Stripe)."""
+    gateway: str
+    publishable_key: str | None
+    setup_id: str
+    client_secret: str
+    test_payment_methods: tuple[str, ...] = ()
 
 
-def setup(adapters, org_id: str, customer_id: str, now: datetime) -> dict:
+def listing(adapters, org_id: str, customer_id: str) -> list[PaymentMethod]:
+    return adapters.uow.payment_methods.of_customer(org_id, customer_id)
+
+
+def setup(adapters, org_id: str, customer_id: str, now: datetime) -> CardSetup:
     """What the browser needs to collect a card that may later be charged off-session."""
     gateway = adapters.gateway
     gateway_customer_id = gateway_customers.ensure(adapters, org_id, adapters.uow.customers.get(org_id, customer_id),
                                                    now)
     session = gateway.create_setup(gateway_customer_id=gateway_customer_id,
                                    idempotency_key=f"setup:{org_id}:{customer_id}:{now.isoformat()}")
-    answer = {"gateway": gateway.name, "publishable_key": gateway.publishable_key,
-              "setup_id": session.gateway_setup_id, "client_secret": session.client_secret}
-    if gateway.name == "simulated":
-        answer["test_payment_methods"] = list(TEST_PAYMENT_METHODS)
-    return answer
+    return CardSetup(gateway.name, gateway.publishable_key, session.gateway_setup_id, session.client_secret,
+                     TEST_PAYMENT_METHODS if gateway.name == "simulated" else ())
 
 
-def add(adapters, org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool, now: datetime) -> dict:
+def add(adapters, org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool, now: datetime) -> PaymentMethod:
     """Save the method the browser collected (Stripe.js after the setup; a test id when simulated)."""
     velocity.before_card_added(adapters, org_id, customer_id, now)
     attached = _attach(adapters, org_id, customer_id, gateway_method_id, now)
-    return view(_keep(adapters, org_id, customer_id, attached, make_default=make_default, now=now))
+    return _keep(adapters, org_id, customer_id, attached, make_default=make_default, now=now)
 
 
-def set_default(adapters, org_id: str, customer_id: str, payment_method_id: str, now: datetime) -> dict:
+def set_default(adapters, org_id: str, customer_id: str, payment_method_id: str,
+                now: datetime) -> PaymentMethod:
     kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
-    return view(_as_default(adapters, org_id, customer_id, _one_of(kept, payment_method_id), kept, now))
+    return _as_default(adapters, org_id, customer_id, _one_of(kept, payment_method_id), kept, now)
 
 
 def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new_gateway_method_id: str,
-            now: datetime) -> dict:
+            now: datetime) -> PaymentMethod:
     """Update payment information: a new card takes the old one's place, and every subscription
     charged to the old one is charged to the new one (one transaction)."""
     # once: the old method, and is the new card known
@@ -63,7 +72,7 @@ def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new
     attached = _attach(adapters, org_id, customer_id, new_gateway_method_id, now, saved_before=old)
     saved = attached.saved
     if saved.gateway_method_id == old.gateway_method_id:
-        return view(old)
+        return old
     known = _with_gateway_id(kept, saved.gateway_method_id)
     new = changed(known, is_default=known.is_default or old.is_default) if known else \
         _new_method(adapters, customer_id, attached, is_default=old.is_default, now=now)
@@ -76,7 +85,7 @@ def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.replaced", new, now,
                      f"{old.summary} replaced by {new.summary}; {len(moved)} subscription(s) moved")
     _detach(adapters, old)
-    return view(new)
+    return new
 
 
 def remove(adapters, org_id: str, customer_id: str, payment_method_id: str, now: datetime, *,
@@ -274,8 +283,3 @@ def _activity_in(adapters, tx, org_id: str, customer_id: str, action: str, metho
         new_id("activity", now), customer_id, actor, action, "payment_method",
         method.payment_method_id, now, summary or method.summary), tx)
 
-
-def view(method: PaymentMethod) -> dict:
-    return {"payment_method_id": method.payment_method_id, "brand": method.brand, "last4": method.last4,
-            "exp_month": method.exp_month, "exp_year": method.exp_year, "is_default": method.is_default,
-            "summary": method.summary, "created_at": method.created_at.isoformat()}

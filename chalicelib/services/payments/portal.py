@@ -3,13 +3,14 @@ waits for the customer's authentication (simulated 3-D Secure; Stripe's: confirm
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 
 from ...domain.errors import Conflict, NotFound
 from ...domain.payments import PaymentStatus
 from ...tables.pages import Page
 from . import collection, idempotency, settlement
 from .commands import PayInvoices
-from .views import view
+from .views import Receipt, Shown, shown
 
 
 class PaymentPending(Conflict):
@@ -21,44 +22,42 @@ class PaymentPending(Conflict):
 
 
 def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
-        now: datetime) -> dict:
-    """Pay invoices (commands.PayInvoices). The answer (succeeded, requires_action or failed) is replayed to
-    retries with the same key."""
+        now: datetime, wire: Callable[[Shown], dict]) -> dict:
+    """Pay invoices (commands.PayInvoices). The answer (succeeded, requires_action or failed) is kept in
+    its wire form, `wire(shown)` (the response model's), and replayed as it was to retries with the
+    same key."""
     def run(reply: idempotency.Reply) -> dict:
         payment = collection.pay_invoices(
             adapters, org_id, customer_id, invoice_ids=list(command.invoice_ids) if command.invoice_ids else None,
             all_outstanding=command.all_outstanding, currency=command.currency,
             payment_method=command.payment_method, save_for_future=command.save_for_future,
             amount_minor=command.amount_minor, use_credits=command.use_credits, idempotency_key=idempotency_key,
-            now=now, answer=settlement.Answer(reply, view))
+            now=now, answer=settlement.Answer(reply, lambda payment: wire(shown(adapters, payment))))
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
-        return view(adapters, payment)
+        return wire(shown(adapters, payment))
     answer = idempotency.once(adapters, org_id, customer_id, "portal_payment", idempotency_key,
                               command.as_request(), now, run)
     if answer["status"] == PaymentStatus.REQUIRES_ACTION.value:
         # A retry after 3-D Secure: the payment as it is now, not the answer kept before it was confirmed.
-        answer = view(adapters, adapters.uow.payments.get(org_id, customer_id, answer["payment_id"]))
+        answer = wire(shown(adapters, adapters.uow.payments.get(org_id, customer_id, answer["payment_id"])))
     return answer
 
 
-def page(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[dict]:
+def page(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Shown]:
     found = adapters.uow.payments.page(org_id, customer_id, limit=limit, cursor=cursor)
-    return Page([view(adapters, p) for p in found.items], found.next_cursor)
+    return Page([shown(adapters, p) for p in found.items], found.next_cursor)
 
 
-def detail(adapters, org_id: str, customer_id: str, payment_id: str) -> dict:
+def detail(adapters, org_id: str, customer_id: str, payment_id: str) -> Receipt:
     """A payment with the invoices it paid (numbers included, for the receipt view)."""
     payment = adapters.uow.payments.get(org_id, customer_id, payment_id)
     paid = adapters.uow.invoices.get_many(org_id, customer_id, [a.invoice_id for a in payment.allocations])
-    answer = view(adapters, payment)
-    for allocation in answer["allocations"]:
-        invoice = paid.get(allocation["invoice_id"])
-        allocation["number"] = invoice.number if invoice else None
-    return answer
+    return Receipt(shown(adapters, payment), {invoice_id: invoice.number for invoice_id, invoice in paid.items()})
 
 
-def confirm_action(adapters, org_id: str, customer_id: str, payment_id: str, *, approve: bool, now: datetime) -> dict:
+def confirm_action(adapters, org_id: str, customer_id: str, payment_id: str, *, approve: bool,
+                   now: datetime) -> Shown:
     """Simulated mode only: the customer passes (or fails) 3-D Secure, and the payment settles as
     Stripe's payment_intent.succeeded / payment_failed would settle it."""
     gateway = adapters.gateway
@@ -69,4 +68,4 @@ def confirm_action(adapters, org_id: str, customer_id: str, payment_id: str, *, 
     if payment.status != PaymentStatus.REQUIRES_ACTION:
         raise Conflict("This payment is not waiting for a confirmation.", {"status": payment.status.value})
     result = gateway.confirm_action(payment.gateway_payment_id, approve)
-    return view(adapters, settlement.record(adapters, org_id, payment, result, state.org.now(now), known=state))
+    return shown(adapters, settlement.record(adapters, org_id, payment, result, state.org.now(now), known=state))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from ...domain import billing, paying
 from ...domain.account_summary import SummaryChange, credit_note_moved
@@ -31,7 +32,6 @@ from ...domain.payments import Payment, PaymentStatus
 from ...domain.refunds import (PaymentNotRefundable, amount_to_refund, document_refund, refund_increase,
                                refund_note_needed)
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
-from ...tables.mapping import as_plain
 from ...tables.refund_requests import RefundRequest
 from . import idempotency, settlement
 from .settlement import Event
@@ -64,21 +64,29 @@ class Recorded:
 
 
 @dataclass(frozen=True)
+class Refunded:
+    """A refund the merchant asked for: what was recorded (the payment as it is now and this refund's
+    documents), the amount and the gateway's refund (None for a payment received offline)."""
+    recorded: Recorded
+    amount_minor: int
+    gateway_refund_id: str | None
+
+
+@dataclass(frozen=True)
 class MerchantRefund:
-    """The merchant's request a recorded refund answers: its answer is kept, and the payment's
-    claim released, in the transaction that records the refund."""
+    """The merchant's request a recorded refund answers: its answer, in its wire form (`wire`, the
+    response model's), is kept, and the payment's claim released, in the transaction that records
+    the refund."""
     org_id: str
     customer_id: str
     payment_id: str
     key: str
     amount_minor: int
     gateway_refund_id: str | None
+    wire: Callable[[Refunded], dict]
 
     def answer(self, done: Recorded) -> dict:
-        return {"payment": _plain(done.payment), "amount_minor": self.amount_minor,
-                "currency": done.payment.currency, "gateway_refund_id": self.gateway_refund_id,
-                "credit_note": _plain(done.credit_note) if done.credit_note else None,
-                "overpayment_credit_note": _plain(done.overpayment) if done.overpayment else None}
+        return self.wire(Refunded(done, self.amount_minor, self.gateway_refund_id))
 
     def keep_in(self, adapters, tx, done: Recorded) -> None:
         adapters.uow.refund_requests.finish_in(tx, self.org_id, self.customer_id, self.payment_id, self.key,
@@ -172,10 +180,10 @@ def _nothing_new(adapters, payment: Payment, now: datetime, event: Event | None,
 # -- the merchant's refund --------------------------------------------------------------------
 
 def refund(adapters, org_id: str, customer_id: str, payment_id: str, *, amount_minor: int | None, reason: str,
-           idempotency_key: str | None, now: datetime) -> dict:
-    """Give back `amount_minor` of a payment (all that is left when None). The answer is replayed to
-    every retry with the same key; another payment's, another customer's or another organization's
-    payment is not found."""
+           idempotency_key: str | None, now: datetime, wire: Callable[[Refunded], dict]) -> dict:
+    """Give back `amount_minor` of a payment (all that is left when None). The answer, in its wire form
+    `wire(refunded)`, is replayed as it was to every retry with the same key; another payment's,
+    another customer's or another organization's payment is not found."""
     if not idempotency_key or len(idempotency_key) > 255 or not idempotency_key.isprintable():
         raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each refund."})
     key = adapters.uow.refund_requests.request_key(org_id, customer_id, idempotency_key)
@@ -194,7 +202,7 @@ def refund(adapters, org_id: str, customer_id: str, payment_id: str, *, amount_m
         adapters.uow.refund_requests.release(org_id, customer_id, payment_id, key)
         raise BusinessRuleViolation(f"The payment service refused the refund: {error.message}",
                                     "refund_refused", {"gateway_code": error.code}) from None
-    request = MerchantRefund(org_id, customer_id, payment_id, key, plan["amount_minor"], gateway_refund_id)
+    request = MerchantRefund(org_id, customer_id, payment_id, key, plan["amount_minor"], gateway_refund_id, wire)
     done = recorded(adapters, org_id, customer_id, payment_id, plan["refunded_before"] + plan["amount_minor"], now,
                     reason=reason, known=payment, request=request)
     return request.answer(done)
@@ -247,8 +255,3 @@ def _activity(payment: Payment, now: datetime, event: Event | None, summary: str
 
 def _text(amount: Money) -> str:
     return f"{amount.currency} {amount.format()}"
-
-
-def _plain(document) -> dict:
-    """A document as the back office sees it (never its version)."""
-    return {name: value for name, value in as_plain(document).items() if name != "version"}

@@ -25,6 +25,7 @@ from ...domain.ids import new_id
 from ...domain.locales import day_text, money_text
 from ...domain.money import Money
 from ...domain.overpayments import overpayment_credit
+from ...domain.payment_plans import MethodToSave, PaymentPlan
 from ...domain.payments import Payment, PaymentMethod, PaymentStatus
 from ...domain.subscription import Subscription
 from ...gateways.payments import ChargeResult, PaymentGatewayError
@@ -48,12 +49,13 @@ class Event:
 @dataclass(frozen=True)
 class Answer:
     """The answer to the request that made the payment (services/idempotency.Reply), kept in the
-    transaction that records the outcome rather than in a write of its own."""
+    transaction that records the outcome rather than in a write of its own: `wire(payment)`, the
+    answer's wire form."""
     reply: object
-    view: Callable[..., dict]     # view(adapters, payment)
+    wire: Callable[[Payment], dict]
 
     def keep_in(self, adapters, tx, payment: Payment) -> None:
-        self.reply.keep_in(adapters, tx, self.view(adapters, payment))
+        self.reply.keep_in(adapters, tx, self.wire(payment))
 
     def committed(self) -> None:
         self.reply.committed()
@@ -70,10 +72,10 @@ def record(adapters, org_id: str, payment: Payment, result: ChargeResult, now: d
                    answer=answer)
 
 
-def plan_of(adapters, org_id: str, payment: Payment) -> dict:
-    """How the payment was asked for (kept under its payment key); {} for payments made elsewhere."""
+def plan_of(adapters, org_id: str, payment: Payment) -> PaymentPlan | None:
+    """How the payment was asked for (kept under its payment key); None for payments made elsewhere."""
     key = _plan_key(adapters, org_id, payment)
-    return (adapters.uow.idempotency.payment_plan(key) or {}) if key else {}
+    return adapters.uow.idempotency.payment_plan(key) if key else None
 
 
 def read_payment(adapters, org_id: str, customer_id: str, payment_id: str) -> PaymentState:
@@ -91,11 +93,10 @@ def _with_plan(adapters, org_id: str, state: PaymentState, *, invoices: bool = T
     found = adapters.uow.payments.state(org_id, payment.customer_id, payment_key=_plan_key(adapters, org_id, payment),
                                         invoice_ids=allocated if invoices else (), claim_ids=allocated,
                                         counter_keys=counter_keys)
-    plan = found.plan or {}
-    credits = plan.get("credits", [])
-    more = {"invoice_ids": [c[0] for c in credits if c[0] not in allocated] if invoices else [],
-            "claim_ids": [i for i in plan.get("invoice_ids", []) if i not in allocated],
-            "note_ids": [c[1] for c in credits]}
+    plan = found.plan or PaymentPlan.none(payment.payment_id)
+    more = {"invoice_ids": [c[0] for c in plan.credits if c[0] not in allocated] if invoices else [],
+            "claim_ids": [i for i in plan.invoice_ids if i not in allocated],
+            "note_ids": [c[1] for c in plan.credits]}
     rest = adapters.uow.payments.state(org_id, payment.customer_id, **more) if any(more.values()) else PaymentState()
     return replace(state, plan=plan, invoices={**found.invoices, **rest.invoices},
                    claims={**found.claims, **rest.claims}, notes=rest.notes,
@@ -151,7 +152,7 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
     payment, plan = state.payment, state.plan
     customer_id = payment.customer_id
     before, notes = state.invoices, state.notes
-    outcome = settling.settle(payment.allocations, [tuple(c) for c in plan.get("credits", [])], before, notes, now)
+    outcome = settling.settle(payment.allocations, plan.credits, before, notes, now)
     after, allocations, used_notes, change = outcome.invoices, outcome.allocations, outcome.notes, outcome.change
     org, customer = state.org, state.customer
     done = replace(payment, status=PaymentStatus.SUCCEEDED, allocations=allocations, succeeded_at=now,
@@ -180,7 +181,7 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
         last = (done.payment_id, done.amount_minor, now, allocations[0].invoice_id if allocations else None)
         adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, done.currency, change,
                                                 last_payment=last if done.amount_minor else None)
-        revived = _save_method_in(adapters, tx, org_id, plan.get("save_method"), customer_id, list(after.values()), now,
+        revived = _save_method_in(adapters, tx, org_id, plan.save_method, customer_id, list(after.values()), now,
                                   revived)
         payment_record = _activity(done, "payment.succeeded", now, event,
                                    f"{_amount(done)} for {', '.join(numbers) or 'credit'}")
@@ -209,19 +210,19 @@ def _overpayment(adapters, org_id: str, payment: Payment, excess: int, now: date
     return overpayment_credit(payment, excess, credit_note_id=new_id("credit_note", now), number=number, now=now)
 
 
-def _save_method_in(adapters, tx, org_id: str, wanted: dict | None, customer_id: str, paid: list[Invoice],
+def _save_method_in(adapters, tx, org_id: str, wanted: MethodToSave | None, customer_id: str, paid: list[Invoice],
                     now: datetime, revived: list[tuple[Subscription, str]]) -> list[tuple[Subscription, str]]:
     """save_for_future: keep a new method, and make it the method of the paid invoices' subscriptions.
     Answers `revived` charged to it: a subscription the payment also brings back is written once, by
     recovery (a transaction may not touch one item twice)."""
     if not wanted:
         return revived
-    method_id = wanted["payment_method_id"]
-    if wanted.get("new"):
+    method_id = wanted.payment_method_id
+    if wanted.new:
         first = not adapters.uow.payment_methods.of_customer(org_id, customer_id)
         adapters.uow.payment_methods.put_in(tx, org_id, PaymentMethod(
-            method_id, customer_id, wanted["gateway"], wanted["gateway_method_id"], wanted["brand"],
-            wanted["last4"], wanted["exp_month"], wanted["exp_year"], now, is_default=first))
+            method_id, customer_id, wanted.gateway, wanted.gateway_method_id, wanted.brand, wanted.last4,
+            wanted.exp_month, wanted.exp_year, now, is_default=first))
     reviving = {sub.subscription_id for sub, _ in revived}
     subscription_ids = [i.subscription_id for i in paid if i.subscription_id and i.subscription_id not in reviving]
     for sub in adapters.uow.subscriptions.get_many(org_id, customer_id, subscription_ids):
@@ -335,13 +336,13 @@ def _release_claims(adapters, org_id: str, payment: Payment, invoice_ids: list[s
         adapters.uow.invoice_claims.release(org_id, payment.customer_id, invoice_id, payment.payment_id)
 
 
-def _forget_unsaved_method(adapters, plan: dict) -> None:
+def _forget_unsaved_method(adapters, plan: PaymentPlan) -> None:
     """A card attached to be saved with a payment that failed is not kept at the gateway."""
-    wanted = plan.get("save_method") or {}
-    if not wanted.get("new"):
+    wanted = plan.save_method
+    if wanted is None or not wanted.new:
         return
     try:
-        adapters.gateway.detach_method(gateway_method_id=wanted["gateway_method_id"])
+        adapters.gateway.detach_method(gateway_method_id=wanted.gateway_method_id)
     except PaymentGatewayError:
         pass   # it stays attached at the gateway, unused; nothing here depends on it
 

@@ -4,6 +4,7 @@ not a delta) and a success is never undone by a failure reported late."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Callable
 
 from ... import logs, metrics
@@ -19,7 +20,14 @@ from .settlement import Event
 log = logs.logger("portico.webhooks")
 
 
-def receive(adapters, payload: bytes, signature: str | None, now: datetime) -> dict:
+class Delivery(str, Enum):
+    """What became of a verified event."""
+    HANDLED = "handled"
+    IGNORED = "ignored"       # a type this service does not act on: acknowledged and recorded
+    DUPLICATE = "duplicate"   # delivered before: its effect was recorded then
+
+
+def receive(adapters, payload: bytes, signature: str | None, now: datetime) -> Delivery:
     """Verify and process one event; unknown types are acknowledged and otherwise ignored."""
     secret = adapters.webhook_secret
     if not secret:   # nothing can be verified, so nothing is believed (simulated mode has no webhooks)
@@ -34,18 +42,18 @@ def receive(adapters, payload: bytes, signature: str | None, now: datetime) -> d
         raise InvalidInput({"Stripe-Signature": str(error)}) from None
     reported = Event(event["id"], event["type"])
     if adapters.uow.webhook_events.seen(reported.event_id):
-        return {"received": True, "duplicate": True}
+        return Delivery.DUPLICATE
     handle = HANDLERS.get(reported.type)
     if handle is None:
         adapters.uow.webhook_events.record(reported.event_id, reported.type, now)
-        return {"received": True, "handled": False}
+        return Delivery.IGNORED
     try:
         handle(adapters, event["data"], reported, now)
     except ConcurrentUpdate:
         if adapters.uow.webhook_events.seen(reported.event_id):   # the same event, delivered twice at once
-            return {"received": True, "duplicate": True}
+            return Delivery.DUPLICATE
         raise   # 409: Stripe delivers it again later
-    return {"received": True, "handled": True}
+    return Delivery.HANDLED
 
 
 def _payment_succeeded(adapters, data: dict, event: Event, now: datetime) -> None:

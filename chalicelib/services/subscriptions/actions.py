@@ -128,12 +128,12 @@ def charge(adapters, ctx: Context, done: Committed, idempotency_key: str) -> Pay
 @dataclass(frozen=True)
 class Outcome:
     """What an action answers: the subscription as it now stands, and the invoice and credit note it
-    raised and the payment it took (None when it raised or took none), as their capabilities'
-    portal views show them."""
+    raised (as the documents capability's portal views show them) and the payment it took, as the
+    portal shows a payment (None when it raised or took none)."""
     subscription: View
     invoice: dict | None = None
     credit_note: dict | None = None
-    payment: dict | None = None
+    payment: payment_views.Shown | None = None
 
 
 def outcome(adapters, ctx: Context, done: Committed, payment: Payment | None = None) -> Outcome:
@@ -146,7 +146,7 @@ def outcome(adapters, ctx: Context, done: Committed, payment: Payment | None = N
         invoices_portal.in_full(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice, ctx.org.today(ctx.now),
                                 [payment] if payment else [], notes=done.credit_notes_used) if invoice else None,
         credit_notes_portal.view(done.credit_note) if done.credit_note else None,
-        payment_views.view(adapters, payment) if payment else None)
+        payment_views.shown(adapters, payment) if payment else None)
 
 
 def _difference(before: Subscription, after: Subscription) -> tuple[dict, dict]:

@@ -31,7 +31,7 @@ function currencyCard(c) {
   return h("section", { class: "card spending", "aria-labelledby": id },
     h("h2", { id }, t("spending.title", { count: c.months.length, currency: c.currency })),
     h("p", { id: `${id}-summary` }, summary),
-    chart(c.months, `${id}-summary`),
+    chart(c.months, id, `${id}-summary`),
     h("p", { class: "legend", "aria-hidden": "true" },
       h("span", { class: "swatch invoiced" }), " ", t("spending.invoiced"), " ", h("span", { class: "swatch paid" }), " ", t("spending.paid")),
     h("details", {}, h("summary", {}, t("spending.show_table")),
@@ -42,10 +42,10 @@ function currencyCard(c) {
       ], c.months)));
 }
 
-function chart(months, describedBy) {
+function chart(months, labelledBy, describedBy) {
   const highest = Math.max(1, ...months.flatMap((m) => [m.invoiced.amount_minor, m.paid.amount_minor]));
   const slot = WIDTH / months.length, bar = Math.max(2, slot / 2 - 4);
-  const svg = svgElement("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-describedby": describedBy,
+  const svg = svgElement("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-labelledby": labelledBy, "aria-describedby": describedBy,
     class: "spending-chart", width: "100%", preserveAspectRatio: "xMidYMid meet" });
   svg.append(svgElement("line", { x1: 0, x2: WIDTH, y1: BASE, y2: BASE, class: "axis" }));
   months.forEach((m, i) => {

@@ -1,6 +1,7 @@
 """The portal's home as a typed result (services/accounts/dashboard.Home) and its one wire shape
 (handlers/responses/accounts.Dashboard.of), on the in-memory unit of work: no HTTP, no moto."""
 from chalicelib.handlers.responses.accounts import Dashboard
+from chalicelib.handlers.portal.payments import payment_answer
 from chalicelib.services.accounts.dashboard import dashboard
 from chalicelib.services.payments import portal
 from chalicelib.services.payments.commands import PayInvoices
@@ -15,7 +16,7 @@ def test_the_home_shows_the_last_payment_once_an_invoice_is_paid():
     adapters = a_merchant_with_a_customer()
     invoice = adapters.uow.invoices.add(ORG, an_invoice(10_000))
     paid = portal.pay(adapters, ORG, CUSTOMER, PayInvoices("pm_card_visa", (invoice.invoice_id,)),
-                      idempotency_key="k", now=NOW)
+                      idempotency_key="k", now=NOW, wire=payment_answer)
 
     # When its contact opens the portal's home
     home = dashboard(adapters, ORG, CUSTOMER, "con_missing")

@@ -15,6 +15,8 @@ from chalicelib.domain.errors import BusinessRuleViolation, Throttled
 from chalicelib.domain.money import Money
 from chalicelib.domain.payments import PaymentStatus
 from chalicelib.gateways.payments import ChargeResult
+from chalicelib.handlers.admin.refunds import refund_answer
+from chalicelib.handlers.portal.payments import payment_answer
 from chalicelib.services.payments import portal, refunds, settlement
 from chalicelib.services.payments.commands import PayInvoices
 from tests.support.domain_builders import NOW, an_invoice
@@ -34,7 +36,7 @@ def an_open_invoice(adapters: MemoryAdapters, total_minor: int = 10_000, **chang
 
 def pay(adapters: MemoryAdapters, invoice, *, card: str = "pm_card_visa", key: str = "key-1", **choices) -> dict:
     command = PayInvoices(card, (invoice.invoice_id,), **choices)
-    return portal.pay(adapters, ORG, CUSTOMER, command, idempotency_key=key, now=adapters.now())
+    return portal.pay(adapters, ORG, CUSTOMER, command, idempotency_key=key, now=adapters.now(), wire=payment_answer)
 
 
 def invoice_now(adapters: MemoryAdapters, invoice):
@@ -205,7 +207,7 @@ def test_money_for_an_invoice_paid_meanwhile_is_kept_as_the_customers_credit():
 
 def refund(adapters: MemoryAdapters, payment_id: str, amount_minor: int | None, *, key: str) -> dict:
     return refunds.refund(adapters, ORG, CUSTOMER, payment_id, amount_minor=amount_minor, reason="Goodwill",
-                          idempotency_key=key, now=NOW)
+                          idempotency_key=key, now=NOW, wire=refund_answer)
 
 
 def test_a_refund_retried_with_its_key_gives_back_once_and_is_documented_by_a_credit_note():
