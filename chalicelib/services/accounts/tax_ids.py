@@ -48,12 +48,12 @@ def add_tax_id(adapters, org_id: str, customer_id: str, contact_id: str, kind: s
 def replace_tax_id(adapters, org_id: str, customer_id: str, contact_id: str, tax_id: str, kind: str, value: str,
                    now: datetime) -> TaxId:
     found = _changeable(adapters, org_id, customer_id)
-    _one(found.customer, tax_id)
+    current = _one(found.customer, tax_id)
     number = valid_tax_id(kind, value)
     if any((t.type, t.value) == (kind, number) and t.tax_id != tax_id for t in found.customer.tax_ids):
         raise BusinessRuleViolation("This tax ID is already on your account.", "duplicate_tax_id")
     replaced = TaxId(tax_id, kind, number)
-    if replaced != _one(found.customer, tax_id):
+    if replaced != current:
         kept = tuple(replaced if t.tax_id == tax_id else t for t in found.customer.tax_ids)
         _save(adapters, org_id, found.customer, kept, contact_id, "tax_id.replaced", now)
     return replaced
