@@ -27,6 +27,7 @@ from chalicelib.handlers.portal import payments as portal_payments
 from chalicelib.handlers.portal import profile as portal_profile
 from chalicelib.handlers.portal import statements as portal_statements
 from chalicelib.handlers.portal import subscriptions as portal_subscriptions
+from chalicelib.handlers.portal import tax_ids as portal_tax_ids
 
 app = Chalice(app_name="portico")
 logs.configure()   # after Chalice, which sets the "portico" logger to ERROR without propagation
@@ -37,7 +38,7 @@ MERCHANT = (admin_organization, admin_catalog, admin_customers, admin_billing, a
             admin_portal_access, admin_review_requests, admin_test_clock)
 PORTAL = (portal_auth, portal_me, portal_dashboard, portal_subscriptions, portal_invoices, portal_payments,
           portal_payment_methods, portal_statements, portal_exports, portal_documents, portal_profile,
-          portal_approvals, portal_engagement, portal_activity)
+          portal_approvals, portal_engagement, portal_activity, portal_tax_ids)
 OTHERS = (webhooks, jobs, openapi, web)
 for module in MERCHANT + PORTAL + OTHERS:
     app.register_blueprint(module.bp)

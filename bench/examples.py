@@ -125,6 +125,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/portal/payments/{payment_id}"): Request(),
         ("GET", "/portal/profile"): Request(),
         ("GET", "/portal/contacts"): Request(),
+        ("GET", "/portal/tax-ids"): Request(),
         ("GET", "/portal/subscriptions"): Request(),
         ("GET", "/portal/subscriptions/{subscription_id}"): Request(),
         ("GET", "/portal/subscriptions/{subscription_id}/cancel-dialog"): Request(),
@@ -185,6 +186,9 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/portal/messages"): Request(body={"subject": "Invoice question", "message": "Is VAT included?"}),
         ("POST", "/portal/reviews"): Request(body={"rating": 5, "comment": "Smooth onboarding."}),
         ("PATCH", "/portal/profile"): Request(body={"contact": {"phone": "+1 415 555 0177"}}),
+        ("POST", "/portal/tax-ids"): Request(body={"type": "us_ein", "value": "04-2103594"}),
+        ("PUT", "/portal/tax-ids/{tax_id}"): Request(body={"type": "eu_vat", "value": "DE 136 695 976"}),
+        ("DELETE", "/portal/tax-ids/{tax_id}"): Request(),
         ("POST", "/portal/payment-methods/setup"): Request(),
         ("POST", "/portal/payment-methods"): Request(body={"payment_method": "pm_card_amex"}),
         ("POST", "/portal/payment-methods/{payment_method_id}/default"): Request(

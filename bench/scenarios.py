@@ -110,8 +110,8 @@ def _ids(org_id: str, customer_id: str) -> dict:
 def _one_of_each_write(world: World, now: datetime) -> None:
     """What the seed lacks for a write route to succeed once: saved cards, a live subscription in
     its term charged to one, a trial that expired on a failed charge, an invoice to pay and one to void, a
-    payment waiting for 3-D Secure, a card payment to refund, a second estimate and timesheet, contacts
-    to invite and a reset link."""
+    payment waiting for 3-D Secure, a card payment to refund, a second estimate and timesheet, a tax ID,
+    contacts to invite and a reset link."""
     from chalicelib import bootstrap
     from chalicelib.domain.organization import clock_name
     services, uow = bootstrap.services(), bootstrap.adapters().uow
@@ -162,6 +162,8 @@ def _one_of_each_write(world: World, now: datetime) -> None:
         added = services.accounts.add_contact(org_id, customer_id, NewContact(first, email, last), now)
         return next(c.contact_id for c in added.contacts if c.email == email)
 
+    ids["tax_id"] = services.accounts.add_tax_id(org_id, customer_id, ids["contact_id"], "gb_vat", "GB980780684",
+                                                 now).tax_id
     ids["uninvited_contact_id"] = contact("Dorothy", "Vaughan")
     invited = contact("Grace", "Hopper")
     charles = services.accounts.customer(org_id, customer_id).contact(ids["other_contact_id"])

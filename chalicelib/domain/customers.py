@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from .errors import InvalidInput
+from .tax_ids import TaxId
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,13 @@ class CustomFieldDefinition:
 @dataclass(frozen=True)
 class BilledTo:
     """Whom documents were addressed to until `until`: the customer's name, company, billing
-    email and address as they were before a change."""
+    email, address and tax IDs as they were before a change."""
     display_name: str
     company_name: str
     email: str
     billing_address: Address
     until: datetime
+    tax_ids: tuple[TaxId, ...] = ()     # none kept before tax IDs were: none printed then
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Customer:
     shipping_address: Address = field(default_factory=Address)
     contacts: tuple[Contact, ...] = ()
     custom_fields: dict = field(default_factory=dict)
+    tax_ids: tuple[TaxId, ...] = ()
     gateway_customer_id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -90,17 +93,18 @@ class Customer:
         return next((c for c in self.contacts if c.contact_id == contact_id), None)
 
     def billed_to(self, until: datetime) -> BilledTo:
-        return BilledTo(self.display_name, self.company_name, self.email, self.billing_address, until)
+        return BilledTo(self.display_name, self.company_name, self.email, self.billing_address, until,
+                        self.tax_ids)
 
     def billed_to_at(self, issued_at: datetime) -> "Customer":
-        """The customer as a document issued at `issued_at` addresses it: its name, company, email
-        and billing address then. A document issued before the history began reads the oldest
+        """The customer as a document issued at `issued_at` addresses it: its name, company, email,
+        billing address and tax IDs then. A document issued before the history began reads the oldest
         entry kept (or the customer as it is)."""
         then = next((entry for entry in self.billing_history if issued_at < entry.until), None)
         if then is None:
             return self
         return replace(self, display_name=then.display_name, company_name=then.company_name, email=then.email,
-                       billing_address=then.billing_address)
+                       billing_address=then.billing_address, tax_ids=then.tax_ids)
 
     def keeping_billing_history(self, before: "Customer", now: datetime) -> "Customer":
         """This customer (changed from `before` at `now`) remembering whom documents were addressed

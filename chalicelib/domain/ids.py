@@ -11,7 +11,7 @@ PREFIXES = {
     "coupon": "coupon", "subscription": "sub", "invoice": "inv", "credit_note": "cn",
     "payment": "pay", "refund": "re", "payment_method": "pm", "estimate": "est",
     "timesheet": "ts", "review": "rev", "activity": "act", "notification": "ntf",
-    "portal_user": "usr", "api_key": "key", "email": "eml", "message": "msg",
+    "portal_user": "usr", "api_key": "key", "email": "eml", "message": "msg", "tax_id": "txi",
 }
 
 

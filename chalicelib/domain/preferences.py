@@ -101,6 +101,7 @@ class Preferences:
     update_customer_details: bool = True
     reviews: bool = True
     require_second_factor: bool = False   # every portal user signs in with a code after the password
+    require_tax_id: bool = False          # the customer keeps at least one tax ID; the portal asks for one
 
     def enabled_features(self) -> dict[str, bool]:
         """Flat feature flags for `/portal/me` (what the browser shows)."""
@@ -140,7 +141,8 @@ def preferences_from_dict(data: dict | None) -> Preferences:
         return cls(**known)
 
     flat = {k: data[k] for k in ("subscriptions", "auto_charge", "reactivate", "forward_documents",
-                                 "update_customer_details", "reviews", "require_second_factor") if k in data}
+                                 "update_customer_details", "reviews", "require_second_factor", "require_tax_id")
+            if k in data}
     return Preferences(trial=part(TrialPreferences, "trial"),
                        edit_subscription=part(EditPreferences, "edit_subscription"),
                        pause_resume=part(PauseResumePreferences, "pause_resume"),

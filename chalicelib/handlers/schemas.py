@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
@@ -96,6 +96,12 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]   # an item id: never
 class PageQuery(Query):
     limit: int = Field(default=25, ge=1, le=100)
     cursor: Cursor | None = None
+
+
+class TaxIdBody(Body):
+    """A tax ID as given: its kind and its number (checked by the domain: domain/tax_ids.py)."""
+    type: Literal["eu_vat", "gb_vat", "au_abn", "in_gst", "us_ein"]
+    value: str = Field(min_length=1, max_length=40)
 
 
 class AddressBody(Body):

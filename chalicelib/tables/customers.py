@@ -50,6 +50,7 @@ class CustomerItem(Model):
     contacts = ListAttribute(default=list)
     billing_history = ListAttribute(default=list)    # whom documents were addressed to, before each change
     custom_fields = MapAttribute(default=dict)
+    tax_ids = ListAttribute(default=list)
     gateway_customer_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)

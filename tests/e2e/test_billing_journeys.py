@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
+from tests.support.documents import pdf_text
 from tests.e2e.steps import (a_subscription, accessibility_problems, an_estimate, an_invoice, fresh_customer, go_to,
                              new_customer, organization_with, portal_user_for, route_exists, sidebar, sign_in)
 
@@ -314,6 +315,36 @@ def test_updating_the_billing_address_with_a_field_error_first(page, portal):
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Your billing address is saved.")).to_be_visible()
     expect(page.get_by_role("region", name="Billing address")).to_contain_text("SW1A 2AA London")
+
+
+def test_adding_a_tax_id_and_seeing_it_on_the_next_invoice_pdf(page, portal):
+    # Given a signed-in customer on My Details, with no tax ID
+    customer = fresh_customer(portal.org_id, "Taxed")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "My Details")
+    tax_ids = page.get_by_role("region", name="Tax IDs")
+    expect(tax_ids).to_contain_text("No tax ID yet.")
+
+    # When she adds a German VAT number with a typo, then as it is written
+    tax_ids.get_by_label("Type").select_option("eu_vat")
+    tax_ids.get_by_label("Number").fill("DE 136 695 977")
+    tax_ids.get_by_role("button", name="Add tax ID").click()
+    expect(tax_ids.get_by_label("Number")).to_have_attribute("aria-invalid", "true")
+    expect(tax_ids).to_contain_text("This is not a valid German VAT number: the check digit does not match.")
+    tax_ids.get_by_label("Number").fill("DE 136 695 976")
+    tax_ids.get_by_role("button", name="Add tax ID").click()
+
+    # Then it is listed, and the invoice issued next prints it
+    expect(page.get_by_text("The tax ID is added.")).to_be_visible()
+    expect(page.get_by_role("region", name="Tax IDs")).to_contain_text("DE136695976")
+    assert accessibility_problems(page) == []
+    screenshot(page, "details-tax-ids")
+    an_invoice(customer, 4200, "Audit support", days_ago=0)
+    go_to(page, "Invoices")
+    page.get_by_role("table", name="Invoices").get_by_role("link").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PDF").click()
+    assert "VAT DE136695976" in pdf_text(Path(download.value.path()).read_bytes())
 
 
 @needs("POST /portal/reviews")

@@ -9,6 +9,7 @@ from chalicelib.domain.money import Money
 from chalicelib.domain.organization import Organization
 from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
 from chalicelib.domain.statement import LedgerEntry, build_statements
+from chalicelib.domain.tax_ids import TaxId
 from chalicelib.services.documents.layouts import (Writing, estimate_document, invoice_document, receipt_document,
                                                 statement_document)
 
@@ -158,6 +159,23 @@ def test_an_invoice_keeps_the_recipient_it_was_issued_to_after_the_customer_move
     assert old.recipient.name == "Globex" and "1 Globex Way" in old.recipient.lines
     assert "Globex Corporation" in old.recipient.lines
     assert new.recipient.name == "Globex Europe" and "Hauptstraße 1" in new.recipient.lines
+
+
+def test_documents_print_the_tax_ids_the_customer_had_when_they_were_issued():
+    # Given a customer who replaced its German VAT number by a UK one after the invoice was issued
+    before = replace(a_customer(), tax_ids=(TaxId("txi_1", "eu_vat", "DE136695976"),))
+    changed = replace(before, tax_ids=(TaxId("txi_1", "gb_vat", "GB980780684"),))
+    changed = changed.keeping_billing_history(before, datetime(2026, 11, 20, tzinfo=UTC))
+
+    # When the old invoice, a new receipt and a statement made now are laid out
+    old = invoice_document(an_org(), changed, an_invoice(), AMERICAN)
+    new = invoice_document(an_org(), changed, an_invoice(issued_at=datetime(2026, 11, 21, tzinfo=UTC)), AMERICAN)
+    statement = statement_document(an_org(), changed, date(2026, 11, 1), date(2026, 11, 30), [], AMERICAN)
+
+    # Then each prints the number valid when it was issued, under the address
+    assert old.recipient.lines[-1] == "VAT DE136695976" and "VAT GB980780684" not in old.recipient.lines
+    assert new.recipient.lines[-1] == "VAT GB980780684" and "VAT DE136695976" not in new.recipient.lines
+    assert statement.recipient.lines[-1] == "VAT GB980780684"
 
 
 def test_a_change_that_leaves_the_recipient_alone_keeps_no_history():

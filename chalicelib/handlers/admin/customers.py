@@ -11,7 +11,7 @@ from ...bootstrap import services
 from ...services.accounts.commands import CustomerChanges, NewContact, NewCustomer
 from ..credentials import merchant_key
 from ..http import Body, Routes, page_answer
-from ..schemas import AddressBody, Currency, Email, Name, PageQuery, address_of
+from ..schemas import AddressBody, Currency, Email, Name, PageQuery, TaxIdBody, address_of
 
 
 bp = Blueprint(__name__)
@@ -54,10 +54,13 @@ class CustomerPatch(Body):
     billing_address: AddressBody | None = None
     shipping_address: AddressBody | None = None
     custom_fields: dict[str, Any] | None = Field(default=None, max_length=50)
+    tax_ids: list[TaxIdBody] | None = Field(default=None, max_length=5)   # all of them: the list replaces
 
     def changes(self) -> CustomerChanges:
+        tax_ids = tuple((t.type, t.value) for t in self.tax_ids) if self.tax_ids is not None else None
         return CustomerChanges(self.display_name, self.email, self.company_name, self.phone,
-                               address_of(self.billing_address), address_of(self.shipping_address), self.custom_fields)
+                               address_of(self.billing_address), address_of(self.shipping_address), self.custom_fields,
+                               tax_ids)
 
 
 @api.route("/admin/customers", query=PageQuery, response="CustomerPage")

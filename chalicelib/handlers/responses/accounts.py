@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ...domain.organization import Organization as Merchant
     from ...services.access.me import Me as SignedInCustomer
     from ...services.accounts.profile import Details
+    from ...services.accounts.tax_ids import TaxIds
     from ...services.payments.methods import CardSetup as Setup
 
 CustomValue = str | int | float | bool | None
@@ -48,6 +49,7 @@ class Customer(Answer):
     shipping_address: Address
     contacts: list[CustomerContact]
     custom_fields: dict[str, CustomValue]
+    tax_ids: list[TaxId]            # as documents issued now print them (the customer manages them in the portal)
     gateway_customer_id: str | None
     created_at: datetime | None
     updated_at: datetime | None
@@ -373,6 +375,21 @@ class ContactList(Items[ContactPerson]):
     @classmethod
     def of(cls, contacts: tuple[Person, ...]) -> ContactList:
         return cls(items=[ContactPerson.mirroring(contact) for contact in contacts])
+
+
+class TaxId(Answer):
+    """One of my tax IDs: its kind and its number, normalised (as documents print it)."""
+    tax_id: str
+    type: Literal["eu_vat", "gb_vat", "au_abn", "in_gst", "us_ein"]
+    value: str
+
+
+class TaxIdList(Items[TaxId]):
+    required: bool      # the merchant asks for one: the portal prompts while there is none, the last stays
+
+    @classmethod
+    def of(cls, tax_ids: TaxIds) -> TaxIdList:
+        return cls(items=[TaxId.mirroring(tax_id) for tax_id in tax_ids.items], required=tax_ids.required)
 
 
 # --- saved payment methods ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .messages import MessageSent
     from .profile import Details
     from .reviews import ReviewRequested
+    from .tax_ids import TaxId, TaxIds
 
 
 class Accounts:
@@ -68,6 +69,24 @@ class Accounts:
     def contacts(self, org_id: str, customer_id: str) -> tuple[Contact, ...]:
         from .profile import contacts
         return contacts(self._adapters, org_id, customer_id)
+
+    def tax_ids(self, org_id: str, customer_id: str) -> TaxIds:
+        from .tax_ids import tax_ids
+        return tax_ids(self._adapters, org_id, customer_id)
+
+    def add_tax_id(self, org_id: str, customer_id: str, contact_id: str, kind: str, value: str,
+                   now: datetime) -> TaxId:
+        from .tax_ids import add_tax_id
+        return add_tax_id(self._adapters, org_id, customer_id, contact_id, kind, value, now)
+
+    def replace_tax_id(self, org_id: str, customer_id: str, contact_id: str, tax_id: str, kind: str, value: str,
+                       now: datetime) -> TaxId:
+        from .tax_ids import replace_tax_id
+        return replace_tax_id(self._adapters, org_id, customer_id, contact_id, tax_id, kind, value, now)
+
+    def remove_tax_id(self, org_id: str, customer_id: str, contact_id: str, tax_id: str, now: datetime) -> None:
+        from .tax_ids import remove_tax_id
+        return remove_tax_id(self._adapters, org_id, customer_id, contact_id, tax_id, now)
 
     def remember_locale(self, org_id: str, customer_id: str, contact_id: str, locale: str) -> str:
         from .languages import remember_locale

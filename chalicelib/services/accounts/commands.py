@@ -35,7 +35,8 @@ class NewCustomer:
 
 @dataclass(frozen=True)
 class CustomerChanges:
-    """The merchant's changes to a customer's details; `custom_fields` names only the keys to change."""
+    """The merchant's changes to a customer's details; `custom_fields` names only the keys to change,
+    `tax_ids` (kind, number) are all of them."""
     display_name: str | None = None
     email: str | None = None
     company_name: str | None = None
@@ -43,6 +44,7 @@ class CustomerChanges:
     billing_address: Address | None = None
     shipping_address: Address | None = None
     custom_fields: Mapping[str, Any] | None = None
+    tax_ids: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Customers and their contact persons, as the merchant manages them."""
+"""Customers and their contact persons, as the merchant manages them (their tax IDs too: the
+merchant's list replaces the customer's, checked as in the portal)."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -7,6 +8,7 @@ from datetime import datetime
 from ...domain.customers import Address, Contact, Customer, validate_custom_fields
 from ...domain.errors import InvalidInput
 from ...domain.ids import new_id
+from ...domain.tax_ids import MOST_TAX_IDS, TaxId, valid_tax_id
 from ...tables.pages import Page
 from .commands import CustomerChanges, NewContact, NewCustomer, given
 
@@ -43,6 +45,8 @@ def update_customer(adapters, org_id: str, customer_id: str, changes: CustomerCh
         org = adapters.uow.organizations.get(org_id)
         merged = {**customer.custom_fields, **changes.custom_fields}
         fields["custom_fields"] = validate_custom_fields(merged, org.custom_fields, portal=False)
+    if changes.tax_ids is not None:
+        fields["tax_ids"] = _tax_ids(customer, changes.tax_ids, now)
     changed = replace(customer, **fields, updated_at=now).keeping_billing_history(customer, now)
     return adapters.uow.customers.save(org_id, changed)
 
@@ -58,6 +62,26 @@ def _contact(person: NewContact, now: datetime, *, primary_unless_said: bool) ->
     primary = primary_unless_said if person.is_primary is None else person.is_primary
     return Contact(new_id("contact", now), person.first_name, person.last_name, person.email, person.phone,
                    is_primary=primary)
+
+
+def _tax_ids(customer: Customer, given: tuple[tuple[str, str], ...], now: datetime) -> tuple[TaxId, ...]:
+    """The merchant's list, each checked (a field error per number: `tax_ids.<i>.value`); a number the
+    customer has keeps its id, a number given twice is kept once."""
+    if len(given) > MOST_TAX_IDS:
+        raise InvalidInput({"tax_ids": f"At most {MOST_TAX_IDS} tax IDs."})
+    had = {(t.type, t.value): t for t in customer.tax_ids}
+    kept: dict[tuple[str, str], TaxId] = {}
+    errors: dict[str, str] = {}
+    for index, (kind, value) in enumerate(given):
+        try:
+            number = valid_tax_id(kind, value, field=f"tax_ids.{index}.value")
+        except InvalidInput as refused:
+            errors.update(refused.fields)
+            continue
+        kept.setdefault((kind, number), had.get((kind, number)) or TaxId(new_id("tax_id", now), kind, number))
+    if errors:
+        raise InvalidInput(errors)
+    return tuple(kept.values())
 
 
 def _unique_contact_emails(customer: Customer) -> None:

@@ -1,7 +1,7 @@
 """What each printable document shows: domain objects laid out as a `PdfDocument` (invoice,
 credit note, payment receipt, estimate, statement of accounts). The organization issues, the
-customer receives, as it was addressed when the document was issued (its name, company and
-billing address then: `Customer.billed_to_at`). Money and days are written in the reader's locale.
+customer receives, as it was addressed when the document was issued (its name, company, billing
+address and tax IDs then: `Customer.billed_to_at`). Money and days are written in the reader's locale.
 No I/O here: callers load, `render_pdf` draws."""
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def issuer(org: Organization) -> Party:
 
 def recipient(customer: Customer) -> Party:
     company = customer.company_name if customer.company_name not in ("", customer.display_name) else ""
-    lines = (company, *customer.billing_address.lines(), customer.email)
+    lines = (company, *customer.billing_address.lines(), customer.email,
+             *(tax_id.printed() for tax_id in customer.tax_ids))
     return Party(customer.display_name, tuple(line for line in lines if line))
 
 

@@ -1,14 +1,15 @@
-// My Details: contact, billing and shipping addresses, custom fields (edited in place when the
-// merchant allows it), and saved payment methods (add, make default, replace, remove).
+// My Details: contact, billing and shipping addresses, custom fields and tax IDs (edited in place
+// when the merchant allows it), and saved payment methods (add, make default, replace, remove).
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { date, locale } from "../format.js";
-import { h, replace, loading, empty, pageHeader, field, onSubmit, toast, confirmAction, checkbox, failure, dialog } from "../ui.js";
+import { h, replace, loading, empty, pageHeader, field, onSubmit, toast, confirmAction, checkbox, failure, dialog, alert } from "../ui.js";
 
 // countries named in the customer's language by Intl ("Germany", "Deutschland")
 const regionNames = new Intl.DisplayNames([locale], { type: "region" });
 const COUNTRIES = [["", "—"], ...["US", "CA", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "SE", "AU", "NZ", "IN", "JP", "SG", "BR", "MX"]
   .map((code) => [code, regionNames.of(code)])];
+const TAX_ID_TYPES = ["eu_vat", "gb_vat", "au_abn", "in_gst", "us_ein"];
 const TEST_CARDS = [["pm_card_visa", "Visa 4242 4242 4242 4242"], ["pm_card_mastercard", "Mastercard 5555 5555 5555 4444"]];
 
 export async function show(context) {
@@ -18,7 +19,7 @@ export async function show(context) {
     h("header", {}, h("h2", { id: "methods-title" }, t("details.methods")),
       h("button", { type: "button", class: "secondary", onClick: () => addMethod(context, null) }, t("details.add_card"))),
     h("div", {}, loading(t("details.loading_methods"))));
-  const profile = await api.get("/portal/profile");
+  const [profile, taxIds] = await Promise.all([api.get("/portal/profile"), api.get("/portal/tax-ids")]);
   const reload = (message) => { toast(message); return show(context); };
   replace(main, pageHeader(t("title.details"), t("details.subtitle")),
     contactSection(profile, reload),
@@ -26,6 +27,7 @@ export async function show(context) {
       addressSection("billing_address", profile, reload),
       addressSection("shipping_address", profile, reload)),
     profile.custom_fields?.length ? customFieldsSection(profile, reload) : null,
+    taxIdSection(taxIds, profile, reload),
     methods);
   await paymentMethods(methods.querySelector("div"), context);
 }
@@ -124,6 +126,42 @@ function customFieldsSection(profile, reload) {
       });
       return form;
     });
+}
+
+/** Tax IDs: listed with their kind; added (a kind and its number, checked by the server) and
+ * removed. While the merchant requires one and there is none, the section asks for it. */
+function taxIdSection(taxIds, profile, reload) {
+  const items = taxIds.items;
+  const list = items.length
+    ? h("ul", { class: "plain" }, items.map((item) => h("li", { class: "choice" },
+      h("span", {}, h("strong", {}, t(`details.tax_id.type.${item.type}`)), " ", item.value),
+      profile.editable ? h("span", { class: "actions" }, h("button", { type: "button", class: "link",
+        "aria-label": t("details.tax_id.remove_one", { value: item.value }), onClick: () => removeTaxId(item, reload) },
+      t("details.remove"))) : null)))
+    : h("p", { class: "hint" }, t("details.tax_id.none"));
+  const form = h("form", { "aria-label": t("details.tax_id.add") },
+    h("div", { class: "form-row" },
+      field({ label: t("details.tax_id.type"), name: "type", options: TAX_ID_TYPES.map((type) => [type, t(`details.tax_id.type.${type}`)]) }),
+      field({ label: t("details.tax_id.value"), name: "value", required: true, hint: t("details.tax_id.hint") })),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, t("details.tax_id.add"))));
+  onSubmit(form, async (values) => {
+    await api.post("/portal/tax-ids", { type: values.type, value: values.value });
+    await reload(t("details.tax_id.added"));
+  });
+  return h("section", { class: "card", "aria-labelledby": "tax-ids-title" },
+    h("h2", { id: "tax-ids-title" }, t("details.tax_ids")),
+    taxIds.required && !items.length ? alert("warning", t("details.tax_id.required")) : null,
+    list,
+    profile.editable && items.length < 5 ? form : null);
+}
+
+async function removeTaxId(item, reload) {
+  if (!await confirmAction(t("details.tax_id.remove_title"), t("details.tax_id.remove_text", { value: item.value }),
+    t("details.remove"), { danger: true })) return;
+  try {
+    await api.delete(`/portal/tax-ids/${encodeURIComponent(item.tax_id)}`);
+    await reload(t("details.tax_id.removed"));
+  } catch (error) { if (!error.sessionEnded) toast(error.message, "error"); }
 }
 
 async function paymentMethods(container, context) {
