@@ -154,6 +154,25 @@ class Notice(Answer):
     message: str
 
 
+ActionName = Literal["pay_invoice", "update_payment_method", "review_subscription", "accept_estimate",
+                     "write_review"]
+
+
+class ActionLinkMade(Answer):
+    """The link, shown only now (its hash alone is kept): send it to the customer."""
+    url: str
+    action: ActionName
+    target_id: str | None
+    expires_at: datetime
+
+
+class ActionLinkDestination(Answer):
+    """Where the link's action is done: a portal route, to open as `#<route>`."""
+    action: ActionName
+    target_id: str | None
+    route: str
+
+
 class PortalSignIn(Answer):
     """What the sign-in page of an organization's portal shows and sends (no id to type)."""
     org_id: str
