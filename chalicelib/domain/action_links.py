@@ -37,6 +37,13 @@ def destination(action: str, target_id: str | None) -> str:
     return ACTIONS[action].route.replace("{id}", quote(target_id or "", safe=""))
 
 
+def for_email(action: str, target_id: str | None = None) -> dict:
+    """What an email's action link is for, as the outbox records it: the token is made, and its
+    hash stored, only as the email is sent (services/access/action_links.py)."""
+    named = target_id if ACTIONS[action].target else None
+    return {"purpose": "action", "action": action, "target_id": named or ""}
+
+
 def lifetime(days: int) -> timedelta:
     return timedelta(days=days)
 

@@ -53,13 +53,9 @@ def create(adapters, org_id: str, customer_id: str, action: str, target_id: str 
     return MadeActionLink(url, action, target_id, link.expires_at)
 
 
-def for_email(action: str, target_id: str | None = None) -> dict:
-    """What an email's action link is for, as the outbox records it (the token is made as it is sent)."""
-    return {"purpose": "action", "action": action, "target_id": target_id or ""}
-
-
 def make_for_email(adapters, org_id: str, customer_id: str, spec: dict, recipient: str, now: datetime) -> MadeLink:
-    """The action link of an email about to be sent, its token's hash stored."""
+    """The action link of an email about to be sent (`spec`: domain.action_links.for_email), its
+    token's hash stored."""
     org = adapters.uow.organizations.get(org_id)
     url, link = _fresh(adapters, org.portal_name, org_id, customer_id, spec["action"], spec["target_id"] or None,
                        EMAIL_DAYS, now)
