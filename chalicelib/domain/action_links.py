@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from .errors import Conflict, Gone, NotFound
+from .errors import Conflict, DomainError, Gone, NotFound
 
 MIN_DAYS, MAX_DAYS = 1, 30
 DEFAULT_DAYS = 7
@@ -52,9 +52,9 @@ class LinkForAnotherAccount(NotFound):
     code = "action_link_other_account"
 
     def __init__(self):
-        super(NotFound, self).__init__(
-            "This link was sent to another account. Sign out, then open it again and sign in as the person "
-            "it was sent to.", {"kind": "action_link"})
+        # NotFound's status (the link is not the caller's), with words of its own rather than "No such ..."
+        DomainError.__init__(self, "This link was sent to another account. Sign out, then open it again and "
+                                   "sign in as the person it was sent to.", {"kind": "action_link"})
 
 
 class LinkExpired(Gone):

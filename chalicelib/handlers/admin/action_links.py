@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...domain.action_links import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
+from ...domain.action_links import ACTIONS, DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
 from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Id
@@ -20,8 +20,7 @@ api = Routes(bp, "merchant", merchant_key)
 
 
 class ActionLinkBody(Body):
-    action: Literal["pay_invoice", "update_payment_method", "review_subscription", "accept_estimate",
-                    "write_review"]
+    action: Literal[tuple(ACTIONS)]
     target_id: Id | None = None
     expires_in_days: int = Field(default=DEFAULT_DAYS, ge=MIN_DAYS, le=MAX_DAYS, strict=True)
 

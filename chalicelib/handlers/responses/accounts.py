@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from ...domain.action_links import ACTIONS
 from ...domain.currencies import exponent
 from ...domain.preferences import DunningSettings, Preferences
 from .shared import Address, Answer, CurrencyExponent, Items, Money, OrganizationDetails, Page
@@ -154,8 +155,7 @@ class Notice(Answer):
     message: str
 
 
-ActionName = Literal["pay_invoice", "update_payment_method", "review_subscription", "accept_estimate",
-                     "write_review"]
+ActionName = Literal[tuple(ACTIONS)]
 
 
 class ActionLinkMade(Answer):
