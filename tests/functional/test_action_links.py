@@ -5,7 +5,7 @@ import re
 
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, an_estimate, an_invoice, other_org_stranger, same_org_stranger, \
-    signed_in
+    signed_in, turn
 from tests.support.portal import emails_to, new_customer, text_of
 
 
@@ -186,3 +186,14 @@ def test_a_review_request_emails_an_action_link_to_the_review_page(aws):
 
         # Then it leads to the review page
         assert answer.status == 200 and answer.json["route"] == "/reviews"
+
+
+def test_no_link_is_made_to_a_page_the_merchant_turned_off(aws):
+    with client() as c:
+        scene = a_scene(Api(c))
+        turn(scene, "reviews", False)
+
+        answer = scene.admin.post(f"/admin/customers/{scene.customer_id}/action-links", {"action": "write_review"})
+
+        assert answer.status == 403 and answer.json["error"]["details"] == {"feature": "reviews"}
+        assert stored_links() == []

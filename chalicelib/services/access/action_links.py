@@ -16,6 +16,8 @@ from .mailed_links import MadeLink
 
 # What each kind of target is read with, to prove it is the customer's.
 _TARGETS = {"invoice": "invoices", "subscription": "subscriptions", "estimate": "estimates"}
+# An action whose page the merchant may turn off: no link to a page the customer cannot open.
+NEEDS_FEATURE = {"write_review": "reviews", "review_subscription": "subscriptions"}
 # How long a link in an email stays good.
 EMAIL_DAYS = 14
 
@@ -48,6 +50,8 @@ def create(adapters, org_id: str, customer_id: str, action: str, target_id: str 
     else:
         getattr(adapters.uow, _TARGETS[kind]).get(org_id, customer_id, target_id)
     org = adapters.uow.organizations.get(org_id)
+    if action in NEEDS_FEATURE:
+        org.preferences.require(NEEDS_FEATURE[action])
     url, link = _fresh(adapters, org.portal_name, org_id, customer_id, action, target_id, days, now)
     adapters.uow.action_links.add(link)
     return MadeActionLink(url, action, target_id, link.expires_at)
