@@ -171,6 +171,8 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/admin/customers/{customer_id}/portal-invite"): Request(
             body={"contact_id": ids["uninvited_contact_id"]}),
         ("POST", "/admin/customers/{customer_id}/review-requests"): Request(),
+        ("POST", "/admin/customers/{customer_id}/action-links"): Request(
+            body={"action": "pay_invoice", "target_id": ids["open_invoice_id"], "expires_in_days": 7}),
         ("POST", "/admin/test-clock"): Request(body={"advance_to": later(1)}, expect=422,
                                                why="the demo organization is not in test mode"),
         # --- the customer's writes -----------------------------------------------------------
@@ -183,6 +185,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
                                                                       body={"comment": "Wrong project"}),
         ("POST", "/portal/invoices/{invoice_id}/forward"): Request(body={"contact_ids": [ids["other_contact_id"]],
                                                                          "subject": "For the books"}),
+        ("POST", "/portal/action-links/redeem"): Request(body={"token": w.links.get("action", "no-action-link")}),
         ("POST", "/portal/messages"): Request(body={"subject": "Invoice question", "message": "Is VAT included?"}),
         ("POST", "/portal/reviews"): Request(body={"rating": 5, "comment": "Smooth onboarding."}),
         ("PATCH", "/portal/profile"): Request(body={"contact": {"phone": "+1 415 555 0177"}}),

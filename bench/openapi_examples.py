@@ -20,7 +20,8 @@ SECRETS = {"token": "ses_demo_session_token", "client_secret": "seti_demo_secret
            "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",     # a second factor's, made fresh each run
            "otpauth_uri": "otpauth://totp/Northwind%20Software%3Aada%40acme-analytics.example?"
                           "secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Northwind%20Software"
-                          "&algorithm=SHA1&digits=6&period=30"}
+                          "&algorithm=SHA1&digits=6&period=30",
+           "url": "http://127.0.0.1:8000/?portal=northwind#/act/act_demo_link_token"}   # an action link's
 
 
 def trimmed(value):

@@ -63,7 +63,7 @@ class World:
     portal_token: str
     ids: dict              # path parameter (or a more specific name) -> an id of the demo customer
     now: datetime | None = None
-    links: dict = field(default_factory=dict)   # "invite" | "reset" | "email_change" -> a token sent by email
+    links: dict = field(default_factory=dict)   # "invite" | "reset" | "email_change" | "action" -> a link's token
     emails: dict = field(default_factory=dict)  # who those links were sent to
 
 
@@ -111,7 +111,7 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     """What the seed lacks for a write route to succeed once: saved cards, a live subscription in
     its term charged to one, a trial that expired on a failed charge, an invoice to pay and one to void, a
     payment waiting for 3-D Secure, a card payment to refund, a second estimate and timesheet, a tax ID,
-    contacts to invite and a reset link."""
+    contacts to invite, a reset link and an action link."""
     from chalicelib import bootstrap
     from chalicelib.domain.organization import clock_name
     services, uow = bootstrap.services(), bootstrap.adapters().uow
@@ -179,6 +179,9 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     world.emails.update(invite="grace@acme-analytics.example", reset=charles.email,
                         email_change="charles.new@acme-analytics.example")
     world.links.update({kind: _mailed_token(sent, email) for kind, email in world.emails.items()})
+    pay_link = services.access.create_action_link(org_id, customer_id, action="pay_invoice",
+                                                  target_id=ids["open_invoice_id"], days=7, now=now)
+    world.links["action"] = pay_link.url.rsplit("/act/", 1)[1]
 
 
 @contextmanager

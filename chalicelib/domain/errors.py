@@ -106,6 +106,12 @@ class AlreadyExists(Conflict):
         super().__init__(f"A {kind} '{key}' already exists.", {"kind": kind, "key": key})
 
 
+class Gone(DomainError):
+    """The item existed but may no longer be used (a link past its expiry)."""
+
+    code = "gone"
+
+
 class BusinessRuleViolation(DomainError):
     """Well-formed input that the billing rules refuse (HTTP 422)."""
 

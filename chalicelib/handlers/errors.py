@@ -17,6 +17,7 @@ STATUS = [
     (e.Forbidden, 403),          # includes FeatureDisabled
     (e.NotFound, 404),
     (e.Conflict, 409),           # InvalidTransition, ConcurrentUpdate, AlreadyExists
+    (e.Gone, 410),
     (e.BusinessRuleViolation, 422),
     (e.Throttled, 429),
     (e.TooLarge, 413),

@@ -36,6 +36,7 @@ REPOSITORIES = {
     "cancellation_feedback": ("cancellation_feedback", "CancellationFeedbackLog", ()),
     "emails": ("emails", "Emails", ()),
     "one_time_tokens": ("one_time_tokens", "OneTimeTokens", ()),
+    "action_links": ("action_links", "ActionLinks", ()),
     "portal_addresses": ("portal_addresses", "PortalAddresses", ()),
     "portal_users": ("portal_users", "PortalUsers", ()),
     "rate_counters": ("rate_counters", "RateCounters", ()),

@@ -1,6 +1,6 @@
 """The portal's own address: the organization's name on sign-in (never an id to type), links that
-survive signing in, the review page a review request links to, and the password rule as the server
-states it."""
+survive signing in, action links followed after signing in, the review page a review request links
+to, and the password rule as the server states it."""
 import re
 
 import pytest
@@ -99,3 +99,32 @@ def test_under_the_api_stage_the_portal_address_and_a_deep_link_work_too(staged_
     # Then she is on her invoices, still under the stage
     expect(staged_page.get_by_role("heading", level=1, name="Invoices")).to_be_visible()
     assert "/api/?portal=northwind#/invoices" in staged_page.url
+
+
+def test_an_action_link_opened_while_signed_out_lands_on_paying_its_invoice_after_signing_in(page, portal):
+    # Given Olive's invoice, and the merchant's link to pay it, opened while signed out
+    from chalicelib.bootstrap import services
+    from tests.e2e.steps import _now
+    olive = fresh_customer(portal.org_id, "Actionlink")
+    invoice_id = an_invoice(olive, 4200, "Workshop")
+    made = services().access.create_action_link(portal.org_id, olive.customer_id, action="pay_invoice",
+                                                target_id=invoice_id, days=7, now=_now())
+    token = made.url.rsplit("#/act/", 1)[1]
+    page.goto(f"./?portal={DEMO_PORTAL_NAME}#/act/{token}")
+
+    # When she signs in
+    expect(page.get_by_role("heading", level=1, name="Sign in to Northwind Software")).to_be_visible()
+    sign_in_at_the_portal(page, olive.email, olive.password)
+
+    # Then she is paying that invoice, and the link is no longer in the address
+    expect(page).to_have_url(re.compile(f"#/pay\\?invoices={invoice_id}$"))
+    expect(page.get_by_role("heading", level=1, name="Pay")).to_be_visible()
+
+    # And once she signs out, opening the link again and signing in says it was used, and goes nowhere
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in to Northwind Software")).to_be_visible()
+    page.goto(f"./?portal={DEMO_PORTAL_NAME}#/act/{token}")
+    expect(page).to_have_url(re.compile("#/sign-in\\?next="))
+    sign_in_at_the_portal(page, olive.email, olive.password)
+    expect(page.get_by_text("This link was already used.")).to_be_visible()
+    expect(page).to_have_url(re.compile(f"#/act/{token}$"))

@@ -1,5 +1,7 @@
 """POST|GET /portal/reviews, and POST /admin/customers/{id}/review-requests: reviews are
 private to the merchant, notify it, and can be asked for by email."""
+import re
+
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, other_org_stranger, signed_in, turn
 from tests.support.portal import assert_refused, emails_to, new_customer, text_of
@@ -88,15 +90,17 @@ def test_the_merchant_asks_the_primary_contact_for_a_review_by_email(aws):
         # When the merchant requests a review
         answer = scene.admin.post(f"/admin/customers/{scene.customer_id}/review-requests")
 
-        # Then Zoë (not Hank) gets an email with a link to the portal's review page
+        # Then Zoë (not Hank) gets an email with an action link to the portal's review page
         assert answer.status == 202, answer.json
         assert answer.json == {"customer_id": scene.customer_id, "sent_to": "zoe@globex.example",
                                "email_status": "queued"}
         [message] = emails_to("zoe@globex.example")
         assert message["Subject"] == "How was your experience with Acme Cloud?"
         assert message["Reply-To"] == "billing@acme.example"
-        assert "http://127.0.0.1:8000/#/reviews" in text_of(message)
-        assert 'href="http://127.0.0.1:8000/#/reviews"' in message.get_body(("html",)).get_content()
+        link = re.search(r"http://127\.0\.0\.1:8000/#/act/([A-Za-z0-9_-]+)", text_of(message))
+        assert f'href="{link.group(0)}"' in message.get_body(("html",)).get_content()
+        followed = scene.zoe.portal.post("/portal/action-links/redeem", {"token": link.group(1)})
+        assert followed.json["route"] == "/reviews"
         assert emails_to("hank@globex.example") == []
         # And the request is on the customer's timeline
         [entry] = [a for a in scene.zoe.portal.get("/portal/activity").json["items"] if a["action"] == "review.requested"]
@@ -143,6 +147,6 @@ def test_a_review_request_links_to_the_review_page_of_the_organizations_own_port
         # When the merchant requests a review
         scene.admin.post(f"/admin/customers/{scene.customer_id}/review-requests")
 
-        # Then the link opens Acme's portal at its review page (the sign-in there asks no organization)
+        # Then the link opens Acme's portal (the sign-in there asks no organization) to follow it
         [message] = emails_to("zoe@globex.example")
-        assert "http://127.0.0.1:8000/?portal=acme#/reviews" in text_of(message)
+        assert "http://127.0.0.1:8000/?portal=acme#/act/" in text_of(message)

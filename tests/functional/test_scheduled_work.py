@@ -2,6 +2,7 @@
 (a generated CloudWatch event through chalice.test.Client): cancellations at term end, pauses and
 resumes, trial ends (paid, declined, needing authentication, without auto-charge), renewals and
 dunning until retries run out."""
+import re
 from datetime import datetime, timedelta, timezone
 
 from tests.support.api import NOW, client
@@ -165,7 +166,10 @@ def test_a_trial_needing_authentication_leaves_the_invoice_open_and_emails_a_lin
         assert len(gateway.calls) == 1
         # and the customer was emailed a link to pay it
         [message] = [m for m in emails_to(shop.zoe.email) if m["Subject"].startswith("Action needed")]
-        assert f"/#/invoices/{invoice['invoice_id']}" in text_of(message)
+        token = re.search(r"/#/act/([A-Za-z0-9_-]+)", text_of(message)).group(1)
+        session = login(shop.api, shop.acme.org.org_id, shop.zoe.email, shop.zoe.password).json["token"]
+        followed = shop.api.as_(session).post("/portal/action-links/redeem", {"token": token})
+        assert followed.json["route"] == f"/pay?invoices={invoice['invoice_id']}"
 
 
 def test_a_trial_without_auto_charge_goes_live_with_an_open_invoice(aws):

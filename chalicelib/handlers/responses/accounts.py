@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from ...domain.action_links import ACTIONS
 from ...domain.currencies import exponent
 from ...domain.preferences import DunningSettings, Preferences
 from .shared import Address, Answer, CurrencyExponent, Items, Money, OrganizationDetails, Page
@@ -158,6 +159,24 @@ class PasswordChanged(Answer):
 
 class Notice(Answer):
     message: str
+
+
+ActionName = Literal[tuple(ACTIONS)]
+
+
+class ActionLinkMade(Answer):
+    """The link, shown only now (its hash alone is kept): send it to the customer."""
+    url: str
+    action: ActionName
+    target_id: str | None
+    expires_at: datetime
+
+
+class ActionLinkDestination(Answer):
+    """Where the link's action is done: a portal route, to open as `#<route>`."""
+    action: ActionName
+    target_id: str | None
+    route: str
 
 
 class PortalSignIn(Answer):

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ...domain.customers import Address
     from ...domain.organization import Organization
     from ...tables.portal_users import PortalUser
+    from .action_links import Destination, MadeActionLink
     from .commands import OrganizationChanges
     from .me import Me
     from .portal_auth import Invitation
@@ -96,7 +97,18 @@ class Access:
         from .portal_auth import reset_password
         return reset_password(self._adapters, org_id, token, new_password, now)
 
+    def redeem_action_link(self, org_id: str, customer_id: str, session_id: str, token: str,
+                           now: datetime) -> Destination:
+        from .action_links import redeem
+        return redeem(self._adapters, org_id, customer_id, session_id, token, now)
+
     # merchants
+
+    def create_action_link(self, org_id: str, customer_id: str, *, action: str, target_id: str | None, days: int,
+                           now: datetime) -> MadeActionLink:
+        from .action_links import create
+        return create(self._adapters, org_id, customer_id, action, target_id, days, now)
+
 
     def org_for_api_key(self, api_key: str) -> str | None:
         from .merchant_access import org_for_api_key

@@ -32,10 +32,15 @@ def link_for(purpose: str, login: str, *, new_email: str | None = None) -> dict:
     return spec
 
 
-def make_link(adapters, org_id: str, spec: dict, now: datetime) -> MadeLink | None:
+def make_link(adapters, org_id: str, spec: dict, now: datetime, *, customer_id: str | None = None,
+              to: tuple[str, ...] = ()) -> MadeLink | None:
     """A fresh single-use link for the email about to be sent, its token's hash stored; None when
-    there is no one to send it to."""
+    there is no one to send it to. An action link (pay this invoice, ...) goes to the email's own
+    recipient, for the email's customer."""
     purpose = spec["purpose"]
+    if purpose == "action":
+        from .action_links import make_for_email
+        return make_for_email(adapters, org_id, customer_id, spec, to[0], now)
     user = adapters.uow.portal_users.find(spec["login"])
     recipient = _recipient(adapters, purpose, user, spec)
     if recipient is None:

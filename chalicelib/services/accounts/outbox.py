@@ -48,12 +48,12 @@ def register_attachment(kind: str, render: AttachmentRenderer) -> None:
 
 def send(adapters, org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *, now: datetime,
          customer_id: str | None = None, attachment: dict | None = None,
-         reply_to: str | None = None) -> EmailRecord:
+         reply_to: str | None = None, link: dict | None = None) -> EmailRecord:
     """Record the email, then send it (for scheduled jobs; a request `queue`s). Never raises for
     SES trouble: the email stays queued. Due only after SEND_LEASE, so the outbox job does not
     send it too meanwhile."""
     record = queue(adapters, org_id, template, context, to, now=now, customer_id=customer_id, attachment=attachment,
-                   reply_to=reply_to, send_after=now + SEND_LEASE)
+                   reply_to=reply_to, send_after=now + SEND_LEASE, link=link)
     return deliver(adapters, record, now)
 
 
@@ -143,7 +143,7 @@ def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | Non
     if record.link:
         if made is None:
             from ..access.mailed_links import make_link
-            made = make_link(adapters, record.org_id, record.link, now)
+            made = make_link(adapters, record.org_id, record.link, now, customer_id=record.customer_id, to=record.to)
         if made is None:
             return None
         to, context = (made.recipient,), {**context, "link": made.url}

@@ -9,7 +9,7 @@ from datetime import datetime
 from ...domain.engagement import ActivityRecord, Actor, Notification, Review
 from ...domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
 from ...domain.ids import new_id
-from ...domain.portal_address import portal_link
+from ...domain.action_links import for_email as action_link_for
 from ...tables.base import owner_key
 from ...tables.pages import Page
 from ..access import rate_limiting
@@ -67,9 +67,8 @@ def request_review(adapters, org_id: str, customer_id: str, now: datetime) -> Re
         raise BusinessRuleViolation("This customer has no primary contact to ask.", "no_primary_contact")
     rate_limiting.hit(adapters, "review_request_customer", owner_key(org_id, customer_id), now, what="review requests")
     record = mail.queue(adapters, org_id, "review_request",
-                        {"org_name": org.name,
-                         "link": portal_link(adapters.settings.portal_base_url, org.portal_name, "reviews")},
-                        [primary.email], now=now, customer_id=customer_id, reply_to=org.email)
+                        {"org_name": org.name}, [primary.email], now=now, customer_id=customer_id,
+                        reply_to=org.email, link=action_link_for("write_review"))
     adapters.uow.activity.record(org_id, ActivityRecord(
         activity_id=new_id("activity", now), customer_id=customer_id, actor=MERCHANT, action="review.requested",
         subject_type="customer", subject_id=customer_id, at=now, summary=f"Review requested from {primary.email}"))

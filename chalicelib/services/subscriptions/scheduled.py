@@ -19,6 +19,7 @@ from itertools import islice
 
 from ... import logs
 from ...domain import scheduling, settling
+from ...domain.action_links import for_email as action_link_for
 from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.billing import Bill
 from ...domain.documents import InvoiceStatus
@@ -28,7 +29,6 @@ from ...domain.ids import new_id
 from ...domain.locales import money_text
 from ...domain.organization import Organization, clock_name
 from ...domain.payments import PaymentStatus
-from ...domain.portal_address import portal_link
 from ...domain.scheduling import Work
 from ...domain.subscription import Subscription
 from ...domain.subscription_status import Status
@@ -43,6 +43,9 @@ LEASE = timedelta(minutes=5)          # a run acts on a subscription well within
 PAGE = 25                             # due items read per Query
 JOB = Actor("job", "scheduler")
 TEST_CLOCK_BUDGET_SECONDS = 20.0      # one advance answers within an API request's time
+# What each email about a failed charge asks the customer to do: a card to replace (the next retry
+# charges it), or a payment of the invoice to authenticate.
+EMAIL_ACTIONS = {"payment_failed": "update_payment_method", "payment_action_required": "pay_invoice"}
 
 
 @dataclass
@@ -343,17 +346,16 @@ def _void_in(adapters, tx, job: _Job, customer_id: str, invoice_id: str) -> None
 
 
 def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outcome) -> None:
-    """Tell the customer, with a link to pay; a failure to queue the email never undoes the work."""
+    """Tell the customer, with a link to act on it; a failure to queue the email never undoes the work."""
     try:
         invoice = adapters.uow.invoices.get(job.org_id, sub.customer_id, sub.unpaid_invoice_id)
         customer = adapters.uow.customers.get(job.org_id, sub.customer_id)
         locale = languages.locale_of(job.org, customer)
         mail.send(adapters, job.org_id, template, {
             "org_name": job.org.name, "amount": money_text(invoice.balance_minor, invoice.currency, locale),
-            "invoice_number": invoice.number, "reason": outcome.reason or "The payment was declined.",
-            "link": portal_link(adapters.settings.portal_base_url, job.org.portal_name,
-                                f"invoices/{invoice.invoice_id}")},
-            [customer.email], now=job.now, customer_id=sub.customer_id, reply_to=job.org.email)
+            "invoice_number": invoice.number, "reason": outcome.reason or "The payment was declined."},
+            [customer.email], now=job.now, customer_id=sub.customer_id, reply_to=job.org.email,
+            link=action_link_for(EMAIL_ACTIONS[template], invoice.invoice_id))
     except Exception:  # noqa: BLE001 - the charge's outcome must still be recorded
         log.exception("%s email for subscription %s failed", template, sub.subscription_id)
 

@@ -17,6 +17,7 @@ import * as details from "./screens/details.js";
 import * as approvals from "./screens/approvals.js";
 import * as activity from "./screens/activity.js";
 import * as password from "./screens/password.js";
+import * as act from "./screens/act.js";
 
 // index.html's boot script reports a portal that never started; from here on, the app does
 document.documentElement.setAttribute("data-portal-started", "");
@@ -56,6 +57,7 @@ const ROUTES = [
   { pattern: "activity", screen: activity.show, title: t("title.activity") },
   { pattern: "reviews", screen: home.review, feature: "reviews", nav: "home", title: t("title.review") },
   { pattern: "change-password", screen: password.show, title: t("title.change_password") },
+  { pattern: "act/:token", screen: act.follow, nav: "home", title: t("title.act") },
 ];
 
 const app = document.getElementById("app");

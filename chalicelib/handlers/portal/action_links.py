@@ -1,0 +1,30 @@
+"""Following an action link from an email or the merchant: where in the portal it leads."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from chalice import Blueprint
+from pydantic import StringConstraints
+
+from ... import bootstrap
+from ...bootstrap import services
+from ..credentials import portal_session
+from ..http import Body, Routes
+
+
+bp = Blueprint(__name__)
+api = Routes(bp, "portal", portal_session)
+
+
+class RedeemBody(Body):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+@api.route("/portal/action-links/redeem", "POST", body=RedeemBody, response="ActionLinkDestination")
+def redeem_action_link(body: RedeemBody):
+    """Follow an action link: the portal route where its action is done. Once only, by the customer
+    it was made for, before it expires (404 another account's, 410 expired, 409 used); a retry by the
+    session that followed it answers the same route."""
+    caller = api.customer()
+    return services().access.redeem_action_link(caller.org_id, caller.customer_id, caller.session_id, body.token,
+                                                bootstrap.now())
