@@ -75,7 +75,7 @@ def test_a_payment_to_make_links_to_the_invoice_under_the_portals_path(aws, port
                                            resources=[])
         c.lambda_.invoke("run_due_work", event)
 
-        # Then the customer is emailed a link to pay the invoice, under the stage's path
+        # Then the customer is emailed an action link that pays the invoice, under the stage's path
         [message] = [m for m in emails_to(shop.zoe.email) if m["Subject"].startswith("Action needed")]
         [link] = portal_links(message)
-        assert re.fullmatch(re.escape(portal_url_with_a_path) + r"invoices/inv_\w+", link), link
+        assert re.fullmatch(re.escape(portal_url_with_a_path) + r"act/[\w-]+", link), link

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-FORMAT_JS = Path(__file__).resolve().parents[2] / "chalicelib" / "web" / "assets" / "format.js"
+ASSETS = Path(__file__).resolve().parents[2] / "chalicelib" / "web" / "assets"
 NODE = shutil.which("node")
 
 SCRIPT = """
 Object.defineProperty(globalThis, "navigator", { value: { languages: ["en-US"] }, configurable: true });
+globalThis.document = { documentElement: {} };   // i18n.js names the page's language
 const format = await import(process.argv[1]);
 const [answers, calls] = JSON.parse(process.argv[2]);
 answers.forEach(format.learnCurrencies);
@@ -21,8 +22,11 @@ console.log(JSON.stringify(calls.map((args) => format.money(...args))));
 
 
 def shown(tmp_path: Path, answers: list, calls: list) -> list[str]:
-    module = tmp_path / "format.mjs"   # an ES module to Node, whatever package.json says
-    module.write_text(FORMAT_JS.read_text())
+    # format.js with the modules it imports (i18n.js, the catalogues), as ES modules to Node
+    assets = tmp_path / "assets"
+    shutil.copytree(ASSETS, assets, ignore=shutil.ignore_patterns("*.css", "*.html", "*.png", "*.svg"))
+    (assets / "package.json").write_text('{"type": "module"}')
+    module = assets / "format.js"
     ran = subprocess.run([NODE, "--input-type=module", "-e", SCRIPT, str(module), json.dumps([answers, calls])],
                          capture_output=True, text=True, check=True, timeout=30)
     return [text.replace("\u00a0", " ") for text in json.loads(ran.stdout)]
