@@ -158,10 +158,11 @@ def test_queue_workers_take_every_message_once_and_a_reported_failure_comes_back
     import boto3
 
     from devstack.schedules import QueueWorkers, create_queue
-    # Given a queue on moto's SQS (a message taken is hidden for 1 s) with 25 messages, and a worker
-    # failing "7" the first time
+    # Given a queue on moto's SQS (a message taken is hidden for 3 s: long enough for a loaded machine
+    # to finish a batch, so only the failure comes back) with 25 messages, and a worker failing "7"
+    # the first time
     sqs = boto3.client("sqs", region_name="us-east-1")
-    url = create_queue(sqs, "devstack-test-due-work", visibility_seconds=1)
+    url = create_queue(sqs, "devstack-test-due-work", visibility_seconds=3)
     for n in range(25):
         sqs.send_message(QueueUrl=url, MessageBody=str(n))
     seen, lock, failed_once = [], threading.Lock(), []
@@ -181,7 +182,7 @@ def test_queue_workers_take_every_message_once_and_a_reported_failure_comes_back
     workers = QueueWorkers(worker, sqs, url, region="us-east-1", size=3, batch_size=4).start()
     try:
         deadline = time.monotonic() + 20
-        while len(seen) < 25 and time.monotonic() < deadline:
+        while len(set(seen)) < 25 and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         workers.stop()
