@@ -104,3 +104,10 @@ def test_a_subscription_not_in_dunning_has_no_retries_to_show(sub):
     with pytest.raises(NotInDunning) as refused:
         dunning.retries(sub, ONE_THREE_FIVE)
     assert refused.value.code == "subscription_not_in_dunning"
+
+
+def test_the_portal_says_each_reason_in_the_same_words_as_the_api_and_the_email():
+    from pathlib import Path
+    catalogue = (Path(__file__).resolve().parents[2] / "chalicelib/web/assets/messages/en.js").read_text()
+    for code, words in dunning.FAILURE_SENTENCES.items():
+        assert f'"dunning.reason.{code}": "{words}",' in catalogue, code
