@@ -1,6 +1,6 @@
 """Dunning as the customer sees it: a failed charge's reason in words, and the retries to come by
 day (pure domain)."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
