@@ -130,6 +130,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/portal/subscriptions/{subscription_id}"): Request(),
         ("GET", "/portal/subscriptions/{subscription_id}/cancel-dialog"): Request(),
         ("GET", "/portal/subscriptions/{subscription_id}/invoices"): Request(),
+        ("GET", "/portal/subscriptions/{subscription_id}/dunning"): Request({"subscription_id": "dunning_subscription_id"}),
         ("GET", "/portal/subscription-options"): Request(),
         # --- Stripe's and the merchant's writes ------------------------------------------------
         ("POST", "/webhooks/stripe"): Request(body={"id": "evt_bench", "type": "ping"}, expect=400,

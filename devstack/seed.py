@@ -17,6 +17,7 @@ from chalicelib.domain.catalog import Addon, Coupon, Plan
 from chalicelib.domain.customers import Address, CustomFieldDefinition, Customer
 from chalicelib.domain.documents import TimeEntry
 from chalicelib.domain.errors import NotFound
+from chalicelib.domain.organization import clock_name
 from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, PauseResumePreferences, RetentionOffer,
                                            Preferences, TrialPreferences)
 from chalicelib.services.access.commands import OrganizationChanges
@@ -182,6 +183,15 @@ def seed_customers(org_id: str, now: datetime) -> list[Customer]:
 
 # --- billing ----------------------------------------------------------------------------------
 
+def _held_back_by(org_id: str, sub, invoice_id: str) -> None:
+    """The subscription waits for `invoice_id`, as a declined renewal leaves it (the dunning one
+    declined for want of funds): paying it brings the subscription back."""
+    uow = bootstrap.adapters().uow
+    held = replace(uow.subscriptions.get(org_id, sub.customer_id, sub.subscription_id), unpaid_invoice_id=invoice_id,
+                   last_failure_code="insufficient_funds" if sub.status.value == "dunning" else None)
+    uow.subscriptions.save(org_id, held, clock=clock_name(uow.organizations.get(org_id)))
+
+
 def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> None:
     """Subscriptions in every status, invoices (paid, open, overdue; the dunning and the unpaid
     subscriptions' own unpaid invoices), a credit note, and pending estimates and timesheets."""
@@ -207,8 +217,10 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
                              now=now - days(45), due_days=15)
     # what keeps the dunning and the unpaid subscriptions where they are: their own unpaid invoices
     for status, plan, price, issued in (("dunning", "Pro plan", 2900, 3), ("unpaid", "Starter plan", 900, 40)):
-        documents.create_invoice(org_id, demo.customer_id, lines=[_line(plan, price)], now=now - days(issued),
-                                 due_days=0, subscription_id=made[status].subscription_id)
+        unpaid = documents.create_invoice(org_id, demo.customer_id, lines=[_line(plan, price)],
+                                          now=now - days(issued), due_days=0,
+                                          subscription_id=made[status].subscription_id)
+        _held_back_by(org_id, made[status], unpaid.invoice_id)
     for customer in others[:2]:
         documents.create_invoice(org_id, customer.customer_id, lines=[_line("Business plan", 29000)],
                                  now=now - days(40), due_days=15)

@@ -171,14 +171,16 @@ def _retry_at(sub: Subscription, days: int) -> datetime:
     return sub.day_starts(sub.term_start + timedelta(days=days))
 
 
-def renewal_charge_failed(sub: Subscription, dunning: DunningSettings) -> Subscription:
-    """Dunning: retries on the organization's schedule, counted from the start of the term."""
-    return sub.apply("renewal_charge_failed", dunning_attempts=0,
+def renewal_charge_failed(sub: Subscription, dunning: DunningSettings, failure_code: str | None = None) -> Subscription:
+    """Dunning: retries on the organization's schedule, counted from the start of the term; the
+    gateway's reason kept to tell the customer."""
+    return sub.apply("renewal_charge_failed", dunning_attempts=0, last_failure_code=failure_code,
                      next_retry_at=_retry_at(sub, dunning.retry_after_days[0]))
 
 
 def dunning_paid(sub: Subscription) -> Subscription:
-    return sub.apply("dunning_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None)
+    return sub.apply("dunning_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None,
+                     last_failure_code=None)
 
 
 def invoice_settled(sub: Subscription, invoice_id: str, now: datetime) -> tuple[Subscription, str] | None:
@@ -201,9 +203,11 @@ def invoice_settled(sub: Subscription, invoice_id: str, now: datetime) -> tuple[
     return None
 
 
-def dunning_retry_failed(sub: Subscription, dunning: DunningSettings, now: datetime) -> Subscription:
+def dunning_retry_failed(sub: Subscription, dunning: DunningSettings, now: datetime,
+                         failure_code: str | None = None) -> Subscription:
     """The next retry on the schedule, or, when retries ran out, unpaid or cancelled per the
     organization's setting."""
+    sub = replace(sub, last_failure_code=failure_code)
     attempts = sub.dunning_attempts + 1
     days = dunning.retry_after_days
     if attempts < len(days):

@@ -119,6 +119,7 @@ class Subscription:
     trial_extensions_used: int = 0
     dunning_attempts: int = 0
     next_retry_at: datetime | None = None
+    last_failure_code: str | None = None       # why the last charge of the unpaid invoice failed, as the gateway said
     unpaid_invoice_id: str | None = None
     reference: str = ""
     retention_offer: str | None = None         # accepted | declined: the cancel flow's offer is shown once

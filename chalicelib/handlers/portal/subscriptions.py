@@ -139,6 +139,17 @@ def subscription_invoices(subscription_id: str, query: PageQuery):
         now=bootstrap.now()))
 
 
+@api.route("/portal/subscriptions/{subscription_id}/dunning", response="SubscriptionDunning")
+def subscription_dunning(subscription_id: str):
+    """A subscription in dunning: the failed invoice, why it failed in words, the retries to come by
+    day and what follows the last; 409 `subscription_not_in_dunning` otherwise. Pay the invoice
+    (POST /portal/payments) to end the retries at once."""
+    from ..responses.subscriptions import SubscriptionDunning
+    caller = _caller()
+    view = services().subscriptions.dunning(caller.org_id, caller.customer_id, subscription_id)
+    return SubscriptionDunning.of(view).model_dump()
+
+
 @api.route("/portal/subscription-options", response="SubscriptionOptions")
 def subscription_options():
     """The plans, addons and coupons customers may choose, and when changes may apply."""

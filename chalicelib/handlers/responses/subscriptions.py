@@ -1,7 +1,7 @@
 """Subscriptions as the portal shows them, the quotes of their actions, and what an action did. The
 portal's answers are built here, once, from the typed results of the use cases
 (services/subscriptions/views.py and actions.py): `SubscriptionPage.of`, `SubscriptionDetail.of`,
-`SubscriptionOptions.of`, `Quote.of`, `ActionOutcome.answer_of`; the back office's
+`SubscriptionOptions.of`, `SubscriptionDunning.of`, `Quote.of`, `ActionOutcome.answer_of`; the back office's
 `SubscriptionRecord.of` from the domain `Subscription`."""
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from .shared import Answer, CurrencyExponent, Page
 if TYPE_CHECKING:
     from ...domain import quotes, subscription as domain
     from ...services.subscriptions.actions import Outcome
+    from ...services.subscriptions.dunning import DunningView
     from ...services.subscriptions.views import Line, Options, View
 
 
@@ -174,6 +175,50 @@ class SubscriptionDetail(SubscriptionSummary):
             expired_at=sub.expired_at, expired_reason=sub.expired_reason,
             trial_extensions=TrialExtensions(used=sub.trial_extensions_used, allowed=view.trial_extensions_allowed),
             allowed_actions=[ActionState.mirroring(state) for state in view.allowed_actions])
+
+
+class DunningInvoice(Answer):
+    """The invoice whose charge failed, with what is left to pay."""
+    invoice_id: str
+    number: str
+    currency: str
+    currency_exponent: CurrencyExponent
+    amount_due_minor: int
+    due_on: date
+
+
+class DunningFailure(Answer):
+    """Why the last charge failed: the gateway's code, and what it means in words for the customer."""
+    code: str | None
+    message: str
+
+
+class SubscriptionDunning(Answer):
+    """A subscription in dunning as its customer sees it. `next_retries`: the days the saved card is
+    charged again, the next first; `ends_on`: the last of them; `after_last_retry`: what the
+    subscription becomes if that one fails too (`unpaid`: kept, nothing renews until it is paid;
+    `cancel`: cancelled). Paying the invoice (POST /portal/payments) ends the retries at once."""
+    subscription_id: str
+    invoice: DunningInvoice
+    failure: DunningFailure
+    attempts_made: int
+    next_retries: list[date]
+    ends_on: date | None
+    after_last_retry: Literal["unpaid", "cancel"]
+    payment_method_id: str | None       # the saved card the retries charge
+    auto_charge: bool
+
+    @classmethod
+    def of(cls, view: DunningView) -> SubscriptionDunning:
+        sub, invoice, retries = view.subscription, view.invoice, view.retries
+        return cls(subscription_id=sub.subscription_id,
+                   invoice=DunningInvoice(invoice_id=invoice.invoice_id, number=invoice.number,
+                                          currency=invoice.currency, currency_exponent=exponent(invoice.currency),
+                                          amount_due_minor=invoice.balance_minor, due_on=invoice.due_on),
+                   failure=DunningFailure(code=view.failure_code, message=view.failure_message),
+                   attempts_made=retries.attempts_made, next_retries=list(retries.next_retries),
+                   ends_on=retries.ends_on, after_last_retry=retries.after_last,
+                   payment_method_id=sub.payment_method_id, auto_charge=sub.auto_charge)
 
 
 class QuoteLine(Answer):

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .actions import Outcome
     from .cancellations import CancelDialog
     from .commands import Caller, ChangeRequest
+    from .dunning import DunningView
     from .scheduled import RunReport
     from .scheduled_queue import Discovery, DueItem
     from .views import Line, Options, View
@@ -43,6 +44,10 @@ class Subscriptions:
         from .views import subscription_invoices
         return subscription_invoices(self._adapters, org_id, customer_id, subscription_id, limit=limit,
                                      cursor=cursor, now=now)
+
+    def dunning(self, org_id: str, customer_id: str, subscription_id: str) -> DunningView:
+        from .dunning import dunning_of
+        return dunning_of(self._adapters, org_id, customer_id, subscription_id)
 
     def options(self, org_id: str, now: datetime) -> Options:
         from .views import subscription_options

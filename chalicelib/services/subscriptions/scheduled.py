@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 
 from ... import logs
-from ...domain import scheduling, settling
+from ...domain import dunning, scheduling, settling
 from ...domain.action_links import for_email as action_link_for
 from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.billing import Bill
@@ -26,7 +26,7 @@ from ...domain.documents import InvoiceStatus
 from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import STATUS_WORDS, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
-from ...domain.locales import money_text
+from ...domain.locales import day_text, money_text
 from ...domain.organization import Organization, clock_name
 from ...domain.payments import PaymentStatus
 from ...domain.scheduling import Work
@@ -243,11 +243,12 @@ def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
         after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
         return _save(adapters, job, after, "subscription.charge_needs_action",
                      "The bank asks the customer to confirm the payment; the invoice stays open")
-    _email(adapters, job, sub, "payment_failed", outcome)
     if trial:
+        _email(adapters, job, sub, "payment_failed", outcome)
         return _save(adapters, job, scheduling.trial_charge_failed(sub, job.now), "subscription.expired",
                      "Trial ended; the first charge failed", void_invoice=sub.unpaid_invoice_id)
-    after = scheduling.renewal_charge_failed(sub, job.org.dunning)
+    after = scheduling.renewal_charge_failed(sub, job.org.dunning, outcome.failure_code)
+    _email(adapters, job, sub, "payment_failed", outcome, after)
     return _save(adapters, job, after, "subscription.dunning",
                  f"Charge failed; retrying on {_day(after.today(after.next_retry_at))}")
 
@@ -262,9 +263,9 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
                      "The payment service has not confirmed the retry yet")
     if outcome.status == PaymentStatus.SUCCEEDED:
         return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.dunning_paid", "Retry succeeded")
+    after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now, outcome.failure_code)
     _email(adapters, job, sub, "payment_action_required" if outcome.needs_customer
-           else "payment_failed", outcome)
-    after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now)
+           else "payment_failed", outcome, after)
     if after.next_retry_at is not None:
         summary = f"Retry {after.dunning_attempts} failed; next on {_day(after.today(after.next_retry_at))}"
     else:
@@ -304,7 +305,7 @@ def _collect(adapters, job: _Job, sub: Subscription, key: str) -> _Outcome:
             raise
         return _Outcome(PaymentStatus.SUCCEEDED)
     except NotFound:   # the saved method was removed
-        return _Outcome(PaymentStatus.FAILED, "No saved payment method.")
+        return _Outcome(PaymentStatus.FAILED, "No saved payment method.", "no_payment_method")
     return _Outcome(payment.status, payment.failure_message, payment.failure_code)
 
 
@@ -345,19 +346,38 @@ def _void_in(adapters, tx, job: _Job, customer_id: str, invoice_id: str) -> None
         f"{invoice.number}: the trial's first charge failed"), tx)
 
 
-def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outcome) -> None:
-    """Tell the customer, with a link to act on it; a failure to queue the email never undoes the work."""
+def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outcome,
+           after: Subscription | None = None) -> None:
+    """Tell the customer, with a link to act on it; a failure to queue the email never undoes the work.
+    A renewal in dunning is described as its portal screen shows it: the reason in words, the next
+    retry (or what the last one failed into), and the link leads to that screen."""
     try:
         invoice = adapters.uow.invoices.get(job.org_id, sub.customer_id, sub.unpaid_invoice_id)
         customer = adapters.uow.customers.get(job.org_id, sub.customer_id)
         locale = languages.locale_of(job.org, customer)
+        reason = dunning.failure_sentence(outcome.failure_code) if outcome.failure_code else (
+            outcome.reason or dunning.GENERAL_FAILURE)
+        action, target = EMAIL_ACTIONS[template], invoice.invoice_id
+        if after is not None and template == "payment_failed":
+            action, target = "review_subscription", sub.subscription_id
         mail.send(adapters, job.org_id, template, {
             "org_name": job.org.name, "amount": money_text(invoice.balance_minor, invoice.currency, locale),
-            "invoice_number": invoice.number, "reason": outcome.reason or "The payment was declined."},
+            "invoice_number": invoice.number, "reason": reason, "next_step": _next_step(after, locale)},
             [customer.email], now=job.now, customer_id=sub.customer_id, reply_to=job.org.email,
-            link=action_link_for(EMAIL_ACTIONS[template], invoice.invoice_id))
+            link=action_link_for(action, target))
     except Exception:  # noqa: BLE001 - the charge's outcome must still be recorded
         log.exception("%s email for subscription %s failed", template, sub.subscription_id)
+
+
+def _next_step(after: Subscription | None, locale: str) -> str:
+    """What happens next, in the words of the dunning screen."""
+    if after is None:
+        return "Update your payment method in the customer portal to keep your subscription."
+    if after.status == Status.DUNNING and after.next_retry_at is not None:
+        return f"We will try again on {day_text(after.today(after.next_retry_at), locale)}."
+    if after.status == Status.DUNNING:
+        return "Pay the invoice from the customer portal to keep your subscription."
+    return f"That was the last retry: your subscription is now {STATUS_WORDS[after.status.value]}."
 
 
 def _day(day: date | None) -> str:

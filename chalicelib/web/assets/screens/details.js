@@ -236,6 +236,24 @@ function chooseSuccessor(method, others, subscriptions) {
   });
 }
 
+/** After a card is saved: if a subscription is in dunning, offer to pay its failed invoice at once
+ * (on the pay screen) rather than wait for the next retry. True when the customer went to pay. */
+async function offerRetry() {
+  try {
+    const page = await api.get("/portal/subscriptions", { status: "dunning" });
+    const failed = await Promise.all((page.items || []).map((sub) =>
+      api.get(`/portal/subscriptions/${encodeURIComponent(sub.subscription_id)}/dunning`).catch(() => null)));
+    const invoices = failed.filter(Boolean).map((one) => one.invoice);
+    if (!invoices.length) return false;
+    const numbers = invoices.map((invoice) => invoice.number).join(", ");
+    if (!await confirmAction(t("dunning.retry_title"), t("dunning.retry_offer", { numbers }), t("dunning.retry_now"))) return false;
+    location.hash = `#/pay?invoices=${invoices.map((invoice) => encodeURIComponent(invoice.invoice_id)).join(",")}`;
+    return true;
+  } catch {
+    return false;   // the offer is a convenience: the card is saved either way
+  }
+}
+
 /** Add a card (or replace one: its subscriptions move to the new card). */
 async function addMethod(context, replacing) {
   const { me } = context;
@@ -272,6 +290,7 @@ async function addMethod(context, replacing) {
       }
       close(true);
       toast(replacing ? t("details.replaced") : t("details.card_saved"));
+      if (await offerRetry()) return;
       await show(context);
     });
     return { body: form, actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, t("common.cancel")),

@@ -3,7 +3,7 @@
 // coupon, now or at term end) with the prorated preview; Proceed to Reactivate.
 import { api } from "../api.js";
 import { money, date, isoDay, percent, statusLabel } from "../format.js";
-import { plural, t } from "../i18n.js";
+import { has, plural, t } from "../i18n.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          confirmAction, showErrors, pages } from "../ui.js";
 import { invoiceTable } from "./invoices.js";
@@ -39,6 +39,7 @@ export async function detail(context) {
   replace(main, loading(t("subscriptions.loading_one")));
   const [sub, methods] = await Promise.all([api.get(path(params.id)),
     api.get("/portal/payment-methods").then((answer) => answer.items || answer).catch(() => [])]);
+  const failed = sub.status === "dunning" ? await api.get(path(sub.subscription_id, "/dunning")).catch(() => null) : null;
   const method = methods.find((m) => m.payment_method_id === sub.payment_method_id);
   const allowed = new Set((sub.allowed_actions || []).filter((a) => a.allowed).map((a) => a.action));
   const reload = async (message) => { if (message) toast(message); await detail(context); };
@@ -48,6 +49,7 @@ export async function detail(context) {
   replace(main,
     h("p", {}, h("a", { href: "#/subscriptions" }, t("subscriptions.back"))),
     banners(sub, allowed, act),
+    failed ? dunningCard(failed, method) : null,
     pageHeader(sub.plan_name, `${money(sub.amount_per_term_minor, sub.currency)} ${per(sub.plan?.interval || "month", sub.plan?.interval_count)}`,
       badge(sub.status), ...act.buttons),
     h("div", { class: "grid" },
@@ -101,6 +103,30 @@ function banners(sub, allowed, act) {
         allowed.has("remove_pause_schedule") ? h("button", { type: "button", class: "secondary", onClick: act.removePause }, t("subscriptions.delete_schedule")) : null)));
   }
   return shown;
+}
+
+// A subscription in dunning: the failed invoice, why in words, the retries to come and what follows
+// the last; "retry now" pays the invoice on the pay screen (the saved card or another one), which
+// ends the retries at once.
+function dunningCard(failed, method) {
+  const { invoice, failure } = failed;
+  const amount = money(invoice.amount_due_minor, invoice.currency);
+  const retries = failed.next_retries || [];
+  return h("section", { class: "alert warning banner", role: "region", "aria-labelledby": "dunning" },
+    h("h2", { id: "dunning" }, t("dunning.title")),
+    h("p", {}, t("dunning.failed", { amount, number: invoice.number })),
+    h("dl", { class: "details" },
+      h("dt", {}, t("dunning.why")), h("dd", {}, has(`dunning.reason.${failure.code}`) ? t(`dunning.reason.${failure.code}`) : failure.message),
+      h("dt", {}, t("dunning.attempts")), h("dd", {}, String(failed.attempts_made)),
+      h("dt", {}, t("dunning.next_retries")),
+      h("dd", {}, retries.length ? h("ul", {}, retries.map((day) => h("li", {}, date(day)))) : t("dunning.no_retries")),
+      h("dt", {}, t("dunning.after_last")),
+      h("dd", {}, t(failed.after_last_retry === "cancel" ? "dunning.then_cancelled" : "dunning.then_unpaid",
+        { date: date(failed.ends_on) }))),
+    failed.auto_charge && method ? h("p", { class: "hint" }, t("dunning.retried_with", { card: method.summary })) : null,
+    h("div", { class: "actions" },
+      h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("dunning.retry_now")),
+      h("a", { class: "button secondary", href: "#/details" }, t("dunning.update_card"))));
 }
 
 function autoCharge(sub, allowed, reload) {

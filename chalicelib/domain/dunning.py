@@ -1,0 +1,77 @@
+"""Dunning as the customer sees it: why the last charge of the unpaid invoice failed, in words a
+customer understands, and the retries still to come, by day, with what happens after the last.
+
+The gateway's decline codes are read the way Stripe names them; a code not listed here gets a
+general sentence, never the raw code. A card reported lost or stolen is described only as
+declined by the bank: the customer hears nothing the bank did not mean them to hear."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from .errors import Conflict
+from .preferences import DunningSettings
+from .subscription import Subscription
+from .subscription_status import Status
+
+DECLINED_BY_BANK = "Your bank declined the payment. Contact your bank, or use another card."
+GENERAL_FAILURE = "The payment could not be completed. Try again, or use another card."
+
+FAILURE_SENTENCES = {
+    "insufficient_funds": "The card did not have enough funds for this payment.",
+    "card_declined": DECLINED_BY_BANK,
+    "generic_decline": DECLINED_BY_BANK,
+    "do_not_honor": DECLINED_BY_BANK,
+    "lost_card": DECLINED_BY_BANK,
+    "stolen_card": DECLINED_BY_BANK,
+    "pickup_card": DECLINED_BY_BANK,
+    "fraudulent": DECLINED_BY_BANK,
+    "expired_card": "The card has expired. Add a card that is valid.",
+    "incorrect_cvc": "The card's security code (CVC) was not accepted. Check it, or use another card.",
+    "invalid_cvc": "The card's security code (CVC) was not accepted. Check it, or use another card.",
+    "incorrect_number": "The card number was not accepted. Check it, or use another card.",
+    "authentication_required": "Your bank asks you to confirm this payment. Pay it in the portal to confirm it.",
+    "processing_error": "The payment could not be processed because of an error on the card network. "
+                        "Try again in a little while.",
+    "no_payment_method": "No card is saved for this subscription. Add a card to pay.",
+}
+
+
+def failure_sentence(code: str | None) -> str:
+    """What a customer is told about a failed charge with the gateway's `code`."""
+    return FAILURE_SENTENCES.get(code or "", GENERAL_FAILURE)
+
+
+class NotInDunning(Conflict):
+    code = "subscription_not_in_dunning"
+
+    def __init__(self):
+        super().__init__("This subscription has no failed payment being retried.")
+
+
+@dataclass(frozen=True)
+class Retries:
+    """The retries of a subscription in dunning: how many were made, the days of those to come
+    (the next first), and what the subscription becomes when the last one fails."""
+    attempts_made: int
+    next_retries: tuple[date, ...]
+    after_last: Literal["unpaid", "cancel"]
+
+    @property
+    def ends_on(self) -> date | None:
+        return self.next_retries[-1] if self.next_retries else None
+
+
+def retries(sub: Subscription, settings: DunningSettings) -> Retries:
+    """The schedule the runner follows (domain/scheduling.py): retries counted in days from the
+    start of the unpaid term; the next one as the subscription has it (later when a charge's outcome
+    was not known yet), the rest on the organization's schedule."""
+    if sub.status != Status.DUNNING or sub.unpaid_invoice_id is None:
+        raise NotInDunning()
+    made = sub.dunning_attempts
+    later = tuple(sub.term_start + timedelta(days=d) for d in settings.retry_after_days[made + 1:]) \
+        if sub.term_start else ()
+    first = sub.today(sub.next_retry_at) if sub.next_retry_at is not None else None
+    upcoming = ((first,) if first is not None else ()) + tuple(d for d in later if first is None or d > first)
+    return Retries(made, upcoming, settings.when_exhausted)

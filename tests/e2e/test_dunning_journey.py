@@ -1,0 +1,67 @@
+"""Dunning in the browser, on the test clock: a renewal declined for want of funds shows the
+customer why, the retries by day and a Retry now that, paid with another card, ends it."""
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.steps import accessibility_problems, go_to, new_customer, organization_with, portal_user_for, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def a_renewal_declined_on_the_test_clock():
+    """A test-mode merchant whose customer's Pro renewal (tomorrow) is charged to a card without funds;
+    the test clock moved to that day: the subscription is in dunning."""
+    from chalicelib.bootstrap import services
+    from chalicelib.domain.catalog import Plan
+    from chalicelib.services.access.commands import OrganizationChanges
+    now = datetime.now(timezone.utc)
+    org_id = organization_with("Dunning Co", "billing@dunning.example")
+    services().access.update_organization(org_id, OrganizationChanges(test_mode=True))
+    services().subscriptions.add_plan(org_id, Plan("pro", "Pro", 2900, "USD", "month"), now)
+    customer = portal_user_for(org_id, new_customer(org_id, "Brown", "charlie@brown.example", "Charlie", "Brown"))
+    card = services().payments.add_method(org_id, customer.customer_id, "pm_card_chargeDeclinedInsufficientFunds",
+                                          make_default=True, now=now).payment_method_id
+    today = now.date()
+    services().subscriptions.create(org_id, customer.customer_id, plan_code="pro", now=now, auto_charge=True,
+                                    payment_method_id=card, term_start=today - timedelta(days=30),
+                                    term_end=today + timedelta(days=1))
+    advanced = services().subscriptions.advance_test_clock(org_id, now + timedelta(days=1, hours=1), real_now=now)
+    assert advanced["failed"] == [] and advanced["done"], advanced
+    return customer
+
+
+def test_a_declined_renewal_shows_why_and_when_and_retry_now_with_another_card_ends_it(page, portal):
+    # Given a renewal declined for want of funds
+    customer = a_renewal_declined_on_the_test_clock()
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When Charlie opens the subscription
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # Then the dunning card says what failed, why in words, and the three retries to come
+    card = page.get_by_role("region", name="Payment failed")
+    expect(card).to_contain_text("We could not collect $29.00")
+    expect(card).to_contain_text("The card did not have enough funds for this payment.")
+    expect(card.get_by_role("listitem")).to_have_count(3)
+    expect(card).to_contain_text("the subscription stays unpaid until the invoice is paid")
+    assert accessibility_problems(page) == []
+    screenshot(page, "dunning")
+
+    # When he retries now with another card
+    card.get_by_role("link", name="Retry now").click()
+    page.get_by_label("A new card").check()
+    page.get_by_label("Test card", exact=True).select_option("pm_card_visa")
+    page.get_by_role("button", name="Pay $29.00").click()
+
+    # Then the payment is received and the subscription is live again, with no dunning left
+    expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+    expect(page.get_by_role("heading", name="Pro", level=1)).to_be_visible()
+    expect(page.get_by_role("region", name="Payment failed")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text(re.compile("Live"))
