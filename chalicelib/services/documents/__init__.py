@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .pdfs import RenderedPdf
     from .spending import Spending
     from .statements import StatementOfAccounts
+    from .views import Decided, InFull, Listed
 
 
 class Documents:
@@ -29,11 +30,11 @@ class Documents:
     # invoices and PDFs
 
     def invoices(self, org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None,
-                 now: datetime) -> Page[dict]:
+                 now: datetime) -> Page[Listed]:
         from .invoices import page
         return page(self._adapters, org_id, customer_id, view=view, limit=limit, cursor=cursor, now=now)
 
-    def invoice(self, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
+    def invoice(self, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> InFull:
         from .invoices import detail
         return detail(self._adapters, org_id, customer_id, invoice_id, now)
 
@@ -84,31 +85,31 @@ class Documents:
     # approvals
 
     def estimates(self, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
-                  now: datetime) -> Page[dict]:
+                  now: datetime) -> Page[Decided]:
         from .approvals import estimates_page
         return estimates_page(self._adapters, org_id, customer_id, status=status, limit=limit, cursor=cursor, now=now)
 
-    def estimate(self, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> dict:
+    def estimate(self, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> Decided:
         from .approvals import estimate
         return estimate(self._adapters, org_id, customer_id, estimate_id, now)
 
     def decide_estimate(self, org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
-                        comment: str, now: datetime) -> dict:
+                        comment: str, now: datetime) -> Decided:
         from .approvals import decide_estimate
         return decide_estimate(self._adapters, org_id, customer_id, contact_id, estimate_id, decision=decision,
                                comment=comment, now=now)
 
     def timesheets(self, org_id: str, customer_id: str, *, status: str | None, limit: int,
-                   cursor: str | None) -> Page[dict]:
+                   cursor: str | None) -> Page[Decided]:
         from .approvals import timesheets_page
         return timesheets_page(self._adapters, org_id, customer_id, status=status, limit=limit, cursor=cursor)
 
-    def timesheet(self, org_id: str, customer_id: str, timesheet_id: str) -> dict:
+    def timesheet(self, org_id: str, customer_id: str, timesheet_id: str) -> Decided:
         from .approvals import timesheet
         return timesheet(self._adapters, org_id, customer_id, timesheet_id)
 
     def decide_timesheet(self, org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,
-                         comment: str, now: datetime) -> dict:
+                         comment: str, now: datetime) -> Decided:
         from .approvals import decide_timesheet
         return decide_timesheet(self._adapters, org_id, customer_id, contact_id, timesheet_id, decision=decision,
                                 comment=comment, now=now)
