@@ -3,7 +3,7 @@ forwarding; and the merchant's back office for invoices, offline payments, credi
 timesheets."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ...domain.documents import CreditNote, Estimate, Invoice, TimeEntry, Timesheet
     from ...domain.payments import Payment
     from ...tables.pages import Page
+    from .commands import NewDocumentLine
     from .exports import Export
     from .forwarding import Forwarded
     from .ledger_backfill import Rebuilt
@@ -116,7 +117,7 @@ class Documents:
 
     # the merchant's back office
 
-    def create_invoice(self, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+    def create_invoice(self, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                        due_days: int | None = None, tax_rate_bp: int = 0, subscription_id: str | None = None,
                        notes: str = "", issued_at: datetime | None = None) -> Invoice:
         from .admin import create_invoice
@@ -134,7 +135,7 @@ class Documents:
         return record_payment(self._adapters, org_id, customer_id, invoice_id=invoice_id,
                               amount_minor=amount_minor, now=now, method=method)
 
-    def create_credit_note(self, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+    def create_credit_note(self, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                            reason: str = "", invoice_id: str | None = None) -> CreditNote:
         from .admin import create_credit_note
         return create_credit_note(self._adapters, org_id, customer_id, lines=lines, now=now, reason=reason,
@@ -144,7 +145,7 @@ class Documents:
         from .admin import void_credit_note
         return void_credit_note(self._adapters, org_id, customer_id, credit_note_id, now)
 
-    def create_estimate(self, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+    def create_estimate(self, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                         expires_in_days: int = 30, notes: str = "") -> Estimate:
         from .admin import create_estimate
         return create_estimate(self._adapters, org_id, customer_id, lines=lines, now=now,
