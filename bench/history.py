@@ -28,6 +28,7 @@ def world(history: int) -> tuple[str, str]:
     from chalicelib.domain.customers import Customer
     from chalicelib.domain.documents import InvoiceStatus
     from chalicelib.domain.ids import new_id
+    from chalicelib.services.documents.commands import NewDocumentLine
     from chalicelib.tables.invoices import InvoiceItem
 
     services, uow = bootstrap.services(), bootstrap.adapters().uow
@@ -35,7 +36,7 @@ def world(history: int) -> tuple[str, str]:
                                                     currency="USD", now=NOW - timedelta(days=history + 30))
     customer = uow.customers.add(org.org_id, Customer(new_id("customer", NOW), "Globex", "zoe@globex.example", "USD",
                                                       created_at=NOW - timedelta(days=history + 30)))
-    lines = [{"description": "Consulting", "unit_price_minor": 10_000}]
+    lines = [NewDocumentLine("Consulting", 10_000)]
     services.documents.create_invoice(org.org_id, customer.customer_id, lines=lines, due_days=0,
                                       now=NOW - timedelta(days=3))
     template = services.documents.create_invoice(org.org_id, customer.customer_id, lines=lines, due_days=15, now=NOW)

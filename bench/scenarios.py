@@ -13,6 +13,7 @@ from chalicelib.domain.documents import TimeEntry
 from chalicelib.handlers.http import RouteSpec
 from chalicelib.handlers.portal.payments import payment_answer
 from chalicelib.services.accounts.commands import ContactChanges, NewContact, ProfileChanges
+from chalicelib.services.documents.commands import NewDocumentLine
 from chalicelib.services.payments.commands import PayInvoices
 from chalicelib.tables.base import owner_key
 
@@ -130,14 +131,14 @@ def _one_of_each_write(world: World, now: datetime) -> None:
         auto_charge=True, payment_method_id=ids["payment_method_id"], now=now - timedelta(days=3)).subscription_id
     # that subscription's first invoice took the seeded credit: a credit note of its own to void
     ids["credit_note_id"] = services.documents.create_credit_note(
-        org_id, customer_id, lines=[{"description": "Goodwill", "unit_price_minor": 700}], reason="Goodwill",
+        org_id, customer_id, lines=[NewDocumentLine("Goodwill", 700)], reason="Goodwill",
         now=now).credit_note_id
     expired = uow.subscriptions.get(org_id, customer_id, ids["expired_subscription_id"])
     uow.subscriptions.save(org_id, replace(expired, expired_reason="trial_charge_failed"),
                            clock=clock_name(uow.organizations.get(org_id)))
 
     def invoice(description: str, amount_minor: int) -> str:
-        line = {"description": description, "unit_price_minor": amount_minor, "quantity": 1}
+        line = NewDocumentLine(description, amount_minor)
         return services.documents.create_invoice(org_id, customer_id, lines=[line], now=now, due_days=30).invoice_id
 
     ids["open_invoice_id"] = invoice("Report design workshop", 5000)
@@ -149,7 +150,7 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     ids["refundable_payment_id"] = services.payments.pay(org_id, customer_id, PayInvoices(
         "pm_card_visa", (invoice("Data migration", 3000),)), idempotency_key="bench-refundable", now=now,
         wire=payment_answer)["payment_id"]
-    line = {"description": "Extra training day", "unit_price_minor": 80000, "quantity": 1}
+    line = NewDocumentLine("Extra training day", 80000)
     ids["estimate_to_decline_id"] = services.documents.create_estimate(org_id, customer_id, lines=[line],
                                                                        now=now).estimate_id
     day = (now - timedelta(days=3)).date().isoformat()

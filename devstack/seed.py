@@ -22,6 +22,7 @@ from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, P
                                            Preferences, TrialPreferences)
 from chalicelib.services.access.commands import OrganizationChanges
 from chalicelib.services.accounts.commands import NewContact, NewCustomer
+from chalicelib.services.documents.commands import NewDocumentLine
 
 log = logging.getLogger("devstack.seed")
 
@@ -259,8 +260,8 @@ def _subscriptions_in_every_status(now: datetime, days):
     ]
 
 
-def _line(description: str, unit_price_minor: int, quantity: int = 1) -> dict:
-    return {"description": description, "unit_price_minor": unit_price_minor, "quantity": quantity}
+def _line(description: str, unit_price_minor: int, quantity: int = 1) -> NewDocumentLine:
+    return NewDocumentLine(description, unit_price_minor, quantity)
 
 
 def _entry(day: date, description: str, minutes: int) -> TimeEntry:

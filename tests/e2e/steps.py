@@ -101,10 +101,10 @@ def a_subscription(customer: Customer, plan_code: str = "pro", status: str = "li
 def an_invoice(customer: Customer, amount_minor: int, description: str = "Consulting", days_ago: int = 3,
                due_days: int = 30) -> str:
     from chalicelib.bootstrap import services
+    from chalicelib.services.documents.commands import NewDocumentLine
     invoice = services().documents.create_invoice(customer.org_id, customer.customer_id,
                                                   now=_now() - timedelta(days=days_ago),
-                                                  lines=[{"description": description, "unit_price_minor": amount_minor,
-                                                   "quantity": 1}], due_days=due_days)
+                                                  lines=[NewDocumentLine(description, amount_minor)], due_days=due_days)
     return invoice.invoice_id
 
 
@@ -160,9 +160,8 @@ def accessibility_problems(page: Page) -> list[str]:
 
 def an_estimate(customer: Customer, amount_minor: int, description: str = "Data migration") -> str:
     from chalicelib.bootstrap import services
+    from chalicelib.services.documents.commands import NewDocumentLine
     estimate = services().documents.create_estimate(customer.org_id, customer.customer_id,
                                                     now=_now() - timedelta(days=1),
-                                                    lines=[{"description": description,
-                                                            "unit_price_minor": amount_minor,
-                                                     "quantity": 1}])
+                                                    lines=[NewDocumentLine(description, amount_minor)])
     return estimate.estimate_id

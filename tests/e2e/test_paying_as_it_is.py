@@ -72,12 +72,12 @@ def a_saved_card(customer, test_card: str = "pm_card_visa"):
 
 def a_subscription_without_a_card_and_its_open_invoice(customer) -> tuple[str, str]:
     from chalicelib.bootstrap import services
+    from chalicelib.services.documents.commands import NewDocumentLine
     from tests.e2e.steps import a_subscription
     subscription_id = a_subscription(customer, "pro", days_ago=5)
     invoice = services().documents.create_invoice(customer.org_id, customer.customer_id, now=_now(),
                                                   subscription_id=subscription_id,
-                                                  lines=[{"description": "Pro plan", "unit_price_minor": 2900,
-                                                          "quantity": 1}])
+                                                  lines=[NewDocumentLine("Pro plan", 2900)])
     return subscription_id, invoice.invoice_id
 
 
@@ -153,11 +153,11 @@ def test_removing_a_card_that_pays_a_subscription_asks_which_card_takes_over(pag
 def test_available_credit_pays_first_and_the_card_pays_the_rest(page, portal):
     # Given Olive's open invoice of $49.00 and a credit of $10.00
     from chalicelib.bootstrap import services
+    from chalicelib.services.documents.commands import NewDocumentLine
     olive = fresh_customer(portal.org_id, "Credit")
     an_invoice(olive, 4900, "Annual audit")
     services().documents.create_credit_note(olive.org_id, olive.customer_id, now=_now(), reason="Goodwill",
-                                            lines=[{"description": "Goodwill credit", "unit_price_minor": 1000,
-                                                    "quantity": 1}])
+                                            lines=[NewDocumentLine("Goodwill credit", 1000)])
     sign_in(page, olive.org_id, olive.email, olive.password)
 
     # When she pays everything outstanding
@@ -183,11 +183,11 @@ def test_available_credit_pays_first_and_the_card_pays_the_rest(page, portal):
 def test_credit_that_covers_the_invoice_pays_it_without_charging_the_card(page, portal):
     # Given Olive's open invoice of $20.00 and a credit of $25.00
     from chalicelib.bootstrap import services
+    from chalicelib.services.documents.commands import NewDocumentLine
     olive = fresh_customer(portal.org_id, "Covered")
     invoice_id = an_invoice(olive, 2000, "Support hours")
     services().documents.create_credit_note(olive.org_id, olive.customer_id, now=_now(), reason="Goodwill",
-                                            lines=[{"description": "Goodwill credit", "unit_price_minor": 2500,
-                                                    "quantity": 1}])
+                                            lines=[NewDocumentLine("Goodwill credit", 2500)])
     sign_in(page, olive.org_id, olive.email, olive.password)
 
     # When she pays it with her credit

@@ -12,6 +12,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.handlers.http import plain
 from chalicelib.handlers.responses.accounts import Dashboard
 from chalicelib.services.accounts.commands import NewCustomer
+from chalicelib.services.documents.commands import NewDocumentLine
 from chalicelib.services.payments import collection
 from tests.support.api import NOW, Api, client
 from tests.support.aws import fresh_aws
@@ -104,11 +105,11 @@ def take(step, org_id: str, customer_id: str, card_id: str, now, n: int) -> None
         "void_invoice", "offline_payment", "card_payment", "auto_charge") else None
     if kind == "invoice":
         services().documents.create_invoice(org_id, customer_id,
-                                            lines=[{"description": "Work", "unit_price_minor": args[0]}],
+                                            lines=[NewDocumentLine("Work", args[0])],
                                             tax_rate_bp=args[1], now=now)
     elif kind == "credit_note":
         services().documents.create_credit_note(org_id, customer_id, now=now,
-                                                lines=[{"description": "Credit", "unit_price_minor": args[0]}])
+                                                lines=[NewDocumentLine("Credit", args[0])])
     elif kind == "void_credit_note" and notes:
         services().documents.void_credit_note(org_id, customer_id, notes[args[0] % len(notes)].credit_note_id, now)
     elif kind == "void_invoice" and chosen:
@@ -130,7 +131,7 @@ def take(step, org_id: str, customer_id: str, card_id: str, now, n: int) -> None
                                        idempotency_key=f"renewal-{n}", now=now)
     elif kind == "estimate":
         services().documents.create_estimate(org_id, customer_id, now=now,
-                                             lines=[{"description": "Estimate", "unit_price_minor": args[0]}])
+                                             lines=[NewDocumentLine("Estimate", args[0])])
     elif kind == "timesheet":
         services().documents.create_timesheet(org_id, customer_id, project="P", period_start="2026-11-01",
                                               period_end="2026-11-02",

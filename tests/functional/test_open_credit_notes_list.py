@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.documents import CreditNoteStatus
+from chalicelib.services.documents.commands import NewDocumentLine
 from chalicelib.services.payments import collection
 from chalicelib.tables.metrics import counting_calls
 from tests.functional.test_dashboard import a_customer_with_a_card, listed_credit_notes, open_credit_notes
@@ -17,12 +18,12 @@ EDIT_ONLY = {"edit_subscription": {"enabled": True}}
 
 def credit(org_id: str, customer_id: str, amount_minor: int, minutes: int) -> str:
     return services().documents.create_credit_note(org_id, customer_id, now=NOW + timedelta(minutes=minutes), lines=[
-        {"description": "Goodwill", "unit_price_minor": amount_minor}]).credit_note_id
+        NewDocumentLine("Goodwill", amount_minor)]).credit_note_id
 
 
 def owed(org_id: str, customer_id: str, amount_minor: int) -> str:
     return services().documents.create_invoice(org_id, customer_id, now=NOW, lines=[
-        {"description": "Work", "unit_price_minor": amount_minor}]).invoice_id
+        NewDocumentLine("Work", amount_minor)]).invoice_id
 
 
 def test_the_list_follows_credit_notes_through_issue_partial_use_full_use_and_void(aws):

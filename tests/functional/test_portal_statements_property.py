@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from chalicelib.bootstrap import adapters, services
 from chalicelib.domain.errors import BusinessRuleViolation
 from chalicelib.services.accounts.commands import NewCustomer
+from chalicelib.services.documents.commands import NewDocumentLine
 from tests.support.api import new_organization
 from tests.support.aws import fresh_aws
 
@@ -26,10 +27,10 @@ def run(org_id: str, customer_id: str, ops, gaps) -> None:
         now = START + timedelta(hours=gap)
         if kind == "invoice":
             made.append(services().documents.create_invoice(org_id, customer_id, now=now, due_days=10, lines=[
-                {"description": "Work", "unit_price_minor": value}]).invoice_id)
+                NewDocumentLine("Work", value)]).invoice_id)
         elif kind == "credit":
             services().documents.create_credit_note(org_id, customer_id, now=now, lines=[
-                {"description": "Credit", "unit_price_minor": value}])
+                NewDocumentLine("Credit", value)])
         elif made:
             invoice = adapters().uow.invoices.get(org_id, customer_id, made[value % len(made)])
             try:

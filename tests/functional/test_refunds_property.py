@@ -18,6 +18,7 @@ from chalicelib.domain.errors import BusinessRuleViolation, Conflict
 from chalicelib.handlers.admin.refunds import refund_answer
 from chalicelib.handlers.portal.payments import payment_answer
 from chalicelib.services.accounts.commands import NewCustomer
+from chalicelib.services.documents.commands import NewDocumentLine
 from chalicelib.services.payments.commands import PayInvoices
 from tests.support.api import new_organization
 from tests.support.aws import fresh_aws
@@ -73,11 +74,11 @@ class History:
     def invoice(self, total: int, _: None, now: datetime) -> None:
         self.invoice_ids.append(services().documents.create_invoice(
             self.org_id, self.customer_id, now=now, due_days=10,
-            lines=[{"description": "Work", "unit_price_minor": total}]).invoice_id)
+            lines=[NewDocumentLine("Work", total)]).invoice_id)
 
     def credit_note(self, total: int, _: None, now: datetime) -> None:
         services().documents.create_credit_note(self.org_id, self.customer_id, now=now,
-                                                lines=[{"description": "Credit", "unit_price_minor": total}])
+                                                lines=[NewDocumentLine("Credit", total)])
 
     def pay_by_card(self, which: int, share: int, now: datetime) -> None:
         invoice = self._open_invoice(which)

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from ... import bootstrap
 from ...bootstrap import services
 from ...domain.documents import TimeEntry
+from ...services.documents.commands import NewDocumentLine
 from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, CouponCode, Day, Id, LongText, Name, ShortText
@@ -54,6 +55,9 @@ class LineBody(Body):
     description: Name
     unit_price_minor: int = Amount
     quantity: int = Field(default=1, ge=1, le=100_000)
+
+    def command(self) -> NewDocumentLine:
+        return NewDocumentLine(self.description, self.unit_price_minor, self.quantity)
 
 
 class InvoiceBody(Body):
@@ -133,8 +137,9 @@ def create_subscription(body: SubscriptionBody):
 @api.route("/admin/invoices", "POST", body=InvoiceBody, status=201, response="Invoice")
 def create_invoice(body: InvoiceBody):
     """Issue an invoice."""
-    data = body.model_dump(exclude={"customer_id"})
-    return services().documents.create_invoice(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
+    return services().documents.create_invoice(
+        api.merchant().org_id, body.customer_id, lines=[line.command() for line in body.lines], due_days=body.due_days,
+        tax_rate_bp=body.tax_rate_bp, subscription_id=body.subscription_id, notes=body.notes, now=bootstrap.now())
 
 
 @api.route("/admin/invoices/{invoice_id}/void", "POST", body=CustomerRef, response="Invoice")
@@ -153,8 +158,9 @@ def record_payment(body: OfflinePaymentBody):
 @api.route("/admin/credit-notes", "POST", body=CreditNoteBody, status=201, response="CreditNote")
 def create_credit_note(body: CreditNoteBody):
     """Issue a credit note; its balance becomes available credit."""
-    data = body.model_dump(exclude={"customer_id"})
-    return services().documents.create_credit_note(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
+    return services().documents.create_credit_note(
+        api.merchant().org_id, body.customer_id, lines=[line.command() for line in body.lines], reason=body.reason,
+        invoice_id=body.invoice_id, now=bootstrap.now())
 
 
 @api.route("/admin/credit-notes/{credit_note_id}/void", "POST", body=CustomerRef, response="CreditNote")
@@ -167,8 +173,9 @@ def void_credit_note(credit_note_id: str, body: CustomerRef):
 @api.route("/admin/estimates", "POST", body=EstimateBody, status=201, response="EstimateRecord")
 def create_estimate(body: EstimateBody):
     """Send an estimate for the customer to accept."""
-    data = body.model_dump(exclude={"customer_id"})
-    return services().documents.create_estimate(api.merchant().org_id, body.customer_id, now=bootstrap.now(), **data)
+    return services().documents.create_estimate(
+        api.merchant().org_id, body.customer_id, lines=[line.command() for line in body.lines],
+        expires_in_days=body.expires_in_days, notes=body.notes, now=bootstrap.now())
 
 
 @api.route("/admin/timesheets", "POST", body=TimesheetBody, status=201, response="TimesheetRecord")

@@ -8,7 +8,7 @@ from chalice import Blueprint
 from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import portal_session
-from ..http import Routes, page_answer
+from ..http import Routes
 from ..schemas import PageQuery
 
 
@@ -24,13 +24,17 @@ class InvoiceQuery(PageQuery):
 def list_invoices(query: InvoiceQuery):
     """My invoices, newest first: all, outstanding, overdue, paid, partially paid or void (the
     outstanding and overdue ones latest due first)."""
+    from ..responses.documents import InvoicePage   # on the first answer, not at `import app`
     caller = api.customer()
-    return page_answer(services().documents.invoices(caller.org_id, caller.customer_id, view=query.status,
-                                                     limit=query.limit, cursor=query.cursor, now=bootstrap.now()))
+    page = services().documents.invoices(caller.org_id, caller.customer_id, view=query.status, limit=query.limit,
+                                         cursor=query.cursor, now=bootstrap.now())
+    return InvoicePage.of(page).model_dump()   # python values: dates written as in every other answer
 
 
 @api.route("/portal/invoices/{invoice_id}", response="InvoiceDetail")
 def invoice(invoice_id: str):
     """One invoice with its lines, taxes, credits applied and payments."""
+    from ..responses.documents import InvoiceDetail
     caller = api.customer()
-    return services().documents.invoice(caller.org_id, caller.customer_id, invoice_id, bootstrap.now())
+    return InvoiceDetail.of(services().documents.invoice(caller.org_id, caller.customer_id, invoice_id,
+                                                         bootstrap.now())).model_dump()

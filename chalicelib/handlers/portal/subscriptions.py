@@ -11,7 +11,7 @@ from ... import bootstrap
 from ...bootstrap import services
 from ...services.subscriptions.commands import Caller, ChangeRequest
 from ..credentials import portal_session
-from ..http import Body, Routes, page_answer
+from ..http import Body, Routes
 from ..schemas import Code, CouponCode, PageQuery, ShortText
 
 
@@ -102,7 +102,7 @@ def _quote(quote) -> dict:
 def _answer(outcome) -> dict:
     """An action's answer, built by its response model on the first answer (not at `import app`)."""
     from ..responses.subscriptions import ActionOutcome
-    return ActionOutcome.answer_of(outcome)
+    return ActionOutcome.of(outcome).model_dump()
 
 
 def _caller() -> Caller:
@@ -133,10 +133,11 @@ def get_subscription(subscription_id: str):
 @api.route("/portal/subscriptions/{subscription_id}/invoices", query=PageQuery, response="InvoicePage")
 def subscription_invoices(subscription_id: str, query: PageQuery):
     """The invoices raised for one subscription, as /portal/invoices lists them."""
+    from ..responses.documents import InvoicePage
     caller = _caller()
-    return page_answer(services().subscriptions.invoices(
+    return InvoicePage.of(services().subscriptions.invoices(
         caller.org_id, caller.customer_id, subscription_id, limit=query.limit, cursor=query.cursor,
-        now=bootstrap.now()))
+        now=bootstrap.now())).model_dump()
 
 
 @api.route("/portal/subscriptions/{subscription_id}/dunning", response="SubscriptionDunning")

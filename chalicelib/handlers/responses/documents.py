@@ -14,6 +14,7 @@ from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, GivenOn
 
 if TYPE_CHECKING:
     from ...domain import documents as domain, payments as paid
+    from ...services.documents import views
     from ...services.payments import refunds as refunding, views as payment_views
 
 
@@ -210,9 +211,16 @@ class InvoiceSummary(Answer):
     period_end: date | None
     paid_at: datetime | None
 
+    @classmethod
+    def of(cls, listed: views.Listed, **given) -> InvoiceSummary:
+        return cls.mirroring(listed.invoice, overdue=listed.overdue, **given)
+
 
 class InvoicePage(Page[InvoiceSummary]):
-    pass
+    @classmethod
+    def of(cls, page) -> InvoicePage:
+        """From a page of `Listed` invoices (its `items` and `next_cursor`)."""
+        return cls(items=[InvoiceSummary.of(listed) for listed in page.items], next_cursor=page.next_cursor)
 
 
 class InvoiceLine(Answer):
@@ -225,9 +233,16 @@ class InvoiceLine(Answer):
     period_start: date | None   # the days billed: [start, end)
     period_end: date | None
 
+    @classmethod
+    def of(cls, line: domain.DocumentLine) -> InvoiceLine:
+        return cls.mirroring(line)
 
-class AppliedCredit(CreditApplication):
+
+class AppliedCredit(Answer):
+    credit_note_id: str
+    amount_minor: int
     number: str | None       # of the credit note
+    applied_at: datetime
 
 
 class InvoicePayment(Answer):
@@ -245,6 +260,19 @@ class InvoiceDetail(InvoiceSummary):
     credits_applied: list[AppliedCredit]
     payments: list[InvoicePayment]
     notes: str
+
+    @classmethod
+    def of(cls, full: views.InFull) -> InvoiceDetail:
+        invoice = full.listed.invoice
+        return super().of(full.listed, lines=[InvoiceLine.of(line) for line in invoice.lines],
+                          taxes=[TaxLine.mirroring(tax) for tax in invoice.taxes],
+                          credits_applied=[AppliedCredit(credit_note_id=c.credit_note_id, amount_minor=c.amount_minor,
+                                                         number=full.credit_numbers.get(c.credit_note_id),
+                                                         applied_at=c.applied_at) for c in invoice.credits_applied],
+                          payments=[InvoicePayment(payment_id=paid.payment.payment_id, amount_minor=paid.amount_minor,
+                                                   paid_at=paid.payment.succeeded_at,
+                                                   method_summary=paid.payment.method_summary)
+                                    for paid in full.paid_by])
 
 
 class NextAction(GivenOnly):
@@ -419,21 +447,64 @@ class CreditNoteDetail(Answer):
     subscription_id: str | None
     payment_id: str | None       # a refund's note: the payment it gave money back from
 
+    @classmethod
+    def of(cls, note: domain.CreditNote) -> CreditNoteDetail:
+        return cls.mirroring(note, lines=[InvoiceLine.of(line) for line in note.lines])
 
-class Estimate(EstimateFacts):
+
+# The portal's estimate and timesheet list their fields in the order their answers always had
+# (the back office's records are the stored documents as they are).
+
+class Estimate(Answer):
     """An estimate as the portal shows it."""
+    estimate_id: str
+    number: str
+    currency: str
+    currency_exponent: CurrencyExponent
+    status: EstimateStatus
+    issued_at: datetime
+    expires_at: datetime
     lines: list[InvoiceLine]
+    total_minor: int
+    notes: str
+    decided_at: datetime | None
     decided_by_name: str | None  # the contact who answered (null: undecided, or the contact is gone)
+    comment: str
+
+    @classmethod
+    def of(cls, shown: views.Decided) -> Estimate:
+        return cls.mirroring(shown.document, lines=[InvoiceLine.of(line) for line in shown.document.lines],
+                             decided_by_name=shown.decided_by_name)
 
 
 class EstimatePage(Page[Estimate]):
-    pass
+    @classmethod
+    def of(cls, page) -> EstimatePage:
+        """From a page of `Decided` estimates."""
+        return cls(items=[Estimate.of(shown) for shown in page.items], next_cursor=page.next_cursor)
 
 
-class Timesheet(TimesheetFacts):
+class Timesheet(Answer):
     """A timesheet as the portal shows it."""
+    timesheet_id: str
+    project: str
+    period_start: date
+    period_end: date
+    status: TimesheetStatus
+    entries: list[TimeEntry]
+    submitted_at: datetime
+    decided_at: datetime | None
     decided_by_name: str | None  # the contact who answered (null: undecided, or the contact is gone)
+    comment: str
+
+    @classmethod
+    def of(cls, shown: views.Decided) -> Timesheet:
+        return cls.mirroring(shown.document, entries=[TimeEntry.mirroring(e) for e in shown.document.entries],
+                             decided_by_name=shown.decided_by_name)
 
 
 class TimesheetPage(Page[Timesheet]):
-    pass
+    @classmethod
+    def of(cls, page) -> TimesheetPage:
+        """From a page of `Decided` timesheets."""
+        return cls(items=[Timesheet.of(shown) for shown in page.items], next_cursor=page.next_cursor)

@@ -1,7 +1,7 @@
 """Subscriptions as the portal shows them, the quotes of their actions, and what an action did. The
 portal's answers are built here, once, from the typed results of the use cases
 (services/subscriptions/views.py and actions.py): `SubscriptionPage.of`, `SubscriptionDetail.of`,
-`SubscriptionOptions.of`, `SubscriptionDunning.of`, `Quote.of`, `ActionOutcome.answer_of`; the back office's
+`SubscriptionOptions.of`, `SubscriptionDunning.of`, `Quote.of`, `ActionOutcome.of`; the back office's
 `SubscriptionRecord.of` from the domain `Subscription`."""
 from __future__ import annotations
 
@@ -317,13 +317,13 @@ class ActionOutcome(Answer):
     payment: Payment | None
 
     @classmethod
-    def answer_of(cls, outcome: Outcome) -> dict:
-        """The answer from the typed result of an action. The invoice and credit note come as the
-        documents capability's portal views already built them (as their own routes answer them);
-        the subscription and the payment are built here."""
-        payment = Payment.of(outcome.payment).model_dump() if outcome.payment else None
-        return {"subscription": SubscriptionDetail.of(outcome.subscription).model_dump(),
-                "invoice": outcome.invoice, "credit_note": outcome.credit_note, "payment": payment}
+    def of(cls, outcome: Outcome) -> ActionOutcome:
+        """The answer from the typed result of an action: its invoice and credit note as their own
+        routes show them."""
+        return cls(subscription=SubscriptionDetail.of(outcome.subscription),
+                   invoice=InvoiceDetail.of(outcome.invoice) if outcome.invoice else None,
+                   credit_note=CreditNoteDetail.of(outcome.credit_note) if outcome.credit_note else None,
+                   payment=Payment.of(outcome.payment) if outcome.payment else None)
 
 
 class SubscriptionOptions(Answer):

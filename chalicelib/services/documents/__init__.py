@@ -3,7 +3,7 @@ forwarding; and the merchant's back office for invoices, offline payments, credi
 timesheets."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -11,12 +11,14 @@ if TYPE_CHECKING:
     from ...domain.documents import CreditNote, Estimate, Invoice, TimeEntry, Timesheet
     from ...domain.payments import Payment
     from ...tables.pages import Page
+    from .commands import NewDocumentLine
     from .exports import Export
     from .forwarding import Forwarded
     from .ledger_backfill import Rebuilt
     from .pdfs import RenderedPdf
     from .spending import Spending
     from .statements import StatementOfAccounts
+    from .views import Decided, InFull, Listed
 
 
 class Documents:
@@ -29,11 +31,11 @@ class Documents:
     # invoices and PDFs
 
     def invoices(self, org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None,
-                 now: datetime) -> Page[dict]:
+                 now: datetime) -> Page[Listed]:
         from .invoices import page
         return page(self._adapters, org_id, customer_id, view=view, limit=limit, cursor=cursor, now=now)
 
-    def invoice(self, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> dict:
+    def invoice(self, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> InFull:
         from .invoices import detail
         return detail(self._adapters, org_id, customer_id, invoice_id, now)
 
@@ -84,38 +86,38 @@ class Documents:
     # approvals
 
     def estimates(self, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
-                  now: datetime) -> Page[dict]:
+                  now: datetime) -> Page[Decided]:
         from .approvals import estimates_page
         return estimates_page(self._adapters, org_id, customer_id, status=status, limit=limit, cursor=cursor, now=now)
 
-    def estimate(self, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> dict:
+    def estimate(self, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> Decided:
         from .approvals import estimate
         return estimate(self._adapters, org_id, customer_id, estimate_id, now)
 
     def decide_estimate(self, org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
-                        comment: str, now: datetime) -> dict:
+                        comment: str, now: datetime) -> Decided:
         from .approvals import decide_estimate
         return decide_estimate(self._adapters, org_id, customer_id, contact_id, estimate_id, decision=decision,
                                comment=comment, now=now)
 
     def timesheets(self, org_id: str, customer_id: str, *, status: str | None, limit: int,
-                   cursor: str | None) -> Page[dict]:
+                   cursor: str | None) -> Page[Decided]:
         from .approvals import timesheets_page
         return timesheets_page(self._adapters, org_id, customer_id, status=status, limit=limit, cursor=cursor)
 
-    def timesheet(self, org_id: str, customer_id: str, timesheet_id: str) -> dict:
+    def timesheet(self, org_id: str, customer_id: str, timesheet_id: str) -> Decided:
         from .approvals import timesheet
         return timesheet(self._adapters, org_id, customer_id, timesheet_id)
 
     def decide_timesheet(self, org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,
-                         comment: str, now: datetime) -> dict:
+                         comment: str, now: datetime) -> Decided:
         from .approvals import decide_timesheet
         return decide_timesheet(self._adapters, org_id, customer_id, contact_id, timesheet_id, decision=decision,
                                 comment=comment, now=now)
 
     # the merchant's back office
 
-    def create_invoice(self, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+    def create_invoice(self, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                        due_days: int | None = None, tax_rate_bp: int = 0, subscription_id: str | None = None,
                        notes: str = "", issued_at: datetime | None = None) -> Invoice:
         from .admin import create_invoice
@@ -133,7 +135,7 @@ class Documents:
         return record_payment(self._adapters, org_id, customer_id, invoice_id=invoice_id,
                               amount_minor=amount_minor, now=now, method=method)
 
-    def create_credit_note(self, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+    def create_credit_note(self, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                            reason: str = "", invoice_id: str | None = None) -> CreditNote:
         from .admin import create_credit_note
         return create_credit_note(self._adapters, org_id, customer_id, lines=lines, now=now, reason=reason,
@@ -143,7 +145,7 @@ class Documents:
         from .admin import void_credit_note
         return void_credit_note(self._adapters, org_id, customer_id, credit_note_id, now)
 
-    def create_estimate(self, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+    def create_estimate(self, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                         expires_in_days: int = 30, notes: str = "") -> Estimate:
         from .admin import create_estimate
         return create_estimate(self._adapters, org_id, customer_id, lines=lines, now=now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Sequence
 
 from ...domain import billing, paying
 from ...domain.account_summary import SummaryChange, credit_note_moved
@@ -17,11 +18,12 @@ from ...domain.ids import new_id
 from ...domain.money import Money
 from ...domain.payments import Allocation, Payment, PaymentStatus
 from ..subscriptions import recovery
+from .commands import NewDocumentLine
 
 MERCHANT = Actor("merchant", "back office")
 
 
-def create_invoice(adapters, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+def create_invoice(adapters, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                    due_days: int | None = None,
                    tax_rate_bp: int = 0, subscription_id: str | None = None, notes: str = "",
                    issued_at: datetime | None = None) -> Invoice:
@@ -90,8 +92,8 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
     return payment
 
 
-def create_credit_note(adapters, org_id: str, customer_id: str, *, lines: list[dict], now: datetime, reason: str = "",
-                       invoice_id: str | None = None) -> CreditNote:
+def create_credit_note(adapters, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
+                       reason: str = "", invoice_id: str | None = None) -> CreditNote:
     customer = adapters.uow.customers.get(org_id, customer_id)
     if invoice_id is not None:
         adapters.uow.invoices.get(org_id, customer_id, invoice_id)
@@ -131,7 +133,7 @@ def void_credit_note(adapters, org_id: str, customer_id: str, credit_note_id: st
     return adapters.uow.credit_notes.saved(item)
 
 
-def create_estimate(adapters, org_id: str, customer_id: str, *, lines: list[dict], now: datetime,
+def create_estimate(adapters, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                     expires_in_days: int = 30, notes: str = "") -> Estimate:
     customer = adapters.uow.customers.get(org_id, customer_id)
     doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
@@ -169,13 +171,10 @@ def create_timesheet(adapters, org_id: str, customer_id: str, *, project: str, p
 
 # -- shared pieces --------------------------------------------------------------------------
 
-def _lines(lines: list[dict]) -> tuple[DocumentLine, ...]:
+def _lines(lines: Sequence[NewDocumentLine]) -> tuple[DocumentLine, ...]:
     if not lines:
         raise InvalidInput({"lines": "At least one line is needed."})
-    return tuple(DocumentLine(description=line["description"], quantity=line.get("quantity", 1),
-                              unit_price_minor=line["unit_price_minor"],
-                              amount_minor=line["unit_price_minor"] * line.get("quantity", 1))
-                 for line in lines)
+    return tuple(line.line() for line in lines)
 
 
 def _save_new_invoice(adapters, tx, org_id: str, invoice: Invoice):

@@ -18,7 +18,8 @@ from ...domain.engagement import ActivityRecord, Actor, Notification
 from ...domain.errors import BusinessRuleViolation, Conflict
 from ...domain.ids import new_id
 from ...tables.pages import Page
-from .approval_views import decider_names, estimate_view, names_of, timesheet_view
+from .approval_views import decider_names, names_of
+from .views import Decided, with_decider
 
 ESTIMATE_DECISIONS = {"accept": EstimateStatus.ACCEPTED, "decline": EstimateStatus.DECLINED}
 TIMESHEET_DECISIONS = {"approve": TimesheetStatus.APPROVED, "reject": TimesheetStatus.REJECTED}
@@ -34,7 +35,7 @@ def as_of(estimate: Estimate, at: datetime) -> Estimate:
 
 
 def estimates_page(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
-                   now: datetime) -> Page[dict]:
+                   now: datetime) -> Page[Decided]:
     """My estimates, newest first; `status` sent (awaiting my answer), accepted, declined or expired."""
     at = adapters.uow.organizations.get(org_id).now(now)
     stored = {None: (), "expired": ("sent", "expired")}.get(status, (status,))
@@ -43,16 +44,16 @@ def estimates_page(adapters, org_id: str, customer_id: str, *, status: str | Non
     if status is not None:
         shown = [estimate for estimate in shown if estimate.status.value == status]
     names = decider_names(adapters, org_id, customer_id, shown)
-    return Page([estimate_view(estimate, names) for estimate in shown], page.next_cursor)
+    return Page([with_decider(estimate, names) for estimate in shown], page.next_cursor)
 
 
-def estimate(adapters, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> dict:
+def estimate(adapters, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> Decided:
     found = adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id)
-    return estimate_view(as_of(found.document, found.org.now(now)), names_of(found.customer))
+    return with_decider(as_of(found.document, found.org.now(now)), names_of(found.customer))
 
 
 def decide_estimate(adapters, org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
-                    comment: str, now: datetime) -> dict:
+                    comment: str, now: datetime) -> Decided:
     """Accept or decline an estimate that awaits an answer (its organization, customer and estimate
     read in one BatchGetItem)."""
     found = adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id)
@@ -68,27 +69,27 @@ def decide_estimate(adapters, org_id: str, customer_id: str, contact_id: str, es
     saved, names = _record_decision(adapters, adapters.uow.estimates, org_id, found.customer, contact_id, stored,
                                     decided, SummaryChange(pending_estimates=-1),
                                     lambda name, verb: f"{name} {verb} estimate {stored.number}", comment, now)
-    return estimate_view(saved, names)
+    return with_decider(saved, names)
 
 
 # --- timesheets -------------------------------------------------------------------------------
 
 def timesheets_page(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int,
-                    cursor: str | None) -> Page[dict]:
+                    cursor: str | None) -> Page[Decided]:
     """My timesheets, newest first; `status` pending (awaiting my answer), approved or rejected."""
     page = adapters.uow.timesheets.page(org_id, customer_id, statuses=(status,) if status else (), limit=limit,
                                         cursor=cursor)
     names = decider_names(adapters, org_id, customer_id, page.items)
-    return Page([timesheet_view(sheet, names) for sheet in page.items], page.next_cursor)
+    return Page([with_decider(sheet, names) for sheet in page.items], page.next_cursor)
 
 
-def timesheet(adapters, org_id: str, customer_id: str, timesheet_id: str) -> dict:
+def timesheet(adapters, org_id: str, customer_id: str, timesheet_id: str) -> Decided:
     sheet = adapters.uow.timesheets.get(org_id, customer_id, timesheet_id)
-    return timesheet_view(sheet, decider_names(adapters, org_id, customer_id, [sheet]))
+    return with_decider(sheet, decider_names(adapters, org_id, customer_id, [sheet]))
 
 
 def decide_timesheet(adapters, org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,
-                     comment: str, now: datetime) -> dict:
+                     comment: str, now: datetime) -> Decided:
     """Approve or reject a timesheet that awaits an answer."""
     sheet = adapters.uow.timesheets.get(org_id, customer_id, timesheet_id)
     if sheet.status != TimesheetStatus.PENDING:
@@ -100,7 +101,7 @@ def decide_timesheet(adapters, org_id: str, customer_id: str, contact_id: str, t
                                     decided, SummaryChange(pending_timesheets=-1),
                                     lambda name, verb: f"{name} {verb} the timesheet {sheet.project} "
                                                        f"({sheet.period_start} to {sheet.period_end})", comment, now)
-    return timesheet_view(saved, names)
+    return with_decider(saved, names)
 
 
 def _record_decision(adapters, repository, org_id: str, customer: Customer, contact_id: str, before, decided,

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ...domain.subscription import Subscription
     from ...domain.subscription_actions import When
     from ...tables.pages import Page
+    from ..documents.views import Listed
     from .actions import Outcome
     from .cancellations import CancelDialog
     from .commands import Caller, ChangeRequest
@@ -40,7 +41,7 @@ class Subscriptions:
         return subscription_detail(self._adapters, org_id, customer_id, subscription_id, now)
 
     def invoices(self, org_id: str, customer_id: str, subscription_id: str, *, limit: int, cursor: str | None,
-                 now: datetime) -> Page[dict]:
+                 now: datetime) -> Page[Listed]:
         from .views import subscription_invoices
         return subscription_invoices(self._adapters, org_id, customer_id, subscription_id, limit=limit,
                                      cursor=cursor, now=now)

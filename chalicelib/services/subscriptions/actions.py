@@ -21,7 +21,8 @@ from ...domain.organization import Organization, clock_name
 from ...domain.payments import Payment
 from ...domain.subscription import Subscription
 from ...tables.mapping import as_plain
-from ..documents import credit_notes as credit_notes_portal, invoices as invoices_portal, invoicing
+from ..documents import invoices as invoices_portal, invoicing
+from ..documents.views import InFull
 from ..documents.invoicing import Billing, Written
 from .commands import Caller
 from ..payments import views as payment_views
@@ -127,12 +128,12 @@ def charge(adapters, ctx: Context, done: Committed, idempotency_key: str) -> Pay
 
 @dataclass(frozen=True)
 class Outcome:
-    """What an action answers: the subscription as it now stands, and the invoice and credit note it
-    raised (as the documents capability's portal views show them) and the payment it took, as the
-    portal shows a payment (None when it raised or took none)."""
+    """What an action answers: the subscription as it now stands, and the invoice (in full) and credit
+    note it raised and the payment it took, as the portal shows a payment (None when it raised or
+    took none)."""
     subscription: View
-    invoice: dict | None = None
-    credit_note: dict | None = None
+    invoice: InFull | None = None
+    credit_note: CreditNote | None = None
     payment: payment_views.Shown | None = None
 
 
@@ -145,7 +146,7 @@ def outcome(adapters, ctx: Context, done: Committed, payment: Payment | None = N
         view(ctx.org, done.subscription, ctx.now),
         invoices_portal.in_full(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice, ctx.org.today(ctx.now),
                                 [payment] if payment else [], notes=done.credit_notes_used) if invoice else None,
-        credit_notes_portal.view(done.credit_note) if done.credit_note else None,
+        done.credit_note,
         payment_views.shown(adapters, payment) if payment else None)
 
 

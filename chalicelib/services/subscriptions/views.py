@@ -20,7 +20,7 @@ from ...domain.subscription import Subscription
 from ...domain.subscription_actions import ActionState
 from ...domain.subscription_status import Status
 from ...tables.pages import Page
-from ..documents import invoices as invoices_portal
+from ..documents.views import Listed, listed
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,13 @@ def subscription_detail(adapters, org_id: str, customer_id: str, subscription_id
 
 
 def subscription_invoices(adapters, org_id: str, customer_id: str, subscription_id: str, *, limit: int,
-                          cursor: str | None, now: datetime) -> Page[dict]:
+                          cursor: str | None, now: datetime) -> Page[Listed]:
     """The lines of /portal/invoices, of one subscription. Not gated by the subscriptions module:
     these invoices are the customer's own and shown by the invoices module anyway; only whose
     subscription it is matters (404)."""
     at = adapters.uow.subscriptions.with_parties(org_id, customer_id, subscription_id).org.today(now)
     found = adapters.uow.invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
-    return Page([invoices_portal.summary(invoice, at) for invoice in found.items], found.next_cursor)
+    return Page([listed(invoice, at) for invoice in found.items], found.next_cursor)
 
 
 def subscription_options(adapters, org_id: str, now: datetime) -> Options:
