@@ -100,6 +100,7 @@ def sample_context() -> dict[str, object]:
         invoice_number="INV-000042",
         date="2026-11-25",
         reason="Your card was declined.",
+        next_step="We will try again on November 26, 2026.",
         subject="A question",
         body="Hello",
         document_number="INV-000042",
