@@ -140,9 +140,10 @@ class _Sender:
         ada = services.accounts.customer(world.org_id, world.customer_id)
         self.email, self.password = ada.primary_contact.email, DEMO_PASSWORD
         # someone else's portal account, whose address the change asks for
-        other = services.accounts.create_customer(world.org_id, display_name="Timing Ltd", email=TAKEN,
-                                                  now=clock.now(), contacts=[{"first_name": "Tim", "last_name": "Ing",
-                                                                              "email": TAKEN}])
+        from chalicelib.services.accounts.commands import NewContact, NewCustomer
+        other = services.accounts.create_customer(
+            world.org_id, NewCustomer("Timing Ltd", TAKEN, contacts=(NewContact("Tim", TAKEN, last_name="Ing"),)),
+            now=clock.now())
         seed_portal_user(world.org_id, other, clock.now())
 
     def pairs(self) -> list[Pair]:
