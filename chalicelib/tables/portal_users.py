@@ -5,7 +5,7 @@ email without an account is slowed down and locked exactly like one with an acco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -124,6 +124,8 @@ class PortalUsers:
             raise NotFound("organization")
         first = {model: items[0] if items else None for model, items in found.items()}
         user, customer = first[PortalUserItem], first.get(CustomerItem)
+        if user is None:
+            _read_a_stand_in()
         return Account(user=from_item(PortalUser, user) if user else None,
                        org=organization_of(first[OrganizationItem]),
                        customer=from_item(Customer, customer) if customer else None,
@@ -156,6 +158,24 @@ class PortalUsers:
         """Within the caller's transaction, delete the account on the version read (it moves to a new
         login)."""
         tx.delete(_item(user))
+
+
+_STAND_IN: dict | None = None   # an account's stored form, for the work of reading one
+
+
+def _read_a_stand_in() -> None:
+    """Read a stand-in account as a found one is read (its item decoded, then mapped), for a login
+    with none: a sign-in naming an unknown email must take as long as one with a wrong password, or
+    its timing tells which emails have accounts (the password's side is `verify_dummy`)."""
+    global _STAND_IN
+    if _STAND_IN is None:
+        made = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        stand_in = PortalUser("org_stand_in#stand-in@example.invalid", "org_stand_in", "cus_stand_in",
+                              "con_stand_in", "stand-in@example.invalid", "primary", "active", made,
+                              password_hash="$argon2id$v=19$m=19456,t=2,p=1$" + "A" * 22 + "$" + "A" * 43,
+                              password_changed_at=made, version=1)
+        _STAND_IN = _item(stand_in).serialize()
+    from_item(PortalUser, PortalUserItem.from_raw_data(_STAND_IN))
 
 
 def _item(user: PortalUser) -> PortalUserItem:
