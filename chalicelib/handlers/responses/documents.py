@@ -217,10 +217,7 @@ class InvoiceSummary(Answer):
 
 
 class InvoicePage(Page[InvoiceSummary]):
-    @classmethod
-    def of(cls, page) -> InvoicePage:
-        """From a page of `Listed` invoices (its `items` and `next_cursor`)."""
-        return cls(items=[InvoiceSummary.of(listed) for listed in page.items], next_cursor=page.next_cursor)
+    pass   # answered by `Page.of`
 
 
 class InvoiceLine(Answer):
@@ -324,10 +321,7 @@ class Payment(Answer):
 
 
 class PaymentPage(Page[Payment]):
-    @classmethod
-    def of(cls, page) -> PaymentPage:
-        """From a page of `Shown` payments (its `items` and `next_cursor`)."""
-        return cls(items=[Payment.of(shown) for shown in page.items], next_cursor=page.next_cursor)
+    pass   # answered by `Page.of`
 
 
 class PaidInvoice(Allocation):
@@ -478,10 +472,7 @@ class Estimate(Answer):
 
 
 class EstimatePage(Page[Estimate]):
-    @classmethod
-    def of(cls, page) -> EstimatePage:
-        """From a page of `Decided` estimates."""
-        return cls(items=[Estimate.of(shown) for shown in page.items], next_cursor=page.next_cursor)
+    pass   # answered by `Page.of`
 
 
 class Timesheet(Answer):
@@ -504,7 +495,4 @@ class Timesheet(Answer):
 
 
 class TimesheetPage(Page[Timesheet]):
-    @classmethod
-    def of(cls, page) -> TimesheetPage:
-        """From a page of `Decided` timesheets."""
-        return cls(items=[Timesheet.of(shown) for shown in page.items], next_cursor=page.next_cursor)
+    pass   # answered by `Page.of`

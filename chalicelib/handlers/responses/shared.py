@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
@@ -42,6 +42,13 @@ class Page(Answer, Generic[T]):
     """A page of a list, newest first; `next_cursor` (null on the last page) asks for the next."""
     items: list[T]
     next_cursor: str | None
+
+    @classmethod
+    def of(cls, page):
+        """From a page of typed results (its `items` and `next_cursor`), each item answered by its
+        model's `of`."""
+        item = get_args(cls.model_fields["items"].annotation)[0]
+        return cls(items=[item.of(value) for value in page.items], next_cursor=page.next_cursor)
 
 
 class Items(Answer, Generic[T]):

@@ -48,11 +48,7 @@ def _summary(line: Line) -> dict:
 
 
 class SubscriptionPage(Page[SubscriptionSummary]):
-
-    @classmethod
-    def of(cls, page) -> SubscriptionPage:
-        """From a page of `Line`s (its `items` and `next_cursor`)."""
-        return cls(items=[SubscriptionSummary.of(line) for line in page.items], next_cursor=page.next_cursor)
+    pass   # answered by `Page.of`
 
 
 class PlanSnapshot(Answer):
