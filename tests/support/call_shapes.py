@@ -45,3 +45,20 @@ def hash_work(monkeypatch):
     with monkeypatch.context() as patched:
         patched.setattr(argon2.PasswordHasher, "verify", recorded)
         yield verified
+
+
+@contextmanager
+def accounts_decoded(monkeypatch):
+    """How many portal account items were decoded meanwhile (found ones, and stand-ins for logins
+    with none): the parsing work a sign-in spends besides its hash."""
+    from chalicelib.tables.portal_users import PortalUserItem
+    decoded = []
+    decode = PortalUserItem.from_raw_data.__func__
+
+    def recorded(cls, data):
+        decoded.append(cls.__name__)
+        return decode(cls, data)
+
+    monkeypatch.setattr(PortalUserItem, "from_raw_data", classmethod(recorded))
+    yield decoded
+    monkeypatch.setattr(PortalUserItem, "from_raw_data", classmethod(decode))
