@@ -17,7 +17,7 @@ from devstack.schedules import sqs_event
 from tests.functional.test_portal_payments_concurrency import dynamodb_requests_one_at_a_time
 from tests.functional.test_scheduled_work import invoices_of, run_jobs, state
 from tests.support.api import NOW, client
-from tests.support.due_queue import RECEIVE_LIMIT, due_queue
+from tests.support.due_queue import RECEIVE_LIMIT, deliver_to_a_worker_killed_in, due_queue
 from tests.support.payments import CountingGateway, counting_gateway, with_gateway
 from tests.support.subscriptions import a_shop
 
@@ -198,13 +198,7 @@ def test_a_worker_killed_between_the_invoice_and_the_charge_is_finished_by_a_lat
         shop = a_shop(c)
         [sub] = renewals_due(shop, 1)
         run_jobs(c)
-        real_collect = collection.collect_off_session
-
-        def killed(*args, **kwargs):
-            raise RuntimeError("the Lambda was killed")
-        monkeypatch.setattr(collection, "collect_off_session", killed)
-        queue.deliver(c)
-        monkeypatch.setattr(collection, "collect_off_session", real_collect)
+        deliver_to_a_worker_killed_in(c, queue, monkeypatch, collection, "collect_off_session")
 
         # When the message comes back at once (the claim still held), then a discovery after the lease
         queue.drain(c)
@@ -370,13 +364,7 @@ def test_a_worker_killed_after_the_gateway_charged_before_the_payment_was_record
         shop = a_shop(c)
         [sub] = renewals_due(shop, 1)
         run_jobs(c)
-        real_record = settlement.record
-
-        def killed(*args, **kwargs):
-            raise RuntimeError("the Lambda was killed")
-        monkeypatch.setattr(settlement, "record", killed)
-        queue.deliver(c)
-        monkeypatch.setattr(settlement, "record", real_record)
+        deliver_to_a_worker_killed_in(c, queue, monkeypatch, settlement, "record")
         assert gateway.charges == 1 and state(shop, sub).unpaid_invoice_id is not None
 
         # When its message comes back at once, then discoveries after the claim's and the payment's leases

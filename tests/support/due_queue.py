@@ -68,3 +68,15 @@ def due_queue(monkeypatch, *, per_org: int | None = None) -> Iterator[DueQueue]:
         monkeypatch.delenv("PORTICO_DUE_WORK_QUEUE_URL")
         monkeypatch.delenv("PORTICO_DUE_WORK_PER_ORG", raising=False)
         config.reload()
+
+
+def deliver_to_a_worker_killed_in(c, queue, monkeypatch, module, name: str) -> None:
+    """Deliver the queue's messages to a worker whose Lambda dies in `module.name`, then give the
+    next worker the real one back."""
+    real = getattr(module, name)
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("the Lambda was killed")
+    monkeypatch.setattr(module, name, killed)
+    queue.deliver(c)
+    monkeypatch.setattr(module, name, real)
