@@ -330,6 +330,13 @@ def test_the_merchant_may_set_the_applications_rate_limits(packaged):
     assert Template.load(path, GIVEN).environment("APIHandler")["PORTICO_RATE_LIMITS"] == ""
 
 
+def test_answers_that_must_not_tell_whether_an_account_exists_take_a_floor_the_merchant_may_raise(packaged):
+    _stage, path = packaged
+    assert Template.load(path, GIVEN).environment("APIHandler")["PORTICO_UNTELLING_ANSWER_MS"] == "250"
+    raised = Template.load(path, {**GIVEN, "UntellingAnswerMs": "400"})
+    assert raised.environment("APIHandler")["PORTICO_UNTELLING_ANSWER_MS"] == "400"
+
+
 def test_x_ray_traces_the_share_of_api_requests_the_merchant_sets_by_default_one_in_twenty(packaged):
     _stage, path = packaged
     # Given a stage deployed with the defaults, and one asking for every tenth request

@@ -11,6 +11,8 @@ from pydantic import StringConstraints
 
 from ... import bootstrap
 from ...bootstrap import services
+from ...domain.errors import Unauthenticated
+from ..answer_floor import held_to_the_floor
 from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import Email
@@ -105,8 +107,10 @@ def password_rules():
 def login(body: LoginBody):
     """Sign in: a session token for the Authorization header; or, for an account with a second
     factor (or one the merchant requires it of), a challenge to answer with the code."""
-    return session_or_challenge(services().access.login(body.organization, body.email, body.password,
-                                                        bootstrap.now(), source_ip=public.source_ip()))
+    with held_to_the_floor(only=(Unauthenticated,)):    # an unknown email and a wrong password alike
+        signed_in_or_challenged = services().access.login(body.organization, body.email, body.password,
+                                                          bootstrap.now(), source_ip=public.source_ip())
+    return session_or_challenge(signed_in_or_challenged)
 
 
 @public.route("/portal/auth/login/second-factor", "POST", body=SecondFactorBody, response="SignIn")
@@ -136,7 +140,9 @@ def accept_invite(body: AcceptInviteBody):
 @public.route("/portal/auth/forgot-password", "POST", body=ForgotPasswordBody, status=202, response="Notice")
 def forgot_password(body: ForgotPasswordBody):
     """Ask for a password reset link; the answer is the same whether the account exists or not."""
-    services().access.forgot_password(body.organization, body.email, bootstrap.now(), source_ip=public.source_ip())
+    with held_to_the_floor():
+        services().access.forgot_password(body.organization, body.email, bootstrap.now(),
+                                          source_ip=public.source_ip())
     return FORGOT_PASSWORD_ANSWER
 
 
