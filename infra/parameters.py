@@ -133,4 +133,5 @@ def environment(function: Function) -> dict:
         variables["PORTICO_DUE_WORK_CHARGES_PER_SECOND"] = {"Ref": "DueWorkChargesPerSecond"}
     if function.kind == "api":   # the one function that pages through lists
         variables["PORTICO_CURSOR_KEY"] = {"Fn::Sub": "{{resolve:secretsmanager:${CursorSigningKey}:SecretString}}"}
+        variables["PORTICO_SECRETS_KEY"] = {"Fn::GetAtt": ["SealedSecretsKey", "Arn"]}
     return variables

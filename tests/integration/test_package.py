@@ -207,6 +207,16 @@ def test_every_route_is_one_invocation_of_the_api_function_with_no_authorizer_in
     assert set(template.functions()) == FUNCTIONS
 
 
+def test_only_the_api_function_may_seal_and_open_second_factor_keys_with_the_stages_kms_key(template):
+    key = template.get_att("SealedSecretsKey", "Arn")
+    assert template.resources["SealedSecretsKey"]["Properties"]["EnableKeyRotation"] is True
+    assert template.environment("APIHandler")["PORTICO_SECRETS_KEY"] == key
+    for action in ("kms:Encrypt", "kms:Decrypt"):
+        assert allows(template.statements(template.role_of("APIHandler")), action, key)
+        for function in FUNCTIONS - {"APIHandler"}:
+            assert not allows(template.statements(template.role_of(function)), action, key), function
+
+
 def test_only_deletable_tables_can_lose_items_and_the_books_never(template, packaged):
     from chalicelib.tables import MODELS
     stage, _ = packaged
