@@ -253,7 +253,7 @@ def _give_up(adapters, org_id: str, holder: Payment, now: datetime) -> None:
     finished meanwhile (the bank answered after all), what it became is recorded instead, and the
     new attempt finds the invoices as that left them. PaymentInProgress while the gateway cannot say."""
     if not holder.gateway_payment_id or holder.gateway != adapters.gateway.name:
-        settlement.abandoned(adapters, org_id, holder, now)   # never reached the gateway we talk to
+        settlement.abandoned(adapters, org_id, holder, now)   # made through a gateway no longer configured
         return
     try:
         adapters.gateway.cancel_payment(holder.gateway_payment_id)
