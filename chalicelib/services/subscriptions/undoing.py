@@ -1,0 +1,100 @@
+"""Undoing an immediate cancellation or downgrade from the portal, within the merchant's window: the
+subscription as it was, what the action issued voided, in one transaction on the condition that
+nothing changed since it was read (domain/undo.py decides whether and what)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ...domain import undo
+from ...domain.documents import CreditNote, Invoice
+from ...domain.engagement import ActivityRecord
+from ...domain.ids import new_id
+from ...domain.organization import clock_name
+from ...domain.subscription import Subscription
+from .actions import Caller, Committed, Context, Outcome, load, outcome
+
+WORDS = {"cancel_now": "cancellation", "change_now": "change"}
+
+
+def undo_last_action(adapters, caller: Caller, subscription_id: str, *, now: datetime) -> Outcome:
+    """Restore the subscription as it was before its last immediate cancellation or downgrade and
+    void what that issued; refused (409, the reason as the code) when the window has passed or
+    something since depends on it. Asked again after it was undone: the subscription as the undo
+    left it, nothing written."""
+    ctx = load(adapters, caller, subscription_id, now)
+    record = ctx.sub.undo
+    invoice, note = _documents(adapters, ctx)
+    claimed = invoice is not None and invoice.is_outstanding() and adapters.uow.invoice_claims.holder_of(
+        caller.org_id, caller.customer_id, invoice.invoice_id) is not None
+    reason = undo.refusal(ctx.sub, ctx.now, invoice, note, invoice_claimed=claimed)
+    if reason is not None:
+        raise undo.refused(reason)
+    if record.undone_at is not None:
+        return outcome(adapters, ctx, Committed(ctx.sub))
+    earlier = _earlier_notes(adapters, ctx, invoice, note)
+    undoing = undo.undone(ctx.sub, ctx.now, version=adapters.uow.subscriptions.written_version(ctx.sub),
+                          invoice=invoice, credit_note=note, earlier_notes=earlier)
+    return outcome(adapters, ctx, Committed(_write(adapters, ctx, undoing, invoice)))
+
+
+def _documents(adapters, ctx: Context) -> tuple[Invoice | None, CreditNote | None]:
+    """The invoice and credit note the action issued, as they are now (read consistently)."""
+    record, org_id, customer_id = ctx.sub.undo, ctx.caller.org_id, ctx.caller.customer_id
+    if record is None or record.undone_at is not None:
+        return None, None
+    invoice = (adapters.uow.invoices.get(org_id, customer_id, record.invoice_id, consistent=True)
+               if record.invoice_id else None)
+    note = (adapters.uow.credit_notes.get(org_id, customer_id, record.credit_note_id, consistent=True)
+            if record.credit_note_id else None)
+    return invoice, note
+
+
+def _earlier_notes(adapters, ctx: Context, invoice: Invoice | None, note: CreditNote | None) -> dict[str, CreditNote]:
+    """The other credit notes whose credit the action applied to its invoice: it goes back to them."""
+    if invoice is None:
+        return {}
+    own = note.credit_note_id if note else None
+    ids = dict.fromkeys(a.credit_note_id for a in invoice.credits_applied if a.credit_note_id != own)
+    return {note_id: adapters.uow.credit_notes.get(ctx.caller.org_id, ctx.caller.customer_id, note_id, consistent=True)
+            for note_id in ids}
+
+
+def _write(adapters, ctx: Context, undoing: undo.Undoing, invoice: Invoice | None) -> Subscription:
+    """All or nothing: each item on the version read (ConcurrentUpdate, 409, if any changed), the
+    invoice on the condition that no payment claims it meanwhile. The subscription as written."""
+    org_id, record = ctx.caller.org_id, ctx.sub.undo
+    sub = undoing.subscription
+    activity = ActivityRecord(new_id("activity", ctx.now), ctx.caller.customer_id, ctx.actor, "subscription.undone",
+                              "subscription", sub.subscription_id, ctx.now,
+                              f"The {WORDS[record.action]} of {record.taken_at.isoformat(timespec='minutes')} "
+                              "was undone", before={"status": ctx.sub.status.value},
+                              after={"status": sub.status.value})
+    with adapters.uow.transaction("subscription") as tx:
+        item = adapters.uow.subscriptions.put_in(tx, org_id, sub, clock=clock_name(ctx.org), updated_at=ctx.now)
+        for before, after in undoing.documents:
+            repository = adapters.uow.invoices if isinstance(after, Invoice) else adapters.uow.credit_notes
+            repository.save_in(tx, org_id, after, before=before, now=ctx.now)
+            if _is_void(before, after):
+                adapters.uow.activity.record(org_id, _voided(ctx, after), tx)
+        if invoice is not None and invoice.is_outstanding():
+            adapters.uow.invoice_claims.unclaimed_in(tx, org_id, ctx.caller.customer_id, invoice.invoice_id)
+        if undoing.documents:
+            adapters.uow.account_summaries.apply_in(tx, org_id, ctx.caller.customer_id, sub.currency, undoing.summary)
+        for code in undoing.redeemed:
+            adapters.uow.catalog.give_back_in(tx, org_id, code)
+        if record.action == "cancel_now":
+            adapters.uow.cancellation_feedback.remove_in(tx, org_id, sub.subscription_id, "cancelled",
+                                                         record.taken_at, record.prior.version)
+        adapters.uow.activity.record(org_id, activity, tx)
+    return adapters.uow.subscriptions.saved(item)
+
+
+def _is_void(before: Invoice | CreditNote, after: Invoice | CreditNote) -> bool:
+    return after.status.value == "void" and before.status.value != "void"
+
+
+def _voided(ctx: Context, after: Invoice | CreditNote) -> ActivityRecord:
+    kind = "invoice" if isinstance(after, Invoice) else "credit_note"
+    subject = after.invoice_id if kind == "invoice" else after.credit_note_id
+    return ActivityRecord(new_id("activity", ctx.now), ctx.caller.customer_id, ctx.actor, f"{kind}.voided", kind,
+                          subject, ctx.now, f"{after.number}: the {WORDS[ctx.sub.undo.action]} was undone")
