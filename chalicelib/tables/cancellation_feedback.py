@@ -41,12 +41,6 @@ class CancellationFeedbackLog:
         item = to_item(CancellationFeedbackItem, feedback, org_id=org_id, feedback_key=key)
         tx.save(item, condition=CancellationFeedbackItem.feedback_key.does_not_exist())
 
-    def remove_in(self, tx: Transaction, org_id: str, subscription_id: str, kind: str, at: datetime,
-                  version: int | None) -> None:
-        """Forget the feedback `add_in` kept for `subscription_id` at `at` on `version` (an undone
-        cancellation is not counted); nothing if there is none."""
-        tx.delete(CancellationFeedbackItem(org_id, f"{_sortable(at)}#{subscription_id}#{kind}#{version or 0}"))
-
     def between(self, org_id: str, start: datetime, end: datetime) -> list[CancellationFeedback]:
         """Everything from the instant `start` up to (not including) `end`: one Query, every page."""
         results = CancellationFeedbackItem.query(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...domain import undo
+from ...domain.cancellation_feedback import CancellationFeedback
 from ...domain.documents import CreditNote, Invoice
 from ...domain.engagement import ActivityRecord
 from ...domain.ids import new_id
@@ -83,8 +84,7 @@ def _write(adapters, ctx: Context, undoing: undo.Undoing, invoice: Invoice | Non
         for code in undoing.redeemed:
             adapters.uow.catalog.give_back_in(tx, org_id, code)
         if record.action == "cancel_now":
-            adapters.uow.cancellation_feedback.remove_in(tx, org_id, sub.subscription_id, "cancelled",
-                                                         record.taken_at, record.prior.version)
+            adapters.uow.cancellation_feedback.add_in(tx, org_id, _taken_back(ctx), record.prior.version)
         adapters.uow.activity.record(org_id, activity, tx)
     return adapters.uow.subscriptions.saved(item)
 
@@ -98,3 +98,12 @@ def _voided(ctx: Context, after: Invoice | CreditNote) -> ActivityRecord:
     subject = after.invoice_id if kind == "invoice" else after.credit_note_id
     return ActivityRecord(new_id("activity", ctx.now), ctx.caller.customer_id, ctx.actor, f"{kind}.voided", kind,
                           subject, ctx.now, f"{after.number}: the {WORDS[ctx.sub.undo.action]} was undone")
+
+
+def _taken_back(ctx: Context) -> CancellationFeedback:
+    """The merchant's counts forget an undone cancellation: its reason and declined offer are taken off,
+    at the instant of the cancellation, so every range of days counts both or neither."""
+    sub, record = ctx.sub, ctx.sub.undo
+    declined = "declined" if sub.retention_offer == "declined" and record.prior.retention_offer is None else None
+    return CancellationFeedback(sub.subscription_id, ctx.caller.customer_id, "undone", record.taken_at,
+                                sub.cancel_reason, offer=declined)
