@@ -171,3 +171,9 @@ def undone(sub: Subscription, now: datetime, *, version: int, invoice: Invoice |
         change += SummaryChange(credits_minor=-full.balance_minor) + credit_note_moved(credit_note, voided)
     return Undoing(restored, tuple(writes), record.redeemed, change)
 
+
+
+def minutes_left(sub: Subscription, now: datetime) -> int | None:
+    """Whole minutes, rounded up, that the undo stays open at `now` (None: it is not open)."""
+    until = open_until(sub, now)
+    return None if until is None else -(-int((until - now).total_seconds()) // 60)

@@ -41,10 +41,11 @@ def test_a_cancellation_undone_within_the_window_is_as_if_it_had_not_happened(aw
         cancelled = shop.portal.post(f"{path}/cancel", {"when": "now", "reason": "Too expensive"})
         assert cancelled.status == 200, cancelled.json
         assert cancelled.json["subscription"]["status"] == "cancelled"
-        assert cancelled.json["subscription"]["undo"] == {"action": "cancel_now", "until": "2026-11-25T12:30:00+00:00"}
+        assert cancelled.json["subscription"]["undo"] == {"action": "cancel_now", "until": "2026-11-25T12:30:00+00:00",
+                                                          "minutes_left": 30}
         assert cancellations_counted(shop) == 1
         shop.clock.advance(minutes=29)
-        assert shop.portal.get(path).json["undo"]["action"] == "cancel_now"
+        assert shop.portal.get(path).json["undo"]["minutes_left"] == 1
 
         # And undoes it 29 minutes later
         undone = shop.portal.post(f"{path}/undo")

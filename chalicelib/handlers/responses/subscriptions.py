@@ -128,9 +128,10 @@ class ActionState(Answer):
 
 class UndoWindow(Answer):
     """The last immediate cancellation (`cancel_now`) or downgrade (`change_now`), which
-    POST .../undo takes back until `until`."""
+    POST .../undo takes back until `until` (`minutes_left`, rounded up, at the organization's time)."""
     action: Literal["cancel_now", "change_now"]
     until: datetime
+    minutes_left: int
 
 
 class SubscriptionDetail(SubscriptionSummary):
@@ -179,7 +180,8 @@ class SubscriptionDetail(SubscriptionSummary):
             expired_at=sub.expired_at, expired_reason=sub.expired_reason,
             trial_extensions=TrialExtensions(used=sub.trial_extensions_used, allowed=view.trial_extensions_allowed),
             allowed_actions=[ActionState.mirroring(state) for state in view.allowed_actions],
-            undo=UndoWindow(action=sub.undo.action, until=view.undo_until) if view.undo_until else None)
+            undo=UndoWindow(action=sub.undo.action, until=view.undo_until, minutes_left=view.undo_minutes_left)
+            if view.undo_until else None)
 
 
 class DunningInvoice(Answer):

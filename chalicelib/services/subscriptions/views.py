@@ -48,6 +48,7 @@ class View(Line):
     trial_extensions_allowed: int
     allowed_actions: tuple[ActionState, ...]
     undo_until: datetime | None = None
+    undo_minutes_left: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,4 +121,4 @@ def view(org: Organization, sub: Subscription, now: datetime) -> View:
         next_billing_amount_minor=following.amount_minor if following is not None else None,
         trial_extensions_allowed=org.preferences.trial.extensions_allowed,
         allowed_actions=actions.allowed_actions(sub, org.preferences, now),
-        undo_until=undo.open_until(sub, now))
+        undo_until=undo.open_until(sub, now), undo_minutes_left=undo.minutes_left(sub, now))
