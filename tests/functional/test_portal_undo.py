@@ -213,3 +213,27 @@ def test_another_customers_subscription_is_not_found(aws):
         assert (answer.status, answer.json["error"]["code"]) == (404, "not_found")
         assert answer.json == missing.json
         assert stored(shop, sub["subscription_id"]).status.value == "cancelled"
+
+
+def test_a_coupon_the_downgrade_redeemed_is_given_back(aws):
+    with client() as c:
+        # Given Zoë applies WELCOME20 (20% off) now: a lower price per term, so a downgrade
+        shop = a_shop(c, preferences=UNDO_ON)
+        sub = shop.subscription("live", **TERM)
+        path = f"/portal/subscriptions/{sub['subscription_id']}"
+        changed = shop.portal.post(f"{path}/changes", {"coupon": "welcome20", "when": "now"})
+        assert changed.json["subscription"]["undo"]["action"] == "change_now", changed.json
+        assert redemptions(shop, "welcome20") == 1
+
+        # When she undoes it
+        assert shop.portal.post(f"{path}/undo").status == 200
+
+        # Then the subscription has no coupon and never had it, and the coupon's redemption is given back
+        after = stored(shop, sub["subscription_id"])
+        assert (after.coupon, after.coupon_uses) == (None, ())
+        assert redemptions(shop, "welcome20") == 0
+
+
+def redemptions(shop, code):
+    from chalicelib.bootstrap import adapters
+    return adapters().uow.catalog.get_many(shop.acme.org.org_id, "coupon", [code])[code].redemptions
