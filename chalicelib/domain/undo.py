@@ -96,9 +96,11 @@ def open_until(sub: Subscription, now: datetime) -> datetime | None:
 # --- may it be undone? -------------------------------------------------------------------------
 
 def refusal(sub: Subscription, now: datetime, invoice: Invoice | None, credit_note: CreditNote | None,
-            *, invoice_claimed: bool = False) -> str | None:
+            *, invoice_claimed: bool = False, unpaid: Invoice | None = None) -> str | None:
     """Why the subscription's last action cannot be undone now (None: it can), given its documents as
-    they are now (`invoice_claimed`: a payment of its invoice is with the gateway)."""
+    they are now (`invoice_claimed`: a payment of its invoice, or of `unpaid`, is with the gateway).
+    `unpaid`: the invoice whose charge the subscription was retrying before a cancellation, as it is
+    now: paid since, the retries it would restore have nothing left to do."""
     record = sub.undo
     if record is None:
         return "nothing_to_undo"
@@ -114,6 +116,11 @@ def refusal(sub: Subscription, now: datetime, invoice: Invoice | None, credit_no
         if invoice.amount_paid_minor:
             return "payment_made"
         if invoice_claimed:
+            return "payment_in_progress"
+    if record.prior.unpaid_invoice_id is not None and unpaid is not None:
+        if unpaid.paid_at is not None and unpaid.paid_at >= record.taken_at:
+            return "payment_made"
+        if invoice_claimed and invoice is None:
             return "payment_in_progress"
     if record.credit_note_id is not None:
         if credit_note is None or credit_note.status == CreditNoteStatus.VOID:

@@ -237,3 +237,24 @@ def test_a_coupon_the_downgrade_redeemed_is_given_back(aws):
 def redemptions(shop, code):
     from chalicelib.bootstrap import adapters
     return adapters().uow.catalog.get_many(shop.acme.org.org_id, "coupon", [code])[code].redemptions
+
+
+def test_a_cancellation_in_dunning_cannot_be_undone_once_the_failed_invoice_was_paid(aws):
+    with client() as c:
+        # Given Zoë's renewal in dunning, which she cancels now
+        from tests.functional.test_portal_dunning import a_renewal_declined
+        shop, sub = a_renewal_declined(c)
+        shop.preferences({**UNDO_ON})
+        path = f"/portal/subscriptions/{sub['subscription_id']}"
+        invoice_id = shop.portal.get(f"{path}/dunning").json["invoice"]["invoice_id"]
+        assert shop.portal.post(f"{path}/cancel", {"when": "now"}).json["subscription"]["undo"] is not None
+
+        # When she pays the failed invoice, then asks to undo the cancellation
+        paid = shop.portal.post("/portal/payments", {"invoice_ids": [invoice_id], "payment_method": "pm_card_visa"},
+                                headers={"Idempotency-Key": f"pay-{invoice_id}"})
+        assert paid.json["status"] == "succeeded", paid.json
+        refused = shop.portal.post(f"{path}/undo")
+
+        # Then it is refused: the retries it would restore have nothing left to collect
+        assert (refused.status, refused.json["error"]["code"]) == (409, "payment_made")
+        assert stored(shop, sub["subscription_id"]).status.value == "cancelled"

@@ -13,11 +13,11 @@ from chalicelib.domain import billing, settling, undo
 from chalicelib.domain import subscription_actions as actions
 from chalicelib.domain.account_summary import SummaryChange, credit_note_moved
 from chalicelib.domain.credits import allocate_credits
-from chalicelib.domain.documents import CreditNote, CreditNoteStatus, Invoice
+from chalicelib.domain.documents import CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
 from chalicelib.domain.subscription import PlanSnapshot, Subscription, SubscriptionAddon
 from chalicelib.domain.subscription_actions import Selection
 from chalicelib.domain.subscription_status import Status
-from tests.support.domain_builders import NOW, a_credit_note, a_subscription
+from tests.support.domain_builders import NOW, a_credit_note, a_subscription, an_invoice
 
 PRO = PlanSnapshot("pro", "Pro", 10_000)
 BUSINESS = PlanSnapshot("biz", "Business", 20_000)
@@ -124,6 +124,17 @@ def test_each_refusal_names_what_stops_it():
                                                        balance_minor=note.balance_minor - 100)) == "refund_made"
     assert undo.refusal(after, later, invoice, replace(note, status=CreditNoteStatus.VOID)) == "documents_changed"
     assert undo.refusal(after, later, replace(invoice, amount_paid_minor=1), note) == "payment_made"
+
+
+def test_a_cancellation_in_dunning_is_not_undone_once_the_invoice_it_retried_was_paid():
+    failed = an_invoice(10_000, invoice_id="inv_failed")
+    sub = live_business(status=Status.DUNNING, unpaid_invoice_id="inv_failed")
+    after = cancelled(sub)
+
+    assert undo.refusal(after, NOW, None, None, unpaid=failed) is None
+    assert undo.refusal(after, NOW, None, None, unpaid=failed, invoice_claimed=True) == "payment_in_progress"
+    paid = replace(failed, amount_paid_minor=10_000, status=InvoiceStatus.PAID, paid_at=NOW + timedelta(minutes=1))
+    assert undo.refusal(after, NOW + timedelta(minutes=2), None, None, unpaid=paid) == "payment_made"
 
 
 def test_undone_once_the_same_answer_again_and_after_a_later_change_already_undone():

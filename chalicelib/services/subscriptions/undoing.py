@@ -24,10 +24,11 @@ def undo_last_action(adapters, caller: Caller, subscription_id: str, *, now: dat
     left it, nothing written."""
     ctx = load(adapters, caller, subscription_id, now)
     record = ctx.sub.undo
-    invoice, note = _documents(adapters, ctx)
-    claimed = invoice is not None and invoice.is_outstanding() and adapters.uow.invoice_claims.holder_of(
-        caller.org_id, caller.customer_id, invoice.invoice_id) is not None
-    reason = undo.refusal(ctx.sub, ctx.now, invoice, note, invoice_claimed=claimed)
+    invoice, note, unpaid = _documents(adapters, ctx)
+    owed = next((i for i in (invoice, unpaid) if i is not None and i.is_outstanding()), None)
+    claimed = owed is not None and adapters.uow.invoice_claims.holder_of(
+        caller.org_id, caller.customer_id, owed.invoice_id) is not None
+    reason = undo.refusal(ctx.sub, ctx.now, invoice, note, invoice_claimed=claimed, unpaid=unpaid)
     if reason is not None:
         raise undo.refused(reason)
     if record.undone_at is not None:
@@ -35,19 +36,22 @@ def undo_last_action(adapters, caller: Caller, subscription_id: str, *, now: dat
     earlier = _earlier_notes(adapters, ctx, invoice, note)
     undoing = undo.undone(ctx.sub, ctx.now, version=adapters.uow.subscriptions.written_version(ctx.sub),
                           invoice=invoice, credit_note=note, earlier_notes=earlier)
-    return outcome(adapters, ctx, Committed(_write(adapters, ctx, undoing, invoice)))
+    return outcome(adapters, ctx, Committed(_write(adapters, ctx, undoing, owed)))
 
 
-def _documents(adapters, ctx: Context) -> tuple[Invoice | None, CreditNote | None]:
-    """The invoice and credit note the action issued, as they are now (read consistently)."""
+def _documents(adapters, ctx: Context) -> tuple[Invoice | None, CreditNote | None, Invoice | None]:
+    """The invoice and credit note the action issued, and the invoice a cancelled subscription was
+    retrying, as they are now (read consistently)."""
     record, org_id, customer_id = ctx.sub.undo, ctx.caller.org_id, ctx.caller.customer_id
     if record is None or record.undone_at is not None:
-        return None, None
-    invoice = (adapters.uow.invoices.get(org_id, customer_id, record.invoice_id, consistent=True)
-               if record.invoice_id else None)
+        return None, None, None
+
+    def read(invoice_id: str | None) -> Invoice | None:
+        return adapters.uow.invoices.get(org_id, customer_id, invoice_id, consistent=True) if invoice_id else None
+
     note = (adapters.uow.credit_notes.get(org_id, customer_id, record.credit_note_id, consistent=True)
             if record.credit_note_id else None)
-    return invoice, note
+    return read(record.invoice_id), note, read(record.prior.unpaid_invoice_id)
 
 
 def _earlier_notes(adapters, ctx: Context, invoice: Invoice | None, note: CreditNote | None) -> dict[str, CreditNote]:
@@ -60,9 +64,10 @@ def _earlier_notes(adapters, ctx: Context, invoice: Invoice | None, note: Credit
             for note_id in ids}
 
 
-def _write(adapters, ctx: Context, undoing: undo.Undoing, invoice: Invoice | None) -> Subscription:
+def _write(adapters, ctx: Context, undoing: undo.Undoing, owed: Invoice | None) -> Subscription:
     """All or nothing: each item on the version read (ConcurrentUpdate, 409, if any changed), the
-    invoice on the condition that no payment claims it meanwhile. The subscription as written."""
+    invoice still owed (the action's, or the one the cancelled subscription was retrying) on the
+    condition that no payment claims it meanwhile. The subscription as written."""
     org_id, record = ctx.caller.org_id, ctx.sub.undo
     sub = undoing.subscription
     activity = ActivityRecord(new_id("activity", ctx.now), ctx.caller.customer_id, ctx.actor, "subscription.undone",
@@ -77,8 +82,8 @@ def _write(adapters, ctx: Context, undoing: undo.Undoing, invoice: Invoice | Non
             repository.save_in(tx, org_id, after, before=before, now=ctx.now)
             if _is_void(before, after):
                 adapters.uow.activity.record(org_id, _voided(ctx, after), tx)
-        if invoice is not None and invoice.is_outstanding():
-            adapters.uow.invoice_claims.unclaimed_in(tx, org_id, ctx.caller.customer_id, invoice.invoice_id)
+        if owed is not None:
+            adapters.uow.invoice_claims.unclaimed_in(tx, org_id, ctx.caller.customer_id, owed.invoice_id)
         if undoing.documents:
             adapters.uow.account_summaries.apply_in(tx, org_id, ctx.caller.customer_id, sub.currency, undoing.summary)
         for code in undoing.redeemed:
