@@ -258,3 +258,34 @@ def test_a_cancellation_in_dunning_cannot_be_undone_once_the_failed_invoice_was_
         # Then it is refused: the retries it would restore have nothing left to collect
         assert (refused.status, refused.json["error"]["code"]) == (409, "payment_made")
         assert stored(shop, sub["subscription_id"]).status.value == "cancelled"
+
+
+def test_undos_racing_take_effect_once_and_the_money_is_given_back_once(aws, monkeypatch):
+    from chalicelib.bootstrap import services
+    from chalicelib.domain.errors import DomainError
+    from chalicelib.services.subscriptions.commands import Caller
+    from tests.functional.test_subscription_races import RACERS, every_request_has_read_before_any_writes
+    from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
+    with client() as c:
+        # Given a downgrade from Business to Pro
+        shop = a_shop(c, preferences=UNDO_ON)
+        sub = shop.subscription("live", plan="biz", **TERM)
+        money_before = account(shop)
+        assert shop.portal.post(f"/portal/subscriptions/{sub['subscription_id']}/changes",
+                                {"plan": "pro", "when": "now"}).status == 200
+        caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
+        dynamodb_requests_one_at_a_time(monkeypatch)
+        every_request_has_read_before_any_writes(monkeypatch)
+
+        # When several undos of it race, each having read it before any writes
+        answers = at_once(lambda n: services().subscriptions.undo(caller, sub["subscription_id"],
+                                                                  now=shop.clock.now), RACERS)
+        monkeypatch.undo()
+
+        # Then one took effect, the others met a conflict and wrote nothing; the credit came back once
+        refused = [a for a in answers if isinstance(a, DomainError)]
+        assert len(answers) - len(refused) == 1, answers
+        assert {e.code for e in refused} == {"concurrent_update"}
+        assert account(shop) == money_before
+        timeline = shop.portal.get("/portal/activity?limit=100").json["items"]
+        assert [a["action"] for a in timeline if a["action"] == "subscription.undone"] == ["subscription.undone"]
