@@ -182,22 +182,20 @@ def test_a_downgrade_whose_credit_was_used_since_cannot_be_undone(aws):
 def test_a_subscription_changed_since_cannot_be_undone(aws):
     with client() as c:
         # Given Zoë's cancellation
-        shop = a_shop(c, preferences=UNDO_ON)
+        shop = a_shop(c, preferences={**UNDO_ON, "reactivate": True})
         sub = shop.subscription("live", **TERM)
         path = f"/portal/subscriptions/{sub['subscription_id']}"
         assert shop.portal.post(f"{path}/cancel", {"when": "now"}).status == 200
-        # When the merchant changes the subscription meanwhile (anything written since)
-        from chalicelib.bootstrap import adapters
-        from chalicelib.domain.organization import clock_name
-        from dataclasses import replace
-        org = adapters().uow.organizations.get(shop.acme.org.org_id)
-        now = stored(shop, sub["subscription_id"])
-        adapters().uow.subscriptions.save(shop.acme.org.org_id, replace(now, reference="PO-7"), clock=clock_name(org))
+        # When she reactivates it (a new term, invoiced), then asks to undo the cancellation
+        reactivated = shop.portal.post(f"{path}/reactivate", {})
+        assert reactivated.status == 200, reactivated.json
+        assert reactivated.json["subscription"]["undo"] is None
 
         refused = shop.portal.post(f"{path}/undo")
 
+        # Then it is refused: the subscription has moved on
         assert (refused.status, refused.json["error"]["code"]) == (409, "subscription_changed")
-        assert stored(shop, sub["subscription_id"]).status.value == "cancelled"
+        assert stored(shop, sub["subscription_id"]).status.value == "live"
 
 
 def test_another_customers_subscription_is_not_found(aws):

@@ -4,7 +4,7 @@ conditional on the version that was read, with its documents and an activity rec
 charging the invoice it raised when the subscription has auto-charge."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from ... import logs
@@ -88,14 +88,16 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
     the same transaction, on the condition that `redeemed_by` may still apply it (refused as the
     coupon then stands: 400; the merchant's retention offer is not limited to portal coupons).
     `undoable_as`: the portal action it is (cancel_now, change_now), kept for the merchant's undo
-    window where it may be undone (domain/undo.py); any other action ends an earlier one's window."""
+    window where it may be undone (domain/undo.py); any other write ends an earlier one's window (the
+    record it carries names the version before it: undoing answers `subscription_changed`)."""
     org_id = ctx.caller.org_id
     redeemed = coupons.redeemed(ctx.sub, after)
     after = coupons.remembering_coupons(ctx.sub, after)
-    after = undo.opened(undoable_as, ctx.sub, after, ctx.now, ctx.org.preferences.undo_minutes,
-                        version=adapters.uow.subscriptions.written_version(ctx.sub),
-                        invoice=billed.invoice if billed else None, credit_note=billed.credit_note if billed else None,
-                        redeemed=tuple(redeemed)) if undoable_as else replace(after, undo=None)
+    if undoable_as is not None:
+        after = undo.opened(undoable_as, ctx.sub, after, ctx.now, ctx.org.preferences.undo_minutes,
+                            version=adapters.uow.subscriptions.written_version(ctx.sub),
+                            invoice=billed.invoice if billed else None,
+                            credit_note=billed.credit_note if billed else None, redeemed=tuple(redeemed))
     before_fields, after_fields = _difference(ctx.sub, after)
     record = ActivityRecord(activity_id=new_id("activity", ctx.now), customer_id=ctx.caller.customer_id,
                             actor=ctx.actor, action=action, subject_type="subscription",
