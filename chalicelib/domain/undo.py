@@ -45,6 +45,11 @@ REASONS = {
 }
 
 
+# refused for what was read of the documents: the subscription may have moved on while they were read
+DOCUMENT_REASONS = frozenset({"payment_made", "payment_in_progress", "refund_made", "credit_used",
+                              "documents_changed"})
+
+
 def refused(reason: str) -> UndoRefused:
     return UndoRefused(reason, REASONS[reason])
 

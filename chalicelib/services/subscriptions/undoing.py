@@ -9,6 +9,7 @@ from ...domain import undo
 from ...domain.cancellation_feedback import CancellationFeedback
 from ...domain.documents import CreditNote, Invoice
 from ...domain.engagement import ActivityRecord
+from ...domain.errors import ConcurrentUpdate
 from ...domain.ids import new_id
 from ...domain.organization import clock_name
 from ...domain.subscription import Subscription
@@ -30,6 +31,8 @@ def undo_last_action(adapters, caller: Caller, subscription_id: str, *, now: dat
         caller.org_id, caller.customer_id, owed.invoice_id) is not None
     reason = undo.refusal(ctx.sub, ctx.now, invoice, note, invoice_claimed=claimed, unpaid=unpaid)
     if reason is not None:
+        if reason in undo.DOCUMENT_REASONS and _moved_on(adapters, ctx):
+            raise ConcurrentUpdate("subscription")   # undone (or changed) while its documents were read
         raise undo.refused(reason)
     if record.undone_at is not None:
         return outcome(adapters, ctx, Committed(ctx.sub))
@@ -52,6 +55,12 @@ def _documents(adapters, ctx: Context) -> tuple[Invoice | None, CreditNote | Non
     note = (adapters.uow.credit_notes.get(org_id, customer_id, record.credit_note_id, consistent=True)
             if record.credit_note_id else None)
     return read(record.invoice_id), note, read(record.prior.unpaid_invoice_id)
+
+
+def _moved_on(adapters, ctx: Context) -> bool:
+    """Whether the subscription was written since `ctx` read it (read again, consistently)."""
+    again = adapters.uow.subscriptions.get_many(ctx.caller.org_id, ctx.caller.customer_id, [ctx.sub.subscription_id])
+    return [sub.version for sub in again] != [ctx.sub.version]
 
 
 def _earlier_notes(adapters, ctx: Context, invoice: Invoice | None, note: CreditNote | None) -> dict[str, CreditNote]:
