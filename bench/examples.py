@@ -225,6 +225,8 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
             live, body={"when": "end_of_term", "reason": "Budget cuts"}),
         ("DELETE", "/portal/subscriptions/{subscription_id}/scheduled-cancellation"): Request(
             {"subscription_id": "non_renewing_subscription_id"}),
+        ("POST", "/portal/subscriptions/{subscription_id}/undo"): Request(
+            live, expect=409, why="the live subscription was cancelled at its term's end, not now: nothing to undo"),
         ("POST", "/portal/subscriptions/{subscription_id}/resume/preview"): Request(paused),
         ("POST", "/portal/subscriptions/{subscription_id}/resume"): Request(paused, body={}),
         ("POST", "/portal/subscriptions/{subscription_id}/reactivate/preview"): Request(

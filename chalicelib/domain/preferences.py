@@ -102,6 +102,11 @@ class Preferences:
     reviews: bool = True
     require_second_factor: bool = False   # every portal user signs in with a code after the password
     require_tax_id: bool = False          # the customer keeps at least one tax ID; the portal asks for one
+    undo_minutes: int = 30                # how long an immediate cancellation or downgrade may be undone (0: never)
+
+    def __post_init__(self):
+        if not 0 <= self.undo_minutes <= 1440:
+            raise ValueError("undo_minutes must be between 0 and 1440 (a day)")
 
     def enabled_features(self) -> dict[str, bool]:
         """Flat feature flags for `/portal/me` (what the browser shows)."""
@@ -141,7 +146,8 @@ def preferences_from_dict(data: dict | None) -> Preferences:
         return cls(**known)
 
     flat = {k: data[k] for k in ("subscriptions", "auto_charge", "reactivate", "forward_documents",
-                                 "update_customer_details", "reviews", "require_second_factor", "require_tax_id")
+                                 "update_customer_details", "reviews", "require_second_factor", "require_tax_id",
+                                 "undo_minutes")
             if k in data}
     return Preferences(trial=part(TrialPreferences, "trial"),
                        edit_subscription=part(EditPreferences, "edit_subscription"),
