@@ -43,6 +43,16 @@ class ForgotPasswordBody(Body):
     email: Email
 
 
+class SignInLinkBody(Body):
+    organization: OrganizationId
+    email: Email
+
+
+class RedeemSignInLinkBody(Body):
+    organization: OrganizationId
+    token: LinkToken
+
+
 class ResetPasswordBody(Body):
     organization: OrganizationId
     token: LinkToken
@@ -82,6 +92,8 @@ class DisableSecondFactorBody(Body):
     code: Code
 
 
+SIGN_IN_LINK_ANSWER = {"message": "If this email address has an account, a link to sign in is on its way. "
+                                  "It works once, for 15 minutes."}
 FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a link to choose a new "
                                      "password is on its way. It works once, for 30 minutes."}
 
@@ -91,7 +103,9 @@ def portal_sign_in(portal_name: str):
     """The organization whose portal has this name (the portal's address carries it): its name for the
     sign-in page and its id for signing in."""
     org = services().access.organization_for_portal(portal_name)
-    return {"org_id": org.org_id, "name": org.name, "portal_name": org.portal_name}
+    prefs = org.preferences
+    return {"org_id": org.org_id, "name": org.name, "portal_name": org.portal_name,
+            "sign_in": {"password": prefs.password_sign_in, "link": prefs.link_sign_in, "passkey": prefs.passkeys}}
 
 
 @public.route("/portal/auth/password-rules", response="PasswordRules")
@@ -138,6 +152,23 @@ def forgot_password(body: ForgotPasswordBody):
     """Ask for a password reset link; the answer is the same whether the account exists or not."""
     services().access.forgot_password(body.organization, body.email, bootstrap.now(), source_ip=public.source_ip())
     return FORGOT_PASSWORD_ANSWER
+
+
+@public.route("/portal/auth/sign-in-links", "POST", body=SignInLinkBody, status=202, response="Notice")
+def request_sign_in_link(body: SignInLinkBody):
+    """Ask for a link that signs in without a password (where the portal allows it); the answer is
+    the same whether the account exists or not."""
+    services().access.request_sign_in_link(body.organization, body.email, bootstrap.now(),
+                                           source_ip=public.source_ip())
+    return SIGN_IN_LINK_ANSWER
+
+
+@public.route("/portal/auth/sign-in-links/redeem", "POST", body=RedeemSignInLinkBody, response="SignIn")
+def redeem_sign_in_link(body: RedeemSignInLinkBody):
+    """Sign in with an emailed link's token (once, within 15 minutes): a session, or, for an account
+    with a second factor, a challenge to answer with the code as after a password."""
+    return session_or_challenge(services().access.redeem_sign_in_link(body.organization, body.token, bootstrap.now(),
+                                                                      source_ip=public.source_ip()))
 
 
 @public.route("/portal/auth/reset-password", "POST", body=ResetPasswordBody, status=204)

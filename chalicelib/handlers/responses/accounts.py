@@ -179,11 +179,19 @@ class ActionLinkDestination(Answer):
     route: str
 
 
+class SignInMethods(Answer):
+    """How this portal signs in: a password, a link emailed to the account's address, a passkey."""
+    password: bool
+    link: bool
+    passkey: bool
+
+
 class PortalSignIn(Answer):
     """What the sign-in page of an organization's portal shows and sends (no id to type)."""
     org_id: str
     name: str
     portal_name: str
+    sign_in: SignInMethods
 
 
 class PasswordRules(Answer):

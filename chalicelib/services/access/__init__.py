@@ -93,6 +93,14 @@ class Access:
         from .portal_auth import forgot_password
         return forgot_password(self._adapters, org_id, email, now, source_ip=source_ip)
 
+    def request_sign_in_link(self, org_id: str, email: str, now: datetime, *, source_ip: str) -> None:
+        from .sign_in_links import request_link
+        return request_link(self._adapters, org_id, email, now, source_ip=source_ip)
+
+    def redeem_sign_in_link(self, org_id: str, token: str, now: datetime, *, source_ip: str) -> SignedIn | Challenge:
+        from .sign_in_links import redeem
+        return redeem(self._adapters, org_id, token, now, source_ip=source_ip)
+
     def reset_password(self, org_id: str, token: str, new_password: str, now: datetime) -> None:
         from .portal_auth import reset_password
         return reset_password(self._adapters, org_id, token, new_password, now)

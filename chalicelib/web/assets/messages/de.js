@@ -750,5 +750,12 @@ export default {
   "spending.show_table": "Als Tabelle anzeigen",
   "spending.table": "Ausgaben nach Monat ({currency})",
   "spending.month": "Monat",
-  "spending.bar": "{month}, {kind}: {amount}"
+  "spending.bar": "{month}, {kind}: {amount}",
+  "title.sign_in_link": "Mit Link anmelden",
+  "sign_in_link.ask": "Anmeldelink per E-Mail senden",
+  "sign_in_link.form": "Anmeldelink",
+  "sign_in_link.title": "Mit einem Link per E-Mail anmelden",
+  "sign_in_link.intro": "Wir senden Ihnen einen Link, der Sie einmal innerhalb von 15 Minuten anmeldet.",
+  "sign_in_link.landing_intro": "Fahren Sie fort, um sich in Ihrem Kundenportal anzumelden.",
+  "sign_in_link.continue": "Weiter zum Portal"
 };

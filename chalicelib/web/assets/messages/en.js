@@ -751,5 +751,12 @@ export default {
   "spending.show_table": "Show as a table",
   "spending.table": "Spending by month ({currency})",
   "spending.month": "Month",
-  "spending.bar": "{month}, {kind}: {amount}"
+  "spending.bar": "{month}, {kind}: {amount}",
+  "title.sign_in_link": "Sign in with a link",
+  "sign_in_link.ask": "Email me a sign-in link",
+  "sign_in_link.form": "Sign-in link",
+  "sign_in_link.title": "Sign in with an emailed link",
+  "sign_in_link.intro": "We will email you a link that signs you in once, within 15 minutes.",
+  "sign_in_link.landing_intro": "Continue to sign in to your customer portal.",
+  "sign_in_link.continue": "Continue to the portal"
 };
