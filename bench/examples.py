@@ -95,6 +95,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/admin/customers/{customer_id}/activity"): Request(),
         ("GET", "/admin/organization"): Request(),
         ("GET", "/portal/auth/second-factor"): Request(),
+        ("GET", "/portal/auth/passkeys"): Request(),
         ("GET", "/admin/cancellations"): Request(query=f"from={today}&to={later_day(30)}"),
         ("GET", "/admin/preferences"): Request(),
         ("GET", "/portal/activity"): Request(),
@@ -259,6 +260,16 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
             body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge"}, expect=401,
             why="the demo does not require a second factor: there is no challenge to enrol with"),
         ("POST", "/portal/auth/second-factor"): Request(),
+        ("POST", "/portal/auth/passkeys/options"): Request(),
+        ("POST", "/portal/auth/passkeys"): Request(
+            body={"name": "Work laptop", "credential": {"id": "not-a-credential"}}, expect=401,
+            why="no authenticator in the demo: the credential answers none of the options' challenges"),
+        ("DELETE", "/portal/auth/passkeys/{passkey_id}"): Request(
+            values={"passkey_id": "no-such-passkey"}, expect=404, why="the demo's customer has added no passkey"),
+        ("POST", "/portal/auth/passkeys/sign-in/options"): Request(body={"organization": DEMO_ORG_ID}),
+        ("POST", "/portal/auth/passkeys/sign-in"): Request(
+            body={"organization": DEMO_ORG_ID, "credential": {"id": "not-a-credential"}}, expect=401,
+            why="no authenticator in the demo: the credential answers no challenge"),
         ("POST", "/portal/auth/second-factor/confirm"): Request(body={"code": "not-a-code"}, expect=400,
                                                                  why="the new secret is random: no code is known"),
         ("POST", "/portal/auth/second-factor/disable"): Request(

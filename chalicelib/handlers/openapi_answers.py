@@ -9,10 +9,11 @@ from .http import RouteSpec
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SIGNED_IN = frozenset({"portal", "merchant"})
-CREDENTIAL_FIELDS = frozenset({"password", "current_password", "token", "challenge"})
-# public sign-in routes of a way to sign in the merchant may switch off (a password, emailed links)
+CREDENTIAL_FIELDS = frozenset({"password", "current_password", "token", "challenge", "credential"})
+# public sign-in routes of a way to sign in the merchant may switch off (a password, emailed links, passkeys)
 SWITCHED_OFF_BY_THE_MERCHANT = frozenset({"/portal/auth/login", "/portal/auth/sign-in-links",
-                                          "/portal/auth/sign-in-links/redeem"})
+                                          "/portal/auth/sign-in-links/redeem", "/portal/auth/passkeys/sign-in/options",
+                                          "/portal/auth/passkeys/sign-in"})
 
 MEANINGS = {
     "400": "Invalid input: `details.fields` maps each field to what is wrong",

@@ -4,10 +4,10 @@ The sign-in routes are the only public /portal routes (tests/functional/test_por
 holds the list); signing out and changing the password need the session."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from chalice import Blueprint
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from ... import bootstrap
 from ...bootstrap import services
@@ -62,6 +62,25 @@ class ResetPasswordBody(Body):
 class ConfirmEmailBody(Body):
     organization: OrganizationId
     token: LinkToken
+
+
+# a PublicKeyCredential as JSON (WebAuthn Level 3 toJSON()): checked by py_webauthn, not here
+Credential = Annotated[dict[str, Any], Field(max_length=16)]
+PasskeyName = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+
+
+class NewPasskeyBody(Body):
+    name: PasskeyName
+    credential: Credential
+
+
+class PasskeyOptionsBody(Body):
+    organization: OrganizationId
+
+
+class PasskeySignInBody(Body):
+    organization: OrganizationId
+    credential: Credential
 
 
 class ChangePasswordBody(Body):
@@ -227,6 +246,52 @@ def disable_second_factor(body: DisableSecondFactorBody):
     caller = api.customer()
     services().access.disable_second_factor(caller.org_id, caller.login, body.current_password, body.code,
                                             bootstrap.now())
+
+
+@public.route("/portal/auth/passkeys/sign-in/options", "POST", body=PasskeyOptionsBody, response="PasskeyOptions")
+def passkey_sign_in_options(body: PasskeyOptionsBody):
+    """Start signing in with a passkey: the options for navigator.credentials.get (any passkey of
+    this portal; no email is asked)."""
+    return {"options": services().access.passkey_sign_in_options(body.organization, bootstrap.now(),
+                                                                 source_ip=public.source_ip())}
+
+
+@public.route("/portal/auth/passkeys/sign-in", "POST", body=PasskeySignInBody, response="SignIn")
+def passkey_sign_in(body: PasskeySignInBody):
+    """Sign in with the passkey's answer to those options: a session."""
+    return signed_in(services().access.sign_in_with_passkey(body.organization, body.credential, bootstrap.now(),
+                                                            source_ip=public.source_ip()))
+
+
+@api.route("/portal/auth/passkeys", response="PasskeyList")
+def passkeys():
+    """My passkeys."""
+    from ..responses.accounts import PasskeyList
+    caller = api.customer()
+    return PasskeyList.of(services().access.passkeys(caller.org_id, caller.login)).model_dump()
+
+
+@api.route("/portal/auth/passkeys/options", "POST", response="PasskeyOptions")
+def passkey_registration_options():
+    """Start adding a passkey: the options for navigator.credentials.create."""
+    caller = api.customer()
+    return {"options": services().access.passkey_registration_options(caller.org_id, caller.login, bootstrap.now())}
+
+
+@api.route("/portal/auth/passkeys", "POST", body=NewPasskeyBody, status=201, response="Passkey")
+def add_passkey(body: NewPasskeyBody):
+    """Add the passkey the browser made with those options, under a name of my choosing."""
+    from ..responses.accounts import Passkey
+    caller = api.customer()
+    return Passkey.of(services().access.register_passkey(caller.org_id, caller.login, body.name, body.credential,
+                                                         bootstrap.now())).model_dump()
+
+
+@api.route("/portal/auth/passkeys/{passkey_id}", "DELETE", status=204)
+def remove_passkey(passkey_id: str):
+    """Remove one of my passkeys: it signs in no more."""
+    caller = api.customer()
+    services().access.remove_passkey(caller.org_id, caller.login, passkey_id)
 
 
 def session_or_challenge(answer) -> dict:

@@ -9,6 +9,7 @@ import { api, session } from "../api.js";
 import { t } from "../i18n.js";
 import { h, replace, field, onSubmit, alert } from "../ui.js";
 import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
+import { passkeysSupported, usePasskey } from "../passkeys.js";
 
 const ICON = new URL("../icon.svg", import.meta.url).href;
 const PORTAL_NAME = new URLSearchParams(location.search).get("portal") || "";
@@ -88,7 +89,7 @@ export async function signIn({ main, query, notice, signedIn }) {
   const organization = await organizationField(main, query);
   const methods = await signInMethods();
   if (!methods.password) {
-    await emailLink({ main, query, notice, passwordless: true });
+    await emailLink({ main, query, notice, signedIn, passwordless: true, passkey: methods.passkey });
     return;
   }
   const form = h("form", { "aria-label": t("auth.sign_in") },
@@ -110,10 +111,35 @@ export async function signIn({ main, query, notice, signedIn }) {
   replace(main, card(card.organizationName ? t("auth.sign_in_to", { organization: card.organizationName }) : t("auth.sign_in"),
     t("auth.sign_in_intro"),
     notice ? alert(notice.kind, notice.text) : null, organization.problem, form,
+    methods.passkey ? passkeySignIn(form, query, signedIn) : null,
     h("div", { class: "links" }, h("a", { href: `#/forgot-password${forgotQuery}` }, t("auth.forgot")),
       methods.link ? h("a", { href: `#/email-sign-in-link${forgotQuery}` }, t("sign_in_link.ask")) : null)));
   const firstEmpty = [...form.querySelectorAll("input:not([type=hidden])")].find((input) => !input.value);
   if (!notice) firstEmpty?.focus();
+}
+
+/** "Sign in with a passkey", where the browser has passkeys: the organization is the form's. */
+function passkeySignIn(form, query, signedIn) {
+  if (!passkeysSupported()) return null;
+  const problem = h("div", { "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "secondary" }, t("passkeys.sign_in"));
+  button.addEventListener("click", async () => {
+    const organization = (form.querySelector("[name=organization]")?.value || "").trim();
+    replace(problem);
+    if (!organization) { replace(problem, alert("error", t("passkeys.organization_first"))); return; }
+    button.setAttribute("aria-busy", "true");
+    try {
+      const { options } = await api.post("/portal/auth/passkeys/sign-in/options", { organization });
+      const credential = await usePasskey(options);
+      signedIn(await api.post("/portal/auth/passkeys/sign-in", { organization, credential }), organization,
+        safeNext(query.next));
+    } catch (error) {
+      replace(problem, alert("error", error instanceof DOMException ? t("passkeys.not_used") : error.message));
+    } finally {
+      button.removeAttribute("aria-busy");
+    }
+  });
+  return h("div", { class: "passkey-sign-in" }, button, problem);
 }
 
 /**
@@ -178,7 +204,7 @@ function showRecoveryCodes(main, codes, next) {
 
 /** Ask for a link that signs in without a password: the sign-in screen itself where the portal has
  * no passwords (`passwordless`). */
-export async function emailLink({ main, query, notice, passwordless = false }) {
+export async function emailLink({ main, query, notice, signedIn, passwordless = false, passkey = false }) {
   const organization = await organizationField(main, query);
   const form = h("form", { "aria-label": t("sign_in_link.form") },
     organization.field,
@@ -191,6 +217,7 @@ export async function emailLink({ main, query, notice, passwordless = false }) {
   const title = card.organizationName ? t("auth.sign_in_to", { organization: card.organizationName }) : t("auth.sign_in");
   replace(main, card(passwordless ? title : t("sign_in_link.title"), t("sign_in_link.intro"),
     notice ? alert(notice.kind, notice.text) : null, organization.problem, form,
+    passwordless && passkey ? passkeySignIn(form, query, signedIn) : null,
     passwordless ? null : h("div", { class: "links" }, h("a", { href: "#/sign-in" }, t("auth.back")))));
   if (!notice) [...form.querySelectorAll("input:not([type=hidden])")].find((input) => !input.value)?.focus();
 }
