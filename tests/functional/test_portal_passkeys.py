@@ -7,7 +7,7 @@ from chalicelib.config import settings
 from chalicelib.domain.passkeys import relying_party
 from tests.support.api import client, from_address
 from tests.support.passkeys import Authenticator
-from tests.support.portal import portal_organization, signed_in_customer
+from tests.support.portal import PASSWORD, emails_to, link_token, portal_organization, signed_in_customer
 from tests.support.subscriptions import a_shop
 
 NOT_ACCEPTED = "This passkey was not accepted. Try again, or sign in another way."
@@ -152,3 +152,23 @@ def test_a_malformed_credential_is_refused_without_an_error(aws):
             options = shop.portal.post("/portal/auth/passkeys/options").json["options"]
             assert options and shop.portal.post("/portal/auth/passkeys", {"name": "x", "credential": credential}
                                                 ).status in (400, 401)
+
+
+def test_a_passkey_still_signs_in_after_the_sign_in_email_changed(aws):
+    with client() as c:
+        # Given Zoë's passkey, and then her new sign-in email confirmed
+        shop = a_shop(c, preferences=None)
+        device = authenticator()
+        added(shop, device)
+        assert shop.portal.patch("/portal/profile", {"contact": {"email": "zoe.k@globex.example"},
+                                                     "current_password": PASSWORD}).status == 200
+        token = link_token([m for m in emails_to("zoe.k@globex.example") if m["Subject"].startswith("Confirm")][-1])
+        assert shop.api.as_(None).post("/portal/auth/confirm-email", {"organization": shop.acme.org.org_id,
+                                                                      "token": token}).status == 204
+
+        # When she signs in with the passkey
+        answer = signed_in_with(shop, device.get(sign_in_options(shop).json["options"]))
+
+        # Then she is signed in as herself, under her new email
+        assert answer.status == 200
+        assert shop.api.as_(answer.json["token"]).get("/portal/me").json["contact"]["email"] == "zoe.k@globex.example"

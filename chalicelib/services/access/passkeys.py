@@ -139,6 +139,8 @@ def sign_in(adapters, org_id: str, credential: dict, now: datetime, *, source_ip
     if not account.org.preferences.passkeys:
         raise FeatureDisabled("passkeys")
     user = account.user
+    if passkey is not None and user is None:   # the account moved to a new sign-in email since
+        user = adapters.uow.portal_users.of_contact(*passkey.holder.split("#", 2))
     if passkey is None or passkey.org_id != org_id or user is None or not user.is_active or \
             _holder(user) != passkey.holder or _user_handle_of(credential) not in (None, passkey.user_handle):
         _failed(adapters, source_ip, now)
