@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser_tab
+from tests.e2e.conftest import browser_tab, screenshot
 from tests.e2e.steps import accessibility_problems, fresh_customer, go_to, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -50,11 +50,13 @@ def test_a_customer_adds_a_passkey_then_signs_in_with_it_alone(local_page, porta
     expect(section.get_by_role("list", name="Your passkeys").get_by_role("listitem")).to_have_count(1)
     assert len(page.cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]) == 1
     assert accessibility_problems(page) == []
+    screenshot(page, "passkeys-listed")
 
     # And after signing out, the passkey alone signs her in
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     page.get_by_label("Organization").fill(customer.org_id)
+    screenshot(page, "sign-in-with-a-passkey")
     page.get_by_role("button", name="Use a passkey").click()
     expect(page.get_by_role("heading", level=1, name=re.compile("^Welcome"))).to_be_visible()
 
