@@ -22,7 +22,7 @@ from ...domain.tokens import token_hash
 from ...tables.one_time_tokens import OneTimeToken
 from ...tables.passkeys import Passkey, holder_key
 from . import rate_limiting, sessions
-from .portal_auth import _current_role
+from .portal_auth import _role_in
 from .sessions import SignedIn
 
 NOT_ACCEPTED = "This passkey was not accepted. Try again, or sign in another way."
@@ -135,12 +135,14 @@ def sign_in(adapters, org_id: str, credential: dict, now: datetime, *, source_ip
     challenge = _challenge_of(adapters, credential, "passkey_sign_in", org_id, now)
     credential_id = credential.get("id") if isinstance(credential.get("id"), str) else ""
     passkey = adapters.uow.passkeys.get(credential_id) if credential_id else None
-    account = adapters.uow.portal_users.with_organization(passkey.login if passkey else f"{org_id}#-", org_id)
+    holder = passkey.holder.split("#", 2) if passkey else (org_id, _NONE, _NONE)
+    account = adapters.uow.portal_users.with_organization(passkey.login if passkey else f"{org_id}#{_NONE}", org_id,
+                                                          customer_id=holder[1])
     if not account.org.preferences.passkeys:
         raise FeatureDisabled("passkeys")
     user = account.user
     if passkey is not None and user is None:   # the account moved to a new sign-in email since
-        user = adapters.uow.portal_users.of_contact(*passkey.holder.split("#", 2))
+        user = adapters.uow.portal_users.of_contact(*holder)
     if passkey is None or passkey.org_id != org_id or user is None or not user.is_active or \
             _holder(user) != passkey.holder or _user_handle_of(credential) not in (None, passkey.user_handle):
         _failed(adapters, source_ip, now)
@@ -152,7 +154,7 @@ def sign_in(adapters, org_id: str, credential: dict, now: datetime, *, source_ip
             credential_current_sign_count=passkey.sign_count, require_user_verification=True)
     except (WebAuthnException, ValueError, KeyError, TypeError, AttributeError):
         _failed(adapters, source_ip, now)
-    role = _current_role(adapters, user)
+    role = _role_in(account.customer, user)
     if role is None:
         _failed(adapters, source_ip, now)
     answer, session = sessions.new_session(user, role, now)
