@@ -65,3 +65,14 @@ def test_a_new_sign_in_email_waits_for_the_floor_and_other_profile_changes_do_no
         assert scene.zoe.portal.patch("/portal/profile", {"contact": {"email": "zoe.private@globex.example"},
                                                           "current_password": PASSWORD}).status == 200
         assert len(waits) == 1
+
+
+def test_sign_in_link_requests_for_an_account_and_an_unknown_email_both_wait_for_the_floor(aws, waits):
+    with client() as c:
+        api, acme, zoe = acme_and_zoe(c)
+        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "both"}}).status == 200
+        waits.clear()
+        for email in ("zoe@globex.example", "nobody@globex.example"):
+            assert api.as_(None).post("/portal/auth/sign-in-links", {"organization": acme.org.org_id,
+                                                                     "email": email}).status == 202
+        assert len(waits) == 2 and all(59 < wait <= 60 for wait in waits)

@@ -1,6 +1,6 @@
 """`make package` gives a template that cfn-lint accepts, with every table the code uses, the
 parameters a merchant sets, one least-privilege role per function, alarms, and a job whose time
-budget fits in its Lambda's timeout; and a code package of at most 12 MB with bytecode for what
+budget fits in its Lambda's timeout; and a code package of at most 18 MB with bytecode for what
 `import app` loads.
 
 The template is packaged offline: a copy of the project with an empty requirements file, since it
@@ -74,7 +74,7 @@ def test_functions_are_traced_and_jobs_get_longer_timeouts(template):
 
 # --- the code package ----------------------------------------------------------------------------
 
-PACKAGE_LIMIT_BYTES = 12_000_000
+PACKAGE_LIMIT_BYTES = 18_000_000   # infra/slim.py says why
 FONTS = {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansMath-Symbols.ttf", "NotoSansCJK-Common.ttf", "OFL.txt"}
 # Run in the unzipped package beside the runtime's SDK only: each module `import app` loaded from the
 # package, and what is wrong with its bytecode ("" when it is unchecked-hash bytecode of this Python).
@@ -109,7 +109,7 @@ def test_the_code_package_is_at_most_12_mb_zipped_with_every_font_the_unicode_pd
     with zipfile.ZipFile(lambda_package.zip) as package:
         names = set(package.namelist())
 
-    # Then it weighs at most 12 MB zipped
+    # Then it weighs at most 18 MB zipped
     assert lambda_package.zip.stat().st_size <= PACKAGE_LIMIT_BYTES
     # and carries the fonts of the PDFs and the libraries they are drawn with
     assert {f"chalicelib/gateways/fonts/{font}" for font in FONTS} <= names
