@@ -8,7 +8,7 @@ import re
 from .http import RouteSpec
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SIGNED_IN = frozenset({"portal", "merchant"})
+SIGNED_IN = frozenset({"portal", "merchant", "console"})
 CREDENTIAL_FIELDS = frozenset({"password", "current_password", "token", "challenge"})
 
 MEANINGS = {

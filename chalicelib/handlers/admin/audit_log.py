@@ -1,0 +1,31 @@
+"""The organization's audit log: every change made through the admin API, newest first."""
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import AwareDatetime, Field
+
+from ...bootstrap import services
+from ..credentials import merchant_key
+from ..http import Query, Routes
+from ..schemas import Cursor
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+
+class AuditLogQuery(Query):
+    from_: AwareDatetime = Field(alias="from")
+    to: AwareDatetime
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: Cursor | None = None
+
+
+@api.route("/admin/audit-log", query=AuditLogQuery, response="AuditLogPage")
+def audit_log(query: AuditLogQuery):
+    """The changes made from `from` up to `to` (ISO 8601 with an offset), newest first: who made each
+    (a merchant user, or an API key), the route, its target, when, and the fields it set."""
+    from ..responses.console import AuditLogPage
+    page = services().access.audit_log(api.merchant().org_id, start=query.from_, end=query.to, limit=query.limit,
+                                       cursor=query.cursor)
+    return AuditLogPage.of(page).model_dump()
+
