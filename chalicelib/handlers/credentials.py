@@ -74,7 +74,7 @@ def may(role: str, method: str, path: str) -> bool:
 @contextmanager
 def _recorded(caller: MerchantCaller, method: str, path: str, params: dict):
     access = services().access
-    ids = [value for name, value in params.items() if name.endswith("_id")]
+    ids = [value for name, value in params.items() if name not in ("body", "query")]   # the path's
     body = params.get("body")
     access.begin_audit(caller.org_id, actor_type="api_key" if caller.by_key else "merchant_user",
                        actor_id=caller.user_id or "API key", actor_email=caller.email,

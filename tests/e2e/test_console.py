@@ -1,0 +1,91 @@
+"""The merchant console in Chromium: an admin signs in with her own account (not an API key), flips
+a portal preference and finds the change in the audit log; a support user sees the same switch
+read-only; and every console screen has no serious accessibility violation, in English and German."""
+import re
+from datetime import datetime, timezone
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import browser_tab
+from tests.e2e.steps import organization_with
+from tests.e2e.test_accessibility import checked
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "amber compass over the quiet harbour"
+
+
+def console_users(name: str) -> str:
+    """An organization of its own (the demo's preferences stay as they are) with an admin and a
+    support user."""
+    from chalicelib.bootstrap import services
+    org_id = organization_with(name, f"billing@{name.lower()}.example")
+    for email, role in ((f"olivia@{name.lower()}.example", "admin"), (f"sam@{name.lower()}.example", "support")):
+        services().access.create_merchant_user(org_id, email=email, role=role, password=PASSWORD, name="",
+                                               now=datetime.now(timezone.utc))
+    return org_id
+
+
+def console_sign_in(page, org_id: str, email: str) -> None:
+    page.goto("./#/console/sign-in")
+    page.get_by_label("Organization").fill(org_id)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in to the console").click()
+    expect(page.get_by_role("heading", level=1, name="Portal preferences")).to_be_visible()
+
+
+def test_an_admin_flips_a_preference_and_finds_it_in_the_audit_log_and_support_sees_it_read_only(browser, portal):
+    org_id = console_users("Consolata")
+    with browser_tab(browser, portal.url) as page:
+        # Given the admin signed in to the console
+        console_sign_in(page, org_id, "olivia@consolata.example")
+        reviews = page.get_by_role("checkbox", name="Reviews", exact=True)
+        expect(reviews).to_be_checked()
+
+        # When she turns reviews off and saves
+        reviews.uncheck()
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+
+        # Then the audit log names her and the switch that moved
+        page.get_by_role("navigation", name="Console navigation").get_by_role("link", name="Audit log").click()
+        row = page.get_by_role("row").filter(has_text="preferences.reviews")
+        expect(row).to_contain_text("olivia@consolata.example")
+        expect(row).to_contain_text("true → false")
+        expect(row).to_contain_text("PUT /admin/preferences")
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("heading", level=1, name="Sign in to the console")).to_be_visible()
+
+        # And the support user sees the switch as it is now, and cannot change it
+        console_sign_in(page, org_id, "sam@consolata.example")
+        switch = page.get_by_role("checkbox", name="Reviews", exact=True)
+        expect(switch).not_to_be_checked()
+        expect(switch).to_be_disabled()
+        expect(page.get_by_role("button", name="Save changes")).to_have_count(0)
+        expect(page.get_by_text(re.compile("Your role can see these settings"))).to_be_visible()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_the_consoles_screens_have_no_serious_accessibility_violation(browser, portal, locale):
+    org_id = console_users(f"Axeconsole{locale[:2]}")
+    language = locale[:2]
+    with browser_tab(browser, portal.url, locale=locale) as page:
+        found = {}
+        page.goto("./#/console/sign-in")
+        expect(page.locator("main h1")).to_be_visible()
+        checked(page, found, "console sign-in", language)
+        page.locator("input[name=organization]").fill(org_id)
+        page.locator("input[name=email]").fill(f"olivia@axeconsole{language}.example")
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("button[type=submit]").click()
+        expect(page.locator("fieldset").first).to_be_visible()
+        checked(page, found, "console preferences", language)
+        for screen in ("catalog", "customers", "engagement", "organization", "audit-log"):
+            page.goto(f"./#/console/{screen}")
+            expect(page.locator("main h1")).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            checked(page, found, f"console {screen}", language)
+
+    assert {screen: problems for screen, problems in found.items() if problems} == {}
