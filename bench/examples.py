@@ -266,6 +266,8 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/portal/auth/logout"): Request(),
         ("POST", "/admin/merchant-users"): Request(body={"email": "new.colleague@northwind.example",
                                                          "role": "support", "password": NEW_PASSWORD}),
+        ("PATCH", "/admin/merchant-users/{user_id}"): Request(ids={"user_id": "support_user_id"},
+                                                              body={"role": "support"}),
         ("POST", "/console/auth/login"): Request(body={"organization": DEMO_ORG_ID, "email": DEMO_CONSOLE.admin_email,
                                                        "password": DEMO_PASSWORD}),
         ("POST", "/console/auth/login/second-factor"): Request(

@@ -78,6 +78,8 @@ def build_world(now: datetime) -> World:
                                               source_ip="127.0.0.1").token
     customer_id = result.customer_ids[0]
     ids = _ids(result.org_id, customer_id)
+    ids["support_user_id"] = next(user.user_id for user in bootstrap.services().access.merchant_users(result.org_id)
+                                  if user.role == "support")
     console = result.console_sign_in
     console_token = bootstrap.services().access.console_login(console.org_id, console.admin_email, console.password,
                                                               now, source_ip="127.0.0.1").token

@@ -119,6 +119,13 @@ class MerchantUsers:
             raise
         return from_item(MerchantUser, item)
 
+    def by_id(self, org_id: str, user_id: str) -> MerchantUser | None:
+        """The organization's user with this id (the `organization` index), or None: another
+        organization's user is never found."""
+        for item in MerchantUserItem.by_organization.query(org_id, MerchantUserItem.user_id == user_id, limit=1):
+            return from_item(MerchantUser, item)
+        return None
+
     def of_organization(self, org_id: str, *, limit: int = 100) -> list[MerchantUser]:
         """The organization's users, oldest first (the `organization` index)."""
         return [from_item(MerchantUser, item)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import browser_tab
-from tests.e2e.steps import organization_with
+from tests.e2e.steps import new_customer, organization_with, portal_user_for, sidebar, sign_in
 from tests.e2e.test_accessibility import checked
 
 pytestmark = pytest.mark.e2e
@@ -65,6 +65,25 @@ def test_an_admin_flips_a_preference_and_finds_it_in_the_audit_log_and_support_s
         expect(switch).to_be_disabled()
         expect(page.get_by_role("button", name="Save changes")).to_have_count(0)
         expect(page.get_by_text(re.compile("Your role can see these settings"))).to_be_visible()
+
+
+def test_a_preference_changed_in_the_console_is_followed_by_the_portal(browser, portal):
+    # Given a customer signed in to the portal, who sees subscriptions
+    org_id = console_users("Followme")
+    customer = portal_user_for(org_id, new_customer(org_id, "Tessa Ltd", "tessa@tessa.example", "Tessa", "Ng"))
+    with browser_tab(browser, portal.url) as customer_page, browser_tab(browser, portal.url) as console_page:
+        sign_in(customer_page, customer.org_id, customer.email, customer.password)
+        expect(sidebar(customer_page).get_by_role("link", name="Subscriptions")).to_be_visible()
+
+        # When the admin turns subscriptions off in the console
+        console_sign_in(console_page, org_id, "olivia@followme.example")
+        console_page.get_by_role("checkbox", name="Show subscriptions").uncheck()
+        console_page.get_by_role("button", name="Save changes").click()
+        expect(console_page.get_by_text("Saved.")).to_be_visible()
+
+        # Then the customer's portal no longer offers them at the next screen
+        sidebar(customer_page).get_by_role("link", name="Invoices").click()
+        expect(sidebar(customer_page).get_by_role("link", name="Subscriptions")).to_have_count(0)
 
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])

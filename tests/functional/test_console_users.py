@@ -124,3 +124,35 @@ def test_every_console_route_but_signing_in_needs_a_console_session(aws):
 
     assert public == {"/console/auth/login", "/console/auth/login/second-factor"}
     assert set(answers.values()) == {401}
+
+
+def test_changing_a_users_role_ends_their_sessions_and_the_new_role_holds(aws):
+    with client() as c:
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        sam_id = console.user("sam@acme.example", "support")["user_id"]
+        sam = console.anonymous.as_(console.sign_in("sam@acme.example").json["token"])
+
+        promoted = olivia.patch(f"/admin/merchant-users/{sam_id}", {"role": "admin"})
+        ended = sam.get("/admin/organization").status
+        sam = console.anonymous.as_(console.sign_in("sam@acme.example").json["token"])
+
+        assert promoted.status == 200 and promoted.json["role"] == "admin"
+        assert ended == 401
+        assert sam.put("/admin/preferences", {"preferences": {}}).status == 200
+
+
+def test_a_disabled_user_cannot_sign_in_and_nobody_changes_their_own_account(aws):
+    with client() as c:
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        me = olivia.get("/console/auth/me").json["user"]["user_id"]
+        sam_id = console.user("sam@acme.example", "support")["user_id"]
+
+        disabled = console.key.patch(f"/admin/merchant-users/{sam_id}", {"status": "disabled"})
+        own = olivia.patch(f"/admin/merchant-users/{me}", {"role": "support"})
+        elsewhere = a_console(c, "Globex Corp").key.patch(f"/admin/merchant-users/{sam_id}", {"status": "active"})
+
+        assert disabled.status == 200 and console.sign_in("sam@acme.example").status == 401
+        assert own.status == 422 and own.json["error"]["code"] == "own_account"
+        assert elsewhere.status == 404

@@ -24,6 +24,7 @@ DELETIONS = {
     ("tables/merchant_sessions.py", "delete_many"): "merchant_sessions",  # console password changed
     ("services/access/console_auth.py", "logout"): "merchant_sessions",
     ("services/access/console_auth.py", "change_password"): "merchant_sessions",
+    ("services/access/console_auth.py", "change_user"): "merchant_sessions",    # role changed, disabled
     ("tables/sessions.py", "delete_many"): "sessions",                   # batch_write of deletes
     ("services/access/sessions.py", "end"): "sessions",
     ("services/access/sessions.py", "end_all_of"): "sessions",           # password changed or reset

@@ -25,6 +25,11 @@ class MerchantUserBody(Body):
     name: Annotated[str, StringConstraints(max_length=100)] = ""
 
 
+class MerchantUserChanges(Body):
+    role: Literal["admin", "support"] | None = None
+    status: Literal["active", "disabled"] | None = None
+
+
 @api.route("/admin/merchant-users", response="MerchantUserList")
 def list_merchant_users():
     """The organization's console users."""
@@ -39,4 +44,15 @@ def create_merchant_user(body: MerchantUserBody):
     from ..responses.console import MerchantUser
     user = services().access.create_merchant_user(api.merchant().org_id, email=body.email, role=body.role,
                                                   password=body.password, name=body.name, now=bootstrap.now())
+    return MerchantUser.of(user).model_dump()
+
+
+@api.route("/admin/merchant-users/{user_id}", "PATCH", body=MerchantUserChanges, response="MerchantUser")
+def change_merchant_user(user_id: str, body: MerchantUserChanges):
+    """Change a console user's role or disable the user (or enable again): every session of the user
+    ends at once. Not one's own account."""
+    from ..responses.console import MerchantUser
+    caller = api.merchant()
+    user = services().access.change_merchant_user(caller.org_id, user_id, role=body.role, status=body.status,
+                                                  by_user_id=api.merchant_user().user_id)
     return MerchantUser.of(user).model_dump()

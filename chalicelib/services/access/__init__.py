@@ -149,6 +149,11 @@ class Access:
         from .console_auth import create_user
         return create_user(self._adapters, org_id, email=email, role=role, password=password, name=name, now=now)
 
+    def change_merchant_user(self, org_id: str, user_id: str, *, role: str | None, status: str | None,
+                             by_user_id: str) -> MerchantUser:
+        from .console_auth import change_user
+        return change_user(self._adapters, org_id, user_id, role=role, status=status, by_user_id=by_user_id)
+
     def merchant_users(self, org_id: str) -> list[MerchantUser]:
         from .console_auth import users
         return users(self._adapters, org_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from ...domain import audit
 from ...domain import second_factor as totp
 from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound, Unauthenticated
 from ...domain.ids import new_id
@@ -59,6 +60,27 @@ def create_user(adapters, org_id: str, *, email: str, role: str, password: str, 
                         password_hash=adapters.password_hasher.hash(password), password_changed_at=now)
     adapters.uow.audit_log.describe({"email": user.email, "role": role, "name": name, "user_id": user.user_id})
     return adapters.uow.merchant_users.add(user)
+
+
+def change_user(adapters, org_id: str, user_id: str, *, role: str | None, status: str | None,
+                by_user_id: str) -> MerchantUser:
+    """Change a user's role or status (active, disabled); every session of the user ends, so the new
+    role holds from the next request. A user cannot change their own (another admin, or a key, does:
+    an organization is never left without the admin who could undo it)."""
+    if role is not None and role not in ROLES:
+        raise InvalidInput({"role": f"One of {', '.join(ROLES)}."})
+    user = adapters.uow.merchant_users.by_id(org_id, user_id)   # written on the version read: a stale one is 409
+    if user is None:
+        raise NotFound("merchant user")
+    if user.user_id == by_user_id:
+        raise BusinessRuleViolation("You cannot change your own role or status; ask another admin.",
+                                    "own_account")
+    after = replace(user, role=role or user.role, status=status or user.status)
+    adapters.uow.audit_log.describe(audit.changed({"role": user.role, "status": user.status},
+                                                  {"role": after.role, "status": after.status}))
+    after = adapters.uow.merchant_users.save(after)
+    adapters.uow.merchant_sessions.delete_many(adapters.uow.merchant_sessions.token_hashes_of(user.login))
+    return after
 
 
 def users(adapters, org_id: str) -> list[MerchantUser]:
