@@ -101,7 +101,7 @@ def test_the_consoles_screens_have_no_serious_accessibility_violation(browser, p
         page.locator("button[type=submit]").click()
         expect(page.locator("fieldset").first).to_be_visible()
         checked(page, found, "console preferences", language)
-        for screen in ("catalog", "customers", "engagement", "organization", "audit-log"):
+        for screen in ("catalog", "customers", "engagement", "organization", "audit-log", "team"):
             page.goto(f"./#/console/{screen}")
             expect(page.locator("main h1")).to_be_visible()
             page.wait_for_load_state("networkidle")

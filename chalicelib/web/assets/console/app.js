@@ -17,6 +17,7 @@ const ROUTES = [
   { path: "engagement", screen: screens.engagement, label: t("console.nav.engagement") },
   { path: "organization", screen: screens.organization, label: t("console.nav.organization") },
   { path: "audit-log", screen: screens.auditLog, label: t("console.nav.audit_log") },
+  { path: "team", screen: screens.team, label: t("console.nav.team") },
 ];
 
 const app = document.getElementById("app");

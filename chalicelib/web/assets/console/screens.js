@@ -246,3 +246,60 @@ export async function auditLog({ main }) {
       Object.entries(e.changes).map(([name, value]) => h("li", {}, h("code", {}, name), ` ${value}`))) },
   ], items), () => empty(t("console.no_entries")));
 }
+
+export async function team({ main, me, readOnly }) {
+  const users = await admin.get("/admin/merchant-users");
+  const rows = table(t("console.nav.team"), [
+    { label: t("auth.email"), cell: (u) => u.email },
+    { label: t("console.role"), cell: (u) => (readOnly || u.user_id === me.user.user_id ? t(`console.role.${u.role}`)
+      : roleSelect(u)) },
+    { label: t("console.status"), cell: (u) => t(`console.status.${u.status}`) },
+    { label: t("console.second_factor_on"), cell: (u) => onOff(u.second_factor) },
+  ], users.items);
+  const password = h("form", { class: "card", "aria-label": t("console.change_password") },
+    h("h2", {}, t("console.change_password")),
+    field({ label: t("console.current_password"), name: "current_password", type: "password", required: true,
+      autocomplete: "current-password" }),
+    field({ label: t("console.new_password"), name: "new_password", type: "password", required: true,
+      autocomplete: "new-password" }),
+    h("button", { type: "submit" }, t("console.change_password")));
+  onSubmit(password, async (values) => {
+    await admin.post("/console/auth/change-password", values);
+    password.reset();
+    toast(t("console.password_changed"), "success");
+  });
+  replace(main, pageHeader(t("console.nav.team"), t("console.team_intro")), rows,
+    readOnly ? null : newUser(main, me), password);
+}
+
+function roleSelect(user) {
+  const select = field({ label: t("console.role_of", { email: user.email }), name: "role", value: user.role,
+    options: [["admin", t("console.role.admin")], ["support", t("console.role.support")]] });
+  select.querySelector("select").addEventListener("change", async (event) => {
+    try {
+      await admin.patch(`/admin/merchant-users/${user.user_id}`, { role: event.target.value });
+      toast(t("console.saved"), "success");
+    } catch (error) {
+      event.target.value = user.role;
+      if (!error.sessionEnded) toast(error.message, "error");
+    }
+  });
+  return select;
+}
+
+function newUser(main, me) {
+  const form = h("form", { class: "card", "aria-label": t("console.new_user") },
+    h("h2", {}, t("console.new_user")),
+    field({ label: t("auth.email"), name: "email", type: "email", required: true, autocomplete: "off" }),
+    field({ label: t("console.role"), name: "role", value: "support",
+      options: [["support", t("console.role.support")], ["admin", t("console.role.admin")]], hint: t("console.role.hint") }),
+    field({ label: t("console.first_password"), name: "password", type: "password", required: true,
+      autocomplete: "new-password", hint: t("console.first_password.hint") }),
+    h("button", { type: "submit" }, t("console.create")));
+  onSubmit(form, async (values) => {
+    await admin.post("/admin/merchant-users", values);
+    toast(t("console.saved"), "success");
+    await team({ main, me, readOnly: false });
+  });
+  return form;
+}

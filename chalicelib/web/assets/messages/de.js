@@ -879,5 +879,21 @@ export default {
   "console.target": "Woran",
   "console.changes": "Änderungen",
   "console.api_key": "API-Schlüssel",
-  "console.no_entries": "Keine Änderungen in diesem Zeitraum."
+  "console.no_entries": "Keine Änderungen in diesem Zeitraum.",
+  "console.nav.team": "Team und Konto",
+  "console.team_intro": "Wer diese Konsole nutzen darf. Admins ändern alles; Support sieht alles und sendet Einladungen erneut.",
+  "console.role": "Rolle",
+  "console.role_of": "Rolle von {email}",
+  "console.role.hint": "Eine geänderte Rolle gilt ab der nächsten Anmeldung; laufende Sitzungen enden sofort.",
+  "console.status": "Status",
+  "console.status.active": "Aktiv",
+  "console.status.disabled": "Gesperrt",
+  "console.second_factor_on": "Zweiter Faktor",
+  "console.new_user": "Nutzer hinzufügen",
+  "console.first_password": "Erstes Passwort",
+  "console.first_password.hint": "Geben Sie es dem Nutzer selbst; er ändert es hier nach der Anmeldung.",
+  "console.change_password": "Eigenes Passwort ändern",
+  "console.current_password": "Aktuelles Passwort",
+  "console.new_password": "Neues Passwort",
+  "console.password_changed": "Passwort geändert. Ihre anderen Sitzungen wurden beendet."
 };

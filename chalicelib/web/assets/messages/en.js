@@ -880,5 +880,21 @@ export default {
   "console.target": "On",
   "console.changes": "Changes",
   "console.api_key": "API key",
-  "console.no_entries": "No changes in this period."
+  "console.no_entries": "No changes in this period.",
+  "console.nav.team": "Team and account",
+  "console.team_intro": "Who may use this console. Admins change everything; support sees everything and resends invitations.",
+  "console.role": "Role",
+  "console.role_of": "Role of {email}",
+  "console.role.hint": "A changed role holds from the user's next sign-in; their sessions end at once.",
+  "console.status": "Status",
+  "console.status.active": "Active",
+  "console.status.disabled": "Disabled",
+  "console.second_factor_on": "Second factor",
+  "console.new_user": "Add a user",
+  "console.first_password": "First password",
+  "console.first_password.hint": "Give it to the user yourself; they change it here after signing in.",
+  "console.change_password": "Change your password",
+  "console.current_password": "Current password",
+  "console.new_password": "New password",
+  "console.password_changed": "Password changed. Your other sessions have ended."
 };
