@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import browser_tab
-from tests.e2e.steps import new_customer, organization_with, portal_user_for, sidebar, sign_in
+from tests.e2e.steps import a_subscription, new_customer, organization_with, portal_user_for, sidebar, sign_in
 from tests.e2e.test_accessibility import checked
 
 pytestmark = pytest.mark.e2e
@@ -16,11 +16,11 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "amber compass over the quiet harbour"
 
 
-def console_users(name: str) -> str:
+def console_users(name: str, **preferences) -> str:
     """An organization of its own (the demo's preferences stay as they are) with an admin and a
     support user."""
     from chalicelib.bootstrap import services
-    org_id = organization_with(name, f"billing@{name.lower()}.example")
+    org_id = organization_with(name, f"billing@{name.lower()}.example", **preferences)
     for email, role in ((f"olivia@{name.lower()}.example", "admin"), (f"sam@{name.lower()}.example", "support")):
         services().access.create_merchant_user(org_id, email=email, role=role, password=PASSWORD, name="",
                                                now=datetime.now(timezone.utc))
@@ -84,6 +84,40 @@ def test_a_preference_changed_in_the_console_is_followed_by_the_portal(browser, 
         # Then the customer's portal no longer offers them at the next screen
         sidebar(customer_page).get_by_role("link", name="Invoices").click()
         expect(sidebar(customer_page).get_by_role("link", name="Subscriptions")).to_have_count(0)
+
+
+def test_a_coupon_made_for_the_portal_in_the_console_is_applied_by_the_customer(browser, portal):
+    from chalicelib.domain.preferences import EditPreferences
+    from devstack.seed import seed_catalog
+    # Given a customer with a subscription, where customers may apply coupons
+    org_id = console_users("Couponia", edit_subscription=EditPreferences(enabled=True))
+    seed_catalog(org_id, datetime.now(timezone.utc))
+    customer = portal_user_for(org_id, new_customer(org_id, "Ruth Co", "ruth@ruth.example", "Ruth", "Ode"))
+    subscription_id = a_subscription(customer)
+    with browser_tab(browser, portal.url) as console_page, browser_tab(browser, portal.url) as customer_page:
+        # When the admin creates a coupon shown in the portal, limited to 5 redemptions
+        console_sign_in(console_page, org_id, "olivia@couponia.example")
+        console_page.get_by_role("link", name="Plans and coupons").click()
+        form = console_page.get_by_role("form", name="New coupon")
+        form.get_by_label("Code").fill("SPRING10")
+        form.get_by_label("Name").fill("Spring")
+        form.get_by_label("Percent off").fill("10")
+        form.get_by_label("Redemption limit").fill("5")
+        form.get_by_label("Shown in the portal").check()
+        form.get_by_role("button", name="Create").click()
+        expect(console_page.get_by_role("row").filter(has_text="SPRING10")).to_contain_text("0 of 5")
+
+        # Then the customer finds it among the coupons and applies it
+        sign_in(customer_page, customer.org_id, customer.email, customer.password)
+        customer_page.goto(f"./#/subscriptions/{subscription_id}/change")
+        customer_page.get_by_label("Coupon").select_option("SPRING10")
+        customer_page.get_by_role("button", name="Preview changes").click()
+        customer_page.get_by_role("button", name="Confirm change").click()
+        expect(customer_page.get_by_text("Your subscription is updated.")).to_be_visible()
+
+        # And the console counts the redemption
+        console_page.reload()
+        expect(console_page.get_by_role("row").filter(has_text="SPRING10")).to_contain_text("1 of 5")
 
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])
