@@ -120,6 +120,33 @@ def test_a_coupon_made_for_the_portal_in_the_console_is_applied_by_the_customer(
         expect(console_page.get_by_role("row").filter(has_text="SPRING10")).to_contain_text("1 of 5")
 
 
+def test_an_admin_sets_up_a_second_factor_and_signs_in_with_a_code(browser, portal):
+    from chalicelib.domain.second_factor import code_for, step_at
+    org_id = console_users("Twofactor")
+    with browser_tab(browser, portal.url) as page:
+        # Given the admin on her account screen
+        console_sign_in(page, org_id, "olivia@twofactor.example")
+        page.goto("./#/console/team")
+
+        # When she sets up a second factor with her app's first code
+        page.get_by_role("button", name="Set up a second factor").click()
+        secret = page.locator("form code").inner_text()
+        page.get_by_label("Code from your authenticator app").fill(code_for(secret, step_at(datetime.now(timezone.utc))))
+        page.get_by_role("button", name="Turn on").click()
+        expect(page.get_by_text("Keep these recovery codes")).to_be_visible()
+        recovery = page.locator("li code").first.inner_text()
+        page.get_by_role("button", name="Sign out").click()
+
+        # Then her next sign-in asks for a code after the password, and a recovery code opens the console
+        page.get_by_label("Organization").fill(org_id)
+        page.get_by_label("Email").fill("olivia@twofactor.example")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in to the console").click()
+        page.get_by_label("Code from your authenticator app").fill(recovery)
+        page.get_by_role("button", name="Sign in to the console").click()
+        expect(page.get_by_role("heading", level=1, name="Portal preferences")).to_be_visible()
+
+
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])
 def test_the_consoles_screens_have_no_serious_accessibility_violation(browser, portal, locale):
     org_id = console_users(f"Axeconsole{locale[:2]}")

@@ -269,7 +269,52 @@ export async function team({ main, me, readOnly }) {
     toast(t("console.password_changed"), "success");
   });
   replace(main, pageHeader(t("console.nav.team"), t("console.team_intro")), rows,
-    readOnly ? null : newUser(main, me), password);
+    readOnly ? null : newUser(main, me), password, secondFactor(me.user.second_factor));
+}
+
+/** The signed-in user's second factor: set it up (a secret, confirmed by a first code; recovery
+ * codes shown once), or turn it off with the password and a code. */
+function secondFactor(enabled) {
+  const box = h("section", { class: "card", "aria-labelledby": "second-factor-title" },
+    h("h2", { id: "second-factor-title" }, t("console.second_factor_title")));
+  if (enabled) {
+    const off = h("form", { "aria-label": t("console.second_factor_off") },
+      h("p", {}, t("console.second_factor_is_on")),
+      field({ label: t("console.current_password"), name: "current_password", type: "password", required: true,
+        autocomplete: "current-password" }),
+      field({ label: t("console.code"), name: "code", required: true, autocomplete: "one-time-code" }),
+      h("button", { type: "submit", class: "secondary" }, t("console.second_factor_off")));
+    onSubmit(off, async (values) => {
+      await admin.post("/console/auth/second-factor/disable", values);
+      replace(box, alert("info", t("console.second_factor_turned_off")));
+    });
+    box.append(off);
+    return box;
+  }
+  const start = h("button", { type: "button" }, t("console.second_factor_set_up"));
+  start.addEventListener("click", async () => {
+    let enrolment;
+    try {
+      enrolment = await admin.post("/console/auth/second-factor");
+    } catch (error) {
+      if (!error.sessionEnded) toast(error.message, "error");
+      return;
+    }
+    const confirm = h("form", { "aria-label": t("console.second_factor_set_up") },
+      h("p", {}, t("console.second_factor_secret")), h("p", {}, h("code", {}, enrolment.secret)),
+      h("p", {}, h("a", { href: enrolment.otpauth_uri }, t("console.second_factor_open_app"))),
+      field({ label: t("console.code"), name: "code", required: true, autocomplete: "one-time-code", inputmode: "numeric" }),
+      h("button", { type: "submit" }, t("console.second_factor_confirm")));
+    onSubmit(confirm, async (values) => {
+      const answer = await admin.post("/console/auth/second-factor/confirm", values);
+      replace(box, h("h2", {}, t("console.second_factor_title")), alert("info", t("console.recovery_codes")),
+        h("ul", {}, answer.recovery_codes.map((code) => h("li", {}, h("code", {}, code)))));
+    });
+    replace(box, h("h2", { id: "second-factor-title" }, t("console.second_factor_title")), confirm);
+    confirm.querySelector("input")?.focus();
+  });
+  box.append(h("p", {}, t("console.second_factor_is_off")), start);
+  return box;
 }
 
 function roleSelect(user) {

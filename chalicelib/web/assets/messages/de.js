@@ -895,5 +895,15 @@ export default {
   "console.change_password": "Eigenes Passwort ändern",
   "console.current_password": "Aktuelles Passwort",
   "console.new_password": "Neues Passwort",
-  "console.password_changed": "Passwort geändert. Ihre anderen Sitzungen wurden beendet."
+  "console.password_changed": "Passwort geändert. Ihre anderen Sitzungen wurden beendet.",
+  "console.second_factor_title": "Zweiter Faktor",
+  "console.second_factor_is_on": "Sie melden sich nach dem Passwort mit einem Code aus Ihrer Authenticator-App an.",
+  "console.second_factor_is_off": "Ergänzen Sie Ihre Anmeldung um einen Code aus einer Authenticator-App, damit ein gestohlenes Passwort nicht genügt.",
+  "console.second_factor_set_up": "Zweiten Faktor einrichten",
+  "console.second_factor_secret": "Geben Sie dieses Geheimnis in Ihre Authenticator-App ein und danach den Code, den sie zeigt.",
+  "console.second_factor_open_app": "In einer Authenticator-App auf diesem Gerät öffnen",
+  "console.second_factor_confirm": "Einschalten",
+  "console.recovery_codes": "Ihr zweiter Faktor ist eingeschaltet. Bewahren Sie diese Wiederherstellungscodes sicher auf: Jeder ersetzt einmal einen Code, und sie werden nur jetzt gezeigt.",
+  "console.second_factor_off": "Zweiten Faktor ausschalten",
+  "console.second_factor_turned_off": "Ihr zweiter Faktor ist ausgeschaltet."
 };

@@ -896,5 +896,15 @@ export default {
   "console.change_password": "Change your password",
   "console.current_password": "Current password",
   "console.new_password": "New password",
-  "console.password_changed": "Password changed. Your other sessions have ended."
+  "console.password_changed": "Password changed. Your other sessions have ended.",
+  "console.second_factor_title": "Second factor",
+  "console.second_factor_is_on": "You sign in with a code from your authenticator app after your password.",
+  "console.second_factor_is_off": "Add a code from an authenticator app to your sign-in, so that a stolen password is not enough.",
+  "console.second_factor_set_up": "Set up a second factor",
+  "console.second_factor_secret": "Type this secret into your authenticator app, then enter the code it shows.",
+  "console.second_factor_open_app": "Open it in an authenticator app on this device",
+  "console.second_factor_confirm": "Turn on",
+  "console.recovery_codes": "Your second factor is on. Keep these recovery codes somewhere safe: each works once instead of a code, and they are shown only now.",
+  "console.second_factor_off": "Turn the second factor off",
+  "console.second_factor_turned_off": "Your second factor is off."
 };
