@@ -20,11 +20,14 @@ from .mapping import from_item, to_item
 from .pages import ListScope, Page, collect
 from .transactions import Transaction
 
-_AT = "%Y-%m-%dT%H:%M:%S.%fZ"   # fixed width, so the text sorts as the time does
+def _at(at: datetime) -> str:
+    """Fixed width (the year too), so the text sorts as the time does."""
+    return (f"{at.year:04d}-{at.month:02d}-{at.day:02d}T{at.hour:02d}:{at.minute:02d}:{at.second:02d}."
+            f"{at.microsecond:06d}Z")
 
 
 def entry_key(at: datetime, entry_id: str) -> str:
-    return f"{at.strftime(_AT)}#{entry_id}"
+    return f"{_at(at)}#{entry_id}"
 
 
 @table("audit_log")
@@ -107,7 +110,7 @@ class AuditLog:
     def page(self, org_id: str, *, start: datetime, end: datetime, limit: int,
              cursor: str | None) -> Page[AuditEntry]:
         """The entries from `start` up to (not including) `end`, newest first."""
-        low, high = start.strftime(_AT), end.strftime(_AT)
+        low, high = _at(start), _at(end)
         scope = ListScope(f"audit log {low} {high}", "org_id", org_id)
         results = AuditEntryItem.query(org_id, AuditEntryItem.entry_key.between(low, high), limit=limit,
                                        last_evaluated_key=scope.start(cursor), scan_index_forward=False)

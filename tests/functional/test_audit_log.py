@@ -134,3 +134,14 @@ def test_another_organizations_log_is_not_shown(aws):
         theirs.user("hank@globex.example", "admin")
 
         assert log_of(ours.key)["items"] == []
+
+
+def test_a_range_backwards_or_beyond_the_calendar_is_refused_in_words(aws):
+    with client() as c:
+        console = a_console(c)
+
+        backwards = console.key.get("/admin/audit-log?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z")
+        beyond = console.key.get("/admin/audit-log?from=0001-01-01T00:00:00%2B14:00&to=2026-12-01T00:00:00Z")
+
+        assert (backwards.status, list(backwards.json["error"]["details"]["fields"])) == (400, ["query.to"])
+        assert (beyond.status, list(beyond.json["error"]["details"]["fields"])) == (400, ["query.from"])

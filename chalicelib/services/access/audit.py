@@ -31,7 +31,10 @@ def forget(adapters) -> None:
 
 
 def page(adapters, org_id: str, *, start: datetime, end: datetime, limit: int, cursor: str | None) -> Page[AuditEntry]:
+    try:
+        start, end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    except OverflowError:   # year 1 at +14:00, year 9999 at -14:00: no instant the log could hold
+        raise InvalidInput({"query.from": "Out of range."}) from None
     if end <= start:
         raise InvalidInput({"query.to": "Must be after from."})
-    start, end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
     return adapters.uow.audit_log.page(org_id, start=start, end=end, limit=limit, cursor=cursor)
