@@ -145,3 +145,15 @@ def test_a_range_backwards_or_beyond_the_calendar_is_refused_in_words(aws):
 
         assert (backwards.status, list(backwards.json["error"]["details"]["fields"])) == (400, ["query.to"])
         assert (beyond.status, list(beyond.json["error"]["details"]["fields"])) == (400, ["query.from"])
+
+
+def test_without_a_range_the_whole_log_is_read_a_page_at_a_time(aws):
+    with client() as c:
+        console = a_console(c)
+        for n in range(3):
+            console.user(f"user{n}@acme.example", "support")
+
+        first = console.key.get("/admin/audit-log?limit=2").json
+        second = console.key.get(f"/admin/audit-log?limit=2&cursor={first['next_cursor']}").json
+
+        assert len(first["items"]) == 2 and len(second["items"]) == 1
