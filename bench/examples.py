@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from chalicelib.handlers.http import ROUTES, RouteSpec
 from chalicelib.handlers.web import assets, version
-from devstack.seed import DEMO_ORG_ID, DEMO_PASSWORD, DEMO_PORTAL_NAME, DEMO_PREFERENCES
+from devstack.seed import DEMO_CONSOLE, DEMO_ORG_ID, DEMO_PASSWORD, DEMO_PORTAL_NAME, DEMO_PREFERENCES
 
 from .request_units import Units, measuring_units
 from .scenarios import World, token_for
@@ -98,6 +98,9 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/portal/auth/passkeys"): Request(),
         ("GET", "/admin/cancellations"): Request(query=f"from={today}&to={later_day(30)}"),
         ("GET", "/admin/preferences"): Request(),
+        ("GET", "/admin/merchant-users"): Request(),
+        ("GET", "/admin/audit-log"): Request(query=f"from={today}T00:00:00Z&to={later_day(1)}T00:00:00Z"),
+        ("GET", "/console/auth/me"): Request(),
         ("GET", "/portal/activity"): Request(),
         ("GET", "/portal/estimates"): Request(),
         ("GET", "/portal/estimates/{estimate_id}"): Request(),
@@ -280,6 +283,25 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/portal/auth/change-password"): Request(body={"current_password": DEMO_PASSWORD,
                                                                 "new_password": NEW_PASSWORD}),
         ("POST", "/portal/auth/logout"): Request(),
+        ("POST", "/admin/merchant-users"): Request(body={"email": "new.colleague@northwind.example",
+                                                         "role": "support", "password": NEW_PASSWORD}),
+        ("PATCH", "/admin/merchant-users/{user_id}"): Request(ids={"user_id": "support_user_id"},
+                                                              body={"role": "support"}),
+        ("POST", "/console/auth/login"): Request(body={"organization": DEMO_ORG_ID, "email": DEMO_CONSOLE.admin_email,
+                                                       "password": DEMO_PASSWORD}),
+        ("POST", "/console/auth/login/second-factor"): Request(
+            body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge", "code": "123456"}, expect=401,
+            why="the demo console user has no second factor: there is no challenge to answer"),
+        ("POST", "/console/auth/second-factor"): Request(),
+        ("POST", "/console/auth/second-factor/confirm"): Request(body={"code": "not-a-code"}, expect=400,
+                                                                  why="the new secret is random: no code is known"),
+        ("POST", "/console/auth/second-factor/disable"): Request(
+            body={"current_password": DEMO_PASSWORD, "code": "000000"}, expect=422,
+            why="the pending secret was never confirmed: there is no second factor to turn off"),
+        ("POST", "/console/auth/change-password"): Request(body={"current_password": DEMO_PASSWORD,
+                                                                 "new_password": "short"}, expect=400,
+                                                           why="too short a password: the demo's stays as it is"),
+        ("POST", "/console/auth/logout"): Request(),
     }
 
 

@@ -66,6 +66,7 @@ class World:
     now: datetime | None = None
     links: dict = field(default_factory=dict)   # "invite" | "reset" | "email_change" | "action" -> a link's token
     emails: dict = field(default_factory=dict)  # who those links were sent to
+    console_token: str = ""                      # the demo's console admin signed in
 
 
 def build_world(now: datetime) -> World:
@@ -77,7 +78,12 @@ def build_world(now: datetime) -> World:
                                               source_ip="127.0.0.1").token
     customer_id = result.customer_ids[0]
     ids = _ids(result.org_id, customer_id)
-    world = World(result.org_id, customer_id, result.api_key, token, ids, now)
+    ids["support_user_id"] = next(user.user_id for user in bootstrap.services().access.merchant_users(result.org_id)
+                                  if user.role == "support")
+    console = result.console_sign_in
+    console_token = bootstrap.services().access.console_login(console.org_id, console.admin_email, console.password,
+                                                              now, source_ip="127.0.0.1").token
+    world = World(result.org_id, customer_id, result.api_key, token, ids, now, console_token=console_token)
     _one_of_each_write(world, now)
     return world
 
@@ -211,4 +217,4 @@ def _mailed_token(sent: list, email: str) -> str:
 
 
 def token_for(world: World, spec: RouteSpec) -> str | None:
-    return {"merchant": world.admin_key, "portal": world.portal_token}.get(spec.auth)
+    return {"merchant": world.admin_key, "portal": world.portal_token, "console": world.console_token}.get(spec.auth)

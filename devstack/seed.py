@@ -16,7 +16,7 @@ from chalicelib import bootstrap
 from chalicelib.domain.catalog import Addon, Coupon, Plan
 from chalicelib.domain.customers import Address, CustomFieldDefinition, Customer
 from chalicelib.domain.documents import TimeEntry
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import AlreadyExists, NotFound
 from chalicelib.domain.organization import clock_name
 from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, PauseResumePreferences, RetentionOffer,
                                            Preferences, TrialPreferences)
@@ -40,12 +40,25 @@ class PortalSignIn:
 
 
 @dataclass(frozen=True)
+class ConsoleSignIn:
+    """The demo merchant users of the console (admin and support), with one password."""
+    org_id: str
+    admin_email: str
+    support_email: str
+    password: str
+
+
+DEMO_CONSOLE = ConsoleSignIn(DEMO_ORG_ID, "owner@northwind.example", "helpdesk@northwind.example", DEMO_PASSWORD)
+
+
+@dataclass(frozen=True)
 class SeedResult:
     org_id: str
     api_key: str
     created: bool                              # False: the demo organization was already there
     portal_sign_in: PortalSignIn
     customer_ids: tuple[str, ...] = ()
+    console_sign_in: ConsoleSignIn = DEMO_CONSOLE
 
 
 def seed_demo(now: datetime) -> SeedResult:
@@ -59,6 +72,7 @@ def seed_demo(now: datetime) -> SeedResult:
     if not demo.portal_name:   # seeded before portals had names
         access.update_organization(DEMO_ORG_ID, OrganizationChanges(portal_name=DEMO_PORTAL_NAME))
     api_key = access.issue_api_key(DEMO_ORG_ID, name="devstack restart", now=now)
+    seed_console_users(DEMO_ORG_ID, now)   # seeded before the console had users
     return SeedResult(DEMO_ORG_ID, api_key, created=False, portal_sign_in=_demo_sign_in())
 
 
@@ -69,6 +83,7 @@ def _seed_everything(now: datetime) -> SeedResult:
     demo_customers = seed_customers(DEMO_ORG_ID, now)
     seed_billing(DEMO_ORG_ID, demo_customers, now)
     sign_in = seed_portal_user(DEMO_ORG_ID, demo_customers[0], now)
+    seed_console_users(DEMO_ORG_ID, now)
     return SeedResult(DEMO_ORG_ID, api_key, created=True, portal_sign_in=sign_in,
                       customer_ids=tuple(c.customer_id for c in demo_customers))
 
@@ -276,6 +291,17 @@ def seed_portal_user(org_id: str, customer: Customer, now: datetime) -> PortalSi
     bootstrap.services().access.create_portal_user(org_id, customer_id=customer.customer_id,
                                                    contact_id=contact.contact_id, password=DEMO_PASSWORD, now=now)
     return PortalSignIn(org_id, contact.email, DEMO_PASSWORD)
+
+
+def seed_console_users(org_id: str, now: datetime) -> None:
+    """The console's demo users: an admin and a support user (kept if they are there already)."""
+    access = bootstrap.services().access
+    for email, role, name in ((DEMO_CONSOLE.admin_email, "admin", "Olivia Owner"),
+                              (DEMO_CONSOLE.support_email, "support", "Sam Support")):
+        try:
+            access.create_merchant_user(org_id, email=email, role=role, password=DEMO_PASSWORD, name=name, now=now)
+        except AlreadyExists:
+            pass
 
 
 def _demo_sign_in() -> PortalSignIn:

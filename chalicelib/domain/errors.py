@@ -53,6 +53,15 @@ class FeatureDisabled(Forbidden):
         super().__init__(f"{words} is not available in this portal.", {"feature": feature})
 
 
+class RoleForbids(Forbidden):
+    """A merchant user whose role does not allow this (support reads, and resends invitations)."""
+    code = "role_forbids"
+
+    def __init__(self, role: str):
+        super().__init__(f"Your role ({role}) may look but not change this; ask an admin of your organization.",
+                         {"role": role})
+
+
 class NotFound(DomainError):
     """Missing, or not the caller's: the two are never told apart."""
 

@@ -12,6 +12,7 @@ PREFIXES = {
     "payment": "pay", "refund": "re", "payment_method": "pm", "estimate": "est",
     "timesheet": "ts", "review": "rev", "activity": "act", "notification": "ntf",
     "portal_user": "usr", "api_key": "key", "email": "eml", "message": "msg", "tax_id": "txi",
+    "merchant_user": "mu", "audit_entry": "aud",
 }
 
 

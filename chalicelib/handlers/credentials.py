@@ -1,18 +1,32 @@
-"""Who is calling: a portal session for /portal, a merchant API key for /admin, checked inside the
-API function on every request (docs/security.md "Checked inside the API function").
+"""Who is calling: a portal session for /portal; for /admin, a merchant API key or a console
+session of a merchant user; a console session alone for the console's own account routes. Checked
+inside the API function on every request (docs/security.md "Checked inside the API function").
 
 `Routes(bp, "portal", portal_session)` checks the route's credential before anything else of the
 request: a missing, unknown, expired or signed-out one is 401 in the envelope, and one that cannot
 be read (DynamoDB busy) is 503. Nothing is cached between requests, so a session ended or a key
-revoked stops working on the very next request."""
+revoked stops working on the very next request.
+
+Each audience's tokens are looked up only where that audience's are kept (API keys, portal
+sessions, console sessions: three tables), so no kind of token opens another's routes. On /admin,
+a merchant user's role is checked before the request is read (`admit`: support reads, and resends
+invitations), and every change is recorded in the audit log (`recording`)."""
 from __future__ import annotations
 
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
+from .. import bootstrap
 from ..bootstrap import services
-from ..domain.errors import Unauthenticated
+from ..domain.errors import RoleForbids, Unauthenticated
 from .http import CustomerCaller, MerchantCaller
+
+API_KEY_PREFIX = "pk_admin_"
+# what a support user may do beyond reading: (method, path) of the routes table
+SUPPORT_MAY_CHANGE = frozenset({
+    ("POST", "/admin/customers/{customer_id}/portal-invite"),   # send or resend a portal invitation
+})
 
 
 def bearer(authorization: str | None) -> str:
@@ -20,10 +34,15 @@ def bearer(authorization: str | None) -> str:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
+def _unrecorded(response):
+    return response
+
+
 @dataclass(frozen=True)
 class Credential:
     """A credential a route needs, sent as `Authorization: Bearer <token>`."""
     identify: Callable[[str], CustomerCaller | MerchantCaller | None]   # token -> the caller, or None
+    audited: bool = False       # the admin API: roles are checked and changes recorded
 
     def caller(self, authorization: str | None) -> CustomerCaller | MerchantCaller:
         """The identity the bearer token names; Unauthenticated without a live one, Unavailable
@@ -34,6 +53,47 @@ class Credential:
             raise Unauthenticated("Sign in first.")
         return identity
 
+    def admit(self, caller, method: str, path: str) -> None:
+        """RoleForbids (403 role_forbids) where the caller's role does not allow the route."""
+        if self.audited and not may(caller.role, method, path):
+            raise RoleForbids(caller.role)
+
+    def recording(self, caller, method: str, path: str, params: dict):
+        """Around the handler: a change's audit entry, held while it runs and written with it."""
+        if not self.audited or method == "GET":
+            return nullcontext(_unrecorded)
+        return _recorded(caller, method, path, params)
+
+
+def may(role: str, method: str, path: str) -> bool:
+    """The role rule of the admin API: admin (and every API key) may do everything; support may read,
+    and do what SUPPORT_MAY_CHANGE lists."""
+    return role == "admin" or (role == "support" and (method == "GET" or (method, path) in SUPPORT_MAY_CHANGE))
+
+
+@contextmanager
+def _recorded(caller: MerchantCaller, method: str, path: str, params: dict):
+    access = services().access
+    ids = [value for name, value in params.items() if name not in ("body", "query")]   # the path's
+    body = params.get("body")
+    access.begin_audit(caller.org_id, actor_type="api_key" if caller.by_key else "merchant_user",
+                       actor_id=caller.user_id or "API key", actor_email=caller.email,
+                       action=f"{method} {path}", target_id=ids[-1] if ids else "",
+                       fields=body.model_dump(mode="json", exclude_unset=True) if body is not None else {},
+                       now=bootstrap.now())
+
+    def record(response):
+        if response.status_code < 400:
+            access.settle_audit()
+        else:
+            access.forget_audit()
+        return response
+    try:
+        yield record
+    except BaseException:
+        access.forget_audit()
+        raise
+
 
 def _session(token: str) -> CustomerCaller | None:
     found = services().access.authenticate(token)
@@ -41,10 +101,22 @@ def _session(token: str) -> CustomerCaller | None:
                                                      found.session_id, found.login)
 
 
+def _console_session(token: str) -> MerchantCaller | None:
+    found = services().access.console_authenticate(token)
+    return None if found is None else MerchantCaller(found.org_id, found.role, found.user_id, found.email,
+                                                     found.session_id, found.login)
+
+
 def _merchant(token: str) -> MerchantCaller | None:
-    org_id = services().access.org_for_api_key(token)
-    return None if org_id is None else MerchantCaller(org_id)
+    """An API key (its prefix tells it apart), else a console session."""
+    if token.startswith(API_KEY_PREFIX):
+        org_id = services().access.org_for_api_key(token)
+        return None if org_id is None else MerchantCaller(org_id)
+    return _console_session(token)
 
 
 portal_session = Credential(_session)
-merchant_key = Credential(_merchant)
+merchant_key = Credential(_merchant, audited=True)
+"""The merchant's back office API: an API key, or a merchant user's console session."""
+console_session = Credential(_console_session)
+"""The console's own account routes (sign out, password, second factor): a merchant user's session."""

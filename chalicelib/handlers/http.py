@@ -74,7 +74,17 @@ ROUTES: list[RouteSpec] = []
 
 @dataclass(frozen=True)
 class MerchantCaller:
+    """The merchant: an API key (automation, every right) or a user signed in to the console."""
     org_id: str
+    role: str = "admin"            # admin | support (a key is admin)
+    user_id: str = ""              # empty for an API key
+    email: str = ""
+    session_id: str = ""           # the console session's token hash
+    login: str = ""
+
+    @property
+    def by_key(self) -> bool:
+        return not self.user_id
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,7 @@ class Routes:
                 try:
                     if self.credential is not None:
                         request.caller = self.credential.caller(request.headers.get("authorization"))
+                        self.credential.admit(request.caller, method, path)
                     _well_formed_ids(params)
                     if body is not None:
                         params["body"] = parse_body(request, body)
@@ -120,7 +131,10 @@ class Routes:
                         params["query"] = parse_model(query, dict(request.query_params or {}), "query")
                     with tracing.subsegment(f"route:{fn.__name__}", route=path, method=method,
                                             org_id=_org_of(request)):
-                        return respond(fn(**params), status)
+                        if self.credential is None:
+                            return respond(fn(**params), status)
+                        with self.credential.recording(request.caller, method, path, params) as record:
+                            return record(respond(fn(**params), status))
                 except DomainError as error:
                     return domain_error_response(error)
                 except Exception as error:  # noqa: BLE001 - the envelope, never a bare 500
@@ -135,6 +149,10 @@ class Routes:
 
     def merchant(self) -> MerchantCaller:
         return MerchantCaller(org_id=caller_of(self.bp.current_request).org_id)
+
+    def merchant_user(self) -> MerchantCaller:
+        """The merchant user a console session names (on a route whose credential is one)."""
+        return caller_of(self.bp.current_request)
 
     def customer(self) -> CustomerCaller:
         return caller_of(self.bp.current_request)

@@ -8,7 +8,7 @@ import re
 from .http import RouteSpec
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SIGNED_IN = frozenset({"portal", "merchant"})
+SIGNED_IN = frozenset({"portal", "merchant", "console"})
 CREDENTIAL_FIELDS = frozenset({"password", "current_password", "token", "challenge", "credential"})
 # public sign-in routes of a way to sign in the merchant may switch off (a password, emailed links, passkeys)
 SWITCHED_OFF_BY_THE_MERCHANT = frozenset({"/portal/auth/login", "/portal/auth/sign-in-links",

@@ -16,9 +16,14 @@ ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "properties": {"code": {"type": "string", "description": "What went wrong, for programs (e.g. `feature_disabled`)"},
                    "message": {"type": "string", "description": "What went wrong, for people"},
                    "details": {"type": "object"}}}}}
-SECURITY = {"merchant": [{"merchantKey": []}], "portal": [{"portalSession": []}]}
+SECURITY = {"merchant": [{"merchantKey": []}, {"consoleSession": []}], "portal": [{"portalSession": []}],
+            "console": [{"consoleSession": []}]}
 WHO_MAY_CALL = {
-    "merchant": "The merchant's back office: `Authorization: Bearer <admin API key>`.",
+    "merchant": "The merchant's back office: `Authorization: Bearer <admin API key>`, or a merchant user's "
+                "console session from `POST /console/auth/login` (role `support`: reads, and resending "
+                "portal invitations; any other change is 403 `role_forbids`).",
+    "console": "A signed-in merchant user: `Authorization: Bearer <console session token>` from "
+               "`POST /console/auth/login`.",
     "portal": "A signed-in customer contact: `Authorization: Bearer <session token>` from `POST /portal/auth/login`.",
     "public": "Anyone: no credentials.",
     "stripe": "Stripe only: the body must carry a valid `Stripe-Signature`.",
@@ -58,7 +63,8 @@ def document() -> dict:
         "paths": paths,
         "components": {"schemas": schemas, "securitySchemes": {
             "merchantKey": {"type": "http", "scheme": "bearer", "description": "Merchant API key"},
-            "portalSession": {"type": "http", "scheme": "bearer", "description": "Portal session token"}}},
+            "portalSession": {"type": "http", "scheme": "bearer", "description": "Portal session token"},
+            "consoleSession": {"type": "http", "scheme": "bearer", "description": "Console session token"}}},
     }
 
 

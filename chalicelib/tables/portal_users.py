@@ -90,6 +90,11 @@ class PortalUser:
     def has_second_factor(self) -> bool:
         return self.totp_secret is not None
 
+    @property
+    def secret_holder(self) -> str:
+        """Whose sealed secrets these are (gateways/sealed_secrets.py): the contact outlives emails."""
+        return f"contact:{self.contact_id}"
+
 
 @dataclass(frozen=True)
 class Account:

@@ -6,7 +6,7 @@ Services reach the tables only through it (`adapters.uow.invoices.get(...)`,
 from __future__ import annotations
 
 import importlib
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 
 from .transactions import Transaction, transaction
 
@@ -43,6 +43,9 @@ REPOSITORIES = {
     "rate_counters": ("rate_counters", "RateCounters", ()),
     "sessions": ("sessions", "Sessions", ()),
     "webhook_events": ("webhook_events", "WebhookEvents", ()),
+    "merchant_users": ("merchant_users", "MerchantUsers", ()),
+    "merchant_sessions": ("merchant_sessions", "MerchantSessions", ()),
+    "audit_log": ("audit_log", "AuditLog", ()),
 }
 
 
@@ -63,5 +66,15 @@ class DynamoUnitOfWork:
 
     def transaction(self, kind: str = "item") -> AbstractContextManager[Transaction]:
         """A TransactWrite to fill; committed when the block ends without an error (transactions.py):
-        a failed condition is ConcurrentUpdate(kind), 409."""
-        return transaction(kind)
+        a failed condition is ConcurrentUpdate(kind), 409. The audit entry the request holds for the
+        change it makes (tables/audit_log.py) is written in the first transaction it commits."""
+        return _with_audit_entry(self.audit_log, kind)
+
+
+@contextmanager
+def _with_audit_entry(audit_log, kind: str):
+    with transaction(kind) as tx:
+        yield tx
+        entry = audit_log.add_pending_in(tx)
+    if entry is not None:
+        audit_log.written(entry)

@@ -22,7 +22,7 @@ def test_openapi_describes_every_route_with_the_models_that_validate_requests(aw
     schema_name = login["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert document["components"]["schemas"][schema_name]["additionalProperties"] is False
     assert "400" in login["responses"] and "security" not in login
-    assert document["paths"]["/admin/customers"]["get"]["security"] == [{"merchantKey": []}]
+    assert document["paths"]["/admin/customers"]["get"]["security"] == [{"merchantKey": []}, {"consoleSession": []}]
 
 
 def test_each_request_logs_one_line_of_ids_without_secrets(aws, caplog):

@@ -9,6 +9,7 @@ BOOK_TABLES = frozenset({
     "cancellation_feedback",  # what customers said when they cancelled: the merchant's counts
     "account_summaries",     # the running figures the dashboard rests on
     "ledger",                # every balance change, dated: the statement of accounts
+    "audit_log",             # who changed what in the back office: kept for good
     "sequences",             # document numbers: deleting one would issue a number twice
     "customers", "subscriptions", "organizations", "catalog",   # what the documents refer to
 })
@@ -18,7 +19,7 @@ BOOK_TABLES = frozenset({
 OTHER_TABLES = frozenset({
     "sessions", "rate_counters", "idempotency", "payment_methods", "portal_users", "one_time_tokens",
     "action_links", "webhook_events", "emails", "notifications", "api_keys", "portal_addresses",
-    "passkeys",
+    "passkeys", "merchant_users", "merchant_sessions",
 })
 
 

@@ -20,6 +20,11 @@ TABLE_OF_MODEL = {model.__name__: model.Meta.logical_name for model in MODELS}
 # cannot be added for a table of the books.
 DELETIONS = {
     ("tables/sessions.py", "delete"): "sessions",                        # sign out
+    ("tables/merchant_sessions.py", "delete"): "merchant_sessions",      # console sign out
+    ("tables/merchant_sessions.py", "delete_many"): "merchant_sessions",  # console password changed
+    ("services/access/console_auth.py", "logout"): "merchant_sessions",
+    ("services/access/console_auth.py", "change_password"): "merchant_sessions",
+    ("services/access/console_auth.py", "change_user"): "merchant_sessions",    # role changed, disabled
     ("tables/sessions.py", "delete_many"): "sessions",                   # batch_write of deletes
     ("services/access/sessions.py", "end"): "sessions",
     ("services/access/sessions.py", "end_all_of"): "sessions",           # password changed or reset

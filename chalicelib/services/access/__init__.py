@@ -10,7 +10,11 @@ if TYPE_CHECKING:
     from ...domain.customers import Address
     from ...domain.organization import Organization
     from ...tables.portal_users import PortalUser
+    from ...tables.audit_log import AuditEntry
+    from ...tables.merchant_users import MerchantUser
+    from ...tables.pages import Page
     from .action_links import Destination, MadeActionLink
+    from .console_auth import ConsoleSignIn, MerchantIdentity
     from .commands import OrganizationChanges
     from .me import Me
     from .passkeys import Listed
@@ -170,3 +174,80 @@ class Access:
     def update_organization(self, org_id: str, changes: OrganizationChanges) -> Organization:
         from .merchant_access import update_organization
         return update_organization(self._adapters, org_id, changes)
+
+    # the merchant console: its users and their sessions
+
+    def create_merchant_user(self, org_id: str, *, email: str, role: str, password: str, name: str,
+                             now: datetime) -> MerchantUser:
+        from .console_auth import create_user
+        return create_user(self._adapters, org_id, email=email, role=role, password=password, name=name, now=now)
+
+    def change_merchant_user(self, org_id: str, user_id: str, *, role: str | None, status: str | None,
+                             by_user_id: str) -> MerchantUser:
+        from .console_auth import change_user
+        return change_user(self._adapters, org_id, user_id, role=role, status=status, by_user_id=by_user_id)
+
+    def merchant_users(self, org_id: str) -> list[MerchantUser]:
+        from .console_auth import users
+        return users(self._adapters, org_id)
+
+    def console_login(self, org_id: str, email: str, password: str, now: datetime, *,
+                      source_ip: str) -> SignedIn | Challenge:
+        from .console_auth import login
+        return login(self._adapters, org_id, email, password, now, source_ip=source_ip)
+
+    def console_complete_sign_in(self, org_id: str, challenge: str, code: str, now: datetime, *,
+                                 source_ip: str) -> ConsoleSignIn:
+        from .console_auth import complete_sign_in
+        return complete_sign_in(self._adapters, org_id, challenge, code, now, source_ip=source_ip)
+
+    def console_authenticate(self, token: str, now: datetime | None = None) -> MerchantIdentity | None:
+        from .console_auth import authenticate
+        return authenticate(self._adapters, token, now)
+
+    def console_logout(self, session_id: str) -> None:
+        from .console_auth import logout
+        return logout(self._adapters, session_id)
+
+    def console_account(self, caller: MerchantIdentity) -> tuple[MerchantUser, Organization]:
+        from .console_auth import account
+        return account(self._adapters, caller)
+
+    def console_change_password(self, caller: MerchantIdentity, current_password: str, new_password: str,
+                                now: datetime) -> int:
+        from .console_auth import change_password
+        return change_password(self._adapters, caller, current_password, new_password, now)
+
+    def console_start_second_factor(self, caller: MerchantIdentity) -> Enrolment:
+        from .console_auth import start_second_factor
+        return start_second_factor(self._adapters, caller)
+
+    def console_confirm_second_factor(self, caller: MerchantIdentity, code: str, now: datetime) -> tuple[str, ...]:
+        from .console_auth import confirm_second_factor
+        return confirm_second_factor(self._adapters, caller, code, now)
+
+    def console_disable_second_factor(self, caller: MerchantIdentity, current_password: str, code: str,
+                                      now: datetime) -> None:
+        from .console_auth import disable_second_factor
+        return disable_second_factor(self._adapters, caller, current_password, code, now)
+
+    # the audit log of the admin API's changes
+
+    def begin_audit(self, org_id: str, *, actor_type: str, actor_id: str, actor_email: str, action: str,
+                    target_id: str, fields: dict, now: datetime) -> None:
+        from .audit import begin
+        return begin(self._adapters, org_id, actor_type=actor_type, actor_id=actor_id, actor_email=actor_email,
+                     action=action, target_id=target_id, fields=fields, now=now)
+
+    def settle_audit(self) -> None:
+        from .audit import settle
+        return settle(self._adapters)
+
+    def forget_audit(self) -> None:
+        from .audit import forget
+        return forget(self._adapters)
+
+    def audit_log(self, org_id: str, *, start: datetime, end: datetime, limit: int,
+                  cursor: str | None) -> Page[AuditEntry]:
+        from .audit import page
+        return page(self._adapters, org_id, start=start, end=end, limit=limit, cursor=cursor)

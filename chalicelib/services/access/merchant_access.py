@@ -6,7 +6,7 @@ import secrets
 from dataclasses import replace
 from datetime import datetime
 
-from ...domain import currencies
+from ...domain import audit, currencies
 from ...domain.catalog import coupon_key
 from ...domain.customers import Address
 from ...domain.errors import AlreadyExists, BusinessRuleViolation, InvalidInput, NotFound
@@ -70,9 +70,19 @@ def update_organization(adapters, org_id: str, changes: OrganizationChanges) -> 
     if changes.preferences is not None:
         _check_retention_offer(adapters, org_id, changes.preferences.cancel.retention_offer)
     given = changes.given()
+    adapters.uow.audit_log.describe(_changed(org, replace(org, **given)))
     if given.get("portal_name", org.portal_name) != org.portal_name:
         return _rename_portal(adapters, replace(org, **given), org.portal_name)
     return adapters.uow.organizations.save(replace(org, **given))
+
+
+def _changed(before: Organization, after: Organization) -> dict[str, str]:
+    """What the audit log says of the change: each setting that moved, old → new."""
+    def settings(org: Organization) -> dict:
+        return {"preferences": org.preferences.to_dict(), "dunning": org.dunning.to_dict(),
+                **{name: getattr(org, name) for name in ("name", "email", "phone", "website", "payment_terms_days",
+                                                         "time_zone", "locale", "portal_name", "test_mode")}}
+    return audit.changed(settings(before), settings(after))
 
 
 def _check_retention_offer(adapters, org_id: str, offer: RetentionOffer | None) -> None:

@@ -211,9 +211,17 @@ whenSessionEnds(() => {
 });
 
 let navigatedByUser = false;
-window.addEventListener("hashchange", () => { navigatedByUser = true; render(); });
-document.getElementById("skip-link").addEventListener("click", (event) => {
-  event.preventDefault();
-  document.getElementById("main")?.focus();
-});
-render();
+if (location.hash.startsWith("#/console")) {
+  import("./console/app.js");   // the merchant console: the same page, its own sign-in and screens
+} else {
+  window.addEventListener("hashchange", () => {
+    if (location.hash.startsWith("#/console")) { location.reload(); return; }
+    navigatedByUser = true;
+    render();
+  });
+  document.getElementById("skip-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    document.getElementById("main")?.focus();
+  });
+  render();
+}

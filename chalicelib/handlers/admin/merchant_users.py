@@ -1,0 +1,58 @@
+"""The merchant console's users: created by an API key (the first one) or by a console admin."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from chalice import Blueprint
+from pydantic import StringConstraints
+
+from ... import bootstrap
+from ...bootstrap import services
+from ..credentials import merchant_key
+from ..http import Body, Routes
+from ..schemas import Email
+
+bp = Blueprint(__name__)
+api = Routes(bp, "merchant", merchant_key)
+
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=1024)]
+
+
+class MerchantUserBody(Body):
+    email: Email
+    role: Literal["admin", "support"]
+    password: Password              # chosen by whoever creates the user, handed over out of band
+    name: Annotated[str, StringConstraints(max_length=100)] = ""
+
+
+class MerchantUserChanges(Body):
+    role: Literal["admin", "support"] | None = None
+    status: Literal["active", "disabled"] | None = None
+
+
+@api.route("/admin/merchant-users", response="MerchantUserList")
+def list_merchant_users():
+    """The organization's console users."""
+    from ..responses.console import MerchantUser
+    return {"items": [MerchantUser.of(u).model_dump() for u in services().access.merchant_users(api.merchant().org_id)]}
+
+
+@api.route("/admin/merchant-users", "POST", body=MerchantUserBody, status=201, response="MerchantUser")
+def create_merchant_user(body: MerchantUserBody):
+    """A console user (admin: every change; support: reads, and resends portal invitations), signing in
+    at /console/auth/login with this email and password."""
+    from ..responses.console import MerchantUser
+    user = services().access.create_merchant_user(api.merchant().org_id, email=body.email, role=body.role,
+                                                  password=body.password, name=body.name, now=bootstrap.now())
+    return MerchantUser.of(user).model_dump()
+
+
+@api.route("/admin/merchant-users/{user_id}", "PATCH", body=MerchantUserChanges, response="MerchantUser")
+def change_merchant_user(user_id: str, body: MerchantUserChanges):
+    """Change a console user's role or disable the user (or enable again): every session of the user
+    ends at once. Not one's own account."""
+    from ..responses.console import MerchantUser
+    caller = api.merchant()
+    user = services().access.change_merchant_user(caller.org_id, user_id, role=body.role, status=body.status,
+                                                  by_user_id=api.merchant_user().user_id)
+    return MerchantUser.of(user).model_dump()

@@ -1,0 +1,104 @@
+"""Signing in to the merchant console (a merchant user, not an API key), signing out, the signed-in
+user, password change and second factor. The console's screens then call the admin API with the
+session token (handlers/credentials.py `merchant_key` takes either)."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from ... import bootstrap
+from ...bootstrap import services
+from ..credentials import console_session, may
+from ..http import Body, Routes
+from ..portal.auth import (Challenge, Code, OrganizationId, Password, enrolment, session_or_challenge,
+                           signed_in)
+from ..schemas import Email
+
+bp = Blueprint(__name__)
+public = Routes(bp, "public")
+api = Routes(bp, "console", console_session)
+
+
+class ConsoleLoginBody(Body):
+    organization: OrganizationId
+    email: Email
+    password: Password
+
+
+class ConsoleSecondFactorBody(Body):
+    organization: OrganizationId
+    challenge: Challenge
+    code: Code
+
+
+class ConsolePasswordBody(Body):
+    current_password: Password
+    new_password: Password
+
+
+class ConsoleCodeBody(Body):
+    code: Code
+
+
+class ConsoleDisableBody(Body):
+    current_password: Password
+    code: Code
+
+
+@public.route("/console/auth/login", "POST", body=ConsoleLoginBody, response="SignIn")
+def console_login(body: ConsoleLoginBody):
+    """Sign in to the console: a session token for the admin API; or, for a user with a second factor,
+    a challenge to answer with the code."""
+    return session_or_challenge(services().access.console_login(body.organization, body.email, body.password,
+                                                                bootstrap.now(), source_ip=public.source_ip()))
+
+
+@public.route("/console/auth/login/second-factor", "POST", body=ConsoleSecondFactorBody, response="SignIn")
+def console_login_second_factor(body: ConsoleSecondFactorBody):
+    """The second step of a console sign-in: the challenge with a code of the app or a recovery code."""
+    done = services().access.console_complete_sign_in(body.organization, body.challenge, body.code, bootstrap.now(),
+                                                      source_ip=public.source_ip())
+    return signed_in(done.session)
+
+
+@api.route("/console/auth/logout", "POST", status=204)
+def console_logout():
+    """Sign out of the console: this session's token stops working at once."""
+    services().access.console_logout(api.merchant_user().session_id)
+
+
+@api.route("/console/auth/me", response="ConsoleMe")
+def console_me():
+    """The signed-in merchant user, the organization, and whether the role may change things."""
+    from ..responses.console import ConsoleMe, MerchantUser
+    caller = api.merchant_user()
+    user, org = services().access.console_account(caller)
+    return ConsoleMe(user=MerchantUser.of(user), org_id=org.org_id, organization_name=org.name,
+                     may_change=may(user.role, "PUT", "/admin/preferences")).model_dump()
+
+
+@api.route("/console/auth/change-password", "POST", body=ConsolePasswordBody, response="PasswordChanged")
+def console_change_password(body: ConsolePasswordBody):
+    """Change the password (the current one is needed); every other console session of the user ends."""
+    ended = services().access.console_change_password(api.merchant_user(), body.current_password,
+                                                      body.new_password, bootstrap.now())
+    return {"other_sessions_ended": ended}
+
+
+@api.route("/console/auth/second-factor", "POST", response="SecondFactorEnrolment")
+def console_start_second_factor():
+    """Set up a second factor: a new secret (shown once), to confirm with a first code."""
+    return enrolment(services().access.console_start_second_factor(api.merchant_user()))
+
+
+@api.route("/console/auth/second-factor/confirm", "POST", body=ConsoleCodeBody, response="RecoveryCodes")
+def console_confirm_second_factor(body: ConsoleCodeBody):
+    """Turn the second factor on with the app's first code; the recovery codes are shown once."""
+    codes = services().access.console_confirm_second_factor(api.merchant_user(), body.code, bootstrap.now())
+    return {"recovery_codes": list(codes)}
+
+
+@api.route("/console/auth/second-factor/disable", "POST", body=ConsoleDisableBody, status=204)
+def console_disable_second_factor(body: ConsoleDisableBody):
+    """Turn the second factor off with the current password and a code."""
+    services().access.console_disable_second_factor(api.merchant_user(), body.current_password, body.code,
+                                                    bootstrap.now())

@@ -1,0 +1,243 @@
+"""The merchant console's users: their accounts (argon2id passwords, a role), sign-in with the
+portal's limits and lockout, sessions of their own, password change, and an optional second
+factor (the portal's TOTP pieces). docs/security.md "Merchant users" holds the rules.
+
+A console session is looked up only in the console's sessions table and a portal session only in
+the portal's: neither kind of token opens the other's routes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from ...domain import audit
+from ...domain import second_factor as totp
+from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound, Unauthenticated
+from ...domain.ids import new_id
+from ...domain.password_policy import validate_password
+from ...domain.rate_limits import SIGN_IN_FAILURES_PER_SOURCE
+from ...domain.tokens import SessionTimes, new_token, token_hash
+from ...tables.merchant_sessions import MerchantSession
+from ...tables.merchant_users import ROLES, MerchantUser, merchant_login_key
+from . import rate_limiting
+from .portal_auth import BAD_CREDENTIALS, _admit, _count_failure, _forget_failures
+from .second_factor import SIGN_IN_AGAIN, WRONG_CODE, Challenge, Enrolment, after_code, enrolled, sealed
+from .sessions import SignedIn
+
+TIMES = SessionTimes()
+TOUCH_EVERY = timedelta(minutes=1)
+_MAX_TOKEN_LENGTH = 128
+
+
+@dataclass(frozen=True)
+class MerchantIdentity:
+    """Who a live console session's caller is: all of it from the session and the user's account."""
+    org_id: str
+    user_id: str
+    email: str
+    role: str
+    session_id: str
+    login: str
+
+
+@dataclass(frozen=True)
+class ConsoleSignIn:
+    session: SignedIn
+    recovery_codes: tuple[str, ...] = ()
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+def create_user(adapters, org_id: str, *, email: str, role: str, password: str, name: str,
+                now: datetime) -> MerchantUser:
+    """A merchant user with a password the inviting admin chose (to hand over out of band and be
+    changed at first sign-in's leisure); AlreadyExists for an email the organization has."""
+    if role not in ROLES:
+        raise InvalidInput({"role": f"One of {', '.join(ROLES)}."})
+    org = adapters.uow.organizations.get(org_id)
+    validate_password(password, email=email, org_name=org.name, field="password")
+    user = MerchantUser(login=merchant_login_key(org_id, email), user_id=new_id("merchant_user", now), org_id=org_id,
+                        email=email.strip().lower(), role=role, status="active", created_at=now, name=name,
+                        password_hash=adapters.password_hasher.hash(password), password_changed_at=now)
+    adapters.uow.audit_log.describe({"email": user.email, "role": role, "name": name, "user_id": user.user_id})
+    return adapters.uow.merchant_users.add(user)
+
+
+def change_user(adapters, org_id: str, user_id: str, *, role: str | None, status: str | None,
+                by_user_id: str) -> MerchantUser:
+    """Change a user's role or status (active, disabled); every session of the user ends, so the new
+    role holds from the next request. A user cannot change their own (another admin, or a key, does:
+    an organization is never left without the admin who could undo it)."""
+    if role is not None and role not in ROLES:
+        raise InvalidInput({"role": f"One of {', '.join(ROLES)}."})
+    user = adapters.uow.merchant_users.by_id(org_id, user_id)   # written on the version read: a stale one is 409
+    if user is None:
+        raise NotFound("merchant user")
+    if user.user_id == by_user_id:
+        raise BusinessRuleViolation("You cannot change your own role or status; ask another admin.",
+                                    "own_account")
+    after = replace(user, role=role or user.role, status=status or user.status)
+    adapters.uow.audit_log.describe(audit.changed({"role": user.role, "status": user.status},
+                                                  {"role": after.role, "status": after.status}))
+    after = adapters.uow.merchant_users.save(after)
+    adapters.uow.merchant_sessions.delete_many(adapters.uow.merchant_sessions.token_hashes_of(user.login))
+    return after
+
+
+def users(adapters, org_id: str) -> list[MerchantUser]:
+    return adapters.uow.merchant_users.of_organization(org_id)
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+def login(adapters, org_id: str, email: str, password: str, now: datetime, *,
+          source_ip: str) -> SignedIn | Challenge:
+    """Sign in to the console: the portal's rules (docs/security.md): limited per source and per
+    account, one argon2 verification whether or not the email has an account, one answer for every
+    failure, the account locked after repeated failures."""
+    account = merchant_login_key(org_id, email)
+    rate_limiting.hit(adapters, "login_source", source_ip, now, what="sign-in attempts")
+    rate_limiting.admit(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now, what="sign-in attempts")
+    failures = _admit(adapters, account, now)
+    user = adapters.uow.merchant_users.find(account)
+    matches = adapters.password_hasher.verify(user.password_hash if user else None, password)
+    if not (matches and user.is_active):
+        rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
+        _count_failure(adapters, account, failures, now)
+        raise Unauthenticated(BAD_CREDENTIALS)
+    _forget_failures(adapters, account, failures)
+    if adapters.password_hasher.needs_rehash(user.password_hash):
+        user = adapters.uow.merchant_users.save(replace(user, password_hash=adapters.password_hasher.hash(password)))
+    if user.has_second_factor:
+        signed, expires_at = totp.new_challenge(_key(adapters), user.login, now)
+        return Challenge(signed, expires_at, enrolment_required=False)
+    return start(adapters, user, now)
+
+
+def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetime, *,
+                     source_ip: str) -> ConsoleSignIn:
+    """The session of a challenged sign-in once its code (or an unused recovery code) is right."""
+    rate_limiting.admit(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now, what="sign-in attempts")
+    login_key = totp.challenged_login(_key(adapters), signed, now)
+    if login_key is None or not login_key.startswith(f"console#{org_id}#"):
+        raise Unauthenticated(SIGN_IN_AGAIN)
+    user = adapters.uow.merchant_users.find(login_key)
+    if user is None or not user.is_active or not user.has_second_factor:
+        raise Unauthenticated(SIGN_IN_AGAIN)
+    failures = _admit(adapters, user.login, now)
+    after = after_code(adapters, user, code, now)
+    if after is None:
+        rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
+        _count_failure(adapters, user.login, failures, now)
+        raise Unauthenticated(WRONG_CODE, {"fields": {"code": WRONG_CODE}})
+    _forget_failures(adapters, user.login, failures)
+    after = adapters.uow.merchant_users.save(after)   # on the version read: a code is accepted once
+    return ConsoleSignIn(start(adapters, after, now))
+
+
+def start(adapters, user: MerchantUser, now: datetime) -> SignedIn:
+    token = new_token()
+    adapters.uow.merchant_sessions.add(MerchantSession(
+        token_hash(token), user.login, user.user_id, user.org_id, user.role, created_at=now, last_seen_at=now,
+        expires_at=TIMES.expiry(now, now)))
+    return SignedIn(token, now + TIMES.absolute, int(TIMES.idle.total_seconds()))
+
+
+def authenticate(adapters, token: str, now: datetime | None = None) -> MerchantIdentity | None:
+    """Who a live console session's caller is, or None."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    now = now or adapters.now()
+    session = adapters.uow.merchant_sessions.get(token_hash(token))
+    if session is None or not TIMES.is_live(session.created_at, session.last_seen_at, now):
+        return None
+    if now - session.last_seen_at >= TOUCH_EVERY:
+        if not adapters.uow.merchant_sessions.touch(session.token_hash, last_seen_at=now,
+                                                     expires_at=TIMES.expiry(session.created_at, now)):
+            return None
+    email = session.login.split("#", 2)[2]
+    return MerchantIdentity(session.org_id, session.user_id, email, session.role, session.token_hash, session.login)
+
+
+def logout(adapters, session_id: str) -> None:
+    adapters.uow.merchant_sessions.delete(session_id)
+
+
+def change_password(adapters, caller: MerchantIdentity, current_password: str, new_password: str,
+                    now: datetime) -> int:
+    """Change the signed-in user's password; every other session of the user ends (answers how many)."""
+    user, org = _signed_in(adapters, caller)
+    validate_password(new_password, email=user.email, org_name=org.name)
+    _confirm_password(adapters, user, current_password, now)
+    adapters.uow.merchant_users.save(replace(user, password_hash=adapters.password_hasher.hash(new_password),
+                                             password_changed_at=now))
+    doomed = [h for h in adapters.uow.merchant_sessions.token_hashes_of(user.login) if h != caller.session_id]
+    adapters.uow.merchant_sessions.delete_many(doomed)
+    return len(doomed)
+
+
+# --- the second factor -----------------------------------------------------------------------
+
+def start_second_factor(adapters, caller: MerchantIdentity) -> Enrolment:
+    user, org = _signed_in(adapters, caller)
+    if user.has_second_factor:
+        raise BusinessRuleViolation("A second factor is set up already; turn it off first to set up another.",
+                                    "second_factor_enrolled")
+    secret = totp.new_secret()
+    adapters.uow.merchant_users.save(replace(user, totp_pending_secret=sealed(adapters, user, secret)))
+    return Enrolment(secret, totp.otpauth_uri(secret, user.email, f"{org.name} console"))
+
+
+def confirm_second_factor(adapters, caller: MerchantIdentity, code: str, now: datetime) -> tuple[str, ...]:
+    user, _org = _signed_in(adapters, caller)
+    if user.totp_pending_secret is None:
+        raise BusinessRuleViolation("Start setting up the second factor first.", "no_enrolment_pending")
+    after, recovery = enrolled(adapters, user, code, now)
+    if after is None:
+        raise InvalidInput({"code": WRONG_CODE})
+    adapters.uow.merchant_users.save(after)
+    return recovery
+
+
+def disable_second_factor(adapters, caller: MerchantIdentity, current_password: str, code: str,
+                          now: datetime) -> None:
+    user, _org = _signed_in(adapters, caller)
+    if not user.has_second_factor:
+        raise BusinessRuleViolation("No second factor is set up.", "no_second_factor")
+    _confirm_password(adapters, user, current_password, now)
+    failures = _admit(adapters, user.login, now)
+    checked = after_code(adapters, user, code, now)
+    if checked is None:
+        _count_failure(adapters, user.login, failures, now)
+        raise InvalidInput({"code": WRONG_CODE})
+    adapters.uow.merchant_users.save(replace(checked, totp_secret=None, totp_pending_secret=None,
+                                             recovery_code_hashes=()))
+
+
+def account(adapters, caller: MerchantIdentity):
+    """The signed-in user and the organization (Unauthenticated once the user is gone or disabled)."""
+    return _signed_in(adapters, caller)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _key(adapters) -> bytes:
+    return totp.challenge_key(adapters.settings.cursor_signing_key)
+
+
+def _signed_in(adapters, caller: MerchantIdentity):
+    user = adapters.uow.merchant_users.find(caller.login)
+    if user is None or not user.is_active or user.org_id != caller.org_id:
+        raise Unauthenticated("Sign in again.")
+    try:
+        org = adapters.uow.organizations.get(caller.org_id)
+    except NotFound:
+        raise Unauthenticated("Sign in again.") from None
+    return user, org
+
+
+def _confirm_password(adapters, user: MerchantUser, password: str, now: datetime) -> None:
+    failures = _admit(adapters, user.login, now)
+    if not adapters.password_hasher.verify(user.password_hash, password):
+        _count_failure(adapters, user.login, failures, now)
+        raise InvalidInput({"current_password": "This is not your current password."})
+    _forget_failures(adapters, user.login, failures)

@@ -1,0 +1,171 @@
+"""The merchant console in Chromium: an admin signs in with her own account (not an API key), flips
+a portal preference and finds the change in the audit log; a support user sees the same switch
+read-only; and every console screen has no serious accessibility violation, in English and German."""
+import re
+from datetime import datetime, timezone
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import browser_tab
+from tests.e2e.steps import a_subscription, new_customer, organization_with, portal_user_for, sidebar, sign_in
+from tests.e2e.test_accessibility import checked
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "amber compass over the quiet harbour"
+
+
+def console_users(name: str, **preferences) -> str:
+    """An organization of its own (the demo's preferences stay as they are) with an admin and a
+    support user."""
+    from chalicelib.bootstrap import services
+    org_id = organization_with(name, f"billing@{name.lower()}.example", **preferences)
+    for email, role in ((f"olivia@{name.lower()}.example", "admin"), (f"sam@{name.lower()}.example", "support")):
+        services().access.create_merchant_user(org_id, email=email, role=role, password=PASSWORD, name="",
+                                               now=datetime.now(timezone.utc))
+    return org_id
+
+
+def console_sign_in(page, org_id: str, email: str) -> None:
+    page.goto("./#/console/sign-in")
+    page.get_by_label("Organization").fill(org_id)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in to the console").click()
+    expect(page.get_by_role("heading", level=1, name="Portal preferences")).to_be_visible()
+
+
+def test_an_admin_flips_a_preference_and_finds_it_in_the_audit_log_and_support_sees_it_read_only(browser, portal):
+    org_id = console_users("Consolata")
+    with browser_tab(browser, portal.url) as page:
+        # Given the admin signed in to the console
+        console_sign_in(page, org_id, "olivia@consolata.example")
+        reviews = page.get_by_role("checkbox", name="Reviews", exact=True)
+        expect(reviews).to_be_checked()
+
+        # When she turns reviews off and saves
+        reviews.uncheck()
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+
+        # Then the audit log names her and the switch that moved
+        page.get_by_role("navigation", name="Console navigation").get_by_role("link", name="Audit log").click()
+        row = page.get_by_role("row").filter(has_text="preferences.reviews")
+        expect(row).to_contain_text("olivia@consolata.example")
+        expect(row).to_contain_text("true → false")
+        expect(row).to_contain_text("PUT /admin/preferences")
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("heading", level=1, name="Sign in to the console")).to_be_visible()
+
+        # And the support user sees the switch as it is now, and cannot change it
+        console_sign_in(page, org_id, "sam@consolata.example")
+        switch = page.get_by_role("checkbox", name="Reviews", exact=True)
+        expect(switch).not_to_be_checked()
+        expect(switch).to_be_disabled()
+        expect(page.get_by_role("button", name="Save changes")).to_have_count(0)
+        expect(page.get_by_text(re.compile("Your role can see these settings"))).to_be_visible()
+
+
+def test_a_preference_changed_in_the_console_is_followed_by_the_portal(browser, portal):
+    # Given a customer signed in to the portal, who sees subscriptions
+    org_id = console_users("Followme")
+    customer = portal_user_for(org_id, new_customer(org_id, "Tessa Ltd", "tessa@tessa.example", "Tessa", "Ng"))
+    with browser_tab(browser, portal.url) as customer_page, browser_tab(browser, portal.url) as console_page:
+        sign_in(customer_page, customer.org_id, customer.email, customer.password)
+        expect(sidebar(customer_page).get_by_role("link", name="Subscriptions")).to_be_visible()
+
+        # When the admin turns subscriptions off in the console
+        console_sign_in(console_page, org_id, "olivia@followme.example")
+        console_page.get_by_role("checkbox", name="Show subscriptions").uncheck()
+        console_page.get_by_role("button", name="Save changes").click()
+        expect(console_page.get_by_text("Saved.")).to_be_visible()
+
+        # Then the customer's portal no longer offers them at the next screen
+        sidebar(customer_page).get_by_role("link", name="Invoices").click()
+        expect(sidebar(customer_page).get_by_role("link", name="Subscriptions")).to_have_count(0)
+
+
+def test_a_coupon_made_for_the_portal_in_the_console_is_applied_by_the_customer(browser, portal):
+    from chalicelib.domain.preferences import EditPreferences
+    from devstack.seed import seed_catalog
+    # Given a customer with a subscription, where customers may apply coupons
+    org_id = console_users("Couponia", edit_subscription=EditPreferences(enabled=True))
+    seed_catalog(org_id, datetime.now(timezone.utc))
+    customer = portal_user_for(org_id, new_customer(org_id, "Ruth Co", "ruth@ruth.example", "Ruth", "Ode"))
+    subscription_id = a_subscription(customer)
+    with browser_tab(browser, portal.url) as console_page, browser_tab(browser, portal.url) as customer_page:
+        # When the admin creates a coupon shown in the portal, limited to 5 redemptions
+        console_sign_in(console_page, org_id, "olivia@couponia.example")
+        console_page.get_by_role("link", name="Plans and coupons").click()
+        form = console_page.get_by_role("form", name="New coupon")
+        form.get_by_label("Code").fill("SPRING10")
+        form.get_by_label("Name").fill("Spring")
+        form.get_by_label("Percent off").fill("10")
+        form.get_by_label("Redemption limit").fill("5")
+        form.get_by_label("Shown in the portal").check()
+        form.get_by_role("button", name="Create").click()
+        expect(console_page.get_by_role("row").filter(has_text="SPRING10")).to_contain_text("0 of 5")
+
+        # Then the customer finds it among the coupons and applies it
+        sign_in(customer_page, customer.org_id, customer.email, customer.password)
+        customer_page.goto(f"./#/subscriptions/{subscription_id}/change")
+        customer_page.get_by_label("Coupon").select_option("SPRING10")
+        customer_page.get_by_role("button", name="Preview changes").click()
+        customer_page.get_by_role("button", name="Confirm change").click()
+        expect(customer_page.get_by_text("Your subscription is updated.")).to_be_visible()
+
+        # And the console counts the redemption
+        console_page.reload()
+        expect(console_page.get_by_role("row").filter(has_text="SPRING10")).to_contain_text("1 of 5")
+
+
+def test_an_admin_sets_up_a_second_factor_and_signs_in_with_a_code(browser, portal):
+    from chalicelib.domain.second_factor import code_for, step_at
+    org_id = console_users("Twofactor")
+    with browser_tab(browser, portal.url) as page:
+        # Given the admin on her account screen
+        console_sign_in(page, org_id, "olivia@twofactor.example")
+        page.goto("./#/console/team")
+
+        # When she sets up a second factor with her app's first code
+        page.get_by_role("button", name="Set up a second factor").click()
+        secret = page.locator("form code").inner_text()
+        page.get_by_label("Code from your authenticator app").fill(code_for(secret, step_at(datetime.now(timezone.utc))))
+        page.get_by_role("button", name="Turn on").click()
+        expect(page.get_by_text("Keep these recovery codes")).to_be_visible()
+        recovery = page.locator("li code").first.inner_text()
+        page.get_by_role("button", name="Sign out").click()
+
+        # Then her next sign-in asks for a code after the password, and a recovery code opens the console
+        page.get_by_label("Organization").fill(org_id)
+        page.get_by_label("Email").fill("olivia@twofactor.example")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in to the console").click()
+        page.get_by_label("Code from your authenticator app").fill(recovery)
+        page.get_by_role("button", name="Sign in to the console").click()
+        expect(page.get_by_role("heading", level=1, name="Portal preferences")).to_be_visible()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_the_consoles_screens_have_no_serious_accessibility_violation(browser, portal, locale):
+    org_id = console_users(f"Axeconsole{locale[:2]}")
+    language = locale[:2]
+    with browser_tab(browser, portal.url, locale=locale) as page:
+        found = {}
+        page.goto("./#/console/sign-in")
+        expect(page.locator("main h1")).to_be_visible()
+        checked(page, found, "console sign-in", language)
+        page.locator("input[name=organization]").fill(org_id)
+        page.locator("input[name=email]").fill(f"olivia@axeconsole{language}.example")
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("button[type=submit]").click()
+        expect(page.locator("fieldset").first).to_be_visible()
+        checked(page, found, "console preferences", language)
+        for screen in ("catalog", "customers", "engagement", "organization", "audit-log", "team"):
+            page.goto(f"./#/console/{screen}")
+            expect(page.locator("main h1")).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            checked(page, found, f"console {screen}", language)
+
+    assert {screen: problems for screen, problems in found.items() if problems} == {}

@@ -1,0 +1,158 @@
+"""The merchant console's users: created with the API key, signing in with the portal's rules,
+sessions of their own (never a portal session, nor a portal session theirs), roles on the admin API,
+and an audit entry for every change."""
+from chalicelib import bootstrap
+from chalicelib.domain.second_factor import code_for, step_at
+from tests.support.api import client
+from tests.support.console import PASSWORD, a_console
+from tests.support.portal import PASSWORD as PORTAL_PASSWORD
+from tests.support.portal import login
+from tests.support.subscriptions import a_shop
+
+
+def test_an_api_key_creates_the_first_user_who_signs_in_and_reads_the_admin_api(aws):
+    with client() as c:
+        console = a_console(c)
+
+        created = console.key.post("/admin/merchant-users", {"email": "Olivia@Acme.example", "role": "admin",
+                                                             "password": PASSWORD})
+        signed = console.sign_in("olivia@acme.example")
+        olivia = console.anonymous.as_(signed.json["token"])
+
+        assert created.status == 201 and created.json["email"] == "olivia@acme.example"
+        assert "password" not in str(created.json) and "hash" not in str(created.json)
+        assert signed.status == 200 and signed.json["token_type"] == "Bearer"
+        assert olivia.get("/admin/organization").status == 200
+        me = olivia.get("/console/auth/me").json
+        assert (me["user"]["role"], me["may_change"], me["org_id"]) == ("admin", True, console.org_id)
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(aws):
+    with client() as c:
+        console = a_console(c)
+        console.user("olivia@acme.example", "admin")
+
+        wrong = console.sign_in("olivia@acme.example", "not the password at all")
+        unknown = console.sign_in("nobody@acme.example", "not the password at all")
+
+        assert wrong.status == unknown.status == 401
+        assert wrong.json["error"] == unknown.json["error"]
+
+
+def test_repeated_failures_lock_the_account_like_a_portal_account(aws):
+    with client() as c:
+        console = a_console(c)
+        console.user("olivia@acme.example", "admin")
+
+        answers = [console.sign_in("olivia@acme.example", f"wrong guess number {n}").status for n in range(12)]
+
+        assert 429 in answers
+
+
+def test_the_same_email_twice_is_refused(aws):
+    with client() as c:
+        console = a_console(c)
+        console.user("olivia@acme.example", "admin")
+
+        again = console.key.post("/admin/merchant-users", {"email": "olivia@acme.example", "role": "support",
+                                                           "password": PASSWORD})
+
+        assert again.status == 409
+
+
+def test_a_portal_session_never_opens_the_admin_api_nor_a_console_session_the_portal(aws):
+    with client() as c:
+        shop = a_shop(c, preferences=None)
+        olivia = a_console(c, "Other Merchant").signed_in("olivia@acme.example", "admin")
+        portal_token = login(shop.api, shop.acme.org.org_id, shop.zoe.email, PORTAL_PASSWORD).json["token"]
+
+        assert shop.api.as_(portal_token).get("/admin/organization").status == 401
+        assert shop.api.as_(portal_token).get("/console/auth/me").status == 401
+        assert olivia.get("/portal/me").status == 401
+        assert shop.acme.admin.get("/console/auth/me").status == 401   # an API key is no console session
+
+
+def test_signing_out_ends_the_session_at_once(aws):
+    with client() as c:
+        olivia = a_console(c).signed_in("olivia@acme.example", "admin")
+
+        assert olivia.post("/console/auth/logout").status == 204
+        assert olivia.get("/admin/organization").status == 401
+
+
+def test_a_password_change_ends_every_other_session_of_the_user(aws):
+    with client() as c:
+        console = a_console(c)
+        first = console.signed_in("olivia@acme.example", "admin")
+        second = console.anonymous.as_(console.sign_in("olivia@acme.example").json["token"])
+
+        changed = first.post("/console/auth/change-password", {"current_password": PASSWORD,
+                                                               "new_password": "a brand new harbour lantern"})
+
+        assert changed.status == 200 and changed.json == {"other_sessions_ended": 1}
+        assert second.get("/admin/organization").status == 401
+        assert first.get("/admin/organization").status == 200
+        assert console.sign_in("olivia@acme.example").status == 401
+
+
+def test_a_user_with_a_second_factor_signs_in_with_a_code_after_the_password(aws):
+    with client() as c:
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        secret = olivia.post("/console/auth/second-factor").json["secret"]
+        confirmed = olivia.post("/console/auth/second-factor/confirm", {"code": code_for(secret, step_at(bootstrap.now()))})
+
+        first = console.sign_in("olivia@acme.example")
+        challenge = first.json["second_factor"]["challenge"]
+        done = console.anonymous.post("/console/auth/login/second-factor", {
+            "organization": console.org_id, "challenge": challenge, "code": confirmed.json["recovery_codes"][0]})
+
+        assert confirmed.status == 200 and "token" not in first.json
+        assert done.status == 200 and console.anonymous.as_(done.json["token"]).get("/admin/organization").status == 200
+
+
+def test_every_console_route_but_signing_in_needs_a_console_session(aws):
+    from app import app  # noqa: F401 - declares every route
+    from chalicelib.handlers.http import ROUTES
+    console_routes = [spec for spec in ROUTES if spec.path.startswith("/console")]
+    public = {spec.path for spec in console_routes if spec.auth == "public"}
+
+    with client() as c:
+        anonymous = a_console(c).anonymous
+        answers = {(s.method, s.path): anonymous.call(s.method, s.path, {}).status
+                   for s in console_routes if s.auth != "public"}
+
+    assert public == {"/console/auth/login", "/console/auth/login/second-factor"}
+    assert set(answers.values()) == {401}
+
+
+def test_changing_a_users_role_ends_their_sessions_and_the_new_role_holds(aws):
+    with client() as c:
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        sam_id = console.user("sam@acme.example", "support")["user_id"]
+        sam = console.anonymous.as_(console.sign_in("sam@acme.example").json["token"])
+
+        promoted = olivia.patch(f"/admin/merchant-users/{sam_id}", {"role": "admin"})
+        ended = sam.get("/admin/organization").status
+        sam = console.anonymous.as_(console.sign_in("sam@acme.example").json["token"])
+
+        assert promoted.status == 200 and promoted.json["role"] == "admin"
+        assert ended == 401
+        assert sam.put("/admin/preferences", {"preferences": {}}).status == 200
+
+
+def test_a_disabled_user_cannot_sign_in_and_nobody_changes_their_own_account(aws):
+    with client() as c:
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        me = olivia.get("/console/auth/me").json["user"]["user_id"]
+        sam_id = console.user("sam@acme.example", "support")["user_id"]
+
+        disabled = console.key.patch(f"/admin/merchant-users/{sam_id}", {"status": "disabled"})
+        own = olivia.patch(f"/admin/merchant-users/{me}", {"role": "support"})
+        elsewhere = a_console(c, "Globex Corp").key.patch(f"/admin/merchant-users/{sam_id}", {"status": "active"})
+
+        assert disabled.status == 200 and console.sign_in("sam@acme.example").status == 401
+        assert own.status == 422 and own.json["error"]["code"] == "own_account"
+        assert elsewhere.status == 404
