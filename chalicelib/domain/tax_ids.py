@@ -36,7 +36,7 @@ class InvalidTaxId(InvalidInput):
     """A tax ID's value that is not one of its kind; `field` names where it was given."""
 
     def __init__(self, field: str, problem: str):
-        super().__init__({field: problem})
+        super().__init__({field: problem}, codes={field: "tax_id_invalid"})
 
 
 def _matches(pattern: str, value: str) -> bool:

@@ -90,10 +90,10 @@ def accept_invite(adapters, org_id: str, token: str, password: str, now: datetim
     user = account.user
     if user is None or user.status != "invited" or (user.customer_id, user.contact_id) != (
             one_time.customer_id, one_time.contact_id):
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     role = _role_in(account.customer, user)
     if role is None:
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     validate_password(password, email=user.email, org_name=account.org.name, field="password")
     user = replace(user, status="active", role=role, password_hash=adapters.password_hasher.hash(password),
                    password_changed_at=now)
@@ -152,7 +152,7 @@ def login(adapters, org_id: str, email: str, password: str, now: datetime, *,
         found = adapters.uow.portal_users.with_organization(account, org_id, with_failures=True)
     except NotFound:
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
-        raise Unauthenticated(BAD_CREDENTIALS) from None
+        raise Unauthenticated(BAD_CREDENTIALS, reason="credentials") from None
     failures = _admit(adapters, account, now, found.failures)
     user = found.user
     hasher = adapters.password_hasher
@@ -160,11 +160,11 @@ def login(adapters, org_id: str, email: str, password: str, now: datetime, *,
     if not (matches and user.is_active):
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
         _count_failure(adapters, account, failures, now)
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS, reason="credentials")
     _forget_failures(adapters, account, failures)
     role = _current_role(adapters, user)
     if role is None:
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS, reason="credentials")
     if hasher.needs_rehash(user.password_hash):
         _rehash(adapters, user, password)
     if user.has_second_factor or found.org.preferences.require_second_factor:
@@ -204,7 +204,8 @@ def confirm_current_password(adapters, user: PortalUser, password: str, now: dat
     failures = _admit(adapters, user.login, now, failures)
     if not adapters.password_hasher.verify(user.password_hash, password):
         _count_failure(adapters, user.login, failures, now)
-        raise InvalidInput({"current_password": "This is not your current password."})
+        raise InvalidInput({"current_password": "This is not your current password."},
+                           codes={"current_password": "wrong_password"})
     _forget_failures(adapters, user.login, failures)
 
 
@@ -238,7 +239,7 @@ def reset_password(adapters, org_id: str, token: str, new_password: str, now: da
     changed_since = user is not None and user.password_changed_at is not None and \
         one_time.created_at < user.password_changed_at
     if user is None or not user.is_active or changed_since:
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     org = account.org
     validate_password(new_password, email=user.email, org_name=org.name)
     user = replace(user, password_hash=adapters.password_hasher.hash(new_password), password_changed_at=now)
@@ -306,7 +307,7 @@ def _role_in(customer: Customer | None, user: PortalUser) -> str | None:
 def usable_token(adapters, token: str, purpose: str, org_id: str, now: datetime) -> OneTimeToken:
     one_time = adapters.uow.one_time_tokens.get(token_hash(token)) if token else None
     if one_time is None or not one_time.is_usable(purpose, org_id, now):
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     return one_time
 
 
