@@ -88,6 +88,15 @@ class CancelPreferences:
 
 
 @dataclass(frozen=True)
+class EmailPreferences:
+    """Which documents the customer is emailed about as they are issued (each email carries an
+    action link to pay or answer it in the portal)."""
+    __pydantic_config__ = _STRICT
+    invoice_issued: bool = True       # an invoice with something to pay; not one a saved card is charged for
+    estimate_sent: bool = True
+
+
+@dataclass(frozen=True)
 class Preferences:
     __pydantic_config__ = _STRICT
     subscriptions: bool = True
@@ -102,6 +111,7 @@ class Preferences:
     reviews: bool = True
     require_second_factor: bool = False   # every portal user signs in with a code after the password
     require_tax_id: bool = False          # the customer keeps at least one tax ID; the portal asks for one
+    emails: EmailPreferences = field(default_factory=EmailPreferences)
 
     def enabled_features(self) -> dict[str, bool]:
         """Flat feature flags for `/portal/me` (what the browser shows)."""
@@ -146,7 +156,7 @@ def preferences_from_dict(data: dict | None) -> Preferences:
     return Preferences(trial=part(TrialPreferences, "trial"),
                        edit_subscription=part(EditPreferences, "edit_subscription"),
                        pause_resume=part(PauseResumePreferences, "pause_resume"),
-                       cancel=part(CancelPreferences, "cancel"), **flat)
+                       cancel=part(CancelPreferences, "cancel"), emails=part(EmailPreferences, "emails"), **flat)
 
 
 def _lists(value):

@@ -874,6 +874,7 @@ export default {
   "field.choose_contacts": "Wählen Sie mindestens eine Kontaktperson.",
   "field.rating_one_to_five": "Wählen Sie 1 bis 5 Sterne.",
   "field.idempotency_key": "Laden Sie die Seite neu und versuchen Sie es erneut.",
-  "field.tax_id_invalid": "Das ist keine gültige Steuernummer dieser Art.",
+  "field.tax_id_format": "Das ist keine gültige Nummer dieser Art: Prüfen Sie die Schreibweise am Beispiel.",
+  "field.tax_id_check_digits": "Die Prüfziffern dieser Nummer stimmen nicht: Prüfen Sie sie auf Tippfehler.",
   "field.reason_required": "Wählen Sie einen Grund."
 };

@@ -875,6 +875,7 @@ export default {
   "field.choose_contacts": "Choose at least one contact person.",
   "field.rating_one_to_five": "Choose from 1 to 5 stars.",
   "field.idempotency_key": "Reload the page and try again.",
-  "field.tax_id_invalid": "This is not a valid tax ID of this type.",
+  "field.tax_id_format": "This is not a valid number of this type: check its form in the example.",
+  "field.tax_id_check_digits": "The check digits of this number do not match: check it for a typo.",
   "field.reason_required": "Choose a reason."
 };
