@@ -7,6 +7,7 @@ HTML-escaped and keeps its line breaks; formats a field can ask for:
 
     {link:url}          an http(s) link; anything else (javascript:, data:) is refused
     {details:bullets}   a sequence shown as a bulleted list
+    logo_url            (optional, in no template) the merchant's logo, shown above its name
     {invoice_numbers}   any other sequence is joined with ", "
 
 An email is written in its reader's language: the context's `locale` (a locale of domain/locales.py,
@@ -68,6 +69,7 @@ def render_email(template: str, context: Mapping[str, object]) -> tuple[str, str
     text = _text_layout(heading, _fill(text_format, context, _as_text), footer)
     html_part = _load_layout().format(
         language=language,
+        logo=_logo(context, heading),
         title=html.escape(subject),
         heading=html.escape(heading),
         content=_fill(html_format, context, _as_html),
@@ -160,6 +162,14 @@ def _refuse_unknown(format_spec: str) -> None:
 
 def _single_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _logo(context: Mapping[str, object], heading: str) -> str:
+    """The merchant's logo above its name (context["logo_url"], an https or http address), or nothing."""
+    if not context.get("logo_url"):
+        return ""
+    return (f'<img src="{html.escape(_checked_url(context["logo_url"]), quote=True)}" alt="{html.escape(heading)}" '
+            'height="40" style="display:block;height:40px;width:auto;max-width:200px;margin:0 0 8px">')
 
 
 def _footer(context: Mapping[str, object], language: str) -> str:

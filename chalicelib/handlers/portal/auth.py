@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 from pydantic import StringConstraints
 
 from ... import bootstrap
 from ...bootstrap import services
+from ...domain.errors import NotFound
+from ...domain.logos import logo_path
 from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import Email
@@ -91,7 +93,20 @@ def portal_sign_in(portal_name: str):
     """The organization whose portal has this name (the portal's address carries it): its name for the
     sign-in page and its id for signing in."""
     org = services().access.organization_for_portal(portal_name)
-    return {"org_id": org.org_id, "name": org.name, "portal_name": org.portal_name}
+    return {"org_id": org.org_id, "name": org.name, "portal_name": org.portal_name,
+            "logo_path": logo_path(org.org_id, org.logo)}
+
+
+@public.route("/portal/auth/logos/{org_id}/{version}", content_type="image/png")
+def logo(org_id: str, version: str):
+    """The organization's logo (a PNG the merchant uploaded), for the sign-in page, the portal's header
+    and emails; its address names its version, so it is cached for good."""
+    data = services().access.logo(org_id, version)
+    if data is None:
+        raise NotFound("logo")
+    return Response(body=data, status_code=200, headers={
+        "Content-Type": "image/png", "Cache-Control": "public, max-age=31536000, immutable",
+        "Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"})
 
 
 @public.route("/portal/auth/password-rules", response="PasswordRules")

@@ -137,3 +137,15 @@ class Access:
     def update_organization(self, org_id: str, changes: OrganizationChanges) -> Organization:
         from .merchant_access import update_organization
         return update_organization(self._adapters, org_id, changes)
+
+    def set_logo(self, org_id: str, data: bytes) -> Organization:
+        from .logos import set_logo
+        return set_logo(self._adapters, org_id, data)
+
+    def remove_logo(self, org_id: str) -> Organization:
+        from .logos import remove_logo
+        return remove_logo(self._adapters, org_id)
+
+    def logo(self, org_id: str, version: str) -> bytes | None:
+        from .logos import logo
+        return logo(self._adapters, org_id, version)

@@ -27,6 +27,8 @@ from ...domain.ids import new_id
 from ...gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ...domain import locales
 from ...domain.errors import NotFound
+from ...domain.logos import logo_path
+from ...domain.organization import Organization
 from ...gateways.email_templates import MERCHANT_TEMPLATES, render_email
 from ...tables.emails import EmailRecord
 
@@ -154,8 +156,11 @@ def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | Non
         if made is None:
             return None
         to, context = (made.recipient,), {**context, "link": made.url}
+    org = adapters.uow.organizations.get(record.org_id)
     if not context.get("locale") and record.template not in MERCHANT_TEMPLATES:
-        context = {**context, "locale": reader_locale(adapters, record, to)}
+        context = {**context, "locale": reader_locale(adapters, org, record, to)}
+    if org.logo:
+        context = {**context, "logo_url": adapters.settings.portal_base_url + logo_path(org.org_id, org.logo)}
     subject, html, text = render_email(record.template, context)
     attachments = ()
     if record.attachment:
@@ -165,13 +170,12 @@ def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | Non
                          attachments=attachments)
 
 
-def reader_locale(adapters, record: EmailRecord, to: Sequence[str]) -> str:
+def reader_locale(adapters, org: Organization, record: EmailRecord, to: Sequence[str]) -> str:
     """The locale of whom the email goes to: the customer's contact with that address (else the
     primary contact), else the organization's; the customer found from the email's account link
     when the email names none (a password reset)."""
     from ..access.mailed_links import customer_of_link
     from .languages import locale_of
-    org = adapters.uow.organizations.get(record.org_id)
     customer_id = record.customer_id or (customer_of_link(adapters, record.link) if record.link else None)
     if not customer_id:
         return locales.preferred(org.locale)

@@ -876,5 +876,8 @@ export default {
   "field.idempotency_key": "Laden Sie die Seite neu und versuchen Sie es erneut.",
   "field.tax_id_format": "Das ist keine gültige Nummer dieser Art: Prüfen Sie die Schreibweise am Beispiel.",
   "field.tax_id_check_digits": "Die Prüfziffern dieser Nummer stimmen nicht: Prüfen Sie sie auf Tippfehler.",
-  "field.reason_required": "Wählen Sie einen Grund."
+  "field.reason_required": "Wählen Sie einen Grund.",
+  "field.logo_too_large": "Ein Logo ist höchstens 32 KiB groß.",
+  "field.logo_not_png": "Ein Logo ist ein PNG-Bild.",
+  "field.logo_dimensions": "Ein Logo ist 16 bis 1024 Pixel breit und hoch."
 };

@@ -877,5 +877,8 @@ export default {
   "field.idempotency_key": "Reload the page and try again.",
   "field.tax_id_format": "This is not a valid number of this type: check its form in the example.",
   "field.tax_id_check_digits": "The check digits of this number do not match: check it for a typo.",
-  "field.reason_required": "Choose a reason."
+  "field.reason_required": "Choose a reason.",
+  "field.logo_too_large": "A logo is at most 32 KiB.",
+  "field.logo_not_png": "A logo is a PNG image.",
+  "field.logo_dimensions": "A logo is 16 to 1024 pixels wide and high."
 };
