@@ -18,7 +18,7 @@ from ...domain.tokens import TOKEN_TTL, token_hash
 from ...tables.base import owner_key
 from ...tables.one_time_tokens import OneTimeToken
 from ...tables.portal_users import PortalUser, login_key
-from ..accounts import outbox as mail
+from ..accounts import languages, outbox as mail
 from . import mailed_links, rate_limiting, sessions
 from .sessions import SignedIn
 
@@ -67,7 +67,7 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
         login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
         role=role, status="invited", created_at=now)
     email_record = mail.new_record(org_id, "portal_invite", {
-        "org_name": org.name, "contact_name": contact.name,
+        "org_name": org.name, "locale": languages.locale_of(org, customer, contact_id), "contact_name": contact.name,
         "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
         [contact.email], customer_id=customer_id, reply_to=org.email, now=now,
         link=mailed_links.link_for("invite", user.login), send_after=now + mail.SEND_LEASE)
@@ -78,7 +78,7 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
         adapters.uow.portal_users.put_in(tx, user)
         adapters.uow.one_time_tokens.put_in(tx, one_time)
         adapters.uow.emails.put_in(tx, email_record)
-    mail.deliver(adapters, email_record, now, link=made)
+    mail.deliver(adapters, email_record, now, link=made, org=org)
     return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
 
 
