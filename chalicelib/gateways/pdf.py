@@ -63,6 +63,7 @@ class PdfDocument:
     notes: tuple[str, ...] = ()
     footer: str | None = None
     logo: bytes | None = None         # the issuer's logo, a PNG (domain/logos.py), above its name
+    page_words: str = "Page {page} of {pages}"   # the running footer, in the reader's language
 
 
 def render_pdf(doc: PdfDocument) -> bytes:
@@ -177,6 +178,7 @@ def _portico_pdf_class(fpdf_class: type) -> type:
             self.alias_nb_pages()
             self._running_title = self.shown(_label(doc))
             self._footer_text = self.shown(doc.footer or "")
+            self._page_words = self.shown(doc.page_words)
 
         def shown(self, text: str) -> str:
             return pdf_text(text, self._covered)
@@ -197,7 +199,7 @@ def _portico_pdf_class(fpdf_class: type) -> type:
             self.line(self.l_margin, self.get_y() - 2, self.w - self.r_margin, self.get_y() - 2)
             footer_width = self.epw * 0.75
             self.cell(footer_width, 4, _fitted(self, self._footer_text, footer_width), align="L")
-            self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+            self.cell(0, 4, self._page_words.format(page=self.page_no(), pages="{nb}"), align="R")
 
     return PorticoPdf
 
