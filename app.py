@@ -37,6 +37,7 @@ from chalicelib.handlers.portal import tax_ids as portal_tax_ids
 app = Chalice(app_name="portico")
 logs.configure()   # after Chalice, which sets the "portico" logger to ERROR without propagation
 app.api.binary_types.append("application/pdf")
+app.api.binary_types.append("image/png")
 app.register_middleware(on_each_request, "http")
 
 MERCHANT = (admin_organization, admin_catalog, admin_customers, admin_billing, admin_refunds, admin_engagement,

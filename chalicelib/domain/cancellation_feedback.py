@@ -53,7 +53,8 @@ def check_reason(prefs: CancelPreferences, reason: str | None, comment: str | No
     if comment is not None and not prefs.comments:
         problems["comment"] = "Comments are not asked for."
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidInput(problems, codes={"reason": "reason_required" if reason is None else "not_a_choice",
+                                            "comment": "unknown_field"})
 
 
 def open_offer(prefs: CancelPreferences, sub: Subscription, coupon: Coupon | None, now: datetime,

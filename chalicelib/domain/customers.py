@@ -130,12 +130,13 @@ def validate_custom_fields(values: dict, definitions: tuple[CustomFieldDefinitio
     """Check custom field values against their definitions; from the portal only
     show-in-portal fields may be set. Returns the values normalised."""
     by_key = {d.key: d for d in definitions if d.show_in_portal or not portal}
-    errors, clean = {}, {}
+    errors, codes, clean = {}, {}, {}
     for key, value in values.items():
         definition = by_key.get(key)
         path = f"custom_fields.{key}"
         if definition is None:
             errors[path] = "Unknown field."
+            codes[path] = "unknown_field"
             continue
         problem = _custom_field_problem(definition, value)
         if problem:
@@ -143,7 +144,7 @@ def validate_custom_fields(values: dict, definitions: tuple[CustomFieldDefinitio
         else:
             clean[key] = value
     if errors:
-        raise InvalidInput(errors)
+        raise InvalidInput(errors, codes=codes)
     return clean
 
 

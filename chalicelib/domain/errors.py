@@ -12,18 +12,50 @@ class DomainError(Exception):
         self.details = details or {}
 
 
+# What can be wrong with one field, as a stable code a browser words in its own language (the
+# English of `details.fields` is for a developer reading the answer).
+FIELD_CODES = frozenset({
+    "invalid", "required", "unknown_field", "format", "too_long", "too_short", "too_many", "too_few",
+    "too_large", "too_small", "not_a_number", "not_a_whole_number", "not_a_date", "not_a_choice",
+    "not_true_false", "not_text", "not_a_list", "not_an_object", "not_json", "not_an_email", "not_a_currency",
+    "not_a_web_address", "not_a_time_zone", "not_a_language",
+    # what the billing rules refuse in a field the customer fills in
+    "wrong_password", "current_password_needed", "password_rules", "wrong_code", "email_taken",
+    "above_balance_due", "part_payment_one_invoice", "credits_whole_balance", "choose_invoices", "too_many_invoices",
+    "card_refused", "choose_another_card", "no_change", "plan_not_available", "addon_twice", "addon_not_available",
+    "coupon_not_applicable", "coupon_used_up", "already_paused", "resume_day_needed", "resume_after_today",
+    "resume_after_pause", "day_in_past", "day_after_term", "range_reversed", "range_too_long", "not_your_contact",
+    "choose_contacts", "rating_one_to_five", "idempotency_key", "tax_id_format", "tax_id_check_digits", "logo_too_large", "logo_not_png", "logo_dimensions", "reason_required",
+})
+
+
 class InvalidInput(DomainError):
-    """The request is malformed; `details["fields"]` maps a field path to what is wrong."""
+    """The request is malformed; `details["fields"]` maps a field path to what is wrong, in English,
+    and `details["field_codes"]` the same paths to a code of FIELD_CODES (by default "invalid")."""
 
     code = "invalid_input"
 
-    def __init__(self, fields: dict[str, str], message: str = "The request has invalid fields."):
-        super().__init__(message, {"fields": fields})
+    def __init__(self, fields: dict[str, str], message: str = "The request has invalid fields.",
+                 codes: dict[str, str] | None = None):
+        field_codes = {path: (codes or {}).get(path, "invalid") for path in fields}
+        unknown = set(field_codes.values()) - FIELD_CODES
+        if unknown:
+            raise ValueError(f"field codes not in FIELD_CODES: {sorted(unknown)}")
+        super().__init__(message, {"fields": fields, "field_codes": field_codes})
         self.fields = fields
+        self.field_codes = field_codes
 
 
 class Unauthenticated(DomainError):
+    """Not signed in as the request needs; `details["reason"]` says which of REASONS."""
+
     code = "unauthenticated"
+    REASONS = ("session", "credentials", "link", "code")
+
+    def __init__(self, message: str, details: dict | None = None, *, reason: str = "session"):
+        if reason not in self.REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
+        super().__init__(message, {**(details or {}), "reason": reason})
 
 
 class Forbidden(DomainError):

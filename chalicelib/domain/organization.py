@@ -7,6 +7,7 @@ from datetime import date, datetime
 from .calendar import DEFAULT_TIME_ZONE, local_date
 from .customers import Address, CustomFieldDefinition
 from .locales import DEFAULT_LOCALE
+from .logos import logo_path
 from .preferences import DunningSettings, Preferences
 
 
@@ -27,6 +28,7 @@ class Organization:
     time_zone: str = DEFAULT_TIME_ZONE      # IANA name: where the organization's billing days begin
     locale: str = DEFAULT_LOCALE            # how emails and PDFs write money and days for a contact never seen
     portal_name: str = ""                   # the portal's address (domain/portal_address.py); "" none yet
+    logo: str = ""                          # the version of its logo (domain/logos.py); "" none
     test_mode: bool = False
     test_clock_at: datetime | None = None   # test mode: the organization's own "now"
     version: int | None = None
@@ -42,7 +44,7 @@ class Organization:
     def public_details(self) -> dict:
         return {"org_id": self.org_id, "name": self.name, "email": self.email, "phone": self.phone,
                 "website": self.website, "address": self.address.lines(), "currency": self.currency,
-                "time_zone": self.time_zone}
+                "time_zone": self.time_zone, "logo_path": logo_path(self.org_id, self.logo)}
 
 
 def billing_now(real_now: datetime, test_mode: bool, test_clock_at: datetime | None) -> datetime:

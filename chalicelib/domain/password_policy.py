@@ -62,7 +62,7 @@ def validate_password(password: str, *, email: str | None, org_name: str | None 
     """Raise InvalidInput on `field` when `check_password` finds problems."""
     problems = check_password(password, email=email, org_name=org_name)
     if problems:
-        raise InvalidInput({field: "; ".join(problems)})
+        raise InvalidInput({field: "; ".join(problems)}, codes={field: "password_rules"})
 
 
 def _email_words(email: str | None) -> list[str]:

@@ -89,6 +89,15 @@ class CancelPreferences:
 
 
 @dataclass(frozen=True)
+class EmailPreferences:
+    """Which documents the customer is emailed about as they are issued (each email carries an
+    action link to pay or answer it in the portal)."""
+    __pydantic_config__ = _STRICT
+    invoice_issued: bool = True       # an invoice with something to pay; not one a saved card is charged for
+    estimate_sent: bool = True
+
+
+@dataclass(frozen=True)
 class Preferences:
     __pydantic_config__ = _STRICT
     subscriptions: bool = True
@@ -106,6 +115,7 @@ class Preferences:
     undo_minutes: int = 30                # how long an immediate cancellation or downgrade may be undone (0: never)
     sign_in_with: SignInWith = "password"  # a password, a link emailed to the account's address, or either
     passkeys: bool = True                 # a passkey signs in, where the browser has one
+    emails: EmailPreferences = field(default_factory=EmailPreferences)
 
     def __post_init__(self):
         if not 0 <= self.undo_minutes <= 1440:
@@ -163,7 +173,7 @@ def preferences_from_dict(data: dict | None) -> Preferences:
     return Preferences(trial=part(TrialPreferences, "trial"),
                        edit_subscription=part(EditPreferences, "edit_subscription"),
                        pause_resume=part(PauseResumePreferences, "pause_resume"),
-                       cancel=part(CancelPreferences, "cancel"), **flat)
+                       cancel=part(CancelPreferences, "cancel"), emails=part(EmailPreferences, "emails"), **flat)
 
 
 def _lists(value):

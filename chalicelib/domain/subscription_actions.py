@@ -191,7 +191,7 @@ def check_edit(current: Selection, wanted: Selection, edit: EditPreferences) -> 
         if not edit.change_plan:
             raise FeatureDisabled("edit_subscription.change_plan")
         if edit.allowed_plan_codes and wanted.plan.code not in edit.allowed_plan_codes:
-            raise InvalidInput({"plan": "This plan cannot be chosen in the portal."})
+            raise InvalidInput({"plan": "This plan cannot be chosen in the portal."}, codes={"plan": "plan_not_available"})
     if wanted.key()[1] != current.key()[1] and not edit.change_addons:
         raise FeatureDisabled("edit_subscription.change_addons")
     if wanted.key()[2] != current.key()[2] and not edit.change_coupon:
@@ -208,7 +208,8 @@ def check_coupon_cycles(sub: Subscription, chosen: Selection, *, within_term: bo
     if within_term and sub.term is not None and coupon_cycles.discounts(sub, coupon, sub.term_start):
         return
     if coupon_cycles.cycles_left(sub, coupon) == 0:
-        raise InvalidInput({"coupon": f"Coupon {coupon.code} was already used up on this subscription."})
+        raise InvalidInput({"coupon": f"Coupon {coupon.code} was already used up on this subscription."},
+                           codes={"coupon": "coupon_used_up"})
 
 
 def with_selection(sub: Subscription, chosen: Selection) -> Subscription:
@@ -306,20 +307,22 @@ def pause_scheduled(sub: Subscription, prefs: Preferences, *, pause_at: date | N
     today = sub.today(now)
     if sub.status == Status.PAUSED:
         if pause_at is not None:
-            raise InvalidInput({"pause_at": "The subscription is already paused."})
+            raise InvalidInput({"pause_at": "The subscription is already paused."}, codes={"pause_at": "already_paused"})
         if resume_at is None:
-            raise InvalidInput({"resume_at": "Give the day to resume on, or delete the schedule."})
+            raise InvalidInput({"resume_at": "Give the day to resume on, or delete the schedule."},
+                               codes={"resume_at": "resume_day_needed"})
         if resume_at <= today:
-            raise InvalidInput({"resume_at": "Must be after today; to resume today, resume."})
+            raise InvalidInput({"resume_at": "Must be after today; to resume today, resume."},
+                               codes={"resume_at": "resume_after_today"})
         return sub.apply("schedule_pause", resume_at=resume_at)
     if pause_at is not None and pause_at < today:
-        raise InvalidInput({"pause_at": "Must not be in the past."})
+        raise InvalidInput({"pause_at": "Must not be in the past."}, codes={"pause_at": "day_in_past"})
     if pause_at is not None and sub.term_end is not None and pause_at > sub.term_end:
         raise InvalidInput({"pause_at": f"Choose a day up to the end of the current term "
-                                        f"({sub.term_end.isoformat()})."})
+                                        f"({sub.term_end.isoformat()})."}, codes={"pause_at": "day_after_term"})
     starts = max(pause_at or today, today)
     if resume_at is not None and resume_at <= starts:
-        raise InvalidInput({"resume_at": "Must be after the pause starts."})
+        raise InvalidInput({"resume_at": "Must be after the pause starts."}, codes={"resume_at": "resume_after_pause"})
     if starts == today:
         return paused_on(replace(sub, resume_at=resume_at), today, prefs.pause_resume.unused_time)
     return sub.apply("schedule_pause", pause_at=starts, resume_at=resume_at)

@@ -33,10 +33,17 @@ class TaxId:
 
 
 class InvalidTaxId(InvalidInput):
-    """A tax ID's value that is not one of its kind; `field` names where it was given."""
+    """A tax ID's value that is not one of its kind; `field` names where it was given. Its field code
+    tells a number of the wrong form from one whose check digits fail (most likely a typo)."""
 
     def __init__(self, field: str, problem: str):
-        super().__init__({field: problem})
+        code = ("required" if problem == ENTER_THE_NUMBER else
+                "tax_id_check_digits" if problem.endswith(CHECK_FAILED) else "tax_id_format")
+        super().__init__({field: problem}, codes={field: code})
+
+
+ENTER_THE_NUMBER = "Enter the number."
+CHECK_FAILED = ("does not match.", "do not match.")
 
 
 def _matches(pattern: str, value: str) -> bool:
@@ -53,7 +60,7 @@ def valid_tax_id(kind: str, value: str, *, field: str = "value") -> str:
     if kind not in _CHECKS:
         raise InvalidTaxId("type", f"Must be one of: {', '.join(TAX_ID_TYPES)}.")
     clean = normalised(value)
-    problem = _CHECKS[kind](clean) if clean else "Enter the number."
+    problem = _CHECKS[kind](clean) if clean else ENTER_THE_NUMBER
     if isinstance(problem, str):
         raise InvalidTaxId(field, problem)
     return problem[0]

@@ -7,7 +7,12 @@ HTML-escaped and keeps its line breaks; formats a field can ask for:
 
     {link:url}          an http(s) link; anything else (javascript:, data:) is refused
     {details:bullets}   a sequence shown as a bulleted list
+    logo_url            (optional, in no template) the merchant's logo, shown above its name
     {invoice_numbers}   any other sequence is joined with ", "
+
+An email is written in its reader's language: the context's `locale` (a locale of domain/locales.py,
+"de-DE") chooses `templates/<language>/` (German: `de/`), English (the templates at the top) for
+any other or none. Emails to the merchant (MERCHANT_TEMPLATES) are written in English.
 """
 
 from __future__ import annotations
@@ -33,24 +38,39 @@ TEMPLATE_NAMES = (
     "sign_in_email_changed",
     "confirm_sign_in_email",
     "sign_in_link",
+    "invoice_issued",
+    "estimate_sent",
 )
+MERCHANT_TEMPLATES = frozenset({"merchant_notification", "message_to_organization"})
+LANGUAGES = ("en", "de")
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-PORTAL_HEADING = "Customer portal"
+PORTAL_HEADING = {"en": "Customer portal", "de": "Kundenportal"}
+FOOTER = {"en": ("You received this email through the customer portal of {org_name}.", "Sent from your customer portal."),
+          "de": ("Sie erhalten diese E-Mail über das Kundenportal von {org_name}.", "Gesendet von Ihrem Kundenportal.")}
+
+
+def language_of(context: Mapping[str, object]) -> str:
+    """"de" for a German reader (context["locale"] "de-DE"), else "en"."""
+    language = str(context.get("locale") or "").partition("-")[0].lower()
+    return language if language in LANGUAGES else "en"
 
 
 def render_email(template: str, context: Mapping[str, object]) -> tuple[str, str, str]:
-    """(subject, html, text) of the named template filled from `context`."""
-    subject_format, text_format, html_format = _load(template)
-    missing = sorted(required_keys(template) - set(context))
+    """(subject, html, text) of the named template filled from `context`, in its reader's language."""
+    language = language_of(context)
+    subject_format, text_format, html_format = _load(template, language)
+    missing = sorted(required_keys(template, language) - set(context))
     if missing:
         raise KeyError(f"email template {template!r} is missing context keys: {', '.join(missing)}")
 
     subject = _single_line(_fill(subject_format, context, _as_text))
-    heading = str(context.get("org_name") or PORTAL_HEADING)
-    footer = _footer(context)
+    heading = str(context.get("org_name") or PORTAL_HEADING[language])
+    footer = _footer(context, language)
     text = _text_layout(heading, _fill(text_format, context, _as_text), footer)
     html_part = _load_layout().format(
+        language=language,
+        logo=_logo(context, heading),
         title=html.escape(subject),
         heading=html.escape(heading),
         content=_fill(html_format, context, _as_html),
@@ -59,10 +79,10 @@ def render_email(template: str, context: Mapping[str, object]) -> tuple[str, str
     return subject, html_part, text
 
 
-def required_keys(template: str) -> frozenset[str]:
+def required_keys(template: str, language: str = "en") -> frozenset[str]:
     return frozenset(
         field_name
-        for part in _load(template)
+        for part in _load(template, language)
         for _, field_name, _, _ in string.Formatter().parse(part)
         if field_name is not None
     )
@@ -145,10 +165,17 @@ def _single_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _footer(context: Mapping[str, object]) -> str:
-    if context.get("org_name"):
-        return f"You received this email through the customer portal of {_plain(context['org_name'])}."
-    return "Sent from your customer portal."
+def _logo(context: Mapping[str, object], heading: str) -> str:
+    """The merchant's logo above its name (context["logo_url"], an https or http address), or nothing."""
+    if not context.get("logo_url"):
+        return ""
+    return (f'<img src="{html.escape(_checked_url(context["logo_url"]), quote=True)}" alt="{html.escape(heading)}" '
+            'height="40" style="display:block;height:40px;width:auto;max-width:200px;margin:0 0 8px">')
+
+
+def _footer(context: Mapping[str, object], language: str) -> str:
+    named, unnamed = FOOTER[language]
+    return named.format(org_name=_plain(context["org_name"])) if context.get("org_name") else unnamed
 
 
 def _text_layout(heading: str, body: str, footer: str) -> str:
@@ -161,14 +188,16 @@ SUBJECT_PREFIX = "Subject: "
 
 
 @cache
-def _load(template: str) -> tuple[str, str, str]:
-    """(subject, text body, html body) format strings of a template."""
+def _load(template: str, language: str = "en") -> tuple[str, str, str]:
+    """(subject, text body, html body) format strings of a template in `language` (English where
+    it has none: an email to the merchant)."""
     if template not in TEMPLATE_NAMES:
         raise KeyError(f"unknown email template {template!r}; known: {', '.join(TEMPLATE_NAMES)}")
-    first_line, _, text_body = _read(f"{template}.txt").partition("\n")
+    folder = "" if language == "en" or template in MERCHANT_TEMPLATES else f"{language}/"
+    first_line, _, text_body = _read(f"{folder}{template}.txt").partition("\n")
     if not first_line.startswith(SUBJECT_PREFIX):
-        raise ValueError(f"{template}.txt must start with a {SUBJECT_PREFIX.strip()!r} line")
-    return first_line.removeprefix(SUBJECT_PREFIX), text_body.strip("\n"), _read(f"{template}.html")
+        raise ValueError(f"{folder}{template}.txt must start with a {SUBJECT_PREFIX.strip()!r} line")
+    return first_line.removeprefix(SUBJECT_PREFIX), text_body.strip("\n"), _read(f"{folder}{template}.html")
 
 
 @cache

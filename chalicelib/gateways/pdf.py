@@ -14,6 +14,7 @@ files embed only the glyphs they use. A character no font has is shown as its ba
 
 from __future__ import annotations
 
+import io
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ class PdfDocument:
     totals: tuple[tuple[str, str], ...]
     notes: tuple[str, ...] = ()
     footer: str | None = None
+    logo: bytes | None = None         # the issuer's logo, a PNG (domain/logos.py), above its name
+    page_words: str = "Page {page} of {pages}"   # the running footer, in the reader's language
 
 
 def render_pdf(doc: PdfDocument) -> bytes:
@@ -158,6 +161,7 @@ def _add_fonts(pdf: Any, doc: PdfDocument) -> Callable[[str], bool]:
 MARGIN_MM = 18
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
+LOGO_HEIGHT = 12     # mm: the issuer's logo, at most half the header's left column wide
 RULE = (206, 212, 218)
 STRIPE = (245, 247, 250)
 HEADING_FILL = (233, 236, 239)
@@ -174,6 +178,7 @@ def _portico_pdf_class(fpdf_class: type) -> type:
             self.alias_nb_pages()
             self._running_title = self.shown(_label(doc))
             self._footer_text = self.shown(doc.footer or "")
+            self._page_words = self.shown(doc.page_words)
 
         def shown(self, text: str) -> str:
             return pdf_text(text, self._covered)
@@ -194,7 +199,7 @@ def _portico_pdf_class(fpdf_class: type) -> type:
             self.line(self.l_margin, self.get_y() - 2, self.w - self.r_margin, self.get_y() - 2)
             footer_width = self.epw * 0.75
             self.cell(footer_width, 4, _fitted(self, self._footer_text, footer_width), align="L")
-            self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
+            self.cell(0, 4, self._page_words.format(page=self.page_no(), pages="{nb}"), align="R")
 
     return PorticoPdf
 
@@ -215,6 +220,10 @@ def _write_header(pdf: Any, doc: PdfDocument) -> None:
     half = pdf.epw / 2
 
     pdf.set_text_color(*INK)
+    if doc.logo:
+        pdf.image(io.BytesIO(doc.logo), x=pdf.l_margin, y=top, h=LOGO_HEIGHT, keep_aspect_ratio=True,
+                  w=half / 2)
+        pdf.set_xy(pdf.l_margin, top + LOGO_HEIGHT + 2)
     pdf.set_font(FONT, "B", 15)
     pdf.multi_cell(half, 7, pdf.shown(doc.issuer.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9)

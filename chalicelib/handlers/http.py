@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import json_input, tracing
 from ..domain import currencies
-from ..domain.errors import DomainError, InvalidInput, NotFound, TooLarge
+from ..domain.errors import FIELD_CODES, DomainError, InvalidInput, NotFound, TooLarge
 from .errors import domain_error_response, unexpected_error_response
 
 MAX_BODY_BYTES = 64 * 1024
@@ -198,9 +198,9 @@ def parse_body(request, model: type[BaseModel]) -> BaseModel:
         try:
             data = json_input.loads(raw)
         except json_input.UnacceptableJson as error:
-            raise InvalidInput({"body": str(error)}) from None
+            raise InvalidInput({"body": str(error)}, codes={"body": "not_json"}) from None
     if not isinstance(data, dict):
-        raise InvalidInput({"body": "Must be a JSON object."})
+        raise InvalidInput({"body": "Must be a JSON object."}, codes={"body": "not_an_object"})
     return parse_model(model, data, None)
 
 
@@ -208,11 +208,30 @@ def parse_model(model: type[BaseModel], data: dict, prefix: str | None) -> BaseM
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise InvalidInput(field_errors(error, prefix)) from None
+        fields, codes = field_errors(error, prefix)
+        raise InvalidInput(fields, codes=codes) from None
 
 
-def field_errors(error: ValidationError, prefix: str | None = None) -> dict[str, str]:
-    fields = {}
+# pydantic's error types -> the field codes a browser words (domain.errors.FIELD_CODES); a
+# validator of schemas.py raises its own code as the type (PydanticCustomError)
+PYDANTIC_CODES = {
+    "missing": "required", "extra_forbidden": "unknown_field", "string_pattern_mismatch": "format",
+    "string_too_long": "too_long", "string_too_short": "too_short", "too_long": "too_many", "too_short": "too_few",
+    "less_than": "too_large", "less_than_equal": "too_large", "greater_than": "too_small",
+    "greater_than_equal": "too_small", "int_parsing": "not_a_whole_number", "int_type": "not_a_whole_number",
+    "int_from_float": "not_a_whole_number", "float_parsing": "not_a_number", "float_type": "not_a_number",
+    "decimal_parsing": "not_a_number", "date_parsing": "not_a_date", "date_from_datetime_parsing": "not_a_date",
+    "date_type": "not_a_date", "datetime_parsing": "not_a_date", "datetime_from_date_parsing": "not_a_date",
+    "datetime_type": "not_a_date", "timezone_aware": "not_a_date", "date_from_datetime_inexact": "not_a_date",
+    "literal_error": "not_a_choice", "enum": "not_a_choice", "bool_parsing": "not_true_false",
+    "bool_type": "not_true_false", "string_type": "not_text", "list_type": "not_a_list",
+    "model_type": "not_an_object", "dict_type": "not_an_object", "model_attributes_type": "not_an_object",
+}
+
+
+def field_errors(error: ValidationError, prefix: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """What is wrong with each field, in English and as a field code."""
+    fields, codes = {}, {}
     for problem in error.errors():
         path = ".".join(str(part) for part in problem["loc"]) or "body"
         if prefix:
@@ -223,7 +242,16 @@ def field_errors(error: ValidationError, prefix: str | None = None) -> dict[str,
         elif problem["type"] == "string_pattern_mismatch":   # never show a regular expression
             message = "Not in the expected format."
         fields.setdefault(path, message.removeprefix("Value error, "))
-    return fields
+        codes.setdefault(path, field_code(problem["type"], path))
+    return fields, codes
+
+
+def field_code(pydantic_type: str, path: str) -> str:
+    if pydantic_type in FIELD_CODES:
+        return pydantic_type
+    if pydantic_type == "string_pattern_mismatch" and path.rsplit(".", 1)[-1].endswith("email"):
+        return "not_an_email"
+    return PYDANTIC_CODES.get(pydantic_type, "invalid")
 
 
 def respond(result: Any, status: int) -> Response:

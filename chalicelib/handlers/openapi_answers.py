@@ -16,8 +16,8 @@ SWITCHED_OFF_BY_THE_MERCHANT = frozenset({"/portal/auth/login", "/portal/auth/si
                                           "/portal/auth/passkeys/sign-in"})
 
 MEANINGS = {
-    "400": "Invalid input: `details.fields` maps each field to what is wrong",
-    "401": "No valid session or key, or wrong credentials",
+    "400": "Invalid input: `details.fields` maps each field to what is wrong, `details.field_codes` to a stable code",
+    "401": "No valid session or key, or wrong credentials (`details.reason`: session, credentials, link, code)",
     "403": "Feature disabled by the merchant, or not allowed to this caller",
     "404": "Not found, or not yours (never which)",
     "409": "State conflict (`details.current_status`), or the same request still running: retry",

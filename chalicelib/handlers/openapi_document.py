@@ -9,13 +9,19 @@ from functools import lru_cache
 
 from . import openapi_answers as answers
 from . import openapi_examples as examples
+from ..domain.errors import FIELD_CODES
 from .http import ROUTES, RouteSpec
 
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message", "details"],
     "properties": {"code": {"type": "string", "description": "What went wrong, for programs (e.g. `feature_disabled`)"},
                    "message": {"type": "string", "description": "What went wrong, for people"},
-                   "details": {"type": "object"}}}}}
+                   "details": {"type": "object", "properties": {
+                       "reason": {"type": "string", "description": "Which kind of 401: session, credentials, link "
+                                                                   "or code"},
+                       "rule": {"type": "string", "description": "Which rule a 403 or 422 applies"},
+                       "current_status": {"type": "string", "description": "A 409's state the action does not accept"},
+                       "retry_after_seconds": {"type": "integer", "description": "A 429's or 503's wait"}}}}}}}
 SECURITY = {"merchant": [{"merchantKey": []}, {"consoleSession": []}], "portal": [{"portalSession": []}],
             "console": [{"consoleSession": []}]}
 WHO_MAY_CALL = {
@@ -39,10 +45,13 @@ STAGE_SERVER = {
 
 def _invalid_input() -> dict:
     error = ERROR["properties"]["error"]
-    fields = {"type": "object", "required": ["fields"], "properties": {"fields": {
+    fields = {"type": "object", "required": ["fields", "field_codes"], "properties": {"fields": {
         "type": "object", "description": "What is wrong with each field, by its dotted path (`contact.email`, "
                                          "`query.limit`, `body` for the body as a whole)",
-        "additionalProperties": {"type": "string"}}}}
+        "additionalProperties": {"type": "string"}}, "field_codes": {
+        "type": "object", "description": "The same paths, each with a stable code of what is wrong (`required`, "
+                                         "`too_long`, `password_rules`, ...) that a client words in its own language",
+        "additionalProperties": {"type": "string", "enum": sorted(FIELD_CODES)}}}}
     return {**ERROR, "properties": {"error": {**error, "properties": {**error["properties"], "details": fields}}}}
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from ..domain import currencies, locales
 from ..domain.calendar import is_time_zone
@@ -26,7 +27,7 @@ CouponCode = Annotated[str, StringConstraints(min_length=1, max_length=64, patte
 
 def _accepted_currency(code: str) -> str:
     if not currencies.is_supported(code):
-        raise ValueError(f"{code} is not a currency the payment service accepts.")
+        raise PydanticCustomError("not_a_currency", f"{code} is not a currency the payment service accepts.")
     return code
 
 
@@ -38,7 +39,7 @@ def _in_utc(value: datetime) -> datetime:
     try:
         return value.astimezone(timezone.utc)
     except OverflowError:
-        raise ValueError("Out of range once in UTC.") from None
+        raise PydanticCustomError("not_a_date", "Out of range once in UTC.") from None
 
 
 Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]   # with its offset; answered in UTC
@@ -50,7 +51,8 @@ FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2099, 12, 31)
 
 def _sane_day(value: date) -> date:
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError(f"Must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
+        raise PydanticCustomError("not_a_date", f"Must be between {FIRST_DAY.isoformat()} and "
+                                                f"{LAST_DAY.isoformat()}.")
     return value
 
 
@@ -64,7 +66,7 @@ def _web_address(value: str) -> str:
         return value
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
-        raise ValueError("Must be a web address starting with https:// or http://.")
+        raise PydanticCustomError("not_a_web_address", "Must be a web address starting with https:// or http://.")
     return value
 
 
@@ -74,7 +76,8 @@ Cursor = Annotated[str, StringConstraints(max_length=2000)]
 
 def _time_zone(name: str) -> str:
     if not is_time_zone(name):
-        raise ValueError("Not a time zone: use an IANA name such as Europe/Berlin or Pacific/Auckland.")
+        raise PydanticCustomError("not_a_time_zone", "Not a time zone: use an IANA name such as Europe/Berlin or "
+                                                     "Pacific/Auckland.")
     return name
 
 
@@ -84,7 +87,8 @@ TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterV
 def _locale(tag: str) -> str:
     written = locales.supported(tag)
     if written is None:
-        raise ValueError("Not a language the portal speaks: use a language tag such as en-US, en-GB or de-DE.")
+        raise PydanticCustomError("not_a_language", "Not a language the portal speaks: use a language tag such as en-US, "
+                                                    "en-GB or de-DE.")
     return written
 
 

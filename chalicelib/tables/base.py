@@ -21,7 +21,7 @@ MODELS: list[type[Model]] = []
 _configured: dict = {}
 # Every module that registers a model.
 MODULES = ("account_summaries", "action_links", "activity", "api_keys", "audit_log", "cancellation_feedback", "catalog", "credit_notes", "customers", "emails",
-           "estimates", "idempotency", "invoices", "ledger", "merchant_sessions", "merchant_users", "notifications", "one_time_tokens", "organizations",
+           "estimates", "idempotency", "invoices", "ledger", "logos", "merchant_sessions", "merchant_users", "notifications", "one_time_tokens", "organizations",
            "passkeys", "payment_methods", "payments", "portal_addresses", "portal_users", "rate_counters", "reviews", "sequences", "sessions",
            "subscriptions", "timesheets", "webhook_events")
 

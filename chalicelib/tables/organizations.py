@@ -37,6 +37,7 @@ class OrganizationItem(Model):
     time_zone = UnicodeAttribute(default="UTC")
     locale = UnicodeAttribute(default="en-US")
     portal_name = UnicodeAttribute(default="")
+    logo = UnicodeAttribute(default="")
     test_mode = BooleanAttribute(default=False)
     test_clock_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
@@ -111,7 +112,7 @@ def _item(org: Organization) -> OrganizationItem:
         org.org_id, name=org.name, email=org.email, currency=org.currency, phone=org.phone,
         website=org.website, address=as_plain(org.address), preferences=org.preferences.to_dict(),
         dunning=org.dunning.to_dict(), custom_fields=as_plain(org.custom_fields),
-        payment_terms_days=org.payment_terms_days, time_zone=org.time_zone, portal_name=org.portal_name,
+        payment_terms_days=org.payment_terms_days, time_zone=org.time_zone, portal_name=org.portal_name, logo=org.logo,
         locale=org.locale, test_mode=org.test_mode,
         test_clock_at=org.test_clock_at, created_at=org.created_at)
     if org.version is not None:

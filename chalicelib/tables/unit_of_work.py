@@ -38,6 +38,7 @@ REPOSITORIES = {
     "one_time_tokens": ("one_time_tokens", "OneTimeTokens", ()),
     "action_links": ("action_links", "ActionLinks", ()),
     "portal_addresses": ("portal_addresses", "PortalAddresses", ()),
+    "logos": ("logos", "Logos", ()),
     "portal_users": ("portal_users", "PortalUsers", ()),
     "passkeys": ("passkeys", "Passkeys", ()),
     "rate_counters": ("rate_counters", "RateCounters", ()),

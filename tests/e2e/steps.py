@@ -116,8 +116,10 @@ def link_emailed_to(address: str, page_name: str) -> str:
     """The newest portal link to `page_name` (e.g. reset-password) emailed to `address`."""
     from chalicelib.bootstrap import services
     from devstack.mailbox import embedded_ses_emails
-    # the outbox job's work: some emails (password resets) only go out through it
-    services().accounts.send_queued_email(_now())
+    # the outbox job's work, until nothing is left due: some emails (password resets) only go out
+    # through it, behind the invoice emails other steps queued
+    while services().accounts.send_queued_email(_now()):
+        pass
     for message in reversed(embedded_ses_emails()):
         found = re.search(rf"https?://\S+/(?:\?portal=[\w-]+)?#/{page_name}\?[^\s\"<>]+", message.text)
         if address in message.to and found:

@@ -48,15 +48,17 @@ def test_a_pdf_that_cannot_be_downloaded_is_said_in_words(page, portal):
     olive = fresh_customer(portal.org_id, "Nopdf")
     invoice_id = an_invoice(olive, 1500, "Support")
     sign_in(page, olive.org_id, olive.email, olive.password)
-    page.route("**/pdf", lambda route: route.fulfill(status=422, content_type="application/json", body=json.dumps(
-        {"error": {"code": "pdf_unavailable", "message": "This document has no PDF yet."}})))
+    page.route("**/pdf", lambda route: route.fulfill(status=503, content_type="application/json", body=json.dumps(
+        {"error": {"code": "temporarily_unavailable", "message": "The service is busy right now; try again in 2 s.",
+                   "details": {"retry_after_seconds": 2}}})))
     page.goto(f"./#/invoices/{invoice_id}")
 
     # When she downloads the PDF
     page.get_by_role("button", name="Download PDF").click()
 
     # Then she is told it could not be downloaded, and why
-    expect(page.locator("#toasts")).to_contain_text("The PDF could not be downloaded. This document has no PDF yet.")
+    expect(page.locator("#toasts")).to_contain_text(
+        "The PDF could not be downloaded. The service is busy right now. Please try again in 2 seconds.")
 
 
 def _now():

@@ -10,9 +10,10 @@ from tests.support.portal import Clock, run_the_outbox_job
 def test_a_payment_answers_before_any_email_is_sent_and_the_outbox_job_sends_its_two(aws, monkeypatch):
     Clock()
     with client() as c:
-        # Given an open invoice and a saved card, and SES calls being counted
+        # Given an open invoice (its email sent) and a saved card, and SES calls being counted
         payer = a_payer(Api(c))
         invoice = an_invoice(payer, 10000)
+        run_the_outbox_job()
         card = a_saved_card(payer)
         sends = _counted_sends(monkeypatch)
 

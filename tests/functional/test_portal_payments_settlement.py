@@ -33,9 +33,10 @@ def test_paying_many_invoices_at_once_releases_every_claim_and_replays_the_answe
 def test_when_ses_fails_the_payment_succeeds_and_its_emails_stay_queued_for_a_retry(aws, monkeypatch):
     Clock()
     with client() as c:
-        # Given an open invoice, a saved card, and SES refusing every message
+        # Given an open invoice (its email sent), a saved card, and SES refusing every message
         payer = a_payer(Api(c))
         invoice = an_invoice(payer, 10000)
+        run_the_outbox_job()
         card = a_saved_card(payer)
 
         def refuse(message):

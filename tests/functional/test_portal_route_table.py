@@ -24,6 +24,7 @@ PUBLIC_PORTAL_ROUTES = {
     ("/portal/auth/passkeys/sign-in/options", "POST"),   # a passkey instead of email and password
     ("/portal/auth/passkeys/sign-in", "POST"),
     ("/portal/auth/portals/{portal_name}", "GET"),    # the sign-in page of a portal's address
+    ("/portal/auth/logos/{org_id}/{version}", "GET"),  # the merchant's logo, on the sign-in page and in emails
     ("/portal/auth/password-rules", "GET"),           # what the password forms say
 }
 UNKNOWN_SESSION = "SH2qIrtC3yAk2zWczKCHGNwK_PzUVzuSK2-plfaziHM"

@@ -111,6 +111,9 @@ def sample_context() -> dict[str, object]:
         message="Could you resend my invoice?",
         headline="New review",
         details=("Rating: 5", "Comment: great"),
+        due_date="December 6, 2026",
+        estimate_number="EST-000003",
+        validity="The estimate is valid until January 5, 2027.",
     )
 
 

@@ -18,7 +18,7 @@ BOOK_TABLES = frozenset({
 # where the table is declared `deletable` (tables/base.py).
 OTHER_TABLES = frozenset({
     "sessions", "rate_counters", "idempotency", "payment_methods", "portal_users", "one_time_tokens",
-    "action_links", "webhook_events", "emails", "notifications", "api_keys", "portal_addresses",
+    "action_links", "webhook_events", "emails", "notifications", "api_keys", "portal_addresses", "logos",
     "passkeys", "merchant_users", "merchant_sessions",
 })
 

@@ -140,8 +140,8 @@ def test_a_statement_table_opens_and_closes_each_currency():
 def test_a_german_reader_gets_german_money_and_days_on_the_organizations_calendar():
     doc = invoice_document(an_org(), a_customer(), an_invoice(), GERMAN)
 
-    assert ("Issued", "5. November 2026") in doc.facts     # 22:30 in Auckland
-    assert ("Balance due", f"2.000,00{NBSP}$") in doc.totals
+    assert ("Ausgestellt", "5. November 2026") in doc.facts     # 22:30 in Auckland
+    assert ("Offener Betrag", f"2.000,00{NBSP}$") in doc.totals
 
 
 def test_an_invoice_keeps_the_recipient_it_was_issued_to_after_the_customer_moves():
@@ -183,3 +183,24 @@ def test_a_change_that_leaves_the_recipient_alone_keeps_no_history():
     same = replace(before, phone="+1 555 0199")
 
     assert same.keeping_billing_history(before, ISSUED).billing_history == ()
+
+
+def test_a_german_reader_gets_a_document_labelled_in_german():
+    doc = invoice_document(an_org(), a_customer(), an_invoice(), GERMAN)
+
+    assert doc.title == "Rechnung"
+    assert [label for label, _ in doc.facts][:3] == ["Ausgestellt", "Fällig", "Status"]
+    assert doc.table.columns == ("Beschreibung", "Menge", "Einzelpreis", "Betrag")
+    assert doc.totals[-1][0] == "Offener Betrag"
+    assert doc.page_words == "Seite {page} von {pages}"
+
+
+def test_every_german_label_names_an_english_one_a_layout_writes():
+    from pathlib import Path
+
+    from chalicelib.domain.document_words import GERMAN_WORDS
+    layouts = (Path(__file__).resolve().parents[2] / "chalicelib/services/documents/layouts.py").read_text()
+    statuses = {"Open", "Partially Paid", "Paid", "Void", "Overdue", "Sent", "Accepted", "Declined", "Draft",
+                "Expired", "to"}
+    unused = sorted(english for english in GERMAN_WORDS if f'"{english}"' not in layouts and english not in statuses)
+    assert not unused, unused

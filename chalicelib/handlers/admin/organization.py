@@ -1,6 +1,8 @@
 """The merchant's organization: portal preferences and billing settings."""
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Literal
 
 from chalice import Blueprint
@@ -8,6 +10,7 @@ from pydantic import Field
 
 from ...bootstrap import services
 from ...domain.customers import CustomFieldDefinition
+from ...domain.errors import InvalidInput
 from ...domain.preferences import DunningSettings, Preferences
 from ...services.access.commands import OrganizationChanges
 from ..credentials import merchant_key
@@ -75,6 +78,28 @@ def update_organization(body: SettingsBody):
     """Change details, dunning, custom field definitions, the portal's name (its address, unique), or the
     time zone and test mode (both before the first subscription)."""
     return organization_view(services().access.update_organization(api.merchant().org_id, body.changes()))
+
+
+class LogoBody(Body):
+    """A PNG (at most 32 KiB, 16 to 1024 pixels a side), base64-encoded."""
+    png_base64: str = Field(min_length=1, max_length=60_000)   # the bytes are checked by domain/logos.py
+
+
+@api.route("/admin/organization/logo", "PUT", body=LogoBody, response="Organization")
+def put_logo(body: LogoBody):
+    """Set the organization's logo, shown in the portal's header, on emails and on PDFs: a PNG (no SVG:
+    it can carry scripts), checked as an image, served from the portal itself."""
+    try:
+        data = base64.b64decode(body.png_base64, validate=True)
+    except binascii.Error:
+        raise InvalidInput({"png_base64": "Not base64."}, codes={"png_base64": "format"}) from None
+    return organization_view(services().access.set_logo(api.merchant().org_id, data))
+
+
+@api.route("/admin/organization/logo", "DELETE", response="Organization")
+def delete_logo():
+    """Remove the organization's logo."""
+    return organization_view(services().access.remove_logo(api.merchant().org_id))
 
 
 @api.route("/admin/preferences", response="PortalPreferences")

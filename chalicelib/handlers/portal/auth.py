@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 from pydantic import Field, StringConstraints
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...domain.errors import Unauthenticated
+from ...domain.errors import NotFound, Unauthenticated
+from ...domain.logos import logo_path
 from ..answer_floor import held_to_the_floor
 from ..credentials import portal_session
 from ..http import Body, Routes
@@ -126,7 +127,20 @@ def portal_sign_in(portal_name: str):
     org = services().access.organization_for_portal(portal_name)
     prefs = org.preferences
     return {"org_id": org.org_id, "name": org.name, "portal_name": org.portal_name,
+            "logo_path": logo_path(org.org_id, org.logo),
             "sign_in": {"password": prefs.password_sign_in, "link": prefs.link_sign_in, "passkey": prefs.passkeys}}
+
+
+@public.route("/portal/auth/logos/{org_id}/{version}", content_type="image/png")
+def logo(org_id: str, version: str):
+    """The organization's logo (a PNG the merchant uploaded), for the sign-in page, the portal's header
+    and emails; its address names its version, so it is cached for good."""
+    data = services().access.logo(org_id, version)
+    if data is None:
+        raise NotFound("logo")
+    return Response(body=data, status_code=200, headers={
+        "Content-Type": "image/png", "Cache-Control": "public, max-age=31536000, immutable",
+        "Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"})
 
 
 @public.route("/portal/auth/password-rules", response="PasswordRules")

@@ -218,6 +218,7 @@ class PortalSignIn(Answer):
     org_id: str
     name: str
     portal_name: str
+    logo_path: str      # where the portal serves the merchant's logo; "" none
     sign_in: SignInMethods
 
 

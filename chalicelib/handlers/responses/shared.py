@@ -82,6 +82,7 @@ class OrganizationDetails(Answer):
     currency: str
     currency_exponent: CurrencyExponent
     time_zone: str       # IANA name: billing days, due dates and periods are dates there
+    logo_path: str       # where the portal serves the merchant's logo (a PNG); "" none
 
 
 class DocumentLine(Answer):

@@ -251,3 +251,15 @@ class Access:
                   cursor: str | None) -> Page[AuditEntry]:
         from .audit import page
         return page(self._adapters, org_id, start=start, end=end, limit=limit, cursor=cursor)
+
+    def set_logo(self, org_id: str, data: bytes) -> Organization:
+        from .logos import set_logo
+        return set_logo(self._adapters, org_id, data)
+
+    def remove_logo(self, org_id: str) -> Organization:
+        from .logos import remove_logo
+        return remove_logo(self._adapters, org_id)
+
+    def logo(self, org_id: str, version: str) -> bytes | None:
+        from .logos import logo
+        return logo(self._adapters, org_id, version)

@@ -56,6 +56,13 @@ def make_link(adapters, org_id: str, spec: dict, now: datetime, *, customer_id: 
     return made
 
 
+def customer_of_link(adapters, spec: dict) -> str | None:
+    """The customer whose account a one-time link is for (None: an action link names none, or no
+    account signs in as it)."""
+    user = adapters.uow.portal_users.find(spec["login"]) if spec.get("login") else None
+    return user.customer_id if user else None
+
+
 def fresh_link(adapters, purpose: str, user: PortalUser, recipient: str, now: datetime, *,
                new_email: str | None = None, portal_name: str = "") -> tuple[MadeLink, OneTimeToken]:
     """A link with a new token, and the token's record (its hash) for the caller to store, e.g.

@@ -18,7 +18,7 @@ from ...domain.tokens import TOKEN_TTL, token_hash
 from ...tables.base import owner_key
 from ...tables.one_time_tokens import OneTimeToken
 from ...tables.portal_users import PortalUser, login_key
-from ..accounts import outbox as mail
+from ..accounts import languages, outbox as mail
 from . import mailed_links, rate_limiting, sessions
 from .sessions import SignedIn
 
@@ -67,7 +67,7 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
         login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
         role=role, status="invited", created_at=now)
     email_record = mail.new_record(org_id, "portal_invite", {
-        "org_name": org.name, "contact_name": contact.name,
+        "org_name": org.name, "locale": languages.locale_of(org, customer, contact_id), "contact_name": contact.name,
         "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
         [contact.email], customer_id=customer_id, reply_to=org.email, now=now,
         link=mailed_links.link_for("invite", user.login), send_after=now + mail.SEND_LEASE)
@@ -78,7 +78,7 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
         adapters.uow.portal_users.put_in(tx, user)
         adapters.uow.one_time_tokens.put_in(tx, one_time)
         adapters.uow.emails.put_in(tx, email_record)
-    mail.deliver(adapters, email_record, now, link=made)
+    mail.deliver(adapters, email_record, now, link=made, org=org)
     return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
 
 
@@ -90,10 +90,10 @@ def accept_invite(adapters, org_id: str, token: str, password: str, now: datetim
     user = account.user
     if user is None or user.status != "invited" or (user.customer_id, user.contact_id) != (
             one_time.customer_id, one_time.contact_id):
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     role = _role_in(account.customer, user)
     if role is None:
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     validate_password(password, email=user.email, org_name=account.org.name, field="password")
     user = replace(user, status="active", role=role, password_hash=adapters.password_hasher.hash(password),
                    password_changed_at=now)
@@ -152,7 +152,7 @@ def login(adapters, org_id: str, email: str, password: str, now: datetime, *,
         found = adapters.uow.portal_users.with_organization(account, org_id, with_failures=True)
     except NotFound:
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
-        raise Unauthenticated(BAD_CREDENTIALS) from None
+        raise Unauthenticated(BAD_CREDENTIALS, reason="credentials") from None
     if not found.org.preferences.password_sign_in:
         raise FeatureDisabled("password_sign_in")
     failures = _admit(adapters, account, now, found.failures)
@@ -162,11 +162,11 @@ def login(adapters, org_id: str, email: str, password: str, now: datetime, *,
     if not (matches and user.is_active):
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
         _count_failure(adapters, account, failures, now)
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS, reason="credentials")
     _forget_failures(adapters, account, failures)
     role = _current_role(adapters, user)
     if role is None:
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS, reason="credentials")
     if hasher.needs_rehash(user.password_hash):
         _rehash(adapters, user, password)
     if user.has_second_factor or found.org.preferences.require_second_factor:
@@ -206,7 +206,8 @@ def confirm_current_password(adapters, user: PortalUser, password: str, now: dat
     failures = _admit(adapters, user.login, now, failures)
     if not adapters.password_hasher.verify(user.password_hash, password):
         _count_failure(adapters, user.login, failures, now)
-        raise InvalidInput({"current_password": "This is not your current password."})
+        raise InvalidInput({"current_password": "This is not your current password."},
+                           codes={"current_password": "wrong_password"})
     _forget_failures(adapters, user.login, failures)
 
 
@@ -240,7 +241,7 @@ def reset_password(adapters, org_id: str, token: str, new_password: str, now: da
     changed_since = user is not None and user.password_changed_at is not None and \
         one_time.created_at < user.password_changed_at
     if user is None or not user.is_active or changed_since:
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     org = account.org
     validate_password(new_password, email=user.email, org_name=org.name)
     user = replace(user, password_hash=adapters.password_hasher.hash(new_password), password_changed_at=now)
@@ -308,7 +309,7 @@ def _role_in(customer: Customer | None, user: PortalUser) -> str | None:
 def usable_token(adapters, token: str, purpose: str, org_id: str, now: datetime) -> OneTimeToken:
     one_time = adapters.uow.one_time_tokens.get(token_hash(token)) if token else None
     if one_time is None or not one_time.is_usable(purpose, org_id, now):
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     return one_time
 
 

@@ -77,7 +77,8 @@ def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetim
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
         _count_failure(adapters, user.login, failures, now)
         # the field names what to retry: the code, where another 401 means signing in again
-        raise Unauthenticated(WRONG_CODE, {"fields": {"code": WRONG_CODE}})
+        raise Unauthenticated(WRONG_CODE, {"fields": {"code": WRONG_CODE}, "field_codes": {"code": "wrong_code"}},
+                              reason="code")
     _forget_failures(adapters, user.login, failures)
     role = _current_role(adapters, user)
     if role is None:
@@ -119,7 +120,7 @@ def confirm_enrolment(adapters, org_id: str, login: str, code: str, now: datetim
         raise BusinessRuleViolation("Start setting up the second factor first.", "no_enrolment_pending")
     after, recovery = enrolled(adapters, user, code, now)
     if after is None:
-        raise InvalidInput({"code": WRONG_CODE})
+        raise InvalidInput({"code": WRONG_CODE}, codes={"code": "wrong_code"})
     adapters.uow.portal_users.save(after)
     return recovery
 
@@ -137,7 +138,7 @@ def disable(adapters, org_id: str, login: str, current_password: str, code: str,
     checked = after_code(adapters, user, code, now)
     if checked is None:
         _count_failure(adapters, user.login, failures, now)
-        raise InvalidInput({"code": WRONG_CODE})
+        raise InvalidInput({"code": WRONG_CODE}, codes={"code": "wrong_code"})
     adapters.uow.portal_users.save(replace(checked, totp_secret=None, totp_pending_secret=None,
                                            recovery_code_hashes=()))
 

@@ -72,15 +72,17 @@ def _tax_ids(customer: Customer, given: tuple[tuple[str, str], ...], now: dateti
     had = {(t.type, t.value): t for t in customer.tax_ids}
     kept: dict[tuple[str, str], TaxId] = {}
     errors: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for index, (kind, value) in enumerate(given):
         try:
             number = valid_tax_id(kind, value, field=f"tax_ids.{index}.value")
         except InvalidInput as refused:
             errors.update(refused.fields)
+            codes.update(refused.field_codes)
             continue
         kept.setdefault((kind, number), had.get((kind, number)) or TaxId(new_id("tax_id", now), kind, number))
     if errors:
-        raise InvalidInput(errors)
+        raise InvalidInput(errors, codes=codes)
     return tuple(kept.values())
 
 

@@ -5,6 +5,11 @@ due at once: the outbox job (`retry_due`, every minute) sends it, so no request 
 Scheduled jobs, which nobody waits for, may `send` at once. When SES fails, the email stays queued with a time to retry (the `due` index), and the action
 that wanted it still succeeds: `retry_due` (a scheduled job) sends it later.
 
+An email is written in its reader's language: a request that writes money or days into it records
+the `locale` it wrote them in; any other is given its reader's locale as it is sent (the contact
+the email goes to, else the customer's primary contact, else the organization's), so a request
+reads no more to send a word.
+
 An email with a one-time link is recorded with what the link is for (`link`), never the token:
 the token is made as the email is sent (access/mailed_links.py), and whether anyone is there to
 receive it (an account to reset, an address free to take) is decided then too. The request that
@@ -20,7 +25,11 @@ from datetime import datetime, timedelta
 from ... import logs, metrics
 from ...domain.ids import new_id
 from ...gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
-from ...gateways.email_templates import render_email
+from ...domain import locales
+from ...domain.errors import NotFound
+from ...domain.logos import logo_path
+from ...domain.organization import Organization
+from ...gateways.email_templates import MERCHANT_TEMPLATES, render_email
 from ...tables.emails import EmailRecord
 
 if TYPE_CHECKING:
@@ -87,17 +96,20 @@ def new_record(org_id: str, template: str, context: Mapping[str, object], to: Se
                        attachment=attachment, link=link, due_at=send_after or now)
 
 
-def deliver(adapters, record: EmailRecord, now: datetime, *, link: MadeLink | None = None) -> EmailRecord:
+def deliver(adapters, record: EmailRecord, now: datetime, *, link: MadeLink | None = None,
+            org: Organization | None = None) -> EmailRecord:
     """Send a recorded email; on failure leave it queued for a retry (or give up after the last).
-    `link`: its one-time link, made by the caller with the token stored (else made now)."""
-    outcome = _send(adapters, record, now, link)
+    `link`: its one-time link, made by the caller with the token stored (else made now); `org`: its
+    organization, when the caller has read it (else read now)."""
+    outcome = _send(adapters, record, now, link, org)
     adapters.uow.emails.mark(*outcome)
     return outcome[0]
 
 
-def _send(adapters, record: EmailRecord, now: datetime, link: MadeLink | None = None) -> tuple[EmailRecord, list]:
+def _send(adapters, record: EmailRecord, now: datetime, link: MadeLink | None = None,
+          org: Organization | None = None) -> tuple[EmailRecord, list]:
     try:
-        outgoing = _outgoing(adapters, record, now, link)
+        outgoing = _outgoing(adapters, record, now, link, org)
         if outgoing is None:
             return (replace(record, status="dropped", due_at=None),
                     adapters.uow.emails.dropped_actions(now=now))
@@ -137,7 +149,8 @@ def next_attempt_at(failed_attempts: int, now: datetime) -> datetime | None:
     return now + RETRY_DELAYS[failed_attempts - 1]
 
 
-def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | None) -> OutgoingEmail | None:
+def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | None,
+              org: Organization | None) -> OutgoingEmail | None:
     """The message to send; None when its link has no one to go to."""
     to, context = record.to, record.context
     if record.link:
@@ -147,6 +160,11 @@ def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | Non
         if made is None:
             return None
         to, context = (made.recipient,), {**context, "link": made.url}
+    org = org or _organization(adapters, record.org_id)
+    if not context.get("locale") and record.template not in MERCHANT_TEMPLATES:
+        context = {**context, "locale": reader_locale(adapters, org, record, to)}
+    if org is not None and org.logo:
+        context = {**context, "logo_url": adapters.settings.portal_base_url + logo_path(org.org_id, org.logo)}
     subject, html, text = render_email(record.template, context)
     attachments = ()
     if record.attachment:
@@ -154,6 +172,33 @@ def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | Non
         attachments = (render(adapters, record.org_id, record.attachment),)
     return OutgoingEmail(to=to, subject=subject, html=html, text=text, reply_to=record.reply_to,
                          attachments=attachments)
+
+
+def _organization(adapters, org_id: str) -> Organization | None:
+    try:
+        return adapters.uow.organizations.get(org_id)
+    except NotFound:
+        return None
+
+
+def reader_locale(adapters, org: Organization | None, record: EmailRecord, to: Sequence[str]) -> str:
+    """The locale of whom the email goes to: the customer's contact with that address (else the
+    primary contact), else the organization's; the customer found from the email's account link
+    when the email names none (a password reset)."""
+    from ..access.mailed_links import customer_of_link
+    from .languages import locale_of
+    if org is None:
+        return locales.DEFAULT_LOCALE
+    customer_id = record.customer_id or (customer_of_link(adapters, record.link) if record.link else None)
+    if not customer_id:
+        return locales.preferred(org.locale)
+    try:
+        customer = adapters.uow.customers.get(record.org_id, customer_id)
+    except NotFound:
+        return locales.preferred(org.locale)
+    addressed = {address.strip().lower() for address in to}
+    contact = next((c for c in customer.contacts if c.email.strip().lower() in addressed), None)
+    return locale_of(org, customer, contact.contact_id if contact else None)
 
 
 def _storable(value: object) -> object:

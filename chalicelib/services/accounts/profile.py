@@ -106,18 +106,18 @@ def confirm_email_change(adapters, org_id: str, token: str, now: datetime) -> No
     try:
         found = adapters.uow.portal_users.with_organization(one_time.login, org_id, customer_id=one_time.customer_id)
     except NotFound:
-        raise Unauthenticated(portal_auth.INVALID_LINK) from None
+        raise Unauthenticated(portal_auth.INVALID_LINK, reason="link") from None
     user, customer = found.user, found.customer
     contact = customer.contact(one_time.contact_id) if customer is not None else None
     new_email = one_time.new_email or ""
     if user is None or not user.is_active or contact is None or user.contact_id != contact.contact_id or \
             contact.email.strip().lower() != user.email.strip().lower():
-        raise Unauthenticated(portal_auth.INVALID_LINK)     # the account changed since
+        raise Unauthenticated(portal_auth.INVALID_LINK, reason="link")     # the account changed since
     updated_contact = replace(contact, email=new_email)
     try:
         updated = _changed_customer(found.org, customer, updated_contact, ProfileChanges())
     except InvalidInput:
-        raise Unauthenticated(portal_auth.INVALID_LINK) from None   # a colleague has the address by now
+        raise Unauthenticated(portal_auth.INVALID_LINK, reason="link") from None   # a colleague has the address by now
     before, after = _differences(customer, updated, contact, updated_contact)
     try:   # the token unused, and the new address still free (an account added on no login only)
         with adapters.uow.transaction("email change") as tx:
@@ -127,7 +127,7 @@ def confirm_email_change(adapters, org_id: str, token: str, now: datetime) -> No
             adapters.uow.activity.record(org_id, _profile_updated(customer.customer_id, contact.contact_id,
                                                                   before, after, now), tx)
     except ConcurrentUpdate:
-        raise Unauthenticated(portal_auth.INVALID_LINK) from None
+        raise Unauthenticated(portal_auth.INVALID_LINK, reason="link") from None
     adapters.uow.sessions.delete_many(left_behind)
     mail.queue(adapters, org_id, "sign_in_email_changed",
                {"org_name": found.org.name, "contact_email": new_email},
@@ -147,7 +147,8 @@ def _changed_customer(org: Organization, customer: Customer, contact: Contact,
                       changes: ProfileChanges) -> Customer:
     emails = [c.email.strip().lower() for c in customer.contacts if c.contact_id != contact.contact_id]
     if contact.email.strip().lower() in emails:
-        raise InvalidInput({"contact.email": "Another contact person of your account has this email address."})
+        raise InvalidInput({"contact.email": "Another contact person of your account has this email address."},
+                           codes={"contact.email": "email_taken"})
     fields = dict(customer.custom_fields)
     if changes.custom_fields is not None:
         _storable_numbers(changes.custom_fields)
@@ -185,7 +186,8 @@ def _account_for_email_change(adapters, org: Organization, contact: Contact, cha
     """The signed-in account, once its current password is proven. Whether the new address is free
     is not looked at here: the outbox decides as it sends the link, so the answer cannot tell."""
     if not changes.current_password:
-        raise InvalidInput({"current_password": "Enter your current password to change your sign-in email."})
+        raise InvalidInput({"current_password": "Enter your current password to change your sign-in email."},
+                           codes={"current_password": "current_password_needed"})
     account = adapters.uow.portal_users.find(login_key(org.org_id, contact.email))
     if account is None or not account.is_active or account.contact_id != contact.contact_id:
         raise Unauthenticated("Sign in again.")

@@ -30,7 +30,7 @@ def write_review(adapters, org_id: str, customer_id: str, contact_id: str, *, ra
                  now: datetime) -> Review:
     """Record the review, the merchant's notification and the activity, together."""
     if rating not in RATINGS:
-        raise InvalidInput({"rating": "Must be a whole number from 1 to 5."})
+        raise InvalidInput({"rating": "Must be a whole number from 1 to 5."}, codes={"rating": "rating_one_to_five"})
     org = adapters.uow.organizations.get(org_id)
     org.preferences.require("reviews")
     customer = adapters.uow.customers.get(org_id, customer_id)

@@ -18,6 +18,7 @@ from ...domain.ids import new_id
 from ...domain.money import Money
 from ...domain.payments import Allocation, Payment, PaymentStatus
 from ..subscriptions import recovery
+from . import document_emails
 from .commands import NewDocumentLine
 
 MERCHANT = Actor("merchant", "back office")
@@ -39,10 +40,13 @@ def create_invoice(adapters, org_id: str, customer_id: str, *, lines: Sequence[N
         issued_on=local_date(issued, org.time_zone),
         payment_terms_days=org.payment_terms_days if due_days is None else due_days, tax_rate_bp=tax_rate_bp,
         subscription_id=subscription_id, notes=notes)
+    email = document_emails.invoice_issued(org, customer, invoice, now)
     with adapters.uow.transaction("invoice") as tx:
         item = _save_new_invoice(adapters, tx, org_id, invoice)
         adapters.uow.activity.record(org_id, _activity(now, customer_id, "invoice.issued", "invoice",
                                                        invoice.invoice_id, invoice.number), tx)
+        if email is not None:
+            adapters.uow.emails.put_in(tx, email)
     return adapters.uow.invoices.saved(item)
 
 
@@ -135,15 +139,19 @@ def void_credit_note(adapters, org_id: str, customer_id: str, credit_note_id: st
 
 def create_estimate(adapters, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                     expires_in_days: int = 30, notes: str = "") -> Estimate:
-    customer = adapters.uow.customers.get(org_id, customer_id)
+    both = adapters.uow.customers.with_organization(org_id, customer_id)
+    org, customer = both.org, both.customer
     doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
     estimate = Estimate(estimate_id=new_id("estimate", now), customer_id=customer_id,
                         number=billing.number("EST", adapters.uow.sequences.next_number(org_id, "estimate_seq")),
                         currency=customer.currency, status=EstimateStatus.SENT, issued_at=now,
                         expires_at=now + timedelta(days=expires_in_days), lines=doc_lines,
                         total_minor=sum(line.amount_minor for line in doc_lines), notes=notes)
+    email = document_emails.estimate_sent(org, customer, estimate, now)
     with adapters.uow.transaction("estimate") as tx:
         item = adapters.uow.estimates.save_in(tx, org_id, estimate, before=None, now=now)
+        if email is not None:
+            adapters.uow.emails.put_in(tx, email)
         adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, customer.currency,
                                                 SummaryChange(pending_estimates=1))
         adapters.uow.activity.record(org_id, _activity(now, customer_id, "estimate.sent", "estimate",

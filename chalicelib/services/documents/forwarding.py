@@ -90,8 +90,9 @@ def _recipients(customer: Customer, contact_ids: list[str]) -> list[Contact]:
     for index, wanted in enumerate(contact_ids):
         contact = customer.contact(wanted)
         if contact is None:
-            raise InvalidInput({f"contact_ids.{index}": "Not a contact person of your account."})
+            raise InvalidInput({f"contact_ids.{index}": "Not a contact person of your account."},
+                               codes={f"contact_ids.{index}": "not_your_contact"})
         chosen[contact.contact_id] = contact
     if not chosen:
-        raise InvalidInput({"contact_ids": "Choose at least one contact person."})
+        raise InvalidInput({"contact_ids": "Choose at least one contact person."}, codes={"contact_ids": "choose_contacts"})
     return list(chosen.values())

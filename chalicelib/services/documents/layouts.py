@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ...domain import document_words
 from ...domain.calendar import local_date
 from ...domain.customers import Customer
 from ...domain.documents import DocumentLine, Estimate, Invoice
@@ -22,6 +23,7 @@ LINE_COLUMNS = ("Description", "Qty", "Unit price", "Amount")
 LINE_ALIGN = ("L", "R", "R", "R")
 STATEMENT_COLUMNS = ("Date", "Transaction", "Details", "Amount", "Balance")
 DUE = re.compile(r"Due (\d{4}-\d{2}-\d{2})")     # how the ledger books an invoice's due day
+PAGE = "Page {page} of {pages}"
 KIND_NAMES = {"invoice": "Invoice", "payment": "Payment", "credit_note": "Credit note", "refund": "Refund",
               "void": "Invoice voided", "credit_note_void": "Credit note voided"}
 
@@ -35,6 +37,10 @@ class Writing:
 
     def money(self, amount_minor: int, currency: str) -> str:
         return money_text(amount_minor, currency, self.locale)
+
+    def words(self, text: str) -> str:
+        """A label in the reader's language."""
+        return document_words.words(text, self.locale)
 
     def day(self, at: datetime | date | None) -> str:
         if at is None:
@@ -56,43 +62,44 @@ def recipient(customer: Customer) -> Party:
 
 def invoice_document(org: Organization, customer: Customer, invoice: Invoice, w: Writing) -> PdfDocument:
     cur = invoice.currency
-    facts = [("Issued", w.day(invoice.issued_at)), ("Due", w.day(invoice.due_on)),
-             ("Status", invoice.status.value.replace("_", " ").title())]
+    facts = [(w.words("Issued"), w.day(invoice.issued_at)), (w.words("Due"), w.day(invoice.due_on)),
+             (w.words("Status"), w.words(invoice.status.value.replace("_", " ").title()))]
     if invoice.period_start and invoice.period_end:
-        facts.append(("Period", f"{w.day(invoice.period_start)} to {w.day(invoice.period_end)}"))
-    totals = [("Subtotal", w.money(invoice.subtotal_minor, cur))]
+        facts.append((w.words("Period"),
+                      f"{w.day(invoice.period_start)} {w.words('to')} {w.day(invoice.period_end)}"))
+    totals = [(w.words("Subtotal"), w.money(invoice.subtotal_minor, cur))]
     totals += [(f"{tax.name} ({tax.rate_bp / 100:g} %)", w.money(tax.amount_minor, cur)) for tax in invoice.taxes]
     totals += [(line.description, w.money(line.amount_minor, cur)) for line in _rounding(invoice.lines)]
-    totals.append(("Total", w.money(invoice.total_minor, cur)))
+    totals.append((w.words("Total"), w.money(invoice.total_minor, cur)))
     if invoice.credits_applied_minor:
-        totals.append(("Credits applied", w.money(-invoice.credits_applied_minor, cur)))
+        totals.append((w.words("Credits applied"), w.money(-invoice.credits_applied_minor, cur)))
     if invoice.amount_paid_minor:
-        totals.append(("Amount paid", w.money(-invoice.amount_paid_minor, cur)))
-    totals.append(("Balance due", w.money(invoice.balance_minor, cur)))
-    return PdfDocument(title="Invoice", number=invoice.number, issuer=issuer(org),
+        totals.append((w.words("Amount paid"), w.money(-invoice.amount_paid_minor, cur)))
+    totals.append((w.words("Balance due"), w.money(invoice.balance_minor, cur)))
+    return PdfDocument(title=w.words("Invoice"), number=invoice.number, issuer=issuer(org),
                        recipient=recipient(customer.billed_to_at(invoice.issued_at)),
                        facts=tuple(facts), table=_lines_table(_charged(invoice.lines), cur, w), totals=tuple(totals),
-                       notes=_notes(invoice.notes), footer=_footer(org))
+                       notes=_notes(invoice.notes), footer=_footer(org), page_words=w.words(PAGE))
 
 
 def estimate_document(org: Organization, customer: Customer, estimate: Estimate, w: Writing) -> PdfDocument:
-    facts = (("Issued", w.day(estimate.issued_at)), ("Valid until", w.day(estimate.expires_at)),
-             ("Status", estimate.status.value.title()))
-    return PdfDocument(title="Estimate", number=estimate.number, issuer=issuer(org),
+    facts = ((w.words("Issued"), w.day(estimate.issued_at)), (w.words("Valid until"), w.day(estimate.expires_at)),
+             (w.words("Status"), w.words(estimate.status.value.title())))
+    return PdfDocument(title=w.words("Estimate"), number=estimate.number, issuer=issuer(org),
                        recipient=recipient(customer.billed_to_at(estimate.issued_at)),
                        facts=facts, table=_lines_table(estimate.lines, estimate.currency, w),
-                       totals=(("Total", w.money(estimate.total_minor, estimate.currency)),),
-                       notes=_notes(estimate.notes), footer=_footer(org))
+                       totals=((w.words("Total"), w.money(estimate.total_minor, estimate.currency)),),
+                       notes=_notes(estimate.notes), footer=_footer(org), page_words=w.words(PAGE))
 
 
 def receipt_document(org: Organization, customer: Customer, payment: Payment,
                      invoices: dict[str, Invoice], w: Writing) -> PdfDocument:
     """A payment's receipt: what was received, how, and which invoices it paid."""
     cur, paid_at = payment.currency, payment.succeeded_at or payment.created_at
-    facts = [("Payment date", w.day(paid_at)),
-             ("Paid by", payment.method_summary or payment.gateway.title())]
+    facts = [(w.words("Payment date"), w.day(paid_at)),
+             (w.words("Paid by"), payment.method_summary or payment.gateway.title())]
     if payment.gateway_payment_id:
-        facts.append(("Reference", payment.gateway_payment_id))
+        facts.append((w.words("Reference"), payment.gateway_payment_id))
     rows = []
     for allocation in payment.allocations:
         invoice = invoices.get(allocation.invoice_id)
@@ -100,18 +107,20 @@ def receipt_document(org: Organization, customer: Customer, payment: Payment,
                      w.day(invoice.issued_at) if invoice else "",
                      w.money(invoice.total_minor, cur) if invoice else "",
                      w.money(allocation.amount_minor, cur)))
-    totals = [("Amount received", w.money(payment.amount_minor, cur))]
+    totals = [(w.words("Amount received"), w.money(payment.amount_minor, cur))]
     if payment.refunded_minor:
-        totals += [(f"Refunded {w.day(refund.refunded_at)} ({refund.number})", w.money(-refund.amount_minor, cur))
+        totals += [(f"{w.words('Refunded')} {w.day(refund.refunded_at)} ({refund.number})",
+                    w.money(-refund.amount_minor, cur))
                    for refund in payment.refunds]
         undocumented = payment.refunded_minor - sum(refund.amount_minor for refund in payment.refunds)
         if undocumented:   # refunded before refunds were documented by credit notes
-            totals.append(("Refunded", w.money(-undocumented, cur)))
-        totals.append(("Net received", w.money(payment.amount_minor - payment.refunded_minor, cur)))
-    table = Table(("Invoice", "Invoice date", "Invoice amount", "Payment"), tuple(rows), ("L", "L", "R", "R"))
-    return PdfDocument(title="Payment receipt", number=payment.label, issuer=issuer(org),
+            totals.append((w.words("Refunded"), w.money(-undocumented, cur)))
+        totals.append((w.words("Net received"), w.money(payment.amount_minor - payment.refunded_minor, cur)))
+    table = Table(tuple(w.words(c) for c in ("Invoice", "Invoice date", "Invoice amount", "Payment")), tuple(rows),
+                  ("L", "L", "R", "R"))
+    return PdfDocument(title=w.words("Payment receipt"), number=payment.label, issuer=issuer(org),
                        recipient=recipient(customer.billed_to_at(paid_at)), facts=tuple(facts), table=table,
-                       totals=tuple(totals), footer=_footer(org))
+                       totals=tuple(totals), footer=_footer(org), page_words=w.words(PAGE))
 
 
 def statement_document(org: Organization, customer: Customer, start: date, end: date,
@@ -120,21 +129,24 @@ def statement_document(org: Organization, customer: Customer, start: date, end: 
     rows, totals = [], []
     for statement in statements:
         cur = statement.currency
-        rows.append((w.day(start), "Opening balance", "", "", w.money(statement.opening_balance.amount_minor, cur)))
+        rows.append((w.day(start), w.words("Opening balance"), "", "",
+                     w.money(statement.opening_balance.amount_minor, cur)))
         for row in statement.rows:
-            rows.append((w.day(row.at), KIND_NAMES[row.kind], _details(row.kind, row.reference, row.description, w),
+            rows.append((w.day(row.at), w.words(KIND_NAMES[row.kind]), _details(row.kind, row.reference, row.description, w),
                          w.money(row.amount.amount_minor, cur), w.money(row.balance.amount_minor, cur)))
-        rows.append((w.day(end), "Closing balance", "", "", w.money(statement.closing_balance.amount_minor, cur)))
-        totals += [(f"Opening balance ({cur})", w.money(statement.opening_balance.amount_minor, cur)),
-                   ("Invoiced amount", w.money(statement.invoiced.amount_minor, cur)),
-                   ("Amount paid", w.money(statement.paid.amount_minor, cur)),
-                   ("Credits", w.money(statement.credited.amount_minor, cur)),
-                   ("Refunds", w.money(statement.refunded.amount_minor, cur)),
-                   (f"Balance due ({cur})", w.money(statement.closing_balance.amount_minor, cur))]
-    table = Table(STATEMENT_COLUMNS, tuple(rows), ("L", "L", "L", "R", "R"))
-    return PdfDocument(title="Statement of accounts", number=None, issuer=issuer(org), recipient=recipient(customer),
-                       facts=(("From", w.day(start)), ("To", w.day(end))), table=table, totals=tuple(totals),
-                       footer=_footer(org))
+        rows.append((w.day(end), w.words("Closing balance"), "", "",
+                     w.money(statement.closing_balance.amount_minor, cur)))
+        totals += [(f"{w.words('Opening balance')} ({cur})", w.money(statement.opening_balance.amount_minor, cur)),
+                   (w.words("Invoiced amount"), w.money(statement.invoiced.amount_minor, cur)),
+                   (w.words("Amount paid"), w.money(statement.paid.amount_minor, cur)),
+                   (w.words("Credits"), w.money(statement.credited.amount_minor, cur)),
+                   (w.words("Refunds"), w.money(statement.refunded.amount_minor, cur)),
+                   (f"{w.words('Balance due')} ({cur})", w.money(statement.closing_balance.amount_minor, cur))]
+    table = Table(tuple(w.words(c) for c in STATEMENT_COLUMNS), tuple(rows), ("L", "L", "L", "R", "R"))
+    return PdfDocument(title=w.words("Statement of accounts"), number=None, issuer=issuer(org),
+                       recipient=recipient(customer), facts=((w.words("From"), w.day(start)), (w.words("To"), w.day(end))),
+                       table=table, totals=tuple(totals),
+                       footer=_footer(org), page_words=w.words(PAGE))
 
 
 def _charged(lines: tuple[DocumentLine, ...]) -> tuple[DocumentLine, ...]:
@@ -150,7 +162,7 @@ def _lines_table(lines: tuple[DocumentLine, ...], currency: str, w: Writing) -> 
     rows = tuple((line.description, str(line.quantity),
                   w.money(line.unit_price_minor, currency) if line.unit_price_minor is not None else "",
                   w.money(line.amount_minor, currency)) for line in lines)
-    return Table(LINE_COLUMNS, rows, LINE_ALIGN)
+    return Table(tuple(w.words(c) for c in LINE_COLUMNS), rows, LINE_ALIGN)
 
 
 def _details(kind: str, reference: str, description: str, w: Writing) -> str:
@@ -160,7 +172,7 @@ def _details(kind: str, reference: str, description: str, w: Writing) -> str:
         return description
     due = DUE.fullmatch(description)
     if kind == "invoice" and due:
-        description = f"Due {w.day(date.fromisoformat(due.group(1)))}"
+        description = f"{w.words('Due')} {w.day(date.fromisoformat(due.group(1)))}"
     return f"{reference} {description}".strip() if description and description != reference else reference
 
 

@@ -9,7 +9,7 @@ the email is sent (or retried)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from ...domain.errors import BusinessRuleViolation
@@ -30,14 +30,14 @@ class RenderedPdf:
 
 def invoice_pdf(adapters, org_id: str, customer_id: str, invoice_id: str, *, reader: str | None = None) -> RenderedPdf:
     org, customer, invoice = _unpacked(adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id))
-    return _rendered(adapters, invoice.number,
+    return _rendered(adapters, org, invoice.number,
                      document_views.invoice_document(org, customer, invoice, _writing(org, customer, reader)))
 
 
 def estimate_pdf(adapters, org_id: str, customer_id: str, estimate_id: str, *,
                  reader: str | None = None) -> RenderedPdf:
     org, customer, estimate = _unpacked(adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id))
-    return _rendered(adapters, estimate.number,
+    return _rendered(adapters, org, estimate.number,
                      document_views.estimate_document(org, customer, estimate, _writing(org, customer, reader)))
 
 
@@ -48,7 +48,7 @@ def receipt_pdf(adapters, org_id: str, customer_id: str, payment_id: str, *, rea
         raise BusinessRuleViolation("Only a payment that went through has a receipt.", "payment_not_succeeded",
                                     {"status": payment.status.value})
     paid = adapters.uow.invoices.get_many(org_id, customer_id, [a.invoice_id for a in payment.allocations])
-    return _rendered(adapters, f"receipt-{payment.label}",
+    return _rendered(adapters, org, f"receipt-{payment.label}",
                      document_views.receipt_document(org, customer, payment, paid, _writing(org, customer, reader)))
 
 
@@ -58,7 +58,7 @@ def statement_pdf(adapters, org_id: str, customer_id: str, *, start: date | None
     period = statements.statement_for(adapters, org, customer_id, start=start, end=end, now=now)
     doc = document_views.statement_document(org, customer, period.start, period.end, period.statements,
                                             _writing(org, customer, reader))
-    return _rendered(adapters, f"statement-{period.start.isoformat()}-to-{period.end.isoformat()}", doc)
+    return _rendered(adapters, org, f"statement-{period.start.isoformat()}-to-{period.end.isoformat()}", doc)
 
 
 def _writing(org, customer, reader: str | None) -> document_views.Writing:
@@ -70,8 +70,10 @@ def _unpacked(found: Parties):
     return found.org, found.customer, found.document
 
 
-def _rendered(adapters, name: str, doc) -> RenderedPdf:
-    return RenderedPdf(f"{_safe_filename(name)}.pdf", adapters.renderer(doc))
+def _rendered(adapters, org, name: str, doc) -> RenderedPdf:
+    """The PDF of `doc`, with the organization's logo at its top when it has one."""
+    logo = adapters.uow.logos.get(org.org_id, org.logo) if org.logo else None
+    return RenderedPdf(f"{_safe_filename(name)}.pdf", adapters.renderer(replace(doc, logo=logo) if logo else doc))
 
 
 def _safe_filename(name: str) -> str:

@@ -52,7 +52,7 @@ def statement_range(start: date | None, end: date | None, *, today: date) -> tup
     default_start, default_end = month_to_date(today)
     start, end = start or default_start, end or default_end
     if start > end:
-        raise InvalidInput({"query.from": "Must not be after `to`."})
+        raise InvalidInput({"query.from": "Must not be after `to`."}, codes={"query.from": "range_reversed"})
     if (end - start).days > LONGEST_RANGE_DAYS:
-        raise InvalidInput({"query.from": "A statement covers at most ten years."})
+        raise InvalidInput({"query.from": "A statement covers at most ten years."}, codes={"query.from": "range_too_long"})
     return start, end

@@ -123,7 +123,8 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
             paying.require_whole_part(amount_minor, currency)
             if amount_minor > chosen[0].balance_minor:
                 due = paying.balance_due_text(chosen[0])
-                raise InvalidInput({"amount_minor": f"At most the balance due, {due}."})
+                raise InvalidInput({"amount_minor": f"At most the balance due, {due}."},
+                                   codes={"amount_minor": "above_balance_due"})
         if _clear_claims(adapters, org_id, customer_id, state.claims, on_session=not off_session, now=now):
             continue   # a stale payment was finished: read the invoices again
         velocity.check(limits, state.counters, real_now)   # the request is valid: before the card is looked at
@@ -196,7 +197,8 @@ def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wa
             raise
         return [], state
     if len(invoice_ids) > MAX_INVOICES:
-        raise InvalidInput({"invoice_ids": f"At most {MAX_INVOICES} invoices at once."})
+        raise InvalidInput({"invoice_ids": f"At most {MAX_INVOICES} invoices at once."},
+                           codes={"invoice_ids": "too_many_invoices"})
     return invoice_ids, adapters.uow.payments.state(org_id, customer_id, org=True, customer=True,
                                                     payment_key=payment_key,
                                                     invoice_ids=invoice_ids, claim_ids=invoice_ids,
@@ -318,7 +320,7 @@ def _portal_method(adapters, org_id: str, customer: Customer, payment_method: st
         attached = gateway.attach_method(gateway_customer_id=gateway_customers.ensure(adapters, org_id, customer, now),
                                          method_id=payment_method)
     except PaymentGatewayError as error:
-        raise InvalidInput({"payment_method": error.message}) from None
+        raise InvalidInput({"payment_method": error.message}, codes={"payment_method": "card_refused"}) from None
     summary = f"{attached.card.brand.title()} •••• {attached.card.last4}"
     known = next((m for m in adapters.uow.payment_methods.of_customer(org_id, customer.customer_id)
                   if m.gateway_method_id == attached.gateway_method_id), None)
@@ -335,15 +337,19 @@ def _portal_method(adapters, org_id: str, customer: Customer, payment_method: st
 def _check_choice(invoice_ids, all_outstanding: bool, currency: str | None, amount_minor: int | None,
                   use_credits: bool) -> None:
     if bool(invoice_ids) == bool(all_outstanding):
-        raise InvalidInput({"invoice_ids": "Choose the invoices to pay, or all_outstanding."})
+        raise InvalidInput({"invoice_ids": "Choose the invoices to pay, or all_outstanding."},
+                           codes={"invoice_ids": "choose_invoices"})
     if currency is not None and not all_outstanding:
         raise InvalidInput({"currency": "Only with all_outstanding: the invoices chosen are in their own currency."})
     if amount_minor is not None and (not invoice_ids or len(set(invoice_ids)) != 1):
-        raise InvalidInput({"amount_minor": "A part payment pays a single invoice."})
+        raise InvalidInput({"amount_minor": "A part payment pays a single invoice."},
+                           codes={"amount_minor": "part_payment_one_invoice"})
     if amount_minor is not None and use_credits:
-        raise InvalidInput({"use_credits": "Credits apply to the whole balance, not to a part payment."})
+        raise InvalidInput({"use_credits": "Credits apply to the whole balance, not to a part payment."},
+                           codes={"use_credits": "credits_whole_balance"})
 
 
 def _check_key(key: str) -> None:
     if not key or len(key) > 255 or not key.isprintable():
-        raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each payment."})
+        raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each payment."},
+                           codes={"Idempotency-Key": "idempotency_key"})

@@ -44,7 +44,8 @@ def once(adapters, org_id: str, customer_id: str, scope: str, key: str | None, r
          run: Callable[[Reply], dict]) -> dict:
     """`run(reply)`'s answer, computed once per key; retries get the stored answer."""
     if not key or len(key) > 255 or not key.isprintable():
-        raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each payment."})
+        raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each payment."},
+                           codes={"Idempotency-Key": "idempotency_key"})
     record_key = adapters.uow.idempotency.request_key(org_id, customer_id, scope, key)
     digest = request_hash(request)
     found = adapters.uow.idempotency.begin(record_key, digest, now)

@@ -99,7 +99,8 @@ def remove(adapters, org_id: str, customer_id: str, payment_method_id: str, now:
     if subscriptions_to is not None:
         chosen = next((m for m in kept if m.payment_method_id == subscriptions_to != payment_method_id), None)
         if chosen is None:
-            raise InvalidInput({"subscriptions_to": "Choose another of your saved cards."})
+            raise InvalidInput({"subscriptions_to": "Choose another of your saved cards."},
+                               codes={"subscriptions_to": "choose_another_card"})
     _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=True, chosen=chosen)
     _detach(adapters, method)
 
@@ -164,7 +165,7 @@ def _attach(adapters, org_id: str, customer_id: str, gateway_method_id: str, now
     try:
         saved = gateway.attach_method(gateway_customer_id=gateway_customer_id, method_id=gateway_method_id)
     except PaymentGatewayError as error:
-        raise InvalidInput({"payment_method": error.message}) from None
+        raise InvalidInput({"payment_method": error.message}, codes={"payment_method": "card_refused"}) from None
     return Attached(saved, gateway_customer_id)
 
 

@@ -244,7 +244,7 @@ def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) 
     the outbox job, never by the request that made the payment (SES's time is not the customer's)."""
     locale = languages.locale_of(org, customer)
     receipt = mail.new_record(org.org_id, "payment_receipt", {
-        "org_name": org.name, "receipt_number": payment.label,
+        "org_name": org.name, "locale": locale, "receipt_number": payment.label,
         "amount": money_text(payment.amount_minor, payment.currency, locale),
         "date": day_text(local_date(now, org.time_zone), locale), "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
         reply_to=org.email, send_after=now)

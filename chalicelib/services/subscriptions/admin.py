@@ -14,7 +14,7 @@ from ...domain.organization import clock_name
 from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon, new_series
 from ...domain.subscription_actions import starting_term
 from ...domain.subscription_status import Status
-from ..documents import invoicing
+from ..documents import document_emails, invoicing
 
 MERCHANT = Actor("merchant", "back office")
 
@@ -44,7 +44,7 @@ def create_subscription(adapters, org_id: str, customer_id: str, *, plan_code: s
                        auto_charge=auto_charge, payment_method_id=payment_method_id, reference=reference,
                        time_zone=org.time_zone)
     sub = coupons.remembering_coupons(None, _place_in_time(sub, now, starts_at, status_fields))
-    billed = None
+    billed = email = None
     if sub.status == Status.LIVE and not status_fields.get("term_start"):
         bill = billing.term_bill(sub)
         billed = invoicing.issue(adapters, org, bill, now=now, actor=MERCHANT,
@@ -52,10 +52,14 @@ def create_subscription(adapters, org_id: str, customer_id: str, *, plan_code: s
         sub = bill.subscription
         if sub.auto_charge and sub.payment_method_id and billed.amount_due_minor > 0:
             sub = scheduling.awaiting_charge(sub, billed.invoice.invoice_id, now)
+        elif billed.invoice is not None:     # the customer pays it themselves
+            email = document_emails.invoice_issued(org, customer, billed.invoice, now)
     with adapters.uow.transaction("subscription") as tx:
         item = adapters.uow.subscriptions.add_in(tx, org_id, sub, clock=clock_name(org))
         if billed is not None:
             invoicing.write(adapters, tx, org_id, billed, now=now)
+        if email is not None:
+            adapters.uow.emails.put_in(tx, email)
         for code in coupons.redeemed(None, sub):
             adapters.uow.catalog.redeem_in(tx, org_id, code, now=now, by="merchant", field="coupon_code")
         adapters.uow.activity.record(org_id, ActivityRecord(

@@ -75,7 +75,7 @@ def _chosen_and_credits(adapters, ctx: Context, request: ChangeRequest, when: Wh
                                               with_credits=when == "now" and ctx.sub.status == Status.LIVE)
     chosen = resolve(ctx.sub, base, request, found, ctx.now)
     if chosen.key() == base.key():
-        raise InvalidInput({"body": "Nothing would change."})
+        raise InvalidInput({"body": "Nothing would change."}, codes={"body": "no_change"})
     actions.check_edit(base, chosen, ctx.org.preferences.edit_subscription)
     actions.check_coupon_cycles(ctx.sub, chosen, within_term=when == "now")
     return chosen, credits
@@ -149,9 +149,9 @@ def _plan(found: dict, currency: str, current: PlanSnapshot, code: str | None) -
         return current
     plan = found.get(("plan", code))
     if plan is None:
-        raise InvalidInput({"plan": "No such plan."})
+        raise InvalidInput({"plan": "No such plan."}, codes={"plan": "plan_not_available"})
     if not plan.active or plan.currency != currency:
-        raise InvalidInput({"plan": "This plan cannot be chosen."})
+        raise InvalidInput({"plan": "This plan cannot be chosen."}, codes={"plan": "plan_not_available"})
     return PlanSnapshot(plan.code, plan.name, plan.price_minor, plan.interval, plan.interval_count, plan.trial_days)
 
 
@@ -159,7 +159,7 @@ def _addons(found: dict, currency: str, plan_code: str, current: tuple[Subscript
             wanted: tuple[tuple[str, int], ...]) -> tuple[SubscriptionAddon, ...]:
     codes = [code for code, _ in wanted]
     if len(set(codes)) != len(codes):
-        raise InvalidInput({"addons": "Each addon at most once."})
+        raise InvalidInput({"addons": "Each addon at most once."}, codes={"addons": "addon_twice"})
     kept = {addon.code: addon for addon in current}
     chosen = []
     for index, (code, quantity) in enumerate(wanted):
@@ -169,7 +169,8 @@ def _addons(found: dict, currency: str, plan_code: str, current: tuple[Subscript
             continue
         addon = found.get(("addon", code))
         if addon is None or not addon.active or addon.currency != currency or not addon.fits(plan_code):
-            raise InvalidInput({f"addons.{index}.code": "Not an addon of this plan."})
+            raise InvalidInput({f"addons.{index}.code": "Not an addon of this plan."},
+                               codes={f"addons.{index}.code": "addon_not_available"})
         chosen.append(SubscriptionAddon(addon.code, addon.name, addon.price_minor, quantity, addon.recurring))
     _check_addons_fit(found, plan_code, tuple(a for a in chosen if a.code in kept))
     return tuple(chosen)
@@ -179,13 +180,15 @@ def _check_addons_fit(found: dict, plan_code: str, addons: tuple[SubscriptionAdd
     for addon in addons:
         entry = found.get(("addon", addon.code))
         if entry is not None and not entry.fits(plan_code):
-            raise InvalidInput({"addons": f"{addon.name} is not available with this plan; remove it first."})
+            raise InvalidInput({"addons": f"{addon.name} is not available with this plan; remove it first."},
+                               codes={"addons": "addon_not_available"})
 
 
 def _check_coupon_fits(found: dict, plan_code: str, coupon: AppliedCoupon) -> None:
     entry = found.get(("coupon", coupon_key(coupon.code)))   # withdrawn: the subscription keeps it as sold
     if entry is not None and not entry.fits(plan_code):
-        raise InvalidInput({"coupon": f"Coupon {coupon.code} does not apply to this plan; remove it first."})
+        raise InvalidInput({"coupon": f"Coupon {coupon.code} does not apply to this plan; remove it first."},
+                           codes={"coupon": "coupon_not_applicable"})
 
 
 def _action(when: When) -> str:

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 
 from ... import logs
-from ...domain import dunning, scheduling, settling
+from ...domain import email_words, scheduling, settling
 from ...domain.action_links import for_email as action_link_for
 from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.billing import Bill
@@ -26,14 +26,14 @@ from ...domain.documents import InvoiceStatus
 from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import STATUS_WORDS, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
-from ...domain.locales import day_text, money_text
+from ...domain.locales import money_text
 from ...domain.organization import Organization, clock_name
 from ...domain.payments import PaymentStatus
 from ...domain.scheduling import Work
 from ...domain.subscription import Subscription
 from ...domain.subscription_status import Status
 from ..accounts import languages, outbox as mail
-from ..documents import invoicing
+from ..documents import document_emails, invoicing
 from ..documents.invoicing import Billing
 from ..payments import collection
 
@@ -222,7 +222,7 @@ def _new_term(adapters, job: _Job, bill: Bill, action: str, summary: str) -> Sub
     if after.status != Status.UNPAID and _charges(after) and billed.amount_due_minor > 0:
         marked = scheduling.awaiting_charge(after, billed.invoice.invoice_id, job.now)
         return _charge(adapters, job, _save(adapters, job, marked, action, summary, billed, keep_claim=True))
-    return _save(adapters, job, after, action, summary, billed)
+    return _save(adapters, job, after, action, summary, billed, email=_invoice_email(adapters, job, billed))
 
 
 def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
@@ -309,8 +309,16 @@ def _collect(adapters, job: _Job, sub: Subscription, key: str) -> _Outcome:
     return _Outcome(payment.status, payment.failure_message, payment.failure_code)
 
 
+def _invoice_email(adapters, job: _Job, billed: Billing):
+    """The email of a term's invoice the customer pays themselves (none where a saved card is charged)."""
+    if billed.invoice is None or not billed.invoice.is_outstanding() or not job.org.preferences.emails.invoice_issued:
+        return None
+    customer = adapters.uow.customers.get(job.org_id, billed.customer_id)
+    return document_emails.invoice_issued(job.org, customer, billed.invoice, job.now)
+
+
 def _save(adapters, job: _Job, after: Subscription, action: str, summary: str, billed: Billing | None = None, *,
-          keep_claim: bool = False, void_invoice: str | None = None) -> Subscription:
+          keep_claim: bool = False, void_invoice: str | None = None, email=None) -> Subscription:
     """Write `after` on the claimed version with its documents and activity, all or nothing."""
     record = ActivityRecord(new_id("activity", job.now), after.customer_id, JOB, action, "subscription",
                             after.subscription_id, job.now, summary)
@@ -321,6 +329,8 @@ def _save(adapters, job: _Job, after: Subscription, action: str, summary: str, b
             invoicing.write(adapters, tx, job.org_id, billed, now=job.now)
         if void_invoice is not None:
             _void_in(adapters, tx, job, after.customer_id, void_invoice)
+        if email is not None:
+            adapters.uow.emails.put_in(tx, email)
         adapters.uow.activity.record(job.org_id, record, tx)
     return adapters.uow.subscriptions.saved(item)
 
@@ -355,13 +365,13 @@ def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outc
         invoice = adapters.uow.invoices.get(job.org_id, sub.customer_id, sub.unpaid_invoice_id)
         customer = adapters.uow.customers.get(job.org_id, sub.customer_id)
         locale = languages.locale_of(job.org, customer)
-        reason = dunning.failure_sentence(outcome.failure_code) if outcome.failure_code else (
-            outcome.reason or dunning.GENERAL_FAILURE)
+        reason = email_words.reason_sentence(outcome.failure_code, outcome.reason, locale)
         action, target = EMAIL_ACTIONS[template], invoice.invoice_id
         if after is not None and template == "payment_failed":
             action, target = "review_subscription", sub.subscription_id
         mail.send(adapters, job.org_id, template, {
-            "org_name": job.org.name, "amount": money_text(invoice.balance_minor, invoice.currency, locale),
+            "org_name": job.org.name, "locale": locale,
+            "amount": money_text(invoice.balance_minor, invoice.currency, locale),
             "invoice_number": invoice.number, "reason": reason, "next_step": _next_step(after, locale)},
             [customer.email], now=job.now, customer_id=sub.customer_id, reply_to=job.org.email,
             link=action_link_for(action, target))
@@ -372,12 +382,12 @@ def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outc
 def _next_step(after: Subscription | None, locale: str) -> str:
     """What happens next, in the words of the dunning screen."""
     if after is None:
-        return "Update your payment method in the customer portal to keep your subscription."
+        return email_words.update_card(locale)
     if after.status == Status.DUNNING and after.next_retry_at is not None:
-        return f"We will try again on {day_text(after.today(after.next_retry_at), locale)}."
+        return email_words.retry_on(after.today(after.next_retry_at), locale)
     if after.status == Status.DUNNING:
-        return "Pay the invoice from the customer portal to keep your subscription."
-    return f"That was the last retry: your subscription is now {STATUS_WORDS[after.status.value]}."
+        return email_words.pay_to_keep(locale)
+    return email_words.last_retry(after.status.value, locale)
 
 
 def _day(day: date | None) -> str:

@@ -6,7 +6,7 @@
 // this module is at <portal>/assets/<version>/api.js, so behind API Gateway's stage (".../api/"),
 // under a custom domain or on localhost, "/portal/me" goes to <portal>/portal/me.
 import { learnCurrencies } from "./format.js";
-import { t } from "./i18n.js";
+import { has, t } from "./i18n.js";
 
 export const PORTAL_ROOT = new URL("../../", import.meta.url);
 
@@ -29,15 +29,38 @@ export const session = {
   get lastOrganization() { return localStorage.getItem(ORGANIZATION) || ""; },
 };
 
+/**
+ * An answer that is not a success, in the portal's own words: the API's `code` (and, for a
+ * refused field, its field code) chooses a sentence of the catalogue; the API's English `message`
+ * is never shown. A code the catalogue does not know yet reads as a general sentence.
+ */
 export class ApiError extends Error {
   constructor(status, payload) {
     const error = (payload && payload.error) || {};
-    super(error.message || (payload && payload.message) || t("api.failed", { status }));
+    const code = error.code || (status === 0 ? "network" : "http_" + status);
+    const details = error.details || {};
+    super(sentence(code, details, status));
     this.status = status;
-    this.code = error.code || (status === 0 ? "network" : "http_" + status);
-    this.details = error.details || {};
-    this.fields = this.details.fields || {};
+    this.code = code;
+    this.details = details;
+    const codes = details.field_codes || {};
+    this.fields = Object.fromEntries(Object.keys(details.fields || {}).map((path) => [path, fieldSentence(codes[path])]));
   }
+}
+
+function sentence(code, details, status) {
+  const variant = details.reason || details.rule;
+  if (variant && has(`error.${code}.${variant}`)) return t(`error.${code}.${variant}`);
+  if (!has(`error.${code}`)) return t("error.unknown", { status });
+  const current = details.current_status;
+  return t(`error.${code}`, {
+    seconds: details.retry_after_seconds ?? "",
+    status: current && has(`status.${current}`) ? t(`status.${current}`) : "",
+  });
+}
+
+function fieldSentence(code) {
+  return has(`field.${code}`) ? t(`field.${code}`) : t("field.invalid");
 }
 
 let sessionEnded = () => {};
@@ -56,7 +79,7 @@ export async function request(method, path, { body, query, headers = {}, accept 
   try {
     answer = await fetch(apiUrl(withQuery(path, query)), init);
   } catch {
-    throw new ApiError(0, { error: { message: t("api.unreachable") } });
+    throw new ApiError(0, null);
   }
   if (answer.status === 401 && token) {
     session.end();

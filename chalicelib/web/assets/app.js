@@ -3,7 +3,7 @@
 // A signed-out visit to a page (a link from an email) goes through sign-in and lands on that
 // page: the sign-in route carries it as `next`.
 import { api, session, whenSessionEnds } from "./api.js";
-import { h, replace, loading, failure } from "./ui.js";
+import { h, replace, loading, failure, brandImage } from "./ui.js";
 import { useTimeZone } from "./format.js";
 import { locale, t } from "./i18n.js";
 import * as auth from "./screens/auth.js";
@@ -22,7 +22,6 @@ import * as act from "./screens/act.js";
 // index.html's boot script reports a portal that never started; from here on, the app does
 document.documentElement.setAttribute("data-portal-started", "");
 
-const ICON = new URL("./icon.svg", import.meta.url).href;
 
 const NAV = [
   { path: "home", label: t("nav.home") },
@@ -153,7 +152,7 @@ function shell(profile, current, main) {
   const links = NAV.filter((item) => !item.feature || profile.features[item.feature]);
   return h("div", { class: "shell" },
     h("header", { class: "topbar" },
-      h("a", { class: "brand", href: "#/home" }, h("img", { src: ICON, alt: "" }), organization.name || t("shell.portal")),
+      h("a", { class: "brand", href: "#/home" }, brandImage(organization.logo_path), organization.name || t("shell.portal")),
       h("div", { class: "who" },
         h("span", { class: "name" }, `${profile.contact.name} · ${profile.customer.display_name}`),
         h("button", { type: "button", class: "secondary", onClick: signOut }, t("shell.sign_out")))),

@@ -2,8 +2,16 @@
 // whose API errors show beside them, dialogs, loading/empty/error states, toasts.
 import { statusLabel, statusTone } from "./format.js";
 import { t } from "./i18n.js";
+import { apiUrl } from "./api.js";
 
 /** h("a", {href, class, onClick, "aria-label"}, ...children): text children are never parsed as HTML. */
+const ICON = new URL("./icon.svg", import.meta.url).href;
+
+/** The merchant's logo where the portal serves it (the name beside it says who), else the portal's icon. */
+export function brandImage(logoPath) {
+  return logoPath ? h("img", { class: "logo", src: apiUrl(logoPath), alt: "" }) : h("img", { src: ICON, alt: "" });
+}
+
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(props || {})) {

@@ -23,7 +23,11 @@ export const DEFAULTS = /* defaults */ {
   "update_customer_details": true,
   "reviews": true,
   "require_second_factor": false,
-  "require_tax_id": false
+  "require_tax_id": false,
+  "undo_minutes": 30,
+  "sign_in_with": "password",
+  "passkeys": true,
+  "emails": { "invoice_issued": true, "estimate_sent": true }
 } /* end defaults */;
 
 // Each switch by its path in the preferences, grouped as the portal shows the features.
@@ -35,6 +39,8 @@ const SECTIONS = [
   ["pause", ["pause_resume.enabled", "pause_resume.customer_can_resume"]],
   ["cancel", ["cancel.enabled", "cancel.reason_required", "cancel.comments"]],
   ["account", ["forward_documents", "update_customer_details", "reviews", "require_second_factor", "require_tax_id"]],
+  ["sign_in", ["passkeys"]],
+  ["emails", ["emails.invoice_issued", "emails.estimate_sent"]],
 ];
 
 function at(object, path) {
@@ -76,6 +82,11 @@ export async function preferences({ main, readOnly }) {
     field({ label: t("console.pref.unused_time"), name: "pause_resume.unused_time", value: current.pause_resume.unused_time,
       options: [["credit", t("console.unused_time.credit")], ["keep", t("console.unused_time.keep")]],
       hint: t("console.pref.unused_time.hint") }),
+    field({ label: t("console.pref.undo_minutes"), name: "undo_minutes", type: "number", min: 0, max: 1440,
+      value: current.undo_minutes, hint: t("console.pref.undo_minutes.hint", { value: DEFAULTS.undo_minutes }) }),
+    field({ label: t("console.pref.sign_in_with"), name: "sign_in_with", value: current.sign_in_with,
+      options: ["password", "link", "both"].map((way) => [way, t(`console.sign_in_with.${way}`)]),
+      hint: t("console.pref.sign_in_with.hint") }),
     field({ label: t("console.pref.reasons"), name: "cancel.reasons", type: "textarea", value: current.cancel.reasons.join("\n"),
       hint: t("console.pref.reasons.hint") }),
     field({ label: t("console.pref.offer_coupon"), name: "cancel.retention_offer.coupon_code", value: offer ? offer.coupon_code : "",
@@ -89,6 +100,8 @@ export async function preferences({ main, readOnly }) {
     for (const [, paths] of SECTIONS) for (const path of paths) next = withValue(next, path, values[path]);
     next = withValue(next, "trial.extensions_allowed", Number(values["trial.extensions_allowed"]));
     next = withValue(next, "pause_resume.unused_time", values["pause_resume.unused_time"]);
+    next = withValue(next, "undo_minutes", Number(values.undo_minutes));
+    next = withValue(next, "sign_in_with", values.sign_in_with);
     next = withValue(next, "cancel.reasons", values["cancel.reasons"].split("\n").map((r) => r.trim()).filter(Boolean));
     const code = values["cancel.retention_offer.coupon_code"].trim();
     next = withValue(next, "cancel.retention_offer", code

@@ -3,7 +3,6 @@
 // portal's ApiError, and one place that notices the session has ended (any 401).
 import { ApiError, apiUrl, withQuery } from "../api.js";
 import { learnCurrencies } from "../format.js";
-import { t } from "../i18n.js";
 
 const TOKEN = "portico.console.session";
 const ORGANIZATION = "portico.console.organization";
@@ -33,7 +32,7 @@ async function request(method, path, { body, query } = {}) {
   try {
     answer = await fetch(apiUrl(withQuery(path, query)), init);
   } catch {
-    throw new ApiError(0, { error: { message: t("api.unreachable") } });
+    throw new ApiError(0, null);
   }
   const payload = answer.status === 204 ? null : await answer.json().catch(() => null);
   if (answer.status === 401 && token) {

@@ -7,11 +7,10 @@
 // portal name (an old link), the organization id is asked for as before.
 import { api, session } from "../api.js";
 import { t } from "../i18n.js";
-import { h, replace, field, onSubmit, alert } from "../ui.js";
+import { h, replace, field, onSubmit, alert, brandImage } from "../ui.js";
 import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
 import { passkeysSupported, usePasskey } from "../passkeys.js";
 
-const ICON = new URL("../icon.svg", import.meta.url).href;
 const PORTAL_NAME = new URLSearchParams(location.search).get("portal") || "";
 let portalLookup = null;
 
@@ -29,7 +28,7 @@ function portalOrganization() {
 
 function card(title, intro, ...content) {
   return h("div", { class: "card" },
-    h("div", { class: "brand" }, h("img", { src: ICON, alt: "" }), card.organizationName || t("shell.portal")),
+    h("div", { class: "brand" }, brandImage(card.logoPath), card.organizationName || t("shell.portal")),
     h("h1", { tabindex: "-1" }, title), intro ? h("p", { class: "hint" }, intro) : null, ...content);
 }
 
@@ -62,6 +61,7 @@ async function organizationField(main, query) {
     portal = null;   // the portal name could not be looked up now: ask for the organization instead
   }
   card.organizationName = portal && !portal.unknown ? portal.name : "";
+  card.logoPath = portal && !portal.unknown ? portal.logo_path : "";
   const problem = portal && portal.unknown
     ? alert("error", t("auth.unknown_portal"))
     : null;

@@ -1,0 +1,81 @@
+"""The sentences an email's service writes into it (what the template cannot know: why a charge
+failed, what happens next, how long an estimate holds), in each language the emails are written in.
+English is what domain/dunning.py and domain/errors.py say on the page; German is written here."""
+from __future__ import annotations
+
+from datetime import date
+
+from . import dunning
+from .errors import STATUS_WORDS
+from .locales import GERMAN, day_text
+
+_DECLINED_BY_BANK_DE = "Ihre Bank hat die Zahlung abgelehnt. Wenden Sie sich an Ihre Bank oder verwenden Sie eine andere Karte."
+_CVC_DE = "Der Sicherheitscode (CVC) der Karte wurde nicht akzeptiert. Prüfen Sie ihn oder verwenden Sie eine andere Karte."
+FAILURE_SENTENCES_DE = {
+    "insufficient_funds": "Die Karte war für diese Zahlung nicht ausreichend gedeckt.",
+    "card_declined": _DECLINED_BY_BANK_DE, "generic_decline": _DECLINED_BY_BANK_DE, "do_not_honor": _DECLINED_BY_BANK_DE,
+    "lost_card": _DECLINED_BY_BANK_DE, "stolen_card": _DECLINED_BY_BANK_DE, "pickup_card": _DECLINED_BY_BANK_DE,
+    "fraudulent": _DECLINED_BY_BANK_DE,
+    "expired_card": "Die Karte ist abgelaufen. Hinterlegen Sie eine gültige Karte.",
+    "incorrect_cvc": _CVC_DE, "invalid_cvc": _CVC_DE,
+    "incorrect_number": "Die Kartennummer wurde nicht akzeptiert. Prüfen Sie sie oder verwenden Sie eine andere Karte.",
+    "authentication_required": "Ihre Bank bittet Sie, diese Zahlung zu bestätigen. Bezahlen Sie sie im Portal, um sie "
+                               "zu bestätigen.",
+    "processing_error": "Die Zahlung konnte wegen eines Fehlers im Kartennetz nicht verarbeitet werden. Versuchen Sie "
+                        "es in Kürze erneut.",
+    "no_payment_method": "Für dieses Abonnement ist keine Karte gespeichert. Hinterlegen Sie eine Karte, um zu zahlen.",
+}
+GENERAL_FAILURE_DE = "Die Zahlung konnte nicht abgeschlossen werden. Versuchen Sie es erneut oder verwenden Sie eine " \
+                     "andere Karte."
+STATUS_WORDS_DE = {"future": "noch nicht begonnen", "trial": "im Testzeitraum", "live": "aktiv",
+                   "non_renewing": "zum Ende der Laufzeit gekündigt", "dunning": "im Mahnverfahren",
+                   "unpaid": "unbezahlt", "paused": "pausiert", "cancelled": "gekündigt", "expired": "abgelaufen"}
+
+
+def _german(locale: str) -> bool:
+    return locale == GERMAN
+
+
+def failure_sentence(code: str | None, locale: str) -> str:
+    """Why a charge failed, for the customer (the gateway's `code`; None: no code to tell)."""
+    if _german(locale):
+        return FAILURE_SENTENCES_DE.get(code or "", GENERAL_FAILURE_DE)
+    return dunning.failure_sentence(code)
+
+
+def reason_sentence(code: str | None, reason: str | None, locale: str) -> str:
+    """Why a charge failed: the sentence for the gateway's code; else the charge's own reason, in
+    English only (it is the gateway's, or the billing rules', English)."""
+    if code:
+        return failure_sentence(code, locale)
+    if reason and not _german(locale):
+        return reason
+    return failure_sentence(None, locale)
+
+
+def retry_on(day: date, locale: str) -> str:
+    text = day_text(day, locale)
+    return f"Wir versuchen es am {text} erneut." if _german(locale) else f"We will try again on {text}."
+
+
+def update_card(locale: str) -> str:
+    return ("Aktualisieren Sie Ihre Zahlungsmethode im Kundenportal, um Ihr Abonnement zu behalten." if _german(locale)
+            else "Update your payment method in the customer portal to keep your subscription.")
+
+
+def pay_to_keep(locale: str) -> str:
+    return ("Bezahlen Sie die Rechnung im Kundenportal, um Ihr Abonnement zu behalten." if _german(locale)
+            else "Pay the invoice from the customer portal to keep your subscription.")
+
+
+def last_retry(status: str, locale: str) -> str:
+    if _german(locale):
+        return f"Das war der letzte Versuch: Ihr Abonnement ist jetzt {STATUS_WORDS_DE[status]}."
+    return f"That was the last retry: your subscription is now {STATUS_WORDS[status]}."
+
+
+def estimate_validity(expires_on: date | None, locale: str) -> str:
+    if expires_on is None:
+        return "Das Angebot gilt bis auf Weiteres." if _german(locale) else "The estimate has no expiry date."
+    text = day_text(expires_on, locale)
+    return f"Das Angebot gilt bis zum {text}." if _german(locale) else f"The estimate is valid until {text}."
