@@ -47,6 +47,7 @@ package-unlinted: $(STAMP)
 	rm -rf build/$(STAGE)
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/chalice package --stage $(STAGE) \
 		--merge-template infra/build/resources-$(STAGE).json build/$(STAGE)
+	$(BIN)/python -m infra.passkeys_function build/$(STAGE)/sam.json
 	$(BIN)/python -m infra.slim build/$(STAGE)/deployment.zip
 
 ## Deploy to the AWS account of your environment (docs/deploy.md): checks credentials, region and

@@ -53,7 +53,7 @@ class Plan:
     @classmethod
     def from_environment(cls, stage: str, environ=os.environ, *, packaged: bool = True) -> "Plan":
         build = ROOT / "build" / stage
-        if packaged and not ((build / "sam.json").exists() and (build / "deployment.zip").exists()):
+        if packaged and not all((build / name).exists() for name in ("sam.json", "deployment.zip", "passkeys.zip")):
             raise NotReady(f"no package in build/{stage}: run `make package STAGE={stage}` first")
         given = {parameter: environ[variable] for variable, parameter in PARAMETERS.items() if environ.get(variable)}
         template = json.loads((build / "sam.json").read_text()) if packaged else None
@@ -135,14 +135,18 @@ class Deployment:
             "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
 
     def _upload(self) -> str:
-        """The code and the template (too large to send inline) in the bucket; the template's URL."""
-        code = self.plan.package.read_bytes()
-        code_key = f"portico/{self.plan.stack}/{hashlib.sha256(code).hexdigest()}.zip"
-        self.s3.put_object(Bucket=self.bucket, Key=code_key, Body=code)
+        """The code packages (each function names its own: deployment.zip, or the passkeys function's
+        passkeys.zip) and the template (too large to send inline) in the bucket; the template's URL."""
         template = json.loads(json.dumps(self.plan.template))
+        keys: dict[str, str] = {}
         for resource in template["Resources"].values():
             if resource["Type"] == "AWS::Serverless::Function":
-                resource["Properties"]["CodeUri"] = {"Bucket": self.bucket, "Key": code_key}
+                name = Path(resource["Properties"]["CodeUri"]).name
+                if name not in keys:
+                    code = self.plan.package.with_name(name).read_bytes()
+                    keys[name] = f"portico/{self.plan.stack}/{hashlib.sha256(code).hexdigest()}.zip"
+                    self.s3.put_object(Bucket=self.bucket, Key=keys[name], Body=code)
+                resource["Properties"]["CodeUri"] = {"Bucket": self.bucket, "Key": keys[name]}
         body = json.dumps(template).encode()
         template_key = f"portico/{self.plan.stack}/{hashlib.sha256(body).hexdigest()}.json"
         self.s3.put_object(Bucket=self.bucket, Key=template_key, Body=body)

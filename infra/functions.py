@@ -1,5 +1,9 @@
-"""The Lambda functions `chalice package` makes of app.py, with the names it gives them in the
-template, and what .chalice/config.json sets for each in a stage (timeout, table prefix)."""
+"""The Lambda functions of app.py, with the names they have in the template, and what
+.chalice/config.json sets for each in a stage (timeout, table prefix).
+
+`chalice package` makes all but one: the passkeys function, the same app answering the passkey
+routes from a package of its own (infra/passkeys_function.py, infra/slim.py), so that the API
+function's package and cold start go without the 5 MB of cryptography the ceremonies need."""
 from __future__ import annotations
 
 import json
@@ -8,6 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 API_HANDLER = "api_handler"
+PASSKEYS_HANDLER = "passkeys_handler"
+# API Gateway sends the routes under this path to the passkeys function, every other to the API's.
+PASSKEY_ROUTES = "/portal/auth/passkeys"
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,10 @@ class Function:
         return "APIHandler" if self.name == API_HANDLER else cfn_name(self.name)
 
     @property
+    def made_by_chalice(self) -> bool:
+        return self.name != PASSKEYS_HANDLER
+
+    @property
     def role_id(self) -> str:
         return cfn_name(self.name) + "Role"
 
@@ -32,13 +43,20 @@ def cfn_name(name: str) -> str:
 
 
 def functions(stage: str) -> list[Function]:
-    """Every function of the app, the API handler first."""
+    """Every function of the app, the API handler first, then the passkeys function (which answers
+    as the API function does, with its timeout)."""
     from chalice.app import SQSEventConfig
 
     from app import app
     config = stage_config(stage)
-    kinds = [(API_HANDLER, "api")] + [(source.name, "worker" if isinstance(source, SQSEventConfig) else "job") for source in app.event_sources]
-    return [Function(name, kind, _timeout(config, name)) for name, kind in kinds]
+    api = Function(API_HANDLER, "api", _timeout(config, API_HANDLER))
+    kinds = [(source.name, "worker" if isinstance(source, SQSEventConfig) else "job") for source in app.event_sources]
+    return [api, Function(PASSKEYS_HANDLER, "api", api.timeout)] + [
+        Function(name, kind, _timeout(config, name)) for name, kind in kinds]
+
+
+def is_passkey_route(path: str) -> bool:
+    return path == PASSKEY_ROUTES or path.startswith(PASSKEY_ROUTES + "/")
 
 
 def by_name(stage: str) -> dict[str, Function]:

@@ -5,7 +5,9 @@ cannot drift from it:
   them from;
 - every table and index, from the PynamoDB models (infra/tables.py), and the SES sender identity;
 - one IAM role per function with only what it uses (infra/roles.py), replacing the policy Chalice
-  puts in each role (.chalice/policy-<stage>.json denies everything, should a role escape us);
+  puts in each role (.chalice/policy-<stage>.json denies everything, should a role escape us), and
+  the role of the passkeys function, which Chalice does not make (infra/passkeys_function.py adds
+  the function itself once `chalice package` has made the API's);
 - operations (infra/operations.py): log groups with retention, API access logs, throttling and
   tracing, the scheduled functions' failure destination, alarms to an SNS topic.
 
@@ -32,11 +34,15 @@ def merge_template(stage: str) -> dict:
     resources["SenderIdentity"] = {"Type": "AWS::SES::EmailIdentity",
                                    "Properties": {"EmailIdentity": {"Ref": "SenderAddress"}}}
     for function in every:
+        policies = {"Policies": roles.role_policies(function, deletable, prefix)}
+        if not function.made_by_chalice:
+            resources[function.role_id] = {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": roles.LAMBDA_TRUST, **policies}}
+            continue
         resources[function.logical_id] = {"Properties": {
             "Environment": {"Variables": parameters.environment(function)},
             **operations.function_settings(function)}}
-        resources[function.role_id] = {"Properties": {
-            "Policies": roles.role_policies(function, deletable, prefix)}}
+        resources[function.role_id] = {"Properties": policies}
     resources[operations.API] = operations.api_settings()
     resources.update(operations.resources(every))
     return {"Parameters": parameters.PARAMETERS, "Conditions": parameters.CONDITIONS, "Resources": resources,

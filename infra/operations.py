@@ -209,6 +209,11 @@ def alarms(functions: dict[str, Function]) -> dict:
             f"The scheduled function {name} failed (error or timeout) in 2 of the last 3 runs' periods",
             metric=_lambda_errors(functions[name]), threshold=1, periods=3, datapoints=2)
            for name in ("run_due_work", "reconcile_payments", "send_queued_email")},
+        # Chalice answers a route's exception itself (a 500 the API's alarm counts): an error of the
+        # function is its package failing to start (an import) or a timeout
+        "PasskeysHandlerErrorsAlarm": _alarm(
+            "The passkeys function failed to start or timed out 3 times in 5 minutes (passkey sign-ins fail)",
+            metric=_lambda_errors(functions["passkeys_handler"]), threshold=3, periods=1),
         "DueWorkWorkerErrorsAlarm": _alarm(
             "The due-work worker failed whole batches (error or timeout) in 2 of the last 3 periods",
             metric=_lambda_errors(functions["due_work_worker"]), threshold=1, periods=3, datapoints=2),

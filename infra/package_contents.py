@@ -49,6 +49,15 @@ LEFT_OUT = (
 )
 
 
+# What only the passkey ceremonies load: py_webauthn and what it needs to check signatures. They ship
+# in the passkeys function's package alone (infra/passkeys_function.py); the API function's package
+# goes without them (cryptography alone is 4.5 MB zipped).
+PASSKEYS_ONLY = LeftOut(
+    "only the passkey ceremonies load them: in the passkeys function's package alone",
+    tuple(p for name in ("webauthn", "cryptography", "OpenSSL", "cbor2", "pyasn1", "pyasn1_modules")
+          for p in distribution(name)) + ("_cbor2.*", "pyopenssl-*"))
+
+
 def rule_for(path: str) -> LeftOut | None:
     """The rule that leaves `path` out of the package, if any."""
     return next((rule for rule in LEFT_OUT if rule.covers(path)), None)

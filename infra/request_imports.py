@@ -6,12 +6,14 @@ is written into the package.
 What requests import: `import app` (every cold start), every chalicelib module (what the first
 request of each route loads), and the libraries routes load only when they need them: the PDF
 library (a document in each font the package ships), the X-Ray SDK (a sampled request), Stripe's
-client and the services the gateway calls, the password lists and hasher.
+client and the services the gateway calls, the password lists and hasher; and, in the passkeys
+function's package (the only one that has them), the WebAuthn ceremonies' modules.
 
 Standard library only until the package is on sys.path."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import pkgutil
@@ -41,7 +43,17 @@ def main(package: str, sdk: str) -> None:
     from chalicelib.gateways.password_hasher import PasswordHasher
     password_policy.check_password("harbour lantern pebble orchard", email=None)
     PasswordHasher().hash("harbour lantern pebble orchard")
+    if importlib.util.find_spec("webauthn") is not None:
+        import_the_passkey_ceremonies_libraries()
     print(json.dumps(sorted(set(_files_within(package)))))
+
+
+def import_the_passkey_ceremonies_libraries() -> None:
+    """Every module of py_webauthn (the ceremonies load its verifiers as an answer needs them), and
+    with them what it needs of cryptography, pyOpenSSL, cbor2 and pyasn1."""
+    import webauthn
+    for found in pkgutil.walk_packages(webauthn.__path__, "webauthn."):
+        importlib.import_module(found.name)
 
 
 def render_a_document_in_every_font() -> None:

@@ -46,6 +46,13 @@ ACCESS = {
     # sends its notices: the API still sends email.
     "api_handler": Access(reads=EVERY_TABLE, writes=EVERY_TABLE, deletes=EVERY_DELETABLE, sends_email=True,
                           stripe=("secret", "publishable", "webhook"), seals_secrets=True),
+    # The passkey routes (infra/functions.py): the ceremonies' challenges (one_time_tokens), the
+    # passkeys, the account signing in (portal_users, read in one batch with its organization,
+    # customer and failure counter), the session started or checked, and the sign-in limits.
+    "passkeys_handler": Access(reads=("customers", "one_time_tokens", "organizations", "passkeys", "portal_users",
+                                      "rate_counters", "sessions"),
+                               writes=("one_time_tokens", "passkeys", "rate_counters", "sessions"),
+                               deletes=("passkeys", "rate_counters", "sessions")),
     "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates"),
                                 writes=("emails",), sends_email=True, failure_destination=True),
     # discovery reads the subscriptions' `due` index and queues what it finds: the worker does the work
@@ -56,6 +63,9 @@ ACCESS = {
     "reconcile_payments": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",),
                                  stripe=("secret",), failure_destination=True),
 }
+# Who may take a function's role: Lambda (as in the roles Chalice makes).
+LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 TAKES_FROM_QUEUE = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                     "sqs:GetQueueAttributes"]
 

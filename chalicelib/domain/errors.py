@@ -186,6 +186,17 @@ class Unavailable(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class NotServedHere(DomainError):
+    """This function's package goes without what the request needs (the passkey ceremonies are
+    served by a function of their own, docs/deploy.md): a deployment fault, not the caller's (HTTP 503)."""
+
+    code = "not_served_here"
+
+    def __init__(self, what: str):
+        super().__init__(f"{what} cannot be served right now; sign in another way or try again later.",
+                         {"unavailable": what.lower()})
+
+
 class TooLarge(DomainError):
     code = "payload_too_large"
 

@@ -22,6 +22,7 @@ STATUS = [
     (e.Throttled, 429),
     (e.TooLarge, 413),
     (e.Unavailable, 503),
+    (e.NotServedHere, 503),
 ]
 
 

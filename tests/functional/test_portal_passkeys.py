@@ -1,7 +1,11 @@
 """Passkeys: a signed-in contact adds, names, lists and removes them; anyone signs in with one
 (no email typed). Each ceremony's challenge works once; a signature count that does not move on,
 another organization's passkey, an unknown one or a wrong signature sign no one in, alike."""
+import json
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 from chalicelib.config import settings
 from chalicelib.domain.passkeys import relying_party
@@ -10,6 +14,7 @@ from tests.support.passkeys import Authenticator
 from tests.support.portal import PASSWORD, emails_to, link_token, portal_organization, signed_in_customer
 from tests.support.subscriptions import a_shop
 
+ROOT = Path(__file__).resolve().parents[2]
 NOT_ACCEPTED = "This passkey was not accepted. Try again, or sign in another way."
 
 
@@ -172,3 +177,67 @@ def test_a_passkey_still_signs_in_after_the_sign_in_email_changed(aws):
         # Then she is signed in as herself, under her new email
         assert answer.status == 200
         assert shop.api.as_(answer.json["token"]).get("/portal/me").json["contact"]["email"] == "zoe.k@globex.example"
+
+
+# --- a function whose package goes without py_webauthn (every one but the passkeys function) ----
+
+CEREMONY_LIBRARIES = ("webauthn", "cryptography", "OpenSSL", "cbor2", "pyasn1", "pyasn1_modules")
+IMPORT_APP_WITHOUT = """
+import importlib, json, pkgutil, sys
+
+class Hidden:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in sys.argv[1:]:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+sys.meta_path.insert(0, Hidden())
+import app, chalicelib
+for found in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
+    importlib.import_module(found.name)
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} & set(sys.argv[1:]))))
+"""
+
+
+class WithoutWebauthn:
+    """An import finder that finds no py_webauthn, as in the API function's package."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "webauthn":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+
+def hide_webauthn(monkeypatch):
+    for name in [n for n in sys.modules if n.split(".")[0] == "webauthn"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [WithoutWebauthn(), *sys.meta_path])
+
+
+def test_the_app_and_every_module_import_without_the_ceremonies_libraries():
+    # When a fresh Python imports app and every module of chalicelib, finding none of py_webauthn,
+    # cryptography, pyOpenSSL, cbor2 or pyasn1
+    done = subprocess.run([sys.executable, "-c", IMPORT_APP_WITHOUT, *CEREMONY_LIBRARIES],
+                          capture_output=True, text=True, cwd=ROOT)
+
+    # Then all of it imports, and none of them was asked for
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_without_py_webauthn_the_portal_serves_every_other_route_and_a_ceremony_answers_503(aws, monkeypatch):
+    with client() as c:
+        # Given a signed-in customer, served by a function whose package goes without py_webauthn
+        shop = a_shop(c, preferences=None)
+        hide_webauthn(monkeypatch)
+
+        # When she looks at the portal, her passkeys, and starts adding one or signing in with one
+        me = shop.portal.get("/portal/me")
+        listed = shop.portal.get("/portal/auth/passkeys")
+        adding = shop.portal.post("/portal/auth/passkeys/options")
+        signing_in = sign_in_options(shop)
+
+        # Then every other route answers, and the ceremonies a clear 503 in the envelope, writing nothing
+        assert me.status == 200 and listed.status == 200 and listed.json["passkeys"] == []
+        for answer in (adding, signing_in):
+            assert answer.status == 503 and answer.json["error"]["code"] == "not_served_here", answer.json
+            assert answer.json["error"]["message"] == \
+                "Passkeys cannot be served right now; sign in another way or try again later."

@@ -84,9 +84,12 @@ class FakeCloudFormation:
 def a_plan(tmp_path, given: dict) -> deploy.Plan:
     from infra.parameters import PARAMETERS
     template = {"Parameters": PARAMETERS, "Resources": {
-        "APIHandler": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "./deployment.zip"}}}}
+        "APIHandler": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "./deployment.zip"}},
+        "RunDueWork": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "./deployment.zip"}},
+        "PasskeysHandler": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "./passkeys.zip"}}}}
     package = tmp_path / "deployment.zip"
     package.write_bytes(b"PK code")
+    (tmp_path / "passkeys.zip").write_bytes(b"PK passkeys code")
     return deploy.Plan("prod", "portico-prod", template, package, given)
 
 
@@ -104,14 +107,17 @@ def test_a_first_deployment_uploads_code_and_template_and_creates_the_stack_with
         stored = {o["Key"]: s3.get_object(Bucket="portico-deploy-123456789012-us-east-1", Key=o["Key"])["Body"].read()
                   for o in s3.list_objects_v2(Bucket="portico-deploy-123456789012-us-east-1")["Contents"]}
 
-    # Then the bucket holds the code and a template whose functions point at it
+    # Then the bucket holds both packages, once each, and a template whose functions point at theirs
     assert code == 0
     [template_key] = [k for k in stored if k.endswith(".json")]
-    [code_key] = [k for k in stored if k.endswith(".zip")]
-    assert stored[code_key] == b"PK code"
+    codes = {stored[k]: k for k in stored if k.endswith(".zip")}
+    assert set(codes) == {b"PK code", b"PK passkeys code"}
     uploaded = json.loads(stored[template_key])
-    assert uploaded["Resources"]["APIHandler"]["Properties"]["CodeUri"] == \
-        {"Bucket": "portico-deploy-123456789012-us-east-1", "Key": code_key}
+    bucket = "portico-deploy-123456789012-us-east-1"
+    assert {name: f["Properties"]["CodeUri"] for name, f in uploaded["Resources"].items()} == {
+        "APIHandler": {"Bucket": bucket, "Key": codes[b"PK code"]},
+        "RunDueWork": {"Bucket": bucket, "Key": codes[b"PK code"]},
+        "PasskeysHandler": {"Bucket": bucket, "Key": codes[b"PK passkeys code"]}}
     # and one change set created the stack with exactly the parameters given, then was executed
     [(_, created)] = [c for c in cloudformation.calls if c[0] == "create_change_set"]
     assert created["ChangeSetType"] == "CREATE" and created["TemplateURL"].endswith(template_key)

@@ -1,7 +1,8 @@
 """`make package` gives a template that cfn-lint accepts, with every table the code uses, the
 parameters a merchant sets, one least-privilege role per function, alarms, and a job whose time
-budget fits in its Lambda's timeout; and a code package of at most 18 MB with bytecode for what
-`import app` loads.
+budget fits in its Lambda's timeout; and two code packages with bytecode for what `import app` loads:
+the functions' of at most 12 MB, and the passkeys function's (the same with the ceremonies' libraries)
+of at most 18 MB.
 
 The template is packaged offline: a copy of the project with an empty requirements file, since it
 does not depend on what is vendored. The code package is the real one (`lambda_package`, which
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.slow   # left out of `make check`: the Lambda package a
 GIVEN = {"PortalUrl": "https://billing.acme.example", "SenderAddress": "billing@acme.example",
          "AlarmEmail": "ops@acme.example"}
 TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/portico-%s-%s"
-FUNCTIONS = {"APIHandler", "SendQueuedEmail", "RunDueWork", "DueWorkWorker", "ReconcilePayments"}
+FUNCTIONS = {"APIHandler", "PasskeysHandler", "SendQueuedEmail", "RunDueWork", "DueWorkWorker", "ReconcilePayments"}
+PASSKEY_LIBRARIES = ("webauthn/", "cryptography/", "OpenSSL/", "cbor2/", "pyasn1/", "pyasn1_modules/")
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
@@ -74,7 +76,8 @@ def test_functions_are_traced_and_jobs_get_longer_timeouts(template):
 
 # --- the code package ----------------------------------------------------------------------------
 
-PACKAGE_LIMIT_BYTES = 18_000_000   # infra/slim.py says why
+PACKAGE_LIMIT_BYTES = 12_000_000            # infra/slim.py says why
+PASSKEYS_PACKAGE_LIMIT_BYTES = 18_000_000   # and why the passkeys function's may weigh more
 FONTS = {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansMath-Symbols.ttf", "NotoSansCJK-Common.ttf", "OFL.txt"}
 # Run in the unzipped package beside the runtime's SDK only: each module `import app` loaded from the
 # package, and what is wrong with its bytecode ("" when it is unchecked-hash bytecode of this Python).
@@ -109,13 +112,31 @@ def test_the_code_package_is_at_most_12_mb_zipped_with_every_font_the_unicode_pd
     with zipfile.ZipFile(lambda_package.zip) as package:
         names = set(package.namelist())
 
-    # Then it weighs at most 18 MB zipped
+    # Then it weighs at most 12 MB zipped
     assert lambda_package.zip.stat().st_size <= PACKAGE_LIMIT_BYTES
     # and carries the fonts of the PDFs and the libraries they are drawn with
     assert {f"chalicelib/gateways/fonts/{font}" for font in FONTS} <= names
     assert {"fpdf/__init__.pyc", "fontTools/subset/__init__.pyc"} <= names
     # but not what the runtime provides, nor Pillow (fpdf2 needs it only for images)
     assert not any(name.startswith(("boto3/", "botocore/", "PIL/")) for name in names)
+    # nor what only the passkey ceremonies load (the passkeys function's package carries it)
+    assert [name for name in names if name.startswith(PASSKEY_LIBRARIES) or name.startswith(("_cbor2", "pyopenssl-"))
+            or name.split("-")[0] in ("webauthn", "cryptography", "cbor2", "pyasn1")] == []
+
+
+def test_the_passkeys_functions_package_is_the_same_code_with_the_ceremonies_libraries_at_most_18_mb(lambda_package):
+    # Given both packages `make package` builds
+    with zipfile.ZipFile(lambda_package.zip) as package, zipfile.ZipFile(lambda_package.passkeys_zip) as passkeys:
+        names, with_passkeys = set(package.namelist()), set(passkeys.namelist())
+        same = all(package.read(name) == passkeys.read(name) for name in names if name.startswith("chalicelib/"))
+
+    # Then the passkeys function's weighs at most 18 MB zipped
+    assert lambda_package.passkeys_zip.stat().st_size <= PASSKEYS_PACKAGE_LIMIT_BYTES
+    # and holds everything of the other, the same app, and py_webauthn with what it checks signatures with
+    assert names <= with_passkeys and same
+    assert {"webauthn/__init__.pyc", "webauthn/authentication/verify_authentication_response.pyc",
+            "cryptography/__init__.pyc", "OpenSSL/__init__.pyc", "cbor2/__init__.pyc"} <= with_passkeys
+    assert any(name.startswith("cryptography/hazmat/bindings/_rust") and name.endswith(".so") for name in with_passkeys)
 
 
 def test_every_module_import_app_loads_from_the_package_comes_with_bytecode_lambda_uses_as_is(lambda_package,
@@ -130,6 +151,21 @@ def test_every_module_import_app_loads_from_the_package_comes_with_bytecode_lamb
 
     # Then every module it loaded from the package came with bytecode of this Python, used unchecked
     assert {"app.py", "chalicelib/handlers/http.py", "chalice/app.pyc", "pydantic/main.pyc"} <= set(loaded)
+    assert {path: problem for path, problem in loaded.items() if problem} == {}
+
+
+def test_the_passkeys_package_carries_bytecode_for_the_ceremonies_libraries_too(lambda_package, tmp_path):
+    # Given the passkeys function's package unzipped beside nothing but the Lambda runtime's SDK
+    task, sdk = unzipped(lambda_package, tmp_path / "task", passkeys=True), runtime_sdk(tmp_path / "sdk")
+
+    # When a fresh Python imports app and what the ceremonies import
+    loading = BYTECODE_OF_IMPORT_APP.replace("import app\n", "import app\nimport webauthn, webauthn.helpers.structs\n")
+    answer = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", loading, str(task), str(sdk)],
+                            capture_output=True, text=True, check=True)
+    loaded = json.loads(answer.stdout)
+
+    # Then those come with bytecode of this Python too
+    assert {"webauthn/__init__.pyc", "cryptography/__init__.pyc"} <= set(loaded)
     assert {path: problem for path, problem in loaded.items() if problem} == {}
 
 
@@ -191,20 +227,62 @@ def test_each_function_has_a_role_of_its_own_and_chalices_policy_is_replaced_in_
         assert not any(s.get("Sid") == "ReplacedByInfraGenerate" for s in template.statements(role)), role
 
 
-def test_every_route_is_one_invocation_of_the_api_function_with_no_authorizer_in_front(template):
+def test_every_route_is_one_invocation_of_one_function_with_no_authorizer_in_front(template):
     # Given the API as the template declares it to API Gateway
     api = template.resources["RestAPI"]["Properties"]["DefinitionBody"]
     methods = {(method, path): operation for path, operations in api["paths"].items()
                for method, operation in operations.items() if isinstance(operation, dict)}
 
-    # Then no route runs an authorizer first (a second Lambda invocation): every one integrates the
-    # API function alone, which checks the session or key itself
+    # Then no route runs an authorizer first (a second Lambda invocation): every one integrates one
+    # function alone, which checks the session or key itself
     assert methods and not api.get("securityDefinitions")
     assert [key for key, operation in methods.items() if operation.get("security")] == []
     assert not template.of_type("AWS::ApiGateway::Authorizer")
-    assert {"APIHandler" in json.dumps(operation["x-amazon-apigateway-integration"]["uri"])
-            for operation in methods.values()} == {True}
+    # the passkeys function every passkey route, the API function every other
+    integrated = {key: template.resolve(operation["x-amazon-apigateway-integration"]["uri"])
+                  for key, operation in methods.items()}
+    passkey_routes = {key for key in methods if key[1] == "/portal/auth/passkeys" or
+                      key[1].startswith("/portal/auth/passkeys/")}
+    assert len(passkey_routes) == 6
+    for key, uri in integrated.items():
+        expected = template.get_att("PasskeysHandler" if key in passkey_routes else "APIHandler", "Arn")
+        assert uri.endswith(f"/functions/{expected}/invocations"), key
+    # and API Gateway may invoke both
+    permitted = {p["Properties"]["FunctionName"]["Ref"] for p in template.of_type("AWS::Lambda::Permission").values()}
+    assert permitted == {"APIHandler", "PasskeysHandler"}
     assert set(template.functions()) == FUNCTIONS
+
+
+def test_the_passkeys_function_is_the_api_functions_twin_with_its_own_package_role_and_log_group(template):
+    functions = template.functions()
+    api, passkeys = functions["APIHandler"], functions["PasskeysHandler"]
+
+    assert {key: passkeys[key] for key in ("Handler", "Runtime", "Timeout", "MemorySize", "Tracing")} == \
+        {key: api[key] for key in ("Handler", "Runtime", "Timeout", "MemorySize", "Tracing")}
+    assert template.environment("PasskeysHandler") == template.environment("APIHandler")
+    assert (api["CodeUri"], passkeys["CodeUri"]) == ("./deployment.zip", "./passkeys.zip")
+    assert passkeys["LoggingConfig"]["LogGroup"] != api["LoggingConfig"]["LogGroup"]
+    assert template.role_of("PasskeysHandler") != template.role_of("APIHandler")
+
+
+def test_the_passkeys_function_reaches_only_the_tables_of_sign_ins_and_passkeys(template, packaged):
+    stage, _ = packaged
+    statements = template.statements(template.role_of("PasskeysHandler"))
+    table = lambda name: TABLE % (stage, name)   # noqa: E731
+
+    # It keeps the ceremonies' challenges, the passkeys and the sessions, and counts failed sign-ins
+    for name in ("one_time_tokens", "passkeys", "sessions", "rate_counters"):
+        assert allows(statements, "dynamodb:UpdateItem", table(name)), name
+    assert allows(statements, "dynamodb:DeleteItem", table("passkeys"))
+    # reads the account signing in with its organization and customer
+    assert all(allows(statements, "dynamodb:BatchGetItem", table(name))
+               for name in ("portal_users", "organizations", "customers"))
+    # and nothing else: no books, no email, no Stripe, no second-factor keys
+    assert not any(allows(statements, action, table(name)) for action in ("dynamodb:GetItem", "dynamodb:PutItem")
+                   for name in ("invoices", "payments", "ledger", "subscriptions", "api_keys"))
+    assert not allows(statements, "dynamodb:PutItem", table("customers"))
+    actions = {action for s in statements for action in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    assert not {a for a in actions if a.startswith(("ses:", "ssm:", "kms:", "sqs:"))}
 
 
 def test_only_the_api_function_may_seal_and_open_second_factor_keys_with_the_stages_kms_key(template):
@@ -372,7 +450,7 @@ def test_alarms_watch_errors_left_over_work_failures_webhooks_payments_and_the_d
     assert _alarm_on(template, "5XXError")
     assert {a["Properties"]["Dimensions"][0]["Value"]["Ref"] for a in alarms.values()
             if a["Properties"].get("MetricName") == "Errors"} == {"RunDueWork", "SendQueuedEmail", "DueWorkWorker",
-                                                                    "ReconcilePayments"}
+                                                                    "ReconcilePayments", "PasskeysHandler"}
     for metric in ("JobItemsFailed", "JobItemsLeftOver", "WebhooksRejected", "PaymentsFailed", "EmailsFailed",
                    "ApproximateAgeOfOldestMessage"):
         assert _alarm_on(template, metric), metric

@@ -3,7 +3,9 @@
 Each function is a process with the unzipped package, the Lambda runtime's SDK and nothing else,
 started with the template's handler and environment (its parameters given) and held to its own role.
 API Gateway's REST API is played from the template's API definition: requests carry the stage in
-their path (/api/...), each request is one invocation of the API function (no authorizer), and a path
+their path (/api/...), each request is one invocation of the function its route integrates (the
+passkeys function for the passkey routes, from its own package; the API function for every other; no
+authorizer), and a path
 the API does not have answers 403. EventBridge sends the schedules their events, Stripe a signed
 webhook. AWS is moto's server. This is where a dependency missing from the package, a path that
 assumes the site root, a setting read at import time (the functions get theirs only after the
@@ -44,6 +46,8 @@ class Stack:
         self.endpoint = "http://%s:%d" % self.moto.get_host_and_port()
         self.template = Template.load(package.template, PARAMETERS)
         self.task, self.sdk, self.work = unzipped(package, work / "task"), runtime_sdk(work / "sdk"), work
+        self.packages = {"deployment.zip": self.task,   # each function's CodeUri, unzipped
+                         "passkeys.zip": unzipped(package, work / "passkeys-task", passkeys=True)}
         self.daemon = TraceDaemon()
         self.functions: dict[str, Function] = {}
 
@@ -82,7 +86,8 @@ class Stack:
     def start(self, logical_id: str, work_name: str | None = None) -> Function:
         folder = self.work / (work_name or logical_id)
         folder.mkdir(exist_ok=True)
-        return Function(self.template, logical_id, package=self.task, sdk=self.sdk, work=folder,
+        package = self.packages[self.template.functions()[logical_id]["CodeUri"].removeprefix("./")]
+        return Function(self.template, logical_id, package=package, sdk=self.sdk, work=folder,
                         environment=self.runtime_environment())
 
     def start_all(self) -> None:
@@ -191,7 +196,8 @@ def test_every_function_starts_from_the_package_with_only_the_runtime_and_calls_
     # Then every one starts, without a single AWS call
     assert {name: init["init_error"] for name, init in inits.items() if not init["ready"]} == {}
     assert {name: init["calls"] for name, init in inits.items() if init["calls"]} == {}
-    assert set(inits) == {"APIHandler", "SendQueuedEmail", "RunDueWork", "DueWorkWorker", "ReconcilePayments"}
+    assert set(inits) == {"APIHandler", "PasskeysHandler", "SendQueuedEmail", "RunDueWork", "DueWorkWorker",
+                          "ReconcilePayments"}
 
 
 def test_a_merchant_created_with_the_cli_invites_a_customer_who_signs_in_pays_and_gets_the_pdf(stack):
@@ -219,6 +225,49 @@ def test_a_merchant_created_with_the_cli_invites_a_customer_who_signs_in_pays_an
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF"), pdf.headers
     # and no function made a call its role does not allow
     assert stack.denied() == {}
+
+
+def test_a_customer_adds_a_passkey_and_signs_in_with_it_through_the_passkeys_function_under_its_own_role(stack):
+    from chalicelib.domain.passkeys import relying_party
+    from tests.support.passkeys import Authenticator
+
+    # Given a signed-in contact of a merchant's customer, and her browser's authenticator
+    acme = Merchant(stack, "Initech")
+    _customer, token, _ = signed_in(stack, acme, "peter@initech.example")
+    device = Authenticator(origin=relying_party(PARAMETERS["PortalUrl"]).origins[0])
+    before = stack.functions["PasskeysHandler"].invocations
+
+    # When she adds a passkey, then signs in with it (no email typed)
+    options = portal(stack, token, "POST", "/portal/auth/passkeys/options")
+    added = portal(stack, token, "POST", "/portal/auth/passkeys",
+                   {"name": "Laptop", "credential": device.create(options.json["options"])})
+    public = {"Content-Type": "application/json"}
+    challenge = stack.gateway.request("POST", "/api/portal/auth/passkeys/sign-in/options", headers=public,
+                                      body=json.dumps({"organization": acme.org_id}))
+    session = stack.gateway.request("POST", "/api/portal/auth/passkeys/sign-in", headers=public, body=json.dumps(
+        {"organization": acme.org_id, "credential": device.get(challenge.json["options"])}))
+    me = portal(stack, session.json["token"], "GET", "/portal/me")
+
+    # Then each ceremony was one invocation of the passkeys function, from its own package and role
+    assert options.status == 200 and added.status == 201, added.body
+    assert challenge.status == 200 and session.status == 200, session.body
+    assert stack.functions["PasskeysHandler"].invocations - before == 4
+    assert me.status == 200 and me.json["contact"]["email"] == "peter@initech.example"
+    assert stack.denied() == {}
+
+
+def test_a_passkey_route_that_reached_the_api_function_answers_503_in_the_envelope(stack):
+    # Given the API function, whose package goes without py_webauthn, handed a passkey route all the same
+    rerouted = Gateway(stack.template, {**stack.functions, "PasskeysHandler": stack.functions["APIHandler"]})
+
+    # When a browser asks it for the options of a passkey sign-in
+    answer = rerouted.request("POST", "/api/portal/auth/passkeys/sign-in/options",
+                              headers={"Content-Type": "application/json"},
+                              body=json.dumps({"organization": "org_anything"}))
+
+    # Then it answers 503 in the API's envelope, and its process lives on
+    assert answer.status == 503 and answer.json["error"]["code"] == "not_served_here", answer.body
+    assert stack.functions["APIHandler"].process.poll() is None
 
 
 def test_a_request_without_a_session_is_refused_by_the_function_and_a_path_off_the_stage_by_the_gateway(stack):

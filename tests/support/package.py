@@ -25,6 +25,7 @@ class Package:
     stage: str
     template: Path       # sam.json
     zip: Path            # deployment.zip (only the app when built without requirements)
+    passkeys_zip: Path   # passkeys.zip, the passkeys function's (only built with requirements)
 
 
 def build(stage: str, into: Path, *, requirements: bool) -> Package:
@@ -38,15 +39,17 @@ def build(stage: str, into: Path, *, requirements: bool) -> Package:
     _step([sys.executable, "-m", "infra.generate", stage], run)
     _step([str(BIN / "chalice"), "package", "--stage", stage, "--merge-template",
            f"infra/build/resources-{stage}.json", "out"], run)
+    _step([sys.executable, "-m", "infra.passkeys_function", "out/sam.json"], run)
     if requirements:
         _step([sys.executable, "-m", "infra.slim", "out/deployment.zip"], run)
-    return Package(stage, work / "out" / "sam.json", work / "out" / "deployment.zip")
+    out = work / "out"
+    return Package(stage, out / "sam.json", out / "deployment.zip", out / "passkeys.zip")
 
 
-def unzipped(package: Package, into: Path) -> Path:
-    """The package as Lambda lays it out in /var/task."""
+def unzipped(package: Package, into: Path, *, passkeys: bool = False) -> Path:
+    """The package (or the passkeys function's) as Lambda lays it out in /var/task."""
     into.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(package.zip) as archive:
+    with zipfile.ZipFile(package.passkeys_zip if passkeys else package.zip) as archive:
         archive.extractall(into)
     return into
 

@@ -4,8 +4,8 @@
   package, the runtime's SDK and nothing else, the template's handler, timeout and environment
   (parameters resolved), and its own role's policy enforced;
 - `Gateway` is API Gateway's REST API in front of them: it routes by the template's own API
-  definition (which puts no authorizer in front of any route: the API function checks sessions and
-  keys itself) and sends the REST proxy event with the stage in the path, answering what the
+  definition (which puts no authorizer in front of any route: the function checks sessions and
+  keys itself) to the one function each method integrates, and sends the REST proxy event with the stage in the path, answering what the
   template's GatewayResponses declare (AWS's defaults where it declares none) for a path the API
   does not have;
 - tables come from the template's table resources, the SES sender identity is verified, and the
@@ -168,6 +168,7 @@ class Answer:
 class Route:
     pattern: re.Pattern
     resource: str
+    function: str        # the logical id of the function its integration invokes
 
 
 @dataclass
@@ -182,8 +183,10 @@ class Gateway:
         assert not api.get("securityDefinitions"), "an authorizer in front of a route: the rehearsal plays none"
         for path, methods in api["paths"].items():
             pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(path)) + "$")
-            for method in methods:
-                self.routes[(method.upper(), path)] = Route(pattern, path)
+            for method, operation in methods.items():
+                uri = operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+                function = re.search(r"/functions/\$\{(\w+)\.Arn\}/invocations$", uri).group(1)
+                self.routes[(method.upper(), path)] = Route(pattern, path, function)
 
     def request(self, method: str, url_path: str, *, headers: dict | None = None, body: bytes | str | None = None,
                 query: dict | None = None) -> Answer:
@@ -214,7 +217,7 @@ class Gateway:
                                "identity": {"sourceIp": "203.0.113.7", "userAgent": "rehearsal"},
                                "authorizer": None},
         }
-        handled = self.functions["APIHandler"].invoke(event)
+        handled = self.functions[route.function].invoke(event)
         answer = handled.result
         payload = answer.get("body") or ""
         data = base64.b64decode(payload) if answer.get("isBase64Encoded") else payload.encode()

@@ -7,16 +7,22 @@ is used up by the answer that names it (`one_time_tokens`, purposes `passkey_reg
 and writes the new count on the one read, in the transaction that starts the session. A sign-in
 with a passkey verified by the person (a PIN, a fingerprint) is two factors in itself: it is not
 asked for the second factor's code. Sign-ins share the limits of password sign-ins
-(docs/security.md)."""
+(docs/security.md).
+
+py_webauthn (and the cryptography it checks signatures with) is imported only by the ceremonies:
+only the passkeys function's package carries it (docs/deploy.md), and every other function imports
+this module too."""
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ...domain import passkeys as rules
-from ...domain.errors import BusinessRuleViolation, FeatureDisabled, InvalidInput, NotFound, Unauthenticated
+from ...domain.errors import (BusinessRuleViolation, FeatureDisabled, InvalidInput, NotFound, NotServedHere,
+                              Unauthenticated)
 from ...domain.rate_limits import SIGN_IN_FAILURES_PER_SOURCE
 from ...domain.tokens import token_hash
 from ...tables.one_time_tokens import OneTimeToken
@@ -43,6 +49,7 @@ class Listed:
 def registration_options(adapters, org_id: str, login: str, now: datetime) -> dict[str, Any]:
     """The options for the browser's navigator.credentials.create: a discoverable passkey for this
     account, none it holds already."""
+    _need_the_ceremonies_library()
     from webauthn import generate_registration_options, options_to_json
     from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor,
                                           ResidentKeyRequirement, UserVerificationRequirement)
@@ -66,6 +73,7 @@ def registration_options(adapters, org_id: str, login: str, now: datetime) -> di
 
 def register(adapters, org_id: str, login: str, name: str, credential: dict, now: datetime) -> Listed:
     """Add the passkey the browser made with this account's options (their challenge, once)."""
+    _need_the_ceremonies_library()
     from webauthn import verify_registration_response
     from webauthn.helpers import bytes_to_base64url
     from webauthn.helpers.exceptions import WebAuthnException
@@ -108,6 +116,7 @@ def remove(adapters, org_id: str, login: str, passkey_id: str) -> None:
 def sign_in_options(adapters, org_id: str, now: datetime, *, source_ip: str) -> dict[str, Any]:
     """The options for navigator.credentials.get: any passkey of this portal (the browser offers
     those it holds); limited like sign-in attempts."""
+    _need_the_ceremonies_library()
     from webauthn import generate_authentication_options, options_to_json
     from webauthn.helpers.structs import UserVerificationRequirement
     rate_limiting.hit(adapters, "login_source", source_ip, now, what="sign-in attempts")
@@ -128,6 +137,7 @@ def sign_in(adapters, org_id: str, credential: dict, now: datetime, *, source_ip
     """A session for the account whose passkey signed this portal's challenge. Anything else (an
     unknown passkey, another organization's, a wrong signature, a count that went backwards) is
     one answer, and a failed sign-in of the caller's address."""
+    _need_the_ceremonies_library()
     from webauthn import verify_authentication_response
     from webauthn.helpers import base64url_to_bytes
     from webauthn.helpers.exceptions import WebAuthnException
@@ -186,6 +196,15 @@ def _signed_in(adapters, org_id: str, login: str):
     if not account.org.preferences.passkeys:
         raise FeatureDisabled("passkeys")
     return account.user, account.org
+
+
+def _need_the_ceremonies_library() -> None:
+    """A passkey route that reached a function whose package goes without py_webauthn (API Gateway
+    sends them to the passkeys function) answers 503 rather than failing on the import."""
+    try:
+        importlib.import_module("webauthn")
+    except ModuleNotFoundError:
+        raise NotServedHere("Passkeys") from None
 
 
 def _keep_challenge(adapters, challenge: bytes, purpose: str, org_id: str, login: str, customer_id: str,
