@@ -971,6 +971,7 @@ export default {
   "error.role_forbids": "Mit Ihrer Rolle können Sie das ansehen, aber nicht ändern; bitten Sie eine Administratorin oder einen Administrator.",
   "error.passkey_exists": "Dieser Passkey ist bereits hinzugefügt.",
   "error.too_many_passkeys": "Sie haben bereits die höchste Zahl an Passkeys; entfernen Sie zuerst einen.",
+  "error.not_served_here": "Das ist hier gerade nicht möglich. Bitte versuchen Sie es gleich noch einmal.",
   "error.forbidden": "Das ist in diesem Portal für Sie nicht erlaubt.",
   "error.forbidden.primary_contact_only": "Nur die Hauptkontaktperson Ihres Kontos kann das tun.",
   "error.feature_disabled": "Diese Funktion ist in diesem Portal nicht verfügbar.",

@@ -972,6 +972,7 @@ export default {
   "error.role_forbids": "Your role may look at this but not change it; ask an admin.",
   "error.passkey_exists": "This passkey is added already.",
   "error.too_many_passkeys": "You have the most passkeys an account may keep; remove one first.",
+  "error.not_served_here": "This cannot be done here right now. Please try again in a moment.",
   "error.forbidden": "You may not do this in this portal.",
   "error.forbidden.primary_contact_only": "Only the primary contact of your account can do this.",
   "error.feature_disabled": "This is not available in this portal.",
