@@ -20,7 +20,7 @@ NEVER_AT_IMPORT = ("pynamodb", "botocore", "boto3", "fpdf", "stripe", "zxcvbn", 
                    "chalicelib.tables", "chalicelib.gateways", "chalicelib.services.subscriptions.scheduled",
                    "chalicelib.domain.scheduling", "chalicelib.domain.subscription_actions")
 SCRIPT = """
-import json, sys
+import gc, json, sys
 import app
 from chalicelib.handlers.http import ROUTES
 print(json.dumps({
@@ -29,6 +29,7 @@ print(json.dumps({
     "declared": sorted([spec.path, spec.method] for spec in ROUTES),
     "schedules": sorted(source.name for source in app.app.event_sources),
     "authorizers": sorted(auth.name for auth in app.app.builtin_auth_handlers),
+    "frozen": gc.get_freeze_count(),
 }))
 """
 
@@ -77,3 +78,8 @@ def test_each_use_case_a_facade_names_exists_in_its_capability():
                 wrong += [(facade, node.module, alias.name) for alias in node.names if alias.name not in defined]
 
     assert len(named) > 90 and wrong == []
+
+
+def test_import_app_leaves_what_it_made_out_of_the_collectors_scans():
+    """The first request's full collections would walk every module, route and model again."""
+    assert imported_by_app()["frozen"] > 10_000

@@ -1,0 +1,28 @@
+"""The tables' one DynamoDB client is built from a session whose loader knows DynamoDB alone: the
+stock loader lists every service's folder (about 450) before it reads one description, a sixth of
+the client's cost on a cold start. Checked on what is listed, not on a clock."""
+import os
+
+from chalicelib.tables import base
+
+
+def test_the_tables_session_builds_the_dynamodb_client_listing_only_dynamodbs_folder(monkeypatch):
+    # Given every folder listing recorded
+    listed, listdir = [], os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(os.fspath(path)) or listdir(path))
+
+    # When a session as the tables make it builds a DynamoDB client
+    client = base._botocore_session.__wrapped__().create_client(
+        "dynamodb", "us-east-1", endpoint_url="http://127.0.0.1:1", aws_access_key_id="test",
+        aws_secret_access_key="test")
+
+    # Then it knows DynamoDB's operations, having listed DynamoDB's folder and no other
+    assert client.meta.service_model.operation_model("TransactWriteItems").name == "TransactWriteItems"
+    assert listed and {os.path.basename(path) for path in listed} == {"dynamodb"}
+
+
+def test_the_loader_knows_no_service_but_dynamodb():
+    loader = base.DynamoDBDataLoader()
+
+    assert loader.list_available_services("service-2") == ["dynamodb"]
+    assert loader.list_available_services("no-such-description-1") == []
