@@ -1,7 +1,7 @@
 """The merchant's organization: portal preferences and billing settings."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from chalice import Blueprint
 from pydantic import Field
@@ -9,10 +9,12 @@ from pydantic import Field
 from ...bootstrap import services
 from ...domain.customers import CustomFieldDefinition
 from ...domain.preferences import DunningSettings, Preferences
-from ...services.access.commands import OrganizationChanges
 from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Email, Link, Locale, Name, TimeZone
+
+if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
+    from ...services.access.commands import OrganizationChanges
 
 
 bp = Blueprint(__name__)
@@ -52,6 +54,7 @@ class SettingsBody(Body):
 
     def changes(self) -> OrganizationChanges:
         fields = None if self.custom_fields is None else tuple(f.definition() for f in self.custom_fields)
+        from ...services.access.commands import OrganizationChanges
         return OrganizationChanges(self.name, self.email, self.phone, self.website, self.payment_terms_days,
                                    self.time_zone, self.test_mode, dunning=self.dunning, custom_fields=fields,
                                    portal_name=self.portal_name, locale=self.locale)
@@ -87,6 +90,7 @@ def get_preferences():
 @api.route("/admin/preferences", "PUT", body=PreferencesBody, response="PortalPreferences")
 def put_preferences(body: PreferencesBody):
     """Replace the Customer Portal Preferences."""
+    from ...services.access.commands import OrganizationChanges
     changes = OrganizationChanges(preferences=body.preferences)
     org = services().access.update_organization(api.merchant().org_id, changes)
     return {"preferences": org.preferences.to_dict()}
