@@ -1,12 +1,18 @@
 """The tables' one DynamoDB client is built from a session whose loader knows DynamoDB alone (the
 stock loader lists every service's folder, about 450, before it reads one description) and reads
 the descriptions into plain dicts (the stock one builds OrderedDicts through a Python hook): together
-half the client's cost on a cold start. Checked on what is listed and read, not on a clock."""
+half the client's cost on a cold start. What the first client loaded is then frozen out of the
+collector's full scans. Checked on what is listed, read and frozen, not on a clock."""
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import botocore.loaders
 
 from chalicelib.tables import base
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_tables_session_builds_the_dynamodb_client_listing_only_dynamodbs_folder(monkeypatch):
@@ -45,3 +51,19 @@ def test_the_descriptions_read_as_plain_dicts_equal_what_botocore_reads():
     for plain, ordered in read:
         assert type(plain) is dict and plain == ordered and list(plain) == list(ordered)
     assert base.DictJSONFileLoader().load_file(os.path.join(data, "no-such-file")) is None
+
+
+def test_the_first_client_of_a_process_leaves_what_it_loaded_out_of_the_collectors_scans():
+    # Given a fresh process that has imported the tables (nothing frozen yet)
+    script = ("import gc; from chalicelib.tables import base; before = gc.get_freeze_count(); "
+              "base.configure(prefix='t-', region='us-east-1', host='http://127.0.0.1:1'); "
+              "print(before, gc.get_freeze_count())")
+
+    # When it builds the one DynamoDB client
+    answer = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                            env={"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                                 "PYTHONDONTWRITEBYTECODE": "1"})
+
+    # Then the service descriptions it loaded are frozen, as what `import app` made is
+    before, after = map(int, answer.stdout.split())
+    assert before == 0 and after > 10_000
