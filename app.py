@@ -1,4 +1,6 @@
 """Portico: wires blueprints, schedules and the webhook. No logic lives here."""
+import gc
+
 from chalice import Chalice
 
 from chalicelib import logs
@@ -50,3 +52,6 @@ PORTAL = (portal_auth, portal_me, portal_dashboard, portal_subscriptions, portal
 OTHERS = (webhooks, jobs, openapi, web)
 for module in MERCHANT + CONSOLE + PORTAL + OTHERS:
     app.register_blueprint(module.bp)
+# What importing made (modules, routes, models) lives as long as the process: kept out of the
+# collector's full scans, which would walk it again during the first request (docs/architecture.md)
+gc.freeze()

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from .documents import CreditNote, CreditNoteStatus
+if TYPE_CHECKING:   # the documents module is loaded by what changes a summary, not by reading one
+    from .documents import CreditNote
 
 
 @dataclass(frozen=True)
@@ -65,4 +67,5 @@ def credit_note_moved(before: CreditNote | None, after: CreditNote) -> SummaryCh
 
 def is_open_credit(note: CreditNote) -> bool:
     """A credit note is listed among the customer's open credits while it is open with a balance left."""
+    from .documents import CreditNoteStatus
     return note.status == CreditNoteStatus.OPEN and note.balance_minor > 0

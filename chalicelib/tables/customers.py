@@ -24,7 +24,6 @@ from ..domain.organization import Organization
 from .account_summaries import AccountSummaryItem, summary_of
 from .base import owner_key, table
 from .batch_reads import get_together
-from .idempotency import IdempotencyItem
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
 from .pages import ListScope, Page, collect
@@ -114,12 +113,14 @@ class Customers:
     def remember_gateway_customer_in(self, tx: Transaction, gateway_customer_id: str, org_id: str,
                                      customer_id: str, now: datetime) -> None:
         """Record, within the caller's transaction, that the gateway customer is ours."""
+        from .idempotency import IdempotencyItem   # a table a customer's reads (every session check) never need
         tx.save(IdempotencyItem(_gateway_customer_key(gateway_customer_id), request_hash=f"{org_id}#{customer_id}",
                                 state="reference", created_at=now, expires_at=now + GATEWAY_CUSTOMER_KEPT_FOR,
                                 response_json=json.dumps({"org_id": org_id, "customer_id": customer_id})))
 
     def owner_of_gateway_customer(self, gateway_customer_id: str) -> tuple[str, str] | None:
         """(org_id, customer_id) of a gateway customer we created."""
+        from .idempotency import IdempotencyItem
         try:
             item = IdempotencyItem.get(_gateway_customer_key(gateway_customer_id))
         except DoesNotExist:

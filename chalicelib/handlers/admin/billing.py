@@ -1,18 +1,20 @@
 """Subscriptions, invoices, payments received offline, credit notes, estimates and timesheets."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from chalice import Blueprint
 from pydantic import Field, model_validator
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...domain.documents import TimeEntry
-from ...services.documents.commands import NewDocumentLine
 from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, CouponCode, Day, Id, LongText, Name, ShortText
+
+if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
+    from ...domain.documents import TimeEntry
+    from ...services.documents.commands import NewDocumentLine
 
 
 bp = Blueprint(__name__)
@@ -57,6 +59,7 @@ class LineBody(Body):
     quantity: int = Field(default=1, ge=1, le=100_000)
 
     def command(self) -> NewDocumentLine:
+        from ...services.documents.commands import NewDocumentLine
         return NewDocumentLine(self.description, self.unit_price_minor, self.quantity)
 
 
@@ -100,6 +103,7 @@ class TimeEntryBody(Body):
     description: ShortText = ""
 
     def entry(self) -> TimeEntry:
+        from ...domain.documents import TimeEntry
         return TimeEntry(self.date.isoformat(), self.minutes, self.description)
 
 

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from chalice import Blueprint
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...domain.catalog import Addon, Coupon, Plan
 from ...domain.errors import NotFound
 from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import COUPON_CODE_PATTERN, Code, CouponCode, Currency, Instant, Name
+
+if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
+    from ...domain.catalog import Addon, Coupon, Plan
 
 
 bp = Blueprint(__name__)
@@ -35,6 +37,7 @@ class PlanBody(Body):
     description: str = Field(default="", max_length=1000)
 
     def plan(self) -> Plan:
+        from ...domain.catalog import Plan
         return Plan(self.code, self.name, self.price_minor, self.currency, self.interval, self.interval_count,
                     self.trial_days, self.description)
 
@@ -49,6 +52,7 @@ class AddonBody(Body):
     description: str = Field(default="", max_length=1000)
 
     def addon(self) -> Addon:
+        from ...domain.catalog import Addon
         return Addon(self.code, self.name, self.price_minor, self.currency, self.recurring, tuple(self.plan_codes),
                      self.description)
 
@@ -67,6 +71,7 @@ class CouponBody(Body):
     expires_at: Instant | None = None
 
     def coupon(self) -> Coupon:
+        from ...domain.catalog import Coupon
         return Coupon(self.code, self.name, self.duration, self.cycles, self.percent_off_bp, self.amount_off_minor,
                       self.currency, tuple(self.plan_codes), portal=self.portal, max_redemptions=self.max_redemptions,
                       expires_at=self.expires_at)

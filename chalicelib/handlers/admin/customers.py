@@ -1,17 +1,19 @@
 """Customers and contact persons."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...services.accounts.commands import CustomerChanges, NewContact, NewCustomer
 from ..credentials import merchant_key
 from ..http import Body, Routes, page_answer
 from ..schemas import AddressBody, Currency, Email, Name, PageQuery, TaxIdBody, address_of
+
+if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
+    from ...services.accounts.commands import CustomerChanges, NewContact, NewCustomer
 
 
 bp = Blueprint(__name__)
@@ -26,6 +28,7 @@ class ContactBody(Body):
     is_primary: bool = False
 
     def contact(self) -> NewContact:
+        from ...services.accounts.commands import NewContact
         return NewContact(self.first_name, self.email, self.last_name, self.phone, self.is_primary)
 
 
@@ -41,6 +44,7 @@ class CustomerBody(Body):
     custom_fields: dict[str, Any] = Field(default_factory=dict, max_length=50)
 
     def customer(self) -> NewCustomer:
+        from ...services.accounts.commands import NewCustomer
         return NewCustomer(self.display_name, self.email, self.company_name, self.phone, self.currency,
                            address_of(self.billing_address), address_of(self.shipping_address),
                            tuple(c.contact() for c in self.contacts), self.custom_fields)
@@ -58,6 +62,7 @@ class CustomerPatch(Body):
 
     def changes(self) -> CustomerChanges:
         tax_ids = tuple((t.type, t.value) for t in self.tax_ids) if self.tax_ids is not None else None
+        from ...services.accounts.commands import CustomerChanges
         return CustomerChanges(self.display_name, self.email, self.company_name, self.phone,
                                address_of(self.billing_address), address_of(self.shipping_address), self.custom_fields,
                                tax_ids)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from chalice import Blueprint
 from pydantic import Field
@@ -12,10 +12,12 @@ from ...bootstrap import services
 from ...domain.customers import CustomFieldDefinition
 from ...domain.errors import InvalidInput
 from ...domain.preferences import DunningSettings, Preferences
-from ...services.access.commands import OrganizationChanges
 from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, Email, Link, Locale, Name, TimeZone
+
+if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
+    from ...services.access.commands import OrganizationChanges
 
 
 bp = Blueprint(__name__)
@@ -55,6 +57,7 @@ class SettingsBody(Body):
 
     def changes(self) -> OrganizationChanges:
         fields = None if self.custom_fields is None else tuple(f.definition() for f in self.custom_fields)
+        from ...services.access.commands import OrganizationChanges
         return OrganizationChanges(self.name, self.email, self.phone, self.website, self.payment_terms_days,
                                    self.time_zone, self.test_mode, dunning=self.dunning, custom_fields=fields,
                                    portal_name=self.portal_name, locale=self.locale)
@@ -112,6 +115,7 @@ def get_preferences():
 @api.route("/admin/preferences", "PUT", body=PreferencesBody, response="PortalPreferences")
 def put_preferences(body: PreferencesBody):
     """Replace the Customer Portal Preferences."""
+    from ...services.access.commands import OrganizationChanges
     changes = OrganizationChanges(preferences=body.preferences)
     org = services().access.update_organization(api.merchant().org_id, changes)
     return {"preferences": org.preferences.to_dict()}

@@ -1,17 +1,19 @@
 """Paying invoices (once per Idempotency-Key) and the payments made."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from chalice import Blueprint
 from pydantic import Field, StringConstraints
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...services.payments.commands import PayInvoices
 from ..credentials import portal_session
 from ..http import IDEMPOTENCY_KEY, Body, Routes, plain
 from ..schemas import Currency, PageQuery
+
+if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
+    from ...services.payments.commands import PayInvoices
 
 
 bp = Blueprint(__name__)
@@ -32,6 +34,7 @@ class PaymentBody(Body):
     use_credits: bool = False
 
     def command(self) -> PayInvoices:
+        from ...services.payments.commands import PayInvoices
         return PayInvoices(self.payment_method, tuple(self.invoice_ids) if self.invoice_ids else None,
                            self.all_outstanding, self.currency, self.save_for_future, self.amount_minor,
                            self.use_credits)

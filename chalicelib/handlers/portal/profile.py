@@ -3,18 +3,20 @@ contact persons."""
 from __future__ import annotations
 
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...services.accounts import commands
 from ..answer_floor import held_to_the_floor
 from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import AddressBody, Email, Name, address_of
+
+if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
+    from ...services.accounts import commands
 
 
 bp = Blueprint(__name__)
@@ -28,6 +30,7 @@ class ContactChanges(Body):
     email: Email | None = None
 
     def changes(self) -> commands.ContactChanges:
+        from ...services.accounts import commands
         return commands.ContactChanges(self.first_name, self.last_name, self.phone, self.email)
 
 
@@ -39,6 +42,7 @@ class ProfilePatch(Body):
     current_password: str | None = Field(default=None, max_length=1024)
 
     def changes(self) -> commands.ProfileChanges:
+        from ...services.accounts import commands
         return commands.ProfileChanges(
             contact=self.contact.changes() if self.contact else None,
             billing_address=address_of(self.billing_address), shipping_address=address_of(self.shipping_address),

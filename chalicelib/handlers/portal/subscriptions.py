@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from chalice import Blueprint
 from pydantic import Field, StrictBool
 
 from ... import bootstrap
 from ...bootstrap import services
-from ...services.subscriptions.commands import Caller, ChangeRequest
 from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import Code, CouponCode, PageQuery, ShortText
+
+if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
+    from ...services.subscriptions.commands import Caller, ChangeRequest
 
 
 bp = Blueprint(__name__)
@@ -48,6 +50,7 @@ class ChangeFields(Body):
     coupon: CouponCode | None = None           # in any case: `TENOFF`, `tenoff` and `TenOff` are one coupon
 
     def request(self) -> ChangeRequest:
+        from ...services.subscriptions.commands import ChangeRequest
         addons = None if self.addons is None else tuple((a.code, a.quantity) for a in self.addons)
         return ChangeRequest(plan=self.plan, addons=addons, coupon=self.coupon,
                              remove_coupon="coupon" in self.model_fields_set and self.coupon is None)
@@ -106,6 +109,7 @@ def _answer(outcome) -> dict:
 
 
 def _caller() -> Caller:
+    from ...services.subscriptions.commands import Caller
     customer = api.customer()
     return Caller(customer.org_id, customer.customer_id, customer.contact_id)
 
