@@ -16,6 +16,7 @@ from pynamodb.models import Model
 from pynamodb.settings import get_settings_value
 
 from . import throttling
+from .answers import DynamoDBParsers
 
 MODELS: list[type[Model]] = []
 _configured: dict = {}
@@ -85,8 +86,11 @@ def _new_client():
 @lru_cache(maxsize=1)
 def _botocore_session():
     """One per process: re-pointing the tables (the devstack, tests) builds a new client, and a new
-    session would read the DynamoDB service description from disk again."""
-    return botocore.session.get_session()
+    session would read the DynamoDB service description from disk again. Its clients read items
+    with tables/answers.py's parser."""
+    session = botocore.session.get_session()
+    session.register_component("response_parser_factory", DynamoDBParsers())
+    return session
 
 
 def shared_client():
