@@ -42,6 +42,7 @@ REPOSITORIES = {
     "rate_counters": ("rate_counters", "RateCounters", ()),
     "sessions": ("sessions", "Sessions", ()),
     "webhook_events": ("webhook_events", "WebhookEvents", ()),
+    "rendered_documents": ("rendered_documents", "RenderedDocuments", ()),
 }
 
 
