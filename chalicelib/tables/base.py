@@ -17,6 +17,7 @@ from pynamodb.settings import get_settings_value
 
 from . import throttling
 from .answers import DynamoDBParsers
+from .items import read_item
 
 MODELS: list[type[Model]] = []
 _configured: dict = {}
@@ -44,6 +45,7 @@ def table(logical_name: str, *, deletable: bool = False):
         model.Meta.logical_name = logical_name
         model.Meta.deletable = deletable
         model.Meta.table_name = logical_name
+        model.from_raw_data = classmethod(read_item)    # tables/items.py: the same item, read faster
         MODELS.append(model)
         if _configured:
             _point(model)
