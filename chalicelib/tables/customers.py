@@ -135,7 +135,8 @@ def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | Non
                       with_summary: bool = False, consistent: bool = True, kept: str | None = None) -> Parties:
     """The organization, the customer and, if asked, one of the customer's items (`model`, `item_id`,
     made a domain object by `to_domain`), its account summary (a new one if it has none yet) and the
-    PDF kept of document `kept` (tables/rendered_documents.py), in one BatchGetItem
+    PDF kept of document `kept` (tables/rendered_documents.py; read eventually consistent: a copy
+    is answered only if it shows what is asked for now), in one BatchGetItem
     (`batch_reads.get_together`: why not a transaction); NotFound(`kind`) if the organization, the
     customer or the item is missing. `consistent` False: for what is only shown."""
     owner = owner_key(org_id, customer_id)
@@ -145,7 +146,7 @@ def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | Non
     org_item, customer_item, document_item, summary_item, kept_item = get_together(
         (OrganizationItem, (org_id,)), (CustomerItem, (org_id, customer_id)), (model, (owner, item_id)),
         (AccountSummaryItem if with_summary else None, (owner,)), (rendered, (owner, kept)),
-        consistent_read=consistent)
+        consistent_read=consistent, eventually_consistent=(rendered,) if rendered else ())
     if org_item is None or customer_item is None or (model is not None and document_item is None):
         raise NotFound(kind)
     customer = from_item(Customer, customer_item)
