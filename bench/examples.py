@@ -95,6 +95,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("GET", "/admin/customers/{customer_id}/activity"): Request(),
         ("GET", "/admin/organization"): Request(),
         ("GET", "/portal/auth/second-factor"): Request(),
+        ("GET", "/portal/auth/passkeys"): Request(),
         ("GET", "/admin/cancellations"): Request(query=f"from={today}&to={later_day(30)}"),
         ("GET", "/admin/preferences"): Request(),
         ("GET", "/portal/activity"): Request(),
@@ -225,6 +226,8 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
             live, body={"when": "end_of_term", "reason": "Budget cuts"}),
         ("DELETE", "/portal/subscriptions/{subscription_id}/scheduled-cancellation"): Request(
             {"subscription_id": "non_renewing_subscription_id"}),
+        ("POST", "/portal/subscriptions/{subscription_id}/undo"): Request(
+            live, expect=409, why="the live subscription was cancelled at its term's end, not now: nothing to undo"),
         ("POST", "/portal/subscriptions/{subscription_id}/resume/preview"): Request(paused),
         ("POST", "/portal/subscriptions/{subscription_id}/resume"): Request(paused, body={}),
         ("POST", "/portal/subscriptions/{subscription_id}/reactivate/preview"): Request(
@@ -238,6 +241,12 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
                                                       "email": "ada@acme-analytics.example", "password": DEMO_PASSWORD}),
         ("POST", "/portal/auth/forgot-password"): Request(body={"organization": DEMO_ORG_ID,
                                                                 "email": "ada@acme-analytics.example"}),
+        ("POST", "/portal/auth/sign-in-links"): Request(
+            body={"organization": DEMO_ORG_ID, "email": "ada@acme-analytics.example"}, expect=403,
+            why="the demo signs in with passwords only"),
+        ("POST", "/portal/auth/sign-in-links/redeem"): Request(
+            body={"organization": DEMO_ORG_ID, "token": w.links.get("sign_in", "no-sign-in-link")}, expect=401,
+            why="the demo signs in with passwords only: no link was sent"),
         ("POST", "/portal/auth/accept-invite"): Request(body={"organization": DEMO_ORG_ID,
                                                               "token": w.links.get("invite", "no-invite"),
                                                               "password": NEW_PASSWORD}),
@@ -253,6 +262,16 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
             body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge"}, expect=401,
             why="the demo does not require a second factor: there is no challenge to enrol with"),
         ("POST", "/portal/auth/second-factor"): Request(),
+        ("POST", "/portal/auth/passkeys/options"): Request(),
+        ("POST", "/portal/auth/passkeys"): Request(
+            body={"name": "Work laptop", "credential": {"id": "not-a-credential"}}, expect=401,
+            why="no authenticator in the demo: the credential answers none of the options' challenges"),
+        ("DELETE", "/portal/auth/passkeys/{passkey_id}"): Request(
+            values={"passkey_id": "no-such-passkey"}, expect=404, why="the demo's customer has added no passkey"),
+        ("POST", "/portal/auth/passkeys/sign-in/options"): Request(body={"organization": DEMO_ORG_ID}),
+        ("POST", "/portal/auth/passkeys/sign-in"): Request(
+            body={"organization": DEMO_ORG_ID, "credential": {"id": "not-a-credential"}}, expect=401,
+            why="no authenticator in the demo: the credential answers no challenge"),
         ("POST", "/portal/auth/second-factor/confirm"): Request(body={"code": "not-a-code"}, expect=400,
                                                                  why="the new secret is random: no code is known"),
         ("POST", "/portal/auth/second-factor/disable"): Request(

@@ -62,6 +62,7 @@ def section() -> list[str]:
     """The bench's section, one line per pair, measured on a local AWS of its own: the clock moves
     years on meanwhile, which would leave the bench's shared one's limits in the future."""
     from bench.local_aws import signed_in_local_aws
+    from chalicelib.config import settings
     with signed_in_local_aws() as aws:
         from app import app
         measured = measure(app, aws.world)
@@ -69,7 +70,8 @@ def section() -> list[str]:
              f"{REQUESTS} requests of each kind per round, interleaved, {ROUNDS} rounds, through chalice's test client "
              "against the local AWS (bench/timing.py). Ratio of the medians, median (lowest-highest) over the rounds; "
              f"a median classifier over {REQUESTS} requests of each tells them apart in k of {ROUNDS} rounds "
-             f"({ROUNDS // 2} is a coin toss).", "",
+             f"({ROUNDS // 2} is a coin toss). The answers are held to the deployment's floor "
+             f"(handlers/answer_floor.py, {settings().untelling_answer_seconds * 1000:.0f} ms here), as on AWS.", "",
              "| requests | ratio of medians | told apart |", "|---|---|---|"]
     for m in measured:
         lines.append(f"| {m.pair.name}: {m.pair.first} / {m.pair.second} | {statistics.median(m.ratios):.2f}x "

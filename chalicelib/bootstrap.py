@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .gateways.password_hasher import PasswordHasher
     from .gateways.payments import PaymentGateway
     from .gateways.pdf import PdfDocument
+    from .gateways.sealed_secrets import SecretBox
     from .services.access import Access
     from .services.accounts import Accounts
     from .services.documents import Documents
@@ -106,6 +107,13 @@ class Adapters:
         from .gateways.password_hasher import PasswordHasher
         s = self.settings
         return PasswordHasher(memory_cost=s.password_hash_memory_kib, time_cost=s.password_hash_iterations)
+
+    @cached_property
+    def secret_box(self) -> SecretBox:
+        """Seals with the stage's KMS key what the portal must read back (a second factor's key)."""
+        from .gateways.sealed_secrets import SecretBox
+        return SecretBox(self.settings.secrets_key_id, lambda: self.client("kms"),
+                         make_missing_key=not config.in_lambda())
 
     @property
     def webhook_secret(self) -> str | None:

@@ -50,6 +50,10 @@ class Settings:
     cursor_signing_key: str | None   # signs pagination cursors (a generated secret on AWS)
     # maxima of named rate limits (domain/rate_limits.py) this deployment sets apart from the defaults
     rate_limit_overrides: dict[str, int]
+    # the KMS key (alias or ARN) that seals the secrets the portal reads back (gateways/sealed_secrets.py)
+    secrets_key_id: str
+    # the least time an answer that must not tell whether an account exists takes (handlers/answer_floor.py)
+    untelling_answer_seconds: float
 
     @property
     def payments_mode(self) -> str:
@@ -110,6 +114,8 @@ def settings() -> Settings:
         cursor_signing_key=_env("PORTICO_CURSOR_KEY", None if in_lambda() else LOCAL_CURSOR_KEY),
         # e.g. "payment_customer=20,card_added_customer=3"
         rate_limit_overrides=parse_overrides(_env("PORTICO_RATE_LIMITS", "")),
+        secrets_key_id=_env("PORTICO_SECRETS_KEY", "alias/portico-secrets"),
+        untelling_answer_seconds=int(_env("PORTICO_UNTELLING_ANSWER_MS", "250")) / 1000,
     )
 
 

@@ -38,6 +38,7 @@ PARAMETERS = {
     "DUE_WORK_CONCURRENCY": "DueWorkConcurrency", "DUE_WORK_BATCH_SIZE": "DueWorkBatchSize",
     "DUE_WORK_PER_ORGANIZATION": "DueWorkPerOrganization", "DUE_WORK_CHARGES_PER_SECOND": "DueWorkChargesPerSecond",
     "WAF_RATE_LIMIT": "WafRateLimit", "RATE_LIMITS": "RateLimitOverrides",
+    "UNTELLING_ANSWER_MS": "UntellingAnswerMs",
 }
 
 

@@ -26,6 +26,7 @@ ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API = "RestAPI"
 API_NAME = "${AWS::StackName}-api"
 CURSOR_KEY = "CursorSigningKey"   # a generated secret, resolved into the API function's environment
+SECRETS_KEY = "SealedSecretsKey"  # the KMS key that seals second-factor keys (gateways/sealed_secrets.py)
 STAGE = "api"
 WEB_ACL = "ApiWebAcl"
 
@@ -75,6 +76,15 @@ def resources(functions: list[Function]) -> dict:
     found[CURSOR_KEY] = {"Type": "AWS::SecretsManager::Secret", "Properties": {
         "Description": {"Fn::Sub": "Signs the pagination cursors of ${AWS::StackName}'s API"},
         "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True}}}
+    found[SECRETS_KEY] = {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                          "Properties": {
+        "Description": {"Fn::Sub": "Seals the second-factor keys of ${AWS::StackName}'s portal accounts"},
+        "EnableKeyRotation": True,
+        # the account administers the key; the API function's role is granted its use (infra/roles.py)
+        "KeyPolicy": {"Version": "2012-10-17", "Statement": [{
+            "Sid": "AccountAdministers", "Effect": "Allow",
+            "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+            "Action": "kms:*", "Resource": "*"}]}}}
     found.update(web_acl())
     return found
 

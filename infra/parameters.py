@@ -61,6 +61,11 @@ PARAMETERS = {
         "Type": "String", "Default": "", "AllowedPattern": r"^$|^[a-z_]+=[0-9]+(,[a-z_]+=[0-9]+)*$",
         "Description": "Maxima of the application's named rate limits apart from their defaults, e.g. "
                        "payment_customer=20,card_added_customer=3 (names and defaults: docs/security.md)"},
+    "UntellingAnswerMs": {
+        "Type": "Number", "Default": 250, "MinValue": 0, "MaxValue": 5000,
+        "Description": "Milliseconds a failed sign-in, a reset request or a new sign-in email takes at least, so "
+                       "their timing cannot tell whether an account exists; above the slowest such answer "
+                       "(raise it with the password hash's cost; docs/security.md)"},
     "TraceSampleRate": {
         "Type": "Number", "Default": 0.05, "MinValue": 0, "MaxValue": 1,
         "Description": "Share of API requests X-Ray traces (0 to 1; 0.05: one in twenty), after the reservoir"},
@@ -115,6 +120,7 @@ def environment(function: Function) -> dict:
         "PORTICO_STRIPE_WEBHOOK_SECRET_PARAMETER": {"Ref": "StripeWebhookSecretParameter"},
         "PORTICO_ALLOW_SIMULATED_PAYMENTS": {"Ref": "AllowSimulatedPayments"},
         "PORTICO_RATE_LIMITS": {"Ref": "RateLimitOverrides"},
+        "PORTICO_UNTELLING_ANSWER_MS": {"Ref": "UntellingAnswerMs"},
         "PORTICO_STACK": {"Ref": "AWS::StackName"},   # the metrics' dimension
     }
     if function.name in BUDGETED_JOBS:
@@ -127,4 +133,5 @@ def environment(function: Function) -> dict:
         variables["PORTICO_DUE_WORK_CHARGES_PER_SECOND"] = {"Ref": "DueWorkChargesPerSecond"}
     if function.kind == "api":   # the one function that pages through lists
         variables["PORTICO_CURSOR_KEY"] = {"Fn::Sub": "{{resolve:secretsmanager:${CursorSigningKey}:SecretString}}"}
+        variables["PORTICO_SECRETS_KEY"] = {"Fn::GetAtt": ["SealedSecretsKey", "Arn"]}
     return variables

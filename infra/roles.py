@@ -37,6 +37,7 @@ class Access:
     failure_destination: bool = False     # a scheduled function's on-failure queue
     sends_due_work: bool = False          # discovery: sends to the due-work queue
     takes_due_work: bool = False          # the worker: its event source reads and deletes with its role
+    seals_secrets: bool = False           # seals and opens second-factor keys with the stage's KMS key
 
 
 ACCESS = {
@@ -44,7 +45,7 @@ ACCESS = {
     # by the request itself, and a test clock advanced from the admin API runs the due work, which
     # sends its notices: the API still sends email.
     "api_handler": Access(reads=EVERY_TABLE, writes=EVERY_TABLE, deletes=EVERY_DELETABLE, sends_email=True,
-                          stripe=("secret", "publishable", "webhook")),
+                          stripe=("secret", "publishable", "webhook"), seals_secrets=True),
     "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates"),
                                 writes=("emails",), sends_email=True, failure_destination=True),
     # discovery reads the subscriptions' `due` index and queues what it finds: the worker does the work
@@ -73,6 +74,9 @@ def role_policies(function: Function, tables: dict[str, bool], prefix: str) -> l
     ]
     if access.sends_email:
         statements.append(_email_statement())
+    if access.seals_secrets:
+        statements.append({"Sid": "SealedSecrets", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt"],
+                           "Resource": {"Fn::GetAtt": ["SealedSecretsKey", "Arn"]}})
     if access.failure_destination:
         statements.append({"Sid": "FailureDestination", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": {"Fn::GetAtt": ["ScheduledFailures", "Arn"]}})

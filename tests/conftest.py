@@ -10,6 +10,9 @@ os.environ.update({
     "AWS_XRAY_SDK_ENABLED": "false", "PORTICO_TABLE_PREFIX": "test-",
     # the OWASP floor, as in production: tests prove the parameters, not a weakened copy
     "PORTICO_ARGON2_MEMORY_KIB": "19456", "PORTICO_ARGON2_ITERATIONS": "2",
+    # answers that must not tell whether an account exists wait for no floor here: tests compare
+    # what those requests do (tests/support/call_shapes.py); tests of the floor set it themselves
+    "PORTICO_UNTELLING_ANSWER_MS": "0",
 })
 os.environ.pop("PORTICO_AWS_ENDPOINT", None)
 os.environ.pop("STRIPE_SECRET_KEY", None)

@@ -22,7 +22,7 @@ from .preferences import CancelPreferences
 from .subscription import AppliedCoupon, Subscription
 from .subscription_status import allows
 
-Kind = Literal["cancelled", "offer_accepted"]
+Kind = Literal["cancelled", "offer_accepted", "undone"]   # undone: a cancellation taken back
 OfferAnswer = Literal["accepted", "declined"]
 
 NO_REASON = "(no reason given)"
@@ -92,8 +92,11 @@ class CancellationReport:
 def report(feedback: list[CancellationFeedback], start: date, end: date) -> CancellationReport:
     """Counts of the feedback given from `start` to `end`."""
     cancelled = [f for f in feedback if f.kind == "cancelled"]
+    undone = [f for f in feedback if f.kind == "undone"]   # kept at the instant of the cancellation it takes back
     reasons = Counter(f.reason or NO_REASON for f in cancelled)
+    reasons.subtract(f.reason or NO_REASON for f in undone)
     return CancellationReport(
-        start, end, len(cancelled), tuple(sorted(reasons.items(), key=lambda item: (-item[1], item[0]))),
+        start, end, len(cancelled) - len(undone),
+        tuple(sorted(((reason, n) for reason, n in reasons.items() if n > 0), key=lambda item: (-item[1], item[0]))),
         offers_accepted=sum(f.kind == "offer_accepted" for f in feedback),
-        offers_declined=sum(f.offer == "declined" for f in cancelled))
+        offers_declined=sum(f.offer == "declined" for f in cancelled) - sum(f.offer == "declined" for f in undone))

@@ -40,6 +40,8 @@ FEATURE_WORDS = {
     "customer_resume": "Resuming a paused subscription", "cancel": "Cancelling a subscription",
     "reactivate": "Reactivating a subscription", "forward_documents": "Forwarding documents",
     "update_customer_details": "Updating your details", "reviews": "Writing reviews",
+    "password_sign_in": "Signing in with a password", "sign_in_links": "Signing in with an emailed link",
+    "passkeys": "Signing in with a passkey",
 }
 
 

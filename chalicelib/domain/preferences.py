@@ -14,6 +14,7 @@ _STRICT = {"extra": "forbid"}
 
 When = Literal["immediately", "end_of_term"]
 UnusedTime = Literal["credit", "keep"]
+SignInWith = Literal["password", "link", "both"]   # what signs in besides a passkey
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,21 @@ class Preferences:
     reviews: bool = True
     require_second_factor: bool = False   # every portal user signs in with a code after the password
     require_tax_id: bool = False          # the customer keeps at least one tax ID; the portal asks for one
+    undo_minutes: int = 30                # how long an immediate cancellation or downgrade may be undone (0: never)
+    sign_in_with: SignInWith = "password"  # a password, a link emailed to the account's address, or either
+    passkeys: bool = True                 # a passkey signs in, where the browser has one
+
+    def __post_init__(self):
+        if not 0 <= self.undo_minutes <= 1440:
+            raise ValueError("undo_minutes must be between 0 and 1440 (a day)")
+
+    @property
+    def password_sign_in(self) -> bool:
+        return self.sign_in_with in ("password", "both")
+
+    @property
+    def link_sign_in(self) -> bool:
+        return self.sign_in_with in ("link", "both")
 
     def enabled_features(self) -> dict[str, bool]:
         """Flat feature flags for `/portal/me` (what the browser shows)."""
@@ -141,7 +157,8 @@ def preferences_from_dict(data: dict | None) -> Preferences:
         return cls(**known)
 
     flat = {k: data[k] for k in ("subscriptions", "auto_charge", "reactivate", "forward_documents",
-                                 "update_customer_details", "reviews", "require_second_factor", "require_tax_id")
+                                 "update_customer_details", "reviews", "require_second_factor", "require_tax_id",
+                                 "undo_minutes", "sign_in_with", "passkeys")
             if k in data}
     return Preferences(trial=part(TrialPreferences, "trial"),
                        edit_subscription=part(EditPreferences, "edit_subscription"),

@@ -45,6 +45,7 @@ LIMITS = _limits(
     # verification), generous enough for an office behind one NAT address.
     Limit("login_source", 30, timedelta(minutes=1)),
     Limit("forgot_password_source", 20, timedelta(hours=1)),
+    Limit("sign_in_link_source", 20, timedelta(hours=1)),
     # Anything that sends an email or reaches a person: keeps the portal from being a spam relay.
     Limit("invite_email_customer", 5, timedelta(hours=1)),
     Limit("invite_email_organization", 200, timedelta(hours=1)),
@@ -136,8 +137,14 @@ SIGN_IN_FAILURES_PER_SOURCE = Backoff("sign_in_failures_source", 10, timedelta(s
 RESET_REQUESTS_PER_ACCOUNT = Backoff("reset_requests", 2, timedelta(minutes=1), timedelta(minutes=15),
                                      timedelta(hours=1))
 
+# Sign-in links per (organization, email), whoever asks: the same shape, its ceiling (7 minutes)
+# under half the link's 15 minutes for the same reason.
+SIGN_IN_LINK_REQUESTS_PER_ACCOUNT = Backoff("sign_in_link_requests", 2, timedelta(minutes=1), timedelta(minutes=7),
+                                            timedelta(hours=1))
 
-BACKOFFS = {backoff.name: backoff for backoff in (SIGN_IN_FAILURES_PER_SOURCE, RESET_REQUESTS_PER_ACCOUNT)}
+
+BACKOFFS = {backoff.name: backoff for backoff in (SIGN_IN_FAILURES_PER_SOURCE, RESET_REQUESTS_PER_ACCOUNT,
+                                                  SIGN_IN_LINK_REQUESTS_PER_ACCOUNT)}
 
 
 def configured_backoff(backoff: Backoff, overrides: dict[str, int]) -> Backoff:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from .calendar import DEFAULT_TIME_ZONE, Term, first_term, local_date, start_of_day, term_containing
+from .documents import CreditApplication
 from .subscription_status import Status, transition
 
 
@@ -87,6 +88,25 @@ class ScheduledChange:
 
 
 @dataclass(frozen=True)
+class UndoRecord:
+    """What the customer may undo of the subscription's last immediate cancellation or downgrade
+    (domain/undo.py): the subscription as it was before (`prior`, without a record of its own), the
+    version the action wrote (the record holds while the subscription is still that version), the
+    documents it issued and what it left on them, until `until`. `undone_at`: used, once."""
+    action: str                                # cancel_now | change_now
+    taken_at: datetime
+    until: datetime
+    prior: "Subscription"
+    version: int
+    invoice_id: str | None = None
+    credit_note_id: str | None = None
+    credit_note_balance_minor: int = 0         # what the action left on its credit note
+    credits_applied: tuple[CreditApplication, ...] = ()   # the credits the action applied to its invoice
+    redeemed: tuple[str, ...] = ()             # coupons (keys) the action redeemed
+    undone_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Subscription:
     subscription_id: str
     customer_id: str
@@ -123,6 +143,7 @@ class Subscription:
     unpaid_invoice_id: str | None = None
     reference: str = ""
     retention_offer: str | None = None         # accepted | declined: the cancel flow's offer is shown once
+    undo: UndoRecord | None = None             # the last immediate cancellation or downgrade, while it may be undone
     version: int | None = None
 
     def today(self, now: datetime) -> date:

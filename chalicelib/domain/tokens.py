@@ -1,4 +1,4 @@
-"""Opaque bearer tokens (sessions, invitations, password resets, email changes) and how long they last.
+"""Opaque bearer tokens (sessions, invitations, password resets, email changes, sign-in links) and how long they last.
 
 Only `token_hash(token)` is ever stored: a leaked table does not hand out live sessions.
 Session limits follow OWASP ASVS 5.0 V7.3 and NIST SP 800-63B-4 (AAL1 reauthentication).
@@ -22,6 +22,9 @@ TOKEN_TTL = {
     # Long enough to switch to the new mailbox and back, short enough that a link forwarded or
     # left in a shared inbox is dead by the time anyone else finds it.
     "email_change": timedelta(hours=1),
+    # A sign-in link stands in for a password: short, as a link read over someone's shoulder or
+    # left in a mailbox others read should be dead soon.
+    "sign_in": timedelta(minutes=15),
 }
 
 

@@ -32,6 +32,7 @@ TEMPLATE_NAMES = (
     "merchant_notification",
     "sign_in_email_changed",
     "confirm_sign_in_email",
+    "sign_in_link",
 )
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -9,7 +9,11 @@ from .http import RouteSpec
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SIGNED_IN = frozenset({"portal", "merchant"})
-CREDENTIAL_FIELDS = frozenset({"password", "current_password", "token", "challenge"})
+CREDENTIAL_FIELDS = frozenset({"password", "current_password", "token", "challenge", "credential"})
+# public sign-in routes of a way to sign in the merchant may switch off (a password, emailed links, passkeys)
+SWITCHED_OFF_BY_THE_MERCHANT = frozenset({"/portal/auth/login", "/portal/auth/sign-in-links",
+                                          "/portal/auth/sign-in-links/redeem", "/portal/auth/passkeys/sign-in/options",
+                                          "/portal/auth/passkeys/sign-in"})
 
 MEANINGS = {
     "400": "Invalid input: `details.fields` maps each field to what is wrong",
@@ -41,7 +45,7 @@ def error_statuses(spec: RouteSpec) -> list[str]:
     candidates = {
         "400": spec.body is not None or spec.query is not None or webhook,
         "401": signed_in or _takes_credentials(spec),
-        "403": signed_in,
+        "403": signed_in or spec.path in SWITCHED_OFF_BY_THE_MERCHANT,
         "404": _names_items(spec),
         "409": (signed_in and spec.method in WRITES) or webhook,
         "410": signed_in and spec.body is not None and "token" in spec.body.model_fields,

@@ -24,7 +24,8 @@ _configured: dict = {}
 # Every module that registers a model.
 MODULES = ("account_summaries", "action_links", "activity", "api_keys", "cancellation_feedback", "catalog", "credit_notes", "customers", "emails",
            "estimates", "idempotency", "invoices", "ledger", "notifications", "one_time_tokens", "organizations",
-           "payment_methods", "payments", "portal_addresses", "portal_users", "rate_counters", "rendered_documents", "reviews", "sequences", "sessions",
+           "passkeys", "payment_methods", "payments", "portal_addresses", "portal_users", "rate_counters", "rendered_documents",
+           "reviews", "sequences", "sessions",
            "subscriptions", "timesheets", "webhook_events")
 
 

@@ -170,6 +170,15 @@ class Catalog:
         tx.update_or_refuse(item, [CatalogItem.redemptions.add(1)], condition, refused)
 
 
+    def give_back_in(self, tx: Transaction, org_id: str, code: str) -> None:
+        """Take back one redemption of coupon `code` in `tx` (the change that redeemed it was undone):
+        the coupon may be redeemed by another subscription again."""
+        item = CatalogItem(org_id, catalog_key("coupon", code))
+        item.version = 0   # as a redemption: the version is moved on but not checked
+        tx.update(item, [CatalogItem.redemptions.add(-1)], condition=CatalogItem.redemptions > 0,
+                  add_version_condition=False)
+
+
 def lookup_code(kind: str, code: str) -> str:
     """What an entry is found by in the answers above: coupons in any case."""
     return coupon_key(code) if kind == "coupon" else code

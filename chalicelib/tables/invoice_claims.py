@@ -41,6 +41,17 @@ class InvoiceClaims:
                            condition=(InvoiceItem.version == invoice.version)
                            & (InvoiceItem.balance_minor == invoice.balance_minor))
 
+    def holder_of(self, org_id: str, customer_id: str, invoice_id: str) -> str | None:
+        """The payment that holds the invoice now (None: no payment is in progress), read consistently."""
+        try:
+            return holder(I.get(claim_key(org_id, customer_id, invoice_id), consistent_read=True))
+        except I.DoesNotExist:
+            return None
+
+    def unclaimed_in(self, tx: Transaction, org_id: str, customer_id: str, invoice_id: str) -> None:
+        """The transaction fails if a payment claims the invoice meanwhile."""
+        tx.condition_check(I, claim_key(org_id, customer_id, invoice_id), condition=I.idem_key.does_not_exist())
+
     def release_in(self, tx: Transaction, org_id: str, customer_id: str, invoice_id: str, payment_id: str) -> None:
         """Release the claim within the transaction that settles its payment; the transaction fails
         if another payment holds it now (the caller read it as the payment's)."""

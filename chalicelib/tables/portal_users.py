@@ -110,6 +110,13 @@ class PortalUsers:
         except DoesNotExist:
             return None
 
+    def of_contact(self, org_id: str, customer_id: str, contact_id: str) -> PortalUser | None:
+        """The account of a contact person, whatever email it signs in with now (an index: eventually
+        consistent)."""
+        items = PortalUserItem.by_contact.query(owner_key(org_id, customer_id),
+                                                PortalUsersByContact.contact_id == contact_id, limit=1)
+        return next((from_item(PortalUser, item) for item in items), None)
+
     def with_organization(self, login: str, org_id: str, *, customer_id: str | None = None,
                           with_failures: bool = False) -> Account:
         """The account `login` (None if there is none), its organization (NotFound if missing) and, if

@@ -101,6 +101,7 @@ class SubscriptionItem(OwnedByCustomer, Model):
     unpaid_invoice_id = UnicodeAttribute(null=True)
     reference = UnicodeAttribute(default="")
     retention_offer = UnicodeAttribute(null=True)
+    undo = MapAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     due_partition = UnicodeAttribute(null=True)
@@ -244,6 +245,11 @@ class Subscriptions:
         if auto_charge is not None:
             actions.append(S.auto_charge.set(auto_charge))
         tx.update(item, actions=actions)
+
+    def written_version(self, sub: Subscription) -> int:
+        """The version a write of `sub` (read at its version) gives the item: PynamoDB's version
+        attribute moves on by one with every write (None, never written: 1)."""
+        return (sub.version or 0) + 1
 
     def saved(self, item: SubscriptionItem) -> Subscription:
         """The domain view of an item after it was written in a transaction (version bumped)."""

@@ -39,6 +39,7 @@ REPOSITORIES = {
     "action_links": ("action_links", "ActionLinks", ()),
     "portal_addresses": ("portal_addresses", "PortalAddresses", ()),
     "portal_users": ("portal_users", "PortalUsers", ()),
+    "passkeys": ("passkeys", "Passkeys", ()),
     "rate_counters": ("rate_counters", "RateCounters", ()),
     "sessions": ("sessions", "Sessions", ()),
     "webhook_events": ("webhook_events", "WebhookEvents", ()),

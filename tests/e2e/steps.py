@@ -119,7 +119,7 @@ def link_emailed_to(address: str, page_name: str) -> str:
     # the outbox job's work: some emails (password resets) only go out through it
     services().accounts.send_queued_email(_now())
     for message in reversed(embedded_ses_emails()):
-        found = re.search(rf"https?://\S+/#/{page_name}\?[^\s\"<>]+", message.text)
+        found = re.search(rf"https?://\S+/(?:\?portal=[\w-]+)?#/{page_name}\?[^\s\"<>]+", message.text)
         if address in message.to and found:
             return found.group(0)
     raise AssertionError(f"no {page_name} link was emailed to {address}")

@@ -446,3 +446,60 @@ def test_accepting_an_estimate_shows_in_the_activity(page, portal):
     go_to(page, "Activity")
     expect(page.locator(".timeline li").first).to_contain_text("You")
     screenshot(page, "activity")
+
+
+def _close_the_undo_window(customer, subscription_id: str) -> None:
+    """The merchant's window passes: the kept undo's deadline moved into the past (its record kept
+    valid for the write that moves it), as 30 minutes of waiting would."""
+    from dataclasses import replace
+    from chalicelib.bootstrap import adapters
+    from chalicelib.domain.organization import clock_name
+    uow = adapters().uow
+    sub = uow.subscriptions.get(customer.org_id, customer.customer_id, subscription_id)
+    kept = replace(sub.undo, until=datetime.now(timezone.utc) - timedelta(seconds=1),
+                   version=uow.subscriptions.written_version(sub))
+    uow.subscriptions.save(customer.org_id, replace(sub, undo=kept),
+                           clock=clock_name(uow.organizations.get(customer.org_id)))
+
+
+@SUBSCRIPTIONS
+@needs("POST /portal/subscriptions/{subscription_id}/cancel", "POST /portal/subscriptions/{subscription_id}/undo")
+def test_undoing_an_immediate_cancellation_within_the_window_and_not_after_it(page, portal):
+    # Given a live subscription
+    customer = fresh_customer(portal.org_id, "Undoer")
+    subscription_id = a_subscription(customer, "pro")
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # When she cancels it immediately
+    page.get_by_role("button", name="Cancel Subscription").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label(re.compile("Immediately")).check()
+    dialog.get_by_role("button", name="Cancel Subscription").click()
+
+    # Then the page offers to undo it, with the time left, and undoing makes it live again
+    banner = page.get_by_role("region", name="Undo")
+    expect(banner).to_contain_text("You cancelled this subscription.")
+    expect(banner).to_contain_text(re.compile(r"You can undo this until .+ \((30|29) minutes left\)"))
+    expect(page.get_by_text("Cancelled").first).to_be_visible()
+    assert accessibility_problems(page) == []
+    screenshot(page, "undo-offered")
+    banner.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text("Undone: the subscription is as it was.")).to_be_visible()
+    expect(page.get_by_text("Live").first).to_be_visible()
+    expect(page.get_by_role("region", name="Undo")).to_have_count(0)
+
+    # When she cancels again, and the window passes while the page is open
+    page.get_by_role("button", name="Cancel Subscription").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label(re.compile("Immediately")).check()
+    dialog.get_by_role("button", name="Cancel Subscription").click()
+    expect(page.get_by_role("region", name="Undo")).to_be_visible()
+    _close_the_undo_window(customer, subscription_id)
+    page.get_by_role("region", name="Undo").get_by_role("button", name="Undo").click()
+
+    # Then undoing is refused with the reason, and the page no longer offers it
+    expect(page.get_by_text("The time to undo this has passed.")).to_be_visible()
+    expect(page.get_by_role("region", name="Undo")).to_have_count(0)
+    expect(page.get_by_text("Cancelled").first).to_be_visible()

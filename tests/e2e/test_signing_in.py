@@ -269,3 +269,32 @@ def test_a_customer_sets_up_two_step_sign_in_then_signs_in_with_a_code_and_a_rec
     page.get_by_label("Code", exact=True).fill(recovery)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1, name=re.compile("^Welcome"))).to_be_visible()
+
+
+def test_a_customer_of_a_portal_without_passwords_signs_in_with_the_link_emailed_to_her(page, portal):
+    from chalicelib.bootstrap import services
+    from chalicelib.services.access.commands import OrganizationChanges
+    # Given a portal that signs in with emailed links only, at its own address
+    org_id = organization_with("Linkwise", "billing@linkwise.example", sign_in_with="link")
+    services().access.update_organization(org_id, OrganizationChanges(portal_name="linkwise"))
+    customer = portal_user_for(org_id, new_customer(org_id, "Hooli", "gavin@hooli.example", "Gavin", "Belson"))
+
+    # When she opens it, it asks for her email only, and she asks for a link
+    page.goto("./?portal=linkwise#/sign-in")
+    expect(page.get_by_role("heading", level=1, name="Sign in to Linkwise")).to_be_visible()
+    expect(page.get_by_label("Password", exact=True)).to_have_count(0)
+    page.get_by_label("Email").fill(customer.email)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_text("a link to sign in is on its way")).to_be_visible()
+    assert accessibility_problems(page) == []
+
+    # Then the emailed link signs her in with one click, once
+    link = link_emailed_to(customer.email, "sign-in-link")
+    page.goto(link)
+    page.get_by_role("button", name="Continue to the portal").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Welcome"))).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1, name="Sign in to Linkwise")).to_be_visible()
+    page.goto(link)
+    page.get_by_role("button", name="Continue to the portal").click()
+    expect(page.get_by_role("alert")).to_contain_text("This link does not work any more")

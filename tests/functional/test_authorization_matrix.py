@@ -24,7 +24,9 @@ pytestmark = pytest.mark.slow   # left out of `make check`: every route, with ev
 
 PUBLIC_PORTAL = {"/portal/auth/login", "/portal/auth/accept-invite", "/portal/auth/forgot-password",
                  "/portal/auth/reset-password", "/portal/auth/confirm-email", "/portal/auth/portals/{portal_name}",
-                 "/portal/auth/password-rules", "/portal/auth/login/second-factor", "/portal/auth/login/enrolment"}
+                 "/portal/auth/password-rules", "/portal/auth/login/second-factor", "/portal/auth/login/enrolment",
+                 "/portal/auth/sign-in-links", "/portal/auth/sign-in-links/redeem",
+                 "/portal/auth/passkeys/sign-in/options", "/portal/auth/passkeys/sign-in"}
 # What the demo customer is known by, besides its ids: none of it may reach another caller.
 CUSTOMER_A = ("Acme Analytics", "acme-analytics.example")
 # A payment claims its Idempotency-Key before anything else (a retry must find the claim) and

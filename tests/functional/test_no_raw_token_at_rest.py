@@ -1,5 +1,6 @@
 """No table holds a live token: after every route that issues one (an invitation, accepting it,
-signing in, a password reset asked for and used, a sign-in email change asked for and confirmed)
+signing in, a password reset asked for and used, a sign-in email change asked for and confirmed, a
+sign-in link asked for and used)
 every item of every table is read back, and no token that reached a mailbox or a browser is in
 any of them. Emails expire (TTL) once sent or dropped."""
 import json
@@ -78,10 +79,22 @@ def test_no_table_holds_a_token_after_any_route_that_issues_one(aws):
         assert public.post("/portal/auth/confirm-email", {"organization": org_id,
                                                           "token": issued["email change"]}).status == 204
 
+        # she signs in with an emailed link, where the merchant allows it
+        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "both"}}).status == 200
+        assert public.post("/portal/auth/sign-in-links", {"organization": org_id,
+                                                          "email": "zoe.k@globex.example"}).status == 202
+        assert stored_tokens() == []
+        services().accounts.send_queued_email(clock.now)
+        issued["sign-in link"] = last_link("zoe.k@globex.example", "Sign in to")
+        assert stored_tokens() == []
+        redeemed = public.post("/portal/auth/sign-in-links/redeem", {"organization": org_id,
+                                                                     "token": issued["sign-in link"]})
+        issued["session from the sign-in link"] = redeemed.json["token"]
+
         # Then no table ever held any of them
         services().accounts.send_queued_email(clock.now)   # the old address's notice, queued by the switch
         assert stored_tokens() == []
-        assert len(issued) == 6
+        assert len(issued) == 8
         # And every email that left the queue expires RETENTION after
         for item in EmailItem.query(org_id):
             assert item.status in ("sent", "dropped"), item.template

@@ -19,6 +19,10 @@ PUBLIC_PORTAL_ROUTES = {
     ("/portal/auth/forgot-password", "POST"),
     ("/portal/auth/reset-password", "POST"),
     ("/portal/auth/confirm-email", "POST"),
+    ("/portal/auth/sign-in-links", "POST"),           # a link that signs in instead of a password
+    ("/portal/auth/sign-in-links/redeem", "POST"),
+    ("/portal/auth/passkeys/sign-in/options", "POST"),   # a passkey instead of email and password
+    ("/portal/auth/passkeys/sign-in", "POST"),
     ("/portal/auth/portals/{portal_name}", "GET"),    # the sign-in page of a portal's address
     ("/portal/auth/password-rules", "GET"),           # what the password forms say
 }

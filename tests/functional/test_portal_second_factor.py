@@ -2,9 +2,10 @@
 the password (a short-lived signed challenge, no session before the code is right), recovery codes
 used once, turning it off with the password and a code, and a merchant who requires it."""
 
+from chalicelib.bootstrap import services
 from chalicelib.domain.second_factor import code_for, step_at
 from tests.support.api import client
-from tests.support.portal import PASSWORD, login
+from tests.support.portal import PASSWORD, emails_to, link_token, login
 from tests.support.subscriptions import a_shop
 
 
@@ -43,6 +44,8 @@ def test_enrolling_shows_the_secret_once_and_is_confirmed_by_a_first_code(aws):
         from chalicelib.tables.portal_users import login_key
         user = adapters().uow.portal_users.find(login_key(shop.acme.org.org_id, shop.zoe.email))
         assert not set(confirmed.json["recovery_codes"]) & set(user.recovery_code_hashes)
+        # And the secret is stored sealed by KMS, not as it is
+        assert user.totp_secret.startswith("kms1:") and secret not in user.totp_secret
 
 
 def test_signing_in_asks_for_the_code_after_the_password_and_gives_no_session_before_it(aws):
@@ -176,3 +179,24 @@ def test_an_invitation_accepted_where_it_is_required_answers_a_challenge_not_a_s
 
         assert answer.status == 201 and answer.json.get("token") is None
         assert answer.json["second_factor"]["enrolment_required"] is True
+
+
+def test_the_second_factor_still_works_after_the_sign_in_email_changes(aws):
+    with client() as c:
+        # Given Zoë with a second factor, who then moves her sign-in to a new address
+        shop = a_shop(c, preferences=None)
+        secret, _codes = enrolled(shop)
+        assert shop.portal.patch("/portal/profile", {"contact": {"email": "zoe.new@globex.example"},
+                                                     "current_password": PASSWORD}).status == 200
+        services().accounts.send_queued_email(shop.clock.now)
+        token = link_token([m for m in emails_to("zoe.new@globex.example") if m["Subject"].startswith("Confirm")][-1])
+        assert shop.api.as_(None).post("/portal/auth/confirm-email", {"organization": shop.acme.org.org_id,
+                                                                     "token": token}).status == 204
+        shop.clock.advance(seconds=30)
+
+        # When she signs in at the new address with her code
+        first = login(shop.api, shop.acme.org.org_id, "zoe.new@globex.example", PASSWORD)
+        right = second_step(shop, first.json["second_factor"]["challenge"], code_now(shop, secret))
+
+        # Then the sealed secret (bound to her contact, not her email) still opens
+        assert right.status == 200 and right.json["token"], right.json

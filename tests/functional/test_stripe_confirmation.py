@@ -201,3 +201,44 @@ def test_me_gives_the_browser_the_publishable_key_only_with_stripe(aws, monkeypa
         with_stripe(monkeypatch)
 
         assert payer.portal.get("/portal/me").json["stripe_publishable_key"] == PUBLISHABLE_KEY
+
+
+def test_paying_another_way_cancels_the_payment_left_waiting_at_stripe_before_charging_again(aws, monkeypatch):
+    Clock()
+    with client() as c:
+        # Given a payment waiting for 3-D Secure that the customer leaves
+        stripe, payer, invoice, waiting = a_3ds_payment_at_stripe(c, monkeypatch)
+        left = intent_of(payer, waiting)
+
+        # When they pay the invoice again with a card that needs no authentication
+        stripe.authenticate = False
+        again = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_1OtherCard"})
+
+        # Then the first intent was cancelled at Stripe before the second was created, and is abandoned
+        assert again.json["status"] == "succeeded", again.json
+        calls = [(s.method, s.path) for s in stripe.sent]
+        cancelled = calls.index(("POST", f"/v1/payment_intents/{left}/cancel"))
+        assert ("POST", "/v1/payment_intents") in calls[cancelled:]
+        assert stripe.intents[left]["status"] == "canceled"
+        first = payer.portal.get(f"/portal/payments/{waiting['payment_id']}").json
+        assert first["status"] == "failed" and first["failure_code"] == "abandoned"
+
+
+def test_a_payment_the_bank_approved_meanwhile_is_recorded_and_the_invoice_is_not_charged_twice(aws, monkeypatch):
+    Clock()
+    with client() as c:
+        # Given a payment waiting for 3-D Secure that the bank approved, before Stripe's webhook came
+        stripe, payer, invoice, waiting = a_3ds_payment_at_stripe(c, monkeypatch)
+        stripe.finish(intent_of(payer, waiting), "succeeded")
+        created = len(stripe.form_of("POST", r"/v1/payment_intents"))
+
+        # When the customer, not knowing, pays the invoice again with another card
+        stripe.authenticate = False
+        again = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_1OtherCard"})
+
+        # Then Stripe refused to cancel it, the first payment is recorded as succeeded, the invoice is
+        # paid by it, and no second charge was made
+        assert again.status == 422 and again.json["error"]["code"] == "invoice_not_outstanding", again.json
+        assert payer.portal.get(f"/portal/payments/{waiting['payment_id']}").json["status"] == "succeeded"
+        assert invoice_status(payer, invoice) == "paid"
+        assert len(stripe.form_of("POST", r"/v1/payment_intents")) == created

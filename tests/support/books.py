@@ -18,6 +18,7 @@ BOOK_TABLES = frozenset({
 OTHER_TABLES = frozenset({
     "sessions", "rate_counters", "idempotency", "payment_methods", "portal_users", "one_time_tokens",
     "action_links", "webhook_events", "emails", "notifications", "api_keys", "portal_addresses",
+    "passkeys",
     "rendered_documents",    # PDFs kept as rendered: any is rendered again from the books
 })
 

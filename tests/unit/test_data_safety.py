@@ -37,6 +37,7 @@ DELETIONS = {
     ("services/payments/methods.py", "replace"): "payment_methods",      # Stripe detaches the card
     ("services/payments/methods.py", "_forget"): "payment_methods",
     ("tables/portal_addresses.py", "give_up_in"): "portal_addresses",   # a renamed portal frees its old name
+    ("tables/passkeys.py", "remove"): "passkeys",                        # the customer removes a passkey
 }
 RAW_DELETES = {"delete_item", "batch_write_item", "delete_table"}
 

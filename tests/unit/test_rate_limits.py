@@ -4,8 +4,8 @@ import pytest
 
 from chalicelib.domain.lockout import NO_FAILURES
 from chalicelib.domain.rate_limits import (
-    LIMITS, RESET_REQUESTS_PER_ACCOUNT, SIGN_IN_FAILURES_PER_SOURCE, Backoff, Limit, configured, configured_backoff,
-    exceeds,
+    LIMITS, RESET_REQUESTS_PER_ACCOUNT, SIGN_IN_FAILURES_PER_SOURCE, SIGN_IN_LINK_REQUESTS_PER_ACCOUNT, Backoff, Limit,
+    configured, configured_backoff, exceeds,
     parse_overrides, retry_after, window_key,
 )
 from chalicelib.domain.tokens import TOKEN_TTL
@@ -27,6 +27,7 @@ def test_the_limits_are_the_ones_the_portal_promises():
     assert {name: (each.max_events, each.window) for name, each in LIMITS.items()} == {
         "login_source": (30, timedelta(minutes=1)),
         "forgot_password_source": (20, timedelta(hours=1)),
+        "sign_in_link_source": (20, timedelta(hours=1)),
         "invite_email_customer": (5, timedelta(hours=1)),
         "invite_email_organization": (200, timedelta(hours=1)),
         "message_to_org_customer": (10, timedelta(hours=1)),
@@ -195,6 +196,10 @@ def test_a_backoff_forgets_after_a_quiet_spell():
 def test_the_longest_wait_between_reset_requests_is_shorter_than_a_reset_links_life():
     # so whenever a request is refused, the link the last accepted one sent still works
     assert RESET_REQUESTS_PER_ACCOUNT.max_delay < TOKEN_TTL["reset"]
+
+
+def test_the_longest_wait_between_sign_in_link_requests_is_under_half_a_links_life():
+    assert SIGN_IN_LINK_REQUESTS_PER_ACCOUNT.max_delay * 2 < TOKEN_TTL["sign_in"] == timedelta(minutes=15)
 
 
 def test_an_address_fails_ten_sign_ins_freely_then_about_once_a_minute():

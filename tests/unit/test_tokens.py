@@ -89,5 +89,5 @@ def test_session_times_carry_both_timeouts():
     assert SessionTimes() == SessionTimes(idle=minutes(30), absolute=hours(12))
 
 
-def test_invitations_last_three_days_password_resets_half_an_hour_and_email_changes_an_hour():
-    assert TOKEN_TTL == {"invite": hours(72), "reset": minutes(30), "email_change": hours(1)}
+def test_invitations_last_three_days_password_resets_half_an_hour_email_changes_an_hour_sign_in_links_15_minutes():
+    assert TOKEN_TTL == {"invite": hours(72), "reset": minutes(30), "email_change": hours(1), "sign_in": minutes(15)}

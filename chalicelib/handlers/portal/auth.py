@@ -4,13 +4,15 @@ The sign-in routes are the only public /portal routes (tests/functional/test_por
 holds the list); signing out and changing the password need the session."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from chalice import Blueprint
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from ... import bootstrap
 from ...bootstrap import services
+from ...domain.errors import Unauthenticated
+from ..answer_floor import held_to_the_floor
 from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import Email
@@ -43,6 +45,16 @@ class ForgotPasswordBody(Body):
     email: Email
 
 
+class SignInLinkBody(Body):
+    organization: OrganizationId
+    email: Email
+
+
+class RedeemSignInLinkBody(Body):
+    organization: OrganizationId
+    token: LinkToken
+
+
 class ResetPasswordBody(Body):
     organization: OrganizationId
     token: LinkToken
@@ -52,6 +64,25 @@ class ResetPasswordBody(Body):
 class ConfirmEmailBody(Body):
     organization: OrganizationId
     token: LinkToken
+
+
+# a PublicKeyCredential as JSON (WebAuthn Level 3 toJSON()): checked by py_webauthn, not here
+Credential = Annotated[dict[str, Any], Field(max_length=16)]
+PasskeyName = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+
+
+class NewPasskeyBody(Body):
+    name: PasskeyName
+    credential: Credential
+
+
+class PasskeyOptionsBody(Body):
+    organization: OrganizationId
+
+
+class PasskeySignInBody(Body):
+    organization: OrganizationId
+    credential: Credential
 
 
 class ChangePasswordBody(Body):
@@ -82,6 +113,8 @@ class DisableSecondFactorBody(Body):
     code: Code
 
 
+SIGN_IN_LINK_ANSWER = {"message": "If this email address has an account, a link to sign in is on its way. "
+                                  "It works once, for 15 minutes."}
 FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a link to choose a new "
                                      "password is on its way. It works once, for 30 minutes."}
 
@@ -91,7 +124,9 @@ def portal_sign_in(portal_name: str):
     """The organization whose portal has this name (the portal's address carries it): its name for the
     sign-in page and its id for signing in."""
     org = services().access.organization_for_portal(portal_name)
-    return {"org_id": org.org_id, "name": org.name, "portal_name": org.portal_name}
+    prefs = org.preferences
+    return {"org_id": org.org_id, "name": org.name, "portal_name": org.portal_name,
+            "sign_in": {"password": prefs.password_sign_in, "link": prefs.link_sign_in, "passkey": prefs.passkeys}}
 
 
 @public.route("/portal/auth/password-rules", response="PasswordRules")
@@ -105,8 +140,10 @@ def password_rules():
 def login(body: LoginBody):
     """Sign in: a session token for the Authorization header; or, for an account with a second
     factor (or one the merchant requires it of), a challenge to answer with the code."""
-    return session_or_challenge(services().access.login(body.organization, body.email, body.password,
-                                                        bootstrap.now(), source_ip=public.source_ip()))
+    with held_to_the_floor(only=(Unauthenticated,)):    # an unknown email and a wrong password alike
+        signed_in_or_challenged = services().access.login(body.organization, body.email, body.password,
+                                                          bootstrap.now(), source_ip=public.source_ip())
+    return session_or_challenge(signed_in_or_challenged)
 
 
 @public.route("/portal/auth/login/second-factor", "POST", body=SecondFactorBody, response="SignIn")
@@ -136,8 +173,28 @@ def accept_invite(body: AcceptInviteBody):
 @public.route("/portal/auth/forgot-password", "POST", body=ForgotPasswordBody, status=202, response="Notice")
 def forgot_password(body: ForgotPasswordBody):
     """Ask for a password reset link; the answer is the same whether the account exists or not."""
-    services().access.forgot_password(body.organization, body.email, bootstrap.now(), source_ip=public.source_ip())
+    with held_to_the_floor():
+        services().access.forgot_password(body.organization, body.email, bootstrap.now(),
+                                          source_ip=public.source_ip())
     return FORGOT_PASSWORD_ANSWER
+
+
+@public.route("/portal/auth/sign-in-links", "POST", body=SignInLinkBody, status=202, response="Notice")
+def request_sign_in_link(body: SignInLinkBody):
+    """Ask for a link that signs in without a password (where the portal allows it); the answer is
+    the same whether the account exists or not."""
+    with held_to_the_floor():
+        services().access.request_sign_in_link(body.organization, body.email, bootstrap.now(),
+                                               source_ip=public.source_ip())
+    return SIGN_IN_LINK_ANSWER
+
+
+@public.route("/portal/auth/sign-in-links/redeem", "POST", body=RedeemSignInLinkBody, response="SignIn")
+def redeem_sign_in_link(body: RedeemSignInLinkBody):
+    """Sign in with an emailed link's token (once, within 15 minutes): a session, or, for an account
+    with a second factor, a challenge to answer with the code as after a password."""
+    return session_or_challenge(services().access.redeem_sign_in_link(body.organization, body.token, bootstrap.now(),
+                                                                      source_ip=public.source_ip()))
 
 
 @public.route("/portal/auth/reset-password", "POST", body=ResetPasswordBody, status=204)
@@ -196,6 +253,52 @@ def disable_second_factor(body: DisableSecondFactorBody):
     caller = api.customer()
     services().access.disable_second_factor(caller.org_id, caller.login, body.current_password, body.code,
                                             bootstrap.now())
+
+
+@public.route("/portal/auth/passkeys/sign-in/options", "POST", body=PasskeyOptionsBody, response="PasskeyOptions")
+def passkey_sign_in_options(body: PasskeyOptionsBody):
+    """Start signing in with a passkey: the options for navigator.credentials.get (any passkey of
+    this portal; no email is asked)."""
+    return {"options": services().access.passkey_sign_in_options(body.organization, bootstrap.now(),
+                                                                 source_ip=public.source_ip())}
+
+
+@public.route("/portal/auth/passkeys/sign-in", "POST", body=PasskeySignInBody, response="SignIn")
+def passkey_sign_in(body: PasskeySignInBody):
+    """Sign in with the passkey's answer to those options: a session."""
+    return signed_in(services().access.sign_in_with_passkey(body.organization, body.credential, bootstrap.now(),
+                                                            source_ip=public.source_ip()))
+
+
+@api.route("/portal/auth/passkeys", response="PasskeyList")
+def passkeys():
+    """My passkeys."""
+    from ..responses.accounts import PasskeyList
+    caller = api.customer()
+    return PasskeyList.of(services().access.passkeys(caller.org_id, caller.login)).model_dump()
+
+
+@api.route("/portal/auth/passkeys/options", "POST", response="PasskeyOptions")
+def passkey_registration_options():
+    """Start adding a passkey: the options for navigator.credentials.create."""
+    caller = api.customer()
+    return {"options": services().access.passkey_registration_options(caller.org_id, caller.login, bootstrap.now())}
+
+
+@api.route("/portal/auth/passkeys", "POST", body=NewPasskeyBody, status=201, response="Passkey")
+def add_passkey(body: NewPasskeyBody):
+    """Add the passkey the browser made with those options, under a name of my choosing."""
+    from ..responses.accounts import Passkey
+    caller = api.customer()
+    return Passkey.of(services().access.register_passkey(caller.org_id, caller.login, body.name, body.credential,
+                                                         bootstrap.now())).model_dump()
+
+
+@api.route("/portal/auth/passkeys/{passkey_id}", "DELETE", status=204)
+def remove_passkey(passkey_id: str):
+    """Remove one of my passkeys: it signs in no more."""
+    caller = api.customer()
+    services().access.remove_passkey(caller.org_id, caller.login, passkey_id)
 
 
 def session_or_challenge(answer) -> dict:

@@ -2,6 +2,7 @@
 contact persons."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from chalice import Blueprint
@@ -10,6 +11,7 @@ from pydantic import Field
 from ... import bootstrap
 from ...bootstrap import services
 from ...services.accounts import commands
+from ..answer_floor import held_to_the_floor
 from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import AddressBody, Email, Name, address_of
@@ -42,6 +44,9 @@ class ProfilePatch(Body):
             billing_address=address_of(self.billing_address), shipping_address=address_of(self.shipping_address),
             custom_fields=self.custom_fields, current_password=self.current_password)
 
+    def changes_email(self) -> bool:
+        return bool(self.contact and self.contact.email)
+
 
 @api.route("/portal/profile", response="Profile")
 def get_profile():
@@ -57,8 +62,10 @@ def update_profile(body: ProfilePatch):
     emailed to it is confirmed (pending_email). Every change is in the activity."""
     from ..responses.accounts import Profile
     caller = api.customer()
-    details = services().accounts.update_profile(caller.org_id, caller.customer_id, caller.contact_id,
-                                                 caller.session_id, body.changes(), bootstrap.now())
+    # whether the new sign-in email is another account's must not show, in the answer or its time
+    with held_to_the_floor() if body.changes_email() else nullcontext():
+        details = services().accounts.update_profile(caller.org_id, caller.customer_id, caller.contact_id,
+                                                     caller.session_id, body.changes(), bootstrap.now())
     return Profile.of(details).model_dump()
 
 

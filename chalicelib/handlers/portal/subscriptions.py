@@ -289,6 +289,17 @@ def remove_scheduled_cancellation(subscription_id: str):
     return _answer(done)
 
 
+@api.route("/portal/subscriptions/{subscription_id}/undo", "POST", response="ActionOutcome")
+def undo(subscription_id: str):
+    """Undo the last immediate cancellation or downgrade while the merchant's window is open (the
+    detail's `undo` says until when): the subscription as it was, the invoice and credit note it
+    raised voided. 409 with the reason as the code when it no longer can be (`undo_window_closed`,
+    `payment_made`, `credit_used`, `refund_made`, `subscription_changed` ...). Asked again once
+    undone: the subscription as it stands."""
+    done = services().subscriptions.undo(_caller(), subscription_id, now=bootstrap.now())
+    return _answer(done)
+
+
 @api.route("/portal/subscriptions/{subscription_id}/reactivate/preview", "POST", body=ReactivatePreviewBody,
            response="Quote")
 def reactivation_preview(subscription_id: str, body: ReactivatePreviewBody):

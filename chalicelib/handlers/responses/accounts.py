@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Any, TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -153,6 +153,33 @@ class RecoveryCodes(Answer):
     recovery_codes: list[str]
 
 
+class PasskeyOptions(Answer):
+    """WebAuthn options (JSON, base64url) for navigator.credentials.create or .get: answer them
+    within 5 minutes, once."""
+    options: dict[str, Any]
+
+
+class Passkey(Answer):
+    """A passkey of my account: its id (the credential's), the name I gave it, when it was added and last used."""
+    passkey_id: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, listed) -> "Passkey":
+        return cls(passkey_id=listed.passkey_id, name=listed.name, created_at=listed.created_at,
+                   last_used_at=listed.last_used_at)
+
+
+class PasskeyList(Answer):
+    passkeys: list[Passkey]
+
+    @classmethod
+    def of(cls, listed) -> "PasskeyList":
+        return cls(passkeys=[Passkey.of(each) for each in listed])
+
+
 class PasswordChanged(Answer):
     other_sessions_ended: int
 
@@ -179,11 +206,19 @@ class ActionLinkDestination(Answer):
     route: str
 
 
+class SignInMethods(Answer):
+    """How this portal signs in: a password, a link emailed to the account's address, a passkey."""
+    password: bool
+    link: bool
+    passkey: bool
+
+
 class PortalSignIn(Answer):
     """What the sign-in page of an organization's portal shows and sends (no id to type)."""
     org_id: str
     name: str
     portal_name: str
+    sign_in: SignInMethods
 
 
 class PasswordRules(Answer):

@@ -126,6 +126,14 @@ class ActionState(Answer):
     message: str | None
 
 
+class UndoWindow(Answer):
+    """The last immediate cancellation (`cancel_now`) or downgrade (`change_now`), which
+    POST .../undo takes back until `until` (`minutes_left`, rounded up, at the organization's time)."""
+    action: Literal["cancel_now", "change_now"]
+    until: datetime
+    minutes_left: int
+
+
 class SubscriptionDetail(SubscriptionSummary):
     plan: PlanSnapshot
     addons: list[SubscriptionAddon]
@@ -144,6 +152,7 @@ class SubscriptionDetail(SubscriptionSummary):
     expired_reason: str | None
     trial_extensions: TrialExtensions
     allowed_actions: list[ActionState]
+    undo: UndoWindow | None
 
     @classmethod
     def of(cls, view: View) -> SubscriptionDetail:
@@ -170,7 +179,9 @@ class SubscriptionDetail(SubscriptionSummary):
             activated_at=sub.activated_at, cancelled_at=sub.cancelled_at, cancel_reason=sub.cancel_reason,
             expired_at=sub.expired_at, expired_reason=sub.expired_reason,
             trial_extensions=TrialExtensions(used=sub.trial_extensions_used, allowed=view.trial_extensions_allowed),
-            allowed_actions=[ActionState.mirroring(state) for state in view.allowed_actions])
+            allowed_actions=[ActionState.mirroring(state) for state in view.allowed_actions],
+            undo=UndoWindow(action=sub.undo.action, until=view.undo_until, minutes_left=view.undo_minutes_left)
+            if view.undo_until else None)
 
 
 class DunningInvoice(Answer):

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .action_links import Destination, MadeActionLink
     from .commands import OrganizationChanges
     from .me import Me
+    from .passkeys import Listed
     from .portal_auth import Invitation
     from .second_factor import Challenge, Enrolment, SecondFactorSignIn, SecondFactorState
     from .sessions import Identity, SignedIn
@@ -92,6 +93,38 @@ class Access:
     def forgot_password(self, org_id: str, email: str, now: datetime, *, source_ip: str) -> None:
         from .portal_auth import forgot_password
         return forgot_password(self._adapters, org_id, email, now, source_ip=source_ip)
+
+    def request_sign_in_link(self, org_id: str, email: str, now: datetime, *, source_ip: str) -> None:
+        from .sign_in_links import request_link
+        return request_link(self._adapters, org_id, email, now, source_ip=source_ip)
+
+    def redeem_sign_in_link(self, org_id: str, token: str, now: datetime, *, source_ip: str) -> SignedIn | Challenge:
+        from .sign_in_links import redeem
+        return redeem(self._adapters, org_id, token, now, source_ip=source_ip)
+
+    def passkey_registration_options(self, org_id: str, login: str, now: datetime) -> dict:
+        from .passkeys import registration_options
+        return registration_options(self._adapters, org_id, login, now)
+
+    def register_passkey(self, org_id: str, login: str, name: str, credential: dict, now: datetime) -> Listed:
+        from .passkeys import register
+        return register(self._adapters, org_id, login, name, credential, now)
+
+    def passkeys(self, org_id: str, login: str) -> list[Listed]:
+        from .passkeys import listing
+        return listing(self._adapters, org_id, login)
+
+    def remove_passkey(self, org_id: str, login: str, passkey_id: str) -> None:
+        from .passkeys import remove
+        return remove(self._adapters, org_id, login, passkey_id)
+
+    def passkey_sign_in_options(self, org_id: str, now: datetime, *, source_ip: str) -> dict:
+        from .passkeys import sign_in_options
+        return sign_in_options(self._adapters, org_id, now, source_ip=source_ip)
+
+    def sign_in_with_passkey(self, org_id: str, credential: dict, now: datetime, *, source_ip: str) -> SignedIn:
+        from .passkeys import sign_in
+        return sign_in(self._adapters, org_id, credential, now, source_ip=source_ip)
 
     def reset_password(self, org_id: str, token: str, new_password: str, now: datetime) -> None:
         from .portal_auth import reset_password

@@ -1,4 +1,5 @@
-"""One-time links in emails (invitations, password resets, email changes), made as the email is sent.
+"""One-time links in emails (invitations, password resets, email changes, sign-in links), made as the
+email is sent.
 
 The request that asks for one records only what the link is for (`link_for`: a purpose and an
 account), never a token, and does the same work whether or not the account exists or the address
@@ -11,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
+from ...domain.portal_address import portal_link
 from ...domain.tokens import TOKEN_TTL, new_token, token_hash
 from ...tables.one_time_tokens import OneTimeToken
 from ...tables.portal_users import PortalUser, login_key
 
-PAGES = {"invite": "accept-invite", "reset": "reset-password", "email_change": "confirm-email"}
+PAGES = {"invite": "accept-invite", "reset": "reset-password", "email_change": "confirm-email",
+         "sign_in": "sign-in-link"}
 
 
 @dataclass(frozen=True)
@@ -45,24 +48,28 @@ def make_link(adapters, org_id: str, spec: dict, now: datetime, *, customer_id: 
     recipient = _recipient(adapters, purpose, user, spec)
     if recipient is None:
         return None
-    made, one_time = fresh_link(adapters, purpose, user, recipient, now, new_email=spec.get("new_email"))
+    # a sign-in link opens the organization's own sign-in page should it be needed again
+    portal_name = adapters.uow.organizations.get(user.org_id).portal_name if purpose == "sign_in" else ""
+    made, one_time = fresh_link(adapters, purpose, user, recipient, now, new_email=spec.get("new_email"),
+                                portal_name=portal_name)
     adapters.uow.one_time_tokens.add(one_time)
     return made
 
 
 def fresh_link(adapters, purpose: str, user: PortalUser, recipient: str, now: datetime, *,
-               new_email: str | None = None) -> tuple[MadeLink, OneTimeToken]:
+               new_email: str | None = None, portal_name: str = "") -> tuple[MadeLink, OneTimeToken]:
     """A link with a new token, and the token's record (its hash) for the caller to store, e.g.
     within the transaction that records the email; the link goes only to the mailer."""
     token = new_token()
     one_time = OneTimeToken(token_hash(token), purpose, user.login, user.org_id, user.customer_id, user.contact_id,
                             created_at=now, expires_at=now + TOKEN_TTL[purpose], new_email=new_email)
-    return MadeLink(recipient, link(adapters, PAGES[purpose], user.org_id, token)), one_time
+    return MadeLink(recipient, link(adapters, PAGES[purpose], user.org_id, token, portal_name)), one_time
 
 
-def link(adapters, page: str, org_id: str, token: str) -> str:
+def link(adapters, page: str, org_id: str, token: str, portal_name: str = "") -> str:
     # The token rides in the fragment: browsers never send it to a server or in a Referer.
-    return f"{adapters.settings.portal_base_url}/#/{page}?{urlencode({'organization': org_id, 'token': token})}"
+    route = f"{page}?{urlencode({'organization': org_id, 'token': token})}"
+    return portal_link(adapters.settings.portal_base_url, portal_name, route)
 
 
 def _recipient(adapters, purpose: str, user: PortalUser | None, spec: dict) -> str | None:
@@ -70,7 +77,7 @@ def _recipient(adapters, purpose: str, user: PortalUser | None, spec: dict) -> s
         return None                                  # forgot-password for an address without an account
     if purpose == "invite":
         return user.email if user.status == "invited" else None
-    if purpose == "reset":
+    if purpose in ("reset", "sign_in"):
         return user.email if user.is_active else None
     if purpose == "email_change":
         # An address another account signs in with, or one the merchant invited, cannot be taken:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ...domain.customers import Customer
-from ...domain.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
+from ...domain.errors import ConcurrentUpdate, Conflict, FeatureDisabled, InvalidInput, NotFound, Throttled, Unauthenticated
 from ...domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
 from ...domain.password_policy import validate_password
 from ...domain.rate_limits import RESET_REQUESTS_PER_ACCOUNT, SIGN_IN_FAILURES_PER_SOURCE
@@ -153,6 +153,8 @@ def login(adapters, org_id: str, email: str, password: str, now: datetime, *,
     except NotFound:
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
         raise Unauthenticated(BAD_CREDENTIALS) from None
+    if not found.org.preferences.password_sign_in:
+        raise FeatureDisabled("password_sign_in")
     failures = _admit(adapters, account, now, found.failures)
     user = found.user
     hasher = adapters.password_hasher

@@ -70,9 +70,9 @@ def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetim
     failures = _admit(adapters, user.login, now)
     recovery: tuple[str, ...] = ()
     if user.has_second_factor:
-        after = _after_code(user, code, now)
+        after = _after_code(adapters, user, code, now)
     else:
-        after, recovery = _enrolled(user, code, now)
+        after, recovery = _enrolled(adapters, user, code, now)
     if after is None:
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
         _count_failure(adapters, user.login, failures, now)
@@ -117,7 +117,7 @@ def confirm_enrolment(adapters, org_id: str, login: str, code: str, now: datetim
     user, _org = _signed_in(adapters, org_id, login)
     if user.totp_pending_secret is None:
         raise BusinessRuleViolation("Start setting up the second factor first.", "no_enrolment_pending")
-    after, recovery = _enrolled(user, code, now)
+    after, recovery = _enrolled(adapters, user, code, now)
     if after is None:
         raise InvalidInput({"code": WRONG_CODE})
     adapters.uow.portal_users.save(after)
@@ -134,7 +134,7 @@ def disable(adapters, org_id: str, login: str, current_password: str, code: str,
         raise BusinessRuleViolation("This portal requires a second factor.", "second_factor_required")
     confirm_current_password(adapters, user, current_password, now)
     failures = _admit(adapters, user.login, now)
-    checked = _after_code(user, code, now)
+    checked = _after_code(adapters, user, code, now)
     if checked is None:
         _count_failure(adapters, user.login, failures, now)
         raise InvalidInput({"code": WRONG_CODE})
@@ -167,15 +167,24 @@ def _signed_in(adapters, org_id: str, login: str):
 
 def _new_enrolment(adapters, user: PortalUser, issuer: str) -> Enrolment:
     secret = totp.new_secret()
-    adapters.uow.portal_users.save(replace(user, totp_pending_secret=secret))
+    adapters.uow.portal_users.save(replace(user, totp_pending_secret=adapters.secret_box.seal(secret, _whose(user))))
     return Enrolment(secret, totp.otpauth_uri(secret, user.email, issuer))
 
 
-def _after_code(user: PortalUser, code: str, now: datetime) -> PortalUser | None:
+def _whose(user: PortalUser) -> dict[str, str]:
+    """What a sealed secret is bound to: the contact does not change when the sign-in email does."""
+    return {"purpose": "second-factor", "organization": user.org_id, "contact": user.contact_id}
+
+
+def _opened(adapters, user: PortalUser, sealed: str | None) -> str | None:
+    return adapters.secret_box.open(sealed, _whose(user)) if sealed else None
+
+
+def _after_code(adapters, user: PortalUser, code: str, now: datetime) -> PortalUser | None:
     """The account after accepting `code` (its step remembered, or the recovery code used up); None
     if the code is not right."""
     if totp.looks_like_code(code):
-        step = totp.accepted_step(user.totp_secret, code, now, last_step=user.totp_last_step)
+        step = totp.accepted_step(_opened(adapters, user, user.totp_secret), code, now, last_step=user.totp_last_step)
         return None if step is None else replace(user, totp_last_step=step)
     hashed = totp.recovery_hash(code)
     if hashed not in user.recovery_code_hashes:
@@ -183,10 +192,10 @@ def _after_code(user: PortalUser, code: str, now: datetime) -> PortalUser | None
     return replace(user, recovery_code_hashes=tuple(h for h in user.recovery_code_hashes if h != hashed))
 
 
-def _enrolled(user: PortalUser, code: str, now: datetime) -> tuple[PortalUser | None, tuple[str, ...]]:
+def _enrolled(adapters, user: PortalUser, code: str, now: datetime) -> tuple[PortalUser | None, tuple[str, ...]]:
     """The account with its pending secret turned on by its first `code`, and new recovery codes."""
     pending = user.totp_pending_secret
-    step = totp.accepted_step(pending, code, now, last_step=None) if pending else None
+    step = totp.accepted_step(_opened(adapters, user, pending), code, now, last_step=None) if pending else None
     if step is None:
         return None, ()
     codes = tuple(totp.new_recovery_codes())

@@ -240,11 +240,35 @@ def _clear_claims(adapters, org_id: str, customer_id: str, holders: dict[str, st
         elif holder.status == PaymentStatus.PENDING and now - holder.created_at >= PENDING_LEASE:
             recover(adapters, org_id, holder, now)
         elif holder.status == PaymentStatus.REQUIRES_ACTION and on_session:
-            settlement.abandoned(adapters, org_id, holder, now)   # the customer chose to pay another way
+            _give_up(adapters, org_id, holder, now)   # the customer chose to pay another way
         else:
             raise PaymentInProgress()
         cleared = True
     return cleared
+
+
+def _give_up(adapters, org_id: str, holder: Payment, now: datetime) -> None:
+    """Give up a payment left waiting for 3-D Secure, for the customer's new attempt. It is cancelled
+    at the gateway first, so the two cannot both be charged; if the gateway refuses because it was
+    finished meanwhile (the bank answered after all), what it became is recorded instead, and the
+    new attempt finds the invoices as that left them. PaymentInProgress while the gateway cannot say."""
+    if not holder.gateway_payment_id or holder.gateway != adapters.gateway.name:
+        settlement.abandoned(adapters, org_id, holder, now)   # made through a gateway no longer configured
+        return
+    try:
+        adapters.gateway.cancel_payment(holder.gateway_payment_id)
+    except GatewayUnavailable:
+        raise PaymentInProgress() from None
+    except PaymentGatewayError:
+        try:
+            finished = adapters.gateway.retrieve_payment(holder.gateway_payment_id)
+        except GatewayUnavailable:
+            raise PaymentInProgress() from None
+        if finished.status == "requires_action":
+            raise PaymentInProgress() from None
+        settlement.record(adapters, org_id, holder, finished, now)
+        return
+    settlement.abandoned(adapters, org_id, holder, now)
 
 
 def _credit_plan(adapters, org_id: str, customer_id: str,

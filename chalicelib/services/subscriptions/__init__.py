@@ -127,6 +127,11 @@ class Subscriptions:
         from .cancellations import remove_scheduled_cancellation
         return remove_scheduled_cancellation(self._adapters, caller, subscription_id, now=now)
 
+    def undo(self, caller: Caller, subscription_id: str, *, now: datetime) -> Outcome:
+        """Undo the last immediate cancellation or downgrade, within the merchant's window."""
+        from .undoing import undo_last_action
+        return undo_last_action(self._adapters, caller, subscription_id, now=now)
+
     def reactivate_preview(self, caller: Caller, subscription_id: str, *, changes: ChangeRequest | None,
                            now: datetime) -> Quote:
         from .reactivation import reactivation_preview

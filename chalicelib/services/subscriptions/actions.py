@@ -10,6 +10,7 @@ from datetime import datetime
 from ... import logs
 from ...domain import coupons
 from ...domain import subscription_actions as actions
+from ...domain import undo
 from ...domain.account_summary import AccountSummary
 from ...domain.cancellation_feedback import CancellationFeedback
 from ...domain.coupons import Applier
@@ -80,15 +81,23 @@ class Committed:
 
 def commit(adapters, ctx: Context, after: Subscription, action: str, summary: str,
            billed: Billing | None = None, *, feedback: CancellationFeedback | None = None,
-           redeemed_by: Applier = "customer") -> Committed:
+           redeemed_by: Applier = "customer", undoable_as: str | None = None) -> Committed:
     """Write `after` on the condition that the subscription is still the version read, with the
     documents `billed`, the cancel flow's `feedback` and the activity record, all or nothing
     (ConcurrentUpdate: 409). A coupon `after` holds that the subscription never had is redeemed in
     the same transaction, on the condition that `redeemed_by` may still apply it (refused as the
-    coupon then stands: 400; the merchant's retention offer is not limited to portal coupons)."""
+    coupon then stands: 400; the merchant's retention offer is not limited to portal coupons).
+    `undoable_as`: the portal action it is (cancel_now, change_now), kept for the merchant's undo
+    window where it may be undone (domain/undo.py); any other write ends an earlier one's window (the
+    record it carries names the version before it: undoing answers `subscription_changed`)."""
     org_id = ctx.caller.org_id
     redeemed = coupons.redeemed(ctx.sub, after)
     after = coupons.remembering_coupons(ctx.sub, after)
+    if undoable_as is not None:
+        after = undo.opened(undoable_as, ctx.sub, after, ctx.now, ctx.org.preferences.undo_minutes,
+                            version=adapters.uow.subscriptions.written_version(ctx.sub),
+                            invoice=billed.invoice if billed else None,
+                            credit_note=billed.credit_note if billed else None, redeemed=tuple(redeemed))
     before_fields, after_fields = _difference(ctx.sub, after)
     record = ActivityRecord(activity_id=new_id("activity", ctx.now), customer_id=ctx.caller.customer_id,
                             actor=ctx.actor, action=action, subject_type="subscription",
@@ -153,6 +162,6 @@ def outcome(adapters, ctx: Context, done: Committed, payment: Payment | None = N
 def _difference(before: Subscription, after: Subscription) -> tuple[dict, dict]:
     """The fields an action changed, before and after, as plain values."""
     changed = [f.name for f in fields(Subscription)
-               if f.name != "version" and getattr(before, f.name) != getattr(after, f.name)]
+               if f.name not in ("version", "undo") and getattr(before, f.name) != getattr(after, f.name)]
     return ({name: as_plain(getattr(before, name)) for name in changed},
             {name: as_plain(getattr(after, name)) for name in changed})

@@ -40,7 +40,7 @@ def cancel(adapters, caller: Caller, subscription_id: str, *, when: When, reason
         bill = actions.cancelled_now(ctx.sub, reason, ctx.now)
         billed = invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor) if bill.credit_lines else None
         saved = commit(adapters, ctx, replace(bill.subscription, retention_offer=declined), "subscription.cancelled",
-                       _with_reason("Cancelled now", reason), billed, feedback=feedback)
+                       _with_reason("Cancelled now", reason), billed, feedback=feedback, undoable_as="cancel_now")
     else:
         after = actions.cancel_scheduled(ctx.sub, reason)
         ends = actions.term_end_of(after)

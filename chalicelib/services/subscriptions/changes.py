@@ -42,7 +42,8 @@ def change(adapters, caller: Caller, subscription_id: str, request: ChangeReques
     bill = actions.changed_now(ctx.sub, chosen, ctx.now)
     billed = (invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
               if bill.charge_lines or bill.credit_lines else None)
-    done = commit(adapters, ctx, bill.subscription, "subscription.changed", f"Changed to {_text(chosen)}", billed)
+    done = commit(adapters, ctx, bill.subscription, "subscription.changed", f"Changed to {_text(chosen)}", billed,
+                  undoable_as="change_now")
     invoice = done.invoice
     payment = charge(adapters, ctx, done, f"change:{ctx.sub.subscription_id}:{invoice.invoice_id}") if invoice else None
     return outcome(adapters, ctx, done, payment)

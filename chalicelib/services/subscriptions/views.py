@@ -13,6 +13,7 @@ from datetime import date, datetime
 from ...domain import billing, coupon_cycles, quotes
 from ...domain import coupons as coupon_rules
 from ...domain import subscription_actions as actions
+from ...domain import undo
 from ...domain.catalog import Addon, Coupon, Plan
 from ...domain.organization import Organization
 from ...domain.preferences import EditPreferences
@@ -35,8 +36,9 @@ class View(Line):
     """A subscription as its detail shows it at the organization's `now`: whether it shows a term in
     use (not in a trial, nor in a pause that keeps its paid days), the day a scheduled change or
     cancellation takes effect, the paid days a pause keeps, the terms each coupon still discounts,
-    what the next invoice comes to, how many trial extensions the merchant allows, and each portal
-    action allowed or refused."""
+    what the next invoice comes to, how many trial extensions the merchant allows, each portal
+    action allowed or refused, and until when its last immediate cancellation or downgrade may be
+    undone (None: it may not be)."""
     shows_current_term: bool
     term_ends_on: date | None
     paid_days_kept: int
@@ -45,6 +47,8 @@ class View(Line):
     next_billing_amount_minor: int | None
     trial_extensions_allowed: int
     allowed_actions: tuple[ActionState, ...]
+    undo_until: datetime | None = None
+    undo_minutes_left: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,4 +120,5 @@ def view(org: Organization, sub: Subscription, now: datetime) -> View:
         scheduled_coupon_cycles_left=coupon_cycles.cycles_left(sub, change.coupon) if change else None,
         next_billing_amount_minor=following.amount_minor if following is not None else None,
         trial_extensions_allowed=org.preferences.trial.extensions_allowed,
-        allowed_actions=actions.allowed_actions(sub, org.preferences, now))
+        allowed_actions=actions.allowed_actions(sub, org.preferences, now),
+        undo_until=undo.open_until(sub, now), undo_minutes_left=undo.minutes_left(sub, now))

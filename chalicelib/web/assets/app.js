@@ -42,6 +42,8 @@ const ROUTES = [
   { pattern: "reset-password", screen: auth.resetPassword, public: true, title: t("title.reset_password") },
   { pattern: "accept-invite", screen: auth.acceptInvite, public: true, title: t("title.accept_invite") },
   { pattern: "confirm-email", screen: auth.confirmEmail, public: true, title: t("title.confirm_email") },
+  { pattern: "email-sign-in-link", screen: auth.emailLink, public: true, title: t("sign_in_link.title") },
+  { pattern: "sign-in-link", screen: auth.followSignInLink, public: true, title: t("title.sign_in_link") },
   { pattern: "home", screen: home.show, title: t("title.home") },
   { pattern: "subscriptions", screen: subscriptions.list, feature: "subscriptions", title: t("title.subscriptions") },
   { pattern: "subscriptions/:id", screen: subscriptions.detail, feature: "subscriptions", nav: "subscriptions", title: t("title.subscription") },

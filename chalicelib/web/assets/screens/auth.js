@@ -1,5 +1,6 @@
-// Signed-out screens: sign in, forgot password, reset password (from the emailed link),
-// accept an invitation (from the emailed link).
+// Signed-out screens: sign in (with a password, or an emailed link where the portal allows it),
+// forgot password, reset password, accept an invitation, follow a sign-in link (the last three
+// from emailed links).
 //
 // The portal's address names the organization (`?portal=northwind`, chosen by the merchant):
 // its sign-in page shows the organization's name and asks only email and password. Without a
@@ -8,6 +9,7 @@ import { api, session } from "../api.js";
 import { t } from "../i18n.js";
 import { h, replace, field, onSubmit, alert } from "../ui.js";
 import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
+import { passkeysSupported, usePasskey } from "../passkeys.js";
 
 const ICON = new URL("../icon.svg", import.meta.url).href;
 const PORTAL_NAME = new URLSearchParams(location.search).get("portal") || "";
@@ -71,8 +73,25 @@ async function organizationField(main, query) {
     hint: t("auth.organization_hint") }) };
 }
 
+/** How the portal signs in ({password, link, passkey}); every way is offered where the portal's
+ * address does not say (the server refuses what the organization turned off). */
+async function signInMethods() {
+  let portal = null;
+  try {
+    portal = await portalOrganization();
+  } catch {
+    // not known now: offer every way
+  }
+  return (portal && portal.sign_in) || { password: true, link: true, passkey: true };
+}
+
 export async function signIn({ main, query, notice, signedIn }) {
   const organization = await organizationField(main, query);
+  const methods = await signInMethods();
+  if (!methods.password) {
+    await emailLink({ main, query, notice, signedIn, passwordless: true, passkey: methods.passkey });
+    return;
+  }
   const form = h("form", { "aria-label": t("auth.sign_in") },
     organization.field,
     field({ label: t("auth.email"), name: "email", type: "email", required: true, autocomplete: "username" }),
@@ -92,9 +111,35 @@ export async function signIn({ main, query, notice, signedIn }) {
   replace(main, card(card.organizationName ? t("auth.sign_in_to", { organization: card.organizationName }) : t("auth.sign_in"),
     t("auth.sign_in_intro"),
     notice ? alert(notice.kind, notice.text) : null, organization.problem, form,
-    h("div", { class: "links" }, h("a", { href: `#/forgot-password${forgotQuery}` }, t("auth.forgot")))));
+    methods.passkey ? passkeySignIn(form, query, signedIn) : null,
+    h("div", { class: "links" }, h("a", { href: `#/forgot-password${forgotQuery}` }, t("auth.forgot")),
+      methods.link ? h("a", { href: `#/email-sign-in-link${forgotQuery}` }, t("sign_in_link.ask")) : null)));
   const firstEmpty = [...form.querySelectorAll("input:not([type=hidden])")].find((input) => !input.value);
   if (!notice) firstEmpty?.focus();
+}
+
+/** "Sign in with a passkey", where the browser has passkeys: the organization is the form's. */
+function passkeySignIn(form, query, signedIn) {
+  if (!passkeysSupported()) return null;
+  const problem = h("div", { "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "secondary" }, t("passkeys.sign_in"));
+  button.addEventListener("click", async () => {
+    const organization = (form.querySelector("[name=organization]")?.value || "").trim();
+    replace(problem);
+    if (!organization) { replace(problem, alert("error", t("passkeys.organization_first"))); return; }
+    button.setAttribute("aria-busy", "true");
+    try {
+      const { options } = await api.post("/portal/auth/passkeys/sign-in/options", { organization });
+      const credential = await usePasskey(options);
+      signedIn(await api.post("/portal/auth/passkeys/sign-in", { organization, credential }), organization,
+        safeNext(query.next));
+    } catch (error) {
+      replace(problem, alert("error", error instanceof DOMException ? t("passkeys.not_used") : error.message));
+    } finally {
+      button.removeAttribute("aria-busy");
+    }
+  });
+  return h("div", { class: "passkey-sign-in" }, button, problem);
 }
 
 /**
@@ -155,6 +200,58 @@ function showRecoveryCodes(main, codes, next) {
   go.addEventListener("click", next);
   replace(main, card(t("second_factor.recovery_title"), t("second_factor.recovery_intro"), recoveryCodeList(codes), go));
   go.focus();
+}
+
+/** Ask for a link that signs in without a password: the sign-in screen itself where the portal has
+ * no passwords (`passwordless`). */
+export async function emailLink({ main, query, notice, signedIn, passwordless = false, passkey = false }) {
+  const organization = await organizationField(main, query);
+  const form = h("form", { "aria-label": t("sign_in_link.form") },
+    organization.field,
+    field({ label: t("auth.email"), name: "email", type: "email", required: true, autocomplete: "username" }),
+    h("button", { type: "submit" }, t("sign_in_link.ask")));
+  onSubmit(form, async (values) => {
+    const answer = await api.post("/portal/auth/sign-in-links", { organization: values.organization.trim(), email: values.email.trim() });
+    replace(form, alert("success", answer.message || t("auth.link_sent")));
+  });
+  const title = card.organizationName ? t("auth.sign_in_to", { organization: card.organizationName }) : t("auth.sign_in");
+  replace(main, card(passwordless ? title : t("sign_in_link.title"), t("sign_in_link.intro"),
+    notice ? alert(notice.kind, notice.text) : null, organization.problem, form,
+    passwordless && passkey ? passkeySignIn(form, query, signedIn) : null,
+    passwordless ? null : h("div", { class: "links" }, h("a", { href: "#/sign-in" }, t("auth.back")))));
+  if (!notice) [...form.querySelectorAll("input:not([type=hidden])")].find((input) => !input.value)?.focus();
+}
+
+/** The landing of an emailed sign-in link: one click signs in (a mail scanner opening the link
+ * does not use it up), through the second factor where the account has one. */
+export async function followSignInLink({ main, query, signedIn }) {
+  const portal = await portalOrganization().catch(() => null);
+  card.organizationName = portal && !portal.unknown ? portal.name : "";
+  if (!query.token || !query.organization) {
+    replace(main, card(t("title.sign_in_link"), null, alert("error", t("auth.link_incomplete")),
+      h("a", { href: "#/email-sign-in-link" }, t("auth.new_link"))));
+    return;
+  }
+  const form = h("form", { "aria-label": t("title.sign_in_link") },
+    h("button", { type: "submit" }, t("sign_in_link.continue")));
+  onSubmit(form, async () => {
+    let answer;
+    try {
+      answer = await api.post("/portal/auth/sign-in-links/redeem", { organization: query.organization, token: query.token });
+    } catch (error) {
+      if (error.status !== 401 && error.status !== 403) throw error;
+      replace(form, alert("error", error.message),
+        h("a", { href: `#/email-sign-in-link?organization=${encodeURIComponent(query.organization)}` }, t("auth.new_link")));
+      return;
+    }
+    if (answer.second_factor) {
+      await secondFactorStep(main, query.organization, answer.second_factor, (done) => signedIn(done, query.organization));
+      return;
+    }
+    signedIn(answer, query.organization);
+  });
+  replace(main, card(t("title.sign_in_link"), t("sign_in_link.landing_intro"), form));
+  form.querySelector("button").focus();
 }
 
 export async function forgotPassword({ main, query }) {

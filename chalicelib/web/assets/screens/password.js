@@ -1,11 +1,14 @@
 // Change Password: the current password and a new one; other sessions end. Below it, two-step
 // sign-in: set up a second factor (the secret shown once, a first code, the recovery codes shown
-// once), or turn it off with the password and a code.
+// once), or turn it off with the password and a code. Then passkeys: add one (named), see them,
+// remove one; the section is left out where the merchant has switched passkeys off.
 import { api } from "../api.js";
 import { plural, t } from "../i18n.js";
 import { h, replace, field, onSubmit, pageHeader, alert } from "../ui.js";
 import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
 import { enrolmentHelp, recoveryCodeList } from "./auth.js";
+import { date } from "../format.js";
+import { createPasskey, passkeysSupported } from "../passkeys.js";
 
 export function show({ main }) {
   const result = h("div", { "aria-live": "polite" });
@@ -30,9 +33,12 @@ export function show({ main }) {
   });
   const twoStep = h("section", { class: "card", "aria-label": t("password.two_step.title") },
     h("p", { class: "loading" }, t("common.loading")));
-  replace(main, pageHeader(t("password.title"), t("password.subtitle")), result, form, twoStep);
+  const passkeys = h("section", { class: "card", "aria-label": t("passkeys.title") },
+    h("p", { class: "loading" }, t("common.loading")));
+  replace(main, pageHeader(t("password.title"), t("password.subtitle")), result, form, twoStep, passkeys);
   sayMinimumIn(form);
   showTwoStep(twoStep);
+  showPasskeys(passkeys);
 }
 
 async function showTwoStep(section) {
@@ -85,4 +91,50 @@ function enrol(section, setUp) {
   });
   replace(section, h("h2", {}, t("password.two_step.set_up")), form);
   form.querySelector("input[name=code]").focus();
+}
+
+async function showPasskeys(section, said = null) {
+  let held;
+  try {
+    held = (await api.get("/portal/auth/passkeys")).passkeys;
+  } catch (error) {
+    if (error.status === 403) section.remove();               // switched off by the merchant
+    else if (!error.sessionEnded) replace(section, alert("error", error.message));
+    return;
+  }
+  const list = held.length
+    ? h("ul", { class: "passkeys", "aria-label": t("passkeys.list") }, held.map((passkey) => {
+      const remove = h("button", { type: "button", class: "secondary", "aria-label": t("passkeys.remove_named", { name: passkey.name }) },
+        t("passkeys.remove"));
+      remove.addEventListener("click", async () => {
+        try {
+          await api.delete(`/portal/auth/passkeys/${encodeURIComponent(passkey.passkey_id)}`);
+          await showPasskeys(section, alert("success", t("passkeys.removed", { name: passkey.name })));
+        } catch (error) {
+          if (!error.sessionEnded) section.append(alert("error", error.message));
+        }
+      });
+      return h("li", {}, h("strong", {}, passkey.name), " ",
+        h("span", { class: "hint" }, passkey.last_used_at
+          ? t("passkeys.used", { added: date(passkey.created_at), used: date(passkey.last_used_at) })
+          : t("passkeys.added", { added: date(passkey.created_at) })), " ", remove);
+    }))
+    : h("p", {}, t("passkeys.none"));
+  const add = passkeysSupported() ? h("form", { "aria-label": t("passkeys.add_label") },
+    field({ label: t("passkeys.name"), name: "name", required: true, value: t("passkeys.default_name"), hint: t("passkeys.name_hint") }),
+    h("button", { type: "submit" }, t("passkeys.add"))) : h("p", { class: "hint" }, t("passkeys.unsupported"));
+  if (add.tagName === "FORM") {
+    onSubmit(add, async (values) => {
+      const { options } = await api.post("/portal/auth/passkeys/options");
+      let credential;
+      try {
+        credential = await createPasskey(options);
+      } catch {
+        throw new Error(t("passkeys.not_made"));
+      }
+      const made = await api.post("/portal/auth/passkeys", { name: values.name.trim(), credential });
+      await showPasskeys(section, alert("success", t("passkeys.is_added", { name: made.name })));
+    });
+  }
+  replace(section, h("h2", {}, t("passkeys.title")), said, h("p", {}, t("passkeys.intro")), list, add);
 }

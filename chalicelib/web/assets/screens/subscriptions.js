@@ -2,7 +2,7 @@
 // allowed now (each with its preview and a confirmation); Manage Subscription (plan, addons,
 // coupon, now or at term end) with the prorated preview; Proceed to Reactivate.
 import { api } from "../api.js";
-import { money, date, isoDay, percent, statusLabel } from "../format.js";
+import { money, date, dateTime, isoDay, percent, statusLabel } from "../format.js";
 import { has, plural, t } from "../i18n.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          confirmAction, showErrors, pages } from "../ui.js";
@@ -77,7 +77,7 @@ export async function detail(context) {
 }
 
 function banners(sub, allowed, act) {
-  const shown = [];
+  const shown = [undoBanner(sub, act)];
   if (["cancelled", "expired"].includes(sub.status)) {
     const when = sub.status === "cancelled" ? sub.cancelled_at : sub.expired_at;
     shown.push(h("div", { class: "alert warning banner", role: "region", "aria-label": t("subscriptions.ended") },
@@ -103,6 +103,20 @@ function banners(sub, allowed, act) {
         allowed.has("remove_pause_schedule") ? h("button", { type: "button", class: "secondary", onClick: act.removePause }, t("subscriptions.delete_schedule")) : null)));
   }
   return shown;
+}
+
+// An immediate cancellation or downgrade may be undone while the merchant's window is open: the
+// server says until when and how many minutes are left (its clock, not the browser's); the banner
+// goes when they run out, and an undo refused meanwhile says why.
+function undoBanner(sub, act) {
+  const open = sub.undo;
+  if (!open) return null;
+  const banner = h("div", { class: "alert info banner", role: "region", "aria-label": t("undo.region") },
+    h("p", {}, t(open.action === "cancel_now" ? "undo.cancelled" : "undo.changed"), " ",
+      plural("undo.time_left", open.minutes_left, { time: dateTime(open.until) })),
+    h("button", { type: "button", "data-testid": "undo", onClick: act.undo }, t("undo.button")));
+  setTimeout(() => banner.remove(), open.minutes_left * 60_000);
+  return banner;
 }
 
 // A subscription in dunning: the failed invoice, why in words, the retries to come and what follows
@@ -174,6 +188,15 @@ function actions(sub, allowed, reload, { navigate, me }) {
     },
     pause: () => pauseDialog(sub, me).then((done) => done && reload(t("subscriptions.pause_saved"))),
     cancel: () => cancelDialog(sub, allowed).then((done) => done && reload(done)),
+    undo: async () => {
+      try {
+        await api.post(path(id, "/undo"));
+        await reload(t("undo.done"));
+      } catch (error) {
+        if (!error.sessionEnded) toast(error.message, "error");
+        await reload();
+      }
+    },
   };
   const buttons = [];
   if (allowed.has("activate")) buttons.push(h("button", { type: "button", onClick: act.activate }, t("subscriptions.activate")));

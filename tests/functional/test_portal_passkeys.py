@@ -1,0 +1,174 @@
+"""Passkeys: a signed-in contact adds, names, lists and removes them; anyone signs in with one
+(no email typed). Each ceremony's challenge works once; a signature count that does not move on,
+another organization's passkey, an unknown one or a wrong signature sign no one in, alike."""
+from dataclasses import replace
+
+from chalicelib.config import settings
+from chalicelib.domain.passkeys import relying_party
+from tests.support.api import client, from_address
+from tests.support.passkeys import Authenticator
+from tests.support.portal import PASSWORD, emails_to, link_token, portal_organization, signed_in_customer
+from tests.support.subscriptions import a_shop
+
+NOT_ACCEPTED = "This passkey was not accepted. Try again, or sign in another way."
+
+
+def authenticator() -> Authenticator:
+    return Authenticator(origin=relying_party(settings().portal_base_url).origins[0])
+
+
+def added(shop, device: Authenticator, name: str = "Laptop"):
+    options = shop.portal.post("/portal/auth/passkeys/options").json["options"]
+    return shop.portal.post("/portal/auth/passkeys", {"name": name, "credential": device.create(options)})
+
+
+def sign_in_options(shop, org_id: str | None = None):
+    return shop.api.as_(None).post("/portal/auth/passkeys/sign-in/options",
+                                   {"organization": org_id or shop.acme.org.org_id})
+
+
+def signed_in_with(shop, credential: dict, org_id: str | None = None):
+    return shop.api.as_(None).post("/portal/auth/passkeys/sign-in",
+                                   {"organization": org_id or shop.acme.org.org_id, "credential": credential})
+
+
+def test_a_customer_adds_a_passkey_names_it_and_sees_it_listed(aws):
+    with client() as c:
+        shop = a_shop(c, preferences=None)
+        device = authenticator()
+
+        options = shop.portal.post("/portal/auth/passkeys/options").json["options"]
+        credential = device.create(options)
+        first = shop.portal.post("/portal/auth/passkeys", {"name": "Work laptop", "credential": credential})
+        again = shop.portal.post("/portal/auth/passkeys", {"name": "Work laptop", "credential": credential})
+        listed = shop.portal.get("/portal/auth/passkeys").json["passkeys"]
+
+        assert options["rp"]["id"] == "localhost" and options["authenticatorSelection"]["residentKey"] == "required"
+        assert first.status == 201 and first.json["name"] == "Work laptop" and first.json["last_used_at"] is None
+        assert again.status == 401                     # its challenge is used up
+        assert [p["name"] for p in listed] == ["Work laptop"]
+
+
+def test_a_customer_signs_in_with_her_passkey_without_typing_her_email(aws):
+    with client() as c:
+        # Given Zoë's passkey
+        shop = a_shop(c, preferences=None)
+        device = authenticator()
+        assert added(shop, device).status == 201
+
+        # When she signs in with it
+        options = sign_in_options(shop).json["options"]
+        answer = signed_in_with(shop, device.get(options))
+
+        # Then she has a session of her own, and the passkey shows its use
+        assert answer.status == 200 and answer.json["token_type"] == "Bearer"
+        me = shop.api.as_(answer.json["token"]).get("/portal/me").json
+        assert me["contact"]["email"] == shop.zoe.email
+        assert shop.portal.get("/portal/auth/passkeys").json["passkeys"][0]["last_used_at"] is not None
+
+
+def test_an_answer_replayed_or_a_count_that_did_not_move_on_signs_no_one_in(aws):
+    with client() as c:
+        shop = a_shop(c, preferences=None)
+        device = authenticator()
+        added(shop, device)
+        options = sign_in_options(shop).json["options"]
+        assertion = device.get(options)
+        assert signed_in_with(shop, assertion).status == 200
+
+        replayed = signed_in_with(shop, assertion)
+        cloned = signed_in_with(shop, device.get(sign_in_options(shop).json["options"], count_step=0))
+
+        assert replayed.status == 401
+        assert (cloned.status, cloned.json["error"]["message"]) == (401, NOT_ACCEPTED)
+
+
+def test_an_unknown_passkey_a_wrong_signature_and_another_organizations_passkey_are_refused_alike(aws):
+    with client() as c:
+        # Given Zoë's passkey at Acme, and Initech's portal
+        shop = a_shop(c, preferences=None)
+        device = authenticator()
+        added(shop, device)
+        initech = portal_organization(shop.api, "Initech")
+
+        stranger = authenticator()
+        stranger.user_handle = device.user_handle
+        forged = replace(device, key=authenticator().key)
+        answers = [
+            signed_in_with(shop, stranger.get(sign_in_options(shop).json["options"])),
+            signed_in_with(shop, forged.get(sign_in_options(shop).json["options"])),
+            signed_in_with(shop, device.get(sign_in_options(shop, initech.org.org_id).json["options"]),
+                           initech.org.org_id),
+        ]
+
+        assert [(a.status, a.json["error"]["message"]) for a in answers] == [(401, NOT_ACCEPTED)] * 3
+
+
+def test_a_removed_passkey_signs_in_no_more_and_another_customers_cannot_remove_it(aws):
+    with client() as c:
+        shop = a_shop(c, preferences=None)
+        device = authenticator()
+        passkey_id = added(shop, device).json["passkey_id"]
+        bill = signed_in_customer(shop.api, shop.acme.org, shop.acme.key, email="bill@initech.example",
+                                  display_name="Initech")
+
+        by_bill = bill.portal.delete(f"/portal/auth/passkeys/{passkey_id}")
+        by_zoe = shop.portal.delete(f"/portal/auth/passkeys/{passkey_id}")
+
+        assert by_bill.status == 404 and by_zoe.status == 204
+        assert shop.portal.get("/portal/auth/passkeys").json["passkeys"] == []
+        assert signed_in_with(shop, device.get(sign_in_options(shop).json["options"])).status == 401
+
+
+def test_the_merchant_switches_passkeys_off(aws):
+    with client() as c:
+        shop = a_shop(c, preferences=None)
+        device = authenticator()
+        added(shop, device)
+        options = sign_in_options(shop).json["options"]
+
+        shop.preferences({"passkeys": False})
+
+        assert signed_in_with(shop, device.get(options)).status == 403
+        assert sign_in_options(shop).json["error"]["details"] == {"feature": "passkeys"}
+        assert shop.portal.post("/portal/auth/passkeys/options").status == 403
+
+
+def test_refused_passkeys_count_as_failed_sign_ins_of_the_address(aws):
+    with client() as c:
+        shop = a_shop(c, preferences=None)
+        stranger = authenticator()
+        with from_address("203.0.113.9"):
+            statuses = [signed_in_with(shop, stranger.get(sign_in_options(shop).json["options"])).status
+                        for _ in range(12)]
+        assert statuses[:10] == [401] * 10 and 429 in statuses[10:]
+
+
+def test_a_malformed_credential_is_refused_without_an_error(aws):
+    with client() as c:
+        shop = a_shop(c, preferences=None)
+        for credential in ({}, {"id": 5, "response": []}, {"response": {"clientDataJSON": "%%%"}}):
+            assert signed_in_with(shop, credential).status == 401
+            options = shop.portal.post("/portal/auth/passkeys/options").json["options"]
+            assert options and shop.portal.post("/portal/auth/passkeys", {"name": "x", "credential": credential}
+                                                ).status in (400, 401)
+
+
+def test_a_passkey_still_signs_in_after_the_sign_in_email_changed(aws):
+    with client() as c:
+        # Given Zoë's passkey, and then her new sign-in email confirmed
+        shop = a_shop(c, preferences=None)
+        device = authenticator()
+        added(shop, device)
+        assert shop.portal.patch("/portal/profile", {"contact": {"email": "zoe.k@globex.example"},
+                                                     "current_password": PASSWORD}).status == 200
+        token = link_token([m for m in emails_to("zoe.k@globex.example") if m["Subject"].startswith("Confirm")][-1])
+        assert shop.api.as_(None).post("/portal/auth/confirm-email", {"organization": shop.acme.org.org_id,
+                                                                      "token": token}).status == 204
+
+        # When she signs in with the passkey
+        answer = signed_in_with(shop, device.get(sign_in_options(shop).json["options"]))
+
+        # Then she is signed in as herself, under her new email
+        assert answer.status == 200
+        assert shop.api.as_(answer.json["token"]).get("/portal/me").json["contact"]["email"] == "zoe.k@globex.example"
