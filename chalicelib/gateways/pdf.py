@@ -22,6 +22,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 ALIGNMENTS = ("L", "R", "C")
+# The renderer's version: part of every kept PDF's fingerprint (services/documents/pdfs.py). Change it
+# whenever the same PdfDocument would now print differently (layout, fonts, fpdf2), so that copies
+# kept before are rendered again.
+RENDERING = "1"
 
 
 @dataclass(frozen=True)

@@ -259,24 +259,31 @@ def respond(result: Any, status: int) -> Response:
         return result
     if status == 204:
         return Response(body="", status_code=204)
-    return Response(body=json.dumps(with_currency_exponents(plain(result))), status_code=status,
+    return Response(body=json.dumps(answered(result)), status_code=status,
                     headers={"Content-Type": "application/json", "Cache-Control": "no-store"})
 
 
-def with_currency_exponents(value: Any) -> Any:
-    """Every object of a JSON answer that names a `currency` also says how its amounts are shown:
-    `currency_exponent`, the currency's decimals from the one table (null with no currency). The
-    browser formats with it, never with its own guess (Intl shows IQD without decimals)."""
-    if isinstance(value, list):
-        return [with_currency_exponents(item) for item in value]
-    if not isinstance(value, dict):
+def answered(value: Any) -> Any:
+    """`plain(value)` in one walk, where every object that names a `currency` also says how its
+    amounts are shown: `currency_exponent`, the currency's decimals from the one table (null with no
+    currency). The browser formats with it, never with its own guess (Intl shows IQD without decimals)."""
+    if type(value) in _AS_THEY_ARE:
         return value
-    shaped = {}
-    for key, item in value.items():
-        shaped[key] = with_currency_exponents(item)
-        if key == "currency" and (item is None or isinstance(item, str)):
-            shaped["currency_exponent"] = currencies.exponent(item) if currencies.is_supported(item or "") else None
-    return shaped
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name not in NOT_ANSWERED}
+    elif isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    if isinstance(value, dict):
+        shaped = {}
+        for key, item in value.items():
+            key = str(key)
+            shaped[key] = item = answered(item)
+            if key == "currency" and (item is None or isinstance(item, str)):
+                shaped["currency_exponent"] = currencies.exponent(item) if currencies.is_supported(item or "") else None
+        return shaped
+    if isinstance(value, (list, tuple)):
+        return [answered(v) for v in value]
+    return plain(value)
 
 
 # a stored item's version is the repositories' optimistic-concurrency token: no route takes one

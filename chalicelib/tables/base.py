@@ -22,13 +22,16 @@ from pynamodb.models import Model
 from pynamodb.settings import get_settings_value
 
 from . import throttling
+from .answers import DynamoDBParsers
+from .items import read_item
 
 MODELS: list[type[Model]] = []
 _configured: dict = {}
 # Every module that registers a model.
 MODULES = ("account_summaries", "action_links", "activity", "api_keys", "audit_log", "cancellation_feedback", "catalog", "credit_notes", "customers", "emails",
            "estimates", "idempotency", "invoices", "ledger", "logos", "merchant_sessions", "merchant_users", "notifications", "one_time_tokens", "organizations",
-           "passkeys", "payment_methods", "payments", "portal_addresses", "portal_users", "rate_counters", "reviews", "sequences", "sessions",
+           "passkeys", "payment_methods", "payments", "portal_addresses", "portal_users", "rate_counters", "rendered_documents",
+           "reviews", "sequences", "sessions",
            "subscriptions", "timesheets", "webhook_events")
 
 
@@ -49,6 +52,7 @@ def table(logical_name: str, *, deletable: bool = False):
         model.Meta.logical_name = logical_name
         model.Meta.deletable = deletable
         model.Meta.table_name = logical_name
+        model.from_raw_data = classmethod(read_item)    # tables/items.py: the same item, read faster
         MODELS.append(model)
         if _configured:
             _point(model)
@@ -96,12 +100,14 @@ def _new_client():
 @lru_cache(maxsize=1)
 def _botocore_session():
     """One per process: re-pointing the tables (the devstack, tests) builds a new client, and a new
-    session would read the DynamoDB service description from disk again."""
+    session would read the DynamoDB service description from disk again. Its clients read items
+    with tables/answers.py's parser."""
     session = botocore.session.get_session()
     data_path = session.get_config_variable("data_path")
     session.register_component("data_loader", DynamoDBDataLoader(extra_search_paths=[
         os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)] if data_path else None,
         file_loader=DictJSONFileLoader()))
+    session.register_component("response_parser_factory", DynamoDBParsers())
     return session
 
 

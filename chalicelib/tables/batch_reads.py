@@ -18,15 +18,18 @@ ATTEMPTS = 8
 FIRST_BACKOFF_SECONDS = 0.02
 
 
-def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bool = True) -> dict[type[Model], list]:
+def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bool = True,
+              eventually_consistent: Iterable[type[Model]] = ()) -> dict[type[Model], list]:
     """{model: [(hash, range), ...]} -> {model: [item, ...]}; missing items are simply absent.
     One call for up to 100 keys; more only for the keys DynamoDB leaves unprocessed (Unavailable
-    if some are still unread after ATTEMPTS calls)."""
+    if some are still unread after ATTEMPTS calls). The tables of `eventually_consistent` are read
+    so whatever `consistent_read` says (half the read units)."""
     models = {model.Meta.table_name: model for model in wanted}
     keys = [(model.Meta.table_name, _key(model, key)) for model, some in wanted.items() for key in dict.fromkeys(some)]
     found: dict[type[Model], list] = {model: [] for model in wanted}
+    eventually = {model.Meta.table_name for model in eventually_consistent}
     for start in range(0, len(keys), PAGE):
-        request = _request(keys[start:start + PAGE], consistent_read)
+        request = _request(keys[start:start + PAGE], consistent_read, eventually)
         for attempt in range(ATTEMPTS):
             if attempt:
                 time.sleep(FIRST_BACKOFF_SECONDS * 2 ** (attempt - 1))
@@ -41,7 +44,8 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
     return found
 
 
-def get_together(*wanted: tuple[type[Model], tuple], consistent_read: bool = True) -> list[Model | None]:
+def get_together(*wanted: tuple[type[Model], tuple], consistent_read: bool = True,
+                 eventually_consistent: Iterable[type[Model]] = ()) -> list[Model | None]:
     """One item of each of several tables, by key, in one BatchGetItem: [item or None, ...] in
     the order asked (None: the model is None, or the item is missing).
 
@@ -51,7 +55,7 @@ def get_together(*wanted: tuple[type[Model], tuple], consistent_read: bool = Tru
     times an eventually consistent one."""
     asked = {model: [key] for model, key in wanted if model is not None}
     assert len(asked) == len([model for model, _ in wanted if model is not None]), "one key per table"
-    found = batch_get(asked, consistent_read=consistent_read)
+    found = batch_get(asked, consistent_read=consistent_read, eventually_consistent=eventually_consistent)
     return [found[model][0] if model is not None and found[model] else None for model, _ in wanted]
 
 
@@ -62,8 +66,9 @@ def _key(model: type[Model], key: tuple) -> dict:
             for attribute, value in zip(attributes, key) if attribute is not None}
 
 
-def _request(keys: list[tuple[str, dict]], consistent_read: bool) -> dict:
+def _request(keys: list[tuple[str, dict]], consistent_read: bool, eventually: set[str]) -> dict:
     request: dict = {}
     for table_name, key in keys:
-        request.setdefault(table_name, {"Keys": [], "ConsistentRead": consistent_read})["Keys"].append(key)
+        request.setdefault(table_name, {"Keys": [], "ConsistentRead": consistent_read and table_name not in eventually}
+                           )["Keys"].append(key)
     return request

@@ -64,6 +64,7 @@ class Parties:
     customer: Customer
     document: Any = None
     summary: AccountSummary | None = None
+    kept: Any = None           # rendered_documents.KeptCopy of the document's PDF, if asked and there is one
 
 
 class Customers:
@@ -76,10 +77,11 @@ class Customers:
             raise NotFound("customer") from None
 
     def with_organization(self, org_id: str, customer_id: str, *, with_summary: bool = False,
-                          consistent: bool = True) -> Parties:
+                          consistent: bool = True, kept: str | None = None) -> Parties:
         """The customer and its organization (NotFound if either is missing) and, if asked, its account
-        summary: one BatchGetItem (eventually consistent if not `consistent`: for what is only shown)."""
-        return read_with_parties(org_id, customer_id, with_summary=with_summary, consistent=consistent)
+        summary and the PDF kept of document `kept`: one BatchGetItem (eventually consistent if not
+        `consistent`: for what is only shown)."""
+        return read_with_parties(org_id, customer_id, with_summary=with_summary, consistent=consistent, kept=kept)
 
     def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
         scope = ListScope("customers", "org_id", org_id)
@@ -131,15 +133,21 @@ class Customers:
 
 def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | None = None, item_id: str | None = None,
                       to_domain: Callable | None = None, kind: str = "customer",
-                      with_summary: bool = False, consistent: bool = True) -> Parties:
+                      with_summary: bool = False, consistent: bool = True, kept: str | None = None) -> Parties:
     """The organization, the customer and, if asked, one of the customer's items (`model`, `item_id`,
-    made a domain object by `to_domain`) and its account summary (a new one if it has none yet), in one
-    BatchGetItem (`batch_reads.get_together`: why not a transaction); NotFound(`kind`) if the
-    organization, the customer or the item is missing. `consistent` False: for what is only shown."""
+    made a domain object by `to_domain`), its account summary (a new one if it has none yet) and the
+    PDF kept of document `kept` (tables/rendered_documents.py; read eventually consistent: a copy
+    is answered only if it shows what is asked for now), in one BatchGetItem
+    (`batch_reads.get_together`: why not a transaction); NotFound(`kind`) if the organization, the
+    customer or the item is missing. `consistent` False: for what is only shown."""
     owner = owner_key(org_id, customer_id)
-    org_item, customer_item, document_item, summary_item = get_together(
+    rendered = None
+    if kept is not None:
+        from .rendered_documents import RenderedDocumentItem as rendered
+    org_item, customer_item, document_item, summary_item, kept_item = get_together(
         (OrganizationItem, (org_id,)), (CustomerItem, (org_id, customer_id)), (model, (owner, item_id)),
-        (AccountSummaryItem if with_summary else None, (owner,)), consistent_read=consistent)
+        (AccountSummaryItem if with_summary else None, (owner,)), (rendered, (owner, kept)),
+        consistent_read=consistent, eventually_consistent=(rendered,) if rendered else ())
     if org_item is None or customer_item is None or (model is not None and document_item is None):
         raise NotFound(kind)
     customer = from_item(Customer, customer_item)
@@ -147,7 +155,11 @@ def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | Non
     summary = None
     if with_summary:
         summary = summary_of(summary_item) if summary_item is not None else AccountSummary(currency=customer.currency)
-    return Parties(organization_of(org_item), customer, found, summary)
+    copy = None
+    if kept_item is not None:
+        from .rendered_documents import copy_of
+        copy = copy_of(kept_item)
+    return Parties(organization_of(org_item), customer, found, summary, copy)
 
 
 def _item(org_id: str, customer: Customer) -> CustomerItem:

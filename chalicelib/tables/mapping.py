@@ -34,11 +34,13 @@ def to_item(model: type[Model], obj, **keys) -> Model:
 def from_item(cls, item: Model, **overrides):
     """Rebuild a dataclass from an item; attributes the class does not declare are ignored."""
     values = {}
+    stored, declared = item.attribute_values, _declared(type(item))
     for name, decode, has_default in _fields(cls):
         if name in overrides:
             values[name] = overrides[name]
             continue
-        raw = getattr(item, name, None)
+        # an attribute's value as its descriptor answers it, without the descriptor's lookups
+        raw = stored.get(name) if name in declared else getattr(item, name, None)
         if raw is None and has_default:
             continue
         values[name] = decode(raw)
@@ -53,6 +55,13 @@ def from_dict(cls, data: dict):
 def as_plain(value):
     """A JSON-ready form of a domain value (API responses use this too)."""
     return _encode(value, top=False)
+
+
+@lru_cache(maxsize=None)
+def _declared(model: type[Model]) -> frozenset[str]:
+    """The attributes of a model whose value is its `attribute_values` entry as stored (a version's
+    getter casts a float to int: it is stored as an int already)."""
+    return frozenset(model.get_attributes())
 
 
 @lru_cache(maxsize=None)

@@ -144,11 +144,11 @@ class Payments:
         except DoesNotExist:
             raise NotFound("payment") from None
 
-    def with_parties(self, org_id: str, customer_id: str, payment_id: str) -> Parties:
-        """The payment with its organization and customer (for its receipt), in one BatchGetItem;
-        NotFound if any is missing."""
+    def with_parties(self, org_id: str, customer_id: str, payment_id: str, *, kept: str | None = None) -> Parties:
+        """The payment with its organization and customer (for its receipt) and, if asked, the PDF
+        kept of document `kept`, in one BatchGetItem; NotFound if any is missing."""
         return read_with_parties(org_id, customer_id, model=PaymentItem, item_id=payment_id,
-                                 to_domain=lambda item: from_item(Payment, item), kind="payment")
+                                 to_domain=lambda item: from_item(Payment, item), kind="payment", kept=kept)
 
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None,
              status: str | None = None) -> Page[Payment]:

@@ -47,6 +47,7 @@ REPOSITORIES = {
     "merchant_users": ("merchant_users", "MerchantUsers", ()),
     "merchant_sessions": ("merchant_sessions", "MerchantSessions", ()),
     "audit_log": ("audit_log", "AuditLog", ()),
+    "rendered_documents": ("rendered_documents", "RenderedDocuments", ()),
 }
 
 

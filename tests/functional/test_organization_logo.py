@@ -2,28 +2,12 @@
 page's Content-Security-Policy, `img-src 'self'`, needs nothing more), shown on the sign-in page
 and in the header, at the top of emails and on PDFs. Anything but a small PNG is refused, and
 nothing is written."""
-import base64
-import struct
-import zlib
-
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, an_invoice
+from tests.support.logos import png, put_logo
 from tests.support.portal import emails_to
 
 PDF_HEADERS = {"Accept": "application/pdf"}
-
-
-def png(width: int = 64, height: int = 32, rgb: tuple[int, int, int] = (31, 111, 235)) -> bytes:
-    """A PNG of one colour."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
-def put_logo(admin, data: bytes):
-    return admin.put("/admin/organization/logo", {"png_base64": base64.b64encode(data).decode()})
 
 
 def test_a_logo_is_served_by_the_portal_and_shown_with_the_organization(aws):

@@ -20,6 +20,7 @@ OTHER_TABLES = frozenset({
     "sessions", "rate_counters", "idempotency", "payment_methods", "portal_users", "one_time_tokens",
     "action_links", "webhook_events", "emails", "notifications", "api_keys", "portal_addresses", "logos",
     "passkeys", "merchant_users", "merchant_sessions",
+    "rendered_documents",    # PDFs kept as rendered: any is rendered again from the books
 })
 
 

@@ -161,7 +161,7 @@ class Customers:
             raise NotFound("customer") from None
 
     def with_organization(self, org_id: str, customer_id: str, *, with_summary: bool = False,
-                          consistent: bool = True) -> Parties:
+                          consistent: bool = True, kept: str | None = None) -> Parties:
         return read_with_parties(self._tables, org_id, customer_id, with_summary=with_summary)
 
     def add(self, org_id: str, customer: Customer) -> Customer:
@@ -259,7 +259,7 @@ class Documents:
         except KeyError:
             raise NotFound(self.kind) from None
 
-    def with_parties(self, org_id: str, customer_id: str, document_id: str) -> Parties:
+    def with_parties(self, org_id: str, customer_id: str, document_id: str, *, kept: str | None = None) -> Parties:
         return read_with_parties(self._tables, org_id, customer_id, table=self.table, item_id=document_id,
                                  kind=self.kind)
 
@@ -346,7 +346,7 @@ class Payments:
         except KeyError:
             raise NotFound("payment") from None
 
-    def with_parties(self, org_id: str, customer_id: str, payment_id: str) -> Parties:
+    def with_parties(self, org_id: str, customer_id: str, payment_id: str, *, kept: str | None = None) -> Parties:
         parties = read_with_parties(self._tables, org_id, customer_id)
         return replace(parties, document=self.get(org_id, customer_id, payment_id))
 

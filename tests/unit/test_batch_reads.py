@@ -44,3 +44,24 @@ def test_a_payment_whose_keys_stay_unprocessed_is_unavailable_not_missing(overlo
     with pytest.raises(Unavailable) as raised:
         adapters().uow.payments.state("org_1", "cus_1", org=True, customer=True, payment_id="payment_1")
     assert not isinstance(raised.value, NotFound)
+
+
+def test_a_table_named_eventually_consistent_is_read_so_within_a_consistent_batch(monkeypatch):
+    # Given a consistent read of an organization with a kept PDF, the PDF named eventually consistent
+    from chalicelib.tables.organizations import OrganizationItem
+    from chalicelib.tables.rendered_documents import RenderedDocumentItem
+    asked = []
+
+    class Recording:
+        def batch_get_item(self, RequestItems):
+            asked.append(RequestItems)
+            return {"Responses": {}}
+
+    monkeypatch.setattr(batch_reads, "shared_client", lambda: Recording())
+    # When both are read together
+    batch_reads.get_together((OrganizationItem, ("org_1",)), (RenderedDocumentItem, ("org_1#cus_1", "invoice#inv_1")),
+                             eventually_consistent=(RenderedDocumentItem,))
+    # Then the organization is read consistently and the PDF eventually consistently, in one call
+    [request] = asked
+    assert request[OrganizationItem.Meta.table_name]["ConsistentRead"] is True
+    assert request[RenderedDocumentItem.Meta.table_name]["ConsistentRead"] is False

@@ -56,9 +56,9 @@ def contacts(adapters, org_id: str, customer_id: str) -> tuple[Contact, ...]:
 
 
 def profile(adapters, org_id: str, customer_id: str, contact_id: str) -> Details:
-    org = adapters.uow.organizations.get(org_id)
-    customer = adapters.uow.customers.get(org_id, customer_id)
-    return _details(org, customer, _contact(customer, contact_id))
+    """The organization and the customer in one read (eventually consistent: they are only shown)."""
+    found = adapters.uow.customers.with_organization(org_id, customer_id, consistent=False)
+    return _details(found.org, found.customer, _contact(found.customer, contact_id))
 
 
 def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,

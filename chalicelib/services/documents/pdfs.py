@@ -3,11 +3,18 @@ statements of accounts. Every id is looked up under the caller's own customer, s
 customer's document is simply not found. Money and days are written as the reader's page
 writes them (the contact asking, or the customer's primary contact).
 
+A PDF is rendered once for what it shows and kept (tables/rendered_documents.py): the copy kept of a
+document is read in the same BatchGetItem as the document, and answered when its fingerprint (the
+page's every word, and the renderer's version) is the one of the page asked for now; anything the
+page shows having changed (a payment, a void stamp, the billing details, the reader's language)
+changes the fingerprint, and the document is rendered and kept again (docs/architecture.md "PDFs").
+
 Importing this module also teaches the email outbox to attach invoice and estimate PDFs
 (`mail.register_attachment`): the outbox stores which document to attach, and renders it when
 the email is sent (or retried)."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -15,6 +22,7 @@ from datetime import date, datetime
 from ...domain.errors import BusinessRuleViolation
 from ...domain.payments import PaymentStatus
 from ...gateways.email import Attachment
+from ...gateways.pdf import RENDERING
 from ...tables.customers import Parties
 from ..accounts import languages, outbox as mail
 from . import layouts as document_views, statements
@@ -29,36 +37,45 @@ class RenderedPdf:
 
 
 def invoice_pdf(adapters, org_id: str, customer_id: str, invoice_id: str, *, reader: str | None = None) -> RenderedPdf:
-    org, customer, invoice = _unpacked(adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id))
-    return _rendered(adapters, org, invoice.number,
+    kept = f"invoice#{invoice_id}"
+    found = adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id, kept=kept)
+    org, customer, invoice = _unpacked(found)
+    return _rendered(adapters, found, kept, invoice.number,
                      document_views.invoice_document(org, customer, invoice, _writing(org, customer, reader)))
 
 
 def estimate_pdf(adapters, org_id: str, customer_id: str, estimate_id: str, *,
                  reader: str | None = None) -> RenderedPdf:
-    org, customer, estimate = _unpacked(adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id))
-    return _rendered(adapters, org, estimate.number,
+    kept = f"estimate#{estimate_id}"
+    found = adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id, kept=kept)
+    org, customer, estimate = _unpacked(found)
+    return _rendered(adapters, found, kept, estimate.number,
                      document_views.estimate_document(org, customer, estimate, _writing(org, customer, reader)))
 
 
 def receipt_pdf(adapters, org_id: str, customer_id: str, payment_id: str, *, reader: str | None = None) -> RenderedPdf:
     """The receipt of a payment that went through (a pending or failed one has none)."""
-    org, customer, payment = _unpacked(adapters.uow.payments.with_parties(org_id, customer_id, payment_id))
+    kept = f"receipt#{payment_id}"
+    found = adapters.uow.payments.with_parties(org_id, customer_id, payment_id, kept=kept)
+    org, customer, payment = _unpacked(found)
     if payment.status != PaymentStatus.SUCCEEDED:
         raise BusinessRuleViolation("Only a payment that went through has a receipt.", "payment_not_succeeded",
                                     {"status": payment.status.value})
     paid = adapters.uow.invoices.get_many(org_id, customer_id, [a.invoice_id for a in payment.allocations])
-    return _rendered(adapters, org, f"receipt-{payment.label}",
+    return _rendered(adapters, found, kept, f"receipt-{payment.label}",
                      document_views.receipt_document(org, customer, payment, paid, _writing(org, customer, reader)))
 
 
 def statement_pdf(adapters, org_id: str, customer_id: str, *, start: date | None, end: date | None,
                   now: datetime, reader: str | None = None) -> RenderedPdf:
-    org, customer, _ = _unpacked(adapters.uow.customers.with_organization(org_id, customer_id))
+    """Kept per range as asked (a range left open to today shows a new day, and renders again, each day)."""
+    kept = f"statement#{start or ''}#{end or ''}"
+    found = adapters.uow.customers.with_organization(org_id, customer_id, kept=kept)
+    org, customer, _ = _unpacked(found)
     period = statements.statement_for(adapters, org, customer_id, start=start, end=end, now=now)
     doc = document_views.statement_document(org, customer, period.start, period.end, period.statements,
                                             _writing(org, customer, reader))
-    return _rendered(adapters, org, f"statement-{period.start.isoformat()}-to-{period.end.isoformat()}", doc)
+    return _rendered(adapters, found, kept, f"statement-{period.start.isoformat()}-to-{period.end.isoformat()}", doc)
 
 
 def _writing(org, customer, reader: str | None) -> document_views.Writing:
@@ -70,10 +87,25 @@ def _unpacked(found: Parties):
     return found.org, found.customer, found.document
 
 
-def _rendered(adapters, org, name: str, doc) -> RenderedPdf:
-    """The PDF of `doc`, with the organization's logo at its top when it has one."""
+def _rendered(adapters, found: Parties, kept: str, name: str, doc) -> RenderedPdf:
+    """The copy kept of document `kept` if it shows `doc` (and the organization's logo as it is now);
+    else `doc` rendered now, with the logo at its top when there is one, and kept."""
+    from ...tables.rendered_documents import KeptCopy
+    org = found.org
+    fingerprint = page_fingerprint(doc, logo_version=org.logo)
+    if found.kept is not None and found.kept.fingerprint == fingerprint:
+        return RenderedPdf(f"{_safe_filename(name)}.pdf", found.kept.pdf)
     logo = adapters.uow.logos.get(org.org_id, org.logo) if org.logo else None
-    return RenderedPdf(f"{_safe_filename(name)}.pdf", adapters.renderer(replace(doc, logo=logo) if logo else doc))
+    data = adapters.renderer(replace(doc, logo=logo) if logo else doc)
+    adapters.uow.rendered_documents.keep(org.org_id, found.customer.customer_id, kept,
+                                         KeptCopy(fingerprint, data), adapters.now())
+    return RenderedPdf(f"{_safe_filename(name)}.pdf", data)
+
+
+def page_fingerprint(doc, *, logo_version: str | None = None) -> str:
+    """What a rendered page shows: the document's every field (a frozen dataclass of strings, whose
+    repr is stable), the logo's version (it names the logo's bytes) and the renderer's version."""
+    return hashlib.sha256(f"{RENDERING}\n{logo_version or ''}\n{doc!r}".encode()).hexdigest()
 
 
 def _safe_filename(name: str) -> str:

@@ -15,6 +15,7 @@ from ...domain import coupons as coupon_rules
 from ...domain import subscription_actions as actions
 from ...domain import undo
 from ...domain.catalog import Addon, Coupon, Plan
+from ...domain.errors import NotFound
 from ...domain.organization import Organization
 from ...domain.preferences import EditPreferences
 from ...domain.subscription import Subscription
@@ -68,9 +69,11 @@ def list_subscriptions(adapters, org_id: str, customer_id: str, *, status: str |
 
 
 def subscription_detail(adapters, org_id: str, customer_id: str, subscription_id: str, now: datetime) -> View:
-    org = adapters.uow.organizations.get(org_id)
+    """The organization and the subscription in one read (eventually consistent: it is only shown)."""
+    org, sub = adapters.uow.subscriptions.with_organization(org_id, customer_id, subscription_id, consistent=False)
     org.preferences.require("subscriptions")
-    sub = adapters.uow.subscriptions.get(org_id, customer_id, subscription_id)
+    if sub is None:
+        raise NotFound("subscription")
     return view(org, sub, org.now(now))
 
 

@@ -1,0 +1,50 @@
+"""Reading DynamoDB's answers. botocore parses a JSON answer by walking the service model shape by
+shape, and an item's attribute values are the bulk of every answer: each one a structure of ten
+members tried one by one. An item arrives already in DynamoDB's own form (`{"S": "..."}`), so the
+parser here takes attribute values as they come and only decodes what botocore would change
+(binary values, base64 on the wire). Anything it does not recognise goes the library's way, so the
+answer is the same dicts botocore would give."""
+from __future__ import annotations
+
+from base64 import b64decode
+
+from botocore.parsers import JSONParser, ResponseParserFactory
+
+_AS_SENT = frozenset({"S", "N", "SS", "NS", "BOOL", "NULL"})
+
+
+class DynamoDBParsers(ResponseParserFactory):
+    """botocore's parsers, but a JSON one that reads attribute values directly."""
+
+    def create_parser(self, protocol_name):
+        if protocol_name == "json":
+            return _AttributeValueParser(**self._defaults)
+        return super().create_parser(protocol_name)
+
+
+class _AttributeValueParser(JSONParser):
+    def _handle_map(self, shape, value):
+        if shape.value.name == "AttributeValue" and value is not None:
+            return {name: self._attribute(shape.value, attribute) for name, attribute in value.items()}
+        return super()._handle_map(shape, value)
+
+    def _handle_structure(self, shape, value):
+        if shape.name == "AttributeValue" and value is not None:
+            return self._attribute(shape, value)
+        return super()._handle_structure(shape, value)
+
+    def _attribute(self, shape, value: dict) -> dict:
+        if len(value) == 1:
+            (kind, held), = value.items()
+            if held is not None:
+                if kind in _AS_SENT:
+                    return value
+                if kind == "M":
+                    return {"M": {name: self._attribute(shape, v) for name, v in held.items()}}
+                if kind == "L":
+                    return {"L": [None if v is None else self._attribute(shape, v) for v in held]}
+                if kind == "B":
+                    return {"B": b64decode(held)}
+                if kind == "BS":
+                    return {"BS": [b64decode(v) for v in held]}
+        return super()._handle_structure(shape, value)
