@@ -39,11 +39,6 @@ class Organization:
         """The organization's date at `real_now` (its clock, in its time zone)."""
         return billing_today(real_now, self.time_zone, self.test_mode, self.test_clock_at)
 
-    def public_details(self) -> dict:
-        return {"org_id": self.org_id, "name": self.name, "email": self.email, "phone": self.phone,
-                "website": self.website, "address": self.address.lines(), "currency": self.currency,
-                "time_zone": self.time_zone}
-
 
 def billing_now(real_now: datetime, test_mode: bool, test_clock_at: datetime | None) -> datetime:
     """An organization's billing time: its test clock in test mode once set, else the real time."""

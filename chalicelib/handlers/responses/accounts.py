@@ -80,9 +80,14 @@ class CustomFieldDefinition(Answer):
 class PortalPreferences(Answer):
     preferences: Preferences
 
+    @classmethod
+    def of(cls, org: Merchant) -> PortalPreferences:
+        return cls(preferences=org.preferences)
 
-class Organization(OrganizationDetails, PortalPreferences):
+
+class Organization(OrganizationDetails):
     """The merchant's organization with its settings."""
+    preferences: Preferences
     dunning: DunningSettings
     payment_terms_days: int
     custom_fields: list[CustomFieldDefinition]
@@ -90,6 +95,10 @@ class Organization(OrganizationDetails, PortalPreferences):
     test_mode: bool
     test_clock_at: datetime | None
     locale: str     # how emails and PDFs write money and days for a contact whose browser was never seen
+
+    @classmethod
+    def of(cls, org: Merchant) -> Organization:
+        return super().of(org, custom_fields=[CustomFieldDefinition.mirroring(f) for f in org.custom_fields])
 
 
 class WorkDone(Answer):
@@ -238,7 +247,7 @@ class Me(Answer):
     def of(cls, me: SignedInCustomer, *, stripe_publishable_key: str | None) -> Me:
         """The answer from the typed result of the use case (services/access/me.py)."""
         return cls(contact=MeContact.mirroring(me.contact, role=me.role),
-                   customer=MeCustomer.mirroring(me.customer), organization=public_details(me.organization),
+                   customer=MeCustomer.mirroring(me.customer), organization=OrganizationDetails.of(me.organization),
                    features=Features(**me.organization.preferences.enabled_features()),
                    payments_mode=me.payments_mode, stripe_publishable_key=stripe_publishable_key)
 
@@ -320,13 +329,8 @@ class Dashboard(Answer):
                                  for m in home.payment_methods]),
             pending_approvals=PendingApprovals(estimates=figures.pending_estimates,
                                                timesheets=figures.pending_timesheets),
-            organization=public_details(home.organization))
+            organization=OrganizationDetails.of(home.organization))
 
-
-def public_details(org: Merchant) -> OrganizationDetails:
-    """What customers may see of the merchant (Organization.public_details)."""
-    shown = org.public_details()
-    return OrganizationDetails(**{**shown, "address": list(shown["address"])}, currency_exponent=exponent(org.currency))
 
 
 class ProfileContact(Answer):

@@ -83,6 +83,11 @@ class OrganizationDetails(Answer):
     currency_exponent: CurrencyExponent
     time_zone: str       # IANA name: billing days, due dates and periods are dates there
 
+    @classmethod
+    def of(cls, org, **given):
+        """From the domain `Organization`; `given`: the parts a wider answer shows otherwise."""
+        return cls.mirroring(org, address=list(org.address.lines()), **given)
+
 
 class DocumentLine(Answer):
     description: str
