@@ -10,6 +10,7 @@ from ... import bootstrap
 from ...bootstrap import services
 from ...domain.documents import TimeEntry
 from ...services.documents.commands import NewDocumentLine
+from ...services.subscriptions.commands import NewSubscription
 from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Code, CouponCode, Day, Id, LongText, Name, ShortText
@@ -49,6 +50,13 @@ class SubscriptionBody(Body):
         if self.term_start and self.term_end and self.term_end <= self.term_start:
             raise ValueError("term_end (the first day after the term) must come after term_start.")
         return self
+
+    def command(self) -> NewSubscription:
+        return NewSubscription(self.customer_id, self.plan_code, self.status,
+                               tuple((a.code, a.quantity) for a in self.addons), self.coupon_code, self.auto_charge,
+                               self.payment_method_id, self.starts_at, self.reference, trial_end=self.trial_end,
+                               term_start=self.term_start, term_end=self.term_end, resume_at=self.resume_at,
+                               cancel_reason=self.cancel_reason)
 
 
 class LineBody(Body):
@@ -124,13 +132,7 @@ def create_subscription(body: SubscriptionBody):
     """Start a subscription (future, trial, live), or import one in any status, at the organization's
     time (its test clock in test mode)."""
     from ..responses.subscriptions import SubscriptionRecord   # on the first answer, not at `import app`
-    extra = body.model_dump(include={"trial_end", "term_start", "term_end", "resume_at", "cancel_reason"},
-                            exclude_none=True)
-    sub = services().subscriptions.create(
-        api.merchant().org_id, body.customer_id, plan_code=body.plan_code, status=body.status,
-        addons=[(a.code, a.quantity) for a in body.addons], coupon_code=body.coupon_code,
-        auto_charge=body.auto_charge, payment_method_id=body.payment_method_id,
-        starts_at=body.starts_at, reference=body.reference, now=bootstrap.now(), **extra)
+    sub = services().subscriptions.create(api.merchant().org_id, body.command(), bootstrap.now())
     return SubscriptionRecord.of(sub).model_dump()
 
 

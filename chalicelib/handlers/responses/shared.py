@@ -55,6 +55,12 @@ class Items(Answer, Generic[T]):
     """A whole list, not paged."""
     items: list[T]
 
+    @classmethod
+    def of(cls, values):
+        """From typed results, each answered by the item model's `of`."""
+        item = get_args(cls.model_fields["items"].annotation)[0]
+        return cls(items=[item.of(value) for value in values])
+
 
 class Money(Answer):
     amount_minor: int
