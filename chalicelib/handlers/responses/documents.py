@@ -48,6 +48,12 @@ class Invoice(Answer):
     voided_at: datetime | None
     notes: str
 
+    @classmethod
+    def of(cls, invoice: domain.Invoice) -> Invoice:
+        return cls.mirroring(invoice, lines=[DocumentLine.mirroring(line) for line in invoice.lines],
+                             taxes=[TaxLine.mirroring(tax) for tax in invoice.taxes],
+                             credits_applied=[CreditApplication.mirroring(c) for c in invoice.credits_applied])
+
 
 class CreditNote(Answer):
     credit_note_id: str
@@ -72,29 +78,26 @@ class CreditNote(Answer):
         return cls.mirroring(note, lines=[DocumentLine.mirroring(line) for line in note.lines])
 
 
-class Decision(Answer):
-    decided_at: datetime | None
-    comment: str
-
-
-class EstimateFacts(Decision):
-    """What the back office and the portal both show of an estimate."""
+class EstimateRecord(Answer):
+    """An estimate as the back office sees it."""
     estimate_id: str
+    customer_id: str
     number: str
     currency: str
     currency_exponent: CurrencyExponent
     status: EstimateStatus
     issued_at: datetime
     expires_at: datetime
+    lines: list[DocumentLine]
     total_minor: int
     notes: str
-
-
-class EstimateRecord(EstimateFacts):
-    """An estimate as the back office sees it."""
-    customer_id: str
-    lines: list[DocumentLine]
+    decided_at: datetime | None
     decided_by: str | None     # the contact who answered
+    comment: str
+
+    @classmethod
+    def of(cls, estimate: domain.Estimate) -> EstimateRecord:
+        return cls.mirroring(estimate, lines=[DocumentLine.mirroring(line) for line in estimate.lines])
 
 
 class TimeEntry(Answer):
@@ -103,21 +106,23 @@ class TimeEntry(Answer):
     description: str
 
 
-class TimesheetFacts(Decision):
-    """What the back office and the portal both show of a timesheet."""
+class TimesheetRecord(Answer):
+    """A timesheet as the back office sees it."""
     timesheet_id: str
+    customer_id: str
     project: str
     period_start: date
     period_end: date
     entries: list[TimeEntry]
     status: TimesheetStatus
     submitted_at: datetime
-
-
-class TimesheetRecord(TimesheetFacts):
-    """A timesheet as the back office sees it."""
-    customer_id: str
+    decided_at: datetime | None
     decided_by: str | None     # the contact who answered
+    comment: str
+
+    @classmethod
+    def of(cls, sheet: domain.Timesheet) -> TimesheetRecord:
+        return cls.mirroring(sheet, entries=[TimeEntry.mirroring(entry) for entry in sheet.entries])
 
 
 class Allocation(Answer):
@@ -446,8 +451,8 @@ class CreditNoteDetail(Answer):
         return cls.mirroring(note, lines=[InvoiceLine.of(line) for line in note.lines])
 
 
-# The portal's estimate and timesheet list their fields in the order their answers always had
-# (the back office's records are the stored documents as they are).
+# The portal's estimate and timesheet list their fields in the order their answers always had, as
+# the back office's records do.
 
 class Estimate(Answer):
     """An estimate as the portal shows it."""
