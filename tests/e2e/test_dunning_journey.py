@@ -32,7 +32,7 @@ def a_renewal_declined_on_the_test_clock():
                                                             term_start=today - timedelta(days=30),
                                                             term_end=today + timedelta(days=1)), now)
     advanced = services().subscriptions.advance_test_clock(org_id, now + timedelta(days=1, hours=1), real_now=now)
-    assert advanced["failed"] == [] and advanced["done"], advanced
+    assert advanced.failed == () and advanced.done, advanced
     return customer
 
 

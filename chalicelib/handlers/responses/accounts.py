@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ...services.accounts.profile import Details
     from ...services.accounts.tax_ids import TaxIds
     from ...services.payments.methods import CardSetup as Setup
+    from ...services.subscriptions.scheduled import TestClockRun as ClockRun
 
 CustomValue = str | int | float | bool | None
 
@@ -114,6 +115,10 @@ class TestClock(Answer):
     done: list[WorkDone]
     failed: list[str]     # subscription ids
     complete: bool
+
+    @classmethod
+    def of(cls, run: ClockRun) -> TestClock:
+        return cls.mirroring(run, done=[WorkDone.mirroring(work) for work in run.done])
 
 
 # --- signing in -------------------------------------------------------------------------------

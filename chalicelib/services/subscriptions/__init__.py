@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .cancellations import CancelDialog
     from .commands import Caller, ChangeRequest, CouponChanges, NewSubscription
     from .dunning import DunningView
-    from .scheduled import RunReport
+    from .scheduled import RunReport, TestClockRun, WorkDone
     from .scheduled_queue import Discovery, DueItem
     from .views import Line, Options, View
 
@@ -181,14 +181,14 @@ class Subscriptions:
         from .scheduled_queue import discover_due
         return discover_due(self._adapters, clock, now, per_org=per_org, out_of_time=out_of_time)
 
-    def run_due_item(self, item: DueItem, now: datetime, orgs: dict | None = None) -> dict | None:
+    def run_due_item(self, item: DueItem, now: datetime, orgs: dict | None = None) -> WorkDone | None:
         """One item a discovery sent, done if still due and nobody holds it (`orgs`: those read so far
         in the batch, kept between its items)."""
         from .scheduled_queue import run_due_item
         return run_due_item(self._adapters, item, now, orgs)
 
     def advance_test_clock(self, org_id: str, advance_to: datetime, *, real_now: datetime,
-                           budget_seconds: float | None = None) -> dict:
+                           budget_seconds: float | None = None) -> TestClockRun:
         from .scheduled import advance_test_clock
         return advance_test_clock(self._adapters, org_id, advance_to, real_now=real_now,
                                   budget_seconds=budget_seconds)
