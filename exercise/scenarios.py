@@ -1,6 +1,6 @@
 """The demo world the bench, the call-budget tests and the authorization matrix run routes
 against: the seeded demo organization, its signed-in customer, and real ids for every path
-parameter, with one item in the right state for every write route's example (bench/examples.py)."""
+parameter, with one item in the right state for every write route's example (exercise/examples.py)."""
 from __future__ import annotations
 
 import re
