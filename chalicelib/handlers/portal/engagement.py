@@ -7,7 +7,7 @@ from pydantic import Field
 from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import portal_session
-from ..http import Body, Routes, page_answer
+from ..http import Body, Routes
 from ..schemas import LongText, PageQuery, ShortText
 
 
@@ -44,6 +44,7 @@ def write_review(body: ReviewBody):
 @api.route("/portal/reviews", query=PageQuery, response="ReviewPage")
 def my_reviews(query: PageQuery):
     """The reviews my account wrote, newest first."""
+    from ..responses.engagement import ReviewPage   # on the first answer, not at `import app`
     caller = api.customer()
-    return page_answer(services().accounts.my_reviews(caller.org_id, caller.customer_id, limit=query.limit,
-                                                      cursor=query.cursor))
+    return ReviewPage.of(services().accounts.my_reviews(caller.org_id, caller.customer_id, limit=query.limit,
+                                                        cursor=query.cursor)).model_dump()

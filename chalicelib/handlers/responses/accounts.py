@@ -12,7 +12,7 @@ from ...domain.preferences import DunningSettings, Preferences
 from .shared import Address, Answer, CurrencyExponent, Items, Money, OrganizationDetails, Page
 
 if TYPE_CHECKING:
-    from ...domain.customers import Contact as Person
+    from ...domain.customers import Contact as Person, Customer as Client
     from ...services.accounts.dashboard import Home
     from ...domain.payments import PaymentMethod as SavedMethod
     from ...domain.organization import Organization as Merchant
@@ -56,9 +56,16 @@ class Customer(Answer):
     created_at: datetime | None
     updated_at: datetime | None
 
+    @classmethod
+    def of(cls, customer: Client) -> Customer:
+        return cls.mirroring(customer, billing_address=Address.of(customer.billing_address),
+                             shipping_address=Address.of(customer.shipping_address),
+                             contacts=[CustomerContact.mirroring(contact) for contact in customer.contacts],
+                             tax_ids=[TaxId.mirroring(tax_id) for tax_id in customer.tax_ids])
+
 
 class CustomerPage(Page[Customer]):
-    pass
+    pass   # answered by `Page.of`
 
 
 class Invitation(Answer):

@@ -76,6 +76,10 @@ class Address(Answer):
     postal_code: str
     country: str
 
+    @classmethod
+    def of(cls, address) -> Address:
+        return cls.mirroring(address)
+
 
 class OrganizationDetails(Answer):
     """What customers may see of the merchant."""
