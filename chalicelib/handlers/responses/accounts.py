@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from ...services.accounts.dashboard import Home
     from ...domain.payments import PaymentMethod as SavedMethod
     from ...domain.organization import Organization as Merchant
+    from ...services.access import action_links as links
     from ...services.access.me import Me as SignedInCustomer
+    from ...services.access.portal_auth import Invitation as Invited
     from ...services.accounts.profile import Details
     from ...services.accounts.tax_ids import TaxIds
     from ...services.payments.methods import CardSetup as Setup
@@ -74,6 +76,10 @@ class Invitation(Answer):
     role: Literal["primary", "contact"]
     status: Literal["invited"]
     expires_at: datetime
+
+    @classmethod
+    def of(cls, invitation: Invited) -> Invitation:
+        return cls.mirroring(invitation)
 
 
 class CustomFieldDefinition(Answer):
@@ -192,12 +198,20 @@ class ActionLinkMade(Answer):
     target_id: str | None
     expires_at: datetime
 
+    @classmethod
+    def of(cls, made: links.MadeActionLink) -> ActionLinkMade:
+        return cls.mirroring(made)
+
 
 class ActionLinkDestination(Answer):
     """Where the link's action is done: a portal route, to open as `#<route>`."""
     action: ActionName
     target_id: str | None
     route: str
+
+    @classmethod
+    def of(cls, destination: links.Destination) -> ActionLinkDestination:
+        return cls.mirroring(destination)
 
 
 class PortalSignIn(Answer):

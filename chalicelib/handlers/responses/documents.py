@@ -10,11 +10,11 @@ from pydantic import Field
 from ...domain.currencies import exponent
 from ...domain.documents import CreditNoteKind, CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
-from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, GivenOnly, Money, Page, TaxLine
+from .shared import Answer, CurrencyExponent, DocumentLine, EmailStatus, GivenOnly, Money, Page, TaxLine
 
 if TYPE_CHECKING:
     from ...domain import documents as domain, payments as paid
-    from ...services.documents import views
+    from ...services.documents import forwarding, views
     from ...services.payments import refunds as refunding, views as payment_views
 
 
@@ -423,10 +423,15 @@ class ExportFile(Answer):
     rows: list[ExportRow]
 
 
-class Forwarded(EmailQueued):
+class Forwarded(Answer):
     document_id: str
     number: str
     sent_to: list[str]
+    email_status: EmailStatus
+
+    @classmethod
+    def of(cls, forwarded: forwarding.Forwarded) -> Forwarded:
+        return cls.mirroring(forwarded)
 
 
 class CreditNoteDetail(Answer):

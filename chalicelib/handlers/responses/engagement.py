@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from .shared import Answer, EmailQueued, GivenOnly, Page
+from .shared import Answer, EmailStatus, GivenOnly, Page
 
 if TYPE_CHECKING:
     from ...domain import engagement
+    from ...services.accounts import messages, reviews
     from ...services.payments.webhooks import Delivery
 
 
@@ -72,14 +73,24 @@ class NotificationPage(Page[Notification]):
     pass   # answered by `Page.of`
 
 
-class MessageSent(EmailQueued):
+class MessageSent(Answer):
     message_id: str
     sent_to: str
+    email_status: EmailStatus
+
+    @classmethod
+    def of(cls, sent: messages.MessageSent) -> MessageSent:
+        return cls.mirroring(sent)
 
 
-class ReviewRequested(EmailQueued):
+class ReviewRequested(Answer):
     customer_id: str
     sent_to: str
+    email_status: EmailStatus
+
+    @classmethod
+    def of(cls, requested: reviews.ReviewRequested) -> ReviewRequested:
+        return cls.mirroring(requested)
 
 
 class WebhookReceipt(GivenOnly):

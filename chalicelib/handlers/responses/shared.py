@@ -116,9 +116,8 @@ class TaxLine(Answer):
     amount_minor: int
 
 
-class EmailQueued(Answer):
-    """An email was queued; the outbox job sends it within a minute (`email_status`)."""
-    email_status: str
+# An answer about an email names it last: queued, the outbox job sends it within a minute.
+EmailStatus = Annotated[str, Field(description="The email's status: queued, the outbox job sends it within a minute.")]
 
 
 class ApiDescription(Answer):
