@@ -13,8 +13,8 @@ from ...domain.payments import PaymentStatus
 from .shared import Answer, CurrencyExponent, DocumentLine, EmailStatus, GivenOnly, Money, Page, TaxLine
 
 if TYPE_CHECKING:
-    from ...domain import documents as domain, payments as paid
-    from ...services.documents import forwarding, views
+    from ...domain import documents as domain, payments as paid, spending as spent, statement as ledger
+    from ...services.documents import forwarding, spending as spending_views, statements as statement_views, views
     from ...services.payments import refunds as refunding, views as payment_views
 
 
@@ -354,6 +354,10 @@ class StatementRow(Answer):
     amount: Money
     balance: Money
 
+    @classmethod
+    def of(cls, row: ledger.StatementRow) -> StatementRow:
+        return cls.mirroring(row, amount=Money.of(row.amount), balance=Money.of(row.balance))
+
 
 class Statement(Answer):
     """One currency's statement: opening + invoiced - paid - credited + refunded = closing."""
@@ -362,12 +366,18 @@ class Statement(Answer):
     period_start: date
     period_end: date
     opening_balance: Money
+    rows: list[StatementRow]
     invoiced: Money
     paid: Money
     credited: Money
     refunded: Money
     closing_balance: Money
-    rows: list[StatementRow]
+
+    @classmethod
+    def of(cls, statement: ledger.Statement) -> Statement:
+        return cls.mirroring(statement, rows=[StatementRow.of(row) for row in statement.rows], **{
+            name: Money.of(getattr(statement, name))
+            for name in ("opening_balance", "invoiced", "paid", "credited", "refunded", "closing_balance")})
 
 
 class StatementOfAccounts(Answer):
@@ -375,6 +385,10 @@ class StatementOfAccounts(Answer):
     start: date
     end: date
     statements: list[Statement]
+
+    @classmethod
+    def of(cls, accounts: statement_views.StatementOfAccounts) -> StatementOfAccounts:
+        return cls.mirroring(accounts, statements=[Statement.of(statement) for statement in accounts.statements])
 
 
 class MonthSpending(Answer):
@@ -386,17 +400,30 @@ class MonthSpending(Answer):
     credited: Money
     refunded: Money
 
+    @classmethod
+    def of(cls, month: spent.MonthSpending) -> MonthSpending:
+        return cls.mirroring(month, **{name: Money.of(getattr(month, name))
+                                       for name in ("invoiced", "paid", "credited", "refunded")})
+
 
 class CurrencySpending(Answer):
     currency: str
     currency_exponent: CurrencyExponent
     months: list[MonthSpending]
 
+    @classmethod
+    def of(cls, currency: spent.CurrencySpending) -> CurrencySpending:
+        return cls.mirroring(currency, months=[MonthSpending.of(month) for month in currency.months])
+
 
 class Spending(Answer):
     """The last `months` months per currency, oldest first."""
     months: int
     currencies: list[CurrencySpending]
+
+    @classmethod
+    def of(cls, spending: spending_views.Spending) -> Spending:
+        return cls.mirroring(spending, currencies=[CurrencySpending.of(c) for c in spending.currencies])
 
 
 class ExportRow(Answer):

@@ -67,6 +67,10 @@ class Money(Answer):
     currency: str
     currency_exponent: CurrencyExponent
 
+    @classmethod
+    def of(cls, money) -> Money:
+        return cls.mirroring(money)
+
 
 class Address(Answer):
     line1: str
