@@ -14,7 +14,7 @@ from .shared import Answer, CurrencyExponent, DocumentLine, EmailStatus, GivenOn
 
 if TYPE_CHECKING:
     from ...domain import documents as domain, payments as paid, spending as spent, statement as ledger
-    from ...services.documents import forwarding, spending as spending_views, statements as statement_views, views
+    from ...services.documents import exports as exporting, forwarding, spending as spending_views, statements as statement_views, views
     from ...services.payments import refunds as refunding, views as payment_views
 
 
@@ -426,7 +426,7 @@ class Spending(Answer):
         return cls.mirroring(spending, currencies=[CurrencySpending.of(c) for c in spending.currencies])
 
 
-class ExportRow(Answer):
+class ExportRow(GivenOnly):
     """One row of an export, as its CSV has it: amounts in major units with the currency's decimals."""
     date: str
     type: Literal["opening_balance", "closing_balance", "invoice", "payment", "credit_note", "refund", "void",
@@ -438,6 +438,11 @@ class ExportRow(Answer):
     amount: str = Field(description='Major units: "35.20", JPY "3520", KWD "1.230"; empty on a balance row.')
     balance: str | None = Field(default=None, description="The statement's running balance (statement only).")
 
+    @classmethod
+    def of(cls, record: dict[str, str]) -> ExportRow:
+        """A row named by its export's columns (the CSV's: only a statement's has a balance)."""
+        return cls(**record, currency_exponent=exponent(record["currency"]))
+
 
 class ExportFile(Answer):
     """An export in one currency: the CSV's columns and its rows as objects."""
@@ -448,6 +453,13 @@ class ExportFile(Answer):
     end: date
     columns: list[str]
     rows: list[ExportRow]
+
+    @classmethod
+    def of(cls, exported: exporting.Export) -> ExportFile:
+        table = exported.table
+        return cls(kind=table.kind, currency=table.currency, currency_exponent=exponent(table.currency),
+                   start=exported.start, end=exported.end, columns=list(table.columns),
+                   rows=[ExportRow.of(record) for record in table.records()])
 
 
 class Forwarded(Answer):
