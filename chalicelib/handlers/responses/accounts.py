@@ -418,12 +418,13 @@ class ContactPerson(Answer):
     email: str
     is_primary: bool
 
+    @classmethod
+    def of(cls, contact: Person) -> ContactPerson:
+        return cls.mirroring(contact)
+
 
 class ContactList(Items[ContactPerson]):
-
-    @classmethod
-    def of(cls, contacts: tuple[Person, ...]) -> ContactList:
-        return cls(items=[ContactPerson.mirroring(contact) for contact in contacts])
+    pass   # answered by `Items.of`
 
 
 class TaxId(Answer):
