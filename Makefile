@@ -27,12 +27,12 @@ test: $(STAMP)
 ## The fast tier while working (under a minute): the pure domain, the use cases on the in-memory
 ## unit of work, and the repository contract suite (the one tier that touches moto).
 check: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadscope tests/unit tests/contract
+	$(BIN)/python -m pytest -n auto --dist loadscope tests/unit tests/contract bench/tests
 
 ## Before pushing: every test that starts no live stack, browser or package build, without the
 ## walks over every route or many generated cases (`slow`).
 functional: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow" tests/unit tests/contract tests/functional tests/integration
+	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow" tests/unit tests/contract tests/functional tests/integration bench/tests
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit -q

@@ -92,14 +92,14 @@ def _shown(path: Path) -> str:
 def measured_on_local_aws(package: Path) -> list[str]:
     """Cold start, warm CPU, units and cost, calls per route: one seeded local AWS for all of them."""
     from bench.cold_start import cold_start
-    from bench.local_aws import signed_in_local_aws
+    from exercise.local_aws import signed_in_local_aws
     with ExitStack() as local:
         with timed("seeding the local AWS"):
             aws = local.enter_context(signed_in_local_aws())
         with timed("cold start"):
             cold = cold_start(package, aws.environment)
         from app import app
-        from bench.examples import examples
+        from exercise.examples import examples
         from bench.lambda_like import dynamodb_calls
         from bench.warm_cpu import as_request, warm_cpu
         from bench.yardstick import make_app
@@ -136,14 +136,14 @@ def calls_per_route(app, world) -> list[str]:
     client: DynamoDB calls against the budget, and request units."""
     from chalice.test import Client
 
-    from bench.examples import measure
+    from exercise.examples import measure
     from bench.lambda_like import quiet
-    from bench.scenarios import BUDGET_EXCEPTIONS, READ_BUDGET, WRITE_BUDGET, within_budget
-    lines = ["", "## DynamoDB calls and request units per route (each route's example from bench/examples.py, "
+    from exercise.scenarios import BUDGET_EXCEPTIONS, READ_BUDGET, WRITE_BUDGET, within_budget
+    lines = ["", "## DynamoDB calls and request units per route (each route's example from exercise/examples.py, "
                  "in order)", "",
              f"Budget: reads <= {READ_BUDGET} (session check included), writes <= {WRITE_BUDGET} (a transaction "
-             f"counts once); exceptions listed in bench/scenarios.py: {len(BUDGET_EXCEPTIONS) or 'none'}. "
-             "Request units as DynamoDB bills them on demand (bench/request_units.py).", "",
+             f"counts once); exceptions listed in exercise/scenarios.py: {len(BUDGET_EXCEPTIONS) or 'none'}. "
+             "Request units as DynamoDB bills them on demand (exercise/request_units.py).", "",
              "| route | status | reads | writes | RRU | WRU | within budget |", "|---|---|---|---|---|---|---|"]
     with Client(app) as client, quiet():
         measured = measure(client, world)
@@ -159,7 +159,7 @@ def calls_per_route(app, world) -> list[str]:
 def load() -> list[str]:
     import requests
 
-    from bench.load import report, run_load
+    from exercise.load import report, run_load
     from devstack.seed import DEMO_PASSWORD
     from devstack.launcher import start_devstack
     stack = start_devstack("bench-load-")

@@ -54,7 +54,7 @@ def one_customer(history: int) -> list[tuple[dict, int, float]]:
     """(DynamoDB calls by operation, items read, RRU) of each step, over a fresh world."""
     from moto import mock_aws
 
-    from bench.request_units import measuring_units
+    from exercise.request_units import measuring_units
 
     with mock_aws():
         from chalicelib import bootstrap, tables

@@ -69,7 +69,7 @@ class Profile:
 
 
 def profile(app, request: Request) -> Profile:
-    from .request_units import measuring_units
+    from exercise.request_units import measuring_units
     from chalicelib.tables.emails import EmailItem
     with _aws_calls() as calls, measuring_units() as units, quiet() as logged:
         invocation = invoke(app, request)

@@ -1,4 +1,4 @@
-"""Records the example of every route for the API description: each request of bench/examples.py
+"""Records the example of every route for the API description: each request of exercise/examples.py
 sent, in order, to the app on moto's in-memory AWS with the demo world (as the OpenAPI answers
 test sends them), with the answer it got. Writes chalicelib/handlers/openapi_examples.json.
 
@@ -40,8 +40,8 @@ def path_values(template: str, path: str) -> dict:
 
 
 def record(client, world) -> dict:
-    from bench.examples import examples, send
-    from bench.scenarios import token_for
+    from exercise.examples import examples, send
+    from exercise.scenarios import token_for
     recorded = {}
     for example in examples(world):
         answer = send(client, example, token_for(world, example.spec))
@@ -62,7 +62,7 @@ def main() -> None:
     from moto import mock_aws
     with mock_aws():
         from app import app
-        from bench.scenarios import build_world
+        from exercise.scenarios import build_world
         from chalicelib import bootstrap, tables
         bootstrap.reset()
         bootstrap.tables_ready()

@@ -61,7 +61,7 @@ class Measured:
 def section() -> list[str]:
     """The bench's section, one line per pair, measured on a local AWS of its own: the clock moves
     years on meanwhile, which would leave the bench's shared one's limits in the future."""
-    from bench.local_aws import signed_in_local_aws
+    from exercise.local_aws import signed_in_local_aws
     from chalicelib.config import settings
     with signed_in_local_aws() as aws:
         from app import app

@@ -55,8 +55,8 @@ class WarmCpu:
         lines = [f"Median CPU of a warm request, session or key check included, as a ratio to the yardstick's `GET /one` "
                  f"(one GetItem; {self.yardstick_cpu_seconds * 1000:.2f} ms on this machine), median (lowest-highest) "
                  f"of {ROUNDS} rounds of {REQUESTS_PER_ROUND} requests; then one request's DynamoDB calls, request "
-                 "units (bench/request_units.py), AWS calls other than DynamoDB made before answering, emails put "
-                 "in the outbox and bytes logged.", "",
+                 "units (exercise/request_units.py), AWS calls other than DynamoDB made before answering, emails "
+                 "put in the outbox and bytes logged.", "",
                  "| route | CPU / yardstick | goal | Lambdas | DynamoDB calls | RRU | WRU | other AWS calls inline | "
                  "emails queued | log bytes |", "|---|---|---|---|---|---|---|---|---|---|"]
         for route in self.routes:
@@ -72,7 +72,7 @@ class WarmCpu:
 
 
 def warm_cpu(app, yardstick_app, world) -> WarmCpu:
-    """Portico's `app` and the yardstick's, against the local AWS holding `world` (bench/scenarios.py)."""
+    """Portico's `app` and the yardstick's, against the local AWS holding `world` (exercise/scenarios.py)."""
     requests, sign_in, pay = read_requests(world), sign_in_request(world), payer(app, world)
     yardstick = Request("GET", "/one", "/one")
     with quiet():
@@ -95,18 +95,18 @@ def warm_cpu(app, yardstick_app, world) -> WarmCpu:
 
 
 def read_requests(world) -> list[Request]:
-    """Every read route's example (bench/examples.py), with its owner's credentials."""
-    from .examples import examples
+    """Every read route's example (exercise/examples.py), with its owner's credentials."""
+    from exercise.examples import examples
     return [as_request(e, world) for e in examples(world) if e.spec.method == "GET" and e.expect < 400]
 
 
 def sign_in_request(world) -> Request:
-    from .examples import examples
+    from exercise.examples import examples
     return next(as_request(e, world) for e in examples(world) if e.key == SIGN_IN)
 
 
 def as_request(example, world) -> Request:
-    from .scenarios import token_for
+    from exercise.scenarios import token_for
     return Request(example.spec.method, example.spec.path, example.path, token_for(world, example.spec),
                    example.body, {**example.headers, "Accept": example.spec.content_type})
 

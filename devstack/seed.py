@@ -23,6 +23,7 @@ from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, P
 from chalicelib.services.access.commands import OrganizationChanges
 from chalicelib.services.accounts.commands import NewContact, NewCustomer
 from chalicelib.services.documents.commands import NewDocumentLine
+from chalicelib.services.subscriptions.commands import NewSubscription
 
 log = logging.getLogger("devstack.seed")
 
@@ -214,12 +215,12 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
     subscriptions, documents = bootstrap.services().subscriptions, bootstrap.services().documents
     demo, *others = demo_customers
     days = lambda n: timedelta(days=n)  # noqa: E731
-    made = {status: subscriptions.create(org_id, demo.customer_id, plan_code=plan_code, status=status,
-                                         now=created, **extra)
+    made = {status: subscriptions.create(org_id, NewSubscription(demo.customer_id, plan_code, status, **extra),
+                                         created)
             for status, plan_code, created, extra in _subscriptions_in_every_status(now, days)}
     for index, customer in enumerate(others):
-        subscriptions.create(org_id, customer.customer_id, plan_code=("pro", "business")[index % 2], status="live",
-                             auto_charge=index % 2 == 0, now=now - days(20 + index))
+        subscriptions.create(org_id, NewSubscription(customer.customer_id, ("pro", "business")[index % 2],
+                                                     auto_charge=index % 2 == 0), now - days(20 + index))
 
     paid = documents.create_invoice(org_id, demo.customer_id, lines=[_line("Pro plan, March", 2900),
                                                                      _line("Extra seats", 500, 3)],
@@ -262,7 +263,7 @@ def _subscriptions_in_every_status(now: datetime, days):
         ("future", "pro", now - days(1), {"starts_at": (now + days(10)).date()}),
         ("trial", "starter", now - days(5), {"trial_end": (now + days(9)).date(), "coupon_code": "TENOFF"}),
         # in its term (a month from 12 days ago), so plan changes prorate; auto-charge waits for a saved card
-        ("live", "pro", now - days(12), {"addons": [("extra_seats", 3)], "coupon_code": "WELCOME20"}),
+        ("live", "pro", now - days(12), {"addons": (("extra_seats", 3),), "coupon_code": "WELCOME20"}),
         ("non_renewing", "business", now - days(300), {"term_start": (now - days(300)).date(),
                                                           "term_end": (now + days(65)).date()}),
         ("dunning", "pro", now - days(33), {"next_retry_at": now + days(2)}),

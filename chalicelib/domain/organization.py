@@ -33,6 +33,11 @@ class Organization:
     test_clock_at: datetime | None = None   # test mode: the organization's own "now"
     version: int | None = None
 
+    @property
+    def logo_path(self) -> str:
+        """Where the portal serves its logo (its address names the version); "" none."""
+        return logo_path(self.org_id, self.logo)
+
     def now(self, real_now: datetime) -> datetime:
         """The time this organization's billing runs at: a test clock, or the real time."""
         return billing_now(real_now, self.test_mode, self.test_clock_at)
@@ -40,11 +45,6 @@ class Organization:
     def today(self, real_now: datetime) -> date:
         """The organization's date at `real_now` (its clock, in its time zone)."""
         return billing_today(real_now, self.time_zone, self.test_mode, self.test_clock_at)
-
-    def public_details(self) -> dict:
-        return {"org_id": self.org_id, "name": self.name, "email": self.email, "phone": self.phone,
-                "website": self.website, "address": self.address.lines(), "currency": self.currency,
-                "time_zone": self.time_zone, "logo_path": logo_path(self.org_id, self.logo)}
 
 
 def billing_now(real_now: datetime, test_mode: bool, test_clock_at: datetime | None) -> datetime:

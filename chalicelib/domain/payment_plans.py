@@ -70,3 +70,19 @@ class PaymentPlan:
                    gateway_method_id=stored.get("gateway_method_id"),
                    off_session=bool(stored.get("off_session", False)), gateway_key=stored.get("gateway_key", ""),
                    description=stored.get("description", ""))
+
+
+@dataclass(frozen=True)
+class RefundPlan:
+    """A merchant's refund, kept under its key while it runs: what it gives back, and how much of the
+    payment had been refunded before it (a refund whose runner died is continued from there,
+    refunding nothing twice). Kept as JSON with the keys it has always had."""
+    amount_minor: int
+    refunded_before: int
+
+    def stored(self) -> dict:
+        return {"amount_minor": self.amount_minor, "refunded_before": self.refunded_before}
+
+    @classmethod
+    def from_stored(cls, stored: dict) -> RefundPlan:
+        return cls(int(stored["amount_minor"]), int(stored["refunded_before"]))

@@ -313,7 +313,3 @@ def plain(value: Any) -> Any:
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if f.name not in NOT_ANSWERED}
     return value
-
-
-def page_answer(page, convert: Callable = lambda x: x) -> dict:
-    return {"items": [convert(item) for item in page.items], "next_cursor": page.next_cursor}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .. import logs
+from ..services.subscriptions.scheduled import WorkDone
 from ..services.subscriptions.scheduled_queue import DueItem
 
 log = logs.logger("portico.jobs")
@@ -42,7 +43,7 @@ def send(client: Any, queue_url: str, items: Iterable[DueItem], *,
 
 @dataclass
 class BatchOutcome:
-    done: list[dict] = field(default_factory=list)
+    done: list[WorkDone] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)       # message ids, delivered again
     nothing_to_do: int = 0
 

@@ -1,4 +1,4 @@
-"""One example per route for the API description: the request of bench/examples.py (every route
+"""One example per route for the API description: the request of exercise/examples.py (every route
 has one, against the demo world) and the answer the route gave it, recorded into
 openapi_examples.json by `python -m bench.openapi_examples`; tests hold both to the document."""
 from __future__ import annotations

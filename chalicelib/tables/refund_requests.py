@@ -14,6 +14,7 @@ from pynamodb.exceptions import DeleteError
 
 from ..domain.errors import NotFound
 from ..domain.organization import Organization
+from ..domain.payment_plans import RefundPlan
 from ..domain.payments import Payment
 from .base import owner_key
 from .batch_reads import batch_get
@@ -73,10 +74,10 @@ class RefundRequests:
                              Claim(records[claim].request_hash, records[claim].created_at) if claim in records else None)
 
     def start_in(self, tx: Transaction, org_id: str, customer_id: str, payment_id: str, key: str, request_hash: str,
-                 plan: dict, now: datetime, *, stale: RefundRequest) -> None:
+                 plan: RefundPlan, now: datetime, *, stale: RefundRequest) -> None:
         """Take the key (with the refund's plan) and the payment's claim; the transaction fails if
         either is held by anyone else now, or changed since `stale` read them (a runner presumed dead)."""
-        record = I(key, request_hash=request_hash, state="in_progress", created_at=now, response_json=json.dumps(plan),
+        record = I(key, request_hash=request_hash, state="in_progress", created_at=now, response_json=json.dumps(plan.stored()),
                    expires_at=now + KEEP_FOR)
         tx.save(record, condition=I.idem_key.does_not_exist() if stale.request is None else
                 (I.state == "in_progress") & (I.created_at == stale.request.created_at))

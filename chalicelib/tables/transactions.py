@@ -2,7 +2,8 @@
 
 The one module that reaches into PynamoDB's TransactWrite beyond its public API (its item lists, to
 count them and to tell which update a cancellation names, and `_commit`, to send a cancelled commit
-again); nothing else in the code does."""
+again). The only other private use of PynamoDB is base.py's `_point`, which hands every model the one
+shared botocore client (PynamoDB has no public way to give a model a client)."""
 from __future__ import annotations
 
 import random

@@ -14,7 +14,7 @@ from chalicelib.domain.documents import CreditNoteStatus, InvoiceStatus
 from chalicelib.domain.engagement import ActivityRecord, Actor
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.payment_plans import MethodToSave, PaymentPlan
+from chalicelib.domain.payment_plans import MethodToSave, PaymentPlan, RefundPlan
 from chalicelib.domain.payments import PaymentStatus
 from chalicelib.services import repositories
 from tests.support.domain_builders import (NOW, a_credit_note, a_customer, a_payment, a_subscription, an_invoice,
@@ -223,19 +223,20 @@ def test_a_payment_is_refunded_by_one_request_at_a_time_and_its_answer_kept(uow)
     first, second = (uow.refund_requests.request_key(ORG, GLOBEX, k) for k in ("refund-1", "refund-2"))
     fresh = uow.refund_requests.read(ORG, GLOBEX, payment.payment_id, first)
     with uow.transaction("refund") as tx:
-        uow.refund_requests.start_in(tx, ORG, GLOBEX, payment.payment_id, first, "hash-1", {"amount_minor": 500},
+        uow.refund_requests.start_in(tx, ORG, GLOBEX, payment.payment_id, first, "hash-1", RefundPlan(500, 0),
                                      NOW, stale=fresh)
 
     with pytest.raises(ConcurrentUpdate):   # another key, on what was read before the first started
         with uow.transaction("refund") as tx:
-            uow.refund_requests.start_in(tx, ORG, GLOBEX, payment.payment_id, second, "hash-2", {}, NOW, stale=fresh)
+            uow.refund_requests.start_in(tx, ORG, GLOBEX, payment.payment_id, second, "hash-2", RefundPlan(500, 0), NOW,
+                                         stale=fresh)
     running = uow.refund_requests.read(ORG, GLOBEX, payment.payment_id, first)
     with uow.transaction("refund") as tx:
         uow.refund_requests.finish_in(tx, ORG, GLOBEX, payment.payment_id, first, {"refunded_minor": 500})
     done = uow.refund_requests.read(ORG, GLOBEX, payment.payment_id, first)
 
     assert (running.request.state, running.request.response, running.claim.request_key) == (
-        "in_progress", {"amount_minor": 500}, first)
+        "in_progress", {"amount_minor": 500, "refunded_before": 0}, first)
     assert (done.request.state, done.request.response, done.claim) == ("done", {"refunded_minor": 500}, None)
     with pytest.raises(NotFound):
         uow.refund_requests.read(ORG, INITECH, payment.payment_id, first)

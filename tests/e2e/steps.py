@@ -93,8 +93,9 @@ def fresh_customer(org_id: str, name: str, *, colleagues: int = 0) -> Customer:
 
 def a_subscription(customer: Customer, plan_code: str = "pro", status: str = "live", days_ago: int = 10, **fields) -> str:
     from chalicelib.bootstrap import services
-    sub = services().subscriptions.create(customer.org_id, customer.customer_id, plan_code=plan_code, status=status,
-                                          now=_now() - timedelta(days=days_ago), **fields)
+    from chalicelib.services.subscriptions.commands import NewSubscription
+    sub = services().subscriptions.create(customer.org_id, NewSubscription(customer.customer_id, plan_code, status,
+                                                                           **fields), _now() - timedelta(days=days_ago))
     return sub.subscription_id
 
 

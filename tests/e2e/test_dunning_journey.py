@@ -18,6 +18,7 @@ def a_renewal_declined_on_the_test_clock():
     from chalicelib.bootstrap import services
     from chalicelib.domain.catalog import Plan
     from chalicelib.services.access.commands import OrganizationChanges
+    from chalicelib.services.subscriptions.commands import NewSubscription
     now = datetime.now(timezone.utc)
     org_id = organization_with("Dunning Co", "billing@dunning.example")
     services().access.update_organization(org_id, OrganizationChanges(test_mode=True))
@@ -26,11 +27,12 @@ def a_renewal_declined_on_the_test_clock():
     card = services().payments.add_method(org_id, customer.customer_id, "pm_card_chargeDeclinedInsufficientFunds",
                                           make_default=True, now=now).payment_method_id
     today = now.date()
-    services().subscriptions.create(org_id, customer.customer_id, plan_code="pro", now=now, auto_charge=True,
-                                    payment_method_id=card, term_start=today - timedelta(days=30),
-                                    term_end=today + timedelta(days=1))
+    services().subscriptions.create(org_id, NewSubscription(customer.customer_id, "pro", auto_charge=True,
+                                                            payment_method_id=card,
+                                                            term_start=today - timedelta(days=30),
+                                                            term_end=today + timedelta(days=1)), now)
     advanced = services().subscriptions.advance_test_clock(org_id, now + timedelta(days=1, hours=1), real_now=now)
-    assert advanced["failed"] == [] and advanced["done"], advanced
+    assert advanced.failed == () and advanced.done, advanced
     return customer
 
 

@@ -2,15 +2,15 @@
 the day it is added: no credential is 401; a portal session is not a merchant key and the other way
 round (401); another customer's ids, in the same organization or another, answer 404 exactly like
 missing ones, to a request that is valid in every other way (the route's example from
-bench/examples.py), and nothing of the other customer comes back; the owner's same request goes
+exercise/examples.py), and nothing of the other customer comes back; the owner's same request goes
 through (the control); and a write naming a field the caller may not set is refused, writing nothing."""
 import json
 
 import pytest
 from chalice.test import Client
 
-from bench.examples import examples, send
-from bench.scenarios import build_world, token_for
+from exercise.examples import examples, send
+from exercise.scenarios import build_world, token_for
 from chalicelib import bootstrap
 from chalicelib.bootstrap import services
 from chalicelib.handlers.http import ROUTES

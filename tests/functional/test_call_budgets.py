@@ -1,13 +1,13 @@
 """No route may exceed its DynamoDB call budget: reads <= 3 including the session
 check, writes <= 4 (a transaction counts once). Every route is measured with its example from
-bench/examples.py, writes included, so a new route is measured without anyone remembering to add
-it; a route that has to exceed it is listed, with why, in bench/scenarios.py, and the list may
+exercise/examples.py, writes included, so a new route is measured without anyone remembering to add
+it; a route that has to exceed it is listed, with why, in exercise/scenarios.py, and the list may
 only shrink."""
 import pytest
 from chalice.test import Client
 
-from bench.examples import measure
-from bench.scenarios import READ_BUDGET, budget_problems, build_world
+from exercise.examples import measure
+from exercise.scenarios import READ_BUDGET, budget_problems, build_world
 from tests.support.api import NOW
 
 
@@ -28,7 +28,7 @@ def test_every_route_stays_within_its_dynamodb_budget_or_is_a_listed_exception(a
 
 
 def test_an_exception_back_within_budget_or_needing_more_calls_or_gone_fails_the_budget(monkeypatch):
-    from bench import scenarios
+    from exercise import scenarios
     route = ("POST", "/portal/slow")
     monkeypatch.setattr(scenarios, "BUDGET_EXCEPTIONS", {route: scenarios.Over(5, 1, "an example exception")})
     as_recorded = {route: (5, 1)}

@@ -149,7 +149,7 @@ def test_the_same_messages_taken_by_two_workers_at_once_act_once(aws, monkeypatc
             thread.join()
 
         # Then each renewal was done by one of them, and neither failed a message
-        done = sorted(d["subscription_id"] for o in outcomes for d in o.done)
+        done = sorted(d.subscription_id for o in outcomes for d in o.done)
         assert done == sorted(s["subscription_id"] for s in subs)
         assert [o.failed for o in outcomes] == [[], []]
         assert all([i["status"] for i in invoices_of(shop, sub)] == ["paid"] for sub in subs)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.local_aws import signed_in_local_aws
+from exercise.local_aws import signed_in_local_aws
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF_LIBRARY = ("fpdf", "fontTools", "PIL")

@@ -4,7 +4,7 @@ customer's whole history."""
 from dataclasses import replace
 from datetime import timedelta
 
-from bench.request_units import measuring_units
+from exercise.request_units import measuring_units
 from chalicelib.bootstrap import adapters
 from chalicelib.domain.documents import InvoiceStatus
 from chalicelib.domain.ids import new_id

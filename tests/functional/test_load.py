@@ -4,7 +4,7 @@ records p50/p95 in bench/RESULTS.md."""
 import pytest
 import requests
 
-from bench.load import run_load
+from exercise.load import run_load
 from devstack.seed import DEMO_PASSWORD
 from devstack.launcher import start_devstack
 

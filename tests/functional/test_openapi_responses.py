@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from chalice.test import Client
 
-from bench.examples import examples, send
-from bench.scenarios import build_world, token_for
+from exercise.examples import examples, send
+from exercise.scenarios import build_world, token_for
 from tests.support.api import NOW, Api
 from tests.support.documents import a_timesheet, an_estimate
 from tests.support.openapi import Conformance, Exchange, RecordingClient

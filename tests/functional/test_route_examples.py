@@ -1,4 +1,4 @@
-"""Every route has a valid example request (bench/examples.py), which the authorization matrix,
+"""Every route has a valid example request (exercise/examples.py), which the authorization matrix,
 the call budgets and the bench send: a new route without one fails here, and so does an example
 whose body its route would refuse."""
 from dataclasses import replace
@@ -6,8 +6,8 @@ from dataclasses import replace
 import pytest
 
 from app import app  # noqa: F401 - declares every route
-from bench.examples import examples
-from bench.scenarios import World
+from exercise.examples import examples
+from exercise.scenarios import World
 from chalicelib.handlers.http import ROUTES
 from tests.support.api import NOW
 
@@ -47,7 +47,7 @@ def test_every_example_body_is_valid_for_its_route():
 def test_a_route_without_an_example_is_an_error(monkeypatch):
     # Given a route declared without anyone writing its example
     spec = replace(ROUTES[0], path="/portal/brand-new", method="POST")
-    monkeypatch.setattr("bench.examples.ROUTES", [*ROUTES, spec])
+    monkeypatch.setattr("exercise.examples.ROUTES", [*ROUTES, spec])
 
     # Then the examples cannot be listed, and the error names it
     with pytest.raises(LookupError, match="/portal/brand-new"):

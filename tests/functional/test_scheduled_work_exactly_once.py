@@ -62,7 +62,7 @@ def test_two_runs_at_once_raise_and_charge_each_renewal_once(aws, monkeypatch):
             thread.join()
 
         # Then each renewal was done by one of them: one invoice and one charge each
-        done = [d["subscription_id"] for r in reports for d in r.done]
+        done = [d.subscription_id for r in reports for d in r.done]
         assert sorted(done) == sorted(s["subscription_id"] for s in subs)
         assert all([i["status"] for i in invoices_of(shop, sub)] == ["paid"] for sub in subs)
         assert gateway.charges == 5 and len(gateway.calls) == 5

@@ -24,7 +24,7 @@ from chalicelib.domain.errors import ConcurrentUpdate, NotFound
 from chalicelib.domain.ledger import credit_note_entries, invoice_entries, payment_entries
 from chalicelib.domain.lockout import NO_FAILURES, FailureState
 from chalicelib.domain.organization import Organization
-from chalicelib.domain.payment_plans import PaymentPlan
+from chalicelib.domain.payment_plans import PaymentPlan, RefundPlan
 from chalicelib.domain.payments import Payment, PaymentMethod, PaymentStatus
 from chalicelib.domain.rate_limits import Counted
 from chalicelib.domain.statement import LedgerEntry
@@ -527,8 +527,8 @@ class RefundRequests:
                              Claim(claim.request_hash, claim.created_at) if claim else None)
 
     def start_in(self, tx: MemoryTransaction, org_id: str, customer_id: str, payment_id: str, key: str,
-                 request_hash: str, plan: dict, now: datetime, *, stale: RefundRequest) -> None:
-        record = StoredRequest(key, request_hash, "in_progress", now, response=json.loads(json.dumps(plan)))
+                 request_hash: str, plan: RefundPlan, now: datetime, *, stale: RefundRequest) -> None:
+        record = StoredRequest(key, request_hash, "in_progress", now, response=json.loads(json.dumps(plan.stored())))
 
         def record_free() -> bool:
             stored = self._t.get(key)

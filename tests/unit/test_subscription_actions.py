@@ -361,3 +361,10 @@ def test_a_confirmation_must_name_the_quote_that_still_holds():
 def test_a_live_subscription_without_a_term_cannot_be_prorated():
     with pytest.raises(BusinessRuleViolation):
         quotes.change_quote(a_subscription(term_start=None, term_end=None), Selection(BUSINESS), "now", [], JAN_17)
+
+
+def test_a_term_invoiced_but_not_yet_charged_stays_due_whatever_else_is_saved():
+    sub = Subscription("sub_1", "cus_1", Status.LIVE, PlanSnapshot("pro", "Pro", 100), "USD", JAN_17,
+                       term_end=(JAN_17 + timedelta(days=30)).date(), unpaid_invoice_id="inv_1",
+                       next_retry_at=JAN_17 + timedelta(minutes=1))
+    assert next_due_at(sub) == JAN_17 + timedelta(minutes=1)

@@ -32,6 +32,7 @@ def create_action_link(customer_id: str, body: ActionLinkBody):
 
     The target (an invoice, subscription or estimate) must be this customer's. Only the link's hash
     is kept: the URL in this answer is the one copy of it."""
-    return services().access.create_action_link(api.merchant().org_id, customer_id, action=body.action,
-                                                target_id=body.target_id, days=body.expires_in_days,
-                                                now=bootstrap.now())
+    from ..responses.accounts import ActionLinkMade   # on the first answer, not at `import app`
+    return ActionLinkMade.of(services().access.create_action_link(
+        api.merchant().org_id, customer_id, action=body.action, target_id=body.target_id, days=body.expires_in_days,
+        now=bootstrap.now())).model_dump()

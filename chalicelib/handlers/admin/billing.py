@@ -15,6 +15,7 @@ from ..schemas import Code, CouponCode, Day, Id, LongText, Name, ShortText
 if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
     from ...domain.documents import TimeEntry
     from ...services.documents.commands import NewDocumentLine
+    from ...services.subscriptions.commands import NewSubscription
 
 
 bp = Blueprint(__name__)
@@ -51,6 +52,14 @@ class SubscriptionBody(Body):
         if self.term_start and self.term_end and self.term_end <= self.term_start:
             raise ValueError("term_end (the first day after the term) must come after term_start.")
         return self
+
+    def command(self) -> NewSubscription:
+        from ...services.subscriptions.commands import NewSubscription
+        return NewSubscription(self.customer_id, self.plan_code, self.status,
+                               tuple((a.code, a.quantity) for a in self.addons), self.coupon_code, self.auto_charge,
+                               self.payment_method_id, self.starts_at, self.reference, trial_end=self.trial_end,
+                               term_start=self.term_start, term_end=self.term_end, resume_at=self.resume_at,
+                               cancel_reason=self.cancel_reason)
 
 
 class LineBody(Body):
@@ -128,63 +137,68 @@ def create_subscription(body: SubscriptionBody):
     """Start a subscription (future, trial, live), or import one in any status, at the organization's
     time (its test clock in test mode)."""
     from ..responses.subscriptions import SubscriptionRecord   # on the first answer, not at `import app`
-    extra = body.model_dump(include={"trial_end", "term_start", "term_end", "resume_at", "cancel_reason"},
-                            exclude_none=True)
-    sub = services().subscriptions.create(
-        api.merchant().org_id, body.customer_id, plan_code=body.plan_code, status=body.status,
-        addons=[(a.code, a.quantity) for a in body.addons], coupon_code=body.coupon_code,
-        auto_charge=body.auto_charge, payment_method_id=body.payment_method_id,
-        starts_at=body.starts_at, reference=body.reference, now=bootstrap.now(), **extra)
+    sub = services().subscriptions.create(api.merchant().org_id, body.command(), bootstrap.now())
     return SubscriptionRecord.of(sub).model_dump()
 
 
 @api.route("/admin/invoices", "POST", body=InvoiceBody, status=201, response="Invoice")
 def create_invoice(body: InvoiceBody):
     """Issue an invoice."""
-    return services().documents.create_invoice(
+    from ..responses.documents import Invoice
+    return Invoice.of(services().documents.create_invoice(
         api.merchant().org_id, body.customer_id, lines=[line.command() for line in body.lines], due_days=body.due_days,
-        tax_rate_bp=body.tax_rate_bp, subscription_id=body.subscription_id, notes=body.notes, now=bootstrap.now())
+        tax_rate_bp=body.tax_rate_bp, subscription_id=body.subscription_id, notes=body.notes,
+        now=bootstrap.now())).model_dump()
 
 
 @api.route("/admin/invoices/{invoice_id}/void", "POST", body=CustomerRef, response="Invoice")
 def void_invoice(invoice_id: str, body: CustomerRef):
     """Void an invoice that has no payments or credits."""
-    return services().documents.void_invoice(api.merchant().org_id, body.customer_id, invoice_id, bootstrap.now())
+    from ..responses.documents import Invoice
+    return Invoice.of(services().documents.void_invoice(api.merchant().org_id, body.customer_id, invoice_id,
+                                                        bootstrap.now())).model_dump()
 
 
 @api.route("/admin/payments", "POST", body=OfflinePaymentBody, status=201, response="RecordedPayment")
 def record_payment(body: OfflinePaymentBody):
     """Record a payment received outside the portal (in whole increments of its currency)."""
-    return services().documents.record_payment(api.merchant().org_id, body.customer_id, invoice_id=body.invoice_id,
-                                               amount_minor=body.amount_minor, method=body.method, now=bootstrap.now())
+    from ..responses.documents import RecordedPayment
+    return RecordedPayment.of(services().documents.record_payment(
+        api.merchant().org_id, body.customer_id, invoice_id=body.invoice_id, amount_minor=body.amount_minor,
+        method=body.method, now=bootstrap.now())).model_dump()
 
 
 @api.route("/admin/credit-notes", "POST", body=CreditNoteBody, status=201, response="CreditNote")
 def create_credit_note(body: CreditNoteBody):
     """Issue a credit note; its balance becomes available credit."""
-    return services().documents.create_credit_note(
+    from ..responses.documents import CreditNote
+    return CreditNote.of(services().documents.create_credit_note(
         api.merchant().org_id, body.customer_id, lines=[line.command() for line in body.lines], reason=body.reason,
-        invoice_id=body.invoice_id, now=bootstrap.now())
+        invoice_id=body.invoice_id, now=bootstrap.now())).model_dump()
 
 
 @api.route("/admin/credit-notes/{credit_note_id}/void", "POST", body=CustomerRef, response="CreditNote")
 def void_credit_note(credit_note_id: str, body: CustomerRef):
     """Void an unused credit note."""
-    return services().documents.void_credit_note(api.merchant().org_id, body.customer_id, credit_note_id,
-                                                 bootstrap.now())
+    from ..responses.documents import CreditNote
+    return CreditNote.of(services().documents.void_credit_note(api.merchant().org_id, body.customer_id,
+                                                               credit_note_id, bootstrap.now())).model_dump()
 
 
 @api.route("/admin/estimates", "POST", body=EstimateBody, status=201, response="EstimateRecord")
 def create_estimate(body: EstimateBody):
     """Send an estimate for the customer to accept."""
-    return services().documents.create_estimate(
+    from ..responses.documents import EstimateRecord
+    return EstimateRecord.of(services().documents.create_estimate(
         api.merchant().org_id, body.customer_id, lines=[line.command() for line in body.lines],
-        expires_in_days=body.expires_in_days, notes=body.notes, now=bootstrap.now())
+        expires_in_days=body.expires_in_days, notes=body.notes, now=bootstrap.now())).model_dump()
 
 
 @api.route("/admin/timesheets", "POST", body=TimesheetBody, status=201, response="TimesheetRecord")
 def create_timesheet(body: TimesheetBody):
     """Submit a timesheet for the customer to approve."""
-    return services().documents.create_timesheet(
+    from ..responses.documents import TimesheetRecord
+    return TimesheetRecord.of(services().documents.create_timesheet(
         api.merchant().org_id, body.customer_id, project=body.project, entries=tuple(e.entry() for e in body.entries),
-        period_start=body.period_start.isoformat(), period_end=body.period_end.isoformat(), now=bootstrap.now())
+        period_start=body.period_start.isoformat(), period_end=body.period_end.isoformat(),
+        now=bootstrap.now())).model_dump()

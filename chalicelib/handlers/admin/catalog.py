@@ -15,6 +15,7 @@ from ..http import Body, Routes
 from ..schemas import COUPON_CODE_PATTERN, Code, CouponCode, Currency, Instant, Name
 
 if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
+    from ...services.subscriptions.commands import CouponChanges
     from ...domain.catalog import Addon, Coupon, Plan
 
 
@@ -102,8 +103,9 @@ class CouponChangesBody(Body):
             raise ValueError("Give true or false.")
         return value
 
-    def changes(self) -> dict:
-        return self.model_dump(include=self.model_fields_set)
+    def changes(self) -> CouponChanges:
+        from ...services.subscriptions.commands import CouponChanges
+        return CouponChanges(**{name: getattr(self, name) for name in self.model_fields_set})
 
 
 def _coupon_code(code: str) -> str:
@@ -116,40 +118,51 @@ def _coupon_code(code: str) -> str:
 @api.route("/admin/plans", response="PlanList")
 def list_plans():
     """Every plan."""
-    return {"items": services().subscriptions.catalog(api.merchant().org_id, "plan")}
+    from ..responses.catalog import PlanList   # on the first answer, not at `import app`
+    return PlanList.of(services().subscriptions.catalog(api.merchant().org_id, "plan")).model_dump()
 
 
 @api.route("/admin/plans", "POST", body=PlanBody, status=201, response="Plan")
 def create_plan(body: PlanBody):
     """Add a plan."""
-    return services().subscriptions.add_plan(api.merchant().org_id, body.plan(), bootstrap.now())
+    from ..responses.catalog import Plan as PlanAnswer
+    return PlanAnswer.of(services().subscriptions.add_plan(api.merchant().org_id, body.plan(),
+                                                           bootstrap.now())).model_dump()
 
 
 @api.route("/admin/addons", response="AddonList")
 def list_addons():
     """Every addon."""
-    return {"items": services().subscriptions.catalog(api.merchant().org_id, "addon")}
+    from ..responses.catalog import AddonList
+    return AddonList.of(services().subscriptions.catalog(api.merchant().org_id, "addon")).model_dump()
 
 
 @api.route("/admin/addons", "POST", body=AddonBody, status=201, response="Addon")
 def create_addon(body: AddonBody):
     """Add an addon."""
-    return services().subscriptions.add_addon(api.merchant().org_id, body.addon(), bootstrap.now())
+    from ..responses.catalog import Addon as AddonAnswer
+    return AddonAnswer.of(services().subscriptions.add_addon(api.merchant().org_id, body.addon(),
+                                                             bootstrap.now())).model_dump()
 
 
 @api.route("/admin/coupons", response="CouponList")
 def list_coupons():
     """Every coupon."""
-    return {"items": services().subscriptions.catalog(api.merchant().org_id, "coupon")}
+    from ..responses.catalog import CouponList
+    return CouponList.of(services().subscriptions.catalog(api.merchant().org_id, "coupon")).model_dump()
 
 
 @api.route("/admin/coupons", "POST", body=CouponBody, status=201, response="Coupon")
 def create_coupon(body: CouponBody):
     """Add a coupon (not offered in the portal unless `portal` is true)."""
-    return services().subscriptions.add_coupon(api.merchant().org_id, body.coupon(), bootstrap.now())
+    from ..responses.catalog import Coupon as CouponAnswer
+    return CouponAnswer.of(services().subscriptions.add_coupon(api.merchant().org_id, body.coupon(),
+                                                               bootstrap.now())).model_dump()
 
 
 @api.route("/admin/coupons/{code}", "PATCH", body=CouponChangesBody, response="Coupon")
 def change_coupon(code: str, body: CouponChangesBody):
     """Offer a coupon in the portal or not, limit or extend it, withdraw it or sell it again."""
-    return services().subscriptions.change_coupon(api.merchant().org_id, _coupon_code(code), body.changes())
+    from ..responses.catalog import Coupon as CouponAnswer
+    return CouponAnswer.of(services().subscriptions.change_coupon(api.merchant().org_id, _coupon_code(code),
+                                                                  body.changes())).model_dump()

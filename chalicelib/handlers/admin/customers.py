@@ -9,7 +9,7 @@ from pydantic import Field
 from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import merchant_key
-from ..http import Body, Routes, page_answer
+from ..http import Body, Routes
 from ..schemas import AddressBody, Currency, Email, Name, PageQuery, TaxIdBody, address_of
 
 if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
@@ -71,29 +71,37 @@ class CustomerPatch(Body):
 @api.route("/admin/customers", query=PageQuery, response="CustomerPage")
 def list_customers(query: PageQuery):
     """The organization's customers, a page at a time."""
-    page = services().accounts.customers(api.merchant().org_id, limit=query.limit, cursor=query.cursor)
-    return page_answer(page)
+    from ..responses.accounts import CustomerPage   # on the first answer, not at `import app`
+    return CustomerPage.of(services().accounts.customers(api.merchant().org_id, limit=query.limit,
+                                                         cursor=query.cursor)).model_dump()
 
 
 @api.route("/admin/customers", "POST", body=CustomerBody, status=201, response="Customer")
 def create_customer(body: CustomerBody):
     """Add a customer with its contact persons (the first is primary unless one says so)."""
-    return services().accounts.create_customer(api.merchant().org_id, body.customer(), bootstrap.now())
+    from ..responses.accounts import Customer
+    return Customer.of(services().accounts.create_customer(api.merchant().org_id, body.customer(),
+                                                           bootstrap.now())).model_dump()
 
 
 @api.route("/admin/customers/{customer_id}", response="Customer")
 def get_customer(customer_id: str):
     """One customer."""
-    return services().accounts.customer(api.merchant().org_id, customer_id)
+    from ..responses.accounts import Customer
+    return Customer.of(services().accounts.customer(api.merchant().org_id, customer_id)).model_dump()
 
 
 @api.route("/admin/customers/{customer_id}", "PATCH", body=CustomerPatch, response="Customer")
 def update_customer(customer_id: str, body: CustomerPatch):
     """Change a customer's details."""
-    return services().accounts.update_customer(api.merchant().org_id, customer_id, body.changes(), bootstrap.now())
+    from ..responses.accounts import Customer
+    return Customer.of(services().accounts.update_customer(api.merchant().org_id, customer_id, body.changes(),
+                                                           bootstrap.now())).model_dump()
 
 
 @api.route("/admin/customers/{customer_id}/contacts", "POST", body=ContactBody, status=201, response="Customer")
 def add_contact(customer_id: str, body: ContactBody):
     """Add a contact person."""
-    return services().accounts.add_contact(api.merchant().org_id, customer_id, body.contact(), bootstrap.now())
+    from ..responses.accounts import Customer
+    return Customer.of(services().accounts.add_contact(api.merchant().org_id, customer_id, body.contact(),
+                                                       bootstrap.now())).model_dump()

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ...bootstrap import services
 from ..credentials import merchant_key
-from ..http import Query, Routes, page_answer
+from ..http import Query, Routes
 from ..schemas import Day, Id, PageQuery
 
 
@@ -27,27 +27,30 @@ class ReviewQuery(PageQuery):
 @api.route("/admin/reviews", query=ReviewQuery, response="ReviewPage")
 def list_reviews(query: ReviewQuery):
     """Reviews, newest first; optionally one customer's."""
-    return page_answer(services().accounts.reviews(api.merchant().org_id, customer_id=query.customer_id,
-                                                   limit=query.limit, cursor=query.cursor))
+    from ..responses.engagement import ReviewPage   # on the first answer, not at `import app`
+    return ReviewPage.of(services().accounts.reviews(api.merchant().org_id, customer_id=query.customer_id,
+                                                     limit=query.limit, cursor=query.cursor)).model_dump()
 
 
 @api.route("/admin/notifications", query=PageQuery, response="NotificationPage")
 def list_notifications(query: PageQuery):
     """Notifications, newest first."""
-    return page_answer(services().accounts.notifications(api.merchant().org_id, limit=query.limit, cursor=query.cursor))
+    from ..responses.engagement import NotificationPage
+    return NotificationPage.of(services().accounts.notifications(api.merchant().org_id, limit=query.limit,
+                                                                 cursor=query.cursor)).model_dump()
 
 
 @api.route("/admin/customers/{customer_id}/activity", query=PageQuery, response="ActivityPage")
 def customer_activity(customer_id: str, query: PageQuery):
     """A customer's timeline."""
-    return page_answer(services().accounts.activity(api.merchant().org_id, customer_id, limit=query.limit,
-                                                    cursor=query.cursor))
+    from ..responses.engagement import ActivityPage
+    return ActivityPage.of(services().accounts.activity(api.merchant().org_id, customer_id, limit=query.limit,
+                                                        cursor=query.cursor)).model_dump()
 
 
 @api.route("/admin/cancellations", query=CancellationsQuery, response="CancellationReport")
 def cancellation_report(query: CancellationsQuery):
     """Cancellations by reason, and the retention offers accepted and declined, from `from` to `to`."""
-    result = services().subscriptions.cancellation_report(api.merchant().org_id, start=query.from_, end=query.to)
-    return {"start": result.start, "end": result.end, "cancellations": result.cancellations,
-            "reasons": [{"reason": reason, "count": count} for reason, count in result.reasons],
-            "offers_accepted": result.offers_accepted, "offers_declined": result.offers_declined}
+    from ..responses.subscriptions import CancellationReport
+    return CancellationReport.of(services().subscriptions.cancellation_report(
+        api.merchant().org_id, start=query.from_, end=query.to)).model_dump()

@@ -63,24 +63,19 @@ class SettingsBody(Body):
                                    portal_name=self.portal_name, locale=self.locale)
 
 
-def organization_view(org) -> dict:
-    return {**org.public_details(), "preferences": org.preferences.to_dict(),
-            "dunning": org.dunning.to_dict(), "payment_terms_days": org.payment_terms_days,
-            "custom_fields": org.custom_fields, "portal_name": org.portal_name, "test_mode": org.test_mode,
-            "test_clock_at": org.test_clock_at, "locale": org.locale}
-
-
 @api.route("/admin/organization", response="Organization")
 def get_organization():
     """The organization's details and settings."""
-    return organization_view(services().access.organization(api.merchant().org_id))
+    from ..responses.accounts import Organization   # on the first answer, not at `import app`
+    return Organization.of(services().access.organization(api.merchant().org_id)).model_dump()
 
 
 @api.route("/admin/organization", "PATCH", body=SettingsBody, response="Organization")
 def update_organization(body: SettingsBody):
     """Change details, dunning, custom field definitions, the portal's name (its address, unique), or the
     time zone and test mode (both before the first subscription)."""
-    return organization_view(services().access.update_organization(api.merchant().org_id, body.changes()))
+    from ..responses.accounts import Organization
+    return Organization.of(services().access.update_organization(api.merchant().org_id, body.changes())).model_dump()
 
 
 class LogoBody(Body):
@@ -96,27 +91,28 @@ def put_logo(body: LogoBody):
         data = base64.b64decode(body.png_base64, validate=True)
     except binascii.Error:
         raise InvalidInput({"png_base64": "Not base64."}, codes={"png_base64": "format"}) from None
-    return organization_view(services().access.set_logo(api.merchant().org_id, data))
+    from ..responses.accounts import Organization
+    return Organization.of(services().access.set_logo(api.merchant().org_id, data)).model_dump()
 
 
 @api.route("/admin/organization/logo", "DELETE", response="Organization")
 def delete_logo():
     """Remove the organization's logo."""
-    return organization_view(services().access.remove_logo(api.merchant().org_id))
+    from ..responses.accounts import Organization
+    return Organization.of(services().access.remove_logo(api.merchant().org_id)).model_dump()
 
 
 @api.route("/admin/preferences", response="PortalPreferences")
 def get_preferences():
     """Customer Portal Preferences."""
-    org = services().access.organization(api.merchant().org_id)
-    return {"preferences": org.preferences.to_dict()}
+    from ..responses.accounts import PortalPreferences
+    return PortalPreferences.of(services().access.organization(api.merchant().org_id)).model_dump()
 
 
 @api.route("/admin/preferences", "PUT", body=PreferencesBody, response="PortalPreferences")
 def put_preferences(body: PreferencesBody):
     """Replace the Customer Portal Preferences."""
     from ...services.access.commands import OrganizationChanges
+    from ..responses.accounts import PortalPreferences
     changes = OrganizationChanges(preferences=body.preferences)
-    org = services().access.update_organization(api.merchant().org_id, changes)
-    return {"preferences": org.preferences.to_dict()}
-
+    return PortalPreferences.of(services().access.update_organization(api.merchant().org_id, changes)).model_dump()

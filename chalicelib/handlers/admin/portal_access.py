@@ -24,4 +24,6 @@ class InviteBody(Body):
            response="Invitation")
 def invite_to_portal(customer_id: str, body: InviteBody):
     """Email a contact person an invitation (a single-use link, valid 72 hours) to the portal."""
-    return services().access.invite(api.merchant().org_id, customer_id, body.contact_id, bootstrap.now())
+    from ..responses.accounts import Invitation   # on the first answer, not at `import app`
+    return Invitation.of(services().access.invite(api.merchant().org_id, customer_id, body.contact_id,
+                                                  bootstrap.now())).model_dump()

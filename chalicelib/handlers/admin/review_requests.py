@@ -16,4 +16,6 @@ api = Routes(bp, "merchant", merchant_key)
 @api.route("/admin/customers/{customer_id}/review-requests", "POST", status=202, response="ReviewRequested")
 def request_review(customer_id: str):
     """Email the customer's primary contact a link to write a review."""
-    return services().accounts.request_review(api.merchant().org_id, customer_id, bootstrap.now())
+    from ..responses.engagement import ReviewRequested   # on the first answer, not at `import app`
+    return ReviewRequested.of(services().accounts.request_review(api.merchant().org_id, customer_id,
+                                                                 bootstrap.now())).model_dump()

@@ -22,4 +22,6 @@ class AdvanceBody(Body):
 @api.route("/admin/test-clock", "POST", body=AdvanceBody, response="TestClock")
 def advance_test_clock(body: AdvanceBody):
     """Advance the test clock (never backwards) and run the subscription work due up to it."""
-    return services().subscriptions.advance_test_clock(api.merchant().org_id, body.advance_to, real_now=bootstrap.now())
+    from ..responses.accounts import TestClock   # on the first answer, not at `import app`
+    return TestClock.of(services().subscriptions.advance_test_clock(api.merchant().org_id, body.advance_to,
+                                                                    real_now=bootstrap.now())).model_dump()

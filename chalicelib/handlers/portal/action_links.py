@@ -25,6 +25,7 @@ def redeem_action_link(body: RedeemBody):
     """Follow an action link: the portal route where its action is done. Once only, by the customer
     it was made for, before it expires (404 another account's, 410 expired, 409 used); a retry by the
     session that followed it answers the same route."""
+    from ..responses.accounts import ActionLinkDestination   # on the first answer, not at `import app`
     caller = api.customer()
-    return services().access.redeem_action_link(caller.org_id, caller.customer_id, caller.session_id, body.token,
-                                                bootstrap.now())
+    return ActionLinkDestination.of(services().access.redeem_action_link(
+        caller.org_id, caller.customer_id, caller.session_id, body.token, bootstrap.now())).model_dump()

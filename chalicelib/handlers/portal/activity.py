@@ -5,7 +5,7 @@ from chalice import Blueprint
 
 from ...bootstrap import services
 from ..credentials import portal_session
-from ..http import Routes, page_answer
+from ..http import Routes
 from ..schemas import PageQuery
 
 
@@ -16,6 +16,7 @@ api = Routes(bp, "portal", portal_session)
 @api.route("/portal/activity", query=PageQuery, response="ActivityPage")
 def my_activity(query: PageQuery):
     """Everything done to my account (by me, the merchant or a job), newest first."""
+    from ..responses.engagement import ActivityPage   # on the first answer, not at `import app`
     caller = api.customer()
-    return page_answer(services().accounts.timeline(caller.org_id, caller.customer_id, limit=query.limit,
-                                                    cursor=query.cursor))
+    return ActivityPage.of(services().accounts.timeline(caller.org_id, caller.customer_id, limit=query.limit,
+                                                        cursor=query.cursor)).model_dump()

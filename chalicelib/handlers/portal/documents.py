@@ -73,16 +73,18 @@ def statement_pdf(query: StatementQuery):
 @api.route("/portal/invoices/{invoice_id}/forward", "POST", body=ForwardBody, status=202, response="Forwarded")
 def forward_invoice(invoice_id: str, body: ForwardBody):
     """Email an invoice (PDF attached) to contact persons of my account; primary contact only."""
+    from ..responses.documents import Forwarded   # on the first answer, not at `import app`
     caller = api.customer()
-    return services().documents.forward_invoice(caller.org_id, caller.customer_id, caller.contact_id, invoice_id,
-                                                contact_ids=body.contact_ids, subject=body.subject, body=body.body,
-                                                now=bootstrap.now())
+    return Forwarded.of(services().documents.forward_invoice(
+        caller.org_id, caller.customer_id, caller.contact_id, invoice_id, contact_ids=body.contact_ids,
+        subject=body.subject, body=body.body, now=bootstrap.now())).model_dump()
 
 
 @api.route("/portal/estimates/{estimate_id}/forward", "POST", body=ForwardBody, status=202, response="Forwarded")
 def forward_estimate(estimate_id: str, body: ForwardBody):
     """Email an estimate (PDF attached) to contact persons of my account; primary contact only."""
+    from ..responses.documents import Forwarded
     caller = api.customer()
-    return services().documents.forward_estimate(caller.org_id, caller.customer_id, caller.contact_id, estimate_id,
-                                                 contact_ids=body.contact_ids, subject=body.subject, body=body.body,
-                                                 now=bootstrap.now())
+    return Forwarded.of(services().documents.forward_estimate(
+        caller.org_id, caller.customer_id, caller.contact_id, estimate_id, contact_ids=body.contact_ids,
+        subject=body.subject, body=body.body, now=bootstrap.now())).model_dump()

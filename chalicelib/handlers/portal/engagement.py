@@ -7,7 +7,7 @@ from pydantic import Field
 from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import portal_session
-from ..http import Body, Routes, page_answer
+from ..http import Body, Routes
 from ..schemas import LongText, PageQuery, ShortText
 
 
@@ -28,22 +28,27 @@ class ReviewBody(Body):
 @api.route("/portal/messages", "POST", body=MessageBody, status=202, response="MessageSent")
 def message_organization(body: MessageBody):
     """Email the organization's primary address; replies come back to me."""
+    from ..responses.engagement import MessageSent   # on the first answer, not at `import app`
     caller = api.customer()
-    return services().accounts.message(caller.org_id, caller.customer_id, caller.contact_id, subject=body.subject,
-                                       message=body.message, now=bootstrap.now())
+    return MessageSent.of(services().accounts.message(caller.org_id, caller.customer_id, caller.contact_id,
+                                                      subject=body.subject, message=body.message,
+                                                      now=bootstrap.now())).model_dump()
 
 
 @api.route("/portal/reviews", "POST", body=ReviewBody, status=201, response="Review")
 def write_review(body: ReviewBody):
     """Rate the merchant from 1 to 5 stars with a comment; only the merchant sees it."""
+    from ..responses.engagement import Review
     caller = api.customer()
-    return services().accounts.write_review(caller.org_id, caller.customer_id, caller.contact_id, rating=body.rating,
-                                            comment=body.comment, now=bootstrap.now())
+    return Review.of(services().accounts.write_review(caller.org_id, caller.customer_id, caller.contact_id,
+                                                      rating=body.rating, comment=body.comment,
+                                                      now=bootstrap.now())).model_dump()
 
 
 @api.route("/portal/reviews", query=PageQuery, response="ReviewPage")
 def my_reviews(query: PageQuery):
     """The reviews my account wrote, newest first."""
+    from ..responses.engagement import ReviewPage   # on the first answer, not at `import app`
     caller = api.customer()
-    return page_answer(services().accounts.my_reviews(caller.org_id, caller.customer_id, limit=query.limit,
-                                                      cursor=query.cursor))
+    return ReviewPage.of(services().accounts.my_reviews(caller.org_id, caller.customer_id, limit=query.limit,
+                                                        cursor=query.cursor)).model_dump()

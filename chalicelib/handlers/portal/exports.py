@@ -40,9 +40,8 @@ def _csv_answer(kind: str, query: ExportQuery) -> Response:
 
 
 def _json_answer(kind: str, query: ExportQuery) -> dict:
-    exported = _export(kind, query)
-    return {"kind": kind, "currency": exported.table.currency, "start": exported.start, "end": exported.end,
-            "columns": list(exported.table.columns), "rows": exported.table.records()}
+    from ..responses.documents import ExportFile   # on the first answer, not at `import app`
+    return ExportFile.of(_export(kind, query)).model_dump()
 
 
 @api.route("/portal/exports/statement.csv", query=ExportQuery, content_type=CSV)

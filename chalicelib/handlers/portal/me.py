@@ -31,6 +31,7 @@ class LocaleBody(Body):
 def remember_locale(body: LocaleBody):
     """How my browser writes money and days (a language tag such as de-DE): the emails and PDFs I
     receive write them the same way. Answers the way kept (de-AT is written as de-DE)."""
+    from ..responses.accounts import ContactLocale   # on the first answer, not at `import app`
     caller = api.customer()
-    return {"locale": services().accounts.remember_locale(caller.org_id, caller.customer_id, caller.contact_id,
-                                                          body.locale)}
+    return ContactLocale(locale=services().accounts.remember_locale(caller.org_id, caller.customer_id,
+                                                                    caller.contact_id, body.locale)).model_dump()

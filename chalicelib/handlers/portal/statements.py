@@ -30,14 +30,17 @@ class StatementQuery(Query):
 @api.route("/portal/statements", query=StatementQuery, response="StatementOfAccounts")
 def statement(query: StatementQuery):
     """Opening balance, every transaction with the running balance, closing balance; per currency."""
+    from ..responses.documents import StatementOfAccounts   # on the first answer, not at `import app`
     caller = api.customer()
-    return services().documents.statement(caller.org_id, caller.customer_id, start=query.from_, end=query.to,
-                                          now=bootstrap.now())
+    return StatementOfAccounts.of(services().documents.statement(caller.org_id, caller.customer_id, start=query.from_,
+                                                                 end=query.to, now=bootstrap.now())).model_dump()
 
 
 @api.route("/portal/spending", query=SpendingQuery, response="Spending")
 def spending(query: SpendingQuery):
     """Per currency, each of the last `months` months (of the organization's time zone, this one
     included): invoiced, paid, credited and refunded, as that month's statement says."""
+    from ..responses.documents import Spending
     caller = api.customer()
-    return services().documents.spending(caller.org_id, caller.customer_id, months=query.months, now=bootstrap.now())
+    return Spending.of(services().documents.spending(caller.org_id, caller.customer_id, months=query.months,
+                                                     now=bootstrap.now())).model_dump()

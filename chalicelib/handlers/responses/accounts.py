@@ -12,14 +12,17 @@ from ...domain.preferences import DunningSettings, Preferences
 from .shared import Address, Answer, CurrencyExponent, Items, Money, OrganizationDetails, Page
 
 if TYPE_CHECKING:
-    from ...domain.customers import Contact as Person
+    from ...domain.customers import Contact as Person, Customer as Client
     from ...services.accounts.dashboard import Home
     from ...domain.payments import PaymentMethod as SavedMethod
     from ...domain.organization import Organization as Merchant
+    from ...services.access import action_links as links
     from ...services.access.me import Me as SignedInCustomer
+    from ...services.access.portal_auth import Invitation as Invited
     from ...services.accounts.profile import Details
     from ...services.accounts.tax_ids import TaxIds
     from ...services.payments.methods import CardSetup as Setup
+    from ...services.subscriptions.scheduled import TestClockRun as ClockRun
 
 CustomValue = str | int | float | bool | None
 
@@ -55,9 +58,16 @@ class Customer(Answer):
     created_at: datetime | None
     updated_at: datetime | None
 
+    @classmethod
+    def of(cls, customer: Client) -> Customer:
+        return cls.mirroring(customer, billing_address=Address.of(customer.billing_address),
+                             shipping_address=Address.of(customer.shipping_address),
+                             contacts=[CustomerContact.mirroring(contact) for contact in customer.contacts],
+                             tax_ids=[TaxId.mirroring(tax_id) for tax_id in customer.tax_ids])
+
 
 class CustomerPage(Page[Customer]):
-    pass
+    pass   # answered by `Page.of`
 
 
 class Invitation(Answer):
@@ -66,6 +76,10 @@ class Invitation(Answer):
     role: Literal["primary", "contact"]
     status: Literal["invited"]
     expires_at: datetime
+
+    @classmethod
+    def of(cls, invitation: Invited) -> Invitation:
+        return cls.mirroring(invitation)
 
 
 class CustomFieldDefinition(Answer):
@@ -80,9 +94,14 @@ class CustomFieldDefinition(Answer):
 class PortalPreferences(Answer):
     preferences: Preferences
 
+    @classmethod
+    def of(cls, org: Merchant) -> PortalPreferences:
+        return cls(preferences=org.preferences)
 
-class Organization(OrganizationDetails, PortalPreferences):
+
+class Organization(OrganizationDetails):
     """The merchant's organization with its settings."""
+    preferences: Preferences
     dunning: DunningSettings
     payment_terms_days: int
     custom_fields: list[CustomFieldDefinition]
@@ -90,6 +109,10 @@ class Organization(OrganizationDetails, PortalPreferences):
     test_mode: bool
     test_clock_at: datetime | None
     locale: str     # how emails and PDFs write money and days for a contact whose browser was never seen
+
+    @classmethod
+    def of(cls, org: Merchant) -> Organization:
+        return super().of(org, custom_fields=[CustomFieldDefinition.mirroring(f) for f in org.custom_fields])
 
 
 class WorkDone(Answer):
@@ -105,6 +128,10 @@ class TestClock(Answer):
     done: list[WorkDone]
     failed: list[str]     # subscription ids
     complete: bool
+
+    @classmethod
+    def of(cls, run: ClockRun) -> TestClock:
+        return cls.mirroring(run, done=[WorkDone.mirroring(work) for work in run.done])
 
 
 # --- signing in -------------------------------------------------------------------------------
@@ -198,12 +225,20 @@ class ActionLinkMade(Answer):
     target_id: str | None
     expires_at: datetime
 
+    @classmethod
+    def of(cls, made: links.MadeActionLink) -> ActionLinkMade:
+        return cls.mirroring(made)
+
 
 class ActionLinkDestination(Answer):
     """Where the link's action is done: a portal route, to open as `#<route>`."""
     action: ActionName
     target_id: str | None
     route: str
+
+    @classmethod
+    def of(cls, destination: links.Destination) -> ActionLinkDestination:
+        return cls.mirroring(destination)
 
 
 class SignInMethods(Answer):
@@ -274,7 +309,7 @@ class Me(Answer):
     def of(cls, me: SignedInCustomer, *, stripe_publishable_key: str | None) -> Me:
         """The answer from the typed result of the use case (services/access/me.py)."""
         return cls(contact=MeContact.mirroring(me.contact, role=me.role),
-                   customer=MeCustomer.mirroring(me.customer), organization=public_details(me.organization),
+                   customer=MeCustomer.mirroring(me.customer), organization=OrganizationDetails.of(me.organization),
                    features=Features(**me.organization.preferences.enabled_features()),
                    payments_mode=me.payments_mode, stripe_publishable_key=stripe_publishable_key)
 
@@ -356,13 +391,8 @@ class Dashboard(Answer):
                                  for m in home.payment_methods]),
             pending_approvals=PendingApprovals(estimates=figures.pending_estimates,
                                                timesheets=figures.pending_timesheets),
-            organization=public_details(home.organization))
+            organization=OrganizationDetails.of(home.organization))
 
-
-def public_details(org: Merchant) -> OrganizationDetails:
-    """What customers may see of the merchant (Organization.public_details)."""
-    shown = org.public_details()
-    return OrganizationDetails(**{**shown, "address": list(shown["address"])}, currency_exponent=exponent(org.currency))
 
 
 class ProfileContact(Answer):
@@ -424,12 +454,13 @@ class ContactPerson(Answer):
     email: str
     is_primary: bool
 
+    @classmethod
+    def of(cls, contact: Person) -> ContactPerson:
+        return cls.mirroring(contact)
+
 
 class ContactList(Items[ContactPerson]):
-
-    @classmethod
-    def of(cls, contacts: tuple[Person, ...]) -> ContactList:
-        return cls(items=[ContactPerson.mirroring(contact) for contact in contacts])
+    pass   # answered by `Items.of`
 
 
 class TaxId(Answer):
@@ -466,9 +497,7 @@ class PaymentMethod(Answer):
 
 
 class PaymentMethodList(Items[PaymentMethod]):
-    @classmethod
-    def of(cls, methods: list[SavedMethod]) -> PaymentMethodList:
-        return cls(items=[PaymentMethod.of(method) for method in methods])
+    pass   # answered by `Items.of`
 
 
 class CardSetup(Answer):

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from ...domain.currencies import exponent
 from .shared import Answer, CurrencyExponent, Items
+
+if TYPE_CHECKING:
+    from ...domain import catalog
 
 
 class Plan(Answer):
@@ -20,6 +24,10 @@ class Plan(Answer):
     active: bool
     created_at: datetime | None
 
+    @classmethod
+    def of(cls, plan: catalog.Plan) -> Plan:
+        return cls.mirroring(plan)
+
 
 class Addon(Answer):
     code: str
@@ -32,6 +40,10 @@ class Addon(Answer):
     description: str
     active: bool
     created_at: datetime | None
+
+    @classmethod
+    def of(cls, addon: catalog.Addon) -> Addon:
+        return cls.mirroring(addon)
 
 
 class Coupon(Answer):
@@ -51,14 +63,19 @@ class Coupon(Answer):
     expires_at: datetime | None
     redemptions: int           # subscriptions it was applied to
 
+    @classmethod
+    def of(cls, coupon: catalog.Coupon) -> Coupon:
+        """A percentage off names no currency, and so no decimals."""
+        return cls.mirroring(coupon, currency_exponent=exponent(coupon.currency) if coupon.currency else None)
+
 
 class PlanList(Items[Plan]):
-    pass
+    pass   # answered by `Items.of`
 
 
 class AddonList(Items[Addon]):
-    pass
+    pass   # answered by `Items.of`
 
 
 class CouponList(Items[Coupon]):
-    pass
+    pass   # answered by `Items.of`

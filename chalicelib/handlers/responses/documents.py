@@ -10,11 +10,11 @@ from pydantic import Field
 from ...domain.currencies import exponent
 from ...domain.documents import CreditNoteKind, CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
-from .shared import Answer, CurrencyExponent, DocumentLine, EmailQueued, GivenOnly, Money, Page, TaxLine
+from .shared import Answer, CurrencyExponent, DocumentLine, EmailStatus, GivenOnly, Money, Page, TaxLine
 
 if TYPE_CHECKING:
-    from ...domain import documents as domain, payments as paid
-    from ...services.documents import views
+    from ...domain import documents as domain, payments as paid, spending as spent, statement as ledger
+    from ...services.documents import exports as exporting, forwarding, spending as spending_views, statements as statement_views, views
     from ...services.payments import refunds as refunding, views as payment_views
 
 
@@ -48,6 +48,12 @@ class Invoice(Answer):
     voided_at: datetime | None
     notes: str
 
+    @classmethod
+    def of(cls, invoice: domain.Invoice) -> Invoice:
+        return cls.mirroring(invoice, lines=[DocumentLine.mirroring(line) for line in invoice.lines],
+                             taxes=[TaxLine.mirroring(tax) for tax in invoice.taxes],
+                             credits_applied=[CreditApplication.mirroring(c) for c in invoice.credits_applied])
+
 
 class CreditNote(Answer):
     credit_note_id: str
@@ -72,29 +78,26 @@ class CreditNote(Answer):
         return cls.mirroring(note, lines=[DocumentLine.mirroring(line) for line in note.lines])
 
 
-class Decision(Answer):
-    decided_at: datetime | None
-    comment: str
-
-
-class EstimateFacts(Decision):
-    """What the back office and the portal both show of an estimate."""
+class EstimateRecord(Answer):
+    """An estimate as the back office sees it."""
     estimate_id: str
+    customer_id: str
     number: str
     currency: str
     currency_exponent: CurrencyExponent
     status: EstimateStatus
     issued_at: datetime
     expires_at: datetime
+    lines: list[DocumentLine]
     total_minor: int
     notes: str
-
-
-class EstimateRecord(EstimateFacts):
-    """An estimate as the back office sees it."""
-    customer_id: str
-    lines: list[DocumentLine]
+    decided_at: datetime | None
     decided_by: str | None     # the contact who answered
+    comment: str
+
+    @classmethod
+    def of(cls, estimate: domain.Estimate) -> EstimateRecord:
+        return cls.mirroring(estimate, lines=[DocumentLine.mirroring(line) for line in estimate.lines])
 
 
 class TimeEntry(Answer):
@@ -103,21 +106,23 @@ class TimeEntry(Answer):
     description: str
 
 
-class TimesheetFacts(Decision):
-    """What the back office and the portal both show of a timesheet."""
+class TimesheetRecord(Answer):
+    """A timesheet as the back office sees it."""
     timesheet_id: str
+    customer_id: str
     project: str
     period_start: date
     period_end: date
     entries: list[TimeEntry]
     status: TimesheetStatus
     submitted_at: datetime
-
-
-class TimesheetRecord(TimesheetFacts):
-    """A timesheet as the back office sees it."""
-    customer_id: str
+    decided_at: datetime | None
     decided_by: str | None     # the contact who answered
+    comment: str
+
+    @classmethod
+    def of(cls, sheet: domain.Timesheet) -> TimesheetRecord:
+        return cls.mirroring(sheet, entries=[TimeEntry.mirroring(entry) for entry in sheet.entries])
 
 
 class Allocation(Answer):
@@ -349,6 +354,10 @@ class StatementRow(Answer):
     amount: Money
     balance: Money
 
+    @classmethod
+    def of(cls, row: ledger.StatementRow) -> StatementRow:
+        return cls.mirroring(row, amount=Money.of(row.amount), balance=Money.of(row.balance))
+
 
 class Statement(Answer):
     """One currency's statement: opening + invoiced - paid - credited + refunded = closing."""
@@ -357,12 +366,18 @@ class Statement(Answer):
     period_start: date
     period_end: date
     opening_balance: Money
+    rows: list[StatementRow]
     invoiced: Money
     paid: Money
     credited: Money
     refunded: Money
     closing_balance: Money
-    rows: list[StatementRow]
+
+    @classmethod
+    def of(cls, statement: ledger.Statement) -> Statement:
+        return cls.mirroring(statement, rows=[StatementRow.of(row) for row in statement.rows], **{
+            name: Money.of(getattr(statement, name))
+            for name in ("opening_balance", "invoiced", "paid", "credited", "refunded", "closing_balance")})
 
 
 class StatementOfAccounts(Answer):
@@ -370,6 +385,10 @@ class StatementOfAccounts(Answer):
     start: date
     end: date
     statements: list[Statement]
+
+    @classmethod
+    def of(cls, accounts: statement_views.StatementOfAccounts) -> StatementOfAccounts:
+        return cls.mirroring(accounts, statements=[Statement.of(statement) for statement in accounts.statements])
 
 
 class MonthSpending(Answer):
@@ -381,11 +400,20 @@ class MonthSpending(Answer):
     credited: Money
     refunded: Money
 
+    @classmethod
+    def of(cls, month: spent.MonthSpending) -> MonthSpending:
+        return cls.mirroring(month, **{name: Money.of(getattr(month, name))
+                                       for name in ("invoiced", "paid", "credited", "refunded")})
+
 
 class CurrencySpending(Answer):
     currency: str
     currency_exponent: CurrencyExponent
     months: list[MonthSpending]
+
+    @classmethod
+    def of(cls, currency: spent.CurrencySpending) -> CurrencySpending:
+        return cls.mirroring(currency, months=[MonthSpending.of(month) for month in currency.months])
 
 
 class Spending(Answer):
@@ -393,8 +421,12 @@ class Spending(Answer):
     months: int
     currencies: list[CurrencySpending]
 
+    @classmethod
+    def of(cls, spending: spending_views.Spending) -> Spending:
+        return cls.mirroring(spending, currencies=[CurrencySpending.of(c) for c in spending.currencies])
 
-class ExportRow(Answer):
+
+class ExportRow(GivenOnly):
     """One row of an export, as its CSV has it: amounts in major units with the currency's decimals."""
     date: str
     type: Literal["opening_balance", "closing_balance", "invoice", "payment", "credit_note", "refund", "void",
@@ -405,6 +437,11 @@ class ExportRow(Answer):
     currency_exponent: CurrencyExponent
     amount: str = Field(description='Major units: "35.20", JPY "3520", KWD "1.230"; empty on a balance row.')
     balance: str | None = Field(default=None, description="The statement's running balance (statement only).")
+
+    @classmethod
+    def of(cls, record: dict[str, str]) -> ExportRow:
+        """A row named by its export's columns (the CSV's: only a statement's has a balance)."""
+        return cls(**record, currency_exponent=exponent(record["currency"]))
 
 
 class ExportFile(Answer):
@@ -417,11 +454,23 @@ class ExportFile(Answer):
     columns: list[str]
     rows: list[ExportRow]
 
+    @classmethod
+    def of(cls, exported: exporting.Export) -> ExportFile:
+        table = exported.table
+        return cls(kind=table.kind, currency=table.currency, currency_exponent=exponent(table.currency),
+                   start=exported.start, end=exported.end, columns=list(table.columns),
+                   rows=[ExportRow.of(record) for record in table.records()])
 
-class Forwarded(EmailQueued):
+
+class Forwarded(Answer):
     document_id: str
     number: str
     sent_to: list[str]
+    email_status: EmailStatus
+
+    @classmethod
+    def of(cls, forwarded: forwarding.Forwarded) -> Forwarded:
+        return cls.mirroring(forwarded)
 
 
 class CreditNoteDetail(Answer):
@@ -446,8 +495,8 @@ class CreditNoteDetail(Answer):
         return cls.mirroring(note, lines=[InvoiceLine.of(line) for line in note.lines])
 
 
-# The portal's estimate and timesheet list their fields in the order their answers always had
-# (the back office's records are the stored documents as they are).
+# The portal's estimate and timesheet list their fields in the order their answers always had, as
+# the back office's records do.
 
 class Estimate(Answer):
     """An estimate as the portal shows it."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from .shared import Answer, EmailQueued, GivenOnly, Page
+from .shared import Answer, EmailStatus, GivenOnly, Page
 
 if TYPE_CHECKING:
+    from ...domain import engagement
+    from ...services.accounts import messages, reviews
     from ...services.payments.webhooks import Delivery
 
 
@@ -27,9 +29,13 @@ class ActivityRecord(Answer):
     before: dict[str, Any]     # the fields the action changed, as they were
     after: dict[str, Any]
 
+    @classmethod
+    def of(cls, record: engagement.ActivityRecord) -> ActivityRecord:
+        return cls.mirroring(record, actor=Actor.mirroring(record.actor))
+
 
 class ActivityPage(Page[ActivityRecord]):
-    pass
+    pass   # answered by `Page.of`
 
 
 class Review(Answer):
@@ -40,9 +46,13 @@ class Review(Answer):
     comment: str
     created_at: datetime
 
+    @classmethod
+    def of(cls, review: engagement.Review) -> Review:
+        return cls.mirroring(review)
+
 
 class ReviewPage(Page[Review]):
-    pass
+    pass   # answered by `Page.of`
 
 
 class Notification(Answer):
@@ -54,19 +64,33 @@ class Notification(Answer):
     subject_type: str | None
     subject_id: str | None
 
+    @classmethod
+    def of(cls, notification: engagement.Notification) -> Notification:
+        return cls.mirroring(notification)
+
 
 class NotificationPage(Page[Notification]):
-    pass
+    pass   # answered by `Page.of`
 
 
-class MessageSent(EmailQueued):
+class MessageSent(Answer):
     message_id: str
     sent_to: str
+    email_status: EmailStatus
+
+    @classmethod
+    def of(cls, sent: messages.MessageSent) -> MessageSent:
+        return cls.mirroring(sent)
 
 
-class ReviewRequested(EmailQueued):
+class ReviewRequested(Answer):
     customer_id: str
     sent_to: str
+    email_status: EmailStatus
+
+    @classmethod
+    def of(cls, requested: reviews.ReviewRequested) -> ReviewRequested:
+        return cls.mirroring(requested)
 
 
 class WebhookReceipt(GivenOnly):

@@ -55,11 +55,21 @@ class Items(Answer, Generic[T]):
     """A whole list, not paged."""
     items: list[T]
 
+    @classmethod
+    def of(cls, values):
+        """From typed results, each answered by the item model's `of`."""
+        item = get_args(cls.model_fields["items"].annotation)[0]
+        return cls(items=[item.of(value) for value in values])
+
 
 class Money(Answer):
     amount_minor: int
     currency: str
     currency_exponent: CurrencyExponent
+
+    @classmethod
+    def of(cls, money) -> Money:
+        return cls.mirroring(money)
 
 
 class Address(Answer):
@@ -69,6 +79,10 @@ class Address(Answer):
     state: str
     postal_code: str
     country: str
+
+    @classmethod
+    def of(cls, address) -> Address:
+        return cls.mirroring(address)
 
 
 class OrganizationDetails(Answer):
@@ -83,6 +97,11 @@ class OrganizationDetails(Answer):
     currency_exponent: CurrencyExponent
     time_zone: str       # IANA name: billing days, due dates and periods are dates there
     logo_path: str       # where the portal serves the merchant's logo (a PNG); "" none
+
+    @classmethod
+    def of(cls, org, **given):
+        """From the domain `Organization`; `given`: the parts a wider answer shows otherwise."""
+        return cls.mirroring(org, address=list(org.address.lines()), **given)
 
 
 class DocumentLine(Answer):
@@ -102,9 +121,8 @@ class TaxLine(Answer):
     amount_minor: int
 
 
-class EmailQueued(Answer):
-    """An email was queued; the outbox job sends it within a minute (`email_status`)."""
-    email_status: str
+# An answer about an email names it last: queued, the outbox job sends it within a minute.
+EmailStatus = Annotated[str, Field(description="The email's status: queued, the outbox job sends it within a minute.")]
 
 
 class ApiDescription(Answer):

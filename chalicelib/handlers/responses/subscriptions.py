@@ -15,7 +15,7 @@ from .documents import CreditNoteDetail, InvoiceDetail, Payment
 from .shared import Answer, CurrencyExponent, Page
 
 if TYPE_CHECKING:
-    from ...domain import quotes, subscription as domain
+    from ...domain import cancellation_feedback as feedback, quotes, subscription as domain
     from ...services.subscriptions.actions import Outcome
     from ...services.subscriptions.dunning import DunningView
     from ...services.subscriptions.views import Line, Options, View
@@ -313,6 +313,11 @@ class CancellationReport(Answer):
     reasons: list[CancellationReason]
     offers_accepted: int
     offers_declined: int
+
+    @classmethod
+    def of(cls, report: feedback.CancellationReport) -> CancellationReport:
+        return cls.mirroring(report, reasons=[CancellationReason(reason=reason, count=count)
+                                              for reason, count in report.reasons])
 
 
 class ActionOutcome(Answer):

@@ -65,7 +65,7 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
                  all_outstanding: bool = False, currency: str | None = None, payment_method: str,
                  save_for_future: bool = False, idempotency_key: str, now: datetime,
                  amount_minor: int | None = None, use_credits: bool = False,
-                 answer: settlement.Answer | None = None) -> Payment:
+                 answer: settlement.KeptAnswer | None = None) -> Payment:
     """The customer pays invoices now (on-session) with a saved method (our `pm_` id) or a new
     gateway method (what Stripe.js returned; the simulated gateway takes Stripe's test ids).
     A payment is in one currency: `invoice_ids` of several are refused, and `all_outstanding` pays
@@ -89,7 +89,7 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
                     limits=velocity.windows(adapters, org_id, customer_id, now))
 
 
-def recover(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
+def finish_pending(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
     """Finish a payment left pending (its runner died after the claim): charge again with the same
     gateway key, which answers the first outcome, and settle it."""
     plan = settlement.plan_of(adapters, org_id, payment)
@@ -106,7 +106,7 @@ def recover(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
 
 def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, real_now: datetime, *, off_session: bool,
              method, invoices_wanted, amount_minor: int | None = None, use_credits: bool = False,
-             answer: settlement.Answer | None = None, limits: list[velocity.Window] = ()) -> Payment:
+             answer: settlement.KeptAnswer | None = None, limits: list[velocity.Window] = ()) -> Payment:
     """`limits`: the velocity counters the payment is counted under (on-session payments), at `real_now`."""
     _check_key(key)
     payment_key = adapters.uow.idempotency.payment_key(org_id, customer_id, source, key)
@@ -163,7 +163,7 @@ def _claim(adapters, org_id: str, payment: Payment, plan: PaymentPlan, chosen: l
 
 
 def _charge(adapters, org_id: str, payment: Payment, plan: PaymentPlan, now: datetime, *,
-            known: PaymentState | None = None, answer: settlement.Answer | None = None) -> Payment:
+            known: PaymentState | None = None, answer: settlement.KeptAnswer | None = None) -> Payment:
     amount = Money(payment.amount_minor, payment.currency)
     if not amount.amount_minor:   # available credits cover it all
         return settlement.record(adapters, org_id, payment, ChargeResult("succeeded", None, amount), now, known=known,
@@ -211,7 +211,7 @@ def _existing(adapters, org_id: str, customer_id: str, plan: PaymentPlan | None,
         return None
     payment = adapters.uow.payments.get(org_id, customer_id, plan.payment_id)
     if payment.status == PaymentStatus.PENDING and now - payment.created_at >= PENDING_LEASE:
-        return recover(adapters, org_id, payment, now)
+        return finish_pending(adapters, org_id, payment, now)
     return payment
 
 
@@ -240,7 +240,7 @@ def _clear_claims(adapters, org_id: str, customer_id: str, holders: dict[str, st
         if holder is None or holder.status in settlement.FINAL:
             adapters.uow.invoice_claims.release(org_id, customer_id, invoice_id, payment_id)
         elif holder.status == PaymentStatus.PENDING and now - holder.created_at >= PENDING_LEASE:
-            recover(adapters, org_id, holder, now)
+            finish_pending(adapters, org_id, holder, now)
         elif holder.status == PaymentStatus.REQUIRES_ACTION and on_session:
             _give_up(adapters, org_id, holder, now)   # the customer chose to pay another way
         else:

@@ -86,7 +86,7 @@ def _reconcile_one(adapters, org_id: str, payment: Payment, now: datetime) -> Pa
     if payment.status == PaymentStatus.PENDING:
         if now - payment.created_at < collection.PENDING_LEASE:
             return payment
-        return collection.recover(adapters, org_id, payment, now)   # asks again with the same gateway key
+        return collection.finish_pending(adapters, org_id, payment, now)   # asks again with the same gateway key
     payment = ask_gateway(adapters, org_id, state, now)
     if payment.status == PaymentStatus.REQUIRES_ACTION and now - payment.created_at >= ABANDON_AFTER:
         return _cancel(adapters, org_id, state, now)

@@ -32,7 +32,7 @@ def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempo
             all_outstanding=command.all_outstanding, currency=command.currency,
             payment_method=command.payment_method, save_for_future=command.save_for_future,
             amount_minor=command.amount_minor, use_credits=command.use_credits, idempotency_key=idempotency_key,
-            now=now, answer=settlement.Answer(reply, lambda payment: wire(shown(adapters, payment))))
+            now=now, answer=settlement.KeptAnswer(reply, lambda payment: wire(shown(adapters, payment))))
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
         return wire(shown(adapters, payment))

@@ -28,6 +28,7 @@ from ...domain.engagement import ActivityRecord, Actor, Notification
 from ...domain.errors import BusinessRuleViolation, ConcurrentUpdate, Conflict, InvalidInput
 from ...domain.ids import new_id
 from ...domain.money import Money
+from ...domain.payment_plans import RefundPlan
 from ...domain.payments import Payment, PaymentStatus
 from ...domain.refunds import (PaymentNotRefundable, amount_to_refund, document_refund, refund_increase,
                                refund_note_needed)
@@ -191,46 +192,51 @@ def refund(adapters, org_id: str, customer_id: str, payment_id: str, *, amount_m
     state = adapters.uow.refund_requests.read(org_id, customer_id, payment_id, key)
     now = state.org.now(now)
     plan = _plan(state, key, digest, amount_minor, now)
-    if "answer" in plan:
-        return plan["answer"]
+    if isinstance(plan, Replay):
+        return plan.answer
     payment = state.payment
     with adapters.uow.transaction("refund") as tx:
         adapters.uow.refund_requests.start_in(tx, org_id, customer_id, payment_id, key, digest, plan, now, stale=state)
     try:
-        gateway_refund_id = _give_back(adapters, payment, plan["amount_minor"], key)
+        gateway_refund_id = _give_back(adapters, payment, plan.amount_minor, key)
     except PaymentGatewayError as error:
         adapters.uow.refund_requests.release(org_id, customer_id, payment_id, key)
         raise BusinessRuleViolation(f"The payment service refused the refund: {error.message}",
                                     "refund_refused", {"gateway_code": error.code}) from None
-    request = MerchantRefund(org_id, customer_id, payment_id, key, plan["amount_minor"], gateway_refund_id, wire)
-    done = recorded(adapters, org_id, customer_id, payment_id, plan["refunded_before"] + plan["amount_minor"], now,
+    request = MerchantRefund(org_id, customer_id, payment_id, key, plan.amount_minor, gateway_refund_id, wire)
+    done = recorded(adapters, org_id, customer_id, payment_id, plan.refunded_before + plan.amount_minor, now,
                     reason=reason, known=payment, request=request)
     return request.answer(done)
 
 
+@dataclass(frozen=True)
+class Replay:
+    """A retry of a refund done already: its answer as it was given, in its wire form."""
+    answer: dict
+
+
 def _plan(state: RefundRequest, key: str, digest: str, amount_minor: int | None,
-          now: datetime) -> dict:
+          now: datetime) -> RefundPlan | Replay:
     """What this request refunds: a new refund's amount and the total it starts from, a stopped one's
-    plan (its runner died: it is continued, refunding nothing twice), or {"answer": ...} to replay."""
+    plan (its runner died: it is continued, refunding nothing twice), or the answer to replay."""
     stored, claim = state.request, state.claim
     if stored is not None:
         if stored.request_hash != digest:
             raise BusinessRuleViolation("This Idempotency-Key was used with another request; use a new key.",
                                         "idempotency_key_reused")
         if stored.state == "done":
-            return {"answer": stored.response}
+            return Replay(stored.response)
         if now - stored.created_at < idempotency.LEASE:
             raise idempotency.RequestInProgress()
     if claim is not None and claim.request_key != key and now - claim.created_at < idempotency.LEASE:
         raise RefundInProgress()
     if stored is not None:
-        return stored.response
+        return RefundPlan.from_stored(stored.response)
     if state.payment.gateway != OFFLINE and not state.payment.gateway_payment_id:
         raise PaymentNotRefundable(state.payment, "This payment has no charge at the payment service to refund.")
     if amount_minor is not None:
         paying.require_whole_part(amount_minor, state.payment.currency)   # what the gateway can move
-    return {"amount_minor": amount_to_refund(state.payment, amount_minor),
-            "refunded_before": state.payment.refunded_minor}
+    return RefundPlan(amount_to_refund(state.payment, amount_minor), state.payment.refunded_minor)
 
 
 def _give_back(adapters, payment: Payment, amount_minor: int, key: str) -> str | None:

@@ -47,7 +47,7 @@ class Event:
 
 
 @dataclass(frozen=True)
-class Answer:
+class KeptAnswer:
     """The answer to the request that made the payment (services/idempotency.Reply), kept in the
     transaction that records the outcome rather than in a write of its own: `wire(payment)`, the
     answer's wire form."""
@@ -62,7 +62,7 @@ class Answer:
 
 
 def record(adapters, org_id: str, payment: Payment, result: ChargeResult, now: datetime, *,
-           event: Event | None = None, known: PaymentState | None = None, answer: Answer | None = None) -> Payment:
+           event: Event | None = None, known: PaymentState | None = None, answer: KeptAnswer | None = None) -> Payment:
     """Record the gateway's answer about `payment`. `known`: what the caller has just read or
     written about it (its payment, organization, customer; its plan, invoices, claims and credit
     notes when `plan` is set), so that it is not read again: only a first guess, since every write
@@ -129,7 +129,7 @@ def _plan_key(adapters, org_id: str, payment: Payment) -> str | None:
 
 def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
               event: Event | None = None, known: PaymentState | None = None,
-              answer: Answer | None = None) -> Payment:
+              answer: KeptAnswer | None = None) -> Payment:
     number = None
     for _ in range(ATTEMPTS):
         state, known = _current(adapters, org_id, customer_id, payment_id, known), None
@@ -157,7 +157,7 @@ def payment_number(adapters, org_id: str) -> str:
 
 
 def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, now: datetime, event: Event | None,
-            answer: Answer | None, number: str) -> tuple[Payment, list[str]]:
+            answer: KeptAnswer | None, number: str) -> tuple[Payment, list[str]]:
     payment, plan = state.payment, state.plan
     customer_id = payment.customer_id
     before, notes = state.invoices, state.notes
@@ -259,7 +259,7 @@ def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) 
 
 def requires_action(adapters, org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
                     event: Event | None = None, known: PaymentState | None = None,
-                    answer: Answer | None = None) -> Payment:
+                    answer: KeptAnswer | None = None) -> Payment:
     """The customer must authenticate (3-D Secure); the invoices stay claimed until then."""
     payment = known.payment if known else adapters.uow.payments.get(org_id, customer_id, payment_id)
     if payment.status != PaymentStatus.PENDING:
@@ -281,7 +281,7 @@ def requires_action(adapters, org_id: str, customer_id: str, payment_id: str, re
 
 
 def failed(adapters, org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
-           event: Event | None = None, known: PaymentState | None = None, answer: Answer | None = None) -> Payment:
+           event: Event | None = None, known: PaymentState | None = None, answer: KeptAnswer | None = None) -> Payment:
     """Nothing was collected: the payment says why; invoices are untouched and released."""
     for _ in range(ATTEMPTS):
         state, known = _current(adapters, org_id, customer_id, payment_id, known), None

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from ..documents.views import Listed
     from .actions import Outcome
     from .cancellations import CancelDialog
-    from .commands import Caller, ChangeRequest
+    from .commands import Caller, ChangeRequest, CouponChanges, NewSubscription
     from .dunning import DunningView
-    from .scheduled import RunReport
+    from .scheduled import RunReport, TestClockRun, WorkDone
     from .scheduled_queue import Discovery, DueItem
     from .views import Line, Options, View
 
@@ -144,15 +144,9 @@ class Subscriptions:
 
     # the merchant's
 
-    def create(self, org_id: str, customer_id: str, *, plan_code: str, now: datetime, status: str = "live",
-               addons: list[tuple[str, int]] = (), coupon_code: str | None = None, auto_charge: bool = False,
-               payment_method_id: str | None = None, starts_at: date | None = None, reference: str = "",
-               **status_fields) -> Subscription:
+    def create(self, org_id: str, new: NewSubscription, now: datetime) -> Subscription:
         from .admin import create_subscription
-        return create_subscription(self._adapters, org_id, customer_id, plan_code=plan_code, now=now,
-                                   status=status, addons=addons, coupon_code=coupon_code, auto_charge=auto_charge,
-                                   payment_method_id=payment_method_id, starts_at=starts_at, reference=reference,
-                                   **status_fields)
+        return create_subscription(self._adapters, org_id, new, now)
 
     def cancellation_report(self, org_id: str, *, start: date, end: date) -> CancellationReport:
         from .cancellations import cancellation_report
@@ -174,7 +168,7 @@ class Subscriptions:
         from .catalog import add_coupon
         return add_coupon(self._adapters, org_id, coupon, now)
 
-    def change_coupon(self, org_id: str, code: str, changes: dict) -> Coupon:
+    def change_coupon(self, org_id: str, code: str, changes: CouponChanges) -> Coupon:
         from .catalog import change_coupon
         return change_coupon(self._adapters, org_id, code, changes)
 
@@ -192,14 +186,14 @@ class Subscriptions:
         from .scheduled_queue import discover_due
         return discover_due(self._adapters, clock, now, per_org=per_org, out_of_time=out_of_time)
 
-    def run_due_item(self, item: DueItem, now: datetime, orgs: dict | None = None) -> dict | None:
+    def run_due_item(self, item: DueItem, now: datetime, orgs: dict | None = None) -> WorkDone | None:
         """One item a discovery sent, done if still due and nobody holds it (`orgs`: those read so far
         in the batch, kept between its items)."""
         from .scheduled_queue import run_due_item
         return run_due_item(self._adapters, item, now, orgs)
 
     def advance_test_clock(self, org_id: str, advance_to: datetime, *, real_now: datetime,
-                           budget_seconds: float | None = None) -> dict:
+                           budget_seconds: float | None = None) -> TestClockRun:
         from .scheduled import advance_test_clock
         return advance_test_clock(self._adapters, org_id, advance_to, real_now=real_now,
                                   budget_seconds=budget_seconds)

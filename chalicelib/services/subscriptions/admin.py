@@ -15,18 +15,17 @@ from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, Su
 from ...domain.subscription_actions import starting_term
 from ...domain.subscription_status import Status
 from ..documents import document_emails, invoicing
+from .commands import NewSubscription
 
 MERCHANT = Actor("merchant", "back office")
 
 
-def create_subscription(adapters, org_id: str, customer_id: str, *, plan_code: str, now: datetime,
-                        status: str = "live", addons: list[tuple[str, int]] = (), coupon_code: str | None = None,
-                        auto_charge: bool = False, payment_method_id: str | None = None,
-                        starts_at: date | None = None, reference: str = "", **status_fields) -> Subscription:
+def create_subscription(adapters, org_id: str, new: NewSubscription, now: datetime) -> Subscription:
     """A new subscription (future, trial or live), or one imported in any status with its days, at
     the organization's time (its test clock in test mode). A new live subscription's first term is
     invoiced at once, and charged by the next scheduled run when it auto-charges a saved method."""
-    wanted = [("plan", plan_code), *(("addon", code) for code, _ in addons)] + (
+    plan_code, customer_id, coupon_code = new.plan_code, new.customer_id, new.coupon_code
+    wanted = [("plan", plan_code), *(("addon", code) for code, _ in new.addons)] + (
         [("coupon", coupon_code)] if coupon_code is not None else [])
     org, customer, found = adapters.uow.catalog.with_organization_and_customer(org_id, customer_id, wanted)
     now = org.now(now)
@@ -38,14 +37,14 @@ def create_subscription(adapters, org_id: str, customer_id: str, *, plan_code: s
     snapshot = PlanSnapshot(plan.code, plan.name, plan.price_minor, plan.interval, plan.interval_count,
                             plan.trial_days)
     sub = Subscription(subscription_id=new_id("subscription", now), customer_id=customer.customer_id,
-                       status=Status(status), plan=snapshot, currency=customer.currency, created_at=now,
-                       addons=_addons(found, plan.code, addons),
+                       status=Status(new.status), plan=snapshot, currency=customer.currency, created_at=now,
+                       addons=_addons(found, plan.code, new.addons),
                        coupon=_coupon(found, plan.code, customer.currency, coupon_code, now),
-                       auto_charge=auto_charge, payment_method_id=payment_method_id, reference=reference,
+                       auto_charge=new.auto_charge, payment_method_id=new.payment_method_id, reference=new.reference,
                        time_zone=org.time_zone)
-    sub = coupons.remembering_coupons(None, _place_in_time(sub, now, starts_at, status_fields))
+    sub = coupons.remembering_coupons(None, _place_in_time(sub, now, new.starts_at, new.imported()))
     billed = email = None
-    if sub.status == Status.LIVE and not status_fields.get("term_start"):
+    if sub.status == Status.LIVE and new.term_start is None:
         bill = billing.term_bill(sub)
         billed = invoicing.issue(adapters, org, bill, now=now, actor=MERCHANT,
                                  credits=invoicing.open_credits(adapters, org_id, customer.customer_id))
@@ -69,16 +68,12 @@ def create_subscription(adapters, org_id: str, customer_id: str, *, plan_code: s
     return adapters.uow.subscriptions.saved(item)
 
 
-def _place_in_time(sub: Subscription, now: datetime, starts_at: date | None, fields: dict) -> Subscription:
-    """The days of a new or imported subscription. An imported term keeps its anchor's day of the
-    month when its end follows from its start (Jan 31 -> Feb 28 -> Mar 31), else renews from its end."""
-    allowed = {"trial_end", "term_start", "term_end", "cancelled_at", "cancel_reason", "expired_at",
-               "pause_at", "resume_at", "paused_at", "next_retry_at", "dunning_attempts", "trial_extensions_used"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise InvalidInput({name: "Unknown field." for name in unknown})
+def _place_in_time(sub: Subscription, now: datetime, starts_at: date | None, imported: dict) -> Subscription:
+    """The days of a new or imported subscription (`imported`: the parts it already has, by name). An
+    imported term keeps its anchor's day of the month when its end follows from its start
+    (Jan 31 -> Feb 28 -> Mar 31), else renews from its end."""
     today = sub.today(now)
-    sub = replace(sub, **fields)
+    sub = replace(sub, **imported)
     status = sub.status
     if status == Status.FUTURE:
         if starts_at is None or starts_at <= today:

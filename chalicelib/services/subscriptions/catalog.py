@@ -7,6 +7,7 @@ from datetime import datetime
 from ...domain import coupons
 from ...domain.catalog import Addon, Coupon, Plan
 from ...domain.errors import InvalidInput
+from .commands import CouponChanges
 
 
 def add_plan(adapters, org_id: str, plan: Plan, now: datetime) -> Plan:
@@ -35,16 +36,18 @@ def add_coupon(adapters, org_id: str, coupon: Coupon, now: datetime) -> Coupon:
     return replace(coupon, version=1)
 
 
-def change_coupon(adapters, org_id: str, code: str, changes: dict) -> Coupon:
+def change_coupon(adapters, org_id: str, code: str, changes: CouponChanges) -> Coupon:
     """The merchant offers a coupon in the portal or not, limits or extends it, withdraws it or
     sells it again (`coupons.CHANGEABLE`); subscriptions that hold it keep it either way."""
-    if not changes:
+    given = changes.given()
+    if not given:
         raise InvalidInput({"body": "Name at least one of " + ", ".join(sorted(coupons.CHANGEABLE)) + "."})
     coupon = adapters.uow.catalog.get(org_id, "coupon", code)
-    return adapters.uow.catalog.save_coupon(org_id, coupons.changed(coupon, changes))
+    return adapters.uow.catalog.save_coupon(org_id, coupons.changed(coupon, given))
 
 
-def list_items(adapters, org_id: str, kind: str) -> list:
+def list_items(adapters, org_id: str, kind: str) -> list[Plan | Addon | Coupon]:
+    """Every plan, addon or coupon (`kind`) of the catalogue."""
     return adapters.uow.catalog.list_all(org_id, kind)
 
 

@@ -13,7 +13,7 @@ stops at its time budget; the next run continues.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 
@@ -48,16 +48,35 @@ TEST_CLOCK_BUDGET_SECONDS = 20.0      # one advance answers within an API reques
 EMAIL_ACTIONS = {"payment_failed": "update_payment_method", "payment_action_required": "pay_invoice"}
 
 
+@dataclass(frozen=True)
+class WorkDone:
+    """The work a run did on one subscription, and the subscription's status after it."""
+    subscription_id: str
+    work: str             # scheduling.Work's value
+    status: str           # Status's value
+
+
 @dataclass
 class RunReport:
-    done: list[dict] = field(default_factory=list)     # {subscription_id, work, status}
+    done: list[WorkDone] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)    # subscription ids (logged with the error)
     stopped_early: bool = False                        # the time budget ran out
     left_over: int = 0    # due items not reached when it did (counted up to a page a shard: a floor)
 
     def as_dict(self) -> dict:
-        return {"done": self.done, "failed": self.failed, "stopped_early": self.stopped_early,
-                "left_over": self.left_over}
+        """What the scheduled job returns (Lambda writes it to the job's invocation record)."""
+        return {"done": [asdict(work) for work in self.done], "failed": self.failed,
+                "stopped_early": self.stopped_early, "left_over": self.left_over}
+
+
+@dataclass(frozen=True)
+class TestClockRun:
+    """What advancing a test clock ran; `complete` is False when its time budget ran out first."""
+    __test__ = False      # not a test class, whatever pytest makes of its name
+    test_clock_at: datetime
+    done: tuple[WorkDone, ...]
+    failed: tuple[str, ...]       # subscription ids
+    complete: bool
 
 
 @dataclass(frozen=True)
@@ -118,7 +137,7 @@ def _counted(items, at_most: int) -> int:
 
 
 def advance_test_clock(adapters, org_id: str, advance_to: datetime, *, real_now: datetime,
-                       budget_seconds: float | None = None) -> dict:
+                       budget_seconds: float | None = None) -> TestClockRun:
     """Move a test-mode organization's clock forward to `advance_to` and run its due work up to it,
     round after round (a round renews each subscription at most once, so an advance of a year runs
     every monthly term of it), until nothing is due or the time budget runs out: then the answer
@@ -141,12 +160,12 @@ def advance_test_clock(adapters, org_id: str, advance_to: datetime, *, real_now:
         done += report.done
         failed += [f for f in report.failed if f not in failed]
         complete = not report.done and not report.stopped_early
-    return {"test_clock_at": advance_to, "done": done, "failed": failed, "complete": complete}
+    return TestClockRun(advance_to, tuple(done), tuple(failed), complete)
 
 
 # --- one subscription ------------------------------------------------------------------------
 
-def _run_one(adapters, job: _Job, sub: Subscription) -> dict | None:
+def _run_one(adapters, job: _Job, sub: Subscription) -> WorkDone | None:
     work = scheduling.work_due(sub, job.now)
     if work is None or clock_name(job.org) != job.clock:
         return None     # the index lagged behind, or the organization moved to another clock
@@ -154,7 +173,7 @@ def _run_one(adapters, job: _Job, sub: Subscription) -> dict | None:
     if claimed is None:
         return None     # another run holds it, or it changed since the index was read
     after = _WORK[work](adapters, job, claimed)
-    return {"subscription_id": sub.subscription_id, "work": work.value, "status": after.status.value}
+    return WorkDone(sub.subscription_id, work.value, after.status.value)
 
 
 def _start(adapters, job: _Job, sub: Subscription) -> Subscription:

@@ -31,7 +31,7 @@ from typing import Callable, Iterator
 
 from ...domain import scheduling
 from ...domain.errors import NotFound
-from .scheduled import _Job, _run_one
+from .scheduled import WorkDone, _Job, _run_one
 
 DISCOVERY_PAGE = 500      # due items read per Query: discovery reads, it does not act
 # A subscription bigger than this goes without its snapshot (the worker reads it): ten messages
@@ -121,9 +121,9 @@ def _small(snapshot: dict | None) -> dict | None:
     return snapshot if snapshot is not None and len(json.dumps(snapshot)) <= SNAPSHOT_MOST_BYTES else None
 
 
-def run_due_item(adapters, item: DueItem, now: datetime, orgs: dict | None = None) -> dict | None:
+def run_due_item(adapters, item: DueItem, now: datetime, orgs: dict | None = None) -> WorkDone | None:
     """Do `item`'s work if it is due at `now` on the subscription the message carries (or, without
-    one, as read now) and nobody holds it: what was done ({subscription_id, work, status}), or None
+    one, as read now) and nobody holds it: what was done, or None
     when there was nothing (left) to do. `orgs`: the organizations read so far in this batch."""
     orgs = {} if orgs is None else orgs
     try:

@@ -1,5 +1,5 @@
 """moto's server on a free port, as the local AWS of the bench and of the processes it starts, with
-the demo world seeded (bench/scenarios.py) and the sender's address verified: the in-process app
+the demo world seeded (exercise/scenarios.py) and the sender's address verified: the in-process app
 and fresh processes share it."""
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from typing import Iterator
 @dataclass(frozen=True)
 class LocalAws:
     environment: dict      # for a process of its own: this one's, the endpoint, the portal token
-    world: object          # bench.scenarios.World
+    world: object          # exercise.scenarios.World
 
 
 @contextmanager
 def signed_in_local_aws() -> Iterator[LocalAws]:
     """While open, this process's adapters point at the local AWS (PORTICO_AWS_ENDPOINT)."""
-    from bench.scenarios import build_world
+    from .scenarios import build_world
     from chalicelib import bootstrap, config, tables
     from devstack.server import start_embedded_aws, verify_email_sender
     logging.getLogger("werkzeug").setLevel(logging.WARNING)   # moto's server: no line per call

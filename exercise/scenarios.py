@@ -1,6 +1,6 @@
 """The demo world the bench, the call-budget tests and the authorization matrix run routes
 against: the seeded demo organization, its signed-in customer, and real ids for every path
-parameter, with one item in the right state for every write route's example (bench/examples.py)."""
+parameter, with one item in the right state for every write route's example (exercise/examples.py)."""
 from __future__ import annotations
 
 import re
@@ -14,6 +14,7 @@ from chalicelib.handlers.http import RouteSpec
 from chalicelib.handlers.portal.payments import payment_answer
 from chalicelib.services.accounts.commands import ContactChanges, NewContact, ProfileChanges
 from chalicelib.services.documents.commands import NewDocumentLine
+from chalicelib.services.subscriptions.commands import NewSubscription
 from chalicelib.services.payments.commands import PayInvoices
 from chalicelib.tables.base import owner_key
 
@@ -133,8 +134,9 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     ids["unused_payment_method_id"] = card("pm_card_chargeDeclinedExpiredCard")
     # the seeded live subscription's term ended a while ago (the renewal job has not run): one in its term
     ids["live_subscription_id"] = ids["subscription_id"] = services.subscriptions.create(
-        org_id, customer_id, plan_code="pro", addons=[("extra_seats", 2)], coupon_code="WELCOME20",
-        auto_charge=True, payment_method_id=ids["payment_method_id"], now=now - timedelta(days=3)).subscription_id
+        org_id, NewSubscription(customer_id, "pro", addons=(("extra_seats", 2),), coupon_code="WELCOME20",
+                                auto_charge=True, payment_method_id=ids["payment_method_id"]),
+        now - timedelta(days=3)).subscription_id
     # that subscription's first invoice took the seeded credit: a credit note of its own to void
     ids["credit_note_id"] = services.documents.create_credit_note(
         org_id, customer_id, lines=[NewDocumentLine("Goodwill", 700)], reason="Goodwill",

@@ -1,4 +1,4 @@
-"""A valid example request for every route, against the demo world of bench/scenarios.py: the
+"""A valid example request for every route, against the demo world of exercise/scenarios.py: the
 authorization matrix sends them with other customers' sessions (and must get 404), the owner sends
 them as the control, and the bench and the call-budget test measure them.
 
