@@ -53,8 +53,12 @@ ACCESS = {
                                       "rate_counters", "sessions"),
                                writes=("one_time_tokens", "passkeys", "rate_counters", "sessions"),
                                deletes=("passkeys", "rate_counters", "sessions")),
-    "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates"),
-                                writes=("emails",), sends_email=True, failure_destination=True),
+    # the email job renders an email's PDF (or sends the copy kept: rendered_documents), with the
+    # organization's logo, and makes the action link an email carries as it sends it
+    "send_queued_email": Access(reads=("emails", "organizations", "customers", "invoices", "estimates",
+                                       "rendered_documents", "logos"),
+                                writes=("emails", "action_links", "rendered_documents"), sends_email=True,
+                                failure_destination=True),
     # discovery reads the subscriptions' `due` index and queues what it finds: the worker does the work
     "run_due_work": Access(reads=("subscriptions",), sends_due_work=True, failure_destination=True),
     "due_work_worker": Access(reads=BOOKS, writes=BOOKS, deletes=("idempotency",), sends_email=True,

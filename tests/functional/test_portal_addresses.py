@@ -21,7 +21,7 @@ def test_a_merchant_names_its_portal_and_the_name_opens_its_sign_in(aws):
         found = api.as_(None).get("/portal/auth/portals/acme")
         assert found.status == 200
         assert found.json == {"org_id": acme.org.org_id, "name": "Acme Cloud", "portal_name": "acme",
-                              "sign_in": {"password": True, "link": False, "passkey": True}}
+                              "logo_path": "", "sign_in": {"password": True, "link": False, "passkey": True}}
 
 
 def test_a_customer_signs_in_with_the_organization_the_portal_name_gives(aws):

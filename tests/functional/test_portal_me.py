@@ -26,7 +26,7 @@ def test_me_shows_the_contact_the_customer_the_organization_and_the_features(aws
         assert me.json["organization"] == {
             "org_id": acme.org.org_id, "name": "Acme Cloud", "email": "billing@acme.example",
             "phone": "+1 555 0100", "website": "https://acme.example", "address": [], "currency": "USD",
-            "currency_exponent": 2, "time_zone": "UTC"}
+            "currency_exponent": 2, "time_zone": "UTC", "logo_path": ""}
         assert me.json["features"]["cancel"] is True
         assert me.json["features"]["pause_resume"] is False
         assert me.json["features"]["forward_documents"] is True

@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 from chalicelib.domain.errors import FIELD_CODES, Unauthenticated
+from chalicelib.domain.undo import REASONS as UNDO_REFUSALS
 from chalicelib.handlers.http import PYDANTIC_CODES
 from tests.unit.test_message_catalogues import LANGUAGES, catalogue
 
@@ -60,7 +61,9 @@ def error_codes_the_api_answers() -> set[str]:
                 codes |= {f"forbidden.{rule}" for rule in rules}
     assert not unreadable, f"name each business rule with a literal, so the browser's words can be checked: {unreadable}"
     codes.discard(None)
-    return codes | {f"unauthenticated.{reason}" for reason in Unauthenticated.REASONS} | ANSWERED_BY_THE_BROWSER
+    # an undo refused answers its reason as the code (domain/undo.py's UndoRefused)
+    return (codes | {f"unauthenticated.{reason}" for reason in Unauthenticated.REASONS} | set(UNDO_REFUSALS)
+            | ANSWERED_BY_THE_BROWSER)
 
 
 def test_the_codes_found_are_the_api_s_codes():

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from typing import TYPE_CHECKING, Literal
 
 from chalice import Blueprint
@@ -89,7 +88,7 @@ def put_logo(body: LogoBody):
     it can carry scripts), checked as an image, served from the portal itself."""
     try:
         data = base64.b64decode(body.png_base64, validate=True)
-    except binascii.Error:
+    except ValueError:    # binascii.Error, or characters outside ASCII
         raise InvalidInput({"png_base64": "Not base64."}, codes={"png_base64": "format"}) from None
     from ..responses.accounts import Organization
     return Organization.of(services().access.set_logo(api.merchant().org_id, data)).model_dump()

@@ -103,7 +103,7 @@ def login(adapters, org_id: str, email: str, password: str, now: datetime, *,
     if not (matches and user.is_active):
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
         _count_failure(adapters, account, failures, now)
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS, reason="credentials")
     _forget_failures(adapters, account, failures)
     if adapters.password_hasher.needs_rehash(user.password_hash):
         user = adapters.uow.merchant_users.save(replace(user, password_hash=adapters.password_hasher.hash(password)))
@@ -128,7 +128,8 @@ def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetim
     if after is None:
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
         _count_failure(adapters, user.login, failures, now)
-        raise Unauthenticated(WRONG_CODE, {"fields": {"code": WRONG_CODE}})
+        raise Unauthenticated(WRONG_CODE, {"fields": {"code": WRONG_CODE}, "field_codes": {"code": "wrong_code"}},
+                              reason="code")
     _forget_failures(adapters, user.login, failures)
     after = adapters.uow.merchant_users.save(after)   # on the version read: a code is accepted once
     return ConsoleSignIn(start(adapters, after, now))

@@ -246,4 +246,4 @@ def _user_handle_of(credential: dict) -> str | None:
 
 def _failed(adapters, source_ip: str, now: datetime):
     rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
-    raise Unauthenticated(NOT_ACCEPTED)
+    raise Unauthenticated(NOT_ACCEPTED, reason="credentials")

@@ -49,7 +49,7 @@ def redeem(adapters, org_id: str, token: str, now: datetime, *, source_ip: str) 
     one_time = adapters.uow.one_time_tokens.get(token_hash(token)) if token else None
     if one_time is None or not one_time.is_usable("sign_in", org_id, now):
         rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     account = adapters.uow.portal_users.with_organization(one_time.login, org_id, customer_id=one_time.customer_id)
     if not account.org.preferences.link_sign_in:
         raise FeatureDisabled("sign_in_links")
@@ -57,7 +57,7 @@ def redeem(adapters, org_id: str, token: str, now: datetime, *, source_ip: str) 
     role = _role_in(account.customer, user) if user is not None else None
     if user is None or not user.is_active or role is None or (user.customer_id, user.contact_id) != (
             one_time.customer_id, one_time.contact_id):
-        raise Unauthenticated(INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK, reason="link")
     if user.has_second_factor or account.org.preferences.require_second_factor:
         with adapters.uow.transaction("sign-in link") as tx:
             adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
