@@ -4,6 +4,8 @@ parameter, with one item in the right state for every write route's example (exe
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -70,6 +72,18 @@ class World:
     console_token: str = ""                      # the demo's console admin signed in
 
 
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A PNG of one colour."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+DEMO_LOGO = _png(96, 32, (31, 111, 235))
+
+
 def build_world(now: datetime) -> World:
     from chalicelib import bootstrap
     from devstack import seed
@@ -84,6 +98,7 @@ def build_world(now: datetime) -> World:
     console = result.console_sign_in
     console_token = bootstrap.services().access.console_login(console.org_id, console.admin_email, console.password,
                                                               now, source_ip="127.0.0.1").token
+    bootstrap.services().access.set_logo(result.org_id, DEMO_LOGO)
     world = World(result.org_id, customer_id, result.api_key, token, ids, now, console_token=console_token)
     _one_of_each_write(world, now)
     return world

@@ -14,7 +14,6 @@ files embed only the glyphs they use. A character no font has is shown as its ba
 
 from __future__ import annotations
 
-import io
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -66,7 +65,6 @@ class PdfDocument:
     totals: tuple[tuple[str, str], ...]
     notes: tuple[str, ...] = ()
     footer: str | None = None
-    logo: bytes | None = None         # the issuer's logo, a PNG (domain/logos.py), above its name
     page_words: str = "Page {page} of {pages}"   # the running footer, in the reader's language
 
 
@@ -165,7 +163,6 @@ def _add_fonts(pdf: Any, doc: PdfDocument) -> Callable[[str], bool]:
 MARGIN_MM = 18
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
-LOGO_HEIGHT = 12     # mm: the issuer's logo, at most half the header's left column wide
 RULE = (206, 212, 218)
 STRIPE = (245, 247, 250)
 HEADING_FILL = (233, 236, 239)
@@ -224,10 +221,6 @@ def _write_header(pdf: Any, doc: PdfDocument) -> None:
     half = pdf.epw / 2
 
     pdf.set_text_color(*INK)
-    if doc.logo:
-        pdf.image(io.BytesIO(doc.logo), x=pdf.l_margin, y=top, h=LOGO_HEIGHT, keep_aspect_ratio=True,
-                  w=half / 2)
-        pdf.set_xy(pdf.l_margin, top + LOGO_HEIGHT + 2)
     pdf.set_font(FONT, "B", 15)
     pdf.multi_cell(half, 7, pdf.shown(doc.issuer.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9)

@@ -11,7 +11,6 @@ from chalicelib.tables.rendered_documents import LARGEST_KEPT_BYTES, KeptCopy, R
 from tests.support.api import Api, client
 from tests.support.documents import (PDF_HEADERS, a_payment, a_scene, an_estimate, an_invoice, pdf_text,
                                      signed_in)
-from tests.support.logos import png, put_logo
 from tests.support.portal import new_customer
 
 
@@ -129,19 +128,3 @@ def test_a_pdf_too_large_for_an_item_is_not_kept():
     # When it is to be kept, Then it is refused before any write (the route answers it all the same)
     assert RenderedDocuments().keep("org_1", "cus_1", "statement##", too_large, now=None) is False
 
-
-def test_a_new_logo_renders_a_kept_invoice_again_with_the_logo(aws, renders):
-    with client() as c:
-        # Given an invoice downloaded before the merchant had a logo
-        scene = a_scene(Api(c))
-        invoice = an_invoice(scene.admin, scene.customer_id, ("Pro plan", 10_000, 1))
-        path = f"/portal/invoices/{invoice['invoice_id']}/pdf"
-        scene.zoe.portal.get(path, headers=PDF_HEADERS)
-
-        # When the merchant sets a logo and she downloads it again
-        assert put_logo(scene.admin, png()).status == 200
-        scene.zoe.portal.get(path, headers=PDF_HEADERS)
-
-        # Then it was rendered again, this time with the logo
-        assert len(renders) == 2
-        assert renders[0].logo is None and renders[1].logo is not None

@@ -9,8 +9,7 @@ from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import console_session, may
 from ..http import Body, Routes
-from ..portal.auth import (Challenge, Code, OrganizationId, Password, enrolment, session_or_challenge,
-                           signed_in)
+from ..portal.auth import Challenge, Code, OrganizationId, Password, enrolment, session_or_challenge
 from ..schemas import Email
 
 bp = Blueprint(__name__)
@@ -57,7 +56,7 @@ def console_login_second_factor(body: ConsoleSecondFactorBody):
     """The second step of a console sign-in: the challenge with a code of the app or a recovery code."""
     done = services().access.console_complete_sign_in(body.organization, body.challenge, body.code, bootstrap.now(),
                                                       source_ip=public.source_ip())
-    return signed_in(done.session)
+    return session_or_challenge(done.session)
 
 
 @api.route("/console/auth/logout", "POST", status=204)
@@ -81,7 +80,8 @@ def console_change_password(body: ConsolePasswordBody):
     """Change the password (the current one is needed); every other console session of the user ends."""
     ended = services().access.console_change_password(api.merchant_user(), body.current_password,
                                                       body.new_password, bootstrap.now())
-    return {"other_sessions_ended": ended}
+    from ..responses.accounts import PasswordChanged
+    return PasswordChanged.of(ended).model_dump()
 
 
 @api.route("/console/auth/second-factor", "POST", response="SecondFactorEnrolment")
@@ -94,7 +94,8 @@ def console_start_second_factor():
 def console_confirm_second_factor(body: ConsoleCodeBody):
     """Turn the second factor on with the app's first code; the recovery codes are shown once."""
     codes = services().access.console_confirm_second_factor(api.merchant_user(), body.code, bootstrap.now())
-    return {"recovery_codes": list(codes)}
+    from ..responses.accounts import RecoveryCodes
+    return RecoveryCodes.of(codes).model_dump()
 
 
 @api.route("/console/auth/second-factor/disable", "POST", body=ConsoleDisableBody, status=204)

@@ -12,7 +12,6 @@ from pydantic import Field, StringConstraints
 from ... import bootstrap
 from ...bootstrap import services
 from ...domain.errors import NotFound, Unauthenticated
-from ...domain.logos import logo_path
 from ..answer_floor import held_to_the_floor
 from ..credentials import portal_session
 from ..http import Body, Routes
@@ -124,11 +123,8 @@ FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a li
 def portal_sign_in(portal_name: str):
     """The organization whose portal has this name (the portal's address carries it): its name for the
     sign-in page and its id for signing in."""
-    org = services().access.organization_for_portal(portal_name)
-    prefs = org.preferences
-    return {"org_id": org.org_id, "name": org.name, "portal_name": org.portal_name,
-            "logo_path": logo_path(org.org_id, org.logo),
-            "sign_in": {"password": prefs.password_sign_in, "link": prefs.link_sign_in, "passkey": prefs.passkeys}}
+    from ..responses.accounts import PortalSignIn
+    return PortalSignIn.of(services().access.organization_for_portal(portal_name)).model_dump()
 
 
 @public.route("/portal/auth/logos/{org_id}/{version}", content_type="image/png")
@@ -146,8 +142,8 @@ def logo(org_id: str, version: str):
 @public.route("/portal/auth/password-rules", response="PasswordRules")
 def password_rules():
     """The rules a new password must meet (the ones the server checks), for the forms to say."""
-    from ...domain.password_policy import MAX_LENGTH, MIN_LENGTH
-    return {"min_length": MIN_LENGTH, "max_length": MAX_LENGTH}
+    from ..responses.accounts import PasswordRules
+    return PasswordRules.of_the_policy().model_dump()
 
 
 @public.route("/portal/auth/login", "POST", body=LoginBody, response="SignIn")
@@ -166,7 +162,8 @@ def login_second_factor(body: SecondFactorBody):
     while enrolling, the first code of the new secret: the recovery codes come with the session)."""
     done = services().access.complete_sign_in(body.organization, body.challenge, body.code, bootstrap.now(),
                                               source_ip=public.source_ip())
-    return {**signed_in(done.session), "recovery_codes": list(done.recovery_codes) or None}
+    from ..responses.accounts import SignIn
+    return SignIn.after_second_factor(done).model_dump()
 
 
 @public.route("/portal/auth/login/enrolment", "POST", body=ChallengeBody, response="SecondFactorEnrolment")
@@ -233,17 +230,18 @@ def logout():
 def change_password(body: ChangePasswordBody):
     """Change the password (the current one is needed); every other session ends."""
     caller = api.customer()
+    from ..responses.accounts import PasswordChanged
     ended = services().access.change_password(caller.org_id, caller.login, caller.session_id, body.current_password,
                                               body.new_password, bootstrap.now())
-    return {"other_sessions_ended": ended}
+    return PasswordChanged.of(ended).model_dump()
 
 
 @api.route("/portal/auth/second-factor", response="SecondFactorState")
 def second_factor_state():
     """Whether my account signs in with a code, whether the merchant requires it, recovery codes left."""
     caller = api.customer()
-    found = services().access.second_factor(caller.org_id, caller.login)
-    return {"enabled": found.enabled, "required": found.required, "recovery_codes_left": found.recovery_codes_left}
+    from ..responses.accounts import SecondFactorState
+    return SecondFactorState.of(services().access.second_factor(caller.org_id, caller.login)).model_dump()
 
 
 @api.route("/portal/auth/second-factor", "POST", response="SecondFactorEnrolment")
@@ -257,8 +255,9 @@ def start_second_factor():
 def confirm_second_factor(body: ConfirmSecondFactorBody):
     """Turn the second factor on with the app's first code; the recovery codes are shown once."""
     caller = api.customer()
+    from ..responses.accounts import RecoveryCodes
     codes = services().access.confirm_second_factor(caller.org_id, caller.login, body.code, bootstrap.now())
-    return {"recovery_codes": list(codes)}
+    return RecoveryCodes.of(codes).model_dump()
 
 
 @api.route("/portal/auth/second-factor/disable", "POST", body=DisableSecondFactorBody, status=204)
@@ -273,14 +272,15 @@ def disable_second_factor(body: DisableSecondFactorBody):
 def passkey_sign_in_options(body: PasskeyOptionsBody):
     """Start signing in with a passkey: the options for navigator.credentials.get (any passkey of
     this portal; no email is asked)."""
-    return {"options": services().access.passkey_sign_in_options(body.organization, bootstrap.now(),
-                                                                 source_ip=public.source_ip())}
+    from ..responses.accounts import PasskeyOptions
+    return PasskeyOptions.of(services().access.passkey_sign_in_options(body.organization, bootstrap.now(),
+                                                                       source_ip=public.source_ip())).model_dump()
 
 
 @public.route("/portal/auth/passkeys/sign-in", "POST", body=PasskeySignInBody, response="SignIn")
 def passkey_sign_in(body: PasskeySignInBody):
     """Sign in with the passkey's answer to those options: a session."""
-    return signed_in(services().access.sign_in_with_passkey(body.organization, body.credential, bootstrap.now(),
+    return session_or_challenge(services().access.sign_in_with_passkey(body.organization, body.credential, bootstrap.now(),
                                                             source_ip=public.source_ip()))
 
 
@@ -296,7 +296,9 @@ def passkeys():
 def passkey_registration_options():
     """Start adding a passkey: the options for navigator.credentials.create."""
     caller = api.customer()
-    return {"options": services().access.passkey_registration_options(caller.org_id, caller.login, bootstrap.now())}
+    from ..responses.accounts import PasskeyOptions
+    options = services().access.passkey_registration_options(caller.org_id, caller.login, bootstrap.now())
+    return PasskeyOptions.of(options).model_dump()
 
 
 @api.route("/portal/auth/passkeys", "POST", body=NewPasskeyBody, status=201, response="Passkey")
@@ -316,16 +318,11 @@ def remove_passkey(passkey_id: str):
 
 
 def session_or_challenge(answer) -> dict:
-    if hasattr(answer, "challenge"):
-        return {"second_factor": {"challenge": answer.challenge, "expires_at": answer.expires_at,
-                                  "enrolment_required": answer.enrolment_required}}
-    return signed_in(answer)
+    """A sign-in's answer: the session it started, or the second factor's challenge."""
+    from ..responses.accounts import SignIn
+    return SignIn.of(answer).model_dump()
 
 
 def enrolment(enrolled) -> dict:
-    return {"secret": enrolled.secret, "otpauth_uri": enrolled.otpauth_uri}
-
-
-def signed_in(session) -> dict:
-    return {"token": session.token, "token_type": "Bearer", "expires_at": session.expires_at,
-            "idle_timeout_seconds": session.idle_timeout_seconds}
+    from ..responses.accounts import SecondFactorEnrolment
+    return SecondFactorEnrolment.of(enrolled).model_dump()

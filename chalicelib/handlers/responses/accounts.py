@@ -9,7 +9,7 @@ from pydantic import Field
 from ...domain.action_links import ACTIONS
 from ...domain.currencies import exponent
 from ...domain.preferences import DunningSettings, Preferences
-from .shared import Address, Answer, CurrencyExponent, Items, Money, OrganizationDetails, Page
+from .shared import Address, Answer, CurrencyExponent, GivenOnly, Items, Money, OrganizationDetails, Page
 
 if TYPE_CHECKING:
     from ...domain.customers import Contact as Person, Customer as Client
@@ -151,7 +151,7 @@ class SecondFactorChallenge(Answer):
     enrolment_required: bool
 
 
-class SignIn(Answer):
+class SignIn(GivenOnly):
     """A session (the token and its limits), or, for an account with a second factor, only
     `second_factor`: no session exists until its code is right. `recovery_codes`: shown once, after
     an enrolment at sign-in."""
@@ -162,11 +162,28 @@ class SignIn(Answer):
     second_factor: SecondFactorChallenge | None = None
     recovery_codes: list[str] | None = None
 
+    @classmethod
+    def of(cls, answer) -> SignIn:
+        """From a started session, or from a challenge (what has `challenge`) to answer first."""
+        if hasattr(answer, "challenge"):
+            return cls(second_factor=SecondFactorChallenge.mirroring(answer))
+        return cls(token=answer.token, token_type="Bearer", expires_at=answer.expires_at,
+                   idle_timeout_seconds=answer.idle_timeout_seconds)
+
+    @classmethod
+    def after_second_factor(cls, done) -> SignIn:
+        """The session a second factor's code started, with the recovery codes an enrolment made (null: none)."""
+        return cls.of(done.session).model_copy(update={"recovery_codes": list(done.recovery_codes) or None})
+
 
 class SecondFactorEnrolment(Answer):
     """The secret, shown once: type it into an authenticator app, or open `otpauth_uri` with one."""
     secret: str
     otpauth_uri: str
+
+    @classmethod
+    def of(cls, enrolment) -> SecondFactorEnrolment:
+        return cls.mirroring(enrolment)
 
 
 class SecondFactorState(Answer):
@@ -174,16 +191,28 @@ class SecondFactorState(Answer):
     required: bool              # by the merchant: it cannot be turned off
     recovery_codes_left: int
 
+    @classmethod
+    def of(cls, state) -> SecondFactorState:
+        return cls.mirroring(state)
+
 
 class RecoveryCodes(Answer):
     """Each works once instead of a code; shown only now."""
     recovery_codes: list[str]
+
+    @classmethod
+    def of(cls, codes) -> RecoveryCodes:
+        return cls(recovery_codes=list(codes))
 
 
 class PasskeyOptions(Answer):
     """WebAuthn options (JSON, base64url) for navigator.credentials.create or .get: answer them
     within 5 minutes, once."""
     options: dict[str, Any]
+
+    @classmethod
+    def of(cls, options: dict[str, Any]) -> PasskeyOptions:
+        return cls(options=options)
 
 
 class Passkey(Answer):
@@ -209,6 +238,10 @@ class PasskeyList(Answer):
 
 class PasswordChanged(Answer):
     other_sessions_ended: int
+
+    @classmethod
+    def of(cls, ended: int) -> PasswordChanged:
+        return cls(other_sessions_ended=ended)
 
 
 class Notice(Answer):
@@ -256,11 +289,22 @@ class PortalSignIn(Answer):
     logo_path: str      # where the portal serves the merchant's logo; "" none
     sign_in: SignInMethods
 
+    @classmethod
+    def of(cls, org) -> PortalSignIn:
+        prefs = org.preferences
+        return cls.mirroring(org, sign_in=SignInMethods(password=prefs.password_sign_in, link=prefs.link_sign_in,
+                                                        passkey=prefs.passkeys))
+
 
 class PasswordRules(Answer):
     """The rules a new password must meet, as the server checks them."""
     min_length: int
     max_length: int
+
+    @classmethod
+    def of_the_policy(cls) -> PasswordRules:
+        from ...domain.password_policy import MAX_LENGTH, MIN_LENGTH
+        return cls(min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
 
 class MeContact(Answer):

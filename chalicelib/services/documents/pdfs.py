@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from ...domain.errors import BusinessRuleViolation
@@ -88,24 +88,25 @@ def _unpacked(found: Parties):
 
 
 def _rendered(adapters, found: Parties, kept: str, name: str, doc) -> RenderedPdf:
-    """The copy kept of document `kept` if it shows `doc` (and the organization's logo as it is now);
-    else `doc` rendered now, with the logo at its top when there is one, and kept."""
+    """The copy kept of document `kept` if it shows `doc`; else `doc` rendered now, and kept.
+
+    PDFs carry no logo: fpdf2 embeds images only through Pillow, which the Lambda package leaves
+    out (infra/package_contents.py: 22 MB unzipped, the package's limit is 12 MB zipped)."""
     from ...tables.rendered_documents import KeptCopy
     org = found.org
-    fingerprint = page_fingerprint(doc, logo_version=org.logo)
+    fingerprint = page_fingerprint(doc)
     if found.kept is not None and found.kept.fingerprint == fingerprint:
         return RenderedPdf(f"{_safe_filename(name)}.pdf", found.kept.pdf)
-    logo = adapters.uow.logos.get(org.org_id, org.logo) if org.logo else None
-    data = adapters.renderer(replace(doc, logo=logo) if logo else doc)
+    data = adapters.renderer(doc)
     adapters.uow.rendered_documents.keep(org.org_id, found.customer.customer_id, kept,
                                          KeptCopy(fingerprint, data), adapters.now())
     return RenderedPdf(f"{_safe_filename(name)}.pdf", data)
 
 
-def page_fingerprint(doc, *, logo_version: str | None = None) -> str:
+def page_fingerprint(doc) -> str:
     """What a rendered page shows: the document's every field (a frozen dataclass of strings, whose
-    repr is stable), the logo's version (it names the logo's bytes) and the renderer's version."""
-    return hashlib.sha256(f"{RENDERING}\n{logo_version or ''}\n{doc!r}".encode()).hexdigest()
+    repr is stable) and the renderer's version."""
+    return hashlib.sha256(f"{RENDERING}\n{doc!r}".encode()).hexdigest()
 
 
 def _safe_filename(name: str) -> str:
