@@ -20,7 +20,7 @@ from ...tables.merchant_sessions import MerchantSession
 from ...tables.merchant_users import ROLES, MerchantUser, merchant_login_key
 from . import rate_limiting
 from .portal_auth import BAD_CREDENTIALS, _admit, _count_failure, _forget_failures
-from .second_factor import SIGN_IN_AGAIN, WRONG_CODE, Challenge, Enrolment, after_code, enrolled, sealed
+from .second_factor import SIGN_IN_AGAIN, WRONG_CODE, Challenge, Enrolment, after_code, answered, enrolled, sealed
 from .sessions import SignedIn
 
 TIMES = SessionTimes()
@@ -123,14 +123,7 @@ def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetim
     user = adapters.uow.merchant_users.find(login_key)
     if user is None or not user.is_active or not user.has_second_factor:
         raise Unauthenticated(SIGN_IN_AGAIN)
-    failures = _admit(adapters, user.login, now)
-    after = after_code(adapters, user, code, now)
-    if after is None:
-        rate_limiting.record(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now)
-        _count_failure(adapters, user.login, failures, now)
-        raise Unauthenticated(WRONG_CODE, {"fields": {"code": WRONG_CODE}, "field_codes": {"code": "wrong_code"}},
-                              reason="code")
-    _forget_failures(adapters, user.login, failures)
+    after, _ = answered(adapters, user, code, now, source_ip=source_ip)
     after = adapters.uow.merchant_users.save(after)   # on the version read: a code is accepted once
     return ConsoleSignIn(start(adapters, after, now))
 

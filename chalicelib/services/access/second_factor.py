@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from ...domain import second_factor as totp
 from ...domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
@@ -67,6 +68,18 @@ def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetim
     (then its recovery codes are answered with the session)."""
     rate_limiting.admit(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now, what="sign-in attempts")
     user, _org = _challenged(adapters, org_id, signed, now)
+    after, recovery = answered(adapters, user, code, now, source_ip=source_ip)
+    role = _current_role(adapters, user)
+    if role is None:
+        raise Unauthenticated(SIGN_IN_AGAIN)
+    adapters.uow.portal_users.save(after)   # on the version read: a code is accepted once
+    return SecondFactorSignIn(sessions.start(adapters, after, role, now), recovery)
+
+
+def answered(adapters, user, code: str, now: datetime, *, source_ip: str) -> tuple[Any, tuple[str, ...]]:
+    """`user` (a portal account or a merchant user) once the code of its challenge is right, and the
+    recovery codes an enrolment made. A wrong code is a failed sign-in of the account and of the
+    caller's address, as a wrong password is: Unauthenticated naming the code."""
     failures = _admit(adapters, user.login, now)
     recovery: tuple[str, ...] = ()
     if user.has_second_factor:
@@ -80,11 +93,7 @@ def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetim
         raise Unauthenticated(WRONG_CODE, {"fields": {"code": WRONG_CODE}, "field_codes": {"code": "wrong_code"}},
                               reason="code")
     _forget_failures(adapters, user.login, failures)
-    role = _current_role(adapters, user)
-    if role is None:
-        raise Unauthenticated(SIGN_IN_AGAIN)
-    adapters.uow.portal_users.save(after)   # on the version read: a code is accepted once
-    return SecondFactorSignIn(sessions.start(adapters, after, role, now), recovery)
+    return after, recovery
 
 
 # --- the signed-in account ---------------------------------------------------------------------
