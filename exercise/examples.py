@@ -274,7 +274,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
             body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge"}, expect=401,
             why="the demo does not require a second factor: there is no challenge to enrol with"),
         ("POST", "/portal/auth/second-factor"): Request(),
-        ("POST", "/portal/auth/passkeys/options"): Request(),
+        ("POST", "/portal/auth/passkeys/options"): Request(body={"current_password": DEMO_PASSWORD}),
         ("POST", "/portal/auth/passkeys"): Request(
             body={"name": "Work laptop", "credential": {"id": "not-a-credential"}}, expect=401,
             why="no authenticator in the demo: the credential answers none of the options' challenges"),

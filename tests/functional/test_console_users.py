@@ -1,8 +1,11 @@
 """The merchant console's users: created with the API key, signing in with the portal's rules,
 sessions of their own (never a portal session, nor a portal session theirs), roles on the admin API,
 and an audit entry for every change."""
+from dataclasses import replace
+
 from chalicelib import bootstrap
 from chalicelib.domain.second_factor import code_for, step_at
+from chalicelib.tables.merchant_users import merchant_login_key
 from tests.support.api import client
 from tests.support.console import PASSWORD, a_console
 from tests.support.portal import PASSWORD as PORTAL_PASSWORD
@@ -156,3 +159,24 @@ def test_a_disabled_user_cannot_sign_in_and_nobody_changes_their_own_account(aws
         assert disabled.status == 200 and console.sign_in("sam@acme.example").status == 401
         assert own.status == 422 and own.json["error"]["code"] == "own_account"
         assert elsewhere.status == 404
+
+
+def test_a_session_ends_at_once_when_its_user_is_disabled_or_demoted_even_one_the_sessions_index_missed(aws):
+    with client() as c:
+        # Given Olivia and Sam, admins with live sessions
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        sam = console.signed_in("sam@acme.example", "admin")
+        users = bootstrap.adapters().uow.merchant_users
+
+        # When Olivia is disabled and Sam made support behind the sessions' backs (as when a session
+        # was started while the change was made, and the index that ends them had not seen it yet)
+        found = users.find(merchant_login_key(console.org_id, "olivia@acme.example"))
+        users.save(replace(found, status="disabled"))
+        found = users.find(merchant_login_key(console.org_id, "sam@acme.example"))
+        users.save(replace(found, role="support"))
+
+        # Then Olivia's session opens nothing, and Sam's acts with his role as it is now
+        assert olivia.get("/admin/organization").status == 401
+        assert sam.get("/admin/organization").status == 200
+        assert sam.put("/admin/preferences", {"preferences": {}}).json["error"]["code"] == "role_forbids"

@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from chalicelib.bootstrap import services
 from chalicelib.config import settings
 from chalicelib.domain.passkeys import relying_party
 from tests.support.api import client, from_address
@@ -23,7 +24,7 @@ def authenticator() -> Authenticator:
 
 
 def added(shop, device: Authenticator, name: str = "Laptop"):
-    options = shop.portal.post("/portal/auth/passkeys/options").json["options"]
+    options = shop.portal.post("/portal/auth/passkeys/options", {"current_password": PASSWORD}).json["options"]
     return shop.portal.post("/portal/auth/passkeys", {"name": name, "credential": device.create(options)})
 
 
@@ -42,7 +43,7 @@ def test_a_customer_adds_a_passkey_names_it_and_sees_it_listed(aws):
         shop = a_shop(c, preferences=None)
         device = authenticator()
 
-        options = shop.portal.post("/portal/auth/passkeys/options").json["options"]
+        options = shop.portal.post("/portal/auth/passkeys/options", {"current_password": PASSWORD}).json["options"]
         credential = device.create(options)
         first = shop.portal.post("/portal/auth/passkeys", {"name": "Work laptop", "credential": credential})
         again = shop.portal.post("/portal/auth/passkeys", {"name": "Work laptop", "credential": credential})
@@ -136,7 +137,7 @@ def test_the_merchant_switches_passkeys_off(aws):
 
         assert signed_in_with(shop, device.get(options)).status == 403
         assert sign_in_options(shop).json["error"]["details"] == {"feature": "passkeys"}
-        assert shop.portal.post("/portal/auth/passkeys/options").status == 403
+        assert shop.portal.post("/portal/auth/passkeys/options", {"current_password": PASSWORD}).status == 403
 
 
 def test_refused_passkeys_count_as_failed_sign_ins_of_the_address(aws):
@@ -154,7 +155,7 @@ def test_a_malformed_credential_is_refused_without_an_error(aws):
         shop = a_shop(c, preferences=None)
         for credential in ({}, {"id": 5, "response": []}, {"response": {"clientDataJSON": "%%%"}}):
             assert signed_in_with(shop, credential).status == 401
-            options = shop.portal.post("/portal/auth/passkeys/options").json["options"]
+            options = shop.portal.post("/portal/auth/passkeys/options", {"current_password": PASSWORD}).json["options"]
             assert options and shop.portal.post("/portal/auth/passkeys", {"name": "x", "credential": credential}
                                                 ).status in (400, 401)
 
@@ -232,7 +233,7 @@ def test_without_py_webauthn_the_portal_serves_every_other_route_and_a_ceremony_
         # When she looks at the portal, her passkeys, and starts adding one or signing in with one
         me = shop.portal.get("/portal/me")
         listed = shop.portal.get("/portal/auth/passkeys")
-        adding = shop.portal.post("/portal/auth/passkeys/options")
+        adding = shop.portal.post("/portal/auth/passkeys/options", {"current_password": PASSWORD})
         signing_in = sign_in_options(shop)
 
         # Then every other route answers, and the ceremonies a clear 503 in the envelope, writing nothing
@@ -241,3 +242,40 @@ def test_without_py_webauthn_the_portal_serves_every_other_route_and_a_ceremony_
             assert answer.status == 503 and answer.json["error"]["code"] == "not_served_here", answer.json
             assert answer.json["error"]["message"] == \
                 "Passkeys cannot be served right now; sign in another way or try again later."
+
+
+def test_adding_a_passkey_needs_the_current_password_and_a_wrong_one_counts_as_a_failed_sign_in(aws):
+    with client() as c:
+        # Given Zoë signed in (or whoever holds her session)
+        shop = a_shop(c, preferences=None)
+
+        # When a passkey is asked for without her password, or with a wrong one
+        without = shop.portal.post("/portal/auth/passkeys/options", {})
+        wrong = shop.portal.post("/portal/auth/passkeys/options", {"current_password": "not hers at all, no"})
+
+        # Then neither gets options, and nothing was added
+        assert without.status == 400 and "current_password" in without.json["error"]["details"]["fields"]
+        assert wrong.status == 400 and wrong.json["error"]["details"]["field_codes"] == {
+            "current_password": "wrong_password"}
+        assert shop.portal.get("/portal/auth/passkeys").json["passkeys"] == []
+
+
+def test_a_password_reset_removes_every_passkey_of_the_account(aws):
+    with client() as c:
+        # Given Zoë with a passkey
+        shop = a_shop(c, preferences=None)
+        assert added(shop, authenticator()).status == 201
+
+        # When her password is reset through the emailed link
+        org_id = shop.acme.org.org_id
+        assert shop.api.as_(None).post("/portal/auth/forgot-password", {"organization": org_id,
+                                                                         "email": shop.zoe.email}).status == 202
+        services().accounts.send_queued_email(shop.clock.now)
+        token = link_token([m for m in emails_to(shop.zoe.email) if m["Subject"].startswith("Reset")][-1])
+        assert shop.api.as_(None).post("/portal/auth/reset-password", {
+            "organization": org_id, "token": token, "new_password": "copper kettle under the north bridge"}).status == 204
+
+        # Then the passkey is gone: whoever had her session may have added it
+        signed_in = shop.api.as_(shop.api.post("/portal/auth/login", {
+            "organization": org_id, "email": shop.zoe.email, "password": "copper kettle under the north bridge"}).json["token"])
+        assert signed_in.get("/portal/auth/passkeys").json["passkeys"] == []

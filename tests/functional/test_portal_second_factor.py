@@ -200,3 +200,27 @@ def test_the_second_factor_still_works_after_the_sign_in_email_changes(aws):
 
         # Then the sealed secret (bound to her contact, not her email) still opens
         assert right.status == 200 and right.json["token"], right.json
+
+
+def test_a_secret_stored_before_sealing_began_still_signs_in_and_is_sealed_by_its_first_use(aws):
+    from dataclasses import replace
+
+    from chalicelib.bootstrap import adapters
+    from chalicelib.tables.portal_users import login_key
+    with client() as c:
+        # Given Zoë whose secret was stored as it is, before sealing began
+        shop = a_shop(c, preferences=None)
+        secret, _codes = enrolled(shop)
+        users = adapters().uow.portal_users
+        user = users.find(login_key(shop.acme.org.org_id, shop.zoe.email))
+        users.save(replace(user, totp_secret=secret))
+        shop.clock.advance(seconds=30)
+
+        # When she signs in with her code
+        first = login(shop.api, shop.acme.org.org_id, shop.zoe.email, PASSWORD)
+        right = second_step(shop, first.json["second_factor"]["challenge"], code_now(shop, secret))
+
+        # Then it works, and the secret is stored sealed from then on
+        assert right.status == 200
+        stored = users.find(login_key(shop.acme.org.org_id, shop.zoe.email)).totp_secret
+        assert stored.startswith("kms1:") and secret not in stored

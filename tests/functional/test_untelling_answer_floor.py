@@ -7,6 +7,7 @@ import pytest
 from chalicelib.config import reload
 from chalicelib.handlers import answer_floor
 from tests.support.api import Api, client
+from tests.support.console import a_console
 from tests.support.documents import a_scene
 from tests.support.portal import PASSWORD, login
 from tests.support.sign_in import WRONG, acme_and_zoe, forgot
@@ -76,3 +77,16 @@ def test_sign_in_link_requests_for_an_account_and_an_unknown_email_both_wait_for
             assert api.as_(None).post("/portal/auth/sign-in-links", {"organization": acme.org.org_id,
                                                                      "email": email}).status == 202
         assert len(waits) == 2 and all(59 < wait <= 60 for wait in waits)
+
+
+def test_a_failed_console_sign_in_waits_for_the_floor_as_the_portals_does(aws, waits):
+    with client() as c:
+        console = a_console(c)
+        console.user("olivia@acme.example", "admin")
+        waits.clear()
+        assert console.sign_in("olivia@acme.example", "not the password at all").status == 401
+        assert console.sign_in("nobody@acme.example", "not the password at all").status == 401
+        assert len(waits) == 2 and all(59 < wait <= 60 for wait in waits)
+        waits.clear()
+        assert console.sign_in("olivia@acme.example").status == 200
+        assert waits == []

@@ -238,7 +238,7 @@ def test_a_customer_adds_a_passkey_and_signs_in_with_it_through_the_passkeys_fun
     before = stack.functions["PasskeysHandler"].invocations
 
     # When she adds a passkey, then signs in with it (no email typed)
-    options = portal(stack, token, "POST", "/portal/auth/passkeys/options")
+    options = portal(stack, token, "POST", "/portal/auth/passkeys/options", {"current_password": PASSWORD})
     added = portal(stack, token, "POST", "/portal/auth/passkeys",
                    {"name": "Laptop", "credential": device.create(options.json["options"])})
     public = {"Content-Type": "application/json"}

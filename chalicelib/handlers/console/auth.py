@@ -7,6 +7,8 @@ from chalice import Blueprint
 
 from ... import bootstrap
 from ...bootstrap import services
+from ...domain.errors import Unauthenticated
+from ..answer_floor import held_to_the_floor
 from ..credentials import console_session, may
 from ..http import Body, Routes
 from ..portal.auth import Challenge, Code, OrganizationId, Password, enrolment, session_or_challenge
@@ -47,8 +49,10 @@ class ConsoleDisableBody(Body):
 def console_login(body: ConsoleLoginBody):
     """Sign in to the console: a session token for the admin API; or, for a user with a second factor,
     a challenge to answer with the code."""
-    return session_or_challenge(services().access.console_login(body.organization, body.email, body.password,
-                                                                bootstrap.now(), source_ip=public.source_ip()))
+    with held_to_the_floor(only=(Unauthenticated,)):    # an unknown email and a wrong password alike
+        answer = services().access.console_login(body.organization, body.email, body.password, bootstrap.now(),
+                                                 source_ip=public.source_ip())
+    return session_or_challenge(answer)
 
 
 @public.route("/console/auth/login/second-factor", "POST", body=ConsoleSecondFactorBody, response="SignIn")

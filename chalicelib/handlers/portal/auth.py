@@ -80,6 +80,10 @@ class PasskeyOptionsBody(Body):
     organization: OrganizationId
 
 
+class NewPasskeyOptionsBody(Body):
+    current_password: str = Field(min_length=1, max_length=1024)   # a session alone adds no passkey
+
+
 class PasskeySignInBody(Body):
     organization: OrganizationId
     credential: Credential
@@ -292,12 +296,13 @@ def passkeys():
     return PasskeyList.of(services().access.passkeys(caller.org_id, caller.login)).model_dump()
 
 
-@api.route("/portal/auth/passkeys/options", "POST", response="PasskeyOptions")
-def passkey_registration_options():
-    """Start adding a passkey: the options for navigator.credentials.create."""
-    caller = api.customer()
+@api.route("/portal/auth/passkeys/options", "POST", body=NewPasskeyOptionsBody, response="PasskeyOptions")
+def passkey_registration_options(body: NewPasskeyOptionsBody):
+    """Start adding a passkey, with the current password: the options for navigator.credentials.create."""
     from ..responses.accounts import PasskeyOptions
-    options = services().access.passkey_registration_options(caller.org_id, caller.login, bootstrap.now())
+    caller = api.customer()
+    options = services().access.passkey_registration_options(caller.org_id, caller.login, body.current_password,
+                                                             bootstrap.now())
     return PasskeyOptions.of(options).model_dump()
 
 

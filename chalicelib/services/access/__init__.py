@@ -106,9 +106,9 @@ class Access:
         from .sign_in_links import redeem
         return redeem(self._adapters, org_id, token, now, source_ip=source_ip)
 
-    def passkey_registration_options(self, org_id: str, login: str, now: datetime) -> dict:
+    def passkey_registration_options(self, org_id: str, login: str, current_password: str, now: datetime) -> dict:
         from .passkeys import registration_options
-        return registration_options(self._adapters, org_id, login, now)
+        return registration_options(self._adapters, org_id, login, current_password, now)
 
     def register_passkey(self, org_id: str, login: str, name: str, credential: dict, now: datetime) -> Listed:
         from .passkeys import register

@@ -144,12 +144,17 @@ def authenticate(adapters, token: str, now: datetime | None = None) -> MerchantI
     session = adapters.uow.merchant_sessions.get(token_hash(token))
     if session is None or not TIMES.is_live(session.created_at, session.last_seen_at, now):
         return None
+    # the user as it is now: disabled since the session began, the session is over; demoted, it acts
+    # with its new role (ending sessions by the sessions index alone misses one started meanwhile)
+    user = adapters.uow.merchant_users.find(session.login)
+    if user is None or not user.is_active or user.org_id != session.org_id:
+        return None
     if now - session.last_seen_at >= TOUCH_EVERY:
         if not adapters.uow.merchant_sessions.touch(session.token_hash, last_seen_at=now,
                                                      expires_at=TIMES.expiry(session.created_at, now)):
             return None
     email = session.login.split("#", 2)[2]
-    return MerchantIdentity(session.org_id, session.user_id, email, session.role, session.token_hash, session.login)
+    return MerchantIdentity(session.org_id, session.user_id, email, user.role, session.token_hash, session.login)
 
 
 def logout(adapters, session_id: str) -> None:

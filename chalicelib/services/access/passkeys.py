@@ -28,7 +28,7 @@ from ...domain.tokens import token_hash
 from ...tables.one_time_tokens import OneTimeToken
 from ...tables.passkeys import Passkey, holder_key
 from . import rate_limiting, sessions
-from .portal_auth import _role_in
+from .portal_auth import _role_in, confirm_current_password
 from .sessions import SignedIn
 
 NOT_ACCEPTED = "This passkey was not accepted. Try again, or sign in another way."
@@ -46,15 +46,17 @@ class Listed:
 
 # --- the signed-in contact ----------------------------------------------------------------------
 
-def registration_options(adapters, org_id: str, login: str, now: datetime) -> dict[str, Any]:
+def registration_options(adapters, org_id: str, login: str, current_password: str, now: datetime) -> dict[str, Any]:
     """The options for the browser's navigator.credentials.create: a discoverable passkey for this
-    account, none it holds already."""
+    account, none it holds already. Only with the current password (counted like a sign-in): a
+    passkey outlives sessions, so a stolen session must not be able to add one."""
     _need_the_ceremonies_library()
     from webauthn import generate_registration_options, options_to_json
     from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor,
                                           ResidentKeyRequirement, UserVerificationRequirement)
     from webauthn.helpers import base64url_to_bytes
     user, org = _signed_in(adapters, org_id, login)
+    confirm_current_password(adapters, user, current_password, now)
     held = adapters.uow.passkeys.of_holder(_holder(user))
     if len(held) >= rules.MAX_PASSKEYS:
         raise BusinessRuleViolation(f"An account keeps at most {rules.MAX_PASSKEYS} passkeys: remove one first.",
@@ -179,6 +181,13 @@ def sign_in(adapters, org_id: str, credential: dict, now: datetime, *, source_ip
 
 def _rp(adapters) -> rules.RelyingParty:
     return rules.relying_party(adapters.settings.portal_base_url)
+
+
+def forget_all(adapters, user) -> None:
+    """Remove every passkey of `user` (its password was reset: whoever had the account may have added one)."""
+    holder = _holder(user)
+    for passkey in adapters.uow.passkeys.of_holder(holder):
+        adapters.uow.passkeys.remove(holder, passkey.credential_id)
 
 
 def _holder(user) -> str:

@@ -249,6 +249,8 @@ def reset_password(adapters, org_id: str, token: str, new_password: str, now: da
         adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
         adapters.uow.portal_users.put_in(tx, user)
     sessions.end_all_of(adapters, user.login)
+    from .passkeys import forget_all
+    forget_all(adapters, user)   # a passkey outlives sessions: one added by whoever had the account goes too
     adapters.uow.rate_counters.forget_failures(user.login)   # whoever holds the mailbox is the owner
     _tell_password_changed(adapters, org, user, now)
 

@@ -15,6 +15,7 @@ from typing import Any
 from ...domain import second_factor as totp
 from ...domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
 from ...domain.rate_limits import SIGN_IN_FAILURES_PER_SOURCE
+from ...gateways.sealed_secrets import is_sealed
 from ...tables.portal_users import PortalUser
 from . import rate_limiting, sessions
 from .portal_auth import _admit, _count_failure, _current_role, _forget_failures, confirm_current_password
@@ -196,8 +197,10 @@ def _opened(adapters, user: PortalUser, sealed: str | None) -> str | None:
 
 
 def after_code(adapters, user: PortalUser, code: str, now: datetime) -> PortalUser | None:
-    """The account after accepting `code` (its step remembered, or the recovery code used up); None
-    if the code is not right."""
+    """The account after accepting `code` (its step remembered, or the recovery code used up; a
+    secret stored before sealing began sealed now); None if the code is not right."""
+    if user.totp_secret and not is_sealed(user.totp_secret):
+        user = replace(user, totp_secret=sealed(adapters, user, user.totp_secret))
     if totp.looks_like_code(code):
         step = totp.accepted_step(_opened(adapters, user, user.totp_secret), code, now, last_step=user.totp_last_step)
         return None if step is None else replace(user, totp_last_step=step)

@@ -122,10 +122,12 @@ async function showPasskeys(section, said = null) {
     : h("p", {}, t("passkeys.none"));
   const add = passkeysSupported() ? h("form", { "aria-label": t("passkeys.add_label") },
     field({ label: t("passkeys.name"), name: "name", required: true, value: t("passkeys.default_name"), hint: t("passkeys.name_hint") }),
+    field({ label: t("passkeys.current_password"), name: "current_password", type: "password", required: true,
+      autocomplete: "current-password" }),
     h("button", { type: "submit" }, t("passkeys.add"))) : h("p", { class: "hint" }, t("passkeys.unsupported"));
   if (add.tagName === "FORM") {
     onSubmit(add, async (values) => {
-      const { options } = await api.post("/portal/auth/passkeys/options");
+      const { options } = await api.post("/portal/auth/passkeys/options", { current_password: values.current_password });
       let credential;
       try {
         credential = await createPasskey(options);
