@@ -35,7 +35,11 @@ CHARLES_PASSWORD = "a different long passphrase"   # a second portal account of 
 # Routes known to exceed the budget, with the calls measured and why (one line each). The call-budget
 # test fails on a route over budget that is not listed, on a listed one that now needs more calls than
 # recorded here, and on a listed one that is back within budget: delete its line then.
-BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {}
+BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
+    ("POST", "/portal/auth/reset-password"): Over(4, 3, "the account's passkeys are found (a Query) to be removed"),
+    ("POST", "/portal/auth/passkeys/options"): Over(4, 1, "the current password's lockout state is read before "
+                                                         "it is checked, as for a password change"),
+}
 
 
 def within_budget(reads: int, writes: int) -> bool:

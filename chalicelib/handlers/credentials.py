@@ -104,7 +104,7 @@ def _session(token: str) -> CustomerCaller | None:
 def _console_session(token: str) -> MerchantCaller | None:
     found = services().access.console_authenticate(token)
     return None if found is None else MerchantCaller(found.org_id, found.role, found.user_id, found.email,
-                                                     found.session_id, found.login)
+                                                     found.session_id, found.login, found.user)
 
 
 def _merchant(token: str) -> MerchantCaller | None:

@@ -81,6 +81,7 @@ class MerchantCaller:
     email: str = ""
     session_id: str = ""           # the console session's token hash
     login: str = ""
+    user: Any = None               # the merchant user as the session check read it (not read again)
 
     @property
     def by_key(self) -> bool:

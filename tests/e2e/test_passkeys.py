@@ -43,7 +43,7 @@ def test_a_customer_adds_a_passkey_then_signs_in_with_it_alone(local_page, porta
     section = page.get_by_role("region", name="Passkeys")
     expect(section).to_contain_text("No passkey added yet.")
     section.get_by_label("Name of this passkey").fill("Work laptop")
-    section.get_by_label("Your current password").fill(customer.password)
+    section.get_by_label("Your password, to confirm it is you").fill(customer.password)
     section.get_by_role("button", name="Add a passkey").click()
 
     # Then it is listed under that name, and the authenticator holds it

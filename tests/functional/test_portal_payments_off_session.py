@@ -28,7 +28,7 @@ def test_an_off_session_charge_pays_the_invoice_and_tells_both_sides(aws):
         assert payment.status == PaymentStatus.SUCCEEDED and payment.source == "auto_charge"
         assert payment.payment_method_id == card["payment_method_id"]
         assert payer.portal.get(f"/portal/invoices/{invoice['invoice_id']}").json["status"] == "paid"
-        assert "Payment receipt" in emails_to("zoe@globex.example")[-1]["Subject"]
+        assert any("Payment receipt" in m["Subject"] for m in emails_to("zoe@globex.example"))
         assert payer.admin.get("/admin/notifications").json["items"][0]["kind"] == "payment_received"
         activity = payer.admin.get(f"/admin/customers/{payer.customer_id}/activity").json["items"]
         (paid,) = [a for a in activity if a["action"] == "payment.succeeded"]

@@ -37,6 +37,7 @@ class MerchantIdentity:
     role: str
     session_id: str
     login: str
+    user: MerchantUser | None = None     # as read for this check: the request's routes need not read it again
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def authenticate(adapters, token: str, now: datetime | None = None) -> MerchantI
                                                      expires_at=TIMES.expiry(session.created_at, now)):
             return None
     email = session.login.split("#", 2)[2]
-    return MerchantIdentity(session.org_id, session.user_id, email, user.role, session.token_hash, session.login)
+    return MerchantIdentity(session.org_id, session.user_id, email, user.role, session.token_hash, session.login, user)
 
 
 def logout(adapters, session_id: str) -> None:
@@ -224,7 +225,7 @@ def _key(adapters) -> bytes:
 
 
 def _signed_in(adapters, caller: MerchantIdentity):
-    user = adapters.uow.merchant_users.find(caller.login)
+    user = caller.user or adapters.uow.merchant_users.find(caller.login)
     if user is None or not user.is_active or user.org_id != caller.org_id:
         raise Unauthenticated("Sign in again.")
     try:

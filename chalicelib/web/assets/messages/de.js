@@ -763,7 +763,7 @@ export default {
   "sign_in_link.intro": "Wir senden Ihnen einen Link, der Sie einmal innerhalb von 15 Minuten anmeldet.",
   "sign_in_link.landing_intro": "Fahren Sie fort, um sich in Ihrem Kundenportal anzumelden.",
   "sign_in_link.continue": "Weiter zum Portal",
-  "passkeys.current_password": "Ihr aktuelles Passwort",
+  "passkeys.current_password": "Ihr Passwort, zur Bestätigung",
   "passkeys.title": "Passkeys",
   "passkeys.intro": "Melden Sie sich mit Fingerabdruck, Gesicht oder Geräte-PIN statt mit einem Passwort an.",
   "passkeys.list": "Ihre Passkeys",

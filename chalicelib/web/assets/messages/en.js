@@ -764,7 +764,7 @@ export default {
   "sign_in_link.intro": "We will email you a link that signs you in once, within 15 minutes.",
   "sign_in_link.landing_intro": "Continue to sign in to your customer portal.",
   "sign_in_link.continue": "Continue to the portal",
-  "passkeys.current_password": "Your current password",
+  "passkeys.current_password": "Your password, to confirm it is you",
   "passkeys.title": "Passkeys",
   "passkeys.intro": "Sign in with your fingerprint, face or device PIN instead of a password.",
   "passkeys.list": "Your passkeys",
