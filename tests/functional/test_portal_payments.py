@@ -40,8 +40,8 @@ def test_paying_an_invoice_with_a_saved_card_marks_it_paid_and_sends_a_receipt(a
         assert home["last_payment"]["payment_id"] == answer.json["payment_id"]
         assert home["last_payment"]["invoice_id"] == invoice["invoice_id"]
         # And the customer has a receipt, the merchant a notification and an email
-        receipt = emails_to("zoe@globex.example")[-1]
-        assert "Payment receipt" in receipt["Subject"] and invoice["number"] in text_of(receipt)
+        [receipt] = [m for m in emails_to("zoe@globex.example") if "Payment receipt" in m["Subject"]]
+        assert invoice["number"] in text_of(receipt)
         assert any("Payment received from Globex" in m["Subject"] for m in emails_to("billing@acme.example"))
         notes = payer.admin.get("/admin/notifications").json["items"]
         assert [n["kind"] for n in notes] == ["payment_received"]
