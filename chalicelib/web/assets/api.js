@@ -67,9 +67,19 @@ let sessionEnded = () => {};
 /** Called (once per ended session) when any call answers 401 while signed in. */
 export function whenSessionEnds(callback) { sessionEnded = callback; }
 
-export async function request(method, path, { body, query, headers = {}, accept = "application/json" } = {}) {
+/**
+ * The calls of one audience's session (`store`: its token, and `end()`), JSON in and out, the error
+ * envelope as an ApiError; any 401 while signed in ends the session and calls `ended()`.
+ */
+export function requester(store, ended) {
+  return (method, path, options) => call(store, ended, method, path, options);
+}
+
+const request = requester(session, () => sessionEnded());
+
+async function call(store, ended, method, path, { body, query, headers = {}, accept = "application/json" } = {}) {
   const init = { method, headers: { Accept: accept, ...headers }, credentials: "omit", cache: "no-store" };
-  const token = session.token;
+  const token = store.token;
   if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
@@ -82,8 +92,8 @@ export async function request(method, path, { body, query, headers = {}, accept 
     throw new ApiError(0, null);
   }
   if (answer.status === 401 && token) {
-    session.end();
-    sessionEnded();
+    store.end();
+    ended();
     throw Object.assign(new ApiError(401, await json(answer)), { sessionEnded: true });
   }
   if (!answer.ok) throw new ApiError(answer.status, await json(answer));

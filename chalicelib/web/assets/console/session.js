@@ -1,8 +1,7 @@
 // The console's calls to the admin API with a merchant user's session: a token of its own (never
 // the portal's, which the admin API refuses anyway), JSON in and out, the error envelope as the
 // portal's ApiError, and one place that notices the session has ended (any 401).
-import { ApiError, apiUrl, withQuery } from "../api.js";
-import { learnCurrencies } from "../format.js";
+import { requester } from "../api.js";
 
 const TOKEN = "portico.console.session";
 const ORGANIZATION = "portico.console.organization";
@@ -20,30 +19,7 @@ export const consoleSession = {
 let ended = () => {};
 export function whenConsoleSessionEnds(callback) { ended = callback; }
 
-async function request(method, path, { body, query } = {}) {
-  const init = { method, headers: { Accept: "application/json" }, credentials: "omit", cache: "no-store" };
-  const token = consoleSession.token;
-  if (token) init.headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
-  }
-  let answer;
-  try {
-    answer = await fetch(apiUrl(withQuery(path, query)), init);
-  } catch {
-    throw new ApiError(0, null);
-  }
-  const payload = answer.status === 204 ? null : await answer.json().catch(() => null);
-  if (answer.status === 401 && token) {
-    consoleSession.end();
-    ended();
-    throw Object.assign(new ApiError(401, payload), { sessionEnded: true });
-  }
-  if (!answer.ok) throw new ApiError(answer.status, payload);
-  learnCurrencies(payload);
-  return payload;
-}
+const request = requester(consoleSession, () => ended());
 
 export const admin = {
   get: (path, query) => request("GET", path, { query }),
