@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from devstack.seed import DEMO_PORTAL_NAME
 from tests.e2e.conftest import screenshot
 from tests.e2e.steps import accessibility_problems, fresh_customer
-from tests.functional.test_organization_logo import png
+from tests.support.logos import png
 
 pytestmark = pytest.mark.e2e
 
