@@ -23,6 +23,10 @@ class Address:
         return tuple(p for p in (self.line1, self.line2, city_line, self.country) if p)
 
 
+PORTAL_ROLES = ("owner", "billing", "viewer")
+REMOVED = "removed"
+
+
 @dataclass(frozen=True)
 class Contact:
     contact_id: str
@@ -32,10 +36,22 @@ class Contact:
     phone: str = ""
     is_primary: bool = False
     locale: str = ""            # how their browser writes money and days (domain/locales.py); "" not seen yet
+    # what they may do in the portal: billing | viewer | removed. The primary contact is always the
+    # owner; "" is a contact invited before roles were, who keeps paying: billing (docs/security.md "Roles")
+    portal_role: str = ""
 
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def role_in_portal(self) -> str | None:
+        """owner, billing or viewer; None once the owner (or the merchant) removed their access."""
+        if self.is_primary:
+            return "owner"
+        if self.portal_role == REMOVED:
+            return None
+        return self.portal_role or "billing"
 
 
 FieldType = Literal["text", "number", "date", "boolean", "email", "url", "dropdown"]
@@ -91,6 +107,11 @@ class Customer:
 
     def contact(self, contact_id: str) -> Contact | None:
         return next((c for c in self.contacts if c.contact_id == contact_id), None)
+
+    def portal_role_of(self, contact_id: str) -> str | None:
+        """What the contact may do in the portal now; None if they are gone or their access was removed."""
+        contact = self.contact(contact_id)
+        return None if contact is None else contact.role_in_portal
 
     def billed_to(self, until: datetime) -> BilledTo:
         return BilledTo(self.display_name, self.company_name, self.email, self.billing_address, until,
