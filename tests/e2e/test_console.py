@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import browser_tab
 from tests.e2e.steps import a_subscription, new_customer, organization_with, portal_user_for, sidebar, sign_in
-from tests.e2e.test_accessibility import checked
+from tests.e2e.axe import checked
 
 pytestmark = pytest.mark.e2e
 

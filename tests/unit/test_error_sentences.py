@@ -8,7 +8,7 @@ from pathlib import Path
 from chalicelib.domain.errors import FIELD_CODES, Unauthenticated
 from chalicelib.domain.undo import REASONS as UNDO_REFUSALS
 from chalicelib.handlers.http import PYDANTIC_CODES
-from tests.unit.test_message_catalogues import LANGUAGES, catalogue
+from tests.support.catalogues import LANGUAGES, catalogue
 
 CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
 ANSWERED_BY_THE_BROWSER = {"network", "unknown"}   # no answer at all; an answer with no envelope

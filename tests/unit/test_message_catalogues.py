@@ -1,23 +1,14 @@
 """The portal speaks English and German from one message catalogue per language: every label a
 screen asks for is in each catalogue (English is only the fallback for a language added later),
 the catalogues hold the same keys, and each message fills the same placeholders."""
-import json
 import re
-from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parents[2] / "chalicelib" / "web" / "assets"
-LANGUAGES = ("en", "de")
+from tests.support.catalogues import ASSETS, LANGUAGES, catalogue
+
 CALL = re.compile(r"(?<![\w.$])t\(\s*([\"`])(.+?)\1")
 PLURAL = re.compile(r"(?<![\w.$])plural\(\s*\"(.+?)\"")
 PLURAL_CATEGORIES = ("one", "other")     # what Intl.PluralRules answers for English and German
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def catalogue(language: str) -> dict[str, str]:
-    source = (ASSETS / "messages" / f"{language}.js").read_text(encoding="utf-8")
-    code = "\n".join(line for line in source.splitlines() if not line.startswith("//"))
-    body = code.strip().removeprefix("export default").strip().removesuffix(";")
-    return json.loads(body)
 
 
 def keys_asked_for() -> tuple[set[str], set[re.Pattern]]:
