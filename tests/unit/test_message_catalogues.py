@@ -86,3 +86,18 @@ def test_the_screens_from_the_catalogue_write_no_english_label_of_their_own():
         if labels:
             written[name] = labels
     assert not written, written
+
+
+COUNTED = {"count", "seconds", "minutes", "hours", "days", "weeks", "months", "years"}
+
+
+def test_a_message_that_words_a_count_has_a_form_for_each_plural_category():
+    for language in LANGUAGES:
+        messages = catalogue(language)
+        counting = [key for key, text in messages.items() if COUNTED & set(PLACEHOLDER.findall(text))]
+        singular = [key for key in counting if key.rsplit(".", 1)[-1] not in PLURAL_CATEGORIES]
+        assert not singular, f"{language}: a count worded one way only (\"1 seconds\"): {singular}"
+        bases = {key.rsplit(".", 1)[0] for key in counting}
+        incomplete = sorted(base for base in bases for category in PLURAL_CATEGORIES
+                            if f"{base}.{category}" not in messages)
+        assert not incomplete, f"{language}: {incomplete}"
