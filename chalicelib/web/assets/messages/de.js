@@ -9,6 +9,7 @@ export default {
   "common.load_more": "Mehr laden",
   "shell.portal": "Kundenportal",
   "shell.portal_navigation": "Portal",
+  "shell.skip_to_content": "Zum Inhalt springen",
   "shell.sign_out": "Abmelden",
   "nav.home": "Start",
   "nav.subscriptions": "Abonnements",

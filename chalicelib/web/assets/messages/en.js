@@ -11,6 +11,7 @@ export default {
   "shell.portal": "Customer portal",
   "shell.portal_navigation": "Portal",
   "shell.sign_out": "Sign out",
+  "shell.skip_to_content": "Skip to content",
   "nav.home": "Home",
   "nav.subscriptions": "Subscriptions",
   "nav.invoices": "Invoices",
