@@ -610,6 +610,7 @@ export default {
   "auth.create_account": "Mein Konto anlegen",
   "auth.welcome": "Willkommen",
   "auth.invite_intro": "Wählen Sie ein Passwort, um Ihr Kundenportal zu öffnen.",
+  "auth.invite_intro_link": "Legen Sie Ihr Konto an, um Ihr Kundenportal zu öffnen. Sie melden sich mit einem Link an, den wir Ihnen per E-Mail senden: kein Passwort zum Merken.",
   "auth.email_link_incomplete": "Dieser Link ist unvollständig. Ändern Sie Ihre E-Mail-Adresse erneut, um einen neuen zu erhalten.",
   "auth.confirm_email": "Ab jetzt mit dieser E-Mail-Adresse anmelden",
   "auth.email_changed": "Ihre Anmelde-E-Mail-Adresse ist geändert. Melden Sie sich ab jetzt damit an.",

@@ -611,6 +611,7 @@ export default {
   "auth.create_account": "Create my account",
   "auth.welcome": "Welcome",
   "auth.invite_intro": "Choose a password to open your customer portal.",
+  "auth.invite_intro_link": "Create your account to open your customer portal. You sign in with a link we email you: no password to remember.",
   "auth.email_link_incomplete": "This link is incomplete. Change your email again to get a new one.",
   "auth.confirm_email": "Sign in with this email from now on",
   "auth.email_changed": "Your sign-in email is changed. Sign in with it from now on.",
