@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import browser_tab
-from tests.e2e.steps import a_subscription, new_customer, organization_with, portal_user_for, sidebar, sign_in
+from tests.e2e.steps import (a_subscription, fresh_customer, new_customer, organization_with, portal_user_for, sidebar,
+                             sign_in)
 from tests.e2e.test_accessibility import checked
 
 pytestmark = pytest.mark.e2e
@@ -169,3 +170,24 @@ def test_the_consoles_screens_have_no_serious_accessibility_violation(browser, p
             checked(page, found, f"console {screen}", language)
 
     assert {screen: problems for screen, problems in found.items() if problems} == {}
+
+
+def test_the_customers_screen_offers_an_invitation_only_to_contacts_without_an_account(browser, portal):
+    from chalicelib.bootstrap import adapters, services
+    org_id = console_users("Invitia")
+    # Given a customer whose owner has an account, one colleague invited and one not yet
+    customer = fresh_customer(org_id, "Gilfoyle", colleagues=2)
+    owner, invited, uninvited = adapters().uow.customers.get(org_id, customer.customer_id).contacts
+    services().access.invite(org_id, customer.customer_id, invited.contact_id, datetime.now(timezone.utc))
+    with browser_tab(browser, portal.url) as page:
+        # When the admin opens Customers
+        console_sign_in(page, org_id, "olivia@invitia.example")
+        page.get_by_role("navigation", name="Console navigation").get_by_role("link", name="Customers").click()
+
+        # Then the owner is offered nothing, the invited colleague a second invitation, the other a first
+        def contact(person):
+            return page.get_by_role("listitem").filter(has_text=person.email)
+        expect(contact(invited).get_by_role("button")).to_have_text("Resend invitation")
+        expect(contact(uninvited).get_by_role("button")).to_have_text("Send invitation")
+        expect(contact(owner).get_by_role("button")).to_have_count(0)
+        assert owner.email == customer.email

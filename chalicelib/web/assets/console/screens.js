@@ -183,10 +183,16 @@ export async function customers({ main }) {
     { label: t("console.name"), cell: (c) => c.display_name },
     { label: t("auth.email"), cell: (c) => c.email },
     { label: t("console.contacts"), cell: (c) => h("ul", { class: "plain" }, c.contacts.map((contact) => h("li", {},
-      `${contact.first_name} ${contact.last_name || ""} · ${contact.email} `,
-      h("button", { type: "button", class: "secondary small", onClick: (event) => invite(event.currentTarget, c, contact) },
-        t("console.invite"))))) },
+      `${contact.first_name} ${contact.last_name || ""} · ${contact.email} `, inviteButton(c, contact)))) },
   ], items), () => empty(t("console.no_customers")));
+}
+
+/** An invitation to send to a contact without an account, or to send again to one who has not
+ * accepted it yet; nothing for a contact who has an account. */
+function inviteButton(customer, contact) {
+  if (contact.portal_access !== "none" && contact.portal_access !== "invited") return null;
+  return h("button", { type: "button", class: "secondary small", onClick: (event) => invite(event.currentTarget, customer, contact) },
+    t(contact.portal_access === "invited" ? "console.resend_invite" : "console.invite"));
 }
 
 async function invite(button, customer, contact) {
@@ -194,6 +200,7 @@ async function invite(button, customer, contact) {
   try {
     await admin.post(`/admin/customers/${customer.customer_id}/portal-invite`, { contact_id: contact.contact_id });
     toast(t("console.invited", { email: contact.email }), "success");
+    button.textContent = t("console.resend_invite");
   } catch (error) {
     if (!error.sessionEnded) toast(error.message, "error");
   } finally {

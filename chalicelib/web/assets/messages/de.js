@@ -907,6 +907,7 @@ export default {
   "console.create": "Anlegen",
   "console.customers_intro": "Laden Sie einen Kontakt ins Portal ein oder senden Sie die Einladung erneut.",
   "console.contacts": "Kontakte",
+  "console.resend_invite": "Einladung erneut senden",
   "console.invite": "Einladung senden",
   "console.invited": "Einladung an {email} gesendet.",
   "console.no_customers": "Noch keine Kunden.",

@@ -909,6 +909,7 @@ export default {
   "console.customers_intro": "Invite a contact to the portal, or send the invitation again.",
   "console.contacts": "Contacts",
   "console.invite": "Send invitation",
+  "console.resend_invite": "Resend invitation",
   "console.invited": "Invitation sent to {email}.",
   "console.no_customers": "No customers yet.",
   "console.reviews": "Reviews",
