@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import { h, replace, field, checkbox, onSubmit, alert, table, pageHeader, toast, pages, empty } from "../ui.js";
 import { money, percent, dateTime } from "../format.js";
 import { admin } from "./session.js";
+import { actionWords, fieldWords, valueWords } from "./audit_words.js";
 
 // The reference product's defaults (domain/preferences.py); tests/unit/test_console_defaults.py
 // holds them equal.
@@ -260,10 +261,10 @@ export async function auditLog({ main }) {
   await pages(list, (cursor) => admin.get("/admin/audit-log", { ...query, cursor }), (items) => table(t("console.nav.audit_log"), [
     { label: t("console.when"), cell: (e) => dateTime(e.at) },
     { label: t("console.who"), cell: (e) => (e.actor_type === "api_key" ? t("console.api_key") : e.actor_email) },
-    { label: t("console.what"), cell: (e) => h("code", {}, e.action) },
+    { label: t("console.what"), cell: (e) => actionWords(e.action) },
     { label: t("console.target"), cell: (e) => e.target_id },
     { label: t("console.changes"), cell: (e) => h("ul", { class: "plain" },
-      Object.entries(e.changes).map(([name, value]) => h("li", {}, h("code", {}, name), ` ${value}`))) },
+      Object.entries(e.changes).map(([name, value]) => h("li", {}, `${fieldWords(name)}: ${valueWords(value)}`))) },
   ], items), () => empty(t("console.no_entries")));
 }
 
