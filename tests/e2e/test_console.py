@@ -191,3 +191,31 @@ def test_the_customers_screen_offers_an_invitation_only_to_contacts_without_an_a
         expect(contact(uninvited).get_by_role("button")).to_have_text("Send invitation")
         expect(contact(owner).get_by_role("button")).to_have_count(0)
         assert owner.email == customer.email
+
+
+def test_an_admin_names_the_portal_and_uploads_a_logo_and_sees_no_test_clock_outside_test_mode(browser, portal):
+    from chalicelib.bootstrap import services
+    from tests.support.logos import png
+    org_id = console_users("Brandia")
+    with browser_tab(browser, portal.url) as page:
+        # Given the admin of an organization not in test mode, on its Organization screen
+        console_sign_in(page, org_id, "olivia@brandia.example")
+        page.get_by_role("navigation", name="Console navigation").get_by_role("link", name="Organization").click()
+        expect(page.get_by_role("heading", name="Logo")).to_be_visible()
+
+        # Then it shows no test clock
+        expect(page.get_by_role("heading", name="Test clock")).to_have_count(0)
+
+        # When she names the portal and uploads a logo
+        page.get_by_label("Portal name").fill("brandia")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+        page.get_by_label("Logo file").set_input_files({"name": "logo.png", "mimeType": "image/png",
+                                                          "buffer": png(96, 32)})
+        page.get_by_role("button", name="Upload logo").click()
+
+        # Then the screen shows the logo, and the portal's address carries the name
+        expect(page.get_by_text("The logo is saved.")).to_be_visible()
+        expect(page.get_by_role("form", name="Logo").locator("img.logo")).to_be_visible()
+        org = services().access.organization_for_portal("brandia")
+        assert org.org_id == org_id and org.logo
