@@ -219,3 +219,15 @@ def test_an_admin_names_the_portal_and_uploads_a_logo_and_sees_no_test_clock_out
         expect(page.get_by_role("form", name="Logo").locator("img.logo")).to_be_visible()
         org = services().access.organization_for_portal("brandia")
         assert org.org_id == org_id and org.logo
+
+
+def test_the_console_signs_in_with_the_portal_s_name_in_place_of_the_organization_id(browser, portal):
+    from chalicelib.bootstrap import services
+    from chalicelib.services.access.commands import OrganizationChanges
+    # Given an organization whose portal is named "signia"
+    org_id = console_users("Signia")
+    services().access.update_organization(org_id, OrganizationChanges(portal_name="signia"))
+    with browser_tab(browser, portal.url) as page:
+        # When its admin signs in to the console giving the portal's name
+        # Then she is in, on the portal preferences
+        console_sign_in(page, "signia", "olivia@signia.example")

@@ -809,7 +809,7 @@ export default {
   "console.navigation": "Navigation der Konsole",
   "console.sign_in": "Bei der Konsole anmelden",
   "console.sign_in_intro": "Für das Team Ihrer Organisation. Kunden melden sich stattdessen im Portal an.",
-  "console.organization_hint": "Die ID Ihrer Organisation, wie Ihr Admin sie Ihnen gegeben hat.",
+  "console.organization_hint": "Der Name Ihres Portals (wie in seiner Adresse, ?portal=...) oder die Kennung Ihrer Organisation.",
   "console.second_factor": "Code eingeben",
   "console.code": "Code aus Ihrer Authenticator-App oder ein Wiederherstellungscode",
   "console.role.admin": "Admin",

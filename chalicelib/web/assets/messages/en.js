@@ -810,7 +810,7 @@ export default {
   "console.navigation": "Console navigation",
   "console.sign_in": "Sign in to the console",
   "console.sign_in_intro": "For your organization's team. Customers sign in to the portal instead.",
-  "console.organization_hint": "Your organization's ID, as your admin gave it to you.",
+  "console.organization_hint": "Your portal's name (as in its address, ?portal=...) or your organization's ID.",
   "console.second_factor": "Enter your code",
   "console.code": "Code from your authenticator app, or a recovery code",
   "console.role.admin": "Admin",
