@@ -127,10 +127,12 @@ class PortalUsers:
         """The status (invited, active, disabled) of the account of each contact that has one, by
         (customer_id, contact_id), from (customer_id, contact_id, email): one eventually consistent
         BatchGetItem per 100, for a page of the back office's list of customers."""
-        wanted = {(login_key(org_id, email),): (customer_id, contact_id) for customer_id, contact_id, email in contacts}
-        found = batch_get({PortalUserItem: list(wanted)}, consistent_read=False)[PortalUserItem] if wanted else []
+        contacts = list(contacts)
+        asked = {(customer_id, contact_id) for customer_id, contact_id, _ in contacts}
+        logins = {(login_key(org_id, email),) for _, _, email in contacts}
+        found = batch_get({PortalUserItem: list(logins)}, consistent_read=False)[PortalUserItem] if logins else []
         return {(item.customer_id, item.contact_id): item.status for item in found
-                if wanted[(item.login,)] == (item.customer_id, item.contact_id)}
+                if (item.customer_id, item.contact_id) in asked}
 
     def with_organization(self, login: str, org_id: str, *, customer_id: str | None = None,
                           with_failures: bool = False) -> Account:
