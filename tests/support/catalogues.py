@@ -4,6 +4,7 @@ from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parents[2] / "chalicelib" / "web" / "assets"
 LANGUAGES = ("en", "de")
+PLURAL_CATEGORIES = ("one", "other")     # what Intl.PluralRules answers for English and German
 
 
 def catalogue(language: str) -> dict[str, str]:
