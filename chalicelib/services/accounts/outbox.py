@@ -2,7 +2,7 @@
 
 A request only records its email (`queue`, or `new_record` within the request's own transaction),
 due at once: the outbox job (`retry_due`, every minute) sends it, so no request waits for SES.
-Scheduled jobs, which nobody waits for, may `send` at once. When SES fails, the email stays queued with a time to retry (the `queue` index), and the action
+Scheduled jobs, which nobody waits for, may `send` at once. When SES fails, the email stays queued with a time to retry (the `due` index), and the action
 that wanted it still succeeds: `retry_due` (a scheduled job) sends it later.
 
 An email is written in its reader's language: a request that writes money or days into it records
@@ -17,6 +17,8 @@ queued it did the same work either way.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -30,7 +32,7 @@ from ...domain.errors import NotFound
 from ...domain.logos import logo_path
 from ...domain.organization import Organization
 from ...gateways.email_templates import MERCHANT_TEMPLATES, render_email
-from ...tables.emails import EmailRecord
+from ...tables.emails import QUEUED_TOGETHER, EmailRecord
 
 if TYPE_CHECKING:
     from ..access.mailed_links import MadeLink
@@ -44,6 +46,12 @@ LINK_PLACEHOLDER = "https://portal.invalid/#/link"
 # Wait after the n-th failed attempt; after the last one, the email is given up (status failed).
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
                 timedelta(hours=4))
+
+# How many emails of one instant this process remembers having queued (see `_in_queue_order`).
+_INSTANTS_KEPT = 256
+_queued_at: OrderedDict[datetime, int] = OrderedDict()
+_queued_at_lock = threading.Lock()
+_ONE_MICROSECOND = timedelta(microseconds=1)
 
 AttachmentRenderer = Callable[..., Attachment]   # render(adapters, org_id, attachment_spec)
 _attachment_renderers: dict[str, AttachmentRenderer] = {}
@@ -93,7 +101,19 @@ def new_record(org_id: str, template: str, context: Mapping[str, object], to: Se
     render_email(template, {**stored, "link": LINK_PLACEHOLDER} if link else stored)
     return EmailRecord(org_id=org_id, email_id=new_id("email", now), template=template, to=tuple(to),
                        context=stored, created_at=now, customer_id=customer_id, reply_to=reply_to,
-                       attachment=attachment, link=link, due_at=send_after or now)
+                       attachment=attachment, link=link, due_at=_in_queue_order(send_after or now))
+
+
+def _in_queue_order(due_at: datetime) -> datetime:
+    """`due_at`, a microsecond later for each email queued before at that same instant: the outbox's
+    index orders by due time alone, so a request's emails (an invoice's, then its receipt) go out in
+    the order queued (a sort key of their own would mean a new index, and mail queued before it unseen)."""
+    with _queued_at_lock:
+        earlier = _queued_at.pop(due_at, 0)
+        _queued_at[due_at] = earlier + 1
+        if len(_queued_at) > _INSTANTS_KEPT:
+            _queued_at.popitem(last=False)
+    return due_at + min(earlier * _ONE_MICROSECOND, QUEUED_TOGETHER - _ONE_MICROSECOND)
 
 
 def deliver(adapters, record: EmailRecord, now: datetime, *, link: MadeLink | None = None,
@@ -123,8 +143,8 @@ def _send(adapters, record: EmailRecord, now: datetime, link: MadeLink | None = 
         metrics.count("EmailsFailed", template=record.template, given_up=retry_at is None)
         failed = replace(record, attempts=record.attempts + 1, last_error=str(error),
                          status="queued" if retry_at else "failed", due_at=retry_at)
-        return failed, adapters.uow.emails.failed_attempt_actions(
-            record, error=f"{type(error).__name__}: {error}", retry_at=retry_at, now=now)
+        return failed, adapters.uow.emails.failed_attempt_actions(error=f"{type(error).__name__}: {error}",
+                                                                  retry_at=retry_at, now=now)
     sent = replace(record, status="sent", attempts=record.attempts + 1, message_id=message_id, sent_at=now,
                    due_at=None)
     return sent, adapters.uow.emails.sent_actions(message_id=message_id, now=now)
