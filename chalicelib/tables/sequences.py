@@ -55,10 +55,12 @@ class Sequences:
                 taken: Callable[[int], DomainError]) -> int:
         """Take the number after `last` (as read) in `tx`, on the condition that the sequence still
         stands at `last`: the number is taken only if `tx` commits, so failed transactions leave no
-        gap. If that condition alone cancels `tx`, `taken(the last number as it then stood)` is raised,
-        for the caller to try again with it, reading nothing."""
+        gap. If that condition fails, `taken(the last number as it then stood)` is raised, for the
+        caller to try again with it, reading nothing: whatever else failed with it (an entry keyed by
+        the number, say), the transaction sent again meets it afresh."""
         value = SequenceItem.value
         unchanged = (value == last) | value.does_not_exist() if last == 0 else value == last
         tx.update_or_refuse(SequenceItem(sequence_key(org_id, sequence)), [value.set(last + 1)], unchanged,
-                            lambda raw: taken(last_number_of(SequenceItem.from_raw_data(raw) if raw else None)))
+                            lambda raw: taken(last_number_of(SequenceItem.from_raw_data(raw) if raw else None)),
+                            whatever_else_failed=True)
         return last + 1

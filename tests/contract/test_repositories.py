@@ -212,6 +212,16 @@ def test_a_number_is_taken_in_a_transaction_only_on_the_last_number_read(uow):
     assert uow.payments.state(ORG, GLOBEX, sequences=["payment_seq"]).last_numbers == {"payment_seq": 2}
     assert uow.sequences.next_number(ORG, "payment_seq") == 3
 
+    # and a number taken meanwhile is told whatever else failed with it (the transaction is sent again)
+    key = uow.idempotency.payment_key(ORG, GLOBEX, "portal", "k-numbered")
+    with uow.transaction("payment") as tx:
+        uow.idempotency.add_payment_plan_in(tx, key, PLAN, NOW)
+    with pytest.raises(Taken) as taken:
+        with uow.transaction("payment") as tx:
+            uow.idempotency.add_payment_plan_in(tx, key, PLAN, NOW)
+            uow.sequences.take_in(tx, ORG, "payment_seq", last=2, taken=Taken)
+    assert taken.value.last == 3
+
 
 def test_a_payment_key_is_bound_to_one_plan(uow):
     key = uow.idempotency.payment_key(ORG, GLOBEX, "portal", "k-3")

@@ -65,6 +65,7 @@ class _Write:
     holds: Callable[[], bool]
     apply: Callable[[], None]
     refusal: Callable[[], Exception] | None = None   # what a failed condition says, as `update_or_refuse`
+    overriding: bool = False   # the refusal is raised whatever else failed (`whatever_else_failed`)
 
 
 class MemoryTransaction:
@@ -78,8 +79,9 @@ class MemoryTransaction:
         return len(self._writes)
 
     def add(self, item: tuple, *, holds: Callable[[], bool] = lambda: True,
-            apply: Callable[[], None] = lambda: None, refusal: Callable[[], Exception] | None = None) -> None:
-        self._writes.append(_Write(item, holds, apply, refusal))
+            apply: Callable[[], None] = lambda: None, refusal: Callable[[], Exception] | None = None,
+            overriding: bool = False) -> None:
+        self._writes.append(_Write(item, holds, apply, refusal, overriding))
 
     def commit(self) -> None:
         touched = [w.item for w in self._writes]
@@ -88,6 +90,9 @@ class MemoryTransaction:
         if len(touched) > TRANSACTION_ITEMS:
             raise TransactionRefused(f"at most {TRANSACTION_ITEMS} items per transaction")
         failed = [w for w in self._writes if not w.holds()]
+        overriding = [w for w in failed if w.overriding]
+        if overriding:
+            raise overriding[0].refusal()
         if failed and all(w.refusal is not None for w in failed):
             raise failed[0].refusal()
         if failed:
@@ -756,7 +761,8 @@ class Sequences:
                 taken: Callable[[int], Exception]) -> int:
         key = f"{org_id}#{sequence}"
         tx.add(("sequences", key), holds=lambda: self._t.get(key, 0) == last,
-               apply=lambda: self._t.__setitem__(key, last + 1), refusal=lambda: taken(self._t.get(key, 0)))
+               apply=lambda: self._t.__setitem__(key, last + 1), refusal=lambda: taken(self._t.get(key, 0)),
+               overriding=True)
         return last + 1
 
 
