@@ -98,9 +98,9 @@ def _credit_note_list(change: SummaryChange) -> list:
     reopened = set(change.credit_notes_reopened)
     actions = [listed.add(opened)] if opened else []
     if reopened:
-        actions.append(struck.delete(reopened))
+        actions.append(AccountSummaryItem.closed_credit_note_ids.delete(reopened))
     if closed and not opened:
-        actions.append(listed.delete(closed))
+        actions.append(AccountSummaryItem.open_credit_note_ids.delete(closed))
     elif closed and not reopened:
         actions.append(struck.add(closed))
     return actions
