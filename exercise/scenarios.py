@@ -41,6 +41,14 @@ BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
                                                          "it is checked, as for a password change"),
 }
 
+# Routes held to fewer calls than the budget, as they make now: the call-budget test fails when one
+# needs more. Paying is the route the bench's CPU goal is hardest to meet on (bench/RESULTS.md).
+TIGHTER_BUDGETS: dict[tuple[str, str], Over] = {
+    ("POST", "/portal/payments"): Over(2, 2, "the session, then everything else in one BatchGetItem; the claim "
+                                             "(with the Idempotency-Key) and the outcome (with the payment "
+                                             "number and the answer kept), one transaction each"),
+}
+
 
 def within_budget(reads: int, writes: int) -> bool:
     return reads <= READ_BUDGET and writes <= WRITE_BUDGET
@@ -59,7 +67,12 @@ def budget_problems(measured: dict[tuple[str, str], tuple[int, int]]) -> list[st
         elif known is not None and (reads > known.reads or writes > known.writes):
             problems.append(f"{key} needs {reads} reads, {writes} writes: more than its exception's "
                             f"{known.reads}, {known.writes}")
+        tighter = TIGHTER_BUDGETS.get(key)
+        if tighter is not None and (reads > tighter.reads or writes > tighter.writes):
+            problems.append(f"{key} needs {reads} reads, {writes} writes: more than its tighter budget's "
+                            f"{tighter.reads}, {tighter.writes}")
     problems += [f"{key} has an exception but was not measured" for key in BUDGET_EXCEPTIONS if key not in measured]
+    problems += [f"{key} has a tighter budget but was not measured" for key in TIGHTER_BUDGETS if key not in measured]
     return problems
 
 

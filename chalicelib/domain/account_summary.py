@@ -37,13 +37,15 @@ class SummaryChange:
     pending_timesheets: int = 0
     credit_notes_opened: frozenset[str] = field(default=frozenset())   # now open with a balance
     credit_notes_closed: frozenset[str] = field(default=frozenset())   # were, and no longer are
+    credit_notes_reopened: frozenset[str] = field(default=frozenset())   # of those opened, the ones open before
 
     def __add__(self, other: "SummaryChange") -> "SummaryChange":
         opened = self.credit_notes_opened | other.credit_notes_opened
         closed = self.credit_notes_closed | other.credit_notes_closed
         both = opened & closed   # issued and used up within one transaction: never listed
         return SummaryChange(*(a + b for a, b in zip(self._counts(), other._counts())),
-                             credit_notes_opened=opened - both, credit_notes_closed=closed - both)
+                             credit_notes_opened=opened - both, credit_notes_closed=closed - both,
+                             credit_notes_reopened=(self.credit_notes_reopened | other.credit_notes_reopened) - both)
 
     def _counts(self):
         return (self.outstanding_count, self.outstanding_minor, self.credits_minor,
@@ -59,7 +61,8 @@ def credit_note_moved(before: CreditNote | None, after: CreditNote) -> SummaryCh
     now) to `after`. Only the list: the caller accounts for the amounts in `credits_minor`."""
     was, is_now = before is not None and is_open_credit(before), is_open_credit(after)
     if is_now and not was:
-        return SummaryChange(credit_notes_opened=frozenset({after.credit_note_id}))
+        note = frozenset({after.credit_note_id})
+        return SummaryChange(credit_notes_opened=note, credit_notes_reopened=note if before is not None else frozenset())
     if was and not is_now:
         return SummaryChange(credit_notes_closed=frozenset({after.credit_note_id}))
     return SummaryChange()

@@ -5,7 +5,11 @@ No version attribute: every change is a commutative ADD (or a set DELETE) inside
 changes the underlying items, so concurrent writers never conflict nor lose each other's updates. The
 open credit notes are `open_credit_note_ids` minus `closed_credit_note_ids`: one UpdateItem cannot
 ADD to and DELETE from the same set, so a transaction that both opens and closes notes records the
-closed ones in the second set instead of deleting them."""
+closed ones in the second set instead of deleting them. A note given its credit back (an undo, a
+void) is opened again: ADDed to the first set and DELETEd from the second, where an earlier
+transaction may have put it. When the same transaction also closes notes, those stay listed though
+closed, as neither set is free for them: the list may name a closed note, never miss an open one,
+and its readers keep the notes read that are open with a balance (services/documents/invoicing.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -87,10 +91,16 @@ def summary_of(item: AccountSummaryItem) -> AccountSummary:
 
 def _credit_note_list(change: SummaryChange) -> list:
     """ADD the opened notes, DELETE the closed ones; both at once would name the same set twice,
-    which DynamoDB refuses, so then the closed ones are ADDed to the set that is subtracted."""
+    which DynamoDB refuses, so then the closed ones are ADDed to the set that is subtracted, unless
+    that set is taken by the notes opened again (they leave it): then they stay listed."""
     listed, struck = AccountSummaryItem.open_credit_note_ids, AccountSummaryItem.closed_credit_note_ids
     opened, closed = set(change.credit_notes_opened), set(change.credit_notes_closed)
+    reopened = set(change.credit_notes_reopened)
     actions = [listed.add(opened)] if opened else []
-    if closed:
-        actions.append(struck.add(closed) if opened else AccountSummaryItem.open_credit_note_ids.delete(closed))
+    if reopened:
+        actions.append(AccountSummaryItem.closed_credit_note_ids.delete(reopened))
+    if closed and not opened:
+        actions.append(AccountSummaryItem.open_credit_note_ids.delete(closed))
+    elif closed and not reopened:
+        actions.append(struck.add(closed))
     return actions

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
+from pynamodb.exceptions import DeleteError, DoesNotExist
 from pynamodb.models import Model
 
 from ..domain.payment_plans import PaymentPlan
 from .base import table
-from .transactions import Transaction, condition_failed
+from .transactions import Transaction
 
 KEEP_FOR = timedelta(days=7)
 
@@ -61,28 +61,11 @@ class IdempotencyKeys:
     request_key = staticmethod(request_key)
     payment_key = staticmethod(payment_key)
 
-    def begin(self, key: str, request_hash: str, now: datetime) -> StoredRequest | None:
-        """Take the key for a request now starting: None if it is ours, else what the key holds."""
-        try:
-            I(key, request_hash=request_hash, state="in_progress", created_at=now,
-              expires_at=now + KEEP_FOR).save(condition=I.idem_key.does_not_exist())
-            return None
-        except PutError as error:
-            if not condition_failed(error):
-                raise
-        return self.find(key)
-
-    def take_over(self, stale: StoredRequest, now: datetime) -> bool:
-        """Take a key whose request stopped without an answer (its runner died); False if another
-        retry took it first."""
-        try:
-            I(stale.key, request_hash=stale.request_hash, state="in_progress", created_at=now,
-              expires_at=now + KEEP_FOR).save(condition=(I.state == "in_progress") & (I.created_at == stale.created_at))
-            return True
-        except PutError as error:
-            if condition_failed(error):
-                return False
-            raise
+    def begin_in(self, tx: Transaction, key: str, request_hash: str, now: datetime) -> None:
+        """Take the key for a request in the transaction that makes its first change; the transaction
+        fails if the key is taken already (another request with the key got there first)."""
+        tx.save(I(key, request_hash=request_hash, state="in_progress", created_at=now, expires_at=now + KEEP_FOR),
+                condition=I.idem_key.does_not_exist())
 
     def finish(self, key: str, status_code: int, response: object) -> None:
         I(key).update(actions=_finished(status_code, response))

@@ -3,7 +3,8 @@ goes through `save_in`, with the ledger entries its change makes.
 
 What charging or settling a payment starts from is read in one BatchGetItem across tables, each item
 read consistently (`state`): the organization, the customer, the payment (when it is settled by id),
-the plan bound to its payment key, its invoices and their claims, the credit notes it applies. One
+the request behind its Idempotency-Key, the plan bound to its payment key, its invoices and their
+claims, the credit notes it applies, the rate counters it counts under, the payment number sequence. One
 call instead of five keeps the payment routes within their read budget. It is not a snapshot and needs
 none: every write that follows is conditional on the state that was read."""
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .base import OwnedByCustomer, owner_key, table
 from .batch_reads import batch_get
 from .credit_notes import CreditNoteItem
 from .customers import CustomerItem, Parties, read_with_parties
-from .idempotency import IdempotencyItem, plan_in
+from .idempotency import IdempotencyItem, StoredRequest, plan_in, stored_request_of
 from .invoice_claims import claim_key, holder
 from .invoices import InvoiceItem
 from .ledger import Ledger
@@ -38,6 +39,7 @@ from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
 from .pages import ListScope, Page, collect
 from .rate_counters import RateCounterItem, counted_of
+from .sequences import SequenceItem, last_number_of, sequence_key
 from .transactions import Transaction
 
 
@@ -107,6 +109,8 @@ class PaymentState:
     claims: dict[str, str] = field(default_factory=dict)      # invoice_id -> the payment holding it
     notes: dict[str, CreditNote] = field(default_factory=dict)
     counters: dict[str, Counted] = field(default_factory=dict)   # rate counter key -> what it holds, for each asked
+    request: StoredRequest | None = None                      # None: the request key is unused (or not asked)
+    last_numbers: dict[str, int] = field(default_factory=dict)   # sequence name -> its last number, for each asked
 
     def held(self) -> list[str]:
         """The plan's invoices that its payment still holds claims on."""
@@ -179,11 +183,11 @@ class Payments:
             yield item.org_id, from_item(Payment, item)
 
     def state(self, org_id: str, customer_id: str, *, org: bool = False, customer: bool = False,
-              payment_id: str | None = None, payment_key: str | None = None, invoice_ids=(), claim_ids=(),
-              note_ids=(), counter_keys=()) -> PaymentState:
+              payment_id: str | None = None, payment_key: str | None = None, request_key: str | None = None,
+              invoice_ids=(), claim_ids=(), note_ids=(), counter_keys=(), sequences=()) -> PaymentState:
         """Whatever is asked for, in one BatchGetItem; NotFound if the organization, customer or payment
         asked for is missing (missing invoices, claims and notes are simply absent; a missing rate
-        counter has counted nothing)."""
+        counter has counted nothing, a missing sequence has given no number)."""
         owner = owner_key(org_id, customer_id)
         claim_keys = {claim_key(org_id, customer_id, i): i for i in dict.fromkeys(claim_ids)}
         wanted: list[tuple[type[Model], object, object]] = []
@@ -199,8 +203,13 @@ class Payments:
         wanted += [(InvoiceItem, owner, i) for i in dict.fromkeys(invoice_ids)]
         wanted += [(CreditNoteItem, owner, n) for n in dict.fromkeys(note_ids)]
         wanted += [(RateCounterItem, k, None) for k in dict.fromkeys(counter_keys)]
+        if request_key:
+            wanted.append((IdempotencyItem, request_key, None))
+        numbered = {sequence_key(org_id, name): name for name in dict.fromkeys(sequences)}
+        wanted += [(SequenceItem, k, None) for k in numbered]
 
-        found: dict = {"invoices": {}, "claims": {}, "notes": {}, "counters": {k: Counted() for k in counter_keys}}
+        found: dict = {"invoices": {}, "claims": {}, "notes": {}, "counters": {k: Counted() for k in counter_keys},
+                       "last_numbers": {name: 0 for name in numbered.values()}}
         for item in _batch_get(wanted):
             if isinstance(item, OrganizationItem):
                 found["org"] = organization_of(item)
@@ -214,8 +223,12 @@ class Payments:
                 found["notes"][item.credit_note_id] = from_item(CreditNote, item)
             elif isinstance(item, RateCounterItem):
                 found["counters"][item.counter_key] = counted_of(item)
+            elif isinstance(item, SequenceItem):
+                found["last_numbers"][numbered[item.sequence_key]] = last_number_of(item)
             elif item.idem_key in claim_keys:
                 found["claims"][claim_keys[item.idem_key]] = holder(item)
+            elif item.idem_key == request_key:
+                found["request"] = stored_request_of(item)
             else:
                 found["plan"] = plan_in(item)
         for asked, name in ((org, "org"), (customer, "customer"), (payment_id, "payment")):

@@ -1,13 +1,19 @@
 """Document number sequences per organization (INV-000042): an atomic counter per name.
 
 Kept apart from the versioned organization item so numbering never contends with settings edits.
-"""
+Two ways to take a number: `next_number`, one UpdateItem ADD before the document's transaction (a
+failed transaction leaves a gap), and `take_in`, within the transaction itself, on the value read
+(a failed transaction takes none: payment numbers, docs/billing.md)."""
 from __future__ import annotations
+
+from typing import Callable
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
+from ..domain.errors import DomainError
 from .base import table
+from .transactions import Transaction
 
 
 @table("sequences")
@@ -19,12 +25,42 @@ class SequenceItem(Model):
     value = NumberAttribute(default=0)
 
 
+def sequence_key(org_id: str, sequence: str) -> str:
+    return f"{org_id}#{sequence}"
+
+
+def last_number_of(item: SequenceItem | None) -> int:
+    """The last number a sequence's item has given (0: none yet; also for items read with others)."""
+    return 0 if item is None else int(item.value or 0)
+
+
 class Sequences:
     """The organizations' document number sequences."""
 
     def next_number(self, org_id: str, sequence: str) -> int:
         """Atomically take the next document number of a sequence (invoice_seq, credit_note_seq, ...).
         Taken before the document's transaction: a failed transaction leaves a gap, never a duplicate."""
-        item = SequenceItem(f"{org_id}#{sequence}")
+        item = SequenceItem(sequence_key(org_id, sequence))
         item.update(actions=[SequenceItem.value.add(1)])
         return int(item.value)
+
+    def last_number(self, org_id: str, sequence: str) -> int:
+        """The last number the sequence gave, read consistently (0: none yet)."""
+        try:
+            return last_number_of(SequenceItem.get(sequence_key(org_id, sequence), consistent_read=True))
+        except SequenceItem.DoesNotExist:
+            return 0
+
+    def take_in(self, tx: Transaction, org_id: str, sequence: str, *, last: int,
+                taken: Callable[[int], DomainError]) -> int:
+        """Take the number after `last` (as read) in `tx`, on the condition that the sequence still
+        stands at `last`: the number is taken only if `tx` commits, so failed transactions leave no
+        gap. If that condition fails, `taken(the last number as it then stood)` is raised, for the
+        caller to try again with it, reading nothing: whatever else failed with it (an entry keyed by
+        the number, say), the transaction sent again meets it afresh."""
+        value = SequenceItem.value
+        unchanged = (value == last) | value.does_not_exist() if last == 0 else value == last
+        tx.update_or_refuse(SequenceItem(sequence_key(org_id, sequence)), [value.set(last + 1)], unchanged,
+                            lambda raw: taken(last_number_of(SequenceItem.from_raw_data(raw) if raw else None)),
+                            whatever_else_failed=True)
+        return last + 1

@@ -30,6 +30,7 @@ class Transaction(TransactWrite):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._refusals: dict[int, Callable[[dict | None], DomainError]] = {}
+        self._overriding: set[int] = set()   # refusals raised whatever else failed with them
 
     def item_count(self) -> int:
         """How many items the transaction writes or checks so far (DynamoDB takes at most 100)."""
@@ -37,11 +38,15 @@ class Transaction(TransactWrite):
                                           self._update_items))
 
     def update_or_refuse(self, model: Model, actions: list, condition,
-                         refusal: Callable[[dict | None], DomainError]) -> None:
+                         refusal: Callable[[dict | None], DomainError], *, whatever_else_failed: bool = False) -> None:
         """Update `model` on `condition` (its version moved on, not checked). If that condition
-        alone cancels the transaction, `refusal(the item as it then stood, raw)` is raised."""
+        alone cancels the transaction, `refusal(the item as it then stood, raw)` is raised; with
+        `whatever_else_failed`, whenever that condition fails (for a refusal whose caller sends the
+        transaction again, which then meets any other change afresh)."""
         self.update(model, actions, condition=condition, return_values=ALL_OLD, add_version_condition=False)
         self._refusals[len(self._update_items) - 1] = refusal
+        if whatever_else_failed:
+            self._overriding.add(len(self._update_items) - 1)
 
     def refusal(self, error: TransactWriteError) -> DomainError | None:
         """The refusal of the one item whose condition failed, when every failed condition is one
@@ -50,6 +55,10 @@ class Transaction(TransactWrite):
         first_update = len(self._condition_check_items) + len(self._delete_items) + len(self._put_items)
         failed = [(index - first_update, reason) for index, reason in enumerate(reasons)
                   if reason is not None and reason.code == "ConditionalCheckFailed"]
+        overriding = [(update, reason) for update, reason in failed if update in self._overriding]
+        if overriding:
+            update, reason = overriding[0]
+            return self._refusals[update](reason.raw_item)
         if not failed or any(update not in self._refusals for update, _ in failed):
             return None
         update, reason = failed[0]

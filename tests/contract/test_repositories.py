@@ -174,11 +174,15 @@ def test_a_claim_is_refused_on_an_invoice_that_changed_since_it_was_read(uow):
     assert uow.payments.state(ORG, GLOBEX, claim_ids=[read.invoice_id]).claims == {}
 
 
-def test_a_request_key_is_taken_once_and_answers_what_was_kept(uow):
+def test_a_request_key_is_taken_once_in_a_transaction_and_answers_what_was_kept(uow):
     key = uow.idempotency.request_key(ORG, GLOBEX, "portal_payment", "k-1")
+    with uow.transaction("invoice") as tx:
+        uow.idempotency.begin_in(tx, key, "hash-a", NOW)
 
-    assert uow.idempotency.begin(key, "hash-a", NOW) is None
-    waiting = uow.idempotency.begin(key, "hash-a", NOW)
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("invoice") as tx:
+            uow.idempotency.begin_in(tx, key, "hash-a", NOW)
+    waiting = uow.payments.state(ORG, GLOBEX, request_key=key).request
     uow.idempotency.finish(key, 201, {"payment_id": "pay_1", "amount_minor": 10_000})
     done = uow.idempotency.find(key)
 
@@ -186,15 +190,37 @@ def test_a_request_key_is_taken_once_and_answers_what_was_kept(uow):
     assert (done.state, done.status_code, done.response) == ("done", 201, {"payment_id": "pay_1", "amount_minor": 10_000})
     uow.idempotency.release(key)   # an answered request keeps its key
     assert uow.idempotency.find(key) is not None
+    assert uow.payments.state(ORG, GLOBEX, request_key=uow.idempotency.request_key(ORG, GLOBEX, "x", "k")).request is None
 
 
-def test_a_stale_request_is_taken_over_once(uow):
-    key = uow.idempotency.request_key(ORG, GLOBEX, "portal_payment", "k-2")
-    uow.idempotency.begin(key, "hash-a", NOW)
-    stale = uow.idempotency.find(key)
+def test_a_number_is_taken_in_a_transaction_only_on_the_last_number_read(uow):
+    class Taken(ConcurrentUpdate):
+        def __init__(self, last: int):
+            super().__init__("payment")
+            self.last = last
+    assert uow.payments.state(ORG, GLOBEX, sequences=["payment_seq"]).last_numbers == {"payment_seq": 0}
+    with uow.transaction("payment") as tx:
+        assert uow.sequences.take_in(tx, ORG, "payment_seq", last=0, taken=Taken) == 1
 
-    assert uow.idempotency.take_over(stale, NOW + timedelta(minutes=5)) is True
-    assert uow.idempotency.take_over(stale, NOW + timedelta(minutes=5)) is False
+    with pytest.raises(Taken) as taken:
+        with uow.transaction("payment") as tx:
+            uow.sequences.take_in(tx, ORG, "payment_seq", last=0, taken=Taken)
+    assert taken.value.last == 1
+    with uow.transaction("payment") as tx:
+        uow.sequences.take_in(tx, ORG, "payment_seq", last=1, taken=Taken)
+    assert uow.sequences.last_number(ORG, "payment_seq") == 2
+    assert uow.payments.state(ORG, GLOBEX, sequences=["payment_seq"]).last_numbers == {"payment_seq": 2}
+    assert uow.sequences.next_number(ORG, "payment_seq") == 3
+
+    # and a number taken meanwhile is told whatever else failed with it (the transaction is sent again)
+    key = uow.idempotency.payment_key(ORG, GLOBEX, "portal", "k-numbered")
+    with uow.transaction("payment") as tx:
+        uow.idempotency.add_payment_plan_in(tx, key, PLAN, NOW)
+    with pytest.raises(Taken) as taken:
+        with uow.transaction("payment") as tx:
+            uow.idempotency.add_payment_plan_in(tx, key, PLAN, NOW)
+            uow.sequences.take_in(tx, ORG, "payment_seq", last=2, taken=Taken)
+    assert taken.value.last == 3
 
 
 def test_a_payment_key_is_bound_to_one_plan(uow):

@@ -31,6 +31,7 @@ def test_an_exception_back_within_budget_or_needing_more_calls_or_gone_fails_the
     from exercise import scenarios
     route = ("POST", "/portal/slow")
     monkeypatch.setattr(scenarios, "BUDGET_EXCEPTIONS", {route: scenarios.Over(5, 1, "an example exception")})
+    monkeypatch.setattr(scenarios, "TIGHTER_BUDGETS", {})
     as_recorded = {route: (5, 1)}
 
     assert budget_problems(as_recorded) == []
@@ -38,4 +39,16 @@ def test_an_exception_back_within_budget_or_needing_more_calls_or_gone_fails_the
         f"{route} is within budget now ({READ_BUDGET} reads, 0 writes): delete its exception"]
     assert "more than its exception" in budget_problems({route: (6, 1)})[0]
     assert "is over budget" in budget_problems({**as_recorded, ("GET", "/portal/new"): (9, 0)})[0]
+    assert "not measured" in budget_problems({})[0]
+
+
+def test_a_route_with_a_tighter_budget_fails_the_budget_when_it_needs_more_calls(monkeypatch):
+    from exercise import scenarios
+    route = ("POST", "/portal/lean")
+    monkeypatch.setattr(scenarios, "BUDGET_EXCEPTIONS", {})
+    monkeypatch.setattr(scenarios, "TIGHTER_BUDGETS", {route: scenarios.Over(2, 2, "an example")})
+
+    assert budget_problems({route: (2, 2)}) == []
+    assert "more than its tighter budget" in budget_problems({route: (3, 2)})[0]
+    assert "more than its tighter budget" in budget_problems({route: (2, 3)})[0]
     assert "not measured" in budget_problems({})[0]

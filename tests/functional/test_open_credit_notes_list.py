@@ -71,6 +71,32 @@ def test_a_change_that_issues_a_credit_note_and_uses_up_an_older_one_keeps_the_l
             org_id, customer_id)
 
 
+def test_a_credit_note_given_its_credit_back_by_an_undo_is_listed_and_used_again(aws):
+    with client() as c:
+        # Given Business (200.00) mid-term and an older credit of 10.00, used up by a downgrade to Pro now
+        shop = a_shop(c, preferences={**EDIT_ONLY, "cancel": {"enabled": True}})
+        org_id, customer_id = shop.acme.org.org_id, shop.zoe.customer_id
+        older = a_credit_note(shop.admin, customer_id, 1_000)["credit_note_id"]
+        sub = shop.subscription("live", plan="biz", **TERM)
+        path = f"/portal/subscriptions/{sub['subscription_id']}"
+        assert shop.portal.post(f"{path}/changes", {"plan": "pro"}).status == 200
+        assert listed_credit_notes(org_id, customer_id) == open_credit_notes(org_id, customer_id) != {older}
+
+        # When Zoë undoes the downgrade: the older note has its 10.00 back, the downgrade's note is voided
+        undone = shop.portal.post(f"{path}/undo")
+        assert undone.status == 200, undone.json
+
+        # Then the older note is listed as open again
+        assert open_credit_notes(org_id, customer_id) == {older}
+        assert older in listed_credit_notes(org_id, customer_id)
+        # And the downgrade's preview again applies credits, the older note read by key with the catalog
+        # in three calls with the session (no Query: the listed notes add up to the credits)
+        with counting_calls() as calls:
+            quote = shop.portal.post(f"{path}/changes/preview", {"plan": "pro"}).json
+        assert quote["credits_applied_minor"] == 4_839, quote
+        assert dict(calls.operations) == {"GetItem": 1, "BatchGetItem": 2}
+
+
 def test_the_listed_credits_are_read_with_the_catalog_in_three_reads_with_the_session(aws):
     with client() as c:
         # Given Pro mid-term and an available credit of 20.00

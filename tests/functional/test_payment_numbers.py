@@ -1,14 +1,16 @@
 """Payments have numbers people can say (PAY-000012), from the organization's own sequence, taken
-when a payment goes through: the payments list and detail, the receipt (page, PDF, email) and the
-statement name a payment by its number. A payment that did not go through has none, and a payment
-recorded before payments were numbered keeps being named by its id."""
+when a payment goes through, in the transaction that records it: the payments list and detail, the
+receipt (page, PDF, email) and the statement name a payment by its number. A payment that did not go
+through has none, a record that failed takes none (no gaps), and a payment recorded before payments
+were numbered keeps being named by its id."""
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.bootstrap import adapters
 from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
 from tests.support.api import NOW, Api, client
 from tests.support.documents import PDF_HEADERS, pdf_text
-from tests.support.payments import a_payer, a_saved_card, an_invoice, pay
+from tests.support.faults import throttling
+from tests.support.payments import a_payer, a_saved_card, an_invoice, counting_gateway, pay
 from tests.support.portal import Clock
 
 
@@ -37,6 +39,37 @@ def test_payments_that_go_through_are_numbered_in_turn_and_a_declined_one_is_not
                           second["payment_id"]: "PAY-000002"}
         assert payer.portal.get(f"/portal/payments/{first['payment_id']}").json["number"] == "PAY-000001"
 
+
+
+def test_a_payment_whose_record_failed_takes_its_number_when_it_is_recorded_leaving_no_gap(aws, monkeypatch):
+    clock = Clock()
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given a customer with an open invoice, and DynamoDB refusing every transaction once the card is charged
+        payer = a_payer(Api(c))
+        body = {"invoice_ids": [an_invoice(payer, 10_000)["invoice_id"]], "payment_method": "pm_card_visa"}
+        faults, charge = throttling(monkeypatch), gateway.charge
+
+        def charged_then_unavailable(**kwargs):
+            result = charge(**kwargs)
+            faults.always("TransactWriteItems")
+            return result
+        monkeypatch.setattr(gateway, "charge", charged_then_unavailable)
+
+        # When the payment is charged but cannot be recorded, and the customer retries a minute later
+        unrecorded = pay(payer.portal, body, key="k")
+        faults.stop()
+        monkeypatch.setattr(gateway, "charge", charge)
+        clock.advance(seconds=61)
+        recorded = pay(payer.portal, body, key="k")
+        next_one = paid_by_card(payer)
+
+        # Then the retry records it as PAY-000001, charged once, and the next payment is PAY-000002
+        assert unrecorded.status == 503, unrecorded.json
+        assert recorded.status == 201, recorded.json
+        assert (recorded.json["status"], recorded.json["number"]) == ("succeeded", "PAY-000001")
+        assert next_one["number"] == "PAY-000002"
+        assert gateway.charges == 2
 
 def test_the_receipt_the_email_and_the_statement_name_the_payment_by_its_number(aws):
     Clock()

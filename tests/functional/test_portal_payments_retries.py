@@ -1,5 +1,8 @@
 """Double clicks and retries never charge twice: the Idempotency-Key replays the first answer,
-and a payment whose answer was lost is finished by the next attempt with the same gateway key."""
+and a payment whose answer was lost is finished by the next attempt with the same gateway key.
+The key costs no call of its own: a payment is two reads and two transactions, a replay two reads,
+a refused request no write."""
+from chalicelib.tables.metrics import counting_calls
 from tests.support.api import Api, client
 from tests.support.payments import a_payer, an_invoice, counting_gateway, pay
 from tests.support.portal import Clock
@@ -126,3 +129,29 @@ def test_a_new_payment_of_an_invoice_held_by_a_lost_payment_finishes_that_one_fi
         assert gateway.charges == 1
         statuses = [p["status"] for p in payer.portal.get("/portal/payments").json["items"]]
         assert statuses == ["succeeded"]
+
+
+def test_a_payment_takes_two_reads_and_two_transactions_and_its_replay_two_reads(aws):
+    Clock()
+    with client() as c:
+        # Given a customer who paid before (the gateway knows them: a first payment also records that),
+        # with an open invoice
+        payer = a_payer(Api(c))
+        earlier = {"invoice_ids": [an_invoice(payer, 5000)["invoice_id"]], "payment_method": "pm_card_visa"}
+        assert pay(payer.portal, earlier, key="earlier").status == 201
+        body = {"invoice_ids": [an_invoice(payer, 10000)["invoice_id"]], "payment_method": "pm_card_visa"}
+
+        # When the customer pays it, then sends the same request again, then the same key with another body
+        with counting_calls() as paying:
+            first = pay(payer.portal, body, key="k")
+        with counting_calls() as replaying:
+            again = pay(payer.portal, body, key="k")
+        with counting_calls() as refusing:
+            reused = pay(payer.portal, {**body, "payment_method": "pm_card_mastercard"}, key="k")
+
+        # Then paying read the session, then everything else at once, and wrote the claim and the outcome
+        assert first.status == 201 and again.json == first.json
+        assert dict(paying.operations) == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 2}
+        # And the replay and the refusal read the same two calls' worth and wrote nothing
+        assert dict(replaying.operations) == {"GetItem": 1, "BatchGetItem": 1}
+        assert reused.status == 422 and dict(refusing.operations) == {"GetItem": 1, "BatchGetItem": 1}

@@ -65,6 +65,7 @@ class _Write:
     holds: Callable[[], bool]
     apply: Callable[[], None]
     refusal: Callable[[], Exception] | None = None   # what a failed condition says, as `update_or_refuse`
+    overriding: bool = False   # the refusal is raised whatever else failed (`whatever_else_failed`)
 
 
 class MemoryTransaction:
@@ -78,8 +79,9 @@ class MemoryTransaction:
         return len(self._writes)
 
     def add(self, item: tuple, *, holds: Callable[[], bool] = lambda: True,
-            apply: Callable[[], None] = lambda: None, refusal: Callable[[], Exception] | None = None) -> None:
-        self._writes.append(_Write(item, holds, apply, refusal))
+            apply: Callable[[], None] = lambda: None, refusal: Callable[[], Exception] | None = None,
+            overriding: bool = False) -> None:
+        self._writes.append(_Write(item, holds, apply, refusal, overriding))
 
     def commit(self) -> None:
         touched = [w.item for w in self._writes]
@@ -88,6 +90,9 @@ class MemoryTransaction:
         if len(touched) > TRANSACTION_ITEMS:
             raise TransactionRefused(f"at most {TRANSACTION_ITEMS} items per transaction")
         failed = [w for w in self._writes if not w.holds()]
+        overriding = [w for w in failed if w.overriding]
+        if overriding:
+            raise overriding[0].refusal()
         if failed and all(w.refusal is not None for w in failed):
             raise failed[0].refusal()
         if failed:
@@ -374,10 +379,12 @@ class Payments:
             yield org_id, payment
 
     def state(self, org_id: str, customer_id: str, *, org: bool = False, customer: bool = False,
-              payment_id: str | None = None, payment_key: str | None = None, invoice_ids=(), claim_ids=(),
-              note_ids=(), counter_keys=()) -> PaymentState:
+              payment_id: str | None = None, payment_key: str | None = None, request_key: str | None = None,
+              invoice_ids=(), claim_ids=(), note_ids=(), counter_keys=(), sequences=()) -> PaymentState:
         t, owner = self._tables, owner_key(org_id, customer_id)
         found: dict = {}
+        if request_key and request_key in t["idempotency"]:
+            found["request"] = t["idempotency"][request_key]
         if org and org_id in t["organizations"]:
             found["org"] = t["organizations"][org_id]
         if customer and (org_id, customer_id) in t["customers"]:
@@ -394,7 +401,9 @@ class Payments:
         invoices = {i: t["invoices"][(owner, i)] for i in invoice_ids if (owner, i) in t["invoices"]}
         notes = {n: t["credit_notes"][(owner, n)] for n in note_ids if (owner, n) in t["credit_notes"]}
         counters = {k: _counted(t["rate_counters"].get(k)) for k in counter_keys}
-        return PaymentState(**found, invoices=invoices, claims=claims, notes=notes, counters=counters)
+        last_numbers = {name: t["sequences"].get(f"{org_id}#{name}", 0) for name in sequences}
+        return PaymentState(**found, invoices=invoices, claims=claims, notes=notes, counters=counters,
+                            last_numbers=last_numbers)
 
 
 def _org_of(key: tuple) -> str:
@@ -425,18 +434,9 @@ class IdempotencyKeys:
     def __init__(self, tables: Tables):
         self._t = tables["idempotency"]
 
-    def begin(self, key: str, request_hash: str, now: datetime) -> StoredRequest | None:
-        if key not in self._t:
-            self._t[key] = StoredRequest(key, request_hash, "in_progress", now)
-            return None
-        return self.find(key)
-
-    def take_over(self, stale: StoredRequest, now: datetime) -> bool:
-        stored = self._t.get(stale.key)
-        if stored is None or stored.state != "in_progress" or stored.created_at != stale.created_at:
-            return False
-        self._t[stale.key] = StoredRequest(stale.key, stale.request_hash, "in_progress", now)
-        return True
+    def begin_in(self, tx: MemoryTransaction, key: str, request_hash: str, now: datetime) -> None:
+        taken = StoredRequest(key, request_hash, "in_progress", now)
+        tx.add(("idempotency", key), holds=_absent(self._t, key), apply=lambda: self._t.__setitem__(key, taken))
 
     def _finished(self, key: str, status_code: int, response: object) -> None:
         stored = self._t.get(key) or StoredRequest(key, "", "done", datetime.min)   # UpdateItem creates
@@ -753,6 +753,17 @@ class Sequences:
         key = f"{org_id}#{sequence}"
         self._t[key] = self._t.get(key, 0) + 1
         return self._t[key]
+
+    def last_number(self, org_id: str, sequence: str) -> int:
+        return self._t.get(f"{org_id}#{sequence}", 0)
+
+    def take_in(self, tx: MemoryTransaction, org_id: str, sequence: str, *, last: int,
+                taken: Callable[[int], Exception]) -> int:
+        key = f"{org_id}#{sequence}"
+        tx.add(("sequences", key), holds=lambda: self._t.get(key, 0) == last,
+               apply=lambda: self._t.__setitem__(key, last + 1), refusal=lambda: taken(self._t.get(key, 0)),
+               overriding=True)
+        return last + 1
 
 
 class WebhookEvents:

@@ -60,7 +60,7 @@ def test_a_note_issued_with_a_balance_is_opened_and_one_used_up_or_voided_is_clo
     assert credit_note_moved(issued, note(CreditNoteStatus.VOID)) == SummaryChange(
         credit_notes_closed=frozenset({"cn_a"}))
     assert credit_note_moved(used_up, note(balance_minor=200)) == SummaryChange(
-        credit_notes_opened=frozenset({"cn_a"}))
+        credit_notes_opened=frozenset({"cn_a"}), credit_notes_reopened=frozenset({"cn_a"}))
 
 
 def test_a_note_that_stays_open_or_stays_closed_moves_nothing():

@@ -1,10 +1,11 @@
 """Charging invoices, exactly once: on-session from the portal (`pay_invoices`) and off-session
 for scheduled work (`collect_off_session`).
 
-1. claim: one transaction binds the caller's idempotency key to a new pending Payment and claims
-   each invoice for it, on the condition that the key is unused, the invoices unclaimed and
-   unchanged since read. Concurrent payments of an invoice: one claims it, the others are told a
-   payment is in progress (or, after it settled, that nothing is left to pay).
+1. claim: one transaction binds the caller's idempotency key to a new pending Payment (and takes
+   the request's Idempotency-Key, for a portal payment) and claims each invoice for it, on the
+   condition that the keys are unused, the invoices unclaimed and unchanged since read. Concurrent
+   payments of an invoice: one claims it, the others are told a payment is in progress (or, after it
+   settled, that nothing is left to pay).
 2. charge: the gateway, with an idempotency key derived from the payment (`charge:<payment_id>`).
 3. settle (settlement.py): the outcome in one transaction; the claims are released.
 
@@ -110,9 +111,12 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
     """`limits`: the velocity counters the payment is counted under (on-session payments), at `real_now`."""
     _check_key(key)
     payment_key = adapters.uow.idempotency.payment_key(org_id, customer_id, source, key)
+    request = answer.reply if answer is not None else None
     for _ in range(3):
         invoice_ids, state = _read(adapters, org_id, customer_id, payment_key, invoices_wanted,
-                                   velocity.counter_keys(limits))
+                                   velocity.counter_keys(limits), request.record_key if request else None)
+        if request is not None:
+            request.check(state.request)
         now = state.org.now(real_now)
         existing = _existing(adapters, org_id, customer_id, state.plan, now)
         if existing is not None:
@@ -138,7 +142,7 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
                                      off_session=off_session, amount_minor=amount_minor, credits=credits)
         try:
             payment = _claim(adapters, org_id, payment, plan, chosen, payment_key, now, limits=limits,
-                             counters=state.counters, real_now=real_now)
+                             counters=state.counters, real_now=real_now, request=request)
         except ConcurrentUpdate:
             continue
         claimed = replace(state, payment=payment, plan=plan, notes=notes,
@@ -148,10 +152,13 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
 
 
 def _claim(adapters, org_id: str, payment: Payment, plan: PaymentPlan, chosen: list[Invoice], payment_key: str,
-           now: datetime, *, limits: list[velocity.Window], counters: dict, real_now: datetime) -> Payment:
-    """The payment as written (pending), its key bound, its invoices claimed and its velocity
+           now: datetime, *, limits: list[velocity.Window], counters: dict, real_now: datetime,
+           request=None) -> Payment:
+    """The payment as written (pending), its keys taken, its invoices claimed and its velocity
     counted (Throttled, writing nothing, if a counter is full by now)."""
     with adapters.uow.transaction("invoice") as tx:
+        if request is not None:
+            request.begin_in(adapters, tx, real_now)
         velocity.count_payment_in(adapters, tx, org_id, limits, counters, real_now)
         adapters.uow.idempotency.add_payment_plan_in(tx, payment_key, plan, now)
         for invoice in chosen:
@@ -185,14 +192,16 @@ def _charge(adapters, org_id: str, payment: Payment, plan: PaymentPlan, now: dat
 # -- reading what is there --------------------------------------------------------------------
 
 def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wanted,
-          counter_keys: list[str]) -> tuple[list[str], PaymentState]:
-    """The invoices wanted, and in one read the organization, the customer, the plan of the
-    payment key, those invoices, their claims and the velocity counters. With no invoice left to
-    pay, the key's payment is still answered."""
+          counter_keys: list[str], request_key: str | None) -> tuple[list[str], PaymentState]:
+    """The invoices wanted, and in one read the organization, the customer, the request behind
+    `request_key`, the plan of the payment key, those invoices, their claims, the velocity counters
+    and the payment number sequence (settling takes the next number in its transaction). With no
+    invoice left to pay, the key's payment is still answered."""
     try:
         invoice_ids = invoices_wanted()
     except BusinessRuleViolation:
-        state = adapters.uow.payments.state(org_id, customer_id, org=True, payment_key=payment_key)
+        state = adapters.uow.payments.state(org_id, customer_id, org=True, payment_key=payment_key,
+                                            request_key=request_key)
         if state.plan is None:
             raise
         return [], state
@@ -201,8 +210,9 @@ def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wa
                            codes={"invoice_ids": "too_many_invoices"})
     return invoice_ids, adapters.uow.payments.state(org_id, customer_id, org=True, customer=True,
                                                     payment_key=payment_key,
-                                                    invoice_ids=invoice_ids, claim_ids=invoice_ids,
-                                                    counter_keys=counter_keys)
+                                                    request_key=request_key, invoice_ids=invoice_ids,
+                                                    claim_ids=invoice_ids, counter_keys=counter_keys,
+                                                    sequences=(settlement.PAYMENT_NUMBERS,))
 
 
 def _existing(adapters, org_id: str, customer_id: str, plan: PaymentPlan | None, now: datetime) -> Payment | None:

@@ -1,9 +1,11 @@
-"""Requests that must take effect once (POST /portal/payments).
+"""Requests that must take effect once (POST /portal/payments; a merchant's refund: refunds.py).
 
 The first answer to an Idempotency-Key is stored with a hash of the request and replayed to
-every retry; the same key sent with another request is refused (422); a retry while the first
-is still running answers 409 (after LEASE, its runner is presumed dead and the retry runs).
-Only answers are stored: a refused request leaves the key free, so fixing it and retrying works.
+every retry; the same key sent with another request is refused (422). The key costs the payment no
+call of its own: it is read with the payment's other items, taken in the transaction that claims the
+invoices (two requests with one key: one claims, the other finds the payment it made) and answered in
+the one that records the outcome. A request refused before its claim writes nothing, so the key stays
+free: fixing the request and retrying works.
 """
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from ...domain.errors import BusinessRuleViolation, Conflict, InvalidInput
+from ...tables.idempotency import StoredRequest
 
-LEASE = timedelta(seconds=90)
+LEASE = timedelta(seconds=90)   # a merchant's refund still running after this is presumed dead (refunds.py)
 
 
 class RequestInProgress(Conflict):
@@ -24,15 +27,38 @@ class RequestInProgress(Conflict):
         super().__init__("A request with this Idempotency-Key is still being processed; retry in a moment.")
 
 
-class Reply:
-    """Lets `run` keep its answer within its own last transaction, sparing once() the write that
-    would keep it after."""
+class Answered(Exception):
+    """The key was answered before: its answer, replayed as it was kept."""
 
-    def __init__(self, record_key: str):
-        self._record_key, self._staged, self.kept = record_key, None, None
+    def __init__(self, answer: dict):
+        super().__init__("answered before")
+        self.answer = answer
+
+
+class Reply:
+    """A request's key, for `run` to read with its other items (`record_key`), check (`check`), take in
+    its first transaction (`begin_in`) and answer within its last (`keep_in`), sparing once() a write."""
+
+    def __init__(self, record_key: str, request_hash: str):
+        self.record_key, self.request_hash = record_key, request_hash
+        self._staged, self.kept = None, None
+
+    def check(self, stored: StoredRequest | None) -> None:
+        """What the key holds, as read: nothing to do if it is free or its request not answered yet (the
+        payment it made answers then); Answered if it was answered; 422 if it was another request's."""
+        if stored is None:
+            return
+        if stored.request_hash != self.request_hash:
+            raise BusinessRuleViolation("This Idempotency-Key was used with another request; use a new key.",
+                                        "idempotency_key_reused")
+        if stored.state == "done":
+            raise Answered(stored.response)
+
+    def begin_in(self, adapters, tx, now: datetime) -> None:
+        adapters.uow.idempotency.begin_in(tx, self.record_key, self.request_hash, now)
 
     def keep_in(self, adapters, tx, answer: dict) -> None:
-        adapters.uow.idempotency.finish_in(tx, self._record_key, 201, answer)
+        adapters.uow.idempotency.finish_in(tx, self.record_key, 201, answer)
         self._staged = answer
 
     def committed(self) -> None:
@@ -40,31 +66,20 @@ class Reply:
         self.kept = self._staged
 
 
-def once(adapters, org_id: str, customer_id: str, scope: str, key: str | None, request: dict, now: datetime,
-         run: Callable[[Reply], dict]) -> dict:
-    """`run(reply)`'s answer, computed once per key; retries get the stored answer."""
+def once(adapters, org_id: str, customer_id: str, scope: str, key: str | None, request: dict,
+         run: Callable[[Reply], dict], replayed: Callable[[dict], dict] = lambda answer: answer) -> dict:
+    """`run(reply)`'s answer, computed once per key; retries get the stored answer (as `replayed`
+    makes it: an answer that only says what to do next may be brought up to date)."""
     if not key or len(key) > 255 or not key.isprintable():
         raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each payment."},
                            codes={"Idempotency-Key": "idempotency_key"})
-    record_key = adapters.uow.idempotency.request_key(org_id, customer_id, scope, key)
-    digest = request_hash(request)
-    found = adapters.uow.idempotency.begin(record_key, digest, now)
-    if found is not None:
-        if found.request_hash != digest:
-            raise BusinessRuleViolation("This Idempotency-Key was used with another request; use a new key.",
-                                        "idempotency_key_reused")
-        if found.state == "done":
-            return found.response
-        if now - found.created_at < LEASE or not adapters.uow.idempotency.take_over(found, now):
-            raise RequestInProgress()
-    reply = Reply(record_key)
+    reply = Reply(adapters.uow.idempotency.request_key(org_id, customer_id, scope, key), request_hash(request))
     try:
         answer = run(reply)
-    except BaseException:
-        adapters.uow.idempotency.release(record_key)   # a no-op once an answer was kept
-        raise
-    if reply.kept != answer:
-        adapters.uow.idempotency.finish(record_key, 201, answer)
+    except Answered as answered:
+        return replayed(answered.answer)
+    if reply.kept != answer:   # the payment was settled by another (a webhook, the retry that finished it)
+        adapters.uow.idempotency.finish(reply.record_key, 201, answer)
     return answer
 
 

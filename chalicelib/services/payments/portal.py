@@ -35,13 +35,16 @@ def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempo
             now=now, answer=settlement.KeptAnswer(reply, lambda payment: wire(shown(adapters, payment))))
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
+        if reply.kept is not None:   # kept with the outcome: the same answer, not built twice
+            return reply.kept
         return wire(shown(adapters, payment))
-    answer = idempotency.once(adapters, org_id, customer_id, "portal_payment", idempotency_key,
-                              command.as_request(), now, run)
-    if answer["status"] == PaymentStatus.REQUIRES_ACTION.value:
+    def replayed(answer: dict) -> dict:
+        if answer["status"] != PaymentStatus.REQUIRES_ACTION.value:
+            return answer
         # A retry after 3-D Secure: the payment as it is now, not the answer kept before it was confirmed.
-        answer = wire(shown(adapters, adapters.uow.payments.get(org_id, customer_id, answer["payment_id"])))
-    return answer
+        return wire(shown(adapters, adapters.uow.payments.get(org_id, customer_id, answer["payment_id"])))
+    return idempotency.once(adapters, org_id, customer_id, "portal_payment", idempotency_key, command.as_request(),
+                            run, replayed)
 
 
 def page(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Shown]:

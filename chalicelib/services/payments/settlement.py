@@ -35,6 +35,8 @@ from ..subscriptions import recovery
 from . import velocity
 
 ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
+NUMBER_ATTEMPTS = 20   # try the next payment number again (nothing re-read) while concurrent payments take them
+PAYMENT_NUMBERS = "payment_seq"
 FINAL = (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
 TRANSACTION_ITEMS = 100   # DynamoDB's most per TransactWriteItems
 
@@ -84,15 +86,15 @@ def read_payment(adapters, org_id: str, customer_id: str, payment_id: str) -> Pa
 
 
 def _with_plan(adapters, org_id: str, state: PaymentState, *, invoices: bool = True,
-               counter_keys: list[str] = ()) -> PaymentState:
-    """`state` and the payment's plan, invoices (unless not wanted), claims, credit notes and the
-    rate counters named: one read, and a second for what only the plan names (credits, invoices it
-    credits but does not pay)."""
+               counter_keys: list[str] = (), numbered: bool = False) -> PaymentState:
+    """`state` and the payment's plan, invoices (unless not wanted), claims, credit notes, the
+    rate counters named and, if `numbered`, the payment number sequence: one read, and a second for
+    what only the plan names (credits, invoices it credits but does not pay)."""
     payment = state.payment
     allocated = [a.invoice_id for a in payment.allocations]
     found = adapters.uow.payments.state(org_id, payment.customer_id, payment_key=_plan_key(adapters, org_id, payment),
                                         invoice_ids=allocated if invoices else (), claim_ids=allocated,
-                                        counter_keys=counter_keys)
+                                        counter_keys=counter_keys, sequences=(PAYMENT_NUMBERS,) if numbered else ())
     plan = found.plan or PaymentPlan.none(payment.payment_id)
     more = {"invoice_ids": [c[0] for c in plan.credits if c[0] not in allocated] if invoices else [],
             "claim_ids": [i for i in plan.invoice_ids if i not in allocated],
@@ -100,7 +102,8 @@ def _with_plan(adapters, org_id: str, state: PaymentState, *, invoices: bool = T
     rest = adapters.uow.payments.state(org_id, payment.customer_id, **more) if any(more.values()) else PaymentState()
     return replace(state, plan=plan, invoices={**found.invoices, **rest.invoices},
                    claims={**found.claims, **rest.claims}, notes=rest.notes,
-                   counters={**state.counters, **found.counters})
+                   counters={**state.counters, **found.counters},
+                   last_numbers={**state.last_numbers, **found.last_numbers})
 
 
 def _with_counters(adapters, org_id: str, state: PaymentState, counter_keys: list[str]) -> PaymentState:
@@ -127,21 +130,39 @@ def _plan_key(adapters, org_id: str, payment: Payment) -> str | None:
 
 # -- succeeded --------------------------------------------------------------------------------
 
+class NumberTaken(ConcurrentUpdate):
+    """Another payment took the number read for this one: the sequence's last number as it now stands."""
+
+    def __init__(self, last: int):
+        super().__init__("payment")
+        self.last = last
+
+
 def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
               event: Event | None = None, known: PaymentState | None = None,
               answer: KeptAnswer | None = None) -> Payment:
-    number = None
-    for _ in range(ATTEMPTS):
+    """The payment went through: it takes the organization's next payment number (PAY-000012) in the
+    transaction that records it, so a number is used only by a payment recorded as paid; when another
+    payment took that number first, the transaction is sent again with the next one, nothing re-read."""
+    conflicts = numbers_taken = 0
+    while conflicts < ATTEMPTS and numbers_taken < NUMBER_ATTEMPTS:
         state, known = _current(adapters, org_id, customer_id, payment_id, known), None
         if state.payment.status == PaymentStatus.SUCCEEDED:
             _event_alone(adapters, event, now)
             return state.payment
         if state.plan is None:
-            state = _with_plan(adapters, org_id, state)
-        number = state.payment.number or number or payment_number(adapters, org_id)
+            state = _with_plan(adapters, org_id, state, numbered=True)
+        if PAYMENT_NUMBERS not in state.last_numbers:   # the caller's read did not include it
+            state = replace(state, last_numbers={
+                **state.last_numbers, PAYMENT_NUMBERS: adapters.uow.sequences.last_number(org_id, PAYMENT_NUMBERS)})
         try:
-            done, unreleased = _settle(adapters, org_id, state, result, now, event, answer, number)
+            done, unreleased = _settle(adapters, org_id, state, result, now, event, answer)
+        except NumberTaken as taken:
+            numbers_taken += 1
+            known = replace(state, last_numbers={**state.last_numbers, PAYMENT_NUMBERS: taken.last})
+            continue
         except ConcurrentUpdate:
+            conflicts += 1
             continue
         _release_claims(adapters, org_id, done, unreleased)
         metrics.count("PaymentsSucceeded", source=done.source)
@@ -149,16 +170,11 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
     raise ConcurrentUpdate("payment")
 
 
-def payment_number(adapters, org_id: str) -> str:
-    """The next PAY-000012 of the organization: taken once a payment went through (one atomic
-    UpdateItem ADD before the transaction that records it), so failed attempts use none; a
-    transaction that then fails leaves a gap, never a duplicate."""
-    return billing.number("PAY", adapters.uow.sequences.next_number(org_id, "payment_seq"))
-
-
 def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, now: datetime, event: Event | None,
-            answer: KeptAnswer | None, number: str) -> tuple[Payment, list[str]]:
+            answer: KeptAnswer | None) -> tuple[Payment, list[str]]:
     payment, plan = state.payment, state.plan
+    last_number = state.last_numbers[PAYMENT_NUMBERS]
+    number = billing.number("PAY", last_number + 1)
     customer_id = payment.customer_id
     before, notes = state.invoices, state.notes
     outcome = settling.settle(payment.allocations, plan.credits, before, notes, now)
@@ -178,6 +194,7 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
     numbers = [before[a.invoice_id].number for a in allocations]
     emails = _emails(org, customer, done, numbers, now) if done.amount_minor else []
     with adapters.uow.transaction("invoice") as tx:
+        adapters.uow.sequences.take_in(tx, org_id, PAYMENT_NUMBERS, last=last_number, taken=NumberTaken)
         item = adapters.uow.payments.save_in(tx, org_id, done, before=payment, now=now,
                                              invoice_numbers={i: invoice.number for i, invoice in before.items()})
         for invoice_id, invoice in after.items():
