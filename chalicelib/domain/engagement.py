@@ -31,7 +31,8 @@ class Notification:
 @dataclass(frozen=True)
 class Actor:
     type: str          # customer | merchant | job | gateway
-    id: str
+    id: str            # a customer's: the contact who did it (the customer's own id on entries made before)
+    name: str = ""     # a customer's: the contact's name as it was then ("" on entries made before)
 
 
 @dataclass(frozen=True)

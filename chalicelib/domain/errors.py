@@ -86,12 +86,12 @@ class FeatureDisabled(Forbidden):
 
 
 class RoleForbids(Forbidden):
-    """A merchant user whose role does not allow this (support reads, and resends invitations)."""
+    """A merchant user whose role does not allow this (support reads, and resends invitations), or a
+    customer's contact whose portal role does not (billing pays, viewer reads)."""
     code = "role_forbids"
 
-    def __init__(self, role: str):
-        super().__init__(f"Your role ({role}) may look but not change this; ask an admin of your organization.",
-                         {"role": role})
+    def __init__(self, role: str, ask: str = "an admin of your organization"):
+        super().__init__(f"Your role ({role}) may look but not change this; ask {ask}.", {"role": role})
 
 
 class NotFound(DomainError):
