@@ -4,7 +4,7 @@ change or removal ends that person's sessions at once (docs/security.md "Roles")
 from chalicelib.tables.metrics import WRITES, counting_calls
 from tests.support.api import Api, client
 from tests.support.portal import (
-    PASSWORD, Clock, emails_to, link_token, login, portal_organization, signed_in_customer,
+    PASSWORD, Clock, emails_to, invited_person, link_token, login, portal_organization, signed_in_customer,
 )
 
 ALICE = {"first_name": "Alice", "last_name": "Ng", "email": "alice@globex.example"}
@@ -15,15 +15,8 @@ def an_owner(api):
     return acme, signed_in_customer(api, acme.org, acme.key)
 
 
-def invited(api, acme, owner, role="billing", person=ALICE):
-    """The owner invites `person` with `role`, who accepts the emailed link: their session's client."""
-    answer = owner.portal.post("/portal/people", {**person, "role": role})
-    assert answer.status == 201, answer.json
-    token = link_token(emails_to(person["email"])[-1])
-    accepted = api.as_(None).post("/portal/auth/accept-invite",
-                                  {"organization": acme.org.org_id, "token": token, "password": PASSWORD})
-    assert accepted.status == 201, accepted.json
-    return answer.json["contact_id"], api.as_(accepted.json["token"])
+def invited(api, acme, owner, role):
+    return invited_person(api, acme, owner, role, **ALICE)
 
 
 def test_the_owner_invites_a_billing_contact_who_signs_in_with_that_role(aws):
