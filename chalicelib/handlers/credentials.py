@@ -78,7 +78,6 @@ class Credential:
     identify: Callable[[str], CustomerCaller | MerchantCaller | None]   # token -> the caller, or None
     audited: bool = False       # the admin API: changes recorded
     rule: Callable[[str, str, str], bool] | None = None    # (role, method, path) -> whether the role may
-    ask: str = "an admin of your organization"             # who can give a refused caller the right
 
     def caller(self, authorization: str | None) -> CustomerCaller | MerchantCaller:
         """The identity the bearer token names; Unauthenticated without a live one, Unavailable
@@ -92,7 +91,7 @@ class Credential:
     def admit(self, caller, method: str, path: str) -> None:
         """RoleForbids (403 role_forbids) where the caller's role does not allow the route."""
         if self.rule is not None and not self.rule(caller.role, method, path):
-            raise RoleForbids(caller.role, self.ask)
+            raise RoleForbids(caller.role, portal=isinstance(caller, CustomerCaller))
 
     def recording(self, caller, method: str, path: str, params: dict):
         """Around the handler: a change's audit entry, held while it runs and written with it."""
@@ -162,7 +161,7 @@ def _merchant(token: str) -> MerchantCaller | None:
     return _console_session(token)
 
 
-portal_session = Credential(_session, rule=portal_may, ask="the owner of your account")
+portal_session = Credential(_session, rule=portal_may)
 merchant_key = Credential(_merchant, audited=True, rule=may)
 """The merchant's back office API: an API key, or a merchant user's console session."""
 console_session = Credential(_console_session)

@@ -970,6 +970,8 @@ export default {
   "error.unauthenticated.code": "Der Code stimmt nicht.",
   "error.own_account": "Ihre eigene Rolle können Sie nicht ändern und Ihr eigenes Konto nicht sperren; bitten Sie eine andere Administratorin oder einen anderen Administrator.",
   "error.role_forbids": "Mit Ihrer Rolle können Sie das ansehen, aber nicht ändern; bitten Sie eine Administratorin oder einen Administrator.",
+  "error.role_forbids.portal_role": "Mit Ihrer Rolle in diesem Konto können Sie das ansehen, aber nicht ändern; bitten Sie die Inhaberin oder den Inhaber des Kontos.",
+  "error.owner_role_fixed": "Sie sind Inhaberin bzw. Inhaber dieses Kontos: Ihre eigene Rolle und Ihr Zugang ändern sich hier nicht.",
   "error.passkey_exists": "Dieser Passkey ist bereits hinzugefügt.",
   "error.too_many_passkeys": "Sie haben bereits die höchste Zahl an Passkeys; entfernen Sie zuerst einen.",
   "error.not_served_here": "Das ist hier gerade nicht möglich. Bitte versuchen Sie es gleich noch einmal.",
