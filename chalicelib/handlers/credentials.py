@@ -53,7 +53,8 @@ OWN_SIGN_IN = frozenset({
     ("PUT", "/portal/me/locale"),                        # how my own pages write money and days
     ("POST", "/portal/action-links/redeem"),             # where a link leads; the action there is checked
 })
-# What a billing contact may change: invoices, payments, payment methods, statements
+# What a billing contact may change: invoices and what they are made of (estimates, timesheets),
+# payments, payment methods
 BILLING_MAY_CHANGE = frozenset({
     ("POST", "/portal/payments"),
     ("POST", "/portal/payments/{payment_id}/confirm"),
@@ -64,6 +65,10 @@ BILLING_MAY_CHANGE = frozenset({
     ("DELETE", "/portal/payment-methods/{payment_method_id}"),
     ("POST", "/portal/payment-methods/{payment_method_id}/default"),
     ("PUT", "/portal/subscriptions/{subscription_id}/auto-charge"),   # whether invoices are charged to the card
+    ("POST", "/portal/estimates/{estimate_id}/accept"),               # the documents invoices are made of
+    ("POST", "/portal/estimates/{estimate_id}/decline"),
+    ("POST", "/portal/timesheets/{timesheet_id}/approve"),
+    ("POST", "/portal/timesheets/{timesheet_id}/reject"),
     ("POST", "/portal/messages"),                                     # ask the merchant about an invoice
 })
 # What only the owner may read: who else has access, and with which role

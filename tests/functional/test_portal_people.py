@@ -3,6 +3,7 @@ viewer), changes it and removes their access; what each role may do holds on the
 change or removal ends that person's sessions at once (docs/security.md "Roles")."""
 from chalicelib.tables.metrics import WRITES, counting_calls
 from tests.support.api import Api, client
+from tests.support.payments import a_payer, an_invoice, pay
 from tests.support.portal import (
     PASSWORD, Clock, emails_to, invited_person, link_token, login, portal_organization, signed_in_customer,
 )
@@ -222,3 +223,22 @@ def test_each_change_is_in_the_activity_naming_the_owner_who_made_it(aws):
         assert people == [("person.removed", {"role": "viewer"}, {"role": "removed"}, "Zoë Keller"),
                           ("person.role_changed", {"role": "billing"}, {"role": "viewer"}, "Zoë Keller"),
                           ("person.invited", {}, {"role": "billing"}, "Zoë Keller")]
+
+
+def test_a_billing_contact_pays_an_invoice_and_the_activity_names_them_not_the_owner(aws):
+    Clock()
+    with client() as c:
+        # Given a billing contact of an account with an open invoice
+        api = Api(c)
+        payer = a_payer(api)
+        _, alice = invited_person(api, payer.merchant, payer.customer, "billing", **ALICE)
+        invoice = an_invoice(payer, 4200)
+
+        # When she pays it
+        paid = pay(alice, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"})
+
+        # Then the payment's activity entry names her
+        assert paid.status == 201 and paid.json["status"] == "succeeded", paid.json
+        entries = payer.customer.portal.get("/portal/activity").json["items"]
+        payments = [e["actor"] for e in entries if e["subject_type"] == "payment"]
+        assert payments and {a["name"] for a in payments} == {"Alice Ng"}

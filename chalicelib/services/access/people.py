@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ...domain.customers import REMOVED, Contact, Customer
-from ...domain.engagement import ActivityRecord, Actor
+from ...domain.engagement import ActivityRecord, contact_actor
 from ...domain.errors import Conflict, NotFound
 from ...domain.ids import new_id
 from ...tables.portal_users import PortalUser, login_key
@@ -100,7 +100,7 @@ def _changes(adapters, org_id: str, changed: Customer, owner: Contact, before: C
              action: str, now: datetime):
     """What writes the change with its activity entry, within a transaction (on the customer's
     version read)."""
-    record = ActivityRecord(new_id("activity", now), changed.customer_id, Actor("customer", owner.contact_id, owner.name),
+    record = ActivityRecord(new_id("activity", now), changed.customer_id, contact_actor(changed, owner.contact_id),
                             action, "contact", after.contact_id, now, summary=f"{after.name} <{after.email}>",
                             before={"role": _role(before)} if before is not None else {},
                             after={"role": _role(after)})

@@ -126,8 +126,8 @@ class Accounts:
         return notifications(self._adapters, org_id, limit=limit, cursor=cursor)
 
     def activity(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None):
-        from .engagement import activity
-        return activity(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+        from .activity import timeline   # the merchant sees the customer's own timeline
+        return timeline(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
 
     # the email outbox
 

@@ -28,9 +28,10 @@ class Payments:
     # the customer's payments
 
     def pay(self, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
-            now: datetime, wire: Callable[[Shown], dict]) -> dict:
+            now: datetime, wire: Callable[[Shown], dict], paid_by: str = "") -> dict:
         from .portal import pay
-        return pay(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now, wire=wire)
+        return pay(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now, wire=wire,
+                   paid_by=paid_by)
 
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Shown]:
         from .portal import page
