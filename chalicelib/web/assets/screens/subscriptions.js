@@ -7,6 +7,7 @@ import { has, plural, t } from "../i18n.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          confirmAction, showErrors, pages } from "../ui.js";
 import { invoiceTable } from "./invoices.js";
+import { canPay, isOwner } from "../roles.js";
 
 const FILTERS = [["all", t("subscriptions.filter.all")],
   ...["live", "trial", "future", "non_renewing", "paused", "dunning", "unpaid", "cancelled", "expired"].map((s) => [s, statusLabel(s)])];
@@ -41,7 +42,9 @@ export async function detail(context) {
     api.get("/portal/payment-methods").then((answer) => answer.items || answer).catch(() => [])]);
   const failed = sub.status === "dunning" ? await api.get(path(sub.subscription_id, "/dunning")).catch(() => null) : null;
   const method = methods.find((m) => m.payment_method_id === sub.payment_method_id);
-  const allowed = new Set((sub.allowed_actions || []).filter((a) => a.allowed).map((a) => a.action));
+  // the actions of the subscription are the owner's; billing may turn automatic charging on and off
+  const allowed = new Set((sub.allowed_actions || []).filter((a) => a.allowed).map((a) => a.action)
+    .filter((a) => isOwner(context.me) || (a === "set_auto_charge" && canPay(context.me))));
   const reload = async (message) => { if (message) toast(message); await detail(context); };
   const act = actions(sub, allowed, reload, context);
 
@@ -72,7 +75,7 @@ export async function detail(context) {
           { date: date(sub.scheduled_change.effective_on), plan: sub.scheduled_change.plan?.name || t("subscriptions.new_plan") })) : null)),
     h("section", { class: "card", "aria-labelledby": "sub-invoices" }, h("h2", { id: "sub-invoices" }, t("invoices.title")), invoices));
   await pages(invoices, (cursor) => api.get(path(sub.subscription_id, "/invoices"), { cursor }),
-    (items) => invoiceTable(items, { caption: t("subscriptions.invoices_of") }),
+    (items) => invoiceTable(items, { caption: t("subscriptions.invoices_of"), payable: canPay(context.me) }),
     () => h("p", { class: "hint" }, t("subscriptions.no_invoices")));
 }
 
