@@ -102,6 +102,7 @@ def test_the_portals_screens_and_dialogs_have_no_serious_accessibility_violation
         expect(page.get_by_role("dialog")).to_be_visible()
         checked(page, found, "decision dialog", language)
 
+        page.keyboard.press("Escape")
         page.goto("./#/people")
         page.get_by_role("button", name=re.compile("Invite|einladen")).first.click()
         expect(page.get_by_role("dialog")).to_be_visible()
