@@ -242,3 +242,24 @@ def test_a_billing_contact_pays_an_invoice_and_the_activity_names_them_not_the_o
         entries = payer.customer.portal.get("/portal/activity").json["items"]
         payments = [e["actor"] for e in entries if e["subject_type"] == "payment"]
         assert payments and {a["name"] for a in payments} == {"Alice Ng"}
+
+
+def test_a_session_started_before_roles_acts_with_the_role_its_contact_had_then(aws):
+    Clock()
+    with client() as c:
+        # Given Alice's session as stored before roles: "contact", not "billing"
+        from chalicelib import bootstrap
+        from chalicelib.services.access import sessions
+        from chalicelib.tables.portal_users import login_key
+        api = Api(c)
+        acme, owner = an_owner(api)
+        invited(api, acme, owner, "billing")
+        account = bootstrap.adapters().uow.portal_users.find(login_key(acme.org.org_id, ALICE["email"]))
+        old = api.as_(sessions.start(bootstrap.adapters(), account, "contact", bootstrap.now()).token)
+
+        # When she uses it
+        me = old.get("/portal/me")
+
+        # Then she is billing: she may pay, not manage people
+        assert me.json["contact"]["role"] == "billing"
+        assert old.get("/portal/people").status == 403
