@@ -263,3 +263,17 @@ def test_a_session_started_before_roles_acts_with_the_role_its_contact_had_then(
         # Then she is billing: she may pay, not manage people
         assert me.json["contact"]["role"] == "billing"
         assert old.get("/portal/people").status == 403
+
+
+def test_a_card_a_billing_contact_saves_is_in_the_activity_under_their_name(aws):
+    Clock()
+    with client() as c:
+        api = Api(c)
+        acme, owner = an_owner(api)
+        _, alice = invited(api, acme, owner, "billing")
+
+        saved = alice.post("/portal/payment-methods", {"payment_method": "pm_card_visa"})
+
+        assert saved.status == 201, saved.json
+        [entry] = [e for e in owner.portal.get("/portal/activity").json["items"] if e["action"] == "payment_method.added"]
+        assert entry["actor"]["name"] == "Alice Ng"
