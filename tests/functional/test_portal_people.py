@@ -277,3 +277,34 @@ def test_a_card_a_billing_contact_saves_is_in_the_activity_under_their_name(aws)
         assert saved.status == 201, saved.json
         [entry] = [e for e in owner.portal.get("/portal/activity").json["items"] if e["action"] == "payment_method.added"]
         assert entry["actor"]["name"] == "Alice Ng"
+
+
+def test_the_merchant_cannot_give_back_access_the_owner_removed(aws):
+    Clock()
+    with client() as c:
+        api = Api(c)
+        acme, owner = an_owner(api)
+        alice_id, _ = invited(api, acme, owner, "billing")
+        owner.portal.delete(f"/portal/people/{alice_id}")
+
+        again = acme.admin.post(f"/admin/customers/{owner.customer_id}/portal-invite", {"contact_id": alice_id})
+
+        assert again.status == 409 and again.json["error"]["details"]["status"] == "removed"
+
+
+def test_when_the_merchant_makes_another_contact_primary_the_owner_before_is_signed_out_and_returns_as_billing(aws):
+    Clock()
+    with client() as c:
+        # Given the owner signed in
+        api = Api(c)
+        acme, owner = an_owner(api)
+
+        # When the merchant adds a new primary contact
+        added = acme.admin.post(f"/admin/customers/{owner.customer_id}/contacts",
+                                {"first_name": "Nina", "email": "nina@globex.example", "is_primary": True})
+
+        # Then the owner before is signed out at once, and signs in again as billing
+        assert added.status == 201, added.json
+        assert owner.portal.get("/portal/dashboard").status == 401
+        again = login(api, acme.org.org_id, owner.email, PASSWORD)
+        assert api.as_(again.json["token"]).get("/portal/me").json["contact"]["role"] == "billing"

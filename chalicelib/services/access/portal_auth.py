@@ -59,7 +59,8 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
 
 def invitable(adapters, org_id: str, customer_id: str, contact: Contact) -> PortalUser | None:
     """The contact's account if it is still invited (None if it has none): Conflict if another
-    contact signs in with its email, or it has access already."""
+    contact signs in with its email, it has access already, or the account's owner removed it."""
+    _role_to_invite(contact)
     user = adapters.uow.portal_users.find(login_key(org_id, contact.email))
     if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact.contact_id):
         raise Conflict("Another contact of this organization signs in with this email address.",
@@ -74,9 +75,7 @@ def send_invitation(adapters, org: Organization, customer: Customer, contact: Co
     """Send `contact` (whose account `user` is still invited, or None) the invitation's email, its
     account and link written in one transaction with what `with_it` adds to it."""
     org_id, customer_id = org.org_id, customer.customer_id
-    role = contact.role_in_portal
-    if role is None:
-        raise Conflict("The account's owner removed this contact's access to the portal.", {"status": "removed"})
+    role = _role_to_invite(contact)
     rate_limiting.hit_all(adapters, [("invite_email_organization", org_id),
                                      ("invite_email_customer", owner_key(org_id, customer_id))], now,
                           what="invitations")
@@ -99,6 +98,14 @@ def send_invitation(adapters, org: Organization, customer: Customer, contact: Co
             with_it(tx)
     mail.deliver(adapters, email_record, now, link=made, org=org)
     return Invitation(contact.contact_id, contact.email, role, "invited", one_time.expires_at)
+
+
+def _role_to_invite(contact: Contact) -> str:
+    """The role an invitation gives: the contact's; none once the account's owner removed them."""
+    role = contact.role_in_portal
+    if role is None:
+        raise Conflict("The account's owner removed this contact's access to the portal.", {"status": "removed"})
+    return role
 
 
 def accept_invite(adapters, org_id: str, token: str, password: str, now: datetime) -> SignedIn | Challenge:
