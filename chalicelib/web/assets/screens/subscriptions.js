@@ -52,7 +52,7 @@ export async function detail(context) {
   replace(main,
     h("p", {}, h("a", { href: "#/subscriptions" }, t("subscriptions.back"))),
     banners(sub, allowed, act),
-    failed ? dunningCard(failed, method) : null,
+    failed ? dunningCard(failed, method, canPay(context.me)) : null,
     pageHeader(sub.plan_name, `${money(sub.amount_per_term_minor, sub.currency)} ${per(sub.plan?.interval || "month", sub.plan?.interval_count)}`,
       badge(sub.status), ...act.buttons),
     h("div", { class: "grid" },
@@ -125,7 +125,7 @@ function undoBanner(sub, act) {
 // A subscription in dunning: the failed invoice, why in words, the retries to come and what follows
 // the last; "retry now" pays the invoice on the pay screen (the saved card or another one), which
 // ends the retries at once.
-function dunningCard(failed, method) {
+function dunningCard(failed, method, payable) {
   const { invoice, failure } = failed;
   const amount = money(invoice.amount_due_minor, invoice.currency);
   const retries = failed.next_retries || [];
@@ -141,9 +141,9 @@ function dunningCard(failed, method) {
       h("dd", {}, t(failed.after_last_retry === "cancel" ? "dunning.then_cancelled" : "dunning.then_unpaid",
         { date: date(failed.ends_on) }))),
     failed.auto_charge && method ? h("p", { class: "hint" }, t("dunning.retried_with", { card: method.summary })) : null,
-    h("div", { class: "actions" },
+    payable ? h("div", { class: "actions" },
       h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("dunning.retry_now")),
-      h("a", { class: "button secondary", href: "#/details" }, t("dunning.update_card"))));
+      h("a", { class: "button secondary", href: "#/details" }, t("dunning.update_card"))) : null);
 }
 
 function autoCharge(sub, allowed, reload) {
