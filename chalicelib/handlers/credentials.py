@@ -51,6 +51,8 @@ OWN_SIGN_IN = frozenset({
     ("POST", "/portal/auth/passkeys"),
     ("DELETE", "/portal/auth/passkeys/{passkey_id}"),
     ("PUT", "/portal/me/locale"),                        # how my own pages write money and days
+    ("PATCH", "/portal/profile"),                        # my own contact details and sign-in email; the
+                                                         # account's addresses are the owner's (the use case)
     ("POST", "/portal/action-links/redeem"),             # where a link leads; the action there is checked
 })
 # What a billing contact may change: invoices and what they are made of (estimates, timesheets),

@@ -74,7 +74,7 @@ def test_a_viewer_reads_but_every_write_is_403_role_forbids_and_writes_nothing(a
         reads = [viewer.get(path).status for path in ("/portal/invoices", "/portal/payments", "/portal/dashboard")]
         with counting_calls() as calls:
             refused = [viewer.post("/portal/payments", {"invoice_ids": []}),
-                       viewer.patch("/portal/profile", {"contact": {"phone": "1"}}),
+                       viewer.patch("/portal/profile", {"billing_address": {"city": "Springfield"}}),
                        viewer.post("/portal/people", {**ALICE, "role": "billing"})]
 
         # Then the reads answer, the writes are 403 role_forbids, before anything was written
@@ -94,7 +94,8 @@ def test_a_billing_contact_pays_but_may_not_forward_manage_people_or_change_the_
         pay = billing.post("/portal/payments", {"invoice_ids": []})
         card = billing.post("/portal/payment-methods/setup")
         refused = [billing.get("/portal/people"), billing.post("/portal/invoices/inv_x/forward", {}),
-                   billing.post("/portal/subscriptions/sub_x/cancel", {}), billing.patch("/portal/profile", {})]
+                   billing.post("/portal/subscriptions/sub_x/cancel", {}),
+                   billing.patch("/portal/profile", {"custom_fields": {}})]
 
         assert pay.status not in (401, 403) and card.status not in (401, 403)
         assert [a.status for a in refused] == [403] * 4
@@ -308,3 +309,24 @@ def test_when_the_merchant_makes_another_contact_primary_the_owner_before_is_sig
         assert owner.portal.get("/portal/dashboard").status == 401
         again = login(api, acme.org.org_id, owner.email, PASSWORD)
         assert api.as_(again.json["token"]).get("/portal/me").json["contact"]["role"] == "billing"
+
+
+def test_everyone_changes_their_own_contact_details_but_only_the_owner_the_accounts_addresses(aws):
+    Clock()
+    with client() as c:
+        # Given a viewer signed in
+        api = Api(c)
+        acme, owner = an_owner(api)
+        _, viewer = invited(api, acme, owner, "viewer")
+
+        # When she changes her phone, and then the account's billing address
+        own = viewer.patch("/portal/profile", {"contact": {"phone": "+1 555 0100"}})
+        with counting_calls() as calls:
+            account = viewer.patch("/portal/profile", {"contact": {"phone": "+1 555 0199"},
+                                                        "billing_address": {"city": "Springfield"}})
+
+        # Then her own phone changes; the address is refused, and nothing of that request is written
+        assert own.status == 200 and own.json["contact"]["phone"] == "+1 555 0100", own.json
+        assert (account.status, account.json["error"]["code"]) == (403, "role_forbids")
+        assert not set(calls.operations) & WRITES
+        assert owner.portal.get("/portal/profile").json["customer"]["billing_address"]["city"] == ""

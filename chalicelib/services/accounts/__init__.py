@@ -58,9 +58,9 @@ class Accounts:
         return profile(self._adapters, org_id, customer_id, contact_id)
 
     def update_profile(self, org_id: str, customer_id: str, contact_id: str, session_id: str,
-                       changes: ProfileChanges, now: datetime) -> Details:
+                       changes: ProfileChanges, now: datetime, *, role: str = "owner") -> Details:
         from .profile import update_profile
-        return update_profile(self._adapters, org_id, customer_id, contact_id, session_id, changes, now)
+        return update_profile(self._adapters, org_id, customer_id, contact_id, session_id, changes, now, role=role)
 
     def confirm_email_change(self, org_id: str, token: str, now: datetime) -> None:
         from .profile import confirm_email_change

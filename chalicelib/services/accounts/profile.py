@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from ...domain.customers import Contact, Customer, CustomFieldDefinition, validate_custom_fields
 from ...domain.engagement import ActivityRecord, contact_actor
-from ...domain.errors import ConcurrentUpdate, InvalidInput, NotFound, Unauthenticated
+from ...domain.errors import ConcurrentUpdate, InvalidInput, NotFound, RoleForbids, Unauthenticated
 from ...domain.ids import new_id
 from ...domain.organization import Organization
 from ...domain.tokens import TOKEN_TTL
@@ -62,8 +62,12 @@ def profile(adapters, org_id: str, customer_id: str, contact_id: str) -> Details
 
 
 def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,
-                   now: datetime) -> Details:
-    """Apply the changes; a new sign-in address is only requested (`pending_email` in the answer)."""
+                   now: datetime, *, role: str = "owner") -> Details:
+    """Apply the changes; a new sign-in address is only requested (`pending_email` in the answer).
+    Everyone changes their own contact details; the account's addresses and custom fields are the
+    owner's (`role`: the caller's portal role; docs/security.md "Roles")."""
+    if role != "owner" and changes.changes_the_account:
+        raise RoleForbids(role, portal=True)
     org = adapters.uow.organizations.get(org_id)
     org.preferences.require("update_customer_details")
     customer = adapters.uow.customers.get(org_id, customer_id)

@@ -20,11 +20,12 @@ export async function show(context) {
     h("header", {}, h("h2", { id: "methods-title" }, t("details.methods")),
       canPay(me) ? h("button", { type: "button", class: "secondary", onClick: () => addMethod(context, null) }, t("details.add_card")) : null),
     h("div", {}, loading(t("details.loading_methods"))));
-  const [shown, taxIds] = await Promise.all([api.get("/portal/profile"), api.get("/portal/tax-ids")]);
-  const profile = { ...shown, editable: shown.editable && isOwner(me) };   // details are the owner's to change
+  const [own, taxIds] = await Promise.all([api.get("/portal/profile"), api.get("/portal/tax-ids")]);
+  // everyone edits their own contact details; the account's addresses, fields and tax IDs are the owner's
+  const profile = { ...own, editable: own.editable && isOwner(me) };
   const reload = (message) => { toast(message); return show(context); };
   replace(main, pageHeader(t("title.details"), t("details.subtitle")),
-    contactSection(profile, reload),
+    contactSection(own, reload),
     h("div", { class: "grid" },
       addressSection("billing_address", profile, reload),
       addressSection("shipping_address", profile, reload)),
