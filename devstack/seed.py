@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from chalicelib import bootstrap
 from chalicelib.domain.catalog import Addon, Coupon, Plan
@@ -30,6 +31,7 @@ log = logging.getLogger("devstack.seed")
 DEMO_ORG_ID = "org_demo"
 DEMO_PORTAL_NAME = "northwind"      # the portal's address: <portal>/?portal=northwind
 DEMO_PASSWORD = "harbour lantern pebble orchard"
+DEMO_LOGO = Path(__file__).with_name("northwind-logo.png")   # shown on sign-in, in the header, emails and PDFs
 CURRENCY = "USD"
 
 
@@ -72,6 +74,8 @@ def seed_demo(now: datetime) -> SeedResult:
     log.info("demo organization %s already seeded; issuing a fresh admin key", DEMO_ORG_ID)
     if not demo.portal_name:   # seeded before portals had names
         access.update_organization(DEMO_ORG_ID, OrganizationChanges(portal_name=DEMO_PORTAL_NAME))
+    if not demo.logo:          # seeded before organizations had logos
+        access.set_logo(DEMO_ORG_ID, DEMO_LOGO.read_bytes())
     api_key = access.issue_api_key(DEMO_ORG_ID, name="devstack restart", now=now)
     seed_console_users(DEMO_ORG_ID, now)   # seeded before the console had users
     return SeedResult(DEMO_ORG_ID, api_key, created=False, portal_sign_in=_demo_sign_in())
@@ -105,8 +109,9 @@ EVERY_FEATURE = Preferences(
 )
 
 # the demo's own: EVERY_FEATURE with the cancel flow's questions and its retention offer (a coupon
-# of the demo catalogue, so set once the catalogue is seeded)
-DEMO_PREFERENCES = replace(EVERY_FEATURE, cancel=CancelPreferences(
+# of the demo catalogue, so set once the catalogue is seeded), and sign-in with a password or an
+# emailed link, so that a first visitor sees both ways
+DEMO_PREFERENCES = replace(EVERY_FEATURE, sign_in_with="both", cancel=CancelPreferences(
     enabled=True, reasons=("Too expensive", "Missing a feature", "Switching provider", "Budget cuts"),
     comments=True, retention_offer=RetentionOffer("STAY25", cycles=3)))
 
@@ -129,6 +134,7 @@ def seed_organization(now: datetime) -> str:
                         postal_code="98101", country="US"))
     access.update_organization(DEMO_ORG_ID, OrganizationChanges(preferences=EVERY_FEATURE, custom_fields=CUSTOM_FIELDS,
                                                                 portal_name=DEMO_PORTAL_NAME))
+    access.set_logo(DEMO_ORG_ID, DEMO_LOGO.read_bytes())
     return api_key
 
 

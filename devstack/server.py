@@ -350,7 +350,7 @@ def banner(running: Running, options: Options) -> str:
     lines.append(f"  Demo portal     {running.api_url}/?portal={DEMO_PORTAL_NAME} (its own address: no organization to type)")
     lines.append(f"  Demo sign-in    {s.email}, password: {s.password} (organization {s.org_id})")
     c = seed.console_sign_in
-    lines.append(f"  Console         {running.api_url}/#/console (organization {c.org_id})")
+    lines.append(f"  Console         {running.api_url}/#/console (organization {DEMO_PORTAL_NAME} or {c.org_id})")
     lines.append(f"  Console admin   {c.admin_email}, password: {c.password}; support: {c.support_email}, same password")
     lines += [
         f"  Mailbox         {running.mailbox_url}",

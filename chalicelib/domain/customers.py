@@ -19,8 +19,31 @@ class Address:
     country: str = ""   # ISO 3166-1 alpha-2
 
     def lines(self) -> tuple[str, ...]:
-        city_line = " ".join(p for p in (self.postal_code, self.city, self.state) if p)
-        return tuple(p for p in (self.line1, self.line2, city_line, self.country) if p)
+        """The address as its country's post writes it (docs/billing.md "Addresses on documents")."""
+        return tuple(p for p in (self.line1, self.line2, *self._locality_lines(), self.country) if p)
+
+    def _locality_lines(self) -> tuple[str, ...]:
+        """Town, region and postcode as the country's post writes them; postcode first by default."""
+        style = LOCALITY_STYLES.get(self.country.upper())
+        if style in (TOWN_COMMA_REGION_POSTCODE, TOWN_REGION_POSTCODE):
+            between = ", " if style == TOWN_COMMA_REGION_POSTCODE and self.city and self.state else " "
+            return (_words(between.join(p for p in (self.city, self.state) if p), self.postal_code),)
+        if style == TOWN_THEN_POSTCODE_LINE:
+            return (self.city, self.state, self.postal_code)
+        return (_words(self.postal_code, self.city, self.state),)
+
+
+def _words(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+TOWN_COMMA_REGION_POSTCODE = "San Francisco, CA 94105"
+TOWN_REGION_POSTCODE = "Sydney NSW 2000"
+TOWN_THEN_POSTCODE_LINE = "London\nSW1A 1AA"
+# Countries whose post writes the town before the postcode; any other: "10115 Berlin" (region after).
+LOCALITY_STYLES = {"US": TOWN_COMMA_REGION_POSTCODE, "CA": TOWN_REGION_POSTCODE, "AU": TOWN_REGION_POSTCODE,
+                   "NZ": TOWN_REGION_POSTCODE,
+                   "GB": TOWN_THEN_POSTCODE_LINE, "IE": TOWN_THEN_POSTCODE_LINE}
 
 
 PORTAL_ROLES = ("owner", "billing", "viewer")

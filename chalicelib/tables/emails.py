@@ -1,6 +1,8 @@
 """Outgoing email, the outbox: every message is recorded first and sent after, so an SES failure
-loses nothing; it stays queued (found through the sparse `due` index, which a job retries) until
-SES has accepted it.
+loses nothing; it stays queued (found through the sparse `queue` index, which a job retries) until
+SES has accepted it. The queue is in the order emails fall due and, for emails due at the same
+instant (a request's several emails), in the order they were queued: its key is the due time then
+the email's id, and ids made at one instant keep the order they were made in (domain/ids.py).
 
 No message at rest carries a live token: an email with a one-time link stores what the link is for
 (`link`: purpose and account), and the token is made, and only its hash stored, as the email is
@@ -8,7 +10,7 @@ sent. Every email expires (`expires_at`, DynamoDB TTL) RETENTION after it was se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from pynamodb.attributes import (ListAttribute, MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute,
                                  UTCDateTimeAttribute)
@@ -25,13 +27,13 @@ DUE_PARTITION = "emails#0"   # one shard: queued mail is rare, and a Query reads
 RETENTION = timedelta(days=30)
 
 
-class EmailsDue(GlobalSecondaryIndex):
+class EmailQueue(GlobalSecondaryIndex):
     class Meta:
-        index_name = "due"
+        index_name = "queue"
         projection = AllProjection()
 
     due_partition = UnicodeAttribute(hash_key=True)
-    due_at = UTCDateTimeAttribute(range_key=True)
+    queue_key = UnicodeAttribute(range_key=True)   # due_at#email_id
 
 
 @table("emails")
@@ -56,9 +58,10 @@ class EmailItem(Model):
     sent_at = UTCDateTimeAttribute(null=True)
     due_partition = UnicodeAttribute(null=True)
     due_at = UTCDateTimeAttribute(null=True)
+    queue_key = UnicodeAttribute(null=True)  # due_at#email_id, only while queued
     expires_at = TTLAttribute(null=True)     # RETENTION after it left the queue
 
-    due = EmailsDue()
+    queue = EmailQueue()
 
 
 E = EmailItem
@@ -100,27 +103,26 @@ class Emails:
 
     def sent_actions(self, *, message_id: str, now: datetime) -> list:
         return [E.status.set("sent"), E.message_id.set(message_id), E.sent_at.set(now), E.attempts.add(1),
-                E.due_partition.remove(), E.due_at.remove(), E.last_error.remove(),
-                E.expires_at.set(now + RETENTION)]
+                *_dequeued(), E.last_error.remove(), E.expires_at.set(now + RETENTION)]
 
     def dropped_actions(self, *, now: datetime) -> list:
         """Its link had no one to go to (no such account, an address taken): nothing is sent."""
-        return [E.status.set("dropped"), E.due_partition.remove(), E.due_at.remove(),
-                E.expires_at.set(now + RETENTION)]
+        return [E.status.set("dropped"), *_dequeued(), E.expires_at.set(now + RETENTION)]
 
-    def failed_attempt_actions(self, *, error: str, retry_at: datetime | None, now: datetime) -> list:
-        """One more failed attempt; `retry_at` None gives up (status failed, out of the due index)."""
+    def failed_attempt_actions(self, record: EmailRecord, *, error: str, retry_at: datetime | None,
+                               now: datetime) -> list:
+        """One more failed attempt; `retry_at` None gives up (status failed, out of the queue)."""
         actions = [E.attempts.add(1), E.last_error.set(error[:500])]
         if retry_at is None:
-            actions += [E.status.set("failed"), E.due_partition.remove(), E.due_at.remove(),
-                        E.expires_at.set(now + RETENTION)]
+            actions += [E.status.set("failed"), *_dequeued(), E.expires_at.set(now + RETENTION)]
         else:
-            actions += [E.due_at.set(retry_at)]
+            actions += _due(record, retry_at)
         return actions
 
     def due(self, now: datetime, *, limit: int) -> list[EmailRecord]:
-        """Queued emails whose retry time has come, oldest first (a Query, never a Scan)."""
-        items = E.due.query(DUE_PARTITION, E.due_at <= now, limit=limit)
+        """Queued emails whose time has come, in the order they fall due and, due together, in the
+        order they were queued (a Query, never a Scan)."""
+        items = E.queue.query(DUE_PARTITION, E.queue_key < _queue_key_after(now), limit=limit)
         return [_record(item) for item in items]
 
     def claim(self, record: EmailRecord, *, until: datetime) -> bool:
@@ -128,7 +130,7 @@ class Emails:
         so overlapping runs of the retry job never send it twice at once."""
         try:
             E(record.org_id, record.email_id).update(
-                actions=[E.due_at.set(until)],
+                actions=_due(record, until),
                 condition=(E.status == "queued") & (E.due_at == record.due_at))
         except UpdateError as error:
             if condition_failed(error):
@@ -140,12 +142,35 @@ class Emails:
         return _record(E.get(org_id, email_id, consistent_read=True))
 
 
+def _queue_key(due_at: datetime, email_id: str) -> str:
+    return f"{_instant(due_at)}#{email_id}"
+
+
+def _queue_key_after(now: datetime) -> str:
+    """Sorts after the key of every email due at or before `now` ('$' follows '#')."""
+    return f"{_instant(now)}$"
+
+
+def _instant(at: datetime) -> str:
+    """Fixed width, in UTC: the text sorts as the instants do."""
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _due(record: EmailRecord, at: datetime) -> list:
+    return [E.due_at.set(at), E.queue_key.set(_queue_key(at, record.email_id))]
+
+
+def _dequeued() -> list:
+    return [E.due_partition.remove(), E.due_at.remove(), E.queue_key.remove()]
+
+
 def _item(record: EmailRecord) -> EmailItem:
+    queued = record.due_at is not None
     return E(record.org_id, record.email_id, template=record.template, to=list(record.to),
              context=record.context, attachment=record.attachment, link=record.link, customer_id=record.customer_id,
              reply_to=record.reply_to, status=record.status, attempts=record.attempts,
-             created_at=record.created_at, due_partition=DUE_PARTITION if record.due_at else None,
-             due_at=record.due_at)
+             created_at=record.created_at, due_partition=DUE_PARTITION if queued else None,
+             due_at=record.due_at, queue_key=_queue_key(record.due_at, record.email_id) if queued else None)
 
 
 def _record(item: EmailItem) -> EmailRecord:

@@ -99,6 +99,12 @@ class Passkeys:
             raise
         return True
 
+    def remove_every(self, passkeys: list[Passkey]) -> None:
+        """Remove these passkeys in one batch (each holder's are at most ten)."""
+        with PasskeyItem.batch_write() as batch:
+            for passkey in passkeys:
+                batch.delete(PasskeyItem(passkey.credential_id))
+
 
 def _passkey(item: PasskeyItem) -> Passkey:
     return Passkey(item.credential_id, item.holder, item.login, item.org_id, item.user_handle, item.public_key,

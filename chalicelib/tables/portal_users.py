@@ -4,6 +4,7 @@ Failed sign-ins are not counted here but in `rate_counters`, under the same logi
 email without an account is slowed down and locked exactly like one with an account."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -122,13 +123,16 @@ class PortalUsers:
                                                 PortalUsersByContact.contact_id == contact_id, limit=1)
         return next((from_item(PortalUser, item) for item in items), None)
 
-    def of_logins(self, logins: list[str]) -> dict[str, PortalUser]:
-        """The accounts of these logins that exist, by login: one BatchGetItem (eventually consistent:
-        what is only shown)."""
-        if not logins:
-            return {}
-        found = batch_get({PortalUserItem: [(login,) for login in logins]}, consistent_read=False)
-        return {item.login: from_item(PortalUser, item) for item in found[PortalUserItem]}
+    def statuses(self, org_id: str, contacts: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
+        """The status (invited, active, disabled) of the account of each contact that has one, by
+        (customer_id, contact_id), from (customer_id, contact_id, email): one eventually consistent
+        BatchGetItem per 100, for a page of the back office's list of customers."""
+        contacts = list(contacts)
+        asked = {(customer_id, contact_id) for customer_id, contact_id, _ in contacts}
+        logins = {(login_key(org_id, email),) for _, _, email in contacts}
+        found = batch_get({PortalUserItem: list(logins)}, consistent_read=False)[PortalUserItem] if logins else []
+        return {(item.customer_id, item.contact_id): item.status for item in found
+                if (item.customer_id, item.contact_id) in asked}
 
     def with_organization(self, login: str, org_id: str, *, customer_id: str | None = None,
                           with_failures: bool = False) -> Account:

@@ -3,35 +3,15 @@ and in German: no serious or critical WCAG 2 A/AA violation (colour contrast amo
 included. Each screen checked is also kept as a screenshot per language (`home-en.png`,
 `home-de.png` in tests/e2e/screenshots/) for review."""
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser_tab, screenshot
+from tests.e2e.axe import checked, violations
+from tests.e2e.conftest import browser_tab
 from tests.e2e.steps import a_subscription, an_estimate, an_invoice, fresh_customer
 
 pytestmark = pytest.mark.e2e
-
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-RUN = """async () => {
-  const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
-  if (!result.passes.some((rule) => rule.id === "color-contrast")) return ["axe checked no colour contrast"];
-  return result.violations.filter((v) => ["serious", "critical"].includes(v.impact))
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-}"""
-
-
-def violations(page) -> list[str]:
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    return page.evaluate(RUN)
-
-
-def checked(page, found: dict, screen: str, language: str) -> None:
-    """axe's findings on what the page shows now, and its screenshot in this language."""
-    found[screen] = violations(page)
-    screenshot(page, f"{screen.replace(' ', '-')}-{language}")
-
 
 def signed_in(page, customer, found: dict, language: str) -> None:
     page.goto("./#/sign-in")

@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.axe import checked
 from tests.e2e.conftest import browser_tab
-from tests.e2e.steps import a_subscription, new_customer, organization_with, portal_user_for, sidebar, sign_in
-from tests.e2e.test_accessibility import checked
+from tests.e2e.steps import (a_subscription, fresh_customer, new_customer, organization_with, portal_user_for, sidebar,
+                             sign_in)
 
 pytestmark = pytest.mark.e2e
 
@@ -51,10 +52,10 @@ def test_an_admin_flips_a_preference_and_finds_it_in_the_audit_log_and_support_s
 
         # Then the audit log names her and the switch that moved
         page.get_by_role("navigation", name="Console navigation").get_by_role("link", name="Audit log").click()
-        row = page.get_by_role("row").filter(has_text="preferences.reviews")
+        row = page.get_by_role("row").filter(has_text="Portal preferences changed")
         expect(row).to_contain_text("olivia@consolata.example")
-        expect(row).to_contain_text("true → false")
-        expect(row).to_contain_text("PUT /admin/preferences")
+        expect(row).to_contain_text("Reviews: on → off")
+        expect(row).not_to_contain_text("/admin/")
         page.get_by_role("button", name="Sign out").click()
         expect(page.get_by_role("heading", level=1, name="Sign in to the console")).to_be_visible()
 
@@ -169,3 +170,64 @@ def test_the_consoles_screens_have_no_serious_accessibility_violation(browser, p
             checked(page, found, f"console {screen}", language)
 
     assert {screen: problems for screen, problems in found.items() if problems} == {}
+
+
+def test_the_customers_screen_offers_an_invitation_only_to_contacts_without_an_account(browser, portal):
+    from chalicelib.bootstrap import adapters, services
+    org_id = console_users("Invitia")
+    # Given a customer whose owner has an account, one colleague invited and one not yet
+    customer = fresh_customer(org_id, "Gilfoyle", colleagues=2)
+    owner, invited, uninvited = adapters().uow.customers.get(org_id, customer.customer_id).contacts
+    services().access.invite(org_id, customer.customer_id, invited.contact_id, datetime.now(timezone.utc))
+    with browser_tab(browser, portal.url) as page:
+        # When the admin opens Customers
+        console_sign_in(page, org_id, "olivia@invitia.example")
+        page.get_by_role("navigation", name="Console navigation").get_by_role("link", name="Customers").click()
+
+        # Then the owner is offered nothing, the invited colleague a second invitation, the other a first
+        def contact(person):
+            return page.get_by_role("listitem").filter(has_text=person.email)
+        expect(contact(invited).get_by_role("button")).to_have_text("Resend invitation")
+        expect(contact(uninvited).get_by_role("button")).to_have_text("Send invitation")
+        expect(contact(owner).get_by_role("button")).to_have_count(0)
+        assert owner.email == customer.email
+
+
+def test_an_admin_names_the_portal_and_uploads_a_logo_and_sees_no_test_clock_outside_test_mode(browser, portal):
+    from chalicelib.bootstrap import services
+    from tests.support.logos import png
+    org_id = console_users("Brandia")
+    with browser_tab(browser, portal.url) as page:
+        # Given the admin of an organization not in test mode, on its Organization screen
+        console_sign_in(page, org_id, "olivia@brandia.example")
+        page.get_by_role("navigation", name="Console navigation").get_by_role("link", name="Organization").click()
+        expect(page.get_by_role("heading", name="Logo")).to_be_visible()
+
+        # Then it shows no test clock
+        expect(page.get_by_role("heading", name="Test clock")).to_have_count(0)
+
+        # When she names the portal and uploads a logo
+        page.get_by_label("Portal name").fill("brandia")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+        page.get_by_label("Logo file").set_input_files({"name": "logo.png", "mimeType": "image/png",
+                                                          "buffer": png(96, 32)})
+        page.get_by_role("button", name="Upload logo").click()
+
+        # Then the screen shows the logo, and the portal's address carries the name
+        expect(page.get_by_text("The logo is saved.")).to_be_visible()
+        expect(page.get_by_role("form", name="Logo").locator("img.logo")).to_be_visible()
+        org = services().access.organization_for_portal("brandia")
+        assert org.org_id == org_id and org.logo
+
+
+def test_the_console_signs_in_with_the_portal_s_name_in_place_of_the_organization_id(browser, portal):
+    from chalicelib.bootstrap import services
+    from chalicelib.services.access.commands import OrganizationChanges
+    # Given an organization whose portal is named "signia"
+    org_id = console_users("Signia")
+    services().access.update_organization(org_id, OrganizationChanges(portal_name="signia"))
+    with browser_tab(browser, portal.url) as page:
+        # When its admin signs in to the console giving the portal's name
+        # Then she is in, on the portal preferences
+        console_sign_in(page, "signia", "olivia@signia.example")

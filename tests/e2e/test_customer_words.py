@@ -171,3 +171,13 @@ def test_a_german_browser_reads_german_labels_money_and_dates(german_page, porta
     expect(german_page.get_by_text(re.compile(r"pro Monat"))).to_be_visible()
     expect(german_page.locator(".badge").first).to_have_text("Aktiv")
     screenshot(german_page, "subscription-de")
+
+
+def test_a_german_browser_is_offered_to_skip_to_the_content_in_german(german_page):
+    # When a German browser opens the portal's sign-in, then the merchant console's
+    for screen in ("./#/sign-in", "./#/console/sign-in"):
+        german_page.goto(screen)
+        expect(german_page.get_by_role("heading", level=1)).to_be_visible()
+
+        # Then the first link of the page, to skip to its content, is in German
+        expect(german_page.locator("#skip-link")).to_have_text("Zum Inhalt springen")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from devstack.seed import DEMO_PORTAL_NAME
+from devstack.seed import DEMO_LOGO, DEMO_PORTAL_NAME
 from tests.e2e.conftest import screenshot
 from tests.e2e.steps import accessibility_problems, fresh_customer
 from tests.support.logos import png
@@ -15,10 +15,11 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def a_logo(portal):
+    """A logo of the test's own on the demo organization; the demo's own afterwards."""
     from chalicelib.bootstrap import services
     org = services().access.set_logo(portal.org_id, png(96, 32))
     yield org
-    services().access.remove_logo(portal.org_id)
+    services().access.set_logo(portal.org_id, DEMO_LOGO.read_bytes())
 
 
 def loaded(image) -> bool:

@@ -298,3 +298,22 @@ def test_a_customer_of_a_portal_without_passwords_signs_in_with_the_link_emailed
     page.goto(link)
     page.get_by_role("button", name="Continue to the portal").click()
     expect(page.get_by_role("alert")).to_contain_text("This link does not work any more")
+
+
+def test_an_invitation_to_a_portal_without_passwords_asks_for_none(page, portal):
+    from chalicelib.bootstrap import services
+    from chalicelib.services.access.commands import OrganizationChanges
+    # Given a colleague invited to a portal that signs in with emailed links only
+    org_id = organization_with("Linkonly", "billing@linkonly.example", sign_in_with="link")
+    services().access.update_organization(org_id, OrganizationChanges(portal_name="linkonly"))
+    colleague = invite_colleagues(fresh_customer(org_id, "Piedpiper", colleagues=1))[0]
+
+    # When she opens the invitation
+    page.goto(link_emailed_to(colleague, "accept-invite"))
+    expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+
+    # Then it asks for no password, and creating her account signs her in
+    expect(page.get_by_text("You sign in with a link we email you")).to_be_visible()
+    expect(page.get_by_label("Choose a password")).to_have_count(0)
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Welcome, Colleague1")).to_be_visible()

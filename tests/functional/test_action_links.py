@@ -3,6 +3,7 @@ single-use, expiring link for one customer; signed in as that customer, followin
 page of its action, and another account's, an expired or a used link says so and does nothing."""
 import re
 
+from tests.support.action_links import redeem, token_of
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, an_estimate, an_invoice, other_org_stranger, same_org_stranger, \
     signed_in, turn
@@ -14,14 +15,6 @@ def a_link(scene, action: str, target_id: str | None = None, **extra) -> dict:
     answer = scene.admin.post(f"/admin/customers/{scene.customer_id}/action-links", body)
     assert answer.status == 201, answer.json
     return answer.json
-
-
-def token_of(url: str) -> str:
-    return re.search(r"#/act/([A-Za-z0-9_-]+)$", url).group(1)
-
-
-def redeem(who, token: str):
-    return who.portal.post("/portal/action-links/redeem", {"token": token})
 
 
 def stored_links() -> list:

@@ -11,10 +11,10 @@ from chalicelib.domain.documents import CreditNoteStatus, TimeEntry
 from chalicelib.domain.errors import DomainError
 from chalicelib.handlers.http import plain
 from chalicelib.handlers.responses.accounts import Dashboard
-from chalicelib.services.accounts.commands import NewCustomer
 from chalicelib.services.documents.commands import NewDocumentLine
 from chalicelib.services.payments import collection
 from tests.support.api import NOW, Api, client
+from tests.support.account_books import a_customer_with_a_card, listed_credit_notes, open_credit_notes
 from tests.support.aws import fresh_aws
 from tests.support.payments import a_credit_note, a_payer, a_saved_card, an_invoice, pay
 from tests.support.portal import Clock
@@ -87,14 +87,6 @@ steps = st.one_of(
 )
 
 
-def a_customer_with_a_card(now):
-    org, _ = services().access.create_organization(name="Prop Co", email="billing@prop.example", currency="USD",
-                                                   now=now)
-    customer = services().accounts.create_customer(org.org_id, NewCustomer("Prop", "ap@prop.example"), now)
-    card = services().payments.add_method(org.org_id, customer.customer_id, "pm_card_visa", make_default=True, now=now)
-    return org.org_id, customer, card.payment_method_id
-
-
 def take(step, org_id: str, customer_id: str, card_id: str, now, n: int) -> None:
     kind, *args = step
     every = adapters().uow.invoices.page(org_id, customer_id, limit=100, cursor=None).items
@@ -162,15 +154,6 @@ def without_exponents(answer):
     if isinstance(answer, dict):
         return {key: without_exponents(value) for key, value in answer.items() if key != "currency_exponent"}
     return answer
-
-
-def listed_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
-    return adapters().uow.account_summaries.get(org_id, customer_id, "USD").open_credit_note_ids
-
-
-def open_credit_notes(org_id: str, customer_id: str) -> frozenset[str]:
-    notes = adapters().uow.credit_notes.page(org_id, customer_id, limit=100, cursor=None).items
-    return frozenset(n.credit_note_id for n in notes if n.status == CreditNoteStatus.OPEN and n.balance_minor > 0)
 
 
 @pytest.mark.slow   # left out of `make check`: 20 generated sequences, each in a fresh AWS

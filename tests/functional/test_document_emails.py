@@ -3,7 +3,7 @@ an email in their language (written off the request path, by the outbox job) who
 leads to the page where it is done. The merchant may turn either email off."""
 import re
 
-from tests.functional.test_action_links import redeem, token_of
+from tests.support.action_links import redeem, token_of
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, an_estimate, an_invoice
 from tests.support.portal import PASSWORD, accepted_by_ses, emails_to, text_of

@@ -14,8 +14,8 @@ from chalicelib.handlers import jobs_queue
 from chalicelib.services.payments import collection
 from chalicelib.tables.metrics import counting_calls
 from devstack.schedules import sqs_event
-from tests.functional.test_portal_payments_concurrency import dynamodb_requests_one_at_a_time
-from tests.functional.test_scheduled_work import invoices_of, run_jobs, state
+from tests.support.concurrency import dynamodb_requests_one_at_a_time
+from tests.support.scheduled_work import invoices_of, run_jobs, state
 from tests.support.api import NOW, client
 from tests.support.due_queue import RECEIVE_LIMIT, deliver_to_a_worker_killed_in, due_queue
 from tests.support.payments import CountingGateway, counting_gateway, with_gateway

@@ -8,7 +8,7 @@ from chalicelib.domain.documents import CreditNoteStatus
 from chalicelib.services.documents.commands import NewDocumentLine
 from chalicelib.services.payments import collection
 from chalicelib.tables.metrics import counting_calls
-from tests.functional.test_dashboard import a_customer_with_a_card, listed_credit_notes, open_credit_notes
+from tests.support.account_books import a_customer_with_a_card, listed_credit_notes, open_credit_notes
 from tests.support.api import NOW, client
 from tests.support.documents import a_credit_note
 from tests.support.subscriptions import TERM, a_shop

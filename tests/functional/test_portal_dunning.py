@@ -2,28 +2,13 @@
 the retries to come by day; paying now ends the dunning as a retry's success would; each failed
 attempt's email says the same and leads to that screen."""
 import re
-from datetime import date, timedelta
+from datetime import date
 
-from tests.support.api import NOW, client
+from tests.support.api import client
 from tests.support.portal import emails_to, login, text_of
+from tests.support.scheduled_work import a_renewal_declined, run_jobs
 from tests.support.subscriptions import a_shop
 
-DAY = timedelta(days=1)
-
-
-def run_jobs(c) -> dict:
-    event = c.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
-                                       resources=[])
-    return c.lambda_.invoke("run_due_work", event).payload
-
-
-def a_renewal_declined(c, card: str = "pm_card_chargeDeclinedInsufficientFunds"):
-    """Zoë's auto-charged renewal (of Nov 25) was declined: in dunning, retried 1, 3 and 5 days on."""
-    shop = a_shop(c)
-    sub = shop.subscription("live", auto_charge=True, payment_method_id=shop.saved_card(card),
-                            term_start=NOW - 30 * DAY, term_end=NOW)
-    run_jobs(c)
-    return shop, sub
 
 
 def signed_in_again(shop):

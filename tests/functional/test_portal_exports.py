@@ -10,7 +10,7 @@ from chalicelib.bootstrap import adapters
 from chalicelib.services.documents.layouts import Writing, statement_document
 from chalicelib.services.documents.statements import statement_for
 from chalicelib.tables.metrics import counting_calls
-from tests.functional.test_portal_statements_ledger import NOVEMBER, a_mixed_history
+from tests.support.ledger_history import NOVEMBER, a_mixed_history
 from tests.support.api import Api, client
 from tests.support.payments import a_payer, an_invoice, with_webhook_secret
 from tests.support.portal import Clock

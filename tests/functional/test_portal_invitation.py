@@ -241,3 +241,59 @@ def test_invitation_emails_across_an_organization_are_rate_limited(aws):
         # Then it is throttled and no email goes out
         assert answer.status == 429 and answer.headers["Retry-After"] == "3600"
         assert emails_to("zoe@globex.example") == []
+
+
+def test_a_link_only_portal_accepts_an_invitation_without_a_password(aws):
+    Clock()
+    with client() as c:
+        # Given a portal named "acme" that signs in with emailed links only, and an invited contact
+        api = Api(c)
+        acme = portal_organization(api)
+        assert acme.admin.patch("/admin/organization", {"portal_name": "acme"}).status == 200
+        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "link"}}).status == 200
+        token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
+
+        # When she accepts it without choosing a password
+        accepted = api.as_(None).post("/portal/auth/accept-invite", {"organization": acme.org.org_id, "token": token})
+
+        # Then she is signed in, her account has no password, and the invitation named the portal
+        assert accepted.status == 201, accepted.json
+        assert api.as_(accepted.json["token"]).get("/portal/me").status == 200
+        account = PortalUserItem.get(f"{acme.org.org_id}#zoe@globex.example")
+        assert account.status == "active" and account.password_hash is None
+        assert "?portal=acme" in text_of(emails_to("zoe@globex.example")[0])
+
+
+def test_a_password_sent_to_a_link_only_portal_is_not_kept(aws):
+    Clock()
+    with client() as c:
+        # Given a link-only portal and an invited contact
+        api = Api(c)
+        acme = portal_organization(api)
+        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "link"}}).status == 200
+        token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
+
+        # When she accepts it with a password all the same
+        assert accept(api, acme.org.org_id, token).status == 201
+
+        # Then no password is kept: it could never sign in
+        account = PortalUserItem.get(f"{acme.org.org_id}#zoe@globex.example")
+        assert account.password_hash is None
+
+
+def test_a_portal_that_signs_in_with_passwords_needs_one_to_accept_an_invitation(aws):
+    Clock()
+    with client() as c:
+        # Given a portal that signs in with a password or a link, and an invited contact
+        api = Api(c)
+        acme = portal_organization(api)
+        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "both"}}).status == 200
+        token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
+
+        # When she accepts it without a password
+        refused = api.as_(None).post("/portal/auth/accept-invite", {"organization": acme.org.org_id, "token": token})
+
+        # Then the password is asked for, and the invitation still works
+        assert refused.status == 400
+        assert refused.json["error"]["details"]["field_codes"] == {"password": "required"}
+        assert accept(api, acme.org.org_id, token).status == 201

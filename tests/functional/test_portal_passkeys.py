@@ -10,6 +10,7 @@ from pathlib import Path
 from chalicelib.bootstrap import services
 from chalicelib.config import settings
 from chalicelib.domain.passkeys import relying_party
+from chalicelib.tables.metrics import counting_calls
 from tests.support.api import client, from_address
 from tests.support.passkeys import Authenticator
 from tests.support.portal import PASSWORD, emails_to, link_token, portal_organization, signed_in_customer
@@ -260,11 +261,12 @@ def test_adding_a_passkey_needs_the_current_password_and_a_wrong_one_counts_as_a
         assert shop.portal.get("/portal/auth/passkeys").json["passkeys"] == []
 
 
-def test_a_password_reset_removes_every_passkey_of_the_account(aws):
+def test_a_password_reset_removes_every_passkey_of_the_account_in_one_batch(aws):
     with client() as c:
-        # Given Zoë with a passkey
+        # Given Zoë with two passkeys
         shop = a_shop(c, preferences=None)
         assert added(shop, authenticator()).status == 201
+        assert added(shop, authenticator(), name="Phone").status == 201
 
         # When her password is reset through the emailed link
         org_id = shop.acme.org.org_id
@@ -272,10 +274,12 @@ def test_a_password_reset_removes_every_passkey_of_the_account(aws):
                                                                          "email": shop.zoe.email}).status == 202
         services().accounts.send_queued_email(shop.clock.now)
         token = link_token([m for m in emails_to(shop.zoe.email) if m["Subject"].startswith("Reset")][-1])
-        assert shop.api.as_(None).post("/portal/auth/reset-password", {
-            "organization": org_id, "token": token, "new_password": "copper kettle under the north bridge"}).status == 204
+        with counting_calls() as calls:
+            assert shop.api.as_(None).post("/portal/auth/reset-password", {
+                "organization": org_id, "token": token, "new_password": "copper kettle under the north bridge"}).status == 204
 
-        # Then the passkey is gone: whoever had her session may have added it
+        # Then both passkeys are gone, in one batch: whoever had her session may have added them
+        assert calls.operations["DeleteItem"] == 1, calls.operations   # the reset link, used once
         signed_in = shop.api.as_(shop.api.post("/portal/auth/login", {
             "organization": org_id, "email": shop.zoe.email, "password": "copper kettle under the north bridge"}).json["token"])
         assert signed_in.get("/portal/auth/passkeys").json["passkeys"] == []

@@ -1,7 +1,7 @@
 """The spending history is the statement month by month: each month's invoiced and paid are that
 month's statement's, in three reads; `months` is bounded."""
 from chalicelib.tables.metrics import counting_calls
-from tests.functional.test_portal_statements_ledger import a_mixed_history
+from tests.support.ledger_history import a_mixed_history
 from tests.support.api import Api, client
 from tests.support.payments import a_payer, with_webhook_secret
 from tests.support.portal import Clock

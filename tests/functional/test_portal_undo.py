@@ -240,7 +240,7 @@ def redemptions(shop, code):
 def test_a_cancellation_in_dunning_cannot_be_undone_once_the_failed_invoice_was_paid(aws):
     with client() as c:
         # Given Zoë's renewal in dunning, which she cancels now
-        from tests.functional.test_portal_dunning import a_renewal_declined
+        from tests.support.scheduled_work import a_renewal_declined
         shop, sub = a_renewal_declined(c)
         shop.preferences({**UNDO_ON})
         path = f"/portal/subscriptions/{sub['subscription_id']}"
@@ -262,8 +262,8 @@ def test_undos_racing_take_effect_once_and_the_money_is_given_back_once(aws, mon
     from chalicelib.bootstrap import services
     from chalicelib.domain.errors import DomainError
     from chalicelib.services.subscriptions.commands import Caller
-    from tests.functional.test_subscription_races import RACERS, every_request_has_read_before_any_writes
-    from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
+    from tests.support.concurrency import (RACERS, at_once, dynamodb_requests_one_at_a_time,
+                                           every_request_has_read_before_any_writes)
     with client() as c:
         # Given a downgrade from Business to Pro
         shop = a_shop(c, preferences=UNDO_ON)

@@ -8,47 +8,11 @@ from datetime import datetime, timedelta, timezone
 from tests.support.api import NOW, client
 from tests.support.payments import counting_gateway
 from tests.support.portal import emails_to, login, text_of
+from tests.support.scheduled_work import auto_charged, credit_notes_of, dunning_policy, invoices_of, run_jobs, state
 from tests.support.subscriptions import a_shop
 
 DAY = timedelta(days=1)
 TODAY = NOW.date()
-
-
-def run_jobs(c) -> dict:
-    event = c.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
-                                       resources=[])
-    return c.lambda_.invoke("run_due_work", event).payload
-
-
-def state(shop, sub: dict):
-    from chalicelib.bootstrap import adapters
-    return adapters().uow.subscriptions.get(shop.acme.org.org_id, shop.zoe.customer_id, sub["subscription_id"])
-
-
-def invoices_of(shop, sub: dict) -> list[dict]:
-    """The subscription's invoices, oldest first (read from the store: the portal session expires
-    while the tests move the clock by weeks)."""
-    from chalicelib.bootstrap import adapters
-    found = adapters().uow.invoices.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
-    return [{"invoice_id": i.invoice_id, "status": i.status.value, "total_minor": i.total_minor,
-             "balance_minor": i.balance_minor}
-            for i in sorted(found, key=lambda i: i.number) if i.subscription_id == sub["subscription_id"]]
-
-
-def credit_notes_of(shop, sub: dict) -> list:
-    from chalicelib.bootstrap import adapters
-    found = adapters().uow.credit_notes.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None).items
-    return [note for note in found if note.subscription_id == sub["subscription_id"]]
-
-
-def dunning_policy(shop, *, retry_after_days: list[int], when_exhausted: str) -> None:
-    answer = shop.admin.patch("/admin/organization", {"dunning": {"retry_after_days": retry_after_days,
-                                                                  "when_exhausted": when_exhausted}})
-    assert answer.status == 200, answer.json
-
-
-def auto_charged(shop, status: str = "live", card: str = "pm_card_visa", **fields) -> dict:
-    return shop.subscription(status, auto_charge=True, payment_method_id=shop.saved_card(card), **fields)
 
 
 def test_a_non_renewing_subscription_is_cancelled_at_term_end_without_an_invoice(aws):

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from chalicelib.bootstrap import services
 from chalicelib.services.payments import collection
-from tests.functional.test_portal_payments_concurrency import dynamodb_requests_one_at_a_time
-from tests.functional.test_scheduled_work import auto_charged, invoices_of, run_jobs, state
+from tests.support.concurrency import dynamodb_requests_one_at_a_time
+from tests.support.scheduled_work import auto_charged, invoices_of, run_jobs, state
 from tests.support.api import NOW, client
 from tests.support.payments import counting_gateway
 from tests.support.subscriptions import a_shop

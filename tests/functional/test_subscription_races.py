@@ -1,7 +1,6 @@
 """Several requests racing on one subscription: exactly one takes effect, every other one gets a
 clean 409 and writes nothing. The threads call the services behind the routes
 (chalice.test.Client serves one request at a time)."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,10 +10,9 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.services.subscriptions.actions import Caller
 from chalicelib.services.subscriptions.changes import ChangeRequest
 from tests.support.api import NOW, client
-from tests.support.concurrency import at_once, dynamodb_requests_one_at_a_time
+from tests.support.concurrency import RACERS, at_once, dynamodb_requests_one_at_a_time, every_request_has_read_before_any_writes
 from tests.support.subscriptions import TERM, a_shop
 
-RACERS = 4
 ACTIONS = {
     # name: (status to start from, the action)
     "change plan now": ("live", lambda caller, sid, card: services().subscriptions.change(
@@ -58,20 +56,3 @@ def test_racing_requests_take_effect_once_and_the_rest_get_409(aws, monkeypatch,
         by_customer = [a["action"] for a in timeline
                        if a["subject_id"] == sub["subscription_id"] and a["actor"]["type"] == "customer"]
         assert len(by_customer) == 1, by_customer
-
-
-def every_request_has_read_before_any_writes(monkeypatch):
-    """Each racer waits, after reading the subscription (with the account summary, for the actions
-    that bill with credits), until all have read it: a true race."""
-    from chalicelib.bootstrap import adapters
-    store = adapters().uow.subscriptions
-    all_read = threading.Barrier(RACERS, timeout=20)
-
-    def then_wait(read):
-        def read_then_wait(*args, **kwargs):
-            found = read(*args, **kwargs)
-            all_read.wait()
-            return found
-        return read_then_wait
-    for name in ("with_organization", "with_organization_and_summary"):
-        monkeypatch.setattr(store, name, then_wait(getattr(store, name)))

@@ -80,14 +80,29 @@ def test_demo_seed_enables_every_feature_and_runs_only_once(aws):
     assert all(org.preferences.enabled_features().values())
     assert any(definition.show_in_portal for definition in org.custom_fields)
     assert first.created and first.portal_sign_in.email == "ada@acme-analytics.example"
-    # And its portal has an address of its own
+    # And its portal has an address of its own, a logo, and signs in with a password or an emailed link
     assert services().access.organization_for_portal(seed.DEMO_PORTAL_NAME).org_id == seed.DEMO_ORG_ID
+    assert org.logo and org.preferences.password_sign_in and org.preferences.link_sign_in
     # When it is seeded again, Then nothing is added, and both keys open the demo organization
     again = seed.seed_demo(NOW)
     assert not again.created and again.portal_sign_in == first.portal_sign_in
     listed = services().accounts.customers(seed.DEMO_ORG_ID, limit=100, cursor=None).items
     assert len(listed) == len(seed.DEMO_CUSTOMERS)
     assert {services().access.org_for_api_key(k) for k in (first.api_key, again.api_key)} == {seed.DEMO_ORG_ID}
+
+
+def test_a_demo_seeded_before_logos_gets_the_demo_logo_when_seeded_again(aws):
+    from chalicelib.bootstrap import services
+    from devstack import seed
+    # Given a demo seeded before organizations had logos
+    seed.seed_demo(NOW)
+    services().access.remove_logo(seed.DEMO_ORG_ID)
+
+    # When it is seeded again
+    seed.seed_demo(NOW)
+
+    # Then it has the demo's logo
+    assert services().access.organization(seed.DEMO_ORG_ID).logo
 
 
 def test_the_demo_customer_has_a_subscription_in_every_status_and_each_unpaid_one_its_own_open_invoice(aws):

@@ -32,3 +32,21 @@ def at_once(attempt, count: int = THREADS) -> list:
         return list(pool.map(run, range(count)))
 
 
+RACERS = 4
+
+
+def every_request_has_read_before_any_writes(monkeypatch):
+    """Each racer waits, after reading the subscription (with the account summary, for the actions
+    that bill with credits), until all have read it: a true race."""
+    from chalicelib.bootstrap import adapters
+    store = adapters().uow.subscriptions
+    all_read = threading.Barrier(RACERS, timeout=20)
+
+    def then_wait(read):
+        def read_then_wait(*args, **kwargs):
+            found = read(*args, **kwargs)
+            all_read.wait()
+            return found
+        return read_then_wait
+    for name in ("with_organization", "with_organization_and_summary"):
+        monkeypatch.setattr(store, name, then_wait(getattr(store, name)))

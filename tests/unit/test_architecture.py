@@ -26,3 +26,12 @@ def test_the_shared_architecture_check_passes():
         pytest.skip("shared/checks/architecture is not beside this checkout")
     result = subprocess.run([sys.executable, str(check), str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_tests_take_their_builders_from_tests_support_not_from_other_test_modules():
+    offenders = []
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1].startswith("test_"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}")
+    assert offenders == []

@@ -43,6 +43,7 @@ DELETIONS = {
     ("services/payments/methods.py", "_forget"): "payment_methods",
     ("tables/portal_addresses.py", "give_up_in"): "portal_addresses",   # a renamed portal frees its old name
     ("tables/passkeys.py", "remove"): "passkeys",                        # the customer removes a passkey
+    ("tables/passkeys.py", "remove_every"): "passkeys",                  # a password reset removes them all
     ("tables/logos.py", "remove_in"): "logos",                           # a logo the merchant removes
 }
 RAW_DELETES = {"delete_item", "batch_write_item", "delete_table"}

@@ -59,7 +59,7 @@ def test_the_organization_issues_and_the_customer_receives_at_its_billing_addres
     doc = invoice_document(an_org(), a_customer(), an_invoice(), AMERICAN)
 
     assert doc.issuer.name == "Acme Cloud"
-    assert doc.issuer.lines == ("1 Harbour Street", "BS1 4XX Bristol", "GB", "billing@acme.example",
+    assert doc.issuer.lines == ("1 Harbour Street", "Bristol", "BS1 4XX", "GB", "billing@acme.example",
                                 "+1 555 0100", "https://acme.example")
     assert doc.recipient.name == "Globex"
     assert doc.recipient.lines == ("Globex Corporation", "1 Globex Way", "Cypress Creek", "US", "ap@globex.example")

@@ -1,23 +1,13 @@
 """The portal speaks English and German from one message catalogue per language: every label a
 screen asks for is in each catalogue (English is only the fallback for a language added later),
 the catalogues hold the same keys, and each message fills the same placeholders."""
-import json
 import re
-from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parents[2] / "chalicelib" / "web" / "assets"
-LANGUAGES = ("en", "de")
+from tests.support.catalogues import ASSETS, LANGUAGES, PLURAL_CATEGORIES, catalogue
+
 CALL = re.compile(r"(?<![\w.$])t\(\s*([\"`])(.+?)\1")
 PLURAL = re.compile(r"(?<![\w.$])plural\(\s*\"(.+?)\"")
-PLURAL_CATEGORIES = ("one", "other")     # what Intl.PluralRules answers for English and German
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def catalogue(language: str) -> dict[str, str]:
-    source = (ASSETS / "messages" / f"{language}.js").read_text(encoding="utf-8")
-    code = "\n".join(line for line in source.splitlines() if not line.startswith("//"))
-    body = code.strip().removeprefix("export default").strip().removesuffix(";")
-    return json.loads(body)
 
 
 def keys_asked_for() -> tuple[set[str], set[re.Pattern]]:
@@ -86,3 +76,18 @@ def test_the_screens_from_the_catalogue_write_no_english_label_of_their_own():
         if labels:
             written[name] = labels
     assert not written, written
+
+
+COUNTED = {"count", "seconds", "minutes", "hours", "days", "weeks", "months", "years"}
+
+
+def test_a_message_that_words_a_count_has_a_form_for_each_plural_category():
+    for language in LANGUAGES:
+        messages = catalogue(language)
+        counting = [key for key, text in messages.items() if COUNTED & set(PLACEHOLDER.findall(text))]
+        singular = [key for key in counting if key.rsplit(".", 1)[-1] not in PLURAL_CATEGORIES]
+        assert not singular, f"{language}: a count worded one way only (\"1 seconds\"): {singular}"
+        bases = {key.rsplit(".", 1)[0] for key in counting}
+        incomplete = sorted(base for base in bases for category in PLURAL_CATEGORIES
+                            if f"{base}.{category}" not in messages)
+        assert not incomplete, f"{language}: {incomplete}"

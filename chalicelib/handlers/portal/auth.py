@@ -37,7 +37,7 @@ class LoginBody(Body):
 class AcceptInviteBody(Body):
     organization: OrganizationId
     token: LinkToken
-    password: Password
+    password: Password | None = None    # none where the portal signs in with emailed links only
 
 
 class ForgotPasswordBody(Body):
@@ -179,8 +179,9 @@ def login_enrolment(body: ChallengeBody):
 
 @public.route("/portal/auth/accept-invite", "POST", body=AcceptInviteBody, status=201, response="SignIn")
 def accept_invite(body: AcceptInviteBody):
-    """Choose a password with an invitation's token, and be signed in (where the merchant requires a
-    second factor: a challenge to set it up first, as at sign-in)."""
+    """Accept an invitation with its token, choosing a password (none where the portal signs in with
+    emailed links only), and be signed in (where the merchant requires a second factor: a challenge
+    to set it up first, as at sign-in)."""
     return session_or_challenge(services().access.accept_invite(body.organization, body.token, body.password,
                                                                 bootstrap.now()))
 

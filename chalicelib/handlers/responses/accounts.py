@@ -13,6 +13,7 @@ from .shared import Address, Answer, CurrencyExponent, GivenOnly, Items, Money, 
 
 if TYPE_CHECKING:
     from ...domain.customers import Contact as Person, Customer as Client
+    from ...services.accounts.customers import ListedCustomer as Listed
     from ...services.accounts.dashboard import Home
     from ...domain.payments import PaymentMethod as SavedMethod
     from ...domain.organization import Organization as Merchant
@@ -67,7 +68,25 @@ class Customer(Answer):
                              tax_ids=[TaxId.mirroring(tax_id) for tax_id in customer.tax_ids])
 
 
-class CustomerPage(Page[Customer]):
+class ListedContact(CustomerContact):
+    # none: no account yet (an invitation may be sent); invited: not accepted yet (it may be sent
+    # again); active, disabled: has an account (nothing to send)
+    portal_access: Literal["none", "invited", "active", "disabled"]
+
+
+class ListedCustomer(Customer):
+    """A customer in the back office's list: each contact with where it stands with the portal."""
+    contacts: list[ListedContact]
+
+    @classmethod
+    def of(cls, listed: Listed) -> ListedCustomer:
+        answer = Customer.of(listed.customer)
+        contacts = [ListedContact(**dict(contact), portal_access=listed.portal_access[contact.contact_id])
+                    for contact in answer.contacts]
+        return cls(**{**dict(answer), "contacts": contacts})
+
+
+class CustomerPage(Page[ListedCustomer]):
     pass   # answered by `Page.of`
 
 

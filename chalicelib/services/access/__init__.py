@@ -81,7 +81,7 @@ class Access:
         from .portal_auth import invite
         return invite(self._adapters, org_id, customer_id, contact_id, now)
 
-    def accept_invite(self, org_id: str, token: str, password: str, now: datetime) -> SignedIn | Challenge:
+    def accept_invite(self, org_id: str, token: str, password: str | None, now: datetime) -> SignedIn | Challenge:
         from .portal_auth import accept_invite
         return accept_invite(self._adapters, org_id, token, password, now)
 

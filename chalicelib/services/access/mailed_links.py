@@ -48,8 +48,9 @@ def make_link(adapters, org_id: str, spec: dict, now: datetime, *, customer_id: 
     recipient = _recipient(adapters, purpose, user, spec)
     if recipient is None:
         return None
-    # a sign-in link opens the organization's own sign-in page should it be needed again
-    portal_name = adapters.uow.organizations.get(user.org_id).portal_name if purpose == "sign_in" else ""
+    # a sign-in link opens the organization's own sign-in page should it be needed again; an
+    # invitation's page shows how the portal signs in (no password to choose where links alone do)
+    portal_name = adapters.uow.organizations.get(user.org_id).portal_name if purpose in ("sign_in", "invite") else ""
     made, one_time = fresh_link(adapters, purpose, user, recipient, now, new_email=spec.get("new_email"),
                                 portal_name=portal_name)
     adapters.uow.one_time_tokens.add(one_time)

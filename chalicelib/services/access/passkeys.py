@@ -185,9 +185,7 @@ def _rp(adapters) -> rules.RelyingParty:
 
 def forget_all(adapters, user) -> None:
     """Remove every passkey of `user` (its password was reset: whoever had the account may have added one)."""
-    holder = _holder(user)
-    for passkey in adapters.uow.passkeys.of_holder(holder):
-        adapters.uow.passkeys.remove(holder, passkey.credential_id)
+    adapters.uow.passkeys.remove_every(adapters.uow.passkeys.of_holder(_holder(user)))
 
 
 def _holder(user) -> str:

@@ -1,6 +1,7 @@
 """The people of a customer's account: its owner (the primary contact) lists them, gives a contact
 access to the portal with a role, changes roles and removes access (docs/security.md "Roles"). A
-change of role or a removal ends that person's sessions at once."""
+change of role or a removal ends that person's sessions at once: those of the account of that very
+contact (found by contact, whatever email it signs in with)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from ...domain.customers import REMOVED, Contact, Customer
 from ...domain.engagement import ActivityRecord, contact_actor
 from ...domain.errors import Conflict, NotFound
 from ...domain.ids import new_id
-from ...tables.portal_users import PortalUser, login_key
+from ...tables.portal_users import login_key
 from . import sessions
 from .commands import NewPerson
 from .portal_auth import send_invitation
@@ -25,8 +26,9 @@ class Person:
 
 def people(adapters, org_id: str, customer_id: str) -> list[Person]:
     customer = adapters.uow.customers.get(org_id, customer_id)
-    accounts = adapters.uow.portal_users.of_logins([login_key(org_id, c.email) for c in customer.contacts])
-    return [_person(customer, contact, accounts.get(login_key(org_id, contact.email)))
+    statuses = adapters.uow.portal_users.statuses(org_id, [(customer_id, c.contact_id, c.email)
+                                                           for c in customer.contacts])
+    return [_person(contact, statuses.get((customer_id, contact.contact_id)))
             for contact in customer.contacts]
 
 
@@ -68,10 +70,10 @@ def change_role(adapters, org_id: str, customer_id: str, by: str, contact_id: st
     contact = changed.contact(contact_id)
     if before != contact:
         _apply(adapters, _changes(adapters, org_id, changed, owner, before, contact, "person.role_changed", now))
-    user = adapters.uow.portal_users.find(login_key(org_id, contact.email))
+    user = adapters.uow.portal_users.of_contact(org_id, customer_id, contact_id)
     if user is not None and before != contact:
         sessions.end_all_of(adapters, user.login)
-    return _person(changed, contact, user)
+    return _person(contact, user.status if user is not None else None)
 
 
 def remove_person(adapters, org_id: str, customer_id: str, by: str, contact_id: str, now: datetime) -> None:
@@ -84,7 +86,9 @@ def remove_person(adapters, org_id: str, customer_id: str, by: str, contact_id: 
     contact = changed.contact(contact_id)
     if before.portal_role != REMOVED:
         _apply(adapters, _changes(adapters, org_id, changed, owner, before, contact, "person.removed", now))
-    sessions.end_all_of(adapters, login_key(org_id, contact.email))
+    user = adapters.uow.portal_users.of_contact(org_id, customer_id, contact_id)
+    if user is not None:
+        sessions.end_all_of(adapters, user.login)
 
 
 def _owner(customer: Customer, by: str) -> Contact:
@@ -120,8 +124,9 @@ def _role(contact: Contact) -> str:
     return contact.role_in_portal or REMOVED
 
 
-def _person(customer: Customer, contact: Contact, user: PortalUser | None) -> Person:
+def _person(contact: Contact, account_status: str | None) -> Person:
+    """`account_status`: the status of the contact's account (None without one)."""
     role = _role(contact)
-    if role == REMOVED or user is None:
+    if role == REMOVED or account_status not in ("invited", "active"):
         return Person(contact, role, "none")
-    return Person(contact, role, "active" if user.is_active else "invited")
+    return Person(contact, role, account_status)

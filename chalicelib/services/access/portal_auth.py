@@ -89,7 +89,8 @@ def send_invitation(adapters, org: Organization, customer: Customer, contact: Co
         link=mailed_links.link_for("invite", user.login), send_after=now + mail.SEND_LEASE)
     # The link is made here and handed to the mailer only (so the request sends this one email
     # itself, the outbox job waiting SEND_LEASE before it would); a retry makes a new link.
-    made, one_time = mailed_links.fresh_link(adapters, "invite", user, contact.email, now)
+    made, one_time = mailed_links.fresh_link(adapters, "invite", user, contact.email, now,
+                                             portal_name=org.portal_name)
     with adapters.uow.transaction("portal user") as tx:
         adapters.uow.portal_users.put_in(tx, user)
         adapters.uow.one_time_tokens.put_in(tx, one_time)
@@ -108,9 +109,10 @@ def _role_to_invite(contact: Contact) -> str:
     return role
 
 
-def accept_invite(adapters, org_id: str, token: str, password: str, now: datetime) -> SignedIn | Challenge:
-    """Choose a password with the invitation's token (once), and be signed in; where the merchant
-    requires a second factor, the account is made but answers a challenge to set one up first."""
+def accept_invite(adapters, org_id: str, token: str, password: str | None, now: datetime) -> SignedIn | Challenge:
+    """Accept the invitation with its token (once), choosing a password, and be signed in; where the
+    merchant requires a second factor, the account is made but answers a challenge to set one up first.
+    A portal that signs in with emailed links only asks for no password, and keeps none it is sent."""
     one_time = usable_token(adapters, token, "invite", org_id, now)
     account = adapters.uow.portal_users.with_organization(one_time.login, org_id, customer_id=one_time.customer_id)
     user = account.user
@@ -120,9 +122,12 @@ def accept_invite(adapters, org_id: str, token: str, password: str, now: datetim
     role = _role_in(account.customer, user)
     if role is None:
         raise Unauthenticated(INVALID_LINK, reason="link")
-    validate_password(password, email=user.email, org_name=account.org.name, field="password")
-    user = replace(user, status="active", role=role, password_hash=adapters.password_hasher.hash(password),
-                   password_changed_at=now)
+    user = replace(user, status="active", role=role)
+    if account.org.preferences.password_sign_in:
+        if password is None:
+            raise InvalidInput({"password": "Choose a password."}, codes={"password": "required"})
+        validate_password(password, email=user.email, org_name=account.org.name, field="password")
+        user = replace(user, password_hash=adapters.password_hasher.hash(password), password_changed_at=now)
     if account.org.preferences.require_second_factor:
         with adapters.uow.transaction("invitation") as tx:
             adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)

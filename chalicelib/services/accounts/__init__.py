@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ...domain.engagement import ActivityRecord, Review
     from ...tables.pages import Page
     from .commands import CustomerChanges, NewContact, NewCustomer, ProfileChanges
+    from .customers import ListedCustomer
     from .dashboard import Home
     from .messages import MessageSent
     from .profile import Details
@@ -27,7 +28,7 @@ class Accounts:
 
     # the merchant's customers
 
-    def customers(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
+    def customers(self, org_id: str, *, limit: int, cursor: str | None) -> Page[ListedCustomer]:
         from .customers import list_customers
         return list_customers(self._adapters, org_id, limit=limit, cursor=cursor)
 

@@ -2,7 +2,7 @@
 merchant's list replaces the customer's, checked as in the portal)."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ...domain.customers import Address, Contact, Customer, validate_custom_fields
@@ -10,7 +10,6 @@ from ...domain.errors import InvalidInput
 from ...domain.ids import new_id
 from ...domain.tax_ids import MOST_TAX_IDS, TaxId, valid_tax_id
 from ...tables.pages import Page
-from ...tables.portal_users import login_key
 from .commands import CustomerChanges, NewContact, NewCustomer, given
 
 
@@ -31,12 +30,26 @@ def create_customer(adapters, org_id: str, new: NewCustomer, now: datetime) -> C
     return adapters.uow.customers.add(org_id, customer)
 
 
+@dataclass(frozen=True)
+class ListedCustomer:
+    """A customer in the back office's list, with where each contact stands with the portal."""
+    customer: Customer
+    portal_access: dict[str, str]     # contact_id -> none | invited | active | disabled
+
+
+def list_customers(adapters, org_id: str, *, limit: int, cursor: str | None) -> Page[ListedCustomer]:
+    """A page of customers; each contact's portal account read with them, so the console offers an
+    invitation to those without one, to send again to those who have not accepted, and none to the rest."""
+    page = adapters.uow.customers.page(org_id, limit=limit, cursor=cursor)
+    statuses = adapters.uow.portal_users.statuses(org_id, [(customer.customer_id, contact.contact_id, contact.email)
+                                                           for customer in page.items for contact in customer.contacts])
+    return Page([ListedCustomer(customer, {contact.contact_id: statuses.get((customer.customer_id, contact.contact_id),
+                                                                            "none") for contact in customer.contacts})
+                 for customer in page.items], page.next_cursor)
+
+
 def get_customer(adapters, org_id: str, customer_id: str) -> Customer:
     return adapters.uow.customers.get(org_id, customer_id)
-
-
-def list_customers(adapters, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
-    return adapters.uow.customers.page(org_id, limit=limit, cursor=cursor)
 
 
 def update_customer(adapters, org_id: str, customer_id: str, changes: CustomerChanges, now: datetime) -> Customer:
@@ -60,9 +73,11 @@ def add_contact(adapters, org_id: str, customer_id: str, person: NewContact, now
     _unique_contact_emails(updated)
     saved = adapters.uow.customers.save(org_id, replace(updated, updated_at=now))
     owner_before = customer.primary_contact
-    if owner_before is not None and saved.portal_role_of(owner_before.contact_id) != "owner":
+    account = adapters.uow.portal_users.of_contact(org_id, customer_id, owner_before.contact_id) \
+        if owner_before is not None and saved.portal_role_of(owner_before.contact_id) != "owner" else None
+    if account is not None:
         from ..access import sessions
-        sessions.end_all_of(adapters, login_key(org_id, owner_before.email))
+        sessions.end_all_of(adapters, account.login)
     return saved
 
 

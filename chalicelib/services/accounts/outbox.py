@@ -2,7 +2,7 @@
 
 A request only records its email (`queue`, or `new_record` within the request's own transaction),
 due at once: the outbox job (`retry_due`, every minute) sends it, so no request waits for SES.
-Scheduled jobs, which nobody waits for, may `send` at once. When SES fails, the email stays queued with a time to retry (the `due` index), and the action
+Scheduled jobs, which nobody waits for, may `send` at once. When SES fails, the email stays queued with a time to retry (the `queue` index), and the action
 that wanted it still succeeds: `retry_due` (a scheduled job) sends it later.
 
 An email is written in its reader's language: a request that writes money or days into it records
@@ -123,8 +123,8 @@ def _send(adapters, record: EmailRecord, now: datetime, link: MadeLink | None = 
         metrics.count("EmailsFailed", template=record.template, given_up=retry_at is None)
         failed = replace(record, attempts=record.attempts + 1, last_error=str(error),
                          status="queued" if retry_at else "failed", due_at=retry_at)
-        return failed, adapters.uow.emails.failed_attempt_actions(error=f"{type(error).__name__}: {error}",
-                                                                  retry_at=retry_at, now=now)
+        return failed, adapters.uow.emails.failed_attempt_actions(
+            record, error=f"{type(error).__name__}: {error}", retry_at=retry_at, now=now)
     sent = replace(record, status="sent", attempts=record.attempts + 1, message_id=message_id, sent_at=now,
                    due_at=None)
     return sent, adapters.uow.emails.sent_actions(message_id=message_id, now=now)

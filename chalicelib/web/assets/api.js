@@ -6,7 +6,7 @@
 // this module is at <portal>/assets/<version>/api.js, so behind API Gateway's stage (".../api/"),
 // under a custom domain or on localhost, "/portal/me" goes to <portal>/portal/me.
 import { learnCurrencies } from "./format.js";
-import { has, t } from "./i18n.js";
+import { has, plural, t } from "./i18n.js";
 
 export const PORTAL_ROOT = new URL("../../", import.meta.url);
 
@@ -52,11 +52,10 @@ function sentence(code, details, status) {
   const variant = details.reason || details.rule;
   if (variant && has(`error.${code}.${variant}`)) return t(`error.${code}.${variant}`);
   if (!has(`error.${code}`)) return t("error.unknown", { status });
+  const wait = details.retry_after_seconds;
+  if (Number.isFinite(wait) && has(`error.${code}.other`)) return plural(`error.${code}`, wait);
   const current = details.current_status;
-  return t(`error.${code}`, {
-    seconds: details.retry_after_seconds ?? "",
-    status: current && has(`status.${current}`) ? t(`status.${current}`) : "",
-  });
+  return t(`error.${code}`, { status: current && has(`status.${current}`) ? t(`status.${current}`) : "" });
 }
 
 function fieldSentence(code) {

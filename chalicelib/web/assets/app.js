@@ -214,6 +214,8 @@ whenSessionEnds(() => {
 });
 
 let navigatedByUser = false;
+// index.html's words are English until the catalogue is here (the page must read before any script)
+document.getElementById("skip-link").textContent = t("shell.skip_to_content");
 if (location.hash.startsWith("#/console")) {
   import("./console/app.js");   // the merchant console: the same page, its own sign-in and screens
 } else {

@@ -1,7 +1,7 @@
 // The rules a new password must meet, as the server states them (GET /portal/auth/password-rules):
 // the forms say the server's minimum, never a number of their own.
 import { api } from "./api.js";
-import { t } from "./i18n.js";
+import { plural, t } from "./i18n.js";
 
 let asked = null;
 
@@ -18,7 +18,7 @@ export function sayMinimumIn(form) {
   passwordRules().then((rules) => {
     for (const input of form.querySelectorAll("input[autocomplete=new-password][aria-describedby]")) {
       const hint = document.getElementById(input.getAttribute("aria-describedby"));
-      if (hint) hint.textContent = t("password.minimum", { count: rules.min_length, advice: PASSWORD_ADVICE });
+      if (hint) hint.textContent = plural("password.minimum", rules.min_length, { advice: PASSWORD_ADVICE });
     }
   }).catch(() => { /* the advice stays; the server still names what is wrong when the form is sent */ });
 }

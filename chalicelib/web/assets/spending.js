@@ -3,7 +3,7 @@
 // anyone who would rather read numbers). The figures are each month's statement (GET /portal/spending).
 import { api } from "./api.js";
 import { money } from "./format.js";
-import { locale, t } from "./i18n.js";
+import { locale, plural, t } from "./i18n.js";
 import { h, replace, table } from "./ui.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -29,7 +29,7 @@ function currencyCard(c) {
   const summary = t("spending.summary", { from: monthName(first.month), to: monthName(last.month),
     invoiced: of(total("invoiced")), paid: of(total("paid")) });
   return h("section", { class: "card spending", "aria-labelledby": id },
-    h("h2", { id }, t("spending.title", { count: c.months.length, currency: c.currency })),
+    h("h2", { id }, plural("spending.title", c.months.length, { currency: c.currency })),
     h("p", { id: `${id}-summary` }, summary),
     chart(c.months, id, `${id}-summary`),
     h("p", { class: "legend", "aria-hidden": "true" },

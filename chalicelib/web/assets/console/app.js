@@ -89,21 +89,36 @@ function signIn(main) {
     field({ label: t("auth.password"), name: "password", type: "password", required: true, autocomplete: "current-password" }),
     h("button", { type: "submit" }, t("console.sign_in")));
   onSubmit(form, async (values) => {
-    const answer = await admin.post("/console/auth/login", values);
-    if (answer.second_factor) { secondStep(main, values.organization, answer.second_factor.challenge); return; }
-    started(answer.token, values.organization);
+    const typed = values.organization.trim();
+    const organization = await organizationNamed(typed);
+    const answer = await admin.post("/console/auth/login", { ...values, organization });
+    if (answer.second_factor) { secondStep(main, organization, answer.second_factor.challenge, typed); return; }
+    started(answer.token, typed);
   });
   card.append(form);
   replace(main, card);
 }
 
-function secondStep(main, organization, challenge) {
+/** The organization id a sign-in names: an id as typed ("org_..."), or the organization whose portal
+ * has the name typed ("northwind", the portal's public name). Ids always hold a "_", portal names
+ * never do; a name no portal has is sent as typed, and refused as any unknown organization is. */
+async function organizationNamed(typed) {
+  if (typed.includes("_")) return typed;
+  try {
+    return (await admin.get(`/portal/auth/portals/${encodeURIComponent(typed.toLowerCase())}`)).org_id;
+  } catch (error) {
+    if (error.status === 404) return typed;
+    throw error;
+  }
+}
+
+function secondStep(main, organization, challenge, typed) {
   const form = h("form", { "aria-label": t("console.second_factor") },
     field({ label: t("console.code"), name: "code", required: true, autocomplete: "one-time-code", inputmode: "numeric" }),
     h("button", { type: "submit" }, t("console.sign_in")));
   onSubmit(form, async (values) => {
     const answer = await admin.post("/console/auth/login/second-factor", { organization, challenge, code: values.code });
-    started(answer.token, organization);
+    started(answer.token, typed);
   });
   replace(main, h("div", { class: "card" }, h("h1", { tabindex: "-1" }, t("console.second_factor")), form));
   form.querySelector("input")?.focus();

@@ -3,9 +3,10 @@
 // notifications, the organization (details, time zone, test clock) and the audit log.
 // `readOnly` (a support user): every control is shown disabled, but for resending invitations.
 import { t } from "../i18n.js";
-import { h, replace, field, checkbox, onSubmit, alert, table, pageHeader, toast, pages, empty } from "../ui.js";
+import { h, replace, field, checkbox, onSubmit, alert, table, pageHeader, toast, pages, empty, brandImage } from "../ui.js";
 import { money, percent, dateTime } from "../format.js";
 import { admin } from "./session.js";
+import { actionWords, fieldWords, valueWords } from "./audit_words.js";
 
 // The reference product's defaults (domain/preferences.py); tests/unit/test_console_defaults.py
 // holds them equal.
@@ -183,10 +184,16 @@ export async function customers({ main }) {
     { label: t("console.name"), cell: (c) => c.display_name },
     { label: t("auth.email"), cell: (c) => c.email },
     { label: t("console.contacts"), cell: (c) => h("ul", { class: "plain" }, c.contacts.map((contact) => h("li", {},
-      `${contact.first_name} ${contact.last_name || ""} · ${contact.email} `,
-      h("button", { type: "button", class: "secondary small", onClick: (event) => invite(event.currentTarget, c, contact) },
-        t("console.invite"))))) },
+      `${contact.first_name} ${contact.last_name || ""} · ${contact.email} `, inviteButton(c, contact)))) },
   ], items), () => empty(t("console.no_customers")));
+}
+
+/** An invitation to send to a contact without an account, or to send again to one who has not
+ * accepted it yet; nothing for a contact who has an account. */
+function inviteButton(customer, contact) {
+  if (contact.portal_access !== "none" && contact.portal_access !== "invited") return null;
+  return h("button", { type: "button", class: "secondary small", onClick: (event) => invite(event.currentTarget, customer, contact) },
+    t(contact.portal_access === "invited" ? "console.resend_invite" : "console.invite"));
 }
 
 async function invite(button, customer, contact) {
@@ -194,6 +201,7 @@ async function invite(button, customer, contact) {
   try {
     await admin.post(`/admin/customers/${customer.customer_id}/portal-invite`, { contact_id: contact.contact_id });
     toast(t("console.invited", { email: contact.email }), "success");
+    button.textContent = t("console.resend_invite");
   } catch (error) {
     if (!error.sessionEnded) toast(error.message, "error");
   } finally {
@@ -223,25 +231,72 @@ export async function organization({ main, readOnly }) {
   const details = h("form", { class: "card", "aria-label": t("console.details") },
     h("h2", {}, t("console.details")),
     field({ label: t("console.name"), name: "name", value: org.name, required: true }),
+    field({ label: t("console.portal_name"), name: "portal_name", value: org.portal_name, hint: t("console.portal_name.hint") }),
     field({ label: t("auth.email"), name: "email", type: "email", value: org.email }),
     field({ label: t("console.phone"), name: "phone", value: org.phone }),
     field({ label: t("console.time_zone"), name: "time_zone", value: org.time_zone, hint: t("console.time_zone.hint") }),
     readOnly ? null : h("button", { type: "submit" }, t("console.save")));
-  onSubmit(details, async (values) => {
-    await admin.patch("/admin/organization", values);
+  onSubmit(details, async ({ portal_name: portalName, ...values }) => {
+    // a portal name, once chosen, is changed but never emptied (links already sent carry it)
+    const named = portalName.trim() && portalName.trim() !== org.portal_name ? { portal_name: portalName.trim() } : {};
+    Object.assign(org, await admin.patch("/admin/organization", { ...values, ...named }));
     toast(t("console.saved"), "success");
   });
+  const forms = [details, logoForm(main, org, readOnly), org.test_mode ? testClock(org) : null].filter(Boolean);
+  replace(main, pageHeader(t("console.nav.organization")), readOnlyNote(readOnly),
+    ...(readOnly ? forms.map(disableAll) : forms));
+}
+
+/** The logo on the portal, its emails and PDFs: a PNG uploaded here, shown as it is now. */
+function logoForm(main, org, readOnly) {
+  const chooser = field({ label: t("console.logo_file"), name: "png_base64", type: "file", required: true,
+    hint: t("console.logo_file.hint") });
+  chooser.querySelector("input").accept = "image/png";
+  const form = h("form", { class: "card", "aria-label": t("console.logo") },
+    h("h2", {}, t("console.logo")),
+    h("p", { class: "brand" }, org.logo_path ? brandImage(org.logo_path) : t("console.no_logo")),
+    chooser,
+    readOnly ? null : h("button", { type: "submit" }, t("console.upload_logo")),
+    readOnly || !org.logo_path ? null : h("button", { type: "button", class: "secondary", onClick: async () => {
+      await admin.delete("/admin/organization/logo");
+      toast(t("console.logo_removed"), "success");
+      await organization({ main, readOnly });
+    } }, t("console.remove_logo")));
+  onSubmit(form, async () => {
+    const [file] = form.querySelector("input[type=file]").files;
+    if (!file) {
+      const error = new Error(t("field.required"));
+      error.fields = { png_base64: t("field.required") };
+      throw error;
+    }
+    await admin.put("/admin/organization/logo", { png_base64: await base64Of(file) });
+    toast(t("console.logo_saved"), "success");
+    await organization({ main, readOnly });
+  });
+  return form;
+}
+
+function base64Of(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+/** The test clock, for an organization in test mode only: where it stands, and moving it on. */
+function testClock(org) {
   const clock = h("form", { class: "card", "aria-label": t("console.test_clock") },
     h("h2", {}, t("console.test_clock")),
-    h("p", { class: "hint" }, org.test_mode ? t("console.test_clock_at", { at: dateTime(org.test_clock_at) }) : t("console.test_mode_off")),
+    h("p", { class: "hint" }, t("console.test_clock_at", { at: dateTime(org.test_clock_at) })),
     field({ label: t("console.advance_to"), name: "advance_to", type: "datetime-local", required: true }),
-    readOnly || !org.test_mode ? null : h("button", { type: "submit" }, t("console.advance")));
+    h("button", { type: "submit" }, t("console.advance")));
   onSubmit(clock, async (values) => {
     const answer = await admin.post("/admin/test-clock", { advance_to: new Date(values.advance_to).toISOString() });
     toast(t("console.test_clock_at", { at: dateTime(answer.test_clock_at) }), "success");
   });
-  replace(main, pageHeader(t("console.nav.organization")), readOnlyNote(readOnly),
-    readOnly ? disableAll(details) : details, readOnly || !org.test_mode ? disableAll(clock) : clock);
+  return clock;
 }
 
 export async function auditLog({ main }) {
@@ -253,10 +308,10 @@ export async function auditLog({ main }) {
   await pages(list, (cursor) => admin.get("/admin/audit-log", { ...query, cursor }), (items) => table(t("console.nav.audit_log"), [
     { label: t("console.when"), cell: (e) => dateTime(e.at) },
     { label: t("console.who"), cell: (e) => (e.actor_type === "api_key" ? t("console.api_key") : e.actor_email) },
-    { label: t("console.what"), cell: (e) => h("code", {}, e.action) },
+    { label: t("console.what"), cell: (e) => actionWords(e.action) },
     { label: t("console.target"), cell: (e) => e.target_id },
     { label: t("console.changes"), cell: (e) => h("ul", { class: "plain" },
-      Object.entries(e.changes).map(([name, value]) => h("li", {}, h("code", {}, name), ` ${value}`))) },
+      Object.entries(e.changes).map(([name, value]) => h("li", {}, `${fieldWords(name)}: ${valueWords(value)}`))) },
   ], items), () => empty(t("console.no_entries")));
 }
 

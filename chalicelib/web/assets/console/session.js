@@ -26,4 +26,5 @@ export const admin = {
   post: (path, body) => request("POST", path, { body }),
   put: (path, body) => request("PUT", path, { body }),
   patch: (path, body) => request("PATCH", path, { body }),
+  delete: (path) => request("DELETE", path),
 };

@@ -289,26 +289,30 @@ export function resetPassword({ main, query }) {
   sayMinimumIn(form);
 }
 
-export function acceptInvite({ main, query, signedIn }) {
+/** An invitation: a password to choose, unless the portal signs in with emailed links only (the
+ * invitation's address names the portal, so the page knows). */
+export async function acceptInvite({ main, query, signedIn }) {
   if (!query.token || !query.organization) {
     replace(main, card(t("title.accept_invite"), null, alert("error", t("auth.invite_incomplete"))));
     return;
   }
+  await organizationField(main, query);   // the portal's name and logo for the card
+  const { password: choosesPassword } = await signInMethods();
   const form = h("form", { "aria-label": t("title.accept_invite") },
-    ...passwordPair("password", t("auth.choose_password")),
+    ...(choosesPassword ? passwordPair("password", t("auth.choose_password")) : []),
     h("button", { type: "submit" }, t("auth.create_account")));
   onSubmit(form, async (values) => {
-    mismatch(values, "password");
+    if (choosesPassword) mismatch(values, "password");
     const answer = await api.post("/portal/auth/accept-invite", { organization: query.organization, token: query.token,
-                                                                   password: values.password });
+                                                                   ...(choosesPassword ? { password: values.password } : {}) });
     if (answer.second_factor) {
       await secondFactorStep(main, query.organization, answer.second_factor, (done) => signedIn(done, query.organization));
       return;
     }
     signedIn(answer, query.organization);
   });
-  replace(main, card(t("auth.welcome"), t("auth.invite_intro"), form));
-  sayMinimumIn(form);
+  replace(main, card(t("auth.welcome"), t(choosesPassword ? "auth.invite_intro" : "auth.invite_intro_link"), form));
+  if (choosesPassword) sayMinimumIn(form);
 }
 
 export function confirmEmail({ main, query }) {

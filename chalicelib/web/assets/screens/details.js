@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { date, locale } from "../format.js";
+import { addressLines } from "../address.js";
 import { h, replace, loading, empty, pageHeader, field, onSubmit, toast, confirmAction, checkbox, failure, dialog, alert } from "../ui.js";
 import { canPay, isOwner } from "../roles.js";
 
@@ -85,16 +86,15 @@ function contactSection(profile, reload) {
     });
 }
 
-function addressLines(address) {
-  const a = address || {};
-  const lines = [a.line1, a.line2, [a.postal_code, a.city, a.state].filter(Boolean).join(" "), a.country].filter(Boolean);
+function addressBlock(address) {
+  const lines = addressLines(address);
   return lines.length ? h("address", {}, lines.map((line, i) => [i ? h("br") : null, line])) : h("p", { class: "hint" }, t("details.not_given"));
 }
 
 function addressSection(name, profile, reload) {
   const address = profile.customer[name] || {};
   const id = `${name}-title`;
-  return editable(name, id, profile, () => addressLines(address), () => {
+  return editable(name, id, profile, () => addressBlock(address), () => {
     const form = h("form", { "aria-label": t(`details.${name}.edit`) },
       field({ label: t("details.line1"), name: `${name}.line1`, value: address.line1, autocomplete: "address-line1" }),
       field({ label: t("details.line2"), name: `${name}.line2`, value: address.line2, autocomplete: "address-line2" }),

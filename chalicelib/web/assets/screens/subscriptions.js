@@ -16,7 +16,7 @@ const INTERVALS = ["day", "week", "month", "year"];
 const path = (id, rest = "") => `/portal/subscriptions/${encodeURIComponent(id)}${rest}`;
 function per(interval, count = 1) {
   const unit = INTERVALS.includes(interval) ? interval : "month";
-  return count > 1 ? t(`subscriptions.every.${unit}`, { count }) : t(`subscriptions.per.${unit}`);
+  return plural(`subscriptions.every.${unit}`, count || 1);
 }
 
 export async function list({ main, query }) {
@@ -172,8 +172,8 @@ function actions(sub, allowed, reload, { navigate, me }) {
     activate: () => quoted(t("subscriptions.activate_title"), () => api.post(path(id, "/activate/preview")), t("subscriptions.activate"),
       (quoteId) => api.post(path(id, "/activate"), { quote_id: quoteId })).then((done) => done && reload(t("subscriptions.activated"))),
     extendTrial: async () => {
-      if (!await confirmAction(t("subscriptions.extend_title"), t("subscriptions.extend_question", { plan: sub.plan_name,
-        used: sub.trial_extensions?.used || 0, allowed: sub.trial_extensions?.allowed || 0 }), t("subscriptions.extend_trial"))) return;
+      if (!await confirmAction(t("subscriptions.extend_title"), plural("subscriptions.extend_question",
+        sub.trial_extensions?.allowed || 0, { plan: sub.plan_name, used: sub.trial_extensions?.used || 0 }), t("subscriptions.extend_trial"))) return;
       await run(() => api.post(path(id, "/extend-trial")), t("subscriptions.extended"), reload);
     },
     resume: () => quoted(t("subscriptions.resume_title"), () => api.post(path(id, "/resume/preview")), t("subscriptions.resume_now"),

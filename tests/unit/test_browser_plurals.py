@@ -1,0 +1,41 @@
+"""The browser words a count in the form its number takes ("1 second", "30 seconds"; "1 Sekunde",
+"30 Sekunden"): api.js's sentences for a wait, run in Node with the browser's language."""
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.support.catalogues import ASSETS
+
+WAITS = """
+globalThis.navigator = { languages: [process.argv[1]] };
+globalThis.document = { documentElement: {} };
+const { ApiError } = await import(process.argv[2] + "/api.js");
+const refusal = (code, details) => new ApiError(429, { error: { code, details } }).message;
+console.log(JSON.stringify([refusal("throttled", { retry_after_seconds: 1 }),
+  refusal("throttled", { retry_after_seconds: 30 }), refusal("temporarily_unavailable", { retry_after_seconds: 1 }),
+  refusal("throttled", {})]));
+"""
+
+
+def sentences_in(language: str) -> list[str]:
+    answer = subprocess.run(["node", "--input-type=module", "-e", WAITS, language, str(ASSETS)],
+                            capture_output=True, text=True, check=True)
+    return json.loads(answer.stdout)
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="Node.js is not installed")
+def test_a_wait_of_one_second_reads_in_the_singular_and_longer_ones_in_the_plural():
+    assert sentences_in("en-US") == [
+        "Too many attempts. Please wait 1 second and try again.",
+        "Too many attempts. Please wait 30 seconds and try again.",
+        "The service is busy right now. Please try again in 1 second.",
+        "Too many attempts. Please wait a moment and try again.",
+    ]
+    assert sentences_in("de-DE") == [
+        "Zu viele Versuche. Bitte warten Sie 1 Sekunde und versuchen Sie es erneut.",
+        "Zu viele Versuche. Bitte warten Sie 30 Sekunden und versuchen Sie es erneut.",
+        "Der Dienst ist gerade ausgelastet. Bitte versuchen Sie es in 1 Sekunde erneut.",
+        "Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es erneut.",
+    ]
