@@ -41,6 +41,8 @@ BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
                                                          "it is checked, as for a password change"),
     ("PATCH", "/portal/people/{contact_id}"): Over(4, 2, "the person's account (its status is answered) and its "
                                                          "sessions (a Query) are found, to end them at once"),
+    ("DELETE", "/portal/people/{contact_id}"): Over(4, 2, "the person's account and its sessions (two Queries) are "
+                                                          "found, to end them at once"),
 }
 
 
