@@ -57,7 +57,7 @@ def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPers
     if write is not None:
         _apply(adapters, write)
         sessions.end_all_of(adapters, user.login)
-    return Person(contact, new.role, "active")
+    return _person(contact, user.status)
 
 
 def change_role(adapters, org_id: str, customer_id: str, by: str, contact_id: str, role: str,
