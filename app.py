@@ -31,6 +31,7 @@ from chalicelib.handlers.portal import invoices as portal_invoices
 from chalicelib.handlers.portal import me as portal_me
 from chalicelib.handlers.portal import payment_methods as portal_payment_methods
 from chalicelib.handlers.portal import payments as portal_payments
+from chalicelib.handlers.portal import people as portal_people
 from chalicelib.handlers.portal import profile as portal_profile
 from chalicelib.handlers.portal import statements as portal_statements
 from chalicelib.handlers.portal import subscriptions as portal_subscriptions
@@ -48,7 +49,8 @@ MERCHANT = (admin_organization, admin_catalog, admin_customers, admin_billing, a
 CONSOLE = (console_auth,)
 PORTAL = (portal_auth, portal_me, portal_dashboard, portal_subscriptions, portal_invoices, portal_payments,
           portal_payment_methods, portal_statements, portal_exports, portal_documents, portal_profile,
-          portal_approvals, portal_engagement, portal_activity, portal_tax_ids, portal_action_links)
+          portal_approvals, portal_engagement, portal_activity, portal_tax_ids, portal_action_links,
+          portal_people)
 OTHERS = (webhooks, jobs, openapi, web)
 for module in MERCHANT + CONSOLE + PORTAL + OTHERS:
     app.register_blueprint(module.bp)

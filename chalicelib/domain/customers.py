@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
-from .errors import InvalidInput
+from .errors import BusinessRuleViolation, InvalidInput, NotFound
 from .tax_ids import TaxId
 
 
@@ -135,6 +135,22 @@ class Customer:
         """What the contact may do in the portal now; None if they are gone or their access was removed."""
         contact = self.contact(contact_id)
         return None if contact is None else contact.role_in_portal
+
+    def contact_by_email(self, email: str) -> Contact | None:
+        wanted = email.strip().lower()
+        return next((c for c in self.contacts if c.email.strip().lower() == wanted), None)
+
+    def with_portal_role(self, contact_id: str, role: str) -> "Customer":
+        """The customer with the contact's portal role set to billing, viewer or removed. The owner's
+        is the primary contact's and never changes this way (422 owner_role_fixed); the contacts keep their order."""
+        contact = self.contact(contact_id)
+        if contact is None:
+            raise NotFound("contact")
+        if contact.is_primary:
+            raise BusinessRuleViolation("The owner of the account keeps every right; their role does not change.",
+                                        "owner_role_fixed")
+        return replace(self, contacts=tuple(replace(c, portal_role=role) if c is contact else c
+                                            for c in self.contacts))
 
     def billed_to(self, until: datetime) -> BilledTo:
         return BilledTo(self.display_name, self.company_name, self.email, self.billing_address, until,

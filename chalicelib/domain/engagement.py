@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .customers import Customer
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,14 @@ class Notification:
 @dataclass(frozen=True)
 class Actor:
     type: str          # customer | merchant | job | gateway
-    id: str
+    id: str            # a customer's: the contact who did it (the customer's own id on entries made before)
+    name: str = ""     # a customer's: the contact's name as it was then ("" on entries made before)
+
+
+def contact_actor(customer: Customer, contact_id: str) -> Actor:
+    """A contact of `customer` as who did something: their id, and their name as it is now."""
+    contact = customer.contact(contact_id)
+    return Actor("customer", contact_id, contact.name if contact is not None else "")
 
 
 @dataclass(frozen=True)

@@ -86,12 +86,15 @@ class FeatureDisabled(Forbidden):
 
 
 class RoleForbids(Forbidden):
-    """A merchant user whose role does not allow this (support reads, and resends invitations)."""
+    """A merchant user whose role does not allow this (support reads, and resends invitations), or a
+    customer's contact whose portal role does not (billing pays, viewer reads: rule portal_role)."""
     code = "role_forbids"
+    PORTAL_RULE = "portal_role"    # the variant the browser words for a contact: ask the account's owner
 
-    def __init__(self, role: str):
-        super().__init__(f"Your role ({role}) may look but not change this; ask an admin of your organization.",
-                         {"role": role})
+    def __init__(self, role: str, *, portal: bool = False):
+        ask = "the owner of your account" if portal else "an admin of your organization"
+        super().__init__(f"Your role ({role}) may look but not change this; ask {ask}.",
+                         {"role": role, **({"rule": self.PORTAL_RULE} if portal else {})})
 
 
 class NotFound(DomainError):

@@ -48,6 +48,7 @@ class Payment:
     succeeded_at: datetime | None = None
     refunded_minor: int = 0              # the total given back (each part documented: `refunds`)
     source: str = "portal"               # portal | auto_charge | merchant
+    paid_by: str = ""                    # the contact who paid in the portal ("" for the others, and before)
     refunds: tuple[Refund, ...] = ()
     overpayment_credit_note_id: str | None = None   # the credit kept of what no invoice still owed
     # The customer's bank disputes the charge: Stripe's dispute status (needs_response,

@@ -10,7 +10,9 @@ revoked stops working on the very next request.
 Each audience's tokens are looked up only where that audience's are kept (API keys, portal
 sessions, console sessions: three tables), so no kind of token opens another's routes. On /admin,
 a merchant user's role is checked before the request is read (`admit`: support reads, and resends
-invitations), and every change is recorded in the audit log (`recording`)."""
+invitations), and every change is recorded in the audit log (`recording`). On /portal, the contact's
+portal role is checked the same way (`portal_may`: owner all, billing pays, viewer reads;
+docs/security.md "Roles")."""
 from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
@@ -38,11 +40,51 @@ def _unrecorded(response):
     return response
 
 
+# What every portal role may do on its own sign-in, whatever else it may: (method, path)
+OWN_SIGN_IN = frozenset({
+    ("POST", "/portal/auth/logout"),
+    ("POST", "/portal/auth/change-password"),
+    ("POST", "/portal/auth/second-factor"),
+    ("POST", "/portal/auth/second-factor/confirm"),
+    ("POST", "/portal/auth/second-factor/disable"),
+    ("POST", "/portal/auth/passkeys/options"),
+    ("POST", "/portal/auth/passkeys"),
+    ("DELETE", "/portal/auth/passkeys/{passkey_id}"),
+    ("PUT", "/portal/me/locale"),                        # how my own pages write money and days
+    ("PATCH", "/portal/profile"),                        # my own contact details and sign-in email; the
+                                                         # account's addresses are the owner's (the use case)
+    ("POST", "/portal/action-links/redeem"),             # where a link leads; the action there is checked
+})
+# What a billing contact may change: invoices and what they are made of (estimates, timesheets),
+# payments, payment methods
+BILLING_MAY_CHANGE = frozenset({
+    ("POST", "/portal/payments"),
+    ("POST", "/portal/payments/{payment_id}/confirm"),
+    ("POST", "/portal/payments/{payment_id}/confirm-action"),
+    ("POST", "/portal/payment-methods"),
+    ("POST", "/portal/payment-methods/setup"),
+    ("PUT", "/portal/payment-methods/{payment_method_id}"),
+    ("DELETE", "/portal/payment-methods/{payment_method_id}"),
+    ("POST", "/portal/payment-methods/{payment_method_id}/default"),
+    ("PUT", "/portal/subscriptions/{subscription_id}/auto-charge"),   # whether invoices are charged to the card
+    ("POST", "/portal/estimates/{estimate_id}/accept"),               # the documents invoices are made of
+    ("POST", "/portal/estimates/{estimate_id}/decline"),
+    ("POST", "/portal/timesheets/{timesheet_id}/approve"),
+    ("POST", "/portal/timesheets/{timesheet_id}/reject"),
+    ("POST", "/portal/messages"),                                     # ask the merchant about an invoice
+})
+# What only the owner may read: who else has access, and with which role
+OWNER_ONLY_READS = frozenset({
+    ("GET", "/portal/people"),
+})
+
+
 @dataclass(frozen=True)
 class Credential:
     """A credential a route needs, sent as `Authorization: Bearer <token>`."""
     identify: Callable[[str], CustomerCaller | MerchantCaller | None]   # token -> the caller, or None
-    audited: bool = False       # the admin API: roles are checked and changes recorded
+    audited: bool = False       # the admin API: changes recorded
+    rule: Callable[[str, str, str], bool] | None = None    # (role, method, path) -> whether the role may
 
     def caller(self, authorization: str | None) -> CustomerCaller | MerchantCaller:
         """The identity the bearer token names; Unauthenticated without a live one, Unavailable
@@ -55,8 +97,8 @@ class Credential:
 
     def admit(self, caller, method: str, path: str) -> None:
         """RoleForbids (403 role_forbids) where the caller's role does not allow the route."""
-        if self.audited and not may(caller.role, method, path):
-            raise RoleForbids(caller.role)
+        if self.rule is not None and not self.rule(caller.role, method, path):
+            raise RoleForbids(caller.role, portal=isinstance(caller, CustomerCaller))
 
     def recording(self, caller, method: str, path: str, params: dict):
         """Around the handler: a change's audit entry, held while it runs and written with it."""
@@ -69,6 +111,17 @@ def may(role: str, method: str, path: str) -> bool:
     """The role rule of the admin API: admin (and every API key) may do everything; support may read,
     and do what SUPPORT_MAY_CHANGE lists."""
     return role == "admin" or (role == "support" and (method == "GET" or (method, path) in SUPPORT_MAY_CHANGE))
+
+
+def portal_may(role: str, method: str, path: str) -> bool:
+    """The role rule of the portal: the owner may do everything; billing reads and changes what
+    BILLING_MAY_CHANGE lists; a viewer only reads; each may act on its own sign-in (OWN_SIGN_IN).
+    What OWNER_ONLY_READS lists the owner alone reads."""
+    if role == "owner" or (method, path) in OWN_SIGN_IN:
+        return role in ("owner", "billing", "viewer")
+    if method == "GET":
+        return role in ("billing", "viewer") and (method, path) not in OWNER_ONLY_READS
+    return role == "billing" and (method, path) in BILLING_MAY_CHANGE
 
 
 @contextmanager
@@ -115,8 +168,8 @@ def _merchant(token: str) -> MerchantCaller | None:
     return _console_session(token)
 
 
-portal_session = Credential(_session)
-merchant_key = Credential(_merchant, audited=True)
+portal_session = Credential(_session, rule=portal_may)
+merchant_key = Credential(_merchant, audited=True, rule=may)
 """The merchant's back office API: an API key, or a merchant user's console session."""
 console_session = Credential(_console_session)
 """The console's own account routes (sign out, password, second factor): a merchant user's session."""

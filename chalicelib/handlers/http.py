@@ -93,13 +93,9 @@ class CustomerCaller:
     org_id: str
     customer_id: str
     contact_id: str
-    role: str
+    role: str         # owner | billing | viewer (handlers/credentials.py `portal_may`)
     session_id: str
     login: str = ""   # the account signed in (its session names it): a password change reads it by key
-
-    @property
-    def is_primary(self) -> bool:
-        return self.role == "primary"
 
 
 @dataclass

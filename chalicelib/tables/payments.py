@@ -87,6 +87,7 @@ class PaymentItem(OwnedByCustomer, Model):
     succeeded_at = UTCDateTimeAttribute(null=True)
     refunded_minor = NumberAttribute(default=0)
     source = UnicodeAttribute(default="portal")
+    paid_by = UnicodeAttribute(default="")         # the contact who paid in the portal
     refunds = ListAttribute(default=list)          # each refund and its credit note
     overpayment_credit_note_id = UnicodeAttribute(null=True)   # the credit kept of what it overpaid
     dispute_status = UnicodeAttribute(null=True)

@@ -50,7 +50,7 @@ class PortalUserItem(Model):
     owner = UnicodeAttribute()
     contact_id = UnicodeAttribute()
     email = UnicodeAttribute()
-    role = UnicodeAttribute()                         # primary | contact
+    role = UnicodeAttribute()                         # owner | billing | viewer (primary | contact before roles)
     status = UnicodeAttribute(default="invited")      # invited | active | disabled
     password_hash = UnicodeAttribute(null=True)
     password_changed_at = UTCDateTimeAttribute(null=True)
@@ -72,7 +72,7 @@ class PortalUser:
     customer_id: str
     contact_id: str
     email: str
-    role: str                           # primary | contact, as when last invited or signed in
+    role: str                           # owner | billing | viewer, as when last invited or signed in
     status: str                         # invited | active | disabled
     created_at: datetime
     password_hash: str | None = None
@@ -195,7 +195,7 @@ def _read_a_stand_in() -> None:
     if _STAND_IN is None:
         made = datetime(2000, 1, 1, tzinfo=timezone.utc)
         stand_in = PortalUser("org_stand_in#stand-in@example.invalid", "org_stand_in", "cus_stand_in",
-                              "con_stand_in", "stand-in@example.invalid", "primary", "active", made,
+                              "con_stand_in", "stand-in@example.invalid", "owner", "active", made,
                               password_hash="$argon2id$v=19$m=19456,t=2,p=1$" + "A" * 22 + "$" + "A" * 43,
                               password_changed_at=made, version=1)
         _STAND_IN = _item(stand_in).serialize()

@@ -13,6 +13,11 @@ from .base import table
 from .transactions import Transaction, condition_failed
 
 
+# a session started before portal roles names the primary contact's and the others' as they were
+# then: the owner, and billing (what every contact could do; docs/security.md "Roles")
+ROLES_BEFORE_ROLES = {"primary": "owner", "contact": "billing"}
+
+
 class SessionsByUser(GlobalSecondaryIndex):
     """Every session of a user, to end them all (password change)."""
     class Meta:
@@ -70,8 +75,8 @@ class Sessions:
             item = SessionItem.get(token_hash, consistent_read=True)
         except DoesNotExist:
             return None
-        return Session(item.token_hash, item.login, item.org_id, item.customer_id, item.contact_id, item.role,
-                       item.created_at, item.last_seen_at, item.expires_at)
+        return Session(item.token_hash, item.login, item.org_id, item.customer_id, item.contact_id,
+                       ROLES_BEFORE_ROLES.get(item.role, item.role), item.created_at, item.last_seen_at, item.expires_at)
 
     def touch(self, token_hash: str, *, last_seen_at: datetime, expires_at: datetime) -> bool:
         """Record use of a session; False if it has ended meanwhile (an update must not revive it)."""

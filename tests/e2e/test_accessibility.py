@@ -56,7 +56,8 @@ def test_the_portals_screens_and_dialogs_have_no_serious_accessibility_violation
                             ("approvals", "#/approvals"), ("timesheets", "#/approvals?tab=timesheets"),
                             ("statements", "#/statements"), ("activity", "#/activity"),
                             ("payments", "#/payments"), ("details", "#/details"),
-                            ("change-password", "#/change-password"), ("pay", "#/pay?all=1")]:
+                            ("change-password", "#/change-password"), ("pay", "#/pay?all=1"),
+                            ("people", "#/people")]:
             page.goto(f"./{hash_}")
             expect(page.locator("main h1")).to_be_visible()
             page.wait_for_load_state("networkidle")
@@ -80,6 +81,13 @@ def test_the_portals_screens_and_dialogs_have_no_serious_accessibility_violation
         page.get_by_role("region", name=re.compile("EST-")).get_by_role("button").first.click()    # Accept
         expect(page.get_by_role("dialog")).to_be_visible()
         checked(page, found, "decision dialog", language)
+
+        page.keyboard.press("Escape")
+        page.goto("./#/people")
+        page.get_by_role("button", name=re.compile("Invite|einladen")).first.click()
+        expect(page.get_by_role("dialog")).to_be_visible()
+        checked(page, found, "invite dialog", language)
+        page.keyboard.press("Escape")
 
     # Then none has a serious or critical violation
     assert {screen: problems for screen, problems in found.items() if problems} == {}

@@ -25,7 +25,7 @@ def test_a_customer_signs_in_and_sees_home_with_every_enabled_section(page, port
     expect(page.get_by_role("heading", name="Northwind Software", exact=True)).to_be_visible()
     links = sidebar(page).get_by_role("link")
     expect(links).to_have_text(["Home", "Subscriptions", "Invoices", "Payments Made", "Statements", "Approvals",
-                                "My Details", "Activity", "Change Password"])
+                                "My Details", "Activity", "People", "Change Password"])
     expect(sidebar(page).get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("button", name="Send Email")).to_be_visible()
     expect(page.get_by_role("button", name="Review")).to_be_visible()

@@ -46,7 +46,7 @@ def test_the_primary_contact_forwards_an_invoice_with_its_pdf_to_a_colleague(aws
         assert invoice["number"] in text and "$123.45" in text and "Globex" in text
         # And the forward is on the customer's timeline
         [entry] = [a for a in scene.zoe.portal.get("/portal/activity").json["items"] if a["action"] == "invoice.forwarded"]
-        assert entry["actor"] == {"type": "customer", "id": scene.zoe.contact["contact_id"]}
+        assert entry["actor"] == {"type": "customer", "id": scene.zoe.contact["contact_id"], "name": "Zoë Keller"}
 
 
 def test_an_estimate_is_forwarded_with_a_default_subject_and_its_pdf(aws):
@@ -76,9 +76,9 @@ def test_a_contact_who_is_not_the_primary_one_cannot_forward(aws):
         # When he tries to forward an invoice to Zoë
         answer = forward(hank, "invoices", invoice["invoice_id"], [scene.contact_id("zoe@globex.example")])
 
-        # Then he is refused and nothing is sent
+        # Then his role (billing) is refused, and nothing is sent: forwarding is the owner's
         assert answer.status == 403
-        assert answer.json["error"]["details"] == {"rule": "primary_contact_only"}
+        assert answer.json["error"]["details"] == {"role": "billing", "rule": "portal_role"}
         assert len(sent_emails()) == before
 
 

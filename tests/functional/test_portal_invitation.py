@@ -33,7 +33,7 @@ def test_an_invited_contact_gets_an_email_and_accepting_it_signs_in(aws):
 
         # Then the contact receives a link that expires in 72 hours
         assert invited.status == 202, invited.json
-        assert invited.json["status"] == "invited" and invited.json["role"] == "primary"
+        assert invited.json["status"] == "invited" and invited.json["role"] == "owner"
         assert invited.json["expires_at"] == "2026-11-28T12:00:00+00:00"
         [message] = emails_to("zoe@globex.example")
         assert message["Subject"] == "Acme Cloud invited you to its customer portal"
@@ -145,8 +145,8 @@ def test_the_role_comes_from_the_customers_primary_contact(aws):
         hank = accept(api, acme.org.org_id, hank_token, "bees murmur near the willow river")
 
         # Then the session records who may act for the customer
-        assert zoe.portal.get("/portal/me").json["contact"]["role"] == "primary"
-        assert api.as_(hank.json["token"]).get("/portal/me").json["contact"]["role"] == "contact"
+        assert zoe.portal.get("/portal/me").json["contact"]["role"] == "owner"
+        assert api.as_(hank.json["token"]).get("/portal/me").json["contact"]["role"] == "billing"
 
 
 def test_an_invitation_to_a_contact_already_signed_up_is_a_conflict(aws):

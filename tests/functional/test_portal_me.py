@@ -21,7 +21,7 @@ def test_me_shows_the_contact_the_customer_the_organization_and_the_features(aws
         # Then she sees herself, her customer, the organization's public details and the features
         assert me.status == 200
         assert me.json["contact"] == {"contact_id": zoe.contact["contact_id"], "name": "Zoë Keller",
-                                      "email": "zoe@globex.example", "role": "primary", "locale": ""}
+                                      "email": "zoe@globex.example", "role": "owner", "locale": ""}
         assert me.json["customer"] == {"customer_id": zoe.customer_id, "display_name": "Globex"}
         assert me.json["organization"] == {
             "org_id": acme.org.org_id, "name": "Acme Cloud", "email": "billing@acme.example",

@@ -32,7 +32,7 @@ def test_an_off_session_charge_pays_the_invoice_and_tells_both_sides(aws):
         assert payer.admin.get("/admin/notifications").json["items"][0]["kind"] == "payment_received"
         activity = payer.admin.get(f"/admin/customers/{payer.customer_id}/activity").json["items"]
         (paid,) = [a for a in activity if a["action"] == "payment.succeeded"]
-        assert paid["actor"] == {"type": "job", "id": "auto_charge"}
+        assert paid["actor"] == {"type": "job", "id": "auto_charge", "name": ""}
 
 
 def test_a_retry_with_the_same_key_answers_the_same_payment_without_charging(aws, monkeypatch):

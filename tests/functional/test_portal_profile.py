@@ -67,7 +67,7 @@ def test_details_addresses_and_custom_fields_are_updated_and_each_change_is_on_t
         assert merchant_view["contacts"][0]["email"] == "zoe@globex.example"   # contacts keep their order
         # And one activity record says what changed, before and after
         [record] = [a for a in timeline(scene) if a["action"] == "profile.updated"]
-        assert record["actor"] == {"type": "customer", "id": scene.zoe.contact["contact_id"]}
+        assert record["actor"] == {"type": "customer", "id": scene.zoe.contact["contact_id"], "name": "Zoë Keller"}
         assert record["before"] == {"contact.phone": "", "contact.last_name": "Keller",
                                     "billing_address": {"line1": "", "line2": "", "city": "", "state": "",
                                                         "postal_code": "", "country": ""},

@@ -61,7 +61,7 @@ def signed_in(api: Api, org_id: str, customer: dict, email: str) -> SignedInCust
     from chalicelib.services.access import sessions
     from chalicelib.tables.portal_users import PortalUser, login_key
     contact = contact_with(customer, email)
-    role = "primary" if contact["is_primary"] else "contact"
+    role = "owner" if contact["is_primary"] else (contact.get("portal_role") or "billing")
     user = PortalUser(
         login=login_key(org_id, email), org_id=org_id, customer_id=customer["customer_id"],
         contact_id=contact["contact_id"], email=email, role=role, status="active", created_at=bootstrap.now(),

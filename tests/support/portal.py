@@ -160,3 +160,17 @@ def internals_in(body) -> set[str]:
         return set()
     found = INTERNALS & (body.keys() - {"next_action"})
     return found.union(*(internals_in(value) for key, value in body.items() if key != "next_action"))
+
+
+def invited_person(api: Api, acme: PortalOrganization, owner: SignedInCustomer, role: str, *,
+                   first_name: str = "Alice", last_name: str = "Ng",
+                   email: str = "alice@globex.example") -> tuple[str, Api]:
+    """The owner invites someone with `role` (POST /portal/people), who accepts the emailed link:
+    their contact id and a client carrying their session."""
+    answer = owner.portal.post("/portal/people", {"first_name": first_name, "last_name": last_name,
+                                                  "email": email, "role": role})
+    assert answer.status == 201, answer.json
+    accepted = api.as_(None).post("/portal/auth/accept-invite", {
+        "organization": acme.org.org_id, "token": link_token(emails_to(email)[-1]), "password": PASSWORD})
+    assert accepted.status == 201, accepted.json
+    return answer.json["contact_id"], api.as_(accepted.json["token"])

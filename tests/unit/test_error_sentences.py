@@ -5,7 +5,7 @@ sentence in every catalogue, so no API English reaches the customer."""
 import ast
 from pathlib import Path
 
-from chalicelib.domain.errors import FIELD_CODES, Unauthenticated
+from chalicelib.domain.errors import FIELD_CODES, RoleForbids, Unauthenticated
 from chalicelib.domain.undo import REASONS as UNDO_REFUSALS
 from chalicelib.handlers.http import PYDANTIC_CODES
 from tests.support.catalogues import LANGUAGES, PLURAL_CATEGORIES, catalogue
@@ -63,7 +63,7 @@ def error_codes_the_api_answers() -> set[str]:
     codes.discard(None)
     # an undo refused answers its reason as the code (domain/undo.py's UndoRefused)
     return (codes | {f"unauthenticated.{reason}" for reason in Unauthenticated.REASONS} | set(UNDO_REFUSALS)
-            | ANSWERED_BY_THE_BROWSER)
+            | {f"role_forbids.{RoleForbids.PORTAL_RULE}"} | ANSWERED_BY_THE_BROWSER)
 
 
 def test_the_codes_found_are_the_api_s_codes():

@@ -60,7 +60,8 @@ def add(body: NewMethodBody):
     """Save the card the browser collected."""
     caller = api.customer()
     return _answer(services().payments.add_method(caller.org_id, caller.customer_id, body.payment_method,
-                                                  make_default=body.make_default, now=bootstrap.now()))
+                                                  make_default=body.make_default, now=bootstrap.now(),
+                                                  by=caller.contact_id))
 
 
 @api.route("/portal/payment-methods/{payment_method_id}/default", "POST", response="PaymentMethod")
@@ -68,7 +69,7 @@ def make_default(payment_method_id: str):
     """Make this method the default one."""
     caller = api.customer()
     return _answer(services().payments.make_default(caller.org_id, caller.customer_id, payment_method_id,
-                                                    bootstrap.now()))
+                                                    bootstrap.now(), by=caller.contact_id))
 
 
 @api.route("/portal/payment-methods/{payment_method_id}", "PUT", body=ReplacementBody, response="PaymentMethod")
@@ -76,7 +77,7 @@ def replace(payment_method_id: str, body: ReplacementBody):
     """Replace a card: every subscription charged to it is charged to the new one."""
     caller = api.customer()
     return _answer(services().payments.replace_method(caller.org_id, caller.customer_id, payment_method_id,
-                                                      body.payment_method, bootstrap.now()))
+                                                      body.payment_method, bootstrap.now(), by=caller.contact_id))
 
 
 @api.route("/portal/payment-methods/{payment_method_id}", "DELETE", query=RemovalQuery, status=204)
@@ -85,4 +86,4 @@ def remove(payment_method_id: str, query: RemovalQuery):
     that pays them from now on; without it the removal is refused (422 payment_method_in_use, naming them)."""
     caller = api.customer()
     services().payments.remove_method(caller.org_id, caller.customer_id, payment_method_id, bootstrap.now(),
-                                      subscriptions_to=query.subscriptions_to)
+                                      subscriptions_to=query.subscriptions_to, by=caller.contact_id)

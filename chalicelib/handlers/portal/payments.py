@@ -50,7 +50,7 @@ def pay(body: PaymentBody):
     caller = api.customer()
     return services().payments.pay(caller.org_id, caller.customer_id, body.command(),
                                    idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now(),
-                                   wire=payment_answer)
+                                   wire=payment_answer, paid_by=caller.contact_id)
 
 
 def payment_answer(shown) -> dict:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ...domain.organization import Organization as Merchant
     from ...services.access import action_links as links
     from ...services.access.me import Me as SignedInCustomer
+    from ...services.access.people import Person as AccountPerson
     from ...services.access.portal_auth import Invitation as Invited
     from ...services.accounts.profile import Details
     from ...services.accounts.tax_ids import TaxIds
@@ -92,7 +93,7 @@ class CustomerPage(Page[ListedCustomer]):
 class Invitation(Answer):
     contact_id: str
     email: str
-    role: Literal["primary", "contact"]
+    role: Literal["owner", "billing", "viewer"]
     status: Literal["invited"]
     expires_at: datetime
 
@@ -330,7 +331,7 @@ class MeContact(Answer):
     contact_id: str
     name: str
     email: str
-    role: Literal["primary", "contact"]
+    role: Literal["owner", "billing", "viewer"]   # what they may do in the portal (docs/security.md "Roles")
     locale: str         # kept from the browser (PUT /portal/me/locale): emails and PDFs write money and days so
 
 
@@ -523,6 +524,23 @@ class ContactPerson(Answer):
 
 
 class ContactList(Items[ContactPerson]):
+    pass   # answered by `Items.of`
+
+
+class PortalPerson(Answer):
+    """Someone of my account and what they may do in the portal (docs/security.md "Roles")."""
+    contact_id: str
+    name: str
+    email: str
+    role: Literal["owner", "billing", "viewer", "removed"]
+    portal_status: Literal["invited", "active", "none"]   # none: no account yet, or its access removed
+
+    @classmethod
+    def of(cls, person: AccountPerson) -> PortalPerson:
+        return cls.mirroring(person.contact, role=person.role, portal_status=person.portal_status)
+
+
+class PeopleList(Items[PortalPerson]):
     pass   # answered by `Items.of`
 
 

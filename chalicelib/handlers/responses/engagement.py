@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 class Actor(Answer):
     type: Literal["customer", "merchant", "job", "gateway"]
     id: str
+    name: str      # the contact who did it, for a customer's entry ("" if not known)
 
 
 class ActivityRecord(Answer):

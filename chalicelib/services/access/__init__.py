@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from .console_auth import ConsoleSignIn, MerchantIdentity
     from .commands import OrganizationChanges
     from .me import Me
+    from .people import Person
+    from .commands import NewPerson
     from .passkeys import Listed
     from .portal_auth import Invitation
     from .second_factor import Challenge, Enrolment, SecondFactorSignIn, SecondFactorState
@@ -133,6 +135,23 @@ class Access:
     def reset_password(self, org_id: str, token: str, new_password: str, now: datetime) -> None:
         from .portal_auth import reset_password
         return reset_password(self._adapters, org_id, token, new_password, now)
+
+    def people(self, org_id: str, customer_id: str) -> list[Person]:
+        from .people import people
+        return people(self._adapters, org_id, customer_id)
+
+    def invite_person(self, org_id: str, customer_id: str, by: str, new: NewPerson, now: datetime) -> Person:
+        from .people import invite_person
+        return invite_person(self._adapters, org_id, customer_id, by, new, now)
+
+    def change_role(self, org_id: str, customer_id: str, by: str, contact_id: str, role: str,
+                    now: datetime) -> Person:
+        from .people import change_role
+        return change_role(self._adapters, org_id, customer_id, by, contact_id, role, now)
+
+    def remove_person(self, org_id: str, customer_id: str, by: str, contact_id: str, now: datetime) -> None:
+        from .people import remove_person
+        return remove_person(self._adapters, org_id, customer_id, by, contact_id, now)
 
     def redeem_action_link(self, org_id: str, customer_id: str, session_id: str, token: str,
                            now: datetime) -> Destination:

@@ -29,3 +29,12 @@ class OrganizationChanges:
     def given(self) -> dict[str, Any]:
         """The settings to change, by name."""
         return {name: value for name, value in vars(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """Someone the account's owner gives access to the portal, with a role (billing or viewer)."""
+    first_name: str
+    email: str
+    role: str
+    last_name: str = ""

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from ...domain.customers import Customer
+from ...domain.customers import Contact, Customer
 from ...domain.errors import ConcurrentUpdate, Conflict, FeatureDisabled, InvalidInput, NotFound, Throttled, Unauthenticated
 from ...domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
 from ...domain.password_policy import validate_password
@@ -23,6 +23,8 @@ from . import mailed_links, rate_limiting, sessions
 from .sessions import SignedIn
 
 if TYPE_CHECKING:
+    from ...domain.organization import Organization
+    from ...tables.transactions import Transaction
     from .second_factor import Challenge
 
 LOCKOUT = LockoutPolicy()
@@ -48,39 +50,63 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
     """Invite a customer's contact to the portal: an email carries a single-use link (72 h), made
     as it is sent."""
     both = adapters.uow.customers.with_organization(org_id, customer_id)
-    org, customer = both.org, both.customer
-    contact = customer.contact(contact_id)
+    contact = both.customer.contact(contact_id)
     if contact is None:
         raise NotFound("contact")
-    account = login_key(org_id, contact.email)
-    user = adapters.uow.portal_users.find(account)
-    if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact_id):
+    user = invitable(adapters, org_id, customer_id, contact)
+    return send_invitation(adapters, both.org, both.customer, contact, user, now)
+
+
+def invitable(adapters, org_id: str, customer_id: str, contact: Contact) -> PortalUser | None:
+    """The contact's account if it is still invited (None if it has none): Conflict if another
+    contact signs in with its email, it has access already, or the account's owner removed it."""
+    _role_to_invite(contact)
+    user = adapters.uow.portal_users.find(login_key(org_id, contact.email))
+    if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact.contact_id):
         raise Conflict("Another contact of this organization signs in with this email address.",
                        {"email": contact.email})
     if user is not None and user.status != "invited":
         raise Conflict("This contact already has access to the portal.", {"status": user.status})
+    return user
+
+
+def send_invitation(adapters, org: Organization, customer: Customer, contact: Contact, user: PortalUser | None,
+                    now: datetime, *, with_it: Callable[[Transaction], None] | None = None) -> Invitation:
+    """Send `contact` (whose account `user` is still invited, or None) the invitation's email, its
+    account and link written in one transaction with what `with_it` adds to it."""
+    org_id, customer_id = org.org_id, customer.customer_id
+    role = _role_to_invite(contact)
     rate_limiting.hit_all(adapters, [("invite_email_organization", org_id),
                                      ("invite_email_customer", owner_key(org_id, customer_id))], now,
                           what="invitations")
-    role = "primary" if contact.is_primary else "contact"
     user = replace(user, role=role) if user else PortalUser(
-        login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id, email=contact.email,
-        role=role, status="invited", created_at=now)
+        login=login_key(org_id, contact.email), org_id=org_id, customer_id=customer_id,
+        contact_id=contact.contact_id, email=contact.email, role=role, status="invited", created_at=now)
     email_record = mail.new_record(org_id, "portal_invite", {
-        "org_name": org.name, "locale": languages.locale_of(org, customer, contact_id), "contact_name": contact.name,
-        "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
+        "org_name": org.name, "locale": languages.locale_of(org, customer, contact.contact_id),
+        "contact_name": contact.name, "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
         [contact.email], customer_id=customer_id, reply_to=org.email, now=now,
         link=mailed_links.link_for("invite", user.login), send_after=now + mail.SEND_LEASE)
-    # The link is made here and handed to the mailer only (so the merchant's request sends this one
-    # email itself, the outbox job waiting SEND_LEASE before it would); a retry makes a new link.
+    # The link is made here and handed to the mailer only (so the request sends this one email
+    # itself, the outbox job waiting SEND_LEASE before it would); a retry makes a new link.
     made, one_time = mailed_links.fresh_link(adapters, "invite", user, contact.email, now,
                                              portal_name=org.portal_name)
     with adapters.uow.transaction("portal user") as tx:
         adapters.uow.portal_users.put_in(tx, user)
         adapters.uow.one_time_tokens.put_in(tx, one_time)
         adapters.uow.emails.put_in(tx, email_record)
+        if with_it is not None:
+            with_it(tx)
     mail.deliver(adapters, email_record, now, link=made, org=org)
-    return Invitation(contact_id, contact.email, role, "invited", one_time.expires_at)
+    return Invitation(contact.contact_id, contact.email, role, "invited", one_time.expires_at)
+
+
+def _role_to_invite(contact: Contact) -> str:
+    """The role an invitation gives: the contact's; none once the account's owner removed them."""
+    role = contact.role_in_portal
+    if role is None:
+        raise Conflict("The account's owner removed this contact's access to the portal.", {"status": "removed"})
+    return role
 
 
 def accept_invite(adapters, org_id: str, token: str, password: str | None, now: datetime) -> SignedIn | Challenge:
@@ -129,7 +155,7 @@ def create_portal_user(adapters, org_id: str, *, customer_id: str, contact_id: s
         raise Conflict("This contact already has access to the portal.", {"email": contact.email})
     validate_password(password, email=contact.email, org_name=org.name, field="password")
     user = PortalUser(login=account, org_id=org_id, customer_id=customer_id, contact_id=contact_id,
-                      email=contact.email, role="primary" if contact.is_primary else "contact",
+                      email=contact.email, role=contact.role_in_portal or "viewer",
                       status="active", created_at=now,
                       password_hash=adapters.password_hasher.hash(password), password_changed_at=now)
     adapters.uow.portal_users.add(user)
@@ -298,8 +324,8 @@ def _rehash(adapters, user: PortalUser, password: str) -> None:
 
 
 def _current_role(adapters, user: PortalUser) -> str | None:
-    """primary or contact, as the customer's contacts stand now; None once the contact is gone
-    (or has another email): the account ends with its contact."""
+    """owner, billing or viewer, as the customer's contacts stand now; None once the contact is gone
+    (or has another email) or the owner removed their access: the account ends with its contact."""
     try:
         return _role_in(adapters.uow.customers.get(user.org_id, user.customer_id), user)
     except NotFound:
@@ -310,7 +336,7 @@ def _role_in(customer: Customer | None, user: PortalUser) -> str | None:
     contact = customer.contact(user.contact_id) if customer is not None else None
     if contact is None or contact.email.strip().lower() != user.email.strip().lower():
         return None
-    return "primary" if contact.is_primary else "contact"
+    return contact.role_in_portal
 
 
 def usable_token(adapters, token: str, purpose: str, org_id: str, now: datetime) -> OneTimeToken:

@@ -59,9 +59,9 @@ class Accounts:
         return profile(self._adapters, org_id, customer_id, contact_id)
 
     def update_profile(self, org_id: str, customer_id: str, contact_id: str, session_id: str,
-                       changes: ProfileChanges, now: datetime) -> Details:
+                       changes: ProfileChanges, now: datetime, *, role: str = "owner") -> Details:
         from .profile import update_profile
-        return update_profile(self._adapters, org_id, customer_id, contact_id, session_id, changes, now)
+        return update_profile(self._adapters, org_id, customer_id, contact_id, session_id, changes, now, role=role)
 
     def confirm_email_change(self, org_id: str, token: str, now: datetime) -> None:
         from .profile import confirm_email_change
@@ -127,8 +127,8 @@ class Accounts:
         return notifications(self._adapters, org_id, limit=limit, cursor=cursor)
 
     def activity(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None):
-        from .engagement import activity
-        return activity(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+        from .activity import timeline   # the merchant sees the customer's own timeline
+        return timeline(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
 
     # the email outbox
 

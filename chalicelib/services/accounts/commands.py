@@ -65,6 +65,11 @@ class ProfileChanges:
     custom_fields: Mapping[str, Any] | None = None   # only the keys to change; null clears one
     current_password: str | None = None              # needed to change the sign-in email
 
+    @property
+    def changes_the_account(self) -> bool:
+        """Whether it changes the account's parts (addresses, custom fields), not only the contact's own."""
+        return any(part is not None for part in (self.billing_address, self.shipping_address, self.custom_fields))
+
 
 def given(changes) -> dict[str, Any]:
     """The parts of a changes value that are set (not None), by name."""

@@ -66,10 +66,19 @@ def update_customer(adapters, org_id: str, customer_id: str, changes: CustomerCh
 
 
 def add_contact(adapters, org_id: str, customer_id: str, person: NewContact, now: datetime) -> Customer:
+    """Add a contact person; a new primary one is the account's owner from now on, and the owner
+    before is signed out (their sessions held the owner's role: docs/security.md "Roles")."""
     customer = adapters.uow.customers.get(org_id, customer_id)
     updated = customer.with_contact(_contact(person, now, primary_unless_said=False))
     _unique_contact_emails(updated)
-    return adapters.uow.customers.save(org_id, replace(updated, updated_at=now))
+    saved = adapters.uow.customers.save(org_id, replace(updated, updated_at=now))
+    owner_before = customer.primary_contact
+    account = adapters.uow.portal_users.of_contact(org_id, customer_id, owner_before.contact_id) \
+        if owner_before is not None and saved.portal_role_of(owner_before.contact_id) != "owner" else None
+    if account is not None:
+        from ..access import sessions
+        sessions.end_all_of(adapters, account.login)
+    return saved
 
 
 def _contact(person: NewContact, now: datetime, *, primary_unless_said: bool) -> Contact:

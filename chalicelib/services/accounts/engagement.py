@@ -1,4 +1,4 @@
-"""Reading reviews, notifications and activity."""
+"""Reading reviews and notifications (the activity: activity.py)."""
 from __future__ import annotations
 
 
@@ -12,7 +12,3 @@ def reviews(adapters, org_id: str, *, customer_id: str | None, limit: int, curso
 def notifications(adapters, org_id: str, *, limit: int, cursor: str | None):
     return adapters.uow.notifications.page(org_id, limit=limit, cursor=cursor)
 
-
-def activity(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None):
-    adapters.uow.customers.get(org_id, customer_id)
-    return adapters.uow.activity.page(org_id, customer_id, limit=limit, cursor=cursor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ...domain.engagement import ActivityRecord, Actor
+from ...domain.engagement import ActivityRecord, contact_actor
 from ...domain.errors import Unauthenticated
 from ...domain.ids import new_id
 from ...tables.base import owner_key
@@ -34,6 +34,6 @@ def message_organization(adapters, org_id: str, customer_id: str, contact_id: st
         [org.email], now=now, customer_id=customer_id, reply_to=contact.email)
     message_id = new_id("message", now)
     adapters.uow.activity.record(org_id, ActivityRecord(
-        activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
+        activity_id=new_id("activity", now), customer_id=customer_id, actor=contact_actor(customer, contact_id),
         action="message.sent", subject_type="message", subject_id=message_id, at=now, summary=subject))
     return MessageSent(message_id, org.email, record.status)

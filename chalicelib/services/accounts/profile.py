@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
 from ...domain.customers import Contact, Customer, CustomFieldDefinition, validate_custom_fields
-from ...domain.engagement import ActivityRecord, Actor
-from ...domain.errors import ConcurrentUpdate, InvalidInput, NotFound, Unauthenticated
+from ...domain.engagement import ActivityRecord, contact_actor
+from ...domain.errors import ConcurrentUpdate, InvalidInput, NotFound, RoleForbids, Unauthenticated
 from ...domain.ids import new_id
 from ...domain.organization import Organization
 from ...domain.tokens import TOKEN_TTL
@@ -62,8 +62,12 @@ def profile(adapters, org_id: str, customer_id: str, contact_id: str) -> Details
 
 
 def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,
-                   now: datetime) -> Details:
-    """Apply the changes; a new sign-in address is only requested (`pending_email` in the answer)."""
+                   now: datetime, *, role: str = "owner") -> Details:
+    """Apply the changes; a new sign-in address is only requested (`pending_email` in the answer).
+    Everyone changes their own contact details; the account's addresses and custom fields are the
+    owner's (`role`: the caller's portal role; docs/security.md "Roles")."""
+    if role != "owner" and changes.changes_the_account:
+        raise RoleForbids(role, portal=True)
     org = adapters.uow.organizations.get(org_id)
     org.preferences.require("update_customer_details")
     customer = adapters.uow.customers.get(org_id, customer_id)
@@ -88,7 +92,7 @@ def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, ses
             adapters.uow.customers.put_in(tx, org_id, updated.keeping_billing_history(customer, now))
             if account_moved is not None:
                 left_behind = _move_account(adapters, tx, account_moved, updated_contact.email, session_id)
-            adapters.uow.activity.record(org_id, _profile_updated(customer_id, contact_id, before, after, now), tx)
+            adapters.uow.activity.record(org_id, _profile_updated(customer, contact_id, before, after, now), tx)
         if new_email is not None:
             adapters.uow.emails.put_in(tx, mail.new_record(
                 org_id, "confirm_sign_in_email", {"org_name": org.name, "contact_email": contact.email,
@@ -124,8 +128,8 @@ def confirm_email_change(adapters, org_id: str, token: str, now: datetime) -> No
             adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
             adapters.uow.customers.put_in(tx, org_id, updated.keeping_billing_history(customer, now))
             left_behind = _move_account(adapters, tx, user, new_email, None)
-            adapters.uow.activity.record(org_id, _profile_updated(customer.customer_id, contact.contact_id,
-                                                                  before, after, now), tx)
+            adapters.uow.activity.record(org_id, _profile_updated(customer, contact.contact_id, before, after,
+                                                                  now), tx)
     except ConcurrentUpdate:
         raise Unauthenticated(portal_auth.INVALID_LINK, reason="link") from None
     adapters.uow.sessions.delete_many(left_behind)
@@ -195,9 +199,11 @@ def _account_for_email_change(adapters, org: Organization, contact: Contact, cha
     return account
 
 
-def _profile_updated(customer_id: str, contact_id: str, before: dict, after: dict, now: datetime) -> ActivityRecord:
+def _profile_updated(customer: Customer, contact_id: str, before: dict, after: dict, now: datetime) -> ActivityRecord:
+    """The change as the activity shows it, naming the contact as they were called before it."""
+    customer_id = customer.customer_id
     return ActivityRecord(
-        activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
+        activity_id=new_id("activity", now), customer_id=customer_id, actor=contact_actor(customer, contact_id),
         action="profile.updated", subject_type="customer", subject_id=customer_id, at=now,
         summary="Changed " + ", ".join(sorted(after)), before=before, after=after)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ...domain.engagement import ActivityRecord, Actor, Notification, Review
+from ...domain.engagement import ActivityRecord, Actor, Notification, Review, contact_actor
 from ...domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
 from ...domain.ids import new_id
 from ...domain.action_links import for_email as action_link_for
@@ -45,7 +45,7 @@ def write_review(adapters, org_id: str, customer_id: str, contact_id: str, *, ra
             headline=f"{customer.display_name} rated you {rating} out of 5", created_at=now,
             customer_id=customer_id, subject_type="review", subject_id=review.review_id), tx)
         adapters.uow.activity.record(org_id, ActivityRecord(
-            activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
+            activity_id=new_id("activity", now), customer_id=customer_id, actor=contact_actor(customer, contact_id),
             action="review.written", subject_type="review", subject_id=review.review_id, at=now,
             summary=f"{rating} out of 5"), tx)
     return review

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ...domain.customers import Customer
-from ...domain.engagement import ActivityRecord, Actor
+from ...domain.engagement import ActivityRecord, contact_actor
 from ...domain.errors import BusinessRuleViolation, NotFound
 from ...domain.ids import new_id
 from ...domain.tax_ids import MOST_TAX_IDS, TaxId, valid_tax_id
@@ -87,7 +87,7 @@ def _save(adapters, org_id: str, customer: Customer, tax_ids: tuple[TaxId, ...],
     updated = replace(customer, tax_ids=tax_ids, updated_at=now).keeping_billing_history(customer, now)
     before, after = [t.printed() for t in customer.tax_ids], [t.printed() for t in tax_ids]
     record = ActivityRecord(
-        activity_id=new_id("activity", now), customer_id=customer.customer_id, actor=Actor("customer", contact_id),
+        activity_id=new_id("activity", now), customer_id=customer.customer_id, actor=contact_actor(customer, contact_id),
         action=action, subject_type="customer", subject_id=customer.customer_id, at=now,
         summary="Changed tax IDs", before={"tax_ids": before}, after={"tax_ids": after})
     with adapters.uow.transaction("tax IDs") as tx:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ...domain.customers import Contact, Customer
-from ...domain.engagement import ActivityRecord, Actor
+from ...domain.engagement import ActivityRecord, contact_actor
 from ...domain.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from ...domain.ids import new_id
 from ...tables.base import owner_key
@@ -68,7 +68,7 @@ def _forward(adapters, org_id: str, customer_id: str, contact_id: str, kind: str
         [r.email for r in recipients], now=now, customer_id=customer_id, reply_to=sender.email,
         attachment=attachment_of(document_id, customer_id))
     adapters.uow.activity.record(org_id, ActivityRecord(
-        activity_id=new_id("activity", now), customer_id=customer_id, actor=Actor("customer", contact_id),
+        activity_id=new_id("activity", now), customer_id=customer_id, actor=contact_actor(customer, contact_id),
         action=f"{kind}.forwarded", subject_type=kind, subject_id=document_id, at=now,
         summary=f"{label} to {', '.join(r.name or r.email for r in recipients)}"))
     return Forwarded(document_id, document.number, [r.email for r in recipients], record.status)

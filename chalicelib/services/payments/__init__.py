@@ -28,9 +28,10 @@ class Payments:
     # the customer's payments
 
     def pay(self, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
-            now: datetime, wire: Callable[[Shown], dict]) -> dict:
+            now: datetime, wire: Callable[[Shown], dict], paid_by: str = "") -> dict:
         from .portal import pay
-        return pay(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now, wire=wire)
+        return pay(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now, wire=wire,
+                   paid_by=paid_by)
 
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Shown]:
         from .portal import page
@@ -64,24 +65,25 @@ class Payments:
         return setup(self._adapters, org_id, customer_id, now)
 
     def add_method(self, org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool,
-                   now: datetime) -> PaymentMethod:
+                   now: datetime, by: str = "") -> PaymentMethod:
         from .methods import add
-        return add(self._adapters, org_id, customer_id, gateway_method_id, make_default=make_default, now=now)
+        return add(self._adapters, org_id, customer_id, gateway_method_id, make_default=make_default, now=now, by=by)
 
     def make_default(self, org_id: str, customer_id: str, payment_method_id: str,
-                     now: datetime) -> PaymentMethod:
+                     now: datetime, by: str = "") -> PaymentMethod:
         from .methods import set_default
-        return set_default(self._adapters, org_id, customer_id, payment_method_id, now)
+        return set_default(self._adapters, org_id, customer_id, payment_method_id, now, by)
 
     def replace_method(self, org_id: str, customer_id: str, payment_method_id: str, new_gateway_method_id: str,
-                       now: datetime) -> PaymentMethod:
+                       now: datetime, by: str = "") -> PaymentMethod:
         from .methods import replace
-        return replace(self._adapters, org_id, customer_id, payment_method_id, new_gateway_method_id, now)
+        return replace(self._adapters, org_id, customer_id, payment_method_id, new_gateway_method_id, now, by)
 
     def remove_method(self, org_id: str, customer_id: str, payment_method_id: str, now: datetime, *,
-                      subscriptions_to: str | None = None) -> None:
+                      subscriptions_to: str | None = None, by: str = "") -> None:
         from .methods import remove
-        return remove(self._adapters, org_id, customer_id, payment_method_id, now, subscriptions_to=subscriptions_to)
+        return remove(self._adapters, org_id, customer_id, payment_method_id, now, subscriptions_to=subscriptions_to,
+                      by=by)
 
     # the merchant's, and the gateway's
 

@@ -66,7 +66,7 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
                  all_outstanding: bool = False, currency: str | None = None, payment_method: str,
                  save_for_future: bool = False, idempotency_key: str, now: datetime,
                  amount_minor: int | None = None, use_credits: bool = False,
-                 answer: settlement.KeptAnswer | None = None) -> Payment:
+                 answer: settlement.KeptAnswer | None = None, paid_by: str = "") -> Payment:
     """The customer pays invoices now (on-session) with a saved method (our `pm_` id) or a new
     gateway method (what Stripe.js returned; the simulated gateway takes Stripe's test ids).
     A payment is in one currency: `invoice_ids` of several are refused, and `all_outstanding` pays
@@ -74,7 +74,7 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
     `amount_minor` pays part of a single invoice; `use_credits` applies available credits first;
     `save_for_future` keeps the method and makes it the paid subscriptions' auto-charge method.
     `now` is the real time (the organization's test clock applies); `answer`, if given, is kept
-    with the payment's outcome."""
+    with the payment's outcome; `paid_by`: the contact paying (the activity names them)."""
     _check_choice(invoice_ids, all_outstanding, currency, amount_minor, use_credits)
 
     def wanted() -> list[str]:
@@ -87,7 +87,7 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
         return _portal_method(adapters, org_id, customer, payment_method, save_for_future, now)
     return _collect(adapters, org_id, customer_id, "portal", idempotency_key, now, off_session=False, method=method,
                     invoices_wanted=wanted, amount_minor=amount_minor, use_credits=use_credits, answer=answer,
-                    limits=velocity.windows(adapters, org_id, customer_id, now))
+                    limits=velocity.windows(adapters, org_id, customer_id, now), paid_by=paid_by)
 
 
 def finish_pending(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
@@ -107,7 +107,8 @@ def finish_pending(adapters, org_id: str, payment: Payment, now: datetime) -> Pa
 
 def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, real_now: datetime, *, off_session: bool,
              method, invoices_wanted, amount_minor: int | None = None, use_credits: bool = False,
-             answer: settlement.KeptAnswer | None = None, limits: list[velocity.Window] = ()) -> Payment:
+             answer: settlement.KeptAnswer | None = None, limits: list[velocity.Window] = (),
+             paid_by: str = "") -> Payment:
     """`limits`: the velocity counters the payment is counted under (on-session payments), at `real_now`."""
     _check_key(key)
     payment_key = adapters.uow.idempotency.payment_key(org_id, customer_id, source, key)
@@ -139,7 +140,8 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
             raise
         credits, notes = _credit_plan(adapters, org_id, customer_id, chosen) if use_credits else ([], {})
         payment, plan = _new_payment(adapters, org_id, state.customer, chosen, charge_to, now, source=source, key=key,
-                                     off_session=off_session, amount_minor=amount_minor, credits=credits)
+                                     off_session=off_session, amount_minor=amount_minor, credits=credits,
+                                     paid_by=paid_by)
         try:
             payment = _claim(adapters, org_id, payment, plan, chosen, payment_key, now, limits=limits,
                              counters=state.counters, real_now=real_now, request=request)
@@ -294,7 +296,7 @@ def _credit_plan(adapters, org_id: str, customer_id: str,
 
 def _new_payment(adapters, org_id: str, customer: Customer, chosen: list[Invoice], charge_to: _Method, now: datetime, *,
                  source: str, key: str, off_session: bool, amount_minor: int | None,
-                 credits: list[tuple[str, str, int]]) -> tuple[Payment, PaymentPlan]:
+                 credits: list[tuple[str, str, int]], paid_by: str = "") -> tuple[Payment, PaymentPlan]:
     credited: dict[str, int] = {}
     for invoice_id, _, amount in credits:
         credited[invoice_id] = credited.get(invoice_id, 0) + amount
@@ -306,7 +308,8 @@ def _new_payment(adapters, org_id: str, customer: Customer, chosen: list[Invoice
         payment_id=new_id("payment", now), customer_id=customer.customer_id, status=PaymentStatus.PENDING,
         amount_minor=total, currency=chosen[0].currency, allocations=allocations, created_at=now,
         gateway=gateway.name if total else "credits", payment_method_id=charge_to.payment_method_id,
-        method_summary=charge_to.summary if total else "Available credits", idempotency_key=key, source=source)
+        method_summary=charge_to.summary if total else "Available credits", idempotency_key=key, source=source,
+        paid_by=paid_by)
     numbers = ", ".join(i.number for i in chosen)
     plan = PaymentPlan(
         payment.payment_id, tuple(i.invoice_id for i in chosen), tuple(credits), charge_to.save,

@@ -48,21 +48,23 @@ def setup(adapters, org_id: str, customer_id: str, now: datetime) -> CardSetup:
                      TEST_PAYMENT_METHODS if gateway.name == "simulated" else ())
 
 
-def add(adapters, org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool, now: datetime) -> PaymentMethod:
-    """Save the method the browser collected (Stripe.js after the setup; a test id when simulated)."""
+def add(adapters, org_id: str, customer_id: str, gateway_method_id: str, *, make_default: bool, now: datetime,
+        by: str = "") -> PaymentMethod:
+    """Save the method the browser collected (Stripe.js after the setup; a test id when simulated).
+    `by` (here and below): the contact doing it, whom the activity names."""
     velocity.before_card_added(adapters, org_id, customer_id, now)
     attached = _attach(adapters, org_id, customer_id, gateway_method_id, now)
-    return _keep(adapters, org_id, customer_id, attached, make_default=make_default, now=now)
+    return _keep(adapters, org_id, customer_id, attached, make_default=make_default, now=now, by=by)
 
 
 def set_default(adapters, org_id: str, customer_id: str, payment_method_id: str,
-                now: datetime) -> PaymentMethod:
+                now: datetime, by: str = "") -> PaymentMethod:
     kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
-    return _as_default(adapters, org_id, customer_id, _one_of(kept, payment_method_id), kept, now)
+    return _as_default(adapters, org_id, customer_id, _one_of(kept, payment_method_id), kept, now, by=by)
 
 
 def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new_gateway_method_id: str,
-            now: datetime) -> PaymentMethod:
+            now: datetime, by: str = "") -> PaymentMethod:
     """Update payment information: a new card takes the old one's place, and every subscription
     charged to the old one is charged to the new one (one transaction)."""
     # once: the old method, and is the new card known
@@ -83,13 +85,13 @@ def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new
         for sub in moved:
             adapters.uow.subscriptions.charge_to_in(tx, org_id, sub, new.payment_method_id, now)
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.replaced", new, now,
-                     f"{old.summary} replaced by {new.summary}; {len(moved)} subscription(s) moved")
+                     f"{old.summary} replaced by {new.summary}; {len(moved)} subscription(s) moved", by=by)
     _detach(adapters, old)
     return new
 
 
 def remove(adapters, org_id: str, customer_id: str, payment_method_id: str, now: datetime, *,
-           subscriptions_to: str | None = None) -> None:
+           subscriptions_to: str | None = None, by: str = "") -> None:
     """Forget a method. While it pays subscriptions automatically, the customer names the saved card
     that pays them from now on (`subscriptions_to`); without one the removal is refused, naming them
     (docs/billing.md, "Removing a card"): a subscription never moves to a card nobody chose."""
@@ -101,7 +103,7 @@ def remove(adapters, org_id: str, customer_id: str, payment_method_id: str, now:
         if chosen is None:
             raise InvalidInput({"subscriptions_to": "Choose another of your saved cards."},
                                codes={"subscriptions_to": "choose_another_card"})
-    _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=True, chosen=chosen)
+    _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=True, chosen=chosen, by=by)
     _detach(adapters, method)
 
 
@@ -170,28 +172,28 @@ def _attach(adapters, org_id: str, customer_id: str, gateway_method_id: str, now
 
 
 def _keep(adapters, org_id: str, customer_id: str, attached: Attached, *, make_default: bool, now: datetime,
-          event: Event | None = None) -> PaymentMethod:
+          event: Event | None = None, by: str = "") -> PaymentMethod:
     # once: is the card known, is it the first, who was default
     kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
     known = _with_gateway_id(kept, attached.saved.gateway_method_id)
     if known is not None:   # the same card again (a double click, or the webhook came first)
         if event is not None:
             adapters.uow.webhook_events.record(event.event_id, event.type, now)
-        return _as_default(adapters, org_id, customer_id, known, kept, now) if make_default else known
+        return _as_default(adapters, org_id, customer_id, known, kept, now, by=by) if make_default else known
     first = not kept
     method = _new_method(adapters, customer_id, attached, is_default=make_default or first, now=now)
     with adapters.uow.transaction("payment method") as tx:
         adapters.uow.payment_methods.put_in(tx, org_id, method)
         if method.is_default and not first:
             _demote_others_in(adapters, tx, org_id, kept, method.payment_method_id)
-        _activity_in(adapters, tx, org_id, customer_id, "payment_method.added", method, now, event=event)
+        _activity_in(adapters, tx, org_id, customer_id, "payment_method.added", method, now, event=event, by=by)
         if event is not None:
             adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
     return method
 
 
 def _as_default(adapters, org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod],
-                now: datetime) -> PaymentMethod:
+                now: datetime, *, by: str = "") -> PaymentMethod:
     """`method` made the default, the others of `kept` (the saved methods as read) no longer."""
     if method.is_default:
         return method
@@ -199,12 +201,13 @@ def _as_default(adapters, org_id: str, customer_id: str, method: PaymentMethod, 
     with adapters.uow.transaction("payment method") as tx:
         adapters.uow.payment_methods.put_in(tx, org_id, chosen)
         _demote_others_in(adapters, tx, org_id, kept, method.payment_method_id)
-        _activity_in(adapters, tx, org_id, customer_id, "payment_method.made_default", chosen, now)
+        _activity_in(adapters, tx, org_id, customer_id, "payment_method.made_default", chosen, now, by=by)
     return chosen
 
 
 def _forget(adapters, org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod], now: datetime, *,
-            refuse_if_needed: bool, chosen: PaymentMethod | None = None, event: Event | None = None) -> None:
+            refuse_if_needed: bool, chosen: PaymentMethod | None = None, event: Event | None = None,
+            by: str = "") -> None:
     """`refuse_if_needed` (the customer removes it): subscriptions charged automatically go to the
     `chosen` card, or the removal is refused naming them. Otherwise (the gateway forgot the card)
     they go to the default card, as nothing can charge the old one any more."""
@@ -221,7 +224,7 @@ def _forget(adapters, org_id: str, customer_id: str, method: PaymentMethod, kept
             adapters.uow.payment_methods.put_in(tx, org_id, changed(chosen or successor, is_default=True))
         for sub in using:
             _move_in(adapters, tx, org_id, sub, subscriptions_go_to, now)
-        _activity_in(adapters, tx, org_id, customer_id, "payment_method.removed", method, now, event=event)
+        _activity_in(adapters, tx, org_id, customer_id, "payment_method.removed", method, now, event=event, by=by)
         if event is not None:
             adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
 
@@ -278,8 +281,8 @@ def _detach(adapters, method: PaymentMethod) -> None:
 
 
 def _activity_in(adapters, tx, org_id: str, customer_id: str, action: str, method: PaymentMethod, now: datetime,
-                 summary: str | None = None, *, event: Event | None = None) -> None:
-    actor = Actor("gateway", event.event_id) if event else Actor("customer", customer_id)
+                 summary: str | None = None, *, event: Event | None = None, by: str = "") -> None:
+    actor = Actor("gateway", event.event_id) if event else Actor("customer", by or customer_id)
     adapters.uow.activity.record(org_id, ActivityRecord(
         new_id("activity", now), customer_id, actor, action, "payment_method",
         method.payment_method_id, now, summary or method.summary), tx)

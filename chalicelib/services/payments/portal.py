@@ -22,7 +22,7 @@ class PaymentPending(Conflict):
 
 
 def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
-        now: datetime, wire: Callable[[Shown], dict]) -> dict:
+        now: datetime, wire: Callable[[Shown], dict], paid_by: str = "") -> dict:
     """Pay invoices (commands.PayInvoices). The answer (succeeded, requires_action or failed) is kept in
     its wire form, `wire(shown)` (the response model's), and replayed as it was to retries with the
     same key."""
@@ -32,7 +32,8 @@ def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempo
             all_outstanding=command.all_outstanding, currency=command.currency,
             payment_method=command.payment_method, save_for_future=command.save_for_future,
             amount_minor=command.amount_minor, use_credits=command.use_credits, idempotency_key=idempotency_key,
-            now=now, answer=settlement.KeptAnswer(reply, lambda payment: wire(shown(adapters, payment))))
+            now=now, answer=settlement.KeptAnswer(reply, lambda payment: wire(shown(adapters, payment))),
+            paid_by=paid_by)
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
         if reply.kept is not None:   # kept with the outcome: the same answer, not built twice

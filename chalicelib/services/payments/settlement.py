@@ -388,7 +388,7 @@ def _activity(payment: Payment, action: str, now: datetime, event: Event | None,
     if event is not None:
         actor = Actor("gateway", event.event_id)
     elif payment.source == "portal":
-        actor = Actor("customer", payment.customer_id)
+        actor = Actor("customer", payment.paid_by or payment.customer_id)
     else:
         actor = Actor("job", payment.source)
     return ActivityRecord(new_id("activity", now), payment.customer_id, actor, action, "payment",

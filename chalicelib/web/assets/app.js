@@ -18,6 +18,8 @@ import * as approvals from "./screens/approvals.js";
 import * as activity from "./screens/activity.js";
 import * as password from "./screens/password.js";
 import * as act from "./screens/act.js";
+import * as people from "./screens/people.js";
+import { isOwner } from "./roles.js";
 
 // index.html's boot script reports a portal that never started; from here on, the app does
 document.documentElement.setAttribute("data-portal-started", "");
@@ -32,6 +34,7 @@ const NAV = [
   { path: "approvals", label: t("nav.approvals") },
   { path: "details", label: t("nav.details") },
   { path: "activity", label: t("nav.activity") },
+  { path: "people", label: t("nav.people"), owner: true },
   { path: "change-password", label: t("nav.change_password") },
 ];
 
@@ -56,6 +59,7 @@ const ROUTES = [
   { pattern: "approvals", screen: approvals.show, title: t("title.approvals") },
   { pattern: "details", screen: details.show, title: t("title.details") },
   { pattern: "activity", screen: activity.show, title: t("title.activity") },
+  { pattern: "people", screen: people.show, owner: true, title: t("title.people") },
   { pattern: "reviews", screen: home.review, feature: "reviews", nav: "home", title: t("title.review") },
   { pattern: "change-password", screen: password.show, title: t("title.change_password") },
   { pattern: "act/:token", screen: act.follow, nav: "home", title: t("title.act") },
@@ -125,7 +129,7 @@ async function render() {
   } else {
     recheck(ticket);
   }
-  if (route.feature && !me.features[route.feature]) {
+  if ((route.feature && !me.features[route.feature]) || (route.owner && !isOwner(me))) {
     navigate("#/home", { replace: true });
     return;
   }
@@ -149,7 +153,7 @@ function signInFor(path, query) {
 
 function shell(profile, current, main) {
   const organization = profile.organization || {};
-  const links = NAV.filter((item) => !item.feature || profile.features[item.feature]);
+  const links = NAV.filter((item) => (!item.feature || profile.features[item.feature]) && (!item.owner || isOwner(profile)));
   return h("div", { class: "shell" },
     h("header", { class: "topbar" },
       h("a", { class: "brand", href: "#/home" }, brandImage(organization.logo_path), organization.name || t("shell.portal")),

@@ -1,4 +1,5 @@
-// Activity: everything done to my account, by me, the merchant or the system, newest first.
+// Activity: everything done to my account, by me, a colleague (by name), the merchant or the
+// system, newest first.
 import { api } from "../api.js";
 import { date, dateTime, money } from "../format.js";
 import { has, t } from "../i18n.js";
@@ -19,7 +20,7 @@ export async function show({ main, me }) {
 function who(actor, me) {
   if (!actor) return "";
   const kind = actor.kind || actor.type;
-  if (kind === "customer") return actor.id === me.contact.contact_id ? t("activity.who.you") : t("activity.who.colleague");
+  if (kind === "customer") return actor.id === me.contact.contact_id ? t("activity.who.you") : actor.name || t("activity.who.colleague");
   return WHO[kind] || kind || "";
 }
 

@@ -6,6 +6,7 @@ import { money, date, locale } from "../format.js";
 import { t } from "../i18n.js";
 import { h, replace, loading, empty, badge, pageHeader, filters, dialog, field, onSubmit, toast, pages } from "../ui.js";
 import { canForward, forwardDocument } from "./forwarding.js";
+import { canDecide } from "../roles.js";
 
 export async function show(context) {
   const { main, query, me } = context;
@@ -26,7 +27,7 @@ export async function show(context) {
         t("approvals.estimates_hint"))));
   } else {
     await pages(body, (cursor) => api.get("/portal/timesheets", { status: pendingOnly ? "pending" : undefined, cursor }),
-      (items) => items.map((s) => timesheet(s, reload)),
+      (items) => items.map((s) => timesheet(s, me, reload)),
       () => h("section", { class: "card" }, empty(pendingOnly ? t("approvals.no_timesheets_waiting") : t("approvals.no_timesheets"),
         t("approvals.timesheets_hint"))));
   }
@@ -41,7 +42,7 @@ function estimate(e, me, reload) {
     estimateLines(e, title),
     e.notes ? h("p", {}, e.notes) : null,
     h("div", { class: "actions" },
-      e.status === "sent" ? [
+      e.status === "sent" && canDecide(me) ? [
         h("button", { type: "button", onClick: () => decide("estimates", e.estimate_id, "accept", t("approvals.accept_title", { document: title }), reload) }, t("approvals.accept")),
         h("button", { type: "button", class: "secondary", onClick: () => decide("estimates", e.estimate_id, "decline", t("approvals.decline_title", { document: title }), reload) }, t("approvals.decline"))] : null,
       h("button", { type: "button", class: "secondary", onClick: () => download(`${path}/pdf`, null, `${e.number}.pdf`) }, t("approvals.pdf")),
@@ -61,7 +62,7 @@ function estimateLines(e, title) {
       cell(money(e.total_minor, e.currency), true)))));
 }
 
-function timesheet(s, reload) {
+function timesheet(s, me, reload) {
   const title = t("approvals.timesheet", { project: s.project });
   const cell = (text, num) => h("td", { class: num ? "num" : null }, text);
   return h("section", { class: "card quote", "aria-label": title },
@@ -75,7 +76,7 @@ function timesheet(s, reload) {
         cell(hours(entry.minutes), true)))),
       h("tfoot", {}, h("tr", { class: "total" }, h("th", { scope: "row", colspan: 2 }, t("approvals.total_hours")),
         cell(hours((s.entries || []).reduce((sum, entry) => sum + entry.minutes, 0)), true))))),
-    s.status === "pending" ? h("div", { class: "actions" },
+    s.status === "pending" && canDecide(me) ? h("div", { class: "actions" },
       h("button", { type: "button", onClick: () => decide("timesheets", s.timesheet_id, "approve", t("approvals.approve_title", { document: title }), reload) }, t("approvals.approve")),
       h("button", { type: "button", class: "secondary", onClick: () => decide("timesheets", s.timesheet_id, "reject", t("approvals.reject_title", { document: title }), reload) }, t("approvals.reject"))) : null);
 }

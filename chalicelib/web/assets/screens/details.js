@@ -5,6 +5,7 @@ import { t } from "../i18n.js";
 import { date, locale } from "../format.js";
 import { addressLines } from "../address.js";
 import { h, replace, loading, empty, pageHeader, field, onSubmit, toast, confirmAction, checkbox, failure, dialog, alert } from "../ui.js";
+import { canPay, isOwner } from "../roles.js";
 
 // countries named in the customer's language by Intl ("Germany", "Deutschland")
 const regionNames = new Intl.DisplayNames([locale], { type: "region" });
@@ -14,16 +15,18 @@ const TAX_ID_TYPES = ["eu_vat", "gb_vat", "au_abn", "in_gst", "us_ein"];
 const TEST_CARDS = [["pm_card_visa", "Visa 4242 4242 4242 4242"], ["pm_card_mastercard", "Mastercard 5555 5555 5555 4444"]];
 
 export async function show(context) {
-  const { main } = context;
+  const { main, me } = context;
   replace(main, pageHeader(t("title.details"), t("details.subtitle")), loading(t("details.loading")));
   const methods = h("section", { class: "card", "aria-labelledby": "methods-title" },
     h("header", {}, h("h2", { id: "methods-title" }, t("details.methods")),
-      h("button", { type: "button", class: "secondary", onClick: () => addMethod(context, null) }, t("details.add_card"))),
+      canPay(me) ? h("button", { type: "button", class: "secondary", onClick: () => addMethod(context, null) }, t("details.add_card")) : null),
     h("div", {}, loading(t("details.loading_methods"))));
-  const [profile, taxIds] = await Promise.all([api.get("/portal/profile"), api.get("/portal/tax-ids")]);
+  const [own, taxIds] = await Promise.all([api.get("/portal/profile"), api.get("/portal/tax-ids")]);
+  // everyone edits their own contact details; the account's addresses, fields and tax IDs are the owner's
+  const profile = { ...own, editable: own.editable && isOwner(me) };
   const reload = (message) => { toast(message); return show(context); };
   replace(main, pageHeader(t("title.details"), t("details.subtitle")),
-    contactSection(profile, reload),
+    contactSection(own, reload),
     h("div", { class: "grid" },
       addressSection("billing_address", profile, reload),
       addressSection("shipping_address", profile, reload)),
@@ -180,10 +183,10 @@ async function paymentMethods(container, context) {
   replace(container, h("ul", { class: "plain" }, methods.map((m) => h("li", { class: "choice" },
     h("span", {}, `${m.summary || `${m.brand} •••• ${m.last4}`}${m.is_default ? " (default)" : ""}`,
       h("small", {}, t("details.card_expires", { month: String(m.exp_month).padStart(2, "0"), year: m.exp_year, added: date(m.created_at) }))),
-    h("span", { class: "actions" },
+    canPay(context.me) ? h("span", { class: "actions" },
       m.is_default ? null : h("button", { type: "button", class: "link", onClick: () => makeDefault(m, context) }, t("details.make_default")),
       h("button", { type: "button", class: "link", "aria-label": t("details.replace_card", { card: m.summary }), onClick: () => addMethod(context, m) }, t("details.replace")),
-      h("button", { type: "button", class: "link", "aria-label": t("details.remove_card", { card: m.summary }), onClick: () => removeMethod(m, methods, context) }, t("details.remove")))))));
+      h("button", { type: "button", class: "link", "aria-label": t("details.remove_card", { card: m.summary }), onClick: () => removeMethod(m, methods, context) }, t("details.remove"))) : null))));
 }
 
 async function makeDefault(method, context) {

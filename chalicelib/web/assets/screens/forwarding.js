@@ -1,12 +1,13 @@
 // Forward a document (an invoice, an estimate) by email to the account's own contact persons:
-// the primary contact only, where the merchant allows forwarding.
+// the account's owner only, where the merchant allows forwarding.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { h, dialog, field, onSubmit, toast, checkbox } from "../ui.js";
+import { isOwner } from "../roles.js";
 
 /** Whether the signed-in contact may forward documents. */
 export function canForward(me) {
-  return Boolean(me.features.forward_documents && me.contact.role === "primary");
+  return Boolean(me.features.forward_documents && isOwner(me));
 }
 
 /** `kind` names the document ("invoice", "estimate"); `path` is its API path (".../forward" is added). */

@@ -5,6 +5,7 @@ import { money, date } from "../format.js";
 import { plural, t } from "../i18n.js";
 import { spendingHistory } from "../spending.js";
 import { h, replace, loading, pageHeader, field, onSubmit, dialog, toast, alert } from "../ui.js";
+import { canPay, isOwner } from "../roles.js";
 
 export async function show({ main, me }) {
   const organization = me.organization || {};
@@ -18,8 +19,8 @@ export async function show({ main, me }) {
       h("h2", { id: "reach-us" }, organization.name ? t("home.talk_to", { organization: organization.name }) : t("home.talk_to_us")),
       h("p", { class: "hint" }, t("home.talk_hint")),
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "secondary", onClick: sendEmail }, t("home.send_email")),
-        me.features.reviews ? h("button", { type: "button", class: "secondary", onClick: writeReview }, t("home.review")) : null)));
+        canPay(me) ? h("button", { type: "button", class: "secondary", onClick: sendEmail }, t("home.send_email")) : null,
+        me.features.reviews && isOwner(me) ? h("button", { type: "button", class: "secondary", onClick: writeReview }, t("home.review")) : null)));
 
   spendingHistory(spending);
   let dashboard;
@@ -30,17 +31,18 @@ export async function show({ main, me }) {
     replace(figures, alert("info", t("home.summary_unavailable")));
     return;
   }
-  replace(figures, summary(dashboard));
+  replace(figures, summary(dashboard, me));
   if (dashboard.my_details) details.replaceWith(myDetails(me, dashboard.my_details));   // the card itself, not a card within it
 }
 
-function summary(dashboard) {
+function summary(dashboard, me) {
   const outstanding = dashboard.outstanding;
   const last = dashboard.last_payment;
   const approvals = dashboard.pending_approvals;
   return h("div", { class: "grid" },
     stat("outstanding", t("home.outstanding"), money(outstanding.total_minor, outstanding.currency), plural("home.invoices_to_pay", outstanding.count),
-      outstanding.count ? h("a", { class: "button", href: "#/pay?all=1" }, t("home.pay_now")) : h("span", { class: "hint" }, t("home.all_paid"))),
+      outstanding.count ? (canPay(me) ? h("a", { class: "button", href: "#/pay?all=1" }, t("home.pay_now")) : null)
+        : h("span", { class: "hint" }, t("home.all_paid"))),
     stat("credits", t("home.credits"), money(dashboard.available_credits), t("home.credits_hint")),
     stat("last-payment", t("home.last_payment"), last ? money(last.amount_minor, last.currency) : t("home.none_yet"),
       last ? t("home.paid_on", { date: date(last.date) }) : t("home.payments_hint"),

@@ -1,15 +1,16 @@
 // Invoices: the list with its filters (Outstanding among them), an invoice's detail with
-// Make Payment, its PDF, and Forward (the primary contact only).
+// Make Payment (owner and billing), its PDF, and Forward (the owner only).
 import { api } from "../api.js";
 import { download } from "../download.js";
 import { money, date, invoiceBalance, isOverdue } from "../format.js";
 import { t } from "../i18n.js";
 import { h, replace, loading, empty, pages, badge, pageHeader, table, filters } from "../ui.js";
 import { canForward, forwardDocument } from "./forwarding.js";
+import { canPay } from "../roles.js";
 
 const FILTERS = ["all", "outstanding", "overdue", "partially_paid", "paid", "void"];
 
-export async function list({ main, query }) {
+export async function list({ main, query, me }) {
   const status = FILTERS.includes(query.status) ? query.status : "all";
   const body = h("div", {}, loading(t("invoices.loading")));
   replace(main, pageHeader(t("invoices.title"), t("invoices.subtitle")),
@@ -17,11 +18,11 @@ export async function list({ main, query }) {
       (value) => (value === "all" ? "#/invoices" : `#/invoices?status=${value}`)),
     h("section", { class: "card", "aria-label": t("invoices.title") }, body));
   await pages(body, (cursor) => api.get("/portal/invoices", { status: status === "all" ? undefined : status, cursor }),
-    (items) => invoiceTable(items), () => empty(status === "outstanding" ? t("invoices.nothing_to_pay") : t("invoices.none"),
+    (items) => invoiceTable(items, { payable: canPay(me) }), () => empty(status === "outstanding" ? t("invoices.nothing_to_pay") : t("invoices.none"),
       status === "outstanding" ? t("invoices.all_paid") : t("invoices.none_hint")));
 }
 
-export function invoiceTable(items, { caption = t("invoices.title") } = {}) {
+export function invoiceTable(items, { caption = t("invoices.title"), payable = true } = {}) {
   return table(caption, [
     { label: t("invoices.invoice"), cell: (i) => h("a", { href: `#/invoices/${encodeURIComponent(i.invoice_id)}` }, i.number) },
     { label: t("invoices.date"), cell: (i) => date(i.issued_at) },
@@ -29,10 +30,10 @@ export function invoiceTable(items, { caption = t("invoices.title") } = {}) {
     { label: t("invoices.status"), cell: (i) => badge(isOverdue(i) ? "overdue" : i.status) },
     { label: t("invoices.amount"), num: true, cell: (i) => money(i.total_minor, i.currency) },
     { label: t("invoices.balance_due"), num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
-    { label: t("invoices.actions"), cell: (i) => (invoiceBalance(i) > 0
+    payable ? { label: t("invoices.actions"), cell: (i) => (invoiceBalance(i) > 0
       ? h("a", { href: `#/pay?invoices=${encodeURIComponent(i.invoice_id)}`, "aria-label": t("invoices.pay_now_label", { number: i.number }) }, t("invoices.pay_now"))
-      : "") },
-  ], items);
+      : "") } : null,
+  ].filter(Boolean), items);
 }
 
 export async function detail({ main, params, me }) {
@@ -48,7 +49,7 @@ export async function detail({ main, params, me }) {
   replace(main,
     h("p", { class: "no-print" }, h("a", { href: "#/invoices" }, t("invoices.back"))),
     pageHeader(t("invoices.heading", { number: invoice.number }), t("invoices.issued_due", { issued: date(invoice.issued_at), due: date(invoice.due_on) }),
-      balance > 0 ? h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("invoices.make_payment")) : null,
+      balance > 0 && canPay(me) ? h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("invoices.make_payment")) : null,
       h("button", { type: "button", class: "secondary", onClick: () => download(`${path}/pdf`, null, `${invoice.number}.pdf`) }, t("invoices.download")),
       canForward(me) ? h("button", { type: "button", class: "secondary", onClick: () => forwardDocument("invoice", invoice.number, path) }, t("invoices.forward")) : null),
     h("section", { class: "card", "aria-label": t("invoices.details") },

@@ -7,6 +7,7 @@ import { has, plural, t } from "../i18n.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          confirmAction, showErrors, pages } from "../ui.js";
 import { invoiceTable } from "./invoices.js";
+import { canPay, isOwner } from "../roles.js";
 
 const FILTERS = [["all", t("subscriptions.filter.all")],
   ...["live", "trial", "future", "non_renewing", "paused", "dunning", "unpaid", "cancelled", "expired"].map((s) => [s, statusLabel(s)])];
@@ -41,7 +42,9 @@ export async function detail(context) {
     api.get("/portal/payment-methods").then((answer) => answer.items || answer).catch(() => [])]);
   const failed = sub.status === "dunning" ? await api.get(path(sub.subscription_id, "/dunning")).catch(() => null) : null;
   const method = methods.find((m) => m.payment_method_id === sub.payment_method_id);
-  const allowed = new Set((sub.allowed_actions || []).filter((a) => a.allowed).map((a) => a.action));
+  // the actions of the subscription are the owner's; billing may turn automatic charging on and off
+  const allowed = new Set((sub.allowed_actions || []).filter((a) => a.allowed).map((a) => a.action)
+    .filter((a) => isOwner(context.me) || (a === "set_auto_charge" && canPay(context.me))));
   const reload = async (message) => { if (message) toast(message); await detail(context); };
   const act = actions(sub, allowed, reload, context);
 
@@ -49,7 +52,7 @@ export async function detail(context) {
   replace(main,
     h("p", {}, h("a", { href: "#/subscriptions" }, t("subscriptions.back"))),
     banners(sub, allowed, act),
-    failed ? dunningCard(failed, method) : null,
+    failed ? dunningCard(failed, method, canPay(context.me)) : null,
     pageHeader(sub.plan_name, `${money(sub.amount_per_term_minor, sub.currency)} ${per(sub.plan?.interval || "month", sub.plan?.interval_count)}`,
       badge(sub.status), ...act.buttons),
     h("div", { class: "grid" },
@@ -72,7 +75,7 @@ export async function detail(context) {
           { date: date(sub.scheduled_change.effective_on), plan: sub.scheduled_change.plan?.name || t("subscriptions.new_plan") })) : null)),
     h("section", { class: "card", "aria-labelledby": "sub-invoices" }, h("h2", { id: "sub-invoices" }, t("invoices.title")), invoices));
   await pages(invoices, (cursor) => api.get(path(sub.subscription_id, "/invoices"), { cursor }),
-    (items) => invoiceTable(items, { caption: t("subscriptions.invoices_of") }),
+    (items) => invoiceTable(items, { caption: t("subscriptions.invoices_of"), payable: canPay(context.me) }),
     () => h("p", { class: "hint" }, t("subscriptions.no_invoices")));
 }
 
@@ -122,7 +125,7 @@ function undoBanner(sub, act) {
 // A subscription in dunning: the failed invoice, why in words, the retries to come and what follows
 // the last; "retry now" pays the invoice on the pay screen (the saved card or another one), which
 // ends the retries at once.
-function dunningCard(failed, method) {
+function dunningCard(failed, method, payable) {
   const { invoice, failure } = failed;
   const amount = money(invoice.amount_due_minor, invoice.currency);
   const retries = failed.next_retries || [];
@@ -138,9 +141,9 @@ function dunningCard(failed, method) {
       h("dd", {}, t(failed.after_last_retry === "cancel" ? "dunning.then_cancelled" : "dunning.then_unpaid",
         { date: date(failed.ends_on) }))),
     failed.auto_charge && method ? h("p", { class: "hint" }, t("dunning.retried_with", { card: method.summary })) : null,
-    h("div", { class: "actions" },
+    payable ? h("div", { class: "actions" },
       h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("dunning.retry_now")),
-      h("a", { class: "button secondary", href: "#/details" }, t("dunning.update_card"))));
+      h("a", { class: "button secondary", href: "#/details" }, t("dunning.update_card"))) : null);
 }
 
 function autoCharge(sub, allowed, reload) {

@@ -1,0 +1,77 @@
+"""The people of my account (the owner's): who has access to the portal and with which role;
+inviting someone, changing their role, removing their access (docs/security.md "Roles")."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from chalice import Blueprint
+from pydantic import Field
+
+from ... import bootstrap
+from ...bootstrap import services
+from ..credentials import portal_session
+from ..http import Body, Routes
+from ..schemas import Email, Name
+
+if TYPE_CHECKING:   # built by the body when a request comes, not at `import app`
+    from ...services.access.commands import NewPerson
+
+bp = Blueprint(__name__)
+api = Routes(bp, "portal", portal_session)
+
+GivenRole = Literal["billing", "viewer"]   # the owner is the primary contact, never given
+
+
+class PersonBody(Body):
+    first_name: Name
+    last_name: str = Field(default="", max_length=120)
+    email: Email
+    role: GivenRole
+
+    def person(self) -> NewPerson:
+        from ...services.access.commands import NewPerson
+        return NewPerson(self.first_name, self.email, self.role, self.last_name)
+
+
+class RoleBody(Body):
+    role: GivenRole
+
+
+def _answer(person) -> dict:
+    from ..responses.accounts import PortalPerson
+    return PortalPerson.of(person).model_dump()
+
+
+@api.route("/portal/people", response="PeopleList")
+def list_people():
+    """The people of my account, each with their role and whether they signed in yet (owner only)."""
+    from ..responses.accounts import PeopleList
+    caller = api.customer()
+    return PeopleList.of(services().access.people(caller.org_id, caller.customer_id)).model_dump()
+
+
+@api.route("/portal/people", "POST", body=PersonBody, status=201, response="PortalPerson")
+def invite_person(body: PersonBody):
+    """Give someone access with a role (billing or viewer): a contact with the email is given it,
+    else one is added, and an invitation is emailed unless they have an account already; sending
+    the same request again sends the invitation again (owner only)."""
+    caller = api.customer()
+    return _answer(services().access.invite_person(caller.org_id, caller.customer_id, caller.contact_id,
+                                                   body.person(), bootstrap.now()))
+
+
+@api.route("/portal/people/{contact_id}", "PATCH", body=RoleBody, response="PortalPerson")
+def change_role(contact_id: str, body: RoleBody):
+    """Change someone's role; their sessions end at once. The owner's own role does not change
+    (422 owner_role_fixed). Owner only."""
+    caller = api.customer()
+    return _answer(services().access.change_role(caller.org_id, caller.customer_id, caller.contact_id, contact_id,
+                                                 body.role, bootstrap.now()))
+
+
+@api.route("/portal/people/{contact_id}", "DELETE", status=204)
+def remove_person(contact_id: str):
+    """Remove someone's access: they cannot sign in any more and their sessions end at once; they stay
+    a contact of the account. The owner cannot remove themself (422 owner_role_fixed). Owner only."""
+    caller = api.customer()
+    services().access.remove_person(caller.org_id, caller.customer_id, caller.contact_id, contact_id, bootstrap.now())

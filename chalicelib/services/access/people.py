@@ -1,0 +1,132 @@
+"""The people of a customer's account: its owner (the primary contact) lists them, gives a contact
+access to the portal with a role, changes roles and removes access (docs/security.md "Roles"). A
+change of role or a removal ends that person's sessions at once: those of the account of that very
+contact (found by contact, whatever email it signs in with)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ...domain.customers import REMOVED, Contact, Customer
+from ...domain.engagement import ActivityRecord, contact_actor
+from ...domain.errors import Conflict, NotFound
+from ...domain.ids import new_id
+from ...tables.portal_users import login_key
+from . import sessions
+from .commands import NewPerson
+from .portal_auth import send_invitation
+
+
+@dataclass(frozen=True)
+class Person:
+    contact: Contact
+    role: str               # owner | billing | viewer | removed
+    portal_status: str      # invited | active | none (no account, or its access removed)
+
+
+def people(adapters, org_id: str, customer_id: str) -> list[Person]:
+    customer = adapters.uow.customers.get(org_id, customer_id)
+    statuses = adapters.uow.portal_users.statuses(org_id, [(customer_id, c.contact_id, c.email)
+                                                           for c in customer.contacts])
+    return [_person(contact, statuses.get((customer_id, contact.contact_id)))
+            for contact in customer.contacts]
+
+
+def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPerson, now: datetime) -> Person:
+    """Give `new` access with their role: a contact with that email already is given the role,
+    else one is added. Someone without an account yet (or still invited) is sent the invitation
+    (again: a resend is the same request); an active account keeps signing in, with the new role."""
+    found = adapters.uow.customers.with_organization(org_id, customer_id)
+    customer, owner = found.customer, _owner(found.customer, by)
+    contact = customer.contact_by_email(new.email)
+    if contact is None:
+        contact = Contact(new_id("contact", now), new.first_name, new.last_name, new.email)
+        changed = customer.with_contact(contact).with_portal_role(contact.contact_id, new.role)
+    else:
+        changed = customer.with_portal_role(contact.contact_id, new.role)
+    contact = changed.contact(contact.contact_id)
+    user = adapters.uow.portal_users.find(login_key(org_id, contact.email))
+    if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact.contact_id):
+        raise Conflict("This email address cannot be given access here; ask the merchant.", {"email": new.email})
+    before = customer.contact(contact.contact_id)
+    write = None if before == contact else _changes(adapters, org_id, changed, owner, before, contact,
+                                                     "person.invited", now)
+    if user is None or user.status == "invited":
+        send_invitation(adapters, found.org, changed, contact, user, now, with_it=write)
+        return Person(contact, new.role, "invited")
+    if write is not None:
+        _apply(adapters, write)
+        sessions.end_all_of(adapters, user.login)
+    return _person(contact, user.status)
+
+
+def change_role(adapters, org_id: str, customer_id: str, by: str, contact_id: str, role: str,
+                now: datetime) -> Person:
+    """Give a contact another role; their sessions end, the next sign-in has the new role."""
+    customer = adapters.uow.customers.get(org_id, customer_id)
+    owner = _owner(customer, by)
+    before = customer.contact(contact_id)
+    changed = customer.with_portal_role(contact_id, role)
+    contact = changed.contact(contact_id)
+    if before != contact:
+        _apply(adapters, _changes(adapters, org_id, changed, owner, before, contact, "person.role_changed", now))
+    user = adapters.uow.portal_users.of_contact(org_id, customer_id, contact_id)
+    if user is not None and before != contact:
+        sessions.end_all_of(adapters, user.login)
+    return _person(contact, user.status if user is not None else None)
+
+
+def remove_person(adapters, org_id: str, customer_id: str, by: str, contact_id: str, now: datetime) -> None:
+    """Take a contact's access away: they cannot sign in any more, and their sessions end now. The
+    contact stays on the account (documents may still be forwarded to them)."""
+    customer = adapters.uow.customers.get(org_id, customer_id)
+    owner = _owner(customer, by)
+    before = customer.contact(contact_id)
+    changed = customer.with_portal_role(contact_id, REMOVED)
+    contact = changed.contact(contact_id)
+    if before.portal_role != REMOVED:
+        _apply(adapters, _changes(adapters, org_id, changed, owner, before, contact, "person.removed", now))
+    user = adapters.uow.portal_users.of_contact(org_id, customer_id, contact_id)
+    if user is not None:
+        sessions.end_all_of(adapters, user.login)
+
+
+def _owner(customer: Customer, by: str) -> Contact:
+    """The contact making the change, who must be the account's owner (the route's role rule let
+    only the owner through; this holds whatever calls it)."""
+    owner = customer.contact(by)
+    if owner is None or customer.portal_role_of(by) != "owner":
+        raise NotFound("contact")
+    return owner
+
+
+def _changes(adapters, org_id: str, changed: Customer, owner: Contact, before: Contact | None, after: Contact,
+             action: str, now: datetime):
+    """What writes the change with its activity entry, within a transaction (on the customer's
+    version read)."""
+    record = ActivityRecord(new_id("activity", now), changed.customer_id, contact_actor(changed, owner.contact_id),
+                            action, "contact", after.contact_id, now, summary=f"{after.name} <{after.email}>",
+                            before={"role": _role(before)} if before is not None else {},
+                            after={"role": _role(after)})
+
+    def write(tx) -> None:
+        adapters.uow.customers.put_in(tx, org_id, changed)
+        adapters.uow.activity.record(org_id, record, tx)
+    return write
+
+
+def _apply(adapters, write) -> None:
+    with adapters.uow.transaction("customer") as tx:
+        write(tx)
+
+
+def _role(contact: Contact) -> str:
+    return contact.role_in_portal or REMOVED
+
+
+def _person(contact: Contact, account_status: str | None) -> Person:
+    """`account_status`: the status of the contact's account (None without one)."""
+    role = _role(contact)
+    if role == REMOVED or account_status not in ("invited", "active"):
+        return Person(contact, role, "none")
+    return Person(contact, role, account_status)
