@@ -7,7 +7,7 @@ import pytest
 from chalice.test import Client
 
 from exercise.examples import measure
-from exercise.scenarios import READ_BUDGET, budget_problems, build_world
+from exercise.scenarios import PORTAL_READ_BUDGET, READ_BUDGET, budget_problems, build_world, portal_read_problems
 from tests.support.api import NOW
 
 
@@ -39,3 +39,14 @@ def test_an_exception_back_within_budget_or_needing_more_calls_or_gone_fails_the
     assert "more than its exception" in budget_problems({route: (6, 1)})[0]
     assert "is over budget" in budget_problems({**as_recorded, ("GET", "/portal/new"): (9, 0)})[0]
     assert "not measured" in budget_problems({})[0]
+
+
+def test_a_portal_read_over_its_two_reads_or_an_exception_back_within_them_fails_the_budget(monkeypatch):
+    from exercise import scenarios
+    listed, new = ("GET", "/portal/slow"), ("GET", "/portal/new")
+    monkeypatch.setattr(scenarios, "PORTAL_READ_EXCEPTIONS", {listed: "an example exception"})
+
+    assert portal_read_problems({listed: (PORTAL_READ_BUDGET + 1, 0)}) == []
+    assert "delete its exception" in portal_read_problems({listed: (PORTAL_READ_BUDGET, 0)})[0]
+    assert "a portal read's budget is 2" in portal_read_problems({listed: (3, 0), new: (3, 0)})[0]
+    assert portal_read_problems({listed: (3, 0), ("POST", "/portal/new"): (3, 0)}) == []

@@ -44,7 +44,7 @@ def list_estimates(query: EstimateQuery):
     """My estimates, newest first; status=sent lists those awaiting my answer."""
     from ..responses.documents import EstimatePage   # on the first answer, not at `import app`
     caller = api.customer()
-    return EstimatePage.of(services().documents.estimates(caller.org_id, caller.customer_id, status=query.status,
+    return EstimatePage.of(services().documents.estimates(caller.org, caller.customer, status=query.status,
                                                           limit=query.limit, cursor=query.cursor,
                                                           now=bootstrap.now())).model_dump()
 

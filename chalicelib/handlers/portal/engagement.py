@@ -50,5 +50,5 @@ def my_reviews(query: PageQuery):
     """The reviews my account wrote, newest first."""
     from ..responses.engagement import ReviewPage   # on the first answer, not at `import app`
     caller = api.customer()
-    return ReviewPage.of(services().accounts.my_reviews(caller.org_id, caller.customer_id, limit=query.limit,
+    return ReviewPage.of(services().accounts.my_reviews(caller.org, caller.customer_id, limit=query.limit,
                                                         cursor=query.cursor)).model_dump()

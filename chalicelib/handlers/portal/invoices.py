@@ -26,7 +26,7 @@ def list_invoices(query: InvoiceQuery):
     outstanding and overdue ones latest due first)."""
     from ..responses.documents import InvoicePage   # on the first answer, not at `import app`
     caller = api.customer()
-    page = services().documents.invoices(caller.org_id, caller.customer_id, view=query.status, limit=query.limit,
+    page = services().documents.invoices(caller.org, caller.customer_id, view=query.status, limit=query.limit,
                                          cursor=query.cursor, now=bootstrap.now())
     return InvoicePage.of(page).model_dump()   # python values: dates written as in every other answer
 

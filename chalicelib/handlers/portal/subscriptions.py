@@ -118,8 +118,8 @@ def _caller() -> Caller:
 def list_subscriptions(query: SubscriptionsQuery):
     """My subscriptions, newest first, optionally in one status."""
     from ..responses.subscriptions import SubscriptionPage   # on the first answer, not at `import app`
-    caller = _caller()
-    page = services().subscriptions.page(caller.org_id, caller.customer_id,
+    caller = api.customer()
+    page = services().subscriptions.page(caller.org, caller.customer_id,
                                          status=None if query.status == "all" else query.status,
                                          limit=query.limit, cursor=query.cursor)
     return SubscriptionPage.of(page).model_dump()   # python values: dates written as in every other answer
@@ -159,7 +159,7 @@ def subscription_dunning(subscription_id: str):
 def subscription_options():
     """The plans, addons and coupons customers may choose, and when changes may apply."""
     from ..responses.subscriptions import SubscriptionOptions
-    return SubscriptionOptions.of(services().subscriptions.options(_caller().org_id, bootstrap.now())).model_dump()
+    return SubscriptionOptions.of(services().subscriptions.options(api.customer().org, bootstrap.now())).model_dump()
 
 
 @api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST", response="Quote")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ...domain.customers import Address
+    from ...domain.customers import Address, Customer
     from ...domain.organization import Organization
     from ...tables.portal_users import PortalUser
     from ...tables.audit_log import AuditEntry
@@ -71,9 +71,9 @@ class Access:
         from .sessions import authenticate
         return authenticate(self._adapters, token, now)
 
-    def me(self, org_id: str, customer_id: str, contact_id: str, role: str) -> Me:
+    def me(self, org: Organization, customer: Customer, contact_id: str) -> Me:
         from .me import me
-        return me(self._adapters, org_id, customer_id, contact_id, role)
+        return me(self._adapters, org, customer, contact_id)
 
     def invite(self, org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
         from .portal_auth import invite

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
     from ...domain.customers import Contact, Customer
     from ...domain.engagement import ActivityRecord, Review
+    from ...domain.organization import Organization
     from ...tables.pages import Page
     from .commands import CustomerChanges, NewContact, NewCustomer, ProfileChanges
     from .dashboard import Home
@@ -49,13 +50,13 @@ class Accounts:
 
     # the customer's own
 
-    def dashboard(self, org_id: str, customer_id: str, contact_id: str) -> Home:
+    def dashboard(self, org: Organization, customer: Customer, contact_id: str) -> Home:
         from .dashboard import dashboard
-        return dashboard(self._adapters, org_id, customer_id, contact_id)
+        return dashboard(self._adapters, org, customer, contact_id)
 
-    def profile(self, org_id: str, customer_id: str, contact_id: str) -> Details:
+    def profile(self, org: Organization, customer: Customer, contact_id: str) -> Details:
         from .profile import profile
-        return profile(self._adapters, org_id, customer_id, contact_id)
+        return profile(self._adapters, org, customer, contact_id)
 
     def update_profile(self, org_id: str, customer_id: str, contact_id: str, session_id: str,
                        changes: ProfileChanges, now: datetime) -> Details:
@@ -66,9 +67,9 @@ class Accounts:
         from .profile import confirm_email_change
         return confirm_email_change(self._adapters, org_id, token, now)
 
-    def contacts(self, org_id: str, customer_id: str) -> tuple[Contact, ...]:
+    def contacts(self, customer: Customer) -> tuple[Contact, ...]:
         from .profile import contacts
-        return contacts(self._adapters, org_id, customer_id)
+        return contacts(self._adapters, customer)
 
     def tax_ids(self, org_id: str, customer_id: str) -> TaxIds:
         from .tax_ids import tax_ids
@@ -109,9 +110,9 @@ class Accounts:
         from .reviews import write_review
         return write_review(self._adapters, org_id, customer_id, contact_id, rating=rating, comment=comment, now=now)
 
-    def my_reviews(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
+    def my_reviews(self, org: Organization, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
         from .reviews import my_reviews
-        return my_reviews(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+        return my_reviews(self._adapters, org, customer_id, limit=limit, cursor=cursor)
 
     def request_review(self, org_id: str, customer_id: str, now: datetime) -> ReviewRequested:
         from .reviews import request_review

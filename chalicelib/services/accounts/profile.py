@@ -50,15 +50,14 @@ class Details:
     pending_email: str | None = None
 
 
-def contacts(adapters, org_id: str, customer_id: str) -> tuple[Contact, ...]:
-    """The customer's contact persons (whom documents can be forwarded to)."""
-    return adapters.uow.customers.get(org_id, customer_id).contacts
+def contacts(adapters, customer: Customer) -> tuple[Contact, ...]:
+    """The customer's contact persons (whom documents can be forwarded to), as the session check read them."""
+    return customer.contacts
 
 
-def profile(adapters, org_id: str, customer_id: str, contact_id: str) -> Details:
-    """The organization and the customer in one read (eventually consistent: they are only shown)."""
-    found = adapters.uow.customers.with_organization(org_id, customer_id, consistent=False)
-    return _details(found.org, found.customer, _contact(found.customer, contact_id))
+def profile(adapters, org: Organization, customer: Customer, contact_id: str) -> Details:
+    """As the organization and the customer the session check read them: no read here."""
+    return _details(org, customer, _contact(customer, contact_id))
 
 
 def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,

@@ -9,6 +9,7 @@ from datetime import datetime
 from ...domain.engagement import ActivityRecord, Actor, Notification, Review
 from ...domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
 from ...domain.ids import new_id
+from ...domain.organization import Organization
 from ...domain.action_links import for_email as action_link_for
 from ...tables.base import owner_key
 from ...tables.pages import Page
@@ -51,10 +52,10 @@ def write_review(adapters, org_id: str, customer_id: str, contact_id: str, *, ra
     return review
 
 
-def my_reviews(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
-    """The reviews this customer wrote, newest first."""
-    adapters.uow.organizations.preferences(org_id).require("reviews")
-    return adapters.uow.reviews.page(org_id, customer_id=customer_id, limit=limit, cursor=cursor)
+def my_reviews(adapters, org: Organization, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
+    """The reviews this customer wrote, newest first (`org` as the session check read it)."""
+    org.preferences.require("reviews")
+    return adapters.uow.reviews.page(org.org_id, customer_id=customer_id, limit=limit, cursor=cursor)
 
 
 def request_review(adapters, org_id: str, customer_id: str, now: datetime) -> ReviewRequested:

@@ -17,6 +17,7 @@ from ...domain.documents import Estimate, EstimateStatus, TimesheetStatus
 from ...domain.engagement import ActivityRecord, Actor, Notification
 from ...domain.errors import BusinessRuleViolation, Conflict
 from ...domain.ids import new_id
+from ...domain.organization import Organization
 from ...tables.pages import Page
 from .approval_views import decider_names, names_of
 from .views import Decided, with_decider
@@ -34,16 +35,17 @@ def as_of(estimate: Estimate, at: datetime) -> Estimate:
     return estimate
 
 
-def estimates_page(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
-                   now: datetime) -> Page[Decided]:
-    """My estimates, newest first; `status` sent (awaiting my answer), accepted, declined or expired."""
-    at = adapters.uow.organizations.get(org_id).now(now)
+def estimates_page(adapters, org: Organization, customer: Customer, *, status: str | None, limit: int,
+                   cursor: str | None, now: datetime) -> Page[Decided]:
+    """My estimates, newest first; `status` sent (awaiting my answer), accepted, declined or expired.
+    `org` and `customer` as the session check read them."""
+    at = org.now(now)
     stored = {None: (), "expired": ("sent", "expired")}.get(status, (status,))
-    page = adapters.uow.estimates.page(org_id, customer_id, statuses=stored, limit=limit, cursor=cursor)
+    page = adapters.uow.estimates.page(org.org_id, customer.customer_id, statuses=stored, limit=limit, cursor=cursor)
     shown = [as_of(estimate, at) for estimate in page.items]
     if status is not None:
         shown = [estimate for estimate in shown if estimate.status.value == status]
-    names = decider_names(adapters, org_id, customer_id, shown)
+    names = names_of(customer)
     return Page([with_decider(estimate, names) for estimate in shown], page.next_cursor)
 
 

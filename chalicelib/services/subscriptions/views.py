@@ -61,10 +61,11 @@ class Options:
     edit: EditPreferences
 
 
-def list_subscriptions(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int,
+def list_subscriptions(adapters, org: Organization, customer_id: str, *, status: str | None, limit: int,
                        cursor: str | None) -> Page[Line]:
-    adapters.uow.organizations.preferences(org_id).require("subscriptions")
-    page = adapters.uow.subscriptions.page(org_id, customer_id, status=status, limit=limit, cursor=cursor)
+    """`org` as the session check read it: its preferences say whether subscriptions are shown."""
+    org.preferences.require("subscriptions")
+    page = adapters.uow.subscriptions.page(org.org_id, customer_id, status=status, limit=limit, cursor=cursor)
     return Page([line(sub) for sub in page.items], page.next_cursor)
 
 
@@ -87,15 +88,15 @@ def subscription_invoices(adapters, org_id: str, customer_id: str, subscription_
     return Page([listed(invoice, at) for invoice in found.items], found.next_cursor)
 
 
-def subscription_options(adapters, org_id: str, now: datetime) -> Options:
+def subscription_options(adapters, org: Organization, now: datetime) -> Options:
     """What customers may choose when editing or reactivating a subscription, and when changes may
     apply: the offered plans, the addons (each says which plans it fits and whether it recurs or
     is billed once) and the coupons offered in the portal that a customer could apply now
-    (unexpired, not used up); none of a part the merchant does not let customers change."""
-    org = adapters.uow.organizations.get(org_id)
+    (unexpired, not used up); none of a part the merchant does not let customers change. `org` as
+    the session check read it."""
     org.preferences.require("edit_subscription")
     edit = org.preferences.edit_subscription
-    offered = adapters.uow.catalog.active_by_kind(org_id)
+    offered = adapters.uow.catalog.active_by_kind(org.org_id)
     plans = [p for p in offered["plan"] if p.currency == org.currency
              and (not edit.allowed_plan_codes or p.code in edit.allowed_plan_codes)]
     addons = [a for a in offered["addon"] if a.currency == org.currency]
