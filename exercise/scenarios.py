@@ -238,8 +238,8 @@ def _one_of_each_write(world: World, now: datetime) -> None:
         services.access.invite(org_id, customer_id, invited, now)
         services.access.forgot_password(org_id, charles.email, now, source_ip="127.0.0.1")
         new_email = ContactChanges(email="charles.new@acme-analytics.example")
-        services.accounts.update_profile(org_id, customer_id, charles.contact_id, "", ProfileChanges(
-            contact=new_email, current_password=CHARLES_PASSWORD), now)
+        services.accounts.update_profile(services.access.organization(org_id), customer_id, charles.contact_id, "",
+                                         ProfileChanges(contact=new_email, current_password=CHARLES_PASSWORD), now)
         services.accounts.send_queued_email(now)
     world.emails.update(invite="grace@acme-analytics.example", reset=charles.email,
                         email_change="charles.new@acme-analytics.example")

@@ -36,5 +36,5 @@ def invoice(invoice_id: str):
     """One invoice with its lines, taxes, credits applied and payments."""
     from ..responses.documents import InvoiceDetail
     caller = api.customer()
-    return InvoiceDetail.of(services().documents.invoice(caller.org_id, caller.customer_id, invoice_id,
+    return InvoiceDetail.of(services().documents.invoice(caller.org, caller.customer_id, invoice_id,
                                                          bootstrap.now())).model_dump()

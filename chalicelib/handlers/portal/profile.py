@@ -68,7 +68,7 @@ def update_profile(body: ProfilePatch):
     caller = api.customer()
     # whether the new sign-in email is another account's must not show, in the answer or its time
     with held_to_the_floor() if body.changes_email() else nullcontext():
-        details = services().accounts.update_profile(caller.org_id, caller.customer_id, caller.contact_id,
+        details = services().accounts.update_profile(caller.org, caller.customer_id, caller.contact_id,
                                                      caller.session_id, body.changes(), bootstrap.now())
     return Profile.of(details).model_dump()
 

@@ -58,10 +58,10 @@ class Accounts:
         from .profile import profile
         return profile(self._adapters, org, customer, contact_id)
 
-    def update_profile(self, org_id: str, customer_id: str, contact_id: str, session_id: str,
+    def update_profile(self, org: Organization, customer_id: str, contact_id: str, session_id: str,
                        changes: ProfileChanges, now: datetime) -> Details:
         from .profile import update_profile
-        return update_profile(self._adapters, org_id, customer_id, contact_id, session_id, changes, now)
+        return update_profile(self._adapters, org, customer_id, contact_id, session_id, changes, now)
 
     def confirm_email_change(self, org_id: str, token: str, now: datetime) -> None:
         from .profile import confirm_email_change
@@ -71,9 +71,9 @@ class Accounts:
         from .profile import contacts
         return contacts(self._adapters, customer)
 
-    def tax_ids(self, org_id: str, customer_id: str) -> TaxIds:
+    def tax_ids(self, org: Organization, customer: Customer) -> TaxIds:
         from .tax_ids import tax_ids
-        return tax_ids(self._adapters, org_id, customer_id)
+        return tax_ids(self._adapters, org, customer)
 
     def add_tax_id(self, org_id: str, customer_id: str, contact_id: str, kind: str, value: str,
                    now: datetime) -> TaxId:
@@ -97,18 +97,18 @@ class Accounts:
         from .activity import timeline
         return timeline(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
 
-    def message(self, org_id: str, customer_id: str, contact_id: str, *, subject: str, message: str,
+    def message(self, org: Organization, customer: Customer, contact_id: str, *, subject: str, message: str,
                 now: datetime) -> MessageSent:
         from .messages import message_organization
-        return message_organization(self._adapters, org_id, customer_id, contact_id, subject=subject,
+        return message_organization(self._adapters, org, customer, contact_id, subject=subject,
                                     message=message, now=now)
 
     # reviews, notifications, activity
 
-    def write_review(self, org_id: str, customer_id: str, contact_id: str, *, rating: int, comment: str,
+    def write_review(self, org: Organization, customer: Customer, contact_id: str, *, rating: int, comment: str,
                      now: datetime) -> Review:
         from .reviews import write_review
-        return write_review(self._adapters, org_id, customer_id, contact_id, rating=rating, comment=comment, now=now)
+        return write_review(self._adapters, org, customer, contact_id, rating=rating, comment=comment, now=now)
 
     def my_reviews(self, org: Organization, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
         from .reviews import my_reviews

@@ -60,10 +60,12 @@ def profile(adapters, org: Organization, customer: Customer, contact_id: str) ->
     return _details(org, customer, _contact(customer, contact_id))
 
 
-def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,
-                   now: datetime) -> Details:
-    """Apply the changes; a new sign-in address is only requested (`pending_email` in the answer)."""
-    org = adapters.uow.organizations.get(org_id)
+def update_profile(adapters, org: Organization, customer_id: str, contact_id: str, session_id: str,
+                   changes: ProfileChanges, now: datetime) -> Details:
+    """Apply the changes; a new sign-in address is only requested (`pending_email` in the answer).
+    `org` is the session check's (its preferences and custom field definitions); the customer is read
+    again here, as the version the change is written on."""
+    org_id = org.org_id
     org.preferences.require("update_customer_details")
     customer = adapters.uow.customers.get(org_id, customer_id)
     contact = _contact(customer, contact_id)

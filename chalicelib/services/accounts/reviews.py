@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ...domain.customers import Customer
 from ...domain.engagement import ActivityRecord, Actor, Notification, Review
 from ...domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
 from ...domain.ids import new_id
@@ -27,14 +28,14 @@ class ReviewRequested:
     email_status: str
 
 
-def write_review(adapters, org_id: str, customer_id: str, contact_id: str, *, rating: int, comment: str,
+def write_review(adapters, org: Organization, customer: Customer, contact_id: str, *, rating: int, comment: str,
                  now: datetime) -> Review:
-    """Record the review, the merchant's notification and the activity, together."""
+    """Record the review, the merchant's notification and the activity, together (`org` and
+    `customer` as the session check read them: the preferences and the customer's name)."""
     if rating not in RATINGS:
         raise InvalidInput({"rating": "Must be a whole number from 1 to 5."}, codes={"rating": "rating_one_to_five"})
-    org = adapters.uow.organizations.get(org_id)
+    org_id, customer_id = org.org_id, customer.customer_id
     org.preferences.require("reviews")
-    customer = adapters.uow.customers.get(org_id, customer_id)
     if customer.contact(contact_id) is None:
         raise Unauthenticated("Sign in again.")
     review = Review(review_id=new_id("review", now), customer_id=customer_id, contact_id=contact_id,

@@ -37,9 +37,9 @@ class Documents:
         from .invoices import page
         return page(self._adapters, org, customer_id, view=view, limit=limit, cursor=cursor, now=now)
 
-    def invoice(self, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> InFull:
+    def invoice(self, org: Organization, customer_id: str, invoice_id: str, now: datetime) -> InFull:
         from .invoices import detail
-        return detail(self._adapters, org_id, customer_id, invoice_id, now)
+        return detail(self._adapters, org, customer_id, invoice_id, now)
 
     def invoice_pdf(self, org_id: str, customer_id: str, invoice_id: str, *, reader: str | None = None) -> RenderedPdf:
         from .pdfs import invoice_pdf
@@ -92,9 +92,9 @@ class Documents:
         from .approvals import estimates_page
         return estimates_page(self._adapters, org, customer, status=status, limit=limit, cursor=cursor, now=now)
 
-    def estimate(self, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> Decided:
+    def estimate(self, org: Organization, customer: Customer, estimate_id: str, now: datetime) -> Decided:
         from .approvals import estimate
-        return estimate(self._adapters, org_id, customer_id, estimate_id, now)
+        return estimate(self._adapters, org, customer, estimate_id, now)
 
     def decide_estimate(self, org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
                         comment: str, now: datetime) -> Decided:
@@ -102,14 +102,14 @@ class Documents:
         return decide_estimate(self._adapters, org_id, customer_id, contact_id, estimate_id, decision=decision,
                                comment=comment, now=now)
 
-    def timesheets(self, org_id: str, customer_id: str, *, status: str | None, limit: int,
+    def timesheets(self, org_id: str, customer: Customer, *, status: str | None, limit: int,
                    cursor: str | None) -> Page[Decided]:
         from .approvals import timesheets_page
-        return timesheets_page(self._adapters, org_id, customer_id, status=status, limit=limit, cursor=cursor)
+        return timesheets_page(self._adapters, org_id, customer, status=status, limit=limit, cursor=cursor)
 
-    def timesheet(self, org_id: str, customer_id: str, timesheet_id: str) -> Decided:
+    def timesheet(self, org_id: str, customer: Customer, timesheet_id: str) -> Decided:
         from .approvals import timesheet
-        return timesheet(self._adapters, org_id, customer_id, timesheet_id)
+        return timesheet(self._adapters, org_id, customer, timesheet_id)
 
     def decide_timesheet(self, org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,
                          comment: str, now: datetime) -> Decided:

@@ -22,10 +22,11 @@ def page(adapters, org: Organization, customer_id: str, *, view: str, limit: int
     return Page([listed(i, today) for i in found.items], found.next_cursor)
 
 
-def detail(adapters, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> InFull:
-    found = adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id)
-    return in_full(adapters, org_id, customer_id, found.document, found.org.today(now),
-                   adapters.uow.payments.succeeded(org_id, customer_id))
+def detail(adapters, org: Organization, customer_id: str, invoice_id: str, now: datetime) -> InFull:
+    """The invoice (read consistently) at the date of `org` (the session check's)."""
+    invoice = adapters.uow.invoices.get(org.org_id, customer_id, invoice_id, consistent=True)
+    return in_full(adapters, org.org_id, customer_id, invoice, org.today(now),
+                   adapters.uow.payments.succeeded(org.org_id, customer_id))
 
 
 def in_full(adapters, org_id: str, customer_id: str, invoice: Invoice, today: date, candidates: list[Payment], *,

@@ -38,19 +38,19 @@ class Subscriptions:
         from .views import list_subscriptions
         return list_subscriptions(self._adapters, org, customer_id, status=status, limit=limit, cursor=cursor)
 
-    def detail(self, org_id: str, customer_id: str, subscription_id: str, now: datetime) -> View:
+    def detail(self, org: Organization, customer_id: str, subscription_id: str, now: datetime) -> View:
         from .views import subscription_detail
-        return subscription_detail(self._adapters, org_id, customer_id, subscription_id, now)
+        return subscription_detail(self._adapters, org, customer_id, subscription_id, now)
 
-    def invoices(self, org_id: str, customer_id: str, subscription_id: str, *, limit: int, cursor: str | None,
-                 now: datetime) -> Page[Listed]:
+    def invoices(self, org: Organization, customer_id: str, subscription_id: str, *, limit: int,
+                 cursor: str | None, now: datetime) -> Page[Listed]:
         from .views import subscription_invoices
-        return subscription_invoices(self._adapters, org_id, customer_id, subscription_id, limit=limit,
+        return subscription_invoices(self._adapters, org, customer_id, subscription_id, limit=limit,
                                      cursor=cursor, now=now)
 
-    def dunning(self, org_id: str, customer_id: str, subscription_id: str) -> DunningView:
+    def dunning(self, org: Organization, customer_id: str, subscription_id: str) -> DunningView:
         from .dunning import dunning_of
-        return dunning_of(self._adapters, org_id, customer_id, subscription_id)
+        return dunning_of(self._adapters, org, customer_id, subscription_id)
 
     def options(self, org: Organization, now: datetime) -> Options:
         from .views import subscription_options
