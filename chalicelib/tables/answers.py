@@ -37,6 +37,9 @@ class _AttributeValueParser(JSONParser):
 
     def _handle_map(self, shape, value):
         if shape.value.name == "AttributeValue" and value is not None:
+            if not getattr(_reading, "may_hold_binary", True) and all(
+                    len(attribute) == 1 and None not in attribute.values() for attribute in value.values()):
+                return value   # an item as it came: every value of one type, none binary
             return {name: self._attribute(shape.value, attribute) for name, attribute in value.items()}
         return super()._handle_map(shape, value)
 
