@@ -46,12 +46,13 @@ def make_app(calls: list[dict]):
 
 def first_item(calls: list[dict]) -> dict:
     """GetItem's parameters for the first item the first of `calls` reads: the floor stays one GetItem
-    of one item, whatever Portico reads along with it."""
+    of one item as PynamoDB asks for it (consumed capacity returned), whatever Portico reads along with it."""
     first = calls[0]
     if first["operation"] == "GetItem":
         return first["params"]
     table, asked = next(iter(first["params"]["RequestItems"].items()))
-    return {"TableName": table, "Key": asked["Keys"][0], "ConsistentRead": asked.get("ConsistentRead", False)}
+    return {"TableName": table, "Key": asked["Keys"][0], "ConsistentRead": asked.get("ConsistentRead", False),
+            "ReturnConsumedCapacity": "TOTAL"}
 
 
 def main(package: str, sdk: str, calls_path: str) -> None:
