@@ -66,9 +66,10 @@ def one_customer(history: int) -> list[tuple[dict, int, float]]:
         tables.create_all()
         org_id, customer_id = world(history)
         services = bootstrap.services()
-        steps = [lambda: services.documents.invoices(org_id, customer_id, view="outstanding", limit=20, cursor=None,
+        org = bootstrap.adapters().uow.organizations.get(org_id)   # as the session check reads it
+        steps = [lambda: services.documents.invoices(org, customer_id, view="outstanding", limit=20, cursor=None,
                                                      now=NOW),
-                 lambda: services.documents.invoices(org_id, customer_id, view="overdue", limit=20, cursor=None,
+                 lambda: services.documents.invoices(org, customer_id, view="overdue", limit=20, cursor=None,
                                                      now=NOW),
                  lambda: services.payments.pay(org_id, customer_id,
                                                PayInvoices("pm_card_visa", all_outstanding=True),

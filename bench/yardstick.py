@@ -2,8 +2,9 @@
 nothing else (no models, validation, logs, tracing): a boto3 client made at import, as a minimal
 Lambda makes it, the calls, a JSON answer.
 
-- `GET /one`: one GetItem (the first call Portico's requests make: the session), the floor of a
-  route's warm CPU (bench/warm_cpu.py);
+- `GET /one`: one GetItem of the first item Portico's requests read (the session, which Portico
+  reads in one BatchGetItem with the customer and the organization), the floor of a route's warm
+  CPU (bench/warm_cpu.py);
 - `GET /first`: every call Portico's cold `GET /portal/me` makes (the session check included), in order
   (recorded by bench/cold_start.py), the floor of its cold start.
 
@@ -30,17 +31,28 @@ def make_app(calls: list[dict]):
     dynamodb = boto3.client("dynamodb", region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
                             endpoint_url=os.environ.get("PORTICO_AWS_ENDPOINT"))
     bound = [(getattr(dynamodb, xform_name(call["operation"])), call["params"]) for call in calls]
-    one_read, one_params = next((method, params) for method, params in bound if method.__name__ == "get_item")
+    one_params = first_item(calls)
 
     @app.route("/one")
     def one():
-        return {"item": one_read(**one_params).get("Item")}
+        return {"item": dynamodb.get_item(**one_params).get("Item")}
 
     @app.route("/first")
     def first():
         return {"answers": [sorted(method(**params)) for method, params in bound]}
 
     return app
+
+
+def first_item(calls: list[dict]) -> dict:
+    """GetItem's parameters for the first item the first of `calls` reads: the floor stays one GetItem
+    of one item as PynamoDB asks for it (consumed capacity returned), whatever Portico reads along with it."""
+    first = calls[0]
+    if first["operation"] == "GetItem":
+        return first["params"]
+    table, asked = next(iter(first["params"]["RequestItems"].items()))
+    return {"TableName": table, "Key": asked["Keys"][0], "ConsistentRead": asked.get("ConsistentRead", False),
+            "ReturnConsumedCapacity": "TOTAL"}
 
 
 def main(package: str, sdk: str, calls_path: str) -> None:

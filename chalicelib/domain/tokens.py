@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +32,28 @@ TOKEN_TTL = {
 def new_token() -> str:
     """A fresh URL-safe token from the OS's CSPRNG (43 characters)."""
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+# an id as the portal's ids are written (domain/ids.py): never a '.', never empty
+_PARTY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def new_session_token(org_id: str, customer_id: str) -> str:
+    """A portal session's token: `<org_id>.<customer_id>.<secret>`. The ids let the session check read
+    the session, the customer and the organization in one call; the secret alone is what cannot be
+    guessed, and the stored key is the hash of the whole token, so the ids change nothing of that."""
+    return f"{org_id}.{customer_id}.{new_token()}"
+
+
+def parties_named_in(token: str) -> tuple[str, str] | None:
+    """(org_id, customer_id) a session token names; None for a token of the older form (the secret
+    alone, no '.'). ValueError for anything else: no session was ever issued with it."""
+    if "." not in token:
+        return None
+    parts = token.split(".")
+    if len(parts) != 3 or not (_PARTY_ID.fullmatch(parts[0]) and _PARTY_ID.fullmatch(parts[1]) and parts[2]):
+        raise ValueError("not a session token")
+    return parts[0], parts[1]
 
 
 def token_hash(token: str) -> str:

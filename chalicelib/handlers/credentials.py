@@ -151,7 +151,7 @@ def _recorded(caller: MerchantCaller, method: str, path: str, params: dict):
 def _session(token: str) -> CustomerCaller | None:
     found = services().access.authenticate(token)
     return None if found is None else CustomerCaller(found.org_id, found.customer_id, found.contact_id, found.role,
-                                                     found.session_id, found.login)
+                                                     found.session_id, found.org, found.customer, found.login)
 
 
 def _console_session(token: str) -> MerchantCaller | None:

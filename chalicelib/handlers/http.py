@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -20,6 +20,10 @@ from .. import json_input, tracing
 from ..domain import currencies
 from ..domain.errors import FIELD_CODES, DomainError, InvalidInput, NotFound, TooLarge
 from .errors import domain_error_response, unexpected_error_response
+
+if TYPE_CHECKING:
+    from ..domain.customers import Customer
+    from ..domain.organization import Organization
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -90,11 +94,15 @@ class MerchantCaller:
 
 @dataclass(frozen=True)
 class CustomerCaller:
+    """A contact signed in to the portal, with their customer and its organization as the session
+    check read them (services/access/sessions.py): what routes show or decide from is not read again."""
     org_id: str
     customer_id: str
     contact_id: str
-    role: str         # owner | billing | viewer (handlers/credentials.py `portal_may`)
+    role: str           # owner | billing | viewer, as the customer's contacts say now (credentials.py `portal_may`)
     session_id: str
+    org: Organization
+    customer: Customer
     login: str = ""   # the account signed in (its session names it): a password change reads it by key
 
 

@@ -2,15 +2,22 @@
 shape, and an item's attribute values are the bulk of every answer: each one a structure of ten
 members tried one by one. An item arrives already in DynamoDB's own form (`{"S": "..."}`), so the
 parser here takes attribute values as they come and only decodes what botocore would change
-(binary values, base64 on the wire). Anything it does not recognise goes the library's way, so the
-answer is the same dicts botocore would give."""
+(binary values, base64 on the wire); a map or list is walked only if the answer's text names a
+binary type at all, and is otherwise taken whole (an item's contacts, preferences and lines are most
+of its values). Anything it does not recognise goes the library's way, so the answer is the same
+dicts botocore would give."""
 from __future__ import annotations
 
+import threading
 from base64 import b64decode
 
 from botocore.parsers import JSONParser, ResponseParserFactory
 
 _AS_SENT = frozenset({"S", "N", "SS", "NS", "BOOL", "NULL"})
+_NESTED = frozenset({"M", "L"})
+# whether the answer being read (on this thread) may hold a binary value: an answer that never
+# names the type ("B" or "BS" in its text) has none, and its maps and lists are taken as they came
+_reading = threading.local()
 
 
 class DynamoDBParsers(ResponseParserFactory):
@@ -23,8 +30,16 @@ class DynamoDBParsers(ResponseParserFactory):
 
 
 class _AttributeValueParser(JSONParser):
+    def _handle_json_body(self, raw_body, shape):
+        named = (b'"B"', b'"BS"') if isinstance(raw_body, (bytes, bytearray)) else ('"B"', '"BS"')
+        _reading.may_hold_binary = raw_body is None or any(name in raw_body for name in named)
+        return super()._handle_json_body(raw_body, shape)
+
     def _handle_map(self, shape, value):
         if shape.value.name == "AttributeValue" and value is not None:
+            if not getattr(_reading, "may_hold_binary", True) and all(
+                    len(attribute) == 1 and None not in attribute.values() for attribute in value.values()):
+                return value   # an item as it came: every value of one type, none binary
             return {name: self._attribute(shape.value, attribute) for name, attribute in value.items()}
         return super()._handle_map(shape, value)
 
@@ -37,7 +52,7 @@ class _AttributeValueParser(JSONParser):
         if len(value) == 1:
             (kind, held), = value.items()
             if held is not None:
-                if kind in _AS_SENT:
+                if kind in _AS_SENT or (kind in _NESTED and not getattr(_reading, "may_hold_binary", True)):
                     return value
                 if kind == "M":
                     return {"M": {name: self._attribute(shape, v) for name, v in held.items()}}

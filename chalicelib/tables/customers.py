@@ -2,9 +2,9 @@
 of them a gateway customer (Stripe `cus_...`) is, since webhooks name only the gateway's ids (kept
 in the idempotency table under `gateway_customer#<id>`).
 
-A customer is also read with its organization, and with one of its items or its account summary,
-in one BatchGetItem (`read_with_parties`, behind `with_organization` here and each repository's
-`with_parties`): one call instead of three keeps a route within its read budget."""
+A customer is also read with its organization, and with one of its items, in one BatchGetItem
+(`read_with_parties`, behind `with_organization` here and each repository's `with_parties`): one call
+instead of three keeps a route within its read budget."""
 from __future__ import annotations
 
 import json
@@ -17,11 +17,9 @@ from pynamodb.attributes import (ListAttribute, MapAttribute, UnicodeAttribute, 
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
 
-from ..domain.account_summary import AccountSummary
 from ..domain.customers import Customer
 from ..domain.errors import ConcurrentUpdate, NotFound
 from ..domain.organization import Organization
-from .account_summaries import AccountSummaryItem, summary_of
 from .base import owner_key, table
 from .batch_reads import get_together
 from .mapping import from_item, to_item
@@ -59,11 +57,10 @@ class CustomerItem(Model):
 @dataclass(frozen=True)
 class Parties:
     """A customer with its organization (the recipient and the issuer of its documents), and what was
-    read with them: one of the customer's items, the account summary."""
+    read with them: one of the customer's items."""
     org: Organization
     customer: Customer
     document: Any = None
-    summary: AccountSummary | None = None
     kept: Any = None           # rendered_documents.KeptCopy of the document's PDF, if asked and there is one
 
 
@@ -76,12 +73,12 @@ class Customers:
         except DoesNotExist:
             raise NotFound("customer") from None
 
-    def with_organization(self, org_id: str, customer_id: str, *, with_summary: bool = False,
-                          consistent: bool = True, kept: str | None = None) -> Parties:
-        """The customer and its organization (NotFound if either is missing) and, if asked, its account
-        summary and the PDF kept of document `kept`: one BatchGetItem (eventually consistent if not
-        `consistent`: for what is only shown)."""
-        return read_with_parties(org_id, customer_id, with_summary=with_summary, consistent=consistent, kept=kept)
+    def with_organization(self, org_id: str, customer_id: str, *, consistent: bool = True,
+                          kept: str | None = None) -> Parties:
+        """The customer and its organization (NotFound if either is missing) and, if asked, the PDF kept
+        of document `kept`: one BatchGetItem (eventually consistent if not `consistent`: for what is
+        only shown)."""
+        return read_with_parties(org_id, customer_id, consistent=consistent, kept=kept)
 
     def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
         scope = ListScope("customers", "org_id", org_id)
@@ -133,10 +130,9 @@ class Customers:
 
 def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | None = None, item_id: str | None = None,
                       to_domain: Callable | None = None, kind: str = "customer",
-                      with_summary: bool = False, consistent: bool = True, kept: str | None = None) -> Parties:
+                      consistent: bool = True, kept: str | None = None) -> Parties:
     """The organization, the customer and, if asked, one of the customer's items (`model`, `item_id`,
-    made a domain object by `to_domain`), its account summary (a new one if it has none yet) and the
-    PDF kept of document `kept` (tables/rendered_documents.py; read eventually consistent: a copy
+    made a domain object by `to_domain`) and the PDF kept of document `kept` (tables/rendered_documents.py; read eventually consistent: a copy
     is answered only if it shows what is asked for now), in one BatchGetItem
     (`batch_reads.get_together`: why not a transaction); NotFound(`kind`) if the organization, the
     customer or the item is missing. `consistent` False: for what is only shown."""
@@ -144,22 +140,19 @@ def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | Non
     rendered = None
     if kept is not None:
         from .rendered_documents import RenderedDocumentItem as rendered
-    org_item, customer_item, document_item, summary_item, kept_item = get_together(
+    org_item, customer_item, document_item, kept_item = get_together(
         (OrganizationItem, (org_id,)), (CustomerItem, (org_id, customer_id)), (model, (owner, item_id)),
-        (AccountSummaryItem if with_summary else None, (owner,)), (rendered, (owner, kept)),
+        (rendered, (owner, kept)),
         consistent_read=consistent, eventually_consistent=(rendered,) if rendered else ())
     if org_item is None or customer_item is None or (model is not None and document_item is None):
         raise NotFound(kind)
     customer = from_item(Customer, customer_item)
     found = to_domain(document_item) if model is not None else None
-    summary = None
-    if with_summary:
-        summary = summary_of(summary_item) if summary_item is not None else AccountSummary(currency=customer.currency)
     copy = None
     if kept_item is not None:
         from .rendered_documents import copy_of
         copy = copy_of(kept_item)
-    return Parties(organization_of(org_item), customer, found, summary, copy)
+    return Parties(organization_of(org_item), customer, found, copy)
 
 
 def _item(org_id: str, customer: Customer) -> CustomerItem:

@@ -2,8 +2,6 @@
 on the version read."""
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
                                  UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute)
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -11,7 +9,7 @@ from pynamodb.models import Model
 
 from ..domain.customers import Address, CustomFieldDefinition
 from ..domain.errors import ConcurrentUpdate, NotFound
-from ..domain.organization import Organization, billing_today
+from ..domain.organization import Organization
 from ..domain.preferences import Preferences, dunning_from_dict, preferences_from_dict
 from .base import table
 from .mapping import as_plain, from_dict, from_item
@@ -44,7 +42,6 @@ class OrganizationItem(Model):
     version = VersionAttribute()
 
 
-_CLOCK = ["org_id", "time_zone", "test_mode", "test_clock_at"]
 _PREFERENCES = ["org_id", "preferences"]
 
 
@@ -57,15 +54,6 @@ class Organizations:
         except DoesNotExist:
             raise NotFound("organization") from None
         return organization_of(item)
-
-    def today(self, org_id: str, real_now: datetime) -> date:
-        """The organization's date at `real_now` (`Organization.today`), reading only its clock and time
-        zone: a list that needs the date parses a few attributes, not the whole organization."""
-        try:
-            item = OrganizationItem.get(org_id, attributes_to_get=_CLOCK)
-        except DoesNotExist:
-            raise NotFound("organization") from None
-        return billing_today(real_now, item.time_zone, item.test_mode, item.test_clock_at)
 
     def preferences(self, org_id: str) -> Preferences:
         """The organization's portal preferences (which features are on), reading only them: a list a

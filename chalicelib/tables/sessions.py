@@ -1,4 +1,8 @@
-"""Portal sessions, stored by the hash of their token; DynamoDB's TTL removes dead ones."""
+"""Portal sessions, stored by the hash of their token; DynamoDB's TTL removes dead ones.
+
+A session is read with the customer and the organization its token names in one BatchGetItem
+(`with_parties`): the session check answers who the caller is, their role as the customer's contacts
+say it now, and what nearly every portal route needs of them, in one call."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,13 +13,14 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
+from ..domain.customers import Customer
+from ..domain.organization import Organization
 from .base import table
+from .batch_reads import get_together
+from .customers import CustomerItem
+from .mapping import from_item
+from .organizations import OrganizationItem, organization_of
 from .transactions import Transaction, condition_failed
-
-
-# a session started before portal roles names the primary contact's and the others' as they were
-# then: the owner, and billing (what every contact could do; docs/security.md "Roles")
-ROLES_BEFORE_ROLES = {"primary": "owner", "contact": "billing"}
 
 
 class SessionsByUser(GlobalSecondaryIndex):
@@ -59,6 +64,14 @@ class Session:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class SessionWithParties:
+    """A session and the customer and organization read with it (each None where missing)."""
+    session: Session | None
+    org: Organization | None
+    customer: Customer | None
+
+
 class Sessions:
     """Portal sessions, by the hash of their token."""
 
@@ -72,11 +85,23 @@ class Sessions:
     def get(self, token_hash: str) -> Session | None:
         """Read consistently: a session ended a moment ago must not be found."""
         try:
-            item = SessionItem.get(token_hash, consistent_read=True)
+            return _session_of(SessionItem.get(token_hash, consistent_read=True))
         except DoesNotExist:
             return None
-        return Session(item.token_hash, item.login, item.org_id, item.customer_id, item.contact_id,
-                       ROLES_BEFORE_ROLES.get(item.role, item.role), item.created_at, item.last_seen_at, item.expires_at)
+
+    def with_parties(self, token_hash: str, org_id: str, customer_id: str) -> SessionWithParties:
+        """The session, customer `customer_id` and organization `org_id` in one BatchGetItem: the session
+        and the customer read consistently (a session ended, a contact removed or a role changed a moment
+        ago is seen), the organization eventually (its name and preferences, as the routes read it
+        before: half the units). The caller checks that the session names the same customer: the ids
+        come from the token, not the session."""
+        session_item, org_item, customer_item = get_together(
+            (SessionItem, (token_hash,)), (OrganizationItem, (org_id,)), (CustomerItem, (org_id, customer_id)),
+            eventually_consistent=(OrganizationItem,))
+        return SessionWithParties(
+            _session_of(session_item) if session_item is not None else None,
+            organization_of(org_item) if org_item is not None else None,
+            from_item(Customer, customer_item) if customer_item is not None else None)
 
     def touch(self, token_hash: str, *, last_seen_at: datetime, expires_at: datetime) -> bool:
         """Record use of a session; False if it has ended meanwhile (an update must not revive it)."""
@@ -107,6 +132,11 @@ class Sessions:
         with SessionItem.batch_write() as batch:
             for token_hash in token_hashes:
                 batch.delete(SessionItem(token_hash))
+
+
+def _session_of(item: SessionItem) -> Session:
+    return Session(item.token_hash, item.login, item.org_id, item.customer_id, item.contact_id, item.role,
+                   item.created_at, item.last_seen_at, item.expires_at)
 
 
 def _item(session: Session) -> SessionItem:

@@ -7,7 +7,7 @@ import pytest
 from chalice.test import Client
 
 from exercise.examples import measure
-from exercise.scenarios import READ_BUDGET, budget_problems, build_world
+from exercise.scenarios import PORTAL_READ_BUDGET, READ_BUDGET, budget_problems, build_world, portal_read_problems
 from tests.support.api import NOW
 
 
@@ -52,3 +52,14 @@ def test_a_route_with_a_tighter_budget_fails_the_budget_when_it_needs_more_calls
     assert "more than its tighter budget" in budget_problems({route: (3, 2)})[0]
     assert "more than its tighter budget" in budget_problems({route: (2, 3)})[0]
     assert "not measured" in budget_problems({})[0]
+
+
+def test_a_portal_read_over_its_two_reads_or_an_exception_back_within_them_fails_the_budget(monkeypatch):
+    from exercise import scenarios
+    listed, new = ("GET", "/portal/slow"), ("GET", "/portal/new")
+    monkeypatch.setattr(scenarios, "PORTAL_READ_EXCEPTIONS", {listed: "an example exception"})
+
+    assert portal_read_problems({listed: (PORTAL_READ_BUDGET + 1, 0)}) == []
+    assert "delete its exception" in portal_read_problems({listed: (PORTAL_READ_BUDGET, 0)})[0]
+    assert "a portal read's budget is 2" in portal_read_problems({listed: (3, 0), new: (3, 0)})[0]
+    assert portal_read_problems({listed: (3, 0), ("POST", "/portal/new"): (3, 0)}) == []

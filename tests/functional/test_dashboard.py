@@ -172,7 +172,8 @@ def test_the_dashboard_summary_equals_a_recomputation_after_any_sequence(sequenc
                 pass   # refused by the rules (nothing left to pay, an invoice with payments voided...)
 
         # Then the summary the dashboard reads equals what the items say
-        shown = services().accounts.dashboard(org_id, customer.customer_id, customer.contacts[0].contact_id)
+        org, read = adapters().uow.organizations.get(org_id), adapters().uow.customers.get(org_id, customer.customer_id)
+        shown = services().accounts.dashboard(org, read, customer.contacts[0].contact_id)
         answer = plain(Dashboard.of(shown).model_dump(exclude={"my_details", "organization"}))
         assert without_exponents(answer) == recomputed(org_id, customer.customer_id)
         # And it lists exactly the credit notes with a balance left (read by key to apply credits)

@@ -21,9 +21,11 @@ def test_a_contact_signs_in_with_organization_email_and_password(aws):
         # When she signs in, typing her email in capitals
         answer = login(api, acme.org.org_id, "ZOE@Globex.example", PASSWORD)
 
-        # Then she gets a bearer token of 256 bits and its limits
+        # Then she gets a bearer token naming her organization and customer, with a secret of 256 bits, and its limits
         assert answer.status == 200, answer.json
-        assert answer.json["token_type"] == "Bearer" and len(answer.json["token"]) == 43
+        org_id, customer_id, secret = answer.json["token"].split(".")
+        assert answer.json["token_type"] == "Bearer" and (org_id, customer_id) == (acme.org.org_id, zoe.customer_id)
+        assert len(secret) == 43
         assert answer.json["expires_at"] == "2026-11-26T00:00:00+00:00"
         assert answer.json["idle_timeout_seconds"] == 1800
         me = api.as_(answer.json["token"]).get("/portal/me")

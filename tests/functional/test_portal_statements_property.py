@@ -70,7 +70,7 @@ def test_statements_from_stored_documents_reconcile_and_match_what_is_owed(ops, 
 
         # When statements are made for a range, up to its end, and for all time
         def statement(since, until):
-            [usd] = services().documents.statement(org.org_id, customer.customer_id, start=since, end=until,
+            [usd] = services().documents.statement(org, customer.customer_id, start=since, end=until,
                                                    now=now).statements
             return usd
         period, up_to_end, all_time = statement(start, end), statement(BEGINNING, end), \

@@ -208,7 +208,8 @@ class History:
 
     # -- the three figures --
     def books(self, now: datetime) -> tuple[int, int, int]:
-        [usd] = services().documents.statement(self.org_id, self.customer_id, start=BEGINNING, end=END_OF_TIME,
+        org = adapters().uow.organizations.get(self.org_id)
+        [usd] = services().documents.statement(org, self.customer_id, start=BEGINNING, end=END_OF_TIME,
                                                now=now).statements
         owner = dict(org_id=self.org_id, customer_id=self.customer_id, limit=100, cursor=None)
         documents = (sum(i.balance_minor for i in adapters().uow.invoices.page(**owner).items)

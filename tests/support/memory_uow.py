@@ -165,9 +165,9 @@ class Customers:
         except KeyError:
             raise NotFound("customer") from None
 
-    def with_organization(self, org_id: str, customer_id: str, *, with_summary: bool = False,
-                          consistent: bool = True, kept: str | None = None) -> Parties:
-        return read_with_parties(self._tables, org_id, customer_id, with_summary=with_summary)
+    def with_organization(self, org_id: str, customer_id: str, *, consistent: bool = True,
+                          kept: str | None = None) -> Parties:
+        return read_with_parties(self._tables, org_id, customer_id)
 
     def add(self, org_id: str, customer: Customer) -> Customer:
         key = (org_id, customer.customer_id)
@@ -200,16 +200,13 @@ class Customers:
 
 
 def read_with_parties(tables: Tables, org_id: str, customer_id: str, *, table: str | None = None,
-                      item_id: str | None = None, kind: str = "customer", with_summary: bool = False) -> Parties:
+                      item_id: str | None = None, kind: str = "customer") -> Parties:
     org = tables["organizations"].get(org_id)
     customer = tables["customers"].get((org_id, customer_id))
     document = tables[table].get((owner_key(org_id, customer_id), item_id)) if table else None
     if org is None or customer is None or (table is not None and document is None):
         raise NotFound(kind)
-    summary = None
-    if with_summary:
-        summary = tables["account_summaries"].get(owner_key(org_id, customer_id)) or AccountSummary(customer.currency)
-    return Parties(org, customer, document, summary)
+    return Parties(org, customer, document)
 
 
 # -- the ledger, the documents, the payments ----------------------------------------------------

@@ -61,3 +61,21 @@ def test_an_attribute_value_of_an_unexpected_shape_goes_botocores_way():
     # When both parsers read it, Then they agree
     ours, theirs = _parsed_both_ways("GetItem", odd)
     assert ours == theirs
+
+
+def test_an_answer_without_binary_values_takes_its_maps_and_lists_whole_and_reads_as_botocore_reads_it():
+    # Given an item of nested maps and lists, none binary (the text never names "B")
+    item = {key: value for key, value in AN_ITEM.items() if key not in ("pdf", "blobs", "lines")}
+    item["lines"] = {"L": [{"M": {"description": {"S": "Hours"}, "hours": {"N": "3"}}}, {"L": [{"NULL": True}]}]}
+    # When both parsers read it as a GetItem and a BatchGetItem answer, Then they agree
+    for operation, answer in (("GetItem", {"Item": item}), ("BatchGetItem", {"Responses": {"t": [item, item]}})):
+        ours, theirs = _parsed_both_ways(operation, answer)
+        assert ours == theirs
+
+
+def test_an_answer_that_merely_names_a_key_b_is_walked_and_reads_as_botocore_reads_it():
+    # Given an item whose map has a key "B" (a string, not a binary value) and an odd null value
+    item = {"labels": {"M": {"B": {"S": "plan B"}}}, "odd": {"S": None}}
+    # When both parsers read it, Then they agree
+    ours, theirs = _parsed_both_ways("GetItem", {"Item": item})
+    assert ours == theirs

@@ -2,6 +2,7 @@
 the same values, of the same types, with defaults where the item has no value."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 import pytest
@@ -11,7 +12,7 @@ from pynamodb.attributes import (BinaryAttribute, BooleanAttribute, ListAttribut
 
 from chalicelib.tables.base import all_models
 from chalicelib.tables.dates import DateAttribute
-from chalicelib.tables.items import plain, read_item
+from chalicelib.tables.items import number, plain, read_item
 
 WHEN = datetime(2026, 11, 25, 10, 30, 15, 123000, tzinfo=timezone.utc)
 NESTED = {"name": "Zoë", "amount": 1200, "rate": 0.25, "on": True, "none": None, "tags": ["a", 2, {"x": []}],
@@ -82,3 +83,9 @@ def test_a_plain_value_decodes_every_dynamodb_type():
     assert plain({"M": {"n": {"N": "1.5"}, "s": {"SS": ["a"]}, "ns": {"NS": ["1", "2"]}, "b": {"B": b"x"},
                         "nothing": {"NULL": True}, "l": {"L": [{"BOOL": False}, {"BS": [b"y"]}]}}}) == \
         {"n": 1.5, "s": {"a"}, "ns": {1, 2}, "b": b"x", "nothing": None, "l": [False, {b"y"}]}
+
+
+@pytest.mark.parametrize("text", ["0", "1200", "-3", "0.25", "-0.5", "1E+3", "1e-7", "12345678901234567890",
+                                  "1.0", "-0"])
+def test_a_number_reads_as_pynamodb_reads_it(text):
+    assert number(text) == json.loads(text) and type(number(text)) is type(json.loads(text))

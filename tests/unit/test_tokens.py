@@ -1,9 +1,11 @@
 import hashlib
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from chalicelib.domain.tokens import (
-    TOKEN_TTL, SessionTimes, constant_time_equals, is_session_live, new_token, session_expiry,
-    token_hash,
+    TOKEN_TTL, SessionTimes, constant_time_equals, is_session_live, new_session_token, new_token, parties_named_in,
+    session_expiry, token_hash,
 )
 
 SIGNED_IN_AT = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
@@ -26,6 +28,26 @@ def test_a_new_token_carries_256_bits_in_url_safe_characters():
 
 def test_new_tokens_differ():
     assert len({new_token() for _ in range(100)}) == 100
+
+
+def test_a_session_token_names_its_organization_and_customer_before_its_secret():
+    token = new_session_token("org_acme", "cus_01J9ZQ")
+
+    org_id, customer_id, secret = token.split(".")
+    assert (org_id, customer_id, len(secret)) == ("org_acme", "cus_01J9ZQ", 43)
+    assert parties_named_in(token) == ("org_acme", "cus_01J9ZQ")
+
+
+def test_a_token_of_the_older_form_names_nobody():
+    assert parties_named_in(new_token()) is None
+
+
+@pytest.mark.parametrize("token", ["org_acme..secret", ".cus_1.secret", "org_acme.cus_1.", "org_acme.cus_1.s.x",
+                                   "org_acme.cus#1.secret", "org acme.cus_1.secret", "org_acme.cus_1",
+                                   "o" * 65 + ".cus_1.secret", "."])
+def test_a_dotted_token_of_any_other_shape_is_refused(token):
+    with pytest.raises(ValueError):
+        parties_named_in(token)
 
 
 def test_the_token_hash_is_sha256_in_hex():

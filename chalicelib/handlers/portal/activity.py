@@ -18,5 +18,5 @@ def my_activity(query: PageQuery):
     """Everything done to my account (by me, the merchant or a job), newest first."""
     from ..responses.engagement import ActivityPage   # on the first answer, not at `import app`
     caller = api.customer()
-    return ActivityPage.of(services().accounts.timeline(caller.org_id, caller.customer_id, limit=query.limit,
+    return ActivityPage.of(services().accounts.timeline(caller.org_id, caller.customer, limit=query.limit,
                                                         cursor=query.cursor)).model_dump()

@@ -44,7 +44,7 @@ def list_estimates(query: EstimateQuery):
     """My estimates, newest first; status=sent lists those awaiting my answer."""
     from ..responses.documents import EstimatePage   # on the first answer, not at `import app`
     caller = api.customer()
-    return EstimatePage.of(services().documents.estimates(caller.org_id, caller.customer_id, status=query.status,
+    return EstimatePage.of(services().documents.estimates(caller.org, caller.customer, status=query.status,
                                                           limit=query.limit, cursor=query.cursor,
                                                           now=bootstrap.now())).model_dump()
 
@@ -53,7 +53,7 @@ def list_estimates(query: EstimateQuery):
 def get_estimate(estimate_id: str):
     """One estimate."""
     caller = api.customer()
-    return _estimate(services().documents.estimate(caller.org_id, caller.customer_id, estimate_id, bootstrap.now()))
+    return _estimate(services().documents.estimate(caller.org, caller.customer, estimate_id, bootstrap.now()))
 
 
 @api.route("/portal/estimates/{estimate_id}/accept", "POST", body=DecisionBody, response="Estimate")
@@ -79,7 +79,7 @@ def list_timesheets(query: TimesheetQuery):
     """My timesheets, newest first; status=pending lists those awaiting my answer."""
     from ..responses.documents import TimesheetPage
     caller = api.customer()
-    return TimesheetPage.of(services().documents.timesheets(caller.org_id, caller.customer_id, status=query.status,
+    return TimesheetPage.of(services().documents.timesheets(caller.org_id, caller.customer, status=query.status,
                                                             limit=query.limit, cursor=query.cursor)).model_dump()
 
 
@@ -87,7 +87,7 @@ def list_timesheets(query: TimesheetQuery):
 def get_timesheet(timesheet_id: str):
     """One timesheet."""
     caller = api.customer()
-    return _timesheet(services().documents.timesheet(caller.org_id, caller.customer_id, timesheet_id))
+    return _timesheet(services().documents.timesheet(caller.org_id, caller.customer, timesheet_id))
 
 
 @api.route("/portal/timesheets/{timesheet_id}/approve", "POST", body=DecisionBody, response="Timesheet")

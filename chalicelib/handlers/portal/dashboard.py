@@ -18,5 +18,5 @@ def dashboard():
     the organization's contact details."""
     from ..responses.accounts import Dashboard   # on the first answer, not at `import app`
     caller = api.customer()
-    home = services().accounts.dashboard(caller.org_id, caller.customer_id, caller.contact_id)
+    home = services().accounts.dashboard(caller.org, caller.customer, caller.contact_id)
     return Dashboard.of(home).model_dump()   # python values: dates written as in every other answer

@@ -30,7 +30,7 @@ def message_organization(body: MessageBody):
     """Email the organization's primary address; replies come back to me."""
     from ..responses.engagement import MessageSent   # on the first answer, not at `import app`
     caller = api.customer()
-    return MessageSent.of(services().accounts.message(caller.org_id, caller.customer_id, caller.contact_id,
+    return MessageSent.of(services().accounts.message(caller.org, caller.customer, caller.contact_id,
                                                       subject=body.subject, message=body.message,
                                                       now=bootstrap.now())).model_dump()
 
@@ -40,7 +40,7 @@ def write_review(body: ReviewBody):
     """Rate the merchant from 1 to 5 stars with a comment; only the merchant sees it."""
     from ..responses.engagement import Review
     caller = api.customer()
-    return Review.of(services().accounts.write_review(caller.org_id, caller.customer_id, caller.contact_id,
+    return Review.of(services().accounts.write_review(caller.org, caller.customer, caller.contact_id,
                                                       rating=body.rating, comment=body.comment,
                                                       now=bootstrap.now())).model_dump()
 
@@ -50,5 +50,5 @@ def my_reviews(query: PageQuery):
     """The reviews my account wrote, newest first."""
     from ..responses.engagement import ReviewPage   # on the first answer, not at `import app`
     caller = api.customer()
-    return ReviewPage.of(services().accounts.my_reviews(caller.org_id, caller.customer_id, limit=query.limit,
+    return ReviewPage.of(services().accounts.my_reviews(caller.org, caller.customer_id, limit=query.limit,
                                                         cursor=query.cursor)).model_dump()

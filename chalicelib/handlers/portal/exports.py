@@ -27,7 +27,7 @@ class ExportQuery(StatementQuery):
 
 def _export(kind: str, query: ExportQuery):
     caller = api.customer()
-    return services().documents.export(caller.org_id, caller.customer_id, kind, start=query.from_, end=query.to,
+    return services().documents.export(caller.org, caller.customer_id, kind, start=query.from_, end=query.to,
                                        currency=query.currency, now=bootstrap.now())
 
 

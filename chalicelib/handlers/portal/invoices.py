@@ -26,7 +26,7 @@ def list_invoices(query: InvoiceQuery):
     outstanding and overdue ones latest due first)."""
     from ..responses.documents import InvoicePage   # on the first answer, not at `import app`
     caller = api.customer()
-    page = services().documents.invoices(caller.org_id, caller.customer_id, view=query.status, limit=query.limit,
+    page = services().documents.invoices(caller.org, caller.customer_id, view=query.status, limit=query.limit,
                                          cursor=query.cursor, now=bootstrap.now())
     return InvoicePage.of(page).model_dump()   # python values: dates written as in every other answer
 
@@ -36,5 +36,5 @@ def invoice(invoice_id: str):
     """One invoice with its lines, taxes, credits applied and payments."""
     from ..responses.documents import InvoiceDetail
     caller = api.customer()
-    return InvoiceDetail.of(services().documents.invoice(caller.org_id, caller.customer_id, invoice_id,
+    return InvoiceDetail.of(services().documents.invoice(caller.org, caller.customer_id, invoice_id,
                                                          bootstrap.now())).model_dump()

@@ -47,7 +47,7 @@ def list_people():
     """The people of my account, each with their role and whether they signed in yet (owner only)."""
     from ..responses.accounts import PeopleList
     caller = api.customer()
-    return PeopleList.of(services().access.people(caller.org_id, caller.customer_id)).model_dump()
+    return PeopleList.of(services().access.people(caller.org_id, caller.customer)).model_dump()
 
 
 @api.route("/portal/people", "POST", body=PersonBody, status=201, response="PortalPerson")

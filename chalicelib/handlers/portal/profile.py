@@ -57,7 +57,7 @@ def get_profile():
     """My contact details, my account's addresses and custom fields, and whether I may edit them."""
     from ..responses.accounts import Profile   # on the first answer, not at `import app`
     caller = api.customer()
-    return Profile.of(services().accounts.profile(caller.org_id, caller.customer_id, caller.contact_id)).model_dump()
+    return Profile.of(services().accounts.profile(caller.org, caller.customer, caller.contact_id)).model_dump()
 
 
 @api.route("/portal/profile", "PATCH", body=ProfilePatch, response="Profile")
@@ -68,7 +68,7 @@ def update_profile(body: ProfilePatch):
     caller = api.customer()
     # whether the new sign-in email is another account's must not show, in the answer or its time
     with held_to_the_floor() if body.changes_email() else nullcontext():
-        details = services().accounts.update_profile(caller.org_id, caller.customer_id, caller.contact_id,
+        details = services().accounts.update_profile(caller.org, caller.customer_id, caller.contact_id,
                                                      caller.session_id, body.changes(), bootstrap.now(),
                                                      role=caller.role)
     return Profile.of(details).model_dump()
@@ -79,4 +79,4 @@ def list_contacts():
     """My account's contact persons (to forward documents to)."""
     from ..responses.accounts import ContactList
     caller = api.customer()
-    return ContactList.of(services().accounts.contacts(caller.org_id, caller.customer_id)).model_dump()
+    return ContactList.of(services().accounts.contacts(caller.customer)).model_dump()

@@ -32,7 +32,7 @@ def statement(query: StatementQuery):
     """Opening balance, every transaction with the running balance, closing balance; per currency."""
     from ..responses.documents import StatementOfAccounts   # on the first answer, not at `import app`
     caller = api.customer()
-    return StatementOfAccounts.of(services().documents.statement(caller.org_id, caller.customer_id, start=query.from_,
+    return StatementOfAccounts.of(services().documents.statement(caller.org, caller.customer_id, start=query.from_,
                                                                  end=query.to, now=bootstrap.now())).model_dump()
 
 
@@ -42,5 +42,5 @@ def spending(query: SpendingQuery):
     included): invoiced, paid, credited and refunded, as that month's statement says."""
     from ..responses.documents import Spending
     caller = api.customer()
-    return Spending.of(services().documents.spending(caller.org_id, caller.customer_id, months=query.months,
+    return Spending.of(services().documents.spending(caller.org, caller.customer_id, months=query.months,
                                                      now=bootstrap.now())).model_dump()

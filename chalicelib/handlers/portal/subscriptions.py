@@ -118,8 +118,8 @@ def _caller() -> Caller:
 def list_subscriptions(query: SubscriptionsQuery):
     """My subscriptions, newest first, optionally in one status."""
     from ..responses.subscriptions import SubscriptionPage   # on the first answer, not at `import app`
-    caller = _caller()
-    page = services().subscriptions.page(caller.org_id, caller.customer_id,
+    caller = api.customer()
+    page = services().subscriptions.page(caller.org, caller.customer_id,
                                          status=None if query.status == "all" else query.status,
                                          limit=query.limit, cursor=query.cursor)
     return SubscriptionPage.of(page).model_dump()   # python values: dates written as in every other answer
@@ -129,8 +129,8 @@ def list_subscriptions(query: SubscriptionsQuery):
 def get_subscription(subscription_id: str):
     """One subscription with everything scheduled and the actions allowed now."""
     from ..responses.subscriptions import SubscriptionDetail
-    caller = _caller()
-    view = services().subscriptions.detail(caller.org_id, caller.customer_id, subscription_id, bootstrap.now())
+    caller = api.customer()
+    view = services().subscriptions.detail(caller.org, caller.customer_id, subscription_id, bootstrap.now())
     return SubscriptionDetail.of(view).model_dump()
 
 
@@ -138,9 +138,9 @@ def get_subscription(subscription_id: str):
 def subscription_invoices(subscription_id: str, query: PageQuery):
     """The invoices raised for one subscription, as /portal/invoices lists them."""
     from ..responses.documents import InvoicePage
-    caller = _caller()
+    caller = api.customer()
     return InvoicePage.of(services().subscriptions.invoices(
-        caller.org_id, caller.customer_id, subscription_id, limit=query.limit, cursor=query.cursor,
+        caller.org, caller.customer_id, subscription_id, limit=query.limit, cursor=query.cursor,
         now=bootstrap.now())).model_dump()
 
 
@@ -150,8 +150,8 @@ def subscription_dunning(subscription_id: str):
     day and what follows the last; 409 `subscription_not_in_dunning` otherwise. Pay the invoice
     (POST /portal/payments) to end the retries at once."""
     from ..responses.subscriptions import SubscriptionDunning
-    caller = _caller()
-    view = services().subscriptions.dunning(caller.org_id, caller.customer_id, subscription_id)
+    caller = api.customer()
+    view = services().subscriptions.dunning(caller.org, caller.customer_id, subscription_id)
     return SubscriptionDunning.of(view).model_dump()
 
 
@@ -159,7 +159,7 @@ def subscription_dunning(subscription_id: str):
 def subscription_options():
     """The plans, addons and coupons customers may choose, and when changes may apply."""
     from ..responses.subscriptions import SubscriptionOptions
-    return SubscriptionOptions.of(services().subscriptions.options(_caller().org_id, bootstrap.now())).model_dump()
+    return SubscriptionOptions.of(services().subscriptions.options(api.customer().org, bootstrap.now())).model_dump()
 
 
 @api.route("/portal/subscriptions/{subscription_id}/activate/preview", "POST", response="Quote")

@@ -23,7 +23,7 @@ def list_tax_ids():
     """My tax IDs, and whether the merchant requires one (`required`)."""
     from ..responses.accounts import TaxIdList
     caller = api.customer()
-    return TaxIdList.of(services().accounts.tax_ids(caller.org_id, caller.customer_id)).model_dump()
+    return TaxIdList.of(services().accounts.tax_ids(caller.org, caller.customer)).model_dump()
 
 
 @api.route("/portal/tax-ids", "POST", body=TaxIdBody, status=201, response="TaxId")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ...domain.customers import Address
+    from ...domain.customers import Address, Customer
     from ...domain.organization import Organization
     from ...tables.portal_users import PortalUser
     from ...tables.audit_log import AuditEntry
@@ -73,9 +73,9 @@ class Access:
         from .sessions import authenticate
         return authenticate(self._adapters, token, now)
 
-    def me(self, org_id: str, customer_id: str, contact_id: str, role: str) -> Me:
+    def me(self, org: Organization, customer: Customer, contact_id: str) -> Me:
         from .me import me
-        return me(self._adapters, org_id, customer_id, contact_id, role)
+        return me(self._adapters, org, customer, contact_id)
 
     def invite(self, org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
         from .portal_auth import invite
@@ -136,9 +136,9 @@ class Access:
         from .portal_auth import reset_password
         return reset_password(self._adapters, org_id, token, new_password, now)
 
-    def people(self, org_id: str, customer_id: str) -> list[Person]:
+    def people(self, org_id: str, customer: Customer) -> list[Person]:
         from .people import people
-        return people(self._adapters, org_id, customer_id)
+        return people(self._adapters, org_id, customer)
 
     def invite_person(self, org_id: str, customer_id: str, by: str, new: NewPerson, now: datetime) -> Person:
         from .people import invite_person

@@ -11,7 +11,7 @@ from ...domain.organization import Organization
 
 @dataclass(frozen=True)
 class Me:
-    """The signed-in contact (with the role its session holds), its customer, the organization (its
+    """The signed-in contact (with its role: owner, billing or viewer), its customer, the organization (its
     public details and the portal features it enabled) and how payments are taken."""
     contact: Contact
     role: str
@@ -20,10 +20,9 @@ class Me:
     payments_mode: str
 
 
-def me(adapters, org_id: str, customer_id: str, contact_id: str, role: str) -> Me:
-    # one BatchGetItem for both, eventually consistent as the page only shows them
-    found = adapters.uow.customers.with_organization(org_id, customer_id, consistent=False)
-    contact = found.customer.contact(contact_id)
-    if contact is None:
+def me(adapters, org: Organization, customer: Customer, contact_id: str) -> Me:
+    """Who is signed in, from the organization and customer the session check read: no read here."""
+    contact = customer.contact(contact_id)
+    if contact is None or contact.role_in_portal is None:
         raise Unauthenticated("Sign in again.")
-    return Me(contact, role, found.customer, found.org, adapters.settings.payments_mode)
+    return Me(contact, contact.role_in_portal, customer, org, adapters.settings.payments_mode)

@@ -24,8 +24,9 @@ class Person:
     portal_status: str      # invited | active | none (no account, or its access removed)
 
 
-def people(adapters, org_id: str, customer_id: str) -> list[Person]:
-    customer = adapters.uow.customers.get(org_id, customer_id)
+def people(adapters, org_id: str, customer: Customer) -> list[Person]:
+    """Every contact of `customer` (as the session check read it) with their role and account."""
+    customer_id = customer.customer_id
     statuses = adapters.uow.portal_users.statuses(org_id, [(customer_id, c.contact_id, c.email)
                                                            for c in customer.contacts])
     return [_person(contact, statuses.get((customer_id, contact.contact_id)))

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
     from ...domain.customers import Contact, Customer
     from ...domain.engagement import ActivityRecord, Review
+    from ...domain.organization import Organization
     from ...tables.pages import Page
     from .commands import CustomerChanges, NewContact, NewCustomer, ProfileChanges
     from .customers import ListedCustomer
@@ -50,30 +51,30 @@ class Accounts:
 
     # the customer's own
 
-    def dashboard(self, org_id: str, customer_id: str, contact_id: str) -> Home:
+    def dashboard(self, org: Organization, customer: Customer, contact_id: str) -> Home:
         from .dashboard import dashboard
-        return dashboard(self._adapters, org_id, customer_id, contact_id)
+        return dashboard(self._adapters, org, customer, contact_id)
 
-    def profile(self, org_id: str, customer_id: str, contact_id: str) -> Details:
+    def profile(self, org: Organization, customer: Customer, contact_id: str) -> Details:
         from .profile import profile
-        return profile(self._adapters, org_id, customer_id, contact_id)
+        return profile(self._adapters, org, customer, contact_id)
 
-    def update_profile(self, org_id: str, customer_id: str, contact_id: str, session_id: str,
+    def update_profile(self, org: Organization, customer_id: str, contact_id: str, session_id: str,
                        changes: ProfileChanges, now: datetime, *, role: str = "owner") -> Details:
         from .profile import update_profile
-        return update_profile(self._adapters, org_id, customer_id, contact_id, session_id, changes, now, role=role)
+        return update_profile(self._adapters, org, customer_id, contact_id, session_id, changes, now, role=role)
 
     def confirm_email_change(self, org_id: str, token: str, now: datetime) -> None:
         from .profile import confirm_email_change
         return confirm_email_change(self._adapters, org_id, token, now)
 
-    def contacts(self, org_id: str, customer_id: str) -> tuple[Contact, ...]:
+    def contacts(self, customer: Customer) -> tuple[Contact, ...]:
         from .profile import contacts
-        return contacts(self._adapters, org_id, customer_id)
+        return contacts(self._adapters, customer)
 
-    def tax_ids(self, org_id: str, customer_id: str) -> TaxIds:
+    def tax_ids(self, org: Organization, customer: Customer) -> TaxIds:
         from .tax_ids import tax_ids
-        return tax_ids(self._adapters, org_id, customer_id)
+        return tax_ids(self._adapters, org, customer)
 
     def add_tax_id(self, org_id: str, customer_id: str, contact_id: str, kind: str, value: str,
                    now: datetime) -> TaxId:
@@ -93,26 +94,26 @@ class Accounts:
         from .languages import remember_locale
         return remember_locale(self._adapters, org_id, customer_id, contact_id, locale)
 
-    def timeline(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
+    def timeline(self, org_id: str, customer: Customer, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
         from .activity import timeline
-        return timeline(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+        return timeline(self._adapters, org_id, customer, limit=limit, cursor=cursor)
 
-    def message(self, org_id: str, customer_id: str, contact_id: str, *, subject: str, message: str,
+    def message(self, org: Organization, customer: Customer, contact_id: str, *, subject: str, message: str,
                 now: datetime) -> MessageSent:
         from .messages import message_organization
-        return message_organization(self._adapters, org_id, customer_id, contact_id, subject=subject,
+        return message_organization(self._adapters, org, customer, contact_id, subject=subject,
                                     message=message, now=now)
 
     # reviews, notifications, activity
 
-    def write_review(self, org_id: str, customer_id: str, contact_id: str, *, rating: int, comment: str,
+    def write_review(self, org: Organization, customer: Customer, contact_id: str, *, rating: int, comment: str,
                      now: datetime) -> Review:
         from .reviews import write_review
-        return write_review(self._adapters, org_id, customer_id, contact_id, rating=rating, comment=comment, now=now)
+        return write_review(self._adapters, org, customer, contact_id, rating=rating, comment=comment, now=now)
 
-    def my_reviews(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
+    def my_reviews(self, org: Organization, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
         from .reviews import my_reviews
-        return my_reviews(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+        return my_reviews(self._adapters, org, customer_id, limit=limit, cursor=cursor)
 
     def request_review(self, org_id: str, customer_id: str, now: datetime) -> ReviewRequested:
         from .reviews import request_review
@@ -128,7 +129,8 @@ class Accounts:
 
     def activity(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None):
         from .activity import timeline   # the merchant sees the customer's own timeline
-        return timeline(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
+        customer = self._adapters.uow.customers.get(org_id, customer_id)
+        return timeline(self._adapters, org_id, customer, limit=limit, cursor=cursor)
 
     # the email outbox
 

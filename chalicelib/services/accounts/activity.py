@@ -10,9 +10,9 @@ from ...domain.engagement import ActivityRecord
 from ...tables.pages import Page
 
 
-def timeline(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
-    customer = adapters.uow.customers.get(org_id, customer_id)
-    return named(customer, adapters.uow.activity.page(org_id, customer_id, limit=limit, cursor=cursor))
+def timeline(adapters, org_id: str, customer: Customer, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
+    """A page of the timeline of `customer` (as the session check read it, or the merchant's read)."""
+    return named(customer, adapters.uow.activity.page(org_id, customer.customer_id, limit=limit, cursor=cursor))
 
 
 def named(customer: Customer, page: Page[ActivityRecord]) -> Page[ActivityRecord]:

@@ -1,7 +1,7 @@
 """The portal's home: figures from the account summary (kept exact by the transactions that
-change invoices, payments and credits), so reading it is one BatchGetItem (organization,
-customer, summary) and one small Query (payment methods), both eventually consistent: the page
-only shows them, and half a read unit per item keeps it within 3 units.
+change invoices, payments and credits), so reading it is one GetItem (the summary) and one small
+Query (payment methods), both eventually consistent: the page only shows them. The organization
+and the customer are the session check's (read with the session, in one call).
 
 The answer is a typed result, `Home`: the domain values the page shows. Its wire shape is written
 once, by the response model that builds it (`handlers/responses/accounts.Dashboard.of`)."""
@@ -26,7 +26,7 @@ class Home:
     payment_methods: tuple[PaymentMethod, ...]
 
 
-def dashboard(adapters, org_id: str, customer_id: str, contact_id: str) -> Home:
-    found = adapters.uow.customers.with_organization(org_id, customer_id, with_summary=True, consistent=False)
-    methods = adapters.uow.payment_methods.of_customer(org_id, customer_id, consistent=False)
-    return Home(found.org, found.customer, found.customer.contact(contact_id), found.summary, tuple(methods))
+def dashboard(adapters, org: Organization, customer: Customer, contact_id: str) -> Home:
+    summary = adapters.uow.account_summaries.get(org.org_id, customer.customer_id, customer.currency)
+    methods = adapters.uow.payment_methods.of_customer(org.org_id, customer.customer_id, consistent=False)
+    return Home(org, customer, customer.contact(contact_id), summary, tuple(methods))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ...domain.customers import Customer
 from ...domain.engagement import ActivityRecord, contact_actor
 from ...domain.errors import Unauthenticated
 from ...domain.ids import new_id
+from ...domain.organization import Organization
 from ...tables.base import owner_key
 from ..access import rate_limiting
 from . import outbox as mail
@@ -20,10 +22,10 @@ class MessageSent:
     email_status: str            # queued: the outbox job sends it
 
 
-def message_organization(adapters, org_id: str, customer_id: str, contact_id: str, *, subject: str, message: str,
-                         now: datetime) -> MessageSent:
-    org = adapters.uow.organizations.get(org_id)
-    customer = adapters.uow.customers.get(org_id, customer_id)
+def message_organization(adapters, org: Organization, customer: Customer, contact_id: str, *, subject: str,
+                         message: str, now: datetime) -> MessageSent:
+    """`org` and `customer` as the session check read them: only their names and addresses are used."""
+    org_id, customer_id = org.org_id, customer.customer_id
     contact = customer.contact(contact_id)
     if contact is None:
         raise Unauthenticated("Sign in again.")

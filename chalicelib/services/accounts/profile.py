@@ -50,25 +50,26 @@ class Details:
     pending_email: str | None = None
 
 
-def contacts(adapters, org_id: str, customer_id: str) -> tuple[Contact, ...]:
-    """The customer's contact persons (whom documents can be forwarded to)."""
-    return adapters.uow.customers.get(org_id, customer_id).contacts
+def contacts(adapters, customer: Customer) -> tuple[Contact, ...]:
+    """The customer's contact persons (whom documents can be forwarded to), as the session check read them."""
+    return customer.contacts
 
 
-def profile(adapters, org_id: str, customer_id: str, contact_id: str) -> Details:
-    """The organization and the customer in one read (eventually consistent: they are only shown)."""
-    found = adapters.uow.customers.with_organization(org_id, customer_id, consistent=False)
-    return _details(found.org, found.customer, _contact(found.customer, contact_id))
+def profile(adapters, org: Organization, customer: Customer, contact_id: str) -> Details:
+    """As the organization and the customer the session check read them: no read here."""
+    return _details(org, customer, _contact(customer, contact_id))
 
 
-def update_profile(adapters, org_id: str, customer_id: str, contact_id: str, session_id: str, changes: ProfileChanges,
-                   now: datetime, *, role: str = "owner") -> Details:
+def update_profile(adapters, org: Organization, customer_id: str, contact_id: str, session_id: str,
+                   changes: ProfileChanges, now: datetime, *, role: str = "owner") -> Details:
     """Apply the changes; a new sign-in address is only requested (`pending_email` in the answer).
     Everyone changes their own contact details; the account's addresses and custom fields are the
-    owner's (`role`: the caller's portal role; docs/security.md "Roles")."""
+    owner's (`role`: the caller's portal role; docs/security.md "Roles"). `org` is the session
+    check's (its preferences and custom field definitions); the customer is read again here, as the
+    version the change is written on."""
     if role != "owner" and changes.changes_the_account:
         raise RoleForbids(role, portal=True)
-    org = adapters.uow.organizations.get(org_id)
+    org_id = org.org_id
     org.preferences.require("update_customer_details")
     customer = adapters.uow.customers.get(org_id, customer_id)
     contact = _contact(customer, contact_id)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ...domain.customers import Customer
 from ...domain.engagement import ActivityRecord, Actor, Notification, Review, contact_actor
 from ...domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
 from ...domain.ids import new_id
+from ...domain.organization import Organization
 from ...domain.action_links import for_email as action_link_for
 from ...tables.base import owner_key
 from ...tables.pages import Page
@@ -26,14 +28,14 @@ class ReviewRequested:
     email_status: str
 
 
-def write_review(adapters, org_id: str, customer_id: str, contact_id: str, *, rating: int, comment: str,
+def write_review(adapters, org: Organization, customer: Customer, contact_id: str, *, rating: int, comment: str,
                  now: datetime) -> Review:
-    """Record the review, the merchant's notification and the activity, together."""
+    """Record the review, the merchant's notification and the activity, together (`org` and
+    `customer` as the session check read them: the preferences and the customer's name)."""
     if rating not in RATINGS:
         raise InvalidInput({"rating": "Must be a whole number from 1 to 5."}, codes={"rating": "rating_one_to_five"})
-    org = adapters.uow.organizations.get(org_id)
+    org_id, customer_id = org.org_id, customer.customer_id
     org.preferences.require("reviews")
-    customer = adapters.uow.customers.get(org_id, customer_id)
     if customer.contact(contact_id) is None:
         raise Unauthenticated("Sign in again.")
     review = Review(review_id=new_id("review", now), customer_id=customer_id, contact_id=contact_id,
@@ -51,10 +53,10 @@ def write_review(adapters, org_id: str, customer_id: str, contact_id: str, *, ra
     return review
 
 
-def my_reviews(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
-    """The reviews this customer wrote, newest first."""
-    adapters.uow.organizations.preferences(org_id).require("reviews")
-    return adapters.uow.reviews.page(org_id, customer_id=customer_id, limit=limit, cursor=cursor)
+def my_reviews(adapters, org: Organization, customer_id: str, *, limit: int, cursor: str | None) -> Page[Review]:
+    """The reviews this customer wrote, newest first (`org` as the session check read it)."""
+    org.preferences.require("reviews")
+    return adapters.uow.reviews.page(org.org_id, customer_id=customer_id, limit=limit, cursor=cursor)
 
 
 def request_review(adapters, org_id: str, customer_id: str, now: datetime) -> ReviewRequested:

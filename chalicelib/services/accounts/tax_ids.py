@@ -15,6 +15,7 @@ from ...domain.customers import Customer
 from ...domain.engagement import ActivityRecord, contact_actor
 from ...domain.errors import BusinessRuleViolation, NotFound
 from ...domain.ids import new_id
+from ...domain.organization import Organization
 from ...domain.tax_ids import MOST_TAX_IDS, TaxId, valid_tax_id
 
 
@@ -25,9 +26,9 @@ class TaxIds:
     required: bool
 
 
-def tax_ids(adapters, org_id: str, customer_id: str) -> TaxIds:
-    found = adapters.uow.customers.with_organization(org_id, customer_id)
-    return TaxIds(found.customer.tax_ids, found.org.preferences.require_tax_id)
+def tax_ids(adapters, org: Organization, customer: Customer) -> TaxIds:
+    """As the session check read the customer and organization: no read here."""
+    return TaxIds(customer.tax_ids, org.preferences.require_tax_id)
 
 
 def add_tax_id(adapters, org_id: str, customer_id: str, contact_id: str, kind: str, value: str,

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from ...domain.customers import Customer
     from ...domain.documents import CreditNote, Estimate, Invoice, TimeEntry, Timesheet
+    from ...domain.organization import Organization
     from ...domain.payments import Payment
     from ...tables.pages import Page
     from .commands import NewDocumentLine
@@ -30,14 +32,14 @@ class Documents:
 
     # invoices and PDFs
 
-    def invoices(self, org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None,
+    def invoices(self, org: Organization, customer_id: str, *, view: str, limit: int, cursor: str | None,
                  now: datetime) -> Page[Listed]:
         from .invoices import page
-        return page(self._adapters, org_id, customer_id, view=view, limit=limit, cursor=cursor, now=now)
+        return page(self._adapters, org, customer_id, view=view, limit=limit, cursor=cursor, now=now)
 
-    def invoice(self, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> InFull:
+    def invoice(self, org: Organization, customer_id: str, invoice_id: str, now: datetime) -> InFull:
         from .invoices import detail
-        return detail(self._adapters, org_id, customer_id, invoice_id, now)
+        return detail(self._adapters, org, customer_id, invoice_id, now)
 
     def invoice_pdf(self, org_id: str, customer_id: str, invoice_id: str, *, reader: str | None = None) -> RenderedPdf:
         from .pdfs import invoice_pdf
@@ -57,19 +59,19 @@ class Documents:
         from .pdfs import statement_pdf
         return statement_pdf(self._adapters, org_id, customer_id, start=start, end=end, now=now, reader=reader)
 
-    def statement(self, org_id: str, customer_id: str, *, start: date | None, end: date | None,
+    def statement(self, org: Organization, customer_id: str, *, start: date | None, end: date | None,
                   now: datetime) -> StatementOfAccounts:
-        from .statements import statement_of_accounts
-        return statement_of_accounts(self._adapters, org_id, customer_id, start=start, end=end, now=now)
+        from .statements import statement_for
+        return statement_for(self._adapters, org, customer_id, start=start, end=end, now=now)
 
-    def spending(self, org_id: str, customer_id: str, *, months: int, now: datetime) -> Spending:
+    def spending(self, org: Organization, customer_id: str, *, months: int, now: datetime) -> Spending:
         from .spending import spending
-        return spending(self._adapters, org_id, customer_id, months=months, now=now)
+        return spending(self._adapters, org, customer_id, months=months, now=now)
 
-    def export(self, org_id: str, customer_id: str, kind: str, *, start: date | None, end: date | None,
+    def export(self, org: Organization, customer_id: str, kind: str, *, start: date | None, end: date | None,
                currency: str | None, now: datetime) -> Export:
         from .exports import export
-        return export(self._adapters, org_id, customer_id, kind, start=start, end=end, currency=currency, now=now)
+        return export(self._adapters, org, customer_id, kind, start=start, end=end, currency=currency, now=now)
 
     def forward_invoice(self, org_id: str, customer_id: str, contact_id: str, invoice_id: str, *,
                         contact_ids: list[str], subject: str | None, body: str | None, now: datetime) -> Forwarded:
@@ -85,14 +87,14 @@ class Documents:
 
     # approvals
 
-    def estimates(self, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
-                  now: datetime) -> Page[Decided]:
+    def estimates(self, org: Organization, customer: Customer, *, status: str | None, limit: int,
+                  cursor: str | None, now: datetime) -> Page[Decided]:
         from .approvals import estimates_page
-        return estimates_page(self._adapters, org_id, customer_id, status=status, limit=limit, cursor=cursor, now=now)
+        return estimates_page(self._adapters, org, customer, status=status, limit=limit, cursor=cursor, now=now)
 
-    def estimate(self, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> Decided:
+    def estimate(self, org: Organization, customer: Customer, estimate_id: str, now: datetime) -> Decided:
         from .approvals import estimate
-        return estimate(self._adapters, org_id, customer_id, estimate_id, now)
+        return estimate(self._adapters, org, customer, estimate_id, now)
 
     def decide_estimate(self, org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
                         comment: str, now: datetime) -> Decided:
@@ -100,14 +102,14 @@ class Documents:
         return decide_estimate(self._adapters, org_id, customer_id, contact_id, estimate_id, decision=decision,
                                comment=comment, now=now)
 
-    def timesheets(self, org_id: str, customer_id: str, *, status: str | None, limit: int,
+    def timesheets(self, org_id: str, customer: Customer, *, status: str | None, limit: int,
                    cursor: str | None) -> Page[Decided]:
         from .approvals import timesheets_page
-        return timesheets_page(self._adapters, org_id, customer_id, status=status, limit=limit, cursor=cursor)
+        return timesheets_page(self._adapters, org_id, customer, status=status, limit=limit, cursor=cursor)
 
-    def timesheet(self, org_id: str, customer_id: str, timesheet_id: str) -> Decided:
+    def timesheet(self, org_id: str, customer: Customer, timesheet_id: str) -> Decided:
         from .approvals import timesheet
-        return timesheet(self._adapters, org_id, customer_id, timesheet_id)
+        return timesheet(self._adapters, org_id, customer, timesheet_id)
 
     def decide_timesheet(self, org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,
                          comment: str, now: datetime) -> Decided:

@@ -17,8 +17,9 @@ from ...domain.documents import Estimate, EstimateStatus, TimesheetStatus
 from ...domain.engagement import ActivityRecord, Actor, Notification
 from ...domain.errors import BusinessRuleViolation, Conflict
 from ...domain.ids import new_id
+from ...domain.organization import Organization
 from ...tables.pages import Page
-from .approval_views import decider_names, names_of
+from .approval_views import names_of
 from .views import Decided, with_decider
 
 ESTIMATE_DECISIONS = {"accept": EstimateStatus.ACCEPTED, "decline": EstimateStatus.DECLINED}
@@ -34,22 +35,24 @@ def as_of(estimate: Estimate, at: datetime) -> Estimate:
     return estimate
 
 
-def estimates_page(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None,
-                   now: datetime) -> Page[Decided]:
-    """My estimates, newest first; `status` sent (awaiting my answer), accepted, declined or expired."""
-    at = adapters.uow.organizations.get(org_id).now(now)
+def estimates_page(adapters, org: Organization, customer: Customer, *, status: str | None, limit: int,
+                   cursor: str | None, now: datetime) -> Page[Decided]:
+    """My estimates, newest first; `status` sent (awaiting my answer), accepted, declined or expired.
+    `org` and `customer` as the session check read them."""
+    at = org.now(now)
     stored = {None: (), "expired": ("sent", "expired")}.get(status, (status,))
-    page = adapters.uow.estimates.page(org_id, customer_id, statuses=stored, limit=limit, cursor=cursor)
+    page = adapters.uow.estimates.page(org.org_id, customer.customer_id, statuses=stored, limit=limit, cursor=cursor)
     shown = [as_of(estimate, at) for estimate in page.items]
     if status is not None:
         shown = [estimate for estimate in shown if estimate.status.value == status]
-    names = decider_names(adapters, org_id, customer_id, shown)
+    names = names_of(customer)
     return Page([with_decider(estimate, names) for estimate in shown], page.next_cursor)
 
 
-def estimate(adapters, org_id: str, customer_id: str, estimate_id: str, now: datetime) -> Decided:
-    found = adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id)
-    return with_decider(as_of(found.document, found.org.now(now)), names_of(found.customer))
+def estimate(adapters, org: Organization, customer: Customer, estimate_id: str, now: datetime) -> Decided:
+    """One estimate (read consistently), with `org` and `customer` as the session check read them."""
+    stored = adapters.uow.estimates.get(org.org_id, customer.customer_id, estimate_id, consistent=True)
+    return with_decider(as_of(stored, org.now(now)), names_of(customer))
 
 
 def decide_estimate(adapters, org_id: str, customer_id: str, contact_id: str, estimate_id: str, *, decision: str,
@@ -74,18 +77,18 @@ def decide_estimate(adapters, org_id: str, customer_id: str, contact_id: str, es
 
 # --- timesheets -------------------------------------------------------------------------------
 
-def timesheets_page(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int,
+def timesheets_page(adapters, org_id: str, customer: Customer, *, status: str | None, limit: int,
                     cursor: str | None) -> Page[Decided]:
     """My timesheets, newest first; `status` pending (awaiting my answer), approved or rejected."""
-    page = adapters.uow.timesheets.page(org_id, customer_id, statuses=(status,) if status else (), limit=limit,
-                                        cursor=cursor)
-    names = decider_names(adapters, org_id, customer_id, page.items)
+    page = adapters.uow.timesheets.page(org_id, customer.customer_id, statuses=(status,) if status else (),
+                                        limit=limit, cursor=cursor)
+    names = names_of(customer)
     return Page([with_decider(sheet, names) for sheet in page.items], page.next_cursor)
 
 
-def timesheet(adapters, org_id: str, customer_id: str, timesheet_id: str) -> Decided:
-    sheet = adapters.uow.timesheets.get(org_id, customer_id, timesheet_id)
-    return with_decider(sheet, decider_names(adapters, org_id, customer_id, [sheet]))
+def timesheet(adapters, org_id: str, customer: Customer, timesheet_id: str) -> Decided:
+    sheet = adapters.uow.timesheets.get(org_id, customer.customer_id, timesheet_id)
+    return with_decider(sheet, names_of(customer))
 
 
 def decide_timesheet(adapters, org_id: str, customer_id: str, contact_id: str, timesheet_id: str, *, decision: str,

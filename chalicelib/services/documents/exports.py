@@ -1,6 +1,6 @@
 """Exports of the statement of accounts (the statement, its invoices, its payments) in one
 currency, for the customer's range: the same `statement_for` the PDF renders from, shaped by
-`domain.exports`. Two reads: the organization and the customer's ledger."""
+`domain.exports`. One read: the customer's ledger (the organization is the session check's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from datetime import date, datetime
 from ...domain import exports
 from ...domain.currencies import require_supported
 from ...domain.money import Money
+from ...domain.organization import Organization
 from ...domain.statement import Statement
 from .statements import statement_for
 
@@ -29,11 +30,10 @@ class Export:
         return exports.csv_text(self.table)
 
 
-def export(adapters, org_id: str, customer_id: str, kind: exports.ExportKind, *, start: date | None,
+def export(adapters, org: Organization, customer_id: str, kind: exports.ExportKind, *, start: date | None,
            end: date | None, currency: str | None, now: datetime) -> Export:
     """The `kind` export in `currency` (by default the organization's); a currency the customer
     has no transactions in gives the header and, for the statement, zero balances."""
-    org = adapters.uow.organizations.get(org_id)
     currency = require_supported(currency, "query.currency") if currency else org.currency
     period = statement_for(adapters, org, customer_id, start=start, end=end, now=now)
     statement = next((s for s in period.statements if s.currency == currency), None) or _empty(currency, period)

@@ -6,23 +6,27 @@ from datetime import date, datetime
 from typing import Iterable
 
 from ...domain.documents import CreditNote, Invoice
+from ...domain.organization import Organization
 from ...domain.payments import Payment, PaymentStatus
 from ...tables.pages import Page
 from .views import InFull, Listed, PaidBy, listed
 
 
-def page(adapters, org_id: str, customer_id: str, *, view: str, limit: int, cursor: str | None,
+def page(adapters, org: Organization, customer_id: str, *, view: str, limit: int, cursor: str | None,
          now: datetime) -> Page[Listed]:
-    """`view`: all, outstanding, overdue (outstanding and past its due day), paid, partially_paid, void."""
-    today = adapters.uow.organizations.today(org_id, now)
-    found = adapters.uow.invoices.in_view(org_id, customer_id, view=view, today=today, limit=limit, cursor=cursor)
+    """`view`: all, outstanding, overdue (outstanding and past its due day), paid, partially_paid, void;
+    `org` as the session check read it."""
+    today = org.today(now)
+    found = adapters.uow.invoices.in_view(org.org_id, customer_id, view=view, today=today, limit=limit,
+                                          cursor=cursor)
     return Page([listed(i, today) for i in found.items], found.next_cursor)
 
 
-def detail(adapters, org_id: str, customer_id: str, invoice_id: str, now: datetime) -> InFull:
-    found = adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id)
-    return in_full(adapters, org_id, customer_id, found.document, found.org.today(now),
-                   adapters.uow.payments.succeeded(org_id, customer_id))
+def detail(adapters, org: Organization, customer_id: str, invoice_id: str, now: datetime) -> InFull:
+    """The invoice (read consistently) at the date of `org` (the session check's)."""
+    invoice = adapters.uow.invoices.get(org.org_id, customer_id, invoice_id, consistent=True)
+    return in_full(adapters, org.org_id, customer_id, invoice, org.today(now),
+                   adapters.uow.payments.succeeded(org.org_id, customer_id))
 
 
 def in_full(adapters, org_id: str, customer_id: str, invoice: Invoice, today: date, candidates: list[Payment], *,

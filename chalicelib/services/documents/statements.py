@@ -28,17 +28,11 @@ class StatementOfAccounts:
     statements: list[Statement]   # one per currency
 
 
-def statement_of_accounts(adapters, org_id: str, customer_id: str, *, start: date | None, end: date | None,
-                          now: datetime) -> StatementOfAccounts:
-    """The statement for `start`..`end` (both included, days of the organization's time zone); by
-    default this month so far."""
-    return statement_for(adapters, adapters.uow.organizations.get(org_id), customer_id, start=start, end=end, now=now)
-
-
 def statement_for(adapters, org: Organization, customer_id: str, *, start: date | None, end: date | None,
                   now: datetime) -> StatementOfAccounts:
-    """As `statement_of_accounts`, for an organization read already. Customers bill in the
-    organization's currency: a customer without transactions gets an empty statement in it."""
+    """The statement for `start`..`end` (both included, days of the organization's time zone); by
+    default this month so far. Customers bill in the organization's currency: a customer without
+    transactions gets an empty statement in it."""
     start, end = statement_range(start, end, today=org.today(now))
     entries = adapters.uow.ledger.entries_before(org.org_id, customer_id,
                                                  start_of_day(end + timedelta(days=1), org.time_zone))

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
     from ...domain.cancellation_feedback import CancellationReport
     from ...domain.catalog import Addon, Coupon, Plan
+    from ...domain.organization import Organization
     from ...domain.quotes import Quote
     from ...domain.subscription import Subscription
     from ...domain.subscription_actions import When
@@ -32,27 +33,28 @@ class Subscriptions:
 
     # the customer's subscriptions, as the portal shows them
 
-    def page(self, org_id: str, customer_id: str, *, status: str | None, limit: int, cursor: str | None) -> Page[Line]:
+    def page(self, org: Organization, customer_id: str, *, status: str | None, limit: int,
+             cursor: str | None) -> Page[Line]:
         from .views import list_subscriptions
-        return list_subscriptions(self._adapters, org_id, customer_id, status=status, limit=limit, cursor=cursor)
+        return list_subscriptions(self._adapters, org, customer_id, status=status, limit=limit, cursor=cursor)
 
-    def detail(self, org_id: str, customer_id: str, subscription_id: str, now: datetime) -> View:
+    def detail(self, org: Organization, customer_id: str, subscription_id: str, now: datetime) -> View:
         from .views import subscription_detail
-        return subscription_detail(self._adapters, org_id, customer_id, subscription_id, now)
+        return subscription_detail(self._adapters, org, customer_id, subscription_id, now)
 
-    def invoices(self, org_id: str, customer_id: str, subscription_id: str, *, limit: int, cursor: str | None,
-                 now: datetime) -> Page[Listed]:
+    def invoices(self, org: Organization, customer_id: str, subscription_id: str, *, limit: int,
+                 cursor: str | None, now: datetime) -> Page[Listed]:
         from .views import subscription_invoices
-        return subscription_invoices(self._adapters, org_id, customer_id, subscription_id, limit=limit,
+        return subscription_invoices(self._adapters, org, customer_id, subscription_id, limit=limit,
                                      cursor=cursor, now=now)
 
-    def dunning(self, org_id: str, customer_id: str, subscription_id: str) -> DunningView:
+    def dunning(self, org: Organization, customer_id: str, subscription_id: str) -> DunningView:
         from .dunning import dunning_of
-        return dunning_of(self._adapters, org_id, customer_id, subscription_id)
+        return dunning_of(self._adapters, org, customer_id, subscription_id)
 
-    def options(self, org_id: str, now: datetime) -> Options:
+    def options(self, org: Organization, now: datetime) -> Options:
         from .views import subscription_options
-        return subscription_options(self._adapters, org_id, now)
+        return subscription_options(self._adapters, org, now)
 
     # what the customer does with them (each action that costs money has its preview)
 

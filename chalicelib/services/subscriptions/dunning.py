@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ...domain import dunning
 from ...domain.documents import Invoice
 from ...domain.dunning import Retries
+from ...domain.organization import Organization
 from ...domain.subscription import Subscription
 
 
@@ -20,13 +21,12 @@ class DunningView:
     retries: Retries
 
 
-def dunning_of(adapters, org_id: str, customer_id: str, subscription_id: str) -> DunningView:
-    """One read for the organization, customer and subscription, one for the invoice; another
+def dunning_of(adapters, org: Organization, customer_id: str, subscription_id: str) -> DunningView:
+    """One read for the subscription, one for the invoice (`org` is the session check's); another
     customer's subscription is not found; one not in dunning is a conflict that says so."""
-    parties = adapters.uow.subscriptions.with_parties(org_id, customer_id, subscription_id)
-    parties.org.preferences.require("subscriptions")
-    sub = parties.document
-    schedule = dunning.retries(sub, parties.org.dunning)
-    invoice = adapters.uow.invoices.get(org_id, customer_id, sub.unpaid_invoice_id)
+    org.preferences.require("subscriptions")
+    sub = adapters.uow.subscriptions.get(org.org_id, customer_id, subscription_id)
+    schedule = dunning.retries(sub, org.dunning)
+    invoice = adapters.uow.invoices.get(org.org_id, customer_id, sub.unpaid_invoice_id)
     return DunningView(sub, invoice, sub.last_failure_code, dunning.failure_sentence(sub.last_failure_code),
                        schedule)

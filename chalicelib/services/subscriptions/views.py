@@ -15,7 +15,6 @@ from ...domain import coupons as coupon_rules
 from ...domain import subscription_actions as actions
 from ...domain import undo
 from ...domain.catalog import Addon, Coupon, Plan
-from ...domain.errors import NotFound
 from ...domain.organization import Organization
 from ...domain.preferences import EditPreferences
 from ...domain.subscription import Subscription
@@ -61,41 +60,43 @@ class Options:
     edit: EditPreferences
 
 
-def list_subscriptions(adapters, org_id: str, customer_id: str, *, status: str | None, limit: int,
+def list_subscriptions(adapters, org: Organization, customer_id: str, *, status: str | None, limit: int,
                        cursor: str | None) -> Page[Line]:
-    adapters.uow.organizations.preferences(org_id).require("subscriptions")
-    page = adapters.uow.subscriptions.page(org_id, customer_id, status=status, limit=limit, cursor=cursor)
+    """`org` as the session check read it: its preferences say whether subscriptions are shown."""
+    org.preferences.require("subscriptions")
+    page = adapters.uow.subscriptions.page(org.org_id, customer_id, status=status, limit=limit, cursor=cursor)
     return Page([line(sub) for sub in page.items], page.next_cursor)
 
 
-def subscription_detail(adapters, org_id: str, customer_id: str, subscription_id: str, now: datetime) -> View:
-    """The organization and the subscription in one read (eventually consistent: it is only shown)."""
-    org, sub = adapters.uow.subscriptions.with_organization(org_id, customer_id, subscription_id, consistent=False)
+def subscription_detail(adapters, org: Organization, customer_id: str, subscription_id: str, now: datetime) -> View:
+    """The subscription, read eventually consistent (it is only shown), at the time of `org` (the
+    session check's)."""
     org.preferences.require("subscriptions")
-    if sub is None:
-        raise NotFound("subscription")
+    sub = adapters.uow.subscriptions.get(org.org_id, customer_id, subscription_id)
     return view(org, sub, org.now(now))
 
 
-def subscription_invoices(adapters, org_id: str, customer_id: str, subscription_id: str, *, limit: int,
+def subscription_invoices(adapters, org: Organization, customer_id: str, subscription_id: str, *, limit: int,
                           cursor: str | None, now: datetime) -> Page[Listed]:
     """The lines of /portal/invoices, of one subscription. Not gated by the subscriptions module:
     these invoices are the customer's own and shown by the invoices module anyway; only whose
     subscription it is matters (404)."""
-    at = adapters.uow.subscriptions.with_parties(org_id, customer_id, subscription_id).org.today(now)
-    found = adapters.uow.invoices.for_subscription(org_id, customer_id, subscription_id, limit=limit, cursor=cursor)
+    adapters.uow.subscriptions.get(org.org_id, customer_id, subscription_id)   # NotFound if not theirs
+    at = org.today(now)
+    found = adapters.uow.invoices.for_subscription(org.org_id, customer_id, subscription_id, limit=limit,
+                                                   cursor=cursor)
     return Page([listed(invoice, at) for invoice in found.items], found.next_cursor)
 
 
-def subscription_options(adapters, org_id: str, now: datetime) -> Options:
+def subscription_options(adapters, org: Organization, now: datetime) -> Options:
     """What customers may choose when editing or reactivating a subscription, and when changes may
     apply: the offered plans, the addons (each says which plans it fits and whether it recurs or
     is billed once) and the coupons offered in the portal that a customer could apply now
-    (unexpired, not used up); none of a part the merchant does not let customers change."""
-    org = adapters.uow.organizations.get(org_id)
+    (unexpired, not used up); none of a part the merchant does not let customers change. `org` as
+    the session check read it."""
     org.preferences.require("edit_subscription")
     edit = org.preferences.edit_subscription
-    offered = adapters.uow.catalog.active_by_kind(org_id)
+    offered = adapters.uow.catalog.active_by_kind(org.org_id)
     plans = [p for p in offered["plan"] if p.currency == org.currency
              and (not edit.allowed_plan_codes or p.code in edit.allowed_plan_codes)]
     addons = [a for a in offered["addon"] if a.currency == org.currency]

@@ -19,7 +19,8 @@ def test_the_home_shows_the_last_payment_once_an_invoice_is_paid():
                       idempotency_key="k", now=NOW, wire=payment_answer)
 
     # When its contact opens the portal's home
-    home = dashboard(adapters, ORG, CUSTOMER, "con_missing")
+    home = dashboard(adapters, adapters.uow.organizations.get(ORG), adapters.uow.customers.get(ORG, CUSTOMER),
+                     "con_missing")
     answer = Dashboard.of(home)
 
     # Then the figures are the account summary's, and the answer says so in its one shape
