@@ -152,6 +152,26 @@ def unbilled_term(sub: Subscription) -> Bill:
     return billing.term_bill(sub)
 
 
+def next_invoice(sub: Subscription) -> Bill | None:
+    """The next invoice the scheduled work raises for `sub` as it stands, on `sub.next_billing_on`
+    (None: nothing is billed next), built by the work itself: the next term with a scheduled change
+    applied, the coupon while it discounts, the one-time addons still to bill and any Rounding
+    line. What the subscription and its quotes show as the next invoice is this bill's total."""
+    if sub.next_billing_on is None:
+        return None
+    if sub.status == Status.LIVE:
+        return unbilled_term(sub) if sub.term_unbilled else renewed(sub)
+    if sub.status == Status.TRIAL:
+        return first_term_after_trial(sub)
+    if sub.status == Status.FUTURE:
+        start = started(sub)
+        return start if start.charge_lines else first_term_after_trial(start.subscription)
+    if sub.status == Status.PAUSED:
+        resume = resumed_on_schedule(sub)
+        return resume if resume.charge_lines else renewed(resume.subscription)
+    return None
+
+
 def awaiting_charge(sub: Subscription, invoice_id: str, now: datetime) -> Subscription:
     """The marker of an invoice committed and not yet charged."""
     return replace(sub, unpaid_invoice_id=invoice_id, next_retry_at=now)

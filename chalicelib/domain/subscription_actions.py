@@ -244,18 +244,6 @@ def starting_term(sub: Subscription, day: date, plan: PlanSnapshot) -> Subscript
     return replace(sub, billing_anchor=day, term_start=term.start, term_end=term.end)
 
 
-def upcoming(sub: Subscription) -> Subscription:
-    """`sub` as its next term will be billed: the scheduled change applied, the term that follows
-    the current one (or the trial), the coupon kept only while it still discounts."""
-    chosen = pending_selection(sub)
-    after = with_selection(sub, chosen)
-    if is_trial(sub) or sub.term_end is None:
-        starts = sub.trial_end or sub.starts_at or sub.term_start
-        return starting_term(after, starts, chosen.plan) if starts else after
-    anchor, term = next_term_of(sub, chosen.plan)
-    return replace(after, billing_anchor=anchor, term_start=term.start, term_end=term.end)
-
-
 # --- what each action does to the subscription -----------------------------------------------
 
 def activated(sub: Subscription, now: datetime) -> Bill:

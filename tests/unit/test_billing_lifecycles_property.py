@@ -11,7 +11,9 @@ document line that bills or credits a plan names its days; after each lifecycle:
 - no day is billed more than once, and every day the subscription was in service is billed once
   (paid days kept over a pause count as moved to after the resume);
 - every credit is for days billed on the plan it credits (never another plan's price);
-- every action's preview quoted what the action then billed, to the cent.
+- every action's preview quoted what the action then billed, to the cent;
+- the next invoice the subscription shows (its day and total: the detail's next billing, a
+  quote's next term) is the invoice the scheduled job then raises, one-time addons and all.
 
 Charges the scheduled job makes succeed or are declined as the lifecycle says (the card works or
 not), so dunning, unpaid subscriptions, paying the invoice that holds one, and trials whose first
@@ -124,41 +126,68 @@ class Books:
             day += timedelta(days=1)
 
 
+def next_invoice_shown(sub: Subscription) -> tuple[date | None, int | None]:
+    """The day and total of the next invoice, as the subscription's detail and quotes show them."""
+    amount = quotes.next_term_amount(sub)
+    return sub.next_billing_on, amount.amount_minor if amount is not None else None
+
+
 def run_due_work(books: Books, now: datetime, unused_time: str) -> None:
     """What the scheduled job does up to `now`, as services/subscriptions/scheduled.py runs it: each term it
-    invoices is charged to the subscription's card, which works or is declined as the lifecycle says."""
+    invoices is charged to the subscription's card, which works or is declined as the lifecycle says.
+    Each invoice it raises is the one the subscription showed as its next, before the work that
+    led to it (a resume of kept days and the start of a trial raise none: the next is still next)."""
+    shown = next_invoice_shown(books.sub)
     for _ in range(500):
         sub = books.sub
         work = scheduling.work_due(sub, now)
         if work is None:
             return
-        at = scheduling.due_at(sub)
-        day = local_date(at, sub.time_zone)
-        if work == Work.TRIAL_END:
-            first = scheduling.first_term_after_trial(sub)
-            invoice_id = books.record(first, day)
-            books.set(scheduling.awaiting_charge(first.subscription, invoice_id, at), day)
-        elif work == Work.CHARGE:
-            charge(books, sub, at, day)
-        elif work == Work.DUNNING_RETRY:
-            books.set(scheduling.dunning_paid(sub) if books.card_works
-                      else scheduling.dunning_retry_failed(sub, DUNNING, at), day)
-        elif work == Work.CANCEL_AT_TERM_END:
-            books.set(scheduling.cancelled_at_term_end(sub), day)
-        elif work == Work.PAUSE:
-            books.record(scheduling.paused(sub, unused_time), day)
-        elif work == Work.RESUME:
-            bill = scheduling.resumed_on_schedule(sub)
-            invoice_id = resume(books, bill, day)
-            if invoice_id:
-                books.set(scheduling.awaiting_charge(bill.subscription, invoice_id, at), day)
-        else:
-            bill = {Work.START: scheduling.started, Work.RENEW: scheduling.renewed,
-                    Work.BILL_TERM: scheduling.unbilled_term}[work](sub)
-            invoice_id = books.record(bill, day)
-            if invoice_id and bill.subscription.term is not None:
-                books.set(scheduling.awaiting_charge(bill.subscription, invoice_id, at), day)
+        raised = len(books.invoices)
+        do_work(books, work, now, unused_time)
+        if len(books.invoices) > raised:
+            bill = books.invoices[f"inv_{raised}"]
+            assert shown == (bill.period.start, bill.charge_total.amount_minor), (work, shown, bill.charge_lines)
+        if len(books.invoices) > raised or not _still_next(work, sub, books.sub):
+            shown = next_invoice_shown(books.sub)
     raise AssertionError("the scheduled work never ran out")
+
+
+def _still_next(work: Work, before: Subscription, after: Subscription) -> bool:
+    """Work that raises no invoice and leaves the next one as it was shown."""
+    return (work == Work.RESUME and after.status == Status.LIVE) or (
+        work == Work.START and after.status == Status.TRIAL)
+
+
+def do_work(books: Books, work: Work, now: datetime, unused_time: str) -> None:
+    """One piece of due work, and the charge of the invoice it raises."""
+    sub = books.sub
+    at = scheduling.due_at(sub)
+    day = local_date(at, sub.time_zone)
+    if work == Work.TRIAL_END:
+        first = scheduling.first_term_after_trial(sub)
+        invoice_id = books.record(first, day)
+        books.set(scheduling.awaiting_charge(first.subscription, invoice_id, at), day)
+    elif work == Work.CHARGE:
+        charge(books, sub, at, day)
+    elif work == Work.DUNNING_RETRY:
+        books.set(scheduling.dunning_paid(sub) if books.card_works
+                  else scheduling.dunning_retry_failed(sub, DUNNING, at), day)
+    elif work == Work.CANCEL_AT_TERM_END:
+        books.set(scheduling.cancelled_at_term_end(sub), day)
+    elif work == Work.PAUSE:
+        books.record(scheduling.paused(sub, unused_time), day)
+    elif work == Work.RESUME:
+        bill = scheduling.resumed_on_schedule(sub)
+        invoice_id = resume(books, bill, day)
+        if invoice_id:
+            books.set(scheduling.awaiting_charge(bill.subscription, invoice_id, at), day)
+    else:
+        bill = {Work.START: scheduling.started, Work.RENEW: scheduling.renewed,
+                Work.BILL_TERM: scheduling.unbilled_term}[work](sub)
+        invoice_id = books.record(bill, day)
+        if invoice_id and bill.subscription.term is not None:
+            books.set(scheduling.awaiting_charge(bill.subscription, invoice_id, at), day)
 
 
 def charge(books: Books, sub: Subscription, at: datetime, day: date) -> None:

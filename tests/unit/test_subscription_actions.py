@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.domain import quotes
+from chalicelib.domain import quotes, scheduling
 from chalicelib.domain import subscription_actions as actions
 from chalicelib.domain.credits import AvailableCredit
 from chalicelib.domain.errors import BusinessRuleViolation, FeatureDisabled, InvalidInput, InvalidTransition
@@ -303,6 +303,44 @@ def test_a_change_at_term_end_charges_nothing_now_and_quotes_the_next_term():
 def test_a_trial_changes_now_without_proration():
     quote = quotes.change_quote(a_subscription(Status.TRIAL), Selection(BUSINESS), "now", [], JAN_17)
     assert (quote.invoice_total_minor, quote.next_term_total_minor) == (0, 20_000)
+
+
+ONBOARDING = SubscriptionAddon("setup", "Onboarding", 9_900, recurring=False)
+
+
+def test_the_next_term_quoted_with_a_setup_fee_added_at_term_end_is_the_renewal_invoice_fee_included():
+    # Given Pro at 100.00; When an onboarding session (99.00, one-time) is added for the term's end
+    with_setup = Selection(PRO, (ONBOARDING,))
+    quote = quotes.change_quote(a_subscription(), with_setup, "end_of_term", [], JAN_17)
+    # Then the next term is quoted as the renewal will invoice it: 100.00 + 99.00
+    renewal = scheduling.renewed(actions.change_scheduled(a_subscription(), with_setup, JAN_17))
+    assert quote.next_term_total_minor == renewal.charge_total.amount_minor == 19_900
+
+
+def test_a_setup_fee_added_in_a_trial_is_quoted_with_the_first_term_it_is_billed_on():
+    quote = quotes.change_quote(a_subscription(Status.TRIAL), Selection(PRO, (ONBOARDING,)), "now", [], JAN_17)
+    assert (quote.invoice_total_minor, quote.next_term_total_minor) == (0, 19_900)
+
+
+def test_the_next_term_quoted_in_dinars_is_rounded_to_the_fils_the_invoice_is_rounded_to():
+    # Given a plan of 10.005 KWD a month (KWD is charged in steps of 0.010)
+    dinars = a_subscription(plan=replace(PRO, price_minor=10_005), currency="KWD")
+    # Then its next term is quoted 10.010, as its invoice will be (Rounding +0.005)
+    quote = quotes.change_quote(dinars, Selection(dinars.plan), "end_of_term", [], JAN_17)
+    assert quote.next_term_total_minor == scheduling.renewed(dinars).charge_total.amount_minor == 10_010
+
+
+def test_a_subscription_that_starts_with_a_trial_is_next_billed_when_the_trial_ends():
+    future = a_subscription(Status.FUTURE, term_start=None, term_end=None, billing_anchor=None, activated_at=None,
+                            starts_at=date(2026, 3, 1))
+    assert (future.next_billing_on, quotes.next_term_amount(future).amount_minor) == (date(2026, 3, 15), 10_000)
+
+
+def test_a_pause_that_keeps_the_paid_days_is_next_billed_when_they_have_run_out_after_the_resume():
+    # Given Pro paid for January, paused on Jan 17 keeping its 15 unused days, to resume on Mar 1
+    paused = a_subscription(Status.PAUSED, paused_at=JAN_17_DAY, resume_at=date(2026, 3, 1))
+    # Then the next invoice is raised when the 15 kept days have run, on Mar 16, not on resuming
+    assert paused.next_billing_on == date(2026, 3, 16)
 
 
 def test_a_yearly_term_starts_now_and_its_invoice_takes_the_available_credits():
