@@ -287,10 +287,11 @@ def test_adding_seats_with_a_coupon_prorates_each_line():
     sub = a_subscription(coupon=forever_20())
     seats = Selection(PRO, (SubscriptionAddon("seats", "Extra seat", 1_000, 3),), forever_20())
     quote = quotes.change_quote(sub, seats, "now", [], JAN_17)
-    # Then the credit is 48.39 - 20% (9.68) and the charge 48.39 + 14.52 (30.00 x 15/31) - 20% (12.58)
+    # Then the credit is 48.39 - 20% (9.68); the charge is 130.00 x 15/31 = 62.90 less 20% of it (12.58),
+    # 50.32: the plan and seat lines are rounded on their own (48.39 + 14.52), the coupon line takes them to it
     assert [l.amount_minor for l in quote.credit_note_lines] == [4_839, -968]
-    assert [l.amount_minor for l in quote.invoice_lines] == [4_839, 1_452, -1_258]
-    assert quote.amount_due_minor == 5_033 - 3_871
+    assert [l.amount_minor for l in quote.invoice_lines] == [4_839, 1_452, -1_259]
+    assert quote.amount_due_minor == 5_032 - 3_871
     assert quote.next_term_total_minor == 10_400   # (100.00 + 30.00) less 20%
 
 
