@@ -230,6 +230,52 @@ def test_a_one_time_addon_is_billed_once_in_full_and_never_renewed_or_prorated(a
         assert change.json["subscription"]["addons"] == []
 
 
+def test_a_setup_fee_added_for_the_term_end_is_shown_in_the_next_invoice_and_invoiced_as_shown(aws):
+    with client() as c:
+        # Given Pro (100.00) for Nov 25 - Dec 25, and an onboarding session sold once (99.00)
+        shop = a_shop(c)
+        assert shop.admin.post("/admin/addons", {"code": "onboarding", "name": "Onboarding", "price_minor": 9_900,
+                                                 "currency": "USD", "recurring": False}).status == 201
+        sub = shop.subscription("live")
+        path = f"/portal/subscriptions/{sub['subscription_id']}"
+
+        # When Zoë adds the session for the end of the term, as previewed
+        body = {"addons": [{"code": "onboarding", "quantity": 1}], "when": "end_of_term"}
+        quote = shop.portal.post(f"{path}/changes/preview", body).json
+        changed = shop.portal.post(f"{path}/changes", {**body, "quote_id": quote["quote_id"]})
+
+        # Then the quote and the subscription show the next invoice with the session: 199.00 on Dec 25
+        assert changed.status == 200, changed.json
+        assert (quote["next_term_total_minor"], quote["next_billing_on"]) == (19_900, "2026-12-25")
+        shown = shop.portal.get(path).json
+        assert (shown["next_billing_amount_minor"], shown["next_billing_on"]) == (19_900, "2026-12-25")
+        # And the renewal invoices exactly that
+        shop.clock.advance(days=31)
+        run_jobs(c)
+        renewal = invoices_of(shop, sub)[-1]
+        assert (renewal.period_start.isoformat(), renewal.total_minor) == ("2026-12-25", 19_900)
+
+
+def test_seats_added_mid_term_to_a_subscription_with_a_100_percent_coupon_cost_nothing(aws):
+    with client() as c:
+        # Given Pro (100.00) with 100% off, for Nov 9 - Dec 10 (15 of 31 days left on Nov 25)
+        shop = a_shop(c)
+        shop.coupon("VIP100", portal=False, percent_off_bp=10_000)
+        sub = shop.subscription("live", coupon_code="VIP100", **TERM)
+        path = f"/portal/subscriptions/{sub['subscription_id']}"
+
+        # When Zoë adds two seats (10.00 each) now
+        body = {"addons": [{"code": "seats", "quantity": 2}], "coupon": "VIP100", "when": "now"}
+        quote = shop.portal.post(f"{path}/changes/preview", body).json
+        answer = shop.portal.post(f"{path}/changes", {**body, "quote_id": quote["quote_id"]})
+
+        # Then the lines are 48.39 and 9.68 and the coupon takes both: nothing is invoiced, not even a cent
+        assert answer.status == 200, answer.json
+        assert [line["amount_minor"] for line in answer.json["invoice"]["lines"]] == [4_839, 968, -5_807]
+        assert (quote["invoice_total_minor"], answer.json["invoice"]["total_minor"], quote["amount_due_minor"]) == (
+            0, 0, 0)
+
+
 # --- pause and resume ------------------------------------------------------------------------
 
 def test_a_month_paid_then_paused_the_same_day_is_credited_and_the_resume_costs_nothing_more(aws, monkeypatch):

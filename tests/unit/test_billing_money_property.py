@@ -4,7 +4,8 @@ ariary), prices, quantities, coupons, billing periods and month-end anchors.
 
 A term is invoiced in full, then changed now any number of times (plan, seats, coupon), and
 maybe ended early (a change to another billing period, a pause that credits its unused days, a
-cancellation and a reactivation later in the term). What the customer paid for the term (its
+cancellation and a reactivation later in the term, a pause that keeps the paid days and a
+cancellation while paused). What the customer paid for the term (its
 invoice and every change's invoice, less every credit note) is what its days cost at the prices
 and discounts they had, day by day, to within the half minor unit each line is rounded by (and
 the half increment each document total is rounded by): no day is paid twice or given free, no
@@ -29,8 +30,8 @@ from chalicelib.domain.subscription_status import Status
 UTC = timezone.utc
 CURRENCIES = ("USD", "JPY", "KWD", "MGA", "ISK")
 PERIODS = (("month", 1), ("month", 3), ("week", 1), ("year", 1))
-PAUSE_CREDITS = preferences_from_dict({"pause_resume": {"enabled": True, "unused_time": "credit"},
-                                       "reactivate": True, "cancel": {"enabled": True}})
+PAUSE_CREDITS = preferences_from_dict({"pause_resume": {"enabled": True, "unused_time": "credit"}})
+PAUSE_KEEPS = preferences_from_dict({"pause_resume": {"enabled": True, "unused_time": "keep"}})
 
 
 def at_noon(day: date) -> datetime:
@@ -45,11 +46,13 @@ def selections(draw, interval: tuple[str, int]) -> Selection:
     seats = draw(st.integers(min_value=0, max_value=5))
     addons = (SubscriptionAddon("seats", "Seat", draw(st.integers(min_value=0, max_value=50_000)), seats),) \
         if seats else ()
+    # every coupon discounts the term it is applied in, whatever its duration (its first cycle)
+    duration, cycles = draw(st.sampled_from([("once", None), ("repeating", 2), ("forever", None)]))
     coupon = draw(st.one_of(
         st.none(),
-        st.builds(lambda bp: AppliedCoupon("PCT", "Percent", "forever", percent_off_bp=bp),
+        st.builds(lambda bp: AppliedCoupon("PCT", "Percent", duration, percent_off_bp=bp, cycles=cycles),
                   st.integers(min_value=1, max_value=10_000)),
-        st.builds(lambda minor: AppliedCoupon("OFF", "Amount", "forever", amount_off_minor=minor),
+        st.builds(lambda minor: AppliedCoupon("OFF", "Amount", duration, amount_off_minor=minor, cycles=cycles),
                   st.integers(min_value=1, max_value=200_000))))
     return Selection(plan, addons, coupon)
 
@@ -88,7 +91,8 @@ class Paid:
 @given(data=st.data(), currency=st.sampled_from(CURRENCIES), interval=st.sampled_from(PERIODS),
        anchor=st.one_of(st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)),
                         st.sampled_from([date(2026, 1, 31), date(2028, 2, 29), date(2026, 8, 31), date(2027, 12, 31)])),
-       ending=st.sampled_from(["none", "other_period", "pause", "cancel_and_reactivate"]))
+       ending=st.sampled_from(["none", "other_period", "pause", "pause_keeping_days_then_cancel",
+                               "cancel_and_reactivate"]))
 def test_what_a_term_was_paid_is_what_its_days_cost_at_the_prices_they_had(data, currency, interval, anchor, ending):
     # Given a term invoiced in full
     first = data.draw(selections(interval), "first")
@@ -122,6 +126,10 @@ def test_what_a_term_was_paid_is_what_its_days_cost_at_the_prices_they_had(data,
                   charges_this_term=False)
     elif ending == "pause":
         paid.bill(actions.pause_scheduled(sub, PAUSE_CREDITS, pause_at=None, resume_at=None, now=at_noon(until)))
+    elif ending == "pause_keeping_days_then_cancel":
+        kept = actions.pause_scheduled(sub, PAUSE_KEEPS, pause_at=None, resume_at=None, now=at_noon(until))
+        paid.bill(kept)
+        paid.bill(actions.cancelled_now(kept.subscription, None, at_noon(until) + timedelta(days=40)))
     elif ending == "cancel_and_reactivate":
         cancelled_on = data.draw(st.integers(min_value=(since - anchor).days, max_value=last), "cancelled on")
         cancelled = actions.cancelled_now(sub, None, at_noon(anchor + timedelta(days=cancelled_on)))
