@@ -135,7 +135,21 @@ def _status_refusal(action: str, sub: Subscription) -> Refusal | None:
     return Refusal("invalid_status", f"Not possible while the subscription is {status}.")
 
 
+# what would bill the trial's first term again, or change it unbilled, while its charge is unanswered
+WAIT_FOR_FIRST_CHARGE = ("activate", "change_now", "change_at_term_end", "cancel_now", "cancel_at_term_end")
+
+
+def first_charge_pending(sub: Subscription) -> bool:
+    """A trial that has ended and whose first term is invoiced, the charge of that invoice not
+    answered yet (the payment service asked again later): it becomes live, or expires, with the
+    answer."""
+    return sub.status == Status.TRIAL and sub.unpaid_invoice_id is not None
+
+
 def _rule_refusal(action: str, sub: Subscription, prefs: Preferences, now: datetime) -> Refusal | None:
+    if action in WAIT_FOR_FIRST_CHARGE and first_charge_pending(sub):
+        return Refusal("first_charge_pending", "The payment for the first term is being confirmed; try again in "
+                                               "a few minutes.")
     if action == "extend_trial":
         if sub.expired_reason != "trial_charge_failed":
             return Refusal("trial_not_extendable", "Only a trial that expired because its first charge "

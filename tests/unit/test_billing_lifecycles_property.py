@@ -16,8 +16,9 @@ document line that bills or credits a plan names its days; after each lifecycle:
   quote's next term) is the invoice the scheduled job then raises, one-time addons and all.
 
 Charges the scheduled job makes succeed or are declined as the lifecycle says (the card works or
-not), so dunning, unpaid subscriptions, paying the invoice that holds one, and trials whose first
-charge fails (their invoice taken back) are among the lifecycles.
+not, or the payment service answers only later), so dunning, unpaid subscriptions, paying the
+invoice that holds one, and trials whose first charge fails (their invoice taken back) are among
+the lifecycles.
 """
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ class Books:
     """What was billed, day by day, and what happened, day by day."""
     sub: Subscription
     card_works: bool = True
+    card_answers_later: bool = False                            # the next charge's outcome comes 10 minutes late
     billed: Counter = field(default_factory=Counter)            # day -> plan lines billing it
     plan_on: dict = field(default_factory=dict)                 # day -> the plan it was billed on
     status_on: dict = field(default_factory=dict)               # day -> in service at its end
@@ -107,6 +109,8 @@ class Books:
 
     def set(self, sub: Subscription, day: date) -> None:
         self.sub = sub
+        for later in [later for later in self.status_on if later > day]:
+            del self.status_on[later]       # work done late for an earlier day: what it leaves holds from then
         self.status_on[day] = sub.status in IN_SERVICE and not actions.is_trial(sub)
         note(f"{day}: {sub.status.value} {sub.plan.code} term {sub.term_start}..{sub.term_end} "
              f"paused {sub.paused_at} pause {sub.pause_at} resume {sub.resume_at}")
@@ -193,7 +197,10 @@ def do_work(books: Books, work: Work, now: datetime, unused_time: str) -> None:
 def charge(books: Books, sub: Subscription, at: datetime, day: date) -> None:
     """The first charge of a term invoiced by the job."""
     trial = sub.status == Status.TRIAL
-    if books.card_works:
+    if books.card_answers_later:
+        books.card_answers_later = False
+        books.set(scheduling.charge_unknown(sub, at), day)    # asked again later: the customer may act meanwhile
+    elif books.card_works:
         books.set(scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub), day)
     elif trial:
         books.void(sub.unpaid_invoice_id)          # the trial's invoice is taken back
@@ -221,7 +228,8 @@ steps = st.lists(st.tuples(
     st.integers(min_value=0, max_value=24 * 45),        # hours that pass first
     st.sampled_from(["change_now", "change_at_term_end", "pause_now", "pause_later", "resume_now", "cancel_now",
                      "cancel_at_term_end", "remove_scheduled_cancellation", "reactivate", "activate", "wait",
-                     "card_declines", "card_works", "pay_held_invoice", "pay_held_invoice", "extend_trial"]),
+                     "card_declines", "card_works", "card_answers_later", "pay_held_invoice", "pay_held_invoice",
+                     "extend_trial"]),
     selections(),
     st.integers(min_value=1, max_value=40),             # days ahead, for what is scheduled
 ), min_size=1, max_size=14)
@@ -232,6 +240,9 @@ def act(books: Books, step, now: datetime, prefs) -> None:
     sub, today = books.sub, books.sub.today(now)
     if name in ("card_declines", "card_works"):
         books.card_works = name == "card_works"
+        return
+    if name == "card_answers_later":
+        books.card_answers_later = True
         return
     if name == "pay_held_invoice":
         settled = sub.unpaid_invoice_id and scheduling.invoice_settled(sub, sub.unpaid_invoice_id, now)
@@ -335,7 +346,8 @@ def test_no_day_is_billed_twice_or_left_unbilled_and_every_preview_is_what_was_b
         now += timedelta(hours=step[0])
         run_due_work(books, now, unused_time)
         act(books, step, now, prefs)
-    run_due_work(books, now, unused_time)
+    books.card_answers_later = False
+    run_due_work(books, now + scheduling.RETRY_PENDING_AFTER, unused_time)   # a charge asked again has its answer
 
     # Then no day is billed twice (nor credited below nothing) ...
     assert all(count in (0, 1) for count in books.billed.values()), sorted(

@@ -23,6 +23,7 @@ TERM_START = date(2026, 1, 1)
 TERM_END = date(2026, 2, 1)                          # 31 days
 JAN_17 = datetime(2026, 1, 17, 10, 30, tzinfo=UTC)   # 16 days used, 15 left
 JAN_17_DAY = date(2026, 1, 17)
+JAN_15 = datetime(2026, 1, 15, 0, 0, tzinfo=UTC)     # the trial's end
 PRO = PlanSnapshot("pro", "Pro plan", 10_000, trial_days=14)
 BUSINESS = PlanSnapshot("biz", "Business plan", 20_000, trial_days=14)
 ALL_ON = preferences_from_dict({
@@ -141,6 +142,26 @@ def test_activating_a_trial_starts_the_first_term_now_with_the_change_scheduled_
         JAN_17_DAY, JAN_17_DAY, date(2026, 2, 17), JAN_17_DAY, JAN_17)
     assert next_due_at(live) == datetime(2026, 2, 17, tzinfo=UTC)
     assert bill.charge_total == Money(16_000, "USD")      # Business 200.00 less 20%
+
+
+def test_while_a_trials_first_charge_is_being_confirmed_the_customer_cannot_bill_or_change_its_first_term():
+    # Given a trial that ended on Jan 15: its first term is invoiced, the charge not answered yet
+    trial = a_subscription(Status.TRIAL, trial_end=date(2026, 1, 15), auto_charge=True, payment_method_id="pm_1")
+    first = scheduling.first_term_after_trial(trial).subscription
+    waiting = scheduling.charge_unknown(scheduling.awaiting_charge(first, "inv_1", JAN_15), JAN_15)
+    # When Zoë activates it, changes or cancels it meanwhile
+    minutes_later = JAN_15 + timedelta(minutes=3)
+    refused = {state.action: state.reason for state in actions.allowed_actions(waiting, ALL_ON, minutes_later)
+               if not state.allowed}
+    # Then each waits for the answer (activating would invoice the same days twice; a change now
+    # would move the first term to another plan unbilled)
+    assert {action: refused.get(action) for action in actions.WAIT_FOR_FIRST_CHARGE} == {
+        action: "first_charge_pending" for action in actions.WAIT_FOR_FIRST_CHARGE}
+    with pytest.raises(BusinessRuleViolation):
+        actions.require("activate", waiting, ALL_ON, minutes_later)
+    # And once the charge went through, the first term is live and may be changed
+    live = scheduling.trial_converted(waiting)
+    assert actions.refusal("change_now", live, ALL_ON, minutes_later) is None
 
 
 def test_extending_a_trial_gives_the_plans_trial_period_from_now_and_counts_it():
