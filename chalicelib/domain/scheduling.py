@@ -19,8 +19,8 @@ from . import billing
 from .billing import Bill
 from .preferences import DunningSettings
 from .subscription import Subscription, next_due_at
-from .subscription_actions import (next_term_of, paused_on, pending_selection, resumed, starting_term,
-                                   with_selection)
+from .subscription_actions import (first_charge_pending, next_term_of, paused_on, pending_selection, resumed,
+                                   starting_term, with_selection)
 from .subscription_status import Status
 
 RETRY_PENDING_AFTER = timedelta(minutes=10)   # a charge whose outcome is not known yet
@@ -40,8 +40,7 @@ class Work(str, Enum):
 
 def charge_pending(sub: Subscription) -> bool:
     """An invoice was raised for the current term and is still to be charged off-session."""
-    return (sub.unpaid_invoice_id is not None and sub.next_retry_at is not None
-            and sub.status in (Status.TRIAL, Status.LIVE))
+    return first_charge_pending(sub)
 
 
 def due_at(sub: Subscription) -> datetime | None:

@@ -135,21 +135,24 @@ def _status_refusal(action: str, sub: Subscription) -> Refusal | None:
     return Refusal("invalid_status", f"Not possible while the subscription is {status}.")
 
 
-# what would bill the trial's first term again, or change it unbilled, while its charge is unanswered
-WAIT_FOR_FIRST_CHARGE = ("activate", "change_now", "change_at_term_end", "cancel_now", "cancel_at_term_end")
+# what would bill a term again, change or credit it unbilled, or leave its invoice uncollected, while
+# its charge is unanswered
+WAIT_FOR_FIRST_CHARGE = ("activate", "change_now", "change_at_term_end", "pause", "cancel_now",
+                         "cancel_at_term_end")
 
 
 def first_charge_pending(sub: Subscription) -> bool:
-    """A trial that has ended and whose first term is invoiced, the charge of that invoice not
-    answered yet (the payment service asked again later): it becomes live, or expires, with the
-    answer."""
-    return sub.status == Status.TRIAL and sub.unpaid_invoice_id is not None
+    """A term invoiced by the scheduled work (a trial's first, a renewal) whose charge is still to
+    be made or answered (the payment service is asked again later, with the same key): a trial
+    becomes live or expires with the answer, a renewal is paid or goes to dunning."""
+    return (sub.unpaid_invoice_id is not None and sub.next_retry_at is not None
+            and sub.status in (Status.TRIAL, Status.LIVE))
 
 
 def _rule_refusal(action: str, sub: Subscription, prefs: Preferences, now: datetime) -> Refusal | None:
     if action in WAIT_FOR_FIRST_CHARGE and first_charge_pending(sub):
-        return Refusal("first_charge_pending", "The payment for the first term is being confirmed; try again in "
-                                               "a few minutes.")
+        return Refusal("first_charge_pending", "The payment for this term is being confirmed; try again in a few "
+                                               "minutes.")
     if action == "extend_trial":
         if sub.expired_reason != "trial_charge_failed":
             return Refusal("trial_not_extendable", "Only a trial that expired because its first charge "

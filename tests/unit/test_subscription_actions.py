@@ -155,13 +155,26 @@ def test_while_a_trials_first_charge_is_being_confirmed_the_customer_cannot_bill
                if not state.allowed}
     # Then each waits for the answer (activating would invoice the same days twice; a change now
     # would move the first term to another plan unbilled)
-    assert {action: refused.get(action) for action in actions.WAIT_FOR_FIRST_CHARGE} == {
-        action: "first_charge_pending" for action in actions.WAIT_FOR_FIRST_CHARGE}
+    trial_actions = ("activate", "change_now", "change_at_term_end", "cancel_now", "cancel_at_term_end")
+    assert {action: refused.get(action) for action in trial_actions} == {
+        action: "first_charge_pending" for action in trial_actions}
     with pytest.raises(BusinessRuleViolation):
         actions.require("activate", waiting, ALL_ON, minutes_later)
     # And once the charge went through, the first term is live and may be changed
     live = scheduling.trial_converted(waiting)
     assert actions.refusal("change_now", live, ALL_ON, minutes_later) is None
+
+
+def test_while_a_renewals_charge_is_being_confirmed_the_customer_cannot_change_pause_or_cancel_the_term():
+    # Given Pro renewed on Feb 1, its invoice's charge not answered yet
+    renewal = scheduling.renewed(a_subscription(auto_charge=True, payment_method_id="pm_1")).subscription
+    feb_1 = datetime(2026, 2, 1, tzinfo=UTC)
+    waiting = scheduling.charge_unknown(scheduling.awaiting_charge(renewal, "inv_2", feb_1), feb_1)
+    # Then a move to a yearly plan (which would ask for the charge again under the new term's key,
+    # charging twice if the first went through), a pause or a cancellation waits for the answer
+    for action in ("change_now", "pause", "cancel_now", "cancel_at_term_end"):
+        assert actions.refusal(action, waiting, ALL_ON, feb_1).reason == "first_charge_pending"
+    assert actions.refusal("change_now", scheduling.charge_left(waiting), ALL_ON, feb_1) is None
 
 
 def test_extending_a_trial_gives_the_plans_trial_period_from_now_and_counts_it():
