@@ -10,7 +10,8 @@ document line that bills or credits a plan names its days; after each lifecycle:
 
 - no day is billed more than once, and every day the subscription was in service is billed once
   (paid days kept over a pause count as moved to after the resume);
-- every credit is for days billed on the plan it credits (never another plan's price);
+- every credit is for days billed on the plan it credits (never another plan's price), and no day
+  is credited more money than was billed for it (coupons of every duration included);
 - every action's preview quoted what the action then billed, to the cent;
 - the next invoice the subscription shows (its day and total: the detail's next billing, a
   quote's next term) is the invoice the scheduled job then raises, one-time addons and all.
@@ -25,6 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
+from fractions import Fraction
 from itertools import count
 
 from hypothesis import event, given, note, settings, strategies as st
@@ -75,17 +77,21 @@ class Books:
     quoted: list = field(default_factory=list)                  # (action, quote, bill)
     invoices: dict = field(default_factory=dict)                # invoice id -> its bill
     ids: count = field(default_factory=count)
+    paid_for: Counter = field(default_factory=Counter)          # day -> money billed less credited for it (exact)
+    rounded_by: Counter = field(default_factory=Counter)        # day -> how far rounding can have moved that
 
     def record(self, bill: Bill, day: date) -> str | None:
         """The bill's plan lines, and the subscription it leaves, on `day`; its invoice's id."""
-        note(f"{day}: charge {[(l.description, l.period) for l in bill.charge_lines]} "
-             f"credit {[(l.description, l.period) for l in bill.credit_lines]}")
+        note(f"{day}: charge {[(l.description, l.amount.amount_minor, l.period) for l in bill.charge_lines]} "
+             f"credit {[(l.description, l.amount.amount_minor, l.period) for l in bill.credit_lines]}")
         for line in bill.credit_lines:           # what was billed before, credited first
             if line.code in PLAN_CODES and line.period is not None:
                 self._credit(line.period.start, line.period.end, line.code)
         for line in bill.charge_lines:
             if line.code in PLAN_CODES and line.period is not None:
                 self._add(line.period.start, line.period.end, +1, line.code)
+        self._pay(bill.charge_lines, +1)
+        self._pay(bill.credit_lines, -1)
         self.set(bill.subscription, day)
         if not bill.charge_lines:
             return None
@@ -98,6 +104,16 @@ class Books:
         for line in self.invoices[invoice_id].charge_lines:
             if line.code in PLAN_CODES and line.period is not None:
                 self._add(line.period.start, line.period.end, -1, None)
+        self._pay(self.invoices[invoice_id].charge_lines, -1)
+
+    def _pay(self, lines, sign: int) -> None:
+        """Each line of days (items, coupons) spread evenly over its days, and its rounding with it."""
+        for line in lines:
+            if line.period is not None:
+                for offset in range(line.period.days):
+                    self.paid_for[line.period.start + timedelta(days=offset)] += sign * Fraction(
+                        line.amount.amount_minor, line.period.days)
+                    self.rounded_by[line.period.start + timedelta(days=offset)] += Fraction(1, 2 * line.period.days)
 
     def _credit(self, start: date, end: date, code: str) -> None:
         """Credit is for what was billed: the days credited were billed on that plan."""
@@ -116,10 +132,14 @@ class Books:
              f"paused {sub.paused_at} pause {sub.pause_at} resume {sub.resume_at}")
 
     def move(self, start: date, end: date, to: date) -> None:
-        """Paid days kept over a pause: billed once, served later, on the same plan."""
+        """Paid days kept over a pause: billed once, served later, on the same plan (and money)."""
         code = self.plan_on.get(start)
         self._add(start, end, -1, None)
         self._add(to, to + (end - start), +1, code)
+        for ledger in (self.paid_for, self.rounded_by):
+            kept = [ledger.pop(start + timedelta(days=offset), 0) for offset in range((end - start).days)]
+            for offset, amount in enumerate(kept):
+                ledger[to + timedelta(days=offset)] += amount
 
     def _add(self, start: date, end: date, amount: int, code: str | None) -> None:
         day = start
@@ -355,6 +375,8 @@ def test_no_day_is_billed_twice_or_left_unbilled_and_every_preview_is_what_was_b
     # ... every day in service so far was billed ...
     served = in_service_days(books, books.sub.today(now))
     assert sorted(day for day in served if books.billed[day] != 1) == []
+    # ... no day was credited more money than was billed for it ...
+    assert sorted(day for day, paid in books.paid_for.items() if paid < -books.rounded_by[day]) == []
     # ... and every preview quoted what its action billed
     for name, quote, bill in books.quoted:
         assert (name, quote.invoice_total_minor, quote.credit_note_total_minor) == (
