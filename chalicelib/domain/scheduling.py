@@ -38,14 +38,9 @@ class Work(str, Enum):
     DUNNING_RETRY = "dunning_retry"
 
 
-def charge_pending(sub: Subscription) -> bool:
-    """An invoice was raised for the current term and is still to be charged off-session."""
-    return first_charge_pending(sub)
-
-
 def due_at(sub: Subscription) -> datetime | None:
     """When the runner next has something to do for `sub` (the `due` index's sort key)."""
-    if charge_pending(sub):
+    if first_charge_pending(sub):
         return sub.next_retry_at
     return next_due_at(sub)
 
@@ -55,7 +50,7 @@ def work_due(sub: Subscription, now: datetime) -> Work | None:
     at = due_at(sub)
     if at is None or at > now:
         return None
-    if charge_pending(sub):
+    if first_charge_pending(sub):
         return Work.CHARGE
     status = sub.status
     if status == Status.FUTURE:
