@@ -9,7 +9,7 @@ organization's today, included) to the term's end. Each item gets a line that ex
 ("Unused time on Pro 100.00 x 15/31 days"). A coupon is prorated on a line of its own, from the
 discount the term was (or would be) invoiced with, so that the item lines plus the coupon line
 come to the discounted price: changing on the first day credits exactly what the term's invoice
-charged.
+charged, and a document is never negative.
 """
 from __future__ import annotations
 
@@ -58,8 +58,19 @@ def prorated_lines(items: Sequence[PricedItem], discount: Discount | None, day: 
         gross = subtotal(items)
         lines.append(Line(description=f"Coupon {discount.code} ({discount.off_text}) on {time} time "
                                       f"{(-discount.of(gross)).format()} {of_days}",
-                          amount=-discount.of(gross, share), code=discount.code, kind="discount", period=period))
+                          amount=-_discount_taken(lines, gross, discount, share), code=discount.code,
+                          kind="discount", period=period))
     return [line for line in lines if not line.amount.is_zero]
+
+
+def _discount_taken(item_lines: Sequence[Line], gross: Money, discount: Discount, share: Fraction) -> Money:
+    """What the coupon line takes off the item lines (each rounded on its own) so that they total
+    the term's price for those days less the coupon's for those days, each worked out exactly and
+    rounded once; never more than the item lines. So a document is never negative, a coupon of the
+    whole price leaves exactly nothing, and a whole term's share is the term's invoice."""
+    items = sum((line.amount for line in item_lines), Money.zero(gross.currency))
+    exact_total = gross.times(share) - discount.of(gross, share)
+    return items - items.min(exact_total)
 
 
 def _currency(*item_lists: Sequence[PricedItem], discounts: Sequence[Discount | None]) -> str:

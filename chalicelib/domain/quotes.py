@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Sequence
 
-from . import billing
+from . import scheduling
 from .billing import Bill
 from .credits import AvailableCredit, allocate_credits
 from .errors import BusinessRuleViolation, Conflict
@@ -21,7 +21,7 @@ from .preferences import Preferences
 from .pricing import Line
 from .subscription import Subscription
 from .subscription_actions import (Selection, When, cancelled_now, change_scheduled, changed_now, current_selection,
-                                   in_term, is_trial, kept_at_pause, pause_scheduled, term_end_of, upcoming)
+                                   in_term, is_trial, kept_at_pause, pause_scheduled, term_end_of)
 from .subscription_status import Status
 
 
@@ -108,16 +108,11 @@ def credits_applied(amount: Money, credits: Sequence[AvailableCredit]) -> int:
 
 
 def next_term_amount(sub: Subscription) -> Money | None:
-    """What the term after the current one (or the trial) will cost: the scheduled change if any,
-    the coupon while it still discounts; None when nothing is billed next."""
-    if sub.next_billing_on is None:
-        return None
-    if sub.status == Status.LIVE and sub.term_unbilled:
-        return billing.amount_per_term(sub, sub.term_start)
-    coming = upcoming(sub)
-    if coming.term_start is None:
-        return billing.amount_per_term(coming)
-    return billing.amount_per_term(coming, coming.term_start)
+    """The total of the next invoice, the one the scheduled work will raise (the term after the
+    current one or the trial, a scheduled change applied, one-time addons still to bill, rounded
+    as the invoice is); None when nothing is billed next."""
+    bill = scheduling.next_invoice(sub)
+    return bill.charge_total if bill is not None else None
 
 
 def bill_quote(action: str, chosen: Selection, bill: Bill, credits: Sequence[AvailableCredit], now: datetime,

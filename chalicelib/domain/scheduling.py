@@ -19,8 +19,8 @@ from . import billing
 from .billing import Bill
 from .preferences import DunningSettings
 from .subscription import Subscription, next_due_at
-from .subscription_actions import (next_term_of, paused_on, pending_selection, resumed, starting_term,
-                                   with_selection)
+from .subscription_actions import (first_charge_pending, next_term_of, paused_on, pending_selection, resumed,
+                                   starting_term, with_selection)
 from .subscription_status import Status
 
 RETRY_PENDING_AFTER = timedelta(minutes=10)   # a charge whose outcome is not known yet
@@ -38,15 +38,9 @@ class Work(str, Enum):
     DUNNING_RETRY = "dunning_retry"
 
 
-def charge_pending(sub: Subscription) -> bool:
-    """An invoice was raised for the current term and is still to be charged off-session."""
-    return (sub.unpaid_invoice_id is not None and sub.next_retry_at is not None
-            and sub.status in (Status.TRIAL, Status.LIVE))
-
-
 def due_at(sub: Subscription) -> datetime | None:
     """When the runner next has something to do for `sub` (the `due` index's sort key)."""
-    if charge_pending(sub):
+    if first_charge_pending(sub):
         return sub.next_retry_at
     return next_due_at(sub)
 
@@ -56,7 +50,7 @@ def work_due(sub: Subscription, now: datetime) -> Work | None:
     at = due_at(sub)
     if at is None or at > now:
         return None
-    if charge_pending(sub):
+    if first_charge_pending(sub):
         return Work.CHARGE
     status = sub.status
     if status == Status.FUTURE:
@@ -150,6 +144,26 @@ def renewed(sub: Subscription) -> Bill:
 def unbilled_term(sub: Subscription) -> Bill:
     """The invoice of a term that started without one."""
     return billing.term_bill(sub)
+
+
+def next_invoice(sub: Subscription) -> Bill | None:
+    """The next invoice the scheduled work raises for `sub` as it stands, on `sub.next_billing_on`
+    (None: nothing is billed next), built by the work itself: the next term with a scheduled change
+    applied, the coupon while it discounts, the one-time addons still to bill and any Rounding
+    line. What the subscription and its quotes show as the next invoice is this bill's total."""
+    if sub.next_billing_on is None:
+        return None
+    if sub.status == Status.LIVE:
+        return unbilled_term(sub) if sub.term_unbilled else renewed(sub)
+    if sub.status == Status.TRIAL:
+        return first_term_after_trial(sub)
+    if sub.status == Status.FUTURE:
+        start = started(sub)
+        return start if start.charge_lines else first_term_after_trial(start.subscription)
+    if sub.status == Status.PAUSED:
+        resume = resumed_on_schedule(sub)
+        return resume if resume.charge_lines else renewed(resume.subscription)
+    return None
 
 
 def awaiting_charge(sub: Subscription, invoice_id: str, now: datetime) -> Subscription:

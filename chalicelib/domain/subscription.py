@@ -7,7 +7,7 @@ and the next dunning retry.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from .calendar import DEFAULT_TIME_ZONE, Term, first_term, local_date, start_of_day, term_containing
 from .documents import CreditApplication
@@ -168,8 +168,12 @@ class Subscription:
         if self.status == Status.TRIAL:
             return self.trial_end
         if self.status == Status.FUTURE:
-            return self.starts_at
+            # a plan with a trial starts with the trial: its first invoice is at the trial's end
+            return self.starts_at + timedelta(days=self.plan.trial_days) if self.starts_at else None
         if self.status == Status.PAUSED:
+            if self.resume_at is not None and self.term is not None and self.paused_at is not None:
+                # the paid days kept at the pause run first, from the resume day
+                return self.resume_at + (self.term_end - self.paused_at)
             return self.resume_at
         return None
 

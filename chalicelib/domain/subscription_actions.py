@@ -135,7 +135,24 @@ def _status_refusal(action: str, sub: Subscription) -> Refusal | None:
     return Refusal("invalid_status", f"Not possible while the subscription is {status}.")
 
 
+# what would bill a term again, change or credit it unbilled, or leave its invoice uncollected, while
+# its charge is unanswered
+WAIT_FOR_FIRST_CHARGE = ("activate", "change_now", "change_at_term_end", "pause", "cancel_now",
+                         "cancel_at_term_end")
+
+
+def first_charge_pending(sub: Subscription) -> bool:
+    """A term invoiced by the scheduled work (a trial's first, a renewal) whose charge is still to
+    be made or answered (the payment service is asked again later, with the same key): a trial
+    becomes live or expires with the answer, a renewal is paid or goes to dunning."""
+    return (sub.unpaid_invoice_id is not None and sub.next_retry_at is not None
+            and sub.status in (Status.TRIAL, Status.LIVE))
+
+
 def _rule_refusal(action: str, sub: Subscription, prefs: Preferences, now: datetime) -> Refusal | None:
+    if action in WAIT_FOR_FIRST_CHARGE and first_charge_pending(sub):
+        return Refusal("first_charge_pending", "The payment for this term is being confirmed; try again in a few "
+                                               "minutes.")
     if action == "extend_trial":
         if sub.expired_reason != "trial_charge_failed":
             return Refusal("trial_not_extendable", "Only a trial that expired because its first charge "
@@ -242,18 +259,6 @@ def starting_term(sub: Subscription, day: date, plan: PlanSnapshot) -> Subscript
     """`sub` with a new series of terms anchored on `day`."""
     term = new_series(day, plan)
     return replace(sub, billing_anchor=day, term_start=term.start, term_end=term.end)
-
-
-def upcoming(sub: Subscription) -> Subscription:
-    """`sub` as its next term will be billed: the scheduled change applied, the term that follows
-    the current one (or the trial), the coupon kept only while it still discounts."""
-    chosen = pending_selection(sub)
-    after = with_selection(sub, chosen)
-    if is_trial(sub) or sub.term_end is None:
-        starts = sub.trial_end or sub.starts_at or sub.term_start
-        return starting_term(after, starts, chosen.plan) if starts else after
-    anchor, term = next_term_of(sub, chosen.plan)
-    return replace(after, billing_anchor=anchor, term_start=term.start, term_end=term.end)
 
 
 # --- what each action does to the subscription -----------------------------------------------

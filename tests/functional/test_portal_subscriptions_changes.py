@@ -79,9 +79,10 @@ def test_seats_and_a_coupon_added_mid_term_are_prorated_line_by_line(aws):
         quote = shop.portal.post(f"{path}/changes/preview", body).json
         answer = shop.portal.post(f"{path}/changes", {**body, "quote_id": quote["quote_id"]})
 
-        # 100.00 x 15/31 = 48.39, 3 x 10.00 x 15/31 = 14.52, 20% of 130.00 x 15/31 = -12.58
-        assert [l["amount_minor"] for l in quote["invoice_lines"]] == [4_839, 1_452, -1_258]
-        assert [l["amount_minor"] for l in answer.json["invoice"]["lines"]] == [4_839, 1_452, -1_258]
+        # 100.00 x 15/31 = 48.39, 3 x 10.00 x 15/31 = 14.52; 130.00 x 15/31 = 62.90 less 20% (12.58) is
+        # 50.32: the coupon line takes the two lines to it, -12.59
+        assert [l["amount_minor"] for l in quote["invoice_lines"]] == [4_839, 1_452, -1_259]
+        assert [l["amount_minor"] for l in answer.json["invoice"]["lines"]] == [4_839, 1_452, -1_259]
         assert answer.json["subscription"]["amount_per_term_minor"] == 10_400
 
 

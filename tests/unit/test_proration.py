@@ -124,6 +124,23 @@ def test_an_exact_half_cent_rounds_up():
     assert minors(lines) == [5]
 
 
+def test_a_coupon_of_the_whole_price_leaves_nothing_to_pay_for_the_rest_of_the_term():
+    # Given Pro at 10.00 with 100% off; When a seat at 10.00 is added on Apr 21 (10 of 30 days left)
+    free = percent_off(10_000)
+    quote = prorate_change([plan(1_000)], free, [plan(1_000), seats(1)], free, APRIL, date(2026, 4, 21))
+    # Then each line is 10.00 x 10/30 = 3.33 and the coupon takes both (6.66), not 20.00 x 10/30 = 6.67:
+    # nothing is charged or credited, not a cent either way
+    assert minors(quote.charge_lines) == [333, 333, -666]
+    assert (quote.charge_total, quote.credit_total) == (usd(0), usd(0))
+
+
+def test_with_a_coupon_a_prorated_document_totals_the_discounted_price_for_its_days_rounded_once():
+    # Pro 100.00 + 3 seats at 10.00, 20% off, for 15 of 31 days: 130.00 x 15/31 = 62.90 less 12.58 is 50.32
+    lines = prorated_lines([plan(10_000), seats(3)], percent_off(), JAN_17, JANUARY, time="remaining",
+                           kind="proration")
+    assert (minors(lines), total(lines).amount_minor) == ([4_839, 1_452, -1_259], 5_032)
+
+
 def test_a_change_on_the_first_day_credits_exactly_what_the_term_was_invoiced():
     # Given a term invoiced with 0.05 x 3 items at 10% off (discount rounded once: 0.02)
     items = [plan(5, code="a"), plan(5, code="b"), plan(5, code="c")]

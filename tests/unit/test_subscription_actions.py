@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.domain import quotes
+from chalicelib.domain import quotes, scheduling
 from chalicelib.domain import subscription_actions as actions
 from chalicelib.domain.credits import AvailableCredit
 from chalicelib.domain.errors import BusinessRuleViolation, FeatureDisabled, InvalidInput, InvalidTransition
@@ -23,6 +23,7 @@ TERM_START = date(2026, 1, 1)
 TERM_END = date(2026, 2, 1)                          # 31 days
 JAN_17 = datetime(2026, 1, 17, 10, 30, tzinfo=UTC)   # 16 days used, 15 left
 JAN_17_DAY = date(2026, 1, 17)
+JAN_15 = datetime(2026, 1, 15, 0, 0, tzinfo=UTC)     # the trial's end
 PRO = PlanSnapshot("pro", "Pro plan", 10_000, trial_days=14)
 BUSINESS = PlanSnapshot("biz", "Business plan", 20_000, trial_days=14)
 ALL_ON = preferences_from_dict({
@@ -141,6 +142,39 @@ def test_activating_a_trial_starts_the_first_term_now_with_the_change_scheduled_
         JAN_17_DAY, JAN_17_DAY, date(2026, 2, 17), JAN_17_DAY, JAN_17)
     assert next_due_at(live) == datetime(2026, 2, 17, tzinfo=UTC)
     assert bill.charge_total == Money(16_000, "USD")      # Business 200.00 less 20%
+
+
+def test_while_a_trials_first_charge_is_being_confirmed_the_customer_cannot_bill_or_change_its_first_term():
+    # Given a trial that ended on Jan 15: its first term is invoiced, the charge not answered yet
+    trial = a_subscription(Status.TRIAL, trial_end=date(2026, 1, 15), auto_charge=True, payment_method_id="pm_1")
+    first = scheduling.first_term_after_trial(trial).subscription
+    waiting = scheduling.charge_unknown(scheduling.awaiting_charge(first, "inv_1", JAN_15), JAN_15)
+    # When Zoë activates it, changes or cancels it meanwhile
+    minutes_later = JAN_15 + timedelta(minutes=3)
+    refused = {state.action: state.reason for state in actions.allowed_actions(waiting, ALL_ON, minutes_later)
+               if not state.allowed}
+    # Then each waits for the answer (activating would invoice the same days twice; a change now
+    # would move the first term to another plan unbilled)
+    trial_actions = ("activate", "change_now", "change_at_term_end", "cancel_now", "cancel_at_term_end")
+    assert {action: refused.get(action) for action in trial_actions} == {
+        action: "first_charge_pending" for action in trial_actions}
+    with pytest.raises(BusinessRuleViolation):
+        actions.require("activate", waiting, ALL_ON, minutes_later)
+    # And once the charge went through, the first term is live and may be changed
+    live = scheduling.trial_converted(waiting)
+    assert actions.refusal("change_now", live, ALL_ON, minutes_later) is None
+
+
+def test_while_a_renewals_charge_is_being_confirmed_the_customer_cannot_change_pause_or_cancel_the_term():
+    # Given Pro renewed on Feb 1, its invoice's charge not answered yet
+    renewal = scheduling.renewed(a_subscription(auto_charge=True, payment_method_id="pm_1")).subscription
+    feb_1 = datetime(2026, 2, 1, tzinfo=UTC)
+    waiting = scheduling.charge_unknown(scheduling.awaiting_charge(renewal, "inv_2", feb_1), feb_1)
+    # Then a move to a yearly plan (which would ask for the charge again under the new term's key,
+    # charging twice if the first went through), a pause or a cancellation waits for the answer
+    for action in ("change_now", "pause", "cancel_now", "cancel_at_term_end"):
+        assert actions.refusal(action, waiting, ALL_ON, feb_1).reason == "first_charge_pending"
+    assert actions.refusal("change_now", scheduling.charge_left(waiting), ALL_ON, feb_1) is None
 
 
 def test_extending_a_trial_gives_the_plans_trial_period_from_now_and_counts_it():
@@ -287,10 +321,11 @@ def test_adding_seats_with_a_coupon_prorates_each_line():
     sub = a_subscription(coupon=forever_20())
     seats = Selection(PRO, (SubscriptionAddon("seats", "Extra seat", 1_000, 3),), forever_20())
     quote = quotes.change_quote(sub, seats, "now", [], JAN_17)
-    # Then the credit is 48.39 - 20% (9.68) and the charge 48.39 + 14.52 (30.00 x 15/31) - 20% (12.58)
+    # Then the credit is 48.39 - 20% (9.68); the charge is 130.00 x 15/31 = 62.90 less 20% of it (12.58),
+    # 50.32: the plan and seat lines are rounded on their own (48.39 + 14.52), the coupon line takes them to it
     assert [l.amount_minor for l in quote.credit_note_lines] == [4_839, -968]
-    assert [l.amount_minor for l in quote.invoice_lines] == [4_839, 1_452, -1_258]
-    assert quote.amount_due_minor == 5_033 - 3_871
+    assert [l.amount_minor for l in quote.invoice_lines] == [4_839, 1_452, -1_259]
+    assert quote.amount_due_minor == 5_032 - 3_871
     assert quote.next_term_total_minor == 10_400   # (100.00 + 30.00) less 20%
 
 
@@ -303,6 +338,44 @@ def test_a_change_at_term_end_charges_nothing_now_and_quotes_the_next_term():
 def test_a_trial_changes_now_without_proration():
     quote = quotes.change_quote(a_subscription(Status.TRIAL), Selection(BUSINESS), "now", [], JAN_17)
     assert (quote.invoice_total_minor, quote.next_term_total_minor) == (0, 20_000)
+
+
+ONBOARDING = SubscriptionAddon("setup", "Onboarding", 9_900, recurring=False)
+
+
+def test_the_next_term_quoted_with_a_setup_fee_added_at_term_end_is_the_renewal_invoice_fee_included():
+    # Given Pro at 100.00; When an onboarding session (99.00, one-time) is added for the term's end
+    with_setup = Selection(PRO, (ONBOARDING,))
+    quote = quotes.change_quote(a_subscription(), with_setup, "end_of_term", [], JAN_17)
+    # Then the next term is quoted as the renewal will invoice it: 100.00 + 99.00
+    renewal = scheduling.renewed(actions.change_scheduled(a_subscription(), with_setup, JAN_17))
+    assert quote.next_term_total_minor == renewal.charge_total.amount_minor == 19_900
+
+
+def test_a_setup_fee_added_in_a_trial_is_quoted_with_the_first_term_it_is_billed_on():
+    quote = quotes.change_quote(a_subscription(Status.TRIAL), Selection(PRO, (ONBOARDING,)), "now", [], JAN_17)
+    assert (quote.invoice_total_minor, quote.next_term_total_minor) == (0, 19_900)
+
+
+def test_the_next_term_quoted_in_dinars_is_rounded_to_the_fils_the_invoice_is_rounded_to():
+    # Given a plan of 10.005 KWD a month (KWD is charged in steps of 0.010)
+    dinars = a_subscription(plan=replace(PRO, price_minor=10_005), currency="KWD")
+    # Then its next term is quoted 10.010, as its invoice will be (Rounding +0.005)
+    quote = quotes.change_quote(dinars, Selection(dinars.plan), "end_of_term", [], JAN_17)
+    assert quote.next_term_total_minor == scheduling.renewed(dinars).charge_total.amount_minor == 10_010
+
+
+def test_a_subscription_that_starts_with_a_trial_is_next_billed_when_the_trial_ends():
+    future = a_subscription(Status.FUTURE, term_start=None, term_end=None, billing_anchor=None, activated_at=None,
+                            starts_at=date(2026, 3, 1))
+    assert (future.next_billing_on, quotes.next_term_amount(future).amount_minor) == (date(2026, 3, 15), 10_000)
+
+
+def test_a_pause_that_keeps_the_paid_days_is_next_billed_when_they_have_run_out_after_the_resume():
+    # Given Pro paid for January, paused on Jan 17 keeping its 15 unused days, to resume on Mar 1
+    paused = a_subscription(Status.PAUSED, paused_at=JAN_17_DAY, resume_at=date(2026, 3, 1))
+    # Then the next invoice is raised when the 15 kept days have run, on Mar 16, not on resuming
+    assert paused.next_billing_on == date(2026, 3, 16)
 
 
 def test_a_yearly_term_starts_now_and_its_invoice_takes_the_available_credits():

@@ -1049,6 +1049,7 @@ export default {
   "error.duplicate_tax_id": "Diese Steuernummer ist bereits in Ihrem Konto hinterlegt.",
   "error.estimate_expired": "Dieses Angebot ist abgelaufen. Bitten Sie um ein neues.",
   "error.extension_limit_reached": "Der Testzeitraum kann nicht noch einmal verlängert werden.",
+  "error.first_charge_pending": "Die Zahlung für diesen Zeitraum wird gerade bestätigt. Versuchen Sie es in ein paar Minuten erneut.",
   "error.idempotency_key_reused": "Diese Anfrage wurde bereits mit anderen Angaben gesendet. Laden Sie die Seite neu und versuchen Sie es erneut.",
   "error.invoice_has_payments": "Auf diese Rechnung wurde schon gezahlt oder eine Gutschrift verrechnet; sie kann nicht storniert werden.",
   "error.invoice_not_outstanding": "Auf diese Rechnung ist nichts mehr zu zahlen.",

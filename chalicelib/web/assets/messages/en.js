@@ -1050,6 +1050,7 @@ export default {
   "error.duplicate_tax_id": "This tax ID is on your account already.",
   "error.estimate_expired": "This estimate has expired. Ask for a new one.",
   "error.extension_limit_reached": "The trial cannot be extended again.",
+  "error.first_charge_pending": "The payment for this term is being confirmed. Try again in a few minutes.",
   "error.idempotency_key_reused": "This request was already sent with other details. Reload the page and try again.",
   "error.invoice_has_payments": "This invoice has payments or credits and cannot be voided.",
   "error.invoice_not_outstanding": "This invoice has nothing left to pay.",
