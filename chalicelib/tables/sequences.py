@@ -1,9 +1,9 @@
-"""Document number sequences per organization (INV-000042): an atomic counter per name.
+"""Document number sequences per organization (INV-000042): the last number given, per name.
 
 Kept apart from the versioned organization item so numbering never contends with settings edits.
-Two ways to take a number: `next_number`, one UpdateItem ADD before the document's transaction (a
-failed transaction leaves a gap), and `take_in`, within the transaction itself, on the value read
-(a failed transaction takes none: payment numbers, docs/billing.md)."""
+A number is taken only within the transaction that records its document (`take_in`), on the value
+read, so a failed transaction takes none and no sequence has gaps (docs/billing.md; the use cases'
+side: services/numbering.py)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -37,13 +37,6 @@ def last_number_of(item: SequenceItem | None) -> int:
 class Sequences:
     """The organizations' document number sequences."""
 
-    def next_number(self, org_id: str, sequence: str) -> int:
-        """Atomically take the next document number of a sequence (invoice_seq, credit_note_seq, ...).
-        Taken before the document's transaction: a failed transaction leaves a gap, never a duplicate."""
-        item = SequenceItem(sequence_key(org_id, sequence))
-        item.update(actions=[SequenceItem.value.add(1)])
-        return int(item.value)
-
     def last_number(self, org_id: str, sequence: str) -> int:
         """The last number the sequence gave, read consistently (0: none yet)."""
         try:
@@ -52,15 +45,16 @@ class Sequences:
             return 0
 
     def take_in(self, tx: Transaction, org_id: str, sequence: str, *, last: int,
-                taken: Callable[[int], DomainError]) -> int:
-        """Take the number after `last` (as read) in `tx`, on the condition that the sequence still
-        stands at `last`: the number is taken only if `tx` commits, so failed transactions leave no
-        gap. If that condition fails, `taken(the last number as it then stood)` is raised, for the
-        caller to try again with it, reading nothing: whatever else failed with it (an entry keyed by
-        the number, say), the transaction sent again meets it afresh."""
+                taken: Callable[[int], DomainError], count: int = 1) -> int:
+        """Take the `count` numbers after `last` (as read) in `tx`, in one update, on the condition
+        that the sequence still stands at `last`: they are taken only if `tx` commits, so failed
+        transactions leave no gap; answers the first. If that condition fails, `taken(the last number
+        as it then stood)` is raised, for the caller to try again with it, reading nothing: whatever
+        else failed with it (an entry keyed by the number, say), the transaction sent again meets it
+        afresh."""
         value = SequenceItem.value
         unchanged = (value == last) | value.does_not_exist() if last == 0 else value == last
-        tx.update_or_refuse(SequenceItem(sequence_key(org_id, sequence)), [value.set(last + 1)], unchanged,
+        tx.update_or_refuse(SequenceItem(sequence_key(org_id, sequence)), [value.set(last + count)], unchanged,
                             lambda raw: taken(last_number_of(SequenceItem.from_raw_data(raw) if raw else None)),
                             whatever_else_failed=True)
         return last + 1

@@ -749,19 +749,14 @@ class Sequences:
     def __init__(self, tables: Tables):
         self._t = tables["sequences"]
 
-    def next_number(self, org_id: str, sequence: str) -> int:
-        key = f"{org_id}#{sequence}"
-        self._t[key] = self._t.get(key, 0) + 1
-        return self._t[key]
-
     def last_number(self, org_id: str, sequence: str) -> int:
         return self._t.get(f"{org_id}#{sequence}", 0)
 
     def take_in(self, tx: MemoryTransaction, org_id: str, sequence: str, *, last: int,
-                taken: Callable[[int], Exception]) -> int:
+                taken: Callable[[int], Exception], count: int = 1) -> int:
         key = f"{org_id}#{sequence}"
         tx.add(("sequences", key), holds=lambda: self._t.get(key, 0) == last,
-               apply=lambda: self._t.__setitem__(key, last + 1), refusal=lambda: taken(self._t.get(key, 0)),
+               apply=lambda: self._t.__setitem__(key, last + count), refusal=lambda: taken(self._t.get(key, 0)),
                overriding=True)
         return last + 1
 

@@ -15,11 +15,13 @@ from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, Su
 from ...domain.subscription_actions import starting_term
 from ...domain.subscription_status import Status
 from ..documents import document_emails, invoicing
+from ..numbering import retried
 from .commands import NewSubscription
 
 MERCHANT = Actor("merchant", "back office")
 
 
+@retried
 def create_subscription(adapters, org_id: str, new: NewSubscription, now: datetime) -> Subscription:
     """A new subscription (future, trial or live), or one imported in any status with its days, at
     the organization's time (its test clock in test mode). A new live subscription's first term is

@@ -15,6 +15,7 @@ from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, Su
 from ...domain.subscription_actions import Selection, When
 from ...domain.subscription_status import Status
 from ..documents import invoicing
+from ..numbering import retried
 from .commands import ChangeRequest
 from .actions import Caller, Committed, Context, Outcome, charge, commit, load, outcome
 
@@ -26,6 +27,7 @@ def change_preview(adapters, caller: Caller, subscription_id: str, request: Chan
     return quotes.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now)
 
 
+@retried
 def change(adapters, caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When, quote_id: str | None,
            now: datetime) -> Outcome:
     """Now: the subscription changes at once; on a live one a credit note for the unused part of

@@ -12,6 +12,7 @@ from ...domain import subscription_actions as actions
 from ...domain.billing import Bill
 from ...domain.quotes import Quote
 from ..documents import invoicing
+from ..numbering import retried
 from .actions import Caller, Outcome, charge, commit, load, outcome
 
 
@@ -22,6 +23,7 @@ def pause_preview(adapters, caller: Caller, subscription_id: str, *, pause_at: d
     return quotes.pause_quote(ctx.sub, ctx.org.preferences, pause_at=pause_at, resume_at=resume_at, now=ctx.now)
 
 
+@retried
 def set_pause_schedule(adapters, caller: Caller, subscription_id: str, *, pause_at: date | None,
                        resume_at: date | None, now: datetime, quote_id: str | None = None) -> Outcome:
     """Pause today or later (or move the resume day of a paused subscription), honouring the
@@ -59,6 +61,7 @@ def resume_preview(adapters, caller: Caller, subscription_id: str, *, now: datet
     return quotes.new_term_quote("resume", actions.resumed(ctx.sub, ctx.now), invoicing.available(credits), ctx.now)
 
 
+@retried
 def resume(adapters, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> Outcome:
     ctx = load(adapters, caller, subscription_id, now, "resume_now")
     bill = actions.resumed(ctx.sub, ctx.now)

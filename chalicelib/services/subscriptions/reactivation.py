@@ -11,6 +11,7 @@ from ...domain.documents import CreditNote
 from ...domain.quotes import Quote
 from ...domain.subscription_actions import Selection
 from ..documents import invoicing
+from ..numbering import retried
 from .actions import Caller, Context, Outcome, charge, commit, load, outcome
 from .changes import ChangeRequest, catalog_keys, read_catalog_and_credits, resolve
 
@@ -23,6 +24,7 @@ def reactivation_preview(adapters, caller: Caller, subscription_id: str, *, chan
     return quotes.new_term_quote("reactivate", bill, invoicing.available(credits), ctx.now)
 
 
+@retried
 def reactivate(adapters, caller: Caller, subscription_id: str, *, changes: ChangeRequest | None, quote_id: str | None,
                now: datetime) -> Outcome:
     ctx = load(adapters, caller, subscription_id, now, "reactivate", with_summary=True)

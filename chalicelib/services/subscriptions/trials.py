@@ -8,6 +8,7 @@ from ...domain import quotes
 from ...domain import subscription_actions as actions
 from ...domain.quotes import Quote
 from ..documents import invoicing
+from ..numbering import retried
 from .actions import Caller, Outcome, charge, commit, load, outcome
 
 
@@ -19,6 +20,7 @@ def activation_preview(adapters, caller: Caller, subscription_id: str, *, now: d
                                  ctx.now)
 
 
+@retried
 def activate(adapters, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> Outcome:
     """End the trial now: live, the first term invoiced (available credits applied) and charged
     with auto-charge; a failed charge leaves the invoice open and the subscription live."""
