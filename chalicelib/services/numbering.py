@@ -6,7 +6,8 @@ consistent GetItem), numbers its documents from the value read (`Numbers.next`),
 the transaction that records them (`Numbers.take_in`: one update per sequence, on the condition that
 it still stands at the value read). A transaction that fails takes none. One that lost a race to
 another document of the same sequence raises `NumberTaken` with the sequence's value as it now
-stands; the use case is then prepared again from the next number (`retried`)."""
+stands, and is sent again with the next number: as it is, nothing re-read, where the use case
+reads its state once (payments, refunds: `resent`), or prepared again from a fresh read (`retried`)."""
 from __future__ import annotations
 
 import functools
@@ -32,10 +33,13 @@ class NumberTaken(ConcurrentUpdate):
 
 class Numbers:
     """The numbers one attempt of a use case gives its documents, per sequence: `known` last values
-    (read with the use case's other items, or told by a lost race) are not read again."""
+    (read with the use case's other items, or told by a lost race) are not read again. `resent`: the
+    caller sends its transaction again as it is when a number was lost, whatever else failed with it
+    (which that transaction then meets afresh); otherwise the lost number is told only when nothing
+    else failed (a conflict elsewhere stays the caller's 409, as without numbers)."""
 
-    def __init__(self, adapters, org_id: str, known: dict[str, int] | None = None):
-        self._adapters, self._org_id = adapters, org_id
+    def __init__(self, adapters, org_id: str, known: dict[str, int] | None = None, *, resent: bool = False):
+        self._adapters, self._org_id, self._resent = adapters, org_id, resent
         self.last: dict[str, int] = dict(known or {})
         self._given: dict[str, int] = {}
 
@@ -51,7 +55,7 @@ class Numbers:
         sequence (a transaction may not touch an item twice), on the value read."""
         for sequence, count in self._given.items():
             self._adapters.uow.sequences.take_in(tx, self._org_id, sequence, last=self.last[sequence], count=count,
-                                                 taken=functools.partial(NumberTaken, sequence))
+                                                 taken=functools.partial(NumberTaken, sequence), resent=self._resent)
 
     def after(self, taken: NumberTaken) -> dict[str, int]:
         """The last values the next attempt starts from: as read, and the one the lost race told."""

@@ -8,7 +8,7 @@ in one BatchGetItem (`read_with_parties`, behind `with_organization` here and ea
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -27,6 +27,7 @@ from .batch_reads import get_together
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
 from .pages import ListScope, Page, collect
+from .sequences import SequenceItem, last_number_of, sequence_key
 from .transactions import Transaction, condition_failed
 
 GATEWAY_CUSTOMER_KEPT_FOR = timedelta(days=3650)   # as long as the gateway customer may send events; TTL is required
@@ -65,6 +66,7 @@ class Parties:
     document: Any = None
     summary: AccountSummary | None = None
     kept: Any = None           # rendered_documents.KeptCopy of the document's PDF, if asked and there is one
+    last_numbers: dict[str, int] = field(default_factory=dict)   # the sequence asked for: its last number
 
 
 class Customers:
@@ -77,11 +79,12 @@ class Customers:
             raise NotFound("customer") from None
 
     def with_organization(self, org_id: str, customer_id: str, *, with_summary: bool = False,
-                          consistent: bool = True, kept: str | None = None) -> Parties:
+                          consistent: bool = True, kept: str | None = None, numbered: str | None = None) -> Parties:
         """The customer and its organization (NotFound if either is missing) and, if asked, its account
-        summary and the PDF kept of document `kept`: one BatchGetItem (eventually consistent if not
-        `consistent`: for what is only shown)."""
-        return read_with_parties(org_id, customer_id, with_summary=with_summary, consistent=consistent, kept=kept)
+        summary, the PDF kept of document `kept` and the last number of sequence `numbered`: one
+        BatchGetItem (eventually consistent if not `consistent`: for what is only shown)."""
+        return read_with_parties(org_id, customer_id, with_summary=with_summary, consistent=consistent, kept=kept,
+                                 numbered=numbered)
 
     def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
         scope = ListScope("customers", "org_id", org_id)
@@ -133,20 +136,23 @@ class Customers:
 
 def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | None = None, item_id: str | None = None,
                       to_domain: Callable | None = None, kind: str = "customer",
-                      with_summary: bool = False, consistent: bool = True, kept: str | None = None) -> Parties:
+                      with_summary: bool = False, consistent: bool = True, kept: str | None = None,
+                      numbered: str | None = None) -> Parties:
     """The organization, the customer and, if asked, one of the customer's items (`model`, `item_id`,
     made a domain object by `to_domain`), its account summary (a new one if it has none yet) and the
     PDF kept of document `kept` (tables/rendered_documents.py; read eventually consistent: a copy
-    is answered only if it shows what is asked for now), in one BatchGetItem
+    is answered only if it shows what is asked for now) and the last number of sequence `numbered`
+    (what a new document of the customer is numbered from), in one BatchGetItem
     (`batch_reads.get_together`: why not a transaction); NotFound(`kind`) if the organization, the
     customer or the item is missing. `consistent` False: for what is only shown."""
     owner = owner_key(org_id, customer_id)
     rendered = None
     if kept is not None:
         from .rendered_documents import RenderedDocumentItem as rendered
-    org_item, customer_item, document_item, summary_item, kept_item = get_together(
+    org_item, customer_item, document_item, summary_item, kept_item, sequence_item = get_together(
         (OrganizationItem, (org_id,)), (CustomerItem, (org_id, customer_id)), (model, (owner, item_id)),
         (AccountSummaryItem if with_summary else None, (owner,)), (rendered, (owner, kept)),
+        (SequenceItem if numbered else None, (sequence_key(org_id, numbered or ""),)),
         consistent_read=consistent, eventually_consistent=(rendered,) if rendered else ())
     if org_item is None or customer_item is None or (model is not None and document_item is None):
         raise NotFound(kind)
@@ -159,7 +165,8 @@ def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | Non
     if kept_item is not None:
         from .rendered_documents import copy_of
         copy = copy_of(kept_item)
-    return Parties(organization_of(org_item), customer, found, summary, copy)
+    last_numbers = {numbered: last_number_of(sequence_item)} if numbered else {}
+    return Parties(organization_of(org_item), customer, found, summary, copy, last_numbers)
 
 
 def _item(org_id: str, customer: Customer) -> CustomerItem:

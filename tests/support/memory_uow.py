@@ -166,8 +166,8 @@ class Customers:
             raise NotFound("customer") from None
 
     def with_organization(self, org_id: str, customer_id: str, *, with_summary: bool = False,
-                          consistent: bool = True, kept: str | None = None) -> Parties:
-        return read_with_parties(self._tables, org_id, customer_id, with_summary=with_summary)
+                          consistent: bool = True, kept: str | None = None, numbered: str | None = None) -> Parties:
+        return read_with_parties(self._tables, org_id, customer_id, with_summary=with_summary, numbered=numbered)
 
     def add(self, org_id: str, customer: Customer) -> Customer:
         key = (org_id, customer.customer_id)
@@ -200,7 +200,8 @@ class Customers:
 
 
 def read_with_parties(tables: Tables, org_id: str, customer_id: str, *, table: str | None = None,
-                      item_id: str | None = None, kind: str = "customer", with_summary: bool = False) -> Parties:
+                      item_id: str | None = None, kind: str = "customer", with_summary: bool = False,
+                      numbered: str | None = None) -> Parties:
     org = tables["organizations"].get(org_id)
     customer = tables["customers"].get((org_id, customer_id))
     document = tables[table].get((owner_key(org_id, customer_id), item_id)) if table else None
@@ -209,7 +210,8 @@ def read_with_parties(tables: Tables, org_id: str, customer_id: str, *, table: s
     summary = None
     if with_summary:
         summary = tables["account_summaries"].get(owner_key(org_id, customer_id)) or AccountSummary(customer.currency)
-    return Parties(org, customer, document, summary)
+    last_numbers = {numbered: tables["sequences"].get(f"{org_id}#{numbered}", 0)} if numbered else {}
+    return Parties(org, customer, document, summary, last_numbers=last_numbers)
 
 
 # -- the ledger, the documents, the payments ----------------------------------------------------
@@ -753,11 +755,11 @@ class Sequences:
         return self._t.get(f"{org_id}#{sequence}", 0)
 
     def take_in(self, tx: MemoryTransaction, org_id: str, sequence: str, *, last: int,
-                taken: Callable[[int], Exception], count: int = 1) -> int:
+                taken: Callable[[int], Exception], count: int = 1, resent: bool = True) -> int:
         key = f"{org_id}#{sequence}"
         tx.add(("sequences", key), holds=lambda: self._t.get(key, 0) == last,
                apply=lambda: self._t.__setitem__(key, last + count), refusal=lambda: taken(self._t.get(key, 0)),
-               overriding=True)
+               overriding=resent)
         return last + 1
 
 

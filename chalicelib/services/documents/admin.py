@@ -13,7 +13,7 @@ from ...domain.calendar import local_date
 from ...domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate, EstimateStatus, Invoice,
                                  InvoiceStatus, TimeEntry, Timesheet, TimesheetStatus)
 from ...domain.engagement import ActivityRecord, Actor
-from ...domain.errors import BusinessRuleViolation, InvalidInput
+from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.money import Money
 from ...domain.payments import Allocation, Payment, PaymentStatus
@@ -30,12 +30,12 @@ def create_invoice(adapters, org_id: str, customer_id: str, *, lines: Sequence[N
                    due_days: int | None = None,
                    tax_rate_bp: int = 0, subscription_id: str | None = None, notes: str = "",
                    issued_at: datetime | None = None) -> Invoice:
-    org = adapters.uow.organizations.get(org_id)
-    customer = adapters.uow.customers.get(org_id, customer_id)
+    both = adapters.uow.customers.with_organization(org_id, customer_id, numbered=INVOICE_NUMBERS)
+    org, customer = both.org, both.customer
     if subscription_id is not None:   # only a subscription of this customer (another's: 404, as a missing one)
         adapters.uow.subscriptions.get(org_id, customer_id, subscription_id)
     issued = issued_at or org.now(now)
-    numbers = Numbers(adapters, org_id)
+    numbers = Numbers(adapters, org_id, both.last_numbers)
     invoice = billing.build_invoice(
         invoice_id=new_id("invoice", now),
         number=billing.number("INV", numbers.next(INVOICE_NUMBERS)),
@@ -74,20 +74,24 @@ def void_invoice(adapters, org_id: str, customer_id: str, invoice_id: str, now: 
 def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, amount_minor: int, now: datetime,
                    method: str = "bank_transfer") -> Payment:
     """A payment received outside the portal (bank transfer, cheque) against one invoice."""
-    invoice = adapters.uow.invoices.get(org_id, customer_id, invoice_id)
+    state = adapters.uow.payments.state(org_id, customer_id, org=True, invoice_ids=[invoice_id],
+                                        sequences=(PAYMENT_NUMBERS,))
+    invoice = state.invoices.get(invoice_id)
+    if invoice is None:
+        raise NotFound("invoice")
     if not invoice.is_outstanding():
         raise BusinessRuleViolation("This invoice has nothing left to pay.", "invoice_not_outstanding")
     paying.require_whole_part(amount_minor, invoice.currency)
     if amount_minor > invoice.balance_minor:
         raise InvalidInput({"amount_minor": f"At most the balance due, {paying.balance_due_text(invoice)}."})
-    numbers = Numbers(adapters, org_id)
+    numbers = Numbers(adapters, org_id, state.last_numbers)
     payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
                       amount_minor=amount_minor, currency=invoice.currency,
                       allocations=(Allocation(invoice_id, amount_minor),), created_at=now, gateway="offline",
                       method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant",
                       number=billing.number("PAY", numbers.next(PAYMENT_NUMBERS)))
     paid = _paid(invoice, amount_minor, now)
-    org = adapters.uow.organizations.get(org_id)
+    org = state.org
     revived = recovery.recovered(adapters, org, customer_id, [paid], now)
     with adapters.uow.transaction("invoice") as tx:
         numbers.take_in(tx)
@@ -106,14 +110,15 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
 @retried
 def create_credit_note(adapters, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                        reason: str = "", invoice_id: str | None = None) -> CreditNote:
-    customer = adapters.uow.customers.get(org_id, customer_id)
+    both = adapters.uow.customers.with_organization(org_id, customer_id, numbered=CREDIT_NOTE_NUMBERS)
+    customer = both.customer
     if invoice_id is not None:
         adapters.uow.invoices.get(org_id, customer_id, invoice_id)
     doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
     total = sum(line.amount_minor for line in doc_lines)
     if total <= 0:
         raise InvalidInput({"lines": "A credit note must credit a positive amount."})
-    numbers = Numbers(adapters, org_id)
+    numbers = Numbers(adapters, org_id, both.last_numbers)
     note = CreditNote(credit_note_id=new_id("credit_note", now), customer_id=customer_id,
                       number=billing.number("CN", numbers.next(CREDIT_NOTE_NUMBERS)),
                       currency=customer.currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
@@ -150,10 +155,10 @@ def void_credit_note(adapters, org_id: str, customer_id: str, credit_note_id: st
 @retried
 def create_estimate(adapters, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                     expires_in_days: int = 30, notes: str = "") -> Estimate:
-    both = adapters.uow.customers.with_organization(org_id, customer_id)
+    both = adapters.uow.customers.with_organization(org_id, customer_id, numbered=ESTIMATE_NUMBERS)
     org, customer = both.org, both.customer
     doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
-    numbers = Numbers(adapters, org_id)
+    numbers = Numbers(adapters, org_id, both.last_numbers)
     estimate = Estimate(estimate_id=new_id("estimate", now), customer_id=customer_id,
                         number=billing.number("EST", numbers.next(ESTIMATE_NUMBERS)),
                         currency=customer.currency, status=EstimateStatus.SENT, issued_at=now,

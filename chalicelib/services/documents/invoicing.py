@@ -109,7 +109,7 @@ def bill(adapters, org: Organization, *, customer_id: str, currency: str, now: d
 
 
 def issue(adapters, org: Organization, billed: billing.Bill, *, now: datetime, actor: Actor,
-          credits: Sequence[CreditNote] = ()) -> Billing:
+          credits: Sequence[CreditNote] = (), numbers: Numbers | None = None) -> Billing:
     """The documents of a subscription's `billed` (domain/billing.py), ready for the caller's
     transaction. A term invoiced after the day it began (a job catching up) is dated that day."""
     sub = billed.subscription
@@ -118,7 +118,7 @@ def issue(adapters, org: Organization, billed: billing.Bill, *, now: datetime, a
     return bill(adapters, org, customer_id=sub.customer_id, currency=sub.currency, now=now, actor=actor,
                 subscription_id=sub.subscription_id, charge_lines=billed.charge_lines, period=billed.period,
                 credit_lines=billed.credit_lines, credit_reason=billed.credit_reason, credits=credits,
-                issued_at=issued_at)
+                issued_at=issued_at, numbers=numbers)
 
 
 @dataclass(frozen=True)

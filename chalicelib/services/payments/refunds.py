@@ -115,7 +115,7 @@ def recorded(adapters, org_id: str, customer_id: str, payment_id: str, refunded_
             payment = settlement.succeeded(adapters, org_id, customer_id, payment_id, ChargeResult(
                 "succeeded", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency)), now)
         added = refund_increase(payment, refunded_total_minor)
-        numbers = Numbers(adapters, org_id, last_numbers)
+        numbers = Numbers(adapters, org_id, last_numbers, resent=True)
         try:
             if not added:
                 _nothing_new(adapters, payment, now, event, request)

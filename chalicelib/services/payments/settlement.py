@@ -144,7 +144,7 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
             return state.payment
         if state.plan is None:
             state = _with_plan(adapters, org_id, state, numbered=True)
-        numbers = Numbers(adapters, org_id, state.last_numbers)   # read now if the caller's read did not include it
+        numbers = Numbers(adapters, org_id, state.last_numbers, resent=True)   # read now if not read with the rest
         try:
             done, unreleased = _settle(adapters, org_id, state, numbers, result, now, event, answer)
         except NumberTaken as taken:

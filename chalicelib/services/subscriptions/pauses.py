@@ -28,7 +28,7 @@ def set_pause_schedule(adapters, caller: Caller, subscription_id: str, *, pause_
                        resume_at: date | None, now: datetime, quote_id: str | None = None) -> Outcome:
     """Pause today or later (or move the resume day of a paused subscription), honouring the
     previewed quote when one is named."""
-    ctx = load(adapters, caller, subscription_id, now, "pause")
+    ctx = load(adapters, caller, subscription_id, now, "pause", numbered=True)
     if quote_id is not None:
         quotes.pause_quote(ctx.sub, ctx.org.preferences, pause_at=pause_at, resume_at=resume_at,
                            now=ctx.now).honour(quote_id)
@@ -37,7 +37,7 @@ def set_pause_schedule(adapters, caller: Caller, subscription_id: str, *, pause_
     if isinstance(result, Bill):
         after = result.subscription
         billed = invoicing.issue(adapters, ctx.org, result, now=ctx.now,
-                                 actor=ctx.actor) if result.credit_lines else None
+                                 actor=ctx.actor, numbers=ctx.numbers(adapters)) if result.credit_lines else None
         action, text = "subscription.paused", "Paused today"
     else:
         after, billed = result, None
@@ -63,12 +63,13 @@ def resume_preview(adapters, caller: Caller, subscription_id: str, *, now: datet
 
 @retried
 def resume(adapters, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> Outcome:
-    ctx = load(adapters, caller, subscription_id, now, "resume_now")
+    ctx = load(adapters, caller, subscription_id, now, "resume_now", numbered=True)
     bill = actions.resumed(ctx.sub, ctx.now)
     after = bill.subscription
     credits = invoicing.open_credits(adapters, caller.org_id, caller.customer_id)
     quotes.new_term_quote("resume", bill, invoicing.available(credits), ctx.now).honour(quote_id)
-    billed = (invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
+    billed = (invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits,
+                              numbers=ctx.numbers(adapters))
               if bill.charge_lines or bill.credit_lines else None)
     done = commit(adapters, ctx, after, "subscription.resumed", f"Resumed; term to {_day(after.term_end)}", billed)
     payment = charge(adapters, ctx, done, f"resume:{after.subscription_id}:{after.term_start.isoformat()}")
