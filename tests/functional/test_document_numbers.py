@@ -243,3 +243,21 @@ def test_any_billing_actions_some_failing_leave_every_sequence_numbered_one_to_n
         numbers = numbers_of(books.shop.acme.org.org_id)
         note(str(numbers))
         assert numbers == {kind: one_to(kind, len(taken)) for kind, taken in numbers.items()}
+
+
+def test_subscriptions_resumed_at_the_same_moment_take_consecutive_invoice_numbers(aws, monkeypatch):
+    from chalicelib.services.subscriptions.commands import Caller
+    dynamodb_requests_one_at_a_time(monkeypatch)
+    with client() as c:
+        # Given four paused subscriptions of one customer
+        shop = a_shop(c)
+        subs = [a_paused_term(shop) for _ in range(4)]
+        caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
+
+        # When the customer resumes all four at once, each having read the same last invoice number
+        answers = at_once(lambda n: services().subscriptions.resume(caller, subs[n]["subscription_id"], quote_id=None,
+                                                                    now=NOW + timedelta(seconds=n)), 4)
+
+        # Then each is resumed with an invoice of its own, INV-000001 to INV-000004
+        assert all(not isinstance(a, Exception) for a in answers), answers
+        assert numbers_of(shop.acme.org.org_id) == {"INV": one_to("INV", 4)}
