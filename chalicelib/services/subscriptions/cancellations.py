@@ -33,15 +33,14 @@ def cancel(adapters, caller: Caller, subscription_id: str, *, when: When, reason
            comment: str | None = None) -> Outcome:
     """The reason checked against the merchant's list before anything is written; a retention offer
     that was open is declined by cancelling (it is not shown again)."""
-    ctx = load(adapters, caller, subscription_id, now, _action(when), numbered=when == "now")
+    ctx = load(adapters, caller, subscription_id, now, _action(when))
     check_reason(ctx.org.preferences.cancel, reason, comment)
     declined = "declined" if _offer(adapters, ctx) is not None else None
     feedback = CancellationFeedback(ctx.sub.subscription_id, caller.customer_id, "cancelled", ctx.now,
                                     reason, comment, declined)
     if when == "now":
         bill = actions.cancelled_now(ctx.sub, reason, ctx.now)
-        billed = (invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, numbers=ctx.numbers(adapters))
-                  if bill.credit_lines else None)
+        billed = invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor) if bill.credit_lines else None
         saved = commit(adapters, ctx, replace(bill.subscription, retention_offer=declined), "subscription.cancelled",
                        _with_reason("Cancelled now", reason), billed, feedback=feedback, undoable_as="cancel_now")
     else:

@@ -28,7 +28,7 @@ def set_pause_schedule(adapters, caller: Caller, subscription_id: str, *, pause_
                        resume_at: date | None, now: datetime, quote_id: str | None = None) -> Outcome:
     """Pause today or later (or move the resume day of a paused subscription), honouring the
     previewed quote when one is named."""
-    ctx = load(adapters, caller, subscription_id, now, "pause", numbered=True)
+    ctx = load(adapters, caller, subscription_id, now, "pause")
     if quote_id is not None:
         quotes.pause_quote(ctx.sub, ctx.org.preferences, pause_at=pause_at, resume_at=resume_at,
                            now=ctx.now).honour(quote_id)
@@ -37,7 +37,7 @@ def set_pause_schedule(adapters, caller: Caller, subscription_id: str, *, pause_
     if isinstance(result, Bill):
         after = result.subscription
         billed = invoicing.issue(adapters, ctx.org, result, now=ctx.now,
-                                 actor=ctx.actor, numbers=ctx.numbers(adapters)) if result.credit_lines else None
+                                 actor=ctx.actor) if result.credit_lines else None
         action, text = "subscription.paused", "Paused today"
     else:
         after, billed = result, None
