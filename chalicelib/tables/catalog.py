@@ -25,6 +25,7 @@ from .credit_notes import CreditNoteItem
 from .customers import CustomerItem
 from .mapping import from_item, to_attributes, to_item
 from .organizations import OrganizationItem, organization_of
+from .sequences import SequenceItem, last_numbers_read, sequence_keys
 from .transactions import Transaction, condition_failed
 
 KINDS = {"plan": Plan, "addon": Addon, "coupon": Coupon}
@@ -112,18 +113,21 @@ class Catalog:
         return (entries_of(found.get(CatalogItem, [])),
                 [from_item(CreditNote, item) for item in found.get(CreditNoteItem, [])])
 
-    def with_organization_and_customer(self, org_id: str, customer_id: str, catalog_keys: list[tuple[str, str]]
-                                       ) -> tuple[Organization, Customer, dict]:
-        """The organization, one of its customers (NotFound if either is missing) and catalog entries by
-        (kind, code) (missing ones simply absent), in one consistent BatchGetItem."""
+    def with_organization_and_customer(self, org_id: str, customer_id: str, catalog_keys: list[tuple[str, str]],
+                                       sequences: tuple[str, ...] = ()
+                                       ) -> tuple[Organization, Customer, dict, dict[str, int]]:
+        """The organization, one of its customers (NotFound if either is missing), catalog entries by
+        (kind, code) (missing ones simply absent) and the last numbers of `sequences` (by name), in one
+        consistent BatchGetItem."""
+        numbered = sequence_keys(org_id, sequences)
         found = batch_get({OrganizationItem: [(org_id,)], CustomerItem: [(org_id, customer_id)],
-                           CatalogItem: entry_keys(org_id, catalog_keys)})
+                           CatalogItem: entry_keys(org_id, catalog_keys), SequenceItem: [(k,) for k in numbered]})
         if not found[OrganizationItem]:
             raise NotFound("organization")
         if not found[CustomerItem]:
             raise NotFound("customer")
         return (organization_of(found[OrganizationItem][0]), from_item(Customer, found[CustomerItem][0]),
-                entries_of(found[CatalogItem]))
+                entries_of(found[CatalogItem]), last_numbers_read(numbered, found[SequenceItem]))
 
     def add(self, org_id: str, kind: str, entry) -> None:
         """A new entry; AlreadyExists if its code is taken (a coupon's in any case)."""

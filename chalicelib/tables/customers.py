@@ -8,7 +8,7 @@ instead of three keeps a route within its read budget."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -25,6 +25,7 @@ from .batch_reads import get_together
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
 from .pages import ListScope, Page, collect
+from .sequences import SequenceItem, last_number_of, sequence_key
 from .transactions import Transaction, condition_failed
 
 GATEWAY_CUSTOMER_KEPT_FOR = timedelta(days=3650)   # as long as the gateway customer may send events; TTL is required
@@ -62,6 +63,7 @@ class Parties:
     customer: Customer
     document: Any = None
     kept: Any = None           # rendered_documents.KeptCopy of the document's PDF, if asked and there is one
+    last_numbers: dict[str, int] = field(default_factory=dict)   # the sequence asked for: its last number
 
 
 class Customers:
@@ -73,12 +75,12 @@ class Customers:
         except DoesNotExist:
             raise NotFound("customer") from None
 
-    def with_organization(self, org_id: str, customer_id: str, *, consistent: bool = True,
-                          kept: str | None = None) -> Parties:
+    def with_organization(self, org_id: str, customer_id: str, *, consistent: bool = True, kept: str | None = None,
+                          numbered: str | None = None) -> Parties:
         """The customer and its organization (NotFound if either is missing) and, if asked, the PDF kept
-        of document `kept`: one BatchGetItem (eventually consistent if not `consistent`: for what is
-        only shown)."""
-        return read_with_parties(org_id, customer_id, consistent=consistent, kept=kept)
+        of document `kept` and the last number of sequence `numbered`: one BatchGetItem (eventually
+        consistent if not `consistent`: for what is only shown)."""
+        return read_with_parties(org_id, customer_id, consistent=consistent, kept=kept, numbered=numbered)
 
     def page(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Customer]:
         scope = ListScope("customers", "org_id", org_id)
@@ -130,19 +132,20 @@ class Customers:
 
 def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | None = None, item_id: str | None = None,
                       to_domain: Callable | None = None, kind: str = "customer",
-                      consistent: bool = True, kept: str | None = None) -> Parties:
+                      consistent: bool = True, kept: str | None = None, numbered: str | None = None) -> Parties:
     """The organization, the customer and, if asked, one of the customer's items (`model`, `item_id`,
-    made a domain object by `to_domain`) and the PDF kept of document `kept` (tables/rendered_documents.py; read eventually consistent: a copy
-    is answered only if it shows what is asked for now), in one BatchGetItem
+    made a domain object by `to_domain`), the PDF kept of document `kept` (tables/rendered_documents.py;
+    read eventually consistent: a copy is answered only if it shows what is asked for now) and the last
+    number of sequence `numbered` (what a new document of the customer is numbered from), in one BatchGetItem
     (`batch_reads.get_together`: why not a transaction); NotFound(`kind`) if the organization, the
     customer or the item is missing. `consistent` False: for what is only shown."""
     owner = owner_key(org_id, customer_id)
     rendered = None
     if kept is not None:
         from .rendered_documents import RenderedDocumentItem as rendered
-    org_item, customer_item, document_item, kept_item = get_together(
+    org_item, customer_item, document_item, kept_item, sequence_item = get_together(
         (OrganizationItem, (org_id,)), (CustomerItem, (org_id, customer_id)), (model, (owner, item_id)),
-        (rendered, (owner, kept)),
+        (rendered, (owner, kept)), (SequenceItem if numbered else None, (sequence_key(org_id, numbered or ""),)),
         consistent_read=consistent, eventually_consistent=(rendered,) if rendered else ())
     if org_item is None or customer_item is None or (model is not None and document_item is None):
         raise NotFound(kind)
@@ -152,7 +155,8 @@ def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | Non
     if kept_item is not None:
         from .rendered_documents import copy_of
         copy = copy_of(kept_item)
-    return Parties(organization_of(org_item), customer, found, copy)
+    last_numbers = {numbered: last_number_of(sequence_item)} if numbered else {}
+    return Parties(organization_of(org_item), customer, found, copy, last_numbers)
 
 
 def _item(org_id: str, customer: Customer) -> CustomerItem:

@@ -1,12 +1,12 @@
-"""Document number sequences per organization (INV-000042): an atomic counter per name.
+"""Document number sequences per organization (INV-000042): the last number given, per name.
 
 Kept apart from the versioned organization item so numbering never contends with settings edits.
-Two ways to take a number: `next_number`, one UpdateItem ADD before the document's transaction (a
-failed transaction leaves a gap), and `take_in`, within the transaction itself, on the value read
-(a failed transaction takes none: payment numbers, docs/billing.md)."""
+A number is taken only within the transaction that records its document (`take_in`), on the value
+read, so a failed transaction takes none and no sequence has gaps (docs/billing.md; the use cases'
+side: services/numbering.py)."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
@@ -34,15 +34,20 @@ def last_number_of(item: SequenceItem | None) -> int:
     return 0 if item is None else int(item.value or 0)
 
 
+def sequence_keys(org_id: str, sequences: Iterable[str]) -> dict[str, str]:
+    """The sequences' item keys -> their names: to read them in another read's BatchGetItem."""
+    return {sequence_key(org_id, name): name for name in dict.fromkeys(sequences)}
+
+
+def last_numbers_read(keys: dict[str, str], items: Iterable[SequenceItem]) -> dict[str, int]:
+    """The last number of each sequence asked for (`sequence_keys`), from the items read (0: none yet)."""
+    last = {name: 0 for name in keys.values()}
+    last.update({keys[item.sequence_key]: last_number_of(item) for item in items})
+    return last
+
+
 class Sequences:
     """The organizations' document number sequences."""
-
-    def next_number(self, org_id: str, sequence: str) -> int:
-        """Atomically take the next document number of a sequence (invoice_seq, credit_note_seq, ...).
-        Taken before the document's transaction: a failed transaction leaves a gap, never a duplicate."""
-        item = SequenceItem(sequence_key(org_id, sequence))
-        item.update(actions=[SequenceItem.value.add(1)])
-        return int(item.value)
 
     def last_number(self, org_id: str, sequence: str) -> int:
         """The last number the sequence gave, read consistently (0: none yet)."""
@@ -52,15 +57,17 @@ class Sequences:
             return 0
 
     def take_in(self, tx: Transaction, org_id: str, sequence: str, *, last: int,
-                taken: Callable[[int], DomainError]) -> int:
-        """Take the number after `last` (as read) in `tx`, on the condition that the sequence still
-        stands at `last`: the number is taken only if `tx` commits, so failed transactions leave no
-        gap. If that condition fails, `taken(the last number as it then stood)` is raised, for the
-        caller to try again with it, reading nothing: whatever else failed with it (an entry keyed by
-        the number, say), the transaction sent again meets it afresh."""
+                taken: Callable[[int], DomainError], count: int = 1, resent: bool = True) -> int:
+        """Take the `count` numbers after `last` (as read) in `tx`, in one update, on the condition
+        that the sequence still stands at `last`: they are taken only if `tx` commits, so failed
+        transactions leave no gap; answers the first. If that condition fails, `taken(the last number
+        as it then stood)` is raised, for the caller to try again with it. With `resent` (the caller
+        sends the transaction again, reading nothing), whatever else failed with it: an entry keyed by
+        the number, say, which the transaction sent again meets afresh. Without (the caller prepares
+        again from a fresh read), only when nothing else failed: otherwise the caller's conflict."""
         value = SequenceItem.value
         unchanged = (value == last) | value.does_not_exist() if last == 0 else value == last
-        tx.update_or_refuse(SequenceItem(sequence_key(org_id, sequence)), [value.set(last + 1)], unchanged,
+        tx.update_or_refuse(SequenceItem(sequence_key(org_id, sequence)), [value.set(last + count)], unchanged,
                             lambda raw: taken(last_number_of(SequenceItem.from_raw_data(raw) if raw else None)),
-                            whatever_else_failed=True)
+                            whatever_else_failed=resent)
         return last + 1

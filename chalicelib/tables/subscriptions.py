@@ -22,12 +22,13 @@ from ..domain.organization import Organization
 from ..domain.subscription import CouponUse, Subscription, next_due_at
 from .account_summaries import AccountSummaryItem, summary_of
 from .base import OwnedByCustomer, owner_key, table
-from .batch_reads import get_together
+from .batch_reads import batch_get, get_together
 from .customers import Parties, read_with_parties
 from .dates import DateAttribute
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
 from .pages import ListScope, Page, collect
+from .sequences import SequenceItem, last_numbers_read, sequence_keys
 from .transactions import Transaction, condition_failed
 
 
@@ -154,18 +155,23 @@ class Subscriptions:
         return organization_of(org_item), subscription_of(sub_item) if sub_item is not None else None
 
     def with_organization_and_summary(self, org_id: str, customer_id: str, subscription_id: str, *,
-                                      consistent: bool = True
-                                      ) -> tuple[Organization, Subscription | None, AccountSummary | None]:
-        """As `with_organization`, with the account summary (None if the customer has none yet) in the
-        same BatchGetItem: what an action that bills with the customer's credits starts from."""
+                                      consistent: bool = True, sequences: tuple[str, ...] = ()
+                                      ) -> tuple[Organization, Subscription | None, AccountSummary | None,
+                                                 dict[str, int]]:
+        """As `with_organization`, with the account summary (None if the customer has none yet) and the
+        last numbers of `sequences` (by name; 0 for none given yet) in the same BatchGetItem: what an
+        action that bills with the customer's credits starts from, and numbers its documents from."""
         owner = owner_key(org_id, customer_id)
-        org_item, sub_item, summary_item = get_together(
-            (OrganizationItem, (org_id,)), (SubscriptionItem, (owner, subscription_id)), (AccountSummaryItem, (owner,)),
-            consistent_read=consistent)
-        if org_item is None:
+        numbered = sequence_keys(org_id, sequences)
+        found = batch_get({OrganizationItem: [(org_id,)], SubscriptionItem: [(owner, subscription_id)],
+                           AccountSummaryItem: [(owner,)], SequenceItem: [(key,) for key in numbered]},
+                          consistent_read=consistent)
+        if not found[OrganizationItem]:
             raise NotFound("organization")
-        return (organization_of(org_item), subscription_of(sub_item) if sub_item is not None else None,
-                summary_of(summary_item) if summary_item is not None else None)
+        sub_items, summary_items = found[SubscriptionItem], found[AccountSummaryItem]
+        return (organization_of(found[OrganizationItem][0]), subscription_of(sub_items[0]) if sub_items else None,
+                summary_of(summary_items[0]) if summary_items else None,
+                last_numbers_read(numbered, found[SequenceItem]))
 
     def with_parties(self, org_id: str, customer_id: str, subscription_id: str) -> Parties:
         """The subscription with its organization and customer, in one BatchGetItem; NotFound if

@@ -210,7 +210,9 @@ def test_a_number_is_taken_in_a_transaction_only_on_the_last_number_read(uow):
         uow.sequences.take_in(tx, ORG, "payment_seq", last=1, taken=Taken)
     assert uow.sequences.last_number(ORG, "payment_seq") == 2
     assert uow.payments.state(ORG, GLOBEX, sequences=["payment_seq"]).last_numbers == {"payment_seq": 2}
-    assert uow.sequences.next_number(ORG, "payment_seq") == 3
+    with uow.transaction("payment") as tx:   # two documents of one sequence: one update takes both
+        assert uow.sequences.take_in(tx, ORG, "payment_seq", last=2, taken=Taken, count=2) == 3
+    assert uow.sequences.last_number(ORG, "payment_seq") == 4
 
     # and a number taken meanwhile is told whatever else failed with it (the transaction is sent again)
     key = uow.idempotency.payment_key(ORG, GLOBEX, "portal", "k-numbered")
@@ -220,7 +222,7 @@ def test_a_number_is_taken_in_a_transaction_only_on_the_last_number_read(uow):
         with uow.transaction("payment") as tx:
             uow.idempotency.add_payment_plan_in(tx, key, PLAN, NOW)
             uow.sequences.take_in(tx, ORG, "payment_seq", last=2, taken=Taken)
-    assert taken.value.last == 3
+    assert taken.value.last == 4
 
 
 def test_a_payment_key_is_bound_to_one_plan(uow):

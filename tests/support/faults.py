@@ -99,3 +99,21 @@ class _RecordedSleep:
 
     def sleep(self, seconds: float) -> None:
         self._slept.append(seconds)
+
+
+def transactions_refused_from(monkeypatch, nth: int) -> Throttling:
+    """DynamoDB refuses (throttled) the `nth` TransactWriteItems from now and every one after it,
+    until `stop()`: a request whose earlier transactions went through fails at its `nth` (503)."""
+    from chalicelib.tables.base import shared_client
+    seen = []
+
+    def count(request, **_):
+        target = request.headers.get("X-Amz-Target", b"")
+        if (target.decode() if isinstance(target, bytes) else target).endswith(".TransactWriteItems"):
+            seen.append(request)
+            if len(seen) == nth:
+                faults.always("TransactWriteItems")
+        return None
+    shared_client().meta.events.register_first("before-send.dynamodb", count)   # before the injector answers
+    faults = throttling(monkeypatch)
+    return faults

@@ -166,8 +166,8 @@ class Customers:
             raise NotFound("customer") from None
 
     def with_organization(self, org_id: str, customer_id: str, *, consistent: bool = True,
-                          kept: str | None = None) -> Parties:
-        return read_with_parties(self._tables, org_id, customer_id)
+                          kept: str | None = None, numbered: str | None = None) -> Parties:
+        return read_with_parties(self._tables, org_id, customer_id, numbered=numbered)
 
     def add(self, org_id: str, customer: Customer) -> Customer:
         key = (org_id, customer.customer_id)
@@ -200,13 +200,14 @@ class Customers:
 
 
 def read_with_parties(tables: Tables, org_id: str, customer_id: str, *, table: str | None = None,
-                      item_id: str | None = None, kind: str = "customer") -> Parties:
+                      item_id: str | None = None, kind: str = "customer", numbered: str | None = None) -> Parties:
     org = tables["organizations"].get(org_id)
     customer = tables["customers"].get((org_id, customer_id))
     document = tables[table].get((owner_key(org_id, customer_id), item_id)) if table else None
     if org is None or customer is None or (table is not None and document is None):
         raise NotFound(kind)
-    return Parties(org, customer, document)
+    last_numbers = {numbered: tables["sequences"].get(f"{org_id}#{numbered}", 0)} if numbered else {}
+    return Parties(org, customer, document, last_numbers=last_numbers)
 
 
 # -- the ledger, the documents, the payments ----------------------------------------------------
@@ -746,20 +747,15 @@ class Sequences:
     def __init__(self, tables: Tables):
         self._t = tables["sequences"]
 
-    def next_number(self, org_id: str, sequence: str) -> int:
-        key = f"{org_id}#{sequence}"
-        self._t[key] = self._t.get(key, 0) + 1
-        return self._t[key]
-
     def last_number(self, org_id: str, sequence: str) -> int:
         return self._t.get(f"{org_id}#{sequence}", 0)
 
     def take_in(self, tx: MemoryTransaction, org_id: str, sequence: str, *, last: int,
-                taken: Callable[[int], Exception]) -> int:
+                taken: Callable[[int], Exception], count: int = 1, resent: bool = True) -> int:
         key = f"{org_id}#{sequence}"
         tx.add(("sequences", key), holds=lambda: self._t.get(key, 0) == last,
-               apply=lambda: self._t.__setitem__(key, last + 1), refusal=lambda: taken(self._t.get(key, 0)),
-               overriding=True)
+               apply=lambda: self._t.__setitem__(key, last + count), refusal=lambda: taken(self._t.get(key, 0)),
+               overriding=resent)
         return last + 1
 
 

@@ -1,6 +1,6 @@
 """The merchant's back office for billing documents: invoices, offline payments, credit notes, estimates
 and timesheets (subscriptions: subscriptions/admin.py). Each write is one transaction with the
-customer's account summary."""
+customer's account summary, and the number of the document it records (services/numbering.py)."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -13,10 +13,11 @@ from ...domain.calendar import local_date
 from ...domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate, EstimateStatus, Invoice,
                                  InvoiceStatus, TimeEntry, Timesheet, TimesheetStatus)
 from ...domain.engagement import ActivityRecord, Actor
-from ...domain.errors import BusinessRuleViolation, InvalidInput
+from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.money import Money
 from ...domain.payments import Allocation, Payment, PaymentStatus
+from ..numbering import CREDIT_NOTE_NUMBERS, ESTIMATE_NUMBERS, INVOICE_NUMBERS, PAYMENT_NUMBERS, Numbers, retried
 from ..subscriptions import recovery
 from . import document_emails
 from .commands import NewDocumentLine
@@ -24,24 +25,27 @@ from .commands import NewDocumentLine
 MERCHANT = Actor("merchant", "back office")
 
 
+@retried
 def create_invoice(adapters, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                    due_days: int | None = None,
                    tax_rate_bp: int = 0, subscription_id: str | None = None, notes: str = "",
                    issued_at: datetime | None = None) -> Invoice:
-    org = adapters.uow.organizations.get(org_id)
-    customer = adapters.uow.customers.get(org_id, customer_id)
+    both = adapters.uow.customers.with_organization(org_id, customer_id, numbered=INVOICE_NUMBERS)
+    org, customer = both.org, both.customer
     if subscription_id is not None:   # only a subscription of this customer (another's: 404, as a missing one)
         adapters.uow.subscriptions.get(org_id, customer_id, subscription_id)
     issued = issued_at or org.now(now)
+    numbers = Numbers(adapters, org_id, both.last_numbers)
     invoice = billing.build_invoice(
         invoice_id=new_id("invoice", now),
-        number=billing.number("INV", adapters.uow.sequences.next_number(org_id, "invoice_seq")),
+        number=billing.number("INV", numbers.next(INVOICE_NUMBERS)),
         customer_id=customer.customer_id, currency=customer.currency, lines=_lines(lines), issued_at=issued,
         issued_on=local_date(issued, org.time_zone),
         payment_terms_days=org.payment_terms_days if due_days is None else due_days, tax_rate_bp=tax_rate_bp,
         subscription_id=subscription_id, notes=notes)
     email = document_emails.invoice_issued(org, customer, invoice, now)
     with adapters.uow.transaction("invoice") as tx:
+        numbers.take_in(tx)
         item = _save_new_invoice(adapters, tx, org_id, invoice)
         adapters.uow.activity.record(org_id, _activity(now, customer_id, "invoice.issued", "invoice",
                                                        invoice.invoice_id, invoice.number), tx)
@@ -66,24 +70,31 @@ def void_invoice(adapters, org_id: str, customer_id: str, invoice_id: str, now: 
     return adapters.uow.invoices.saved(item)
 
 
+@retried
 def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, amount_minor: int, now: datetime,
                    method: str = "bank_transfer") -> Payment:
     """A payment received outside the portal (bank transfer, cheque) against one invoice."""
-    invoice = adapters.uow.invoices.get(org_id, customer_id, invoice_id)
+    state = adapters.uow.payments.state(org_id, customer_id, org=True, invoice_ids=[invoice_id],
+                                        sequences=(PAYMENT_NUMBERS,))
+    invoice = state.invoices.get(invoice_id)
+    if invoice is None:
+        raise NotFound("invoice")
     if not invoice.is_outstanding():
         raise BusinessRuleViolation("This invoice has nothing left to pay.", "invoice_not_outstanding")
     paying.require_whole_part(amount_minor, invoice.currency)
     if amount_minor > invoice.balance_minor:
         raise InvalidInput({"amount_minor": f"At most the balance due, {paying.balance_due_text(invoice)}."})
+    numbers = Numbers(adapters, org_id, state.last_numbers)
     payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
                       amount_minor=amount_minor, currency=invoice.currency,
                       allocations=(Allocation(invoice_id, amount_minor),), created_at=now, gateway="offline",
                       method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant",
-                      number=billing.number("PAY", adapters.uow.sequences.next_number(org_id, "payment_seq")))
+                      number=billing.number("PAY", numbers.next(PAYMENT_NUMBERS)))
     paid = _paid(invoice, amount_minor, now)
-    org = adapters.uow.organizations.get(org_id)
+    org = state.org
     revived = recovery.recovered(adapters, org, customer_id, [paid], now)
     with adapters.uow.transaction("invoice") as tx:
+        numbers.take_in(tx)
         adapters.uow.invoices.save_in(tx, org_id, paid, before=invoice, now=now)
         recovery.save_in(adapters, tx, org, revived, MERCHANT, now)
         adapters.uow.payments.save_in(tx, org_id, payment, before=None, now=now,
@@ -96,20 +107,24 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
     return payment
 
 
+@retried
 def create_credit_note(adapters, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                        reason: str = "", invoice_id: str | None = None) -> CreditNote:
-    customer = adapters.uow.customers.get(org_id, customer_id)
+    both = adapters.uow.customers.with_organization(org_id, customer_id, numbered=CREDIT_NOTE_NUMBERS)
+    customer = both.customer
     if invoice_id is not None:
         adapters.uow.invoices.get(org_id, customer_id, invoice_id)
     doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
     total = sum(line.amount_minor for line in doc_lines)
     if total <= 0:
         raise InvalidInput({"lines": "A credit note must credit a positive amount."})
+    numbers = Numbers(adapters, org_id, both.last_numbers)
     note = CreditNote(credit_note_id=new_id("credit_note", now), customer_id=customer_id,
-                      number=billing.number("CN", adapters.uow.sequences.next_number(org_id, "credit_note_seq")),
+                      number=billing.number("CN", numbers.next(CREDIT_NOTE_NUMBERS)),
                       currency=customer.currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
                       total_minor=total, balance_minor=total, reason=reason, invoice_id=invoice_id)
     with adapters.uow.transaction("credit note") as tx:
+        numbers.take_in(tx)
         item = adapters.uow.credit_notes.save_in(tx, org_id, note, before=None, now=now)
         adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, note.currency,
                                                 SummaryChange(credits_minor=total)
@@ -137,18 +152,21 @@ def void_credit_note(adapters, org_id: str, customer_id: str, credit_note_id: st
     return adapters.uow.credit_notes.saved(item)
 
 
+@retried
 def create_estimate(adapters, org_id: str, customer_id: str, *, lines: Sequence[NewDocumentLine], now: datetime,
                     expires_in_days: int = 30, notes: str = "") -> Estimate:
-    both = adapters.uow.customers.with_organization(org_id, customer_id)
+    both = adapters.uow.customers.with_organization(org_id, customer_id, numbered=ESTIMATE_NUMBERS)
     org, customer = both.org, both.customer
     doc_lines = billing.rounded_lines(_lines(lines), customer.currency)
+    numbers = Numbers(adapters, org_id, both.last_numbers)
     estimate = Estimate(estimate_id=new_id("estimate", now), customer_id=customer_id,
-                        number=billing.number("EST", adapters.uow.sequences.next_number(org_id, "estimate_seq")),
+                        number=billing.number("EST", numbers.next(ESTIMATE_NUMBERS)),
                         currency=customer.currency, status=EstimateStatus.SENT, issued_at=now,
                         expires_at=now + timedelta(days=expires_in_days), lines=doc_lines,
                         total_minor=sum(line.amount_minor for line in doc_lines), notes=notes)
     email = document_emails.estimate_sent(org, customer, estimate, now)
     with adapters.uow.transaction("estimate") as tx:
+        numbers.take_in(tx)
         item = adapters.uow.estimates.save_in(tx, org_id, estimate, before=None, now=now)
         if email is not None:
             adapters.uow.emails.put_in(tx, email)

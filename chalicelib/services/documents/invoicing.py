@@ -4,7 +4,9 @@ the credit note of a change's unused time, with the customer's available credits
 Two steps, so the caller's own change (the subscription) commits with them: `issue` (or `bill`)
 prepares everything (taking document numbers) from what the domain decided a subscription bills,
 `write` puts it in the caller's transaction — invoice, credit notes whose balances went down, the
-account summary (once) and the activity records. The renewal job reuses both.
+account summary (once), the activity records and the documents' numbers, taken there
+(services/numbering.py): a caller whose transaction loses a number to another document prepares
+again (`numbering.retried`). The renewal job reuses both.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from ...domain.ids import new_id
 from ...domain.money import Money
 from ...domain.organization import Organization
 from ...domain.pricing import Line
+from ..numbering import CREDIT_NOTE_NUMBERS, INVOICE_NUMBERS, Numbers
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Billing:
     credit_notes_used: tuple[tuple[CreditNote, CreditNote], ...] = ()   # earlier notes: (as read, lowered)
     summary: SummaryChange = field(default_factory=SummaryChange)
     records: tuple[ActivityRecord, ...] = ()
+    numbers: Numbers | None = field(default=None, compare=False, repr=False)   # the documents', taken by `write`
 
     @property
     def amount_due_minor(self) -> int:
@@ -71,12 +75,14 @@ def available(notes: Sequence[CreditNote]) -> list[AvailableCredit]:
 def bill(adapters, org: Organization, *, customer_id: str, currency: str, now: datetime, actor: Actor,
          subscription_id: str | None, charge_lines: Sequence[Line] = (), period: Term | None = None,
          credit_lines: Sequence[Line] = (), credit_reason: str = "", credits: Sequence[CreditNote] = (),
-         issued_at: datetime | None = None) -> Billing:
+         issued_at: datetime | None = None, numbers: Numbers | None = None) -> Billing:
     """A credit note for `credit_lines` (if they credit anything) and an invoice for `charge_lines`
     (if any), with `credits` (open credit notes, oldest first) and then the new note applied to it.
-    The invoice is dated `issued_at` (a catch-up renewal: the day its term began), else now."""
-    note = _credit_note(adapters, org, customer_id, currency, credit_lines, credit_reason, subscription_id, now)
-    invoice = (_invoice(adapters, org, customer_id, currency, charge_lines, period, subscription_id, issued_at or now)
+    The invoice is dated `issued_at` (a catch-up renewal: the day its term began), else now. The
+    documents are numbered from `numbers` (by default the sequences as they now stand)."""
+    numbers = numbers or Numbers(adapters, org.org_id)
+    note = _credit_note(numbers, org, customer_id, currency, credit_lines, credit_reason, subscription_id, now)
+    invoice = (_invoice(numbers, org, customer_id, currency, charge_lines, period, subscription_id, issued_at or now)
                if charge_lines else None)
     used: list[tuple[CreditNote, CreditNote]] = []
     if invoice is not None and invoice.balance_minor > 0:
@@ -99,11 +105,11 @@ def bill(adapters, org: Organization, *, customer_id: str, currency: str, now: d
         summary += credit_note_moved(read, lowered)
     return Billing(currency=currency, customer_id=customer_id, invoice=invoice, credit_note=note,
                    credit_notes_used=tuple(used), summary=summary,
-                   records=_records(customer_id, actor, now, invoice, note))
+                   records=_records(customer_id, actor, now, invoice, note), numbers=numbers)
 
 
 def issue(adapters, org: Organization, billed: billing.Bill, *, now: datetime, actor: Actor,
-          credits: Sequence[CreditNote] = ()) -> Billing:
+          credits: Sequence[CreditNote] = (), numbers: Numbers | None = None) -> Billing:
     """The documents of a subscription's `billed` (domain/billing.py), ready for the caller's
     transaction. A term invoiced after the day it began (a job catching up) is dated that day."""
     sub = billed.subscription
@@ -112,7 +118,7 @@ def issue(adapters, org: Organization, billed: billing.Bill, *, now: datetime, a
     return bill(adapters, org, customer_id=sub.customer_id, currency=sub.currency, now=now, actor=actor,
                 subscription_id=sub.subscription_id, charge_lines=billed.charge_lines, period=billed.period,
                 credit_lines=billed.credit_lines, credit_reason=billed.credit_reason, credits=credits,
-                issued_at=issued_at)
+                issued_at=issued_at, numbers=numbers)
 
 
 @dataclass(frozen=True)
@@ -130,9 +136,12 @@ class Written:
 
 def write(adapters, tx, org_id: str, billed: Billing, *, now: datetime,
           also: SummaryChange = SummaryChange()) -> Written:
-    """Put `billed` in the caller's transaction (with its ledger entries). Notes read earlier are
-    written on their version; the account summary is changed once (with the caller's own change `also`)."""
+    """Put `billed` in the caller's transaction (with its ledger entries and its documents' numbers).
+    Notes read earlier are written on their version; the account summary is changed once (with the
+    caller's own change `also`)."""
     invoice_item = note_item = None
+    if billed.numbers is not None:
+        billed.numbers.take_in(tx)
     if billed.invoice is not None:
         invoice_item = adapters.uow.invoices.save_in(tx, org_id, billed.invoice, before=None, now=now)
     if billed.credit_note is not None:
@@ -147,24 +156,24 @@ def write(adapters, tx, org_id: str, billed: Billing, *, now: datetime,
 
 # --- pieces ----------------------------------------------------------------------------------
 
-def _invoice(adapters, org: Organization, customer_id: str, currency: str, lines: Sequence[Line],
+def _invoice(numbers: Numbers, org: Organization, customer_id: str, currency: str, lines: Sequence[Line],
              period: Term | None, subscription_id: str | None, issued_at: datetime) -> Invoice:
     return billing.build_invoice(
         invoice_id=new_id("invoice", issued_at),
-        number=billing.number("INV", adapters.uow.sequences.next_number(org.org_id, "invoice_seq")),
+        number=billing.number("INV", numbers.next(INVOICE_NUMBERS)),
         customer_id=customer_id, currency=currency, lines=billing.document_lines(list(lines)), issued_at=issued_at,
         issued_on=local_date(issued_at, org.time_zone), payment_terms_days=org.payment_terms_days,
         subscription_id=subscription_id, period=period)
 
 
-def _credit_note(adapters, org: Organization, customer_id: str, currency: str, lines: Sequence[Line], reason: str,
+def _credit_note(numbers: Numbers, org: Organization, customer_id: str, currency: str, lines: Sequence[Line], reason: str,
                  subscription_id: str | None, now: datetime) -> CreditNote | None:
     doc_lines = billing.rounded_lines(billing.document_lines(list(lines)), currency)
     credited = sum(line.amount_minor for line in doc_lines)
     if credited <= 0:
         return None
     return CreditNote(credit_note_id=new_id("credit_note", now), customer_id=customer_id,
-                      number=billing.number("CN", adapters.uow.sequences.next_number(org.org_id, "credit_note_seq")),
+                      number=billing.number("CN", numbers.next(CREDIT_NOTE_NUMBERS)),
                       currency=currency, status=CreditNoteStatus.OPEN, issued_at=now, lines=doc_lines,
                       total_minor=credited, balance_minor=credited, reason=reason, subscription_id=subscription_id)
 

@@ -34,6 +34,7 @@ from ...domain.refunds import (PaymentNotRefundable, amount_to_refund, document_
                                refund_note_needed)
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
 from ...tables.refund_requests import RefundRequest
+from ..numbering import CREDIT_NOTE_NUMBERS, NUMBER_ATTEMPTS, Numbers, NumberTaken
 from . import idempotency, settlement
 from .settlement import Event
 
@@ -102,36 +103,47 @@ def recorded(adapters, org_id: str, customer_id: str, payment_id: str, refunded_
     """Record that `refunded_total_minor` of the payment has been given back in all: the increase
     over what it records gives back the payment's overpayment credit first, and the rest is
     documented by a refund credit note, in one transaction with the payment, the ledger, the account
-    summary, the activity, the merchant's notification and the event (or request) it answers."""
-    for _ in range(ATTEMPTS):
+    summary, the activity, the merchant's notification and the event (or request) it answers. A
+    refund note's number lost to another document is sent again with the next one, the payment
+    not re-read (services/numbering.py)."""
+    conflicts = numbers_taken = 0
+    last_numbers: dict[str, int] = {}
+    while conflicts < ATTEMPTS and numbers_taken < NUMBER_ATTEMPTS:
         payment, known = known or adapters.uow.payments.get(org_id, customer_id, payment_id), None
         if payment.status != PaymentStatus.SUCCEEDED:
             # a refund proves the charge succeeded: its own event may still be on its way
             payment = settlement.succeeded(adapters, org_id, customer_id, payment_id, ChargeResult(
                 "succeeded", payment.gateway_payment_id, Money(payment.amount_minor, payment.currency)), now)
         added = refund_increase(payment, refunded_total_minor)
+        numbers = Numbers(adapters, org_id, last_numbers, resent=True)
         try:
             if not added:
                 _nothing_new(adapters, payment, now, event, request)
                 return Recorded(payment, None)
-            return _document(adapters, org_id, payment, added, now, event, reason, request)
+            return _document(adapters, org_id, payment, added, numbers, now, event, reason, request)
+        except NumberTaken as taken:
+            numbers_taken += 1
+            known, last_numbers = payment, numbers.after(taken)
+            continue
         except ConcurrentUpdate:
+            conflicts += 1
             continue
     raise ConcurrentUpdate("payment")
 
 
-def _document(adapters, org_id: str, payment: Payment, added: int, now: datetime, event: Event | None, reason: str,
-              request: MerchantRefund | None) -> Recorded:
+def _document(adapters, org_id: str, payment: Payment, added: int, numbers: Numbers, now: datetime,
+              event: Event | None, reason: str, request: MerchantRefund | None) -> Recorded:
     credit = _overpayment_credit(adapters, org_id, payment)
     note_id = number = None
     if refund_note_needed(payment, added, credit):
         note_id = new_id("credit_note", now)
-        number = billing.number("CN", adapters.uow.sequences.next_number(org_id, "credit_note_seq"))
+        number = billing.number("CN", numbers.next(CREDIT_NOTE_NUMBERS))
     done = document_refund(payment, added, overpayment=credit, credit_note_id=note_id, number=number, now=now,
                            reason=reason)
     amount = Money(added, payment.currency)
     documents = ", ".join(note.number for note in (done.overpayment, done.credit_note) if note is not None)
     with adapters.uow.transaction("payment") as tx:
+        numbers.take_in(tx)
         item = adapters.uow.payments.save_in(tx, org_id, done.payment, before=payment, now=now)
         if done.credit_note is not None:
             adapters.uow.credit_notes.save_in(tx, org_id, done.credit_note, before=None, now=now)

@@ -31,12 +31,11 @@ from ...domain.subscription import Subscription
 from ...gateways.payments import ChargeResult, PaymentGatewayError
 from ...tables.payments import PaymentState
 from ..accounts import languages, outbox as mail
+from ..numbering import CREDIT_NOTE_NUMBERS, NUMBER_ATTEMPTS, PAYMENT_NUMBERS, Numbers, NumberTaken
 from ..subscriptions import recovery
 from . import velocity
 
 ATTEMPTS = 5   # re-read and try again when an invoice or credit note changed under us
-NUMBER_ATTEMPTS = 20   # try the next payment number again (nothing re-read) while concurrent payments take them
-PAYMENT_NUMBERS = "payment_seq"
 FINAL = (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
 TRANSACTION_ITEMS = 100   # DynamoDB's most per TransactWriteItems
 
@@ -130,20 +129,13 @@ def _plan_key(adapters, org_id: str, payment: Payment) -> str | None:
 
 # -- succeeded --------------------------------------------------------------------------------
 
-class NumberTaken(ConcurrentUpdate):
-    """Another payment took the number read for this one: the sequence's last number as it now stands."""
-
-    def __init__(self, last: int):
-        super().__init__("payment")
-        self.last = last
-
-
 def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: ChargeResult, now: datetime, *,
               event: Event | None = None, known: PaymentState | None = None,
               answer: KeptAnswer | None = None) -> Payment:
     """The payment went through: it takes the organization's next payment number (PAY-000012) in the
-    transaction that records it, so a number is used only by a payment recorded as paid; when another
-    payment took that number first, the transaction is sent again with the next one, nothing re-read."""
+    transaction that records it (services/numbering.py), so a number is used only by a payment recorded
+    as paid; when another payment took that number first, the transaction is sent again with the next
+    one, nothing re-read (an overpayment's credit note is numbered the same way)."""
     conflicts = numbers_taken = 0
     while conflicts < ATTEMPTS and numbers_taken < NUMBER_ATTEMPTS:
         state, known = _current(adapters, org_id, customer_id, payment_id, known), None
@@ -152,14 +144,12 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
             return state.payment
         if state.plan is None:
             state = _with_plan(adapters, org_id, state, numbered=True)
-        if PAYMENT_NUMBERS not in state.last_numbers:   # the caller's read did not include it
-            state = replace(state, last_numbers={
-                **state.last_numbers, PAYMENT_NUMBERS: adapters.uow.sequences.last_number(org_id, PAYMENT_NUMBERS)})
+        numbers = Numbers(adapters, org_id, state.last_numbers, resent=True)   # read now if not read with the rest
         try:
-            done, unreleased = _settle(adapters, org_id, state, result, now, event, answer)
+            done, unreleased = _settle(adapters, org_id, state, numbers, result, now, event, answer)
         except NumberTaken as taken:
             numbers_taken += 1
-            known = replace(state, last_numbers={**state.last_numbers, PAYMENT_NUMBERS: taken.last})
+            known = replace(state, last_numbers=numbers.after(taken))
             continue
         except ConcurrentUpdate:
             conflicts += 1
@@ -170,11 +160,10 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
     raise ConcurrentUpdate("payment")
 
 
-def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, now: datetime, event: Event | None,
-            answer: KeptAnswer | None) -> tuple[Payment, list[str]]:
+def _settle(adapters, org_id: str, state: PaymentState, numbers: Numbers, result: ChargeResult, now: datetime,
+            event: Event | None, answer: KeptAnswer | None) -> tuple[Payment, list[str]]:
     payment, plan = state.payment, state.plan
-    last_number = state.last_numbers[PAYMENT_NUMBERS]
-    number = billing.number("PAY", last_number + 1)
+    number = billing.number("PAY", numbers.next(PAYMENT_NUMBERS))
     customer_id = payment.customer_id
     before, notes = state.invoices, state.notes
     outcome = settling.settle(payment.allocations, plan.credits, before, notes, now)
@@ -186,15 +175,15 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
                    failure_code=None, failure_message=None)
     overpaid = None
     if outcome.excess_minor:
-        done, overpaid = _overpayment(adapters, org_id, done, outcome.excess_minor, now)
+        done, overpaid = _overpayment(numbers, done, outcome.excess_minor, now)
     if overpaid is not None:
         change += credit_note_moved(None, overpaid)
     settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]
     revived = recovery.recovered(adapters, org, customer_id, settled, now)
-    numbers = [before[a.invoice_id].number for a in allocations]
-    emails = _emails(org, customer, done, numbers, now) if done.amount_minor else []
+    paid_numbers = [before[a.invoice_id].number for a in allocations]
+    emails = _emails(org, customer, done, paid_numbers, now) if done.amount_minor else []
     with adapters.uow.transaction("invoice") as tx:
-        adapters.uow.sequences.take_in(tx, org_id, PAYMENT_NUMBERS, last=last_number, taken=NumberTaken)
+        numbers.take_in(tx)
         item = adapters.uow.payments.save_in(tx, org_id, done, before=payment, now=now,
                                              invoice_numbers={i: invoice.number for i, invoice in before.items()})
         for invoice_id, invoice in after.items():
@@ -210,7 +199,7 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
         revived = _save_method_in(adapters, tx, org_id, plan.save_method, customer_id, list(after.values()), now,
                                   revived)
         payment_record = _activity(done, "payment.succeeded", now, event,
-                                   f"{_amount(done)} for {', '.join(numbers) or 'credit'}")
+                                   f"{_amount(done)} for {', '.join(paid_numbers) or 'credit'}")
         adapters.uow.activity.record(org_id, payment_record, tx)
         recovery.save_in(adapters, tx, org, revived, payment_record.actor, now)
         if done.amount_minor:
@@ -229,10 +218,10 @@ def _settle(adapters, org_id: str, state: PaymentState, result: ChargeResult, no
     return adapters.uow.payments.saved(item), unreleased
 
 
-def _overpayment(adapters, org_id: str, payment: Payment, excess: int, now: datetime) -> tuple[Payment, CreditNote]:
+def _overpayment(numbers: Numbers, payment: Payment, excess: int, now: datetime) -> tuple[Payment, CreditNote]:
     """What was charged but no longer owed (the invoice was paid or voided meanwhile), kept as the
-    payment's overpayment credit (domain/overpayments.py)."""
-    number = billing.number("CN", adapters.uow.sequences.next_number(org_id, "credit_note_seq"))
+    payment's overpayment credit (domain/overpayments.py), numbered in the payment's transaction."""
+    number = billing.number("CN", numbers.next(CREDIT_NOTE_NUMBERS))
     return overpayment_credit(payment, excess, credit_note_id=new_id("credit_note", now), number=number, now=now)
 
 

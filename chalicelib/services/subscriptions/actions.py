@@ -4,7 +4,7 @@ conditional on the version that was read, with its documents and an activity rec
 charging the invoice it raised when the subscription has auto-charge."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from ... import logs
@@ -25,6 +25,7 @@ from ...tables.mapping import as_plain
 from ..documents import invoices as invoices_portal, invoicing
 from ..documents.views import InFull
 from ..documents.invoicing import Billing, Written
+from ..numbering import CREDIT_NOTE_NUMBERS, INVOICE_NUMBERS, Numbers
 from .commands import Caller
 from ..payments import views as payment_views
 from .views import View, view
@@ -41,23 +42,31 @@ class Context:
     sub: Subscription
     now: datetime
     summary: AccountSummary | None = None   # read with them by the actions that bill with credits
+    last_numbers: dict[str, int] = field(default_factory=dict)   # read with them too: the documents' sequences
 
     @property
     def actor(self) -> Actor:
         return Actor("customer", self.caller.contact_id)
 
+    def numbers(self, adapters) -> Numbers:
+        """What the documents the action raises are numbered from (a sequence not read with the
+        subscription is read when first used)."""
+        return Numbers(adapters, self.caller.org_id, self.last_numbers)
+
 
 def load(adapters, caller: Caller, subscription_id: str, real_now: datetime, action: str | None = None, *,
-         with_summary: bool = False, consistent: bool = True) -> Context:
+         with_summary: bool = False, numbered: bool = False, consistent: bool = True) -> Context:
     """The caller's subscription (NotFound for anyone else's), checked for `action`: preferences,
     then status, then the action's rules. Both (and the account summary, if asked: it lists the open
-    credit notes) are one read (the route's read budget: three with the session); `consistent`
+    credit notes; and, if `numbered`, the invoice and credit note sequences the action's documents are
+    numbered from) are one read (the route's read budget: three with the session); `consistent`
     False for a preview, which only shows (the action itself reads again, consistently)."""
-    summary = None
+    summary, last_numbers = None, {}
     subscriptions = adapters.uow.subscriptions
-    if with_summary:
-        org, sub, summary = subscriptions.with_organization_and_summary(caller.org_id, caller.customer_id,
-                                                                        subscription_id, consistent=consistent)
+    if with_summary or numbered:
+        org, sub, summary, last_numbers = subscriptions.with_organization_and_summary(
+            caller.org_id, caller.customer_id, subscription_id, consistent=consistent,
+            sequences=(INVOICE_NUMBERS, CREDIT_NOTE_NUMBERS) if numbered else ())
     else:
         org, sub = subscriptions.with_organization(caller.org_id, caller.customer_id, subscription_id,
                                                    consistent=consistent)
@@ -67,7 +76,7 @@ def load(adapters, caller: Caller, subscription_id: str, real_now: datetime, act
     now = org.now(real_now)
     if action is not None:
         actions.require(action, sub, org.preferences, now)
-    return Context(caller, org, sub, now, summary)
+    return Context(caller, org, sub, now, summary, last_numbers)
 
 
 @dataclass(frozen=True)

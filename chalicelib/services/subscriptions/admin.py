@@ -15,11 +15,13 @@ from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, Su
 from ...domain.subscription_actions import starting_term
 from ...domain.subscription_status import Status
 from ..documents import document_emails, invoicing
+from ..numbering import INVOICE_NUMBERS, Numbers, retried
 from .commands import NewSubscription
 
 MERCHANT = Actor("merchant", "back office")
 
 
+@retried
 def create_subscription(adapters, org_id: str, new: NewSubscription, now: datetime) -> Subscription:
     """A new subscription (future, trial or live), or one imported in any status with its days, at
     the organization's time (its test clock in test mode). A new live subscription's first term is
@@ -27,7 +29,8 @@ def create_subscription(adapters, org_id: str, new: NewSubscription, now: dateti
     plan_code, customer_id, coupon_code = new.plan_code, new.customer_id, new.coupon_code
     wanted = [("plan", plan_code), *(("addon", code) for code, _ in new.addons)] + (
         [("coupon", coupon_code)] if coupon_code is not None else [])
-    org, customer, found = adapters.uow.catalog.with_organization_and_customer(org_id, customer_id, wanted)
+    org, customer, found, last_numbers = adapters.uow.catalog.with_organization_and_customer(
+        org_id, customer_id, wanted, sequences=(INVOICE_NUMBERS,))
     now = org.now(now)
     plan = found.get(("plan", plan_code))
     if plan is None:
@@ -47,7 +50,8 @@ def create_subscription(adapters, org_id: str, new: NewSubscription, now: dateti
     if sub.status == Status.LIVE and new.term_start is None:
         bill = billing.term_bill(sub)
         billed = invoicing.issue(adapters, org, bill, now=now, actor=MERCHANT,
-                                 credits=invoicing.open_credits(adapters, org_id, customer.customer_id))
+                                 credits=invoicing.open_credits(adapters, org_id, customer.customer_id),
+                                 numbers=Numbers(adapters, org_id, last_numbers))
         sub = bill.subscription
         if sub.auto_charge and sub.payment_method_id and billed.amount_due_minor > 0:
             sub = scheduling.awaiting_charge(sub, billed.invoice.invoice_id, now)

@@ -18,6 +18,7 @@ from ...domain.quotes import Quote
 from ...domain.subscription import AppliedCoupon
 from ...domain.subscription_actions import Selection, When
 from ..documents import invoicing
+from ..numbering import retried
 from .actions import Caller, Committed, Context, Outcome, commit, load, outcome
 
 
@@ -27,6 +28,7 @@ def cancellation_preview(adapters, caller: Caller, subscription_id: str, *, when
     return quotes.cancellation_quote(ctx.sub, when, ctx.now)
 
 
+@retried
 def cancel(adapters, caller: Caller, subscription_id: str, *, when: When, reason: str | None, now: datetime,
            comment: str | None = None) -> Outcome:
     """The reason checked against the merchant's list before anything is written; a retention offer

@@ -15,6 +15,7 @@ from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, Su
 from ...domain.subscription_actions import Selection, When
 from ...domain.subscription_status import Status
 from ..documents import invoicing
+from ..numbering import retried
 from .commands import ChangeRequest
 from .actions import Caller, Committed, Context, Outcome, charge, commit, load, outcome
 
@@ -26,13 +27,14 @@ def change_preview(adapters, caller: Caller, subscription_id: str, request: Chan
     return quotes.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now)
 
 
+@retried
 def change(adapters, caller: Caller, subscription_id: str, request: ChangeRequest, *, when: When, quote_id: str | None,
            now: datetime) -> Outcome:
     """Now: the subscription changes at once; on a live one a credit note for the unused part of
     the old price and an invoice for the rest of the term at the new one, or for a new term of a
     plan of another billing period (credits applied, charged with auto-charge). At term end: stored
     as the scheduled change."""
-    ctx = load(adapters, caller, subscription_id, now, _action(when), with_summary=True)
+    ctx = load(adapters, caller, subscription_id, now, _action(when), with_summary=True, numbered=when == "now")
     chosen, credits = _chosen_and_credits(adapters, ctx, request, when)
     quotes.change_quote(ctx.sub, chosen, when, invoicing.available(credits), ctx.now).honour(quote_id)
     if when == "end_of_term":
@@ -40,7 +42,8 @@ def change(adapters, caller: Caller, subscription_id: str, request: ChangeReques
         saved = commit(adapters, ctx, after, "subscription.change_scheduled", f"Change to {_text(chosen)} at term end")
         return outcome(adapters, ctx, saved)
     bill = actions.changed_now(ctx.sub, chosen, ctx.now)
-    billed = (invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
+    billed = (invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits,
+                              numbers=ctx.numbers(adapters))
               if bill.charge_lines or bill.credit_lines else None)
     done = commit(adapters, ctx, bill.subscription, "subscription.changed", f"Changed to {_text(chosen)}", billed,
                   undoable_as="change_now")

@@ -12,6 +12,7 @@ from ...domain import subscription_actions as actions
 from ...domain.billing import Bill
 from ...domain.quotes import Quote
 from ..documents import invoicing
+from ..numbering import retried
 from .actions import Caller, Outcome, charge, commit, load, outcome
 
 
@@ -22,6 +23,7 @@ def pause_preview(adapters, caller: Caller, subscription_id: str, *, pause_at: d
     return quotes.pause_quote(ctx.sub, ctx.org.preferences, pause_at=pause_at, resume_at=resume_at, now=ctx.now)
 
 
+@retried
 def set_pause_schedule(adapters, caller: Caller, subscription_id: str, *, pause_at: date | None,
                        resume_at: date | None, now: datetime, quote_id: str | None = None) -> Outcome:
     """Pause today or later (or move the resume day of a paused subscription), honouring the
@@ -59,13 +61,15 @@ def resume_preview(adapters, caller: Caller, subscription_id: str, *, now: datet
     return quotes.new_term_quote("resume", actions.resumed(ctx.sub, ctx.now), invoicing.available(credits), ctx.now)
 
 
+@retried
 def resume(adapters, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> Outcome:
-    ctx = load(adapters, caller, subscription_id, now, "resume_now")
+    ctx = load(adapters, caller, subscription_id, now, "resume_now", numbered=True)
     bill = actions.resumed(ctx.sub, ctx.now)
     after = bill.subscription
     credits = invoicing.open_credits(adapters, caller.org_id, caller.customer_id)
     quotes.new_term_quote("resume", bill, invoicing.available(credits), ctx.now).honour(quote_id)
-    billed = (invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
+    billed = (invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits,
+                              numbers=ctx.numbers(adapters))
               if bill.charge_lines or bill.credit_lines else None)
     done = commit(adapters, ctx, after, "subscription.resumed", f"Resumed; term to {_day(after.term_end)}", billed)
     payment = charge(adapters, ctx, done, f"resume:{after.subscription_id}:{after.term_start.isoformat()}")

@@ -11,6 +11,7 @@ from ...domain.documents import CreditNote
 from ...domain.quotes import Quote
 from ...domain.subscription_actions import Selection
 from ..documents import invoicing
+from ..numbering import retried
 from .actions import Caller, Context, Outcome, charge, commit, load, outcome
 from .changes import ChangeRequest, catalog_keys, read_catalog_and_credits, resolve
 
@@ -23,14 +24,16 @@ def reactivation_preview(adapters, caller: Caller, subscription_id: str, *, chan
     return quotes.new_term_quote("reactivate", bill, invoicing.available(credits), ctx.now)
 
 
+@retried
 def reactivate(adapters, caller: Caller, subscription_id: str, *, changes: ChangeRequest | None, quote_id: str | None,
                now: datetime) -> Outcome:
-    ctx = load(adapters, caller, subscription_id, now, "reactivate", with_summary=True)
+    ctx = load(adapters, caller, subscription_id, now, "reactivate", with_summary=True, numbered=True)
     chosen, credits = _chosen_and_credits(adapters, ctx, changes)
     bill = actions.reactivated(ctx.sub, chosen, ctx.now)
     after = bill.subscription
     quotes.new_term_quote("reactivate", bill, invoicing.available(credits), ctx.now).honour(quote_id)
-    billed = invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
+    billed = invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits,
+                             numbers=ctx.numbers(adapters))
     done = commit(adapters, ctx, after, "subscription.reactivated",
                   f"Reactivated ({after.plan.name}); new term to {after.term_end.isoformat()}", billed)
     payment = charge(adapters, ctx, done, f"reactivate:{after.subscription_id}:{after.term_start.isoformat()}")

@@ -35,6 +35,7 @@ from ...domain.subscription_status import Status
 from ..accounts import languages, outbox as mail
 from ..documents import document_emails, invoicing
 from ..documents.invoicing import Billing
+from ..numbering import retried
 from ..payments import collection
 
 log = logs.logger("portico")
@@ -172,7 +173,7 @@ def _run_one(adapters, job: _Job, sub: Subscription) -> WorkDone | None:
     claimed = adapters.uow.subscriptions.claim(job.org_id, sub, job.now, LEASE)
     if claimed is None:
         return None     # another run holds it, or it changed since the index was read
-    after = _WORK[work](adapters, job, claimed)
+    after = retried(_WORK[work])(adapters, job, claimed)   # the claim is still ours: a lost number wrote nothing
     return WorkDone(sub.subscription_id, work.value, after.status.value)
 
 

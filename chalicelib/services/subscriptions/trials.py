@@ -8,6 +8,7 @@ from ...domain import quotes
 from ...domain import subscription_actions as actions
 from ...domain.quotes import Quote
 from ..documents import invoicing
+from ..numbering import retried
 from .actions import Caller, Outcome, charge, commit, load, outcome
 
 
@@ -19,15 +20,17 @@ def activation_preview(adapters, caller: Caller, subscription_id: str, *, now: d
                                  ctx.now)
 
 
+@retried
 def activate(adapters, caller: Caller, subscription_id: str, *, quote_id: str | None, now: datetime) -> Outcome:
     """End the trial now: live, the first term invoiced (available credits applied) and charged
     with auto-charge; a failed charge leaves the invoice open and the subscription live."""
-    ctx = load(adapters, caller, subscription_id, now, "activate")
+    ctx = load(adapters, caller, subscription_id, now, "activate", numbered=True)
     bill = actions.activated(ctx.sub, ctx.now)
     after = bill.subscription
     credits = invoicing.open_credits(adapters, caller.org_id, caller.customer_id)
     quotes.new_term_quote("activate", bill, invoicing.available(credits), ctx.now).honour(quote_id)
-    billed = invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
+    billed = invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits,
+                             numbers=ctx.numbers(adapters))
     done = commit(adapters, ctx, after, "subscription.activated", f"Trial converted to live ({after.plan.name})",
                   billed)
     payment = charge(adapters, ctx, done, f"activate:{after.subscription_id}:{after.term_start.isoformat()}")
