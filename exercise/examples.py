@@ -231,7 +231,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
             {"subscription_id": "expired_subscription_id"}),
         ("POST", "/portal/subscriptions/{subscription_id}/changes/preview"): Request(live, body={"plan": "business"}),
         ("POST", "/portal/subscriptions/{subscription_id}/changes"): Request(live, body={"plan": "business"}),
-        ("PUT", "/portal/subscriptions/{subscription_id}/auto-charge"): Request(live, body={"enabled": False}),
+        ("PUT", "/portal/subscriptions/{subscription_id}/auto-charge"): Request(live, body={"enabled": True}),
         ("PUT", "/portal/subscriptions/{subscription_id}/pause-schedule"): Request(
             live, body={"pause_at": later_day(5), "resume_at": later_day(20)}),
         ("POST", "/portal/subscriptions/{subscription_id}/pause-schedule/preview"): Request(

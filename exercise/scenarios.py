@@ -205,10 +205,11 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     ids["payment_method_id"] = card("pm_card_visa", make_default=True)
     ids["spare_payment_method_id"] = card("pm_card_mastercard")
     ids["unused_payment_method_id"] = card("pm_card_chargeDeclinedExpiredCard")
-    # the seeded live subscription's term ended a while ago (the renewal job has not run): one in its term
+    # the seeded live subscription's term ended a while ago (the renewal job has not run): one in its
+    # term, charged by hand (auto-charged, its first charge would wait for the job: no action until then)
     ids["live_subscription_id"] = ids["subscription_id"] = services.subscriptions.create(
         org_id, NewSubscription(customer_id, "pro", addons=(("extra_seats", 2),), coupon_code="WELCOME20",
-                                auto_charge=True, payment_method_id=ids["payment_method_id"]),
+                                auto_charge=False, payment_method_id=ids["payment_method_id"]),
         now - timedelta(days=3)).subscription_id
     # that subscription's first invoice took the seeded credit: a credit note of its own to void
     ids["credit_note_id"] = services.documents.create_credit_note(

@@ -35,7 +35,7 @@ from ...domain.subscription_status import Status
 from ..accounts import languages, outbox as mail
 from ..documents import document_emails, invoicing
 from ..documents.invoicing import Billing
-from ..numbering import retried
+from ..numbering import Numbers, retried
 from ..payments import collection
 
 log = logs.logger("portico")
@@ -306,7 +306,11 @@ def _charges(sub: Subscription) -> bool:
 
 def _bill(adapters, job: _Job, bill: Bill) -> Billing:
     credits = invoicing.open_credits(adapters, job.org_id, bill.subscription.customer_id) if bill.charge_lines else []
-    return invoicing.issue(adapters, job.org, bill, now=job.now, actor=JOB, credits=credits)
+    # Two runs (or workers) billing at one instant may race for a number: then the documents' other
+    # items keyed by it (a ledger entry) collide too. A lost number is told whatever else failed, and
+    # the work is done again from the start (`retried`), the claim still ours.
+    numbers = Numbers(adapters, job.org_id, resent=True)
+    return invoicing.issue(adapters, job.org, bill, now=job.now, actor=JOB, credits=credits, numbers=numbers)
 
 
 def _collect(adapters, job: _Job, sub: Subscription, key: str) -> _Outcome:
