@@ -30,7 +30,7 @@ def activate(adapters, caller: Caller, subscription_id: str, *, quote_id: str | 
     billed = invoicing.issue(adapters, ctx.org, bill, now=ctx.now, actor=ctx.actor, credits=credits)
     done = commit(adapters, ctx, after, "subscription.activated", f"Trial converted to live ({after.plan.name})",
                   billed)
-    payment = charge(adapters, ctx, done, f"activate:{after.subscription_id}:{after.term_start.isoformat()}")
+    payment = charge(adapters, ctx, done)
     return outcome(adapters, ctx, done, payment)
 
 
