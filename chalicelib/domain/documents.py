@@ -82,6 +82,12 @@ class Invoice:
     def is_outstanding(self) -> bool:
         return self.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID) and self.balance_minor > 0
 
+    def bills_days_from(self, today: date) -> bool:
+        """Some line bills (or credits) days of service from `today` on: days a later change,
+        pause, cancellation or reactivation may credit as unused, so voiding it would give credit
+        for money never charged (docs/billing.md, Voiding an invoice)."""
+        return any(line.period_end is not None and line.period_end > today for line in self.lines)
+
     def is_overdue(self, today: date) -> bool:
         """Outstanding after its due day (`today` is the organization's date)."""
         return self.is_outstanding() and self.due_on < today

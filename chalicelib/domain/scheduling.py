@@ -71,15 +71,6 @@ def work_due(sub: Subscription, now: datetime) -> Work | None:
     return Work.RENEW
 
 
-def charge_key(sub: Subscription) -> str:
-    """The idempotency key of a term's first charge: the same however often it is attempted."""
-    return f"term:{sub.subscription_id}:{sub.term_start.isoformat()}"
-
-
-def retry_key(sub: Subscription) -> str:
-    return f"dunning:{sub.subscription_id}:{sub.term_start.isoformat()}:{sub.dunning_attempts + 1}"
-
-
 # --- what the work turns the subscription into -----------------------------------------------
 
 def started(sub: Subscription) -> Bill:

@@ -138,6 +138,7 @@ class Subscription:
     paused_at: date | None = None              # the first day of the pause
     trial_extensions_used: int = 0
     dunning_attempts: int = 0
+    charge_attempts: int = 0                   # ever made; never reset: each has its own key (charge_attempts.py)
     next_retry_at: datetime | None = None
     last_failure_code: str | None = None       # why the last charge of the unpaid invoice failed, as the gateway said
     unpaid_invoice_id: str | None = None

@@ -157,7 +157,8 @@ def undone(sub: Subscription, now: datetime, *, version: int, invoice: Invoice |
     other credit notes it used, and to its own credit note), that credit note voided."""
     record = sub.undo
     used = replace(record, undone_at=now, version=version)
-    restored = replace(record.prior, version=sub.version, undo=used)
+    # the attempts made since are not taken back: their keys stay used (charge_attempts.py)
+    restored = replace(record.prior, version=sub.version, undo=used, charge_attempts=sub.charge_attempts)
     writes: list[tuple] = []
     change = SummaryChange()
     notes = dict(earlier_notes or {})

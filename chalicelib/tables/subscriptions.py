@@ -97,6 +97,7 @@ class SubscriptionItem(OwnedByCustomer, Model):
     paused_at = DateAttribute(null=True)
     trial_extensions_used = NumberAttribute(default=0)
     dunning_attempts = NumberAttribute(default=0)
+    charge_attempts = NumberAttribute(default=0)
     next_retry_at = UTCDateTimeAttribute(null=True)
     last_failure_code = UnicodeAttribute(null=True)
     unpaid_invoice_id = UnicodeAttribute(null=True)

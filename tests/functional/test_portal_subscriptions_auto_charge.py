@@ -42,7 +42,7 @@ ALL = {"trial": {"convert_to_live": True}, "edit_subscription": {"enabled": True
        "pause_resume": {"enabled": True, "customer_can_resume": True}}
 
 
-def test_activation_asks_for_the_invoice_to_be_collected_once_per_term(aws, monkeypatch):
+def test_activation_asks_for_the_invoice_to_be_collected_as_the_subscriptions_first_charge_attempt(aws, monkeypatch):
     with client() as c:
         shop = a_shop(c, preferences=ALL)
         payments = stand_in(monkeypatch)
@@ -54,7 +54,7 @@ def test_activation_asks_for_the_invoice_to_be_collected_once_per_term(aws, monk
         assert payments.calls == [dict(
             org_id=shop.acme.org.org_id, customer_id=shop.zoe.customer_id,
             invoice_id=answer.json["invoice"]["invoice_id"], payment_method_id="pm_card_visa",
-            idempotency_key=f"activate:{trial['subscription_id']}:2026-11-25", now=NOW, source="auto_charge")]
+            idempotency_key=f"charge:{trial['subscription_id']}:1", now=NOW, source="auto_charge")]
         assert answer.json["payment"]["status"] == "succeeded"
 
 
@@ -72,8 +72,7 @@ def test_each_billing_action_collects_what_it_raised_with_its_own_key(aws, monke
         reactivated = shop.portal.post(f"/portal/subscriptions/{cancelled}/reactivate", {})
 
         assert [call["idempotency_key"] for call in payments.calls] == [
-            f"change:{live}:{changed.json['invoice']['invoice_id']}",
-            f"resume:{paused}:2026-11-25", f"reactivate:{cancelled}:2026-11-25"]
+            f"charge:{live}:1", f"charge:{paused}:1", f"charge:{cancelled}:1"]
         assert [call["invoice_id"] for call in payments.calls] == [
             a.json["invoice"]["invoice_id"] for a in (changed, resumed, reactivated)]
 

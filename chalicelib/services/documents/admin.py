@@ -61,6 +61,11 @@ def void_invoice(adapters, org_id: str, customer_id: str, invoice_id: str, now: 
     if invoice.amount_paid_minor or invoice.credits_applied:
         raise BusinessRuleViolation("An invoice with payments or credits applied cannot be voided; "
                                     "issue a credit note instead.", "invoice_has_payments")
+    org = adapters.uow.organizations.get(org_id)
+    if invoice.bills_days_from(local_date(org.now(now), org.time_zone)):
+        raise BusinessRuleViolation("This invoice bills days of service still to come, which would be credited "
+                                    "later as unused; issue a credit note for it instead.",
+                                    "invoice_bills_days_to_come")
     voided = replace(invoice, status=InvoiceStatus.VOID, voided_at=now)
     with adapters.uow.transaction("invoice") as tx:
         item = adapters.uow.invoices.save_in(tx, org_id, voided, before=invoice, now=now)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from ... import logs
-from ...domain import coupons
+from ...domain import charge_attempts, coupons
 from ...domain import subscription_actions as actions
 from ...domain import undo
 from ...domain.account_summary import AccountSummary
@@ -100,6 +100,8 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
     window where it may be undone (domain/undo.py); any other write ends an earlier one's window (the
     record it carries names the version before it: undoing answers `subscription_changed`)."""
     org_id = ctx.caller.org_id
+    if billed is not None and billed.amount_due_minor > 0 and _auto_charged(after):
+        after = charge_attempts.attempted(after)   # the attempt `charge` makes, reserved with its invoice
     redeemed = coupons.redeemed(ctx.sub, after)
     after = coupons.remembering_coupons(ctx.sub, after)
     if undoable_as is not None:
@@ -127,21 +129,29 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
                      used)
 
 
-def charge(adapters, ctx: Context, done: Committed, idempotency_key: str) -> Payment | None:
-    """Collect the invoice off-session when the subscription has auto-charge and a method. A
-    failed charge leaves the invoice open and the subscription as it is: the action stands."""
+def charge(adapters, ctx: Context, done: Committed) -> Payment | None:
+    """Collect the invoice off-session when the subscription has auto-charge and a method, with the
+    key of the attempt the commit reserved (never one an earlier attempt used). A failed charge
+    leaves the invoice open and the subscription as it is: the action stands."""
     sub, invoice = done.subscription, done.invoice
-    if invoice is None or invoice.balance_minor <= 0 or not (sub.auto_charge and sub.payment_method_id):
+    if invoice is None or invoice.balance_minor <= 0 or not _auto_charged(sub):
         return None
+    if sub.charge_attempts <= ctx.sub.charge_attempts:
+        return None     # no attempt reserved: charging with the last key would replay its answer
     try:
         from ..payments import collection
         return collection.collect_off_session(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id,
                                               payment_method_id=sub.payment_method_id,
-                                              idempotency_key=idempotency_key, now=ctx.now, source="auto_charge")
+                                              idempotency_key=charge_attempts.reserved_attempt_key(sub), now=ctx.now,
+                                              source="auto_charge")
     except Exception:  # noqa: BLE001 - the subscription change is committed; the invoice stays payable
         log.exception("auto-charge of invoice %s for subscription %s failed", invoice.invoice_id,
                       sub.subscription_id)
         return None
+
+
+def _auto_charged(sub: Subscription) -> bool:
+    return sub.auto_charge and sub.payment_method_id is not None
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def change(adapters, caller: Caller, subscription_id: str, request: ChangeReques
     done = commit(adapters, ctx, bill.subscription, "subscription.changed", f"Changed to {_text(chosen)}", billed,
                   undoable_as="change_now")
     invoice = done.invoice
-    payment = charge(adapters, ctx, done, f"change:{ctx.sub.subscription_id}:{invoice.invoice_id}") if invoice else None
+    payment = charge(adapters, ctx, done) if invoice else None
     return outcome(adapters, ctx, done, payment)
 
 

@@ -72,7 +72,7 @@ def resume(adapters, caller: Caller, subscription_id: str, *, quote_id: str | No
                               numbers=ctx.numbers(adapters))
               if bill.charge_lines or bill.credit_lines else None)
     done = commit(adapters, ctx, after, "subscription.resumed", f"Resumed; term to {_day(after.term_end)}", billed)
-    payment = charge(adapters, ctx, done, f"resume:{after.subscription_id}:{after.term_start.isoformat()}")
+    payment = charge(adapters, ctx, done)
     return outcome(adapters, ctx, done, payment)
 
 

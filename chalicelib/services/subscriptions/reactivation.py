@@ -36,7 +36,7 @@ def reactivate(adapters, caller: Caller, subscription_id: str, *, changes: Chang
                              numbers=ctx.numbers(adapters))
     done = commit(adapters, ctx, after, "subscription.reactivated",
                   f"Reactivated ({after.plan.name}); new term to {after.term_end.isoformat()}", billed)
-    payment = charge(adapters, ctx, done, f"reactivate:{after.subscription_id}:{after.term_start.isoformat()}")
+    payment = charge(adapters, ctx, done)
     return outcome(adapters, ctx, done, payment)
 
 

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 
 from ... import logs
-from ...domain import email_words, scheduling, settling
+from ...domain import charge_attempts, email_words, scheduling, settling
 from ...domain.action_links import for_email as action_link_for
 from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.billing import Bill
@@ -250,11 +250,12 @@ def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
     if not _charges(sub):
         after = scheduling.trial_converted(sub) if sub.status == Status.TRIAL else scheduling.charge_left(sub)
         return _save(adapters, job, after, "subscription.charge_skipped", "Auto-charge is off; the invoice stays open")
-    outcome = _collect(adapters, job, sub, scheduling.charge_key(sub))
+    outcome = _collect(adapters, job, sub)
     trial = sub.status == Status.TRIAL
     if outcome.status == PaymentStatus.PENDING:
         return _save(adapters, job, scheduling.charge_unknown(sub, job.now), "subscription.charge_pending",
                      "The payment service has not confirmed the charge yet")
+    sub = charge_attempts.attempted(sub)
     if outcome.status == PaymentStatus.SUCCEEDED:
         after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
         return _save(adapters, job, after, "subscription.charged", "Invoice charged")
@@ -277,10 +278,11 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
     if sub.unpaid_invoice_id is None:
         return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.dunning_paid",
                      "Nothing left to collect")
-    outcome = _collect(adapters, job, sub, scheduling.retry_key(sub))
+    outcome = _collect(adapters, job, sub)
     if outcome.status == PaymentStatus.PENDING:
         return _save(adapters, job, scheduling.charge_unknown(sub, job.now), "subscription.charge_pending",
                      "The payment service has not confirmed the retry yet")
+    sub = charge_attempts.attempted(sub)
     if outcome.status == PaymentStatus.SUCCEEDED:
         return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.dunning_paid", "Retry succeeded")
     after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now, outcome.failure_code)
@@ -313,13 +315,15 @@ def _bill(adapters, job: _Job, bill: Bill) -> Billing:
     return invoicing.issue(adapters, job.org, bill, now=job.now, actor=JOB, credits=credits, numbers=numbers)
 
 
-def _collect(adapters, job: _Job, sub: Subscription, key: str) -> _Outcome:
-    """Charge the subscription's unpaid invoice off-session. An invoice paid meanwhile counts as a
-    success; a payment already in progress as pending (asked again later with the same key)."""
+def _collect(adapters, job: _Job, sub: Subscription) -> _Outcome:
+    """Charge the subscription's unpaid invoice off-session, with the key of its next attempt (the
+    caller counts the attempt once answered). An invoice paid meanwhile counts as a success; a
+    payment already in progress as pending (asked again later with the same key)."""
     try:
         payment = collection.collect_off_session(adapters, job.org_id, sub.customer_id, sub.unpaid_invoice_id,
-                                                 payment_method_id=sub.payment_method_id, idempotency_key=key,
-                                                 now=job.now, source="auto_charge")
+                                                 payment_method_id=sub.payment_method_id,
+                                                 idempotency_key=charge_attempts.next_attempt_key(sub), now=job.now,
+                                                 source="auto_charge")
     except collection.PaymentInProgress:
         return _Outcome(PaymentStatus.PENDING)
     except BusinessRuleViolation as error:

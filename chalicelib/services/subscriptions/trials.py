@@ -33,7 +33,7 @@ def activate(adapters, caller: Caller, subscription_id: str, *, quote_id: str | 
                              numbers=ctx.numbers(adapters))
     done = commit(adapters, ctx, after, "subscription.activated", f"Trial converted to live ({after.plan.name})",
                   billed)
-    payment = charge(adapters, ctx, done, f"activate:{after.subscription_id}:{after.term_start.isoformat()}")
+    payment = charge(adapters, ctx, done)
     return outcome(adapters, ctx, done, payment)
 
 

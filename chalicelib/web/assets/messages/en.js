@@ -1052,6 +1052,7 @@ export default {
   "error.extension_limit_reached": "The trial cannot be extended again.",
   "error.first_charge_pending": "The payment for this term is being confirmed. Try again in a few minutes.",
   "error.idempotency_key_reused": "This request was already sent with other details. Reload the page and try again.",
+  "error.invoice_bills_days_to_come": "This invoice bills days of service still to come; issue a credit note for it instead of voiding it.",
   "error.invoice_has_payments": "This invoice has payments or credits and cannot be voided.",
   "error.invoice_not_outstanding": "This invoice has nothing left to pay.",
   "error.no_enrolment_pending": "Start setting up the authenticator app again.",

@@ -1,0 +1,64 @@
+"""A merchant voids an invoice only when no day it bills is still to come: unused days of a term
+are credited on a change, pause, cancellation or reactivation, and a voided term would have them
+credited for money never charged (docs/billing.md, Voiding an invoice)."""
+from datetime import timedelta
+
+from tests.support.api import NOW, client
+from tests.support.portal import login
+from tests.support.scheduled_work import credit_notes_of, invoices_of, run_jobs, state
+from tests.support.subscriptions import a_shop
+
+DAY = timedelta(days=1)
+
+
+def a_renewal_invoiced(c):
+    """Zoë's Pro renewed on Nov 25 for Nov 25 - Dec 25, its 100.00 invoice open (no auto-charge)."""
+    shop = a_shop(c)
+    sub = shop.subscription("live", term_start=NOW - 30 * DAY, term_end=NOW)
+    run_jobs(c)
+    [term_invoice] = invoices_of(shop, sub)
+    assert term_invoice["status"] == "open"
+    return shop, sub, term_invoice
+
+
+def voiding(shop, invoice: dict):
+    return shop.admin.post(f"/admin/invoices/{invoice['invoice_id']}/void", {"customer_id": shop.zoe.customer_id})
+
+
+def test_the_invoice_of_the_term_in_use_cannot_be_voided_and_a_change_credits_only_what_was_billed(aws):
+    with client() as c:
+        # Given Zoë's renewal invoiced and open, ten days into the term
+        shop, sub, term_invoice = a_renewal_invoiced(c)
+        shop.clock.advance(days=10)
+
+        # When the merchant voids it
+        answer = voiding(shop, term_invoice)
+
+        # Then it is refused, pointing to a credit note, and the invoice stays due
+        assert answer.status == 422 and answer.json["error"]["code"] == "invoice_bills_days_to_come", answer.json
+        assert "credit note" in answer.json["error"]["message"]
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["open"]
+
+        # And when Zoë changes to Business now, the Pro days left are credited against the billed term
+        token = login(shop.api, shop.acme.org.org_id, shop.zoe.email, shop.zoe.password).json["token"]
+        changed = shop.api.as_(token).post(f"/portal/subscriptions/{sub['subscription_id']}/changes", {"plan": "biz"})
+        assert changed.status in (200, 201), changed.json
+        credited = sum(note.total_minor for note in credit_notes_of(shop, sub))
+        assert 0 < credited <= term_invoice["total_minor"]
+        assert state(shop, sub).plan.code == "biz"
+
+
+def test_an_invoice_whose_days_have_all_passed_can_be_voided(aws):
+    with client() as c:
+        # Given Zoë's Nov 25 - Dec 25 invoice left open, and the next term renewed on Dec 25
+        shop, sub, old_invoice = a_renewal_invoiced(c)
+        shop.clock.advance(days=30)
+        run_jobs(c)
+        assert len(invoices_of(shop, sub)) == 2
+
+        # When the merchant writes off the old term's invoice
+        answer = voiding(shop, old_invoice)
+
+        # Then it is void: none of its days can be credited any more
+        assert answer.status == 200 and answer.json["status"] == "void", answer.json
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["void", "open"]
