@@ -1,0 +1,83 @@
+"""Reproductions from the security and money review of the roles and session-token change: each test
+states the behaviour a careful portal should have; a failing (xfail strict) test is an open finding."""
+import pytest
+
+from app import app   # declares every route
+from chalicelib.domain.action_links import ACTIONS
+from chalicelib.handlers.credentials import ACTION_LINK_CHANGES, may_act_on_link
+from tests.support.api import Api, client
+from tests.support.portal import (
+    Clock, contact_with, invited_person, new_customer, portal_organization, signed_in_customer,
+)
+
+BOB = {"first_name": "Bob", "last_name": "Stone", "email": "bob@initech.example"}
+
+
+def an_owner(api):
+    acme = portal_organization(api)
+    return acme, signed_in_customer(api, acme.org, acme.key)
+
+
+def a_pay_link(acme, customer_id: str, invoice_id: str) -> str:
+    made = acme.admin.post(f"/admin/customers/{customer_id}/action-links",
+                           {"action": "pay_invoice", "target_id": invoice_id})
+    assert made.status == 201, made.json
+    return made.json["url"].rsplit("#/act/", 1)[1]
+
+
+def an_open_invoice(acme, customer_id: str) -> dict:
+    answer = acme.admin.post("/admin/invoices", {"customer_id": customer_id, "due_days": 15, "tax_rate_bp": 0,
+                                                 "lines": [{"description": "Consulting", "unit_price_minor": 5000}]})
+    assert answer.status == 201, answer.json
+    invoice = answer.json
+    finalized = acme.admin.post(f"/admin/invoices/{invoice['invoice_id']}/finalize", {})
+    return finalized.json if finalized.status < 300 else invoice
+
+
+def test_a_viewer_following_a_pay_link_is_shown_the_page_and_leaves_the_link_for_those_who_may_pay(aws):
+    Clock()
+    with client() as c:
+        # Given an owner, a viewer of the same account, and the merchant's link to pay an invoice
+        api = Api(c)
+        acme, owner = an_owner(api)
+        _, viewer = invited_person(api, acme, owner, "viewer")
+        invoice = an_open_invoice(acme, owner.customer_id)
+        token = a_pay_link(acme, owner.customer_id, invoice["invoice_id"])
+
+        # When the viewer (who may not pay) follows it first, then the owner
+        by_viewer = viewer.post("/portal/action-links/redeem", {"token": token})
+        by_owner = owner.portal.post("/portal/action-links/redeem", {"token": token})
+
+        # Then both are shown the payment page, and the link is used up by the owner, who may pay
+        assert by_viewer.status == 200, by_viewer.json
+        assert by_owner.status == 200, by_owner.json
+        assert by_owner.json["route"] == by_viewer.json["route"]
+        again = viewer.post("/portal/action-links/redeem", {"token": token})
+        assert (again.status, again.json["error"]["code"]) == (409, "action_link_used")
+
+
+def test_every_action_a_link_may_ask_for_names_the_portal_change_it_leads_to():
+    assert set(ACTION_LINK_CHANGES) == set(ACTIONS)
+    assert all(method in app.routes[path] for method, path in ACTION_LINK_CHANGES.values())
+    assert [may_act_on_link(role, "pay_invoice") for role in ("owner", "billing", "viewer")] == [True, True, False]
+    assert not may_act_on_link("billing", "write_review")
+
+
+@pytest.mark.xfail(strict=True, reason="finding: an owner can claim another customer's contact's email")
+def test_an_owner_cannot_take_the_sign_in_of_another_customers_contact(aws):
+    Clock()
+    with client() as c:
+        # Given two customers of one merchant: Globex (its owner signed in) and Initech, whose contact
+        # Bob has not been invited to the portal yet
+        api = Api(c)
+        acme, owner = an_owner(api)
+        initech = new_customer(acme.admin, display_name="Initech", email=BOB["email"],
+                               contacts=[{**BOB}])
+
+        # When Globex's owner "invites" Bob's address to Globex
+        taken = owner.portal.post("/portal/people", {**BOB, "role": "viewer"})
+
+        # Then either that is refused, or the merchant can still invite Bob to his own account
+        invited = acme.admin.post(f"/admin/customers/{initech['customer_id']}/portal-invite",
+                                  {"contact_id": contact_with(initech, BOB["email"])["contact_id"]})
+        assert taken.status >= 400 or invited.status == 202, (taken.json, invited.json)
