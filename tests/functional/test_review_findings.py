@@ -7,7 +7,7 @@ from chalicelib.domain.action_links import ACTIONS
 from chalicelib.handlers.credentials import ACTION_LINK_CHANGES, may_act_on_link
 from tests.support.api import Api, client
 from tests.support.portal import (
-    Clock, contact_with, invited_person, new_customer, portal_organization, signed_in_customer,
+    Clock, contact_with, invite, invited_person, new_customer, portal_organization, signed_in_customer,
 )
 
 BOB = {"first_name": "Bob", "last_name": "Stone", "email": "bob@initech.example"}
@@ -81,3 +81,27 @@ def test_an_owner_cannot_take_the_sign_in_of_another_customers_contact(aws):
         invited = acme.admin.post(f"/admin/customers/{initech['customer_id']}/portal-invite",
                                   {"contact_id": contact_with(initech, BOB["email"])["contact_id"]})
         assert taken.status >= 400 or invited.status == 202, (taken.json, invited.json)
+
+
+@pytest.mark.xfail(strict=True, reason="finding: an account made without a password is told its password is wrong")
+def test_an_account_of_a_link_only_portal_is_not_told_a_password_it_never_had_is_wrong(aws):
+    Clock()
+    with client() as c:
+        # Given a portal that signs in with emailed links only, and Zoë, who accepted without a password
+        api = Api(c)
+        acme = portal_organization(api)
+        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "link"}}).status == 200
+        token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
+        accepted = api.as_(None).post("/portal/auth/accept-invite", {"organization": acme.org.org_id, "token": token})
+        assert accepted.status == 201, accepted.json
+        zoe = api.as_(accepted.json["token"])
+
+        # When she changes her sign-in email, or adds a passkey (both ask for the current password)
+        moved = zoe.patch("/portal/profile", {"contact": {"email": "zoe@new.example"}, "current_password": "-"})
+        passkey = zoe.post("/portal/auth/passkeys/options", {"current_password": "-"})
+
+        # Then neither says her password is wrong (she has none: every such answer also counts as a
+        # failed sign-in towards her lockout)
+        codes = [answer.json.get("error", {}).get("details", {}).get("field_codes", {}).get("current_password")
+                 for answer in (moved, passkey)]
+        assert "wrong_password" not in codes, (moved.json, passkey.json)
