@@ -4,10 +4,11 @@ import pytest
 
 from app import app   # declares every route
 from chalicelib.domain.action_links import ACTIONS
+from chalicelib.domain.customers import MOST_CONTACTS
 from chalicelib.handlers.credentials import ACTION_LINK_CHANGES, may_act_on_link
 from tests.support.api import Api, client
 from tests.support.portal import (
-    Clock, contact_with, invite, invited_person, new_customer, portal_organization, signed_in_customer,
+    Clock, contact_with, invite, invited_person, login, new_customer, portal_organization, signed_in_customer,
 )
 
 BOB = {"first_name": "Bob", "last_name": "Stone", "email": "bob@initech.example"}
@@ -126,3 +127,28 @@ def test_an_owner_cannot_learn_whether_an_address_signs_in_for_another_customer(
 
         # Then the two answers do not tell them apart
         assert bob.status == nobody.status, (bob.json, nobody.json)
+
+
+def test_an_owner_cannot_add_more_contacts_than_the_merchant_may(aws):
+    clock = Clock()
+    with client() as c:
+        # Given an owner signed in (one contact)
+        api = Api(c)
+        acme, owner = an_owner(api)
+
+        # When they give access to new people, as many an hour as invitations allow, for eleven hours
+        answers = []
+        for hour in range(11):
+            clock.advance(hours=1, minutes=1)
+            session = login(api, acme.org.org_id, owner.email, owner.password).json["token"]
+            for n in range(5):
+                answer = api.as_(session).post("/portal/people", {
+                    "first_name": "P", "email": f"p{hour}-{n}@globex.example", "role": "viewer"})
+                assert answer.status in (201, 422, 429), answer.json
+                answers.append((answer.status, answer.json.get("error", {}).get("code")))
+
+        # Then the account holds no more contacts than the merchant could have given it: the 50th is
+        # the last, and each one after it is 422 too_many_contacts
+        contacts = acme.admin.get(f"/admin/customers/{owner.customer_id}").json["contacts"]
+        assert len(contacts) == MOST_CONTACTS
+        assert (422, "too_many_contacts") in answers
