@@ -1,5 +1,7 @@
 """Reproductions from the security and money review of the roles and session-token change: each test
 states the behaviour a careful portal should have; a failing (xfail strict) test is an open finding."""
+from datetime import timedelta
+
 import pytest
 
 from app import app   # declares every route
@@ -152,3 +154,30 @@ def test_an_owner_cannot_add_more_contacts_than_the_merchant_may(aws):
         contacts = acme.admin.get(f"/admin/customers/{owner.customer_id}").json["contacts"]
         assert len(contacts) == MOST_CONTACTS
         assert (422, "too_many_contacts") in answers
+
+
+def test_a_payment_key_left_in_progress_by_a_request_that_died_before_the_upgrade_can_be_retried(aws):
+    from chalicelib.handlers.portal.payments import PaymentBody
+    from chalicelib.services.payments.idempotency import request_hash
+    from chalicelib.tables.idempotency import IdempotencyItem, request_key
+    from tests.support.payments import a_payer, an_invoice, pay
+    from tests.support.portal import NOW
+
+    clock = Clock()
+    with client() as c:
+        # Given a payment request that the code before today took the key of ("in_progress", written
+        # before it ran) and that died before it claimed anything
+        payer = a_payer(Api(c))
+        invoice = an_invoice(payer, 10000)
+        body = {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"}
+        IdempotencyItem(request_key(payer.org_id, payer.customer_id, "portal_payment", "checkout-1"),
+                        request_hash=request_hash(PaymentBody(**body).command().as_request()),
+                        state="in_progress", created_at=NOW, expires_at=NOW + timedelta(days=1)).save()
+
+        # When the browser retries it with the same key, long after (the old lease was 90 seconds)
+        clock.advance(minutes=10)
+        retried = pay(payer.portal, body, key="checkout-1")
+
+        # Then the invoice is paid (before the fix: 409 concurrent_update for the key's seven days)
+        assert retried.status == 201, retried.json
+        assert retried.json["status"] == "succeeded"
