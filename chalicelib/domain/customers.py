@@ -48,6 +48,9 @@ LOCALITY_STYLES = {"US": TOWN_COMMA_REGION_POSTCODE, "CA": TOWN_REGION_POSTCODE,
 
 PORTAL_ROLES = ("owner", "billing", "viewer")
 REMOVED = "removed"
+# The most contact persons a customer has: what the merchant may give one, and what the account's
+# owner may add (each contact is part of the customer's item, read on every portal request)
+MOST_CONTACTS = 50
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,15 @@ BILLING_MAY_CHANGE = frozenset({
     ("POST", "/portal/timesheets/{timesheet_id}/reject"),
     ("POST", "/portal/messages"),                                     # ask the merchant about an invoice
 })
+# The change an action link leads to, by its action: following a link uses it up only for a caller
+# whose role may make that change (a viewer is shown the page, the link is left for who may act)
+ACTION_LINK_CHANGES = {
+    "pay_invoice": ("POST", "/portal/payments"),
+    "update_payment_method": ("POST", "/portal/payment-methods"),
+    "review_subscription": ("POST", "/portal/subscriptions/{subscription_id}/changes"),
+    "accept_estimate": ("POST", "/portal/estimates/{estimate_id}/accept"),
+    "write_review": ("POST", "/portal/reviews"),
+}
 # What only the owner may read: who else has access, and with which role
 OWNER_ONLY_READS = frozenset({
     ("GET", "/portal/people"),
@@ -122,6 +131,11 @@ def portal_may(role: str, method: str, path: str) -> bool:
     if method == "GET":
         return role in ("billing", "viewer") and (method, path) not in OWNER_ONLY_READS
     return role == "billing" and (method, path) in BILLING_MAY_CHANGE
+
+
+def may_act_on_link(role: str, action: str) -> bool:
+    """Whether `role` may make the change an action link of `action` leads to (ACTION_LINK_CHANGES)."""
+    return portal_may(role, *ACTION_LINK_CHANGES[action])
 
 
 @contextmanager

@@ -19,6 +19,11 @@ from .base import table
 from .transactions import Transaction
 
 KEEP_FOR = timedelta(days=7)
+# A request key still in progress this long after it was taken, and reached by `begin_in` (so no
+# payment was claimed with it), was left by a request that died before its claim under the code
+# that took keys before running (LEASE, services/payments/idempotency.py): it is free again. Keys
+# taken now are taken with their payment, whose own key keeps two claims apart.
+ABANDONED_AFTER = timedelta(seconds=90)
 
 
 @table("idempotency", deletable=True)   # a failed request frees its key; a settled payment its claims
@@ -63,9 +68,11 @@ class IdempotencyKeys:
 
     def begin_in(self, tx: Transaction, key: str, request_hash: str, now: datetime) -> None:
         """Take the key for a request in the transaction that makes its first change; the transaction
-        fails if the key is taken already (another request with the key got there first)."""
+        fails if the key is taken already (another request with the key got there first), unless it
+        was abandoned (ABANDONED_AFTER)."""
+        abandoned = (I.state == "in_progress") & (I.created_at < now - ABANDONED_AFTER)
         tx.save(I(key, request_hash=request_hash, state="in_progress", created_at=now, expires_at=now + KEEP_FOR),
-                condition=I.idem_key.does_not_exist())
+                condition=I.idem_key.does_not_exist() | abandoned)
 
     def finish(self, key: str, status_code: int, response: object) -> None:
         I(key).update(actions=_finished(status_code, response))

@@ -174,6 +174,20 @@ def test_a_claim_is_refused_on_an_invoice_that_changed_since_it_was_read(uow):
     assert uow.payments.state(ORG, GLOBEX, claim_ids=[read.invoice_id]).claims == {}
 
 
+def test_a_request_key_left_in_progress_long_ago_is_taken_again_and_a_recent_one_is_not(uow):
+    key = uow.idempotency.request_key(ORG, GLOBEX, "portal_payment", "k-left")
+    with uow.transaction("invoice") as tx:
+        uow.idempotency.begin_in(tx, key, "hash-a", NOW)
+
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("invoice") as tx:
+            uow.idempotency.begin_in(tx, key, "hash-a", NOW + timedelta(seconds=89))
+    with uow.transaction("invoice") as tx:
+        uow.idempotency.begin_in(tx, key, "hash-a", NOW + timedelta(seconds=91))
+
+    assert uow.idempotency.find(key).created_at == NOW + timedelta(seconds=91)
+
+
 def test_a_request_key_is_taken_once_in_a_transaction_and_answers_what_was_kept(uow):
     key = uow.idempotency.request_key(ORG, GLOBEX, "portal_payment", "k-1")
     with uow.transaction("invoice") as tx:

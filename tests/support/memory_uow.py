@@ -31,7 +31,7 @@ from chalicelib.domain.statement import LedgerEntry
 from chalicelib.domain.subscription import Subscription
 from chalicelib.tables.customers import Parties
 from chalicelib.tables.emails import EmailRecord
-from chalicelib.tables.idempotency import StoredRequest
+from chalicelib.tables.idempotency import ABANDONED_AFTER, StoredRequest
 from chalicelib.tables.pages import ListScope, Page
 from chalicelib.tables.payments import PaymentState
 from chalicelib.tables.refund_requests import Claim, RefundRequest
@@ -434,7 +434,11 @@ class IdempotencyKeys:
 
     def begin_in(self, tx: MemoryTransaction, key: str, request_hash: str, now: datetime) -> None:
         taken = StoredRequest(key, request_hash, "in_progress", now)
-        tx.add(("idempotency", key), holds=_absent(self._t, key), apply=lambda: self._t.__setitem__(key, taken))
+
+        def free() -> bool:
+            stored = self._t.get(key)
+            return stored is None or (stored.state == "in_progress" and stored.created_at < now - ABANDONED_AFTER)
+        tx.add(("idempotency", key), holds=free, apply=lambda: self._t.__setitem__(key, taken))
 
     def _finished(self, key: str, status_code: int, response: object) -> None:
         stored = self._t.get(key) or StoredRequest(key, "", "done", datetime.min)   # UpdateItem creates

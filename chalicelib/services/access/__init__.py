@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from typing import Callable
 
     from ...domain.customers import Address, Customer
     from ...domain.organization import Organization
@@ -154,9 +155,9 @@ class Access:
         return remove_person(self._adapters, org_id, customer_id, by, contact_id, now)
 
     def redeem_action_link(self, org_id: str, customer_id: str, session_id: str, token: str,
-                           now: datetime) -> Destination:
+                           now: datetime, *, may_act: Callable[[str], bool] = lambda action: True) -> Destination:
         from .action_links import redeem
-        return redeem(self._adapters, org_id, customer_id, session_id, token, now)
+        return redeem(self._adapters, org_id, customer_id, session_id, token, now, may_act=may_act)
 
     # merchants
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from ...domain.action_links import ACTIONS, ActionLink, LinkUsed, lifetime
 from ...domain.errors import InvalidInput, NotFound
@@ -67,13 +68,16 @@ def make_for_email(adapters, org_id: str, customer_id: str, spec: dict, recipien
     return MadeLink(recipient, url)
 
 
-def redeem(adapters, org_id: str, customer_id: str, session_id: str, token: str, now: datetime) -> Destination:
-    """Where the link leads, marking it used; the same answer to a retry by the same session."""
+def redeem(adapters, org_id: str, customer_id: str, session_id: str, token: str, now: datetime, *,
+           may_act: Callable[[str], bool] = lambda action: True) -> Destination:
+    """Where the link leads, marking it used; the same answer to a retry by the same session. A caller
+    whose role may not do the link's action (`may_act(action)` False: a viewer following a link to pay)
+    is shown the page, and the link is left for someone of the account who may."""
     link = adapters.uow.action_links.get(token_hash(token))
     if link is None:
         raise NotFound("action link")
     first_use = link.check(org_id, customer_id, session_id, now)
-    if first_use and not adapters.uow.action_links.use(link.token_hash, session_id, now):
+    if first_use and may_act(link.action) and not adapters.uow.action_links.use(link.token_hash, session_id, now):
         raise LinkUsed()
     return Destination(link.action, link.target_id, link.route)
 

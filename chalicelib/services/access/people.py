@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ...domain.customers import REMOVED, Contact, Customer
+from ...domain.customers import MOST_CONTACTS, REMOVED, Contact, Customer
 from ...domain.engagement import ActivityRecord, contact_actor
-from ...domain.errors import Conflict, NotFound
+from ...domain.errors import BusinessRuleViolation, Conflict, NotFound
 from ...domain.ids import new_id
 from ...tables.portal_users import login_key
 from . import sessions
@@ -41,6 +41,10 @@ def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPers
     customer, owner = found.customer, _owner(found.customer, by)
     contact = customer.contact_by_email(new.email)
     if contact is None:
+        if len(customer.contacts) >= MOST_CONTACTS:
+            raise BusinessRuleViolation(f"An account has at most {MOST_CONTACTS} contact persons: give one of them "
+                                        "access, or ask the merchant.", "too_many_contacts",
+                                        {"most": MOST_CONTACTS})
         contact = Contact(new_id("contact", now), new.first_name, new.last_name, new.email)
         changed = customer.with_contact(contact).with_portal_role(contact.contact_id, new.role)
     else:

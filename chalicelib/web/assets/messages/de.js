@@ -1013,6 +1013,7 @@ export default {
   "error.role_forbids": "Mit Ihrer Rolle können Sie das ansehen, aber nicht ändern; bitten Sie eine Administratorin oder einen Administrator.",
   "error.role_forbids.portal_role": "Mit Ihrer Rolle in diesem Konto können Sie das ansehen, aber nicht ändern; bitten Sie die Inhaberin oder den Inhaber des Kontos.",
   "error.owner_role_fixed": "Sie sind Inhaberin bzw. Inhaber dieses Kontos: Ihre eigene Rolle und Ihr Zugang ändern sich hier nicht.",
+  "error.too_many_contacts": "Dieses Konto hat so viele Kontaktpersonen, wie es haben kann: Geben Sie einer davon Zugang oder wenden Sie sich an den Händler.",
   "error.passkey_exists": "Dieser Passkey ist bereits hinzugefügt.",
   "error.too_many_passkeys": "Sie haben bereits die höchste Zahl an Passkeys; entfernen Sie zuerst einen.",
   "error.not_served_here": "Das ist hier gerade nicht möglich. Bitte versuchen Sie es gleich noch einmal.",

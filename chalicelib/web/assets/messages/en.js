@@ -1014,6 +1014,7 @@ export default {
   "error.role_forbids": "Your role may look at this but not change it; ask an admin.",
   "error.role_forbids.portal_role": "Your role in this account lets you look at this but not change it; ask the account's owner.",
   "error.owner_role_fixed": "You are the owner of this account: your own role and access do not change here.",
+  "error.too_many_contacts": "This account has as many contact persons as it may: give one of them access, or ask the merchant.",
   "error.passkey_exists": "This passkey is added already.",
   "error.too_many_passkeys": "You have the most passkeys an account may keep; remove one first.",
   "error.not_served_here": "This cannot be done here right now. Please try again in a moment.",
