@@ -68,7 +68,7 @@ export function whenSessionEnds(callback) { sessionEnded = callback; }
 
 /**
  * The calls of one audience's session (`store`: its token, and `end()`), JSON in and out, the error
- * envelope as an ApiError; any 401 while signed in ends the session and calls `ended()`.
+ * envelope as an ApiError; a 401 of the session still signed in ends it and calls `ended()`.
  */
 export function requester(store, ended) {
   return (method, path, options) => call(store, ended, method, path, options);
@@ -91,8 +91,11 @@ async function call(store, ended, method, path, { body, query, headers = {}, acc
     throw new ApiError(0, null);
   }
   if (answer.status === 401 && token) {
-    store.end();
-    ended();
+    // A late answer of a session since ended (signed out, then in again) must not end the new one.
+    if (store.token === token) {
+      store.end();
+      ended();
+    }
     throw Object.assign(new ApiError(401, await json(answer)), { sessionEnded: true });
   }
   if (!answer.ok) throw new ApiError(answer.status, await json(answer));
