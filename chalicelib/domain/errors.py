@@ -97,6 +97,16 @@ class RoleForbids(Forbidden):
                          {"role": role, **({"rule": self.PORTAL_RULE} if portal else {})})
 
 
+class FreshSignInNeeded(Forbidden):
+    """An account without a password, asked for a change that needs the current password, in a
+    session older than FRESH_SIGN_IN (domain/tokens.py): a new sign-in stands in for the password."""
+    code = "fresh_sign_in_needed"
+
+    def __init__(self, minutes: int):
+        super().__init__(f"Your account has no password: sign in again with an emailed link (or a passkey), "
+                         f"then do this within {minutes} minutes.", {"within_minutes": minutes})
+
+
 class NotFound(DomainError):
     """Missing, or not the caller's: the two are never told apart."""
 

@@ -16,6 +16,10 @@ TOKEN_BYTES = 32  # 256 bits of randomness
 
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# An account without a password (made where the portal signs in with emailed links only) proves
+# itself for a change that asks the current password by a sign-in this recent instead: long enough
+# to do what one signed in again for, short enough that a session left open does not stand in for it.
+FRESH_SIGN_IN = timedelta(minutes=10)
 
 TOKEN_TTL = {
     "invite": timedelta(hours=72),
@@ -83,6 +87,11 @@ def is_session_live(created_at: datetime, last_seen_at: datetime, now: datetime,
                     idle: timedelta = SESSION_IDLE_TIMEOUT,
                     absolute: timedelta = SESSION_ABSOLUTE_TIMEOUT) -> bool:
     return now < session_expiry(created_at, last_seen_at, idle=idle, absolute=absolute)
+
+
+def is_fresh_sign_in(signed_in_at: datetime, now: datetime) -> bool:
+    """Whether a session that began at `signed_in_at` stands in for the current password now."""
+    return signed_in_at <= now < signed_in_at + FRESH_SIGN_IN
 
 
 @dataclass(frozen=True)

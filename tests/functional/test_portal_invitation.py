@@ -297,3 +297,27 @@ def test_a_portal_that_signs_in_with_passwords_needs_one_to_accept_an_invitation
         assert refused.status == 400
         assert refused.json["error"]["details"]["field_codes"] == {"password": "required"}
         assert accept(api, acme.org.org_id, token).status == 201
+
+
+def test_the_merchants_invitation_takes_over_an_address_another_customers_owner_only_invited(aws):
+    Clock()
+    with client() as c:
+        # Given Globex's owner invited Bob's address, and Bob, a contact of Initech, never accepted
+        api = Api(c)
+        acme = portal_organization(api)
+        globex = signed_in_customer(api, acme.org, acme.key)
+        bob = {"first_name": "Bob", "email": "bob@initech.example"}
+        assert globex.portal.post("/portal/people", {**bob, "role": "viewer"}).status == 201
+        globex_link = link_token(emails_to(bob["email"])[-1])
+        initech = new_customer(acme.admin, display_name="Initech", email=bob["email"], contacts=[bob])
+
+        # When the merchant invites Bob to Initech, and Bob follows both links
+        initech_link = invite(acme.admin, initech, bob["email"])
+        by_globex_link = accept(api, acme.org.org_id, globex_link)
+        by_initech_link = accept(api, acme.org.org_id, initech_link)
+
+        # Then the merchant's invitation is the one that works: Bob signs in for Initech
+        assert by_globex_link.status == 401, by_globex_link.json
+        assert by_initech_link.status == 201, by_initech_link.json
+        me = api.as_(by_initech_link.json["token"]).get("/portal/me").json
+        assert me["customer"]["customer_id"] == initech["customer_id"]

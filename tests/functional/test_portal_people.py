@@ -9,6 +9,7 @@ from tests.support.portal import (
 )
 
 ALICE = {"first_name": "Alice", "last_name": "Ng", "email": "alice@globex.example"}
+BOB = {"first_name": "Bob", "last_name": "Stone", "email": "bob@initech.example"}
 
 
 def an_owner(api):
@@ -330,3 +331,47 @@ def test_everyone_changes_their_own_contact_details_but_only_the_owner_the_accou
         assert (account.status, account.json["error"]["code"]) == (403, "role_forbids")
         assert not set(calls.operations) & WRITES
         assert owner.portal.get("/portal/profile").json["customer"]["billing_address"]["city"] == ""
+
+
+def test_giving_access_to_an_address_that_signs_in_for_another_customer_answers_alike_and_sends_it_nothing(aws):
+    Clock()
+    with client() as c:
+        # Given Globex's owner signed in, and Bob, who signs in for Initech at the same merchant
+        api = Api(c)
+        acme, owner = an_owner(api)
+        bob = signed_in_customer(api, acme.org, acme.key, email=BOB["email"], display_name="Initech")
+        emails_before = len(emails_to(BOB["email"]))
+
+        # When Globex's owner gives Bob's address viewer access
+        answer = owner.portal.post("/portal/people", {**BOB, "role": "viewer"})
+
+        # Then the answer is an invitation's, as for an address nobody uses, but Bob is sent nothing,
+        # and he still signs in for Initech as its owner
+        assert answer.status == 201, answer.json
+        assert (answer.json["email"], answer.json["role"], answer.json["portal_status"]) == (
+            BOB["email"], "viewer", "invited")
+        assert len(emails_to(BOB["email"])) == emails_before
+        again = login(api, acme.org.org_id, BOB["email"], PASSWORD)
+        assert again.status == 200, again.json
+        me = api.as_(again.json["token"]).get("/portal/me").json
+        assert (me["customer"]["customer_id"], me["contact"]["role"]) == (bob.customer_id, "owner"), me
+
+
+def test_who_was_given_access_is_in_the_owners_and_the_merchants_activity_not_a_billing_contacts(aws):
+    Clock()
+    with client() as c:
+        # Given an owner who gave Alice billing access
+        api = Api(c)
+        acme, owner = an_owner(api)
+        _, alice = invited(api, acme, owner, "billing")
+
+        # When each reads the account's activity
+        def people_entries(items):
+            return [e["action"] for e in items if e["action"].startswith("person.")]
+        by_owner = people_entries(owner.portal.get("/portal/activity").json["items"])
+        by_merchant = people_entries(acme.admin.get(f"/admin/customers/{owner.customer_id}/activity").json["items"])
+        by_alice = people_entries(alice.get("/portal/activity").json["items"])
+
+        # Then the owner and the merchant see that Alice was given access, Alice does not
+        assert by_owner == by_merchant == ["person.invited"]
+        assert by_alice == []

@@ -3,9 +3,11 @@
 account), used once within 15 minutes, through the second factor where the account has one."""
 from chalicelib.bootstrap import adapters
 from chalicelib.domain.second_factor import code_for, step_at
-from tests.support.api import client, from_address
+from tests.support.api import Api, client, from_address
 from tests.support.call_shapes import calls_made
-from tests.support.portal import PASSWORD, emails_to, link_token, login, portal_organization, signed_in_customer
+from tests.support.portal import (
+    PASSWORD, Clock, emails_to, invite, link_token, login, new_customer, portal_organization, signed_in_customer,
+)
 from tests.support.subscriptions import a_shop
 
 ASK = "/portal/auth/sign-in-links"
@@ -172,3 +174,34 @@ def test_a_second_customer_of_the_portal_gets_her_own_session(aws):
 
         me = shop.api.as_(signed_in.json["token"]).get("/portal/me")
         assert me.json["contact"]["email"] == "bill@initech.example"
+
+
+def test_an_account_without_a_password_proves_itself_by_a_fresh_sign_in_and_never_counts_a_failure(aws):
+    clock = Clock()
+    with client() as c:
+        # Given a link-only portal, and Zoë, who accepted her invitation (no password) 11 minutes ago
+        api = Api(c)
+        acme = portal_organization(api)
+        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "link"}}).status == 200
+        token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
+        accepted = api.as_(None).post("/portal/auth/accept-invite", {"organization": acme.org.org_id, "token": token})
+        zoe = api.as_(accepted.json["token"])
+        clock.advance(minutes=11)
+
+        # When she asks, again and again, to add a passkey or to change her sign-in email
+        stale = [zoe.post("/portal/auth/passkeys/options", {}) for _ in range(12)]
+        stale.append(zoe.patch("/portal/profile", {"contact": {"email": "zoe@new.example"}}))
+
+        # Then each is asked for a fresh sign-in (never a wrong password, never throttled)
+        assert {(a.status, a.json["error"]["code"]) for a in stale} == {(403, "fresh_sign_in_needed")}
+        assert stale[0].json["error"]["details"] == {"within_minutes": 10}
+
+        # And once she signs in again with an emailed link (no failure held against her), she may
+        asked = api.as_(None).post(ASK, {"organization": acme.org.org_id, "email": "zoe@globex.example"})
+        fresh = api.as_(None).post(REDEEM, {"organization": acme.org.org_id,
+                                            "token": link_sent_to("zoe@globex.example")})
+        assert (asked.status, fresh.status) == (202, 200), fresh.json
+        again = api.as_(fresh.json["token"])
+        assert again.post("/portal/auth/passkeys/options", {}).status == 200
+        moved = again.patch("/portal/profile", {"contact": {"email": "zoe@new.example"}})
+        assert moved.status == 200 and moved.json["pending_email"] == "zoe@new.example", moved.json

@@ -2,8 +2,6 @@
 states the behaviour a careful portal should have; a failing (xfail strict) test is an open finding."""
 from datetime import timedelta
 
-import pytest
-
 from app import app   # declares every route
 from chalicelib.domain.action_links import ACTIONS
 from chalicelib.domain.customers import MOST_CONTACTS
@@ -66,7 +64,6 @@ def test_every_action_a_link_may_ask_for_names_the_portal_change_it_leads_to():
     assert not may_act_on_link("billing", "write_review")
 
 
-@pytest.mark.xfail(strict=True, reason="finding: an owner can claim another customer's contact's email")
 def test_an_owner_cannot_take_the_sign_in_of_another_customers_contact(aws):
     Clock()
     with client() as c:
@@ -90,7 +87,6 @@ def test_an_owner_cannot_take_the_sign_in_of_another_customers_contact(aws):
         assert taken.status >= 400 or invited.status == 202, (taken.json, invited.json)
 
 
-@pytest.mark.xfail(strict=True, reason="finding: an account made without a password is told its password is wrong")
 def test_an_account_of_a_link_only_portal_is_not_told_a_password_it_never_had_is_wrong(aws):
     Clock()
     with client() as c:
@@ -114,7 +110,6 @@ def test_an_account_of_a_link_only_portal_is_not_told_a_password_it_never_had_is
         assert "wrong_password" not in codes, (moved.json, passkey.json)
 
 
-@pytest.mark.xfail(strict=True, reason="finding: POST /portal/people tells an owner who signs in at the merchant")
 def test_an_owner_cannot_learn_whether_an_address_signs_in_for_another_customer(aws):
     Clock()
     with client() as c:
@@ -183,7 +178,6 @@ def test_a_payment_key_left_in_progress_by_a_request_that_died_before_the_upgrad
         assert retried.json["status"] == "succeeded"
 
 
-@pytest.mark.xfail(strict=True, reason="finding: the activity shows a viewer who has access, with which role")
 def test_who_has_access_with_which_role_is_the_owners_to_read_in_the_activity_too(aws):
     clock = Clock()
     with client() as c:

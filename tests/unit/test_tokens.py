@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chalicelib.domain.tokens import (
-    TOKEN_TTL, SessionTimes, constant_time_equals, is_session_live, new_session_token, new_token, parties_named_in,
-    session_expiry, token_hash,
+    TOKEN_TTL, SessionTimes, constant_time_equals, is_fresh_sign_in, is_session_live, new_session_token, new_token,
+    parties_named_in, session_expiry, token_hash,
 )
 
 SIGNED_IN_AT = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
@@ -113,3 +113,10 @@ def test_session_times_carry_both_timeouts():
 
 def test_invitations_last_three_days_password_resets_half_an_hour_email_changes_an_hour_sign_in_links_15_minutes():
     assert TOKEN_TTL == {"invite": hours(72), "reset": minutes(30), "email_change": hours(1), "sign_in": minutes(15)}
+
+
+def test_a_sign_in_stands_in_for_a_password_for_ten_minutes():
+    assert is_fresh_sign_in(SIGNED_IN_AT, SIGNED_IN_AT)
+    assert is_fresh_sign_in(SIGNED_IN_AT, SIGNED_IN_AT + minutes(10) - timedelta(seconds=1))
+    assert not is_fresh_sign_in(SIGNED_IN_AT, SIGNED_IN_AT + minutes(10))
+    assert not is_fresh_sign_in(SIGNED_IN_AT, SIGNED_IN_AT - minutes(1))   # a clock that went back proves nothing

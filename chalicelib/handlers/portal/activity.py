@@ -15,8 +15,9 @@ api = Routes(bp, "portal", portal_session)
 
 @api.route("/portal/activity", query=PageQuery, response="ActivityPage")
 def my_activity(query: PageQuery):
-    """Everything done to my account (by me, the merchant or a job), newest first."""
+    """Everything done to my account (by me, the merchant or a job), newest first; who has access
+    with which role only for the owner."""
     from ..responses.engagement import ActivityPage   # on the first answer, not at `import app`
     caller = api.customer()
     return ActivityPage.of(services().accounts.timeline(caller.org_id, caller.customer, limit=query.limit,
-                                                        cursor=query.cursor)).model_dump()
+                                                        cursor=query.cursor, role=caller.role)).model_dump()

@@ -81,7 +81,8 @@ class PasskeyOptionsBody(Body):
 
 
 class NewPasskeyOptionsBody(Body):
-    current_password: str = Field(min_length=1, max_length=1024)   # a session alone adds no passkey
+    # a session alone adds no passkey; an account without a password, a session just begun does
+    current_password: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
 class PasskeySignInBody(Body):
@@ -113,7 +114,7 @@ class ConfirmSecondFactorBody(Body):
 
 
 class DisableSecondFactorBody(Body):
-    current_password: Password
+    current_password: Password | None = None    # none for an account without a password
     code: Code
 
 
@@ -270,7 +271,7 @@ def disable_second_factor(body: DisableSecondFactorBody):
     """Turn the second factor off with the current password and a code."""
     caller = api.customer()
     services().access.disable_second_factor(caller.org_id, caller.login, body.current_password, body.code,
-                                            bootstrap.now())
+                                            bootstrap.now(), session_id=caller.session_id)
 
 
 @public.route("/portal/auth/passkeys/sign-in/options", "POST", body=PasskeyOptionsBody, response="PasskeyOptions")
@@ -299,11 +300,12 @@ def passkeys():
 
 @api.route("/portal/auth/passkeys/options", "POST", body=NewPasskeyOptionsBody, response="PasskeyOptions")
 def passkey_registration_options(body: NewPasskeyOptionsBody):
-    """Start adding a passkey, with the current password: the options for navigator.credentials.create."""
+    """Start adding a passkey, with the current password (an account without one: within minutes of
+    signing in): the options for navigator.credentials.create."""
     from ..responses.accounts import PasskeyOptions
     caller = api.customer()
     options = services().access.passkey_registration_options(caller.org_id, caller.login, body.current_password,
-                                                             bootstrap.now())
+                                                             bootstrap.now(), session_id=caller.session_id)
     return PasskeyOptions.of(options).model_dump()
 
 

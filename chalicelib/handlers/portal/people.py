@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ... import bootstrap
 from ...bootstrap import services
+from ..answer_floor import held_to_the_floor
 from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import Email, Name
@@ -54,10 +55,13 @@ def list_people():
 def invite_person(body: PersonBody):
     """Give someone access with a role (billing or viewer): a contact with the email is given it,
     else one is added, and an invitation is emailed unless they have an account already; sending
-    the same request again sends the invitation again (owner only)."""
+    the same request again sends the invitation again (owner only). An address that signs in or is
+    invited for someone else is answered alike, in body and time, and sent nothing."""
     caller = api.customer()
-    return _answer(services().access.invite_person(caller.org_id, caller.customer_id, caller.contact_id,
-                                                   body.person(), bootstrap.now()))
+    with held_to_the_floor():   # whether the address signs in for someone else must not show in its time
+        person = services().access.invite_person(caller.org_id, caller.customer_id, caller.contact_id,
+                                                 body.person(), bootstrap.now())
+    return _answer(person)
 
 
 @api.route("/portal/people/{contact_id}", "PATCH", body=RoleBody, response="PortalPerson")

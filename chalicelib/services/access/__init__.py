@@ -61,10 +61,10 @@ class Access:
         from .second_factor import confirm_enrolment
         return confirm_enrolment(self._adapters, org_id, login, code, now)
 
-    def disable_second_factor(self, org_id: str, login: str, current_password: str, code: str,
-                              now: datetime) -> None:
+    def disable_second_factor(self, org_id: str, login: str, current_password: str | None, code: str,
+                              now: datetime, *, session_id: str | None = None) -> None:
         from .second_factor import disable
-        return disable(self._adapters, org_id, login, current_password, code, now)
+        return disable(self._adapters, org_id, login, current_password, code, now, session_id=session_id)
 
     def logout(self, session_id: str) -> None:
         from .portal_auth import logout
@@ -109,9 +109,10 @@ class Access:
         from .sign_in_links import redeem
         return redeem(self._adapters, org_id, token, now, source_ip=source_ip)
 
-    def passkey_registration_options(self, org_id: str, login: str, current_password: str, now: datetime) -> dict:
+    def passkey_registration_options(self, org_id: str, login: str, current_password: str | None, now: datetime,
+                                     *, session_id: str | None = None) -> dict:
         from .passkeys import registration_options
-        return registration_options(self._adapters, org_id, login, current_password, now)
+        return registration_options(self._adapters, org_id, login, current_password, now, session_id=session_id)
 
     def register_passkey(self, org_id: str, login: str, name: str, credential: dict, now: datetime) -> Listed:
         from .passkeys import register

@@ -46,17 +46,19 @@ class Listed:
 
 # --- the signed-in contact ----------------------------------------------------------------------
 
-def registration_options(adapters, org_id: str, login: str, current_password: str, now: datetime) -> dict[str, Any]:
+def registration_options(adapters, org_id: str, login: str, current_password: str | None, now: datetime, *,
+                         session_id: str | None = None) -> dict[str, Any]:
     """The options for the browser's navigator.credentials.create: a discoverable passkey for this
-    account, none it holds already. Only with the current password (counted like a sign-in): a
-    passkey outlives sessions, so a stolen session must not be able to add one."""
+    account, none it holds already. Only with the current password (counted like a sign-in), or for an
+    account without one from a session just begun (`session_id`): a passkey outlives sessions, so a
+    stolen session must not be able to add one."""
     _need_the_ceremonies_library()
     from webauthn import generate_registration_options, options_to_json
     from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor,
                                           ResidentKeyRequirement, UserVerificationRequirement)
     from webauthn.helpers import base64url_to_bytes
     user, org = _signed_in(adapters, org_id, login)
-    confirm_current_password(adapters, user, current_password, now)
+    confirm_current_password(adapters, user, current_password, now, session_id=session_id)
     held = adapters.uow.passkeys.of_holder(_holder(user))
     if len(held) >= rules.MAX_PASSKEYS:
         raise BusinessRuleViolation(f"An account keeps at most {rules.MAX_PASSKEYS} passkeys: remove one first.",

@@ -9,12 +9,12 @@ from datetime import datetime
 
 from ...domain.customers import MOST_CONTACTS, REMOVED, Contact, Customer
 from ...domain.engagement import ActivityRecord, contact_actor
-from ...domain.errors import BusinessRuleViolation, Conflict, NotFound
+from ...domain.errors import BusinessRuleViolation, NotFound
 from ...domain.ids import new_id
 from ...tables.portal_users import login_key
 from . import sessions
 from .commands import NewPerson
-from .portal_auth import send_invitation
+from .portal_auth import count_invitation, send_invitation
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ def people(adapters, org_id: str, customer: Customer) -> list[Person]:
 def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPerson, now: datetime) -> Person:
     """Give `new` access with their role: a contact with that email already is given the role,
     else one is added. Someone without an account yet (or still invited) is sent the invitation
-    (again: a resend is the same request); an active account keeps signing in, with the new role."""
+    (again: a resend is the same request); an active account keeps signing in, with the new role.
+    An address that signs in or is invited for another contact of the merchant is answered the same
+    as one nobody uses (`invited`), but no account is made and nothing is sent (docs/security.md "Roles")."""
     found = adapters.uow.customers.with_organization(org_id, customer_id)
     customer, owner = found.customer, _owner(found.customer, by)
     contact = customer.contact_by_email(new.email)
@@ -51,11 +53,16 @@ def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPers
         changed = customer.with_portal_role(contact.contact_id, new.role)
     contact = changed.contact(contact.contact_id)
     user = adapters.uow.portal_users.find(login_key(org_id, contact.email))
-    if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact.contact_id):
-        raise Conflict("This email address cannot be given access here; ask the merchant.", {"email": new.email})
     before = customer.contact(contact.contact_id)
     write = None if before == contact else _changes(adapters, org_id, changed, owner, before, contact,
                                                      "person.invited", now)
+    if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact.contact_id):
+        # The address signs in (or is invited) for someone else: answered (and counted) as an
+        # invitation sent, so the owner cannot tell; nothing is sent to that person, nothing of theirs changes.
+        count_invitation(adapters, org_id, customer_id, now)
+        if write is not None:
+            _apply(adapters, write)
+        return Person(contact, new.role, "invited")
     if user is None or user.status == "invited":
         send_invitation(adapters, found.org, changed, contact, user, now, with_it=write)
         return Person(contact, new.role, "invited")

@@ -10,11 +10,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
 from ...domain.customers import Contact, Customer
-from ...domain.errors import ConcurrentUpdate, Conflict, FeatureDisabled, InvalidInput, NotFound, Throttled, Unauthenticated
+from ...domain.errors import (
+    ConcurrentUpdate, Conflict, FeatureDisabled, FreshSignInNeeded, InvalidInput, NotFound, Throttled, Unauthenticated,
+)
 from ...domain.lockout import NO_FAILURES, FailureState, LockoutPolicy
 from ...domain.password_policy import validate_password
 from ...domain.rate_limits import RESET_REQUESTS_PER_ACCOUNT, SIGN_IN_FAILURES_PER_SOURCE
-from ...domain.tokens import TOKEN_TTL, token_hash
+from ...domain.tokens import FRESH_SIGN_IN, TOKEN_TTL, is_fresh_sign_in, token_hash
 from ...tables.base import owner_key
 from ...tables.one_time_tokens import OneTimeToken
 from ...tables.portal_users import PortalUser, login_key
@@ -59,10 +61,15 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
 
 def invitable(adapters, org_id: str, customer_id: str, contact: Contact) -> PortalUser | None:
     """The contact's account if it is still invited (None if it has none): Conflict if another
-    contact signs in with its email, it has access already, or the account's owner removed it."""
+    contact signs in with its email, it has access already, or the account's owner removed it. An
+    address only invited (never accepted) for another contact is the merchant's to give: this
+    invitation takes it over, and the earlier link stops working (`accept_invite` finds the account
+    naming another contact)."""
     _role_to_invite(contact)
     user = adapters.uow.portal_users.find(login_key(org_id, contact.email))
     if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact.contact_id):
+        if user.status == "invited":
+            return replace(user, customer_id=customer_id, contact_id=contact.contact_id)
         raise Conflict("Another contact of this organization signs in with this email address.",
                        {"email": contact.email})
     if user is not None and user.status != "invited":
@@ -76,9 +83,7 @@ def send_invitation(adapters, org: Organization, customer: Customer, contact: Co
     account and link written in one transaction with what `with_it` adds to it."""
     org_id, customer_id = org.org_id, customer.customer_id
     role = _role_to_invite(contact)
-    rate_limiting.hit_all(adapters, [("invite_email_organization", org_id),
-                                     ("invite_email_customer", owner_key(org_id, customer_id))], now,
-                          what="invitations")
+    count_invitation(adapters, org_id, customer_id, now)
     user = replace(user, role=role) if user else PortalUser(
         login=login_key(org_id, contact.email), org_id=org_id, customer_id=customer_id,
         contact_id=contact.contact_id, email=contact.email, role=role, status="invited", created_at=now)
@@ -99,6 +104,13 @@ def send_invitation(adapters, org: Organization, customer: Customer, contact: Co
             with_it(tx)
     mail.deliver(adapters, email_record, now, link=made, org=org)
     return Invitation(contact.contact_id, contact.email, role, "invited", one_time.expires_at)
+
+
+def count_invitation(adapters, org_id: str, customer_id: str, now: datetime) -> None:
+    """Count one invitation against the organization's and the customer's hourly limits (429 past them)."""
+    rate_limiting.hit_all(adapters, [("invite_email_organization", org_id),
+                                     ("invite_email_customer", owner_key(org_id, customer_id))], now,
+                          what="invitations")
 
 
 def _role_to_invite(contact: Contact) -> str:
@@ -220,7 +232,8 @@ def change_password(adapters, org_id: str, login: str, session_id: str, current_
         raise Unauthenticated("Sign in again.")
     org = account.org
     validate_password(new_password, email=user.email, org_name=org.name)
-    confirm_current_password(adapters, user, current_password, now, failures=account.failures)
+    confirm_current_password(adapters, user, current_password, now, session_id=session_id,
+                             failures=account.failures)
     hasher = adapters.password_hasher
     user = adapters.uow.portal_users.save(replace(user, password_hash=hasher.hash(new_password),
                                                   password_changed_at=now))
@@ -229,17 +242,32 @@ def change_password(adapters, org_id: str, login: str, session_id: str, current_
     return ended
 
 
-def confirm_current_password(adapters, user: PortalUser, password: str, now: datetime, *,
-                             failures: FailureState | None = None) -> None:
+def confirm_current_password(adapters, user: PortalUser, password: str | None, now: datetime, *,
+                             session_id: str | None, failures: FailureState | None = None) -> None:
     """For changes that need the current password: the sign-in lockout holds, and a wrong password
     counts as a failed sign-in, so a stolen session cannot guess faster than the sign-in page allows.
+    An account without a password (made where the portal signs in with emailed links only) has none
+    to be wrong: its session `session_id` must have begun less than FRESH_SIGN_IN ago instead (by an
+    emailed link or a passkey, its only ways in), and nothing counts as a failed sign-in.
     `failures`: the login's failures if the caller read them already (consistently)."""
+    if user.password_hash is None:
+        _confirm_fresh_sign_in(adapters, user, session_id, now)
+        return
+    if not password:
+        raise InvalidInput({"current_password": "Enter your current password."},
+                           codes={"current_password": "current_password_needed"})
     failures = _admit(adapters, user.login, now, failures)
     if not adapters.password_hasher.verify(user.password_hash, password):
         _count_failure(adapters, user.login, failures, now)
         raise InvalidInput({"current_password": "This is not your current password."},
                            codes={"current_password": "wrong_password"})
     _forget_failures(adapters, user.login, failures)
+
+
+def _confirm_fresh_sign_in(adapters, user: PortalUser, session_id: str | None, now: datetime) -> None:
+    session = adapters.uow.sessions.get(session_id) if session_id else None
+    if session is None or session.login != user.login or not is_fresh_sign_in(session.created_at, now):
+        raise FreshSignInNeeded(_whole(FRESH_SIGN_IN, timedelta(minutes=1)))
 
 
 def forgot_password(adapters, org_id: str, email: str, now: datetime, *, source_ip: str) -> None:

@@ -135,15 +135,16 @@ def confirm_enrolment(adapters, org_id: str, login: str, code: str, now: datetim
     return recovery
 
 
-def disable(adapters, org_id: str, login: str, current_password: str, code: str, now: datetime) -> None:
-    """Turn the second factor off with the current password and a code (or a recovery code); not
-    where the merchant requires one."""
+def disable(adapters, org_id: str, login: str, current_password: str | None, code: str, now: datetime, *,
+            session_id: str | None = None) -> None:
+    """Turn the second factor off with the current password (an account without one: from the
+    session `session_id` just begun) and a code (or a recovery code); not where the merchant requires one."""
     user, org = _signed_in(adapters, org_id, login)
     if not user.has_second_factor:
         raise BusinessRuleViolation("No second factor is set up.", "no_second_factor")
     if org.preferences.require_second_factor:
         raise BusinessRuleViolation("This portal requires a second factor.", "second_factor_required")
-    confirm_current_password(adapters, user, current_password, now)
+    confirm_current_password(adapters, user, current_password, now, session_id=session_id)
     failures = _admit(adapters, user.login, now)
     checked = after_code(adapters, user, code, now)
     if checked is None:

@@ -94,9 +94,10 @@ class Accounts:
         from .languages import remember_locale
         return remember_locale(self._adapters, org_id, customer_id, contact_id, locale)
 
-    def timeline(self, org_id: str, customer: Customer, *, limit: int, cursor: str | None) -> Page[ActivityRecord]:
+    def timeline(self, org_id: str, customer: Customer, *, limit: int, cursor: str | None,
+                 role: str = "owner") -> Page[ActivityRecord]:
         from .activity import timeline
-        return timeline(self._adapters, org_id, customer, limit=limit, cursor=cursor)
+        return timeline(self._adapters, org_id, customer, limit=limit, cursor=cursor, role=role)
 
     def message(self, org: Organization, customer: Customer, contact_id: str, *, subject: str, message: str,
                 now: datetime) -> MessageSent:

@@ -76,7 +76,7 @@ def update_profile(adapters, org: Organization, customer_id: str, contact_id: st
     updated_contact = replace(contact, **given(changes.contact)) if changes.contact else contact
     updated = _changed_customer(org, customer, updated_contact, changes)
     email_changed = updated_contact.email != contact.email
-    account = _account_for_email_change(adapters, org, contact, changes, now) if email_changed else None
+    account = _account_for_email_change(adapters, org, contact, changes, session_id, now) if email_changed else None
     new_email = None
     if account is not None and login_key(org_id, updated_contact.email) != account.login:
         new_email, updated_contact = updated_contact.email, replace(updated_contact, email=contact.email)
@@ -187,16 +187,17 @@ def _differences(customer: Customer, updated: Customer, contact: Contact,
 
 
 def _account_for_email_change(adapters, org: Organization, contact: Contact, changes: ProfileChanges,
-                              now: datetime) -> PortalUser:
-    """The signed-in account, once its current password is proven. Whether the new address is free
-    is not looked at here: the outbox decides as it sends the link, so the answer cannot tell."""
-    if not changes.current_password:
-        raise InvalidInput({"current_password": "Enter your current password to change your sign-in email."},
-                           codes={"current_password": "current_password_needed"})
+                              session_id: str | None, now: datetime) -> PortalUser:
+    """The signed-in account, once its current password is proven (an account without one: once its
+    session `session_id` is shown to have just begun). Whether the new address is free is not looked
+    at here: the outbox decides as it sends the link, so the answer cannot tell."""
     account = adapters.uow.portal_users.find(login_key(org.org_id, contact.email))
     if account is None or not account.is_active or account.contact_id != contact.contact_id:
         raise Unauthenticated("Sign in again.")
-    portal_auth.confirm_current_password(adapters, account, changes.current_password, now)
+    if account.password_hash is not None and not changes.current_password:
+        raise InvalidInput({"current_password": "Enter your current password to change your sign-in email."},
+                           codes={"current_password": "current_password_needed"})
+    portal_auth.confirm_current_password(adapters, account, changes.current_password, now, session_id=session_id)
     return account
 
 

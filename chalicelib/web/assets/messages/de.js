@@ -1012,6 +1012,7 @@ export default {
   "error.own_account": "Ihre eigene Rolle können Sie nicht ändern und Ihr eigenes Konto nicht sperren; bitten Sie eine andere Administratorin oder einen anderen Administrator.",
   "error.role_forbids": "Mit Ihrer Rolle können Sie das ansehen, aber nicht ändern; bitten Sie eine Administratorin oder einen Administrator.",
   "error.role_forbids.portal_role": "Mit Ihrer Rolle in diesem Konto können Sie das ansehen, aber nicht ändern; bitten Sie die Inhaberin oder den Inhaber des Kontos.",
+  "error.fresh_sign_in_needed": "Ihr Konto hat kein Passwort: Melden Sie sich erneut mit einem zugesandten Link oder einem Passkey an und erledigen Sie das innerhalb von {within_minutes} Minuten.",
   "error.owner_role_fixed": "Sie sind Inhaberin bzw. Inhaber dieses Kontos: Ihre eigene Rolle und Ihr Zugang ändern sich hier nicht.",
   "error.too_many_contacts": "Dieses Konto hat so viele Kontaktpersonen, wie es haben kann: Geben Sie einer davon Zugang oder wenden Sie sich an den Händler.",
   "error.passkey_exists": "Dieser Passkey ist bereits hinzugefügt.",

@@ -1013,6 +1013,7 @@ export default {
   "error.own_account": "You cannot change your own role or disable your own account; ask another admin.",
   "error.role_forbids": "Your role may look at this but not change it; ask an admin.",
   "error.role_forbids.portal_role": "Your role in this account lets you look at this but not change it; ask the account's owner.",
+  "error.fresh_sign_in_needed": "Your account has no password: sign in again with an emailed link or a passkey, then do this within {within_minutes} minutes.",
   "error.owner_role_fixed": "You are the owner of this account: your own role and access do not change here.",
   "error.too_many_contacts": "This account has as many contact persons as it may: give one of them access, or ask the merchant.",
   "error.passkey_exists": "This passkey is added already.",
