@@ -1,6 +1,7 @@
 """Several people per account: the owner (the primary contact) invites people with a role (billing,
 viewer), changes it and removes their access; what each role may do holds on the route, and a
 change or removal ends that person's sessions at once (docs/security.md "Roles")."""
+from chalicelib.bootstrap import services
 from chalicelib.tables.metrics import WRITES, counting_calls
 from tests.support.api import Api, client
 from tests.support.payments import a_payer, an_invoice, pay
@@ -138,6 +139,26 @@ def test_a_removed_person_is_signed_out_at_once_and_cannot_sign_in_again(aws):
         assert login(api, acme.org.org_id, ALICE["email"], PASSWORD).status == 401
         listed = {p["email"]: p for p in owner.portal.get("/portal/people").json["items"]}
         assert (listed[ALICE["email"]]["role"], listed[ALICE["email"]]["portal_status"]) == ("removed", "none")
+
+
+def test_a_removed_person_is_sent_no_link_to_reset_a_password_with(aws):
+    clock = Clock()
+    with client() as c:
+        # Given Alice, whose access the owner removed
+        api = Api(c)
+        acme, owner = an_owner(api)
+        alice_id, _ = invited(api, acme, owner, "billing")
+        assert owner.portal.delete(f"/portal/people/{alice_id}").status == 204
+        mail_before = len(emails_to(ALICE["email"]))
+
+        # When she asks for a password reset
+        asked = api.as_(None).post("/portal/auth/forgot-password", {"organization": acme.org.org_id,
+                                                                   "email": ALICE["email"]})
+        services().accounts.send_queued_email(clock.now)
+
+        # Then she is answered as anyone is, and sent nothing that could not work
+        assert asked.status == 202
+        assert len(emails_to(ALICE["email"])) == mail_before
 
 
 def test_inviting_a_removed_person_again_gives_their_access_back(aws):
