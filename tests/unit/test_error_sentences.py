@@ -91,10 +91,11 @@ def test_every_field_code_has_a_sentence_in_every_language():
 
 
 def _code_worded(key: str) -> str:
-    """The code a sentence is for: `error.throttled.one` words `throttled` (a wait in seconds)."""
+    """The code a sentence is for: `error.throttled.one` words `throttled` (a wait in seconds), and
+    `error.throttled.minutes.one` too (a wait of minutes)."""
     code = key.removeprefix("error.")
     base, _, category = code.rpartition(".")
-    return base if category in PLURAL_CATEGORIES else code
+    return base.removesuffix(".minutes") if category in PLURAL_CATEGORIES else code
 
 
 def test_no_catalogue_keeps_a_sentence_for_a_code_nobody_answers():

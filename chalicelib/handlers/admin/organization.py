@@ -84,8 +84,8 @@ class LogoBody(Body):
 
 @api.route("/admin/organization/logo", "PUT", body=LogoBody, response="Organization")
 def put_logo(body: LogoBody):
-    """Set the organization's logo, shown in the portal's header, on emails and on PDFs: a PNG (no SVG:
-    it can carry scripts), checked as an image, served from the portal itself."""
+    """Set the organization's logo, shown in the portal's header and on emails (not on PDFs: see
+    docs/billing.md): a PNG (no SVG: it can carry scripts), checked as an image, served from the portal itself."""
     try:
         data = base64.b64decode(body.png_base64, validate=True)
     except ValueError:    # binascii.Error, or characters outside ASCII

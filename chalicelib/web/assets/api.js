@@ -53,6 +53,10 @@ function sentence(code, details, status) {
   if (variant && has(`error.${code}.${variant}`)) return t(`error.${code}.${variant}`);
   if (!has(`error.${code}`)) return t("error.unknown", { status });
   const wait = details.retry_after_seconds;
+  // two minutes or more is worded in minutes (rounded up): nobody counts 2,482 seconds
+  if (Number.isFinite(wait) && wait >= 120 && has(`error.${code}.minutes.other`)) {
+    return plural(`error.${code}.minutes`, Math.ceil(wait / 60));
+  }
   if (Number.isFinite(wait) && has(`error.${code}.other`)) return plural(`error.${code}`, wait);
   const current = details.current_status;
   return t(`error.${code}`, { status: current && has(`status.${current}`) ? t(`status.${current}`) : "" });
