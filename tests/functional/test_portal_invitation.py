@@ -6,7 +6,7 @@ from chalicelib.tables.portal_users import PortalUserItem
 from tests.support.api import Api, client, new_organization
 from tests.support.portal import (
     PASSWORD, Clock, contact_with, emails_to, invite, link_token, new_customer, portal_organization,
-    run_the_outbox_job, signed_in_customer, text_of,
+    portal_signing_in_with, run_the_outbox_job, signed_in_customer, text_of,
 )
 
 TWO_CONTACTS = [{"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True},
@@ -248,9 +248,8 @@ def test_a_link_only_portal_accepts_an_invitation_without_a_password(aws):
     with client() as c:
         # Given a portal named "acme" that signs in with emailed links only, and an invited contact
         api = Api(c)
-        acme = portal_organization(api)
+        acme = portal_signing_in_with(api, "link")
         assert acme.admin.patch("/admin/organization", {"portal_name": "acme"}).status == 200
-        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "link"}}).status == 200
         token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
 
         # When she accepts it without choosing a password
@@ -269,8 +268,7 @@ def test_a_password_sent_to_a_link_only_portal_is_not_kept(aws):
     with client() as c:
         # Given a link-only portal and an invited contact
         api = Api(c)
-        acme = portal_organization(api)
-        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "link"}}).status == 200
+        acme = portal_signing_in_with(api, "link")
         token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
 
         # When she accepts it with a password all the same
@@ -286,8 +284,7 @@ def test_a_portal_that_signs_in_with_passwords_needs_one_to_accept_an_invitation
     with client() as c:
         # Given a portal that signs in with a password or a link, and an invited contact
         api = Api(c)
-        acme = portal_organization(api)
-        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "both"}}).status == 200
+        acme = portal_signing_in_with(api, "both")
         token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
 
         # When she accepts it without a password

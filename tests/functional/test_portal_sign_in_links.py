@@ -6,7 +6,7 @@ from chalicelib.domain.second_factor import code_for, step_at
 from tests.support.api import Api, client, from_address
 from tests.support.call_shapes import calls_made
 from tests.support.portal import (
-    PASSWORD, Clock, emails_to, invite, link_token, login, new_customer, portal_organization, signed_in_customer,
+    PASSWORD, Clock, a_passwordless_zoe, emails_to, link_token, login, portal_organization, signed_in_customer,
 )
 from tests.support.subscriptions import a_shop
 
@@ -181,11 +181,7 @@ def test_an_account_without_a_password_proves_itself_by_a_fresh_sign_in_and_neve
     with client() as c:
         # Given a link-only portal, and Zoë, who accepted her invitation (no password) 11 minutes ago
         api = Api(c)
-        acme = portal_organization(api)
-        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "link"}}).status == 200
-        token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
-        accepted = api.as_(None).post("/portal/auth/accept-invite", {"organization": acme.org.org_id, "token": token})
-        zoe = api.as_(accepted.json["token"])
+        acme, zoe = a_passwordless_zoe(api)
         clock.advance(minutes=11)
 
         # When she asks, again and again, to add a passkey or to change her sign-in email

@@ -8,7 +8,8 @@ from chalicelib.domain.customers import MOST_CONTACTS
 from chalicelib.handlers.credentials import ACTION_LINK_CHANGES, may_act_on_link
 from tests.support.api import Api, client
 from tests.support.portal import (
-    Clock, contact_with, invite, invited_person, login, new_customer, portal_organization, signed_in_customer,
+    Clock, a_passwordless_zoe, contact_with, invited_person, login, new_customer, portal_organization,
+    signed_in_customer,
 )
 
 BOB = {"first_name": "Bob", "last_name": "Stone", "email": "bob@initech.example"}
@@ -92,12 +93,7 @@ def test_an_account_of_a_link_only_portal_is_not_told_a_password_it_never_had_is
     with client() as c:
         # Given a portal that signs in with emailed links only, and Zoë, who accepted without a password
         api = Api(c)
-        acme = portal_organization(api)
-        assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": "link"}}).status == 200
-        token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
-        accepted = api.as_(None).post("/portal/auth/accept-invite", {"organization": acme.org.org_id, "token": token})
-        assert accepted.status == 201, accepted.json
-        zoe = api.as_(accepted.json["token"])
+        _acme, zoe = a_passwordless_zoe(api)
 
         # When she changes her sign-in email, or adds a passkey (both ask for the current password)
         moved = zoe.patch("/portal/profile", {"contact": {"email": "zoe@new.example"}, "current_password": "-"})

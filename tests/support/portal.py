@@ -69,6 +69,22 @@ def invite(admin: Api, customer: dict, email: str) -> str:
     return link_token(emails_to(email)[-1])
 
 
+def portal_signing_in_with(api: Api, sign_in_with: str) -> PortalOrganization:
+    """An organization whose portal signs in with `sign_in_with` (password, link or both)."""
+    acme = portal_organization(api)
+    assert acme.admin.put("/admin/preferences", {"preferences": {"sign_in_with": sign_in_with}}).status == 200
+    return acme
+
+
+def a_passwordless_zoe(api: Api) -> tuple[PortalOrganization, Api]:
+    """A link-only portal, and Zoë signed in: she accepted her invitation, so her account has no password."""
+    acme = portal_signing_in_with(api, "link")
+    token = invite(acme.admin, new_customer(acme.admin), "zoe@globex.example")
+    accepted = api.as_(None).post("/portal/auth/accept-invite", {"organization": acme.org.org_id, "token": token})
+    assert accepted.status == 201, accepted.json
+    return acme, api.as_(accepted.json["token"])
+
+
 @dataclass
 class SignedInCustomer:
     customer: dict
