@@ -45,8 +45,17 @@ def test_a_cancelled_transaction_leaves_every_item_as_it_was():
         assert item(dynamodb, "counter")["n"] == {"N": "1"} and item(dynamodb, "invoice") is None
 
 
-def test_a_transaction_that_goes_through_writes_every_item_without_copying_the_table():
+def test_a_transaction_that_goes_through_writes_every_item_without_copying_the_table(monkeypatch):
+    import copy
     from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.table import Table
+    tables_copied, deepcopy = [], copy.deepcopy
+
+    def recording(thing, *args):
+        if isinstance(thing, Table):
+            tables_copied.append(thing.name)
+        return deepcopy(thing, *args)
+    monkeypatch.setattr(copy, "deepcopy", recording)   # moto's and the backups' copies alike
     with mock_aws(), transactions_backing_up_items():
         # Given a counter at 1
         dynamodb = boto3.client("dynamodb", region_name="us-east-1")
@@ -56,9 +65,10 @@ def test_a_transaction_that_goes_through_writes_every_item_without_copying_the_t
         # When a transaction adds an invoice and bumps the counter on the condition it is 1
         dynamodb.transact_write_items(TransactItems=bump_and_add("1"))
 
-        # Then both were written, in the table moto had (not a restored copy of it)
+        # Then both were written, in the table moto had, and no table was copied (moto copies each)
         assert item(dynamodb, "counter")["n"] == {"N": "2"} and item(dynamodb, "invoice") is not None
         assert dynamodb_backends["123456789012"]["us-east-1"].tables[TABLE] is table
+        assert tables_copied == []
 
 
 def test_item_answers_written_as_json_read_as_moto_serialized_them():

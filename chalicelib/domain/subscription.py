@@ -155,6 +155,11 @@ class Subscription:
         return start_of_day(day, self.time_zone)
 
     @property
+    def charges_automatically(self) -> bool:
+        """Its invoices are charged to its card without the customer: auto-charge on, with a card."""
+        return self.auto_charge and self.payment_method_id is not None
+
+    @property
     def term(self) -> Term | None:
         if self.term_start is None or self.term_end is None:
             return None

@@ -94,7 +94,7 @@ class Passkeys:
         try:
             PasskeyItem(credential_id).delete(condition=PasskeyItem.holder == holder)
         except DeleteError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 return False
             raise
         return True

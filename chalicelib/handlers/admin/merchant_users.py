@@ -33,8 +33,8 @@ class MerchantUserChanges(Body):
 @api.route("/admin/merchant-users", response="MerchantUserList")
 def list_merchant_users():
     """The organization's console users."""
-    from ..responses.console import MerchantUser
-    return {"items": [MerchantUser.of(u).model_dump() for u in services().access.merchant_users(api.merchant().org_id)]}
+    from ..responses.console import MerchantUserList
+    return MerchantUserList.of(services().access.merchant_users(api.merchant().org_id)).model_dump()
 
 
 @api.route("/admin/merchant-users", "POST", body=MerchantUserBody, status=201, response="MerchantUser")
@@ -52,7 +52,7 @@ def change_merchant_user(user_id: str, body: MerchantUserChanges):
     """Change a console user's role or disable the user (or enable again): every session of the user
     ends at once. Not one's own account."""
     from ..responses.console import MerchantUser
-    caller = api.merchant()
+    caller = api.merchant_user()
     user = services().access.change_merchant_user(caller.org_id, user_id, role=body.role, status=body.status,
-                                                  by_user_id=api.merchant_user().user_id)
+                                                  by_user_id=caller.user_id)
     return MerchantUser.of(user).model_dump()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from .shared import Answer, Page
+from .shared import Answer, Items, Page
 
 
 class MerchantUser(Answer):
@@ -23,8 +23,8 @@ class MerchantUser(Answer):
                    second_factor=user.has_second_factor, created_at=user.created_at)
 
 
-class MerchantUserList(Answer):
-    items: list[MerchantUser]
+class MerchantUserList(Items[MerchantUser]):
+    """The organization's console users."""
 
 
 class ConsoleMe(Answer):

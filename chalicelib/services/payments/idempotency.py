@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
 from ...domain.errors import BusinessRuleViolation, Conflict, InvalidInput
-from ...tables.idempotency import StoredRequest
+from ...tables.idempotency import ABANDONED_AFTER, StoredRequest
 
-LEASE = timedelta(seconds=90)   # a merchant's refund still running after this is presumed dead (refunds.py)
+LEASE = ABANDONED_AFTER   # a request still running after this is presumed dead (refunds.py): one rule, one value
 
 
 class RequestInProgress(Conflict):

@@ -100,7 +100,7 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
     window where it may be undone (domain/undo.py); any other write ends an earlier one's window (the
     record it carries names the version before it: undoing answers `subscription_changed`)."""
     org_id = ctx.caller.org_id
-    if billed is not None and billed.amount_due_minor > 0 and _auto_charged(after):
+    if billed is not None and billed.amount_due_minor > 0 and after.charges_automatically:
         after = charge_attempts.attempted(after)   # the attempt `charge` makes, reserved with its invoice
     redeemed = coupons.redeemed(ctx.sub, after)
     after = coupons.remembering_coupons(ctx.sub, after)
@@ -134,7 +134,7 @@ def charge(adapters, ctx: Context, done: Committed) -> Payment | None:
     key of the attempt the commit reserved (never one an earlier attempt used). A failed charge
     leaves the invoice open and the subscription as it is: the action stands."""
     sub, invoice = done.subscription, done.invoice
-    if invoice is None or invoice.balance_minor <= 0 or not _auto_charged(sub):
+    if invoice is None or invoice.balance_minor <= 0 or not sub.charges_automatically:
         return None
     if sub.charge_attempts <= ctx.sub.charge_attempts:
         return None     # no attempt reserved: charging with the last key would replay its answer
@@ -149,9 +149,6 @@ def charge(adapters, ctx: Context, done: Committed) -> Payment | None:
                       sub.subscription_id)
         return None
 
-
-def _auto_charged(sub: Subscription) -> bool:
-    return sub.auto_charge and sub.payment_method_id is not None
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def create_subscription(adapters, org_id: str, new: NewSubscription, now: dateti
                                  credits=invoicing.open_credits(adapters, org_id, customer.customer_id),
                                  numbers=Numbers(adapters, org_id, last_numbers))
         sub = bill.subscription
-        if sub.auto_charge and sub.payment_method_id and billed.amount_due_minor > 0:
+        if sub.charges_automatically and billed.amount_due_minor > 0:
             sub = scheduling.awaiting_charge(sub, billed.invoice.invoice_id, now)
         elif billed.invoice is not None:     # the customer pays it themselves
             email = document_emails.invoice_issued(org, customer, billed.invoice, now)

@@ -188,7 +188,7 @@ def _start(adapters, job: _Job, sub: Subscription) -> Subscription:
 def _trial_end(adapters, job: _Job, sub: Subscription) -> Subscription:
     bill = scheduling.first_term_after_trial(sub)
     first = bill.subscription
-    if not _charges(first):
+    if not first.charges_automatically:
         return _new_term(adapters, job, replace(bill, subscription=scheduling.trial_converted(first)),
                          "subscription.trial_converted", "Trial ended; live without auto-charge")
     billed = _bill(adapters, job, bill)
@@ -239,7 +239,7 @@ def _new_term(adapters, job: _Job, bill: Bill, action: str, summary: str) -> Sub
     """Invoice the term `bill` starts with the subscription change; charge it when it auto-charges."""
     after = bill.subscription
     billed = _bill(adapters, job, bill)
-    if after.status != Status.UNPAID and _charges(after) and billed.amount_due_minor > 0:
+    if after.status != Status.UNPAID and after.charges_automatically and billed.amount_due_minor > 0:
         marked = scheduling.awaiting_charge(after, billed.invoice.invoice_id, job.now)
         return _charge(adapters, job, _save(adapters, job, marked, action, summary, billed, keep_claim=True))
     return _save(adapters, job, after, action, summary, billed, email=_invoice_email(adapters, job, billed))
@@ -247,7 +247,7 @@ def _new_term(adapters, job: _Job, bill: Bill, action: str, summary: str) -> Sub
 
 def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
     """The first charge of a term already invoiced (the marker on `sub`), and what it leads to."""
-    if not _charges(sub):
+    if not sub.charges_automatically:
         after = scheduling.trial_converted(sub) if sub.status == Status.TRIAL else scheduling.charge_left(sub)
         return _save(adapters, job, after, "subscription.charge_skipped", "Auto-charge is off; the invoice stays open")
     outcome = _collect(adapters, job, sub)
@@ -301,9 +301,6 @@ _WORK = {Work.START: _start, Work.TRIAL_END: _trial_end, Work.CANCEL_AT_TERM_END
 
 
 # --- pieces ----------------------------------------------------------------------------------
-
-def _charges(sub: Subscription) -> bool:
-    return sub.auto_charge and sub.payment_method_id is not None
 
 
 def _bill(adapters, job: _Job, bill: Bill) -> Billing:
