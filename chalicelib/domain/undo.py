@@ -21,9 +21,6 @@ from .errors import Conflict
 from .settling import credit_given_back
 from .subscription import Subscription, UndoRecord
 
-UNDOABLE = ("cancel_now", "change_now")
-
-
 class UndoRefused(Conflict):
     """409, with the reason as the error's code (`undo_window_closed`, `payment_made` ...)."""
 

@@ -154,8 +154,8 @@ def authenticate(adapters, token: str, now: datetime | None = None) -> MerchantI
         if not adapters.uow.merchant_sessions.touch(session.token_hash, last_seen_at=now,
                                                      expires_at=TIMES.expiry(session.created_at, now)):
             return None
-    email = session.login.split("#", 2)[2]
-    return MerchantIdentity(session.org_id, session.user_id, email, user.role, session.token_hash, session.login, user)
+    return MerchantIdentity(session.org_id, session.user_id, user.email, user.role, session.token_hash, session.login,
+                            user)
 
 
 def logout(adapters, session_id: str) -> None:

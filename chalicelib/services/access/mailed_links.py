@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-from ...domain.errors import NotFound
 from ...domain.portal_address import portal_link
 from ...domain.tokens import TOKEN_TTL, new_token, token_hash
 from ...tables.one_time_tokens import OneTimeToken
@@ -81,23 +80,15 @@ def link(adapters, page: str, org_id: str, token: str, portal_name: str = "") ->
     return portal_link(adapters.settings.portal_base_url, portal_name, route)
 
 
-def _may_sign_in(adapters, user: PortalUser) -> bool:
-    """Whether the account's contact still has access (the owner may have removed it): a removed
-    person is sent no link to sign in or reset with, as if there were no account."""
-    try:
-        customer = adapters.uow.customers.get(user.org_id, user.customer_id)
-    except NotFound:
-        return False
-    return customer.portal_role_of(user.contact_id) is not None
-
-
 def _recipient(adapters, purpose: str, user: PortalUser | None, spec: dict) -> str | None:
     if user is None:
         return None                                  # forgot-password for an address without an account
     if purpose == "invite":
         return user.email if user.status == "invited" else None
     if purpose in ("reset", "sign_in"):
-        return user.email if user.is_active and _may_sign_in(adapters, user) else None
+        # a person the owner removed (or whose contact is gone) is sent no link that could not work
+        from .portal_auth import current_role
+        return user.email if user.is_active and current_role(adapters, user) is not None else None
     if purpose == "email_change":
         # An address another account signs in with, or one the merchant invited, cannot be taken:
         # it receives nothing, and the request was answered as for a free one.

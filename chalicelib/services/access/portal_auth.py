@@ -207,7 +207,7 @@ def login(adapters, org_id: str, email: str, password: str, now: datetime, *,
         _count_failure(adapters, account, failures, now)
         raise Unauthenticated(BAD_CREDENTIALS, reason="credentials")
     _forget_failures(adapters, account, failures)
-    role = _current_role(adapters, user)
+    role = current_role(adapters, user)
     if role is None:
         raise Unauthenticated(BAD_CREDENTIALS, reason="credentials")
     if hasher.needs_rehash(user.password_hash):
@@ -351,7 +351,7 @@ def _rehash(adapters, user: PortalUser, password: str) -> None:
         pass   # changed meanwhile (e.g. a password change): the next sign-in rehashes
 
 
-def _current_role(adapters, user: PortalUser) -> str | None:
+def current_role(adapters, user: PortalUser) -> str | None:
     """owner, billing or viewer, as the customer's contacts stand now; None once the contact is gone
     (or has another email) or the owner removed their access: the account ends with its contact."""
     try:

@@ -18,7 +18,7 @@ from ...domain.rate_limits import SIGN_IN_FAILURES_PER_SOURCE
 from ...gateways.sealed_secrets import is_sealed
 from ...tables.portal_users import PortalUser
 from . import rate_limiting, sessions
-from .portal_auth import _admit, _count_failure, _current_role, _forget_failures, confirm_current_password
+from .portal_auth import _admit, _count_failure, _forget_failures, confirm_current_password, current_role
 from .sessions import SignedIn
 
 SIGN_IN_AGAIN = "Sign in again: this step took too long or was already used."
@@ -70,7 +70,7 @@ def complete_sign_in(adapters, org_id: str, signed: str, code: str, now: datetim
     rate_limiting.admit(adapters, SIGN_IN_FAILURES_PER_SOURCE, source_ip, now, what="sign-in attempts")
     user, _org = _challenged(adapters, org_id, signed, now)
     after, recovery = answered(adapters, user, code, now, source_ip=source_ip)
-    role = _current_role(adapters, user)
+    role = current_role(adapters, user)
     if role is None:
         raise Unauthenticated(SIGN_IN_AGAIN)
     adapters.uow.portal_users.save(after)   # on the version read: a code is accepted once

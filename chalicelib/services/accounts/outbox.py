@@ -29,7 +29,6 @@ from ...domain.ids import new_id
 from ...gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ...domain import locales
 from ...domain.errors import NotFound
-from ...domain.logos import logo_path
 from ...domain.organization import Organization
 from ...gateways.email_templates import MERCHANT_TEMPLATES, render_email
 from ...tables.emails import QUEUED_TOGETHER, EmailRecord
@@ -184,7 +183,7 @@ def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | Non
     if not context.get("locale") and record.template not in MERCHANT_TEMPLATES:
         context = {**context, "locale": reader_locale(adapters, org, record, to)}
     if org is not None and org.logo:
-        context = {**context, "logo_url": adapters.settings.portal_base_url + logo_path(org.org_id, org.logo)}
+        context = {**context, "logo_url": adapters.settings.portal_base_url + org.logo_path}
     subject, html, text = render_email(record.template, context)
     attachments = ()
     if record.attachment:
