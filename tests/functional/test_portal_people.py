@@ -91,16 +91,21 @@ def test_a_billing_contact_pays_but_may_not_forward_manage_people_or_change_the_
     with client() as c:
         api = Api(c)
         acme, owner = an_owner(api)
-        _, billing = invited(api, acme, owner, "billing")
+        alice_id, billing = invited(api, acme, owner, "billing")
 
         pay = billing.post("/portal/payments", {"invoice_ids": []})
         card = billing.post("/portal/payment-methods/setup")
-        refused = [billing.get("/portal/people"), billing.post("/portal/invoices/inv_x/forward", {}),
-                   billing.post("/portal/subscriptions/sub_x/cancel", {}),
-                   billing.patch("/portal/profile", {"custom_fields": {}})]
+        with counting_calls() as calls:
+            refused = [billing.get("/portal/people"), billing.post("/portal/invoices/inv_x/forward", {}),
+                       billing.post("/portal/subscriptions/sub_x/cancel", {}),
+                       billing.patch("/portal/profile", {"custom_fields": {}}),
+                       billing.post("/portal/people", {**BOB, "role": "billing"}),
+                       billing.patch(f"/portal/people/{alice_id}", {"role": "viewer"}),
+                       billing.delete(f"/portal/people/{alice_id}")]
 
         assert pay.status not in (401, 403) and card.status not in (401, 403)
-        assert [a.status for a in refused] == [403] * 4
+        assert [(a.status, a.json["error"]["code"]) for a in refused] == [(403, "role_forbids")] * 7
+        assert sum(calls.operations[op] for op in WRITES) == 0
 
 
 def test_changing_a_role_ends_their_sessions_at_once_and_the_next_sign_in_has_the_new_role(aws):
