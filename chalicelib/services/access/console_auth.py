@@ -19,7 +19,7 @@ from ...domain.tokens import SessionTimes, new_token, token_hash
 from ...tables.merchant_sessions import MerchantSession
 from ...tables.merchant_users import ROLES, MerchantUser, merchant_login_key
 from . import rate_limiting
-from .portal_auth import BAD_CREDENTIALS, _admit, _count_failure, _forget_failures
+from .portal_auth import BAD_CREDENTIALS, _admit, _count_failure, _forget_failures, confirm_current_password
 from .second_factor import SIGN_IN_AGAIN, WRONG_CODE, Challenge, Enrolment, after_code, answered, enrolled, sealed
 from .sessions import SignedIn
 
@@ -167,7 +167,7 @@ def change_password(adapters, caller: MerchantIdentity, current_password: str, n
     """Change the signed-in user's password; every other session of the user ends (answers how many)."""
     user, org = _signed_in(adapters, caller)
     validate_password(new_password, email=user.email, org_name=org.name)
-    _confirm_password(adapters, user, current_password, now)
+    confirm_current_password(adapters, user, current_password, now, session_id=None)   # a merchant user has one
     adapters.uow.merchant_users.save(replace(user, password_hash=adapters.password_hasher.hash(new_password),
                                              password_changed_at=now))
     doomed = [h for h in adapters.uow.merchant_sessions.token_hashes_of(user.login) if h != caller.session_id]
@@ -203,7 +203,7 @@ def disable_second_factor(adapters, caller: MerchantIdentity, current_password: 
     user, _org = _signed_in(adapters, caller)
     if not user.has_second_factor:
         raise BusinessRuleViolation("No second factor is set up.", "no_second_factor")
-    _confirm_password(adapters, user, current_password, now)
+    confirm_current_password(adapters, user, current_password, now, session_id=None)   # a merchant user has one
     failures = _admit(adapters, user.login, now)
     checked = after_code(adapters, user, code, now)
     if checked is None:
@@ -235,9 +235,3 @@ def _signed_in(adapters, caller: MerchantIdentity):
     return user, org
 
 
-def _confirm_password(adapters, user: MerchantUser, password: str, now: datetime) -> None:
-    failures = _admit(adapters, user.login, now)
-    if not adapters.password_hasher.verify(user.password_hash, password):
-        _count_failure(adapters, user.login, failures, now)
-        raise InvalidInput({"current_password": "This is not your current password."})
-    _forget_failures(adapters, user.login, failures)
