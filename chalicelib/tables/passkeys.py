@@ -77,8 +77,8 @@ class Passkeys:
         try:
             _item(passkey).save(condition=PasskeyItem.credential_id.does_not_exist())
         except PutError as error:
-            if condition_failed(error):
-                return False
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False   # (condition_failed reads transactions' and updates' errors, not a delete's)
             raise
         return True
 
@@ -94,8 +94,8 @@ class Passkeys:
         try:
             PasskeyItem(credential_id).delete(condition=PasskeyItem.holder == holder)
         except DeleteError as error:
-            if condition_failed(error):
-                return False
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False   # (condition_failed reads transactions' and updates' errors, not a delete's)
             raise
         return True
 
