@@ -53,6 +53,8 @@ def table(logical_name: str, *, deletable: bool = False):
         model.Meta.deletable = deletable
         model.Meta.table_name = logical_name
         model.from_raw_data = classmethod(read_item)    # tables/items.py: the same item, read faster
+        from .read_ahead import get
+        model.get = classmethod(get)                    # tables/read_ahead.py: once, from the session check's read
         MODELS.append(model)
         if _configured:
             _point(model)
