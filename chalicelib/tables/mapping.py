@@ -115,15 +115,32 @@ def _encode(value, *, top: bool):
 @lru_cache(maxsize=None)
 def _decoder(hint) -> Callable[[Any], Any]:
     """The function that makes a stored value (None, a map, a list, text, a number) a value of `hint`."""
-    direct = _direct(hint)
+    direct, in_place = _direct(hint), _from_mapping(hint)
 
     def decode(raw):
         if raw is None:
             return None
         if isinstance(raw, MapAttribute):
+            if in_place is not None:
+                return in_place(raw.attribute_values)
             raw = raw.as_dict()
         return raw if direct is None else direct(raw)
     return decode
+
+
+@lru_cache(maxsize=None)
+def _from_mapping(hint) -> Callable[[Any], Any] | None:
+    """For a dataclass or a dict: the value read from a mapping left as it is (a map attribute's values:
+    both read each value as `as_dict` would give it, so the map needs no copy first); else None."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _from_mapping(inner[0]) if len(inner) == 1 else None
+    if origin is dict or hint is dict:
+        return lambda values: {k: _plain_number(v) for k, v in values.items()}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return lambda values: from_dict(hint, values)
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -141,11 +158,11 @@ def _direct(hint) -> Callable[[Any], Any] | None:
         each = _decoder(typing.get_args(hint)[0])
         return lambda raw: [each(v) for v in raw]
     if origin is dict or hint is dict:
-        return lambda raw: {k: _plain_number(v) for k, v in dict(raw).items()}
+        return lambda raw: {k: _plain_number(v) for k, v in (raw if type(raw) is dict else dict(raw)).items()}
     if origin is typing.Literal or not isinstance(hint, type):
         return None
-    if dataclasses.is_dataclass(hint):
-        return lambda raw: from_dict(hint, dict(raw))
+    if dataclasses.is_dataclass(hint):   # from_dict only reads the dict
+        return lambda raw: from_dict(hint, raw if type(raw) is dict else dict(raw))
     if issubclass(hint, Enum):
         return _member_of(hint)
     if hint is datetime:
