@@ -43,8 +43,8 @@ def redact(text: str) -> str:
     if text in _NOTHING_TO_MASK:
         return text
     masked = _redacted(text)
-    if masked == text and len(text) <= 120:
-        if len(_NOTHING_TO_MASK) >= 4096:
+    if masked == text and len(text) <= _CLEAN_TEXT_UP_TO:
+        if len(_NOTHING_TO_MASK) >= _CLEAN_TEXTS_KEPT:
             _NOTHING_TO_MASK.clear()
         _NOTHING_TO_MASK.add(text)
     return masked
@@ -54,6 +54,7 @@ def redact(text: str) -> str:
 # text found clean is not searched by the five expressions again. Only clean texts are kept, so
 # nothing a line masked stays in memory.
 _NOTHING_TO_MASK: set[str] = set()
+_CLEAN_TEXT_UP_TO, _CLEAN_TEXTS_KEPT = 120, 4096
 
 
 def _redacted(text: str) -> str:
