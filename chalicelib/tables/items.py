@@ -52,14 +52,23 @@ def plain(value: dict):
     if kind == "N":
         return number(held)
     if kind == "M":
-        return {name: plain(v) for name, v in held.items()}
+        return _map(held)
     if kind == "L":
-        return [plain(v) for v in held]
+        return _list(held)
     if kind == "NULL":
         return None
     if kind == "NS":
         return {json.loads(v) for v in held}
     return set(held)     # SS, BS
+
+
+def _map(held: dict) -> dict:
+    # a text, the most common value of a map or list, taken without a call of `plain`
+    return {name: v["S"] if "S" in v else plain(v) for name, v in held.items()}
+
+
+def _list(held: list) -> list:
+    return [v["S"] if "S" in v else plain(v) for v in held]
 
 
 def number(text: str) -> int | float:
@@ -94,9 +103,9 @@ def _default(attribute) -> Callable[[], Any]:
 def _decoder(attribute) -> tuple:
     kind = type(attribute)
     if kind is MapAttribute:
-        return (lambda raw: _raw_map({name: plain(v) for name, v in raw["M"].items()})), True
+        return (lambda raw: _raw_map(_map(raw["M"]))), True
     if kind is ListAttribute and attribute.element_type is None:
-        return (lambda raw: [plain(v) for v in raw["L"]]), True
+        return (lambda raw: _list(raw["L"])), True
     if kind is NumberAttribute:
         return (lambda raw: number(raw["N"])), True
     if kind is VersionAttribute:    # its setter stores `int(value)`
