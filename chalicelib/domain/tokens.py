@@ -60,6 +60,25 @@ def parties_named_in(token: str) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
+def new_api_key(prefix: str, org_id: str) -> str:
+    """A merchant API key: `<prefix><org_id>.<secret>`. As a session token's ids, the organization's
+    lets the key check read the key and the organization (and what the route reads) in one call; the
+    secret alone cannot be guessed, and the stored key is the hash of the whole key."""
+    return f"{prefix}{org_id}.{new_token()}"
+
+
+def org_named_in_api_key(api_key: str, prefix: str) -> str | None:
+    """The organization an API key names; None for a key of the older form (the prefix and the secret
+    alone, no '.'). ValueError for anything else: no key was ever issued so."""
+    rest = api_key.removeprefix(prefix)
+    if "." not in rest:
+        return None
+    org_id, _, secret = rest.partition(".")
+    if not (_PARTY_ID.fullmatch(org_id) and secret) or "." in secret:
+        raise ValueError("not an API key")
+    return org_id
+
+
 def token_hash(token: str) -> str:
     """The value stored and looked up in place of `token`: SHA-256, hex.
 

@@ -91,7 +91,7 @@ OWNER_ONLY_READS = frozenset({
 @dataclass(frozen=True)
 class Credential:
     """A credential a route needs, sent as `Authorization: Bearer <token>`."""
-    # (token, what may be read with it) -> the caller, or None; merchant credentials read nothing ahead
+    # (token, what a GET route may have read with it) -> the caller, or None
     identify: Callable[[str, ReadAhead], CustomerCaller | MerchantCaller | None]
     audited: bool = False       # the admin API: changes recorded
     rule: Callable[[str, str, str], bool] | None = None    # (role, method, path) -> whether the role may
@@ -178,7 +178,7 @@ def _console_session(token: str, ahead: ReadAhead = NOTHING_AHEAD) -> MerchantCa
 def _merchant(token: str, ahead: ReadAhead) -> MerchantCaller | None:
     """An API key (its prefix tells it apart), else a console session."""
     if token.startswith(API_KEY_PREFIX):
-        org_id = services().access.org_for_api_key(token)
+        org_id = services().access.org_for_api_key(token, ahead)
         return None if org_id is None else MerchantCaller(org_id)
     return _console_session(token)
 

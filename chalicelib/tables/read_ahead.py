@@ -87,13 +87,32 @@ BY_NAME = {
 }
 
 
+# what the merchant's GET routes read by their path (the customer they name) or declare (the organization)
+BY_MERCHANT_PATH_PARAMETER = {
+    "customer_id": Ahead("customers", "CustomerItem", lambda org_id, _, asked: (org_id, asked["customer_id"]),
+                         consistent=False),
+}
+BY_MERCHANT_NAME = {
+    "organization": Ahead("organizations", "OrganizationItem", lambda org_id, _, __: (org_id,), consistent=False),
+}
+
+
+def wanted_by_merchant(org_id: str, ahead) -> list[tuple]:
+    """As `wanted`, for a merchant's GET request of organization `org_id` (its API key names it)."""
+    return [] if ahead is None else _keys(org_id, "", ahead, BY_MERCHANT_PATH_PARAMETER, BY_MERCHANT_NAME)
+
+
 def wanted(org_id: str, customer_id: str, ahead) -> list[tuple]:
     """(model, key, consistent) of each item to read ahead for a request of `org_id`'s `customer_id`.
     `ahead` (handlers/http.py ReadAhead): the well-formed ids the path names, the names the route
     declares, and the query a declared key may be made of; a declared item whose key cannot be made
     (an id or a day not well formed: the route answers 4xx) is not read."""
-    found = [(BY_PATH_PARAMETER[name], ahead.path_ids) for name in ahead.path_ids if name in BY_PATH_PARAMETER]
-    found += [(BY_NAME[name], {**ahead.query, **ahead.path_ids}) for name in ahead.names]
+    return _keys(org_id, customer_id, ahead, BY_PATH_PARAMETER, BY_NAME)
+
+
+def _keys(org_id: str, customer_id: str, ahead, by_path: dict[str, Ahead], by_name: dict[str, Ahead]) -> list[tuple]:
+    found = [(by_path[name], ahead.path_ids) for name in ahead.path_ids if name in by_path]
+    found += [(by_name[name], {**ahead.query, **ahead.path_ids}) for name in ahead.names]
     keys = []
     for item, asked in found:
         try:

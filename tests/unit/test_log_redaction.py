@@ -37,3 +37,7 @@ def test_a_portico_logger_masks_its_traceback_and_the_libraries_stay_at_warning(
     assert "zoe@globex.example" not in caplog.text
     assert "ValueError: no account for z***@globex.example" in caplog.text
     assert all(logging.getLogger(name).getEffectiveLevel() >= logging.WARNING for name in CHATTY_LIBRARIES)
+
+
+def test_a_key_naming_its_organization_keeps_only_the_organization():
+    assert TOKEN not in redact(f"key pk_admin_org_1.{TOKEN} session org_1.cus_1.{TOKEN}")

@@ -48,7 +48,7 @@ def customer_activity(customer_id: str, query: PageQuery):
                                                         cursor=query.cursor)).model_dump()
 
 
-@api.route("/admin/cancellations", query=CancellationsQuery, response="CancellationReport")
+@api.route("/admin/cancellations", query=CancellationsQuery, response="CancellationReport", reads_ahead=("organization",))
 def cancellation_report(query: CancellationsQuery):
     """Cancellations by reason, and the retention offers accepted and declined, from `from` to `to`."""
     from ..responses.subscriptions import CancellationReport

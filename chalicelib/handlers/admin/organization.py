@@ -62,7 +62,7 @@ class SettingsBody(Body):
                                    portal_name=self.portal_name, locale=self.locale)
 
 
-@api.route("/admin/organization", response="Organization")
+@api.route("/admin/organization", response="Organization", reads_ahead=("organization",))
 def get_organization():
     """The organization's details and settings."""
     from ..responses.accounts import Organization   # on the first answer, not at `import app`
@@ -101,7 +101,7 @@ def delete_logo():
     return Organization.of(services().access.remove_logo(api.merchant().org_id)).model_dump()
 
 
-@api.route("/admin/preferences", response="PortalPreferences")
+@api.route("/admin/preferences", response="PortalPreferences", reads_ahead=("organization",))
 def get_preferences():
     """Customer Portal Preferences."""
     from ..responses.accounts import PortalPreferences

@@ -168,9 +168,9 @@ class Access:
         return create(self._adapters, org_id, customer_id, action, target_id, days, now)
 
 
-    def org_for_api_key(self, api_key: str) -> str | None:
+    def org_for_api_key(self, api_key: str, ahead=None) -> str | None:
         from .merchant_access import org_for_api_key
-        return org_for_api_key(self._adapters, api_key)
+        return org_for_api_key(self._adapters, api_key, ahead)
 
     def create_organization(self, *, name: str, email: str, currency: str, now: datetime, test_mode: bool = False,
                             phone: str = "", website: str = "", address: Address | None = None,

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import replace
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from ...domain.ids import new_id
 from ...domain.organization import Organization
 from ...domain.portal_address import problem_with
 from ...domain.preferences import RetentionOffer
+from ...domain.tokens import new_api_key, org_named_in_api_key
 from .commands import OrganizationChanges
 
 KEY_PREFIX = "pk_admin_"
@@ -38,16 +38,26 @@ def create_organization(adapters, *, name: str, email: str, currency: str, now: 
 
 
 def issue_api_key(adapters, org_id: str, *, name: str, now: datetime) -> str:
-    api_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = new_api_key(KEY_PREFIX, org_id)
     adapters.uow.api_keys.add(key_hash=key_hash(api_key), key_id=new_id("api_key", now), org_id=org_id,
                               name=name, hint=api_key[-4:], now=now)
     return api_key
 
 
-def org_for_api_key(adapters, api_key: str) -> str | None:
+def org_for_api_key(adapters, api_key: str, ahead=None) -> str | None:
+    """The organization a live API key belongs to, or None. A key naming its organization is read with
+    what a GET route reads of it (`ahead`, tables/read_ahead.py), and must belong to the organization
+    it names; a key of the older form (issued before keys named it) is read alone."""
     if not api_key.startswith(KEY_PREFIX) or len(api_key) > 200:
         return None
-    return adapters.uow.api_keys.org_for(key_hash(api_key))
+    try:
+        named = org_named_in_api_key(api_key, KEY_PREFIX)
+    except ValueError:
+        return None
+    if named is None:
+        return adapters.uow.api_keys.org_for(key_hash(api_key))
+    found = adapters.uow.api_keys.org_for_named(key_hash(api_key), named, ahead)
+    return found if found == named else None
 
 
 def get_organization(adapters, org_id: str) -> Organization:
