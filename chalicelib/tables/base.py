@@ -23,6 +23,7 @@ from pynamodb.settings import get_settings_value
 
 from . import throttling
 from .answers import DynamoDBParsers
+from .item_writes import write_item
 from .items import read_item
 
 MODELS: list[type[Model]] = []
@@ -53,6 +54,7 @@ def table(logical_name: str, *, deletable: bool = False):
         model.Meta.deletable = deletable
         model.Meta.table_name = logical_name
         model.from_raw_data = classmethod(read_item)    # tables/items.py: the same item, read faster
+        model.serialize = write_item                    # tables/item_writes.py: the same item, written faster
         MODELS.append(model)
         if _configured:
             _point(model)
