@@ -1,14 +1,20 @@
-"""Writing an item for botocore faster than PynamoDB's `serialize`, with the same result.
+"""Making an item and writing it for botocore faster than PynamoDB, with the same result.
 
-PynamoDB serializes an item attribute by attribute through each attribute's descriptor (`getattr`
-looks the name up in the model's map of stored names on every read), which is half of what a
-payment's eighteen writes cost it. Every model registered by `base.table` serializes with
-`write_item` instead: each declared attribute's value read from the item's `attribute_values` (where
-the descriptor reads it), then serialized by its own attribute exactly as PynamoDB does, nulls
-refused as PynamoDB refuses them (tests/unit/test_item_writes.py compares both on every model)."""
+PynamoDB sets and reads each attribute of an item through the attribute's descriptor, which looks
+the name up in the model's map of stored names every time: most of what building and serializing
+an item costs it, and a payment writes eighteen. Every model registered by `base.table` does both
+through the item's `attribute_values` (where the descriptors keep the values) instead:
+
+- `set_defaults`, `set_attributes`: a new item's defaults and given values stored directly, except
+  for attributes whose descriptor converts what is set (a version, a TTL, a declared map), which are
+  set through it as before; an unknown attribute is refused as PynamoDB refuses it;
+- `write_item`: each attribute serialized by its own attribute exactly as PynamoDB does, nulls
+  refused as PynamoDB refuses them.
+
+tests/unit/test_item_writes.py compares both with PynamoDB's own on every model."""
 from __future__ import annotations
 
-from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute
+from pynamodb.attributes import Attribute, ListAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import AttributeNullError
 
 
@@ -35,6 +41,44 @@ def write_item(item, null_check: bool = True) -> dict:
             continue
         written[stored_name] = {attr_type: value}
     return written
+
+
+def set_defaults(item, _user_instantiated: bool = True) -> None:
+    """PynamoDB's `_set_defaults`: each attribute's default (for a new item, `default_for_new` first)."""
+    values = item.attribute_values
+    for name, stored_as_is, default_for_new, default in _construction(type(item)).values():
+        chosen = default_for_new if _user_instantiated and default_for_new is not None else default
+        value = chosen() if callable(chosen) else chosen
+        if value is not None:
+            if stored_as_is:
+                values[name] = value
+            else:
+                setattr(item, name, value)
+
+
+def set_attributes(item, **attributes) -> None:
+    """PynamoDB's `_set_attributes`: the values given, by attribute name."""
+    values, known = item.attribute_values, _construction(type(item))
+    for name, value in attributes.items():
+        plan = known.get(name)
+        if plan is None:
+            raise ValueError("Attribute {} specified does not exist".format(name))
+        if plan[1]:
+            values[name] = value
+        else:
+            setattr(item, name, value)
+
+
+def _construction(model) -> dict:
+    """name -> (name, whether a value set is stored as it is, default for new items, default), once per
+    model. A value is stored as it is where the attribute's descriptor is PynamoDB's plain one."""
+    known = model.__dict__.get("_construction_plan")
+    if known is None:
+        known = {name: (name, type(attribute).__set__ is Attribute.__set__, attribute.default_for_new,
+                        attribute.default)
+                 for name, attribute in model.get_attributes().items()}
+        model._construction_plan = known
+    return known
 
 
 _AS_IS, _CONTAINER, _SCALAR = "as is", "container", "scalar"
