@@ -35,7 +35,7 @@ class PayInvoices:
 
 @dataclass(frozen=True)
 class Parties:
-    """The organization and customer a payment is made for, as the session check has just read them
-    (the customer consistently): the payment's first read does not read them again (docs/billing.md)."""
+    """The organization and customer a payment is made for, as the session check has just read them:
+    the payment's first read does not read them again (docs/billing.md "Paying once per Idempotency-Key")."""
     org: Organization
     customer: Customer
