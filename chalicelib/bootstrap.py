@@ -7,9 +7,10 @@ Nothing here runs at import time (Lambda cold start; Chalice's config exists onl
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import config
 from .domain.errors import BusinessRuleViolation
@@ -217,6 +218,16 @@ def tables_ready() -> bool:
     s = config.settings()
     tables.configure(prefix=s.table_prefix, region=s.region, host=s.aws_endpoint)
     return True
+
+
+@contextmanager
+def serving(method: str) -> Iterator[None]:
+    """Around each API request: the tables pointed at the stage and, for a GET, the scope of what its
+    session check reads ahead for it (tables/read_ahead.py: a GET changes none of what it reads)."""
+    from .tables import read_ahead
+    tables_ready()
+    with read_ahead.request() if method == "GET" else nullcontext():
+        yield
 
 
 def now() -> datetime:

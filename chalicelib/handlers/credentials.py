@@ -22,7 +22,7 @@ from typing import Callable
 from .. import bootstrap
 from ..bootstrap import services
 from ..domain.errors import RoleForbids, Unauthenticated
-from .http import CustomerCaller, MerchantCaller
+from .http import NOTHING_AHEAD, CustomerCaller, MerchantCaller, ReadAhead
 
 API_KEY_PREFIX = "pk_admin_"
 # what a support user may do beyond reading: (method, path) of the routes table
@@ -91,15 +91,16 @@ OWNER_ONLY_READS = frozenset({
 @dataclass(frozen=True)
 class Credential:
     """A credential a route needs, sent as `Authorization: Bearer <token>`."""
-    identify: Callable[[str], CustomerCaller | MerchantCaller | None]   # token -> the caller, or None
+    # (token, what may be read with it) -> the caller, or None; merchant credentials read nothing ahead
+    identify: Callable[[str, ReadAhead], CustomerCaller | MerchantCaller | None]
     audited: bool = False       # the admin API: changes recorded
     rule: Callable[[str, str, str], bool] | None = None    # (role, method, path) -> whether the role may
 
-    def caller(self, authorization: str | None) -> CustomerCaller | MerchantCaller:
+    def caller(self, authorization: str | None, ahead: ReadAhead = NOTHING_AHEAD) -> CustomerCaller | MerchantCaller:
         """The identity the bearer token names; Unauthenticated without a live one, Unavailable
         (from the lookup) when it cannot be read."""
         token = bearer(authorization)
-        identity = self.identify(token) if token else None
+        identity = self.identify(token, ahead) if token else None
         if identity is None:
             raise Unauthenticated("Sign in first.")
         return identity
@@ -162,19 +163,19 @@ def _recorded(caller: MerchantCaller, method: str, path: str, params: dict):
         raise
 
 
-def _session(token: str) -> CustomerCaller | None:
-    found = services().access.authenticate(token)
+def _session(token: str, ahead: ReadAhead) -> CustomerCaller | None:
+    found = services().access.authenticate(token, ahead=ahead)
     return None if found is None else CustomerCaller(found.org_id, found.customer_id, found.contact_id, found.role,
                                                      found.session_id, found.org, found.customer, found.login)
 
 
-def _console_session(token: str) -> MerchantCaller | None:
+def _console_session(token: str, ahead: ReadAhead = NOTHING_AHEAD) -> MerchantCaller | None:
     found = services().access.console_authenticate(token)
     return None if found is None else MerchantCaller(found.org_id, found.role, found.user_id, found.email,
                                                      found.session_id, found.login, found.user)
 
 
-def _merchant(token: str) -> MerchantCaller | None:
+def _merchant(token: str, ahead: ReadAhead) -> MerchantCaller | None:
     """An API key (its prefix tells it apart), else a console session."""
     if token.startswith(API_KEY_PREFIX):
         org_id = services().access.org_for_api_key(token)

@@ -106,6 +106,19 @@ class CustomerCaller:
     login: str = ""   # the account signed in (its session names it): a password change reads it by key
 
 
+@dataclass(frozen=True)
+class ReadAhead:
+    """What a GET request's route reads that the session check may read in its own call
+    (tables/read_ahead.py): the ids its path names, what the route declares, and the query a declared
+    item's key may be made of."""
+    path_ids: dict[str, str]
+    names: tuple[str, ...] = ()
+    query: dict[str, str] = field(default_factory=dict)
+
+
+NOTHING_AHEAD = ReadAhead({})
+
+
 @dataclass
 class Routes:
     bp: Blueprint
@@ -116,7 +129,9 @@ class Routes:
     def route(self, path: str, method: str = "GET", *, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, status: int = 200,
               content_type: str = "application/json", response: str | None = None,
-              headers: tuple[Header, ...] = ()) -> Callable:
+              headers: tuple[Header, ...] = (), reads_ahead: tuple[str, ...] = ()) -> Callable:
+        """`reads_ahead`: what a GET route reads by the customer's key alone, for the session check to
+        read in its own call (tables/read_ahead.py BY_NAME); the ids its path names are read so anyway."""
         def decorate(fn: Callable) -> Callable:
             doc = inspect.cleandoc(fn.__doc__ or "")
             ROUTES.append(RouteSpec(path, method, self.auth_name, fn.__name__, doc.split("\n")[0], body, query,
@@ -127,7 +142,9 @@ class Routes:
                 request = self.bp.current_request
                 try:
                     if self.credential is not None:
-                        request.caller = self.credential.caller(request.headers.get("authorization"))
+                        request.caller = self.credential.caller(
+                            request.headers.get("authorization"),
+                            _read_ahead(method, params, reads_ahead, request.query_params))
                         self.credential.admit(request.caller, method, path)
                     _well_formed_ids(params)
                     if body is not None:
@@ -174,6 +191,14 @@ class Routes:
 
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _read_ahead(method: str, path_params: dict, names: tuple[str, ...], query: dict | None) -> ReadAhead:
+    """What the credential check may read for the route: a GET's well-formed path ids, and what it declares."""
+    if method != "GET":
+        return NOTHING_AHEAD
+    return ReadAhead({name: value for name, value in path_params.items() if _ID.match(value or "")}, names,
+                     dict(query or {}) if names else {})
 
 
 def _well_formed_ids(path_params: dict) -> None:

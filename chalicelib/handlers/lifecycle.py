@@ -18,8 +18,8 @@ def on_each_request(event, get_response):
     context = event.context or {}
     with logs.invocation(request_id=context.get("requestId"), function="api_handler",
                          aws_request_id=getattr(event.lambda_context, "aws_request_id", None)):
-        bootstrap.tables_ready()
-        response = in_the_envelope(get_response(event))
+        with bootstrap.serving(event.method):
+            response = in_the_envelope(get_response(event))
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         record = request_record(event, response.status_code, time.perf_counter() - started)

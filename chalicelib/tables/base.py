@@ -56,6 +56,8 @@ def table(logical_name: str, *, deletable: bool = False):
         model.from_raw_data = classmethod(read_item)    # tables/items.py: the same item, read faster
         # tables/item_writes.py: the same item, made and written faster
         model._set_defaults, model._set_attributes, model.serialize = set_defaults, set_attributes, write_item
+        from .read_ahead import get
+        model.get = classmethod(get)                    # tables/read_ahead.py: once, from the session check's read
         MODELS.append(model)
         if _configured:
             _point(model)

@@ -8,7 +8,7 @@ from typing import Iterable
 from pynamodb.models import Model
 
 from ..domain.errors import Unavailable
-from . import throttling
+from . import read_ahead, throttling
 from .base import shared_client
 
 PAGE = 100   # keys per BatchGetItem
@@ -19,15 +19,29 @@ FIRST_BACKOFF_SECONDS = 0.02
 
 
 def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bool = True,
-              eventually_consistent: Iterable[type[Model]] = ()) -> dict[type[Model], list]:
+              eventually_consistent: Iterable[type[Model]] = (), keep_ahead: bool = False) -> dict[type[Model], list]:
     """{model: [(hash, range), ...]} -> {model: [item, ...]}; missing items are simply absent.
     One call for up to 100 keys; more only for the keys DynamoDB leaves unprocessed (Unavailable
     if some are still unread after ATTEMPTS calls). The tables of `eventually_consistent` are read
-    so whatever `consistent_read` says (half the read units)."""
+    so whatever `consistent_read` says (half the read units).
+
+    A key read ahead in this request (tables/read_ahead.py) is answered from that read, and none
+    is asked again; `keep_ahead`: what this call reads is kept so (the session check's call)."""
     models = {model.Meta.table_name: model for model in wanted}
-    keys = [(model.Meta.table_name, _key(model, key)) for model, some in wanted.items() for key in dict.fromkeys(some)]
-    found: dict[type[Model], list] = {model: [] for model in wanted}
     eventually = {model.Meta.table_name for model in eventually_consistent}
+    found: dict[type[Model], list] = {model: [] for model in wanted}
+    keys = []
+    for model, some in wanted.items():
+        name = model.Meta.table_name
+        consistent = consistent_read and name not in eventually
+        for key in dict.fromkeys(some):
+            held = read_ahead.NOT_HELD if keep_ahead else read_ahead.take(name, key, consistent=consistent)
+            if held is read_ahead.NOT_HELD:
+                keys.append((name, _key(model, key)))
+                if keep_ahead:
+                    read_ahead.keep(name, key, None, consistent=consistent)    # missing, unless found below
+            elif held is not None:
+                found[model].append(model.from_raw_data(held))
     for start in range(0, len(keys), PAGE):
         request = _request(keys[start:start + PAGE], consistent_read, eventually)
         for attempt in range(ATTEMPTS):
@@ -35,7 +49,13 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
                 time.sleep(FIRST_BACKOFF_SECONDS * 2 ** (attempt - 1))
             response = shared_client().batch_get_item(RequestItems=request)
             for name, items in response.get("Responses", {}).items():
-                found[models[name]] += [models[name].from_raw_data(item) for item in items]
+                model = models[name]
+                for raw in items:
+                    item = model.from_raw_data(raw)
+                    found[model].append(item)
+                    if keep_ahead:
+                        read_ahead.keep(name, _key_of(model, item), raw,
+                                        consistent=consistent_read and name not in eventually)
             request = response.get("UnprocessedKeys") or {}
             if not request:
                 break
@@ -64,6 +84,11 @@ def _key(model: type[Model], key: tuple) -> dict:
     attributes = [model._hash_key_attribute(), model._range_key_attribute()]
     return {attribute.attr_name: {attribute.attr_type: attribute.serialize(value)}
             for attribute, value in zip(attributes, key) if attribute is not None}
+
+
+def _key_of(model: type[Model], item: Model) -> tuple:
+    """An item's (hash[, range]) key, as `batch_get` is asked for it."""
+    return tuple(getattr(item, name) for name in (model._hash_keyname, model._range_keyname) if name)
 
 
 def _request(keys: list[tuple[str, dict]], consistent_read: bool, eventually: set[str]) -> dict:

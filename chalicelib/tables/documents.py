@@ -40,11 +40,14 @@ class Documents:
         except DoesNotExist:
             raise NotFound(self.kind) from None
 
-    def with_parties(self, org_id: str, customer_id: str, document_id: str, *, kept: str | None = None) -> Parties:
+    def with_parties(self, org_id: str, customer_id: str, document_id: str, *, kept: str | None = None,
+                     consistent: bool = True) -> Parties:
         """The document with its organization and customer (its issuer and recipient) and, if asked,
-        the PDF kept of document `kept`, in one BatchGetItem; NotFound if any is missing."""
+        the PDF kept of document `kept`, in one BatchGetItem; NotFound if any is missing.
+        `consistent` False: for what is only shown."""
         return read_with_parties(org_id, customer_id, model=self.model, item_id=document_id,
-                                 to_domain=lambda item: from_item(self.domain, item), kind=self.kind, kept=kept)
+                                 to_domain=lambda item: from_item(self.domain, item), kind=self.kind, kept=kept,
+                                 consistent=consistent)
 
     def get_many(self, org_id: str, customer_id: str, document_ids: list[str]) -> dict:
         owner = owner_key(org_id, customer_id)

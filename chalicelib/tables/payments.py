@@ -149,11 +149,14 @@ class Payments:
         except DoesNotExist:
             raise NotFound("payment") from None
 
-    def with_parties(self, org_id: str, customer_id: str, payment_id: str, *, kept: str | None = None) -> Parties:
+    def with_parties(self, org_id: str, customer_id: str, payment_id: str, *, kept: str | None = None,
+                     consistent: bool = True) -> Parties:
         """The payment with its organization and customer (for its receipt) and, if asked, the PDF
-        kept of document `kept`, in one BatchGetItem; NotFound if any is missing."""
+        kept of document `kept`, in one BatchGetItem; NotFound if any is missing. `consistent` False:
+        for what is only shown."""
         return read_with_parties(org_id, customer_id, model=PaymentItem, item_id=payment_id,
-                                 to_domain=lambda item: from_item(Payment, item), kind="payment", kept=kept)
+                                 to_domain=lambda item: from_item(Payment, item), kind="payment", kept=kept,
+                                 consistent=consistent)
 
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None,
              status: str | None = None) -> Page[Payment]:

@@ -15,8 +15,9 @@ from pynamodb.models import Model
 
 from ..domain.customers import Customer
 from ..domain.organization import Organization
+from . import read_ahead
 from .base import table
-from .batch_reads import get_together
+from .batch_reads import batch_get
 from .customers import CustomerItem
 from .mapping import from_item
 from .organizations import OrganizationItem, organization_of
@@ -89,15 +90,22 @@ class Sessions:
         except DoesNotExist:
             return None
 
-    def with_parties(self, token_hash: str, org_id: str, customer_id: str) -> SessionWithParties:
+    def with_parties(self, token_hash: str, org_id: str, customer_id: str, *, ahead=None) -> SessionWithParties:
         """The session, customer `customer_id` and organization `org_id` in one BatchGetItem: the session
         and the customer read consistently (a session ended, a contact removed or a role changed a moment
         ago is seen), the organization eventually (its name and preferences, as the routes read it
         before: half the units). The caller checks that the session names the same customer: the ids
-        come from the token, not the session."""
-        session_item, org_item, customer_item = get_together(
-            (SessionItem, (token_hash,)), (OrganizationItem, (org_id,)), (CustomerItem, (org_id, customer_id)),
-            eventually_consistent=(OrganizationItem,))
+        come from the token, not the session.
+
+        The same call reads the customer's items a GET request's route reads (`ahead`: the ids its path
+        names, what it declares), kept for the request's own reads (tables/read_ahead.py)."""
+        ahead = read_ahead.wanted(org_id, customer_id, ahead) if ahead is not None else []
+        wanted = {SessionItem: [(token_hash,)], OrganizationItem: [(org_id,)], CustomerItem: [(org_id, customer_id)],
+                  **{model: [key] for model, key, _ in ahead}}
+        found = batch_get(wanted, keep_ahead=True, eventually_consistent=(
+            OrganizationItem, *(model for model, _, consistent in ahead if not consistent)))
+        session_item, org_item, customer_item = (next(iter(found[model]), None)
+                                                 for model in (SessionItem, OrganizationItem, CustomerItem))
         return SessionWithParties(
             _session_of(session_item) if session_item is not None else None,
             organization_of(org_item) if org_item is not None else None,

@@ -262,7 +262,8 @@ class Documents:
         except KeyError:
             raise NotFound(self.kind) from None
 
-    def with_parties(self, org_id: str, customer_id: str, document_id: str, *, kept: str | None = None) -> Parties:
+    def with_parties(self, org_id: str, customer_id: str, document_id: str, *, kept: str | None = None,
+                     consistent: bool = True) -> Parties:
         return read_with_parties(self._tables, org_id, customer_id, table=self.table, item_id=document_id,
                                  kind=self.kind)
 
@@ -349,7 +350,8 @@ class Payments:
         except KeyError:
             raise NotFound("payment") from None
 
-    def with_parties(self, org_id: str, customer_id: str, payment_id: str, *, kept: str | None = None) -> Parties:
+    def with_parties(self, org_id: str, customer_id: str, payment_id: str, *, kept: str | None = None,
+                     consistent: bool = True) -> Parties:
         parties = read_with_parties(self._tables, org_id, customer_id)
         return replace(parties, document=self.get(org_id, customer_id, payment_id))
 

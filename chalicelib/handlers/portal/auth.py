@@ -295,7 +295,7 @@ def passkeys():
     """My passkeys."""
     from ..responses.accounts import PasskeyList
     caller = api.customer()
-    return PasskeyList.of(services().access.passkeys(caller.org_id, caller.login)).model_dump()
+    return PasskeyList.of(services().access.passkeys(caller.org, caller.customer_id, caller.contact_id)).model_dump()
 
 
 @api.route("/portal/auth/passkeys/options", "POST", body=NewPasskeyOptionsBody, response="PasskeyOptions")

@@ -12,7 +12,7 @@ bp = Blueprint(__name__)
 api = Routes(bp, "portal", portal_session)
 
 
-@api.route("/portal/dashboard", response="Dashboard")
+@api.route("/portal/dashboard", response="Dashboard", reads_ahead=("account_summary",))
 def dashboard():
     """Outstanding invoices, available credits, last payment, my details, pending approvals and
     the organization's contact details."""

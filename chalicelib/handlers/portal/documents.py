@@ -37,7 +37,7 @@ def pdf_answer(rendered: RenderedPdf) -> Response:
         "Cache-Control": "no-store"})
 
 
-@api.route("/portal/invoices/{invoice_id}/pdf", content_type=PDF)
+@api.route("/portal/invoices/{invoice_id}/pdf", content_type=PDF, reads_ahead=("kept_invoice_pdf",))
 def invoice_pdf(invoice_id: str):
     """An invoice as a PDF."""
     caller = api.customer()
@@ -45,7 +45,7 @@ def invoice_pdf(invoice_id: str):
                                                        reader=caller.contact_id))
 
 
-@api.route("/portal/payments/{payment_id}/receipt", content_type=PDF)
+@api.route("/portal/payments/{payment_id}/receipt", content_type=PDF, reads_ahead=("kept_receipt_pdf",))
 def payment_receipt(payment_id: str):
     """The receipt of a payment, as a PDF."""
     caller = api.customer()
@@ -53,7 +53,7 @@ def payment_receipt(payment_id: str):
                                                        reader=caller.contact_id))
 
 
-@api.route("/portal/estimates/{estimate_id}/pdf", content_type=PDF)
+@api.route("/portal/estimates/{estimate_id}/pdf", content_type=PDF, reads_ahead=("kept_estimate_pdf",))
 def estimate_pdf(estimate_id: str):
     """An estimate as a PDF."""
     caller = api.customer()
@@ -61,7 +61,7 @@ def estimate_pdf(estimate_id: str):
                                                         reader=caller.contact_id))
 
 
-@api.route("/portal/statements/pdf", query=StatementQuery, content_type=PDF)
+@api.route("/portal/statements/pdf", query=StatementQuery, content_type=PDF, reads_ahead=("kept_statement_pdf",))
 def statement_pdf(query: StatementQuery):
     """The statement of accounts for a range, as a PDF."""
     caller = api.customer()

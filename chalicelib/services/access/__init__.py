@@ -70,9 +70,9 @@ class Access:
         from .portal_auth import logout
         return logout(self._adapters, session_id)
 
-    def authenticate(self, token: str, now: datetime | None = None) -> Identity | None:
+    def authenticate(self, token: str, now: datetime | None = None, *, ahead=None) -> Identity | None:
         from .sessions import authenticate
-        return authenticate(self._adapters, token, now)
+        return authenticate(self._adapters, token, now, ahead=ahead)
 
     def me(self, org: Organization, customer: Customer, contact_id: str) -> Me:
         from .me import me
@@ -118,9 +118,9 @@ class Access:
         from .passkeys import register
         return register(self._adapters, org_id, login, name, credential, now)
 
-    def passkeys(self, org_id: str, login: str) -> list[Listed]:
+    def passkeys(self, org: Organization, customer_id: str, contact_id: str) -> list[Listed]:
         from .passkeys import listing
-        return listing(self._adapters, org_id, login)
+        return listing(self._adapters, org, customer_id, contact_id)
 
     def remove_passkey(self, org_id: str, login: str, passkey_id: str) -> None:
         from .passkeys import remove

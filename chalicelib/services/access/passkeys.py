@@ -23,6 +23,7 @@ from typing import Any
 from ...domain import passkeys as rules
 from ...domain.errors import (BusinessRuleViolation, FeatureDisabled, InvalidInput, NotFound, NotServedHere,
                               Unauthenticated)
+from ...domain.organization import Organization
 from ...domain.rate_limits import SIGN_IN_FAILURES_PER_SOURCE
 from ...domain.tokens import token_hash
 from ...tables.one_time_tokens import OneTimeToken
@@ -103,9 +104,12 @@ def register(adapters, org_id: str, login: str, name: str, credential: dict, now
     return _listed(passkey)
 
 
-def listing(adapters, org_id: str, login: str) -> list[Listed]:
-    user, _org = _signed_in(adapters, org_id, login)
-    return [_listed(p) for p in adapters.uow.passkeys.of_holder(_holder(user))]
+def listing(adapters, org: Organization, customer_id: str, contact_id: str) -> list[Listed]:
+    """The signed-in contact's passkeys: their session check has read the organization (whether the
+    portal allows passkeys) and fixed whose they are; only removing one reads the account."""
+    if not org.preferences.passkeys:
+        raise FeatureDisabled("passkeys")
+    return [_listed(p) for p in adapters.uow.passkeys.of_holder(holder_key(org.org_id, customer_id, contact_id))]
 
 
 def remove(adapters, org_id: str, login: str, passkey_id: str) -> None:

@@ -65,14 +65,18 @@ def start(adapters, user: PortalUser, role: str, now: datetime) -> SignedIn:
     return answer
 
 
-def authenticate(adapters, token: str, now: datetime | None = None) -> Identity | None:
+def authenticate(adapters, token: str, now: datetime | None = None, *, ahead=None) -> Identity | None:
     """Who a live session's caller is, or None. The session and its customer alone fix who the
     caller is: organization, customer, contact and role never come from the request (the token's
-    ids only say where to read, and must be the session's own)."""
+    ids only say where to read, and must be the session's own).
+
+    `ahead` (a GET request's: the ids its path names, what its route declares it reads) is read in the
+    same call, for the route's own reads to find (tables/read_ahead.py); it is read under the token's
+    customer, so another customer's id is simply not found."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
     now = now or adapters.now()
-    found = _read(adapters, token)
+    found = _read(adapters, token, ahead)
     session, org, customer = found.session, found.org, found.customer
     if session is None or not TIMES.is_live(session.created_at, session.last_seen_at, now):
         return None
@@ -90,7 +94,7 @@ def authenticate(adapters, token: str, now: datetime | None = None) -> Identity 
 _NONE = SessionWithParties(None, None, None)
 
 
-def _read(adapters, token: str) -> SessionWithParties:
+def _read(adapters, token: str, ahead) -> SessionWithParties:
     """The session of `token` with its customer and organization: one BatchGetItem for a token that
     names them; for a token of the older form (issued before, live for 12 hours at most) the session
     first, then the two."""
@@ -99,7 +103,7 @@ def _read(adapters, token: str) -> SessionWithParties:
     except ValueError:
         return _NONE
     if named is not None:
-        found = adapters.uow.sessions.with_parties(token_hash(token), *named)
+        found = adapters.uow.sessions.with_parties(token_hash(token), *named, ahead=ahead)
         if found.session is None or (found.session.org_id, found.session.customer_id) != named:
             return _NONE
         return found

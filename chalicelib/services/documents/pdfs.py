@@ -8,6 +8,9 @@ document is read in the same BatchGetItem as the document, and answered when its
 page's every word, and the renderer's version) is the one of the page asked for now; anything the
 page shows having changed (a payment, a void stamp, the billing details, the reader's language)
 changes the fingerprint, and the document is rendered and kept again (docs/architecture.md "PDFs").
+What a PDF shows is read as every page of the portal is, eventually consistent: a change made a
+second ago may show on the next request, and its session check has read most of it already
+(tables/read_ahead.py).
 
 Importing this module also teaches the email outbox to attach invoice and estimate PDFs
 (`mail.register_attachment`): the outbox stores which document to attach, and renders it when
@@ -38,7 +41,7 @@ class RenderedPdf:
 
 def invoice_pdf(adapters, org_id: str, customer_id: str, invoice_id: str, *, reader: str | None = None) -> RenderedPdf:
     kept = f"invoice#{invoice_id}"
-    found = adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id, kept=kept)
+    found = adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id, kept=kept, consistent=False)
     org, customer, invoice = _unpacked(found)
     return _rendered(adapters, found, kept, invoice.number,
                      document_views.invoice_document(org, customer, invoice, _writing(org, customer, reader)))
@@ -47,7 +50,7 @@ def invoice_pdf(adapters, org_id: str, customer_id: str, invoice_id: str, *, rea
 def estimate_pdf(adapters, org_id: str, customer_id: str, estimate_id: str, *,
                  reader: str | None = None) -> RenderedPdf:
     kept = f"estimate#{estimate_id}"
-    found = adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id, kept=kept)
+    found = adapters.uow.estimates.with_parties(org_id, customer_id, estimate_id, kept=kept, consistent=False)
     org, customer, estimate = _unpacked(found)
     return _rendered(adapters, found, kept, estimate.number,
                      document_views.estimate_document(org, customer, estimate, _writing(org, customer, reader)))
@@ -56,7 +59,7 @@ def estimate_pdf(adapters, org_id: str, customer_id: str, estimate_id: str, *,
 def receipt_pdf(adapters, org_id: str, customer_id: str, payment_id: str, *, reader: str | None = None) -> RenderedPdf:
     """The receipt of a payment that went through (a pending or failed one has none)."""
     kept = f"receipt#{payment_id}"
-    found = adapters.uow.payments.with_parties(org_id, customer_id, payment_id, kept=kept)
+    found = adapters.uow.payments.with_parties(org_id, customer_id, payment_id, kept=kept, consistent=False)
     org, customer, payment = _unpacked(found)
     if payment.status != PaymentStatus.SUCCEEDED:
         raise BusinessRuleViolation("Only a payment that went through has a receipt.", "payment_not_succeeded",
@@ -70,7 +73,7 @@ def statement_pdf(adapters, org_id: str, customer_id: str, *, start: date | None
                   now: datetime, reader: str | None = None) -> RenderedPdf:
     """Kept per range as asked (a range left open to today shows a new day, and renders again, each day)."""
     kept = f"statement#{start or ''}#{end or ''}"
-    found = adapters.uow.customers.with_organization(org_id, customer_id, kept=kept)
+    found = adapters.uow.customers.with_organization(org_id, customer_id, kept=kept, consistent=False)
     org, customer, _ = _unpacked(found)
     period = statements.statement_for(adapters, org, customer_id, start=start, end=end, now=now)
     doc = document_views.statement_document(org, customer, period.start, period.end, period.statements,

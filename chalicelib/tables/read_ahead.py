@@ -1,0 +1,146 @@
+"""Items a request reads with its session check, kept for the request's own first read of each.
+
+The session check is one BatchGetItem (tables/sessions.py). The customer's items a GET route's path
+names (`/portal/invoices/{invoice_id}`: the invoice) are read in that same call, keyed by the
+organization and customer the token names; so is what a route declares it reads by the customer's
+key alone (the dashboard's account summary). The route's own read of such an item (`Model.get`, or
+a key of `batch_reads.batch_get`) is then answered from what was read ahead instead of a second call.
+
+Rules that keep it the same as reading again:
+- only within one GET request (`request()`, opened around each by the API's lifecycle): never across
+  requests, never in the scheduled jobs, which open none, and never where the route writes (a GET
+  changes none of the items it reads);
+- once per key: a second read of the same key goes to DynamoDB (the route may have written the
+  item meanwhile);
+- never weaker than asked: an item read ahead eventually consistent does not answer a consistent read;
+- the items are only used if the session is live and names that organization and customer
+  (services/access/sessions.py): another customer's id is read under this customer's key, so it is
+  simply missing, a 404 as before.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from pynamodb.models import Model
+
+from .base import owner_key
+
+NOT_HELD = object()
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# (table, hash key, range key) -> (the item as DynamoDB answered it, or None if missing; read consistently)
+_held: ContextVar[dict | None] = ContextVar("read_ahead", default=None)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """How to read one of the customer's items ahead: its model (module, class: imported only when
+    a route asks for it), its key from the organization, the customer and the path's ids, and
+    whether the repository's own read of it asks for a consistent read."""
+    module: str
+    model_name: str
+    key: Callable[[str, str, dict[str, str]], tuple]
+    consistent: bool
+
+    @property
+    def model(self):
+        return getattr(importlib.import_module(f"{__package__}.{self.module}"), self.model_name)
+
+
+def _kept_statement(org_id: str, customer_id: str, asked: dict[str, str]) -> tuple:
+    """The kept statement PDF of the range the query asks (services/documents/pdfs.py: `statement#from#to`)."""
+    start, end = asked.get("from", ""), asked.get("to", "")
+    if not all(_DAY.match(day) for day in (start, end) if day):
+        raise KeyError("not a day")
+    return owner_key(org_id, customer_id), f"statement#{start}#{end}"
+
+
+def _named_by(parameter: str, prefix: str = "") -> Callable[[str, str, dict[str, str]], tuple]:
+    """The key of the customer's item whose range key is the path's `parameter` (after `prefix`)."""
+    return lambda org_id, customer_id, path_ids: (owner_key(org_id, customer_id), prefix + path_ids[parameter])
+
+
+# by the path parameter naming the item: read ahead whenever a GET's path names one
+BY_PATH_PARAMETER = {
+    "invoice_id": Ahead("invoices", "InvoiceItem", _named_by("invoice_id"), consistent=True),
+    "payment_id": Ahead("payments", "PaymentItem", _named_by("payment_id"), consistent=True),
+    "subscription_id": Ahead("subscriptions", "SubscriptionItem", _named_by("subscription_id"), consistent=False),
+    "estimate_id": Ahead("estimates", "EstimateItem", _named_by("estimate_id"), consistent=True),
+    "timesheet_id": Ahead("timesheets", "TimesheetItem", _named_by("timesheet_id"), consistent=False),
+}
+# what a route declares it reads (`reads_ahead=` on the route)
+BY_NAME = {
+    "account_summary": Ahead("account_summaries", "AccountSummaryItem",
+                             lambda org_id, customer_id, _: (owner_key(org_id, customer_id),), consistent=False),
+    # the PDF kept of the document the path names (tables/rendered_documents.py)
+    "kept_invoice_pdf": Ahead("rendered_documents", "RenderedDocumentItem", _named_by("invoice_id", "invoice#"),
+                              consistent=False),
+    "kept_estimate_pdf": Ahead("rendered_documents", "RenderedDocumentItem", _named_by("estimate_id", "estimate#"),
+                               consistent=False),
+    "kept_receipt_pdf": Ahead("rendered_documents", "RenderedDocumentItem", _named_by("payment_id", "receipt#"),
+                              consistent=False),
+    "kept_statement_pdf": Ahead("rendered_documents", "RenderedDocumentItem", _kept_statement, consistent=False),
+}
+
+
+def wanted(org_id: str, customer_id: str, ahead) -> list[tuple]:
+    """(model, key, consistent) of each item to read ahead for a request of `org_id`'s `customer_id`.
+    `ahead` (handlers/http.py ReadAhead): the well-formed ids the path names, the names the route
+    declares, and the query a declared key may be made of; a declared item whose key cannot be made
+    (an id or a day not well formed: the route answers 4xx) is not read."""
+    found = [(BY_PATH_PARAMETER[name], ahead.path_ids) for name in ahead.path_ids if name in BY_PATH_PARAMETER]
+    found += [(BY_NAME[name], {**ahead.query, **ahead.path_ids}) for name in ahead.names]
+    keys = []
+    for item, asked in found:
+        try:
+            keys.append((item.model, item.key(org_id, customer_id, asked), item.consistent))
+        except KeyError:
+            continue
+    return keys
+
+
+@contextmanager
+def request() -> Iterator[None]:
+    """One request's scope: what is read ahead in it is forgotten when it ends."""
+    token = _held.set({})
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def keep(table_name: str, key: tuple, raw: dict | None, *, consistent: bool) -> None:
+    """Keep an item read ahead (None: it is missing) for the request's first read of `key`."""
+    held = _held.get()
+    if held is not None:
+        held[(table_name, *key)] = (raw, consistent)
+
+
+def take(table_name: str, key: tuple, *, consistent: bool):
+    """The item read ahead for `key` (None: read ahead and missing), given up once taken; NOT_HELD if
+    it was not read ahead in this request, or was read less consistently than now asked."""
+    held = _held.get()
+    if not held:
+        return NOT_HELD
+    found = held.pop((table_name, *key), None)
+    if found is None or (consistent and not found[1]):
+        return NOT_HELD
+    return found[0]
+
+
+def get(model, hash_key, range_key=None, consistent_read: bool = False, attributes_to_get=None):
+    """`Model.get`, answered from what was read ahead where it may be (every registered model's
+    `get`: tables/base.py). A read ahead holds the whole item, so a projection asked is answered by
+    more than it asked for, never less."""
+    raw = take(model.Meta.table_name, (hash_key,) if range_key is None else (hash_key, range_key),
+               consistent=consistent_read)
+    if raw is NOT_HELD:
+        return Model.get.__func__(model, hash_key, range_key, consistent_read=consistent_read,
+                                  attributes_to_get=attributes_to_get)
+    if raw is None:
+        raise model.DoesNotExist()
+    return model.from_raw_data(raw)
