@@ -22,6 +22,7 @@ import traceback
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Iterator
 
 CHATTY_LIBRARIES = ("botocore", "boto3", "s3transfer", "urllib3", "pynamodb", "stripe")
@@ -39,6 +40,24 @@ _LONG_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])
 
 def redact(text: str) -> str:
     """`text` with email addresses masked (z***@globex.example) and secrets replaced."""
+    if text in _NOTHING_TO_MASK:
+        return text
+    masked = _redacted(text)
+    if masked == text and len(text) <= _CLEAN_TEXT_UP_TO:
+        if len(_NOTHING_TO_MASK) >= _CLEAN_TEXTS_KEPT:
+            _NOTHING_TO_MASK.clear()
+        _NOTHING_TO_MASK.add(text)
+    return masked
+
+
+# Every request's line says the same few short texts again (its message, method, route and ids): a
+# text found clean is not searched by the five expressions again. Only clean texts are kept, so
+# nothing a line masked stays in memory.
+_NOTHING_TO_MASK: set[str] = set()
+_CLEAN_TEXT_UP_TO, _CLEAN_TEXTS_KEPT = 120, 4096
+
+
+def _redacted(text: str) -> str:
     text = _SECRET_NAMED.sub(r"\1[redacted]", text)
     text = _PYDANTIC_INPUT.sub("input_value=[redacted]", text)
     text = _LONG_TOKEN.sub("[redacted]", text)
@@ -130,7 +149,7 @@ def masked_fields(fields: dict) -> dict:
     """`fields` with secret-named values dropped and every text masked."""
     masked = {}
     for key, value in fields.items():
-        if _SECRET_KEY.search(key):
+        if _secret_named(key):
             masked[key] = "[redacted]"
         elif isinstance(value, str):
             masked[key] = redact(value)
@@ -142,6 +161,11 @@ def masked_fields(fields: dict) -> dict:
 
 
 _SECRET_KEY = re.compile(r"password|token|secret|api_key|authorization|signature", re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def _secret_named(key: str) -> bool:
+    return _SECRET_KEY.search(key) is not None
 
 
 # --- which invocation a line belongs to ---------------------------------------------------------

@@ -46,8 +46,21 @@ LOCALITY_STYLES = {"US": TOWN_COMMA_REGION_POSTCODE, "CA": TOWN_REGION_POSTCODE,
                    "GB": TOWN_THEN_POSTCODE_LINE, "IE": TOWN_THEN_POSTCODE_LINE}
 
 
-PORTAL_ROLES = ("owner", "billing", "viewer")
+PORTAL_ROLES = ("owner", "billing", "viewer")     # each may do less than the one before
 REMOVED = "removed"
+# what sessions begun before portal roles recorded, as the roles they had then
+_ROLES_BEFORE_ROLES = {"primary": "owner", "contact": "billing"}
+
+
+def lesser_role(at_sign_in: str, now: str | None) -> str | None:
+    """The role a session acts with: the lesser of the one it was given at sign-in and the one the
+    customer's contacts give now (None: no access now). A change of role ends the person's sessions,
+    so the two differ only while the customer's item, read eventually consistent, is a moment old:
+    such a read never gives a session more than it was given."""
+    if now is None:
+        return None
+    given = _ROLES_BEFORE_ROLES.get(at_sign_in, at_sign_in)
+    return max(given, now, key=PORTAL_ROLES.index) if given in PORTAL_ROLES else now
 # The most contact persons a customer has: what the merchant may give one, and what the account's
 # owner may add (each contact is part of the customer's item, read on every portal request)
 MOST_CONTACTS = 50

@@ -297,23 +297,38 @@ def answered(value: Any) -> Any:
     """`plain(value)` in one walk, where every object that names a `currency` also says how its
     amounts are shown: `currency_exponent`, the currency's decimals from the one table (null with no
     currency). The browser formats with it, never with its own guess (Intl shows IQD without decimals)."""
-    if type(value) in _AS_THEY_ARE:
+    kind = type(value)
+    if kind in _AS_THEY_ARE:
         return value
+    if kind is dict:
+        return _answered_object(value)
+    if kind is list:
+        return [v if type(v) in _AS_THEY_ARE else answered(v) for v in value]
+    if kind is datetime or kind is date:
+        return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name not in NOT_ANSWERED}
-    elif isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
+        return _answered_object({f.name: getattr(value, f.name) for f in dataclasses.fields(value)
+                                 if f.name not in NOT_ANSWERED})
+    if isinstance(value, BaseModel):
+        return _answered_object(value.model_dump(mode="json"))
     if isinstance(value, dict):
-        shaped = {}
-        for key, item in value.items():
-            key = str(key)
-            shaped[key] = item = answered(item)
-            if key == "currency" and (item is None or isinstance(item, str)):
-                shaped["currency_exponent"] = currencies.exponent(item) if currencies.is_supported(item or "") else None
-        return shaped
+        return _answered_object(value)
     if isinstance(value, (list, tuple)):
         return [answered(v) for v in value]
     return plain(value)
+
+
+def _answered_object(value: dict) -> dict:
+    shaped = {}
+    for key, item in value.items():
+        if type(key) is not str:
+            key = str(key)
+        if type(item) not in _AS_THEY_ARE:
+            item = answered(item)
+        shaped[key] = item
+        if key == "currency" and (item is None or isinstance(item, str)):
+            shaped["currency_exponent"] = currencies.exponent(item) if currencies.is_supported(item or "") else None
+    return shaped
 
 
 # a stored item's version is the repositories' optimistic-concurrency token: no route takes one

@@ -9,8 +9,12 @@ same model instance, with the same values, as PynamoDB's own would be (tests/uni
 from __future__ import annotations
 
 import json
+from operator import itemgetter
+from typing import Any, Callable
 
-from pynamodb.attributes import Attribute, ListAttribute, MapAttribute, NumberAttribute
+from pynamodb.attributes import (Attribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute,
+                                 VersionAttribute)
+from pynamodb.constants import STRING
 
 _AS_IS = frozenset({"S", "BOOL", "B"})
 
@@ -21,16 +25,20 @@ def read_item(model, data: dict):
         raise ValueError("Received no data to construct object")
     item = model.__new__(model)
     values = item.attribute_values = {}
-    for name, attribute, decode, stored_as_is in _attributes(model):
-        raw = data.get(attribute.attr_name)
+    for name, stored_name, decode, decoded_as_is, default, default_as_is in _attributes(model):
+        raw = data.get(stored_name)
         if raw and "NULL" not in raw:
             value = decode(raw)
-            if stored_as_is:
+            if decoded_as_is:
                 values[name] = value
                 continue
         else:
-            default = attribute.default
-            value = default() if callable(default) else default
+            value = default()
+            if value is None:
+                continue
+            if default_as_is:
+                values[name] = value
+                continue
         if value is not None:
             setattr(item, name, value)
     return item
@@ -44,14 +52,23 @@ def plain(value: dict):
     if kind == "N":
         return number(held)
     if kind == "M":
-        return {name: plain(v) for name, v in held.items()}
+        return _map(held)
     if kind == "L":
-        return [plain(v) for v in held]
+        return _list(held)
     if kind == "NULL":
         return None
     if kind == "NS":
         return {json.loads(v) for v in held}
     return set(held)     # SS, BS
+
+
+def _map(held: dict) -> dict:
+    # a text, the most common value of a map or list, taken without a call of `plain`
+    return {name: v["S"] if "S" in v else plain(v) for name, v in held.items()}
+
+
+def _list(held: list) -> list:
+    return [v["S"] if "S" in v else plain(v) for v in held]
 
 
 def number(text: str) -> int | float:
@@ -64,25 +81,40 @@ def number(text: str) -> int | float:
 
 
 def _attributes(model) -> list:
-    """(name, attribute, decoder, whether the value decoded is stored as it is) of each of the model's
-    attributes, worked out once per model. A value is stored as it is where setting the attribute
-    would store it unchanged (PynamoDB's `Attribute.__set__`); a version (int), a TTL and a declared
-    map go through their own setter."""
+    """(name, name stored under, decoder, whether the value decoded is stored as it is, default, whether
+    the default is stored as it is) of each of the model's attributes, worked out once per model. A
+    value is stored as it is where setting the attribute would store it unchanged (PynamoDB's
+    `Attribute.__set__`); a TTL and a declared map go through their own setter. The default is a
+    function either way."""
     known = model.__dict__.get("_read_plan")
     if known is None:
-        known = [(name, attribute, *_decoder(attribute)) for name, attribute in model.get_attributes().items()]
+        known = [(name, attribute.attr_name, *_decoder(attribute), _default(attribute),
+                  type(attribute).__set__ is Attribute.__set__)
+                 for name, attribute in model.get_attributes().items()]
         model._read_plan = known
     return known
 
 
+def _default(attribute) -> Callable[[], Any]:
+    default = attribute.default
+    return default if callable(default) else (lambda: default)
+
+
 def _decoder(attribute) -> tuple:
-    if type(attribute) is MapAttribute:
-        return (lambda raw: _raw_map({name: plain(v) for name, v in raw["M"].items()})), True
-    if type(attribute) is ListAttribute and attribute.element_type is None:
-        return (lambda raw: [plain(v) for v in raw["L"]]), True
-    if type(attribute) is NumberAttribute:
+    kind = type(attribute)
+    if kind is MapAttribute:
+        return (lambda raw: _raw_map(_map(raw["M"]))), True
+    if kind is ListAttribute and attribute.element_type is None:
+        return (lambda raw: _list(raw["L"])), True
+    if kind is NumberAttribute:
         return (lambda raw: number(raw["N"])), True
-    return (lambda raw: attribute.deserialize(attribute.get_value(raw))), type(attribute).__set__ is Attribute.__set__
+    if kind is VersionAttribute:    # its setter stores `int(value)`
+        return (lambda raw: int(number(raw["N"]))), True
+    if kind is UnicodeAttribute:    # its `deserialize` gives the text as it is
+        return itemgetter(STRING), True
+    # `attribute.deserialize(attribute.get_value(raw))`, without looking up either on each value
+    deserialize, attr_type = attribute.deserialize, attribute.attr_type
+    return (lambda raw: deserialize(raw[attr_type])), kind.__set__ is Attribute.__set__
 
 
 def _raw_map(values: dict) -> MapAttribute:

@@ -64,6 +64,10 @@ def _sortable(at: datetime) -> str:
 
 
 def _entry(item: LedgerEntryItem) -> LedgerEntry:
-    at: datetime = item.at
-    return LedgerEntry(at=at, kind=item.kind, reference=item.reference, description=item.description,
-                       amount=Money(int(item.amount_minor), item.currency))
+    """The entry an item holds, read from its values as each attribute's getter answers them (a
+    statement reads every entry of the customer: the getters would cost more than the entry)."""
+    values = item.attribute_values
+    at: datetime = values.get("at")
+    return LedgerEntry(at=at, kind=values.get("kind"), reference=values.get("reference"),
+                       description=values.get("description"),
+                       amount=Money(int(values.get("amount_minor")), values.get("currency")))

@@ -34,22 +34,30 @@ def to_item(model: type[Model], obj, **keys) -> Model:
 def from_item(cls, item: Model, **overrides):
     """Rebuild a dataclass from an item; attributes the class does not declare are ignored."""
     values = {}
-    stored, declared = item.attribute_values, _declared(type(item))
-    for name, decode, has_default in _fields(cls):
-        if name in overrides:
+    stored = item.attribute_values
+    for name, declared, convert, has_default in _reading(cls, type(item)):
+        if overrides and name in overrides:
             values[name] = overrides[name]
             continue
         # an attribute's value as its descriptor answers it, without the descriptor's lookups
-        raw = stored.get(name) if name in declared else getattr(item, name, None)
-        if raw is None and has_default:
-            continue
-        values[name] = decode(raw)
+        raw = stored.get(name) if declared else getattr(item, name, None)
+        if raw is None:
+            if not has_default:
+                values[name] = None
+        else:
+            values[name] = convert(raw) if convert else raw
     return cls(**values)
 
 
 def from_dict(cls, data: dict):
-    return cls(**{name: decode(data[name]) for name, decode, _ in _fields(cls)
-                  if data.get(name) is not None})
+    values = {}
+    for name, _, _, direct in _fields(cls):
+        raw = data.get(name)
+        if raw is not None:
+            if isinstance(raw, MapAttribute):
+                raw = raw.as_dict()
+            values[name] = raw if direct is None else direct(raw)
+    return cls(**values)
 
 
 def as_plain(value):
@@ -58,19 +66,32 @@ def as_plain(value):
 
 
 @lru_cache(maxsize=None)
-def _declared(model: type[Model]) -> frozenset[str]:
-    """The attributes of a model whose value is its `attribute_values` entry as stored (a version's
-    getter casts a float to int: it is stored as an int already)."""
-    return frozenset(model.get_attributes())
+def _reading(cls, model: type[Model]) -> tuple[tuple[str, bool, Callable[[Any], Any] | None, bool], ...]:
+    """How `from_item` reads each field of dataclass `cls` from an item of `model`, worked out once:
+    (name, whether it is one of the model's attributes, the conversion of a value that is not None
+    (None: the value as it is), has a default). A model's attribute is read from `attribute_values`
+    (a version's getter casts a float to int: it is stored as an int already); any other name (a
+    property of the item) through `getattr`, with the field's whole decoder."""
+    attributes = model.get_attributes()
+    plan = []
+    for name, decode, has_default, direct in _fields(cls):
+        attribute = attributes.get(name)
+        if attribute is None or isinstance(attribute, MapAttribute):
+            plan.append((name, attribute is not None, decode, has_default))
+        else:   # never None here, and a MapAttribute only inside a list (its decoder reads it)
+            plan.append((name, True, direct, has_default))
+    return tuple(plan)
 
 
 @lru_cache(maxsize=None)
-def _fields(cls) -> tuple[tuple[str, Callable[[Any], Any], bool], ...]:
-    """(name, decoder, has a default) of each field of a dataclass: the type hints are read, and
-    each field's decoder built, once per class, not per item."""
+def _fields(cls) -> tuple[tuple[str, Callable[[Any], Any], bool, Callable[[Any], Any] | None], ...]:
+    """(name, decoder, has a default, conversion of a value neither None nor a map attribute) of each
+    field of a dataclass: the type hints are read, and each field's decoder built, once per class,
+    not per item."""
     hints = typing.get_type_hints(cls)
     return tuple((f.name, _decoder(hints[f.name]),
-                  f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
+                  f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING,
+                  _direct(hints[f.name]))
                  for f in dataclasses.fields(cls))
 
 
@@ -94,40 +115,56 @@ def _encode(value, *, top: bool):
 @lru_cache(maxsize=None)
 def _decoder(hint) -> Callable[[Any], Any]:
     """The function that makes a stored value (None, a map, a list, text, a number) a value of `hint`."""
-    convert = _converter(hint)
+    direct, in_place = _direct(hint), _from_mapping(hint)
 
     def decode(raw):
         if raw is None:
             return None
         if isinstance(raw, MapAttribute):
+            if in_place is not None:
+                return in_place(raw.attribute_values)
             raw = raw.as_dict()
-        return convert(raw)
+        return raw if direct is None else direct(raw)
     return decode
 
 
-def _same(raw):
-    return raw
-
-
-def _converter(hint) -> Callable[[Any], Any]:
+@lru_cache(maxsize=None)
+def _from_mapping(hint) -> Callable[[Any], Any] | None:
+    """For a dataclass or a dict: the value read from a mapping left as it is (a map attribute's values:
+    both read each value as `as_dict` would give it, so the map needs no copy first); else None."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _decoder(inner[0]) if len(inner) == 1 else _same
+        return _from_mapping(inner[0]) if len(inner) == 1 else None
+    if origin is dict or hint is dict:
+        return lambda values: {k: _plain_number(v) for k, v in values.items()}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return lambda values: from_dict(hint, values)
+    return None
+
+
+@lru_cache(maxsize=None)
+def _direct(hint) -> Callable[[Any], Any] | None:
+    """The function that makes a stored value that is neither None nor a map attribute a value of
+    `hint`; None where that is the value as it is."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _direct(inner[0]) if len(inner) == 1 else None
     if origin is tuple:
         each = _decoder(typing.get_args(hint)[0])
-        return lambda raw: tuple(each(v) for v in raw)
+        return lambda raw: tuple([each(v) for v in raw])
     if origin is list:
         each = _decoder(typing.get_args(hint)[0])
         return lambda raw: [each(v) for v in raw]
     if origin is dict or hint is dict:
-        return lambda raw: {k: _plain_number(v) for k, v in dict(raw).items()}
+        return lambda raw: {k: _plain_number(v) for k, v in (raw if type(raw) is dict else dict(raw)).items()}
     if origin is typing.Literal or not isinstance(hint, type):
-        return _same
-    if dataclasses.is_dataclass(hint):
-        return lambda raw: from_dict(hint, dict(raw))
+        return None
+    if dataclasses.is_dataclass(hint):   # from_dict only reads the dict
+        return lambda raw: from_dict(hint, raw if type(raw) is dict else dict(raw))
     if issubclass(hint, Enum):
-        return hint
+        return _member_of(hint)
     if hint is datetime:
         return lambda raw: raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
     if hint is date:
@@ -136,7 +173,19 @@ def _converter(hint) -> Callable[[Any], Any]:
         return lambda raw: raw if isinstance(raw, bool) else int(raw)
     if hint is bool:
         return bool
-    return _same
+    return None
+
+
+def _member_of(enum: type[Enum]) -> Callable[[Any], Enum]:
+    """`enum(raw)`, a stored value found in the members' values without the Enum machinery's call."""
+    members = enum._value2member_map_
+
+    def member(raw):
+        try:
+            return members[raw]
+        except (KeyError, TypeError):
+            return enum(raw)
+    return member
 
 
 def _plain_number(value):

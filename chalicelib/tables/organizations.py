@@ -7,12 +7,11 @@ from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, 
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
 
-from ..domain.customers import Address, CustomFieldDefinition
 from ..domain.errors import ConcurrentUpdate, NotFound
 from ..domain.organization import Organization
 from ..domain.preferences import Preferences, dunning_from_dict, preferences_from_dict
 from .base import table
-from .mapping import as_plain, from_dict, from_item
+from .mapping import as_plain, from_item
 from .transactions import Transaction, condition_failed
 
 
@@ -109,11 +108,10 @@ def _item(org: Organization) -> OrganizationItem:
 
 
 def organization_of(item: OrganizationItem) -> Organization:
-    """The organization an item holds (also for items read along with other tables')."""
+    """The organization an item holds (also for items read along with other tables'): its preferences
+    and dunning settings read by their own rules (keys of older versions ignored), the rest by type."""
     return from_item(
         Organization, item,
-        address=from_dict(Address, item.address.as_dict()),
         preferences=preferences_from_dict(item.preferences.as_dict()),
         dunning=dunning_from_dict(item.dunning.as_dict()),
-        custom_fields=tuple(from_dict(CustomFieldDefinition, dict(d)) for d in item.custom_fields or []),
     )

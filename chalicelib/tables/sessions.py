@@ -92,10 +92,11 @@ class Sessions:
 
     def with_parties(self, token_hash: str, org_id: str, customer_id: str, *, ahead=None) -> SessionWithParties:
         """The session, customer `customer_id` and organization `org_id` in one BatchGetItem: the session
-        and the customer read consistently (a session ended, a contact removed or a role changed a moment
-        ago is seen), the organization eventually (its name and preferences, as the routes read it
-        before: half the units). The caller checks that the session names the same customer: the ids
-        come from the token, not the session.
+        read consistently (a session ended a moment ago is not found: signing out, and a change of role or
+        a removal, which end the person's sessions), the customer and the organization eventually (half
+        the units: domain/customers.py `lesser_role` says why a moment-old customer is enough). The
+        caller checks that the session names the same customer: the ids come from the token, not the
+        session.
 
         The same call reads the customer's items a GET request's route reads (`ahead`: the ids its path
         names, what it declares), kept for the request's own reads (tables/read_ahead.py)."""
@@ -103,7 +104,7 @@ class Sessions:
         wanted = {SessionItem: [(token_hash,)], OrganizationItem: [(org_id,)], CustomerItem: [(org_id, customer_id)],
                   **{model: [key] for model, key, _ in ahead}}
         found = batch_get(wanted, keep_ahead=True, eventually_consistent=(
-            OrganizationItem, *(model for model, _, consistent in ahead if not consistent)))
+            OrganizationItem, CustomerItem, *(model for model, _, consistent in ahead if not consistent)))
         session_item, org_item, customer_item = (next(iter(found[model]), None)
                                                  for model in (SessionItem, OrganizationItem, CustomerItem))
         return SessionWithParties(

@@ -171,3 +171,43 @@ def test_a_session_whose_customer_is_gone_is_refused(aws):
 
         # Then it opens nothing
         assert_refused(api.as_(token).get("/portal/me"))
+
+
+def test_a_session_acts_with_no_more_than_the_role_it_was_given_at_sign_in(aws):
+    Clock()
+    with client() as c:
+        # Given Zoë, the owner, whose session was begun as a viewer's (a customer read a moment before
+        # she was made the owner: the customer's item is read eventually consistent)
+        api = Api(c)
+        acme, zoe = a_signed_in_zoe(api)
+        mine = adapters().uow.sessions.get(token_hash(zoe.token))
+        adapters().uow.sessions.add(replace(mine, role="viewer"))
+
+        # When she asks for what only the owner may see, and pays nothing, and reads her account
+        people, me = zoe.portal.get("/portal/people"), zoe.portal.get("/portal/me")
+
+        # Then the session acts as the viewer it was given, though her contact is the owner now
+        assert people.status == 403 and people.json["error"]["code"] == "role_forbids"
+        assert me.status == 200 and me.json["contact"]["role"] == "viewer"
+
+
+def test_the_session_check_reads_the_customer_eventually_and_the_session_consistently(aws):
+    Clock()
+    with client() as c:
+        # Given a signed-in contact
+        acme, zoe = a_signed_in_zoe(Api(c))
+
+        # When the portal asks who she is
+        asked = []
+        from chalicelib.tables.base import shared_client
+        record = lambda params, **_: asked.append(params)   # noqa: E731
+        shared_client().meta.events.register("before-parameter-build.dynamodb.BatchGetItem", record)
+        try:
+            zoe.portal.get("/portal/me")
+        finally:
+            shared_client().meta.events.unregister("before-parameter-build.dynamodb.BatchGetItem", record)
+
+        # Then only the session was read consistently (a session ended is not found; the customer a
+        # moment old is enough: a change of role or access ends the sessions it concerns)
+        consistent = {name.rsplit("-", 1)[-1]: read.get("ConsistentRead") for name, read in asked[0]["RequestItems"].items()}
+        assert consistent == {"sessions": True, "organizations": False, "customers": False}

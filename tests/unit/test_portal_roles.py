@@ -54,3 +54,13 @@ def test_a_contact_is_named_as_who_did_something():
 def test_a_contact_is_found_by_email_whatever_its_case():
     assert globex().contact_by_email(" HANK@globex.example").contact_id == "con_hank"
     assert globex().contact_by_email("nobody@globex.example") is None
+
+
+def test_a_session_acts_with_the_lesser_of_its_role_at_sign_in_and_the_role_now():
+    from chalicelib.domain.customers import lesser_role
+    assert lesser_role("owner", "viewer") == "viewer"
+    assert lesser_role("viewer", "owner") == "viewer"
+    assert lesser_role("billing", "billing") == "billing"
+    assert lesser_role("billing", None) is None
+    # sessions begun before roles recorded primary or contact
+    assert lesser_role("primary", "owner") == "owner" and lesser_role("contact", "owner") == "billing"

@@ -19,7 +19,7 @@ def me():
     Stripe.js needs to take a card (null in simulated mode)."""
     from ..responses.accounts import Me
     caller = api.customer()
-    found = services().access.me(caller.org, caller.customer, caller.contact_id)
+    found = services().access.me(caller.org, caller.customer, caller.contact_id, caller.role)
     return Me.of(found, stripe_publishable_key=services().payments.publishable_key()).model_dump()
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
@@ -24,9 +25,16 @@ class Answer(BaseModel):
     def mirroring(cls, value, /, **given):
         """This answer from a domain value holding each of its fields as an attribute of the same name;
         `given` are the rest (or shown otherwise). A `currency_exponent` not given is the currency's."""
-        if "currency_exponent" in cls.model_fields and "currency_exponent" not in given:
+        names = _field_names(cls)
+        if "currency_exponent" in names and "currency_exponent" not in given:
             given["currency_exponent"] = exponent(value.currency)
-        return cls(**{name: getattr(value, name) for name in cls.model_fields if name not in given}, **given)
+        return cls(**{name: getattr(value, name) for name in names if name not in given}, **given)
+
+
+@lru_cache(maxsize=None)
+def _field_names(answer: type[Answer]) -> tuple[str, ...]:
+    """An answer's fields, looked up once per class (`model_fields` goes through a descriptor and a call each time)."""
+    return tuple(answer.model_fields)
 
 
 class GivenOnly(Answer):

@@ -74,9 +74,9 @@ class Access:
         from .sessions import authenticate
         return authenticate(self._adapters, token, now, ahead=ahead)
 
-    def me(self, org: Organization, customer: Customer, contact_id: str) -> Me:
+    def me(self, org: Organization, customer: Customer, contact_id: str, role: str) -> Me:
         from .me import me
-        return me(self._adapters, org, customer, contact_id)
+        return me(self._adapters, org, customer, contact_id, role)
 
     def invite(self, org_id: str, customer_id: str, contact_id: str, now: datetime) -> Invitation:
         from .portal_auth import invite

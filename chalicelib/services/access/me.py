@@ -20,9 +20,10 @@ class Me:
     payments_mode: str
 
 
-def me(adapters, org: Organization, customer: Customer, contact_id: str) -> Me:
-    """Who is signed in, from the organization and customer the session check read: no read here."""
+def me(adapters, org: Organization, customer: Customer, contact_id: str, role: str) -> Me:
+    """Who is signed in, from the organization and customer the session check read: no read here.
+    `role`: the one the session acts with (services/access/sessions.py), which the browser shows."""
     contact = customer.contact(contact_id)
     if contact is None or contact.role_in_portal is None:
         raise Unauthenticated("Sign in again.")
-    return Me(contact, contact.role_in_portal, customer, org, adapters.settings.payments_mode)
+    return Me(contact, role, customer, org, adapters.settings.payments_mode)

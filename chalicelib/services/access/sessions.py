@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ...domain.customers import lesser_role
 from ...domain.errors import NotFound
 from ...domain.tokens import SessionTimes, new_session_token, parties_named_in, token_hash
 from ...tables.sessions import Session, SessionWithParties
@@ -80,7 +81,8 @@ def authenticate(adapters, token: str, now: datetime | None = None, *, ahead=Non
     session, org, customer = found.session, found.org, found.customer
     if session is None or not TIMES.is_live(session.created_at, session.last_seen_at, now):
         return None
-    role = customer.portal_role_of(session.contact_id) if customer is not None and org is not None else None
+    role = lesser_role(session.role, customer.portal_role_of(session.contact_id)) \
+        if customer is not None and org is not None else None
     if role is None:
         return None   # the contact is gone or no longer has access: the session ends with it
     if now - session.last_seen_at >= TOUCH_EVERY:
