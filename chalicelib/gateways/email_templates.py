@@ -58,11 +58,8 @@ def language_of(context: Mapping[str, object]) -> str:
 
 def render_email(template: str, context: Mapping[str, object]) -> tuple[str, str, str]:
     """(subject, html, text) of the named template filled from `context`, in its reader's language."""
-    language = language_of(context)
+    language = check_context(template, context)
     subject_format, text_format, html_format = _load(template, language)
-    missing = sorted(required_keys(template, language) - set(context))
-    if missing:
-        raise KeyError(f"email template {template!r} is missing context keys: {', '.join(missing)}")
 
     subject = _single_line(_fill(subject_format, context, _as_text))
     heading = str(context.get("org_name") or PORTAL_HEADING[language])
@@ -79,6 +76,16 @@ def render_email(template: str, context: Mapping[str, object]) -> tuple[str, str
     return subject, html_part, text
 
 
+def check_context(template: str, context: Mapping[str, object]) -> str:
+    """The language the email is written in; KeyError if `context` lacks a value the template writes."""
+    language = language_of(context)
+    missing = sorted(required_keys(template, language) - set(context))
+    if missing:
+        raise KeyError(f"email template {template!r} is missing context keys: {', '.join(missing)}")
+    return language
+
+
+@cache
 def required_keys(template: str, language: str = "en") -> frozenset[str]:
     return frozenset(
         field_name

@@ -23,6 +23,7 @@ from pynamodb.settings import get_settings_value
 
 from . import throttling
 from .answers import DynamoDBParsers
+from .item_writes import set_attributes, set_defaults, write_item
 from .items import read_item
 
 MODELS: list[type[Model]] = []
@@ -53,6 +54,8 @@ def table(logical_name: str, *, deletable: bool = False):
         model.Meta.deletable = deletable
         model.Meta.table_name = logical_name
         model.from_raw_data = classmethod(read_item)    # tables/items.py: the same item, read faster
+        # tables/item_writes.py: the same item, made and written faster
+        model._set_defaults, model._set_attributes, model.serialize = set_defaults, set_attributes, write_item
         from .read_ahead import get
         model.get = classmethod(get)                    # tables/read_ahead.py: once, from the session check's read
         MODELS.append(model)

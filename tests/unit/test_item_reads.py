@@ -3,48 +3,13 @@ the same values, of the same types, with defaults where the item has no value.""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
 
 import pytest
-from pynamodb.attributes import (BinaryAttribute, BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
-                                 TTLAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute,
-                                 VersionAttribute)
+from pynamodb.attributes import MapAttribute
 
 from chalicelib.tables.base import all_models
-from chalicelib.tables.dates import DateAttribute
 from chalicelib.tables.items import number, plain, read_item
-
-WHEN = datetime(2026, 11, 25, 10, 30, 15, 123000, tzinfo=timezone.utc)
-NESTED = {"name": "Zoë", "amount": 1200, "rate": 0.25, "on": True, "none": None, "tags": ["a", 2, {"x": []}],
-          "inner": {"deeper": {"n": -3}}, "null": "a key named as an attribute argument"}
-
-
-def a_value(attribute):
-    """A value of the attribute's type, with nesting where it may have some."""
-    if isinstance(attribute, VersionAttribute):
-        return 7
-    if isinstance(attribute, TTLAttribute):
-        return WHEN.replace(microsecond=0)
-    if isinstance(attribute, UTCDateTimeAttribute):
-        return WHEN
-    if isinstance(attribute, DateAttribute):
-        return date(2026, 11, 25)
-    if isinstance(attribute, BooleanAttribute):
-        return True
-    if isinstance(attribute, NumberAttribute):
-        return 1234
-    if isinstance(attribute, UnicodeSetAttribute):
-        return {"a", "b"}
-    if isinstance(attribute, BinaryAttribute):
-        return b"%PDF-\x00\xff"
-    if isinstance(attribute, MapAttribute):
-        return dict(NESTED)
-    if isinstance(attribute, ListAttribute):
-        return ["one", "two"] if attribute.element_type else [dict(NESTED), "text", 5, [1, {"k": "v"}]]
-    if isinstance(attribute, UnicodeAttribute):
-        return "some text"
-    raise AssertionError(f"no sample for {type(attribute).__name__}: add one")
-
+from tests.support.item_values import a_value
 
 def shown(item) -> dict:
     """An item's values as comparable plain values (a map attribute as its dict), with their types."""

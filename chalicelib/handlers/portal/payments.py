@@ -47,10 +47,12 @@ class ConfirmBody(Body):
 @api.route("/portal/payments", "POST", body=PaymentBody, status=201, response="Payment", headers=(IDEMPOTENCY_KEY,))
 def pay(body: PaymentBody):
     """Pay one, several or all outstanding invoices (of one currency); send an Idempotency-Key header."""
+    from ...services.payments.commands import Parties
     caller = api.customer()
     return services().payments.pay(caller.org_id, caller.customer_id, body.command(),
                                    idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now(),
-                                   wire=payment_answer, paid_by=caller.contact_id)
+                                   wire=payment_answer, paid_by=caller.contact_id,
+                                   as_read=Parties(caller.org, caller.customer))
 
 
 def payment_answer(shown) -> dict:

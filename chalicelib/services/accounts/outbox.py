@@ -30,7 +30,7 @@ from ...gateways.email import Attachment, EmailDeliveryFailed, OutgoingEmail
 from ...domain import locales
 from ...domain.errors import NotFound
 from ...domain.organization import Organization
-from ...gateways.email_templates import MERCHANT_TEMPLATES, render_email
+from ...gateways.email_templates import MERCHANT_TEMPLATES, check_context, render_email
 from ...tables.emails import QUEUED_TOGETHER, EmailRecord
 
 if TYPE_CHECKING:
@@ -87,17 +87,20 @@ def queue(adapters, org_id: str, template: str, context: Mapping[str, object], t
 def new_record(org_id: str, template: str, context: Mapping[str, object], to: Sequence[str], *,
                now: datetime, customer_id: str | None = None, attachment: dict | None = None,
                reply_to: str | None = None, send_after: datetime | None = None,
-               link: dict | None = None) -> EmailRecord:
+               link: dict | None = None, render_check: bool = True) -> EmailRecord:
     """An email ready to record (alone, or within the caller's transaction: `emails.put_in`),
     due at `send_after` (by default at once). `link`: the one-time link to make as it is sent
     (`mailed_links.link_for`).
 
     The template is rendered once here so that a missing or malformed value fails the caller
-    at once rather than a retry later."""
+    at once rather than a retry later. A caller whose context is written by code from typed values
+    alone, on a request's path (a payment's receipt and notice: `render_check=False`), has only the
+    template's keys checked here; its tests render what it records, and the outbox job renders it."""
     if not to:
         raise ValueError("an email needs at least one recipient")
     stored = {key: _storable(value) for key, value in context.items()}
-    render_email(template, {**stored, "link": LINK_PLACEHOLDER} if link else stored)
+    (render_email if render_check else check_context)(
+        template, {**stored, "link": LINK_PLACEHOLDER} if link else stored)
     return EmailRecord(org_id=org_id, email_id=new_id("email", now), template=template, to=tuple(to),
                        context=stored, created_at=now, customer_id=customer_id, reply_to=reply_to,
                        attachment=attachment, link=link, due_at=_in_queue_order(send_after or now))

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from ...domain.payments import PaymentMethod
     from ...tables.pages import Page
-    from .commands import PayInvoices
+    from .commands import Parties, PayInvoices
     from .methods import CardSetup
     from .refunds import Refunded
     from .webhooks import Delivery
@@ -28,10 +28,11 @@ class Payments:
     # the customer's payments
 
     def pay(self, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
-            now: datetime, wire: Callable[[Shown], dict], paid_by: str = "") -> dict:
+            now: datetime, wire: Callable[[Shown], dict], paid_by: str = "",
+            as_read: Parties | None = None) -> dict:
         from .portal import pay
         return pay(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now, wire=wire,
-                   paid_by=paid_by)
+                   paid_by=paid_by, as_read=as_read)
 
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Shown]:
         from .portal import page

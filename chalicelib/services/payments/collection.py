@@ -29,6 +29,7 @@ from ...domain.payments import Payment, PaymentStatus
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
 from ...tables.payments import PaymentState
 from . import gateway_customers, settlement, velocity
+from .commands import Parties
 
 MAX_INVOICES = 25            # per payment: one transaction settles them all
 PENDING_LEASE = timedelta(seconds=60)    # a charge answers well within this, or its runner died
@@ -66,7 +67,8 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
                  all_outstanding: bool = False, currency: str | None = None, payment_method: str,
                  save_for_future: bool = False, idempotency_key: str, now: datetime,
                  amount_minor: int | None = None, use_credits: bool = False,
-                 answer: settlement.KeptAnswer | None = None, paid_by: str = "") -> Payment:
+                 answer: settlement.KeptAnswer | None = None, paid_by: str = "",
+                 as_read: Parties | None = None) -> Payment:
     """The customer pays invoices now (on-session) with a saved method (our `pm_` id) or a new
     gateway method (what Stripe.js returned; the simulated gateway takes Stripe's test ids).
     A payment is in one currency: `invoice_ids` of several are refused, and `all_outstanding` pays
@@ -74,7 +76,8 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
     `amount_minor` pays part of a single invoice; `use_credits` applies available credits first;
     `save_for_future` keeps the method and makes it the paid subscriptions' auto-charge method.
     `now` is the real time (the organization's test clock applies); `answer`, if given, is kept
-    with the payment's outcome; `paid_by`: the contact paying (the activity names them)."""
+    with the payment's outcome; `paid_by`: the contact paying (the activity names them);
+    `as_read`: the organization and customer as the session check has just read them."""
     _check_choice(invoice_ids, all_outstanding, currency, amount_minor, use_credits)
 
     def wanted() -> list[str]:
@@ -87,7 +90,7 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
         return _portal_method(adapters, org_id, customer, payment_method, save_for_future, now)
     return _collect(adapters, org_id, customer_id, "portal", idempotency_key, now, off_session=False, method=method,
                     invoices_wanted=wanted, amount_minor=amount_minor, use_credits=use_credits, answer=answer,
-                    limits=velocity.windows(adapters, org_id, customer_id, now), paid_by=paid_by)
+                    limits=velocity.windows(adapters, org_id, customer_id, now), paid_by=paid_by, as_read=as_read)
 
 
 def finish_pending(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
@@ -108,14 +111,16 @@ def finish_pending(adapters, org_id: str, payment: Payment, now: datetime) -> Pa
 def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, real_now: datetime, *, off_session: bool,
              method, invoices_wanted, amount_minor: int | None = None, use_credits: bool = False,
              answer: settlement.KeptAnswer | None = None, limits: list[velocity.Window] = (),
-             paid_by: str = "") -> Payment:
-    """`limits`: the velocity counters the payment is counted under (on-session payments), at `real_now`."""
+             paid_by: str = "", as_read: Parties | None = None) -> Payment:
+    """`limits`: the velocity counters the payment is counted under (on-session payments), at `real_now`;
+    `as_read`: the organization and customer, for the first attempt (a retry reads them afresh)."""
     _check_key(key)
     payment_key = adapters.uow.idempotency.payment_key(org_id, customer_id, source, key)
     request = answer.reply if answer is not None else None
-    for _ in range(3):
+    for attempt in range(3):
         invoice_ids, state = _read(adapters, org_id, customer_id, payment_key, invoices_wanted,
-                                   velocity.counter_keys(limits), request.record_key if request else None)
+                                   velocity.counter_keys(limits), request.record_key if request else None,
+                                   as_read if attempt == 0 else None)
         if request is not None:
             request.check(state.request)
         now = state.org.now(real_now)
@@ -194,27 +199,32 @@ def _charge(adapters, org_id: str, payment: Payment, plan: PaymentPlan, now: dat
 # -- reading what is there --------------------------------------------------------------------
 
 def _read(adapters, org_id: str, customer_id: str, payment_key: str, invoices_wanted,
-          counter_keys: list[str], request_key: str | None) -> tuple[list[str], PaymentState]:
-    """The invoices wanted, and in one read the organization, the customer, the request behind
-    `request_key`, the plan of the payment key, those invoices, their claims, the velocity counters
-    and the payment number sequence (settling takes the next number in its transaction). With no
-    invoice left to pay, the key's payment is still answered."""
+          counter_keys: list[str], request_key: str | None,
+          as_read: Parties | None = None) -> tuple[list[str], PaymentState]:
+    """The invoices wanted, and in one read the organization and the customer (unless `as_read`
+    has them), the request behind `request_key`, the plan of the payment key, those invoices, their
+    claims, the velocity counters and the payment number sequence (settling takes the next number
+    in its transaction). With no invoice left to pay, the key's payment is still answered."""
+    unread = as_read is None
     try:
         invoice_ids = invoices_wanted()
     except BusinessRuleViolation:
-        state = adapters.uow.payments.state(org_id, customer_id, org=True, payment_key=payment_key,
+        state = adapters.uow.payments.state(org_id, customer_id, org=unread, payment_key=payment_key,
                                             request_key=request_key)
         if state.plan is None:
             raise
-        return [], state
+        return [], _with_parties(state, as_read)
     if len(invoice_ids) > MAX_INVOICES:
         raise InvalidInput({"invoice_ids": f"At most {MAX_INVOICES} invoices at once."},
                            codes={"invoice_ids": "too_many_invoices"})
-    return invoice_ids, adapters.uow.payments.state(org_id, customer_id, org=True, customer=True,
-                                                    payment_key=payment_key,
-                                                    request_key=request_key, invoice_ids=invoice_ids,
-                                                    claim_ids=invoice_ids, counter_keys=counter_keys,
-                                                    sequences=(settlement.PAYMENT_NUMBERS,))
+    return invoice_ids, _with_parties(adapters.uow.payments.state(
+        org_id, customer_id, org=unread, customer=unread, payment_key=payment_key, request_key=request_key,
+        invoice_ids=invoice_ids, claim_ids=invoice_ids, counter_keys=counter_keys,
+        sequences=(settlement.PAYMENT_NUMBERS,)), as_read)
+
+
+def _with_parties(state: PaymentState, as_read: Parties | None) -> PaymentState:
+    return state if as_read is None else replace(state, org=as_read.org, customer=as_read.customer)
 
 
 def _existing(adapters, org_id: str, customer_id: str, plan: PaymentPlan | None, now: datetime) -> Payment | None:

@@ -3,6 +3,11 @@ request, importable without any use case, table or gateway (`import app` loads t
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...domain.customers import Customer
+    from ...domain.organization import Organization
 
 
 @dataclass(frozen=True)
@@ -26,3 +31,11 @@ class PayInvoices:
         if "invoice_ids" in given:
             given["invoice_ids"] = list(given["invoice_ids"])
         return given
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The organization and customer a payment is made for, as the session check has just read them:
+    the payment's first read does not read them again (docs/billing.md "Paying once per Idempotency-Key")."""
+    org: Organization
+    customer: Customer

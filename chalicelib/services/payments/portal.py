@@ -9,7 +9,7 @@ from ...domain.errors import Conflict, NotFound
 from ...domain.payments import PaymentStatus
 from ...tables.pages import Page
 from . import collection, idempotency, settlement
-from .commands import PayInvoices
+from .commands import Parties, PayInvoices
 from .views import Receipt, Shown, shown
 
 
@@ -22,10 +22,11 @@ class PaymentPending(Conflict):
 
 
 def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
-        now: datetime, wire: Callable[[Shown], dict], paid_by: str = "") -> dict:
+        now: datetime, wire: Callable[[Shown], dict], paid_by: str = "",
+        as_read: Parties | None = None) -> dict:
     """Pay invoices (commands.PayInvoices). The answer (succeeded, requires_action or failed) is kept in
     its wire form, `wire(shown)` (the response model's), and replayed as it was to retries with the
-    same key."""
+    same key. `as_read`: the organization and customer as the session check read them (not read again)."""
     def run(reply: idempotency.Reply) -> dict:
         payment = collection.pay_invoices(
             adapters, org_id, customer_id, invoice_ids=list(command.invoice_ids) if command.invoice_ids else None,
@@ -33,7 +34,7 @@ def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempo
             payment_method=command.payment_method, save_for_future=command.save_for_future,
             amount_minor=command.amount_minor, use_credits=command.use_credits, idempotency_key=idempotency_key,
             now=now, answer=settlement.KeptAnswer(reply, lambda payment: wire(shown(adapters, payment))),
-            paid_by=paid_by)
+            paid_by=paid_by, as_read=as_read)
         if payment.status == PaymentStatus.PENDING:
             raise PaymentPending(payment.payment_id)   # not an answer to keep: it will change
         if reply.kept is not None:   # kept with the outcome: the same answer, not built twice

@@ -181,7 +181,7 @@ def _settle(adapters, org_id: str, state: PaymentState, numbers: Numbers, result
     settled = [invoice for invoice_id, invoice in after.items() if before[invoice_id].is_outstanding()]
     revived = recovery.recovered(adapters, org, customer_id, settled, now)
     paid_numbers = [before[a.invoice_id].number for a in allocations]
-    emails = _emails(org, customer, done, paid_numbers, now) if done.amount_minor else []
+    queued = emails(org, customer, done, paid_numbers, now) if done.amount_minor else []
     with adapters.uow.transaction("invoice") as tx:
         numbers.take_in(tx)
         item = adapters.uow.payments.save_in(tx, org_id, done, before=payment, now=now,
@@ -207,7 +207,7 @@ def _settle(adapters, org_id: str, state: PaymentState, numbers: Numbers, result
                 new_id("notification", now), "payment_received",
                 f"Payment of {_amount(done)} received from {customer.display_name}", now,
                 customer_id=customer_id, subject_type="payment", subject_id=done.payment_id), tx)
-        for email in emails:
+        for email in queued:
             adapters.uow.emails.put_in(tx, email)
         _event_in(adapters, tx, event, now)
         if answer is not None:
@@ -245,19 +245,23 @@ def _save_method_in(adapters, tx, org_id: str, wanted: MethodToSave | None, cust
     return [(replace(sub, payment_method_id=method_id, auto_charge=True), action) for sub, action in revived]
 
 
-def _emails(org, customer, payment: Payment, numbers: list[str], now: datetime) -> list:
+def emails(org, customer, payment: Payment, numbers: list[str], now: datetime) -> list:
     """The receipt and the merchant's notice, due at once: recorded with the payment and sent by
-    the outbox job, never by the request that made the payment (SES's time is not the customer's)."""
+    the outbox job, never by the request that made the payment (SES's time is not the customer's).
+    Their facts are recorded; the job renders them (tests/unit/services/test_payment_emails.py
+    renders them here: the request checks their keys only)."""
     locale = languages.locale_of(org, customer)
     receipt = mail.new_record(org.org_id, "payment_receipt", {
         "org_name": org.name, "locale": locale, "receipt_number": payment.label,
         "amount": money_text(payment.amount_minor, payment.currency, locale),
-        "date": day_text(local_date(now, org.time_zone), locale), "invoice_numbers": numbers}, [customer.email], now=now, customer_id=customer.customer_id,
-        reply_to=org.email, send_after=now)
+        "date": day_text(local_date(now, org.time_zone), locale), "invoice_numbers": numbers},
+        [customer.email], now=now, customer_id=customer.customer_id, reply_to=org.email, send_after=now,
+        render_check=False)
     merchant = mail.new_record(org.org_id, "merchant_notification", {
         "org_name": org.name, "headline": f"Payment received from {customer.display_name}",
         "details": [f"Payment: {payment.label}", f"Amount: {_amount(payment)}", f"Invoices: {', '.join(numbers) or '-'}",
-                    f"Method: {payment.method_summary or payment.gateway}"]}, [org.email], now=now, send_after=now)
+                    f"Method: {payment.method_summary or payment.gateway}"]}, [org.email], now=now, send_after=now,
+        render_check=False)
     return [receipt, merchant]
 
 
