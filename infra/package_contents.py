@@ -38,6 +38,9 @@ LEFT_OUT = (
             ("PIL/*", "pillow-*", "pillow.libs/*")),
     LeftOut("fontTools' compiled accelerators are optional: the pure-Python modules beside them run",
             ("fontTools/*.so",)),
+    LeftOut("charset_normalizer's compiled accelerators are optional: the pure-Python md.py and cd.py beside "
+            "them run (requests guesses an answer's encoding with them, and Stripe's answers name theirs)",
+            ("charset_normalizer/*.so",)),
     LeftOut("fontTools subpackages fpdf2 never loads for TrueType fonts",
             tuple(f"fontTools/{name}/*" for name in FONTTOOLS_UNUSED)),
     LeftOut("stripe.params holds typed dicts for type checkers only", ("stripe/params/*",)),

@@ -17,7 +17,7 @@ api = Routes(bp, "portal", portal_session)
 def me():
     """My contact, my customer, the organization's public details, the enabled features and the key
     Stripe.js needs to take a card (null in simulated mode)."""
-    from ..responses.accounts import Me
+    from ..responses.me import Me
     caller = api.customer()
     found = services().access.me(caller.org, caller.customer, caller.contact_id, caller.role)
     return Me.of(found, stripe_publishable_key=services().payments.publishable_key()).model_dump()

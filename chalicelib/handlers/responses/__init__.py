@@ -8,8 +8,8 @@ from pydantic import BaseModel
 
 
 def model(name: str) -> type[BaseModel]:
-    from . import accounts, catalog, console, documents, engagement, shared, subscriptions
-    for module in (accounts, catalog, console, documents, engagement, shared, subscriptions):
+    from . import accounts, catalog, console, documents, engagement, me, shared, subscriptions
+    for module in (accounts, catalog, console, documents, engagement, me, shared, subscriptions):
         found = getattr(module, name, None)
         if isinstance(found, type) and issubclass(found, BaseModel):
             return found

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from ...domain.payments import PaymentMethod as SavedMethod
     from ...domain.organization import Organization as Merchant
     from ...services.access import action_links as links
-    from ...services.access.me import Me as SignedInCustomer
     from ...services.access.people import Person as AccountPerson
     from ...services.access.portal_auth import Invitation as Invited
     from ...services.accounts.profile import Details
@@ -327,55 +326,8 @@ class PasswordRules(Answer):
         return cls(min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
 
-class MeContact(Answer):
-    contact_id: str
-    name: str
-    email: str
-    role: Literal["owner", "billing", "viewer"]   # what they may do in the portal (docs/security.md "Roles")
-    locale: str         # kept from the browser (PUT /portal/me/locale): emails and PDFs write money and days so
-
-
 class ContactLocale(Answer):
     locale: Literal["en-US", "en-GB", "de-DE"]
-
-
-class MeCustomer(Answer):
-    customer_id: str
-    display_name: str
-
-
-class Features(Answer):
-    """Which portal features the merchant turned on (Customer Portal Preferences, flattened)."""
-    subscriptions: bool
-    trial_convert: bool
-    trial_extend: bool
-    trial_cancel: bool
-    edit_subscription: bool
-    auto_charge: bool
-    pause_resume: bool
-    customer_resume: bool
-    cancel: bool
-    reactivate: bool
-    forward_documents: bool
-    update_customer_details: bool
-    reviews: bool
-
-
-class Me(Answer):
-    contact: MeContact
-    customer: MeCustomer
-    organization: OrganizationDetails
-    features: Features
-    payments_mode: Literal["simulated", "stripe"]
-    stripe_publishable_key: str | None = None   # what Stripe.js is started with; null in simulated mode
-
-    @classmethod
-    def of(cls, me: SignedInCustomer, *, stripe_publishable_key: str | None) -> Me:
-        """The answer from the typed result of the use case (services/access/me.py)."""
-        return cls(contact=MeContact.mirroring(me.contact, role=me.role),
-                   customer=MeCustomer.mirroring(me.customer), organization=OrganizationDetails.of(me.organization),
-                   features=Features(**me.organization.preferences.enabled_features()),
-                   payments_mode=me.payments_mode, stripe_publishable_key=stripe_publishable_key)
 
 
 # --- the home screen and my details -------------------------------------------------------------
