@@ -27,7 +27,6 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
@@ -73,7 +72,9 @@ class SlowGateway:
 
 
 def charged_world(due: int) -> None:
-    """An organization whose customer has a saved card and `due` auto-charged renewals due at NOW."""
+    """An organization whose `due` customers each have a saved card and an auto-charged renewal due at
+    NOW: real renewals are spread over customers (one customer's renewals would all contend for its
+    account summary, which no real due day does)."""
     from chalicelib import bootstrap
     from chalicelib.domain.customers import Customer
     from chalicelib.domain.ids import new_id
@@ -88,27 +89,27 @@ def charged_world(due: int) -> None:
     org, _key = bootstrap.services().access.create_organization(name="Bench Co", email="billing@bench.example",
                                                                 currency="USD", now=NOW)
     simulated = SimulatedGateway()
-    gateway_customer = simulated.ensure_customer(org_id=org.org_id, customer_id="bench", email="zoe@globex.example",
-                                                 name="Globex", existing_gateway_customer_id=None,
-                                                 idempotency_key="bench")
-    card = simulated.attach_method(gateway_customer_id=gateway_customer, method_id="pm_card_visa")
-    customer = adapters.uow.customers.add(org.org_id, Customer(
-        new_id("customer", NOW), "Globex", "zoe@globex.example", "USD", created_at=NOW,
-        gateway_customer_id=gateway_customer))
-    method = PaymentMethod(new_id("payment_method", NOW), customer.customer_id, simulated.name,
-                           card.gateway_method_id, "visa", "4242", 12, 2030, NOW, is_default=True,
-                           gateway_customer_id=gateway_customer)
-    with adapters.uow.transaction("bench card") as tx:
-        adapters.uow.payment_methods.put_in(tx, org.org_id, method)
-    template = Subscription(subscription_id="", customer_id=customer.customer_id, status=Status.LIVE,
-                            plan=PlanSnapshot("pro", "Pro", 10_000), currency="USD", auto_charge=True,
-                            payment_method_id=method.payment_method_id, created_at=NOW - timedelta(days=30),
-                            activated_at=NOW - timedelta(days=30))
     ends = NOW.date()
     with SubscriptionItem.batch_write() as batch:
         for n in range(due):
-            sub = replace(template, subscription_id=new_id("subscription", NOW - timedelta(seconds=n)),
-                          term_start=ends - timedelta(days=30), term_end=ends, billing_anchor=ends)
+            made = NOW - timedelta(seconds=n)
+            gateway_customer = simulated.ensure_customer(
+                org_id=org.org_id, customer_id=f"bench{n}", email=f"zoe{n}@globex.example", name=f"Globex {n}",
+                existing_gateway_customer_id=None, idempotency_key=f"bench{n}")
+            card = simulated.attach_method(gateway_customer_id=gateway_customer, method_id="pm_card_visa")
+            customer = adapters.uow.customers.add(org.org_id, Customer(
+                new_id("customer", made), f"Globex {n}", f"zoe{n}@globex.example", "USD", created_at=NOW,
+                gateway_customer_id=gateway_customer))
+            method = PaymentMethod(new_id("payment_method", made), customer.customer_id, simulated.name,
+                                   card.gateway_method_id, "visa", "4242", 12, 2030, NOW, is_default=True,
+                                   gateway_customer_id=gateway_customer)
+            with adapters.uow.transaction("bench card") as tx:
+                adapters.uow.payment_methods.put_in(tx, org.org_id, method)
+            sub = Subscription(subscription_id=new_id("subscription", made), customer_id=customer.customer_id,
+                               status=Status.LIVE, plan=PlanSnapshot("pro", "Pro", 10_000), currency="USD",
+                               auto_charge=True, payment_method_id=method.payment_method_id,
+                               created_at=NOW - timedelta(days=30), activated_at=NOW - timedelta(days=30),
+                               term_start=ends - timedelta(days=30), term_end=ends, billing_anchor=ends)
             item = item_for(org.org_id, sub, clock="live")
             item.version = 1
             batch.save(item)

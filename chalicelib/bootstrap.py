@@ -223,7 +223,8 @@ def tables_ready() -> bool:
 @contextmanager
 def serving(method: str) -> Iterator[None]:
     """Around each API request: the tables pointed at the stage and, for a GET, the scope of what its
-    session check reads ahead for it (tables/read_ahead.py: a GET changes none of what it reads)."""
+    session check reads ahead for it (tables/read_ahead.py: each item answers the route's first read of
+    it; a change reads what it needs itself)."""
     from .tables import read_ahead
     tables_ready()
     with read_ahead.request() if method == "GET" else nullcontext():

@@ -71,6 +71,7 @@ class RouteSpec:
     response: str | None = None
     headers: tuple[Header, ...] = ()
     description: str = ""     # the handler's docstring, whole
+    reads_ahead: tuple[str, ...] = ()   # what the credential check reads for it (tables/read_ahead.py)
 
 
 ROUTES: list[RouteSpec] = []
@@ -135,7 +136,7 @@ class Routes:
         def decorate(fn: Callable) -> Callable:
             doc = inspect.cleandoc(fn.__doc__ or "")
             ROUTES.append(RouteSpec(path, method, self.auth_name, fn.__name__, doc.split("\n")[0], body, query,
-                                    status, content_type, response, headers, doc))
+                                    status, content_type, response, headers, doc, reads_ahead))
 
             @functools.wraps(fn)
             def view(**params):
@@ -190,21 +191,21 @@ class Routes:
         return identity.get("sourceIp") or "unknown"
 
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")    # the whole id (fullmatch: not even a trailing newline)
 
 
 def _read_ahead(method: str, path_params: dict, names: tuple[str, ...], query: dict | None) -> ReadAhead:
     """What the credential check may read for the route: a GET's well-formed path ids, and what it declares."""
     if method != "GET":
         return NOTHING_AHEAD
-    return ReadAhead({name: value for name, value in path_params.items() if _ID.match(value or "")}, names,
+    return ReadAhead({name: value for name, value in path_params.items() if _ID.fullmatch(value or "")}, names,
                      dict(query or {}) if names else {})
 
 
 def _well_formed_ids(path_params: dict) -> None:
     """An id no item could have is simply not found (and never reaches DynamoDB as a key)."""
     for name, value in path_params.items():
-        if name.endswith("_id") and not _ID.match(value or ""):
+        if name.endswith("_id") and not _ID.fullmatch(value or ""):
             raise NotFound(name.removesuffix("_id").replace("_", " "))
 
 

@@ -1,17 +1,20 @@
 """Items a request reads with its session check, kept for the request's own first read of each.
 
-The session check is one BatchGetItem (tables/sessions.py). The customer's items a GET route's path
-names (`/portal/invoices/{invoice_id}`: the invoice) are read in that same call, keyed by the
-organization and customer the token names; so is what a route declares it reads by the customer's
-key alone (the dashboard's account summary). The route's own read of such an item (`Model.get`, or
-a key of `batch_reads.batch_get`) is then answered from what was read ahead instead of a second call.
+The session check is one BatchGetItem (tables/sessions.py; a merchant's key check likewise,
+tables/api_keys.py). The customer's items a GET route's path names (`/portal/invoices/{invoice_id}`:
+the invoice) are read in that same call, keyed by the organization and customer the token names; so
+is what a route declares (`reads_ahead=`: the dashboard's account summary, a kept PDF, keyed by the
+path's well-formed ids or, for a statement, the query's days). The route's own read of such an item
+(`Model.get` of every registered model: tables/base.py, or a key of `batch_reads.batch_get`) is then
+answered from what was read ahead instead of a second call.
 
 Rules that keep it the same as reading again:
-- only within one GET request (`request()`, opened around each by the API's lifecycle): never across
-  requests, never in the scheduled jobs, which open none, and never where the route writes (a GET
-  changes none of the items it reads);
-- once per key: a second read of the same key goes to DynamoDB (the route may have written the
-  item meanwhile);
+- only within one GET request (`request()`, opened around each by the API's lifecycle,
+  bootstrap.serving): never across requests, never in the scheduled jobs, which open none, and
+  never for a change (POST, PUT, PATCH, DELETE), which reads what it needs itself;
+- once per key, the route's first read: a second read of the same key goes to DynamoDB. The items a
+  GET writes (a kept PDF rendered again, the session's last use) are written after their one read,
+  never read again in it;
 - never weaker than asked: an item read ahead eventually consistent does not answer a consistent read;
 - the items are only used if the session is live and names that organization and customer
   (services/access/sessions.py): another customer's id is read under this customer's key, so it is
@@ -31,7 +34,7 @@ from pynamodb.models import Model
 from .base import owner_key
 
 NOT_HELD = object()
-_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # (table, hash key, range key) -> (the item as DynamoDB answered it, or None if missing; read consistently)
 _held: ContextVar[dict | None] = ContextVar("read_ahead", default=None)
 
@@ -43,7 +46,7 @@ class Ahead:
     whether the repository's own read of it asks for a consistent read."""
     module: str
     model_name: str
-    key: Callable[[str, str, dict[str, str]], tuple]
+    key: Callable[[str, str, dict[str, str], dict[str, str]], tuple]   # (org, customer, path ids, query)
     consistent: bool
 
     @property
@@ -51,17 +54,18 @@ class Ahead:
         return getattr(importlib.import_module(f"{__package__}.{self.module}"), self.model_name)
 
 
-def _kept_statement(org_id: str, customer_id: str, asked: dict[str, str]) -> tuple:
+def _kept_statement(org_id: str, customer_id: str, _path_ids: dict[str, str], query: dict[str, str]) -> tuple:
     """The kept statement PDF of the range the query asks (services/documents/pdfs.py: `statement#from#to`)."""
-    start, end = asked.get("from", ""), asked.get("to", "")
-    if not all(_DAY.match(day) for day in (start, end) if day):
+    start, end = query.get("from", ""), query.get("to", "")
+    if not all(_DAY.fullmatch(day) for day in (start, end) if day):
         raise KeyError("not a day")
     return owner_key(org_id, customer_id), f"statement#{start}#{end}"
 
 
-def _named_by(parameter: str, prefix: str = "") -> Callable[[str, str, dict[str, str]], tuple]:
-    """The key of the customer's item whose range key is the path's `parameter` (after `prefix`)."""
-    return lambda org_id, customer_id, path_ids: (owner_key(org_id, customer_id), prefix + path_ids[parameter])
+def _named_by(parameter: str, prefix: str = "") -> Callable[[str, str, dict[str, str], dict[str, str]], tuple]:
+    """The key of the customer's item whose range key is the path's `parameter` (after `prefix`): the
+    path's well-formed id alone, never a value of the query."""
+    return lambda org_id, customer_id, path_ids, _query: (owner_key(org_id, customer_id), prefix + path_ids[parameter])
 
 
 # by the path parameter naming the item: read ahead whenever a GET's path names one
@@ -75,7 +79,7 @@ BY_PATH_PARAMETER = {
 # what a route declares it reads (`reads_ahead=` on the route)
 BY_NAME = {
     "account_summary": Ahead("account_summaries", "AccountSummaryItem",
-                             lambda org_id, customer_id, _: (owner_key(org_id, customer_id),), consistent=False),
+                             lambda org_id, customer_id, _, __: (owner_key(org_id, customer_id),), consistent=False),
     # the PDF kept of the document the path names (tables/rendered_documents.py)
     "kept_invoice_pdf": Ahead("rendered_documents", "RenderedDocumentItem", _named_by("invoice_id", "invoice#"),
                               consistent=False),
@@ -89,11 +93,11 @@ BY_NAME = {
 
 # what the merchant's GET routes read by their path (the customer they name) or declare (the organization)
 BY_MERCHANT_PATH_PARAMETER = {
-    "customer_id": Ahead("customers", "CustomerItem", lambda org_id, _, asked: (org_id, asked["customer_id"]),
+    "customer_id": Ahead("customers", "CustomerItem", lambda org_id, _, path_ids, __: (org_id, path_ids["customer_id"]),
                          consistent=False),
 }
 BY_MERCHANT_NAME = {
-    "organization": Ahead("organizations", "OrganizationItem", lambda org_id, _, __: (org_id,), consistent=False),
+    "organization": Ahead("organizations", "OrganizationItem", lambda org_id, *_: (org_id,), consistent=False),
 }
 
 
@@ -111,15 +115,20 @@ def wanted(org_id: str, customer_id: str, ahead) -> list[tuple]:
 
 
 def _keys(org_id: str, customer_id: str, ahead, by_path: dict[str, Ahead], by_name: dict[str, Ahead]) -> list[tuple]:
-    found = [(by_path[name], ahead.path_ids) for name in ahead.path_ids if name in by_path]
-    found += [(by_name[name], {**ahead.query, **ahead.path_ids}) for name in ahead.names]
+    found = [by_path[name] for name in ahead.path_ids if name in by_path]
+    found += [by_name[name] for name in ahead.names if name in by_name]    # another audience's names: none
     keys = []
-    for item, asked in found:
+    for item in found:
         try:
-            keys.append((item.model, item.key(org_id, customer_id, asked), item.consistent))
+            keys.append((item.model, item.key(org_id, customer_id, ahead.path_ids, ahead.query), item.consistent))
         except KeyError:
             continue
     return keys
+
+
+def declared_names() -> frozenset[str]:
+    """Every name a route may declare in `reads_ahead` (tests/unit/test_read_ahead.py holds the routes to it)."""
+    return frozenset(BY_NAME) | frozenset(BY_MERCHANT_NAME)
 
 
 @contextmanager

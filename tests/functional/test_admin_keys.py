@@ -61,6 +61,26 @@ def test_a_key_renamed_to_another_organization_is_refused(aws):
         assert Api(c, key).get("/admin/organization").json["org_id"] == acme.org_id
 
 
+def test_a_key_naming_another_organization_than_its_own_is_refused(aws):
+    # Given a key stored as Acme's whose name says Initech (as a key made by a bug, or a stolen hash table
+    # entry reused, would be): the name must not decide whose it is
+    acme, _ = new_organization("Acme Cloud")
+    initech, initech_key = new_organization("Initech")
+    forged = f"pk_admin_{initech.org_id}.{new_token()}"
+    adapters().uow.api_keys.add(key_hash=key_hash(forged), key_id="api_key_forged", org_id=acme.org_id,
+                                name="forged", hint=forged[-4:], now=NOW)
+    with client() as c:
+        theirs = Api(c, initech_key).post("/admin/customers", {"display_name": "Hooli",
+                                                               "email": "gavin@hooli.example"}).json
+
+        # When it asks for Initech's organization and customer
+        answers = [Api(c, forged).get(path) for path in ("/admin/organization",
+                                                         f"/admin/customers/{theirs['customer_id']}")]
+
+    # Then it is refused as an unknown key is
+    assert [a.status for a in answers] == [401, 401]
+
+
 def test_a_key_of_the_older_form_keeps_working(aws):
     # Given a key issued before keys named their organization
     org, _ = new_organization("Acme Cloud")

@@ -67,6 +67,21 @@ def test_a_declared_item_whose_path_id_is_malformed_is_not_read_ahead():
     assert wanted("org_1", "cus_1", ReadAhead({}, ("kept_invoice_pdf",))) == []
 
 
+def test_a_query_value_never_stands_in_for_a_path_id():
+    # Given a malformed path id, left out, and a query naming the same parameter
+    asked = ReadAhead({}, ("kept_invoice_pdf",), {"invoice_id": "x" * 2000})
+
+    # Then nothing is read: a path's item is keyed by the path's well-formed id alone
+    assert wanted("org_1", "cus_1", asked) == []
+
+
+def test_every_name_a_route_declares_is_one_the_session_check_can_read():
+    from app import app  # noqa: F401  every route registered
+    from chalicelib.handlers.http import ROUTES
+    declared = {name for spec in ROUTES for name in spec.reads_ahead}
+    assert declared and declared <= read_ahead.declared_names()
+
+
 def test_a_kept_statement_is_read_ahead_only_for_a_range_of_well_formed_days():
     asked = [wanted("org_1", "cus_1", ReadAhead({}, ("kept_statement_pdf",), query))
              for query in ({}, {"from": "2026-01-01", "to": "2026-01-31"}, {"from": "x" * 2000})]
