@@ -261,3 +261,31 @@ def test_subscriptions_resumed_at_the_same_moment_take_consecutive_invoice_numbe
         # Then each is resumed with an invoice of its own, INV-000001 to INV-000004
         assert all(not isinstance(a, Exception) for a in answers), answers
         assert numbers_of(shop.acme.org.org_id) == {"INV": one_to("INV", 4)}
+
+
+def test_a_charge_taken_is_recorded_however_many_number_races_it_loses_first(aws, monkeypatch):
+    from chalicelib.services import numbering
+    from chalicelib.services.payments import settlement
+    with client() as c:
+        # Given an open invoice, and other payments of the organization taking the next payment number
+        # first, more times in a row than a request's documents retry (sixteen renewals at once do)
+        shop = a_shop(c)
+        invoice = an_invoice(shop).json
+        settle, lost = settlement._settle, []
+
+        def losing_first(adapters, org_id, state, numbers, *rest):
+            if len(lost) < numbering.NUMBER_ATTEMPTS + 5:
+                lost.append(1)
+                raise numbering.NumberTaken(numbering.PAYMENT_NUMBERS, 0)   # the sequence as it stands
+            return settle(adapters, org_id, state, numbers, *rest)
+        monkeypatch.setattr(settlement, "_settle", losing_first)
+        monkeypatch.setattr(numbering, "JITTER_SECONDS", 0)
+
+        # When Zoë pays it with her card
+        paid = shop.portal.post("/portal/payments", {"invoice_ids": [invoice["invoice_id"]],
+                                                     "payment_method": "pm_card_visa"},
+                                headers={"Idempotency-Key": "pay-after-races"})
+
+    # Then, those races lost, the payment is recorded with the sequence's next number
+    assert len(lost) == numbering.NUMBER_ATTEMPTS + 5
+    assert paid.status == 201 and paid.json["number"] == "PAY-000001", paid.json

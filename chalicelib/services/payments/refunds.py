@@ -34,7 +34,7 @@ from ...domain.refunds import (PaymentNotRefundable, amount_to_refund, document_
                                refund_note_needed)
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
 from ...tables.refund_requests import RefundRequest
-from ..numbering import CREDIT_NOTE_NUMBERS, NUMBER_ATTEMPTS, Numbers, NumberTaken
+from ..numbering import CREDIT_NOTE_NUMBERS, NUMBER_ATTEMPTS, Numbers, NumberTaken, wait_after_lost
 from . import idempotency, settlement
 from .settlement import Event
 
@@ -124,6 +124,7 @@ def recorded(adapters, org_id: str, customer_id: str, payment_id: str, refunded_
         except NumberTaken as taken:
             numbers_taken += 1
             known, last_numbers = payment, numbers.after(taken)
+            wait_after_lost()
             continue
         except ConcurrentUpdate:
             conflicts += 1

@@ -31,7 +31,8 @@ from ...domain.subscription import Subscription
 from ...gateways.payments import ChargeResult, PaymentGatewayError
 from ...tables.payments import PaymentState
 from ..accounts import languages, outbox as mail
-from ..numbering import CREDIT_NOTE_NUMBERS, NUMBER_ATTEMPTS, PAYMENT_NUMBERS, Numbers, NumberTaken
+from ..numbering import (CREDIT_NOTE_NUMBERS, PAYMENT_NUMBERS, SETTLEMENT_NUMBER_ATTEMPTS, Numbers,
+                         NumberTaken, wait_after_lost)
 from ..subscriptions import recovery
 from . import velocity
 
@@ -137,7 +138,7 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
     as paid; when another payment took that number first, the transaction is sent again with the next
     one, nothing re-read (an overpayment's credit note is numbered the same way)."""
     conflicts = numbers_taken = 0
-    while conflicts < ATTEMPTS and numbers_taken < NUMBER_ATTEMPTS:
+    while conflicts < ATTEMPTS and numbers_taken < SETTLEMENT_NUMBER_ATTEMPTS:
         state, known = _current(adapters, org_id, customer_id, payment_id, known), None
         if state.payment.status == PaymentStatus.SUCCEEDED:
             _event_alone(adapters, event, now)
@@ -150,6 +151,7 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
         except NumberTaken as taken:
             numbers_taken += 1
             known = replace(state, last_numbers=numbers.after(taken))
+            wait_after_lost()
             continue
         except ConcurrentUpdate:
             conflicts += 1
