@@ -2,15 +2,9 @@
 and a payment whose answer was lost is finished by the next attempt with the same gateway key.
 The key costs no call of its own: a payment is two reads and two transactions, a replay two reads,
 a refused request no write."""
-from contextlib import contextmanager
-
-from chalicelib.tables.base import shared_client
-from chalicelib.tables.customers import CustomerItem
-from chalicelib.tables.idempotency import IdempotencyItem
-from chalicelib.tables.invoices import InvoiceItem
 from chalicelib.tables.metrics import counting_calls
-from chalicelib.tables.organizations import OrganizationItem
 from tests.support.api import Api, client
+from tests.support.call_shapes import calls_made
 from tests.support.payments import a_payer, an_invoice, counting_gateway, pay
 from tests.support.portal import Clock
 
@@ -143,10 +137,7 @@ def test_a_payment_takes_two_reads_and_two_transactions_and_its_replay_two_reads
     with client() as c:
         # Given a customer who paid before (the gateway knows them: a first payment also records that),
         # with an open invoice
-        payer = a_payer(Api(c))
-        earlier = {"invoice_ids": [an_invoice(payer, 5000)["invoice_id"]], "payment_method": "pm_card_visa"}
-        assert pay(payer.portal, earlier, key="earlier").status == 201
-        body = {"invoice_ids": [an_invoice(payer, 10000)["invoice_id"]], "payment_method": "pm_card_visa"}
+        payer, body = a_payer_who_paid_before(Api(c))
 
         # When the customer pays it, then sends the same request again, then the same key with another body
         with counting_calls() as paying:
@@ -169,35 +160,23 @@ def test_a_payment_reads_the_organization_and_customer_once_with_the_session(aws
     Clock()
     with client() as c:
         # Given a customer who paid before, with an open invoice
-        payer = a_payer(Api(c))
-        earlier = {"invoice_ids": [an_invoice(payer, 5000)["invoice_id"]], "payment_method": "pm_card_visa"}
-        assert pay(payer.portal, earlier, key="earlier").status == 201
-        body = {"invoice_ids": [an_invoice(payer, 10000)["invoice_id"]], "payment_method": "pm_card_visa"}
+        payer, body = a_payer_who_paid_before(Api(c))
 
         # When the customer pays it
-        with tables_read() as read:
+        with calls_made() as calls:
             paid = pay(payer.portal, body, key="k")
 
         # Then the session check read the organization and the customer, and the payment's own read did not
-        parties = {OrganizationItem.Meta.table_name, CustomerItem.Meta.table_name}
+        session_check, payment = (set(tables) for operation, tables in calls if operation == "BatchGetItem")
         assert paid.status == 201
-        session_check, payment = read
-        assert parties <= session_check
-        assert not payment & parties
-        assert {IdempotencyItem.Meta.table_name, InvoiceItem.Meta.table_name} <= payment
+        assert {"organizations", "customers"} <= session_check
+        assert not payment & {"organizations", "customers"}
+        assert {"idempotency", "invoices"} <= payment
 
 
-@contextmanager
-def tables_read():
-    """The tables each BatchGetItem made while open read."""
-    read: list[set[str]] = []
-
-    def record(params, **_):
-        read.append(set(params["RequestItems"]))
-
-    events = shared_client().meta.events
-    events.register("before-parameter-build.dynamodb.BatchGetItem", record)
-    try:
-        yield read
-    finally:
-        events.unregister("before-parameter-build.dynamodb.BatchGetItem", record)
+def a_payer_who_paid_before(api: Api):
+    """A customer who paid an invoice before, and the body paying their open one."""
+    payer = a_payer(api)
+    earlier = {"invoice_ids": [an_invoice(payer, 5000)["invoice_id"]], "payment_method": "pm_card_visa"}
+    assert pay(payer.portal, earlier, key="earlier").status == 201
+    return payer, {"invoice_ids": [an_invoice(payer, 10000)["invoice_id"]], "payment_method": "pm_card_visa"}
