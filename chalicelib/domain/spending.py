@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from .money import Money
-from .statement import LedgerEntry, Statement, build_statements
+from .statement import LedgerEntry, Statement, dated, statements_of
 
 LONGEST_HISTORY_MONTHS = 36
 
@@ -50,10 +50,10 @@ def spending_history(entries: Iterable[LedgerEntry], *, today: date, months: int
                      default_currency: str) -> list[CurrencySpending]:
     """Per currency with a transaction in the months asked (alphabetical), every month's figures,
     a month without transactions at zero; with none at all, `default_currency` at zero."""
-    entries, spans = list(entries), months_back(today, months)
+    entries, spans = dated(entries, time_zone), months_back(today, months)
     moved: dict[str, dict[str, MonthSpending]] = {}
     for start, end in spans:
-        for statement in build_statements(entries, start, end, time_zone=time_zone):
+        for statement in statements_of(entries, start, end):
             month = _month(statement)
             if _moved(month):
                 moved.setdefault(statement.currency, {})[month.month] = month

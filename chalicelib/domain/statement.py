@@ -73,20 +73,19 @@ def _sum(entries: Iterable[LedgerEntry], currency: str) -> Money:
     return sum((entry.amount for entry in entries), Money.zero(currency))
 
 
-def _statement(currency: str, entries: list[LedgerEntry], start: date, end: date, time_zone: str) -> Statement:
-    opening = _sum((entry for entry in entries if local_date(entry.at, time_zone) < start), currency)
-    in_period = sorted((entry for entry in entries if start <= local_date(entry.at, time_zone) <= end),
-                       key=lambda entry: entry.at)  # sorted() is stable: equal times keep their order
+def _statement(currency: str, entries: list[tuple[date, LedgerEntry]], start: date, end: date) -> Statement:
+    opening = _sum((entry for day, entry in entries if day < start), currency)
+    in_period = sorted(((day, entry) for day, entry in entries if start <= day <= end),
+                       key=lambda dated_entry: dated_entry[1].at)  # sorted() is stable: equal times keep their order
 
     rows, balance = [], opening
-    for entry in in_period:
+    for day, entry in in_period:
         balance += entry.amount
-        rows.append(StatementRow(at=entry.at, on=local_date(entry.at, time_zone), kind=entry.kind,
-                                 reference=entry.reference,
+        rows.append(StatementRow(at=entry.at, on=day, kind=entry.kind, reference=entry.reference,
                                  description=entry.description, amount=entry.amount, balance=balance))
 
     def of(*kinds: str) -> Money:
-        return _sum((entry for entry in in_period if entry.kind in kinds), currency)
+        return _sum((entry for _, entry in in_period if entry.kind in kinds), currency)
 
     invoiced, paid, refunded = of("invoice", "void"), -of("payment"), of("refund")
     credited = -of("credit_note", "credit_note_void")
@@ -103,13 +102,25 @@ def build_statements(entries: Iterable[LedgerEntry], start: date, end: date,
     """One statement per currency with entries up to `end`, for the days `start`..`end`
     inclusive of `time_zone` (the organization's). With no such entries, one empty statement in
     `default_currency` if given."""
+    return statements_of(dated(entries, time_zone), start, end, default_currency)
+
+
+def dated(entries: Iterable[LedgerEntry], time_zone: str) -> list[tuple[date, LedgerEntry]]:
+    """Each entry with its day on the wall clock of `time_zone`, worked out once (a year's spending
+    builds twelve months' statements of the same entries)."""
+    return [(local_date(entry.at, time_zone), entry) for entry in entries]
+
+
+def statements_of(entries: list[tuple[date, LedgerEntry]], start: date, end: date,
+                  default_currency: str | None = None) -> list[Statement]:
+    """`build_statements` of entries already `dated`."""
     if start > end:
         raise ValueError(f"statement range starts ({start}) after it ends ({end})")
-    by_currency: dict[str, list[LedgerEntry]] = {}
-    for entry in entries:
-        if local_date(entry.at, time_zone) <= end:
-            by_currency.setdefault(entry.amount.currency, []).append(entry)
+    by_currency: dict[str, list[tuple[date, LedgerEntry]]] = {}
+    for day, entry in entries:
+        if day <= end:
+            by_currency.setdefault(entry.amount.currency, []).append((day, entry))
     if not by_currency and default_currency is not None:
         by_currency[default_currency] = []
-    return [_statement(currency, by_currency[currency], start, end, time_zone) for currency in sorted(by_currency)]
+    return [_statement(currency, by_currency[currency], start, end) for currency in sorted(by_currency)]
 
