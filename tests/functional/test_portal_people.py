@@ -6,16 +6,11 @@ from chalicelib.tables.metrics import WRITES, counting_calls
 from tests.support.api import Api, client
 from tests.support.payments import a_payer, an_invoice, pay
 from tests.support.portal import (
-    PASSWORD, Clock, emails_to, invited_person, link_token, login, portal_organization, signed_in_customer,
+    PASSWORD, Clock, an_owner, emails_to, invited_person, link_token, login, signed_in_customer,
 )
 
 ALICE = {"first_name": "Alice", "last_name": "Ng", "email": "alice@globex.example"}
 BOB = {"first_name": "Bob", "last_name": "Stone", "email": "bob@initech.example"}
-
-
-def an_owner(api):
-    acme = portal_organization(api)
-    return acme, signed_in_customer(api, acme.org, acme.key)
 
 
 def invited(api, acme, owner, role):

@@ -10,12 +10,11 @@ from chalicelib.tables.metrics import counting_calls
 from chalicelib.tables.sessions import Session
 from tests.support.api import Api, client, new_organization
 from tests.support.documents import TWO_CONTACTS
-from tests.support.portal import Clock, assert_refused, new_customer, portal_organization, signed_in_customer
+from tests.support.portal import Clock, an_owner, assert_refused, new_customer, signed_in_customer
 
 
 def a_signed_in_zoe(api: Api):
-    acme = portal_organization(api)
-    return acme, signed_in_customer(api, acme.org, acme.key, contacts=TWO_CONTACTS)
+    return an_owner(api, contacts=TWO_CONTACTS)
 
 
 def contacts_changed(org_id: str, customer_id: str, change) -> None:

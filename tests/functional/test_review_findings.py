@@ -8,16 +8,11 @@ from chalicelib.domain.customers import MOST_CONTACTS
 from chalicelib.handlers.credentials import ACTION_LINK_CHANGES, may_act_on_link
 from tests.support.api import Api, client
 from tests.support.portal import (
-    Clock, a_passwordless_zoe, contact_with, invited_person, login, new_customer, portal_organization,
+    Clock, a_passwordless_zoe, an_owner, contact_with, invited_person, login, new_customer,
     signed_in_customer,
 )
 
 BOB = {"first_name": "Bob", "last_name": "Stone", "email": "bob@initech.example"}
-
-
-def an_owner(api):
-    acme = portal_organization(api)
-    return acme, signed_in_customer(api, acme.org, acme.key)
 
 
 def a_pay_link(acme, customer_id: str, invoice_id: str) -> str:

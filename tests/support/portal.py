@@ -190,3 +190,10 @@ def invited_person(api: Api, acme: PortalOrganization, owner: SignedInCustomer, 
         "organization": acme.org.org_id, "token": link_token(emails_to(email)[-1]), "password": PASSWORD})
     assert accepted.status == 201, accepted.json
     return answer.json["contact_id"], api.as_(accepted.json["token"])
+
+
+def an_owner(api: Api, **customer) -> tuple[PortalOrganization, SignedInCustomer]:
+    """A portal organization and its customer's owner (the primary contact), signed in; `customer`:
+    what `signed_in_customer` takes (contacts=...)."""
+    acme = portal_organization(api)
+    return acme, signed_in_customer(api, acme.org, acme.key, **customer)
