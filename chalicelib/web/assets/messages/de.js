@@ -627,6 +627,7 @@ export default {
   "auth.second_factor.again": "Erneut anmelden",
   "auth.second_factor.saved": "Ich habe sie gespeichert, weiter",
   "pay.preparing": "Ihre Zahlung wird vorbereitet…",
+  "pay.not_for_viewers": "Rechnungen bezahlen können nur der Inhaber des Kontos und seine Ansprechpartner für die Abrechnung. Was offen ist, sehen Sie bei Ihren Rechnungen; bitten Sie einen von ihnen, zu bezahlen.",
   "pay.already_paid": "Diese Rechnungen sind schon bezahlt.",
   "pay.see_invoices": "Ihre Rechnungen ansehen",
   "pay.payment": "Zahlung",

@@ -628,6 +628,7 @@ export default {
   "auth.second_factor.again": "Sign in again",
   "auth.second_factor.saved": "I have saved them, continue",
   "pay.preparing": "Preparing your payment…",
+  "pay.not_for_viewers": "Paying invoices is for the account's owner and its billing contacts. You can see what is owed on your invoices; ask one of them to pay.",
   "pay.already_paid": "These invoices are already paid.",
   "pay.see_invoices": "See your invoices",
   "pay.payment": "Payment",
