@@ -76,6 +76,27 @@ def test_the_owner_invites_a_billing_contact_who_then_pays_an_invoice(page, brow
     expect(timeline.get_by_role("listitem").filter(has_text="Person invited")).to_contain_text("You")
 
 
+def test_the_people_list_says_in_words_who_can_sign_in_and_who_is_yet_to_be_invited(page, portal):
+    # Given an owner whose account has a colleague who was never invited to the portal
+    owner = fresh_customer(portal.org_id, "Peoplewords", colleagues=1)
+    sign_in(page, owner.org_id, owner.email, owner.password)
+
+    # When she opens People
+    go_to(page, "People")
+
+    # Then she is active, and the colleague has no access yet, with an invitation to send
+    people = page.get_by_role("table", name="People")
+    expect(people.get_by_role("row", name=re.compile("Olive Peoplewords"))).to_contain_text("Active")
+    colleague = people.get_by_role("row", name=re.compile("Colleague1 Peoplewords"))
+    expect(colleague).to_contain_text("No access yet")
+    expect(colleague).not_to_contain_text("none")
+
+    # And once she sends it, the colleague is invited
+    colleague.get_by_role("button", name="Send Colleague1 Peoplewords an invitation").click()
+    page.get_by_role("dialog").get_by_role("button", name="Send invitation").click()
+    expect(colleague).to_contain_text("Invited")
+
+
 def test_a_viewer_sees_the_invoices_but_no_way_to_pay_them(page, browser, portal):
     # Given an owner with an open invoice who invites a viewer
     owner = fresh_customer(portal.org_id, "Peopleview")
