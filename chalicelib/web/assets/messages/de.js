@@ -706,6 +706,7 @@ export default {
   "details.loading_methods": "Zahlungsmittel werden geladen…",
   "details.save": "Speichern",
   "details.password_needed": "Nötig, um die E-Mail-Adresse für die Anmeldung zu ändern.",
+  "details.fresh_sign_in_needed": "Um die E-Mail-Adresse für die Anmeldung zu ändern, darf Ihre Anmeldung höchstens 10 Minuten zurückliegen; sonst werden Sie gebeten, sich erneut anzumelden.",
   "details.first_name": "Vorname",
   "details.last_name": "Nachname",
   "details.not_given": "Noch nicht angegeben.",

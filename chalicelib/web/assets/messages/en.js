@@ -707,6 +707,7 @@ export default {
   "details.loading_methods": "Loading payment methods…",
   "details.save": "Save",
   "details.password_needed": "Needed to change the email you sign in with.",
+  "details.fresh_sign_in_needed": "Changing the email you sign in with needs a sign-in in the last 10 minutes: if yours is older, you will be asked to sign in again.",
   "details.first_name": "First name",
   "details.last_name": "Last name",
   "details.not_given": "Not given yet.",
