@@ -67,5 +67,10 @@ class Money:
         """Plain decimal text such as '100.00' (for document lines; the browser localises)."""
         return currencies.plain_text(self.amount_minor, self.currency)
 
+    def labelled(self) -> str:
+        """'USD 100.00': the currency's code and the plain amount, as the activity timeline's
+        summaries write an amount (the browser finds it there and writes it as it writes money)."""
+        return f"{self.currency} {self.format()}"
+
     def to_dict(self) -> dict:
         return {"amount_minor": self.amount_minor, "currency": self.currency}

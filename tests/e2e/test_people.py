@@ -1,6 +1,6 @@
 """Several people per account, in the browser: the owner invites a billing contact on the People
 screen, who accepts the emailed invitation and pays an invoice; the activity names who did what;
-a viewer sees the invoices but no way to pay them."""
+a viewer sees the invoices but no way to pay them, not even through a pay link."""
 import re
 
 import pytest
@@ -76,10 +76,31 @@ def test_the_owner_invites_a_billing_contact_who_then_pays_an_invoice(page, brow
     expect(timeline.get_by_role("listitem").filter(has_text="Person invited")).to_contain_text("You")
 
 
+def test_the_people_list_says_in_words_who_can_sign_in_and_who_is_yet_to_be_invited(page, portal):
+    # Given an owner whose account has a colleague who was never invited to the portal
+    owner = fresh_customer(portal.org_id, "Peoplewords", colleagues=1)
+    sign_in(page, owner.org_id, owner.email, owner.password)
+
+    # When she opens People
+    go_to(page, "People")
+
+    # Then she is active, and the colleague has no access yet, with an invitation to send
+    people = page.get_by_role("table", name="People")
+    expect(people.get_by_role("row", name=re.compile("Olive Peoplewords"))).to_contain_text("Active")
+    colleague = people.get_by_role("row", name=re.compile("Colleague1 Peoplewords"))
+    expect(colleague).to_contain_text("No access yet")
+    expect(colleague).not_to_contain_text("none")
+
+    # And once she sends it, the colleague is invited
+    colleague.get_by_role("button", name="Send Colleague1 Peoplewords an invitation").click()
+    page.get_by_role("dialog").get_by_role("button", name="Send invitation").click()
+    expect(colleague).to_contain_text("Invited")
+
+
 def test_a_viewer_sees_the_invoices_but_no_way_to_pay_them(page, browser, portal):
     # Given an owner with an open invoice who invites a viewer
     owner = fresh_customer(portal.org_id, "Peopleview")
-    an_invoice(owner, 1500, "Audit")
+    invoice_id = an_invoice(owner, 1500, "Audit")
     email = owner.email.replace("owner", "vera")
     sign_in(page, owner.org_id, owner.email, owner.password)
     invite(page, "Vera", "Looks", email, "viewer")
@@ -98,5 +119,13 @@ def test_a_viewer_sees_the_invoices_but_no_way_to_pay_them(page, browser, portal
         expect(vera.locator("main h1")).to_contain_text("INV-")
         expect(vera.get_by_role("link", name="Make Payment")).to_have_count(0)
         screenshot(vera, "viewer-invoice")
+
+        # And a pay link (an emailed one, say) tells her who pays, with no form to fill in
+        vera.goto(f"./#/pay?invoices={invoice_id}")
+        expect(vera.get_by_text("Paying invoices is for the account's owner and its billing contacts.")).to_be_visible()
+        expect(vera.locator("main form")).to_have_count(0)
+        vera.goto("./#/pay?all=1")
+        expect(vera.get_by_text("Paying invoices is for the account's owner and its billing contacts.")).to_be_visible()
+        expect(vera.get_by_role("button", name=re.compile("^Pay"))).to_have_count(0)
     finally:
         tab.__exit__(None, None, None)

@@ -300,7 +300,7 @@ def test_a_customer_of_a_portal_without_passwords_signs_in_with_the_link_emailed
     expect(page.get_by_role("alert")).to_contain_text("This link does not work any more")
 
 
-def test_an_invitation_to_a_portal_without_passwords_asks_for_none(page, portal):
+def test_an_invitation_to_a_portal_without_passwords_asks_for_none_then_or_later(page, portal):
     from chalicelib.bootstrap import services
     from chalicelib.services.access.commands import OrganizationChanges
     # Given a colleague invited to a portal that signs in with emailed links only
@@ -317,3 +317,14 @@ def test_an_invitation_to_a_portal_without_passwords_asks_for_none(page, portal)
     expect(page.get_by_label("Choose a password")).to_have_count(0)
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", name="Welcome, Colleague1")).to_be_visible()
+
+    # And where a change would ask for her current password, she is asked for none (her fresh sign-in stands in)
+    go_to(page, "Change Password")
+    expect(page.get_by_label("New password", exact=True)).to_be_visible()
+    expect(page.get_by_label("Current password")).to_have_count(0)
+    expect(page.get_by_label(re.compile("Your password"))).to_have_count(0)
+    go_to(page, "My Details")
+    page.get_by_role("button", name="Edit contact").click()
+    page.get_by_label("Email").fill(colleague.replace("colleague1", "colleague.one"))
+    expect(page.get_by_text("needs a sign-in in the last 10 minutes")).to_be_visible()
+    expect(page.get_by_label("Current password")).to_have_count(0)

@@ -163,8 +163,8 @@ def test_the_security_screen_reads_whether_the_account_has_a_second_factor(aws):
         before = shop.portal.get("/portal/auth/second-factor").json
         enrolled(shop)
         after = shop.portal.get("/portal/auth/second-factor").json
-        assert before == {"enabled": False, "required": False, "recovery_codes_left": 0}
-        assert after == {"enabled": True, "required": False, "recovery_codes_left": 10}
+        assert before == {"enabled": False, "required": False, "recovery_codes_left": 0, "has_password": True}
+        assert after == {"enabled": True, "required": False, "recovery_codes_left": 10, "has_password": True}
 
 
 def test_an_invitation_accepted_where_it_is_required_answers_a_challenge_not_a_session(aws):

@@ -201,3 +201,23 @@ def test_an_account_without_a_password_proves_itself_by_a_fresh_sign_in_and_neve
         assert again.post("/portal/auth/passkeys/options", {}).status == 200
         moved = again.patch("/portal/profile", {"contact": {"email": "zoe@new.example"}})
         assert moved.status == 200 and moved.json["pending_email"] == "zoe@new.example", moved.json
+
+
+def test_the_security_screen_is_told_whether_the_account_has_a_password_to_ask_for(aws):
+    with client() as c:
+        # Given Zoë, who accepted her invitation to a link-only portal (no password), and Bill, who chose one
+        api = Api(c)
+        _, zoe = a_passwordless_zoe(api)
+        initech = portal_organization(api, "Initech")
+        bill = signed_in_customer(api, initech.org, initech.key, email="bill@initech.example").portal
+
+        # When each opens the security screen
+        states = [who.get("/portal/auth/second-factor") for who in (zoe, bill)]
+
+        # Then Zoë's asks for no current password, Bill's does
+        assert [(s.status, s.json["has_password"]) for s in states] == [(200, False), (200, True)]
+
+        # And Zoë, just signed in, sets a first password without a current one
+        chosen = zoe.post("/portal/auth/change-password", {"new_password": "amber comets drift past the lighthouse"})
+        assert chosen.status == 200, chosen.json
+        assert zoe.get("/portal/auth/second-factor").json["has_password"] is True

@@ -22,3 +22,9 @@ def test_money_refuses_floats_and_formats_by_the_currency_exponent():
     assert Money(123456, "USD").format() == "1234.56"
     assert Money(500, "JPY").format() == "500" and exponent("JPY") == 0
     assert Money(1234, "KWD").format() == "1.234"
+
+
+def test_money_is_labelled_with_its_currency_code_as_the_activity_timeline_writes_it():
+    assert Money(123456, "USD").labelled() == "USD 1234.56"
+    assert Money(500, "JPY").labelled() == "JPY 500"
+    assert Money(-1234, "KWD").labelled() == "KWD -1.234"

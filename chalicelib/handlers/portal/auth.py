@@ -91,7 +91,7 @@ class PasskeySignInBody(Body):
 
 
 class ChangePasswordBody(Body):
-    current_password: Password
+    current_password: Password | None = None    # none for an account without a password (it sets its first)
     new_password: Password
 
 

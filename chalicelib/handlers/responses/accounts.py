@@ -206,9 +206,13 @@ class SecondFactorEnrolment(Answer):
 
 
 class SecondFactorState(Answer):
+    """How the signed-in account signs in: its second factor, and whether it has a password."""
     enabled: bool
     required: bool              # by the merchant: it cannot be turned off
     recovery_codes_left: int
+    # docs/security.md "An account without a password": 403 fresh_sign_in_needed after 10 minutes
+    has_password: bool = Field(description="Whether the account has a password to confirm changes with; "
+                               "false: made without one, it proves itself by a sign-in under 10 minutes old")
 
     @classmethod
     def of(cls, state) -> SecondFactorState:

@@ -92,8 +92,8 @@ class Access:
         return create_portal_user(self._adapters, org_id, customer_id=customer_id, contact_id=contact_id,
                                   password=password, now=now)
 
-    def change_password(self, org_id: str, login: str, session_id: str, current_password: str, new_password: str,
-                        now: datetime) -> int:
+    def change_password(self, org_id: str, login: str, session_id: str, current_password: str | None,
+                        new_password: str, now: datetime) -> int:
         from .portal_auth import change_password
         return change_password(self._adapters, org_id, login, session_id, current_password, new_password, now)
 

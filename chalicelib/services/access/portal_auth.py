@@ -222,8 +222,8 @@ def logout(adapters, session_id: str) -> None:
     sessions.end(adapters, session_id)
 
 
-def change_password(adapters, org_id: str, login: str, session_id: str, current_password: str, new_password: str,
-                    now: datetime) -> int:
+def change_password(adapters, org_id: str, login: str, session_id: str, current_password: str | None,
+                    new_password: str, now: datetime) -> int:
     """Change the password of the signed-in account (`login`, as its session, just checked by the
     route's credential, names it); every other session of it ends. Answers how many sessions were ended."""
     account = adapters.uow.portal_users.with_organization(login, org_id, with_failures=True) if login else None

@@ -104,13 +104,14 @@ class SecondFactorState:
     enabled: bool
     required: bool                 # by the merchant: it cannot be turned off
     recovery_codes_left: int
+    has_password: bool             # False: made without one, it proves itself by a fresh sign-in instead
 
 
 def state(adapters, org_id: str, login: str) -> SecondFactorState:
-    """Whether the signed-in account has a second factor, for its security screen."""
+    """Whether the signed-in account has a second factor (and a password), for its security screen."""
     user, org = _signed_in(adapters, org_id, login)
     return SecondFactorState(user.has_second_factor, org.preferences.require_second_factor,
-                             len(user.recovery_code_hashes))
+                             len(user.recovery_code_hashes), has_password=user.password_hash is not None)
 
 
 def start_enrolment(adapters, org_id: str, login: str, now: datetime) -> Enrolment:

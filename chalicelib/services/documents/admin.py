@@ -108,7 +108,7 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
         adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
                                                 last_payment=(payment.payment_id, amount_minor, now, invoice_id))
         adapters.uow.activity.record(org_id, _activity(now, customer_id, "payment.recorded", "payment",
-                                                       payment.payment_id, f"{invoice.number}: {invoice.currency} {Money(amount_minor, invoice.currency).format()}"), tx)
+                                                       payment.payment_id, f"{invoice.number}: {Money(amount_minor, invoice.currency).labelled()}"), tx)
     return payment
 
 

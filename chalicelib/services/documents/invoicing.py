@@ -198,12 +198,12 @@ def _records(customer_id: str, actor: Actor, now: datetime, invoice: Invoice | N
     if note is not None:
         records.append(ActivityRecord(new_id("activity", now), customer_id, actor, "credit_note.issued",
                                       "credit_note", note.credit_note_id, now,
-                                      f"{note.number}: {Money(note.total_minor, note.currency).format()}"))
+                                      f"{note.number}: {Money(note.total_minor, note.currency).labelled()}"))
     if invoice is not None:
         credited = Money(invoice.credits_applied_minor, invoice.currency)
-        summary = f"{invoice.number}: {Money(invoice.total_minor, invoice.currency).format()}"
+        summary = f"{invoice.number}: {Money(invoice.total_minor, invoice.currency).labelled()}"
         if invoice.credits_applied:
-            summary += f", {credited.format()} of available credits applied"
+            summary += f", {credited.labelled()} of available credits applied"
         records.append(ActivityRecord(new_id("activity", now), customer_id, actor, "invoice.issued", "invoice",
                                       invoice.invoice_id, now, summary,
                                       after={"credits_applied": {a.credit_note_id: a.amount_minor

@@ -40,7 +40,7 @@ def disputed(adapters, org_id: str, customer_id: str, payment_id: str, *, status
             adapters.uow.webhook_events.record(event.event_id, event.type, now)
             return payment
         marked = replace(payment, dispute_status=status, disputed_minor=amount.amount_minor)
-        shown = f"{amount.currency} {amount.format()}"
+        shown = amount.labelled()
         headline = _HEADLINES.get(status, "Payment disputed: {amount} from {customer}").format(
             amount=shown, customer=customer.display_name)
         details = [f"Amount disputed: {shown}", f"Reason: {reason or 'not given'}", f"Status: {status.replace('_', ' ')}",

@@ -273,4 +273,4 @@ def _activity(payment: Payment, now: datetime, event: Event | None, summary: str
 
 
 def _text(amount: Money) -> str:
-    return f"{amount.currency} {amount.format()}"
+    return amount.labelled()

@@ -391,7 +391,7 @@ def _activity(payment: Payment, action: str, now: datetime, event: Event | None,
 
 
 def _amount(payment: Payment) -> str:
-    return f"{payment.currency} {Money(payment.amount_minor, payment.currency).format()}"
+    return Money(payment.amount_minor, payment.currency).labelled()
 
 
 def _summary(result: ChargeResult) -> str:

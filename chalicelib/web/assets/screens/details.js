@@ -65,6 +65,9 @@ function contactSection(profile, reload) {
     () => {
       const emailHint = h("div", { hidden: true }, field({ label: t("password.current"), name: "current_password", type: "password",
         autocomplete: "current-password", hint: t("details.password_needed") }));
+      api.get("/portal/auth/second-factor").then((state) => {   // an account without a password is asked for none
+        if (state.has_password === false) replace(emailHint, h("p", { class: "hint" }, t("details.fresh_sign_in_needed")));
+      }).catch(() => { /* the field stays: the server says what it needs either way */ });
       const form = h("form", { "aria-label": t("details.contact.edit") },
         h("div", { class: "form-row" },
           field({ label: t("details.first_name"), name: "contact.first_name", value: contact.first_name, required: true, autocomplete: "given-name" }),

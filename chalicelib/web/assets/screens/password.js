@@ -1,19 +1,28 @@
 // Change Password: the current password and a new one; other sessions end. Below it, two-step
 // sign-in: set up a second factor (the secret shown once, a first code, the recovery codes shown
 // once), or turn it off with the password and a code. Then passkeys: add one (named), see them,
-// remove one; the section is left out where the merchant has switched passkeys off.
+// remove one; the section is left out where the merchant has switched passkeys off. An account
+// made without a password is asked for none: a fresh sign-in stands in for it (docs/security.md).
 import { api } from "../api.js";
 import { plural, t } from "../i18n.js";
-import { h, replace, field, onSubmit, pageHeader, alert } from "../ui.js";
+import { h, replace, field, onSubmit, pageHeader, alert, loading } from "../ui.js";
 import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
 import { enrolmentHelp, recoveryCodeList } from "./auth.js";
 import { date } from "../format.js";
 import { createPasskey, passkeysSupported } from "../passkeys.js";
 
-export function show({ main }) {
+/** The current password field of a change, or nothing for an account without a password. */
+function currentPassword(state, label = t("password.current")) {
+  return state.has_password === false ? null
+    : field({ label, name: "current_password", type: "password", required: true, autocomplete: "current-password" });
+}
+
+export async function show({ main }) {
+  replace(main, pageHeader(t("password.title"), t("password.subtitle")), loading(t("common.loading")));
+  const state = await api.get("/portal/auth/second-factor");
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "card", "aria-label": t("password.title") },
-    field({ label: t("password.current"), name: "current_password", type: "password", required: true, autocomplete: "current-password" }),
+    currentPassword(state),
     field({ label: t("password.new"), name: "new_password", type: "password", required: true, autocomplete: "new-password",
             hint: PASSWORD_ADVICE }),
     field({ label: t("password.repeat"), name: "repeat", type: "password", required: true, autocomplete: "new-password" }),
@@ -37,14 +46,14 @@ export function show({ main }) {
     h("p", { class: "loading" }, t("common.loading")));
   replace(main, pageHeader(t("password.title"), t("password.subtitle")), result, form, twoStep, passkeys);
   sayMinimumIn(form);
-  showTwoStep(twoStep);
-  showPasskeys(passkeys);
+  showTwoStep(twoStep, state);
+  showPasskeys(passkeys, state);
 }
 
-async function showTwoStep(section) {
-  let state;
+async function showTwoStep(section, known = null) {
+  let state = known;
   try {
-    state = await api.get("/portal/auth/second-factor");
+    state = state || await api.get("/portal/auth/second-factor");
   } catch (error) {
     if (!error.sessionEnded) replace(section, alert("error", error.message));
     return;   // an ended session is already on its way to sign-in
@@ -63,7 +72,7 @@ async function showTwoStep(section) {
     return;
   }
   const off = h("form", { "aria-label": t("password.two_step.turn_off_label") },
-    field({ label: t("password.current"), name: "current_password", type: "password", required: true, autocomplete: "current-password" }),
+    currentPassword(state),
     field({ label: t("second_factor.code"), name: "code", required: true, autocomplete: "one-time-code",
       hint: t("password.two_step.code_hint") }),
     h("button", { type: "submit", class: "danger" }, t("password.two_step.turn_off")));
@@ -93,7 +102,7 @@ function enrol(section, setUp) {
   form.querySelector("input[name=code]").focus();
 }
 
-async function showPasskeys(section, said = null) {
+async function showPasskeys(section, state, said = null) {
   let held;
   try {
     held = (await api.get("/portal/auth/passkeys")).passkeys;
@@ -109,7 +118,7 @@ async function showPasskeys(section, said = null) {
       remove.addEventListener("click", async () => {
         try {
           await api.delete(`/portal/auth/passkeys/${encodeURIComponent(passkey.passkey_id)}`);
-          await showPasskeys(section, alert("success", t("passkeys.removed", { name: passkey.name })));
+          await showPasskeys(section, state, alert("success", t("passkeys.removed", { name: passkey.name })));
         } catch (error) {
           if (!error.sessionEnded) section.append(alert("error", error.message));
         }
@@ -122,8 +131,7 @@ async function showPasskeys(section, said = null) {
     : h("p", {}, t("passkeys.none"));
   const add = passkeysSupported() ? h("form", { "aria-label": t("passkeys.add_label") },
     field({ label: t("passkeys.name"), name: "name", required: true, value: t("passkeys.default_name"), hint: t("passkeys.name_hint") }),
-    field({ label: t("passkeys.current_password"), name: "current_password", type: "password", required: true,
-      autocomplete: "current-password" }),
+    currentPassword(state, t("passkeys.current_password")),
     h("button", { type: "submit" }, t("passkeys.add"))) : h("p", { class: "hint" }, t("passkeys.unsupported"));
   if (add.tagName === "FORM") {
     onSubmit(add, async (values) => {
@@ -135,7 +143,7 @@ async function showPasskeys(section, said = null) {
         throw new Error(t("passkeys.not_made"));
       }
       const made = await api.post("/portal/auth/passkeys", { name: values.name.trim(), credential });
-      await showPasskeys(section, alert("success", t("passkeys.is_added", { name: made.name })));
+      await showPasskeys(section, state, alert("success", t("passkeys.is_added", { name: made.name })));
     });
   }
   replace(section, h("h2", {}, t("passkeys.title")), said, h("p", {}, t("passkeys.intro")), list, add);

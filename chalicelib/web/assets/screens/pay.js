@@ -8,6 +8,7 @@ import { plural, t } from "../i18n.js";
 import { download } from "../download.js";
 import { money, date, invoiceBalance } from "../format.js";
 import { h, replace, loading, empty, alert, pageHeader, table, dialog, showErrors, clearErrors, checkbox } from "../ui.js";
+import { canPay } from "../roles.js";
 
 const TEST_CARDS = [
   ["pm_card_visa", "Visa 4242 4242 4242 4242 (succeeds)"],
@@ -18,6 +19,12 @@ const TEST_CARDS = [
 ];
 
 export async function show({ main, query, me }) {
+  if (!canPay(me)) {   // a viewer who followed a pay link: no form the server would refuse
+    replace(main, pageHeader(t("title.pay")), h("section", { class: "card" },
+      alert("info", h("p", {}, t("pay.not_for_viewers"))),
+      h("a", { class: "button secondary", href: "#/invoices" }, t("pay.see_invoices"))));
+    return;
+  }
   replace(main, loading(t("pay.preparing")));
   const everything = Boolean(query.all);
   const ids = (query.invoices || "").split(",").filter(Boolean);

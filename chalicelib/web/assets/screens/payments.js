@@ -4,6 +4,7 @@ import { t } from "../i18n.js";
 import { download } from "../download.js";
 import { money, dateTime, date, statusLabel } from "../format.js";
 import { h, replace, loading, empty, badge, pageHeader, table, filters, pages } from "../ui.js";
+import { canPay } from "../roles.js";
 
 const FILTERS = [["all", t("payments.filter.all")], ["succeeded", statusLabel("succeeded")], ["failed", statusLabel("failed")]];
 
@@ -30,7 +31,7 @@ export async function list({ main, query }) {
 export async function receipt({ main, params, me }) {
   replace(main, loading(t("payments.loading_one")));
   const payment = await api.get(`/portal/payments/${encodeURIComponent(params.id)}`);
-  if (payment.status !== "succeeded") { notPaid(main, payment); return; }
+  if (payment.status !== "succeeded") { notPaid(main, payment, canPay(me)); return; }
   const organization = me.organization || {};
   replace(main,
     h("p", { class: "no-print" }, h("a", { href: "#/payments" }, t("payments.back"))),
@@ -59,10 +60,10 @@ export async function receipt({ main, params, me }) {
 
 /** A payment that did not go through (failed) or has no outcome yet (pending, waiting for the
  * bank): what it is, why, and what to do; never a receipt, since nothing was paid. */
-function notPaid(main, payment) {
+function notPaid(main, payment, payable) {
   const failed = payment.status === "failed";
   const invoiceIds = (payment.allocations || []).map((a) => encodeURIComponent(a.invoice_id));
-  const payAgain = failed && invoiceIds.length
+  const payAgain = failed && payable && invoiceIds.length
     ? h("a", { class: "button", href: `#/pay?invoices=${invoiceIds.join(",")}` }, t("payments.pay_again")) : null;
   replace(main,
     h("p", {}, h("a", { href: "#/payments" }, t("payments.back"))),

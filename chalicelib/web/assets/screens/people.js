@@ -18,21 +18,34 @@ export async function show(context) {
       { label: t("people.name"), cell: (p) => [p.name, p.contact_id === me.contact.contact_id ? h("span", { class: "hint" }, ` (${t("people.you")})`) : null] },
       { label: t("people.email"), cell: (p) => p.email },
       { label: t("people.role"), cell: (p) => t(`people.role.${p.role}`) },
-      { label: t("people.access"), cell: (p) => badge(p.portal_status === "active" ? "active" : "draft", t(`people.status.${p.portal_status}`)) },
+      { label: t("people.access"), cell: (p) => badge(p.portal_status === "active" ? "active" : "draft", access(p)) },
       { label: t("people.actions"), cell: (p) => actions(p, reload) },
     ], people)),
   h("p", { class: "hint" }, t("people.roles_hint")));
+}
+
+/** The person's access in words: the answer's "none" is either an account not made yet or access
+ * taken away (the role says which). */
+function access(person) {
+  if (person.role === "removed") return t("people.status.removed");
+  return t(`people.status.${person.portal_status}`);
+}
+
+/** A contact of the account without an account of their own: the owner sends them a first invitation. */
+function neverInvited(person) {
+  return person.role !== "removed" && person.portal_status === "none";
 }
 
 function actions(person, reload) {
   if (person.role === "owner") return "";
   const named = { name: person.name || person.email };
   const again = person.role === "removed" || person.portal_status === "invited";
+  const first = neverInvited(person);
   return h("span", { class: "actions" },
     person.role === "removed" ? null : h("button", { type: "button", class: "link", "aria-label": t("people.change_role_of", named),
       onClick: () => changeRole(person).then((done) => done && reload(done)) }, t("people.change_role")),
-    again ? h("button", { type: "button", class: "link", "aria-label": t("people.invite_again_of", named),
-      onClick: () => invite(person).then((done) => done && reload(done)) }, t("people.invite_again")) : null,
+    again || first ? h("button", { type: "button", class: "link", "aria-label": t(first ? "people.invite_first_of" : "people.invite_again_of", named),
+      onClick: () => invite(person).then((done) => done && reload(done)) }, t(first ? "people.invite_first" : "people.invite_again")) : null,
     person.role === "removed" ? null : h("button", { type: "button", class: "link", "aria-label": t("people.remove_of", named),
       onClick: () => remove(person).then((done) => done && reload(done)) }, t("people.remove")));
 }
@@ -44,7 +57,9 @@ function roleField(value) {
 
 /** Invite someone new, or (`person`) send a person their invitation again. */
 function invite(person = null) {
-  return dialog(person ? t("people.invite_again_title", { name: person.name }) : t("people.invite_title"), (close) => {
+  const title = !person ? t("people.invite_title")
+    : t(neverInvited(person) ? "people.invite_first_title" : "people.invite_again_title", { name: person.name });
+  return dialog(title, (close) => {
     const [first, ...rest] = (person?.name || "").split(" ");
     const form = h("form", { id: "invite-person-form" },
       field({ label: t("people.first_name"), name: "first_name", value: first, required: true, autocomplete: "off" }),
