@@ -31,14 +31,15 @@ class DynamoDBParsers(ResponseParserFactory):
 
 class _AttributeValueParser(JSONParser):
     def _handle_json_body(self, raw_body, shape):
-        named = (b'"B"', b'"BS"') if isinstance(raw_body, (bytes, bytearray)) else ('"B"', '"BS"')
+        as_bytes = isinstance(raw_body, (bytes, bytearray))
+        named = (b'"B"', b'"BS"') if as_bytes else ('"B"', '"BS"')
         _reading.may_hold_binary = raw_body is None or any(name in raw_body for name in named)
+        _reading.may_hold_null = raw_body is None or (b"null" if as_bytes else "null") in raw_body
         return super()._handle_json_body(raw_body, shape)
 
     def _handle_map(self, shape, value):
         if shape.value.name == "AttributeValue" and value is not None:
-            if not getattr(_reading, "may_hold_binary", True) and all(
-                    len(attribute) == 1 and None not in attribute.values() for attribute in value.values()):
+            if not getattr(_reading, "may_hold_binary", True) and _as_it_came(value):
                 return value   # an item as it came: every value of one type, none binary
             return {name: self._attribute(shape.value, attribute) for name, attribute in value.items()}
         return super()._handle_map(shape, value)
@@ -63,3 +64,14 @@ class _AttributeValueParser(JSONParser):
                 if kind == "BS":
                     return {"BS": [b64decode(v) for v in held]}
         return super()._handle_structure(shape, value)
+
+
+_ONE_TYPE = {1}
+
+
+def _as_it_came(item: dict) -> bool:
+    """Whether every attribute value of `item` names one type and holds a value (an answer whose text
+    has no `null` holds none without one), as DynamoDB always sends them: lengths taken in one pass."""
+    values = item.values()
+    return set(map(len, values)) <= _ONE_TYPE and (
+        not getattr(_reading, "may_hold_null", True) or all(None not in attribute.values() for attribute in values))
