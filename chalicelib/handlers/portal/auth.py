@@ -247,7 +247,7 @@ def second_factor_state():
     """Whether my account signs in with a code, whether the merchant requires it, recovery codes left."""
     caller = api.customer()
     from ..responses.accounts import SecondFactorState
-    return SecondFactorState.of(services().access.second_factor(caller.org_id, caller.login)).model_dump()
+    return SecondFactorState.of(services().access.second_factor(caller.org, caller.login)).model_dump()
 
 
 @api.route("/portal/auth/second-factor", "POST", response="SecondFactorEnrolment")

@@ -49,9 +49,9 @@ class Access:
         from .second_factor import enrol_at_sign_in
         return enrol_at_sign_in(self._adapters, org_id, challenge, now)
 
-    def second_factor(self, org_id: str, login: str) -> SecondFactorState:
+    def second_factor(self, org: Organization, login: str) -> SecondFactorState:
         from .second_factor import state
-        return state(self._adapters, org_id, login)
+        return state(self._adapters, org, login)
 
     def start_second_factor(self, org_id: str, login: str, now: datetime) -> Enrolment:
         from .second_factor import start_enrolment

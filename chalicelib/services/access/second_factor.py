@@ -14,6 +14,7 @@ from typing import Any
 
 from ...domain import second_factor as totp
 from ...domain.errors import BusinessRuleViolation, InvalidInput, Unauthenticated
+from ...domain.organization import Organization
 from ...domain.rate_limits import SIGN_IN_FAILURES_PER_SOURCE
 from ...gateways.sealed_secrets import is_sealed
 from ...tables.portal_users import PortalUser
@@ -107,9 +108,12 @@ class SecondFactorState:
     has_password: bool             # False: made without one, it proves itself by a fresh sign-in instead
 
 
-def state(adapters, org_id: str, login: str) -> SecondFactorState:
-    """Whether the signed-in account has a second factor (and a password), for its security screen."""
-    user, org = _signed_in(adapters, org_id, login)
+def state(adapters, org: Organization, login: str) -> SecondFactorState:
+    """Whether the signed-in account has a second factor (and a password), for its security screen:
+    the organization as the session check read it, the account alone read here."""
+    user = adapters.uow.portal_users.find(login) if login else None
+    if user is None or not user.is_active or user.org_id != org.org_id:
+        raise Unauthenticated("Sign in again.")
     return SecondFactorState(user.has_second_factor, org.preferences.require_second_factor,
                              len(user.recovery_code_hashes), has_password=user.password_hash is not None)
 
