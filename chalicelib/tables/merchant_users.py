@@ -15,7 +15,9 @@ from pynamodb.models import Model
 
 from ..domain.errors import AlreadyExists, ConcurrentUpdate
 from .base import table
+from .batch_reads import batch_get
 from .mapping import from_item, to_item
+from .organizations import OrganizationItem
 from .transactions import condition_failed
 
 ROLES = ("admin", "support")
@@ -101,6 +103,14 @@ class MerchantUsers:
             return from_item(MerchantUser, MerchantUserItem.get(login, consistent_read=True))
         except DoesNotExist:
             return None
+
+    def find_with_organization(self, login: str, org_id: str) -> MerchantUser | None:
+        """As `find`, with the organization `org_id` read in the same BatchGetItem (eventually
+        consistent) and kept for a GET request's own read of it (tables/read_ahead.py): the console's
+        session check, whose routes mostly read the organization next."""
+        found = batch_get({MerchantUserItem: [(login,)], OrganizationItem: [(org_id,)]},
+                          eventually_consistent=(OrganizationItem,), keep_ahead=True)
+        return next((from_item(MerchantUser, item) for item in found[MerchantUserItem]), None)
 
     def add(self, user: MerchantUser) -> MerchantUser:
         """A new account under a login nobody signs in with yet (AlreadyExists otherwise)."""

@@ -7,6 +7,7 @@ from chalicelib import bootstrap
 from chalicelib.domain.second_factor import code_for, step_at
 from chalicelib.tables.merchant_users import merchant_login_key
 from tests.support.api import client
+from tests.support.call_shapes import calls_made
 from tests.support.console import PASSWORD, a_console
 from tests.support.portal import PASSWORD as PORTAL_PASSWORD
 from tests.support.portal import login
@@ -28,6 +29,25 @@ def test_an_api_key_creates_the_first_user_who_signs_in_and_reads_the_admin_api(
         assert olivia.get("/admin/organization").status == 200
         me = olivia.get("/console/auth/me").json
         assert (me["user"]["role"], me["may_change"], me["org_id"]) == ("admin", True, console.org_id)
+
+
+def test_the_console_session_check_reads_the_user_with_the_organization_its_routes_read(aws):
+    with client() as c:
+        # Given a signed-in console user
+        console = a_console(c)
+        console.user("olivia@acme.example", "admin")
+        olivia = console.anonymous.as_(console.sign_in("olivia@acme.example").json["token"])
+
+        # When the console asks who she is, and reads the organization
+        with calls_made() as me_calls:
+            me = olivia.get("/console/auth/me")
+        with calls_made() as organization_calls:
+            organization = olivia.get("/admin/organization")
+
+        # Then each is the session, then the user and the organization in one call
+        assert me.status == organization.status == 200
+        assert me_calls == organization_calls == [
+            ("GetItem", ("merchant_sessions",)), ("BatchGetItem", ("merchant_users", "organizations"))]
 
 
 def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(aws):

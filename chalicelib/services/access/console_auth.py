@@ -147,7 +147,7 @@ def authenticate(adapters, token: str, now: datetime | None = None) -> MerchantI
         return None
     # the user as it is now: disabled since the session began, the session is over; demoted, it acts
     # with its new role (ending sessions by the sessions index alone misses one started meanwhile)
-    user = adapters.uow.merchant_users.find(session.login)
+    user = adapters.uow.merchant_users.find_with_organization(session.login, session.org_id)
     if user is None or not user.is_active or user.org_id != session.org_id:
         return None
     if now - session.last_seen_at >= TOUCH_EVERY:
