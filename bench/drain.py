@@ -245,7 +245,8 @@ def section(due: int = DUE, concurrency=CONCURRENCY, latency: float = GATEWAY_LA
              f"(bench/drain.py says why). CPU per renewal: this process's (the app's) and moto's.", "",
              "A renewal that fails (a conflict it gave up on) is put back in the queue, as the worker answers it "
              f"as a batch item failure and SQS delivers it again, up to the queue's {DUE_WORK_RECEIVE_LIMIT} "
-             "receives; 'delivered again' counts those.", "",
+             "receives; 'delivered again' counts those. Here it is taken again at once; SQS delivers it only "
+             "after the queue's visibility timeout (infra/operations.py), which each one adds to a real drain.", "",
              "| workers | done | delivered again | drain time vs 1 worker | speed-up / workers | DynamoDB calls per "
              "renewal | app CPU per renewal | moto CPU per renewal | load average |",
              "|---|---|---|---|---|---|---|---|---|"]

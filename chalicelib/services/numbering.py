@@ -24,6 +24,9 @@ NUMBER_ATTEMPTS = 20   # prepare again with the next numbers while concurrent do
 # organization settling at once lost 4 races each on average, and one now and then more than 20
 # (bench/drain.py); each race lost is a round trip in which another payment was numbered.
 SETTLEMENT_NUMBER_ATTEMPTS = 200
+# ...and for as long as this, whichever ends first: well within the API function's 29 s, so the
+# customer is answered (the payment, or 409 and reconciliation records it) rather than timed out
+SETTLEMENT_NUMBER_SECONDS = 15.0
 # The wait before sending again, at random up to this: enough to part contenders that lost together,
 # never growing (a loser waiting longer each time would only lose to those that came after it).
 JITTER_SECONDS = 0.005
@@ -76,15 +79,32 @@ def wait_after_lost() -> None:
     time.sleep(random.uniform(0, JITTER_SECONDS))
 
 
+class SettlementRaces:
+    """How long a settlement of a charge already taken keeps sending its transaction again after lost
+    number races: SETTLEMENT_NUMBER_ATTEMPTS races or SETTLEMENT_NUMBER_SECONDS, whichever ends first."""
+
+    def __init__(self) -> None:
+        self.lost, self._started = 0, time.monotonic()
+
+    def lost_one(self) -> bool:
+        """Count a race lost; True, after a moment's wait, if another attempt follows."""
+        self.lost += 1
+        if self.lost >= SETTLEMENT_NUMBER_ATTEMPTS or time.monotonic() - self._started >= SETTLEMENT_NUMBER_SECONDS:
+            return False
+        wait_after_lost()
+        return True
+
+
 def retried(use_case: Callable[..., T]) -> Callable[..., T]:
     """Run `use_case` again, from the start, each time its transaction loses a number to another
     document (it wrote nothing): up to NUMBER_ATTEMPTS times, then 409."""
     @functools.wraps(use_case)
     def numbered(*args, **kwargs) -> T:
-        for _ in range(NUMBER_ATTEMPTS):
+        for attempt in range(1, NUMBER_ATTEMPTS + 1):
             try:
                 return use_case(*args, **kwargs)
             except NumberTaken:
-                wait_after_lost()
+                if attempt < NUMBER_ATTEMPTS:
+                    wait_after_lost()
         raise ConcurrentUpdate("document")
     return numbered

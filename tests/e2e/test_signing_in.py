@@ -328,3 +328,11 @@ def test_an_invitation_to_a_portal_without_passwords_asks_for_none_then_or_later
     page.get_by_label("Email").fill(colleague.replace("colleague1", "colleague.one"))
     expect(page.get_by_text("needs a sign-in in the last 10 minutes")).to_be_visible()
     expect(page.get_by_label("Current password")).to_have_count(0)
+
+    # And once she sets a first password, the screen asks for it from then on
+    go_to(page, "Change Password")
+    page.get_by_label("New password", exact=True).fill("a first long passphrase of hers")
+    page.get_by_label("Repeat the new password").fill("a first long passphrase of hers")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("Your password is changed.")).to_be_visible()
+    expect(page.get_by_label("Current password")).to_be_visible()

@@ -124,7 +124,8 @@ def recorded(adapters, org_id: str, customer_id: str, payment_id: str, refunded_
         except NumberTaken as taken:
             numbers_taken += 1
             known, last_numbers = payment, numbers.after(taken)
-            wait_after_lost()
+            if numbers_taken < NUMBER_ATTEMPTS:
+                wait_after_lost()
             continue
         except ConcurrentUpdate:
             conflicts += 1

@@ -31,8 +31,7 @@ from ...domain.subscription import Subscription
 from ...gateways.payments import ChargeResult, PaymentGatewayError
 from ...tables.payments import PaymentState
 from ..accounts import languages, outbox as mail
-from ..numbering import (CREDIT_NOTE_NUMBERS, PAYMENT_NUMBERS, SETTLEMENT_NUMBER_ATTEMPTS, Numbers,
-                         NumberTaken, wait_after_lost)
+from ..numbering import CREDIT_NOTE_NUMBERS, PAYMENT_NUMBERS, Numbers, NumberTaken, SettlementRaces
 from ..subscriptions import recovery
 from . import velocity
 
@@ -136,9 +135,9 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
     """The payment went through: it takes the organization's next payment number (PAY-000012) in the
     transaction that records it (services/numbering.py), so a number is used only by a payment recorded
     as paid; when another payment took that number first, the transaction is sent again with the next
-    one, nothing re-read (an overpayment's credit note is numbered the same way)."""
-    conflicts = numbers_taken = 0
-    while conflicts < ATTEMPTS and numbers_taken < SETTLEMENT_NUMBER_ATTEMPTS:
+    one (an overpayment's credit note is numbered the same way), for as long as `SettlementRaces` says."""
+    conflicts, races = 0, SettlementRaces()
+    while conflicts < ATTEMPTS:
         state, known = _current(adapters, org_id, customer_id, payment_id, known), None
         if state.payment.status == PaymentStatus.SUCCEEDED:
             _event_alone(adapters, event, now)
@@ -149,9 +148,9 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
         try:
             done, unreleased = _settle(adapters, org_id, state, numbers, result, now, event, answer)
         except NumberTaken as taken:
-            numbers_taken += 1
+            if not races.lost_one():
+                break
             known = replace(state, last_numbers=numbers.after(taken))
-            wait_after_lost()
             continue
         except ConcurrentUpdate:
             conflicts += 1

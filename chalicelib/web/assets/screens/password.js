@@ -13,13 +13,19 @@ import { createPasskey, passkeysSupported } from "../passkeys.js";
 
 /** The current password field of a change, or nothing for an account without a password. */
 function currentPassword(state, label = t("password.current")) {
-  return state.has_password === false ? null
+  return state && state.has_password === false ? null
     : field({ label, name: "current_password", type: "password", required: true, autocomplete: "current-password" });
 }
 
 export async function show({ main }) {
   replace(main, pageHeader(t("password.title"), t("password.subtitle")), loading(t("common.loading")));
-  const state = await api.get("/portal/auth/second-factor");
+  let state;
+  try {
+    state = await api.get("/portal/auth/second-factor");
+  } catch (error) {
+    if (error.sessionEnded) return;   // already on its way to sign-in
+    state = null;                     // the password form as for any account; two-step says what failed
+  }
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "card", "aria-label": t("password.title") },
     currentPassword(state),
@@ -35,8 +41,13 @@ export async function show({ main }) {
       current_password: values.current_password, new_password: values.new_password });
     form.reset();
     const others = answer && answer.other_sessions_ended;
-    replace(result, alert("success", others ? `${t("password.changed")} ${plural("password.others_signed_out", others)}`
-      : t("password.changed")));
+    const said = others ? `${t("password.changed")} ${plural("password.others_signed_out", others)}` : t("password.changed");
+    if (state && state.has_password === false) {
+      await show({ main });   // it has a password now: every change on this screen asks for it from here on
+      main.prepend(alert("success", said));
+      return;
+    }
+    replace(result, alert("success", said));
     result.querySelector(".alert").tabIndex = -1;
     result.querySelector(".alert").focus();
   });
@@ -47,7 +58,7 @@ export async function show({ main }) {
   replace(main, pageHeader(t("password.title"), t("password.subtitle")), result, form, twoStep, passkeys);
   sayMinimumIn(form);
   showTwoStep(twoStep, state);
-  showPasskeys(passkeys, state);
+  showPasskeys(passkeys, state || {});
 }
 
 async function showTwoStep(section, known = null) {
