@@ -320,6 +320,7 @@ def test_an_invitation_to_a_portal_without_passwords_asks_for_none_then_or_later
 
     # And where a change would ask for her current password, she is asked for none (her fresh sign-in stands in)
     go_to(page, "Change Password")
+    expect(page.get_by_role("heading", name="Set a password")).to_be_visible()
     expect(page.get_by_label("New password", exact=True)).to_be_visible()
     expect(page.get_by_label("Current password")).to_have_count(0)
     expect(page.get_by_label(re.compile("Your password"))).to_have_count(0)
@@ -336,3 +337,4 @@ def test_an_invitation_to_a_portal_without_passwords_asks_for_none_then_or_later
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Your password is changed.")).to_be_visible()
     expect(page.get_by_label("Current password")).to_be_visible()
+    expect(page.get_by_role("heading", name="Change password")).to_be_visible()

@@ -530,6 +530,8 @@ export default {
   "password.confirm": "Bestätigen",
   "password.mismatch": "Die Passwörter stimmen nicht überein.",
   "password.subtitle": "Verwenden Sie es bei der nächsten Anmeldung.",
+  "password.set_title": "Passwort festlegen",
+  "password.set_subtitle": "Sie melden sich mit einem Link an, den wir Ihnen per E-Mail senden. Mit einem Passwort geht es auch ohne.",
   "password.changed": "Ihr Passwort ist geändert.",
   "password.others_signed_out.one": "{count} andere Sitzung wurde abgemeldet.",
   "password.others_signed_out.other": "{count} andere Sitzungen wurden abgemeldet.",

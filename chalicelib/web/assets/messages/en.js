@@ -531,6 +531,8 @@ export default {
   "password.confirm": "Confirm",
   "password.mismatch": "The passwords do not match.",
   "password.subtitle": "Use it the next time you sign in.",
+  "password.set_title": "Set a password",
+  "password.set_subtitle": "You sign in with a link we email you. With a password you can also sign in without one.",
   "password.changed": "Your password is changed.",
   "password.others_signed_out.one": "{count} other session was signed out.",
   "password.others_signed_out.other": "{count} other sessions were signed out.",

@@ -26,8 +26,10 @@ export async function show({ main }) {
     if (error.sessionEnded) return;   // already on its way to sign-in
     state = null;                     // the password form as for any account; two-step says what failed
   }
+  const first = Boolean(state && state.has_password === false);   // an account without one sets its first
+  const title = first ? t("password.set_title") : t("password.title");
   const result = h("div", { "aria-live": "polite" });
-  const form = h("form", { class: "card", "aria-label": t("password.title") },
+  const form = h("form", { class: "card", "aria-label": title },
     currentPassword(state),
     field({ label: t("password.new"), name: "new_password", type: "password", required: true, autocomplete: "new-password",
             hint: PASSWORD_ADVICE }),
@@ -42,7 +44,7 @@ export async function show({ main }) {
     form.reset();
     const others = answer && answer.other_sessions_ended;
     const said = others ? `${t("password.changed")} ${plural("password.others_signed_out", others)}` : t("password.changed");
-    if (state && state.has_password === false) {
+    if (first) {
       await show({ main });   // it has a password now: every change on this screen asks for it from here on
       main.prepend(alert("success", said));
       return;
@@ -55,7 +57,8 @@ export async function show({ main }) {
     h("p", { class: "loading" }, t("common.loading")));
   const passkeys = h("section", { class: "card", "aria-label": t("passkeys.title") },
     h("p", { class: "loading" }, t("common.loading")));
-  replace(main, pageHeader(t("password.title"), t("password.subtitle")), result, form, twoStep, passkeys);
+  replace(main, pageHeader(title, first ? t("password.set_subtitle") : t("password.subtitle")), result, form,
+          twoStep, passkeys);
   sayMinimumIn(form);
   showTwoStep(twoStep, state);
   showPasskeys(passkeys, state || {});
