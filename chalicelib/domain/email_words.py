@@ -79,3 +79,15 @@ def estimate_validity(expires_on: date | None, locale: str) -> str:
         return "Das Angebot gilt bis auf Weiteres." if _german(locale) else "The estimate has no expiry date."
     text = day_text(expires_on, locale)
     return f"Das Angebot gilt bis zum {text}." if _german(locale) else f"The estimate is valid until {text}."
+
+
+# What a colleague the account's owner invites may do in the portal, by role (the colleague_invite email)
+ROLE_WORDS = {"billing": "see and pay invoices, keep the cards they are paid with and answer estimates",
+              "viewer": "see invoices, payments and subscriptions"}
+ROLE_WORDS_DE = {"billing": "Rechnungen einsehen und bezahlen, die Karten dafür verwalten und Angebote beantworten",
+                 "viewer": "Rechnungen, Zahlungen und Abonnements einsehen"}
+
+
+def role_words(role: str, locale: str) -> str:
+    """What `role` may do in the portal, as the invitation's "There you can ..." says it."""
+    return (ROLE_WORDS_DE if _german(locale) else ROLE_WORDS)[role]

@@ -26,6 +26,7 @@ from pathlib import Path
 
 TEMPLATE_NAMES = (
     "portal_invite",
+    "colleague_invite",
     "password_reset",
     "password_changed",
     "payment_receipt",

@@ -6,7 +6,7 @@ from chalicelib.tables.metrics import WRITES, counting_calls
 from tests.support.api import Api, client
 from tests.support.payments import a_payer, an_invoice, pay
 from tests.support.portal import (
-    PASSWORD, Clock, an_owner, emails_to, invited_person, link_token, login, signed_in_customer,
+    PASSWORD, Clock, an_owner, emails_to, invited_person, link_token, login, signed_in_customer, text_of,
 )
 
 ALICE = {"first_name": "Alice", "last_name": "Ng", "email": "alice@globex.example"}
@@ -42,6 +42,21 @@ def test_the_owner_invites_a_billing_contact_who_signs_in_with_that_role(aws):
         listed = owner.portal.get("/portal/people").json["items"]
         assert [(p["email"], p["role"], p["portal_status"]) for p in listed] == [
             ("zoe@globex.example", "owner", "active"), (ALICE["email"], "billing", "active")]
+
+
+def test_a_colleagues_invitation_names_who_invited_them_to_which_account_and_what_they_may_do(aws):
+    Clock()
+    with client() as c:
+        # Given an owner signed in
+        acme, owner = an_owner(Api(c))
+
+        # When they invite Alice as a viewer
+        assert owner.portal.post("/portal/people", {**ALICE, "role": "viewer"}).status == 201
+
+        # Then her email says who invited her, to which customer's account at which merchant, and what she may do
+        [message] = emails_to(ALICE["email"])
+        assert message["Subject"] == "Zoë Keller invited you to the account of Globex at Acme Cloud"
+        assert "There you can see invoices, payments and subscriptions." in text_of(message)
 
 
 def test_sending_the_same_invitation_again_sends_the_email_again_and_adds_no_one(aws):

@@ -114,6 +114,8 @@ def sample_context() -> dict[str, object]:
         due_date="December 6, 2026",
         estimate_number="EST-000003",
         validity="The estimate is valid until January 5, 2027.",
+        inviter_name="Zoë Keller",
+        role_words="see invoices, payments and subscriptions",
     )
 
 

@@ -64,7 +64,7 @@ def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPers
             _apply(adapters, write)
         return Person(contact, new.role, "invited")
     if user is None or user.status == "invited":
-        send_invitation(adapters, found.org, changed, contact, user, now, with_it=write)
+        send_invitation(adapters, found.org, changed, contact, user, now, with_it=write, by=owner)
         return Person(contact, new.role, "invited")
     if write is not None:
         _apply(adapters, write)

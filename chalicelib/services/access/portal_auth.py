@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
 from ...domain.customers import Contact, Customer
+from ...domain.email_words import role_words
 from ...domain.errors import (
     ConcurrentUpdate, Conflict, FeatureDisabled, FreshSignInNeeded, InvalidInput, NotFound, Throttled, Unauthenticated,
 )
@@ -78,18 +79,24 @@ def invitable(adapters, org_id: str, customer_id: str, contact: Contact) -> Port
 
 
 def send_invitation(adapters, org: Organization, customer: Customer, contact: Contact, user: PortalUser | None,
-                    now: datetime, *, with_it: Callable[[Transaction], None] | None = None) -> Invitation:
+                    now: datetime, *, with_it: Callable[[Transaction], None] | None = None,
+                    by: Contact | None = None) -> Invitation:
     """Send `contact` (whose account `user` is still invited, or None) the invitation's email, its
-    account and link written in one transaction with what `with_it` adds to it."""
+    account and link written in one transaction with what `with_it` adds to it. `by`: the account's
+    owner inviting a colleague, whom the email names with the customer and what the role may do
+    (the merchant's invitation names the merchant alone)."""
     org_id, customer_id = org.org_id, customer.customer_id
     role = _role_to_invite(contact)
     count_invitation(adapters, org_id, customer_id, now)
     user = replace(user, role=role) if user else PortalUser(
         login=login_key(org_id, contact.email), org_id=org_id, customer_id=customer_id,
         contact_id=contact.contact_id, email=contact.email, role=role, status="invited", created_at=now)
-    email_record = mail.new_record(org_id, "portal_invite", {
-        "org_name": org.name, "locale": languages.locale_of(org, customer, contact.contact_id),
-        "contact_name": contact.name, "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))},
+    locale = languages.locale_of(org, customer, contact.contact_id)
+    context = {"org_name": org.name, "locale": locale, "contact_name": contact.name,
+               "expires_hours": _whole(TOKEN_TTL["invite"], timedelta(hours=1))}
+    if by is not None:
+        context.update(inviter_name=by.name, customer_name=customer.display_name, role_words=role_words(role, locale))
+    email_record = mail.new_record(org_id, "portal_invite" if by is None else "colleague_invite", context,
         [contact.email], customer_id=customer_id, reply_to=org.email, now=now,
         link=mailed_links.link_for("invite", user.login), send_after=now + mail.SEND_LEASE)
     # The link is made here and handed to the mailer only (so the request sends this one email

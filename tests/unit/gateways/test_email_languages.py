@@ -30,7 +30,8 @@ def context(locale: str) -> dict[str, object]:
         reason=email_words.failure_sentence("insufficient_funds", locale),
         next_step=email_words.retry_on(date(2026, 12, 9), locale),
         validity=email_words.estimate_validity(date(2027, 1, 5), locale),
-        subject="Rechnung", body="Bitte prüfen", document_number="INV-000042", sender_name="Zoë Łukasz")
+        subject="Rechnung", body="Bitte prüfen", document_number="INV-000042", sender_name="Zoë Łukasz",
+        inviter_name="Zoë Łukasz", customer_name="Globex", role_words=email_words.role_words("viewer", locale))
 
 
 def words(text: str) -> set[str]:
