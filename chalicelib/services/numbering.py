@@ -79,20 +79,27 @@ def wait_after_lost() -> None:
     time.sleep(random.uniform(0, JITTER_SECONDS))
 
 
-class SettlementRaces:
-    """How long a settlement of a charge already taken keeps sending its transaction again after lost
-    number races: SETTLEMENT_NUMBER_ATTEMPTS races or SETTLEMENT_NUMBER_SECONDS, whichever ends first."""
+class NumberRaces:
+    """How long a use case keeps trying again after lost number races: `attempts` races, or `seconds`
+    (where given), whichever ends first, a moment's random wait before each next attempt. Every use
+    case that numbers a document tries again by this one rule."""
 
-    def __init__(self) -> None:
-        self.lost, self._started = 0, time.monotonic()
+    def __init__(self, attempts: int = NUMBER_ATTEMPTS, seconds: float | None = None) -> None:
+        self.lost, self._attempts, self._seconds, self._started = 0, attempts, seconds, time.monotonic()
 
     def lost_one(self) -> bool:
         """Count a race lost; True, after a moment's wait, if another attempt follows."""
         self.lost += 1
-        if self.lost >= SETTLEMENT_NUMBER_ATTEMPTS or time.monotonic() - self._started >= SETTLEMENT_NUMBER_SECONDS:
+        if self.lost >= self._attempts or (
+                self._seconds is not None and time.monotonic() - self._started >= self._seconds):
             return False
         wait_after_lost()
         return True
+
+
+def settlement_races() -> NumberRaces:
+    """A settlement of a charge already taken: SETTLEMENT_NUMBER_ATTEMPTS races or SETTLEMENT_NUMBER_SECONDS."""
+    return NumberRaces(SETTLEMENT_NUMBER_ATTEMPTS, SETTLEMENT_NUMBER_SECONDS)
 
 
 def retried(use_case: Callable[..., T]) -> Callable[..., T]:
@@ -100,11 +107,12 @@ def retried(use_case: Callable[..., T]) -> Callable[..., T]:
     document (it wrote nothing): up to NUMBER_ATTEMPTS times, then 409."""
     @functools.wraps(use_case)
     def numbered(*args, **kwargs) -> T:
-        for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        races = NumberRaces()
+        while True:
             try:
                 return use_case(*args, **kwargs)
             except NumberTaken:
-                if attempt < NUMBER_ATTEMPTS:
-                    wait_after_lost()
+                if not races.lost_one():
+                    break
         raise ConcurrentUpdate("document")
     return numbered

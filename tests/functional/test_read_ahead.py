@@ -91,3 +91,18 @@ def test_a_change_reads_nothing_ahead(aws):
         # Then its session check read the session and its parties only: the change reads what it needs itself
         assert answer.status == 202
         assert calls[0][0] == "BatchGetItem" and "invoices" not in calls[0][1]
+
+
+def test_nothing_read_ahead_outlives_its_request(aws):
+    from chalicelib.tables import read_ahead
+    from chalicelib.tables.organizations import OrganizationItem
+    with client() as c:
+        # Given an invoice Zoë has just opened (read ahead by her session check)
+        scene = a_scene(Api(c))
+        invoice = an_invoice(scene.admin, scene.customer_id)
+        assert scene.zoe.portal.get(f"/portal/invoices/{invoice['invoice_id']}").status == 200
+
+    # Then, the request over, nothing its session check read (the organization, which the route did not
+    # read again) answers a later read in this thread: the next request's, a job's
+    held = read_ahead.take(OrganizationItem.Meta.table_name, (scene.acme.org.org_id,), consistent=False)
+    assert held is read_ahead.NOT_HELD

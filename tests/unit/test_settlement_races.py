@@ -1,15 +1,15 @@
 """How long a settlement of a charge already taken keeps sending its transaction again after lost
-number races (services/numbering.py `SettlementRaces`): a bounded number of races, and a bounded
+number races (services/numbering.py `settlement_races`): a bounded number of races, and a bounded
 time well within the API function's timeout, whichever ends first."""
 from chalicelib.services import numbering
-from chalicelib.services.numbering import SETTLEMENT_NUMBER_ATTEMPTS, SETTLEMENT_NUMBER_SECONDS, SettlementRaces
+from chalicelib.services.numbering import SETTLEMENT_NUMBER_ATTEMPTS, SETTLEMENT_NUMBER_SECONDS, settlement_races
 
 
 def test_a_settlement_tries_again_until_its_races_are_spent(monkeypatch):
     # Given no wait between attempts, and a clock that does not move
     monkeypatch.setattr(numbering, "JITTER_SECONDS", 0)
     monkeypatch.setattr(numbering.time, "monotonic", lambda: 100.0)
-    races = SettlementRaces()
+    races = settlement_races()
 
     # When it loses race after race
     answers = [races.lost_one() for _ in range(SETTLEMENT_NUMBER_ATTEMPTS)]
@@ -23,7 +23,7 @@ def test_a_settlement_stops_trying_again_when_its_time_is_spent(monkeypatch):
     monkeypatch.setattr(numbering, "JITTER_SECONDS", 0)
     now = [100.0]
     monkeypatch.setattr(numbering.time, "monotonic", lambda: now[0])
-    races = SettlementRaces()
+    races = settlement_races()
     assert races.lost_one()
     now[0] += SETTLEMENT_NUMBER_SECONDS
 

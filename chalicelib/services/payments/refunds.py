@@ -34,7 +34,7 @@ from ...domain.refunds import (PaymentNotRefundable, amount_to_refund, document_
                                refund_note_needed)
 from ...gateways.payments import ChargeResult, GatewayUnavailable, PaymentGatewayError
 from ...tables.refund_requests import RefundRequest
-from ..numbering import CREDIT_NOTE_NUMBERS, NUMBER_ATTEMPTS, Numbers, NumberTaken, wait_after_lost
+from ..numbering import CREDIT_NOTE_NUMBERS, Numbers, NumberRaces, NumberTaken
 from . import idempotency, settlement
 from .settlement import Event
 
@@ -106,9 +106,9 @@ def recorded(adapters, org_id: str, customer_id: str, payment_id: str, refunded_
     summary, the activity, the merchant's notification and the event (or request) it answers. A
     refund note's number lost to another document is sent again with the next one, the payment
     not re-read (services/numbering.py)."""
-    conflicts = numbers_taken = 0
+    conflicts, races = 0, NumberRaces()
     last_numbers: dict[str, int] = {}
-    while conflicts < ATTEMPTS and numbers_taken < NUMBER_ATTEMPTS:
+    while conflicts < ATTEMPTS:
         payment, known = known or adapters.uow.payments.get(org_id, customer_id, payment_id), None
         if payment.status != PaymentStatus.SUCCEEDED:
             # a refund proves the charge succeeded: its own event may still be on its way
@@ -122,10 +122,9 @@ def recorded(adapters, org_id: str, customer_id: str, payment_id: str, refunded_
                 return Recorded(payment, None)
             return _document(adapters, org_id, payment, added, numbers, now, event, reason, request)
         except NumberTaken as taken:
-            numbers_taken += 1
+            if not races.lost_one():
+                break
             known, last_numbers = payment, numbers.after(taken)
-            if numbers_taken < NUMBER_ATTEMPTS:
-                wait_after_lost()
             continue
         except ConcurrentUpdate:
             conflicts += 1

@@ -31,7 +31,7 @@ from ...domain.subscription import Subscription
 from ...gateways.payments import ChargeResult, PaymentGatewayError
 from ...tables.payments import PaymentState
 from ..accounts import languages, outbox as mail
-from ..numbering import CREDIT_NOTE_NUMBERS, PAYMENT_NUMBERS, Numbers, NumberTaken, SettlementRaces
+from ..numbering import CREDIT_NOTE_NUMBERS, PAYMENT_NUMBERS, Numbers, NumberTaken, settlement_races
 from ..subscriptions import recovery
 from . import velocity
 
@@ -135,8 +135,8 @@ def succeeded(adapters, org_id: str, customer_id: str, payment_id: str, result: 
     """The payment went through: it takes the organization's next payment number (PAY-000012) in the
     transaction that records it (services/numbering.py), so a number is used only by a payment recorded
     as paid; when another payment took that number first, the transaction is sent again with the next
-    one (an overpayment's credit note is numbered the same way), for as long as `SettlementRaces` says."""
-    conflicts, races = 0, SettlementRaces()
+    one (an overpayment's credit note is numbered the same way), for as long as `numbering.settlement_races` says."""
+    conflicts, races = 0, settlement_races()
     while conflicts < ATTEMPTS:
         state, known = _current(adapters, org_id, customer_id, payment_id, known), None
         if state.payment.status == PaymentStatus.SUCCEEDED:
