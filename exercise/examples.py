@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from chalicelib.domain.logos import checked_logo
-from chalicelib.handlers.http import ROUTES, RouteSpec
+from chalicelib.handlers.http import RouteSpec
+from chalicelib.handlers.lazy_routes import all_routes
 from chalicelib.handlers.web import assets, version
 from devstack.seed import DEMO_CONSOLE, DEMO_ORG_ID, DEMO_PASSWORD, DEMO_PORTAL_NAME, DEMO_PREFERENCES
 
@@ -59,7 +60,7 @@ class Example:
 
 def examples(world: World) -> list[Example]:
     wanted = _requests(world)
-    routes = {(spec.method, spec.path): spec for spec in ROUTES}
+    routes = {(spec.method, spec.path): spec for spec in all_routes()}
     missing, unknown = sorted(set(routes) - set(wanted)), sorted(set(wanted) - set(routes))
     if missing or unknown:
         raise LookupError(f"routes without an example: {missing}; examples without a route: {unknown}")

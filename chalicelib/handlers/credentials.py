@@ -2,7 +2,7 @@
 session of a merchant user; a console session alone for the console's own account routes. Checked
 inside the API function on every request (docs/security.md "Checked inside the API function").
 
-`Routes(bp, "portal", portal_session)` checks the route's credential before anything else of the
+`Routes("portal", portal_session)` checks the route's credential before anything else of the
 request: a missing, unknown, expired or signed-out one is 401 in the envelope, and one that cannot
 be read (DynamoDB busy) is 503. Nothing is cached between requests, so a session ended or a key
 revoked stops working on the very next request.

@@ -1,6 +1,7 @@
-"""How routes are declared: `Routes(bp).route(...)` wraps a Chalice route with request parsing
-(declared pydantic models for body and query), the caller's identity, JSON answers, and the
-one error mapping. Every declaration is recorded for the OpenAPI document and the route tests."""
+"""How routes are declared: `Routes("portal", credential).route(...)` makes a route's view: request
+parsing (declared pydantic models for body and query), the caller's identity, JSON answers, and the
+one error mapping. Every declaration is recorded (ROUTES, VIEWS) for the app, which registers routes
+without importing their modules (lazy_routes.py), the OpenAPI document and the route tests."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,7 +14,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable
 
-from chalice import Blueprint, Response
+from chalice import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import json_input, tracing
@@ -74,7 +75,18 @@ class RouteSpec:
     reads_ahead: tuple[str, ...] = ()   # what the credential check reads for it (tables/read_ahead.py)
 
 
-ROUTES: list[RouteSpec] = []
+ROUTES: list[RouteSpec] = []     # as the modules imported so far declared them (lazy_routes.all_routes: every one)
+VIEWS: dict[tuple[str, str], Callable] = {}    # (method, path) -> the view answering it
+_serving: dict[str, Any] = {}    # "app": the Chalice app whose current request the views answer (serve)
+
+
+def serve(app) -> None:
+    """Views answer `app`'s requests (lazy_routes.register)."""
+    _serving["app"] = app
+
+
+def current_request():
+    return _serving["app"].current_request
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,6 @@ NOTHING_AHEAD = ReadAhead({})
 
 @dataclass
 class Routes:
-    bp: Blueprint
     auth_name: str
     credential: Any = None     # handlers/credentials.py: checked inside the function, before anything else
     specs: list = field(default_factory=list)
@@ -140,7 +151,7 @@ class Routes:
 
             @functools.wraps(fn)
             def view(**params):
-                request = self.bp.current_request
+                request = current_request()
                 try:
                     if self.credential is not None:
                         request.caller = self.credential.caller(
@@ -163,31 +174,32 @@ class Routes:
                 except Exception as error:  # noqa: BLE001 - the envelope, never a bare 500
                     return unexpected_error_response(error)
 
-            kwargs = {"methods": [method]}
-            if method in ("POST", "PUT", "PATCH"):
-                kwargs["content_types"] = ["application/json"]
-            self.bp.route(path, **kwargs)(view)
+            VIEWS[(method, path)] = view
             return view
         return decorate
 
     def merchant(self) -> MerchantCaller:
-        return MerchantCaller(org_id=caller_of(self.bp.current_request).org_id)
+        return MerchantCaller(org_id=caller_of(current_request()).org_id)
 
     def merchant_user(self) -> MerchantCaller:
         """The merchant user a console session names (on a route whose credential is one)."""
-        return caller_of(self.bp.current_request)
+        return caller_of(current_request())
 
     def customer(self) -> CustomerCaller:
-        return caller_of(self.bp.current_request)
+        return caller_of(current_request())
+
+    @property
+    def request(self):
+        return current_request()
 
     def header(self, name: str) -> str | None:
-        headers = self.bp.current_request.headers or {}
+        headers = current_request().headers or {}
         return headers.get(name) or headers.get(name.lower())
 
     def source_ip(self) -> str:
         """The caller's address as API Gateway saw the connection (never X-Forwarded-For, which the
         caller writes); chalice local and chalice.test say 127.0.0.1."""
-        identity = (self.bp.current_request.context or {}).get("identity") or {}
+        identity = (current_request().context or {}).get("identity") or {}
         return identity.get("sourceIp") or "unknown"
 
 
@@ -324,7 +336,9 @@ def _answered_object(value: dict) -> dict:
     for key, item in value.items():
         if type(key) is not str:
             key = str(key)
-        if type(item) not in _AS_THEY_ARE:
+        if key in TEXT_MAPS and type(item) is dict:
+            item = {str(k): v for k, v in item.items()}
+        elif type(item) not in _AS_THEY_ARE:
             item = answered(item)
         shaped[key] = item
         if key == "currency" and (item is None or isinstance(item, str)):
@@ -336,6 +350,10 @@ def _answered_object(value: dict) -> dict:
 # back, so no answer shows it; a customer's billing history is what its documents print
 NOT_ANSWERED = frozenset({"version", "billing_history"})
 
+
+# maps of text answered as they are, not objects of ours: an audit entry's `changes` (field path ->
+# the value given) names a "currency" without being a priced object
+TEXT_MAPS = frozenset({"changes"})
 
 _AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})   # exactly these: a str Enum is not one
 

@@ -8,19 +8,18 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from chalice import Blueprint, Response
+from chalice import Response
 
 from .http import Routes
 
-bp = Blueprint(__name__)
-api = Routes(bp, "public")
+api = Routes("public")
 ROUTE = "/openapi.json"
 
 
 @api.route(ROUTE, response="ApiDescription")
 def openapi():
     """This API's OpenAPI 3.1 description."""
-    return Response(body=described_at(base_url(bp.current_request.context or {})), status_code=200,
+    return Response(body=described_at(base_url(api.request.context or {})), status_code=200,
                     headers={"Content-Type": "application/json", "Cache-Control": "public, max-age=300"})
 
 

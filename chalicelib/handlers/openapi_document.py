@@ -10,7 +10,8 @@ from functools import lru_cache
 from . import openapi_answers as answers
 from . import openapi_examples as examples
 from ..domain.errors import FIELD_CODES
-from .http import ROUTES, RouteSpec
+from .http import RouteSpec
+from .lazy_routes import all_routes
 
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message", "details"],
@@ -60,7 +61,7 @@ def document() -> dict:
     """The whole description but its `servers`, which depend on where it is asked for."""
     schemas: dict = {"Error": ERROR, "InvalidInputError": _invalid_input()}
     paths: dict = {}
-    for spec in ROUTES:
+    for spec in all_routes():
         paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, schemas)
     return {
         "openapi": "3.1.0",

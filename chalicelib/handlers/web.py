@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from chalice import Blueprint, Response
+from chalice import Response
 
 from .. import config
 from ..domain.errors import NotFound
 from .http import Routes
 
-bp = Blueprint(__name__)
-api = Routes(bp, "public")   # declared like every route, so the OpenAPI document lists them
+api = Routes("public")   # declared like every route, so the OpenAPI document lists them
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 ASSETS_DIR = WEB_DIR / "assets"

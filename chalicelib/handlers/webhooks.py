@@ -1,15 +1,12 @@
 """Stripe's webhook: public, verified by its signature over the raw body."""
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from .. import bootstrap
 from ..bootstrap import services
 from .http import STRIPE_SIGNATURE, Routes
 
 
-bp = Blueprint(__name__)
-stripe = Routes(bp, "stripe")
+stripe = Routes("stripe")
 
 
 @stripe.route("/webhooks/stripe", "POST", response="WebhookReceipt", headers=(STRIPE_SIGNATURE,))
@@ -17,4 +14,4 @@ def stripe_webhook():
     """A Stripe event (signature verified before anything is read)."""
     from .responses.engagement import WebhookReceipt
     return WebhookReceipt.of(services().payments.receive_webhook(
-        bp.current_request.raw_body, stripe.header("Stripe-Signature"), bootstrap.now())).model_dump()
+        stripe.request.raw_body, stripe.header("Stripe-Signature"), bootstrap.now())).model_dump()

@@ -58,6 +58,21 @@ def test_a_change_by_the_api_key_names_the_key_and_never_records_a_password(aws)
         assert "amber" not in str(entry)      # the password given
 
 
+def test_a_change_that_sets_a_currency_is_logged_as_given_text_without_an_exponent_beside_it(aws):
+    with client() as c:
+        # Given a plan created in dollars
+        console = a_console(c)
+        created = console.key.post("/admin/plans", {"code": "team", "name": "Team", "price_minor": 4900,
+                                                    "currency": "USD"})
+
+        # Then its entry shows the fields as given, and nothing the answers add to a priced object
+        entry = log_of(console.key)["items"][0]
+        assert created.status == 201
+        assert entry["changes"]["currency"] == "USD"
+        assert "currency_exponent" not in entry["changes"]
+        assert all(isinstance(value, str) for value in entry["changes"].values())
+
+
 def test_a_transactional_change_and_its_entry_are_written_together(aws):
     with client() as c:
         # Given a customer and a plan

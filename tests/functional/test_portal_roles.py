@@ -8,12 +8,12 @@ import pytest
 
 from app import app   # declares every route
 from chalicelib.handlers.credentials import portal_may
-from chalicelib.handlers.http import ROUTES
+from chalicelib.handlers.lazy_routes import all_routes
 from chalicelib.tables.metrics import WRITES, counting_calls
 from tests.support.api import Api, client
 from tests.support.portal import Clock, invited_person, portal_organization, signed_in_customer
 
-PORTAL_ROUTES = sorted({(spec.method, spec.path) for spec in ROUTES if spec.auth == "portal"},
+PORTAL_ROUTES = sorted({(spec.method, spec.path) for spec in all_routes() if spec.auth == "portal"},
                        key=lambda route: (route == ("POST", "/portal/auth/logout"), route))   # signing out last
 ROLES = ("owner", "billing", "viewer")
 # docs/security.md "Roles", written out here rather than taken from the code it checks

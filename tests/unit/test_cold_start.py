@@ -1,13 +1,16 @@
 """`import app` (every Lambda's cold start) registers every route, schedule and queue worker (and no
 API Gateway authorizer: credentials are checked inside the API function), and
-loads no service, table or gateway: those are imported by the first request that uses them (each
-method of a capability's facade, `bootstrap.services().<capability>`, imports its module when called).
+loads no route module, service, table or gateway: those are imported by the first request that uses
+them (a route's module by its view, handlers/lazy_routes.py; each method of a capability's facade,
+`bootstrap.services().<capability>`, imports its module when called).
 Checked on what a fresh process imports, not on a clock."""
 import ast
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+from chalicelib.handlers.route_table import MODULES as ROUTE_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 FACADES = [f"chalicelib.services.{capability}" for capability in
@@ -21,11 +24,12 @@ NEVER_AT_IMPORT = ("pynamodb", "botocore", "boto3", "fpdf", "stripe", "zxcvbn", 
 SCRIPT = """
 import gc, json, sys
 import app
-from chalicelib.handlers.http import ROUTES
+modules = sorted(sys.modules)
+from chalicelib.handlers.lazy_routes import all_routes
 print(json.dumps({
-    "modules": sorted(sys.modules),
+    "modules": modules,
     "registered": sorted([path, method] for path, methods in app.app.routes.items() for method in methods),
-    "declared": sorted([spec.path, spec.method] for spec in ROUTES),
+    "declared": sorted([spec.path, spec.method] for spec in all_routes()),
     "schedules": sorted(source.name for source in app.app.event_sources),
     "authorizers": sorted(auth.name for auth in app.app.builtin_auth_handlers),
     "frozen": gc.get_freeze_count(),
@@ -40,7 +44,7 @@ def imported_by_app() -> dict:
     return json.loads(answer.stdout)
 
 
-def test_import_app_loads_no_service_table_gateway_or_heavy_library():
+def test_import_app_loads_no_route_module_service_table_gateway_or_heavy_library():
     modules = imported_by_app()["modules"]
 
     heavy = [m for m in modules if any(m == name or m.startswith(name + ".") for name in NEVER_AT_IMPORT)]
@@ -49,6 +53,7 @@ def test_import_app_loads_no_service_table_gateway_or_heavy_library():
 
     assert heavy == []
     assert capabilities == []
+    assert [m for m in modules if m in ROUTE_MODULES] == []
 
 
 def test_import_app_still_registers_every_route_and_schedule_and_no_authorizer():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
@@ -15,8 +14,7 @@ from ..http import Body, Routes
 from ..schemas import Id
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 
 class ActionLinkBody(Body):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from chalice import Blueprint
 from pydantic import AwareDatetime, Field
 
 from ...bootstrap import services
@@ -11,8 +10,7 @@ from ..credentials import merchant_key
 from ..http import Query, Routes
 from ..schemas import Cursor
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 
 # without a range, the whole log: fixed bounds, so that a page's cursor is good for the next request

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from chalice import Blueprint
 from pydantic import Field, model_validator
 
 from ... import bootstrap
@@ -18,8 +17,7 @@ if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import a
     from ...services.subscriptions.commands import NewSubscription
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 Amount = Field(ge=0, le=10**11)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from chalice import Blueprint
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from ... import bootstrap
@@ -19,8 +18,7 @@ if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import a
     from ...domain.catalog import Addon, Coupon, Plan
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 MAX_PRICE_MINOR = 10**11
 MAX_REDEMPTIONS = 10**9

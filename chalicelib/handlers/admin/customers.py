@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
@@ -16,8 +15,7 @@ if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import a
     from ...services.accounts.commands import CustomerChanges, NewContact, NewCustomer
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 
 class ContactBody(Body):

@@ -1,7 +1,6 @@
 """What the merchant reads: reviews, notifications, a customer's activity, why customers cancel."""
 from __future__ import annotations
 
-from chalice import Blueprint
 from pydantic import Field
 
 from ...bootstrap import services
@@ -10,8 +9,7 @@ from ..http import Query, Routes
 from ..schemas import Day, Id, PageQuery
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 
 class CancellationsQuery(Query):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from chalice import Blueprint
 from pydantic import StringConstraints
 
 from ... import bootstrap
@@ -12,8 +11,7 @@ from ..credentials import merchant_key
 from ..http import Body, Routes
 from ..schemas import Email
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=1024)]
 

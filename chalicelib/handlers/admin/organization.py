@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Literal
 
-from chalice import Blueprint
 from pydantic import Field
 
 from ...bootstrap import services
@@ -19,8 +18,7 @@ if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import a
     from ...services.access.commands import OrganizationChanges
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 
 class PreferencesBody(Body):

@@ -1,7 +1,6 @@
 """Refunding a customer's payment: once per Idempotency-Key, documented by a refund credit note."""
 from __future__ import annotations
 
-from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
@@ -11,8 +10,7 @@ from ..http import IDEMPOTENCY_KEY, Body, Routes, plain
 from ..schemas import Id, ShortText
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 
 class RefundBody(Body):

@@ -1,16 +1,13 @@
 """The merchant asks a customer for a review."""
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import merchant_key
 from ..http import Routes
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 
 @api.route("/admin/customers/{customer_id}/review-requests", "POST", status=202, response="ReviewRequested")

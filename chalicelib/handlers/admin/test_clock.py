@@ -2,7 +2,6 @@
 so a merchant can watch a trial expire or a renewal fail without waiting."""
 from __future__ import annotations
 
-from chalice import Blueprint
 from pydantic import AwareDatetime
 
 from ... import bootstrap
@@ -11,8 +10,7 @@ from ..credentials import merchant_key
 from ..http import Body, Routes
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "merchant", merchant_key)
+api = Routes("merchant", merchant_key)
 
 
 class AdvanceBody(Body):

@@ -3,8 +3,6 @@ user, password change and second factor. The console's screens then call the adm
 session token (handlers/credentials.py `merchant_key` takes either)."""
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from ... import bootstrap
 from ...bootstrap import services
 from ...domain.errors import Unauthenticated
@@ -14,9 +12,8 @@ from ..http import Body, Routes
 from ..portal.auth import Challenge, Code, OrganizationId, Password, enrolment, session_or_challenge
 from ..schemas import Email
 
-bp = Blueprint(__name__)
-public = Routes(bp, "public")
-api = Routes(bp, "console", console_session)
+public = Routes("public")
+api = Routes("console", console_session)
 
 
 class ConsoleLoginBody(Body):

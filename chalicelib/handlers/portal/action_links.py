@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from chalice import Blueprint
 from pydantic import StringConstraints
 
 from ... import bootstrap
@@ -12,8 +11,7 @@ from ..credentials import may_act_on_link, portal_session
 from ..http import Body, Routes
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 
 class RedeemBody(Body):

@@ -1,16 +1,13 @@
 """My account's activity timeline."""
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from ...bootstrap import services
 from ..credentials import portal_session
 from ..http import Routes
 from ..schemas import PageQuery
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 
 @api.route("/portal/activity", query=PageQuery, response="ActivityPage")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from chalice import Blueprint, Response
+from chalice import Response
 from pydantic import Field, StringConstraints
 
 from ... import bootstrap
@@ -18,9 +18,8 @@ from ..http import Body, Routes
 from ..schemas import Email
 
 
-bp = Blueprint(__name__)
-public = Routes(bp, "public")
-api = Routes(bp, "portal", portal_session)
+public = Routes("public")
+api = Routes("portal", portal_session)
 
 OrganizationId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 # Passwords arrive exactly as typed: never trimmed or cut (the policy counts every character).

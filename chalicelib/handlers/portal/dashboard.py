@@ -1,15 +1,12 @@
 """The portal's home screen."""
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from ...bootstrap import services
 from ..credentials import portal_session
 from ..http import Routes
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 
 @api.route("/portal/dashboard", response="Dashboard", reads_ahead=("account_summary",))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from chalice import Blueprint, Response
+from chalice import Response
 from pydantic import Field, StringConstraints
 
 from ... import bootstrap
@@ -20,8 +20,7 @@ if TYPE_CHECKING:
     from ...services.documents.pdfs import RenderedPdf
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 PDF = "application/pdf"
 
 

@@ -1,7 +1,6 @@
 """Writing to the merchant: an email message, and reviews."""
 from __future__ import annotations
 
-from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
@@ -11,8 +10,7 @@ from ..http import Body, Routes
 from ..schemas import LongText, PageQuery, ShortText
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 
 class MessageBody(Body):

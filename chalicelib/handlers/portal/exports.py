@@ -5,7 +5,7 @@ CSV is text, not one of the app's binary types: API Gateway passes it as it is, 
 request accepts (a PDF needs `Accept: application/pdf`)."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Response
 
 from ... import bootstrap
 from ...bootstrap import services
@@ -15,8 +15,7 @@ from ..schemas import Currency
 from .statements import StatementQuery
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 CSV = "text/csv"
 
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from chalice import Blueprint
-
 from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import portal_session
@@ -12,8 +10,7 @@ from ..http import Routes
 from ..schemas import PageQuery
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 
 class InvoiceQuery(PageQuery):

@@ -1,16 +1,13 @@
 """Who the signed-in customer is."""
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from ...bootstrap import services
 from ..credentials import portal_session
 from ..http import Body, Routes
 from ..schemas import Locale
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 
 @api.route("/portal/me", response="Me")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from chalice import Blueprint
 from pydantic import StringConstraints
 
 from ... import bootstrap
@@ -12,8 +11,7 @@ from ..credentials import portal_session
 from ..http import Body, Query, Routes
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 GatewayMethodId = Annotated[str, StringConstraints(min_length=4, max_length=255, pattern=r"^pm_[A-Za-z0-9_]+$")]
 

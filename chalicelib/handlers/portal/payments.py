@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from chalice import Blueprint
 from pydantic import Field, StringConstraints
 
 from ... import bootstrap
@@ -16,8 +15,7 @@ if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import a
     from ...services.payments.commands import PayInvoices
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 DocumentId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")]
 # our saved method (pm_01...) or what Stripe.js returned (pm_1..., or a test id such as pm_card_visa)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
@@ -17,8 +16,7 @@ from ..schemas import Email, Name
 if TYPE_CHECKING:   # built by the body when a request comes, not at `import app`
     from ...services.access.commands import NewPerson
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 GivenRole = Literal["billing", "viewer"]   # the owner is the primary contact, never given
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
@@ -19,8 +18,7 @@ if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import a
     from ...services.accounts import commands
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 
 class ContactChanges(Body):

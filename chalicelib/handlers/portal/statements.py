@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from chalice import Blueprint
 from pydantic import Field
 
 from ... import bootstrap
@@ -13,8 +12,7 @@ from ..credentials import portal_session
 from ..http import Query, Routes
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 
 class SpendingQuery(Query):

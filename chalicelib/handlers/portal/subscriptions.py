@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from chalice import Blueprint
 from pydantic import Field, StrictBool
 
 from ... import bootstrap
@@ -17,8 +16,7 @@ if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import a
     from ...services.subscriptions.commands import Caller, ChangeRequest
 
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 StatusFilter = Literal["all", "future", "trial", "live", "non_renewing", "dunning", "unpaid", "paused",
                        "cancelled", "expired"]

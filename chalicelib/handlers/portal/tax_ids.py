@@ -1,16 +1,13 @@
 """My tax IDs: listed, added, replaced and removed; documents issued afterwards print them."""
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import portal_session
 from ..http import Routes
 from ..schemas import TaxIdBody
 
-bp = Blueprint(__name__)
-api = Routes(bp, "portal", portal_session)
+api = Routes("portal", portal_session)
 
 
 def _answer(tax_id) -> dict:
