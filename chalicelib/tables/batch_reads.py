@@ -3,7 +3,7 @@ and a route reading its catalog entries and its credit notes at once stays withi
 from __future__ import annotations
 
 import time
-from typing import Iterable
+from typing import Collection, Iterable
 
 from pynamodb.models import Model
 
@@ -19,15 +19,18 @@ FIRST_BACKOFF_SECONDS = 0.02
 
 
 def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bool = True,
-              eventually_consistent: Iterable[type[Model]] = (), keep_ahead: bool = False) -> dict[type[Model], list]:
+              eventually_consistent: Iterable[type[Model]] = (),
+              keep_ahead: bool | Collection[type[Model]] = False) -> dict[type[Model], list]:
     """{model: [(hash, range), ...]} -> {model: [item, ...]}; missing items are simply absent.
     One call for up to 100 keys; more only for the keys DynamoDB leaves unprocessed (Unavailable
     if some are still unread after ATTEMPTS calls). The tables of `eventually_consistent` are read
     so whatever `consistent_read` says (half the read units).
 
     A key read ahead in this request (tables/read_ahead.py) is answered from that read, and none
-    is asked again; `keep_ahead`: what this call reads is kept so (the session check's call)."""
+    is asked again; `keep_ahead`: what this call reads is kept so (the session check's call), or only
+    the items of the models it names (a change's session check: what the change declared it reads)."""
     models = {model.Meta.table_name: model for model in wanted}
+    kept = set(models) if keep_ahead is True else {model.Meta.table_name for model in keep_ahead or ()}
     eventually = {model.Meta.table_name for model in eventually_consistent}
     found: dict[type[Model], list] = {model: [] for model in wanted}
     keys = []
@@ -35,10 +38,10 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
         name = model.Meta.table_name
         consistent = consistent_read and name not in eventually
         for key in dict.fromkeys(some):
-            held = read_ahead.NOT_HELD if keep_ahead else read_ahead.take(name, key, consistent=consistent)
+            held = read_ahead.NOT_HELD if kept else read_ahead.take(name, key, consistent=consistent)
             if held is read_ahead.NOT_HELD:
                 keys.append((name, _key(model, key)))
-                if keep_ahead:
+                if name in kept:
                     read_ahead.keep(name, key, None, consistent=consistent)    # missing, unless found below
             elif held is not None:
                 found[model].append(model.from_raw_data(held))
@@ -53,7 +56,7 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
                 for raw in items:
                     item = model.from_raw_data(raw)
                     found[model].append(item)
-                    if keep_ahead:
+                    if name in kept:
                         read_ahead.keep(name, _key_of(model, item), raw,
                                         consistent=consistent_read and name not in eventually)
             request = response.get("UnprocessedKeys") or {}
