@@ -107,6 +107,7 @@ class Sessions:
         for model, key, _ in ahead:
             wanted.setdefault(model, []).append(key)
         found = batch_get(wanted, keep_ahead={model for model, _, _ in ahead} if change else True,
+                          answered=(SessionItem, OrganizationItem, CustomerItem),
                           eventually_consistent=(OrganizationItem, CustomerItem,
                                                  *(model for model, _, consistent in ahead if not consistent)))
         session_item, org_item, customer_item = (next(iter(found[model]), None)
