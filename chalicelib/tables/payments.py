@@ -192,7 +192,7 @@ class Payments:
         """Whatever is asked for, in one BatchGetItem; NotFound if the organization, customer or payment
         asked for is missing (missing invoices, claims and notes are simply absent; a missing rate
         counter has counted nothing, a missing sequence has given no number). What the session check
-        read ahead for the request (`ahead`) is taken from that read, not asked again."""
+        read for the request (`ahead`, below) is taken from that read, not asked again."""
         claim_keys = {claim_key(org_id, customer_id, i): i for i in dict.fromkeys(claim_ids)}
         numbered = {sequence_key(org_id, name): name for name in dict.fromkeys(sequences)}
         wanted = _wanted(org_id, customer_id, org=org, customer=customer, payment_id=payment_id,
