@@ -10,7 +10,7 @@ import threading
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
 
 from . import config
 from .domain.errors import BusinessRuleViolation
@@ -229,6 +229,13 @@ def serving(method: str) -> Iterator[None]:
     tables_ready()
     with read_ahead.request() if method == "GET" else nullcontext():
         yield
+
+
+def reading_first() -> ContextManager[None]:
+    """Around a change that declares its first read (`reads_first`, handlers/http.py): the scope of
+    what its session check reads for it (tables/read_ahead.py "A change's first read")."""
+    from .tables import read_ahead
+    return read_ahead.request()
 
 
 def now() -> datetime:

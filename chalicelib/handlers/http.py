@@ -73,6 +73,7 @@ class RouteSpec:
     headers: tuple[Header, ...] = ()
     description: str = ""     # the handler's docstring, whole
     reads_ahead: tuple[str, ...] = ()   # what the credential check reads for it (tables/read_ahead.py)
+    reads_first: Callable | None = None   # a change's first read, read by the credential check (the same)
 
 
 ROUTES: list[RouteSpec] = []     # as the modules imported so far declared them (lazy_routes.all_routes: every one)
@@ -123,10 +124,12 @@ class CustomerCaller:
 class ReadAhead:
     """What a GET request's route reads that the session check may read in its own call
     (tables/read_ahead.py): the ids its path names, what the route declares, and the query a declared
-    item's key may be made of."""
+    item's key may be made of. For a change that declares its first read (`reads_first`), that read
+    instead: (org_id, customer_id) -> (model, key, consistent) of each item, keyed by the token's ids."""
     path_ids: dict[str, str]
     names: tuple[str, ...] = ()
     query: dict[str, str] = field(default_factory=dict)
+    first_read: Callable[[str, str], list[tuple]] | None = None
 
 
 NOTHING_AHEAD = ReadAhead({})
@@ -141,26 +144,40 @@ class Routes:
     def route(self, path: str, method: str = "GET", *, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, status: int = 200,
               content_type: str = "application/json", response: str | None = None,
-              headers: tuple[Header, ...] = (), reads_ahead: tuple[str, ...] = ()) -> Callable:
+              headers: tuple[Header, ...] = (), reads_ahead: tuple[str, ...] = (),
+              reads_first: Callable[[BaseModel, str, str], list[tuple]] | None = None) -> Callable:
         """`reads_ahead`: what a GET route reads by the customer's key alone, for the session check to
-        read in its own call (tables/read_ahead.py BY_NAME); the ids its path names are read so anyway."""
+        read in its own call (tables/read_ahead.py BY_NAME); the ids its path names are read so anyway.
+        `reads_first`: a change's (body, org_id, customer_id) -> what its first read reads, for the
+        session check to read the same way (tables/read_ahead.py "A change's first read")."""
         def decorate(fn: Callable) -> Callable:
             doc = inspect.cleandoc(fn.__doc__ or "")
             ROUTES.append(RouteSpec(path, method, self.auth_name, fn.__name__, doc.split("\n")[0], body, query,
-                                    status, content_type, response, headers, doc, reads_ahead))
+                                    status, content_type, response, headers, doc, reads_ahead, reads_first))
 
             @functools.wraps(fn)
             def view(**params):
+                if reads_first is None:
+                    return handle(params)
+                from .. import bootstrap
+                with bootstrap.reading_first():
+                    return handle(params)
+
+            def handle(params: dict):
                 request = current_request()
                 try:
+                    parsed = None
                     if self.credential is not None:
-                        request.caller = self.credential.caller(
-                            request.headers.get("authorization"),
-                            _read_ahead(method, params, reads_ahead, request.query_params))
+                        ahead = _read_ahead(method, params, reads_ahead, request.query_params)
+                        if reads_first is not None and body is not None:
+                            parsed = _parsed_or_none(request, body)
+                            if parsed is not None:
+                                ahead = ReadAhead({}, first_read=functools.partial(reads_first, parsed))
+                        request.caller = self.credential.caller(request.headers.get("authorization"), ahead)
                         self.credential.admit(request.caller, method, path)
                     _well_formed_ids(params)
                     if body is not None:
-                        params["body"] = parse_body(request, body)
+                        params["body"] = parsed if parsed is not None else parse_body(request, body)
                     if query is not None:
                         params["query"] = parse_model(query, dict(request.query_params or {}), "query")
                     with tracing.subsegment(f"route:{fn.__name__}", route=path, method=method,
@@ -212,6 +229,15 @@ def _read_ahead(method: str, path_params: dict, names: tuple[str, ...], query: d
         return NOTHING_AHEAD
     return ReadAhead({name: value for name, value in path_params.items() if _ID.fullmatch(value or "")}, names,
                      dict(query or {}) if names else {})
+
+
+def _parsed_or_none(request, model: type[BaseModel]) -> BaseModel | None:
+    """The body, parsed before the credential check to read what the change reads first with it; None
+    if it does not parse (its 4xx is answered after the credential check, as on every route)."""
+    try:
+        return parse_body(request, model)
+    except DomainError:
+        return None
 
 
 def _well_formed_ids(path_params: dict) -> None:

@@ -113,6 +113,10 @@ class Payments(Protocol):
     def state(self, org_id: str, customer_id: str, *, org: bool = False, customer: bool = False,
               payment_id: str | None = None, payment_key: str | None = None, request_key: str | None = None,
               invoice_ids=(), claim_ids=(), note_ids=(), counter_keys=(), sequences=()) -> PaymentState: ...
+    # what `state` reads for a payment's first attempt, for the session check to read in its call
+    # (opaque to the services: tables/read_ahead.py); a store that reads nothing ahead answers []
+    def ahead(self, org_id: str, customer_id: str, *, payment_key: str | None = None,
+              request_key: str | None = None, invoice_ids=(), counter_keys=(), sequences=()) -> list[tuple]: ...
 
 
 class IdempotencyKeys(Protocol):

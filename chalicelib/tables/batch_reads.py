@@ -3,7 +3,7 @@ and a route reading its catalog entries and its credit notes at once stays withi
 from __future__ import annotations
 
 import time
-from typing import Iterable
+from typing import Collection, Iterable
 
 from pynamodb.models import Model
 
@@ -19,15 +19,22 @@ FIRST_BACKOFF_SECONDS = 0.02
 
 
 def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bool = True,
-              eventually_consistent: Iterable[type[Model]] = (), keep_ahead: bool = False) -> dict[type[Model], list]:
+              eventually_consistent: Iterable[type[Model]] = (),
+              keep_ahead: bool | Collection[type[Model]] = False,
+              answered: Collection[type[Model]] | None = None) -> dict[type[Model], list]:
     """{model: [(hash, range), ...]} -> {model: [item, ...]}; missing items are simply absent.
     One call for up to 100 keys; more only for the keys DynamoDB leaves unprocessed (Unavailable
     if some are still unread after ATTEMPTS calls). The tables of `eventually_consistent` are read
     so whatever `consistent_read` says (half the read units).
 
     A key read ahead in this request (tables/read_ahead.py) is answered from that read, and none
-    is asked again; `keep_ahead`: what this call reads is kept so (the session check's call)."""
+    is asked again; `keep_ahead`: what this call reads is kept so (the session check's call), or only
+    the items of the models it names (a change's session check: what the change declared it reads).
+    `answered`: the models whose items the caller uses (None: every one); the others' are only kept,
+    not made into items here as well as where they are taken."""
     models = {model.Meta.table_name: model for model in wanted}
+    made = set(models) if answered is None else {model.Meta.table_name for model in answered}
+    kept = set(models) if keep_ahead is True else {model.Meta.table_name for model in keep_ahead or ()}
     eventually = {model.Meta.table_name for model in eventually_consistent}
     found: dict[type[Model], list] = {model: [] for model in wanted}
     keys = []
@@ -35,10 +42,10 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
         name = model.Meta.table_name
         consistent = consistent_read and name not in eventually
         for key in dict.fromkeys(some):
-            held = read_ahead.NOT_HELD if keep_ahead else read_ahead.take(name, key, consistent=consistent)
+            held = read_ahead.NOT_HELD if kept else read_ahead.take(name, key, consistent=consistent)
             if held is read_ahead.NOT_HELD:
                 keys.append((name, _key(model, key)))
-                if keep_ahead:
+                if name in kept:
                     read_ahead.keep(name, key, None, consistent=consistent)    # missing, unless found below
             elif held is not None:
                 found[model].append(model.from_raw_data(held))
@@ -51,10 +58,11 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
             for name, items in response.get("Responses", {}).items():
                 model = models[name]
                 for raw in items:
-                    item = model.from_raw_data(raw)
-                    found[model].append(item)
-                    if keep_ahead:
-                        read_ahead.keep(name, _key_of(model, item), raw,
+                    if name in made:
+                        item = model.from_raw_data(raw)
+                        found[model].append(item)
+                    if name in kept:
+                        read_ahead.keep(name, _key_of(model, item) if name in made else _raw_key(model, raw), raw,
                                         consistent=consistent_read and name not in eventually)
             request = response.get("UnprocessedKeys") or {}
             if not request:
@@ -89,6 +97,12 @@ def _key(model: type[Model], key: tuple) -> dict:
 def _key_of(model: type[Model], item: Model) -> tuple:
     """An item's (hash[, range]) key, as `batch_get` is asked for it."""
     return tuple(getattr(item, name) for name in (model._hash_keyname, model._range_keyname) if name)
+
+
+def _raw_key(model: type[Model], raw: dict) -> tuple:
+    """An item's (hash[, range]) key, as `batch_get` is asked for it, from the item as DynamoDB answered it."""
+    return tuple(attribute.deserialize(raw[attribute.attr_name][attribute.attr_type])
+                 for attribute in (model._hash_key_attribute(), model._range_key_attribute()) if attribute is not None)
 
 
 def _request(keys: list[tuple[str, dict]], consistent_read: bool, eventually: set[str]) -> dict:

@@ -191,26 +191,13 @@ class Payments:
               invoice_ids=(), claim_ids=(), note_ids=(), counter_keys=(), sequences=()) -> PaymentState:
         """Whatever is asked for, in one BatchGetItem; NotFound if the organization, customer or payment
         asked for is missing (missing invoices, claims and notes are simply absent; a missing rate
-        counter has counted nothing, a missing sequence has given no number)."""
-        owner = owner_key(org_id, customer_id)
+        counter has counted nothing, a missing sequence has given no number). What the session check
+        read for the request (`ahead`, below) is taken from that read, not asked again."""
         claim_keys = {claim_key(org_id, customer_id, i): i for i in dict.fromkeys(claim_ids)}
-        wanted: list[tuple[type[Model], object, object]] = []
-        if org:
-            wanted.append((OrganizationItem, org_id, None))
-        if customer:
-            wanted.append((CustomerItem, org_id, customer_id))
-        if payment_id:
-            wanted.append((PaymentItem, owner, payment_id))
-        if payment_key:
-            wanted.append((IdempotencyItem, payment_key, None))
-        wanted += [(IdempotencyItem, k, None) for k in claim_keys]
-        wanted += [(InvoiceItem, owner, i) for i in dict.fromkeys(invoice_ids)]
-        wanted += [(CreditNoteItem, owner, n) for n in dict.fromkeys(note_ids)]
-        wanted += [(RateCounterItem, k, None) for k in dict.fromkeys(counter_keys)]
-        if request_key:
-            wanted.append((IdempotencyItem, request_key, None))
         numbered = {sequence_key(org_id, name): name for name in dict.fromkeys(sequences)}
-        wanted += [(SequenceItem, k, None) for k in numbered]
+        wanted = _wanted(org_id, customer_id, org=org, customer=customer, payment_id=payment_id,
+                         payment_key=payment_key, request_key=request_key, invoice_ids=invoice_ids,
+                         claim_keys=claim_keys, note_ids=note_ids, counter_keys=counter_keys, sequence_keys=numbered)
 
         found: dict = {"invoices": {}, "claims": {}, "notes": {}, "counters": {k: Counted() for k in counter_keys},
                        "last_numbers": {name: 0 for name in numbered.values()}}
@@ -239,6 +226,44 @@ class Payments:
             if asked and name not in found:
                 raise NotFound("organization" if name == "org" else name)
         return PaymentState(**found)
+
+
+    def ahead(self, org_id: str, customer_id: str, *, payment_key: str | None = None,
+              request_key: str | None = None, invoice_ids=(), counter_keys=(), sequences=()) -> list[tuple]:
+        """(model, key, consistent) of each item `state` reads for a payment's first attempt (its
+        invoices' claims with them), for the session check to read in its own call
+        (tables/read_ahead.py): every one consistent, as `state` reads it."""
+        wanted = _wanted(org_id, customer_id, payment_key=payment_key, request_key=request_key,
+                         invoice_ids=invoice_ids,
+                         claim_keys={claim_key(org_id, customer_id, i): i for i in dict.fromkeys(invoice_ids)},
+                         counter_keys=counter_keys,
+                         sequence_keys={sequence_key(org_id, name): name for name in dict.fromkeys(sequences)})
+        return [(model, (hash_key,) if range_key is None else (hash_key, range_key), True)
+                for model, hash_key, range_key in wanted]
+
+
+def _wanted(org_id: str, customer_id: str, *, org: bool = False, customer: bool = False, payment_id: str | None = None,
+            payment_key: str | None = None, request_key: str | None = None, invoice_ids=(), claim_keys=(),
+            note_ids=(), counter_keys=(), sequence_keys=()) -> list[tuple[type[Model], object, object]]:
+    """(model, hash key, range key) of each item `state` reads."""
+    owner = owner_key(org_id, customer_id)
+    wanted: list[tuple[type[Model], object, object]] = []
+    if org:
+        wanted.append((OrganizationItem, org_id, None))
+    if customer:
+        wanted.append((CustomerItem, org_id, customer_id))
+    if payment_id:
+        wanted.append((PaymentItem, owner, payment_id))
+    if payment_key:
+        wanted.append((IdempotencyItem, payment_key, None))
+    wanted += [(IdempotencyItem, k, None) for k in claim_keys]
+    wanted += [(InvoiceItem, owner, i) for i in dict.fromkeys(invoice_ids)]
+    wanted += [(CreditNoteItem, owner, n) for n in dict.fromkeys(note_ids)]
+    wanted += [(RateCounterItem, k, None) for k in dict.fromkeys(counter_keys)]
+    if request_key:
+        wanted.append((IdempotencyItem, request_key, None))
+    wanted += [(SequenceItem, k, None) for k in sequence_keys]
+    return wanted
 
 
 def _item(org_id: str, payment: Payment) -> PaymentItem:

@@ -11,7 +11,8 @@ answered from what was read ahead instead of a second call.
 Rules that keep it the same as reading again:
 - only within one GET request (`request()`, opened around each by the API's lifecycle,
   bootstrap.serving): never across requests, never in the scheduled jobs, which open none, and
-  never for a change (POST, PUT, PATCH, DELETE), which reads what it needs itself;
+  never for a change (POST, PUT, PATCH, DELETE), which reads what it needs itself, but for one
+  that declares its first read ("A change's first read" below);
 - once per key, the route's first read: a second read of the same key goes to DynamoDB. The items a
   GET writes (a kept PDF rendered again, the session's last use) are written after their one read,
   never read again in it;
@@ -19,6 +20,21 @@ Rules that keep it the same as reading again:
 - the items are only used if the session is live and names that organization and customer
   (services/access/sessions.py): another customer's id is read under this customer's key, so it is
   simply missing, a 404 as before.
+
+A change's first read: a change may declare what its first read reads (`reads_first=` on the route,
+a function of its parsed body and the token's organization and customer: POST /portal/payments,
+services/payments/portal.first_read), within a scope of its own (`request()`, opened by the route:
+bootstrap.reading_first). Its session check reads those items in its call, and the
+change's first read takes them, under the same rules and these besides:
+- only those items are kept, never the session, organization or customer read with them (a change
+  reads those again itself where it needs them: a write of its own must not be followed by an older copy);
+- each is read as the change's read asks (the payment's: consistently) and taken by its first read
+  of it; the change's writes come after that read, and a read after them (a retry after a conflict)
+  goes to DynamoDB;
+- keyed under the token's organization and customer, from a body that parsed (the route's model:
+  well-formed ids); a body that does not parse reads nothing ahead and is answered 4xx as before;
+- the items are the change's first guess only, as a read of its own would be: every write it makes
+  is conditional on what it read.
 """
 from __future__ import annotations
 
@@ -110,7 +126,10 @@ def wanted(org_id: str, customer_id: str, ahead) -> list[tuple]:
     """(model, key, consistent) of each item to read ahead for a request of `org_id`'s `customer_id`.
     `ahead` (handlers/http.py ReadAhead): the well-formed ids the path names, the names the route
     declares, and the query a declared key may be made of; a declared item whose key cannot be made
-    (an id or a day not well formed: the route answers 4xx) is not read."""
+    (an id or a day not well formed: the route answers 4xx) is not read. A change's: what its first
+    read reads."""
+    if ahead.first_read is not None:
+        return ahead.first_read(org_id, customer_id)
     return _keys(org_id, customer_id, ahead, BY_PATH_PARAMETER, BY_NAME)
 
 

@@ -99,12 +99,17 @@ class Sessions:
         session.
 
         The same call reads the customer's items a GET request's route reads (`ahead`: the ids its path
-        names, what it declares), kept for the request's own reads (tables/read_ahead.py)."""
+        names, what it declares), kept for the request's own reads (tables/read_ahead.py), or what a
+        change declares its first read reads (those items alone are kept)."""
+        change = ahead is not None and ahead.first_read is not None
         ahead = read_ahead.wanted(org_id, customer_id, ahead) if ahead is not None else []
-        wanted = {SessionItem: [(token_hash,)], OrganizationItem: [(org_id,)], CustomerItem: [(org_id, customer_id)],
-                  **{model: [key] for model, key, _ in ahead}}
-        found = batch_get(wanted, keep_ahead=True, eventually_consistent=(
-            OrganizationItem, CustomerItem, *(model for model, _, consistent in ahead if not consistent)))
+        wanted = {SessionItem: [(token_hash,)], OrganizationItem: [(org_id,)], CustomerItem: [(org_id, customer_id)]}
+        for model, key, _ in ahead:
+            wanted.setdefault(model, []).append(key)
+        found = batch_get(wanted, keep_ahead={model for model, _, _ in ahead} if change else True,
+                          answered=(SessionItem, OrganizationItem, CustomerItem),
+                          eventually_consistent=(OrganizationItem, CustomerItem,
+                                                 *(model for model, _, consistent in ahead if not consistent)))
         session_item, org_item, customer_item = (next(iter(found[model]), None)
                                                  for model in (SessionItem, OrganizationItem, CustomerItem))
         return SessionWithParties(

@@ -132,7 +132,7 @@ def test_a_new_payment_of_an_invoice_held_by_a_lost_payment_finishes_that_one_fi
         assert statuses == ["succeeded"]
 
 
-def test_a_payment_takes_two_reads_and_two_transactions_and_its_replay_two_reads(aws):
+def test_a_payment_takes_one_read_and_two_transactions_and_its_replay_one_read(aws):
     Clock()
     with client() as c:
         # Given a customer who paid before (the gateway knows them: a first payment also records that),
@@ -147,16 +147,15 @@ def test_a_payment_takes_two_reads_and_two_transactions_and_its_replay_two_reads
         with counting_calls() as refusing:
             reused = pay(payer.portal, {**body, "payment_method": "pm_card_mastercard"}, key="k")
 
-        # Then paying read the session (with its customer), then everything else at once, and wrote the
-        # claim and the outcome
+        # Then paying read the session with everything the payment reads, and wrote the claim and the outcome
         assert first.status == 201 and again.json == first.json
-        assert dict(paying.operations) == {"BatchGetItem": 2, "TransactWriteItems": 2}
-        # And the replay and the refusal read the same two calls' worth and wrote nothing
-        assert dict(replaying.operations) == {"BatchGetItem": 2}
-        assert reused.status == 422 and dict(refusing.operations) == {"BatchGetItem": 2}
+        assert dict(paying.operations) == {"BatchGetItem": 1, "TransactWriteItems": 2}
+        # And the replay and the refusal read in that one call and wrote nothing
+        assert dict(replaying.operations) == {"BatchGetItem": 1}
+        assert reused.status == 422 and dict(refusing.operations) == {"BatchGetItem": 1}
 
 
-def test_a_payment_reads_the_organization_and_customer_once_with_the_session(aws):
+def test_a_payment_is_read_with_its_session_check(aws):
     Clock()
     with client() as c:
         # Given a customer who paid before, with an open invoice
@@ -166,12 +165,28 @@ def test_a_payment_reads_the_organization_and_customer_once_with_the_session(aws
         with calls_made() as calls:
             paid = pay(payer.portal, body, key="k")
 
-        # Then the session check read the organization and the customer, and the payment's own read did not
-        session_check, payment = (set(tables) for operation, tables in calls if operation == "BatchGetItem")
-        assert paid.status == 201
-        assert {"organizations", "customers"} <= session_check
-        assert not payment & {"organizations", "customers"}
-        assert {"idempotency", "invoices"} <= payment
+        # Then the session check's one read read the organization, the customer and what the payment reads
+        reads = [set(tables) for operation, tables in calls if operation == "BatchGetItem"]
+        assert paid.status == 201 and len(reads) == 1
+        assert {"sessions", "organizations", "customers", "idempotency", "invoices", "rate_counters",
+                "sequences"} <= reads[0]
+
+
+def test_paying_all_outstanding_reads_the_invoices_it_finds_in_a_second_read(aws):
+    Clock()
+    with client() as c:
+        # Given a customer with an open invoice
+        payer, body = a_payer_who_paid_before(Api(c))
+
+        # When they pay all they owe (the invoices are not known before they are looked up)
+        with calls_made() as calls:
+            paid = pay(payer.portal, {"all_outstanding": True, "payment_method": "pm_card_visa"}, key="all")
+
+        # Then the session check read the rest ahead, and a second read the invoices found and their claims
+        reads = [set(tables) for operation, tables in calls if operation == "BatchGetItem"]
+        assert paid.status == 201 and paid.json["amount_minor"] == 10000
+        assert [operation for operation, _ in calls].count("Query") == 1
+        assert "sequences" in reads[0] and reads[1] == {"invoices", "idempotency"}
 
 
 def a_payer_who_paid_before(api: Api):

@@ -106,3 +106,91 @@ def test_nothing_read_ahead_outlives_its_request(aws):
     # read again) answers a later read in this thread: the next request's, a job's
     held = read_ahead.take(OrganizationItem.Meta.table_name, (scene.acme.org.org_id,), consistent=False)
     assert held is read_ahead.NOT_HELD
+
+
+# -- a change's first read: paying (POST /portal/payments) ---------------------------------------
+
+def test_another_customers_invoice_read_ahead_for_a_payment_is_missing_and_nothing_is_written(aws):
+    from tests.support.payments import a_payer, an_invoice as payable, pay
+    with client() as c:
+        # Given Zoë's open invoice and Ann, another customer of the same merchant, signed in
+        api = Api(c)
+        zoe = a_payer(api)
+        ann = a_payer(api, merchant=zoe.merchant, email="ann@initech.example", display_name="Initech")
+        invoice = payable(zoe, 1000)
+
+        # When Ann pays it
+        with calls_made() as calls:
+            answer = pay(ann.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"})
+
+        # Then it was read in her session check's call, under her own key, found missing: 404, nothing written
+        assert answer.status == 404
+        assert [operation for operation, _ in calls] == ["BatchGetItem"]
+        assert zoe.portal.get(f"/portal/invoices/{invoice['invoice_id']}").json["status"] == "open"
+
+
+def test_a_retried_payment_is_answered_the_same_from_the_session_checks_call(aws):
+    from tests.support.payments import a_payer, an_invoice as payable, pay
+    with client() as c:
+        # Given Zoë paid an invoice with a key
+        zoe = a_payer(Api(c))
+        body = {"invoice_ids": [payable(zoe, 1000)["invoice_id"]], "payment_method": "pm_card_visa"}
+        first = pay(zoe.portal, body, key="once")
+
+        # When she sends it again with the same key
+        with calls_made() as calls:
+            again = pay(zoe.portal, body, key="once")
+
+        # Then the kept answer is read with her session, and replayed as it was
+        assert again.status == 201 and again.json == first.json
+        assert [operation for operation, _ in calls] == ["BatchGetItem"]
+
+
+def test_a_payment_body_that_does_not_parse_reads_nothing_ahead_and_answers_its_field_errors(aws):
+    from tests.support.payments import a_payer, pay
+    with client() as c:
+        zoe = a_payer(Api(c))
+
+        # When Zoë sends a payment whose invoice id no invoice could have
+        with calls_made() as calls:
+            answer = pay(zoe.portal, {"invoice_ids": ["inv/../x"], "payment_method": "pm_card_visa"})
+
+        # Then the session check read only the session and its parties, and the field is named
+        assert answer.status == 400 and "invoice_ids.0" in answer.json["error"]["details"]["fields"]
+        assert [set(tables) for _, tables in calls] == [{"sessions", "organizations", "customers"}]
+
+
+def test_without_a_session_a_payment_is_refused_before_its_body_is_judged(aws):
+    from tests.support.portal import assert_refused
+    with client() as c:
+        # A body that would not parse, and one that would, both without a live session: 401, not 400
+        for body in ({"invoice_ids": "nope"}, {"invoice_ids": ["inv_1"], "payment_method": "pm_card_visa"}):
+            assert_refused(Api(c).as_("not-a-session").post("/portal/payments", body,
+                                                             headers={"Idempotency-Key": "k"}))
+
+
+def test_a_changes_session_check_keeps_only_what_the_change_reads_first(aws):
+    from chalicelib.bootstrap import adapters
+    from chalicelib.handlers.http import ReadAhead
+    from chalicelib.tables import read_ahead
+    from chalicelib.tables.customers import CustomerItem
+    from chalicelib.tables.invoices import InvoiceItem
+    from chalicelib.tables.sessions import SessionItem
+    from tests.support.payments import a_payer
+    with client() as c:
+        # Given Zoë signed in
+        zoe = a_payer(Api(c))
+        org_id, customer_id = zoe.org_id, zoe.customer_id
+        invoice_key = (f"{org_id}#{customer_id}", "inv_1")
+        session = next(iter(SessionItem.scan()))     # the one session of this test's world
+
+        # When a change's session check reads ahead one invoice with her session
+        with read_ahead.request():
+            adapters().uow.sessions.with_parties(session.token_hash, org_id, customer_id, ahead=ReadAhead(
+                {}, first_read=lambda org, customer: [(InvoiceItem, invoice_key, True)]))
+
+            # Then the invoice (missing) answers the change's first read, and the customer read with the
+            # session answers nothing: the change reads it itself
+            assert read_ahead.take(InvoiceItem.Meta.table_name, invoice_key, consistent=True) is None
+            assert read_ahead.take(CustomerItem.Meta.table_name, (org_id, customer_id),
+                                   consistent=False) is read_ahead.NOT_HELD

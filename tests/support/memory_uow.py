@@ -378,6 +378,10 @@ class Payments:
         for _, org_id, payment in waiting:
             yield org_id, payment
 
+    def ahead(self, org_id: str, customer_id: str, *, payment_key: str | None = None,
+              request_key: str | None = None, invoice_ids=(), counter_keys=(), sequences=()) -> list[tuple]:
+        return []   # no session check reads ahead here: `state` reads the tables as they are
+
     def state(self, org_id: str, customer_id: str, *, org: bool = False, customer: bool = False,
               payment_id: str | None = None, payment_key: str | None = None, request_key: str | None = None,
               invoice_ids=(), claim_ids=(), note_ids=(), counter_keys=(), sequences=()) -> PaymentState:

@@ -65,3 +65,27 @@ def test_a_table_named_eventually_consistent_is_read_so_within_a_consistent_batc
     [request] = asked
     assert request[OrganizationItem.Meta.table_name]["ConsistentRead"] is True
     assert request[RenderedDocumentItem.Meta.table_name]["ConsistentRead"] is False
+
+
+def test_an_item_only_kept_for_the_request_is_kept_under_its_key_and_not_answered(monkeypatch):
+    # Given a session check's read that keeps an invoice for the request and answers the organization
+    from chalicelib.tables import read_ahead
+    from chalicelib.tables.invoices import InvoiceItem
+    from chalicelib.tables.organizations import OrganizationItem
+    invoice = {"owner": {"S": "org_1#cus_1"}, "invoice_id": {"S": "inv_1"}}
+
+    class Answering:
+        def batch_get_item(self, RequestItems):
+            return {"Responses": {OrganizationItem.Meta.table_name: [{"org_id": {"S": "org_1"}}],
+                                  InvoiceItem.Meta.table_name: [invoice]}}
+
+    monkeypatch.setattr(batch_reads, "shared_client", lambda: Answering())
+    with read_ahead.request():
+        # When it reads both
+        found = batch_reads.batch_get({OrganizationItem: [("org_1",)], InvoiceItem: [("org_1#cus_1", "inv_1")]},
+                                      keep_ahead={InvoiceItem}, answered=(OrganizationItem,))
+
+        # Then the organization is answered, and the invoice waits, as DynamoDB sent it, for the request's read
+        assert [item.org_id for item in found[OrganizationItem]] == ["org_1"] and found[InvoiceItem] == []
+        assert read_ahead.take(InvoiceItem.Meta.table_name, ("org_1#cus_1", "inv_1"), consistent=True) == invoice
+        assert read_ahead.take(OrganizationItem.Meta.table_name, ("org_1",), consistent=False) is read_ahead.NOT_HELD

@@ -67,3 +67,29 @@ def test_the_first_client_of_a_process_leaves_what_it_loaded_out_of_the_collecto
     # Then the service descriptions it loaded are frozen, as what `import app` made is
     before, after = map(int, answer.stdout.split())
     assert before == 0 and after > 10_000
+
+
+def test_a_batch_or_transaction_resolves_the_same_endpoint_without_the_tables_it_names_as_arns():
+    # Given the tables' client and a stock one, in a Region of AWS, with and without an account id
+    import botocore.session
+    from botocore.config import Config
+    items = [{"Put": {"TableName": f"portico-prod-{name}", "Item": {}}} for name in ("payments", "invoices")]
+    asked = {"TransactWriteItems": {"TransactItems": items}, "BatchGetItem": {"RequestItems": {"portico-prod-a": {}}}}
+    for account in (None, "123456789012"):
+        for mode in ("preferred", "disabled"):
+            credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test",
+                           **({"aws_account_id": account} if account else {})}
+            ours, stock = (session.create_client("dynamodb", "eu-west-1", config=Config(account_id_endpoint_mode=mode),
+                                                 **credentials)
+                           for session in (base._botocore_session.__wrapped__(), botocore.session.get_session()))
+
+            # Then ours computes no JMESPath parameters over the items, and each resolves the same endpoint
+            for operation, params in asked.items():
+                assert ours.meta.service_model.operation_model(operation).operation_context_parameters == []
+                assert _endpoint(ours, operation, params) == _endpoint(stock, operation, params)
+
+
+def _endpoint(client, operation: str, params: dict) -> str:
+    context = {"client_region": client.meta.region_name, "client_config": client.meta.config,
+               "has_streaming_input": False, "auth_type": None, "unsigned_payload": None}
+    return client._resolve_endpoint_ruleset(client.meta.service_model.operation_model(operation), params, context)[0]

@@ -42,7 +42,14 @@ class ConfirmBody(Body):
     approve: bool
 
 
-@api.route("/portal/payments", "POST", body=PaymentBody, status=201, response="Payment", headers=(IDEMPOTENCY_KEY,))
+def first_read(body: PaymentBody, org_id: str, customer_id: str) -> list[tuple]:
+    """What paying reads first, for the session check to read in its own call."""
+    return services().payments.first_read(org_id, customer_id, body.command(),
+                                          idempotency_key=api.header("Idempotency-Key"), now=bootstrap.now())
+
+
+@api.route("/portal/payments", "POST", body=PaymentBody, status=201, response="Payment", headers=(IDEMPOTENCY_KEY,),
+           reads_first=first_read)
 def pay(body: PaymentBody):
     """Pay one, several or all outstanding invoices (of one currency); send an Idempotency-Key header."""
     from ...services.payments.commands import Parties

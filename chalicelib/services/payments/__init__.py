@@ -34,6 +34,11 @@ class Payments:
         return pay(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now, wire=wire,
                    paid_by=paid_by, as_read=as_read)
 
+    def first_read(self, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
+                   now: datetime) -> list[tuple]:
+        from .portal import first_read
+        return first_read(self._adapters, org_id, customer_id, command, idempotency_key=idempotency_key, now=now)
+
     def page(self, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Shown]:
         from .portal import page
         return page(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)

@@ -93,6 +93,21 @@ def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[s
                     limits=velocity.windows(adapters, org_id, customer_id, now), paid_by=paid_by, as_read=as_read)
 
 
+def first_read(adapters, org_id: str, customer_id: str, invoice_ids, *, idempotency_key: str, request_key: str,
+               now: datetime) -> list[tuple]:
+    """The items `pay_invoices` reads on its first attempt (`_read`, the organization and customer
+    aside: the session check has them), as (model, key, consistent): the plan of its payment key, the
+    request behind `request_key`, the invoices named and their claims, the velocity counters at `now`
+    and the payment number sequence. Paying all outstanding invoices finds them first: they are not
+    among these, and its read reads them itself."""
+    return adapters.uow.payments.ahead(
+        org_id, customer_id, payment_key=adapters.uow.idempotency.payment_key(org_id, customer_id, "portal",
+                                                                               idempotency_key),
+        request_key=request_key, invoice_ids=list(dict.fromkeys(invoice_ids))[:MAX_INVOICES],
+        counter_keys=velocity.counter_keys(velocity.windows(adapters, org_id, customer_id, now)),
+        sequences=(settlement.PAYMENT_NUMBERS,))
+
+
 def finish_pending(adapters, org_id: str, payment: Payment, now: datetime) -> Payment:
     """Finish a payment left pending (its runner died after the claim): charge again with the same
     gateway key, which answers the first outcome, and settle it."""

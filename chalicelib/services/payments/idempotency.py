@@ -70,7 +70,7 @@ def once(adapters, org_id: str, customer_id: str, scope: str, key: str | None, r
          run: Callable[[Reply], dict], replayed: Callable[[dict], dict] = lambda answer: answer) -> dict:
     """`run(reply)`'s answer, computed once per key; retries get the stored answer (as `replayed`
     makes it: an answer that only says what to do next may be brought up to date)."""
-    if not key or len(key) > 255 or not key.isprintable():
+    if not well_formed(key):
         raise InvalidInput({"Idempotency-Key": "Send a unique key of 1 to 255 characters with each payment."},
                            codes={"Idempotency-Key": "idempotency_key"})
     reply = Reply(adapters.uow.idempotency.request_key(org_id, customer_id, scope, key), request_hash(request))
@@ -81,6 +81,10 @@ def once(adapters, org_id: str, customer_id: str, scope: str, key: str | None, r
     if reply.kept != answer:   # the payment was settled by another (a webhook, the retry that finished it)
         adapters.uow.idempotency.finish(reply.record_key, 201, answer)
     return answer
+
+
+def well_formed(key: str | None) -> bool:
+    return bool(key) and len(key) <= 255 and key.isprintable()
 
 
 def request_hash(request: dict) -> str:

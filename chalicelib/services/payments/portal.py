@@ -13,6 +13,9 @@ from .commands import Parties, PayInvoices
 from .views import Receipt, Shown, shown
 
 
+SCOPE = "portal_payment"   # of the request's Idempotency-Key
+
+
 class PaymentPending(Conflict):
     code = "payment_pending"
 
@@ -45,8 +48,19 @@ def pay(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempo
             return answer
         # A retry after 3-D Secure: the payment as it is now, not the answer kept before it was confirmed.
         return wire(shown(adapters, adapters.uow.payments.get(org_id, customer_id, answer["payment_id"])))
-    return idempotency.once(adapters, org_id, customer_id, "portal_payment", idempotency_key, command.as_request(),
+    return idempotency.once(adapters, org_id, customer_id, SCOPE, idempotency_key, command.as_request(),
                             run, replayed)
+
+
+def first_read(adapters, org_id: str, customer_id: str, command: PayInvoices, *, idempotency_key: str | None,
+               now: datetime) -> list[tuple]:
+    """What `pay` reads first (its request's key, then collection.first_read), for the session check
+    to read in its own call (tables/read_ahead.py "A change's first read"); nothing for a key it refuses."""
+    if not idempotency.well_formed(idempotency_key):
+        return []
+    request_key = adapters.uow.idempotency.request_key(org_id, customer_id, SCOPE, idempotency_key)
+    return collection.first_read(adapters, org_id, customer_id, command.invoice_ids or (),
+                                 idempotency_key=idempotency_key, request_key=request_key, now=now)
 
 
 def page(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | None) -> Page[Shown]:
