@@ -40,7 +40,7 @@ def test_a_customer_signs_in_with_the_organization_the_portal_name_gives(aws):
         assert login(api, org_id, zoe.email, PASSWORD).status == 200
 
 
-def test_a_name_belongs_to_one_organization_and_a_renamed_portal_frees_its_old_name(aws):
+def test_a_name_belongs_to_one_organization(aws):
     Clock()
     with client() as c:
         # Given Acme's portal named "acme"
@@ -56,12 +56,51 @@ def test_a_name_belongs_to_one_organization_and_a_renamed_portal_frees_its_old_n
         assert taken.status == 409 and "acme" in taken.json["error"]["message"]
         assert api.as_(None).get("/portal/auth/portals/acme").json["org_id"] == acme.org.org_id
 
-        # And once Acme renames its portal, the old name is free for Globex
+
+def test_a_renamed_portal_keeps_its_old_name_for_the_links_already_emailed_then_frees_it(aws):
+    clock = Clock()
+    with client() as c:
+        # Given Acme's portal named "acme", its name in every link emailed so far
+        api = Api(c)
+        acme = portal_organization(api)
+        globex = portal_organization(api, "Globex Corp")
+        acme.admin.patch("/admin/organization", {"portal_name": "acme"})
+
+        # When Acme renames it "acme-cloud"
         assert acme.admin.patch("/admin/organization", {"portal_name": "acme-cloud"}).status == 200
+
+        # Then both names open Acme's portal, which answers with its name as it is now
+        for name in ("acme", "acme-cloud"):
+            found = api.as_(None).get(f"/portal/auth/portals/{name}")
+            assert (found.json["org_id"], found.json["portal_name"]) == (acme.org.org_id, "acme-cloud")
+        # And nobody else may catch the old links' clicks meanwhile
+        assert globex.admin.patch("/admin/organization", {"portal_name": "acme"}).status == 409
+
+        # When ninety days have passed
+        clock.advance(days=90)
+
+        # Then the old name opens nothing, and another organization may take it
         assert api.as_(None).get("/portal/auth/portals/acme").status == 404
         assert globex.admin.patch("/admin/organization", {"portal_name": "acme"}).status == 200
         assert api.as_(None).get("/portal/auth/portals/acme").json["org_id"] == globex.org.org_id
         assert api.as_(None).get("/portal/auth/portals/acme-cloud").json["org_id"] == acme.org.org_id
+
+
+def test_a_merchant_may_take_back_the_name_it_renamed_away_from(aws):
+    Clock()
+    with client() as c:
+        # Given Acme renamed its portal from "acme" to "acme-cloud"
+        api = Api(c)
+        acme = portal_organization(api)
+        acme.admin.patch("/admin/organization", {"portal_name": "acme"})
+        acme.admin.patch("/admin/organization", {"portal_name": "acme-cloud"})
+
+        # When it changes its mind
+        back = acme.admin.patch("/admin/organization", {"portal_name": "acme"})
+
+        # Then "acme" is its portal's name again, and "acme-cloud" the one kept for links
+        assert back.status == 200 and back.json["portal_name"] == "acme"
+        assert api.as_(None).get("/portal/auth/portals/acme-cloud").json["portal_name"] == "acme"
 
 
 def test_a_name_that_is_not_a_readable_address_is_refused_next_to_the_field(aws):

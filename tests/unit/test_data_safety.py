@@ -41,7 +41,6 @@ DELETIONS = {
     ("tables/payment_methods.py", "delete_in"): "payment_methods",
     ("services/payments/methods.py", "replace"): "payment_methods",      # Stripe detaches the card
     ("services/payments/methods.py", "_forget"): "payment_methods",
-    ("tables/portal_addresses.py", "give_up_in"): "portal_addresses",   # a renamed portal frees its old name
     ("tables/passkeys.py", "remove"): "passkeys",                        # the customer removes a passkey
     ("tables/passkeys.py", "remove_every"): "passkeys",                  # a password reset removes them all
     ("tables/logos.py", "remove_in"): "logos",                           # a logo the merchant removes

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from ... import bootstrap
 from ...bootstrap import services
 from ...domain.customers import CustomFieldDefinition
 from ...domain.errors import InvalidInput
@@ -72,7 +73,8 @@ def update_organization(body: SettingsBody):
     """Change details, dunning, custom field definitions, the portal's name (its address, unique), or the
     time zone and test mode (both before the first subscription)."""
     from ..responses.accounts import Organization
-    return Organization.of(services().access.update_organization(api.merchant().org_id, body.changes())).model_dump()
+    changed = services().access.update_organization(api.merchant().org_id, body.changes(), bootstrap.now())
+    return Organization.of(changed).model_dump()
 
 
 class LogoBody(Body):

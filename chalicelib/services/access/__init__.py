@@ -188,13 +188,14 @@ class Access:
         from .merchant_access import get_organization
         return get_organization(self._adapters, org_id)
 
-    def organization_for_portal(self, portal_name: str) -> Organization:
+    def organization_for_portal(self, portal_name: str, now: datetime | None = None) -> Organization:
         from .merchant_access import organization_for_portal
-        return organization_for_portal(self._adapters, portal_name)
+        return organization_for_portal(self._adapters, portal_name, now)
 
-    def update_organization(self, org_id: str, changes: OrganizationChanges) -> Organization:
+    def update_organization(self, org_id: str, changes: OrganizationChanges,
+                            now: datetime | None = None) -> Organization:
         from .merchant_access import update_organization
-        return update_organization(self._adapters, org_id, changes)
+        return update_organization(self._adapters, org_id, changes, now)
 
     # the merchant console: its users and their sessions
 

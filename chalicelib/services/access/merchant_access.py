@@ -11,7 +11,7 @@ from ...domain.customers import Address
 from ...domain.errors import AlreadyExists, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.organization import Organization
-from ...domain.portal_address import problem_with
+from ...domain.portal_address import RETIRED_NAME_KEPT, problem_with
 from ...domain.preferences import RetentionOffer
 from ...domain.tokens import new_api_key, org_named_in_api_key
 from .commands import OrganizationChanges
@@ -64,7 +64,8 @@ def get_organization(adapters, org_id: str) -> Organization:
     return adapters.uow.organizations.get(org_id)
 
 
-def update_organization(adapters, org_id: str, changes: OrganizationChanges) -> Organization:
+def update_organization(adapters, org_id: str, changes: OrganizationChanges,
+                        now: datetime | None = None) -> Organization:
     """Apply validated changes (preferences, dunning, details, custom fields, test mode)."""
     org = adapters.uow.organizations.get(org_id)
     if changes.test_mode not in (None, org.test_mode) and _has_subscriptions(adapters, org_id):
@@ -82,7 +83,7 @@ def update_organization(adapters, org_id: str, changes: OrganizationChanges) -> 
     given = changes.given()
     adapters.uow.audit_log.describe(_changed(org, replace(org, **given)))
     if given.get("portal_name", org.portal_name) != org.portal_name:
-        return _rename_portal(adapters, replace(org, **given), org.portal_name)
+        return _rename_portal(adapters, replace(org, **given), org.portal_name, now or adapters.now())
     return adapters.uow.organizations.save(replace(org, **given))
 
 
@@ -105,28 +106,29 @@ def _check_retention_offer(adapters, org_id: str, offer: RetentionOffer | None) 
         raise InvalidInput({"preferences.cancel.retention_offer.coupon_code": "No such coupon in the catalogue."})
 
 
-def organization_for_portal(adapters, portal_name: str) -> Organization:
-    """The organization whose portal has this name (NotFound otherwise)."""
-    org_id = adapters.uow.portal_addresses.org_for(portal_name)
+def organization_for_portal(adapters, portal_name: str, now: datetime | None = None) -> Organization:
+    """The organization whose portal has this name, or had it until a rename less than
+    RETIRED_NAME_KEPT ago (NotFound otherwise): its answer names the portal as it is now."""
+    org_id = adapters.uow.portal_addresses.org_for(portal_name, now or adapters.now())
     if org_id is None:
         raise NotFound("portal")
     return adapters.uow.organizations.get(org_id)
 
 
-def _rename_portal(adapters, org: Organization, old_name: str) -> Organization:
-    """The organization with its new portal name, taken in the same transaction that frees the old
-    one: a name belongs to one organization, and a taken one is refused in words."""
+def _rename_portal(adapters, org: Organization, old_name: str, now: datetime) -> Organization:
+    """The organization with its new portal name, taken in the same transaction that retires the old
+    one: a name belongs to one organization, and a taken one is refused in words. The old name keeps
+    opening this portal, and no other, for RETIRED_NAME_KEPT (the links already emailed carry it)."""
     problem = problem_with(org.portal_name)
     if problem:
         raise InvalidInput({"portal_name": problem})
-    holder = adapters.uow.portal_addresses.org_for(org.portal_name)
+    holder = adapters.uow.portal_addresses.org_for(org.portal_name, now)
     if holder is not None and holder != org.org_id:
         raise AlreadyExists("portal name", org.portal_name)
     with adapters.uow.transaction("organization") as tx:
-        if holder is None:
-            adapters.uow.portal_addresses.take_in(tx, org.portal_name, org.org_id)
+        adapters.uow.portal_addresses.take_in(tx, org.portal_name, org.org_id, now)
         if old_name:
-            adapters.uow.portal_addresses.give_up_in(tx, old_name, org.org_id)
+            adapters.uow.portal_addresses.retire_in(tx, old_name, org.org_id, now + RETIRED_NAME_KEPT)
         item = adapters.uow.organizations.save_in(tx, org)
     return adapters.uow.organizations.saved(item)
 
