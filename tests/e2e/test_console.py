@@ -206,10 +206,17 @@ def test_an_admin_names_the_portal_and_uploads_a_logo_and_sees_no_test_clock_out
         # Then it shows no test clock
         expect(page.get_by_role("heading", name="Test clock")).to_have_count(0)
 
-        # When she names the portal and uploads a logo
+        # When she names the portal, gives the postal address its documents print, and uploads a logo
         page.get_by_label("Portal name").fill("brandia")
-        page.get_by_role("button", name="Save").click()
+        page.get_by_role("form", name="Details").get_by_role("button", name="Save").click()
         expect(page.get_by_text("Saved.")).to_be_visible()
+        address = page.get_by_role("form", name="Postal address")
+        address.get_by_label("Street address").fill("Friedrichstraße 12")
+        address.get_by_label("City").fill("Berlin")
+        address.get_by_label("Postal code").fill("10117")
+        address.get_by_label("Country").select_option("DE")
+        address.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("Saved.").last).to_be_visible()
         page.get_by_label("Logo file").set_input_files({"name": "logo.png", "mimeType": "image/png",
                                                           "buffer": png(96, 32)})
         page.get_by_role("button", name="Upload logo").click()
@@ -219,6 +226,7 @@ def test_an_admin_names_the_portal_and_uploads_a_logo_and_sees_no_test_clock_out
         expect(page.get_by_role("form", name="Logo").locator("img.logo")).to_be_visible()
         org = services().access.organization_for_portal("brandia")
         assert org.org_id == org_id and org.logo
+        assert org.address.lines() == ("Friedrichstraße 12", "10117 Berlin", "DE")
 
 
 def test_the_console_signs_in_with_the_portal_s_name_in_place_of_the_organization_id(browser, portal):

@@ -41,6 +41,31 @@ def test_organization_settings_hold_dunning_and_custom_fields(merchant):
     assert bad.status == 400 and "dunning" in bad.json["error"]["details"]["fields"]
 
 
+def test_the_merchant_gives_its_postal_address_and_the_documents_print_it_as_its_post_writes_it(merchant):
+    # Given a merchant without an address
+    assert merchant.get("/admin/organization").json["address"] == []
+
+    # When it gives its address in Berlin
+    given = {"line1": "Friedrichstraße 12", "line2": "", "city": "Berlin", "state": "", "postal_code": "10117",
+             "country": "DE"}
+    answer = merchant.patch("/admin/organization", {"postal_address": given})
+
+    # Then its parts are kept as given, and its lines are written as the German post writes them
+    assert answer.status == 200, answer.json
+    assert answer.json["postal_address"] == given
+    assert merchant.get("/admin/organization").json["address"] == ["Friedrichstraße 12", "10117 Berlin", "DE"]
+
+
+def test_a_postal_address_in_no_country_is_refused_next_to_its_field_and_writes_nothing(merchant):
+    # When the merchant names a country that is no ISO code
+    answer = merchant.patch("/admin/organization", {"postal_address": {"city": "Berlin", "country": "Germany"}})
+
+    # Then the field is named, and the organization keeps no address
+    assert answer.status == 400
+    assert set(answer.json["error"]["details"]["fields"]) == {"postal_address.country"}
+    assert merchant.get("/admin/organization").json["postal_address"]["city"] == ""
+
+
 def test_catalog_lists_what_was_added_and_refuses_duplicates_and_bad_coupons(merchant):
     assert [p["code"] for p in merchant.get("/admin/plans").json["items"]] == ["pro"]
     assert [a["code"] for a in merchant.get("/admin/addons").json["items"]] == ["seats"]

@@ -13,7 +13,7 @@ from ...domain.errors import InvalidInput
 from ...domain.preferences import DunningSettings, Preferences
 from ..credentials import merchant_key
 from ..http import Body, Routes
-from ..schemas import Code, Email, Link, Locale, Name, TimeZone
+from ..schemas import AddressBody, Code, Email, Link, Locale, Name, TimeZone, address_of
 
 if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
     from ...services.access.commands import OrganizationChanges
@@ -49,6 +49,7 @@ class SettingsBody(Body):
     time_zone: TimeZone | None = None
     locale: Locale | None = None      # how emails and PDFs write money and days for a contact never seen
     portal_name: str | None = Field(default=None, max_length=100)   # its rules: domain/portal_address.py
+    postal_address: AddressBody | None = None     # printed under the merchant's name on every document
     dunning: DunningSettings | None = None
     custom_fields: list[CustomFieldBody] | None = Field(default=None, max_length=50)
     test_mode: bool | None = None
@@ -58,7 +59,8 @@ class SettingsBody(Body):
         from ...services.access.commands import OrganizationChanges
         return OrganizationChanges(self.name, self.email, self.phone, self.website, self.payment_terms_days,
                                    self.time_zone, self.test_mode, dunning=self.dunning, custom_fields=fields,
-                                   portal_name=self.portal_name, locale=self.locale)
+                                   portal_name=self.portal_name, locale=self.locale,
+                                   address=address_of(self.postal_address))
 
 
 @api.route("/admin/organization", response="Organization", reads_ahead=("organization",))

@@ -125,13 +125,15 @@ class Organization(OrganizationDetails):
     payment_terms_days: int
     custom_fields: list[CustomFieldDefinition]
     portal_name: str       # the portal's address, <portal>/?portal=<portal_name>; "" none chosen yet
+    postal_address: Address   # its parts, as the merchant gave them (`address`: the lines documents print)
     test_mode: bool
     test_clock_at: datetime | None
     locale: str     # how emails and PDFs write money and days for a contact whose browser was never seen
 
     @classmethod
     def of(cls, org: Merchant) -> Organization:
-        return super().of(org, custom_fields=[CustomFieldDefinition.mirroring(f) for f in org.custom_fields])
+        return super().of(org, custom_fields=[CustomFieldDefinition.mirroring(f) for f in org.custom_fields],
+                          postal_address=Address.of(org.address))
 
 
 class WorkDone(Answer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...domain.customers import CustomFieldDefinition
+from ...domain.customers import Address, CustomFieldDefinition
 from ...domain.preferences import DunningSettings, Preferences
 
 
@@ -25,6 +25,7 @@ class OrganizationChanges:
     custom_fields: tuple[CustomFieldDefinition, ...] | None = None
     locale: str | None = None        # how emails and PDFs write money and days for a contact never seen
     portal_name: str | None = None          # the portal's address; its rules: domain/portal_address.py
+    address: Address | None = None          # the merchant's postal address, printed on every document
 
     def given(self) -> dict[str, Any]:
         """The settings to change, by name."""

@@ -1,6 +1,7 @@
 """Organizations and the merchant API keys that open the admin API."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import replace
 from datetime import datetime
@@ -91,6 +92,7 @@ def _changed(before: Organization, after: Organization) -> dict[str, str]:
     """What the audit log says of the change: each setting that moved, old → new."""
     def settings(org: Organization) -> dict:
         return {"preferences": org.preferences.to_dict(), "dunning": org.dunning.to_dict(),
+                "address": dataclasses.asdict(org.address),
                 **{name: getattr(org, name) for name in ("name", "email", "phone", "website", "payment_terms_days",
                                                          "time_zone", "locale", "portal_name", "test_mode")}}
     return audit.changed(settings(before), settings(after))

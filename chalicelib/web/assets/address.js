@@ -9,6 +9,14 @@ const STYLES = { US: TOWN_COMMA_REGION_POSTCODE, CA: TOWN_REGION_POSTCODE, AU: T
   NZ: TOWN_REGION_POSTCODE, GB: TOWN_THEN_POSTCODE_LINE, IE: TOWN_THEN_POSTCODE_LINE };
 
 const words = (...parts) => parts.filter(Boolean).join(" ");
+const COUNTRY_CODES = ["US", "CA", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "SE", "AU", "NZ", "IN", "JP", "SG", "BR", "MX"];
+export const ADDRESS_PARTS = ["line1", "line2", "city", "state", "postal_code", "country"];
+
+/** The countries an address form offers, named in the language of `locale` by Intl ("Germany", "Deutschland"). */
+export function countryOptions(locale) {
+  const names = new Intl.DisplayNames([locale], { type: "region" });
+  return [["", "—"], ...COUNTRY_CODES.map((code) => [code, names.of(code)])];
+}
 
 function localityLines(a) {
   const style = STYLES[String(a.country || "").toUpperCase()];

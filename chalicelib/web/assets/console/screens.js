@@ -4,7 +4,8 @@
 // `readOnly` (a support user): every control is shown disabled, but for resending invitations.
 import { t } from "../i18n.js";
 import { h, replace, field, checkbox, onSubmit, alert, table, pageHeader, toast, pages, empty, brandImage } from "../ui.js";
-import { money, percent, dateTime } from "../format.js";
+import { money, percent, dateTime, locale } from "../format.js";
+import { ADDRESS_PARTS, countryOptions } from "../address.js";
 import { admin } from "./session.js";
 import { actionWords, fieldWords, valueWords } from "./audit_words.js";
 
@@ -242,9 +243,35 @@ export async function organization({ main, readOnly }) {
     Object.assign(org, await admin.patch("/admin/organization", { ...values, ...named }));
     toast(t("console.saved"), "success");
   });
-  const forms = [details, logoForm(main, org, readOnly), org.test_mode ? testClock(org) : null].filter(Boolean);
+  const forms = [details, postalAddressForm(org, readOnly), logoForm(main, org, readOnly),
+    org.test_mode ? testClock(org) : null].filter(Boolean);
   replace(main, pageHeader(t("console.nav.organization")), readOnlyNote(readOnly),
     ...(readOnly ? forms.map(disableAll) : forms));
+}
+
+/** The merchant's postal address, printed under its name on every invoice, receipt and statement. */
+function postalAddressForm(org, readOnly) {
+  const address = org.postal_address;
+  const named = (part) => `postal_address.${part}`;
+  const form = h("form", { class: "card", "aria-label": t("console.postal_address") },
+    h("h2", {}, t("console.postal_address")),
+    h("p", { class: "hint" }, t("console.postal_address.hint")),
+    field({ label: t("details.line1"), name: named("line1"), value: address.line1, autocomplete: "address-line1" }),
+    field({ label: t("details.line2"), name: named("line2"), value: address.line2, autocomplete: "address-line2" }),
+    h("div", { class: "form-row" },
+      field({ label: t("details.city"), name: named("city"), value: address.city, autocomplete: "address-level2" }),
+      field({ label: t("details.state"), name: named("state"), value: address.state, autocomplete: "address-level1" }),
+      field({ label: t("details.postal_code"), name: named("postal_code"), value: address.postal_code,
+        autocomplete: "postal-code" })),
+    field({ label: t("details.country"), name: named("country"), value: address.country, options: countryOptions(locale),
+      autocomplete: "country" }),
+    readOnly ? null : h("button", { type: "submit" }, t("console.save")));
+  onSubmit(form, async (values) => {
+    const given = Object.fromEntries(ADDRESS_PARTS.map((part) => [part, values[named(part)]]));
+    Object.assign(org, await admin.patch("/admin/organization", { postal_address: given }));
+    toast(t("console.saved"), "success");
+  });
+  return form;
 }
 
 /** The logo on the portal, its emails and PDFs: a PNG uploaded here, shown as it is now. */

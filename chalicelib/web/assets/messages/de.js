@@ -926,6 +926,8 @@ export default {
   "console.portal_name": "Portalname",
   "console.portal_name.hint": "Die Adresse Ihres Portals endet auf ?portal=<Name>, damit Kunden sich ohne Kennung anmelden: 3 bis 40 Kleinbuchstaben, Ziffern und Bindestriche.",
   "console.logo": "Logo",
+  "console.postal_address": "Postanschrift",
+  "console.postal_address.hint": "Steht unter Ihrem Namen auf jeder Rechnung, Quittung, Gutschrift und Kontoübersicht.",
   "console.logo_file": "Logodatei",
   "console.logo_file.hint": "Ein PNG von höchstens 32 KiB, 16 bis 1024 Pixel je Seite; im Portal und in E-Mails zu sehen (nicht auf PDFs).",
   "console.no_logo": "Noch kein Logo.",

@@ -927,6 +927,8 @@ export default {
   "console.portal_name": "Portal name",
   "console.portal_name.hint": "Your portal's address ends in ?portal=<name>, so customers sign in without typing an id: 3 to 40 lower-case letters, digits and hyphens.",
   "console.logo": "Logo",
+  "console.postal_address": "Postal address",
+  "console.postal_address.hint": "Printed under your name on every invoice, receipt, credit note and statement.",
   "console.logo_file": "Logo file",
   "console.logo_file.hint": "A PNG of at most 32 KiB, 16 to 1024 pixels a side; shown in the portal and on emails (not on PDFs).",
   "console.no_logo": "No logo yet.",

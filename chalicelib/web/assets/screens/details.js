@@ -3,14 +3,11 @@
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { date, locale } from "../format.js";
-import { addressLines } from "../address.js";
+import { ADDRESS_PARTS, addressLines, countryOptions } from "../address.js";
 import { h, replace, loading, empty, pageHeader, field, onSubmit, toast, confirmAction, checkbox, failure, dialog, alert } from "../ui.js";
 import { canPay, isOwner } from "../roles.js";
 
-// countries named in the customer's language by Intl ("Germany", "Deutschland")
-const regionNames = new Intl.DisplayNames([locale], { type: "region" });
-const COUNTRIES = [["", "—"], ...["US", "CA", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "SE", "AU", "NZ", "IN", "JP", "SG", "BR", "MX"]
-  .map((code) => [code, regionNames.of(code)])];
+const COUNTRIES = countryOptions(locale);
 const TAX_ID_TYPES = ["eu_vat", "gb_vat", "au_abn", "in_gst", "us_ein"];
 const TEST_CARDS = [["pm_card_visa", "Visa 4242 4242 4242 4242"], ["pm_card_mastercard", "Mastercard 5555 5555 5555 4444"]];
 
@@ -108,7 +105,7 @@ function addressSection(name, profile, reload) {
       field({ label: t("details.country"), name: `${name}.country`, value: address.country, options: COUNTRIES, autocomplete: "country" }));
     onSubmit(form, async (values) => {
       const part = {};
-      for (const key of ["line1", "line2", "city", "state", "postal_code", "country"]) part[key] = values[`${name}.${key}`];
+      for (const key of ADDRESS_PARTS) part[key] = values[`${name}.${key}`];
       await api.patch("/portal/profile", { [name]: part });
       await reload(t(`details.${name}.saved`));
     });
