@@ -222,9 +222,9 @@ class Access:
         from .console_auth import complete_sign_in
         return complete_sign_in(self._adapters, org_id, challenge, code, now, source_ip=source_ip)
 
-    def console_authenticate(self, token: str, now: datetime | None = None) -> MerchantIdentity | None:
+    def console_authenticate(self, token: str, now: datetime | None = None, *, ahead=None) -> MerchantIdentity | None:
         from .console_auth import authenticate
-        return authenticate(self._adapters, token, now)
+        return authenticate(self._adapters, token, now, ahead=ahead)
 
     def console_logout(self, session_id: str) -> None:
         from .console_auth import logout
