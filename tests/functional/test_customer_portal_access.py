@@ -171,3 +171,23 @@ def test_an_acceptance_meeting_another_change_of_its_customer_writes_nothing_and
         assert api.as_(None).post("/portal/auth/accept-invite", body).status == 201
         assert listed_access(acme) == accounts_say(acme) == {
             "Globex": {"zoe@globex.example": "active", HANK["email"]: "active"}}
+
+
+def test_the_people_of_an_account_are_read_with_the_session_check_alone(aws):
+    Clock()
+    with client() as c:
+        # Given an owner who invited Hank
+        api = Api(c)
+        acme = portal_organization(api)
+        zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
+            {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK])
+        invite(acme.admin, zoe.customer, HANK["email"])
+
+        # When she lists the people of her account
+        with counting_calls() as calls:
+            people = zoe.portal.get("/portal/people")
+
+        # Then each says where they stand, from the customer the session check read: no other call
+        assert [(p["email"], p["portal_status"]) for p in people.json["items"]] == [
+            ("zoe@globex.example", "active"), (HANK["email"], "invited")]
+        assert dict(calls.operations) == {"BatchGetItem": 1}
