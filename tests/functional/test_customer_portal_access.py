@@ -191,3 +191,22 @@ def test_the_people_of_an_account_are_read_with_the_session_check_alone(aws):
         assert [(p["email"], p["portal_status"]) for p in people.json["items"]] == [
             ("zoe@globex.example", "active"), (HANK["email"], "invited")]
         assert dict(calls.operations) == {"BatchGetItem": 1}
+
+
+def test_an_invitation_sent_again_leaves_the_customer_as_it_was(aws):
+    Clock()
+    with client() as c:
+        # Given Hank, invited
+        api = Api(c)
+        acme = portal_organization(api)
+        zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
+            {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK])
+        invite(acme.admin, zoe.customer, HANK["email"])
+        before = adapters().uow.customers.get(acme.org.org_id, zoe.customer["customer_id"])
+
+        # When the merchant sends his invitation again
+        invite(acme.admin, zoe.customer, HANK["email"])
+
+        # Then he is still listed as invited, and the customer was not written again (its version is the same)
+        assert listed_access(acme)["Globex"][HANK["email"]] == "invited"
+        assert adapters().uow.customers.get(acme.org.org_id, zoe.customer["customer_id"]).version == before.version

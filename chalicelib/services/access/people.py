@@ -63,7 +63,7 @@ def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPers
         return Person(contact, new.role, "invited")
     if user is None or user.status == "invited":
         # the invitation writes the customer as changed here, with the entry saying so
-        send_invitation(adapters, found.org, changed, contact, user, now, by=owner,
+        send_invitation(adapters, found.org, changed, contact, user, now, by=owner, changed=record is not None,
                         with_it=None if record is None else lambda tx: adapters.uow.activity.record(org_id, record, tx))
         return Person(contact, new.role, "invited")
     if record is not None:

@@ -80,17 +80,17 @@ def invitable(adapters, org_id: str, customer_id: str, contact: Contact) -> Port
 
 def send_invitation(adapters, org: Organization, customer: Customer, contact: Contact, user: PortalUser | None,
                     now: datetime, *, with_it: Callable[[Transaction], None] | None = None,
-                    by: Contact | None = None) -> Invitation:
+                    by: Contact | None = None, changed: bool = False) -> Invitation:
     """Send `contact` (whose account `user` is still invited, or None; one only invited for another
     contact is taken over) the invitation's email, its account and link written in one transaction
-    with what `with_it` adds to it, and with `customer` (as read, or as the caller changed it: on
+    with what `with_it` adds to it, and with `customer` (as read, or as the caller `changed` it: on
     the version read) recording the invitation (portal_accounts.py). `by`: the account's owner
     inviting a colleague, whom the email names with the customer and what the role may do (the
     merchant's invitation names the merchant alone)."""
     org_id, customer_id = org.org_id, customer.customer_id
     role = _role_to_invite(contact)
     count_invitation(adapters, org_id, customer_id, now)
-    customers = _recording_invitation(adapters, org_id, customer, contact.contact_id, user)
+    customers = _recording_invitation(adapters, org_id, customer, contact.contact_id, user, changed=changed)
     user = replace(user, role=role, customer_id=customer_id, contact_id=contact.contact_id) if user else PortalUser(
         login=login_key(org_id, contact.email), org_id=org_id, customer_id=customer_id,
         contact_id=contact.contact_id, email=contact.email, role=role, status="invited", created_at=now)
@@ -118,14 +118,16 @@ def send_invitation(adapters, org: Organization, customer: Customer, contact: Co
     return Invitation(contact.contact_id, contact.email, role, "invited", one_time.expires_at)
 
 
-def _recording_invitation(adapters, org_id: str, customer: Customer, contact_id: str,
-                          user: PortalUser | None) -> list[Customer]:
-    """The customers an invitation writes: `customer` with the contact's account invited and, where
-    the account was only invited for a contact of another customer, that customer without it."""
+def _recording_invitation(adapters, org_id: str, customer: Customer, contact_id: str, user: PortalUser | None,
+                          *, changed: bool) -> list[Customer]:
+    """The customers an invitation writes: `customer` with the contact's account invited (unless it
+    says so already and the caller did not change it: an invitation sent again, whose account's own
+    version guards it) and, where the account was only invited for a contact of another customer,
+    that customer without it."""
     from .portal_accounts import with_account
     invited = with_account(adapters, org_id, customer, contact_id, "invited")
     if user is None or (user.customer_id, user.contact_id) == (customer.customer_id, contact_id):
-        return [invited]
+        return [invited] if changed or invited != customer else []
     if user.customer_id == customer.customer_id:
         return [invited.with_portal_account(user.contact_id, None)]
     try:
