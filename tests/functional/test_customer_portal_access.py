@@ -210,3 +210,36 @@ def test_an_invitation_sent_again_leaves_the_customer_as_it_was(aws):
         # Then he is still listed as invited, and the customer was not written again (its version is the same)
         assert listed_access(acme)["Globex"][HANK["email"]] == "invited"
         assert adapters().uow.customers.get(acme.org.org_id, zoe.customer["customer_id"]).version == before.version
+
+
+def test_the_operators_command_records_what_the_accounts_say_on_every_customer(aws, capsys):
+    Clock()
+    with client() as c:
+        # Given Globex stored before the accounts were kept on it, and Initech keeping a wrong record
+        # (as after a rollback across the release that began keeping it)
+        api = Api(c)
+        acme = portal_organization(api)
+        zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
+            {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK])
+        invite(acme.admin, zoe.customer, HANK["email"])
+        initech = acme.admin.post("/admin/customers", {"display_name": "Initech", "email": "ap@initech.example"}).json
+        from chalicelib.tables.customers import CustomerItem
+        CustomerItem.get(acme.org.org_id, zoe.customer["customer_id"]).update(
+            actions=[CustomerItem.portal_accounts.remove()])
+        CustomerItem.get(acme.org.org_id, initech["customer_id"]).update(
+            actions=[CustomerItem.portal_accounts.set({initech["contacts"][0]["contact_id"]: "active"})])
+
+        # When the operator runs record-portal-access, twice
+        from chalicelib import cli
+        assert cli.main(["record-portal-access", "--org", acme.org.org_id]) == 0
+        assert cli.main(["record-portal-access", "--org", acme.org.org_id]) == 0
+
+        # Then both customers keep what the accounts say, written once, and are listed without reading the accounts
+        said = [line for line in capsys.readouterr().out.splitlines() if line.startswith("recorded on")]
+        assert said == ["recorded on 2 customer(s)", "recorded on 0 customer(s)"]
+        with counting_calls() as calls:
+            listed = listed_access(acme)
+        assert listed == accounts_say(acme) == {
+            "Globex": {"zoe@globex.example": "active", HANK["email"]: "invited"},
+            "Initech": {"ap@initech.example": "none"}}
+        assert "BatchGetItem" not in calls.operations

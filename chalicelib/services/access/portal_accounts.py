@@ -7,13 +7,18 @@ in the same transaction and on the customer's version read: the invitation (and 
 an address only invited for another contact), its acceptance, an account the operator makes. Any
 other change of the customer meanwhile fails that transaction, so what is kept never drifts from
 the accounts. A customer stored before it was kept there (`portal_accounts` None) is answered from
-the accounts themselves, and has it recorded at its next such change (docs/deploy.md)."""
+the accounts themselves, and has it recorded at its next such change, or by `record_all` (the
+operator's `record-portal-access`, docs/deploy.md)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
 
 from ...domain.customers import Customer
+from ...domain.errors import ConcurrentUpdate
+
+PAGE = 100
+ATTEMPTS = 5    # reads of a customer changed while its accounts were read, before giving up
 
 
 def access_of(adapters, org_id: str, customers: Iterable[Customer]) -> dict[str, dict[str, str]]:
@@ -47,3 +52,30 @@ def recorded(adapters, org_id: str, customer: Customer) -> Customer:
         org_id, [(customer.customer_id, contact.contact_id, contact.email) for contact in customer.contacts],
         consistent=True)
     return replace(customer, portal_accounts={contact_id: status for (_, contact_id), status in statuses.items()})
+
+
+def record_all(adapters, org_id: str) -> int:
+    """Record on every customer of the organization where each contact stands, read again from the
+    accounts: for the customers stored before it was kept on them, and after a rollback across the
+    release that began keeping it (docs/deploy.md). Written on the version read: a customer changed
+    meanwhile is read again. Safe to run again; answers how many customers were written."""
+    written, cursor = 0, None
+    while True:
+        page = adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)
+        written += sum(_record_again(adapters, org_id, customer) for customer in page.items)
+        if page.next_cursor is None:
+            return written
+        cursor = page.next_cursor
+
+
+def _record_again(adapters, org_id: str, customer: Customer) -> int:
+    for _ in range(ATTEMPTS):
+        again = recorded(adapters, org_id, replace(customer, portal_accounts=None))
+        if again.portal_accounts == customer.portal_accounts:
+            return 0
+        try:
+            adapters.uow.customers.save(org_id, again)
+            return 1
+        except ConcurrentUpdate:
+            customer = adapters.uow.customers.get(org_id, customer.customer_id)
+    raise ConcurrentUpdate("customer")
