@@ -106,27 +106,3 @@ def test_nothing_read_ahead_outlives_its_request(aws):
     # read again) answers a later read in this thread: the next request's, a job's
     held = read_ahead.take(OrganizationItem.Meta.table_name, (scene.acme.org.org_id,), consistent=False)
     assert held is read_ahead.NOT_HELD
-
-
-def test_a_console_session_reads_the_customer_its_path_names_with_the_user_as_a_key_does(aws):
-    from tests.support.console import a_console
-    with client() as c:
-        # Given a merchant's support user signed in to the console, and a customer of another merchant
-        console = a_console(c)
-        support = console.signed_in("sam@acme.example", "support")
-        customer = new_customer(console.key)
-        other = a_console(c, "Initech Cloud")
-        theirs = new_customer(other.key, display_name="Umbrella", email="ap@umbrella.example")
-
-        # When the user opens the customer's activity, and the other merchant's customer's
-        with calls_made() as calls:
-            answer = support.get(f"/admin/customers/{customer['customer_id']}/activity")
-        refused = support.get(f"/admin/customers/{theirs['customer_id']}/activity")
-
-        # Then the customer was read with the user, as a key's check reads it: one call fewer
-        assert answer.status == 200, answer.json
-        assert calls == [("GetItem", ("merchant_sessions",)),
-                         ("BatchGetItem", ("customers", "merchant_users", "organizations")),
-                         ("Query", ("activity",))]
-        # And the other merchant's customer is not found, as before
-        assert refused.status == 404, refused.json
