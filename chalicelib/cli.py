@@ -1,6 +1,8 @@
 """Back-office commands. `python -m chalicelib.cli create-org --name ... --email ... --currency USD`
 creates an organization and prints its first admin API key (shown once; only its hash is stored);
-`rebuild-ledger --org ...` writes the statement ledger of customers whose books predate it."""
+`rebuild-ledger --org ...` writes the statement ledger of customers whose books predate it;
+`record-portal-access --org ...` records on each customer where its contacts stand with the portal
+(docs/deploy.md)."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     key.add_argument("--name", default="cli")
     rebuild = commands.add_parser("rebuild-ledger", help="write the ledger of customers whose books predate it")
     rebuild.add_argument("--org", required=True)
+    record = commands.add_parser("record-portal-access",
+                                 help="record on each customer where its contacts stand with the portal")
+    record.add_argument("--org", required=True)
     args = parser.parse_args(argv)
 
     bootstrap.tables_ready()
@@ -37,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         services.access.organization(args.org)
         rebuilt = services.documents.rebuild_ledger(args.org)
         print(f"ledger written for {len(rebuilt.customers)} customer(s), {rebuilt.entries} entries")
+        return 0
+    if args.command == "record-portal-access":
+        services.access.organization(args.org)
+        print(f"recorded on {services.access.record_portal_access(args.org)} customer(s)")
         return 0
     try:
         if args.command == "create-org" and not is_time_zone(args.time_zone):

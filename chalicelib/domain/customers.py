@@ -138,6 +138,10 @@ class Customer:
     # who documents were addressed to before each change, oldest first: a document prints the
     # recipient as it was when it was issued (billed_to_at)
     billing_history: tuple[BilledTo, ...] = ()
+    # the status of each contact's portal account (invited, active, disabled), by contact_id, for the
+    # contacts that have one; written with every change of an account. None: not recorded on this
+    # customer (stored before it was kept here): the accounts themselves say (docs/deploy.md)
+    portal_accounts: dict[str, str] | None = None
     version: int | None = None
 
     @property
@@ -167,6 +171,19 @@ class Customer:
                                         "owner_role_fixed")
         return replace(self, contacts=tuple(replace(c, portal_role=role) if c is contact else c
                                             for c in self.contacts))
+
+    def portal_access_of(self, contact_id: str) -> str:
+        """Where the contact stands with the portal: none (no account), invited, active or disabled.
+        Only for a customer whose accounts are recorded (`portal_accounts` not None)."""
+        return self.portal_accounts.get(contact_id, "none")
+
+    def with_portal_account(self, contact_id: str, status: str | None) -> "Customer":
+        """The customer recording that the contact's account is now `status` (None: the contact has
+        none, e.g. it went to another contact). Only for a customer whose accounts are recorded."""
+        accounts = {held: kept for held, kept in self.portal_accounts.items() if held != contact_id}
+        if status is not None:
+            accounts[contact_id] = status
+        return replace(self, portal_accounts=accounts)
 
     def billed_to(self, until: datetime) -> BilledTo:
         return BilledTo(self.display_name, self.company_name, self.email, self.billing_address, until,

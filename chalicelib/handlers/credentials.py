@@ -170,17 +170,18 @@ def _session(token: str, ahead: ReadAhead) -> CustomerCaller | None:
 
 
 def _console_session(token: str, ahead: ReadAhead = NOTHING_AHEAD) -> MerchantCaller | None:
-    found = services().access.console_authenticate(token)
+    found = services().access.console_authenticate(token, ahead=ahead)
     return None if found is None else MerchantCaller(found.org_id, found.role, found.user_id, found.email,
                                                      found.session_id, found.login, found.user)
 
 
 def _merchant(token: str, ahead: ReadAhead) -> MerchantCaller | None:
-    """An API key (its prefix tells it apart), else a console session."""
+    """An API key (its prefix tells it apart), else a console session: either reads what the route
+    reads ahead (the customer its path names, the organization it declares) with its own check."""
     if token.startswith(API_KEY_PREFIX):
         org_id = services().access.org_for_api_key(token, ahead)
         return None if org_id is None else MerchantCaller(org_id)
-    return _console_session(token)
+    return _console_session(token, ahead)
 
 
 portal_session = Credential(_session, rule=portal_may)

@@ -50,6 +50,7 @@ class CustomerItem(Model):
     custom_fields = MapAttribute(default=dict)
     tax_ids = ListAttribute(default=list)
     gateway_customer_id = UnicodeAttribute(null=True)
+    portal_accounts = MapAttribute(null=True)   # contact_id -> its account's status; absent: not recorded
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()

@@ -14,6 +14,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from ..domain.errors import AlreadyExists, ConcurrentUpdate
+from . import read_ahead
 from .base import table
 from .batch_reads import batch_get
 from .mapping import from_item, to_item
@@ -104,12 +105,18 @@ class MerchantUsers:
         except DoesNotExist:
             return None
 
-    def find_with_organization(self, login: str, org_id: str) -> MerchantUser | None:
+    def find_with_organization(self, login: str, org_id: str, ahead=None) -> MerchantUser | None:
         """As `find`, with the organization `org_id` read in the same BatchGetItem (eventually
         consistent) and kept for a GET request's own read of it (tables/read_ahead.py): the console's
-        session check, whose routes mostly read the organization next."""
-        found = batch_get({MerchantUserItem: [(login,)], OrganizationItem: [(org_id,)]},
-                          eventually_consistent=(OrganizationItem,), keep_ahead=True)
+        session check, whose routes mostly read the organization next; and what a GET route of the
+        organization reads ahead (`ahead`: the customer its path names), as an API key's check does."""
+        wanted = {MerchantUserItem: [(login,)], OrganizationItem: [(org_id,)]}
+        for model, key, _ in read_ahead.wanted_by_merchant(org_id, ahead):
+            keys = wanted.setdefault(model, [])
+            if key not in keys:    # the organization, declared by the route: read once
+                keys.append(key)
+        found = batch_get(wanted, eventually_consistent=tuple(model for model in wanted if model is not MerchantUserItem),
+                          keep_ahead=True)
         return next((from_item(MerchantUser, item) for item in found[MerchantUserItem]), None)
 
     def add(self, user: MerchantUser) -> MerchantUser:

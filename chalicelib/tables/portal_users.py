@@ -123,14 +123,15 @@ class PortalUsers:
                                                 PortalUsersByContact.contact_id == contact_id, limit=1)
         return next((from_item(PortalUser, item) for item in items), None)
 
-    def statuses(self, org_id: str, contacts: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
+    def statuses(self, org_id: str, contacts: Iterable[tuple[str, str, str]], *,
+                 consistent: bool = False) -> dict[tuple[str, str], str]:
         """The status (invited, active, disabled) of the account of each contact that has one, by
-        (customer_id, contact_id), from (customer_id, contact_id, email): one eventually consistent
-        BatchGetItem per 100, for a page of the back office's list of customers."""
+        (customer_id, contact_id), from (customer_id, contact_id, email): one BatchGetItem per 100,
+        eventually consistent unless `consistent` (what a customer records of its accounts)."""
         contacts = list(contacts)
         asked = {(customer_id, contact_id) for customer_id, contact_id, _ in contacts}
         logins = {(login_key(org_id, email),) for _, _, email in contacts}
-        found = batch_get({PortalUserItem: list(logins)}, consistent_read=False)[PortalUserItem] if logins else []
+        found = batch_get({PortalUserItem: list(logins)}, consistent_read=consistent)[PortalUserItem] if logins else []
         return {(item.customer_id, item.contact_id): item.status for item in found
                 if (item.customer_id, item.contact_id) in asked}
 
@@ -154,10 +155,6 @@ class PortalUsers:
                        org=organization_of(first[OrganizationItem]),
                        customer=from_item(Customer, customer) if customer else None,
                        failures=failure_state(first.get(RateCounterItem)))
-
-    def add(self, user: PortalUser) -> None:
-        """A new account, alone."""
-        _item(user).save()
 
     def save(self, user: PortalUser) -> PortalUser:
         """Write back an account read earlier; ConcurrentUpdate if it changed meanwhile."""

@@ -66,7 +66,12 @@ def signed_in(api: Api, org_id: str, customer: dict, email: str) -> SignedInCust
         login=login_key(org_id, email), org_id=org_id, customer_id=customer["customer_id"],
         contact_id=contact["contact_id"], email=email, role=role, status="active", created_at=bootstrap.now(),
         password_hash=password_hash(), password_changed_at=bootstrap.now())
-    adapters().uow.portal_users.add(user)
+    from chalicelib.services.access.portal_accounts import with_account
+    uow = adapters().uow
+    stored = uow.customers.get(org_id, customer["customer_id"])
+    with uow.transaction("portal user") as tx:   # as an accepted invitation writes it, with the customer
+        uow.portal_users.add_in(tx, user)
+        uow.customers.put_in(tx, org_id, with_account(adapters(), org_id, stored, contact["contact_id"], "active"))
     token = sessions.start(adapters(), user, role, bootstrap.now()).token
     return SignedInCustomer(customer, contact, email, PASSWORD, token, api.as_(token))
 

@@ -79,10 +79,12 @@ class ListedCustomer(Customer):
 
     @classmethod
     def of(cls, listed: Listed) -> ListedCustomer:
-        answer = Customer.of(listed.customer)
-        contacts = [ListedContact(**dict(contact), portal_access=listed.portal_access[contact.contact_id])
-                    for contact in answer.contacts]
-        return cls(**{**dict(answer), "contacts": contacts})
+        customer, access = listed.customer, listed.portal_access
+        return cls.mirroring(customer, billing_address=Address.of(customer.billing_address),
+                             shipping_address=Address.of(customer.shipping_address),
+                             contacts=[ListedContact.mirroring(contact, portal_access=access[contact.contact_id])
+                                       for contact in customer.contacts],
+                             tax_ids=[TaxId.mirroring(tax_id) for tax_id in customer.tax_ids])
 
 
 class CustomerPage(Page[ListedCustomer]):

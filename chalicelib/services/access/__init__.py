@@ -92,6 +92,10 @@ class Access:
         return create_portal_user(self._adapters, org_id, customer_id=customer_id, contact_id=contact_id,
                                   password=password, now=now)
 
+    def record_portal_access(self, org_id: str) -> int:
+        from .portal_accounts import record_all
+        return record_all(self._adapters, org_id)
+
     def change_password(self, org_id: str, login: str, session_id: str, current_password: str | None,
                         new_password: str, now: datetime) -> int:
         from .portal_auth import change_password
@@ -223,9 +227,9 @@ class Access:
         from .console_auth import complete_sign_in
         return complete_sign_in(self._adapters, org_id, challenge, code, now, source_ip=source_ip)
 
-    def console_authenticate(self, token: str, now: datetime | None = None) -> MerchantIdentity | None:
+    def console_authenticate(self, token: str, now: datetime | None = None, *, ahead=None) -> MerchantIdentity | None:
         from .console_auth import authenticate
-        return authenticate(self._adapters, token, now)
+        return authenticate(self._adapters, token, now, ahead=ahead)
 
     def console_logout(self, session_id: str) -> None:
         from .console_auth import logout

@@ -137,8 +137,10 @@ def start(adapters, user: MerchantUser, now: datetime) -> SignedIn:
     return SignedIn(token, now + TIMES.absolute, int(TIMES.idle.total_seconds()))
 
 
-def authenticate(adapters, token: str, now: datetime | None = None) -> MerchantIdentity | None:
-    """Who a live console session's caller is, or None."""
+def authenticate(adapters, token: str, now: datetime | None = None, *, ahead=None) -> MerchantIdentity | None:
+    """Who a live console session's caller is, or None. `ahead` (a GET request's: the customer its
+    path names, the organization it declares) is read with the user, under the session's own
+    organization (tables/read_ahead.py), as an API key's check reads it."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
     now = now or adapters.now()
@@ -147,7 +149,7 @@ def authenticate(adapters, token: str, now: datetime | None = None) -> MerchantI
         return None
     # the user as it is now: disabled since the session began, the session is over; demoted, it acts
     # with its new role (ending sessions by the sessions index alone misses one started meanwhile)
-    user = adapters.uow.merchant_users.find_with_organization(session.login, session.org_id)
+    user = adapters.uow.merchant_users.find_with_organization(session.login, session.org_id, ahead=ahead)
     if user is None or not user.is_active or user.org_id != session.org_id:
         return None
     if now - session.last_seen_at >= TOUCH_EVERY:

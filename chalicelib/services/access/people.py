@@ -25,12 +25,11 @@ class Person:
 
 
 def people(adapters, org_id: str, customer: Customer) -> list[Person]:
-    """Every contact of `customer` (as the session check read it) with their role and account."""
-    customer_id = customer.customer_id
-    statuses = adapters.uow.portal_users.statuses(org_id, [(customer_id, c.contact_id, c.email)
-                                                           for c in customer.contacts])
-    return [_person(contact, statuses.get((customer_id, contact.contact_id)))
-            for contact in customer.contacts]
+    """Every contact of `customer` (as the session check read it) with their role and account (as
+    the customer records it: portal_accounts.py)."""
+    from .portal_accounts import access_of
+    access = access_of(adapters, org_id, [customer])[customer.customer_id]
+    return [_person(contact, access[contact.contact_id]) for contact in customer.contacts]
 
 
 def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPerson, now: datetime) -> Person:
@@ -54,20 +53,21 @@ def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPers
     contact = changed.contact(contact.contact_id)
     user = adapters.uow.portal_users.find(login_key(org_id, contact.email))
     before = customer.contact(contact.contact_id)
-    write = None if before == contact else _changes(adapters, org_id, changed, owner, before, contact,
-                                                     "person.invited", now)
+    record = None if before == contact else _activity(changed, owner, before, contact, "person.invited", now)
     if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact.contact_id):
         # The address signs in (or is invited) for someone else: answered (and counted) as an
         # invitation sent, so the owner cannot tell; nothing is sent to that person, nothing of theirs changes.
         count_invitation(adapters, org_id, customer_id, now)
-        if write is not None:
-            _apply(adapters, write)
+        if record is not None:
+            _apply(adapters, org_id, changed, record)
         return Person(contact, new.role, "invited")
     if user is None or user.status == "invited":
-        send_invitation(adapters, found.org, changed, contact, user, now, with_it=write, by=owner)
+        # the invitation writes the customer as changed here, with the entry saying so
+        send_invitation(adapters, found.org, changed, contact, user, now, by=owner, changed=record is not None,
+                        with_it=None if record is None else lambda tx: adapters.uow.activity.record(org_id, record, tx))
         return Person(contact, new.role, "invited")
-    if write is not None:
-        _apply(adapters, write)
+    if record is not None:
+        _apply(adapters, org_id, changed, record)
         sessions.end_all_of(adapters, user.login)
     return _person(contact, user.status)
 
@@ -81,7 +81,7 @@ def change_role(adapters, org_id: str, customer_id: str, by: str, contact_id: st
     changed = customer.with_portal_role(contact_id, role)
     contact = changed.contact(contact_id)
     if before != contact:
-        _apply(adapters, _changes(adapters, org_id, changed, owner, before, contact, "person.role_changed", now))
+        _apply(adapters, org_id, changed, _activity(changed, owner, before, contact, "person.role_changed", now))
     user = adapters.uow.portal_users.of_contact(org_id, customer_id, contact_id)
     if user is not None and before != contact:
         sessions.end_all_of(adapters, user.login)
@@ -97,7 +97,7 @@ def remove_person(adapters, org_id: str, customer_id: str, by: str, contact_id: 
     changed = customer.with_portal_role(contact_id, REMOVED)
     contact = changed.contact(contact_id)
     if before.portal_role != REMOVED:
-        _apply(adapters, _changes(adapters, org_id, changed, owner, before, contact, "person.removed", now))
+        _apply(adapters, org_id, changed, _activity(changed, owner, before, contact, "person.removed", now))
     user = adapters.uow.portal_users.of_contact(org_id, customer_id, contact_id)
     if user is not None:
         sessions.end_all_of(adapters, user.login)
@@ -112,24 +112,20 @@ def _owner(customer: Customer, by: str) -> Contact:
     return owner
 
 
-def _changes(adapters, org_id: str, changed: Customer, owner: Contact, before: Contact | None, after: Contact,
-             action: str, now: datetime):
-    """What writes the change with its activity entry, within a transaction (on the customer's
-    version read)."""
-    record = ActivityRecord(new_id("activity", now), changed.customer_id, contact_actor(changed, owner.contact_id),
-                            action, "contact", after.contact_id, now, summary=f"{after.name} <{after.email}>",
-                            before={"role": _role(before)} if before is not None else {},
-                            after={"role": _role(after)})
+def _activity(changed: Customer, owner: Contact, before: Contact | None, after: Contact, action: str,
+              now: datetime) -> ActivityRecord:
+    """The change's entry in the customer's activity."""
+    return ActivityRecord(new_id("activity", now), changed.customer_id, contact_actor(changed, owner.contact_id),
+                          action, "contact", after.contact_id, now, summary=f"{after.name} <{after.email}>",
+                          before={"role": _role(before)} if before is not None else {},
+                          after={"role": _role(after)})
 
-    def write(tx) -> None:
+
+def _apply(adapters, org_id: str, changed: Customer, record: ActivityRecord) -> None:
+    """The changed customer (on its version read) with the change's activity entry."""
+    with adapters.uow.transaction("customer") as tx:
         adapters.uow.customers.put_in(tx, org_id, changed)
         adapters.uow.activity.record(org_id, record, tx)
-    return write
-
-
-def _apply(adapters, write) -> None:
-    with adapters.uow.transaction("customer") as tx:
-        write(tx)
 
 
 def _role(contact: Contact) -> str:
@@ -137,7 +133,7 @@ def _role(contact: Contact) -> str:
 
 
 def _person(contact: Contact, account_status: str | None) -> Person:
-    """`account_status`: the status of the contact's account (None without one)."""
+    """`account_status`: the status of the contact's account (None or "none" without one)."""
     role = _role(contact)
     if role == REMOVED or account_status not in ("invited", "active"):
         return Person(contact, role, "none")

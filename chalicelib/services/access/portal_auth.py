@@ -63,14 +63,14 @@ def invite(adapters, org_id: str, customer_id: str, contact_id: str, now: dateti
 def invitable(adapters, org_id: str, customer_id: str, contact: Contact) -> PortalUser | None:
     """The contact's account if it is still invited (None if it has none): Conflict if another
     contact signs in with its email, it has access already, or the account's owner removed it. An
-    address only invited (never accepted) for another contact is the merchant's to give: this
-    invitation takes it over, and the earlier link stops working (`accept_invite` finds the account
-    naming another contact)."""
+    address only invited (never accepted) for another contact is the merchant's to give: the account
+    is answered as it is, naming that contact, and the invitation takes it over (`send_invitation`);
+    the earlier link stops working (`accept_invite` finds the account naming another contact)."""
     _role_to_invite(contact)
     user = adapters.uow.portal_users.find(login_key(org_id, contact.email))
     if user is not None and (user.customer_id, user.contact_id) != (customer_id, contact.contact_id):
         if user.status == "invited":
-            return replace(user, customer_id=customer_id, contact_id=contact.contact_id)
+            return user
         raise Conflict("Another contact of this organization signs in with this email address.",
                        {"email": contact.email})
     if user is not None and user.status != "invited":
@@ -80,15 +80,18 @@ def invitable(adapters, org_id: str, customer_id: str, contact: Contact) -> Port
 
 def send_invitation(adapters, org: Organization, customer: Customer, contact: Contact, user: PortalUser | None,
                     now: datetime, *, with_it: Callable[[Transaction], None] | None = None,
-                    by: Contact | None = None) -> Invitation:
-    """Send `contact` (whose account `user` is still invited, or None) the invitation's email, its
-    account and link written in one transaction with what `with_it` adds to it. `by`: the account's
-    owner inviting a colleague, whom the email names with the customer and what the role may do
-    (the merchant's invitation names the merchant alone)."""
+                    by: Contact | None = None, changed: bool = False) -> Invitation:
+    """Send `contact` (whose account `user` is still invited, or None; one only invited for another
+    contact is taken over) the invitation's email, its account and link written in one transaction
+    with what `with_it` adds to it, and with `customer` (as read, or as the caller `changed` it: on
+    the version read) recording the invitation (portal_accounts.py). `by`: the account's owner
+    inviting a colleague, whom the email names with the customer and what the role may do (the
+    merchant's invitation names the merchant alone)."""
     org_id, customer_id = org.org_id, customer.customer_id
     role = _role_to_invite(contact)
     count_invitation(adapters, org_id, customer_id, now)
-    user = replace(user, role=role) if user else PortalUser(
+    customers = _recording_invitation(adapters, org_id, customer, contact.contact_id, user, changed=changed)
+    user = replace(user, role=role, customer_id=customer_id, contact_id=contact.contact_id) if user else PortalUser(
         login=login_key(org_id, contact.email), org_id=org_id, customer_id=customer_id,
         contact_id=contact.contact_id, email=contact.email, role=role, status="invited", created_at=now)
     locale = languages.locale_of(org, customer, contact.contact_id)
@@ -105,12 +108,33 @@ def send_invitation(adapters, org: Organization, customer: Customer, contact: Co
                                              portal_name=org.portal_name)
     with adapters.uow.transaction("portal user") as tx:
         adapters.uow.portal_users.put_in(tx, user)
+        for written in customers:
+            adapters.uow.customers.put_in(tx, org_id, written)
         adapters.uow.one_time_tokens.put_in(tx, one_time)
         adapters.uow.emails.put_in(tx, email_record)
         if with_it is not None:
             with_it(tx)
     mail.deliver(adapters, email_record, now, link=made, org=org)
     return Invitation(contact.contact_id, contact.email, role, "invited", one_time.expires_at)
+
+
+def _recording_invitation(adapters, org_id: str, customer: Customer, contact_id: str, user: PortalUser | None,
+                          *, changed: bool) -> list[Customer]:
+    """The customers an invitation writes: `customer` with the contact's account invited (unless it
+    says so already and the caller did not change it: an invitation sent again, whose account's own
+    version guards it) and, where the account was only invited for a contact of another customer,
+    that customer without it."""
+    from .portal_accounts import with_account
+    invited = with_account(adapters, org_id, customer, contact_id, "invited")
+    if user is None or (user.customer_id, user.contact_id) == (customer.customer_id, contact_id):
+        return [invited] if changed or invited != customer else []
+    if user.customer_id == customer.customer_id:
+        return [invited.with_portal_account(user.contact_id, None)]
+    try:
+        other = adapters.uow.customers.get(org_id, user.customer_id)
+    except NotFound:
+        return [invited]
+    return [invited, with_account(adapters, org_id, other, user.contact_id, None)]
 
 
 def count_invitation(adapters, org_id: str, customer_id: str, now: datetime) -> None:
@@ -147,16 +171,20 @@ def accept_invite(adapters, org_id: str, token: str, password: str | None, now: 
             raise InvalidInput({"password": "Choose a password."}, codes={"password": "required"})
         validate_password(password, email=user.email, org_name=account.org.name, field="password")
         user = replace(user, password_hash=adapters.password_hasher.hash(password), password_changed_at=now)
+    from .portal_accounts import with_account
+    accepted = with_account(adapters, org_id, account.customer, user.contact_id, "active")
     if account.org.preferences.require_second_factor:
         with adapters.uow.transaction("invitation") as tx:
             adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
             adapters.uow.portal_users.put_in(tx, user)
+            adapters.uow.customers.put_in(tx, org_id, accepted)
         from .second_factor import challenge
         return challenge(adapters, adapters.uow.portal_users.find(user.login), now)
     answer, session = sessions.new_session(user, role, now)
     with adapters.uow.transaction("invitation") as tx:
         adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
         adapters.uow.portal_users.put_in(tx, user)
+        adapters.uow.customers.put_in(tx, org_id, accepted)
         adapters.uow.sessions.put_in(tx, session)
     return answer
 
@@ -166,7 +194,8 @@ def create_portal_user(adapters, org_id: str, *, customer_id: str, contact_id: s
     """Give a contact an active account with a password chosen by the operator (the local demo,
     migrations). Not exposed as a route: customers get access through `invite`."""
     org = adapters.uow.organizations.get(org_id)
-    contact = adapters.uow.customers.get(org_id, customer_id).contact(contact_id)
+    customer = adapters.uow.customers.get(org_id, customer_id)
+    contact = customer.contact(contact_id)
     if contact is None:
         raise NotFound("contact")
     account = login_key(org_id, contact.email)
@@ -177,7 +206,10 @@ def create_portal_user(adapters, org_id: str, *, customer_id: str, contact_id: s
                       email=contact.email, role=contact.role_in_portal or "viewer",
                       status="active", created_at=now,
                       password_hash=adapters.password_hasher.hash(password), password_changed_at=now)
-    adapters.uow.portal_users.add(user)
+    from .portal_accounts import with_account
+    with adapters.uow.transaction("portal user") as tx:
+        adapters.uow.portal_users.add_in(tx, user)
+        adapters.uow.customers.put_in(tx, org_id, with_account(adapters, org_id, customer, contact_id, "active"))
     return user
 
 

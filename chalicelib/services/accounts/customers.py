@@ -22,7 +22,7 @@ def create_customer(adapters, org_id: str, new: NewCustomer, now: datetime) -> C
                         currency=org.currency, company_name=new.company_name, phone=new.phone,
                         billing_address=new.billing_address or Address(),
                         shipping_address=new.shipping_address or Address(), custom_fields=fields,
-                        created_at=now, updated_at=now)
+                        created_at=now, updated_at=now, portal_accounts={})   # none of its contacts has one yet
     people = new.contacts or (NewContact(new.display_name, new.email),)
     for index, person in enumerate(people):
         customer = customer.with_contact(_contact(person, now, primary_unless_said=index == 0))
@@ -38,14 +38,13 @@ class ListedCustomer:
 
 
 def list_customers(adapters, org_id: str, *, limit: int, cursor: str | None) -> Page[ListedCustomer]:
-    """A page of customers; each contact's portal account read with them, so the console offers an
-    invitation to those without one, to send again to those who have not accepted, and none to the rest."""
+    """A page of customers, each contact with where it stands with the portal (kept on the customer:
+    access/portal_accounts.py), so the console offers an invitation to those without an account, to
+    send again to those who have not accepted, and none to the rest."""
+    from ..access.portal_accounts import access_of
     page = adapters.uow.customers.page(org_id, limit=limit, cursor=cursor)
-    statuses = adapters.uow.portal_users.statuses(org_id, [(customer.customer_id, contact.contact_id, contact.email)
-                                                           for customer in page.items for contact in customer.contacts])
-    return Page([ListedCustomer(customer, {contact.contact_id: statuses.get((customer.customer_id, contact.contact_id),
-                                                                            "none") for contact in customer.contacts})
-                 for customer in page.items], page.next_cursor)
+    access = access_of(adapters, org_id, page.items)
+    return Page([ListedCustomer(customer, access[customer.customer_id]) for customer in page.items], page.next_cursor)
 
 
 def get_customer(adapters, org_id: str, customer_id: str) -> Customer:
