@@ -33,6 +33,16 @@ def accounts_say(acme) -> dict[str, dict[str, str]]:
             for c in page.items}
 
 
+def globex_with_hank_invited(c, *more_contacts):
+    """Acme's customer Globex: Zoë, its owner, signed in; Hank invited (and `more_contacts` without accounts)."""
+    api = Api(c)
+    acme = portal_organization(api)
+    zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
+        {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK, *more_contacts])
+    invite(acme.admin, zoe.customer, HANK["email"])
+    return api, acme, zoe
+
+
 def accept(api: Api, acme, email: str) -> None:
     answer = api.as_(None).post("/portal/auth/accept-invite", {
         "organization": acme.org.org_id, "token": link_token(emails_to(email)[-1]), "password": PASSWORD})
@@ -89,11 +99,7 @@ def test_the_list_of_customers_reads_the_key_and_one_page_of_customers_and_nothi
     Clock()
     with client() as c:
         # Given customers whose contacts have accounts, invitations and neither
-        api = Api(c)
-        acme = portal_organization(api)
-        zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
-            {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK, LISA])
-        invite(acme.admin, zoe.customer, HANK["email"])
+        api, acme, zoe = globex_with_hank_invited(c, LISA)
         acme.admin.post("/admin/customers", {"display_name": "Initech", "email": "ap@initech.example"})
 
         # When the merchant lists its customers
@@ -109,11 +115,7 @@ def test_a_customer_stored_before_its_accounts_were_kept_on_it_is_listed_as_befo
     Clock()
     with client() as c:
         # Given Globex (Zoë active, Hank invited, Lisa neither) stored as before the accounts were kept on it
-        api = Api(c)
-        acme = portal_organization(api)
-        zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
-            {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK, LISA])
-        invite(acme.admin, zoe.customer, HANK["email"])
+        api, acme, zoe = globex_with_hank_invited(c, LISA)
         from chalicelib.tables.customers import CustomerItem
         stored = CustomerItem.get(acme.org.org_id, zoe.customer["customer_id"], consistent_read=True)
         stored.update(actions=[CustomerItem.portal_accounts.remove()])
@@ -141,11 +143,7 @@ def test_an_acceptance_meeting_another_change_of_its_customer_writes_nothing_and
     Clock()
     with client() as c:
         # Given Hank, invited
-        api = Api(c)
-        acme = portal_organization(api)
-        zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
-            {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK])
-        invite(acme.admin, zoe.customer, HANK["email"])
+        api, acme, zoe = globex_with_hank_invited(c)
         token = link_token(emails_to(HANK["email"])[-1])
 
         # When he accepts while the merchant changes the customer, between the acceptance's read and its write
@@ -177,11 +175,7 @@ def test_the_people_of_an_account_are_read_with_the_session_check_alone(aws):
     Clock()
     with client() as c:
         # Given an owner who invited Hank
-        api = Api(c)
-        acme = portal_organization(api)
-        zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
-            {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK])
-        invite(acme.admin, zoe.customer, HANK["email"])
+        api, acme, zoe = globex_with_hank_invited(c)
 
         # When she lists the people of her account
         with counting_calls() as calls:
@@ -197,11 +191,7 @@ def test_an_invitation_sent_again_leaves_the_customer_as_it_was(aws):
     Clock()
     with client() as c:
         # Given Hank, invited
-        api = Api(c)
-        acme = portal_organization(api)
-        zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
-            {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK])
-        invite(acme.admin, zoe.customer, HANK["email"])
+        api, acme, zoe = globex_with_hank_invited(c)
         before = adapters().uow.customers.get(acme.org.org_id, zoe.customer["customer_id"])
 
         # When the merchant sends his invitation again
@@ -217,11 +207,7 @@ def test_the_operators_command_records_what_the_accounts_say_on_every_customer(a
     with client() as c:
         # Given Globex stored before the accounts were kept on it, and Initech keeping a wrong record
         # (as after a rollback across the release that began keeping it)
-        api = Api(c)
-        acme = portal_organization(api)
-        zoe = signed_in_customer(api, acme.org, acme.key, contacts=[
-            {"first_name": "Zoë", "email": "zoe@globex.example", "is_primary": True}, HANK])
-        invite(acme.admin, zoe.customer, HANK["email"])
+        api, acme, zoe = globex_with_hank_invited(c)
         initech = acme.admin.post("/admin/customers", {"display_name": "Initech", "email": "ap@initech.example"}).json
         from chalicelib.tables.customers import CustomerItem
         CustomerItem.get(acme.org.org_id, zoe.customer["customer_id"]).update(
