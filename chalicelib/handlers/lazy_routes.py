@@ -8,6 +8,7 @@ import importlib
 from typing import Callable
 
 from . import http
+from .errors import unexpected_error_response
 from .route_table import MODULES, ROUTES
 
 
@@ -22,8 +23,11 @@ def _answered_by(module: str, method: str, path: str, name: str) -> Callable:
     def view(**params):
         declared = http.VIEWS.get((method, path))
         if declared is None:
-            importlib.import_module(module)
-            declared = http.VIEWS[(method, path)]
+            try:
+                importlib.import_module(module)
+                declared = http.VIEWS[(method, path)]
+            except Exception as error:  # noqa: BLE001 - a module that fails to load answers the envelope
+                return unexpected_error_response(error)
         return declared(**params)
     view.__name__ = view.__qualname__ = name
     return view

@@ -1,6 +1,7 @@
 """Request shapes shared by portal and admin routes."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -13,8 +14,21 @@ from ..domain.calendar import is_time_zone
 from ..domain.customers import Address
 from .http import Body, Query
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
+# One line of text: no control character (a line break in a subject or an address line would break
+# the email header or the printed line it goes into) and no bidirectional override (which makes text
+# read otherwise than it is stored).
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _one_line(text: str) -> str:
+    if _NOT_ONE_LINE.search(text):
+        raise ValueError("Must be one line of text, without control characters.")
+    return text
+
+
+OneLine = AfterValidator(_one_line)
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120), OneLine]
+ShortText = Annotated[str, StringConstraints(max_length=200), OneLine]
 LongText = Annotated[str, StringConstraints(max_length=5000)]
 Email = Annotated[str, StringConstraints(min_length=3, max_length=254,
                                          pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -111,9 +125,9 @@ class TaxIdBody(Body):
 class AddressBody(Body):
     line1: ShortText = ""
     line2: ShortText = ""
-    city: Annotated[str, StringConstraints(max_length=100)] = ""
-    state: Annotated[str, StringConstraints(max_length=100)] = ""
-    postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
+    city: Annotated[str, StringConstraints(max_length=100), OneLine] = ""
+    state: Annotated[str, StringConstraints(max_length=100), OneLine] = ""
+    postal_code: Annotated[str, StringConstraints(max_length=20), OneLine] = ""
     country: Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})?$")] = ""
 
     def address(self) -> Address:

@@ -25,7 +25,7 @@ from . import throttling
 from .answers import DynamoDBParsers
 from .item_writes import set_attributes, set_defaults, write_item
 from .items import read_item
-from .request_bodies import DynamoDBSerializer
+from .request_bodies import DynamoDBSerializer, agrees_with_the_library
 
 MODELS: list[type[Model]] = []
 _configured: dict = {}
@@ -97,8 +97,9 @@ def _new_client():
         "dynamodb", _configured["region"], endpoint_url=_configured["host"], config=config)
     throttling.watch(client)
     # botocore offers no hook for a client's serializer as it does for its parser (the session's
-    # response_parser_factory): the client is given ours once made
-    client._serializer = DynamoDBSerializer()
+    # response_parser_factory): the client is given ours once made, if it writes as this botocore does
+    if agrees_with_the_library(client.meta.service_model):
+        client._serializer = DynamoDBSerializer()
     if first:
         # the session's service descriptions and the client live as long as the process (as what
         # `import app` made, frozen there): kept out of the collector's full scans

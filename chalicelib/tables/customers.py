@@ -70,9 +70,11 @@ class Parties:
 class Customers:
     """Customers of an organization, and the gateway customers that are ours."""
 
-    def get(self, org_id: str, customer_id: str) -> Customer:
+    def get(self, org_id: str, customer_id: str, *, consistent: bool = False) -> Customer:
+        """`consistent`: where the customer is written next on the version read (eventually consistent
+        otherwise, as every page shows it)."""
         try:
-            return from_item(Customer, CustomerItem.get(org_id, customer_id))
+            return from_item(Customer, CustomerItem.get(org_id, customer_id, consistent_read=consistent))
         except DoesNotExist:
             raise NotFound("customer") from None
 

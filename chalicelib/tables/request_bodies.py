@@ -7,7 +7,9 @@ no float) the body is the parameters as JSON. Where botocore would change a valu
 the library's way: bytes (base64 on the wire) and datetimes are not JSON as given, a float that is not
 finite is refused, and a body naming a binary member at all (`"B"`, `"BS"`: text given for one would
 be sent unencoded) is left to the library. The bytes sent are the same either way
-(tests/unit/test_request_bodies.py)."""
+(tests/unit/test_request_bodies.py), and a client takes this serializer only once it has written a
+sample of the tables' requests as the library in use writes them (`agrees_with_the_library`): the
+Lambda runtime may bring a botocore other than the one tested."""
 from __future__ import annotations
 
 import json
@@ -53,6 +55,30 @@ class DynamoDBSerializer(JSONSerializer):
                         and _copied_value_by_value(shape, set(), binary))
             self._as_given[name] = tuple(f'"{member}"' for member in sorted(binary)) if as_given else None
         return self._as_given[name]
+
+
+_SAMPLES = {
+    "TransactWriteItems": {"TransactItems": [
+        {"Put": {"TableName": "t", "Item": {"owner": {"S": "org#cus"}, "total": {"N": "12"}, "paid": {"BOOL": True},
+                                            "lines": {"L": [{"M": {"at": {"S": "Łódź"}, "none": {"NULL": True}}}]},
+                                            "tags": {"SS": ["a"]}},
+                 "ConditionExpression": "attribute_not_exists(#o)", "ExpressionAttributeNames": {"#o": "owner"}}},
+        {"Update": {"TableName": "t", "Key": {"owner": {"S": "o"}}, "UpdateExpression": "SET #v = :v",
+                    "ExpressionAttributeNames": {"#v": "version"}, "ExpressionAttributeValues": {":v": {"N": "2"}}}}],
+        "ClientRequestToken": "token"},
+    "BatchGetItem": {"RequestItems": {"t": {"Keys": [{"owner": {"S": "o"}}], "ConsistentRead": True}},
+                     "ReturnConsumedCapacity": "TOTAL"},
+    "Query": {"TableName": "t", "KeyConditionExpression": "#o = :o", "ExpressionAttributeNames": {"#o": "owner"},
+              "ExpressionAttributeValues": {":o": {"S": "o"}}, "ExclusiveStartKey": {"owner": {"S": "o"}}, "Limit": 25},
+}
+
+
+def agrees_with_the_library(service_model) -> bool:
+    """Whether ours writes a sample of the tables' requests as botocore's own serializer does."""
+    ours, theirs = DynamoDBSerializer(), JSONSerializer()
+    return all(ours.serialize_to_request(parameters, service_model.operation_model(operation))
+               == theirs.serialize_to_request(parameters, service_model.operation_model(operation))
+               for operation, parameters in _SAMPLES.items())
 
 
 def _copied_value_by_value(shape, seen: set, binary: set) -> bool:

@@ -66,6 +66,22 @@ def test_a_postal_address_in_no_country_is_refused_next_to_its_field_and_writes_
     assert merchant.get("/admin/organization").json["postal_address"]["city"] == ""
 
 
+def test_text_that_breaks_its_line_or_reads_otherwise_than_stored_is_refused_next_to_its_field(merchant):
+    # When an address line or a customer's name holds a line break or a right-to-left override
+    answers = {
+        "postal_address.line1": merchant.patch("/admin/organization", {"postal_address": {"line1": "Main St\nBcc: x"}}),
+        "postal_address.city": merchant.patch("/admin/organization", {"postal_address": {"city": "Berlin\u202efdp."}}),
+        "display_name": merchant.post("/admin/customers", {"display_name": "Globex\r\nX", "email": "ap@globex.example"}),
+    }
+
+    # Then each is a 400 naming its field in words, and nothing was written
+    for field, answer in answers.items():
+        assert answer.status == 400, (field, answer.json)
+        assert answer.json["error"]["details"]["fields"] == {field: "Must be one line of text, without control characters."}
+    assert merchant.get("/admin/organization").json["address"] == []
+    assert [c["display_name"] for c in merchant.get("/admin/customers").json["items"]] == []
+
+
 def test_catalog_lists_what_was_added_and_refuses_duplicates_and_bad_coupons(merchant):
     assert [p["code"] for p in merchant.get("/admin/plans").json["items"]] == ["pro"]
     assert [a["code"] for a in merchant.get("/admin/addons").json["items"]] == ["seats"]

@@ -26,6 +26,13 @@ def test_the_route_table_is_what_the_route_modules_declare():
     assert declared(MODULES) == ROUTES, "a route was added, removed or renamed: run `python -m infra.route_table`"
 
 
+def test_every_module_that_declares_routes_is_in_the_table():
+    handlers = ROOT / "chalicelib" / "handlers"
+    declaring = {".".join(path.relative_to(ROOT).with_suffix("").parts) for path in handlers.rglob("*.py")
+                 if "= Routes(" in path.read_text()}
+    assert declaring == set(MODULES), "a module declaring routes is missing from route_table.MODULES"
+
+
 def test_the_app_registers_every_route_of_the_table_by_its_view_name():
     from app import app
     registered = {(method, path, entry.view_name) for path, entries in app.routes.items()
@@ -38,3 +45,20 @@ def test_a_request_imports_the_module_of_its_own_route_and_no_other():
         "from app import app\nfrom chalice.test import Client\n"
         "assert Client(app).http.get('/portal/auth/password-rules').status_code == 200")
     assert loaded & set(MODULES) == {"chalicelib.handlers.portal.auth"}
+
+
+def test_a_route_whose_module_fails_to_load_answers_the_error_envelope(monkeypatch):
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.handlers import http
+    # Given a route whose module cannot be imported (its view not yet declared)
+    monkeypatch.delitem(http.VIEWS, ("GET", "/portal/auth/password-rules"))
+    monkeypatch.setitem(sys.modules, "chalicelib.handlers.portal.auth", None)
+
+    # When it is asked for
+    answer = Client(app).http.get("/portal/auth/password-rules")
+
+    # Then it is a 500 in the API's own envelope, not the framework's
+    assert answer.status_code == 500
+    assert json.loads(answer.body)["error"]["code"] == "internal_error"

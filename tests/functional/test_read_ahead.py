@@ -4,6 +4,7 @@ the session's own customer, so another customer's id is missing as before; kept 
 alone, so a change made between two requests is always seen."""
 from __future__ import annotations
 
+from chalicelib.tables.base import shared_client
 from tests.support.api import Api, client
 from tests.support.call_shapes import calls_made
 from tests.support.documents import PDF_HEADERS, a_payment, a_scene, an_invoice, signed_in
@@ -167,6 +168,40 @@ def test_without_a_session_a_payment_is_refused_before_its_body_is_judged(aws):
         for body in ({"invoice_ids": "nope"}, {"invoice_ids": ["inv_1"], "payment_method": "pm_card_visa"}):
             assert_refused(Api(c).as_("not-a-session").post("/portal/payments", body,
                                                              headers={"Idempotency-Key": "k"}))
+
+
+def keys_batch_read_by(send) -> tuple[object, int]:
+    """What `send()` answered, and how many keys its BatchGetItems asked DynamoDB for."""
+    keys = []
+
+    def count(params, **_):
+        keys.extend(key for table in params["RequestItems"].values() for key in table["Keys"])
+    events = shared_client().meta.events
+    events.register("before-parameter-build.dynamodb.BatchGetItem", count)
+    try:
+        return send(), len(keys)
+    finally:
+        events.unregister("before-parameter-build.dynamodb.BatchGetItem", count)
+
+
+def test_a_forged_token_naming_a_real_customer_makes_a_payment_read_few_items_before_its_401(aws):
+    from tests.support.payments import a_payer
+    with client() as c:
+        # Given Zoë, a real customer, and a token naming her with a made-up secret
+        zoe = a_payer(Api(c))
+        forged = Api(c).as_(f"{zoe.org_id}.{zoe.customer_id}.{'x' * 43}")
+
+        def paying(ids):
+            return lambda: forged.post("/portal/payments", {"invoice_ids": ids, "payment_method": "pm_card_visa"},
+                                       headers={"Idempotency-Key": f"k{len(ids)}"})
+
+        # When it pays one invoice, and then twenty-five
+        one, keys_for_one = keys_batch_read_by(paying(["inv_1"]))
+        many, keys_for_many = keys_batch_read_by(paying([f"inv_{n}" for n in range(25)]))
+
+        # Then both are refused; one invoice is read ahead with its claim, twenty-five are not read at all
+        assert (one.status, many.status) == (401, 401)
+        assert keys_for_many == keys_for_one - 2
 
 
 def test_a_changes_session_check_keeps_only_what_the_change_reads_first(aws):

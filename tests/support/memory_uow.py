@@ -159,7 +159,7 @@ class Customers:
         self._tables = tables
         self._t = tables["customers"]
 
-    def get(self, org_id: str, customer_id: str) -> Customer:
+    def get(self, org_id: str, customer_id: str, *, consistent: bool = False) -> Customer:
         try:
             return self._t[(org_id, customer_id)]
         except KeyError:

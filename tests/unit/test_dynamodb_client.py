@@ -93,3 +93,18 @@ def _endpoint(client, operation: str, params: dict) -> str:
     context = {"client_region": client.meta.region_name, "client_config": client.meta.config,
                "has_streaming_input": False, "auth_type": None, "unsigned_payload": None}
     return client._resolve_endpoint_ruleset(client.meta.service_model.operation_model(operation), params, context)[0]
+
+
+def test_the_tables_client_writes_its_requests_with_our_serializer():
+    # Given a fresh process whose tables are configured (this environment's botocore)
+    script = ("from chalicelib.tables import base; from chalicelib.tables.request_bodies import DynamoDBSerializer; "
+              "base.configure(prefix='t-', region='us-east-1', host='http://127.0.0.1:1'); "
+              "print(type(base.shared_client()._serializer) is DynamoDBSerializer)")
+
+    # When it builds the one DynamoDB client
+    answer = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                            env={"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                                 "PYTHONDONTWRITEBYTECODE": "1"})
+
+    # Then the client writes with ours (its sample requests agreed with the library's)
+    assert answer.stdout.strip() == "True"

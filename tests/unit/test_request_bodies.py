@@ -11,7 +11,8 @@ from botocore.serialize import JSONSerializer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.tables.request_bodies import DynamoDBSerializer
+from chalicelib.tables import request_bodies
+from chalicelib.tables.request_bodies import DynamoDBSerializer, agrees_with_the_library
 
 MODEL = botocore.session.get_session().get_service_model("dynamodb")
 OURS = DynamoDBSerializer()
@@ -94,3 +95,15 @@ def test_an_operation_with_a_timestamp_goes_the_librarys_way():
     # When both write it, Then they agree
     ours, theirs = serialized_both_ways("ExportTableToPointInTime", parameters)
     assert ours == theirs
+
+
+def test_a_client_takes_our_serializer_only_where_it_writes_as_the_library_in_use_does(monkeypatch):
+    # Given the botocore of this environment, ours agrees with it on the tables' sample requests
+    assert agrees_with_the_library(MODEL)
+
+    # When a botocore wrote its requests otherwise (as if its JSON serializer had changed)
+    monkeypatch.setattr(request_bodies.JSONSerializer, "serialize_to_request",
+                        lambda self, parameters, model: {"body": b"another way"})
+
+    # Then ours is not taken
+    assert not agrees_with_the_library(MODEL)

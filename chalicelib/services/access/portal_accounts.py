@@ -77,5 +77,5 @@ def _record_again(adapters, org_id: str, customer: Customer) -> int:
             adapters.uow.customers.save(org_id, again)
             return 1
         except ConcurrentUpdate:
-            customer = adapters.uow.customers.get(org_id, customer.customer_id)
+            customer = adapters.uow.customers.get(org_id, customer.customer_id, consistent=True)
     raise ConcurrentUpdate("customer")

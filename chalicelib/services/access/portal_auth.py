@@ -131,7 +131,7 @@ def _recording_invitation(adapters, org_id: str, customer: Customer, contact_id:
     if user.customer_id == customer.customer_id:
         return [invited.with_portal_account(user.contact_id, None)]
     try:
-        other = adapters.uow.customers.get(org_id, user.customer_id)
+        other = adapters.uow.customers.get(org_id, user.customer_id, consistent=True)   # written on its version
     except NotFound:
         return [invited]
     return [invited, with_account(adapters, org_id, other, user.contact_id, None)]

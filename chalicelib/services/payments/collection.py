@@ -32,6 +32,9 @@ from . import gateway_customers, settlement, velocity
 from .commands import Parties
 
 MAX_INVOICES = 25            # per payment: one transaction settles them all
+# the invoices a payment's session check reads ahead (with their claims): what one click pays, read
+# before the session is known live; more are read by the payment itself, once the session is
+INVOICES_READ_AHEAD = 3
 PENDING_LEASE = timedelta(seconds=60)    # a charge answers well within this, or its runner died
 RECHARGE_WINDOW = timedelta(hours=23)    # Stripe keeps an idempotency key for 24 hours
 
@@ -99,11 +102,13 @@ def first_read(adapters, org_id: str, customer_id: str, invoice_ids, *, idempote
     aside: the session check has them), as (model, key, consistent): the plan of its payment key, the
     request behind `request_key`, the invoices named and their claims, the velocity counters at `now`
     and the payment number sequence. Paying all outstanding invoices finds them first: they are not
-    among these, and its read reads them itself."""
+    among these, and its read reads them itself; nor are the invoices of a payment naming more than
+    INVOICES_READ_AHEAD (what a forged token may make DynamoDB read before its 401 stays small)."""
+    named = list(dict.fromkeys(invoice_ids))
     return adapters.uow.payments.ahead(
         org_id, customer_id, payment_key=adapters.uow.idempotency.payment_key(org_id, customer_id, "portal",
                                                                                idempotency_key),
-        request_key=request_key, invoice_ids=list(dict.fromkeys(invoice_ids))[:MAX_INVOICES],
+        request_key=request_key, invoice_ids=named if len(named) <= INVOICES_READ_AHEAD else (),
         counter_keys=velocity.counter_keys(velocity.windows(adapters, org_id, customer_id, now)),
         sequences=(settlement.PAYMENT_NUMBERS,))
 

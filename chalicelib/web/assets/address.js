@@ -12,10 +12,13 @@ const words = (...parts) => parts.filter(Boolean).join(" ");
 const COUNTRY_CODES = ["US", "CA", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "SE", "AU", "NZ", "IN", "JP", "SG", "BR", "MX"];
 export const ADDRESS_PARTS = ["line1", "line2", "city", "state", "postal_code", "country"];
 
-/** The countries an address form offers, named in the language of `locale` by Intl ("Germany", "Deutschland"). */
-export function countryOptions(locale) {
+/** The countries an address form offers, named in the language of `locale` by Intl ("Germany",
+ * "Deutschland"), and the address's own `current` one among them whatever it is: a form saved without
+ * touching the country must keep it, not send the first option. */
+export function countryOptions(locale, current = "") {
   const names = new Intl.DisplayNames([locale], { type: "region" });
-  return [["", "—"], ...COUNTRY_CODES.map((code) => [code, names.of(code)])];
+  const codes = current && !COUNTRY_CODES.includes(current) ? [...COUNTRY_CODES, current] : COUNTRY_CODES;
+  return [["", "—"], ...codes.map((code) => [code, names.of(code) || code])];
 }
 
 function localityLines(a) {

@@ -263,8 +263,8 @@ function postalAddressForm(org, readOnly) {
       field({ label: t("details.state"), name: named("state"), value: address.state, autocomplete: "address-level1" }),
       field({ label: t("details.postal_code"), name: named("postal_code"), value: address.postal_code,
         autocomplete: "postal-code" })),
-    field({ label: t("details.country"), name: named("country"), value: address.country, options: countryOptions(locale),
-      autocomplete: "country" }),
+    field({ label: t("details.country"), name: named("country"), value: address.country,
+      options: countryOptions(locale, address.country), autocomplete: "country" }),
     readOnly ? null : h("button", { type: "submit" }, t("console.save")));
   onSubmit(form, async (values) => {
     const given = Object.fromEntries(ADDRESS_PARTS.map((part) => [part, values[named(part)]]));

@@ -7,7 +7,6 @@ import { ADDRESS_PARTS, addressLines, countryOptions } from "../address.js";
 import { h, replace, loading, empty, pageHeader, field, onSubmit, toast, confirmAction, checkbox, failure, dialog, alert } from "../ui.js";
 import { canPay, isOwner } from "../roles.js";
 
-const COUNTRIES = countryOptions(locale);
 const TAX_ID_TYPES = ["eu_vat", "gb_vat", "au_abn", "in_gst", "us_ein"];
 const TEST_CARDS = [["pm_card_visa", "Visa 4242 4242 4242 4242"], ["pm_card_mastercard", "Mastercard 5555 5555 5555 4444"]];
 
@@ -102,7 +101,8 @@ function addressSection(name, profile, reload) {
         field({ label: t("details.city"), name: `${name}.city`, value: address.city, autocomplete: "address-level2" }),
         field({ label: t("details.state"), name: `${name}.state`, value: address.state, autocomplete: "address-level1" }),
         field({ label: t("details.postal_code"), name: `${name}.postal_code`, value: address.postal_code, autocomplete: "postal-code" })),
-      field({ label: t("details.country"), name: `${name}.country`, value: address.country, options: COUNTRIES, autocomplete: "country" }));
+      field({ label: t("details.country"), name: `${name}.country`, value: address.country,
+        options: countryOptions(locale, address.country), autocomplete: "country" }));
     onSubmit(form, async (values) => {
       const part = {};
       for (const key of ADDRESS_PARTS) part[key] = values[`${name}.${key}`];
