@@ -19,17 +19,20 @@ FIRST_BACKOFF_SECONDS = 0.02
 
 
 def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bool = True,
-              eventually_consistent: Iterable[type[Model]] = (), keep_ahead: bool = False) -> dict[type[Model], list]:
+              eventually_consistent: Iterable[type[Model]] = (), keep_ahead: bool = False,
+              as_read: Iterable[type[Model]] = ()) -> dict[type[Model], list]:
     """{model: [(hash, range), ...]} -> {model: [item, ...]}; missing items are simply absent.
     One call for up to 100 keys; more only for the keys DynamoDB leaves unprocessed (Unavailable
     if some are still unread after ATTEMPTS calls). The tables of `eventually_consistent` are read
     so whatever `consistent_read` says (half the read units).
 
     A key read ahead in this request (tables/read_ahead.py) is answered from that read, and none
-    is asked again; `keep_ahead`: what this call reads is kept so (the session check's call)."""
+    is asked again; `keep_ahead`: what this call reads is kept so (the session check's call).
+    The items of `as_read` are answered as DynamoDB gave them, for the caller to map (read_again.py)."""
     models = {model.Meta.table_name: model for model in wanted}
     eventually = {model.Meta.table_name for model in eventually_consistent}
     found: dict[type[Model], list] = {model: [] for model in wanted}
+    raw_tables = {model.Meta.table_name for model in as_read}
     keys = []
     for model, some in wanted.items():
         name = model.Meta.table_name
@@ -41,7 +44,7 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
                 if keep_ahead:
                     read_ahead.keep(name, key, None, consistent=consistent)    # missing, unless found below
             elif held is not None:
-                found[model].append(model.from_raw_data(held))
+                found[model].append(held if name in raw_tables else model.from_raw_data(held))
     for start in range(0, len(keys), PAGE):
         request = _request(keys[start:start + PAGE], consistent_read, eventually)
         for attempt in range(ATTEMPTS):
@@ -51,11 +54,15 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
             for name, items in response.get("Responses", {}).items():
                 model = models[name]
                 for raw in items:
-                    item = model.from_raw_data(raw)
-                    found[model].append(item)
+                    if name in raw_tables:
+                        found[model].append(raw)
+                        key = _raw_key(model, raw)
+                    else:
+                        item = model.from_raw_data(raw)
+                        found[model].append(item)
+                        key = _key_of(model, item) if keep_ahead else None
                     if keep_ahead:
-                        read_ahead.keep(name, _key_of(model, item), raw,
-                                        consistent=consistent_read and name not in eventually)
+                        read_ahead.keep(name, key, raw, consistent=consistent_read and name not in eventually)
             request = response.get("UnprocessedKeys") or {}
             if not request:
                 break
@@ -89,6 +96,12 @@ def _key(model: type[Model], key: tuple) -> dict:
 def _key_of(model: type[Model], item: Model) -> tuple:
     """An item's (hash[, range]) key, as `batch_get` is asked for it."""
     return tuple(getattr(item, name) for name in (model._hash_keyname, model._range_keyname) if name)
+
+
+def _raw_key(model: type[Model], raw: dict) -> tuple:
+    """The (hash[, range]) key of an item as DynamoDB answered it, as `batch_get` is asked for it."""
+    return tuple(attribute.deserialize(raw[attribute.attr_name][attribute.attr_type])
+                 for attribute in (model._hash_key_attribute(), model._range_key_attribute()) if attribute is not None)
 
 
 def _request(keys: list[tuple[str, dict]], consistent_read: bool, eventually: set[str]) -> dict:

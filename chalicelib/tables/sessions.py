@@ -21,6 +21,7 @@ from .batch_reads import batch_get
 from .customers import CustomerItem
 from .mapping import from_item
 from .organizations import OrganizationItem, organization_of
+from .read_again import ReadAgain
 from .transactions import Transaction, condition_failed
 
 
@@ -104,13 +105,14 @@ class Sessions:
         wanted = {SessionItem: [(token_hash,)], OrganizationItem: [(org_id,)], CustomerItem: [(org_id, customer_id)],
                   **{model: [key] for model, key, _ in ahead}}
         found = batch_get(wanted, keep_ahead=True, eventually_consistent=(
-            OrganizationItem, CustomerItem, *(model for model, _, consistent in ahead if not consistent)))
-        session_item, org_item, customer_item = (next(iter(found[model]), None)
-                                                 for model in (SessionItem, OrganizationItem, CustomerItem))
+            OrganizationItem, CustomerItem, *(model for model, _, consistent in ahead if not consistent)),
+            as_read=(OrganizationItem, CustomerItem))
+        session_item, org_raw, customer_raw = (next(iter(found[model]), None)
+                                               for model in (SessionItem, OrganizationItem, CustomerItem))
         return SessionWithParties(
             _session_of(session_item) if session_item is not None else None,
-            organization_of(org_item) if org_item is not None else None,
-            from_item(Customer, customer_item) if customer_item is not None else None)
+            _ORGANIZATIONS.value(org_id, org_raw) if org_raw is not None else None,
+            _CUSTOMERS.value((org_id, customer_id), customer_raw) if customer_raw is not None else None)
 
     def touch(self, token_hash: str, *, last_seen_at: datetime, expires_at: datetime) -> bool:
         """Record use of a session; False if it has ended meanwhile (an update must not revive it)."""
@@ -141,6 +143,11 @@ class Sessions:
         with SessionItem.batch_write() as batch:
             for token_hash in token_hashes:
                 batch.delete(SessionItem(token_hash))
+
+
+# nearly every request reads the same organization, and a customer signed in reads its own again
+_ORGANIZATIONS = ReadAgain(lambda raw: organization_of(OrganizationItem.from_raw_data(raw)))
+_CUSTOMERS = ReadAgain(lambda raw: from_item(Customer, CustomerItem.from_raw_data(raw)))
 
 
 def _session_of(item: SessionItem) -> Session:
