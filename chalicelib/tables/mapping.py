@@ -16,6 +16,8 @@ from typing import Any, Callable
 from pynamodb.attributes import MapAttribute
 from pynamodb.models import Model
 
+from .items import read_plan
+
 
 def to_attributes(obj, *, skip: tuple[str, ...] = ("version",)) -> dict:
     """Top-level fields of a dataclass as item attribute values."""
@@ -47,6 +49,44 @@ def from_item(cls, item: Model, **overrides):
         else:
             values[name] = convert(raw) if convert else raw
     return cls(**values)
+
+
+def from_raw(cls, model: type[Model], raw: dict):
+    """`from_item(cls, model.from_raw_data(raw))` without making the item: each field of `cls` read
+    from its stored value as `items.read_item` decodes it (its default where it is missing or null),
+    then converted as `from_item` converts it. A list's rows are read so (pages.collect_read)."""
+    plan = _raw_reading(cls, model)
+    if plan is None:
+        return from_item(cls, model.from_raw_data(raw))
+    values = {}
+    for name, stored_name, decode, default, convert, has_default in plan:
+        held = raw.get(stored_name)
+        value = decode(held) if held and "NULL" not in held else default()
+        if value is None:
+            if not has_default:
+                values[name] = None
+        else:
+            values[name] = convert(value) if convert else value
+    return cls(**values)
+
+
+@lru_cache(maxsize=None)
+def _raw_reading(cls, model: type[Model]) -> tuple | None:
+    """How `from_raw` reads each field of `cls` from an item of `model` as DynamoDB answers it: (name,
+    name stored under, decoder, default, conversion, has a default), worked out once. None where a
+    field is not one of the model's attributes, or an attribute's value goes through its own setter
+    (a TTL, a declared map; a version's only when it has a value: it has no default): those are read
+    through the item."""
+    attributes = model.get_attributes()
+    stored = {name: (stored_name, decode, default) for name, stored_name, decode, decoded_as_is, default,
+              default_as_is in read_plan(model)
+              if decoded_as_is and (default_as_is or attributes[name].default is None)}
+    plan = []
+    for name, declared, convert, has_default in _reading(cls, model):
+        if not declared or name not in stored:
+            return None
+        plan.append((name, *stored[name], convert, has_default))
+    return tuple(plan)
 
 
 def from_dict(cls, data: dict):
