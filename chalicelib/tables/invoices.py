@@ -20,7 +20,7 @@ from .base import OwnedByCustomer, owner_key, table
 from .dates import DateAttribute
 from .documents import Documents
 from .mapping import from_item, from_raw
-from .pages import ListScope, Page, collect, collect_read
+from .pages import ListScope, Page, collect_read
 
 
 class InvoicesByStatus(LocalSecondaryIndex):
@@ -106,7 +106,7 @@ class Invoices(Documents):
         start = scope.start(cursor)
         results = InvoiceItem.by_subscription.query(ref, limit=limit, last_evaluated_key=start,
                                                     scan_index_forward=False)
-        return collect(results, lambda item: from_item(Invoice, item), limit, scope)
+        return collect_read(results, lambda raw: from_raw(Invoice, InvoiceItem, raw), limit, scope)
 
     def in_view(self, org_id: str, customer_id: str, *, view: str, today: date, limit: int,
                 cursor: str | None) -> Page[Invoice]:

@@ -103,7 +103,7 @@ def _default(attribute) -> Callable[[], Any]:
 def _decoder(attribute) -> tuple:
     kind = type(attribute)
     if kind is MapAttribute:
-        return (lambda raw: _raw_map(_map(raw["M"]))), True
+        return (lambda raw: raw_map(_map(raw["M"]))), True
     if kind is ListAttribute and attribute.element_type is None:
         return (lambda raw: _list(raw["L"])), True
     if kind is NumberAttribute:
@@ -117,7 +117,7 @@ def _decoder(attribute) -> tuple:
     return (lambda raw: deserialize(raw[attr_type])), kind.__set__ is Attribute.__set__
 
 
-def _raw_map(values: dict) -> MapAttribute:
+def raw_map(values: dict) -> MapAttribute:
     """The undeclared map holding `values`, as `MapAttribute(**values)` builds it when the map is set."""
     held = MapAttribute.__new__(MapAttribute)
     held.__dict__.update(attribute_kwargs={}, attribute_values=values)
