@@ -62,6 +62,11 @@ def plain(value: dict):
     return set(held)     # SS, BS
 
 
+def plain_map(value: dict) -> dict:
+    """An undeclared map attribute's value (`{"M": {...}}`) as the dict of its values."""
+    return _map(value["M"])
+
+
 def _map(held: dict) -> dict:
     # a text, the most common value of a map or list, taken without a call of `plain`
     return {name: v["S"] if "S" in v else plain(v) for name, v in held.items()}
@@ -103,7 +108,7 @@ def _default(attribute) -> Callable[[], Any]:
 def _decoder(attribute) -> tuple:
     kind = type(attribute)
     if kind is MapAttribute:
-        return (lambda raw: raw_map(_map(raw["M"]))), True
+        return (lambda raw: _raw_map(_map(raw["M"]))), True
     if kind is ListAttribute and attribute.element_type is None:
         return (lambda raw: _list(raw["L"])), True
     if kind is NumberAttribute:
@@ -117,7 +122,7 @@ def _decoder(attribute) -> tuple:
     return (lambda raw: deserialize(raw[attr_type])), kind.__set__ is Attribute.__set__
 
 
-def raw_map(values: dict) -> MapAttribute:
+def _raw_map(values: dict) -> MapAttribute:
     """The undeclared map holding `values`, as `MapAttribute(**values)` builds it when the map is set."""
     held = MapAttribute.__new__(MapAttribute)
     held.__dict__.update(attribute_kwargs={}, attribute_values=values)

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from pynamodb.attributes import MapAttribute
 from pynamodb.models import Model
 
-from .items import raw_map, read_plan
+from .items import plain_map, read_plan
 
 
 def to_attributes(obj, *, skip: tuple[str, ...] = ("version",)) -> dict:
@@ -75,17 +75,18 @@ def _raw_reading(cls, model: type[Model]) -> tuple | None:
     """How `from_raw` reads each field of `cls` from an item of `model` as DynamoDB answers it: (name,
     name stored under, decoder, default, conversion, has a default), worked out once. None where a
     field is not one of the model's attributes, or an attribute's value goes through its own setter
-    (a TTL, a declared map; a version's only when it has a value: it has no default; an undeclared map's
-    default is held as a map, as its setter holds it): those are read through the item."""
+    (a TTL, a declared map; a version's only when it has a value: it has no default): those are read
+    through the item. An undeclared map is read as the dict of its values (its field's conversion
+    makes the same value of that dict as of the map attribute, `_decoder`)."""
     attributes = model.get_attributes()
     stored = {}
     for name, stored_name, decode, decoded_as_is, default, default_as_is in read_plan(model):
-        if not decoded_as_is:
-            continue
-        if default_as_is or attributes[name].default is None:
+        if type(attributes[name]) is MapAttribute:
+            # the map's values as a dict, which the field's conversion reads as it reads the map's
+            stored[name] = (stored_name, plain_map, default if attributes[name].default is None
+                            else lambda default=default: dict(default()))
+        elif decoded_as_is and (default_as_is or attributes[name].default is None):
             stored[name] = (stored_name, decode, default)
-        elif type(attributes[name]) is MapAttribute:   # its setter holds a default dict as a map
-            stored[name] = (stored_name, decode, lambda default=default: raw_map(dict(default())))
     plan = []
     for name, declared, convert, has_default in _reading(cls, model):
         if not declared or name not in stored:
