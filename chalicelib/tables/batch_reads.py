@@ -72,9 +72,10 @@ def batch_get(wanted: dict[type[Model], Iterable[tuple]], *, consistent_read: bo
 
 
 def get_together(*wanted: tuple[type[Model], tuple], consistent_read: bool = True,
-                 eventually_consistent: Iterable[type[Model]] = ()) -> list[Model | None]:
+                 eventually_consistent: Iterable[type[Model]] = (), as_read: Iterable[type[Model]] = ()) -> list:
     """One item of each of several tables, by key, in one BatchGetItem: [item or None, ...] in
-    the order asked (None: the model is None, or the item is missing).
+    the order asked (None: the model is None, or the item is missing); the items of `as_read` as
+    DynamoDB answered them (`batch_get`).
 
     Not a TransactGetItems: no caller needs the items isolated from each other (every write is
     conditional on the versions it read, so a read that straddles a write ends in a conflict and a
@@ -82,7 +83,8 @@ def get_together(*wanted: tuple[type[Model], tuple], consistent_read: bool = Tru
     times an eventually consistent one."""
     asked = {model: [key] for model, key in wanted if model is not None}
     assert len(asked) == len([model for model, _ in wanted if model is not None]), "one key per table"
-    found = batch_get(asked, consistent_read=consistent_read, eventually_consistent=eventually_consistent)
+    found = batch_get(asked, consistent_read=consistent_read, eventually_consistent=eventually_consistent,
+                      as_read=as_read)
     return [found[model][0] if model is not None and found[model] else None for model, _ in wanted]
 
 

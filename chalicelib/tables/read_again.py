@@ -2,8 +2,9 @@
 while the item DynamoDB answers is equal to the one it was made of.
 
 Nearly every portal request reads its organization (one per deployment) and its customer with
-the session; mapping them again each time (PynamoDB's item, then the dataclasses, the
-preferences' rules) cost about as much as a tenth of a warm request. The value is kept by the
+the session, and a document's page or PDF reads them again with the document (customers.py
+`organization_read`, `customer_read`); mapping them each time (PynamoDB's item, then the
+dataclasses, the preferences' rules) cost about a tenth of a warm request. The value is kept by the
 item's whole value, not its version or a time: an item that differs in any attribute is mapped
 afresh on the request that reads it, so nothing is answered that the item does not say now.
 

@@ -18,10 +18,8 @@ from ..domain.organization import Organization
 from . import read_ahead
 from .base import table
 from .batch_reads import batch_get
-from .customers import CustomerItem
-from .mapping import from_item
-from .organizations import OrganizationItem, organization_of
-from .read_again import ReadAgain
+from .customers import CustomerItem, customer_read, organization_read
+from .organizations import OrganizationItem
 from .transactions import Transaction, condition_failed
 
 
@@ -111,8 +109,8 @@ class Sessions:
                                                for model in (SessionItem, OrganizationItem, CustomerItem))
         return SessionWithParties(
             _session_of(session_item) if session_item is not None else None,
-            _ORGANIZATIONS.value(org_id, org_raw) if org_raw is not None else None,
-            _CUSTOMERS.value((org_id, customer_id), customer_raw) if customer_raw is not None else None)
+            organization_read(org_id, org_raw) if org_raw is not None else None,
+            customer_read(org_id, customer_id, customer_raw) if customer_raw is not None else None)
 
     def touch(self, token_hash: str, *, last_seen_at: datetime, expires_at: datetime) -> bool:
         """Record use of a session; False if it has ended meanwhile (an update must not revive it)."""
@@ -143,11 +141,6 @@ class Sessions:
         with SessionItem.batch_write() as batch:
             for token_hash in token_hashes:
                 batch.delete(SessionItem(token_hash))
-
-
-# nearly every request reads the same organization, and a customer signed in reads its own again
-_ORGANIZATIONS = ReadAgain(lambda raw: organization_of(OrganizationItem.from_raw_data(raw)))
-_CUSTOMERS = ReadAgain(lambda raw: from_item(Customer, CustomerItem.from_raw_data(raw)))
 
 
 def _session_of(item: SessionItem) -> Session:
