@@ -8,8 +8,9 @@ dataclasses, the preferences' rules) cost about a tenth of a warm request. The v
 item's whole value, not its version or a time: an item that differs in any attribute is mapped
 afresh on the request that reads it, so nothing is answered that the item does not say now.
 
-Only immutable values are kept (frozen dataclasses of tuples: they are shared by the requests
-that read the same item), for at most `LIMIT` items per kind, in this process alone."""
+Only values no code changes in place are kept (frozen dataclasses: the requests that read the same
+item share one; a customer's custom fields, a dict, are copied before any change), for at most
+`LIMIT` items per kind, in this process alone."""
 from __future__ import annotations
 
 from typing import Callable, Generic, Hashable, TypeVar
