@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from . import currencies
 
@@ -38,9 +39,11 @@ _SYMBOLS = {
 _NBSP = "\u00a0"
 
 
+@lru_cache(maxsize=256)
 def supported(tag: str | None) -> str | None:
     """The way of writing for a language tag ("de-AT" -> "de-DE", "en-NZ" -> "en-GB", "en" ->
-    "en-US"), or None for a language the portal does not speak (or not a tag at all)."""
+    "en-US"), or None for a language the portal does not speak (or not a tag at all). Worked out
+    once per tag: a statement's PDF writes every figure and day in the reader's locale."""
     found = TAG.match((tag or "").strip())
     if not found:
         return None
@@ -55,8 +58,9 @@ def supported(tag: str | None) -> str | None:
 def preferred(*candidates: str | None) -> str:
     """The first supported of `candidates` (the contact's, then the organization's), else American English."""
     for candidate in candidates:
-        if supported(candidate):
-            return supported(candidate)
+        found = supported(candidate)
+        if found:
+            return found
     return DEFAULT_LOCALE
 
 

@@ -48,7 +48,9 @@ class Money:
         return Money(-self.amount_minor, self.currency)
 
     def times(self, factor: Fraction | int) -> "Money":
-        """Multiply by an exact factor, rounding once, half up."""
+        """Multiply by an exact factor, rounding once, half up (a whole factor: nothing to round)."""
+        if type(factor) is int:
+            return Money(self.amount_minor * factor, self.currency)
         return Money(round_half_up(Fraction(self.amount_minor) * Fraction(factor)), self.currency)
 
     def min(self, other: "Money") -> "Money":

@@ -70,7 +70,14 @@ def month_to_date(today: date) -> tuple[date, date]:
 
 
 def _sum(entries: Iterable[LedgerEntry], currency: str) -> Money:
-    return sum((entry.amount for entry in entries), Money.zero(currency))
+    """The entries' amounts, all in `currency` (`statements_of` gives `_statement` one currency's
+    entries), added as whole minor units: a year's spending adds each entry a dozen times."""
+    total = 0
+    for entry in entries:
+        if entry.amount.currency != currency:
+            raise ValueError(f"cannot combine {currency} with {entry.amount.currency}")
+        total += entry.amount.amount_minor
+    return Money(total, currency)
 
 
 def _statement(currency: str, entries: list[tuple[date, LedgerEntry]], start: date, end: date) -> Statement:

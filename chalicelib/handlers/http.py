@@ -339,22 +339,7 @@ def answered(value: Any) -> Any:
     kind = type(value)
     if kind in _AS_THEY_ARE:
         return value
-    if kind is dict:
-        return _answered_object(value)
-    if kind is list:
-        return [v if type(v) in _AS_THEY_ARE else answered(v) for v in value]
-    if kind is datetime or kind is date:
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _answered_object({f.name: getattr(value, f.name) for f in dataclasses.fields(value)
-                                 if f.name not in NOT_ANSWERED})
-    if isinstance(value, BaseModel):
-        return _answered_object(value.model_dump(mode="json"))
-    if isinstance(value, dict):
-        return _answered_object(value)
-    if isinstance(value, (list, tuple)):
-        return [answered(v) for v in value]
-    return plain(value)
+    return (_ANSWERING.get(kind) or _answering(kind))(value)
 
 
 def _answered_object(value: dict) -> dict:
@@ -362,14 +347,58 @@ def _answered_object(value: dict) -> dict:
     for key, item in value.items():
         if type(key) is not str:
             key = str(key)
-        if key in TEXT_MAPS and type(item) is dict:
+        kind = type(item)
+        if key in TEXT_MAPS and kind is dict:
             item = {str(k): v for k, v in item.items()}
-        elif type(item) not in _AS_THEY_ARE:
-            item = answered(item)
+        elif kind not in _AS_THEY_ARE:
+            item = (_ANSWERING.get(kind) or _answering(kind))(item)
         shaped[key] = item
-        if key == "currency" and (item is None or isinstance(item, str)):
+        if key == "currency" and (item is None or kind is str or isinstance(item, str)):
             shaped["currency_exponent"] = currencies.exponent(item) if currencies.is_supported(item or "") else None
     return shaped
+
+
+def _answered_list(value) -> list:
+    return [v if type(v) in _AS_THEY_ARE else answered(v) for v in value]
+
+
+def _answered_dataclass(value) -> dict:
+    return _answered_object({f.name: getattr(value, f.name) for f in dataclasses.fields(value)
+                             if f.name not in NOT_ANSWERED})
+
+
+def _answered_class_or_value(value) -> Any:
+    # a class itself (a dataclass's class is not a dataclass value): as `plain` answers it
+    return plain(value)
+
+
+def _answering(kind: type) -> Callable[[Any], Any]:
+    """How `answered` answers a value of exactly type `kind`, worked out once per type: which of its
+    cases applies depends on the type alone (a class, whose type is a metaclass, is answered by
+    `plain`)."""
+    if kind is dict:
+        how = _answered_object
+    elif kind is list:
+        how = _answered_list
+    elif kind is datetime or kind is date:
+        how = kind.isoformat
+    elif issubclass(kind, type):
+        how = _answered_class_or_value
+    elif dataclasses.is_dataclass(kind):
+        how = _answered_dataclass
+    elif issubclass(kind, BaseModel):
+        how = lambda model: _answered_object(model.model_dump(mode="json"))    # noqa: E731
+    elif issubclass(kind, dict):
+        how = _answered_object
+    elif issubclass(kind, (list, tuple)):
+        how = lambda values: [answered(v) for v in values]     # noqa: E731
+    else:
+        how = plain
+    _ANSWERING[kind] = how
+    return how
+
+
+_ANSWERING: dict[type, Callable[[Any], Any]] = {}
 
 
 # a stored item's version is the repositories' optimistic-concurrency token: no route takes one

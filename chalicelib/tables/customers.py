@@ -25,6 +25,7 @@ from .batch_reads import get_together
 from .mapping import from_item, to_item
 from .organizations import OrganizationItem, organization_of
 from .pages import ListScope, Page, collect
+from .read_again import ReadAgain
 from .sequences import SequenceItem, last_number_of, sequence_key
 from .transactions import Transaction, condition_failed
 
@@ -149,17 +150,33 @@ def read_with_parties(org_id: str, customer_id: str, *, model: type[Model] | Non
     org_item, customer_item, document_item, kept_item, sequence_item = get_together(
         (OrganizationItem, (org_id,)), (CustomerItem, (org_id, customer_id)), (model, (owner, item_id)),
         (rendered, (owner, kept)), (SequenceItem if numbered else None, (sequence_key(org_id, numbered or ""),)),
-        consistent_read=consistent, eventually_consistent=(rendered,) if rendered else ())
+        consistent_read=consistent, eventually_consistent=(rendered,) if rendered else (),
+        as_read=(OrganizationItem, CustomerItem))
     if org_item is None or customer_item is None or (model is not None and document_item is None):
         raise NotFound(kind)
-    customer = from_item(Customer, customer_item)
+    customer = customer_read(org_id, customer_id, customer_item)
     found = to_domain(document_item) if model is not None else None
     copy = None
     if kept_item is not None:
         from .rendered_documents import copy_of
         copy = copy_of(kept_item)
     last_numbers = {numbered: last_number_of(sequence_item)} if numbered else {}
-    return Parties(organization_of(org_item), customer, found, copy, last_numbers)
+    return Parties(organization_read(org_id, org_item), customer, found, copy, last_numbers)
+
+
+# nearly every request reads the same organization, and a customer signed in reads its own again
+_ORGANIZATIONS = ReadAgain(lambda raw: organization_of(OrganizationItem.from_raw_data(raw)))
+_CUSTOMERS = ReadAgain(lambda raw: from_item(Customer, CustomerItem.from_raw_data(raw)))
+
+
+def organization_read(org_id: str, raw: dict) -> Organization:
+    """The organization DynamoDB answered as `raw` (read_again.py: mapped once while it is unchanged)."""
+    return _ORGANIZATIONS.value(org_id, raw)
+
+
+def customer_read(org_id: str, customer_id: str, raw: dict) -> Customer:
+    """The customer DynamoDB answered as `raw` (read_again.py: mapped once while it is unchanged)."""
+    return _CUSTOMERS.value((org_id, customer_id), raw)
 
 
 def _item(org_id: str, customer: Customer) -> CustomerItem:

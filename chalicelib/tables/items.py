@@ -25,7 +25,7 @@ def read_item(model, data: dict):
         raise ValueError("Received no data to construct object")
     item = model.__new__(model)
     values = item.attribute_values = {}
-    for name, stored_name, decode, decoded_as_is, default, default_as_is in _attributes(model):
+    for name, stored_name, decode, decoded_as_is, default, default_as_is in read_plan(model):
         raw = data.get(stored_name)
         if raw and "NULL" not in raw:
             value = decode(raw)
@@ -62,6 +62,11 @@ def plain(value: dict):
     return set(held)     # SS, BS
 
 
+def plain_map(value: dict) -> dict:
+    """An undeclared map attribute's value (`{"M": {...}}`) as the dict of its values."""
+    return _map(value["M"])
+
+
 def _map(held: dict) -> dict:
     # a text, the most common value of a map or list, taken without a call of `plain`
     return {name: v["S"] if "S" in v else plain(v) for name, v in held.items()}
@@ -80,7 +85,7 @@ def number(text: str) -> int | float:
         return json.loads(text)
 
 
-def _attributes(model) -> list:
+def read_plan(model) -> list:
     """(name, name stored under, decoder, whether the value decoded is stored as it is, default, whether
     the default is stored as it is) of each of the model's attributes, worked out once per model. A
     value is stored as it is where setting the attribute would store it unchanged (PynamoDB's

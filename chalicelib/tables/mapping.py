@@ -13,8 +13,10 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Callable
 
-from pynamodb.attributes import MapAttribute
+from pynamodb.attributes import MapAttribute, UnicodeAttribute
 from pynamodb.models import Model
+
+from .items import plain_map, read_plan
 
 
 def to_attributes(obj, *, skip: tuple[str, ...] = ("version",)) -> dict:
@@ -47,6 +49,73 @@ def from_item(cls, item: Model, **overrides):
         else:
             values[name] = convert(raw) if convert else raw
     return cls(**values)
+
+
+def from_raw(cls, model: type[Model], raw: dict):
+    """`from_item(cls, model.from_raw_data(raw))` without making the item: each field of `cls` read
+    from its stored value as `items.read_item` decodes it (its default where it is missing or null),
+    then converted as `from_item` converts it. A list's rows are read so (pages.collect_read)."""
+    make = _row_maker(cls, model)
+    return make(raw) if make is not None else from_item(cls, model.from_raw_data(raw))
+
+
+@lru_cache(maxsize=None)
+def _row_maker(cls, model: type[Model]) -> Callable[[dict], Any] | None:
+    """The function `from_raw` makes a `cls` with from an item of `model`, written out field by field
+    once per class (as `dataclasses` writes a class's `__init__`): a row of a list is read with no
+    loop over a plan, a text taken where it is and a missing value without a call. None where
+    `_raw_reading` has no plan (the item is made first)."""
+    plan = _raw_reading(cls, model)
+    if plan is None:
+        return None
+    lines, names = ["def make(raw):", "    values = {}"], {"cls": cls}
+    for i, (name, stored_name, decode, default, convert, has_default, text, no_default) in enumerate(plan):
+        names[f"decode{i}"], names[f"default{i}"], names[f"convert{i}"] = decode, default, convert
+        read = "held['S']" if text else f"decode{i}(held)"
+        missing = "None" if no_default else f"default{i}()"
+        converted = f"convert{i}(value)" if convert else "value"
+        lines += [f"    held = raw.get({stored_name!r})",
+                  "    if held and 'NULL' not in held:",
+                  f"        value = {read}",
+                  "    else:",
+                  f"        value = {missing}",
+                  "    if value is not None:",
+                  f"        values[{name!r}] = {converted}"]
+        if not has_default:
+            lines += ["    else:", f"        values[{name!r}] = None"]
+    lines.append("    return cls(**values)")
+    exec("\n".join(lines), names)     # noqa: S102 - the text is made above of names the model declares
+    return names["make"]
+
+
+@lru_cache(maxsize=None)
+def _raw_reading(cls, model: type[Model]) -> tuple | None:
+    """How `from_raw` reads each field of `cls` from an item of `model` as DynamoDB answers it: (name,
+    name stored under, decoder, default, conversion, has a default, is a text taken as it is, has no
+    default value), worked out once. None where a field is not one of the model's attributes, or an
+    attribute's value goes through its own setter (a TTL, a declared map; a version's only when it has
+    a value: it has no default): those are read through the item. An undeclared map is read as the
+    dict of its values (its field's conversion makes the same value of that dict as of the map
+    attribute, `_decoder`)."""
+    attributes = model.get_attributes()
+    stored = {}
+    for name, stored_name, decode, decoded_as_is, default, default_as_is in read_plan(model):
+        attribute = attributes[name]
+        if type(attribute) is MapAttribute:
+            # the map's values as a dict, which the field's conversion reads as it reads the map's
+            stored[name] = (stored_name, plain_map, default if attribute.default is None
+                            else lambda default=default: dict(default()), False, attribute.default is None)
+        elif decoded_as_is and (default_as_is or attribute.default is None):
+            # a text's decoder takes its "S" as it is (items._decoder)
+            stored[name] = (stored_name, decode, default, type(attribute) is UnicodeAttribute,
+                            attribute.default is None)
+    plan = []
+    for name, declared, convert, has_default in _reading(cls, model):
+        if not declared or name not in stored:
+            return None
+        stored_name, decode, default, text, no_default = stored[name]
+        plan.append((name, stored_name, decode, default, convert, has_default, text, no_default))
+    return tuple(plan)
 
 
 def from_dict(cls, data: dict):

@@ -72,3 +72,20 @@ def collect(results, convert, limit: int, scope: ListScope) -> Page:
     items = [convert(item) for item in results]
     next_cursor = scope.cursor_after(results.last_evaluated_key) if len(items) >= limit else None
     return Page(items, next_cursor)
+
+
+def collect_read(results, make, limit: int, scope: ListScope) -> Page:
+    """`collect(results, convert, ...)` where `make` makes each item's value from the item as DynamoDB
+    answered it (mapping.from_raw), not from a model item made first: the query's pages are read as
+    PynamoDB's result iterator reads them, and the cursor is the key it would give."""
+    pages, items, last_key = results.page_iter, [], None
+    for page in pages:
+        found = page.get("Items") or []
+        taken = found[:limit - len(items)]
+        items += [make(raw) for raw in taken]
+        if len(items) >= limit:
+            # a page read to its end resumes where DynamoDB stopped; else after the last item taken
+            last_key = pages.last_evaluated_key if len(taken) == page["Count"] else \
+                {name: taken[-1][name] for name in pages.key_names}
+            break
+    return Page(items, scope.cursor_after(last_key) if len(items) >= limit else None)

@@ -35,9 +35,9 @@ from .idempotency import IdempotencyItem, StoredRequest, plan_in, stored_request
 from .invoice_claims import claim_key, holder
 from .invoices import InvoiceItem
 from .ledger import Ledger
-from .mapping import from_item, to_item
+from .mapping import from_item, from_raw, to_item
 from .organizations import OrganizationItem, organization_of
-from .pages import ListScope, Page, collect
+from .pages import ListScope, Page, collect_read
 from .rate_counters import RateCounterItem, counted_of
 from .sequences import SequenceItem, last_number_of, sequence_key
 from .transactions import Transaction
@@ -166,7 +166,7 @@ class Payments:
         condition = PaymentItem.status == status if status else None
         results = PaymentItem.query(owner, filter_condition=condition, limit=limit, last_evaluated_key=start,
                                     scan_index_forward=False)
-        return collect(results, lambda item: from_item(Payment, item), limit, scope)
+        return collect_read(results, lambda raw: from_raw(Payment, PaymentItem, raw), limit, scope)
 
     def succeeded(self, org_id: str, customer_id: str) -> list[Payment]:
         """Every succeeded payment of the customer (one partition: a Query, newest first)."""

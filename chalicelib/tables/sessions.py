@@ -18,9 +18,8 @@ from ..domain.organization import Organization
 from . import read_ahead
 from .base import table
 from .batch_reads import batch_get
-from .customers import CustomerItem
-from .mapping import from_item
-from .organizations import OrganizationItem, organization_of
+from .customers import CustomerItem, customer_read, organization_read
+from .organizations import OrganizationItem
 from .transactions import Transaction, condition_failed
 
 
@@ -107,15 +106,15 @@ class Sessions:
         for model, key, _ in ahead:
             wanted.setdefault(model, []).append(key)
         found = batch_get(wanted, keep_ahead={model for model, _, _ in ahead} if change else True,
-                          answered=(SessionItem, OrganizationItem, CustomerItem),
+                          answered=(SessionItem,), as_read=(OrganizationItem, CustomerItem),
                           eventually_consistent=(OrganizationItem, CustomerItem,
                                                  *(model for model, _, consistent in ahead if not consistent)))
-        session_item, org_item, customer_item = (next(iter(found[model]), None)
-                                                 for model in (SessionItem, OrganizationItem, CustomerItem))
+        session_item, org_raw, customer_raw = (next(iter(found[model]), None)
+                                               for model in (SessionItem, OrganizationItem, CustomerItem))
         return SessionWithParties(
             _session_of(session_item) if session_item is not None else None,
-            organization_of(org_item) if org_item is not None else None,
-            from_item(Customer, customer_item) if customer_item is not None else None)
+            organization_read(org_id, org_raw) if org_raw is not None else None,
+            customer_read(org_id, customer_id, customer_raw) if customer_raw is not None else None)
 
     def touch(self, token_hash: str, *, last_seen_at: datetime, expires_at: datetime) -> bool:
         """Record use of a session; False if it has ended meanwhile (an update must not revive it)."""

@@ -25,9 +25,9 @@ from .base import OwnedByCustomer, owner_key, table
 from .batch_reads import batch_get, get_together
 from .customers import Parties, read_with_parties
 from .dates import DateAttribute
-from .mapping import from_item, to_item
+from .mapping import from_item, from_raw, to_item
 from .organizations import OrganizationItem, organization_of
-from .pages import ListScope, Page, collect
+from .pages import ListScope, Page, collect, collect_read
 from .sequences import SequenceItem, last_numbers_read, sequence_keys
 from .transactions import Transaction, condition_failed
 
@@ -192,7 +192,7 @@ class Subscriptions:
         else:
             results = SubscriptionItem.query(owner, limit=limit, last_evaluated_key=start,
                                              scan_index_forward=False)
-        return collect(results, lambda item: subscription_of(item), limit, scope)
+        return collect_read(results, _subscription_read, limit, scope)
 
     def page_for_organization(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Subscription]:
         scope = ListScope("subscriptions of the organization", "org_id", org_id)
@@ -317,6 +317,13 @@ def subscription_of(item: SubscriptionItem) -> Subscription:
     had anchors and coupons counted their cycles per subscription (safe to read twice)."""
     sub = from_item(Subscription, item)
     return _upgraded(sub, item) if sub.billing_anchor is None and sub.term_start is not None else sub
+
+
+def _subscription_read(raw: dict) -> Subscription:
+    """`subscription_of` the item DynamoDB answered, made into a PynamoDB item only to be upgraded."""
+    sub = from_raw(Subscription, SubscriptionItem, raw)
+    return subscription_of(SubscriptionItem.from_raw_data(raw)) if sub.billing_anchor is None and \
+        sub.term_start is not None else sub
 
 
 def _upgraded(sub: Subscription, item: SubscriptionItem) -> Subscription:
