@@ -139,7 +139,6 @@ NOTHING_AHEAD = ReadAhead({})
 class Routes:
     auth_name: str
     credential: Any = None     # handlers/credentials.py: checked inside the function, before anything else
-    specs: list = field(default_factory=list)
 
     def route(self, path: str, method: str = "GET", *, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, status: int = 200,
