@@ -1,7 +1,7 @@
 """Every API route registered at `import app` without importing the module that answers it: a route's
 module is imported by its first request (route_table.py says which module answers what). A cold start
 therefore imports the modules of the one route it serves, not all 33 with their request
-models and use cases (docs/architecture.md "Cold start")."""
+models and use cases (docs/architecture.md, "The composition root")."""
 from __future__ import annotations
 
 import importlib
