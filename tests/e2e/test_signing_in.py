@@ -271,6 +271,22 @@ def test_a_customer_sets_up_two_step_sign_in_then_signs_in_with_a_code_and_a_rec
     expect(page.get_by_role("heading", level=1, name=re.compile("^Welcome"))).to_be_visible()
 
 
+def test_a_link_with_a_portals_old_name_opens_it_and_shows_its_name_as_it_is_now(page, portal):
+    from chalicelib.bootstrap import services
+    from chalicelib.services.access.commands import OrganizationChanges
+    # Given a portal named "oldwave", renamed "newwave" after its links were emailed
+    org_id = organization_with("Wavelength", "billing@wavelength.example")
+    services().access.update_organization(org_id, OrganizationChanges(portal_name="oldwave"))
+    services().access.update_organization(org_id, OrganizationChanges(portal_name="newwave"))
+
+    # When a customer follows an old link
+    page.goto("./?portal=oldwave#/sign-in")
+
+    # Then it opens the organization's sign-in, and the address now carries the new name
+    expect(page.get_by_role("heading", level=1, name="Sign in to Wavelength")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"\?portal=newwave#/sign-in$"))
+
+
 def test_a_customer_of_a_portal_without_passwords_signs_in_with_the_link_emailed_to_her(page, portal):
     from chalicelib.bootstrap import services
     from chalicelib.services.access.commands import OrganizationChanges

@@ -18,12 +18,24 @@ let portalLookup = null;
  * { unknown: true } when no organization has that name. */
 function portalOrganization() {
   if (!PORTAL_NAME) return Promise.resolve(null);
-  portalLookup = portalLookup || api.get(`/portal/auth/portals/${encodeURIComponent(PORTAL_NAME)}`).catch((error) => {
+  portalLookup = portalLookup || api.get(`/portal/auth/portals/${encodeURIComponent(PORTAL_NAME)}`).then((found) => {
+    showCurrentName(found.portal_name);
+    return found;
+  }, (error) => {
     portalLookup = null;
     if (error.status === 404) return { unknown: true };
     throw error;
   });
   return portalLookup;
+}
+
+/** A portal renamed since the link was sent still opens by its old name, for 90 days: the address bar
+ * shows its name as it is now, so what is bookmarked from here keeps working after that. */
+function showCurrentName(current) {
+  if (!current || current === PORTAL_NAME) return;
+  const address = new URL(location.href);
+  address.searchParams.set("portal", current);
+  history.replaceState(history.state, "", address);
 }
 
 function card(title, intro, ...content) {
