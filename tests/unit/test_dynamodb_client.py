@@ -53,6 +53,13 @@ def test_the_descriptions_read_as_plain_dicts_equal_what_botocore_reads():
     assert base.DictJSONFileLoader().load_file(os.path.join(data, "no-such-file")) is None
 
 
+def printed_by_a_fresh_process(script: str) -> str:
+    answer = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                            env={"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                                 "PYTHONDONTWRITEBYTECODE": "1"})
+    return answer.stdout
+
+
 def test_the_first_client_of_a_process_leaves_what_it_loaded_out_of_the_collectors_scans():
     # Given a fresh process that has imported the tables (nothing frozen yet)
     script = ("import gc; from chalicelib.tables import base; before = gc.get_freeze_count(); "
@@ -60,12 +67,10 @@ def test_the_first_client_of_a_process_leaves_what_it_loaded_out_of_the_collecto
               "print(before, gc.get_freeze_count())")
 
     # When it builds the one DynamoDB client
-    answer = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
-                            env={"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                                 "PYTHONDONTWRITEBYTECODE": "1"})
+    printed = printed_by_a_fresh_process(script)
 
     # Then the service descriptions it loaded are frozen, as what `import app` made is
-    before, after = map(int, answer.stdout.split())
+    before, after = map(int, printed.split())
     assert before == 0 and after > 10_000
 
 
@@ -102,9 +107,7 @@ def test_the_tables_client_writes_its_requests_with_our_serializer():
               "print(type(base.shared_client()._serializer) is DynamoDBSerializer)")
 
     # When it builds the one DynamoDB client
-    answer = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
-                            env={"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                                 "PYTHONDONTWRITEBYTECODE": "1"})
+    printed = printed_by_a_fresh_process(script)
 
     # Then the client writes with ours (its sample requests agreed with the library's)
-    assert answer.stdout.strip() == "True"
+    assert printed.strip() == "True"
