@@ -1,7 +1,7 @@
 """The merchant: its public details, portal preferences and billing settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from .calendar import DEFAULT_TIME_ZONE, local_date
@@ -9,6 +9,18 @@ from .customers import Address, CustomFieldDefinition
 from .locales import DEFAULT_LOCALE
 from .logos import logo_path
 from .preferences import DunningSettings, Preferences
+
+
+@dataclass(frozen=True)
+class IssuedBy:
+    """Who the merchant's documents said issued them until `until` (its billing time): its name and
+    the lines under it (address, email, phone, website) as they were before a change."""
+    name: str
+    address: Address
+    email: str
+    phone: str
+    website: str
+    until: datetime
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,8 @@ class Organization:
     logo: str = ""                          # the version of its logo (domain/logos.py); "" none
     test_mode: bool = False
     test_clock_at: datetime | None = None   # test mode: the organization's own "now"
+    # who documents issued before each change of its details said issued them
+    issuer_history: tuple[IssuedBy, ...] = ()
     version: int | None = None
 
     @property
@@ -45,6 +59,26 @@ class Organization:
     def today(self, real_now: datetime) -> date:
         """The organization's date at `real_now` (its clock, in its time zone)."""
         return billing_today(real_now, self.time_zone, self.test_mode, self.test_clock_at)
+
+    def issued_by(self, until: datetime) -> IssuedBy:
+        return IssuedBy(self.name, self.address, self.email, self.phone, self.website, until)
+
+    def as_issuer_at(self, issued_at: datetime) -> "Organization":
+        """The organization as a document issued at `issued_at` names its issuer: its name, address,
+        email, phone and website then (an invoice keeps the seller's details it was issued with)."""
+        then = next((entry for entry in self.issuer_history if issued_at < entry.until), None)
+        if then is None:
+            return self
+        return replace(self, name=then.name, address=then.address, email=then.email, phone=then.phone,
+                       website=then.website)
+
+    def keeping_issuer_history(self, before: "Organization", real_now: datetime) -> "Organization":
+        """This organization (changed from `before` at `real_now`) remembering who its documents said
+        issued them until now (its billing time), if that changed."""
+        until = before.now(real_now)
+        if before.issued_by(until) == self.issued_by(until):
+            return self
+        return replace(self, issuer_history=before.issuer_history + (before.issued_by(until),))
 
 
 def billing_now(real_now: datetime, test_mode: bool, test_clock_at: datetime | None) -> datetime:

@@ -37,6 +37,7 @@ class OrganizationItem(Model):
     logo = UnicodeAttribute(default="")
     test_mode = BooleanAttribute(default=False)
     test_clock_at = UTCDateTimeAttribute(null=True)
+    issuer_history = ListAttribute(default=list)    # who documents said issued them, before each change
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
 
@@ -101,7 +102,7 @@ def _item(org: Organization) -> OrganizationItem:
         dunning=org.dunning.to_dict(), custom_fields=as_plain(org.custom_fields),
         payment_terms_days=org.payment_terms_days, time_zone=org.time_zone, portal_name=org.portal_name, logo=org.logo,
         locale=org.locale, test_mode=org.test_mode,
-        test_clock_at=org.test_clock_at, created_at=org.created_at)
+        test_clock_at=org.test_clock_at, issuer_history=as_plain(org.issuer_history), created_at=org.created_at)
     if org.version is not None:
         item.version = org.version
     return item

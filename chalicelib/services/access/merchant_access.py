@@ -81,11 +81,12 @@ def update_organization(adapters, org_id: str, changes: OrganizationChanges,
                                     "has subscriptions already.", "time_zone_locked")
     if changes.preferences is not None:
         _check_retention_offer(adapters, org_id, changes.preferences.cancel.retention_offer)
-    given = changes.given()
-    adapters.uow.audit_log.describe(_changed(org, replace(org, **given)))
-    if given.get("portal_name", org.portal_name) != org.portal_name:
-        return _rename_portal(adapters, replace(org, **given), org.portal_name, now or adapters.now())
-    return adapters.uow.organizations.save(replace(org, **given))
+    given, now = changes.given(), now or adapters.now()
+    changed = replace(org, **given).keeping_issuer_history(org, now)
+    adapters.uow.audit_log.describe(_changed(org, changed))
+    if changed.portal_name != org.portal_name:
+        return _rename_portal(adapters, changed, org.portal_name, now)
+    return adapters.uow.organizations.save(changed)
 
 
 def _changed(before: Organization, after: Organization) -> dict[str, str]:

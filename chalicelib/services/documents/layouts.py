@@ -1,7 +1,9 @@
 """What each printable document shows: domain objects laid out as a `PdfDocument` (invoice,
-credit note, payment receipt, estimate, statement of accounts). The organization issues, the
-customer receives, as it was addressed when the document was issued (its name, company, billing
-address and tax IDs then: `Customer.billed_to_at`). Money and days are written in the reader's locale.
+credit note, payment receipt, estimate, statement of accounts). The organization issues, as it
+named itself when the document was issued (its name, address, email, phone and website then:
+`Organization.as_issuer_at`; a statement, made on the day, as it is now), and the customer
+receives, as it was addressed then (its name, company, billing address and tax IDs:
+`Customer.billed_to_at`). Money and days are written in the reader's locale.
 No I/O here: callers load, `render_pdf` draws."""
 from __future__ import annotations
 
@@ -76,20 +78,26 @@ def invoice_document(org: Organization, customer: Customer, invoice: Invoice, w:
     if invoice.amount_paid_minor:
         totals.append((w.words("Amount paid"), w.money(-invoice.amount_paid_minor, cur)))
     totals.append((w.words("Balance due"), w.money(invoice.balance_minor, cur)))
-    return PdfDocument(title=w.words("Invoice"), number=invoice.number, issuer=issuer(org),
+    issued_by = org.as_issuer_at(invoice.issued_at)
+    return PdfDocument(title=w.words("Invoice"), number=invoice.number,
+                       issuer=issuer(issued_by),
                        recipient=recipient(customer.billed_to_at(invoice.issued_at)),
                        facts=tuple(facts), table=_lines_table(_charged(invoice.lines), cur, w), totals=tuple(totals),
-                       notes=_notes(invoice.notes), footer=_footer(org), page_words=w.words(PAGE))
+                       notes=_notes(invoice.notes), footer=_footer(issued_by),
+                       page_words=w.words(PAGE))
 
 
 def estimate_document(org: Organization, customer: Customer, estimate: Estimate, w: Writing) -> PdfDocument:
     facts = ((w.words("Issued"), w.day(estimate.issued_at)), (w.words("Valid until"), w.day(estimate.expires_at)),
              (w.words("Status"), w.words(estimate.status.value.title())))
-    return PdfDocument(title=w.words("Estimate"), number=estimate.number, issuer=issuer(org),
+    issued_by = org.as_issuer_at(estimate.issued_at)
+    return PdfDocument(title=w.words("Estimate"), number=estimate.number,
+                       issuer=issuer(issued_by),
                        recipient=recipient(customer.billed_to_at(estimate.issued_at)),
                        facts=facts, table=_lines_table(estimate.lines, estimate.currency, w),
                        totals=((w.words("Total"), w.money(estimate.total_minor, estimate.currency)),),
-                       notes=_notes(estimate.notes), footer=_footer(org), page_words=w.words(PAGE))
+                       notes=_notes(estimate.notes), footer=_footer(issued_by),
+                       page_words=w.words(PAGE))
 
 
 def receipt_document(org: Organization, customer: Customer, payment: Payment,
@@ -118,9 +126,11 @@ def receipt_document(org: Organization, customer: Customer, payment: Payment,
         totals.append((w.words("Net received"), w.money(payment.amount_minor - payment.refunded_minor, cur)))
     table = Table(tuple(w.words(c) for c in ("Invoice", "Invoice date", "Invoice amount", "Payment")), tuple(rows),
                   ("L", "L", "R", "R"))
-    return PdfDocument(title=w.words("Payment receipt"), number=payment.label, issuer=issuer(org),
+    issued_by = org.as_issuer_at(paid_at)
+    return PdfDocument(title=w.words("Payment receipt"), number=payment.label,
+                       issuer=issuer(issued_by),
                        recipient=recipient(customer.billed_to_at(paid_at)), facts=tuple(facts), table=table,
-                       totals=tuple(totals), footer=_footer(org), page_words=w.words(PAGE))
+                       totals=tuple(totals), footer=_footer(issued_by), page_words=w.words(PAGE))
 
 
 def statement_document(org: Organization, customer: Customer, start: date, end: date,
