@@ -7,7 +7,7 @@ from pynamodb.models import Model
 from ..domain.engagement import ActivityRecord
 from .base import OwnedByCustomer, owner_key, table
 from .mapping import from_raw, to_item
-from .pages import ListScope, Page, collect_read
+from .pages import ListScope, Page, collect
 from .transactions import Transaction
 
 
@@ -44,4 +44,4 @@ class Activity:
         scope = ListScope("activity", "owner", owner)
         start = scope.start(cursor)
         results = ActivityItem.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False)
-        return collect_read(results, lambda raw: from_raw(ActivityRecord, ActivityItem, raw), limit, scope)
+        return collect(results, lambda raw: from_raw(ActivityRecord, ActivityItem, raw), limit, scope)

@@ -16,7 +16,7 @@ from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttri
 from pynamodb.models import Model
 
 from .base import table
-from .mapping import from_item, to_item
+from .mapping import from_raw, to_item
 from .pages import ListScope, Page, collect
 from .transactions import Transaction
 
@@ -114,12 +114,8 @@ class AuditLog:
         scope = ListScope(f"audit log {low} {high}", "org_id", org_id)
         results = AuditEntryItem.query(org_id, AuditEntryItem.entry_key.between(low, high), limit=limit,
                                        last_evaluated_key=scope.start(cursor), scan_index_forward=False)
-        return collect(results, _entry, limit, scope)
+        return collect(results, lambda raw: from_raw(AuditEntry, AuditEntryItem, raw), limit, scope)
 
 
 def _item(entry: AuditEntry) -> AuditEntryItem:
     return to_item(AuditEntryItem, replace(entry, changes=entry.changes or {}), entry_key=entry.key)
-
-
-def _entry(item: AuditEntryItem) -> AuditEntry:
-    return from_item(AuditEntry, item)

@@ -22,7 +22,7 @@ from ..domain.errors import ConcurrentUpdate, NotFound
 from ..domain.organization import Organization
 from .base import owner_key, table
 from .batch_reads import get_together
-from .mapping import from_item, to_item
+from .mapping import from_item, from_raw, to_item
 from .organizations import OrganizationItem, organization_of
 from .pages import ListScope, Page, collect
 from .read_again import ReadAgain
@@ -90,7 +90,7 @@ class Customers:
         scope = ListScope("customers", "org_id", org_id)
         start = scope.start(cursor)
         results = CustomerItem.query(org_id, limit=limit, last_evaluated_key=start)
-        return collect(results, lambda item: from_item(Customer, item), limit, scope)
+        return collect(results, lambda raw: from_raw(Customer, CustomerItem, raw), limit, scope)
 
     def add(self, org_id: str, customer: Customer) -> Customer:
         item = _item(org_id, customer)

@@ -12,7 +12,7 @@ from .base import owner_key
 from .customers import Parties, read_with_parties
 from .ledger import Ledger
 from .mapping import from_item, from_raw, to_item
-from .pages import ListScope, Page, collect_read
+from .pages import ListScope, Page, collect
 from .transactions import Transaction, condition_failed
 
 
@@ -68,7 +68,7 @@ class Documents:
             condition = self.model.status.is_in(*statuses) if statuses else None
             results = self.model.query(owner, filter_condition=condition, limit=limit,
                                        last_evaluated_key=start, scan_index_forward=False)
-        return collect_read(results, lambda raw: from_raw(self.domain, self.model, raw), limit, scope)
+        return collect(results, lambda raw: from_raw(self.domain, self.model, raw), limit, scope)
 
     def all_in_status(self, org_id: str, customer_id: str, status: str) -> list:
         results = self.model.by_status.query(owner_key(org_id, customer_id),

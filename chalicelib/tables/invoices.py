@@ -20,7 +20,7 @@ from .base import OwnedByCustomer, owner_key, table
 from .dates import DateAttribute
 from .documents import Documents
 from .mapping import from_item, from_raw
-from .pages import ListScope, Page, collect_read
+from .pages import ListScope, Page, collect
 
 
 class InvoicesByStatus(LocalSecondaryIndex):
@@ -106,7 +106,7 @@ class Invoices(Documents):
         start = scope.start(cursor)
         results = InvoiceItem.by_subscription.query(ref, limit=limit, last_evaluated_key=start,
                                                     scan_index_forward=False)
-        return collect_read(results, lambda raw: from_raw(Invoice, InvoiceItem, raw), limit, scope)
+        return collect(results, lambda raw: from_raw(Invoice, InvoiceItem, raw), limit, scope)
 
     def in_view(self, org_id: str, customer_id: str, *, view: str, today: date, limit: int,
                 cursor: str | None) -> Page[Invoice]:
@@ -127,7 +127,7 @@ class Invoices(Documents):
         else:
             results = I.query(owner, limit=limit, last_evaluated_key=start, scan_index_forward=False,
                               attributes_to_get=_LISTED)
-        return collect_read(results, lambda raw: from_raw(Invoice, InvoiceItem, raw), limit, scope)
+        return collect(results, lambda raw: from_raw(Invoice, InvoiceItem, raw), limit, scope)
 
     def outstanding(self, org_id: str, customer_id: str) -> list[Invoice]:
         """Every outstanding invoice of the customer, oldest due first (from the index: eventually

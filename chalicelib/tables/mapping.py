@@ -54,7 +54,7 @@ def from_item(cls, item: Model, **overrides):
 def from_raw(cls, model: type[Model], raw: dict):
     """`from_item(cls, model.from_raw_data(raw))` without making the item: each field of `cls` read
     from its stored value as `items.read_item` decodes it (its default where it is missing or null),
-    then converted as `from_item` converts it. A list's rows are read so (pages.collect_read)."""
+    then converted as `from_item` converts it. A list's rows are read so (pages.collect)."""
     make = _row_maker(cls, model)
     return make(raw) if make is not None else from_item(cls, model.from_raw_data(raw))
 

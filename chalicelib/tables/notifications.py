@@ -6,7 +6,7 @@ from pynamodb.models import Model
 
 from ..domain.engagement import Notification
 from .base import table
-from .mapping import from_item, to_item
+from .mapping import from_raw, to_item
 from .pages import ListScope, Page, collect
 from .transactions import Transaction
 
@@ -42,4 +42,4 @@ class Notifications:
         scope = ListScope("notifications", "org_id", org_id)
         start = scope.start(cursor)
         results = NotificationItem.query(org_id, limit=limit, last_evaluated_key=start, scan_index_forward=False)
-        return collect(results, lambda item: from_item(Notification, item), limit, scope)
+        return collect(results, lambda raw: from_raw(Notification, NotificationItem, raw), limit, scope)

@@ -68,15 +68,9 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def collect(results, convert, limit: int, scope: ListScope) -> Page:
-    items = [convert(item) for item in results]
-    next_cursor = scope.cursor_after(results.last_evaluated_key) if len(items) >= limit else None
-    return Page(items, next_cursor)
-
-
-def collect_read(results, make, limit: int, scope: ListScope) -> Page:
-    """`collect(results, convert, ...)` where `make` makes each item's value from the item as DynamoDB
-    answered it (mapping.from_raw), not from a model item made first: the query's pages are read as
+def collect(results, make, limit: int, scope: ListScope) -> Page:
+    """A page of a query's `results`: `make` makes each item's value from the item as DynamoDB
+    answered it (mapping.from_raw), not from a model item made first; the query's pages are read as
     PynamoDB's result iterator reads them, and the cursor is the key it would give."""
     pages, items, last_key = results.page_iter, [], None
     for page in pages:

@@ -37,7 +37,7 @@ from .invoices import InvoiceItem
 from .ledger import Ledger
 from .mapping import from_item, from_raw, to_item
 from .organizations import OrganizationItem, organization_of
-from .pages import ListScope, Page, collect_read
+from .pages import ListScope, Page, collect
 from .rate_counters import RateCounterItem, counted_of
 from .sequences import SequenceItem, last_number_of, sequence_key
 from .transactions import Transaction
@@ -166,7 +166,7 @@ class Payments:
         condition = PaymentItem.status == status if status else None
         results = PaymentItem.query(owner, filter_condition=condition, limit=limit, last_evaluated_key=start,
                                     scan_index_forward=False)
-        return collect_read(results, lambda raw: from_raw(Payment, PaymentItem, raw), limit, scope)
+        return collect(results, lambda raw: from_raw(Payment, PaymentItem, raw), limit, scope)
 
     def succeeded(self, org_id: str, customer_id: str) -> list[Payment]:
         """Every succeeded payment of the customer (one partition: a Query, newest first)."""

@@ -6,7 +6,7 @@ from pynamodb.models import Model
 
 from ..domain.engagement import Review
 from .base import table
-from .mapping import from_item, to_item
+from .mapping import from_raw, to_item
 from .pages import ListScope, Page, collect
 from .transactions import Transaction
 
@@ -44,4 +44,4 @@ class Reviews:
         condition = ReviewItem.review_key.startswith(f"{customer_id}#") if customer_id else None
         results = ReviewItem.query(org_id, condition, limit=limit, last_evaluated_key=start,
                                    scan_index_forward=False)
-        return collect(results, lambda item: from_item(Review, item), limit, scope)
+        return collect(results, lambda raw: from_raw(Review, ReviewItem, raw), limit, scope)

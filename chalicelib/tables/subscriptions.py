@@ -27,7 +27,7 @@ from .customers import Parties, read_with_parties
 from .dates import DateAttribute
 from .mapping import from_item, from_raw, to_item
 from .organizations import OrganizationItem, organization_of
-from .pages import ListScope, Page, collect, collect_read
+from .pages import ListScope, Page, collect
 from .sequences import SequenceItem, last_numbers_read, sequence_keys
 from .transactions import Transaction, condition_failed
 
@@ -192,14 +192,14 @@ class Subscriptions:
         else:
             results = SubscriptionItem.query(owner, limit=limit, last_evaluated_key=start,
                                              scan_index_forward=False)
-        return collect_read(results, _subscription_read, limit, scope)
+        return collect(results, _subscription_read, limit, scope)
 
     def page_for_organization(self, org_id: str, *, limit: int, cursor: str | None) -> Page[Subscription]:
         scope = ListScope("subscriptions of the organization", "org_id", org_id)
         start = scope.start(cursor)
         results = SubscriptionItem.by_organization.query(org_id, limit=limit, last_evaluated_key=start,
                                                          scan_index_forward=False)
-        return collect(results, lambda item: subscription_of(item), limit, scope)
+        return collect(results, _subscription_read, limit, scope)
 
     def charged_to(self, org_id: str, customer_id: str, payment_method_id: str) -> list[Subscription]:
         """The customer's subscriptions charged to `payment_method_id` (a Query by owner)."""
