@@ -1056,6 +1056,7 @@ export default {
   "error.action_link_other_account": "Dieser Link gehört zu einem anderen Konto.",
   "error.action_link_used": "Dieser Link wurde bereits benutzt.",
   "error.amount_not_chargeable": "Dieser Betrag kann in dieser Währung nicht belastet werden. Wählen Sie einen anderen Betrag.",
+  "error.amount_too_small": "Dieser Betrag ist kleiner als die kleinste Kartenzahlung, die wir annehmen können. Bezahlen Sie ihn zusammen mit anderen Rechnungen, oder bitten Sie uns, ihn zu begleichen.",
   "error.amount_too_large": "Der Betrag ist zu hoch.",
   "error.credit_note_used": "Diese Gutschrift wurde bereits verrechnet oder erstattet.",
   "error.duplicate_tax_id": "Diese Steuernummer ist bereits in Ihrem Konto hinterlegt.",

@@ -1057,6 +1057,7 @@ export default {
   "error.action_link_other_account": "This link is for another account.",
   "error.action_link_used": "This link was used already.",
   "error.amount_not_chargeable": "This amount cannot be charged in this currency. Choose another amount.",
+  "error.amount_too_small": "This is less than the smallest card payment we can take. Pay it together with other invoices, or ask us to settle it.",
   "error.amount_too_large": "The amount is too large.",
   "error.credit_note_used": "This credit note was already applied or refunded.",
   "error.duplicate_tax_id": "This tax ID is on your account already.",
