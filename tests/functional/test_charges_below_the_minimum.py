@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from tests.support.api import NOW, client
 from tests.support.payments import counting_gateway, pay, with_stripe
-from tests.support.scheduled_work import auto_charged, invoices_of, run_jobs, state
+from tests.support.scheduled_work import a_renewal_declined, auto_charged, invoices_of, run_jobs, state
 from tests.support.subscriptions import a_shop
 
 DAY = timedelta(days=1)
@@ -87,3 +87,25 @@ def test_an_invoice_below_the_smallest_charge_is_paid_with_a_larger_payment_and_
         both = pay(shop.portal, {"all_outstanding": True, "payment_method": "pm_card_visa"})
         assert (both.status, both.json["status"], both.json["amount_minor"]) == (201, "succeeded", 1_030), both.json
         assert invoices_of(shop, sub)[0]["status"] == "paid"
+
+
+def test_a_failed_renewal_paid_down_below_the_smallest_charge_ends_the_dunning_at_the_next_retry(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given Zoë's renewal of 100.00 declined (in dunning, retried a day later), of which she pays 99.80
+        shop, sub = a_renewal_declined(c)
+        [invoice] = invoices_of(shop, sub)
+        part = pay(shop.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa",
+                                 "amount_minor": 9_980})
+        assert (part.status, part.json["status"]) == (201, "succeeded"), part.json
+        charges = len(gateway.calls)
+
+        # When the retry falls due
+        shop.clock.advance(days=1)
+        run_jobs(c)
+
+        # Then the 0.20 left is not charged: the subscription is live again, the 0.20 open
+        after = state(shop, sub)
+        assert (after.status.value, after.next_retry_at) == ("live", None)
+        assert invoices_of(shop, sub)[0]["balance_minor"] == 20
+        assert len(gateway.calls) == charges

@@ -301,6 +301,9 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
     sub = charge_attempts.attempted(sub)
     if outcome.status == PaymentStatus.SUCCEEDED:
         return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.dunning_paid", "Retry succeeded")
+    if outcome.failure_code == paying.BELOW_MINIMUM:    # paid down below what the gateway charges meanwhile
+        return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.charge_below_minimum",
+                     "What is left is less than the payment service charges; the invoice stays open")
     after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now, outcome.failure_code)
     _email(adapters, job, sub, "payment_action_required" if outcome.needs_customer
            else "payment_failed", outcome, after)
