@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.support.api import NOW, client
 from tests.support.payments import counting_gateway, pay, with_stripe
 from tests.support.scheduled_work import a_renewal_declined, auto_charged, invoices_of, run_jobs, state
@@ -109,3 +111,20 @@ def test_a_failed_renewal_paid_down_below_the_smallest_charge_ends_the_dunning_a
         assert (after.status.value, after.next_retry_at) == ("live", None)
         assert invoices_of(shop, sub)[0]["balance_minor"] == 20
         assert len(gateway.calls) == charges
+
+
+def test_stripes_refusal_of_a_charge_below_its_minimum_reaches_billing_as_its_code():
+    # Given Stripe (faked behind the real adapter), which charges no less than 0.50 USD
+    from chalicelib.domain.money import Money
+    from chalicelib.gateways.payments import PaymentGatewayError
+    from tests.support.stripe_fake import FakeStripe
+    gateway = FakeStripe(authenticate=False).gateway()
+
+    # When 0.30 USD is charged
+    with pytest.raises(PaymentGatewayError) as refused:
+        gateway.charge(gateway_customer_id="cus_fake1", gateway_method_id="pm_card_visa", amount=Money(30, "USD"),
+                       off_session=True, idempotency_key="charge:sub_1:1", description="Invoice INV-000001",
+                       metadata={})
+
+    # Then billing is told Stripe's code, which it reads as "too small", not as a card declined
+    assert refused.value.code == "amount_too_small"
