@@ -454,6 +454,7 @@ export default {
   "activity.action.subscription.changed": "Abonnement geändert",
   "activity.action.subscription.charge_needs_action": "Zahlung braucht Ihre Bestätigung",
   "activity.action.subscription.charge_pending": "Zahlung in Bearbeitung",
+  "activity.action.subscription.charge_below_minimum": "Betrag zu klein für eine automatische Zahlung",
   "activity.action.subscription.charge_skipped": "Automatische Zahlung ausgelassen",
   "activity.action.subscription.charged": "Abonnement abgerechnet",
   "activity.action.subscription.created": "Abonnement angelegt",

@@ -455,6 +455,7 @@ export default {
   "activity.action.subscription.changed": "Subscription changed",
   "activity.action.subscription.charge_needs_action": "Payment needs your confirmation",
   "activity.action.subscription.charge_pending": "Payment pending",
+  "activity.action.subscription.charge_below_minimum": "Amount too small to charge automatically",
   "activity.action.subscription.charge_skipped": "Automatic payment skipped",
   "activity.action.subscription.charged": "Subscription charged",
   "activity.action.subscription.created": "Subscription created",
