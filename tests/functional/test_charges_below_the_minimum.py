@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from tests.support.api import NOW, client
+from tests.support.documents import a_credit_note
 from tests.support.payments import counting_gateway, pay, with_stripe
 from tests.support.scheduled_work import a_renewal_declined, auto_charged, invoices_of, run_jobs, state
 from tests.support.subscriptions import a_shop
@@ -44,6 +45,25 @@ def test_a_renewal_below_the_smallest_charge_stays_open_and_the_subscription_sta
         assert (invoice["status"], invoice["balance_minor"]) == ("open", 30)
         # And Stripe was not asked for a charge it refuses
         assert stripe.form_of("POST", "/v1/payment_intents") == []
+
+
+def test_a_renewal_of_which_credits_leave_a_few_cents_stays_live_with_the_cents_open(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given 99.70 of credit, and Zoë's auto-charged Pro (100.00) renewing today
+        shop = a_shop_selling_a_tiny_plan(c)
+        a_credit_note(shop.admin, shop.zoe.customer_id, 9_970)
+        sub = auto_charged(shop, term_start=NOW - 30 * DAY, term_end=NOW)
+
+        # When the job renews it: the credit pays 99.70 of the 100.00
+        run_jobs(c)
+
+        # Then the 0.30 left is not charged (the card would be refused), and the subscription is live
+        after = state(shop, sub)
+        assert (after.status.value, after.unpaid_invoice_id, after.next_retry_at) == ("live", None, None)
+        [invoice] = invoices_of(shop, sub)
+        assert (invoice["total_minor"], invoice["balance_minor"]) == (10_000, 30)
+        assert gateway.calls == []
 
 
 def test_a_trial_whose_first_invoice_is_below_the_smallest_charge_becomes_live(aws, monkeypatch):
