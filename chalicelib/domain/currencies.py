@@ -105,6 +105,27 @@ def largest_amount_minor(code: str) -> int:
     return largest - largest % currency.increment
 
 
+# Stripe refuses a charge below its minimum for the currency (docs.stripe.com/currencies, "Minimum
+# and maximum charge amounts"), in the currency's major units. A currency it does not list is held
+# to the value of 0.50 USD in the merchant's settlement currency, which moves with the day's exchange
+# rate: there only the gateway's answer (`amount_too_small`) tells.
+_MINIMUM_CHARGE = {"USD": "0.50", "AED": "2.00", "AUD": "0.50", "BGN": "1.00", "BRL": "0.50", "CAD": "0.50",
+                   "CHF": "0.50", "CZK": "15.00", "DKK": "2.50", "EUR": "0.50", "GBP": "0.30", "HKD": "4.00",
+                   "HUF": "175.00", "INR": "0.50", "JPY": "50", "MXN": "10.00", "MYR": "2.00", "NOK": "3.00",
+                   "NZD": "0.50", "PLN": "2.00", "RON": "2.00", "SEK": "3.00", "SGD": "0.50", "THB": "10.00"}
+
+
+def minimum_charge_minor(code: str) -> int | None:
+    """The least one charge in `code` may be, in our minor units (None: the gateway decides by the
+    day's exchange rate)."""
+    major = _MINIMUM_CHARGE.get(of(code).code)
+    if major is None:
+        return None
+    minor = Fraction(major) * 10 ** exponent(code)
+    step = increment(code)
+    return -(-int(minor) // step) * step
+
+
 def round_to_increment(amount_minor: int, code: str) -> int:
     """`amount_minor` to the nearest whole increment, halves away from zero (half up)."""
     step = increment(code)

@@ -1,5 +1,6 @@
 """What one payment may pay: invoices of one currency only, in amounts the payment gateway can
-move. Pure rules; `services/payments/collection.py` applies them to what it read."""
+move (whole increments, and no less than its smallest charge). Pure rules;
+`services/payments/collection.py` and the scheduled work apply them to what they read."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -51,6 +52,33 @@ def require_chargeable(amount_minor: int, currency: str) -> None:
             f"{_text(amount_minor, currency)} cannot be charged: the payment service moves {currency} in "
             f"steps of {_text(step, currency)}. Please contact us to settle it.", "amount_not_chargeable",
             {"currency": currency, "increment_minor": step})
+
+
+BELOW_MINIMUM = "amount_too_small"     # a charge below the minimum: Stripe's code, and ours
+
+
+def below_minimum_charge(amount_minor: int, currency: str) -> bool:
+    """Whether an amount due (more than nothing) is less than the payment service takes in one
+    charge: asking it to charge that is refused, and it is no failure of the customer's card."""
+    least = currencies.minimum_charge_minor(currency)
+    return least is not None and 0 < amount_minor < least
+
+
+def worth_charging(amount_minor: int, currency: str) -> bool:
+    """Whether an amount due is charged to a saved card now: something is due, and not less than
+    the payment service's smallest charge (a smaller one stays open for a larger payment)."""
+    return amount_minor > 0 and not below_minimum_charge(amount_minor, currency)
+
+
+def require_minimum_charge(amount_minor: int, currency: str) -> None:
+    """A card payment the payment service will take: refused (422) before anything is sent when it
+    is less than the smallest charge in its currency."""
+    if below_minimum_charge(amount_minor, currency):
+        least = currencies.minimum_charge_minor(currency)
+        raise BusinessRuleViolation(
+            f"{_text(amount_minor, currency)} is less than the smallest card payment the payment service "
+            f"takes ({_text(least, currency)}): pay it together with other invoices, or ask us to settle it.",
+            "amount_too_small", {"currency": currency, "minimum_minor": least})
 
 
 def _currencies(invoices: Sequence[Invoice]) -> list[str]:

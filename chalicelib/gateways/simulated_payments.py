@@ -166,6 +166,10 @@ class SimulatedGateway:
                off_session: bool, idempotency_key: str, description: str,
                metadata: dict[str, str], save_for_future: bool = False) -> ChargeResult:
         require_chargeable(amount)
+        least = currencies.minimum_charge_minor(amount.currency)
+        if least is not None and amount.amount_minor < least:   # as Stripe refuses it, before any card
+            raise PaymentGatewayError(f"Amount must be at least {currencies.plain_text(least, amount.currency)} "
+                                      f"{amount.currency.lower()}", code="amount_too_small")
         card_name = self._card_name(gateway_method_id, gateway_customer_id)
         return _Payment(_digest(idempotency_key), card_name, off_session, amount).outcome()
 

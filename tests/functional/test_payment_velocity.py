@@ -14,7 +14,8 @@ def notifications(payer) -> list[dict]:
 
 
 def one_unit(payer, invoice, card, *, key=None):
-    return pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": card, "amount_minor": 1},
+    """A part payment of the smallest charge the payment service takes (0.50 USD), as card testers pay."""
+    return pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": card, "amount_minor": 50},
                key=key)
 
 
@@ -260,7 +261,7 @@ def test_a_payment_refused_when_it_claims_its_invoice_writes_nothing(aws, monkey
         # Then the claim's condition refuses it: 429, one payment in all, the invoice unclaimed
         assert answer.status == 429 and answer.headers["Retry-After"]
         assert len(payer.portal.get("/portal/payments").json["items"]) == 1
-        assert payer.portal.get(f"/portal/invoices/{invoice['invoice_id']}").json["balance_minor"] == 9999
+        assert payer.portal.get(f"/portal/invoices/{invoice['invoice_id']}").json["balance_minor"] == 9950
         assert one_unit(payer, invoice, "pm_card_visa").status == 429
 
 

@@ -25,6 +25,12 @@ from tests.support.aws import fresh_aws
 from tests.support.payments import WEBHOOK_SECRET, signature, stripe_event
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+SMALLEST_CHARGE = 50     # a card payment of less than 0.50 USD is refused (the payment service's minimum)
+
+
+def _by_card(balance_minor: int, share: int) -> int:
+    """`share` % of a balance paid by card: at least the smallest charge, at most the balance."""
+    return min(balance_minor, max(SMALLEST_CHARGE, balance_minor * share // 100))
 BEGINNING, END_OF_TIME = date(2026, 1, 1), date(2030, 1, 1)
 percent = st.integers(min_value=1, max_value=100)
 pick = st.integers(min_value=0, max_value=20)
@@ -82,9 +88,9 @@ class History:
 
     def pay_by_card(self, which: int, share: int, now: datetime) -> None:
         invoice = self._open_invoice(which)
-        if invoice is not None:
+        if invoice is not None and invoice.balance_minor >= SMALLEST_CHARGE:
             paid = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
-                "pm_card_visa", (invoice.invoice_id,), amount_minor=max(1, invoice.balance_minor * share // 100)),
+                "pm_card_visa", (invoice.invoice_id,), amount_minor=_by_card(invoice.balance_minor, share)),
                 idempotency_key=self._key("pay"),
                 now=now, wire=payment_answer)
             self.payment_ids.append(paid["payment_id"])
@@ -99,18 +105,22 @@ class History:
     def pay_with_credits(self, which: int, _: None, now: datetime) -> None:
         invoice = self._open_invoice(which)
         if invoice is not None:
-            paid = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
-                "pm_card_visa", (invoice.invoice_id,), use_credits=True), idempotency_key=self._key("pay"), now=now,
-                wire=payment_answer)
+            try:
+                paid = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
+                    "pm_card_visa", (invoice.invoice_id,), use_credits=True), idempotency_key=self._key("pay"),
+                    now=now, wire=payment_answer)
+            except BusinessRuleViolation as refused:    # what the credits leave is less than a card charge
+                assert refused.code == "amount_too_small"
+                return
             self.payment_ids.append(paid["payment_id"])
 
     # -- overpayments --
     def card_waits(self, which: int, share: int, now: datetime) -> None:
         invoice = self._open_invoice(which)
-        if invoice is not None:
+        if invoice is not None and invoice.balance_minor >= SMALLEST_CHARGE:
             started = services().payments.pay(self.org_id, self.customer_id, PayInvoices(
                 "pm_card_authenticationRequired", (invoice.invoice_id,),
-                amount_minor=max(1, invoice.balance_minor * share // 100)), idempotency_key=self._key("pay"),
+                amount_minor=_by_card(invoice.balance_minor, share)), idempotency_key=self._key("pay"),
                 now=now, wire=payment_answer)
             self.payment_ids.append(started["payment_id"])
             self.waiting.append((started["payment_id"], invoice.invoice_id))

@@ -74,6 +74,9 @@ class FakeStripe(stripe.HTTPClient):
         if attach:
             return 200, _card_method(attach[1], form.get("customer"))
         if (method, path) == ("POST", "/v1/payment_intents"):
+            if form["currency"] == "usd" and int(form["amount"]) < 50:    # Stripe's least charge: 0.50 USD
+                return 400, {"error": {"type": "invalid_request_error", "code": "amount_too_small", "param": "amount",
+                                       "message": "Amount must be at least $0.50 usd"}}
             intent_id = f"pi_fake{next(self._ids)}"
             self.intents[intent_id] = {
                 "id": intent_id, "object": "payment_intent", "amount": int(form["amount"]),

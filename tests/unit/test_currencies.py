@@ -112,3 +112,16 @@ def test_the_largest_amount_of_every_currency_is_the_most_one_gateway_payment_mo
         assert currencies.is_whole(largest, code)
         assert currencies.to_gateway_unit(largest, code) <= currencies.GATEWAY_MAX_AMOUNT
         assert currencies.to_gateway_unit(largest + currencies.increment(code), code) > currencies.GATEWAY_MAX_AMOUNT
+
+
+def test_the_smallest_charge_is_stripes_published_minimum_in_our_minor_units():
+    assert [currencies.minimum_charge_minor(code) for code in ("USD", "GBP", "JPY", "HUF", "DKK")] == [
+        50, 30, 50, 17_500, 250]
+    # a currency Stripe holds to 0.50 USD at the day's exchange rate: only its answer tells
+    assert currencies.minimum_charge_minor("KWD") is None
+
+
+def test_every_smallest_charge_is_one_the_gateway_can_move():
+    for code in currencies.CURRENCIES:
+        least = currencies.minimum_charge_minor(code)
+        assert least is None or (least > 0 and currencies.is_whole(least, code))

@@ -74,3 +74,23 @@ def test_an_amount_owed_from_before_rounding_cannot_be_charged():
 
     assert refused.value.code == "amount_not_chargeable"
     assert refused.value.details == {"rule": "amount_not_chargeable", "currency": "KWD", "increment_minor": 10}
+
+
+def test_an_amount_below_the_smallest_charge_is_not_charged_to_a_saved_card():
+    # Given Stripe charges no less than 0.50 USD
+    # Then 0.30 due is left for a larger payment, 0.50 is charged, and nothing due is not charged
+    assert [paying.worth_charging(amount, "USD") for amount in (30, 49, 50, 10_000, 0)] == [
+        False, False, True, True, False]
+    # And where the minimum moves with the exchange rate, the gateway's answer decides
+    assert paying.worth_charging(10, "KWD")
+
+
+def test_paying_less_than_the_smallest_charge_is_refused_saying_what_would_do():
+    with pytest.raises(BusinessRuleViolation) as refused:
+        paying.require_minimum_charge(30, "USD")
+
+    assert refused.value.code == "amount_too_small"
+    assert str(refused.value) == ("0.30 USD is less than the smallest card payment the payment service takes "
+                                  "(0.50 USD): pay it together with other invoices, or ask us to settle it.")
+    assert refused.value.details == {"rule": "amount_too_small", "currency": "USD", "minimum_minor": 50}
+    paying.require_minimum_charge(50, "USD")

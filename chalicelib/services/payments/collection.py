@@ -333,6 +333,7 @@ def _new_payment(adapters, org_id: str, customer: Customer, chosen: list[Invoice
     allocations = settling.allocations(chosen, amount_minor=amount_minor, credits_by_invoice=credited)
     total = sum(a.amount_minor for a in allocations)
     paying.require_chargeable(total, chosen[0].currency)
+    paying.require_minimum_charge(total, chosen[0].currency)
     gateway = adapters.gateway
     payment = Payment(
         payment_id=new_id("payment", now), customer_id=customer.customer_id, status=PaymentStatus.PENDING,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from ... import logs
-from ...domain import charge_attempts, coupons
+from ...domain import charge_attempts, coupons, paying
 from ...domain import subscription_actions as actions
 from ...domain import undo
 from ...domain.account_summary import AccountSummary
@@ -100,7 +100,8 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
     window where it may be undone (domain/undo.py); any other write ends an earlier one's window (the
     record it carries names the version before it: undoing answers `subscription_changed`)."""
     org_id = ctx.caller.org_id
-    if billed is not None and billed.amount_due_minor > 0 and after.charges_automatically:
+    if billed is not None and after.charges_automatically and paying.worth_charging(billed.amount_due_minor,
+                                                                                      after.currency):
         after = charge_attempts.attempted(after)   # the attempt `charge` makes, reserved with its invoice
     redeemed = coupons.redeemed(ctx.sub, after)
     after = coupons.remembering_coupons(ctx.sub, after)
@@ -134,8 +135,9 @@ def charge(adapters, ctx: Context, done: Committed) -> Payment | None:
     key of the attempt the commit reserved (never one an earlier attempt used). A failed charge
     leaves the invoice open and the subscription as it is: the action stands."""
     sub, invoice = done.subscription, done.invoice
-    if invoice is None or invoice.balance_minor <= 0 or not sub.charges_automatically:
-        return None
+    if invoice is None or not paying.worth_charging(invoice.balance_minor, invoice.currency) \
+            or not sub.charges_automatically:
+        return None     # nothing due, or less than the payment service charges: the invoice stays open
     if sub.charge_attempts <= ctx.sub.charge_attempts:
         return None     # no attempt reserved: charging with the last key would replay its answer
     try:

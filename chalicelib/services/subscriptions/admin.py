@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from ...domain import billing, coupons, scheduling
+from ...domain import billing, coupons, paying, scheduling
 from ...domain.catalog import coupon_key
 from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import STATUS_WORDS, InvalidInput, NotFound
@@ -53,7 +53,7 @@ def create_subscription(adapters, org_id: str, new: NewSubscription, now: dateti
                                  credits=invoicing.open_credits(adapters, org_id, customer.customer_id),
                                  numbers=Numbers(adapters, org_id, last_numbers))
         sub = bill.subscription
-        if sub.charges_automatically and billed.amount_due_minor > 0:
+        if sub.charges_automatically and paying.worth_charging(billed.amount_due_minor, sub.currency):
             sub = scheduling.awaiting_charge(sub, billed.invoice.invoice_id, now)
         elif billed.invoice is not None:     # the customer pays it themselves
             email = document_emails.invoice_issued(org, customer, billed.invoice, now)

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 
 from ... import logs
-from ...domain import charge_attempts, email_words, scheduling, settling
+from ...domain import charge_attempts, email_words, paying, scheduling, settling
 from ...domain.action_links import for_email as action_link_for
 from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.billing import Bill
@@ -27,6 +27,7 @@ from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import STATUS_WORDS, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.locales import money_text
+from ...domain.money import Money
 from ...domain.organization import Organization, clock_name
 from ...domain.payments import PaymentStatus
 from ...domain.scheduling import Work
@@ -195,6 +196,9 @@ def _trial_end(adapters, job: _Job, sub: Subscription) -> Subscription:
     if billed.amount_due_minor <= 0:
         return _save(adapters, job, scheduling.trial_converted(first), "subscription.trial_converted",
                      "Trial ended; first term covered by credits", billed)
+    if not paying.worth_charging(billed.amount_due_minor, first.currency):
+        return _save(adapters, job, scheduling.trial_converted(first), "subscription.trial_converted",
+                     f"Trial ended; {_below_minimum(billed)}", billed, email=_invoice_email(adapters, job, billed))
     marked = scheduling.awaiting_charge(first, billed.invoice.invoice_id, job.now)
     saved = _save(adapters, job, marked, "subscription.trial_invoiced", "Trial ended; first term invoiced", billed,
                   keep_claim=True)
@@ -240,9 +244,17 @@ def _new_term(adapters, job: _Job, bill: Bill, action: str, summary: str) -> Sub
     after = bill.subscription
     billed = _bill(adapters, job, bill)
     if after.status != Status.UNPAID and after.charges_automatically and billed.amount_due_minor > 0:
-        marked = scheduling.awaiting_charge(after, billed.invoice.invoice_id, job.now)
-        return _charge(adapters, job, _save(adapters, job, marked, action, summary, billed, keep_claim=True))
+        if paying.worth_charging(billed.amount_due_minor, after.currency):
+            marked = scheduling.awaiting_charge(after, billed.invoice.invoice_id, job.now)
+            return _charge(adapters, job, _save(adapters, job, marked, action, summary, billed, keep_claim=True))
+        summary = f"{summary}; {_below_minimum(billed)}"
     return _save(adapters, job, after, action, summary, billed, email=_invoice_email(adapters, job, billed))
+
+
+def _below_minimum(billed: Billing) -> str:
+    invoice = billed.invoice
+    return (f"{invoice.number} ({Money(billed.amount_due_minor, invoice.currency).labelled()}) is less than the "
+            "payment service's smallest charge: it stays open, to be paid with a larger payment")
 
 
 def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
@@ -259,6 +271,10 @@ def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
     if outcome.status == PaymentStatus.SUCCEEDED:
         after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
         return _save(adapters, job, after, "subscription.charged", "Invoice charged")
+    if outcome.failure_code == paying.BELOW_MINIMUM:    # the gateway's minimum, not the customer's card
+        after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
+        return _save(adapters, job, after, "subscription.charge_below_minimum",
+                     "The payment service does not charge so small an amount; the invoice stays open")
     if outcome.needs_customer:
         _email(adapters, job, sub, "payment_action_required", outcome)
         after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
@@ -285,6 +301,9 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
     sub = charge_attempts.attempted(sub)
     if outcome.status == PaymentStatus.SUCCEEDED:
         return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.dunning_paid", "Retry succeeded")
+    if outcome.failure_code == paying.BELOW_MINIMUM:    # paid down below what the gateway charges meanwhile
+        return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.charge_below_minimum",
+                     "What is left is less than the payment service charges; the invoice stays open")
     after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now, outcome.failure_code)
     _email(adapters, job, sub, "payment_action_required" if outcome.needs_customer
            else "payment_failed", outcome, after)
@@ -324,7 +343,8 @@ def _collect(adapters, job: _Job, sub: Subscription) -> _Outcome:
     except collection.PaymentInProgress:
         return _Outcome(PaymentStatus.PENDING)
     except BusinessRuleViolation as error:
-        if error.code == "amount_not_chargeable":   # owed from before totals were rounded to the increment
+        if error.code in ("amount_not_chargeable", paying.BELOW_MINIMUM):
+            # owed from before totals were rounded to the increment; less than the gateway charges
             return _Outcome(PaymentStatus.FAILED, error.message, error.code)
         if error.code != "invoice_not_outstanding":
             raise
