@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Sequence
 
 from . import scheduling
@@ -189,11 +189,11 @@ def pause_quote(sub: Subscription, prefs: Preferences, *, pause_at: date | None,
         effect = f"The {unused} paid, unused days from then are kept for after the resume."
     else:
         effect = f"The {unused} paid, unused days from then are credited to your account by day."
-    # kept days run first after the resume: the next invoice is raised when they run out
-    next_billing_on = result.resume_at + timedelta(days=unused) if result.resume_at and keep else result.resume_at
+    following = next_term_amount(result)
     return _sealed(Quote(action="pause", subscription_id=sub.subscription_id, currency=sub.currency,
                          when="end_of_term", effective_on=later, **_selection_fields(current_selection(sub)),
-                         next_billing_on=next_billing_on, notes=(f"It pauses on {later.isoformat()}.", effect)))
+                         next_term_total_minor=following.amount_minor if following is not None else None,
+                         next_billing_on=result.next_billing_on, notes=(f"It pauses on {later.isoformat()}.", effect)))
 
 
 def cancellation_quote(sub: Subscription, when: When, now: datetime) -> Quote:

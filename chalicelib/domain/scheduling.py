@@ -112,8 +112,10 @@ def cancelled_at_term_end(sub: Subscription) -> Subscription:
 
 
 def paused(sub: Subscription, unused_time: str) -> Bill:
-    """Paused on its scheduled day, the unused days credited or kept as the merchant chose."""
-    return paused_on(sub, sub.pause_at, unused_time)
+    """Paused on its scheduled day, the unused days credited or kept as the merchant had chosen when
+    it was scheduled (`unused_time`, the merchant's choice now, for a pause scheduled before that
+    was kept with it)."""
+    return paused_on(sub, sub.pause_at, sub.pause_unused_time or unused_time)
 
 
 def resumed_on_schedule(sub: Subscription) -> Bill:
@@ -145,7 +147,11 @@ def next_invoice(sub: Subscription) -> Bill | None:
     if sub.next_billing_on is None:
         return None
     if sub.status == Status.LIVE:
-        return unbilled_term(sub) if sub.term_unbilled else renewed(sub)
+        if sub.term_unbilled:
+            return unbilled_term(sub)
+        if sub.pauses_before_renewing:
+            return next_invoice(paused(sub, sub.pause_unused_time or "credit").subscription)
+        return renewed(sub)
     if sub.status == Status.TRIAL:
         return first_term_after_trial(sub)
     if sub.status == Status.FUTURE:

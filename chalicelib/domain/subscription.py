@@ -134,6 +134,9 @@ class Subscription:
     expired_reason: str | None = None          # "trial_charge_failed": the customer may extend the trial
     scheduled_change: ScheduledChange | None = None
     pause_at: date | None = None
+    # what the scheduled pause does with the term's paid, unused days (credit | keep): the merchant's
+    # choice when it was scheduled, as its preview said; None: scheduled before it was kept here
+    pause_unused_time: str | None = None
     resume_at: date | None = None
     paused_at: date | None = None              # the first day of the pause
     trial_extensions_used: int = 0
@@ -170,7 +173,13 @@ class Subscription:
         """The day the next invoice is raised (None if nothing will be billed: paused, unpaid,
         cancelled, not renewing ...)."""
         if self.status == Status.LIVE:
-            return self.term_start if self.term_unbilled else self.term_end
+            if self.term_unbilled:
+                return self.term_start
+            if self.pauses_before_renewing:
+                # no renewal at the term's end: the next invoice follows the resume (the kept days first)
+                kept = self.term_end - self.pause_at if self.pause_unused_time == "keep" else timedelta()
+                return self.resume_at + kept if self.resume_at is not None else None
+            return self.term_end
         if self.status == Status.TRIAL:
             return self.trial_end
         if self.status == Status.FUTURE:
@@ -183,9 +192,17 @@ class Subscription:
             return self.resume_at
         return None
 
+    @property
+    def pauses_before_renewing(self) -> bool:
+        """A pause is scheduled for a day up to the term's end: the scheduled work pauses it then
+        instead of renewing it (scheduling.work_due)."""
+        return self.pause_at is not None and self.term_end is not None and self.pause_at <= self.term_end
+
     def apply(self, action: str, **changes) -> "Subscription":
-        """A new subscription with the status `action` leads to and the given field changes."""
-        return replace(self, status=transition(action, self.status), **changes)
+        """A new subscription with the status `action` leads to and the given field changes. The
+        pause's way with unused days lives only as long as the pause is scheduled."""
+        after = replace(self, status=transition(action, self.status), **changes)
+        return replace(after, pause_unused_time=None) if after.pause_at is None and after.pause_unused_time else after
 
 
 def term_of_series(anchor: date, plan: PlanSnapshot, day: date) -> Term:

@@ -330,7 +330,8 @@ def pause_scheduled(sub: Subscription, prefs: Preferences, *, pause_at: date | N
         raise InvalidInput({"resume_at": "Must be after the pause starts."}, codes={"resume_at": "resume_after_pause"})
     if starts == today:
         return paused_on(replace(sub, resume_at=resume_at), today, prefs.pause_resume.unused_time)
-    return sub.apply("schedule_pause", pause_at=starts, resume_at=resume_at)
+    return sub.apply("schedule_pause", pause_at=starts, resume_at=resume_at,
+                     pause_unused_time=prefs.pause_resume.unused_time)
 
 
 def paused_on(sub: Subscription, day: date, unused_time: str) -> Bill:

@@ -93,6 +93,7 @@ class SubscriptionItem(OwnedByCustomer, Model):
     expired_reason = UnicodeAttribute(null=True)
     scheduled_change = MapAttribute(null=True)
     pause_at = DateAttribute(null=True)
+    pause_unused_time = UnicodeAttribute(null=True)     # credit | keep, while a pause is scheduled
     resume_at = DateAttribute(null=True)
     paused_at = DateAttribute(null=True)
     trial_extensions_used = NumberAttribute(default=0)
