@@ -173,6 +173,21 @@ def charge_left(sub: Subscription) -> Subscription:
     return replace(sub, unpaid_invoice_id=None, next_retry_at=None)
 
 
+def carried(sub: Subscription, invoice_id: str | None) -> Subscription:
+    """`invoice_id` left open as less than the payment service charges (None: the invoice asked to
+    be charged, `sub.unpaid_invoice_id`): the subscription's next automatic charge pays it along."""
+    invoice_id = invoice_id or sub.unpaid_invoice_id
+    if invoice_id is None or invoice_id in sub.carried_invoice_ids:
+        return sub
+    return replace(sub, carried_invoice_ids=(*sub.carried_invoice_ids, invoice_id))
+
+
+def carried_paid(sub: Subscription) -> Subscription:
+    """A charge made with the invoices carried along: none of them is owed any more (each was paid by
+    it, or found paid or void when it was made)."""
+    return replace(sub, carried_invoice_ids=())
+
+
 def charge_unknown(sub: Subscription, now: datetime) -> Subscription:
     """The payment service did not answer: ask again later with the same key."""
     return replace(sub, next_retry_at=now + RETRY_PENDING_AFTER)

@@ -145,6 +145,9 @@ class Subscription:
     next_retry_at: datetime | None = None
     last_failure_code: str | None = None       # why the last charge of the unpaid invoice failed, as the gateway said
     unpaid_invoice_id: str | None = None
+    # its invoices left open as less than the payment service's smallest charge, which its next
+    # automatic charge pays along with what it charges (docs/billing.md "The smallest charge")
+    carried_invoice_ids: tuple[str, ...] = ()
     reference: str = ""
     retention_offer: str | None = None         # accepted | declined: the cancel flow's offer is shown once
     undo: UndoRecord | None = None             # the last immediate cancellation or downgrade, while it may be undone

@@ -102,6 +102,7 @@ class SubscriptionItem(OwnedByCustomer, Model):
     next_retry_at = UTCDateTimeAttribute(null=True)
     last_failure_code = UnicodeAttribute(null=True)
     unpaid_invoice_id = UnicodeAttribute(null=True)
+    carried_invoice_ids = ListAttribute(of=UnicodeAttribute, default=list)
     reference = UnicodeAttribute(default="")
     retention_offer = UnicodeAttribute(null=True)
     undo = MapAttribute(null=True)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from chalicelib.bootstrap import adapters
 from tests.support.api import NOW, client
 from tests.support.documents import a_credit_note
 from tests.support.payments import counting_gateway, pay, with_stripe
@@ -131,6 +132,74 @@ def test_a_failed_renewal_paid_down_below_the_smallest_charge_ends_the_dunning_a
         assert (after.status.value, after.next_retry_at) == ("live", None)
         assert invoices_of(shop, sub)[0]["balance_minor"] == 20
         assert len(gateway.calls) == charges
+
+
+def test_a_tiny_renewal_left_open_is_paid_with_the_next_automatic_charge(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given Zoë's auto-charged Tiny plan (0.30 USD), whose renewal today is left open as too small
+        shop = a_shop_selling_a_tiny_plan(c)
+        sub = auto_charged(shop, plan="tiny", term_start=NOW - 30 * DAY, term_end=NOW)
+        run_jobs(c)
+        [first] = invoices_of(shop, sub)
+        assert state(shop, sub).carried_invoice_ids == (first["invoice_id"],)
+
+        # When the next renewal falls due a month later
+        shop.clock.advance(days=31)
+        run_jobs(c)
+
+        # Then one charge of 0.60 pays both invoices, and nothing is carried any more
+        assert [status for _, status in gateway.calls] == ["succeeded"]
+        assert [(i["status"], i["balance_minor"]) for i in invoices_of(shop, sub)] == [("paid", 0), ("paid", 0)]
+        [payment] = adapters().uow.payments.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=10,
+                                                 cursor=None).items
+        assert payment.amount_minor == 60
+        after = state(shop, sub)
+        assert (after.status.value, after.carried_invoice_ids) == ("live", ())
+
+
+def test_a_renewal_carrying_a_few_cents_charges_them_with_it(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given Zoë's auto-charged Pro (100.00) renewed with 99.70 of credit: 0.30 left open, carried
+        shop = a_shop_selling_a_tiny_plan(c)
+        a_credit_note(shop.admin, shop.zoe.customer_id, 9_970)
+        sub = auto_charged(shop, term_start=NOW - 30 * DAY, term_end=NOW)
+        run_jobs(c)
+
+        # When it renews again a month later
+        shop.clock.advance(days=31)
+        run_jobs(c)
+
+        # Then the one charge is 100.30, and both invoices are paid
+        assert [status for _, status in gateway.calls] == ["succeeded"]
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["paid", "paid"]
+        assert state(shop, sub).carried_invoice_ids == ()
+
+
+def test_an_invoice_carried_but_paid_meanwhile_is_not_charged_again(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given Zoë's Tiny renewal of 0.30 left open and carried, which she then pays with a 10.00 invoice
+        shop = a_shop_selling_a_tiny_plan(c)
+        sub = auto_charged(shop, plan="tiny", term_start=NOW - 30 * DAY, term_end=NOW)
+        run_jobs(c)
+        more = shop.admin.post("/admin/invoices", {"customer_id": shop.zoe.customer_id,
+                                                   "lines": [{"description": "Setup", "unit_price_minor": 1_000}]})
+        assert more.status == 201, more.json
+        both = pay(shop.portal, {"all_outstanding": True, "payment_method": "pm_card_visa"})
+        assert (both.status, both.json["amount_minor"]) == (201, 1_030), both.json
+        charges = len(gateway.calls)
+
+        # When the next renewal (0.30) falls due
+        shop.clock.advance(days=31)
+        run_jobs(c)
+
+        # Then the paid invoice is not charged again: the new 0.30 alone is too small, left open and carried
+        assert len(gateway.calls) == charges
+        first, second = invoices_of(shop, sub)
+        assert (first["status"], second["status"], second["balance_minor"]) == ("paid", "open", 30)
+        assert state(shop, sub).carried_invoice_ids[-1] == second["invoice_id"]
 
 
 def test_stripes_refusal_of_a_charge_below_its_minimum_reaches_billing_as_its_code():

@@ -15,6 +15,7 @@ gateway key (the gateway answers its first outcome and charges nothing more) and
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -56,14 +57,17 @@ class _Method:
 
 
 def collect_off_session(adapters, org_id: str, customer_id: str, invoice_id: str, *, payment_method_id: str,
-                        idempotency_key: str, now: datetime, source: str = "auto_charge") -> Payment:
-    """Charge the invoice's balance to a saved method, the customer absent. Retrying with the same
-    key never charges twice and answers the same Payment (a pending one while it is charged)."""
+                        idempotency_key: str, now: datetime, source: str = "auto_charge",
+                        along: Sequence[str] = ()) -> Payment:
+    """Charge the invoice's balance to a saved method, the customer absent, and the balances of the
+    invoices `along` that are still owed in its currency (those left open as too small to charge
+    alone). Retrying with the same key never charges twice and answers the same Payment (a pending
+    one while it is charged)."""
     def method(customer: Customer, now: datetime) -> _Method:
         saved = adapters.uow.payment_methods.get(org_id, customer_id, payment_method_id)
         return _Method(saved.gateway_method_id, saved.payment_method_id, saved.summary)
     return _collect(adapters, org_id, customer_id, source, idempotency_key, now, off_session=True, method=method,
-                    invoices_wanted=lambda: [invoice_id])
+                    invoices_wanted=lambda: [invoice_id], along=[i for i in along if i != invoice_id][:MAX_INVOICES - 1])
 
 
 def pay_invoices(adapters, org_id: str, customer_id: str, *, invoice_ids: list[str] | None = None,
@@ -131,14 +135,16 @@ def finish_pending(adapters, org_id: str, payment: Payment, now: datetime) -> Pa
 def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, real_now: datetime, *, off_session: bool,
              method, invoices_wanted, amount_minor: int | None = None, use_credits: bool = False,
              answer: settlement.KeptAnswer | None = None, limits: list[velocity.Window] = (),
-             paid_by: str = "", as_read: Parties | None = None) -> Payment:
+             paid_by: str = "", as_read: Parties | None = None, along: Sequence[str] = ()) -> Payment:
     """`limits`: the velocity counters the payment is counted under (on-session payments), at `real_now`;
-    `as_read`: the organization and customer, for the first attempt (a retry reads them afresh)."""
+    `as_read`: the organization and customer, for the first attempt (a retry reads them afresh);
+    `along`: invoices paid too where they are still owed in the currency of those wanted."""
     _check_key(key)
     payment_key = adapters.uow.idempotency.payment_key(org_id, customer_id, source, key)
     request = answer.reply if answer is not None else None
     for attempt in range(3):
-        invoice_ids, state = _read(adapters, org_id, customer_id, payment_key, invoices_wanted,
+        invoice_ids, state = _read(adapters, org_id, customer_id, payment_key,
+                                   (lambda: [*invoices_wanted(), *along]) if along else invoices_wanted,
                                    velocity.counter_keys(limits), request.record_key if request else None,
                                    as_read if attempt == 0 else None)
         if request is not None:
@@ -147,7 +153,8 @@ def _collect(adapters, org_id: str, customer_id: str, source: str, key: str, rea
         existing = _existing(adapters, org_id, customer_id, state.plan, now)
         if existing is not None:
             return existing
-        chosen = _outstanding(invoice_ids, state.invoices)
+        chosen = _outstanding([i for i in invoice_ids if i not in along], state.invoices)
+        chosen += _still_owed(along, state.invoices, chosen)
         currency = paying.currency_of(chosen)
         if amount_minor is not None:
             paying.require_whole_part(amount_minor, currency)
@@ -267,6 +274,13 @@ def _outstanding(invoice_ids: list[str], found: dict[str, Invoice]) -> list[Invo
         raise BusinessRuleViolation(f"Nothing is left to pay on {', '.join(settled)}.", "invoice_not_outstanding",
                                     {"invoices": settled})
     return chosen
+
+
+def _still_owed(along: Sequence[str], found: dict[str, Invoice], chosen: list[Invoice]) -> list[Invoice]:
+    """The invoices of `along` still owed, in the currency of `chosen` (one payment, one currency)."""
+    currency = chosen[0].currency if chosen else None
+    return [found[i] for i in along
+            if i in found and found[i].is_outstanding() and found[i].currency == currency]
 
 
 def _clear_claims(adapters, org_id: str, customer_id: str, holders: dict[str, str], *, on_session: bool,

@@ -86,6 +86,7 @@ class _Outcome:
     status: PaymentStatus
     reason: str | None = None
     failure_code: str | None = None
+    carried_along: bool = True    # a success that was a charge, the invoices carried along (not one paid before)
 
     @property
     def needs_customer(self) -> bool:
@@ -197,7 +198,8 @@ def _trial_end(adapters, job: _Job, sub: Subscription) -> Subscription:
         return _save(adapters, job, scheduling.trial_converted(first), "subscription.trial_converted",
                      "Trial ended; first term covered by credits", billed)
     if not paying.worth_charging(billed.amount_due_minor, first.currency):
-        return _save(adapters, job, scheduling.trial_converted(first), "subscription.trial_converted",
+        return _save(adapters, job, scheduling.carried(scheduling.trial_converted(first), billed.invoice.invoice_id),
+                     "subscription.trial_converted",
                      f"Trial ended; {_below_minimum(billed)}", billed, email=_invoice_email(adapters, job, billed))
     marked = scheduling.awaiting_charge(first, billed.invoice.invoice_id, job.now)
     saved = _save(adapters, job, marked, "subscription.trial_invoiced", "Trial ended; first term invoiced", billed,
@@ -244,17 +246,19 @@ def _new_term(adapters, job: _Job, bill: Bill, action: str, summary: str) -> Sub
     after = bill.subscription
     billed = _bill(adapters, job, bill)
     if after.status != Status.UNPAID and after.charges_automatically and billed.amount_due_minor > 0:
-        if paying.worth_charging(billed.amount_due_minor, after.currency):
+        # with invoices carried, the charge says whether all together reach the smallest charge
+        if paying.worth_charging(billed.amount_due_minor, after.currency) or after.carried_invoice_ids:
             marked = scheduling.awaiting_charge(after, billed.invoice.invoice_id, job.now)
             return _charge(adapters, job, _save(adapters, job, marked, action, summary, billed, keep_claim=True))
         summary = f"{summary}; {_below_minimum(billed)}"
+        after = scheduling.carried(after, billed.invoice.invoice_id)
     return _save(adapters, job, after, action, summary, billed, email=_invoice_email(adapters, job, billed))
 
 
 def _below_minimum(billed: Billing) -> str:
     invoice = billed.invoice
     return (f"{invoice.number} ({Money(billed.amount_due_minor, invoice.currency).labelled()}) is less than the "
-            "payment service's smallest charge: it stays open, to be paid with a larger payment")
+            "payment service's smallest charge: it stays open, to be paid with the next charge")
 
 
 def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
@@ -270,11 +274,13 @@ def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
     sub = charge_attempts.attempted(sub)
     if outcome.status == PaymentStatus.SUCCEEDED:
         after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
-        return _save(adapters, job, after, "subscription.charged", "Invoice charged")
+        return _save(adapters, job, _carried_paid(after, outcome), "subscription.charged", "Invoice charged")
     if outcome.failure_code == paying.BELOW_MINIMUM:    # the gateway's minimum, not the customer's card
+        sub = scheduling.carried(sub, None)
         after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
         return _save(adapters, job, after, "subscription.charge_below_minimum",
-                     "The payment service does not charge so small an amount; the invoice stays open")
+                     "The payment service does not charge so small an amount; the invoice stays open, "
+                     "to be paid with the next charge")
     if outcome.needs_customer:
         _email(adapters, job, sub, "payment_action_required", outcome)
         after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
@@ -300,10 +306,13 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
                      "The payment service has not confirmed the retry yet")
     sub = charge_attempts.attempted(sub)
     if outcome.status == PaymentStatus.SUCCEEDED:
-        return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.dunning_paid", "Retry succeeded")
+        return _save(adapters, job, _carried_paid(scheduling.dunning_paid(sub), outcome), "subscription.dunning_paid",
+                     "Retry succeeded")
     if outcome.failure_code == paying.BELOW_MINIMUM:    # paid down below what the gateway charges meanwhile
-        return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.charge_below_minimum",
-                     "What is left is less than the payment service charges; the invoice stays open")
+        return _save(adapters, job, scheduling.dunning_paid(scheduling.carried(sub, None)),
+                     "subscription.charge_below_minimum",
+                     "What is left is less than the payment service charges; the invoice stays open, "
+                     "to be paid with the next charge")
     after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now, outcome.failure_code)
     _email(adapters, job, sub, "payment_action_required" if outcome.needs_customer
            else "payment_failed", outcome, after)
@@ -339,7 +348,7 @@ def _collect(adapters, job: _Job, sub: Subscription) -> _Outcome:
         payment = collection.collect_off_session(adapters, job.org_id, sub.customer_id, sub.unpaid_invoice_id,
                                                  payment_method_id=sub.payment_method_id,
                                                  idempotency_key=charge_attempts.next_attempt_key(sub), now=job.now,
-                                                 source="auto_charge")
+                                                 source="auto_charge", along=sub.carried_invoice_ids)
     except collection.PaymentInProgress:
         return _Outcome(PaymentStatus.PENDING)
     except BusinessRuleViolation as error:
@@ -348,10 +357,14 @@ def _collect(adapters, job: _Job, sub: Subscription) -> _Outcome:
             return _Outcome(PaymentStatus.FAILED, error.message, error.code)
         if error.code != "invoice_not_outstanding":
             raise
-        return _Outcome(PaymentStatus.SUCCEEDED)
+        return _Outcome(PaymentStatus.SUCCEEDED, carried_along=False)   # paid before: nothing was charged
     except NotFound:   # the saved method was removed
         return _Outcome(PaymentStatus.FAILED, "No saved payment method.", "no_payment_method")
     return _Outcome(payment.status, payment.failure_message, payment.failure_code)
+
+
+def _carried_paid(after: Subscription, outcome: _Outcome) -> Subscription:
+    return scheduling.carried_paid(after) if outcome.carried_along else after
 
 
 def _invoice_email(adapters, job: _Job, billed: Billing):
