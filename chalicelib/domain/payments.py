@@ -1,9 +1,13 @@
 """Payments made by customers and the payment methods they keep."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .documents import Invoice
 
 
 class PaymentStatus(str, Enum):
@@ -15,8 +19,22 @@ class PaymentStatus(str, Enum):
 
 @dataclass(frozen=True)
 class Allocation:
+    """What a payment pays of one invoice, with the invoice's facts its receipt prints (number, issue
+    time, total: an invoice's are never changed once issued), so that the payment is shown without
+    reading its invoices. None in a payment recorded before they were kept with it."""
     invoice_id: str
     amount_minor: int
+    invoice_number: str | None = None
+    invoice_issued_at: datetime | None = None
+    invoice_total_minor: int | None = None
+
+    @classmethod
+    def of(cls, invoice: Invoice, amount_minor: int) -> Allocation:
+        return cls(invoice.invoice_id, amount_minor, invoice.number, invoice.issued_at, invoice.total_minor)
+
+    @property
+    def knows_its_invoice(self) -> bool:
+        return self.invoice_number is not None
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,19 @@ class Payment:
         """What receipts, statements and emails call it: its number, or its id when it has none
         (it did not succeed, or it was recorded before payments were numbered)."""
         return self.number or self.payment_id
+
+    @property
+    def invoices_to_read(self) -> list[str]:
+        """The invoices whose facts its allocations lack (recorded before they were kept with it)."""
+        return [a.invoice_id for a in self.allocations if not a.knows_its_invoice]
+
+    def with_invoice_facts(self, invoices: dict[str, Invoice]) -> Payment:
+        """The payment, each allocation lacking its invoice's facts given them from `invoices` (one
+        not found keeps its id alone)."""
+        return replace(self, allocations=tuple(
+            a if a.knows_its_invoice or a.invoice_id not in invoices else Allocation.of(invoices[a.invoice_id],
+                                                                                      a.amount_minor)
+            for a in self.allocations))
 
     @property
     def awaiting_gateway(self) -> bool:

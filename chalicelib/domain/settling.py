@@ -76,8 +76,8 @@ def allocations(invoices: Sequence[Invoice], *, amount_minor: int | None = None,
     credits_by_invoice = credits_by_invoice or {}
     if amount_minor is not None:
         (invoice,) = invoices
-        return (Allocation(invoice.invoice_id, min(amount_minor, invoice.balance_minor)),)
-    return tuple(Allocation(i.invoice_id, i.balance_minor - credits_by_invoice.get(i.invoice_id, 0))
+        return (Allocation.of(invoice, min(amount_minor, invoice.balance_minor)),)
+    return tuple(Allocation.of(i, i.balance_minor - credits_by_invoice.get(i.invoice_id, 0))
                  for i in invoices if i.balance_minor - credits_by_invoice.get(i.invoice_id, 0) > 0)
 
 
@@ -121,7 +121,7 @@ def settle(allocations: Sequence[Allocation], credit_plan: Sequence[tuple[str, s
         excess += allocation.amount_minor - applied
         if applied:
             after[allocation.invoice_id] = paid
-            paid_allocations.append(Allocation(allocation.invoice_id, applied))
+            paid_allocations.append(replace(allocation, amount_minor=applied))
     used: dict[str, CreditNote] = {}
     credits_used = 0
     for invoice_id, note_id, wanted in credit_plan:

@@ -229,3 +229,45 @@ def test_a_changes_session_check_keeps_only_what_the_change_reads_first(aws):
             assert read_ahead.take(InvoiceItem.Meta.table_name, invoice_key, consistent=True) is None
             assert read_ahead.take(CustomerItem.Meta.table_name, (org_id, customer_id),
                                    consistent=False) is read_ahead.NOT_HELD
+
+
+def test_a_payment_and_its_kept_receipt_are_answered_from_the_session_checks_call_alone(aws):
+    with client() as c:
+        # Given Zoë's invoice paid, and its receipt downloaded once (kept)
+        scene = a_scene(Api(c))
+        invoice = an_invoice(scene.admin, scene.customer_id, ("Pro plan", 10_000, 1))
+        payment = a_payment(scene.admin, scene.customer_id, invoice["invoice_id"], 10_000)
+        receipt = f"/portal/payments/{payment['payment_id']}/receipt"
+        first = scene.zoe.portal.get(receipt, headers=PDF_HEADERS)
+
+        # When she opens the payment, and downloads its receipt again
+        with calls_made() as opened:
+            shown = scene.zoe.portal.get(f"/portal/payments/{payment['payment_id']}")
+        with calls_made() as downloaded:
+            again = scene.zoe.portal.get(receipt, headers=PDF_HEADERS)
+
+        # Then each is one call: the invoice's number comes with the payment, not from a read of it
+        assert shown.json["allocations"] == [{"invoice_id": invoice["invoice_id"], "amount_minor": 10_000,
+                                              "number": invoice["number"]}]
+        assert [operation for operation, _ in opened] == ["BatchGetItem"]
+        assert again.status == 200 and again.body == first.body
+        assert [operation for operation, _ in downloaded] == ["BatchGetItem"]
+
+
+def test_a_payment_recorded_before_its_invoices_facts_were_kept_with_it_reads_them(aws):
+    from chalicelib.tables.base import owner_key
+    from chalicelib.tables.payments import PaymentItem
+    with client() as c:
+        # Given Zoë's payment as recorded before: its allocation names the invoice and the amount alone
+        scene = a_scene(Api(c))
+        invoice = an_invoice(scene.admin, scene.customer_id, ("Pro plan", 10_000, 1))
+        payment = a_payment(scene.admin, scene.customer_id, invoice["invoice_id"], 10_000)
+        item = PaymentItem.get(owner_key(scene.acme.org.org_id, scene.customer_id), payment["payment_id"])
+        item.allocations = [{"invoice_id": invoice["invoice_id"], "amount_minor": 10_000}]
+        item.save()
+
+        # When she opens it
+        shown = scene.zoe.portal.get(f"/portal/payments/{payment['payment_id']}")
+
+        # Then the invoice's number is read and shown as before
+        assert shown.json["allocations"][0]["number"] == invoice["number"]

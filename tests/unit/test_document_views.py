@@ -110,11 +110,11 @@ def test_an_estimate_shows_until_when_it_is_valid():
 
 def test_a_receipt_lists_the_invoices_the_payment_paid_and_any_refund():
     payment = Payment(payment_id="pay_1", customer_id="cus_1", status=PaymentStatus.SUCCEEDED, amount_minor=40_000,
-                      currency="USD", allocations=(Allocation("inv_1", 30_000), Allocation("inv_gone", 10_000)),
+                      currency="USD", allocations=(Allocation.of(an_invoice(), 30_000), Allocation("inv_gone", 10_000)),
                       created_at=ISSUED, gateway="simulated", method_summary="Visa •••• 4242",
                       succeeded_at=ISSUED, refunded_minor=5_000)
 
-    doc = receipt_document(an_org(), a_customer(), payment, {"inv_1": an_invoice()}, AMERICAN)
+    doc = receipt_document(an_org(), a_customer(), payment, AMERICAN)
 
     assert (doc.title, doc.number) == ("Payment receipt", "pay_1")
     assert ("Paid by", "Visa •••• 4242") in doc.facts

@@ -82,8 +82,17 @@ def test_allocations_charge_what_credits_leave_or_the_part_asked_for():
     invoices = [an_invoice(3000, invoice_id="inv_1"), an_invoice(5000, invoice_id="inv_2")]
 
     assert settling.allocations(invoices, credits_by_invoice={"inv_1": 3000, "inv_2": 1000}) == (
-        Allocation("inv_2", 4000),)
-    assert settling.allocations(invoices[:1], amount_minor=1200) == (Allocation("inv_1", 1200),)
+        Allocation.of(invoices[1], 4000),)
+    assert settling.allocations(invoices[:1], amount_minor=1200) == (Allocation.of(invoices[0], 1200),)
+
+
+def test_an_allocation_keeps_the_facts_its_receipt_prints_of_the_invoice():
+    invoice = an_invoice(5000, invoice_id="inv_2")
+
+    [allocation] = settling.allocations([invoice])
+
+    assert (allocation.invoice_number, allocation.invoice_issued_at, allocation.invoice_total_minor) == (
+        invoice.number, invoice.issued_at, 5000)
 
 
 def test_a_request_hashes_the_same_however_its_json_was_spelled():

@@ -92,7 +92,7 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
     numbers = Numbers(adapters, org_id, state.last_numbers)
     payment = Payment(payment_id=new_id("payment", now), customer_id=customer_id, status=PaymentStatus.SUCCEEDED,
                       amount_minor=amount_minor, currency=invoice.currency,
-                      allocations=(Allocation(invoice_id, amount_minor),), created_at=now, gateway="offline",
+                      allocations=(Allocation.of(invoice, amount_minor),), created_at=now, gateway="offline",
                       method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant",
                       number=billing.number("PAY", numbers.next(PAYMENT_NUMBERS)))
     paid = _paid(invoice, amount_minor, now)

@@ -100,8 +100,7 @@ def estimate_document(org: Organization, customer: Customer, estimate: Estimate,
                        page_words=w.words(PAGE))
 
 
-def receipt_document(org: Organization, customer: Customer, payment: Payment,
-                     invoices: dict[str, Invoice], w: Writing) -> PdfDocument:
+def receipt_document(org: Organization, customer: Customer, payment: Payment, w: Writing) -> PdfDocument:
     """A payment's receipt: what was received, how, and which invoices it paid."""
     cur, paid_at = payment.currency, payment.succeeded_at or payment.created_at
     facts = [(w.words("Payment date"), w.day(paid_at)),
@@ -109,11 +108,11 @@ def receipt_document(org: Organization, customer: Customer, payment: Payment,
     if payment.gateway_payment_id:
         facts.append((w.words("Reference"), payment.gateway_payment_id))
     rows = []
-    for allocation in payment.allocations:
-        invoice = invoices.get(allocation.invoice_id)
-        rows.append((invoice.number if invoice else allocation.invoice_id,
-                     w.day(invoice.issued_at) if invoice else "",
-                     w.money(invoice.total_minor, cur) if invoice else "",
+    for allocation in payment.allocations:   # with its invoice's facts (an invoice not found: its id alone)
+        rows.append((allocation.invoice_number or allocation.invoice_id,
+                     w.day(allocation.invoice_issued_at) if allocation.invoice_issued_at else "",
+                     w.money(allocation.invoice_total_minor, cur) if allocation.invoice_total_minor is not None
+                     else "",
                      w.money(allocation.amount_minor, cur)))
     totals = [(w.words("Amount received"), w.money(payment.amount_minor, cur))]
     if payment.refunded_minor:

@@ -64,9 +64,11 @@ def receipt_pdf(adapters, org_id: str, customer_id: str, payment_id: str, *, rea
     if payment.status != PaymentStatus.SUCCEEDED:
         raise BusinessRuleViolation("Only a payment that went through has a receipt.", "payment_not_succeeded",
                                     {"status": payment.status.value})
-    paid = adapters.uow.invoices.get_many(org_id, customer_id, [a.invoice_id for a in payment.allocations])
+    missing = payment.invoices_to_read   # facts kept with the payment; read for one recorded before
+    if missing:
+        payment = payment.with_invoice_facts(adapters.uow.invoices.get_many(org_id, customer_id, missing))
     return _rendered(adapters, found, kept, f"receipt-{payment.label}",
-                     document_views.receipt_document(org, customer, payment, paid, _writing(org, customer, reader)))
+                     document_views.receipt_document(org, customer, payment, _writing(org, customer, reader)))
 
 
 def statement_pdf(adapters, org_id: str, customer_id: str, *, start: date | None, end: date | None,

@@ -71,8 +71,11 @@ def page(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | N
 def detail(adapters, org_id: str, customer_id: str, payment_id: str) -> Receipt:
     """A payment with the invoices it paid (numbers included, for the receipt view)."""
     payment = adapters.uow.payments.get(org_id, customer_id, payment_id)
-    paid = adapters.uow.invoices.get_many(org_id, customer_id, [a.invoice_id for a in payment.allocations])
-    return Receipt(shown(adapters, payment), {invoice_id: invoice.number for invoice_id, invoice in paid.items()})
+    missing = payment.invoices_to_read   # facts kept with the payment; read for one recorded before
+    if missing:
+        payment = payment.with_invoice_facts(adapters.uow.invoices.get_many(org_id, customer_id, missing))
+    return Receipt(shown(adapters, payment), {a.invoice_id: a.invoice_number for a in payment.allocations
+                                              if a.knows_its_invoice})
 
 
 def confirm_action(adapters, org_id: str, customer_id: str, payment_id: str, *, approve: bool,
