@@ -1,8 +1,9 @@
 """Back-office commands. `python -m chalicelib.cli create-org --name ... --email ... --currency USD`
 creates an organization and prints its first admin API key (shown once; only its hash is stored);
 `rebuild-ledger --org ...` writes the statement ledger of customers whose books predate it;
-`record-portal-access --org ...` records on each customer where its contacts stand with the portal
-(docs/deploy.md)."""
+`record-portal-access --org ...` records on each customer where its contacts stand with the portal;
+`record-payment-methods --org ...` mirrors each customer's saved payment methods on its account
+summary (docs/deploy.md)."""
 from __future__ import annotations
 
 import argparse
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     record = commands.add_parser("record-portal-access",
                                  help="record on each customer where its contacts stand with the portal")
     record.add_argument("--org", required=True)
+    mirror = commands.add_parser("record-payment-methods",
+                                 help="mirror each customer's saved payment methods on its account summary")
+    mirror.add_argument("--org", required=True)
     args = parser.parse_args(argv)
 
     bootstrap.tables_ready()
@@ -46,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "record-portal-access":
         services.access.organization(args.org)
         print(f"recorded on {services.access.record_portal_access(args.org)} customer(s)")
+        return 0
+    if args.command == "record-payment-methods":
+        services.access.organization(args.org)
+        print(f"payment methods mirrored for {services.payments.record_payment_methods(args.org)} customer(s)")
         return 0
     try:
         if args.command == "create-org" and not is_time_zone(args.time_zone):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # the documents module is loaded by what changes a summary, not by reading one
     from .documents import CreditNote
+    from .payments import PaymentMethod
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class AccountSummary:
     pending_estimates: int = 0
     pending_timesheets: int = 0
     open_credit_note_ids: frozenset[str] = frozenset()   # the notes behind credits_minor, readable by key
+    # the saved payment methods, oldest first, as the summary mirrors them; None: not mirrored (yet),
+    # read them from their table (tables/account_summaries.py)
+    payment_methods: tuple[PaymentMethod, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,8 @@ class Routes:
         """`reads_ahead`: what a GET route reads by the customer's key alone, for the session check to
         read in its own call (tables/read_ahead.py BY_NAME); the ids its path names are read so anyway.
         `reads_first`: a change's (body, org_id, customer_id) -> what its first read reads, for the
-        session check to read the same way (tables/read_ahead.py "A change's first read")."""
+        session check to read the same way (tables/read_ahead.py "A change's first read"); the body
+        is None for a change that has none."""
         def decorate(fn: Callable) -> Callable:
             doc = inspect.cleandoc(fn.__doc__ or "")
             ROUTES.append(RouteSpec(path, method, self.auth_name, fn.__name__, doc.split("\n")[0], body, query,
@@ -168,9 +169,9 @@ class Routes:
                     parsed = None
                     if self.credential is not None:
                         ahead = _read_ahead(method, params, reads_ahead, request.query_params)
-                        if reads_first is not None and body is not None:
-                            parsed = _parsed_or_none(request, body)
-                            if parsed is not None:
+                        if reads_first is not None:
+                            parsed = _parsed_or_none(request, body) if body is not None else None
+                            if parsed is not None or body is None:   # one without a body: by the token's ids
                                 ahead = ReadAhead({}, first_read=functools.partial(reads_first, parsed))
                         request.caller = self.credential.caller(request.headers.get("authorization"), ahead)
                         self.credential.admit(request.caller, method, path)

@@ -22,8 +22,9 @@ Rules that keep it the same as reading again:
   simply missing, a 404 as before.
 
 A change's first read: a change may declare what its first read reads (`reads_first=` on the route,
-a function of its parsed body and the token's organization and customer: POST /portal/payments,
-services/payments/portal.first_read), within a scope of its own (`request()`, opened by the route:
+a function of its parsed body (None for a change without one) and the token's organization and
+customer: POST /portal/payments, services/payments/portal.first_read; a change of the saved cards,
+the version of their mirror on the account summary, services/payments/mirror.first_read), within a scope of its own (`request()`, opened by the route:
 bootstrap.reading_first). Its session check reads those items in its call, and the
 change's first read takes them, under the same rules and these besides:
 - only those items are kept, never the session, organization or customer read with them (a change
@@ -96,6 +97,10 @@ BY_PATH_PARAMETER = {
 BY_NAME = {
     "account_summary": Ahead("account_summaries", "AccountSummaryItem",
                              lambda org_id, customer_id, _, __: (owner_key(org_id, customer_id),), consistent=False),
+    # the same item, for the saved payment methods it mirrors, read consistently as their list is
+    "saved_payment_methods": Ahead("account_summaries", "AccountSummaryItem",
+                                   lambda org_id, customer_id, _, __: (owner_key(org_id, customer_id),),
+                                   consistent=True),
     # the PDF kept of the document the path names (tables/rendered_documents.py)
     "kept_invoice_pdf": Ahead("rendered_documents", "RenderedDocumentItem", _named_by("invoice_id", "invoice#"),
                               consistent=False),

@@ -15,7 +15,7 @@ from chalicelib.domain.engagement import ActivityRecord, Actor
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.payment_plans import MethodToSave, PaymentPlan, RefundPlan
-from chalicelib.domain.payments import PaymentStatus
+from chalicelib.domain.payments import PaymentMethod, PaymentStatus
 from chalicelib.services import repositories
 from tests.support.domain_builders import (NOW, a_credit_note, a_customer, a_payment, a_subscription, an_invoice,
                                           an_organization)
@@ -371,6 +371,62 @@ def test_summary_changes_add_up_and_list_the_open_credit_notes(uow):
     assert (summary.last_payment_id, summary.last_payment_minor, summary.last_payment_invoice_id) == (
         "pay_1", 10_000, "inv_1")
     assert uow.account_summaries.get(ORG, INITECH, "EUR").outstanding_count == 0
+
+
+def a_card(payment_method_id: str, *, minutes: int = 0, is_default: bool = False) -> PaymentMethod:
+    return PaymentMethod(payment_method_id, GLOBEX, "simulated", f"pm_sim_{payment_method_id}", "visa", "4242", 12,
+                         2030, NOW + timedelta(minutes=minutes), is_default=is_default)
+
+
+def test_the_methods_mirror_is_written_whole_on_its_version_and_a_payments_card_is_appended(uow):
+    # Given a customer created now (an empty mirror), a card added with the mirror written whole
+    uow.account_summaries.start(ORG, GLOBEX, "USD")
+    assert uow.account_summaries.mirrored_methods(ORG, GLOBEX) == ()
+    read = uow.account_summaries.mirror_read(ORG, GLOBEX)
+    first = a_card("pm_a", is_default=True)
+    with uow.transaction("payment method") as tx:
+        uow.payment_methods.put_in(tx, ORG, first)
+        uow.account_summaries.mirror_in(tx, ORG, GLOBEX, read, "USD", [], put=(first,))
+    # When a payment saves another card, appended with its figures
+    second = a_card("pm_b", minutes=1)
+    with uow.transaction("invoice") as tx:
+        uow.payment_methods.put_in(tx, ORG, second)
+        uow.account_summaries.apply_in(tx, ORG, GLOBEX, "USD", SummaryChange(outstanding_count=1),
+                                       new_method=second)
+
+    # Then the mirror holds both, as their table does, and the figures moved
+    assert uow.account_summaries.mirrored_methods(ORG, GLOBEX) == tuple(uow.payment_methods.of_customer(ORG, GLOBEX))
+    assert len(uow.account_summaries.mirrored_methods(ORG, GLOBEX)) == 2
+    assert uow.account_summaries.get(ORG, GLOBEX, "USD").outstanding_count == 1
+    # And a whole write prepared on the version read before the payment is refused, writing nothing
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("payment method") as tx:
+            uow.account_summaries.mirror_in(tx, ORG, GLOBEX, read, "USD", [])
+    assert len(uow.account_summaries.mirrored_methods(ORG, GLOBEX)) == 2
+
+
+def test_a_summary_not_mirrored_is_not_trusted_until_written_whole(uow):
+    # Given a summary written by figures alone, then a payment's card appended
+    card = a_card("pm_a", is_default=True)
+    with uow.transaction("invoice") as tx:
+        uow.account_summaries.apply_in(tx, ORG, GLOBEX, "USD", SummaryChange(outstanding_count=1))
+    with uow.transaction("invoice") as tx:
+        uow.payment_methods.put_in(tx, ORG, card)
+        uow.account_summaries.apply_in(tx, ORG, GLOBEX, "USD", SummaryChange(), new_method=card)
+    uow.account_summaries.start(ORG, GLOBEX, "USD")    # too late: the summary exists
+
+    assert uow.account_summaries.mirrored_methods(ORG, GLOBEX) is None
+    assert uow.account_summaries.get(ORG, GLOBEX, "USD").payment_methods is None
+
+    # When the mirror is written whole on its version read, before the methods
+    read = uow.account_summaries.mirror_read(ORG, GLOBEX)
+    kept = uow.payment_methods.of_customer(ORG, GLOBEX)
+    with uow.transaction("payment method") as tx:
+        uow.account_summaries.mirror_in(tx, ORG, GLOBEX, read, "USD", kept)
+
+    # Then it is trusted, and a customer without any summary has none
+    assert uow.account_summaries.mirrored_methods(ORG, GLOBEX) == tuple(kept)
+    assert uow.account_summaries.mirrored_methods(ORG, INITECH) is None
 
 
 # -- lists: order and pages ---------------------------------------------------------------------------

@@ -659,16 +659,57 @@ class Subscriptions:
         return item
 
 
+@dataclass(frozen=True)
+class MirrorRead:
+    version: int | None
+    currency: str | None
+
+
 class AccountSummaries:
+    """The summary as its domain value; the mirror's version beside it (`account_summary_versions`)."""
+
     def __init__(self, tables: Tables):
         self._t = tables["account_summaries"]
+        self._versions = tables["account_summary_versions"]
 
     def get(self, org_id: str, customer_id: str, currency: str) -> AccountSummary:
         return self._t.get(owner_key(org_id, customer_id)) or AccountSummary(currency=currency)
 
+    def mirrored_methods(self, org_id: str, customer_id: str, *,
+                         consistent: bool = True) -> tuple[PaymentMethod, ...] | None:
+        stored = self._t.get(owner_key(org_id, customer_id))
+        return stored.payment_methods if stored is not None else None
+
+    def start(self, org_id: str, customer_id: str, currency: str) -> None:
+        key = owner_key(org_id, customer_id)
+        if key not in self._t:
+            self._t[key], self._versions[key] = AccountSummary(currency=currency, payment_methods=()), 0
+
+    def mirror_ahead(self, org_id: str, customer_id: str) -> list[tuple]:
+        return []   # nothing is read ahead here
+
+    def mirror_read(self, org_id: str, customer_id: str) -> MirrorRead:
+        key = owner_key(org_id, customer_id)
+        stored = self._t.get(key)
+        return MirrorRead(self._versions.get(key), stored.currency if stored is not None else None)
+
+    def mirror_in(self, tx: MemoryTransaction, org_id: str, customer_id: str, read: MirrorRead, currency: str,
+                  kept: list[PaymentMethod], *, put: tuple[PaymentMethod, ...] = (),
+                  deleted: tuple[PaymentMethod, ...] = ()) -> None:
+        key = owner_key(org_id, customer_id)
+        gone = {m.payment_method_id for m in (*put, *deleted)}
+        methods = tuple(sorted([m for m in kept if m.payment_method_id not in gone] + [_bumped(m) for m in put],
+                               key=lambda m: m.created_at))
+
+        def apply() -> None:
+            s = self._t.get(key) or AccountSummary(currency=currency)
+            self._t[key], self._versions[key] = replace(s, payment_methods=methods), (read.version or 0) + 1
+        tx.add(("account_summaries", key), holds=lambda: self._versions.get(key) == read.version, apply=apply)
+
     def apply_in(self, tx: MemoryTransaction, org_id: str, customer_id: str, currency: str, change: SummaryChange,
-                 *, last_payment: tuple[str, int, datetime, str | None] | None = None) -> None:
-        if change.is_empty and last_payment is None:
+                 *, last_payment: tuple[str, int, datetime, str | None] | None = None,
+                 new_method: PaymentMethod | None = None) -> None:
+        if change.is_empty and last_payment is None and new_method is None:
             return
         key = owner_key(org_id, customer_id)
 
@@ -685,6 +726,10 @@ class AccountSummaries:
                 payment_id, amount_minor, at, invoice_id = last_payment
                 s = replace(s, last_payment_id=payment_id, last_payment_minor=amount_minor, last_payment_at=at,
                             last_payment_invoice_id=invoice_id)
+            if new_method is not None:   # appended, trusted only if mirrored already
+                s = replace(s, payment_methods=None if s.payment_methods is None else
+                            (*s.payment_methods, _bumped(new_method)))
+                self._versions[key] = (self._versions.get(key) or 0) + 1
             self._t[key] = s
         tx.add(("account_summaries", key), apply=apply)
 

@@ -36,7 +36,13 @@ def _answer(method) -> dict:
     return PaymentMethod.of(method).model_dump()   # python values: dates written as in every other answer
 
 
-@api.route("/portal/payment-methods", response="PaymentMethodList")
+def first_read(_body, org_id: str, customer_id: str) -> list[tuple]:
+    """What a change of the methods reads first (their mirror's version), for the session check to
+    read in its own call."""
+    return services().payments.methods_first_read(org_id, customer_id)
+
+
+@api.route("/portal/payment-methods", response="PaymentMethodList", reads_ahead=("saved_payment_methods",))
 def list_methods():
     """My saved payment methods (brand, last4, expiry; never card numbers)."""
     from ..responses.accounts import PaymentMethodList
@@ -53,7 +59,8 @@ def setup():
                                                          bootstrap.now())).model_dump()
 
 
-@api.route("/portal/payment-methods", "POST", body=NewMethodBody, status=201, response="PaymentMethod")
+@api.route("/portal/payment-methods", "POST", body=NewMethodBody, status=201, response="PaymentMethod",
+           reads_first=first_read)
 def add(body: NewMethodBody):
     """Save the card the browser collected."""
     caller = api.customer()
@@ -62,7 +69,8 @@ def add(body: NewMethodBody):
                                                   by=caller.contact_id))
 
 
-@api.route("/portal/payment-methods/{payment_method_id}/default", "POST", response="PaymentMethod")
+@api.route("/portal/payment-methods/{payment_method_id}/default", "POST", response="PaymentMethod",
+           reads_first=first_read)
 def make_default(payment_method_id: str):
     """Make this method the default one."""
     caller = api.customer()
@@ -70,7 +78,8 @@ def make_default(payment_method_id: str):
                                                     bootstrap.now(), by=caller.contact_id))
 
 
-@api.route("/portal/payment-methods/{payment_method_id}", "PUT", body=ReplacementBody, response="PaymentMethod")
+@api.route("/portal/payment-methods/{payment_method_id}", "PUT", body=ReplacementBody, response="PaymentMethod",
+           reads_first=first_read)
 def replace(payment_method_id: str, body: ReplacementBody):
     """Replace a card: every subscription charged to it is charged to the new one."""
     caller = api.customer()
@@ -78,7 +87,8 @@ def replace(payment_method_id: str, body: ReplacementBody):
                                                       body.payment_method, bootstrap.now(), by=caller.contact_id))
 
 
-@api.route("/portal/payment-methods/{payment_method_id}", "DELETE", query=RemovalQuery, status=204)
+@api.route("/portal/payment-methods/{payment_method_id}", "DELETE", query=RemovalQuery, status=204,
+           reads_first=first_read)
 def remove(payment_method_id: str, query: RemovalQuery):
     """Forget a card. While it pays subscriptions automatically, `subscriptions_to` names the saved card
     that pays them from now on; without it the removal is refused (422 payment_method_in_use, naming them)."""

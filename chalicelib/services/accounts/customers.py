@@ -27,7 +27,10 @@ def create_customer(adapters, org_id: str, new: NewCustomer, now: datetime) -> C
     for index, person in enumerate(people):
         customer = customer.with_contact(_contact(person, now, primary_unless_said=index == 0))
     _unique_contact_emails(customer)
-    return adapters.uow.customers.add(org_id, customer)
+    added = adapters.uow.customers.add(org_id, customer)
+    # no saved methods yet: its summary mirrors none, so its pages read them with the session check
+    adapters.uow.account_summaries.start(org_id, added.customer_id, added.currency)
+    return added
 
 
 @dataclass(frozen=True)

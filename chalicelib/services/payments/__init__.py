@@ -66,6 +66,14 @@ class Payments:
         from .methods import listing
         return listing(self._adapters, org_id, customer_id)
 
+    def methods_first_read(self, org_id: str, customer_id: str) -> list[tuple]:
+        from .mirror import first_read
+        return first_read(self._adapters, org_id, customer_id)
+
+    def record_payment_methods(self, org_id: str) -> int:
+        from .mirror import record_all
+        return record_all(self._adapters, org_id)
+
     def setup_method(self, org_id: str, customer_id: str, now: datetime) -> CardSetup:
         from .methods import setup
         return setup(self._adapters, org_id, customer_id, now)

@@ -13,7 +13,8 @@ from ...domain.payments import PaymentMethod
 from ...domain.subscription import Subscription
 from ...domain.subscription_status import Status
 from ...gateways.payments import CardDetails, PaymentGatewayError, SavedMethod
-from . import gateway_customers, velocity
+from . import gateway_customers, mirror, velocity
+from .mirror import Saved
 from .settlement import Event
 
 # Stripe's test PaymentMethods, which the simulated gateway answers like Stripe's test mode.
@@ -34,7 +35,8 @@ class CardSetup:
 
 
 def listing(adapters, org_id: str, customer_id: str) -> list[PaymentMethod]:
-    return adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    """As the account summary mirrors them (read with the session check), else from their table."""
+    return mirror.listed(adapters, org_id, customer_id)
 
 
 def setup(adapters, org_id: str, customer_id: str, now: datetime) -> CardSetup:
@@ -59,8 +61,8 @@ def add(adapters, org_id: str, customer_id: str, gateway_method_id: str, *, make
 
 def set_default(adapters, org_id: str, customer_id: str, payment_method_id: str,
                 now: datetime, by: str = "") -> PaymentMethod:
-    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
-    return _as_default(adapters, org_id, customer_id, _one_of(kept, payment_method_id), kept, now, by=by)
+    read = mirror.saved(adapters, org_id, customer_id)
+    return _as_default(adapters, org_id, customer_id, _one_of(read.methods, payment_method_id), read, now, by=by)
 
 
 def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new_gateway_method_id: str,
@@ -68,7 +70,8 @@ def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new
     """Update payment information: a new card takes the old one's place, and every subscription
     charged to the old one is charged to the new one (one transaction)."""
     # once: the old method, and is the new card known
-    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    read = mirror.saved(adapters, org_id, customer_id)
+    kept = read.methods
     old = _one_of(kept, payment_method_id)
     velocity.before_card_added(adapters, org_id, customer_id, now)
     attached = _attach(adapters, org_id, customer_id, new_gateway_method_id, now, saved_before=old)
@@ -82,6 +85,7 @@ def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new
     with adapters.uow.transaction("payment method") as tx:
         adapters.uow.payment_methods.put_in(tx, org_id, new)
         adapters.uow.payment_methods.delete_in(tx, org_id, old)
+        mirror.write_in(adapters, tx, org_id, customer_id, read, put=(new,), deleted=(old,))
         for sub in moved:
             adapters.uow.subscriptions.charge_to_in(tx, org_id, sub, new.payment_method_id, now)
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.replaced", new, now,
@@ -95,7 +99,8 @@ def remove(adapters, org_id: str, customer_id: str, payment_method_id: str, now:
     """Forget a method. While it pays subscriptions automatically, the customer names the saved card
     that pays them from now on (`subscriptions_to`); without one the removal is refused, naming them
     (docs/billing.md, "Removing a card"): a subscription never moves to a card nobody chose."""
-    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    read = mirror.saved(adapters, org_id, customer_id)
+    kept = read.methods
     method = _one_of(kept, payment_method_id)
     chosen = None
     if subscriptions_to is not None:
@@ -103,7 +108,7 @@ def remove(adapters, org_id: str, customer_id: str, payment_method_id: str, now:
         if chosen is None:
             raise InvalidInput({"subscriptions_to": "Choose another of your saved cards."},
                                codes={"subscriptions_to": "choose_another_card"})
-    _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=True, chosen=chosen, by=by)
+    _forget(adapters, org_id, customer_id, method, read, now, refuse_if_needed=True, chosen=chosen, by=by)
     _detach(adapters, method)
 
 
@@ -122,12 +127,12 @@ def kept_at_gateway(adapters, org_id: str, customer_id: str, gateway_method_id: 
 def detached_at_gateway(adapters, org_id: str, customer_id: str, gateway_method_id: str, now: datetime,
                         event: Event) -> None:
     """payment_method.detached: the card cannot be charged any more, so it is forgotten here too."""
-    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
-    method = _with_gateway_id(kept, gateway_method_id)
+    read = mirror.saved(adapters, org_id, customer_id)
+    method = _with_gateway_id(read.methods, gateway_method_id)
     if method is None:
         adapters.uow.webhook_events.record(event.event_id, event.type, now)
         return
-    _forget(adapters, org_id, customer_id, method, kept, now, refuse_if_needed=False, event=event)
+    _forget(adapters, org_id, customer_id, method, read, now, refuse_if_needed=False, event=event)
 
 
 def refreshed_at_gateway(adapters, org_id: str, customer_id: str, gateway_method_id: str, card: CardDetails,
@@ -135,7 +140,8 @@ def refreshed_at_gateway(adapters, org_id: str, customer_id: str, gateway_method
     """payment_method.updated / automatic_updated: the issuer renewed or replaced the card (new
     expiry, sometimes new last 4 digits), so the saved method shows, and is charged as, the card it
     is now. A method not saved here is only acknowledged."""
-    method = _with_gateway_id(adapters.uow.payment_methods.of_customer(org_id, customer_id), gateway_method_id)
+    read = mirror.saved(adapters, org_id, customer_id)
+    method = _with_gateway_id(read.methods, gateway_method_id)
     fresh = method and changed(method, brand=card.brand, last4=card.last4, exp_month=card.exp_month,
                                exp_year=card.exp_year)
     if method is None or fresh == method:
@@ -143,6 +149,7 @@ def refreshed_at_gateway(adapters, org_id: str, customer_id: str, gateway_method
         return
     with adapters.uow.transaction("payment method") as tx:   # on the version read: a concurrent change is a 409
         adapters.uow.payment_methods.put_in(tx, org_id, fresh)
+        mirror.write_in(adapters, tx, org_id, customer_id, read, put=(fresh,))
         adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
 
 
@@ -174,44 +181,47 @@ def _attach(adapters, org_id: str, customer_id: str, gateway_method_id: str, now
 def _keep(adapters, org_id: str, customer_id: str, attached: Attached, *, make_default: bool, now: datetime,
           event: Event | None = None, by: str = "") -> PaymentMethod:
     # once: is the card known, is it the first, who was default
-    kept = adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    read = mirror.saved(adapters, org_id, customer_id)
+    kept = read.methods
     known = _with_gateway_id(kept, attached.saved.gateway_method_id)
     if known is not None:   # the same card again (a double click, or the webhook came first)
         if event is not None:
             adapters.uow.webhook_events.record(event.event_id, event.type, now)
-        return _as_default(adapters, org_id, customer_id, known, kept, now, by=by) if make_default else known
+        return _as_default(adapters, org_id, customer_id, known, read, now, by=by) if make_default else known
     first = not kept
     method = _new_method(adapters, customer_id, attached, is_default=make_default or first, now=now)
     with adapters.uow.transaction("payment method") as tx:
         adapters.uow.payment_methods.put_in(tx, org_id, method)
-        if method.is_default and not first:
-            _demote_others_in(adapters, tx, org_id, kept, method.payment_method_id)
+        demoted = _demote_others_in(adapters, tx, org_id, kept, method.payment_method_id) \
+            if method.is_default and not first else ()
+        mirror.write_in(adapters, tx, org_id, customer_id, read, put=(method, *demoted))
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.added", method, now, event=event, by=by)
         if event is not None:
             adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
     return method
 
 
-def _as_default(adapters, org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod],
+def _as_default(adapters, org_id: str, customer_id: str, method: PaymentMethod, read: Saved,
                 now: datetime, *, by: str = "") -> PaymentMethod:
-    """`method` made the default, the others of `kept` (the saved methods as read) no longer."""
+    """`method` made the default, the others of `read` (the saved methods as read) no longer."""
     if method.is_default:
         return method
     chosen = changed(method, is_default=True)
     with adapters.uow.transaction("payment method") as tx:
         adapters.uow.payment_methods.put_in(tx, org_id, chosen)
-        _demote_others_in(adapters, tx, org_id, kept, method.payment_method_id)
+        demoted = _demote_others_in(adapters, tx, org_id, read.methods, method.payment_method_id)
+        mirror.write_in(adapters, tx, org_id, customer_id, read, put=(chosen, *demoted))
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.made_default", chosen, now, by=by)
     return chosen
 
 
-def _forget(adapters, org_id: str, customer_id: str, method: PaymentMethod, kept: list[PaymentMethod], now: datetime, *,
+def _forget(adapters, org_id: str, customer_id: str, method: PaymentMethod, read: Saved, now: datetime, *,
             refuse_if_needed: bool, chosen: PaymentMethod | None = None, event: Event | None = None,
             by: str = "") -> None:
     """`refuse_if_needed` (the customer removes it): subscriptions charged automatically go to the
     `chosen` card, or the removal is refused naming them. Otherwise (the gateway forgot the card)
     they go to the default card, as nothing can charge the old one any more."""
-    others = [m for m in kept if m.payment_method_id != method.payment_method_id]
+    others = [m for m in read.methods if m.payment_method_id != method.payment_method_id]
     using = adapters.uow.subscriptions.charged_to(org_id, customer_id, method.payment_method_id)
     auto_charged = [s for s in using if s.auto_charge and s.status not in _ENDED]
     if refuse_if_needed and auto_charged and chosen is None:
@@ -220,8 +230,10 @@ def _forget(adapters, org_id: str, customer_id: str, method: PaymentMethod, kept
     subscriptions_go_to = chosen if refuse_if_needed else successor
     with adapters.uow.transaction("payment method") as tx:
         adapters.uow.payment_methods.delete_in(tx, org_id, method)
-        if method.is_default and successor is not None:
-            adapters.uow.payment_methods.put_in(tx, org_id, changed(chosen or successor, is_default=True))
+        promoted = (changed(chosen or successor, is_default=True),) if method.is_default and successor else ()
+        for other in promoted:
+            adapters.uow.payment_methods.put_in(tx, org_id, other)
+        mirror.write_in(adapters, tx, org_id, customer_id, read, put=promoted, deleted=(method,))
         for sub in using:
             _move_in(adapters, tx, org_id, sub, subscriptions_go_to, now)
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.removed", method, now, event=event, by=by)
@@ -247,10 +259,13 @@ def _move_in(adapters, tx, org_id: str, sub: Subscription, successor: PaymentMet
     adapters.uow.subscriptions.charge_to_in(tx, org_id, sub, successor.payment_method_id if successor else None, now)
 
 
-def _demote_others_in(adapters, tx, org_id: str, kept: list[PaymentMethod], keep_id: str) -> None:
-    for other in kept:
-        if other.is_default and other.payment_method_id != keep_id:
-            adapters.uow.payment_methods.put_in(tx, org_id, changed(other, is_default=False))
+def _demote_others_in(adapters, tx, org_id: str, kept: list[PaymentMethod], keep_id: str) -> list[PaymentMethod]:
+    """The others of `kept` no longer the default, put within `tx`: answered for the mirror."""
+    demoted = [changed(other, is_default=False) for other in kept
+               if other.is_default and other.payment_method_id != keep_id]
+    for other in demoted:
+        adapters.uow.payment_methods.put_in(tx, org_id, other)
+    return demoted
 
 
 def _with_gateway_id(kept: list[PaymentMethod], gateway_method_id: str) -> PaymentMethod | None:

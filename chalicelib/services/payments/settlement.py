@@ -183,6 +183,7 @@ def _settle(adapters, org_id: str, state: PaymentState, numbers: Numbers, result
     revived = recovery.recovered(adapters, org, customer_id, settled, now)
     paid_numbers = [before[a.invoice_id].number for a in allocations]
     queued = emails(org, customer, done, paid_numbers, now) if done.amount_minor else []
+    new_method = _new_method(adapters, org_id, plan.save_method, customer_id, now)
     with adapters.uow.transaction("invoice") as tx:
         numbers.take_in(tx)
         item = adapters.uow.payments.save_in(tx, org_id, done, before=payment, now=now,
@@ -196,9 +197,10 @@ def _settle(adapters, org_id: str, state: PaymentState, numbers: Numbers, result
             adapters.uow.credit_notes.save_in(tx, org_id, overpaid, before=None, now=now)
         last = (done.payment_id, done.amount_minor, now, allocations[0].invoice_id if allocations else None)
         adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, done.currency, change,
-                                                last_payment=last if done.amount_minor else None)
-        revived = _save_method_in(adapters, tx, org_id, plan.save_method, customer_id, list(after.values()), now,
-                                  revived)
+                                                last_payment=last if done.amount_minor else None,
+                                                new_method=new_method)
+        revived = _save_method_in(adapters, tx, org_id, plan.save_method, new_method, customer_id,
+                                  list(after.values()), now, revived)
         payment_record = _activity(done, "payment.succeeded", now, event,
                                    f"{_amount(done)} for {', '.join(paid_numbers) or 'credit'}")
         adapters.uow.activity.record(org_id, payment_record, tx)
@@ -226,19 +228,28 @@ def _overpayment(numbers: Numbers, payment: Payment, excess: int, now: datetime)
     return overpayment_credit(payment, excess, credit_note_id=new_id("credit_note", now), number=number, now=now)
 
 
-def _save_method_in(adapters, tx, org_id: str, wanted: MethodToSave | None, customer_id: str, paid: list[Invoice],
-                    now: datetime, revived: list[tuple[Subscription, str]]) -> list[tuple[Subscription, str]]:
-    """save_for_future: keep a new method, and make it the method of the paid invoices' subscriptions.
-    Answers `revived` charged to it: a subscription the payment also brings back is written once, by
-    recovery (a transaction may not touch one item twice)."""
+def _new_method(adapters, org_id: str, wanted: MethodToSave | None, customer_id: str,
+                now: datetime) -> PaymentMethod | None:
+    """save_for_future with a card not saved yet: the method the payment saves (the default if the
+    first), which the account summary's mirror of methods appends in the same update as its figures."""
+    if not wanted or not wanted.new:
+        return None
+    first = not adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    return PaymentMethod(wanted.payment_method_id, customer_id, wanted.gateway, wanted.gateway_method_id,
+                         wanted.brand, wanted.last4, wanted.exp_month, wanted.exp_year, now, is_default=first)
+
+
+def _save_method_in(adapters, tx, org_id: str, wanted: MethodToSave | None, new_method: PaymentMethod | None,
+                    customer_id: str, paid: list[Invoice], now: datetime,
+                    revived: list[tuple[Subscription, str]]) -> list[tuple[Subscription, str]]:
+    """save_for_future: keep a new method (`new_method`), and make it the method of the paid invoices'
+    subscriptions. Answers `revived` charged to it: a subscription the payment also brings back is
+    written once, by recovery (a transaction may not touch one item twice)."""
     if not wanted:
         return revived
     method_id = wanted.payment_method_id
-    if wanted.new:
-        first = not adapters.uow.payment_methods.of_customer(org_id, customer_id)
-        adapters.uow.payment_methods.put_in(tx, org_id, PaymentMethod(
-            method_id, customer_id, wanted.gateway, wanted.gateway_method_id, wanted.brand, wanted.last4,
-            wanted.exp_month, wanted.exp_year, now, is_default=first))
+    if new_method is not None:
+        adapters.uow.payment_methods.put_in(tx, org_id, new_method)
     reviving = {sub.subscription_id for sub, _ in revived}
     subscription_ids = [i.subscription_id for i in paid if i.subscription_id and i.subscription_id not in reviving]
     for sub in adapters.uow.subscriptions.get_many(org_id, customer_id, subscription_ids):
