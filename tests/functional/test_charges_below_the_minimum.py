@@ -29,6 +29,13 @@ def a_shop_selling_a_tiny_plan(c):
     return shop
 
 
+def a_pro_renewal_credits_nearly_pay(c):
+    """Zoë's auto-charged Pro (100.00) renewing today, with 99.70 of credit: (shop, subscription)."""
+    shop = a_shop_selling_a_tiny_plan(c)
+    a_credit_note(shop.admin, shop.zoe.customer_id, 9_970)
+    return shop, auto_charged(shop, term_start=NOW - 30 * DAY, term_end=NOW)
+
+
 def test_a_renewal_below_the_smallest_charge_stays_open_and_the_subscription_stays_live(aws, monkeypatch):
     stripe = with_stripe(monkeypatch, authenticate=False)
     with client() as c:
@@ -52,9 +59,7 @@ def test_a_renewal_of_which_credits_leave_a_few_cents_stays_live_with_the_cents_
     gateway = counting_gateway(monkeypatch)
     with client() as c:
         # Given 99.70 of credit, and Zoë's auto-charged Pro (100.00) renewing today
-        shop = a_shop_selling_a_tiny_plan(c)
-        a_credit_note(shop.admin, shop.zoe.customer_id, 9_970)
-        sub = auto_charged(shop, term_start=NOW - 30 * DAY, term_end=NOW)
+        shop, sub = a_pro_renewal_credits_nearly_pay(c)
 
         # When the job renews it: the credit pays 99.70 of the 100.00
         run_jobs(c)
@@ -162,9 +167,7 @@ def test_a_renewal_carrying_a_few_cents_charges_them_with_it(aws, monkeypatch):
     gateway = counting_gateway(monkeypatch)
     with client() as c:
         # Given Zoë's auto-charged Pro (100.00) renewed with 99.70 of credit: 0.30 left open, carried
-        shop = a_shop_selling_a_tiny_plan(c)
-        a_credit_note(shop.admin, shop.zoe.customer_id, 9_970)
-        sub = auto_charged(shop, term_start=NOW - 30 * DAY, term_end=NOW)
+        shop, sub = a_pro_renewal_credits_nearly_pay(c)
         run_jobs(c)
 
         # When it renews again a month later
