@@ -4,7 +4,9 @@ the same values and defaults as PynamoDB's constructor gives it, and goes to bot
 from __future__ import annotations
 
 import pytest
-from pynamodb.attributes import AttributeContainer, MapAttribute
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pynamodb.attributes import AttributeContainer, ListAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import AttributeNullError
 from pynamodb.models import Model
 
@@ -92,8 +94,6 @@ def test_an_item_with_only_its_keys_writes_its_defaults_or_is_refused_alike(mode
 
 def test_a_missing_value_inside_a_map_is_named_by_its_path_as_pynamodb_names_it():
     # Given a model whose map attribute declares a required value, left unset
-    from pynamodb.attributes import MapAttribute, UnicodeAttribute
-
     class Address(MapAttribute):
         city = UnicodeAttribute()
 
@@ -110,3 +110,37 @@ def test_a_missing_value_inside_a_map_is_named_by_its_path_as_pynamodb_names_it(
     with pytest.raises(AttributeNullError) as ours:
         write_item(item)
     assert str(ours.value) == str(theirs.value) == "Attribute 'address.city' cannot be None"
+
+
+class Documented(Model):
+    """A table with a raw map and an untyped list, the attributes written entry by entry."""
+    class Meta:
+        table_name = "documented"
+    key = UnicodeAttribute(hash_key=True)
+    details = MapAttribute(null=True)
+    rows = ListAttribute(null=True)
+
+
+plain = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5),
+                  st.binary(max_size=3), st.sets(st.text(max_size=3), max_size=2),
+                  st.frozensets(st.integers(), max_size=2).map(set))
+nested = st.recursive(plain, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    st.dictionaries(st.text(min_size=1, max_size=4).filter(lambda k: k.isidentifier()), inner, max_size=2)
+    .map(lambda values: MapAttribute(**values))), max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(details=st.none() | st.dictionaries(st.text(max_size=4), nested, max_size=4), rows=st.none() | st.lists(nested, max_size=4))
+def test_a_raw_map_and_an_untyped_list_write_as_pynamodb_writes_them(details, rows):
+    # Given any nesting of text, numbers, booleans, nulls, bytes, sets, maps and lists
+    item = Documented("k", details=details, rows=rows)
+    # When it is written both ways, Then botocore is handed the same, or both refuse it alike
+    try:
+        theirs = pynamodb_serialize(item)
+    except Exception as refused:   # noqa: BLE001 - whatever PynamoDB raises, ours raises too
+        with pytest.raises(type(refused)) as ours:
+            write_item(item)
+        assert str(ours.value) == str(refused)
+    else:
+        assert write_item(item) == theirs
