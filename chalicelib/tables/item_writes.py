@@ -96,14 +96,11 @@ class _Declined(Exception):
 def set_defaults(item, _user_instantiated: bool = True) -> None:
     """PynamoDB's `_set_defaults`: each attribute's default (for a new item, `default_for_new` first)."""
     values = item.attribute_values
-    for name, stored_as_is, default_for_new, default in _construction(type(item)).values():
+    for name, stored, default_for_new, default in _construction(type(item)).values():
         chosen = default_for_new if _user_instantiated and default_for_new is not None else default
         value = chosen() if callable(chosen) else chosen
         if value is not None:
-            if stored_as_is:
-                values[name] = value
-            else:
-                setattr(item, name, value)
+            _store(item, values, name, stored, value)
 
 
 def set_attributes(item, **attributes) -> None:
@@ -113,22 +110,55 @@ def set_attributes(item, **attributes) -> None:
         plan = known.get(name)
         if plan is None:
             raise ValueError("Attribute {} specified does not exist".format(name))
-        if plan[1]:
-            values[name] = value
-        else:
-            setattr(item, name, value)
+        _store(item, values, name, plan[1], value)
+
+
+_STORED_AS_IS, _RAW_MAP, _THROUGH_DESCRIPTOR = "as is", "raw map", "through its descriptor"
+
+
+def _store(item, values: dict, name: str, stored: str, value) -> None:
+    if stored is _STORED_AS_IS:
+        values[name] = value
+    elif stored is _RAW_MAP and type(value) is dict and all(type(key) is str for key in value):
+        values[name] = _raw_map(value)
+    else:
+        setattr(item, name, value)
+
+
+def _raw_map(entries: dict) -> MapAttribute:
+    """`MapAttribute(**entries)`, what a raw map attribute's descriptor stores of a dict, made without
+    its constructor: an entry named as one of Attribute's arguments is set last, as it sets it."""
+    held = object.__new__(MapAttribute)
+    named_as_arguments = {arg: entries[arg] for arg in _ATTRIBUTE_ARGUMENTS if arg in entries}
+    values = {name: value for name, value in entries.items() if name not in named_as_arguments} \
+        if named_as_arguments else dict(entries)
+    values.update(named_as_arguments)
+    object.__setattr__(held, "attribute_kwargs", named_as_arguments)
+    object.__setattr__(held, "attribute_values", values)
+    return held
+
+
+_ATTRIBUTE_ARGUMENTS = tuple(MapAttribute.attribute_args)
 
 
 def _construction(model) -> dict:
-    """name -> (name, whether a value set is stored as it is, default for new items, default), once per
-    model. A value is stored as it is where the attribute's descriptor is PynamoDB's plain one."""
+    """name -> (name, how a value set is stored, default for new items, default), once per model. A
+    value is stored as it is where the attribute's descriptor is PynamoDB's plain one; a dict set on a
+    raw map attribute is made the map its descriptor makes of it (`_raw_map`)."""
     known = model.__dict__.get("_construction_plan")
     if known is None:
-        known = {name: (name, type(attribute).__set__ is Attribute.__set__, attribute.default_for_new,
-                        attribute.default)
+        known = {name: (name, _stored(attribute), attribute.default_for_new, attribute.default)
                  for name, attribute in model.get_attributes().items()}
         model._construction_plan = known
     return known
+
+
+def _stored(attribute) -> str:
+    if type(attribute).__set__ is Attribute.__set__:
+        return _STORED_AS_IS
+    if type(attribute) is MapAttribute:
+        return _RAW_MAP
+    return _THROUGH_DESCRIPTOR
 
 
 _AS_IS, _CONTAINER, _UNDECLARED, _SCALAR = "as is", "container", "undeclared", "scalar"
