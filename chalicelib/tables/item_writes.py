@@ -7,11 +7,15 @@ through the item's `attribute_values` (where the descriptors keep the values) in
 
 - `set_defaults`, `set_attributes`: a new item's defaults and given values stored directly, except
   for attributes whose descriptor converts what is set (a version, a TTL, a declared map), which are
-  set through it as before; an unknown attribute is refused as PynamoDB refuses it;
-- `write_item`: each attribute serialized by its own attribute exactly as PynamoDB does, nulls
-  refused as PynamoDB refuses them.
+  set through it as before (a dict set on a raw map is made the map that descriptor makes of it);
+  an unknown attribute is refused as PynamoDB refuses it;
+- `write_item`: each attribute serialized by its own attribute exactly as PynamoDB does (a raw map's
+  or an untyped list's entries by the type of their value), nulls refused as PynamoDB refuses them;
+- `put_item`, `update_item`, `delete_item`, `check_item`: a transaction's items as PynamoDB's
+  TransactWrite makes them (versions included), from the serialized item and expressions.py.
 
-tests/unit/test_item_writes.py compares both with PynamoDB's own on every model."""
+tests/unit/test_item_writes.py and test_transact_items.py compare them with PynamoDB's own on every
+model."""
 from __future__ import annotations
 
 import json

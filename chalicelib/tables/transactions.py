@@ -2,8 +2,9 @@
 
 The one module that reaches into PynamoDB's TransactWrite beyond its public API (its item lists, to
 count them, to tell which update a cancellation names and to fill them with items made faster by
-item_writes.py, and `_commit`, to send a cancelled commit again). The only other private use of PynamoDB is base.py's `_point`, which hands every model the one
-shared botocore client (PynamoDB has no public way to give a model a client)."""
+item_writes.py, and `_commit`, to send a cancelled commit again). The only other private use of
+PynamoDB is base.py's `_point`, which hands every model the one shared botocore client (PynamoDB has
+no public way to give a model a client)."""
 from __future__ import annotations
 
 import random
