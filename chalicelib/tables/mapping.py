@@ -21,8 +21,11 @@ from .items import plain_map, read_plan
 
 def to_attributes(obj, *, skip: tuple[str, ...] = ("version",)) -> dict:
     """Top-level fields of a dataclass as item attribute values."""
-    return {f.name: _encode(getattr(obj, f.name), top=True)
-            for f in dataclasses.fields(obj) if f.name not in skip}
+    attributes = {}
+    for name in _field_names(type(obj), skip):
+        value = getattr(obj, name)
+        attributes[name] = value if type(value) in _PLAIN else _encode(value, top=True)
+    return attributes
 
 
 def to_item(model: type[Model], obj, **keys) -> Model:
@@ -164,7 +167,30 @@ def _fields(cls) -> tuple[tuple[str, Callable[[Any], Any], bool, Callable[[Any],
                  for f in dataclasses.fields(cls))
 
 
+# values that encode as they are (exactly these types: an Enum deriving from str or int is encoded)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls, skip: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The names of a dataclass's fields but those in `skip`, read once per class."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in skip)
+
+
+@lru_cache(maxsize=None)
+def _nested_names(cls) -> tuple[str, ...]:
+    """The fields a dataclass nested in a value is stored with (not those named with a leading _)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+
+
 def _encode(value, *, top: bool):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list or kind is tuple:
+        return [v if type(v) in _PLAIN else _encode(v, top=False) for v in value]
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else _encode(v, top=False) for k, v in value.items()}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
@@ -172,8 +198,7 @@ def _encode(value, *, top: bool):
     if isinstance(value, date):
         return value if top else value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name), top=False)
-                for f in dataclasses.fields(value) if not f.name.startswith("_")}
+        return {name: _encode(getattr(value, name), top=False) for name in _nested_names(kind)}
     if isinstance(value, (list, tuple)):
         return [_encode(v, top=False) for v in value]
     if isinstance(value, dict):

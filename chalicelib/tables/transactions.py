@@ -1,9 +1,10 @@
 """One TransactWrite per use case: every item changes, or none does.
 
 The one module that reaches into PynamoDB's TransactWrite beyond its public API (its item lists, to
-count them and to tell which update a cancellation names, and `_commit`, to send a cancelled commit
-again). The only other private use of PynamoDB is base.py's `_point`, which hands every model the one
-shared botocore client (PynamoDB has no public way to give a model a client)."""
+count them, to tell which update a cancellation names and to fill them with items made faster by
+item_writes.py, and `_commit`, to send a cancelled commit again). The only other private use of
+PynamoDB is base.py's `_point`, which hands every model the one shared botocore client (PynamoDB has
+no public way to give a model a client)."""
 from __future__ import annotations
 
 import random
@@ -18,6 +19,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import ConcurrentUpdate, DomainError, Unavailable
 from .base import connection
+from .item_writes import check_item, delete_item, put_item, update_item
 from .throttling import RETRY_AFTER_SECONDS, THROTTLED_ITEM_CODES
 
 COMMIT_ATTEMPTS = 4
@@ -31,6 +33,27 @@ class Transaction(TransactWrite):
         super().__init__(**kwargs)
         self._refusals: dict[int, Callable[[dict | None], DomainError]] = {}
         self._overriding: set[int] = set()   # refusals raised whatever else failed with them
+
+    # The items are made by item_writes.py, as PynamoDB's own methods make them (the same
+    # TransactItems, the same version handling after `_commit`), without its save path's calls.
+
+    def save(self, model: Model, condition=None, return_values: str | None = None) -> None:
+        self._put_items.append(put_item(model, condition, return_values))
+        self._models_for_version_attribute_update.append(model)
+
+    def update(self, model: Model, actions: list, condition=None, return_values: str | None = None, *,
+               add_version_condition: bool = True) -> None:
+        self._update_items.append(update_item(model, actions, condition, return_values,
+                                              add_version_condition=add_version_condition))
+        self._models_for_version_attribute_update.append(model)
+
+    def delete(self, model: Model, condition=None, *, add_version_condition: bool = True) -> None:
+        self._delete_items.append(delete_item(model, condition, add_version_condition=add_version_condition))
+
+    def condition_check(self, model_cls: type[Model], hash_key, range_key=None, condition=None) -> None:
+        if condition is None:
+            raise TypeError("`condition` cannot be None")
+        self._condition_check_items.append(check_item(model_cls, hash_key, range_key, condition))
 
     def item_count(self) -> int:
         """How many items the transaction writes or checks so far (DynamoDB takes at most 100)."""
