@@ -179,7 +179,7 @@ def carried(sub: Subscription, invoice_id: str | None) -> Subscription:
     invoice_id = invoice_id or sub.unpaid_invoice_id
     if invoice_id is None or invoice_id in sub.carried_invoice_ids:
         return sub
-    return replace(sub, carried_invoice_ids=(*sub.carried_invoice_ids, invoice_id))
+    return replace(sub, carried_invoice_ids=tuple(sorted({*sub.carried_invoice_ids, invoice_id})))
 
 
 def carried_paid(sub: Subscription) -> Subscription:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Iterator
 
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
-                                 UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute)
+                                 UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute, VersionAttribute)
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
@@ -102,7 +102,7 @@ class SubscriptionItem(OwnedByCustomer, Model):
     next_retry_at = UTCDateTimeAttribute(null=True)
     last_failure_code = UnicodeAttribute(null=True)
     unpaid_invoice_id = UnicodeAttribute(null=True)
-    carried_invoice_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    carried_invoice_ids = UnicodeSetAttribute(null=True)   # none carried: not stored (most subscriptions)
     reference = UnicodeAttribute(default="")
     retention_offer = UnicodeAttribute(null=True)
     undo = MapAttribute(null=True)

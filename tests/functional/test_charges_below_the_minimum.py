@@ -202,7 +202,7 @@ def test_an_invoice_carried_but_paid_meanwhile_is_not_charged_again(aws, monkeyp
         assert len(gateway.calls) == charges
         first, second = invoices_of(shop, sub)
         assert (first["status"], second["status"], second["balance_minor"]) == ("paid", "open", 30)
-        assert state(shop, sub).carried_invoice_ids[-1] == second["invoice_id"]
+        assert second["invoice_id"] in state(shop, sub).carried_invoice_ids
 
 
 def test_stripes_refusal_of_a_charge_below_its_minimum_reaches_billing_as_its_code():

@@ -348,7 +348,7 @@ def _collect(adapters, job: _Job, sub: Subscription) -> _Outcome:
         payment = collection.collect_off_session(adapters, job.org_id, sub.customer_id, sub.unpaid_invoice_id,
                                                  payment_method_id=sub.payment_method_id,
                                                  idempotency_key=charge_attempts.next_attempt_key(sub), now=job.now,
-                                                 source="auto_charge", along=sub.carried_invoice_ids)
+                                                 source="auto_charge", along=sorted(sub.carried_invoice_ids))
     except collection.PaymentInProgress:
         return _Outcome(PaymentStatus.PENDING)
     except BusinessRuleViolation as error:
