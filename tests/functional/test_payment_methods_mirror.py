@@ -196,3 +196,34 @@ def test_a_change_of_the_methods_between_the_mirrors_read_and_its_write_is_a_con
             with adapters().uow.transaction("payment method") as tx:
                 mirror.write_in(adapters(), tx, payer.org_id, payer.customer_id, read)
         assert mirrored(payer) == saved(payer) and len(saved(payer)) == 2
+
+
+def test_a_card_saved_by_the_browser_and_the_webhook_at_once_is_kept_once_and_answered_to_both(aws, monkeypatch):
+    from datetime import datetime, timezone
+
+    from chalicelib.gateways.payments import CardDetails, SavedMethod
+    from chalicelib.services.payments import methods
+    with client() as c:
+        # Given a card the browser saves, while Stripe's setup_intent.succeeded saves the same card
+        # between the browser's read of the methods and its write
+        payer = a_payer(Api(c))
+        now = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+        card = methods.Attached(SavedMethod("pm_1Same", CardDetails("visa", "4242", 12, 2030)), "cus_fake1")
+        read_then_raced, raced = mirror.saved, []
+
+        def saved_and_raced(*args):
+            read = read_then_raced(*args)
+            if not raced:
+                raced.append(None)   # the webhook's own read is not raced
+                raced[0] = methods._keep_once(adapters(), payer.org_id, payer.customer_id, card,
+                                              make_default=False, now=now, event=None, by="")
+            return read
+        monkeypatch.setattr(mirror, "saved", saved_and_raced)
+
+        # When the browser's save commits after the webhook's
+        kept = methods._keep(adapters(), payer.org_id, payer.customer_id, card, make_default=False, now=now)
+
+        # Then it answers the card the webhook kept (no 409, no second copy), and the mirror shows it once
+        assert kept.payment_method_id == raced[0].payment_method_id
+        assert [m.payment_method_id for m in saved(payer)] == [kept.payment_method_id]
+        assert mirrored(payer) == saved(payer)

@@ -7,7 +7,7 @@ from dataclasses import replace as changed
 from datetime import datetime
 
 from ...domain.engagement import ActivityRecord, Actor
-from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound
+from ...domain.errors import BusinessRuleViolation, ConcurrentUpdate, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.payments import PaymentMethod
 from ...domain.subscription import Subscription
@@ -21,6 +21,7 @@ from .settlement import Event
 TEST_PAYMENT_METHODS = ("pm_card_visa", "pm_card_mastercard", "pm_card_chargeDeclined",
                         "pm_card_chargeDeclinedInsufficientFunds", "pm_card_authenticationRequired")
 _ENDED = (Status.CANCELLED, Status.EXPIRED)
+KEEP_ATTEMPTS = 3   # reads of the methods when saving a card finds them changed meanwhile
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,20 @@ def _attach(adapters, org_id: str, customer_id: str, gateway_method_id: str, now
 
 def _keep(adapters, org_id: str, customer_id: str, attached: Attached, *, make_default: bool, now: datetime,
           event: Event | None = None, by: str = "") -> PaymentMethod:
+    """Keep the attached card, or answer it where it is kept already. Two savers of one card race
+    as a rule (the browser, and Stripe's setup_intent.succeeded for the same card): the one whose
+    write finds the methods changed reads them again, and then finds the card kept by the other."""
+    for attempt in range(KEEP_ATTEMPTS):
+        try:
+            return _keep_once(adapters, org_id, customer_id, attached, make_default=make_default, now=now,
+                              event=event, by=by)
+        except ConcurrentUpdate:
+            if attempt + 1 == KEEP_ATTEMPTS:
+                raise
+
+
+def _keep_once(adapters, org_id: str, customer_id: str, attached: Attached, *, make_default: bool, now: datetime,
+               event: Event | None, by: str) -> PaymentMethod:
     # once: is the card known, is it the first, who was default
     read = mirror.saved(adapters, org_id, customer_id)
     kept = read.methods
