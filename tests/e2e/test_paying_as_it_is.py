@@ -199,3 +199,21 @@ def test_credit_that_covers_the_invoice_pays_it_without_charging_the_card(page, 
 
     # Then it is paid, and nothing was charged
     expect(page.get_by_text("Your available credit paid this; nothing was charged.")).to_be_visible()
+
+
+def test_an_invoice_below_the_smallest_card_payment_says_it_is_paid_with_the_next_payment(page, portal):
+    # Given Olive owes 0.30, less than the smallest card payment (0.50 USD)
+    olive = fresh_customer(portal.org_id, "Tiny")
+    invoice_id = an_invoice(olive, 30, "Tiny plan")
+    sign_in(page, olive.org_id, olive.email, olive.password)
+
+    # When she looks at her invoices, and at that invoice
+    go_to(page, "Invoices")
+    listed = page.get_by_role("table", name="Invoices")
+
+    # Then it offers no payment that would be refused, and says how it is paid
+    expect(listed.get_by_text("Paid with your next payment")).to_be_visible()
+    expect(listed.get_by_role("link", name=re.compile("Pay Now"))).to_have_count(0)
+    page.goto(f"./#/invoices/{invoice_id}")
+    expect(page.get_by_text("less than the smallest card payment")).to_be_visible()
+    expect(page.get_by_role("link", name="Make Payment")).to_have_count(0)

@@ -99,6 +99,11 @@ def test_an_invoice_below_the_smallest_charge_is_paid_with_a_larger_payment_and_
         run_jobs(c)
         [tiny] = invoices_of(shop, sub)
 
+        # And her portal shows it as paid with her next payment, not as one to pay on its own
+        listed = {i["invoice_id"]: i for i in shop.portal.get("/portal/invoices").json["items"]}
+        assert listed[tiny["invoice_id"]]["payable_alone"] is False
+        assert shop.portal.get(f"/portal/invoices/{tiny['invoice_id']}").json["payable_alone"] is False
+
         # When she pays it alone
         alone = pay(shop.portal, {"invoice_ids": [tiny["invoice_id"]], "payment_method": "pm_card_visa"})
 
@@ -112,6 +117,7 @@ def test_an_invoice_below_the_smallest_charge_is_paid_with_a_larger_payment_and_
         more = shop.admin.post("/admin/invoices", {"customer_id": shop.zoe.customer_id,
                                                    "lines": [{"description": "Setup", "unit_price_minor": 1_000}]})
         assert more.status == 201, more.json
+        assert shop.portal.get(f"/portal/invoices/{more.json['invoice_id']}").json["payable_alone"] is True
         both = pay(shop.portal, {"all_outstanding": True, "payment_method": "pm_card_visa"})
         assert (both.status, both.json["status"], both.json["amount_minor"]) == (201, "succeeded", 1_030), both.json
         assert invoices_of(shop, sub)[0]["status"] == "paid"
@@ -190,6 +196,7 @@ def test_an_invoice_carried_but_paid_meanwhile_is_not_charged_again(aws, monkeyp
         more = shop.admin.post("/admin/invoices", {"customer_id": shop.zoe.customer_id,
                                                    "lines": [{"description": "Setup", "unit_price_minor": 1_000}]})
         assert more.status == 201, more.json
+        assert shop.portal.get(f"/portal/invoices/{more.json['invoice_id']}").json["payable_alone"] is True
         both = pay(shop.portal, {"all_outstanding": True, "payment_method": "pm_card_visa"})
         assert (both.status, both.json["amount_minor"]) == (201, 1_030), both.json
         charges = len(gateway.calls)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ...domain.currencies import exponent
+from ...domain.paying import below_minimum_charge
 from ...domain.documents import CreditNoteKind, CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
 from .shared import Answer, CurrencyExponent, DocumentLine, EmailStatus, GivenOnly, Money, Page, TaxLine
@@ -211,6 +212,9 @@ class InvoiceSummary(Answer):
     credits_applied_minor: int
     balance_minor: int
     overdue: bool
+    # false while what is due is less than the payment service's smallest card payment: it is paid
+    # together with a larger payment (docs/billing.md "The smallest charge"), not on its own
+    payable_alone: bool
     subscription_id: str | None
     period_start: date | None   # the days billed: [start, end)
     period_end: date | None
@@ -218,7 +222,9 @@ class InvoiceSummary(Answer):
 
     @classmethod
     def of(cls, listed: views.Listed, **given) -> InvoiceSummary:
-        return cls.mirroring(listed.invoice, overdue=listed.overdue, **given)
+        invoice = listed.invoice
+        return cls.mirroring(invoice, overdue=listed.overdue,
+                             payable_alone=not below_minimum_charge(invoice.balance_minor, invoice.currency), **given)
 
 
 class InvoicePage(Page[InvoiceSummary]):

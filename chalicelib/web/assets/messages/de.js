@@ -74,6 +74,8 @@ export default {
   "invoices.actions": "Aktionen",
   "invoices.pay_now": "Jetzt bezahlen",
   "invoices.pay_now_label": "Rechnung {number} jetzt bezahlen",
+  "invoices.paid_with_next": "Wird mit Ihrer nächsten Zahlung bezahlt",
+  "invoices.paid_with_next_long": "Das ist weniger als die kleinste Kartenzahlung, die wir annehmen können. Der Betrag wird daher zusammen mit Ihrer nächsten Zahlung bezahlt (Ihrer nächsten automatischen Zahlung, oder wenn Sie alles Offene bezahlen).",
   "invoices.back": "← Alle Rechnungen",
   "invoices.heading": "Rechnung {number}",
   "invoices.issued_due": "Ausgestellt am {issued} · fällig am {due}",

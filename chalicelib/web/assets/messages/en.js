@@ -75,6 +75,8 @@ export default {
   "invoices.actions": "Actions",
   "invoices.pay_now": "Pay Now",
   "invoices.pay_now_label": "Pay Now, invoice {number}",
+  "invoices.paid_with_next": "Paid with your next payment",
+  "invoices.paid_with_next_long": "This is less than the smallest card payment we can take, so it is paid together with your next payment (your next automatic payment, or when you pay all you owe).",
   "invoices.back": "← All invoices",
   "invoices.heading": "Invoice {number}",
   "invoices.issued_due": "Issued {issued} · due {due}",

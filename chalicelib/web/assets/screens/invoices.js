@@ -31,7 +31,8 @@ export function invoiceTable(items, { caption = t("invoices.title"), payable = t
     { label: t("invoices.amount"), num: true, cell: (i) => money(i.total_minor, i.currency) },
     { label: t("invoices.balance_due"), num: true, cell: (i) => money(invoiceBalance(i), i.currency) },
     payable ? { label: t("invoices.actions"), cell: (i) => (invoiceBalance(i) > 0
-      ? h("a", { href: `#/pay?invoices=${encodeURIComponent(i.invoice_id)}`, "aria-label": t("invoices.pay_now_label", { number: i.number }) }, t("invoices.pay_now"))
+      ? (i.payable_alone === false ? h("span", { class: "hint" }, t("invoices.paid_with_next"))
+        : h("a", { href: `#/pay?invoices=${encodeURIComponent(i.invoice_id)}`, "aria-label": t("invoices.pay_now_label", { number: i.number }) }, t("invoices.pay_now")))
       : "") } : null,
   ].filter(Boolean), items);
 }
@@ -49,7 +50,8 @@ export async function detail({ main, params, me }) {
   replace(main,
     h("p", { class: "no-print" }, h("a", { href: "#/invoices" }, t("invoices.back"))),
     pageHeader(t("invoices.heading", { number: invoice.number }), t("invoices.issued_due", { issued: date(invoice.issued_at), due: date(invoice.due_on) }),
-      balance > 0 && canPay(me) ? h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("invoices.make_payment")) : null,
+      balance > 0 && canPay(me) && invoice.payable_alone !== false ? h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("invoices.make_payment")) : null,
+      balance > 0 && invoice.payable_alone === false ? h("p", { class: "hint" }, t("invoices.paid_with_next_long")) : null,
       h("button", { type: "button", class: "secondary", onClick: () => download(`${path}/pdf`, null, `${invoice.number}.pdf`) }, t("invoices.download")),
       canForward(me) ? h("button", { type: "button", class: "secondary", onClick: () => forwardDocument("invoice", invoice.number, path) }, t("invoices.forward")) : null),
     h("section", { class: "card", "aria-label": t("invoices.details") },
