@@ -84,9 +84,7 @@ def replace(adapters, org_id: str, customer_id: str, payment_method_id: str, new
         _new_method(adapters, customer_id, attached, is_default=old.is_default, now=now)
     moved = adapters.uow.subscriptions.charged_to(org_id, customer_id, old.payment_method_id)
     with adapters.uow.transaction("payment method") as tx:
-        adapters.uow.payment_methods.put_in(tx, org_id, new)
-        adapters.uow.payment_methods.delete_in(tx, org_id, old)
-        mirror.write_in(adapters, tx, org_id, customer_id, read, put=(new,), deleted=(old,))
+        mirror.change_in(adapters, tx, org_id, customer_id, read, put=(new,), deleted=(old,))
         for sub in moved:
             adapters.uow.subscriptions.charge_to_in(tx, org_id, sub, new.payment_method_id, now)
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.replaced", new, now,
@@ -149,8 +147,7 @@ def refreshed_at_gateway(adapters, org_id: str, customer_id: str, gateway_method
         adapters.uow.webhook_events.record(event.event_id, event.type, now)
         return
     with adapters.uow.transaction("payment method") as tx:   # on the version read: a concurrent change is a 409
-        adapters.uow.payment_methods.put_in(tx, org_id, fresh)
-        mirror.write_in(adapters, tx, org_id, customer_id, read, put=(fresh,))
+        mirror.change_in(adapters, tx, org_id, customer_id, read, put=(fresh,))
         adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
 
 
@@ -206,10 +203,8 @@ def _keep_once(adapters, org_id: str, customer_id: str, attached: Attached, *, m
     first = not kept
     method = _new_method(adapters, customer_id, attached, is_default=make_default or first, now=now)
     with adapters.uow.transaction("payment method") as tx:
-        adapters.uow.payment_methods.put_in(tx, org_id, method)
-        demoted = _demote_others_in(adapters, tx, org_id, kept, method.payment_method_id) \
-            if method.is_default and not first else ()
-        mirror.write_in(adapters, tx, org_id, customer_id, read, put=(method, *demoted))
+        demoted = _demoted(kept, method.payment_method_id) if method.is_default and not first else ()
+        mirror.change_in(adapters, tx, org_id, customer_id, read, put=(method, *demoted))
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.added", method, now, event=event, by=by)
         if event is not None:
             adapters.uow.webhook_events.record_in(tx, event.event_id, event.type, now)
@@ -223,9 +218,8 @@ def _as_default(adapters, org_id: str, customer_id: str, method: PaymentMethod, 
         return method
     chosen = changed(method, is_default=True)
     with adapters.uow.transaction("payment method") as tx:
-        adapters.uow.payment_methods.put_in(tx, org_id, chosen)
-        demoted = _demote_others_in(adapters, tx, org_id, read.methods, method.payment_method_id)
-        mirror.write_in(adapters, tx, org_id, customer_id, read, put=(chosen, *demoted))
+        mirror.change_in(adapters, tx, org_id, customer_id, read,
+                         put=(chosen, *_demoted(read.methods, method.payment_method_id)))
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.made_default", chosen, now, by=by)
     return chosen
 
@@ -244,11 +238,8 @@ def _forget(adapters, org_id: str, customer_id: str, method: PaymentMethod, read
     successor = next((m for m in others if m.is_default), others[-1] if others else None)
     subscriptions_go_to = chosen if refuse_if_needed else successor
     with adapters.uow.transaction("payment method") as tx:
-        adapters.uow.payment_methods.delete_in(tx, org_id, method)
         promoted = (changed(chosen or successor, is_default=True),) if method.is_default and successor else ()
-        for other in promoted:
-            adapters.uow.payment_methods.put_in(tx, org_id, other)
-        mirror.write_in(adapters, tx, org_id, customer_id, read, put=promoted, deleted=(method,))
+        mirror.change_in(adapters, tx, org_id, customer_id, read, put=promoted, deleted=(method,))
         for sub in using:
             _move_in(adapters, tx, org_id, sub, subscriptions_go_to, now)
         _activity_in(adapters, tx, org_id, customer_id, "payment_method.removed", method, now, event=event, by=by)
@@ -274,13 +265,10 @@ def _move_in(adapters, tx, org_id: str, sub: Subscription, successor: PaymentMet
     adapters.uow.subscriptions.charge_to_in(tx, org_id, sub, successor.payment_method_id if successor else None, now)
 
 
-def _demote_others_in(adapters, tx, org_id: str, kept: list[PaymentMethod], keep_id: str) -> list[PaymentMethod]:
-    """The others of `kept` no longer the default, put within `tx`: answered for the mirror."""
-    demoted = [changed(other, is_default=False) for other in kept
-               if other.is_default and other.payment_method_id != keep_id]
-    for other in demoted:
-        adapters.uow.payment_methods.put_in(tx, org_id, other)
-    return demoted
+def _demoted(kept: list[PaymentMethod], keep_id: str) -> tuple[PaymentMethod, ...]:
+    """The others of `kept` that were the default, no longer."""
+    return tuple(changed(other, is_default=False) for other in kept
+                 if other.is_default and other.payment_method_id != keep_id)
 
 
 def _with_gateway_id(kept: list[PaymentMethod], gateway_method_id: str) -> PaymentMethod | None:
