@@ -36,6 +36,14 @@ def a_pro_renewal_credits_nearly_pay(c):
     return shop, auto_charged(shop, term_start=NOW - 30 * DAY, term_end=NOW)
 
 
+def a_tiny_renewal_left_open(c):
+    """Zoë's auto-charged Tiny plan renewed today by the job, its 0.30 invoice left open: (shop, subscription)."""
+    shop = a_shop_selling_a_tiny_plan(c)
+    sub = auto_charged(shop, plan="tiny", term_start=NOW - 30 * DAY, term_end=NOW)
+    run_jobs(c)
+    return shop, sub
+
+
 def test_a_renewal_below_the_smallest_charge_stays_open_and_the_subscription_stays_live(aws, monkeypatch):
     stripe = with_stripe(monkeypatch, authenticate=False)
     with client() as c:
@@ -149,9 +157,7 @@ def test_a_tiny_renewal_left_open_is_paid_with_the_next_automatic_charge(aws, mo
     gateway = counting_gateway(monkeypatch)
     with client() as c:
         # Given Zoë's auto-charged Tiny plan (0.30 USD), whose renewal today is left open as too small
-        shop = a_shop_selling_a_tiny_plan(c)
-        sub = auto_charged(shop, plan="tiny", term_start=NOW - 30 * DAY, term_end=NOW)
-        run_jobs(c)
+        shop, sub = a_tiny_renewal_left_open(c)
         [first] = invoices_of(shop, sub)
         assert state(shop, sub).carried_invoice_ids == (first["invoice_id"],)
 
@@ -182,6 +188,8 @@ def test_a_renewal_carrying_a_few_cents_charges_them_with_it(aws, monkeypatch):
 
         # Then the one charge is 100.30, and both invoices are paid
         assert [status for _, status in gateway.calls] == ["succeeded"]
+        assert [p.amount_minor for p in adapters().uow.payments.page(
+            shop.acme.org.org_id, shop.zoe.customer_id, limit=10, cursor=None).items] == [10_030]
         assert [i["status"] for i in invoices_of(shop, sub)] == ["paid", "paid"]
         assert state(shop, sub).carried_invoice_ids == ()
 
@@ -190,9 +198,7 @@ def test_an_invoice_carried_but_paid_meanwhile_is_not_charged_again(aws, monkeyp
     gateway = counting_gateway(monkeypatch)
     with client() as c:
         # Given Zoë's Tiny renewal of 0.30 left open and carried, which she then pays with a 10.00 invoice
-        shop = a_shop_selling_a_tiny_plan(c)
-        sub = auto_charged(shop, plan="tiny", term_start=NOW - 30 * DAY, term_end=NOW)
-        run_jobs(c)
+        shop, sub = a_tiny_renewal_left_open(c)
         more = shop.admin.post("/admin/invoices", {"customer_id": shop.zoe.customer_id,
                                                    "lines": [{"description": "Setup", "unit_price_minor": 1_000}]})
         assert more.status == 201, more.json
