@@ -39,8 +39,7 @@ DELETIONS = {
     ("tables/refund_requests.py", "finish_in"): "idempotency",           # a recorded refund's claim
     ("tables/refund_requests.py", "release"): "idempotency",             # ... a refused one's
     ("tables/payment_methods.py", "delete_in"): "payment_methods",
-    ("services/payments/methods.py", "replace"): "payment_methods",      # Stripe detaches the card
-    ("services/payments/methods.py", "_forget"): "payment_methods",
+    ("services/payments/mirror.py", "change_in"): "payment_methods",     # replaced or removed (Stripe detaches the card)
     ("tables/passkeys.py", "remove"): "passkeys",                        # the customer removes a passkey
     ("tables/passkeys.py", "remove_every"): "passkeys",                  # a password reset removes them all
     ("tables/logos.py", "remove_in"): "logos",                           # a logo the merchant removes
