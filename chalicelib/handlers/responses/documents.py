@@ -343,12 +343,11 @@ class PaymentDetail(Payment):
     allocations: list[PaidInvoice]
 
     @classmethod
-    def of(cls, receipt: payment_views.Receipt) -> PaymentDetail:
-        """The payment with the number of each invoice it paid."""
-        numbers = receipt.invoice_numbers
-        return super().of(receipt.shown, allocations=[PaidInvoice(invoice_id=a.invoice_id, amount_minor=a.amount_minor,
-                                                                  number=numbers.get(a.invoice_id))
-                                                      for a in receipt.shown.payment.allocations])
+    def of(cls, shown: payment_views.Shown) -> PaymentDetail:
+        """The payment with the number of each invoice it paid (kept with its allocations)."""
+        return super().of(shown, allocations=[PaidInvoice(invoice_id=a.invoice_id, amount_minor=a.amount_minor,
+                                                          number=a.invoice_number)
+                                              for a in shown.payment.allocations])
 
 
 class StatementRow(Answer):

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .methods import CardSetup
     from .refunds import Refunded
     from .webhooks import Delivery
-    from .views import Receipt, Shown
+    from .views import Shown
 
 
 class Payments:
@@ -43,7 +43,7 @@ class Payments:
         from .portal import page
         return page(self._adapters, org_id, customer_id, limit=limit, cursor=cursor)
 
-    def detail(self, org_id: str, customer_id: str, payment_id: str) -> Receipt:
+    def detail(self, org_id: str, customer_id: str, payment_id: str) -> Shown:
         from .portal import detail
         return detail(self._adapters, org_id, customer_id, payment_id)
 

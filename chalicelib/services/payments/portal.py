@@ -10,7 +10,7 @@ from ...domain.payments import PaymentStatus
 from ...tables.pages import Page
 from . import collection, idempotency, settlement
 from .commands import Parties, PayInvoices
-from .views import Receipt, Shown, shown
+from .views import Shown, shown
 
 
 SCOPE = "portal_payment"   # of the request's Idempotency-Key
@@ -68,14 +68,13 @@ def page(adapters, org_id: str, customer_id: str, *, limit: int, cursor: str | N
     return Page([shown(adapters, p) for p in found.items], found.next_cursor)
 
 
-def detail(adapters, org_id: str, customer_id: str, payment_id: str) -> Receipt:
-    """A payment with the invoices it paid (numbers included, for the receipt view)."""
+def detail(adapters, org_id: str, customer_id: str, payment_id: str) -> Shown:
+    """A payment with the facts of the invoices it paid (numbers included, for the receipt view)."""
     payment = adapters.uow.payments.get(org_id, customer_id, payment_id)
     missing = payment.invoices_to_read   # facts kept with the payment; read for one recorded before
     if missing:
         payment = payment.with_invoice_facts(adapters.uow.invoices.get_many(org_id, customer_id, missing))
-    return Receipt(shown(adapters, payment), {a.invoice_id: a.invoice_number for a in payment.allocations
-                                              if a.knows_its_invoice})
+    return shown(adapters, payment)
 
 
 def confirm_action(adapters, org_id: str, customer_id: str, payment_id: str, *, approve: bool,

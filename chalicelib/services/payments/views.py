@@ -5,7 +5,7 @@ chooses the fields: never its idempotency key, gateway ids or version. It import
 case: a subscription action shows the charge it made without loading the payments service."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ...domain.payments import Payment, PaymentStatus
 
@@ -25,13 +25,6 @@ class Shown:
     """A payment as the portal shows it; `next_action` only while it requires action."""
     payment: Payment
     next_action: NextAction | None = None
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """A payment with the numbers of the invoices it paid (invoice_id -> number)."""
-    shown: Shown
-    invoice_numbers: dict[str, str] = field(default_factory=dict)
 
 
 def shown(adapters, payment: Payment) -> Shown:
