@@ -39,6 +39,18 @@ class CreditApplication:
     credit_note_id: str
     amount_minor: int
     applied_at: datetime
+    number: str | None = None     # the credit note's (never changes); None where applied before it was kept
+
+
+@dataclass(frozen=True)
+class PaymentApplied:
+    """What one payment paid of an invoice, kept on the invoice when the payment succeeds (in the
+    same write), as a credit note's part is: the invoice's detail names its payments without
+    reading the customer's."""
+    payment_id: str
+    amount_minor: int
+    paid_at: datetime | None
+    method_summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,7 @@ class Invoice:
     taxes: tuple[TaxLine, ...] = ()
     credits_applied: tuple[CreditApplication, ...] = ()
     amount_paid_minor: int = 0
+    payments_applied: tuple[PaymentApplied, ...] = ()
     subscription_id: str | None = None
     period_start: date | None = None
     period_end: date | None = None
@@ -68,6 +81,12 @@ class Invoice:
     @property
     def credits_applied_minor(self) -> int:
         return sum(c.amount_minor for c in self.credits_applied)
+
+    @property
+    def knows_its_payments(self) -> bool:
+        """Its payments account for all it was paid: false for one paid before invoices kept their
+        payments (its payments are found among the customer's)."""
+        return sum(p.amount_minor for p in self.payments_applied) == self.amount_paid_minor
 
     @property
     def balance_minor(self) -> int:

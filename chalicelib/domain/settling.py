@@ -12,24 +12,30 @@ from typing import Sequence
 
 from .account_summary import SummaryChange, credit_note_moved
 from .credits import AvailableCredit, allocate_credits
-from .documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus
+from .documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus, PaymentApplied
 from .money import Money
 from .payments import Allocation
 
-def pay(invoice: Invoice, amount_minor: int, now: datetime) -> tuple[Invoice, int]:
-    """The invoice after `amount_minor` is paid against it, and how much of it fitted."""
+def pay(invoice: Invoice, amount_minor: int, now: datetime, *, payment_id: str,
+        method_summary: str = "") -> tuple[Invoice, int]:
+    """The invoice after `amount_minor` of payment `payment_id` is paid against it (the invoice
+    keeps the payment's part), and how much of it fitted."""
     applied = min(amount_minor, invoice.balance_minor) if invoice.is_outstanding() else 0
     if applied <= 0:
         return invoice, 0
-    return _settled(replace(invoice, amount_paid_minor=invoice.amount_paid_minor + applied), now), applied
+    part = PaymentApplied(payment_id, applied, now, method_summary)
+    return _settled(replace(invoice, amount_paid_minor=invoice.amount_paid_minor + applied,
+                            payments_applied=invoice.payments_applied + (part,)), now), applied
 
 
-def credit(invoice: Invoice, credit_note_id: str, amount_minor: int, now: datetime) -> tuple[Invoice, int]:
-    """The invoice after up to `amount_minor` of a credit note is applied, and how much was."""
+def credit(invoice: Invoice, credit_note_id: str, amount_minor: int, now: datetime, *,
+           number: str | None = None) -> tuple[Invoice, int]:
+    """The invoice after up to `amount_minor` of a credit note (numbered `number`) is applied, and
+    how much was."""
     applied = min(amount_minor, invoice.balance_minor) if invoice.is_outstanding() else 0
     if applied <= 0:
         return invoice, 0
-    application = CreditApplication(credit_note_id, applied, now)
+    application = CreditApplication(credit_note_id, applied, now, number)
     return _settled(replace(invoice, credits_applied=invoice.credits_applied + (application,)), now), applied
 
 
@@ -109,15 +115,17 @@ class Settled:
 
 
 def settle(allocations: Sequence[Allocation], credit_plan: Sequence[tuple[str, str, int]],
-           invoices: dict[str, Invoice], notes: dict[str, CreditNote], now: datetime) -> Settled:
-    """A payment that succeeded: each allocation pays its invoice as far as its balance still goes
-    (a late success never pays twice: the rest is excess), then the planned credits (invoice, credit
-    note, amount) are applied as far as each note's balance and each invoice's balance allow."""
+           invoices: dict[str, Invoice], notes: dict[str, CreditNote], now: datetime, *, payment_id: str,
+           method_summary: str = "") -> Settled:
+    """Payment `payment_id` succeeded: each allocation pays its invoice as far as its balance still
+    goes (a late success never pays twice: the rest is excess), then the planned credits (invoice,
+    credit note, amount) are applied as far as each note's balance and each invoice's balance allow."""
     after = dict(invoices)
     paid_allocations, excess = [], 0
     for allocation in allocations:
         invoice = after.get(allocation.invoice_id)
-        paid, applied = pay(invoice, allocation.amount_minor, now) if invoice else (None, 0)
+        paid, applied = pay(invoice, allocation.amount_minor, now, payment_id=payment_id,
+                            method_summary=method_summary) if invoice else (None, 0)
         excess += allocation.amount_minor - applied
         if applied:
             after[allocation.invoice_id] = paid
@@ -128,7 +136,7 @@ def settle(allocations: Sequence[Allocation], credit_plan: Sequence[tuple[str, s
         note, invoice = used.get(note_id) or notes.get(note_id), after.get(invoice_id)
         if note is None or invoice is None:
             continue
-        credited, applied = credit(invoice, note_id, usable_credit(note, wanted), now)
+        credited, applied = credit(invoice, note_id, usable_credit(note, wanted), now, number=note.number)
         if applied:
             after[invoice_id], used[note_id] = credited, use_credit(note, applied)
             credits_used += applied

@@ -72,6 +72,7 @@ class InvoiceItem(OwnedByCustomer, Model):
     taxes = ListAttribute(default=list)
     credits_applied = ListAttribute(default=list)
     amount_paid_minor = NumberAttribute(default=0)
+    payments_applied = ListAttribute(default=list)    # what each payment paid of it (domain PaymentApplied)
     balance_minor = NumberAttribute()                 # derived; stored for conditions and reads
     outstanding_key = UnicodeAttribute(null=True)     # due_on#invoice_id, only while outstanding
     subscription_id = UnicodeAttribute(null=True)
@@ -92,7 +93,7 @@ I = InvoiceItem
 _BY_STATUS = ("paid", "partially_paid", "void")
 _OWED = ("outstanding", "overdue")
 # what a list of invoices reads: every attribute but those only the invoice itself shows
-_LISTED = sorted(set(InvoiceItem.get_attributes()) - {"lines", "taxes", "notes"})
+_LISTED = sorted(set(InvoiceItem.get_attributes()) - {"lines", "taxes", "notes", "payments_applied"})
 
 
 class Invoices(Documents):

@@ -1,5 +1,7 @@
 """GET /portal/invoices (filters, cursor) and GET /portal/invoices/{id} (lines, taxes, credits
 applied, payments)."""
+from chalicelib.tables.base import owner_key
+from chalicelib.tables.invoices import InvoiceItem
 from tests.support.api import NOW, Api, client
 from tests.support.payments import a_credit_note, a_payer, an_invoice, pay
 from tests.support.portal import Clock
@@ -107,3 +109,50 @@ def test_an_invoice_paid_in_parts_lists_each_payment(aws):
         assert [(p["payment_id"], p["amount_minor"]) for p in detail["payments"]] == [
             (rest.json["payment_id"], 7000), (first.json["payment_id"], 3000)]
         assert detail["status"] == "paid"
+
+
+def test_an_invoice_paid_before_invoices_kept_their_payments_and_credits_still_lists_each(aws):
+    clock = Clock()
+    with client() as c:
+        # Given an invoice paid in two parts, the second with 10.00 of credit, stored as invoices were
+        # before they kept their payments and their credit notes' numbers
+        payer = a_payer(Api(c))
+        invoice = an_invoice(payer, 10000)
+        first = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa",
+                                   "amount_minor": 3000})
+        clock.advance(minutes=5)
+        note = a_credit_note(payer, 1000)
+        rest = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa",
+                                  "use_credits": True})
+        stored = InvoiceItem.get(owner_key(payer.org_id, payer.customer_id), invoice["invoice_id"])
+        credits = [{name: value for name, value in credit.items() if name != "number"}
+                   for credit in stored.credits_applied]
+        stored.update(actions=[InvoiceItem.payments_applied.remove(), InvoiceItem.credits_applied.set(credits)])
+
+        # When the customer opens it
+        detail = payer.portal.get(f"/portal/invoices/{invoice['invoice_id']}").json
+
+        # Then its payments are found among the customer's and the credit note's number is read, as
+        # the invoice shows them now
+        assert [(p["payment_id"], p["amount_minor"], p["method_summary"]) for p in detail["payments"]] == [
+            (rest.json["payment_id"], 6000, "Visa •••• 4242"), (first.json["payment_id"], 3000, "Visa •••• 4242")]
+        assert [(c["number"], c["amount_minor"]) for c in detail["credits_applied"]] == [(note["number"], 1000)]
+
+
+def test_a_payment_the_merchant_records_is_listed_on_the_invoice_with_how_it_was_paid(aws):
+    Clock()
+    with client() as c:
+        # Given an invoice of which the merchant records 40.00 received by bank transfer
+        payer = a_payer(Api(c))
+        invoice = an_invoice(payer, 10000)
+        recorded = payer.admin.post("/admin/payments", {"customer_id": payer.customer_id,
+                                                        "invoice_id": invoice["invoice_id"], "amount_minor": 4000})
+        assert recorded.status == 201, recorded.json
+
+        # When the customer opens it
+        detail = payer.portal.get(f"/portal/invoices/{invoice['invoice_id']}").json
+
+        # Then the payment is there, and 60.00 is left to pay
+        assert [(p["payment_id"], p["amount_minor"], p["method_summary"]) for p in detail["payments"]] == [
+            (recorded.json["payment_id"], 4000, "Bank Transfer")]
+        assert (detail["status"], detail["balance_minor"]) == ("partially_paid", 6000)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from chalicelib.tables.base import shared_client
 from tests.support.api import Api, client
 from tests.support.call_shapes import calls_made
-from tests.support.documents import PDF_HEADERS, a_payment, a_scene, an_invoice, signed_in
+from tests.support.documents import PDF_HEADERS, a_credit_note, a_payment, a_scene, an_invoice, signed_in
+from tests.support.payments import pay
 from tests.support.portal import new_customer
 
 
-def test_an_invoice_is_read_with_the_session_check_and_its_payments_are_the_only_other_call(aws):
+def test_an_invoice_and_its_payments_are_read_with_the_session_check_in_one_call(aws):
     with client() as c:
         # Given an invoice of Zoë's
         scene = a_scene(Api(c))
@@ -21,10 +22,32 @@ def test_an_invoice_is_read_with_the_session_check_and_its_payments_are_the_only
         with calls_made() as calls:
             answer = scene.zoe.portal.get(f"/portal/invoices/{invoice['invoice_id']}")
 
-        # Then the session check's call read it, and the payments that paid it were the one more
+        # Then the session check's call read it, with the payments it keeps
         assert answer.status == 200 and answer.json["invoice_id"] == invoice["invoice_id"]
-        assert [operation for operation, _ in calls] == ["BatchGetItem", "Query"]
+        assert [operation for operation, _ in calls] == ["BatchGetItem"]
         assert {"sessions", "customers", "invoices"} <= set(calls[0][1])
+
+
+def test_an_invoice_paid_with_a_credit_and_two_payments_names_them_from_the_session_check_s_call(aws):
+    with client() as c:
+        # Given an invoice of Zoë's of 100.00: 30.00 paid by bank transfer, then the rest by card with
+        # 10.00 of a credit note
+        scene = a_scene(Api(c))
+        invoice = an_invoice(scene.admin, scene.customer_id)
+        by_bank = a_payment(scene.admin, scene.customer_id, invoice["invoice_id"], 3000)
+        note = a_credit_note(scene.admin, scene.customer_id, 1000)
+        by_card = pay(scene.zoe.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa",
+                                         "use_credits": True}).json
+
+        # When she opens it
+        with calls_made() as calls:
+            answer = scene.zoe.portal.get(f"/portal/invoices/{invoice['invoice_id']}")
+
+        # Then the credit note's number and the payment are the invoice's own: no other call
+        assert [(c["number"], c["amount_minor"]) for c in answer.json["credits_applied"]] == [(note["number"], 1000)]
+        assert [(p["payment_id"], p["amount_minor"]) for p in answer.json["payments"]] == [
+            (by_card["payment_id"], 6000), (by_bank["payment_id"], 3000)]
+        assert [operation for operation, _ in calls] == ["BatchGetItem"]
 
 
 def test_another_customers_invoice_read_ahead_is_missing_as_before(aws):

@@ -5,12 +5,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.domain.account_summary import SummaryChange
-from chalicelib.domain.documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice, InvoiceStatus
+from chalicelib.domain.documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice, InvoiceStatus, PaymentApplied
 from chalicelib.domain.payments import Allocation
 from chalicelib.domain import settling
 from chalicelib.services.payments.idempotency import request_hash
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+PAYMENT = "pay_1"
 
 
 def an_invoice(total=10000, *, paid=0, status=InvoiceStatus.OPEN, invoice_id="inv_1", due_on=NOW.date(), currency="USD"):
@@ -27,19 +28,33 @@ def a_note(balance, *, note_id="cn_1", days_old=1, currency="USD", status=Credit
 
 
 def test_paying_the_balance_marks_the_invoice_paid_at_that_time():
-    paid, applied = settling.pay(an_invoice(10000), 10000, NOW)
+    paid, applied = settling.pay(an_invoice(10000), 10000, NOW, payment_id=PAYMENT)
 
     assert (paid.status, paid.balance_minor, paid.paid_at, applied) == (InvoiceStatus.PAID, 0, NOW, 10000)
 
 
 def test_paying_part_leaves_it_partially_paid():
-    paid, applied = settling.pay(an_invoice(10000), 2500, NOW)
+    paid, applied = settling.pay(an_invoice(10000), 2500, NOW, payment_id=PAYMENT)
 
     assert (paid.status, paid.balance_minor, paid.paid_at, applied) == (InvoiceStatus.PARTIALLY_PAID, 7500, None, 2500)
 
 
+def test_the_invoice_keeps_each_payment_s_part_with_when_and_how_it_was_paid():
+    first, _ = settling.pay(an_invoice(10000), 2500, NOW, payment_id="pay_1", method_summary="Visa •••• 4242")
+    second, _ = settling.pay(first, 9000, NOW + timedelta(days=1), payment_id="pay_2", method_summary="Bank Transfer")
+
+    assert second.payments_applied == (PaymentApplied("pay_1", 2500, NOW, "Visa •••• 4242"),
+                                       PaymentApplied("pay_2", 7500, NOW + timedelta(days=1), "Bank Transfer"))
+    assert second.knows_its_payments and second.status == InvoiceStatus.PAID
+
+
+def test_an_invoice_paid_before_invoices_kept_their_payments_does_not_know_them():
+    assert not an_invoice(10000, paid=2500, status=InvoiceStatus.PARTIALLY_PAID).knows_its_payments
+    assert an_invoice(10000).knows_its_payments
+
+
 def test_paying_more_than_the_balance_applies_only_the_balance():
-    _, applied = settling.pay(an_invoice(10000, paid=9000, status=InvoiceStatus.PARTIALLY_PAID), 5000, NOW)
+    _, applied = settling.pay(an_invoice(10000, paid=9000, status=InvoiceStatus.PARTIALLY_PAID), 5000, NOW, payment_id=PAYMENT)
 
     assert applied == 1000
 
@@ -47,7 +62,7 @@ def test_paying_more_than_the_balance_applies_only_the_balance():
 def test_nothing_is_applied_to_a_paid_or_void_invoice():
     for status in (InvoiceStatus.PAID, InvoiceStatus.VOID):
         invoice = an_invoice(10000, status=status)
-        assert settling.pay(invoice, 100, NOW) == (invoice, 0)
+        assert settling.pay(invoice, 100, NOW, payment_id=PAYMENT) == (invoice, 0)
         assert settling.credit(invoice, "cn_1", 100, NOW) == (invoice, 0)
 
 
@@ -63,8 +78,8 @@ def test_a_credit_is_recorded_on_the_invoice_and_spent_from_the_note():
 def test_the_outstanding_figures_move_by_what_changed():
     before = an_invoice(10000)
 
-    assert settling.outstanding_change(before, settling.pay(before, 2500, NOW)[0]) == SummaryChange(0, -2500)
-    assert settling.outstanding_change(before, settling.pay(before, 10000, NOW)[0]) == SummaryChange(-1, -10000)
+    assert settling.outstanding_change(before, settling.pay(before, 2500, NOW, payment_id=PAYMENT)[0]) == SummaryChange(0, -2500)
+    assert settling.outstanding_change(before, settling.pay(before, 10000, NOW, payment_id=PAYMENT)[0]) == SummaryChange(-1, -10000)
     assert settling.outstanding_change(before, before) == SummaryChange()
 
 
@@ -109,7 +124,7 @@ def test_a_payment_pays_its_invoices_and_the_planned_credit_and_the_summary_move
 
     # When it succeeds
     settled = settling.settle([Allocation("inv_1", 10000), Allocation("inv_2", 2000)], [("inv_2", "cn_1", 3000)],
-                              {"inv_1": first, "inv_2": second}, {"cn_1": note}, NOW)
+                              {"inv_1": first, "inv_2": second}, {"cn_1": note}, NOW, payment_id=PAYMENT)
 
     # Then both invoices are paid, the note is used up, nothing is left over
     assert [settled.invoices[i].status for i in ("inv_1", "inv_2")] == [InvoiceStatus.PAID, InvoiceStatus.PAID]
@@ -124,7 +139,7 @@ def test_a_late_success_for_an_invoice_paid_meanwhile_becomes_credit_not_a_secon
     paid = an_invoice(10000, paid=10000, status=InvoiceStatus.PAID)
 
     # When the payment succeeds after all
-    settled = settling.settle([Allocation("inv_1", 10000)], [], {"inv_1": paid}, {}, NOW)
+    settled = settling.settle([Allocation("inv_1", 10000)], [], {"inv_1": paid}, {}, NOW, payment_id=PAYMENT)
 
     # Then nothing is paid twice: the whole amount is the customer's credit
     assert settled.allocations == () and settled.excess_minor == 10000
@@ -139,11 +154,12 @@ def test_whatever_is_paid_is_either_applied_to_an_invoice_or_kept_as_credit(tota
     allocations = [Allocation(f"inv_{i}", paid_shares[i]) for i in range(len(totals)) if paid_shares[i]]
     plan = [("inv_0", "cn_1", credit)] if credit else []
 
-    settled = settling.settle(allocations, plan, invoices, {"cn_1": a_note(credit)}, NOW)
+    settled = settling.settle(allocations, plan, invoices, {"cn_1": a_note(credit)}, NOW, payment_id=PAYMENT)
 
     paid = sum(a.amount_minor for a in allocations)
     assert sum(a.amount_minor for a in settled.allocations) + settled.excess_minor == paid
     assert all(invoice.balance_minor >= 0 for invoice in settled.invoices.values())
+    assert all(invoice.knows_its_payments for invoice in settled.invoices.values())
     owed_before = sum(invoice.balance_minor for invoice in invoices.values())
     owed_after = sum(invoice.balance_minor for invoice in settled.invoices.values())
     assert settled.change.outstanding_minor == owed_after - owed_before

@@ -277,9 +277,8 @@ class InvoiceDetail(InvoiceSummary):
                           credits_applied=[AppliedCredit(credit_note_id=c.credit_note_id, amount_minor=c.amount_minor,
                                                          number=full.credit_numbers.get(c.credit_note_id),
                                                          applied_at=c.applied_at) for c in invoice.credits_applied],
-                          payments=[InvoicePayment(payment_id=paid.payment.payment_id, amount_minor=paid.amount_minor,
-                                                   paid_at=paid.payment.succeeded_at,
-                                                   method_summary=paid.payment.method_summary)
+                          payments=[InvoicePayment(payment_id=paid.payment_id, amount_minor=paid.amount_minor,
+                                                   paid_at=paid.paid_at, method_summary=paid.method_summary)
                                     for paid in full.paid_by])
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from ...domain import billing, paying
+from ...domain import billing, paying, settling
 from ...domain.account_summary import SummaryChange, credit_note_moved
 from ...domain.calendar import local_date
 from ...domain.documents import (CreditNote, CreditNoteStatus, DocumentLine, Estimate, EstimateStatus, Invoice,
@@ -95,7 +95,8 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
                       allocations=(Allocation.of(invoice, amount_minor),), created_at=now, gateway="offline",
                       method_summary=method.replace("_", " ").title(), succeeded_at=now, source="merchant",
                       number=billing.number("PAY", numbers.next(PAYMENT_NUMBERS)))
-    paid = _paid(invoice, amount_minor, now)
+    paid, _ = settling.pay(invoice, amount_minor, now, payment_id=payment.payment_id,
+                           method_summary=payment.method_summary)
     org = state.org
     revived = recovery.recovered(adapters, org, customer_id, [paid], now)
     with adapters.uow.transaction("invoice") as tx:
@@ -104,8 +105,8 @@ def record_payment(adapters, org_id: str, customer_id: str, *, invoice_id: str, 
         recovery.save_in(adapters, tx, org, revived, MERCHANT, now)
         adapters.uow.payments.save_in(tx, org_id, payment, before=None, now=now,
                                       invoice_numbers={invoice_id: invoice.number})
-        change = _outstanding(paid, +1) + _outstanding(invoice, -1)
-        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, change,
+        adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, invoice.currency,
+                                                settling.outstanding_change(invoice, paid),
                                                 last_payment=(payment.payment_id, amount_minor, now, invoice_id))
         adapters.uow.activity.record(org_id, _activity(now, customer_id, "payment.recorded", "payment",
                                                        payment.payment_id, f"{invoice.number}: {Money(amount_minor, invoice.currency).labelled()}"), tx)
@@ -220,13 +221,6 @@ def _outstanding(invoice: Invoice, sign: int) -> SummaryChange:
     if not invoice.is_outstanding():
         return SummaryChange()
     return SummaryChange(outstanding_count=sign, outstanding_minor=sign * invoice.balance_minor)
-
-
-def _paid(invoice: Invoice, amount_minor: int, now: datetime) -> Invoice:
-    paid = invoice.amount_paid_minor + amount_minor
-    settled = paid + invoice.credits_applied_minor >= invoice.total_minor
-    return replace(invoice, amount_paid_minor=paid, paid_at=now if settled else None,
-                   status=InvoiceStatus.PAID if settled else InvoiceStatus.PARTIALLY_PAID)
 
 
 def _activity(now: datetime, customer_id: str, action: str, subject_type: str, subject_id: str,

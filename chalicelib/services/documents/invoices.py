@@ -3,13 +3,12 @@ applied, the payments that paid it)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Iterable
 
-from ...domain.documents import CreditNote, Invoice
+from ...domain.documents import Invoice, PaymentApplied
 from ...domain.organization import Organization
 from ...domain.payments import Payment, PaymentStatus
 from ...tables.pages import Page
-from .views import InFull, Listed, PaidBy, listed
+from .views import InFull, Listed, listed
 
 
 def page(adapters, org: Organization, customer_id: str, *, view: str, limit: int, cursor: str | None,
@@ -25,17 +24,24 @@ def page(adapters, org: Organization, customer_id: str, *, view: str, limit: int
 def detail(adapters, org: Organization, customer_id: str, invoice_id: str, now: datetime) -> InFull:
     """The invoice (read consistently) at the date of `org` (the session check's)."""
     invoice = adapters.uow.invoices.get(org.org_id, customer_id, invoice_id, consistent=True)
-    return in_full(adapters, org.org_id, customer_id, invoice, org.today(now),
-                   adapters.uow.payments.succeeded(org.org_id, customer_id))
+    return in_full(adapters, org.org_id, customer_id, invoice, org.today(now))
 
 
-def in_full(adapters, org_id: str, customer_id: str, invoice: Invoice, today: date, candidates: list[Payment], *,
-            notes: Iterable[CreditNote] = ()) -> InFull:
-    """An invoice as its detail shows it, with those of the `candidates` that paid it. The numbers
-    of the credit notes applied come from `notes` where the caller has them, or are read here."""
-    known = {note.credit_note_id: note for note in notes}
-    unknown = [c.credit_note_id for c in invoice.credits_applied if c.credit_note_id not in known]
-    notes = {**known, **adapters.uow.credit_notes.get_many(org_id, customer_id, unknown)}
-    paid_by = tuple(PaidBy(p, a.amount_minor) for p in candidates if p.status == PaymentStatus.SUCCEEDED
-                    for a in p.allocations if a.invoice_id == invoice.invoice_id)
-    return InFull(listed(invoice, today), {note_id: note.number for note_id, note in notes.items()}, paid_by)
+def in_full(adapters, org_id: str, customer_id: str, invoice: Invoice, today: date) -> InFull:
+    """An invoice as its detail shows it. The numbers of the credit notes applied and the payments
+    (newest first) are the invoice's own; for a credit or payment applied before invoices kept
+    them, they are read here."""
+    numbers = {c.credit_note_id: c.number for c in invoice.credits_applied if c.number is not None}
+    unknown = [c.credit_note_id for c in invoice.credits_applied if c.credit_note_id not in numbers]
+    numbers.update((note_id, note.number) for note_id, note in
+                   adapters.uow.credit_notes.get_many(org_id, customer_id, unknown).items())
+    paid_by = tuple(reversed(invoice.payments_applied)) if invoice.knows_its_payments else \
+        _found_among(adapters.uow.payments.succeeded(org_id, customer_id), invoice.invoice_id)
+    return InFull(listed(invoice, today), numbers, paid_by)
+
+
+def _found_among(payments: list[Payment], invoice_id: str) -> tuple[PaymentApplied, ...]:
+    """The parts of `payments` (newest first) that paid invoice `invoice_id`."""
+    return tuple(PaymentApplied(p.payment_id, a.amount_minor, p.succeeded_at, p.method_summary)
+                 for p in payments if p.status == PaymentStatus.SUCCEEDED
+                 for a in p.allocations if a.invoice_id == invoice_id)

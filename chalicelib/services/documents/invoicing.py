@@ -88,7 +88,7 @@ def bill(adapters, org: Organization, *, customer_id: str, currency: str, now: d
     if invoice is not None and invoice.balance_minor > 0:
         pool = {n.credit_note_id: n for n in [*credits, *([note] if note else [])] if n.currency == currency}
         allocations = allocate_credits(invoice.balance, available(list(pool.values())))
-        invoice = _with_credits(invoice, allocations, now)
+        invoice = _with_credits(invoice, [(pool[note_id], amount) for note_id, amount in allocations], now)
         for note_id, amount in allocations:
             lowered = _lowered(pool[note_id], amount.amount_minor)
             if note is not None and note_id == note.credit_note_id:
@@ -178,8 +178,9 @@ def _credit_note(numbers: Numbers, org: Organization, customer_id: str, currency
                       total_minor=credited, balance_minor=credited, reason=reason, subscription_id=subscription_id)
 
 
-def _with_credits(invoice: Invoice, allocations: list[tuple[str, Money]], now: datetime) -> Invoice:
-    applied = tuple(CreditApplication(note_id, amount.amount_minor, now) for note_id, amount in allocations)
+def _with_credits(invoice: Invoice, allocations: list[tuple[CreditNote, Money]], now: datetime) -> Invoice:
+    applied = tuple(CreditApplication(note.credit_note_id, amount.amount_minor, now, note.number)
+                    for note, amount in allocations)
     credited = replace(invoice, credits_applied=invoice.credits_applied + applied)
     if credited.balance_minor <= 0:
         return replace(credited, status=InvoiceStatus.PAID, paid_at=now)

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
 
-from ...domain.documents import Estimate, Invoice, Timesheet
-from ...domain.payments import Payment
+from ...domain.documents import Estimate, Invoice, PaymentApplied, Timesheet
 
 
 @dataclass(frozen=True)
@@ -25,17 +24,11 @@ def listed(invoice: Invoice, today: date) -> Listed:
 
 
 @dataclass(frozen=True)
-class PaidBy:
-    payment: Payment
-    amount_minor: int      # the part of the payment that went to this invoice
-
-
-@dataclass(frozen=True)
 class InFull:
     """An invoice as its detail shows it."""
     listed: Listed
     credit_numbers: Mapping[str, str]    # the numbers of the credit notes applied, by id (a missing one: none)
-    paid_by: tuple[PaidBy, ...]
+    paid_by: tuple[PaymentApplied, ...]
 
 
 @dataclass(frozen=True)

@@ -167,12 +167,14 @@ def _settle(adapters, org_id: str, state: PaymentState, numbers: Numbers, result
     number = billing.number("PAY", numbers.next(PAYMENT_NUMBERS))
     customer_id = payment.customer_id
     before, notes = state.invoices, state.notes
-    outcome = settling.settle(payment.allocations, plan.credits, before, notes, now)
+    method_summary = payment.method_summary or _summary(result)
+    outcome = settling.settle(payment.allocations, plan.credits, before, notes, now, payment_id=payment.payment_id,
+                              method_summary=method_summary)
     after, allocations, used_notes, change = outcome.invoices, outcome.allocations, outcome.notes, outcome.change
     org, customer = state.org, state.customer
     done = replace(payment, status=PaymentStatus.SUCCEEDED, allocations=allocations, succeeded_at=now, number=number,
                    gateway_payment_id=result.gateway_payment_id or payment.gateway_payment_id,
-                   method_summary=payment.method_summary or _summary(result), client_secret=None,
+                   method_summary=method_summary, client_secret=None,
                    failure_code=None, failure_message=None)
     overpaid = None
     if outcome.excess_minor:

@@ -85,7 +85,6 @@ class Committed:
     subscription: Subscription
     invoice: Invoice | None = None
     credit_note: CreditNote | None = None
-    credit_notes_used: tuple[CreditNote, ...] = ()   # applied to the invoice: their numbers are known
 
 
 def commit(adapters, ctx: Context, after: Subscription, action: str, summary: str,
@@ -125,9 +124,7 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
         if feedback is not None:
             adapters.uow.cancellation_feedback.add_in(tx, org_id, feedback, ctx.sub.version)
         adapters.uow.activity.record(org_id, record, tx)
-    used = tuple(lowered for _read, lowered in billed.credit_notes_used) if billed is not None else ()
-    return Committed(adapters.uow.subscriptions.saved(item), written.invoice(adapters), written.credit_note(adapters),
-                     used)
+    return Committed(adapters.uow.subscriptions.saved(item), written.invoice(adapters), written.credit_note(adapters))
 
 
 def charge(adapters, ctx: Context, done: Committed) -> Payment | None:
@@ -171,8 +168,8 @@ def outcome(adapters, ctx: Context, done: Committed, payment: Payment | None = N
         invoice = adapters.uow.invoices.get(ctx.caller.org_id, ctx.caller.customer_id, invoice.invoice_id)
     return Outcome(
         view(ctx.org, done.subscription, ctx.now),
-        invoices_portal.in_full(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice, ctx.org.today(ctx.now),
-                                [payment] if payment else [], notes=done.credit_notes_used) if invoice else None,
+        invoices_portal.in_full(adapters, ctx.caller.org_id, ctx.caller.customer_id, invoice,
+                                ctx.org.today(ctx.now)) if invoice else None,
         done.credit_note,
         payment_views.shown(adapters, payment) if payment else None)
 

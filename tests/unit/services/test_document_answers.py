@@ -5,13 +5,12 @@ their answers always had."""
 from datetime import date, datetime, timezone
 
 from chalicelib.domain.documents import (CreditApplication, DocumentLine, Estimate, EstimateStatus, Invoice,
-                                         InvoiceStatus, TaxLine)
-from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
+                                         InvoiceStatus, PaymentApplied, TaxLine)
 from chalicelib.handlers.admin.billing import LineBody
 from chalicelib.handlers.http import plain
 from chalicelib.handlers.responses.documents import Estimate as EstimateAnswer, InvoiceDetail
 from chalicelib.services.documents.commands import NewDocumentLine
-from chalicelib.services.documents.views import InFull, PaidBy, listed, with_decider
+from chalicelib.services.documents.views import InFull, listed, with_decider
 
 UTC = timezone.utc
 ISSUED = datetime(2026, 11, 5, 9, 30, tzinfo=UTC)
@@ -27,12 +26,6 @@ def an_invoice() -> Invoice:
                    amount_paid_minor=40_000)
 
 
-def a_payment() -> Payment:
-    return Payment(payment_id="pay_1", customer_id="cus_1", status=PaymentStatus.SUCCEEDED, amount_minor=50_000,
-                   currency="USD", allocations=(Allocation("inv_1", 40_000), Allocation("inv_2", 10_000)),
-                   created_at=ISSUED, gateway="simulated", method_summary="Visa •••• 4242", succeeded_at=ISSUED)
-
-
 def test_a_line_the_merchant_writes_is_a_command_whose_amount_is_its_quantity_times_its_unit_price():
     command = LineBody(description="Seats", unit_price_minor=1_250, quantity=3).command()
 
@@ -43,7 +36,7 @@ def test_a_line_the_merchant_writes_is_a_command_whose_amount_is_its_quantity_ti
 
 def test_an_invoice_in_full_is_answered_with_its_credit_numbers_and_the_part_each_payment_paid():
     full = InFull(listed(an_invoice(), today=date(2026, 11, 21)), {"cn_1": "CN-000007"},
-                  (PaidBy(a_payment(), 40_000),))
+                  (PaymentApplied("pay_1", 40_000, ISSUED, "Visa •••• 4242"),))
 
     answer = plain(InvoiceDetail.of(full).model_dump())   # as the route writes it
 
