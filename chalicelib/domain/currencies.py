@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from math import gcd
 
 from .errors import InvalidInput
@@ -115,6 +116,7 @@ _MINIMUM_CHARGE = {"USD": "0.50", "AED": "2.00", "AUD": "0.50", "BGN": "1.00", "
                    "NZD": "0.50", "PLN": "2.00", "RON": "2.00", "SEK": "3.00", "SGD": "0.50", "THB": "10.00"}
 
 
+@lru_cache(maxsize=None)    # a list of invoices asks once per invoice (`payable_alone`); only known codes are kept
 def minimum_charge_minor(code: str) -> int | None:
     """The least one charge in `code` may be, in our minor units (None: the gateway decides by the
     day's exchange rate)."""
