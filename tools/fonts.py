@@ -20,7 +20,6 @@ them, modified (subset) or not; Noto reserves no font name.
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from fontTools import subset

@@ -11,7 +11,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from .base import table
-from .transactions import Transaction, condition_failed
+from .transactions import Transaction
 
 
 def holder_key(org_id: str, customer_id: str, contact_id: str) -> str:

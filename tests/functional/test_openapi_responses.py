@@ -186,9 +186,8 @@ def walk_the_write_routes(api: Api) -> None:
     third = ok(admin.post("/admin/invoices", {"customer_id": customer_id, "lines": lines}), 201)
     unwanted = ok(admin.post("/admin/invoices", {"customer_id": customer_id, "lines": lines}), 201)
     ok(admin.post(f"/admin/invoices/{unwanted['invoice_id']}/void", {"customer_id": customer_id}))
-    credit = ok(admin.post("/admin/credit-notes", {"customer_id": customer_id, "reason": "Goodwill",
-                                                   "lines": [{"description": "Goodwill", "unit_price_minor": 500}]}),
-                201)
+    ok(admin.post("/admin/credit-notes", {"customer_id": customer_id, "reason": "Goodwill",
+                                          "lines": [{"description": "Goodwill", "unit_price_minor": 500}]}), 201)
     spare_credit = ok(admin.post("/admin/credit-notes", {"customer_id": customer_id, "lines": [
         {"description": "Oops", "unit_price_minor": 100}]}), 201)
     ok(admin.post(f"/admin/credit-notes/{spare_credit['credit_note_id']}/void", {"customer_id": customer_id}))

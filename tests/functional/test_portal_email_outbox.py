@@ -73,7 +73,7 @@ def test_an_email_is_given_up_after_six_failed_attempts(aws):
 
 def test_a_due_email_is_claimed_by_one_retry_run_only(aws):
     # Given a queued email that two overlapping runs of the job both found due
-    record = send_invite()
+    send_invite()
     later = NOW + timedelta(minutes=1)
     [seen_by_first] = adapters().uow.emails.due(later, limit=10)
     [seen_by_second] = adapters().uow.emails.due(later, limit=10)

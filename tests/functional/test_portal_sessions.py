@@ -1,8 +1,6 @@
 """Sessions: opaque tokens stored as hashes, checked on every /portal route, ended at once."""
 from datetime import timedelta
 
-import pytest
-
 from chalicelib.domain.tokens import token_hash
 from chalicelib.tables.sessions import SessionItem
 from tests.support.api import Api, client
