@@ -3,7 +3,8 @@ creates an organization and prints its first admin API key (shown once; only its
 `rebuild-ledger --org ...` writes the statement ledger of customers whose books predate it;
 `record-portal-access --org ...` records on each customer where its contacts stand with the portal;
 `record-payment-methods --org ...` mirrors each customer's saved payment methods on its account
-summary (docs/deploy.md)."""
+summary; `record-invoice-payments --org ...` has each invoice keep its payments and credit notes'
+numbers (docs/deploy.md)."""
 from __future__ import annotations
 
 import argparse
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     mirror = commands.add_parser("record-payment-methods",
                                  help="mirror each customer's saved payment methods on its account summary")
     mirror.add_argument("--org", required=True)
+    kept = commands.add_parser("record-invoice-payments",
+                               help="have each invoice keep its payments and its credit notes' numbers")
+    kept.add_argument("--org", required=True)
     args = parser.parse_args(argv)
 
     bootstrap.tables_ready()
@@ -54,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "record-payment-methods":
         services.access.organization(args.org)
         print(f"payment methods mirrored for {services.payments.record_payment_methods(args.org)} customer(s)")
+        return 0
+    if args.command == "record-invoice-payments":
+        services.access.organization(args.org)
+        recorded = services.documents.record_invoice_payments(args.org, bootstrap.now())
+        print(f"{recorded.invoices} invoice(s) now keep their payments; {recorded.left} left as they were "
+              "(changed meanwhile, or their payments do not add up to what they were paid: run again, then look)")
         return 0
     try:
         if args.command == "create-org" and not is_time_zone(args.time_zone):

@@ -7,14 +7,14 @@ nothing here ever takes a balance below zero: what does not fit is handed back a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Sequence
+from datetime import datetime, timezone
+from typing import Iterable, Mapping, Sequence
 
 from .account_summary import SummaryChange, credit_note_moved
 from .credits import AvailableCredit, allocate_credits
 from .documents import CreditApplication, CreditNote, CreditNoteStatus, Invoice, InvoiceStatus, PaymentApplied
 from .money import Money
-from .payments import Allocation
+from .payments import Allocation, Payment, PaymentStatus
 
 def pay(invoice: Invoice, amount_minor: int, now: datetime, *, payment_id: str,
         method_summary: str = "") -> tuple[Invoice, int]:
@@ -37,6 +37,36 @@ def credit(invoice: Invoice, credit_note_id: str, amount_minor: int, now: dateti
         return invoice, 0
     application = CreditApplication(credit_note_id, applied, now, number)
     return _settled(replace(invoice, credits_applied=invoice.credits_applied + (application,)), now), applied
+
+
+_LONG_AGO = datetime.min.replace(tzinfo=timezone.utc)   # when a payment with no time of success was paid
+
+
+def payments_found(invoice_id: str, payments: Iterable[Payment]) -> tuple[PaymentApplied, ...]:
+    """What each succeeded one of `payments` paid of invoice `invoice_id`, in the order they were
+    paid: what the invoice keeps of them (`Invoice.payments_applied`), found for one paid before
+    invoices kept them."""
+    parts = [PaymentApplied(p.payment_id, a.amount_minor, p.succeeded_at, p.method_summary)
+             for p in payments if p.status == PaymentStatus.SUCCEEDED
+             for a in p.allocations if a.invoice_id == invoice_id]
+    return tuple(sorted(parts, key=lambda part: (part.paid_at or _LONG_AGO, part.payment_id)))
+
+
+def with_kept_facts(invoice: Invoice, payments: Iterable[Payment], note_numbers: Mapping[str, str]) -> Invoice | None:
+    """`invoice` keeping its payments (found among `payments`) and its credit notes' numbers (from
+    `note_numbers`), as an invoice paid and credited today keeps them; None where there is nothing
+    to add, or where the payments found do not add up to what it was paid (it is then left to have
+    them found each time it is shown)."""
+    kept = invoice
+    if not invoice.knows_its_payments:
+        found = payments_found(invoice.invoice_id, payments)
+        if sum(part.amount_minor for part in found) != invoice.amount_paid_minor:
+            return None
+        kept = replace(kept, payments_applied=found)
+    credits = tuple(replace(c, number=note_numbers.get(c.credit_note_id)) if c.number is None else c
+                    for c in invoice.credits_applied)
+    kept = replace(kept, credits_applied=credits)
+    return None if kept == invoice else kept
 
 
 def use_credit(note: CreditNote, amount_minor: int) -> CreditNote:

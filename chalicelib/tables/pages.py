@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Callable, Generic, Iterator, TypeVar
 
 from .. import config
 from ..domain.errors import InvalidInput
@@ -24,6 +24,17 @@ NOT_OURS = {"cursor": "Not a cursor this list gave out."}
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
+
+
+def every(page_of: Callable[[str | None], Page[T]]) -> Iterator[T]:
+    """Every item of a list, page after page (`page_of(cursor)`): for the operator's backfills."""
+    cursor = None
+    while True:
+        page = page_of(cursor)
+        yield from page.items
+        cursor = page.next_cursor
+        if not cursor:
+            return
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from chalicelib.domain.account_summary import SummaryChange
 from chalicelib.domain.documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice, InvoiceStatus, PaymentApplied
-from chalicelib.domain.payments import Allocation
+from chalicelib.domain.payments import Allocation, Payment, PaymentStatus
 from chalicelib.domain import settling
 from chalicelib.services.payments.idempotency import request_hash
 
@@ -51,6 +51,44 @@ def test_the_invoice_keeps_each_payment_s_part_with_when_and_how_it_was_paid():
 def test_an_invoice_paid_before_invoices_kept_their_payments_does_not_know_them():
     assert not an_invoice(10000, paid=2500, status=InvoiceStatus.PARTIALLY_PAID).knows_its_payments
     assert an_invoice(10000).knows_its_payments
+
+
+def test_an_invoice_paid_before_it_kept_its_payments_is_given_them_in_the_order_they_were_paid():
+    # Given an invoice paid 25.00 then 75.00 before invoices kept their payments, a payment of
+    # another invoice, and a failed one
+    invoice = an_invoice(10000, paid=10000, status=InvoiceStatus.PAID)
+    payments = [a_payment("pay_3", [("inv_1", 7500)], NOW + timedelta(days=1)),
+                a_payment("pay_2", [("inv_other", 500)], NOW), a_payment("pay_1", [("inv_1", 2500)], NOW),
+                a_payment("pay_0", [("inv_1", 10000)], NOW, status=PaymentStatus.FAILED)]
+
+    # When it is given what it would keep today
+    kept = settling.with_kept_facts(invoice, payments, {})
+
+    # Then it keeps the two that paid it, oldest first, and knows them
+    assert [(p.payment_id, p.amount_minor) for p in kept.payments_applied] == [("pay_1", 2500), ("pay_3", 7500)]
+    assert kept.knows_its_payments and settling.with_kept_facts(kept, payments, {}) is None
+
+
+def test_an_invoice_whose_payments_do_not_add_up_is_not_given_them():
+    invoice = an_invoice(10000, paid=10000, status=InvoiceStatus.PAID)
+
+    assert settling.with_kept_facts(invoice, [a_payment("pay_1", [("inv_1", 2500)], NOW)], {}) is None
+
+
+def test_a_credit_applied_before_invoices_kept_its_number_is_given_it():
+    credited, _ = settling.credit(an_invoice(10000), "cn_1", 3000, NOW)
+
+    kept = settling.with_kept_facts(credited, [], {"cn_1": "CN-000007"})
+
+    assert [c.number for c in kept.credits_applied] == ["CN-000007"]
+
+
+def a_payment(payment_id, parts, at, *, status=PaymentStatus.SUCCEEDED):
+    return Payment(payment_id=payment_id, customer_id="cus_1", status=status,
+                   amount_minor=sum(amount for _, amount in parts), currency="USD",
+                   allocations=tuple(Allocation(invoice_id, amount) for invoice_id, amount in parts), created_at=at,
+                   gateway="simulated", method_summary="Visa •••• 4242",
+                   succeeded_at=at if status == PaymentStatus.SUCCEEDED else None)
 
 
 def test_paying_more_than_the_balance_applies_only_the_balance():

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .commands import NewDocumentLine
     from .exports import Export
     from .forwarding import Forwarded
+    from .invoice_backfill import Recorded
     from .ledger_backfill import Rebuilt
     from .pdfs import RenderedPdf
     from .spending import Spending
@@ -162,3 +163,7 @@ class Documents:
     def rebuild_ledger(self, org_id: str) -> Rebuilt:
         from .ledger_backfill import rebuild
         return rebuild(self._adapters, org_id)
+
+    def record_invoice_payments(self, org_id: str, now: datetime) -> Recorded:
+        from .invoice_backfill import record_all
+        return record_all(self._adapters, org_id, now)

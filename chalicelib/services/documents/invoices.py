@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ...domain.documents import Invoice, PaymentApplied
+from ...domain import settling
+from ...domain.documents import Invoice
 from ...domain.organization import Organization
-from ...domain.payments import Payment, PaymentStatus
 from ...tables.pages import Page
 from .views import InFull, Listed, listed
 
@@ -35,13 +35,6 @@ def in_full(adapters, org_id: str, customer_id: str, invoice: Invoice, today: da
     unknown = [c.credit_note_id for c in invoice.credits_applied if c.credit_note_id not in numbers]
     numbers.update((note_id, note.number) for note_id, note in
                    adapters.uow.credit_notes.get_many(org_id, customer_id, unknown).items())
-    paid_by = tuple(reversed(invoice.payments_applied)) if invoice.knows_its_payments else \
-        _found_among(adapters.uow.payments.succeeded(org_id, customer_id), invoice.invoice_id)
-    return InFull(listed(invoice, today), numbers, paid_by)
-
-
-def _found_among(payments: list[Payment], invoice_id: str) -> tuple[PaymentApplied, ...]:
-    """The parts of `payments` (newest first) that paid invoice `invoice_id`."""
-    return tuple(PaymentApplied(p.payment_id, a.amount_minor, p.succeeded_at, p.method_summary)
-                 for p in payments if p.status == PaymentStatus.SUCCEEDED
-                 for a in p.allocations if a.invoice_id == invoice_id)
+    paid = invoice.payments_applied if invoice.knows_its_payments else \
+        settling.payments_found(invoice.invoice_id, adapters.uow.payments.succeeded(org_id, customer_id))
+    return InFull(listed(invoice, today), numbers, tuple(reversed(paid)))

@@ -11,10 +11,10 @@ written only if they do not exist, in transactions of at most 100."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 from ...domain.ledger import invoice_entries, payment_entries, rebuilt_credit_note_entries
 from ...domain.statement import LedgerEntry
+from ...tables.pages import every
 
 PAGE = 100
 ITEMS_PER_TRANSACTION = 100
@@ -28,7 +28,7 @@ class Rebuilt:
 
 def rebuild(adapters, org_id: str) -> Rebuilt:
     report = Rebuilt()
-    for customer in _all(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)):
+    for customer in every(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)):
         if not adapters.uow.ledger.is_empty(org_id, customer.customer_id):
             continue
         entries = history(adapters, org_id, customer.customer_id)
@@ -44,23 +44,13 @@ def rebuild(adapters, org_id: str) -> Rebuilt:
 def history(adapters, org_id: str, customer_id: str) -> list[LedgerEntry]:
     """The entries the customer's documents would have written, had the ledger been there."""
     owned = dict(org_id=org_id, customer_id=customer_id, limit=PAGE)
-    invoice_list = list(_all(lambda cursor: adapters.uow.invoices.page(**owned, cursor=cursor)))
+    invoice_list = list(every(lambda cursor: adapters.uow.invoices.page(**owned, cursor=cursor)))
     numbers = {invoice.invoice_id: invoice.number for invoice in invoice_list}
     entries = [e for i in invoice_list for e in invoice_entries(None, i, i.voided_at or i.issued_at)]
-    payment_list = list(_all(lambda cursor: adapters.uow.payments.page(**owned, cursor=cursor)))
+    payment_list = list(every(lambda cursor: adapters.uow.payments.page(**owned, cursor=cursor)))
     entries += [e for p in payment_list
                 for e in payment_entries(None, p, p.succeeded_at or p.created_at, invoice_numbers=numbers)]
     refunds = [r for p in payment_list for r in p.refunds]
-    entries += [e for n in _all(lambda cursor: adapters.uow.credit_notes.page(**owned, cursor=cursor))
+    entries += [e for n in every(lambda cursor: adapters.uow.credit_notes.page(**owned, cursor=cursor))
                 for e in rebuilt_credit_note_entries(n, refunds)]
     return entries
-
-
-def _all(page_of: Callable[[str | None], object]) -> Iterator:
-    cursor = None
-    while True:
-        page = page_of(cursor)
-        yield from page.items
-        cursor = page.next_cursor
-        if not cursor:
-            return

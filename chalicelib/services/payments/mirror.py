@@ -14,6 +14,7 @@ from typing import Any
 
 from ...domain.errors import ConcurrentUpdate
 from ...domain.payments import PaymentMethod
+from ...tables.pages import every
 
 PAGE = 100
 ATTEMPTS = 5    # reads of a customer whose methods changed while they were read, before giving up
@@ -71,13 +72,8 @@ def write_in(adapters, tx, org_id: str, customer_id: str, read: Saved, *, put: t
 def record_all(adapters, org_id: str) -> int:
     """Mirror every customer's methods, read again: for the customers stored before they were
     mirrored. Safe to run again; answers how many customers were written."""
-    written, cursor = 0, None
-    while True:
-        page = adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)
-        written += sum(_record(adapters, org_id, customer.customer_id) for customer in page.items)
-        if page.next_cursor is None:
-            return written
-        cursor = page.next_cursor
+    return sum(_record(adapters, org_id, customer.customer_id)
+               for customer in every(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)))
 
 
 def _record(adapters, org_id: str, customer_id: str) -> int:
