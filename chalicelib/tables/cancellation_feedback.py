@@ -37,15 +37,18 @@ class CancellationFeedbackLog:
     def add_in(self, tx: Transaction, org_id: str, feedback: CancellationFeedback, version: int | None) -> None:
         """Keep `feedback`, given on `version` of its subscription, in the caller's transaction (the
         subscription's, written on that version); never written twice."""
-        key = f"{_sortable(feedback.at)}#{feedback.subscription_id}#{feedback.kind}#{version or 0}"
-        item = to_item(CancellationFeedbackItem, feedback, org_id=org_id, feedback_key=key)
-        tx.save(item, condition=CancellationFeedbackItem.feedback_key.does_not_exist())
+        tx.save(_item(org_id, feedback, version), condition=CancellationFeedbackItem.feedback_key.does_not_exist())
 
     def between(self, org_id: str, start: datetime, end: datetime) -> list[CancellationFeedback]:
         """Everything from the instant `start` up to (not including) `end`: one Query, every page."""
         results = CancellationFeedbackItem.query(
             org_id, CancellationFeedbackItem.feedback_key.between(_sortable(start), _sortable(end)))
         return [from_item(CancellationFeedback, item) for item in results]
+
+
+def _item(org_id: str, feedback: CancellationFeedback, version: int | None) -> CancellationFeedbackItem:
+    key = f"{_sortable(feedback.at)}#{feedback.subscription_id}#{feedback.kind}#{version or 0}"
+    return to_item(CancellationFeedbackItem, feedback, org_id=org_id, feedback_key=key)
 
 
 def _sortable(at: datetime) -> str:

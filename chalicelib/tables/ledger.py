@@ -36,11 +36,7 @@ class Ledger:
     def record_in(self, tx: Transaction, org_id: str, customer_id: str, entries: Iterable[LedgerEntry]) -> None:
         """Append `entries` in the caller's transaction; an entry is never written twice."""
         for entry in entries:
-            item = LedgerEntryItem(owner_key(org_id, customer_id), entry_key(entry), org_id=org_id,
-                                   customer_id=customer_id, at=entry.at, kind=entry.kind, reference=entry.reference,
-                                   description=entry.description, amount_minor=entry.amount.amount_minor,
-                                   currency=entry.amount.currency)
-            tx.save(item, condition=LedgerEntryItem.entry_key.does_not_exist())
+            tx.save(_item(org_id, customer_id, entry), condition=LedgerEntryItem.entry_key.does_not_exist())
 
     def entries_before(self, org_id: str, customer_id: str, until: datetime) -> list[LedgerEntry]:
         """Every entry dated before the instant `until`, oldest first: one Query, page after page."""
@@ -52,6 +48,12 @@ class Ledger:
         """No entry at all: the customer's books predate the ledger (a Query of one item)."""
         return next(iter(LedgerEntryItem.query(owner_key(org_id, customer_id), limit=1, consistent_read=True)),
                     None) is None
+
+
+def _item(org_id: str, customer_id: str, entry: LedgerEntry) -> LedgerEntryItem:
+    return LedgerEntryItem(owner_key(org_id, customer_id), entry_key(entry), org_id=org_id, customer_id=customer_id,
+                           at=entry.at, kind=entry.kind, reference=entry.reference, description=entry.description,
+                           amount_minor=entry.amount.amount_minor, currency=entry.amount.currency)
 
 
 def entry_key(entry: LedgerEntry) -> str:
