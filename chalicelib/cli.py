@@ -4,7 +4,8 @@ creates an organization and prints its first admin API key (shown once; only its
 `record-portal-access --org ...` records on each customer where its contacts stand with the portal;
 `record-payment-methods --org ...` mirrors each customer's saved payment methods on its account
 summary; `record-invoice-payments --org ...` has each invoice keep its payments and credit notes'
-numbers (docs/deploy.md)."""
+numbers; `record-ledger-balances --org ...` counts each customer's ledger entries in its balances
+(docs/deploy.md)."""
 from __future__ import annotations
 
 import argparse
@@ -40,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     kept = commands.add_parser("record-invoice-payments",
                                help="have each invoice keep its payments and its credit notes' numbers")
     kept.add_argument("--org", required=True)
+    balances = commands.add_parser("record-ledger-balances",
+                                   help="count each customer's ledger entries in its balances")
+    balances.add_argument("--org", required=True)
+    balances.add_argument("--again", action="store_true",
+                          help="count the customers counted before too (after a rollback across that release)")
     args = parser.parse_args(argv)
 
     bootstrap.tables_ready()
@@ -58,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "record-payment-methods":
         services.access.organization(args.org)
         print(f"payment methods mirrored for {services.payments.record_payment_methods(args.org)} customer(s)")
+        return 0
+    if args.command == "record-ledger-balances":
+        services.access.organization(args.org)
+        counted = services.documents.record_ledger_balances(args.org, again=args.again)
+        print(f"ledger balances counted for {counted.customers} customer(s), {counted.entries} entries")
         return 0
     if args.command == "record-invoice-payments":
         services.access.organization(args.org)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Mapping
 
 from .calendar import DEFAULT_TIME_ZONE, local_date, require_utc
 from .money import Money
@@ -80,8 +80,9 @@ def _sum(entries: Iterable[LedgerEntry], currency: str) -> Money:
     return Money(total, currency)
 
 
-def _statement(currency: str, entries: list[tuple[date, LedgerEntry]], start: date, end: date) -> Statement:
-    opening = _sum((entry for day, entry in entries if day < start), currency)
+def _statement(currency: str, entries: list[tuple[date, LedgerEntry]], start: date, end: date,
+               carried: Money | None = None) -> Statement:
+    opening = _sum((entry for day, entry in entries if day < start), currency) + (carried or Money.zero(currency))
     in_period = sorted(((day, entry) for day, entry in entries if start <= day <= end),
                        key=lambda dated_entry: dated_entry[1].at)  # sorted() is stable: equal times keep their order
 
@@ -112,6 +113,52 @@ def build_statements(entries: Iterable[LedgerEntry], start: date, end: date,
     return statements_of(dated(entries, time_zone), start, end, default_currency)
 
 
+@dataclass(frozen=True)
+class Balance:
+    """What all of a customer's entries in one currency add up to, and how many there are (kept
+    with the ledger as entries are written)."""
+    total_minor: int
+    entries: int
+
+
+@dataclass(frozen=True)
+class LedgerSince:
+    """A customer's entries dated from an instant on (oldest first), and the balances of all of them."""
+    entries: list[LedgerEntry]
+    balances: dict[str, Balance]
+
+
+def balances_of(entries: Iterable[LedgerEntry]) -> dict[str, Balance]:
+    """What `entries` add up to in each currency, and how many there are."""
+    balances: dict[str, Balance] = {}
+    for entry in entries:
+        held = balances.get(entry.amount.currency, Balance(0, 0))
+        balances[entry.amount.currency] = Balance(held.total_minor + entry.amount.amount_minor, held.entries + 1)
+    return balances
+
+
+def statements_since(entries_since: Iterable[LedgerEntry], balances: Mapping[str, Balance], start: date, end: date,
+                     default_currency: str | None = None, *,
+                     time_zone: str = DEFAULT_TIME_ZONE) -> list[Statement] | None:
+    """`build_statements` from the entries dated from the first instant of `start` on (in
+    `time_zone`) and the `balances` of all the customer's entries, without the entries before
+    `start`: in each currency they add up to its balance less what the entries since add up to.
+    None where the two disagree (more entries since than in all, or none before yet a sum): the
+    balances do not count every entry, and the statement must be made from the entries."""
+    entries_since = list(entries_since)
+    carried: dict[str, Money] = {}
+    for currency, balance in balances.items():
+        since = [entry for entry in entries_since if entry.amount.currency == currency]
+        before, owed_before = balance.entries - len(since), balance.total_minor - _sum(since, currency).amount_minor
+        if before < 0 or (before == 0 and owed_before != 0):
+            return None
+        if before:
+            carried[currency] = Money(owed_before, currency)
+    if any(entry.amount.currency not in balances for entry in entries_since):
+        return None
+    return statements_of(dated(entries_since, time_zone), start, end, default_currency, carried)
+
+
 def dated(entries: Iterable[LedgerEntry], time_zone: str) -> list[tuple[date, LedgerEntry]]:
     """Each entry with its day on the wall clock of `time_zone`, worked out once (a year's spending
     builds twelve months' statements of the same entries)."""
@@ -119,15 +166,18 @@ def dated(entries: Iterable[LedgerEntry], time_zone: str) -> list[tuple[date, Le
 
 
 def statements_of(entries: list[tuple[date, LedgerEntry]], start: date, end: date,
-                  default_currency: str | None = None) -> list[Statement]:
-    """`build_statements` of entries already `dated`."""
+                  default_currency: str | None = None, carried: Mapping[str, Money] | None = None) -> list[Statement]:
+    """`build_statements` of entries already `dated`; `carried`: per currency, what entries before
+    `start` not among `entries` add up to (a currency there has entries before the period)."""
     if start > end:
         raise ValueError(f"statement range starts ({start}) after it ends ({end})")
-    by_currency: dict[str, list[tuple[date, LedgerEntry]]] = {}
+    carried = carried or {}
+    by_currency: dict[str, list[tuple[date, LedgerEntry]]] = {currency: [] for currency in carried}
     for day, entry in entries:
         if day <= end:
             by_currency.setdefault(entry.amount.currency, []).append((day, entry))
     if not by_currency and default_currency is not None:
         by_currency[default_currency] = []
-    return [_statement(currency, by_currency[currency], start, end) for currency in sorted(by_currency)]
+    return [_statement(currency, by_currency[currency], start, end, carried.get(currency))
+            for currency in sorted(by_currency)]
 

@@ -33,6 +33,7 @@ class Transaction(TransactWrite):
         super().__init__(**kwargs)
         self._refusals: dict[int, Callable[[dict | None], DomainError]] = {}
         self._overriding: set[int] = set()   # refusals raised whatever else failed with them
+        self._additions: dict[tuple, dict[str, int]] = {}
 
     # The items are made by item_writes.py, as PynamoDB's own methods make them (the same
     # TransactItems, the same version handling after `_commit`), without its save path's calls.
@@ -55,10 +56,26 @@ class Transaction(TransactWrite):
             raise TypeError("`condition` cannot be None")
         self._condition_check_items.append(check_item(model_cls, hash_key, range_key, condition))
 
+    def add_to(self, model_cls: type[Model], hash_key, range_key, **amounts: int) -> None:
+        """ADD `amounts` to number attributes of one item (made if it is missing), sent once when the
+        transaction commits however many of its writes add to that item: DynamoDB refuses a
+        transaction that touches one item twice (a payment's invoices each add to the ledger's)."""
+        held = self._additions.setdefault((model_cls, hash_key, range_key), {})
+        for name, amount in amounts.items():
+            held[name] = held.get(name, 0) + amount
+
+    def send_additions(self) -> None:
+        """The updates `add_to` collected, into the transaction (before its commit, once)."""
+        for (model_cls, hash_key, range_key), amounts in self._additions.items():
+            self.update(model_cls(hash_key, range_key), [getattr(model_cls, name).add(amount)
+                                                          for name, amount in amounts.items()],
+                        add_version_condition=False)
+        self._additions.clear()
+
     def item_count(self) -> int:
         """How many items the transaction writes or checks so far (DynamoDB takes at most 100)."""
         return sum(len(part) for part in (self._condition_check_items, self._delete_items, self._put_items,
-                                          self._update_items))
+                                          self._update_items, self._additions))
 
     def update_or_refuse(self, model: Model, actions: list, condition,
                          refusal: Callable[[dict | None], DomainError], *, whatever_else_failed: bool = False) -> None:
@@ -100,6 +117,7 @@ def transaction(kind: str = "item"):
     or, where only conditions written with `update_or_refuse` failed, the refusal they give."""
     tx = Transaction(connection=connection())
     yield tx
+    tx.send_additions()
     for attempt in range(COMMIT_ATTEMPTS):
         try:
             # PynamoDB commits a TransactWrite only on leaving its own `with` block, once; a commit

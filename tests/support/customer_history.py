@@ -21,6 +21,7 @@ from chalicelib.domain.ids import new_id
 from chalicelib.domain.ledger import credit_note_entries, invoice_entries, payment_entries
 from chalicelib.domain.organization import clock_name
 from chalicelib.domain.payments import Allocation, PaymentStatus
+from chalicelib.domain.statement import balances_of
 from chalicelib.domain.subscription_status import Status
 from chalicelib.tables import audit_log, cancellation_feedback, ledger, payments, subscriptions
 from chalicelib.tables.activity import ActivityItem
@@ -42,6 +43,12 @@ def a_settled_past(world: World, *, count: int, newest: datetime) -> None:
         with model.batch_write() as batch:
             for item in of_model:
                 batch.save(item)
+    # as the ledger's balances count every entry (written with them; an import adds them so)
+    owner = owner_key(world.org_id, world.customer_id)
+    for currency, balance in balances_of(ledger.entries_of(by_model[ledger.LedgerEntryItem])).items():
+        ledger.LedgerEntryItem(owner, ledger.balance_key(currency)).update(actions=[
+            ledger.LedgerEntryItem.total_minor.add(balance.total_minor),
+            ledger.LedgerEntryItem.entries.add(balance.entries)])
 
 
 class _Templates:

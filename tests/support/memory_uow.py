@@ -27,7 +27,7 @@ from chalicelib.domain.organization import Organization
 from chalicelib.domain.payment_plans import PaymentPlan, RefundPlan
 from chalicelib.domain.payments import Payment, PaymentMethod, PaymentStatus
 from chalicelib.domain.rate_limits import Counted
-from chalicelib.domain.statement import LedgerEntry
+from chalicelib.domain.statement import Balance, LedgerEntry, LedgerSince
 from chalicelib.domain.subscription import Subscription
 from chalicelib.tables.customers import Parties
 from chalicelib.tables.emails import EmailRecord
@@ -213,18 +213,55 @@ def read_with_parties(tables: Tables, org_id: str, customer_id: str, *, table: s
 # -- the ledger, the documents, the payments ----------------------------------------------------
 
 class Ledger:
+    """The entries by (owner, key); each customer's balances by owner and currency, each entry
+    added to its currency's as it is applied; the owners whose balances count every entry."""
+
     def __init__(self, tables: Tables):
-        self._t = tables["ledger"]
+        self._t, self._balances, self._kept = tables["ledger"], tables["ledger_balances"], tables["ledger_kept"]
 
     def record_in(self, tx: MemoryTransaction, org_id: str, customer_id: str, entries) -> None:
         for entry in entries:
             key = (owner_key(org_id, customer_id), _entry_key(entry))
-            tx.add(("ledger", key), holds=_absent(self._t, key),
-                   apply=lambda key=key, entry=entry: self._t.__setitem__(key, entry))
+            tx.add(("ledger", key), holds=_absent(self._t, key), apply=lambda key=key, entry=entry: self._add(key, entry))
 
-    def entries_before(self, org_id: str, customer_id: str, until: datetime) -> list[LedgerEntry]:
-        owner, bound = owner_key(org_id, customer_id), _sortable(until)
+    def _add(self, key: tuple, entry: LedgerEntry) -> None:
+        self._t[key] = entry
+        held = self._balances.get((key[0], entry.amount.currency), Balance(0, 0))
+        self._balances[(key[0], entry.amount.currency)] = Balance(held.total_minor + entry.amount.amount_minor,
+                                                                  held.entries + 1)
+
+    def mark_balances_complete(self, org_id: str, customer_id: str) -> None:
+        self._kept[owner_key(org_id, customer_id)] = True
+
+    def entries_before(self, org_id: str, customer_id: str, until: datetime | None = None) -> list[LedgerEntry]:
+        owner, bound = owner_key(org_id, customer_id), _sortable(until) if until else "~"
         return [self._t[k] for k in sorted(self._t) if k[0] == owner and k[1] < bound]
+
+    def between(self, org_id: str, customer_id: str, start: datetime, until: datetime) -> list[LedgerEntry]:
+        owner, low, high = owner_key(org_id, customer_id), _sortable(start), _sortable(until)
+        return [self._t[k] for k in sorted(self._t) if k[0] == owner and low <= k[1] < high]
+
+    def since(self, org_id: str, customer_id: str, start: datetime) -> LedgerSince | None:
+        owner, low = owner_key(org_id, customer_id), _sortable(start)
+        if not self._kept.get(owner):
+            return None
+        return LedgerSince([self._t[k] for k in sorted(self._t) if k[0] == owner and k[1] >= low],
+                           self.balances(org_id, customer_id)[0])
+
+    def balances(self, org_id: str, customer_id: str) -> tuple[dict[str, Balance], bool]:
+        owner = owner_key(org_id, customer_id)
+        return ({currency: b for (o, currency), b in self._balances.items() if o == owner},
+                bool(self._kept.get(owner)))
+
+    def keep_balances_in(self, tx: MemoryTransaction, org_id: str, customer_id: str, counted: dict[str, Balance],
+                         read: dict[str, Balance]) -> None:
+        owner = owner_key(org_id, customer_id)
+        for currency, balance in counted.items():
+            tx.add(("ledger_balances", (owner, currency)),
+                   holds=lambda currency=currency: self._balances.get((owner, currency)) == read.get(currency),
+                   apply=lambda currency=currency, balance=balance: self._balances.__setitem__((owner, currency),
+                                                                                               balance))
+        tx.add(("ledger_kept", owner), apply=lambda: self._kept.__setitem__(owner, True))
 
     def is_empty(self, org_id: str, customer_id: str) -> bool:
         owner = owner_key(org_id, customer_id)

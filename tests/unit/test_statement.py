@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from chalicelib.domain.money import Money
-from chalicelib.domain.statement import LedgerEntry, build_statements, month_to_date
+from chalicelib.domain.calendar import start_of_day
+from chalicelib.domain.statement import LedgerEntry, balances_of, build_statements, month_to_date, statements_since
 
 UTC = timezone.utc
 MARCH_1, MARCH_31 = date(2026, 3, 1), date(2026, 3, 31)
@@ -117,3 +118,38 @@ def test_statements_add_up_and_consecutive_ranges_chain(entries, a, b, c):
                 assert later.opening_balance == earlier[later.currency].closing_balance
             else:  # nothing up to b - 1 day in that currency
                 assert later.opening_balance.is_zero
+
+
+# A statement from the entries since its start and the balances of all entries
+
+@given(entries=st.lists(ledger_entries, max_size=30), a=days_of_2026, b=days_of_2026,
+       time_zone=st.sampled_from(["UTC", "Europe/Berlin", "America/New_York", "Pacific/Kiritimati"]))
+def test_a_statement_from_the_balances_and_the_entries_since_its_start_is_the_one_from_every_entry(
+        entries, a, b, time_zone):
+    # Given a customer's entries and what they all add up to, per currency
+    start, end = sorted((a, b))
+    since = [e for e in entries if e.at >= start_of_day(start, time_zone)]
+
+    # When the statement is made from the entries since its start alone, with those balances
+    statements = statements_since(since, balances_of(entries), start, end, "EUR", time_zone=time_zone)
+
+    # Then it is the statement made from every entry
+    assert statements == build_statements(entries, start, end, "EUR", time_zone=time_zone)
+
+
+@given(entries=st.lists(ledger_entries, min_size=1, max_size=30), a=days_of_2026, b=days_of_2026,
+       left_out=st.integers(0, 29))
+def test_balances_missing_an_entry_of_a_currency_with_nothing_before_the_start_are_not_trusted(
+        entries, a, b, left_out):
+    # Given the entries since a statement's start in one currency, none before it, and balances that
+    # miss one of them (written without the balances)
+    start, end = sorted((a, b))
+    since = [e for e in entries if e.at >= start_of_day(start, "UTC")]
+    if not since:
+        return
+    missed = since[left_out % len(since)]
+    entries = [e for e in entries if e.amount.currency != missed.amount.currency or e in since]
+
+    # When the statement is made from them, then they are found out: it is made from every entry
+    counted = balances_of([e for e in entries if e is not missed])
+    assert statements_since([e for e in since if e in entries], counted, start, end, time_zone="UTC") is None

@@ -28,8 +28,10 @@ def create_customer(adapters, org_id: str, new: NewCustomer, now: datetime) -> C
         customer = customer.with_contact(_contact(person, now, primary_unless_said=index == 0))
     _unique_contact_emails(customer)
     added = adapters.uow.customers.add(org_id, customer)
-    # no saved methods yet: its summary mirrors none, so its pages read them with the session check
+    # no saved methods yet: its summary mirrors none, so its pages read them with the session check;
+    # no ledger entry yet: its balances will count every one (a statement reads only its range)
     adapters.uow.account_summaries.start(org_id, added.customer_id, added.currency)
+    adapters.uow.ledger.mark_balances_complete(org_id, added.customer_id)
     return added
 
 

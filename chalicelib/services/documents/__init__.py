@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .exports import Export
     from .forwarding import Forwarded
     from .invoice_backfill import Recorded
+    from .ledger_balances import Counted
     from .ledger_backfill import Rebuilt
     from .pdfs import RenderedPdf
     from .spending import Spending
@@ -163,6 +164,10 @@ class Documents:
     def rebuild_ledger(self, org_id: str) -> Rebuilt:
         from .ledger_backfill import rebuild
         return rebuild(self._adapters, org_id)
+
+    def record_ledger_balances(self, org_id: str, *, again: bool = False) -> Counted:
+        from .ledger_balances import record_all
+        return record_all(self._adapters, org_id, again=again)
 
     def record_invoice_payments(self, org_id: str, now: datetime) -> Recorded:
         from .invoice_backfill import record_all

@@ -7,7 +7,8 @@ overpayment credit given back later, by the payment's record of it. An overpayme
 entry of its own (its payment counted the money). The documents do not record when a credit note
 was voided: one issued then voided (net nothing) is left out, and an overpayment credit voided is
 dated by its issue (domain/ledger.rebuilt_credit_note_entries). Safe to run again: entries are
-written only if they do not exist, in transactions of at most 100."""
+written only if they do not exist, in transactions of at most 100 items with the balances they are
+added to; the customer's balances then count every entry (`ledger.mark_balances_complete`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from ...domain.statement import LedgerEntry
 from ...tables.pages import every
 
 PAGE = 100
-ITEMS_PER_TRANSACTION = 100
+ITEMS_PER_TRANSACTION = 90    # and, per currency, the balance its entries are added to (at most 100 in all)
 
 
 @dataclass
@@ -36,6 +37,8 @@ def rebuild(adapters, org_id: str) -> Rebuilt:
             with adapters.uow.transaction("ledger") as tx:
                 adapters.uow.ledger.record_in(tx, org_id, customer.customer_id,
                                               entries[start:start + ITEMS_PER_TRANSACTION])
+        # every entry it now has was added to its balances with it (`record_in`)
+        adapters.uow.ledger.mark_balances_complete(org_id, customer.customer_id)
         report.customers.append(customer.customer_id)
         report.entries += len(entries)
     return report

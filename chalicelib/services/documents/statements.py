@@ -1,6 +1,9 @@
 """Statement of accounts: the customer's ledger, read with one Query on the customer's own
-partition (every entry up to the end of the range: those before it make the opening balance),
-then `domain.statement.build_statements`.
+partition: the entries from the start of the range on and the customer's balances, which with them
+make the opening balance (`domain.statement.statements_since`), so that a statement reads as much
+whatever came before its range. A customer whose balances are not known to count every entry
+(from before they were kept, until the backfill) has every entry up to the end of the range read
+instead, those before it making the opening balance (`build_statements`).
 
 The ledger is written with the documents (`domain.ledger` says which change adds which entry):
 an invoice when issued and a `void` when voided; a payment when it succeeded; a credit note when
@@ -15,7 +18,7 @@ from datetime import date, datetime, timedelta
 from ...domain.calendar import start_of_day
 from ...domain.errors import InvalidInput
 from ...domain.organization import Organization
-from ...domain.statement import Statement, build_statements, month_to_date
+from ...domain.statement import Statement, build_statements, month_to_date, statements_since
 
 LONGEST_RANGE_DAYS = 366 * 10
 
@@ -34,11 +37,14 @@ def statement_for(adapters, org: Organization, customer_id: str, *, start: date 
     default this month so far. Customers bill in the organization's currency: a customer without
     transactions gets an empty statement in it."""
     start, end = statement_range(start, end, today=org.today(now))
-    entries = adapters.uow.ledger.entries_before(org.org_id, customer_id,
-                                                 start_of_day(end + timedelta(days=1), org.time_zone))
-    return StatementOfAccounts(customer_id, start, end,
-                               build_statements(entries, start, end, default_currency=org.currency,
-                                                time_zone=org.time_zone))
+    kept = adapters.uow.ledger.since(org.org_id, customer_id, start_of_day(start, org.time_zone))
+    statements = None if kept is None else statements_since(kept.entries, kept.balances, start, end,
+                                                            default_currency=org.currency, time_zone=org.time_zone)
+    if statements is None:
+        entries = adapters.uow.ledger.entries_before(org.org_id, customer_id,
+                                                     start_of_day(end + timedelta(days=1), org.time_zone))
+        statements = build_statements(entries, start, end, default_currency=org.currency, time_zone=org.time_zone)
+    return StatementOfAccounts(customer_id, start, end, statements)
 
 
 def statement_range(start: date | None, end: date | None, *, today: date) -> tuple[date, date]:
