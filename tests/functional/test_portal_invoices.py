@@ -98,11 +98,7 @@ def test_an_invoice_paid_in_parts_lists_each_payment(aws):
     clock = Clock()
     with client() as c:
         payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
-        first = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa",
-                                   "amount_minor": 3000})
-        clock.advance(minutes=5)
-        rest = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa"})
+        invoice, first, rest = paid_in_two_parts(payer, clock)
 
         detail = payer.portal.get(f"/portal/invoices/{invoice['invoice_id']}").json
 
@@ -117,13 +113,8 @@ def test_an_invoice_paid_before_invoices_kept_their_payments_and_credits_still_l
         # Given an invoice paid in two parts, the second with 10.00 of credit, stored as invoices were
         # before they kept their payments and their credit notes' numbers
         payer = a_payer(Api(c))
-        invoice = an_invoice(payer, 10000)
-        first = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa",
-                                   "amount_minor": 3000})
-        clock.advance(minutes=5)
         note = a_credit_note(payer, 1000)
-        rest = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa",
-                                  "use_credits": True})
+        invoice, first, rest = paid_in_two_parts(payer, clock, use_credits=True)
         stored = InvoiceItem.get(owner_key(payer.org_id, payer.customer_id), invoice["invoice_id"])
         credits = [{name: value for name, value in credit.items() if name != "number"}
                    for credit in stored.credits_applied]
@@ -156,3 +147,15 @@ def test_a_payment_the_merchant_records_is_listed_on_the_invoice_with_how_it_was
         assert [(p["payment_id"], p["amount_minor"], p["method_summary"]) for p in detail["payments"]] == [
             (recorded.json["payment_id"], 4000, "Bank Transfer")]
         assert (detail["status"], detail["balance_minor"]) == ("partially_paid", 6000)
+
+
+def paid_in_two_parts(payer, clock, *, use_credits: bool = False):
+    """A new invoice of 100.00 paid 30.00 by card, then five minutes later the rest (with the
+    customer's credit, if `use_credits`): (the invoice, the first payment's answer, the second's)."""
+    invoice = an_invoice(payer, 10000)
+    first = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa",
+                               "amount_minor": 3000})
+    clock.advance(minutes=5)
+    rest = pay(payer.portal, {"invoice_ids": [invoice["invoice_id"]], "payment_method": "pm_card_visa",
+                              "use_credits": use_credits})
+    return invoice, first, rest
