@@ -14,8 +14,10 @@ from chalicelib.domain.documents import CreditNoteStatus, InvoiceStatus
 from chalicelib.domain.engagement import ActivityRecord, Actor
 from chalicelib.domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.money import Money
 from chalicelib.domain.payment_plans import MethodToSave, PaymentPlan, RefundPlan
 from chalicelib.domain.payments import PaymentMethod, PaymentStatus
+from chalicelib.domain.statement import Balance, LedgerEntry
 from chalicelib.services import repositories
 from tests.support.domain_builders import (NOW, a_credit_note, a_customer, a_payment, a_subscription, an_invoice,
                                           an_organization)
@@ -352,6 +354,42 @@ def test_a_transaction_may_not_touch_one_item_twice(uow):
 
     assert not isinstance(refused.value, ConcurrentUpdate)   # a mistake in the code, not a race
     assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).notes == ""
+
+
+def test_ledger_entries_take_one_more_item_per_currency_their_balance(uow):
+    # Given three entries in two currencies, written in one transaction
+    entries = [an_entry("invoice", 5_000, "inv_1"), an_entry("invoice", 2_000, "inv_2"),
+               an_entry("invoice", 900, "inv_3", currency="JPY")]
+
+    with uow.transaction("invoice") as tx:
+        uow.ledger.record_in(tx, ORG, GLOBEX, entries)
+
+        # Then the transaction holds five items: the entries, and each currency's balance once
+        assert tx.item_count() == 5
+
+    # And the balances count them, not yet trusted (no marker)
+    assert uow.ledger.balances(ORG, GLOBEX) == ({"USD": Balance(7_000, 2), "JPY": Balance(900, 1)}, False)
+    assert uow.ledger.since(ORG, GLOBEX, NOW) is None
+
+
+def test_a_marked_ledger_answers_the_entries_since_an_instant_with_every_balance(uow):
+    # Given an entry a day before an instant, one exactly at it, and the customer's marker
+    with uow.transaction("invoice") as tx:
+        uow.ledger.record_in(tx, ORG, GLOBEX, [an_entry("invoice", 5_000, "inv_1", at=NOW - timedelta(days=1)),
+                                               an_entry("payment", -3_000, "pay_1", at=NOW)])
+    uow.ledger.mark_balances_complete(ORG, GLOBEX)
+
+    # When the entries since that instant are read
+    since = uow.ledger.since(ORG, GLOBEX, NOW)
+
+    # Then they are the one at it, with the balance of both; another customer's are not there
+    assert [e.reference for e in since.entries] == ["pay_1"] and since.balances == {"USD": Balance(2_000, 2)}
+    assert uow.ledger.since(ORG, INITECH, NOW) is None and uow.ledger.balances(ORG, INITECH) == ({}, False)
+    assert not uow.ledger.is_empty(ORG, GLOBEX)
+
+
+def an_entry(kind: str, minor: int, reference: str, *, currency: str = "USD", at=NOW) -> LedgerEntry:
+    return LedgerEntry(at, kind, reference, reference, Money(minor, currency))
 
 
 def test_summary_changes_add_up_and_list_the_open_credit_notes(uow):

@@ -131,6 +131,21 @@ def test_a_range_that_ends_before_it_starts_or_is_not_a_date_is_refused(aws):
         assert unknown.status == 400 and "query.currency" in unknown.json["error"]["details"]["fields"]
 
 
+def test_a_range_of_days_no_one_bills_in_is_refused_not_a_failure(aws):
+    with client() as c:
+        # Given an organization east of UTC, where the first day there is begins before the first instant
+        scene = a_scene(Api(c), time_zone="Europe/Berlin")
+
+        # When the customer asks for a statement, its PDF or an export of year 1, or of year 9999
+        asked = [scene.zoe.portal.get(f"{path}?{days}") for path in
+                 ("/portal/statements", "/portal/statements/pdf", "/portal/exports/statement.csv")
+                 for days in ("from=0001-01-01&to=0001-01-31", "from=9999-12-01&to=9999-12-31")]
+
+        # Then each is refused with the field named, as any day no one bills in
+        assert [(answer.status, "query.from" in answer.json["error"]["details"]["fields"]) for answer in asked] == \
+            [(400, True)] * 6
+
+
 def test_the_statement_pdf_carries_both_parties_and_the_same_figures(aws):
     with client() as c:
         # Given an organization with an address, a customer with a billing address, and a ledger

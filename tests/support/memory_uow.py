@@ -83,6 +83,11 @@ class MemoryTransaction:
             overriding: bool = False) -> None:
         self._writes.append(_Write(item, holds, apply, refusal, overriding))
 
+    def add_once(self, item: tuple) -> None:
+        """`item` among the transaction's once, however many of its writes add to it (`Transaction.add_to`)."""
+        if all(write.item != item for write in self._writes):
+            self.add(item)
+
     def commit(self) -> None:
         touched = [w.item for w in self._writes]
         if len(set(touched)) != len(touched):
@@ -220,9 +225,12 @@ class Ledger:
         self._t, self._balances, self._kept = tables["ledger"], tables["ledger_balances"], tables["ledger_kept"]
 
     def record_in(self, tx: MemoryTransaction, org_id: str, customer_id: str, entries) -> None:
+        owner, entries = owner_key(org_id, customer_id), list(entries)
         for entry in entries:
-            key = (owner_key(org_id, customer_id), _entry_key(entry))
+            key = (owner, _entry_key(entry))
             tx.add(("ledger", key), holds=_absent(self._t, key), apply=lambda key=key, entry=entry: self._add(key, entry))
+        for currency in dict.fromkeys(entry.amount.currency for entry in entries):
+            tx.add_once(("ledger_balances", (owner, currency)))    # added to as each entry is applied
 
     def _add(self, key: tuple, entry: LedgerEntry) -> None:
         self._t[key] = entry

@@ -5,7 +5,8 @@ from hypothesis import given, strategies as st
 
 from chalicelib.domain.money import Money
 from chalicelib.domain.calendar import start_of_day
-from chalicelib.domain.statement import LedgerEntry, balances_of, build_statements, month_to_date, statements_since
+from chalicelib.domain.statement import (Balance, LedgerEntry, balances_of, build_statements, month_to_date,
+                                         statements_since)
 
 UTC = timezone.utc
 MARCH_1, MARCH_31 = date(2026, 3, 1), date(2026, 3, 31)
@@ -132,6 +133,43 @@ def test_a_statement_from_the_balances_and_the_entries_since_its_start_is_the_on
 
     # When the statement is made from the entries since its start alone, with those balances
     statements = statements_since(since, balances_of(entries), start, end, "EUR", time_zone=time_zone)
+
+    # Then it is the statement made from every entry
+    assert statements == build_statements(entries, start, end, "EUR", time_zone=time_zone)
+
+
+# Zones whose clocks skip midnight on a day of 2026 (that day begins at 01:00), and those days
+MIDNIGHT_SKIPPED = {"America/Santiago": date(2026, 9, 6), "America/Havana": date(2026, 3, 8),
+                    "Asia/Beirut": date(2026, 3, 29), "Africa/Cairo": date(2026, 4, 24)}
+
+
+@st.composite
+def ledgers_at_the_edges_of_days(draw):
+    """A time zone, a range of days (often one whose midnight is skipped), and entries each at the
+    first instant of one of its days there, or a microsecond either side."""
+    time_zone = draw(st.sampled_from(sorted(MIDNIGHT_SKIPPED) + ["Europe/Berlin", "Pacific/Kiritimati"]))
+    days = st.one_of(days_of_2026, st.just(MIDNIGHT_SKIPPED.get(time_zone, date(2026, 3, 29))))
+    start, end = sorted((draw(days), draw(days)))
+    edges = st.builds(lambda day, nudge: start_of_day(day, time_zone) + timedelta(microseconds=nudge),
+                      st.sampled_from([start - timedelta(days=1), start, end, end + timedelta(days=1)]),
+                      st.sampled_from([-1, 0, 1]))
+    entries = draw(st.lists(st.builds(
+        lambda kind, minor, at, currency: entry(kind, SIGNS[kind] * minor, at, currency=currency),
+        st.sampled_from(list(SIGNS)), st.integers(0, 10**5), edges, st.sampled_from(["USD", "JPY"])), max_size=12))
+    return time_zone, start, end, entries
+
+
+@given(ledgers_at_the_edges_of_days(), st.booleans())
+def test_entries_at_the_first_instant_of_a_day_fall_on_that_day_from_the_balances_as_from_every_entry(
+        ledger, with_an_emptied_balance):
+    # Given entries at the edges of the range's days, and balances that may hold a currency whose
+    # entries are all gone (the backfill leaves it at nothing)
+    time_zone, start, end, entries = ledger
+    balances = {**balances_of(entries), **({"GBP": Balance(0, 0)} if with_an_emptied_balance else {})}
+
+    # When the statement is made from the entries since the first instant of its start there
+    since = [e for e in entries if e.at >= start_of_day(start, time_zone)]
+    statements = statements_since(since, balances, start, end, "EUR", time_zone=time_zone)
 
     # Then it is the statement made from every entry
     assert statements == build_statements(entries, start, end, "EUR", time_zone=time_zone)

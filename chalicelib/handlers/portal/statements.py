@@ -1,8 +1,6 @@
 """Statement of accounts, as JSON (the PDF is in documents.py), and the spending history month by month."""
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from ... import bootstrap
@@ -10,6 +8,7 @@ from ...bootstrap import services
 from ...domain.spending import LONGEST_HISTORY_MONTHS
 from ..credentials import portal_session
 from ..http import Query, Routes
+from ..schemas import Day
 
 
 api = Routes("portal", portal_session)
@@ -20,9 +19,10 @@ class SpendingQuery(Query):
 
 
 class StatementQuery(Query):
-    """A range of whole days (UTC), both included; by default this month so far."""
-    from_: date | None = Field(default=None, alias="from")
-    to: date | None = None
+    """A range of whole days (UTC), both included; by default this month so far. Days no one bills in
+    (`Day`) are refused: the first instant of year 1 east of UTC is not a datetime."""
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
 
 
 @api.route("/portal/statements", query=StatementQuery, response="StatementOfAccounts")
