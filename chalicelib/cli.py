@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "record-ledger-balances":
         services.access.organization(args.org)
         counted = services.documents.record_ledger_balances(args.org, again=args.again)
-        print(f"ledger balances counted for {counted.customers} customer(s), {counted.entries} entries")
+        print(f"ledger balances counted for {counted.customers} customer(s), {counted.entries} entries"
+              + (f"; {counted.left} left, their entries changing while counted: run again" if counted.left else ""))
         return 0
     if args.command == "record-invoice-payments":
         services.access.organization(args.org)

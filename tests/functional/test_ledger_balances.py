@@ -11,7 +11,7 @@ from chalicelib.tables.base import owner_key
 from exercise.request_units import measuring_units
 from tests.support.api import Api, client
 from tests.support.ledger_history import NOVEMBER, a_mixed_history, on
-from tests.support.payments import with_webhook_secret
+from tests.support.payments import a_payer, with_webhook_secret
 from tests.support.portal import Clock
 
 SESSION_CHECK = 3     # the session, the customer, the organization
@@ -103,6 +103,36 @@ def test_an_entry_written_while_the_backfill_counts_has_the_customer_counted_aga
         balances, marked = adapters().uow.ledger.balances(payer.org_id, payer.customer_id)
         assert marked and counted.customers == 1 and issued
         assert balances == balances_of(adapters().uow.ledger.entries_before(payer.org_id, payer.customer_id))
+
+
+def test_a_customer_whose_entries_keep_changing_is_left_and_the_others_are_counted(aws, monkeypatch):
+    clock = Clock()
+    with_webhook_secret(monkeypatch)
+    with client() as c:
+        # Given two customers whose entries predate the balances, one of them issued an invoice each
+        # time the backfill reads its entries
+        busy, *_ = a_mixed_history(Api(c), clock)
+        quiet = a_payer(Api(c), email="ann@initech.example", merchant=busy.merchant)
+        for payer in (busy, quiet):
+            before_the_balances(payer)
+        read_entries = adapters().uow.ledger.entries_before
+
+        def entries_of_a_busy_customer(org_id, customer_id, until=None):
+            found = read_entries(org_id, customer_id, until)
+            if customer_id == busy.customer_id:
+                services().documents.create_invoice(org_id, customer_id, lines=[NewDocumentLine("More", 700)],
+                                                    due_days=15, now=on(11, 26))
+            return found
+        monkeypatch.setattr(adapters().uow.ledger, "entries_before", entries_of_a_busy_customer)
+
+        # When the operator's backfill runs
+        counted = services().documents.record_ledger_balances(busy.org_id)
+
+        # Then the busy one is left, unmarked, for the next run, and the quiet one is counted
+        monkeypatch.undo()
+        assert (counted.customers, counted.left) == (1, 1)
+        assert adapters().uow.ledger.balances(busy.org_id, busy.customer_id)[1] is False
+        assert adapters().uow.ledger.balances(quiet.org_id, quiet.customer_id)[1] is True
 
 
 def statement(payer) -> tuple[dict, int]:

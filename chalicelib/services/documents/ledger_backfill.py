@@ -12,13 +12,14 @@ added to; the customer's balances then count every entry (`ledger.mark_balances_
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from ...domain.ledger import invoice_entries, payment_entries, rebuilt_credit_note_entries
 from ...domain.statement import LedgerEntry
 from ...tables.pages import every
 
 PAGE = 100
-ITEMS_PER_TRANSACTION = 90    # and, per currency, the balance its entries are added to (at most 100 in all)
+TRANSACTION_ITEMS = 100       # DynamoDB's most: the entries, and each currency's balance they are added to
 
 
 @dataclass
@@ -33,15 +34,28 @@ def rebuild(adapters, org_id: str) -> Rebuilt:
         if not adapters.uow.ledger.is_empty(org_id, customer.customer_id):
             continue
         entries = history(adapters, org_id, customer.customer_id)
-        for start in range(0, len(entries), ITEMS_PER_TRANSACTION):
+        for batch in _batches(entries):
             with adapters.uow.transaction("ledger") as tx:
-                adapters.uow.ledger.record_in(tx, org_id, customer.customer_id,
-                                              entries[start:start + ITEMS_PER_TRANSACTION])
+                adapters.uow.ledger.record_in(tx, org_id, customer.customer_id, batch)
         # every entry it now has was added to its balances with it (`record_in`)
         adapters.uow.ledger.mark_balances_complete(org_id, customer.customer_id)
         report.customers.append(customer.customer_id)
         report.entries += len(entries)
     return report
+
+
+def _batches(entries: list[LedgerEntry]) -> Iterator[list[LedgerEntry]]:
+    """`entries` in order, in batches that fit a transaction with the balances they are added to."""
+    batch: list[LedgerEntry] = []
+    currencies: set[str] = set()
+    for entry in entries:
+        if len(batch) + 1 + len(currencies | {entry.amount.currency}) > TRANSACTION_ITEMS:
+            yield batch
+            batch, currencies = [], set()
+        batch.append(entry)
+        currencies.add(entry.amount.currency)
+    if batch:
+        yield batch
 
 
 def history(adapters, org_id: str, customer_id: str) -> list[LedgerEntry]:

@@ -23,12 +23,17 @@ ATTEMPTS = 5    # counts of a customer whose entries changed while they were rea
 class Counted:
     customers: int = 0       # whose balances now count every entry
     entries: int = 0
+    left: int = 0            # whose entries kept changing while they were counted: run again
 
 
 def record_all(adapters, org_id: str, *, again: bool = False) -> Counted:
     report = Counted()
     for customer in every(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)):
-        counted = _count(adapters, org_id, customer.customer_id, again)
+        try:
+            counted = _count(adapters, org_id, customer.customer_id, again)
+        except ConcurrentUpdate:
+            report.left += 1
+            continue
         if counted is not None:
             report.customers += 1
             report.entries += counted
@@ -36,7 +41,8 @@ def record_all(adapters, org_id: str, *, again: bool = False) -> Counted:
 
 
 def _count(adapters, org_id: str, customer_id: str, again: bool) -> int | None:
-    """How many entries the customer's balances now count (None: they were marked already)."""
+    """How many entries the customer's balances now count (None: they were marked already);
+    ConcurrentUpdate if its entries changed while they were counted, each of ATTEMPTS times."""
     for _ in range(ATTEMPTS):
         read, marked = adapters.uow.ledger.balances(org_id, customer_id)
         if marked and not again:
