@@ -19,8 +19,9 @@ class SpendingQuery(Query):
 
 
 class StatementQuery(Query):
-    """A range of whole days (UTC), both included; by default this month so far. Days no one bills in
-    (`Day`) are refused: the first instant of year 1 east of UTC is not a datetime."""
+    """A range of whole days of the organization's time zone, both included; by default this month
+    so far. Days no one bills in (`Day`) are refused: the first instant of year 1 east of UTC is not
+    a datetime."""
     from_: Day | None = Field(default=None, alias="from")
     to: Day | None = None
 
