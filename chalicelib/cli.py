@@ -10,11 +10,51 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Callable
 
 from . import bootstrap
 from .config import settings
 from .domain.calendar import is_time_zone
 from .domain.errors import DomainError, InvalidInput
+
+
+def _rebuild_ledger(services, args) -> str:
+    rebuilt = services.documents.rebuild_ledger(args.org)
+    return f"ledger written for {len(rebuilt.customers)} customer(s), {rebuilt.entries} entries"
+
+
+def _record_portal_access(services, args) -> str:
+    return f"recorded on {services.access.record_portal_access(args.org)} customer(s)"
+
+
+def _record_payment_methods(services, args) -> str:
+    return f"payment methods mirrored for {services.payments.record_payment_methods(args.org)} customer(s)"
+
+
+def _record_ledger_balances(services, args) -> str:
+    counted = services.documents.record_ledger_balances(args.org, again=args.again)
+    return (f"ledger balances counted for {counted.customers} customer(s), {counted.entries} entries"
+            + (f"; {counted.left} left, their entries changing while counted: run again" if counted.left else ""))
+
+
+def _record_invoice_payments(services, args) -> str:
+    recorded = services.documents.record_invoice_payments(args.org, bootstrap.now())
+    return (f"{recorded.invoices} invoice(s) now keep their payments; {recorded.left} left as they were "
+            "(changed meanwhile, or their payments do not add up to what they were paid: run again, then look)")
+
+
+# The operator's backfills (docs/deploy.md), each over one organization's customers: what it does,
+# and how it is run and reported.
+BACKFILLS: dict[str, tuple[str, Callable[..., str]]] = {
+    "rebuild-ledger": ("write the ledger of customers whose books predate it", _rebuild_ledger),
+    "record-portal-access": ("record on each customer where its contacts stand with the portal",
+                             _record_portal_access),
+    "record-payment-methods": ("mirror each customer's saved payment methods on its account summary",
+                               _record_payment_methods),
+    "record-invoice-payments": ("have each invoice keep its payments and its credit notes' numbers",
+                                _record_invoice_payments),
+    "record-ledger-balances": ("count each customer's ledger entries in its balances", _record_ledger_balances),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,52 +70,21 @@ def main(argv: list[str] | None = None) -> int:
     key = commands.add_parser("issue-key", help="issue another admin key for an organization")
     key.add_argument("--org", required=True)
     key.add_argument("--name", default="cli")
-    rebuild = commands.add_parser("rebuild-ledger", help="write the ledger of customers whose books predate it")
-    rebuild.add_argument("--org", required=True)
-    record = commands.add_parser("record-portal-access",
-                                 help="record on each customer where its contacts stand with the portal")
-    record.add_argument("--org", required=True)
-    mirror = commands.add_parser("record-payment-methods",
-                                 help="mirror each customer's saved payment methods on its account summary")
-    mirror.add_argument("--org", required=True)
-    kept = commands.add_parser("record-invoice-payments",
-                               help="have each invoice keep its payments and its credit notes' numbers")
-    kept.add_argument("--org", required=True)
-    balances = commands.add_parser("record-ledger-balances",
-                                   help="count each customer's ledger entries in its balances")
-    balances.add_argument("--org", required=True)
-    balances.add_argument("--again", action="store_true",
-                          help="count the customers counted before too (after a rollback across that release)")
+    for name, (help_text, _) in BACKFILLS.items():
+        backfill = commands.add_parser(name, help=help_text)
+        backfill.add_argument("--org", required=True)
+        if name == "record-ledger-balances":
+            backfill.add_argument("--again", action="store_true",
+                                  help="count the customers counted before too (after a rollback across that release)")
     args = parser.parse_args(argv)
 
     bootstrap.tables_ready()
     services = bootstrap.services()
     if args.command == "create-org" and args.time_zone is None:
         args.time_zone = settings().default_time_zone
-    if args.command == "rebuild-ledger":
+    if args.command in BACKFILLS:
         services.access.organization(args.org)
-        rebuilt = services.documents.rebuild_ledger(args.org)
-        print(f"ledger written for {len(rebuilt.customers)} customer(s), {rebuilt.entries} entries")
-        return 0
-    if args.command == "record-portal-access":
-        services.access.organization(args.org)
-        print(f"recorded on {services.access.record_portal_access(args.org)} customer(s)")
-        return 0
-    if args.command == "record-payment-methods":
-        services.access.organization(args.org)
-        print(f"payment methods mirrored for {services.payments.record_payment_methods(args.org)} customer(s)")
-        return 0
-    if args.command == "record-ledger-balances":
-        services.access.organization(args.org)
-        counted = services.documents.record_ledger_balances(args.org, again=args.again)
-        print(f"ledger balances counted for {counted.customers} customer(s), {counted.entries} entries"
-              + (f"; {counted.left} left, their entries changing while counted: run again" if counted.left else ""))
-        return 0
-    if args.command == "record-invoice-payments":
-        services.access.organization(args.org)
-        recorded = services.documents.record_invoice_payments(args.org, bootstrap.now())
-        print(f"{recorded.invoices} invoice(s) now keep their payments; {recorded.left} left as they were "
-              "(changed meanwhile, or their payments do not add up to what they were paid: run again, then look)")
+        print(BACKFILLS[args.command][1](services, args))
         return 0
     try:
         if args.command == "create-org" and not is_time_zone(args.time_zone):

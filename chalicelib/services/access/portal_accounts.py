@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from ...domain.customers import Customer
 from ...domain.errors import ConcurrentUpdate
+from ..backfills import every_customer
 
-PAGE = 100
 ATTEMPTS = 5    # reads of a customer changed while its accounts were read, before giving up
 
 
@@ -59,13 +59,7 @@ def record_all(adapters, org_id: str) -> int:
     accounts: for the customers stored before it was kept on them, and after a rollback across the
     release that began keeping it (docs/deploy.md). Written on the version read: a customer changed
     meanwhile is read again. Safe to run again; answers how many customers were written."""
-    written, cursor = 0, None
-    while True:
-        page = adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)
-        written += sum(_record_again(adapters, org_id, customer) for customer in page.items)
-        if page.next_cursor is None:
-            return written
-        cursor = page.next_cursor
+    return sum(_record_again(adapters, org_id, customer) for customer in every_customer(adapters, org_id))
 
 
 def _record_again(adapters, org_id: str, customer: Customer) -> int:

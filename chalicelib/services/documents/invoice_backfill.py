@@ -15,8 +15,8 @@ from datetime import datetime
 from ...domain import settling
 from ...domain.errors import ConcurrentUpdate
 from ...tables.pages import every
+from ..backfills import PAGE, every_customer
 
-PAGE = 100
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Recorded:
 
 def record_all(adapters, org_id: str, now: datetime) -> Recorded:
     report = Recorded()
-    for customer in every(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)):
+    for customer in every_customer(adapters, org_id):
         _record(adapters, org_id, customer.customer_id, now, report)
     return report
 

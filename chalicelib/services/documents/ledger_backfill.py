@@ -17,8 +17,8 @@ from typing import Iterator
 from ...domain.ledger import invoice_entries, payment_entries, rebuilt_credit_note_entries
 from ...domain.statement import LedgerEntry
 from ...tables.pages import every
+from ..backfills import PAGE, every_customer
 
-PAGE = 100
 TRANSACTION_ITEMS = 100       # DynamoDB's most: the entries, and each currency's balance they are added to
 
 
@@ -30,7 +30,7 @@ class Rebuilt:
 
 def rebuild(adapters, org_id: str) -> Rebuilt:
     report = Rebuilt()
-    for customer in every(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)):
+    for customer in every_customer(adapters, org_id):
         if not adapters.uow.ledger.is_empty(org_id, customer.customer_id):
             continue
         entries = history(adapters, org_id, customer.customer_id)

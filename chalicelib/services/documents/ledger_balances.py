@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from ...domain.errors import ConcurrentUpdate
 from ...domain.statement import Balance, balances_of
-from ...tables.pages import every
+from ..backfills import every_customer
 
-PAGE = 100
 ATTEMPTS = 5    # counts of a customer whose entries changed while they were read, before giving up
 
 
@@ -28,7 +27,7 @@ class Counted:
 
 def record_all(adapters, org_id: str, *, again: bool = False) -> Counted:
     report = Counted()
-    for customer in every(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)):
+    for customer in every_customer(adapters, org_id):
         try:
             counted = _count(adapters, org_id, customer.customer_id, again)
         except ConcurrentUpdate:

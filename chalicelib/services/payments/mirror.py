@@ -14,9 +14,8 @@ from typing import Any
 
 from ...domain.errors import ConcurrentUpdate
 from ...domain.payments import PaymentMethod
-from ...tables.pages import every
+from ..backfills import every_customer
 
-PAGE = 100
 ATTEMPTS = 5    # reads of a customer whose methods changed while they were read, before giving up
 
 
@@ -73,7 +72,7 @@ def record_all(adapters, org_id: str) -> int:
     """Mirror every customer's methods, read again: for the customers stored before they were
     mirrored. Safe to run again; answers how many customers were written."""
     return sum(_record(adapters, org_id, customer.customer_id)
-               for customer in every(lambda cursor: adapters.uow.customers.page(org_id, limit=PAGE, cursor=cursor)))
+               for customer in every_customer(adapters, org_id))
 
 
 def _record(adapters, org_id: str, customer_id: str) -> int:
