@@ -123,9 +123,11 @@ class Balance:
 
 @dataclass(frozen=True)
 class LedgerSince:
-    """A customer's entries dated from an instant on (oldest first), and the balances of all of them."""
+    """A customer's entries dated from an instant on (oldest first), and the balances of all of them,
+    which are trusted where they count every entry (the customer's marker)."""
     entries: list[LedgerEntry]
     balances: dict[str, Balance]
+    counts_every_entry: bool
 
 
 def balances_of(entries: Iterable[LedgerEntry]) -> dict[str, Balance]:

@@ -83,10 +83,9 @@ class Ledger:
                                         consistent_read=True)
         return [_entry(item) for item in results]
 
-    def since(self, org_id: str, customer_id: str, start: datetime) -> LedgerSince | None:
+    def since(self, org_id: str, customer_id: str, start: datetime) -> LedgerSince:
         """The entries dated from the instant `start` on, oldest first, with the balances of all the
-        customer's entries, in one Query; None where the balances are not known to count every
-        entry (its marker is missing)."""
+        customer's entries and whether they are known to count every entry (its marker), in one Query."""
         entries, balances, kept = [], {}, False
         for item in LedgerEntryItem.query(owner_key(org_id, customer_id),
                                           LedgerEntryItem.entry_key >= _sortable(start), consistent_read=True):
@@ -96,7 +95,7 @@ class Ledger:
                     balances[item.entry_key[len(_BALANCE):]] = _balance(item)
             else:
                 entries.append(_entry(item))
-        return LedgerSince(entries, balances) if kept else None
+        return LedgerSince(entries, balances, kept)
 
     def balances(self, org_id: str, customer_id: str) -> tuple[dict[str, Balance], bool]:
         """The customer's balances as they stand, and whether its marker says they count every entry."""

@@ -17,7 +17,7 @@ from chalicelib.domain.ids import new_id
 from chalicelib.domain.money import Money
 from chalicelib.domain.payment_plans import MethodToSave, PaymentPlan, RefundPlan
 from chalicelib.domain.payments import PaymentMethod, PaymentStatus
-from chalicelib.domain.statement import Balance, LedgerEntry
+from chalicelib.domain.statement import Balance, LedgerEntry, LedgerSince
 from chalicelib.services import repositories
 from tests.support.domain_builders import (NOW, a_credit_note, a_customer, a_payment, a_subscription, an_invoice,
                                           an_organization)
@@ -369,7 +369,7 @@ def test_ledger_entries_take_one_more_item_per_currency_their_balance(uow):
 
     # And the balances count them, not yet trusted (no marker)
     assert uow.ledger.balances(ORG, GLOBEX) == ({"USD": Balance(7_000, 2), "JPY": Balance(900, 1)}, False)
-    assert uow.ledger.since(ORG, GLOBEX, NOW) is None
+    assert not uow.ledger.since(ORG, GLOBEX, NOW).counts_every_entry
 
 
 def test_a_marked_ledger_answers_the_entries_since_an_instant_with_every_balance(uow):
@@ -384,7 +384,8 @@ def test_a_marked_ledger_answers_the_entries_since_an_instant_with_every_balance
 
     # Then they are the one at it, with the balance of both; another customer's are not there
     assert [e.reference for e in since.entries] == ["pay_1"] and since.balances == {"USD": Balance(2_000, 2)}
-    assert uow.ledger.since(ORG, INITECH, NOW) is None and uow.ledger.balances(ORG, INITECH) == ({}, False)
+    assert since.counts_every_entry
+    assert uow.ledger.since(ORG, INITECH, NOW) == LedgerSince([], {}, False) and uow.ledger.balances(ORG, INITECH) == ({}, False)
     assert not uow.ledger.is_empty(ORG, GLOBEX)
 
 

@@ -249,12 +249,10 @@ class Ledger:
         owner, low, high = owner_key(org_id, customer_id), _sortable(start), _sortable(until)
         return [self._t[k] for k in sorted(self._t) if k[0] == owner and low <= k[1] < high]
 
-    def since(self, org_id: str, customer_id: str, start: datetime) -> LedgerSince | None:
+    def since(self, org_id: str, customer_id: str, start: datetime) -> LedgerSince:
         owner, low = owner_key(org_id, customer_id), _sortable(start)
-        if not self._kept.get(owner):
-            return None
         return LedgerSince([self._t[k] for k in sorted(self._t) if k[0] == owner and k[1] >= low],
-                           self.balances(org_id, customer_id)[0])
+                           *self.balances(org_id, customer_id))
 
     def balances(self, org_id: str, customer_id: str) -> tuple[dict[str, Balance], bool]:
         owner = owner_key(org_id, customer_id)

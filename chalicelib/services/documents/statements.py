@@ -2,8 +2,8 @@
 partition: the entries from the start of the range on and the customer's balances, which with them
 make the opening balance (`domain.statement.statements_since`), so that a statement reads as much
 whatever came before its range. A customer whose balances are not known to count every entry
-(from before they were kept, until the backfill) has every entry up to the end of the range read
-instead, those before it making the opening balance (`build_statements`).
+(from before they were kept, until the backfill) has the entries before the range read besides,
+making the opening balance (`build_statements`).
 
 The ledger is written with the documents (`domain.ledger` says which change adds which entry):
 an invoice when issued and a `void` when voided; a payment when it succeeded; a credit note when
@@ -13,7 +13,7 @@ voided; a refund when it was refunded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from ...domain.calendar import start_of_day
 from ...domain.errors import InvalidInput
@@ -37,12 +37,12 @@ def statement_for(adapters, org: Organization, customer_id: str, *, start: date 
     default this month so far. Customers bill in the organization's currency: a customer without
     transactions gets an empty statement in it."""
     start, end = statement_range(start, end, today=org.today(now))
-    kept = adapters.uow.ledger.since(org.org_id, customer_id, start_of_day(start, org.time_zone))
-    statements = None if kept is None else statements_since(kept.entries, kept.balances, start, end,
-                                                            default_currency=org.currency, time_zone=org.time_zone)
-    if statements is None:
-        entries = adapters.uow.ledger.entries_before(org.org_id, customer_id,
-                                                     start_of_day(end + timedelta(days=1), org.time_zone))
+    first = start_of_day(start, org.time_zone)
+    since = adapters.uow.ledger.since(org.org_id, customer_id, first)
+    statements = statements_since(since.entries, since.balances, start, end, default_currency=org.currency,
+                                  time_zone=org.time_zone) if since.counts_every_entry else None
+    if statements is None:      # the balances cannot be trusted: what came before the range is read too
+        entries = adapters.uow.ledger.entries_before(org.org_id, customer_id, first) + since.entries
         statements = build_statements(entries, start, end, default_currency=org.currency, time_zone=org.time_zone)
     return StatementOfAccounts(customer_id, start, end, statements)
 
