@@ -113,4 +113,10 @@ def test_a_customer_whose_books_predate_the_ledger_gets_them_back_from_the_docum
                           if r["kind"] not in undated and r["reference"] not in voided_note)
         assert dated(after["rows"]) == dated(before["rows"])
         assert [r["amount"]["amount_minor"] for r in after["rows"] if r["kind"] == "refund"] == [2_000, 1_000]
+        # and the balances count every entry written, and are trusted (statements read their range)
+        from chalicelib.bootstrap import adapters
+        from chalicelib.domain.statement import balances_of
+        ledger = adapters().uow.ledger
+        assert ledger.balances(payer.org_id, payer.customer_id) == (
+            balances_of(ledger.entries_before(payer.org_id, payer.customer_id)), True)
         assert not [r for r in after["rows"] if r["reference"] in voided_note]
