@@ -207,6 +207,16 @@ def rounded_lines(lines: tuple[DocumentLine, ...], currency: str) -> tuple[Docum
     return rounded
 
 
+def bills_days_to_come(invoice: Invoice, today: date, sub: Subscription | None) -> bool:
+    """Whether some day `invoice` bills is still to be served on `today` (docs/billing.md, Voiding an
+    invoice): a day of its lines from today on, or, for an invoice of days of `sub` (its
+    subscription), paid days `sub` keeps over a pause, which a cancellation, a change or a
+    reactivation may still credit, wherever its lines put them."""
+    if invoice.bills_days_from(today):
+        return True
+    return sub is not None and sub.kept_days_to_come(today) and any(line.period_end is not None for line in invoice.lines)
+
+
 def require_payable_total(total_minor: int, currency: str) -> None:
     """A document's total is one the payment gateway could move in one payment (docs/billing.md,
     "Largest amount"); a larger one is refused before anything is written."""

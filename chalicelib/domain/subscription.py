@@ -201,6 +201,18 @@ class Subscription:
         instead of renewing it (scheduling.work_due)."""
         return self.pause_at is not None and self.term_end is not None and self.pause_at <= self.term_end
 
+    def kept_days_to_come(self, today: date) -> bool:
+        """Paid days kept over a pause are still to be served on `today`: while paused with them, and
+        after the resume until they have run (the term they moved to renews from its own end: its
+        anchor is its end, `subscription_actions.resumed`). The invoice that billed them names the
+        days before the pause, so its own days tell nothing of them."""
+        term = self.term
+        if term is None:
+            return False
+        if self.status == Status.PAUSED:
+            return self.paused_at is not None and term.contains(self.paused_at)
+        return self.billing_anchor == term.end and today < term.end
+
     def apply(self, action: str, **changes) -> "Subscription":
         """A new subscription with the status `action` leads to and the given field changes. The
         pause's way with unused days lives only as long as the pause is scheduled."""

@@ -6,7 +6,7 @@ from datetime import timedelta
 from tests.support.api import NOW, client
 from tests.support.portal import login
 from tests.support.scheduled_work import credit_notes_of, invoices_of, run_jobs, state
-from tests.support.subscriptions import a_shop
+from tests.support.subscriptions import EVERYTHING_ON, a_shop
 
 DAY = timedelta(days=1)
 
@@ -19,6 +19,10 @@ def a_renewal_invoiced(c):
     [term_invoice] = invoices_of(shop, sub)
     assert term_invoice["status"] == "open"
     return shop, sub, term_invoice
+
+
+def signed_in(shop):
+    return shop.api.as_(login(shop.api, shop.acme.org.org_id, shop.zoe.email, shop.zoe.password).json["token"])
 
 
 def voiding(shop, invoice: dict):
@@ -62,3 +66,27 @@ def test_an_invoice_whose_days_have_all_passed_can_be_voided(aws):
         # Then it is void: none of its days can be credited any more
         assert answer.status == 200 and answer.json["status"] == "void", answer.json
         assert [i["status"] for i in invoices_of(shop, sub)] == ["void", "open"]
+
+
+def test_an_invoice_whose_days_were_kept_over_a_pause_cannot_be_voided_while_they_are_still_to_come(aws):
+    with client() as c:
+        # Given Zoë's Nov 25 - Dec 25 invoice open, and a merchant who keeps paid days over a pause
+        shop, sub, term_invoice = a_renewal_invoiced(c)
+        shop.preferences({**EVERYTHING_ON, "pause_resume": {"enabled": True, "customer_can_resume": True,
+                                                             "unused_time": "keep"}})
+        # And Zoë pausing on Dec 1, keeping the 24 paid days left
+        shop.clock.advance(days=6)
+        path = f"/portal/subscriptions/{sub['subscription_id']}"
+        paused = signed_in(shop).put(f"{path}/pause-schedule", {})
+        assert paused.json["subscription"]["pause"]["paid_days_kept"] == 24, paused.json
+
+        # When the merchant voids the invoice on Dec 26, after the last day it names
+        shop.clock.advance(days=25)
+        answer = voiding(shop, term_invoice)
+
+        # Then it is refused: the kept days are still to come, and cancelling credits them against what was billed
+        assert answer.status == 422 and answer.json["error"]["code"] == "invoice_bills_days_to_come", answer.json
+        cancelled = signed_in(shop).post(f"{path}/cancel", {"when": "now"})
+        assert cancelled.status == 200, cancelled.json
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["open"]
+        assert 0 < sum(note.total_minor for note in credit_notes_of(shop, sub)) <= term_invoice["total_minor"]

@@ -61,8 +61,9 @@ def void_invoice(adapters, org_id: str, customer_id: str, invoice_id: str, now: 
     if invoice.amount_paid_minor or invoice.credits_applied:
         raise BusinessRuleViolation("An invoice with payments or credits applied cannot be voided; "
                                     "issue a credit note instead.", "invoice_has_payments")
-    org = adapters.uow.organizations.get(org_id)
-    if invoice.bills_days_from(local_date(org.now(now), org.time_zone)):
+    org, sub = (adapters.uow.subscriptions.with_organization(org_id, customer_id, invoice.subscription_id)
+                if invoice.subscription_id else (adapters.uow.organizations.get(org_id), None))
+    if billing.bills_days_to_come(invoice, local_date(org.now(now), org.time_zone), sub):
         raise BusinessRuleViolation("This invoice bills days of service still to come, which would be credited "
                                     "later as unused; issue a credit note for it instead.",
                                     "invoice_bills_days_to_come")
