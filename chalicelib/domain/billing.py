@@ -17,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from typing import Iterable
 
 from . import coupon_cycles, currencies
 from .calendar import Term
-from .documents import DocumentLine, Invoice, InvoiceStatus, TaxLine
+from .documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice, InvoiceStatus, TaxLine
 from .errors import BusinessRuleViolation
 from .money import Money, round_half_up
 from .pricing import Discount, Line, PricedItem, one_time_lines, rounding_text, subtotal, term_lines, total, \
@@ -215,6 +216,20 @@ def bills_days_to_come(invoice: Invoice, today: date, sub: Subscription | None) 
     if invoice.bills_days_from(today):
         return True
     return sub is not None and sub.kept_days_to_come(today) and any(line.period_end is not None for line in invoice.lines)
+
+
+def credits_for_its_days(invoice: Invoice, notes: Iterable[CreditNote]) -> CreditNote | None:
+    """The first of `notes` (its subscription's) that credits as unused a day `invoice` bills of
+    the same plan, addon or coupon, if any: voiding it would leave the credit for days no longer
+    charged (docs/billing.md, Voiding an invoice). A voided note credited nothing."""
+    billed = [line for line in invoice.lines if line.period_end is not None]
+    return next((note for note in notes if note.status != CreditNoteStatus.VOID and any(
+        _same_days(credited, line) for credited in note.lines for line in billed)), None)
+
+
+def _same_days(credited: DocumentLine, billed: DocumentLine) -> bool:
+    return (credited.code == billed.code and credited.period_end is not None
+            and credited.period_start < billed.period_end and billed.period_start < credited.period_end)
 
 
 def require_payable_total(total_minor: int, currency: str) -> None:

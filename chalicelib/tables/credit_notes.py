@@ -8,8 +8,9 @@ from pynamodb.models import Model
 
 from ..domain.documents import CreditNote
 from ..domain.ledger import credit_note_entries
-from .base import OwnedByCustomer, table
+from .base import OwnedByCustomer, owner_key, table
 from .documents import Documents
+from .mapping import from_item
 
 
 class CreditNotesByStatus(LocalSecondaryIndex):
@@ -49,3 +50,11 @@ class CreditNoteItem(OwnedByCustomer, Model):
 class CreditNotes(Documents):
     model, domain, id_field, kind = CreditNoteItem, CreditNote, "credit_note_id", "credit note"
     ledger_entries = staticmethod(credit_note_entries)
+
+    def of_subscription(self, org_id: str, customer_id: str, subscription_id: str) -> list[CreditNote]:
+        """The customer's credit notes issued for `subscription_id`, for a merchant's void of one of
+        its invoices (a customer has few notes): one Query of the customer's, page after page."""
+        results = CreditNoteItem.query(owner_key(org_id, customer_id),
+                                       filter_condition=CreditNoteItem.subscription_id == subscription_id,
+                                       consistent_read=True)
+        return [from_item(CreditNote, item) for item in results]

@@ -531,3 +531,15 @@ def test_a_subscription_is_read_with_its_organization_and_another_customers_is_m
     assert uow.subscriptions.with_organization(ORG, INITECH, sub.subscription_id)[1] is None
     with pytest.raises(NotFound):
         uow.subscriptions.with_organization("org_other", GLOBEX, sub.subscription_id)
+
+
+def test_the_credit_notes_of_a_subscription_are_those_issued_for_it_alone(uow):
+    # Given two notes for one subscription, one for another, and one of the customer's own
+    ours = [uow.credit_notes.add(ORG, a_credit_note(number=f"CN-00000{n}", subscription_id="sub_a")) for n in (1, 2)]
+    uow.credit_notes.add(ORG, a_credit_note(number="CN-000003", subscription_id="sub_b"))
+    uow.credit_notes.add(ORG, a_credit_note(number="CN-000004"))
+
+    # Then the subscription's are its two
+    found = uow.credit_notes.of_subscription(ORG, GLOBEX, "sub_a")
+    assert sorted(n.number for n in found) == [n.number for n in ours]
+

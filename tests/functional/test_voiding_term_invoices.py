@@ -90,3 +90,22 @@ def test_an_invoice_whose_days_were_kept_over_a_pause_cannot_be_voided_while_the
         assert cancelled.status == 200, cancelled.json
         assert [i["status"] for i in invoices_of(shop, sub)] == ["open"]
         assert 0 < sum(note.total_minor for note in credit_notes_of(shop, sub)) <= term_invoice["total_minor"]
+
+
+def test_an_invoice_whose_days_a_change_credited_cannot_be_voided_once_they_have_passed(aws):
+    with client() as c:
+        # Given Zoë's Nov 25 - Dec 25 Pro invoice open, and her change to Business on Dec 5 crediting its days left
+        shop, sub, term_invoice = a_renewal_invoiced(c)
+        shop.clock.advance(days=10)
+        changed = signed_in(shop).post(f"/portal/subscriptions/{sub['subscription_id']}/changes", {"plan": "biz"})
+        assert changed.status in (200, 201), changed.json
+        [note] = credit_notes_of(shop, sub)
+
+        # When the merchant voids the Pro invoice on Dec 26, after the last day it names
+        shop.clock.advance(days=21)
+        answer = voiding(shop, term_invoice)
+
+        # Then it is refused, naming the credit note: the credit stands for days it billed
+        assert answer.status == 422 and answer.json["error"]["code"] == "invoice_days_credited", answer.json
+        assert note.number in answer.json["error"]["message"]
+        assert "open" in [i["status"] for i in invoices_of(shop, sub)]

@@ -370,6 +370,9 @@ class CreditNotes(Documents):
     table, id_field, kind = "credit_notes", "credit_note_id", "credit note"
     ledger_entries = staticmethod(credit_note_entries)
 
+    def of_subscription(self, org_id: str, customer_id: str, subscription_id: str) -> list:
+        return [n for n in reversed(self._of(org_id, customer_id)) if n.subscription_id == subscription_id]
+
 
 class Payments:
     def __init__(self, tables: Tables, ledger: Ledger):

@@ -4,12 +4,12 @@ from datetime import date, datetime, time, timezone
 
 from chalicelib.domain import scheduling
 from chalicelib.domain import subscription_actions as actions
-from chalicelib.domain.billing import bills_days_to_come
-from chalicelib.domain.documents import DocumentLine
+from chalicelib.domain.billing import bills_days_to_come, credits_for_its_days
+from chalicelib.domain.documents import CreditNoteStatus, DocumentLine
 from chalicelib.domain.preferences import preferences_from_dict
 from chalicelib.domain.subscription import PlanSnapshot, Subscription
 from chalicelib.domain.subscription_status import Status
-from tests.support.domain_builders import an_invoice
+from tests.support.domain_builders import a_credit_note, an_invoice
 
 TODAY = date(2026, 12, 5)
 
@@ -89,3 +89,35 @@ def test_kept_days_of_a_subscription_cancelled_after_the_resume_are_no_longer_to
 def test_an_invoice_of_days_gone_by_of_a_subscription_that_kept_none_bills_none_to_come():
     assert not bills_days_to_come(TERM_INVOICE, date(2026, 12, 26), scheduling.renewed(pro_renewed_on_november_25())
                                   .subscription)
+
+
+# --- days a change credited -----------------------------------------------------------------------
+
+NOV_25, DEC_5, DEC_25 = date(2026, 11, 25), date(2026, 12, 5), date(2026, 12, 25)
+
+
+def pro_billed_for_november_25_to_december_25():
+    return an_invoice(lines=(DocumentLine("Pro", 10_000, code="pro", period_start=NOV_25, period_end=DEC_25),))
+
+
+def crediting(code: str, start: date, end: date, **changes):
+    return a_credit_note(lines=(DocumentLine(f"Unused time on {code}", 6_667, code=code, kind="credit",
+                                             period_start=start, period_end=end),), **changes)
+
+
+def test_a_note_crediting_unused_days_the_invoice_bills_is_found():
+    # Given Pro billed Nov 25 - Dec 25, and a change on Dec 5 crediting its 20 days left
+    invoice, note = pro_billed_for_november_25_to_december_25(), crediting("pro", DEC_5, DEC_25)
+
+    # Then voiding the invoice would leave that credit for days no longer charged
+    assert credits_for_its_days(invoice, [note]) == note
+
+
+def test_notes_crediting_other_days_other_items_or_voided_are_not():
+    invoice = pro_billed_for_november_25_to_december_25()
+    assert credits_for_its_days(invoice, [
+        crediting("pro", DEC_25, date(2027, 1, 25)),                 # the next term's days
+        crediting("biz", DEC_5, DEC_25),                             # another plan's
+        crediting("pro", DEC_5, DEC_25, status=CreditNoteStatus.VOID),
+        a_credit_note(),                                             # a goodwill credit of no days
+    ]) is None

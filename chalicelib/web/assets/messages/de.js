@@ -1068,6 +1068,7 @@ export default {
   "error.first_charge_pending": "Die Zahlung für diesen Zeitraum wird gerade bestätigt. Versuchen Sie es in ein paar Minuten erneut.",
   "error.idempotency_key_reused": "Diese Anfrage wurde bereits mit anderen Angaben gesendet. Laden Sie die Seite neu und versuchen Sie es erneut.",
   "error.invoice_bills_days_to_come": "Diese Rechnung berechnet noch kommende Leistungstage; statt sie zu stornieren, stellen Sie eine Gutschrift dafür aus.",
+  "error.invoice_days_credited": "Leistungstage dieser Rechnung wurden dem Kunden schon als ungenutzt gutgeschrieben; statt sie zu stornieren, stellen Sie eine Gutschrift dafür aus.",
   "error.invoice_has_payments": "Auf diese Rechnung wurde schon gezahlt oder eine Gutschrift verrechnet; sie kann nicht storniert werden.",
   "error.invoice_not_outstanding": "Auf diese Rechnung ist nichts mehr zu zahlen.",
   "error.no_enrolment_pending": "Beginnen Sie die Einrichtung der Authenticator-App noch einmal.",

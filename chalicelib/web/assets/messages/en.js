@@ -1069,6 +1069,7 @@ export default {
   "error.first_charge_pending": "The payment for this term is being confirmed. Try again in a few minutes.",
   "error.idempotency_key_reused": "This request was already sent with other details. Reload the page and try again.",
   "error.invoice_bills_days_to_come": "This invoice bills days of service still to come; issue a credit note for it instead of voiding it.",
+  "error.invoice_days_credited": "Days this invoice bills were credited to the customer as unused; issue a credit note for it instead of voiding it.",
   "error.invoice_has_payments": "This invoice has payments or credits and cannot be voided.",
   "error.invoice_not_outstanding": "This invoice has nothing left to pay.",
   "error.no_enrolment_pending": "Start setting up the authenticator app again.",
