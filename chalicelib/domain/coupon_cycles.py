@@ -5,15 +5,21 @@ mid-way, uses one cycle, and a term is counted once however often it is billed (
 credited and charged again within a term does not use a second one). The count belongs to the
 subscription, not to the coupon as it stands on it: removing a coupon and applying it again
 continues where it was, so a used-up coupon cannot be restarted.
+
+Its cycles are terms of the billing period they were counted in. Moved to another period, a
+coupon keeps the time its cycles left would have run, from the end of the last term it
+discounted: it discounts the terms of the new period that begin before then, as many as it has
+cycles left and no more (three monthly cycles are not three years).
 """
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 
+from .calendar import add_periods
 from .money import Money
 from .pricing import Discount
-from .subscription import AppliedCoupon, CouponUse, Subscription
+from .subscription import AppliedCoupon, CouponUse, PlanSnapshot, Subscription
 
 
 def use_of(sub: Subscription, coupon: AppliedCoupon) -> CouponUse:
@@ -30,24 +36,58 @@ def discounts(sub: Subscription, coupon: AppliedCoupon | None, term_start: date)
     """Whether `coupon` discounts the term of `sub` that starts on `term_start`."""
     if coupon is None:
         return False
-    return coupon.cycles is None or terms_used_before(sub, coupon, term_start) < coupon.cycles
+    if coupon.cycles is None:
+        return True
+    if terms_used_before(sub, coupon, term_start) >= coupon.cycles:
+        return False
+    use = use_of(sub, coupon)
+    end = _ends_before(use, coupon, sub.plan)
+    return end is None or use.last_term_start == term_start or term_start < end
 
 
 def cycles_left(sub: Subscription, coupon: AppliedCoupon | None) -> int | None:
     """Terms the coupon still discounts after those already billed (None: every term)."""
     if coupon is None or coupon.cycles is None:
         return None
-    return max(0, coupon.cycles - use_of(sub, coupon).terms)
+    use = use_of(sub, coupon)
+    left = max(0, coupon.cycles - use.terms)
+    end = _ends_before(use, coupon, sub.plan)
+    if end is None or not left or sub.term_end is None:
+        return left
+    return _terms_beginning_before(sub.term_end, sub.plan, end, most=left)
 
 
 def used_on(sub: Subscription, coupon: AppliedCoupon, term_start: date) -> Subscription:
-    """`sub` once `coupon` has discounted the term starting on `term_start` (counted once)."""
+    """`sub` once `coupon` has discounted the term starting on `term_start` (counted once), in the
+    billing period of `sub`'s plan."""
     use = use_of(sub, coupon)
     if use.last_term_start == term_start:
         return sub
-    counted = replace(use, terms=use.terms + 1, last_term_start=term_start)
+    counted = replace(use, terms=use.terms + 1, last_term_start=term_start, interval=sub.plan.interval,
+                      interval_count=sub.plan.interval_count, ends_before=_ends_before(use, coupon, sub.plan))
     others = tuple(u for u in sub.coupon_uses if u.code != coupon.key)
     return replace(sub, coupon_uses=(*others, counted))
+
+
+def _ends_before(use: CouponUse, coupon: AppliedCoupon, plan: PlanSnapshot) -> date | None:
+    """The day before which the terms of `plan` must begin to be discounted (None: any term its
+    cycles allow): once a term of another billing period than its cycles were counted in is due,
+    the end of the time its cycles left would have run in theirs."""
+    if use.ends_before is not None or coupon.cycles is None:
+        return use.ends_before
+    if use.interval is None or use.last_term_start is None or \
+            (use.interval, use.interval_count) == (plan.interval, plan.interval_count):
+        return None
+    left = max(0, coupon.cycles - use.terms)
+    return add_periods(use.last_term_start, use.interval, use.interval_count or 1, 1 + left)
+
+
+def _terms_beginning_before(start: date, plan: PlanSnapshot, end: date, *, most: int) -> int:
+    """How many terms of `plan` from `start` on begin before `end` (at most `most`)."""
+    begun = 0
+    while begun < most and add_periods(start, plan.interval, plan.interval_count, begun) < end:
+        begun += 1
+    return begun
 
 
 def unused_on(sub: Subscription, term_start: date) -> Subscription:

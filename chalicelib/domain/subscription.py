@@ -76,6 +76,11 @@ class CouponUse:
     code: str                          # the coupon's key (case-folded)
     terms: int = 0
     last_term_start: date | None = None
+    # the billing period of the last term counted (None: counted before periods were kept), and, once
+    # a term of another period was counted, the day by which its terms would have run out
+    interval: str | None = None
+    interval_count: int | None = None
+    ends_before: date | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ invariants they do not check, in the domain (no AWS).
   keeps a cent the other does not give back.
 - A coupon discounts no more terms than its cycles, whatever the customer does meanwhile (changes
   now, to another billing period too, removing it and applying it again, pauses that credit or keep
-  the paid days).
+  the paid days); moved between billing periods, it discounts no term that begins after its cycles
+  would have run out in the period they were counted in.
 - Over random lifecycles in currencies charged in steps or without decimals (KWD, MGA, JPY, ISK),
   from month ends and leap days too, each day of each item (the plan and each addon, not the plan
   alone) is billed at most once and, net of credits, exactly once while in service; no day is
@@ -253,3 +254,34 @@ def test_in_every_currency_each_day_of_each_item_is_billed_once_and_credited_no_
             name, bill.charge_total.amount_minor, bill.credit_total.amount_minor)
         assert all(total % currencies.increment(currency) == 0
                    for total in (quote.invoice_total_minor, quote.credit_note_total_minor))
+
+
+@settings(max_examples=300, deadline=None)
+@given(cycles=st.integers(min_value=1, max_value=4), anchor=anchors(), steps=st.lists(st.tuples(
+    st.sampled_from(["renew", "renew", "change"]), st.integers(min_value=0, max_value=40), st.sampled_from(PLANS)),
+    max_size=12))
+def test_a_coupon_moved_between_billing_periods_discounts_no_term_begun_after_its_cycles_would_have_run_out(
+        cycles, anchor, steps):
+    # Given a coupon of `cycles` monthly terms on a term invoiced in full from `anchor`
+    coupon = AppliedCoupon("REP", "Repeating", "repeating", percent_off_bp=1_000, cycles=cycles)
+    sub = a_term_invoiced(Selection(REPEATING, (), coupon), "USD", anchor)
+    runs_out = add_periods(anchor, "month", 1, cycles)
+    today, begun = anchor, []
+
+    # When terms renew and the customer changes plan, to other billing periods too
+    for name, ahead, plan in steps:
+        if name == "renew":
+            today, bill = sub.term_end, scheduling.renewed(sub)
+        else:
+            day = min(today + timedelta(days=ahead), sub.term_end - timedelta(days=1))
+            chosen = Selection(plan, (), sub.coupon)
+            if day < today or chosen.key() == actions.current_selection(sub).key():
+                continue
+            today, bill = day, actions.changed_now(sub, chosen, at_noon(day))
+        if bill.period is not None and any(line.kind == "discount" for line in bill.charge_lines):
+            begun.append(bill.period.start)
+        sub = bill.subscription
+        note(f"{name}: {sub.plan.interval} term {sub.term}, uses {sub.coupon_uses}")
+
+    # Then every term it discounted began before its monthly cycles would have run out
+    assert all(start < runs_out for start in begun), (runs_out, begun)
