@@ -109,6 +109,29 @@ def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
 
 
 @SUBSCRIPTIONS
+def test_a_refused_addon_quantity_is_marked_and_leaves_no_earlier_preview_to_confirm(page, portal):
+    # Given a live Pro subscription, and the preview of two extra seats on it
+    customer = fresh_customer(portal.org_id, "Miscounter")
+    a_subscription(customer, "pro", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+    page.get_by_role("link", name="Manage Subscription").click()
+    seats = page.get_by_label(re.compile("^Extra seats"))
+    seats.fill("2")
+    page.get_by_role("button", name="Preview changes").click()
+    expect(page.get_by_role("button", name="Confirm change")).to_be_visible()
+
+    # When she makes it minus two and previews again
+    seats.fill("-2")
+    page.get_by_role("button", name="Preview changes").click()
+
+    # Then the seats field says what is wrong, and no Confirm of the earlier preview is left to press
+    expect(seats).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("This number is too small.")).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm change")).to_have_count(0)
+
+
 @SUBSCRIPTIONS
 def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
     # Given a live subscription auto-charged to a saved Visa card

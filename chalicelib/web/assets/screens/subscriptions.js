@@ -396,6 +396,17 @@ function cancelDialog(sub, allowed) {
   });
 }
 
+/** `error` with each refused addon ("addons.0.quantity": by its place in the list sent) named as
+ * the form names its field ("addon:extra_seats"), so the message lands beside it. */
+function withAddonFields(error, addons = []) {
+  if (!error.fields) return error;
+  error.fields = Object.fromEntries(Object.entries(error.fields).map(([fieldPath, message]) => {
+    const sent = addons[/^(?:changes\.)?addons\.(\d+)\./.exec(fieldPath)?.[1]];
+    return [sent ? `addon:${sent.code}` : fieldPath, message];
+  }));
+  return error;
+}
+
 /** Manage Subscription (and reactivation with changes): choose, preview, confirm. */
 export async function change({ main, params, query, navigate }) {
   replace(main, loading(t("change.loading")));
@@ -441,16 +452,19 @@ export async function change({ main, params, query, navigate }) {
   const changes = (values) => {
     const chosen = { plan: values.plan };
     if (options.change_addons) {
+      // only a zero leaves an addon out: a negative or a fraction goes to the API, which refuses it
       chosen.addons = options.addons.map((a) => ({ code: a.code, quantity: Number(values[`addon:${a.code}`] || 0) }))
-        .filter((a) => a.quantity > 0);
+        .filter((a) => a.quantity !== 0);
     }
     if (options.change_coupon) chosen.coupon = values.coupon || null;
     return chosen;
   };
   onSubmit(form, async (values) => {
+    replace(preview);   // the last quote's Confirm would apply choices the form no longer shows
     const chosen = changes(values);
     const body = reactivating ? { changes: chosen } : { ...chosen, when: values.when || "now" };
-    const quote = await api.post(path(sub.subscription_id, reactivating ? "/reactivate/preview" : "/changes/preview"), body);
+    const quote = await api.post(path(sub.subscription_id, reactivating ? "/reactivate/preview" : "/changes/preview"), body)
+      .catch((error) => { throw withAddonFields(error, chosen.addons); });
     const confirm = h("button", { type: "button" }, reactivating ? t("subscriptions.reactivate") : t("change.confirm"));
     confirm.addEventListener("click", async () => {
       confirm.setAttribute("aria-busy", "true");
@@ -461,7 +475,7 @@ export async function change({ main, params, query, navigate }) {
       } catch (error) {
         if (error.sessionEnded) return;
         if (error.code === "quote_changed") { form.requestSubmit(); return; }
-        showErrors(form, error);
+        showErrors(form, withAddonFields(error, chosen.addons));
       } finally {
         confirm.removeAttribute("aria-busy");
       }
