@@ -133,6 +133,23 @@ def test_a_refused_addon_quantity_is_marked_and_leaves_no_earlier_preview_to_con
 
 
 @SUBSCRIPTIONS
+def test_previewing_a_change_that_changes_nothing_says_so(page, portal):
+    # Given a live Pro subscription
+    customer = fresh_customer(portal.org_id, "Unchanged")
+    a_subscription(customer, "pro", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # When she previews the form as it opened
+    page.get_by_role("link", name="Manage Subscription").click()
+    page.get_by_role("button", name="Preview changes").click()
+
+    # Then she reads that nothing would change, not that she should check fields none of which is marked
+    expect(page.get_by_role("alert")).to_have_text("Nothing would change.")
+
+
+@SUBSCRIPTIONS
 def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
     # Given a live subscription auto-charged to a saved Visa card
     from chalicelib.bootstrap import services
