@@ -522,7 +522,6 @@ export default {
   "payments.declined": "Die Zahlung wurde abgelehnt.",
   "payments.what_to_do": "Was zu tun ist",
   "payments.what_to_do_text": "Bezahlen Sie erneut mit einer anderen Karte oder fragen Sie Ihre Bank nach dem Grund.",
-  "payments.invoices_was_for_unpaid": "Rechnungen dieser Zahlung (noch offen)",
   "payments.invoices_is_for": "Rechnungen dieser Zahlung",
   "payments.invoices_was_for": "Rechnungen, für die sie war",
   "payments.invoice": "Rechnung",

@@ -523,7 +523,6 @@ export default {
   "payments.declined": "The payment was declined.",
   "payments.what_to_do": "What to do",
   "payments.what_to_do_text": "Pay again with another card, or ask your bank why it declined.",
-  "payments.invoices_was_for_unpaid": "Invoices it was for (still to pay)",
   "payments.invoices_is_for": "Invoices it is for",
   "payments.invoices_was_for": "Invoices it was for",
   "payments.invoice": "Invoice",
