@@ -167,6 +167,25 @@ def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
     expect(page.get_by_text(card.summary, exact=True)).to_be_visible()
 
 
+@SUBSCRIPTIONS
+def test_a_subscription_without_a_card_says_how_to_turn_auto_charge_on(page, portal):
+    # Given a live subscription with no card of its own, though the account has a saved one
+    from chalicelib.bootstrap import services
+    customer = fresh_customer(portal.org_id, "Cardless")
+    services().payments.add_method(customer.org_id, customer.customer_id, "pm_card_visa", make_default=True,
+                                   now=datetime.now(timezone.utc))
+    a_subscription(customer, "pro", days_ago=5)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she opens it
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # Then auto-charge, off and with no switch, says how it can be turned on
+    expect(page.get_by_role("switch")).to_have_count(0)
+    expect(page.get_by_text("To turn it on, pay one of its invoices with a card")).to_be_visible()
+
+
 @needs("PUT /portal/subscriptions/{subscription_id}/pause-schedule", "DELETE /portal/subscriptions/{subscription_id}/pause-schedule")
 def test_scheduling_a_pause_then_deleting_it(page, portal):
     # Given a live subscription

@@ -325,6 +325,7 @@ export default {
   "subscriptions.auto_charge_on": "Automatische Zahlung eingeschaltet.",
   "subscriptions.auto_charge_off": "Automatische Zahlung ausgeschaltet.",
   "subscriptions.auto_charge_hint": "Das gespeicherte Zahlungsmittel belasten, wenn Rechnungen fällig sind.",
+  "subscriptions.auto_charge_needs_card": "Zum Einschalten bezahlen Sie eine seiner Rechnungen mit einer Karte und wählen, diese Karte für dieses Abonnement zu verwenden.",
   "subscriptions.activate_title": "Abonnement aktivieren",
   "subscriptions.activate": "Abonnement aktivieren",
   "subscriptions.activated": "Ihr Abonnement ist aktiv.",

@@ -326,6 +326,7 @@ export default {
   "subscriptions.auto_charge_on": "Auto-charge turned on.",
   "subscriptions.auto_charge_off": "Auto-charge turned off.",
   "subscriptions.auto_charge_hint": "Charge the saved payment method when invoices are due.",
+  "subscriptions.auto_charge_needs_card": "To turn it on, pay one of its invoices with a card and choose to use that card for this subscription.",
   "subscriptions.activate_title": "Activate subscription",
   "subscriptions.activate": "Activate Subscription",
   "subscriptions.activated": "Your subscription is live.",

@@ -64,7 +64,7 @@ export async function detail(context) {
           sub.next_billing_on ? [h("dt", {}, t("subscriptions.next_billing")), h("dd", {}, `${date(sub.next_billing_on)}` +
             (sub.next_billing_amount_minor != null ? ` · ${money(sub.next_billing_amount_minor, sub.currency)}` : ""))] : null,
           h("dt", {}, t("subscriptions.payment_method")), h("dd", {}, method ? method.summary : t("subscriptions.no_method")),
-          h("dt", {}, t("subscriptions.auto_charge")), h("dd", {}, autoCharge(sub, allowed, reload)),
+          h("dt", {}, t("subscriptions.auto_charge")), h("dd", {}, autoCharge(sub, allowed, reload, canPay(context.me))),
           sub.reference ? [h("dt", {}, t("subscriptions.reference")), h("dd", {}, sub.reference)] : null)),
       h("section", { class: "card", "aria-labelledby": "items" }, h("h2", { id: "items" }, t("subscriptions.items")),
         h("ul", {},
@@ -146,8 +146,14 @@ function dunningCard(failed, method, payable) {
       h("a", { class: "button secondary", href: "#/details" }, t("dunning.update_card"))) : null);
 }
 
-function autoCharge(sub, allowed, reload) {
-  if (!allowed.has("set_auto_charge")) return sub.auto_charge ? t("subscriptions.on") : t("subscriptions.off");
+function autoCharge(sub, allowed, reload, mayPay) {
+  if (!allowed.has("set_auto_charge")) {
+    const state = sub.auto_charge ? t("subscriptions.on") : t("subscriptions.off");
+    // a card saved on the account is not this subscription's: say how it becomes one, or the switch is just missing
+    const refused = (sub.allowed_actions || []).find((a) => a.action === "set_auto_charge");
+    return mayPay && refused?.reason === "no_payment_method"
+      ? h("span", {}, state, h("span", { class: "hint" }, t("subscriptions.auto_charge_needs_card"))) : state;
+  }
   const toggle = h("input", { type: "checkbox", role: "switch", id: "auto-charge", checked: sub.auto_charge,
     "aria-describedby": "auto-charge-hint" });
   toggle.addEventListener("change", async () => {
