@@ -215,6 +215,9 @@ def _held_back_by(org_id: str, sub, invoice_id: str) -> None:
     uow.subscriptions.save(org_id, held, clock=clock_name(uow.organizations.get(org_id)))
 
 
+DECLINED_RENEWAL_DAYS_AGO = 3     # the dunning subscription's renewal, declined
+
+
 def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> None:
     """Subscriptions in every status, invoices (paid, open, overdue; the dunning and the unpaid
     subscriptions' own unpaid invoices), a credit note, and pending estimates and timesheets."""
@@ -239,7 +242,8 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
     documents.create_invoice(org_id, demo.customer_id, lines=[_line("Consulting, half day", 45000)],
                              now=now - days(45), due_days=15)
     # what keeps the dunning and the unpaid subscriptions where they are: their own unpaid invoices
-    for status, plan, price, issued in (("dunning", "Pro plan", 2900, 3), ("unpaid", "Starter plan", 900, 40)):
+    for status, plan, price, issued in (("dunning", "Pro plan", 2900, DECLINED_RENEWAL_DAYS_AGO),
+                                        ("unpaid", "Starter plan", 900, 40)):
         unpaid = documents.create_invoice(org_id, demo.customer_id, lines=[_line(plan, price)],
                                           now=now - days(issued), due_days=0,
                                           subscription_id=made[status].subscription_id)
@@ -272,7 +276,9 @@ def _subscriptions_in_every_status(now: datetime, days):
         ("live", "pro", now - days(12), {"addons": (("extra_seats", 3),), "coupon_code": "WELCOME20"}),
         ("non_renewing", "business", now - days(300), {"term_start": (now - days(300)).date(),
                                                           "term_end": (now + days(65)).date()}),
-        ("dunning", "pro", now - days(33), {"next_retry_at": now + days(2)}),
+        # its term is the one its declined renewal bills (`seed_billing`): paid, nothing more is due for it
+        ("dunning", "pro", now - days(33), {"next_retry_at": now + days(2),
+                                            "term_start": (now - days(DECLINED_RENEWAL_DAYS_AGO)).date()}),
         ("unpaid", "starter", now - days(70), {}),
         ("paused", "pro", now - days(90), {"paused_at": (now - days(12)).date(),
                                                  "resume_at": (now + days(18)).date()}),

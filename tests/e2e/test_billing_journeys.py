@@ -109,6 +109,46 @@ def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
 
 
 @SUBSCRIPTIONS
+def test_a_refused_addon_quantity_is_marked_and_leaves_no_earlier_preview_to_confirm(page, portal):
+    # Given a live Pro subscription, and the preview of two extra seats on it
+    customer = fresh_customer(portal.org_id, "Miscounter")
+    a_subscription(customer, "pro", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+    page.get_by_role("link", name="Manage Subscription").click()
+    seats = page.get_by_label(re.compile("^Extra seats"))
+    seats.fill("2")
+    page.get_by_role("button", name="Preview changes").click()
+    expect(page.get_by_role("button", name="Confirm change")).to_be_visible()
+
+    # When she makes it minus two and previews again
+    seats.fill("-2")
+    page.get_by_role("button", name="Preview changes").click()
+
+    # Then the seats field says what is wrong, and no Confirm of the earlier preview is left to press
+    expect(seats).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("This number is too small.")).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm change")).to_have_count(0)
+
+
+@SUBSCRIPTIONS
+def test_previewing_a_change_that_changes_nothing_says_so(page, portal):
+    # Given a live Pro subscription
+    customer = fresh_customer(portal.org_id, "Unchanged")
+    a_subscription(customer, "pro", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # When she previews the form as it opened
+    page.get_by_role("link", name="Manage Subscription").click()
+    page.get_by_role("button", name="Preview changes").click()
+
+    # Then she reads that nothing would change, not that she should check fields none of which is marked
+    expect(page.get_by_role("alert")).to_have_text("Nothing would change.")
+
+
 @SUBSCRIPTIONS
 def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
     # Given a live subscription auto-charged to a saved Visa card
@@ -125,6 +165,25 @@ def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
 
     # Then its overview names the card
     expect(page.get_by_text(card.summary, exact=True)).to_be_visible()
+
+
+@SUBSCRIPTIONS
+def test_a_subscription_without_a_card_says_how_to_turn_auto_charge_on(page, portal):
+    # Given a live subscription with no card of its own, though the account has a saved one
+    from chalicelib.bootstrap import services
+    customer = fresh_customer(portal.org_id, "Cardless")
+    services().payments.add_method(customer.org_id, customer.customer_id, "pm_card_visa", make_default=True,
+                                   now=datetime.now(timezone.utc))
+    a_subscription(customer, "pro", days_ago=5)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she opens it
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+    # Then auto-charge, off and with no switch, says how it can be turned on
+    expect(page.get_by_role("switch")).to_have_count(0)
+    expect(page.get_by_text("To turn it on, pay one of its invoices with a card")).to_be_visible()
 
 
 @needs("PUT /portal/subscriptions/{subscription_id}/pause-schedule", "DELETE /portal/subscriptions/{subscription_id}/pause-schedule")

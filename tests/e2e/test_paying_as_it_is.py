@@ -43,6 +43,27 @@ def test_a_failed_payment_is_shown_as_failed_with_what_to_do_and_no_receipt(page
     screenshot(page, "failed-payment")
 
 
+def test_a_failed_payment_of_an_invoice_paid_since_does_not_say_it_is_still_to_pay(page, portal):
+    # Given Olive's declined payment of an invoice, and her payment of it with another card just after
+    olive = fresh_customer(portal.org_id, "Paid since")
+    invoice_id = an_invoice(olive, 4900, "Annual audit")
+    sign_in(page, olive.org_id, olive.email, olive.password)
+    page.goto(f"./#/pay?invoices={invoice_id}")
+    pay_with_test_card(page, "pm_card_chargeDeclined", "$49.00")
+    expect(page.locator("#pay-with-error")).to_contain_text(re.compile("declined", re.I))
+    pay_with_test_card(page, "pm_card_visa", "$49.00")
+    expect(page.get_by_role("heading", level=1, name="Payment received")).to_be_visible()
+
+    # When she opens the failed payment
+    go_to(page, "Payments Made")
+    page.get_by_role("table", name="Payments made").get_by_role("row").filter(has_text="Failed").get_by_role("link").click()
+
+    # Then its invoices are the ones it was for, not said to be still to pay
+    expect(page.get_by_role("heading", level=1, name="Failed payment")).to_be_visible()
+    expect(page.get_by_role("heading", level=3, name="Invoices it was for")).to_be_visible()
+    expect(page.get_by_text("still to pay")).to_have_count(0)
+
+
 def test_a_pdf_that_cannot_be_downloaded_is_said_in_words(page, portal):
     # Given Olive on one of her invoices, and the server refusing its PDF
     olive = fresh_customer(portal.org_id, "Nopdf")

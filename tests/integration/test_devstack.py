@@ -122,6 +122,25 @@ def test_the_demo_customer_has_a_subscription_in_every_status_and_each_unpaid_on
     assert {subscriptions["dunning"].subscription_id, subscriptions["unpaid"].subscription_id} <= owing
 
 
+def test_paying_the_demo_dunning_subscriptions_invoice_leaves_its_term_billed_once(aws):
+    from chalicelib.bootstrap import adapters, services
+    from chalicelib.domain.organization import clock_name
+    from devstack import seed
+    # Given the demo seeded, and the dunning subscription's declined renewal paid
+    demo = seed.seed_demo(NOW).customer_ids[0]
+    uow = adapters().uow
+    dunning = uow.subscriptions.page(seed.DEMO_ORG_ID, demo, status="dunning", limit=10, cursor=None).items[0]
+    services().documents.record_payment(seed.DEMO_ORG_ID, demo, invoice_id=dunning.unpaid_invoice_id,
+                                        amount_minor=2900, now=NOW)
+
+    # When the scheduled work runs that day
+    services().subscriptions.run_due(clock_name(uow.organizations.get(seed.DEMO_ORG_ID)), NOW)
+
+    # Then that paid invoice stays the only one of the subscription: its term is the one it billed
+    billed = uow.invoices.for_subscription(seed.DEMO_ORG_ID, demo, dunning.subscription_id, limit=10, cursor=None).items
+    assert [invoice.invoice_id for invoice in billed] == [dunning.unpaid_invoice_id]
+
+
 def test_a_seed_step_the_rules_refuse_stops_the_seed_with_its_error(aws, monkeypatch):
     from chalicelib.domain.errors import BusinessRuleViolation
     from devstack import seed

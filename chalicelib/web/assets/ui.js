@@ -129,7 +129,8 @@ export function showErrors(form, error) {
     first = first || control;
   }
   if (!first || unplaced.length) {
-    const text = unplaced.length && first ? unplaced.join(" ") : error.message;
+    // with no field to mark, "check the marked fields" would point at nothing: say what is refused
+    const text = unplaced.length ? [...new Set(unplaced)].join(" ") : error.message;
     const box = alert("error", text);
     box.setAttribute("role", "alert");
     box.tabIndex = -1;

@@ -79,7 +79,8 @@ function notPaid(main, payment, payable) {
         h("dt", {}, t("payments.reference")), h("dd", {}, payment.payment_id),
         failed ? [h("dt", {}, t("payments.why")), h("dd", {}, payment.failure_message || t("payments.declined"))] : null,
         failed ? [h("dt", {}, t("payments.what_to_do")), h("dd", {}, t("payments.what_to_do_text"))] : null),
-      h("h3", {}, failed ? t("payments.invoices_was_for_unpaid") : t("payments.invoices_is_for")),
+      // not "still to pay": they may have been paid since, by another payment
+      h("h3", {}, failed ? t("payments.invoices_was_for") : t("payments.invoices_is_for")),
       invoicesTable(failed ? t("payments.invoices_was_for") : t("payments.invoices_is_for"), payment)));
 }
 

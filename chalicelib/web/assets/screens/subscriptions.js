@@ -64,7 +64,7 @@ export async function detail(context) {
           sub.next_billing_on ? [h("dt", {}, t("subscriptions.next_billing")), h("dd", {}, `${date(sub.next_billing_on)}` +
             (sub.next_billing_amount_minor != null ? ` · ${money(sub.next_billing_amount_minor, sub.currency)}` : ""))] : null,
           h("dt", {}, t("subscriptions.payment_method")), h("dd", {}, method ? method.summary : t("subscriptions.no_method")),
-          h("dt", {}, t("subscriptions.auto_charge")), h("dd", {}, autoCharge(sub, allowed, reload)),
+          h("dt", {}, t("subscriptions.auto_charge")), h("dd", {}, autoCharge(sub, allowed, reload, canPay(context.me))),
           sub.reference ? [h("dt", {}, t("subscriptions.reference")), h("dd", {}, sub.reference)] : null)),
       h("section", { class: "card", "aria-labelledby": "items" }, h("h2", { id: "items" }, t("subscriptions.items")),
         h("ul", {},
@@ -146,8 +146,14 @@ function dunningCard(failed, method, payable) {
       h("a", { class: "button secondary", href: "#/details" }, t("dunning.update_card"))) : null);
 }
 
-function autoCharge(sub, allowed, reload) {
-  if (!allowed.has("set_auto_charge")) return sub.auto_charge ? t("subscriptions.on") : t("subscriptions.off");
+function autoCharge(sub, allowed, reload, mayPay) {
+  if (!allowed.has("set_auto_charge")) {
+    const state = sub.auto_charge ? t("subscriptions.on") : t("subscriptions.off");
+    // a card saved on the account is not this subscription's: say how it becomes one, or the switch is just missing
+    const refused = (sub.allowed_actions || []).find((a) => a.action === "set_auto_charge");
+    return mayPay && refused?.reason === "no_payment_method"
+      ? h("span", {}, state, h("span", { class: "hint" }, t("subscriptions.auto_charge_needs_card"))) : state;
+  }
   const toggle = h("input", { type: "checkbox", role: "switch", id: "auto-charge", checked: sub.auto_charge,
     "aria-describedby": "auto-charge-hint" });
   toggle.addEventListener("change", async () => {
@@ -396,6 +402,17 @@ function cancelDialog(sub, allowed) {
   });
 }
 
+/** `error` with each refused addon ("addons.0.quantity": by its place in the list sent) named as
+ * the form names its field ("addon:extra_seats"), so the message lands beside it. */
+function withAddonFields(error, addons = []) {
+  if (!error.fields) return error;
+  error.fields = Object.fromEntries(Object.entries(error.fields).map(([fieldPath, message]) => {
+    const sent = addons[/^(?:changes\.)?addons\.(\d+)\./.exec(fieldPath)?.[1]];
+    return [sent ? `addon:${sent.code}` : fieldPath, message];
+  }));
+  return error;
+}
+
 /** Manage Subscription (and reactivation with changes): choose, preview, confirm. */
 export async function change({ main, params, query, navigate }) {
   replace(main, loading(t("change.loading")));
@@ -441,16 +458,19 @@ export async function change({ main, params, query, navigate }) {
   const changes = (values) => {
     const chosen = { plan: values.plan };
     if (options.change_addons) {
+      // only a zero leaves an addon out: a negative or a fraction goes to the API, which refuses it
       chosen.addons = options.addons.map((a) => ({ code: a.code, quantity: Number(values[`addon:${a.code}`] || 0) }))
-        .filter((a) => a.quantity > 0);
+        .filter((a) => a.quantity !== 0);
     }
     if (options.change_coupon) chosen.coupon = values.coupon || null;
     return chosen;
   };
   onSubmit(form, async (values) => {
+    replace(preview);   // the last quote's Confirm would apply choices the form no longer shows
     const chosen = changes(values);
     const body = reactivating ? { changes: chosen } : { ...chosen, when: values.when || "now" };
-    const quote = await api.post(path(sub.subscription_id, reactivating ? "/reactivate/preview" : "/changes/preview"), body);
+    const quote = await api.post(path(sub.subscription_id, reactivating ? "/reactivate/preview" : "/changes/preview"), body)
+      .catch((error) => { throw withAddonFields(error, chosen.addons); });
     const confirm = h("button", { type: "button" }, reactivating ? t("subscriptions.reactivate") : t("change.confirm"));
     confirm.addEventListener("click", async () => {
       confirm.setAttribute("aria-busy", "true");
@@ -461,7 +481,7 @@ export async function change({ main, params, query, navigate }) {
       } catch (error) {
         if (error.sessionEnded) return;
         if (error.code === "quote_changed") { form.requestSubmit(); return; }
-        showErrors(form, error);
+        showErrors(form, withAddonFields(error, chosen.addons));
       } finally {
         confirm.removeAttribute("aria-busy");
       }
