@@ -52,8 +52,8 @@ class Details:
 
 
 def contacts(adapters, customer: Customer) -> tuple[Contact, ...]:
-    """The customer's contact persons (whom documents can be forwarded to), as the session check read them."""
-    return customer.contacts
+    """The customer's contact persons whom documents can be forwarded to, as the session check read them."""
+    return customer.document_recipients
 
 
 def profile(adapters, org: Organization, customer: Customer, contact_id: str) -> Details:
