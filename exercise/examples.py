@@ -278,7 +278,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/portal/auth/login/enrolment"): Request(
             body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge"}, expect=401,
             why="the demo does not require a second factor: there is no challenge to enrol with"),
-        ("POST", "/portal/auth/second-factor"): Request(),
+        ("POST", "/portal/auth/second-factor"): Request(body={"current_password": DEMO_PASSWORD}),
         ("POST", "/portal/auth/passkeys/options"): Request(body={"current_password": DEMO_PASSWORD}),
         ("POST", "/portal/auth/passkeys"): Request(
             body={"name": "Work laptop", "credential": {"id": "not-a-credential"}}, expect=401,
@@ -306,7 +306,7 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("POST", "/console/auth/login/second-factor"): Request(
             body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge", "code": "123456"}, expect=401,
             why="the demo console user has no second factor: there is no challenge to answer"),
-        ("POST", "/console/auth/second-factor"): Request(),
+        ("POST", "/console/auth/second-factor"): Request(body={"current_password": DEMO_PASSWORD}),
         ("POST", "/console/auth/second-factor/confirm"): Request(body={"code": "not-a-code"}, expect=400,
                                                                   why="the new secret is random: no code is known"),
         ("POST", "/console/auth/second-factor/disable"): Request(

@@ -78,6 +78,9 @@ class Contact:
     # what they may do in the portal: billing | viewer | removed. The primary contact is always the
     # owner; "" is a contact invited before roles were, who keeps paying: billing (docs/security.md "Roles")
     portal_role: str = ""
+    # an address the account's owner typed in (`POST /portal/people`) that its mailbox has not proven
+    # yet by accepting its invitation: no document is forwarded there (docs/security.md "Forwarding")
+    email_unconfirmed: bool = False
 
     @property
     def name(self) -> str:
@@ -183,7 +186,15 @@ class Customer:
         accounts = {held: kept for held, kept in self.portal_accounts.items() if held != contact_id}
         if status is not None:
             accounts[contact_id] = status
-        return replace(self, portal_accounts=accounts)
+        contacts = self.contacts
+        if status == "active":   # signed in from the link mailed to its address: the address is proven
+            contacts = tuple(replace(c, email_unconfirmed=False) if c.contact_id == contact_id else c for c in contacts)
+        return replace(self, portal_accounts=accounts, contacts=contacts)
+
+    @property
+    def document_recipients(self) -> tuple[Contact, ...]:
+        """The contacts documents may be forwarded to: each but those at an address nobody has proven."""
+        return tuple(c for c in self.contacts if not c.email_unconfirmed)
 
     def billed_to(self, until: datetime) -> BilledTo:
         return BilledTo(self.display_name, self.company_name, self.email, self.billing_address, until,

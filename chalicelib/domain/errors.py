@@ -25,7 +25,7 @@ FIELD_CODES = frozenset({
     "card_refused", "choose_another_card", "no_change", "plan_not_available", "addon_twice", "addon_not_available",
     "coupon_not_applicable", "coupon_used_up", "already_paused", "resume_day_needed", "resume_after_today",
     "resume_after_pause", "day_in_past", "day_after_term", "range_reversed", "range_too_long", "not_your_contact",
-    "choose_contacts", "rating_one_to_five", "idempotency_key", "tax_id_format", "tax_id_check_digits", "logo_too_large", "logo_not_png", "logo_dimensions", "reason_required",
+    "address_unconfirmed", "choose_contacts", "rating_one_to_five", "idempotency_key", "tax_id_format", "tax_id_check_digits", "logo_too_large", "logo_not_png", "logo_dimensions", "reason_required",
 })
 
 

@@ -91,6 +91,11 @@ class PortalUser:
     def has_second_factor(self) -> bool:
         return self.totp_secret is not None
 
+    def password_changed_since(self, at: datetime) -> bool:
+        """Whether the password was changed or reset after `at`: what was asked for with the account
+        before then (a reset link, a new sign-in email) may have been asked for by whoever had it."""
+        return self.password_changed_at is not None and at < self.password_changed_at
+
     @property
     def secret_holder(self) -> str:
         """Whose sealed secrets these are (gateways/sealed_secrets.py): the contact outlives emails."""

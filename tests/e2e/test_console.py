@@ -129,8 +129,10 @@ def test_an_admin_sets_up_a_second_factor_and_signs_in_with_a_code(browser, port
         console_sign_in(page, org_id, "olivia@twofactor.example")
         page.goto("./#/console/team")
 
-        # When she sets up a second factor with her app's first code
-        page.get_by_role("button", name="Set up a second factor").click()
+        # When she sets up a second factor, with her password, and her app's first code
+        set_up = page.get_by_role("form", name="Set up a second factor")
+        set_up.get_by_label("Current password").fill(PASSWORD)
+        set_up.get_by_role("button", name="Set up a second factor").click()
         secret = page.locator("form code").inner_text()
         page.get_by_label("Code from your authenticator app").fill(code_for(secret, step_at(datetime.now(timezone.utc))))
         page.get_by_role("button", name="Turn on").click()

@@ -237,9 +237,10 @@ def test_a_customer_sets_up_two_step_sign_in_then_signs_in_with_a_code_and_a_rec
     customer = fresh_customer(portal.org_id, "Twostep")
     sign_in(page, customer.org_id, customer.email, customer.password)
 
-    # When she sets up two-step sign-in with the key shown and her app's first code
+    # When she sets up two-step sign-in, with her password, the key shown and her app's first code
     go_to(page, "Change Password")
     section = page.get_by_role("region", name="Two-step sign-in")
+    section.get_by_label("Current password").fill(customer.password)
     section.get_by_role("button", name="Set up two-step sign-in").click()
     secret = section.get_by_test_id("second-factor-secret").inner_text().replace(" ", "")
     section.get_by_label("The code your app shows").fill(code_for(secret, step_at(datetime.now(timezone.utc))))

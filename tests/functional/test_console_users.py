@@ -118,11 +118,28 @@ def test_a_password_change_ends_every_other_session_of_the_user(aws):
         assert console.sign_in("olivia@acme.example").status == 401
 
 
+def test_a_console_session_alone_cannot_set_up_a_second_factor_that_would_keep_its_user_out(aws):
+    with client() as c:
+        # Given Olivia's console session in the hands of someone who does not know her password
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+
+        # When they set up a second factor with it, without her password or with a wrong one
+        bare = olivia.post("/console/auth/second-factor")
+        wrong = olivia.post("/console/auth/second-factor", {"current_password": "not her password at all"})
+
+        # Then neither is given a secret, and her password alone still signs her in
+        assert (bare.status, list(bare.json["error"]["details"]["fields"])) == (400, ["current_password"])
+        assert (wrong.status, wrong.json["error"]["details"]["field_codes"]) == (
+            400, {"current_password": "wrong_password"})
+        assert console.sign_in("olivia@acme.example").json["token"]
+
+
 def test_a_user_with_a_second_factor_signs_in_with_a_code_after_the_password(aws):
     with client() as c:
         console = a_console(c)
         olivia = console.signed_in("olivia@acme.example", "admin")
-        secret = olivia.post("/console/auth/second-factor").json["secret"]
+        secret = olivia.post("/console/auth/second-factor", {"current_password": PASSWORD}).json["secret"]
         confirmed = olivia.post("/console/auth/second-factor/confirm", {"code": code_for(secret, step_at(bootstrap.now()))})
 
         first = console.sign_in("olivia@acme.example")

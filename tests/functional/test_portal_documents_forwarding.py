@@ -11,7 +11,7 @@ from chalicelib.services.access import rate_limiting
 from tests.support.api import Api, client
 from tests.support.documents import (a_scene, an_estimate, an_invoice, attachments_of, pdf_text,
                                      same_org_stranger, other_org_stranger, sign_in_contact, turn)
-from tests.support.portal import assert_refused, emails_to, sent_emails, text_of, verify_sender
+from tests.support.portal import PASSWORD, assert_refused, emails_to, link_token, sent_emails, text_of, verify_sender
 
 HANK = "hank@globex.example"
 
@@ -99,6 +99,35 @@ def test_documents_go_only_to_contact_persons_of_the_same_customer(aws):
         assert answer.status == 400
         assert answer.json["error"]["details"]["fields"] == {"contact_ids.1": "Not a contact person of your account."}
         assert len(sent_emails()) == before
+
+
+def test_an_address_the_owner_typed_in_receives_no_document_until_its_mailbox_accepts_the_invitation(aws):
+    with client() as c:
+        # Given Zoë, the owner, who adds a "colleague" at an address nobody has confirmed
+        scene = a_scene(Api(c))
+        invoice = an_invoice(scene.admin, scene.customer_id)
+        stranger = "anyone@elsewhere.example"
+        added = scene.zoe.portal.post("/portal/people", {"first_name": "Any", "last_name": "One", "email": stranger,
+                                                         "role": "viewer"})
+        stranger_id = added.json["contact_id"]
+
+        # When she forwards an invoice to it, with words of her own
+        answer = forward(scene.zoe.portal, "invoices", invoice["invoice_id"], [stranger_id],
+                         subject="Your refund is waiting", body="Claim it at https://elsewhere.example/claim")
+
+        # Then it is refused on that entry, the address is not offered for documents, and all it got is its invitation
+        assert (answer.status, answer.json["error"]["details"]["field_codes"]) == (
+            400, {"contact_ids.0": "address_unconfirmed"})
+        offered = [person["contact_id"] for person in scene.zoe.portal.get("/portal/contacts").json["items"]]
+        assert stranger_id not in offered and scene.contact_id(HANK) in offered
+        [invitation] = emails_to(stranger)
+        assert invitation["Subject"].startswith("Zoë Keller invited you")
+
+        # And once the invitation is accepted from that mailbox, documents go there
+        accepted = scene.api.as_(None).post("/portal/auth/accept-invite", {
+            "organization": scene.acme.org.org_id, "token": link_token(invitation), "password": PASSWORD})
+        assert accepted.status == 201, accepted.json
+        assert forward(scene.zoe.portal, "invoices", invoice["invoice_id"], [stranger_id]).status == 202
 
 
 def test_a_malformed_forward_is_refused_with_field_errors(aws):

@@ -5,8 +5,9 @@ from chalicelib.bootstrap import services
 from tests.support.api import Api, client
 from tests.support.documents import a_scene, signed_in
 from tests.support.portal import (
-    PASSWORD, emails_to, invite, link_token, login, new_customer, text_of,
+    NEW_PASSWORD, PASSWORD, emails_to, invite, link_token, login, new_customer, text_of,
 )
+from tests.support.sign_in import forgot
 
 CONFIRM = "/portal/auth/confirm-email"
 NEW = "zoe.keller@globex.example"
@@ -79,6 +80,57 @@ def test_a_confirmation_link_works_once_and_for_one_hour(aws):
         scene.clock.advance(hours=1)
         assert confirm(scene, late).status == 401
         assert login(scene.api, scene.acme.org.org_id, NEW, PASSWORD).status == 200
+
+
+THIEF = "thief@elsewhere.example"
+
+
+def reset_by_mail(scene, email: str = "zoe@globex.example"):
+    """Zoë's password reset, by the link the outbox job sends her mailbox."""
+    org_id = scene.acme.org.org_id
+    forgot(scene.api, org_id, email)
+    services().accounts.send_queued_email(scene.clock.now)
+    [mail] = [m for m in emails_to(email) if m["Subject"].startswith("Reset your")]
+    return scene.api.as_(None).post("/portal/auth/reset-password", {
+        "organization": org_id, "token": link_token(mail), "new_password": NEW_PASSWORD})
+
+
+def test_a_password_reset_takes_back_a_new_sign_in_email_whoever_had_the_account_asked_for(aws):
+    with client() as c:
+        # Given someone who learnt Zoë's password, signed in as her and asked to move her sign-in to their
+        # own address, whose link is in their mailbox
+        scene = a_scene(Api(c))
+        org_id = scene.acme.org.org_id
+        request_change(scene, THIEF)
+        [token] = confirmation_links(scene, THIEF)
+
+        # When Zoë takes her account back with a password reset from her own mailbox
+        scene.clock.advance(minutes=1)
+        assert reset_by_mail(scene).status == 204
+
+        # Then the link moves nothing: the account stays at her address, which signs in with her new password
+        assert confirm(scene, token).status == 401
+        assert login(scene.api, org_id, "zoe@globex.example", NEW_PASSWORD).status == 200
+        assert login(scene.api, org_id, THIEF, NEW_PASSWORD).status == 401
+
+
+def test_a_new_sign_in_email_asked_for_before_the_password_changed_is_not_sent_a_link(aws):
+    with client() as c:
+        # Given a change of sign-in email asked for with Zoë's password, its email not sent yet
+        scene = a_scene(Api(c))
+        org_id = scene.acme.org.org_id
+        request_change(scene, THIEF)
+
+        # When she changes her password (ending every other session) before the outbox sends it
+        scene.clock.advance(minutes=1)
+        changed = scene.zoe.portal.post("/portal/auth/change-password", {
+            "current_password": PASSWORD, "new_password": NEW_PASSWORD})
+        scene.clock.advance(minutes=1)
+
+        # Then the new address is sent no link, and her sign-in stays hers
+        assert changed.status == 200
+        assert confirmation_links(scene, THIEF) == []
+        assert login(scene.api, org_id, "zoe@globex.example", NEW_PASSWORD).status == 200
 
 
 def test_an_address_of_another_portal_account_answers_as_a_free_one_and_receives_nothing(aws):

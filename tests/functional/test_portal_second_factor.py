@@ -15,7 +15,7 @@ def code_now(shop, secret: str, steps_later: int = 0) -> str:
 
 def enrolled(shop) -> tuple[str, list[str]]:
     """Zoë sets up her second factor; her secret and recovery codes."""
-    secret = shop.portal.post("/portal/auth/second-factor").json["secret"]
+    secret = shop.portal.post("/portal/auth/second-factor", {"current_password": PASSWORD}).json["secret"]
     codes = shop.portal.post("/portal/auth/second-factor/confirm", {"code": code_now(shop, secret)}).json
     return secret, codes["recovery_codes"]
 
@@ -29,7 +29,7 @@ def test_enrolling_shows_the_secret_once_and_is_confirmed_by_a_first_code(aws):
     with client() as c:
         shop = a_shop(c, preferences=None)
 
-        started = shop.portal.post("/portal/auth/second-factor")
+        started = shop.portal.post("/portal/auth/second-factor", {"current_password": PASSWORD})
         secret = started.json["secret"]
         wrong = shop.portal.post("/portal/auth/second-factor/confirm", {"code": "000000" if code_now(
             shop, secret) != "000000" else "111111"})
@@ -46,6 +46,24 @@ def test_enrolling_shows_the_secret_once_and_is_confirmed_by_a_first_code(aws):
         assert not set(confirmed.json["recovery_codes"]) & set(user.recovery_code_hashes)
         # And the secret is stored sealed by KMS, not as it is
         assert user.totp_secret.startswith("kms1:") and secret not in user.totp_secret
+
+
+def test_a_session_alone_cannot_set_up_a_second_factor_that_would_keep_its_owner_out(aws):
+    with client() as c:
+        # Given Zoë's session in the hands of someone who does not know her password
+        shop = a_shop(c, preferences=None)
+
+        # When they set up a second factor with it, without her password or with a wrong one
+        bare = shop.portal.post("/portal/auth/second-factor")
+        wrong = shop.portal.post("/portal/auth/second-factor", {"current_password": "not her password at all"})
+
+        # Then neither is given a secret (a reset would not take it off, and she could never sign in again)
+        assert (bare.status, bare.json["error"]["details"]["field_codes"]) == (
+            400, {"current_password": "current_password_needed"})
+        assert (wrong.status, wrong.json["error"]["details"]["field_codes"]) == (
+            400, {"current_password": "wrong_password"})
+        # And her password alone still signs her in, with no code asked
+        assert login(shop.api, shop.acme.org.org_id, shop.zoe.email, PASSWORD).json["token"]
 
 
 def test_signing_in_asks_for_the_code_after_the_password_and_gives_no_session_before_it(aws):

@@ -123,7 +123,7 @@ def test_an_account_with_a_second_factor_answers_its_code_after_the_link(aws):
     with client() as c:
         # Given Zoë with a second factor
         shop = a_shop(c, preferences={"sign_in_with": "both"})
-        secret = shop.portal.post("/portal/auth/second-factor").json["secret"]
+        secret = shop.portal.post("/portal/auth/second-factor", {"current_password": PASSWORD}).json["secret"]
         shop.portal.post("/portal/auth/second-factor/confirm", {"code": code_for(secret, step_at(shop.clock.now))})
         shop.clock.advance(seconds=30)
 
@@ -184,8 +184,9 @@ def test_an_account_without_a_password_proves_itself_by_a_fresh_sign_in_and_neve
         acme, zoe = a_passwordless_zoe(api)
         clock.advance(minutes=11)
 
-        # When she asks, again and again, to add a passkey or to change her sign-in email
+        # When she asks, again and again, to add a passkey, to set up a second factor or to change her sign-in email
         stale = [zoe.post("/portal/auth/passkeys/options", {}) for _ in range(12)]
+        stale.append(zoe.post("/portal/auth/second-factor", {}))
         stale.append(zoe.patch("/portal/profile", {"contact": {"email": "zoe@new.example"}}))
 
         # Then each is asked for a fresh sign-in (never a wrong password, never throttled)
@@ -199,6 +200,7 @@ def test_an_account_without_a_password_proves_itself_by_a_fresh_sign_in_and_neve
         assert (asked.status, fresh.status) == (202, 200), fresh.json
         again = api.as_(fresh.json["token"])
         assert again.post("/portal/auth/passkeys/options", {}).status == 200
+        assert again.post("/portal/auth/second-factor", {}).status == 200
         moved = again.patch("/portal/profile", {"contact": {"email": "zoe@new.example"}})
         assert moved.status == 200 and moved.json["pending_email"] == "zoe@new.example", moved.json
 

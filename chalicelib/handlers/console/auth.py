@@ -37,6 +37,10 @@ class ConsoleCodeBody(Body):
     code: Code
 
 
+class ConsoleStartSecondFactorBody(Body):
+    current_password: Password      # a second factor outlives sessions: a session alone sets up none
+
+
 class ConsoleDisableBody(Body):
     current_password: Password
     code: Code
@@ -85,10 +89,12 @@ def console_change_password(body: ConsolePasswordBody):
     return PasswordChanged.of(ended).model_dump()
 
 
-@api.route("/console/auth/second-factor", "POST", response="SecondFactorEnrolment")
-def console_start_second_factor():
-    """Set up a second factor: a new secret (shown once), to confirm with a first code."""
-    return enrolment(services().access.console_start_second_factor(api.merchant_user()))
+@api.route("/console/auth/second-factor", "POST", body=ConsoleStartSecondFactorBody, response="SecondFactorEnrolment")
+def console_start_second_factor(body: ConsoleStartSecondFactorBody):
+    """Set up a second factor, with the current password: a new secret (shown once), to confirm with a
+    first code."""
+    return enrolment(services().access.console_start_second_factor(api.merchant_user(), body.current_password,
+                                                                   bootstrap.now()))
 
 
 @api.route("/console/auth/second-factor/confirm", "POST", body=ConsoleCodeBody, response="RecoveryCodes")

@@ -108,6 +108,11 @@ class SecondFactorBody(ChallengeBody):
     code: Code
 
 
+class StartSecondFactorBody(Body):
+    # a second factor outlives sessions, and a reset does not take it off: a session alone sets up none
+    current_password: Password | None = None    # none for an account without a password
+
+
 class ConfirmSecondFactorBody(Body):
     code: Code
 
@@ -250,11 +255,13 @@ def second_factor_state():
     return SecondFactorState.of(services().access.second_factor(caller.org, caller.login)).model_dump()
 
 
-@api.route("/portal/auth/second-factor", "POST", response="SecondFactorEnrolment")
-def start_second_factor():
-    """Set up a second factor: a new secret (shown once), to confirm with a first code."""
+@api.route("/portal/auth/second-factor", "POST", body=StartSecondFactorBody, response="SecondFactorEnrolment")
+def start_second_factor(body: StartSecondFactorBody):
+    """Set up a second factor, with the current password (an account without one: within minutes of
+    signing in): a new secret (shown once), to confirm with a first code."""
     caller = api.customer()
-    return enrolment(services().access.start_second_factor(caller.org_id, caller.login, bootstrap.now()))
+    return enrolment(services().access.start_second_factor(caller.org_id, caller.login, body.current_password,
+                                                           bootstrap.now(), session_id=caller.session_id))
 
 
 @api.route("/portal/auth/second-factor/confirm", "POST", body=ConfirmSecondFactorBody, response="RecoveryCodes")

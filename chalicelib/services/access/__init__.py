@@ -53,9 +53,10 @@ class Access:
         from .second_factor import state
         return state(self._adapters, org, login)
 
-    def start_second_factor(self, org_id: str, login: str, now: datetime) -> Enrolment:
+    def start_second_factor(self, org_id: str, login: str, current_password: str | None, now: datetime, *,
+                            session_id: str | None = None) -> Enrolment:
         from .second_factor import start_enrolment
-        return start_enrolment(self._adapters, org_id, login, now)
+        return start_enrolment(self._adapters, org_id, login, current_password, now, session_id=session_id)
 
     def confirm_second_factor(self, org_id: str, login: str, code: str, now: datetime) -> tuple[str, ...]:
         from .second_factor import confirm_enrolment
@@ -244,9 +245,10 @@ class Access:
         from .console_auth import change_password
         return change_password(self._adapters, caller, current_password, new_password, now)
 
-    def console_start_second_factor(self, caller: MerchantIdentity) -> Enrolment:
+    def console_start_second_factor(self, caller: MerchantIdentity, current_password: str,
+                                    now: datetime) -> Enrolment:
         from .console_auth import start_second_factor
-        return start_second_factor(self._adapters, caller)
+        return start_second_factor(self._adapters, caller, current_password, now)
 
     def console_confirm_second_factor(self, caller: MerchantIdentity, code: str, now: datetime) -> tuple[str, ...]:
         from .console_auth import confirm_second_factor

@@ -179,8 +179,11 @@ def change_password(adapters, caller: MerchantIdentity, current_password: str, n
 
 # --- the second factor -----------------------------------------------------------------------
 
-def start_second_factor(adapters, caller: MerchantIdentity) -> Enrolment:
+def start_second_factor(adapters, caller: MerchantIdentity, current_password: str, now: datetime) -> Enrolment:
+    """A new secret, pending until its first code confirms it; only with the current password (counted
+    like a sign-in): a second factor outlives sessions, so a stolen one must not set it up."""
     user, org = _signed_in(adapters, caller)
+    confirm_current_password(adapters, user, current_password, now, session_id=None)   # a merchant user has one
     if user.has_second_factor:
         raise BusinessRuleViolation("A second factor is set up already; turn it off first to set up another.",
                                     "second_factor_enrolled")

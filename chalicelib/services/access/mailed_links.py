@@ -36,16 +36,16 @@ def link_for(purpose: str, login: str, *, new_email: str | None = None) -> dict:
 
 
 def make_link(adapters, org_id: str, spec: dict, now: datetime, *, customer_id: str | None = None,
-              to: tuple[str, ...] = ()) -> MadeLink | None:
+              to: tuple[str, ...] = (), asked_at: datetime | None = None) -> MadeLink | None:
     """A fresh single-use link for the email about to be sent, its token's hash stored; None when
     there is no one to send it to. An action link (pay this invoice, ...) goes to the email's own
-    recipient, for the email's customer."""
+    recipient, for the email's customer. `asked_at`: when the email was asked for (its record made)."""
     purpose = spec["purpose"]
     if purpose == "action":
         from .action_links import make_for_email
         return make_for_email(adapters, org_id, customer_id, spec, to[0], now)
     user = adapters.uow.portal_users.find(spec["login"])
-    recipient = _recipient(adapters, purpose, user, spec)
+    recipient = _recipient(adapters, purpose, user, spec, asked_at or now)
     if recipient is None:
         return None
     # a sign-in link opens the organization's own sign-in page should it be needed again; an
@@ -80,7 +80,7 @@ def link(adapters, page: str, org_id: str, token: str, portal_name: str = "") ->
     return portal_link(adapters.settings.portal_base_url, portal_name, route)
 
 
-def _recipient(adapters, purpose: str, user: PortalUser | None, spec: dict) -> str | None:
+def _recipient(adapters, purpose: str, user: PortalUser | None, spec: dict, asked_at: datetime) -> str | None:
     if user is None:
         return None                                  # forgot-password for an address without an account
     if purpose == "invite":
@@ -92,6 +92,9 @@ def _recipient(adapters, purpose: str, user: PortalUser | None, spec: dict) -> s
     if purpose == "email_change":
         # An address another account signs in with, or one the merchant invited, cannot be taken:
         # it receives nothing, and the request was answered as for a free one.
+        # Asked for before the password was changed or reset: perhaps by whoever had the account, whom
+        # the owner just shut out; the link could move the sign-in to them (as `confirm_email_change` refuses).
         taken = adapters.uow.portal_users.find(login_key(user.org_id, spec["new_email"])) is not None
-        return spec["new_email"] if user.is_active and not taken else None
+        fresh = not user.password_changed_since(asked_at)
+        return spec["new_email"] if user.is_active and not taken and fresh else None
     raise ValueError(f"no link for {purpose!r}")

@@ -46,7 +46,7 @@ def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPers
             raise BusinessRuleViolation(f"An account has at most {MOST_CONTACTS} contact persons: give one of them "
                                         "access, or ask the merchant.", "too_many_contacts",
                                         {"most": MOST_CONTACTS})
-        contact = Contact(new_id("contact", now), new.first_name, new.last_name, new.email)
+        contact = Contact(new_id("contact", now), new.first_name, new.last_name, new.email, email_unconfirmed=True)
         changed = customer.with_contact(contact).with_portal_role(contact.contact_id, new.role)
     else:
         changed = customer.with_portal_role(contact.contact_id, new.role)

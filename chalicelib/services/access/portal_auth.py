@@ -336,9 +336,7 @@ def reset_password(adapters, org_id: str, token: str, new_password: str, now: da
     one_time = usable_token(adapters, token, "reset", org_id, now)
     account = adapters.uow.portal_users.with_organization(one_time.login, org_id)
     user = account.user
-    changed_since = user is not None and user.password_changed_at is not None and \
-        one_time.created_at < user.password_changed_at
-    if user is None or not user.is_active or changed_since:
+    if user is None or not user.is_active or user.password_changed_since(one_time.created_at):
         raise Unauthenticated(INVALID_LINK, reason="link")
     org = account.org
     validate_password(new_password, email=user.email, org_name=org.name)

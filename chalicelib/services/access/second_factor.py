@@ -118,10 +118,14 @@ def state(adapters, org: Organization, login: str) -> SecondFactorState:
                              len(user.recovery_code_hashes), has_password=user.password_hash is not None)
 
 
-def start_enrolment(adapters, org_id: str, login: str, now: datetime) -> Enrolment:
+def start_enrolment(adapters, org_id: str, login: str, current_password: str | None, now: datetime, *,
+                    session_id: str | None = None) -> Enrolment:
     """A new secret, pending until its first code confirms it; an enrolled account turns its
-    second factor off first."""
+    second factor off first. Only with the current password (counted like a sign-in), or for an
+    account without one from a session just begun (`session_id`): a second factor outlives sessions
+    and a reset, so one set up by a stolen session would keep the owner out for good."""
     user, org = _signed_in(adapters, org_id, login)
+    confirm_current_password(adapters, user, current_password, now, session_id=session_id)
     if user.has_second_factor:
         raise BusinessRuleViolation("A second factor is set up already; turn it off first to set up another.",
                                     "second_factor_enrolled")

@@ -178,7 +178,8 @@ def _outgoing(adapters, record: EmailRecord, now: datetime, made: MadeLink | Non
     if record.link:
         if made is None:
             from ..access.mailed_links import make_link
-            made = make_link(adapters, record.org_id, record.link, now, customer_id=record.customer_id, to=record.to)
+            made = make_link(adapters, record.org_id, record.link, now, customer_id=record.customer_id, to=record.to,
+                             asked_at=record.created_at)
         if made is None:
             return None
         to, context = (made.recipient,), {**context, "link": made.url}

@@ -7,7 +7,8 @@ Changing the sign-in email needs the current password (checked, and failures cou
 a password change does) and then proof of the new mailbox: the change is only requested, and the
 new address receives a single-use link (1 h) made as the outbox sends it. An address that is
 taken (another account, or a contact the merchant invited) receives nothing, and the request
-answers the same either way. Confirming (`confirm_email_change`) moves the portal account to its
+answers the same either way; a password reset or change takes back a change asked for before it
+(docs/security.md). Confirming (`confirm_email_change`) moves the portal account to its
 new key (`org#email`) in the same transaction as the customer: the old account item is deleted,
 the new one created, and the account's sessions follow it; the old address is told.
 A new spelling of the same address (its case) needs no link.
@@ -51,8 +52,8 @@ class Details:
 
 
 def contacts(adapters, customer: Customer) -> tuple[Contact, ...]:
-    """The customer's contact persons (whom documents can be forwarded to), as the session check read them."""
-    return customer.contacts
+    """The customer's contact persons whom documents can be forwarded to, as the session check read them."""
+    return customer.document_recipients
 
 
 def profile(adapters, org: Organization, customer: Customer, contact_id: str) -> Details:
@@ -116,7 +117,8 @@ def confirm_email_change(adapters, org_id: str, token: str, now: datetime) -> No
     contact = customer.contact(one_time.contact_id) if customer is not None else None
     new_email = one_time.new_email or ""
     if user is None or not user.is_active or contact is None or user.contact_id != contact.contact_id or \
-            contact.email.strip().lower() != user.email.strip().lower():
+            contact.email.strip().lower() != user.email.strip().lower() or \
+            user.password_changed_since(one_time.created_at):   # a reset takes back what whoever had it asked
         raise Unauthenticated(portal_auth.INVALID_LINK, reason="link")     # the account changed since
     updated_contact = replace(contact, email=new_email)
     try:

@@ -386,15 +386,13 @@ function secondFactor(enabled) {
     box.append(off);
     return box;
   }
-  const start = h("button", { type: "button" }, t("console.second_factor_set_up"));
-  start.addEventListener("click", async () => {
-    let enrolment;
-    try {
-      enrolment = await admin.post("/console/auth/second-factor");
-    } catch (error) {
-      if (!error.sessionEnded) toast(error.message, "error");
-      return;
-    }
+  // a second factor outlives sessions: it is set up with the current password
+  const start = h("form", { "aria-label": t("console.second_factor_set_up") },
+    field({ label: t("console.current_password"), name: "current_password", type: "password", required: true,
+      autocomplete: "current-password" }),
+    h("button", { type: "submit" }, t("console.second_factor_set_up")));
+  onSubmit(start, async (values) => {
+    const enrolment = await admin.post("/console/auth/second-factor", values);
     const confirm = h("form", { "aria-label": t("console.second_factor_set_up") },
       h("p", {}, t("console.second_factor_secret")), h("p", {}, h("code", {}, enrolment.secret)),
       h("p", {}, h("a", { href: enrolment.otpauth_uri }, t("console.second_factor_open_app"))),

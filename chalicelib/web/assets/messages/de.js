@@ -1155,6 +1155,7 @@ export default {
   "field.range_reversed": "Der Beginn darf nicht nach dem Ende liegen.",
   "field.range_too_long": "Wählen Sie einen kürzeren Zeitraum.",
   "field.not_your_contact": "Keine Kontaktperson Ihres Kontos.",
+  "field.address_unconfirmed": "Diese Adresse erhält Dokumente, sobald ihre Einladung angenommen ist.",
   "field.choose_contacts": "Wählen Sie mindestens eine Kontaktperson.",
   "field.rating_one_to_five": "Wählen Sie 1 bis 5 Sterne.",
   "field.idempotency_key": "Laden Sie die Seite neu und versuchen Sie es erneut.",

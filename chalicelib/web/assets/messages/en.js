@@ -1156,6 +1156,7 @@ export default {
   "field.range_reversed": "The start must not be after the end.",
   "field.range_too_long": "Choose a shorter period.",
   "field.not_your_contact": "Not a contact person of your account.",
+  "field.address_unconfirmed": "This address receives documents once its invitation is accepted.",
   "field.choose_contacts": "Choose at least one contact person.",
   "field.rating_one_to_five": "Choose from 1 to 5 stars.",
   "field.idempotency_key": "Reload the page and try again.",

@@ -74,13 +74,12 @@ async function showTwoStep(section, known = null) {
   }
   const heading = h("h2", {}, t("password.two_step.title"));
   if (!state.enabled) {
-    const start = h("button", { type: "button" }, t("password.two_step.set_up"));
-    start.addEventListener("click", async () => {
-      try {
-        enrol(section, await api.post("/portal/auth/second-factor"));
-      } catch (error) {
-        if (!error.sessionEnded) section.append(alert("error", error.message));
-      }
+    // a second factor outlives sessions: it is set up with the current password, as a passkey is added
+    const start = h("form", { "aria-label": t("password.two_step.set_up") },
+      currentPassword(state),
+      h("button", { type: "submit" }, t("password.two_step.set_up")));
+    onSubmit(start, async (values) => {
+      enrol(section, await api.post("/portal/auth/second-factor", { current_password: values.current_password }));
     });
     replace(section, heading, h("p", {}, t("password.two_step.intro")), start);
     return;
