@@ -42,6 +42,8 @@ BUDGET_EXCEPTIONS: dict[tuple[str, str], Over] = {
     ("POST", "/portal/auth/reset-password"): Over(4, 3, "the account's passkeys are found (a Query) to be removed"),
     ("POST", "/portal/auth/passkeys/options"): Over(4, 1, "the current password's lockout state is read before "
                                                          "it is checked, as for a password change"),
+    ("POST", "/console/auth/second-factor"): Over(4, 1, "the current password's lockout state is read before "
+                                                       "it is checked, as for a password change"),
     ("PATCH", "/portal/people/{contact_id}"): Over(4, 2, "the person's account (its status is answered) and its "
                                                          "sessions (a Query) are found, to end them at once"),
     ("DELETE", "/portal/people/{contact_id}"): Over(4, 2, "the person's account and its sessions (two Queries) are "

@@ -140,9 +140,6 @@ class Emails:
             raise
         return True
 
-    def get(self, org_id: str, email_id: str) -> EmailRecord:
-        return _record(E.get(org_id, email_id, consistent_read=True))
-
 
 def _item(record: EmailRecord) -> EmailItem:
     return E(record.org_id, record.email_id, template=record.template, to=list(record.to),

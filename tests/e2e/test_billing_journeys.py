@@ -81,16 +81,21 @@ def test_a_declined_card_is_shown_and_the_invoice_stays_open(page, portal):
     expect(page.get_by_role("table", name="Invoices").get_by_text("Open")).to_have_count(1)
 
 
+def on_a_live_pro_subscription(page, portal, name: str) -> None:
+    """A customer of a live Pro subscription started ten days ago, signed in, on its page."""
+    customer = fresh_customer(portal.org_id, name)
+    a_subscription(customer, "pro", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+
+
 @SUBSCRIPTIONS
 @needs("GET /portal/subscription-options", "POST /portal/subscriptions/{subscription_id}/changes/preview",
        "POST /portal/subscriptions/{subscription_id}/changes")
 def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
     # Given a live Pro subscription, started ten days ago
-    customer = fresh_customer(portal.org_id, "Upgrader")
-    a_subscription(customer, "pro", days_ago=10)
-    sign_in(page, customer.org_id, customer.email, customer.password)
-    go_to(page, "Subscriptions")
-    page.get_by_role("link", name="Pro", exact=True).click()
+    on_a_live_pro_subscription(page, portal, "Upgrader")
 
     # When she previews moving to Business now
     page.get_by_role("link", name="Manage Subscription").click()
@@ -111,11 +116,7 @@ def test_changing_plan_now_charges_what_the_preview_showed(page, portal):
 @SUBSCRIPTIONS
 def test_a_refused_addon_quantity_is_marked_and_leaves_no_earlier_preview_to_confirm(page, portal):
     # Given a live Pro subscription, and the preview of two extra seats on it
-    customer = fresh_customer(portal.org_id, "Miscounter")
-    a_subscription(customer, "pro", days_ago=10)
-    sign_in(page, customer.org_id, customer.email, customer.password)
-    go_to(page, "Subscriptions")
-    page.get_by_role("link", name="Pro", exact=True).click()
+    on_a_live_pro_subscription(page, portal, "Miscounter")
     page.get_by_role("link", name="Manage Subscription").click()
     seats = page.get_by_label(re.compile("^Extra seats"))
     seats.fill("2")
@@ -135,11 +136,7 @@ def test_a_refused_addon_quantity_is_marked_and_leaves_no_earlier_preview_to_con
 @SUBSCRIPTIONS
 def test_previewing_a_change_that_changes_nothing_says_so(page, portal):
     # Given a live Pro subscription
-    customer = fresh_customer(portal.org_id, "Unchanged")
-    a_subscription(customer, "pro", days_ago=10)
-    sign_in(page, customer.org_id, customer.email, customer.password)
-    go_to(page, "Subscriptions")
-    page.get_by_role("link", name="Pro", exact=True).click()
+    on_a_live_pro_subscription(page, portal, "Unchanged")
 
     # When she previews the form as it opened
     page.get_by_role("link", name="Manage Subscription").click()

@@ -40,13 +40,14 @@ def test_a_german_browser_reads_the_api_s_refusals_in_german(german_page, portal
     sign_in_in_german(german_page, customer, customer.password)
     expect(german_page.get_by_role("heading", level=1, name=re.compile("^Willkommen"))).to_be_visible()
     german_page.goto("./#/change-password")
-    german_page.get_by_label("Aktuelles Passwort").fill("not my current password")
+    change = german_page.get_by_role("form", name="Passwort ändern")   # not the two-step sign-in's form below it
+    change.get_by_label("Aktuelles Passwort").fill("not my current password")
     german_page.get_by_label("Neues Passwort", exact=True).fill("quiet orange lantern meadow 42")
     german_page.get_by_label("Neues Passwort wiederholen").fill("quiet orange lantern meadow 42")
     german_page.get_by_role("button", name="Bestätigen").click()
 
     # Then the field says what is wrong, in German, beside it
-    current = german_page.get_by_label("Aktuelles Passwort")
+    current = change.get_by_label("Aktuelles Passwort")
     expect(current).to_have_attribute("aria-invalid", "true")
     expect(current).to_have_accessible_description(re.compile("Das ist nicht Ihr aktuelles Passwort."))
     screenshot(german_page, "change-password-refused-de")

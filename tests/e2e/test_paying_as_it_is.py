@@ -19,14 +19,19 @@ def pay_with_test_card(page, card: str, amount: str) -> None:
     page.get_by_role("button", name=f"Pay {amount}").click()
 
 
-def test_a_failed_payment_is_shown_as_failed_with_what_to_do_and_no_receipt(page, portal):
-    # Given Olive's payment of an invoice, declined by her bank
-    olive = fresh_customer(portal.org_id, "Failed")
+def declined_for_olive(page, portal, name: str) -> None:
+    """Olive, signed in, whose payment of a 49.00 invoice with a new card her bank declined."""
+    olive = fresh_customer(portal.org_id, name)
     invoice_id = an_invoice(olive, 4900, "Annual audit")
     sign_in(page, olive.org_id, olive.email, olive.password)
     page.goto(f"./#/pay?invoices={invoice_id}")
     pay_with_test_card(page, "pm_card_chargeDeclined", "$49.00")
     expect(page.locator("#pay-with-error")).to_contain_text(re.compile("declined", re.I))
+
+
+def test_a_failed_payment_is_shown_as_failed_with_what_to_do_and_no_receipt(page, portal):
+    # Given Olive's payment of an invoice, declined by her bank
+    declined_for_olive(page, portal, "Failed")
 
     # When she opens that payment from Payments made
     go_to(page, "Payments Made")
@@ -45,12 +50,7 @@ def test_a_failed_payment_is_shown_as_failed_with_what_to_do_and_no_receipt(page
 
 def test_a_failed_payment_of_an_invoice_paid_since_does_not_say_it_is_still_to_pay(page, portal):
     # Given Olive's declined payment of an invoice, and her payment of it with another card just after
-    olive = fresh_customer(portal.org_id, "Paid since")
-    invoice_id = an_invoice(olive, 4900, "Annual audit")
-    sign_in(page, olive.org_id, olive.email, olive.password)
-    page.goto(f"./#/pay?invoices={invoice_id}")
-    pay_with_test_card(page, "pm_card_chargeDeclined", "$49.00")
-    expect(page.locator("#pay-with-error")).to_contain_text(re.compile("declined", re.I))
+    declined_for_olive(page, portal, "Paid since")
     pay_with_test_card(page, "pm_card_visa", "$49.00")
     expect(page.get_by_role("heading", level=1, name="Payment received")).to_be_visible()
 
