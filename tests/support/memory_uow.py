@@ -840,9 +840,6 @@ class Emails:
         key = (record.org_id, record.email_id)
         tx.add(("emails", key), apply=lambda: self._t.__setitem__(key, record))
 
-    def get(self, org_id: str, email_id: str) -> EmailRecord:
-        return self._t[(org_id, email_id)]
-
 
 class Sequences:
     def __init__(self, tables: Tables):
