@@ -67,9 +67,9 @@ def void_invoice(adapters, org_id: str, customer_id: str, invoice_id: str, now: 
         raise BusinessRuleViolation("This invoice bills days of service still to come, which would be credited "
                                     "later as unused; issue a credit note for it instead.",
                                     "invoice_bills_days_to_come")
-    credited = sub and billing.credits_for_its_days(invoice, adapters.uow.credit_notes.of_subscription(
-        org_id, customer_id, sub.subscription_id))
-    if credited:
+    notes = adapters.uow.credit_notes.of_subscription(org_id, customer_id, sub.subscription_id) if sub is not None else ()
+    credited = billing.credits_for_its_days(invoice, notes)
+    if credited is not None:
         raise BusinessRuleViolation(f"Credit note {credited.number} credited days this invoice bills as unused; "
                                     "issue a credit note for it instead.", "invoice_days_credited")
     voided = replace(invoice, status=InvoiceStatus.VOID, voided_at=now)
