@@ -79,7 +79,7 @@ def _ends_before(use: CouponUse, coupon: AppliedCoupon, plan: PlanSnapshot) -> d
             (use.interval, use.interval_count) == (plan.interval, plan.interval_count):
         return None
     left = max(0, coupon.cycles - use.terms)
-    return add_periods(use.last_term_start, use.interval, use.interval_count or 1, 1 + left)
+    return add_periods(use.last_term_start, use.interval, use.interval_count, 1 + left)
 
 
 def _terms_beginning_before(start: date, plan: PlanSnapshot, end: date, *, most: int) -> int:

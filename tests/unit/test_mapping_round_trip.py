@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from chalicelib.domain.customers import Address, Contact, CustomFieldDefinition, TaxId
 from chalicelib.domain.documents import CreditApplication, DocumentLine, Invoice, InvoiceStatus, TaxLine
 from chalicelib.domain.engagement import ActivityRecord, Actor
-from chalicelib.domain.subscription import AppliedCoupon, Subscription, SubscriptionAddon
+from chalicelib.domain.subscription import AppliedCoupon, CouponUse, Subscription, SubscriptionAddon
 from chalicelib.tables import activity, customers, organizations
 from chalicelib.tables.invoices import InvoiceItem
 from chalicelib.tables.items import read_item
@@ -36,7 +36,8 @@ def test_a_customer_with_contacts_addresses_tax_ids_and_custom_fields_reads_back
     customer = a_customer(
         billing_address=ADDRESS, shipping_address=replace(ADDRESS, line2=""),
         contacts=(Contact("con_1", "Zoë", "Keller", "zoe@globex.example", is_primary=True, locale="de-DE"),
-                  Contact("con_2", "Hank", "Scorpio", "hank@globex.example", portal_role="viewer")),
+                  Contact("con_2", "Hank", "Scorpio", "hank@globex.example", portal_role="viewer",
+                          email_unconfirmed=True)),
         tax_ids=(TaxId("txi_1", "eu_vat", "DE123456789"),),
         custom_fields={"po": "PO-7", "seats": 12, "ratio": 0.5}, gateway_customer_id="cus_stripe_1", version=2)
     item = read_back(customers._item("org_acme", customer))
@@ -61,6 +62,7 @@ def test_a_subscription_with_addons_and_a_coupon_reads_back_the_same():
         addons=(SubscriptionAddon("seats", "Extra seats", 1_500, quantity=3),
                 SubscriptionAddon("setup", "Setup", 5_000, recurring=False, billed_on=date(2026, 11, 10))),
         coupon=AppliedCoupon("WELCOME", "Welcome", "repeating", percent_off_bp=1_000, cycles=3),
+        coupon_uses=(CouponUse("welcome", 2, date(2026, 11, 10), "year", 1, date(2027, 2, 1)), CouponUse("spring")),
         auto_charge=True, payment_method_id="pm_1", reference="PO-9", version=5)
     item = read_back(to_item(SubscriptionItem, sub, owner=f"org_acme#{sub.customer_id}", org_id="org_acme",
                              status_key=f"{sub.status.value}#{sub.subscription_id}"))

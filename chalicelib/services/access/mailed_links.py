@@ -94,7 +94,8 @@ def _recipient(adapters, purpose: str, user: PortalUser | None, spec: dict, aske
         # it receives nothing, and the request was answered as for a free one.
         # Asked for before the password was changed or reset: perhaps by whoever had the account, whom
         # the owner just shut out; the link could move the sign-in to them (as `confirm_email_change` refuses).
+        if not user.is_active or user.password_changed_since(asked_at):
+            return None
         taken = adapters.uow.portal_users.find(login_key(user.org_id, spec["new_email"])) is not None
-        fresh = not user.password_changed_since(asked_at)
-        return spec["new_email"] if user.is_active and not taken and fresh else None
+        return None if taken else spec["new_email"]
     raise ValueError(f"no link for {purpose!r}")

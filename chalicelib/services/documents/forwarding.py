@@ -92,7 +92,7 @@ def _recipients(customer: Customer, contact_ids: list[str]) -> list[Contact]:
         if contact is None:
             raise InvalidInput({f"contact_ids.{index}": "Not a contact person of your account."},
                                codes={f"contact_ids.{index}": "not_your_contact"})
-        if contact not in customer.document_recipients:   # typed in by the owner: text of theirs to anyone
+        if contact.email_unconfirmed:   # typed in by the owner: text of theirs to anyone
             raise InvalidInput({f"contact_ids.{index}": "This address receives documents once its invitation is "
                                                         "accepted."},
                                codes={f"contact_ids.{index}": "address_unconfirmed"})
