@@ -28,6 +28,25 @@ def sign_in(page: Page, org_id: str, email: str, password: str) -> None:
     expect(page.get_by_role("heading", level=1, name=re.compile("^Welcome"))).to_be_visible()
 
 
+class Traffic:
+    """The page's requests not yet answered: a test that changes what the server will answer
+    (say, moves its clock) waits for the screen's own requests to be answered first."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.unanswered: set = set()
+        page.on("request", lambda request: self.unanswered.add(request))
+        page.on("requestfinished", lambda request: self.unanswered.discard(request))
+        page.on("requestfailed", lambda request: self.unanswered.discard(request))
+
+    def wait_until_quiet(self, timeout_ms: int = 10_000) -> None:
+        for _ in range(timeout_ms // 50):
+            if not self.unanswered:
+                return
+            self.page.wait_for_timeout(50)    # lets Playwright deliver the page's events
+        raise AssertionError(f"still unanswered: {[r.url for r in self.unanswered]}")
+
+
 def sidebar(page: Page):
     return page.get_by_role("navigation", name="Portal")
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.steps import (accessibility_problems, fresh_customer, go_to, invite_colleagues, link_emailed_to, new_customer, organization_with,
-                             portal_user_for, sidebar, sign_in)
+                             portal_user_for, sidebar, sign_in, Traffic)
 
 pytestmark = pytest.mark.e2e
 
@@ -82,8 +82,10 @@ def test_only_the_features_the_merchant_enabled_appear(page, portal):
 
 
 def test_an_ended_session_returns_to_sign_in_with_a_message(page, portal):
-    # Given a signed-in customer
+    # Given a signed-in customer whose home screen has loaded
+    traffic = Traffic(page)
     sign_in(page, portal.org_id, portal.email, portal.password)
+    traffic.wait_until_quiet()
 
     # When her session times out while she is away
     from chalicelib import bootstrap
