@@ -303,6 +303,11 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
                                                               body={"role": "support"}),
         ("POST", "/console/auth/login"): Request(body={"organization": DEMO_ORG_ID, "email": DEMO_CONSOLE.admin_email,
                                                        "password": DEMO_PASSWORD}),
+        ("POST", "/console/auth/forgot-password"): Request(body={"organization": DEMO_ORG_ID,
+                                                                 "email": DEMO_CONSOLE.support_email}),
+        ("POST", "/console/auth/reset-password"): Request(body={"organization": DEMO_ORG_ID,
+                                                                "token": w.links.get("console_reset", "no-reset"),
+                                                                "new_password": NEW_PASSWORD}),
         ("POST", "/console/auth/login/second-factor"): Request(
             body={"organization": DEMO_ORG_ID, "challenge": "not-a-challenge", "code": "123456"}, expect=401,
             why="the demo console user has no second factor: there is no challenge to answer"),

@@ -184,9 +184,10 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     """What the seed lacks for a write route to succeed once: saved cards, a live subscription in
     its term charged to one, a trial that expired on a failed charge, an invoice to pay and one to void, a
     payment waiting for 3-D Secure, a card payment to refund, a second estimate and timesheet, a tax ID,
-    contacts to invite, a reset link and an action link."""
+    contacts to invite, reset links (a customer's and a console user's) and an action link."""
     from chalicelib import bootstrap
     from chalicelib.domain.organization import clock_name
+    from devstack.seed import DEMO_CONSOLE
     services, uow = bootstrap.services(), bootstrap.adapters().uow
     org_id, customer_id, ids = world.org_id, world.customer_id, world.ids
 
@@ -247,12 +248,13 @@ def _one_of_each_write(world: World, now: datetime) -> None:
     with _mail_kept() as sent:
         services.access.invite(org_id, customer_id, invited, now)
         services.access.forgot_password(org_id, charles.email, now, source_ip="127.0.0.1")
+        services.access.console_forgot_password(org_id, DEMO_CONSOLE.support_email, now, source_ip="127.0.0.1")
         new_email = ContactChanges(email="charles.new@acme-analytics.example")
         services.accounts.update_profile(services.access.organization(org_id), customer_id, charles.contact_id, "",
                                          ProfileChanges(contact=new_email, current_password=CHARLES_PASSWORD), now)
         services.accounts.send_queued_email(now)
     world.emails.update(invite="grace@acme-analytics.example", reset=charles.email,
-                        email_change="charles.new@acme-analytics.example")
+                        email_change="charles.new@acme-analytics.example", console_reset=DEMO_CONSOLE.support_email)
     world.links.update({kind: _mailed_token(sent, email) for kind, email in world.emails.items()})
     pay_link = services.access.create_action_link(org_id, customer_id, action="pay_invoice",
                                                   target_id=ids["open_invoice_id"], days=7, now=now)

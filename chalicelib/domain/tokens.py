@@ -24,6 +24,7 @@ FRESH_SIGN_IN = timedelta(minutes=10)
 TOKEN_TTL = {
     "invite": timedelta(hours=72),
     "reset": timedelta(minutes=30),
+    "console_reset": timedelta(minutes=30),   # a console user's reset: as a portal account's
     # Long enough to switch to the new mailbox and back, short enough that a link forwarded or
     # left in a shared inbox is dead by the time anyone else finds it.
     "email_change": timedelta(hours=1),

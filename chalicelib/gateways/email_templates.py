@@ -28,6 +28,7 @@ TEMPLATE_NAMES = (
     "portal_invite",
     "colleague_invite",
     "password_reset",
+    "console_password_reset",
     "password_changed",
     "payment_receipt",
     "payment_action_required",
@@ -42,7 +43,7 @@ TEMPLATE_NAMES = (
     "invoice_issued",
     "estimate_sent",
 )
-MERCHANT_TEMPLATES = frozenset({"merchant_notification", "message_to_organization"})
+MERCHANT_TEMPLATES = frozenset({"merchant_notification", "message_to_organization", "console_password_reset"})
 LANGUAGES = ("en", "de")
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

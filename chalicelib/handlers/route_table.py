@@ -80,6 +80,8 @@ ROUTES = (
     ("GET", "/admin/audit-log", "chalicelib.handlers.admin.audit_log", "audit_log"),
     ("POST", "/console/auth/login", "chalicelib.handlers.console.auth", "console_login"),
     ("POST", "/console/auth/login/second-factor", "chalicelib.handlers.console.auth", "console_login_second_factor"),
+    ("POST", "/console/auth/forgot-password", "chalicelib.handlers.console.auth", "console_forgot_password"),
+    ("POST", "/console/auth/reset-password", "chalicelib.handlers.console.auth", "console_reset_password"),
     ("POST", "/console/auth/logout", "chalicelib.handlers.console.auth", "console_logout"),
     ("GET", "/console/auth/me", "chalicelib.handlers.console.auth", "console_me"),
     ("POST", "/console/auth/change-password", "chalicelib.handlers.console.auth", "console_change_password"),

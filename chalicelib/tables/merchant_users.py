@@ -13,13 +13,13 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from ..domain.errors import AlreadyExists, ConcurrentUpdate
+from ..domain.errors import AlreadyExists, ConcurrentUpdate, NotFound
 from . import read_ahead
 from .base import table
 from .batch_reads import batch_get
 from .mapping import from_item, to_item
-from .organizations import OrganizationItem
-from .transactions import condition_failed
+from .organizations import OrganizationItem, organization_of
+from .transactions import Transaction, condition_failed
 
 ROLES = ("admin", "support")
 
@@ -89,6 +89,10 @@ class MerchantUser:
     def has_second_factor(self) -> bool:
         return self.totp_secret is not None
 
+    def password_changed_since(self, at: datetime) -> bool:
+        """Whether the password was changed or reset after `at` (a reset link made before then is dead)."""
+        return self.password_changed_at is not None and at < self.password_changed_at
+
     @property
     def secret_holder(self) -> str:
         """Whose sealed secrets these are (gateways/sealed_secrets.py)."""
@@ -119,6 +123,15 @@ class MerchantUsers:
                           keep_ahead=True)
         return next((from_item(MerchantUser, item) for item in found[MerchantUserItem]), None)
 
+    def with_organization(self, login: str, org_id: str):
+        """The account `login` (None if there is none) and its organization (NotFound if missing), read
+        consistently in one BatchGetItem: a password reset's reads."""
+        found = batch_get({MerchantUserItem: [(login,)], OrganizationItem: [(org_id,)]})
+        if not found[OrganizationItem]:
+            raise NotFound("organization")
+        user = found[MerchantUserItem]
+        return (from_item(MerchantUser, user[0]) if user else None), organization_of(found[OrganizationItem][0])
+
     def add(self, user: MerchantUser) -> MerchantUser:
         """A new account under a login nobody signs in with yet (AlreadyExists otherwise)."""
         item = to_item(MerchantUserItem, user)
@@ -140,6 +153,10 @@ class MerchantUsers:
                 raise ConcurrentUpdate("merchant user") from error
             raise
         return from_item(MerchantUser, item)
+
+    def save_in(self, tx: Transaction, user: MerchantUser) -> None:
+        """Write back an account read earlier within the caller's transaction, on the version read."""
+        tx.save(to_item(MerchantUserItem, user))
 
     def by_id(self, org_id: str, user_id: str) -> MerchantUser | None:
         """The organization's user with this id (the `organization` index), or None: another

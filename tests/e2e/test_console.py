@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.axe import checked
 from tests.e2e.conftest import browser_tab
-from tests.e2e.steps import (a_subscription, fresh_customer, new_customer, organization_with, portal_user_for, sidebar,
-                             sign_in)
+from tests.e2e.steps import (a_subscription, fresh_customer, link_emailed_to, new_customer, organization_with,
+                             portal_user_for, sidebar, sign_in)
 
 pytestmark = pytest.mark.e2e
 
@@ -35,6 +35,36 @@ def console_sign_in(page, org_id: str, email: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in to the console").click()
     expect(page.get_by_role("heading", level=1, name="Portal preferences")).to_be_visible()
+
+
+def test_a_console_user_who_forgot_her_password_chooses_a_new_one_from_the_emailed_link(browser, portal):
+    org_id = console_users("Resetta")
+    with browser_tab(browser, portal.url) as page:
+        # Given a console user at the console's sign-in who forgot her password
+        page.goto("./#/console/sign-in")
+        page.get_by_role("link", name="Forgot your password?").click()
+
+        # When she asks for a link, opens it and chooses a new password (after a mistyped repeat)
+        page.get_by_label("Organization").fill(org_id)
+        page.get_by_label("Email").fill("olivia@resetta.example")
+        page.get_by_role("button", name="Email me a link").click()
+        expect(page.get_by_text("a link to choose a new password is on its way")).to_be_visible()
+        page.goto(link_emailed_to("olivia@resetta.example", "console/reset-password"))
+        expect(page.get_by_role("heading", level=1, name="Choose a new password")).to_be_visible()
+        page.get_by_label("New password", exact=True).fill("a lighthouse keeper counts the gulls")
+        page.get_by_label("Repeat the password").fill("something else")
+        page.get_by_role("button", name="Save the new password").click()
+        expect(page.get_by_text("The passwords do not match.")).to_be_visible()
+        page.get_by_label("Repeat the password").fill("a lighthouse keeper counts the gulls")
+        page.get_by_role("button", name="Save the new password").click()
+
+        # Then she is back at the sign-in, told so, and the new password lets her in
+        expect(page.get_by_text("Your password is changed. Sign in with the new one.")).to_be_visible()
+        page.get_by_label("Organization").fill(org_id)
+        page.get_by_label("Email").fill("olivia@resetta.example")
+        page.get_by_label("Password", exact=True).fill("a lighthouse keeper counts the gulls")
+        page.get_by_role("button", name="Sign in to the console").click()
+        expect(page.get_by_role("heading", level=1, name="Portal preferences")).to_be_visible()
 
 
 def test_an_admin_flips_a_preference_and_finds_it_in_the_audit_log_and_support_sees_it_read_only(browser, portal):
@@ -159,6 +189,11 @@ def test_the_consoles_screens_have_no_serious_accessibility_violation(browser, p
         page.goto("./#/console/sign-in")
         expect(page.locator("main h1")).to_be_visible()
         checked(page, found, "console sign-in", language)
+        for screen in ("forgot-password", "reset-password?organization=org_x&token=t"):
+            page.goto(f"./#/console/{screen}")
+            expect(page.locator("main form")).to_be_visible()
+            checked(page, found, f"console {screen.split('?')[0]}", language)
+        page.goto("./#/console/sign-in")
         page.locator("input[name=organization]").fill(org_id)
         page.locator("input[name=email]").fill(f"olivia@axeconsole{language}.example")
         page.locator("input[name=password]").fill(PASSWORD)

@@ -151,7 +151,7 @@ def test_a_user_with_a_second_factor_signs_in_with_a_code_after_the_password(aws
         assert done.status == 200 and console.anonymous.as_(done.json["token"]).get("/admin/organization").status == 200
 
 
-def test_every_console_route_but_signing_in_needs_a_console_session(aws):
+def test_every_console_route_but_signing_in_and_resetting_a_password_needs_a_console_session(aws):
     from chalicelib.handlers.lazy_routes import all_routes
     console_routes = [spec for spec in all_routes() if spec.path.startswith("/console")]
     public = {spec.path for spec in console_routes if spec.auth == "public"}
@@ -161,7 +161,8 @@ def test_every_console_route_but_signing_in_needs_a_console_session(aws):
         answers = {(s.method, s.path): anonymous.call(s.method, s.path, {}).status
                    for s in console_routes if s.auth != "public"}
 
-    assert public == {"/console/auth/login", "/console/auth/login/second-factor"}
+    assert public == {"/console/auth/login", "/console/auth/login/second-factor", "/console/auth/forgot-password",
+                      "/console/auth/reset-password"}
     assert set(answers.values()) == {401}
 
 

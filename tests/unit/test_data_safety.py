@@ -25,6 +25,7 @@ DELETIONS = {
     ("services/access/console_auth.py", "logout"): "merchant_sessions",
     ("services/access/console_auth.py", "change_password"): "merchant_sessions",
     ("services/access/console_auth.py", "change_user"): "merchant_sessions",    # role changed, disabled
+    ("services/access/console_auth.py", "reset_password"): "merchant_sessions",  # a forgotten password reset
     ("tables/sessions.py", "delete_many"): "sessions",                   # batch_write of deletes
     ("services/access/sessions.py", "end"): "sessions",
     ("services/access/sessions.py", "end_all_of"): "sessions",           # password changed or reset

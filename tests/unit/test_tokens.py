@@ -112,7 +112,8 @@ def test_session_times_carry_both_timeouts():
 
 
 def test_invitations_last_three_days_password_resets_half_an_hour_email_changes_an_hour_sign_in_links_15_minutes():
-    assert TOKEN_TTL == {"invite": hours(72), "reset": minutes(30), "email_change": hours(1), "sign_in": minutes(15)}
+    assert TOKEN_TTL == {"invite": hours(72), "reset": minutes(30), "console_reset": minutes(30),
+                         "email_change": hours(1), "sign_in": minutes(15)}
 
 
 def test_a_sign_in_stands_in_for_a_password_for_ten_minutes():

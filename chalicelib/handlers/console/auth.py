@@ -9,7 +9,8 @@ from ...domain.errors import Unauthenticated
 from ..answer_floor import held_to_the_floor
 from ..credentials import console_session, may
 from ..http import Body, Routes
-from ..portal.auth import Challenge, Code, OrganizationId, Password, enrolment, session_or_challenge
+from ..portal.auth import (Challenge, Code, LinkToken, OrganizationId, Password, enrolment,
+                           session_or_challenge)
 from ..schemas import Email
 
 public = Routes("public")
@@ -46,6 +47,21 @@ class ConsoleDisableBody(Body):
     code: Code
 
 
+class ConsoleForgotPasswordBody(Body):
+    organization: OrganizationId
+    email: Email
+
+
+class ConsoleResetPasswordBody(Body):
+    organization: OrganizationId
+    token: LinkToken
+    new_password: Password
+
+
+FORGOT_PASSWORD_ANSWER = {"message": "If this email address has a console account, a link to choose a new "
+                                     "password is on its way. It works once, for 30 minutes."}
+
+
 @public.route("/console/auth/login", "POST", body=ConsoleLoginBody, response="SignIn")
 def console_login(body: ConsoleLoginBody):
     """Sign in to the console: a session token for the admin API; or, for a user with a second factor,
@@ -62,6 +78,23 @@ def console_login_second_factor(body: ConsoleSecondFactorBody):
     done = services().access.console_complete_sign_in(body.organization, body.challenge, body.code, bootstrap.now(),
                                                       source_ip=public.source_ip())
     return session_or_challenge(done.session)
+
+
+@public.route("/console/auth/forgot-password", "POST", body=ConsoleForgotPasswordBody, status=202,
+              response="Notice")
+def console_forgot_password(body: ConsoleForgotPasswordBody):
+    """Ask for a link to choose a new console password (it also ends a lock on the account); the
+    answer is the same whether the account exists or not."""
+    with held_to_the_floor():
+        services().access.console_forgot_password(body.organization, body.email, bootstrap.now(),
+                                                  source_ip=public.source_ip())
+    return FORGOT_PASSWORD_ANSWER
+
+
+@public.route("/console/auth/reset-password", "POST", body=ConsoleResetPasswordBody, status=204)
+def console_reset_password(body: ConsoleResetPasswordBody):
+    """Choose a new console password with a reset link's token; every session of the user ends."""
+    services().access.console_reset_password(body.organization, body.token, body.new_password, bootstrap.now())
 
 
 @api.route("/console/auth/logout", "POST", status=204)

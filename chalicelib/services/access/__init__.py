@@ -228,6 +228,14 @@ class Access:
         from .console_auth import complete_sign_in
         return complete_sign_in(self._adapters, org_id, challenge, code, now, source_ip=source_ip)
 
+    def console_forgot_password(self, org_id: str, email: str, now: datetime, *, source_ip: str) -> None:
+        from .console_auth import forgot_password
+        return forgot_password(self._adapters, org_id, email, now, source_ip=source_ip)
+
+    def console_reset_password(self, org_id: str, token: str, new_password: str, now: datetime) -> None:
+        from .console_auth import reset_password
+        return reset_password(self._adapters, org_id, token, new_password, now)
+
     def console_authenticate(self, token: str, now: datetime | None = None, *, ahead=None) -> MerchantIdentity | None:
         from .console_auth import authenticate
         return authenticate(self._adapters, token, now, ahead=ahead)

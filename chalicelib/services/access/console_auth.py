@@ -14,12 +14,16 @@ from ...domain import second_factor as totp
 from ...domain.errors import BusinessRuleViolation, InvalidInput, NotFound, Unauthenticated
 from ...domain.ids import new_id
 from ...domain.password_policy import validate_password
-from ...domain.rate_limits import SIGN_IN_FAILURES_PER_SOURCE
-from ...domain.tokens import SessionTimes, new_token, token_hash
+from ...domain.rate_limits import RESET_REQUESTS_PER_ACCOUNT, SIGN_IN_FAILURES_PER_SOURCE
+from ...domain.tokens import TOKEN_TTL, SessionTimes, new_token, token_hash
 from ...tables.merchant_sessions import MerchantSession
 from ...tables.merchant_users import ROLES, MerchantUser, merchant_login_key
-from . import rate_limiting
-from .portal_auth import BAD_CREDENTIALS, _admit, _count_failure, _forget_failures, confirm_current_password
+from ...tables.one_time_tokens import OneTimeToken
+from ..accounts import outbox as mail
+from . import mailed_links, rate_limiting
+from .mailed_links import MadeLink
+from .portal_auth import (BAD_CREDENTIALS, INVALID_LINK, _admit, _count_failure, _forget_failures,
+                          confirm_current_password, usable_token)
 from .second_factor import SIGN_IN_AGAIN, WRONG_CODE, Challenge, Enrolment, after_code, answered, enrolled, sealed
 from .sessions import SignedIn
 
@@ -162,6 +166,56 @@ def authenticate(adapters, token: str, now: datetime | None = None, *, ahead=Non
 
 def logout(adapters, session_id: str) -> None:
     adapters.uow.merchant_sessions.delete(session_id)
+
+
+# --- a forgotten password -----------------------------------------------------------------------
+
+def forgot_password(adapters, org_id: str, email: str, now: datetime, *, source_ip: str) -> None:
+    """Queue a single-use reset link (30 minutes) for a console user, as the portal's reset does
+    (portal_auth.forgot_password): the same answer, reads and writes whether or not the account
+    exists (the outbox decides, as it sends, whether there is anyone to send it to), limited per
+    source and, with a backoff shorter than a link's life, per account. Someone who keeps the
+    account locked by failing its sign-ins cannot keep its owner out: a reset ends the lock."""
+    account = merchant_login_key(org_id, email)
+    rate_limiting.hit(adapters, "forgot_password_source", source_ip, now, what="password reset requests")
+    rate_limiting.take_turn(adapters, RESET_REQUESTS_PER_ACCOUNT, account, now, what="password reset requests")
+    try:
+        org = adapters.uow.organizations.get(org_id)
+    except NotFound:
+        return
+    mail.queue(adapters, org_id, "console_password_reset", {
+        "org_name": org.name, "expires_minutes": int(TOKEN_TTL["console_reset"] // timedelta(minutes=1))},
+        [email], now=now, send_after=now, link=mailed_links.link_for("console_reset", account))
+
+
+def reset_link(adapters, login: str, now: datetime) -> MadeLink | None:
+    """The link of a reset email about to be sent (mailed_links.make_link), its token's hash stored;
+    None when no active console user signs in as `login`."""
+    user = adapters.uow.merchant_users.find(login)
+    if user is None or not user.is_active:
+        return None
+    token = new_token()
+    adapters.uow.one_time_tokens.add(OneTimeToken(
+        token_hash(token), "console_reset", login, user.org_id, customer_id="", contact_id="", created_at=now,
+        expires_at=now + TOKEN_TTL["console_reset"]))
+    return MadeLink(user.email, mailed_links.link(adapters, "console/reset-password", user.org_id, token))
+
+
+def reset_password(adapters, org_id: str, token: str, new_password: str, now: datetime) -> None:
+    """Set a new password with a reset link's token (once): every session of the user ends, and the
+    failed sign-ins counted against the account are forgotten (whoever holds the mailbox is the
+    user). A second factor stays: the reset is not a way around it."""
+    one_time = usable_token(adapters, token, "console_reset", org_id, now)
+    user, org = adapters.uow.merchant_users.with_organization(one_time.login, org_id)
+    if user is None or not user.is_active or user.org_id != org_id or user.password_changed_since(one_time.created_at):
+        raise Unauthenticated(INVALID_LINK, reason="link")
+    validate_password(new_password, email=user.email, org_name=org.name)
+    after = replace(user, password_hash=adapters.password_hasher.hash(new_password), password_changed_at=now)
+    with adapters.uow.transaction("console password reset") as tx:
+        adapters.uow.one_time_tokens.use_in(tx, one_time.token_hash, now)
+        adapters.uow.merchant_users.save_in(tx, after)
+    adapters.uow.merchant_sessions.delete_many(adapters.uow.merchant_sessions.token_hashes_of(user.login))
+    adapters.uow.rate_counters.forget_failures(user.login)
 
 
 def change_password(adapters, caller: MerchantIdentity, current_password: str, new_password: str,

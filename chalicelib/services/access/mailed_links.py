@@ -44,6 +44,9 @@ def make_link(adapters, org_id: str, spec: dict, now: datetime, *, customer_id: 
     if purpose == "action":
         from .action_links import make_for_email
         return make_for_email(adapters, org_id, customer_id, spec, to[0], now)
+    if purpose == "console_reset":
+        from .console_auth import reset_link
+        return reset_link(adapters, spec["login"], now)
     user = adapters.uow.portal_users.find(spec["login"])
     recipient = _recipient(adapters, purpose, user, spec, asked_at or now)
     if recipient is None:

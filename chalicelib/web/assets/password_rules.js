@@ -2,6 +2,7 @@
 // the forms say the server's minimum, never a number of their own.
 import { api } from "./api.js";
 import { plural, t } from "./i18n.js";
+import { field } from "./ui.js";
 
 let asked = null;
 
@@ -21,4 +22,21 @@ export function sayMinimumIn(form) {
       if (hint) hint.textContent = plural("password.minimum", rules.min_length, { advice: PASSWORD_ADVICE });
     }
   }).catch(() => { /* the advice stays; the server still names what is wrong when the form is sent */ });
+}
+
+/** A new password and its repeat (the forms that choose one: a reset, an invitation). */
+export function passwordPair(name, label) {
+  return [
+    field({ label, name, type: "password", required: true, autocomplete: "new-password", hint: PASSWORD_ADVICE }),
+    field({ label: t("auth.repeat"), name: "repeat", type: "password", required: true, autocomplete: "new-password" }),
+  ];
+}
+
+/** Refuses (beside the repeat) a form whose two passwords differ. */
+export function mismatch(values, name) {
+  if (values[name] !== values.repeat) {
+    const error = new Error(t("password.mismatch"));
+    error.fields = { repeat: t("password.mismatch") };
+    throw error;
+  }
 }

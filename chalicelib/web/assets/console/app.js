@@ -4,6 +4,7 @@
 import { t } from "../i18n.js";
 import { h, replace, field, onSubmit, alert, loading, failure } from "../ui.js";
 import { useTimeZone } from "../format.js";
+import { mismatch, passwordPair, sayMinimumIn } from "../password_rules.js";
 import { admin, consoleSession, whenConsoleSessionEnds } from "./session.js";
 import * as screens from "./screens.js";
 
@@ -30,7 +31,15 @@ function go(hash) {
 
 async function render() {
   if (!location.hash.startsWith("#/console")) { location.reload(); return; }   // the portal's page
-  const path = location.hash.replace(/^#\/console\/?/, "").split("?")[0].replace(/\/$/, "");
+  const [path, search] = location.hash.replace(/^#\/console\/?/, "").split("?");
+  const signedOut = SIGNED_OUT[path.replace(/\/$/, "")];
+  if (signedOut) {      // the reset link's screen opens whoever is signed in here: it is the mailbox's
+    document.title = `${signedOut.title()} · ${t("console.title")}`;
+    const main = h("main", { id: "main", tabindex: "-1" });
+    replace(app, h("div", { class: "auth" }, main));
+    signedOut.screen(main, Object.fromEntries(new URLSearchParams(search || "")));
+    return;
+  }
   if (path === "sign-in" || !consoleSession.token) {
     if (consoleSession.token) { go("#/console/preferences"); return; }
     if (path !== "sign-in") { history.replaceState(null, "", "#/console/sign-in"); }
@@ -88,6 +97,7 @@ function signIn(main) {
     field({ label: t("auth.email"), name: "email", type: "email", required: true, autocomplete: "username" }),
     field({ label: t("auth.password"), name: "password", type: "password", required: true, autocomplete: "current-password" }),
     h("button", { type: "submit" }, t("console.sign_in")));
+  card.append(form, h("div", { class: "links" }, h("a", { href: "#/console/forgot-password" }, t("auth.forgot"))));
   onSubmit(form, async (values) => {
     const typed = values.organization.trim();
     const organization = await organizationNamed(typed);
@@ -95,8 +105,59 @@ function signIn(main) {
     if (answer.second_factor) { secondStep(main, organization, answer.second_factor.challenge, typed); return; }
     started(answer.token, typed);
   });
-  card.append(form);
   replace(main, card);
+}
+
+/** The screens of a console user who is not signed in, by path. */
+const SIGNED_OUT = {
+  "forgot-password": { title: () => t("auth.forgot"), screen: forgotPassword },
+  "reset-password": { title: () => t("title.reset_password"), screen: resetPassword },
+};
+
+function authCard(title, intro, ...content) {
+  return h("div", { class: "card" },
+    h("div", { class: "brand" }, h("img", { src: ICON, alt: "" }), t("console.title")),
+    h("h1", { tabindex: "-1" }, title), intro ? h("p", { class: "hint" }, intro) : null, ...content);
+}
+
+function backToSignIn() {
+  return h("div", { class: "links" }, h("a", { href: "#/console/sign-in" }, t("auth.back")));
+}
+
+function forgotPassword(main) {
+  const form = h("form", { "aria-label": t("auth.forgot") },
+    field({ label: t("auth.organization"), name: "organization", value: consoleSession.lastOrganization,
+      required: true, autocomplete: "organization", hint: t("console.organization_hint") }),
+    field({ label: t("auth.email"), name: "email", type: "email", required: true, autocomplete: "username" }),
+    h("button", { type: "submit" }, t("auth.email_link")));
+  onSubmit(form, async (values) => {
+    const organization = await organizationNamed(values.organization.trim());
+    await admin.post("/console/auth/forgot-password", { organization, email: values.email.trim() });
+    replace(form, alert("success", t("console.reset_link_sent")));
+  });
+  replace(main, authCard(t("auth.forgot"), t("console.forgot_intro"), form, backToSignIn()));
+}
+
+function resetPassword(main, query) {
+  if (!query.token || !query.organization) {
+    replace(main, authCard(t("title.reset_password"), null, alert("error", t("auth.link_incomplete")),
+      h("a", { href: "#/console/forgot-password" }, t("auth.new_link"))));
+    return;
+  }
+  const form = h("form", { "aria-label": t("title.reset_password") },
+    ...passwordPair("new_password", t("password.new")),
+    h("button", { type: "submit" }, t("auth.save_password")));
+  onSubmit(form, async (values) => {
+    mismatch(values, "new_password");
+    await admin.post("/console/auth/reset-password", { organization: query.organization, token: query.token,
+                                                       new_password: values.new_password });
+    consoleSession.end();
+    me = null;
+    notice = { kind: "success", text: t("console.password_reset") };
+    go("#/console/sign-in");
+  });
+  replace(main, authCard(t("title.reset_password"), t("console.reset_intro"), form));
+  sayMinimumIn(form);
 }
 
 /** The organization id a sign-in names: an id as typed ("org_..."), or the organization whose portal

@@ -8,7 +8,7 @@
 import { api, session } from "../api.js";
 import { t } from "../i18n.js";
 import { h, replace, field, onSubmit, alert, brandImage } from "../ui.js";
-import { PASSWORD_ADVICE, sayMinimumIn } from "../password_rules.js";
+import { mismatch, passwordPair, sayMinimumIn } from "../password_rules.js";
 import { passkeysSupported, usePasskey } from "../passkeys.js";
 
 const PORTAL_NAME = new URLSearchParams(location.search).get("portal") || "";
@@ -47,21 +47,6 @@ function card(title, intro, ...content) {
 /** A "next" the sign-in may go to: a route of the portal ("/invoices/INV-1"), never another site. */
 function safeNext(next) {
   return typeof next === "string" && /^\/[A-Za-z]/.test(next) && !next.startsWith("/sign-in") ? next : "";
-}
-
-function passwordPair(name, label) {
-  return [
-    field({ label, name, type: "password", required: true, autocomplete: "new-password", hint: PASSWORD_ADVICE }),
-    field({ label: t("auth.repeat"), name: "repeat", type: "password", required: true, autocomplete: "new-password" }),
-  ];
-}
-
-function mismatch(values, name) {
-  if (values[name] !== values.repeat) {
-    const error = new Error(t("password.mismatch"));
-    error.fields = { repeat: t("password.mismatch") };
-    throw error;
-  }
 }
 
 /** The organization field, unless the portal's address names the organization (then a hidden value). */
