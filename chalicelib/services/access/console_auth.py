@@ -177,15 +177,13 @@ def forgot_password(adapters, org_id: str, email: str, now: datetime, *, source_
     source and, with a backoff shorter than a link's life, per account. Someone who keeps the
     account locked by failing its sign-ins cannot keep its owner out: a reset ends the lock."""
     account = merchant_login_key(org_id, email)
-    rate_limiting.hit(adapters, "forgot_password_source", source_ip, now, what="password reset requests")
-    rate_limiting.take_turn(adapters, RESET_REQUESTS_PER_ACCOUNT, account, now, what="password reset requests")
-    try:
-        org = adapters.uow.organizations.get(org_id)
-    except NotFound:
-        return
-    mail.queue(adapters, org_id, "console_password_reset", {
-        "org_name": org.name, "expires_minutes": int(TOKEN_TTL["console_reset"] // timedelta(minutes=1))},
-        [email], now=now, send_after=now, link=mailed_links.link_for("console_reset", account))
+    org = mailed_links.link_asked_for(adapters, org_id, account, now, source_ip=source_ip,
+                                      source_limit="forgot_password_source", account_limit=RESET_REQUESTS_PER_ACCOUNT,
+                                      what="password reset requests")
+    if org is not None:
+        mail.queue(adapters, org_id, "console_password_reset", {
+            "org_name": org.name, "expires_minutes": mailed_links.minutes_valid("console_reset")},
+            [email], now=now, send_after=now, link=mailed_links.link_for("console_reset", account))
 
 
 def reset_link(adapters, login: str, now: datetime) -> MadeLink | None:

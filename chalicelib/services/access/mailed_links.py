@@ -9,9 +9,10 @@ the hash of a fresh token and answers the link; the token itself lives only in t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
+from ...domain.errors import NotFound
 from ...domain.portal_address import portal_link
 from ...domain.tokens import TOKEN_TTL, new_token, token_hash
 from ...tables.one_time_tokens import OneTimeToken
@@ -25,6 +26,25 @@ PAGES = {"invite": "accept-invite", "reset": "reset-password", "email_change": "
 class MadeLink:
     recipient: str
     url: str
+
+
+def link_asked_for(adapters, org_id: str, account: str, now: datetime, *, source_ip: str, source_limit: str,
+                   account_limit, what: str):
+    """The organization an emailed link is asked for, once the asker's limit (`source_limit`, by IP)
+    and the account's backoff (`account_limit`) let the request through; None for an organization
+    that does not exist, which the caller answers as any other (nothing is sent)."""
+    from . import rate_limiting
+    rate_limiting.hit(adapters, source_limit, source_ip, now, what=what)
+    rate_limiting.take_turn(adapters, account_limit, account, now, what=what)
+    try:
+        return adapters.uow.organizations.get(org_id)
+    except NotFound:
+        return None
+
+
+def minutes_valid(purpose: str) -> int:
+    """How long a link for `purpose` works, in whole minutes (as its email says)."""
+    return int(TOKEN_TTL[purpose] // timedelta(minutes=1))
 
 
 def link_for(purpose: str, login: str, *, new_email: str | None = None) -> dict:

@@ -320,15 +320,13 @@ def forgot_password(adapters, org_id: str, email: str, now: datetime, *, source_
     per account: whoever asks for someone's resets, the owner's mailbox always holds a usable link
     or a new one can be asked for."""
     account = login_key(org_id, email)
-    rate_limiting.hit(adapters, "forgot_password_source", source_ip, now, what="password reset requests")
-    rate_limiting.take_turn(adapters, RESET_REQUESTS_PER_ACCOUNT, account, now, what="password reset requests")
-    try:
-        org = adapters.uow.organizations.get(org_id)
-    except NotFound:
-        return
-    mail.queue(adapters, org_id, "password_reset", {
-        "org_name": org.name, "expires_minutes": _whole(TOKEN_TTL["reset"], timedelta(minutes=1))},
-        [email], reply_to=org.email, now=now, send_after=now, link=mailed_links.link_for("reset", account))
+    org = mailed_links.link_asked_for(adapters, org_id, account, now, source_ip=source_ip,
+                                      source_limit="forgot_password_source", account_limit=RESET_REQUESTS_PER_ACCOUNT,
+                                      what="password reset requests")
+    if org is not None:
+        mail.queue(adapters, org_id, "password_reset", {
+            "org_name": org.name, "expires_minutes": mailed_links.minutes_valid("reset")},
+            [email], reply_to=org.email, now=now, send_after=now, link=mailed_links.link_for("reset", account))
 
 
 def reset_password(adapters, org_id: str, token: str, new_password: str, now: datetime) -> None:

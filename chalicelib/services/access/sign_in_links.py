@@ -8,12 +8,12 @@ password does: a session, or the second factor's challenge first.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ...domain.errors import FeatureDisabled, NotFound, Unauthenticated
+from ...domain.errors import FeatureDisabled, Unauthenticated
 from ...domain.rate_limits import SIGN_IN_FAILURES_PER_SOURCE, SIGN_IN_LINK_REQUESTS_PER_ACCOUNT
-from ...domain.tokens import TOKEN_TTL, token_hash
+from ...domain.tokens import token_hash
 from ...tables.portal_users import login_key
 from ..accounts import outbox as mail
 from . import mailed_links, rate_limiting, sessions
@@ -28,16 +28,15 @@ def request_link(adapters, org_id: str, email: str, now: datetime, *, source_ip:
     """Queue a sign-in link for (organization, email); the caller always answers the same. Refused
     (403) only where the organization does not sign in with links, which says nothing of the account."""
     account = login_key(org_id, email)
-    rate_limiting.hit(adapters, "sign_in_link_source", source_ip, now, what="sign-in link requests")
-    rate_limiting.take_turn(adapters, SIGN_IN_LINK_REQUESTS_PER_ACCOUNT, account, now, what="sign-in link requests")
-    try:
-        org = adapters.uow.organizations.get(org_id)
-    except NotFound:
+    org = mailed_links.link_asked_for(adapters, org_id, account, now, source_ip=source_ip,
+                                      source_limit="sign_in_link_source", account_limit=SIGN_IN_LINK_REQUESTS_PER_ACCOUNT,
+                                      what="sign-in link requests")
+    if org is None:
         return
     if not org.preferences.link_sign_in:
         raise FeatureDisabled("sign_in_links")
     mail.queue(adapters, org_id, "sign_in_link", {
-        "org_name": org.name, "expires_minutes": int(TOKEN_TTL["sign_in"] // timedelta(minutes=1))},
+        "org_name": org.name, "expires_minutes": mailed_links.minutes_valid("sign_in")},
         [email], reply_to=org.email, now=now, send_after=now, link=mailed_links.link_for("sign_in", account))
 
 
