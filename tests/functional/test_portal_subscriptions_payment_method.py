@@ -3,6 +3,8 @@
 subscriptions, safe to send again, and then auto-charge can be turned on."""
 from chalicelib.tables.metrics import counting_calls
 from tests.support.api import client
+from tests.support.portal import login
+from tests.support.scheduled_work import a_renewal_declined, run_jobs
 from tests.support.subscriptions import TERM, a_shop
 
 
@@ -112,3 +114,23 @@ def test_choosing_a_card_follows_the_auto_charge_permission_and_the_subscription
         # Then the status refuses the first, the merchant's preferences the second
         assert (ended.status, ended.json["error"]["code"]) == (409, "invalid_status")
         assert (off.status, off.json["error"]["code"]) == (403, "feature_disabled")
+
+
+def test_in_dunning_the_next_retry_charges_the_card_chosen_and_ends_the_dunning(aws):
+    with client() as c:
+        # Given a renewal declined for want of funds, in dunning, and a good card Zoë saves
+        shop, sub = a_renewal_declined(c)
+        sub_id = sub["subscription_id"]
+        good = shop.saved_card("pm_card_visa")
+
+        # When she chooses the good card for the subscription, and the first retry's day comes
+        chosen = payment_method_of(shop, sub_id, {"payment_method_id": good})
+        shop.clock.advance(days=1)
+        run_jobs(c)
+
+        # Then the retry charged the good card, and the subscription is live again
+        assert chosen.status == 200, chosen.json
+        assert chosen.json["subscription"]["status"] == "dunning"
+        again = login(shop.api, shop.acme.org.org_id, shop.zoe.email, shop.zoe.password)
+        detail = shop.api.as_(again.json["token"]).get(f"/portal/subscriptions/{sub_id}").json
+        assert (detail["status"], detail["payment_method_id"]) == ("live", good)
