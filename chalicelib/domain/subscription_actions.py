@@ -29,8 +29,8 @@ from .subscription_status import Status, allows
 When = Literal["now", "end_of_term"]
 
 PORTAL_ACTIONS = ("activate", "extend_trial", "change_now", "change_at_term_end", "set_auto_charge",
-                  "choose_payment_method", "pause", "remove_pause_schedule", "resume_now", "cancel_now", "cancel_at_term_end",
-                  "remove_scheduled_cancellation", "reactivate")
+                  "choose_payment_method", "pause", "remove_pause_schedule", "resume_now", "cancel_now",
+                  "cancel_at_term_end", "remove_scheduled_cancellation", "reactivate")
 
 
 # --- may the customer do it? -----------------------------------------------------------------

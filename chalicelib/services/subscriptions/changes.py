@@ -76,9 +76,10 @@ def choose_payment_method(adapters, caller: Caller, subscription_id: str, *, pay
     if ctx.sub.payment_method_id == method.payment_method_id and auto_charge in (None, ctx.sub.auto_charge):
         return outcome(adapters, ctx, Committed(ctx.sub))
     after = actions.payment_method_chosen(ctx.sub, method, auto_charge=auto_charge, now=ctx.now)
-    turned = "" if after.auto_charge == ctx.sub.auto_charge else f"; auto-charge turned {'on' if after.auto_charge else 'off'}"
-    saved = commit(adapters, ctx, after, "subscription.payment_method_chosen", f"Charged to {method.summary}{turned}",
-                   payment_method=method)
+    summary = f"Charged to {method.summary}"
+    if after.auto_charge != ctx.sub.auto_charge:
+        summary += f"; auto-charge turned {'on' if after.auto_charge else 'off'}"
+    saved = commit(adapters, ctx, after, "subscription.payment_method_chosen", summary, payment_method=method)
     return outcome(adapters, ctx, saved)
 
 
