@@ -214,6 +214,9 @@ def _requests(w: World) -> dict[tuple[str, str], Request]:
         ("DELETE", "/portal/tax-ids/{tax_id}"): Request(),
         ("POST", "/portal/payment-methods/setup"): Request(),
         ("POST", "/portal/payment-methods"): Request(body={"payment_method": "pm_card_amex"}),
+        # before the spare card is replaced (below): the live subscription moves to it
+        ("PUT", "/portal/subscriptions/{subscription_id}/payment-method"): Request(
+            live, body={"payment_method_id": ids["spare_payment_method_id"]}),
         ("POST", "/portal/payment-methods/{payment_method_id}/default"): Request(
             {"payment_method_id": "spare_payment_method_id"}),
         ("DELETE", "/portal/payment-methods/{payment_method_id}"): Request(

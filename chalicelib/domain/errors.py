@@ -131,7 +131,8 @@ ACTION_WORDS = {
     "remove_scheduled_cancellation": "have its cancellation withdrawn",
     "remove_scheduled_cancellation_in_trial": "have its cancellation withdrawn",
     "change_now": "be changed", "change_at_term_end": "be changed", "set_auto_charge": "change automatic payment",
-    "disable_auto_charge_in_dunning": "change automatic payment", "schedule_pause": "be paused",
+    "disable_auto_charge_in_dunning": "change automatic payment",
+    "choose_payment_method": "change the card it is charged to", "schedule_pause": "be paused",
     "pause": "be paused", "pause_now": "be paused", "remove_pause_schedule": "have its pause withdrawn", "resume_now": "be resumed",
     "reactivate": "be reactivated",
 }

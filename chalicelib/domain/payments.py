@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -119,3 +119,7 @@ class PaymentMethod:
     @property
     def summary(self) -> str:
         return f"{self.brand.title()} •••• {self.last4}"
+
+    def expired_on(self, day: date) -> bool:
+        """A card is good through the last day of its expiry month."""
+        return (day.year, day.month) > (self.exp_year, self.exp_month)

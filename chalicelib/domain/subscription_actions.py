@@ -20,6 +20,7 @@ from . import billing, coupon_cycles
 from .billing import Bill
 from .calendar import Term
 from .errors import BusinessRuleViolation, DomainError, FeatureDisabled, InvalidInput, InvalidTransition
+from .payments import PaymentMethod
 from .preferences import EditPreferences, Preferences
 from .subscription import (AppliedCoupon, PlanSnapshot, ScheduledChange, Subscription, SubscriptionAddon,
                            new_series, term_of_series)
@@ -28,8 +29,8 @@ from .subscription_status import Status, allows
 When = Literal["now", "end_of_term"]
 
 PORTAL_ACTIONS = ("activate", "extend_trial", "change_now", "change_at_term_end", "set_auto_charge",
-                  "pause", "remove_pause_schedule", "resume_now", "cancel_now", "cancel_at_term_end",
-                  "remove_scheduled_cancellation", "reactivate")
+                  "choose_payment_method", "pause", "remove_pause_schedule", "resume_now", "cancel_now",
+                  "cancel_at_term_end", "remove_scheduled_cancellation", "reactivate")
 
 
 # --- may the customer do it? -----------------------------------------------------------------
@@ -112,6 +113,7 @@ def _feature_refusal(action: str, sub: Subscription, prefs: Preferences) -> Refu
         return None if features["customer_resume"] else _off(
             "customer_resume" if features["pause_resume"] else "pause_resume")
     feature = {"activate": "trial_convert", "extend_trial": "trial_extend", "set_auto_charge": "auto_charge",
+               "choose_payment_method": "auto_charge",
                "pause": "pause_resume", "remove_pause_schedule": "pause_resume",
                "resume_now": "customer_resume", "reactivate": "reactivate"}[action]
     return None if features[feature] else _off(feature)
@@ -300,6 +302,20 @@ def auto_charge_set(sub: Subscription, enabled: bool) -> Subscription:
         return sub.apply("disable_auto_charge_in_dunning", auto_charge=False, next_retry_at=None,
                          dunning_attempts=0)
     return sub.apply("set_auto_charge", auto_charge=enabled)
+
+
+def payment_method_chosen(sub: Subscription, method: PaymentMethod, *, auto_charge: bool | None,
+                          now: datetime) -> Subscription:
+    """Charged to `method` (one of the customer's saved cards) from now on: the next renewal, and in
+    dunning the retries still to come. `auto_charge` None keeps it as it is; False in dunning ends
+    the retries, as turning it off does. An expired card is refused: nothing could be charged to it."""
+    if method.expired_on(sub.today(now)):
+        raise BusinessRuleViolation(f"{method.summary} expired at the end of {method.exp_month:02d}/{method.exp_year}; "
+                                    "choose another card or add a new one.", "card_expired")
+    chosen = sub.apply("choose_payment_method", payment_method_id=method.payment_method_id)
+    if auto_charge is None or auto_charge == sub.auto_charge:
+        return chosen
+    return auto_charge_set(chosen, auto_charge)
 
 
 def pause_scheduled(sub: Subscription, prefs: Preferences, *, pause_at: date | None,

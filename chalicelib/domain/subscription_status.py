@@ -35,6 +35,8 @@ TRANSITIONS: dict[str, dict[Status, Status]] = {
     "change_at_term_end": {S.TRIAL: S.TRIAL, S.LIVE: S.LIVE},
     "set_auto_charge": {s: s for s in (S.FUTURE, S.TRIAL, S.LIVE, S.NON_RENEWING, S.UNPAID, S.PAUSED)},
     "disable_auto_charge_in_dunning": {S.DUNNING: S.LIVE},
+    "choose_payment_method": {s: s for s in (S.FUTURE, S.TRIAL, S.LIVE, S.NON_RENEWING, S.DUNNING, S.UNPAID,
+                                             S.PAUSED)},
     "schedule_pause": {S.LIVE: S.LIVE, S.PAUSED: S.PAUSED},
     "pause_now": {S.LIVE: S.PAUSED},
     "remove_pause_schedule": {S.LIVE: S.LIVE, S.PAUSED: S.PAUSED},

@@ -67,6 +67,7 @@ BILLING_MAY_CHANGE = frozenset({
     ("DELETE", "/portal/payment-methods/{payment_method_id}"),
     ("POST", "/portal/payment-methods/{payment_method_id}/default"),
     ("PUT", "/portal/subscriptions/{subscription_id}/auto-charge"),   # whether invoices are charged to the card
+    ("PUT", "/portal/subscriptions/{subscription_id}/payment-method"),   # ...and to which saved card
     ("POST", "/portal/estimates/{estimate_id}/accept"),               # the documents invoices are made of
     ("POST", "/portal/estimates/{estimate_id}/decline"),
     ("POST", "/portal/timesheets/{timesheet_id}/approve"),

@@ -126,6 +126,7 @@ ROUTES = (
     ("POST", "/portal/subscriptions/{subscription_id}/changes/preview", "chalicelib.handlers.portal.subscriptions", "change_preview"),
     ("POST", "/portal/subscriptions/{subscription_id}/changes", "chalicelib.handlers.portal.subscriptions", "change"),
     ("PUT", "/portal/subscriptions/{subscription_id}/auto-charge", "chalicelib.handlers.portal.subscriptions", "set_auto_charge"),
+    ("PUT", "/portal/subscriptions/{subscription_id}/payment-method", "chalicelib.handlers.portal.subscriptions", "choose_payment_method"),
     ("POST", "/portal/subscriptions/{subscription_id}/pause-schedule/preview", "chalicelib.handlers.portal.subscriptions", "pause_preview"),
     ("PUT", "/portal/subscriptions/{subscription_id}/pause-schedule", "chalicelib.handlers.portal.subscriptions", "set_pause_schedule"),
     ("DELETE", "/portal/subscriptions/{subscription_id}/pause-schedule", "chalicelib.handlers.portal.subscriptions", "remove_pause_schedule"),

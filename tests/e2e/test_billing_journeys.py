@@ -164,8 +164,9 @@ def test_a_subscription_names_the_card_it_is_charged_to(page, portal):
     expect(page.get_by_text(card.summary, exact=True)).to_be_visible()
 
 
-@SUBSCRIPTIONS
-def test_a_subscription_without_a_card_says_how_to_turn_auto_charge_on(page, portal):
+@needs("GET /portal/subscriptions/{subscription_id}", "PUT /portal/subscriptions/{subscription_id}/payment-method",
+       "PUT /portal/subscriptions/{subscription_id}/auto-charge")
+def test_a_subscription_without_a_card_is_given_a_saved_one_and_then_charged_automatically(page, portal):
     # Given a live subscription with no card of its own, though the account has a saved one
     from chalicelib.bootstrap import services
     customer = fresh_customer(portal.org_id, "Cardless")
@@ -173,14 +174,38 @@ def test_a_subscription_without_a_card_says_how_to_turn_auto_charge_on(page, por
                                    now=datetime.now(timezone.utc))
     a_subscription(customer, "pro", days_ago=5)
     sign_in(page, customer.org_id, customer.email, customer.password)
+    go_to(page, "Subscriptions")
+    page.get_by_role("link", name="Pro", exact=True).click()
+    expect(page.get_by_role("switch")).to_have_count(0)
+    expect(page.get_by_text("To turn it on, choose a card for this subscription first.")).to_be_visible()
+
+    # When she picks the saved card for it, then turns auto-charge on
+    page.get_by_label("Charge to").select_option(label="Visa ending 4242, expires 12/2034")
+    page.get_by_role("button", name="Use this card").click()
+    expect(page.get_by_text("This subscription is now charged to the chosen card.")).to_be_visible()
+    page.get_by_role("switch").check()
+
+    # Then the subscription is charged to that card, automatically
+    expect(page.get_by_text("Auto-charge turned on.")).to_be_visible()
+    expect(page.get_by_role("switch")).to_be_checked()
+    expect(page.get_by_label("Charge to")).to_have_value(
+        services().payments.methods(customer.org_id, customer.customer_id)[0].payment_method_id)
+
+
+@needs("GET /portal/subscriptions/{subscription_id}", "PUT /portal/subscriptions/{subscription_id}/payment-method")
+def test_a_subscription_without_a_card_and_no_card_saved_links_to_adding_one(page, portal):
+    # Given a live subscription, and no card saved on the account
+    customer = fresh_customer(portal.org_id, "Uncarded")
+    a_subscription(customer, "pro", days_ago=5)
+    sign_in(page, customer.org_id, customer.email, customer.password)
 
     # When she opens it
     go_to(page, "Subscriptions")
     page.get_by_role("link", name="Pro", exact=True).click()
 
-    # Then auto-charge, off and with no switch, says how it can be turned on
-    expect(page.get_by_role("switch")).to_have_count(0)
-    expect(page.get_by_text("To turn it on, pay one of its invoices with a card")).to_be_visible()
+    # Then it offers to add a card, where cards are kept
+    page.get_by_role("link", name="Add a card to use it here").click()
+    expect(page).to_have_url(re.compile("#/details$"))
 
 
 @needs("PUT /portal/subscriptions/{subscription_id}/pause-schedule", "DELETE /portal/subscriptions/{subscription_id}/pause-schedule")

@@ -65,6 +65,23 @@ def test_turning_auto_charge_on_stays_within_its_call_budget(aws):
         assert within_budget(calls), dict(calls.operations)
 
 
+def test_choosing_a_subscriptions_card_stays_within_its_call_budget(aws):
+    with client() as c:
+        # Given a live subscription without a card, and a card saved
+        shop = a_shop(c)
+        sub = shop.subscription("live", **TERM)
+        card = shop.saved_card()
+
+        # When the customer chooses the card, turning auto-charge on with it
+        with counting_calls() as calls:
+            answer = shop.portal.put(f"/portal/subscriptions/{sub['subscription_id']}/payment-method",
+                                     {"payment_method_id": card, "auto_charge": True})
+
+        # Then the cards come with the subscription (the account summary mirrors them): within budget
+        assert answer.status == 200, answer.json
+        assert within_budget(calls), dict(calls.operations)
+
+
 def test_deleting_a_pause_schedule_stays_within_its_call_budget(aws):
     with client() as c:
         shop = a_shop(c)

@@ -31,6 +31,7 @@ BILLING_CHANGES = {
     ("DELETE", "/portal/payment-methods/{payment_method_id}"),
     ("POST", "/portal/payment-methods/{payment_method_id}/default"),
     ("PUT", "/portal/subscriptions/{subscription_id}/auto-charge"),
+    ("PUT", "/portal/subscriptions/{subscription_id}/payment-method"),
     ("POST", "/portal/estimates/{estimate_id}/accept"), ("POST", "/portal/estimates/{estimate_id}/decline"),
     ("POST", "/portal/timesheets/{timesheet_id}/approve"), ("POST", "/portal/timesheets/{timesheet_id}/reject"),
     ("POST", "/portal/messages"),

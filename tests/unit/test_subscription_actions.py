@@ -11,6 +11,7 @@ from chalicelib.domain import subscription_actions as actions
 from chalicelib.domain.credits import AvailableCredit
 from chalicelib.domain.errors import BusinessRuleViolation, FeatureDisabled, InvalidInput, InvalidTransition
 from chalicelib.domain.money import Money
+from chalicelib.domain.payments import PaymentMethod
 from chalicelib.domain.preferences import preferences_from_dict
 from chalicelib.domain.subscription import (AppliedCoupon, CouponUse, PlanSnapshot, ScheduledChange, Subscription,
                                             SubscriptionAddon, next_due_at)
@@ -113,6 +114,60 @@ def test_a_paused_subscription_schedule_needs_the_customer_resume_permission():
 def test_auto_charge_needs_a_payment_method():
     assert state(a_subscription())["set_auto_charge"] == (False, "no_payment_method")
     assert state(a_subscription(payment_method_id="pm_1"))["set_auto_charge"] == (True, None)
+
+
+def a_card(payment_method_id="pm_2", exp_month=12, exp_year=2030) -> PaymentMethod:
+    return PaymentMethod(payment_method_id, "cus_1", "simulated", "pm_card_visa", "visa", "4242", exp_month, exp_year,
+                         datetime(2026, 1, 2, tzinfo=UTC))
+
+
+def test_a_card_can_be_chosen_without_one_where_auto_charge_may_be_turned_on():
+    # Given a live subscription without a card, where the merchant lets customers turn auto-charge on
+    without_card = a_subscription()
+
+    # Then choosing a card is allowed, and follows the auto-charge permission
+    assert state(without_card)["choose_payment_method"] == (True, None)
+    assert state(without_card, prefs(auto_charge=False))["choose_payment_method"] == (False, "feature_disabled")
+    assert state(a_subscription(Status.CANCELLED))["choose_payment_method"] == (False, "invalid_status")
+
+
+def test_choosing_a_card_keeps_auto_charge_as_it_is_unless_asked_to_turn_it_on():
+    # Given a subscription without a card and without auto-charge
+    sub = a_subscription()
+
+    # When the customer chooses a card, once alone and once turning auto-charge on with it
+    chosen = actions.payment_method_chosen(sub, a_card(), auto_charge=None, now=JAN_17)
+    charged = actions.payment_method_chosen(sub, a_card(), auto_charge=True, now=JAN_17)
+
+    # Then the card is the subscription's either way, and only the second is charged automatically
+    assert (chosen.payment_method_id, chosen.auto_charge, chosen.status) == ("pm_2", False, Status.LIVE)
+    assert (charged.payment_method_id, charged.charges_automatically) == ("pm_2", True)
+
+
+def test_in_dunning_the_retries_to_come_charge_the_chosen_card():
+    # Given a subscription in dunning whose card was declined, a retry due tomorrow
+    retry = JAN_17 + timedelta(days=1)
+    dunning = a_subscription(Status.DUNNING, auto_charge=True, payment_method_id="pm_1", next_retry_at=retry,
+                             dunning_attempts=1)
+
+    # When the customer chooses another card
+    after = actions.payment_method_chosen(dunning, a_card(), auto_charge=None, now=JAN_17)
+
+    # Then the retries go on as scheduled, with the new card
+    assert (after.status, after.payment_method_id, after.next_retry_at, after.dunning_attempts) == (
+        Status.DUNNING, "pm_2", retry, 1)
+
+
+def test_a_card_expired_before_this_month_is_refused_and_one_expiring_this_month_is_not():
+    # Given a card that expired in December 2025 and one that expires in January 2026 (today: Jan 17)
+    expired, expiring = a_card(exp_month=12, exp_year=2025), a_card(exp_month=1, exp_year=2026)
+
+    # Then the expired one is refused as expired, and the other is chosen
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.payment_method_chosen(a_subscription(), expired, auto_charge=True, now=JAN_17)
+    assert refused.value.code == "card_expired"
+    assert actions.payment_method_chosen(a_subscription(), expiring, auto_charge=None, now=JAN_17).payment_method_id \
+        == "pm_2"
 
 
 def test_only_a_trial_that_expired_on_a_failed_charge_can_be_extended_as_often_as_allowed():

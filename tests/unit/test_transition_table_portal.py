@@ -8,6 +8,7 @@ import pytest
 from chalicelib.domain import subscription_actions as actions
 from chalicelib.domain.billing import Bill
 from chalicelib.domain.errors import InvalidTransition
+from chalicelib.domain.payments import PaymentMethod
 from chalicelib.domain.preferences import preferences_from_dict
 from chalicelib.domain.subscription import PlanSnapshot, Subscription
 from chalicelib.domain.subscription_actions import PORTAL_ACTIONS, Selection
@@ -22,6 +23,8 @@ ALL_ON = preferences_from_dict({
     "auto_charge": True, "pause_resume": {"enabled": True, "customer_can_resume": True},
     "cancel": {"enabled": True}, "reactivate": True})
 S = Status
+A_CARD = PaymentMethod("pm_2", "cus_1", "simulated", "pm_card_mastercard", "mastercard", "4444", 12, 2030,
+                       datetime(2026, 1, 2, tzinfo=UTC))
 
 ALLOWED = {
     "activate": {S.TRIAL},
@@ -29,6 +32,7 @@ ALLOWED = {
     "change_now": {S.FUTURE, S.TRIAL, S.LIVE},
     "change_at_term_end": {S.TRIAL, S.LIVE},
     "set_auto_charge": {S.FUTURE, S.TRIAL, S.LIVE, S.NON_RENEWING, S.DUNNING, S.UNPAID, S.PAUSED},
+    "choose_payment_method": {S.FUTURE, S.TRIAL, S.LIVE, S.NON_RENEWING, S.DUNNING, S.UNPAID, S.PAUSED},
     "pause": {S.LIVE, S.PAUSED},
     "remove_pause_schedule": {S.LIVE, S.PAUSED},
     "resume_now": {S.PAUSED},
@@ -45,6 +49,7 @@ PERFORM = {
     "change_now": lambda sub: actions.changed_now(sub, Selection(BUSINESS), NOW),
     "change_at_term_end": lambda sub: actions.change_scheduled(sub, Selection(BUSINESS), NOW),
     "set_auto_charge": lambda sub: actions.auto_charge_set(sub, False),
+    "choose_payment_method": lambda sub: actions.payment_method_chosen(sub, A_CARD, auto_charge=None, now=NOW),
     "pause": lambda sub: actions.pause_scheduled(sub, ALL_ON, pause_at=None, resume_at=date(2026, 2, 26), now=NOW),
     "remove_pause_schedule": actions.pause_schedule_removed,
     "resume_now": lambda sub: actions.resumed(sub, NOW),

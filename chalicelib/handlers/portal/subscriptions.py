@@ -10,7 +10,7 @@ from ... import bootstrap
 from ...bootstrap import services
 from ..credentials import portal_session
 from ..http import Body, Routes
-from ..schemas import Code, CouponCode, PageQuery, ShortText
+from ..schemas import Code, CouponCode, Id, PageQuery, ShortText
 
 if TYPE_CHECKING:   # built by the bodies when a request comes, not at `import app`
     from ...services.subscriptions.commands import Caller, ChangeRequest
@@ -74,6 +74,12 @@ class CancelBody(Body):
 
 class AutoChargeBody(Body):
     enabled: StrictBool
+
+
+class PaymentMethodChoice(Body):
+    """`auto_charge`: turn it on (or off) with the same request; left out, it stays as it is."""
+    payment_method_id: Id
+    auto_charge: StrictBool | None = None
 
 
 class PausePreviewBody(Body):
@@ -204,6 +210,17 @@ def set_auto_charge(subscription_id: str, body: AutoChargeBody):
     """Turn auto-charge on or off."""
     done = services().subscriptions.set_auto_charge(_caller(), subscription_id, enabled=body.enabled,
                                                     now=bootstrap.now())
+    return _answer(done)
+
+
+@api.route("/portal/subscriptions/{subscription_id}/payment-method", "PUT", body=PaymentMethodChoice,
+           response="ActionOutcome")
+def choose_payment_method(subscription_id: str, body: PaymentMethodChoice):
+    """Charge the subscription to one of my saved cards from now on (renewals, and the retries of a
+    subscription in dunning); the card it has already: the subscription as it stands."""
+    done = services().subscriptions.choose_payment_method(_caller(), subscription_id,
+                                                          payment_method_id=body.payment_method_id,
+                                                          auto_charge=body.auto_charge, now=bootstrap.now())
     return _answer(done)
 
 

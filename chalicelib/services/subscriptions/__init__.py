@@ -84,6 +84,12 @@ class Subscriptions:
         from .changes import set_auto_charge
         return set_auto_charge(self._adapters, caller, subscription_id, enabled=enabled, now=now)
 
+    def choose_payment_method(self, caller: Caller, subscription_id: str, *, payment_method_id: str,
+                              auto_charge: bool | None, now: datetime) -> Outcome:
+        from .changes import choose_payment_method
+        return choose_payment_method(self._adapters, caller, subscription_id, payment_method_id=payment_method_id,
+                                     auto_charge=auto_charge, now=now)
+
     def pause_preview(self, caller: Caller, subscription_id: str, *, pause_at: date | None, resume_at: date | None,
                       now: datetime) -> Quote:
         from .pauses import pause_preview

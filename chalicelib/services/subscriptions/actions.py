@@ -19,7 +19,7 @@ from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import NotFound
 from ...domain.ids import new_id
 from ...domain.organization import Organization, clock_name
-from ...domain.payments import Payment
+from ...domain.payments import Payment, PaymentMethod
 from ...domain.subscription import Subscription
 from ...tables.mapping import as_plain
 from ..documents import invoices as invoices_portal, invoicing
@@ -89,7 +89,8 @@ class Committed:
 
 def commit(adapters, ctx: Context, after: Subscription, action: str, summary: str,
            billed: Billing | None = None, *, feedback: CancellationFeedback | None = None,
-           redeemed_by: Applier = "customer", undoable_as: str | None = None) -> Committed:
+           redeemed_by: Applier = "customer", undoable_as: str | None = None,
+           payment_method: PaymentMethod | None = None) -> Committed:
     """Write `after` on the condition that the subscription is still the version read, with the
     documents `billed`, the cancel flow's `feedback` and the activity record, all or nothing
     (ConcurrentUpdate: 409). A coupon `after` holds that the subscription never had is redeemed in
@@ -123,6 +124,8 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
             adapters.uow.catalog.redeem_in(tx, org_id, code, now=ctx.now, by=redeemed_by, field="coupon")
         if feedback is not None:
             adapters.uow.cancellation_feedback.add_in(tx, org_id, feedback, ctx.sub.version)
+        if payment_method is not None:
+            adapters.uow.payment_methods.kept_in(tx, org_id, payment_method)
         adapters.uow.activity.record(org_id, record, tx)
     return Committed(adapters.uow.subscriptions.saved(item), written.invoice(adapters), written.credit_note(adapters))
 

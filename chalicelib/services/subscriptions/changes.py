@@ -1,6 +1,6 @@
 """Editing a subscription from the portal: plan, addons and coupon, now (prorated by day, or a new
 term for a plan of another billing period) or at the end of the term (a scheduled change); and
-turning auto-charge on or off."""
+turning auto-charge on or off; choosing the saved card it is charged to."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,7 +9,8 @@ from ...domain import coupons, quotes
 from ...domain import subscription_actions as actions
 from ...domain.catalog import coupon_key
 from ...domain.documents import CreditNote
-from ...domain.errors import InvalidInput
+from ...domain.errors import InvalidInput, NotFound
+from ...domain.payments import PaymentMethod
 from ...domain.quotes import Quote
 from ...domain.subscription import AppliedCoupon, PlanSnapshot, Subscription, SubscriptionAddon
 from ...domain.subscription_actions import Selection, When
@@ -63,6 +64,35 @@ def set_auto_charge(adapters, caller: Caller, subscription_id: str, *, enabled: 
     saved = commit(adapters, ctx, after, f"subscription.auto_charge_{'enabled' if enabled else 'disabled'}",
                    f"Auto-charge turned {'on' if enabled else 'off'}")
     return outcome(adapters, ctx, saved)
+
+
+def choose_payment_method(adapters, caller: Caller, subscription_id: str, *, payment_method_id: str,
+                          auto_charge: bool | None, now: datetime) -> Outcome:
+    """Charge the subscription to one of the customer's saved cards from now on (docs/billing.md,
+    "Cards and subscriptions"), optionally turning auto-charge on or off with it. The card it has
+    already (and auto-charge as asked): the subscription as it stands."""
+    ctx = load(adapters, caller, subscription_id, now, "choose_payment_method", with_summary=True)
+    method = _saved_method(adapters, ctx, payment_method_id)
+    if ctx.sub.payment_method_id == method.payment_method_id and auto_charge in (None, ctx.sub.auto_charge):
+        return outcome(adapters, ctx, Committed(ctx.sub))
+    after = actions.payment_method_chosen(ctx.sub, method, auto_charge=auto_charge, now=ctx.now)
+    summary = f"Charged to {method.summary}"
+    if after.auto_charge != ctx.sub.auto_charge:
+        summary += f"; auto-charge turned {'on' if after.auto_charge else 'off'}"
+    saved = commit(adapters, ctx, after, "subscription.payment_method_chosen", summary, payment_method=method)
+    return outcome(adapters, ctx, saved)
+
+
+def _saved_method(adapters, ctx: Context, payment_method_id: str) -> PaymentMethod:
+    """One of the caller's saved methods, as the account summary (read with the subscription) mirrors
+    them, else from their table: another customer's, a removed or an unknown one is NotFound alike."""
+    org_id, customer_id = ctx.caller.org_id, ctx.caller.customer_id
+    mirrored = ctx.summary.payment_methods if ctx.summary is not None else None
+    kept = mirrored if mirrored is not None else adapters.uow.payment_methods.of_customer(org_id, customer_id)
+    found = next((m for m in kept if m.payment_method_id == payment_method_id), None)
+    if found is None:
+        raise NotFound("payment method")
+    return found
 
 
 # --- what the customer chose, checked against the catalog and the preferences ----------------

@@ -13,6 +13,7 @@ const FILTERS = [["all", t("subscriptions.filter.all")],
   ...["live", "trial", "future", "non_renewing", "paused", "dunning", "unpaid", "cancelled", "expired"].map((s) => [s, statusLabel(s)])];
 const INTERVALS = ["day", "week", "month", "year"];
 
+const CARD_ACTIONS = ["set_auto_charge", "choose_payment_method"];
 const path = (id, rest = "") => `/portal/subscriptions/${encodeURIComponent(id)}${rest}`;
 function per(interval, count = 1) {
   const unit = INTERVALS.includes(interval) ? interval : "month";
@@ -42,9 +43,9 @@ export async function detail(context) {
     api.get("/portal/payment-methods").then((answer) => answer.items || answer).catch(() => [])]);
   const failed = sub.status === "dunning" ? await api.get(path(sub.subscription_id, "/dunning")).catch(() => null) : null;
   const method = methods.find((m) => m.payment_method_id === sub.payment_method_id);
-  // the actions of the subscription are the owner's; billing may turn automatic charging on and off
+  // the actions of the subscription are the owner's; billing may choose its card and turn automatic charging on and off
   const allowed = new Set((sub.allowed_actions || []).filter((a) => a.allowed).map((a) => a.action)
-    .filter((a) => isOwner(context.me) || (a === "set_auto_charge" && canPay(context.me))));
+    .filter((a) => isOwner(context.me) || (CARD_ACTIONS.includes(a) && canPay(context.me))));
   const reload = async (message) => { if (message) toast(message); await detail(context); };
   const act = actions(sub, allowed, reload, context);
 
@@ -63,7 +64,7 @@ export async function detail(context) {
           sub.current_term ? [h("dt", {}, t("subscriptions.current_term")), h("dd", {}, `${date(sub.current_term.start)} – ${date(sub.current_term.end)}`)] : null,
           sub.next_billing_on ? [h("dt", {}, t("subscriptions.next_billing")), h("dd", {}, `${date(sub.next_billing_on)}` +
             (sub.next_billing_amount_minor != null ? ` · ${money(sub.next_billing_amount_minor, sub.currency)}` : ""))] : null,
-          h("dt", {}, t("subscriptions.payment_method")), h("dd", {}, method ? method.summary : t("subscriptions.no_method")),
+          h("dt", {}, t("subscriptions.payment_method")), h("dd", {}, paymentMethod(sub, method, methods, allowed, reload)),
           h("dt", {}, t("subscriptions.auto_charge")), h("dd", {}, autoCharge(sub, allowed, reload, canPay(context.me))),
           sub.reference ? [h("dt", {}, t("subscriptions.reference")), h("dd", {}, sub.reference)] : null)),
       h("section", { class: "card", "aria-labelledby": "items" }, h("h2", { id: "items" }, t("subscriptions.items")),
@@ -144,6 +145,35 @@ function dunningCard(failed, method, payable) {
     payable ? h("div", { class: "actions" },
       h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("dunning.retry_now")),
       h("a", { class: "button secondary", href: "#/details" }, t("dunning.update_card"))) : null);
+}
+
+// The card the subscription is charged to. Where it may be chosen, any saved card can be (how a
+// subscription without one gets one, so that auto-charge can be turned on); with none saved, a link
+// to add one.
+function paymentMethod(sub, method, methods, allowed, reload) {
+  const current = method ? method.summary : t("subscriptions.no_method");
+  if (!allowed.has("choose_payment_method")) return current;
+  if (!methods.length) {
+    return h("span", {}, current, " ", h("a", { href: "#/details" }, t("subscriptions.add_card")));
+  }
+  const brand = (m) => (m.brand || "").charAt(0).toUpperCase() + (m.brand || "").slice(1);
+  const form = h("form", { class: "actions", "aria-label": t("subscriptions.choose_card") },
+    h("label", { for: "subscription-card" }, t("subscriptions.charge_to")),
+    h("select", { id: "subscription-card", name: "payment_method_id", "data-field": "payment_method_id" },
+      method ? null : h("option", { value: "", selected: true }, t("subscriptions.pick_card")),
+      methods.map((m) => h("option", { value: m.payment_method_id, selected: m.payment_method_id === sub.payment_method_id },
+        t("subscriptions.card_option", { brand: brand(m), last4: m.last4, month: String(m.exp_month).padStart(2, "0"), year: m.exp_year })))),
+    h("button", { type: "submit", class: "secondary" }, t("subscriptions.use_card")),
+    h("p", { class: "field-error", id: "subscription-card-error", hidden: true }));
+  onSubmit(form, async ({ payment_method_id: chosen }) => {
+    if (!chosen) {
+      showErrors(form, { fields: { payment_method_id: t("subscriptions.pick_card_first") } });
+      return;
+    }
+    await api.put(path(sub.subscription_id, "/payment-method"), { payment_method_id: chosen });
+    await reload(t("subscriptions.card_chosen"));
+  });
+  return h("div", {}, h("span", {}, current), form);
 }
 
 function autoCharge(sub, allowed, reload, mayPay) {
