@@ -206,6 +206,7 @@ export default {
   "home.payments_hint": "Ihre Zahlungen erscheinen hier.",
   "home.view_invoice": "Rechnung ansehen",
   "home.approvals": "Offene Freigaben",
+  "home.nothing_to_approve": "Nichts wartet auf Ihre Antwort.",
   "home.estimates.one": "{count} Angebot",
   "home.estimates.other": "{count} Angebote",
   "home.timesheets.one": "{count} Stundenzettel",

@@ -207,6 +207,7 @@ export default {
   "home.payments_hint": "Your payments will show here.",
   "home.view_invoice": "View invoice",
   "home.approvals": "Pending approvals",
+  "home.nothing_to_approve": "Nothing waiting for your answer.",
   "home.estimates.one": "{count} estimate",
   "home.estimates.other": "{count} estimates",
   "home.timesheets.one": "{count} timesheet",
