@@ -474,7 +474,7 @@ def test_a_payment_that_asks_for_3d_secure_completes_after_authentication(page, 
     go_to(page, "Payments Made")
     payments = page.get_by_role("table", name="Payments made")
     expect(payments).to_contain_text(re.compile(r"PAY-\d{6}"))
-    payments.get_by_role("link").first.click()
+    payments.get_by_role("link", name=re.compile(r"^PAY-\d{6}$")).click()
     expect(page.get_by_role("heading", name="Payment receipt")).to_be_visible()
     expect(page.get_by_role("region", name="Receipt")).to_contain_text("$75.00")
     expect(page.get_by_role("region", name="Receipt")).to_contain_text(re.compile(r"Number\s*PAY-\d{6}"))

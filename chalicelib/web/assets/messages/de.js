@@ -492,6 +492,8 @@ export default {
   "payments.subtitle": "Jede Quittung ist einen Klick entfernt.",
   "payments.filter": "Zahlungen filtern",
   "payments.region": "Zahlungen",
+  "payments.view": "Ansehen",
+  "payments.view_unnumbered": "Die Zahlung vom {date} ansehen",
   "payments.date": "Datum",
   "payments.paid_with": "Bezahlt mit",
   "payments.invoices": "Rechnungen",

@@ -493,6 +493,8 @@ export default {
   "payments.subtitle": "Each payment's receipt is a click away.",
   "payments.filter": "Filter payments",
   "payments.region": "Payments",
+  "payments.view": "View",
+  "payments.view_unnumbered": "View the payment of {date}",
   "payments.date": "Date",
   "payments.paid_with": "Paid with",
   "payments.invoices": "Invoices",
