@@ -273,6 +273,8 @@ export default {
   "subscriptions.no_method": "Keines",
   "subscriptions.reference": "Referenz",
   "subscriptions.items": "Was Sie erhalten",
+  "subscriptions.this_term": "Diese Laufzeit",
+  "subscriptions.this_term_with_coupon": "{amount} mit Gutschein {code}",
   "subscriptions.coupon_item": "Gutschein {code}: {name}",
   "subscriptions.scheduled": "Ab {date}: {plan}.",
   "subscriptions.scheduled_with_addons": "Ab {date}: {plan} mit Zusatzoptionen.",

@@ -274,6 +274,8 @@ export default {
   "subscriptions.no_method": "None",
   "subscriptions.reference": "Reference",
   "subscriptions.items": "What you get",
+  "subscriptions.this_term": "This term",
+  "subscriptions.this_term_with_coupon": "{amount} with coupon {code}",
   "subscriptions.coupon_item": "Coupon {code}: {name}",
   "subscriptions.scheduled": "From {date}: {plan}.",
   "subscriptions.scheduled_with_addons": "From {date}: {plan} with add-ons.",
