@@ -680,6 +680,8 @@ export default {
   "pay.currencies": "Sie schulden in {currencies}. Jede Währung wird getrennt bezahlt.",
   "pay.invoices.one": "{count} Rechnung",
   "pay.invoices.other": "{count} Rechnungen",
+  "pay.told_apart": "{plan} ({which})",
+  "pay.since": "seit {date}",
   "pay.list": "{first} und {last}",
   "pay.your_subscriptions.one": "Ihr Abonnement {names}",
   "pay.your_subscriptions.other": "Ihre Abonnements {names}",

@@ -681,6 +681,8 @@ export default {
   "pay.currencies": "You owe in {currencies}. Each currency is paid separately.",
   "pay.invoices.one": "{count} invoice",
   "pay.invoices.other": "{count} invoices",
+  "pay.told_apart": "{plan} ({which})",
+  "pay.since": "since {date}",
   "pay.list": "{first} and {last}",
   "pay.your_subscriptions.one": "your subscription {names}",
   "pay.your_subscriptions.other": "your subscriptions {names}",
