@@ -172,6 +172,15 @@ def amount_per_term(sub: Subscription, term_start: date | None = None) -> Money:
     return gross - discount.of(gross) if discount else gross
 
 
+def price_per_term(sub: Subscription) -> Money:
+    """What every term of `sub`'s recurring items costs: its coupon taken off only when it discounts
+    every term. A coupon for some terms ("once", "repeating") is a discount of those terms, not the price."""
+    gross = subtotal(recurring_items(sub))
+    if sub.coupon is None or sub.coupon.cycles is not None:
+        return gross
+    return gross - coupon_cycles.discount_of(sub.coupon, sub.currency).of(gross)
+
+
 # --- documents -------------------------------------------------------------------------------
 
 def document_lines(lines: list[Line]) -> tuple[DocumentLine, ...]:

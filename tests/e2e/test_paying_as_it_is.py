@@ -238,3 +238,28 @@ def test_an_invoice_below_the_smallest_card_payment_says_it_is_paid_with_the_nex
     page.goto(f"./#/invoices/{invoice_id}")
     expect(page.get_by_text("less than the smallest card payment")).to_be_visible()
     expect(page.get_by_role("link", name="Make Payment")).to_have_count(0)
+
+
+def test_paying_for_two_subscriptions_of_one_plan_names_each_distinctly(page, portal):
+    # Given Olive's two Pro subscriptions, one with her reference, and an open invoice of each
+    from chalicelib.bootstrap import services
+    from chalicelib.services.documents.commands import NewDocumentLine
+    from tests.e2e.steps import a_subscription
+    olive = fresh_customer(portal.org_id, "Twopro")
+    invoices = []
+    for fields in ({"reference": "Team A"}, {}):
+        subscription_id = a_subscription(olive, "pro", days_ago=5, **fields)
+        invoices.append(services().documents.create_invoice(olive.org_id, olive.customer_id, now=_now(),
+                                                            subscription_id=subscription_id,
+                                                            lines=[NewDocumentLine("Pro plan", 2900)]).invoice_id)
+    sign_in(page, olive.org_id, olive.email, olive.password)
+
+    # When she is about to pay both with a new card
+    page.goto(f"./#/pay?invoices={','.join(invoices)}")
+    page.get_by_label("A new card").check()
+
+    # Then the card's promise tells the two Pro subscriptions apart
+    promise = page.get_by_text(re.compile("^It will also pay your subscriptions"))
+    expect(promise).to_contain_text("Pro (Team A)")
+    expect(promise).to_contain_text(re.compile(r"Pro \(since \w+ \d+, \d{4}\)"))
+    screenshot(page, "pay-two-of-one-plan")

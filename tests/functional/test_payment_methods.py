@@ -112,6 +112,24 @@ def test_the_only_card_of_an_auto_charge_subscription_cannot_be_removed(aws):
         assert len(methods_of(payer)) == 1
 
 
+def test_a_refused_removal_names_the_subscriptions_as_the_message_does_with_their_references(aws):
+    Clock()
+    with client() as c:
+        # Given two Pro subscriptions charged automatically to the Visa, one with the customer's reference
+        payer = a_payer(Api(c))
+        visa = a_saved_card(payer)
+        a_saved_card(payer, "pm_card_mastercard")
+        a_subscription(payer, payment_method_id=visa["payment_method_id"], auto_charge=True, reference="Team A")
+        a_subscription(payer, payment_method_id=visa["payment_method_id"], auto_charge=True)
+
+        # When the customer removes the Visa without saying which card takes over
+        refused = payer.portal.delete(f"/portal/payment-methods/{visa['payment_method_id']}")
+
+        # Then the subscriptions it names are told apart, as in the message
+        assert sorted(refused.json["error"]["details"]["subscriptions"]) == ["Pro", "Pro (Team A)"]
+        assert "Pro (Team A)" in refused.json["error"]["message"]
+
+
 def test_a_card_that_pays_subscriptions_is_not_removed_until_the_customer_chooses_the_card_that_takes_over(aws):
     Clock()
     with client() as c:

@@ -10,7 +10,7 @@ from chalicelib.bootstrap import adapters
 from chalicelib.tables.rendered_documents import LARGEST_KEPT_BYTES, KeptCopy, RenderedDocuments
 from tests.support.api import Api, client
 from tests.support.documents import (PDF_HEADERS, a_payment, a_scene, an_estimate, an_invoice, pdf_text,
-                                     signed_in)
+                                     sign_in_contact, signed_in)
 from tests.support.portal import new_customer
 
 
@@ -63,6 +63,26 @@ def test_an_invoice_paid_since_its_pdf_was_kept_is_rendered_again_showing_the_pa
         text = pdf_text(paid.body)
         assert "Paid" in text and "-$100.00" in text
         assert again.body == paid.body
+
+
+def test_an_invoice_kept_while_open_says_overdue_the_day_after_its_due_day_as_the_portal_does(aws, renders):
+    with client() as c:
+        # Given an invoice due today, downloaded by Zoë today while it is open
+        scene = a_scene(Api(c))
+        invoice = an_invoice(scene.admin, scene.customer_id, ("Pro plan", 10_000, 1), due_days=0)
+        path = f"/portal/invoices/{invoice['invoice_id']}/pdf"
+        assert "Open" in pdf_text(scene.zoe.portal.get(path, headers=PDF_HEADERS).body)
+
+        # When Hank, of the same customer, signs in the next day and downloads it
+        scene.clock.advance(days=1)
+        hank = sign_in_contact(scene, "hank@globex.example")
+        answer = hank.get(path, headers=PDF_HEADERS)
+        listed = hank.get(f"/portal/invoices/{invoice['invoice_id']}").json
+
+        # Then it is rendered anew and says Overdue, as the portal does
+        assert answer.status == 200 and listed["overdue"] is True
+        assert len(renders) == 2
+        assert "Overdue" in pdf_text(answer.body) and "Open" not in pdf_text(answer.body)
 
 
 def test_changed_billing_details_render_an_open_estimate_again(aws, renders):

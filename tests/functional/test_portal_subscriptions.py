@@ -82,6 +82,22 @@ def test_a_bad_filter_or_cursor_is_refused_with_field_errors(aws):
         assert (forged.status, list(forged.json["error"]["details"]["fields"])) == (400, ["cursor"])
 
 
+def test_a_once_coupon_discounts_the_current_term_but_not_the_price_per_term(aws):
+    with client() as c:
+        # Given a live Pro subscription (100.00 a month) whose first month is free with a one-time coupon
+        shop = a_shop(c)
+        shop.coupon("firstfree", percent_off_bp=10_000, duration="once")
+        sub = shop.subscription("live", coupon_code="firstfree", **TERM)
+
+        # When Zoë opens it, and her list
+        detail = shop.portal.get(f"/portal/subscriptions/{sub['subscription_id']}").json
+        listed = shop.portal.get("/portal/subscriptions").json["items"][0]
+
+        # Then its price per term is the plan's, and only this term costs nothing
+        assert (detail["price_per_term_minor"], detail["amount_per_term_minor"]) == (10_000, 0)
+        assert (listed["price_per_term_minor"], listed["amount_per_term_minor"]) == (10_000, 0)
+
+
 def test_the_detail_shows_the_terms_amounts_schedule_and_allowed_actions(aws):
     with client() as c:
         # Given a live Pro subscription with two seats and 20% off, whose cancellation is scheduled
@@ -96,6 +112,7 @@ def test_the_detail_shows_the_terms_amounts_schedule_and_allowed_actions(aws):
         assert detail.status == 200
         body = detail.json
         assert (body["status"], body["plan"]["name"], body["amount_per_term_minor"]) == ("non_renewing", "Pro", 9_600)
+        assert body["price_per_term_minor"] == 9_600          # welcome20 discounts every term
         assert [(a["code"], a["quantity"]) for a in body["addons"]] == [("seats", 2)]
         assert body["coupon"]["code"] == "welcome20"
         assert body["current_term"] == {"start": "2026-11-09", "end": "2026-12-10"}

@@ -70,13 +70,13 @@ def a_saved_card(payer: Payer, test_id: str = "pm_card_visa", **extra) -> dict:
 
 
 def a_subscription(payer: Payer, *, payment_method_id: str | None = None, auto_charge: bool = True,
-                   status: str = "live") -> dict:
+                   status: str = "live", reference: str = "") -> dict:
     """A subscription to a plan (the catalog is created on first use), imported without an invoice."""
     if payer.admin.get("/admin/plans").json["items"] == []:
         assert payer.admin.post("/admin/plans", {"code": "pro", "name": "Pro", "price_minor": 10000,
                                                  "currency": "USD"}).status == 201
     body = {"customer_id": payer.customer_id, "plan_code": "pro", "status": status, "auto_charge": auto_charge,
-            "term_start": "2026-11-01T00:00:00+00:00"}
+            "term_start": "2026-11-01T00:00:00+00:00", "reference": reference}
     if payment_method_id:
         body["payment_method_id"] = payment_method_id
     answer = payer.admin.post("/admin/subscriptions", body)

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from chalicelib.domain import quotes, scheduling
+from chalicelib.domain import billing, quotes, scheduling
 from chalicelib.domain import subscription_actions as actions
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.money import Money
@@ -162,6 +162,20 @@ def test_a_repeating_coupon_applied_again_continues_where_it_was():
         totals.append(bill.charge_total.amount_minor)
         back = bill.subscription
     assert totals == [2_610, 2_900, 2_900]
+
+
+def test_a_once_coupon_discounts_this_term_but_not_the_price_per_term_and_a_forever_coupon_both():
+    once = AppliedCoupon("FIRSTFREE", "First month free", "once", percent_off_bp=10_000)
+    forever = AppliedCoupon("LOYAL", "Loyal", "forever", percent_off_bp=1_000)
+    # Given Pro (29.00) with 100% off its first term, and Pro with 10% off every term
+    first_free = live(coupon=once)
+    loyal = live(coupon=forever)
+
+    # Then the first costs nothing this term, yet its price per term is still 29.00
+    assert billing.amount_per_term(first_free, first_free.term_start) == usd(0)
+    assert billing.price_per_term(first_free) == usd(2_900)
+    # And the second's price per term is its discounted amount
+    assert billing.price_per_term(loyal) == billing.amount_per_term(loyal, loyal.term_start) == usd(2_610)
 
 
 def test_a_coupon_kept_through_a_mid_term_change_uses_no_second_cycle_for_that_term():

@@ -18,6 +18,7 @@ ISSUED = datetime(2026, 11, 5, 9, 30, tzinfo=UTC)
 AMERICAN = Writing("en-US", "UTC")
 GERMAN = Writing("de-DE", "Pacific/Auckland")
 NBSP = "\u00a0"
+BEFORE_DUE = date(2026, 11, 10)          # the invoices below are due on November 20
 
 
 def an_org() -> Organization:
@@ -56,7 +57,7 @@ def test_money_and_days_are_written_in_the_readers_locale_on_the_organizations_c
 
 
 def test_the_organization_issues_and_the_customer_receives_at_its_billing_address():
-    doc = invoice_document(an_org(), a_customer(), an_invoice(), AMERICAN)
+    doc = invoice_document(an_org(), a_customer(), an_invoice(), AMERICAN, BEFORE_DUE)
 
     assert doc.issuer.name == "Acme Cloud"
     assert doc.issuer.lines == ("1 Harbour Street", "Bristol", "BS1 4XX", "GB", "billing@acme.example",
@@ -67,7 +68,7 @@ def test_the_organization_issues_and_the_customer_receives_at_its_billing_addres
 
 
 def test_an_invoice_shows_its_lines_taxes_credits_payments_and_balance():
-    doc = invoice_document(an_org(), a_customer(), an_invoice(), AMERICAN)
+    doc = invoice_document(an_org(), a_customer(), an_invoice(), AMERICAN, BEFORE_DUE)
 
     assert (doc.title, doc.number) == ("Invoice", "INV-000042")
     assert doc.facts == (("Issued", "November 5, 2026"), ("Due", "November 20, 2026"), ("Status", "Partially Paid"))
@@ -76,6 +77,20 @@ def test_an_invoice_shows_its_lines_taxes_credits_payments_and_balance():
                           ("Credits applied", "-$60.00"), ("Amount paid", "-$400.00"),
                           ("Balance due", "$2,000.00"))
     assert doc.notes == ("Thank you.",)
+
+
+def test_an_outstanding_invoice_past_its_due_day_says_overdue_as_the_portal_does_and_a_paid_one_paid():
+    # Given a partially paid invoice due on November 20, and the same invoice paid
+    owing, paid = an_invoice(), an_invoice(status=InvoiceStatus.PAID, amount_paid_minor=240_000)
+
+    # When each is laid out on November 20 and on November 21
+    def status(invoice, today):
+        return dict(invoice_document(an_org(), a_customer(), invoice, AMERICAN, today).facts)["Status"]
+
+    # Then the owing one is Partially Paid on its due day and Overdue the day after; the paid one stays Paid
+    assert (status(owing, date(2026, 11, 20)), status(owing, date(2026, 11, 21))) == ("Partially Paid", "Overdue")
+    assert status(paid, date(2026, 11, 21)) == "Paid"
+    assert dict(invoice_document(an_org(), a_customer(), owing, GERMAN, date(2026, 11, 21)).facts)["Status"] == "Überfällig"
 
 
 def test_a_kwd_invoices_rounding_shows_after_the_tax_above_the_total_not_among_the_lines():
@@ -87,7 +102,7 @@ def test_a_kwd_invoices_rounding_shows_after_the_tax_above_the_total_not_among_t
                          credits_applied=(), amount_paid_minor=0, status=InvoiceStatus.OPEN)
 
     # When it is laid out
-    doc = invoice_document(an_org(), a_customer(), invoice, AMERICAN)
+    doc = invoice_document(an_org(), a_customer(), invoice, AMERICAN, BEFORE_DUE)
 
     # Then the Rounding line is a total, between the tax and the total
     assert doc.table.rows == (("Consulting", "1", "", f"KWD{NBSP}12.344"),)
@@ -138,7 +153,7 @@ def test_a_statement_table_opens_and_closes_each_currency():
 
 
 def test_a_german_reader_gets_german_money_and_days_on_the_organizations_calendar():
-    doc = invoice_document(an_org(), a_customer(), an_invoice(), GERMAN)
+    doc = invoice_document(an_org(), a_customer(), an_invoice(), GERMAN, BEFORE_DUE)
 
     assert ("Ausgestellt", "5. November 2026") in doc.facts     # 22:30 in Auckland
     assert ("Offener Betrag", f"2.000,00{NBSP}$") in doc.totals
@@ -152,8 +167,8 @@ def test_an_invoice_keeps_the_recipient_it_was_issued_to_after_the_customer_move
     moved = moved.keeping_billing_history(before, datetime(2026, 11, 20, tzinfo=UTC))
 
     # When the old invoice and a new one are laid out
-    old = invoice_document(an_org(), moved, an_invoice(), AMERICAN)
-    new = invoice_document(an_org(), moved, an_invoice(issued_at=datetime(2026, 11, 21, tzinfo=UTC)), AMERICAN)
+    old = invoice_document(an_org(), moved, an_invoice(), AMERICAN, BEFORE_DUE)
+    new = invoice_document(an_org(), moved, an_invoice(issued_at=datetime(2026, 11, 21, tzinfo=UTC)), AMERICAN, BEFORE_DUE)
 
     # Then each names the customer as it was when it was issued
     assert old.recipient.name == "Globex" and "1 Globex Way" in old.recipient.lines
@@ -168,8 +183,8 @@ def test_documents_print_the_tax_ids_the_customer_had_when_they_were_issued():
     changed = changed.keeping_billing_history(before, datetime(2026, 11, 20, tzinfo=UTC))
 
     # When the old invoice, a new receipt and a statement made now are laid out
-    old = invoice_document(an_org(), changed, an_invoice(), AMERICAN)
-    new = invoice_document(an_org(), changed, an_invoice(issued_at=datetime(2026, 11, 21, tzinfo=UTC)), AMERICAN)
+    old = invoice_document(an_org(), changed, an_invoice(), AMERICAN, BEFORE_DUE)
+    new = invoice_document(an_org(), changed, an_invoice(issued_at=datetime(2026, 11, 21, tzinfo=UTC)), AMERICAN, BEFORE_DUE)
     statement = statement_document(an_org(), changed, date(2026, 11, 1), date(2026, 11, 30), [], AMERICAN)
 
     # Then each prints the number valid when it was issued, under the address
@@ -186,7 +201,7 @@ def test_a_change_that_leaves_the_recipient_alone_keeps_no_history():
 
 
 def test_a_german_reader_gets_a_document_labelled_in_german():
-    doc = invoice_document(an_org(), a_customer(), an_invoice(), GERMAN)
+    doc = invoice_document(an_org(), a_customer(), an_invoice(), GERMAN, BEFORE_DUE)
 
     assert doc.title == "Rechnung"
     assert [label for label, _ in doc.facts][:3] == ["Ausgestellt", "Fällig", "Status"]

@@ -41,7 +41,7 @@ def invoice_pdf(invoice_id: str):
     """An invoice as a PDF."""
     caller = api.customer()
     return pdf_answer(services().documents.invoice_pdf(caller.org_id, caller.customer_id, invoice_id,
-                                                       reader=caller.contact_id))
+                                                       now=bootstrap.now(), reader=caller.contact_id))
 
 
 @api.route("/portal/payments/{payment_id}/receipt", content_type=PDF, reads_ahead=("kept_receipt_pdf",))

@@ -28,7 +28,8 @@ class SubscriptionSummary(Answer):
     plan_code: str
     currency: str
     currency_exponent: CurrencyExponent
-    amount_per_term_minor: int
+    amount_per_term_minor: int          # the current term's, less a coupon that discounts it
+    price_per_term_minor: int           # every term's: less only a coupon that discounts every term
     next_billing_on: date | None        # the day the next invoice is raised (none while paused, unpaid ...)
     auto_charge: bool
     created_at: datetime
@@ -43,7 +44,8 @@ def _summary(line: Line) -> dict:
     sub = line.subscription
     return dict(subscription_id=sub.subscription_id, status=sub.status, plan_name=sub.plan.name,
                 plan_code=sub.plan.code, currency=sub.currency, currency_exponent=exponent(sub.currency),
-                amount_per_term_minor=line.amount_per_term_minor, next_billing_on=sub.next_billing_on,
+                amount_per_term_minor=line.amount_per_term_minor, price_per_term_minor=line.price_per_term_minor,
+                next_billing_on=sub.next_billing_on,
                 auto_charge=sub.auto_charge, created_at=sub.created_at, reference=sub.reference)
 
 

@@ -43,9 +43,10 @@ class Documents:
         from .invoices import detail
         return detail(self._adapters, org, customer_id, invoice_id, now)
 
-    def invoice_pdf(self, org_id: str, customer_id: str, invoice_id: str, *, reader: str | None = None) -> RenderedPdf:
+    def invoice_pdf(self, org_id: str, customer_id: str, invoice_id: str, *, now: datetime,
+                    reader: str | None = None) -> RenderedPdf:
         from .pdfs import invoice_pdf
-        return invoice_pdf(self._adapters, org_id, customer_id, invoice_id, reader=reader)
+        return invoice_pdf(self._adapters, org_id, customer_id, invoice_id, now=now, reader=reader)
 
     def estimate_pdf(self, org_id: str, customer_id: str, estimate_id: str, *,
                      reader: str | None = None) -> RenderedPdf:

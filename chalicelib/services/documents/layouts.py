@@ -62,10 +62,12 @@ def recipient(customer: Customer) -> Party:
     return Party(customer.display_name, tuple(line for line in lines if line))
 
 
-def invoice_document(org: Organization, customer: Customer, invoice: Invoice, w: Writing) -> PdfDocument:
+def invoice_document(org: Organization, customer: Customer, invoice: Invoice, w: Writing, today: date) -> PdfDocument:
+    """`today`, the organization's date: its status is the portal's on that day (Overdue once past due)."""
     cur = invoice.currency
+    status = "Overdue" if invoice.is_overdue(today) else invoice.status.value.replace("_", " ").title()
     facts = [(w.words("Issued"), w.day(invoice.issued_at)), (w.words("Due"), w.day(invoice.due_on)),
-             (w.words("Status"), w.words(invoice.status.value.replace("_", " ").title()))]
+             (w.words("Status"), w.words(status))]
     if invoice.period_start and invoice.period_end:
         facts.append((w.words("Period"),
                       f"{w.day(invoice.period_start)} {w.words('to')} {w.day(invoice.period_end)}"))

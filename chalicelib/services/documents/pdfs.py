@@ -39,12 +39,16 @@ class RenderedPdf:
     data: bytes
 
 
-def invoice_pdf(adapters, org_id: str, customer_id: str, invoice_id: str, *, reader: str | None = None) -> RenderedPdf:
+def invoice_pdf(adapters, org_id: str, customer_id: str, invoice_id: str, *, now: datetime,
+                reader: str | None = None) -> RenderedPdf:
+    """Its status as the portal shows it on the organization's day of `now` (Overdue once past due):
+    the page, and so the copy kept, changes on the day it falls overdue."""
     kept = f"invoice#{invoice_id}"
     found = adapters.uow.invoices.with_parties(org_id, customer_id, invoice_id, kept=kept, consistent=False)
     org, customer, invoice = _unpacked(found)
     return _rendered(adapters, found, kept, invoice.number,
-                     document_views.invoice_document(org, customer, invoice, _writing(org, customer, reader)))
+                     document_views.invoice_document(org, customer, invoice, _writing(org, customer, reader),
+                                                     org.today(now)))
 
 
 def estimate_pdf(adapters, org_id: str, customer_id: str, estimate_id: str, *,
@@ -134,6 +138,6 @@ def _as_attachment(rendered: RenderedPdf) -> Attachment:
 
 
 mail.register_attachment("invoice", lambda adapters, org_id, spec: _as_attachment(
-    invoice_pdf(adapters, org_id, spec["customer_id"], spec["document_id"])))
+    invoice_pdf(adapters, org_id, spec["customer_id"], spec["document_id"], now=adapters.now())))
 mail.register_attachment("estimate", lambda adapters, org_id, spec: _as_attachment(
     estimate_pdf(adapters, org_id, spec["customer_id"], spec["document_id"])))

@@ -248,10 +248,9 @@ def _forget(adapters, org_id: str, customer_id: str, method: PaymentMethod, read
 
 
 def _refuse_removal(auto_charged: list[Subscription], others: list[PaymentMethod]) -> None:
-    names = ", ".join(f"{s.plan.name} ({s.reference})" if s.reference else s.plan.name
-                      for s in auto_charged)
-    details = {"subscription_ids": [s.subscription_id for s in auto_charged],
-               "subscriptions": [s.plan.name for s in auto_charged]}
+    named = [f"{s.plan.name} ({s.reference})" if s.reference else s.plan.name for s in auto_charged]
+    names = ", ".join(named)
+    details = {"subscription_ids": [s.subscription_id for s in auto_charged], "subscriptions": named}
     if not others:
         raise BusinessRuleViolation(
             f"This is the only payment method of subscriptions charged automatically ({names}). "

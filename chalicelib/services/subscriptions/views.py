@@ -26,9 +26,11 @@ from ..documents.views import Listed, listed
 
 @dataclass(frozen=True)
 class Line:
-    """A subscription as a line of the list, with what one term of it costs now."""
+    """A subscription as a line of the list, with what its current term costs (a coupon for some
+    terms taken off) and what every term costs (its price per period)."""
     subscription: Subscription
     amount_per_term_minor: int
+    price_per_term_minor: int
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def subscription_options(adapters, org: Organization, now: datetime) -> Options:
 
 
 def line(sub: Subscription) -> Line:
-    return Line(sub, billing.amount_per_term(sub, sub.term_start).amount_minor)
+    return Line(sub, billing.amount_per_term(sub, sub.term_start).amount_minor,
+                billing.price_per_term(sub).amount_minor)
 
 
 def view(org: Organization, sub: Subscription, now: datetime) -> View:
@@ -115,8 +118,9 @@ def view(org: Organization, sub: Subscription, now: datetime) -> View:
     following = quotes.next_term_amount(sub)
     paused_with_term = sub.status == Status.PAUSED and sub.term is not None and sub.paused_at is not None
     change = sub.scheduled_change
+    amounts = line(sub)
     return View(
-        sub, line(sub).amount_per_term_minor,
+        sub, amounts.amount_per_term_minor, amounts.price_per_term_minor,
         shows_current_term=sub.term_start is not None and not actions.is_trial(sub) and not paused_with_term,
         term_ends_on=actions.term_end_of(sub),
         paid_days_kept=sub.term.days_remaining(sub.paused_at) if paused_with_term else 0,

@@ -56,8 +56,11 @@ function chart(months, labelledBy, describedBy) {
       rect.append(svgElement("title", {}, t("spending.bar", { month: monthName(m.month), kind: t(`spending.${key}`), amount: money(m[key]) })));
       svg.append(rect);
     }
-    svg.append(svgElement("text", { x: x + bar, y: HEIGHT - 4, "text-anchor": "middle", class: "tick" },
-      m.month.slice(5)));
+    // both names of the month: the stylesheet shows the one that fits the chart's width
+    for (const form of ["short", "narrow"]) {
+      svg.append(svgElement("text", { x: x + bar, y: HEIGHT - 4, "text-anchor": "middle", class: `tick ${form}` },
+        monthOnly(m.month, form)));
+    }
   });
   return svg;
 }
@@ -67,6 +70,11 @@ function svgElement(tag, attributes, text) {
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   if (text !== undefined) element.textContent = text;
   return element;
+}
+
+function monthOnly(month, form) {
+  const number = Number(month.split("-")[1]);
+  return new Intl.DateTimeFormat(locale, { month: form, timeZone: "UTC" }).format(new Date(Date.UTC(2000, number - 1, 1)));
 }
 
 function monthName(month) {

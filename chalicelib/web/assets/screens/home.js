@@ -48,9 +48,15 @@ function summary(dashboard, me) {
       last ? t("home.paid_on", { date: date(last.date) }) : t("home.payments_hint"),
       last && last.invoice_id ? h("a", { href: `#/invoices/${encodeURIComponent(last.invoice_id)}` }, t("home.view_invoice")) : null),
     stat("approvals", t("home.approvals"), String((approvals.estimates || 0) + (approvals.timesheets || 0)), null,
-      h("div", { class: "actions" },
-        h("a", { href: "#/approvals?tab=estimates" }, plural("home.estimates", approvals.estimates)),
-        h("a", { href: "#/approvals?tab=timesheets" }, plural("home.timesheets", approvals.timesheets)))));
+      approvalLinks(approvals)));
+}
+
+/** A link for each kind with something waiting: "0 estimates" leads nowhere worth going. */
+function approvalLinks(approvals) {
+  const links = [["estimates", approvals.estimates || 0], ["timesheets", approvals.timesheets || 0]]
+    .filter(([, count]) => count > 0)
+    .map(([tab, count]) => h("a", { href: `#/approvals?tab=${tab}` }, plural(`home.${tab}`, count)));
+  return links.length ? h("div", { class: "actions" }, links) : h("span", { class: "hint" }, t("home.nothing_to_approve"));
 }
 
 function stat(id, label, value, sub, action) {

@@ -178,9 +178,12 @@ async function subscriptionsOf(invoices, me) {
   return found.filter(Boolean);
 }
 
-/** "your subscription Pro" / "your subscriptions Pro and Business" */
+/** "your subscription Pro" / "your subscriptions Pro and Business"; two of one plan are told
+ * apart by their reference, or else by the day each was subscribed: "Pro (PO-7) and Pro (since Nov 3, 2026)". */
 function named(subscriptions) {
-  const names = subscriptions.map((sub) => sub.plan_name);
+  const shared = (sub) => subscriptions.filter((other) => other.plan_name === sub.plan_name).length > 1;
+  const names = subscriptions.map((sub) => (shared(sub) ? t("pay.told_apart", { plan: sub.plan_name,
+    which: sub.reference || t("pay.since", { date: date(sub.created_at) }) }) : sub.plan_name));
   const list = names.length > 1 ? t("pay.list", { first: names.slice(0, -1).join(", "), last: names[names.length - 1] }) : names[0];
   return plural("pay.your_subscriptions", subscriptions.length, { names: list });
 }

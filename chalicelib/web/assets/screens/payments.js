@@ -19,13 +19,22 @@ export async function list({ main, query }) {
     const items = page.items.filter((p) => status === "all" || p.status === status);
     return { items, next_cursor: page.next_cursor };
   }, (items) => table(t("payments.title"), [
-    { label: t("payments.number"), cell: (p) => p.number ?? "—" },
-    { label: t("payments.date"), cell: (p) => h("a", { href: `#/payments/${encodeURIComponent(p.payment_id)}` }, date(p.status === "succeeded" ? p.succeeded_at : p.created_at)) },
+    { label: t("payments.number"), cell: paymentLink },
+    { label: t("payments.date"), cell: (p) => paymentDate(p) },
     { label: t("payments.paid_with"), cell: (p) => p.method_summary || "—" },
     { label: t("payments.invoices"), cell: (p) => String((p.allocations || []).length) },
     { label: t("payments.status"), cell: (p) => badge(p.status) },
     { label: t("payments.amount"), num: true, cell: (p) => money(p.amount_minor, p.currency) },
   ], items), () => empty(t("payments.none"), t("payments.none_hint")));
+}
+
+const paymentDate = (p) => date(p.status === "succeeded" ? p.succeeded_at : p.created_at);
+
+/** By its number, as invoices are; a payment that did not succeed has none, so its link says what it opens. */
+function paymentLink(p) {
+  const href = `#/payments/${encodeURIComponent(p.payment_id)}`;
+  return p.number ? h("a", { href }, p.number)
+    : h("a", { href, "aria-label": t("payments.view_unnumbered", { date: paymentDate(p) }) }, t("payments.view"));
 }
 
 export async function receipt({ main, params, me }) {

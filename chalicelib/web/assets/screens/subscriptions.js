@@ -30,10 +30,17 @@ export async function list({ main, query }) {
     (items) => table(t("subscriptions.title"), [
       { label: t("subscriptions.plan"), cell: (s) => h("a", { href: `#/subscriptions/${encodeURIComponent(s.subscription_id)}` }, s.plan_name) },
       { label: t("subscriptions.status"), cell: (s) => badge(s.status) },
-      { label: t("subscriptions.amount"), num: true, cell: (s) => money(s.amount_per_term_minor, s.currency) },
+      { label: t("subscriptions.amount"), num: true, cell: (s) => money(s.price_per_term_minor, s.currency) },
       { label: t("subscriptions.next_billing"), cell: (s) => date(s.next_billing_on) },
       { label: t("subscriptions.auto_charge"), cell: (s) => (s.auto_charge ? t("subscriptions.on") : t("subscriptions.off")) },
     ], items), () => empty(status === "all" ? t("subscriptions.none") : t("subscriptions.none_in", { status: statusLabel(status) })));
+}
+
+/** A coupon for some terms only discounts this term: said beside the price per period, not in place of it. */
+function termDiscount(sub) {
+  if (!sub.current_term || !sub.coupon || sub.amount_per_term_minor === sub.price_per_term_minor) return null;
+  return [h("dt", {}, t("subscriptions.this_term")),
+    h("dd", {}, t("subscriptions.this_term_with_coupon", { amount: money(sub.amount_per_term_minor, sub.currency), code: sub.coupon.code }))];
 }
 
 export async function detail(context) {
@@ -54,7 +61,7 @@ export async function detail(context) {
     h("p", {}, h("a", { href: "#/subscriptions" }, t("subscriptions.back"))),
     banners(sub, allowed, act),
     failed ? dunningCard(failed, method, canPay(context.me)) : null,
-    pageHeader(sub.plan_name, `${money(sub.amount_per_term_minor, sub.currency)} ${per(sub.plan?.interval || "month", sub.plan?.interval_count)}`,
+    pageHeader(sub.plan_name, `${money(sub.price_per_term_minor, sub.currency)} ${per(sub.plan?.interval || "month", sub.plan?.interval_count)}`,
       badge(sub.status), ...act.buttons),
     h("div", { class: "grid" },
       h("section", { class: "card", "aria-labelledby": "overview" }, h("h2", { id: "overview" }, t("subscriptions.overview")),
@@ -62,6 +69,7 @@ export async function detail(context) {
           h("dt", {}, t("subscriptions.status")), h("dd", {}, statusLabel(sub.status)),
           sub.trial ? [h("dt", {}, t("subscriptions.trial")), h("dd", {}, `${date(sub.trial.start)} – ${date(sub.trial.end)}`)] : null,
           sub.current_term ? [h("dt", {}, t("subscriptions.current_term")), h("dd", {}, `${date(sub.current_term.start)} – ${date(sub.current_term.end)}`)] : null,
+          termDiscount(sub),
           sub.next_billing_on ? [h("dt", {}, t("subscriptions.next_billing")), h("dd", {}, `${date(sub.next_billing_on)}` +
             (sub.next_billing_amount_minor != null ? ` · ${money(sub.next_billing_amount_minor, sub.currency)}` : ""))] : null,
           h("dt", {}, t("subscriptions.payment_method")), h("dd", {}, paymentMethod(sub, method, methods, allowed, reload)),
