@@ -190,7 +190,7 @@ function autoCharge(sub, allowed, reload, mayPay) {
     // a card saved on the account is not this subscription's: say how it becomes one, or the switch is just missing
     const refused = (sub.allowed_actions || []).find((a) => a.action === "set_auto_charge");
     return mayPay && refused?.reason === "no_payment_method"
-      ? h("span", {}, state, h("span", { class: "hint" }, t("subscriptions.auto_charge_needs_card"))) : state;
+      ? h("div", {}, state, h("p", { class: "hint" }, t("subscriptions.auto_charge_needs_card"))) : state;
   }
   const toggle = h("input", { type: "checkbox", role: "switch", id: "auto-charge", checked: sub.auto_charge,
     "aria-describedby": "auto-charge-hint" });
