@@ -53,25 +53,38 @@ class NotInDunning(Conflict):
 @dataclass(frozen=True)
 class Retries:
     """The retries of a subscription in dunning: how many were made, the days of those to come
-    (the next first), and what the subscription becomes when the last one fails."""
+    (the next first), what the subscription becomes when the dunning ends unpaid, and the day it
+    does: the last retry's, or the term's end when retries of the schedule did not fit before it."""
     attempts_made: int
     next_retries: tuple[date, ...]
     after_last: Literal["unpaid", "cancel"]
+    ends_on: date | None
 
-    @property
-    def ends_on(self) -> date | None:
-        return self.next_retries[-1] if self.next_retries else None
+
+def retry_days(sub: Subscription, settings: DunningSettings) -> tuple[date, ...]:
+    """The days of the organization's retries of `sub`'s unpaid term, counted from its start, that
+    fall before the term ends: dunning never outlasts the term it collects (a retry paid after it
+    would leave the terms since to be billed at once, backdated)."""
+    days = (sub.term_start + timedelta(days=after) for after in settings.retry_after_days)
+    return tuple(day for day in days if sub.term_end is None or day < sub.term_end)
+
+
+def ends_with_term(sub: Subscription, settings: DunningSettings) -> bool:
+    """The dunning ends at the term's end, not with a retry: retries of the schedule did not fit
+    before it (or none is left to make)."""
+    return sub.term_end is not None and (
+        sub.next_retry_at is None or len(retry_days(sub, settings)) < len(settings.retry_after_days))
 
 
 def retries(sub: Subscription, settings: DunningSettings) -> Retries:
     """The schedule the runner follows (domain/scheduling.py): retries counted in days from the
-    start of the unpaid term; the next one as the subscription has it (later when a charge's outcome
-    was not known yet), the rest on the organization's schedule."""
+    start of the unpaid term, those before its end; the next one as the subscription has it (later
+    when a charge's outcome was not known yet), the rest on the organization's schedule."""
     if sub.status != Status.DUNNING or sub.unpaid_invoice_id is None:
         raise NotInDunning()
     made = sub.dunning_attempts
-    later = tuple(sub.term_start + timedelta(days=d) for d in settings.retry_after_days[made + 1:]) \
-        if sub.term_start else ()
+    later = retry_days(sub, settings)[made + 1:] if sub.term_start else ()
     first = sub.today(sub.next_retry_at) if sub.next_retry_at is not None else None
     upcoming = ((first,) if first is not None else ()) + tuple(d for d in later if first is None or d > first)
-    return Retries(made, upcoming, settings.when_exhausted)
+    last = (sub.term_end,) if ends_with_term(sub, settings) else ()
+    return Retries(made, upcoming, settings.when_exhausted, max(upcoming[-1:] + last, default=None))

@@ -186,7 +186,8 @@ def _lists(value):
 
 @dataclass(frozen=True)
 class DunningSettings:
-    """How failed renewals are retried, and what happens when retries run out."""
+    """How failed renewals are retried, and what happens when retries run out. A retry whose day falls
+    on or after the end of the unpaid term is not made: the dunning ends with the term (dunning.retry_days)."""
     __pydantic_config__ = _STRICT
     retry_after_days: tuple[int, ...] = (1, 3, 5)
     when_exhausted: Literal["unpaid", "cancel"] = "unpaid"

@@ -12,11 +12,12 @@ idempotency key instead of raising a second invoice.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from . import billing
 from .billing import Bill
+from .dunning import retry_days
 from .preferences import DunningSettings
 from .subscription import Subscription, next_due_at
 from .subscription_actions import (first_charge_pending, next_term_of, paused_on, pending_selection, resumed,
@@ -36,6 +37,7 @@ class Work(str, Enum):
     BILL_TERM = "bill_term"            # a term that started without its invoice (revived from unpaid)
     CHARGE = "charge"                  # the first charge of a term already invoiced
     DUNNING_RETRY = "dunning_retry"
+    DUNNING_END = "dunning_end"        # the unpaid term ended with retries that did not fit before its end
 
 
 def due_at(sub: Subscription) -> datetime | None:
@@ -62,7 +64,7 @@ def work_due(sub: Subscription, now: datetime) -> Work | None:
     if status == Status.PAUSED:
         return Work.RESUME
     if status == Status.DUNNING:
-        return Work.DUNNING_RETRY
+        return Work.DUNNING_RETRY if sub.next_retry_at is not None else Work.DUNNING_END
     if sub.term_unbilled:
         return Work.BILL_TERM
     if sub.pause_at is not None and sub.day_starts(sub.pause_at) <= now and (
@@ -193,52 +195,74 @@ def charge_unknown(sub: Subscription, now: datetime) -> Subscription:
     return replace(sub, next_retry_at=now + RETRY_PENDING_AFTER)
 
 
-def _retry_at(sub: Subscription, days: int) -> datetime:
-    return sub.day_starts(sub.term_start + timedelta(days=days))
+def _retry_at(sub: Subscription, dunning: DunningSettings, attempt: int) -> datetime | None:
+    """When the `attempt`-th retry (from 0) is made; None when it does not fit before the term ends."""
+    days = retry_days(sub, dunning)
+    return sub.day_starts(days[attempt]) if attempt < len(days) else None
 
 
 def renewal_charge_failed(sub: Subscription, dunning: DunningSettings, failure_code: str | None = None) -> Subscription:
-    """Dunning: retries on the organization's schedule, counted from the start of the term; the
-    gateway's reason kept to tell the customer."""
+    """Dunning: retries on the organization's schedule, counted from the start of the term, those
+    before its end (none fitting: the dunning waits for the term's end); the gateway's reason kept
+    to tell the customer."""
     return sub.apply("renewal_charge_failed", dunning_attempts=0, last_failure_code=failure_code,
-                     next_retry_at=_retry_at(sub, dunning.retry_after_days[0]))
+                     next_retry_at=_retry_at(sub, dunning, 0))
 
 
-def dunning_paid(sub: Subscription) -> Subscription:
-    return sub.apply("dunning_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None,
+def dunning_paid(sub: Subscription, now: datetime) -> Subscription:
+    """The unpaid invoice is paid: live again, the paid term going on, or, when it has ended (a
+    charge confirmed late), one new term from the day of payment, as an unpaid subscription's."""
+    paid = sub.apply("dunning_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None,
                      last_failure_code=None)
+    return _on_from_payment_day(paid, sub.today(now))
+
+
+def _on_from_payment_day(revived: Subscription, today: date) -> Subscription:
+    """A subscription paid out of dunning or unpaid goes on with the term it paid for while that term
+    lasts; once it has ended, a new term starts the day it is paid (anchored there, invoiced by the
+    next run: one invoice, however many terms went by)."""
+    if revived.term is None or today < revived.term.end:
+        return revived
+    return starting_term(replace(revived, term_unbilled=True), today, revived.plan)
 
 
 def invoice_settled(sub: Subscription, invoice_id: str, now: datetime) -> tuple[Subscription, str] | None:
     """A subscription in dunning or unpaid whose unpaid invoice the customer (or the merchant)
     has just settled is live again at once, with the action that says so; None when the invoice is
-    not what holds it back. Retries end: nothing is left to collect. In dunning the paid term
-    goes on. An unpaid subscription goes on with the term it just paid for while that term lasts;
-    once it has ended, a new term starts on the day it is paid (anchored there, invoiced by the
-    next run: one invoice, however many terms it missed)."""
+    not what holds it back. Retries end: nothing is left to collect (`_on_from_payment_day` says
+    which term it goes on with)."""
     if sub.unpaid_invoice_id != invoice_id:
         return None
     if sub.status == Status.DUNNING:
-        return dunning_paid(sub), "dunning_paid"
+        return dunning_paid(sub, now), "dunning_paid"
     if sub.status == Status.UNPAID:
         revived = sub.apply("unpaid_paid", dunning_attempts=0, next_retry_at=None, unpaid_invoice_id=None)
-        today = sub.today(now)
-        if sub.term is not None and today < sub.term.end:
-            return revived, "unpaid_paid"
-        return starting_term(replace(revived, term_unbilled=True), today, sub.plan), "unpaid_paid"
+        return _on_from_payment_day(revived, sub.today(now)), "unpaid_paid"
     return None
 
 
 def dunning_retry_failed(sub: Subscription, dunning: DunningSettings, now: datetime,
                          failure_code: str | None = None) -> Subscription:
-    """The next retry on the schedule, or, when retries ran out, unpaid or cancelled per the
-    organization's setting."""
+    """The next retry on the schedule that fits before the term ends; none fitting while the term
+    lasts, the dunning waits for its end (`dunning_ended`); else the retries ran out: unpaid or
+    cancelled per the organization's setting."""
     sub = replace(sub, last_failure_code=failure_code)
     attempts = sub.dunning_attempts + 1
-    days = dunning.retry_after_days
-    if attempts < len(days):
-        return sub.apply("dunning_retry_failed", dunning_attempts=attempts, next_retry_at=_retry_at(sub, days[attempts]))
+    at = _retry_at(sub, dunning, attempts)
+    if at is not None or (attempts < len(dunning.retry_after_days) and sub.term_end is not None
+                             and sub.today(now) < sub.term_end):
+        return sub.apply("dunning_retry_failed", dunning_attempts=attempts, next_retry_at=at)
+    return _exhausted(replace(sub, dunning_attempts=attempts), dunning, now)
+
+
+def dunning_ended(sub: Subscription, dunning: DunningSettings) -> Subscription:
+    """The unpaid term ended with the retries that did not fit before its end unmade: the dunning
+    ends there, on the run that would have renewed it."""
+    return _exhausted(sub, dunning, sub.day_starts(sub.term_end))
+
+
+def _exhausted(sub: Subscription, dunning: DunningSettings, at: datetime) -> Subscription:
     if dunning.when_exhausted == "cancel":
-        return sub.apply("dunning_exhausted_to_cancelled", dunning_attempts=attempts, next_retry_at=None,
-                         cancelled_at=now, cancel_reason="dunning_exhausted")
-    return sub.apply("dunning_exhausted_to_unpaid", dunning_attempts=attempts, next_retry_at=None)
+        return sub.apply("dunning_exhausted_to_cancelled", next_retry_at=None, cancelled_at=at,
+                         cancel_reason="dunning_exhausted")
+    return sub.apply("dunning_exhausted_to_unpaid", next_retry_at=None)

@@ -247,6 +247,8 @@ def next_due_at(sub: Subscription) -> datetime | None:
     candidates = [sub.day_starts(day) for day in days if day is not None]
     if sub.status == Status.DUNNING and sub.next_retry_at is not None:
         candidates.append(sub.next_retry_at)
+    elif sub.status == Status.DUNNING and sub.term_end is not None:
+        candidates.append(sub.day_starts(sub.term_end))    # no retry fits before the term's end: it ends there
     if sub.unpaid_invoice_id and sub.status in (Status.TRIAL, Status.LIVE) and sub.next_retry_at is not None:
         # a term invoiced by a job whose charge has not happened yet: the charge is due work
         candidates.append(sub.next_retry_at)

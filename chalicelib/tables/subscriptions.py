@@ -242,6 +242,12 @@ class Subscriptions:
         tx.save(item)
         return item
 
+    def unchanged_in(self, tx: Transaction, org_id: str, sub: Subscription) -> None:
+        """The transaction fails if the subscription changed since it was read (its version): a write
+        judged on the subscription as read, that does not write the subscription itself."""
+        tx.condition_check(SubscriptionItem, owner_key(org_id, sub.customer_id), sub.subscription_id,
+                           condition=SubscriptionItem.version == sub.version)
+
     def charge_to_in(self, tx: Transaction, org_id: str, sub: Subscription, payment_method_id: str | None,
                      now: datetime, *, auto_charge: bool | None = None) -> None:
         """Point a subscription at another payment method, on the condition that it is unchanged

@@ -543,3 +543,25 @@ def test_the_credit_notes_of_a_subscription_are_those_issued_for_it_alone(uow):
     found = uow.credit_notes.of_subscription(ORG, GLOBEX, "sub_a")
     assert sorted(n.number for n in found) == [n.number for n in ours]
 
+
+
+def test_a_write_judged_on_a_subscription_as_read_fails_once_it_changed_and_writes_nothing(uow):
+    # Given an open invoice, and a subscription read, then changed by another write
+    invoice = an_invoice_of(uow)
+    read = uow.subscriptions.add(ORG, a_subscription(customer_id=GLOBEX), clock="live")
+    with uow.transaction("subscription") as tx:
+        uow.subscriptions.put_in(tx, ORG, replace(read, reference="changed meanwhile"), clock="live")
+
+    # When a transaction writes the invoice on the condition that the subscription is as read
+    # Then it fails as a lost race and writes nothing
+    with pytest.raises(ConcurrentUpdate):
+        with uow.transaction("invoice") as tx:
+            uow.invoices.save_in(tx, ORG, paid(invoice), before=invoice, now=NOW)
+            uow.subscriptions.unchanged_in(tx, ORG, read)
+    assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).status == invoice.status
+
+    # And on the subscription as it stands now, it goes through
+    with uow.transaction("invoice") as tx:
+        uow.invoices.save_in(tx, ORG, paid(invoice), before=invoice, now=NOW)
+        uow.subscriptions.unchanged_in(tx, ORG, uow.subscriptions.get(ORG, GLOBEX, read.subscription_id))
+    assert uow.invoices.get(ORG, GLOBEX, invoice.invoice_id).status == InvoiceStatus.PAID

@@ -372,3 +372,53 @@ def test_paying_the_invoice_in_dunning_with_a_card_saved_for_future_revives_it_a
         after = state(shop, sub)
         assert (after.status.value, after.unpaid_invoice_id, after.next_retry_at) == ("live", None, None)
         assert after.payment_method_id != sub["payment_method_id"] and after.auto_charge
+
+
+def test_dunning_never_outlasts_the_term_it_collects_and_a_payment_after_it_starts_one_new_term(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given a weekly plan retried 1, 3, 5 and 10 days on, and Zoë's renewal of Nov 25 - Dec 2 declined
+        shop = a_shop(c)
+        weekly_plan(shop)
+        dunning_policy(shop, retry_after_days=[1, 3, 5, 10], when_exhausted="unpaid")
+        sub = auto_charged(shop, plan="weekly", card="pm_card_chargeDeclined", term_start=NOW - 7 * DAY,
+                           term_end=NOW)
+        run_jobs(c)
+        assert state(shop, sub).status.value == "dunning"
+
+        # When the retries of days 1, 3 and 5 fail, Zoë saves a card that works on Dec 1, and the job
+        # runs every day up to Dec 5 (the day of the fourth retry)
+        statuses = []
+        for day in range(1, 11):
+            shop.clock.advance(days=1)
+            if day == 6:
+                replace_card(shop, state(shop, sub).payment_method_id)
+            run_jobs(c)
+            statuses.append(state(shop, sub).status.value)
+
+        # Then the dunning ended unpaid on Dec 2, when the term ended; the day-10 retry never charged
+        assert statuses == ["dunning"] * 6 + ["unpaid"] * 4
+        assert gateway.charges == 0
+        [renewal] = invoices_of(shop, sub)
+
+        # And when Zoë pays that invoice on Dec 5, one new term starts that day: one invoice, not a catch-up
+        pay_in_portal(shop, renewal, "pay-late")
+        run_jobs(c)
+        after = state(shop, sub)
+        assert (after.status.value, after.term_start, after.term_end) == ("live", TODAY + 10 * DAY, TODAY + 17 * DAY)
+        assert [i["total_minor"] for i in invoices_of(shop, sub)] == [700, 700]
+
+
+def weekly_plan(shop) -> None:
+    answer = shop.admin.post("/admin/plans", {"code": "weekly", "name": "Weekly", "price_minor": 700,
+                                              "currency": "USD", "interval": "week"})
+    assert answer.status == 201, answer.json
+
+
+def replace_card(shop, declined: str) -> None:
+    """Zoë signs in again (the clock may have outlived her session) and replaces the declined card."""
+    signed_in = login(shop.api, shop.acme.org.org_id, shop.zoe.email, shop.zoe.password)
+    assert signed_in.status == 200, signed_in.json
+    replaced = shop.api.as_(signed_in.json["token"]).put(f"/portal/payment-methods/{declined}",
+                                                         {"payment_method": "pm_card_visa"})
+    assert replaced.status == 200, replaced.json

@@ -109,3 +109,53 @@ def test_an_invoice_whose_days_a_change_credited_cannot_be_voided_once_they_have
         assert answer.status == 422 and answer.json["error"]["code"] == "invoice_days_credited", answer.json
         assert note.number in answer.json["error"]["message"]
         assert "open" in [i["status"] for i in invoices_of(shop, sub)]
+
+
+def test_a_void_meeting_a_change_of_its_subscription_between_its_read_and_its_write_is_refused_and_writes_nothing(
+        aws, monkeypatch):
+    with client() as c:
+        # Given Zoë's Nov 25 - Dec 25 invoice open, her subscription paused on Dec 1 keeping the 24 paid days
+        # left, and cancelled on Dec 26: the credit note of the kept days is what refuses a void
+        shop, sub, term_invoice = a_renewal_invoiced(c)
+        shop.preferences({**EVERYTHING_ON, "pause_resume": {"enabled": True, "customer_can_resume": True,
+                                                             "unused_time": "keep"}})
+        shop.clock.advance(days=6)
+        path = f"/portal/subscriptions/{sub['subscription_id']}"
+        assert signed_in(shop).put(f"{path}/pause-schedule", {}).status == 200
+        shop.clock.advance(days=25)
+        assert signed_in(shop).post(f"{path}/cancel", {"when": "now"}).status == 200
+        cancelled = state(shop, sub)
+
+        # When the merchant voids the invoice, and Zoë undoes the cancellation between the void's read of
+        # her subscription and its write (the subscription paused again, keeping the days, the note void)
+        undo_between_the_voids_read_and_its_write(monkeypatch, shop, sub)
+        answer = voiding(shop, term_invoice)
+
+        # Then the void is refused as a lost race, and wrote nothing: the kept days stay billed
+        assert answer.status == 409 and answer.json["error"]["code"] == "concurrent_update", answer.json
+        assert [i["status"] for i in invoices_of(shop, sub)] == ["open"]
+        after = state(shop, sub)
+        assert (cancelled.status.value, after.status.value) == ("cancelled", "paused")
+        assert "invoice.voided" not in actions_on(shop, term_invoice["invoice_id"])
+
+
+def undo_between_the_voids_read_and_its_write(monkeypatch, shop, sub: dict) -> None:
+    """The void reads the subscription's credit notes after the subscription itself: the undo commits
+    just before that read, once."""
+    from chalicelib.bootstrap import now, services
+    from chalicelib.services.subscriptions.actions import Caller
+    from chalicelib.tables.credit_notes import CreditNotes
+    reading = CreditNotes.of_subscription
+
+    def meanwhile(self, *args):
+        monkeypatch.setattr(CreditNotes, "of_subscription", reading)
+        caller = Caller(shop.acme.org.org_id, shop.zoe.customer_id, shop.zoe.contact["contact_id"])
+        services().subscriptions.undo(caller, sub["subscription_id"], now=now())
+        return reading(self, *args)
+    monkeypatch.setattr(CreditNotes, "of_subscription", meanwhile)
+
+
+def actions_on(shop, subject_id: str) -> list[str]:
+    from chalicelib.bootstrap import adapters
+    page = adapters().uow.activity.page(shop.acme.org.org_id, shop.zoe.customer_id, limit=100, cursor=None)
+    return [record.action for record in page.items if record.subject_id == subject_id]

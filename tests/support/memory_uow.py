@@ -695,6 +695,10 @@ class Subscriptions:
                apply=lambda: self._t.__setitem__(key, written))
         return written
 
+    def unchanged_in(self, tx: MemoryTransaction, org_id: str, sub: Subscription) -> None:
+        key = (owner_key(org_id, sub.customer_id), sub.subscription_id)
+        tx.add(("subscriptions", key), holds=_on_version(self._t, key, sub))
+
     def charge_to_in(self, tx: MemoryTransaction, org_id: str, sub: Subscription, payment_method_id: str | None,
                      now: datetime, *, auto_charge: bool | None = None) -> None:
         key = (owner_key(org_id, sub.customer_id), sub.subscription_id)

@@ -195,8 +195,10 @@ def do_work(books: Books, work: Work, now: datetime, unused_time: str) -> None:
     elif work == Work.CHARGE:
         charge(books, sub, at, day)
     elif work == Work.DUNNING_RETRY:
-        books.set(scheduling.dunning_paid(sub) if books.card_works
+        books.set(scheduling.dunning_paid(sub, at) if books.card_works
                   else scheduling.dunning_retry_failed(sub, DUNNING, at), day)
+    elif work == Work.DUNNING_END:
+        books.set(scheduling.dunning_ended(sub, DUNNING), day)
     elif work == Work.CANCEL_AT_TERM_END:
         books.set(scheduling.cancelled_at_term_end(sub), day)
     elif work == Work.PAUSE:

@@ -18,9 +18,9 @@ ONE_THREE_FIVE = DunningSettings(retry_after_days=(1, 3, 5), when_exhausted="unp
 
 
 def a_renewal(status: Status = Status.LIVE, **fields) -> Subscription:
-    values = {"term_start": TERM_START, "term_end": date(2026, 12, 25), "billing_anchor": TERM_START,
+    values = {"plan": PRO, "term_start": TERM_START, "term_end": date(2026, 12, 25), "billing_anchor": TERM_START,
               "unpaid_invoice_id": "inv_1", **fields}
-    return Subscription("sub_1", "cus_1", status, plan=PRO, currency="USD", created_at=NOW, **values)
+    return Subscription("sub_1", "cus_1", status, currency="USD", created_at=NOW, **values)
 
 
 def declined(code: str | None = "insufficient_funds", settings: DunningSettings = ONE_THREE_FIVE) -> Subscription:
@@ -55,7 +55,7 @@ def test_a_declined_renewal_keeps_the_gateways_reason_and_a_paid_one_forgets_it(
     sub = declined("insufficient_funds")
     # Then the subscription in dunning says why, and once paid, no longer
     assert (sub.status, sub.last_failure_code) == (Status.DUNNING, "insufficient_funds")
-    assert scheduling.dunning_paid(sub).last_failure_code is None
+    assert scheduling.dunning_paid(sub, NOW).last_failure_code is None
 
 
 def test_a_failed_retry_keeps_the_latest_reason():
@@ -93,13 +93,62 @@ def test_a_retry_put_off_while_a_charge_is_unconfirmed_is_shown_on_its_new_day()
     assert dunning.retries(later, ONE_THREE_FIVE).next_retries == (date(2026, 11, 29), date(2026, 11, 30))
 
 
+WEEKLY = PlanSnapshot("weekly", "Weekly", 700, "week")
+ONE_THREE_FIVE_TEN = DunningSettings(retry_after_days=(1, 3, 5, 10), when_exhausted="unpaid")
+
+
+def a_weekly_renewal_declined(settings: DunningSettings = ONE_THREE_FIVE_TEN) -> Subscription:
+    """The weekly renewal of Nov 25 - Dec 2, declined."""
+    return scheduling.renewal_charge_failed(a_renewal(plan=WEEKLY, term_end=date(2026, 12, 2)), settings,
+                                            "insufficient_funds")
+
+
+def test_a_retry_on_or_after_the_end_of_the_unpaid_term_is_not_shown_and_the_dunning_ends_with_the_term():
+    # Given a weekly renewal of Nov 25 - Dec 2 declined, under retries 1, 3, 5 and 10 days on
+    schedule = dunning.retries(a_weekly_renewal_declined(), ONE_THREE_FIVE_TEN)
+
+    # Then the day-10 retry (Dec 5) is not to come, and the dunning ends when the term does, on Dec 2
+    assert schedule.next_retries == (date(2026, 11, 26), date(2026, 11, 28), date(2026, 11, 30))
+    assert (schedule.ends_on, schedule.after_last) == (date(2026, 12, 2), "unpaid")
+
+
+def test_when_the_last_retry_that_fits_fails_the_dunning_waits_for_the_terms_end_then_ends_as_the_merchant_says():
+    # Given the weekly renewal's retries of Nov 26, 28 and 30 failed
+    cancelling = DunningSettings(retry_after_days=(1, 3, 5, 10), when_exhausted="cancel")
+    sub = a_weekly_renewal_declined(cancelling)
+    for day in (26, 28, 30):
+        sub = scheduling.dunning_retry_failed(sub, cancelling, datetime(2026, 11, day, tzinfo=UTC), "card_declined")
+
+    # Then it is still in dunning, with no retry to come, until the run of Dec 2 that would have renewed it
+    assert (sub.status, sub.next_retry_at) == (Status.DUNNING, None)
+    assert dunning.retries(sub, cancelling).next_retries == ()
+    assert scheduling.due_at(sub) == datetime(2026, 12, 2, tzinfo=UTC)
+    assert scheduling.work_due(sub, datetime(2026, 12, 2, tzinfo=UTC)) == scheduling.Work.DUNNING_END
+
+    # And that run cancels it as of the term's end, with nothing charged
+    ended = scheduling.dunning_ended(sub, cancelling)
+    assert (ended.status, ended.cancelled_at, ended.cancel_reason) == (
+        Status.CANCELLED, datetime(2026, 12, 2, tzinfo=UTC), "dunning_exhausted")
+
+
+def test_a_schedule_whose_first_retry_falls_after_the_term_makes_no_retry():
+    # Given a weekly renewal declined under retries 10 and 20 days on
+    late = DunningSettings(retry_after_days=(10, 20), when_exhausted="unpaid")
+    sub = a_weekly_renewal_declined(late)
+
+    # Then no retry is to come: the dunning ends with the term on Dec 2
+    assert (sub.status, sub.next_retry_at) == (Status.DUNNING, None)
+    assert (dunning.retries(sub, late).next_retries, dunning.retries(sub, late).ends_on) == ((), date(2026, 12, 2))
+    assert scheduling.dunning_ended(sub, late).status == Status.UNPAID
+
+
 def test_retries_are_counted_in_the_organizations_days():
     sub = scheduling.renewal_charge_failed(a_renewal(time_zone="Pacific/Auckland"), ONE_THREE_FIVE, "expired_card")
     assert dunning.retries(sub, ONE_THREE_FIVE).next_retries[0] == date(2026, 11, 26)
 
 
 @pytest.mark.parametrize("sub", [a_renewal(), a_renewal(status=Status.UNPAID),
-                                 scheduling.dunning_paid(declined())])
+                                 scheduling.dunning_paid(declined(), NOW)])
 def test_a_subscription_not_in_dunning_has_no_retries_to_show(sub):
     with pytest.raises(NotInDunning) as refused:
         dunning.retries(sub, ONE_THREE_FIVE)

@@ -164,12 +164,25 @@ def test_a_future_start_begins_the_trial_of_its_plan_or_its_first_term_anchored_
 
 
 def test_settling_a_dunning_subscriptions_invoice_makes_it_live_in_the_same_term():
-    held = a_subscription(Status.DUNNING, unpaid_invoice_id="inv_1", dunning_attempts=2,
-                          next_retry_at=datetime(2026, 3, 5, tzinfo=UTC))
+    held = a_subscription(Status.DUNNING, unpaid_invoice_id="inv_1", dunning_attempts=2, term_start=TODAY,
+                          term_end=DEC_25, billing_anchor=TODAY, next_retry_at=datetime(2026, 11, 30, tzinfo=UTC))
     revived, named = scheduling.invoice_settled(held, "inv_1", NOW)
     assert (revived.status, named) == (Status.LIVE, "dunning_paid")
     assert (revived.unpaid_invoice_id, revived.next_retry_at, revived.dunning_attempts) == (None, None, 0)
-    assert (revived.term_start, revived.term_end) == (held.term_start, held.term_end)
+    assert (revived.term_start, revived.term_end, revived.term_unbilled) == (held.term_start, held.term_end, False)
+
+
+def test_a_dunning_subscription_paid_after_its_term_ended_starts_one_new_term_that_day_to_be_invoiced():
+    # Given a renewal of Oct 25 - Nov 25 still in dunning (a charge confirmed late)
+    held = a_subscription(Status.DUNNING, unpaid_invoice_id="inv_1", next_retry_at=NOW - DAY)
+
+    # When it is paid on Dec 5
+    revived, _named = scheduling.invoice_settled(held, "inv_1", NOW + 10 * DAY)
+
+    # Then a new term starts that day, to be invoiced once: the term of Nov 25 is not billed
+    assert (revived.status, revived.term_start, revived.billing_anchor) == (Status.LIVE, TODAY + 10 * DAY,
+                                                                            TODAY + 10 * DAY)
+    assert revived.term_unbilled and scheduling.work_due(revived, NOW + 10 * DAY) == scheduling.Work.BILL_TERM
 
 
 def test_paying_an_unpaid_subscriptions_invoice_starts_one_new_term_that_day_to_be_invoiced():

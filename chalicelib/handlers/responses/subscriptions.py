@@ -204,9 +204,11 @@ class DunningFailure(Answer):
 
 class SubscriptionDunning(Answer):
     """A subscription in dunning as its customer sees it. `next_retries`: the days the saved card is
-    charged again, the next first; `ends_on`: the last of them; `after_last_retry`: what the
-    subscription becomes if that one fails too (`unpaid`: kept, nothing renews until it is paid;
-    `cancel`: cancelled). Paying the invoice (POST /portal/payments) ends the retries at once."""
+    charged again, the next first (only those before the unpaid term ends: dunning never outlasts it);
+    `ends_on`: the day the dunning ends if the invoice is still unpaid, the last retry's, or the term's
+    end when retries of the schedule did not fit before it; `after_last_retry`: what the subscription
+    becomes then (`unpaid`: kept, nothing renews until it is paid; `cancel`: cancelled). Paying the
+    invoice (POST /portal/payments) ends the retries at once."""
     subscription_id: str
     invoice: DunningInvoice
     failure: DunningFailure

@@ -75,6 +75,9 @@ def void_invoice(adapters, org_id: str, customer_id: str, invoice_id: str, now: 
     voided = replace(invoice, status=InvoiceStatus.VOID, voided_at=now)
     with adapters.uow.transaction("invoice") as tx:
         item = adapters.uow.invoices.save_in(tx, org_id, voided, before=invoice, now=now)
+        if sub is not None:
+            # judged on the subscription (and its credit notes) as read: a pause or change since fails the void
+            adapters.uow.subscriptions.unchanged_in(tx, org_id, sub)
         adapters.uow.account_summaries.apply_in(tx, org_id, customer_id, invoice.currency, _outstanding(invoice, -1))
         adapters.uow.activity.record(org_id, _activity(now, customer_id, "invoice.voided", "invoice",
                                                        invoice_id, invoice.number), tx)

@@ -292,13 +292,12 @@ def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
                      "Trial ended; the first charge failed", void_invoice=sub.unpaid_invoice_id)
     after = scheduling.renewal_charge_failed(sub, job.org.dunning, outcome.failure_code)
     _email(adapters, job, sub, "payment_failed", outcome, after)
-    return _save(adapters, job, after, "subscription.dunning",
-                 f"Charge failed; retrying on {_day(after.today(after.next_retry_at))}")
+    return _save(adapters, job, after, "subscription.dunning", f"Charge failed; {_next_in_dunning(after)}")
 
 
 def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
     if sub.unpaid_invoice_id is None:
-        return _save(adapters, job, scheduling.dunning_paid(sub), "subscription.dunning_paid",
+        return _save(adapters, job, scheduling.dunning_paid(sub, job.now), "subscription.dunning_paid",
                      "Nothing left to collect")
     outcome = _collect(adapters, job, sub)
     if outcome.status == PaymentStatus.PENDING:
@@ -306,26 +305,38 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
                      "The payment service has not confirmed the retry yet")
     sub = charge_attempts.attempted(sub)
     if outcome.status == PaymentStatus.SUCCEEDED:
-        return _save(adapters, job, _carried_paid(scheduling.dunning_paid(sub), outcome), "subscription.dunning_paid",
-                     "Retry succeeded")
+        return _save(adapters, job, _carried_paid(scheduling.dunning_paid(sub, job.now), outcome),
+                     "subscription.dunning_paid", "Retry succeeded")
     if outcome.failure_code == paying.BELOW_MINIMUM:    # paid down below what the gateway charges meanwhile
-        return _save(adapters, job, scheduling.dunning_paid(scheduling.carried(sub, None)),
+        return _save(adapters, job, scheduling.dunning_paid(scheduling.carried(sub, None), job.now),
                      "subscription.charge_below_minimum",
                      "What is left is less than the payment service charges; the invoice stays open, "
                      "to be paid with the next charge")
     after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now, outcome.failure_code)
     _email(adapters, job, sub, "payment_action_required" if outcome.needs_customer
            else "payment_failed", outcome, after)
-    if after.next_retry_at is not None:
-        summary = f"Retry {after.dunning_attempts} failed; next on {_day(after.today(after.next_retry_at))}"
+    if after.status == Status.DUNNING:
+        summary = f"Retry {after.dunning_attempts} failed; {_next_in_dunning(after)}"
     else:
         summary = f"Retries ran out; the subscription is {STATUS_WORDS[after.status.value]}"
     return _save(adapters, job, after, "subscription.dunning_retry_failed", summary)
 
 
+def _dunning_end(adapters, job: _Job, sub: Subscription) -> Subscription:
+    after = scheduling.dunning_ended(sub, job.org.dunning)
+    return _save(adapters, job, after, "subscription.dunning_ended",
+                 f"The term ended unpaid; the subscription is {STATUS_WORDS[after.status.value]}")
+
+
+def _next_in_dunning(after: Subscription) -> str:
+    if after.next_retry_at is not None:
+        return f"retrying on {_day(after.today(after.next_retry_at))}"
+    return f"no retry fits before the term ends on {_day(after.term_end)}"
+
+
 _WORK = {Work.START: _start, Work.TRIAL_END: _trial_end, Work.CANCEL_AT_TERM_END: _cancel_at_term_end,
          Work.PAUSE: _pause, Work.RESUME: _resume, Work.RENEW: _renew, Work.BILL_TERM: _bill_term,
-         Work.CHARGE: _charge, Work.DUNNING_RETRY: _dunning_retry}
+         Work.CHARGE: _charge, Work.DUNNING_RETRY: _dunning_retry, Work.DUNNING_END: _dunning_end}
 
 
 # --- pieces ----------------------------------------------------------------------------------

@@ -132,12 +132,16 @@ function undoBanner(sub, act) {
 }
 
 // A subscription in dunning: the failed invoice, why in words, the retries to come and what follows
-// the last; "retry now" pays the invoice on the pay screen (the saved card or another one), which
-// ends the retries at once.
+// the last (or the term's end, when the dunning ends with it: no retry is made after it); "retry now"
+// pays the invoice on the pay screen (the saved card or another one), which ends the retries at once.
 function dunningCard(failed, method, payable) {
   const { invoice, failure } = failed;
   const amount = money(invoice.amount_due_minor, invoice.currency);
   const retries = failed.next_retries || [];
+  const cancels = failed.after_last_retry === "cancel";
+  const endsWithTerm = failed.ends_on != null && failed.ends_on !== retries[retries.length - 1];
+  const after = endsWithTerm ? (cancels ? "dunning.cancelled_at_term_end" : "dunning.unpaid_at_term_end")
+    : (cancels ? "dunning.then_cancelled" : "dunning.then_unpaid");
   return h("section", { class: "alert warning banner", role: "region", "aria-labelledby": "dunning" },
     h("h2", { id: "dunning" }, t("dunning.title")),
     h("p", {}, t("dunning.failed", { amount, number: invoice.number })),
@@ -147,8 +151,7 @@ function dunningCard(failed, method, payable) {
       h("dt", {}, t("dunning.next_retries")),
       h("dd", {}, retries.length ? h("ul", {}, retries.map((day) => h("li", {}, date(day)))) : t("dunning.no_retries")),
       h("dt", {}, t("dunning.after_last")),
-      h("dd", {}, t(failed.after_last_retry === "cancel" ? "dunning.then_cancelled" : "dunning.then_unpaid",
-        { date: date(failed.ends_on) }))),
+      h("dd", {}, t(after, { date: date(failed.ends_on) }))),
     failed.auto_charge && method ? h("p", { class: "hint" }, t("dunning.retried_with", { card: method.summary })) : null,
     payable ? h("div", { class: "actions" },
       h("a", { class: "button", href: `#/pay?invoices=${encodeURIComponent(invoice.invoice_id)}` }, t("dunning.retry_now")),
