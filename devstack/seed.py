@@ -9,11 +9,13 @@ would do it, so the demo data obeys the same rules as real data; a step the rule
 from __future__ import annotations
 
 import logging
+from calendar import monthrange
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from chalicelib import bootstrap
+from chalicelib.domain.calendar import add_periods
 from chalicelib.domain.catalog import Addon, Coupon, Plan
 from chalicelib.domain.customers import Address, CustomFieldDefinition, Customer
 from chalicelib.domain.documents import TimeEntry
@@ -224,9 +226,12 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
     subscriptions, documents = bootstrap.services().subscriptions, bootstrap.services().documents
     demo, *others = demo_customers
     days = lambda n: timedelta(days=n)  # noqa: E731
+    # the card the dunning subscription's renewal was declined on (for want of funds, since restored)
+    card = bootstrap.services().payments.add_method(org_id, demo.customer_id, "pm_card_visa", make_default=True,
+                                                    now=now - days(40)).payment_method_id
     made = {status: subscriptions.create(org_id, NewSubscription(demo.customer_id, plan_code, status, **extra),
                                          created)
-            for status, plan_code, created, extra in _subscriptions_in_every_status(now, days)}
+            for status, plan_code, created, extra in _subscriptions_in_every_status(now, days, card)}
     for index, customer in enumerate(others):
         subscriptions.create(org_id, NewSubscription(customer.customer_id, ("pro", "business")[index % 2],
                                                      auto_charge=index % 2 == 0), now - days(20 + index))
@@ -267,8 +272,9 @@ def seed_billing(org_id: str, demo_customers: list[Customer], now: datetime) -> 
         now=now - days(1))
 
 
-def _subscriptions_in_every_status(now: datetime, days):
-    """(status, plan, created at, status fields) for each subscription status of the demo customer."""
+def _subscriptions_in_every_status(now: datetime, days, card: str):
+    """(status, plan, created at, status fields) for each subscription status of the demo customer
+    (`card`: the saved card its dunning one is charged to)."""
     return [
         ("future", "pro", now - days(1), {"starts_at": (now + days(10)).date()}),
         ("trial", "starter", now - days(5), {"trial_end": (now + days(9)).date(), "coupon_code": "TENOFF"}),
@@ -277,15 +283,27 @@ def _subscriptions_in_every_status(now: datetime, days):
         ("non_renewing", "business", now - days(300), {"term_start": (now - days(300)).date(),
                                                           "term_end": (now + days(65)).date()}),
         # its term is the one its declined renewal bills (`seed_billing`): paid, nothing more is due for it
-        ("dunning", "pro", now - days(33), {"next_retry_at": now + days(2),
+        ("dunning", "pro", now - days(33), {"next_retry_at": now + days(2), "auto_charge": True,
+                                            "payment_method_id": card,
                                             "term_start": (now - days(DECLINED_RENEWAL_DAYS_AGO)).date()}),
         ("unpaid", "starter", now - days(70), {}),
         ("paused", "pro", now - days(90), {"paused_at": (now - days(12)).date(),
                                                  "resume_at": (now + days(18)).date()}),
-        ("cancelled", "starter", now - days(120), {"cancelled_at": now - days(30),
-                                                   "cancel_reason": "Moved to another tool"}),
-        ("expired", "starter", now - days(40), {"expired_at": now - days(26)}),
+        # ended at the end of their last term (cancelled at term end; a non-renewing one run out), not
+        # in the middle of one: what the portal shows as their last term is the one they ended with
+        ("cancelled", "starter", now - days(120), _ended_with_a_term(now - days(15), "cancelled_at",
+                                                                    cancel_reason="Moved to another tool")),
+        ("expired", "starter", now - days(70), _ended_with_a_term(now - days(26), "expired_at")),
     ]
+
+
+def _ended_with_a_term(about: datetime, field: str, **more) -> dict:
+    """A subscription's last monthly term, from a month before `about`'s day, and the day it ended
+    with it (`field`: when it did)."""
+    year, month = divmod(about.year * 12 + about.month - 2, 12)
+    start = date(year, month + 1, min(about.day, monthrange(year, month + 1)[1]))
+    end = add_periods(start, "month", 1)
+    return {"term_start": start, "term_end": end, field: datetime.combine(end, time(), tzinfo=timezone.utc), **more}
 
 
 def _line(description: str, unit_price_minor: int, quantity: int = 1) -> NewDocumentLine:

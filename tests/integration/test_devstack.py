@@ -122,6 +122,23 @@ def test_the_demo_customer_has_a_subscription_in_every_status_and_each_unpaid_on
     assert {subscriptions["dunning"].subscription_id, subscriptions["unpaid"].subscription_id} <= owing
 
 
+def test_the_demo_tells_a_coherent_story_ended_ones_ended_with_their_term_and_the_dunning_one_has_its_card(aws):
+    from chalicelib.bootstrap import adapters
+    from devstack import seed
+    # When the demo is seeded
+    demo = seed.seed_demo(NOW).customer_ids[0]
+    stored = adapters().uow.subscriptions.page(seed.DEMO_ORG_ID, demo, status=None, limit=100, cursor=None).items
+    subscriptions = {s.status.value: s for s in stored}
+    cancelled, expired, dunning = subscriptions["cancelled"], subscriptions["expired"], subscriptions["dunning"]
+
+    # Then the cancelled and the expired subscriptions ended the day their last term did, not in its middle
+    assert cancelled.today(cancelled.cancelled_at) == cancelled.term_end <= NOW.date()
+    assert expired.today(expired.expired_at) == expired.term_end <= NOW.date()
+    # and the dunning subscription's declined card is a card the customer has, charged automatically
+    cards = adapters().uow.payment_methods.of_customer(seed.DEMO_ORG_ID, demo)
+    assert dunning.auto_charge and dunning.payment_method_id in {card.payment_method_id for card in cards}
+
+
 def test_paying_the_demo_dunning_subscriptions_invoice_leaves_its_term_billed_once(aws):
     from chalicelib.bootstrap import adapters, services
     from chalicelib.domain.organization import clock_name

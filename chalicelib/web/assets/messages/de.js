@@ -269,6 +269,7 @@ export default {
   "subscriptions.overview": "Übersicht",
   "subscriptions.trial": "Testphase",
   "subscriptions.current_term": "Aktuelle Laufzeit",
+  "subscriptions.last_term": "Letzte Laufzeit",
   "subscriptions.payment_method": "Zahlungsmittel",
   "subscriptions.no_method": "Keines",
   "subscriptions.reference": "Referenz",

@@ -270,6 +270,7 @@ export default {
   "subscriptions.overview": "Overview",
   "subscriptions.trial": "Trial",
   "subscriptions.current_term": "Current term",
+  "subscriptions.last_term": "Last term",
   "subscriptions.payment_method": "Payment method",
   "subscriptions.no_method": "None",
   "subscriptions.reference": "Reference",

@@ -14,6 +14,7 @@ const FILTERS = [["all", t("subscriptions.filter.all")],
 const INTERVALS = ["day", "week", "month", "year"];
 
 const CARD_ACTIONS = ["set_auto_charge", "choose_payment_method"];
+const ENDED = ["cancelled", "expired"];     // their term is history: the last one, not a current one
 const path = (id, rest = "") => `/portal/subscriptions/${encodeURIComponent(id)}${rest}`;
 function per(interval, count = 1) {
   const unit = INTERVALS.includes(interval) ? interval : "month";
@@ -68,7 +69,8 @@ export async function detail(context) {
         h("dl", { class: "details" },
           h("dt", {}, t("subscriptions.status")), h("dd", {}, statusLabel(sub.status)),
           sub.trial ? [h("dt", {}, t("subscriptions.trial")), h("dd", {}, `${date(sub.trial.start)} – ${date(sub.trial.end)}`)] : null,
-          sub.current_term ? [h("dt", {}, t("subscriptions.current_term")), h("dd", {}, `${date(sub.current_term.start)} – ${date(sub.current_term.end)}`)] : null,
+          sub.current_term ? [h("dt", {}, t(ENDED.includes(sub.status) ? "subscriptions.last_term" : "subscriptions.current_term")),
+            h("dd", {}, `${date(sub.current_term.start)} – ${date(sub.current_term.end)}`)] : null,
           termDiscount(sub),
           sub.next_billing_on ? [h("dt", {}, t("subscriptions.next_billing")), h("dd", {}, `${date(sub.next_billing_on)}` +
             (sub.next_billing_amount_minor != null ? ` · ${money(sub.next_billing_amount_minor, sub.currency)}` : ""))] : null,
