@@ -30,6 +30,9 @@ class AccountSummary:
     # the saved payment methods, oldest first, as the summary mirrors them; None: not mirrored (yet),
     # read them from their table (tables/account_summaries.py)
     payment_methods: tuple[PaymentMethod, ...] | None = None
+    # the mirror's version as read with it: what a write of the mirror is conditional on (a stamp of
+    # the read, not something the summary says, so two summaries saying the same are equal)
+    methods_version: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

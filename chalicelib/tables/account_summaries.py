@@ -161,7 +161,8 @@ def summary_of(item: AccountSummaryItem) -> AccountSummary:
         last_payment_at=item.last_payment_at, last_payment_invoice_id=item.last_payment_invoice_id,
         pending_estimates=int(item.pending_estimates), pending_timesheets=int(item.pending_timesheets),
         open_credit_note_ids=frozenset(item.open_credit_note_ids or ()) - frozenset(item.closed_credit_note_ids or ()),
-        payment_methods=_methods_of(item))
+        payment_methods=_methods_of(item),
+        methods_version=None if item.methods_version is None else int(item.methods_version))
 
 
 def _methods_of(item: AccountSummaryItem) -> tuple[PaymentMethod, ...] | None:

@@ -54,11 +54,6 @@ class PaymentMethods:
         """Remove a method read earlier (on its version) within the caller's transaction."""
         tx.delete(_item(org_id, method))
 
-    def kept_in(self, tx: Transaction, org_id: str, method: PaymentMethod) -> None:
-        """The caller's transaction fails if the method was removed since it was read."""
-        tx.condition_check(PaymentMethodItem, owner_key(org_id, method.customer_id), method.payment_method_id,
-                           condition=PaymentMethodItem.payment_method_id.exists())
-
 
 def _item(org_id: str, method: PaymentMethod) -> PaymentMethodItem:
     return to_item(PaymentMethodItem, method, owner=owner_key(org_id, method.customer_id), org_id=org_id)

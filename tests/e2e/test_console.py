@@ -180,6 +180,28 @@ def test_an_admin_sets_up_a_second_factor_and_signs_in_with_a_code(browser, port
         expect(page.get_by_role("heading", level=1, name="Portal preferences")).to_be_visible()
 
 
+def test_an_admin_adds_a_user_on_the_team_screen_confirming_with_her_own_password(browser, portal):
+    org_id = console_users("Teamadd")
+    with browser_tab(browser, portal.url) as page:
+        # Given the admin on her team screen
+        console_sign_in(page, org_id, "olivia@teamadd.example")
+        page.goto("./#/console/team")
+        new_user = page.get_by_role("form", name="Add a user")
+        new_user.get_by_label("Email").fill("kim@teamadd.example")
+        new_user.get_by_label("First password").fill("a kite above the salt marsh at noon")
+
+        # When she adds Kim with a mistyped password of her own, then with her password
+        new_user.get_by_label("Your password, to confirm it is you").fill("not quite my password")
+        new_user.get_by_role("button", name="Create").click()
+        expect(new_user.get_by_text("This is not your current password.")).to_be_visible()
+        expect(page.get_by_role("table")).not_to_contain_text("kim@teamadd.example")
+        new_user.get_by_label("Your password, to confirm it is you").fill(PASSWORD)
+        new_user.get_by_role("button", name="Create").click()
+
+        # Then Kim is on the team, a support user
+        expect(page.get_by_role("row").filter(has_text="kim@teamadd.example")).to_contain_text("Support")
+
+
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])
 def test_the_consoles_screens_have_no_serious_accessibility_violation(browser, portal, locale):
     org_id = console_users(f"Axeconsole{locale[:2]}")

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.e2e
 NEW_PASSWORD = "amber comets drift past the lighthouse"
 
 
-def invite(page, first_name: str, last_name: str, email: str, role: str) -> None:
-    """On the People screen, the owner invites someone with a role."""
+def invite(page, first_name: str, last_name: str, email: str, role: str, password: str) -> None:
+    """On the People screen, the owner invites someone with a role, confirming with her own password."""
     go_to(page, "People")
     page.get_by_role("button", name="Invite someone").click()
     dialog = page.get_by_role("dialog")
@@ -24,6 +24,7 @@ def invite(page, first_name: str, last_name: str, email: str, role: str) -> None
     dialog.get_by_label("Last name").fill(last_name)
     dialog.get_by_label("Email").fill(email)
     dialog.get_by_label("Role").select_option(role)
+    dialog.get_by_label("Your password, to confirm it is you").fill(password)
     dialog.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text(f"Invitation sent to {email}.")).to_be_visible()
 
@@ -48,7 +49,7 @@ def test_the_owner_invites_a_billing_contact_who_then_pays_an_invoice(page, brow
     sign_in(page, owner.org_id, owner.email, owner.password)
 
     # When she invites Bill as a billing contact
-    invite(page, "Bill", "Ledger", email, "billing")
+    invite(page, "Bill", "Ledger", email, "billing", owner.password)
 
     # Then he is listed as invited, with his role
     people = page.get_by_role("table", name="People")
@@ -91,9 +92,15 @@ def test_the_people_list_says_in_words_who_can_sign_in_and_who_is_yet_to_be_invi
     expect(colleague).to_contain_text("No access yet")
     expect(colleague).not_to_contain_text("none")
 
-    # And once she sends it, the colleague is invited
+    # And once she sends it, the colleague is invited (a mistyped password first: she is asked again, nothing sent)
     colleague.get_by_role("button", name="Send Colleague1 Peoplewords an invitation").click()
-    page.get_by_role("dialog").get_by_role("button", name="Send invitation").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Your password, to confirm it is you").fill("not quite my password")
+    dialog.get_by_role("button", name="Send invitation").click()
+    expect(dialog.get_by_text("This is not your current password.")).to_be_visible()
+    expect(colleague).to_contain_text("No access yet")
+    dialog.get_by_label("Your password, to confirm it is you").fill(owner.password)
+    dialog.get_by_role("button", name="Send invitation").click()
     expect(colleague).to_contain_text("Invited")
 
 
@@ -103,7 +110,7 @@ def test_a_viewer_sees_the_invoices_but_no_way_to_pay_them(page, browser, portal
     invoice_id = an_invoice(owner, 1500, "Audit")
     email = owner.email.replace("owner", "vera")
     sign_in(page, owner.org_id, owner.email, owner.password)
-    invite(page, "Vera", "Looks", email, "viewer")
+    invite(page, "Vera", "Looks", email, "viewer", owner.password)
 
     # When the viewer signs in
     tab, vera = accept(browser, portal, email, "Vera")

@@ -6,6 +6,7 @@ from dataclasses import replace
 from chalicelib import bootstrap
 from chalicelib.domain.second_factor import code_for, step_at
 from chalicelib.tables.merchant_users import merchant_login_key
+from chalicelib.tables.metrics import WRITES, counting_calls
 from tests.support.api import client
 from tests.support.call_shapes import calls_made
 from tests.support.console import PASSWORD, a_console
@@ -133,6 +134,62 @@ def test_a_console_session_alone_cannot_set_up_a_second_factor_that_would_keep_i
         assert (wrong.status, wrong.json["error"]["details"]["field_codes"]) == (
             400, {"current_password": "wrong_password"})
         assert console.sign_in("olivia@acme.example").json["token"]
+
+
+def test_a_console_session_alone_creates_no_user_that_would_outlive_it(aws):
+    with client() as c:
+        # Given Olivia's console session in the hands of someone who does not know her password
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        mallory = {"email": "mallory@acme.example", "role": "admin", "password": "a lasting way back in for me"}
+
+        # When it creates a console user without her password, and with a wrong one
+        with counting_calls() as calls:
+            bare = olivia.post("/admin/merchant-users", mallory)
+        wrong = olivia.post("/admin/merchant-users", {**mallory, "current_password": "not her password at all"})
+
+        # Then neither makes the user (the first writes nothing at all), and nobody signs in as it
+        assert (bare.status, bare.json["error"]["details"]["field_codes"]) == (
+            400, {"current_password": "current_password_needed"})
+        assert not set(calls.operations) & WRITES
+        assert (wrong.status, wrong.json["error"]["details"]["field_codes"]) == (
+            400, {"current_password": "wrong_password"})
+        assert [u["email"] for u in olivia.get("/admin/merchant-users").json["items"]] == ["olivia@acme.example"]
+        assert console.sign_in(mallory["email"], mallory["password"]).status == 401
+
+
+def test_wrong_current_passwords_given_to_create_a_user_count_towards_the_lockout(aws):
+    with client() as c:
+        # Given a stolen console session guessing Olivia's password by creating users six times
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        for guess in range(6):
+            olivia.post("/admin/merchant-users", {"email": "sam@acme.example", "role": "support", "password": PASSWORD,
+                                                  "current_password": f"guess number {guess} goes here"})
+
+        # Then the next attempt, and her next sign-in, have to wait, as after six failed sign-ins
+        answer = olivia.post("/admin/merchant-users", {"email": "sam@acme.example", "role": "support",
+                                                       "password": PASSWORD, "current_password": PASSWORD})
+        assert (answer.status, answer.headers["Retry-After"]) == (429, "1")
+        assert console.sign_in("olivia@acme.example").status == 429
+
+
+def test_a_console_admin_creates_a_user_with_her_current_password_and_an_api_key_needs_none(aws):
+    with client() as c:
+        # Given Olivia signed in to the console, and the organization's API key
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+
+        # When she creates Sam with her current password, and the key creates Kim with none
+        sam = olivia.post("/admin/merchant-users", {"email": "sam@acme.example", "role": "support",
+                                                    "password": PASSWORD, "current_password": PASSWORD})
+        kim = console.key.post("/admin/merchant-users", {"email": "kim@acme.example", "role": "support",
+                                                         "password": PASSWORD})
+
+        # Then both are made and sign in
+        assert (sam.status, kim.status) == (201, 201), (sam.json, kim.json)
+        assert console.sign_in("sam@acme.example").status == 200
+        assert console.sign_in("kim@acme.example").status == 200
 
 
 def test_a_user_with_a_second_factor_signs_in_with_a_code_after_the_password(aws):

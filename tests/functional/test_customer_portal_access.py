@@ -69,7 +69,8 @@ def test_what_the_list_says_of_each_contact_stays_what_the_accounts_say_through_
         assert listed_access(acme)["Globex"][HANK["email"]] == "invited"
 
         # When Zoë invites Alice as a viewer, and Alice accepts
-        assert zoe.portal.post("/portal/people", {**ALICE, "role": "viewer"}).status == 201
+        sent = zoe.portal.post("/portal/people", {**ALICE, "role": "viewer", "current_password": PASSWORD})
+        assert sent.status == 201, sent.json
         assert listed_access(acme)["Globex"][ALICE["email"]] == "invited"
         accept(api, acme, ALICE["email"])
         # Then Alice is listed as active

@@ -108,7 +108,7 @@ def test_an_address_the_owner_typed_in_receives_no_document_until_its_mailbox_ac
         invoice = an_invoice(scene.admin, scene.customer_id)
         stranger = "anyone@elsewhere.example"
         added = scene.zoe.portal.post("/portal/people", {"first_name": "Any", "last_name": "One", "email": stranger,
-                                                         "role": "viewer"})
+                                                         "role": "viewer", "current_password": PASSWORD})
         stranger_id = added.json["contact_id"]
 
         # When she forwards an invoice to it, with words of her own

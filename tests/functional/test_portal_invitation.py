@@ -304,7 +304,8 @@ def test_the_merchants_invitation_takes_over_an_address_another_customers_owner_
         acme = portal_organization(api)
         globex = signed_in_customer(api, acme.org, acme.key)
         bob = {"first_name": "Bob", "email": "bob@initech.example"}
-        assert globex.portal.post("/portal/people", {**bob, "role": "viewer"}).status == 201
+        sent = globex.portal.post("/portal/people", {**bob, "role": "viewer", "current_password": PASSWORD})
+        assert sent.status == 201, sent.json
         globex_link = link_token(emails_to(bob["email"])[-1])
         initech = new_customer(acme.admin, display_name="Initech", email=bob["email"], contacts=[bob])
 

@@ -6,7 +6,7 @@ from chalicelib.tables.metrics import WRITES, counting_calls
 from tests.support.api import Api, client
 from tests.support.payments import a_payer, an_invoice, pay
 from tests.support.portal import (
-    PASSWORD, Clock, an_owner, emails_to, invited_person, link_token, login, signed_in_customer, text_of,
+    PASSWORD, Clock, a_passwordless_zoe, an_owner, emails_to, invited_person, link_token, login, signed_in_customer, text_of,
 )
 
 ALICE = {"first_name": "Alice", "last_name": "Ng", "email": "alice@globex.example"}
@@ -25,7 +25,7 @@ def test_the_owner_invites_a_billing_contact_who_signs_in_with_that_role(aws):
         acme, owner = an_owner(api)
 
         # When they invite Alice as a billing contact
-        answer = owner.portal.post("/portal/people", {**ALICE, "role": "billing"})
+        answer = owner.portal.post("/portal/people", {**ALICE, "role": "billing", "current_password": PASSWORD})
 
         # Then Alice is a contact of the account, invited, and gets the invitation
         assert answer.status == 201, answer.json
@@ -51,7 +51,8 @@ def test_a_colleagues_invitation_names_who_invited_them_to_which_account_and_wha
         acme, owner = an_owner(Api(c))
 
         # When they invite Alice as a viewer
-        assert owner.portal.post("/portal/people", {**ALICE, "role": "viewer"}).status == 201
+        sent = owner.portal.post("/portal/people", {**ALICE, "role": "viewer", "current_password": PASSWORD})
+        assert sent.status == 201, sent.json
 
         # Then her email says who invited her, to which customer's account at which merchant, and what she may do
         [message] = emails_to(ALICE["email"])
@@ -65,8 +66,8 @@ def test_sending_the_same_invitation_again_sends_the_email_again_and_adds_no_one
         api = Api(c)
         _acme, owner = an_owner(api)
 
-        first = owner.portal.post("/portal/people", {**ALICE, "role": "viewer"})
-        again = owner.portal.post("/portal/people", {**ALICE, "role": "viewer"})
+        first = owner.portal.post("/portal/people", {**ALICE, "role": "viewer", "current_password": PASSWORD})
+        again = owner.portal.post("/portal/people", {**ALICE, "role": "viewer", "current_password": PASSWORD})
 
         assert (first.status, again.status) == (201, 201)
         assert again.json["contact_id"] == first.json["contact_id"]
@@ -87,7 +88,7 @@ def test_a_viewer_reads_but_every_write_is_403_role_forbids_and_writes_nothing(a
         with counting_calls() as calls:
             refused = [viewer.post("/portal/payments", {"invoice_ids": []}),
                        viewer.patch("/portal/profile", {"billing_address": {"city": "Springfield"}}),
-                       viewer.post("/portal/people", {**ALICE, "role": "billing"})]
+                       viewer.post("/portal/people", {**ALICE, "role": "billing", "current_password": PASSWORD})]
 
         # Then the reads answer, the writes are 403 role_forbids, before anything was written
         assert reads == [200, 200, 200]
@@ -109,7 +110,7 @@ def test_a_billing_contact_pays_but_may_not_forward_manage_people_or_change_the_
             refused = [billing.get("/portal/people"), billing.post("/portal/invoices/inv_x/forward", {}),
                        billing.post("/portal/subscriptions/sub_x/cancel", {}),
                        billing.patch("/portal/profile", {"custom_fields": {}}),
-                       billing.post("/portal/people", {**BOB, "role": "billing"}),
+                       billing.post("/portal/people", {**BOB, "role": "billing", "current_password": PASSWORD}),
                        billing.patch(f"/portal/people/{alice_id}", {"role": "viewer"}),
                        billing.delete(f"/portal/people/{alice_id}")]
 
@@ -184,7 +185,7 @@ def test_inviting_a_removed_person_again_gives_their_access_back(aws):
         alice_id, _ = invited(api, acme, owner, "billing")
         owner.portal.delete(f"/portal/people/{alice_id}")
 
-        back = owner.portal.post("/portal/people", {**ALICE, "role": "viewer"})
+        back = owner.portal.post("/portal/people", {**ALICE, "role": "viewer", "current_password": PASSWORD})
 
         assert (back.status, back.json["role"], back.json["portal_status"]) == (201, "viewer", "active")
         assert login(api, acme.org.org_id, ALICE["email"], PASSWORD).status == 200
@@ -199,7 +200,8 @@ def test_the_owner_cannot_change_or_remove_themself(aws):
 
         answers = [owner.portal.patch(f"/portal/people/{own_id}", {"role": "viewer"}),
                    owner.portal.delete(f"/portal/people/{own_id}"),
-                   owner.portal.post("/portal/people", {"first_name": "Zoë", "email": owner.email, "role": "viewer"})]
+                   owner.portal.post("/portal/people", {"first_name": "Zoë", "email": owner.email, "role": "viewer",
+                                                        "current_password": PASSWORD})]
 
         assert [(a.status, a.json["error"]["code"]) for a in answers] == [(422, "owner_role_fixed")] * 3
         assert owner.portal.get("/portal/me").json["contact"]["role"] == "owner"
@@ -379,7 +381,7 @@ def test_giving_access_to_an_address_that_signs_in_for_another_customer_answers_
         emails_before = len(emails_to(BOB["email"]))
 
         # When Globex's owner gives Bob's address viewer access
-        answer = owner.portal.post("/portal/people", {**BOB, "role": "viewer"})
+        answer = owner.portal.post("/portal/people", {**BOB, "role": "viewer", "current_password": PASSWORD})
 
         # Then the answer is an invitation's, as for an address nobody uses, but Bob is sent nothing,
         # and he still signs in for Initech as its owner
@@ -411,3 +413,77 @@ def test_who_was_given_access_is_in_the_owners_and_the_merchants_activity_not_a_
         # Then the owner and the merchant see that Alice was given access, Alice does not
         assert by_owner == by_merchant == ["person.invited"]
         assert by_alice == []
+
+
+# --- a colleague's account outlives the session that invites them: a fresh proof of identity -------
+
+def test_a_session_alone_invites_no_one_and_writes_nothing(aws):
+    Clock()
+    with client() as c:
+        # Given the owner's session in the hands of someone who does not know her password
+        _acme, owner = an_owner(Api(c))
+
+        # When it invites Alice without the owner's current password
+        with counting_calls() as calls:
+            answer = owner.portal.post("/portal/people", {**ALICE, "role": "billing"})
+
+        # Then it is asked for the password, and nothing is written or sent
+        assert (answer.status, answer.json["error"]["details"]["field_codes"]) == (
+            400, {"current_password": "current_password_needed"})
+        assert not set(calls.operations) & WRITES
+        assert emails_to(ALICE["email"]) == []
+        assert [p["email"] for p in owner.portal.get("/portal/people").json["items"]] == [owner.email]
+
+
+def test_a_wrong_current_password_invites_no_one_and_the_right_one_does(aws):
+    Clock()
+    with client() as c:
+        # Given an owner signed in
+        _acme, owner = an_owner(Api(c))
+
+        # When she invites Alice with a wrong password, then with her own
+        wrong = owner.portal.post("/portal/people", {**ALICE, "role": "billing", "current_password": "not it at all"})
+        people_after_wrong = [p["email"] for p in owner.portal.get("/portal/people").json["items"]]
+        right = owner.portal.post("/portal/people", {**ALICE, "role": "billing", "current_password": PASSWORD})
+
+        # Then the wrong one is refused as such, adding no one and sending nothing; the right one invites her
+        assert (wrong.status, wrong.json["error"]["details"]["field_codes"]) == (
+            400, {"current_password": "wrong_password"})
+        assert people_after_wrong == [owner.email]
+        assert (right.status, right.json["portal_status"]) == (201, "invited")
+        assert len(emails_to(ALICE["email"])) == 1
+
+
+def test_wrong_current_passwords_given_to_invite_count_towards_the_owners_lockout(aws):
+    Clock()
+    with client() as c:
+        # Given a stolen owner's session guessing her password through invitations six times
+        api = Api(c)
+        acme, owner = an_owner(api)
+        for guess in range(6):
+            owner.portal.post("/portal/people", {**ALICE, "role": "billing",
+                                                 "current_password": f"guess number {guess} goes here"})
+
+        # Then the next invitation, and the next sign-in, have to wait, as after six failed sign-ins
+        invitation = owner.portal.post("/portal/people", {**ALICE, "role": "billing", "current_password": PASSWORD})
+        assert (invitation.status, invitation.headers["Retry-After"]) == (429, "1")
+        assert login(api, acme.org.org_id, owner.email, PASSWORD).status == 429
+        assert emails_to(ALICE["email"]) == []
+
+
+def test_an_owner_without_a_password_invites_from_a_fresh_sign_in_only(aws):
+    clock = Clock()
+    with client() as c:
+        # Given a link-only portal's owner, whose account has no password, signed in just now
+        _acme, zoe = a_passwordless_zoe(Api(c))
+
+        # When she invites Alice at once, and Bob eleven minutes after signing in
+        fresh = zoe.post("/portal/people", {**ALICE, "role": "viewer"})
+        clock.advance(minutes=11)
+        stale = zoe.post("/portal/people", {**BOB, "role": "viewer"})
+
+        # Then Alice is invited; Bob's invitation asks her to sign in again, adding no one and sending nothing
+        assert fresh.status == 201, fresh.json
+        assert (stale.status, stale.json["error"]["code"]) == (403, "fresh_sign_in_needed")
+        assert BOB["email"] not in [p["email"] for p in zoe.get("/portal/people").json["items"]]
+        assert emails_to(BOB["email"]) == []

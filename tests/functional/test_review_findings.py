@@ -8,7 +8,7 @@ from chalicelib.domain.customers import MOST_CONTACTS
 from chalicelib.handlers.credentials import ACTION_LINK_CHANGES, may_act_on_link
 from tests.support.api import Api, client
 from tests.support.portal import (
-    Clock, a_passwordless_zoe, an_owner, contact_with, invited_person, login, new_customer,
+    PASSWORD, Clock, a_passwordless_zoe, an_owner, contact_with, invited_person, login, new_customer,
     signed_in_customer,
 )
 
@@ -71,7 +71,7 @@ def test_an_owner_cannot_take_the_sign_in_of_another_customers_contact(aws):
                                contacts=[{**BOB}])
 
         # When Globex's owner "invites" Bob's address to Globex
-        taken = owner.portal.post("/portal/people", {**BOB, "role": "viewer"})
+        taken = owner.portal.post("/portal/people", {**BOB, "role": "viewer", "current_password": PASSWORD})
 
         # (and even takes it back again)
         if taken.status == 201:
@@ -110,8 +110,9 @@ def test_an_owner_cannot_learn_whether_an_address_signs_in_for_another_customer(
         signed_in_customer(api, acme.org, acme.key, email=BOB["email"], display_name="Initech")
 
         # When Globex's owner gives access to Bob's address, and to an address nobody uses
-        bob = owner.portal.post("/portal/people", {**BOB, "role": "viewer"})
-        nobody = owner.portal.post("/portal/people", {**BOB, "email": "nobody@initech.example", "role": "viewer"})
+        bob = owner.portal.post("/portal/people", {**BOB, "role": "viewer", "current_password": PASSWORD})
+        nobody = owner.portal.post("/portal/people", {**BOB, "email": "nobody@initech.example", "role": "viewer",
+                                                      "current_password": PASSWORD})
 
         # Then the two answers do not tell them apart
         assert bob.status == nobody.status, (bob.json, nobody.json)
@@ -131,7 +132,8 @@ def test_an_owner_cannot_add_more_contacts_than_the_merchant_may(aws):
             session = login(api, acme.org.org_id, owner.email, owner.password).json["token"]
             for n in range(5):
                 answer = api.as_(session).post("/portal/people", {
-                    "first_name": "P", "email": f"p{hour}-{n}@globex.example", "role": "viewer"})
+                    "first_name": "P", "email": f"p{hour}-{n}@globex.example", "role": "viewer",
+                    "current_password": owner.password})
                 assert answer.status in (201, 422, 429), answer.json
                 answers.append((answer.status, answer.json.get("error", {}).get("code")))
 

@@ -643,10 +643,6 @@ class PaymentMethods:
         key = (owner_key(org_id, method.customer_id), method.payment_method_id)
         tx.add(("payment_methods", key), holds=_on_version(self._t, key, method), apply=lambda: self._t.pop(key))
 
-    def kept_in(self, tx: MemoryTransaction, org_id: str, method: PaymentMethod) -> None:
-        key = (owner_key(org_id, method.customer_id), method.payment_method_id)
-        tx.add(("payment_methods", key), holds=lambda: key in self._t)
-
 
 class Subscriptions:
     """What settling a payment and the portal's actions without a bill reach (scheduled work's claims

@@ -184,7 +184,7 @@ def invited_person(api: Api, acme: PortalOrganization, owner: SignedInCustomer, 
     """The owner invites someone with `role` (POST /portal/people), who accepts the emailed link:
     their contact id and a client carrying their session."""
     answer = owner.portal.post("/portal/people", {"first_name": first_name, "last_name": last_name,
-                                                  "email": email, "role": role})
+                                                  "email": email, "role": role, "current_password": owner.password})
     assert answer.status == 201, answer.json
     accepted = api.as_(None).post("/portal/auth/accept-invite", {
         "organization": acme.org.org_id, "token": link_token(emails_to(email)[-1]), "password": PASSWORD})

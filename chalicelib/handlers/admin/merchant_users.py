@@ -21,6 +21,8 @@ class MerchantUserBody(Body):
     role: Literal["admin", "support"]
     password: Password              # chosen by whoever creates the user, handed over out of band
     name: Annotated[str, StringConstraints(max_length=100)] = ""
+    # a console user's own: the new user outlives the session, so a session alone makes none (an API key needs none)
+    current_password: Password | None = None
 
 
 class MerchantUserChanges(Body):
@@ -38,10 +40,14 @@ def list_merchant_users():
 @api.route("/admin/merchant-users", "POST", body=MerchantUserBody, status=201, response="MerchantUser")
 def create_merchant_user(body: MerchantUserBody):
     """A console user (admin: every change; support: reads, and resends portal invitations), signing in
-    at /console/auth/login with this email and password."""
+    at /console/auth/login with this email and password. Made with a console session, it needs the
+    signed-in user's `current_password` (a wrong one counts as a failed sign-in); an API key needs none."""
     from ..responses.console import MerchantUser
-    user = services().access.create_merchant_user(api.merchant().org_id, email=body.email, role=body.role,
-                                                  password=body.password, name=body.name, now=bootstrap.now())
+    caller = api.merchant_user()
+    user = services().access.create_merchant_user(caller.org_id, email=body.email, role=body.role,
+                                                  password=body.password, name=body.name, now=bootstrap.now(),
+                                                  by=None if caller.by_key else caller.user,
+                                                  current_password=body.current_password)
     return MerchantUser.of(user).model_dump()
 
 

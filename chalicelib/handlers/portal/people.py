@@ -14,7 +14,7 @@ from ..http import Body, Routes
 from ..schemas import Email, Name
 
 if TYPE_CHECKING:   # built by the body when a request comes, not at `import app`
-    from ...services.access.commands import NewPerson
+    from ...services.access.commands import NewPerson, Proof
 
 api = Routes("portal", portal_session)
 
@@ -26,10 +26,17 @@ class PersonBody(Body):
     last_name: str = Field(default="", max_length=120)
     email: Email
     role: GivenRole
+    # the colleague's account outlives this session: a session alone invites no one (none for an
+    # account without a password: a session just begun stands in for it)
+    current_password: str | None = Field(default=None, min_length=1, max_length=1024)
 
     def person(self) -> NewPerson:
         from ...services.access.commands import NewPerson
         return NewPerson(self.first_name, self.email, self.role, self.last_name)
+
+    def proof(self, login: str, session_id: str) -> Proof:
+        from ...services.access.commands import Proof
+        return Proof(login, session_id, self.current_password)
 
 
 class RoleBody(Body):
@@ -54,11 +61,14 @@ def invite_person(body: PersonBody):
     """Give someone access with a role (billing or viewer): a contact with the email is given it,
     else one is added, and an invitation is emailed unless they have an account already; sending
     the same request again sends the invitation again (owner only). An address that signs in or is
-    invited for someone else is answered alike, in body and time, and sent nothing."""
+    invited for someone else is answered alike, in body and time, and sent nothing. Only with the
+    owner's `current_password` (a wrong one counts as a failed sign-in; an account without a password:
+    a sign-in under 10 minutes old, else 403 fresh_sign_in_needed)."""
     caller = api.customer()
     with held_to_the_floor():   # whether the address signs in for someone else must not show in its time
         person = services().access.invite_person(caller.org_id, caller.customer_id, caller.contact_id,
-                                                 body.person(), bootstrap.now())
+                                                 body.person(), body.proof(caller.login, caller.session_id),
+                                                 bootstrap.now())
     return _answer(person)
 
 

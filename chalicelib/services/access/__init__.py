@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .commands import OrganizationChanges
     from .me import Me
     from .people import Person
-    from .commands import NewPerson
+    from .commands import NewPerson, Proof
     from .passkeys import Listed
     from .portal_auth import Invitation
     from .second_factor import Challenge, Enrolment, SecondFactorSignIn, SecondFactorState
@@ -147,9 +147,10 @@ class Access:
         from .people import people
         return people(self._adapters, org_id, customer)
 
-    def invite_person(self, org_id: str, customer_id: str, by: str, new: NewPerson, now: datetime) -> Person:
+    def invite_person(self, org_id: str, customer_id: str, by: str, new: NewPerson, proof: Proof,
+                      now: datetime) -> Person:
         from .people import invite_person
-        return invite_person(self._adapters, org_id, customer_id, by, new, now)
+        return invite_person(self._adapters, org_id, customer_id, by, new, proof, now)
 
     def change_role(self, org_id: str, customer_id: str, by: str, contact_id: str, role: str,
                     now: datetime) -> Person:
@@ -205,9 +206,11 @@ class Access:
     # the merchant console: its users and their sessions
 
     def create_merchant_user(self, org_id: str, *, email: str, role: str, password: str, name: str,
-                             now: datetime) -> MerchantUser:
+                             now: datetime, by: MerchantUser | None = None,
+                             current_password: str | None = None) -> MerchantUser:
         from .console_auth import create_user
-        return create_user(self._adapters, org_id, email=email, role=role, password=password, name=name, now=now)
+        return create_user(self._adapters, org_id, email=email, role=role, password=password, name=name, now=now,
+                           by=by, current_password=current_password)
 
     def change_merchant_user(self, org_id: str, user_id: str, *, role: str | None, status: str | None,
                              by_user_id: str) -> MerchantUser:

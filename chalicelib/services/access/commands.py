@@ -39,3 +39,13 @@ class NewPerson:
     email: str
     role: str
     last_name: str = ""
+
+
+@dataclass(frozen=True)
+class Proof:
+    """How a signed-in portal account proves it is still itself for a change that outlives its session
+    (docs/security.md "Fresh proof of identity"): its current password, or, for an account without
+    one, a session (`session_id`) begun less than FRESH_SIGN_IN ago."""
+    login: str
+    session_id: str
+    current_password: str | None = None

@@ -53,11 +53,17 @@ class ConsoleSignIn:
 # --- accounts --------------------------------------------------------------------------------
 
 def create_user(adapters, org_id: str, *, email: str, role: str, password: str, name: str,
-                now: datetime) -> MerchantUser:
+                now: datetime, by: MerchantUser | None = None, current_password: str | None = None) -> MerchantUser:
     """A merchant user with a password the inviting admin chose (to hand over out of band and be
-    changed at first sign-in's leisure); AlreadyExists for an email the organization has."""
+    changed at first sign-in's leisure); AlreadyExists for an email the organization has.
+
+    `by`: the console user creating it, who confirms with their current password (counted like a
+    sign-in): the new user outlives the session, so a stolen session alone must not leave one behind.
+    None for an API key (the merchant's server, not a browser session)."""
     if role not in ROLES:
         raise InvalidInput({"role": f"One of {', '.join(ROLES)}."})
+    if by is not None:
+        confirm_current_password(adapters, by, current_password, now, session_id=None)   # a merchant user has one
     org = adapters.uow.organizations.get(org_id)
     validate_password(password, email=email, org_name=org.name, field="password")
     user = MerchantUser(login=merchant_login_key(org_id, email), user_id=new_id("merchant_user", now), org_id=org_id,

@@ -9,12 +9,12 @@ from datetime import datetime
 
 from ...domain.customers import MOST_CONTACTS, REMOVED, Contact, Customer
 from ...domain.engagement import ActivityRecord, contact_actor
-from ...domain.errors import BusinessRuleViolation, NotFound
+from ...domain.errors import BusinessRuleViolation, NotFound, Unauthenticated
 from ...domain.ids import new_id
 from ...tables.portal_users import login_key
 from . import sessions
-from .commands import NewPerson
-from .portal_auth import count_invitation, send_invitation
+from .commands import NewPerson, Proof
+from .portal_auth import confirm_current_password, count_invitation, send_invitation
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,21 @@ def people(adapters, org_id: str, customer: Customer) -> list[Person]:
     return [_person(contact, access[contact.contact_id]) for contact in customer.contacts]
 
 
-def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPerson, now: datetime) -> Person:
+def invite_person(adapters, org_id: str, customer_id: str, by: str, new: NewPerson, proof: Proof,
+                  now: datetime) -> Person:
     """Give `new` access with their role: a contact with that email already is given the role,
     else one is added. Someone without an account yet (or still invited) is sent the invitation
     (again: a resend is the same request); an active account keeps signing in, with the new role.
     An address that signs in or is invited for another contact of the merchant is answered the same
-    as one nobody uses (`invited`), but no account is made and nothing is sent (docs/security.md "Roles")."""
-    found = adapters.uow.customers.with_organization(org_id, customer_id)
+    as one nobody uses (`invited`), but no account is made and nothing is sent (docs/security.md "Roles").
+    The colleague's account outlives the owner's session, so the owner proves it is them (`proof`)
+    before anything is written: a stolen session alone leaves no way back in."""
+    found = adapters.uow.portal_users.with_organization(proof.login, org_id, customer_id=customer_id,
+                                                        with_failures=True)
+    if found.customer is None:
+        raise NotFound("customer")
     customer, owner = found.customer, _owner(found.customer, by)
+    _confirm_owner(adapters, found, by, proof, now)
     contact = customer.contact_by_email(new.email)
     if contact is None:
         if len(customer.contacts) >= MOST_CONTACTS:
@@ -110,6 +117,15 @@ def _owner(customer: Customer, by: str) -> Contact:
     if owner is None or customer.portal_role_of(by) != "owner":
         raise NotFound("contact")
     return owner
+
+
+def _confirm_owner(adapters, found, by: str, proof: Proof, now: datetime) -> None:
+    """The owner's own account (as `proof` names it, read with the customer) proves it is them."""
+    user = found.user
+    if user is None or not user.is_active or (user.customer_id, user.contact_id) != (found.customer.customer_id, by):
+        raise Unauthenticated("Sign in again.")
+    confirm_current_password(adapters, user, proof.current_password, now, session_id=proof.session_id,
+                             failures=found.failures)
 
 
 def _activity(changed: Customer, owner: Contact, before: Contact | None, after: Contact, action: str,

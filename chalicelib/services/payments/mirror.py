@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...domain.account_summary import AccountSummary
 from ...domain.errors import ConcurrentUpdate
 from ...domain.payments import PaymentMethod
+from ...tables.account_summaries import MirrorRead
 from ..backfills import every_customer
 
 ATTEMPTS = 5    # reads of a customer whose methods changed while they were read, before giving up
@@ -37,6 +39,34 @@ def saved(adapters, org_id: str, customer_id: str) -> Saved:
     """The customer's methods, to change: the mirror's version first, then the methods."""
     mirror = adapters.uow.account_summaries.mirror_read(org_id, customer_id)
     return Saved(adapters.uow.payment_methods.of_customer(org_id, customer_id), mirror)
+
+
+def saved_as_summarised(adapters, org_id: str, customer_id: str, summary: AccountSummary | None) -> Saved:
+    """The customer's methods, to change, from their account `summary` read first (consistently): as
+    it mirrors them, on the mirror's version read with them; where it mirrors none, from their table,
+    read now (after the summary, so the order `saved` keeps)."""
+    if summary is None:
+        return Saved(adapters.uow.payment_methods.of_customer(org_id, customer_id), MirrorRead(None, None))
+    read = MirrorRead(summary.methods_version, summary.currency)
+    if summary.payment_methods is None:
+        return Saved(adapters.uow.payment_methods.of_customer(org_id, customer_id), read)
+    return Saved(list(summary.payment_methods), read)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The card a subscription is to be charged to, one of the customer's methods as `read`."""
+    read: Saved
+    method: PaymentMethod
+
+
+def chosen_in(adapters, tx, org_id: str, customer_id: str, chosen: Chosen) -> None:
+    """Within the transaction that charges a subscription to `chosen`: the card written again, on its
+    version, so that version moves on, with the mirror in step (docs/billing.md "Cards and
+    subscriptions"). A removal of the card that read it before this commits deletes it on the version
+    it read, and fails (409); one that commits first fails this (the card is gone, the mirror's
+    version moved on)."""
+    change_in(adapters, tx, org_id, customer_id, chosen.read, put=(chosen.method,))
 
 
 def listed(adapters, org_id: str, customer_id: str) -> list[PaymentMethod]:

@@ -19,7 +19,7 @@ from ...domain.engagement import ActivityRecord, Actor
 from ...domain.errors import NotFound
 from ...domain.ids import new_id
 from ...domain.organization import Organization, clock_name
-from ...domain.payments import Payment, PaymentMethod
+from ...domain.payments import Payment
 from ...domain.subscription import Subscription
 from ...tables.mapping import as_plain
 from ..documents import invoices as invoices_portal, invoicing
@@ -27,6 +27,7 @@ from ..documents.views import InFull
 from ..documents.invoicing import Billing, Written
 from ..numbering import CREDIT_NOTE_NUMBERS, INVOICE_NUMBERS, Numbers
 from .commands import Caller
+from ..payments import mirror
 from ..payments import views as payment_views
 from .views import View, view
 
@@ -90,7 +91,7 @@ class Committed:
 def commit(adapters, ctx: Context, after: Subscription, action: str, summary: str,
            billed: Billing | None = None, *, feedback: CancellationFeedback | None = None,
            redeemed_by: Applier = "customer", undoable_as: str | None = None,
-           payment_method: PaymentMethod | None = None) -> Committed:
+           card: mirror.Chosen | None = None) -> Committed:
     """Write `after` on the condition that the subscription is still the version read, with the
     documents `billed`, the cancel flow's `feedback` and the activity record, all or nothing
     (ConcurrentUpdate: 409). A coupon `after` holds that the subscription never had is redeemed in
@@ -98,7 +99,8 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
     coupon then stands: 400; the merchant's retention offer is not limited to portal coupons).
     `undoable_as`: the portal action it is (cancel_now, change_now), kept for the merchant's undo
     window where it may be undone (domain/undo.py); any other write ends an earlier one's window (the
-    record it carries names the version before it: undoing answers `subscription_changed`)."""
+    record it carries names the version before it: undoing answers `subscription_changed`). `card`: the
+    saved card the subscription is charged to from now on, written again with it (mirror.chosen_in)."""
     org_id = ctx.caller.org_id
     if billed is not None and after.charges_automatically and paying.worth_charging(billed.amount_due_minor,
                                                                                       after.currency):
@@ -124,8 +126,8 @@ def commit(adapters, ctx: Context, after: Subscription, action: str, summary: st
             adapters.uow.catalog.redeem_in(tx, org_id, code, now=ctx.now, by=redeemed_by, field="coupon")
         if feedback is not None:
             adapters.uow.cancellation_feedback.add_in(tx, org_id, feedback, ctx.sub.version)
-        if payment_method is not None:
-            adapters.uow.payment_methods.kept_in(tx, org_id, payment_method)
+        if card is not None:
+            mirror.chosen_in(adapters, tx, org_id, ctx.caller.customer_id, card)
         adapters.uow.activity.record(org_id, record, tx)
     return Committed(adapters.uow.subscriptions.saved(item), written.invoice(adapters), written.credit_note(adapters))
 

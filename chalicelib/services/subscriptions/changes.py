@@ -17,6 +17,7 @@ from ...domain.subscription_actions import Selection, When
 from ...domain.subscription_status import Status
 from ..documents import invoicing
 from ..numbering import retried
+from ..payments import mirror
 from .commands import ChangeRequest
 from .actions import Caller, Committed, Context, Outcome, charge, commit, load, outcome
 
@@ -72,24 +73,23 @@ def choose_payment_method(adapters, caller: Caller, subscription_id: str, *, pay
     "Cards and subscriptions"), optionally turning auto-charge on or off with it. The card it has
     already (and auto-charge as asked): the subscription as it stands."""
     ctx = load(adapters, caller, subscription_id, now, "choose_payment_method", with_summary=True)
-    method = _saved_method(adapters, ctx, payment_method_id)
+    cards = mirror.saved_as_summarised(adapters, caller.org_id, caller.customer_id, ctx.summary)
+    method = _saved_method(cards, payment_method_id)
     if ctx.sub.payment_method_id == method.payment_method_id and auto_charge in (None, ctx.sub.auto_charge):
         return outcome(adapters, ctx, Committed(ctx.sub))
     after = actions.payment_method_chosen(ctx.sub, method, auto_charge=auto_charge, now=ctx.now)
     summary = f"Charged to {method.summary}"
     if after.auto_charge != ctx.sub.auto_charge:
         summary += f"; auto-charge turned {'on' if after.auto_charge else 'off'}"
-    saved = commit(adapters, ctx, after, "subscription.payment_method_chosen", summary, payment_method=method)
+    saved = commit(adapters, ctx, after, "subscription.payment_method_chosen", summary,
+                   card=mirror.Chosen(cards, method))
     return outcome(adapters, ctx, saved)
 
 
-def _saved_method(adapters, ctx: Context, payment_method_id: str) -> PaymentMethod:
+def _saved_method(cards: mirror.Saved, payment_method_id: str) -> PaymentMethod:
     """One of the caller's saved methods, as the account summary (read with the subscription) mirrors
     them, else from their table: another customer's, a removed or an unknown one is NotFound alike."""
-    org_id, customer_id = ctx.caller.org_id, ctx.caller.customer_id
-    mirrored = ctx.summary.payment_methods if ctx.summary is not None else None
-    kept = mirrored if mirrored is not None else adapters.uow.payment_methods.of_customer(org_id, customer_id)
-    found = next((m for m in kept if m.payment_method_id == payment_method_id), None)
+    found = next((m for m in cards.methods if m.payment_method_id == payment_method_id), None)
     if found is None:
         raise NotFound("payment method")
     return found

@@ -433,6 +433,9 @@ function newUser(main, me) {
       options: [["support", t("console.role.support")], ["admin", t("console.role.admin")]], hint: t("console.role.hint") }),
     field({ label: t("console.first_password"), name: "password", type: "password", required: true,
       autocomplete: "new-password", hint: t("console.first_password.hint") }),
+    // the new user outlives this session: a session alone makes none
+    field({ label: t("console.your_password"), name: "current_password", type: "password", required: true,
+      autocomplete: "current-password", hint: t("console.your_password.hint") }),
     h("button", { type: "submit" }, t("console.create")));
   onSubmit(form, async (values) => {
     await admin.post("/admin/merchant-users", values);

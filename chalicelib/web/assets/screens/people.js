@@ -55,6 +55,18 @@ function roleField(value) {
     hint: t("people.role_hint"), required: true });
 }
 
+/** The owner's own password, asked with every invitation: the colleague's account outlives this
+ * sign-in, so a session alone invites no one. An account without a password is asked for none (a
+ * sign-in under 10 minutes old stands in for it, docs/security.md). */
+function ownPassword() {
+  const box = h("div", {}, field({ label: t("people.current_password"), name: "current_password", type: "password",
+    required: true, autocomplete: "current-password", hint: t("people.current_password_hint") }));
+  api.get("/portal/auth/second-factor").then((state) => {
+    if (state.has_password === false) replace(box, h("p", { class: "hint" }, t("people.fresh_sign_in_needed")));
+  }).catch(() => { /* the field stays: the server says what it needs either way */ });
+  return box;
+}
+
 /** Invite someone new, or (`person`) send a person their invitation again. */
 function invite(person = null) {
   const title = !person ? t("people.invite_title")
@@ -65,10 +77,12 @@ function invite(person = null) {
       field({ label: t("people.first_name"), name: "first_name", value: first, required: true, autocomplete: "off" }),
       field({ label: t("people.last_name"), name: "last_name", value: rest.join(" "), autocomplete: "off" }),
       field({ label: t("people.email"), name: "email", type: "email", value: person?.email || "", required: true, autocomplete: "off" }),
-      roleField(GIVEN_ROLES.includes(person?.role) ? person.role : "billing"));
+      roleField(GIVEN_ROLES.includes(person?.role) ? person.role : "billing"),
+      ownPassword());
     onSubmit(form, async (values) => {
       const invited = await api.post("/portal/people", {
-        first_name: values.first_name, last_name: values.last_name, email: values.email, role: values.role });
+        first_name: values.first_name, last_name: values.last_name, email: values.email, role: values.role,
+        ...(values.current_password ? { current_password: values.current_password } : {}) });
       close(invited.portal_status === "invited" ? t("people.invited", { email: invited.email }) : t("people.access_given", { name: invited.name }));
     });
     return { body: form, actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, t("common.cancel")),
