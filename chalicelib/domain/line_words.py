@@ -9,13 +9,11 @@ from datetime import date
 from typing import Literal
 
 from . import currencies
-from .money import Money
 
 WordsKind = Literal["plan", "addon", "one_time_addon", "coupon", "unused_time", "remaining_time",
                     "coupon_on_unused_time", "coupon_on_remaining_time", "rounding"]
 PRORATED: dict[str, WordsKind] = {"unused": "unused_time", "remaining": "remaining_time"}
 COUPON_ON: dict[str, WordsKind] = {"unused": "coupon_on_unused_time", "remaining": "coupon_on_remaining_time"}
-BASIS_POINTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -41,22 +39,17 @@ class LineWords:
         return _ENGLISH[self.kind](self)
 
 
-def off_text(percent_off_bp: int | None, amount_off: Money | None) -> str:
-    """'20% off', '12.5% off' or '10.00 off'."""
-    if amount_off is not None:
-        return f"{amount_off.format()} off"
-    whole, hundredths = divmod(percent_off_bp, 100)
-    percent = f"{whole}.{hundredths:02d}".rstrip("0").rstrip(".")
-    return f"{percent}% off"
-
-
 def _money(words: LineWords, amount_minor: int) -> str:
     return currencies.plain_text(amount_minor, words.currency)
 
 
 def _off(words: LineWords) -> str:
-    amount_off = Money(words.amount_off_minor, words.currency) if words.amount_off_minor is not None else None
-    return off_text(words.percent_off_bp, amount_off)
+    """'20% off', '12.5% off' or '10.00 off'."""
+    if words.amount_off_minor is not None:
+        return f"{_money(words, words.amount_off_minor)} off"
+    whole, hundredths = divmod(words.percent_off_bp, 100)
+    percent = f"{whole}.{hundredths:02d}".rstrip("0").rstrip(".")
+    return f"{percent}% off"
 
 
 def _term_item(words: LineWords) -> str:

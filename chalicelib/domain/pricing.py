@@ -1,12 +1,12 @@
 """The lines of a document: each plan and addon, less the coupon's discount where it applies."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Literal, Sequence
 
 from .calendar import Term
-from .line_words import LineWords, off_text, rounding_words
+from .line_words import LineWords, rounding_words
 from .money import Money
 
 ItemKind = Literal["plan", "addon", "one_time"]
@@ -54,11 +54,6 @@ class Discount:
         if self.amount_off is not None and self.amount_off.amount_minor <= 0:
             raise ValueError(f"amount_off of {self.code} must be positive")
 
-    @property
-    def off_text(self) -> str:
-        """'20% off', '12.5% off' or '10.00 off'."""
-        return off_text(self.percent_off_bp, self.amount_off)
-
     def words(self) -> dict:
         """The coupon as a line's words name it."""
         return {"name": self.name, "coupon_code": self.code, "percent_off_bp": self.percent_off_bp,
@@ -81,8 +76,7 @@ class Line:
     unit_price: Money | None = None
     kind: LineKind = "charge"
     period: Term | None = None          # the days of service it bills or credits
-    # what the description says, as data (not compared: a line's other fields decide its words)
-    words: LineWords | None = None
+    words: LineWords | None = None      # what the description says, as data
 
     def __post_init__(self):
         if self.kind not in LINE_KINDS:

@@ -97,10 +97,12 @@ def test_a_percent_coupon_takes_off_the_subtotal_times_the_percent_rounded_once(
 # coupons
 
 def test_coupon_percent_is_written_without_trailing_zeros():
-    assert percent_coupon(bp=2_000).off_text == "20% off"
-    assert percent_coupon(bp=1_250).off_text == "12.5% off"
-    assert percent_coupon(bp=1).off_text == "0.01% off"
-    assert amount_coupon(1_000).off_text == "10.00 off"
+    def off(coupon):
+        return term_lines([plan()], coupon, NOVEMBER)[-1].description.rsplit(": ", 1)[1]
+    assert off(percent_coupon(bp=2_000)) == "20% off"
+    assert off(percent_coupon(bp=1_250)) == "12.5% off"
+    assert off(percent_coupon(bp=1)) == "0.01% off"
+    assert off(amount_coupon(1_000)) == "10.00 off"
 
 
 @pytest.mark.parametrize("changes", [
