@@ -23,9 +23,9 @@ from . import coupon_cycles, currencies
 from .calendar import Term
 from .documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice, InvoiceStatus, TaxLine
 from .errors import BusinessRuleViolation
+from .line_words import rounding_words
 from .money import Money, round_half_up
-from .pricing import Discount, Line, PricedItem, one_time_lines, rounding_text, subtotal, term_lines, total, \
-    with_rounding
+from .pricing import Discount, Line, PricedItem, one_time_lines, subtotal, term_lines, total, with_rounding
 from .proration import prorate_change, prorated_lines
 from .subscription import Subscription, new_series
 
@@ -188,7 +188,7 @@ def document_lines(lines: list[Line]) -> tuple[DocumentLine, ...]:
                               quantity=line.quantity, code=line.code, kind=line.kind,
                               unit_price_minor=line.unit_price.amount_minor if line.unit_price else None,
                               period_start=line.period.start if line.period else None,
-                              period_end=line.period.end if line.period else None)
+                              period_end=line.period.end if line.period else None, words=line.words)
                  for line in lines)
 
 
@@ -203,8 +203,9 @@ def rounding_line(unrounded_minor: int, currency: str) -> DocumentLine | None:
     adjustment = total.rounded_to_increment() - total
     if adjustment.is_zero:
         return None
-    return DocumentLine(description=rounding_text(currency), amount_minor=adjustment.amount_minor,
-                        kind="rounding")
+    words = rounding_words(currency)
+    return DocumentLine(description=words.english(), amount_minor=adjustment.amount_minor, kind="rounding",
+                        words=words)
 
 
 def rounded_lines(lines: tuple[DocumentLine, ...], currency: str) -> tuple[DocumentLine, ...]:

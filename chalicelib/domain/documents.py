@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
+from .line_words import LineWords
 from .money import Money
 
 
@@ -18,6 +19,7 @@ class DocumentLine:
     kind: str = "charge"          # charge | discount | proration | credit | rounding
     period_start: date | None = None   # the days of service the line bills or credits: [start, end)
     period_end: date | None = None
+    words: LineWords | None = None     # what the description says, as data (None: lines of before, typed ones)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Literal, Sequence
 
-from . import currencies
 from .calendar import Term
+from .line_words import LineWords, rounding_words
 from .money import Money
 
 ItemKind = Literal["plan", "addon", "one_time"]
@@ -54,14 +54,10 @@ class Discount:
         if self.amount_off is not None and self.amount_off.amount_minor <= 0:
             raise ValueError(f"amount_off of {self.code} must be positive")
 
-    @property
-    def off_text(self) -> str:
-        """'20% off', '12.5% off' or '10.00 off'."""
-        if self.amount_off is not None:
-            return f"{self.amount_off.format()} off"
-        whole, hundredths = divmod(self.percent_off_bp, 100)
-        percent = f"{whole}.{hundredths:02d}".rstrip("0").rstrip(".")
-        return f"{percent}% off"
+    def words(self) -> dict:
+        """The coupon as a line's words name it."""
+        return {"name": self.name, "coupon_code": self.code, "percent_off_bp": self.percent_off_bp,
+                "amount_off_minor": self.amount_off.amount_minor if self.amount_off is not None else None}
 
     def of(self, subtotal: Money, share: Fraction = Fraction(1)) -> Money:
         """What it takes off `share` of a term of `subtotal` (positive), worked out exactly and
@@ -80,12 +76,23 @@ class Line:
     unit_price: Money | None = None
     kind: LineKind = "charge"
     period: Term | None = None          # the days of service it bills or credits
+    words: LineWords | None = None      # what the description says, as data
 
     def __post_init__(self):
         if self.kind not in LINE_KINDS:
             raise ValueError(f"line kind must be one of {', '.join(LINE_KINDS)}, got {self.kind!r}")
         if self.unit_price is not None and self.unit_price.currency != self.amount.currency:
             raise ValueError("a line's unit price and amount must share a currency")
+
+
+def worded(words: LineWords, amount: Money, **fields) -> Line:
+    """A line whose description is its words in English."""
+    return Line(description=words.english(), amount=amount, words=words, **fields)
+
+
+def _item_words(item: PricedItem, kind: str, **more) -> LineWords:
+    return LineWords(kind, item.unit_price.currency, name=item.name, quantity=item.quantity,
+                     unit_amount_minor=item.unit_price.amount_minor, **more)
 
 
 def common_currency(amounts: Iterable[Money]) -> str | None:
@@ -109,22 +116,18 @@ def term_lines(items: Sequence[PricedItem], discount: Discount | None, term: Ter
         return []
     gross = subtotal(items)      # one currency, or ValueError
     lines = [
-        Line(description=f"{item.name} ({item.quantity} x {item.unit_price.format()}) {term.text()}",
-             amount=item.amount, code=item.code, quantity=item.quantity, unit_price=item.unit_price,
-             kind="charge", period=term)
+        worded(_item_words(item, item.kind, period_start=term.start, period_end=term.end),
+               amount=item.amount, code=item.code, quantity=item.quantity, unit_price=item.unit_price,
+               kind="charge", period=term)
         for item in items
     ]
     if discount is not None:
         taken = discount.of(gross)
         if not taken.is_zero:
-            lines.append(Line(description=f"Coupon {discount.code} ({discount.name}): {discount.off_text}",
-                              amount=-taken, code=discount.code, kind="discount", period=term))
+            words = LineWords("coupon", gross.currency, period_start=term.start, period_end=term.end,
+                              **discount.words())
+            lines.append(worded(words, amount=-taken, code=discount.code, kind="discount", period=term))
     return lines
-
-
-def rounding_text(currency: str) -> str:
-    """'Rounding to the nearest 0.010 KWD': what a Rounding line says it does."""
-    return f"Rounding to the nearest {currencies.plain_text(currencies.increment(currency), currency)} {currency}"
 
 
 def with_rounding(lines: Sequence[Line], currency: str) -> list[Line]:
@@ -138,14 +141,13 @@ def with_rounding(lines: Sequence[Line], currency: str) -> list[Line]:
     adjustment = unrounded.rounded_to_increment() - unrounded
     if adjustment.is_zero:
         return lines
-    return [*lines, Line(description=rounding_text(currency), amount=adjustment, kind="rounding")]
+    return [*lines, worded(rounding_words(currency), amount=adjustment, kind="rounding")]
 
 
 def one_time_lines(items: Sequence[PricedItem]) -> list[Line]:
     """One-time charges, in full: billed once, never prorated, credited or renewed."""
-    return [Line(description=f"{item.name} (one-time, {item.quantity} x {item.unit_price.format()})",
-                 amount=item.amount, code=item.code, quantity=item.quantity, unit_price=item.unit_price,
-                 kind="charge")
+    return [worded(_item_words(item, "one_time_addon"), amount=item.amount, code=item.code, quantity=item.quantity,
+                   unit_price=item.unit_price, kind="charge")
             for item in items]
 
 

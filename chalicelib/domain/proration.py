@@ -19,8 +19,9 @@ from fractions import Fraction
 from typing import Sequence
 
 from .calendar import Term
+from .line_words import COUPON_ON, PRORATED, LineWords
 from .money import Money
-from .pricing import Discount, Line, PricedItem, common_currency, subtotal, total
+from .pricing import Discount, Line, PricedItem, common_currency, subtotal, total, worded
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,6 @@ class ProrationQuote:
     days_in_term: int
 
 
-def _priced_text(item: PricedItem) -> str:
-    if item.quantity == 1:
-        return f"{item.name} {item.unit_price.format()}"
-    return f"{item.name} {item.quantity} x {item.unit_price.format()}"
-
-
 def prorated_lines(items: Sequence[PricedItem], discount: Discount | None, day: date, term: Term, *,
                    time: str, kind: str) -> list[Line]:
     """The lines of `items` (less `discount`) for the days of `term` from `day` on."""
@@ -47,19 +42,20 @@ def prorated_lines(items: Sequence[PricedItem], discount: Discount | None, day: 
         return []
     days = unused_days(term, day)
     share = Fraction(days, term.days)
-    of_days = f"x {days}/{term.days} days"
     period = Term(day, term.end)
+    of_days = dict(period_start=period.start, period_end=period.end, days=days, days_in_term=term.days)
     lines = [
-        Line(description=f"{time.capitalize()} time on {_priced_text(item)} {of_days}",
-             amount=item.amount.times(share), code=item.code, kind=kind, period=period)
+        worded(LineWords(PRORATED[time], item.unit_price.currency, name=item.name, quantity=item.quantity,
+                         unit_amount_minor=item.unit_price.amount_minor, **of_days),
+               amount=item.amount.times(share), code=item.code, kind=kind, period=period)
         for item in items
     ]
     if discount is not None:
         gross = subtotal(items)
-        lines.append(Line(description=f"Coupon {discount.code} ({discount.off_text}) on {time} time "
-                                      f"{(-discount.of(gross)).format()} {of_days}",
-                          amount=-_discount_taken(lines, gross, discount, share), code=discount.code,
-                          kind="discount", period=period))
+        words = LineWords(COUPON_ON[time], gross.currency, discount_minor=discount.of(gross).amount_minor,
+                          **discount.words(), **of_days)
+        lines.append(worded(words, amount=-_discount_taken(lines, gross, discount, share), code=discount.code,
+                            kind="discount", period=period))
     return [line for line in lines if not line.amount.is_zero]
 
 

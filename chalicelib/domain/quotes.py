@@ -16,6 +16,7 @@ from . import scheduling
 from .billing import Bill
 from .credits import AvailableCredit, allocate_credits
 from .errors import BusinessRuleViolation, Conflict
+from .line_words import LineWords
 from .money import Money
 from .preferences import Preferences
 from .pricing import Line
@@ -41,6 +42,7 @@ class QuoteLine:
     amount_minor: int
     code: str | None = None
     kind: str = "charge"
+    words: LineWords | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def _sealed(quote: Quote) -> Quote:
 
 
 def _quote_lines(lines: Sequence[Line]) -> tuple[QuoteLine, ...]:
-    return tuple(QuoteLine(line.description, line.amount.amount_minor, line.code, line.kind) for line in lines)
+    return tuple(QuoteLine(line.description, line.amount.amount_minor, line.code, line.kind, line.words)
+                 for line in lines)
 
 
 def _selection_fields(chosen: Selection) -> dict:

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import browser_tab, screenshot
 from tests.e2e.steps import a_subscription, fresh_customer, go_to, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -39,3 +39,69 @@ def test_an_ended_subscription_shows_its_last_term_not_a_current_one(page, porta
     overview = page.get_by_role("region", name="Overview")
     expect(overview).to_contain_text("Last term")
     expect(overview).not_to_contain_text("Current term")
+
+
+GERMAN_DAY = r"\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}"
+ENGLISH_DAY = (r"(January|February|March|April|May|June|July|August|September|October|November|December) "
+               r"\d{1,2}, \d{4}")
+
+
+def previewing_a_move_to_business_now(page, subscription_id: str, *, manage: str, now: str, preview: str) -> None:
+    """Pro (29.00 a month) to Business (290.00 a year) now: the month's unused days are credited and a
+    year of Business starts today."""
+    page.goto(f"./#/subscriptions/{subscription_id}")
+    page.get_by_role("link", name=manage).click()
+    page.get_by_label(re.compile("^Business")).check()
+    page.get_by_label(now).check()
+    page.get_by_role("button", name=preview).click()
+
+
+def test_a_german_customer_reads_the_preview_lines_in_german_with_german_money_and_dates(browser, portal):
+    # Given a customer of a live Pro subscription, signed in from a German browser
+    customer = fresh_customer(portal.org_id, "Zeilen")
+    subscription_id = a_subscription(customer, "pro", days_ago=10)
+    with browser_tab(browser, portal.url, locale="de-DE", timezone_id="Europe/Berlin") as page:
+        page.goto("./#/sign-in")
+        page.get_by_label("Organisation").fill(customer.org_id)
+        page.get_by_label("E-Mail").fill(customer.email)
+        page.get_by_label("Passwort", exact=True).fill(customer.password)
+        page.get_by_role("button", name="Anmelden").click()
+        expect(page.get_by_role("heading", level=1, name=re.compile("^Willkommen"))).to_be_visible()
+
+        # When she previews moving to Business now
+        previewing_a_move_to_business_now(page, subscription_id, manage="Abonnement verwalten",
+                                          now="Sofort", preview="Änderungen ansehen")
+
+        # Then the year of Business and the credit for Pro's unused days are written in German
+        invoice = page.get_by_role("table", name="Rechnung", exact=True)
+        expect(invoice).to_contain_text(re.compile(rf"Business, 1 × 290,00\s\$, {GERMAN_DAY} bis {GERMAN_DAY}"))
+        credit = page.get_by_role("table", name="Gutschrift für ungenutzte Zeit", exact=True)
+        expect(credit).to_contain_text(re.compile(r"Ungenutzte Zeit für Pro, 1 × 29,00\s\$: \d+ von \d+ Tagen"))
+        expect(page.get_by_role("main")).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}| x \d"))
+        screenshot(page, "change-preview-de")
+
+        # And the invoice the change raises says its line in German too
+        page.get_by_role("button", name="Änderung bestätigen").click()
+        expect(page.get_by_text("Ihr Abonnement ist geändert.")).to_be_visible()
+        page.get_by_role("navigation", name="Portal").get_by_role("link", name="Rechnungen", exact=True).click()
+        page.get_by_role("table", name="Rechnungen").get_by_role("link").first.click()
+        expect(page.get_by_role("table", name="Rechnungspositionen")).to_contain_text(
+            re.compile(rf"Business, 1 × 290,00\s\$, {GERMAN_DAY} bis {GERMAN_DAY}"))
+
+
+def test_an_english_customer_reads_the_preview_lines_with_dollars_and_written_dates(page, portal):
+    # Given a customer of a live Pro subscription, signed in from a US browser
+    customer = fresh_customer(portal.org_id, "Lines")
+    subscription_id = a_subscription(customer, "pro", days_ago=10)
+    sign_in(page, customer.org_id, customer.email, customer.password)
+
+    # When she previews moving to Business now
+    previewing_a_move_to_business_now(page, subscription_id, manage="Manage Subscription",
+                                      now="Now", preview="Preview changes")
+
+    # Then the lines say their names, prices and days as people write them
+    invoice = page.get_by_role("table", name="Invoice", exact=True)
+    expect(invoice).to_contain_text(re.compile(rf"Business, 1 × \$290\.00, {ENGLISH_DAY} – {ENGLISH_DAY}"))
+    credit = page.get_by_role("table", name="Credit for unused time", exact=True)
+    expect(credit).to_contain_text(re.compile(r"Unused time on Pro, 1 × \$29\.00: \d+ of \d+ days"))
+    screenshot(page, "change-preview-en")

@@ -10,6 +10,7 @@ from chalicelib.domain import billing
 from chalicelib.domain.calendar import Term
 from chalicelib.domain.currencies import CURRENCIES, increment
 from chalicelib.domain.documents import DocumentLine
+from chalicelib.domain.line_words import LineWords
 from chalicelib.domain.money import Money
 from chalicelib.domain.pricing import Line, total, with_rounding
 from chalicelib.domain.subscription import AppliedCoupon, PlanSnapshot, Subscription
@@ -40,7 +41,8 @@ def test_a_kwd_invoice_of_12_345_gets_a_rounding_line_of_0_005_and_totals_12_350
     invoice = an_invoice(12_345)
 
     # Then a last Rounding line brings the total to 12.350, the subtotal staying 12.345
-    assert invoice.lines[-1] == DocumentLine("Rounding to the nearest 0.010 KWD", 5, kind="rounding")
+    assert invoice.lines[-1] == DocumentLine("Rounding to the nearest 0.010 KWD", 5, kind="rounding",
+                                             words=LineWords("rounding", "KWD", increment_minor=10))
     assert (invoice.subtotal_minor, invoice.tax_minor, invoice.total_minor, invoice.balance_minor) == (
         12_345, 0, 12_350, 12_350)
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from chalicelib.domain.customers import Address, Contact, CustomFieldDefinition, TaxId
 from chalicelib.domain.documents import CreditApplication, DocumentLine, Invoice, InvoiceStatus, TaxLine
 from chalicelib.domain.engagement import ActivityRecord, Actor
+from chalicelib.domain.line_words import LineWords
 from chalicelib.domain.subscription import AppliedCoupon, CouponUse, Subscription, SubscriptionAddon
 from chalicelib.tables import activity, customers, organizations
 from chalicelib.tables.invoices import InvoiceItem
@@ -44,12 +45,15 @@ def test_a_customer_with_contacts_addresses_tax_ids_and_custom_fields_reads_back
     assert from_item(type(customer), item) == customer
 
 
-def test_an_invoice_with_lines_taxes_and_credits_reads_back_the_same():
+def test_an_invoice_with_lines_their_words_taxes_and_credits_reads_back_the_same():
     invoice = an_invoice(
         status=InvoiceStatus.PARTIALLY_PAID, amount_paid_minor=2_000, subscription_id="sub_1",
         period_start=date(2026, 11, 10), period_end=date(2026, 12, 10), notes="Thank you", version=4,
         lines=(DocumentLine("Pro plan", 10_000, 1, 10_000, "pro", "charge", date(2026, 11, 10), date(2026, 12, 10)),
-               DocumentLine("Discount", -1_000, kind="discount")),
+               DocumentLine("Discount", -1_000, kind="discount"),
+               DocumentLine("Unused time on Pro 100.00 x 15/31 days", -4_839, kind="credit", code="pro",
+                            words=LineWords("unused_time", "USD", "Pro", 1, 10_000, date(2026, 11, 25),
+                                            date(2026, 12, 10), days=15, days_in_term=31))),
         taxes=(TaxLine("VAT", 1_900, 1_710),),
         credits_applied=(CreditApplication("cn_1", 500, NOW + timedelta(hours=1)),))
     item = read_back(to_item(InvoiceItem, invoice, owner=f"org_acme#{invoice.customer_id}", org_id="org_acme",

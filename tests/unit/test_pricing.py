@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from chalicelib.domain.calendar import Term
+from chalicelib.domain.line_words import LineWords
 from chalicelib.domain.money import Money
 from chalicelib.domain.pricing import Discount, Line, PricedItem, one_time_lines, term_lines, total
 
@@ -36,11 +37,12 @@ def test_each_item_gets_a_line_naming_quantity_price_and_period():
     # Given a plan and two seats; When the term is priced
     lines = term_lines([plan(), addon(quantity=2)], None, NOVEMBER)
     # Then each line explains itself
+    in_november = dict(period_start=NOVEMBER.start, period_end=NOVEMBER.end)
     assert lines == [
         Line("Pro plan (1 x 100.00) 2026-11-01 to 2026-12-01", usd(10_000), "pro", 1, usd(10_000), "charge",
-             NOVEMBER),
+             NOVEMBER, LineWords("plan", "USD", "Pro plan", 1, 10_000, **in_november)),
         Line("Extra seat (2 x 10.00) 2026-11-01 to 2026-12-01", usd(2_000), "seat", 2, usd(1_000), "charge",
-             NOVEMBER),
+             NOVEMBER, LineWords("addon", "USD", "Extra seat", 2, 1_000, **in_november)),
     ]
     assert total(lines) == usd(12_000)
 
@@ -48,7 +50,9 @@ def test_each_item_gets_a_line_naming_quantity_price_and_period():
 def test_a_percent_coupon_adds_one_negative_discount_line_on_the_subtotal():
     lines = term_lines([plan(), addon(quantity=2)], percent_coupon(), NOVEMBER)
     assert lines[-1] == Line("Coupon SAVE20 (Launch offer): 20% off", usd(-2_400), "SAVE20", kind="discount",
-                             period=NOVEMBER)
+                             period=NOVEMBER,
+                             words=LineWords("coupon", "USD", "Launch offer", period_start=NOVEMBER.start,
+                                             period_end=NOVEMBER.end, coupon_code="SAVE20", percent_off_bp=2_000))
     assert total(lines) == usd(9_600)
 
 
@@ -93,10 +97,12 @@ def test_a_percent_coupon_takes_off_the_subtotal_times_the_percent_rounded_once(
 # coupons
 
 def test_coupon_percent_is_written_without_trailing_zeros():
-    assert percent_coupon(bp=2_000).off_text == "20% off"
-    assert percent_coupon(bp=1_250).off_text == "12.5% off"
-    assert percent_coupon(bp=1).off_text == "0.01% off"
-    assert amount_coupon(1_000).off_text == "10.00 off"
+    def off(coupon):
+        return term_lines([plan()], coupon, NOVEMBER)[-1].description.rsplit(": ", 1)[1]
+    assert off(percent_coupon(bp=2_000)) == "20% off"
+    assert off(percent_coupon(bp=1_250)) == "12.5% off"
+    assert off(percent_coupon(bp=1)) == "0.01% off"
+    assert off(amount_coupon(1_000)) == "10.00 off"
 
 
 @pytest.mark.parametrize("changes", [

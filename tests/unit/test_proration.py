@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from chalicelib.domain.calendar import Term, add_periods
+from chalicelib.domain.line_words import LineWords
 from chalicelib.domain.money import Money
 from chalicelib.domain.pricing import Discount, Line, PricedItem, term_lines, total
 from chalicelib.domain.proration import prorate_change, prorated_lines
@@ -49,10 +50,13 @@ def test_upgrade_100_to_200_after_16_of_31_days_credits_48_39_and_charges_96_77(
     # Given a January term of Pro at 100.00; When the customer moves to 200.00 on Jan 17
     quote = prorate_change([plan(10_000)], None, [plan(20_000, "Business plan", "biz")], None, JANUARY, JAN_17)
     # Then credit = 100.00 x 15/31 = 48.387.. -> 48.39; charge = 200.00 x 15/31 = 96.774.. -> 96.77
+    days = dict(period_start=JAN_17, period_end=JANUARY.end, days=15, days_in_term=31)
     assert quote.credit_lines == [Line("Unused time on Pro plan 100.00 x 15/31 days", usd(4_839), "pro",
-                                       kind="credit", period=REST_OF_JANUARY)]
+                                       kind="credit", period=REST_OF_JANUARY,
+                                       words=LineWords("unused_time", "USD", "Pro plan", 1, 10_000, **days))]
     assert quote.charge_lines == [Line("Remaining time on Business plan 200.00 x 15/31 days", usd(9_677), "biz",
-                                       kind="proration", period=REST_OF_JANUARY)]
+                                       kind="proration", period=REST_OF_JANUARY,
+                                       words=LineWords("remaining_time", "USD", "Business plan", 1, 20_000, **days))]
     assert (quote.credit_total, quote.charge_total, quote.net) == (usd(4_839), usd(9_677), usd(4_838))
     assert (quote.days_remaining, quote.days_in_term) == (15, 31)
 
@@ -76,16 +80,22 @@ def test_a_leap_year_plan_is_prorated_over_366_days():
     # 1200.00 x 184/366 = 603.278.. -> 603.28
     leap_year = Term(date(2028, 1, 1), date(2029, 1, 1))
     credit = unused_time([plan(120_000)], None, leap_year, date(2028, 7, 1))
+    second_half = Term(date(2028, 7, 1), date(2029, 1, 1))
     assert credit == [Line("Unused time on Pro plan 1200.00 x 184/366 days", usd(60_328), "pro", kind="credit",
-                           period=Term(date(2028, 7, 1), date(2029, 1, 1)))]
+                           period=second_half,
+                           words=LineWords("unused_time", "USD", "Pro plan", 1, 120_000, second_half.start,
+                                           second_half.end, days=184, days_in_term=366))]
 
 
 def test_a_20_percent_coupon_prorates_the_discounted_price_on_its_own_line():
     # Given both plans with 20% off; When upgraded on Jan 17
     quote = prorate_change([plan(10_000)], percent_off(), [plan(20_000)], percent_off(), JANUARY, JAN_17)
     # Then credit = 48.39 - 20.00 x 15/31 (9.677.. -> 9.68) = 38.71
-    assert quote.credit_lines[1] == Line("Coupon SAVE20 (20% off) on unused time -20.00 x 15/31 days", usd(-968),
-                                         "SAVE20", kind="discount", period=REST_OF_JANUARY)
+    assert quote.credit_lines[1] == Line(
+        "Coupon SAVE20 (20% off) on unused time -20.00 x 15/31 days", usd(-968), "SAVE20", kind="discount",
+        period=REST_OF_JANUARY,
+        words=LineWords("coupon_on_unused_time", "USD", "Launch offer", period_start=JAN_17, period_end=JANUARY.end,
+                        days=15, days_in_term=31, coupon_code="SAVE20", percent_off_bp=2_000, discount_minor=2_000))
     # And charge = 96.77 - 40.00 x 15/31 (19.354.. -> 19.35) = 77.42
     assert minors(quote.charge_lines) == [9_677, -1_935]
     assert (quote.credit_total, quote.charge_total, quote.net) == (usd(3_871), usd(7_742), usd(3_871))

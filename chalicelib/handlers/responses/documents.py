@@ -11,7 +11,8 @@ from ...domain.currencies import exponent
 from ...domain.paying import below_minimum_charge
 from ...domain.documents import CreditNoteKind, CreditNoteStatus, EstimateStatus, InvoiceStatus, TimesheetStatus
 from ...domain.payments import PaymentStatus
-from .shared import Answer, CurrencyExponent, DocumentLine, EmailStatus, GivenOnly, Money, Page, TaxLine
+from .shared import (Answer, CurrencyExponent, DocumentLine, EmailStatus, GivenOnly, LineWords, Money, Page, TaxLine,
+                     line_words_field)
 
 if TYPE_CHECKING:
     from ...domain import documents as domain, payments as paid, spending as spent, statement as ledger
@@ -240,10 +241,11 @@ class InvoiceLine(Answer):
     kind: str
     period_start: date | None   # the days billed: [start, end)
     period_end: date | None
+    words: LineWords | None = line_words_field()
 
     @classmethod
     def of(cls, line: domain.DocumentLine) -> InvoiceLine:
-        return cls.mirroring(line)
+        return cls.mirroring(line, words=LineWords.of(line.words))
 
 
 class AppliedCredit(Answer):

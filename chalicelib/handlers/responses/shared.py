@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import Annotated, Generic, TypeVar, get_args
+from typing import Annotated, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
@@ -121,6 +121,44 @@ class DocumentLine(Answer):
     kind: str
     period_start: date | None   # the days the line bills or credits: [start, end)
     period_end: date | None
+
+
+class LineWords(Answer):
+    """What a billing line's `description` says, as data, for the reader's browser to write in the
+    reader's language. `kind` says which fields are given (the others are null): plan, addon (for
+    the period) and one_time_addon: name, quantity, unit_amount_minor; coupon: name (the coupon's),
+    coupon_code, percent_off_bp or amount_off_minor, the period; unused_time, remaining_time (a
+    change by day): the item's name, quantity, unit_amount_minor (its whole term's price), the
+    period and its `days` of `days_in_term`; coupon_on_unused_time, coupon_on_remaining_time: the
+    coupon's fields, discount_minor (what it takes off the whole term), the period and days;
+    rounding: increment_minor, the step the currency is charged in. Amounts are minor units of the
+    document's currency; the period is [period_start, period_end)."""
+    kind: Literal["plan", "addon", "one_time_addon", "coupon", "unused_time", "remaining_time",
+                  "coupon_on_unused_time", "coupon_on_remaining_time", "rounding"]
+    name: str
+    quantity: int | None
+    unit_amount_minor: int | None
+    period_start: date | None
+    period_end: date | None
+    days: int | None
+    days_in_term: int | None
+    coupon_code: str | None
+    percent_off_bp: int | None
+    amount_off_minor: int | None
+    discount_minor: int | None
+    increment_minor: int | None
+
+    @classmethod
+    def of(cls, words) -> LineWords | None:
+        """From the domain's `LineWords`; None for a line that has none (typed in, or made before lines had words)."""
+        return cls.mirroring(words) if words is not None else None
+
+
+def line_words_field():
+    """A line's `words`: left out where the line has none (show its description then)."""
+    return Field(default=None, exclude_if=lambda words: words is None, description=(
+        "The description's words as data, to write in the reader's language; absent on lines without "
+        "them: show the description."))
 
 
 class TaxLine(Answer):

@@ -12,7 +12,7 @@ from ...domain.currencies import exponent
 from ...domain.subscription_status import Status
 from .catalog import Addon, Plan
 from .documents import CreditNoteDetail, InvoiceDetail, Payment
-from .shared import Answer, CurrencyExponent, Page
+from .shared import Answer, CurrencyExponent, LineWords, Page, line_words_field
 
 if TYPE_CHECKING:
     from ...domain import cancellation_feedback as feedback, quotes, subscription as domain
@@ -237,6 +237,11 @@ class QuoteLine(Answer):
     amount_minor: int
     code: str | None
     kind: str
+    words: LineWords | None = line_words_field()
+
+    @classmethod
+    def of(cls, line: quotes.QuoteLine) -> QuoteLine:
+        return cls.mirroring(line, words=LineWords.of(line.words))
 
 
 class QuotedAddon(Answer):
@@ -273,8 +278,8 @@ class Quote(Answer):
     @classmethod
     def of(cls, quote: quotes.Quote) -> Quote:
         return cls.mirroring(quote, addons=[QuotedAddon.mirroring(addon) for addon in quote.addons],
-                             invoice_lines=[QuoteLine.mirroring(line) for line in quote.invoice_lines],
-                             credit_note_lines=[QuoteLine.mirroring(line) for line in quote.credit_note_lines])
+                             invoice_lines=[QuoteLine.of(line) for line in quote.invoice_lines],
+                             credit_note_lines=[QuoteLine.of(line) for line in quote.credit_note_lines])
 
 
 class OpenRetentionOffer(Answer):

@@ -4,6 +4,7 @@ import { api } from "../api.js";
 import { download } from "../download.js";
 import { money, date, invoiceBalance, isOverdue } from "../format.js";
 import { t } from "../i18n.js";
+import { lineText } from "../line_words.js";
 import { h, replace, loading, empty, pages, badge, pageHeader, table, filters } from "../ui.js";
 import { canForward, forwardDocument } from "./forwarding.js";
 import { canPay } from "../roles.js";
@@ -61,12 +62,12 @@ export async function detail({ main, params, me }) {
         h("caption", { class: "visually-hidden" }, t("invoices.lines")),
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("lines.description")), h("th", { scope: "col", class: "num" }, t("lines.quantity")),
           h("th", { scope: "col", class: "num" }, t("lines.amount")))),
-        h("tbody", {}, lines.map((line) => h("tr", {}, h("td", {}, line.description),
+        h("tbody", {}, lines.map((line) => h("tr", {}, h("td", {}, lineText(line, currency)),
           h("td", { class: "num" }, line.quantity ?? 1), h("td", { class: "num" }, money(line.amount_minor, currency))))),
         h("tfoot", {},
           row(t("lines.subtotal"), money(invoice.subtotal_minor, currency)),
           (invoice.taxes || []).map((tax) => row(`${tax.name} (${tax.rate_bp / 100}%)`, money(tax.amount_minor, currency))),
-          rounding.map((line) => row(line.description, money(line.amount_minor, currency))),
+          rounding.map((line) => row(lineText(line, currency), money(line.amount_minor, currency))),
           row(t("lines.total"), money(invoice.total_minor, currency), "total"),
           credits ? row(t("invoices.credits_applied"), `−${money(credits, currency)}`) : null,
           invoice.amount_paid_minor ? row(t("invoices.paid"), `−${money(invoice.amount_paid_minor, currency)}`) : null,

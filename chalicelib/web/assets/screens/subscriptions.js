@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { money, date, dateTime, isoDay, percent, statusLabel } from "../format.js";
 import { has, plural, t } from "../i18n.js";
+import { lineText } from "../line_words.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          confirmAction, showErrors, pages } from "../ui.js";
 import { invoiceTable } from "./invoices.js";
@@ -277,7 +278,7 @@ async function run(work, message, reload) {
 /** What an action will cost: the invoice it raises, credits, what is due now, what follows. */
 export function quoteView(quote) {
   const c = quote.currency;
-  const lines = (items) => items.map((line) => h("tr", {}, h("td", {}, line.description), h("td", { class: "num" }, money(line.amount_minor, c))));
+  const lines = (items) => items.map((line) => h("tr", {}, h("td", {}, lineText(line, c)), h("td", { class: "num" }, money(line.amount_minor, c))));
   return h("div", { class: "quote" },
     quote.effective_on ? h("p", {}, t(quote.when === "end_of_term" ? "quote.effective_term_end" : "quote.effective_on", { date: date(quote.effective_on) })) : null,
     (quote.invoice_lines || []).length ? h("table", {}, h("caption", {}, t("quote.invoice")), h("tbody", {}, lines(quote.invoice_lines),
