@@ -1,7 +1,7 @@
 """Dunning in the browser, on the test clock: a renewal declined for want of funds shows the
 customer why, the retries by day and a Retry now that, paid with another card, ends it."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -32,7 +32,10 @@ def a_renewal_declined_on_the_test_clock(interval: str = "month", dunning=None):
                                                             term_start=today - timedelta(days=30 if interval == "month"
                                                                                          else 6),
                                                             term_end=today + timedelta(days=1)), now)
-    advanced = services().subscriptions.advance_test_clock(org_id, now + timedelta(days=1, hours=1), real_now=now)
+    # an hour into the renewal's day (not a day and an hour from now: late in the evening that is the
+    # next day, when the first retry is due already and runs with the renewal)
+    renewal_day = datetime.combine(today + timedelta(days=1), time(1), tzinfo=timezone.utc)
+    advanced = services().subscriptions.advance_test_clock(org_id, renewal_day, real_now=now)
     assert advanced.failed == () and advanced.done, advanced
     return customer
 
