@@ -136,12 +136,24 @@ def _raw_reading(cls, model: type[Model]) -> tuple | None:
             stored[name] = (stored_name, decode, default, type(attribute) is UnicodeAttribute,
                             attribute.default is None)
     plan = []
+    hints = typing.get_type_hints(cls)
     for name, declared, convert, has_default in _reading(cls, model):
         if not declared or name not in stored:
             return None
         stored_name, decode, default, text, no_default = stored[name]
+        if decode is plain_map and (hints[name] is dict or typing.get_origin(hints[name]) is dict):
+            convert = _whole_numbers_made_int
         plan.append((name, stored_name, decode, default, convert, has_default, text, no_default))
     return tuple(plan)
+
+
+def _whole_numbers_made_int(values: dict) -> dict:
+    """A dict field's conversion (`_direct`: each whole float an int) of a map `plain_map` decoded: its
+    values are plain already (no map attribute), and the dict is the row's own, so one without a
+    float is the value as it is, not copied."""
+    if float in set(map(type, values.values())):
+        return {k: _plain_number(v) for k, v in values.items()}
+    return values
 
 
 def from_dict(cls, data: dict):

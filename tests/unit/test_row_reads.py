@@ -94,3 +94,15 @@ def test_a_class_that_checks_its_values_makes_its_rows_through_its_init():
     assert _field_defaults(AppliedCoupon) is None
     # and an activity record's are
     assert _field_defaults(ActivityRecord) is not None
+
+
+def test_a_whole_number_written_with_a_point_in_a_rows_map_reads_as_pynamodbs_item_gives_it():
+    # Given an activity entry whose "before" holds 2.0 and 2.5 as DynamoDB answers them
+    model, value = ROWS["activity"]
+    raw = stored(model, value)
+    raw["before"] = {"M": {"count": {"N": "2.0"}, "share": {"N": "2.5"}, "status": {"S": "live"}}}
+    # When the row is made from it directly, Then the whole one is an int, as the item gave it
+    row = from_raw(type(value), model, raw)
+    assert row.before == from_item(type(value), model.from_raw_data(raw)).before == {
+        "count": 2, "share": 2.5, "status": "live"}
+    assert type(row.before["count"]) is int
