@@ -166,16 +166,29 @@ def _recurring_key(sub: Subscription, discount: Discount | None) -> tuple:
 def amount_per_term(sub: Subscription, term_start: date | None = None) -> Money:
     """What one term of `sub`'s recurring items costs, its coupon taken off where it discounts
     the term starting on `term_start` (any term, if not given)."""
-    discount = (term_discount(sub, term_start) if term_start is not None
-                else coupon_cycles.discount_of(sub.coupon, sub.currency) if sub.coupon else None)
-    gross = subtotal(recurring_items(sub))
-    return gross - discount.of(gross) if discount else gross
+    return _discounted_term(sub, subtotal(recurring_items(sub)), term_start)
 
 
 def price_per_term(sub: Subscription) -> Money:
     """What every term of `sub`'s recurring items costs: its coupon taken off only when it discounts
     every term. A coupon for some terms ("once", "repeating") is a discount of those terms, not the price."""
+    return _every_terms_price(sub, subtotal(recurring_items(sub)))
+
+
+def amount_and_price_per_term(sub: Subscription, term_start: date | None = None) -> tuple[Money, Money]:
+    """`amount_per_term(sub, term_start)` and `price_per_term(sub)`, the recurring items priced once
+    for both (a list of subscriptions shows both on each line)."""
     gross = subtotal(recurring_items(sub))
+    return _discounted_term(sub, gross, term_start), _every_terms_price(sub, gross)
+
+
+def _discounted_term(sub: Subscription, gross: Money, term_start: date | None) -> Money:
+    discount = (term_discount(sub, term_start) if term_start is not None
+                else coupon_cycles.discount_of(sub.coupon, sub.currency) if sub.coupon else None)
+    return gross - discount.of(gross) if discount else gross
+
+
+def _every_terms_price(sub: Subscription, gross: Money) -> Money:
     if sub.coupon is None or sub.coupon.cycles is not None:
         return gross
     return gross - coupon_cycles.discount_of(sub.coupon, sub.currency).of(gross)

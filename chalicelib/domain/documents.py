@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import cached_property
 
 from .line_words import LineWords
 from .money import Money
@@ -80,7 +81,9 @@ class Invoice:
     notes: str = ""
     version: int | None = None
 
-    @property
+    # Worked out once per invoice (a frozen value: they cannot change), not on each of the several
+    # reads a list's row makes of them (its status, whether it is overdue, payable alone, its answer)
+    @cached_property
     def credits_applied_minor(self) -> int:
         return sum(c.amount_minor for c in self.credits_applied)
 
@@ -90,7 +93,7 @@ class Invoice:
         payments (its payments are found among the customer's)."""
         return sum(p.amount_minor for p in self.payments_applied) == self.amount_paid_minor
 
-    @property
+    @cached_property
     def balance_minor(self) -> int:
         if self.status == InvoiceStatus.VOID:
             return 0

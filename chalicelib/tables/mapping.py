@@ -71,7 +71,8 @@ def _row_maker(cls, model: type[Model]) -> Callable[[dict], Any] | None:
     plan = _raw_reading(cls, model)
     if plan is None:
         return None
-    lines, names = ["def make(raw):", "    values = {}"], {"cls": cls}
+    field_defaults = _field_defaults(cls)
+    lines, names = ["def make(raw):", "    values = {}"], {"cls": cls, "new_instance": object.__new__}
     for i, (name, stored_name, decode, default, convert, has_default, text, no_default) in enumerate(plan):
         names[f"decode{i}"], names[f"default{i}"], names[f"convert{i}"] = decode, default, convert
         read = "held['S']" if text else f"decode{i}(held)"
@@ -86,9 +87,31 @@ def _row_maker(cls, model: type[Model]) -> Callable[[dict], Any] | None:
                   f"        values[{name!r}] = {converted}"]
         if not has_default:
             lines += ["    else:", f"        values[{name!r}] = None"]
-    lines.append("    return cls(**values)")
+        elif field_defaults is not None:    # the field's default, as its __init__ would give it
+            names[f"field_default{i}"] = field_defaults[name]
+            lines += ["    else:", f"        values[{name!r}] = field_default{i}()"]
+    if field_defaults is None:
+        lines.append("    return cls(**values)")
+    else:
+        lines += ["    made = new_instance(cls)", "    made.__dict__.update(values)", "    return made"]
     exec("\n".join(lines), names)     # noqa: S102 - the text is made above of names the model declares
     return names["make"]
+
+
+@lru_cache(maxsize=None)
+def _field_defaults(cls) -> dict[str, Callable[[], Any]] | None:
+    """Where a row may be made without `cls.__init__`: each field's default as a function (its
+    default_factory, or its default); None where the class's `__init__` does more than set each field
+    to the value given or its default (a `__post_init__`, slots, a field not in `__init__`). A frozen
+    dataclass's `__init__` sets each field through `object.__setattr__`: a page of rows made with its
+    fields set at once costs a quarter less (tests/unit/test_mapping.py holds them equal)."""
+    fields = dataclasses.fields(cls)
+    if (hasattr(cls, "__post_init__") or hasattr(cls, "__slots__") or "__init__" not in cls.__dict__
+            or any(not f.init for f in fields)):
+        return None
+    return {f.name: f.default_factory if f.default_factory is not dataclasses.MISSING
+            else (lambda value=f.default: value)
+            for f in fields if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
 
 
 @lru_cache(maxsize=None)
@@ -113,12 +136,24 @@ def _raw_reading(cls, model: type[Model]) -> tuple | None:
             stored[name] = (stored_name, decode, default, type(attribute) is UnicodeAttribute,
                             attribute.default is None)
     plan = []
+    hints = typing.get_type_hints(cls)
     for name, declared, convert, has_default in _reading(cls, model):
         if not declared or name not in stored:
             return None
         stored_name, decode, default, text, no_default = stored[name]
+        if decode is plain_map and (hints[name] is dict or typing.get_origin(hints[name]) is dict):
+            convert = _whole_numbers_made_int
         plan.append((name, stored_name, decode, default, convert, has_default, text, no_default))
     return tuple(plan)
+
+
+def _whole_numbers_made_int(values: dict) -> dict:
+    """A dict field's conversion (`_direct`: each whole float an int) of a map `plain_map` decoded: its
+    values are plain already (no map attribute), and the dict is the row's own, so one without a
+    float is the value as it is, not copied."""
+    if float in set(map(type, values.values())):
+        return {k: _plain_number(v) for k, v in values.items()}
+    return values
 
 
 def from_dict(cls, data: dict):

@@ -178,6 +178,16 @@ def test_a_once_coupon_discounts_this_term_but_not_the_price_per_term_and_a_fore
     assert billing.price_per_term(loyal) == billing.amount_per_term(loyal, loyal.term_start) == usd(2_610)
 
 
+def test_a_lists_amount_and_price_per_term_are_each_as_reckoned_alone():
+    once = AppliedCoupon("FIRSTFREE", "First month free", "once", percent_off_bp=10_000)
+    forever = AppliedCoupon("LOYAL", "Loyal", "forever", percent_off_bp=1_000)
+    # Given subscriptions without a coupon, with one for the first term and with one for every term
+    for sub in (live(), live(coupon=once), live(coupon=forever)):
+        # When a list reckons both at once, Then each is what it is reckoned alone
+        assert billing.amount_and_price_per_term(sub, sub.term_start) == (
+            billing.amount_per_term(sub, sub.term_start), billing.price_per_term(sub))
+
+
 def test_a_coupon_kept_through_a_mid_term_change_uses_no_second_cycle_for_that_term():
     once = AppliedCoupon("TENOFF", "Ten off", "once", amount_off_minor=1_000)
     first = scheduling.renewed(live(coupon=once, start=date(2026, 10, 10), end=date(2026, 11, 10)))

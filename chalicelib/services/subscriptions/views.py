@@ -109,8 +109,8 @@ def subscription_options(adapters, org: Organization, now: datetime) -> Options:
 
 
 def line(sub: Subscription) -> Line:
-    return Line(sub, billing.amount_per_term(sub, sub.term_start).amount_minor,
-                billing.price_per_term(sub).amount_minor)
+    amount, price = billing.amount_and_price_per_term(sub, sub.term_start)
+    return Line(sub, amount.amount_minor, price.amount_minor)
 
 
 def view(org: Organization, sub: Subscription, now: datetime) -> View:
