@@ -169,15 +169,11 @@ def amount_per_term(sub: Subscription, term_start: date | None = None) -> Money:
     return _discounted_term(sub, subtotal(recurring_items(sub)), term_start)
 
 
-def price_per_term(sub: Subscription) -> Money:
-    """What every term of `sub`'s recurring items costs: its coupon taken off only when it discounts
-    every term. A coupon for some terms ("once", "repeating") is a discount of those terms, not the price."""
-    return _every_terms_price(sub, subtotal(recurring_items(sub)))
-
-
 def amount_and_price_per_term(sub: Subscription, term_start: date | None = None) -> tuple[Money, Money]:
-    """`amount_per_term(sub, term_start)` and `price_per_term(sub)`, the recurring items priced once
-    for both (a list of subscriptions shows both on each line)."""
+    """`amount_per_term(sub, term_start)`, and what every term costs (its price per term): the coupon
+    taken off only when it discounts every term. A coupon for some terms ("once", "repeating") is a
+    discount of those terms, not the price. The recurring items are priced once for both (a list of
+    subscriptions shows both on each line)."""
     gross = subtotal(recurring_items(sub))
     return _discounted_term(sub, gross, term_start), _every_terms_price(sub, gross)
 

@@ -167,25 +167,17 @@ def test_a_repeating_coupon_applied_again_continues_where_it_was():
 def test_a_once_coupon_discounts_this_term_but_not_the_price_per_term_and_a_forever_coupon_both():
     once = AppliedCoupon("FIRSTFREE", "First month free", "once", percent_off_bp=10_000)
     forever = AppliedCoupon("LOYAL", "Loyal", "forever", percent_off_bp=1_000)
-    # Given Pro (29.00) with 100% off its first term, and Pro with 10% off every term
-    first_free = live(coupon=once)
-    loyal = live(coupon=forever)
+    # Given Pro (29.00) with 100% off its first term, Pro with 10% off every term, and Pro without
+    first_free, loyal, plain = live(coupon=once), live(coupon=forever), live()
 
     # Then the first costs nothing this term, yet its price per term is still 29.00
-    assert billing.amount_per_term(first_free, first_free.term_start) == usd(0)
-    assert billing.price_per_term(first_free) == usd(2_900)
-    # And the second's price per term is its discounted amount
-    assert billing.price_per_term(loyal) == billing.amount_per_term(loyal, loyal.term_start) == usd(2_610)
-
-
-def test_a_lists_amount_and_price_per_term_are_each_as_reckoned_alone():
-    once = AppliedCoupon("FIRSTFREE", "First month free", "once", percent_off_bp=10_000)
-    forever = AppliedCoupon("LOYAL", "Loyal", "forever", percent_off_bp=1_000)
-    # Given subscriptions without a coupon, with one for the first term and with one for every term
-    for sub in (live(), live(coupon=once), live(coupon=forever)):
-        # When a list reckons both at once, Then each is what it is reckoned alone
-        assert billing.amount_and_price_per_term(sub, sub.term_start) == (
-            billing.amount_per_term(sub, sub.term_start), billing.price_per_term(sub))
+    assert billing.amount_and_price_per_term(first_free, first_free.term_start) == (usd(0), usd(2_900))
+    # And the second's price per term is its discounted amount, the third's its plan's
+    assert billing.amount_and_price_per_term(loyal, loyal.term_start) == (usd(2_610), usd(2_610))
+    assert billing.amount_and_price_per_term(plain, plain.term_start) == (usd(2_900), usd(2_900))
+    # And the amount is the one the rest of the engine reckons for the term
+    for sub in (first_free, loyal, plain):
+        assert billing.amount_and_price_per_term(sub, sub.term_start)[0] == billing.amount_per_term(sub, sub.term_start)
 
 
 def test_a_coupon_kept_through_a_mid_term_change_uses_no_second_cycle_for_that_term():
