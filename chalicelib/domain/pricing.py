@@ -90,7 +90,8 @@ def worded(words: LineWords, amount: Money, **fields) -> Line:
     return Line(description=words.english(), amount=amount, words=words, **fields)
 
 
-def _item_words(item: PricedItem, kind: str, **more) -> LineWords:
+def item_words(item: PricedItem, kind: str, **more) -> LineWords:
+    """An item's line as words: its name, quantity and unit price, and `more` (its days)."""
     return LineWords(kind, item.unit_price.currency, name=item.name, quantity=item.quantity,
                      unit_amount_minor=item.unit_price.amount_minor, **more)
 
@@ -116,7 +117,7 @@ def term_lines(items: Sequence[PricedItem], discount: Discount | None, term: Ter
         return []
     gross = subtotal(items)      # one currency, or ValueError
     lines = [
-        worded(_item_words(item, item.kind, period_start=term.start, period_end=term.end),
+        worded(item_words(item, item.kind, period_start=term.start, period_end=term.end),
                amount=item.amount, code=item.code, quantity=item.quantity, unit_price=item.unit_price,
                kind="charge", period=term)
         for item in items
@@ -146,7 +147,7 @@ def with_rounding(lines: Sequence[Line], currency: str) -> list[Line]:
 
 def one_time_lines(items: Sequence[PricedItem]) -> list[Line]:
     """One-time charges, in full: billed once, never prorated, credited or renewed."""
-    return [worded(_item_words(item, "one_time_addon"), amount=item.amount, code=item.code, quantity=item.quantity,
+    return [worded(item_words(item, "one_time_addon"), amount=item.amount, code=item.code, quantity=item.quantity,
                    unit_price=item.unit_price, kind="charge")
             for item in items]
 

@@ -21,7 +21,7 @@ from typing import Sequence
 from .calendar import Term
 from .line_words import COUPON_ON, PRORATED, LineWords
 from .money import Money
-from .pricing import Discount, Line, PricedItem, common_currency, subtotal, total, worded
+from .pricing import Discount, Line, PricedItem, common_currency, item_words, subtotal, total, worded
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,8 @@ def prorated_lines(items: Sequence[PricedItem], discount: Discount | None, day: 
     period = Term(day, term.end)
     of_days = dict(period_start=period.start, period_end=period.end, days=days, days_in_term=term.days)
     lines = [
-        worded(LineWords(PRORATED[time], item.unit_price.currency, name=item.name, quantity=item.quantity,
-                         unit_amount_minor=item.unit_price.amount_minor, **of_days),
-               amount=item.amount.times(share), code=item.code, kind=kind, period=period)
+        worded(item_words(item, PRORATED[time], **of_days), amount=item.amount.times(share), code=item.code,
+               kind=kind, period=period)
         for item in items
     ]
     if discount is not None:
