@@ -86,18 +86,13 @@ function shell(current, main) {
 }
 
 function signIn(main) {
-  const card = h("div", { class: "card" },
-    h("div", { class: "brand" }, h("img", { src: ICON, alt: "" }), t("console.title")),
-    h("h1", { tabindex: "-1" }, t("console.sign_in")),
-    h("p", { class: "hint" }, t("console.sign_in_intro")));
-  if (notice) { card.append(alert(notice.kind, notice.text)); notice = null; }
+  const shown = notice ? alert(notice.kind, notice.text) : null;
+  notice = null;
   const form = h("form", { "aria-label": t("console.sign_in") },
-    field({ label: t("auth.organization"), name: "organization", value: consoleSession.lastOrganization,
-      required: true, autocomplete: "organization", hint: t("console.organization_hint") }),
+    organizationField(),
     field({ label: t("auth.email"), name: "email", type: "email", required: true, autocomplete: "username" }),
     field({ label: t("auth.password"), name: "password", type: "password", required: true, autocomplete: "current-password" }),
     h("button", { type: "submit" }, t("console.sign_in")));
-  card.append(form, h("div", { class: "links" }, h("a", { href: "#/console/forgot-password" }, t("auth.forgot"))));
   onSubmit(form, async (values) => {
     const typed = values.organization.trim();
     const organization = await organizationNamed(typed);
@@ -105,7 +100,13 @@ function signIn(main) {
     if (answer.second_factor) { secondStep(main, organization, answer.second_factor.challenge, typed); return; }
     started(answer.token, typed);
   });
-  replace(main, card);
+  replace(main, authCard(t("console.sign_in"), t("console.sign_in_intro"), shown, form,
+    h("div", { class: "links" }, h("a", { href: "#/console/forgot-password" }, t("auth.forgot")))));
+}
+
+function organizationField() {
+  return field({ label: t("auth.organization"), name: "organization", value: consoleSession.lastOrganization,
+    required: true, autocomplete: "organization", hint: t("console.organization_hint") });
 }
 
 /** The screens of a console user who is not signed in, by path. */
@@ -126,8 +127,7 @@ function backToSignIn() {
 
 function forgotPassword(main) {
   const form = h("form", { "aria-label": t("auth.forgot") },
-    field({ label: t("auth.organization"), name: "organization", value: consoleSession.lastOrganization,
-      required: true, autocomplete: "organization", hint: t("console.organization_hint") }),
+    organizationField(),
     field({ label: t("auth.email"), name: "email", type: "email", required: true, autocomplete: "username" }),
     h("button", { type: "submit" }, t("auth.email_link")));
   onSubmit(form, async (values) => {

@@ -15,7 +15,7 @@ const FILTERS = [["all", t("subscriptions.filter.all")],
 const INTERVALS = ["day", "week", "month", "year"];
 
 const CARD_ACTIONS = ["set_auto_charge", "choose_payment_method"];
-const ENDED = ["cancelled", "expired"];     // their term is history: the last one, not a current one
+const ENDED = ["cancelled", "expired"];     // a banner says when; their term is history: the last one, not a current one
 const path = (id, rest = "") => `/portal/subscriptions/${encodeURIComponent(id)}${rest}`;
 function per(interval, count = 1) {
   const unit = INTERVALS.includes(interval) ? interval : "month";
@@ -93,7 +93,7 @@ export async function detail(context) {
 
 function banners(sub, allowed, act) {
   const shown = [undoBanner(sub, act)];
-  if (["cancelled", "expired"].includes(sub.status)) {
+  if (ENDED.includes(sub.status)) {
     const when = sub.status === "cancelled" ? sub.cancelled_at : sub.expired_at;
     shown.push(h("div", { class: "alert warning banner", role: "region", "aria-label": t("subscriptions.ended") },
       h("p", {}, t(sub.status === "cancelled" ? "subscriptions.cancelled_on" : "subscriptions.expired_on", { date: date(when) })),
