@@ -78,12 +78,14 @@ def profile(app, request: Request) -> Profile:
                    units.items_put[EmailItem.Meta.table_name], logged.bytes)
 
 
-def dynamodb_calls(app, request: Request) -> list[dict]:
-    """The DynamoDB calls a request makes, as botocore receives them (what bench/yardstick.py replays)."""
+def dynamodb_calls(app, request: Request, operations: frozenset[str] | None = None) -> list[dict]:
+    """The DynamoDB calls a request makes (those of `operations` if given), as botocore receives them
+    (what bench/yardstick.py replays)."""
     with _aws_calls() as calls, quiet():
         invoke(app, request)
     return [{"operation": operation, "params": json.loads(json.dumps(params))}
-            for service, operation, params in calls if service == "dynamodb"]
+            for service, operation, params in calls
+            if service == "dynamodb" and (operations is None or operation in operations)]
 
 
 class _Counting:

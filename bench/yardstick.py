@@ -6,7 +6,9 @@ Lambda makes it, the calls, a JSON answer.
   reads in one BatchGetItem with the customer and the organization), the floor of a route's warm
   CPU (bench/warm_cpu.py);
 - `GET /first`: every call Portico's cold `GET /portal/me` makes (the session check included), in order
-  (recorded by bench/cold_start.py), the floor of its cold start.
+  (recorded by bench/cold_start.py), the floor of its cold start;
+- `replaying_app`'s `GET /same/{index}`: the reads one Portico route makes, in order, with the same
+  parameters: how much of a route's warm CPU any app making its calls spends (bench/warm_cpu.py).
 
     python -I -S -B bench/yardstick.py PACKAGE SDK CALLS.json
 
@@ -24,12 +26,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def make_app(calls: list[dict]):
     """`calls`: [{"operation": "GetItem", "params": {...}}, ...] as botocore received them."""
-    import boto3
     from botocore import xform_name
     from chalice import Chalice
     app = Chalice(app_name="yardstick")
-    dynamodb = boto3.client("dynamodb", region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
-                            endpoint_url=os.environ.get("PORTICO_AWS_ENDPOINT"))
+    dynamodb = _client()
     bound = [(getattr(dynamodb, xform_name(call["operation"])), call["params"]) for call in calls]
     one_params = first_item(calls)
 
@@ -42,6 +42,33 @@ def make_app(calls: list[dict]):
         return {"answers": [sorted(method(**params)) for method, params in bound]}
 
     return app
+
+
+READS = frozenset({"GetItem", "BatchGetItem", "Query", "TransactGetItems"})
+
+
+def replaying_app(replays: list[list[dict]]):
+    """`GET /same/{index}` makes the reads among `replays[index]` (calls as `make_app` takes them), in
+    order: the yardstick's floor for a route making those calls. Writes are left out: a route's
+    conditional write would fail the second time."""
+    from botocore import xform_name
+    from chalice import Chalice
+    app = Chalice(app_name="yardstick")
+    dynamodb = _client()
+    bound = [[(getattr(dynamodb, xform_name(call["operation"])), call["params"]) for call in calls
+              if call["operation"] in READS] for calls in replays]
+
+    @app.route("/same/{index}")
+    def same(index):
+        return {"answers": [sorted(method(**params)) for method, params in bound[int(index)]]}
+
+    return app
+
+
+def _client():
+    import boto3
+    return boto3.client("dynamodb", region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+                        endpoint_url=os.environ.get("PORTICO_AWS_ENDPOINT"))
 
 
 def first_item(calls: list[dict]) -> dict:
