@@ -71,9 +71,16 @@ def retry_days(sub: Subscription, settings: DunningSettings) -> tuple[date, ...]
 
 def ends_with_term(sub: Subscription, settings: DunningSettings) -> bool:
     """The dunning ends at the term's end, not with a retry: retries of the schedule did not fit
-    before it (or none is left to make)."""
+    before it (or none is left to make before it)."""
     return sub.term_end is not None and (
-        sub.next_retry_at is None or len(retry_days(sub, settings)) < len(settings.retry_after_days))
+        _next_retry_day(sub) is None or len(retry_days(sub, settings)) < len(settings.retry_after_days))
+
+
+def _next_retry_day(sub: Subscription) -> date | None:
+    """The day of the retry the subscription has set, if it comes before the term ends (one set for
+    then or later, as retries were scheduled before they were kept within the term, is not made)."""
+    day = sub.today(sub.next_retry_at) if sub.next_retry_at is not None else None
+    return day if day is not None and (sub.term_end is None or day < sub.term_end) else None
 
 
 def retries(sub: Subscription, settings: DunningSettings) -> Retries:
@@ -84,7 +91,7 @@ def retries(sub: Subscription, settings: DunningSettings) -> Retries:
         raise NotInDunning()
     made = sub.dunning_attempts
     later = retry_days(sub, settings)[made + 1:] if sub.term_start else ()
-    first = sub.today(sub.next_retry_at) if sub.next_retry_at is not None else None
+    first = _next_retry_day(sub)
     upcoming = ((first,) if first is not None else ()) + tuple(d for d in later if first is None or d > first)
     last = (sub.term_end,) if ends_with_term(sub, settings) else ()
     return Retries(made, upcoming, settings.when_exhausted, max(upcoming[-1:] + last, default=None))

@@ -69,9 +69,19 @@ def pay_to_keep(locale: str) -> str:
 
 
 def last_retry(status: str, locale: str) -> str:
+    """The last retry failed, and the dunning ended in `status`."""
+    return f"{'Das war der letzte Versuch.' if _german(locale) else 'That was the last retry.'} " \
+           f"{dunning_over(status, locale)}"
+
+
+def dunning_over(status: str, locale: str) -> str:
+    """What the subscription is once the dunning has ended (`status`: unpaid or cancelled), and
+    what the customer can still do about it."""
     if _german(locale):
-        return f"Das war der letzte Versuch: Ihr Abonnement ist jetzt {STATUS_WORDS_DE[status]}."
-    return f"That was the last retry: your subscription is now {STATUS_WORDS[status]}."
+        again = " Sobald Sie die Rechnung im Kundenportal bezahlen, läuft es wieder." if status == "unpaid" else ""
+        return f"Ihr Abonnement ist jetzt {STATUS_WORDS_DE[status]}.{again}"
+    again = " Paying the invoice from the customer portal restarts it." if status == "unpaid" else ""
+    return f"Your subscription is now {STATUS_WORDS[status]}.{again}"
 
 
 def estimate_validity(expires_on: date | None, locale: str) -> str:

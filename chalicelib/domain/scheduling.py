@@ -64,13 +64,20 @@ def work_due(sub: Subscription, now: datetime) -> Work | None:
     if status == Status.PAUSED:
         return Work.RESUME
     if status == Status.DUNNING:
-        return Work.DUNNING_RETRY if sub.next_retry_at is not None else Work.DUNNING_END
+        return Work.DUNNING_END if dunning_term_over(sub, now) or sub.next_retry_at is None else Work.DUNNING_RETRY
     if sub.term_unbilled:
         return Work.BILL_TERM
     if sub.pause_at is not None and sub.day_starts(sub.pause_at) <= now and (
             sub.term_end is None or sub.pause_at <= sub.term_end):
         return Work.PAUSE
     return Work.RENEW
+
+
+def dunning_term_over(sub: Subscription, now: datetime) -> bool:
+    """The unpaid term has ended at `now`: the dunning ends, no charge made, whatever retry is still
+    set (one on or after the term's end, scheduled before retries were kept within the term, or a
+    charge's unknown outcome asked about until past it): no retry pays a term that has ended."""
+    return sub.term_end is not None and now >= sub.day_starts(sub.term_end)
 
 
 # --- what the work turns the subscription into -----------------------------------------------

@@ -243,12 +243,13 @@ def next_due_at(sub: Subscription) -> datetime | None:
         Status.LIVE: (sub.term_start if sub.term_unbilled else sub.term_end, sub.pause_at),
         Status.NON_RENEWING: (sub.term_end or sub.trial_end,),   # a trial cancelled at its end has no term
         Status.PAUSED: (sub.resume_at,),
+        # the term's end ends the dunning, before any retry still set for then or later (as retries
+        # were scheduled before they were kept within the term): scheduling.dunning_term_over
+        Status.DUNNING: (sub.term_end,),
     }.get(sub.status, ())
     candidates = [sub.day_starts(day) for day in days if day is not None]
     if sub.status == Status.DUNNING and sub.next_retry_at is not None:
         candidates.append(sub.next_retry_at)
-    elif sub.status == Status.DUNNING and sub.term_end is not None:
-        candidates.append(sub.day_starts(sub.term_end))    # no retry fits before the term's end: it ends there
     if sub.unpaid_invoice_id and sub.status in (Status.TRIAL, Status.LIVE) and sub.next_retry_at is not None:
         # a term invoiced by a job whose charge has not happened yet: the charge is due work
         candidates.append(sub.next_retry_at)

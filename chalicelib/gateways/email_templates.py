@@ -33,6 +33,7 @@ TEMPLATE_NAMES = (
     "payment_receipt",
     "payment_action_required",
     "payment_failed",
+    "dunning_ended",
     "forward_document",
     "message_to_organization",
     "review_request",

@@ -3,7 +3,10 @@
 resumes, trial ends (paid, declined, needing authentication, without auto-charge), renewals and
 dunning until retries run out."""
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+
+from chalicelib.gateways.email_templates import render_email
 
 from tests.support.api import NOW, client
 from tests.support.payments import counting_gateway
@@ -422,3 +425,130 @@ def replace_card(shop, declined: str) -> None:
     replaced = shop.api.as_(signed_in.json["token"]).put(f"/portal/payment-methods/{declined}",
                                                          {"payment_method": "pm_card_visa"})
     assert replaced.status == 200, replaced.json
+
+
+def test_when_the_dunning_ends_with_the_term_the_customer_is_emailed_once_what_became_of_the_subscription(aws):
+    with client() as c:
+        # Given Zoë's weekly renewal of Nov 25 - Dec 2 declined, retried 1, 3, 5 and 10 days on (the
+        # day-10 retry does not fit), and a subscription of hers renewing with a card that works
+        shop = a_shop(c)
+        weekly_plan(shop)
+        dunning_policy(shop, retry_after_days=[1, 3, 5, 10], when_exhausted="unpaid")
+        sub = auto_charged(shop, plan="weekly", card="pm_card_chargeDeclined", term_start=NOW - 7 * DAY,
+                           term_end=NOW)
+        auto_charged(shop, term_start=NOW - 30 * DAY, term_end=NOW + 7 * DAY)
+        run_jobs(c)
+
+        # When the job runs every day until the term has ended, twice on the day it ends
+        for day in range(1, 8):
+            shop.clock.advance(days=1)
+            run_jobs(c)
+            if day == 7:
+                run_jobs(c)
+
+        # Then the subscription is unpaid, and Zoë has one email about it: the invoice, its amount,
+        # that no charge was made, what paying it does, and a link to pay it
+        assert state(shop, sub).status.value == "unpaid"
+        [renewal] = invoices_of(shop, sub)
+        [email] = queued_emails(shop, "dunning_ended")
+        assert email.to == (shop.zoe.email,) and email.link["target_id"] == renewal["invoice_id"]
+        subject, _, text = render_email(email.template, {**email.context, "link": "https://portal.example/#/act/t"})
+        assert subject.startswith(f"Invoice {email.context['invoice_number']} from ")
+        assert "for $7.00 was still unpaid when its term ended on December 2, 2026. No further charge was " \
+               "attempted." in text
+        assert "Your subscription is now unpaid. Paying the invoice from the customer portal restarts it." in text
+
+
+def test_a_subscription_cancelled_when_its_term_ends_in_dunning_is_told_it_is_cancelled(aws):
+    with client() as c:
+        # Given a weekly renewal retried 10 days on, which does not fit, under a schedule that cancels
+        shop = a_shop(c)
+        weekly_plan(shop)
+        dunning_policy(shop, retry_after_days=[10], when_exhausted="cancel")
+        sub = auto_charged(shop, plan="weekly", card="pm_card_chargeDeclined", term_start=NOW - 7 * DAY,
+                           term_end=NOW)
+        run_jobs(c)
+
+        # When the term ends
+        shop.clock.advance(days=7)
+        run_jobs(c)
+
+        # Then it is cancelled, and the email says so
+        assert state(shop, sub).status.value == "cancelled"
+        [email] = queued_emails(shop, "dunning_ended")
+        assert email.context["next_step"] == "Your subscription is now cancelled."
+
+
+def test_a_retry_set_for_after_the_term_before_the_rule_ends_the_dunning_when_it_comes_due_charging_nothing(
+        aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given Zoë's weekly renewal of Nov 25 - Dec 2 in dunning, its retries of days 1, 3 and 5
+        # failed, and its day-10 retry set for Dec 5 and indexed then, as the scheduling did before
+        # retries were kept within the term
+        shop, sub = a_weekly_renewal_past_its_fitting_retries(c)
+        retry_set_for(shop, sub, NOW + 10 * DAY, indexed=True)
+
+        # When the job runs every day up to Dec 5
+        statuses = []
+        for _ in range(5):
+            shop.clock.advance(days=1)
+            run_jobs(c)
+            statuses.append(state(shop, sub).status.value)
+
+        # Then the dunning ended on Dec 5, when the index gave it, without a charge; Zoë was told once
+        assert statuses == ["dunning"] * 4 + ["unpaid"]
+        assert len(gateway.calls) == 4 and gateway.charges == 0     # the renewal and its 3 retries
+        assert len(queued_emails(shop, "dunning_ended")) == 1
+
+
+def test_a_retry_after_the_term_written_back_since_is_found_at_the_terms_end(aws, monkeypatch):
+    gateway = counting_gateway(monkeypatch)
+    with client() as c:
+        # Given the same subscription with its day-10 retry set for Dec 5, written back since the rule
+        # (the due index then holds the term's end, Dec 2, which comes first)
+        shop, sub = a_weekly_renewal_past_its_fitting_retries(c)
+        retry_set_for(shop, sub, NOW + 10 * DAY, indexed=False)
+
+        # When the job runs on Dec 2
+        shop.clock.advance(days=2)
+        report = run_jobs(c)
+
+        # Then the index query found it, and the dunning ended with the term, nothing charged
+        assert [(w["work"], w["status"]) for w in report["done"]] == [("dunning_end", "unpaid")]
+        assert state(shop, sub).next_retry_at is None
+        assert len(gateway.calls) == 4 and gateway.charges == 0
+
+
+def a_weekly_renewal_past_its_fitting_retries(c):
+    """Zoë's weekly renewal of Nov 25 - Dec 2, declined, its retries of Nov 26, 28 and 30 failed too
+    (under retries 1, 3, 5 and 10 days on): on Nov 30, in dunning, no retry left before the term's end."""
+    shop = a_shop(c)
+    weekly_plan(shop)
+    dunning_policy(shop, retry_after_days=[1, 3, 5, 10], when_exhausted="unpaid")
+    sub = auto_charged(shop, plan="weekly", card="pm_card_chargeDeclined", term_start=NOW - 7 * DAY, term_end=NOW)
+    for days in (0, 1, 2, 2):
+        shop.clock.advance(days=days)
+        run_jobs(c)
+    assert (state(shop, sub).status.value, state(shop, sub).dunning_attempts) == ("dunning", 3)
+    return shop, sub
+
+
+def retry_set_for(shop, sub: dict, at: datetime, *, indexed: bool) -> None:
+    """Zoë's subscription with its next retry set for `at`, written back as the repository writes it
+    now; `indexed`: its due index moved to `at` too, as the scheduling before the rule wrote it."""
+    from chalicelib.bootstrap import adapters
+    from chalicelib.domain.organization import clock_name
+    from chalicelib.tables.base import owner_key
+    from chalicelib.tables.subscriptions import SubscriptionItem
+    org = adapters().uow.organizations.get(shop.acme.org.org_id)
+    adapters().uow.subscriptions.save(org.org_id, replace(state(shop, sub), next_retry_at=at), clock=clock_name(org))
+    if indexed:
+        item = SubscriptionItem.get(owner_key(org.org_id, shop.zoe.customer_id), sub["subscription_id"])
+        item.update(actions=[SubscriptionItem.due_at.set(at)])
+
+
+def queued_emails(shop, template: str) -> list:
+    from chalicelib.bootstrap import adapters
+    queued = adapters().uow.emails.due(shop.clock.now + 365 * DAY, limit=100)
+    return [e for e in queued if e.template == template and e.customer_id == shop.zoe.customer_id]

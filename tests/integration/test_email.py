@@ -112,6 +112,7 @@ def sample_context() -> dict[str, object]:
         headline="New review",
         details=("Rating: 5", "Comment: great"),
         due_date="December 6, 2026",
+        term_end="December 2, 2026",
         estimate_number="EST-000003",
         validity="The estimate is valid until January 5, 2027.",
         inviter_name="Zoë Keller",

@@ -1,11 +1,13 @@
 """Dunning as the customer sees it: a failed charge's reason in words, and the retries to come by
 day (pure domain)."""
-from datetime import date, datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.domain import dunning, scheduling
+from chalicelib.domain import dunning, email_words, scheduling
 from chalicelib.domain.dunning import NotInDunning
+from chalicelib.domain.locales import GERMAN
 from chalicelib.domain.preferences import DunningSettings
 from chalicelib.domain.subscription import PlanSnapshot, Subscription
 from chalicelib.domain.subscription_status import Status
@@ -140,6 +142,50 @@ def test_a_schedule_whose_first_retry_falls_after_the_term_makes_no_retry():
     assert (sub.status, sub.next_retry_at) == (Status.DUNNING, None)
     assert (dunning.retries(sub, late).next_retries, dunning.retries(sub, late).ends_on) == ((), date(2026, 12, 2))
     assert scheduling.dunning_ended(sub, late).status == Status.UNPAID
+
+
+def a_weekly_renewal_retried_as_before_retries_kept_within_the_term() -> Subscription:
+    """The weekly renewal of Nov 25 - Dec 2, its retries of Nov 26, 28 and 30 failed, the day-10 retry
+    (Dec 5) set, as the scheduling did before a retry on or after the term's end was left out."""
+    sub = a_weekly_renewal_declined()
+    for day in (26, 28, 30):
+        sub = scheduling.dunning_retry_failed(sub, ONE_THREE_FIVE_TEN, datetime(2026, 11, day, tzinfo=UTC))
+    return replace(sub, next_retry_at=datetime(2026, 12, 5, tzinfo=UTC))
+
+
+def test_a_retry_set_for_after_the_term_before_the_rule_is_not_made_the_dunning_ends_with_the_term():
+    # Given a weekly renewal of Nov 25 - Dec 2 in dunning, its day-10 retry set for Dec 5 by the old scheduling
+    sub = a_weekly_renewal_retried_as_before_retries_kept_within_the_term()
+    term_ends = datetime(2026, 12, 2, tzinfo=UTC)
+
+    # Then its due work is at the term's end, not the retry's day, and it ends the dunning, charging nothing
+    assert scheduling.due_at(sub) == term_ends
+    assert scheduling.work_due(sub, term_ends - timedelta(minutes=1)) is None
+    assert scheduling.work_due(sub, term_ends) == scheduling.Work.DUNNING_END
+    # and so does the retry's own time, for a subscription the due index still holds at it
+    assert scheduling.work_due(sub, datetime(2026, 12, 5, tzinfo=UTC)) == scheduling.Work.DUNNING_END
+    # and the dunning card shows no retry to come, the dunning ending on Dec 2
+    schedule = dunning.retries(sub, ONE_THREE_FIVE_TEN)
+    assert (schedule.next_retries, schedule.ends_on) == ((), date(2026, 12, 2))
+
+
+def test_a_retry_set_within_the_term_is_made_on_its_day():
+    # Given the weekly renewal declined, its first retry set for Nov 26
+    sub = a_weekly_renewal_declined()
+
+    # Then the work due that day is the retry
+    assert scheduling.due_at(sub) == datetime(2026, 11, 26, tzinfo=UTC)
+    assert scheduling.work_due(sub, datetime(2026, 11, 26, tzinfo=UTC)) == scheduling.Work.DUNNING_RETRY
+
+
+@pytest.mark.parametrize("status, words", [
+    ("unpaid", "Your subscription is now unpaid. Paying the invoice from the customer portal restarts it."),
+    ("cancelled", "Your subscription is now cancelled."),
+])
+def test_the_last_retry_s_email_and_the_term_end_s_say_alike_what_the_subscription_became(status, words):
+    assert email_words.dunning_over(status, "en-US") == words
+    assert email_words.last_retry(status, "en-US") == f"That was the last retry. {words}"
+    assert email_words.last_retry(status, GERMAN).endswith(email_words.dunning_over(status, GERMAN))
 
 
 def test_retries_are_counted_in_the_organizations_days():

@@ -49,7 +49,8 @@ def test_each_status_has_its_work_when_due():
     assert scheduling.work_due(a_subscription(Status.TRIAL, trial_end=TODAY), NOW) == Work.TRIAL_END
     assert scheduling.work_due(a_subscription(Status.NON_RENEWING, term_end=TODAY), NOW) == Work.CANCEL_AT_TERM_END
     assert scheduling.work_due(a_subscription(Status.PAUSED, resume_at=TODAY), NOW) == Work.RESUME
-    assert scheduling.work_due(a_subscription(Status.DUNNING, next_retry_at=NOW), NOW) == Work.DUNNING_RETRY
+    in_dunning = a_subscription(Status.DUNNING, term_start=TODAY, term_end=DEC_25, next_retry_at=NOW)
+    assert scheduling.work_due(in_dunning, NOW) == Work.DUNNING_RETRY
     assert scheduling.work_due(a_subscription(term_unbilled=True, term_end=DEC_25), NOW) == Work.BILL_TERM
     assert scheduling.work_due(a_subscription(), NOW) == Work.RENEW
 

@@ -38,6 +38,7 @@ from ..documents import document_emails, invoicing
 from ..documents.invoicing import Billing
 from ..numbering import Numbers, retried
 from ..payments import collection
+from . import dunning_emails
 
 log = logs.logger("portico")
 
@@ -325,7 +326,17 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
 def _dunning_end(adapters, job: _Job, sub: Subscription) -> Subscription:
     after = scheduling.dunning_ended(sub, job.org.dunning)
     return _save(adapters, job, after, "subscription.dunning_ended",
-                 f"The term ended unpaid; the subscription is {STATUS_WORDS[after.status.value]}")
+                 f"The term ended unpaid; the subscription is {STATUS_WORDS[after.status.value]}",
+                 email=_dunning_ended_email(adapters, job, after))
+
+
+def _dunning_ended_email(adapters, job: _Job, ended: Subscription):
+    """The customer is told, as the last retry's email would have (no charge was made to fail)."""
+    if ended.unpaid_invoice_id is None:
+        return None
+    invoice = adapters.uow.invoices.get(job.org_id, ended.customer_id, ended.unpaid_invoice_id)
+    customer = adapters.uow.customers.get(job.org_id, ended.customer_id)
+    return dunning_emails.dunning_ended(job.org, customer, invoice, ended, job.now)
 
 
 def _next_in_dunning(after: Subscription) -> str:

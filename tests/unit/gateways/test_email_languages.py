@@ -27,6 +27,7 @@ def context(locale: str) -> dict[str, object]:
         receipt_number="PAY-000012", invoice_number="INV-000042", estimate_number="EST-000003",
         date="6. Dezember 2026" if german else "December 6, 2026",
         due_date="20. Dezember 2026" if german else "December 20, 2026",
+        term_end="2. Dezember 2026" if german else "December 2, 2026",
         reason=email_words.failure_sentence("insufficient_funds", locale),
         next_step=email_words.retry_on(date(2026, 12, 9), locale),
         validity=email_words.estimate_validity(date(2027, 1, 5), locale),
@@ -70,3 +71,9 @@ def test_an_email_recorded_before_emails_had_a_language_reads_in_english():
 def test_a_german_reader_s_money_and_days_are_written_the_german_way():
     _, _, text = render_email("payment_receipt", context(GERMAN))
     assert "Gezahlter Betrag: 120,00 $" in text and "Datum: 6. Dezember 2026" in text
+
+
+@pytest.mark.parametrize("status", ["unpaid", "cancelled"])
+def test_what_a_dunning_ended_in_reads_in_german_too(status):
+    _, _, text = render_email("dunning_ended", {**context(GERMAN), "next_step": email_words.dunning_over(status, GERMAN)})
+    assert not words(text) & ENGLISH, text
