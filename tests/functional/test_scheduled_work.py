@@ -10,7 +10,7 @@ from chalicelib.gateways.email_templates import render_email
 
 from tests.support.api import NOW, client
 from tests.support.payments import counting_gateway
-from tests.support.portal import emails_to, login, text_of
+from tests.support.portal import emails_to, login, run_the_outbox_job, text_of
 from tests.support.scheduled_work import auto_charged, credit_notes_of, dunning_policy, invoices_of, run_jobs, state
 from tests.support.subscriptions import a_shop
 
@@ -316,6 +316,34 @@ def test_a_retry_the_job_charges_itself_is_recorded_by_the_job_once(aws):
         assert report["failed"] == [] and state(shop, sub).status.value == "live"
         assert timeline_of(shop, sub).count("subscription.dunning_paid") == 1
 
+
+
+def test_a_retry_whose_outcome_fails_to_be_written_emails_the_customer_once_when_it_is_run_again(aws, monkeypatch):
+    from chalicelib.services.subscriptions import scheduled
+    with client() as c:
+        # Given a renewal in dunning whose retry tomorrow will be declined again
+        shop, sub, _invoice = a_renewal_in_dunning(c)
+        run_the_outbox_job()
+        told_before = len(emails_to(shop.zoe.email))
+
+        # When the retry's outcome fails to be written once, and the job runs again after its lease
+        save, failed = scheduled._save, []
+
+        def save_failing_once(adapters, job, after, action, *args, **kwargs):
+            if action == "subscription.dunning_retry_failed" and not failed:
+                failed.append(action)
+                raise RuntimeError("the transaction was cancelled")
+            return save(adapters, job, after, action, *args, **kwargs)
+        monkeypatch.setattr(scheduled, "_save", save_failing_once)
+        shop.clock.advance(days=1)
+        assert run_jobs(c)["failed"], "the first run's write should have failed"
+        shop.clock.advance(minutes=10)
+        assert run_jobs(c)["failed"] == []
+        run_the_outbox_job()
+
+        # Then the customer was told of the failed retry once, with the outcome that was written
+        assert failed and timeline_of(shop, sub).count("subscription.dunning_retry_failed") == 1
+        assert len(emails_to(shop.zoe.email)) == told_before + 1
 
 def a_renewal_in_dunning(c):
     """Zoë's auto-charged renewal was declined: the subscription is in dunning for its invoice."""

@@ -33,6 +33,7 @@ from ...domain.payments import PaymentStatus
 from ...domain.scheduling import Work
 from ...domain.subscription import Subscription
 from ...domain.subscription_status import Status
+from ...tables.emails import EmailRecord
 from ..accounts import languages, outbox as mail
 from ..documents import document_emails, invoicing
 from ..documents.invoicing import Billing
@@ -283,17 +284,17 @@ def _charge(adapters, job: _Job, sub: Subscription) -> Subscription:
                      "The payment service does not charge so small an amount; the invoice stays open, "
                      "to be paid with the next charge")
     if outcome.needs_customer:
-        _email(adapters, job, sub, "payment_action_required", outcome)
         after = scheduling.trial_converted(sub) if trial else scheduling.charge_left(sub)
         return _save(adapters, job, after, "subscription.charge_needs_action",
-                     "The bank asks the customer to confirm the payment; the invoice stays open")
+                     "The bank asks the customer to confirm the payment; the invoice stays open",
+                     email=_charge_email(adapters, job, sub, "payment_action_required", outcome))
     if trial:
-        _email(adapters, job, sub, "payment_failed", outcome)
         return _save(adapters, job, scheduling.trial_charge_failed(sub, job.now), "subscription.expired",
-                     "Trial ended; the first charge failed", void_invoice=sub.unpaid_invoice_id)
+                     "Trial ended; the first charge failed", void_invoice=sub.unpaid_invoice_id,
+                     email=_charge_email(adapters, job, sub, "payment_failed", outcome))
     after = scheduling.renewal_charge_failed(sub, job.org.dunning, outcome.failure_code)
-    _email(adapters, job, sub, "payment_failed", outcome, after)
-    return _save(adapters, job, after, "subscription.dunning", f"Charge failed; {_next_in_dunning(after)}")
+    return _save(adapters, job, after, "subscription.dunning", f"Charge failed; {_next_in_dunning(after)}",
+                 email=_charge_email(adapters, job, sub, "payment_failed", outcome, after))
 
 
 def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
@@ -314,13 +315,13 @@ def _dunning_retry(adapters, job: _Job, sub: Subscription) -> Subscription:
                      "What is left is less than the payment service charges; the invoice stays open, "
                      "to be paid with the next charge")
     after = scheduling.dunning_retry_failed(sub, job.org.dunning, job.now, outcome.failure_code)
-    _email(adapters, job, sub, "payment_action_required" if outcome.needs_customer
-           else "payment_failed", outcome, after)
     if after.status == Status.DUNNING:
         summary = f"Retry {after.dunning_attempts} failed; {_next_in_dunning(after)}"
     else:
         summary = f"Retries ran out; the subscription is {STATUS_WORDS[after.status.value]}"
-    return _save(adapters, job, after, "subscription.dunning_retry_failed", summary)
+    return _save(adapters, job, after, "subscription.dunning_retry_failed", summary,
+                 email=_charge_email(adapters, job, sub, "payment_action_required" if outcome.needs_customer
+                                     else "payment_failed", outcome, after))
 
 
 def _dunning_end(adapters, job: _Job, sub: Subscription) -> Subscription:
@@ -436,9 +437,11 @@ def _void_in(adapters, tx, job: _Job, customer_id: str, invoice_id: str) -> None
         f"{invoice.number}: the trial's first charge failed"), tx)
 
 
-def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outcome,
-           after: Subscription | None = None) -> None:
-    """Tell the customer, with a link to act on it; a failure to queue the email never undoes the work.
+def _charge_email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outcome,
+                  after: Subscription | None = None) -> EmailRecord | None:
+    """The email telling the customer of a charge that failed or waits on them, with a link to act on
+    it, recorded in the transaction that records the outcome (a run retried after a failed write
+    sends it once; the outbox job sends it); one that cannot be made never undoes the work.
     A renewal in dunning is described as its portal screen shows it: the reason in words, the next
     retry (or what the last one failed into), and the link leads to that screen."""
     try:
@@ -449,7 +452,7 @@ def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outc
         action, target = EMAIL_ACTIONS[template], invoice.invoice_id
         if after is not None and template == "payment_failed":
             action, target = "review_subscription", sub.subscription_id
-        mail.send(adapters, job.org_id, template, {
+        return mail.new_record(job.org_id, template, {
             "org_name": job.org.name, "locale": locale,
             "amount": money_text(invoice.balance_minor, invoice.currency, locale),
             "invoice_number": invoice.number, "reason": reason, "next_step": _next_step(after, locale)},
@@ -457,6 +460,7 @@ def _email(adapters, job: _Job, sub: Subscription, template: str, outcome: _Outc
             link=action_link_for(action, target))
     except Exception:  # noqa: BLE001 - the charge's outcome must still be recorded
         log.exception("%s email for subscription %s failed", template, sub.subscription_id)
+        return None
 
 
 def _next_step(after: Subscription | None, locale: str) -> str:
