@@ -194,9 +194,9 @@ class Access:
         from .merchant_access import get_organization
         return get_organization(self._adapters, org_id)
 
-    def organization_for_portal(self, portal_name: str, now: datetime | None = None) -> Organization:
+    def organization_for_portal(self, portal_name: str) -> Organization:
         from .merchant_access import organization_for_portal
-        return organization_for_portal(self._adapters, portal_name, now)
+        return organization_for_portal(self._adapters, portal_name)
 
     def update_organization(self, org_id: str, changes: OrganizationChanges,
                             now: datetime | None = None) -> Organization:
