@@ -23,6 +23,7 @@ from chalicelib.domain.errors import AlreadyExists, NotFound
 from chalicelib.domain.organization import clock_name
 from chalicelib.domain.preferences import (CancelPreferences, EditPreferences, PauseResumePreferences, RetentionOffer,
                                            Preferences, TrialPreferences)
+from chalicelib.services.access.actors import API_KEY
 from chalicelib.services.access.commands import OrganizationChanges
 from chalicelib.services.accounts.commands import NewContact, NewCustomer
 from chalicelib.services.documents.commands import NewDocumentLine
@@ -330,7 +331,8 @@ def seed_console_users(org_id: str, now: datetime) -> None:
     for email, role, name in ((DEMO_CONSOLE.admin_email, "admin", "Olivia Owner"),
                               (DEMO_CONSOLE.support_email, "support", "Sam Support")):
         try:
-            access.create_merchant_user(org_id, email=email, role=role, password=DEMO_PASSWORD, name=name, now=now)
+            access.create_merchant_user(org_id, email=email, role=role, password=DEMO_PASSWORD, name=name, now=now,
+                                        by=API_KEY)   # the operator seeding the stage, as the merchant's server
         except AlreadyExists:
             pass
 

@@ -4,17 +4,12 @@ alone and never type an organization id. The rules for a name and the links that
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 MIN_LENGTH, MAX_LENGTH = 3, 40
 _SHAPE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 # names that read as part of the service rather than as a merchant's portal
 RESERVED = frozenset({"admin", "api", "assets", "auth", "billing", "help", "login", "openapi", "portal",
                       "portico", "sign-in", "support", "www"})
-# A name the merchant renamed away from keeps opening its organization's portal for this long, and no
-# other organization may take it meanwhile: the links already emailed (documents, action links of up
-# to 30 days, invitations, sign-in links) keep working, and nobody else's portal catches their clicks.
-RETIRED_NAME_KEPT = timedelta(days=90)
 RULE = (f"Use {MIN_LENGTH} to {MAX_LENGTH} lower-case letters, digits and hyphens, starting and ending with "
         "a letter or digit.")
 

@@ -145,7 +145,7 @@ def _recorded(caller: MerchantCaller, method: str, path: str, params: dict):
     access = services().access
     ids = [value for name, value in params.items() if name not in ("body", "query")]   # the path's
     body = params.get("body")
-    access.begin_audit(caller.org_id, actor_type="api_key" if caller.by_key else "merchant_user",
+    access.begin_audit(caller.org_id, actor_type=caller.actor.kind,
                        actor_id=caller.user_id or "API key", actor_email=caller.email,
                        action=f"{method} {path}", target_id=ids[-1] if ids else "",
                        fields=body.model_dump(mode="json", exclude_unset=True) if body is not None else {},
@@ -172,8 +172,8 @@ def _session(token: str, ahead: ReadAhead) -> CustomerCaller | None:
 
 def _console_session(token: str, ahead: ReadAhead = NOTHING_AHEAD) -> MerchantCaller | None:
     found = services().access.console_authenticate(token, ahead=ahead)
-    return None if found is None else MerchantCaller(found.org_id, found.role, found.user_id, found.email,
-                                                     found.session_id, found.login, found.user)
+    return None if found is None else MerchantCaller(found.org_id, found.actor, found.role, found.user_id, found.email,
+                                                     found.session_id, found.login)
 
 
 def _merchant(token: str, ahead: ReadAhead) -> MerchantCaller | None:
@@ -181,7 +181,8 @@ def _merchant(token: str, ahead: ReadAhead) -> MerchantCaller | None:
     reads ahead (the customer its path names, the organization it declares) with its own check."""
     if token.startswith(API_KEY_PREFIX):
         org_id = services().access.org_for_api_key(token, ahead)
-        return None if org_id is None else MerchantCaller(org_id)
+        from ..services.access.actors import API_KEY
+        return None if org_id is None else MerchantCaller(org_id, API_KEY)
     return _console_session(token, ahead)
 
 

@@ -25,6 +25,7 @@ from .errors import domain_error_response, unexpected_error_response
 if TYPE_CHECKING:
     from ..domain.customers import Customer
     from ..domain.organization import Organization
+    from ..services.access.actors import ApiKey, ConsoleUser
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -94,16 +95,12 @@ def current_request():
 class MerchantCaller:
     """The merchant: an API key (automation, every right) or a user signed in to the console."""
     org_id: str
+    actor: ApiKey | ConsoleUser    # which of the two (a console user's as the session check read it)
     role: str = "admin"            # admin | support (a key is admin)
     user_id: str = ""              # empty for an API key
     email: str = ""
     session_id: str = ""           # the console session's token hash
     login: str = ""
-    user: Any = None               # the merchant user as the session check read it (not read again)
-
-    @property
-    def by_key(self) -> bool:
-        return not self.user_id
 
 
 @dataclass(frozen=True)
@@ -196,7 +193,8 @@ class Routes:
         return decorate
 
     def merchant(self) -> MerchantCaller:
-        return MerchantCaller(org_id=caller_of(current_request()).org_id)
+        caller = caller_of(current_request())
+        return MerchantCaller(org_id=caller.org_id, actor=caller.actor)
 
     def merchant_user(self) -> MerchantCaller:
         """The merchant user a console session names (on a route whose credential is one)."""

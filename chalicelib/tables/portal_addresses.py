@@ -1,12 +1,11 @@
 """Portal names (domain/portal_address.py): which organization a name opens. One item per name, so a
 name is unique by its key; taking a name and retiring the old one happen in the transaction that
-writes the organization. A retired name keeps opening its organization's portal, and is held from
-others, until it expires (`domain.portal_address.RETIRED_NAME_KEPT`); DynamoDB's TTL removes it later."""
+writes the organization. A name, once an organization's, is its own for good: retired by a rename it
+keeps opening that portal, only that organization may take it back, and its item is never deleted
+(nor does it expire), so the condition that refuses everyone else always has it to read."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
@@ -21,28 +20,26 @@ class PortalAddressItem(Model):
 
     portal_name = UnicodeAttribute(hash_key=True)
     org_id = UnicodeAttribute()
-    expires_at = TTLAttribute(null=True)     # a retired name's: free for any organization from then
+    # Items retired before names were kept for good still carry `expires_at`: nothing reads it, the
+    # table no longer expires anything, and the next Put of the name writes the item without it.
 
 
 class PortalAddresses:
     """The organizations' portal names."""
 
-    def org_for(self, portal_name: str, now: datetime) -> str | None:
-        """The organization the name opens: its portal's name now, or one it retired not yet expired."""
+    def org_for(self, portal_name: str) -> str | None:
+        """The organization the name opens: its portal's name now, or one it renamed away from."""
         try:
-            item = PortalAddressItem.get(portal_name)
+            return PortalAddressItem.get(portal_name).org_id
         except DoesNotExist:
             return None
-        return item.org_id if item.expires_at is None or now < item.expires_at else None
 
-    def take_in(self, tx: Transaction, portal_name: str, org_id: str, now: datetime) -> None:
-        """The transaction fails if another organization holds the name (as its portal's, or retired
-        and not yet expired); the organization's own retired name it takes back."""
+    def take_in(self, tx: Transaction, portal_name: str, org_id: str) -> None:
+        """The transaction fails if another organization holds the name, as its portal's now or one
+        it once had; the organization's own old name it takes back."""
         tx.save(PortalAddressItem(portal_name, org_id=org_id),
-                condition=PortalAddressItem.portal_name.does_not_exist() | (PortalAddressItem.org_id == org_id)
-                | (PortalAddressItem.expires_at <= now))
+                condition=PortalAddressItem.portal_name.does_not_exist() | (PortalAddressItem.org_id == org_id))
 
-    def retire_in(self, tx: Transaction, portal_name: str, org_id: str, until: datetime) -> None:
-        """The organization's old name, still its own until `until`."""
-        tx.save(PortalAddressItem(portal_name, org_id=org_id, expires_at=until),
-                condition=PortalAddressItem.org_id == org_id)
+    def retire_in(self, tx: Transaction, portal_name: str, org_id: str) -> None:
+        """The organization's old name, still its own (and opening its portal) for good."""
+        tx.save(PortalAddressItem(portal_name, org_id=org_id), condition=PortalAddressItem.org_id == org_id)

@@ -21,10 +21,11 @@ def console_users(name: str, **preferences) -> str:
     """An organization of its own (the demo's preferences stay as they are) with an admin and a
     support user."""
     from chalicelib.bootstrap import services
+    from chalicelib.services.access.actors import API_KEY
     org_id = organization_with(name, f"billing@{name.lower()}.example", **preferences)
     for email, role in ((f"olivia@{name.lower()}.example", "admin"), (f"sam@{name.lower()}.example", "support")):
         services().access.create_merchant_user(org_id, email=email, role=role, password=PASSWORD, name="",
-                                               now=datetime.now(timezone.utc))
+                                               now=datetime.now(timezone.utc), by=API_KEY)
     return org_id
 
 
@@ -200,6 +201,32 @@ def test_an_admin_adds_a_user_on_the_team_screen_confirming_with_her_own_passwor
 
         # Then Kim is on the team, a support user
         expect(page.get_by_role("row").filter(has_text="kim@teamadd.example")).to_contain_text("Support")
+
+
+def test_an_admin_makes_a_support_user_admin_on_the_team_screen_confirming_with_her_own_password(browser, portal):
+    org_id = console_users("Teamrole")
+    with browser_tab(browser, portal.url) as page:
+        # Given the admin on her team screen, Sam a support user
+        console_sign_in(page, org_id, "olivia@teamrole.example")
+        page.goto("./#/console/team")
+        role = page.get_by_label("Role of sam@teamrole.example")
+
+        # When she makes Sam admin, and the dialog asks for her password: first dismissed, then mistyped
+        role.select_option("admin")
+        confirm = page.get_by_role("dialog", name="Make sam@teamrole.example an admin")
+        confirm.get_by_role("button", name="Cancel").click()
+        expect(role).to_have_value("support")
+        role.select_option("admin")
+        confirm.get_by_label("Your password, to confirm it is you").fill("not quite my password")
+        confirm.get_by_role("button", name="Make admin").click()
+        expect(confirm.get_by_text("This is not your current password.")).to_be_visible()
+        confirm.get_by_label("Your password, to confirm it is you").fill(PASSWORD)
+        confirm.get_by_role("button", name="Make admin").click()
+
+        # Then Sam is an admin, as the team screen says when opened again
+        expect(confirm).to_be_hidden()
+        page.reload()
+        expect(page.get_by_label("Role of sam@teamrole.example")).to_have_value("admin")
 
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])

@@ -230,7 +230,7 @@ def test_changing_a_users_role_ends_their_sessions_and_the_new_role_holds(aws):
         sam_id = console.user("sam@acme.example", "support")["user_id"]
         sam = console.anonymous.as_(console.sign_in("sam@acme.example").json["token"])
 
-        promoted = olivia.patch(f"/admin/merchant-users/{sam_id}", {"role": "admin"})
+        promoted = olivia.patch(f"/admin/merchant-users/{sam_id}", {"role": "admin", "current_password": PASSWORD})
         ended = sam.get("/admin/organization").status
         sam = console.anonymous.as_(console.sign_in("sam@acme.example").json["token"])
 
@@ -253,6 +253,96 @@ def test_a_disabled_user_cannot_sign_in_and_nobody_changes_their_own_account(aws
         assert disabled.status == 200 and console.sign_in("sam@acme.example").status == 401
         assert own.status == 422 and own.json["error"]["code"] == "own_account"
         assert elsewhere.status == 404
+
+
+def test_a_console_session_alone_neither_enables_a_disabled_user_nor_makes_one_admin(aws):
+    with client() as c:
+        # Given Olivia's console session in the hands of someone who does not know her password,
+        # Sam a support user, and Dana a user the organization disabled
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        sam_id = console.user("sam@acme.example", "support")["user_id"]
+        dana_id = console.user("dana@acme.example", "admin")["user_id"]
+        console.key.patch(f"/admin/merchant-users/{dana_id}", {"status": "disabled"})
+
+        # When it makes Sam admin and enables Dana again, without her password and with a wrong one
+        with counting_calls() as calls:
+            bare = [olivia.patch(f"/admin/merchant-users/{sam_id}", {"role": "admin"}),
+                    olivia.patch(f"/admin/merchant-users/{dana_id}", {"status": "active"})]
+        wrong = [olivia.patch(f"/admin/merchant-users/{sam_id}", {"role": "admin", "current_password": "not hers"}),
+                 olivia.patch(f"/admin/merchant-users/{dana_id}", {"status": "active", "current_password": "nor this"})]
+
+        # Then each is refused next to the field, the first two writing nothing at all, and nothing changed
+        assert [(a.status, a.json["error"]["details"]["field_codes"]) for a in bare] == [
+            (400, {"current_password": "current_password_needed"})] * 2
+        assert not set(calls.operations) & WRITES
+        assert [(a.status, a.json["error"]["details"]["field_codes"]) for a in wrong] == [
+            (400, {"current_password": "wrong_password"})] * 2
+        users = {u["email"]: (u["role"], u["status"]) for u in olivia.get("/admin/merchant-users").json["items"]}
+        assert users["sam@acme.example"] == ("support", "active")
+        assert users["dana@acme.example"] == ("admin", "disabled")
+        assert console.sign_in("dana@acme.example").status == 401
+
+
+def test_with_her_current_password_an_admin_makes_a_user_admin_and_enables_one_again(aws):
+    with client() as c:
+        # Given Olivia signed in, Sam a support user and Dana a disabled one
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        sam_id = console.user("sam@acme.example", "support")["user_id"]
+        dana_id = console.user("dana@acme.example", "support")["user_id"]
+        console.key.patch(f"/admin/merchant-users/{dana_id}", {"status": "disabled"})
+
+        # When she makes Sam admin and enables Dana, each with her current password
+        promoted = olivia.patch(f"/admin/merchant-users/{sam_id}", {"role": "admin", "current_password": PASSWORD})
+        enabled = olivia.patch(f"/admin/merchant-users/{dana_id}", {"status": "active", "current_password": PASSWORD})
+
+        # Then both are done, and Dana signs in again
+        assert (promoted.status, promoted.json["role"]) == (200, "admin")
+        assert (enabled.status, enabled.json["status"]) == (200, "active")
+        assert console.sign_in("dana@acme.example").status == 200
+
+
+def test_taking_access_away_needs_no_password_and_an_api_key_needs_none_to_give_it(aws):
+    with client() as c:
+        # Given Olivia signed in, Kim an admin and Sam a support user
+        console = a_console(c)
+        olivia = console.signed_in("olivia@acme.example", "admin")
+        kim_id = console.user("kim@acme.example", "admin")["user_id"]
+        sam_id = console.user("sam@acme.example", "support")["user_id"]
+
+        # When she makes Kim support and disables Sam without her password (a role given again is no
+        # change either), and the API key then makes Kim admin and enables Sam again
+        lowered = olivia.patch(f"/admin/merchant-users/{kim_id}", {"role": "support"})
+        disabled = olivia.patch(f"/admin/merchant-users/{sam_id}", {"status": "disabled"})
+        same = olivia.patch(f"/admin/merchant-users/{kim_id}", {"role": "support"})
+        raised = console.key.patch(f"/admin/merchant-users/{kim_id}", {"role": "admin"})
+        enabled = console.key.patch(f"/admin/merchant-users/{sam_id}", {"status": "active"})
+
+        # Then every one of them is done
+        assert [a.status for a in (lowered, disabled, same, raised, enabled)] == [200] * 5
+        assert (raised.json["role"], enabled.json["status"]) == ("admin", "active")
+
+
+def test_another_organizations_user_answers_404_like_a_missing_one_whoever_asks(aws):
+    with client() as c:
+        # Given Sam, a disabled support user of Acme, and Gina, an admin of Globex signed in to its console
+        acme = a_console(c)
+        sam_id = acme.user("sam@acme.example", "support")["user_id"]
+        acme.key.patch(f"/admin/merchant-users/{sam_id}", {"status": "disabled"})
+        globex = a_console(c, "Globex Corp")
+        gina = globex.signed_in("gina@globex.example", "admin")
+
+        # When Gina, with her password, and Globex's key try to enable Sam and make him admin
+        change = {"status": "active", "role": "admin", "current_password": PASSWORD}
+        answers = [gina.patch(f"/admin/merchant-users/{sam_id}", change),
+                   globex.key.patch(f"/admin/merchant-users/{sam_id}", change)]
+        missing = gina.patch("/admin/merchant-users/merchant_user_nobody", change)
+
+        # Then each answers as for a user that does not exist, and Sam stays as he was
+        assert [(a.status, a.json["error"]) for a in answers] == [(404, missing.json["error"])] * 2
+        sam = next(u for u in acme.key.get("/admin/merchant-users").json["items"] if u["user_id"] == sam_id)
+        assert (sam["role"], sam["status"]) == ("support", "disabled")
 
 
 def test_a_session_ends_at_once_when_its_user_is_disabled_or_demoted_even_one_the_sessions_index_missed(aws):

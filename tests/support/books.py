@@ -12,13 +12,14 @@ BOOK_TABLES = frozenset({
     "audit_log",             # who changed what in the back office: kept for good
     "sequences",             # document numbers: deleting one would issue a number twice
     "customers", "subscriptions", "organizations", "catalog",   # what the documents refer to
+    "portal_addresses",      # a name once an organization's stays its own: deleted, another could take it
 })
 
 # Not needed by the books: sign-in, request and delivery state. Their items may still be deleted only
 # where the table is declared `deletable` (tables/base.py).
 OTHER_TABLES = frozenset({
     "sessions", "rate_counters", "idempotency", "payment_methods", "portal_users", "one_time_tokens",
-    "action_links", "webhook_events", "emails", "notifications", "api_keys", "portal_addresses", "logos",
+    "action_links", "webhook_events", "emails", "notifications", "api_keys", "logos",
     "passkeys", "merchant_users", "merchant_sessions",
     "rendered_documents",    # PDFs kept as rendered: any is rendered again from the books
 })

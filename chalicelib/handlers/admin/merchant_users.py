@@ -28,6 +28,8 @@ class MerchantUserBody(Body):
 class MerchantUserChanges(Body):
     role: Literal["admin", "support"] | None = None
     status: Literal["active", "disabled"] | None = None
+    # a console user's own, to enable a user again or make one admin: access that outlives the session
+    current_password: Password | None = None
 
 
 @api.route("/admin/merchant-users", response="MerchantUserList")
@@ -46,17 +48,18 @@ def create_merchant_user(body: MerchantUserBody):
     caller = api.merchant_user()
     user = services().access.create_merchant_user(caller.org_id, email=body.email, role=body.role,
                                                   password=body.password, name=body.name, now=bootstrap.now(),
-                                                  by=None if caller.by_key else caller.user,
-                                                  current_password=body.current_password)
+                                                  by=caller.actor, current_password=body.current_password)
     return MerchantUser.of(user).model_dump()
 
 
 @api.route("/admin/merchant-users/{user_id}", "PATCH", body=MerchantUserChanges, response="MerchantUser")
 def change_merchant_user(user_id: str, body: MerchantUserChanges):
     """Change a console user's role or disable the user (or enable again): every session of the user
-    ends at once. Not one's own account."""
+    ends at once. Not one's own account. Made with a console session, enabling a user again or making
+    one admin needs the signed-in user's `current_password` (as creating one does); an API key needs none."""
     from ..responses.console import MerchantUser
     caller = api.merchant_user()
     user = services().access.change_merchant_user(caller.org_id, user_id, role=body.role, status=body.status,
-                                                  by_user_id=caller.user_id)
+                                                  now=bootstrap.now(), by=caller.actor,
+                                                  current_password=body.current_password)
     return MerchantUser.of(user).model_dump()

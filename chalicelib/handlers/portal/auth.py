@@ -131,10 +131,10 @@ FORGOT_PASSWORD_ANSWER = {"message": "If this email address has an account, a li
 @public.route("/portal/auth/portals/{portal_name}", response="PortalSignIn")
 def portal_sign_in(portal_name: str):
     """The organization whose portal has this name (the portal's address carries it): its name for the
-    sign-in page and its id for signing in. A name the merchant renamed away from in the last 90 days
-    still answers, with the portal's name as it is now."""
+    sign-in page and its id for signing in. A name the merchant renamed away from still answers (it stays
+    the organization's for good), with the portal's name as it is now."""
     from ..responses.accounts import PortalSignIn
-    return PortalSignIn.of(services().access.organization_for_portal(portal_name, bootstrap.now())).model_dump()
+    return PortalSignIn.of(services().access.organization_for_portal(portal_name)).model_dump()
 
 
 @public.route("/portal/auth/logos/{org_id}/{version}", content_type="image/png")

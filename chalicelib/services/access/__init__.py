@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ...tables.merchant_users import MerchantUser
     from ...tables.pages import Page
     from .action_links import Destination, MadeActionLink
+    from .actors import MerchantActor
     from .console_auth import ConsoleSignIn, MerchantIdentity
     from .commands import OrganizationChanges
     from .me import Me
@@ -194,9 +195,9 @@ class Access:
         from .merchant_access import get_organization
         return get_organization(self._adapters, org_id)
 
-    def organization_for_portal(self, portal_name: str, now: datetime | None = None) -> Organization:
+    def organization_for_portal(self, portal_name: str) -> Organization:
         from .merchant_access import organization_for_portal
-        return organization_for_portal(self._adapters, portal_name, now)
+        return organization_for_portal(self._adapters, portal_name)
 
     def update_organization(self, org_id: str, changes: OrganizationChanges,
                             now: datetime | None = None) -> Organization:
@@ -206,16 +207,17 @@ class Access:
     # the merchant console: its users and their sessions
 
     def create_merchant_user(self, org_id: str, *, email: str, role: str, password: str, name: str,
-                             now: datetime, by: MerchantUser | None = None,
-                             current_password: str | None = None) -> MerchantUser:
+                             now: datetime, by: MerchantActor, current_password: str | None = None) -> MerchantUser:
         from .console_auth import create_user
         return create_user(self._adapters, org_id, email=email, role=role, password=password, name=name, now=now,
                            by=by, current_password=current_password)
 
     def change_merchant_user(self, org_id: str, user_id: str, *, role: str | None, status: str | None,
-                             by_user_id: str) -> MerchantUser:
+                             now: datetime, by: MerchantActor,
+                             current_password: str | None = None) -> MerchantUser:
         from .console_auth import change_user
-        return change_user(self._adapters, org_id, user_id, role=role, status=status, by_user_id=by_user_id)
+        return change_user(self._adapters, org_id, user_id, role=role, status=status, now=now, by=by,
+                           current_password=current_password)
 
     def merchant_users(self, org_id: str) -> list[MerchantUser]:
         from .console_auth import users

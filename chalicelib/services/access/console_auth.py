@@ -21,6 +21,7 @@ from ...tables.merchant_users import ROLES, MerchantUser, merchant_login_key
 from ...tables.one_time_tokens import OneTimeToken
 from ..accounts import outbox as mail
 from . import mailed_links, rate_limiting
+from .actors import ApiKey, ConsoleUser, MerchantActor
 from .mailed_links import MadeLink
 from .portal_auth import (BAD_CREDENTIALS, INVALID_LINK, _admit, _count_failure, _forget_failures,
                           confirm_current_password, usable_token)
@@ -41,7 +42,7 @@ class MerchantIdentity:
     role: str
     session_id: str
     login: str
-    user: MerchantUser | None = None     # as read for this check: the request's routes need not read it again
+    actor: ConsoleUser     # the user as read for this check: the request's routes need not read it again
 
 
 @dataclass(frozen=True)
@@ -53,17 +54,13 @@ class ConsoleSignIn:
 # --- accounts --------------------------------------------------------------------------------
 
 def create_user(adapters, org_id: str, *, email: str, role: str, password: str, name: str,
-                now: datetime, by: MerchantUser | None = None, current_password: str | None = None) -> MerchantUser:
+                now: datetime, by: MerchantActor, current_password: str | None = None) -> MerchantUser:
     """A merchant user with a password the inviting admin chose (to hand over out of band and be
-    changed at first sign-in's leisure); AlreadyExists for an email the organization has.
-
-    `by`: the console user creating it, who confirms with their current password (counted like a
-    sign-in): the new user outlives the session, so a stolen session alone must not leave one behind.
-    None for an API key (the merchant's server, not a browser session)."""
+    changed at first sign-in's leisure); AlreadyExists for an email the organization has. The new user
+    outlives the session, so a console caller proves itself afresh (`_prove_afresh`)."""
     if role not in ROLES:
         raise InvalidInput({"role": f"One of {', '.join(ROLES)}."})
-    if by is not None:
-        confirm_current_password(adapters, by, current_password, now, session_id=None)   # a merchant user has one
+    _prove_afresh(adapters, by, current_password, now)
     org = adapters.uow.organizations.get(org_id)
     validate_password(password, email=email, org_name=org.name, field="password")
     user = MerchantUser(login=merchant_login_key(org_id, email), user_id=new_id("merchant_user", now), org_id=org_id,
@@ -73,20 +70,23 @@ def create_user(adapters, org_id: str, *, email: str, role: str, password: str, 
     return adapters.uow.merchant_users.add(user)
 
 
-def change_user(adapters, org_id: str, user_id: str, *, role: str | None, status: str | None,
-                by_user_id: str) -> MerchantUser:
+def change_user(adapters, org_id: str, user_id: str, *, role: str | None, status: str | None, now: datetime,
+                by: MerchantActor, current_password: str | None = None) -> MerchantUser:
     """Change a user's role or status (active, disabled); every session of the user ends, so the new
     role holds from the next request. A user cannot change their own (another admin, or a key, does:
-    an organization is never left without the admin who could undo it)."""
+    an organization is never left without the admin who could undo it). A change that gives access
+    (`_gives_access`) outlives the session as a new user does, so a console caller proves itself afresh."""
     if role is not None and role not in ROLES:
         raise InvalidInput({"role": f"One of {', '.join(ROLES)}."})
     user = adapters.uow.merchant_users.by_id(org_id, user_id)   # written on the version read: a stale one is 409
     if user is None:
         raise NotFound("merchant user")
-    if user.user_id == by_user_id:
+    if isinstance(by, ConsoleUser) and by.user.user_id == user.user_id:
         raise BusinessRuleViolation("You cannot change your own role or status; ask another admin.",
                                     "own_account")
     after = replace(user, role=role or user.role, status=status or user.status)
+    if _gives_access(user, after):
+        _prove_afresh(adapters, by, current_password, now)
     adapters.uow.audit_log.describe(audit.changed({"role": user.role, "status": user.status},
                                                   {"role": after.role, "status": after.status}))
     after = adapters.uow.merchant_users.save(after)
@@ -167,7 +167,7 @@ def authenticate(adapters, token: str, now: datetime | None = None, *, ahead=Non
                                                      expires_at=TIMES.expiry(session.created_at, now)):
             return None
     return MerchantIdentity(session.org_id, session.user_id, user.email, user.role, session.token_hash, session.login,
-                            user)
+                            ConsoleUser(user))
 
 
 def logout(adapters, session_id: str) -> None:
@@ -283,13 +283,34 @@ def account(adapters, caller: MerchantIdentity):
 
 # --- helpers ---------------------------------------------------------------------------------
 
+def _prove_afresh(adapters, by: MerchantActor, current_password: str | None, now: datetime) -> None:
+    """docs/security.md "Fresh proof of identity": a console user gives their current password (counted
+    like a sign-in); an API key, the merchant's server and no browser session, needs none. Whatever is
+    not an API key proves itself, so no caller is let through for want of a user."""
+    match by:
+        case ApiKey():
+            return
+        case ConsoleUser(user=user):
+            confirm_current_password(adapters, user, current_password, now, session_id=None)   # a merchant user has one
+        case _:
+            raise TypeError(f"Not a merchant caller: {by!r}")
+
+
+def _gives_access(before: MerchantUser, after: MerchantUser) -> bool:
+    """A disabled user enabled again, or a support user made admin: what a thief would do to keep a way
+    in (or a wider one) after the session is gone. Taking access away needs no proof."""
+    return (after.is_active and not before.is_active) or (after.role == "admin" and before.role != "admin")
+
+
 def _key(adapters) -> bytes:
     return totp.challenge_key(adapters.settings.cursor_signing_key)
 
 
 def _signed_in(adapters, caller: MerchantIdentity):
-    user = caller.user or adapters.uow.merchant_users.find(caller.login)
-    if user is None or not user.is_active or user.org_id != caller.org_id:
+    if not isinstance(caller.actor, ConsoleUser):
+        raise Unauthenticated("Sign in again.")
+    user = caller.actor.user
+    if not user.is_active or user.org_id != caller.org_id:
         raise Unauthenticated("Sign in again.")
     try:
         org = adapters.uow.organizations.get(caller.org_id)

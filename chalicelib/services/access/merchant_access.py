@@ -12,7 +12,7 @@ from ...domain.customers import Address
 from ...domain.errors import AlreadyExists, BusinessRuleViolation, InvalidInput, NotFound
 from ...domain.ids import new_id
 from ...domain.organization import Organization
-from ...domain.portal_address import RETIRED_NAME_KEPT, problem_with
+from ...domain.portal_address import problem_with
 from ...domain.preferences import RetentionOffer
 from ...domain.tokens import new_api_key, org_named_in_api_key
 from .commands import OrganizationChanges
@@ -85,7 +85,7 @@ def update_organization(adapters, org_id: str, changes: OrganizationChanges,
     changed = replace(org, **given).keeping_issuer_history(org, now)
     adapters.uow.audit_log.describe(_changed(org, changed))
     if changed.portal_name != org.portal_name:
-        return _rename_portal(adapters, changed, org.portal_name, now)
+        return _rename_portal(adapters, changed, org.portal_name)
     return adapters.uow.organizations.save(changed)
 
 
@@ -109,29 +109,29 @@ def _check_retention_offer(adapters, org_id: str, offer: RetentionOffer | None) 
         raise InvalidInput({"preferences.cancel.retention_offer.coupon_code": "No such coupon in the catalogue."})
 
 
-def organization_for_portal(adapters, portal_name: str, now: datetime | None = None) -> Organization:
-    """The organization whose portal has this name, or had it until a rename less than
-    RETIRED_NAME_KEPT ago (NotFound otherwise): its answer names the portal as it is now."""
-    org_id = adapters.uow.portal_addresses.org_for(portal_name, now or adapters.now())
+def organization_for_portal(adapters, portal_name: str) -> Organization:
+    """The organization whose portal has this name, or had it before a rename (NotFound otherwise):
+    its answer names the portal as it is now."""
+    org_id = adapters.uow.portal_addresses.org_for(portal_name)
     if org_id is None:
         raise NotFound("portal")
     return adapters.uow.organizations.get(org_id)
 
 
-def _rename_portal(adapters, org: Organization, old_name: str, now: datetime) -> Organization:
+def _rename_portal(adapters, org: Organization, old_name: str) -> Organization:
     """The organization with its new portal name, taken in the same transaction that retires the old
     one: a name belongs to one organization, and a taken one is refused in words. The old name keeps
-    opening this portal, and no other, for RETIRED_NAME_KEPT (the links already emailed carry it)."""
+    opening this portal, and no other, for good (the links already emailed carry it)."""
     problem = problem_with(org.portal_name)
     if problem:
         raise InvalidInput({"portal_name": problem})
-    holder = adapters.uow.portal_addresses.org_for(org.portal_name, now)
+    holder = adapters.uow.portal_addresses.org_for(org.portal_name)
     if holder is not None and holder != org.org_id:
         raise AlreadyExists("portal name", org.portal_name)
     with adapters.uow.transaction("organization") as tx:
-        adapters.uow.portal_addresses.take_in(tx, org.portal_name, org.org_id, now)
+        adapters.uow.portal_addresses.take_in(tx, org.portal_name, org.org_id)
         if old_name:
-            adapters.uow.portal_addresses.retire_in(tx, old_name, org.org_id, now + RETIRED_NAME_KEPT)
+            adapters.uow.portal_addresses.retire_in(tx, old_name, org.org_id)
         item = adapters.uow.organizations.save_in(tx, org)
     return adapters.uow.organizations.saved(item)
 

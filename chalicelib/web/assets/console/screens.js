@@ -3,7 +3,7 @@
 // notifications, the organization (details, time zone, test clock) and the audit log.
 // `readOnly` (a support user): every control is shown disabled, but for resending invitations.
 import { t } from "../i18n.js";
-import { h, replace, field, checkbox, onSubmit, alert, table, pageHeader, toast, pages, empty, brandImage } from "../ui.js";
+import { h, replace, field, checkbox, onSubmit, alert, table, pageHeader, toast, pages, empty, brandImage, dialog } from "../ui.js";
 import { money, percent, dateTime, locale } from "../format.js";
 import { ADDRESS_PARTS, countryOptions } from "../address.js";
 import { admin } from "./session.js";
@@ -414,8 +414,15 @@ function roleSelect(user) {
   const select = field({ label: t("console.role_of", { email: user.email }), name: "role", value: user.role,
     options: [["admin", t("console.role.admin")], ["support", t("console.role.support")]] });
   select.querySelector("select").addEventListener("change", async (event) => {
+    const role = event.target.value;
     try {
-      await admin.patch(`/admin/merchant-users/${user.user_id}`, { role: event.target.value });
+      const changed = role === "admin" && user.role !== "admin" ? await makeAdmin(user)
+        : await admin.patch(`/admin/merchant-users/${user.user_id}`, { role });
+      if (!changed) {
+        event.target.value = user.role;
+        return;
+      }
+      user.role = changed.role;
       toast(t("console.saved"), "success");
     } catch (error) {
       event.target.value = user.role;
@@ -423,6 +430,23 @@ function roleSelect(user) {
     }
   });
   return select;
+}
+
+/** Making a user admin outlives this session, as a new user does: it is confirmed with the signed-in
+ * user's own password, in a dialog that keeps a mistyped one next to its field. Answers the user as
+ * changed, or undefined when dismissed. */
+function makeAdmin(user) {
+  return dialog(t("console.make_admin", { email: user.email }), (close) => {
+    const form = h("form", { id: "make-admin-form" },
+      h("p", {}, t("console.make_admin.why")),
+      field({ label: t("console.your_password"), name: "current_password", type: "password", required: true,
+        autocomplete: "current-password" }));
+    onSubmit(form, async (values) => {
+      close(await admin.patch(`/admin/merchant-users/${user.user_id}`, { role: "admin", ...values }));
+    });
+    return { body: form, actions: [h("button", { type: "button", class: "secondary", onClick: () => close() }, t("common.cancel")),
+      h("button", { type: "submit", form: "make-admin-form" }, t("console.make_admin.confirm"))] };
+  });
 }
 
 function newUser(main, me) {

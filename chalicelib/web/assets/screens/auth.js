@@ -29,8 +29,8 @@ function portalOrganization() {
   return portalLookup;
 }
 
-/** A portal renamed since the link was sent still opens by its old name, for 90 days: the address bar
- * shows its name as it is now, so what is bookmarked from here keeps working after that. */
+/** A portal renamed since the link was sent still opens by its old name (it stays the organization's
+ * for good): the address bar shows its name as it is now, so what is bookmarked from here is current. */
 function showCurrentName(current) {
   if (!current || current === PORTAL_NAME) return;
   const address = new URL(location.href);
