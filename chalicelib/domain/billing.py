@@ -25,6 +25,7 @@ from .documents import CreditNote, CreditNoteStatus, DocumentLine, Invoice, Invo
 from .errors import BusinessRuleViolation
 from .line_words import rounding_words
 from .money import Money, round_half_up
+from .note_words import NoteWords
 from .pricing import Discount, Line, PricedItem, one_time_lines, subtotal, term_lines, total, with_rounding
 from .proration import prorate_change, prorated_lines
 from .subscription import Subscription, new_series
@@ -38,7 +39,7 @@ class Bill:
     credit_lines: tuple[Line, ...] = ()
     period: Term | None = None          # the days the invoice bills
     credit_reason: str = ""
-    explanation: str = ""
+    explanation: NoteWords | None = None
 
     def __post_init__(self):
         # each document's total is a whole increment of its currency (what the gateway can move):
@@ -134,7 +135,7 @@ def change_bill(sub: Subscription, after: Subscription, day: date) -> Bill:
     billed = _billed(after, term.start if new_discount else None, billed_on=day)
     return Bill(billed, charge_lines=tuple(quote.charge_lines + extras), credit_lines=tuple(quote.credit_lines),
                 period=Term(day, term.end), credit_reason="Subscription changed mid-term",
-                explanation=f"Prorated by day: {quote.days_remaining} of {quote.days_in_term} days remain.")
+                explanation=NoteWords("prorated_by_day", quote.days_remaining, quote.days_in_term))
 
 
 def _interval_change_bill(sub: Subscription, after: Subscription, day: date, term: Term) -> Bill:
@@ -145,8 +146,7 @@ def _interval_change_bill(sub: Subscription, after: Subscription, day: date, ter
     unused = credit[0].period.days if credit else 0
     return Bill(first.subscription, charge_lines=first.charge_lines, credit_lines=tuple(credit),
                 period=new_term, credit_reason="Subscription moved to another billing period",
-                explanation=(f"The current term ends today: its {unused} unused of {term.days} days are "
-                             f"credited, and a new term of {after.plan.name} starts today."))
+                explanation=NoteWords("term_restarts_today", unused, term.days, name=after.plan.name))
 
 
 def unused_time_credit(sub: Subscription, day: date) -> list[Line]:

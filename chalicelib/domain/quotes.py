@@ -18,6 +18,7 @@ from .credits import AvailableCredit, allocate_credits
 from .errors import BusinessRuleViolation, Conflict
 from .line_words import LineWords
 from .money import Money
+from .note_words import NoteWords
 from .preferences import Preferences
 from .pricing import Line
 from .subscription import Subscription
@@ -76,7 +77,7 @@ class Quote:
     refund_minor: int = 0
     next_term_total_minor: int | None = None    # what the following term will cost
     next_billing_on: date | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[NoteWords, ...] = ()
     quote_id: str = ""
 
     def honour(self, quote_id: str | None) -> None:
@@ -86,7 +87,9 @@ class Quote:
 
 
 def _digest(quote: Quote) -> str:
-    data = asdict(replace(quote, quote_id=""))
+    # a note's English says all its words do: digested as text, a quote's id is what it was before notes had words
+    data = asdict(replace(quote, quote_id="", notes=()))
+    data["notes"] = [note.english() for note in quote.notes]
     text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     return "quote_" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -119,7 +122,7 @@ def next_term_amount(sub: Subscription) -> Money | None:
 
 
 def bill_quote(action: str, chosen: Selection, bill: Bill, credits: Sequence[AvailableCredit], now: datetime,
-               *, notes: Sequence[str] = ()) -> Quote:
+               *, notes: Sequence[NoteWords] = ()) -> Quote:
     """The quote of an action that raises `bill` now: its invoice, less the available credits (the
     credit note it issues included, applied last), and its credit note."""
     after = bill.subscription
@@ -160,16 +163,16 @@ def change_quote(sub: Subscription, chosen: Selection, when: When, credits: Sequ
             action="change", subscription_id=sub.subscription_id, currency=sub.currency, when=when,
             effective_on=on, **_selection_fields(chosen),
             next_term_total_minor=following.amount_minor if following is not None else None, next_billing_on=on,
-            notes=("Nothing is charged now; the change applies when the current term ends.",)))
+            notes=(NoteWords("change_at_term_end"),)))
     if sub.status == Status.LIVE and not in_term(sub, now):
         raise BusinessRuleViolation("The current term has ended; try again once it has renewed.", "term_ended")
     bill = changed_now(sub, chosen, now)
     replaced = sub.scheduled_change
-    notes = ((f"This replaces the change to {replaced.plan.name} scheduled for "
-              f"{(term_end_of(sub) or sub.today(now)).isoformat()}.",) if replaced else ())
+    notes = (NoteWords("replaces_scheduled_change", name=replaced.plan.name,
+                       day=term_end_of(sub) or sub.today(now)),) if replaced else ()
     if sub.status != Status.LIVE:
         return bill_quote("change", chosen, bill, credits, now,
-                          notes=("Nothing is charged now; billing starts with the first term.", *notes))
+                          notes=(NoteWords("billing_starts_with_first_term"), *notes))
     return bill_quote("change", chosen, bill, credits, now, notes=notes)
 
 
@@ -180,23 +183,22 @@ def pause_quote(sub: Subscription, prefs: Preferences, *, pause_at: date | None,
     keep = prefs.pause_resume.unused_time == "keep"
     if isinstance(result, Bill):
         kept = result.subscription.term
-        notes = ([f"The {kept.days_remaining(result.subscription.paused_at)} paid, unused days of the term are "
-                  "kept: they continue when the subscription resumes, before the next invoice."] if kept else [])
+        notes = [NoteWords("pause_keeps_days", kept.days_remaining(result.subscription.paused_at))] if kept else []
         return bill_quote("pause", current_selection(sub), result, [], now, notes=notes)
     later = result.pause_at or sub.today(now)
     term = sub.term
     unused = term.days_remaining(later) if term and term.contains(later) else 0
     if unused == 0:
-        effect = "No paid time is left in the term then: nothing is credited."
+        effect = NoteWords("pause_leaves_nothing")
     elif keep:
-        effect = f"The {unused} paid, unused days from then are kept for after the resume."
+        effect = NoteWords("pause_will_keep_days", unused)
     else:
-        effect = f"The {unused} paid, unused days from then are credited to your account by day."
+        effect = NoteWords("pause_will_credit_days", unused)
     following = next_term_amount(result)
     return _sealed(Quote(action="pause", subscription_id=sub.subscription_id, currency=sub.currency,
                          when="end_of_term", effective_on=later, **_selection_fields(current_selection(sub)),
                          next_term_total_minor=following.amount_minor if following is not None else None,
-                         next_billing_on=result.next_billing_on, notes=(f"It pauses on {later.isoformat()}.", effect)))
+                         next_billing_on=result.next_billing_on, notes=(NoteWords("pauses_on", day=later), effect)))
 
 
 def cancellation_quote(sub: Subscription, when: When, now: datetime) -> Quote:
@@ -208,16 +210,15 @@ def cancellation_quote(sub: Subscription, when: When, now: datetime) -> Quote:
     if when == "end_of_term":
         on = term_end_of(sub) or today
         return _sealed(Quote(**base, effective_on=on,
-                             notes=(f"It stays active until {on.isoformat()} and will not renew.",)))
+                             notes=(NoteWords("active_until", day=on),)))
     term = sub.term
     paid_term = (not is_trial(sub) and term is not None and sub.status != Status.PAUSED and term.contains(today))
     if kept_at_pause(sub):
         return bill_quote("cancel", current_selection(sub), cancelled_now(sub, None, now), [], now,
-                          notes=("It ends now.",))
+                          notes=(NoteWords("ends_now"),))
     if paid_term:
-        note = (f"It ends now. No refund is given for the unused {term.days_remaining(today)} day(s) of the "
-                "current term; invoices already raised remain due.")
+        note = NoteWords("ends_now_forfeits_days", term.days_remaining(today))
     else:
-        note = "It ends now. Nothing is charged or refunded."
+        note = NoteWords("ends_now_nothing_due")
     return _sealed(Quote(**base, effective_on=today, notes=(note,)))
 

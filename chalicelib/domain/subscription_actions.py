@@ -20,6 +20,7 @@ from . import billing, coupon_cycles
 from .billing import Bill
 from .calendar import Term
 from .errors import BusinessRuleViolation, DomainError, FeatureDisabled, InvalidInput, InvalidTransition
+from .note_words import NoteWords
 from .payments import PaymentMethod
 from .preferences import EditPreferences, Preferences
 from .subscription import (AppliedCoupon, PlanSnapshot, ScheduledChange, Subscription, SubscriptionAddon,
@@ -358,8 +359,8 @@ def paused_on(sub: Subscription, day: date, unused_time: str) -> Bill:
         return Bill(sub.apply("pause_now", paused_at=day, pause_at=None))
     after = sub.apply("pause_now", paused_at=day, pause_at=None, term_start=None, term_end=None)
     return Bill(after, credit_lines=tuple(credit), credit_reason="Subscription paused",
-                explanation=(f"The unused {credit[0].period.days} of {sub.term.days} days of the term are credited."
-                             if credit else ""))
+                explanation=(NoteWords("unused_days_credited", credit[0].period.days, sub.term.days)
+                             if credit else None))
 
 
 def pause_schedule_removed(sub: Subscription) -> Subscription:
@@ -382,8 +383,8 @@ def resumed(sub: Subscription, now: datetime) -> Bill:
     moved = sub.apply("resume_now", paused_at=None, pause_at=None, resume_at=None, term_start=kept.start + shift,
                       term_end=kept.end + shift, billing_anchor=kept.end + shift,
                       coupon_uses=_moved_uses(sub, kept.start, kept.start + shift))
-    return Bill(moved, explanation=f"The {kept.days_remaining(sub.paused_at)} paid days kept at the pause "
-                                   f"continue until {moved.term_end.isoformat()}; nothing is charged now.")
+    return Bill(moved, explanation=NoteWords("kept_days_continue", kept.days_remaining(sub.paused_at),
+                                             day=moved.term_end))
 
 
 def _moved_uses(sub: Subscription, old_start: date, new_start: date):
@@ -401,7 +402,7 @@ def cancelled_now(sub: Subscription, reason: str | None, now: datetime) -> Bill:
     credit = billing.unused_time_credit(sub, sub.paused_at)
     return Bill(replace(after, term_start=None, term_end=None), credit_lines=tuple(credit),
                 credit_reason="Subscription cancelled while paused",
-                explanation=f"The {credit[0].period.days} paid days kept at the pause are credited.")
+                explanation=NoteWords("kept_days_credited", credit[0].period.days))
 
 
 def kept_at_pause(sub: Subscription) -> bool:
@@ -435,16 +436,14 @@ def reactivated(sub: Subscription, chosen: Selection, now: datetime) -> Bill:
             raise BusinessRuleViolation("This subscription's current term is not paid: reactivate it as it is, "
                                         "then change it.", "term_unpaid")
         back = sub.apply("reactivate", next_retry_at=now, **cleared)
-        return Bill(back, explanation=f"The term to {sub.term_end.isoformat()} goes on: its open invoice is "
-                                      "what is due.")
+        return Bill(back, explanation=NoteWords("unpaid_term_goes_on", day=sub.term_end))
     back = with_selection(sub, chosen).apply("reactivate", next_retry_at=None, unpaid_invoice_id=None, **cleared)
     first = billing.term_bill(starting_term(back, today, chosen.plan))
     overlap = billing.unused_time_credit(sub, today) if not sub.term_unbilled else []
     if not overlap:
         return first
     return replace(first, credit_lines=tuple(overlap), credit_reason="Subscription reactivated within a paid term",
-                   explanation=f"The {overlap[0].period.days} paid days of the cancelled term from today are "
-                               "credited.")
+                   explanation=NoteWords("cancelled_term_days_credited", overlap[0].period.days))
 
 
 def term_end_of(sub: Subscription) -> date | None:

@@ -1,5 +1,6 @@
 """What a subscription's screens say of its price and its terms."""
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -41,7 +42,9 @@ def test_an_ended_subscription_shows_its_last_term_not_a_current_one(page, porta
     expect(overview).not_to_contain_text("Current term")
 
 
-GERMAN_DAY = r"\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}"
+GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+                 "November", "Dezember")
+GERMAN_DAY = rf"\d{{1,2}}\. ({'|'.join(GERMAN_MONTHS)}) \d{{4}}"
 ENGLISH_DAY = (r"(January|February|March|April|May|June|July|August|September|October|November|December) "
                r"\d{1,2}, \d{4}")
 
@@ -56,17 +59,21 @@ def previewing_a_move_to_business_now(page, subscription_id: str, *, manage: str
     page.get_by_role("button", name=preview).click()
 
 
+def signed_in_in_german(page, customer) -> None:
+    page.goto("./#/sign-in")
+    page.get_by_label("Organisation").fill(customer.org_id)
+    page.get_by_label("E-Mail").fill(customer.email)
+    page.get_by_label("Passwort", exact=True).fill(customer.password)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Willkommen"))).to_be_visible()
+
+
 def test_a_german_customer_reads_the_preview_lines_in_german_with_german_money_and_dates(browser, portal):
     # Given a customer of a live Pro subscription, signed in from a German browser
     customer = fresh_customer(portal.org_id, "Zeilen")
     subscription_id = a_subscription(customer, "pro", days_ago=10)
     with browser_tab(browser, portal.url, locale="de-DE", timezone_id="Europe/Berlin") as page:
-        page.goto("./#/sign-in")
-        page.get_by_label("Organisation").fill(customer.org_id)
-        page.get_by_label("E-Mail").fill(customer.email)
-        page.get_by_label("Passwort", exact=True).fill(customer.password)
-        page.get_by_role("button", name="Anmelden").click()
-        expect(page.get_by_role("heading", level=1, name=re.compile("^Willkommen"))).to_be_visible()
+        signed_in_in_german(page, customer)
 
         # When she previews moving to Business now
         previewing_a_move_to_business_now(page, subscription_id, manage="Abonnement verwalten",
@@ -77,6 +84,10 @@ def test_a_german_customer_reads_the_preview_lines_in_german_with_german_money_a
         expect(invoice).to_contain_text(re.compile(rf"Business, 1 × 290,00\s\$, {GERMAN_DAY} bis {GERMAN_DAY}"))
         credit = page.get_by_role("table", name="Gutschrift für ungenutzte Zeit", exact=True)
         expect(credit).to_contain_text(re.compile(r"Ungenutzte Zeit für Pro, 1 × 29,00\s\$: \d+ von \d+ Tagen"))
+        # And so is the note that the month ends today
+        expect(page.get_by_role("main")).to_contain_text(re.compile(
+            r"Die aktuelle Laufzeit endet heute: Die ungenutzte Zeit \(\d+ von \d+ Tagen\) wird gutgeschrieben, "
+            r"und eine neue Laufzeit von Business beginnt heute\."))
         expect(page.get_by_role("main")).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}| x \d"))
         screenshot(page, "change-preview-de")
 
@@ -87,6 +98,30 @@ def test_a_german_customer_reads_the_preview_lines_in_german_with_german_money_a
         page.get_by_role("table", name="Rechnungen").get_by_role("link").first.click()
         expect(page.get_by_role("table", name="Rechnungspositionen")).to_contain_text(
             re.compile(rf"Business, 1 × 290,00\s\$, {GERMAN_DAY} bis {GERMAN_DAY}"))
+
+
+def test_a_german_customer_reads_the_notes_of_a_pause_preview_in_german_with_german_days(browser, portal):
+    # Given a customer of a live Pro subscription, signed in from a German browser
+    customer = fresh_customer(portal.org_id, "Pause")
+    subscription_id = a_subscription(customer, "pro", days_ago=10)
+    pause_on = date.today() + timedelta(days=7)
+    with browser_tab(browser, portal.url, locale="de-DE", timezone_id="Europe/Berlin") as page:
+        signed_in_in_german(page, customer)
+
+        # When she previews a pause from a week today
+        page.goto(f"./#/subscriptions/{subscription_id}")
+        page.get_by_role("button", name="Abonnement pausieren").click()
+        page.get_by_label("Pausieren ab").fill(pause_on.isoformat())
+        page.get_by_role("button", name="Pause ansehen").click()
+
+        # Then the notes say the day it pauses and what becomes of the paid days, in German
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_contain_text(
+            f"Die Pause beginnt am {pause_on.day}. {GERMAN_MONTHS[pause_on.month - 1]} {pause_on.year}.")
+        expect(dialog).to_contain_text(re.compile(r"\d+ bezahlte, ungenutzte Tage ab dann (werden Ihrem Konto "
+                                                  r"tagesgenau gutgeschrieben|bleiben für nach der Fortsetzung erhalten)"))
+        expect(dialog).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}|paid|pauses"))
+        screenshot(page, "pause-preview-de")
 
 
 def test_an_english_customer_reads_the_preview_lines_with_dollars_and_written_dates(page, portal):

@@ -97,7 +97,7 @@ def test_the_preview_of_an_interval_change_is_what_it_bills_and_says_the_term_en
     assert (quote.period_start, quote.period_end, quote.next_billing_on) == (
         date(2026, 11, 22), date(2027, 11, 22), date(2027, 11, 22))
     assert quote.invoice_total_minor == bill.charge_total.amount_minor
-    assert "The current term ends today" in quote.notes[0]
+    assert "The current term ends today" in quote.notes[0].english()
 
 
 # --- one-time addons -------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_the_pause_preview_says_whether_the_paid_time_is_credited_or_kept():
                               pause_at=None, resume_at=None, now=at(2026, 12, 16))
     assert credit.credit_note_total_minor == 1_965        # 29.00 x 21/31 = 19.645.. -> 19.65
     assert keep.credit_note_total_minor == 0
-    assert "21 paid, unused days of the term are kept" in keep.notes[0]
+    assert "21 paid, unused days of the term are kept" in keep.notes[0].english()
 
 
 # --- days of the organization's time zone ----------------------------------------------------
@@ -332,7 +332,7 @@ def test_a_coupon_removed_and_applied_again_within_the_term_it_was_counted_for_s
 def test_a_change_now_says_it_replaces_the_change_scheduled_for_the_term_end():
     scheduled = actions.change_scheduled(live(), Selection(BUSINESS_YEARLY), at(2026, 11, 15))
     quote = quotes.change_quote(scheduled, Selection(PRO, (SEATS,)), "now", [], at(2026, 11, 20))
-    assert "This replaces the change to Business yearly scheduled for 2026-12-10." in quote.notes
+    assert "This replaces the change to Business yearly scheduled for 2026-12-10." in [n.english() for n in quote.notes]
 
 
 def test_a_prorated_coupon_is_rounded_once_on_its_exact_share():

@@ -459,7 +459,7 @@ def test_a_once_coupon_used_on_the_last_term_is_not_applied_again_but_a_trials_i
 def test_cancelling_now_during_a_paid_term_says_nothing_is_refunded():
     quote = quotes.cancellation_quote(a_subscription(), "now", JAN_17)
     assert (quote.refund_minor, quote.effective_on.isoformat()) == (0, "2026-01-17")
-    assert "No refund is given for the unused 15 day(s)" in quote.notes[0]
+    assert "No refund is given for the unused 15 day(s)" in quote.notes[0].english()
     later = quotes.cancellation_quote(a_subscription(), "end_of_term", JAN_17)
     assert later.effective_on.isoformat() == "2026-02-01"
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
+from pydantic import Field
+
 from ...domain.currencies import exponent
+from ...domain.note_words import NoteKind
 from ...domain.subscription_status import Status
 from .catalog import Addon, Plan
 from .documents import CreditNoteDetail, InvoiceDetail, Payment
@@ -244,6 +247,19 @@ class QuoteLine(Answer):
         return cls.mirroring(line, words=LineWords.of(line.words))
 
 
+class NoteWords(Answer):
+    """What a quote's note says, as data, for the reader's browser to write in the reader's language.
+    `kind` says which fields are given (the others are null, or "" for `name`): `days` for the notes
+    that count days, with `days_in_term` (the term's days) for prorated_by_day, term_restarts_today and
+    unused_days_credited; `day` for kept_days_continue, unpaid_term_goes_on, replaces_scheduled_change,
+    pauses_on and active_until; `name` (a plan's) for term_restarts_today and replaces_scheduled_change."""
+    kind: NoteKind
+    days: int | None
+    days_in_term: int | None
+    day: date | None
+    name: str
+
+
 class QuotedAddon(Answer):
     code: str
     quantity: int
@@ -273,13 +289,18 @@ class Quote(Answer):
     next_term_total_minor: int | None
     next_billing_on: date | None
     notes: list[str]
+    note_words: list[NoteWords] = Field(description=(
+        "Each note's words as data, in the order of `notes`, to write in the reader's language; a note "
+        "of a kind the reader does not know: show its text from `notes`."))
     quote_id: str
 
     @classmethod
     def of(cls, quote: quotes.Quote) -> Quote:
         return cls.mirroring(quote, addons=[QuotedAddon.mirroring(addon) for addon in quote.addons],
                              invoice_lines=[QuoteLine.of(line) for line in quote.invoice_lines],
-                             credit_note_lines=[QuoteLine.of(line) for line in quote.credit_note_lines])
+                             credit_note_lines=[QuoteLine.of(line) for line in quote.credit_note_lines],
+                             notes=[note.english() for note in quote.notes],
+                             note_words=[NoteWords.mirroring(note) for note in quote.notes])
 
 
 class OpenRetentionOffer(Answer):

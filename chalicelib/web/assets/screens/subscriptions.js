@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { money, date, dateTime, isoDay, percent, statusLabel } from "../format.js";
 import { has, plural, t } from "../i18n.js";
 import { lineText } from "../line_words.js";
+import { noteText } from "../note_words.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
          confirmAction, showErrors, pages } from "../ui.js";
 import { invoiceTable } from "./invoices.js";
@@ -292,7 +293,7 @@ export function quoteView(quote) {
       quote.next_term_total_minor != null ? [h("dt", {}, t("quote.then")), h("dd", {}, quote.next_billing_on
         ? t("quote.then_from", { amount: money(quote.next_term_total_minor, c), date: date(quote.next_billing_on) })
         : money(quote.next_term_total_minor, c))] : null),
-    (quote.notes || []).map((note) => h("p", { class: "hint" }, note)));
+    (quote.notes || []).map((note, i) => h("p", { class: "hint" }, noteText(note, (quote.note_words || [])[i]))));
 }
 
 /**
