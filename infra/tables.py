@@ -1,5 +1,6 @@
 """Every DynamoDB table and index, from the PynamoDB models themselves (on-demand, point-in-time
-recovery, SSE, TTL where the model has a TTL attribute, deletion protection + Retain in prod)."""
+recovery, SSE, TTL where the model has a TTL attribute (switched off by name where it once had one),
+deletion protection + Retain in prod)."""
 from __future__ import annotations
 
 from pynamodb.attributes import TTLAttribute
@@ -37,6 +38,8 @@ def table_resource(model, prefix: str, protect: bool) -> dict:
     ttl = [name for name, attribute in model.get_attributes().items() if isinstance(attribute, TTLAttribute)]
     if ttl:
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl[0], "Enabled": True}
+    elif getattr(model.Meta, "ttl_switched_off", None):
+        properties["TimeToLiveSpecification"] = {"AttributeName": model.Meta.ttl_switched_off, "Enabled": False}
     return {"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Retain" if protect else "Delete",
             "UpdateReplacePolicy": "Retain", "Properties": properties}
 

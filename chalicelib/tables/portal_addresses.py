@@ -16,7 +16,9 @@ from .transactions import Transaction
 @table("portal_addresses")
 class PortalAddressItem(Model):
     class Meta:
-        pass
+        # Stages made before names were kept for good expire this attribute: the template switches
+        # their TTL off by name (a template merely without TTL would not be seen to say so)
+        ttl_switched_off = "expires_at"
 
     portal_name = UnicodeAttribute(hash_key=True)
     org_id = UnicodeAttribute()

@@ -160,4 +160,14 @@ def test_every_table_has_point_in_time_recovery_and_prod_keeps_the_books_whateve
         assert properties["DeletionProtectionEnabled"] is (stage == "prod"), name
         assert resource["DeletionPolicy"] == ("Retain" if stage == "prod" else "Delete"), name
         if name in BOOK_TABLES:
-            assert "TimeToLiveSpecification" not in properties, name
+            assert properties.get("TimeToLiveSpecification", {"Enabled": False})["Enabled"] is False, name
+
+
+def test_the_portal_names_table_switches_off_the_expiry_its_retired_names_once_had():
+    # Given the template of a stage made when retired portal names expired after 90 days
+    from infra.generate import merge_template
+    [names] = [r for r in merge_template("prod")["Resources"].values()
+               if r.get("Type") == "AWS::DynamoDB::Table" and r["Properties"]["TableName"].endswith("portal_addresses")]
+
+    # Then its TTL is switched off by name, so a deploy turns it off rather than leaving it as it was
+    assert names["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": False}
