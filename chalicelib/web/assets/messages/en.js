@@ -787,6 +787,7 @@ export default {
   "details.saved": "Your details are saved.",
   "details.no_cards": "No saved cards",
   "details.no_cards_hint": "Save a card to pay in one click and renew automatically.",
+  "details.default_card": "{card} (default)",
   "details.make_default": "Make default",
   "details.replace": "Replace",
   "details.remove": "Remove",
