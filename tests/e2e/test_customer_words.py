@@ -217,6 +217,25 @@ def test_on_a_phone_an_estimates_lines_scroll_in_their_table_and_the_sign_out_bu
     screenshot(german_page, "approvals-phone-de")
 
 
+def test_a_german_browser_is_told_in_german_why_a_card_was_declined_and_what_to_do(german_page, portal):
+    # Given a customer with an open invoice, in a German browser
+    customer = fresh_customer(portal.org_id, "Abgelehnt")
+    an_invoice(customer, 4900, "Jahresprüfung")
+    sign_in_in_german(german_page, customer)
+
+    # When she pays it with a card the bank declines
+    german_page.get_by_role("navigation", name="Portal").get_by_role("link", name="Rechnungen", exact=True).click()
+    german_page.get_by_role("link", name=re.compile(r"^Rechnung .* jetzt bezahlen$")).click()
+    german_page.get_by_label("Eine neue Karte").check()
+    german_page.get_by_label("Testkarte", exact=True).select_option("pm_card_chargeDeclined")
+    german_page.get_by_role("button", name="49,00 $ bezahlen").click()
+
+    # Then the refusal beside the payment method is in German and says what to do, with no English in it
+    refusal = german_page.locator("#pay-with-error")
+    expect(refusal).to_have_text("Ihre Bank hat die Zahlung abgelehnt. Wenden Sie sich an Ihre Bank oder verwenden Sie "
+                                 "eine andere Karte.")
+
+
 def test_a_german_browser_is_offered_to_skip_to_the_content_in_german(german_page):
     # When a German browser opens the portal's sign-in, then the merchant console's
     for screen in ("./#/sign-in", "./#/console/sign-in"):

@@ -3,7 +3,8 @@
 // coupon, now or at term end) with the prorated preview; Proceed to Reactivate.
 import { api } from "../api.js";
 import { money, date, dateTime, isoDay, percent, perTerm, statusLabel } from "../format.js";
-import { has, plural, t } from "../i18n.js";
+import { plural, t } from "../i18n.js";
+import { failureReason } from "../failure_words.js";
 import { lineText } from "../line_words.js";
 import { noteText } from "../note_words.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
@@ -145,7 +146,7 @@ function dunningCard(failed, method, payable) {
     h("h2", { id: "dunning" }, t("dunning.title")),
     h("p", {}, t("dunning.failed", { amount, number: invoice.number })),
     h("dl", { class: "details" },
-      h("dt", {}, t("dunning.why")), h("dd", {}, has(`dunning.reason.${failure.code}`) ? t(`dunning.reason.${failure.code}`) : failure.message),
+      h("dt", {}, t("dunning.why")), h("dd", {}, failureReason(failure.code, failure.message)),
       h("dt", {}, t("dunning.attempts")), h("dd", {}, String(failed.attempts_made)),
       h("dt", {}, t("dunning.next_retries")),
       h("dd", {}, retries.length ? h("ul", {}, retries.map((day) => h("li", {}, date(day)))) : t("dunning.no_retries")),
