@@ -168,6 +168,24 @@ def test_the_catalogue_says_how_often_each_plan_is_billed(browser, portal):
         expect(plans.get_by_role("row").filter(has_text="Pro")).to_contain_text("$29.00 per month")
 
 
+def test_the_logo_buttons_stand_apart(browser, portal):
+    from chalicelib.bootstrap import services
+    from tests.support.logos import png
+    # Given an organization with a logo
+    org_id = console_users("Logoed")
+    services().access.set_logo(org_id, png(96, 32))
+    with browser_tab(browser, portal.url) as page:
+        # When the admin opens Organization
+        console_sign_in(page, org_id, "olivia@logoed.example")
+        page.goto("./#/console/organization")
+        logo = page.get_by_role("form", name="Logo")
+        upload, remove = logo.get_by_role("button", name="Upload logo"), logo.get_by_role("button", name="Remove logo")
+        expect(remove).to_be_visible()
+
+        # Then Upload and Remove are two buttons with space between them, not one bar
+        assert remove.bounding_box()["x"] - (upload.bounding_box()["x"] + upload.bounding_box()["width"]) >= 4
+
+
 def test_an_admin_sets_up_a_second_factor_and_signs_in_with_a_code(browser, portal):
     from chalicelib.domain.second_factor import code_for, step_at
     org_id = console_users("Twofactor")

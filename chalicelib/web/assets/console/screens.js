@@ -283,12 +283,12 @@ function logoForm(main, org, readOnly) {
     h("h2", {}, t("console.logo")),
     h("p", { class: "brand" }, org.logo_path ? brandImage(org.logo_path) : t("console.no_logo")),
     chooser,
-    readOnly ? null : h("button", { type: "submit" }, t("console.upload_logo")),
-    readOnly || !org.logo_path ? null : h("button", { type: "button", class: "secondary", onClick: async () => {
-      await admin.delete("/admin/organization/logo");
-      toast(t("console.logo_removed"), "success");
-      await organization({ main, readOnly });
-    } }, t("console.remove_logo")));
+    readOnly ? null : h("div", { class: "actions" }, h("button", { type: "submit" }, t("console.upload_logo")),
+      org.logo_path ? h("button", { type: "button", class: "secondary", onClick: async () => {
+        await admin.delete("/admin/organization/logo");
+        toast(t("console.logo_removed"), "success");
+        await organization({ main, readOnly });
+      } }, t("console.remove_logo")) : null));
   onSubmit(form, async () => {
     const [file] = form.querySelector("input[type=file]").files;
     if (!file) {
