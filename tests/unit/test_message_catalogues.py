@@ -86,6 +86,20 @@ def test_the_german_console_names_a_settings_default_one_way():
     assert not hints, hints
 
 
+SERVICES = ASSETS.parents[1] / "services"
+
+
+def test_every_activity_the_services_record_has_words_in_every_catalogue():
+    from chalicelib.services.subscriptions.recovery import ACTIONS as RECOVERIES
+    subjects = {key.split(".")[2] for key in catalogue("en") if key.startswith("activity.action.")}
+    named = re.compile(r"\"((?:" + "|".join(sorted(subjects)) + r")\.[a-z_]+)\"")
+    recorded = {action for script in SERVICES.rglob("*.py") for action in named.findall(script.read_text())}
+    recorded |= {f"subscription.{action}" for action in RECOVERIES}      # named as f"subscription.{action}"
+    for language in LANGUAGES:
+        messages = catalogue(language)
+        assert sorted(action for action in recorded if f"activity.action.{action}" not in messages) == [], language
+
+
 COUNTED = {"count", "seconds", "minutes", "hours", "days", "weeks", "months", "years"}
 
 
