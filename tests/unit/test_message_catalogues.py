@@ -86,6 +86,12 @@ def test_the_german_console_names_a_settings_default_one_way():
     assert not hints, hints
 
 
+def test_the_german_portal_calls_a_timesheet_one_thing():
+    # the sidebar and Approvals say Stundenzettel: a role's description names the same thing
+    other = {key: text for key, text in catalogue("de").items() if "Zeitnachweis" in text}
+    assert not other, other
+
+
 SERVICES = ASSETS.parents[1] / "services"
 
 

@@ -1264,7 +1264,7 @@ export default {
   "people.status.active": "Aktiv",
   "people.status.none": "Noch kein Zugang",
   "people.status.removed": "Kein Zugang",
-  "people.roles_hint": "Inhaber:in: alles, auch Personen und Weiterleiten. Buchhaltung: Rechnungen, Zahlungen, Karten, Angebote und Zeitnachweise. Nur lesen: ansehen, nichts ändern.",
+  "people.roles_hint": "Inhaber:in: alles, auch Personen und Weiterleiten. Buchhaltung: Rechnungen, Zahlungen, Karten, Angebote und Stundenzettel. Nur lesen: ansehen, nichts ändern.",
   "people.role_hint": "Die Buchhaltung bezahlt Rechnungen und verwaltet Karten; „Nur lesen“ kann nur ansehen.",
   "people.current_password": "Ihr Passwort, zur Bestätigung",
   "people.current_password_hint": "Wen Sie einladen, kann sich noch lange nach Ihrer Abmeldung anmelden; deshalb prüfen wir, dass wirklich Sie es sind.",
