@@ -282,7 +282,7 @@ export default {
   "subscriptions.new_plan": "neuer Tarif",
   "subscriptions.invoices_of": "Rechnungen dieses Abonnements",
   "subscriptions.no_invoices": "Noch keine Rechnungen für dieses Abonnement.",
-  "dunning.reason.insufficient_funds": "Die Karte war für diese Zahlung nicht ausreichend gedeckt.",
+  "dunning.reason.insufficient_funds": "Die Karte war für diese Zahlung nicht ausreichend gedeckt. Verwenden Sie eine andere Karte oder versuchen Sie es erneut, sobald sie gedeckt ist.",
   "dunning.reason.card_declined": "Ihre Bank hat die Zahlung abgelehnt. Wenden Sie sich an Ihre Bank oder verwenden Sie eine andere Karte.",
   "dunning.reason.generic_decline": "Ihre Bank hat die Zahlung abgelehnt. Wenden Sie sich an Ihre Bank oder verwenden Sie eine andere Karte.",
   "dunning.reason.do_not_honor": "Ihre Bank hat die Zahlung abgelehnt. Wenden Sie sich an Ihre Bank oder verwenden Sie eine andere Karte.",

@@ -283,7 +283,7 @@ export default {
   "subscriptions.new_plan": "new plan",
   "subscriptions.invoices_of": "Invoices of this subscription",
   "subscriptions.no_invoices": "No invoices for this subscription yet.",
-  "dunning.reason.insufficient_funds": "The card did not have enough funds for this payment.",
+  "dunning.reason.insufficient_funds": "The card did not have enough funds for this payment. Use another card, or try again once it has.",
   "dunning.reason.card_declined": "Your bank declined the payment. Contact your bank, or use another card.",
   "dunning.reason.generic_decline": "Your bank declined the payment. Contact your bank, or use another card.",
   "dunning.reason.do_not_honor": "Your bank declined the payment. Contact your bank, or use another card.",
