@@ -5,7 +5,7 @@
 // collects them; in simulated mode, Stripe's test cards stand in.
 import { api, idempotencyKey } from "../api.js";
 import { plural, t } from "../i18n.js";
-import { failureReason, isKnownFailure } from "../failure_words.js";
+import { failureReason, whatToDoAfter } from "../failure_words.js";
 import { download } from "../download.js";
 import { money, date, invoiceBalance } from "../format.js";
 import { h, replace, loading, empty, alert, pageHeader, table, dialog, showErrors, clearErrors, checkbox } from "../ui.js";
@@ -285,8 +285,7 @@ function stillConfirming(form, payment) {
 
 function declined(form, payment) {
   const reason = failureReason(payment.failure_code, payment.failure_message) || t("pay.not_through");
-  const whatToDo = isKnownFailure(payment.failure_code) ? reason : t("pay.try_another", { reason });
-  showErrors(form, { message: reason, fields: { payment_method: whatToDo } });
+  showErrors(form, { message: reason, fields: { payment_method: whatToDoAfter(payment.failure_code, reason) } });
 }
 
 function paid(main, payment, invoices) {
