@@ -152,6 +152,40 @@ def test_a_coupon_made_for_the_portal_in_the_console_is_applied_by_the_customer(
         expect(console_page.get_by_role("row").filter(has_text="SPRING10")).to_contain_text("1 of 5")
 
 
+def test_the_catalogue_says_how_often_each_plan_is_billed(browser, portal):
+    from devstack.seed import seed_catalog
+    # Given an organization with a yearly plan and a monthly one
+    org_id = console_users("Yearly")
+    seed_catalog(org_id, datetime.now(timezone.utc))
+    with browser_tab(browser, portal.url) as page:
+        # When the admin opens Plans and coupons
+        console_sign_in(page, org_id, "olivia@yearly.example")
+        page.get_by_role("link", name="Plans and coupons").click()
+
+        # Then each plan's price says its term, so $290.00 a year is not read beside $29.00 as a month's
+        plans = page.get_by_role("table", name="Plans")
+        expect(plans.get_by_role("row").filter(has_text="Business")).to_contain_text("$290.00 per year")
+        expect(plans.get_by_role("row").filter(has_text="Pro")).to_contain_text("$29.00 per month")
+
+
+def test_the_logo_buttons_stand_apart(browser, portal):
+    from chalicelib.bootstrap import services
+    from tests.support.logos import png
+    # Given an organization with a logo
+    org_id = console_users("Logoed")
+    services().access.set_logo(org_id, png(96, 32))
+    with browser_tab(browser, portal.url) as page:
+        # When the admin opens Organization
+        console_sign_in(page, org_id, "olivia@logoed.example")
+        page.goto("./#/console/organization")
+        logo = page.get_by_role("form", name="Logo")
+        upload, remove = logo.get_by_role("button", name="Upload logo"), logo.get_by_role("button", name="Remove logo")
+        expect(remove).to_be_visible()
+
+        # Then Upload and Remove are two buttons with space between them, not one bar
+        assert remove.bounding_box()["x"] - (upload.bounding_box()["x"] + upload.bounding_box()["width"]) >= 4
+
+
 def test_an_admin_sets_up_a_second_factor_and_signs_in_with_a_code(browser, portal):
     from chalicelib.domain.second_factor import code_for, step_at
     org_id = console_users("Twofactor")

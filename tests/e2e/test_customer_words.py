@@ -28,6 +28,20 @@ def german_page(browser, portal):
         yield tab
 
 
+def sign_in_in_german(page, customer) -> None:
+    page.goto("./#/sign-in")
+    expect(page.get_by_role("heading", level=1, name="Anmelden")).to_be_visible()
+    page.get_by_label("Organisation").fill(customer.org_id)
+    page.get_by_label("E-Mail").fill(customer.email)
+    page.get_by_label("Passwort", exact=True).fill(customer.password)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Willkommen, "))).to_be_visible()
+
+
+LINES_OF_TEXT = "(element) => { const text = document.createRange(); text.selectNodeContents(element); " \
+                "return new Set([...text.getClientRects()].map((line) => Math.round(line.top))).size; }"
+
+
 def a_timesheet(customer, project: str, entries: list[tuple[str, int, str]]) -> str:
     from chalicelib.bootstrap import services
     from chalicelib.domain.documents import TimeEntry
@@ -129,12 +143,7 @@ def test_a_german_browser_reads_german_labels_money_and_dates(german_page, porta
     an_estimate(customer, 120000, "Datenmigration")
 
     # When she signs in from a German browser
-    german_page.goto("./#/sign-in")
-    expect(german_page.get_by_role("heading", level=1, name="Anmelden")).to_be_visible()
-    german_page.get_by_label("Organisation").fill(customer.org_id)
-    german_page.get_by_label("E-Mail").fill(customer.email)
-    german_page.get_by_label("Passwort", exact=True).fill(customer.password)
-    german_page.get_by_role("button", name="Anmelden").click()
+    sign_in_in_german(german_page, customer)
 
     # Then the portal speaks German, with German money and dates
     expect(german_page.get_by_role("heading", level=1, name=re.compile("^Willkommen, Olive"))).to_be_visible()
@@ -171,6 +180,60 @@ def test_a_german_browser_reads_german_labels_money_and_dates(german_page, porta
     expect(german_page.get_by_text(re.compile(r"pro Monat"))).to_be_visible()
     expect(german_page.locator(".badge").first).to_have_text("Aktiv")
     screenshot(german_page, "subscription-de")
+
+
+def test_a_german_browser_names_the_default_card_in_german(german_page, portal):
+    # Given a customer whose saved Visa card is her default
+    from chalicelib.bootstrap import services
+    customer = fresh_customer(portal.org_id, "Standardkarte")
+    card = services().payments.add_method(customer.org_id, customer.customer_id, "pm_card_visa", make_default=True,
+                                          now=datetime.now(timezone.utc))
+
+    # When she opens My details from a German browser
+    sign_in_in_german(german_page, customer)
+    german_page.get_by_role("navigation", name="Portal").get_by_role("link", name="Meine Daten", exact=True).click()
+
+    # Then the card is marked as her default in German
+    methods = german_page.get_by_role("region", name="Zahlungsmittel")
+    expect(methods).to_contain_text(f"{card.summary} (Standard)")
+    expect(methods).not_to_contain_text("(default)")
+
+
+def test_on_a_phone_an_estimates_lines_scroll_in_their_table_and_the_sign_out_button_stays_whole(german_page, portal):
+    # Given a customer with an estimate awaiting her answer, on a German phone 375 px wide
+    customer = fresh_customer(portal.org_id, "Telefon")
+    an_estimate(customer, 120000, "Datenmigration")
+    german_page.set_viewport_size({"width": 375, "height": 812})
+    sign_in_in_german(german_page, customer)
+
+    # When she opens Approvals
+    german_page.get_by_role("navigation", name="Portal").get_by_role("link", name="Freigaben", exact=True).click()
+    expect(german_page.get_by_role("table", name=re.compile("^Positionen von Angebot"))).to_be_visible()
+
+    # Then the page does not scroll sideways (the lines' table does, within its card)
+    assert german_page.evaluate("document.documentElement.scrollWidth") <= 375
+    # And "Abmelden" is written on one line, not broken in the middle of the word
+    assert german_page.get_by_role("button", name="Abmelden").evaluate(LINES_OF_TEXT) == 1
+    screenshot(german_page, "approvals-phone-de")
+
+
+def test_a_german_browser_is_told_in_german_why_a_card_was_declined_and_what_to_do(german_page, portal):
+    # Given a customer with an open invoice, in a German browser
+    customer = fresh_customer(portal.org_id, "Abgelehnt")
+    an_invoice(customer, 4900, "Jahresprüfung")
+    sign_in_in_german(german_page, customer)
+
+    # When she pays it with a card the bank declines
+    german_page.get_by_role("navigation", name="Portal").get_by_role("link", name="Rechnungen", exact=True).click()
+    german_page.get_by_role("link", name=re.compile(r"^Rechnung .* jetzt bezahlen$")).click()
+    german_page.get_by_label("Eine neue Karte").check()
+    german_page.get_by_label("Testkarte", exact=True).select_option("pm_card_chargeDeclined")
+    german_page.get_by_role("button", name="49,00 $ bezahlen").click()
+
+    # Then the refusal beside the payment method is in German and says what to do, with no English in it
+    refusal = german_page.locator("#pay-with-error")
+    expect(refusal).to_have_text("Ihre Bank hat die Zahlung abgelehnt. Wenden Sie sich an Ihre Bank oder verwenden Sie "
+                                 "eine andere Karte.")
 
 
 def test_a_german_browser_is_offered_to_skip_to_the_content_in_german(german_page):

@@ -62,6 +62,7 @@ def test_a_german_catalogue_is_german_not_a_copy():
 
 
 ENGLISH_LABEL = re.compile(r"([\"`])[A-Z][a-z]+(?: [a-zA-Z,']+)*[.…!?]?\1")
+ENGLISH_ASIDE = re.compile(r"([\"`]) ?\([a-z]+\)\1")     # " (default)" after a name
 NOT_LABELS = {'"Credit refunded"'}      # the ledger's own words, matched to be put in the customer's words
 
 
@@ -72,10 +73,37 @@ def test_the_screens_from_the_catalogue_write_no_english_label_of_their_own():
         if script.parent.name == "messages":
             continue
         code = re.sub(r"^\s*(//|/?\*).*$", "", script.read_text(encoding="utf-8"), flags=re.M)
-        labels = [found.group(0) for found in ENGLISH_LABEL.finditer(code) if found.group(0) not in NOT_LABELS]
+        labels = [found.group(0) for pattern in (ENGLISH_LABEL, ENGLISH_ASIDE) for found in pattern.finditer(code)
+                  if found.group(0) not in NOT_LABELS]
         if labels:
             written[name] = labels
     assert not written, written
+
+
+def test_the_german_console_names_a_settings_default_one_way():
+    # "Voreinstellung: an." under every switch; "Standard" is the customer's default card
+    hints = {key: text for key, text in catalogue("de").items() if key.startswith("console.") and "Standard:" in text}
+    assert not hints, hints
+
+
+def test_the_german_portal_calls_a_timesheet_one_thing():
+    # the sidebar and Approvals say Stundenzettel: a role's description names the same thing
+    other = {key: text for key, text in catalogue("de").items() if "Zeitnachweis" in text}
+    assert not other, other
+
+
+SERVICES = ASSETS.parents[1] / "services"
+
+
+def test_every_activity_the_services_record_has_words_in_every_catalogue():
+    from chalicelib.services.subscriptions.recovery import ACTIONS as RECOVERIES
+    subjects = {key.split(".")[2] for key in catalogue("en") if key.startswith("activity.action.")}
+    named = re.compile(r"\"((?:" + "|".join(sorted(subjects)) + r")\.[a-z_]+)\"")
+    recorded = {action for script in SERVICES.rglob("*.py") for action in named.findall(script.read_text())}
+    recorded |= {f"subscription.{action}" for action in RECOVERIES}      # named as f"subscription.{action}"
+    for language in LANGUAGES:
+        messages = catalogue(language)
+        assert sorted(action for action in recorded if f"activity.action.{action}" not in messages) == [], language
 
 
 COUNTED = {"count", "seconds", "minutes", "hours", "days", "weeks", "months", "years"}

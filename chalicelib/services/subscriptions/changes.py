@@ -62,7 +62,7 @@ def set_auto_charge(adapters, caller: Caller, subscription_id: str, *, enabled: 
     if ctx.sub.auto_charge == enabled:
         return outcome(adapters, ctx, Committed(ctx.sub))
     after = actions.auto_charge_set(ctx.sub, enabled)
-    saved = commit(adapters, ctx, after, f"subscription.auto_charge_{'enabled' if enabled else 'disabled'}",
+    saved = commit(adapters, ctx, after, "subscription.auto_charge_enabled" if enabled else "subscription.auto_charge_disabled",
                    f"Auto-charge turned {'on' if enabled else 'off'}")
     return outcome(adapters, ctx, saved)
 

@@ -4,7 +4,7 @@
 // answer object naming a `currency` carries its `currency_exponent`). Never Intl's own idea of a
 // currency's decimals: it shows IQD with none where ISO 4217 has three.
 
-import { locale, t } from "./i18n.js";
+import { locale, plural, t } from "./i18n.js";
 
 export { locale };
 const exponents = new Map();    // currency -> decimals, as the server answered them
@@ -61,6 +61,14 @@ const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 // Billing days are the organization's: an instant (an invoice's issue time, a payment's) is shown
 // as the day it was there, so the portal, the PDFs and the emails name the same day.
 let timeZone = "UTC";
+const INTERVALS = ["day", "week", "month", "year"];
+
+/** How often a plan's price is billed: "per month", "every 3 months", "pro Jahr". */
+export function perTerm(interval, count = 1) {
+  const unit = INTERVALS.includes(interval) ? interval : "month";
+  return plural(`subscriptions.every.${unit}`, count || 1);
+}
+
 export function useTimeZone(name) {
   try {
     new Intl.DateTimeFormat("en", { timeZone: name });

@@ -4,7 +4,7 @@
 // `readOnly` (a support user): every control is shown disabled, but for resending invitations.
 import { t } from "../i18n.js";
 import { h, replace, field, checkbox, onSubmit, alert, table, pageHeader, toast, pages, empty, brandImage, dialog } from "../ui.js";
-import { money, percent, dateTime, locale } from "../format.js";
+import { money, percent, perTerm, dateTime, locale } from "../format.js";
 import { ADDRESS_PARTS, countryOptions } from "../address.js";
 import { admin } from "./session.js";
 import { actionWords, fieldWords, valueWords } from "./audit_words.js";
@@ -130,7 +130,7 @@ export async function catalog({ main, readOnly }) {
     table(t("console.plans"), [
       { label: t("console.code_label"), cell: (p) => p.code },
       { label: t("console.name"), cell: (p) => p.name },
-      { label: t("console.price"), cell: (p) => money(p.price_minor, p.currency), num: true },
+      { label: t("console.price"), cell: (p) => `${money(p.price_minor, p.currency)} ${perTerm(p.interval, p.interval_count)}`, num: true },
       { label: t("console.active"), cell: (p) => onOff(p.active) },
     ], plans.items),
     h("h2", {}, t("console.addons")),
@@ -283,12 +283,12 @@ function logoForm(main, org, readOnly) {
     h("h2", {}, t("console.logo")),
     h("p", { class: "brand" }, org.logo_path ? brandImage(org.logo_path) : t("console.no_logo")),
     chooser,
-    readOnly ? null : h("button", { type: "submit" }, t("console.upload_logo")),
-    readOnly || !org.logo_path ? null : h("button", { type: "button", class: "secondary", onClick: async () => {
-      await admin.delete("/admin/organization/logo");
-      toast(t("console.logo_removed"), "success");
-      await organization({ main, readOnly });
-    } }, t("console.remove_logo")));
+    readOnly ? null : h("div", { class: "actions" }, h("button", { type: "submit" }, t("console.upload_logo")),
+      org.logo_path ? h("button", { type: "button", class: "secondary", onClick: async () => {
+        await admin.delete("/admin/organization/logo");
+        toast(t("console.logo_removed"), "success");
+        await organization({ main, readOnly });
+      } }, t("console.remove_logo")) : null));
   onSubmit(form, async () => {
     const [file] = form.querySelector("input[type=file]").files;
     if (!file) {

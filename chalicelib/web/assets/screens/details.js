@@ -181,12 +181,16 @@ async function paymentMethods(container, context) {
     return;
   }
   replace(container, h("ul", { class: "plain" }, methods.map((m) => h("li", { class: "choice" },
-    h("span", {}, `${m.summary || `${m.brand} •••• ${m.last4}`}${m.is_default ? " (default)" : ""}`,
+    h("span", {}, m.is_default ? t("details.default_card", { card: cardName(m) }) : cardName(m),
       h("small", {}, t("details.card_expires", { month: String(m.exp_month).padStart(2, "0"), year: m.exp_year, added: date(m.created_at) }))),
     canPay(context.me) ? h("span", { class: "actions" },
       m.is_default ? null : h("button", { type: "button", class: "link", onClick: () => makeDefault(m, context) }, t("details.make_default")),
       h("button", { type: "button", class: "link", "aria-label": t("details.replace_card", { card: m.summary }), onClick: () => addMethod(context, m) }, t("details.replace")),
       h("button", { type: "button", class: "link", "aria-label": t("details.remove_card", { card: m.summary }), onClick: () => removeMethod(m, methods, context) }, t("details.remove"))) : null))));
+}
+
+function cardName(method) {
+  return method.summary || `${method.brand} •••• ${method.last4}`;
 }
 
 async function makeDefault(method, context) {

@@ -5,6 +5,7 @@
 // collects them; in simulated mode, Stripe's test cards stand in.
 import { api, idempotencyKey } from "../api.js";
 import { plural, t } from "../i18n.js";
+import { failureReason, whatToDoAfter } from "../failure_words.js";
 import { download } from "../download.js";
 import { money, date, invoiceBalance } from "../format.js";
 import { h, replace, loading, empty, alert, pageHeader, table, dialog, showErrors, clearErrors, checkbox } from "../ui.js";
@@ -283,8 +284,8 @@ function stillConfirming(form, payment) {
 }
 
 function declined(form, payment) {
-  const reason = payment.failure_message || t("pay.not_through");
-  showErrors(form, { message: reason, fields: { payment_method: t("pay.try_another", { reason }) } });
+  const reason = failureReason(payment.failure_code, payment.failure_message) || t("pay.not_through");
+  showErrors(form, { message: reason, fields: { payment_method: whatToDoAfter(payment.failure_code, reason) } });
 }
 
 function paid(main, payment, invoices) {

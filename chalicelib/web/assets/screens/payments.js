@@ -1,6 +1,7 @@
 // Payments Made: every payment, and a payment's receipt (with its refunds) to download or print.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
+import { failureReason } from "../failure_words.js";
 import { download } from "../download.js";
 import { money, dateTime, date, statusLabel } from "../format.js";
 import { h, replace, loading, empty, badge, pageHeader, table, filters, pages } from "../ui.js";
@@ -86,7 +87,7 @@ function notPaid(main, payment, payable) {
         h("dt", {}, t("payments.tried_on")), h("dd", {}, dateTime(payment.created_at)),
         h("dt", {}, t("payments.tried_with")), h("dd", {}, payment.method_summary || "—"),
         h("dt", {}, t("payments.reference")), h("dd", {}, payment.payment_id),
-        failed ? [h("dt", {}, t("payments.why")), h("dd", {}, payment.failure_message || t("payments.declined"))] : null,
+        failed ? [h("dt", {}, t("payments.why")), h("dd", {}, failureReason(payment.failure_code, payment.failure_message) || t("payments.declined"))] : null,
         failed ? [h("dt", {}, t("payments.what_to_do")), h("dd", {}, t("payments.what_to_do_text"))] : null),
       // not "still to pay": they may have been paid since, by another payment
       h("h3", {}, failed ? t("payments.invoices_was_for") : t("payments.invoices_is_for")),

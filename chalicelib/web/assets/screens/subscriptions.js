@@ -2,8 +2,9 @@
 // allowed now (each with its preview and a confirmation); Manage Subscription (plan, addons,
 // coupon, now or at term end) with the prorated preview; Proceed to Reactivate.
 import { api } from "../api.js";
-import { money, date, dateTime, isoDay, percent, statusLabel } from "../format.js";
-import { has, plural, t } from "../i18n.js";
+import { money, date, dateTime, isoDay, percent, perTerm, statusLabel } from "../format.js";
+import { plural, t } from "../i18n.js";
+import { failureReason } from "../failure_words.js";
 import { lineText } from "../line_words.js";
 import { noteText } from "../note_words.js";
 import { h, replace, loading, empty, alert, badge, pageHeader, table, filters, dialog, field, onSubmit, toast,
@@ -13,15 +14,10 @@ import { canPay, isOwner } from "../roles.js";
 
 const FILTERS = [["all", t("subscriptions.filter.all")],
   ...["live", "trial", "future", "non_renewing", "paused", "dunning", "unpaid", "cancelled", "expired"].map((s) => [s, statusLabel(s)])];
-const INTERVALS = ["day", "week", "month", "year"];
 
 const CARD_ACTIONS = ["set_auto_charge", "choose_payment_method"];
 const ENDED = ["cancelled", "expired"];     // a banner says when; their term is history: the last one, not a current one
 const path = (id, rest = "") => `/portal/subscriptions/${encodeURIComponent(id)}${rest}`;
-function per(interval, count = 1) {
-  const unit = INTERVALS.includes(interval) ? interval : "month";
-  return plural(`subscriptions.every.${unit}`, count || 1);
-}
 
 export async function list({ main, query }) {
   const status = FILTERS.some(([value]) => value === query.status) ? query.status : "all";
@@ -64,7 +60,7 @@ export async function detail(context) {
     h("p", {}, h("a", { href: "#/subscriptions" }, t("subscriptions.back"))),
     banners(sub, allowed, act),
     failed ? dunningCard(failed, method, canPay(context.me)) : null,
-    pageHeader(sub.plan_name, `${money(sub.price_per_term_minor, sub.currency)} ${per(sub.plan?.interval || "month", sub.plan?.interval_count)}`,
+    pageHeader(sub.plan_name, `${money(sub.price_per_term_minor, sub.currency)} ${perTerm(sub.plan?.interval || "month", sub.plan?.interval_count)}`,
       badge(sub.status), ...act.buttons),
     h("div", { class: "grid" },
       h("section", { class: "card", "aria-labelledby": "overview" }, h("h2", { id: "overview" }, t("subscriptions.overview")),
@@ -150,7 +146,7 @@ function dunningCard(failed, method, payable) {
     h("h2", { id: "dunning" }, t("dunning.title")),
     h("p", {}, t("dunning.failed", { amount, number: invoice.number })),
     h("dl", { class: "details" },
-      h("dt", {}, t("dunning.why")), h("dd", {}, has(`dunning.reason.${failure.code}`) ? t(`dunning.reason.${failure.code}`) : failure.message),
+      h("dt", {}, t("dunning.why")), h("dd", {}, failureReason(failure.code, failure.message)),
       h("dt", {}, t("dunning.attempts")), h("dd", {}, String(failed.attempts_made)),
       h("dt", {}, t("dunning.next_retries")),
       h("dd", {}, retries.length ? h("ul", {}, retries.map((day) => h("li", {}, date(day)))) : t("dunning.no_retries")),
@@ -485,7 +481,7 @@ export async function change({ main, params, query, navigate }) {
     h("fieldset", { "data-field": "plan", id: "plan-choice", tabindex: "-1" }, h("legend", {}, t("subscriptions.plan")),
       plans.map((plan) => h("label", { class: "choice" },
         h("input", { type: "radio", name: "plan", value: plan.code, checked: plan.code === sub.plan_code, disabled: !options.change_plan && plan.code !== sub.plan_code }),
-        h("span", {}, `${plan.name} — ${money(plan.price_minor, plan.currency)} ${per(plan.interval, plan.interval_count)}`,
+        h("span", {}, `${plan.name} — ${money(plan.price_minor, plan.currency)} ${perTerm(plan.interval, plan.interval_count)}`,
           plan.description ? h("small", {}, plan.description) : null))),
       h("p", { class: "field-error", id: "plan-choice-error", hidden: true })),
     options.addons.length ? h("fieldset", {}, h("legend", {}, t("change.addons")), options.addons.map((addon) =>
