@@ -87,11 +87,13 @@ export function date(value) {
   return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: day ? "UTC" : timeZone }).format(at);
 }
 
+/** An instant: its day written out as `date` writes days (a page showing both reads one way), and
+ * its time, in the organization's time zone. */
 export function dateTime(value) {
   if (!value) return "—";
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) return String(value);
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(at);
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone }).format(at);
 }
 
 /** YYYY-MM-DD of the organization's day at `at` (today by default), for <input type="date">. */
