@@ -1,16 +1,8 @@
 """The browser words a count in the form its number takes ("1 second", "30 seconds"; "1 Sekunde",
 "30 Sekunden"): api.js's sentences for a wait, run in Node with the browser's language."""
-import json
-import shutil
-import subprocess
-
-import pytest
-
-from tests.support.catalogues import ASSETS
+from tests.support.browser_modules import NEEDS_NODE, run_as_a_page
 
 WAITS = """
-globalThis.navigator = { languages: [process.argv[1]] };
-globalThis.document = { documentElement: {} };
 const { ApiError } = await import(process.argv[2] + "/api.js");
 const refusal = (code, details) => new ApiError(429, { error: { code, details } }).message;
 console.log(JSON.stringify([refusal("throttled", { retry_after_seconds: 1 }),
@@ -20,12 +12,10 @@ console.log(JSON.stringify([refusal("throttled", { retry_after_seconds: 1 }),
 
 
 def sentences_in(language: str) -> list[str]:
-    answer = subprocess.run(["node", "--input-type=module", "-e", WAITS, language, str(ASSETS)],
-                            capture_output=True, text=True, check=True)
-    return json.loads(answer.stdout)
+    return run_as_a_page(language, WAITS)
 
 
-@pytest.mark.skipif(not shutil.which("node"), reason="Node.js is not installed")
+@NEEDS_NODE
 def test_a_wait_of_one_second_reads_in_the_singular_and_longer_ones_in_the_plural():
     assert sentences_in("en-US") == [
         "Too many attempts. Please wait 1 second and try again.",

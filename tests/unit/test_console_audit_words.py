@@ -1,16 +1,12 @@
 """The console's audit log in the merchant's words: every change the admin API records has a name in
 each language, fields read as the console labels them, and opaque values are cut to their start."""
 import json
-import shutil
-import subprocess
 
-import pytest
 
-from tests.support.catalogues import ASSETS, LANGUAGES, catalogue
+from tests.support.browser_modules import NEEDS_NODE, run_as_a_page
+from tests.support.catalogues import LANGUAGES, catalogue
 
 WORDS = """
-globalThis.navigator = { languages: [process.argv[1]] };
-globalThis.document = { documentElement: {} };
 const words = await import(process.argv[2] + "/console/audit_words.js");
 const asked = JSON.parse(process.argv[3]);
 console.log(JSON.stringify({
@@ -23,9 +19,7 @@ console.log(JSON.stringify({
 
 
 def in_the_browser(language: str, **asked) -> dict:
-    answer = subprocess.run(["node", "--input-type=module", "-e", WORDS, language, str(ASSETS), json.dumps(asked)],
-                            capture_output=True, text=True, check=True)
-    return json.loads(answer.stdout)
+    return run_as_a_page(language, WORDS, json.dumps(asked))
 
 
 def audited_actions() -> list[str]:
@@ -35,7 +29,7 @@ def audited_actions() -> list[str]:
                   for method in methods if method != "GET")
 
 
-node = pytest.mark.skipif(not shutil.which("node"), reason="Node.js is not installed")
+node = NEEDS_NODE
 
 
 @node

@@ -1,17 +1,9 @@
 """Why a payment failed, in the reader's language: failure_words.js picks the catalogue's sentence for
 the gateway's code, and shows the gateway's own message for a code it does not know; beside the card
 just tried, it also says what to do next. Run in Node with the browser's language."""
-import json
-import shutil
-import subprocess
-
-import pytest
-
-from tests.support.catalogues import ASSETS
+from tests.support.browser_modules import NEEDS_NODE, run_as_a_page
 
 REASONS = """
-globalThis.navigator = { languages: [process.argv[1]] };
-globalThis.document = { documentElement: {} };
 const { failureReason, whatToDoAfter } = await import(process.argv[2] + "/failure_words.js");
 console.log(JSON.stringify([failureReason("card_declined", "Your card was declined."),
   failureReason("a_code_not_known_yet", "Something new went wrong."), failureReason(null, "Declined."),
@@ -22,12 +14,10 @@ console.log(JSON.stringify([failureReason("card_declined", "Your card was declin
 
 
 def sentences_in(language: str) -> list[str]:
-    answer = subprocess.run(["node", "--input-type=module", "-e", REASONS, language, str(ASSETS)],
-                            capture_output=True, text=True, check=True)
-    return json.loads(answer.stdout)
+    return run_as_a_page(language, REASONS)
 
 
-@pytest.mark.skipif(not shutil.which("node"), reason="Node.js is not installed")
+@NEEDS_NODE
 def test_a_failure_is_said_in_the_readers_language_and_beside_the_card_with_what_to_do():
     assert sentences_in("de-DE") == [
         "Ihre Bank hat die Zahlung abgelehnt. Wenden Sie sich an Ihre Bank oder verwenden Sie eine andere Karte.",

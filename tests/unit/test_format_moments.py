@@ -1,17 +1,9 @@
 """A moment (a payment's time, an activity's) is written as the portal writes days, the month in
 words, with its time in the organization's zone: "14. Oktober 2026 um 02:06", never "14.10.2026, 02:06"
 beside "14. Oktober 2026" on the same page. Run in Node with the browser's language."""
-import json
-import shutil
-import subprocess
-
-import pytest
-
-from tests.support.catalogues import ASSETS
+from tests.support.browser_modules import NEEDS_NODE, run_as_a_page
 
 MOMENT = """
-globalThis.navigator = { languages: [process.argv[1]] };
-globalThis.document = { documentElement: {} };
 const { date, dateTime, useTimeZone } = await import(process.argv[2] + "/format.js");
 useTimeZone("Europe/Berlin");
 console.log(JSON.stringify([date("2026-10-14T00:06:00Z"), dateTime("2026-10-14T00:06:00Z")]));
@@ -19,12 +11,10 @@ console.log(JSON.stringify([date("2026-10-14T00:06:00Z"), dateTime("2026-10-14T0
 
 
 def written_in(language: str) -> list[str]:
-    answer = subprocess.run(["node", "--input-type=module", "-e", MOMENT, language, str(ASSETS)],
-                            capture_output=True, text=True, check=True)
-    return json.loads(answer.stdout)
+    return run_as_a_page(language, MOMENT)
 
 
-@pytest.mark.skipif(not shutil.which("node"), reason="Node.js is not installed")
+@NEEDS_NODE
 def test_a_moment_names_its_month_in_words_as_its_day_does_in_the_organizations_zone():
     # Given a payment made at 00:06 UTC on 14 October, an organization in Berlin (02:06 there)
     # When the page writes its day and its moment, Then both name the month in words

@@ -3,15 +3,14 @@
 language the portal speaks, written there with the language's dates."""
 import json
 import re
-import shutil
-import subprocess
 from datetime import date
 from typing import get_args
 
 import pytest
 
 from chalicelib.domain.note_words import NoteKind, NoteWords
-from tests.support.catalogues import ASSETS, LANGUAGES, PLURAL_CATEGORIES, catalogue
+from tests.support.browser_modules import NEEDS_NODE, run_as_a_page
+from tests.support.catalogues import LANGUAGES, PLURAL_CATEGORIES, catalogue
 
 DEC_10 = date(2026, 12, 10)
 
@@ -82,8 +81,6 @@ def test_every_kind_of_note_has_words_that_say_its_values_in_every_language(lang
 
 
 WRITTEN = """
-globalThis.navigator = { languages: [process.argv[1]] };
-globalThis.document = { documentElement: {} };
 const { noteText } = await import(process.argv[2] + "/note_words.js");
 const notes = JSON.parse(process.argv[3]);
 console.log(JSON.stringify(notes.map(([text, words]) => noteText(text, words))));
@@ -91,9 +88,7 @@ console.log(JSON.stringify(notes.map(([text, words]) => noteText(text, words))))
 
 
 def written_in(language: str, notes: list) -> list[str]:
-    answer = subprocess.run(["node", "--input-type=module", "-e", WRITTEN, language, str(ASSETS), json.dumps(notes)],
-                            capture_output=True, text=True, check=True)
-    return json.loads(answer.stdout)
+    return run_as_a_page(language, WRITTEN, json.dumps(notes))
 
 
 def answered(words: NoteWords) -> dict:
@@ -102,7 +97,7 @@ def answered(words: NoteWords) -> dict:
             "day": words.day.isoformat() if words.day else None, "name": words.name}
 
 
-@pytest.mark.skipif(not shutil.which("node"), reason="Node.js is not installed")
+@NEEDS_NODE
 def test_the_browser_writes_every_note_in_german_with_german_days_and_shows_a_note_without_words_as_it_is():
     # Given every kind of note, a note without words and a note of a kind the browser does not know
     notes = [[before, answered(words)] for words, before in SAID_BEFORE]
