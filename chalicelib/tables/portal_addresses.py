@@ -37,11 +37,8 @@ class PortalAddresses:
             return None
 
     def take_in(self, tx: Transaction, portal_name: str, org_id: str) -> None:
-        """The transaction fails if another organization holds the name, as its portal's now or one
-        it once had; the organization's own old name it takes back."""
+        """The name is the organization's for good: the transaction fails if another organization
+        holds it, as its portal's now or one it once had. A rename takes the new name and keeps the old
+        one so (an old name never written, as names were before this table, is written then)."""
         tx.save(PortalAddressItem(portal_name, org_id=org_id),
                 condition=PortalAddressItem.portal_name.does_not_exist() | (PortalAddressItem.org_id == org_id))
-
-    def retire_in(self, tx: Transaction, portal_name: str, org_id: str) -> None:
-        """The organization's old name, still its own (and opening its portal) for good."""
-        tx.save(PortalAddressItem(portal_name, org_id=org_id), condition=PortalAddressItem.org_id == org_id)

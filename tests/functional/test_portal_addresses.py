@@ -100,6 +100,28 @@ def test_a_merchant_may_take_back_the_name_it_renamed_away_from_however_long_ago
         assert api.as_(None).get("/portal/auth/portals/acme-cloud").json["portal_name"] == "acme"
 
 
+
+def test_a_name_given_before_names_were_recorded_is_kept_by_the_rename_that_leaves_it(aws):
+    Clock()
+    with client() as c:
+        # Given Acme's portal named "acme" before portal names had items of their own (none was written)
+        from chalicelib.bootstrap import adapters
+        from chalicelib.tables.portal_addresses import PortalAddressItem
+        api = Api(c)
+        acme = portal_organization(api)
+        globex = portal_organization(api, "Globex Corp")
+        acme.admin.patch("/admin/organization", {"portal_name": "acme"})
+        PortalAddressItem.get("acme").delete()
+        assert adapters().uow.portal_addresses.org_for("acme") is None
+
+        # When Acme renames it
+        renamed = acme.admin.patch("/admin/organization", {"portal_name": "acme-cloud"})
+
+        # Then the old name is Acme's from then on: it opens Acme's portal, and Globex cannot take it
+        assert renamed.status == 200, renamed.json
+        assert api.as_(None).get("/portal/auth/portals/acme").json["org_id"] == acme.org.org_id
+        assert globex.admin.patch("/admin/organization", {"portal_name": "acme"}).status == 409
+
 def test_a_name_that_is_not_a_readable_address_is_refused_next_to_the_field(aws):
     Clock()
     with client() as c:

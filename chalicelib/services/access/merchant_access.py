@@ -119,7 +119,7 @@ def organization_for_portal(adapters, portal_name: str) -> Organization:
 
 
 def _rename_portal(adapters, org: Organization, old_name: str) -> Organization:
-    """The organization with its new portal name, taken in the same transaction that retires the old
+    """The organization with its new portal name, taken in the same transaction that keeps the old
     one: a name belongs to one organization, and a taken one is refused in words. The old name keeps
     opening this portal, and no other, for good (the links already emailed carry it)."""
     problem = problem_with(org.portal_name)
@@ -131,7 +131,7 @@ def _rename_portal(adapters, org: Organization, old_name: str) -> Organization:
     with adapters.uow.transaction("organization") as tx:
         adapters.uow.portal_addresses.take_in(tx, org.portal_name, org.org_id)
         if old_name:
-            adapters.uow.portal_addresses.retire_in(tx, old_name, org.org_id)
+            adapters.uow.portal_addresses.take_in(tx, old_name, org.org_id)    # it stays ours
         item = adapters.uow.organizations.save_in(tx, org)
     return adapters.uow.organizations.saved(item)
 
