@@ -172,8 +172,7 @@ def _session(token: str, ahead: ReadAhead) -> CustomerCaller | None:
 
 def _console_session(token: str, ahead: ReadAhead = NOTHING_AHEAD) -> MerchantCaller | None:
     found = services().access.console_authenticate(token, ahead=ahead)
-    return None if found is None else MerchantCaller(found.org_id, found.actor, found.role, found.user_id, found.email,
-                                                     found.session_id, found.login)
+    return None if found is None else MerchantCaller(found.org_id, found.actor, found.session_id, found.login)
 
 
 def _merchant(token: str, ahead: ReadAhead) -> MerchantCaller | None:

@@ -96,11 +96,22 @@ class MerchantCaller:
     """The merchant: an API key (automation, every right) or a user signed in to the console."""
     org_id: str
     actor: ApiKey | ConsoleUser    # which of the two (a console user's as the session check read it)
-    role: str = "admin"            # admin | support (a key is admin)
-    user_id: str = ""              # empty for an API key
-    email: str = ""
     session_id: str = ""           # the console session's token hash
     login: str = ""
+
+    @property
+    def role(self) -> str:
+        """admin | support (a key is admin)."""
+        return self.actor.role
+
+    @property
+    def user_id(self) -> str:
+        """Empty for an API key."""
+        return self.actor.user_id
+
+    @property
+    def email(self) -> str:
+        return self.actor.email
 
 
 @dataclass(frozen=True)

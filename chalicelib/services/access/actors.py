@@ -13,8 +13,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ApiKey:
-    """The merchant's server: no browser session to steal, no password to give."""
+    """The merchant's server: no browser session to steal, no password to give; every right."""
     kind: ClassVar[str] = "api_key"
+    role: ClassVar[str] = "admin"
+    user_id: ClassVar[str] = ""
+    email: ClassVar[str] = ""
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,18 @@ class ConsoleUser:
     """A merchant user signed in to the console, as the session check read the user."""
     user: MerchantUser
     kind: ClassVar[str] = "merchant_user"
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    @property
+    def user_id(self) -> str:
+        return self.user.user_id
+
+    @property
+    def email(self) -> str:
+        return self.user.email
 
     def __post_init__(self):
         from ...tables.merchant_users import MerchantUser
